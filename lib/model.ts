@@ -1,0 +1,101 @@
+/**
+ * The canonical interview model. Every parser produces it, the store saves it, the API returns it.
+ * zod schemas are the single source of truth for validation and (later) the OpenAPI document.
+ */
+import { z } from 'zod';
+
+/** Current version of the canonical JSON; stored with every interview. */
+export const INTERVIEW_SCHEMA_VERSION = 1;
+
+/** URL-safe identifier: letters, digits, `_` and `-`, 1–128 characters. */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'ids may contain only A-Z, a-z, 0-9, _ and -');
+
+/** Speaker roles in a turn. */
+export const RoleSchema = z.enum(['interviewer', 'interviewee', 'other']);
+export type Role = z.infer<typeof RoleSchema>;
+
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+
+/** A person who speaks in an interview. */
+export const PersonSchema = z.object({
+  id: IdSchema,
+  name: shortText(100),
+  handle: z
+    .string()
+    .regex(/^@[A-Za-z0-9_]{1,30}$/)
+    .nullable()
+    .default(null),
+  location: shortText(100).nullable().default(null),
+  occupation: shortText(200).nullable().default(null),
+  aliases: z.array(shortText(100)).max(20).default([]),
+});
+export type Person = z.infer<typeof PersonSchema>;
+
+/** A section heading inside an interview. */
+export const SectionSchema = z.object({
+  ordinal: z.number().int().min(0),
+  heading: shortText(200),
+});
+export type Section = z.infer<typeof SectionSchema>;
+
+/** One utterance; every turn is a quotable quote with a stable id. */
+export const TurnSchema = z.object({
+  id: IdSchema,
+  ordinal: z.number().int().min(0),
+  speaker: shortText(100),
+  speakerId: IdSchema.nullable(),
+  role: RoleSchema,
+  text: z.string().min(1).max(20_000),
+  section: z.string().max(200).nullable(),
+  /** The interviewer turn this one answers (interviewee turns only). */
+  questionId: IdSchema.nullable(),
+  /** Character offsets (UTF-16) of the turn in the source transcript; null when unknown. */
+  start: z.number().int().min(0).nullable(),
+  end: z.number().int().min(0).nullable(),
+});
+export type Turn = z.infer<typeof TurnSchema>;
+
+/** Another part of the same series or a linked article. */
+export const RelatedSchema = z.object({
+  title: shortText(300),
+  url: z.string().url().max(2000).nullable().default(null),
+  part: z.number().int().min(1).max(100).nullable().default(null),
+  excerpt: z.string().max(2000).nullable().default(null),
+});
+export type Related = z.infer<typeof RelatedSchema>;
+
+/** Series membership, e.g. 前編/後編 → part 1/2. */
+export const SeriesSchema = z.object({
+  id: IdSchema,
+  title: shortText(300),
+  part: z.number().int().min(1).max(100),
+});
+export type Series = z.infer<typeof SeriesSchema>;
+
+/** Input formats a transcript can be parsed from. */
+export const FormatSchema = z.enum(['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json']);
+export type Format = z.infer<typeof FormatSchema>;
+
+/** The canonical interview. */
+export const InterviewSchema = z.object({
+  schemaVersion: z.literal(INTERVIEW_SCHEMA_VERSION).default(INTERVIEW_SCHEMA_VERSION),
+  id: IdSchema,
+  title: shortText(300),
+  url: z.string().url().max(2000).nullable().default(null),
+  publishedAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  format: FormatSchema.exclude(['auto']),
+  series: SeriesSchema.nullable().default(null),
+  related: z.array(RelatedSchema).max(50).default([]),
+  interviewer: PersonSchema.nullable(),
+  interviewees: z.array(PersonSchema).max(50),
+  others: z.array(PersonSchema).max(50).default([]),
+  sections: z.array(SectionSchema).max(500).default([]),
+  turns: z.array(TurnSchema).min(1).max(10_000),
+});
+export type Interview = z.infer<typeof InterviewSchema>;
+/** What callers may send as canonical JSON (defaults filled in by validation). */
+export type InterviewInput = z.input<typeof InterviewSchema>;

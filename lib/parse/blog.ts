@@ -1,0 +1,190 @@
+/**
+ * Blog speech-bubble layout (the seed): each speaker's name on its own line twice (avatar caption
+ * and bubble label), then the utterance; short lines between turns are section headings; site chrome
+ * is dropped; a card linking to another part of the series becomes a `related` link.
+ */
+import { ParseError } from '../errors.ts';
+import type { Related } from '../model.ts';
+import {
+  type Draft,
+  type DraftPerson,
+  type DraftTurn,
+  isBlank,
+  type Line,
+  seriesFromTitle,
+  splitLines,
+  stripHonorific,
+} from './draft.ts';
+import { frontMatter } from './frontmatter.ts';
+
+const CHROME = new Set([
+  'コメント',
+  'コメントを書く',
+  'タイトルとURLをコピーしました',
+  'シェアする',
+  'ツイート',
+  'フォローする',
+  '関連記事',
+  'スポンサーリンク',
+]);
+const MAX_NAME = 30;
+const MAX_HEADING = 40;
+const SENTENCE_END = /[。．.!！?？]$/;
+
+function isSpeakerBlock(lines: readonly Line[], i: number): boolean {
+  const a = lines[i]?.text.trim() ?? '';
+  const b = lines[i + 1]?.text.trim() ?? '';
+  return a !== '' && a === b && a.length <= MAX_NAME && !/[。、]/.test(a) && !CHROME.has(a);
+}
+
+/** Counts speaker blocks: the format detector uses this. */
+export function countSpeakerBlocks(text: string): number {
+  const lines = splitLines(text);
+  let n = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (isSpeakerBlock(lines, i)) {
+      n++;
+      i++;
+    }
+  }
+  return n;
+}
+
+function nextNonBlank(lines: readonly Line[], i: number): number {
+  let j = i;
+  while (j < lines.length && isBlank(lines[j])) j++;
+  return j;
+}
+
+const HANDLE =
+  /([^\s!！?？。、「」『』()（）@]{1,20}?)(?:さん|サン|氏|さま|様)?\s*[（(]\s*(@[A-Za-z0-9_]{1,30})\s*[)）]/g;
+const LOCATION = /([\p{Script=Han}\p{Script=Katakana}ー・A-Za-z]{1,12})在住/u;
+const OCCUPATION = /在住の([^「」『』、。\s]{1,20}?)[「『]/;
+
+/** Parses the blog speech-bubble layout. */
+export function parseBlog(text: string): Draft {
+  const lines = splitLines(text);
+  const { meta, bodyStart } = frontMatter(lines);
+  let i = nextNonBlank(lines, bodyStart);
+  const titleLine = lines[i];
+  if (!titleLine || isSpeakerBlock(lines, i))
+    throw new ParseError(titleLine?.no ?? 1, 'expected a title line before the first speaker', 'blog');
+  const title = meta.title ?? titleLine.text.trim();
+  const titleSeries = seriesFromTitle(title);
+  i++;
+
+  const turns: DraftTurn[] = [];
+  const sections: string[] = [];
+  const related: Related[] = [];
+  let section: string | null = null;
+  let current: { speaker: string; line: number; parts: Line[]; blankBefore: boolean[] } | null = null;
+
+  const close = () => {
+    if (current && current.parts.length > 0) {
+      const first = current.parts[0] as Line;
+      const last = current.parts.at(-1) as Line;
+      const textOut = current.parts
+        .map((p, k) => (k > 0 && current?.blankBefore[k] ? `\n${p.text.trim()}` : p.text.trim()))
+        .join('\n');
+      turns.push({
+        speaker: current.speaker,
+        text: textOut,
+        start: first.start,
+        end: last.end,
+        line: current.line,
+        section,
+      });
+    }
+    current = null;
+  };
+
+  for (; i < lines.length; i++) {
+    const line = lines[i] as Line;
+    const t = line.text.trim();
+    if (t === '') continue;
+    if (CHROME.has(t)) {
+      // Everything after the site's comment box is chrome, not interview.
+      close();
+      break;
+    }
+    if (isSpeakerBlock(lines, i)) {
+      close();
+      current = { speaker: t, line: line.no, parts: [], blankBefore: [] };
+      i++;
+      continue;
+    }
+    const lineSeries = seriesFromTitle(t);
+    if (titleSeries && lineSeries && lineSeries.title === titleSeries.title && t !== title) {
+      const excerptIdx = i + 1;
+      const excerpt = lines[excerptIdx];
+      const hasExcerpt = excerpt && !isBlank(excerpt) && !isSpeakerBlock(lines, excerptIdx);
+      related.push({
+        title: t,
+        url: null,
+        part: lineSeries.part,
+        excerpt: hasExcerpt ? excerpt.text.trim() : null,
+      });
+      if (hasExcerpt) i++;
+      continue;
+    }
+    const blankBefore = isBlank(lines[i - 1]);
+    const next = nextNonBlank(lines, i + 1);
+    const isHeading =
+      current !== null &&
+      current.parts.length > 0 &&
+      blankBefore &&
+      isBlank(lines[i + 1]) &&
+      t.length <= MAX_HEADING &&
+      !SENTENCE_END.test(t) &&
+      isSpeakerBlock(lines, next);
+    if (isHeading) {
+      close();
+      section = t;
+      sections.push(t);
+      continue;
+    }
+    if (current) {
+      current.parts.push(line);
+      current.blankBefore.push(blankBefore && current.parts.length > 1);
+    }
+    // Lines before the first speaker (site name, lead) are not quotes.
+  }
+  close();
+  if (turns.length === 0)
+    throw new ParseError(titleLine.no, 'no speaker blocks (a name on two consecutive lines) found', 'blog');
+
+  const speakers = [...new Set(turns.map((t) => t.speaker))];
+  const intro = turns[0]?.text ?? '';
+  const people = new Map<string, DraftPerson>();
+  for (const s of speakers) people.set(stripHonorific(s), { name: stripHonorific(s) });
+  for (const t of turns.slice(0, 3)) {
+    for (const m of t.text.matchAll(HANDLE)) {
+      const p = people.get(stripHonorific(m[1] ?? ''));
+      if (p && !p.handle) p.handle = m[2] ?? null;
+    }
+  }
+  // The blogger opens the interview: the first speaker is the interviewer unless front matter says otherwise.
+  const interviewerName = meta.interviewer ?? stripHonorific(turns[0]?.speaker ?? '');
+  const interviewer = people.get(stripHonorific(interviewerName)) ?? { name: interviewerName };
+  const interviewees = [...people.values()].filter((p) => p.name !== interviewer.name);
+  const main = interviewees[0];
+  if (main) {
+    main.location = LOCATION.exec(intro)?.[1] ?? null;
+    main.occupation = OCCUPATION.exec(intro)?.[1] ?? null;
+  }
+  return {
+    format: 'blog',
+    title,
+    url: meta.url ?? null,
+    publishedAt: meta.publishedAt ?? null,
+    id: meta.id ?? null,
+    interviewer,
+    interviewees,
+    sections,
+    related,
+    turns: turns.map((t) => ({
+      ...t,
+      role: stripHonorific(t.speaker) === interviewer.name ? 'interviewer' : 'interviewee',
+    })),
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * What every format parser produces (a draft), and the one place that turns a draft into a
+ * validated canonical {@link Interview}: people, roles, ids, questions, series.
+ */
+import { ParseError, ValidationError } from '../errors.ts';
+import { digest, interviewIdFrom, isSafeId, personId, quoteId } from '../ids.ts';
+import {
+  type Format,
+  type Interview,
+  InterviewSchema,
+  type Person,
+  type Related,
+  type Role,
+  type Series,
+} from '../model.ts';
+
+/** A line of the source with its offsets; `no` is 1-based. */
+export interface Line {
+  readonly no: number;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A turn as a parser saw it, before ids and roles are settled. */
+export interface DraftTurn {
+  speaker: string;
+  role?: Role;
+  text: string;
+  start: number;
+  end: number;
+  line: number;
+  section: string | null;
+}
+
+/** Facts about a person that a parser found in the text. */
+export interface DraftPerson {
+  name: string;
+  handle?: string | null;
+  location?: string | null;
+  occupation?: string | null;
+  aliases?: string[];
+}
+
+/** A parser's output. */
+export interface Draft {
+  format: Exclude<Format, 'auto'>;
+  title?: string | null;
+  url?: string | null;
+  publishedAt?: string | null;
+  id?: string | null;
+  interviewer?: DraftPerson | null;
+  interviewees?: DraftPerson[];
+  /** Alias → full name, e.g. 小林 → 小林由紀 from 「小林由紀（以下、小林）」. */
+  aliases?: Map<string, string>;
+  sections: string[];
+  related?: Related[];
+  turns: DraftTurn[];
+}
+
+/** Caller overrides applied when finalising. */
+export interface FinalizeOptions {
+  id?: string | undefined;
+  title?: string | undefined;
+  url?: string | undefined;
+}
+
+/** Splits text into lines with offsets (any newline convention). */
+export function splitLines(text: string, base = 0, firstNo = 1): Line[] {
+  const out: Line[] = [];
+  const re = /\r\n|\n|\r/g;
+  let pos = 0;
+  let no = firstNo;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ no: no++, text: text.slice(pos, m.index), start: base + pos, end: base + m.index });
+    pos = m.index + m[0].length;
+  }
+  out.push({ no, text: text.slice(pos), start: base + pos, end: base + text.length });
+  return out;
+}
+
+/** True for a line with nothing but white space (incl. full-width space). */
+export function isBlank(line: Line | undefined): boolean {
+  return !line || line.text.trim() === '';
+}
+
+const INTERVIEWER_NAMES =
+  /^(聞き手|ききて|インタビュアー?|編集部|編集|司会|記者|ライター|取材班|q|interviewer|operator|オペレーター?)(?:[_\s]?\d+)?$/i;
+const OTHER_NAMES = /^(全員|一同|みんな|all|everyone|ナレーション|narrator)$/i;
+const HONORIFIC = /(さん|サン|さま|様|氏|ちゃん|くん)$/;
+
+/** Name without a trailing honorific (かぉサン → かぉ). */
+export function stripHonorific(name: string): string {
+  const n = name.trim();
+  const stripped = n.replace(HONORIFIC, '');
+  return stripped.length > 0 ? stripped : n;
+}
+
+/** True for speaker labels that mean "the interviewer" in any interview. */
+export function isInterviewerLabel(name: string): boolean {
+  return INTERVIEWER_NAMES.test(name.trim());
+}
+
+/** True for labels such as 全員 that are nobody in particular. */
+export function isOtherLabel(name: string): boolean {
+  return OTHER_NAMES.test(name.trim());
+}
+
+/** ISO 8601 with a colon in the offset; a bare date is taken as midnight JST. */
+export function normalizeDate(s: string | null | undefined): string | null {
+  if (!s) return null;
+  const t = s.trim();
+  let m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(t);
+  if (m) return `${m[1]}-${m[2]?.padStart(2, '0')}-${m[3]?.padStart(2, '0')}T00:00:00+09:00`;
+  m = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(t);
+  if (m) return `${m[1]}-${m[2]?.padStart(2, '0')}-${m[3]?.padStart(2, '0')}T00:00:00+09:00`;
+  m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
+  if (m) {
+    const time = m[2]?.length === 5 ? `${m[2]}:00` : m[2];
+    const off = m[3] ? (m[3] === 'Z' ? 'Z' : m[3].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')) : '+09:00';
+    return `${m[1]}T${time}${off}`;
+  }
+  return null;
+}
+
+const PART_MARKERS: Array<[RegExp, (m: RegExpExecArray) => number]> = [
+  [/[(（]?\s*前編\s*[)）]?/, () => 1],
+  [/[(（]?\s*中編\s*[)）]?/, () => 2],
+  [/[(（]?\s*後編\s*[)）]?/, () => 2],
+  [/第\s*(\d+)\s*回/, (m) => Number(m[1])],
+  [/[(（]\s*(\d+)\s*\/\s*\d+\s*[)）]/, (m) => Number(m[1])],
+  [/\bpart\s*(\d+)\b/i, (m) => Number(m[1])],
+  [/[(（]\s*(\d+)\s*[)）]\s*$/, (m) => Number(m[1])],
+];
+
+/** Series title and part number from a title such as `…さん(後編)`; null when it is no series. */
+export function seriesFromTitle(title: string): { title: string; part: number } | null {
+  for (const [re, part] of PART_MARKERS) {
+    const m = re.exec(title);
+    if (m) {
+      const stem = (title.slice(0, m.index) + title.slice(m.index + m[0].length)).trim();
+      const n = part(m);
+      if (stem && n >= 1 && n <= 100) return { title: stem, part: n };
+    }
+  }
+  return null;
+}
+
+function mergePerson(into: DraftPerson, from: DraftPerson | undefined): DraftPerson {
+  if (!from) return into;
+  return {
+    name: into.name,
+    handle: into.handle ?? from.handle ?? null,
+    location: into.location ?? from.location ?? null,
+    occupation: into.occupation ?? from.occupation ?? null,
+    aliases: [...new Set([...(into.aliases ?? []), ...(from.aliases ?? [])])],
+  };
+}
+
+function toPerson(p: DraftPerson): Person {
+  return {
+    id: personId(p.name, p.handle),
+    name: p.name,
+    handle: p.handle ?? null,
+    location: p.location ?? null,
+    occupation: p.occupation ?? null,
+    aliases: (p.aliases ?? []).filter((a) => a !== p.name),
+  };
+}
+
+/** Turns a parser's draft into a validated interview (ids, roles, questions, series). */
+export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview {
+  if (draft.turns.length === 0) {
+    throw new ParseError(1, 'no speaker turns found', draft.format);
+  }
+  const aliases = draft.aliases ?? new Map<string, string>();
+  const canonical = (label: string): string => stripHonorific(aliases.get(label.trim()) ?? label.trim());
+  const interviewerName = draft.interviewer ? canonical(draft.interviewer.name) : null;
+  const knownInterviewees = new Map<string, DraftPerson>();
+  for (const p of draft.interviewees ?? []) knownInterviewees.set(canonical(p.name), p);
+
+  // Without any declared or conventional interviewer, the speaker who asks the most questions is it.
+  let asker: string | null = null;
+  const declaredInterviewer =
+    interviewerName !== null ||
+    draft.turns.some(
+      (t) =>
+        t.role === 'interviewer' || isInterviewerLabel(canonical(t.speaker)) || isInterviewerLabel(t.speaker),
+    );
+  if (!declaredInterviewer) {
+    const questions = new Map<string, number>();
+    for (const t of draft.turns) {
+      if (/[?？]\s*$/.test(t.text))
+        questions.set(canonical(t.speaker), (questions.get(canonical(t.speaker)) ?? 0) + 1);
+    }
+    asker = [...questions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  }
+  const roleOf = (turn: DraftTurn, name: string): Role => {
+    if (turn.role) return turn.role;
+    if (interviewerName && name === interviewerName) return 'interviewer';
+    if (asker && name === asker) return 'interviewer';
+    if (isInterviewerLabel(name) || isInterviewerLabel(turn.speaker)) return 'interviewer';
+    if (isOtherLabel(name)) return 'other';
+    return 'interviewee';
+  };
+
+  const people = new Map<string, { draft: DraftPerson; role: Role }>();
+  const turns = draft.turns.map((t) => {
+    const name = canonical(t.speaker);
+    const role = roleOf(t, name);
+    if (!people.has(name)) {
+      const base: DraftPerson = { name, aliases: t.speaker.trim() !== name ? [t.speaker.trim()] : [] };
+      const known = role === 'interviewer' ? (draft.interviewer ?? undefined) : knownInterviewees.get(name);
+      people.set(name, { draft: mergePerson(base, known ? { ...known, name } : undefined), role });
+    } else if (t.speaker.trim() !== name) {
+      const entry = people.get(name);
+      if (entry && !entry.draft.aliases?.includes(t.speaker.trim()))
+        entry.draft.aliases?.push(t.speaker.trim());
+    }
+    return { ...t, name, role };
+  });
+  for (const [alias, full] of aliases) {
+    const entry = people.get(stripHonorific(full));
+    if (entry && !entry.draft.aliases?.includes(alias)) entry.draft.aliases?.push(alias);
+  }
+
+  const title = (options.title ?? draft.title ?? '').trim() || firstWords(turns[0]?.text ?? 'untitled');
+  const url = options.url ?? draft.url ?? null;
+  let id = options.id ?? draft.id ?? null;
+  if (id !== null && !isSafeId(id)) throw new ValidationError(`id '${id}' is not URL-safe (A-Z a-z 0-9 _ -)`);
+  id ??= interviewIdFrom(url, title, turns[0]?.text ?? '');
+
+  const personIds = new Map<string, Person>();
+  for (const [name, { draft: p }] of people) personIds.set(name, toPerson({ ...p, name }));
+
+  let lastQuestion: string | null = null;
+  const finalTurns = turns.map((t, i) => {
+    const tid = quoteId(id, i + 1);
+    const questionId = t.role === 'interviewer' ? null : lastQuestion;
+    if (t.role === 'interviewer') lastQuestion = tid;
+    return {
+      id: tid,
+      ordinal: i + 1,
+      speaker: t.name,
+      speakerId: personIds.get(t.name)?.id ?? null,
+      role: t.role,
+      text: t.text,
+      section: t.section,
+      questionId,
+      start: t.start,
+      end: t.end,
+    };
+  });
+
+  const interviewerEntry = [...people.values()].find((p) => p.role === 'interviewer');
+  const interviewer = interviewerEntry ? (personIds.get(interviewerEntry.draft.name) ?? null) : null;
+  const interviewees = [...people.values()]
+    .filter((p) => p.role === 'interviewee')
+    .map((p) => personIds.get(p.draft.name))
+    .filter((p): p is Person => p !== undefined);
+  const others = [...people.values()]
+    .filter((p) => p.role === 'other' || (p.role === 'interviewer' && p !== interviewerEntry))
+    .map((p) => personIds.get(p.draft.name))
+    .filter((p): p is Person => p !== undefined);
+
+  const s = seriesFromTitle(title);
+  const series: Series | null = s ? { id: `s-${digest(s.title, 10)}`, title: s.title, part: s.part } : null;
+
+  const result = InterviewSchema.safeParse({
+    id,
+    title,
+    url,
+    publishedAt: normalizeDate(draft.publishedAt ?? null),
+    format: draft.format,
+    series,
+    related: draft.related ?? [],
+    interviewer,
+    interviewees,
+    others,
+    sections: draft.sections.map((heading, ordinal) => ({ ordinal, heading })),
+    turns: finalTurns,
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    const turnIndex = issue?.path[0] === 'turns' && typeof issue.path[1] === 'number' ? issue.path[1] : null;
+    const line = turnIndex !== null ? (draft.turns[turnIndex]?.line ?? 1) : 1;
+    throw new ParseError(
+      line,
+      `invalid ${path || 'interview'}: ${issue?.message ?? 'invalid'}`,
+      draft.format,
+    );
+  }
+  return result.data;
+}
+
+function firstWords(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 40 ? `${t.slice(0, 40)}…` : t || 'untitled';
+}

@@ -1,0 +1,64 @@
+/**
+ * Optional metadata header shared by the text formats: YAML-style front matter between `---`
+ * lines (flat `key: value` pairs only), or `# key: value` comment lines in TSV.
+ */
+import type { Line } from './draft.ts';
+
+/** Metadata keys the parsers understand. */
+export interface Meta {
+  title?: string;
+  url?: string;
+  publishedAt?: string;
+  interviewer?: string;
+  interviewee?: string;
+  id?: string;
+}
+
+const KEYS: Record<string, keyof Meta> = {
+  title: 'title',
+  タイトル: 'title',
+  url: 'url',
+  date: 'publishedAt',
+  publishedat: 'publishedAt',
+  published_at: 'publishedAt',
+  published: 'publishedAt',
+  日付: 'publishedAt',
+  interviewer: 'interviewer',
+  聞き手: 'interviewer',
+  interviewee: 'interviewee',
+  話し手: 'interviewee',
+  id: 'id',
+};
+
+function unquote(v: string): string {
+  const t = v.trim();
+  if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")))) {
+    return t.slice(1, -1);
+  }
+  return t;
+}
+
+/** Reads a `key: value` pair into `meta` when the key is known; returns whether it was. */
+export function readMetaPair(text: string, meta: Meta): boolean {
+  const m = /^\s*([A-Za-z_\u3040-\u9fff]+)\s*[:：]\s*(.*)$/.exec(text);
+  if (!m) return false;
+  const key = KEYS[(m[1] ?? '').toLowerCase()];
+  if (!key) return false;
+  const value = unquote(m[2] ?? '');
+  if (value) meta[key] = value;
+  return true;
+}
+
+/** Splits off front matter; returns the metadata and the index of the first body line. */
+export function frontMatter(lines: readonly Line[]): { meta: Meta; bodyStart: number } {
+  const meta: Meta = {};
+  let i = 0;
+  while (i < lines.length && lines[i]?.text.trim() === '') i++;
+  if (lines[i]?.text.trim() !== '---') return { meta, bodyStart: 0 };
+  for (let j = i + 1; j < lines.length; j++) {
+    const text = lines[j]?.text ?? '';
+    if (text.trim() === '---') return { meta, bodyStart: j + 1 };
+    readMetaPair(text, meta);
+  }
+  return { meta: {}, bodyStart: 0 };
+}

@@ -1,0 +1,94 @@
+/**
+ * Parsing entry point: picks a parser (`format: 'auto'`) or uses the one named, and returns a
+ * validated canonical interview. Pure: text in, data out.
+ */
+import { ParseError, ValidationError } from '../errors.ts';
+import { isSafeId, quoteId } from '../ids.ts';
+import { type Format, FormatSchema, type Interview } from '../model.ts';
+import { countSpeakerBlocks, parseBlog } from './blog.ts';
+import { countQuestions, parseDash } from './dash.ts';
+import { type Draft, type FinalizeOptions, finalize } from './draft.ts';
+import { parseJson } from './json.ts';
+import { MD_TURN, parseMarkdown } from './markdown.ts';
+import { countPrefixed, parsePrefixed } from './prefixed.ts';
+import { countTsvLines, parseTsv } from './tsv.ts';
+
+/** Options of {@link parseInterview}. */
+export interface ParseOptions extends FinalizeOptions {
+  format?: Format | undefined;
+}
+
+/** Largest transcript accepted (characters); bigger input is rejected, not truncated. */
+export const MAX_TRANSCRIPT_CHARS = 2_000_000;
+
+/** Guesses the layout of a transcript. */
+export function detectFormat(text: string): Exclude<Format, 'auto'> {
+  const t = text.replace(/^\uFEFF/, '').trimStart();
+  if (t.startsWith('{')) return 'json';
+  const tsv = countTsvLines(t);
+  if (tsv.content > 0 && tsv.tsv / tsv.content >= 0.8) return 'tsv';
+  if (countSpeakerBlocks(t) >= 2) return 'blog';
+  const mdTurns = t.split(/\r?\n/).filter((l) => MD_TURN.test(l)).length;
+  if (mdTurns >= 2) return 'markdown';
+  if (countQuestions(t) >= 2) return 'dash';
+  if (countPrefixed(t) >= 2) return 'prefixed';
+  throw new ParseError(
+    1,
+    'could not recognise the layout: no speaker blocks, `——` questions, `名前：` prefixes, `**名前**：` turns or TSV lines',
+    'auto',
+  );
+}
+
+const PARSERS: Record<Exclude<Format, 'auto' | 'json'>, (text: string) => Draft> = {
+  blog: parseBlog,
+  dash: parseDash,
+  prefixed: parsePrefixed,
+  tsv: parseTsv,
+  markdown: parseMarkdown,
+};
+
+/** Gives an interview a new id, re-deriving its quote ids so they stay `${id}-tNNN`. */
+export function withInterviewId(interview: Interview, id: string): Interview {
+  if (!isSafeId(id)) throw new ValidationError(`id '${id}' is not URL-safe (A-Z a-z 0-9 _ -)`);
+  const map = new Map(interview.turns.map((t) => [t.id, quoteId(id, t.ordinal)]));
+  return {
+    ...interview,
+    id,
+    turns: interview.turns.map((t) => ({
+      ...t,
+      id: map.get(t.id) ?? t.id,
+      questionId: t.questionId ? (map.get(t.questionId) ?? t.questionId) : null,
+    })),
+  };
+}
+
+/** Parses a transcript in any supported layout into a canonical, validated interview. */
+export function parseInterview(text: string, options: ParseOptions = {}): Interview {
+  if (typeof text !== 'string') throw new ValidationError('transcript must be a string');
+  if (text.length > MAX_TRANSCRIPT_CHARS) {
+    throw new ValidationError(
+      `transcript is ${text.length} characters; the limit is ${MAX_TRANSCRIPT_CHARS}`,
+    );
+  }
+  const requested = FormatSchema.safeParse(options.format ?? 'auto');
+  if (!requested.success)
+    throw new ValidationError(
+      `unknown format '${options.format}'; use one of ${FormatSchema.options.join(', ')}`,
+    );
+  const source = text.replace(/^\uFEFF/, '');
+  if (source.trim() === '') throw new ParseError(1, 'transcript is empty', requested.data);
+  const format = requested.data === 'auto' ? detectFormat(source) : requested.data;
+  if (format === 'json') {
+    const parsed = parseJson(source);
+    if ('schemaVersion' in parsed) {
+      const renamed = options.id && options.id !== parsed.id ? withInterviewId(parsed, options.id) : parsed;
+      return {
+        ...renamed,
+        ...(options.title ? { title: options.title } : {}),
+        ...(options.url ? { url: options.url } : {}),
+      };
+    }
+    return finalize(parsed, options);
+  }
+  return finalize(PARSERS[format](source), options);
+}

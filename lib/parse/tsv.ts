@@ -1,0 +1,98 @@
+/**
+ * TSV dialogs: `speaker<TAB>text`, one turn a line, optional `# key: value` comment header.
+ * In the ASDC corpus `│` joins sentences inside a turn and `▁` marks a pause: both are cleaned.
+ */
+import { ParseError } from '../errors.ts';
+import { type Draft, type DraftTurn, type Line, splitLines, stripHonorific } from './draft.ts';
+import { type Meta, readMetaPair } from './frontmatter.ts';
+
+const ROLE_HINT_INTERVIEWER = /^(operator|op|interviewer|聞き手|インタビュアー|司会|q)(?:[_\s-]?\d+)?$/i;
+const ROLE_HINT_INTERVIEWEE = /^(customer|guest|interviewee|user|a)(?:[_\s-]?\d+)?$/i;
+
+/** Cleans corpus markup: `│` sentence joins and `▁` pauses. */
+export function cleanDialogText(s: string): string {
+  return s
+    .replace(/\s*▁\s*/g, ' ')
+    .replace(/([A-Za-z0-9])\s*│\s*(?=[A-Za-z0-9])/g, '$1 ')
+    .replace(/\s*│\s*/g, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+}
+
+/** Counts lines that look like `speaker<TAB>text`: the format detector uses this. */
+export function countTsvLines(text: string): { tsv: number; content: number } {
+  let tsv = 0;
+  let content = 0;
+  for (const l of splitLines(text)) {
+    const t = l.text;
+    if (t.trim() === '' || t.startsWith('#')) continue;
+    content++;
+    if (/^[^\t]{1,60}\t\S/.test(t)) tsv++;
+  }
+  return { tsv, content };
+}
+
+/** Parses TSV dialogs. */
+export function parseTsv(text: string): Draft {
+  const lines = splitLines(text);
+  const meta: Meta = {};
+  const turns: DraftTurn[] = [];
+  for (const line of lines as Line[]) {
+    const t = line.text;
+    if (t.trim() === '') continue;
+    if (t.startsWith('#')) {
+      readMetaPair(t.replace(/^#+\s*/, ''), meta);
+      continue;
+    }
+    const tab = t.indexOf('\t');
+    if (tab <= 0) throw new ParseError(line.no, 'expected `speaker<TAB>text`', 'tsv');
+    const speaker = t.slice(0, tab).trim();
+    const body = cleanDialogText(t.slice(tab + 1).replace(/\t/g, ' '));
+    if (!speaker) throw new ParseError(line.no, 'empty speaker column', 'tsv');
+    if (speaker.length > 100)
+      throw new ParseError(line.no, 'speaker column longer than 100 characters', 'tsv');
+    if (!body) continue;
+    const turn: DraftTurn = {
+      speaker,
+      text: body,
+      start: line.start,
+      end: line.end,
+      line: line.no,
+      section: null,
+    };
+    const role =
+      meta.interviewer && stripHonorific(speaker) === stripHonorific(meta.interviewer)
+        ? 'interviewer'
+        : ROLE_HINT_INTERVIEWER.test(speaker)
+          ? 'interviewer'
+          : ROLE_HINT_INTERVIEWEE.test(speaker) ||
+              (meta.interviewee && stripHonorific(speaker) === stripHonorific(meta.interviewee))
+            ? 'interviewee'
+            : undefined;
+    if (role) turn.role = role;
+    turns.push(turn);
+  }
+  if (turns.length === 0) throw new ParseError(1, 'no `speaker<TAB>text` lines found', 'tsv');
+  // Dialog corpora have no declared interviewer: whoever opens the dialog asks the questions.
+  const opener = turns[0]?.speaker;
+  const hasInterviewer = turns.some((t) => t.role === 'interviewer');
+  return {
+    format: 'tsv',
+    title: meta.title ?? null,
+    url: meta.url ?? null,
+    publishedAt: meta.publishedAt ?? null,
+    id: meta.id ?? null,
+    interviewer: meta.interviewer ? { name: stripHonorific(meta.interviewer) } : null,
+    interviewees: meta.interviewee ? [{ name: stripHonorific(meta.interviewee) }] : [],
+    sections: [],
+    turns: turns.map((t) =>
+      t.role
+        ? t
+        : {
+            ...t,
+            role:
+              !hasInterviewer && t.speaker === opener ? ('interviewer' as const) : ('interviewee' as const),
+          },
+    ),
+  };
+}

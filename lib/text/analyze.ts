@@ -1,0 +1,247 @@
+/**
+ * The one text pipeline used for indexing, querying, highlighting and tagging.
+ *
+ * Design (measured in scripts/eval.ts, documented in README "Search"):
+ * - words from Intl.Segmenter for kanji/hiragana text: small index, good on conversational queries;
+ * - katakana runs kept whole (the segmenter splits unknown loanwords like クラウドソーシング
+ *   inconsistently) plus their character bigrams, so a partial word such as ソーシング still matches;
+ * - Latin words and numbers whole, lower-cased (typo tolerance is applied at query time).
+ * Everything is compared after NFKC, lower case and hiragana→katakana folding.
+ */
+import { hiraganaToKatakana, type Normalized, normalize } from './normalize.ts';
+
+/** How a token was produced: a segmenter word, a whole katakana run, a bigram of one, or Latin. */
+export type TokenKind = 'word' | 'run' | 'gram' | 'latin';
+
+/** A term with the range of source text it came from. */
+export interface Token {
+  readonly term: string;
+  readonly kind: TokenKind;
+  /** Offsets into the source string given to {@link analyze} (UTF-16 units). */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Segmentation strategies; only `hybrid` ships, the others exist to measure against it. */
+export type SegmentationMode = 'hybrid' | 'words' | 'bigrams';
+
+/** Script class of a normalised character. */
+export type ScriptClass = 'katakana' | 'hiragana' | 'kanji' | 'latin' | 'other';
+
+/** A maximal run of one script class in normalised text. */
+export interface ScriptRun {
+  readonly cls: ScriptClass;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Bump when tokenisation changes: saved indexes built with another version must be rebuilt. */
+export const ANALYZER_VERSION = 1;
+
+const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
+
+const KATAKANA = /[\u30A1-\u30FA\u30FD-\u30FF\u31F0-\u31FF]/;
+const HIRAGANA = /[\u3041-\u3096\u309D-\u309F]/;
+const KANJI = /[\p{Script=Han}\u3005\u3006\u30F5\u30F6]/u;
+const LATIN = /[\p{L}\p{N}_]/u;
+const LONG_VOWEL = 'ー';
+
+// Function words that carry no meaning for search (folded to katakana, as terms are).
+const STOPWORDS = new Set(
+  [
+    'です',
+    'でし',
+    'ます',
+    'まし',
+    'ませ',
+    'った',
+    'って',
+    'ない',
+    'から',
+    'けど',
+    'けれど',
+    'ので',
+    'のに',
+    'でも',
+    'ても',
+    'には',
+    'とは',
+    'では',
+    'など',
+    'まで',
+    'より',
+    'ある',
+    'いる',
+    'する',
+    'なる',
+    'れる',
+    'られる',
+    'せる',
+    'たい',
+    'だっ',
+    'でしょ',
+    'という',
+    'その',
+    'この',
+    'あの',
+    'それ',
+    'これ',
+    'あれ',
+    'ところ',
+    'ござい',
+  ].map(hiraganaToKatakana),
+);
+
+/** Script class of one normalised UTF-16 unit (the long-vowel mark is resolved by context). */
+export function classify(ch: string): ScriptClass {
+  if (KATAKANA.test(ch)) return 'katakana';
+  if (HIRAGANA.test(ch)) return 'hiragana';
+  if (KANJI.test(ch)) return 'kanji';
+  if (LATIN.test(ch)) return 'latin';
+  return 'other';
+}
+
+/** Splits normalised text into runs of one script; ー continues the kana run before it. */
+export function scriptRuns(norm: string): ScriptRun[] {
+  const out: ScriptRun[] = [];
+  let cur: { cls: ScriptClass; start: number } | null = null;
+  for (let i = 0; i < norm.length; ) {
+    const cp = norm.codePointAt(i) ?? 0;
+    const ch = String.fromCodePoint(cp);
+    let cls = classify(ch);
+    if (ch === LONG_VOWEL)
+      cls = cur && (cur.cls === 'katakana' || cur.cls === 'hiragana') ? cur.cls : 'other';
+    if (!cur || cur.cls !== cls) {
+      if (cur) out.push({ cls: cur.cls, start: cur.start, end: i });
+      cur = { cls, start: i };
+    }
+    i += ch.length;
+  }
+  if (cur) out.push({ cls: cur.cls, start: cur.start, end: norm.length });
+  return out;
+}
+
+/** Folds a katakana run for matching: trailing long-vowel marks are a spelling variant (サーバー/サーバ). */
+export function foldKatakanaRun(run: string): string {
+  let s = run;
+  while (s.length > 2 && s.endsWith(LONG_VOWEL)) s = s.slice(0, -1);
+  return s;
+}
+
+/** Character bigrams of a string (the string itself when shorter than three characters). */
+export function bigrams(s: string): string[] {
+  const chars = Array.from(s);
+  if (chars.length < 3) return [s];
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i]}${chars[i + 1]}`);
+  return out;
+}
+
+/** True for folded terms that carry no meaning on their own (single kana, particles). */
+export function isStopword(term: string): boolean {
+  if (term.length <= 1 && /^[\u30A1-\u30FF]$/.test(term)) return true;
+  return STOPWORDS.has(term);
+}
+
+interface Sink {
+  push(term: string, kind: TokenKind, normStart: number, normEnd: number): void;
+}
+
+function emitWords(norm: string, start: number, end: number, sink: Sink): void {
+  for (const seg of segmenter.segment(norm.slice(start, end))) {
+    if (!seg.isWordLike) continue;
+    const term = hiraganaToKatakana(seg.segment);
+    if (isStopword(term)) continue;
+    sink.push(term, 'word', start + seg.index, start + seg.index + seg.segment.length);
+  }
+}
+
+function emitGrams(norm: string, start: number, end: number, sink: Sink): void {
+  const folded = hiraganaToKatakana(norm.slice(start, end));
+  if (folded.length < 3) {
+    if (folded.length === 2) sink.push(folded, 'gram', start, end);
+    else if (!isStopword(folded)) sink.push(folded, 'gram', start, end);
+    return;
+  }
+  for (let i = 0; i + 1 < folded.length; i++)
+    sink.push(folded.slice(i, i + 2), 'gram', start + i, start + i + 2);
+}
+
+function emitKatakanaRun(norm: string, start: number, end: number, sink: Sink): void {
+  const run = foldKatakanaRun(norm.slice(start, end));
+  if (run.length < 2) return;
+  sink.push(run, 'run', start, start + run.length);
+  if (run.length >= 3) {
+    for (let i = 0; i + 1 < run.length; i++) sink.push(run.slice(i, i + 2), 'gram', start + i, start + i + 2);
+  }
+}
+
+function emitLatin(norm: string, start: number, end: number, sink: Sink): void {
+  const word = norm.slice(start, end).replace(/^_+|_+$/g, '');
+  if (word) sink.push(word, 'latin', start, end);
+}
+
+/** Tokenises normalised text into terms with offsets into the normalised text. */
+export function analyzeNormalized(norm: string, mode: SegmentationMode = 'hybrid'): Token[] {
+  const tokens: Token[] = [];
+  const sink: Sink = {
+    push: (term, kind, start, end) => tokens.push({ term, kind, start, end }),
+  };
+  const runs = scriptRuns(norm);
+  if (mode === 'words') {
+    // Baseline: the segmenter over every CJK stretch, katakana included.
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r] as ScriptRun;
+      if (run.cls === 'latin') emitLatin(norm, run.start, run.end, sink);
+      else if (run.cls !== 'other') {
+        let end = run.end;
+        while (
+          r + 1 < runs.length &&
+          (runs[r + 1] as ScriptRun).cls !== 'latin' &&
+          (runs[r + 1] as ScriptRun).cls !== 'other'
+        ) {
+          r++;
+          end = (runs[r] as ScriptRun).end;
+        }
+        emitWords(norm, run.start, end, sink);
+      }
+    }
+    return tokens;
+  }
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r] as ScriptRun;
+    if (run.cls === 'latin') emitLatin(norm, run.start, run.end, sink);
+    else if (run.cls === 'katakana') {
+      if (mode === 'bigrams') emitGrams(norm, run.start, run.end, sink);
+      else emitKatakanaRun(norm, run.start, run.end, sink);
+    } else if (run.cls === 'kanji' || run.cls === 'hiragana') {
+      // Kanji and hiragana go to the segmenter together: okurigana decide word boundaries.
+      let end = run.end;
+      while (r + 1 < runs.length) {
+        const next = runs[r + 1] as ScriptRun;
+        if (next.cls !== 'kanji' && next.cls !== 'hiragana') break;
+        r++;
+        end = next.end;
+      }
+      if (mode === 'bigrams') emitGrams(norm, run.start, end, sink);
+      else emitWords(norm, run.start, end, sink);
+    }
+  }
+  return tokens;
+}
+
+/** Tokenises source text; token offsets point into `source`. */
+export function analyze(source: string, mode: SegmentationMode = 'hybrid'): Token[] {
+  const n: Normalized = normalize(source);
+  return analyzeNormalized(n.text, mode).map((t) => ({
+    term: t.term,
+    kind: t.kind,
+    start: n.starts[t.start] ?? 0,
+    end: n.ends[t.end - 1] ?? 0,
+  }));
+}
+
+/** The index terms of a text (what MiniSearch's `tokenize` returns). */
+export function indexTerms(source: string, mode: SegmentationMode = 'hybrid'): string[] {
+  return analyzeNormalized(normalize(source).text, mode).map((t) => t.term);
+}
