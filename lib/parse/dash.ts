@@ -18,9 +18,9 @@ import {
 import { frontMatter } from './frontmatter.ts';
 
 /** A question line: two dashes (em dash, horizontal bar or box-drawing) at the start. */
-export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－|--)[\s\u3000]*/;
+export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[\s\u3000]*/;
 const NAME_PREFIX =
-  /^[\s\u3000]*([^：:\s\u3000「」『』。！？!?][^：:「」『』。！？!?]{0,40}?)[\s\u3000]*[：:][\s\u3000]*(.*)$/;
+  /^[\s\u3000]*([^：:\s\u3000「」『』。！？!?（(【[［<＜][^：:「」『』。！？!?]{0,40}?)[\s\u3000]*[：:][\s\u3000]*(.*)$/;
 const ALIAS = /[（(]\s*(?:以下|以降)\s*[、,]?\s*([^）)]{1,20}?)\s*[）)]/;
 const HEADING = /^[\s\u3000]*(?:[■□◆◇▼▽●○★☆◎]|【[^】]{1,60}】[\s\u3000]*$)/;
 const NOTE = /^[\s\u3000]*(?:※|＊|\*|・|次のページ|関連|<|＜|\[|［|(?:https?:\/\/))/;

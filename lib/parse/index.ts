@@ -7,7 +7,8 @@ import { isSafeId, quoteId } from '../ids.ts';
 import { type Format, FormatSchema, type Interview } from '../model.ts';
 import { countSpeakerBlocks, parseBlog } from './blog.ts';
 import { countQuestions, parseDash } from './dash.ts';
-import { type Draft, type FinalizeOptions, finalize } from './draft.ts';
+import { type Draft, type FinalizeOptions, finalize, splitLines } from './draft.ts';
+import { frontMatter } from './frontmatter.ts';
 import { parseJson } from './json.ts';
 import { MD_TURN, parseMarkdown } from './markdown.ts';
 import { countPrefixed, parsePrefixed } from './prefixed.ts';
@@ -23,8 +24,14 @@ export const MAX_TRANSCRIPT_CHARS = 2_000_000;
 
 /** Guesses the layout of a transcript. */
 export function detectFormat(text: string): Exclude<Format, 'auto'> {
-  const t = text.replace(/^\uFEFF/, '').trimStart();
-  if (t.startsWith('{')) return 'json';
+  const raw = text.replace(/^\uFEFF/, '');
+  if (raw.trimStart().startsWith('{')) return 'json';
+  // Front matter is shared by several layouts: detect on the body only.
+  const lines = splitLines(raw);
+  const t = lines
+    .slice(frontMatter(lines).bodyStart)
+    .map((l) => l.text)
+    .join('\n');
   const tsv = countTsvLines(t);
   if (tsv.content > 0 && tsv.tsv / tsv.content >= 0.8) return 'tsv';
   if (countSpeakerBlocks(t) >= 2) return 'blog';

@@ -1,0 +1,100 @@
+/**
+ * Highlighting: which characters of a quote matched, as offsets into the original text, and a
+ * snippet around them with the matches marked (HTML-escaped, so it is safe to render).
+ */
+import { analyze } from '../text/analyze.ts';
+import { normalize } from '../text/normalize.ts';
+
+/** A half-open range [start, end) of UTF-16 offsets. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+/** A snippet of a quote with its highlighted ranges. */
+export interface Highlight {
+  /** Plain text of the snippet (may start/end with … when cut). */
+  snippet: string;
+  /** Offset of the snippet's first character in the quote text (excluding a leading …). */
+  offset: number;
+  /** Matches relative to `snippet`. */
+  ranges: Range[];
+  /** Matches as offsets into the whole quote text. */
+  textRanges: Range[];
+  /** The snippet as HTML with `<mark>` around matches; everything else escaped. */
+  html: string;
+}
+
+const SNIPPET_CHARS = 120;
+const CONTEXT_BEFORE = 30;
+
+/** Escapes text for safe inclusion in HTML. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function merge(ranges: Range[]): Range[] {
+  const sorted = ranges.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Range[] = [];
+  for (const r of sorted) {
+    const last = out.at(-1);
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+/** Ranges of `text` matching index terms (whole tokens) or needles (substrings after folding). */
+export function matchRanges(text: string, terms: ReadonlySet<string>, needles: readonly string[]): Range[] {
+  const ranges: Range[] = [];
+  if (terms.size > 0) {
+    for (const t of analyze(text)) {
+      if (t.kind !== 'gram' && terms.has(t.term)) ranges.push({ start: t.start, end: t.end });
+    }
+  }
+  if (needles.length > 0) {
+    const n = normalize(text, { kana: true });
+    for (const needle of needles) {
+      if (!needle) continue;
+      for (let at = n.text.indexOf(needle); at >= 0; at = n.text.indexOf(needle, at + needle.length)) {
+        ranges.push({ start: n.starts[at] ?? 0, end: n.ends[at + needle.length - 1] ?? 0 });
+      }
+    }
+  }
+  return merge(ranges);
+}
+
+function safeCut(text: string, i: number): number {
+  // Never cut a surrogate pair in half.
+  const c = text.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff ? i - 1 : i;
+}
+
+/** Builds a snippet of at most ~120 characters around the first match. */
+export function highlight(text: string, matches: Range[]): Highlight {
+  let start = 0;
+  let end = text.length;
+  if (text.length > SNIPPET_CHARS) {
+    const first = matches[0]?.start ?? 0;
+    start = safeCut(text, Math.max(0, Math.min(first - CONTEXT_BEFORE, text.length - SNIPPET_CHARS)));
+    end = safeCut(text, Math.min(text.length, start + SNIPPET_CHARS));
+  }
+  const body = text.slice(start, end);
+  const lead = start > 0 ? '…' : '';
+  const tail = end < text.length ? '…' : '';
+  const ranges = matches
+    .filter((m) => m.end > start && m.start < end)
+    .map((m) => ({
+      start: Math.max(m.start, start) - start + lead.length,
+      end: Math.min(m.end, end) - start + lead.length,
+    }));
+  let html = '';
+  let pos = 0;
+  const snippet = `${lead}${body}${tail}`;
+  for (const r of ranges) {
+    html += `${escapeHtml(snippet.slice(pos, r.start))}<mark>${escapeHtml(snippet.slice(r.start, r.end))}</mark>`;
+    pos = r.end;
+  }
+  html += escapeHtml(snippet.slice(pos));
+  return { snippet, offset: start, ranges, textRanges: matches, html };
+}
