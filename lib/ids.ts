@@ -29,8 +29,8 @@ export function personId(name: string, handle?: string | null): string {
   return `p-${digest(normalizeForMatch(name).replace(/\s+/g, ''), 10)}`;
 }
 
-/** Id of an interview from its URL's last path segment when usable, else from its content. */
-export function interviewIdFrom(url: string | null, title: string, firstText: string): string {
+/** Id of an interview from its URL's last path segment when usable, else a digest of its content. */
+export function interviewIdFrom(url: string | null, title: string, content: string): string {
   if (url) {
     try {
       const segs = new URL(url).pathname.split('/').filter(Boolean);
@@ -43,5 +43,5 @@ export function interviewIdFrom(url: string | null, title: string, firstText: st
       // not a URL: fall through to the content digest
     }
   }
-  return `iv-${digest(`${normalizeForMatch(title)}\n${normalizeForMatch(firstText)}`)}`;
+  return `iv-${digest(`${normalizeForMatch(title)}\n${normalizeForMatch(content)}`)}`;
 }

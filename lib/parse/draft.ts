@@ -228,7 +228,7 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
   const url = options.url ?? draft.url ?? null;
   let id = options.id ?? draft.id ?? null;
   if (id !== null && !isSafeId(id)) throw new ValidationError(`id '${id}' is not URL-safe (A-Z a-z 0-9 _ -)`);
-  id ??= interviewIdFrom(url, title, turns[0]?.text ?? '');
+  id ??= interviewIdFrom(url, title, turns.map((t) => `${t.name}\t${t.text}`).join('\n'));
 
   const personIds = new Map<string, Person>();
   for (const [name, { draft: p }] of people) personIds.set(name, toPerson({ ...p, name }));

@@ -92,7 +92,9 @@ export function parsePrefixed(text: string): Draft {
       continue;
     }
     const p = matchPrefix(t, meta);
-    if (p && p.rest && isSpeaker(p)) {
+    // A one-off label still counts when it answers the interviewer's question.
+    const answersQuestion = (current?.role ?? turns.at(-1)?.role) === 'interviewer';
+    if (p?.rest && (isSpeaker(p) || answersQuestion)) {
       close();
       current = {
         speaker: p.speaker,

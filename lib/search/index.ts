@@ -129,6 +129,7 @@ const STORE_FIELDS = [
 function miniSearchOptions(mode: SegmentationMode) {
   return {
     idField: 'id',
+    autoVacuum: false,
     fields: Object.keys(FIELD_BOOSTS),
     storeFields: STORE_FIELDS,
     tokenize: (text: string) => indexTerms(text, mode),
@@ -230,17 +231,31 @@ export class QuoteIndex {
   removeInterview(interviewId: string): boolean {
     const meta = this.interviews.get(interviewId);
     if (!meta) return false;
-    for (const id of meta.quoteIds) if (this.ms.has(id)) this.ms.discard(id);
+    for (const id of meta.quoteIds) {
+      const doc = this.storedDoc(id);
+      if (doc) this.ms.remove(doc);
+    }
     this.interviews.delete(interviewId);
     return true;
   }
 
+  /**
+   * Rebuilds the indexed document from stored fields. Removing with the exact document is
+   * synchronous and leaves no tombstones, unlike `discard`, whose background vacuum races with
+   * concurrent adds.
+   */
+  private storedDoc(quoteId: string): Doc | undefined {
+    const stored = this.ms.getStoredFields(quoteId) as StoredQuote | undefined;
+    if (!stored) return undefined;
+    return { ...stored, id: quoteId, title: this.interviews.get(stored.interviewId)?.title ?? '' };
+  }
+
   /** Replaces the tags of one quote (editor corrections); returns false when the quote is unknown. */
   setQuoteTags(quoteId: string, tags: readonly string[]): boolean {
-    const stored = this.ms.getStoredFields(quoteId) as StoredQuote | undefined;
-    if (!stored) return false;
-    const meta = this.interviews.get(stored.interviewId);
-    this.ms.replace({ ...stored, id: quoteId, title: meta?.title ?? '', tags: [...tags] });
+    const doc = this.storedDoc(quoteId);
+    if (!doc) return false;
+    this.ms.remove(doc);
+    this.ms.add({ ...doc, tags: [...tags] });
     return true;
   }
 

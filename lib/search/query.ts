@@ -13,6 +13,7 @@ import {
   bigrams,
   foldKatakanaRun,
   type SegmentationMode,
+  scriptRuns,
   type Token,
 } from '../text/analyze.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
@@ -100,6 +101,35 @@ function or(queries: Query[]): Query | null {
   return { combineWith: 'OR', queries };
 }
 
+/**
+ * Second path for chunks with kanji compounds: every bigram of each kanji run, whole katakana
+ * runs and Latin words required; okurigana and particles ignored. Null when there is no kanji run.
+ */
+function gramPath(norm: string, prefixLast: boolean): { query: Query; needles: string[] } | null {
+  const parts: Query[] = [];
+  const needles: string[] = [];
+  let hasKanjiRun = false;
+  const runs = scriptRuns(norm);
+  runs.forEach((run, i) => {
+    const text = norm.slice(run.start, run.end);
+    const last = prefixLast && i === runs.length - 1;
+    if (run.cls === 'kanji') {
+      if (Array.from(text).length >= 2) {
+        hasKanjiRun = true;
+        needles.push(text);
+        parts.push(and(bigrams(text).map((g) => leaf(g, false))) as Query);
+      } else parts.push(leaf(text, last));
+    } else if (run.cls === 'katakana') {
+      const folded = foldKatakanaRun(text);
+      if (folded.length >= 2) parts.push(kanaRunQuery(folded, last));
+    } else if (run.cls === 'latin') {
+      parts.push(leaf(text, last, latinFuzz(text)));
+    }
+  });
+  const query = hasKanjiRun ? and(parts) : null;
+  return query ? { query, needles } : null;
+}
+
 interface ChunkResult {
   query: Query | null;
   units: Unit[];
@@ -115,6 +145,13 @@ function compileChunk(
   if (!norm) return { query: null, units: [] };
   const units = unitsOf(analyzeNormalized(norm, mode), mode, prefixLast);
   let query = and(units.map((u) => u.query));
+  if (mode === 'hybrid') {
+    const grams = gramPath(norm, prefixLast);
+    if (grams) {
+      units.push(...grams.needles.map((needle): Unit => ({ query: grams.query as Query, needle })));
+      query = query ? { combineWith: 'OR', queries: [query, grams.query] } : grams.query;
+    }
+  }
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
     // らんさーず: also try it as the katakana word it probably spells.
     const run = foldKatakanaRun(hiraganaToKatakana(norm));

@@ -36,7 +36,7 @@ export interface ScriptRun {
 }
 
 /** Bump when tokenisation changes: saved indexes built with another version must be rebuilt. */
-export const ANALYZER_VERSION = 1;
+export const ANALYZER_VERSION = 2;
 
 const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
 
@@ -176,6 +176,17 @@ function emitKatakanaRun(norm: string, start: number, end: number, sink: Sink): 
   }
 }
 
+function emitKanjiGrams(norm: string, start: number, end: number, sink: Sink): void {
+  const chars = Array.from(norm.slice(start, end));
+  let pos = start;
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const a = chars[i] as string;
+    const b = chars[i + 1] as string;
+    sink.push(a + b, 'gram', pos, pos + a.length + b.length);
+    pos += a.length;
+  }
+}
+
 function emitLatin(norm: string, start: number, end: number, sink: Sink): void {
   const word = norm.slice(start, end).replace(/^_+|_+$/g, '');
   if (word) sink.push(word, 'latin', start, end);
@@ -216,6 +227,7 @@ export function analyzeNormalized(norm: string, mode: SegmentationMode = 'hybrid
       else emitKatakanaRun(norm, run.start, run.end, sink);
     } else if (run.cls === 'kanji' || run.cls === 'hiragana') {
       // Kanji and hiragana go to the segmenter together: okurigana decide word boundaries.
+      const first = r;
       let end = run.end;
       while (r + 1 < runs.length) {
         const next = runs[r + 1] as ScriptRun;
@@ -224,7 +236,15 @@ export function analyzeNormalized(norm: string, mode: SegmentationMode = 'hybrid
         end = next.end;
       }
       if (mode === 'bigrams') emitGrams(norm, run.start, end, sink);
-      else emitWords(norm, run.start, end, sink);
+      else {
+        emitWords(norm, run.start, end, sink);
+        // The segmenter splits the same kanji compound differently in different contexts
+        // (子育て中 vs 子育て): kanji-run bigrams give queries a context-free second path.
+        for (let k = first; k <= r; k++) {
+          const kr = runs[k] as ScriptRun;
+          if (kr.cls === 'kanji' && kr.end - kr.start >= 2) emitKanjiGrams(norm, kr.start, kr.end, sink);
+        }
+      }
     }
   }
   return tokens;

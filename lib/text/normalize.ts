@@ -74,6 +74,9 @@ export function normalize(source: string, options: NormalizeOptions = {}): Norma
   let text = '';
   const starts: number[] = [];
   const ends: number[] = [];
+  // Where the previous cluster's output begins in `text`, and its source start.
+  let prevOut = 0;
+  let prevSrc = 0;
   let i = 0;
   while (i < source.length) {
     const start = i;
@@ -85,8 +88,22 @@ export function normalize(source: string, options: NormalizeOptions = {}): Norma
     }
     let folded = foldCluster(source.slice(start, i));
     if (options.kana) folded = hiraganaToKatakana(folded);
+    if (folded === '') continue;
+    let from = start;
+    if (text.length > 0 && COMBINING.test(folded.charAt(0))) {
+      // A mark whose base was separated by a dropped invisible character (う\uFEFFﾞ): compose it
+      // with the previous output, or a second normalisation would compose it and change the text.
+      folded = foldCluster(text.slice(prevOut) + folded);
+      if (options.kana) folded = hiraganaToKatakana(folded);
+      text = text.slice(0, prevOut);
+      starts.length = prevOut;
+      ends.length = prevOut;
+      from = prevSrc;
+    }
+    prevOut = text.length;
+    prevSrc = from;
     for (let k = 0; k < folded.length; k++) {
-      starts.push(start);
+      starts.push(from);
       ends.push(i);
     }
     text += folded;

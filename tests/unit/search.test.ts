@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { SnapshotVersionError, ValidationError } from '../../lib/errors.ts';
+import { parseInterview } from '../../lib/parse/index.ts';
+import { escapeHtml } from '../../lib/search/highlight.ts';
+import { QuoteIndex } from '../../lib/search/index.ts';
+import { compileQuery } from '../../lib/search/query.ts';
+import { sampleIndex, sampleInterviews } from '../helpers/samples.ts';
+
+const interviews = sampleInterviews();
+const index = sampleIndex(interviews);
+
+function texts(q: string, extra: Record<string, unknown> = {}): string[] {
+  return index.search({ q, limit: 100, ...extra }).hits.map((h) => h.text);
+}
+
+describe('QuoteIndex search', () => {
+  it('finds exact utterances for a Japanese keyword and marks the match', () => {
+    const page = index.search({ q: '介護', limit: 5 });
+    expect(page.total).toBeGreaterThan(5);
+    for (const hit of page.hits) {
+      expect(hit.text).toContain('介護');
+      expect(hit.highlight.html).toContain('<mark>介護</mark>');
+      const r = hit.highlight.textRanges[0];
+      expect(hit.text.slice(r?.start, r?.end)).toBe('介護');
+    }
+  });
+
+  it('finds a katakana word from a partial word, hiragana, or half-width input', () => {
+    for (const q of ['クラウドワークス', 'ワークス', 'くらうどわーくす', 'ｸﾗｳﾄﾞﾜｰｸｽ']) {
+      const hits = texts(q);
+      expect(hits.length, q).toBeGreaterThan(0);
+      expect(
+        hits.some((t) => t.includes('ｸﾗｳﾄﾞﾜｰｸｽ') || t.includes('クラウドワークス')),
+        q,
+      ).toBe(true);
+    }
+  });
+
+  it('matches full-width Latin, is case-insensitive and tolerates a typo', () => {
+    expect(texts('zoom').some((t) => t.includes('Ｚｏｏｍ'))).toBe(true);
+    expect(texts('ＺＯＯＭ').length).toBe(texts('zoom').length);
+    const typo = texts('Upwrok');
+    expect(typo.some((t) => /upwork/i.test(t))).toBe(true);
+  });
+
+  it('requires all terms first and falls back to any term', () => {
+    const both = index.search({ q: '介護 資格' });
+    expect(both.matched).toBe('all');
+    for (const h of both.hits)
+      expect(h.text.includes('介護') || h.question?.text.includes('介護')).toBe(true);
+    const either = index.search({ q: '介護 量子コンピュータ' });
+    expect(either.matched).toBe('any');
+    expect(either.total).toBeGreaterThan(0);
+  });
+
+  it('expands spelling variants: 複業 finds 副業', () => {
+    expect(texts('複業').some((t) => t.includes('副業') && !t.includes('複業'))).toBe(true);
+  });
+
+  it('honours exact phrases', () => {
+    const phrase = texts('「時間配分」');
+    expect(phrase.length).toBeGreaterThan(0);
+    for (const t of phrase) expect(t).toContain('時間配分');
+    expect(texts('「配分時間」')).toEqual([]);
+  });
+
+  it('completes the last term as a prefix', () => {
+    expect(texts('ポートフォ').some((t) => t.includes('ポートフォリオ'))).toBe(true);
+  });
+
+  it('returns the question each answer responds to and its speaker and section', () => {
+    const hit = index.search({ q: '介護 資格', speaker: 'interviewee' }).hits[0];
+    expect(hit?.speaker.role).toBe('interviewee');
+    expect(hit?.question?.text.length).toBeGreaterThan(0);
+    expect(hit?.interviewTitle.length).toBeGreaterThan(0);
+  });
+
+  it('filters by tag (all/any), speaker, interview and interviewee, and counts facets on the filtered set', () => {
+    const tagged = index.search({ q: '', tags: ['crowdsourcing'], limit: 100 });
+    expect(tagged.matched).toBe('filter');
+    expect(tagged.total).toBeGreaterThan(0);
+    for (const h of tagged.hits) expect(h.tags).toContain('crowdsourcing');
+    expect(tagged.facets.tags.crowdsourcing).toBe(tagged.total);
+    const both = index.search({ q: '', tags: ['crowdsourcing', 'money-income'], match: 'all', limit: 100 });
+    const any = index.search({ q: '', tags: ['crowdsourcing', 'money-income'], match: 'any', limit: 100 });
+    expect(both.total).toBeLessThan(any.total);
+    const yuki = interviews.find((iv) => iv.id === '04-dash-yuki');
+    const person = yuki?.interviewees[0]?.id ?? '';
+    const byPerson = index.search({ q: '介護', interviewee: person, speaker: 'interviewee', limit: 100 });
+    expect(byPerson.total).toBeGreaterThan(0);
+    for (const h of byPerson.hits) {
+      expect(h.interviewId).toBe('04-dash-yuki');
+      expect(h.speaker.role).toBe('interviewee');
+    }
+    expect(byPerson.facets.interviewees[person]).toBe(byPerson.total);
+    expect(
+      index
+        .search({ q: '介護', interview: '03-blog-kenji', limit: 100 })
+        .hits.every((h) => h.interviewId === '03-blog-kenji'),
+    ).toBe(true);
+  });
+
+  it('filters by date range', () => {
+    const all = index.search({ q: '', tags: [], interview: '04-dash-yuki' }).total;
+    expect(
+      index.search({ q: '', interview: '04-dash-yuki', from: '2025-03-01', to: '2025-03-31' }).total,
+    ).toBe(all);
+    expect(index.search({ q: '', interview: '04-dash-yuki', from: '2025-04-01' }).total).toBe(0);
+  });
+
+  it('pages with a cursor without repeating or skipping hits', () => {
+    const all = index.search({ q: '仕事', limit: 100 }).hits.map((h) => h.quoteId);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = index.search({ q: '仕事', limit: 7, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.hits.map((h) => h.quoteId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(all.slice(0, seen.length));
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('rejects a cursor from another query and invalid parameters', () => {
+    const page = index.search({ q: '仕事', limit: 2 });
+    expect(() => index.search({ q: '介護', cursor: page.nextCursor ?? '' })).toThrow(ValidationError);
+    expect(() => index.search({ q: 'x', limit: 0 })).toThrow(ValidationError);
+    expect(() => index.search({ q: 'x'.repeat(501) })).toThrow(ValidationError);
+    expect(() => index.search({ q: 'x', speaker: 'boss' as never })).toThrow(ValidationError);
+  });
+
+  it('suggests words as they are written in the quotes', () => {
+    const s = index.suggest('ポート');
+    expect(s[0]?.text).toBe('ポートフォリオ');
+    expect(index.suggest('')).toEqual([]);
+  });
+
+  it('escapes HTML in snippets', () => {
+    const iv = parseInterview('聞き手：<script>alert(1)</script>の話は？\n山田：<b>介護</b>の話です。', {
+      id: 'xss',
+    });
+    const idx = new QuoteIndex();
+    idx.upsertInterview(iv);
+    const hit = idx.search({ q: '介護' }).hits[0];
+    expect(hit?.highlight.html).toBe('&#60;b&#62;<mark>介護</mark>&#60;/b&#62;の話です。');
+    expect(escapeHtml('"\'&')).toBe('&#34;&#39;&#38;');
+  });
+});
+
+describe('QuoteIndex updates and snapshots', () => {
+  it('replaces and removes one interview incrementally', () => {
+    const idx = new QuoteIndex();
+    const v1 = parseInterview('聞き手：質問？\n山田：最初の答えはランサーズです。', { id: 'iv1' });
+    const v2 = parseInterview('聞き手：質問？\n山田：新しい答えはココナラです。', { id: 'iv1' });
+    idx.upsertInterview(v1);
+    expect(idx.search({ q: 'ランサーズ' }).total).toBe(1);
+    idx.upsertInterview(v2);
+    expect(idx.search({ q: 'ランサーズ' }).total).toBe(0);
+    expect(idx.search({ q: 'ココナラ' }).total).toBe(1);
+    expect(idx.stats).toEqual({ quotes: 2, interviews: 1 });
+    expect(idx.removeInterview('iv1')).toBe(true);
+    expect(idx.stats.quotes).toBe(0);
+    expect(idx.search({ q: 'ココナラ' }).total).toBe(0);
+  });
+
+  it('edits one quote’s tags', () => {
+    const idx = new QuoteIndex();
+    idx.upsertInterview(parseInterview('聞き手：質問？\n山田：答えです。', { id: 'iv1' }));
+    expect(idx.setQuoteTags('iv1-t002', ['manual-tag'])).toBe(true);
+    expect(idx.search({ q: '', tags: ['manual-tag'] }).hits.map((h) => h.quoteId)).toEqual(['iv1-t002']);
+    expect(idx.setQuoteTags('nope', ['x'])).toBe(false);
+  });
+
+  it('round-trips through a snapshot with identical results', () => {
+    const snap = JSON.parse(JSON.stringify(index.toSnapshot()));
+    const loaded = QuoteIndex.fromSnapshot(snap);
+    for (const q of ['介護', 'ワークス', '「時間配分」', 'zoom', '介護 資格']) {
+      expect(loaded.search({ q, limit: 20 }).hits.map((h) => h.quoteId)).toEqual(
+        index.search({ q, limit: 20 }).hits.map((h) => h.quoteId),
+      );
+    }
+    expect(loaded.stats).toEqual(index.stats);
+    expect(
+      loaded
+        .search({ q: '介護', limit: 50 })
+        .hits.map((h) => h.quoteId)
+        .sort(),
+    ).toEqual(
+      index
+        .search({ q: '介護', limit: 50 })
+        .hits.map((h) => h.quoteId)
+        .sort(),
+    );
+  });
+
+  it('fails loudly on an unknown snapshot version', () => {
+    const snap = index.toSnapshot();
+    expect(() => QuoteIndex.fromSnapshot({ ...snap, schemaVersion: 99 })).toThrow(SnapshotVersionError);
+    expect(() => QuoteIndex.fromSnapshot({ ...snap, analyzer: { ...snap.analyzer, version: 0 } })).toThrow(
+      SnapshotVersionError,
+    );
+    expect(() => QuoteIndex.fromSnapshot(null)).toThrow(SnapshotVersionError);
+  });
+});
+
+describe('compileQuery', () => {
+  it('extracts phrases and marks empty queries', () => {
+    expect(compileQuery('「時間配分」 介護').phrases).toEqual(['時間配分']);
+    expect(compileQuery('   ').empty).toBe(true);
+    expect(compileQuery('、。！').empty).toBe(true);
+  });
+});

@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyze, foldKatakanaRun, indexTerms } from '../../lib/text/analyze.ts';
+import { hiraganaToKatakana, normalize, normalizeForMatch, toSourceRange } from '../../lib/text/normalize.ts';
+
+// Strings mixing the scripts and oddities real transcripts contain.
+const jaChar = fc.oneof(
+  fc.constantFrom(
+    ...'あいうえおかがきぎゃっーアイウエオカガキギャッーｱｲｳｶﾞﾊﾟｰ漢字時間配分介護ＡＢＣａｂｃ１２３ABCabc 　。、！？「」()（）@_-—―\n\t🐰👍🏽é',
+  ),
+  fc.constantFrom('\u0301', '\u3099', '\uFF9E', '\u200B', '\uFEFF', '\u0000', '\uD800', '\uDC00', '\u202E'),
+  fc.string({ maxLength: 1, unit: 'grapheme' }),
+);
+const jaText = fc.array(jaChar, { maxLength: 60 }).map((a) => a.join(''));
+
+describe('normalize', () => {
+  it('folds full-width, half-width and case', () => {
+    expect(normalize('ＩＴ ｱﾒﾘｶ ﾗﾝｻｰｽﾞ Zoom').text).toBe('it アメリカ ランサーズ zoom');
+  });
+
+  it('folds hiragana to katakana only when asked', () => {
+    expect(normalize('らんさーず').text).toBe('らんさーず');
+    expect(normalize('らんさーず', { kana: true }).text).toBe('ランサーズ');
+    expect(hiraganaToKatakana('ゝゞ')).toBe('ヽヾ');
+  });
+
+  it('drops zero-width characters and replaces lone surrogates', () => {
+    expect(normalize('介\u200B護').text).toBe('介護');
+    expect(normalize('a\uD800b').text).toBe('a\uFFFDb');
+  });
+
+  it('maps every normalised character back into the source', () => {
+    const src = 'ｶﾞｲﾄﾞ：ＩＴ時代';
+    const n = normalize(src);
+    expect(n.text).toBe('ガイド:it時代');
+    expect(src.slice(n.starts[0], n.ends[0])).toBe('ｶﾞ');
+    expect(toSourceRange(n, 4, 6)).toEqual({ start: 6, end: 8 });
+    expect(src.slice(6, 8)).toBe('ＩＴ');
+  });
+
+  it('is idempotent on any input', () => {
+    fc.assert(
+      fc.property(jaText, (s) => {
+        const once = normalize(s, { kana: true }).text;
+        expect(normalize(once, { kana: true }).text).toBe(once);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps offsets inside the source and in order', () => {
+    fc.assert(
+      fc.property(jaText, (s) => {
+        const n = normalize(s);
+        expect(n.starts.length).toBe(n.text.length);
+        for (let i = 0; i < n.text.length; i++) {
+          const start = n.starts[i] as number;
+          const end = n.ends[i] as number;
+          expect(start).toBeGreaterThanOrEqual(0);
+          expect(end).toBeLessThanOrEqual(s.length);
+          expect(start).toBeLessThan(end);
+          if (i > 0) expect(start).toBeGreaterThanOrEqual(n.starts[i - 1] as number);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('analyze', () => {
+  it('keeps unknown katakana words whole and adds their bigrams', () => {
+    const tokens = analyze('クラウドソーシングサービスを使う');
+    expect(tokens.filter((t) => t.kind === 'run').map((t) => t.term)).toEqual(['クラウドソーシングサービス']);
+    expect(tokens.filter((t) => t.kind === 'gram').map((t) => t.term)).toContain('ソー');
+  });
+
+  it('segments kanji and hiragana into words and drops particles', () => {
+    const terms = analyze('時間配分を決めて')
+      .filter((t) => t.kind === 'word')
+      .map((t) => t.term);
+    expect(terms).toContain('時間');
+    expect(terms).toContain('配分');
+    expect(terms).not.toContain('ヲ');
+  });
+
+  it('treats half-width, full-width and hiragana spellings alike', () => {
+    const a = indexTerms('ﾗﾝｻｰｽﾞ').filter((t) => t.length > 2);
+    expect(a).toEqual(indexTerms('ランサーズ').filter((t) => t.length > 2));
+    expect(indexTerms('ＩＴ')).toEqual(['it']);
+  });
+
+  it('folds a trailing long vowel in katakana words', () => {
+    expect(foldKatakanaRun('コンピューター')).toBe('コンピュータ');
+    expect(foldKatakanaRun('ソー')).toBe('ソー');
+  });
+
+  it('returns offsets that slice the source to the token', () => {
+    fc.assert(
+      fc.property(jaText, (s) => {
+        for (const t of analyze(s)) {
+          expect(t.start).toBeGreaterThanOrEqual(0);
+          expect(t.end).toBeLessThanOrEqual(s.length);
+          expect(t.start).toBeLessThan(t.end);
+          // The source slice normalises to something containing the term (before kana folding).
+          expect(normalizeForMatch(s.slice(t.start, t.end))).toContain(
+            hiraganaToKatakana(t.term).slice(0, 1),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
