@@ -23,6 +23,12 @@ export function quoteId(interviewId: string, ordinal: number): string {
   return `${interviewId}-t${String(ordinal).padStart(3, '0')}`;
 }
 
+/** The interview a quote id belongs to (quote ids are `<interview id>-tNNN`), or null. */
+export function interviewIdOfQuote(quoteId: string): string | null {
+  const m = /^(.+)-t\d+$/.exec(quoteId);
+  return m ? (m[1] as string) : null;
+}
+
 /** Id of a person: their handle when known (shared across interviews), else a digest of the name. */
 export function personId(name: string, handle?: string | null): string {
   if (handle) return handle.replace(/^@/, '').toLowerCase();

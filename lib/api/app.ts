@@ -1,0 +1,302 @@
+/**
+ * The HTTP API: one Hono app, the same on Node (npm start) and on Lambda. Routes are written
+ * inline per path and grouped with `app.route()`; every error leaves through `app.onError`.
+ */
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { ValidationError } from '../errors.ts';
+import type { IndexProvider } from '../indexer.ts';
+import type { Kikigaki } from '../service.ts';
+import type { TopicTagger } from '../tagger.ts';
+import { type AppEnv, actor, check, jsonBody, query, requireToken, toErrorResponse } from './http.ts';
+import { openApiDocument } from './openapi.ts';
+import {
+  AddTagsBody,
+  ExpectedVersionQuery,
+  IngestQuery,
+  IntervieweesQuery,
+  ListInterviewsQuery,
+  MergeBody,
+  PagedQuery,
+  Params,
+  SearchQuery,
+  SetTagsBody,
+  SuggestQuery,
+} from './schemas.ts';
+
+/** A structured logger (JSON lines); never given secrets. */
+export type Logger = (entry: Record<string, unknown>) => void;
+
+/** Everything the app needs, injected. */
+export interface AppDeps {
+  service: Kikigaki;
+  index: IndexProvider;
+  tagger: TopicTagger;
+  /** The write token (resolved lazily, e.g. from Secrets Manager, and cached by the caller). */
+  token: () => Promise<string> | string;
+  /** When true, reads need the token too. Default false. */
+  protectReads?: boolean;
+  /** Allowed CORS origins; default any. */
+  corsOrigins?: string[];
+  /** Largest request body in bytes (413 past it). Default 2 MB. */
+  maxBodyBytes?: number;
+  /** Full index rebuild (POST /admin/reindex). */
+  reindex?: () => Promise<unknown>;
+  logger?: Logger;
+}
+
+/** Default JSON-lines logger on stdout. */
+export const jsonLogger: Logger = (entry) => {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+};
+
+const TEXT_TYPES = [
+  'text/plain',
+  'text/markdown',
+  'text/x-markdown',
+  'text/tab-separated-values',
+  'text/csv',
+];
+
+/** Builds the API. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { service, tagger } = deps;
+  const log = deps.logger ?? jsonLogger;
+  const auth = requireToken(deps.token);
+  const readGuard = deps.protectReads ? auth : async (_c: unknown, next: () => Promise<void>) => next();
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    // Path and status only: no headers (tokens) and no bodies (transcripts) in logs.
+    log({
+      level: c.res.status >= 500 ? 'error' : 'info',
+      msg: 'request',
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - t0),
+    });
+  });
+  app.use('*', secureHeaders());
+  app.use(
+    '*',
+    cors({
+      origin: deps.corsOrigins ?? '*',
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Actor'],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 2 * 1024 * 1024,
+      onError: () => {
+        throw new HTTPException(413, {
+          message: `request body is larger than ${deps.maxBodyBytes ?? 2 * 1024 * 1024} bytes`,
+        });
+      },
+    }),
+  );
+
+  app.onError((err, c) => {
+    const { status, body } = toErrorResponse(err, c.get('requestId') ?? '');
+    if (status >= 500)
+      log({
+        level: 'error',
+        msg: 'unhandled',
+        requestId: c.get('requestId'),
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    return c.json(body, status as 400);
+  });
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: 'not_found',
+          message: `no route for ${c.req.method} ${c.req.path}`,
+          requestId: c.get('requestId'),
+        },
+      },
+      404,
+    ),
+  );
+
+  // ---------------------------------------------------------------- health, topics, openapi
+  const meta = new Hono<AppEnv>();
+  meta.get('/health', async (c) => {
+    await deps.index.get();
+    const d = deps.index.describe();
+    return c.json({
+      status: 'ok',
+      index: { snapshotId: d.snapshotId, quotes: d.quotes, interviews: d.interviews },
+    });
+  });
+  meta.get('/topics', readGuard, (c) => c.json({ topics: tagger.taxonomy.topics }));
+  meta.get('/openapi.json', (c) => c.json(openApiDocument()));
+  meta.get('/suggest', readGuard, async (c) => {
+    const q = query(c, SuggestQuery);
+    const index = await deps.index.get();
+    const words = index.suggest(q.q, q.limit);
+    const folded = q.q.normalize('NFKC').toLowerCase();
+    const tags = folded
+      ? tagger.taxonomy.topics
+          .filter(
+            (t) =>
+              t.id.startsWith(folded) || t.label.includes(q.q) || t.labelEn.toLowerCase().startsWith(folded),
+          )
+          .map((t) => ({ id: t.id, label: t.label, labelEn: t.labelEn }))
+      : [];
+    return c.json({ q: q.q, terms: words, tags });
+  });
+  meta.post('/admin/reindex', auth, async (c) => {
+    if (!deps.reindex) throw new HTTPException(404, { message: 'reindex is not available here' });
+    return c.json({ reindexed: await deps.reindex() });
+  });
+
+  // ---------------------------------------------------------------- interviews
+  const interviews = new Hono<AppEnv>();
+  const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
+    const q = check(IngestQuery, c.req.query(), 'query');
+    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const options = { format: q.format, id: forcedId ?? q.id, title: q.title, url: q.url };
+    let result: Awaited<ReturnType<Kikigaki['ingest']>>;
+    if (type === 'application/json') {
+      let json: unknown;
+      try {
+        json = await c.req.json();
+      } catch {
+        throw new ValidationError('request body is not valid JSON');
+      }
+      result = await service.ingest({ json }, options);
+    } else if (TEXT_TYPES.includes(type)) {
+      const text = await c.req.text();
+      result = await service.ingest({ text }, options);
+    } else {
+      throw new HTTPException(415, {
+        message: `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
+      });
+    }
+    return c.json(result, result.created ? 201 : 200);
+  };
+  interviews.post('/', auth, (c) => ingest(c));
+  interviews.put('/:id', auth, (c) => ingest(c, check(Params.id, c.req.param(), 'path').id));
+  interviews.get('/', readGuard, async (c) => {
+    const q = query(c, ListInterviewsQuery);
+    const page = await service.listInterviews(q);
+    return c.json({ interviews: page.items, nextCursor: page.nextCursor });
+  });
+  interviews.get('/:id', readGuard, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    const stored = await service.getInterview(id);
+    const iv = stored.interview;
+    return c.json({
+      ...iv,
+      version: stored.version,
+      createdAt: stored.createdAt,
+      updatedAt: stored.updatedAt,
+      turns: iv.turns.map((t) => ({ ...t, tags: stored.tags[t.id] ?? [] })),
+    });
+  });
+  interviews.delete('/:id', auth, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    await service.deleteInterview(id);
+    return c.json({ id, deleted: true });
+  });
+
+  // ---------------------------------------------------------------- search
+  const search = new Hono<AppEnv>();
+  search.get('/', readGuard, async (c) => {
+    const q = query(c, SearchQuery, ['tag']);
+    const { tag, ...rest } = q;
+    const index = await deps.index.get();
+    const page = index.search({ ...rest, tags: tag ?? [] });
+    return c.json({
+      total: page.total,
+      matched: page.matched,
+      hits: page.hits,
+      facets: page.facets,
+      nextCursor: page.nextCursor,
+    });
+  });
+
+  // ---------------------------------------------------------------- tags
+  const tags = new Hono<AppEnv>();
+  tags.get('/', readGuard, async (c) => {
+    const index = await deps.index.get();
+    const counts = index.stats.quotes > 0 ? wildcardTagCounts(index) : {};
+    return c.json({ tags: await service.tags(counts) });
+  });
+  tags.get('/:tag/quotes', readGuard, async (c) => {
+    const { tag } = check(Params.tag, c.req.param(), 'path');
+    const q = query(c, PagedQuery);
+    const page = await service.quotesWithTag(tag, q.limit, q.cursor);
+    return c.json({ tag, quotes: page.items, nextCursor: page.nextCursor });
+  });
+  tags.post('/:tag/merge', auth, async (c) => {
+    const { tag } = check(Params.tag, c.req.param(), 'path');
+    const body = await jsonBody(c, MergeBody);
+    return c.json(await service.mergeTag(tag, body.into, actor(c)));
+  });
+
+  // ---------------------------------------------------------------- interviewees
+  const people = new Hono<AppEnv>();
+  people.get('/', readGuard, async (c) => {
+    const q = query(c, IntervieweesQuery, ['tag']);
+    const page = await service.interviewees({
+      tags: q.tag,
+      match: q.match,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
+    return c.json({ interviewees: page.items, nextCursor: page.nextCursor });
+  });
+  people.get('/:id', readGuard, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    return c.json(await service.interviewee(id));
+  });
+  people.put('/:id/tags', auth, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    const body = await jsonBody(c, SetTagsBody);
+    return c.json(await service.setIntervieweeTags(id, body.tags, actor(c), body.expectedVersion));
+  });
+
+  // ---------------------------------------------------------------- quotes
+  const quotes = new Hono<AppEnv>();
+  quotes.get('/:quoteId', readGuard, async (c) => {
+    const { quoteId } = check(Params.quote, c.req.param(), 'path');
+    return c.json(await service.getQuote(quoteId));
+  });
+  quotes.post('/:quoteId/tags', auth, async (c) => {
+    const { quoteId } = check(Params.quote, c.req.param(), 'path');
+    const body = await jsonBody(c, AddTagsBody);
+    return c.json(await service.editQuoteTags(quoteId, { add: body.tags }, actor(c), body.expectedVersion));
+  });
+  quotes.delete('/:quoteId/tags/:tag', auth, async (c) => {
+    const { quoteId, tag } = check(Params.quoteTag, c.req.param(), 'path');
+    const q = query(c, ExpectedVersionQuery);
+    return c.json(await service.editQuoteTags(quoteId, { remove: [tag] }, actor(c), q.expectedVersion));
+  });
+
+  app.route('/', meta);
+  app.route('/interviews', interviews);
+  app.route('/search', search);
+  app.route('/tags', tags);
+  app.route('/interviewees', people);
+  app.route('/quotes', quotes);
+  return app;
+}
+
+function wildcardTagCounts(index: Awaited<ReturnType<IndexProvider['get']>>): Record<string, number> {
+  // An empty query lists every quote; its facets count quotes per tag.
+  return index.search({ q: '', limit: 1 }).facets.tags;
+}

@@ -1,0 +1,187 @@
+/**
+ * Keeps the search index in step with the store. The same code runs in-process after each write
+ * (local) and in the DynamoDB Streams Lambda (AWS): apply one interview's current state, then
+ * publish a snapshot. Readers elsewhere load snapshots through {@link SnapshotIndexProvider}.
+ */
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import type { QuoteIndexOptions } from './search/index.ts';
+import { QuoteIndex } from './search/index.ts';
+import type { InterviewStore, SnapshotManifest, SnapshotStore, TagStore } from './store/port.ts';
+import { effectiveTags } from './tags.ts';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Gives the API the index to search. */
+export interface IndexProvider {
+  get(): Promise<QuoteIndex>;
+  /** Version of what is loaded, for /health. */
+  describe(): { snapshotId: string | null; quotes: number; interviews: number };
+}
+
+/** Serialises an index to a gzipped snapshot. */
+export async function packIndex(index: QuoteIndex): Promise<Uint8Array> {
+  return gzipAsync(Buffer.from(JSON.stringify(index.toSnapshot()), 'utf8'));
+}
+
+/** Loads an index from a gzipped snapshot (unknown versions throw). */
+export async function unpackIndex(
+  bytes: Uint8Array,
+  options: Omit<QuoteIndexOptions, 'mode'> = {},
+): Promise<QuoteIndex> {
+  const json = (await gunzipAsync(bytes)).toString('utf8');
+  return QuoteIndex.fromSnapshot(JSON.parse(json), options);
+}
+
+/** Applies store changes to an index and publishes snapshots. */
+export class Indexer {
+  index: QuoteIndex;
+  private readonly store: InterviewStore & TagStore & SnapshotStore;
+  private readonly indexOptions: Omit<QuoteIndexOptions, 'mode'>;
+  private lastManifest: SnapshotManifest | null = null;
+  // Serialises index mutations: MiniSearch is not re-entrant across awaits.
+  private chain: Promise<unknown> = Promise.resolve();
+
+  /** Starts from an existing index (e.g. loaded from the latest snapshot) or an empty one. */
+  constructor(
+    store: InterviewStore & TagStore & SnapshotStore,
+    index?: QuoteIndex,
+    indexOptions: Omit<QuoteIndexOptions, 'mode'> = {},
+  ) {
+    this.store = store;
+    this.indexOptions = indexOptions;
+    this.index = index ?? new QuoteIndex(indexOptions);
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task, task);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyUnlocked(interviewId: string): Promise<'upserted' | 'removed' | 'absent'> {
+    const stored = await this.store.getInterview(interviewId);
+    if (!stored) return this.index.removeInterview(interviewId) ? 'removed' : 'absent';
+    const [manual, aliases] = await Promise.all([
+      this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id)),
+      this.store.aliases(),
+    ]);
+    const tags = new Map(
+      stored.interview.turns.map((t) => [
+        t.id,
+        effectiveTags(
+          (stored.autoTags[t.id] ?? []).map((m) => m.topic),
+          manual.get(t.id),
+          aliases,
+        ),
+      ]),
+    );
+    this.index.upsertInterview(stored.interview, tags);
+    return 'upserted';
+  }
+
+  /** Records which published snapshot the starting index was loaded from (for /health). */
+  loadedFrom(manifest: SnapshotManifest | null): this {
+    this.lastManifest = manifest;
+    return this;
+  }
+
+  /** Brings one interview in the index to its current stored state (idempotent). */
+  apply(interviewId: string): Promise<'upserted' | 'removed' | 'absent'> {
+    return this.serial(() => this.applyUnlocked(interviewId));
+  }
+
+  /** Applies several interviews, then publishes one snapshot. */
+  async applyAndPublish(interviewIds: readonly string[]): Promise<SnapshotManifest> {
+    return this.serial(async () => {
+      for (const id of new Set(interviewIds)) await this.applyUnlocked(id);
+      return this.publishUnlocked();
+    });
+  }
+
+  private async publishUnlocked(): Promise<SnapshotManifest> {
+    const bytes = await packIndex(this.index);
+    this.lastManifest = await this.store.publishSnapshot(bytes, this.index.stats);
+    return this.lastManifest;
+  }
+
+  /** Publishes the current index as the new snapshot. */
+  publish(): Promise<SnapshotManifest> {
+    return this.serial(() => this.publishUnlocked());
+  }
+
+  /** Rebuilds the whole index from the store and publishes it. */
+  rebuild(onProgress?: (done: number) => void): Promise<SnapshotManifest> {
+    return this.serial(async () => {
+      const fresh = new Indexer(this.store, new QuoteIndex(this.indexOptions), this.indexOptions);
+      let n = 0;
+      for await (const id of this.store.interviewIds()) {
+        await fresh.applyUnlocked(id);
+        onProgress?.(++n);
+      }
+      this.index = fresh.index;
+      return this.publishUnlocked();
+    });
+  }
+
+  /** The live index (for in-process readers). */
+  provider(): IndexProvider {
+    return {
+      get: async () => this.index,
+      describe: () => ({ snapshotId: this.lastManifest?.snapshotId ?? null, ...this.index.stats }),
+    };
+  }
+}
+
+/**
+ * Serves the published snapshot to readers in other processes (the API Lambda): loads the
+ * manifest's snapshot and re-checks the manifest at most every `refreshMs`.
+ */
+export class SnapshotIndexProvider implements IndexProvider {
+  private index: QuoteIndex;
+  private snapshotId: string | null = null;
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  private loading: Promise<QuoteIndex> | null = null;
+  private readonly store: SnapshotStore;
+  private readonly refreshMs: number;
+  private readonly options: Omit<QuoteIndexOptions, 'mode'>;
+  private readonly now: () => number;
+  /** Milliseconds the last snapshot load took (for cold-start logs). */
+  lastLoadMs = 0;
+
+  /** Reads snapshots from `store`. */
+  constructor(
+    store: SnapshotStore,
+    options: { refreshMs?: number; indexOptions?: Omit<QuoteIndexOptions, 'mode'>; now?: () => number } = {},
+  ) {
+    this.store = store;
+    this.refreshMs = options.refreshMs ?? 5000;
+    this.options = options.indexOptions ?? {};
+    this.now = options.now ?? (() => Date.now());
+    this.index = new QuoteIndex(this.options);
+  }
+
+  async get(): Promise<QuoteIndex> {
+    if (this.now() - this.checkedAt < this.refreshMs) return this.index;
+    this.loading ??= this.refresh().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async refresh(): Promise<QuoteIndex> {
+    const manifest = await this.store.readManifest();
+    this.checkedAt = this.now();
+    if (!manifest || manifest.snapshotId === this.snapshotId) return this.index;
+    const t0 = performance.now();
+    this.index = await unpackIndex(await this.store.readSnapshot(manifest), this.options);
+    this.lastLoadMs = performance.now() - t0;
+    this.snapshotId = manifest.snapshotId;
+    return this.index;
+  }
+
+  describe() {
+    return { snapshotId: this.snapshotId, ...this.index.stats };
+  }
+}

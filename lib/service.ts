@@ -1,0 +1,445 @@
+/**
+ * The application's use cases, on top of the ports: ingest, read, delete, tag edits and merges,
+ * interviewee profiles. HTTP-free; the Hono app in lib/api/ is a thin layer over this.
+ */
+import { NotFoundError, ValidationError } from './errors.ts';
+import { interviewIdOfQuote } from './ids.ts';
+import type { Interview, InterviewInput } from './model.ts';
+import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
+import type {
+  InterviewRecord,
+  InterviewSummary,
+  ManualTags,
+  Page,
+  Store,
+  StoredInterview,
+} from './store/port.ts';
+import type { TopicTagger } from './tagger.ts';
+import { effectiveTags } from './tags.ts';
+
+/** Something committed that the search index must follow. */
+export type Change = { kind: 'interview'; id: string } | { kind: 'all' };
+
+/** Dependencies of {@link Kikigaki}. */
+export interface KikigakiDeps {
+  store: Store;
+  tagger: TopicTagger;
+  /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
+  afterCommit?: (change: Change) => Promise<void>;
+}
+
+/** What an ingest returns. */
+export interface IngestResult {
+  id: string;
+  created: boolean;
+  version: number;
+  quotes: number;
+  interviewee: { id: string; name: string; handle: string | null } | null;
+  tags: string[];
+}
+
+/** A quote as the API shows it outside search results. */
+export interface QuoteView {
+  quoteId: string;
+  interviewId: string;
+  interviewTitle: string;
+  text: string;
+  speaker: { id: string | null; name: string; role: string };
+  section: string | null;
+  question: { quoteId: string; text: string } | null;
+  tags: string[];
+}
+
+/** An interviewee profile. */
+export interface IntervieweeProfile {
+  id: string;
+  name: string;
+  handle: string | null;
+  location: string | null;
+  occupation: string | null;
+  tags: Array<{ id: string; quotes: number; source: 'topic' | 'manual' }>;
+  interviews: Array<{ id: string; title: string; publishedAt: string | null }>;
+  evidence: QuoteView[];
+}
+
+function quoteView(stored: StoredInterview, turnId: string, tags: string[]): QuoteView | null {
+  const iv = stored.interview;
+  const t = iv.turns.find((x) => x.id === turnId);
+  if (!t) return null;
+  const q = t.questionId ? iv.turns.find((x) => x.id === t.questionId) : undefined;
+  return {
+    quoteId: t.id,
+    interviewId: iv.id,
+    interviewTitle: iv.title,
+    text: t.text,
+    speaker: { id: t.speakerId, name: t.speaker, role: t.role },
+    section: t.section,
+    question: q ? { quoteId: q.id, text: q.text } : null,
+    tags,
+  };
+}
+
+/** kikigaki's use cases. */
+export class Kikigaki {
+  private readonly store: Store;
+  private readonly tagger: TopicTagger;
+  private readonly afterCommit: (change: Change) => Promise<void>;
+
+  /** Wires the use cases to a store and a tagger. */
+  constructor(deps: KikigakiDeps) {
+    this.store = deps.store;
+    this.tagger = deps.tagger;
+    this.afterCommit = deps.afterCommit ?? (async () => {});
+  }
+
+  /** Tags an interview and builds what the store keeps. */
+  record(interview: Interview): InterviewRecord {
+    const tags = this.tagger.tagInterview(interview);
+    return {
+      interview,
+      autoTags: Object.fromEntries(tags.quotes),
+      people: Object.fromEntries(tags.interviewees),
+    };
+  }
+
+  /** Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id. */
+  async ingest(
+    input: { text: string } | { json: InterviewInput | unknown },
+    options: ParseOptions = {},
+  ): Promise<IngestResult> {
+    let interview: Interview;
+    if ('text' in input) interview = parseInterview(input.text, options);
+    else interview = parseInterview(JSON.stringify(input.json), { ...options, format: 'json' });
+    if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
+    const record = this.record(interview);
+    const put = await this.store.putInterview(record);
+    await this.afterCommit({ kind: 'interview', id: interview.id });
+    const main = interview.interviewees[0];
+    const tags = [...new Set(Object.values(record.autoTags).flatMap((ms) => ms.map((m) => m.topic)))].sort();
+    return {
+      id: interview.id,
+      created: put.created,
+      version: put.version,
+      quotes: interview.turns.length,
+      interviewee: main ? { id: main.id, name: main.name, handle: main.handle } : null,
+      tags,
+    };
+  }
+
+  /** The current interview with each quote's effective tags. */
+  async getInterview(id: string): Promise<StoredInterview & { tags: Record<string, string[]> }> {
+    const stored = await this.store.getInterview(id);
+    if (!stored) throw new NotFoundError('interview', id);
+    const [manual, aliases] = await Promise.all([
+      this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id)),
+      this.store.aliases(),
+    ]);
+    const tags: Record<string, string[]> = {};
+    for (const t of stored.interview.turns) {
+      tags[t.id] = effectiveTags(
+        (stored.autoTags[t.id] ?? []).map((m) => m.topic),
+        manual.get(t.id),
+        aliases,
+      );
+    }
+    return { ...stored, tags };
+  }
+
+  /** Deletes an interview; its quotes leave the index. */
+  async deleteInterview(id: string): Promise<void> {
+    if (!(await this.store.deleteInterview(id))) throw new NotFoundError('interview', id);
+    await this.afterCommit({ kind: 'interview', id });
+  }
+
+  /** Interviews newest first, optionally only those with a tag or an interviewee. */
+  async listInterviews(options: {
+    limit: number;
+    cursor?: string | undefined;
+    tag?: string | undefined;
+    interviewee?: string | undefined;
+  }): Promise<Page<InterviewSummary>> {
+    if (options.interviewee) {
+      const all = (await this.store.interviewsOfPerson(options.interviewee)).filter(
+        (s) => !options.tag || s.tags.includes(options.tag),
+      );
+      return pageOf(all, options.limit, options.cursor);
+    }
+    if (!options.tag) return this.store.listInterviews(options);
+    // Tag filter over the newest-first list: read store pages until this page is full.
+    const items: InterviewSummary[] = [];
+    let cursor = options.cursor;
+    do {
+      const page = await this.store.listInterviews({ limit: Math.max(options.limit, 25), cursor });
+      for (const s of page.items)
+        if (s.tags.includes(options.tag) && items.length < options.limit) items.push(s);
+      cursor = page.nextCursor ?? undefined;
+      if (items.length >= options.limit) break;
+    } while (cursor);
+    return { items, nextCursor: items.length >= options.limit ? (cursor ?? null) : null };
+  }
+
+  private async quoteContext(quoteId: string): Promise<{ stored: StoredInterview; manual: ManualTags }> {
+    const interviewId = interviewIdOfQuote(quoteId);
+    const stored = interviewId ? await this.store.getInterview(interviewId) : null;
+    if (!stored || !stored.interview.turns.some((t) => t.id === quoteId))
+      throw new NotFoundError('quote', quoteId);
+    return { stored, manual: await this.store.getQuoteTags(quoteId) };
+  }
+
+  /** One quote with its effective tags and the manual corrections' version. */
+  async getQuote(quoteId: string): Promise<QuoteView & { version: number; autoTags: string[] }> {
+    const { stored, manual } = await this.quoteContext(quoteId);
+    const auto = (stored.autoTags[quoteId] ?? []).map((m) => m.topic);
+    const tags = effectiveTags(auto, manual, await this.store.aliases());
+    return { ...(quoteView(stored, quoteId, tags) as QuoteView), version: manual.version, autoTags: auto };
+  }
+
+  /**
+   * Adds and removes manual tags of a quote. With `expectedVersion` the edit applies only if
+   * nobody changed the quote's tags since that version (else 409); without it, against the
+   * version just read (a concurrent edit in between still answers 409, never a lost update).
+   */
+  async editQuoteTags(
+    quoteId: string,
+    change: { add?: string[]; remove?: string[] },
+    who: string,
+    expectedVersion?: number,
+  ) {
+    const { manual } = await this.quoteContext(quoteId);
+    const base = expectedVersion ?? manual.version;
+    const add = new Set(manual.add);
+    const remove = new Set(manual.remove);
+    for (const t of change.add ?? []) {
+      add.add(t);
+      remove.delete(t);
+    }
+    for (const t of change.remove ?? []) {
+      add.delete(t);
+      remove.add(t);
+    }
+    await this.store.putQuoteTags(quoteId, { add: [...add].sort(), remove: [...remove].sort() }, base, who);
+    const interviewId = interviewIdOfQuote(quoteId) as string;
+    await this.afterCommit({ kind: 'interview', id: interviewId });
+    return this.getQuote(quoteId);
+  }
+
+  /** Replaces an interviewee's manual tags (optimistic locking as for quotes). */
+  async setIntervieweeTags(
+    personId: string,
+    tags: string[],
+    who: string,
+    expectedVersion?: number,
+  ): Promise<IntervieweeProfile> {
+    const current = await this.store.getPersonTags(personId);
+    const interviews = await this.store.interviewsOfPerson(personId);
+    if (interviews.length === 0 && current.version === 0) throw new NotFoundError('interviewee', personId);
+    await this.store.putPersonTags(
+      personId,
+      [...new Set(tags)].sort(),
+      expectedVersion ?? current.version,
+      who,
+    );
+    return this.interviewee(personId);
+  }
+
+  /** Renames/merges a tag everywhere: future and existing automatic tags follow the alias. */
+  async mergeTag(
+    from: string,
+    into: string,
+    who: string,
+  ): Promise<{ from: string; into: string; interviews: number }> {
+    if (from === into) throw new ValidationError('a tag cannot be merged into itself');
+    const aliases = await this.store.aliases();
+    let t: string | undefined = into;
+    for (let i = 0; t && i < 10; i++) {
+      if (t === from) throw new ValidationError(`merging '${from}' into '${into}' would create a cycle`);
+      t = aliases.get(t);
+    }
+    const affected = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.quotesWithTag(from, { limit: 100, cursor });
+      for (const q of page.items) affected.add(q.interviewId);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    for (const p of await this.store.peopleWithTag(from)) if (p.interviewId) affected.add(p.interviewId);
+    // Manual tags that name the old tag are rewritten too.
+    for (const id of affected) {
+      const stored = await this.store.getInterview(id);
+      for (const [qid, m] of stored
+        ? await this.store.manualQuoteTags(stored.interview.turns.map((x) => x.id))
+        : []) {
+        if (m.add.includes(from) || m.remove.includes(from)) {
+          const swap = (xs: string[]) => [...new Set(xs.map((x) => (x === from ? into : x)))].sort();
+          await this.store.putQuoteTags(qid, { add: swap(m.add), remove: swap(m.remove) }, m.version, who);
+        }
+      }
+    }
+    for (const p of await this.store.peopleWithTag(from)) {
+      if (p.interviewId) continue;
+      const m = await this.store.getPersonTags(p.personId);
+      await this.store.putPersonTags(
+        p.personId,
+        [...new Set(m.add.map((x) => (x === from ? into : x)))].sort(),
+        m.version,
+        who,
+      );
+    }
+    await this.store.putAlias(from, into, who);
+    for (const id of affected) await this.store.refreshTags(id);
+    await this.afterCommit({ kind: 'all' });
+    return { from, into, interviews: affected.size };
+  }
+
+  /** Quotes with a tag (current versions), paged, with their text. */
+  async quotesWithTag(tag: string, limit: number, cursor?: string): Promise<Page<QuoteView>> {
+    const page = await this.store.quotesWithTag(tag, { limit, cursor });
+    const byInterview = new Map<string, StoredInterview | null>();
+    const aliases = await this.store.aliases();
+    const items: QuoteView[] = [];
+    for (const q of page.items) {
+      if (!byInterview.has(q.interviewId))
+        byInterview.set(q.interviewId, await this.store.getInterview(q.interviewId));
+      const stored = byInterview.get(q.interviewId);
+      if (!stored) continue;
+      const manual = (await this.store.manualQuoteTags([q.quoteId])).get(q.quoteId);
+      const view = quoteView(
+        stored,
+        q.quoteId,
+        effectiveTags(
+          (stored.autoTags[q.quoteId] ?? []).map((m) => m.topic),
+          manual,
+          aliases,
+        ),
+      );
+      if (view) items.push(view);
+    }
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** An interviewee's profile: tags with quote counts, interviews and best evidence quotes. */
+  async interviewee(personId: string): Promise<IntervieweeProfile> {
+    const summaries = await this.store.interviewsOfPerson(personId);
+    const manual = await this.store.getPersonTags(personId);
+    if (summaries.length === 0) throw new NotFoundError('interviewee', personId);
+    const aliases = await this.store.aliases();
+    const counts = new Map<
+      string,
+      { quotes: number; best: { score: number; stored: StoredInterview; quoteId: string } | null }
+    >();
+    let person: Interview['interviewees'][number] | undefined;
+    for (const s of summaries) {
+      const stored = await this.store.getInterview(s.id);
+      if (!stored) continue;
+      person ??= stored.interview.interviewees.find((p) => p.id === personId);
+      for (const pt of stored.people[personId] ?? []) {
+        const tag = effectiveTags([pt.topic], undefined, aliases)[0] ?? pt.topic;
+        const cur = counts.get(tag) ?? { quotes: 0, best: null };
+        cur.quotes += pt.quotes;
+        if (!cur.best || pt.score > cur.best.score)
+          cur.best = { score: pt.score, stored, quoteId: pt.evidence };
+        counts.set(tag, cur);
+      }
+    }
+    const tags: IntervieweeProfile['tags'] = [...counts]
+      .sort((a, b) => b[1].quotes - a[1].quotes || a[0].localeCompare(b[0]))
+      .map(([id, c]) => ({ id, quotes: c.quotes, source: 'topic' as const }));
+    for (const t of manual.add) if (!counts.has(t)) tags.push({ id: t, quotes: 0, source: 'manual' });
+    const evidence = [...counts.values()]
+      .slice(0, 3)
+      .map((c) => (c.best ? quoteView(c.best.stored, c.best.quoteId, []) : null))
+      .filter((q): q is QuoteView => q !== null);
+    return {
+      id: personId,
+      name: person?.name ?? summaries[0]?.interviewees.find((p) => p.id === personId)?.name ?? personId,
+      handle: person?.handle ?? null,
+      location: person?.location ?? null,
+      occupation: person?.occupation ?? null,
+      tags,
+      interviews: summaries.map((s) => ({ id: s.id, title: s.title, publishedAt: s.publishedAt })),
+      evidence,
+    };
+  }
+
+  /** Interviewees with all/any of the tags (all interviewees when no tag is given), paged by id. */
+  async interviewees(options: {
+    tags: string[];
+    match: 'all' | 'any';
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<Page<IntervieweeProfile>> {
+    let ids: string[];
+    if (options.tags.length === 0) {
+      const all = new Set<string>();
+      for await (const id of this.store.interviewIds()) {
+        const s = (await this.store.getInterview(id))?.interview.interviewees ?? [];
+        for (const p of s) all.add(p.id);
+      }
+      ids = [...all];
+    } else {
+      const sets = await Promise.all(
+        options.tags.map(async (t) => new Set((await this.store.peopleWithTag(t)).map((p) => p.personId))),
+      );
+      const union = new Set(sets.flatMap((s) => [...s]));
+      ids = [...union].filter((id) => (options.match === 'all' ? sets.every((s) => s.has(id)) : true));
+    }
+    ids.sort();
+    const page = pageOf(ids, options.limit, options.cursor);
+    const items: IntervieweeProfile[] = [];
+    for (const id of page.items) {
+      try {
+        items.push(await this.interviewee(id));
+      } catch (e) {
+        if (!(e instanceof NotFoundError)) throw e;
+      }
+    }
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** Every tag in use (topic or manual) with quote and interviewee counts from the store. */
+  async tags(
+    quoteCounts: Record<string, number>,
+  ): Promise<
+    Array<{
+      id: string;
+      label: string;
+      labelEn: string;
+      kind: 'topic' | 'manual';
+      quotes: number;
+      interviewees: number;
+    }>
+  > {
+    const aliases = await this.store.aliases();
+    const ids = new Set([
+      ...this.tagger.taxonomy.topics.map((t) => t.id).filter((t) => !aliases.has(t)),
+      ...Object.keys(quoteCounts),
+    ]);
+    const out = [];
+    for (const id of [...ids].sort()) {
+      const topic = this.tagger.topic(id);
+      const people = new Set((await this.store.peopleWithTag(id)).map((p) => p.personId));
+      out.push({
+        id,
+        label: topic?.label ?? id,
+        labelEn: topic?.labelEn ?? id,
+        kind: topic ? ('topic' as const) : ('manual' as const),
+        quotes: quoteCounts[id] ?? 0,
+        interviewees: people.size,
+      });
+    }
+    return out;
+  }
+}
+
+/** Pages an in-memory list with an offset cursor. */
+export function pageOf<T>(all: readonly T[], limit: number, cursor?: string): Page<T> {
+  let offset = 0;
+  if (cursor) {
+    offset = Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new ValidationError('cursor is invalid; start again without it');
+  }
+  const items = all.slice(offset, offset + limit);
+  const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : null;
+  return { items, nextCursor: next };
+}

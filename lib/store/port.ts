@@ -1,0 +1,124 @@
+/**
+ * The ports the domain sees: narrow interfaces over persistence. The DynamoDB adapter implements
+ * them; tests inject faults by wrapping the AWS client, never by mocking these.
+ */
+import type { Interview } from '../model.ts';
+import type { PersonTopic, TopicMatch } from '../tagger.ts';
+
+/** What ingest writes: the interview and its automatic tags. */
+export interface InterviewRecord {
+  interview: Interview;
+  /** Automatic topics per quote id. */
+  autoTags: Record<string, TopicMatch[]>;
+  /** Automatic topics per interviewee id. */
+  people: Record<string, PersonTopic[]>;
+}
+
+/** The current version of an interview as stored. */
+export interface StoredInterview extends InterviewRecord {
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One row of the interview list. */
+export interface InterviewSummary {
+  id: string;
+  title: string;
+  url: string | null;
+  publishedAt: string | null;
+  quoteCount: number;
+  interviewees: Array<{ id: string; name: string; handle: string | null }>;
+  tags: string[];
+  version: number;
+  updatedAt: string;
+}
+
+/** A page of items with an opaque cursor for the next one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Manual tag corrections of one quote or person, with the optimistic-lock version. */
+export interface ManualTags {
+  add: string[];
+  remove: string[];
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** An entry of the tag-edit audit trail. */
+export interface AuditEntry {
+  subject: string;
+  at: string;
+  who: string;
+  action: string;
+  tags: string[];
+}
+
+/** Result of writing an interview. */
+export interface PutResult {
+  created: boolean;
+  version: number;
+}
+
+/** Interviews: write all-or-nothing, read the current version. */
+export interface InterviewStore {
+  putInterview(record: InterviewRecord): Promise<PutResult>;
+  getInterview(id: string): Promise<StoredInterview | null>;
+  deleteInterview(id: string): Promise<boolean>;
+  listInterviews(options: { limit: number; cursor?: string | undefined }): Promise<Page<InterviewSummary>>;
+  interviewIds(): AsyncIterable<string>;
+  interviewsOfPerson(personId: string): Promise<InterviewSummary[]>;
+}
+
+/** Tags: manual corrections with optimistic locking, memberships, aliases, audit. */
+export interface TagStore {
+  getQuoteTags(quoteId: string): Promise<ManualTags>;
+  /** Manual corrections of many quotes at once (missing ones are absent from the map). */
+  manualQuoteTags(quoteIds: readonly string[]): Promise<Map<string, ManualTags>>;
+  /** Rewrites an interview's tag-membership items from its record, manual tags and aliases. */
+  refreshTags(interviewId: string): Promise<void>;
+  /** Applies a change if the stored version still equals `expectedVersion`; else ConflictError. */
+  putQuoteTags(
+    quoteId: string,
+    next: { add: string[]; remove: string[] },
+    expectedVersion: number,
+    who: string,
+  ): Promise<ManualTags>;
+  getPersonTags(personId: string): Promise<ManualTags>;
+  putPersonTags(personId: string, tags: string[], expectedVersion: number, who: string): Promise<ManualTags>;
+  quotesWithTag(
+    tag: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<{ quoteId: string; interviewId: string }>>;
+  peopleWithTag(tag: string): Promise<Array<{ personId: string; interviewId: string | null }>>;
+  aliases(): Promise<Map<string, string>>;
+  putAlias(from: string, into: string, who: string): Promise<void>;
+  audit(subject: string): Promise<AuditEntry[]>;
+}
+
+/** A published search-index snapshot. */
+export interface SnapshotManifest {
+  snapshotId: string;
+  chunks: number;
+  bytes: number;
+  quotes: number;
+  interviews: number;
+  createdAt: string;
+}
+
+/** Search snapshots: publish by switching one manifest item; read the manifest's version. */
+export interface SnapshotStore {
+  publishSnapshot(
+    gzipped: Uint8Array,
+    meta: { quotes: number; interviews: number },
+  ): Promise<SnapshotManifest>;
+  readManifest(): Promise<SnapshotManifest | null>;
+  readSnapshot(manifest: SnapshotManifest): Promise<Uint8Array>;
+}
+
+/** Everything the app needs from persistence. */
+export type Store = InterviewStore & TagStore & SnapshotStore;

@@ -1,0 +1,104 @@
+/**
+ * Wires the app for a single process (npm start, API tests): the store, the tagger, an in-process
+ * indexer that follows every committed write (there are no Streams locally), and the Hono app.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AppDeps, createApp, type Logger } from '../lib/api/app.ts';
+import { Indexer, unpackIndex } from '../lib/indexer.ts';
+import { Kikigaki } from '../lib/service.ts';
+import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
+import { TopicTagger } from '../lib/tagger.ts';
+import { VariantDictionary } from '../lib/taxonomy/index.ts';
+
+/** Options of {@link createLocalRuntime}. */
+export interface LocalRuntimeOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  token: string;
+  protectReads?: boolean;
+  corsOrigins?: string[] | undefined;
+  maxBodyBytes?: number;
+  logger?: Logger;
+  /** Delay before publishing a snapshot after writes (they are searchable in-process at once). */
+  publishDelayMs?: number;
+}
+
+/** The wired pieces. */
+export interface LocalRuntime {
+  app: ReturnType<typeof createApp>;
+  service: Kikigaki;
+  store: DynamoStore;
+  indexer: Indexer;
+  /** Waits for pending snapshot publication. */
+  flush(): Promise<void>;
+}
+
+/** Builds the single-process runtime; loads the latest snapshot or rebuilds from the store. */
+export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  await ensureTable(options.client, options.tableName);
+  const store = new DynamoStore({ tableName: options.tableName, client: options.client });
+  const dict = new VariantDictionary();
+  const indexOptions = { variants: (f: string) => dict.variantsOf(f) };
+  const manifest = await store.readManifest();
+  let indexer: Indexer;
+  try {
+    indexer = new Indexer(
+      store,
+      manifest ? await unpackIndex(await store.readSnapshot(manifest), indexOptions) : undefined,
+      indexOptions,
+    ).loadedFrom(manifest);
+  } catch {
+    // A snapshot from another analyzer version or a damaged one: rebuild from the store.
+    indexer = new Indexer(store, undefined, indexOptions);
+    await indexer.rebuild();
+  }
+  let timer: NodeJS.Timeout | null = null;
+  let pending: Promise<unknown> = Promise.resolve();
+  const schedulePublish = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      pending = indexer
+        .publish()
+        .catch((e) => options.logger?.({ level: 'error', msg: 'snapshot publish failed', error: String(e) }));
+    }, options.publishDelayMs ?? 500);
+    timer.unref();
+  };
+  const tagger = new TopicTagger();
+  const service = new Kikigaki({
+    store,
+    tagger,
+    afterCommit: async (change) => {
+      if (change.kind === 'all') await indexer.rebuild();
+      else {
+        await indexer.apply(change.id);
+        schedulePublish();
+      }
+    },
+  });
+  const deps: AppDeps = {
+    service,
+    tagger,
+    index: indexer.provider(),
+    token: () => options.token,
+    protectReads: options.protectReads ?? false,
+    corsOrigins: options.corsOrigins,
+    maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,
+    reindex: () => indexer.rebuild(),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  return {
+    app: createApp(deps),
+    service,
+    store,
+    indexer,
+    flush: async () => {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+        pending = indexer.publish();
+      }
+      await pending;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * `npm start`: the API on http://localhost:PORT over an embedded DynamoDB-compatible server
+ * (dynalite, persisted under DATA_DIR), with the sample interviews loaded into an empty store.
+ * DYNAMODB_ENDPOINT points it at another server instead (DynamoDB Local, or AWS).
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { serve } from '@hono/node-server';
+import { loadInterviews } from '../cli/load.ts';
+import { jsonLogger } from '../lib/api/app.ts';
+import { readLocalConfig } from '../lib/config.ts';
+import { KikigakiError } from '../lib/errors.ts';
+import { type Embedded, localClient, startEmbeddedDynamo } from './embedded.ts';
+import { createLocalRuntime } from './runtime.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function tokenFor(dataDir: string, fromEnv: string | undefined): { token: string; source: string } {
+  if (fromEnv) return { token: fromEnv, source: 'API_TOKEN' };
+  const file = join(dataDir, 'api-token');
+  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), source: file };
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { token, source: `${file} (generated)` };
+}
+
+async function main(): Promise<void> {
+  const config = readLocalConfig();
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  let embedded: Embedded | null = null;
+  let client: DynamoDBClient;
+  if (config.dynamoEndpoint) {
+    client = /^https?:\/\/(localhost|127\.|\[::1\])/.test(config.dynamoEndpoint)
+      ? localClient(config.dynamoEndpoint)
+      : new DynamoDBClient({ endpoint: config.dynamoEndpoint });
+  } else {
+    embedded = await startEmbeddedDynamo({ path: join(dataDir, 'dynalite') });
+    client = localClient(embedded.endpoint);
+  }
+  const { token, source } = tokenFor(dataDir, config.apiToken);
+  const runtime = await createLocalRuntime({
+    client,
+    tableName: config.tableName,
+    token,
+    protectReads: config.protectReads,
+    corsOrigins: config.corsOrigins,
+    maxBodyBytes: config.maxBodyBytes,
+    logger: jsonLogger,
+  });
+
+  const first = await runtime.store.listInterviews({ limit: 1 });
+  if (first.items.length === 0 && config.loadSamples) {
+    const loaded = loadInterviews([join(root, 'samples')]);
+    let n = 0;
+    for (const l of loaded) {
+      if ('error' in l) {
+        process.stderr.write(`sample ${l.path} skipped: ${l.error}\n`);
+        continue;
+      }
+      await runtime.service.ingest({ json: l.interview });
+      n++;
+      process.stderr.write(`\rloading samples ${n}/${loaded.length}`);
+    }
+    process.stderr.write('\n');
+    await runtime.flush();
+  }
+
+  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: '127.0.0.1' }, (info) => {
+    const url = `http://localhost:${info.port}`;
+    const stats = runtime.indexer.index.stats;
+    process.stderr.write(
+      [
+        '',
+        `kikigaki API on ${url}  (${stats.interviews} interviews, ${stats.quotes} quotes indexed)`,
+        `  store:  ${config.dynamoEndpoint ?? `embedded DynamoDB (dynalite) in ${join(dataDir, 'dynalite')}`}, table ${config.tableName}`,
+        `  token:  ${token}   (from ${source}; send as Authorization: Bearer <token> for writes)`,
+        `  try:    curl '${url}/search?q=%E4%BB%8B%E8%AD%B7'   (介護)`,
+        `          curl ${url}/openapi.json`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    server.close();
+    await runtime.flush().catch(() => undefined);
+    await embedded?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(
+    `kikigaki: ${e instanceof KikigakiError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
+  process.exit(1);
+});

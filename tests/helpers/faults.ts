@@ -1,0 +1,81 @@
+/**
+ * Fault injection on the real AWS SDK client (not a mock of the store): middleware that fails,
+ * throttles or partially processes chosen commands before they reach the DynamoDB server.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+const WRITES = new Set(['PutItemCommand', 'BatchWriteItemCommand', 'DeleteItemCommand', 'UpdateItemCommand']);
+
+/** Fails the n-th write command (1-based) with an error; returns a handle to count and disarm. */
+export function failNthWrite(
+  client: DynamoDBClient,
+  n: number,
+): { writes: () => number; disarm: () => void } {
+  let count = 0;
+  let armed = true;
+  const name = `fail-write-${Math.random()}`;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (armed && WRITES.has(String(context.commandName))) {
+        count++;
+        if (count === n)
+          throw Object.assign(new Error(`injected failure at write ${n}`), { name: 'InjectedFault' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    writes: () => count,
+    disarm: () => {
+      armed = false;
+      client.middlewareStack.remove(name);
+    },
+  };
+}
+
+/** Makes every command fail as DynamoDB does when throttling persists past the SDK's retries. */
+export function throttleAll(client: DynamoDBClient): () => void {
+  const name = `throttle-${Math.random()}`;
+  client.middlewareStack.add(
+    () => async () => {
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+    },
+    { step: 'initialize', name },
+  );
+  return () => client.middlewareStack.remove(name);
+}
+
+/**
+ * BatchWriteItem processes only the first `keep` requests of each call and reports the rest as
+ * UnprocessedItems, as DynamoDB does under load, for the first `times` calls.
+ */
+export function partialBatchWrites(
+  client: DynamoDBClient,
+  keep: number,
+  times: number,
+): { calls: () => number; remove: () => void } {
+  let calls = 0;
+  const name = `partial-${Math.random()}`;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'BatchWriteItemCommand' || calls >= times) return next(args);
+      calls++;
+      const input = args.input as { RequestItems: Record<string, unknown[]> };
+      const [table, requests] = Object.entries(input.RequestItems)[0] as [string, unknown[]];
+      const kept = requests.slice(0, keep);
+      const rest = requests.slice(keep);
+      const result =
+        kept.length > 0
+          ? await next({ ...args, input: { ...input, RequestItems: { [table]: kept } } })
+          : { output: { $metadata: {} }, response: {} };
+      const output = result.output as { UnprocessedItems?: Record<string, unknown[]> };
+      if (rest.length > 0) output.UnprocessedItems = { [table]: rest };
+      return result;
+    },
+    { step: 'initialize', name },
+  );
+  return { calls: () => calls, remove: () => client.middlewareStack.remove(name) };
+}

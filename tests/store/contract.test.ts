@@ -1,0 +1,195 @@
+/**
+ * Store contract: the same behaviour against the embedded dynalite and Amazon DynamoDB Local,
+ * through the same @aws-sdk/client-dynamodb code that runs on AWS.
+ */
+import { randomBytes } from 'node:crypto';
+import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../lib/errors.ts';
+import { parseInterview } from '../../lib/parse/index.ts';
+import { Kikigaki } from '../../lib/service.ts';
+import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
+import { TopicTagger } from '../../lib/tagger.ts';
+import { localClient } from '../../local/embedded.ts';
+import { dynamoLocalEndpoint, embedded, tableName } from '../helpers/dynamo.ts';
+import { partialBatchWrites, throttleAll } from '../helpers/faults.ts';
+
+const tagger = new TopicTagger();
+const service = new Kikigaki({ store: null as never, tagger });
+
+function record(id: string, answer: string, published = '2025-01-01') {
+  const iv = parseInterview(
+    `---\npublishedAt: ${published}\n---\n聞き手：お仕事はどう探していますか？\n山田太郎：${answer}\n聞き手：家族は？\n山田太郎：家事と仕事の両立が大変です。`,
+    { id },
+  );
+  return service.record(iv);
+}
+
+async function rawItems(client: DynamoDBClient, table: string, pk: string) {
+  const r = await client.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: pk } },
+    }),
+  );
+  return (r.Items ?? []).map((i) => i.sk?.S ?? '');
+}
+
+type Backend = { client: DynamoDBClient; endpoint: string; close: () => Promise<void> };
+const backends: Array<[string, () => Promise<Backend>]> = [['embedded dynalite', async () => embedded()]];
+const localEndpoint = dynamoLocalEndpoint();
+if (localEndpoint) {
+  backends.push([
+    'Amazon DynamoDB Local',
+    async () => ({ client: localClient(localEndpoint), endpoint: localEndpoint, close: async () => {} }),
+  ]);
+} else
+  console.warn('store contract runs on dynalite only: DynamoDB Local was not started (see global setup)');
+
+describe.each(backends)('DynamoStore on %s', (_name, start) => {
+  let client: DynamoDBClient;
+  let endpoint: string;
+  let close: () => Promise<void>;
+  let store: DynamoStore;
+  let table: string;
+
+  beforeAll(async () => {
+    ({ client, endpoint, close } = await start());
+    table = tableName('contract');
+    await ensureTable(client, table);
+    store = new DynamoStore({ tableName: table, client });
+  });
+  afterAll(async () => close());
+
+  it('creates, reads and replaces an interview, removing the old revision', async () => {
+    const v1 = record('iv-a', 'クラウドソーシングで受注しています。');
+    expect(await store.putInterview(v1)).toEqual({ created: true, version: 1 });
+    const got = await store.getInterview('iv-a');
+    expect(got?.interview).toEqual(v1.interview);
+    expect(got?.version).toBe(1);
+    const v2 = record('iv-a', 'ココナラで出品しています。');
+    expect(await store.putInterview(v2)).toEqual({ created: false, version: 2 });
+    expect((await store.getInterview('iv-a'))?.interview.turns[1]?.text).toBe('ココナラで出品しています。');
+    const sks = await rawItems(client, table, 'IV#iv-a');
+    expect(sks.filter((sk) => sk.startsWith('V#00000001'))).toEqual([]);
+    expect(sks.some((sk) => sk.startsWith('V#00000002'))).toBe(true);
+  });
+
+  it('returns null for an unknown interview and false when deleting it', async () => {
+    expect(await store.getInterview('nope')).toBeNull();
+    expect(await store.deleteInterview('nope')).toBe(false);
+  });
+
+  it('deletes an interview and every item of it', async () => {
+    await store.putInterview(record('iv-del', 'クラウドソーシングです。'));
+    expect(await store.deleteInterview('iv-del')).toBe(true);
+    expect(await store.getInterview('iv-del')).toBeNull();
+    expect(await rawItems(client, table, 'IV#iv-del')).toEqual([]);
+  });
+
+  it('lists interviews newest first with a cursor', async () => {
+    const t = tableName('list');
+    await ensureTable(client, t);
+    const s = new DynamoStore({ tableName: t, client });
+    for (const [id, d] of [
+      ['old', '2020-01-01'],
+      ['mid', '2022-01-01'],
+      ['new', '2024-01-01'],
+    ] as const)
+      await s.putInterview(record(id, '答えです。', d));
+    const p1 = await s.listInterviews({ limit: 2 });
+    expect(p1.items.map((i) => i.id)).toEqual(['new', 'mid']);
+    const p2 = await s.listInterviews({ limit: 2, cursor: p1.nextCursor ?? undefined });
+    expect(p2.items.map((i) => i.id)).toEqual(['old']);
+    const ids: string[] = [];
+    for await (const id of s.interviewIds()) ids.push(id);
+    expect(ids.sort()).toEqual(['mid', 'new', 'old']);
+  });
+
+  it('finds quotes and people by tag in the current revision only', async () => {
+    await store.putInterview(record('iv-tag', 'クラウドソーシングのランサーズで受注しています。'));
+    let quotes = await store.quotesWithTag('crowdsourcing', { limit: 50 });
+    expect(quotes.items.map((q) => q.quoteId)).toContain('iv-tag-t002');
+    await store.putInterview(record('iv-tag', '近所の八百屋で働いています。'));
+    quotes = await store.quotesWithTag('crowdsourcing', { limit: 50 });
+    expect(quotes.items.map((q) => q.quoteId)).not.toContain('iv-tag-t002');
+    const people = await store.peopleWithTag('work-balance');
+    expect(people.some((p) => p.interviewId === 'iv-tag')).toBe(true);
+    const person = (await store.getInterview('iv-tag'))?.interview.interviewees[0]?.id ?? '';
+    expect((await store.interviewsOfPerson(person)).map((s) => s.id)).toContain('iv-tag');
+  });
+
+  it('locks manual tag edits optimistically and keeps an audit trail', async () => {
+    await store.putInterview(record('iv-lock', '答えです。'));
+    const m1 = await store.putQuoteTags('iv-lock-t002', { add: ['tools'], remove: [] }, 0, 'editor-a');
+    expect(m1.version).toBe(1);
+    await expect(
+      store.putQuoteTags('iv-lock-t002', { add: ['other'], remove: [] }, 0, 'editor-b'),
+    ).rejects.toBeInstanceOf(ConflictError);
+    const m2 = await store.putQuoteTags(
+      'iv-lock-t002',
+      { add: ['tools', 'other'], remove: [] },
+      1,
+      'editor-b',
+    );
+    expect(m2.version).toBe(2);
+    expect((await store.quotesWithTag('other', { limit: 10 })).items.map((q) => q.quoteId)).toEqual([
+      'iv-lock-t002',
+    ]);
+    const audit = await store.audit('QUOTE#iv-lock-t002');
+    expect(audit.map((a) => a.who)).toEqual(['editor-a', 'editor-b']);
+    expect((await store.manualQuoteTags(['iv-lock-t002', 'iv-lock-t001'])).get('iv-lock-t002')?.add).toEqual([
+      'tools',
+      'other',
+    ]);
+  });
+
+  it('keeps manual person tags with locking', async () => {
+    const p = await store.putPersonTags('person-x', ['mentor'], 0, 'ed');
+    expect(p.add).toEqual(['mentor']);
+    await expect(store.putPersonTags('person-x', ['x'], 0, 'ed')).rejects.toBeInstanceOf(ConflictError);
+    await store.putPersonTags('person-x', ['coach'], 1, 'ed');
+    const tagged = await store.peopleWithTag('coach');
+    expect(tagged).toEqual([{ personId: 'person-x', interviewId: null }]);
+    expect(await store.peopleWithTag('mentor')).toEqual([]);
+  });
+
+  it('stores tag aliases', async () => {
+    await store.putAlias('old-tag', 'new-tag', 'ed');
+    expect((await store.aliases()).get('old-tag')).toBe('new-tag');
+  });
+
+  it('publishes snapshots in chunks under 350 KB and switches the manifest', async () => {
+    const big = randomBytes(800_000);
+    const m1 = await store.publishSnapshot(big, { quotes: 1, interviews: 1 });
+    expect(m1.chunks).toBe(3);
+    expect(Buffer.from(await store.readSnapshot(m1)).equals(big)).toBe(true);
+    const m2 = await store.publishSnapshot(Buffer.from('small'), { quotes: 2, interviews: 1 });
+    expect((await store.readManifest())?.snapshotId).toBe(m2.snapshotId);
+    const m3 = await store.publishSnapshot(Buffer.from('smaller'), { quotes: 3, interviews: 1 });
+    expect((await store.readManifest())?.snapshotId).toBe(m3.snapshotId);
+    // The snapshot two back is deleted; the previous one stays for readers mid-load.
+    expect(await rawItems(client, table, `INDEX#${m1.snapshotId}`)).toEqual([]);
+    expect((await rawItems(client, table, `INDEX#${m2.snapshotId}`)).length).toBe(1);
+  });
+
+  it('retries BatchWrite UnprocessedItems until everything is written', async () => {
+    const c2 = localClient(endpoint);
+    const s2 = new DynamoStore({ tableName: table, client: c2 });
+    const partial = partialBatchWrites(c2, 2, 100);
+    await s2.putInterview(record('iv-partial', 'クラウドソーシングで受注しています。'));
+    partial.remove();
+    // Each call kept only two requests, so the rest needed several retried calls.
+    expect(partial.calls()).toBeGreaterThanOrEqual(3);
+    expect((await store.getInterview('iv-partial'))?.interview.turns).toHaveLength(4);
+  });
+
+  it('reports persistent throttling as unavailable', async () => {
+    const c2 = localClient(endpoint);
+    const s2 = new DynamoStore({ tableName: table, client: c2 });
+    const stop = throttleAll(c2);
+    await expect(s2.getInterview('iv-a')).rejects.toBeInstanceOf(StoreUnavailableError);
+    stop();
+  });
+});
