@@ -181,8 +181,8 @@ export class Kikigaki {
   private async quoteContext(quoteId: string): Promise<{ stored: StoredInterview; manual: ManualTags }> {
     const interviewId = interviewIdOfQuote(quoteId);
     const stored = interviewId ? await this.store.getInterview(interviewId) : null;
-    if (!stored || !stored.interview.turns.some((t) => t.id === quoteId))
-      throw new NotFoundError('quote', quoteId);
+    const known = stored?.interview.turns.some((t) => t.id === quoteId) ?? false;
+    if (!stored || !known) throw new NotFoundError('quote', quoteId);
     return { stored, manual: await this.store.getQuoteTags(quoteId) };
   }
 
@@ -397,9 +397,7 @@ export class Kikigaki {
   }
 
   /** Every tag in use (topic or manual) with quote and interviewee counts from the store. */
-  async tags(
-    quoteCounts: Record<string, number>,
-  ): Promise<
+  async tags(quoteCounts: Record<string, number>): Promise<
     Array<{
       id: string;
       label: string;
