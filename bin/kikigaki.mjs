@@ -9,4 +9,4 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 const { main } = await import('../cli/main.ts');
-main(process.argv.slice(2));
+await main(process.argv.slice(2));

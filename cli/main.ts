@@ -12,7 +12,9 @@ import { parseInterview } from '../lib/parse/index.ts';
 import { QuoteIndex, type SearchHit } from '../lib/search/index.ts';
 import { TopicTagger } from '../lib/tagger.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
+import { ingestFiles, summarize } from './ingest.ts';
 import { idFromPath, loadInterviews } from './load.ts';
+import { cliToken } from '../lib/config.ts';
 
 const USAGE = `kikigaki — search and tag Japanese interview transcripts
 
@@ -24,11 +26,15 @@ Usage:
       Parses, tags and indexes the files, then prints the best quotes with highlighted snippets.
   kikigaki tags [--json] FILE|DIR...
       Prints the topics found and the interviewees per topic.
+  kikigaki ingest FILE|DIR... --api URL [--token T] [--format F]
+      Uploads transcripts to a running API (token also from KIKIGAKI_TOKEN), with a progress bar
+      and a summary; continues past files that fail.
 
 Examples:
   kikigaki parse samples/04-dash-yuki.txt
   kikigaki search "クラウドソーシング" --tag crowdsourcing samples
   kikigaki tags samples
+  kikigaki ingest ../shared/corpora/livedoor-interviews --api http://localhost:3000 --token $TOKEN
 `;
 
 function fail(message: string, code = 2): never {
@@ -198,13 +204,30 @@ function cmdTags(args: string[]): void {
   }
 }
 
+async function cmdIngest(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { api: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' } },
+  });
+  if (!values.api) fail('ingest needs --api URL (e.g. http://localhost:3000)');
+  const token = values.token ?? cliToken();
+  if (!token) fail('ingest needs --token T or KIKIGAKI_TOKEN (npm start prints the token)');
+  if (positionals.length === 0) fail('ingest needs FILES or DIRS');
+  if (values.format) parseFormat(values.format);
+  const outcomes = await ingestFiles(positionals, { api: values.api, token, format: values.format });
+  process.stdout.write(summarize(outcomes));
+  if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+}
+
 /** Runs the CLI with the given arguments (without `node` and the script). */
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
     if (command === 'parse') cmdParse(rest);
     else if (command === 'search') cmdSearch(rest);
     else if (command === 'tags') cmdTags(rest);
+    else if (command === 'ingest') await cmdIngest(rest);
     else if (!command || command === 'help' || command === '--help' || command === '-h')
       process.stdout.write(USAGE);
     else fail(`unknown command '${command}'\n\n${USAGE}`);

@@ -118,3 +118,8 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }
+
+/** The write token for the CLI's ingest command, from KIKIGAKI_TOKEN. */
+export function cliToken(env: Env = process.env): string | undefined {
+  return env.KIKIGAKI_TOKEN?.trim() || undefined;
+}

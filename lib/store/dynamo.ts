@@ -278,7 +278,9 @@ export class DynamoStore implements Store {
   async putInterview(record: InterviewRecord): Promise<PutResult> {
     const id = record.interview.id;
     let head = await this.head(id);
-    const version = (typeof head?.version === 'number' ? head.version : 0) + 1;
+    // Above the head and above any revision a crashed writer left behind, so clean-up of
+    // everything older removes those orphans too.
+    const version = Math.max(typeof head?.version === 'number' ? head.version : 0, await this.highestRevision(id)) + 1;
     const rev = revisionId(version, nonce());
     const now = this.now().toISOString();
     const body = await gzipAsync(Buffer.from(JSON.stringify(record), 'utf8'));
@@ -293,7 +295,8 @@ export class DynamoStore implements Store {
     const memberships = await this.desiredMemberships(id, rev, record);
     await this.batchWrite([...docs, ...memberships], []);
 
-    // Last committed wins: if another writer switched the head meanwhile, switch again over it.
+    // If another writer switched the head meanwhile: when ours is newer, switch over it; when
+    // theirs is newer, drop ours and write again above it, so the last writer's content wins.
     for (let attempt = 0; ; attempt++) {
       const createdAt = typeof head?.createdAt === 'string' ? head.createdAt : now;
       const item = this.summaryOf(record, rev, createdAt, now, memberships);
@@ -313,10 +316,37 @@ export class DynamoStore implements Store {
       } catch (e) {
         if (!isConditionFailure(e) || attempt >= 4) throw e;
         head = await this.head(id);
+        if (typeof head?.version === 'number' && head.version >= version) {
+          await this.removeRevision(id, rev);
+          return this.putInterview(record);
+        }
       }
     }
     await this.removeRevisionsBefore(id, version);
     return { created: head === undefined, version };
+  }
+
+  private async highestRevision(id: string): Promise<number> {
+    const r = await this.send(() =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :v)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+          ExpressionAttributeValues: { ':pk': keys.interviewPk(id), ':v': keys.allVersionsPrefix },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const sk = r.Items?.[0]?.sk;
+    return typeof sk === 'string' ? revisionVersion(sk.slice(2)) : 0;
+  }
+
+  private async removeRevision(id: string, rev: string): Promise<void> {
+    const items = await this.queryPrefix(keys.interviewPk(id), keys.versionPrefix(rev));
+    await this.batchWrite([], items.map((it) => ({ pk: String(it.pk), sk: String(it.sk) })));
   }
 
   private async removeRevisionsBefore(id: string, version: number): Promise<void> {

@@ -1,0 +1,76 @@
+/** `kikigaki ingest`: uploads transcripts to a running API with a progress bar and a summary. */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { expandPaths, idFromPath } from './load.ts';
+
+/** Outcome of one file. */
+export interface IngestOutcome {
+  path: string;
+  status: 'ingested' | 'replaced' | 'failed';
+  id?: string;
+  quotes?: number;
+  reason?: string;
+}
+
+/** Options of {@link ingestFiles}. */
+export interface IngestOptions {
+  api: string;
+  token: string;
+  format?: string | undefined;
+  /** Where progress goes (stderr by default); a TTY gets a redrawn bar. */
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  fetchImpl?: typeof fetch;
+}
+
+function bar(done: number, total: number, width = 24): string {
+  const filled = Math.round((done / Math.max(1, total)) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
+}
+
+/** Uploads every transcript, continuing past failures; returns one outcome per file. */
+export async function ingestFiles(paths: readonly string[], options: IngestOptions): Promise<IngestOutcome[]> {
+  const files = expandPaths(paths);
+  const out: IngestOutcome[] = [];
+  const progress = options.progress ?? process.stderr;
+  const doFetch = options.fetchImpl ?? fetch;
+  const base = options.api.replace(/\/+$/, '');
+  for (const [i, path] of files.entries()) {
+    const line = `${bar(i, files.length)} ${path}`;
+    progress.write(progress.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+    try {
+      const body = readFileSync(path, 'utf8');
+      const isJson = extname(path).toLowerCase() === '.json';
+      const params = new URLSearchParams();
+      const id = idFromPath(path);
+      if (id) params.set('id', id);
+      if (options.format && !isJson) params.set('format', options.format);
+      const res = await doFetch(`${base}/interviews?${params}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          'content-type': isJson ? 'application/json' : extname(path).toLowerCase() === '.md' ? 'text/markdown' : 'text/plain',
+        },
+        body,
+      });
+      const json = (await res.json().catch(() => ({}))) as { id?: string; quotes?: number; error?: { code?: string; message?: string } };
+      if (res.ok) {
+        out.push({ path, status: res.status === 201 ? 'ingested' : 'replaced', id: json.id ?? '', quotes: json.quotes ?? 0 });
+      } else {
+        out.push({ path, status: 'failed', reason: `${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`.trim() });
+      }
+    } catch (e) {
+      out.push({ path, status: 'failed', reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  progress.write(progress.isTTY ? `\r\x1b[K${bar(files.length, files.length)}\n` : `${bar(files.length, files.length)}\n`);
+  return out;
+}
+
+/** A human summary of the outcomes. */
+export function summarize(outcomes: readonly IngestOutcome[]): string {
+  const count = (s: IngestOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  const quotes = outcomes.reduce((n, o) => n + (o.quotes ?? 0), 0);
+  const lines = [`ingested ${count('ingested')}, replaced ${count('replaced')}, failed ${count('failed')} (${quotes} quotes)`];
+  for (const o of outcomes.filter((x) => x.status === 'failed')) lines.push(`  failed ${o.path}: ${o.reason}`);
+  return `${lines.join('\n')}\n`;
+}

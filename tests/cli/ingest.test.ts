@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { embedded, runtime, TOKEN } from '../helpers/dynamo.ts';
+import { repoRoot, samplesDir } from '../helpers/shared.ts';
+
+let db: Awaited<ReturnType<typeof embedded>>;
+let rt: LocalRuntime;
+let server: ReturnType<typeof serve>;
+let api: string;
+
+beforeAll(async () => {
+  db = await embedded();
+  rt = await runtime(db.client);
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
+  });
+  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.close();
+  await db.close();
+});
+
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'kikigaki.mjs'), ...args], { cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('kikigaki ingest', () => {
+  it('uploads a directory with progress and a summary, continuing past a bad file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kk-ingest-'));
+    writeFileSync(join(dir, 'prose.txt'), 'ただの文章です。構造はありません。');
+    const r = await cli('ingest', samplesDir, dir, '--api', api, '--token', TOKEN);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ingested 10, replaced 0, failed 1 \(\d+ quotes\)/);
+    expect(r.stdout).toMatch(/failed .*prose\.txt: 422 parse_error/);
+    expect(r.stderr).toMatch(/\[#+\] 11\/11/);
+    const search = await rt.app.request('/search?q=%E4%BB%8B%E8%AD%B7');
+    expect(((await search.json()) as { total: number }).total).toBeGreaterThan(0);
+  });
+
+  it('reports replaced interviews on a second upload', async () => {
+    const r = await cli('ingest', join(samplesDir, '04-dash-yuki.txt'), '--api', api, '--token', TOKEN);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ingested 0, replaced 1, failed 0/);
+  });
+
+  it('fails every file with the reason when the token is wrong', async () => {
+    const r = await cli('ingest', join(samplesDir, '04-dash-yuki.txt'), '--api', api, '--token', 'wrong-token-xxxxxxxx');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/401 unauthorized/);
+  });
+
+  it('asks for --api and a token', async () => {
+    expect((await cli('ingest', samplesDir)).stderr).toMatch(/--api URL/);
+    expect((await cli('ingest', samplesDir, '--api', api)).stderr).toMatch(/--token/);
+  });
+});

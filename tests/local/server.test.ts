@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, readLambdaConfig, readLocalConfig } from '../../lib/config.ts';
+import { repoRoot } from '../helpers/shared.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+let child: ChildProcess | null = null;
+afterEach(() => {
+  child?.kill('SIGTERM');
+  child = null;
+});
+
+/** Starts `npm start`'s entry point and resolves once it prints its URL. */
+async function start(env: Record<string, string>): Promise<{ url: string; log: () => string }> {
+  const port = await freePort();
+  let log = '';
+  child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'local', 'server.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port), ...env },
+  });
+  child.stdout?.on('data', (d) => (log += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+    child?.stderr?.on('data', (d) => {
+      log += d;
+      if (log.includes('kikigaki API on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child?.on('exit', (code) => reject(new Error(`server exited ${code}:\n${log}`)));
+  });
+  return { url: `http://localhost:${port}`, log: () => log };
+}
+
+describe('npm start (local/server.ts)', () => {
+  it('serves the API over the embedded store with the samples loaded and a saved token', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kk-start-'));
+    const { url, log } = await start({ DATA_DIR: dataDir });
+    const health = (await (await fetch(`${url}/health`)).json()) as { status: string; index: { quotes: number; interviews: number } };
+    expect(health.status).toBe('ok');
+    expect(health.index.interviews).toBe(10);
+    const search = (await (await fetch(`${url}/search?q=${encodeURIComponent('クラウドソーシング')}`)).json()) as { total: number };
+    expect(search.total).toBeGreaterThan(0);
+    const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
+    expect(log()).toContain(`token:  ${token}`);
+    expect(existsSync(join(dataDir, 'dynalite'))).toBe(true);
+    const unauth = await fetch(`${url}/interviews/04-dash-yuki`, { method: 'DELETE' });
+    expect(unauth.status).toBe(401);
+    const del = await fetch(`${url}/interviews/04-dash-yuki`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(del.status).toBe(200);
+  });
+
+  it('starts empty with SAMPLES=none and uses API_TOKEN', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kk-start-'));
+    const { url, log } = await start({ DATA_DIR: dataDir, SAMPLES: 'none', API_TOKEN: 'a-token-of-twenty-chars' });
+    const health = (await (await fetch(`${url}/health`)).json()) as { index: { quotes: number } };
+    expect(health.index.quotes).toBe(0);
+    expect(log()).toContain('from API_TOKEN');
+    expect(existsSync(join(dataDir, 'api-token'))).toBe(false);
+  });
+});
+
+describe('configuration', () => {
+  it('has local defaults', () => {
+    const c = readLocalConfig({});
+    expect(c).toMatchObject({ port: 3000, dataDir: './.kikigaki', loadSamples: true, tableName: 'kikigaki', protectReads: false, maxBodyBytes: 2 * 1024 * 1024 });
+  });
+
+  it('names every malformed setting at once', () => {
+    const message = (() => {
+      try {
+        readLocalConfig({ PORT: 'x', PROTECT_READS: 'maybe', API_TOKEN: 'short' });
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    for (const name of ['PORT', 'PROTECT_READS', 'API_TOKEN']) expect(message).toContain(name);
+  });
+
+  it('names what Lambda needs and is missing', () => {
+    try {
+      readLambdaConfig({});
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toMatch(/TABLE_NAME is missing.*TOKEN_SECRET_ID/);
+    }
+    expect(readLambdaConfig({ TABLE_NAME: 't', TOKEN_SECRET_ID: 's' }).snapshotRefreshMs).toBe(5000);
+  });
+});
