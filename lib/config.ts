@@ -119,6 +119,12 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
   return cfg;
 }
 
+/** Reads the Streams indexer's configuration. */
+export function readIndexerConfig(env: Env = process.env): { tableName: string } {
+  if (!env.TABLE_NAME?.trim()) throw new ConfigError(['TABLE_NAME is missing']);
+  return { tableName: env.TABLE_NAME.trim() };
+}
+
 /** The write token for the CLI's ingest command, from KIKIGAKI_TOKEN. */
 export function cliToken(env: Env = process.env): string | undefined {
   return env.KIKIGAKI_TOKEN?.trim() || undefined;

@@ -100,15 +100,20 @@ export class Indexer {
     });
   }
 
-  private async publishUnlocked(): Promise<SnapshotManifest> {
+  private async publishUnlocked(expectedPrevious?: string | null): Promise<SnapshotManifest> {
     const bytes = await packIndex(this.index);
-    this.lastManifest = await this.store.publishSnapshot(bytes, this.index.stats);
+    this.lastManifest = await this.store.publishSnapshot(bytes, this.index.stats, expectedPrevious);
     return this.lastManifest;
   }
 
-  /** Publishes the current index as the new snapshot. */
-  publish(): Promise<SnapshotManifest> {
-    return this.serial(() => this.publishUnlocked());
+  /** Publishes the current index as the new snapshot (only over `expectedPrevious` when given). */
+  publish(expectedPrevious?: string | null): Promise<SnapshotManifest> {
+    return this.serial(() => this.publishUnlocked(expectedPrevious));
+  }
+
+  /** Id of the snapshot this index was loaded from or last published. */
+  get snapshotId(): string | null {
+    return this.lastManifest?.snapshotId ?? null;
   }
 
   /** Rebuilds the whole index from the store and publishes it. */

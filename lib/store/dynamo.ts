@@ -15,6 +15,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -280,7 +281,8 @@ export class DynamoStore implements Store {
     let head = await this.head(id);
     // Above the head and above any revision a crashed writer left behind, so clean-up of
     // everything older removes those orphans too.
-    const version = Math.max(typeof head?.version === 'number' ? head.version : 0, await this.highestRevision(id)) + 1;
+    const version =
+      Math.max(typeof head?.version === 'number' ? head.version : 0, await this.highestRevision(id)) + 1;
     const rev = revisionId(version, nonce());
     const now = this.now().toISOString();
     const body = await gzipAsync(Buffer.from(JSON.stringify(record), 'utf8'));
@@ -346,7 +348,10 @@ export class DynamoStore implements Store {
 
   private async removeRevision(id: string, rev: string): Promise<void> {
     const items = await this.queryPrefix(keys.interviewPk(id), keys.versionPrefix(rev));
-    await this.batchWrite([], items.map((it) => ({ pk: String(it.pk), sk: String(it.sk) })));
+    await this.batchWrite(
+      [],
+      items.map((it) => ({ pk: String(it.pk), sk: String(it.sk) })),
+    );
   }
 
   private async removeRevisionsBefore(id: string, version: number): Promise<void> {
@@ -725,6 +730,7 @@ export class DynamoStore implements Store {
   async publishSnapshot(
     gzipped: Uint8Array,
     meta: { quotes: number; interviews: number },
+    expectedPrevious?: string | null,
   ): Promise<SnapshotManifest> {
     const snapshotId = `${this.now().getTime().toString(36)}-${nonce()}`;
     const chunks: Item[] = [];
@@ -741,14 +747,40 @@ export class DynamoStore implements Store {
       interviews: meta.interviews,
       createdAt: this.now().toISOString(),
     };
-    await this.send(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.indexManifest(), ...manifest, previous: previous?.snapshotId ?? null },
-        }),
-      ),
-    );
+    const condition: Partial<
+      Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>
+    > =
+      expectedPrevious === undefined
+        ? {}
+        : expectedPrevious === null
+          ? {
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            }
+          : {
+              ConditionExpression: '#s = :s',
+              ExpressionAttributeNames: { '#s': 'snapshotId' },
+              ExpressionAttributeValues: { ':s': expectedPrevious },
+            };
+    try {
+      await this.send(() =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.indexManifest(), ...manifest, previous: previous?.snapshotId ?? null },
+            ...condition,
+          }),
+        ),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      // Someone else published first: drop our chunks and let the caller reload and retry.
+      await this.batchWrite(
+        [],
+        chunks.map((c) => ({ pk: String(c.pk), sk: String(c.sk) })),
+      );
+      throw new ConflictError('another indexer published a snapshot meanwhile', { expectedPrevious });
+    }
     // Keep the previous snapshot for readers that are loading it right now.
     const older = previous?.previous;
     if (typeof older === 'string') {

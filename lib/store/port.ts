@@ -112,9 +112,15 @@ export interface SnapshotManifest {
 
 /** Search snapshots: publish by switching one manifest item; read the manifest's version. */
 export interface SnapshotStore {
+  /**
+   * Publishes a snapshot. With `expectedPrevious` (a snapshot id, or null for "none yet") the
+   * manifest switches only if it still points there, else ConflictError: two indexers never
+   * overwrite each other's updates unknowingly.
+   */
   publishSnapshot(
     gzipped: Uint8Array,
     meta: { quotes: number; interviews: number },
+    expectedPrevious?: string | null,
   ): Promise<SnapshotManifest>;
   readManifest(): Promise<SnapshotManifest | null>;
   readSnapshot(manifest: SnapshotManifest): Promise<Uint8Array>;

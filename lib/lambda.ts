@@ -1,0 +1,223 @@
+/**
+ * Wiring for AWS Lambda: the API app over DynamoDB with the index loaded from published
+ * snapshots, and the DynamoDB Streams indexer. functions/ only calls these.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createApp, jsonLogger, type Logger } from './api/app.ts';
+import { type LambdaConfig, readIndexerConfig, readLambdaConfig } from './config.ts';
+import { ConflictError } from './errors.ts';
+import { interviewIdOfQuote } from './ids.ts';
+import { Indexer, SnapshotIndexProvider, unpackIndex } from './indexer.ts';
+import { Kikigaki } from './service.ts';
+import { DynamoStore } from './store/dynamo.ts';
+import { keys } from './store/keys.ts';
+import type { Store } from './store/port.ts';
+import { TopicTagger } from './tagger.ts';
+import { VariantDictionary } from './taxonomy/index.ts';
+
+const TOKEN_TTL_MS = 5 * 60_000;
+
+/** Reads the write token from Secrets Manager, cached for five minutes (rotation takes effect within that). */
+export function secretToken(
+  client: SecretsManagerClient,
+  secretId: string,
+  now: () => number = Date.now,
+): () => Promise<string> {
+  let cached: { value: string; at: number } | null = null;
+  return async () => {
+    if (cached && now() - cached.at < TOKEN_TTL_MS) return cached.value;
+    const r = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const value = r.SecretString?.trim();
+    if (!value) throw new Error(`secret ${secretId} has no string value`);
+    cached = { value, at: now() };
+    return value;
+  };
+}
+
+function indexOptions() {
+  const dict = new VariantDictionary();
+  return { variants: (f: string) => dict.variantsOf(f) };
+}
+
+/** Dependencies of the Lambda API (injected in tests, built from the environment in functions/). */
+export interface LambdaApiDeps {
+  config: LambdaConfig;
+  store: Store;
+  token: () => Promise<string> | string;
+  logger?: Logger;
+}
+
+/** The API app for Lambda: reads from published snapshots; Streams keep the index current. */
+export function lambdaApiApp(deps: LambdaApiDeps) {
+  const log = deps.logger ?? jsonLogger;
+  const provider = new SnapshotIndexProvider(deps.store, {
+    refreshMs: deps.config.snapshotRefreshMs,
+    indexOptions: indexOptions(),
+  });
+  let reported = false;
+  const tagger = new TopicTagger();
+  return createApp({
+    service: new Kikigaki({ store: deps.store, tagger }),
+    tagger,
+    index: {
+      get: async () => {
+        const index = await provider.get();
+        if (!reported && provider.describe().snapshotId) {
+          // Cold-start cost users feel: log it once per container.
+          reported = true;
+          log({
+            level: 'info',
+            msg: 'index loaded',
+            ms: Math.round(provider.lastLoadMs),
+            ...provider.describe(),
+          });
+        }
+        return index;
+      },
+      describe: () => provider.describe(),
+    },
+    token: deps.token,
+    protectReads: deps.config.protectReads,
+    ...(deps.config.corsOrigins ? { corsOrigins: deps.config.corsOrigins } : {}),
+    maxBodyBytes: deps.config.maxBodyBytes,
+    logger: log,
+  });
+}
+
+/** Builds the API app from the environment (cold start); fails fast naming missing settings. */
+export function lambdaApiFromEnv(env: Record<string, string | undefined> = process.env) {
+  const config = readLambdaConfig(env);
+  const store = new DynamoStore({ tableName: config.tableName, client: new DynamoDBClient({}) });
+  return lambdaApiApp({
+    config,
+    store,
+    token: secretToken(new SecretsManagerClient({}), config.tokenSecretId),
+  });
+}
+
+/** What a stream record means for the index. */
+export type StreamTarget = { kind: 'interview'; id: string } | { kind: 'all' } | null;
+
+/** Maps a stream record's keys to the interview it affects (null: nothing to do). */
+export function targetOf(record: DynamoDBRecord): StreamTarget {
+  const raw = record.dynamodb?.Keys;
+  if (!raw) throw new Error('stream record without keys');
+  const k = unmarshall(raw as Record<string, AttributeValue> as never) as { pk?: unknown; sk?: unknown };
+  if (typeof k.pk !== 'string' || typeof k.sk !== 'string')
+    throw new Error('stream record keys are not strings');
+  if (k.pk.startsWith('IV#') && k.sk === keys.interviewHead('').sk)
+    return { kind: 'interview', id: k.pk.slice(3) };
+  if (k.pk.startsWith('QUOTE#') && k.sk === 'TAGS') {
+    const id = interviewIdOfQuote(k.pk.slice('QUOTE#'.length));
+    if (!id) throw new Error(`quote key ${k.pk} names no interview`);
+    return { kind: 'interview', id };
+  }
+  if (k.pk === keys.aliasPk) return { kind: 'all' };
+  return null;
+}
+
+/** Dependencies of the stream handler. */
+export interface StreamHandlerDeps {
+  store: Store;
+  logger?: Logger;
+}
+
+/**
+ * The Streams indexer: applies each committed interview to the index (idempotent: it reads the
+ * current state, so redelivered or out-of-order records converge), publishes one snapshot per
+ * batch over the one it loaded (optimistic), and reports failed records so one poison record
+ * neither blocks nor loses the others.
+ */
+export function streamHandler(
+  deps: StreamHandlerDeps,
+): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
+  const log = deps.logger ?? jsonLogger;
+  const opts = indexOptions();
+  let indexer: Indexer | null = null;
+
+  const syncToLatest = async () => {
+    const manifest = await deps.store.readManifest();
+    if (indexer && (manifest?.snapshotId ?? null) === indexer.snapshotId) return;
+    const t0 = performance.now();
+    const index = manifest ? await unpackIndex(await deps.store.readSnapshot(manifest), opts) : undefined;
+    indexer = new Indexer(deps.store, index, opts).loadedFrom(manifest);
+    log({
+      level: 'info',
+      msg: 'indexer loaded snapshot',
+      snapshotId: manifest?.snapshotId ?? null,
+      ms: Math.round(performance.now() - t0),
+    });
+  };
+
+  return async (event) => {
+    const failures = new Set<string>();
+    const work: Array<{ seq: string; target: Exclude<StreamTarget, null> }> = [];
+    for (const record of event.Records) {
+      const seq = record.dynamodb?.SequenceNumber ?? record.eventID ?? '';
+      try {
+        const target = targetOf(record);
+        if (target) work.push({ seq, target });
+      } catch (e) {
+        log({ level: 'error', msg: 'poison stream record', seq, error: String(e) });
+        failures.add(seq);
+      }
+    }
+    if (work.length === 0)
+      return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
+
+    for (let attempt = 0; ; attempt++) {
+      await syncToLatest();
+      const current = indexer as unknown as Indexer;
+      const base = current.snapshotId;
+      const failedNow = new Set<string>();
+      if (work.some((w) => w.target.kind === 'all')) await current.rebuild();
+      for (const w of work) {
+        if (w.target.kind !== 'interview') continue;
+        try {
+          await current.apply(w.target.id);
+        } catch (e) {
+          log({
+            level: 'error',
+            msg: 'could not apply interview',
+            seq: w.seq,
+            id: w.target.id,
+            error: String(e),
+          });
+          failedNow.add(w.seq);
+        }
+      }
+      try {
+        const manifest = await current.publish(base);
+        for (const s of failedNow) failures.add(s);
+        log({
+          level: 'info',
+          msg: 'snapshot published',
+          snapshotId: manifest.snapshotId,
+          records: event.Records.length,
+          failed: failures.size,
+        });
+        break;
+      } catch (e) {
+        // Another indexer published meanwhile: reload its snapshot and apply this batch again.
+        if (e instanceof ConflictError && attempt < 3) {
+          indexer = null;
+          continue;
+        }
+        log({ level: 'error', msg: 'snapshot publish failed', error: String(e) });
+        for (const w of work) failures.add(w.seq);
+        indexer = null;
+        break;
+      }
+    }
+    return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+/** Builds the stream handler from the environment (cold start). */
+export function streamHandlerFromEnv(env: Record<string, string | undefined> = process.env) {
+  const { tableName } = readIndexerConfig(env);
+  return streamHandler({ store: new DynamoStore({ tableName, client: new DynamoDBClient({}) }) });
+}

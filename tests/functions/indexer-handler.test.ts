@@ -1,0 +1,108 @@
+/** The Streams indexer Lambda with real DynamoDB Streams record shapes. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SnapshotIndexProvider } from '../../lib/indexer.ts';
+import { streamHandler, targetOf } from '../../lib/lambda.ts';
+import { Kikigaki } from '../../lib/service.ts';
+import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
+import { TopicTagger } from '../../lib/tagger.ts';
+import { embedded, tableName } from '../helpers/dynamo.ts';
+import { streamRecord } from '../helpers/events.ts';
+
+let db: Awaited<ReturnType<typeof embedded>>;
+let store: DynamoStore;
+let service: Kikigaki;
+
+const transcript = (answer: string) =>
+  `聞き手：お仕事は？\n山田：${answer}\n聞き手：将来は？\n山田：介護の需要が増えると思います。`;
+
+async function publishedQuotes(q: string): Promise<number> {
+  const reader = new SnapshotIndexProvider(store, { refreshMs: 0 });
+  return (await reader.get()).search({ q, limit: 100 }).total;
+}
+
+beforeAll(async () => {
+  db = await embedded();
+  const table = tableName('idx');
+  await ensureTable(db.client, table);
+  store = new DynamoStore({ tableName: table, client: db.client });
+  service = new Kikigaki({ store, tagger: new TopicTagger() });
+});
+afterAll(async () => db.close());
+
+describe('functions/indexer handler', () => {
+  it('maps stream keys to what the index must follow', () => {
+    expect(targetOf(streamRecord('MODIFY', { pk: 'IV#abc', sk: 'HEAD' }))).toEqual({
+      kind: 'interview',
+      id: 'abc',
+    });
+    expect(targetOf(streamRecord('MODIFY', { pk: 'QUOTE#abc-t003', sk: 'TAGS' }))).toEqual({
+      kind: 'interview',
+      id: 'abc',
+    });
+    expect(targetOf(streamRecord('INSERT', { pk: 'TAGALIAS', sk: 'old' }))).toEqual({ kind: 'all' });
+    expect(targetOf(streamRecord('INSERT', { pk: 'IV#abc', sk: 'V#00000001-x#DOC#0000' }))).toBeNull();
+  });
+
+  it('indexes committed interviews and reports a poison record without losing the others', async () => {
+    await service.ingest({ text: transcript('ランサーズで受注しています。') }, { id: 'one' });
+    await service.ingest({ text: transcript('ココナラで出品しています。') }, { id: 'two' });
+    const handler = streamHandler({ store, logger: () => {} });
+    const poison = streamRecord('INSERT', null);
+    const out = await handler({
+      Records: [
+        streamRecord('INSERT', { pk: 'IV#one', sk: 'HEAD' }),
+        poison,
+        streamRecord('INSERT', { pk: 'IV#two', sk: 'HEAD' }),
+      ],
+    });
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: poison.dynamodb?.SequenceNumber }]);
+    expect(await publishedQuotes('ランサーズ')).toBe(1);
+    expect(await publishedQuotes('ココナラ')).toBe(1);
+  });
+
+  it('is idempotent under redelivery and out-of-order records', async () => {
+    const handler = streamHandler({ store, logger: () => {} });
+    await service.ingest({ text: transcript('ランサーズとクラウドワークスを使います。') }, { id: 'one' });
+    const newer = streamRecord('MODIFY', { pk: 'IV#one', sk: 'HEAD' });
+    const older = streamRecord('INSERT', { pk: 'IV#one', sk: 'HEAD' });
+    // The older record arrives after the newer, then the whole batch again.
+    await handler({ Records: [newer, older] });
+    const out = await handler({ Records: [newer, older] });
+    expect(out.batchItemFailures).toEqual([]);
+    expect(await publishedQuotes('クラウドワークス')).toBe(1);
+    expect(await publishedQuotes('介護')).toBe(2);
+  });
+
+  it('removes a deleted interview’s quotes', async () => {
+    const handler = streamHandler({ store, logger: () => {} });
+    await service.deleteInterview('two');
+    const out = await handler({ Records: [streamRecord('REMOVE', { pk: 'IV#two', sk: 'HEAD' })] });
+    expect(out.batchItemFailures).toEqual([]);
+    expect(await publishedQuotes('ココナラ')).toBe(0);
+  });
+
+  it('follows manual quote tag edits', async () => {
+    const handler = streamHandler({ store, logger: () => {} });
+    await service.editQuoteTags('one-t002', { add: ['tools'] }, 'editor');
+    await handler({ Records: [streamRecord('MODIFY', { pk: 'QUOTE#one-t002', sk: 'TAGS' })] });
+    const reader = new SnapshotIndexProvider(store, { refreshMs: 0 });
+    expect((await reader.get()).search({ q: '', tags: ['tools'] }).hits.map((h) => h.quoteId)).toEqual([
+      'one-t002',
+    ]);
+  });
+
+  it('two indexers publishing concurrently lose no update', async () => {
+    const a = streamHandler({ store, logger: () => {} });
+    const b = streamHandler({ store, logger: () => {} });
+    await service.ingest({ text: transcript('ストアカで講座を開いています。') }, { id: 'three' });
+    await service.ingest({ text: transcript('メルカリで販売しています。') }, { id: 'four' });
+    const [ra, rb] = await Promise.all([
+      a({ Records: [streamRecord('INSERT', { pk: 'IV#three', sk: 'HEAD' })] }),
+      b({ Records: [streamRecord('INSERT', { pk: 'IV#four', sk: 'HEAD' })] }),
+    ]);
+    expect(ra.batchItemFailures).toEqual([]);
+    expect(rb.batchItemFailures).toEqual([]);
+    expect(await publishedQuotes('ストアカ')).toBe(1);
+    expect(await publishedQuotes('メルカリ')).toBe(1);
+  });
+});
