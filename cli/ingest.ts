@@ -28,7 +28,10 @@ function bar(done: number, total: number, width = 24): string {
 }
 
 /** Uploads every transcript, continuing past failures; returns one outcome per file. */
-export async function ingestFiles(paths: readonly string[], options: IngestOptions): Promise<IngestOutcome[]> {
+export async function ingestFiles(
+  paths: readonly string[],
+  options: IngestOptions,
+): Promise<IngestOutcome[]> {
   const files = expandPaths(paths);
   const out: IngestOutcome[] = [];
   const progress = options.progress ?? process.stderr;
@@ -48,21 +51,40 @@ export async function ingestFiles(paths: readonly string[], options: IngestOptio
         method: 'POST',
         headers: {
           authorization: `Bearer ${options.token}`,
-          'content-type': isJson ? 'application/json' : extname(path).toLowerCase() === '.md' ? 'text/markdown' : 'text/plain',
+          'content-type': isJson
+            ? 'application/json'
+            : extname(path).toLowerCase() === '.md'
+              ? 'text/markdown'
+              : 'text/plain',
         },
         body,
       });
-      const json = (await res.json().catch(() => ({}))) as { id?: string; quotes?: number; error?: { code?: string; message?: string } };
+      const json = (await res.json().catch(() => ({}))) as {
+        id?: string;
+        quotes?: number;
+        error?: { code?: string; message?: string };
+      };
       if (res.ok) {
-        out.push({ path, status: res.status === 201 ? 'ingested' : 'replaced', id: json.id ?? '', quotes: json.quotes ?? 0 });
+        out.push({
+          path,
+          status: res.status === 201 ? 'ingested' : 'replaced',
+          id: json.id ?? '',
+          quotes: json.quotes ?? 0,
+        });
       } else {
-        out.push({ path, status: 'failed', reason: `${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`.trim() });
+        out.push({
+          path,
+          status: 'failed',
+          reason: `${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`.trim(),
+        });
       }
     } catch (e) {
       out.push({ path, status: 'failed', reason: e instanceof Error ? e.message : String(e) });
     }
   }
-  progress.write(progress.isTTY ? `\r\x1b[K${bar(files.length, files.length)}\n` : `${bar(files.length, files.length)}\n`);
+  progress.write(
+    progress.isTTY ? `\r\x1b[K${bar(files.length, files.length)}\n` : `${bar(files.length, files.length)}\n`,
+  );
   return out;
 }
 
@@ -70,7 +92,10 @@ export async function ingestFiles(paths: readonly string[], options: IngestOptio
 export function summarize(outcomes: readonly IngestOutcome[]): string {
   const count = (s: IngestOutcome['status']) => outcomes.filter((o) => o.status === s).length;
   const quotes = outcomes.reduce((n, o) => n + (o.quotes ?? 0), 0);
-  const lines = [`ingested ${count('ingested')}, replaced ${count('replaced')}, failed ${count('failed')} (${quotes} quotes)`];
-  for (const o of outcomes.filter((x) => x.status === 'failed')) lines.push(`  failed ${o.path}: ${o.reason}`);
+  const lines = [
+    `ingested ${count('ingested')}, replaced ${count('replaced')}, failed ${count('failed')} (${quotes} quotes)`,
+  ];
+  for (const o of outcomes.filter((x) => x.status === 'failed'))
+    lines.push(`  failed ${o.path}: ${o.reason}`);
   return `${lines.join('\n')}\n`;
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { cliToken } from '../lib/config.ts';
 import { KikigakiError } from '../lib/errors.ts';
 import { type Format, FormatSchema, type Interview } from '../lib/model.ts';
 import { parseInterview } from '../lib/parse/index.ts';
@@ -14,7 +15,6 @@ import { TopicTagger } from '../lib/tagger.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { ingestFiles, summarize } from './ingest.ts';
 import { idFromPath, loadInterviews } from './load.ts';
-import { cliToken } from '../lib/config.ts';
 
 const USAGE = `kikigaki — search and tag Japanese interview transcripts
 

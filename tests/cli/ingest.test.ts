@@ -29,7 +29,9 @@ afterAll(async () => {
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'kikigaki.mjs'), ...args], { cwd: repoRoot });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'kikigaki.mjs'), ...args], {
+      cwd: repoRoot,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -58,7 +60,14 @@ describe('kikigaki ingest', () => {
   });
 
   it('fails every file with the reason when the token is wrong', async () => {
-    const r = await cli('ingest', join(samplesDir, '04-dash-yuki.txt'), '--api', api, '--token', 'wrong-token-xxxxxxxx');
+    const r = await cli(
+      'ingest',
+      join(samplesDir, '04-dash-yuki.txt'),
+      '--api',
+      api,
+      '--token',
+      'wrong-token-xxxxxxxx',
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/401 unauthorized/);
   });

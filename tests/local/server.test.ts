@@ -49,23 +49,35 @@ describe('npm start (local/server.ts)', () => {
   it('serves the API over the embedded store with the samples loaded and a saved token', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kk-start-'));
     const { url, log } = await start({ DATA_DIR: dataDir });
-    const health = (await (await fetch(`${url}/health`)).json()) as { status: string; index: { quotes: number; interviews: number } };
+    const health = (await (await fetch(`${url}/health`)).json()) as {
+      status: string;
+      index: { quotes: number; interviews: number };
+    };
     expect(health.status).toBe('ok');
     expect(health.index.interviews).toBe(10);
-    const search = (await (await fetch(`${url}/search?q=${encodeURIComponent('クラウドソーシング')}`)).json()) as { total: number };
+    const search = (await (
+      await fetch(`${url}/search?q=${encodeURIComponent('クラウドソーシング')}`)
+    ).json()) as { total: number };
     expect(search.total).toBeGreaterThan(0);
     const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
     expect(log()).toContain(`token:  ${token}`);
     expect(existsSync(join(dataDir, 'dynalite'))).toBe(true);
     const unauth = await fetch(`${url}/interviews/04-dash-yuki`, { method: 'DELETE' });
     expect(unauth.status).toBe(401);
-    const del = await fetch(`${url}/interviews/04-dash-yuki`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    const del = await fetch(`${url}/interviews/04-dash-yuki`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(del.status).toBe(200);
   });
 
   it('starts empty with SAMPLES=none and uses API_TOKEN', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kk-start-'));
-    const { url, log } = await start({ DATA_DIR: dataDir, SAMPLES: 'none', API_TOKEN: 'a-token-of-twenty-chars' });
+    const { url, log } = await start({
+      DATA_DIR: dataDir,
+      SAMPLES: 'none',
+      API_TOKEN: 'a-token-of-twenty-chars',
+    });
     const health = (await (await fetch(`${url}/health`)).json()) as { index: { quotes: number } };
     expect(health.index.quotes).toBe(0);
     expect(log()).toContain('from API_TOKEN');
@@ -76,7 +88,14 @@ describe('npm start (local/server.ts)', () => {
 describe('configuration', () => {
   it('has local defaults', () => {
     const c = readLocalConfig({});
-    expect(c).toMatchObject({ port: 3000, dataDir: './.kikigaki', loadSamples: true, tableName: 'kikigaki', protectReads: false, maxBodyBytes: 2 * 1024 * 1024 });
+    expect(c).toMatchObject({
+      port: 3000,
+      dataDir: './.kikigaki',
+      loadSamples: true,
+      tableName: 'kikigaki',
+      protectReads: false,
+      maxBodyBytes: 2 * 1024 * 1024,
+    });
   });
 
   it('names every malformed setting at once', () => {

@@ -4,17 +4,19 @@
  */
 import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClient } from '../../local/embedded.ts';
 import { Indexer } from '../../lib/indexer.ts';
-import { parseInterview } from '../../lib/parse/index.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
+import { localClient } from '../../local/embedded.ts';
 import { embedded, tableName } from '../helpers/dynamo.ts';
 import { failNthWrite } from '../helpers/faults.ts';
 
 const lines = (answer: string, n: number) =>
-  Array.from({ length: n }, (_, i) => `聞き手：質問${i}は何ですか？\n山田：${answer}その${i}。クラウドソーシングと介護の話です。`).join('\n');
+  Array.from(
+    { length: n },
+    (_, i) => `聞き手：質問${i}は何ですか？\n山田：${answer}その${i}。クラウドソーシングと介護の話です。`,
+  ).join('\n');
 const OLD = lines('旧版の答え', 40);
 const NEW = lines('新版の答え', 45);
 
@@ -64,7 +66,11 @@ describe('ingest under injected write failures', () => {
       const { client, store, table } = await fresh();
       const tagger = new TopicTagger();
       const indexer = new Indexer(store);
-      const service = new Kikigaki({ store, tagger, afterCommit: async (c) => void (c.kind === 'interview' && (await indexer.apply(c.id))) });
+      const service = new Kikigaki({
+        store,
+        tagger,
+        afterCommit: async (c) => void (c.kind === 'interview' && (await indexer.apply(c.id))),
+      });
       await service.ingest({ text: OLD }, { id: 'crash' });
 
       const fault = failNthWrite(client, step);
@@ -93,9 +99,15 @@ describe('ingest under injected write failures', () => {
       expect(indexer.index.search({ q: '旧版', limit: 100 }).total).toBe(0);
       expect(indexer.index.search({ q: '新版', limit: 100 }).total).toBe(45);
       const raw = await client.send(
-        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'IV#crash' } } }),
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'IV#crash' } },
+        }),
       );
-      const revs = new Set((raw.Items ?? []).filter((i) => i.sk?.S?.startsWith('V#')).map((i) => i.sk?.S?.slice(2, 17)));
+      const revs = new Set(
+        (raw.Items ?? []).filter((i) => i.sk?.S?.startsWith('V#')).map((i) => i.sk?.S?.slice(2, 17)),
+      );
       expect(revs.size, `step ${step}`).toBe(1);
       const tagged = await store.quotesWithTag('crowdsourcing', { limit: 100 });
       expect(tagged.items.every((q) => q.interviewId === 'crash')).toBe(true);
