@@ -165,6 +165,18 @@ function toMs(s: string | undefined, endOfDay: boolean): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+const KATAKANA_CHAR = /[\u30A1-\u30FA]/;
+const HIRAGANA_CHAR = /[\u3041-\u3096]/;
+
+/** 1 when a suggestion starts in the kana script the query starts with (or the query has no kana). */
+function sameScript(text: string, q: string): number {
+  const query = q.normalize('NFKC').trim();
+  const first = text.charAt(0);
+  if (KATAKANA_CHAR.test(query.charAt(0))) return KATAKANA_CHAR.test(first) ? 1 : 0;
+  if (HIRAGANA_CHAR.test(query.charAt(0))) return HIRAGANA_CHAR.test(first) ? 1 : 0;
+  return 1;
+}
+
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
 export class QuoteIndex {
   readonly mode: SegmentationMode;
@@ -423,11 +435,19 @@ export class QuoteIndex {
         counts.set(t.term, entry);
       }
     }
-    return [...counts.values()]
-      .map((e) => ({ text: [...e.surface].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '', quotes: e.quotes }))
-      .filter((s) => s.text !== '')
-      .sort((a, b) => b.quotes - a.quotes || a.text.localeCompare(b.text))
-      .slice(0, Math.max(1, Math.min(limit, 50)));
+    return (
+      [...counts.values()]
+        .map((e) => ({ text: [...e.surface].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '', quotes: e.quotes }))
+        .filter((s) => s.text !== '')
+        // Kana folding lets クラ complete くらい too; words in the script the user typed come first.
+        .sort(
+          (a, b) =>
+            sameScript(b.text, q) - sameScript(a.text, q) ||
+            b.quotes - a.quotes ||
+            a.text.localeCompare(b.text),
+        )
+        .slice(0, Math.max(1, Math.min(limit, 50)))
+    );
   }
 
   /** Serialises the index (store it compressed; see {@link QuoteIndex.fromSnapshot}). */
