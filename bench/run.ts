@@ -1,0 +1,254 @@
+/**
+ * `npm run bench [-- --quick]`: build, snapshot size, load time, memory, query latency and recall
+ * of kikigaki's index against MiniSearch's default configuration and a brute-force normalised
+ * substring scan (the floor for "no index at all"), at 1k, 10k and 100k real quotes. Prints a
+ * Markdown table and writes bench/results/latest.json. Measures; never fails on timing.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import MiniSearch from 'minisearch';
+import type { Interview } from '../lib/model.ts';
+import { QuoteIndex } from '../lib/search/index.ts';
+import { VariantDictionary } from '../lib/taxonomy/index.ts';
+import { normalizeForMatch } from '../lib/text/normalize.ts';
+import { type BenchQuery, type BenchQuote, drawQueries, ownInterviews, realQuotes, root } from './corpus.ts';
+import { judgedQueries } from './judged.ts';
+
+interface Engine {
+  name: string;
+  build(quotes: BenchQuote[], own: Interview[]): void;
+  serialize(): string;
+  load(json: string): void;
+  search(q: string): string[];
+  drop(): void;
+}
+
+function kikigaki(): Engine {
+  const dict = new VariantDictionary();
+  const options = { variants: (f: string) => dict.variantsOf(f) };
+  let index: QuoteIndex | null = null;
+  return {
+    name: 'kikigaki (hybrid)',
+    build(quotes, own) {
+      index = new QuoteIndex(options);
+      for (const iv of own) index.upsertInterview(iv);
+      // Real quotes grouped 20 to an interview, as an interview blog's archive would be.
+      for (let i = 0; i < quotes.length; i += 20) {
+        const group = quotes.slice(i, i + 20);
+        const id = `bench-${i / 20}`;
+        index.upsertInterview({
+          id,
+          title: `bench ${i / 20}`,
+          publishedAt: null,
+          interviewees: [],
+          turns: group.map((q, k) => ({ id: q.id, ordinal: k + 1, speaker: '話し手', speakerId: null, role: 'interviewee', text: q.text, section: null, questionId: null, start: null, end: null })),
+        } as unknown as Interview);
+      }
+    },
+    serialize: () => JSON.stringify((index as QuoteIndex).toSnapshot()),
+    load(json) {
+      index = QuoteIndex.fromSnapshot(JSON.parse(json), options);
+    },
+    search: (q) => (index as QuoteIndex).search({ q, limit: 10 }).hits.map((h) => h.quoteId),
+    drop() {
+      index = null;
+    },
+  };
+}
+
+function minisearchDefault(): Engine {
+  const opts = { fields: ['text'] };
+  let ms: MiniSearch | null = null;
+  return {
+    name: 'MiniSearch default',
+    build(quotes, own) {
+      ms = new MiniSearch(opts);
+      ms.addAll([...own.flatMap((iv) => iv.turns.map((t) => ({ id: t.id, text: t.text }))), ...quotes]);
+    },
+    serialize: () => JSON.stringify(ms),
+    load(json) {
+      ms = MiniSearch.loadJSON(json, opts);
+    },
+    search: (q) => (ms as MiniSearch).search(q).slice(0, 10).map((r) => String(r.id)),
+    drop() {
+      ms = null;
+    },
+  };
+}
+
+function bruteForce(): Engine {
+  let ids: string[] = [];
+  let texts: string[] = [];
+  let folded: string[] = [];
+  return {
+    name: 'brute-force scan',
+    build(quotes, own) {
+      const all = [...own.flatMap((iv) => iv.turns.map((t) => ({ id: t.id, text: t.text }))), ...quotes];
+      ids = all.map((q) => q.id);
+      texts = all.map((q) => q.text);
+      folded = texts.map((t) => normalizeForMatch(t));
+    },
+    serialize: () => JSON.stringify({ ids, texts }),
+    load(json) {
+      const v = JSON.parse(json) as { ids: string[]; texts: string[] };
+      ids = v.ids;
+      texts = v.texts;
+      folded = texts.map((t) => normalizeForMatch(t));
+    },
+    search(q) {
+      const terms = normalizeForMatch(q).replace(/[「」『』"]/g, ' ').split(/\s+/).filter(Boolean);
+      if (terms.length === 0) return [];
+      const scored: Array<[number, number]> = [];
+      for (let i = 0; i < folded.length; i++) {
+        const t = folded[i] as string;
+        let score = 0;
+        for (const term of terms) {
+          const at = t.indexOf(term);
+          if (at < 0) {
+            score = -1;
+            break;
+          }
+          score += 1 + 1 / (1 + at);
+        }
+        if (score > 0) scored.push([score, i]);
+      }
+      scored.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      return scored.slice(0, 10).map(([, i]) => ids[i] as string);
+    },
+    drop() {
+      ids = [];
+      texts = [];
+      folded = [];
+    },
+  };
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+interface Row {
+  engine: string;
+  quotes: number;
+  buildMs: number;
+  rawMB: number;
+  gzipMB: number;
+  loadMs: number;
+  heapMB: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  recall10: number;
+  judgedRecall10: number;
+  zero: number;
+}
+
+function measure(engine: Engine, quotes: BenchQuote[], own: Interview[], queries: BenchQuery[]): Row {
+  gc();
+  const t0 = performance.now();
+  engine.build(quotes, own);
+  const buildMs = performance.now() - t0;
+  const json = engine.serialize();
+  const raw = Buffer.byteLength(json);
+  const gz = gzipSync(json).length;
+  engine.drop();
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const t1 = performance.now();
+  engine.load(json);
+  const loadMs = performance.now() - t1;
+  gc();
+  const heapMB = (process.memoryUsage().heapUsed - heap0) / 1e6;
+  for (const q of queries) engine.search(q.q); // warm-up
+  const times: number[] = [];
+  let recall = 0;
+  let judged = 0;
+  let judgedN = 0;
+  let zero = 0;
+  for (const q of queries) {
+    const s = performance.now();
+    const got = engine.search(q.q);
+    times.push(performance.now() - s);
+    if (got.length === 0) zero++;
+    const r = got.filter((id) => q.relevant.has(id)).length / Math.min(10, q.relevant.size);
+    if (q.kind.startsWith('judged')) {
+      judged += r;
+      judgedN++;
+    } else recall += r;
+  }
+  engine.drop();
+  times.sort((a, b) => a - b);
+  const drawn = queries.length - judgedN;
+  return {
+    engine: engine.name,
+    quotes: quotes.length + own.reduce((n, iv) => n + iv.turns.length, 0),
+    buildMs,
+    rawMB: raw / 1e6,
+    gzipMB: gz / 1e6,
+    loadMs,
+    heapMB,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    recall10: drawn > 0 ? recall / drawn : 0,
+    judgedRecall10: judgedN > 0 ? judged / judgedN : 0,
+    zero,
+  };
+}
+
+function table(rows: Row[]): string {
+  const f = (n: number, d = 1) => n.toFixed(d);
+  const lines = [
+    '| quotes | engine | build s | snapshot MB (gzip) | load ms | heap MB | p50 ms | p95 ms | p99 ms | recall@10 drawn | recall@10 judged | zero results |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.quotes} | ${r.engine} | ${f(r.buildMs / 1000)} | ${f(r.rawMB)} (${f(r.gzipMB, 2)}) | ${f(r.loadMs, 0)} | ${f(r.heapMB, 0)} | ${f(r.p50, 2)} | ${f(r.p95, 2)} | ${f(r.p99, 2)} | ${f(r.recall10, 2)} | ${f(r.judgedRecall10, 2)} | ${r.zero} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  if (!(globalThis as { gc?: unknown }).gc) console.log('(run with node --expose-gc for heap figures; npm run bench does)');
+  const own = ownInterviews();
+  const real = realQuotes();
+  if ('reason' in real) {
+    console.log(`skipping the scale benchmark: ${real.reason}; only the project's samples are measured`);
+  }
+  const pool = 'quotes' in real ? real.quotes : [];
+  const sizes = (quick ? [1_000, 10_000] : [1_000, 10_000, 100_000]).filter((n) => n <= pool.length + 1000);
+  if (sizes.length === 0) sizes.push(0);
+  const rows: Row[] = [];
+  for (const size of sizes) {
+    const quotes = pool.slice(0, Math.max(0, size - own.reduce((n, iv) => n + iv.turns.length, 0)));
+    const queries = [...judgedQueries(own), ...drawQueries(quotes, quick ? 60 : 150)];
+    process.stderr.write(`${size} quotes, ${queries.length} queries…\n`);
+    for (const make of [kikigaki, minisearchDefault, bruteForce]) {
+      const engine = make();
+      process.stderr.write(`  ${engine.name}\n`);
+      rows.push(measure(engine, quotes, own, queries));
+    }
+  }
+  const md = table(rows);
+  console.log(`\n${md}\n`);
+  console.log(
+    'recall@10 drawn: queries drawn from the corpus (rare kanji words, two words, katakana partial words, hiragana spellings of katakana words), relevant = quotes containing every term after normalisation. recall@10 judged: the hand-judged queries of eval/queries.json, whose relevant quotes (samples, seed) sit among the real quotes.',
+  );
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, rows }, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.md'), `${md}\n`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
