@@ -1,0 +1,372 @@
+/**
+ * The kikigaki stack: HTTP API → two Lambda functions (reads / writes) built from the same Hono
+ * app → one DynamoDB table, whose stream feeds the indexer that publishes search snapshots back
+ * into the table. Everything here synthesises offline (local esbuild, no lookups).
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { keys, TABLE } from '../lib/store/keys.ts';
+import { type KikigakiSettings, resolveSettings } from './settings.ts';
+
+/** The project root (entries and the lock file are resolved from here, not from the cwd). */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The newest Node.js runtime aws-cdk-lib offers; the esbuild target follows it. */
+export const NODE_RUNTIME = Runtime.NODEJS_24_X;
+const ESBUILD_TARGET = NODE_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
+
+/** Stack props: any setting given here overrides the CDK context value of the same name. */
+export interface KikigakiStackProps extends StackProps, Partial<KikigakiSettings> {}
+
+export class KikigakiStack extends Stack {
+  readonly settings: KikigakiSettings;
+  readonly table: Table;
+  readonly tokenSecret: Secret;
+  readonly readFunction: NodejsFunction;
+  readonly writeFunction: NodejsFunction;
+  readonly indexerFunction: NodejsFunction;
+  readonly indexerDlq: Queue;
+  readonly httpApi: HttpApi;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: KikigakiStackProps = {}) {
+    super(scope, id, props);
+    const s = resolveSettings(this.node, props);
+    this.settings = s;
+    // Data is kept by default; throwaway stacks (`-c retainTable=false`) clean up after themselves.
+    const removalPolicy = s.retainTable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // ── Table: the single-table layout of lib/store/keys.ts ─────────────────────────────────
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE.gsi1.indexName,
+      partitionKey: { name: TABLE.gsi1.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.gsi1.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    // ── Write token ─────────────────────────────────────────────────────────────────────────
+    this.tokenSecret = new Secret(this, 'WriteToken', {
+      description: 'kikigaki write token (Authorization: Bearer <token>); rotate with put-secret-value',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+    Validations.of(this.tokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A static API bearer token, not a database credential: there is no service to rotate it against. ' +
+        'Operators rotate it with `aws secretsmanager put-secret-value`; the API caches it for at most 5 minutes.',
+    });
+
+    // ── Functions ───────────────────────────────────────────────────────────────────────────
+    const apiEnv: Record<string, string> = {
+      TABLE_NAME: this.table.tableName,
+      TOKEN_SECRET_ID: this.tokenSecret.secretArn,
+      SNAPSHOT_REFRESH_MS: String(s.snapshotRefreshMs),
+      PROTECT_READS: String(s.protectReads),
+      CORS_ORIGINS: s.corsOrigins.join(','),
+      ...(s.maxBodyBytes !== undefined ? { MAX_BODY_BYTES: String(s.maxBodyBytes) } : {}),
+    };
+    this.readFunction = this.nodeFunction('ReadFunction', {
+      entry: 'functions/api.ts',
+      description: 'kikigaki API, read routes (GET/HEAD)',
+      memorySize: s.apiMemoryMb,
+      timeout: Duration.seconds(29),
+      environment: apiEnv,
+    });
+    this.writeFunction = this.nodeFunction('WriteFunction', {
+      entry: 'functions/api.ts',
+      description: 'kikigaki API, write routes (POST/PUT/DELETE)',
+      memorySize: s.apiMemoryMb,
+      timeout: Duration.seconds(29),
+      environment: apiEnv,
+    });
+    this.indexerFunction = this.nodeFunction('IndexerFunction', {
+      entry: 'functions/indexer.ts',
+      description: 'kikigaki DynamoDB Streams indexer: publishes search index snapshots',
+      memorySize: s.indexerMemoryMb,
+      timeout: Duration.minutes(5),
+      environment: { TABLE_NAME: this.table.tableName },
+    });
+
+    this.table.grantReadData(this.readFunction);
+    this.table.grantReadWriteData(this.writeFunction);
+    // The indexer reads interviews and writes snapshot chunks and the manifest into the table.
+    this.table.grantReadWriteData(this.indexerFunction);
+    this.tokenSecret.grantRead(this.writeFunction);
+    if (s.protectReads) this.tokenSecret.grantRead(this.readFunction);
+
+    // Data-plane grants on a table with an index always cover `<table>/index/*`.
+    for (const fn of [this.readFunction, this.writeFunction, this.indexerFunction]) {
+      Validations.of(fn.role as Role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.table)}.Arn>/index/*]`,
+        reason:
+          "Table grants include the table's own indexes (`<table>/index/*`): queries on gsi1 need it; no other table is reachable.",
+      });
+    }
+
+    // ── Streams indexer ─────────────────────────────────────────────────────────────────────
+    this.indexerDlq = new Queue(this, 'IndexerDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.indexerDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself the dead-letter destination: the on-failure destination of the indexer's stream event source mapping.",
+    });
+    this.indexerFunction.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 3,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.indexerDlq),
+        // Only the records lib/lambda.ts `targetOf` acts on; the indexer's own snapshot writes
+        // (INDEX…) never invoke it, so publishing cannot loop.
+        filters: indexerFilters(),
+      }),
+    );
+    Validations.of(this.indexerFunction.role as Role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; ' +
+        "the stream read actions themselves are scoped to the table's stream ARN.",
+    });
+
+    // ── HTTP API ────────────────────────────────────────────────────────────────────────────
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: s.logRetentionDays, removalPolicy });
+    this.httpApi = new HttpApi(this, 'Api', {
+      description: 'kikigaki: search and tagging of interview transcripts',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowHeaders: ['Authorization', 'Content-Type', 'X-Actor'],
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.DELETE,
+          CorsHttpMethod.OPTIONS,
+        ],
+        allowOrigins: s.corsOrigins,
+        maxAge: Duration.hours(1),
+      },
+    });
+    const stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: s.throttleRateLimit, burstLimit: s.throttleBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
+    const readIntegration = new HttpLambdaIntegration('ReadIntegration', this.readFunction);
+    const writeIntegration = new HttpLambdaIntegration('WriteIntegration', this.writeFunction);
+    const readRoutes = [
+      ...this.httpApi.addRoutes({
+        path: '/{proxy+}',
+        methods: [HttpMethod.GET, HttpMethod.HEAD],
+        integration: readIntegration,
+      }),
+      ...this.httpApi.addRoutes({
+        path: '/',
+        methods: [HttpMethod.GET, HttpMethod.HEAD],
+        integration: readIntegration,
+      }),
+    ];
+    const writeRoutes = this.httpApi.addRoutes({
+      path: '/{proxy+}',
+      methods: [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE],
+      integration: writeIntegration,
+    });
+    for (const route of readRoutes)
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: s.protectReads
+          ? 'protectReads is on: the app requires `Authorization: Bearer <token>` on reads, compared in constant time with the Secrets Manager token.'
+          : 'Reads (search, listing, health) are public by design; set context protectReads=true to require the bearer token in the app.',
+      });
+    for (const route of writeRoutes)
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Write routes are authenticated in the app: `Authorization: Bearer <token>` compared in constant time with the token in Secrets Manager.',
+      });
+
+    // ── Alarms ──────────────────────────────────────────────────────────────────────────────
+    // No SNS topic or alarm actions: deployments wire their own (e.g. `alarm.addAlarmAction`, or
+    // an EventBridge rule on alarm state changes) to whatever paging/chat they use.
+    const alarmOver = (id: string, metric: Metric, threshold: number, description: string, periods = 1) => {
+      const alarm = new Alarm(this, id, {
+        metric,
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: periods,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      this.alarms.push(alarm);
+    };
+    const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+    alarmOver(
+      'Api5xxAlarm',
+      this.httpApi.metricServerError(fiveMinutes),
+      0,
+      'HTTP API returned 5xx responses',
+    );
+    for (const [name, fn] of [
+      ['Read', this.readFunction],
+      ['Write', this.writeFunction],
+      ['Indexer', this.indexerFunction],
+    ] as const) {
+      alarmOver(`${name}ErrorsAlarm`, fn.metricErrors(fiveMinutes), 0, `${name} function errors`);
+      alarmOver(`${name}ThrottlesAlarm`, fn.metricThrottles(fiveMinutes), 0, `${name} function throttled`);
+    }
+    alarmOver(
+      'IndexerDlqAlarm',
+      this.indexerDlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      0,
+      'Stream records the indexer gave up on are waiting in the DLQ (the search index misses them until reindexed)',
+    );
+    alarmOver(
+      'IndexerIteratorAgeAlarm',
+      this.indexerFunction.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+      s.iteratorAgeAlarmMs,
+      `Indexer is more than ${s.iteratorAgeAlarmMs} ms behind the table stream`,
+      3,
+    );
+
+    // ── Outputs ─────────────────────────────────────────────────────────────────────────────
+    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'TokenSecretName', {
+      value: this.tokenSecret.secretName,
+      description: 'Secrets Manager secret holding the write token',
+    });
+    new CfnOutput(this, 'TokenSecretArn', { value: this.tokenSecret.secretArn });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /**
+   * A Node.js function bundled by the LOCAL esbuild (never Docker) into one ESM file, with its
+   * own log group and an execution role that may write only to that log group.
+   */
+  private nodeFunction(
+    id: string,
+    props: Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'timeout' | 'environment'> & {
+      entry: string;
+    },
+  ): NodejsFunction {
+    const logGroup = new LogGroup(this, `${id}Logs`, {
+      retention: this.settings.logRetentionDays,
+      removalPolicy: this.settings.retainTable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // Instead of the AWS-managed AWSLambdaBasicExecutionRole (log writes to every log group in the account).
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `kikigaki ${id}`,
+    });
+    logGroup.grantWrite(role);
+    const fn = new NodejsFunction(this, id, {
+      ...props,
+      entry: path.join(ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: path.join(ROOT, 'package-lock.json'),
+      runtime: NODE_RUNTIME,
+      architecture: Architecture.ARM_64,
+      role,
+      logGroup,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: ESBUILD_TARGET,
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // ESM bundles have no `require`; some CommonJS dependencies still call it.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Ship the SDK versions the code was tested with (package-lock), not the runtime's copy.
+        bundleAwsSDK: true,
+      },
+    });
+    return fn;
+  }
+
+  private logicalIdOf(table: Table): string {
+    return this.getLogicalId(table.node.defaultChild as CfnElement);
+  }
+}
+
+/**
+ * Stream filters: an interview head, a quote's manual tags, or a tag alias. The literals come
+ * from the key builders in lib/store/keys.ts.
+ */
+export function indexerFilters() {
+  const dynamoKeys = (pk: unknown, sk?: unknown) =>
+    FilterCriteria.filter({
+      dynamodb: { Keys: { [TABLE.partitionKey]: { S: pk }, ...(sk ? { [TABLE.sortKey]: { S: sk } } : {}) } },
+    });
+  return [
+    dynamoKeys(FilterRule.beginsWith(keys.interviewPk('')), FilterRule.isEqual(keys.interviewHead('').sk)),
+    dynamoKeys(FilterRule.beginsWith(keys.quoteManualPk('')), FilterRule.isEqual(keys.quoteManual('').sk)),
+    dynamoKeys(FilterRule.isEqual(keys.aliasPk)),
+  ];
+}

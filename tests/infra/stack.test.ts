@@ -1,0 +1,437 @@
+/**
+ * The CDK stack, synthesised offline: bundling skipped (context `aws:cdk:bundling-stacks: []`)
+ * and CDK's built-in CloudFormation schema validation off (slow; `npm run synth` still runs it).
+ * One app — with cdk-nag's AWS Solutions pack registered exactly as infra/app.ts does — is
+ * synthesised once and shared by every assertion.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KikigakiStack } from '../../infra/stack.ts';
+import { createTableInput, keys, TABLE } from '../../lib/store/keys.ts';
+
+type Json = Record<string, unknown>;
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+const FAST = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+function newApp(context: Json = {}) {
+  return new App({
+    context: { ...FAST, ...context },
+    builtinCloudFormationValidation: false,
+    stackTraces: false,
+  });
+}
+
+function synth(context: Json = {}, withNag = false) {
+  // With cdk-nag, findings are left in the validation report (checked below) instead of throwing
+  // from synth, so one bad finding fails one test with its rule id, not every test in the file.
+  const app = newApp(withNag ? { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false } : context);
+  const stack = new KikigakiStack(app, 'Kikigaki');
+  if (withNag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const assembly = app.synth();
+  return { app, stack, assembly, template: Template.fromStack(stack) };
+}
+
+const logicalId = (stack: Stack, c: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(c.node.defaultChild as CfnElement);
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** All statements of the inline policies attached to the execution role of `fnId`. */
+function roleStatements(template: Template, fnId: string): Statement[] {
+  const fn = template.findResources('AWS::Lambda::Function')[fnId] as Json;
+  const roleId = ((fn.Properties as Json).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify((p.Properties as Json).Roles).includes(`"${roleId}"`))
+    .flatMap((p) => ((p.Properties as Json).PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+let main: ReturnType<typeof synth>;
+let t: Template;
+let ids: { table: string; secret: string; read: string; write: string; indexer: string; dlq: string };
+
+beforeAll(() => {
+  main = synth({}, true);
+  t = main.template;
+  const s = main.stack;
+  ids = {
+    table: logicalId(s, s.table),
+    secret: logicalId(s, s.tokenSecret),
+    read: logicalId(s, s.readFunction),
+    write: logicalId(s, s.writeFunction),
+    indexer: logicalId(s, s.indexerFunction),
+    dlq: logicalId(s, s.indexerDlq),
+  };
+});
+
+describe('table', () => {
+  it('mirrors lib/store/keys.ts (keys, gsi1 with projection ALL), on demand, PITR, stream, retained', () => {
+    const expected = createTableInput('unused');
+    const tables = t.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toEqual([ids.table]);
+    const table = tables[ids.table] as Json;
+    const p = table.Properties as Json;
+    expect(p.KeySchema).toEqual(expected.KeySchema);
+    expect(p.AttributeDefinitions).toEqual(expect.arrayContaining(expected.AttributeDefinitions));
+    expect(p.AttributeDefinitions).toHaveLength(expected.AttributeDefinitions.length);
+    expect(p.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(p.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(p.TableName).toBeUndefined();
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('indexer event source', () => {
+  it('filters, batches, retries and dead-letters as specified', () => {
+    t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const pattern = (pk: unknown, sk?: unknown) => ({
+      Pattern: JSON.stringify({
+        dynamodb: {
+          Keys: { [TABLE.partitionKey]: { S: [pk] }, ...(sk ? { [TABLE.sortKey]: { S: [sk] } } : {}) },
+        },
+      }),
+    });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: ids.indexer },
+      EventSourceArn: { 'Fn::GetAtt': [ids.table, 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ids.dlq, 'Arn'] } } },
+      FilterCriteria: {
+        Filters: [
+          pattern({ prefix: 'IV#' }, 'HEAD'),
+          pattern({ prefix: 'QUOTE#' }, 'TAGS'),
+          pattern('TAGALIAS'),
+        ],
+      },
+    });
+    // The literals above are what the key builders produce.
+    expect([keys.interviewPk(''), keys.interviewHead('x').sk, keys.quoteManualPk(''), keys.aliasPk]).toEqual([
+      'IV#',
+      'HEAD',
+      'QUOTE#',
+      'TAGALIAS',
+    ]);
+  });
+
+  it('dead-letter queue: SQS-managed encryption, TLS only, 14 days', () => {
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86400,
+    });
+    t.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('IAM', () => {
+  const WRITES = [
+    'dynamodb:PutItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:*',
+  ];
+  const tableScope = () => [
+    { 'Fn::GetAtt': [ids.table, 'Arn'] },
+    { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.table, 'Arn'] }, '/index/*']] },
+  ];
+
+  it('the read function cannot write, and its table access is the table and its indexes only', () => {
+    const stmts = roleStatements(t, ids.read);
+    const all = stmts.flatMap(actions);
+    expect(all).toContain('dynamodb:Query');
+    for (const w of WRITES) expect(all).not.toContain(w);
+    for (const s of stmts.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:'))))
+      expect(s.Resource).toEqual(tableScope());
+    expect(all.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+  });
+
+  it('the write function reads and writes the table (table + indexes only) and reads the secret', () => {
+    const stmts = roleStatements(t, ids.write);
+    expect(stmts.flatMap(actions)).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem']),
+    );
+    for (const s of stmts.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:'))))
+      expect(s.Resource).toEqual(tableScope());
+    expect(stmts).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: expect.arrayContaining(['secretsmanager:GetSecretValue']),
+        Resource: { Ref: ids.secret },
+      }),
+    );
+  });
+
+  it('the indexer writes the table, reads its stream, sends to the DLQ, and has no secret', () => {
+    const stmts = roleStatements(t, ids.indexer);
+    const all = stmts.flatMap(actions);
+    expect(all).toEqual(
+      expect.arrayContaining([
+        'dynamodb:PutItem',
+        'dynamodb:GetRecords',
+        'dynamodb:ListStreams',
+        'sqs:SendMessage',
+      ]),
+    );
+    expect(all.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+    // The only unscoped resource is ListStreams (no resource-level permissions exist for it).
+    for (const s of stmts.filter((s) => s.Resource === '*'))
+      expect(actions(s)).toEqual(['dynamodb:ListStreams']);
+  });
+
+  it('no AWS-managed policies: each role may log only to its own log group', () => {
+    for (const role of Object.values(t.findResources('AWS::IAM::Role')))
+      expect((role.Properties as Json).ManagedPolicyArns).toBeUndefined();
+    for (const fnId of [ids.read, ids.write, ids.indexer]) {
+      const fn = t.findResources('AWS::Lambda::Function')[fnId] as Json;
+      const logGroup = ((fn.Properties as Json).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      const logs = roleStatements(t, fnId).filter((s) => actions(s).some((a) => a.startsWith('logs:')));
+      expect(logs).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } })]);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('three functions, all on the newest Node.js runtime, arm64, with source maps', () => {
+    const fns = t.findResources('AWS::Lambda::Function');
+    expect(Object.keys(fns).sort()).toEqual([ids.indexer, ids.read, ids.write].sort());
+    for (const fn of Object.values(fns)) {
+      const p = fn.Properties as Json;
+      expect(p.Runtime).toBe('nodejs24.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.Handler).toBe('index.handler');
+      expect((p.Environment as { Variables: Json }).Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('memory, timeouts and environment', () => {
+    const fns = t.findResources('AWS::Lambda::Function');
+    const props = (id: string) => (fns[id] as Json).Properties as Json;
+    const apiEnv = {
+      TABLE_NAME: { Ref: ids.table },
+      TOKEN_SECRET_ID: { Ref: ids.secret },
+      SNAPSHOT_REFRESH_MS: '5000',
+      PROTECT_READS: 'false',
+      CORS_ORIGINS: '*',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    for (const id of [ids.read, ids.write]) {
+      expect(props(id)).toMatchObject({ MemorySize: 1024, Timeout: 29, Environment: { Variables: apiEnv } });
+    }
+    expect(props(ids.indexer)).toMatchObject({
+      MemorySize: 1536,
+      Timeout: 300,
+      Environment: { Variables: { TABLE_NAME: { Ref: ids.table }, NODE_OPTIONS: '--enable-source-maps' } },
+    });
+  });
+
+  it('each function logs to its own log group with 30 days retention', () => {
+    const groups = t.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups)).toHaveLength(4); // three functions + API access logs
+    for (const g of Object.values(groups)) expect((g.Properties as Json).RetentionInDays).toBe(30);
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes GET/HEAD to the read function and POST/PUT/DELETE to the write function', () => {
+    const integrations = t.findResources('AWS::ApiGatewayV2::Integration');
+    const target = (route: Json) => {
+      const ref = JSON.stringify((route.Properties as Json).Target).match(/"Ref":"([^"]+)"/)?.[1] ?? '';
+      const uri = ((integrations[ref] as Json).Properties as Json).IntegrationUri as {
+        'Fn::GetAtt': string[];
+      };
+      return uri['Fn::GetAtt'][0];
+    };
+    const routes = Object.values(t.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => [(r.Properties as Json).RouteKey as string, target(r)] as const,
+    );
+    expect(Object.fromEntries(routes)).toEqual({
+      'GET /{proxy+}': ids.read,
+      'HEAD /{proxy+}': ids.read,
+      'GET /': ids.read,
+      'HEAD /': ids.read,
+      'POST /{proxy+}': ids.write,
+      'PUT /{proxy+}': ids.write,
+      'DELETE /{proxy+}': ids.write,
+    });
+    expect(routes).toHaveLength(7);
+  });
+
+  it('CORS preflight', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowHeaders: ['Authorization', 'Content-Type', 'X-Actor'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        AllowOrigins: ['*'],
+      },
+    });
+  });
+
+  it('default stage: auto-deployed, throttled, JSON access logs', () => {
+    t.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const stage = Object.values(t.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties as Json;
+    expect(stage).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const log = stage.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(log.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] });
+    expect(Object.keys(JSON.parse(log.Format))).toEqual(
+      expect.arrayContaining([
+        'requestId',
+        'ip',
+        'routeKey',
+        'status',
+        'responseLength',
+        'integrationLatency',
+      ]),
+    );
+  });
+});
+
+describe('alarms', () => {
+  it('API 5xx, errors and throttles of each function, DLQ depth, iterator age', () => {
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
+    expect(alarms).toHaveLength(9);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(
+      [
+        '5xx',
+        'ApproximateNumberOfMessagesVisible',
+        'Errors',
+        'Errors',
+        'Errors',
+        'IteratorAge',
+        'Throttles',
+        'Throttles',
+        'Throttles',
+      ].sort(),
+    );
+    for (const a of alarms) expect(a.AlarmActions).toBeUndefined();
+    expect(alarms.find((a) => a.MetricName === 'IteratorAge')).toMatchObject({
+      Statistic: 'Maximum',
+      Threshold: 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarms.find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+});
+
+describe('outputs and secret', () => {
+  it('exports the API URL, the token secret name and ARN, and the table name', () => {
+    expect(Object.keys(t.findOutputs('*')).sort()).toEqual([
+      'ApiUrl',
+      'TableName',
+      'TokenSecretArn',
+      'TokenSecretName',
+    ]);
+    t.hasOutput('TableName', { Value: { Ref: ids.table } });
+    t.hasOutput('TokenSecretArn', { Value: { Ref: ids.secret } });
+  });
+
+  it('the token is generated: 40 characters, no punctuation', () => {
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 40, ExcludePunctuation: true },
+    });
+  });
+});
+
+describe('cdk-nag (AwsSolutionsChecks through Validations)', () => {
+  it('synthesises with no unacknowledged findings, errors or warnings', () => {
+    // The report CDK writes for `cdk synth` (errors and warnings of every plugin, minus acknowledged ones).
+    const report = path.join(main.assembly.directory, 'validation-report.json');
+    expect(fs.existsSync(report)).toBe(true);
+    const r = JSON.parse(fs.readFileSync(report, 'utf8')) as {
+      pluginReports: Array<{ violations?: unknown[] }>;
+    };
+    expect(r.pluginReports.flatMap((p) => p.violations ?? [])).toEqual([]);
+    expect(new AwsSolutionsChecks().validateScope(main.app).violations).toEqual([]);
+  });
+
+  it('every acknowledgement carries a reason', () => {
+    const acks = main.stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.values(m.data as Record<string, string>));
+    expect(acks.length).toBeGreaterThan(0);
+    for (const reason of acks) expect(reason.length).toBeGreaterThan(40);
+  });
+
+  it('the check is live: an unacknowledged finding fails synth', () => {
+    const app = newApp();
+    new Queue(new Stack(app, 'Bad'), 'Q');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+});
+
+describe('context values', () => {
+  it('CLI-style string context switches protectReads, retainTable, origins, throttling and sizes', () => {
+    const { template, stack } = synth({
+      protectReads: 'true',
+      retainTable: 'false',
+      corsOrigins: 'https://a.example, https://b.example',
+      throttleRateLimit: '5',
+      throttleBurstLimit: '10',
+      apiMemoryMb: '512',
+      logRetentionDays: '7',
+      iteratorAgeAlarmMs: '120000',
+    });
+    const read = logicalId(stack, stack.readFunction);
+    expect(roleStatements(template, read)).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['secretsmanager:GetSecretValue']),
+        Resource: { Ref: logicalId(stack, stack.tokenSecret) },
+      }),
+    );
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { AllowOrigins: ['https://a.example', 'https://b.example'] },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 512,
+      Environment: {
+        Variables: Match.objectLike({
+          PROTECT_READS: 'true',
+          CORS_ORIGINS: 'https://a.example,https://b.example',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Threshold: 120_000,
+    });
+  });
+
+  it('rejects malformed values by name', () => {
+    expect(() => new KikigakiStack(newApp({ retainTable: 'nope' }), 'S')).toThrow(/retainTable/);
+    expect(() => new KikigakiStack(newApp({ logRetentionDays: '31' }), 'S')).toThrow(/logRetentionDays/);
+    expect(() => new KikigakiStack(newApp({ corsOrigins: [] }), 'S')).toThrow(/corsOrigins/);
+  });
+});
