@@ -31,7 +31,13 @@ function files(dir: string, ext: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), ext) : e.name.endsWith(ext) && !/^(LICENSE|README)/.test(e.name) ? [join(dir, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory()
+        ? files(join(dir, e.name), ext)
+        : e.name.endsWith(ext) && !/^(LICENSE|README)/.test(e.name)
+          ? [join(dir, e.name)]
+          : [],
+    );
 }
 
 /** Deterministic PRNG (mulberry32). */
@@ -61,7 +67,10 @@ export function realQuotes(): { quotes: BenchQuote[] } | { reason: string } {
   const corpora = join(shared, 'corpora');
   if (!existsSync(corpora)) return { reason: `${corpora} not found` };
   const out: BenchQuote[] = [];
-  for (const f of [...files(join(corpora, 'livedoor-interviews'), '.txt'), ...files(join(corpora, 'asdc-dialogs'), '.tsv')]) {
+  for (const f of [
+    ...files(join(corpora, 'livedoor-interviews'), '.txt'),
+    ...files(join(corpora, 'asdc-dialogs'), '.tsv'),
+  ]) {
     try {
       const iv = parseInterview(readFileSync(f, 'utf8'));
       for (const t of iv.turns) out.push({ id: t.id, text: t.text });
@@ -88,7 +97,11 @@ function toHiragana(s: string): string {
 }
 
 /** Ground truth for drawn queries: quotes containing every whitespace-separated term (folded). */
-export function substringTruth(quotes: readonly BenchQuote[], folded: readonly string[], q: string): Set<string> {
+export function substringTruth(
+  quotes: readonly BenchQuote[],
+  folded: readonly string[],
+  q: string,
+): Set<string> {
   const terms = normalizeForMatch(q).split(/\s+/).filter(Boolean);
   const out = new Set<string>();
   folded.forEach((text, i) => {

@@ -42,7 +42,18 @@ function kikigaki(): Engine {
           title: `bench ${i / 20}`,
           publishedAt: null,
           interviewees: [],
-          turns: group.map((q, k) => ({ id: q.id, ordinal: k + 1, speaker: '話し手', speakerId: null, role: 'interviewee', text: q.text, section: null, questionId: null, start: null, end: null })),
+          turns: group.map((q, k) => ({
+            id: q.id,
+            ordinal: k + 1,
+            speaker: '話し手',
+            speakerId: null,
+            role: 'interviewee',
+            text: q.text,
+            section: null,
+            questionId: null,
+            start: null,
+            end: null,
+          })),
         } as unknown as Interview);
       }
     },
@@ -70,7 +81,11 @@ function minisearchDefault(): Engine {
     load(json) {
       ms = MiniSearch.loadJSON(json, opts);
     },
-    search: (q) => (ms as MiniSearch).search(q).slice(0, 10).map((r) => String(r.id)),
+    search: (q) =>
+      (ms as MiniSearch)
+        .search(q)
+        .slice(0, 10)
+        .map((r) => String(r.id)),
     drop() {
       ms = null;
     },
@@ -97,7 +112,10 @@ function bruteForce(): Engine {
       folded = texts.map((t) => normalizeForMatch(t));
     },
     search(q) {
-      const terms = normalizeForMatch(q).replace(/[「」『』"]/g, ' ').split(/\s+/).filter(Boolean);
+      const terms = normalizeForMatch(q)
+        .replace(/[「」『』"]/g, ' ')
+        .split(/\s+/)
+        .filter(Boolean);
       if (terms.length === 0) return [];
       const scored: Array<[number, number]> = [];
       for (let i = 0; i < folded.length; i++) {
@@ -217,7 +235,8 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  if (!(globalThis as { gc?: unknown }).gc) console.log('(run with node --expose-gc for heap figures; npm run bench does)');
+  if (!(globalThis as { gc?: unknown }).gc)
+    console.log('(run with node --expose-gc for heap figures; npm run bench does)');
   const own = ownInterviews();
   const real = realQuotes();
   if ('reason' in real) {
@@ -244,7 +263,10 @@ async function main(): Promise<void> {
   );
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, rows }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'latest.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, rows }, null, 2)}\n`,
+  );
   writeFileSync(join(dir, 'latest.md'), `${md}\n`);
 }
 
