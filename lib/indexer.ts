@@ -5,13 +5,24 @@
  */
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { QuoteIndexOptions } from './search/index.ts';
-import { QuoteIndex } from './search/index.ts';
+import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
 import type { InterviewStore, SnapshotManifest, SnapshotStore, TagStore } from './store/port.ts';
 import { effectiveTags } from './tags.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/** Differences between the index and the store. */
+export interface ConsistencyReport {
+  checked: number;
+  /** In the store, not in the index. */
+  missing: string[];
+  /** In the index, deleted from the store. */
+  extra: string[];
+  /** In both, but indexed with other content or tags. */
+  stale: string[];
+  repaired: boolean;
+}
 
 /** Gives the API the index to search. */
 export interface IndexProvider {
@@ -85,6 +96,48 @@ export class Indexer {
   loadedFrom(manifest: SnapshotManifest | null): this {
     this.lastManifest = manifest;
     return this;
+  }
+
+  /**
+   * Compares the index with the store: interviews missing from the index, indexed but deleted,
+   * or indexed with other content or tags. With `repair`, re-applies those and publishes.
+   */
+  check(repair = false): Promise<ConsistencyReport> {
+    return this.serial(async () => {
+      const report: ConsistencyReport = { checked: 0, missing: [], extra: [], stale: [], repaired: false };
+      const inStore = new Set<string>();
+      const aliases = await this.store.aliases();
+      for await (const id of this.store.interviewIds()) {
+        inStore.add(id);
+        report.checked++;
+        const stored = await this.store.getInterview(id);
+        if (!stored) continue;
+        const meta = this.index.interview(id);
+        if (!meta) {
+          report.missing.push(id);
+          continue;
+        }
+        const manual = await this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id));
+        const tags = new Map(
+          stored.interview.turns.map((t) => [
+            t.id,
+            effectiveTags(
+              (stored.autoTags[t.id] ?? []).map((m) => m.topic),
+              manual.get(t.id),
+              aliases,
+            ),
+          ]),
+        );
+        if (indexFingerprint(stored.interview, tags) !== meta.fingerprint) report.stale.push(id);
+      }
+      for (const id of this.index.interviewIds()) if (!inStore.has(id)) report.extra.push(id);
+      if (repair && report.missing.length + report.extra.length + report.stale.length > 0) {
+        for (const id of [...report.missing, ...report.extra, ...report.stale]) await this.applyUnlocked(id);
+        await this.publishUnlocked();
+        report.repaired = true;
+      }
+      return report;
+    });
   }
 
   /** Brings one interview in the index to its current stored state (idempotent). */

@@ -59,7 +59,17 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
   });
   let reported = false;
   const tagger = new TopicTagger();
+  // Admin operations work on a private indexer started from the latest snapshot and publish
+  // over it (conditionally), exactly as the Streams indexer does.
+  const freshIndexer = async () => {
+    const manifest = await deps.store.readManifest();
+    const opts = indexOptions();
+    const index = manifest ? await unpackIndex(await deps.store.readSnapshot(manifest), opts) : undefined;
+    return new Indexer(deps.store, index, opts).loadedFrom(manifest);
+  };
   return createApp({
+    reindex: async () => (await freshIndexer()).rebuild(),
+    check: async (repair) => (await freshIndexer()).check(repair),
     service: new Kikigaki({ store: deps.store, tagger }),
     tagger,
     index: {

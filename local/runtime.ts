@@ -85,6 +85,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     corsOrigins: options.corsOrigins,
     maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,
     reindex: () => indexer.rebuild(),
+    check: (repair) => indexer.check(repair),
     ...(options.logger ? { logger: options.logger } : {}),
   };
   return {

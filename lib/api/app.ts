@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ValidationError } from '../errors.ts';
-import type { IndexProvider } from '../indexer.ts';
+import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
 import type { Kikigaki } from '../service.ts';
 import type { TopicTagger } from '../tagger.ts';
 import { type AppEnv, actor, check, jsonBody, query, requireToken, toErrorResponse } from './http.ts';
@@ -46,6 +46,8 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Full index rebuild (POST /admin/reindex). */
   reindex?: () => Promise<unknown>;
+  /** Index/store consistency check, optionally repairing (GET /admin/consistency, POST …/repair). */
+  check?: (repair: boolean) => Promise<ConsistencyReport>;
   logger?: Logger;
 }
 
@@ -161,6 +163,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   meta.post('/admin/reindex', auth, async (c) => {
     if (!deps.reindex) throw new HTTPException(404, { message: 'reindex is not available here' });
     return c.json({ reindexed: await deps.reindex() });
+  });
+  meta.get('/admin/consistency', auth, async (c) => {
+    if (!deps.check) throw new HTTPException(404, { message: 'the consistency check is not available here' });
+    return c.json(await deps.check(false));
+  });
+  meta.post('/admin/consistency/repair', auth, async (c) => {
+    if (!deps.check) throw new HTTPException(404, { message: 'the consistency check is not available here' });
+    return c.json(await deps.check(true));
   });
 
   // ---------------------------------------------------------------- interviews

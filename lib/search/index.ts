@@ -6,6 +6,7 @@
 import MiniSearch, { type AsPlainObject, type Query, type SearchResult } from 'minisearch';
 import { z } from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
+import { digest } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
 import { ANALYZER_VERSION, analyze, indexTerms, type SegmentationMode } from '../text/analyze.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
@@ -41,6 +42,21 @@ export interface InterviewMeta {
   publishedAtMs: number | null;
   interviewees: Array<{ id: string; name: string }>;
   quoteIds: string[];
+  /** Digest of what was indexed (quote ids, texts, tags), to compare with the store. */
+  fingerprint: string;
+}
+
+/** Digest of an interview's indexed content: the consistency check compares it with the store's. */
+export function indexFingerprint(
+  interview: Pick<Interview, 'title' | 'turns'>,
+  tagsByQuote: ReadonlyMap<string, readonly string[]>,
+): string {
+  const parts = interview.turns.map((t) => [
+    t.id,
+    t.text,
+    [...(tagsByQuote.get(t.id) ?? [])].sort().join(','),
+  ]);
+  return digest(JSON.stringify([interview.title, parts]), 16);
 }
 
 /** Search request, validated (the HTTP layer reuses this schema). */
@@ -236,7 +252,13 @@ export class QuoteIndex {
       publishedAtMs: Number.isNaN(publishedAtMs) ? null : publishedAtMs,
       interviewees: interview.interviewees.map((p) => ({ id: p.id, name: p.name })),
       quoteIds: docs.map((d) => d.id),
+      fingerprint: indexFingerprint(interview, tagsByQuote),
     });
+  }
+
+  /** Ids of every indexed interview. */
+  interviewIds(): string[] {
+    return [...this.interviews.keys()];
   }
 
   /** Removes an interview's quotes; returns whether it was indexed. */

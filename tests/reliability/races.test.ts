@@ -1,0 +1,111 @@
+/** Two writers racing, and the index/store consistency check that reports and repairs drift. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+
+let db: Awaited<ReturnType<typeof embedded>>;
+let rt: LocalRuntime;
+
+const transcript = (tag: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `聞き手：質問${i}？\n山田：${tag}の答え${i}です。`).join('\n');
+
+beforeAll(async () => {
+  db = await embedded();
+  rt = await runtime(db.client);
+});
+afterAll(async () => db.close());
+
+function post(path: string, body: string, type = 'text/plain') {
+  return rt.app.request(path, { method: 'POST', headers: { ...AUTH, 'content-type': type }, body });
+}
+
+describe('racing writers', () => {
+  it('two ingests of the same interview: one whole version wins, the index agrees', async () => {
+    for (let round = 0; round < 5; round++) {
+      const [a, b] = await Promise.all([
+        post('/interviews?id=race', transcript('甲', 30)),
+        post('/interviews?id=race', transcript('乙', 35)),
+      ]);
+      expect([a.status, b.status].every((s) => s === 200 || s === 201)).toBe(true);
+      const got = (await (await rt.app.request('/interviews/race')).json()) as {
+        turns: Array<{ text: string }>;
+      };
+      const texts = got.turns.map((t) => t.text).join('');
+      const winner = texts.includes('甲') ? '甲' : '乙';
+      expect(texts.includes(winner === '甲' ? '乙' : '甲')).toBe(false);
+      expect(got.turns).toHaveLength(winner === '甲' ? 60 : 70);
+      const search = (q: string) => rt.indexer.index.search({ q, interview: 'race', limit: 100 }).total;
+      await rt.indexer.apply('race');
+      expect(search(winner)).toBe(winner === '甲' ? 30 : 35);
+      expect(search(winner === '甲' ? '乙' : '甲')).toBe(0);
+    }
+  });
+
+  it('two tag edits from the same version: one applies, the other gets 409, nothing is lost', async () => {
+    await post('/interviews?id=tags', transcript('丙', 3));
+    const edit = (tag: string) =>
+      post('/quotes/tags-t002/tags', JSON.stringify({ tags: [tag], expectedVersion: 0 }), 'application/json');
+    const [a, b] = await Promise.all([edit('alpha'), edit('beta')]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const winner = a.status === 200 ? 'alpha' : 'beta';
+    const quote = (await (await rt.app.request('/quotes/tags-t002')).json()) as {
+      tags: string[];
+      version: number;
+    };
+    expect(quote.tags).toContain(winner);
+    expect(quote.tags).not.toContain(winner === 'alpha' ? 'beta' : 'alpha');
+    expect(quote.version).toBe(1);
+  });
+
+  it('concurrent edits without a version never lose a change that answered 200', async () => {
+    await post('/interviews?id=tags2', transcript('丁', 3));
+    const tags = ['t1', 't2', 't3', 't4'];
+    const results = await Promise.all(
+      tags.map((t) => post('/quotes/tags2-t002/tags', JSON.stringify({ tags: [t] }), 'application/json')),
+    );
+    const ok = tags.filter((_, i) => results[i]?.status === 200);
+    for (const r of results) expect([200, 409]).toContain(r.status);
+    expect(ok.length).toBeGreaterThan(0);
+    const quote = (await (await rt.app.request('/quotes/tags2-t002')).json()) as { tags: string[] };
+    for (const t of ok) expect(quote.tags).toContain(t);
+  });
+});
+
+describe('consistency check', () => {
+  it('reports an index that drifted from the store and repairs it', async () => {
+    await post('/interviews?id=drift', transcript('戊', 4));
+    const clean = (await (await rt.app.request('/admin/consistency', { headers: AUTH })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(clean).toMatchObject({ missing: [], extra: [], stale: [] });
+    // Drift: the index loses one interview, keeps one the store no longer has, and misses an edit.
+    rt.indexer.index.removeInterview('drift');
+    await rt.store.deleteInterview('tags');
+    await rt.store.putQuoteTags(
+      'tags2-t002',
+      { add: ['edited-behind'], remove: [] },
+      (await rt.store.getQuoteTags('tags2-t002')).version,
+      'test',
+    );
+    const drift = (await (await rt.app.request('/admin/consistency', { headers: AUTH })).json()) as {
+      missing: string[];
+      extra: string[];
+      stale: string[];
+    };
+    expect(drift.missing).toEqual(['drift']);
+    expect(drift.extra).toEqual(['tags']);
+    expect(drift.stale).toEqual(['tags2']);
+    expect((await rt.app.request('/admin/consistency')).status).toBe(401);
+    const repaired = (await (
+      await rt.app.request('/admin/consistency/repair', { method: 'POST', headers: AUTH })
+    ).json()) as { repaired: boolean };
+    expect(repaired.repaired).toBe(true);
+    const after = (await (await rt.app.request('/admin/consistency', { headers: AUTH })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(after).toMatchObject({ missing: [], extra: [], stale: [] });
+    expect(rt.indexer.index.search({ q: '', tags: ['edited-behind'] }).total).toBe(1);
+  });
+});
