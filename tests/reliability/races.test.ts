@@ -109,3 +109,26 @@ describe('consistency check', () => {
     expect(rt.indexer.index.search({ q: '', tags: ['edited-behind'] }).total).toBe(1);
   });
 });
+
+describe('logging', () => {
+  it('never writes the token or request bodies to the logs', async () => {
+    const lines: string[] = [];
+    const logged = await runtime(db.client, { logger: (e) => lines.push(JSON.stringify(e)) });
+    await logged.app.request('/interviews?id=logcheck', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: '聞き手：秘密の質問？\n山田：とても個人的な答えです。',
+    });
+    await logged.app.request('/interviews', {
+      method: 'POST',
+      headers: { authorization: 'Bearer guessed-token-123456', 'content-type': 'text/plain' },
+      body: 'x',
+    });
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    const all = lines.join('\n');
+    expect(all).not.toContain(AUTH.authorization.slice('Bearer '.length));
+    expect(all).not.toContain('guessed-token-123456');
+    expect(all).not.toContain('個人的な答え');
+    expect(lines.some((l) => l.includes('"status":201'))).toBe(true);
+  });
+});
