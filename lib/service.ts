@@ -2,7 +2,7 @@
  * The application's use cases, on top of the ports: ingest, read, delete, tag edits and merges,
  * interviewee profiles. HTTP-free; the Hono app in lib/api/ is a thin layer over this.
  */
-import { NotFoundError, ValidationError } from './errors.ts';
+import { NotFoundError, ParseError, ValidationError } from './errors.ts';
 import { interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
@@ -109,13 +109,26 @@ export class Kikigaki {
   ): Promise<IngestResult> {
     let interview: Interview;
     if ('text' in input) interview = parseInterview(input.text, options);
-    else interview = parseInterview(JSON.stringify(input.json), { ...options, format: 'json' });
+    else {
+      try {
+        interview = parseInterview(JSON.stringify(input.json), { ...options, format: 'json' });
+      } catch (e) {
+        // A JSON body of the wrong shape is a bad request, not an unparseable transcript.
+        if (e instanceof ParseError) throw new ValidationError(`invalid interview JSON: ${e.reason}`);
+        throw e;
+      }
+    }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
     const record = this.record(interview);
     const put = await this.store.putInterview(record);
     await this.afterCommit({ kind: 'interview', id: interview.id });
     const main = interview.interviewees[0];
-    const tags = [...new Set(Object.values(record.autoTags).flatMap((ms) => ms.map((m) => m.topic)))].sort();
+    const aliases = await this.store.aliases();
+    const tags = effectiveTags(
+      Object.values(record.autoTags).flatMap((ms) => ms.map((m) => m.topic)),
+      undefined,
+      aliases,
+    );
     return {
       id: interview.id,
       created: put.created,
@@ -164,18 +177,7 @@ export class Kikigaki {
       );
       return pageOf(all, options.limit, options.cursor);
     }
-    if (!options.tag) return this.store.listInterviews(options);
-    // Tag filter over the newest-first list: read store pages until this page is full.
-    const items: InterviewSummary[] = [];
-    let cursor = options.cursor;
-    do {
-      const page = await this.store.listInterviews({ limit: Math.max(options.limit, 25), cursor });
-      for (const s of page.items)
-        if (s.tags.includes(options.tag) && items.length < options.limit) items.push(s);
-      cursor = page.nextCursor ?? undefined;
-      if (items.length >= options.limit) break;
-    } while (cursor);
-    return { items, nextCursor: items.length >= options.limit ? (cursor ?? null) : null };
+    return this.store.listInterviews(options);
   }
 
   private async quoteContext(quoteId: string): Promise<{ stored: StoredInterview; manual: ManualTags }> {
@@ -345,9 +347,14 @@ export class Kikigaki {
       .sort((a, b) => b[1].quotes - a[1].quotes || a[0].localeCompare(b[0]))
       .map(([id, c]) => ({ id, quotes: c.quotes, source: 'topic' as const }));
     for (const t of manual.add) if (!counts.has(t)) tags.push({ id: t, quotes: 0, source: 'manual' });
-    const evidence = [...counts.values()]
+    // The best quote for each of the three tags with the most quotes, labelled with that tag.
+    const evidence = tags
+      .filter((t) => t.source === 'topic')
       .slice(0, 3)
-      .map((c) => (c.best ? quoteView(c.best.stored, c.best.quoteId, []) : null))
+      .map((t) => {
+        const best = counts.get(t.id)?.best;
+        return best ? quoteView(best.stored, best.quoteId, [t.id]) : null;
+      })
       .filter((q): q is QuoteView => q !== null);
     return {
       id: personId,

@@ -8,7 +8,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { ValidationError } from '../errors.ts';
+import { KikigakiError } from '../errors.ts';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
 import type { Kikigaki } from '../service.ts';
 import type { TopicTagger } from '../tagger.ts';
@@ -185,7 +185,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       try {
         json = await c.req.json();
       } catch {
-        throw new ValidationError('request body is not valid JSON');
+        throw new KikigakiError('invalid_json', 'request body is not valid JSON');
       }
       result = await service.ingest({ json }, options);
     } else if (TEXT_TYPES.includes(type)) {

@@ -390,7 +390,7 @@ export class QuoteIndex {
       params.from,
       params.to,
     ]);
-    const fp = Buffer.from(fingerprint).toString('base64url').slice(0, 24) + String(fingerprint.length);
+    const fp = digest(fingerprint, 16);
     const offset = params.cursor ? decodeCursor(params.cursor, fp) : 0;
     const page = results.slice(offset, offset + params.limit);
     const next = offset + params.limit < results.length ? encodeCursor(offset + params.limit, fp) : null;

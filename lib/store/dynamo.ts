@@ -433,25 +433,39 @@ export class DynamoStore implements Store {
   async listInterviews(options: {
     limit: number;
     cursor?: string | undefined;
+    tag?: string | undefined;
   }): Promise<Page<InterviewSummary>> {
-    const r = await this.send(() =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE.gsi1.indexName,
-          KeyConditionExpression: '#gpk = :list',
-          ExpressionAttributeNames: { '#gpk': TABLE.gsi1.partitionKey },
-          ExpressionAttributeValues: { ':list': 'INTERVIEWS' },
-          ScanIndexForward: false,
-          Limit: options.limit,
-          ExclusiveStartKey: decodeCursor(options.cursor),
-        }),
-      ),
-    );
-    return {
-      items: ((r.Items ?? []) as Item[]).map((it) => this.toSummary(it)),
-      nextCursor: encodeCursor(r.LastEvaluatedKey),
-    };
+    const items: InterviewSummary[] = [];
+    let start = decodeCursor(options.cursor);
+    // With a tag filter DynamoDB applies Limit before the filter: read on until the page is full.
+    // Limit = what is still missing, so no match is ever read past and skipped by the cursor.
+    do {
+      const r = await this.send(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE.gsi1.indexName,
+            KeyConditionExpression: '#gpk = :list',
+            ...(options.tag
+              ? {
+                  FilterExpression: 'contains(#tags, :tag)',
+                  ExpressionAttributeNames: { '#gpk': TABLE.gsi1.partitionKey, '#tags': 'tags' },
+                  ExpressionAttributeValues: { ':list': 'INTERVIEWS', ':tag': options.tag },
+                }
+              : {
+                  ExpressionAttributeNames: { '#gpk': TABLE.gsi1.partitionKey },
+                  ExpressionAttributeValues: { ':list': 'INTERVIEWS' },
+                }),
+            ScanIndexForward: false,
+            Limit: options.limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      items.push(...((r.Items ?? []) as Item[]).map((it) => this.toSummary(it)));
+      start = r.LastEvaluatedKey;
+    } while (start && items.length < options.limit);
+    return { items, nextCursor: encodeCursor(start) };
   }
 
   /** Every interview id (for full rebuilds). */

@@ -69,7 +69,12 @@ export interface InterviewStore {
   putInterview(record: InterviewRecord): Promise<PutResult>;
   getInterview(id: string): Promise<StoredInterview | null>;
   deleteInterview(id: string): Promise<boolean>;
-  listInterviews(options: { limit: number; cursor?: string | undefined }): Promise<Page<InterviewSummary>>;
+  /** Newest first; with `tag`, only interviews that have it (pages stay exact). */
+  listInterviews(options: {
+    limit: number;
+    cursor?: string | undefined;
+    tag?: string | undefined;
+  }): Promise<Page<InterviewSummary>>;
   interviewIds(): AsyncIterable<string>;
   interviewsOfPerson(personId: string): Promise<InterviewSummary[]>;
 }
