@@ -10,9 +10,9 @@ import { cliToken } from '../lib/config.ts';
 import { KikigakiError } from '../lib/errors.ts';
 import { type Format, FormatSchema, type Interview } from '../lib/model.ts';
 import { parseInterview } from '../lib/parse/index.ts';
-import { QuoteIndex, type SearchHit } from '../lib/search/index.ts';
+import { buildTaggedIndex } from '../lib/search/build.ts';
+import type { SearchHit } from '../lib/search/index.ts';
 import { TopicTagger } from '../lib/tagger.ts';
-import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { ingestFiles, summarize } from './ingest.ts';
 import { idFromPath, loadInterviews } from './load.ts';
 
@@ -88,16 +88,6 @@ function cmdParse(args: string[]): void {
   process.stdout.write(`${JSON.stringify(interview, null, 2)}\n`);
 }
 
-function buildIndex(interviews: Interview[], tagger: TopicTagger): QuoteIndex {
-  const dict = new VariantDictionary();
-  const index = new QuoteIndex({ variants: (f) => dict.variantsOf(f) });
-  for (const iv of interviews) {
-    const tags = tagger.tagInterview(iv);
-    index.upsertInterview(iv, new Map([...tags.quotes].map(([id, ms]) => [id, ms.map((m) => m.topic)])));
-  }
-  return index;
-}
-
 function cmdSearch(args: string[]): void {
   const { values, positionals } = parseArgs({
     args,
@@ -115,7 +105,7 @@ function cmdSearch(args: string[]): void {
   if (query === undefined) fail('search needs a QUERY and FILES');
   const interviews = load(files, parseFormat(values.format));
   const tagger = new TopicTagger();
-  const index = buildIndex(interviews, tagger);
+  const index = buildTaggedIndex(interviews, tagger);
   const page = index.search({
     q: query,
     tags: values.tag ?? [],

@@ -6,7 +6,13 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
-import type { InterviewStore, SnapshotManifest, SnapshotStore, TagStore } from './store/port.ts';
+import type {
+  InterviewStore,
+  SnapshotManifest,
+  SnapshotStore,
+  StoredInterview,
+  TagStore,
+} from './store/port.ts';
 import { effectiveTags } from './tags.ts';
 
 const gzipAsync = promisify(gzip);
@@ -71,14 +77,13 @@ export class Indexer {
     return run;
   }
 
-  private async applyUnlocked(interviewId: string): Promise<'upserted' | 'removed' | 'absent'> {
-    const stored = await this.store.getInterview(interviewId);
-    if (!stored) return this.index.removeInterview(interviewId) ? 'removed' : 'absent';
-    const [manual, aliases] = await Promise.all([
-      this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id)),
-      this.store.aliases(),
-    ]);
-    const tags = new Map(
+  /** Effective tags of every quote of a stored interview. */
+  private async tagsOf(
+    stored: StoredInterview,
+    aliases: ReadonlyMap<string, string>,
+  ): Promise<Map<string, string[]>> {
+    const manual = await this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id));
+    return new Map(
       stored.interview.turns.map((t) => [
         t.id,
         effectiveTags(
@@ -88,6 +93,12 @@ export class Indexer {
         ),
       ]),
     );
+  }
+
+  private async applyUnlocked(interviewId: string): Promise<'upserted' | 'removed' | 'absent'> {
+    const stored = await this.store.getInterview(interviewId);
+    if (!stored) return this.index.removeInterview(interviewId) ? 'removed' : 'absent';
+    const tags = await this.tagsOf(stored, await this.store.aliases());
     this.index.upsertInterview(stored.interview, tags);
     return 'upserted';
   }
@@ -117,17 +128,7 @@ export class Indexer {
           report.missing.push(id);
           continue;
         }
-        const manual = await this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id));
-        const tags = new Map(
-          stored.interview.turns.map((t) => [
-            t.id,
-            effectiveTags(
-              (stored.autoTags[t.id] ?? []).map((m) => m.topic),
-              manual.get(t.id),
-              aliases,
-            ),
-          ]),
-        );
+        const tags = await this.tagsOf(stored, aliases);
         if (indexFingerprint(stored.interview, tags) !== meta.fingerprint) report.stale.push(id);
       }
       for (const id of this.index.interviewIds()) if (!inStore.has(id)) report.extra.push(id);
