@@ -121,3 +121,24 @@ describe('configuration', () => {
     expect(readLambdaConfig({ TABLE_NAME: 't', TOKEN_SECRET_ID: 's' }).snapshotRefreshMs).toBe(5000);
   });
 });
+
+describe('restart after a crash', () => {
+  it('reconciles a snapshot that missed the last writes before serving', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kk-crash-'));
+    const first = await start({ DATA_DIR: dataDir, SAMPLES: 'none', API_TOKEN: 'a-token-of-twenty-chars' });
+    const post = await fetch(`${first.url}/interviews?id=late`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer a-token-of-twenty-chars', 'content-type': 'text/plain' },
+      body: '聞き手：最後の質問？\n山田：ココナラで出品しています。',
+    });
+    expect(post.status).toBe(201);
+    // Killed before the delayed snapshot publication: no graceful shutdown.
+    child?.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await start({ DATA_DIR: dataDir, SAMPLES: 'none', API_TOKEN: 'a-token-of-twenty-chars' });
+    const search = (await (
+      await fetch(`${second.url}/search?q=${encodeURIComponent('ココナラ')}`)
+    ).json()) as { total: number };
+    expect(search.total).toBe(1);
+  });
+});
