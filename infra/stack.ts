@@ -47,6 +47,7 @@ const ESBUILD_TARGET = NODE_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
 /** Stack props: any setting given here overrides the CDK context value of the same name. */
 export interface KikigakiStackProps extends StackProps, Partial<KikigakiSettings> {}
 
+/** kikigaki on AWS: table, token secret, read/write API functions, Streams indexer, HTTP API, alarms. */
 export class KikigakiStack extends Stack {
   readonly settings: KikigakiSettings;
   readonly table: Table;

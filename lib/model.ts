@@ -16,6 +16,7 @@ export const IdSchema = z
 
 /** Speaker roles in a turn. */
 export const RoleSchema = z.enum(['interviewer', 'interviewee', 'other']);
+/** Role as validated. */
 export type Role = z.infer<typeof RoleSchema>;
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
@@ -33,6 +34,7 @@ export const PersonSchema = z.object({
   occupation: shortText(200).nullable().default(null),
   aliases: z.array(shortText(100)).max(20).default([]),
 });
+/** Person as validated. */
 export type Person = z.infer<typeof PersonSchema>;
 
 /** A section heading inside an interview. */
@@ -40,6 +42,7 @@ export const SectionSchema = z.object({
   ordinal: z.number().int().min(0),
   heading: shortText(200),
 });
+/** Section as validated. */
 export type Section = z.infer<typeof SectionSchema>;
 
 /** One utterance; every turn is a quotable quote with a stable id. */
@@ -57,6 +60,7 @@ export const TurnSchema = z.object({
   start: z.number().int().min(0).nullable(),
   end: z.number().int().min(0).nullable(),
 });
+/** Turn as validated. */
 export type Turn = z.infer<typeof TurnSchema>;
 
 /** Another part of the same series or a linked article. */
@@ -66,6 +70,7 @@ export const RelatedSchema = z.object({
   part: z.number().int().min(1).max(100).nullable().default(null),
   excerpt: z.string().max(2000).nullable().default(null),
 });
+/** Related as validated. */
 export type Related = z.infer<typeof RelatedSchema>;
 
 /** Series membership, e.g. 前編/後編 → part 1/2. */
@@ -74,10 +79,12 @@ export const SeriesSchema = z.object({
   title: shortText(300),
   part: z.number().int().min(1).max(100),
 });
+/** Series as validated. */
 export type Series = z.infer<typeof SeriesSchema>;
 
 /** Input formats a transcript can be parsed from. */
 export const FormatSchema = z.enum(['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json']);
+/** Format as validated. */
 export type Format = z.infer<typeof FormatSchema>;
 
 /** The canonical interview. */
@@ -96,6 +103,7 @@ export const InterviewSchema = z.object({
   sections: z.array(SectionSchema).max(500).default([]),
   turns: z.array(TurnSchema).min(1).max(10_000),
 });
+/** Interview as validated. */
 export type Interview = z.infer<typeof InterviewSchema>;
 /** What callers may send as canonical JSON (defaults filled in by validation). */
 export type InterviewInput = z.input<typeof InterviewSchema>;

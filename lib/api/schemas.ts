@@ -15,46 +15,57 @@ export const ErrorSchema = z.object({
 const limit = z.coerce.number().int().min(1).max(100).default(20);
 const cursor = z.string().max(500).optional();
 
+/** GET /interviews query. */
 export const ListInterviewsQuery = z.object({
   limit,
   cursor,
   tag: TagSchema.optional(),
   interviewee: IdSchema.optional(),
 });
+/** POST/PUT /interviews query: overrides for the parsed transcript. */
 export const IngestQuery = z.object({
   format: FormatSchema.optional(),
   id: IdSchema.optional(),
   title: z.string().trim().min(1).max(300).optional(),
   url: z.string().url().max(2000).optional(),
 });
+/** GET /search query (`tag` may repeat). */
 export const SearchQuery = SearchParamsSchema.extend({
   tag: z.array(TagSchema).max(20).optional(),
   from: z.string().max(40).optional(),
   to: z.string().max(40).optional(),
 }).omit({ tags: true });
+/** Plain paging query. */
 export const PagedQuery = z.object({ limit, cursor });
+/** GET /interviewees query. */
 export const IntervieweesQuery = z.object({
   tag: z.array(TagSchema).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
   limit,
   cursor,
 });
+/** GET /suggest query. */
 export const SuggestQuery = z.object({
   q: z.string().max(100).default(''),
   limit: z.coerce.number().int().min(1).max(20).default(8),
 });
+/** Optimistic-locking version for DELETE tag routes. */
 export const ExpectedVersionQuery = z.object({ expectedVersion: z.coerce.number().int().min(0).optional() });
 
+/** POST /quotes/{id}/tags body. */
 export const AddTagsBody = z.object({
   tags: z.array(TagSchema).min(1).max(20),
   expectedVersion: z.number().int().min(0).optional(),
 });
+/** PUT /interviewees/{id}/tags body. */
 export const SetTagsBody = z.object({
   tags: z.array(TagSchema).max(50),
   expectedVersion: z.number().int().min(0).optional(),
 });
+/** POST /tags/{tag}/merge body. */
 export const MergeBody = z.object({ into: TagSchema });
 
+/** What an ingest answers. */
 export const IngestResponse = z.object({
   id: z.string(),
   created: z.boolean(),
