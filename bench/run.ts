@@ -7,6 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { type AnyOrama, create, insertMultiple, load, save, search } from '@orama/orama';
+import { createTokenizer as createJapaneseTokenizer } from '@orama/tokenizers/japanese';
+import { Charset, Index as FlexIndex } from 'flexsearch';
 import MiniSearch from 'minisearch';
 import type { Interview } from '../lib/model.ts';
 import { QuoteIndex } from '../lib/search/index.ts';
@@ -17,11 +20,69 @@ import { judgedQueries } from './judged.ts';
 
 interface Engine {
   name: string;
-  build(quotes: BenchQuote[], own: Interview[]): void;
-  serialize(): string;
-  load(json: string): void;
-  search(q: string): string[];
+  build(quotes: BenchQuote[], own: Interview[]): void | Promise<void>;
+  serialize(): string | Promise<string>;
+  load(json: string): void | Promise<void>;
+  search(q: string): string[] | Promise<string[]>;
   drop(): void;
+}
+
+function allQuotes(quotes: BenchQuote[], own: Interview[]): BenchQuote[] {
+  return [...own.flatMap((iv) => iv.turns.map((t) => ({ id: t.id, text: t.text }))), ...quotes];
+}
+
+/** Orama with its Japanese tokenizer (@orama/tokenizers/japanese). */
+function orama(): Engine {
+  let db: AnyOrama | null = null;
+  const make = () =>
+    create({ schema: { text: 'string' } as const, components: { tokenizer: createJapaneseTokenizer() } });
+  return {
+    name: 'Orama (japanese tokenizer)',
+    async build(quotes, own) {
+      db = make();
+      await insertMultiple(db, allQuotes(quotes, own), 1000);
+    },
+    serialize: () => JSON.stringify(save(db as AnyOrama)),
+    async load(json) {
+      db = make();
+      load(db, JSON.parse(json));
+    },
+    async search(q) {
+      const r = await search(db as AnyOrama, { term: q, limit: 10 });
+      return r.hits.map((h) => String(h.document.id ?? h.id));
+    },
+    drop() {
+      db = null;
+    },
+  };
+}
+
+/** FlexSearch with its CJK charset. */
+function flexsearch(): Engine {
+  let index: FlexIndex | null = null;
+  const make = () => new FlexIndex({ encoder: Charset.CJK });
+  return {
+    name: 'FlexSearch (CJK)',
+    build(quotes, own) {
+      index = make();
+      for (const q of allQuotes(quotes, own)) index.add(q.id, q.text);
+    },
+    serialize() {
+      const parts: Record<string, string> = {};
+      (index as FlexIndex).export((key, data) => {
+        parts[key] = data;
+      });
+      return JSON.stringify(parts);
+    },
+    load(json) {
+      index = make();
+      for (const [k, v] of Object.entries(JSON.parse(json) as Record<string, string>)) index.import(k, v);
+    },
+    search: (q) => (index as FlexIndex).search(q, 10).map(String),
+    drop() {
+      index = null;
+    },
+  };
 }
 
 function kikigaki(): Engine {
@@ -166,23 +227,28 @@ interface Row {
   zero: number;
 }
 
-function measure(engine: Engine, quotes: BenchQuote[], own: Interview[], queries: BenchQuery[]): Row {
+async function measure(
+  engine: Engine,
+  quotes: BenchQuote[],
+  own: Interview[],
+  queries: BenchQuery[],
+): Promise<Row> {
   gc();
   const t0 = performance.now();
-  engine.build(quotes, own);
+  await engine.build(quotes, own);
   const buildMs = performance.now() - t0;
-  const json = engine.serialize();
+  const json = await engine.serialize();
   const raw = Buffer.byteLength(json);
   const gz = gzipSync(json).length;
   engine.drop();
   gc();
   const heap0 = process.memoryUsage().heapUsed;
   const t1 = performance.now();
-  engine.load(json);
+  await engine.load(json);
   const loadMs = performance.now() - t1;
   gc();
   const heapMB = (process.memoryUsage().heapUsed - heap0) / 1e6;
-  for (const q of queries) engine.search(q.q); // warm-up
+  for (const q of queries) await engine.search(q.q); // warm-up
   const times: number[] = [];
   let recall = 0;
   let judged = 0;
@@ -190,7 +256,7 @@ function measure(engine: Engine, quotes: BenchQuote[], own: Interview[], queries
   let zero = 0;
   for (const q of queries) {
     const s = performance.now();
-    const got = engine.search(q.q);
+    const got = await engine.search(q.q);
     times.push(performance.now() - s);
     if (got.length === 0) zero++;
     const r = got.filter((id) => q.relevant.has(id)).length / Math.min(10, q.relevant.size);
@@ -250,10 +316,10 @@ async function main(): Promise<void> {
     const quotes = pool.slice(0, Math.max(0, size - own.reduce((n, iv) => n + iv.turns.length, 0)));
     const queries = [...judgedQueries(own), ...drawQueries(quotes, quick ? 60 : 150)];
     process.stderr.write(`${size} quotes, ${queries.length} queries…\n`);
-    for (const make of [kikigaki, minisearchDefault, bruteForce]) {
+    for (const make of [kikigaki, minisearchDefault, orama, flexsearch, bruteForce]) {
       const engine = make();
       process.stderr.write(`  ${engine.name}\n`);
-      rows.push(measure(engine, quotes, own, queries));
+      rows.push(await measure(engine, quotes, own, queries));
     }
   }
   const md = table(rows);
