@@ -113,7 +113,7 @@ export class Indexer {
    * Compares the index with the store: interviews missing from the index, indexed but deleted,
    * or indexed with other content or tags. With `repair`, re-applies those and publishes.
    */
-  check(repair = false): Promise<ConsistencyReport> {
+  check(repair = false, expectedPrevious?: string | null): Promise<ConsistencyReport> {
     return this.serial(async () => {
       const report: ConsistencyReport = { checked: 0, missing: [], extra: [], stale: [], repaired: false };
       const inStore = new Set<string>();
@@ -134,7 +134,7 @@ export class Indexer {
       for (const id of this.index.interviewIds()) if (!inStore.has(id)) report.extra.push(id);
       if (repair && report.missing.length + report.extra.length + report.stale.length > 0) {
         for (const id of [...report.missing, ...report.extra, ...report.stale]) await this.applyUnlocked(id);
-        await this.publishUnlocked();
+        await this.publishUnlocked(expectedPrevious);
         report.repaired = true;
       }
       return report;
@@ -144,14 +144,6 @@ export class Indexer {
   /** Brings one interview in the index to its current stored state (idempotent). */
   apply(interviewId: string): Promise<'upserted' | 'removed' | 'absent'> {
     return this.serial(() => this.applyUnlocked(interviewId));
-  }
-
-  /** Applies several interviews, then publishes one snapshot. */
-  async applyAndPublish(interviewIds: readonly string[]): Promise<SnapshotManifest> {
-    return this.serial(async () => {
-      for (const id of new Set(interviewIds)) await this.applyUnlocked(id);
-      return this.publishUnlocked();
-    });
   }
 
   private async publishUnlocked(expectedPrevious?: string | null): Promise<SnapshotManifest> {
@@ -171,7 +163,7 @@ export class Indexer {
   }
 
   /** Rebuilds the whole index from the store and publishes it. */
-  rebuild(onProgress?: (done: number) => void): Promise<SnapshotManifest> {
+  rebuild(onProgress?: (done: number) => void, expectedPrevious?: string | null): Promise<SnapshotManifest> {
     return this.serial(async () => {
       const fresh = new Indexer(this.store, new QuoteIndex(this.indexOptions), this.indexOptions);
       let n = 0;
@@ -180,7 +172,7 @@ export class Indexer {
         onProgress?.(++n);
       }
       this.index = fresh.index;
-      return this.publishUnlocked();
+      return this.publishUnlocked(expectedPrevious);
     });
   }
 

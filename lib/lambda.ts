@@ -68,8 +68,14 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     return new Indexer(deps.store, index, opts).loadedFrom(manifest);
   };
   return createApp({
-    reindex: async () => (await freshIndexer()).rebuild(),
-    check: async (repair) => (await freshIndexer()).check(repair),
+    reindex: async () => {
+      const indexer = await freshIndexer();
+      return indexer.rebuild(undefined, indexer.snapshotId);
+    },
+    check: async (repair) => {
+      const indexer = await freshIndexer();
+      return indexer.check(repair, indexer.snapshotId);
+    },
     service: new Kikigaki({ store: deps.store, tagger }),
     tagger,
     index: {
@@ -183,9 +189,13 @@ export function streamHandler(
       const current = indexer as unknown as Indexer;
       const base = current.snapshotId;
       const failedNow = new Set<string>();
-      if (work.some((w) => w.target.kind === 'all')) await current.rebuild();
-      for (const w of work) {
-        if (w.target.kind !== 'interview') continue;
+      const rebuild = work.some((w) => w.target.kind === 'all');
+      // One apply per interview, whatever the number of records (a tag edit yields two); a
+      // rebuild covers them all.
+      const seen = new Set<string>();
+      for (const w of rebuild ? [] : work) {
+        if (w.target.kind !== 'interview' || seen.has(w.target.id)) continue;
+        seen.add(w.target.id);
         try {
           await current.apply(w.target.id);
         } catch (e) {
@@ -200,7 +210,7 @@ export function streamHandler(
         }
       }
       try {
-        const manifest = await current.publish(base);
+        const manifest = rebuild ? await current.rebuild(undefined, base) : await current.publish(base);
         for (const s of failedNow) failures.add(s);
         log({
           level: 'info',

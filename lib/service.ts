@@ -232,9 +232,10 @@ export class Kikigaki {
     who: string,
     expectedVersion?: number,
   ): Promise<IntervieweeProfile> {
-    const current = await this.store.getPersonTags(personId);
+    // The same existence rule as interviewee(): a person is someone who appears in an interview.
     const interviews = await this.store.interviewsOfPerson(personId);
-    if (interviews.length === 0 && current.version === 0) throw new NotFoundError('interviewee', personId);
+    if (interviews.length === 0) throw new NotFoundError('interviewee', personId);
+    const current = await this.store.getPersonTags(personId);
     await this.store.putPersonTags(
       personId,
       [...new Set(tags)].sort(),

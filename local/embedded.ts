@@ -53,7 +53,7 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
 export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
-    region: process.env.AWS_REGION ?? 'local',
+    region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
   });

@@ -54,17 +54,31 @@ const PARSERS: Record<Exclude<Format, 'auto' | 'json'>, (text: string) => Draft>
   markdown: parseMarkdown,
 };
 
-/** Gives an interview a new id, re-deriving its quote ids so they stay `${id}-tNNN`. */
+/**
+ * Gives an interview its id and re-derives everything keyed by it: turns are renumbered by
+ * position with ids `${id}-tNNN`, question links follow, people are unique by id. Canonical JSON
+ * from outside goes through this too, so a body cannot claim another interview's quote ids or
+ * repeat ids (which would corrupt the index and the store's batches).
+ */
 export function withInterviewId(interview: Interview, id: string): Interview {
   if (!isSafeId(id)) throw new ValidationError(`id '${id}' is not URL-safe (A-Z a-z 0-9 _ -)`);
-  const map = new Map(interview.turns.map((t) => [t.id, quoteId(id, t.ordinal)]));
+  const map = new Map<string, string>();
+  interview.turns.forEach((t, i) => {
+    if (!map.has(t.id)) map.set(t.id, quoteId(id, i + 1));
+  });
+  const uniquePeople = <T extends { id: string }>(people: T[]): T[] => [
+    ...new Map(people.map((p) => [p.id, p])).values(),
+  ];
   return {
     ...interview,
     id,
-    turns: interview.turns.map((t) => ({
+    interviewees: uniquePeople(interview.interviewees),
+    others: uniquePeople(interview.others),
+    turns: interview.turns.map((t, i) => ({
       ...t,
-      id: map.get(t.id) ?? t.id,
-      questionId: t.questionId ? (map.get(t.questionId) ?? t.questionId) : null,
+      ordinal: i + 1,
+      id: quoteId(id, i + 1),
+      questionId: t.questionId ? (map.get(t.questionId) ?? null) : null,
     })),
   };
 }
@@ -88,7 +102,7 @@ export function parseInterview(text: string, options: ParseOptions = {}): Interv
   if (format === 'json') {
     const parsed = parseJson(source);
     if ('schemaVersion' in parsed) {
-      const renamed = options.id && options.id !== parsed.id ? withInterviewId(parsed, options.id) : parsed;
+      const renamed = withInterviewId(parsed, options.id ?? parsed.id);
       return {
         ...renamed,
         ...(options.title ? { title: options.title } : {}),

@@ -42,7 +42,7 @@ export interface InterviewMeta {
   publishedAtMs: number | null;
   interviewees: Array<{ id: string; name: string }>;
   quoteIds: string[];
-  /** Digest of what was indexed (quote ids, texts, tags), to compare with the store. */
+  /** Digest of what search depends on (title, quote ids, texts, tags), to compare with the store. */
   fingerprint: string;
 }
 
@@ -291,12 +291,6 @@ export class QuoteIndex {
     this.ms.remove(doc);
     this.ms.add({ ...doc, tags: [...tags] });
     return true;
-  }
-
-  /** Tags of one quote, or undefined when the quote is unknown. */
-  quoteTags(quoteId: string): string[] | undefined {
-    const stored = this.ms.getStoredFields(quoteId) as StoredQuote | undefined;
-    return stored ? [...stored.tags] : undefined;
   }
 
   private filterFor(

@@ -75,7 +75,22 @@ function decodeCursor(cursor: string | undefined): Record<string, unknown> | und
   if (!cursor) return undefined;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    // Only a start key this table could have produced: key attributes with string values.
+    const allowed = new Set<string>([
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      TABLE.gsi1.partitionKey,
+      TABLE.gsi1.sortKey,
+    ]);
+    if (
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Object.keys(v).length > 0 &&
+      Object.entries(v).every(([k, x]) => allowed.has(k) && typeof x === 'string' && x.length <= 1024)
+    ) {
+      return v as Record<string, unknown>;
+    }
   } catch {
     // fall through
   }
@@ -411,7 +426,9 @@ export class DynamoStore implements Store {
         throw new ConflictError(`interview ${id} changed while being deleted; try again`);
       throw e;
     }
-    await this.removeRevisionsBefore(id, Number.MAX_SAFE_INTEGER);
+    // Only revisions up to the deleted one: a newer one belongs to a writer in flight, whose
+    // head switch will then recreate the interview (last writer wins) with its content intact.
+    await this.removeRevisionsBefore(id, Number(head.version) + 1);
     return true;
   }
 

@@ -90,7 +90,8 @@ export function normalize(source: string, options: NormalizeOptions = {}): Norma
     if (options.kana) folded = hiraganaToKatakana(folded);
     if (folded === '') continue;
     let from = start;
-    if (text.length > 0 && COMBINING.test(folded.charAt(0))) {
+    // Bounded: a pathological run of marks and invisibles must not make this quadratic.
+    if (text.length > 0 && text.length - prevOut < 64 && COMBINING.test(folded.charAt(0))) {
       // A mark whose base was separated by a dropped invisible character (う\uFEFFﾞ): compose it
       // with the previous output, or a second normalisation would compose it and change the text.
       folded = foldCluster(text.slice(prevOut) + folded);

@@ -115,3 +115,62 @@ describe('regressions', () => {
     expect(p.body.evidence.map((e) => e.tags[0])).toEqual(top);
   });
 });
+
+describe('regressions found in review', () => {
+  const post = (path: string, body: string, type = 'application/json') =>
+    rt.app.request(path, { method: 'POST', headers: { ...AUTH, 'content-type': type }, body });
+
+  it('re-derives quote ids of canonical JSON, so a body cannot take another interview’s ids', async () => {
+    const victim = (await (await rt.app.request('/interviews/04-dash-yuki')).json()) as { turns: unknown[] };
+    const evil = {
+      schemaVersion: 1,
+      id: 'evil',
+      title: 'evil',
+      format: 'json',
+      interviewer: null,
+      interviewees: [],
+      turns: [0, 1].map((i) => ({
+        id: '04-dash-yuki-t001',
+        ordinal: 1,
+        speaker: '山田',
+        speakerId: null,
+        role: 'interviewee',
+        text: `乗っ取り${i}`,
+        section: null,
+        questionId: null,
+        start: null,
+        end: null,
+      })),
+    };
+    const r = await post('/interviews', JSON.stringify(evil));
+    expect(r.status).toBe(201);
+    const stored = (await (await rt.app.request('/interviews/evil')).json()) as {
+      turns: Array<{ id: string }>;
+    };
+    expect(stored.turns.map((t) => t.id)).toEqual(['evil-t001', 'evil-t002']);
+    expect(
+      ((await (await rt.app.request('/interviews/04-dash-yuki')).json()) as { turns: unknown[] }).turns,
+    ).toHaveLength(victim.turns.length);
+    const check = (await (await rt.app.request('/admin/consistency', { headers: AUTH })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(check).toMatchObject({ missing: [], extra: [], stale: [] });
+  });
+
+  it('answers 400, not 500, to a forged cursor', async () => {
+    const forged = Buffer.from(JSON.stringify({ a: 'b' })).toString('base64url');
+    expect((await rt.app.request(`/interviews?cursor=${forged}`)).status).toBe(400);
+    expect((await rt.app.request(`/tags/work-balance/quotes?cursor=${forged}`)).status).toBe(400);
+  });
+
+  it('does not write tags for an interviewee that does not exist', async () => {
+    const r = await rt.app.request('/interviewees/nobody/tags', {
+      method: 'PUT',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ tags: ['x'] }),
+    });
+    expect(r.status).toBe(404);
+    expect((await rt.store.getPersonTags('nobody')).version).toBe(0);
+  });
+});

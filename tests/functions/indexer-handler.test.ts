@@ -105,4 +105,20 @@ describe('functions/indexer handler', () => {
     expect(await publishedQuotes('ストアカ')).toBe(1);
     expect(await publishedQuotes('メルカリ')).toBe(1);
   });
+
+  it('applies a tag merge (TAGALIAS record) with a conditional rebuild, without failing the batch', async () => {
+    const handler = streamHandler({ store, logger: () => {} });
+    await service.mergeTag('crowdsourcing', 'platforms', 'editor');
+    const out = await handler({
+      Records: [
+        streamRecord('INSERT', { pk: 'TAGALIAS', sk: 'crowdsourcing' }),
+        streamRecord('MODIFY', { pk: 'IV#one', sk: 'HEAD' }),
+      ],
+    });
+    expect(out.batchItemFailures).toEqual([]);
+    const reader = new SnapshotIndexProvider(store, { refreshMs: 0 });
+    const index = await reader.get();
+    expect(index.search({ q: '', tags: ['platforms'] }).total).toBeGreaterThan(0);
+    expect(index.search({ q: '', tags: ['crowdsourcing'] }).total).toBe(0);
+  });
 });
