@@ -297,24 +297,19 @@ export class Kikigaki {
   /** Quotes with a tag (current versions), paged, with their text. */
   async quotesWithTag(tag: string, limit: number, cursor?: string): Promise<Page<QuoteView>> {
     const page = await this.store.quotesWithTag(tag, { limit, cursor });
-    const byInterview = new Map<string, StoredInterview | null>();
-    const aliases = await this.store.aliases();
+    const interviewIds = [...new Set(page.items.map((q) => q.interviewId))];
+    const [aliases, manual, stored] = await Promise.all([
+      this.store.aliases(),
+      this.store.manualQuoteTags(page.items.map((q) => q.quoteId)),
+      Promise.all(interviewIds.map((id) => this.store.getInterview(id))),
+    ]);
+    const byInterview = new Map(interviewIds.map((id, i) => [id, stored[i] ?? null]));
     const items: QuoteView[] = [];
     for (const q of page.items) {
-      if (!byInterview.has(q.interviewId))
-        byInterview.set(q.interviewId, await this.store.getInterview(q.interviewId));
-      const stored = byInterview.get(q.interviewId);
-      if (!stored) continue;
-      const manual = (await this.store.manualQuoteTags([q.quoteId])).get(q.quoteId);
-      const view = quoteView(
-        stored,
-        q.quoteId,
-        effectiveTags(
-          (stored.autoTags[q.quoteId] ?? []).map((m) => m.topic),
-          manual,
-          aliases,
-        ),
-      );
+      const iv = byInterview.get(q.interviewId);
+      if (!iv) continue;
+      const auto = (iv.autoTags[q.quoteId] ?? []).map((m) => m.topic);
+      const view = quoteView(iv, q.quoteId, effectiveTags(auto, manual.get(q.quoteId), aliases));
       if (view) items.push(view);
     }
     return { items, nextCursor: page.nextCursor };
@@ -378,11 +373,14 @@ export class Kikigaki {
   }): Promise<Page<IntervieweeProfile>> {
     let ids: string[];
     if (options.tags.length === 0) {
+      // The list entries already name each interview's interviewees: no content reads.
       const all = new Set<string>();
-      for await (const id of this.store.interviewIds()) {
-        const s = (await this.store.getInterview(id))?.interview.interviewees ?? [];
-        for (const p of s) all.add(p.id);
-      }
+      let cursor: string | undefined;
+      do {
+        const page = await this.store.listInterviews({ limit: 100, cursor });
+        for (const summary of page.items) for (const p of summary.interviewees) all.add(p.id);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
       ids = [...all];
     } else {
       const sets = await Promise.all(
@@ -420,20 +418,21 @@ export class Kikigaki {
       ...this.tagger.taxonomy.topics.map((t) => t.id).filter((t) => !aliases.has(t)),
       ...Object.keys(quoteCounts),
     ]);
-    const out = [];
-    for (const id of [...ids].sort()) {
+    const sorted = [...ids].sort();
+    const people = await Promise.all(
+      sorted.map(async (id) => new Set((await this.store.peopleWithTag(id)).map((p) => p.personId)).size),
+    );
+    return sorted.map((id, i) => {
       const topic = this.tagger.topic(id);
-      const people = new Set((await this.store.peopleWithTag(id)).map((p) => p.personId));
-      out.push({
+      return {
         id,
         label: topic?.label ?? id,
         labelEn: topic?.labelEn ?? id,
         kind: topic ? ('topic' as const) : ('manual' as const),
         quotes: quoteCounts[id] ?? 0,
-        interviewees: people.size,
-      });
-    }
-    return out;
+        interviewees: people[i] ?? 0,
+      };
+    });
   }
 }
 

@@ -45,6 +45,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   const indexOptions = { variants: (f: string) => dict.variantsOf(f) };
   const manifest = await store.readManifest();
   let indexer: Indexer;
+  let rebuilt = false;
   try {
     indexer = new Indexer(
       store,
@@ -55,11 +56,12 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     // A snapshot from another analyzer version or a damaged one: rebuild from the store.
     indexer = new Indexer(store, undefined, indexOptions);
     await indexer.rebuild();
+    rebuilt = true;
   }
   // The snapshot trails writes by the publish delay: after a crash it can miss the last ones.
   // Reconcile with the store before serving (repairs and republishes only when they differ).
-  const drift = await indexer.check(true);
-  if (drift.repaired) {
+  const drift = rebuilt ? null : await indexer.check(true);
+  if (drift?.repaired) {
     options.logger?.({
       level: 'info',
       msg: 'index repaired at start',

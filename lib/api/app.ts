@@ -243,7 +243,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const tags = new Hono<AppEnv>();
   tags.get('/', readGuard, async (c) => {
     const index = await deps.index.get();
-    const counts = index.stats.quotes > 0 ? wildcardTagCounts(index) : {};
+    const counts = index.tagCounts();
     return c.json({ tags: await service.tags(counts) });
   });
   tags.get('/:tag/quotes', readGuard, async (c) => {
@@ -304,9 +304,4 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/interviewees', people);
   app.route('/quotes', quotes);
   return app;
-}
-
-function wildcardTagCounts(index: Awaited<ReturnType<IndexProvider['get']>>): Record<string, number> {
-  // An empty query lists every quote; its facets count quotes per tag.
-  return index.search({ q: '', limit: 1 }).facets.tags;
 }

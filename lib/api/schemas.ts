@@ -32,8 +32,6 @@ export const IngestQuery = z.object({
 /** GET /search query (`tag` may repeat). */
 export const SearchQuery = SearchParamsSchema.extend({
   tag: z.array(TagSchema).max(20).optional(),
-  from: z.string().max(40).optional(),
-  to: z.string().max(40).optional(),
 }).omit({ tags: true });
 /** Plain paging query. */
 export const PagedQuery = z.object({ limit, cursor });

@@ -256,6 +256,15 @@ export class QuoteIndex {
     });
   }
 
+  /** Quotes per tag over the whole index (no scoring or sorting). */
+  tagCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of this.ms.search(MiniSearch.wildcard)) {
+      for (const t of (r as unknown as StoredQuote).tags) counts[t] = (counts[t] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   /** Ids of every indexed interview. */
   interviewIds(): string[] {
     return [...this.interviews.keys()];
