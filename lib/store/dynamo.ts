@@ -452,34 +452,50 @@ export class DynamoStore implements Store {
     cursor?: string | undefined;
     tag?: string | undefined;
   }): Promise<Page<InterviewSummary>> {
-    const items: InterviewSummary[] = [];
+    const names = { '#gpk': TABLE.gsi1.partitionKey };
+    const values = { ':list': 'INTERVIEWS' };
+    return this.fillPage(
+      {
+        IndexName: TABLE.gsi1.indexName,
+        KeyConditionExpression: '#gpk = :list',
+        ...(options.tag
+          ? {
+              FilterExpression: 'contains(#tags, :tag)',
+              ExpressionAttributeNames: { ...names, '#tags': 'tags' },
+              ExpressionAttributeValues: { ...values, ':tag': options.tag },
+            }
+          : { ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+        ScanIndexForward: false,
+      },
+      options,
+      async (items) => items.map((it) => this.toSummary(it)),
+    );
+  }
+
+  /**
+   * Reads query pages until `limit` items are kept or the query ends. Limit is always what is
+   * still missing, so no kept item is ever read past and skipped by the returned cursor (a
+   * FilterExpression, or `keep` dropping stale items, makes pages short).
+   */
+  private async fillPage<T>(
+    input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+    options: { limit: number; cursor?: string | undefined },
+    keep: (items: Item[]) => Promise<T[]>,
+  ): Promise<Page<T>> {
+    const items: T[] = [];
     let start = decodeCursor(options.cursor);
-    // With a tag filter DynamoDB applies Limit before the filter: read on until the page is full.
-    // Limit = what is still missing, so no match is ever read past and skipped by the cursor.
     do {
       const r = await this.send(() =>
         this.doc.send(
           new QueryCommand({
+            ...input,
             TableName: this.tableName,
-            IndexName: TABLE.gsi1.indexName,
-            KeyConditionExpression: '#gpk = :list',
-            ...(options.tag
-              ? {
-                  FilterExpression: 'contains(#tags, :tag)',
-                  ExpressionAttributeNames: { '#gpk': TABLE.gsi1.partitionKey, '#tags': 'tags' },
-                  ExpressionAttributeValues: { ':list': 'INTERVIEWS', ':tag': options.tag },
-                }
-              : {
-                  ExpressionAttributeNames: { '#gpk': TABLE.gsi1.partitionKey },
-                  ExpressionAttributeValues: { ':list': 'INTERVIEWS' },
-                }),
-            ScanIndexForward: false,
             Limit: options.limit - items.length,
             ExclusiveStartKey: start,
           }),
         ),
       );
-      items.push(...((r.Items ?? []) as Item[]).map((it) => this.toSummary(it)));
+      items.push(...(await keep((r.Items ?? []) as Item[])));
       start = r.LastEvaluatedKey;
     } while (start && items.length < options.limit);
     return { items, nextCursor: encodeCursor(start) };
@@ -676,32 +692,22 @@ export class DynamoStore implements Store {
     tag: string,
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<{ quoteId: string; interviewId: string }>> {
-    const items: Array<{ quoteId: string; interviewId: string }> = [];
-    let start = decodeCursor(options.cursor);
-    // Stale revisions' items are skipped, so keep reading until the page is full.
-    do {
-      const r = await this.send(() =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE.gsi1.indexName,
-            KeyConditionExpression: '#gpk = :t',
-            ExpressionAttributeNames: { '#gpk': TABLE.gsi1.partitionKey },
-            ExpressionAttributeValues: { ':t': `QTAG#${tag}` },
-            Limit: options.limit - items.length,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      const page = (r.Items ?? []) as Item[];
-      const heads = await this.currentRevs(page.map((i) => String(i.interviewId)));
-      for (const i of page) {
-        if (heads.get(String(i.interviewId))?.rev === i.rev)
-          items.push({ quoteId: String(i.quoteId), interviewId: String(i.interviewId) });
-      }
-      start = r.LastEvaluatedKey;
-    } while (start && items.length < options.limit);
-    return { items, nextCursor: encodeCursor(start) };
+    return this.fillPage(
+      {
+        IndexName: TABLE.gsi1.indexName,
+        KeyConditionExpression: '#gpk = :t',
+        ExpressionAttributeNames: { '#gpk': TABLE.gsi1.partitionKey },
+        ExpressionAttributeValues: { ':t': `QTAG#${tag}` },
+      },
+      options,
+      // Items of stale revisions are skipped.
+      async (page) => {
+        const heads = await this.currentRevs(page.map((i) => String(i.interviewId)));
+        return page
+          .filter((i) => heads.get(String(i.interviewId))?.rev === i.rev)
+          .map((i) => ({ quoteId: String(i.quoteId), interviewId: String(i.interviewId) }));
+      },
+    );
   }
 
   /** People with a tag: automatic (current revisions) or manual. */
