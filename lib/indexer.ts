@@ -39,7 +39,7 @@ export interface IndexProvider {
 
 /** Serialises an index to a gzipped snapshot. */
 export async function packIndex(index: QuoteIndex): Promise<Uint8Array> {
-  return gzipAsync(Buffer.from(JSON.stringify(index.toSnapshot()), 'utf8'));
+  return gzipAsync(index.toSnapshot());
 }
 
 /** Loads an index from a gzipped snapshot (unknown versions throw). */
@@ -47,8 +47,7 @@ export async function unpackIndex(
   bytes: Uint8Array,
   options: Omit<QuoteIndexOptions, 'mode'> = {},
 ): Promise<QuoteIndex> {
-  const json = (await gunzipAsync(bytes)).toString('utf8');
-  return QuoteIndex.fromSnapshot(JSON.parse(json), options);
+  return QuoteIndex.fromSnapshot(new Uint8Array(await gunzipAsync(bytes)), options);
 }
 
 /** Applies store changes to an index and publishes snapshots. */

@@ -1,38 +1,23 @@
 /**
- * The Japanese-first quote index: a MiniSearch index over every turn of every interview, with
- * filters, facets, phrase search, highlighting, autosuggest, pagination and versioned snapshots.
- * Pure: no I/O; the store persists its snapshots.
+ * The Japanese-first quote index: every turn of every interview, with filters, facets, phrase
+ * search, highlighting, autosuggest, pagination and versioned snapshots, over the packed engine
+ * of `engine.ts`. Quote texts are not part of the index: hits are rendered from the interviews
+ * (kept in memory when built here, fetched from the store by the API). Pure: no I/O.
  */
-import MiniSearch, { type AsPlainObject, type Query, type SearchResult } from 'minisearch';
 import { z } from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
-import { digest } from '../ids.ts';
+import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
-import { ANALYZER_VERSION, analyze, indexTerms, type SegmentationMode } from '../text/analyze.ts';
-import { normalizeForMatch } from '../text/normalize.ts';
+import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode } from '../text/analyze.ts';
+import { normalize, normalizeForMatch } from '../text/normalize.ts';
+import { Engine, type EngineDoc, FIELD_BOOSTS, type FieldTerms, type Matches } from './engine.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
 import { type CompiledQuery, compileQuery, MAX_QUERY_CHARS, type VariantLookup } from './query.ts';
 
 /** Version of the snapshot layout; loading any other version fails loudly. */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
-/** Field boosts: the quote's own words matter most, then who said it, then context. */
-export const FIELD_BOOSTS = { text: 2, speaker: 1.5, section: 0.8, title: 0.6, question: 0.5 } as const;
-
-/** What is stored per quote (enough to render a hit and to re-index it). */
-interface StoredQuote {
-  id: string;
-  interviewId: string;
-  text: string;
-  speaker: string;
-  speakerId: string | null;
-  role: Role;
-  section: string | null;
-  questionId: string | null;
-  question: string | null;
-  ordinal: number;
-  tags: string[];
-}
+export { FIELD_BOOSTS };
 
 /** Per-interview facts shared by its quotes (kept once, not per quote). */
 export interface InterviewMeta {
@@ -41,7 +26,7 @@ export interface InterviewMeta {
   publishedAt: string | null;
   publishedAtMs: number | null;
   interviewees: Array<{ id: string; name: string }>;
-  quoteIds: string[];
+  quotes: number;
   /** Digest of what search depends on (title, quote ids, texts, tags), to compare with the store. */
   fingerprint: string;
 }
@@ -100,6 +85,11 @@ export interface SearchPage {
   nextCursor: string | null;
   /** How the query was matched: all terms, any term (fallback), or filters only. */
   matched: 'all' | 'any' | 'filter';
+  /**
+   * True when `total` is an upper bound: a phrase query with more candidates than are checked
+   * against the quote texts ({@link PHRASE_CHECK_LIMIT}).
+   */
+  totalIsEstimate: boolean;
 }
 
 /** An autocompletion suggestion: a word as it appears in the quotes. */
@@ -108,14 +98,8 @@ export interface Suggestion {
   quotes: number;
 }
 
-/** The serialised index. */
-export interface IndexSnapshot {
-  schemaVersion: number;
-  analyzer: { version: number; mode: SegmentationMode; icu: string | null };
-  createdAt: string;
-  interviews: InterviewMeta[];
-  index: AsPlainObject;
-}
+/** Looks up an interview's content to render hits (in memory, or fetched from the store). */
+export type DocumentLookup = (interviewId: string) => Interview | undefined;
 
 /** Options of {@link QuoteIndex}. */
 export interface QuoteIndexOptions {
@@ -123,42 +107,18 @@ export interface QuoteIndexOptions {
   mode?: SegmentationMode;
   /** Spelling-variant lookup used for query expansion. */
   variants?: VariantLookup;
+  /**
+   * Keep indexed interviews in memory to render hits without a lookup (CLI, tests, benchmarks).
+   * Default: true for a new index, false for one loaded from a snapshot.
+   */
+  retain?: boolean;
 }
 
-interface Doc extends StoredQuote {
-  title: string;
-}
+/** Phrase queries check at most this many candidates against the quote texts. */
+export const PHRASE_CHECK_LIMIT = 200;
 
-const STORE_FIELDS = [
-  'interviewId',
-  'text',
-  'speaker',
-  'speakerId',
-  'role',
-  'section',
-  'questionId',
-  'question',
-  'ordinal',
-  'tags',
-];
-
-function miniSearchOptions(mode: SegmentationMode) {
-  return {
-    idField: 'id',
-    autoVacuum: false,
-    fields: Object.keys(FIELD_BOOSTS),
-    storeFields: STORE_FIELDS,
-    tokenize: (text: string) => indexTerms(text, mode),
-    processTerm: (term: string) => term,
-    searchOptions: {
-      boost: { ...FIELD_BOOSTS },
-      tokenize: (text: string) => [text],
-      processTerm: (term: string) => term,
-      weights: { fuzzy: 0.4, prefix: 0.5 },
-      maxFuzzy: 2,
-    },
-  };
-}
+const ROLES: readonly Role[] = ['interviewee', 'interviewer', 'other'];
+const MAGIC_HEADER = 'kikigaki-index';
 
 function encodeCursor(offset: number, fingerprint: string): string {
   return Buffer.from(JSON.stringify({ o: offset, f: fingerprint })).toString('base64url');
@@ -193,23 +153,95 @@ function sameScript(text: string, q: string): number {
   return 1;
 }
 
+/** Counted terms of a text, and the written form of completable terms whose term differs. */
+function fieldTerms(text: string | null, mode: SegmentationMode, surfaces?: Map<string, string>): FieldTerms {
+  const terms = new Map<string, number>();
+  if (!text) return { terms, length: 0 };
+  const norm = normalize(text).text;
+  const tokens = analyzeNormalized(norm, mode);
+  for (const t of tokens) {
+    terms.set(t.term, (terms.get(t.term) ?? 0) + 1);
+    if (surfaces && t.kind !== 'gram') {
+      const surface = norm.slice(t.start, t.end);
+      if (surface !== t.term && !surfaces.has(t.term)) surfaces.set(t.term, surface);
+    }
+  }
+  return { terms, length: tokens.length };
+}
+
+/**
+ * Indices 0..n-1 ordered by `key` descending (ties: lower index first), only as many as the first
+ * `k` need: a threshold found by selection, then a sort of what passes it.
+ */
+function topOrder(key: Float64Array, n: number, k: number): number[] {
+  const byKey = (a: number, b: number) => (key[b] ?? 0) - (key[a] ?? 0) || a - b;
+  if (n <= Math.max(256, k * 2)) return Array.from({ length: n }, (_, i) => i).sort(byKey);
+  const values = key.slice(0, n);
+  // Quickselect the k-th largest value.
+  let lo = 0;
+  let hi = n - 1;
+  const want = k - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1] ?? 0;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] ?? 0) > pivot) i++;
+      while ((values[j] ?? 0) < pivot) j--;
+      if (i <= j) {
+        const t = values[i] ?? 0;
+        values[i] = values[j] ?? 0;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else break;
+  }
+  const threshold = values[want] ?? 0;
+  const picked: number[] = [];
+  for (let i = 0; i < n; i++) if ((key[i] ?? 0) >= threshold) picked.push(i);
+  return picked.sort(byKey).slice(0, k);
+}
+
+/** A query resolved to ordered candidates (cached so planning and searching evaluate once). */
+interface Resolved {
+  key: string;
+  compiled: CompiledQuery;
+  matched: SearchPage['matched'];
+  docs: Int32Array;
+  /** Sort key per candidate (score, or recency for filter-only queries). */
+  keys: Float64Array;
+  scores: Float64Array;
+  terms: Set<string>;
+  offset: number;
+  limit: number;
+  fingerprint: string;
+}
+
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
 export class QuoteIndex {
   readonly mode: SegmentationMode;
-  private ms: MiniSearch<Doc>;
+  private engine = new Engine();
   private readonly interviews = new Map<string, InterviewMeta>();
   private readonly variants: VariantLookup | undefined;
+  private readonly retained: Map<string, Interview> | null;
+  private version = 0;
+  private last: Resolved | null = null;
+  private recencyRank: { version: number; rank: Float64Array } | null = null;
 
   /** Creates an empty index. */
   constructor(options: QuoteIndexOptions = {}) {
     this.mode = options.mode ?? 'hybrid';
     this.variants = options.variants;
-    this.ms = new MiniSearch<Doc>(miniSearchOptions(this.mode));
+    this.retained = options.retain === false ? null : new Map();
   }
 
   /** Number of quotes and interviews indexed. */
   get stats(): { quotes: number; interviews: number } {
-    return { quotes: this.ms.documentCount, interviews: this.interviews.size };
+    return { quotes: this.engine.size.docs, interviews: this.interviews.size };
   }
 
   /** True when the interview is indexed. */
@@ -222,28 +254,34 @@ export class QuoteIndex {
     return this.interviews.get(interviewId);
   }
 
+  /** Ids of every indexed interview. */
+  interviewIds(): string[] {
+    return [...this.interviews.keys()];
+  }
+
   /** Adds an interview's quotes, replacing any earlier version of the same interview. */
   upsertInterview(
     interview: Interview,
     tagsByQuote: ReadonlyMap<string, readonly string[]> = new Map(),
   ): void {
+    for (const t of interview.turns) {
+      // Hits name quotes by interview and ordinal; ids are canonical (see parse/withInterviewId).
+      if (t.id !== quoteId(interview.id, t.ordinal))
+        throw new ValidationError(`quote id ${t.id} does not match its interview and position`);
+    }
     this.removeInterview(interview.id);
-    const byId = new Map(interview.turns.map((t) => [t.id, t]));
-    const docs: Doc[] = interview.turns.map((t) => ({
-      id: t.id,
-      interviewId: interview.id,
-      title: interview.title,
-      text: t.text,
-      speaker: t.speaker,
-      speakerId: t.speakerId,
-      role: t.role,
-      section: t.section,
-      questionId: t.questionId,
-      question: t.questionId ? (byId.get(t.questionId)?.text ?? null) : null,
+    const position = new Map(interview.turns.map((t, i) => [t.id, i]));
+    const surfaces = new Map<string, string>();
+    const docs: EngineDoc[] = interview.turns.map((t) => ({
       ordinal: t.ordinal,
+      role: Math.max(0, ROLES.indexOf(t.role)),
+      question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
       tags: [...(tagsByQuote.get(t.id) ?? [])],
+      text: fieldTerms(t.text, this.mode, surfaces),
+      speaker: fieldTerms(t.speaker, this.mode),
+      section: fieldTerms(t.section, this.mode),
     }));
-    this.ms.addAll(docs);
+    this.engine.add(interview.id, fieldTerms(interview.title, this.mode), docs, surfaces);
     const publishedAtMs = interview.publishedAt ? Date.parse(interview.publishedAt) : null;
     this.interviews.set(interview.id, {
       id: interview.id,
@@ -251,95 +289,51 @@ export class QuoteIndex {
       publishedAt: interview.publishedAt,
       publishedAtMs: Number.isNaN(publishedAtMs) ? null : publishedAtMs,
       interviewees: interview.interviewees.map((p) => ({ id: p.id, name: p.name })),
-      quoteIds: docs.map((d) => d.id),
+      quotes: interview.turns.length,
       fingerprint: indexFingerprint(interview, tagsByQuote),
     });
+    this.retained?.set(interview.id, interview);
+    this.version++;
+  }
+
+  /** Removes an interview's quotes; returns whether it was indexed. */
+  removeInterview(interviewId: string): boolean {
+    if (!this.interviews.has(interviewId)) return false;
+    this.engine.remove(interviewId);
+    this.interviews.delete(interviewId);
+    this.retained?.delete(interviewId);
+    this.version++;
+    return true;
+  }
+
+  /** Replaces the tags of one quote (editor corrections); returns false when the quote is unknown. */
+  setQuoteTags(id: string, tags: readonly string[]): boolean {
+    const doc = this.docOfQuote(id);
+    if (doc < 0) return false;
+    this.engine.setTags(doc, tags);
+    this.version++;
+    return true;
+  }
+
+  private docOfQuote(id: string): number {
+    const interviewId = interviewIdOfQuote(id);
+    const m = /-t(\d+)$/.exec(id);
+    if (!interviewId || !m) return -1;
+    const doc = this.engine.docOf(interviewId, Number(m[1]));
+    return doc >= 0 && quoteId(interviewId, this.engine.ordinalOf(doc)) === id ? doc : -1;
   }
 
   /** Quotes per tag over the whole index (no scoring or sorting). */
   tagCounts(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const r of this.ms.search(MiniSearch.wildcard)) {
-      for (const t of (r as unknown as StoredQuote).tags) counts[t] = (counts[t] ?? 0) + 1;
+    for (let d = 0; d < this.engine.docCount; d++) {
+      if (!this.engine.alive(d)) continue;
+      for (const t of this.engine.tagIdsOf(d)) {
+        const name = this.engine.tagName(t);
+        counts[name] = (counts[name] ?? 0) + 1;
+      }
     }
     return counts;
-  }
-
-  /** Ids of every indexed interview. */
-  interviewIds(): string[] {
-    return [...this.interviews.keys()];
-  }
-
-  /** Removes an interview's quotes; returns whether it was indexed. */
-  removeInterview(interviewId: string): boolean {
-    const meta = this.interviews.get(interviewId);
-    if (!meta) return false;
-    for (const id of meta.quoteIds) {
-      const doc = this.storedDoc(id);
-      if (doc) this.ms.remove(doc);
-    }
-    this.interviews.delete(interviewId);
-    return true;
-  }
-
-  /**
-   * Rebuilds the indexed document from stored fields. Removing with the exact document is
-   * synchronous and leaves no tombstones, unlike `discard`, whose background vacuum races with
-   * concurrent adds.
-   */
-  private storedDoc(quoteId: string): Doc | undefined {
-    const stored = this.ms.getStoredFields(quoteId) as StoredQuote | undefined;
-    if (!stored) return undefined;
-    return { ...stored, id: quoteId, title: this.interviews.get(stored.interviewId)?.title ?? '' };
-  }
-
-  /** Replaces the tags of one quote (editor corrections); returns false when the quote is unknown. */
-  setQuoteTags(quoteId: string, tags: readonly string[]): boolean {
-    const doc = this.storedDoc(quoteId);
-    if (!doc) return false;
-    this.ms.remove(doc);
-    this.ms.add({ ...doc, tags: [...tags] });
-    return true;
-  }
-
-  private filterFor(
-    params: z.output<typeof SearchParamsSchema>,
-    phrases: readonly string[],
-  ): (r: SearchResult) => boolean {
-    const from = toMs(params.from, false);
-    const to = toMs(params.to, true);
-    const tagSet = params.tags;
-    return (r) => {
-      const s = r as unknown as StoredQuote & SearchResult;
-      if (params.interview && s.interviewId !== params.interview) return false;
-      if (params.speaker !== 'any' && s.role !== params.speaker) return false;
-      if (tagSet.length > 0) {
-        const has = (t: string) => s.tags.includes(t);
-        if (params.match === 'all' ? !tagSet.every(has) : !tagSet.some(has)) return false;
-      }
-      if (params.interviewee || from !== null || to !== null) {
-        const meta = this.interviews.get(s.interviewId);
-        if (!meta) return false;
-        if (params.interviewee && !meta.interviewees.some((p) => p.id === params.interviewee)) return false;
-        if (from !== null && (meta.publishedAtMs === null || meta.publishedAtMs < from)) return false;
-        if (to !== null && (meta.publishedAtMs === null || meta.publishedAtMs > to)) return false;
-      }
-      if (phrases.length > 0) {
-        const text = normalizeForMatch(s.text);
-        if (!phrases.every((p) => text.includes(p))) return false;
-      }
-      return true;
-    };
-  }
-
-  private run(query: Query, filter: (r: SearchResult) => boolean): SearchResult[] {
-    const results = this.ms.search(query, { filter });
-    // The title is indexed with every quote; a title-only match would return every quote of the
-    // interview, so such hits count only when nothing matches the quotes themselves.
-    const own = results.filter((r) =>
-      Object.values(r.match).some((fields) => fields.some((f) => f !== 'title')),
-    );
-    return own.length > 0 ? own : results;
   }
 
   /** Compiles a query string with this index's analyzer and synonym expansion. */
@@ -347,160 +341,294 @@ export class QuoteIndex {
     return compileQuery(q, this.mode, this.variants);
   }
 
-  /** Searches quotes; see {@link SearchParamsSchema} for the parameters. */
-  search(input: SearchParams): SearchPage {
+  private parse(input: SearchParams): z.output<typeof SearchParamsSchema> {
     const parsed = SearchParamsSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ValidationError(`${issue?.path.join('.') || 'query'}: ${issue?.message}`);
     }
-    const params = parsed.data;
-    const compiled = this.compile(params.q);
-    const filter = this.filterFor(params, compiled.phrases);
-    let results: SearchResult[];
-    let matched: SearchPage['matched'] = 'all';
-    if (compiled.empty) {
-      if (params.q.trim() !== '' && params.tags.length === 0 && !params.interviewee && !params.interview) {
-        results = [];
-      } else {
-        matched = 'filter';
-        results = this.run(MiniSearch.wildcard, filter);
-        results.sort((a, b) => this.newestFirst(a, b));
-      }
-    } else {
-      results = compiled.strict ? this.run(compiled.strict, filter) : this.run(MiniSearch.wildcard, filter);
-      if (results.length === 0 && compiled.loose) {
-        matched = 'any';
-        results = this.run(compiled.loose, filter);
-      }
-      results.sort((a, b) => b.score - a.score || String(a.id).localeCompare(String(b.id)));
-    }
+    return parsed.data;
+  }
 
-    const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
-    for (const r of results) {
-      for (const t of (r as unknown as StoredQuote).tags) facets.tags[t] = (facets.tags[t] ?? 0) + 1;
-      for (const p of this.interviews.get((r as unknown as StoredQuote).interviewId)?.interviewees ?? []) {
-        facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + 1;
+  /** A doc filter for the non-text parameters, with per-interview decisions cached. */
+  private filterFor(params: z.output<typeof SearchParamsSchema>): (doc: number) => boolean {
+    const from = toMs(params.from, false);
+    const to = toMs(params.to, true);
+    const role = params.speaker === 'any' ? -1 : ROLES.indexOf(params.speaker);
+    const tagIds = params.tags.map((t) => this.engine.tagIdOf(t));
+    const byInterview = params.interview || params.interviewee || from !== null || to !== null;
+    const decided = new Map<string, boolean>();
+    const interviewOk = (key: string): boolean => {
+      let ok = decided.get(key);
+      if (ok !== undefined) return ok;
+      const meta = this.interviews.get(key);
+      ok =
+        !!meta &&
+        (!params.interview || key === params.interview) &&
+        (!params.interviewee || meta.interviewees.some((p) => p.id === params.interviewee)) &&
+        (from === null || (meta.publishedAtMs !== null && meta.publishedAtMs >= from)) &&
+        (to === null || (meta.publishedAtMs !== null && meta.publishedAtMs <= to));
+      decided.set(key, ok);
+      return ok;
+    };
+    return (doc) => {
+      if (role >= 0 && this.engine.roleOf(doc) !== role) return false;
+      if (tagIds.length > 0) {
+        const has = this.engine.tagIdsOf(doc);
+        const hit = (t: number) => t >= 0 && has.includes(t);
+        if (params.match === 'all' ? !tagIds.every(hit) : !tagIds.some(hit)) return false;
       }
-    }
-    const fingerprint = JSON.stringify([
-      params.q,
-      params.tags,
-      params.match,
-      params.interviewee,
-      params.speaker,
-      params.interview,
-      params.from,
-      params.to,
-    ]);
-    const fp = digest(fingerprint, 16);
-    const offset = params.cursor ? decodeCursor(params.cursor, fp) : 0;
-    const page = results.slice(offset, offset + params.limit);
-    const next = offset + params.limit < results.length ? encodeCursor(offset + params.limit, fp) : null;
-    return {
-      total: results.length,
-      hits: page.map((r) => this.toHit(r, compiled)),
-      facets,
-      nextCursor: next,
-      matched,
+      return !byInterview || interviewOk(this.engine.keyOf(doc));
     };
   }
 
-  private newestFirst(a: SearchResult, b: SearchResult): number {
-    const sa = a as unknown as StoredQuote;
-    const sb = b as unknown as StoredQuote;
-    const ta = this.interviews.get(sa.interviewId)?.publishedAtMs ?? 0;
-    const tb = this.interviews.get(sb.interviewId)?.publishedAtMs ?? 0;
-    return tb - ta || sa.interviewId.localeCompare(sb.interviewId) || sa.ordinal - sb.ordinal;
+  /** Candidates of a query tree after filters; title-only matches only when nothing else matched. */
+  private candidates(m: Matches, filter: (doc: number) => boolean): { docs: number[]; scores: number[] } {
+    const own: { docs: number[]; scores: number[] } = { docs: [], scores: [] };
+    const all: { docs: number[]; scores: number[] } = { docs: [], scores: [] };
+    for (let i = 0; i < m.n; i++) {
+      const doc = m.docs[i] ?? 0;
+      if (!filter(doc)) continue;
+      const target = m.own[i] ? own : all;
+      target.docs.push(doc);
+      target.scores.push(m.scores[i] ?? 0);
+    }
+    return own.docs.length > 0 ? own : all;
   }
 
-  private toHit(r: SearchResult, compiled: CompiledQuery): SearchHit {
-    const s = r as unknown as StoredQuote;
-    const meta = this.interviews.get(s.interviewId);
-    const matchedIn = new Set<string>();
-    const textTerms = new Set<string>();
-    for (const [term, fields] of Object.entries(r.match ?? {})) {
-      for (const f of fields) matchedIn.add(f);
-      if (fields.includes('text')) textTerms.add(term);
+  /** Rank of each doc for filter-only listings: newest interview first, then id, then position. */
+  private recency(): Float64Array {
+    if (this.recencyRank?.version === this.version) return this.recencyRank.rank;
+    const metas = [...this.interviews.values()].sort(
+      (a, b) => (b.publishedAtMs ?? 0) - (a.publishedAtMs ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    const rank = new Float64Array(this.engine.docCount);
+    metas.forEach((meta, i) => {
+      for (const d of this.engine.docsOf(meta.id)) rank[d] = -(i * 20_000 + this.engine.ordinalOf(d));
+    });
+    this.recencyRank = { version: this.version, rank };
+    return rank;
+  }
+
+  private resolve(params: z.output<typeof SearchParamsSchema>): Resolved {
+    const fingerprint = digest(
+      JSON.stringify([
+        params.q,
+        params.tags,
+        params.match,
+        params.interviewee,
+        params.speaker,
+        params.interview,
+        params.from,
+        params.to,
+      ]),
+      16,
+    );
+    const offset = params.cursor ? decodeCursor(params.cursor, fingerprint) : 0;
+    const key = `${this.version}:${fingerprint}:${offset}:${params.limit}`;
+    if (this.last?.key === key) return this.last;
+    const compiled = this.compile(params.q);
+    const filter = this.filterFor(params);
+    const terms = new Set<string>();
+    let matched: SearchPage['matched'] = 'all';
+    let found: { docs: number[]; scores: number[] };
+    let byRecency = false;
+    if (compiled.empty) {
+      found = { docs: [], scores: [] };
+      if (params.q.trim() === '' || params.tags.length > 0 || params.interviewee || params.interview) {
+        matched = 'filter';
+        byRecency = true;
+        for (let d = 0; d < this.engine.docCount; d++) {
+          if (this.engine.alive(d) && filter(d)) found.docs.push(d);
+        }
+      }
+    } else {
+      found = compiled.strict
+        ? this.candidates(this.engine.evaluate(compiled.strict, terms), filter)
+        : { docs: [], scores: [] };
+      if (found.docs.length === 0 && compiled.loose) {
+        matched = 'any';
+        found = this.candidates(this.engine.evaluate(compiled.loose, terms), filter);
+      }
     }
-    const ranges = matchRanges(s.text, textTerms, compiled.needles);
+    const docs = Int32Array.from(found.docs);
+    const scores = Float64Array.from(found.scores);
+    let keys = scores;
+    if (byRecency) {
+      const rank = this.recency();
+      keys = Float64Array.from(found.docs, (d) => rank[d] ?? 0);
+    }
+    this.last = { key, compiled, matched, docs, keys, scores, terms, offset, limit: params.limit, fingerprint };
+    return this.last;
+  }
+
+  /** How many leading candidates a page needs checked (all of them, up to a bound, for phrases). */
+  private window(r: Resolved): number {
+    if (r.compiled.phrases.length === 0) return Math.min(r.docs.length, r.offset + r.limit);
+    return Math.min(r.docs.length, Math.max(PHRASE_CHECK_LIMIT, r.offset + r.limit * 4));
+  }
+
+  /**
+   * Interviews whose content a search needs (to render its page and check its phrases), so a
+   * caller without them in memory can fetch them first. Evaluates the query once; the following
+   * {@link QuoteIndex.search} reuses it.
+   */
+  documentsNeeded(input: SearchParams): string[] {
+    const r = this.resolve(this.parse(input));
+    const ids = new Set<string>();
+    for (const i of topOrder(r.keys, r.docs.length, this.window(r))) ids.add(this.engine.keyOf(r.docs[i] ?? 0));
+    return [...ids];
+  }
+
+  /** Searches quotes; see {@link SearchParamsSchema}. `documents` renders hits (default: retained). */
+  search(input: SearchParams, documents?: DocumentLookup): SearchPage {
+    const params = this.parse(input);
+    const r = this.resolve(params);
+    const lookup: DocumentLookup = documents ?? ((id) => this.retained?.get(id));
+    const turnCache = new Map<string, Map<number, Interview['turns'][number]> | null>();
+    const turnOf = (doc: number) => {
+      const key = this.engine.keyOf(doc);
+      let turns = turnCache.get(key);
+      if (turns === undefined) {
+        const iv = lookup(key);
+        turns = iv ? new Map(iv.turns.map((t) => [t.ordinal, t])) : null;
+        turnCache.set(key, turns);
+      }
+      return { interview: key, turn: turns?.get(this.engine.ordinalOf(doc)), turns };
+    };
+    let order = topOrder(r.keys, r.docs.length, this.window(r));
+    let total = r.docs.length;
+    let totalIsEstimate = false;
+    if (r.compiled.phrases.length > 0) {
+      // The index has no positions: check phrases against the texts of the leading candidates.
+      const checked = order.filter((i) => {
+        const { turn } = turnOf(r.docs[i] ?? 0);
+        const text = turn ? normalizeForMatch(turn.text) : '';
+        return r.compiled.phrases.every((p) => text.includes(p));
+      });
+      totalIsEstimate = order.length < r.docs.length;
+      total = totalIsEstimate ? r.docs.length - (order.length - checked.length) : checked.length;
+      order = checked;
+    }
+    const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
+    const facetDocs = r.compiled.phrases.length > 0 ? order.map((i) => r.docs[i] ?? 0) : r.docs;
+    for (const d of facetDocs) {
+      for (const t of this.engine.tagIdsOf(d)) {
+        const name = this.engine.tagName(t);
+        facets.tags[name] = (facets.tags[name] ?? 0) + 1;
+      }
+      for (const p of this.interviews.get(this.engine.keyOf(d))?.interviewees ?? []) {
+        facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + 1;
+      }
+    }
+    const hits: SearchHit[] = [];
+    for (const i of order.slice(r.offset, r.offset + params.limit)) {
+      const doc = r.docs[i] ?? 0;
+      const hit = this.toHit(doc, r.matched === 'filter' ? 0 : (r.scores[i] ?? 0), r, turnOf(doc));
+      if (hit) hits.push(hit);
+    }
+    const end = r.offset + params.limit;
     return {
-      quoteId: String(r.id),
-      interviewId: s.interviewId,
+      total,
+      hits,
+      facets,
+      nextCursor: end < (totalIsEstimate ? total : order.length) ? encodeCursor(end, r.fingerprint) : null,
+      matched: r.matched,
+      totalIsEstimate,
+    };
+  }
+
+  private toHit(
+    doc: number,
+    score: number,
+    r: Resolved,
+    found: { interview: string; turn: Interview['turns'][number] | undefined; turns: Map<number, Interview['turns'][number]> | null },
+  ): SearchHit | null {
+    const { turn, turns } = found;
+    // The interview changed or went away since this index was written: skip the stale hit.
+    if (!turn) return null;
+    const meta = this.interviews.get(found.interview);
+    const question = turn.questionId
+      ? [...(turns?.values() ?? [])].find((t) => t.id === turn.questionId)
+      : undefined;
+    const ranges = matchRanges(turn.text, r.terms, r.compiled.needles);
+    const matchedIn = new Set<string>();
+    if (ranges.length > 0) matchedIn.add('text');
+    const fields: Array<[string, string | null | undefined]> = [
+      ['speaker', turn.speaker],
+      ['section', turn.section],
+      ['title', meta?.title],
+      ['question', question?.text],
+    ];
+    for (const [name, value] of fields) {
+      if (value && [...fieldTerms(value, this.mode).terms.keys()].some((t) => r.terms.has(t))) matchedIn.add(name);
+    }
+    return {
+      quoteId: turn.id,
+      interviewId: found.interview,
       interviewTitle: meta?.title ?? '',
       publishedAt: meta?.publishedAt ?? null,
-      ordinal: s.ordinal,
-      text: s.text,
-      highlight: highlight(s.text, ranges),
-      speaker: { id: s.speakerId, name: s.speaker, role: s.role },
-      section: s.section,
-      question: s.questionId && s.question ? { quoteId: s.questionId, text: s.question } : null,
-      tags: [...s.tags],
-      score: Math.round(r.score * 1000) / 1000,
+      ordinal: turn.ordinal,
+      text: turn.text,
+      highlight: highlight(turn.text, ranges),
+      speaker: { id: turn.speakerId, name: turn.speaker, role: turn.role },
+      section: turn.section,
+      question: question ? { quoteId: question.id, text: question.text } : null,
+      tags: this.engine.tagsOf(doc),
+      score: Math.round(score * 1000) / 1000,
       matchedIn: [...matchedIn].sort(),
     };
   }
 
   /** Completes the last word of `q` with words as they appear in the quotes. */
   suggest(q: string, limit = 8): Suggestion[] {
-    const compiled = this.compile(q);
-    if (compiled.empty || !compiled.strict) return [];
-    const results = this.ms.search(compiled.strict, { fields: ['text'] }).slice(0, 200);
-    const counts = new Map<string, { surface: Map<string, number>; quotes: number }>();
-    for (const r of results) {
-      const terms = new Set(Object.keys(r.match ?? {}));
-      const seen = new Set<string>();
-      for (const t of analyze((r as unknown as StoredQuote).text)) {
-        if (t.kind === 'gram' || !terms.has(t.term)) continue;
-        const entry = counts.get(t.term) ?? { surface: new Map<string, number>(), quotes: 0 };
-        const surface = (r as unknown as StoredQuote).text.slice(t.start, t.end);
-        entry.surface.set(surface, (entry.surface.get(surface) ?? 0) + 1);
-        if (!seen.has(t.term)) entry.quotes++;
-        seen.add(t.term);
-        counts.set(t.term, entry);
-      }
-    }
-    return (
-      [...counts.values()]
-        .map((e) => ({ text: [...e.surface].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '', quotes: e.quotes }))
-        .filter((s) => s.text !== '')
+    const last = q.trim().split(/\s+/).pop() ?? '';
+    const tokens = analyzeNormalized(normalize(last).text, this.mode).filter((t) => t.kind !== 'gram');
+    const prefix = tokens.at(-1)?.term;
+    if (!prefix) return [];
+    const n = Math.max(1, Math.min(limit, 50));
+    return this.engine
+      .complete(prefix, n * 4)
+      .map((c) => ({ text: c.surface ?? c.term, quotes: c.quotes }))
+      .sort(
         // Kana folding lets クラ complete くらい too; words in the script the user typed come first.
-        .sort(
-          (a, b) =>
-            sameScript(b.text, q) - sameScript(a.text, q) ||
-            b.quotes - a.quotes ||
-            a.text.localeCompare(b.text),
-        )
-        .slice(0, Math.max(1, Math.min(limit, 50)))
-    );
+        (a, b) =>
+          sameScript(b.text, q) - sameScript(a.text, q) || b.quotes - a.quotes || a.text.localeCompare(b.text),
+      )
+      .slice(0, n);
   }
 
-  /** Serialises the index (store it compressed; see {@link QuoteIndex.fromSnapshot}). */
-  toSnapshot(): IndexSnapshot {
-    return {
+  /** Serialises the index (compress it to store it; see {@link QuoteIndex.fromSnapshot}). */
+  toSnapshot(): Uint8Array {
+    const bytes = this.engine.pack({
+      format: MAGIC_HEADER,
       schemaVersion: INDEX_SCHEMA_VERSION,
       analyzer: { version: ANALYZER_VERSION, mode: this.mode, icu: process.versions.icu ?? null },
       createdAt: new Date().toISOString(),
       interviews: [...this.interviews.values()],
-      index: this.ms.toJSON(),
-    };
+    });
+    // Folding renumbered the docs: cached evaluations refer to old numbers.
+    this.version++;
+    return bytes;
   }
 
   /** Loads a snapshot; an unknown schema or analyzer version throws {@link SnapshotVersionError}. */
   static fromSnapshot(snapshot: unknown, options: Omit<QuoteIndexOptions, 'mode'> = {}): QuoteIndex {
-    const s = snapshot as Partial<IndexSnapshot> | null;
-    if (!s || typeof s !== 'object' || s.schemaVersion !== INDEX_SCHEMA_VERSION) {
-      throw new SnapshotVersionError(
-        s && typeof s === 'object' ? s.schemaVersion : undefined,
-        INDEX_SCHEMA_VERSION,
-      );
+    let header: Record<string, unknown> | null = null;
+    try {
+      header = snapshot instanceof Uint8Array ? Engine.header(snapshot) : null;
+    } catch {
+      header = null;
     }
-    if (s.analyzer?.version !== ANALYZER_VERSION)
-      throw new SnapshotVersionError(`analyzer ${s.analyzer?.version}`, ANALYZER_VERSION);
-    const mode = s.analyzer.mode;
-    const idx = new QuoteIndex({ ...options, mode });
-    idx.ms = MiniSearch.loadJS<Doc>(s.index as AsPlainObject, miniSearchOptions(mode));
-    for (const meta of s.interviews ?? []) idx.interviews.set(meta.id, meta);
+    if (!header || header.format !== MAGIC_HEADER || header.schemaVersion !== INDEX_SCHEMA_VERSION) {
+      throw new SnapshotVersionError(header?.schemaVersion as number | undefined, INDEX_SCHEMA_VERSION);
+    }
+    const analyzer = header.analyzer as { version?: number; mode?: SegmentationMode } | undefined;
+    if (analyzer?.version !== ANALYZER_VERSION)
+      throw new SnapshotVersionError(`analyzer ${analyzer?.version}`, ANALYZER_VERSION);
+    const idx = new QuoteIndex({ retain: false, ...options, mode: analyzer.mode ?? 'hybrid' });
+    idx.engine = Engine.unpack(snapshot as Uint8Array);
+    for (const meta of (header.interviews as InterviewMeta[] | undefined) ?? []) idx.interviews.set(meta.id, meta);
     return idx;
   }
 }

@@ -4,10 +4,13 @@ import { parseInterview } from '../../lib/parse/index.ts';
 import { escapeHtml } from '../../lib/search/highlight.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import { compileQuery } from '../../lib/search/query.ts';
+import { VariantDictionary } from '../../lib/taxonomy/index.ts';
 import { sampleIndex, sampleInterviews } from '../helpers/samples.ts';
 
 const interviews = sampleInterviews();
 const index = sampleIndex(interviews);
+const dict = new VariantDictionary();
+const variants = (f: string) => dict.variantsOf(f);
 
 function texts(q: string, extra: Record<string, unknown> = {}): string[] {
   return index.search({ q, limit: 100, ...extra }).hits.map((h) => h.text);
@@ -172,34 +175,66 @@ describe('QuoteIndex updates and snapshots', () => {
   });
 
   it('round-trips through a snapshot with identical results', () => {
-    const snap = JSON.parse(JSON.stringify(index.toSnapshot()));
-    const loaded = QuoteIndex.fromSnapshot(snap);
-    for (const q of ['介護', 'ワークス', '「時間配分」', 'zoom', '介護 資格']) {
-      expect(loaded.search({ q, limit: 20 }).hits.map((h) => h.quoteId)).toEqual(
-        index.search({ q, limit: 20 }).hits.map((h) => h.quoteId),
+    const loaded = QuoteIndex.fromSnapshot(index.toSnapshot(), { variants });
+    const docs = (id: string) => interviews.find((iv) => iv.id === id);
+    for (const q of ['介護', 'ワークス', '「時間配分」', 'zoom', '介護 資格', '', 'ポート']) {
+      const a = loaded.search({ q, limit: 20 }, docs);
+      const b = index.search({ q, limit: 20 });
+      expect(a.hits.map((h) => [h.quoteId, h.score, h.highlight.html])).toEqual(
+        b.hits.map((h) => [h.quoteId, h.score, h.highlight.html]),
       );
+      expect(a.total).toBe(b.total);
     }
     expect(loaded.stats).toEqual(index.stats);
-    expect(
-      loaded
-        .search({ q: '介護', limit: 50 })
-        .hits.map((h) => h.quoteId)
-        .sort(),
-    ).toEqual(
-      index
-        .search({ q: '介護', limit: 50 })
-        .hits.map((h) => h.quoteId)
-        .sort(),
-    );
+    expect(loaded.tagCounts()).toEqual(index.tagCounts());
+    expect(loaded.suggest('ポート')).toEqual(index.suggest('ポート'));
+  });
+
+  it('renders hits only from the documents it is given once loaded from a snapshot', () => {
+    const loaded = QuoteIndex.fromSnapshot(index.toSnapshot(), { variants });
+    const page = loaded.search({ q: '介護', limit: 5 });
+    expect(page.total).toBeGreaterThan(0);
+    expect(page.hits).toEqual([]);
+    const needed = loaded.documentsNeeded({ q: '介護', limit: 5 });
+    expect(needed.length).toBeGreaterThan(0);
+    const docs = new Map(interviews.filter((iv) => needed.includes(iv.id)).map((iv) => [iv.id, iv]));
+    expect(loaded.search({ q: '介護', limit: 5 }, (id) => docs.get(id)).hits).toHaveLength(5);
+  });
+
+  it('keeps results after writes on top of a loaded snapshot, and again after folding them in', () => {
+    const loaded = QuoteIndex.fromSnapshot(index.toSnapshot(), { retain: true, variants });
+    const extra = parseInterview('聞き手：副業の始め方は？\n山田：クラウドソーシングで介護記録の仕事を受けました。', {
+      id: 'extra-1',
+    });
+    loaded.upsertInterview(extra);
+    const first = sampleInterviews()[0];
+    if (!first) throw new Error('no samples');
+    loaded.removeInterview(first.id);
+    const docs = (id: string) => (id === 'extra-1' ? extra : interviews.find((iv) => iv.id === id));
+    const before = loaded.search({ q: '介護記録', limit: 50 }, docs);
+    expect(before.hits.map((h) => h.quoteId)).toContain('extra-1-t002');
+    expect(before.hits.some((h) => h.interviewId === first.id)).toBe(false);
+    const again = QuoteIndex.fromSnapshot(loaded.toSnapshot(), { variants });
+    const after = again.search({ q: '介護記録', limit: 50 }, docs);
+    expect(after.hits.map((h) => h.quoteId)).toEqual(before.hits.map((h) => h.quoteId));
+    expect(again.stats).toEqual(loaded.stats);
   });
 
   it('fails loudly on an unknown snapshot version', () => {
     const snap = index.toSnapshot();
-    expect(() => QuoteIndex.fromSnapshot({ ...snap, schemaVersion: 99 })).toThrow(SnapshotVersionError);
-    expect(() => QuoteIndex.fromSnapshot({ ...snap, analyzer: { ...snap.analyzer, version: 0 } })).toThrow(
+    const patched = (from: string, to: string) => {
+      const text = Buffer.from(snap).toString('latin1');
+      expect(text).toContain(from);
+      return new Uint8Array(Buffer.from(text.replace(from, to), 'latin1'));
+    };
+    expect(() => QuoteIndex.fromSnapshot(patched('"schemaVersion":2', '"schemaVersion":9'))).toThrow(
+      SnapshotVersionError,
+    );
+    expect(() => QuoteIndex.fromSnapshot(patched('"analyzer":{"version":2', '"analyzer":{"version":0'))).toThrow(
       SnapshotVersionError,
     );
     expect(() => QuoteIndex.fromSnapshot(null)).toThrow(SnapshotVersionError);
+    expect(() => QuoteIndex.fromSnapshot(new Uint8Array([1, 2, 3]))).toThrow(SnapshotVersionError);
   });
 });
 
