@@ -39,7 +39,7 @@ export function secretToken(
 
 function indexOptions() {
   const dict = new VariantDictionary();
-  return { variants: (f: string) => dict.variantsOf(f) };
+  return { variants: (f: string) => dict.variantsOf(f), retain: false };
 }
 
 /** Dependencies of the Lambda API (injected in tests, built from the environment in functions/). */

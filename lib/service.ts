@@ -6,6 +6,7 @@ import { NotFoundError, ParseError, ValidationError } from './errors.ts';
 import { interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
+import type { DocumentLookup, QuoteIndex } from './search/index.ts';
 import type {
   InterviewRecord,
   InterviewSummary,
@@ -16,6 +17,10 @@ import type {
 } from './store/port.ts';
 import type { TopicTagger } from './tagger.ts';
 import { effectiveTags } from './tags.ts';
+
+/** Interviews kept in memory to render search hits (about 50 KB each). */
+const DOCUMENT_CACHE_SIZE = 256;
+const DOCUMENT_FETCH_CONCURRENCY = 16;
 
 /** Something committed that the search index must follow. */
 export type Change = { kind: 'interview'; id: string } | { kind: 'all' };
@@ -84,12 +89,48 @@ export class Kikigaki {
   private readonly store: Store;
   private readonly tagger: TopicTagger;
   private readonly afterCommit: (change: Change) => Promise<void>;
+  private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
   constructor(deps: KikigakiDeps) {
     this.store = deps.store;
     this.tagger = deps.tagger;
     this.afterCommit = deps.afterCommit ?? (async () => {});
+  }
+
+  /**
+   * The interviews a search page needs to render its hits, from the store through a small cache.
+   * Entries are keyed by the index's fingerprint of each interview, so a re-ingest or tag edit
+   * the index has seen is never rendered from an older copy.
+   */
+  async documents(index: QuoteIndex, ids: readonly string[]): Promise<DocumentLookup> {
+    const out = new Map<string, Interview>();
+    const keyOf = (id: string) => `${id}\u0000${index.interview(id)?.fingerprint ?? ''}`;
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.documentCache.get(keyOf(id));
+      if (hit) {
+        // Refresh the entry's place in the LRU order.
+        this.documentCache.delete(keyOf(id));
+        this.documentCache.set(keyOf(id), hit);
+        out.set(id, hit);
+      } else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += DOCUMENT_FETCH_CONCURRENCY) {
+      const batch = missing.slice(i, i + DOCUMENT_FETCH_CONCURRENCY);
+      const stored = await Promise.all(batch.map((id) => this.store.getInterview(id)));
+      stored.forEach((s, k) => {
+        if (!s) return;
+        out.set(s.interview.id, s.interview);
+        this.documentCache.set(keyOf(batch[k] as string), s.interview);
+      });
+    }
+    while (this.documentCache.size > DOCUMENT_CACHE_SIZE) {
+      const oldest = this.documentCache.keys().next().value;
+      if (oldest === undefined) break;
+      this.documentCache.delete(oldest);
+    }
+    return (id) => out.get(id);
   }
 
   /** Tags an interview and builds what the store keeps. */

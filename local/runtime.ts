@@ -42,7 +42,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   await ensureTable(options.client, options.tableName);
   const store = new DynamoStore({ tableName: options.tableName, client: options.client });
   const dict = new VariantDictionary();
-  const indexOptions = { variants: (f: string) => dict.variantsOf(f) };
+  const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
   const manifest = await store.readManifest();
   let indexer: Indexer;
   let rebuilt = false;

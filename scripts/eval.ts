@@ -311,15 +311,15 @@ function indexSize(interviews: Interview[]): void {
     const index = new QuoteIndex({ mode });
     for (const iv of interviews) index.upsertInterview(iv);
     const build = performance.now() - t0;
-    const json = JSON.stringify(index.toSnapshot());
+    const bytes = index.toSnapshot();
     const t1 = performance.now();
-    QuoteIndex.fromSnapshot(JSON.parse(json));
+    QuoteIndex.fromSnapshot(bytes);
     const load = performance.now() - t1;
-    if (mode === 'hybrid') hybridRaw = json.length;
+    if (mode === 'hybrid') hybridRaw = bytes.length;
     rows.push([
       mode,
-      (json.length / 1e6).toFixed(2),
-      (gzipSync(json).length / 1e6).toFixed(2),
+      (bytes.length / 1e6).toFixed(2),
+      (gzipSync(bytes).length / 1e6).toFixed(2),
       Math.round(build),
       Math.round(load),
     ]);

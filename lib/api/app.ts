@@ -229,9 +229,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const q = query(c, SearchQuery, ['tag']);
     const { tag, ...rest } = q;
     const index = await deps.index.get();
-    const page = index.search({ ...rest, tags: tag ?? [] });
+    const params = { ...rest, tags: tag ?? [] };
+    // The index holds no texts: fetch the interviews this page shows (cached), then render.
+    const documents = await service.documents(index, index.documentsNeeded(params));
+    const page = index.search(params, documents);
     return c.json({
       total: page.total,
+      totalIsEstimate: page.totalIsEstimate,
       matched: page.matched,
       hits: page.hits,
       facets: page.facets,

@@ -279,7 +279,12 @@ export class Engine {
   }
 
   /** Adds an interview's quotes under `key`; the key must not be present. */
-  add(key: string, title: FieldTerms, docs: readonly EngineDoc[], surfaces: ReadonlyMap<string, string>): void {
+  add(
+    key: string,
+    title: FieldTerms,
+    docs: readonly EngineDoc[],
+    surfaces: ReadonlyMap<string, string>,
+  ): void {
     if (this.slotByKey.has(key)) throw new Error(`engine: ${key} is already indexed`);
     const slot = this.keys.length;
     const first = this.ordinal.n;
@@ -303,7 +308,10 @@ export class Engine {
         this.lenSum[fi] = (this.lenSum[fi] ?? 0) + f.length;
         for (const [term, tf] of f.terms) this.post(term, fi, doc, tf, fi === F_TEXT);
       });
-      this.tagOverride.set(doc, d.tags.map((t) => this.tagId(t)));
+      this.tagOverride.set(
+        doc,
+        d.tags.map((t) => this.tagId(t)),
+      );
       this.liveDocs++;
     });
     this.slotStart.push(this.ordinal.n);
@@ -553,7 +561,8 @@ export class Engine {
     const parts = q.queries.map((c) => this.node(c, next, textTerms));
     const and = String(q.combineWith ?? 'OR').toUpperCase() === 'AND';
     let out = parts[0] ?? emptyMatches();
-    for (let i = 1; i < parts.length; i++) out = and ? intersect(out, parts[i] as Matches) : union(out, parts[i] as Matches);
+    for (let i = 1; i < parts.length; i++)
+      out = and ? intersect(out, parts[i] as Matches) : union(out, parts[i] as Matches);
     return out;
   }
 
@@ -567,7 +576,11 @@ export class Engine {
     this.epoch = 0;
   }
 
-  private leaf(term: string, ctx: { prefix: boolean; fuzzy: number; weight: number }, textTerms: Set<string>): Matches {
+  private leaf(
+    term: string,
+    ctx: { prefix: boolean; fuzzy: number; weight: number },
+    textTerms: Set<string>,
+  ): Matches {
     this.grow();
     this.epoch++;
     const { acc, accOwn, stamp } = this;
@@ -671,7 +684,8 @@ export class Engine {
    * postings merged term by term. Afterwards the delta is empty.
    */
   fold(): void {
-    if (this.pendingDocs === 0 && this.liveDocs === this.base.docs && this.liveSlots === this.base.slots) return;
+    if (this.pendingDocs === 0 && this.liveDocs === this.base.docs && this.liveSlots === this.base.slots)
+      return;
     const docCount = this.ordinal.n;
     const newDoc = new Int32Array(docCount).fill(-1);
     const newSlot = new Int32Array(this.keys.length).fill(-1);
@@ -789,7 +803,8 @@ export class Engine {
       const m = newSlot[s] ?? -1;
       if (m >= 0) keys[m] = this.keys[s] as string;
     }
-    for (let d = 0; d < nd; d++) slotStart[(slotOfDoc[d] ?? 0) + 1] = (slotStart[(slotOfDoc[d] ?? 0) + 1] ?? 0) + 1;
+    for (let d = 0; d < nd; d++)
+      slotStart[(slotOfDoc[d] ?? 0) + 1] = (slotStart[(slotOfDoc[d] ?? 0) + 1] ?? 0) + 1;
     for (let s = 1; s <= ns; s++) slotStart[s] = (slotStart[s] ?? 0) + (slotStart[s - 1] ?? 0);
     this.ordinal = keep(this.ordinal, newDoc, u32, nd);
     this.role = keep(this.role, newDoc, (n) => new Uint8Array(n), nd);
@@ -889,7 +904,11 @@ export class Engine {
     const header = Engine.header(bytes);
     if (header.layout !== PACKED_LAYOUT) throw new Error(`unknown index layout ${String(header.layout)}`);
     const headLen = Math.ceil((8 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(4)) / 8) * 8;
-    const get = <A extends Typed>(name: string, make: (b: ArrayBuffer, o: number, n: number) => A, size: number): A => {
+    const get = <A extends Typed>(
+      name: string,
+      make: (b: ArrayBuffer, o: number, n: number) => A,
+      size: number,
+    ): A => {
       const s = header.sections.find((x) => x[0] === name);
       if (!s) throw new Error(`index section ${name} missing`);
       return make(bytes.buffer as ArrayBuffer, bytes.byteOffset + headLen + s[1], s[2] / size);
@@ -931,12 +950,7 @@ export class Engine {
     e.surfaces = new Map(header.surfaces);
     e.liveDocs = header.docs;
     e.liveSlots = header.slots;
-    e.lenSum = [
-      sum(e.lens[0].a),
-      sum(e.lens[1].a),
-      sum(e.lens[2].a),
-      sum(e.titleLen.a),
-    ];
+    e.lenSum = [sum(e.lens[0].a), sum(e.lens[1].a), sum(e.lens[2].a), sum(e.titleLen.a)];
     return e;
   }
 }

@@ -458,7 +458,18 @@ export class QuoteIndex {
       const rank = this.recency();
       keys = Float64Array.from(found.docs, (d) => rank[d] ?? 0);
     }
-    this.last = { key, compiled, matched, docs, keys, scores, terms, offset, limit: params.limit, fingerprint };
+    this.last = {
+      key,
+      compiled,
+      matched,
+      docs,
+      keys,
+      scores,
+      terms,
+      offset,
+      limit: params.limit,
+      fingerprint,
+    };
     return this.last;
   }
 
@@ -476,7 +487,8 @@ export class QuoteIndex {
   documentsNeeded(input: SearchParams): string[] {
     const r = this.resolve(this.parse(input));
     const ids = new Set<string>();
-    for (const i of topOrder(r.keys, r.docs.length, this.window(r))) ids.add(this.engine.keyOf(r.docs[i] ?? 0));
+    for (const i of topOrder(r.keys, r.docs.length, this.window(r)))
+      ids.add(this.engine.keyOf(r.docs[i] ?? 0));
     return [...ids];
   }
 
@@ -542,7 +554,11 @@ export class QuoteIndex {
     doc: number,
     score: number,
     r: Resolved,
-    found: { interview: string; turn: Interview['turns'][number] | undefined; turns: Map<number, Interview['turns'][number]> | null },
+    found: {
+      interview: string;
+      turn: Interview['turns'][number] | undefined;
+      turns: Map<number, Interview['turns'][number]> | null;
+    },
   ): SearchHit | null {
     const { turn, turns } = found;
     // The interview changed or went away since this index was written: skip the stale hit.
@@ -561,7 +577,8 @@ export class QuoteIndex {
       ['question', question?.text],
     ];
     for (const [name, value] of fields) {
-      if (value && [...fieldTerms(value, this.mode).terms.keys()].some((t) => r.terms.has(t))) matchedIn.add(name);
+      if (value && [...fieldTerms(value, this.mode).terms.keys()].some((t) => r.terms.has(t)))
+        matchedIn.add(name);
     }
     return {
       quoteId: turn.id,
@@ -593,7 +610,9 @@ export class QuoteIndex {
       .sort(
         // Kana folding lets クラ complete くらい too; words in the script the user typed come first.
         (a, b) =>
-          sameScript(b.text, q) - sameScript(a.text, q) || b.quotes - a.quotes || a.text.localeCompare(b.text),
+          sameScript(b.text, q) - sameScript(a.text, q) ||
+          b.quotes - a.quotes ||
+          a.text.localeCompare(b.text),
       )
       .slice(0, n);
   }
@@ -628,7 +647,8 @@ export class QuoteIndex {
       throw new SnapshotVersionError(`analyzer ${analyzer?.version}`, ANALYZER_VERSION);
     const idx = new QuoteIndex({ retain: false, ...options, mode: analyzer.mode ?? 'hybrid' });
     idx.engine = Engine.unpack(snapshot as Uint8Array);
-    for (const meta of (header.interviews as InterviewMeta[] | undefined) ?? []) idx.interviews.set(meta.id, meta);
+    for (const meta of (header.interviews as InterviewMeta[] | undefined) ?? [])
+      idx.interviews.set(meta.id, meta);
     return idx;
   }
 }

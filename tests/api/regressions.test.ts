@@ -174,3 +174,33 @@ describe('regressions found in review', () => {
     expect((await rt.store.getPersonTags('nobody')).version).toBe(0);
   });
 });
+
+describe('search hits rendered from the store', () => {
+  type Hit = { quoteId: string; text: string; highlight: { html: string } };
+  type Page = { total: number; totalIsEstimate: boolean; hits: Hit[] };
+  const post = (id: string, answer: string) =>
+    rt.app.request(`/interviews?id=${id}`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: `聞き手：最近どうですか？\n山田：${answer}`,
+    });
+
+  it('shows the new text right after a re-ingest, not a cached copy', async () => {
+    expect((await post('render-1', '週末は養蜂の手伝いをしています。')).status).toBe(201);
+    const before = await json<Page>(`/search?q=${encodeURIComponent('養蜂')}`);
+    expect(before.body.hits.map((h) => h.text)).toEqual(['週末は養蜂の手伝いをしています。']);
+    expect((await post('render-1', '週末は養蜂と陶芸の手伝いをしています。')).status).toBe(200);
+    const after = await json<Page>(`/search?q=${encodeURIComponent('養蜂')}`);
+    expect(after.body.hits.map((h) => h.text)).toEqual(['週末は養蜂と陶芸の手伝いをしています。']);
+    expect(after.body.hits[0]?.highlight.html).toContain('<mark>養蜂</mark>');
+  });
+
+  it('checks phrases against the quote texts and gives an exact total', async () => {
+    expect((await post('render-2', '陶芸教室と料理教室を掛け持ちしています。')).status).toBe(201);
+    expect((await post('render-3', '料理の陶芸教室もあります。')).status).toBe(201);
+    const phrase = await json<Page>(`/search?q=${encodeURIComponent('「陶芸教室と料理」')}`);
+    expect(phrase.body.hits.map((h) => h.quoteId)).toEqual(['render-2-t002']);
+    expect(phrase.body.total).toBe(1);
+    expect(phrase.body.totalIsEstimate).toBe(false);
+  });
+});

@@ -203,9 +203,12 @@ describe('QuoteIndex updates and snapshots', () => {
 
   it('keeps results after writes on top of a loaded snapshot, and again after folding them in', () => {
     const loaded = QuoteIndex.fromSnapshot(index.toSnapshot(), { retain: true, variants });
-    const extra = parseInterview('聞き手：副業の始め方は？\n山田：クラウドソーシングで介護記録の仕事を受けました。', {
-      id: 'extra-1',
-    });
+    const extra = parseInterview(
+      '聞き手：副業の始め方は？\n山田：クラウドソーシングで介護記録の仕事を受けました。',
+      {
+        id: 'extra-1',
+      },
+    );
     loaded.upsertInterview(extra);
     const first = sampleInterviews()[0];
     if (!first) throw new Error('no samples');
@@ -230,9 +233,9 @@ describe('QuoteIndex updates and snapshots', () => {
     expect(() => QuoteIndex.fromSnapshot(patched('"schemaVersion":2', '"schemaVersion":9'))).toThrow(
       SnapshotVersionError,
     );
-    expect(() => QuoteIndex.fromSnapshot(patched('"analyzer":{"version":2', '"analyzer":{"version":0'))).toThrow(
-      SnapshotVersionError,
-    );
+    expect(() =>
+      QuoteIndex.fromSnapshot(patched('"analyzer":{"version":2', '"analyzer":{"version":0')),
+    ).toThrow(SnapshotVersionError);
     expect(() => QuoteIndex.fromSnapshot(null)).toThrow(SnapshotVersionError);
     expect(() => QuoteIndex.fromSnapshot(new Uint8Array([1, 2, 3]))).toThrow(SnapshotVersionError);
   });
