@@ -201,11 +201,6 @@ function lowerBound(terms: readonly string[], key: string): number {
   return lo;
 }
 
-function bm25(tf: number, df: number, n: number, len: number, avg: number): number {
-  const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  return idf * (D + (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / (avg || 1))));
-}
-
 /** Version of the packed layout (part of the snapshot's schema version). */
 export const PACKED_LAYOUT = 'kikigaki-packed-1';
 
@@ -257,7 +252,15 @@ export class Engine {
   private acc = new Float64Array(0);
   private accOwn = new Uint8Array(0);
   private stamp = new Uint32Array(0);
+  private touched = new Int32Array(0);
+  private mask = new Uint32Array(0);
+  private maskEpoch = 0;
+  private maskOf: Matches | null = null;
   private epoch = 0;
+  private bufIds = new Int32Array(1024);
+  private bufTfs = new Uint32Array(1024);
+  private statsVersion = 0;
+  private normCache: { docs: number; stats: number; arrays: Float64Array[] } | null = null;
 
   constructor() {
     this.slotStart.push(0);
@@ -315,6 +318,7 @@ export class Engine {
       this.liveDocs++;
     });
     this.slotStart.push(this.ordinal.n);
+    this.statsVersion++;
     for (const [term, surface] of surfaces) if (!this.surfaces.has(term)) this.surfaces.set(term, surface);
   }
 
@@ -352,6 +356,7 @@ export class Engine {
       for (let f = 0; f < 3; f++) this.lenSum[f] = (this.lenSum[f] ?? 0) - (this.lens[f]?.at(d) ?? 0);
       this.tagOverride.delete(d);
     }
+    this.statsVersion++;
     return true;
   }
 
@@ -538,17 +543,34 @@ export class Engine {
 
   // ------------------------------------------------------------------ evaluation
 
-  /** Evaluates a query tree; `textTerms` collects the terms that matched quote text (for highlighting). */
-  evaluate(query: Query, textTerms: Set<string> = new Set()): Matches {
-    return this.node(query, { prefix: false, fuzzy: 0, weight: 1 }, textTerms);
+  /** Evaluates a query tree; `terms` collects the index terms it matched (for highlighting). */
+  evaluate(query: Query, terms: Set<string> = new Set()): Matches {
+    return this.node(query, { prefix: false, fuzzy: 0, weight: 1 }, terms, null);
   }
 
+  /** Rough number of docs a subtree matches, to evaluate the rarest part of an AND first. */
+  private estimate(query: Query, prefix: boolean): number {
+    if (typeof query === 'string') return this.df(query, F_TEXT) + (prefix ? 10_000 : 0);
+    if (typeof query !== 'object' || query === null || !('queries' in query)) return 0;
+    const q = query as QueryCombination;
+    const p = q.prefix === undefined ? prefix : q.prefix === true;
+    const parts = q.queries.map((c) => this.estimate(c as Query, p));
+    return String(q.combineWith ?? 'OR').toUpperCase() === 'AND'
+      ? Math.min(...parts)
+      : parts.reduce((x, y) => x + y, 0);
+  }
+
+  /**
+   * Evaluates a node. `restrict`: only docs in it can matter (an AND evaluates its rarest part
+   * first and lets the others score only those docs), so common terms cost a scan, not a merge.
+   */
   private node(
     query: Query,
     ctx: { prefix: boolean; fuzzy: number; weight: number },
-    textTerms: Set<string>,
+    terms: Set<string>,
+    restrict: Matches | null,
   ): Matches {
-    if (typeof query === 'string') return this.leaf(query, ctx, textTerms);
+    if (typeof query === 'string') return this.leaf(query, ctx, terms, restrict);
     if (typeof query !== 'object' || query === null || !('queries' in query)) return emptyMatches();
     const q = query as QueryCombination;
     const fuzzy = q.fuzzy === undefined ? ctx.fuzzy : typeof q.fuzzy === 'number' ? q.fuzzy : q.fuzzy ? 1 : 0;
@@ -558,12 +580,22 @@ export class Engine {
       fuzzy,
       weight: ctx.weight * boost,
     };
-    const parts = q.queries.map((c) => this.node(c, next, textTerms));
-    const and = String(q.combineWith ?? 'OR').toUpperCase() === 'AND';
-    let out = parts[0] ?? emptyMatches();
-    for (let i = 1; i < parts.length; i++)
-      out = and ? intersect(out, parts[i] as Matches) : union(out, parts[i] as Matches);
-    return out;
+    if (String(q.combineWith ?? 'OR').toUpperCase() !== 'AND') {
+      let out = emptyMatches();
+      for (const c of q.queries) out = union(out, this.node(c as Query, next, terms, restrict));
+      return out;
+    }
+    const ordered = q.queries
+      .map((c) => ({ c, size: this.estimate(c, next.prefix) }))
+      .sort((x, y) => x.size - y.size)
+      .map((x) => x.c);
+    let out: Matches | null = null;
+    for (const c of ordered) {
+      const part = this.node(c as Query, next, terms, out ?? restrict);
+      out = out ? intersect(out, part) : part;
+      if (out.n === 0) break;
+    }
+    return out ?? emptyMatches();
   }
 
   private grow(): void {
@@ -573,29 +605,121 @@ export class Engine {
     this.acc = new Float64Array(size);
     this.accOwn = new Uint8Array(size);
     this.stamp = new Uint32Array(size);
+    this.touched = new Int32Array(size);
+    this.mask = new Uint32Array(size);
     this.epoch = 0;
+    this.maskEpoch = 0;
+    this.maskOf = null;
+  }
+
+  /** Stamps the docs of `restrict` so leaves can test membership in O(1). */
+  private useMask(restrict: Matches): void {
+    if (this.maskOf === restrict) return;
+    this.maskEpoch++;
+    for (let i = 0; i < restrict.n; i++) this.mask[restrict.docs[i] ?? 0] = this.maskEpoch;
+    this.maskOf = restrict;
+  }
+
+  /** Decodes a term's postings in one field (dead included) into the fetch buffers; returns the count. */
+  private fetch(term: string, field: number): number {
+    let n = 0;
+    const ti = this.baseTerm(term);
+    const list = this.delta.get(term)?.fields[field as 0];
+    const { bytes, offsets } = this.base;
+    let count = 0;
+    let p = 0;
+    if (ti >= 0) {
+      p = offsets[ti] ?? 0;
+      const mask = bytes[p++] ?? 0;
+      if (mask & (1 << field)) {
+        let skip = 0;
+        const pos = { p };
+        for (let f = 0; f < STORED_FIELDS; f++) {
+          if (!(mask & (1 << f))) continue;
+          const c = readVarint(bytes, pos);
+          const len = readVarint(bytes, pos);
+          if (f < field) skip += len;
+          if (f === field) count = c;
+        }
+        p = pos.p + skip;
+      }
+    }
+    const need = count + (list ? list.length / 2 : 0);
+    if (this.bufIds.length < need) {
+      this.bufIds = new Int32Array(need * 2);
+      this.bufTfs = new Uint32Array(need * 2);
+    }
+    const ids = this.bufIds;
+    const tfs = this.bufTfs;
+    let id = 0;
+    for (let i = 0; i < count; i++) {
+      // Inline varint decoding: this loop is the hot path of every query.
+      let b = bytes[p++] ?? 0;
+      let v = b & 0x7f;
+      let mul = 128;
+      while (b >= 0x80) {
+        b = bytes[p++] ?? 0;
+        v += (b & 0x7f) * mul;
+        mul *= 128;
+      }
+      id += v >>> 1;
+      let tf = 1;
+      if (v & 1) {
+        b = bytes[p++] ?? 0;
+        let t = b & 0x7f;
+        mul = 128;
+        while (b >= 0x80) {
+          b = bytes[p++] ?? 0;
+          t += (b & 0x7f) * mul;
+          mul *= 128;
+        }
+        tf = t + 2;
+      }
+      ids[n] = id;
+      tfs[n++] = tf;
+    }
+    if (list)
+      for (let i = 0; i < list.length; i += 2) {
+        ids[n] = list[i] ?? 0;
+        tfs[n++] = list[i + 1] ?? 1;
+      }
+    return n;
+  }
+
+  /** Per-doc BM25 length norms K1·(1 − B + B·len/avg) for each field, recomputed after writes. */
+  private norms(): Float64Array[] {
+    if (
+      this.normCache &&
+      this.normCache.docs === this.ordinal.n &&
+      this.normCache.stats === this.statsVersion
+    )
+      return this.normCache.arrays;
+    const arrays = [F_TEXT, F_SPEAKER, F_SECTION, F_TITLE].map((f) => {
+      const lens = f === F_TITLE ? this.titleLen.a : (this.lens[f] as Column<Uint32Array>).a;
+      const n = f === F_TITLE ? this.keys.length : this.ordinal.n;
+      const avg = (this.lenSum[f] ?? 0) / Math.max(1, f === F_TITLE ? this.liveSlots : this.liveDocs) || 1;
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = K1 * (1 - B + (B * (lens[i] ?? 0)) / avg);
+      return out;
+    });
+    this.normCache = { docs: this.ordinal.n, stats: this.statsVersion, arrays };
+    return arrays;
   }
 
   private leaf(
     term: string,
     ctx: { prefix: boolean; fuzzy: number; weight: number },
-    textTerms: Set<string>,
+    terms: Set<string>,
+    restrict: Matches | null,
   ): Matches {
     this.grow();
-    this.epoch++;
-    const { acc, accOwn, stamp } = this;
-    const epoch = this.epoch;
-    const touched: number[] = [];
-    const add = (doc: number, s: number, own: boolean) => {
-      if (stamp[doc] !== epoch) {
-        stamp[doc] = epoch;
-        acc[doc] = 0;
-        accOwn[doc] = 0;
-        touched.push(doc);
-      }
-      acc[doc] = (acc[doc] ?? 0) + s;
-      if (own) accOwn[doc] = 1;
-    };
+    if (restrict) this.useMask(restrict);
+    const masked = restrict !== null;
+    const mask = this.mask;
+    const maskEpoch = this.maskEpoch;
+    const epoch = ++this.epoch;
+    const { acc, accOwn, stamp, touched } = this;
+    let nt = 0;
     const expansions: Array<[string, number]> = [[term, 1]];
     if (ctx.prefix)
       for (const t of this.expandPrefix(term)) {
@@ -605,53 +729,109 @@ export class Engine {
       for (const [t, d] of this.expandFuzzy(term, ctx.fuzzy)) {
         expansions.push([t, (FUZZY_WEIGHT * term.length) / (term.length + d)]);
       }
-    const n = Math.max(1, this.liveDocs);
-    const avg = this.lenSum.map((s, f) => s / Math.max(1, f === F_TITLE ? this.liveSlots : this.liveDocs));
-    const textLen = this.lens[F_TEXT].a;
+    const nDocs = Math.max(1, this.liveDocs);
+    const nSlots = Math.max(1, this.liveSlots);
+    const norms = this.norms();
+    const textNorm = norms[F_TEXT] as Float64Array;
     const questionOf = this.questionOf.a;
     const deadDoc = this.deadDoc.a;
+    const deadSlot = this.deadSlot.a;
+    const slotStart = this.slotStart.a;
     const docCount = this.ordinal.n;
-    for (const [t, w0] of expansions) {
-      const w = w0 * ctx.weight;
-      for (const f of [F_TEXT, F_SPEAKER, F_SECTION]) {
-        const df = this.df(t, f);
-        if (df === 0) continue;
-        const lens = (this.lens[f] as Column<Uint32Array>).a;
-        const boost = (BOOST[f] ?? 1) * w;
-        let any = false;
-        this.each(t, f, (doc, tf) => {
-          any = true;
-          add(doc, boost * bm25(tf, df, n, lens[doc] ?? 0, avg[f] ?? 1), true);
-        });
-        if (f !== F_TEXT || !any) continue;
-        textTerms.add(t);
-        // The question field of an answer is its question's text: derived, not stored twice.
-        const qBoost = FIELD_BOOSTS.question * w;
-        this.each(t, F_TEXT, (q, tf) => {
-          if (questionOf[q + 1] !== q) return;
-          const s = qBoost * bm25(tf, df, n, textLen[q] ?? 0, avg[F_TEXT] ?? 1);
-          for (let a = q + 1; a < docCount && questionOf[a] === q; a++) if (deadDoc[a] === 0) add(a, s, true);
-        });
+    for (const [t, w] of expansions) {
+      let matched = false;
+      for (let f = 0; f < STORED_FIELDS; f++) {
+        const n = this.fetch(t, f);
+        if (n === 0) continue;
+        matched = true;
+        const ids = this.bufIds;
+        const tfs = this.bufTfs;
+        const norm = norms[f] as Float64Array;
+        const idf = Math.log(1 + ((f === F_TITLE ? nSlots : nDocs) - n + 0.5) / (n + 0.5));
+        const weight = (BOOST[f] ?? 1) * w * ctx.weight * idf;
+        const qWeight = FIELD_BOOSTS.question * w * ctx.weight * idf;
+        for (let i = 0; i < n; i++) {
+          const id = ids[i] ?? 0;
+          const tf = tfs[i] ?? 1;
+          if (f === F_TITLE) {
+            if (deadSlot[id] !== 0) continue;
+            const s = weight * (D + (tf * (K1 + 1)) / (tf + (norm[id] ?? 1)));
+            for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
+              if (masked && mask[d] !== maskEpoch) continue;
+              if (stamp[d] !== epoch) {
+                stamp[d] = epoch;
+                acc[d] = s;
+                accOwn[d] = 0;
+                touched[nt++] = d;
+              } else acc[d] = (acc[d] ?? 0) + s;
+            }
+            continue;
+          }
+          if (deadDoc[id] !== 0) continue;
+          if (!masked || mask[id] === maskEpoch) {
+            const s = weight * (D + (tf * (K1 + 1)) / (tf + (norm[id] ?? 1)));
+            if (stamp[id] !== epoch) {
+              stamp[id] = epoch;
+              acc[id] = s;
+              touched[nt++] = id;
+            } else acc[id] = (acc[id] ?? 0) + s;
+            accOwn[id] = 1;
+          }
+          // The question field of an answer is its question's text: derived, not stored twice.
+          if (f === F_TEXT && questionOf[id + 1] === id) {
+            const s = qWeight * (D + (tf * (K1 + 1)) / (tf + (textNorm[id] ?? 1)));
+            for (let a = id + 1; a < docCount && questionOf[a] === id; a++) {
+              if (deadDoc[a] !== 0 || (masked && mask[a] !== maskEpoch)) continue;
+              if (stamp[a] !== epoch) {
+                stamp[a] = epoch;
+                acc[a] = s;
+                touched[nt++] = a;
+              } else acc[a] = (acc[a] ?? 0) + s;
+              accOwn[a] = 1;
+            }
+          }
+        }
       }
-      const dfTitle = this.df(t, F_TITLE);
-      if (dfTitle > 0) {
-        const boost = FIELD_BOOSTS.title * w;
-        const nSlots = Math.max(1, this.liveSlots);
-        this.each(t, F_TITLE, (slot, tf) => {
-          const s = boost * bm25(tf, dfTitle, nSlots, this.titleLen.at(slot), avg[F_TITLE] ?? 1);
-          for (let d = this.slotStart.at(slot); d < this.slotStart.at(slot + 1); d++) add(d, s, false);
-        });
-      }
+      if (matched) terms.add(t);
     }
-    const docs = Int32Array.from(touched).sort();
-    const scores = new Float64Array(docs.length);
-    const own = new Uint8Array(docs.length);
-    for (let i = 0; i < docs.length; i++) {
+    const docs = touched.slice(0, nt).sort();
+    const scores = new Float64Array(nt);
+    const own = new Uint8Array(nt);
+    for (let i = 0; i < nt; i++) {
       const d = docs[i] ?? 0;
       scores[i] = acc[d] ?? 0;
       own[i] = accOwn[d] ?? 0;
     }
-    return { n: docs.length, docs, scores, own };
+    return { n: nt, docs, scores, own };
+  }
+
+  /** Adds, per tag id, how many of `docs` carry it. */
+  countTags(docs: ArrayLike<number>, counts: Map<number, number>): void {
+    const start = this.tagStart;
+    const ids = this.tagIds;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i] ?? 0;
+      const o = this.tagOverride.get(d);
+      if (o) {
+        for (const t of o) counts.set(t, (counts.get(t) ?? 0) + 1);
+        continue;
+      }
+      if (d >= start.length - 1) continue;
+      for (let k = start[d] ?? 0; k < (start[d + 1] ?? 0); k++) {
+        const t = ids[k] ?? 0;
+        counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** Interview slot of a doc (numbers change when the engine folds). */
+  slotOf(doc: number): number {
+    return this.slotOfDoc.at(doc);
+  }
+
+  /** Interview key of a slot. */
+  slotKey(slot: number): string {
+    return this.keys[slot] ?? '';
   }
 
   /** Up to `limit` completions of `prefix` among indexed words, most frequent first. */
@@ -836,6 +1016,7 @@ export class Engine {
     const live = new Set(terms);
     for (const t of this.surfaces.keys()) if (!live.has(t)) this.surfaces.delete(t);
     this.acc = new Float64Array(0);
+    this.statsVersion++;
   }
 
   /** Folds, then writes the engine as bytes: a JSON header (with `extra`) and aligned arrays. */

@@ -524,13 +524,17 @@ export class QuoteIndex {
     }
     const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
     const facetDocs = r.compiled.phrases.length > 0 ? order.map((i) => r.docs[i] ?? 0) : r.docs;
+    const tagCounts = new Map<number, number>();
+    this.engine.countTags(facetDocs, tagCounts);
+    for (const [t, c] of tagCounts) facets.tags[this.engine.tagName(t)] = c;
+    const perSlot = new Map<number, number>();
     for (const d of facetDocs) {
-      for (const t of this.engine.tagIdsOf(d)) {
-        const name = this.engine.tagName(t);
-        facets.tags[name] = (facets.tags[name] ?? 0) + 1;
-      }
-      for (const p of this.interviews.get(this.engine.keyOf(d))?.interviewees ?? []) {
-        facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + 1;
+      const slot = this.engine.slotOf(d);
+      perSlot.set(slot, (perSlot.get(slot) ?? 0) + 1);
+    }
+    for (const [slot, c] of perSlot) {
+      for (const p of this.interviews.get(this.engine.slotKey(slot))?.interviewees ?? []) {
+        facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + c;
       }
     }
     const hits: SearchHit[] = [];
