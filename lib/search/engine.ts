@@ -16,6 +16,7 @@
  */
 import type { Query, QueryCombination } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
+import { GRAM } from './query.ts';
 
 /** Field boosts: the quote's own words matter most, then who said it, then context. */
 export const FIELD_BOOSTS = { text: 2, speaker: 1.5, section: 0.8, title: 0.6, question: 0.5 } as const;
@@ -38,6 +39,9 @@ const FUZZY_WEIGHT = 0.4;
 /** A prefix expands to at most this many terms (the most frequent of the first PREFIX_SCAN). */
 export const PREFIX_EXPANSIONS = 48;
 const PREFIX_SCAN = 4096;
+
+/** Bits of {@link Matches.fields}. */
+export const FIELD_BITS = { text: 1, speaker: 2, section: 4, title: 8, question: 16 } as const;
 
 /** Counted terms of one field of one quote. */
 export interface FieldTerms {
@@ -70,8 +74,8 @@ export interface Matches {
   n: number;
   docs: Int32Array;
   scores: Float64Array;
-  /** 1 when a term matched outside the interview title. */
-  own: Uint8Array;
+  /** Per doc, the fields a term matched in: bits of {@link FIELD_BITS}. */
+  fields: Uint8Array;
 }
 
 type Typed = Uint8Array | Uint16Array | Uint32Array | Int32Array;
@@ -201,6 +205,15 @@ function lowerBound(terms: readonly string[], key: string): number {
   return lo;
 }
 
+/** What a query node passes to its children. */
+interface Ctx {
+  prefix: boolean;
+  fuzzy: number;
+  weight: number;
+  /** A bigram of a longer word: scored, but its terms are not reported for highlighting. */
+  gram: boolean;
+}
+
 /** Version of the packed layout (part of the snapshot's schema version). */
 export const PACKED_LAYOUT = 'kikigaki-packed-1';
 
@@ -250,7 +263,7 @@ export class Engine {
   private lenSum = [0, 0, 0, 0];
   // Scratch for evaluation.
   private acc = new Float64Array(0);
-  private accOwn = new Uint8Array(0);
+  private accFields = new Uint8Array(0);
   private stamp = new Uint32Array(0);
   private touched = new Int32Array(0);
   private mask = new Uint32Array(0);
@@ -545,7 +558,7 @@ export class Engine {
 
   /** Evaluates a query tree; `terms` collects the index terms it matched (for highlighting). */
   evaluate(query: Query, terms: Set<string> = new Set()): Matches {
-    return this.node(query, { prefix: false, fuzzy: 0, weight: 1 }, terms, null);
+    return this.node(query, { prefix: false, fuzzy: 0, weight: 1, gram: false }, terms, null);
   }
 
   /** Rough number of docs a subtree matches, to evaluate the rarest part of an AND first. */
@@ -564,12 +577,7 @@ export class Engine {
    * Evaluates a node. `restrict`: only docs in it can matter (an AND evaluates its rarest part
    * first and lets the others score only those docs), so common terms cost a scan, not a merge.
    */
-  private node(
-    query: Query,
-    ctx: { prefix: boolean; fuzzy: number; weight: number },
-    terms: Set<string>,
-    restrict: Matches | null,
-  ): Matches {
+  private node(query: Query, ctx: Ctx, terms: Set<string>, restrict: Matches | null): Matches {
     if (typeof query === 'string') return this.leaf(query, ctx, terms, restrict);
     if (typeof query !== 'object' || query === null || !('queries' in query)) return emptyMatches();
     const q = query as QueryCombination;
@@ -579,6 +587,7 @@ export class Engine {
       prefix: q.prefix === undefined ? ctx.prefix : q.prefix === true,
       fuzzy,
       weight: ctx.weight * boost,
+      gram: (q as { [GRAM]?: boolean })[GRAM] === true,
     };
     if (String(q.combineWith ?? 'OR').toUpperCase() !== 'AND') {
       let out = emptyMatches();
@@ -603,7 +612,7 @@ export class Engine {
     if (this.acc.length >= n) return;
     const size = Math.max(n, Math.ceil(this.acc.length * 1.5));
     this.acc = new Float64Array(size);
-    this.accOwn = new Uint8Array(size);
+    this.accFields = new Uint8Array(size);
     this.stamp = new Uint32Array(size);
     this.touched = new Int32Array(size);
     this.mask = new Uint32Array(size);
@@ -706,19 +715,14 @@ export class Engine {
     return arrays;
   }
 
-  private leaf(
-    term: string,
-    ctx: { prefix: boolean; fuzzy: number; weight: number },
-    terms: Set<string>,
-    restrict: Matches | null,
-  ): Matches {
+  private leaf(term: string, ctx: Ctx, terms: Set<string>, restrict: Matches | null): Matches {
     this.grow();
     if (restrict) this.useMask(restrict);
     const masked = restrict !== null;
     const mask = this.mask;
     const maskEpoch = this.maskEpoch;
     const epoch = ++this.epoch;
-    const { acc, accOwn, stamp, touched } = this;
+    const { acc, accFields, stamp, touched } = this;
     let nt = 0;
     const expansions: Array<[string, number]> = [[term, 1]];
     if (ctx.prefix)
@@ -750,6 +754,7 @@ export class Engine {
         const idf = Math.log(1 + ((f === F_TITLE ? nSlots : nDocs) - n + 0.5) / (n + 0.5));
         const weight = (BOOST[f] ?? 1) * w * ctx.weight * idf;
         const qWeight = FIELD_BOOSTS.question * w * ctx.weight * idf;
+        const bit = 1 << f;
         for (let i = 0; i < n; i++) {
           const id = ids[i] ?? 0;
           const tf = tfs[i] ?? 1;
@@ -761,9 +766,12 @@ export class Engine {
               if (stamp[d] !== epoch) {
                 stamp[d] = epoch;
                 acc[d] = s;
-                accOwn[d] = 0;
+                accFields[d] = FIELD_BITS.title;
                 touched[nt++] = d;
-              } else acc[d] = (acc[d] ?? 0) + s;
+              } else {
+                acc[d] = (acc[d] ?? 0) + s;
+                accFields[d] = (accFields[d] ?? 0) | FIELD_BITS.title;
+              }
             }
             continue;
           }
@@ -773,9 +781,12 @@ export class Engine {
             if (stamp[id] !== epoch) {
               stamp[id] = epoch;
               acc[id] = s;
+              accFields[id] = bit;
               touched[nt++] = id;
-            } else acc[id] = (acc[id] ?? 0) + s;
-            accOwn[id] = 1;
+            } else {
+              acc[id] = (acc[id] ?? 0) + s;
+              accFields[id] = (accFields[id] ?? 0) | bit;
+            }
           }
           // The question field of an answer is its question's text: derived, not stored twice.
           if (f === F_TEXT && questionOf[id + 1] === id) {
@@ -785,24 +796,27 @@ export class Engine {
               if (stamp[a] !== epoch) {
                 stamp[a] = epoch;
                 acc[a] = s;
+                accFields[a] = FIELD_BITS.question;
                 touched[nt++] = a;
-              } else acc[a] = (acc[a] ?? 0) + s;
-              accOwn[a] = 1;
+              } else {
+                acc[a] = (acc[a] ?? 0) + s;
+                accFields[a] = (accFields[a] ?? 0) | FIELD_BITS.question;
+              }
             }
           }
         }
       }
-      if (matched) terms.add(t);
+      if (matched && !ctx.gram) terms.add(t);
     }
     const docs = touched.slice(0, nt).sort();
     const scores = new Float64Array(nt);
-    const own = new Uint8Array(nt);
+    const fields = new Uint8Array(nt);
     for (let i = 0; i < nt; i++) {
       const d = docs[i] ?? 0;
       scores[i] = acc[d] ?? 0;
-      own[i] = accOwn[d] ?? 0;
+      fields[i] = accFields[d] ?? 0;
     }
-    return { n: nt, docs, scores, own };
+    return { n: nt, docs, scores, fields };
   }
 
   /** Adds, per tag id, how many of `docs` carry it. */
@@ -1143,14 +1157,14 @@ function sum(a: Uint32Array): number {
 }
 
 function emptyMatches(): Matches {
-  return { n: 0, docs: new Int32Array(0), scores: new Float64Array(0), own: new Uint8Array(0) };
+  return { n: 0, docs: new Int32Array(0), scores: new Float64Array(0), fields: new Uint8Array(0) };
 }
 
 function intersect(a: Matches, b: Matches): Matches {
   const n = Math.min(a.n, b.n);
   const docs = new Int32Array(n);
   const scores = new Float64Array(n);
-  const own = new Uint8Array(n);
+  const fields = new Uint8Array(n);
   let i = 0;
   let j = 0;
   let k = 0;
@@ -1162,20 +1176,20 @@ function intersect(a: Matches, b: Matches): Matches {
     else {
       docs[k] = x;
       scores[k] = (a.scores[i] ?? 0) + (b.scores[j] ?? 0);
-      own[k] = (a.own[i] ?? 0) | (b.own[j] ?? 0);
+      fields[k] = (a.fields[i] ?? 0) | (b.fields[j] ?? 0);
       k++;
       i++;
       j++;
     }
   }
-  return { n: k, docs: docs.subarray(0, k), scores: scores.subarray(0, k), own: own.subarray(0, k) };
+  return { n: k, docs: docs.subarray(0, k), scores: scores.subarray(0, k), fields: fields.subarray(0, k) };
 }
 
 function union(a: Matches, b: Matches): Matches {
   const n = a.n + b.n;
   const docs = new Int32Array(n);
   const scores = new Float64Array(n);
-  const own = new Uint8Array(n);
+  const fields = new Uint8Array(n);
   let i = 0;
   let j = 0;
   let k = 0;
@@ -1185,21 +1199,21 @@ function union(a: Matches, b: Matches): Matches {
     if (x < y) {
       docs[k] = x;
       scores[k] = a.scores[i] ?? 0;
-      own[k] = a.own[i] ?? 0;
+      fields[k] = a.fields[i] ?? 0;
       i++;
     } else if (y < x) {
       docs[k] = y;
       scores[k] = b.scores[j] ?? 0;
-      own[k] = b.own[j] ?? 0;
+      fields[k] = b.fields[j] ?? 0;
       j++;
     } else {
       docs[k] = x;
       scores[k] = (a.scores[i] ?? 0) + (b.scores[j] ?? 0);
-      own[k] = (a.own[i] ?? 0) | (b.own[j] ?? 0);
+      fields[k] = (a.fields[i] ?? 0) | (b.fields[j] ?? 0);
       i++;
       j++;
     }
     k++;
   }
-  return { n: k, docs: docs.subarray(0, k), scores: scores.subarray(0, k), own: own.subarray(0, k) };
+  return { n: k, docs: docs.subarray(0, k), scores: scores.subarray(0, k), fields: fields.subarray(0, k) };
 }

@@ -10,7 +10,7 @@ import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
 import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode } from '../text/analyze.ts';
 import { normalize, normalizeForMatch } from '../text/normalize.ts';
-import { Engine, type EngineDoc, FIELD_BOOSTS, type FieldTerms, type Matches } from './engine.ts';
+import { Engine, type EngineDoc, FIELD_BITS, FIELD_BOOSTS, type FieldTerms, type Matches } from './engine.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
 import { type CompiledQuery, compileQuery, MAX_QUERY_CHARS, type VariantLookup } from './query.ts';
 
@@ -117,6 +117,7 @@ export interface QuoteIndexOptions {
 /** Phrase queries check at most this many candidates against the quote texts. */
 export const PHRASE_CHECK_LIMIT = 200;
 
+const NO_TERMS: ReadonlySet<string> = new Set();
 const ROLES: readonly Role[] = ['interviewee', 'interviewer', 'other'];
 const MAGIC_HEADER = 'kikigaki-index';
 
@@ -206,6 +207,33 @@ function topOrder(key: Float64Array, n: number, k: number): number[] {
   return picked.sort(byKey).slice(0, k);
 }
 
+/** Matching docs with scores and matched-field bits, in doc order. */
+interface Candidates {
+  n: number;
+  docs: Int32Array;
+  scores: Float64Array;
+  fields: Uint8Array;
+}
+
+function emptyCandidates(size: number): Candidates {
+  return { n: 0, docs: new Int32Array(size), scores: new Float64Array(size), fields: new Uint8Array(size) };
+}
+
+function pushCandidate(c: Candidates, doc: number, score: number, fields: number): void {
+  c.docs[c.n] = doc;
+  c.scores[c.n] = score;
+  c.fields[c.n++] = fields;
+}
+
+function trimCandidates(c: Candidates): Candidates {
+  return {
+    n: c.n,
+    docs: c.docs.subarray(0, c.n),
+    scores: c.scores.subarray(0, c.n),
+    fields: c.fields.subarray(0, c.n),
+  };
+}
+
 /** A query resolved to ordered candidates (cached so planning and searching evaluate once). */
 interface Resolved {
   key: string;
@@ -215,7 +243,9 @@ interface Resolved {
   /** Sort key per candidate (score, or recency for filter-only queries). */
   keys: Float64Array;
   scores: Float64Array;
-  terms: Set<string>;
+  fields: Uint8Array;
+  /** What to highlight: the query's needles and every non-bigram index term it matched. */
+  needles: string[];
   offset: number;
   limit: number;
   fingerprint: string;
@@ -383,17 +413,18 @@ export class QuoteIndex {
   }
 
   /** Candidates of a query tree after filters; title-only matches only when nothing else matched. */
-  private candidates(m: Matches, filter: (doc: number) => boolean): { docs: number[]; scores: number[] } {
-    const own: { docs: number[]; scores: number[] } = { docs: [], scores: [] };
-    const all: { docs: number[]; scores: number[] } = { docs: [], scores: [] };
+  private candidates(m: Matches, filter: (doc: number) => boolean): Candidates {
+    const own = emptyCandidates(m.n);
+    const all = emptyCandidates(m.n);
     for (let i = 0; i < m.n; i++) {
       const doc = m.docs[i] ?? 0;
       if (!filter(doc)) continue;
-      const target = m.own[i] ? own : all;
-      target.docs.push(doc);
-      target.scores.push(m.scores[i] ?? 0);
+      const fields = m.fields[i] ?? 0;
+      const score = m.scores[i] ?? 0;
+      if (fields & ~FIELD_BITS.title) pushCandidate(own, doc, score, fields);
+      pushCandidate(all, doc, score, fields);
     }
-    return own.docs.length > 0 ? own : all;
+    return trimCandidates(own.n > 0 ? own : all);
   }
 
   /** Rank of each doc for filter-only listings: newest interview first, then id, then position. */
@@ -431,29 +462,26 @@ export class QuoteIndex {
     const filter = this.filterFor(params);
     const terms = new Set<string>();
     let matched: SearchPage['matched'] = 'all';
-    let found: { docs: number[]; scores: number[] };
+    let found = emptyCandidates(0);
     let byRecency = false;
     if (compiled.empty) {
-      found = { docs: [], scores: [] };
       if (params.q.trim() === '' || params.tags.length > 0 || params.interviewee || params.interview) {
         matched = 'filter';
         byRecency = true;
+        found = emptyCandidates(this.engine.docCount);
         for (let d = 0; d < this.engine.docCount; d++) {
-          if (this.engine.alive(d) && filter(d)) found.docs.push(d);
+          if (this.engine.alive(d) && filter(d)) pushCandidate(found, d, 0, 0);
         }
+        found = trimCandidates(found);
       }
     } else {
-      found = compiled.strict
-        ? this.candidates(this.engine.evaluate(compiled.strict, terms), filter)
-        : { docs: [], scores: [] };
-      if (found.docs.length === 0 && compiled.loose) {
+      if (compiled.strict) found = this.candidates(this.engine.evaluate(compiled.strict, terms), filter);
+      if (found.n === 0 && compiled.loose) {
         matched = 'any';
         found = this.candidates(this.engine.evaluate(compiled.loose, terms), filter);
       }
     }
-    const docs = Int32Array.from(found.docs);
-    const scores = Float64Array.from(found.scores);
-    let keys = scores;
+    let keys = found.scores;
     if (byRecency) {
       const rank = this.recency();
       keys = Float64Array.from(found.docs, (d) => rank[d] ?? 0);
@@ -462,10 +490,11 @@ export class QuoteIndex {
       key,
       compiled,
       matched,
-      docs,
+      docs: found.docs,
       keys,
-      scores,
-      terms,
+      scores: found.scores,
+      fields: found.fields,
+      needles: [...new Set([...compiled.needles, ...terms])],
       offset,
       limit: params.limit,
       fingerprint,
@@ -540,7 +569,13 @@ export class QuoteIndex {
     const hits: SearchHit[] = [];
     for (const i of order.slice(r.offset, r.offset + params.limit)) {
       const doc = r.docs[i] ?? 0;
-      const hit = this.toHit(doc, r.matched === 'filter' ? 0 : (r.scores[i] ?? 0), r, turnOf(doc));
+      const hit = this.toHit(
+        doc,
+        r.matched === 'filter' ? 0 : (r.scores[i] ?? 0),
+        r.fields[i] ?? 0,
+        r,
+        turnOf(doc),
+      );
       if (hit) hits.push(hit);
     }
     const end = r.offset + params.limit;
@@ -557,6 +592,7 @@ export class QuoteIndex {
   private toHit(
     doc: number,
     score: number,
+    fields: number,
     r: Resolved,
     found: {
       interview: string;
@@ -571,19 +607,11 @@ export class QuoteIndex {
     const question = turn.questionId
       ? [...(turns?.values() ?? [])].find((t) => t.id === turn.questionId)
       : undefined;
-    const ranges = matchRanges(turn.text, r.terms, r.compiled.needles);
-    const matchedIn = new Set<string>();
-    if (ranges.length > 0) matchedIn.add('text');
-    const fields: Array<[string, string | null | undefined]> = [
-      ['speaker', turn.speaker],
-      ['section', turn.section],
-      ['title', meta?.title],
-      ['question', question?.text],
-    ];
-    for (const [name, value] of fields) {
-      if (value && [...fieldTerms(value, this.mode).terms.keys()].some((t) => r.terms.has(t)))
-        matchedIn.add(name);
-    }
+    // Matched terms are found as substrings of the normalised text: no segmentation per hit.
+    const ranges = matchRanges(turn.text, NO_TERMS, r.needles);
+    const matchedIn = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).filter(
+      (f) => fields & FIELD_BITS[f],
+    );
     return {
       quoteId: turn.id,
       interviewId: found.interview,
@@ -597,7 +625,7 @@ export class QuoteIndex {
       question: question ? { quoteId: question.id, text: question.text } : null,
       tags: this.engine.tagsOf(doc),
       score: Math.round(score * 1000) / 1000,
-      matchedIn: [...matchedIn].sort(),
+      matchedIn: matchedIn.sort(),
     };
   }
 

@@ -51,12 +51,19 @@ function leaf(term: string, prefix: boolean, fuzzy = 0): QueryCombination {
   return { queries: [term], prefix, fuzzy: fuzzy > 0 ? fuzzy : false };
 }
 
+/** Marks a leaf that matches by character bigrams: its terms are not highlighted on their own. */
+export const GRAM = Symbol('gram');
+
+function gramLeaf(term: string): QueryCombination {
+  return Object.assign(leaf(term, false), { [GRAM]: true });
+}
+
 function kanaRunQuery(run: string, prefix: boolean): Query {
   const grams = bigrams(run);
   if (grams.length <= 1) return leaf(run, prefix);
   return {
     combineWith: 'OR',
-    queries: [leaf(run, prefix), { combineWith: 'AND', queries: grams.map((g) => leaf(g, false)) }],
+    queries: [leaf(run, prefix), { combineWith: 'AND', queries: grams.map(gramLeaf) }],
   };
 }
 
@@ -72,7 +79,10 @@ function unitsOf(tokens: readonly Token[], mode: SegmentationMode, prefixLast: b
     const isLast = prefixLast && !tokens.slice(i + 1).some((n) => n.kind !== 'gram');
     if (mode !== 'hybrid') {
       units.push({
-        query: leaf(t.term, isLast && t.kind !== 'gram', t.kind === 'latin' ? latinFuzz(t.term) : 0),
+        query:
+          t.kind === 'gram'
+            ? gramLeaf(t.term)
+            : leaf(t.term, isLast, t.kind === 'latin' ? latinFuzz(t.term) : 0),
       });
       continue;
     }
@@ -117,7 +127,7 @@ function gramPath(norm: string, prefixLast: boolean): { query: Query; needles: s
       if (Array.from(text).length >= 2) {
         hasKanjiRun = true;
         needles.push(text);
-        parts.push(and(bigrams(text).map((g) => leaf(g, false))) as Query);
+        parts.push(and(bigrams(text).map(gramLeaf)) as Query);
       } else parts.push(leaf(text, last));
     } else if (run.cls === 'katakana') {
       const folded = foldKatakanaRun(text);
