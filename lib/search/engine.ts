@@ -590,9 +590,8 @@ export class Engine {
       gram: (q as { [GRAM]?: boolean })[GRAM] === true,
     };
     if (String(q.combineWith ?? 'OR').toUpperCase() !== 'AND') {
-      let out = emptyMatches();
-      for (const c of q.queries) out = union(out, this.node(c as Query, next, terms, restrict));
-      return out;
+      const parts = q.queries.map((c) => this.node(c as Query, next, terms, restrict));
+      return parts.length === 1 ? (parts[0] as Matches) : this.unionAll(parts);
     }
     const ordered = q.queries
       .map((c) => ({ c, size: this.estimate(c, next.prefix) }))
@@ -808,34 +807,69 @@ export class Engine {
       }
       if (matched && !ctx.gram) terms.add(t);
     }
-    const docs = touched.slice(0, nt).sort();
+    return this.collect(nt);
+  }
+
+  /** Union of several results (scores summed, field bits or-ed) in one pass over the accumulators. */
+  private unionAll(parts: readonly Matches[]): Matches {
+    this.grow();
+    const epoch = ++this.epoch;
+    const { acc, accFields, stamp, touched } = this;
+    let nt = 0;
+    for (const m of parts) {
+      for (let i = 0; i < m.n; i++) {
+        const d = m.docs[i] ?? 0;
+        if (stamp[d] !== epoch) {
+          stamp[d] = epoch;
+          acc[d] = m.scores[i] ?? 0;
+          accFields[d] = m.fields[i] ?? 0;
+          touched[nt++] = d;
+        } else {
+          acc[d] = (acc[d] ?? 0) + (m.scores[i] ?? 0);
+          accFields[d] = (accFields[d] ?? 0) | (m.fields[i] ?? 0);
+        }
+      }
+    }
+    return this.collect(nt);
+  }
+
+  /** Turns the first `nt` touched docs of the accumulators into a result in doc order. */
+  private collect(nt: number): Matches {
+    const docs = this.touched.slice(0, nt).sort();
     const scores = new Float64Array(nt);
     const fields = new Uint8Array(nt);
     for (let i = 0; i < nt; i++) {
       const d = docs[i] ?? 0;
-      scores[i] = acc[d] ?? 0;
-      fields[i] = accFields[d] ?? 0;
+      scores[i] = this.acc[d] ?? 0;
+      fields[i] = this.accFields[d] ?? 0;
     }
     return { n: nt, docs, scores, fields };
   }
 
-  /** Adds, per tag id, how many of `docs` carry it. */
-  countTags(docs: ArrayLike<number>, counts: Map<number, number>): void {
+  /** How many of `docs` carry each tag, indexed by tag id. */
+  countTags(docs: ArrayLike<number>): Uint32Array {
+    const counts = new Uint32Array(this.tagNames.length);
     const start = this.tagStart;
     const ids = this.tagIds;
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i] ?? 0;
       const o = this.tagOverride.get(d);
       if (o) {
-        for (const t of o) counts.set(t, (counts.get(t) ?? 0) + 1);
+        for (const t of o) counts[t] = (counts[t] ?? 0) + 1;
         continue;
       }
       if (d >= start.length - 1) continue;
       for (let k = start[d] ?? 0; k < (start[d + 1] ?? 0); k++) {
         const t = ids[k] ?? 0;
-        counts.set(t, (counts.get(t) ?? 0) + 1);
+        counts[t] = (counts[t] ?? 0) + 1;
       }
     }
+    return counts;
+  }
+
+  /** Number of interview slots ever numbered (live or dead). */
+  get slotCount(): number {
+    return this.keys.length;
   }
 
   /** Interview slot of a doc (numbers change when the engine folds). */
@@ -1181,39 +1215,6 @@ function intersect(a: Matches, b: Matches): Matches {
       i++;
       j++;
     }
-  }
-  return { n: k, docs: docs.subarray(0, k), scores: scores.subarray(0, k), fields: fields.subarray(0, k) };
-}
-
-function union(a: Matches, b: Matches): Matches {
-  const n = a.n + b.n;
-  const docs = new Int32Array(n);
-  const scores = new Float64Array(n);
-  const fields = new Uint8Array(n);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.n || j < b.n) {
-    const x = i < a.n ? (a.docs[i] ?? 0) : Number.POSITIVE_INFINITY;
-    const y = j < b.n ? (b.docs[j] ?? 0) : Number.POSITIVE_INFINITY;
-    if (x < y) {
-      docs[k] = x;
-      scores[k] = a.scores[i] ?? 0;
-      fields[k] = a.fields[i] ?? 0;
-      i++;
-    } else if (y < x) {
-      docs[k] = y;
-      scores[k] = b.scores[j] ?? 0;
-      fields[k] = b.fields[j] ?? 0;
-      j++;
-    } else {
-      docs[k] = x;
-      scores[k] = (a.scores[i] ?? 0) + (b.scores[j] ?? 0);
-      fields[k] = (a.fields[i] ?? 0) | (b.fields[j] ?? 0);
-      i++;
-      j++;
-    }
-    k++;
   }
   return { n: k, docs: docs.subarray(0, k), scores: scores.subarray(0, k), fields: fields.subarray(0, k) };
 }

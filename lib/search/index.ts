@@ -387,6 +387,7 @@ export class QuoteIndex {
     const role = params.speaker === 'any' ? -1 : ROLES.indexOf(params.speaker);
     const tagIds = params.tags.map((t) => this.engine.tagIdOf(t));
     const byInterview = params.interview || params.interviewee || from !== null || to !== null;
+    if (role < 0 && tagIds.length === 0 && !byInterview) return () => true;
     const decided = new Map<string, boolean>();
     const interviewOk = (key: string): boolean => {
       let ok = decided.get(key);
@@ -414,17 +415,23 @@ export class QuoteIndex {
 
   /** Candidates of a query tree after filters; title-only matches only when nothing else matched. */
   private candidates(m: Matches, filter: (doc: number) => boolean): Candidates {
-    const own = emptyCandidates(m.n);
-    const all = emptyCandidates(m.n);
+    // Pass 1 decides; pass 2 copies exactly what is kept (no over-sized scratch per query).
+    const keep = new Uint8Array(m.n);
+    let nAll = 0;
+    let nOwn = 0;
     for (let i = 0; i < m.n; i++) {
-      const doc = m.docs[i] ?? 0;
-      if (!filter(doc)) continue;
-      const fields = m.fields[i] ?? 0;
-      const score = m.scores[i] ?? 0;
-      if (fields & ~FIELD_BITS.title) pushCandidate(own, doc, score, fields);
-      pushCandidate(all, doc, score, fields);
+      if (!filter(m.docs[i] ?? 0)) continue;
+      const own = ((m.fields[i] ?? 0) & ~FIELD_BITS.title) !== 0;
+      keep[i] = own ? 2 : 1;
+      nAll++;
+      if (own) nOwn++;
     }
-    return trimCandidates(own.n > 0 ? own : all);
+    const min = nOwn > 0 ? 2 : 1;
+    const out = emptyCandidates(nOwn > 0 ? nOwn : nAll);
+    for (let i = 0; i < m.n; i++) {
+      if ((keep[i] ?? 0) >= min) pushCandidate(out, m.docs[i] ?? 0, m.scores[i] ?? 0, m.fields[i] ?? 0);
+    }
+    return out;
   }
 
   /** Rank of each doc for filter-only listings: newest interview first, then id, then position. */
@@ -553,19 +560,18 @@ export class QuoteIndex {
     }
     const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
     const facetDocs = r.compiled.phrases.length > 0 ? order.map((i) => r.docs[i] ?? 0) : r.docs;
-    const tagCounts = new Map<number, number>();
-    this.engine.countTags(facetDocs, tagCounts);
-    for (const [t, c] of tagCounts) facets.tags[this.engine.tagName(t)] = c;
-    const perSlot = new Map<number, number>();
-    for (const d of facetDocs) {
-      const slot = this.engine.slotOf(d);
-      perSlot.set(slot, (perSlot.get(slot) ?? 0) + 1);
-    }
-    for (const [slot, c] of perSlot) {
+    const tagCounts = this.engine.countTags(facetDocs);
+    tagCounts.forEach((c, t) => {
+      if (c > 0) facets.tags[this.engine.tagName(t)] = c;
+    });
+    const perSlot = new Uint32Array(this.engine.slotCount);
+    for (const d of facetDocs) perSlot[this.engine.slotOf(d)] = (perSlot[this.engine.slotOf(d)] ?? 0) + 1;
+    perSlot.forEach((c, slot) => {
+      if (c === 0) return;
       for (const p of this.interviews.get(this.engine.slotKey(slot))?.interviewees ?? []) {
         facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + c;
       }
-    }
+    });
     const hits: SearchHit[] = [];
     for (const i of order.slice(r.offset, r.offset + params.limit)) {
       const doc = r.docs[i] ?? 0;
