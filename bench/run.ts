@@ -322,7 +322,7 @@ function memory(): number {
 function table(rows: Row[]): string {
   const f = (n: number, d = 1) => n.toFixed(d);
   const lines = [
-    '| quotes | engine | build s | snapshot MB (gzip) | load ms | heap MB | p50 ms | p95 ms | p99 ms | recall@10 drawn | recall@10 judged | zero results |',
+    '| quotes | engine | build s | snapshot MB (gzip) | load ms | memory MB | p50 ms | p95 ms | p99 ms | recall@10 drawn | recall@10 judged | zero results |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
