@@ -72,14 +72,26 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   }
   let timer: NodeJS.Timeout | null = null;
   let pending: Promise<unknown> = Promise.resolve();
+  let lastPublishMs = 0;
+  const publish = async () => {
+    const t0 = performance.now();
+    try {
+      await indexer.publish();
+    } finally {
+      lastPublishMs = performance.now() - t0;
+    }
+  };
   const schedulePublish = () => {
     if (timer) return;
+    // Packing blocks the event loop for a time that grows with the index (about 1 s at 100k
+    // quotes): space publications so that they never take more than a tenth of the time.
+    const delay = Math.max(options.publishDelayMs ?? 2000, lastPublishMs * 10);
     timer = setTimeout(() => {
       timer = null;
-      pending = indexer
-        .publish()
-        .catch((e) => options.logger?.({ level: 'error', msg: 'snapshot publish failed', error: String(e) }));
-    }, options.publishDelayMs ?? 2000);
+      pending = publish().catch((e) =>
+        options.logger?.({ level: 'error', msg: 'snapshot publish failed', error: String(e) }),
+      );
+    }, delay);
     timer.unref();
   };
   const tagger = new TopicTagger();
@@ -115,7 +127,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
       if (timer) {
         clearTimeout(timer);
         timer = null;
-        pending = indexer.publish();
+        pending = publish();
       }
       await pending;
     },

@@ -16,6 +16,7 @@
  */
 import type { Query, QueryCombination } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
+import { SnapshotVersionError } from '../errors.ts';
 import { GRAM } from './query.ts';
 
 /** Field boosts: the quote's own words matter most, then who said it, then context. */
@@ -235,6 +236,8 @@ export class Engine {
   private ordinal = Column.of((n) => new Uint32Array(n));
   private role = Column.of((n) => new Uint8Array(n));
   private questionOf = Column.of((n) => new Int32Array(n));
+  /** For a question: how many docs after it reach its last answer (answers need not be adjacent). */
+  private span = Column.of((n) => new Uint32Array(n));
   private lens: [Column<Uint32Array>, Column<Uint32Array>, Column<Uint32Array>] = [
     Column.of((n) => new Uint32Array(n)),
     Column.of((n) => new Uint32Array(n)),
@@ -317,6 +320,7 @@ export class Engine {
       this.ordinal.push(d.ordinal);
       this.role.push(d.role);
       this.questionOf.push(d.question >= 0 && d.question < docs.length ? first + d.question : -1);
+      this.span.push(0);
       this.deadDoc.push(0);
       const fields = [d.text, d.speaker, d.section] as const;
       fields.forEach((f, fi) => {
@@ -329,6 +333,9 @@ export class Engine {
         d.tags.map((t) => this.tagId(t)),
       );
       this.liveDocs++;
+    });
+    docs.forEach((d, i) => {
+      if (d.question >= 0 && d.question < i) this.span.a[first + d.question] = i - d.question;
     });
     this.slotStart.push(this.ordinal.n);
     this.statsVersion++;
@@ -737,6 +744,7 @@ export class Engine {
     const norms = this.norms();
     const textNorm = norms[F_TEXT] as Float64Array;
     const questionOf = this.questionOf.a;
+    const span = this.span.a;
     const deadDoc = this.deadDoc.a;
     const deadSlot = this.deadSlot.a;
     const slotStart = this.slotStart.a;
@@ -750,7 +758,10 @@ export class Engine {
         const ids = this.bufIds;
         const tfs = this.bufTfs;
         const norm = norms[f] as Float64Array;
-        const idf = Math.log(1 + ((f === F_TITLE ? nSlots : nDocs) - n + 0.5) / (n + 0.5));
+        // Postings of removed quotes stay until the next fold: never count more than are live.
+        const live = f === F_TITLE ? nSlots : nDocs;
+        const df = Math.min(n, live);
+        const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
         const weight = (BOOST[f] ?? 1) * w * ctx.weight * idf;
         const qWeight = FIELD_BOOSTS.question * w * ctx.weight * idf;
         const bit = 1 << f;
@@ -788,10 +799,11 @@ export class Engine {
             }
           }
           // The question field of an answer is its question's text: derived, not stored twice.
-          if (f === F_TEXT && questionOf[id + 1] === id) {
+          if (f === F_TEXT && (span[id] ?? 0) > 0) {
             const s = qWeight * (D + (tf * (K1 + 1)) / (tf + (textNorm[id] ?? 1)));
-            for (let a = id + 1; a < docCount && questionOf[a] === id; a++) {
-              if (deadDoc[a] !== 0 || (masked && mask[a] !== maskEpoch)) continue;
+            const last = Math.min(docCount - 1, id + (span[id] ?? 0));
+            for (let a = id + 1; a <= last; a++) {
+              if (questionOf[a] !== id || deadDoc[a] !== 0 || (masked && mask[a] !== maskEpoch)) continue;
               if (stamp[a] !== epoch) {
                 stamp[a] = epoch;
                 acc[a] = s;
@@ -912,8 +924,9 @@ export class Engine {
    * postings merged term by term. Afterwards the delta is empty.
    */
   fold(): void {
-    if (this.pendingDocs === 0 && this.liveDocs === this.base.docs && this.liveSlots === this.base.slots)
-      return;
+    const clean =
+      this.pendingDocs === 0 && this.liveDocs === this.base.docs && this.liveSlots === this.base.slots;
+    if (clean && this.tagOverride.size === 0) return;
     const docCount = this.ordinal.n;
     const newDoc = new Int32Array(docCount).fill(-1);
     const newSlot = new Int32Array(this.keys.length).fill(-1);
@@ -1036,6 +1049,7 @@ export class Engine {
     for (let s = 1; s <= ns; s++) slotStart[s] = (slotStart[s] ?? 0) + (slotStart[s - 1] ?? 0);
     this.ordinal = keep(this.ordinal, newDoc, u32, nd);
     this.role = keep(this.role, newDoc, (n) => new Uint8Array(n), nd);
+    this.span = keep(this.span, newDoc, u32, nd);
     this.lens = [
       keep(this.lens[0], newDoc, u32, nd),
       keep(this.lens[1], newDoc, u32, nd),
@@ -1079,6 +1093,7 @@ export class Engine {
       ['ordinal', this.ordinal.view()],
       ['role', this.role.view()],
       ['questionOf', this.questionOf.view()],
+      ['span', this.span.view()],
       ['lenText', this.lens[0].view()],
       ['lenSpeaker', this.lens[1].view()],
       ['lenSection', this.lens[2].view()],
@@ -1131,7 +1146,7 @@ export class Engine {
     // Typed-array views need aligned offsets; copy once when the buffer is not 8-aligned.
     const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
     const header = Engine.header(bytes);
-    if (header.layout !== PACKED_LAYOUT) throw new Error(`unknown index layout ${String(header.layout)}`);
+    if (header.layout !== PACKED_LAYOUT) throw new SnapshotVersionError(`layout ${String(header.layout)}`, 2);
     const headLen = Math.ceil((8 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(4)) / 8) * 8;
     const get = <A extends Typed>(
       name: string,
@@ -1139,7 +1154,7 @@ export class Engine {
       size: number,
     ): A => {
       const s = header.sections.find((x) => x[0] === name);
-      if (!s) throw new Error(`index section ${name} missing`);
+      if (!s) throw new SnapshotVersionError(`layout without ${name}`, 2);
       return make(bytes.buffer as ArrayBuffer, bytes.byteOffset + headLen + s[1], s[2] / size);
     };
     const u8 = (b: ArrayBuffer, o: number, n: number) => new Uint8Array(b, o, n);
@@ -1161,6 +1176,7 @@ export class Engine {
     e.ordinal = Column.of(U32, get('ordinal', u32, 4));
     e.role = Column.of((n) => new Uint8Array(n), get('role', u8, 1));
     e.questionOf = Column.of((n) => new Int32Array(n), get('questionOf', i32, 4));
+    e.span = Column.of(U32, get('span', u32, 4));
     e.lens = [
       Column.of(U32, get('lenText', u32, 4)),
       Column.of(U32, get('lenSpeaker', u32, 4)),
