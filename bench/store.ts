@@ -24,7 +24,6 @@ import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { type BenchQuote, drawQueries, realQuotes, root } from './corpus.ts';
 
 const QUOTES_PER_INTERVIEW = 20;
-const CONCURRENCY = 8;
 
 /** One transcript per 20 quotes: odd turns ask, even turns answer (the parser links them). */
 function transcripts(quotes: BenchQuote[]): Array<{ id: string; text: string; quotes: number }> {
@@ -48,6 +47,7 @@ async function ingestAll(
   rt: LocalRuntime,
   items: Array<{ id: string; text: string; quotes: number }>,
   label: string,
+  concurrency: number,
 ): Promise<{ seconds: number; quotes: number; quotesPerSecond: number; failed: number }> {
   let next = 0;
   let quotes = 0;
@@ -73,7 +73,7 @@ async function ingestAll(
       }
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
   return { seconds, quotes, quotesPerSecond: quotes / seconds, failed };
 }
@@ -161,6 +161,8 @@ async function main(): Promise<void> {
   const localTarget = Number(arg('--local-quotes') ?? (quick ? 1_000 : 10_000));
   const outDir = arg('--out') ?? join(root, 'bench', 'results');
   const seconds = Number(arg('--seconds') ?? (quick ? 3 : 20));
+  // Requests in flight while ingesting, as `kikigaki ingest` sends them.
+  const concurrency = Number(arg('--concurrency') ?? 4);
   const real = realQuotes();
   if ('reason' in real) {
     console.log(`skipping the store benchmark: ${real.reason}`);
@@ -181,13 +183,15 @@ async function main(): Promise<void> {
       tableName: 'kikigaki-bench',
       token: 'bench-token-0123456789',
       publishDelayMs: 2000,
+      logger: () => {},
+      soleWriter: true,
     });
     process.stderr.write(`ingesting ${quotes.length} quotes into the embedded server…\n`);
-    const ingest = await ingestAll(rt, items, 'dynalite');
+    const ingest = await ingestAll(rt, items, 'dynalite', concurrency);
     rows.push([
       'ingest into the embedded server (dynalite)',
       `${Math.round(ingest.quotesPerSecond)} quotes/s`,
-      `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${CONCURRENCY} in flight, ${ingest.failed} failed; parse + tag + write + index`,
+      `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed; parse + tag + write + index`,
     ]);
     json.ingestDynalite = ingest;
     process.stderr.write('publishing and loading the snapshot…\n');
@@ -228,14 +232,15 @@ async function main(): Promise<void> {
         client: localClient(dl.endpoint),
         tableName: 'kikigaki-bench',
         token: 'bench-token-0123456789',
+        logger: () => {},
       });
       const subset = transcripts(quotes.slice(0, localTarget));
       process.stderr.write(`ingesting ${localTarget} quotes into DynamoDB Local…\n`);
-      const ingest = await ingestAll(rt, subset, 'DynamoDB Local');
+      const ingest = await ingestAll(rt, subset, 'DynamoDB Local', concurrency);
       rows.push([
         'ingest into DynamoDB Local',
         `${Math.round(ingest.quotesPerSecond)} quotes/s`,
-        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${CONCURRENCY} in flight, ${ingest.failed} failed`,
+        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed`,
       ]);
       json.ingestDynamoLocal = ingest;
       await rt.flush();

@@ -20,6 +20,8 @@ export interface IngestOptions {
   /** Where progress goes (stderr by default); a TTY gets a redrawn bar. */
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
   fetchImpl?: typeof fetch;
+  /** Uploads in flight (default 4, at most 16). */
+  concurrency?: number;
 }
 
 function bar(done: number, total: number, width = 24): string {
@@ -27,19 +29,19 @@ function bar(done: number, total: number, width = 24): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
 }
 
-/** Uploads every transcript, continuing past failures; returns one outcome per file. */
+/** Uploads every transcript, continuing past failures; returns one outcome per file, in order. */
 export async function ingestFiles(
   paths: readonly string[],
   options: IngestOptions,
 ): Promise<IngestOutcome[]> {
   const files = expandPaths(paths);
-  const out: IngestOutcome[] = [];
+  const out: IngestOutcome[] = new Array(files.length);
   const progress = options.progress ?? process.stderr;
   const doFetch = options.fetchImpl ?? fetch;
   const base = options.api.replace(/\/+$/, '');
-  for (const [i, path] of files.entries()) {
-    const line = `${bar(i, files.length)} ${path}`;
-    progress.write(progress.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+  let next = 0;
+  let done = 0;
+  const upload = async (path: string): Promise<IngestOutcome> => {
     try {
       const body = readFileSync(path, 'utf8');
       const isJson = extname(path).toLowerCase() === '.json';
@@ -65,26 +67,34 @@ export async function ingestFiles(
         error?: { code?: string; message?: string };
       };
       if (res.ok) {
-        out.push({
+        return {
           path,
           status: res.status === 201 ? 'ingested' : 'replaced',
           id: json.id ?? '',
           quotes: json.quotes ?? 0,
-        });
-      } else {
-        out.push({
-          path,
-          status: 'failed',
-          reason: `${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`.trim(),
-        });
+        };
       }
+      return {
+        path,
+        status: 'failed',
+        reason: `${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`.trim(),
+      };
     } catch (e) {
-      out.push({ path, status: 'failed', reason: e instanceof Error ? e.message : String(e) });
+      return { path, status: 'failed', reason: e instanceof Error ? e.message : String(e) };
     }
-  }
-  progress.write(
-    progress.isTTY ? `\r\x1b[K${bar(files.length, files.length)}\n` : `${bar(files.length, files.length)}\n`,
-  );
+  };
+  // A few uploads in flight keep the server busy while each waits on its store writes.
+  const worker = async () => {
+    for (let i = next++; i < files.length; i = next++) {
+      const path = files[i] as string;
+      out[i] = await upload(path);
+      done++;
+      const line = `${bar(done, files.length)} ${path}`;
+      progress.write(progress.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, 16)) }, worker));
+  progress.write(progress.isTTY ? '\n' : '');
   return out;
 }
 

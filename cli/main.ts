@@ -26,7 +26,7 @@ Usage:
       Parses, tags and indexes the files, then prints the best quotes with highlighted snippets.
   kikigaki tags [--json] FILE|DIR...
       Prints the topics found and the interviewees per topic.
-  kikigaki ingest FILE|DIR... --api URL [--token T] [--format F]
+  kikigaki ingest FILE|DIR... --api URL [--token T] [--format F] [--concurrency N]
       Uploads transcripts to a running API (token also from KIKIGAKI_TOKEN), with a progress bar
       and a summary; continues past files that fail.
 
@@ -198,14 +198,27 @@ async function cmdIngest(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { api: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' } },
+    options: {
+      api: { type: 'string' },
+      token: { type: 'string' },
+      format: { type: 'string' },
+      concurrency: { type: 'string' },
+    },
   });
   if (!values.api) fail('ingest needs --api URL (e.g. http://localhost:3000)');
+  const concurrency = Number(values.concurrency ?? 4);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+    fail('--concurrency must be a whole number from 1 to 16');
   const token = values.token ?? cliToken();
   if (!token) fail('ingest needs --token T or KIKIGAKI_TOKEN (npm start prints the token)');
   if (positionals.length === 0) fail('ingest needs FILES or DIRS');
   if (values.format) parseFormat(values.format);
-  const outcomes = await ingestFiles(positionals, { api: values.api, token, format: values.format });
+  const outcomes = await ingestFiles(positionals, {
+    api: values.api,
+    token,
+    format: values.format,
+    concurrency,
+  });
   process.stdout.write(summarize(outcomes));
   if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
 }

@@ -5,6 +5,7 @@
  */
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import type { Interview } from './model.ts';
 import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
 import type {
   InterviewStore,
@@ -56,6 +57,8 @@ export class Indexer {
   private readonly store: InterviewStore & TagStore & SnapshotStore;
   private readonly indexOptions: Omit<QuoteIndexOptions, 'mode'>;
   private lastManifest: SnapshotManifest | null = null;
+  /** Store version of each interview as indexed here (when known), so older news is ignored. */
+  private versions = new Map<string, number>();
   // Serialises index mutations: MiniSearch is not re-entrant across awaits.
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -96,9 +99,13 @@ export class Indexer {
 
   private async applyUnlocked(interviewId: string): Promise<'upserted' | 'removed' | 'absent'> {
     const stored = await this.store.getInterview(interviewId);
-    if (!stored) return this.index.removeInterview(interviewId) ? 'removed' : 'absent';
+    if (!stored) {
+      this.versions.delete(interviewId);
+      return this.index.removeInterview(interviewId) ? 'removed' : 'absent';
+    }
     const tags = await this.tagsOf(stored, await this.store.aliases());
     this.index.upsertInterview(stored.interview, tags);
+    this.versions.set(interviewId, stored.version);
     return 'upserted';
   }
 
@@ -140,6 +147,24 @@ export class Indexer {
     });
   }
 
+  /**
+   * Indexes what a writer in this process just committed, without reading it back: the same
+   * content and effective tags {@link Indexer.apply} would read. A version older than the one
+   * already indexed is ignored (calls arrive in commit order; this guards the exception).
+   */
+  applyCommitted(
+    interview: Interview,
+    quoteTags: Readonly<Record<string, readonly string[]>>,
+    version: number,
+  ): Promise<'upserted' | 'skipped'> {
+    return this.serial(async () => {
+      if ((this.versions.get(interview.id) ?? 0) > version) return 'skipped';
+      this.index.upsertInterview(interview, new Map(Object.entries(quoteTags)));
+      this.versions.set(interview.id, version);
+      return 'upserted';
+    });
+  }
+
   /** Brings one interview in the index to its current stored state (idempotent). */
   apply(interviewId: string): Promise<'upserted' | 'removed' | 'absent'> {
     return this.serial(() => this.applyUnlocked(interviewId));
@@ -171,6 +196,7 @@ export class Indexer {
         onProgress?.(++n);
       }
       this.index = fresh.index;
+      this.versions = fresh.versions;
       return this.publishUnlocked(expectedPrevious);
     });
   }

@@ -23,7 +23,14 @@ const DOCUMENT_CACHE_SIZE = 256;
 const DOCUMENT_FETCH_CONCURRENCY = 16;
 
 /** Something committed that the search index must follow. */
-export type Change = { kind: 'interview'; id: string } | { kind: 'all' };
+export type Change =
+  | {
+      kind: 'interview';
+      id: string;
+      /** What an ingest just wrote, so an in-process indexer need not read it back. */
+      committed?: { interview: Interview; quoteTags: Record<string, string[]>; version: number };
+    }
+  | { kind: 'all' };
 
 /** Dependencies of {@link Kikigaki}. */
 export interface KikigakiDeps {
@@ -162,14 +169,13 @@ export class Kikigaki {
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
     const record = this.record(interview);
     const put = await this.store.putInterview(record);
-    await this.afterCommit({ kind: 'interview', id: interview.id });
+    await this.afterCommit({
+      kind: 'interview',
+      id: interview.id,
+      committed: { interview, quoteTags: put.quoteTags, version: put.version },
+    });
     const main = interview.interviewees[0];
-    const aliases = await this.store.aliases();
-    const tags = effectiveTags(
-      Object.values(record.autoTags).flatMap((ms) => ms.map((m) => m.topic)),
-      undefined,
-      aliases,
-    );
+    const tags = [...new Set(Object.values(put.quoteTags).flat())].sort();
     return {
       id: interview.id,
       created: put.created,

@@ -25,6 +25,8 @@ export interface LocalRuntimeOptions {
    * blocks the event loop, so bursts of writes share one publication.
    */
   publishDelayMs?: number;
+  /** This process owns the table (its embedded server): lets the store cache tag aliases. */
+  soleWriter?: boolean;
 }
 
 /** The wired pieces. */
@@ -40,7 +42,11 @@ export interface LocalRuntime {
 /** Builds the single-process runtime; loads the latest snapshot or rebuilds from the store. */
 export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   await ensureTable(options.client, options.tableName);
-  const store = new DynamoStore({ tableName: options.tableName, client: options.client });
+  const store = new DynamoStore({
+    tableName: options.tableName,
+    client: options.client,
+    soleWriter: options.soleWriter ?? false,
+  });
   const dict = new VariantDictionary();
   const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
   const manifest = await store.readManifest();
@@ -101,7 +107,9 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
       else {
-        await indexer.apply(change.id);
+        const c = change.committed;
+        if (c) await indexer.applyCommitted(c.interview, c.quoteTags, c.version);
+        else await indexer.apply(change.id);
         schedulePublish();
       }
     },

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
     logger: jsonLogger,
+    soleWriter: embedded !== null,
   });
 
   const first = await runtime.store.listInterviews({ limit: 1 });

@@ -61,6 +61,11 @@ export interface DynamoStoreOptions {
   maxBatchAttempts?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /**
+   * This process is the table's only writer (npm start on its embedded server): tag aliases
+   * are cached and dropped when this store writes one. Never set it with other writers.
+   */
+  soleWriter?: boolean;
 }
 
 function nonce(): string {
@@ -126,6 +131,8 @@ export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
   private readonly maxBatchAttempts: number;
   private readonly now: () => Date;
+  private readonly soleWriter: boolean;
+  private aliasCache: Promise<Map<string, string>> | null = null;
 
   /** Wraps a DynamoDB client (injected, or a default one). */
   constructor(options: DynamoStoreOptions) {
@@ -135,6 +142,7 @@ export class DynamoStore implements Store {
     });
     this.maxBatchAttempts = options.maxBatchAttempts ?? 8;
     this.now = options.now ?? (() => new Date());
+    this.soleWriter = options.soleWriter ?? false;
   }
 
   /** Runs a command, turning persistent throttling into {@link StoreUnavailableError}. */
@@ -231,8 +239,24 @@ export class DynamoStore implements Store {
   }
 
   private async desiredMemberships(id: string, rev: string, record: InterviewRecord): Promise<Item[]> {
+    return this.membershipsOf(id, rev, record, await this.tagContext(record));
+  }
+
+  /** What effective tags depend on besides the record: manual corrections and aliases. */
+  private async tagContext(
+    record: InterviewRecord,
+  ): Promise<{ manual: Map<string, ManualTags>; aliases: Map<string, string> }> {
     const quoteIds = record.interview.turns.map((t) => t.id);
     const [manual, aliases] = await Promise.all([this.manualQuoteTags(quoteIds), this.aliases()]);
+    return { manual, aliases };
+  }
+
+  private membershipsOf(
+    id: string,
+    rev: string,
+    record: InterviewRecord,
+    { manual, aliases }: { manual: Map<string, ManualTags>; aliases: Map<string, string> },
+  ): Item[] {
     const items: Item[] = [];
     for (const t of record.interview.turns) {
       const auto = (record.autoTags[t.id] ?? []).map((m) => m.topic);
@@ -293,11 +317,16 @@ export class DynamoStore implements Store {
    */
   async putInterview(record: InterviewRecord): Promise<PutResult> {
     const id = record.interview.id;
-    let head = await this.head(id);
+    // Independent reads, in parallel: the head, the highest revision, what tags depend on.
+    const [first, highest, context] = await Promise.all([
+      this.head(id),
+      this.highestRevision(id),
+      this.tagContext(record),
+    ]);
+    let head = first;
     // Above the head and above any revision a crashed writer left behind, so clean-up of
     // everything older removes those orphans too.
-    const version =
-      Math.max(typeof head?.version === 'number' ? head.version : 0, await this.highestRevision(id)) + 1;
+    const version = Math.max(typeof head?.version === 'number' ? head.version : 0, highest) + 1;
     const rev = revisionId(version, nonce());
     const now = this.now().toISOString();
     const body = await gzipAsync(Buffer.from(JSON.stringify(record), 'utf8'));
@@ -309,7 +338,11 @@ export class DynamoStore implements Store {
         ...(n === 0 ? { chunks: Math.ceil(body.length / CHUNK_BYTES) } : {}),
       });
     }
-    const memberships = await this.desiredMemberships(id, rev, record);
+    const memberships = this.membershipsOf(id, rev, record, context);
+    const quoteTags: Record<string, string[]> = Object.fromEntries(
+      record.interview.turns.map((t) => [t.id, []]),
+    );
+    for (const m of memberships) if (typeof m.quoteId === 'string') quoteTags[m.quoteId]?.push(String(m.tag));
     await this.batchWrite([...docs, ...memberships], []);
 
     // If another writer switched the head meanwhile: when ours is newer, switch over it; when
@@ -339,8 +372,9 @@ export class DynamoStore implements Store {
         }
       }
     }
-    await this.removeRevisionsBefore(id, version);
-    return { created: head === undefined, version };
+    // A first version with no orphans below it has nothing older to remove.
+    if (version > 1 || head !== undefined) await this.removeRevisionsBefore(id, version);
+    return { created: head === undefined, version, quoteTags };
   }
 
   private async highestRevision(id: string): Promise<number> {
@@ -730,15 +764,23 @@ export class DynamoStore implements Store {
   }
 
   async aliases(): Promise<Map<string, string>> {
-    const items = await this.queryAll({
+    if (this.aliasCache) return new Map(await this.aliasCache);
+    const load = this.queryAll({
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
       ExpressionAttributeValues: { ':pk': keys.aliasPk },
-    });
-    return new Map(items.map((i) => [String(i.sk), String(i.into)]));
+    }).then((items) => new Map(items.map((i) => [String(i.sk), String(i.into)])));
+    if (this.soleWriter) {
+      this.aliasCache = load;
+      load.catch(() => {
+        this.aliasCache = null;
+      });
+    }
+    return new Map(await load);
   }
 
   async putAlias(from: string, into: string, who: string): Promise<void> {
+    this.aliasCache = null;
     await this.send(() =>
       this.doc.send(
         new PutCommand({
@@ -747,6 +789,7 @@ export class DynamoStore implements Store {
         }),
       ),
     );
+    this.aliasCache = null;
     await this.writeAudit(`TAG#${from}`, who, 'merge', [from, into]);
   }
 

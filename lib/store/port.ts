@@ -62,6 +62,8 @@ export interface AuditEntry {
 export interface PutResult {
   created: boolean;
   version: number;
+  /** Effective tags of each quote as written (automatic, manual corrections, aliases). */
+  quoteTags: Record<string, string[]>;
 }
 
 /** Interviews: write all-or-nothing, read the current version. */
