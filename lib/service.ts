@@ -18,9 +18,8 @@ import type {
 import type { TopicTagger } from './tagger.ts';
 import { effectiveTags } from './tags.ts';
 
-/** Interviews kept in memory to render search hits (about 50 KB each). */
-const DOCUMENT_CACHE_SIZE = 256;
-const DOCUMENT_FETCH_CONCURRENCY = 16;
+/** Interviews kept in memory to render search hits (their texts: about 10–20 KB each). */
+const DOCUMENT_CACHE_SIZE = 2048;
 
 /** Something committed that the search index must follow. */
 export type Change =
@@ -123,14 +122,11 @@ export class Kikigaki {
         out.set(id, hit);
       } else missing.push(id);
     }
-    for (let i = 0; i < missing.length; i += DOCUMENT_FETCH_CONCURRENCY) {
-      const batch = missing.slice(i, i + DOCUMENT_FETCH_CONCURRENCY);
-      const stored = await Promise.all(batch.map((id) => this.store.getInterview(id)));
-      stored.forEach((s, k) => {
-        if (!s) return;
-        out.set(s.interview.id, s.interview);
-        this.documentCache.set(keyOf(batch[k] as string), s.interview);
-      });
+    if (missing.length > 0) {
+      for (const [id, stored] of await this.store.getInterviews(missing)) {
+        out.set(id, stored.interview);
+        this.documentCache.set(keyOf(id), stored.interview);
+      }
     }
     while (this.documentCache.size > DOCUMENT_CACHE_SIZE) {
       const oldest = this.documentCache.keys().next().value;

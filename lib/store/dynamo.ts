@@ -420,6 +420,44 @@ export class DynamoStore implements Store {
     return JSON.parse((await gunzipAsync(body)).toString('utf8')) as InterviewRecord;
   }
 
+  /**
+   * Current revisions of several interviews (search hits render from these): their heads in
+   * one batched read, then their first content chunks in another. Interviews stored in several
+   * chunks, or switched to a new revision between the two reads, are read one by one.
+   */
+  async getInterviews(ids: readonly string[]): Promise<Map<string, StoredInterview>> {
+    const out = new Map<string, StoredInterview>();
+    const unique = [...new Set(ids)];
+    const heads = await this.batchGet(unique.map((id) => keys.interviewHead(id)));
+    const headOf = new Map(heads.map((h) => [String(h.pk).slice('IV#'.length), h]));
+    const firsts = await this.batchGet([...headOf].map(([id, h]) => keys.interviewDoc(id, String(h.rev), 0)));
+    const firstOf = new Map(firsts.map((f) => [String(f.pk).slice('IV#'.length), f]));
+    const slow: string[] = [];
+    await Promise.all(
+      [...headOf].map(async ([id, head]) => {
+        const first = firstOf.get(id);
+        if (!first || first.chunks !== 1) {
+          slow.push(id);
+          return;
+        }
+        const record = JSON.parse(
+          (await gunzipAsync(Buffer.from(first.data as Uint8Array))).toString('utf8'),
+        ) as InterviewRecord;
+        out.set(id, {
+          ...record,
+          version: Number(head.version),
+          createdAt: String(head.createdAt),
+          updatedAt: String(head.updatedAt),
+        });
+      }),
+    );
+    for (const id of slow) {
+      const stored = await this.getInterview(id);
+      if (stored) out.set(id, stored);
+    }
+    return out;
+  }
+
   /** The current revision of an interview, or null. */
   async getInterview(id: string): Promise<StoredInterview | null> {
     // A concurrent write may switch the head and delete the revision just read: follow it again.

@@ -64,16 +64,35 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
 
   it('creates, reads and replaces an interview, removing the old revision', async () => {
     const v1 = record('iv-a', 'クラウドソーシングで受注しています。');
-    expect(await store.putInterview(v1)).toEqual({ created: true, version: 1 });
+    expect(await store.putInterview(v1)).toMatchObject({ created: true, version: 1 });
     const got = await store.getInterview('iv-a');
     expect(got?.interview).toEqual(v1.interview);
     expect(got?.version).toBe(1);
     const v2 = record('iv-a', 'ココナラで出品しています。');
-    expect(await store.putInterview(v2)).toEqual({ created: false, version: 2 });
+    expect(await store.putInterview(v2)).toMatchObject({ created: false, version: 2 });
     expect((await store.getInterview('iv-a'))?.interview.turns[1]?.text).toBe('ココナラで出品しています。');
     const sks = await rawItems(client, table, 'IV#iv-a');
     expect(sks.filter((sk) => sk.startsWith('V#00000001'))).toEqual([]);
     expect(sks.some((sk) => sk.startsWith('V#00000002'))).toBe(true);
+  });
+
+  it('reads several interviews in batches, including one stored in several chunks', async () => {
+    await store.putInterview(record('iv-many-1', '介護の仕事です。'));
+    await store.putInterview(record('iv-many-2', '副業の話です。'));
+    // Random text does not compress: this one needs more than one 350 KB chunk.
+    const big = Array.from(
+      { length: 30 },
+      (_, i) => `${i % 2 === 0 ? '聞き手' : '山田'}：${randomBytes(14_000).toString('base64')}`,
+    ).join('\n');
+    const bigRecord = service.record(parseInterview(big, { id: 'iv-many-big' }));
+    await store.putInterview(bigRecord);
+    const chunks = (await rawItems(client, table, 'IV#iv-many-big')).filter((sk) => sk.includes('#DOC#'));
+    expect(chunks.length).toBeGreaterThan(1);
+    const got = await store.getInterviews(['iv-many-1', 'iv-many-big', 'nope', 'iv-many-2', 'iv-many-1']);
+    expect([...got.keys()].sort()).toEqual(['iv-many-1', 'iv-many-2', 'iv-many-big']);
+    expect(got.get('iv-many-big')?.interview).toEqual(bigRecord.interview);
+    expect(got.get('iv-many-2')?.interview.turns[1]?.text).toBe('副業の話です。');
+    expect(got.get('iv-many-1')?.version).toBe(1);
   });
 
   it('returns null for an unknown interview and false when deleting it', async () => {
