@@ -9,6 +9,7 @@ import type { Interview } from './model.ts';
 import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
 import type {
   InterviewStore,
+  ManualTags,
   SnapshotManifest,
   SnapshotStore,
   StoredInterview,
@@ -18,6 +19,27 @@ import { effectiveTags } from './tags.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/** Effective tags of each quote of a stored interview, given its manual corrections and the aliases. */
+function quoteTagsOf(
+  stored: StoredInterview,
+  manual: ReadonlyMap<string, ManualTags>,
+  aliases: ReadonlyMap<string, string>,
+): Map<string, string[]> {
+  return new Map(
+    stored.interview.turns.map((t) => [
+      t.id,
+      effectiveTags(
+        (stored.autoTags[t.id] ?? []).map((m) => m.topic),
+        manual.get(t.id),
+        aliases,
+      ),
+    ]),
+  );
+}
+
+/** Interviews compared with the index per batch of store reads. */
+const CHECK_BATCH = 100;
 
 /** Differences between the index and the store. */
 export interface ConsistencyReport {
@@ -85,16 +107,7 @@ export class Indexer {
     aliases: ReadonlyMap<string, string>,
   ): Promise<Map<string, string[]>> {
     const manual = await this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id));
-    return new Map(
-      stored.interview.turns.map((t) => [
-        t.id,
-        effectiveTags(
-          (stored.autoTags[t.id] ?? []).map((m) => m.topic),
-          manual.get(t.id),
-          aliases,
-        ),
-      ]),
-    );
+    return quoteTagsOf(stored, manual, aliases);
   }
 
   private async applyUnlocked(interviewId: string): Promise<'upserted' | 'removed' | 'absent'> {
@@ -124,19 +137,35 @@ export class Indexer {
       const report: ConsistencyReport = { checked: 0, missing: [], extra: [], stale: [], repaired: false };
       const inStore = new Set<string>();
       const aliases = await this.store.aliases();
+      // In batches: a store of thousands of interviews is compared in a few hundred requests.
+      const compare = async (ids: string[]) => {
+        const stored = await this.store.getInterviews(ids);
+        const manual = await this.store.manualQuoteTags(
+          [...stored.values()].flatMap((s) => s.interview.turns.map((t) => t.id)),
+        );
+        for (const id of ids) {
+          const s = stored.get(id);
+          if (!s) continue;
+          const meta = this.index.interview(id);
+          if (!meta) {
+            report.missing.push(id);
+            continue;
+          }
+          if (indexFingerprint(s.interview, quoteTagsOf(s, manual, aliases)) !== meta.fingerprint)
+            report.stale.push(id);
+        }
+      };
+      let batch: string[] = [];
       for await (const id of this.store.interviewIds()) {
         inStore.add(id);
         report.checked++;
-        const stored = await this.store.getInterview(id);
-        if (!stored) continue;
-        const meta = this.index.interview(id);
-        if (!meta) {
-          report.missing.push(id);
-          continue;
+        batch.push(id);
+        if (batch.length === CHECK_BATCH) {
+          await compare(batch);
+          batch = [];
         }
-        const tags = await this.tagsOf(stored, aliases);
-        if (indexFingerprint(stored.interview, tags) !== meta.fingerprint) report.stale.push(id);
       }
+      if (batch.length > 0) await compare(batch);
       for (const id of this.index.interviewIds()) if (!inStore.has(id)) report.extra.push(id);
       if (repair && report.missing.length + report.extra.length + report.stale.length > 0) {
         for (const id of [...report.missing, ...report.extra, ...report.stale]) await this.applyUnlocked(id);

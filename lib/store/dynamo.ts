@@ -436,7 +436,7 @@ export class DynamoStore implements Store {
     await Promise.all(
       [...headOf].map(async ([id, head]) => {
         const first = firstOf.get(id);
-        if (!first || first.chunks !== 1) {
+        if (first?.chunks !== 1) {
           slow.push(id);
           return;
         }
