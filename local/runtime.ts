@@ -20,9 +20,9 @@ export interface LocalRuntimeOptions {
   maxBodyBytes?: number;
   logger?: Logger;
   /**
-   * Delay before publishing a snapshot after writes (they are searchable in-process at once;
-   * the snapshot only spares a rebuild at the next start). Default 2 s: serialising the index
-   * blocks the event loop, so bursts of writes share one publication.
+   * Quiet time after the last write before a snapshot is published (writes are searchable
+   * in-process at once; the snapshot spares a rebuild at the next start). Default 2 s:
+   * serialising the index blocks the event loop, so bursts of writes share one publication.
    */
   publishDelayMs?: number;
   /** This process owns the table (its embedded server): lets the store cache tag aliases. */
@@ -79,25 +79,36 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   let timer: NodeJS.Timeout | null = null;
   let pending: Promise<unknown> = Promise.resolve();
   let lastPublishMs = 0;
+  let lastPublishEnd = 0;
+  let firstUnpublished = 0;
   const publish = async () => {
     const t0 = performance.now();
     try {
       await indexer.publish();
     } finally {
       lastPublishMs = performance.now() - t0;
+      lastPublishEnd = Date.now();
     }
   };
+  const quiet = options.publishDelayMs ?? 2000;
   const schedulePublish = () => {
-    if (timer) return;
-    // Packing blocks the event loop for a time that grows with the index (about 1 s at 100k
-    // quotes): space publications so that they never take more than a tenth of the time.
-    const delay = Math.max(options.publishDelayMs ?? 2000, lastPublishMs * 10);
+    const now = Date.now();
+    if (!timer) firstUnpublished = now;
+    else clearTimeout(timer);
+    // Publish once writes pause (or a minute after the first unpublished one), and space
+    // publications by ten times the last one's cost: packing blocks the event loop for a time
+    // that grows with the index (about 1 s at 100k quotes). A crash meanwhile loses nothing:
+    // the start-up check repairs the snapshot from the store.
+    const due = Math.max(
+      Math.min(now + quiet, firstUnpublished + 60_000),
+      lastPublishEnd + lastPublishMs * 10,
+    );
     timer = setTimeout(() => {
       timer = null;
       pending = publish().catch((e) =>
         options.logger?.({ level: 'error', msg: 'snapshot publish failed', error: String(e) }),
       );
-    }, delay);
+    }, due - now);
     timer.unref();
   };
   const tagger = new TopicTagger();
