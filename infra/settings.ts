@@ -25,6 +25,10 @@ export interface KikigakiSettings {
   throttleRateLimit: number;
   /** Default-stage burst limit. Context `throttleBurstLimit`; default 100. */
   throttleBurstLimit: number;
+  /** Steady-state rate limit of the write routes (POST/PUT/DELETE). Context `writeRateLimit`; default 5. */
+  writeRateLimit: number;
+  /** Burst limit of the write routes. Context `writeBurstLimit`; default 10. */
+  writeBurstLimit: number;
   /** How often the API re-reads the published index manifest (SNAPSHOT_REFRESH_MS). Context `snapshotRefreshMs`; default 5000. */
   snapshotRefreshMs: number;
   /** Indexer IteratorAge (max) above which the alarm fires, in ms. Context `iteratorAgeAlarmMs`; default 60000. */
@@ -42,6 +46,8 @@ export const DEFAULT_SETTINGS: Readonly<KikigakiSettings> = {
   logRetentionDays: RetentionDays.ONE_MONTH,
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
+  writeRateLimit: 5,
+  writeBurstLimit: 10,
   snapshotRefreshMs: 5000,
   iteratorAgeAlarmMs: 60_000,
   maxBodyBytes: undefined,
@@ -120,6 +126,8 @@ export function resolveSettings(node: Node, overrides: Partial<KikigakiSettings>
     logRetentionDays: pick('logRetentionDays', retention),
     throttleRateLimit: pick('throttleRateLimit', (k, v) => int(k, v, 1, 1_000_000)),
     throttleBurstLimit: pick('throttleBurstLimit', (k, v) => int(k, v, 1, 1_000_000)),
+    writeRateLimit: pick('writeRateLimit', (k, v) => int(k, v, 1, 1_000_000)),
+    writeBurstLimit: pick('writeBurstLimit', (k, v) => int(k, v, 1, 1_000_000)),
     snapshotRefreshMs: pick('snapshotRefreshMs', (k, v) => int(k, v, 0, 600_000)),
     iteratorAgeAlarmMs: pick('iteratorAgeAlarmMs', (k, v) => int(k, v, 1000, 7 * 24 * 3600_000)),
     // Same bounds as lib/config.ts (the Lambda payload limit is 6 MB).

@@ -15,7 +15,13 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
@@ -52,6 +58,8 @@ export class KikigakiStack extends Stack {
   readonly settings: KikigakiSettings;
   readonly table: Table;
   readonly tokenSecret: Secret;
+  /** The read-only token, when reads are protected. */
+  readonly readTokenSecret: Secret | undefined;
   readonly readFunction: NodejsFunction;
   readonly writeFunction: NodejsFunction;
   readonly indexerFunction: NodejsFunction;
@@ -95,10 +103,25 @@ export class KikigakiStack extends Stack {
         'Operators rotate it with `aws secretsmanager put-secret-value`; the API caches it for at most 5 minutes.',
     });
 
+    // Protected reads get their own token: the read function never holds the write token, so
+    // neither it nor a leaked read token can write.
+    this.readTokenSecret = s.protectReads
+      ? new Secret(this, 'ReadToken', {
+          description: 'kikigaki read-only token for protected reads (Authorization: Bearer <token>)',
+          generateSecretString: { passwordLength: 40, excludePunctuation: true },
+        })
+      : undefined;
+    if (this.readTokenSecret)
+      Validations.of(this.readTokenSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'A static API bearer token for readers: there is no service to rotate it against. ' +
+          'Operators rotate it with `aws secretsmanager put-secret-value`; the API caches it for at most 5 minutes.',
+      });
+
     // ── Functions ───────────────────────────────────────────────────────────────────────────
     const apiEnv: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
-      TOKEN_SECRET_ID: this.tokenSecret.secretArn,
       SNAPSHOT_REFRESH_MS: String(s.snapshotRefreshMs),
       PROTECT_READS: String(s.protectReads),
       CORS_ORIGINS: s.corsOrigins.join(','),
@@ -109,14 +132,17 @@ export class KikigakiStack extends Stack {
       description: 'kikigaki API, read routes (GET/HEAD)',
       memorySize: s.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: apiEnv,
+      environment: {
+        ...apiEnv,
+        ...(this.readTokenSecret ? { READ_TOKEN_SECRET_ID: this.readTokenSecret.secretArn } : {}),
+      },
     });
     this.writeFunction = this.nodeFunction('WriteFunction', {
       entry: 'functions/api.ts',
       description: 'kikigaki API, write routes (POST/PUT/DELETE)',
       memorySize: s.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: apiEnv,
+      environment: { ...apiEnv, TOKEN_SECRET_ID: this.tokenSecret.secretArn },
     });
     this.indexerFunction = this.nodeFunction('IndexerFunction', {
       entry: 'functions/indexer.ts',
@@ -131,7 +157,7 @@ export class KikigakiStack extends Stack {
     // The indexer reads interviews and writes snapshot chunks and the manifest into the table.
     this.table.grantReadWriteData(this.indexerFunction);
     this.tokenSecret.grantRead(this.writeFunction);
-    if (s.protectReads) this.tokenSecret.grantRead(this.readFunction);
+    this.readTokenSecret?.grantRead(this.readFunction);
 
     // Data-plane grants on a table with an index always cover `<table>/index/*`.
     for (const fn of [this.readFunction, this.writeFunction, this.indexerFunction]) {
@@ -234,6 +260,18 @@ export class KikigakiStack extends Stack {
       methods: [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE],
       integration: writeIntegration,
     });
+    // Writes parse, tag and write many items: a tighter per-route limit than the stage's keeps a
+    // flood of them (even rejected ones) from starving reads or running up the table's bill.
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      ['POST', 'PUT', 'DELETE'].map((m) => [
+        `${m} /{proxy+}`,
+        // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
+        { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
+      ]),
+    );
+    // Route settings name routes by key: the routes must exist before the stage refers to them.
+    for (const route of writeRoutes) cfnStage.node.addDependency(route);
     for (const route of readRoutes)
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
@@ -301,6 +339,11 @@ export class KikigakiStack extends Stack {
       description: 'Secrets Manager secret holding the write token',
     });
     new CfnOutput(this, 'TokenSecretArn', { value: this.tokenSecret.secretArn });
+    if (this.readTokenSecret)
+      new CfnOutput(this, 'ReadTokenSecretName', {
+        value: this.readTokenSecret.secretName,
+        description: 'Secrets Manager secret holding the read-only token (protected reads)',
+      });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 

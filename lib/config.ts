@@ -66,11 +66,16 @@ export interface LocalConfig extends CommonConfig {
   loadSamples: boolean;
   dynamoEndpoint: string | undefined;
   apiToken: string | undefined;
+  /** The read-only token (reads only, when PROTECT_READS is on). */
+  readToken: string | undefined;
 }
 
 /** Lambda settings. */
 export interface LambdaConfig extends CommonConfig {
-  tokenSecretId: string;
+  /** Secret holding the write token; the read function has none (it serves no writes). */
+  tokenSecretId: string | undefined;
+  /** Secret holding the read-only token (when reads are protected). */
+  readTokenSecretId: string | undefined;
   snapshotRefreshMs: number;
 }
 
@@ -92,6 +97,10 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
   const token = env.API_TOKEN?.trim();
   if (token !== undefined && token !== '' && token.length < 16)
     problems.push('API_TOKEN must be at least 16 characters');
+  const readToken = env.READ_TOKEN?.trim();
+  if (readToken !== undefined && readToken !== '' && readToken.length < 16)
+    problems.push('READ_TOKEN must be at least 16 characters');
+  if (readToken && token && readToken === token) problems.push('READ_TOKEN must differ from API_TOKEN');
   const cfg: LocalConfig = {
     ...common(env, problems),
     port: int(env, 'PORT', 3000, problems, 0, 65535),
@@ -99,6 +108,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     loadSamples: samples !== 'none',
     dynamoEndpoint: env.DYNAMODB_ENDPOINT?.trim() || undefined,
     apiToken: token || undefined,
+    readToken: readToken || undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
@@ -108,13 +118,20 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
 export function readLambdaConfig(env: Env = process.env): LambdaConfig {
   const problems: string[] = [];
   if (!env.TABLE_NAME?.trim()) problems.push('TABLE_NAME is missing');
-  if (!env.TOKEN_SECRET_ID?.trim())
-    problems.push('TOKEN_SECRET_ID (the Secrets Manager secret holding the write token) is missing');
+  const tokenSecretId = env.TOKEN_SECRET_ID?.trim() || undefined;
+  const readTokenSecretId = env.READ_TOKEN_SECRET_ID?.trim() || undefined;
+  if (!tokenSecretId && !readTokenSecretId)
+    problems.push(
+      'TOKEN_SECRET_ID (the Secrets Manager secret holding the write token) is missing, and so is READ_TOKEN_SECRET_ID',
+    );
   const cfg: LambdaConfig = {
     ...common(env, problems),
-    tokenSecretId: env.TOKEN_SECRET_ID?.trim() ?? '',
+    tokenSecretId,
+    readTokenSecretId,
     snapshotRefreshMs: int(env, 'SNAPSHOT_REFRESH_MS', 5000, problems, 0, 600_000),
   };
+  if (cfg.protectReads && !tokenSecretId && !readTokenSecretId)
+    problems.push('PROTECT_READS needs READ_TOKEN_SECRET_ID or TOKEN_SECRET_ID');
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }

@@ -20,7 +20,7 @@ import { VariantDictionary } from './taxonomy/index.ts';
 
 const TOKEN_TTL_MS = 5 * 60_000;
 
-/** Reads the write token from Secrets Manager, cached for five minutes (rotation takes effect within that). */
+/** Reads a token from Secrets Manager, cached for five minutes (rotation takes effect within that). */
 export function secretToken(
   client: SecretsManagerClient,
   secretId: string,
@@ -46,7 +46,10 @@ function indexOptions() {
 export interface LambdaApiDeps {
   config: LambdaConfig;
   store: Store;
-  token: () => Promise<string> | string;
+  /** The write token; absent on the read-only function. */
+  token?: () => Promise<string> | string;
+  /** The read-only token (protected reads). */
+  readToken?: () => Promise<string> | string;
   logger?: Logger;
 }
 
@@ -95,7 +98,8 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
       },
       describe: () => provider.describe(),
     },
-    token: deps.token,
+    ...(deps.token ? { token: deps.token } : {}),
+    ...(deps.readToken ? { readToken: deps.readToken } : {}),
     protectReads: deps.config.protectReads,
     ...(deps.config.corsOrigins ? { corsOrigins: deps.config.corsOrigins } : {}),
     maxBodyBytes: deps.config.maxBodyBytes,
@@ -107,10 +111,12 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
 export function lambdaApiFromEnv(env: Record<string, string | undefined> = process.env) {
   const config = readLambdaConfig(env);
   const store = new DynamoStore({ tableName: config.tableName, client: new DynamoDBClient({}) });
+  const secrets = new SecretsManagerClient({});
   return lambdaApiApp({
     config,
     store,
-    token: secretToken(new SecretsManagerClient({}), config.tokenSecretId),
+    ...(config.tokenSecretId ? { token: secretToken(secrets, config.tokenSecretId) } : {}),
+    ...(config.readTokenSecretId ? { readToken: secretToken(secrets, config.readTokenSecretId) } : {}),
   });
 }
 

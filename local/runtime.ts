@@ -15,6 +15,8 @@ export interface LocalRuntimeOptions {
   client: DynamoDBClient;
   tableName: string;
   token: string;
+  /** Read-only token, accepted on reads when they are protected. */
+  readToken?: string | undefined;
   protectReads?: boolean;
   corsOrigins?: string[] | undefined;
   maxBodyBytes?: number;
@@ -130,6 +132,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     tagger,
     index: indexer.provider(),
     token: () => options.token,
+    ...(options.readToken ? { readToken: () => options.readToken as string } : {}),
     protectReads: options.protectReads ?? false,
     corsOrigins: options.corsOrigins,
     maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,

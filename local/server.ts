@@ -18,9 +18,14 @@ import { createLocalRuntime } from './runtime.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function tokenFor(dataDir: string, fromEnv: string | undefined): { token: string; source: string } {
-  if (fromEnv) return { token: fromEnv, source: 'API_TOKEN' };
-  const file = join(dataDir, 'api-token');
+function tokenFor(
+  dataDir: string,
+  fromEnv: string | undefined,
+  name = 'api-token',
+  envName = 'API_TOKEN',
+): { token: string; source: string } {
+  if (fromEnv) return { token: fromEnv, source: envName };
+  const file = join(dataDir, name);
   if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), source: file };
   const token = randomBytes(24).toString('base64url');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
@@ -43,11 +48,14 @@ async function main(): Promise<void> {
     client = localClient(embedded.endpoint);
   }
   const { token, source } = tokenFor(dataDir, config.apiToken);
+  // Protected reads get their own read-only token, to hand to readers who must not write.
+  const read = config.protectReads ? tokenFor(dataDir, config.readToken, 'read-token', 'READ_TOKEN') : null;
   const runtime = await createLocalRuntime({
     client,
     tableName: config.tableName,
     token,
     protectReads: config.protectReads,
+    readToken: read?.token,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
     logger: jsonLogger,
@@ -80,6 +88,9 @@ async function main(): Promise<void> {
         `kikigaki API on ${url}  (${stats.interviews} interviews, ${stats.quotes} quotes indexed)`,
         `  store:  ${config.dynamoEndpoint ?? `embedded DynamoDB (dynalite) in ${join(dataDir, 'dynalite')}`}, table ${config.tableName}`,
         `  token:  ${token}   (from ${source}; send as Authorization: Bearer <token> for writes)`,
+        ...(read
+          ? [`  read:   ${read.token}   (from ${read.source}; a read-only token, reads are protected)`]
+          : []),
         `  try:    curl '${url}/search?q=%E4%BB%8B%E8%AD%B7'   (介護)`,
         `          curl ${url}/openapi.json`,
         '',

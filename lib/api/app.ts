@@ -36,9 +36,14 @@ export interface AppDeps {
   service: Kikigaki;
   index: IndexProvider;
   tagger: TopicTagger;
-  /** The write token (resolved lazily, e.g. from Secrets Manager, and cached by the caller). */
-  token: () => Promise<string> | string;
-  /** When true, reads need the token too. Default false. */
+  /**
+   * The write token (resolved lazily, e.g. from Secrets Manager, and cached by the caller).
+   * Absent where writes are not served (the read-only Lambda): they answer 403.
+   */
+  token?: () => Promise<string> | string;
+  /** The read-only token: accepted on reads (with the write token) when reads are protected. */
+  readToken?: () => Promise<string> | string;
+  /** When true, reads need a token too (the read or the write token). Default false. */
   protectReads?: boolean;
   /** Allowed CORS origins; default any. */
   corsOrigins?: string[];
@@ -68,8 +73,14 @@ const TEXT_TYPES = [
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { service, tagger } = deps;
   const log = deps.logger ?? jsonLogger;
-  const auth = requireToken(deps.token);
-  const readGuard = deps.protectReads ? auth : async (_c: unknown, next: () => Promise<void>) => next();
+  const noWrites = async () => {
+    throw new HTTPException(403, { message: 'this endpoint serves reads only' });
+  };
+  const auth = deps.token ? requireToken([deps.token]) : noWrites;
+  const readTokens = [deps.readToken, deps.token].filter((t) => t !== undefined);
+  const readGuard = deps.protectReads
+    ? requireToken(readTokens)
+    : async (_c: unknown, next: () => Promise<void>) => next();
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());

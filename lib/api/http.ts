@@ -67,15 +67,20 @@ export function tokenMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(padded, b) && a.length === b.length;
 }
 
-/** Requires `Authorization: Bearer <token>`; the token is resolved lazily (e.g. from a secret). */
-export function requireToken(expected: () => Promise<string> | string): MiddlewareHandler<AppEnv> {
+/** Requires `Authorization: Bearer <token>` matching one of `accepted` (resolved lazily, e.g. from a secret). */
+export function requireToken(
+  accepted: ReadonlyArray<() => Promise<string> | string>,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m)
       throw new HTTPException(401, { message: 'missing bearer token: send Authorization: Bearer <token>' });
-    if (!tokenMatches(m[1] as string, await expected()))
-      throw new HTTPException(401, { message: 'invalid token' });
+    const given = m[1] as string;
+    // Every accepted token is compared (no early exit), each in constant time.
+    let ok = false;
+    for (const expected of accepted) ok = tokenMatches(given, await expected()) || ok;
+    if (!ok) throw new HTTPException(401, { message: 'invalid token' });
     await next();
   };
 }

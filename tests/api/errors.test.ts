@@ -157,6 +157,23 @@ describe('authentication', () => {
     expect((await locked.app.request('/health')).status).toBe(200);
     expect((await locked.app.request('/openapi.json')).status).toBe(200);
   });
+
+  it('accepts the read-only token on reads and refuses it on writes', async () => {
+    const readToken = 'read-only-token-0123456789';
+    const locked = await runtime(db.client, { protectReads: true, readToken });
+    const READ = { authorization: `Bearer ${readToken}` };
+    for (const path of ['/search?q=x', '/interviews', '/tags', '/suggest?q=a']) {
+      expect((await locked.app.request(path, { headers: READ })).status, path).toBe(200);
+      expect((await locked.app.request(path, { headers: AUTH })).status, path).toBe(200);
+    }
+    const write = await locked.app.request('/interviews?id=ro', {
+      method: 'POST',
+      headers: { ...READ, 'content-type': 'text/plain' },
+      body: '聞き手：質問？\n山田：答えです。',
+    });
+    await expectError(write, 401, 'unauthorized');
+    expect((await locked.app.request('/interviews/ro', { headers: READ })).status).toBe(404);
+  });
 });
 
 describe('POST /interviews: content types, parse errors and JSON errors', () => {

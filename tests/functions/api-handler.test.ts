@@ -53,6 +53,36 @@ describe('functions/api handler', () => {
     expect(JSON.parse(String(res.body)).error.code).toBe('unauthorized');
   });
 
+  it('the read-only function (no write token) refuses writes with 403 and reads with its read token', async () => {
+    const config = readLambdaConfig({
+      TABLE_NAME: store.tableName,
+      READ_TOKEN_SECRET_ID: 'unused-in-test',
+      PROTECT_READS: 'true',
+      SNAPSHOT_REFRESH_MS: '0',
+    });
+    const readOnly = handle(
+      lambdaApiApp({ config, store, readToken: () => 'reader-token-0123456789', logger: () => {} }),
+    );
+    const write = (await readOnly(
+      httpApiEvent({
+        method: 'DELETE',
+        path: '/interviews/yuki',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      }),
+      context,
+    )) as V2;
+    expect(write.statusCode).toBe(403);
+    expect(JSON.parse(String(write.body)).error.code).toBe('forbidden');
+    const get = (path: string, token?: string) =>
+      readOnly(
+        httpApiEvent({ method: 'GET', path, headers: token ? { authorization: `Bearer ${token}` } : {} }),
+        context,
+      );
+    expect(((await get('/interviews/yuki', 'reader-token-0123456789')) as V2).statusCode).toBe(200);
+    expect(((await get('/interviews/yuki')) as V2).statusCode).toBe(401);
+    expect(((await get('/interviews/yuki', TOKEN)) as V2).statusCode).toBe(401);
+  });
+
   it('serves reads from REST (v1) events with query parameters', async () => {
     const res = (await handler(
       restApiEvent({ method: 'GET', path: '/interviews/yuki' }),

@@ -227,15 +227,25 @@ describe('functions', () => {
     const props = (id: string) => (fns[id] as Json).Properties as Json;
     const apiEnv = {
       TABLE_NAME: { Ref: ids.table },
-      TOKEN_SECRET_ID: { Ref: ids.secret },
       SNAPSHOT_REFRESH_MS: '5000',
       PROTECT_READS: 'false',
       CORS_ORIGINS: '*',
       NODE_OPTIONS: '--enable-source-maps',
     };
-    for (const id of [ids.read, ids.write]) {
-      expect(props(id)).toMatchObject({ MemorySize: 1024, Timeout: 29, Environment: { Variables: apiEnv } });
-    }
+    expect(props(ids.read)).toMatchObject({
+      MemorySize: 1024,
+      Timeout: 29,
+      Environment: { Variables: apiEnv },
+    });
+    expect(props(ids.write)).toMatchObject({
+      MemorySize: 1024,
+      Timeout: 29,
+      Environment: { Variables: { ...apiEnv, TOKEN_SECRET_ID: { Ref: ids.secret } } },
+    });
+    // The read function serves no writes: it never gets the write token.
+    const readVars = (props(ids.read).Environment as { Variables: Json }).Variables;
+    expect(readVars.TOKEN_SECRET_ID).toBeUndefined();
+    expect(JSON.stringify(roleStatements(t, ids.read))).not.toContain(ids.secret);
     expect(props(ids.indexer)).toMatchObject({
       MemorySize: 1536,
       Timeout: 300,
@@ -284,6 +294,26 @@ describe('HTTP API', () => {
         AllowOrigins: ['*'],
       },
     });
+  });
+
+  it('throttles the write routes harder than the stage, after the routes exist', () => {
+    const stage = Object.values(t.findResources('AWS::ApiGatewayV2::Stage'))[0] as Json & {
+      Properties: Json;
+      DependsOn?: string[];
+    };
+    const limits = { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 };
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /{proxy+}': limits,
+      'PUT /{proxy+}': limits,
+      'DELETE /{proxy+}': limits,
+    });
+    const routes = t.findResources('AWS::ApiGatewayV2::Route');
+    const writeRouteIds = Object.entries(routes)
+      .filter(([, r]) => /^(POST|PUT|DELETE) /.test(String((r.Properties as Json).RouteKey)))
+      .map(([id]) => id);
+    expect(writeRouteIds).toHaveLength(3);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(writeRouteIds));
+    expect(t.findResources('AWS::SecretsManager::Secret')).not.toHaveProperty('ReadToken');
   });
 
   it('default stage: auto-deployed, throttled, JSON access logs', () => {
@@ -400,12 +430,20 @@ describe('context values', () => {
       iteratorAgeAlarmMs: '120000',
     });
     const read = logicalId(stack, stack.readFunction);
+    const readSecret = logicalId(stack, stack.readTokenSecret as never);
+    // Protected reads: the read function holds only the read-only token.
     expect(roleStatements(template, read)).toContainEqual(
       expect.objectContaining({
         Action: expect.arrayContaining(['secretsmanager:GetSecretValue']),
-        Resource: { Ref: logicalId(stack, stack.tokenSecret) },
+        Resource: { Ref: readSecret },
       }),
     );
+    expect(JSON.stringify(roleStatements(template, read))).not.toContain(logicalId(stack, stack.tokenSecret));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'kikigaki API, read routes (GET/HEAD)',
+      Environment: { Variables: Match.objectLike({ READ_TOKEN_SECRET_ID: { Ref: readSecret } }) },
+    });
+    template.hasOutput('ReadTokenSecretName', { Value: Match.anyValue() });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: { AllowOrigins: ['https://a.example', 'https://b.example'] },

@@ -120,6 +120,15 @@ describe('configuration', () => {
     }
     expect(readLambdaConfig({ TABLE_NAME: 't', TOKEN_SECRET_ID: 's' }).snapshotRefreshMs).toBe(5000);
   });
+
+  it('takes a read-only token: long enough and different from the write token', () => {
+    expect(() => readLocalConfig({ READ_TOKEN: 'short' })).toThrow(/READ_TOKEN must be at least 16/);
+    expect(() =>
+      readLocalConfig({ READ_TOKEN: 'same-token-0123456789', API_TOKEN: 'same-token-0123456789' }),
+    ).toThrow(/READ_TOKEN must differ/);
+    const read = readLambdaConfig({ TABLE_NAME: 't', READ_TOKEN_SECRET_ID: 'r', PROTECT_READS: 'true' });
+    expect(read).toMatchObject({ tokenSecretId: undefined, readTokenSecretId: 'r', protectReads: true });
+  });
 });
 
 describe('restart after a crash', () => {
