@@ -216,7 +216,8 @@ async function main(): Promise<void> {
     serverMs.length = 0;
     const load = await searchLoad(rt, queries, seconds);
     const served = [...serverMs].sort((a, b) => a - b);
-    const pct = (p: number) => served[Math.min(served.length - 1, Math.floor((served.length * p) / 100))] ?? 0;
+    const pct = (p: number) =>
+      served[Math.min(served.length - 1, Math.floor((served.length * p) / 100))] ?? 0;
     rows.push([
       'GET /search under load (8 connections)',
       `${Math.round(load.rps)} req/s, p99 ${load.p99} ms`,
