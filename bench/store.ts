@@ -161,8 +161,8 @@ async function main(): Promise<void> {
   const localTarget = Number(arg('--local-quotes') ?? (quick ? 1_000 : 10_000));
   const outDir = arg('--out') ?? join(root, 'bench', 'results');
   const seconds = Number(arg('--seconds') ?? (quick ? 3 : 20));
-  // Requests in flight while ingesting, as `kikigaki ingest` sends them.
-  const concurrency = Number(arg('--concurrency') ?? 4);
+  // Transcripts in flight while ingesting (`kikigaki ingest --concurrency 8` sends as many).
+  const concurrency = Number(arg('--concurrency') ?? 8);
   const real = realQuotes();
   if ('reason' in real) {
     console.log(`skipping the store benchmark: ${real.reason}`);

@@ -22,6 +22,29 @@ export interface IngestOptions {
   fetchImpl?: typeof fetch;
   /** Uploads in flight (default 4, at most 16). */
   concurrency?: number;
+  /** Waits between retries (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Attempts per file when the API answers 429 (throttled) or 503 (store unavailable). */
+const ATTEMPTS = 6;
+
+/**
+ * Sends a request again after 429 or 503, waiting as `Retry-After` says or backing off
+ * exponentially with jitter: the deployed API throttles writes (5/s, burst 10 by default).
+ */
+async function withRetries(send: () => Promise<Response>, sleep = defaultSleep): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await send();
+    if ((res.status !== 429 && res.status !== 503) || attempt >= ATTEMPTS) return res;
+    const after = Number(res.headers.get('retry-after'));
+    await res.body?.cancel();
+    await sleep(after > 0 ? Math.min(after, 30) * 1000 : 250 * 2 ** (attempt - 1) * (0.5 + Math.random()));
+  }
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function bar(done: number, total: number, width = 24): string {
@@ -49,18 +72,22 @@ export async function ingestFiles(
       const id = idFromPath(path);
       if (id) params.set('id', id);
       if (options.format && !isJson) params.set('format', options.format);
-      const res = await doFetch(`${base}/interviews?${params}`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${options.token}`,
-          'content-type': isJson
-            ? 'application/json'
-            : extname(path).toLowerCase() === '.md'
-              ? 'text/markdown'
-              : 'text/plain',
-        },
-        body,
-      });
+      const res = await withRetries(
+        () =>
+          doFetch(`${base}/interviews?${params}`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${options.token}`,
+              'content-type': isJson
+                ? 'application/json'
+                : extname(path).toLowerCase() === '.md'
+                  ? 'text/markdown'
+                  : 'text/plain',
+            },
+            body,
+          }),
+        options.sleep,
+      );
       const json = (await res.json().catch(() => ({}))) as {
         id?: string;
         quotes?: number;

@@ -1,25 +1,10 @@
 /**
  * The embedded DynamoDB-compatible server (dynalite): real DynamoDB protocol over HTTP on
- * loopback, in this Node process, persisting to disk (or memory when no path is given).
+ * loopback, persisting to disk (or memory when no path is given), on a worker thread of this
+ * process (`dynalite-thread.mjs`) so that it uses the second core.
  */
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AbstractIterator, AbstractKeyIterator, AbstractValueIterator } from 'abstract-level';
-import dynalite from 'dynalite';
-
-// dynalite 4 wraps abstract-level 3 iterators in streams whose destroy() ends the iterator with
-// `return()`, a method abstract-level iterators do not have, so every Query left an open
-// iterator behind (~0.7 KB each: memory grew without bound under load). Giving them a `return`
-// that closes them lets the streams release what they opened.
-for (const Iterator of [AbstractIterator, AbstractKeyIterator, AbstractValueIterator]) {
-  if (!Object.hasOwn(Iterator.prototype, 'return')) {
-    Object.defineProperty(Iterator.prototype, 'return', {
-      value(this: { close(): Promise<void> }) {
-        return this.close();
-      },
-    });
-  }
-}
 
 /** A running embedded server. */
 export interface Embedded {
@@ -27,24 +12,26 @@ export interface Embedded {
   close(): Promise<void>;
 }
 
-/** Starts dynalite on 127.0.0.1 (port 0 = any free port). */
+/** Starts dynalite on 127.0.0.1 (port 0 = any free port) on its own thread. */
 export async function startEmbeddedDynamo(options: { path?: string; port?: number } = {}): Promise<Embedded> {
-  const server = dynalite({
-    ...(options.path ? { path: options.path } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
+  const worker = new Worker(new URL('./dynalite-thread.mjs', import.meta.url), {
+    workerData: { path: options.path, port: options.port },
+    // The thread gets no copy of the parent's loader flags: it is plain JavaScript.
+    execArgv: [],
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (m: { port?: number; error?: string }) =>
+      m.port ? resolve(m.port) : reject(new Error(`embedded DynamoDB did not start: ${m.error}`)),
+    );
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`embedded DynamoDB thread exited (${code})`)));
   });
-  const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        worker.once('exit', () => resolve());
+        worker.postMessage('close');
       }),
   };
 }

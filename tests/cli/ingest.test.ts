@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../cli/ingest.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { embedded, runtime, TOKEN } from '../helpers/dynamo.ts';
 import { repoRoot, samplesDir } from '../helpers/shared.ts';
@@ -51,6 +52,37 @@ describe('kikigaki ingest', () => {
     expect(r.stderr).toMatch(/\[#+\] 11\/11/);
     const search = await rt.app.request('/search?q=%E4%BB%8B%E8%AD%B7');
     expect(((await search.json()) as { total: number }).total).toBeGreaterThan(0);
+  });
+
+  it('retries an upload the API throttled (429) or could not store (503), then gives up with the reason', async () => {
+    const statuses = [429, 503, 201];
+    const waits: number[] = [];
+    const calls: string[] = [];
+    const fetchImpl = (async (url: string) => {
+      calls.push(url);
+      const status = statuses.shift() ?? 429;
+      const headers = status === 429 && calls.length === 1 ? { 'retry-after': '2' } : undefined;
+      return new Response(
+        JSON.stringify(
+          status === 201
+            ? { id: 'yuki', quotes: 21 }
+            : { error: { code: 'throttled', message: 'slow down' } },
+        ),
+        { status, headers },
+      );
+    }) as typeof fetch;
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    const file = join(samplesDir, '04-dash-yuki.txt');
+    const progress = { write: () => true } as unknown as NodeJS.WritableStream;
+    const ok = await ingestFiles([file], { api: 'http://x', token: TOKEN, fetchImpl, sleep, progress });
+    expect(ok).toEqual([{ path: file, status: 'ingested', id: 'yuki', quotes: 21 }]);
+    expect(calls).toHaveLength(3);
+    expect(waits[0]).toBe(2000);
+    const failed = await ingestFiles([file], { api: 'http://x', token: TOKEN, fetchImpl, sleep, progress });
+    expect(failed[0]).toMatchObject({ status: 'failed', reason: '429 throttled: slow down' });
+    expect(calls).toHaveLength(3 + 6);
   });
 
   it('reports replaced interviews on a second upload', async () => {
