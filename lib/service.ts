@@ -123,6 +123,8 @@ export class Kikigaki {
       } else missing.push(id);
     }
     if (missing.length > 0) {
+      // Consistent reads: an eventually consistent one could return the text from before a
+      // re-ingest and cache it under the new version's key.
       for (const [id, stored] of await this.store.getInterviews(missing)) {
         out.set(id, stored.interview);
         this.documentCache.set(keyOf(id), stored.interview);

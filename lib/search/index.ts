@@ -114,8 +114,14 @@ export interface QuoteIndexOptions {
   retain?: boolean;
 }
 
-/** Phrase queries check at most this many candidates against the quote texts. */
+/**
+ * Phrase queries check at most this many candidates against the quote texts (each check needs
+ * the interview's text, a store read for the API): past it, `total` is an upper bound.
+ */
 export const PHRASE_CHECK_LIMIT = 200;
+/** A phrase page checks three candidates per hit it shows (and all of them when there are few). */
+const PHRASE_CHECKS_PER_HIT = 3;
+const PHRASE_EXACT_BELOW = 30;
 
 const NO_TERMS: ReadonlySet<string> = new Set();
 const ROLES: readonly Role[] = ['interviewee', 'interviewer', 'other'];
@@ -176,7 +182,10 @@ function fieldTerms(text: string | null, mode: SegmentationMode, surfaces?: Map<
  */
 function topOrder(key: Float64Array, n: number, k: number): number[] {
   const byKey = (a: number, b: number) => (key[b] ?? 0) - (key[a] ?? 0) || a - b;
-  if (n <= Math.max(256, k * 2)) return Array.from({ length: n }, (_, i) => i).sort(byKey);
+  if (n <= Math.max(256, k * 2))
+    return Array.from({ length: n }, (_, i) => i)
+      .sort(byKey)
+      .slice(0, k);
   const values = key.slice(0, n);
   // Quickselect the k-th largest value.
   let lo = 0;
@@ -512,7 +521,9 @@ export class QuoteIndex {
   /** How many leading candidates a page needs checked (all of them, up to a bound, for phrases). */
   private window(r: Resolved): number {
     if (r.compiled.phrases.length === 0) return Math.min(r.docs.length, r.offset + r.limit);
-    return Math.min(r.docs.length, Math.max(PHRASE_CHECK_LIMIT, r.offset + r.limit * 4));
+    // Bounded so that an anonymous phrase query cannot make the API read hundreds of interviews.
+    const wanted = Math.max(PHRASE_EXACT_BELOW, (r.offset + r.limit) * PHRASE_CHECKS_PER_HIT);
+    return Math.min(r.docs.length, wanted, PHRASE_CHECK_LIMIT);
   }
 
   /**
@@ -589,7 +600,7 @@ export class QuoteIndex {
       total,
       hits,
       facets,
-      nextCursor: end < (totalIsEstimate ? total : order.length) ? encodeCursor(end, r.fingerprint) : null,
+      nextCursor: end < total ? encodeCursor(end, r.fingerprint) : null,
       matched: r.matched,
       totalIsEstimate,
     };

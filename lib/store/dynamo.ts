@@ -208,7 +208,7 @@ export class DynamoStore implements Store {
     }
   }
 
-  private async batchGet(keyList: Array<{ pk: string; sk: string }>): Promise<Item[]> {
+  private async batchGet(keyList: Array<{ pk: string; sk: string }>, consistent = true): Promise<Item[]> {
     const out: Item[] = [];
     for (let i = 0; i < keyList.length; i += BATCH_GET) {
       let pending: Array<Record<string, unknown>> = keyList
@@ -221,7 +221,7 @@ export class DynamoStore implements Store {
         const r = await this.send(() =>
           this.doc.send(
             new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } },
             }),
           ),
         );
@@ -425,12 +425,24 @@ export class DynamoStore implements Store {
    * one batched read, then their first content chunks in another. Interviews stored in several
    * chunks, or switched to a new revision between the two reads, are read one by one.
    */
-  async getInterviews(ids: readonly string[]): Promise<Map<string, StoredInterview>> {
+  async getInterviews(
+    ids: readonly string[],
+    options: { consistent?: boolean } = {},
+  ): Promise<Map<string, StoredInterview>> {
     const out = new Map<string, StoredInterview>();
     const unique = [...new Set(ids)];
-    const heads = await this.batchGet(unique.map((id) => keys.interviewHead(id)));
+    // `consistent: false` halves the read cost where a second-old copy will do; a head whose
+    // revision is already gone is read again one by one below.
+    const consistent = options.consistent ?? true;
+    const heads = await this.batchGet(
+      unique.map((id) => keys.interviewHead(id)),
+      consistent,
+    );
     const headOf = new Map(heads.map((h) => [String(h.pk).slice('IV#'.length), h]));
-    const firsts = await this.batchGet([...headOf].map(([id, h]) => keys.interviewDoc(id, String(h.rev), 0)));
+    const firsts = await this.batchGet(
+      [...headOf].map(([id, h]) => keys.interviewDoc(id, String(h.rev), 0)),
+      consistent,
+    );
     const firstOf = new Map(firsts.map((f) => [String(f.pk).slice('IV#'.length), f]));
     const slow: string[] = [];
     await Promise.all(

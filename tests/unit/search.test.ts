@@ -223,6 +223,24 @@ describe('QuoteIndex updates and snapshots', () => {
     expect(again.stats).toEqual(loaded.stats);
   });
 
+  it('checks a phrase against a bounded number of candidates and says when the total is an estimate', () => {
+    const idx = new QuoteIndex();
+    // 60 interviews: all contain 陶芸 and 教室, only every tenth the phrase 陶芸教室.
+    for (let i = 0; i < 60; i++) {
+      const answer = i % 10 === 0 ? '週末は陶芸教室に通っています。' : '教室の帰りに陶芸の本を読みます。';
+      idx.upsertInterview(parseInterview(`聞き手：趣味は？\n山田：${answer}`, { id: `ph${i}` }));
+    }
+    const params = { q: '「陶芸教室」', limit: 2 };
+    expect(idx.documentsNeeded(params).length).toBe(30);
+    const page = idx.search(params);
+    expect(page.totalIsEstimate).toBe(true);
+    expect(page.total).toBeLessThanOrEqual(60);
+    expect(page.hits.every((h) => h.text.includes('陶芸教室'))).toBe(true);
+    expect(page.hits.length).toBeGreaterThan(0);
+    const few = idx.search({ q: '「陶芸教室」 週末', limit: 10 });
+    expect(few).toMatchObject({ total: 6, totalIsEstimate: false });
+  });
+
   it('fails loudly on an unknown snapshot version', () => {
     const snap = index.toSnapshot();
     const patched = (from: string, to: string) => {
