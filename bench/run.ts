@@ -321,6 +321,25 @@ function memory(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
+/** Each peer against kikigaki at the same size: how many times larger or slower, and recall differences. */
+function ratios(rows: Row[]): string {
+  const x = (a: number, b: number) =>
+    b > 0 ? `${(a / b).toFixed(a / b >= 10 ? 0 : a / b >= 0.1 ? 1 : 2)}×` : '–';
+  const d = (a: number, b: number) => `${a - b >= 0 ? '+' : '−'}${Math.abs(a - b).toFixed(2)}`;
+  const lines = [
+    '| quotes | engine | snapshot gzip | load | memory | p99 | recall@10 drawn | recall@10 judged |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    const k = rows.find((o) => o.quotes === r.quotes && o.engine.startsWith('kikigaki'));
+    if (!k || r === k) continue;
+    lines.push(
+      `| ${r.quotes} | ${r.engine} | ${x(r.gzipMB, k.gzipMB)} | ${x(r.loadMs, k.loadMs)} | ${x(r.heapMB, Math.max(1, k.heapMB))} | ${x(r.p99, k.p99)} | ${d(r.recall10, k.recall10)} | ${d(r.judgedRecall10, k.judgedRecall10)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 function table(rows: Row[]): string {
   const f = (n: number, d = 1) => n.toFixed(d);
   const lines = [
@@ -373,7 +392,7 @@ async function main(): Promise<void> {
       rows.push(await measure(engine, quotes, own, queries));
     }
   }
-  const md = table(rows);
+  const md = `${table(rows)}\n\nRatios to kikigaki at the same size (peer ÷ kikigaki; recall: peer − kikigaki):\n\n${ratios(rows)}`;
   console.log(`\n${md}\n`);
   console.log(
     'recall@10 drawn: queries drawn from the corpus (rare kanji words, two words, katakana partial words, hiragana spellings of katakana words), relevant = quotes containing every term after normalisation. recall@10 judged: the hand-judged queries of eval/queries.json, whose relevant quotes (samples, seed) sit among the real quotes.',
