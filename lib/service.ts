@@ -18,6 +18,16 @@ import type {
 import type { TopicTagger } from './tagger.ts';
 import { effectiveTags } from './tags.ts';
 
+/** A tag in use, as GET /tags lists it. */
+export interface TagSummary {
+  id: string;
+  label: string;
+  labelEn: string;
+  kind: 'topic' | 'manual';
+  quotes: number;
+  interviewees: number;
+}
+
 /** Interviews kept in memory to render search hits (their texts: about 10–20 KB each). */
 const DOCUMENT_CACHE_SIZE = 2048;
 
@@ -123,8 +133,6 @@ export class Kikigaki {
       } else missing.push(id);
     }
     if (missing.length > 0) {
-      // Consistent reads: an eventually consistent one could return the text from before a
-      // re-ingest and cache it under the new version's key.
       for (const [id, stored] of await this.store.getInterviews(missing)) {
         out.set(id, stored.interview);
         this.documentCache.set(keyOf(id), stored.interview);
@@ -448,16 +456,7 @@ export class Kikigaki {
   }
 
   /** Every tag in use (topic or manual) with quote and interviewee counts from the store. */
-  async tags(quoteCounts: Record<string, number>): Promise<
-    Array<{
-      id: string;
-      label: string;
-      labelEn: string;
-      kind: 'topic' | 'manual';
-      quotes: number;
-      interviewees: number;
-    }>
-  > {
+  async tags(quoteCounts: Record<string, number>): Promise<TagSummary[]> {
     const aliases = await this.store.aliases();
     const ids = new Set([
       ...this.tagger.taxonomy.topics.map((t) => t.id).filter((t) => !aliases.has(t)),

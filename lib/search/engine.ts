@@ -426,15 +426,15 @@ export class Engine {
 
   /** Tags of a doc. */
   tagsOf(doc: number): string[] {
-    return this.tagIdsOf(doc).map((t) => this.tagNames[t] ?? '');
+    return Array.from(this.tagIdsOf(doc), (t) => this.tagNames[t] ?? '');
   }
 
-  /** Tag ids of a doc (see {@link Engine.tagName}). */
-  tagIdsOf(doc: number): readonly number[] {
+  /** Tag ids of a doc (see {@link Engine.tagName}); a view, not a copy, for packed docs. */
+  tagIdsOf(doc: number): ArrayLike<number> & Iterable<number> & { includes(id: number): boolean } {
     const o = this.tagOverride.get(doc);
     if (o) return o;
     if (doc >= this.tagStart.length - 1) return [];
-    return Array.from(this.tagIds.subarray(this.tagStart[doc] ?? 0, this.tagStart[doc + 1] ?? 0));
+    return this.tagIds.subarray(this.tagStart[doc] ?? 0, this.tagStart[doc + 1] ?? 0);
   }
 
   /** Id of a tag name, or -1 when no quote ever had it. */
@@ -462,12 +462,12 @@ export class Engine {
     return this.base.terms[i] === term ? i : -1;
   }
 
-  /** Calls fn(id, tf) for each posting of a base term in one field (ids in ascending order). */
-  private eachBase(ti: number, field: number, fn: (id: number, tf: number) => void): void {
+  /** Where a base term's postings in one field start (after all field headers), and how many. */
+  private baseField(ti: number, field: number): { p: number; count: number } {
     const { bytes, offsets } = this.base;
     const pos = { p: offsets[ti] ?? 0 };
     const mask = bytes[pos.p++] ?? 0;
-    if (!(mask & (1 << field))) return;
+    if (!(mask & (1 << field))) return { p: 0, count: 0 };
     let skip = 0;
     let count = 0;
     for (let f = 0; f < STORED_FIELDS; f++) {
@@ -477,50 +477,14 @@ export class Engine {
       if (f < field) skip += len;
       if (f === field) count = c;
     }
-    pos.p += skip;
-    let id = 0;
-    for (let i = 0; i < count; i++) {
-      const v = readVarint(bytes, pos);
-      id += Math.floor(v / 2);
-      const tf = v & 1 ? readVarint(bytes, pos) + 2 : 1;
-      fn(id, tf);
-    }
-  }
-
-  private baseCount(ti: number, field: number): number {
-    const { bytes, offsets } = this.base;
-    const pos = { p: offsets[ti] ?? 0 };
-    const mask = bytes[pos.p++] ?? 0;
-    for (let f = 0; f < STORED_FIELDS; f++) {
-      if (!(mask & (1 << f))) continue;
-      const c = readVarint(bytes, pos);
-      readVarint(bytes, pos);
-      if (f === field) return c;
-    }
-    return 0;
+    return { p: pos.p + skip, count };
   }
 
   /** Document frequency of a term in a field (docs, or interviews for the title), dead included. */
   private df(term: string, field: number): number {
     const ti = this.baseTerm(term);
-    const base = ti >= 0 ? this.baseCount(ti, field) : 0;
+    const base = ti >= 0 ? this.baseField(ti, field).count : 0;
     return base + (this.delta.get(term)?.fields[field as 0]?.length ?? 0) / 2;
-  }
-
-  /** Calls fn(id, tf) for each live posting of a term in one field, ids ascending. */
-  private each(term: string, field: number, fn: (id: number, tf: number) => void): void {
-    const dead = field === F_TITLE ? this.deadSlot.a : this.deadDoc.a;
-    const ti = this.baseTerm(term);
-    if (ti >= 0)
-      this.eachBase(ti, field, (id, tf) => {
-        if (dead[id] === 0) fn(id, tf);
-      });
-    const list = this.delta.get(term)?.fields[field as 0];
-    if (list)
-      for (let i = 0; i < list.length; i += 2) {
-        const id = list[i] ?? 0;
-        if (dead[id] === 0) fn(id, list[i + 1] ?? 1);
-      }
   }
 
   /** Terms starting with `prefix` (itself excluded), at most {@link PREFIX_EXPANSIONS}, most frequent first. */
@@ -637,28 +601,14 @@ export class Engine {
 
   /** Decodes a term's postings in one field (dead included) into the fetch buffers; returns the count. */
   private fetch(term: string, field: number): number {
+    return this.fetchPostings(this.baseTerm(term), this.delta.get(term)?.fields[field as 0], field);
+  }
+
+  /** {@link Engine.fetch} by base term index (-1: none) and delta list: base postings, then delta's. */
+  private fetchPostings(ti: number, list: readonly number[] | undefined, field: number): number {
     let n = 0;
-    const ti = this.baseTerm(term);
-    const list = this.delta.get(term)?.fields[field as 0];
-    const { bytes, offsets } = this.base;
-    let count = 0;
-    let p = 0;
-    if (ti >= 0) {
-      p = offsets[ti] ?? 0;
-      const mask = bytes[p++] ?? 0;
-      if (mask & (1 << field)) {
-        let skip = 0;
-        const pos = { p };
-        for (let f = 0; f < STORED_FIELDS; f++) {
-          if (!(mask & (1 << f))) continue;
-          const c = readVarint(bytes, pos);
-          const len = readVarint(bytes, pos);
-          if (f < field) skip += len;
-          if (f === field) count = c;
-        }
-        p = pos.p + skip;
-      }
-    }
+    const bytes = this.base.bytes;
+    let { p, count } = ti >= 0 ? this.baseField(ti, field) : { p: 0, count: 0 };
     const need = count + (list ? list.length / 2 : 0);
     if (this.bufIds.length < need) {
       this.bufIds = new Int32Array(need * 2);
@@ -754,8 +704,11 @@ export class Engine {
     // measured several times slower.
     for (const [t, w] of expansions) {
       let matched = false;
+      // Looked up once per term, not once per field.
+      const ti = this.baseTerm(t);
+      const delta = this.delta.get(t);
       for (let f = 0; f < STORED_FIELDS; f++) {
-        const n = this.fetch(t, f);
+        const n = this.fetchPostings(ti, delta?.fields[f as 0], f);
         if (n === 0) continue;
         matched = true;
         const ids = this.bufIds;
@@ -910,9 +863,8 @@ export class Engine {
     const out: Array<Completion & { quotes: number }> = [];
     for (const t of found.keys()) {
       let quotes = 0;
-      this.each(t, F_TEXT, () => {
-        quotes++;
-      });
+      const n = this.fetch(t, F_TEXT);
+      for (let i = 0; i < n; i++) if (this.deadDoc.a[this.bufIds[i] ?? 0] === 0) quotes++;
       if (quotes === 0) continue;
       const surface = this.surfaces.get(t);
       out.push(surface ? { term: t, surface, quotes } : { term: t, quotes });
@@ -978,16 +930,14 @@ export class Engine {
         const map = f === F_TITLE ? newSlot : newDoc;
         ids.length = 0;
         tfs.length = 0;
-        const push = (id: number, tf: number) => {
-          const m = map[id] ?? -1;
+        const n = this.fetchPostings(bi, dp?.fields[f as 0], f);
+        for (let k = 0; k < n; k++) {
+          const m = map[this.bufIds[k] ?? 0] ?? -1;
           if (m >= 0) {
             ids.push(m);
-            tfs.push(tf);
+            tfs.push(this.bufTfs[k] ?? 1);
           }
-        };
-        if (bi >= 0) this.eachBase(bi, f, push);
-        const list = dp?.fields[f as 0];
-        if (list) for (let k = 0; k < list.length; k += 2) push(list[k] ?? 0, list[k + 1] ?? 1);
+        }
         if (ids.length === 0) continue;
         mask |= 1 << f;
         const start = field.n;

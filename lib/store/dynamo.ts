@@ -68,6 +68,21 @@ export interface DynamoStoreOptions {
   soleWriter?: boolean;
 }
 
+/** A revision's record with the version and dates its head item carries. */
+function storedOf(record: InterviewRecord, head: Item): StoredInterview {
+  return {
+    ...record,
+    version: Number(head.version),
+    createdAt: String(head.createdAt),
+    updatedAt: String(head.updatedAt),
+  };
+}
+
+/** Items by partition key (one item per partition in the batch reads that use it). */
+function byPk(items: readonly Item[]): Map<string, Item> {
+  return new Map(items.map((i) => [String(i.pk), i]));
+}
+
 function nonce(): string {
   return randomBytes(6).toString('base64url');
 }
@@ -208,7 +223,7 @@ export class DynamoStore implements Store {
     }
   }
 
-  private async batchGet(keyList: Array<{ pk: string; sk: string }>, consistent = true): Promise<Item[]> {
+  private async batchGet(keyList: Array<{ pk: string; sk: string }>): Promise<Item[]> {
     const out: Item[] = [];
     for (let i = 0; i < keyList.length; i += BATCH_GET) {
       let pending: Array<Record<string, unknown>> = keyList
@@ -221,7 +236,7 @@ export class DynamoStore implements Store {
         const r = await this.send(() =>
           this.doc.send(
             new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } },
+              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
             }),
           ),
         );
@@ -425,42 +440,27 @@ export class DynamoStore implements Store {
    * one batched read, then their first content chunks in another. Interviews stored in several
    * chunks, or switched to a new revision between the two reads, are read one by one.
    */
-  async getInterviews(
-    ids: readonly string[],
-    options: { consistent?: boolean } = {},
-  ): Promise<Map<string, StoredInterview>> {
+  async getInterviews(ids: readonly string[]): Promise<Map<string, StoredInterview>> {
     const out = new Map<string, StoredInterview>();
     const unique = [...new Set(ids)];
-    // `consistent: false` halves the read cost where a second-old copy will do; a head whose
-    // revision is already gone is read again one by one below.
-    const consistent = options.consistent ?? true;
-    const heads = await this.batchGet(
-      unique.map((id) => keys.interviewHead(id)),
-      consistent,
+    const heads = byPk(await this.batchGet(unique.map((id) => keys.interviewHead(id))));
+    const live = unique.flatMap((id) => {
+      const head = heads.get(keys.interviewPk(id));
+      return head ? [{ id, head }] : [];
+    });
+    const firsts = byPk(
+      await this.batchGet(live.map(({ id, head }) => keys.interviewDoc(id, String(head.rev), 0))),
     );
-    const headOf = new Map(heads.map((h) => [String(h.pk).slice('IV#'.length), h]));
-    const firsts = await this.batchGet(
-      [...headOf].map(([id, h]) => keys.interviewDoc(id, String(h.rev), 0)),
-      consistent,
-    );
-    const firstOf = new Map(firsts.map((f) => [String(f.pk).slice('IV#'.length), f]));
     const slow: string[] = [];
     await Promise.all(
-      [...headOf].map(async ([id, head]) => {
-        const first = firstOf.get(id);
+      live.map(async ({ id, head }) => {
+        const first = firsts.get(keys.interviewPk(id));
         if (first?.chunks !== 1) {
           slow.push(id);
           return;
         }
-        const record = JSON.parse(
-          (await gunzipAsync(Buffer.from(first.data as Uint8Array))).toString('utf8'),
-        ) as InterviewRecord;
-        out.set(id, {
-          ...record,
-          version: Number(head.version),
-          createdAt: String(head.createdAt),
-          updatedAt: String(head.updatedAt),
-        });
+        const body = await gunzipAsync(Buffer.from(first.data as Uint8Array));
+        out.set(id, storedOf(JSON.parse(body.toString('utf8')) as InterviewRecord, head));
       }),
     );
     for (const id of slow) {
@@ -477,14 +477,7 @@ export class DynamoStore implements Store {
       const head = await this.head(id);
       if (!head) return null;
       const record = await this.readRevision(id, String(head.rev));
-      if (record) {
-        return {
-          ...record,
-          version: Number(head.version),
-          createdAt: String(head.createdAt),
-          updatedAt: String(head.updatedAt),
-        };
-      }
+      if (record) return storedOf(record, head);
     }
     throw new StoreUnavailableError(`interview ${id} changed repeatedly while being read`);
   }

@@ -71,10 +71,7 @@ export interface InterviewStore {
   putInterview(record: InterviewRecord): Promise<PutResult>;
   getInterview(id: string): Promise<StoredInterview | null>;
   /** Current revisions of several interviews at once; absent ids are left out. */
-  getInterviews(
-    ids: readonly string[],
-    options?: { consistent?: boolean },
-  ): Promise<Map<string, StoredInterview>>;
+  getInterviews(ids: readonly string[]): Promise<Map<string, StoredInterview>>;
   deleteInterview(id: string): Promise<boolean>;
   /** Newest first; with `tag`, only interviews that have it (pages stay exact). */
   listInterviews(options: {

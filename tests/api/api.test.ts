@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interview, Turn } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import type { SearchPage } from '../../lib/search/index.ts';
-import type { IngestResult, IntervieweeProfile, QuoteView } from '../../lib/service.ts';
+import type { IngestResult, IntervieweeProfile, QuoteView, TagSummary } from '../../lib/service.ts';
 import type { InterviewSummary } from '../../lib/store/port.ts';
 import type { Topic } from '../../lib/taxonomy/index.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
@@ -24,14 +24,7 @@ type InterviewView = Omit<Interview, 'turns'> & {
   turns: Array<Turn & { tags: string[] }>;
 };
 type QuoteDetail = QuoteView & { version: number; autoTags: string[] };
-type TagRow = {
-  id: string;
-  label: string;
-  labelEn: string;
-  kind: 'topic' | 'manual';
-  quotes: number;
-  interviewees: number;
-};
+type TagRow = TagSummary;
 type TagQuotes = { tag: string; quotes: QuoteView[]; nextCursor: string | null };
 type InterviewList = { interviews: InterviewSummary[]; nextCursor: string | null };
 type IntervieweeList = { interviewees: IntervieweeProfile[]; nextCursor: string | null };
