@@ -168,6 +168,20 @@ const ROUTES: Route[] = [
   },
   {
     method: 'get',
+    path: '/admin/consistency',
+    summary: 'Compare the search index with the store: interviews missing, extra or stale in the index',
+    auth: true,
+    ok: { status: 200, description: 'the consistency report' },
+  },
+  {
+    method: 'post',
+    path: '/admin/consistency/repair',
+    summary: 'Compare the search index with the store and re-index what differs',
+    auth: true,
+    ok: { status: 200, description: 'the consistency report, repaired' },
+  },
+  {
+    method: 'get',
     path: '/openapi.json',
     summary: 'This document',
     ok: { status: 200, description: 'OpenAPI 3.1' },
