@@ -8,11 +8,19 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { KikigakiError } from '../errors.ts';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
 import type { Kikigaki } from '../service.ts';
 import type { TopicTagger } from '../tagger.ts';
-import { type AppEnv, actor, check, jsonBody, query, requireToken, toErrorResponse } from './http.ts';
+import {
+  type AppEnv,
+  actor,
+  check,
+  jsonBody,
+  query,
+  readJson,
+  requireToken,
+  toErrorResponse,
+} from './http.ts';
 import { openApiDocument } from './openapi.ts';
 import {
   AddTagsBody,
@@ -120,16 +128,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
 
   app.onError((err, c) => {
-    const { status, body } = toErrorResponse(err, c.get('requestId') ?? '');
+    const { status, body, headers } = toErrorResponse(err, c.get('requestId') ?? '');
     if (status >= 500)
       log({
         level: 'error',
         msg: 'unhandled',
         requestId: c.get('requestId'),
         error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        cause:
+          err instanceof Error && err.cause instanceof Error
+            ? `${err.cause.name}: ${err.cause.message}`
+            : undefined,
         stack: err instanceof Error ? err.stack : undefined,
       });
-    return c.json(body, status as 400);
+    return c.json(body, status as 400, headers);
   });
   app.notFound((c) =>
     c.json(
@@ -189,16 +201,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
     const q = check(IngestQuery, c.req.query(), 'query');
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    const options = { format: q.format, id: forcedId ?? q.id, title: q.title, url: q.url };
+    const id = forcedId ?? q.id;
+    // An id the caller named may replace; a derived one replaces only the same source (409).
+    const options = {
+      format: q.format,
+      id,
+      title: q.title,
+      url: q.url,
+      onExisting: id ? ('replace' as const) : ('same-source' as const),
+    };
     let result: Awaited<ReturnType<Kikigaki['ingest']>>;
     if (type === 'application/json') {
-      let json: unknown;
-      try {
-        json = await c.req.json();
-      } catch {
-        throw new KikigakiError('invalid_json', 'request body is not valid JSON');
-      }
-      result = await service.ingest({ json }, options);
+      result = await service.ingest({ json: await readJson(c) }, options);
     } else if (TEXT_TYPES.includes(type)) {
       const text = await c.req.text();
       result = await service.ingest({ text }, options);

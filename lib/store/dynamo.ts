@@ -19,7 +19,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, KikigakiError, ValidationError } from '../errors.ts';
+import { ConflictError, UnavailableError, ValidationError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import { effectiveTags } from '../tags.ts';
 import { keys, revisionId, revisionVersion, TABLE } from './keys.ts';
@@ -43,10 +43,10 @@ export const CHUNK_BYTES = 350_000;
 const BATCH_WRITE = 25;
 const BATCH_GET = 100;
 
-/** The store could not be reached or kept throttling after retries (maps to 503). */
-export class StoreUnavailableError extends KikigakiError {
-  constructor(message: string) {
-    super('unavailable', message);
+/** The store could not be reached or kept throttling after retries (maps to 503); keeps the SDK's error. */
+export class StoreUnavailableError extends UnavailableError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
   }
 }
 
@@ -134,6 +134,21 @@ function isThrottle(e: unknown): boolean {
   );
 }
 
+/** The server could not be reached or failed on its side (a restarting embedded store, a full disk). */
+function isUnreachable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  const fault = (e as { $fault?: unknown }).$fault;
+  return (
+    (typeof code === 'string' &&
+      ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(
+        code,
+      )) ||
+    e.name === 'TimeoutError' ||
+    fault === 'server'
+  );
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -166,7 +181,12 @@ export class DynamoStore implements Store {
       return await run();
     } catch (e) {
       if (isThrottle(e))
-        throw new StoreUnavailableError(`DynamoDB is throttling or unavailable: ${(e as Error).name}`);
+        throw new StoreUnavailableError(`DynamoDB is throttling or unavailable: ${(e as Error).name}`, e);
+      if (isUnreachable(e))
+        throw new StoreUnavailableError(
+          `the store is unreachable (${(e as { code?: string }).code ?? (e as Error).name}); try again shortly`,
+          e,
+        );
       throw e;
     }
   }
