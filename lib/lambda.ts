@@ -7,7 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createApp, jsonLogger, type Logger } from './api/app.ts';
-import { type LambdaConfig, readIndexerConfig, readLambdaConfig } from './config.ts';
+import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readLambdaConfigFor } from './config.ts';
 import { ConflictError } from './errors.ts';
 import { interviewIdOfQuote } from './ids.ts';
 import { Indexer, SnapshotIndexProvider, unpackIndex } from './indexer.ts';
@@ -44,7 +44,7 @@ function indexOptions() {
 
 /** Dependencies of the Lambda API (injected in tests, built from the environment in functions/). */
 export interface LambdaApiDeps {
-  config: LambdaConfig;
+  config: ApiLambdaConfig;
   store: Store;
   /** The write token; absent on the read-only function. */
   token?: () => Promise<string> | string;
@@ -70,15 +70,22 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     const index = manifest ? await unpackIndex(await deps.store.readSnapshot(manifest), opts) : undefined;
     return new Indexer(deps.store, index, opts).loadedFrom(manifest);
   };
+  // The admin routes need the write token: only the write function serves them.
+  const admin =
+    deps.config.role === 'write'
+      ? {
+          reindex: async () => {
+            const indexer = await freshIndexer();
+            return indexer.rebuild(undefined, indexer.snapshotId);
+          },
+          check: async (repair: boolean) => {
+            const indexer = await freshIndexer();
+            return indexer.check(repair, indexer.snapshotId);
+          },
+        }
+      : {};
   return createApp({
-    reindex: async () => {
-      const indexer = await freshIndexer();
-      return indexer.rebuild(undefined, indexer.snapshotId);
-    },
-    check: async (repair) => {
-      const indexer = await freshIndexer();
-      return indexer.check(repair, indexer.snapshotId);
-    },
+    ...admin,
     service: new Kikigaki({ store: deps.store, tagger }),
     tagger,
     index: {
@@ -110,13 +117,17 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
 /** Builds the API app from the environment (cold start); fails fast naming missing settings. */
 export function lambdaApiFromEnv(env: Record<string, string | undefined> = process.env) {
   const config = readLambdaConfig(env);
+  if (config.role === 'indexer')
+    throw new ConfigError(["FUNCTION_ROLE is 'indexer' but this handler serves the read and write roles"]);
   const store = new DynamoStore({ tableName: config.tableName, client: new DynamoDBClient({}) });
   const secrets = new SecretsManagerClient({});
   return lambdaApiApp({
     config,
     store,
-    ...(config.tokenSecretId ? { token: secretToken(secrets, config.tokenSecretId) } : {}),
-    ...(config.readTokenSecretId ? { readToken: secretToken(secrets, config.readTokenSecretId) } : {}),
+    ...(config.role === 'write' ? { token: secretToken(secrets, config.tokenSecretId) } : {}),
+    ...(config.role === 'read' && config.readTokenSecretId
+      ? { readToken: secretToken(secrets, config.readTokenSecretId) }
+      : {}),
   });
 }
 
@@ -244,6 +255,6 @@ export function streamHandler(
 
 /** Builds the stream handler from the environment (cold start). */
 export function streamHandlerFromEnv(env: Record<string, string | undefined> = process.env) {
-  const { tableName } = readIndexerConfig(env);
+  const { tableName } = readLambdaConfigFor('indexer', env);
   return streamHandler({ store: new DynamoStore({ tableName, client: new DynamoDBClient({}) }) });
 }

@@ -15,7 +15,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { KikigakiError, ValidationError } from '../errors.ts';
+import { UnavailableError, ValidationError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { RawItem } from './items.ts';
 import { createTableInput, type Key, TABLE } from './keys.ts';
@@ -24,10 +24,10 @@ import type { Page } from './port.ts';
 const BATCH_WRITE = 25;
 const BATCH_GET = 100;
 
-/** The store could not be reached or kept throttling after retries (maps to 503). */
-export class StoreUnavailableError extends KikigakiError {
-  constructor(message: string) {
-    super('unavailable', message);
+/** The store could not be reached or kept throttling after retries (maps to 503); keeps the SDK's error. */
+export class StoreUnavailableError extends UnavailableError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
   }
 }
 
@@ -68,6 +68,26 @@ const THROTTLES = new Set([
 
 function isThrottle(e: unknown): boolean {
   return e instanceof Error && THROTTLES.has(e.name);
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** The server could not be reached or failed on its side (a restarting embedded store, a full disk). */
+function isUnreachable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  const fault = (e as { $fault?: unknown }).$fault;
+  return (
+    (typeof code === 'string' && UNREACHABLE.has(code)) || e.name === 'TimeoutError' || fault === 'server'
+  );
 }
 
 /** Random, URL-safe and key-safe: revision, audit and snapshot suffixes. */
@@ -127,13 +147,13 @@ export class Table {
     try {
       return await run();
     } catch (e) {
-      if (isThrottle(e)) {
-        const error = new StoreUnavailableError(
-          `DynamoDB is throttling or unavailable: ${(e as Error).name}`,
+      if (isThrottle(e))
+        throw new StoreUnavailableError(`DynamoDB is throttling or unavailable: ${(e as Error).name}`, e);
+      if (isUnreachable(e))
+        throw new StoreUnavailableError(
+          `the store is unreachable (${(e as { code?: string }).code ?? (e as Error).name}); try again shortly`,
+          e,
         );
-        error.cause = e;
-        throw error;
-      }
       throw e;
     }
   }
