@@ -18,7 +18,7 @@ describe('taxonomy', () => {
     for (const t of defaultTaxonomy.topics) {
       expect(t.label).toBeTruthy();
       expect(t.labelEn).toBeTruthy();
-      expect(t.keywords.length).toBeGreaterThan(5);
+      expect(t.evidence.length).toBeGreaterThan(5);
     }
   });
 
