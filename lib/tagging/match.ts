@@ -20,7 +20,7 @@ export interface Pattern {
 }
 
 const WORDLIKE = /^[a-z0-9][a-z0-9 .+#&'-]*$/;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 const NUMBER = '[0-9〇一二三四五六七八九十百千万]{1,6}';
 
 /** Folds and compiles a pattern; null when nothing is left after folding. */
@@ -34,13 +34,13 @@ export function compilePattern(source: string): Pattern | null {
   // An ASCII word (`IT`, `zoom`) matches only as a whole word (`IT` is not in `item`).
   if (parts.length === 1 && WORDLIKE.test(parts[0] as string) && !(parts[0] as string).includes('#')) {
     const w = parts[0] as string;
-    return { source, required: w, regex: new RegExp(`(?<![a-z0-9])${escape(w)}(?![a-z0-9])`) };
+    return { source, required: w, regex: new RegExp(`(?<![a-z0-9])${escapeRe(w)}(?![a-z0-9])`) };
   }
   const body = parts
     .map((p) =>
       p
         .split('#')
-        .map((lit) => escape(lit))
+        .map((lit) => escapeRe(lit))
         .join(NUMBER),
     )
     .join(`[^]{0,${GAP}}?`);
