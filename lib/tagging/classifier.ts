@@ -38,6 +38,8 @@ export type ClassifierModel = z.infer<typeof ClassifierModelSchema>;
 export interface ClassifierVote {
   /** Log-odds that the topic applies. */
   logit: number;
+  /** How far the quote's terms move the log-odds from the topic's base rate (logit − bias). */
+  shift: number;
   /** The terms that raised it most (the explanation). */
   terms: string[];
 }
@@ -68,7 +70,7 @@ export function trainClassifier(
   examples: readonly TrainingExample[],
   options: TrainOptions = {},
 ): ClassifierModel {
-  const l2 = options.l2 ?? 1;
+  const l2 = options.l2 ?? 3;
   const iterations = options.iterations ?? 300;
   const lr = options.learningRate ?? 0.5;
   const minPerClass = options.minPerClass ?? 3;
@@ -167,7 +169,7 @@ export class TopicClassifier {
         if (v > 0) contrib.push([t, v]);
       }
       contrib.sort((a, b) => b[1] - a[1]);
-      out.set(topic, { logit, terms: contrib.slice(0, 3).map(([t]) => t) });
+      out.set(topic, { logit, shift: logit - m.bias, terms: contrib.slice(0, 3).map(([t]) => t) });
     }
     return out;
   }

@@ -10,6 +10,8 @@ import { anyMatches, compilePattern, matches, type Pattern, sentences } from './
 
 /** A spelling variant from the dictionary counts a little less than the phrase it varies. */
 export const VARIANT_SHARE = 0.8;
+/** Extra weight of a phrase for each further sentence it occurs in (at most two more). */
+export const REPEAT_SHARE = 0.5;
 
 interface Rule {
   pattern: Pattern;
@@ -88,15 +90,16 @@ export class EvidenceScorer {
       for (const rule of topic.rules) {
         // One scan of the whole text rules out most phrases before any per-sentence work.
         if (!whole.includes(rule.pattern.required)) continue;
-        const hit = ss.some(
+        const hits = ss.filter(
           (s) =>
             matches(rule.pattern, s) &&
             (rule.near.length === 0 || anyMatches(rule.near, s)) &&
             !anyMatches(rule.unless, s) &&
             !anyMatches(topic.unless, s),
-        );
-        if (!hit) continue;
-        score += rule.weight;
+        ).length;
+        if (hits === 0) continue;
+        // A text that comes back to a phrase dwells on it: up to twice the weight for 3+ sentences.
+        score += rule.weight * (1 + REPEAT_SHARE * Math.min(hits - 1, 2));
         found.push({ phrase: rule.pattern.source, weight: rule.weight });
       }
       if (found.length === 0) continue;

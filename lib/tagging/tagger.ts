@@ -63,19 +63,22 @@ export interface TaggerParams {
   /** Weight of the model's log-odds, and the most it may add or take away. */
   modelWeight: number;
   modelCap: number;
+  /** The model only adjusts topics the evidence or the question already points at. */
+  modelNeedsEvidence: boolean;
 }
 
 /** Defaults, chosen on the dev split of eval/tag-labels.json. */
 export const DEFAULT_PARAMS: TaggerParams = {
-  questionShare: 0.6,
+  questionShare: 1,
   shortShare: 1,
   shortAnswer: 60,
   questionBar: 1,
   shortText: 50,
   shortBar: 0.6,
   contextDamp: 0.5,
-  modelWeight: 0.5,
+  modelWeight: 0.3,
   modelCap: 1.5,
+  modelNeedsEvidence: true,
 };
 
 /** Options of {@link TopicTagger}. */
@@ -133,6 +136,11 @@ export class TopicTagger {
     if (asked && isFrame(text)) return [];
     const length = text.trim().length;
     const own = this.evidence.score(text);
+    // The quote's own other sentences can say it is about something else (a film, a booking).
+    for (const topic of this.evidence.sensesIn(text)) {
+      const mine = own.get(topic);
+      if (mine && mine.score > 0) own.set(topic, { ...mine, score: mine.score * p.contextDamp });
+    }
     const fromQuestion = new Map<string, TopicEvidence>();
     if (question && !asked) {
       const short = length <= p.shortAnswer;
@@ -163,7 +171,13 @@ export class TopicTagger {
       const v = votes.get(t.id);
       if (!e && !q && !v) continue;
       let score = (e?.score ?? 0) + (q?.score ?? 0);
-      const modelPart = v ? Math.max(-p.modelCap, Math.min(p.modelCap, p.modelWeight * v.logit)) : 0;
+      // The model adds what the quote's terms say beyond the topic's base rate: the evidence
+      // already stands for the prior, so a rare topic is not pushed down for being rare.
+      const signal = (e?.score ?? 0) > 0 || q !== undefined;
+      const modelPart =
+        v && (signal || !p.modelNeedsEvidence)
+          ? Math.max(-p.modelCap, Math.min(p.modelCap, p.modelWeight * v.shift))
+          : 0;
       score += modelPart;
       const bar = t.threshold * (asked ? p.questionBar : 1) * (length <= p.shortText ? p.shortBar : 1);
       if (score < bar) continue;

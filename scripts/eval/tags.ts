@@ -9,6 +9,7 @@
  * from editors is trained on dev labels (as if editors had corrected those quotes) and scored on
  * test; a second run trains it per fold across files (cross-validated by file).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -16,6 +17,7 @@ import { idFromPath } from '../../cli/load.ts';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
+import { type TrainingExample, trainClassifier } from '../../lib/tagging/classifier.ts';
 
 const Label = z.object({
   /** Path relative to the repository root (`samples/…`, `../shared/…`). */
@@ -271,17 +273,94 @@ export function tagQuality(root: string, shared: string): void {
     console.log(
       `\n${problems.length} tag label(s) not scored (source missing or changed):\n  ${problems.slice(0, 10).join('\n  ')}`,
     );
-  const tagger = new TopicTagger();
-  const topics = tagger.taxonomy.topics.map((t) => t.id);
-  const predict = taggerPredictions(tagger, judged);
-  const runs: Array<readonly [string, Predict]> = [['keyword tagger', predict]];
+  const rules = new TopicTagger();
+  const topics = rules.taxonomy.topics.map((t) => t.id);
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
+  const rulesPredict = taggerPredictions(rules, judged);
+  // Editors corrected the dev quotes; the model learns from that and is scored on test.
+  const model = trainClassifier(corrections(dev, rulesPredict, topics));
+  const learned = new TopicTagger({ model });
+  const runs: Array<readonly [string, Predict]> = [
+    ['evidence + question', rulesPredict],
+    ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
+  ];
   console.log(
     `\n## Topic tags: ${judged.length} judged quotes (${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
   printComparison('### Test split (held out: never tuned on)', test, runs, topics);
   printHardCases(test, runs);
-  printComparison('### Dev split (tuned on)', dev, runs, topics);
-  printQuestionShare(shared, [['keyword tagger', tagger]]);
+  printComparison('### Dev split (tuned on)', dev, runs.slice(0, 1), topics);
+  printComparison(
+    '### Cross-validated by file (5 folds over all labels: the model trains on four, is scored on the fifth)',
+    judged,
+    [
+      ['evidence + question', rulesPredict],
+      ['+ model (5-fold)', crossValidated(judged, rulesPredict, topics)],
+    ],
+    topics,
+  );
+  const size = Buffer.byteLength(JSON.stringify(model));
+  console.log(
+    `\nModel trained on ${dev.length} corrected quotes: ${Object.keys(model.topics).length} topics, ${(size / 1024).toFixed(0)} KB as JSON.`,
+  );
+  printQuestionShare(shared, [
+    ['evidence + question', rules],
+    ['+ model', learned],
+  ]);
+}
+
+/** Predictions where each file's quotes are tagged by a model trained on the other folds. */
+function crossValidated(
+  judged: readonly Judged[],
+  rulesPredict: Predict,
+  topics: readonly string[],
+): Predict {
+  const k = 5;
+  const foldOf = (file: string) => (createHash('sha1').update(file).digest()[0] as number) % k;
+  const out = new Map<Judged, ReadonlySet<string>>();
+  for (let f = 0; f < k; f++) {
+    const train = judged.filter((j) => foldOf(j.file) !== f);
+    const held = judged.filter((j) => foldOf(j.file) === f);
+    const tagger = new TopicTagger({ model: trainClassifier(corrections(train, rulesPredict, topics)) });
+    const predict = taggerPredictions(tagger, held);
+    for (const j of held) out.set(j, predict(j));
+  }
+  return (j) => out.get(j) ?? new Set();
+}
+
+/** The question a judged quote answers (for the model's `q:` features). */
+export function questionOf(j: Judged): string | null {
+  if (!j.interview || !j.turnId) return null;
+  const turns = j.interview.turns;
+  const t = turns.find((x) => x.id === j.turnId);
+  if (!t?.questionId || t.role === 'interviewer') return null;
+  return turns.find((x) => x.id === t.questionId)?.text ?? null;
+}
+
+/**
+ * What editors who corrected these quotes would have left in the store: every gold topic
+ * confirmed or added, every automatic topic that is wrong rejected; the topics they neither
+ * saw nor added count as weak negatives.
+ */
+export function corrections(
+  judged: readonly Judged[],
+  automatic: Predict,
+  topics: readonly string[],
+  weak = 0.2,
+): TrainingExample[] {
+  const out: TrainingExample[] = [];
+  for (const j of judged) {
+    const auto = automatic(j);
+    const question = questionOf(j);
+    const asked = j.role === 'interviewer';
+    for (const topic of topics) {
+      const gold = j.tags.includes(topic);
+      const base = { text: j.quote, question: asked ? null : question, topic };
+      if (gold) out.push({ ...base, label: true });
+      else if (auto.has(topic)) out.push({ ...base, label: false });
+      else if (weak > 0) out.push({ ...base, label: false, weight: weak });
+    }
+  }
+  return out;
 }
