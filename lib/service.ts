@@ -2,8 +2,8 @@
  * The application's use cases, on top of the ports: ingest, read, delete, tag edits and merges,
  * interviewee profiles. HTTP-free; the Hono app in lib/api/ is a thin layer over this.
  */
-import { NotFoundError, ParseError, ValidationError } from './errors.ts';
-import { interviewIdOfQuote } from './ids.ts';
+import { ConflictError, NotFoundError, ParseError, ValidationError } from './errors.ts';
+import { canonicalUrl, interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex } from './search/index.ts';
@@ -156,10 +156,15 @@ export class Kikigaki {
     };
   }
 
-  /** Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id. */
+  /**
+   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
+   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
+   * existing interview is replaced only by the same source — the same URL, or without URLs the
+   * same title and turns — and anything else is a 409 naming the existing id.
+   */
   async ingest(
     input: { text: string } | { json: InterviewInput | unknown },
-    options: ParseOptions = {},
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
   ): Promise<IngestResult> {
     let interview: Interview;
     if ('text' in input) interview = parseInterview(input.text, options);
@@ -173,6 +178,14 @@ export class Kikigaki {
       }
     }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
+    if (options.onExisting === 'same-source') {
+      const existing = await this.store.getInterview(interview.id);
+      if (existing && !sameSource(existing.interview, interview))
+        throw new ConflictError(
+          `interview '${interview.id}' already exists from another source; PUT /interviews/${interview.id} to replace it, or POST with ?id= to store this one under another id`,
+          { existingId: interview.id },
+        );
+    }
     const record = this.record(interview);
     const put = await this.store.putInterview(record);
     await this.afterCommit({
@@ -478,6 +491,18 @@ export class Kikigaki {
       };
     });
   }
+}
+
+/** Two versions of an interview come from the same source: the same URL, or the same text. */
+function sameSource(a: Interview, b: Interview): boolean {
+  const ua = a.url ? canonicalUrl(a.url) : null;
+  const ub = b.url ? canonicalUrl(b.url) : null;
+  if (ua !== null || ub !== null) return ua === ub;
+  return (
+    a.title === b.title &&
+    a.turns.length === b.turns.length &&
+    a.turns.every((t, i) => t.speaker === b.turns[i]?.speaker && t.text === b.turns[i]?.text)
+  );
 }
 
 /** Pages an in-memory list with an offset cursor. */

@@ -95,6 +95,28 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect(got.get('iv-many-1')?.version).toBe(1);
   });
 
+  it('concurrent writers of one id: one of them wins whole, every version distinct, one revision left', async () => {
+    const answers = [
+      '介護の仕事です。',
+      '副業の話です。',
+      'ココナラで出品しています。',
+      '八百屋で働いています。',
+    ];
+    const results = await Promise.all(answers.map((a) => store.putInterview(record('iv-race', a))));
+    const versions = results.map((r) => r.version);
+    expect(new Set(versions).size).toBe(answers.length);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const got = await store.getInterview('iv-race');
+    expect(answers).toContain(got?.interview.turns[1]?.text);
+    expect(got?.version).toBe(Math.max(...versions));
+    const revs = new Set(
+      (await rawItems(client, table, 'IV#iv-race'))
+        .filter((sk) => sk.startsWith('V#'))
+        .map((sk) => sk.split('#')[1]),
+    );
+    expect(revs.size).toBe(1);
+  });
+
   it('returns null for an unknown interview and false when deleting it', async () => {
     expect(await store.getInterview('nope')).toBeNull();
     expect(await store.deleteInterview('nope')).toBe(false);
