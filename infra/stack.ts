@@ -42,7 +42,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_MAX_BODY_BYTES, lambdaEnvironment } from '../lib/config.ts';
-import { keys, TABLE } from '../lib/store/keys.ts';
+import { type KeyPattern, keyPatterns, TABLE } from '../lib/store/keys.ts';
 import { SNAPSHOT_PREFIX, SUPERSEDED_TAG } from '../lib/store/s3-snapshots.ts';
 import { type KikigakiSettings, resolveSettings } from './settings.ts';
 
@@ -475,13 +475,17 @@ export class KikigakiStack extends Stack {
  * from the key builders in lib/store/keys.ts.
  */
 export function indexerFilters() {
-  const dynamoKeys = (pk: unknown, sk?: unknown) =>
-    FilterCriteria.filter({
-      dynamodb: { Keys: { [TABLE.partitionKey]: { S: pk }, ...(sk ? { [TABLE.sortKey]: { S: sk } } : {}) } },
+  const filter = (pattern: KeyPattern) => {
+    const rule = (p: { equals: string } | { prefix: string }) =>
+      'equals' in p ? FilterRule.isEqual(p.equals) : FilterRule.beginsWith(p.prefix);
+    return FilterCriteria.filter({
+      dynamodb: {
+        Keys: {
+          [TABLE.partitionKey]: { S: rule(pattern.pk) },
+          ...(pattern.sk ? { [TABLE.sortKey]: { S: rule(pattern.sk) } } : {}),
+        },
+      },
     });
-  return [
-    dynamoKeys(FilterRule.beginsWith(keys.interviewPk('')), FilterRule.isEqual(keys.interviewHead('').sk)),
-    dynamoKeys(FilterRule.beginsWith(keys.quoteManualPk('')), FilterRule.isEqual(keys.quoteManual('').sk)),
-    dynamoKeys(FilterRule.isEqual(keys.aliasPk)),
-  ];
+  };
+  return [keyPatterns.interviewHead, keyPatterns.quoteManual, keyPatterns.tagAlias].map(filter);
 }

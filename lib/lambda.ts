@@ -14,7 +14,7 @@ import { interviewIdOfQuote } from './ids.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex, SnapshotIndexProvider } from './indexer.ts';
 import { Kikigaki } from './service.ts';
 import { DynamoStore } from './store/dynamo.ts';
-import { keys } from './store/keys.ts';
+import { parseKey } from './store/keys.ts';
 import type { Store } from './store/port.ts';
 import { S3SnapshotStore, withSnapshotStore } from './store/s3-snapshots.ts';
 import { TopicTagger } from './tagger.ts';
@@ -170,14 +170,14 @@ export function targetOf(record: DynamoDBRecord): StreamTarget {
   const k = unmarshall(raw as Record<string, AttributeValue> as never) as { pk?: unknown; sk?: unknown };
   if (typeof k.pk !== 'string' || typeof k.sk !== 'string')
     throw new Error('stream record keys are not strings');
-  if (k.pk.startsWith('IV#') && k.sk === keys.interviewHead('').sk)
-    return { kind: 'interview', id: k.pk.slice(3) };
-  if (k.pk.startsWith('QUOTE#') && k.sk === 'TAGS') {
-    const id = interviewIdOfQuote(k.pk.slice('QUOTE#'.length));
+  const key = parseKey({ pk: k.pk, sk: k.sk });
+  if (key?.kind === 'interviewHead') return { kind: 'interview', id: key.interviewId };
+  if (key?.kind === 'quoteManual') {
+    const id = interviewIdOfQuote(key.quoteId);
     if (!id) throw new Error(`quote key ${k.pk} names no interview`);
     return { kind: 'interview', id };
   }
-  if (k.pk === keys.aliasPk) return { kind: 'all' };
+  if (key?.kind === 'tagAlias') return { kind: 'all' };
   return null;
 }
 
