@@ -4,6 +4,7 @@
  * loader. On its own thread its request handling runs on the second core, beside the API's
  * parsing, tagging and indexing, instead of taking turns with them on one event loop.
  */
+import { EventEmitter } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AbstractIterator, AbstractKeyIterator, AbstractValueIterator } from 'abstract-level';
 import dynalite from 'dynalite';
@@ -33,9 +34,34 @@ server.once('error', (error) => parentPort?.postMessage({ error: String(error) }
 server.listen(options.port ?? 0, '127.0.0.1', () => {
   parentPort?.postMessage({ port: server.address().port });
 });
+// Requests from this process's own store arrive on a message port instead of a socket: the same
+// request handler, the same DynamoDB protocol (JSON bodies, signed headers), without TCP, HTTP
+// framing and parsing on both threads.
+const handle = server.listeners('request')[0];
+options.requests?.on('message', ({ id, method, path, headers, body }) => {
+  const req = new EventEmitter();
+  Object.assign(req, { method, url: path, headers });
+  const res = {
+    statusCode: 200,
+    contentType: undefined,
+    shouldKeepAlive: true,
+    headers: {},
+    setHeader(name, value) {
+      this.headers[name.toLowerCase()] = String(value);
+    },
+    end(data) {
+      options.requests.postMessage({ id, status: this.statusCode, headers: this.headers, body: data ?? '' });
+    },
+  };
+  handle(req, res);
+  if (body.length > 0) req.emit('data', Buffer.from(body));
+  req.emit('end');
+});
+
 parentPort?.on('message', (message) => {
   if (message === 'close') {
     // Closing the server (and dynalite's store with it) empties this thread's event loop: it ends.
+    options.requests?.close();
     server.close(() => parentPort?.close());
   }
 });
