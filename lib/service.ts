@@ -7,6 +7,7 @@ import { canonicalUrl, interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex } from './search/index.ts';
+import { pageOf } from './store/cursor.ts';
 import type {
   InterviewRecord,
   InterviewSummary,
@@ -241,7 +242,8 @@ export class Kikigaki {
       const all = (await this.store.interviewsOfPerson(options.interviewee)).filter(
         (s) => !options.tag || s.tags.includes(options.tag),
       );
-      return pageOf(all, options.limit, options.cursor);
+      const scope = `interviews?interviewee=${options.interviewee}&tag=${options.tag ?? ''}`;
+      return pageOf(all, options.limit, options.cursor, scope);
     }
     return this.store.listInterviews(options);
   }
@@ -456,7 +458,8 @@ export class Kikigaki {
       ids = [...union].filter((id) => (options.match === 'all' ? sets.every((s) => s.has(id)) : true));
     }
     ids.sort();
-    const page = pageOf(ids, options.limit, options.cursor);
+    const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}`;
+    const page = pageOf(ids, options.limit, options.cursor, scope);
     const items: IntervieweeProfile[] = [];
     for (const id of page.items) {
       try {
@@ -503,17 +506,4 @@ function sameSource(a: Interview, b: Interview): boolean {
     a.turns.length === b.turns.length &&
     a.turns.every((t, i) => t.speaker === b.turns[i]?.speaker && t.text === b.turns[i]?.text)
   );
-}
-
-/** Pages an in-memory list with an offset cursor. */
-export function pageOf<T>(all: readonly T[], limit: number, cursor?: string): Page<T> {
-  let offset = 0;
-  if (cursor) {
-    offset = Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new ValidationError('cursor is invalid; start again without it');
-  }
-  const items = all.slice(offset, offset + limit);
-  const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : null;
-  return { items, nextCursor: next };
 }

@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../lib/errors.ts';
+import { ConflictError, ValidationError } from '../../lib/errors.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { Kikigaki } from '../../lib/service.ts';
+import { encodeCursor } from '../../lib/store/cursor.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { localClient } from '../../local/embedded.ts';
@@ -146,6 +147,19 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     const ids: string[] = [];
     for await (const id of s.interviewIds()) ids.push(id);
     expect(ids.sort()).toEqual(['mid', 'new', 'old']);
+  });
+
+  it('starts pages at well-formed cursors naming keys that do not exist; rejects forged ones as 400', async () => {
+    const nowhere = encodeCursor('INTERVIEWS', ['1999-01-01T00:00:00.000Z', 'zz']);
+    expect((await store.listInterviews({ limit: 5, cursor: nowhere })).items).toEqual([]);
+    const between = encodeCursor('QTAG#crowdsourcing', ['zz', '00000009-abc', 'zz-t001']);
+    await expect(store.quotesWithTag('crowdsourcing', { limit: 5, cursor: between })).resolves.toBeDefined();
+    for (const cursor of ['eyJwayI6IklWI3gifQ', encodeCursor('INTERVIEWS', ['x'])]) {
+      await expect(store.listInterviews({ limit: 5, cursor })).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.quotesWithTag('crowdsourcing', { limit: 5, cursor })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    }
   });
 
   it('finds quotes and people by tag in the current revision only', async () => {
