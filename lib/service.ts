@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ParseError, ValidationError } from './err
 import { canonicalUrl, interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
-import type { DocumentLookup, QuoteIndex } from './search/index.ts';
+import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type {
   InterviewRecord,
@@ -152,6 +152,15 @@ export class Kikigaki {
       this.documentCache.delete(oldest);
     }
     return (id) => out.get(id);
+  }
+
+  /**
+   * Searches quotes: the index plans the page, the store (through the cache) supplies the
+   * interviews it shows, the plan renders them. The plan is immune to writes meanwhile.
+   */
+  async search(index: QuoteIndex, params: SearchParams): Promise<SearchPage> {
+    const plan = index.plan(params);
+    return plan.render(await this.documents(index, plan.documentIds));
   }
 
   /** Tags an interview and builds what the store keeps. */

@@ -284,18 +284,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   search.get('/', readGuard, async (c) => {
     const q = query(c, SearchQuery, ['tag']);
     const { tag, ...rest } = q;
-    const index = await deps.index.get();
-    const params = { ...rest, tags: tag ?? [] };
-    // The index holds no texts: fetch the interviews this page shows (cached), then render.
-    let documents = await service.documents(index, index.documentsNeeded(params));
-    // A write may have changed the index while they were fetched: fetch what is new, once.
-    const more = index.documentsNeeded(params).filter((id) => !documents(id));
-    if (more.length > 0) {
-      const extra = await service.documents(index, more);
-      const first = documents;
-      documents = (id) => first(id) ?? extra(id);
-    }
-    const page = index.search(params, documents);
+    const page = await service.search(await deps.index.get(), { ...rest, tags: tag ?? [] });
     return reply(c, SearchResponse, {
       total: page.total,
       totalIsEstimate: page.totalIsEstimate,
