@@ -121,10 +121,10 @@ describe('authentication', () => {
   it('changes nothing when a write is refused', async () => {
     expect((await app.request('/interviews/unauth')).status).toBe(404);
     expect((await app.request('/interviews/04-dash-yuki')).status).toBe(200);
-    const quote = await getJson<QuoteDetail>(app, '/quotes/04-dash-yuki-t015');
+    const quote = await getJson<QuoteDetail>(app, '/quotes/04-dash-yuki-t017');
     expect(quote.version).toBe(0);
     expect(quote.tags).toContain('money-income');
-    expect(await rt.store.audit('QUOTE#04-dash-yuki-t015')).toEqual([]);
+    expect(await rt.store.audit('QUOTE#04-dash-yuki-t017')).toEqual([]);
     expect((await rt.store.aliases()).size).toBe(0);
   });
 
@@ -451,7 +451,7 @@ describe('tag validation', () => {
       });
       const error = await expectError(res, 400, 'validation_error');
       expect(error.message).toContain('tags');
-      expect((await getJson<QuoteDetail>(app, '/quotes/04-dash-yuki-t015')).version).toBe(0);
+      expect((await getJson<QuoteDetail>(app, '/quotes/04-dash-yuki-t017')).version).toBe(0);
     },
   );
 
