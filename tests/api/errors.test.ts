@@ -456,7 +456,7 @@ describe('tag validation', () => {
       });
       const error = await expectError(res, 400, 'validation_error');
       expect(error.message).toContain('tags');
-      expect((await getJson<QuoteDetail>(app, '/quotes/04-dash-yuki-t017')).version).toBe(0);
+      expect((await getJson<QuoteDetail>(app, '/quotes/04-dash-yuki-t015')).version).toBe(0);
     },
   );
 
