@@ -232,6 +232,7 @@ async function scaleRun(
     const client = embedded.portClient();
     await ensureTable(client, 'kikigaki-scale');
     const store = new DynamoStore({ tableName: 'kikigaki-scale', client });
+    process.stderr.write('scale: publishing through the store…\n');
     const p0 = performance.now();
     const bytes = await packIndex(index);
     const packMs = performance.now() - p0;
@@ -243,6 +244,7 @@ async function scaleRun(
       `${at}: fold + pack + gzip ${(packMs / 1000).toFixed(1)} s, then ${manifest.chunks} chunk items (${(manifest.bytes / 1e6).toFixed(1)} MB gzip); index built in ${buildS.toFixed(0)} s`,
     ]);
     index = null;
+    process.stderr.write('scale: loading through the store…\n');
     const memBefore = memoryMB();
     const provider = new SnapshotIndexProvider(store, { refreshMs: 60_000, indexOptions });
     const l0 = performance.now();
@@ -259,6 +261,7 @@ async function scaleRun(
       `${Math.round(memLoaded)} MB`,
       `${at}: heap + ArrayBuffers after GC, index only (process RSS ${Math.round(process.memoryUsage().rss / 1e6)} MB; heap before the build ${Math.round(mem0)} MB)`,
     ]);
+    process.stderr.write('scale: querying…\n');
     // Queries: the index's own time (hits rendered from in-memory copies of the interviews).
     const docs = (id: string) => interviewAt(Number(id.slice('scale-'.length))).interview;
     const times: number[] = [];
