@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     server.close();
-    await runtime.flush().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
     await embedded?.close();
     process.exit(0);
   };
