@@ -126,10 +126,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     timer.unref();
   };
   const tagger = new TopicTagger();
-  const pool =
-    (options.parseInWorkers ?? true)
-      ? createParsePool(options.parsePool ?? {})
-      : null;
+  const pool = (options.parseInWorkers ?? true) ? createParsePool(options.parsePool ?? {}) : null;
   const service = new Kikigaki({
     store,
     tagger,
