@@ -37,6 +37,11 @@ export const PersonSchema = z.object({
 /** Person as validated. */
 export type Person = z.infer<typeof PersonSchema>;
 
+/** Longest turn text (characters); a longer utterance is a parse error, never truncated. */
+export const MAX_TURN_CHARS = 20_000;
+/** Most turns in one interview. */
+export const MAX_TURNS = 10_000;
+
 /** A section heading inside an interview. */
 export const SectionSchema = z.object({
   ordinal: z.number().int().min(0),
@@ -52,7 +57,7 @@ export const TurnSchema = z.object({
   speaker: shortText(100),
   speakerId: IdSchema.nullable(),
   role: RoleSchema,
-  text: z.string().min(1).max(20_000),
+  text: z.string().min(1).max(MAX_TURN_CHARS),
   section: z.string().max(200).nullable(),
   /** The interviewer turn this one answers (interviewee turns only). */
   questionId: IdSchema.nullable(),
@@ -101,7 +106,7 @@ export const InterviewSchema = z.object({
   interviewees: z.array(PersonSchema).max(50),
   others: z.array(PersonSchema).max(50).default([]),
   sections: z.array(SectionSchema).max(500).default([]),
-  turns: z.array(TurnSchema).min(1).max(10_000),
+  turns: z.array(TurnSchema).min(1).max(MAX_TURNS),
 });
 /** Interview as validated. */
 export type Interview = z.infer<typeof InterviewSchema>;

@@ -9,6 +9,7 @@
  * damaged store is never started over.
  */
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -166,9 +167,35 @@ server.once('error', (error) =>
 server.listen(options.port ?? 0, '127.0.0.1', () => {
   parentPort?.postMessage({ port: server.address().port });
 });
+
+// Requests from this process's own store arrive on a message port instead of a socket: the same
+// request handler, the same DynamoDB protocol (JSON bodies, signed headers), without TCP, HTTP
+// framing and parsing on both threads.
+const handle = server.listeners('request')[0];
+options.requests?.on('message', ({ id, method, path, headers, body }) => {
+  const req = new EventEmitter();
+  Object.assign(req, { method, url: path, headers });
+  const res = {
+    statusCode: 200,
+    contentType: undefined,
+    shouldKeepAlive: true,
+    headers: {},
+    setHeader(name, value) {
+      this.headers[name.toLowerCase()] = String(value);
+    },
+    end(data) {
+      options.requests.postMessage({ id, status: this.statusCode, headers: this.headers, body: data ?? '' });
+    },
+  };
+  handle(req, res);
+  if (body.length > 0) req.emit('data', Buffer.from(body));
+  req.emit('end');
+});
+
 parentPort?.on('message', (message) => {
   if (message === 'close') {
     // Closing the server (and dynalite's store with it) empties this thread's event loop: it ends.
+    options.requests?.close();
     server.close(() => parentPort?.close());
   }
 });

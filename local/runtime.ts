@@ -4,11 +4,10 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
-import { Indexer, unpackIndex } from '../lib/indexer.ts';
+import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
 import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { TopicTagger } from '../lib/tagger.ts';
-import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { createParsePool, type ParsePoolOptions } from './parse-pool.ts';
 
 /** Options of {@link createLocalRuntime}. */
@@ -61,17 +60,12 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     client: options.client,
     soleWriter: options.soleWriter ?? false,
   });
-  const dict = new VariantDictionary();
-  const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
-  const manifest = await store.readManifest();
+  const indexOptions = defaultIndexOptions();
   let indexer: Indexer;
   let rebuilt = false;
   try {
-    indexer = new Indexer(
-      store,
-      manifest ? await unpackIndex(await store.readSnapshot(manifest), indexOptions) : undefined,
-      indexOptions,
-    ).loadedFrom(manifest);
+    const opened = await openLatestIndex(store, indexOptions);
+    indexer = new Indexer(store, opened.index, indexOptions).loadedFrom(opened.manifest);
   } catch {
     // A snapshot from another analyzer version or a damaged one: rebuild from the store.
     indexer = new Indexer(store, undefined, indexOptions);

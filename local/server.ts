@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   } else {
     embedded = await startEmbeddedDynamo({ path: join(dataDir, 'dynalite') });
     storePath = join(dataDir, 'dynalite');
-    client = localClient(embedded.endpoint);
+    client = embedded.portClient();
   }
   const { token, source } = tokenFor(dataDir, config.apiToken);
   // Protected reads get their own read-only token, to hand to readers who must not write.

@@ -12,36 +12,108 @@ import {
   isBlank,
   type Line,
   normalizeDate,
+  pushTurn,
   splitLines,
   stripHonorific,
 } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
+import { hasAny, isSpace, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
 
 /** A question line: two dashes (em dash, horizontal bar or box-drawing) at the start. */
 export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[\s\u3000]*/;
-const NAME_PREFIX =
-  /^[\s\u3000]*([^：:\s\u3000「」『』。！？!?（(【[［<＜][^：:「」『』。！？!?]{0,40}?)[\s\u3000]*[：:][\s\u3000]*(.*)$/;
 const ALIAS = /[（(]\s*(?:以下|以降)\s*[、,]?\s*([^）)]{1,20}?)\s*[）)]/;
-const HEADING = /^[\s\u3000]*(?:[■□◆◇▼▽●○★☆◎]|【[^】]{1,60}】[\s\u3000]*$)/;
-const NOTE = /^[\s\u3000]*(?:※|＊|\*|・|次のページ|関連|<|＜|\[|［|(?:https?:\/\/))/;
-const CAPTION =
-  /^[\s\u3000]*[（(][^）)]*(?:写真|撮影|提供|photo|Photo|PHOTO|画像|左|右)[^）)]*[）)][\s\u3000]*$/;
-const INFO_BLOCK =
-  /^[\s\u3000]*[■●◆【]?\s*(?:プロフィール|profile|店舗情報|ショップ情報|インフォメーション|information|作品情報|公演情報|関連リンク|問い合わせ|お問い合わせ)/i;
+const HEADING_MARKS = '■□◆◇▼▽●○★☆◎';
+const NOTE_STARTS = ['※', '＊', '*', '・', '次のページ', '関連', '<', '＜', '[', '［', 'http://', 'https://'];
+const CAPTION_WORDS = ['写真', '撮影', '提供', 'photo', 'Photo', 'PHOTO', '画像', '左', '右'];
+const INFO_MARKS = '■●◆【';
+const INFO_WORDS = [
+  'プロフィール',
+  'profile',
+  '店舗情報',
+  'ショップ情報',
+  'インフォメーション',
+  'information',
+  '作品情報',
+  '公演情報',
+  '関連リンク',
+  '問い合わせ',
+  'お問い合わせ',
+];
+/** Characters a speaker label cannot start with, and that cannot occur in one. */
+const NAME_FIRST_EXCLUDED = '：:「」『』。！？!?（(【[［<＜';
+const NAME_EXCLUDED = '「」『』。！？!?';
+/** Longest label before `：` (the first character and 40 more, as printed names go). */
+const MAX_LABEL = 41;
+
+/** `■見出し` or a line that is only `【見出し】`. */
+function isHeadingLine(t: string): boolean {
+  const i = skipSpaces(t);
+  const c = t[i];
+  if (c === undefined) return false;
+  if (HEADING_MARKS.includes(c)) return true;
+  if (c !== '【') return false;
+  const close = t.indexOf('】', i + 1);
+  return close > i + 1 && close - i - 1 <= 60 && skipSpaces(t, close + 1) === t.length;
+}
+
+/** `※` notes, `・` bullets, links and `次のページ` navigation. */
+function isNoteLine(t: string): boolean {
+  return wordAt(t, skipSpaces(t), NOTE_STARTS) !== null;
+}
+
+/** A photo caption: a whole line in brackets that says 写真, 撮影, 提供, 左, 右… */
+function isCaptionLine(t: string): boolean {
+  const start = skipSpaces(t);
+  const end = trimEndIndex(t, t.length, start);
+  if (end - start < 2) return false;
+  if (t[start] !== '（' && t[start] !== '(') return false;
+  if (t[end - 1] !== '）' && t[end - 1] !== ')') return false;
+  const inner = t.slice(start + 1, end - 1);
+  return !hasAny(inner, '）)') && CAPTION_WORDS.some((w) => inner.includes(w));
+}
+
+/** The start of a profile, shop or information block, which runs to the next marker. */
+function isInfoBlockLine(t: string): boolean {
+  let i = skipSpaces(t);
+  if (INFO_MARKS.includes(t[i] ?? '\n')) i = skipSpaces(t, i + 1);
+  const head = t.slice(i, i + 12).toLowerCase();
+  return INFO_WORDS.some((w) => head.startsWith(w));
+}
 const MAX_NAME = 20;
 const TITLE_NAME =
   /([\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}ー・A-Za-z]{2,15}?)(?:さん|氏|先生)(?:に聞く|インタビュー|が語る|に直撃)/u;
 
-interface NameMatch {
+export interface NameMatch {
   label: string;
   alias: string | null;
   rest: string;
 }
 
-function matchName(text: string): NameMatch | null {
-  const m = NAME_PREFIX.exec(text);
-  if (!m) return null;
-  let label = (m[1] ?? '').trim();
+/**
+ * `名前：text`: a label of at most {@link MAX_LABEL} characters (spaces before the colon aside)
+ * before the first `：`/`:`. A scan, not a regex: a lazy label followed by `\s*` tried each
+ * label length against every long run of spaces.
+ */
+export function matchName(text: string): NameMatch | null {
+  const first = skipSpaces(text);
+  const c0 = text[first];
+  if (c0 === undefined || NAME_FIRST_EXCLUDED.includes(c0)) return null;
+  let colon = -1;
+  let lastSolid = first;
+  for (let j = first + 1; j < text.length; j++) {
+    const c = text[j] as string;
+    if (c === '：' || c === ':') {
+      colon = j;
+      break;
+    }
+    if (NAME_EXCLUDED.includes(c)) return null;
+    if (!isSpace(text.charCodeAt(j))) {
+      lastSolid = j;
+      if (lastSolid - first + 1 > MAX_LABEL) return null;
+    }
+  }
+  if (colon < 0) return null;
+  let label = text.slice(first, lastSolid + 1).trim();
   let alias: string | null = null;
   const a = ALIAS.exec(label);
   if (a) {
@@ -51,7 +123,7 @@ function matchName(text: string): NameMatch | null {
   if (!label || label.length > MAX_NAME || /[、,。[\]［］]/.test(label)) return null;
   // Times (12：00), numbers and URLs are not speakers.
   if (/^[\d０-９\s]+$/.test(label) || /[\d０-９]$/.test(label) || /^(https?|http)$/i.test(label)) return null;
-  return { label, alias, rest: (m[2] ?? '').trim() };
+  return { label, alias, rest: text.slice(colon + 1).trim() };
 }
 
 /** Header of the livedoor layout: URL, date, title on the first three lines. */
@@ -68,14 +140,14 @@ function livedoorHeader(
 }
 
 /** Counts question lines: the format detector uses this. */
-export function countQuestions(text: string): number {
-  return splitLines(text).filter((l) => QUESTION.test(l.text) && l.text.replace(QUESTION, '').trim() !== '')
-    .length;
+export function countQuestions(lines: readonly Line[]): number {
+  let n = 0;
+  for (const l of lines) if (QUESTION.test(l.text) && l.text.replace(QUESTION, '').trim() !== '') n++;
+  return n;
 }
 
 /** Parses the dash layout. */
-export function parseDash(text: string): Draft {
-  const lines = splitLines(text);
+export function parseDash(text: string, lines: readonly Line[] = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   let i = bodyStart;
   while (i < lines.length && isBlank(lines[i])) i++;
@@ -147,7 +219,7 @@ export function parseDash(text: string): Draft {
         section,
       };
       if (current.role) turn.role = current.role;
-      turns.push(turn);
+      pushTurn(turns, turn, 'dash');
     }
     current = null;
   };
@@ -181,12 +253,12 @@ export function parseDash(text: string): Draft {
       openQuote = false;
       continue;
     }
-    if (INFO_BLOCK.test(t)) {
+    if (isInfoBlockLine(t)) {
       close();
       inInfoBlock = true;
       continue;
     }
-    if (HEADING.test(t)) {
+    if (isHeadingLine(t)) {
       close();
       inInfoBlock = false;
       const h = t
@@ -213,7 +285,7 @@ export function parseDash(text: string): Draft {
       };
       continue;
     }
-    if (inInfoBlock || CAPTION.test(t) || NOTE.test(t)) {
+    if (inInfoBlock || isCaptionLine(t) || isNoteLine(t)) {
       close();
       lastWasQuestion = false;
       continue;

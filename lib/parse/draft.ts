@@ -8,11 +8,14 @@ import {
   type Format,
   type Interview,
   InterviewSchema,
+  MAX_TURN_CHARS,
+  MAX_TURNS,
   type Person,
   type Related,
   type Role,
   type Series,
 } from '../model.ts';
+import { isSpace, skipSpaces } from './scan.ts';
 
 /** A line of the source with its offsets; `no` is 1-based. */
 export interface Line {
@@ -58,6 +61,23 @@ export interface Draft {
   turns: DraftTurn[];
 }
 
+/**
+ * Appends a turn, failing as soon as the canonical model's limits are passed (more than
+ * {@link MAX_TURNS} turns, a turn longer than {@link MAX_TURN_CHARS}): a transcript of a million
+ * one-line turns is rejected at the turn past the limit, not after building and digesting them all.
+ */
+export function pushTurn(turns: DraftTurn[], turn: DraftTurn, format: Draft['format']): void {
+  if (turns.length >= MAX_TURNS)
+    throw new ParseError(turn.line, `more than ${MAX_TURNS} turns; split the transcript`, format);
+  if (turn.text.length > MAX_TURN_CHARS)
+    throw new ParseError(
+      turn.line,
+      `a turn of ${turn.text.length} characters; the limit is ${MAX_TURN_CHARS}`,
+      format,
+    );
+  turns.push(turn);
+}
+
 /** Caller overrides applied when finalising. */
 export interface FinalizeOptions {
   id?: string | undefined;
@@ -65,15 +85,17 @@ export interface FinalizeOptions {
   url?: string | undefined;
 }
 
-/** Splits text into lines with offsets (any newline convention). */
+/** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
 export function splitLines(text: string, base = 0, firstNo = 1): Line[] {
   const out: Line[] = [];
-  const re = /\r\n|\n|\r/g;
   let pos = 0;
   let no = firstNo;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push({ no: no++, text: text.slice(pos, m.index), start: base + pos, end: base + m.index });
-    pos = m.index + m[0].length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13) continue;
+    out.push({ no: no++, text: text.slice(pos, i), start: base + pos, end: base + i });
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    pos = i + 1;
   }
   out.push({ no, text: text.slice(pos), start: base + pos, end: base + text.length });
   return out;
@@ -123,24 +145,55 @@ export function normalizeDate(s: string | null | undefined): string | null {
   return null;
 }
 
+/**
+ * `前編` / `中編` / `後編` with the spaces and one bracket around them. Found by a scan from the
+ * word, not by `/[(（]?\s*前編\s*[)）]?/`, which tries `\s*` from every space of a long run.
+ */
+function partWord(title: string, word: string): { index: number; length: number } | null {
+  const at = title.indexOf(word);
+  if (at < 0) return null;
+  let start = at;
+  while (start > 0 && isSpace(title.charCodeAt(start - 1))) start--;
+  if (start > 0 && (title[start - 1] === '(' || title[start - 1] === '（')) start--;
+  let end = skipSpaces(title, at + word.length);
+  if (title[end] === ')' || title[end] === '）') end++;
+  return { index: start, length: end - start };
+}
+
+const PART_WORDS: Array<[string, number]> = [
+  ['前編', 1],
+  ['中編', 2],
+  ['後編', 2],
+];
+// Each of these can only start at one literal character (第, a bracket, `part`) and its
+// quantifiers run over disjoint classes, so they are linear.
 const PART_MARKERS: Array<[RegExp, (m: RegExpExecArray) => number]> = [
-  [/[(（]?\s*前編\s*[)）]?/, () => 1],
-  [/[(（]?\s*中編\s*[)）]?/, () => 2],
-  [/[(（]?\s*後編\s*[)）]?/, () => 2],
   [/第\s*(\d+)\s*回/, (m) => Number(m[1])],
   [/[(（]\s*(\d+)\s*\/\s*\d+\s*[)）]/, (m) => Number(m[1])],
   [/\bpart\s*(\d+)\b/i, (m) => Number(m[1])],
   [/[(（]\s*(\d+)\s*[)）]\s*$/, (m) => Number(m[1])],
 ];
+/** Longest title (characters) looked at for a series marker; longer lines are no titles. */
+const MAX_TITLE = 300;
 
 /** Series title and part number from a title such as `…さん(後編)`; null when it is no series. */
 export function seriesFromTitle(title: string): { title: string; part: number } | null {
-  for (const [re, part] of PART_MARKERS) {
-    const m = re.exec(title);
+  if (title.length > MAX_TITLE) return null;
+  const candidates: Array<() => { index: number; length: number; part: number } | null> = [
+    ...PART_WORDS.map(([word, part]) => () => {
+      const m = partWord(title, word);
+      return m ? { ...m, part } : null;
+    }),
+    ...PART_MARKERS.map(([re, part]) => () => {
+      const m = re.exec(title);
+      return m ? { index: m.index, length: m[0].length, part: part(m) } : null;
+    }),
+  ];
+  for (const find of candidates) {
+    const m = find();
     if (m) {
-      const stem = (title.slice(0, m.index) + title.slice(m.index + m[0].length)).trim();
-      const n = part(m);
-      if (stem && n >= 1 && n <= 100) return { title: stem, part: n };
+      const stem = (title.slice(0, m.index) + title.slice(m.index + m.length)).trim();
+      if (stem && m.part >= 1 && m.part <= 100) return { title: stem, part: m.part };
     }
   }
   return null;
