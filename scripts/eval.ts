@@ -18,6 +18,7 @@ import { QuoteIndex } from '../lib/search/index.ts';
 import { TopicTagger } from '../lib/tagger.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import type { SegmentationMode } from '../lib/text/analyze.ts';
+import { attributionReport } from './eval/attribution.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = join(root, '..', 'shared');
@@ -333,3 +334,4 @@ const corpus = loadCorpus();
 searchQuality(corpus);
 tagQuality(corpus);
 indexSize(corpora());
+attributionReport();
