@@ -32,15 +32,18 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { keys, TABLE } from '../lib/store/keys.ts';
+import { DEFAULT_MAX_BODY_BYTES, lambdaEnvironment } from '../lib/config.ts';
+import { type KeyPattern, keyPatterns, TABLE } from '../lib/store/keys.ts';
+import { SNAPSHOT_PREFIX, SUPERSEDED_TAG } from '../lib/store/s3-snapshots.ts';
 import { type KikigakiSettings, resolveSettings } from './settings.ts';
 
 /** The project root (entries and the lock file are resolved from here, not from the cwd). */
@@ -57,6 +60,8 @@ export interface KikigakiStackProps extends StackProps, Partial<KikigakiSettings
 export class KikigakiStack extends Stack {
   readonly settings: KikigakiSettings;
   readonly table: Table;
+  /** The packed search snapshots (the manifest that switches between them is in the table). */
+  readonly snapshotBucket: Bucket;
   readonly tokenSecret: Secret;
   /** The read-only token, when reads are protected. */
   readonly readTokenSecret: Secret | undefined;
@@ -91,6 +96,36 @@ export class KikigakiStack extends Stack {
       projectionType: ProjectionType.ALL,
     });
 
+    // ── Snapshot bucket: lib/store/s3-snapshots.ts ──────────────────────────────────────────
+    // Snapshots can always be rebuilt from the table, but they are kept with it: a retained
+    // table with an emptied bucket would start every function on an empty index.
+    this.snapshotBucket = new Bucket(this, 'Snapshots', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: false,
+      lifecycleRules: [
+        {
+          id: 'expire-superseded-snapshots',
+          // Tagged when a newer manifest stops listing them; a day leaves any reader that was
+          // loading them time to finish.
+          prefix: SNAPSHOT_PREFIX,
+          tagFilters: { [SUPERSEDED_TAG.key]: SUPERSEDED_TAG.value },
+          expiration: Duration.days(1),
+        },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy,
+      autoDeleteObjects: !s.retainTable,
+    });
+    Validations.of(this.snapshotBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only the stack functions read and write this bucket (IAM-scoped to index/*); its objects are derived data ' +
+        'rebuilt from the table. Server access logs would need a second bucket for no audit value.',
+    });
+
     // ── Write token ─────────────────────────────────────────────────────────────────────────
     this.tokenSecret = new Secret(this, 'WriteToken', {
       description: 'kikigaki write token (Authorization: Bearer <token>); rotate with put-secret-value',
@@ -120,42 +155,63 @@ export class KikigakiStack extends Stack {
       });
 
     // ── Functions ───────────────────────────────────────────────────────────────────────────
-    const apiEnv: Record<string, string> = {
-      TABLE_NAME: this.table.tableName,
-      SNAPSHOT_REFRESH_MS: String(s.snapshotRefreshMs),
-      PROTECT_READS: String(s.protectReads),
-      CORS_ORIGINS: s.corsOrigins.join(','),
-      ...(s.maxBodyBytes !== undefined ? { MAX_BODY_BYTES: String(s.maxBodyBytes) } : {}),
+    // Each function's environment comes from lib/config.ts for its role: what the code reads
+    // is what the template gives, and a combination that could not serve its role fails here.
+    const api = {
+      tableName: this.table.tableName,
+      snapshotBucket: this.snapshotBucket.bucketName,
+      snapshotRefreshMs: s.snapshotRefreshMs,
+      protectReads: s.protectReads,
+      corsOrigins: s.corsOrigins,
+      maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     this.readFunction = this.nodeFunction('ReadFunction', {
       entry: 'functions/api.ts',
       description: 'kikigaki API, read routes (GET/HEAD)',
       memorySize: s.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: {
-        ...apiEnv,
-        ...(this.readTokenSecret ? { READ_TOKEN_SECRET_ID: this.readTokenSecret.secretArn } : {}),
-      },
+      environment: lambdaEnvironment({
+        ...api,
+        role: 'read',
+        readTokenSecretId: this.readTokenSecret?.secretArn,
+      }),
     });
     this.writeFunction = this.nodeFunction('WriteFunction', {
       entry: 'functions/api.ts',
-      description: 'kikigaki API, write routes (POST/PUT/DELETE)',
+      description: 'kikigaki API, write routes (POST/PUT/DELETE) and admin routes',
       memorySize: s.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: { ...apiEnv, TOKEN_SECRET_ID: this.tokenSecret.secretArn },
+      environment: lambdaEnvironment({ ...api, role: 'write', tokenSecretId: this.tokenSecret.secretArn }),
     });
     this.indexerFunction = this.nodeFunction('IndexerFunction', {
       entry: 'functions/indexer.ts',
       description: 'kikigaki DynamoDB Streams indexer: publishes search index snapshots',
       memorySize: s.indexerMemoryMb,
       timeout: Duration.minutes(5),
-      environment: { TABLE_NAME: this.table.tableName },
+      environment: lambdaEnvironment({
+        role: 'indexer',
+        tableName: this.table.tableName,
+        snapshotBucket: this.snapshotBucket.bucketName,
+      }),
     });
 
     this.table.grantReadData(this.readFunction);
     this.table.grantReadWriteData(this.writeFunction);
     // The indexer reads interviews and writes snapshot chunks and the manifest into the table.
     this.table.grantReadWriteData(this.indexerFunction);
+    // Snapshots: the read function loads them; the writers (the indexer, and the write function's
+    // admin rebuild and repair) also publish them and tag the ones they supersede.
+    const snapshotObjects = this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIX}*`);
+    this.readFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [snapshotObjects] }),
+    );
+    for (const fn of [this.writeFunction, this.indexerFunction])
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
+          resources: [snapshotObjects],
+        }),
+      );
     this.tokenSecret.grantRead(this.writeFunction);
     this.readTokenSecret?.grantRead(this.readFunction);
 
@@ -165,6 +221,11 @@ export class KikigakiStack extends Stack {
         id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.table)}.Arn>/index/*]`,
         reason:
           "Table grants include the table's own indexes (`<table>/index/*`): queries on gsi1 need it; no other table is reachable.",
+      });
+      Validations.of(fn.role as Role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.snapshotBucket.node.defaultChild as CfnElement)}.Arn>/${SNAPSHOT_PREFIX}*]`,
+        reason:
+          'Snapshot parts get a new key per publish (index/parts/<snapshot id>.gz): the grant covers that prefix of this one bucket only.',
       });
     }
 
@@ -255,17 +316,27 @@ export class KikigakiStack extends Stack {
         integration: readIntegration,
       }),
     ];
-    const writeRoutes = this.httpApi.addRoutes({
-      path: '/{proxy+}',
-      methods: [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE],
-      integration: writeIntegration,
-    });
+    const writeRoutes = [
+      ...this.httpApi.addRoutes({
+        path: '/{proxy+}',
+        methods: [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE],
+        integration: writeIntegration,
+      }),
+      // Admin reads (GET /admin/consistency) need the write token: the read function never
+      // holds it, so they go where the other admin routes go. API Gateway prefers this longer
+      // greedy path over GET /{proxy+}.
+      ...this.httpApi.addRoutes({
+        path: '/admin/{proxy+}',
+        methods: [HttpMethod.GET],
+        integration: writeIntegration,
+      }),
+    ];
     // Writes parse, tag and write many items: a tighter per-route limit than the stage's keeps a
     // flood of them (even rejected ones) from starving reads or running up the table's bill.
     const cfnStage = stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = Object.fromEntries(
-      ['POST', 'PUT', 'DELETE'].map((m) => [
-        `${m} /{proxy+}`,
+      ['POST /{proxy+}', 'PUT /{proxy+}', 'DELETE /{proxy+}', 'GET /admin/{proxy+}'].map((routeKey) => [
+        routeKey,
         // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
         { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
       ]),
@@ -283,7 +354,7 @@ export class KikigakiStack extends Stack {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Write routes are authenticated in the app: `Authorization: Bearer <token>` compared in constant time with the token in Secrets Manager.',
+          'Write and admin routes are authenticated in the app: `Authorization: Bearer <token>` compared in constant time with the token in Secrets Manager.',
       });
 
     // ── Alarms ──────────────────────────────────────────────────────────────────────────────
@@ -404,13 +475,17 @@ export class KikigakiStack extends Stack {
  * from the key builders in lib/store/keys.ts.
  */
 export function indexerFilters() {
-  const dynamoKeys = (pk: unknown, sk?: unknown) =>
-    FilterCriteria.filter({
-      dynamodb: { Keys: { [TABLE.partitionKey]: { S: pk }, ...(sk ? { [TABLE.sortKey]: { S: sk } } : {}) } },
+  const filter = (pattern: KeyPattern) => {
+    const rule = (p: { equals: string } | { prefix: string }) =>
+      'equals' in p ? FilterRule.isEqual(p.equals) : FilterRule.beginsWith(p.prefix);
+    return FilterCriteria.filter({
+      dynamodb: {
+        Keys: {
+          [TABLE.partitionKey]: { S: rule(pattern.pk) },
+          ...(pattern.sk ? { [TABLE.sortKey]: { S: rule(pattern.sk) } } : {}),
+        },
+      },
     });
-  return [
-    dynamoKeys(FilterRule.beginsWith(keys.interviewPk('')), FilterRule.isEqual(keys.interviewHead('').sk)),
-    dynamoKeys(FilterRule.beginsWith(keys.quoteManualPk('')), FilterRule.isEqual(keys.quoteManual('').sk)),
-    dynamoKeys(FilterRule.isEqual(keys.aliasPk)),
-  ];
+  };
+  return [keyPatterns.interviewHead, keyPatterns.quoteManual, keyPatterns.tagAlias].map(filter);
 }

@@ -12,7 +12,9 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KikigakiStack } from '../../infra/stack.ts';
+import { readLambdaConfig } from '../../lib/config.ts';
 import { createTableInput, keys, TABLE } from '../../lib/store/keys.ts';
+import { SNAPSHOT_PREFIX, SUPERSEDED_TAG } from '../../lib/store/s3-snapshots.ts';
 
 type Json = Record<string, unknown>;
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -52,7 +54,15 @@ function roleStatements(template: Template, fnId: string): Statement[] {
 
 let main: ReturnType<typeof synth>;
 let t: Template;
-let ids: { table: string; secret: string; read: string; write: string; indexer: string; dlq: string };
+let ids: {
+  table: string;
+  bucket: string;
+  secret: string;
+  read: string;
+  write: string;
+  indexer: string;
+  dlq: string;
+};
 
 beforeAll(() => {
   main = synth({}, true);
@@ -60,6 +70,7 @@ beforeAll(() => {
   const s = main.stack;
   ids = {
     table: logicalId(s, s.table),
+    bucket: logicalId(s, s.snapshotBucket),
     secret: logicalId(s, s.tokenSecret),
     read: logicalId(s, s.readFunction),
     write: logicalId(s, s.writeFunction),
@@ -86,6 +97,61 @@ describe('table', () => {
     expect(p.TableName).toBeUndefined();
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('snapshot bucket', () => {
+  it('encrypted, private, TLS only, superseded snapshots expire, retained with the table', () => {
+    const buckets = t.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets)).toEqual([ids.bucket]);
+    const b = buckets[ids.bucket] as Json;
+    expect(b.DeletionPolicy).toBe('Retain');
+    expect(b.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    const rules = ((b.Properties as Json).LifecycleConfiguration as { Rules: Json[] }).Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Status: 'Enabled',
+        Prefix: SNAPSHOT_PREFIX,
+        TagFilters: [{ Key: SUPERSEDED_TAG.key, Value: SUPERSEDED_TAG.value }],
+        ExpirationInDays: 1,
+      }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    );
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: ids.bucket },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('the read function may only get snapshot objects; the publishers put, tag and delete them', () => {
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, `/${SNAPSHOT_PREFIX}*`]] };
+    const s3 = (fn: string) =>
+      roleStatements(t, fn).filter((s) => actions(s).some((a) => a.startsWith('s3:')));
+    expect(s3(ids.read)).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: objects })]);
+    for (const fn of [ids.write, ids.indexer])
+      expect(s3(fn)).toEqual([
+        expect.objectContaining({
+          Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
+          Resource: objects,
+        }),
+      ]);
   });
 });
 
@@ -227,11 +293,20 @@ describe('functions', () => {
     const props = (id: string) => (fns[id] as Json).Properties as Json;
     const apiEnv = {
       TABLE_NAME: { Ref: ids.table },
+      SNAPSHOT_BUCKET: { Ref: ids.bucket },
       SNAPSHOT_REFRESH_MS: '5000',
       PROTECT_READS: 'false',
       CORS_ORIGINS: '*',
+      MAX_BODY_BYTES: String(2 * 1024 * 1024),
       NODE_OPTIONS: '--enable-source-maps',
     };
+    const vars = (id: string) => (props(id).Environment as { Variables: Json }).Variables;
+    expect(vars(ids.read)).toEqual({ ...apiEnv, FUNCTION_ROLE: 'read' });
+    expect(vars(ids.write)).toEqual({
+      ...apiEnv,
+      FUNCTION_ROLE: 'write',
+      TOKEN_SECRET_ID: { Ref: ids.secret },
+    });
     expect(props(ids.read)).toMatchObject({
       MemorySize: 1024,
       Timeout: 29,
@@ -253,6 +328,23 @@ describe('functions', () => {
     });
   });
 
+  it.each([
+    ['default settings', {}],
+    ['protected reads', { protectReads: 'true' }],
+  ])("every function's environment is what lib/config.ts needs for its role (%s)", (_, context) => {
+    const template = Object.keys(context).length === 0 ? t : synth(context).template;
+    // References become placeholder values: what matters is which variables are there.
+    const placeholder = (v: unknown) => (typeof v === 'string' ? v : `resolved:${JSON.stringify(v)}`);
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fns.length).toBeGreaterThan(0);
+    const roles = fns.map((fn) => {
+      const vars = ((fn.Properties as Json).Environment as { Variables: Json }).Variables;
+      const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, placeholder(v)]));
+      return readLambdaConfig(env).role;
+    });
+    expect(roles.sort()).toEqual(['indexer', 'read', 'write']);
+  });
+
   it('each function logs to its own log group with 30 days retention', () => {
     const groups = t.findResources('AWS::Logs::LogGroup');
     expect(Object.keys(groups)).toHaveLength(4); // three functions + API access logs
@@ -261,7 +353,7 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes GET/HEAD to the read function and POST/PUT/DELETE to the write function', () => {
+  it('routes GET/HEAD to the read function, POST/PUT/DELETE and admin reads to the write function', () => {
     const integrations = t.findResources('AWS::ApiGatewayV2::Integration');
     const target = (route: Json) => {
       const ref = JSON.stringify((route.Properties as Json).Target).match(/"Ref":"([^"]+)"/)?.[1] ?? '';
@@ -281,8 +373,9 @@ describe('HTTP API', () => {
       'POST /{proxy+}': ids.write,
       'PUT /{proxy+}': ids.write,
       'DELETE /{proxy+}': ids.write,
+      'GET /admin/{proxy+}': ids.write,
     });
-    expect(routes).toHaveLength(7);
+    expect(routes).toHaveLength(8);
   });
 
   it('CORS preflight', () => {
@@ -306,12 +399,13 @@ describe('HTTP API', () => {
       'POST /{proxy+}': limits,
       'PUT /{proxy+}': limits,
       'DELETE /{proxy+}': limits,
+      'GET /admin/{proxy+}': limits,
     });
     const routes = t.findResources('AWS::ApiGatewayV2::Route');
     const writeRouteIds = Object.entries(routes)
-      .filter(([, r]) => /^(POST|PUT|DELETE) /.test(String((r.Properties as Json).RouteKey)))
+      .filter(([, r]) => /^(POST|PUT|DELETE) |^GET \/admin\//.test(String((r.Properties as Json).RouteKey)))
       .map(([id]) => id);
-    expect(writeRouteIds).toHaveLength(3);
+    expect(writeRouteIds).toHaveLength(4);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(writeRouteIds));
     expect(t.findResources('AWS::SecretsManager::Secret')).not.toHaveProperty('ReadToken');
   });
