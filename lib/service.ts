@@ -48,6 +48,11 @@ export interface KikigakiDeps {
   tagger: TopicTagger;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
+  /**
+   * Parses a transcript or canonical JSON (default: {@link parseInterview} in this thread). The
+   * local server parses on worker threads with a time bound, off the event loop.
+   */
+  parse?: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
 }
 
 /** What an ingest returns. */
@@ -106,6 +111,7 @@ export class Kikigaki {
   private readonly store: Store;
   private readonly tagger: TopicTagger;
   private readonly afterCommit: (change: Change) => Promise<void>;
+  private readonly parse: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -113,6 +119,7 @@ export class Kikigaki {
     this.store = deps.store;
     this.tagger = deps.tagger;
     this.afterCommit = deps.afterCommit ?? (async () => {});
+    this.parse = deps.parse ?? parseInterview;
   }
 
   /**
@@ -177,10 +184,10 @@ export class Kikigaki {
     options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
   ): Promise<IngestResult> {
     let interview: Interview;
-    if ('text' in input) interview = parseInterview(input.text, options);
+    if ('text' in input) interview = await this.parse(input.text, options);
     else {
       try {
-        interview = parseInterview(JSON.stringify(input.json), { ...options, format: 'json' });
+        interview = await this.parse(JSON.stringify(input.json), { ...options, format: 'json' });
       } catch (e) {
         // A JSON body of the wrong shape is a bad request, not an unparseable transcript.
         if (e instanceof ParseError) throw new ValidationError(`invalid interview JSON: ${e.reason}`);
