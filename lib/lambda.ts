@@ -5,8 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp, jsonLogger, type Logger } from './api/app.ts';
 import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readLambdaConfigFor } from './config.ts';
@@ -196,7 +195,7 @@ export function apiHandlerFromEnv(env: Record<string, string | undefined> = proc
 
 export { type StreamHandlerDeps, type StreamTarget, streamHandler, targetOf } from './indexing.ts';
 
-import { INDEX_MESSAGE_GROUP, queueIndexer, streamForwarder } from './indexing.ts';
+import { queueIndexer } from './indexing.ts';
 
 /** The indexer on the FIFO queue, from the environment (cold start). */
 export function queueIndexerFromEnv(env: Record<string, string | undefined> = process.env) {
@@ -208,27 +207,4 @@ export function queueIndexerFromEnv(env: Record<string, string | undefined> = pr
     metric: (name, unit, value) => t.metrics.addMetric(name, unit as never, value),
   });
   return instrument(t, (event: SQSEvent) => handler(event));
-}
-
-/** The Streams forwarder, from the environment (cold start). */
-export function forwarderFromEnv(env: Record<string, string | undefined> = process.env) {
-  const config = readLambdaConfigFor('forwarder', env);
-  const t = lambdaTelemetry();
-  const sqs = t.tracer.captureAWSv3Client(
-    new SQSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } }),
-  );
-  const handler = streamForwarder({
-    logger: t.log,
-    send: async (body) => {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: config.indexQueueUrl,
-          MessageBody: body,
-          MessageGroupId: INDEX_MESSAGE_GROUP,
-          // The queue deduplicates by content: a retried batch within 5 minutes is sent once.
-        }),
-      );
-    },
-  });
-  return instrument(t, (event: DynamoDBStreamEvent) => handler(event));
 }
