@@ -150,7 +150,7 @@ export interface QuoteIndexOptions {
 const TOP_K_MARGIN = 20;
 
 /** Default score multiplier of interviewer turns (answers first). */
-export const QUESTION_WEIGHT = 0.7;
+export const QUESTION_WEIGHT = 0.6;
 
 /**
  * Phrase queries check at most this many candidates against the quote texts (each check needs

@@ -54,11 +54,12 @@ export const MAX_QUERY_CHARS = 500;
 export const MAX_QUERY_CHUNKS = 16;
 /** Queries of up to this many words need every word (precision over recall). */
 export const SHORT_QUERY_WORDS = 2;
-/** Longer queries need this share of their weight. */
-export const MIN_SHOULD = 0.3;
-/** Weight of a kanji word's bigram path and of spelling variants, relative to the word. */
-const GRAM_WEIGHT = 0.6;
-const VARIANT_WEIGHT = 0.8;
+/**
+ * Query weights (tunable as a whole): `minShould`, the share of a longer query's weight a quote
+ * must match; `gram`, `variant`, `stem`: weights of a kanji word's bigram path, of spelling
+ * variants and of the kanji stem of an inflected word, relative to the word itself.
+ */
+export const QUERY_WEIGHTS = { minShould: 0.25, gram: 0.6, variant: 0.8, stem: 0.6 };
 
 function latinFuzz(t: string): number {
   if (t.length >= 6) return 2;
@@ -80,7 +81,7 @@ function gramPath(word: string): QueryNode | null {
   if (grams.length <= 1) return null;
   return and(
     grams.map((g) => term(g, { gram: true })),
-    GRAM_WEIGHT,
+    QUERY_WEIGHTS.gram,
   );
 }
 
@@ -133,7 +134,15 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean): Uni
       units.push({ node: term(t.term, { prefix: last, substr: t.term.length >= 3 }), needle: t.term });
     else if (t.kind === 'word') {
       const kanji = [...t.term].filter((c) => KANJI.test(c)).join('');
-      const grams = kanji.length >= 3 ? gramPath(kanji) : null;
+      // The kanji of the word as bigrams (副業時間 → 副業 業時 時間; 子育て → 子育), or the stem
+      // of a word inflected after one kanji (安い → 安, matching 安く and 安ければ), weighted down:
+      // the same compound is segmented differently in different contexts.
+      const grams =
+        kanji.length >= 3
+          ? gramPath(kanji)
+          : kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji)
+            ? term(kanji, { gram: true }, kanji.length === 1 ? QUERY_WEIGHTS.stem : QUERY_WEIGHTS.gram)
+            : null;
       units.push({
         node: max([
           term(t.term, { prefix: last && !KANJI.test(t.term) }),
@@ -184,7 +193,10 @@ function slotsOf(
   if (others.length > 0) {
     // 打合せ → ミーティング: the variants are alternatives of the whole chunk.
     const self = and(units.map((u) => u.node)) as QueryNode;
-    return { units, slots: [max([self, ...others.map((o) => weighted(o, VARIANT_WEIGHT))]) as QueryNode] };
+    return {
+      units,
+      slots: [max([self, ...others.map((o) => weighted(o, QUERY_WEIGHTS.variant))]) as QueryNode],
+    };
   }
   if (mode === 'hybrid' && variants)
     return {
@@ -196,7 +208,7 @@ function slotsOf(
               .filter((q): q is QueryNode => q !== null)
           : [];
         return vs.length > 0
-          ? (max([u.node, ...vs.map((v) => weighted(v, VARIANT_WEIGHT))]) as QueryNode)
+          ? (max([u.node, ...vs.map((v) => weighted(v, QUERY_WEIGHTS.variant))]) as QueryNode)
           : u.node;
       }),
     };
@@ -292,7 +304,7 @@ export function compileQuery(
   const query: QueryNode | null =
     slots.length === 0
       ? null
-      : { kind: 'match', slots, exclude, minShould: everyWord ? 1 : MIN_SHOULD, weight: 1 };
+      : { kind: 'match', slots, exclude, minShould: everyWord ? 1 : QUERY_WEIGHTS.minShould, weight: 1 };
   const foldedPhrases = phrases.map((p) => normalizeForMatch(p)).filter((p) => p.trim() !== '');
   const needles = [
     ...[...allUnits, ...phraseUnits].map((u) => u.needle).filter((n): n is string => !!n),

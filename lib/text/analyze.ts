@@ -175,12 +175,19 @@ interface Sink {
   push(term: string, kind: TokenKind, normStart: number, normEnd: number): void;
 }
 
+// A word inflected after a one-kanji stem: 安く, 泳げる, 迎え, 作っ.
+const ONE_KANJI_STEM = /^([\p{Script=Han}\u3005])[\u3041-\u3096]+$/u;
+
 function emitWords(norm: string, start: number, end: number, sink: Sink): void {
   for (const seg of segmenter.segment(norm.slice(start, end))) {
     if (!seg.isWordLike) continue;
     const term = hiraganaToKatakana(seg.segment);
     if (isStopword(term)) continue;
-    sink.push(term, 'word', start + seg.index, start + seg.index + seg.segment.length);
+    const at = start + seg.index;
+    sink.push(term, 'word', at, at + seg.segment.length);
+    // Its stem too, so 安い finds 安く and 安ければ (longer stems are kanji-run bigrams already).
+    const stem = ONE_KANJI_STEM.exec(seg.segment)?.[1];
+    if (stem) sink.push(stem, 'gram', at, at + stem.length);
   }
 }
 

@@ -14,20 +14,24 @@ import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scori
 import type { DocTable, SlotTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
-/** Score weights of expanded terms, relative to an exact match. */
-const PREFIX_WEIGHT = 0.5;
-const FUZZY_WEIGHT = 0.4;
-const SUBSTRING_WEIGHT = 0.6;
-/** Coordination: score × (matched share of the query's weight) ^ COORD. */
-const COORD = 1.5;
+/**
+ * Ranking weights (tunable as a whole, e.g. by an evaluation; not per query):
+ * - `prefix`, `fuzzy`, `substring`: score weights of expanded terms, relative to an exact match;
+ * - `coord`: coordination, score × (matched share of the query's weight) ^ coord;
+ * - `question`, `context`: how much a word matched only in the question an answer responds to,
+ *   or only in the title or a section heading, counts towards the matched share (an answer
+ *   such as 「はい、それでお願いします」 says what its question asked).
+ * Values chosen on the dev half of eval/conversational.json (scripts/eval/search.ts).
+ */
+export const RANKING = { prefix: 0.5, fuzzy: 0.4, substring: 0.6, coord: 1, question: 1, context: 0.3 };
 /**
  * How much a word matched only in context counts towards the matched share: the question an
  * answer responds to is real context; the interview title or a section heading much less.
  */
 function shareOf(fields: number): number {
   if (fields & (FIELD_BITS.text | FIELD_BITS.speaker)) return 1;
-  if (fields & FIELD_BITS.question) return 0.7;
-  return 0.3;
+  if (fields & FIELD_BITS.question) return RANKING.question;
+  return RANKING.context;
 }
 
 /** Per stored field: its boost and b (title per slot; the question field is derived from text). */
@@ -263,16 +267,16 @@ export class Evaluator {
     const out: Array<[string, number]> = [[term, 1]];
     if (q.prefix)
       for (const t of postings.expandPrefix(term)) {
-        out.push([t, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (t.length - term.length))]);
+        out.push([t, (RANKING.prefix * term.length) / (term.length + 0.3 * (t.length - term.length))]);
       }
     if (q.substr)
       for (const t of postings.containing(term)) {
         if (!out.some(([x]) => x === t))
-          out.push([t, (SUBSTRING_WEIGHT * term.length) / (term.length + 0.2 * (t.length - term.length))]);
+          out.push([t, (RANKING.substring * term.length) / (term.length + 0.2 * (t.length - term.length))]);
       }
     if ((q.fuzzy ?? 0) > 0)
       for (const [t, d] of postings.expandFuzzy(term, q.fuzzy ?? 0)) {
-        out.push([t, (FUZZY_WEIGHT * term.length) / (term.length + d)]);
+        out.push([t, (RANKING.fuzzy * term.length) / (term.length + d)]);
       }
     this.expanded.set(q, out);
     return out;
@@ -375,25 +379,7 @@ export class Evaluator {
     terms: Set<string>,
     restrict: Matches | null,
   ): Matches {
-    const { postings } = this.c;
-    const term = q.term;
-    const expansions: Array<[string, number]> = [[term, 1]];
-    if (q.prefix)
-      for (const t of postings.expandPrefix(term)) {
-        expansions.push([t, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (t.length - term.length))]);
-      }
-    if (q.substr)
-      for (const t of postings.containing(term)) {
-        if (!expansions.some(([x]) => x === t))
-          expansions.push([
-            t,
-            (SUBSTRING_WEIGHT * term.length) / (term.length + 0.2 * (t.length - term.length)),
-          ]);
-      }
-    if ((q.fuzzy ?? 0) > 0)
-      for (const [t, d] of postings.expandFuzzy(term, q.fuzzy ?? 0)) {
-        expansions.push([t, (FUZZY_WEIGHT * term.length) / (term.length + d)]);
-      }
+    const expansions = this.expansions(q);
     if (restrict) this.useMask(restrict);
     const out = this.out;
     const epoch = ++out.epoch;
@@ -639,7 +625,7 @@ export class Evaluator {
     const fields = new Uint8Array(docs.length);
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i] ?? 0;
-      const coord = ((matched[d] ?? 0) / total) ** COORD;
+      const coord = ((matched[d] ?? 0) / total) ** RANKING.coord;
       scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights?.[role[d] ?? 0] ?? 1);
       fields[i] = m.fields[d] ?? 0;
     }
@@ -659,7 +645,7 @@ export class Evaluator {
       const d = m.touched[i] ?? 0;
       const w = matched[d] ?? 0;
       if (w < minWeight - 1e-9) continue;
-      const low = (m.acc[d] ?? 0) * (w / total) ** COORD;
+      const low = (m.acc[d] ?? 0) * (w / total) ** RANKING.coord;
       if (heap.length < k) {
         heap.push(low);
         for (let c = heap.length - 1; c > 0; ) {
