@@ -49,6 +49,18 @@ export interface KikigakiDeps {
   afterCommit?: (change: Change) => Promise<void>;
 }
 
+/** A transcript as text (any layout) or the canonical JSON. */
+export type IngestInput = { text: string } | { json: InterviewInput | unknown };
+
+/** What a dry run of an ingest answers. */
+export interface IngestPreview {
+  interview: Interview;
+  /** Topic tags of each quote, by quote id. */
+  tags: Record<string, string[]>;
+  /** True when an interview with this id is stored (saving would replace it). */
+  exists: boolean;
+}
+
 /** What an ingest returns. */
 export interface IngestResult {
   id: string;
@@ -156,11 +168,8 @@ export class Kikigaki {
     };
   }
 
-  /** Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id. */
-  async ingest(
-    input: { text: string } | { json: InterviewInput | unknown },
-    options: ParseOptions = {},
-  ): Promise<IngestResult> {
+  /** Parses (text) or validates (canonical JSON) an interview, with the caller's id if given. */
+  private parseInput(input: IngestInput, options: ParseOptions): Interview {
     let interview: Interview;
     if ('text' in input) interview = parseInterview(input.text, options);
     else {
@@ -173,6 +182,25 @@ export class Kikigaki {
       }
     }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
+    return interview;
+  }
+
+  /**
+   * What an ingest of this input would store, without storing anything: the parsed interview, each
+   * quote's topic tags, and whether an interview with that id exists (and would be replaced).
+   */
+  async preview(input: IngestInput, options: ParseOptions = {}): Promise<IngestPreview> {
+    const interview = this.parseInput(input, options);
+    const record = this.record(interview);
+    const tags: Record<string, string[]> = {};
+    for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
+    const existing = await this.store.getInterview(interview.id);
+    return { interview, tags, exists: existing !== null };
+  }
+
+  /** Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id. */
+  async ingest(input: IngestInput, options: ParseOptions = {}): Promise<IngestResult> {
+    const interview = this.parseInput(input, options);
     const record = this.record(interview);
     const put = await this.store.putInterview(record);
     await this.afterCommit({
@@ -296,6 +324,12 @@ export class Kikigaki {
       who,
     );
     return this.interviewee(personId);
+  }
+
+  /** An interviewee's editor-added tags and their version (for optimistic locking). */
+  async personTags(personId: string): Promise<{ tags: string[]; version: number }> {
+    const m = await this.store.getPersonTags(personId);
+    return { tags: m.add, version: m.version };
   }
 
   /** Renames/merges a tag everywhere: future and existing automatic tags follow the alias. */

@@ -8,7 +8,9 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { consoleRoutes } from '../console/routes.tsx';
 import { KikigakiError } from '../errors.ts';
+import { exportFormatOf, exportResponse } from '../export.ts';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
 import type { Kikigaki } from '../service.ts';
 import type { TopicTagger } from '../tagger.ts';
@@ -186,29 +188,32 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   // ---------------------------------------------------------------- interviews
   const interviews = new Hono<AppEnv>();
-  const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
+  /** The transcript of an ingest request (canonical JSON or text) and its options. */
+  const ingestInput = async (c: Context<AppEnv>, forcedId?: string) => {
     const q = check(IngestQuery, c.req.query(), 'query');
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const options = { format: q.format, id: forcedId ?? q.id, title: q.title, url: q.url };
-    let result: Awaited<ReturnType<Kikigaki['ingest']>>;
     if (type === 'application/json') {
-      let json: unknown;
       try {
-        json = await c.req.json();
+        return { input: { json: (await c.req.json()) as unknown }, options };
       } catch {
         throw new KikigakiError('invalid_json', 'request body is not valid JSON');
       }
-      result = await service.ingest({ json }, options);
-    } else if (TEXT_TYPES.includes(type)) {
-      const text = await c.req.text();
-      result = await service.ingest({ text }, options);
-    } else {
-      throw new HTTPException(415, {
-        message: `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
-      });
     }
+    if (TEXT_TYPES.includes(type)) return { input: { text: await c.req.text() }, options };
+    throw new HTTPException(415, {
+      message: `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
+    });
+  };
+  const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
+    const { input, options } = await ingestInput(c, forcedId);
+    const result = await service.ingest(input, options);
     return c.json(result, result.created ? 201 : 200);
   };
+  interviews.post('/preview', auth, async (c) => {
+    const { input, options } = await ingestInput(c);
+    return c.json(await service.preview(input, options));
+  });
   interviews.post('/', auth, (c) => ingest(c));
   interviews.put('/:id', auth, (c) => ingest(c, check(Params.id, c.req.param(), 'path').id));
   interviews.get('/', readGuard, async (c) => {
@@ -238,9 +243,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const search = new Hono<AppEnv>();
   search.get('/', readGuard, async (c) => {
     const q = query(c, SearchQuery, ['tag']);
-    const { tag, ...rest } = q;
+    const { tag, format, ...rest } = q;
     const index = await deps.index.get();
     const params = { ...rest, tags: tag ?? [] };
+    const as = exportFormatOf(format, c.req.header('accept'));
+    if (as)
+      return exportResponse(c, { service, index, params, format: as, origin: new URL(c.req.url).origin });
     // The index holds no texts: fetch the interviews this page shows (cached), then render.
     let documents = await service.documents(index, index.documentsNeeded(params));
     // A write may have changed the index while they were fetched: fetch what is new, once.
@@ -319,6 +327,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json(await service.editQuoteTags(quoteId, { remove: [tag] }, actor(c), q.expectedVersion));
   });
 
+  app.route('/', consoleRoutes({ service, tagger, index: deps.index, readGuard }));
   app.route('/', meta);
   app.route('/interviews', interviews);
   app.route('/search', search);

@@ -29,9 +29,15 @@ export const IngestQuery = z.object({
   title: z.string().trim().min(1).max(300).optional(),
   url: z.string().url().max(2000).optional(),
 });
-/** GET /search query (`tag` may repeat). */
+/** GET /search query (`tag` may repeat; `format` exports the whole result set). */
 export const SearchQuery = SearchParamsSchema.extend({
   tag: z.array(TagSchema).max(20).optional(),
+  format: z
+    .enum(['csv', 'json'])
+    .optional()
+    .describe(
+      'export every page of the result set as citation records (also Accept: text/csv); limit and cursor are ignored',
+    ),
 }).omit({ tags: true });
 /** Plain paging query. */
 export const PagedQuery = z.object({ limit, cursor });

@@ -81,7 +81,14 @@ export interface SearchHit {
 export interface SearchPage {
   total: number;
   hits: SearchHit[];
-  facets: { tags: Record<string, number>; interviewees: Record<string, number> };
+  facets: {
+    tags: Record<string, number>;
+    interviewees: Record<string, number>;
+    /** Quotes per speaker role. */
+    roles: Record<string, number>;
+    /** Quotes per publication year of their interview (as written in `publishedAt`). */
+    years: Record<string, number>;
+  };
   nextCursor: string | null;
   /** How the query was matched: all terms, any term (fallback), or filters only. */
   matched: 'all' | 'any' | 'filter';
@@ -457,8 +464,8 @@ export class QuoteIndex {
     return rank;
   }
 
-  private resolve(params: z.output<typeof SearchParamsSchema>): Resolved {
-    const fingerprint = digest(
+  private fingerprintOf(params: z.output<typeof SearchParamsSchema>): string {
+    return digest(
       JSON.stringify([
         params.q,
         params.tags,
@@ -471,6 +478,15 @@ export class QuoteIndex {
       ]),
       16,
     );
+  }
+
+  /** A cursor that starts this query's results at `offset` (numbered pages, as the console shows). */
+  cursorAt(input: SearchParams, offset: number): string | undefined {
+    return offset > 0 ? encodeCursor(offset, this.fingerprintOf(this.parse(input))) : undefined;
+  }
+
+  private resolve(params: z.output<typeof SearchParamsSchema>): Resolved {
+    const fingerprint = this.fingerprintOf(params);
     const offset = params.cursor ? decodeCursor(params.cursor, fingerprint) : 0;
     const key = `${this.version}:${fingerprint}:${offset}:${params.limit}`;
     if (this.last?.key === key) return this.last;
@@ -569,7 +585,7 @@ export class QuoteIndex {
       total = totalIsEstimate ? r.docs.length - (order.length - checked.length) : checked.length;
       order = checked;
     }
-    const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
+    const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
     const facetDocs = r.compiled.phrases.length > 0 ? order.map((i) => r.docs[i] ?? 0) : r.docs;
     const tagCounts = this.engine.countTags(facetDocs);
     tagCounts.forEach((c, t) => {
@@ -579,9 +595,17 @@ export class QuoteIndex {
     for (const d of facetDocs) perSlot[this.engine.slotOf(d)] = (perSlot[this.engine.slotOf(d)] ?? 0) + 1;
     perSlot.forEach((c, slot) => {
       if (c === 0) return;
-      for (const p of this.interviews.get(this.engine.slotKey(slot))?.interviewees ?? []) {
+      const meta = this.interviews.get(this.engine.slotKey(slot));
+      for (const p of meta?.interviewees ?? []) {
         facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + c;
       }
+      const year = meta?.publishedAt?.slice(0, 4);
+      if (year) facets.years[year] = (facets.years[year] ?? 0) + c;
+    });
+    const perRole = new Uint32Array(ROLES.length);
+    for (const d of facetDocs) perRole[this.engine.roleOf(d)] = (perRole[this.engine.roleOf(d)] ?? 0) + 1;
+    perRole.forEach((c, role) => {
+      if (c > 0) facets.roles[ROLES[role] as Role] = c;
     });
     const hits: SearchHit[] = [];
     for (const i of order.slice(r.offset, r.offset + params.limit)) {
