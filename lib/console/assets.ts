@@ -53,5 +53,10 @@ export function assetRoutes(): Hono {
     if (c.req.header('if-none-match') === a.etag) return c.body(null, 304);
     return c.body(a.body);
   });
+  // Browsers ask for it on every site; answer with nothing rather than a JSON 404.
+  app.get('/favicon.ico', (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(null, 204);
+  });
   return app;
 }
