@@ -136,7 +136,7 @@ export async function enterToken(page: Page, token = TOKEN): Promise<void> {
   await page.click('#token-button');
   await page.fill('#token-input', token);
   await page.click('#token-form button[type=submit]');
-  await page.waitForSelector('#token-status.ok');
+  await page.waitForSelector('#token-button.on');
 }
 
 /** Saves a full-page screenshot under tests/browser/screenshots/. */

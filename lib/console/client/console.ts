@@ -42,6 +42,7 @@ const WORDS = {
     interviewees: 'インタビュイー',
     published: '公開日',
     reading: (name: string, kb: number) => `${name}（${kb} KB）`,
+    roles: { interviewee: 'インタビュイー', interviewer: '聞き手', other: 'その他' } as Record<string, string>,
   },
   en: {
     edit: 'Edit tags',
@@ -76,6 +77,7 @@ const WORDS = {
     interviewees: 'Interviewees',
     published: 'Published',
     reading: (name: string, kb: number) => `${name} (${kb} KB)`,
+    roles: { interviewee: 'interviewee', interviewer: 'interviewer', other: 'other' } as Record<string, string>,
   },
 }[lang];
 
@@ -173,6 +175,11 @@ function setupToken(): void {
     status.textContent = WORDS.tokenOk;
     show();
     startEditing();
+    // Fold the panel away; the button now says 編集中 and takes the focus back.
+    panel.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    button.title = WORDS.tokenOk;
+    button.focus();
   });
   clear?.addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -545,8 +552,8 @@ function setupUpload(): void {
           'tr',
           {},
           el('td', {}, String(i + 1)),
-          el('td', {}, t.speaker),
-          el('td', {}, t.role),
+          el('td', { class: 'nowrap' }, t.speaker),
+          el('td', { class: 'nowrap' }, WORDS.roles[t.role] ?? t.role),
           el('td', {}, t.section ?? ''),
           el('td', {}, t.text.length > 240 ? `${t.text.slice(0, 240)}…` : t.text),
           el('td', {}, (p.tags[t.id] ?? []).join(', ')),
@@ -570,7 +577,7 @@ function setupUpload(): void {
         el(
           'table',
           { class: 'preview-table' },
-          el('thead', {}, el('tr', {}, ...WORDS.cols.map((c) => el('th', { scope: 'col' }, c)))),
+          el('thead', {}, el('tr', {}, ...WORDS.cols.map((c) => el('th', { scope: 'col', class: 'nowrap' }, c)))),
           el('tbody', {}, ...rows),
         ),
       ),
