@@ -56,6 +56,16 @@ const ROUTES: Route[] = [
     ok: { status: 200, description: 'replaced (201 when created)', schema: IngestResponse },
   },
   {
+    method: 'post',
+    path: '/interviews/preview',
+    summary:
+      'Dry run of an ingest: the parsed interview, each quote’s topic tags, and whether the id exists; stores nothing',
+    auth: true,
+    query: IngestQuery,
+    body: { json: InterviewSchema, text: true },
+    ok: { status: 200, description: 'the preview: { interview, tags, exists }' },
+  },
+  {
     method: 'get',
     path: '/interviews',
     summary: 'Interviews, newest first',
@@ -78,7 +88,8 @@ const ROUTES: Route[] = [
   {
     method: 'get',
     path: '/search',
-    summary: 'Search quotes: highlighted hits, facets, cursor',
+    summary:
+      'Search quotes: highlighted hits, facets (tags, interviewees, roles, years), cursor; with format=csv|json (or Accept: text/csv) every page as citation records, streamed',
     query: SearchQuery,
     ok: { status: 200, description: 'a page of hits' },
   },

@@ -335,6 +335,16 @@ describe('POST /interviews/preview', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the preview and the export parameter', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
+    expect(doc.paths['/interviews/preview']).toHaveProperty('post');
+    expect(doc.paths['/search']?.get?.parameters?.map((p) => p.name)).toContain('format');
+  });
+});
+
 describe('assets', () => {
   it('serves the hashed script and stylesheet with immutable caching, and 304 on a match', async () => {
     const html = await (await page('/')).text();

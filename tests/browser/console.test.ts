@@ -210,6 +210,31 @@ describe.runIf(run)('console in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('adds and removes an interviewee’s tag on the profile', async () => {
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/people/kenji_camp`);
+    await enterToken(page);
+    const box = page.locator('.person-manual');
+    await box.locator('.edit-start').click();
+    await box.locator('.tag-add input').fill('mentor');
+    await box.locator('.tag-add button').click();
+    await box.locator('.edit-status.ok').waitFor();
+    type Profile = { tags: Array<{ id: string; source: string }> };
+    const added: Profile = await api('/interviewees/kenji_camp');
+    expect(added.tags).toContainEqual(expect.objectContaining({ id: 'mentor', source: 'manual' }));
+    await shot(page, 'profile-edit');
+    await box
+      .locator('li.tag-edit', { has: page.locator('[data-tag="mentor"]') })
+      .locator('.tag-remove')
+      .click();
+    await expect
+      .poll(async () => ((await api('/interviewees/kenji_camp')) as Profile).tags.map((t) => t.id), {
+        timeout: 10_000,
+      })
+      .not.toContain('mentor');
+    await page.close();
+  }, 60_000);
+
   it('shows what changed when another tab edited the same quote (409) and retries on top of it', async () => {
     const a = await newTab(context, errors);
     const b = await newTab(context, errors);
