@@ -42,7 +42,10 @@ const WORDS = {
     interviewees: 'インタビュイー',
     published: '公開日',
     reading: (name: string, kb: number) => `${name}（${kb} KB）`,
-    roles: { interviewee: 'インタビュイー', interviewer: '聞き手', other: 'その他' } as Record<string, string>,
+    roles: { interviewee: 'インタビュイー', interviewer: '聞き手', other: 'その他' } as Record<
+      string,
+      string
+    >,
   },
   en: {
     edit: 'Edit tags',
@@ -77,7 +80,10 @@ const WORDS = {
     interviewees: 'Interviewees',
     published: 'Published',
     reading: (name: string, kb: number) => `${name} (${kb} KB)`,
-    roles: { interviewee: 'interviewee', interviewer: 'interviewer', other: 'other' } as Record<string, string>,
+    roles: { interviewee: 'interviewee', interviewer: 'interviewer', other: 'other' } as Record<
+      string,
+      string
+    >,
   },
 }[lang];
 
@@ -577,7 +583,11 @@ function setupUpload(): void {
         el(
           'table',
           { class: 'preview-table' },
-          el('thead', {}, el('tr', {}, ...WORDS.cols.map((c) => el('th', { scope: 'col', class: 'nowrap' }, c)))),
+          el(
+            'thead',
+            {},
+            el('tr', {}, ...WORDS.cols.map((c) => el('th', { scope: 'col', class: 'nowrap' }, c))),
+          ),
           el('tbody', {}, ...rows),
         ),
       ),
