@@ -12,6 +12,7 @@ import { CSV_COLUMNS } from '../../lib/export.ts';
 import type { SearchHit, SearchPage } from '../../lib/search/index.ts';
 import { available, corporaDir, filesIn, read, samplesDir } from '../helpers/shared.ts';
 import {
+  axeViolations,
   chromiumAvailable,
   enterToken,
   launchBrowser,
@@ -261,6 +262,7 @@ describe.runIf(run)('console in Chromium', () => {
     expect(await cardA.locator('[data-tag="from-tab-b"]').count()).toBe(1);
     expect(await cardA.locator('[data-tag="from-tab-a"]').count()).toBe(0);
     await shot(a, 'tag-conflict');
+    expect(await axeViolations(a), 'the editor and the conflict box').toEqual([]);
     await conflict.locator('.conflict-retry').click();
     await cardA.locator('.edit-status.ok').waitFor();
     const after: { tags: string[] } = await api(`/quotes/${quoteId}`);
@@ -301,6 +303,7 @@ describe.runIf(run)('console in Chromium', () => {
     // Nothing is stored by the preview.
     expect((await fetch(`${server.url}/interviews/uploaded-in-browser`)).status).toBe(404);
     await shot(page, 'upload-preview');
+    expect(await axeViolations(page), 'the upload preview').toEqual([]);
     await page.click('#upload-save');
     await page.locator('#upload-saved-link').click();
     await page.waitForURL(/\/interviews\/uploaded-in-browser/);
@@ -374,6 +377,30 @@ describe.runIf(run)('console in Chromium', () => {
     await shot(page, 'tags-en');
     await page.close();
   }, 60_000);
+
+  it('has no WCAG 2.1 A/AA violations axe-core can find, in Japanese, in English and at phone width', async () => {
+    const page = await newTab(context, errors);
+    const pages = [
+      '/',
+      '/?q=%E4%BB%8B%E8%AD%B7',
+      '/?q=xyzzyqwvk',
+      '/interviews/04-dash-yuki?q=%E4%BB%8B%E8%AD%B7&turn=04-dash-yuki-t004#04-dash-yuki-t004',
+      '/people/kenji_camp',
+      '/tags',
+      '/tags/crowdsourcing',
+      '/upload',
+      '/?q=%E4%BB%8B%E8%AD%B7&lang=en',
+      '/interviews/nope',
+    ];
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of pages) {
+        await page.goto(`${server.url}${path}`);
+        expect(await axeViolations(page), `${path} at ${width}px`).toEqual([]);
+      }
+    }
+    await page.close();
+  }, 120_000);
 
   it('lets a keyboard reach the search box, the results and the filters with visible focus', async () => {
     const page = await newTab(context, errors);

@@ -311,7 +311,7 @@ export function TagsPage(props: { v: View; tags: TagSummary[]; switchHref: strin
                   <a href={v.href(`/tags/${encodeURIComponent(tag.id)}`)}>
                     {v.lang === 'en' ? tag.labelEn : tag.label}
                   </a>{' '}
-                  <code class="muted">{tag.id}</code>
+                  {tag.kind === 'topic' ? <code class="muted">{tag.id}</code> : null}
                 </th>
                 <td>{tag.kind === 'topic' ? t.topicTag : t.manualTag}</td>
                 <td class="num">{tag.quotes}</td>
