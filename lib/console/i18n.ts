@@ -18,6 +18,7 @@ const ja = {
   tokenHelp:
     '書き込み用トークンを入力すると、このタブを閉じるまで編集できます。トークンはこのブラウザのセッションにだけ保存され、サーバーへは Authorization ヘッダーでのみ送られます。',
   tokenLabel: 'トークン',
+  actorLabel: '名前（履歴に残ります・任意）',
   tokenSave: '編集を始める',
   tokenClear: '編集をやめる',
   searchLabel: '発言を検索',
@@ -136,6 +137,7 @@ const en: Messages = {
   tokenHelp:
     'Enter the write token to edit until you close this tab. It is kept in this browser session only and sent to the server only in the Authorization header.',
   tokenLabel: 'Token',
+  actorLabel: 'Your name (for the edit history, optional)',
   tokenSave: 'Start editing',
   tokenClear: 'Stop editing',
   searchLabel: 'Search quotes',

@@ -335,6 +335,18 @@ describe('POST /interviews/preview', () => {
   });
 });
 
+describe('the editor’s name', () => {
+  it('reaches the audit trail from a percent-encoded X-Actor (browsers send only Latin-1 headers)', async () => {
+    const res = await app.request('/quotes/yuki-t004/tags', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json', 'x-actor': encodeURIComponent('山田 花子') },
+      body: JSON.stringify({ tags: ['actor-check'] }),
+    });
+    expect(res.status).toBe(200);
+    expect((await rt.store.getQuoteTags('yuki-t004')).updatedBy).toBe('山田 花子');
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the preview and the export parameter', async () => {
     const doc = (await (await app.request('/openapi.json')).json()) as {

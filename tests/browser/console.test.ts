@@ -182,14 +182,21 @@ describe.runIf(run)('console in Chromium', () => {
     await page.goto(`${server.url}/?q=%E4%BB%8B%E8%AD%B7`);
     // Read-only until the token is given: no editing controls.
     expect(await page.locator('.edit-start').count()).toBe(0);
-    await enterToken(page);
+    await enterToken(page, TOKEN, '山田');
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(page.url()).not.toContain(TOKEN);
     const card = page.locator('.card').first();
     const quoteId = (await card.getAttribute('data-quote-id')) as string;
     await card.locator('.edit-start').click();
     await card.locator('.tag-add input').fill('console-check');
-    await card.locator('.tag-add button').click();
+    const [post] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/quotes/${quoteId}/tags`)),
+      card.locator('.tag-add button').click(),
+    ]);
+    // The token travels in the Authorization header only; the editor's name percent-encoded.
+    expect(post.headers().authorization).toBe(`Bearer ${TOKEN}`);
+    expect(post.headers()['x-actor']).toBe(encodeURIComponent('山田'));
+    expect(post.url()).not.toContain(TOKEN);
     await card.locator('.edit-status.ok').waitFor();
     expect(await card.locator('[data-tag="console-check"]').count()).toBe(1);
     const added: { tags: string[]; version: number } = await api(`/quotes/${quoteId}`);

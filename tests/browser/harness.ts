@@ -133,9 +133,10 @@ export async function newTab(context: BrowserContext, errors: string[]): Promise
 }
 
 /** Enters the write token through the page's own form, as an editor would. */
-export async function enterToken(page: Page, token = TOKEN): Promise<void> {
+export async function enterToken(page: Page, token = TOKEN, actor = ''): Promise<void> {
   await page.click('#token-button');
   await page.fill('#token-input', token);
+  await page.fill('#actor-input', actor);
   await page.click('#token-form button[type=submit]');
   await page.waitForSelector('#token-button.on');
 }

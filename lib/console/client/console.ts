@@ -6,6 +6,7 @@
  */
 
 const TOKEN_KEY = 'kikigaki.writeToken';
+const ACTOR_KEY = 'kikigaki.actor';
 const lang: 'ja' | 'en' = document.body.dataset.lang === 'en' ? 'en' : 'ja';
 
 const WORDS = {
@@ -120,6 +121,9 @@ async function api(method: string, path: string, body?: string, contentType = 'a
   const headers: Record<string, string> = { Accept: 'application/json' };
   const t = token();
   if (t) headers.Authorization = `Bearer ${t}`;
+  // The editor's name for the tag audit trail (the API keeps letters, digits and . _ @ - only).
+  const who = sessionStorage.getItem(ACTOR_KEY);
+  if (t && who) headers['X-Actor'] = encodeURIComponent(who);
   if (body !== undefined) headers['Content-Type'] = contentType;
   const res = await fetch(path, { method, headers, body, credentials: 'omit', cache: 'no-store' });
   let json: unknown = null;
@@ -176,6 +180,9 @@ function setupToken(): void {
       return;
     }
     sessionStorage.setItem(TOKEN_KEY, value);
+    const actor = (document.getElementById('actor-input') as HTMLInputElement | null)?.value.trim();
+    if (actor) sessionStorage.setItem(ACTOR_KEY, actor);
+    else sessionStorage.removeItem(ACTOR_KEY);
     input.value = '';
     status.className = 'status ok';
     status.textContent = WORDS.tokenOk;
@@ -189,6 +196,7 @@ function setupToken(): void {
   });
   clear?.addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(ACTOR_KEY);
     status.className = 'status';
     status.textContent = WORDS.tokenCleared;
     show();

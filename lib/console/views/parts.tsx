@@ -70,6 +70,8 @@ export function Layout(props: {
           <form id="token-form" class="token-form">
             <label for="token-input">{t.tokenLabel}</label>
             <input id="token-input" type="password" autocomplete="off" spellcheck={false} required />
+            <label for="actor-input">{t.actorLabel}</label>
+            <input id="actor-input" type="text" autocomplete="nickname" maxlength={100} />
             <button type="submit">{t.tokenSave}</button>
             <button type="button" id="token-clear" class="button-quiet">
               {t.tokenClear}
