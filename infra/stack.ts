@@ -40,7 +40,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { keys, TABLE } from '../lib/store/keys.ts';
+import { DEFAULT_MAX_BODY_BYTES, lambdaEnvironment } from '../lib/config.ts';
+import { type KeyPattern, keyPatterns, TABLE } from '../lib/store/keys.ts';
 import { type KikigakiSettings, resolveSettings } from './settings.ts';
 
 /** The project root (entries and the lock file are resolved from here, not from the cwd). */
@@ -120,36 +121,39 @@ export class KikigakiStack extends Stack {
       });
 
     // ── Functions ───────────────────────────────────────────────────────────────────────────
-    const apiEnv: Record<string, string> = {
-      TABLE_NAME: this.table.tableName,
-      SNAPSHOT_REFRESH_MS: String(s.snapshotRefreshMs),
-      PROTECT_READS: String(s.protectReads),
-      CORS_ORIGINS: s.corsOrigins.join(','),
-      ...(s.maxBodyBytes !== undefined ? { MAX_BODY_BYTES: String(s.maxBodyBytes) } : {}),
+    // Each function's environment comes from lib/config.ts for its role: what the code reads
+    // is what the template gives, and a combination that could not serve its role fails here.
+    const api = {
+      tableName: this.table.tableName,
+      snapshotRefreshMs: s.snapshotRefreshMs,
+      protectReads: s.protectReads,
+      corsOrigins: s.corsOrigins,
+      maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     this.readFunction = this.nodeFunction('ReadFunction', {
       entry: 'functions/api.ts',
       description: 'kikigaki API, read routes (GET/HEAD)',
       memorySize: s.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: {
-        ...apiEnv,
-        ...(this.readTokenSecret ? { READ_TOKEN_SECRET_ID: this.readTokenSecret.secretArn } : {}),
-      },
+      environment: lambdaEnvironment({
+        ...api,
+        role: 'read',
+        readTokenSecretId: this.readTokenSecret?.secretArn,
+      }),
     });
     this.writeFunction = this.nodeFunction('WriteFunction', {
       entry: 'functions/api.ts',
-      description: 'kikigaki API, write routes (POST/PUT/DELETE)',
+      description: 'kikigaki API, write routes (POST/PUT/DELETE) and admin routes',
       memorySize: s.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: { ...apiEnv, TOKEN_SECRET_ID: this.tokenSecret.secretArn },
+      environment: lambdaEnvironment({ ...api, role: 'write', tokenSecretId: this.tokenSecret.secretArn }),
     });
     this.indexerFunction = this.nodeFunction('IndexerFunction', {
       entry: 'functions/indexer.ts',
       description: 'kikigaki DynamoDB Streams indexer: publishes search index snapshots',
       memorySize: s.indexerMemoryMb,
       timeout: Duration.minutes(5),
-      environment: { TABLE_NAME: this.table.tableName },
+      environment: lambdaEnvironment({ role: 'indexer', tableName: this.table.tableName }),
     });
 
     this.table.grantReadData(this.readFunction);
@@ -255,17 +259,27 @@ export class KikigakiStack extends Stack {
         integration: readIntegration,
       }),
     ];
-    const writeRoutes = this.httpApi.addRoutes({
-      path: '/{proxy+}',
-      methods: [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE],
-      integration: writeIntegration,
-    });
+    const writeRoutes = [
+      ...this.httpApi.addRoutes({
+        path: '/{proxy+}',
+        methods: [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE],
+        integration: writeIntegration,
+      }),
+      // Admin reads (GET /admin/consistency) need the write token: the read function never
+      // holds it, so they go where the other admin routes go. API Gateway prefers this longer
+      // greedy path over GET /{proxy+}.
+      ...this.httpApi.addRoutes({
+        path: '/admin/{proxy+}',
+        methods: [HttpMethod.GET],
+        integration: writeIntegration,
+      }),
+    ];
     // Writes parse, tag and write many items: a tighter per-route limit than the stage's keeps a
     // flood of them (even rejected ones) from starving reads or running up the table's bill.
     const cfnStage = stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = Object.fromEntries(
-      ['POST', 'PUT', 'DELETE'].map((m) => [
-        `${m} /{proxy+}`,
+      ['POST /{proxy+}', 'PUT /{proxy+}', 'DELETE /{proxy+}', 'GET /admin/{proxy+}'].map((routeKey) => [
+        routeKey,
         // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
         { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
       ]),
@@ -283,7 +297,7 @@ export class KikigakiStack extends Stack {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Write routes are authenticated in the app: `Authorization: Bearer <token>` compared in constant time with the token in Secrets Manager.',
+          'Write and admin routes are authenticated in the app: `Authorization: Bearer <token>` compared in constant time with the token in Secrets Manager.',
       });
 
     // ── Alarms ──────────────────────────────────────────────────────────────────────────────
@@ -404,13 +418,17 @@ export class KikigakiStack extends Stack {
  * from the key builders in lib/store/keys.ts.
  */
 export function indexerFilters() {
-  const dynamoKeys = (pk: unknown, sk?: unknown) =>
-    FilterCriteria.filter({
-      dynamodb: { Keys: { [TABLE.partitionKey]: { S: pk }, ...(sk ? { [TABLE.sortKey]: { S: sk } } : {}) } },
+  const filter = (pattern: KeyPattern) => {
+    const rule = (p: { equals: string } | { prefix: string }) =>
+      'equals' in p ? FilterRule.isEqual(p.equals) : FilterRule.beginsWith(p.prefix);
+    return FilterCriteria.filter({
+      dynamodb: {
+        Keys: {
+          [TABLE.partitionKey]: { S: rule(pattern.pk) },
+          ...(pattern.sk ? { [TABLE.sortKey]: { S: rule(pattern.sk) } } : {}),
+        },
+      },
     });
-  return [
-    dynamoKeys(FilterRule.beginsWith(keys.interviewPk('')), FilterRule.isEqual(keys.interviewHead('').sk)),
-    dynamoKeys(FilterRule.beginsWith(keys.quoteManualPk('')), FilterRule.isEqual(keys.quoteManual('').sk)),
-    dynamoKeys(FilterRule.isEqual(keys.aliasPk)),
-  ];
+  };
+  return [keyPatterns.interviewHead, keyPatterns.quoteManual, keyPatterns.tagAlias].map(filter);
 }

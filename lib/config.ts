@@ -70,21 +70,15 @@ export interface LocalConfig extends CommonConfig {
   readToken: string | undefined;
 }
 
-/** Lambda settings. */
-export interface LambdaConfig extends CommonConfig {
-  /** Secret holding the write token; the read function has none (it serves no writes). */
-  tokenSecretId: string | undefined;
-  /** Secret holding the read-only token (when reads are protected). */
-  readTokenSecretId: string | undefined;
-  snapshotRefreshMs: number;
-}
+/** Request bodies larger than this get 413 unless MAX_BODY_BYTES says otherwise. */
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 function common(env: Env, problems: string[]): CommonConfig {
   return {
     tableName: env.TABLE_NAME?.trim() || DEFAULT_TABLE_NAME,
     protectReads: bool(env, 'PROTECT_READS', false, problems),
     corsOrigins: list(env, 'CORS_ORIGINS'),
-    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 2 * 1024 * 1024, problems, 1024, 6 * 1024 * 1024),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, problems, 1024, 6 * 1024 * 1024),
   };
 }
 
@@ -114,32 +108,131 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
   return cfg;
 }
 
-/** Reads the Lambda functions' configuration; names every missing variable. */
+// ---------------------------------------------------------------- Lambda
+
+/**
+ * What a Lambda function of the stack does. The stack builds each function's environment with
+ * {@link lambdaEnvironment} from one of these configurations, and the function reads it back
+ * with {@link readLambdaConfig}: the variables a role needs are named in one place, so the
+ * template and the code agree by construction (and a configuration that could not serve its
+ * role fails the synth, not the first request).
+ */
+export type FunctionRole = 'read' | 'write' | 'indexer';
+
+/** Settings of the two API functions. */
+interface ApiFunctionConfig extends CommonConfig {
+  /** How often the function re-reads the published index manifest, in ms. */
+  snapshotRefreshMs: number;
+}
+
+/** The read function: GET/HEAD routes; never holds the write token. */
+export interface ReadFunctionConfig extends ApiFunctionConfig {
+  role: 'read';
+  /** Secret holding the read-only token; required exactly when reads are protected. */
+  readTokenSecretId: string | undefined;
+}
+
+/** The write function: POST/PUT/DELETE and the admin routes; holds the write token. */
+export interface WriteFunctionConfig extends ApiFunctionConfig {
+  role: 'write';
+  /** Secret holding the write token. */
+  tokenSecretId: string;
+}
+
+/** The Streams indexer. */
+export interface IndexerFunctionConfig {
+  role: 'indexer';
+  tableName: string;
+}
+
+/** A Lambda function's configuration, by role. */
+export type LambdaConfig = ReadFunctionConfig | WriteFunctionConfig | IndexerFunctionConfig;
+
+/** The API functions' configuration. */
+export type ApiLambdaConfig = ReadFunctionConfig | WriteFunctionConfig;
+
+const ROLES: readonly FunctionRole[] = ['read', 'write', 'indexer'];
+
+/** What makes a configuration unable to serve its role (empty: fine). */
+function problemsOf(c: LambdaConfig): string[] {
+  const problems: string[] = [];
+  if (!c.tableName) problems.push('TABLE_NAME is missing');
+  if (c.role === 'read') {
+    if (c.protectReads && !c.readTokenSecretId)
+      problems.push(
+        'the read function with PROTECT_READS=true needs READ_TOKEN_SECRET_ID (the read-only token)',
+      );
+    if (!c.protectReads && c.readTokenSecretId)
+      problems.push('READ_TOKEN_SECRET_ID is set but PROTECT_READS is not true: reads would stay public');
+  }
+  if (c.role === 'write' && !c.tokenSecretId)
+    problems.push(
+      'the write function needs TOKEN_SECRET_ID (the Secrets Manager secret holding the write token)',
+    );
+  return problems;
+}
+
+/**
+ * The environment variables of a function with this configuration (what the stack puts in
+ * the template). Throws when the configuration could not serve its role.
+ */
+export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
+  const problems = problemsOf(c);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const env: Record<string, string> = { FUNCTION_ROLE: c.role, TABLE_NAME: c.tableName };
+  if (c.role === 'indexer') return env;
+  Object.assign(env, {
+    SNAPSHOT_REFRESH_MS: String(c.snapshotRefreshMs),
+    PROTECT_READS: String(c.protectReads),
+    MAX_BODY_BYTES: String(c.maxBodyBytes),
+  });
+  if (c.corsOrigins) env.CORS_ORIGINS = c.corsOrigins.join(',');
+  if (c.role === 'read' && c.readTokenSecretId) env.READ_TOKEN_SECRET_ID = c.readTokenSecretId;
+  if (c.role === 'write') env.TOKEN_SECRET_ID = c.tokenSecretId;
+  return env;
+}
+
+/**
+ * Reads a Lambda function's configuration from its environment (cold start), checking it
+ * against what its role (FUNCTION_ROLE) needs; names every problem at once.
+ */
 export function readLambdaConfig(env: Env = process.env): LambdaConfig {
   const problems: string[] = [];
-  if (!env.TABLE_NAME?.trim()) problems.push('TABLE_NAME is missing');
-  const tokenSecretId = env.TOKEN_SECRET_ID?.trim() || undefined;
-  const readTokenSecretId = env.READ_TOKEN_SECRET_ID?.trim() || undefined;
-  if (!tokenSecretId && !readTokenSecretId)
-    problems.push(
-      'TOKEN_SECRET_ID (the Secrets Manager secret holding the write token) is missing, and so is READ_TOKEN_SECRET_ID',
-    );
-  const cfg: LambdaConfig = {
-    ...common(env, problems),
-    tokenSecretId,
-    readTokenSecretId,
-    snapshotRefreshMs: int(env, 'SNAPSHOT_REFRESH_MS', 5000, problems, 0, 600_000),
-  };
-  if (cfg.protectReads && !tokenSecretId && !readTokenSecretId)
-    problems.push('PROTECT_READS needs READ_TOKEN_SECRET_ID or TOKEN_SECRET_ID');
+  const role = env.FUNCTION_ROLE?.trim() as FunctionRole | undefined;
+  if (!role || !ROLES.includes(role)) {
+    problems.push(`FUNCTION_ROLE must be one of ${ROLES.join(', ')}, not '${env.FUNCTION_ROLE ?? ''}'`);
+    if (!env.TABLE_NAME?.trim()) problems.push('TABLE_NAME is missing');
+    throw new ConfigError(problems);
+  }
+  const tableName = env.TABLE_NAME?.trim() ?? '';
+  let cfg: LambdaConfig;
+  if (role === 'indexer') cfg = { role, tableName };
+  else {
+    const api = {
+      ...common(env, problems),
+      tableName,
+      snapshotRefreshMs: int(env, 'SNAPSHOT_REFRESH_MS', 5000, problems, 0, 600_000),
+    };
+    if (role === 'read') {
+      if (env.TOKEN_SECRET_ID?.trim())
+        problems.push('the read function must not hold the write token (TOKEN_SECRET_ID)');
+      cfg = { ...api, role, readTokenSecretId: env.READ_TOKEN_SECRET_ID?.trim() || undefined };
+    } else cfg = { ...api, role, tokenSecretId: env.TOKEN_SECRET_ID?.trim() ?? '' };
+  }
+  problems.push(...problemsOf(cfg));
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }
 
-/** Reads the Streams indexer's configuration. */
-export function readIndexerConfig(env: Env = process.env): { tableName: string } {
-  if (!env.TABLE_NAME?.trim()) throw new ConfigError(['TABLE_NAME is missing']);
-  return { tableName: env.TABLE_NAME.trim() };
+/** Reads the configuration of a function that must have `role` (its handler module knows it). */
+export function readLambdaConfigFor<R extends FunctionRole>(
+  role: R,
+  env: Env = process.env,
+): Extract<LambdaConfig, { role: R }> {
+  const cfg = readLambdaConfig(env);
+  if (cfg.role !== role)
+    throw new ConfigError([`FUNCTION_ROLE is '${cfg.role}' but this handler serves the ${role} role`]);
+  return cfg as Extract<LambdaConfig, { role: R }>;
 }
 
 /** The write token for the CLI's ingest command, from KIKIGAKI_TOKEN. */

@@ -1,14 +1,44 @@
 /**
- * Typed errors thrown by the domain core. The HTTP layer maps `code` to a status in one place;
- * nothing in lib/ knows about HTTP.
+ * Typed errors thrown by the domain core. The HTTP layer maps `code` to a status in one place
+ * (`STATUS` in lib/api/http.ts, a total table over {@link ErrorCode}); nothing in lib/ knows
+ * about HTTP.
  */
+
+/**
+ * Every machine-readable error code the service answers with: a closed union, so a new code is
+ * a compile error until the status table (and the OpenAPI document) know it.
+ */
+export type ErrorCode =
+  // the request
+  | 'validation_error'
+  | 'invalid_json'
+  | 'parse_error'
+  | 'parse_timeout'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'too_many_requests'
+  // the service
+  | 'unavailable'
+  | 'snapshot_version'
+  | 'config_error'
+  | 'internal_error';
 
 /** Base class: every error the core throws on purpose carries a stable machine-readable code. */
 export class KikigakiError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(message);
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.details = details;
@@ -48,6 +78,18 @@ export class NotFoundError extends KikigakiError {
 export class ConflictError extends KikigakiError {
   constructor(message: string, details?: Record<string, unknown>) {
     super('conflict', message, details);
+  }
+}
+
+/**
+ * The store (or another dependency) cannot serve now: unreachable, restarting, out of space,
+ * or throttling past retries. Answered 503 with Retry-After; `cause` keeps the SDK's error.
+ */
+export class UnavailableError extends KikigakiError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super('unavailable', message, undefined, { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
   }
 }
 

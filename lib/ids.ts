@@ -35,19 +35,68 @@ export function personId(name: string, handle?: string | null): string {
   return `p-${digest(normalizeForMatch(name).replace(/\s+/g, ''), 10)}`;
 }
 
-/** Id of an interview from its URL's last path segment when usable, else a digest of its content. */
-export function interviewIdFrom(url: string | null, title: string, content: string): string {
-  if (url) {
-    try {
-      const segs = new URL(url).pathname.split('/').filter(Boolean);
-      const last = segs.at(-1)?.replace(/\.[a-z0-9]+$/i, '');
-      if (last && isSafeId(last))
-        return segs.length > 1 && /^\d+$/.test(last)
-          ? `${segs.at(-2)}-${last}`.replace(/[^A-Za-z0-9_-]/g, '')
-          : last;
-    } catch {
-      // not a URL: fall through to the content digest
-    }
+/**
+ * The identity of a source URL: host (lower case, default port dropped) and path with its query,
+ * without scheme, fragment, trailing slash or `utm_*` tracking parameters, so the http and https
+ * copies of one article agree and two articles never do. Null when `url` is not an absolute URL.
+ */
+export function canonicalUrl(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
   }
-  return `iv-${digest(`${normalizeForMatch(title)}\n${normalizeForMatch(content)}`)}`;
+  if (!u.host) return null;
+  const params = [...u.searchParams]
+    .filter(([k]) => !/^utm_/i.test(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const query = params.length > 0 ? `?${new URLSearchParams(params)}` : '';
+  return `${u.host}${u.pathname.replace(/\/+$/, '')}${query}`;
+}
+
+/** Readable part of a URL id: the last path segment without extension (or `dir-123` for numbers). */
+function slugOf(url: URL): string {
+  const segs = url.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((seg) => {
+      try {
+        return decodeURIComponent(seg);
+      } catch {
+        return seg;
+      }
+    });
+  const last = segs.at(-1)?.replace(/\.[a-z0-9]{1,5}$/i, '') ?? '';
+  const readable = segs.length > 1 && /^\d+$/.test(last) ? `${segs.at(-2)}-${last}` : last;
+  return readable
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}
+
+/** Canonical form of a transcript's text for its digest: only transport differences are removed. */
+function canonicalText(s: string): string {
+  // Line endings and a byte-order mark are how the file travelled; NFC keeps canonically equal
+  // text equal. Nothing else is folded: width, kana, case and invisible characters all count.
+  return s
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .normalize('NFC');
+}
+
+/**
+ * Id of an interview derived from its source: a URL gives its readable last segment plus a digest
+ * of the URL's identity (host and path, `canonicalUrl`): `page-<digest>`, `detail-5920825-<digest>`;
+ * otherwise a digest of the exact title and text: `iv-<digest>`. Two different sources never share
+ * an id (to a 64-bit digest), and the same source always gets the same one.
+ */
+export function interviewIdFrom(url: string | null, title: string, content: string): string {
+  const identity = url ? canonicalUrl(url) : null;
+  if (url && identity) {
+    const slug = slugOf(new URL(url));
+    return `${slug || 'u'}-${digest(identity, 12)}`;
+  }
+  return `iv-${digest(`${canonicalText(title)}\n${canonicalText(content)}`)}`;
 }

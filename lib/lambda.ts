@@ -7,13 +7,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createApp, jsonLogger, type Logger } from './api/app.ts';
-import { type LambdaConfig, readIndexerConfig, readLambdaConfig } from './config.ts';
+import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readLambdaConfigFor } from './config.ts';
 import { ConflictError } from './errors.ts';
 import { interviewIdOfQuote } from './ids.ts';
 import { Indexer, SnapshotIndexProvider, unpackIndex } from './indexer.ts';
 import { Kikigaki } from './service.ts';
 import { DynamoStore } from './store/dynamo.ts';
-import { keys } from './store/keys.ts';
+import { parseKey } from './store/keys.ts';
 import type { Store } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
 import { VariantDictionary } from './taxonomy/index.ts';
@@ -44,7 +44,7 @@ function indexOptions() {
 
 /** Dependencies of the Lambda API (injected in tests, built from the environment in functions/). */
 export interface LambdaApiDeps {
-  config: LambdaConfig;
+  config: ApiLambdaConfig;
   store: Store;
   /** The write token; absent on the read-only function. */
   token?: () => Promise<string> | string;
@@ -70,15 +70,22 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     const index = manifest ? await unpackIndex(await deps.store.readSnapshot(manifest), opts) : undefined;
     return new Indexer(deps.store, index, opts).loadedFrom(manifest);
   };
+  // The admin routes need the write token: only the write function serves them.
+  const admin =
+    deps.config.role === 'write'
+      ? {
+          reindex: async () => {
+            const indexer = await freshIndexer();
+            return indexer.rebuild(undefined, indexer.snapshotId);
+          },
+          check: async (repair: boolean) => {
+            const indexer = await freshIndexer();
+            return indexer.check(repair, indexer.snapshotId);
+          },
+        }
+      : {};
   return createApp({
-    reindex: async () => {
-      const indexer = await freshIndexer();
-      return indexer.rebuild(undefined, indexer.snapshotId);
-    },
-    check: async (repair) => {
-      const indexer = await freshIndexer();
-      return indexer.check(repair, indexer.snapshotId);
-    },
+    ...admin,
     service: new Kikigaki({ store: deps.store, tagger }),
     tagger,
     index: {
@@ -110,13 +117,17 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
 /** Builds the API app from the environment (cold start); fails fast naming missing settings. */
 export function lambdaApiFromEnv(env: Record<string, string | undefined> = process.env) {
   const config = readLambdaConfig(env);
+  if (config.role === 'indexer')
+    throw new ConfigError(["FUNCTION_ROLE is 'indexer' but this handler serves the read and write roles"]);
   const store = new DynamoStore({ tableName: config.tableName, client: new DynamoDBClient({}) });
   const secrets = new SecretsManagerClient({});
   return lambdaApiApp({
     config,
     store,
-    ...(config.tokenSecretId ? { token: secretToken(secrets, config.tokenSecretId) } : {}),
-    ...(config.readTokenSecretId ? { readToken: secretToken(secrets, config.readTokenSecretId) } : {}),
+    ...(config.role === 'write' ? { token: secretToken(secrets, config.tokenSecretId) } : {}),
+    ...(config.role === 'read' && config.readTokenSecretId
+      ? { readToken: secretToken(secrets, config.readTokenSecretId) }
+      : {}),
   });
 }
 
@@ -130,14 +141,14 @@ export function targetOf(record: DynamoDBRecord): StreamTarget {
   const k = unmarshall(raw as Record<string, AttributeValue> as never) as { pk?: unknown; sk?: unknown };
   if (typeof k.pk !== 'string' || typeof k.sk !== 'string')
     throw new Error('stream record keys are not strings');
-  if (k.pk.startsWith('IV#') && k.sk === keys.interviewHead('').sk)
-    return { kind: 'interview', id: k.pk.slice(3) };
-  if (k.pk.startsWith('QUOTE#') && k.sk === 'TAGS') {
-    const id = interviewIdOfQuote(k.pk.slice('QUOTE#'.length));
+  const key = parseKey({ pk: k.pk, sk: k.sk });
+  if (key?.kind === 'interviewHead') return { kind: 'interview', id: key.interviewId };
+  if (key?.kind === 'quoteManual') {
+    const id = interviewIdOfQuote(key.quoteId);
     if (!id) throw new Error(`quote key ${k.pk} names no interview`);
     return { kind: 'interview', id };
   }
-  if (k.pk === keys.aliasPk) return { kind: 'all' };
+  if (key?.kind === 'tagAlias') return { kind: 'all' };
   return null;
 }
 
@@ -244,6 +255,6 @@ export function streamHandler(
 
 /** Builds the stream handler from the environment (cold start). */
 export function streamHandlerFromEnv(env: Record<string, string | undefined> = process.env) {
-  const { tableName } = readIndexerConfig(env);
+  const { tableName } = readLambdaConfigFor('indexer', env);
   return streamHandler({ store: new DynamoStore({ tableName, client: new DynamoDBClient({}) }) });
 }

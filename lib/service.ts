@@ -2,11 +2,12 @@
  * The application's use cases, on top of the ports: ingest, read, delete, tag edits and merges,
  * interviewee profiles. HTTP-free; the Hono app in lib/api/ is a thin layer over this.
  */
-import { NotFoundError, ParseError, ValidationError } from './errors.ts';
-import { interviewIdOfQuote } from './ids.ts';
+import { ConflictError, NotFoundError, ParseError, ValidationError } from './errors.ts';
+import { canonicalUrl, interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex } from './search/index.ts';
+import { pageOf } from './store/cursor.ts';
 import type {
   InterviewRecord,
   InterviewSummary,
@@ -198,9 +199,25 @@ export class Kikigaki {
     return { interview, tags, exists: existing !== null };
   }
 
-  /** Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id. */
-  async ingest(input: IngestInput, options: ParseOptions = {}): Promise<IngestResult> {
+  /**
+   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
+   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
+   * existing interview is replaced only by the same source — the same URL, or without URLs the
+   * same title and turns — and anything else is a 409 naming the existing id.
+   */
+  async ingest(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestResult> {
     const interview = this.parseInput(input, options);
+    if (options.onExisting === 'same-source') {
+      const existing = await this.store.getInterview(interview.id);
+      if (existing && !sameSource(existing.interview, interview))
+        throw new ConflictError(
+          `interview '${interview.id}' already exists from another source; PUT /interviews/${interview.id} to replace it, or POST with ?id= to store this one under another id`,
+          { existingId: interview.id },
+        );
+    }
     const record = this.record(interview);
     const put = await this.store.putInterview(record);
     await this.afterCommit({
@@ -256,7 +273,8 @@ export class Kikigaki {
       const all = (await this.store.interviewsOfPerson(options.interviewee)).filter(
         (s) => !options.tag || s.tags.includes(options.tag),
       );
-      return pageOf(all, options.limit, options.cursor);
+      const scope = `interviews?interviewee=${options.interviewee}&tag=${options.tag ?? ''}`;
+      return pageOf(all, options.limit, options.cursor, scope);
     }
     return this.store.listInterviews(options);
   }
@@ -477,7 +495,8 @@ export class Kikigaki {
       ids = [...union].filter((id) => (options.match === 'all' ? sets.every((s) => s.has(id)) : true));
     }
     ids.sort();
-    const page = pageOf(ids, options.limit, options.cursor);
+    const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}`;
+    const page = pageOf(ids, options.limit, options.cursor, scope);
     const items: IntervieweeProfile[] = [];
     for (const id of page.items) {
       try {
@@ -514,15 +533,14 @@ export class Kikigaki {
   }
 }
 
-/** Pages an in-memory list with an offset cursor. */
-export function pageOf<T>(all: readonly T[], limit: number, cursor?: string): Page<T> {
-  let offset = 0;
-  if (cursor) {
-    offset = Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new ValidationError('cursor is invalid; start again without it');
-  }
-  const items = all.slice(offset, offset + limit);
-  const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : null;
-  return { items, nextCursor: next };
+/** Two versions of an interview come from the same source: the same URL, or the same text. */
+function sameSource(a: Interview, b: Interview): boolean {
+  const ua = a.url ? canonicalUrl(a.url) : null;
+  const ub = b.url ? canonicalUrl(b.url) : null;
+  if (ua !== null || ub !== null) return ua === ub;
+  return (
+    a.title === b.title &&
+    a.turns.length === b.turns.length &&
+    a.turns.every((t, i) => t.speaker === b.turns[i]?.speaker && t.text === b.turns[i]?.text)
+  );
 }

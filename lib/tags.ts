@@ -4,14 +4,26 @@
  */
 import { z } from 'zod';
 
-/** Tag ids: lower-case kebab (ASCII) or short Japanese labels; no separators used in keys. */
+/**
+ * Tag ids: lower-case kebab (ASCII) or short Japanese labels; no separators used in keys.
+ * Normalised first (NFKC, lower case, NFKC again since lower-casing can undo it: `İ` → `i̇`),
+ * then validated, so every spelling of a tag that is accepted anywhere names the same id, and
+ * every id that is stored validates again when it comes back in a path or a query.
+ */
 export const TagSchema = z
   .string()
-  .trim()
-  .min(1)
-  .max(60)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u, 'tags are letters, digits, _ and - (no spaces or punctuation)')
-  .transform((t) => t.normalize('NFKC').toLowerCase());
+  .max(240)
+  .transform((t) => t.normalize('NFKC').toLowerCase().normalize('NFKC').trim())
+  .pipe(
+    z
+      .string()
+      .min(1)
+      .max(60)
+      .regex(
+        /^[\p{L}\p{N}][\p{L}\p{M}\p{N}_-]*$/u,
+        'tags are letters, digits, _ and - (no spaces or punctuation)',
+      ),
+  );
 
 /** Follows aliases (merges) to the final tag; guards against cycles. */
 export function resolveAlias(tag: string, aliases: ReadonlyMap<string, string>): string {

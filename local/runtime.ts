@@ -3,7 +3,7 @@
  * indexer that follows every committed write (there are no Streams locally), and the Hono app.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type AppDeps, createApp, type Logger } from '../lib/api/app.ts';
+import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
 import { Indexer, unpackIndex } from '../lib/indexer.ts';
 import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
@@ -29,6 +29,8 @@ export interface LocalRuntimeOptions {
   publishDelayMs?: number;
   /** This process owns the table (its embedded server): lets the store cache tag aliases. */
   soleWriter?: boolean;
+  /** The embedded store's own state (down while it restarts), reported by /health with a probe. */
+  storeState?: () => { state: 'up' } | { state: 'down'; reason: string };
 }
 
 /** The wired pieces. */
@@ -127,7 +129,25 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
       }
     },
   });
+  // /health asks the store itself (one small read); concurrent checks share one read.
+  let probe: Promise<StoreHealth> | null = null;
+  const storeHealth = (): Promise<StoreHealth> => {
+    const own = options.storeState?.();
+    if (own?.state === 'down') return Promise.resolve({ state: 'down', reason: own.reason });
+    probe ??= store
+      .readManifest()
+      .then((): StoreHealth => ({ state: 'up' }))
+      .catch((e: unknown): StoreHealth => {
+        options.logger?.({ level: 'error', msg: 'store health check failed', error: String(e) });
+        return { state: 'down', reason: 'the store does not answer' };
+      })
+      .finally(() => {
+        probe = null;
+      });
+    return probe;
+  };
   const deps: AppDeps = {
+    storeHealth,
     service,
     tagger,
     index: indexer.provider(),

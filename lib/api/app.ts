@@ -8,30 +8,62 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import type { z } from 'zod';
 import { consoleRoutes } from '../console/routes.tsx';
-import { KikigakiError } from '../errors.ts';
 import { exportFormatOf, exportResponse } from '../export.ts';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
 import type { Kikigaki } from '../service.ts';
+import type { SnapshotManifest } from '../store/port.ts';
 import type { TopicTagger } from '../tagger.ts';
-import { type AppEnv, actor, check, jsonBody, query, requireToken, toErrorResponse } from './http.ts';
-import { openApiDocument } from './openapi.ts';
+import {
+  type AppEnv,
+  actor,
+  check,
+  jsonBody,
+  query,
+  readJson,
+  reply,
+  requireToken,
+  toErrorResponse,
+} from './http.ts';
+import { openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
 import {
   AddTagsBody,
+  ConsistencyResponse,
+  DeletedResponse,
   ExpectedVersionQuery,
+  HealthResponse,
+  IngestPreviewResponse,
   IngestQuery,
+  IngestResponse,
+  IntervieweeListResponse,
+  IntervieweeResponse,
   IntervieweesQuery,
+  InterviewListResponse,
+  InterviewResponse,
   ListInterviewsQuery,
   MergeBody,
+  MergeResponse,
+  OpenApiResponse,
   PagedQuery,
   Params,
+  QuoteResponse,
+  ReindexResponse,
   SearchQuery,
+  SearchResponse,
   SetTagsBody,
   SuggestQuery,
+  SuggestResponse,
+  TagQuotesResponse,
+  TagsResponse,
+  TopicsResponse,
 } from './schemas.ts';
 
 /** A structured logger (JSON lines); never given secrets. */
 export type Logger = (entry: Record<string, unknown>) => void;
+
+/** The store's state as /health reports it. */
+export type StoreHealth = { state: 'up' } | { state: 'down'; reason: string };
 
 /** Everything the app needs, injected. */
 export interface AppDeps {
@@ -51,8 +83,13 @@ export interface AppDeps {
   corsOrigins?: string[];
   /** Largest request body in bytes (413 past it). Default 2 MB. */
   maxBodyBytes?: number;
-  /** Full index rebuild (POST /admin/reindex). */
-  reindex?: () => Promise<unknown>;
+  /** Full index rebuild (POST /admin/reindex): the manifest of the snapshot it published. */
+  reindex?: () => Promise<SnapshotManifest>;
+  /**
+   * The store's state for /health (down: restarting, out of space, unreachable). Default: up.
+   * Never throws; `reason` is shown to anyone, so no paths or internals.
+   */
+  storeHealth?: () => Promise<StoreHealth>;
   /** Index/store consistency check, optionally repairing (GET /admin/consistency, POST …/repair). */
   check?: (repair: boolean) => Promise<ConsistencyReport>;
   logger?: Logger;
@@ -62,14 +99,6 @@ export interface AppDeps {
 export const jsonLogger: Logger = (entry) => {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 };
-
-const TEXT_TYPES = [
-  'text/plain',
-  'text/markdown',
-  'text/x-markdown',
-  'text/tab-separated-values',
-  'text/csv',
-];
 
 /** Builds the API. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -122,16 +151,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
 
   app.onError((err, c) => {
-    const { status, body } = toErrorResponse(err, c.get('requestId') ?? '');
+    const { status, body, headers } = toErrorResponse(err, c.get('requestId') ?? '');
     if (status >= 500)
       log({
         level: 'error',
         msg: 'unhandled',
         requestId: c.get('requestId'),
         error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        cause:
+          err instanceof Error && err.cause instanceof Error
+            ? `${err.cause.name}: ${err.cause.message}`
+            : undefined,
         stack: err instanceof Error ? err.stack : undefined,
       });
-    return c.json(body, status as 400);
+    return c.json(body, status as 400, headers);
   });
   app.notFound((c) =>
     c.json(
@@ -149,15 +182,26 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // ---------------------------------------------------------------- health, topics, openapi
   const meta = new Hono<AppEnv>();
   meta.get('/health', async (c) => {
-    await deps.index.get();
+    const store = (await deps.storeHealth?.()) ?? { state: 'up' };
+    if (store.state === 'up') await deps.index.get();
     const d = deps.index.describe();
-    return c.json({
-      status: 'ok',
-      index: { snapshotId: d.snapshotId, quotes: d.quotes, interviews: d.interviews },
-    });
+    const up = store.state === 'up';
+    if (!up) c.header('retry-after', '5');
+    return reply(
+      c,
+      HealthResponse,
+      {
+        status: up ? 'ok' : 'unavailable',
+        index: { snapshotId: d.snapshotId, quotes: d.quotes, interviews: d.interviews },
+        store,
+      },
+      up ? 200 : 503,
+    );
   });
-  meta.get('/topics', readGuard, (c) => c.json({ topics: tagger.taxonomy.topics }));
-  meta.get('/openapi.json', (c) => c.json(openApiDocument()));
+  meta.get('/topics', readGuard, (c) => reply(c, TopicsResponse, { topics: tagger.taxonomy.topics }));
+  meta.get('/openapi.json', (c) =>
+    reply(c, OpenApiResponse, openApiDocument() as z.input<typeof OpenApiResponse>),
+  );
   meta.get('/suggest', readGuard, async (c) => {
     const q = query(c, SuggestQuery);
     const index = await deps.index.get();
@@ -171,19 +215,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
           )
           .map((t) => ({ id: t.id, label: t.label, labelEn: t.labelEn }))
       : [];
-    return c.json({ q: q.q, terms: words, tags });
+    return reply(c, SuggestResponse, { q: q.q, terms: words, tags });
   });
   meta.post('/admin/reindex', auth, async (c) => {
     if (!deps.reindex) throw new HTTPException(404, { message: 'reindex is not available here' });
-    return c.json({ reindexed: await deps.reindex() });
+    return reply(c, ReindexResponse, { reindexed: await deps.reindex() });
   });
   meta.get('/admin/consistency', auth, async (c) => {
     if (!deps.check) throw new HTTPException(404, { message: 'the consistency check is not available here' });
-    return c.json(await deps.check(false));
+    return reply(c, ConsistencyResponse, await deps.check(false));
   });
   meta.post('/admin/consistency/repair', auth, async (c) => {
     if (!deps.check) throw new HTTPException(404, { message: 'the consistency check is not available here' });
-    return c.json(await deps.check(true));
+    return reply(c, ConsistencyResponse, await deps.check(true));
   });
 
   // ---------------------------------------------------------------- interviews
@@ -192,15 +236,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const ingestInput = async (c: Context<AppEnv>, forcedId?: string) => {
     const q = check(IngestQuery, c.req.query(), 'query');
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    const options = { format: q.format, id: forcedId ?? q.id, title: q.title, url: q.url };
-    if (type === 'application/json') {
-      try {
-        return { input: { json: (await c.req.json()) as unknown }, options };
-      } catch {
-        throw new KikigakiError('invalid_json', 'request body is not valid JSON');
-      }
-    }
-    if (TEXT_TYPES.includes(type)) return { input: { text: await c.req.text() }, options };
+    const id = forcedId ?? q.id;
+    // An id the caller named may replace; a derived one replaces only the same source (409).
+    const options = {
+      format: q.format,
+      id,
+      title: q.title,
+      url: q.url,
+      onExisting: id ? ('replace' as const) : ('same-source' as const),
+    };
+    if (type === 'application/json') return { input: { json: await readJson(c) }, options };
+    if ((TRANSCRIPT_TYPES as readonly string[]).includes(type))
+      return { input: { text: await c.req.text() }, options };
     throw new HTTPException(415, {
       message: `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
     });
@@ -208,24 +255,24 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
     const { input, options } = await ingestInput(c, forcedId);
     const result = await service.ingest(input, options);
-    return c.json(result, result.created ? 201 : 200);
+    return reply(c, IngestResponse, result, result.created ? 201 : 200);
   };
   interviews.post('/preview', auth, async (c) => {
     const { input, options } = await ingestInput(c);
-    return c.json(await service.preview(input, options));
+    return reply(c, IngestPreviewResponse, await service.preview(input, options));
   });
   interviews.post('/', auth, (c) => ingest(c));
   interviews.put('/:id', auth, (c) => ingest(c, check(Params.id, c.req.param(), 'path').id));
   interviews.get('/', readGuard, async (c) => {
     const q = query(c, ListInterviewsQuery);
     const page = await service.listInterviews(q);
-    return c.json({ interviews: page.items, nextCursor: page.nextCursor });
+    return reply(c, InterviewListResponse, { interviews: page.items, nextCursor: page.nextCursor });
   });
   interviews.get('/:id', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
     const stored = await service.getInterview(id);
     const iv = stored.interview;
-    return c.json({
+    return reply(c, InterviewResponse, {
       ...iv,
       version: stored.version,
       createdAt: stored.createdAt,
@@ -236,7 +283,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   interviews.delete('/:id', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
     await service.deleteInterview(id);
-    return c.json({ id, deleted: true });
+    return reply(c, DeletedResponse, { id, deleted: true });
   });
 
   // ---------------------------------------------------------------- search
@@ -259,7 +306,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       documents = (id) => first(id) ?? extra(id);
     }
     const page = index.search(params, documents);
-    return c.json({
+    return reply(c, SearchResponse, {
       total: page.total,
       totalIsEstimate: page.totalIsEstimate,
       matched: page.matched,
@@ -274,18 +321,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   tags.get('/', readGuard, async (c) => {
     const index = await deps.index.get();
     const counts = index.tagCounts();
-    return c.json({ tags: await service.tags(counts) });
+    return reply(c, TagsResponse, { tags: await service.tags(counts) });
   });
   tags.get('/:tag/quotes', readGuard, async (c) => {
     const { tag } = check(Params.tag, c.req.param(), 'path');
     const q = query(c, PagedQuery);
     const page = await service.quotesWithTag(tag, q.limit, q.cursor);
-    return c.json({ tag, quotes: page.items, nextCursor: page.nextCursor });
+    return reply(c, TagQuotesResponse, { tag, quotes: page.items, nextCursor: page.nextCursor });
   });
   tags.post('/:tag/merge', auth, async (c) => {
     const { tag } = check(Params.tag, c.req.param(), 'path');
     const body = await jsonBody(c, MergeBody);
-    return c.json(await service.mergeTag(tag, body.into, actor(c)));
+    return reply(c, MergeResponse, await service.mergeTag(tag, body.into, actor(c)));
   });
 
   // ---------------------------------------------------------------- interviewees
@@ -298,33 +345,45 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       limit: q.limit,
       cursor: q.cursor,
     });
-    return c.json({ interviewees: page.items, nextCursor: page.nextCursor });
+    return reply(c, IntervieweeListResponse, { interviewees: page.items, nextCursor: page.nextCursor });
   });
   people.get('/:id', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
-    return c.json(await service.interviewee(id));
+    return reply(c, IntervieweeResponse, await service.interviewee(id));
   });
   people.put('/:id/tags', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
     const body = await jsonBody(c, SetTagsBody);
-    return c.json(await service.setIntervieweeTags(id, body.tags, actor(c), body.expectedVersion));
+    return reply(
+      c,
+      IntervieweeResponse,
+      await service.setIntervieweeTags(id, body.tags, actor(c), body.expectedVersion),
+    );
   });
 
   // ---------------------------------------------------------------- quotes
   const quotes = new Hono<AppEnv>();
   quotes.get('/:quoteId', readGuard, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
-    return c.json(await service.getQuote(quoteId));
+    return reply(c, QuoteResponse, await service.getQuote(quoteId));
   });
   quotes.post('/:quoteId/tags', auth, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
     const body = await jsonBody(c, AddTagsBody);
-    return c.json(await service.editQuoteTags(quoteId, { add: body.tags }, actor(c), body.expectedVersion));
+    return reply(
+      c,
+      QuoteResponse,
+      await service.editQuoteTags(quoteId, { add: body.tags }, actor(c), body.expectedVersion),
+    );
   });
   quotes.delete('/:quoteId/tags/:tag', auth, async (c) => {
     const { quoteId, tag } = check(Params.quoteTag, c.req.param(), 'path');
     const q = query(c, ExpectedVersionQuery);
-    return c.json(await service.editQuoteTags(quoteId, { remove: [tag] }, actor(c), q.expectedVersion));
+    return reply(
+      c,
+      QuoteResponse,
+      await service.editQuoteTags(quoteId, { remove: [tag] }, actor(c), q.expectedVersion),
+    );
   });
 
   app.route('/', consoleRoutes({ service, tagger, index: deps.index, readGuard }));

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
-import { KikigakiError, ValidationError } from '../errors.ts';
+import { type ErrorCode, KikigakiError, UnavailableError, ValidationError } from '../errors.ts';
 
 /** Hono environment of the app. */
 export type AppEnv = { Variables: { requestId: string } };
@@ -36,15 +36,52 @@ export function query<S extends z.ZodType>(
   return check(schema, raw, 'query');
 }
 
-/** Parses a JSON body, answering 400 for malformed JSON. */
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  let value: unknown;
-  try {
-    value = await c.req.json();
-  } catch {
-    throw new KikigakiError('invalid_json', 'request body is not valid JSON');
+/**
+ * Deepest nesting accepted in a JSON body. The deepest legitimate body (a canonical interview)
+ * nests 4 levels; a bound well below what recursive code (JSON.stringify, validators) survives
+ * keeps a `[[[[…` body a 400 instead of a stack overflow.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Where a JSON text nests deeper than `max` (the character offset), or -1. One linear pass that
+ * skips strings, so brackets inside string values do not count.
+ */
+export function jsonTooDeepAt(text: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return i;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
   }
-  return check(schema, value, 'body');
+  return -1;
+}
+
+/** Parses a JSON request body: 400 `invalid_json` when malformed, 400 when nested too deep. */
+export async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  const at = jsonTooDeepAt(text);
+  if (at >= 0)
+    throw new ValidationError(
+      `request body nests JSON deeper than ${MAX_JSON_DEPTH} levels (at character ${at}); no valid body does`,
+    );
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new KikigakiError('invalid_json', 'request body is not valid JSON', undefined, { cause: e });
+  }
+}
+
+/** Parses and validates a JSON body. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return check(schema, await readJson(c), 'body');
 }
 
 /** Who made a change, for the audit trail: the X-Actor header (sanitised) or "api". */
@@ -81,29 +118,39 @@ export function requireToken(
     const header = c.req.header('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m)
-      throw new HTTPException(401, { message: 'missing bearer token: send Authorization: Bearer <token>' });
+      throw new KikigakiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>');
     const given = m[1] as string;
     // Every accepted token is compared (no early exit), each in constant time.
     let ok = false;
     for (const expected of accepted) ok = tokenMatches(given, await expected()) || ok;
-    if (!ok) throw new HTTPException(401, { message: 'invalid token' });
+    if (!ok) throw new KikigakiError('unauthorized', 'invalid token');
     await next();
   };
 }
 
-/** Status code for each domain error code. */
-export const STATUS: Record<string, number> = {
+/** The HTTP status of every error code: total over the closed union, so there is no fallback. */
+export const STATUS: Record<ErrorCode, number> = {
   validation_error: 400,
   invalid_json: 400,
-  parse_error: 422,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
-  unavailable: 503,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  parse_error: 422,
+  parse_timeout: 422,
+  too_many_requests: 429,
+  internal_error: 500,
   snapshot_version: 500,
+  config_error: 500,
+  unavailable: 503,
 };
 
-const HTTP_CODES: Record<number, string> = {
-  400: 'bad_request',
+/** Codes for the statuses of HTTPExceptions that Hono itself may throw (ours throw KikigakiError). */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'validation_error',
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
@@ -111,37 +158,68 @@ const HTTP_CODES: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
+  503: 'unavailable',
 };
 
-/** Maps any thrown value to a status and the JSON error body. */
-export function toErrorResponse(
-  err: unknown,
-  requestId: string,
-): { status: number; body: { error: { code: string; message: string; requestId: string } } } {
+/** The JSON error body of every 4xx/5xx. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; details?: Record<string, unknown> };
+}
+
+/** What an error answers: status, body and headers (Retry-After on 503). */
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+/** Maps any thrown value to a status, the JSON error body and headers. */
+export function toErrorResponse(err: unknown, requestId: string): ErrorResponse {
   if (err instanceof KikigakiError) {
-    const status = STATUS[err.code] ?? 400;
+    const status = STATUS[err.code];
+    // 5xx other than 503 are bugs or configuration: their messages stay in the log.
+    const message = status >= 500 && err.code !== 'unavailable' ? 'internal error' : err.message;
+    const headers: Record<string, string> =
+      status === 503
+        ? { 'retry-after': String(err instanceof UnavailableError ? err.retryAfterSeconds : 5) }
+        : {};
+    // Details (the line of a parse error, the existing id of a conflict) only for the client's errors.
+    const details = status < 500 && err.details ? { details: err.details } : {};
+    return { status, body: { error: { code: err.code, message, requestId, ...details } }, headers };
+  }
+  if (err instanceof HTTPException) {
+    const code = HTTP_EXCEPTION_CODES[err.status] ?? 'internal_error';
+    const status = STATUS[code];
     return {
       status,
       body: {
         error: {
-          code: err.code,
-          message: status >= 500 && err.code !== 'unavailable' ? 'internal error' : err.message,
+          code,
+          message: status < 500 ? err.message || 'request failed' : 'internal error',
           requestId,
         },
       },
+      headers: status === 503 ? { 'retry-after': '5' } : {},
     };
   }
-  if (err instanceof HTTPException) {
-    return {
-      status: err.status,
-      body: {
-        error: {
-          code: HTTP_CODES[err.status] ?? 'http_error',
-          message: err.message || 'request failed',
-          requestId,
-        },
-      },
-    };
-  }
-  return { status: 500, body: { error: { code: 'internal_error', message: 'internal error', requestId } } };
+  return {
+    status: 500,
+    body: { error: { code: 'internal_error', message: 'internal error', requestId } },
+    headers: {},
+  };
+}
+
+/**
+ * Answers a JSON body typed by its response schema: the body must be of the schema's type (so a
+ * use case's result and the documented response cannot drift apart at compile time), and the API
+ * tests validate every response against the OpenAPI document generated from the same schema.
+ */
+export function reply<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  body: z.input<S>,
+  status: 200 | 201 | 503 = 200,
+): Response {
+  void schema; // a type witness only: no run-time cost on the hot path
+  return c.json(body as object, status);
 }

@@ -1,205 +1,365 @@
 /**
- * OpenAPI 3.1 document generated from the zod schemas that validate requests (JSON Schema
- * 2020-12 is OpenAPI 3.1's schema dialect, so zod's converter output is used as it is).
+ * The OpenAPI 3.1 document, generated from the zod schemas that validate requests and type the
+ * responses (JSON Schema 2020-12 is OpenAPI 3.1's schema dialect, so zod's converter output is
+ * used as it is).
+ *
+ * ROUTES below is the one place a route's contract is declared: method and path, who may call
+ * it, its path/query/body schemas and the schema of each success response. Error responses are
+ * derived from that (`errorStatuses`). The API tests validate every response the app gives
+ * against this document (tests/helpers/contract.ts), and a test checks that every route the
+ * app serves is declared here: add a route to app.ts and here together.
  */
 import { z } from 'zod';
+import { CONSOLE_PAGES } from '../console/paths.ts';
 import { InterviewSchema } from '../model.ts';
 import {
   AddTagsBody,
+  ConsistencyResponse,
+  DeletedResponse,
   ErrorSchema,
   ExpectedVersionQuery,
+  HealthResponse,
+  IngestPreviewResponse,
   IngestQuery,
   IngestResponse,
+  IntervieweeListResponse,
+  IntervieweeResponse,
   IntervieweesQuery,
+  InterviewListResponse,
+  InterviewResponse,
   ListInterviewsQuery,
   MergeBody,
+  MergeResponse,
+  OpenApiResponse,
   PagedQuery,
+  Params,
+  QuoteResponse,
+  ReindexResponse,
+  SearchExportResponse,
   SearchQuery,
+  SearchResponse,
   SetTagsBody,
   SuggestQuery,
+  SuggestResponse,
+  TagQuotesResponse,
+  TagsResponse,
+  TopicsResponse,
 } from './schemas.ts';
 
-interface Route {
-  method: 'get' | 'post' | 'put' | 'delete';
-  path: string;
-  summary: string;
-  auth?: boolean;
-  query?: z.ZodObject;
-  body?: { json?: z.ZodType; text?: boolean };
-  ok: { status: number; description: string; schema?: z.ZodType };
+/** Content types a transcript may be sent as (besides application/json, the canonical JSON). */
+export const TRANSCRIPT_TYPES = [
+  'text/plain',
+  'text/markdown',
+  'text/x-markdown',
+  'text/tab-separated-values',
+  'text/csv',
+] as const;
+
+/** One success (or documented non-error) response. */
+export interface ResponseSpec {
+  description: string;
+  /** Schema of an application/json body. */
+  json?: z.ZodType;
+  /** Other media types answered (e.g. `text/csv` with `Accept: text/csv`), each a string body. */
+  other?: Record<string, string>;
 }
 
-const ROUTES: Route[] = [
+/** A route's contract. */
+export interface RouteSpec {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI path template: `/interviews/{id}`. */
+  path: string;
+  summary: string;
+  /**
+   * Who may call it: `public` always (health, this document); `read` anyone unless reads are
+   * protected (then a read or write token: 401 without); `write` the write token (401 without,
+   * 403 on the read-only function).
+   */
+  access: 'public' | 'read' | 'write';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** Request body: canonical JSON and/or transcript text types. */
+  body?: { json?: z.ZodType; text?: readonly string[] };
+  /** Responses other than the derived errors, by status (2xx; a 503 here replaces the error body). */
+  responses: Record<number, ResponseSpec>;
+  /** Error statuses beyond the derived ones. */
+  errors?: number[];
+}
+
+/** Every route the app serves. */
+export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/health',
-    summary: 'Liveness, index version and quote count',
-    ok: { status: 200, description: 'ok' },
-  },
-  {
-    method: 'post',
-    path: '/interviews',
-    summary:
-      'Ingest an interview (canonical JSON or a raw transcript); 200 when the id existed and was replaced',
-    auth: true,
-    query: IngestQuery,
-    body: { json: InterviewSchema, text: true },
-    ok: { status: 201, description: 'created', schema: IngestResponse },
-  },
-  {
-    method: 'put',
-    path: '/interviews/{id}',
-    summary: 'Create or replace the interview with this id',
-    auth: true,
-    query: IngestQuery.omit({ id: true }),
-    body: { json: InterviewSchema, text: true },
-    ok: { status: 200, description: 'replaced (201 when created)', schema: IngestResponse },
-  },
-  {
-    method: 'post',
-    path: '/interviews/preview',
-    summary:
-      'Dry run of an ingest: the parsed interview, each quote’s topic tags, and whether the id exists; stores nothing',
-    auth: true,
-    query: IngestQuery,
-    body: { json: InterviewSchema, text: true },
-    ok: { status: 200, description: 'the preview: { interview, tags, exists }' },
-  },
-  {
-    method: 'get',
-    path: '/interviews',
-    summary: 'Interviews, newest first',
-    query: ListInterviewsQuery,
-    ok: { status: 200, description: 'a page of interviews' },
-  },
-  {
-    method: 'get',
-    path: '/interviews/{id}',
-    summary: 'One interview with its turns and their tags',
-    ok: { status: 200, description: 'the interview' },
-  },
-  {
-    method: 'delete',
-    path: '/interviews/{id}',
-    summary: 'Delete an interview; its quotes leave the index',
-    auth: true,
-    ok: { status: 200, description: 'deleted' },
-  },
-  {
-    method: 'get',
-    path: '/search',
-    summary:
-      'Search quotes: highlighted hits, facets (tags, interviewees, roles, years), cursor; with format=csv|json (or Accept: text/csv) every page as citation records, streamed',
-    query: SearchQuery,
-    ok: { status: 200, description: 'a page of hits' },
-  },
-  {
-    method: 'get',
-    path: '/tags',
-    summary: 'Tags in use with quote and interviewee counts',
-    ok: { status: 200, description: 'tags' },
-  },
-  {
-    method: 'get',
-    path: '/tags/{tag}/quotes',
-    summary: 'Quotes with a tag',
-    query: PagedQuery,
-    ok: { status: 200, description: 'a page of quotes' },
-  },
-  {
-    method: 'post',
-    path: '/tags/{tag}/merge',
-    summary: 'Rename/merge a tag into another',
-    auth: true,
-    body: { json: MergeBody },
-    ok: { status: 200, description: 'merged' },
-  },
-  {
-    method: 'get',
-    path: '/interviewees',
-    summary: 'Interviewees, optionally with all/any of some tags',
-    query: IntervieweesQuery,
-    ok: { status: 200, description: 'interviewee profiles' },
-  },
-  {
-    method: 'get',
-    path: '/interviewees/{id}',
-    summary: 'One interviewee profile',
-    ok: { status: 200, description: 'the profile' },
-  },
-  {
-    method: 'put',
-    path: '/interviewees/{id}/tags',
-    summary: 'Replace an interviewee’s manual tags (optimistic locking)',
-    auth: true,
-    body: { json: SetTagsBody },
-    ok: { status: 200, description: 'the profile' },
-  },
-  {
-    method: 'get',
-    path: '/quotes/{quoteId}',
-    summary: 'One quote with its tags and tag version',
-    ok: { status: 200, description: 'the quote' },
-  },
-  {
-    method: 'post',
-    path: '/quotes/{quoteId}/tags',
-    summary: 'Add manual tags to a quote (409 when someone changed them meanwhile)',
-    auth: true,
-    body: { json: AddTagsBody },
-    ok: { status: 200, description: 'the quote' },
-  },
-  {
-    method: 'delete',
-    path: '/quotes/{quoteId}/tags/{tag}',
-    summary: 'Remove a tag from a quote',
-    auth: true,
-    query: ExpectedVersionQuery,
-    ok: { status: 200, description: 'the quote' },
-  },
-  {
-    method: 'get',
-    path: '/suggest',
-    summary: 'Autocompletion of words and tags',
-    query: SuggestQuery,
-    ok: { status: 200, description: 'suggestions' },
-  },
-  {
-    method: 'get',
-    path: '/topics',
-    summary: 'The topic taxonomy',
-    ok: { status: 200, description: 'topics' },
-  },
-  {
-    method: 'post',
-    path: '/admin/reindex',
-    summary: 'Rebuild the search index from the store',
-    auth: true,
-    ok: { status: 200, description: 'the new snapshot' },
+    summary: 'Liveness, the store’s state, index version and quote count (503 while the store is down)',
+    access: 'public',
+    responses: {
+      200: { description: 'the store answers', json: HealthResponse },
+      503: { description: 'the store is down (restarting, out of space, unreachable)', json: HealthResponse },
+    },
   },
   {
     method: 'get',
     path: '/openapi.json',
     summary: 'This document',
-    ok: { status: 200, description: 'OpenAPI 3.1' },
+    access: 'public',
+    responses: { 200: { description: 'OpenAPI 3.1', json: OpenApiResponse } },
+  },
+  {
+    method: 'get',
+    path: '/topics',
+    summary: 'The topic taxonomy',
+    access: 'read',
+    responses: { 200: { description: 'topics', json: TopicsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/suggest',
+    summary: 'Autocompletion of words and tags',
+    access: 'read',
+    query: SuggestQuery,
+    responses: { 200: { description: 'suggestions', json: SuggestResponse } },
+  },
+  {
+    method: 'post',
+    path: '/interviews',
+    summary:
+      'Ingest an interview (canonical JSON or a raw transcript). With `?id=` (or an id in the body) it creates or replaces that id (200, `created: false`); a derived id (from the URL, else a digest of the exact text) replaces only the same source, and answers 409 with `details.existingId` when another source has it',
+    access: 'write',
+    query: IngestQuery,
+    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES },
+    responses: {
+      201: { description: 'created', json: IngestResponse },
+      200: { description: 'the same id existed and was replaced (`created: false`)', json: IngestResponse },
+    },
+  },
+  {
+    method: 'put',
+    path: '/interviews/{id}',
+    summary: 'Create or replace the interview with this id',
+    access: 'write',
+    params: Params.id,
+    query: IngestQuery.omit({ id: true }),
+    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES },
+    responses: {
+      200: { description: 'replaced', json: IngestResponse },
+      201: { description: 'created', json: IngestResponse },
+    },
+  },
+  {
+    method: 'post',
+    path: '/interviews/preview',
+    summary:
+      'Dry run of an ingest: the parsed interview, each quote’s topic tags and whether the id is taken; stores nothing',
+    access: 'write',
+    query: IngestQuery,
+    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES },
+    responses: { 200: { description: 'what POST /interviews would store', json: IngestPreviewResponse } },
+  },
+  {
+    method: 'get',
+    path: '/interviews',
+    summary: 'Interviews, newest first',
+    access: 'read',
+    query: ListInterviewsQuery,
+    responses: { 200: { description: 'a page of interviews', json: InterviewListResponse } },
+  },
+  {
+    method: 'get',
+    path: '/interviews/{id}',
+    summary: 'One interview with its turns and their tags',
+    access: 'read',
+    params: Params.id,
+    responses: { 200: { description: 'the interview', json: InterviewResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/interviews/{id}',
+    summary: 'Delete an interview; its quotes leave the index',
+    access: 'write',
+    params: Params.id,
+    responses: { 200: { description: 'deleted', json: DeletedResponse } },
+  },
+  {
+    method: 'get',
+    path: '/search',
+    summary:
+      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`)',
+    access: 'read',
+    query: SearchQuery,
+    responses: {
+      200: {
+        description:
+          'a page of hits; with `format=json` every page as citation records instead, streamed and bounded (10,000 quotes, 5 MB)',
+        json: SearchResponse.or(SearchExportResponse),
+        other: {
+          'text/csv':
+            'with `format=csv` or `Accept: text/csv`: every page as CSV citation rows (UTF-8 with a BOM, a header row), streamed and bounded; `X-Total-Count` gives the result set’s size',
+        },
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/tags',
+    summary: 'Tags in use with quote and interviewee counts',
+    access: 'read',
+    responses: { 200: { description: 'tags', json: TagsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/tags/{tag}/quotes',
+    summary: 'Quotes with a tag',
+    access: 'read',
+    params: Params.tag,
+    query: PagedQuery,
+    responses: { 200: { description: 'a page of quotes', json: TagQuotesResponse } },
+  },
+  {
+    method: 'post',
+    path: '/tags/{tag}/merge',
+    summary: 'Rename/merge a tag into another',
+    access: 'write',
+    params: Params.tag,
+    body: { json: MergeBody },
+    responses: { 200: { description: 'merged', json: MergeResponse } },
+  },
+  {
+    method: 'get',
+    path: '/interviewees',
+    summary: 'Interviewees, optionally with all/any of some tags',
+    access: 'read',
+    query: IntervieweesQuery,
+    responses: { 200: { description: 'interviewee profiles', json: IntervieweeListResponse } },
+  },
+  {
+    method: 'get',
+    path: '/interviewees/{id}',
+    summary: 'One interviewee profile',
+    access: 'read',
+    params: Params.id,
+    responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
+  },
+  {
+    method: 'put',
+    path: '/interviewees/{id}/tags',
+    summary: 'Replace an interviewee’s manual tags (optimistic locking: 409 when changed meanwhile)',
+    access: 'write',
+    params: Params.id,
+    body: { json: SetTagsBody },
+    responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
+  },
+  {
+    method: 'get',
+    path: '/quotes/{quoteId}',
+    summary: 'One quote with its tags and tag version',
+    access: 'read',
+    params: Params.quote,
+    responses: { 200: { description: 'the quote', json: QuoteResponse } },
+  },
+  {
+    method: 'post',
+    path: '/quotes/{quoteId}/tags',
+    summary: 'Add manual tags to a quote (409 when someone changed them meanwhile)',
+    access: 'write',
+    params: Params.quote,
+    body: { json: AddTagsBody },
+    responses: { 200: { description: 'the quote', json: QuoteResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/quotes/{quoteId}/tags/{tag}',
+    summary: 'Remove a tag from a quote (409 when someone changed its tags meanwhile)',
+    access: 'write',
+    params: Params.quoteTag,
+    query: ExpectedVersionQuery,
+    responses: { 200: { description: 'the quote', json: QuoteResponse } },
+  },
+  {
+    method: 'post',
+    path: '/admin/reindex',
+    summary: 'Rebuild the search index from the store and publish a snapshot',
+    access: 'write',
+    responses: { 200: { description: 'the published snapshot', json: ReindexResponse } },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/admin/consistency',
+    summary: 'Compare the index with the store: interviews missing, extra or stale in the index',
+    access: 'write',
+    responses: { 200: { description: 'the report', json: ConsistencyResponse } },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/admin/consistency/repair',
+    summary: 'Compare the index with the store and repair what differs',
+    access: 'write',
+    responses: {
+      200: { description: 'the report, `repaired: true` when anything changed', json: ConsistencyResponse },
+    },
+    errors: [404],
   },
 ];
 
-function schema(s: z.ZodType): Record<string, unknown> {
-  const out = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/**
+ * Routes of the same app that serve HTML pages (the web console) or static assets: not API
+ * operations, so not in the document. Hono route patterns (`/console/*`), GET only.
+ */
+export const PAGES: readonly string[] = CONSOLE_PAGES;
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'invalid path, query or body (`validation_error`, `invalid_json`)',
+  401: 'missing or wrong bearer token (`unauthorized`)',
+  403: 'a write sent to the read-only function (`forbidden`)',
+  404: 'no such resource (`not_found`)',
+  409: 'a concurrent change, or an id another source holds (`conflict`, with `details`)',
+  413: 'body larger than the limit (`payload_too_large`)',
+  415: 'unsupported Content-Type (`unsupported_media_type`)',
+  422: 'a transcript that cannot be parsed (`parse_error`, naming the line) or takes too long (`parse_timeout`)',
+  500: 'a bug (`internal_error`); details are in the log under the request id',
+  503: 'the store is unavailable (`unavailable`); retry after the Retry-After header’s seconds',
+};
+
+/** The error statuses a route can answer, derived from its declaration. */
+export function errorStatuses(r: RouteSpec): number[] {
+  const s = new Set<number>([500, 503, ...(r.errors ?? [])]);
+  if (r.params || r.query || r.body) s.add(400);
+  if (r.access !== 'public') s.add(401);
+  if (r.access === 'write') s.add(403);
+  if (r.params) s.add(404);
+  if (r.access === 'write' && r.method !== 'get') s.add(409);
+  if (r.body) {
+    s.add(413);
+    s.add(415);
+  }
+  if (r.body?.text) s.add(422);
+  return [...s].sort((a, b) => a - b);
+}
+
+function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const out = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete out.$schema;
   return out;
 }
 
-function parameters(route: Route): unknown[] {
-  const params: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-    name: m[1],
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
+function parameters(route: RouteSpec): unknown[] {
+  const params: unknown[] = [];
+  const pathSchema = route.params
+    ? (schema(route.params, 'input') as { properties?: Record<string, unknown> })
+    : { properties: {} };
+  for (const m of route.path.matchAll(/\{(\w+)\}/g)) {
+    const name = m[1] as string;
+    params.push({
+      name,
+      in: 'path',
+      required: true,
+      schema: pathSchema.properties?.[name] ?? { type: 'string' },
+    });
+  }
   if (route.query) {
-    const js = schema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
+    const js = schema(route.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, s] of Object.entries(js.properties ?? {})) {
       params.push({
         name,
@@ -213,43 +373,47 @@ function parameters(route: Route): unknown[] {
   return params;
 }
 
+function requestBody(route: RouteSpec): Record<string, unknown> | undefined {
+  if (!route.body) return undefined;
+  const content: Record<string, unknown> = {};
+  if (route.body.json) content['application/json'] = { schema: schema(route.body.json, 'input') };
+  for (const type of route.body.text ?? [])
+    content[type] = { schema: { type: 'string', description: 'a transcript in any supported layout' } };
+  return { required: true, content };
+}
+
 let cached: Record<string, unknown> | null = null;
 
 /** The OpenAPI 3.1 document of the API. */
 export function openApiDocument(): Record<string, unknown> {
   if (cached) return cached;
+  const errorSchema = schema(ErrorSchema, 'output');
+  const errorResponse = (status: number) => ({
+    description: ERROR_DESCRIPTIONS[status] ?? 'error',
+    ...(status === 503 ? { headers: { 'Retry-After': { schema: { type: 'integer' } } } } : {}),
+    content: { 'application/json': { schema: errorSchema } },
+  });
   const paths: Record<string, Record<string, unknown>> = {};
-  const errorResponse = {
-    description: 'error',
-    content: { 'application/json': { schema: schema(ErrorSchema) } },
-  };
   for (const r of ROUTES) {
-    const content: Record<string, unknown> = {};
-    if (r.body?.json) content['application/json'] = { schema: schema(r.body.json) };
-    if (r.body?.text) {
-      content['text/plain'] = {
-        schema: { type: 'string', description: 'a transcript in any supported layout' },
-      };
-      content['text/markdown'] = { schema: { type: 'string' } };
+    const responses: Record<string, unknown> = {};
+    for (const status of errorStatuses(r)) responses[status] = errorResponse(status);
+    for (const [status, spec] of Object.entries(r.responses)) {
+      const content: Record<string, unknown> = {};
+      if (spec.json) content['application/json'] = { schema: schema(spec.json, 'output') };
+      for (const [type, description] of Object.entries(spec.other ?? {}))
+        content[type] = { schema: { type: 'string', description } };
+      responses[status] = { description: spec.description, content };
     }
+    const body = requestBody(r);
     paths[r.path] ??= {};
     (paths[r.path] as Record<string, unknown>)[r.method] = {
+      operationId: `${r.method}${r.path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       summary: r.summary,
       parameters: parameters(r),
-      ...(r.body ? { requestBody: { required: true, content } } : {}),
-      ...(r.auth ? { security: [{ bearer: [] }] } : {}),
-      responses: {
-        [r.ok.status]: {
-          description: r.ok.description,
-          ...(r.ok.schema ? { content: { 'application/json': { schema: schema(r.ok.schema) } } } : {}),
-        },
-        '400': errorResponse,
-        ...(r.auth ? { '401': errorResponse } : {}),
-        '404': errorResponse,
-        ...(r.body ? { '413': errorResponse, '422': errorResponse } : {}),
-        ...(r.method !== 'get' ? { '409': errorResponse } : {}),
-        '503': errorResponse,
-      },
+      ...(body ? { requestBody: body } : {}),
+      ...(r.access === 'write' ? { security: [{ bearer: [] }] } : {}),
+      ...(r.access === 'read' ? { security: [{}, { bearer: [] }] } : {}),
+      responses,
     };
   }
   cached = {
@@ -257,7 +421,8 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'kikigaki',
       version: '0.1.0',
-      description: 'Search and topic tagging for Japanese interview transcripts.',
+      description:
+        'Search and topic tagging for Japanese interview transcripts. Reads are public unless the deployment protects them (then a read-only or write bearer token); writes need the write token. Errors are `{ "error": { "code", "message", "requestId", "details"? } }`.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,

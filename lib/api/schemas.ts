@@ -1,15 +1,48 @@
 /**
- * Request and response schemas of the HTTP API. The same zod objects validate requests and
- * generate the OpenAPI document, so the two cannot drift apart.
+ * Request and response schemas of the HTTP API. The same zod objects validate requests, type the
+ * bodies handlers answer with (`reply()` in http.ts takes a response schema and a body of its
+ * type) and generate the OpenAPI document (`ROUTES` in openapi.ts), so the three cannot drift
+ * apart; the API tests validate every response against that document.
  */
 import { z } from 'zod';
-import { FormatSchema, IdSchema } from '../model.ts';
+import type { ErrorCode } from '../errors.ts';
+import { FormatSchema, IdSchema, InterviewSchema, RoleSchema, TurnSchema } from '../model.ts';
 import { SearchParamsSchema } from '../search/index.ts';
 import { TagSchema } from '../tags.ts';
+import { TopicSchema } from '../taxonomy/index.ts';
+
+const ERROR_CODES = [
+  'validation_error',
+  'invalid_json',
+  'parse_error',
+  'parse_timeout',
+  'unsupported_media_type',
+  'payload_too_large',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'too_many_requests',
+  'unavailable',
+  'snapshot_version',
+  'config_error',
+  'internal_error',
+] as const satisfies readonly ErrorCode[];
+// Every code is listed: a code added to the union without being listed here is a type error.
+type Missing = Exclude<ErrorCode, (typeof ERROR_CODES)[number]>;
+const everyCodeListed: Missing extends never ? true : Missing = true;
+void everyCodeListed;
 
 /** The error body of every 4xx/5xx. */
 export const ErrorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() }),
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    requestId: z.string(),
+    /** Client errors only: e.g. `line` of a parse error, `existingId` of a conflicting ingest. */
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 const limit = z.coerce.number().int().min(1).max(100).default(20);
@@ -69,14 +102,224 @@ export const SetTagsBody = z.object({
 /** POST /tags/{tag}/merge body. */
 export const MergeBody = z.object({ into: TagSchema });
 
+// ---------------------------------------------------------------- responses
+// Output-mode JSON Schema of a z.object forbids unknown properties: a field a handler starts
+// answering without declaring it here fails the API tests.
+
+const nextCursor = z.string().nullable();
+const personRef = z.object({ id: z.string(), name: z.string(), handle: z.string().nullable() });
+
+/** GET /health (200 ok, 503 when the store is down). */
+export const HealthResponse = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  index: z.object({ snapshotId: z.string().nullable(), quotes: z.number(), interviews: z.number() }),
+  store: z.object({
+    state: z.enum(['up', 'down']),
+    /** Why it is down (no paths or internals), when it is. */
+    reason: z.string().optional(),
+  }),
+});
+
 /** What an ingest answers. */
 export const IngestResponse = z.object({
   id: z.string(),
   created: z.boolean(),
   version: z.number(),
   quotes: z.number(),
-  interviewee: z.object({ id: z.string(), name: z.string(), handle: z.string().nullable() }).nullable(),
+  interviewee: personRef.nullable(),
   tags: z.array(z.string()),
+});
+
+/** GET /interviews. */
+export const InterviewListResponse = z.object({
+  interviews: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      url: z.string().nullable(),
+      publishedAt: z.string().nullable(),
+      quoteCount: z.number(),
+      interviewees: z.array(personRef),
+      tags: z.array(z.string()),
+      version: z.number(),
+      updatedAt: z.string(),
+    }),
+  ),
+  nextCursor,
+});
+
+/** GET /interviews/{id}: the canonical interview, its version and dates, each turn's tags. */
+export const InterviewResponse = InterviewSchema.extend({
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  turns: z.array(TurnSchema.extend({ tags: z.array(z.string()) })),
+});
+
+/** DELETE /interviews/{id}. */
+export const DeletedResponse = z.object({ id: z.string(), deleted: z.literal(true) });
+
+const range = z.object({ start: z.number(), end: z.number() });
+const questionRef = z.object({ quoteId: z.string(), text: z.string() }).nullable();
+const speaker = z.object({ id: z.string().nullable(), name: z.string(), role: RoleSchema });
+
+/** GET /search. */
+export const SearchResponse = z.object({
+  total: z.number(),
+  totalIsEstimate: z.boolean(),
+  matched: z.enum(['all', 'any', 'filter']),
+  hits: z.array(
+    z.object({
+      quoteId: z.string(),
+      interviewId: z.string(),
+      interviewTitle: z.string(),
+      publishedAt: z.string().nullable(),
+      ordinal: z.number(),
+      text: z.string(),
+      highlight: z.object({
+        snippet: z.string(),
+        offset: z.number(),
+        ranges: z.array(range),
+        textRanges: z.array(range),
+        html: z.string(),
+      }),
+      speaker,
+      section: z.string().nullable(),
+      question: questionRef,
+      tags: z.array(z.string()),
+      score: z.number(),
+      matchedIn: z.array(z.string()),
+    }),
+  ),
+  facets: z.object({
+    tags: z.record(z.string(), z.number()),
+    interviewees: z.record(z.string(), z.number()),
+    roles: z.record(z.string(), z.number()),
+    years: z.record(z.string(), z.number()),
+  }),
+  nextCursor,
+});
+
+/** One quote of an export, with what a citation needs (lib/export.ts). */
+export const CitationSchema = z.object({
+  quoteId: z.string(),
+  text: z.string(),
+  speaker: z.string(),
+  speakerRole: RoleSchema,
+  speakerId: z.string().nullable(),
+  interviewId: z.string(),
+  interviewTitle: z.string(),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  section: z.string().nullable(),
+  question: z.string().nullable(),
+  tags: z.array(z.string()),
+  link: z.string(),
+});
+
+/** GET /search?format=json: the whole result set as citations (streamed; bounded). */
+export const SearchExportResponse = z.object({
+  query: z.record(z.string(), z.unknown()),
+  total: z.number(),
+  totalIsEstimate: z.boolean(),
+  quotes: z.array(CitationSchema),
+  rows: z.number(),
+  truncated: z.boolean(),
+});
+
+/** POST /interviews/preview: what an ingest would store. */
+export const IngestPreviewResponse = z.object({
+  interview: InterviewSchema,
+  tags: z.record(z.string(), z.array(z.string())),
+  exists: z.boolean(),
+});
+
+/** A quote outside search results. */
+export const QuoteViewSchema = z.object({
+  quoteId: z.string(),
+  interviewId: z.string(),
+  interviewTitle: z.string(),
+  text: z.string(),
+  speaker: z.object({ id: z.string().nullable(), name: z.string(), role: z.string() }),
+  section: z.string().nullable(),
+  question: questionRef,
+  tags: z.array(z.string()),
+});
+
+/** GET /quotes/{id} and the quote tag edits. */
+export const QuoteResponse = QuoteViewSchema.extend({ version: z.number(), autoTags: z.array(z.string()) });
+
+/** GET /tags. */
+export const TagsResponse = z.object({
+  tags: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      labelEn: z.string(),
+      kind: z.enum(['topic', 'manual']),
+      quotes: z.number(),
+      interviewees: z.number(),
+    }),
+  ),
+});
+
+/** GET /tags/{tag}/quotes. */
+export const TagQuotesResponse = z.object({ tag: z.string(), quotes: z.array(QuoteViewSchema), nextCursor });
+
+/** POST /tags/{tag}/merge. */
+export const MergeResponse = z.object({ from: z.string(), into: z.string(), interviews: z.number() });
+
+/** An interviewee profile. */
+export const IntervieweeResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  handle: z.string().nullable(),
+  location: z.string().nullable(),
+  occupation: z.string().nullable(),
+  tags: z.array(z.object({ id: z.string(), quotes: z.number(), source: z.enum(['topic', 'manual']) })),
+  interviews: z.array(z.object({ id: z.string(), title: z.string(), publishedAt: z.string().nullable() })),
+  evidence: z.array(QuoteViewSchema),
+});
+
+/** GET /interviewees. */
+export const IntervieweeListResponse = z.object({ interviewees: z.array(IntervieweeResponse), nextCursor });
+
+/** GET /suggest. */
+export const SuggestResponse = z.object({
+  q: z.string(),
+  terms: z.array(z.object({ text: z.string(), quotes: z.number() })),
+  tags: z.array(z.object({ id: z.string(), label: z.string(), labelEn: z.string() })),
+});
+
+/** GET /topics. */
+export const TopicsResponse = z.object({ topics: z.array(TopicSchema) });
+
+/** POST /admin/reindex: the manifest of the snapshot it published. */
+export const ReindexResponse = z.object({
+  reindexed: z.object({
+    snapshotId: z.string(),
+    chunks: z.number(),
+    bytes: z.number(),
+    quotes: z.number(),
+    interviews: z.number(),
+    createdAt: z.string(),
+  }),
+});
+
+/** GET /admin/consistency and POST /admin/consistency/repair. */
+export const ConsistencyResponse = z.object({
+  checked: z.number(),
+  missing: z.array(z.string()),
+  extra: z.array(z.string()),
+  stale: z.array(z.string()),
+  repaired: z.boolean(),
+});
+
+/** GET /openapi.json (the document itself; its shape is OpenAPI's). */
+export const OpenApiResponse = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({}),
+  paths: z.record(z.string(), z.unknown()),
 });
 
 /** Path parameter schemas. */

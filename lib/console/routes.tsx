@@ -7,10 +7,9 @@
  * suggestions, tag editing and upload.
  */
 import { type Context, Hono, type MiddlewareHandler, type Next } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { z } from 'zod';
-import type { AppEnv } from '../api/http.ts';
+import { type AppEnv, toErrorResponse } from '../api/http.ts';
 import { KikigakiError } from '../errors.ts';
 import type { IndexProvider } from '../indexer.ts';
 import { IdSchema } from '../model.ts';
@@ -133,16 +132,10 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
   };
   const failure = (c: Context<AppEnv>, err: unknown) => {
     const v = viewOf(c);
-    let status = 500;
-    let message = v.t.errorTitle;
-    if (err instanceof KikigakiError) {
-      status = err.code === 'not_found' ? 404 : err.code === 'unavailable' ? 503 : 400;
-      if (status < 500) message = err.message;
-    } else if (err instanceof HTTPException) {
-      status = err.status;
-      message = err.message;
-    }
+    // The API's own mapping of errors to statuses; 5xx go to the app's error handler (logged).
+    const { status, body } = toErrorResponse(err, '');
     if (status >= 500) throw err;
+    const message = body.error.message;
     return send(
       c,
       <ErrorPage v={v} status={status} message={message} switchHref={switchHref(c, v)} />,
@@ -164,7 +157,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
         await deps.readGuard(c, async () => {
           allowed = true;
         });
-        if (!allowed) throw new HTTPException(401);
+        if (!allowed) throw new KikigakiError('unauthorized', 'a token is needed');
         const v = viewOf(c);
         return send(c, await render(c, v));
       } catch (err) {

@@ -1,21 +1,25 @@
 /**
- * The single-table layout, declared once: the DynamoDB adapter builds every key here and the CDK
- * stack creates the table and its index from {@link TABLE}. Nothing else spells a key.
+ * The single-table layout, declared once. This file is the only place a key is spelled
+ * ({@link keys}) or read back ({@link parseKey}); the adapter, the Streams indexer and the CDK
+ * stack's stream filters ({@link keyPatterns}) all go through it.
  *
- * | item                               | pk                 | sk                              | gsi1pk            | gsi1sk                  |
- * | ---------------------------------- | ------------------ | ------------------------------- | ----------------- | ----------------------- |
- * | interview head (current revision)  | IV#<id>            | HEAD                            | INTERVIEWS        | <sort date>#<id>        |
- * | interview content, one version     | IV#<id>            | V#<rev>#DOC#<n>                 |                   |                         |
- * | quote has tag (one version)        | IV#<id>            | V#<rev>#QT#<quoteId>#<tag>      | QTAG#<tag>        | <quoteId>               |
- * | person appears in (one version)    | IV#<id>            | V#<rev>#P#<personId>            | PERSON#<personId> | IV#<id>                 |
- * | person has tag (one version)       | IV#<id>            | V#<rev>#PT#<tag>#<personId>     | PTAG#<tag>        | <personId>#<id>         |
- * | manual tags of a quote (+ lock)    | QUOTE#<quoteId>    | TAGS                            |                   |                         |
- * | audit trail of tag edits           | QUOTE#… / PERSON#… | AUDIT#<iso time>#<random>       | AUDIT             | <iso time>              |
- * | manual tags of a person (+ lock)   | PERSON#<personId>  | TAGS                            |                   |                         |
- * | person has manual tag              | PERSON#<personId>  | MTAG#<tag>                      | PTAG#<tag>        | <personId>#manual       |
- * | tag renamed/merged into another    | TAGALIAS           | <tag>                           |                   |                         |
- * | search snapshot manifest           | INDEX              | MANIFEST                        |                   |                         |
- * | search snapshot chunk              | INDEX#<snapshotId> | CHUNK#<n>                       |                   |                         |
+ * | kind            | item                               | pk                 | sk                              | gsi1pk            | gsi1sk             |
+ * | --------------- | ---------------------------------- | ------------------ | ------------------------------- | ----------------- | ------------------ |
+ * | interviewHead   | interview head (current revision)  | IV#<id>            | HEAD                            | INTERVIEWS        | <sort date>#<id>   |
+ * | interviewDoc    | interview content, one version     | IV#<id>            | V#<rev>#DOC#<n>                 |                   |                    |
+ * | quoteTag        | quote has tag (one version)        | IV#<id>            | V#<rev>#QT#<quoteId>#<tag>      | QTAG#<tag>        | <quoteId>          |
+ * | personIn        | person appears in (one version)    | IV#<id>            | V#<rev>#P#<personId>            | PERSON#<personId> | IV#<id>            |
+ * | personTag       | person has tag (one version)       | IV#<id>            | V#<rev>#PT#<personId>#<tag>     | PTAG#<tag>        | <personId>#<id>    |
+ * | quoteManual     | manual tags of a quote (+ lock)    | QUOTE#<quoteId>    | TAGS                            |                   |                    |
+ * | personManual    | manual tags of a person (+ lock)   | PERSON#<personId>  | TAGS                            |                   |                    |
+ * | personManualTag | person has manual tag              | PERSON#<personId>  | MTAG#<tag>                      | PTAG#<tag>        | <personId>#manual  |
+ * | audit           | audit trail of tag edits           | QUOTE#… / PERSON#… / TAG#<tag> | AUDIT#<iso time>#<nonce> | AUDIT     | <iso time>         |
+ * | tagAlias        | tag renamed/merged into another    | TAGALIAS           | <tag>                           |                   |                    |
+ * | indexManifest   | search snapshot manifest           | INDEX              | MANIFEST                        |                   |                    |
+ * | indexChunk      | search snapshot chunk              | INDEX#<snapshotId> | CHUNK#<n>                       |                   |                    |
+ *
+ * `<rev>` is {@link revisionId}: `<8-digit version>-<nonce>`. Ids are `[A-Za-z0-9_-]`, tags never
+ * contain `#`, so `#` separates the parts of every key unambiguously.
  */
 
 /** Table and index attribute names (used by the adapter and by infra/). */
@@ -34,6 +38,45 @@ export interface Key {
   sk: string;
 }
 
+/** A primary key with the item's GSI1 key. */
+export interface IndexedKey extends Key {
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+/** Whose tags an audit entry records (its partition). */
+export type AuditSubject =
+  | { kind: 'quote'; quoteId: string }
+  | { kind: 'person'; personId: string }
+  | { kind: 'tag'; tag: string };
+
+// The spelling of every prefix and constant part, in one place.
+const S = {
+  iv: 'IV#',
+  head: 'HEAD',
+  version: 'V#',
+  doc: 'DOC#',
+  quoteTag: 'QT#',
+  personIn: 'P#',
+  personTag: 'PT#',
+  quote: 'QUOTE#',
+  person: 'PERSON#',
+  tag: 'TAG#',
+  tags: 'TAGS',
+  manualTag: 'MTAG#',
+  manual: 'manual',
+  audit: 'AUDIT#',
+  auditIndex: 'AUDIT',
+  alias: 'TAGALIAS',
+  index: 'INDEX',
+  manifest: 'MANIFEST',
+  snapshot: 'INDEX#',
+  chunk: 'CHUNK#',
+  interviews: 'INTERVIEWS',
+  qtag: 'QTAG#',
+  ptag: 'PTAG#',
+} as const;
+
 const pad = (n: number, width = 8) => String(n).padStart(width, '0');
 
 /**
@@ -49,62 +92,225 @@ export function revisionVersion(rev: string): number {
   return Number.parseInt(rev.slice(0, 8), 10);
 }
 
-/** Key builders. */
+/** Key builders, one per item kind (plus the prefixes queries range over). */
 export const keys = {
-  interviewPk: (id: string) => `IV#${id}`,
-  interviewHead: (id: string): Key => ({ pk: `IV#${id}`, sk: 'HEAD' }),
-  versionPrefix: (rev: string) => `V#${rev}#`,
-  allVersionsPrefix: 'V#',
+  interviewPk: (id: string) => `${S.iv}${id}`,
+  interviewHead: (id: string): Key => ({ pk: `${S.iv}${id}`, sk: S.head }),
+  /** The GSI1 key of a head: the newest-first interview list. */
+  interviewList: (sortDate: string, id: string) => ({ gsi1pk: S.interviews, gsi1sk: `${sortDate}#${id}` }),
+  /** GSI1 partition of the interview list. */
+  interviewListPk: S.interviews,
+  versionPrefix: (rev: string) => `${S.version}${rev}#`,
+  allVersionsPrefix: S.version,
   interviewDoc: (id: string, rev: string, n: number): Key => ({
-    pk: `IV#${id}`,
-    sk: `V#${rev}#DOC#${pad(n, 4)}`,
+    pk: `${S.iv}${id}`,
+    sk: `${S.version}${rev}#${S.doc}${pad(n, 4)}`,
   }),
-  docPrefix: (rev: string) => `V#${rev}#DOC#`,
-  quoteTag: (id: string, rev: string, quoteId: string, tag: string) => ({
-    pk: `IV#${id}`,
-    sk: `V#${rev}#QT#${quoteId}#${tag}`,
-    gsi1pk: `QTAG#${tag}`,
+  docPrefix: (rev: string) => `${S.version}${rev}#${S.doc}`,
+  quoteTag: (id: string, rev: string, quoteId: string, tag: string): IndexedKey => ({
+    pk: `${S.iv}${id}`,
+    sk: `${S.version}${rev}#${S.quoteTag}${quoteId}#${tag}`,
+    gsi1pk: `${S.qtag}${tag}`,
     gsi1sk: quoteId,
   }),
-  quoteTagPrefix: (rev: string) => `V#${rev}#QT#`,
-  personIn: (id: string, rev: string, personId: string) => ({
-    pk: `IV#${id}`,
-    sk: `V#${rev}#P#${personId}`,
-    gsi1pk: `PERSON#${personId}`,
-    gsi1sk: `IV#${id}`,
+  quoteTagPrefix: (rev: string) => `${S.version}${rev}#${S.quoteTag}`,
+  /** GSI1 partition of the quotes with a tag. */
+  quotesWithTagPk: (tag: string) => `${S.qtag}${tag}`,
+  personIn: (id: string, rev: string, personId: string): IndexedKey => ({
+    pk: `${S.iv}${id}`,
+    sk: `${S.version}${rev}#${S.personIn}${personId}`,
+    gsi1pk: `${S.person}${personId}`,
+    gsi1sk: `${S.iv}${id}`,
   }),
-  personTag: (id: string, rev: string, personId: string, tag: string) => ({
-    pk: `IV#${id}`,
-    sk: `V#${rev}#PT#${personId}#${tag}`,
-    gsi1pk: `PTAG#${tag}`,
+  /** GSI1 partition of the interviews a person appears in. */
+  interviewsOfPersonPk: (personId: string) => `${S.person}${personId}`,
+  personTag: (id: string, rev: string, personId: string, tag: string): IndexedKey => ({
+    pk: `${S.iv}${id}`,
+    sk: `${S.version}${rev}#${S.personTag}${personId}#${tag}`,
+    gsi1pk: `${S.ptag}${tag}`,
     gsi1sk: `${personId}#${id}`,
   }),
-  personTagPrefix: (rev: string) => `V#${rev}#PT#`,
-  interviewList: (sortDate: string, id: string) => ({ gsi1pk: 'INTERVIEWS', gsi1sk: `${sortDate}#${id}` }),
-  quoteManualPk: (quoteId: string) => `QUOTE#${quoteId}`,
-  quoteManual: (quoteId: string): Key => ({ pk: `QUOTE#${quoteId}`, sk: 'TAGS' }),
-  personManualPk: (personId: string) => `PERSON#${personId}`,
-  personManual: (personId: string): Key => ({ pk: `PERSON#${personId}`, sk: 'TAGS' }),
-  personManualTag: (personId: string, tag: string) => ({
-    pk: `PERSON#${personId}`,
-    sk: `MTAG#${tag}`,
-    gsi1pk: `PTAG#${tag}`,
-    gsi1sk: `${personId}#manual`,
+  personTagPrefix: (rev: string) => `${S.version}${rev}#${S.personTag}`,
+  /** GSI1 partition of the people with a tag (automatic and manual). */
+  peopleWithTagPk: (tag: string) => `${S.ptag}${tag}`,
+  quoteManualPk: (quoteId: string) => `${S.quote}${quoteId}`,
+  quoteManual: (quoteId: string): Key => ({ pk: `${S.quote}${quoteId}`, sk: S.tags }),
+  personManualPk: (personId: string) => `${S.person}${personId}`,
+  personManual: (personId: string): Key => ({ pk: `${S.person}${personId}`, sk: S.tags }),
+  personManualTag: (personId: string, tag: string): IndexedKey => ({
+    pk: `${S.person}${personId}`,
+    sk: `${S.manualTag}${tag}`,
+    gsi1pk: `${S.ptag}${tag}`,
+    gsi1sk: `${personId}#${S.manual}`,
   }),
-  audit: (subjectPk: string, at: string, nonce: string) => ({
+  /** The partition an audit subject's entries live in (the `subject` of the audit port). */
+  auditSubject: (subject: AuditSubject): string =>
+    subject.kind === 'quote'
+      ? `${S.quote}${subject.quoteId}`
+      : subject.kind === 'person'
+        ? `${S.person}${subject.personId}`
+        : `${S.tag}${subject.tag}`,
+  audit: (subjectPk: string, at: string, nonce: string): IndexedKey => ({
     pk: subjectPk,
-    sk: `AUDIT#${at}#${nonce}`,
-    gsi1pk: 'AUDIT',
+    sk: `${S.audit}${at}#${nonce}`,
+    gsi1pk: S.auditIndex,
     gsi1sk: at,
   }),
-  aliasPk: 'TAGALIAS',
-  tagAlias: (tag: string): Key => ({ pk: 'TAGALIAS', sk: tag }),
-  indexManifest: (): Key => ({ pk: 'INDEX', sk: 'MANIFEST' }),
+  auditPrefix: S.audit,
+  aliasPk: S.alias,
+  tagAlias: (tag: string): Key => ({ pk: S.alias, sk: tag }),
+  indexManifest: (): Key => ({ pk: S.index, sk: S.manifest }),
+  snapshotPk: (snapshotId: string) => `${S.snapshot}${snapshotId}`,
   indexChunk: (snapshotId: string, n: number): Key => ({
-    pk: `INDEX#${snapshotId}`,
-    sk: `CHUNK#${pad(n, 4)}`,
+    pk: `${S.snapshot}${snapshotId}`,
+    sk: `${S.chunk}${pad(n, 4)}`,
   }),
+  chunkPrefix: S.chunk,
 } as const;
+
+/** A key read back: which kind of item it belongs to, and the parts it was built from. */
+export type ParsedKey =
+  | { kind: 'interviewHead'; interviewId: string }
+  | { kind: 'interviewDoc'; interviewId: string; rev: string; n: number }
+  | { kind: 'quoteTag'; interviewId: string; rev: string; quoteId: string; tag: string }
+  | { kind: 'personIn'; interviewId: string; rev: string; personId: string }
+  | { kind: 'personTag'; interviewId: string; rev: string; personId: string; tag: string }
+  | { kind: 'quoteManual'; quoteId: string }
+  | { kind: 'personManual'; personId: string }
+  | { kind: 'personManualTag'; personId: string; tag: string }
+  | { kind: 'audit'; subject: AuditSubject; at: string; nonce: string }
+  | { kind: 'tagAlias'; tag: string }
+  | { kind: 'indexManifest' }
+  | { kind: 'indexChunk'; snapshotId: string; n: number };
+
+/** The kinds of item in the table. */
+export type KeyKind = ParsedKey['kind'];
+
+// What each part may be (ids as lib/model.ts and lib/ids.ts make them; tags as lib/tags.ts,
+// but any stored tag must parse, so only `#` and emptiness are excluded).
+const ID = /^[A-Za-z0-9_-]{1,256}$/;
+const TAG = /^[^#]{1,256}$/;
+const REV = /^\d{8}-[A-Za-z0-9_-]{1,64}$/;
+// Chunk numbers as pad(n, 4) spells them: four digits, or more without a leading zero.
+const NUM = /^(?:\d{4}|[1-9]\d{4,8})$/;
+const NONCE = /^[A-Za-z0-9_-]{1,64}$/;
+const TIME = /^[0-9T:.+Z-]{1,40}$/;
+
+/**
+ * Reads a primary key back into what it names; null for a key this layout never writes. Linear
+ * in the key's length; every part is checked, so a parsed key is one {@link keys} could build.
+ */
+export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
+  const { pk, sk } = key;
+  if (typeof pk !== 'string' || typeof sk !== 'string') return null;
+  if (pk.startsWith(S.iv)) {
+    const interviewId = pk.slice(S.iv.length);
+    if (!ID.test(interviewId)) return null;
+    if (sk === S.head) return { kind: 'interviewHead', interviewId };
+    const p = sk.split('#');
+    if (p[0] !== 'V' || !REV.test(p[1] ?? '')) return null;
+    const rev = p[1] as string;
+    const [, , what, a, b] = p;
+    if (p.length === 4 && `${what}#` === S.doc && NUM.test(a ?? ''))
+      return { kind: 'interviewDoc', interviewId, rev, n: Number(a) };
+    if (p.length === 5 && `${what}#` === S.quoteTag && ID.test(a ?? '') && TAG.test(b ?? ''))
+      return { kind: 'quoteTag', interviewId, rev, quoteId: a as string, tag: b as string };
+    if (p.length === 4 && `${what}#` === S.personIn && ID.test(a ?? ''))
+      return { kind: 'personIn', interviewId, rev, personId: a as string };
+    if (p.length === 5 && `${what}#` === S.personTag && ID.test(a ?? '') && TAG.test(b ?? ''))
+      return { kind: 'personTag', interviewId, rev, personId: a as string, tag: b as string };
+    return null;
+  }
+  if (pk.startsWith(S.quote) || pk.startsWith(S.person) || pk.startsWith(S.tag)) {
+    const isQuote = pk.startsWith(S.quote);
+    const isPerson = pk.startsWith(S.person);
+    const id = pk.slice(isQuote ? S.quote.length : isPerson ? S.person.length : S.tag.length);
+    if (!(isQuote || isPerson ? ID : TAG).test(id)) return null;
+    if (sk.startsWith(S.audit)) {
+      const [at, nonce, ...rest] = sk.slice(S.audit.length).split('#');
+      if (rest.length > 0 || !TIME.test(at ?? '') || !NONCE.test(nonce ?? '')) return null;
+      const subject: AuditSubject = isQuote
+        ? { kind: 'quote', quoteId: id }
+        : isPerson
+          ? { kind: 'person', personId: id }
+          : { kind: 'tag', tag: id };
+      return { kind: 'audit', subject, at: at as string, nonce: nonce as string };
+    }
+    if (sk === S.tags && isQuote) return { kind: 'quoteManual', quoteId: id };
+    if (sk === S.tags && isPerson) return { kind: 'personManual', personId: id };
+    if (isPerson && sk.startsWith(S.manualTag)) {
+      const tag = sk.slice(S.manualTag.length);
+      return TAG.test(tag) ? { kind: 'personManualTag', personId: id, tag } : null;
+    }
+    return null;
+  }
+  if (pk === S.alias) return TAG.test(sk) ? { kind: 'tagAlias', tag: sk } : null;
+  if (pk === S.index) return sk === S.manifest ? { kind: 'indexManifest' } : null;
+  if (pk.startsWith(S.snapshot)) {
+    const snapshotId = pk.slice(S.snapshot.length);
+    const n = sk.slice(S.chunk.length);
+    if (NONCE.test(snapshotId) && sk.startsWith(S.chunk) && NUM.test(n))
+      return { kind: 'indexChunk', snapshotId, n: Number(n) };
+  }
+  return null;
+}
+
+/** Builds the primary key of a parsed key (the inverse of {@link parseKey}). */
+export function keyOf(parsed: ParsedKey): Key {
+  switch (parsed.kind) {
+    case 'interviewHead':
+      return keys.interviewHead(parsed.interviewId);
+    case 'interviewDoc':
+      return keys.interviewDoc(parsed.interviewId, parsed.rev, parsed.n);
+    case 'quoteTag':
+      return pick(keys.quoteTag(parsed.interviewId, parsed.rev, parsed.quoteId, parsed.tag));
+    case 'personIn':
+      return pick(keys.personIn(parsed.interviewId, parsed.rev, parsed.personId));
+    case 'personTag':
+      return pick(keys.personTag(parsed.interviewId, parsed.rev, parsed.personId, parsed.tag));
+    case 'quoteManual':
+      return keys.quoteManual(parsed.quoteId);
+    case 'personManual':
+      return keys.personManual(parsed.personId);
+    case 'personManualTag':
+      return pick(keys.personManualTag(parsed.personId, parsed.tag));
+    case 'audit':
+      return pick(keys.audit(keys.auditSubject(parsed.subject), parsed.at, parsed.nonce));
+    case 'tagAlias':
+      return keys.tagAlias(parsed.tag);
+    case 'indexManifest':
+      return keys.indexManifest();
+    case 'indexChunk':
+      return keys.indexChunk(parsed.snapshotId, parsed.n);
+  }
+}
+
+function pick({ pk, sk }: Key): Key {
+  return { pk, sk };
+}
+
+/** A key shape DynamoDB can filter on: an exact partition key or a prefix of it, an exact sort key or any. */
+export interface KeyPattern {
+  pk: { equals: string } | { prefix: string };
+  sk?: { equals: string };
+}
+
+/**
+ * Key patterns of the kinds whose changes the search index follows, for DynamoDB Streams event
+ * filters (infra/). Each matches exactly the keys {@link parseKey} reads as that kind among the
+ * keys this layout writes (tests/store/keys.test.ts checks it).
+ */
+export const keyPatterns = {
+  interviewHead: { pk: { prefix: S.iv }, sk: { equals: S.head } },
+  quoteManual: { pk: { prefix: S.quote }, sk: { equals: S.tags } },
+  tagAlias: { pk: { equals: S.alias } },
+} as const satisfies Partial<Record<KeyKind, KeyPattern>>;
+
+/** Whether a key matches a pattern (what a Streams filter would let through). */
+export function matchesPattern(key: Key, pattern: KeyPattern): boolean {
+  const pkOk = 'equals' in pattern.pk ? key.pk === pattern.pk.equals : key.pk.startsWith(pattern.pk.prefix);
+  return pkOk && (pattern.sk === undefined || key.sk === pattern.sk.equals);
+}
 
 /** Parameters of CreateTable for this layout (local runs and tests; infra/ mirrors them). */
 export function createTableInput(tableName: string) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyResult, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLambdaConfig } from '../../lib/config.ts';
+import { readLambdaConfigFor } from '../../lib/config.ts';
 import { lambdaApiApp, streamHandler } from '../../lib/lambda.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { embedded, TOKEN, tableName } from '../helpers/dynamo.ts';
@@ -21,7 +21,8 @@ beforeAll(async () => {
   const table = tableName('fn');
   await ensureTable(db.client, table);
   store = new DynamoStore({ tableName: table, client: db.client });
-  const config = readLambdaConfig({
+  const config = readLambdaConfigFor('write', {
+    FUNCTION_ROLE: 'write',
     TABLE_NAME: table,
     TOKEN_SECRET_ID: 'unused-in-test',
     SNAPSHOT_REFRESH_MS: '0',
@@ -54,7 +55,8 @@ describe('functions/api handler', () => {
   });
 
   it('the read-only function (no write token) refuses writes with 403 and reads with its read token', async () => {
-    const config = readLambdaConfig({
+    const config = readLambdaConfigFor('read', {
+      FUNCTION_ROLE: 'read',
       TABLE_NAME: store.tableName,
       READ_TOKEN_SECRET_ID: 'unused-in-test',
       PROTECT_READS: 'true',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLambdaConfig } from '../../lib/config.ts';
+import { readLambdaConfigFor } from '../../lib/config.ts';
 import { lambdaApiApp } from '../../lib/lambda.ts';
 import { DynamoStore } from '../../lib/store/dynamo.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
@@ -36,9 +36,10 @@ beforeAll(async () => {
   expect(res.status).toBe(201);
   await writer.flush();
   const table = writer.store.tableName;
-  const config = readLambdaConfig({
+  // The read function as deployed: public reads, no token at all.
+  const config = readLambdaConfigFor('read', {
+    FUNCTION_ROLE: 'read',
     TABLE_NAME: table,
-    READ_TOKEN_SECRET_ID: 'unused',
     SNAPSHOT_REFRESH_MS: '0',
   });
   const store = new DynamoStore({ tableName: table, client: db.client });

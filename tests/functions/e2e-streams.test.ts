@@ -15,7 +15,7 @@ import {
 import type { APIGatewayProxyStructuredResultV2, Context, DynamoDBRecord } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readLambdaConfig } from '../../lib/config.ts';
+import { readLambdaConfigFor } from '../../lib/config.ts';
 import { lambdaApiApp, streamHandler } from '../../lib/lambda.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { localClient } from '../../local/embedded.ts';
@@ -41,7 +41,12 @@ describe.runIf(endpoint)('API → DynamoDB Local Streams → indexer → API', (
     const store = new DynamoStore({ tableName: table, client });
     api = handle(
       lambdaApiApp({
-        config: readLambdaConfig({ TABLE_NAME: table, TOKEN_SECRET_ID: 'x', SNAPSHOT_REFRESH_MS: '0' }),
+        config: readLambdaConfigFor('write', {
+          FUNCTION_ROLE: 'write',
+          TABLE_NAME: table,
+          TOKEN_SECRET_ID: 'x',
+          SNAPSHOT_REFRESH_MS: '0',
+        }),
         store,
         token: () => TOKEN,
         logger: () => {},

@@ -49,7 +49,14 @@ describe('functions/*.ts modules', () => {
     vi.resetModules();
     vi.stubEnv('TABLE_NAME', '');
     vi.stubEnv('TOKEN_SECRET_ID', '');
+    vi.stubEnv('FUNCTION_ROLE', 'write');
     await expect(import('../../functions/api.ts')).rejects.toThrow(/TABLE_NAME is missing.*TOKEN_SECRET_ID/);
+    vi.resetModules();
+    vi.stubEnv('FUNCTION_ROLE', '');
+    await expect(import('../../functions/api.ts')).rejects.toThrow(
+      /FUNCTION_ROLE must be one of.*TABLE_NAME/,
+    );
+    vi.stubEnv('FUNCTION_ROLE', 'indexer');
     await expect(import('../../functions/indexer.ts')).rejects.toThrow(/TABLE_NAME is missing/);
   });
 
@@ -57,6 +64,7 @@ describe('functions/*.ts modules', () => {
     const table = tableName('mod');
     await ensureTable(db.client, table);
     vi.resetModules();
+    vi.stubEnv('FUNCTION_ROLE', 'write');
     vi.stubEnv('TABLE_NAME', table);
     vi.stubEnv('TOKEN_SECRET_ID', 'kikigaki/token');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
@@ -84,6 +92,7 @@ describe('functions/*.ts modules', () => {
     expect((await call(`Bearer ${SECRET}`)).statusCode).toBe(201);
     expect((await call(`Bearer ${SECRET}`)).statusCode).toBe(200);
     expect(secretCalls).toBe(1);
+    vi.stubEnv('FUNCTION_ROLE', 'indexer');
     const { handler: indexer } = await import('../../functions/indexer.ts');
     const out = await indexer({ Records: [] });
     expect(out.batchItemFailures).toEqual([]);

@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { type Embedded, localClient, startEmbeddedDynamo } from '../../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
+import { enforceContract } from './contract.ts';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -24,12 +25,15 @@ export function dynamoLocalEndpoint(): string | null {
   return inject('dynamoLocalEndpoint') ?? null;
 }
 
-/** A runtime (store, indexer, app) on a fresh table. */
+/**
+ * A runtime (store, indexer, app) on a fresh table. Its app checks every response against the
+ * OpenAPI document (./contract.ts): an undeclared route, status or field fails the test.
+ */
 export async function runtime(
   client: DynamoDBClient,
   extra: Partial<Parameters<typeof createLocalRuntime>[0]> = {},
 ): Promise<LocalRuntime> {
-  return createLocalRuntime({
+  const rt = await createLocalRuntime({
     client,
     tableName: tableName(),
     token: TOKEN,
@@ -37,4 +41,6 @@ export async function runtime(
     publishDelayMs: 10,
     ...extra,
   });
+  enforceContract(rt.app);
+  return rt;
 }

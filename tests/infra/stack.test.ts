@@ -12,6 +12,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KikigakiStack } from '../../infra/stack.ts';
+import { readLambdaConfig } from '../../lib/config.ts';
 import { createTableInput, keys, TABLE } from '../../lib/store/keys.ts';
 
 type Json = Record<string, unknown>;
@@ -230,8 +231,16 @@ describe('functions', () => {
       SNAPSHOT_REFRESH_MS: '5000',
       PROTECT_READS: 'false',
       CORS_ORIGINS: '*',
+      MAX_BODY_BYTES: String(2 * 1024 * 1024),
       NODE_OPTIONS: '--enable-source-maps',
     };
+    const vars = (id: string) => (props(id).Environment as { Variables: Json }).Variables;
+    expect(vars(ids.read)).toEqual({ ...apiEnv, FUNCTION_ROLE: 'read' });
+    expect(vars(ids.write)).toEqual({
+      ...apiEnv,
+      FUNCTION_ROLE: 'write',
+      TOKEN_SECRET_ID: { Ref: ids.secret },
+    });
     expect(props(ids.read)).toMatchObject({
       MemorySize: 1024,
       Timeout: 29,
@@ -253,6 +262,23 @@ describe('functions', () => {
     });
   });
 
+  it.each([
+    ['default settings', {}],
+    ['protected reads', { protectReads: 'true' }],
+  ])("every function's environment is what lib/config.ts needs for its role (%s)", (_, context) => {
+    const template = Object.keys(context).length === 0 ? t : synth(context).template;
+    // References become placeholder values: what matters is which variables are there.
+    const placeholder = (v: unknown) => (typeof v === 'string' ? v : `resolved:${JSON.stringify(v)}`);
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fns.length).toBeGreaterThan(0);
+    const roles = fns.map((fn) => {
+      const vars = ((fn.Properties as Json).Environment as { Variables: Json }).Variables;
+      const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, placeholder(v)]));
+      return readLambdaConfig(env).role;
+    });
+    expect(roles.sort()).toEqual(['indexer', 'read', 'write']);
+  });
+
   it('each function logs to its own log group with 30 days retention', () => {
     const groups = t.findResources('AWS::Logs::LogGroup');
     expect(Object.keys(groups)).toHaveLength(4); // three functions + API access logs
@@ -261,7 +287,7 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes GET/HEAD to the read function and POST/PUT/DELETE to the write function', () => {
+  it('routes GET/HEAD to the read function, POST/PUT/DELETE and admin reads to the write function', () => {
     const integrations = t.findResources('AWS::ApiGatewayV2::Integration');
     const target = (route: Json) => {
       const ref = JSON.stringify((route.Properties as Json).Target).match(/"Ref":"([^"]+)"/)?.[1] ?? '';
@@ -281,8 +307,9 @@ describe('HTTP API', () => {
       'POST /{proxy+}': ids.write,
       'PUT /{proxy+}': ids.write,
       'DELETE /{proxy+}': ids.write,
+      'GET /admin/{proxy+}': ids.write,
     });
-    expect(routes).toHaveLength(7);
+    expect(routes).toHaveLength(8);
   });
 
   it('CORS preflight', () => {
@@ -306,12 +333,13 @@ describe('HTTP API', () => {
       'POST /{proxy+}': limits,
       'PUT /{proxy+}': limits,
       'DELETE /{proxy+}': limits,
+      'GET /admin/{proxy+}': limits,
     });
     const routes = t.findResources('AWS::ApiGatewayV2::Route');
     const writeRouteIds = Object.entries(routes)
-      .filter(([, r]) => /^(POST|PUT|DELETE) /.test(String((r.Properties as Json).RouteKey)))
+      .filter(([, r]) => /^(POST|PUT|DELETE) |^GET \/admin\//.test(String((r.Properties as Json).RouteKey)))
       .map(([id]) => id);
-    expect(writeRouteIds).toHaveLength(3);
+    expect(writeRouteIds).toHaveLength(4);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(writeRouteIds));
     expect(t.findResources('AWS::SecretsManager::Secret')).not.toHaveProperty('ReadToken');
   });

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, readLambdaConfig, readLocalConfig } from '../../lib/config.ts';
+import { readLocalConfig } from '../../lib/config.ts';
 import { repoRoot } from '../helpers/shared.ts';
 
 function freePort(): Promise<number> {
@@ -110,24 +110,11 @@ describe('configuration', () => {
     for (const name of ['PORT', 'PROTECT_READS', 'API_TOKEN']) expect(message).toContain(name);
   });
 
-  it('names what Lambda needs and is missing', () => {
-    try {
-      readLambdaConfig({});
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ConfigError);
-      expect((e as Error).message).toMatch(/TABLE_NAME is missing.*TOKEN_SECRET_ID/);
-    }
-    expect(readLambdaConfig({ TABLE_NAME: 't', TOKEN_SECRET_ID: 's' }).snapshotRefreshMs).toBe(5000);
-  });
-
   it('takes a read-only token: long enough and different from the write token', () => {
     expect(() => readLocalConfig({ READ_TOKEN: 'short' })).toThrow(/READ_TOKEN must be at least 16/);
     expect(() =>
       readLocalConfig({ READ_TOKEN: 'same-token-0123456789', API_TOKEN: 'same-token-0123456789' }),
     ).toThrow(/READ_TOKEN must differ/);
-    const read = readLambdaConfig({ TABLE_NAME: 't', READ_TOKEN_SECRET_ID: 'r', PROTECT_READS: 'true' });
-    expect(read).toMatchObject({ tokenSecretId: undefined, readTokenSecretId: 'r', protectReads: true });
   });
 });
 

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
+import { ContractViolation } from '../helpers/contract.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
 
 let db: Awaited<ReturnType<typeof embedded>>;
@@ -56,6 +57,7 @@ async function probe(
       ...(init.body !== undefined ? { body: init.body } : {}),
     });
   } catch (e) {
+    if (e instanceof ContractViolation) throw e;
     // Only a URL the fetch API itself refuses may throw before reaching the app.
     expect(String(e)).toMatch(/URL|Invalid/);
     return 0;

@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../lib/errors.ts';
+import { ConflictError, ValidationError } from '../../lib/errors.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { Kikigaki } from '../../lib/service.ts';
+import { encodeCursor } from '../../lib/store/cursor.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { localClient } from '../../local/embedded.ts';
@@ -95,6 +96,28 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect(got.get('iv-many-1')?.version).toBe(1);
   });
 
+  it('concurrent writers of one id: one of them wins whole, every version distinct, one revision left', async () => {
+    const answers = [
+      '介護の仕事です。',
+      '副業の話です。',
+      'ココナラで出品しています。',
+      '八百屋で働いています。',
+    ];
+    const results = await Promise.all(answers.map((a) => store.putInterview(record('iv-race', a))));
+    const versions = results.map((r) => r.version);
+    expect(new Set(versions).size).toBe(answers.length);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const got = await store.getInterview('iv-race');
+    expect(answers).toContain(got?.interview.turns[1]?.text);
+    expect(got?.version).toBe(Math.max(...versions));
+    const revs = new Set(
+      (await rawItems(client, table, 'IV#iv-race'))
+        .filter((sk) => sk.startsWith('V#'))
+        .map((sk) => sk.split('#')[1]),
+    );
+    expect(revs.size).toBe(1);
+  });
+
   it('returns null for an unknown interview and false when deleting it', async () => {
     expect(await store.getInterview('nope')).toBeNull();
     expect(await store.deleteInterview('nope')).toBe(false);
@@ -124,6 +147,19 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     const ids: string[] = [];
     for await (const id of s.interviewIds()) ids.push(id);
     expect(ids.sort()).toEqual(['mid', 'new', 'old']);
+  });
+
+  it('starts pages at well-formed cursors naming keys that do not exist; rejects forged ones as 400', async () => {
+    const nowhere = encodeCursor('INTERVIEWS', ['1999-01-01T00:00:00.000Z', 'zz']);
+    expect((await store.listInterviews({ limit: 5, cursor: nowhere })).items).toEqual([]);
+    const between = encodeCursor('QTAG#crowdsourcing', ['zz', '00000009-abc', 'zz-t001']);
+    await expect(store.quotesWithTag('crowdsourcing', { limit: 5, cursor: between })).resolves.toBeDefined();
+    for (const cursor of ['eyJwayI6IklWI3gifQ', encodeCursor('INTERVIEWS', ['x'])]) {
+      await expect(store.listInterviews({ limit: 5, cursor })).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.quotesWithTag('crowdsourcing', { limit: 5, cursor })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    }
   });
 
   it('finds quotes and people by tag in the current revision only', async () => {

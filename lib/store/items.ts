@@ -1,0 +1,352 @@
+/**
+ * Typed items, beside the key builders: one entity per kind of item in lib/store/keys.ts. An
+ * entity builds its item with its own key ({@link Entity.toItem}) and reads one back
+ * ({@link Entity.fromItem}), recognising its key with `parseKey` and checking every attribute it
+ * reads, so the store modules never cast `it.x` from an untyped record.
+ */
+
+import { type KeyKind, keys, type ParsedKey, parseKey } from './keys.ts';
+import type { InterviewSummary, ManualTags, SnapshotManifest } from './port.ts';
+
+/** An item as the DynamoDB document client reads and writes it. */
+export type RawItem = Record<string, unknown>;
+
+/** A stored item that does not have the shape its key says (a bug or a hand edit): a 500, not a 4xx. */
+export class CorruptItemError extends Error {
+  constructor(item: RawItem, problem: string) {
+    super(`stored item ${String(item.pk)} / ${String(item.sk)}: ${problem}`);
+    this.name = 'CorruptItemError';
+  }
+}
+
+/** Builds items of one kind and reads them back. */
+export interface Entity<K extends KeyKind, T> {
+  readonly kind: K;
+  toItem(value: T): RawItem;
+  fromItem(item: RawItem): T;
+}
+
+type Parsed<K extends KeyKind> = Extract<ParsedKey, { kind: K }>;
+
+/** The item's key parsed as `kind`, or CorruptItemError. */
+function keyAs<K extends KeyKind>(item: RawItem, kind: K): Parsed<K> {
+  const parsed = parseKey({ pk: item.pk as string, sk: item.sk as string });
+  if (parsed?.kind !== kind) throw new CorruptItemError(item, `expected a ${kind} key`);
+  return parsed as Parsed<K>;
+}
+
+function str(item: RawItem, name: string): string {
+  const v = item[name];
+  if (typeof v !== 'string') throw new CorruptItemError(item, `${name} is not a string`);
+  return v;
+}
+
+function strOrNull(item: RawItem, name: string): string | null {
+  const v = item[name];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw new CorruptItemError(item, `${name} is not a string or null`);
+  return v;
+}
+
+function num(item: RawItem, name: string): number {
+  const v = item[name];
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new CorruptItemError(item, `${name} is not a number`);
+  return v;
+}
+
+function strings(item: RawItem, name: string): string[] {
+  const v = item[name];
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new CorruptItemError(item, `${name} is not a list of strings`);
+  return v as string[];
+}
+
+function bytes(item: RawItem, name: string): Uint8Array {
+  const v = item[name];
+  if (!(v instanceof Uint8Array)) throw new CorruptItemError(item, `${name} is not binary`);
+  return v;
+}
+
+// ------------------------------------------------------------------------------ interviews
+
+/** The head of an interview: which revision is current, and its list entry. */
+export interface Head extends InterviewSummary {
+  rev: string;
+  createdAt: string;
+}
+
+export const HeadEntity: Entity<'interviewHead', Head> = {
+  kind: 'interviewHead',
+  toItem: (h) => ({
+    ...keys.interviewHead(h.id),
+    ...keys.interviewList(h.publishedAt ?? h.updatedAt, h.id),
+    id: h.id,
+    rev: h.rev,
+    version: h.version,
+    title: h.title,
+    url: h.url,
+    publishedAt: h.publishedAt,
+    quoteCount: h.quoteCount,
+    interviewees: h.interviewees,
+    tags: h.tags,
+    createdAt: h.createdAt,
+    updatedAt: h.updatedAt,
+  }),
+  fromItem: (it) => {
+    const { interviewId } = keyAs(it, 'interviewHead');
+    const rev = str(it, 'rev');
+    const people = it.interviewees ?? [];
+    if (!Array.isArray(people)) throw new CorruptItemError(it, 'interviewees is not a list');
+    return {
+      id: interviewId,
+      rev,
+      version: num(it, 'version'),
+      title: str(it, 'title'),
+      url: strOrNull(it, 'url'),
+      publishedAt: strOrNull(it, 'publishedAt'),
+      quoteCount: num(it, 'quoteCount'),
+      interviewees: people.map((p: RawItem) => ({
+        id: str(p, 'id'),
+        name: str(p, 'name'),
+        handle: strOrNull(p, 'handle'),
+      })),
+      tags: strings(it, 'tags'),
+      createdAt: str(it, 'createdAt'),
+      updatedAt: str(it, 'updatedAt'),
+    };
+  },
+};
+
+/** A row of the interview list, from a head. */
+export function summaryOf(head: Head): InterviewSummary {
+  const { rev: _rev, createdAt: _createdAt, ...summary } = head;
+  return summary;
+}
+
+/** One chunk of a revision's gzipped record; the first says how many there are. */
+export interface DocChunk {
+  interviewId: string;
+  rev: string;
+  n: number;
+  data: Uint8Array;
+  /** Number of chunks (on chunk 0 only). */
+  chunks?: number | undefined;
+}
+
+export const DocEntity: Entity<'interviewDoc', DocChunk> = {
+  kind: 'interviewDoc',
+  toItem: (d) => ({
+    ...keys.interviewDoc(d.interviewId, d.rev, d.n),
+    data: d.data,
+    ...(d.chunks === undefined ? {} : { chunks: d.chunks }),
+  }),
+  fromItem: (it) => {
+    const { interviewId, rev, n } = keyAs(it, 'interviewDoc');
+    return {
+      interviewId,
+      rev,
+      n,
+      data: bytes(it, 'data'),
+      ...(it.chunks === undefined ? {} : { chunks: num(it, 'chunks') }),
+    };
+  },
+};
+
+// ------------------------------------------------------------------------------ memberships
+
+/** A quote has a tag in one revision. */
+export interface QuoteTag {
+  interviewId: string;
+  rev: string;
+  quoteId: string;
+  tag: string;
+}
+
+export const QuoteTagEntity: Entity<'quoteTag', QuoteTag> = {
+  kind: 'quoteTag',
+  toItem: (m) => ({ ...keys.quoteTag(m.interviewId, m.rev, m.quoteId, m.tag), ...m }),
+  fromItem: (it) => {
+    const { interviewId, rev, quoteId, tag } = keyAs(it, 'quoteTag');
+    return { interviewId, rev, quoteId, tag };
+  },
+};
+
+/** A person appears in one revision of an interview. */
+export interface PersonIn {
+  interviewId: string;
+  rev: string;
+  personId: string;
+  name: string;
+  handle: string | null;
+}
+
+export const PersonInEntity: Entity<'personIn', PersonIn> = {
+  kind: 'personIn',
+  toItem: (p) => ({ ...keys.personIn(p.interviewId, p.rev, p.personId), ...p }),
+  fromItem: (it) => {
+    const { interviewId, rev, personId } = keyAs(it, 'personIn');
+    return { interviewId, rev, personId, name: str(it, 'name'), handle: strOrNull(it, 'handle') };
+  },
+};
+
+/** A person has an automatic tag in one revision of an interview. */
+export interface PersonTag {
+  interviewId: string;
+  rev: string;
+  personId: string;
+  tag: string;
+}
+
+export const PersonTagEntity: Entity<'personTag', PersonTag> = {
+  kind: 'personTag',
+  toItem: (m) => ({ ...keys.personTag(m.interviewId, m.rev, m.personId, m.tag), ...m }),
+  fromItem: (it) => {
+    const { interviewId, rev, personId, tag } = keyAs(it, 'personTag');
+    return { interviewId, rev, personId, tag };
+  },
+};
+
+/** Any of the three membership items of a revision. */
+export type Membership =
+  | ({ kind: 'quoteTag' } & QuoteTag)
+  | ({ kind: 'personIn' } & PersonIn)
+  | ({ kind: 'personTag' } & PersonTag);
+
+/** Builds the item of a membership. */
+export function membershipItem(m: Membership): RawItem {
+  const { kind, ...value } = m;
+  if (m.kind === 'quoteTag') return QuoteTagEntity.toItem(value as QuoteTag);
+  if (m.kind === 'personIn') return PersonInEntity.toItem(value as PersonIn);
+  return PersonTagEntity.toItem(value as PersonTag);
+}
+
+// ------------------------------------------------------------------------------ tags
+
+/** A manual-tags item without its subject (quote or person). */
+function manualFields(it: RawItem): ManualTags {
+  return {
+    add: strings(it, 'add'),
+    remove: strings(it, 'remove'),
+    version: num(it, 'version'),
+    updatedAt: strOrNull(it, 'updatedAt'),
+    updatedBy: strOrNull(it, 'updatedBy'),
+  };
+}
+
+/** Manual corrections of a quote's tags. */
+export type QuoteManual = ManualTags & { quoteId: string };
+
+export const QuoteManualEntity: Entity<'quoteManual', QuoteManual> = {
+  kind: 'quoteManual',
+  toItem: (m) => ({ ...keys.quoteManual(m.quoteId), ...m }),
+  fromItem: (it) => ({ quoteId: keyAs(it, 'quoteManual').quoteId, ...manualFields(it) }),
+};
+
+/** Manual tags of a person. */
+export type PersonManual = ManualTags & { personId: string };
+
+export const PersonManualEntity: Entity<'personManual', PersonManual> = {
+  kind: 'personManual',
+  toItem: (m) => ({ ...keys.personManual(m.personId), ...m }),
+  fromItem: (it) => ({ personId: keyAs(it, 'personManual').personId, ...manualFields(it) }),
+};
+
+/** A person has a manual tag (found by tag on GSI1). */
+export interface PersonManualTag {
+  personId: string;
+  tag: string;
+}
+
+export const PersonManualTagEntity: Entity<'personManualTag', PersonManualTag> = {
+  kind: 'personManualTag',
+  toItem: (m) => ({ ...keys.personManualTag(m.personId, m.tag), ...m }),
+  fromItem: (it) => {
+    const { personId, tag } = keyAs(it, 'personManualTag');
+    return { personId, tag };
+  },
+};
+
+/** One tag edit. `subject` is the partition it is kept under (see keys.auditSubject). */
+export interface Audit {
+  subject: string;
+  at: string;
+  nonce: string;
+  who: string;
+  action: string;
+  tags: string[];
+}
+
+export const AuditEntity: Entity<'audit', Audit> = {
+  kind: 'audit',
+  toItem: (a) => ({ ...keys.audit(a.subject, a.at, a.nonce), ...a }),
+  fromItem: (it) => {
+    const { subject, at, nonce } = keyAs(it, 'audit');
+    return {
+      subject: keys.auditSubject(subject),
+      at,
+      nonce,
+      who: str(it, 'who'),
+      action: str(it, 'action'),
+      tags: strings(it, 'tags'),
+    };
+  },
+};
+
+/** A tag renamed or merged into another. */
+export interface Alias {
+  from: string;
+  into: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export const AliasEntity: Entity<'tagAlias', Alias> = {
+  kind: 'tagAlias',
+  toItem: (a) => ({ ...keys.tagAlias(a.from), into: a.into, updatedAt: a.updatedAt, updatedBy: a.updatedBy }),
+  fromItem: (it) => ({
+    from: keyAs(it, 'tagAlias').tag,
+    into: str(it, 'into'),
+    updatedAt: strOrNull(it, 'updatedAt') ?? '',
+    updatedBy: strOrNull(it, 'updatedBy') ?? '',
+  }),
+};
+
+// ------------------------------------------------------------------------------ snapshots
+
+/** The manifest: the published snapshot, and the one before it (kept for readers mid-load). */
+export type Manifest = SnapshotManifest & { previous: string | null };
+
+export const ManifestEntity: Entity<'indexManifest', Manifest> = {
+  kind: 'indexManifest',
+  toItem: (m) => ({ ...keys.indexManifest(), ...m }),
+  fromItem: (it) => {
+    keyAs(it, 'indexManifest');
+    return {
+      snapshotId: str(it, 'snapshotId'),
+      chunks: num(it, 'chunks'),
+      bytes: num(it, 'bytes'),
+      quotes: num(it, 'quotes'),
+      interviews: num(it, 'interviews'),
+      createdAt: str(it, 'createdAt'),
+      previous: strOrNull(it, 'previous'),
+    };
+  },
+};
+
+/** One chunk of a packed snapshot. */
+export interface SnapshotChunk {
+  snapshotId: string;
+  n: number;
+  data: Uint8Array;
+}
+
+export const ChunkEntity: Entity<'indexChunk', SnapshotChunk> = {
+  kind: 'indexChunk',
+  toItem: (c) => ({ ...keys.indexChunk(c.snapshotId, c.n), data: c.data }),
+  fromItem: (it) => {
+    const { snapshotId, n } = keyAs(it, 'indexChunk');
+    return { snapshotId, n, data: bytes(it, 'data') };
+  },
+};

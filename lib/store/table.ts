@@ -1,0 +1,361 @@
+/**
+ * Table plumbing shared by the store modules: the document client, throttling mapped to
+ * {@link StoreUnavailableError}, conditional writes, batching with retries, paging, and cursors
+ * that are checked before they reach DynamoDB. Knows the table's attribute names, not its keys.
+ */
+import { randomBytes } from 'node:crypto';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { UnavailableError, ValidationError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { RawItem } from './items.ts';
+import { createTableInput, type Key, TABLE } from './keys.ts';
+import type { Page } from './port.ts';
+
+const BATCH_WRITE = 25;
+const BATCH_GET = 100;
+
+/** The store could not be reached or kept throttling after retries (maps to 503); keeps the SDK's error. */
+export class StoreUnavailableError extends UnavailableError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+  }
+}
+
+/** What a conditional write requires of the item it replaces or deletes. */
+export type Condition = { absent: true } | { attribute: string; equals: string | number };
+
+interface ConditionInput {
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+function conditionInput(condition: Condition | undefined): ConditionInput {
+  if (!condition) return {};
+  if ('absent' in condition)
+    return {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    };
+  return {
+    ConditionExpression: '#a = :a',
+    ExpressionAttributeNames: { '#a': condition.attribute },
+    ExpressionAttributeValues: { ':a': condition.equals },
+  };
+}
+
+function isConditionFailure(e: unknown): boolean {
+  return e instanceof Error && e.name === 'ConditionalCheckFailedException';
+}
+
+const THROTTLES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+function isThrottle(e: unknown): boolean {
+  return e instanceof Error && THROTTLES.has(e.name);
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** The server could not be reached or failed on its side (a restarting embedded store, a full disk). */
+function isUnreachable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  const fault = (e as { $fault?: unknown }).$fault;
+  return (
+    (typeof code === 'string' && UNREACHABLE.has(code)) || e.name === 'TimeoutError' || fault === 'server'
+  );
+}
+
+/** Random, URL-safe and key-safe: revision, audit and snapshot suffixes. */
+export function nonce(): string {
+  return randomBytes(6).toString('base64url');
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A start key for a query (ExclusiveStartKey), rebuilt from a cursor. */
+export type StartKey = Record<string, string>;
+
+/** Query input without what the plumbing sets. */
+export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>;
+
+/**
+ * How one paged query spells its cursors. A cursor carries only the parts of the start key the
+ * query cannot know (e.g. interview id and revision), plus a digest of the query's scope; the
+ * start key is rebuilt from them with the key builders. So a cursor can only ever name a key of
+ * the kind that query returns, in the query's own partition.
+ */
+export interface CursorCodec {
+  /** What the query is (its partition and filters): a cursor of any other scope is rejected. */
+  scope: string;
+  /** The parts of a LastEvaluatedKey this query returned. */
+  encode(lastEvaluated: Record<string, unknown>): string[];
+  /** The start key of those parts, or null when they are not parts this query could have written. */
+  decode(parts: readonly string[]): StartKey | null;
+}
+
+/** Options of {@link Table}. */
+export interface TableOptions {
+  tableName: string;
+  client?: DynamoDBClient | undefined;
+  /** Attempts for batch operations' unprocessed items before giving up. */
+  maxBatchAttempts?: number | undefined;
+}
+
+/** One DynamoDB table through the document client. */
+export class Table {
+  readonly name: string;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly maxBatchAttempts: number;
+
+  constructor(options: TableOptions) {
+    this.name = options.tableName;
+    this.doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.maxBatchAttempts = options.maxBatchAttempts ?? 8;
+  }
+
+  /** Runs a command, turning persistent throttling into {@link StoreUnavailableError} (cause kept). */
+  private async send<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (isThrottle(e))
+        throw new StoreUnavailableError(`DynamoDB is throttling or unavailable: ${(e as Error).name}`, e);
+      if (isUnreachable(e))
+        throw new StoreUnavailableError(
+          `the store is unreachable (${(e as { code?: string }).code ?? (e as Error).name}); try again shortly`,
+          e,
+        );
+      throw e;
+    }
+  }
+
+  /** Reads one item (strongly consistent). */
+  async get(key: Key): Promise<RawItem | undefined> {
+    const r = await this.send(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.name, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+      ),
+    );
+    return r.Item;
+  }
+
+  /** Writes one item; false when its condition did not hold (nothing written). */
+  async put(item: RawItem, condition?: Condition): Promise<boolean> {
+    try {
+      await this.send(() =>
+        this.doc.send(new PutCommand({ TableName: this.name, Item: item, ...conditionInput(condition) })),
+      );
+      return true;
+    } catch (e) {
+      if (condition && isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Deletes one item; false when its condition did not hold (nothing deleted). */
+  async delete(key: Key, condition?: Condition): Promise<boolean> {
+    try {
+      await this.send(() =>
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.name,
+            Key: { pk: key.pk, sk: key.sk },
+            ...conditionInput(condition),
+          }),
+        ),
+      );
+      return true;
+    } catch (e) {
+      if (condition && isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Every item a query matches, page after page. */
+  async queryAll(input: QueryInput): Promise<RawItem[]> {
+    const out: RawItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.send(() =>
+        this.doc.send(new QueryCommand({ ...input, TableName: this.name, ExclusiveStartKey: start })),
+      );
+      for (const it of r.Items ?? []) out.push(it);
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Items of a partition whose sort key starts with `prefix` (strongly consistent). */
+  async queryPrefix(pk: string, prefix: string): Promise<RawItem[]> {
+    return this.queryAll({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ConsistentRead: true,
+    });
+  }
+
+  /** The item of a partition with the highest sort key starting with `prefix`. */
+  async lastWithPrefix(pk: string, prefix: string): Promise<RawItem | undefined> {
+    const r = await this.send(() =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.name,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return r.Items?.[0];
+  }
+
+  /** Every item of a GSI1 partition. */
+  async queryIndex(gsi1pk: string): Promise<RawItem[]> {
+    return this.queryAll(Table.indexQuery(gsi1pk));
+  }
+
+  /** Query input for a whole GSI1 partition. */
+  static indexQuery(gsi1pk: string): QueryInput {
+    return {
+      IndexName: TABLE.gsi1.indexName,
+      KeyConditionExpression: '#gpk = :gpk',
+      ExpressionAttributeNames: { '#gpk': TABLE.gsi1.partitionKey },
+      ExpressionAttributeValues: { ':gpk': gsi1pk },
+    };
+  }
+
+  /** BatchWrite with retries of UnprocessedItems (exponential backoff with jitter). */
+  async batchWrite(puts: readonly RawItem[], deletes: readonly Key[]): Promise<void> {
+    const requests = [
+      ...puts.map((Item) => ({ PutRequest: { Item } })),
+      ...deletes.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })),
+    ];
+    for (let i = 0; i < requests.length; i += BATCH_WRITE) {
+      let pending = requests.slice(i, i + BATCH_WRITE);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= this.maxBatchAttempts) {
+          throw new StoreUnavailableError(
+            `${pending.length} item(s) still unprocessed after ${attempt} attempts`,
+          );
+        }
+        if (attempt > 0) await sleep(Math.min(2000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2));
+        const r = await this.send(() =>
+          this.doc.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending } })),
+        );
+        pending = (r.UnprocessedItems?.[this.name] ?? []) as typeof pending;
+      }
+    }
+  }
+
+  /** BatchGet (strongly consistent) with retries of UnprocessedKeys; absent items are left out. */
+  async batchGet(keyList: readonly Key[]): Promise<RawItem[]> {
+    const out: RawItem[] = [];
+    for (let i = 0; i < keyList.length; i += BATCH_GET) {
+      let pending: Array<Record<string, unknown>> = keyList
+        .slice(i, i + BATCH_GET)
+        .map((k) => ({ pk: k.pk, sk: k.sk }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= this.maxBatchAttempts)
+          throw new StoreUnavailableError('BatchGetItem kept returning unprocessed keys');
+        if (attempt > 0) await sleep(Math.min(2000, 25 * 2 ** attempt));
+        const r = await this.send(() =>
+          this.doc.send(
+            new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+          ),
+        );
+        for (const it of r.Responses?.[this.name] ?? []) out.push(it);
+        pending = (r.UnprocessedKeys?.[this.name]?.Keys ?? []) as Array<Record<string, unknown>>;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads query pages until `limit` items are kept or the query ends. Invariant: Limit is always
+   * what is still missing, so no kept item is ever read past and skipped by the returned cursor
+   * (a FilterExpression, or `keep` dropping stale items, makes pages short). Cursors are spelled
+   * and checked by the query's {@link CursorCodec}.
+   */
+  async fillPage<T>(
+    input: QueryInput,
+    options: { limit: number; cursor?: string | undefined },
+    keep: (items: RawItem[]) => Promise<T[]>,
+    codec: CursorCodec,
+  ): Promise<Page<T>> {
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    if (options.cursor) {
+      start = codec.decode(decodeCursor(options.cursor, codec.scope)) ?? undefined;
+      if (!start) throw new ValidationError('cursor is invalid for this request; start again without it');
+    }
+    do {
+      const r = await this.send(() =>
+        this.doc.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.name,
+            Limit: options.limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const kept of await keep(r.Items ?? [])) items.push(kept);
+      start = r.LastEvaluatedKey;
+    } while (start && items.length < options.limit);
+    return { items, nextCursor: start ? encodeCursor(codec.scope, codec.encode(start)) : null };
+  }
+}
+
+/** Creates the table if it does not exist and waits until it is active. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
+  const describe = async () => {
+    try {
+      return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
+    } catch (e) {
+      if ((e as Error).name === 'ResourceNotFoundException') return null;
+      throw e;
+    }
+  };
+  let status = await describe();
+  if (status === 'ACTIVE') return 'exists';
+  if (status === null) await client.send(new CreateTableCommand(createTableInput(tableName)));
+  for (let i = 0; i < 100 && status !== 'ACTIVE'; i++) {
+    await sleep(100);
+    status = await describe();
+  }
+  if (status !== 'ACTIVE') throw new StoreUnavailableError(`table ${tableName} did not become active`);
+  return 'created';
+}

@@ -1,0 +1,96 @@
+/**
+ * Lambda configuration by role: what the stack writes with lambdaEnvironment() is exactly what
+ * the function reads back, and a configuration that could not serve its role is refused on both
+ * sides (at synth and at cold start), naming the variables.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  type LambdaConfig,
+  lambdaEnvironment,
+  readLambdaConfig,
+  readLambdaConfigFor,
+} from '../../lib/config.ts';
+
+const api = { tableName: 't', snapshotRefreshMs: 5000, corsOrigins: ['*'], maxBodyBytes: 2 * 1024 * 1024 };
+
+function message(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  return expect.unreachable('no ConfigError');
+}
+
+describe('Lambda configuration', () => {
+  const valid: LambdaConfig[] = [
+    { ...api, role: 'read', protectReads: false, readTokenSecretId: undefined },
+    { ...api, role: 'read', protectReads: true, readTokenSecretId: 'arn:read' },
+    { ...api, role: 'write', protectReads: false, tokenSecretId: 'arn:write' },
+    {
+      ...api,
+      role: 'write',
+      protectReads: true,
+      tokenSecretId: 'arn:write',
+      corsOrigins: ['https://a', 'https://b'],
+    },
+    { role: 'indexer', tableName: 't' },
+  ];
+
+  it.each(
+    valid.map((c) => [`${c.role}${'protectReads' in c && c.protectReads ? ' (protected reads)' : ''}`, c]),
+  )('round-trips through the environment: %s', (_, c) => {
+    expect(readLambdaConfig(lambdaEnvironment(c as LambdaConfig))).toEqual(c);
+  });
+
+  it('the read function with public reads needs no secret at all (the default deployment)', () => {
+    const env = lambdaEnvironment(valid[0] as LambdaConfig);
+    expect(Object.keys(env).filter((k) => k.includes('SECRET'))).toEqual([]);
+    expect(readLambdaConfigFor('read', env)).toMatchObject({ role: 'read', readTokenSecretId: undefined });
+  });
+
+  it('refuses, at synth, a configuration that could not serve its role', () => {
+    expect(
+      message(() =>
+        lambdaEnvironment({ ...api, role: 'read', protectReads: true, readTokenSecretId: undefined }),
+      ),
+    ).toMatch(/PROTECT_READS=true needs READ_TOKEN_SECRET_ID/);
+    expect(
+      message(() => lambdaEnvironment({ ...api, role: 'write', protectReads: false, tokenSecretId: '' })),
+    ).toMatch(/write function needs TOKEN_SECRET_ID/);
+    expect(message(() => lambdaEnvironment({ role: 'indexer', tableName: '' }))).toMatch(
+      /TABLE_NAME is missing/,
+    );
+  });
+
+  it('names every problem of an environment at once, by role', () => {
+    expect(message(() => readLambdaConfig({}))).toMatch(
+      /FUNCTION_ROLE must be one of read, write, indexer.*TABLE_NAME is missing/,
+    );
+    expect(message(() => readLambdaConfig({ FUNCTION_ROLE: 'write', SNAPSHOT_REFRESH_MS: 'soon' }))).toMatch(
+      /SNAPSHOT_REFRESH_MS must be an integer.*TABLE_NAME is missing.*TOKEN_SECRET_ID/,
+    );
+    expect(
+      message(() => readLambdaConfig({ FUNCTION_ROLE: 'read', TABLE_NAME: 't', PROTECT_READS: 'true' })),
+    ).toMatch(/READ_TOKEN_SECRET_ID/);
+    // The read function never holds the write token, even by mistake.
+    expect(
+      message(() => readLambdaConfig({ FUNCTION_ROLE: 'read', TABLE_NAME: 't', TOKEN_SECRET_ID: 's' })),
+    ).toMatch(/must not hold the write token/);
+    expect(message(() => readLambdaConfigFor('indexer', { FUNCTION_ROLE: 'read', TABLE_NAME: 't' }))).toMatch(
+      /serves the indexer role/,
+    );
+  });
+
+  it('defaults: refresh every 5 s, 2 MiB bodies, public reads', () => {
+    expect(readLambdaConfig({ FUNCTION_ROLE: 'write', TABLE_NAME: 't', TOKEN_SECRET_ID: 's' })).toMatchObject(
+      {
+        snapshotRefreshMs: 5000,
+        maxBodyBytes: 2 * 1024 * 1024,
+        protectReads: false,
+      },
+    );
+  });
+});
