@@ -60,6 +60,11 @@ export interface IngestPreview {
   tags: Record<string, string[]>;
   /** True when an interview with this id is stored (saving would replace it). */
   exists: boolean;
+  /**
+   * True when the id was derived (not named) and another source holds it: the same ingest would
+   * answer 409; name an id to store it.
+   */
+  conflict: boolean;
 }
 
 /** What an ingest returns. */
@@ -190,13 +195,18 @@ export class Kikigaki {
    * What an ingest of this input would store, without storing anything: the parsed interview, each
    * quote's topic tags, and whether an interview with that id exists (and would be replaced).
    */
-  async preview(input: IngestInput, options: ParseOptions = {}): Promise<IngestPreview> {
+  async preview(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestPreview> {
     const interview = this.parseInput(input, options);
     const record = this.record(interview);
     const tags: Record<string, string[]> = {};
     for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
     const existing = await this.store.getInterview(interview.id);
-    return { interview, tags, exists: existing !== null };
+    const conflict =
+      options.onExisting === 'same-source' && existing !== null && !sameSource(existing.interview, interview);
+    return { interview, tags, exists: existing !== null, conflict };
   }
 
   /**

@@ -232,6 +232,7 @@ export const IngestPreviewResponse = z.object({
   interview: InterviewSchema,
   tags: z.record(z.string(), z.array(z.string())),
   exists: z.boolean(),
+  conflict: z.boolean(),
 });
 
 /** A quote outside search results. */

@@ -311,8 +311,10 @@ describe('POST /interviews/preview', () => {
       interview: { id: string; turns: Array<{ id: string; speaker: string }> };
       tags: Record<string, string[]>;
       exists: boolean;
+      conflict: boolean;
     };
     expect(body.interview.id).toBe('preview-only');
+    expect(body.conflict).toBe(false);
     expect(body.interview.turns.length).toBeGreaterThan(3);
     expect(body.exists).toBe(false);
     expect(Object.values(body.tags).flat().length).toBeGreaterThan(0);
@@ -323,6 +325,26 @@ describe('POST /interviews/preview', () => {
       body: read(join(samplesDir, '04-dash-yuki.txt')),
     });
     expect(((await again.json()) as { exists: boolean }).exists).toBe(true);
+  });
+
+  it('warns when a derived id is held by another source (the save would answer 409)', async () => {
+    const post = (path: string, body: string) =>
+      app.request(path, { method: 'POST', headers: { ...AUTH, 'content-type': 'text/plain' }, body });
+    const mine = '聞き手：質問はありますか？\n山田：はい、あります。';
+    type Preview = { interview: { id: string }; exists: boolean; conflict: boolean };
+    const first = (await (await post('/interviews/preview', mine)).json()) as Preview;
+    expect(first).toMatchObject({ exists: false, conflict: false });
+    // Someone stores another transcript under exactly that id, naming it.
+    const theirs = '聞き手：別の質問？\n佐藤：別の答えです。';
+    expect((await post(`/interviews?id=${first.interview.id}`, theirs)).status).toBe(201);
+    const again = (await (await post('/interviews/preview', mine)).json()) as Preview;
+    expect(again).toMatchObject({ exists: true, conflict: true });
+    expect((await post('/interviews', mine)).status).toBe(409);
+    // Naming the id says "replace it": no conflict.
+    const named = (await (
+      await post(`/interviews/preview?id=${first.interview.id}`, mine)
+    ).json()) as Preview;
+    expect(named).toMatchObject({ exists: true, conflict: false });
   });
 
   it('names the line of a transcript it cannot parse', async () => {

@@ -34,6 +34,8 @@ const WORDS = {
     previewTitle: (n: number) => `プレビュー: ${n}発言`,
     replaces: (id: string) => `ID「${id}」のインタビューはすでにあります。保存すると置き換わります。`,
     creates: (id: string) => `新しいインタビュー「${id}」として保存します。`,
+    taken: (id: string) =>
+      `ID「${id}」は別の記事が使っています。このまま保存すると断られます。別の ID を入力してください。`,
     savedAs: '保存しました:',
     open: '開く',
     chooseFirst: 'ファイルを選んでください',
@@ -72,6 +74,7 @@ const WORDS = {
     previewTitle: (n: number) => `Preview: ${n} turns`,
     replaces: (id: string) => `An interview with id “${id}” exists: saving replaces it.`,
     creates: (id: string) => `Saves a new interview “${id}”.`,
+    taken: (id: string) => `Another source holds the id “${id}”: saving would be refused. Enter another id.`,
     savedAs: 'Saved:',
     open: 'open',
     chooseFirst: 'Choose a file first',
@@ -552,12 +555,12 @@ function setupUpload(): void {
     };
     tags: Record<string, string[]>;
     exists: boolean;
+    conflict: boolean;
   }
 
   const SHOWN = 200;
   const renderPreview = (p: Preview) => {
     const iv = p.interview;
-    if (!idInput.value.trim()) idInput.value = iv.id;
     title.textContent = `${WORDS.previewTitle(iv.turns.length)} — ${iv.title}`;
     const rows = iv.turns
       .slice(0, SHOWN)
@@ -577,7 +580,7 @@ function setupUpload(): void {
       el(
         'p',
         { class: p.exists ? 'notice' : 'preview-meta' },
-        p.exists ? WORDS.replaces(iv.id) : WORDS.creates(iv.id),
+        p.conflict ? WORDS.taken(iv.id) : p.exists ? WORDS.replaces(iv.id) : WORDS.creates(iv.id),
       ),
       el(
         'p',
