@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ParseError, ValidationError } from './err
 import { canonicalUrl, interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
-import type { DocumentLookup, QuoteIndex } from './search/index.ts';
+import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type {
   InterviewRecord,
@@ -48,6 +48,11 @@ export interface KikigakiDeps {
   tagger: TopicTagger;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
+  /**
+   * Parses a transcript or canonical JSON (default: {@link parseInterview} in this thread). The
+   * local server parses on worker threads with a time bound, off the event loop.
+   */
+  parse?: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
 }
 
 /** A transcript as text (any layout) or the canonical JSON. */
@@ -123,6 +128,7 @@ export class Kikigaki {
   private readonly store: Store;
   private readonly tagger: TopicTagger;
   private readonly afterCommit: (change: Change) => Promise<void>;
+  private readonly parse: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -130,6 +136,7 @@ export class Kikigaki {
     this.store = deps.store;
     this.tagger = deps.tagger;
     this.afterCommit = deps.afterCommit ?? (async () => {});
+    this.parse = deps.parse ?? parseInterview;
   }
 
   /**
@@ -164,6 +171,15 @@ export class Kikigaki {
     return (id) => out.get(id);
   }
 
+  /**
+   * Searches quotes: the index plans the page, the store (through the cache) supplies the
+   * interviews it shows, the plan renders them. The plan is immune to writes meanwhile.
+   */
+  async search(index: QuoteIndex, params: SearchParams): Promise<SearchPage> {
+    const plan = index.plan(params);
+    return plan.render(await this.documents(index, plan.documentIds));
+  }
+
   /** Tags an interview and builds what the store keeps. */
   record(interview: Interview): InterviewRecord {
     const tags = this.tagger.tagInterview(interview);
@@ -175,12 +191,12 @@ export class Kikigaki {
   }
 
   /** Parses (text) or validates (canonical JSON) an interview, with the caller's id if given. */
-  private parseInput(input: IngestInput, options: ParseOptions): Interview {
+  private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
     let interview: Interview;
-    if ('text' in input) interview = parseInterview(input.text, options);
+    if ('text' in input) interview = await this.parse(input.text, options);
     else {
       try {
-        interview = parseInterview(JSON.stringify(input.json), { ...options, format: 'json' });
+        interview = await this.parse(JSON.stringify(input.json), { ...options, format: 'json' });
       } catch (e) {
         // A JSON body of the wrong shape is a bad request, not an unparseable transcript.
         if (e instanceof ParseError) throw new ValidationError(`invalid interview JSON: ${e.reason}`);
@@ -199,7 +215,7 @@ export class Kikigaki {
     input: IngestInput,
     options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
   ): Promise<IngestPreview> {
-    const interview = this.parseInput(input, options);
+    const interview = await this.parseInput(input, options);
     const record = this.record(interview);
     const tags: Record<string, string[]> = {};
     for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
@@ -219,7 +235,7 @@ export class Kikigaki {
     input: IngestInput,
     options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
   ): Promise<IngestResult> {
-    const interview = this.parseInput(input, options);
+    const interview = await this.parseInput(input, options);
     if (options.onExisting === 'same-source') {
       const existing = await this.store.getInterview(interview.id);
       if (existing && !sameSource(existing.interview, interview))

@@ -9,8 +9,9 @@
  * damaged store is never started over.
  */
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AbstractIterator, AbstractKeyIterator, AbstractValueIterator } from 'abstract-level';
 import { ClassicLevel } from 'classic-level';
@@ -39,11 +40,43 @@ class StartError extends Error {
   }
 }
 
+/** Why `path` cannot be written, as the nearest existing directory at or above it answers a write. */
+function unwritable(path) {
+  if (full) return Object.assign(new Error('ENOSPC: no space left on device (injected)'), { code: 'ENOSPC' });
+  let dir = path;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const probe = join(dir, `.write-test-${randomBytes(4).toString('hex')}`);
+  try {
+    writeFileSync(probe, 'ok');
+    rmSync(probe);
+    return null;
+  } catch (e) {
+    return e;
+  }
+}
+
+/** A write that failed, in words: full, read-only, or not writable. */
+function writeFailure(path, e) {
+  const what =
+    e.code === 'ENOSPC'
+      ? 'no space left for the store'
+      : e.code === 'EROFS'
+        ? 'the store directory is on a read-only file system (EROFS)'
+        : 'the store directory is not writable';
+  const hint =
+    e.code === 'ENOSPC'
+      ? 'free space on that file system, or point DATA_DIR elsewhere'
+      : 'make it writable (mount it read-write, fix its owner), or point DATA_DIR elsewhere';
+  return new StartError(what, path, hint, e);
+}
+
 /** Checks the directory and opens the store once; throws {@link StartError}. */
 async function preflight(path) {
   try {
     mkdirSync(path, { recursive: true });
   } catch (e) {
+    const why = unwritable(path);
+    if (why) throw writeFailure(path, why);
     throw new StartError(
       'cannot create the store directory',
       path,
@@ -54,22 +87,8 @@ async function preflight(path) {
   if (!statSync(path).isDirectory())
     throw new StartError('the store path is not a directory', path, 'point DATA_DIR at a directory');
   // Permission bits do not stop root: only a real write shows a read-only or full file system.
-  const probe = join(path, `.write-test-${randomBytes(4).toString('hex')}`);
-  try {
-    if (full)
-      throw Object.assign(new Error('ENOSPC: no space left on device (injected)'), { code: 'ENOSPC' });
-    writeFileSync(probe, 'ok');
-    rmSync(probe);
-  } catch (e) {
-    throw new StartError(
-      e.code === 'ENOSPC' ? 'no space left for the store' : 'the store directory is not writable',
-      path,
-      e.code === 'ENOSPC'
-        ? 'free space on that file system, or point DATA_DIR elsewhere'
-        : 'make it writable (mount it read-write, fix its owner), or point DATA_DIR elsewhere',
-      e,
-    );
-  }
+  const why = unwritable(path);
+  if (why) throw writeFailure(path, why);
   const files = readdirSync(path);
   const hasData = files.some((f) => /^(MANIFEST-\d+|\d+\.(ldb|sst|log))$/.test(f));
   if (hasData && !existsSync(join(path, 'CURRENT')))
@@ -148,9 +167,35 @@ server.once('error', (error) =>
 server.listen(options.port ?? 0, '127.0.0.1', () => {
   parentPort?.postMessage({ port: server.address().port });
 });
+
+// Requests from this process's own store arrive on a message port instead of a socket: the same
+// request handler, the same DynamoDB protocol (JSON bodies, signed headers), without TCP, HTTP
+// framing and parsing on both threads.
+const handle = server.listeners('request')[0];
+options.requests?.on('message', ({ id, method, path, headers, body }) => {
+  const req = new EventEmitter();
+  Object.assign(req, { method, url: path, headers });
+  const res = {
+    statusCode: 200,
+    contentType: undefined,
+    shouldKeepAlive: true,
+    headers: {},
+    setHeader(name, value) {
+      this.headers[name.toLowerCase()] = String(value);
+    },
+    end(data) {
+      options.requests.postMessage({ id, status: this.statusCode, headers: this.headers, body: data ?? '' });
+    },
+  };
+  handle(req, res);
+  if (body.length > 0) req.emit('data', Buffer.from(body));
+  req.emit('end');
+});
+
 parentPort?.on('message', (message) => {
   if (message === 'close') {
     // Closing the server (and dynalite's store with it) empties this thread's event loop: it ends.
+    options.requests?.close();
     server.close(() => parentPort?.close());
   }
 });

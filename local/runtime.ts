@@ -4,11 +4,11 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
-import { Indexer, unpackIndex } from '../lib/indexer.ts';
+import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
 import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { TopicTagger } from '../lib/tagger.ts';
-import { VariantDictionary } from '../lib/taxonomy/index.ts';
+import { createParsePool, type ParsePoolOptions } from './parse-pool.ts';
 
 /** Options of {@link createLocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -29,6 +29,13 @@ export interface LocalRuntimeOptions {
   publishDelayMs?: number;
   /** This process owns the table (its embedded server): lets the store cache tag aliases. */
   soleWriter?: boolean;
+  /**
+   * Parse transcripts on worker threads, each parse stopped after `parsePool.timeoutMs` (default
+   * true: a heavy body must not stall other requests). False parses in this thread.
+   */
+  parseInWorkers?: boolean;
+  /** The parse workers' bound and size (default: 5 s, one or two workers). */
+  parsePool?: ParsePoolOptions;
   /** The embedded store's own state (down while it restarts), reported by /health with a probe. */
   storeState?: () => { state: 'up' } | { state: 'down'; reason: string };
 }
@@ -41,6 +48,8 @@ export interface LocalRuntime {
   indexer: Indexer;
   /** Waits for pending snapshot publication. */
   flush(): Promise<void>;
+  /** Publishes what is pending and stops the parse workers. */
+  close(): Promise<void>;
 }
 
 /** Builds the single-process runtime; loads the latest snapshot or rebuilds from the store. */
@@ -51,17 +60,12 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     client: options.client,
     soleWriter: options.soleWriter ?? false,
   });
-  const dict = new VariantDictionary();
-  const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
-  const manifest = await store.readManifest();
+  const indexOptions = defaultIndexOptions();
   let indexer: Indexer;
   let rebuilt = false;
   try {
-    indexer = new Indexer(
-      store,
-      manifest ? await unpackIndex(await store.readSnapshot(manifest), indexOptions) : undefined,
-      indexOptions,
-    ).loadedFrom(manifest);
+    const opened = await openLatestIndex(store, indexOptions);
+    indexer = new Indexer(store, opened.index, indexOptions).loadedFrom(opened.manifest);
   } catch {
     // A snapshot from another analyzer version or a damaged one: rebuild from the store.
     indexer = new Indexer(store, undefined, indexOptions);
@@ -116,9 +120,11 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     timer.unref();
   };
   const tagger = new TopicTagger();
+  const pool = (options.parseInWorkers ?? true) ? createParsePool(options.parsePool ?? {}) : null;
   const service = new Kikigaki({
     store,
     tagger,
+    ...(pool ? { parse: pool.parse } : {}),
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
       else {
@@ -160,18 +166,23 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     check: (repair) => indexer.check(repair),
     ...(options.logger ? { logger: options.logger } : {}),
   };
+  const flush = async () => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+      pending = publish();
+    }
+    await pending;
+  };
   return {
     app: createApp(deps),
     service,
     store,
     indexer,
-    flush: async () => {
-      if (timer) {
-        clearTimeout(timer);
-        timer = null;
-        pending = publish();
-      }
-      await pending;
+    close: async () => {
+      await flush();
+      await pool?.close();
     },
+    flush,
   };
 }

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   } else {
     embedded = await startEmbeddedDynamo({ path: join(dataDir, 'dynalite') });
     storePath = join(dataDir, 'dynalite');
-    client = localClient(embedded.endpoint);
+    client = embedded.portClient();
   }
   const { token, source } = tokenFor(dataDir, config.apiToken);
   // Protected reads get their own read-only token, to hand to readers who must not write.
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     server.close();
-    await runtime.flush().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
     await embedded?.close();
     process.exit(0);
   };

@@ -296,16 +296,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const as = exportFormatOf(format, c.req.header('accept'));
     if (as)
       return exportResponse(c, { service, index, params, format: as, origin: new URL(c.req.url).origin });
-    // The index holds no texts: fetch the interviews this page shows (cached), then render.
-    let documents = await service.documents(index, index.documentsNeeded(params));
-    // A write may have changed the index while they were fetched: fetch what is new, once.
-    const more = index.documentsNeeded(params).filter((id) => !documents(id));
-    if (more.length > 0) {
-      const extra = await service.documents(index, more);
-      const first = documents;
-      documents = (id) => first(id) ?? extra(id);
-    }
-    const page = index.search(params, documents);
+    const page = await service.search(index, params);
     return reply(c, SearchResponse, {
       total: page.total,
       totalIsEstimate: page.totalIsEstimate,

@@ -1,6 +1,7 @@
 /**
- * One search as the console and the export run it: the index answers, the store supplies the
- * texts of the interviews the page shows (the index holds none). The same steps as GET /search.
+ * One search as the console and the export run it: the same plan-then-render as
+ * `Kikigaki.search`, but the export also needs the interviews the page was rendered from (their
+ * source URL), so they are returned with the page.
  */
 
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from '../search/index.ts';
@@ -12,21 +13,15 @@ export interface RenderedPage {
   documents: DocumentLookup;
 }
 
-/** Searches and renders one page. */
+/** Searches and renders one page (GET /search's use case, keeping the interviews it read). */
 export async function searchQuotes(
   service: Kikigaki,
   index: QuoteIndex,
   params: SearchParams,
 ): Promise<RenderedPage> {
-  let documents = await service.documents(index, index.documentsNeeded(params));
-  // A write may have changed the index while they were fetched: fetch what is new, once.
-  const more = index.documentsNeeded(params).filter((id) => !documents(id));
-  if (more.length > 0) {
-    const extra = await service.documents(index, more);
-    const first = documents;
-    documents = (id) => first(id) ?? extra(id);
-  }
-  return { page: index.search(params, documents), documents };
+  const plan = index.plan(params);
+  const documents = await service.documents(index, plan.documentIds);
+  return { page: plan.render(documents), documents };
 }
 
 /** Names of people by id, from the index's interview metadata (for facet labels). */

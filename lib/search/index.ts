@@ -10,7 +10,14 @@ import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
 import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode } from '../text/analyze.ts';
 import { normalize, normalizeForMatch } from '../text/normalize.ts';
-import { Engine, type EngineDoc, FIELD_BITS, FIELD_BOOSTS, type FieldTerms, type Matches } from './engine.ts';
+import {
+  Engine,
+  type EngineDoc,
+  FIELD_BITS,
+  FIELD_BOOSTS,
+  type FieldTerms,
+  type Matches,
+} from './engine/index.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
 import { type CompiledQuery, compileQuery, MAX_QUERY_CHARS, type VariantLookup } from './query.ts';
 
@@ -250,21 +257,44 @@ function trimCandidates(c: Candidates): Candidates {
   };
 }
 
-/** A query resolved to ordered candidates (cached so planning and searching evaluate once). */
-interface Resolved {
-  key: string;
-  compiled: CompiledQuery;
-  matched: SearchPage['matched'];
-  docs: Int32Array;
-  /** Sort key per candidate (score, or recency for filter-only queries). */
-  keys: Float64Array;
-  scores: Float64Array;
-  fields: Uint8Array;
-  /** What to highlight: the query's needles and every non-bigram index term it matched. */
-  needles: string[];
-  offset: number;
-  limit: number;
-  fingerprint: string;
+/** One candidate of a plan, named by stable ids (doc numbers change when the engine folds). */
+interface Planned {
+  interview: string;
+  ordinal: number;
+  score: number;
+  fields: number;
+  tags: string[];
+  role: Role;
+}
+
+/**
+ * A search evaluated against the index: which interviews its page needs, and how to render the
+ * page from them. Holds no reference into the engine, so writes (and folds) that happen while
+ * the caller fetches the interviews cannot change what it renders.
+ */
+export interface SearchPlan {
+  /** Interviews whose content {@link SearchPlan.render} needs (its page, and phrase checks). */
+  readonly documentIds: readonly string[];
+  /** Renders the page; hits whose interview the lookup lacks (or that changed) are skipped. */
+  render(lookup?: DocumentLookup): SearchPage;
+}
+
+/** Facet counts over planned candidates (phrase queries: the candidates whose text was checked). */
+function plannedFacets(
+  shown: readonly Planned[],
+  interviewees: ReadonlyMap<string, readonly string[]>,
+  years: ReadonlyMap<string, string | undefined>,
+): SearchPage['facets'] {
+  const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
+  for (const p of shown) {
+    for (const t of p.tags) facets.tags[t] = (facets.tags[t] ?? 0) + 1;
+    for (const id of interviewees.get(p.interview) ?? [])
+      facets.interviewees[id] = (facets.interviewees[id] ?? 0) + 1;
+    facets.roles[p.role] = (facets.roles[p.role] ?? 0) + 1;
+    const year = years.get(p.interview);
+    if (year) facets.years[year] = (facets.years[year] ?? 0) + 1;
+  }
+  return facets;
 }
 
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
@@ -275,7 +305,6 @@ export class QuoteIndex {
   private readonly variants: VariantLookup | undefined;
   private readonly retained: Map<string, Interview> | null;
   private version = 0;
-  private last: Resolved | null = null;
   private recencyRank: { version: number; rank: Float64Array } | null = null;
 
   /** Creates an empty index. */
@@ -322,6 +351,7 @@ export class QuoteIndex {
       ordinal: t.ordinal,
       role: Math.max(0, ROLES.indexOf(t.role)),
       question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
+      speakerId: t.speakerId,
       tags: [...(tagsByQuote.get(t.id) ?? [])],
       text: fieldTerms(t.text, this.mode, surfaces),
       speaker: fieldTerms(t.speaker, this.mode),
@@ -464,6 +494,7 @@ export class QuoteIndex {
     return rank;
   }
 
+  /** The digest a cursor carries: what the search asks (its query and filters, not its page). */
   private fingerprintOf(params: z.output<typeof SearchParamsSchema>): string {
     return digest(
       JSON.stringify([
@@ -480,16 +511,19 @@ export class QuoteIndex {
     );
   }
 
-  /** A cursor that starts this query's results at `offset` (numbered pages, as the console shows). */
+  /** A cursor that starts this search's results at `offset` (numbered pages, as the console shows). */
   cursorAt(input: SearchParams, offset: number): string | undefined {
     return offset > 0 ? encodeCursor(offset, this.fingerprintOf(this.parse(input))) : undefined;
   }
 
-  private resolve(params: z.output<typeof SearchParamsSchema>): Resolved {
+  /**
+   * Evaluates a search: the candidates its page needs (all of them, up to a bound, for phrases,
+   * which are checked against the texts), facet counts and totals. See {@link SearchPlan}.
+   */
+  plan(input: SearchParams): SearchPlan {
+    const params = this.parse(input);
     const fingerprint = this.fingerprintOf(params);
     const offset = params.cursor ? decodeCursor(params.cursor, fingerprint) : 0;
-    const key = `${this.version}:${fingerprint}:${offset}:${params.limit}`;
-    if (this.last?.key === key) return this.last;
     const compiled = this.compile(params.q);
     const filter = this.filterFor(params);
     const terms = new Set<string>();
@@ -518,81 +552,98 @@ export class QuoteIndex {
       const rank = this.recency();
       keys = Float64Array.from(found.docs, (d) => rank[d] ?? 0);
     }
-    this.last = {
-      key,
-      compiled,
-      matched,
-      docs: found.docs,
-      keys,
-      scores: found.scores,
-      fields: found.fields,
-      needles: [...new Set([...compiled.needles, ...terms])],
-      offset,
-      limit: params.limit,
-      fingerprint,
+    const phrases = compiled.phrases;
+    const end = offset + params.limit;
+    // Phrases need the texts: check three candidates per hit shown (all of them below a bound),
+    // so an anonymous phrase query cannot make the API read hundreds of interviews.
+    const window =
+      phrases.length === 0
+        ? Math.min(found.n, end)
+        : Math.min(found.n, Math.max(PHRASE_EXACT_BELOW, end * PHRASE_CHECKS_PER_HIT), PHRASE_CHECK_LIMIT);
+    const planned: Planned[] = topOrder(keys, found.n, window).map((i) => {
+      const doc = found.docs[i] ?? 0;
+      return {
+        interview: this.engine.keyOf(doc),
+        ordinal: this.engine.ordinalOf(doc),
+        score: matched === 'filter' ? 0 : (found.scores[i] ?? 0),
+        fields: found.fields[i] ?? 0,
+        tags: this.engine.tagsOf(doc),
+        role: ROLES[this.engine.roleOf(doc)] ?? 'other',
+      };
+    });
+    const interviewees = new Map<string, readonly string[]>();
+    for (const p of planned)
+      interviewees.set(
+        p.interview,
+        (this.interviews.get(p.interview)?.interviewees ?? []).map((x) => x.id),
+      );
+    const facets = phrases.length === 0 ? this.facets(found.docs) : null;
+    const meta = new Map(planned.map((p) => [p.interview, this.interviews.get(p.interview)]));
+    const needles = [...new Set([...compiled.needles, ...terms])];
+    return {
+      documentIds: [...new Set(planned.map((p) => p.interview))],
+      render: (lookup) => {
+        const documents: DocumentLookup = lookup ?? ((id) => this.retained?.get(id));
+        const turns = new Map<string, Map<number, Interview['turns'][number]> | null>();
+        const turnsOf = (key: string) => {
+          let t = turns.get(key);
+          if (t === undefined) {
+            const iv = documents(key);
+            t = iv ? new Map(iv.turns.map((x) => [x.ordinal, x])) : null;
+            turns.set(key, t);
+          }
+          return t;
+        };
+        let shown = planned;
+        let total = found.n;
+        let totalIsEstimate = false;
+        if (phrases.length > 0) {
+          // The index has no positions: check phrases against the texts of the leading candidates.
+          shown = planned.filter((p) => {
+            const turn = turnsOf(p.interview)?.get(p.ordinal);
+            const text = turn ? normalizeForMatch(turn.text) : '';
+            return phrases.every((ph) => text.includes(ph));
+          });
+          totalIsEstimate = planned.length < found.n;
+          total = totalIsEstimate ? found.n - (planned.length - shown.length) : shown.length;
+        }
+        const hits: SearchHit[] = [];
+        for (const p of shown.slice(offset, end)) {
+          const hit = this.toHit(p, needles, meta.get(p.interview), turnsOf(p.interview));
+          if (hit) hits.push(hit);
+        }
+        return {
+          total,
+          hits,
+          facets:
+            facets ??
+            plannedFacets(
+              shown,
+              interviewees,
+              new Map([...meta].map(([id, m]) => [id, m?.publishedAt?.slice(0, 4)])),
+            ),
+          nextCursor: end < total ? encodeCursor(end, fingerprint) : null,
+          matched,
+          totalIsEstimate,
+        };
+      },
     };
-    return this.last;
   }
 
-  /** How many leading candidates a page needs checked (all of them, up to a bound, for phrases). */
-  private window(r: Resolved): number {
-    if (r.compiled.phrases.length === 0) return Math.min(r.docs.length, r.offset + r.limit);
-    // Bounded so that an anonymous phrase query cannot make the API read hundreds of interviews.
-    const wanted = Math.max(PHRASE_EXACT_BELOW, (r.offset + r.limit) * PHRASE_CHECKS_PER_HIT);
-    return Math.min(r.docs.length, wanted, PHRASE_CHECK_LIMIT);
-  }
-
-  /**
-   * Interviews whose content a search needs (to render its page and check its phrases), so a
-   * caller without them in memory can fetch them first. Evaluates the query once; the following
-   * {@link QuoteIndex.search} reuses it.
-   */
-  documentsNeeded(input: SearchParams): string[] {
-    const r = this.resolve(this.parse(input));
-    const ids = new Set<string>();
-    for (const i of topOrder(r.keys, r.docs.length, this.window(r)))
-      ids.add(this.engine.keyOf(r.docs[i] ?? 0));
-    return [...ids];
-  }
-
-  /** Searches quotes; see {@link SearchParamsSchema}. `documents` renders hits (default: retained). */
-  search(input: SearchParams, documents?: DocumentLookup): SearchPage {
-    const params = this.parse(input);
-    const r = this.resolve(params);
-    const lookup: DocumentLookup = documents ?? ((id) => this.retained?.get(id));
-    const turnCache = new Map<string, Map<number, Interview['turns'][number]> | null>();
-    const turnOf = (doc: number) => {
-      const key = this.engine.keyOf(doc);
-      let turns = turnCache.get(key);
-      if (turns === undefined) {
-        const iv = lookup(key);
-        turns = iv ? new Map(iv.turns.map((t) => [t.ordinal, t])) : null;
-        turnCache.set(key, turns);
-      }
-      return { interview: key, turn: turns?.get(this.engine.ordinalOf(doc)), turns };
-    };
-    let order = topOrder(r.keys, r.docs.length, this.window(r));
-    let total = r.docs.length;
-    let totalIsEstimate = false;
-    if (r.compiled.phrases.length > 0) {
-      // The index has no positions: check phrases against the texts of the leading candidates.
-      const checked = order.filter((i) => {
-        const { turn } = turnOf(r.docs[i] ?? 0);
-        const text = turn ? normalizeForMatch(turn.text) : '';
-        return r.compiled.phrases.every((p) => text.includes(p));
-      });
-      totalIsEstimate = order.length < r.docs.length;
-      total = totalIsEstimate ? r.docs.length - (order.length - checked.length) : checked.length;
-      order = checked;
-    }
+  /** Facet counts of tags, interviewees, roles and years over docs. */
+  private facets(docs: ArrayLike<number>): SearchPage['facets'] {
     const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
-    const facetDocs = r.compiled.phrases.length > 0 ? order.map((i) => r.docs[i] ?? 0) : r.docs;
-    const tagCounts = this.engine.countTags(facetDocs);
-    tagCounts.forEach((c, t) => {
+    const perRole = new Uint32Array(ROLES.length);
+    this.engine.countTags(docs).forEach((c, t) => {
       if (c > 0) facets.tags[this.engine.tagName(t)] = c;
     });
     const perSlot = new Uint32Array(this.engine.slotCount);
-    for (const d of facetDocs) perSlot[this.engine.slotOf(d)] = (perSlot[this.engine.slotOf(d)] ?? 0) + 1;
+    for (let i = 0; i < docs.length; i++) {
+      const slot = this.engine.slotOf(docs[i] ?? 0);
+      perSlot[slot] = (perSlot[slot] ?? 0) + 1;
+      const role = this.engine.roleOf(docs[i] ?? 0);
+      perRole[role] = (perRole[role] ?? 0) + 1;
+    }
     perSlot.forEach((c, slot) => {
       if (c === 0) return;
       const meta = this.interviews.get(this.engine.slotKey(slot));
@@ -602,60 +653,37 @@ export class QuoteIndex {
       const year = meta?.publishedAt?.slice(0, 4);
       if (year) facets.years[year] = (facets.years[year] ?? 0) + c;
     });
-    const perRole = new Uint32Array(ROLES.length);
-    for (const d of facetDocs) perRole[this.engine.roleOf(d)] = (perRole[this.engine.roleOf(d)] ?? 0) + 1;
     perRole.forEach((c, role) => {
       if (c > 0) facets.roles[ROLES[role] as Role] = c;
     });
-    const hits: SearchHit[] = [];
-    for (const i of order.slice(r.offset, r.offset + params.limit)) {
-      const doc = r.docs[i] ?? 0;
-      const hit = this.toHit(
-        doc,
-        r.matched === 'filter' ? 0 : (r.scores[i] ?? 0),
-        r.fields[i] ?? 0,
-        r,
-        turnOf(doc),
-      );
-      if (hit) hits.push(hit);
-    }
-    const end = r.offset + params.limit;
-    return {
-      total,
-      hits,
-      facets,
-      nextCursor: end < total ? encodeCursor(end, r.fingerprint) : null,
-      matched: r.matched,
-      totalIsEstimate,
-    };
+    return facets;
+  }
+
+  /** Searches quotes: {@link QuoteIndex.plan}, rendered with `documents` (default: retained). */
+  search(input: SearchParams, documents?: DocumentLookup): SearchPage {
+    return this.plan(input).render(documents);
   }
 
   private toHit(
-    doc: number,
-    score: number,
-    fields: number,
-    r: Resolved,
-    found: {
-      interview: string;
-      turn: Interview['turns'][number] | undefined;
-      turns: Map<number, Interview['turns'][number]> | null;
-    },
+    p: Planned,
+    needles: readonly string[],
+    meta: InterviewMeta | undefined,
+    turns: Map<number, Interview['turns'][number]> | null,
   ): SearchHit | null {
-    const { turn, turns } = found;
+    const turn = turns?.get(p.ordinal);
     // The interview changed or went away since this index was written: skip the stale hit.
     if (!turn) return null;
-    const meta = this.interviews.get(found.interview);
     const question = turn.questionId
       ? [...(turns?.values() ?? [])].find((t) => t.id === turn.questionId)
       : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit.
-    const ranges = matchRanges(turn.text, NO_TERMS, r.needles);
+    const ranges = matchRanges(turn.text, NO_TERMS, needles);
     const matchedIn = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).filter(
-      (f) => fields & FIELD_BITS[f],
+      (f) => p.fields & FIELD_BITS[f],
     );
     return {
       quoteId: turn.id,
-      interviewId: found.interview,
+      interviewId: p.interview,
       interviewTitle: meta?.title ?? '',
       publishedAt: meta?.publishedAt ?? null,
       ordinal: turn.ordinal,
@@ -664,8 +692,8 @@ export class QuoteIndex {
       speaker: { id: turn.speakerId, name: turn.speaker, role: turn.role },
       section: turn.section,
       question: question ? { quoteId: question.id, text: question.text } : null,
-      tags: this.engine.tagsOf(doc),
-      score: Math.round(score * 1000) / 1000,
+      tags: p.tags,
+      score: Math.round(p.score * 1000) / 1000,
       matchedIn: matchedIn.sort(),
     };
   }

@@ -1,5 +1,5 @@
 /**
- * Turns what a user typed into a MiniSearch query tree, using the same analyzer as indexing.
+ * Turns what a user typed into the engine's query tree, using the same analyzer as indexing.
  *
  * - `「…」`, `『…』` and `"…"` are exact phrases (all their terms required, then a substring check);
  * - white space separates chunks; every chunk is required, falling back to any chunk;
@@ -7,7 +7,6 @@
  * - hiragana typed for a katakana word (らんさーず) also searches the katakana form;
  * - Latin words are typo-tolerant; the last term is a prefix; synonyms expand a chunk.
  */
-import type { Query, QueryCombination } from 'minisearch';
 import {
   analyzeNormalized,
   bigrams,
@@ -17,6 +16,9 @@ import {
   type Token,
 } from '../text/analyze.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
+import { and, or, type QueryNode, term, weighted } from './engine/tree.ts';
+
+type Query = QueryNode;
 
 /** Expands a folded chunk into its spelling variants (synonym dictionary), excluding itself. */
 export type VariantLookup = (folded: string) => readonly string[];
@@ -47,24 +49,19 @@ function latinFuzz(term: string): number {
   return 0;
 }
 
-function leaf(term: string, prefix: boolean, fuzzy = 0): QueryCombination {
-  return { queries: [term], prefix, fuzzy: fuzzy > 0 ? fuzzy : false };
+function leaf(t: string, prefix: boolean, fuzzy = 0): Query {
+  return term(t, { prefix, ...(fuzzy > 0 ? { fuzzy } : {}) });
 }
 
-/** Marks a leaf that matches by character bigrams: its terms are not highlighted on their own. */
-export const GRAM = Symbol('gram');
-
-function gramLeaf(term: string): QueryCombination {
-  return Object.assign(leaf(term, false), { [GRAM]: true });
+/** A leaf that matches by character bigrams: its terms are not highlighted on their own. */
+function gramLeaf(t: string): Query {
+  return term(t, { gram: true });
 }
 
 function kanaRunQuery(run: string, prefix: boolean): Query {
   const grams = bigrams(run);
   if (grams.length <= 1) return leaf(run, prefix);
-  return {
-    combineWith: 'OR',
-    queries: [leaf(run, prefix), { combineWith: 'AND', queries: grams.map(gramLeaf) }],
-  };
+  return or([leaf(run, prefix), and(grams.map(gramLeaf)) as Query]) as Query;
 }
 
 interface Unit {
@@ -97,18 +94,6 @@ function unitsOf(tokens: readonly Token[], mode: SegmentationMode, prefixLast: b
     }
   }
   return units;
-}
-
-function and(queries: Query[]): Query | null {
-  if (queries.length === 0) return null;
-  if (queries.length === 1) return queries[0] as Query;
-  return { combineWith: 'AND', queries };
-}
-
-function or(queries: Query[]): Query | null {
-  if (queries.length === 0) return null;
-  if (queries.length === 1) return queries[0] as Query;
-  return { combineWith: 'OR', queries };
 }
 
 /**
@@ -159,7 +144,7 @@ function compileChunk(
     const grams = gramPath(norm, prefixLast);
     if (grams) {
       units.push(...grams.needles.map((needle): Unit => ({ query: grams.query as Query, needle })));
-      query = query ? { combineWith: 'OR', queries: [query, grams.query] } : grams.query;
+      query = query ? or([query, grams.query]) : grams.query;
     }
   }
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
@@ -167,14 +152,14 @@ function compileChunk(
     const run = foldKatakanaRun(hiraganaToKatakana(norm));
     const alt = kanaRunQuery(run, prefixLast);
     units.push({ query: alt, needle: run });
-    query = query ? { combineWith: 'OR', queries: [query, alt] } : alt;
+    query = query ? or([query, alt]) : alt;
   }
   if (mode === 'hybrid' && variants && query) {
     const others = variants(normalizeForMatch(norm))
       .map((v) => compileChunk(v, mode, false).query)
       .filter((q): q is Query => q !== null)
-      .map((q): Query => ({ combineWith: 'OR', queries: [q], boostTerm: () => 0.8 }));
-    if (others.length > 0) query = { combineWith: 'OR', queries: [query, ...others] };
+      .map((q) => weighted(q, 0.8));
+    if (others.length > 0) query = or([query, ...others]);
   }
   return { query, units };
 }
@@ -199,7 +184,10 @@ export function compileQuery(
   const endsOpen = !/\s$/.test(rest) && chunks.length > 0;
   const compiled = chunks.map((c, i) => compileChunk(c, mode, endsOpen && i === chunks.length - 1, variants));
   const phraseCompiled = phrases.map((p) => compileChunk(p, mode, false));
-  const required = [...compiled, ...phraseCompiled].map((c) => c.query).filter((q): q is Query => q !== null);
+  const phraseNodes = phraseCompiled.flatMap((c, i): Query[] =>
+    c.query ? [{ kind: 'phrase', text: normalizeForMatch(phrases[i] ?? ''), child: c.query, weight: 1 }] : [],
+  );
+  const required = [...compiled.map((c) => c.query).filter((q): q is Query => q !== null), ...phraseNodes];
   const allUnits = compiled.flatMap((c) => c.units);
   const strict = and(required);
   const loose = phrases.length === 0 && allUnits.length > 1 ? or(allUnits.map((u) => u.query)) : null;

@@ -87,6 +87,12 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
     return it ? HeadEntity.fromItem(it) : undefined;
   }
 
+  /** The head through a batched read: shares a request with reads made in the same tick. */
+  private async headBatched(id: string): Promise<Head | undefined> {
+    const [it] = await this.table.batchGet([keys.interviewHead(id)]);
+    return it ? HeadEntity.fromItem(it) : undefined;
+  }
+
   async heads(ids: readonly string[]): Promise<Map<string, Head>> {
     const items = await this.table.batchGet([...new Set(ids)].map((id) => keys.interviewHead(id)));
     const out = new Map<string, Head>();
@@ -117,7 +123,7 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
     const iv = record.interview;
     // Independent reads, in parallel: the head, the highest revision, what tags depend on.
     const [first, firstHighest, context] = await Promise.all([
-      this.head(id),
+      this.headBatched(id),
       this.highestRevision(id),
       this.tags.tagContext(iv.turns.map((t) => t.id)),
     ]);

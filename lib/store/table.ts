@@ -133,6 +133,8 @@ export class Table {
   readonly name: string;
   private readonly doc: DynamoDBDocumentClient;
   private readonly maxBatchAttempts: number;
+  /** Keys asked for in this tick, read together on the next (see batchGet). */
+  private queuedReads: { keys: Key[]; done: Promise<RawItem[]> } | null = null;
 
   constructor(options: TableOptions) {
     this.name = options.tableName;
@@ -280,11 +282,39 @@ export class Table {
     }
   }
 
-  /** BatchGet (strongly consistent) with retries of UnprocessedKeys; absent items are left out. */
-  async batchGet(keyList: readonly Key[]): Promise<RawItem[]> {
+  /**
+   * BatchGet (strongly consistent); absent items are left out. Calls made in the same tick share
+   * requests: putInterview's head and manual-tag reads, or several readers' heads, go out as one
+   * BatchGetItem of up to 100 keys instead of one request each.
+   */
+  batchGet(keyList: readonly Key[]): Promise<RawItem[]> {
+    if (keyList.length === 0) return Promise.resolve([]);
+    let queued = this.queuedReads;
+    if (!queued) {
+      const next: { keys: Key[]; done: Promise<RawItem[]> } = { keys: [], done: Promise.resolve([]) };
+      next.done = new Promise<RawItem[]>((resolve, reject) => {
+        process.nextTick(() => {
+          this.queuedReads = null;
+          this.batchGetNow(next.keys).then(resolve, reject);
+        });
+      });
+      this.queuedReads = next;
+      queued = next;
+    }
+    for (const k of keyList) queued.keys.push(k);
+    if (queued.keys.length === keyList.length) return queued.done;
+    const wanted = new Set(keyList.map((k) => `${k.pk}\u0000${k.sk}`));
+    return queued.done.then((items) => items.filter((it) => wanted.has(`${it.pk}\u0000${it.sk}`)));
+  }
+
+  private async batchGetNow(keyList: readonly Key[]): Promise<RawItem[]> {
+    // DynamoDB rejects a BatchGetItem that names a key twice.
+    const unique = new Map<string, Key>();
+    for (const k of keyList) unique.set(`${k.pk}\u0000${k.sk}`, k);
+    const all = [...unique.values()];
     const out: RawItem[] = [];
-    for (let i = 0; i < keyList.length; i += BATCH_GET) {
-      let pending: Array<Record<string, unknown>> = keyList
+    for (let i = 0; i < all.length; i += BATCH_GET) {
+      let pending: Array<Record<string, unknown>> = all
         .slice(i, i + BATCH_GET)
         .map((k) => ({ pk: k.pk, sk: k.sk }));
       for (let attempt = 0; pending.length > 0; attempt++) {

@@ -39,6 +39,7 @@ beforeAll(async () => {
   // The read function as deployed: public reads, no token at all.
   const config = readLambdaConfigFor('read', {
     FUNCTION_ROLE: 'read',
+    SNAPSHOT_BUCKET: 'unused-here',
     TABLE_NAME: table,
     SNAPSHOT_REFRESH_MS: '0',
   });

@@ -195,7 +195,7 @@ describe('QuoteIndex updates and snapshots', () => {
     const page = loaded.search({ q: '介護', limit: 5 });
     expect(page.total).toBeGreaterThan(0);
     expect(page.hits).toEqual([]);
-    const needed = loaded.documentsNeeded({ q: '介護', limit: 5 });
+    const needed = loaded.plan({ q: '介護', limit: 5 }).documentIds;
     expect(needed.length).toBeGreaterThan(0);
     const docs = new Map(interviews.filter((iv) => needed.includes(iv.id)).map((iv) => [iv.id, iv]));
     expect(loaded.search({ q: '介護', limit: 5 }, (id) => docs.get(id)).hits).toHaveLength(5);
@@ -223,6 +223,35 @@ describe('QuoteIndex updates and snapshots', () => {
     expect(again.stats).toEqual(loaded.stats);
   });
 
+  it('renders a plan as it was made, even when writes and a fold happen before rendering', () => {
+    const idx = new QuoteIndex();
+    idx.upsertInterview(parseInterview('聞き手：趣味は？\n山田：陶芸を続けています。', { id: 'p1' }));
+    idx.upsertInterview(parseInterview('聞き手：休日は？\n佐藤：陶芸と登山です。', { id: 'p2' }));
+    const plan = idx.plan({ q: '陶芸' });
+    const before = plan.render().hits.map((h) => h.quoteId);
+    expect(before.sort()).toEqual(['p1-t002', 'p2-t002']);
+    idx.removeInterview('p1');
+    idx.upsertInterview(parseInterview('聞き手：最近は？\n田中：陶芸教室です。', { id: 'p0' }));
+    idx.toSnapshot(); // folds: doc numbers change
+    const docs = new Map([
+      ['p1', parseInterview('聞き手：趣味は？\n山田：陶芸を続けています。', { id: 'p1' })],
+      ['p2', parseInterview('聞き手：休日は？\n佐藤：陶芸と登山です。', { id: 'p2' })],
+    ]);
+    expect(plan.documentIds.slice().sort()).toEqual(['p1', 'p2']);
+    expect(
+      plan
+        .render((id) => docs.get(id))
+        .hits.map((h) => h.quoteId)
+        .sort(),
+    ).toEqual(before);
+    expect(
+      idx
+        .search({ q: '陶芸' })
+        .hits.map((h) => h.quoteId)
+        .sort(),
+    ).toEqual(['p0-t002', 'p2-t002']);
+  });
+
   it('checks a phrase against a bounded number of candidates and says when the total is an estimate', () => {
     const idx = new QuoteIndex();
     // 60 interviews: all contain 陶芸 and 教室, only every tenth the phrase 陶芸教室.
@@ -231,7 +260,7 @@ describe('QuoteIndex updates and snapshots', () => {
       idx.upsertInterview(parseInterview(`聞き手：趣味は？\n山田：${answer}`, { id: `ph${i}` }));
     }
     const params = { q: '「陶芸教室」', limit: 2 };
-    expect(idx.documentsNeeded(params).length).toBe(30);
+    expect(idx.plan(params).documentIds.length).toBe(30);
     const page = idx.search(params);
     expect(page.totalIsEstimate).toBe(true);
     expect(page.total).toBeLessThanOrEqual(60);

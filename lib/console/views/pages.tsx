@@ -350,7 +350,7 @@ export function TagPage(props: {
         {topic ? <p class="help">{topic.description}</p> : null}
         {topic ? (
           <p class="keywords">
-            <span class="label">{t.keywords}:</span> {topic.keywords.map((k) => k.term).join('、')}
+            <span class="label">{t.keywords}:</span> {topic.evidence.map((e) => e.phrase).join('、')}
           </p>
         ) : null}
         <p>
