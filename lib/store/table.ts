@@ -302,7 +302,7 @@ export class Table {
       queued = next;
     }
     for (const k of keyList) queued.keys.push(k);
-    if (queued.keys.length === keyList.length) return queued.done;
+    // Always filter: reads made later in the same tick join this batch, the first caller's too.
     const wanted = new Set(keyList.map((k) => `${k.pk}\u0000${k.sk}`));
     return queued.done.then((items) => items.filter((it) => wanted.has(`${it.pk}\u0000${it.sk}`)));
   }
