@@ -178,6 +178,7 @@ async function scaleRun(
       ordinal: k + 1,
       speaker: k % 2 === 0 ? '聞き手' : '話し手',
       speakerId: null,
+      coSpeakerIds: [],
       role: (k % 2 === 0 ? 'interviewer' : 'interviewee') as 'interviewer' | 'interviewee',
       text: q.text,
       section: null,

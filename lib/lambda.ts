@@ -132,6 +132,15 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
       : {};
   return createApp({
     ...admin,
+    // /health asks the table (one small read), so it answers 503 when DynamoDB does not.
+    storeHealth: () =>
+      deps.store.readManifest().then(
+        () => ({ state: 'up' as const }),
+        (e: unknown) => {
+          log({ level: 'error', msg: 'store health check failed', error: String(e) });
+          return { state: 'down' as const, reason: 'the store does not answer' };
+        },
+      ),
     service: new Kikigaki({ store: deps.store, tagger }),
     tagger,
     index: provider,
