@@ -55,6 +55,23 @@ export interface KikigakiDeps {
   parse?: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
 }
 
+/** A transcript as text (any layout) or the canonical JSON. */
+export type IngestInput = { text: string } | { json: InterviewInput | unknown };
+
+/** What a dry run of an ingest answers. */
+export interface IngestPreview {
+  interview: Interview;
+  /** Topic tags of each quote, by quote id. */
+  tags: Record<string, string[]>;
+  /** True when an interview with this id is stored (saving would replace it). */
+  exists: boolean;
+  /**
+   * True when the id was derived (not named) and another source holds it: the same ingest would
+   * answer 409; name an id to store it.
+   */
+  conflict: boolean;
+}
+
 /** What an ingest returns. */
 export interface IngestResult {
   id: string;
@@ -173,16 +190,8 @@ export class Kikigaki {
     };
   }
 
-  /**
-   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
-   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
-   * existing interview is replaced only by the same source — the same URL, or without URLs the
-   * same title and turns — and anything else is a 409 naming the existing id.
-   */
-  async ingest(
-    input: { text: string } | { json: InterviewInput | unknown },
-    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
-  ): Promise<IngestResult> {
+  /** Parses (text) or validates (canonical JSON) an interview, with the caller's id if given. */
+  private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
     let interview: Interview;
     if ('text' in input) interview = await this.parse(input.text, options);
     else {
@@ -195,6 +204,38 @@ export class Kikigaki {
       }
     }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
+    return interview;
+  }
+
+  /**
+   * What an ingest of this input would store, without storing anything: the parsed interview, each
+   * quote's topic tags, and whether an interview with that id exists (and would be replaced).
+   */
+  async preview(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestPreview> {
+    const interview = await this.parseInput(input, options);
+    const record = this.record(interview);
+    const tags: Record<string, string[]> = {};
+    for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
+    const existing = await this.store.getInterview(interview.id);
+    const conflict =
+      options.onExisting === 'same-source' && existing !== null && !sameSource(existing.interview, interview);
+    return { interview, tags, exists: existing !== null, conflict };
+  }
+
+  /**
+   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
+   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
+   * existing interview is replaced only by the same source — the same URL, or without URLs the
+   * same title and turns — and anything else is a 409 naming the existing id.
+   */
+  async ingest(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestResult> {
+    const interview = await this.parseInput(input, options);
     if (options.onExisting === 'same-source') {
       const existing = await this.store.getInterview(interview.id);
       if (existing && !sameSource(existing.interview, interview))
@@ -327,6 +368,12 @@ export class Kikigaki {
       who,
     );
     return this.interviewee(personId);
+  }
+
+  /** An interviewee's editor-added tags and their version (for optimistic locking). */
+  async personTags(personId: string): Promise<{ tags: string[]; version: number }> {
+    const m = await this.store.getPersonTags(personId);
+    return { tags: m.add, version: m.version };
   }
 
   /** Renames/merges a tag everywhere: future and existing automatic tags follow the alias. */

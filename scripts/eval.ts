@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Interview } from '../lib/model.ts';
 import { QUESTION } from '../lib/parse/dash.ts';
 import { parseInterview } from '../lib/parse/index.ts';
+import { attributionReport } from './eval/attribution.ts';
 import { indexSize, searchEval } from './eval/search.ts';
 import { tagQuality } from './eval/tags.ts';
 
@@ -106,3 +107,4 @@ function corpora(): Interview[] {
 await searchEval();
 tagQuality(root, shared);
 indexSize(corpora());
+attributionReport();

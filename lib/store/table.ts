@@ -302,7 +302,7 @@ export class Table {
       queued = next;
     }
     for (const k of keyList) queued.keys.push(k);
-    if (queued.keys.length === keyList.length) return queued.done;
+    // Every caller filters: a caller that came first cannot know who joins its request later.
     const wanted = new Set(keyList.map((k) => `${k.pk}\u0000${k.sk}`));
     return queued.done.then((items) => items.filter((it) => wanted.has(`${it.pk}\u0000${it.sk}`)));
   }

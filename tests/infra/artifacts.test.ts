@@ -206,6 +206,10 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       expect(health.json.index).toMatchObject({ quotes: 0 });
 
       expect((await http('POST', '/interviews', { token: null, text: 'x' })).status).toBe(401);
+      const preview = await http('POST', '/interviews/preview', {
+        text: read(join(samplesDir, '01-blog-haruka-1.txt')),
+      });
+      expect(preview.status).toBe(200);
       const kao = await http('POST', '/interviews', {
         query: { id: 'kao-2' },
         text: read(join(samplesDir, '01-blog-haruka-1.txt')),
