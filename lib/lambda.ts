@@ -15,7 +15,7 @@ import { Kikigaki } from './service.ts';
 import { DynamoStore } from './store/dynamo.ts';
 import { parseKey } from './store/keys.ts';
 import type { Store } from './store/port.ts';
-import { TopicTagger } from './tagger.ts';
+import { StoredTaggers } from './tagging/source.ts';
 import { VariantDictionary } from './taxonomy/index.ts';
 
 const TOKEN_TTL_MS = 5 * 60_000;
@@ -61,7 +61,9 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     indexOptions: indexOptions(),
   });
   let reported = false;
-  const tagger = new TopicTagger();
+  // The taxonomy and model in use: the store's current version (re-read at most every 5 s).
+  const taggers = new StoredTaggers(deps.store);
+  const service = new Kikigaki({ store: deps.store, taggers });
   // Admin operations work on a private indexer started from the latest snapshot and publish
   // over it (conditionally), exactly as the Streams indexer does.
   const freshIndexer = async () => {
@@ -75,6 +77,8 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     deps.config.role === 'write'
       ? {
           reindex: async () => {
+            // A rebuild retrains the model editors teach (new ingests use it).
+            await service.tagging.retrain();
             const indexer = await freshIndexer();
             return indexer.rebuild(undefined, indexer.snapshotId);
           },
@@ -86,8 +90,7 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
       : {};
   return createApp({
     ...admin,
-    service: new Kikigaki({ store: deps.store, tagger }),
-    tagger,
+    service,
     index: {
       get: async () => {
         const index = await provider.get();
@@ -148,7 +151,8 @@ export function targetOf(record: DynamoDBRecord): StreamTarget {
     if (!id) throw new Error(`quote key ${k.pk} names no interview`);
     return { kind: 'interview', id };
   }
-  if (key?.kind === 'tagAlias') return { kind: 'all' };
+  // A merge re-computes the memberships (and head) of each interview it moves, so those heads'
+  // records re-index exactly what changed: the alias itself needs no rebuild of everything.
   return null;
 }
 

@@ -7,7 +7,8 @@ import { type AppDeps, createApp, type Logger } from '../lib/api/app.ts';
 import { Indexer, unpackIndex } from '../lib/indexer.ts';
 import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
-import { TopicTagger } from '../lib/tagger.ts';
+import { InProcessJobs } from '../lib/tagging/jobs.ts';
+import { StoredTaggers } from '../lib/tagging/source.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
 
 /** Options of {@link createLocalRuntime}. */
@@ -37,6 +38,8 @@ export interface LocalRuntime {
   service: Kikigaki;
   store: DynamoStore;
   indexer: Indexer;
+  /** Background jobs (taxonomy re-scores). */
+  jobs: InProcessJobs;
   /** Waits for pending snapshot publication. */
   flush(): Promise<void>;
 }
@@ -113,10 +116,14 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     }, due - now);
     timer.unref();
   };
-  const tagger = new TopicTagger();
+  // The taxonomy and model in use come from the store (this process is its only writer here, so
+  // its own edits drop the cache and nothing else changes them).
+  const taggers = new StoredTaggers(store, { refreshMs: options.soleWriter ? 60_000 : 5_000 });
+  const jobs = new InProcessJobs();
   const service = new Kikigaki({
     store,
-    tagger,
+    taggers,
+    jobs,
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
       else {
@@ -129,15 +136,26 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   });
   const deps: AppDeps = {
     service,
-    tagger,
+    jobs,
     index: indexer.provider(),
     token: () => options.token,
     ...(options.readToken ? { readToken: () => options.readToken as string } : {}),
     protectReads: options.protectReads ?? false,
     corsOrigins: options.corsOrigins,
     maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,
-    reindex: () => indexer.rebuild(),
-    check: (repair) => indexer.check(repair),
+    // A rebuild also retrains the model editors teach; quotes are re-scored with it in the background.
+    reindex: async () => {
+      const trained = await service.tagging.retrain();
+      if (trained) service.tagging.rescore('model retrained');
+      return indexer.rebuild();
+    },
+    check: async (repair) => {
+      const report = await indexer.check(repair);
+      const ids: string[] = [];
+      for await (const id of store.interviewIds()) ids.push(id);
+      const tags = await service.tagging.checkMemberships(ids, repair);
+      return { ...report, tags, repaired: report.repaired || (repair && tags.length > 0) };
+    },
     ...(options.logger ? { logger: options.logger } : {}),
   };
   return {
@@ -145,6 +163,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     service,
     store,
     indexer,
+    jobs,
     flush: async () => {
       if (timer) {
         clearTimeout(timer);
