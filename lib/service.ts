@@ -6,7 +6,8 @@ import { ConflictError, NotFoundError, ParseError, ValidationError } from './err
 import { canonicalUrl } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
-import type { DocumentLookup, QuoteIndex } from './search/index.ts';
+import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
+import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
 import type { Jobs } from './tagging/jobs.ts';
@@ -44,12 +45,34 @@ export interface KikigakiDeps {
   tagger?: TopicTagger;
   /** Where the current tagger comes from (the store's taxonomy and model); wins over `tagger`. */
   taggers?: TaggerSource;
-  /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
-  afterCommit?: (change: Change) => Promise<void>;
   /** Background jobs for the tag use cases (taxonomy re-scores); absent: they run before answering. */
   jobs?: Jobs;
   /** The tag use cases (default: built from the same store, taggers, afterCommit and jobs). */
   tagging?: TagService;
+  /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
+  afterCommit?: (change: Change) => Promise<void>;
+  /**
+   * Parses a transcript or canonical JSON (default: {@link parseInterview} in this thread). The
+   * local server parses on worker threads with a time bound, off the event loop.
+   */
+  parse?: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+}
+
+/** A transcript as text (any layout) or the canonical JSON. */
+export type IngestInput = { text: string } | { json: InterviewInput | unknown };
+
+/** What a dry run of an ingest answers. */
+export interface IngestPreview {
+  interview: Interview;
+  /** Topic tags of each quote, by quote id. */
+  tags: Record<string, string[]>;
+  /** True when an interview with this id is stored (saving would replace it). */
+  exists: boolean;
+  /**
+   * True when the id was derived (not named) and another source holds it: the same ingest would
+   * answer 409; name an id to store it.
+   */
+  conflict: boolean;
 }
 
 /** What an ingest returns. */
@@ -66,10 +89,11 @@ export interface IngestResult {
 export class Kikigaki {
   private readonly store: Store;
   private readonly taggers: TaggerSource;
-  private readonly afterCommit: (change: Change) => Promise<void>;
-  private readonly documentCache = new Map<string, Interview>();
   /** The tag use cases (quotes, people, merges, taxonomy, audit). */
   readonly tagging: TagService;
+  private readonly afterCommit: (change: Change) => Promise<void>;
+  private readonly parse: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+  private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
   constructor(deps: KikigakiDeps) {
@@ -84,6 +108,7 @@ export class Kikigaki {
         afterCommit: this.afterCommit,
         ...(deps.jobs ? { jobs: deps.jobs } : {}),
       });
+    this.parse = deps.parse ?? parseInterview;
   }
 
   /**
@@ -119,20 +144,21 @@ export class Kikigaki {
   }
 
   /**
-   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
-   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
-   * existing interview is replaced only by the same source — the same URL, or without URLs the
-   * same title and turns — and anything else is a 409 naming the existing id.
+   * Searches quotes: the index plans the page, the store (through the cache) supplies the
+   * interviews it shows, the plan renders them. The plan is immune to writes meanwhile.
    */
-  async ingest(
-    input: { text: string } | { json: InterviewInput | unknown },
-    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
-  ): Promise<IngestResult> {
+  async search(index: QuoteIndex, params: SearchParams): Promise<SearchPage> {
+    const plan = index.plan(params);
+    return plan.render(await this.documents(index, plan.documentIds));
+  }
+
+  /** Parses (text) or validates (canonical JSON) an interview, with the caller's id if given. */
+  private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
     let interview: Interview;
-    if ('text' in input) interview = parseInterview(input.text, options);
+    if ('text' in input) interview = await this.parse(input.text, options);
     else {
       try {
-        interview = parseInterview(JSON.stringify(input.json), { ...options, format: 'json' });
+        interview = await this.parse(JSON.stringify(input.json), { ...options, format: 'json' });
       } catch (e) {
         // A JSON body of the wrong shape is a bad request, not an unparseable transcript.
         if (e instanceof ParseError) throw new ValidationError(`invalid interview JSON: ${e.reason}`);
@@ -140,6 +166,38 @@ export class Kikigaki {
       }
     }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
+    return interview;
+  }
+
+  /**
+   * What an ingest of this input would store, without storing anything: the parsed interview, each
+   * quote's topic tags, and whether an interview with that id exists (and would be replaced).
+   */
+  async preview(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestPreview> {
+    const interview = await this.parseInput(input, options);
+    const record = recordOf(await this.taggers.current(), interview);
+    const tags: Record<string, string[]> = {};
+    for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
+    const existing = await this.store.getInterview(interview.id);
+    const conflict =
+      options.onExisting === 'same-source' && existing !== null && !sameSource(existing.interview, interview);
+    return { interview, tags, exists: existing !== null, conflict };
+  }
+
+  /**
+   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
+   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
+   * existing interview is replaced only by the same source — the same URL, or without URLs the
+   * same title and turns — and anything else is a 409 naming the existing id.
+   */
+  async ingest(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestResult> {
+    const interview = await this.parseInput(input, options);
     if (options.onExisting === 'same-source') {
       const existing = await this.store.getInterview(interview.id);
       if (existing && !sameSource(existing.interview, interview))
@@ -196,7 +254,8 @@ export class Kikigaki {
       const all = (await this.store.interviewsOfPerson(options.interviewee)).filter(
         (s) => !options.tag || s.tags.includes(options.tag),
       );
-      return pageOf(all, options.limit, options.cursor);
+      const scope = `interviews?interviewee=${options.interviewee}&tag=${options.tag ?? ''}`;
+      return pageOf(all, options.limit, options.cursor, scope);
     }
     return this.store.listInterviews(options);
   }
@@ -218,6 +277,12 @@ export class Kikigaki {
     return this.tagging.editQuoteTags(quoteId, change, who, expectedVersion);
   }
 
+  /** An interviewee's corrections and their version (for optimistic locking). */
+  async personTags(personId: string): Promise<{ tags: string[]; version: number }> {
+    const profile = await this.tagging.interviewee(personId);
+    return { tags: profile.manual.add, version: profile.version };
+  }
+
   /** An interviewee's profile. */
   interviewee(personId: string): Promise<IntervieweeProfile> {
     return this.tagging.interviewee(personId);
@@ -230,7 +295,8 @@ export class Kikigaki {
     limit: number;
     cursor?: string | undefined;
   }): Promise<Page<IntervieweeProfile>> {
-    return this.tagging.interviewees(options, (all, limit, cursor) => pageOf(all, limit, cursor));
+    const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}`;
+    return this.tagging.interviewees(options, (all, limit, cursor) => pageOf(all, limit, cursor, scope));
   }
 
   /** Quotes with a tag, paged. */
@@ -254,17 +320,4 @@ function sameSource(a: Interview, b: Interview): boolean {
     a.turns.length === b.turns.length &&
     a.turns.every((t, i) => t.speaker === b.turns[i]?.speaker && t.text === b.turns[i]?.text)
   );
-}
-
-/** Pages an in-memory list with an offset cursor. */
-export function pageOf<T>(all: readonly T[], limit: number, cursor?: string): Page<T> {
-  let offset = 0;
-  if (cursor) {
-    offset = Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new ValidationError('cursor is invalid; start again without it');
-  }
-  const items = all.slice(offset, offset + limit);
-  const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : null;
-  return { items, nextCursor: next };
 }

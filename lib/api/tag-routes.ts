@@ -63,9 +63,7 @@ async function searchQuoteIds(service: Kikigaki, index: QuoteIndex, search: Sear
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const params = { ...search, limit: 100, ...(cursor ? { cursor } : {}) };
-    const documents = await service.documents(index, index.documentsNeeded(params));
-    const page = index.search(params, documents);
+    const page = await service.search(index, { ...search, limit: 100, ...(cursor ? { cursor } : {}) });
     for (const h of page.hits) ids.push(h.quoteId);
     if (ids.length > BULK_LIMIT)
       throw new ValidationError(`the search matches more than ${BULK_LIMIT} quotes; narrow it first`);

@@ -8,14 +8,30 @@ import { z } from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
-import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode } from '../text/analyze.ts';
-import { normalize, normalizeForMatch } from '../text/normalize.ts';
-import { Engine, type EngineDoc, FIELD_BITS, FIELD_BOOSTS, type FieldTerms, type Matches } from './engine.ts';
+import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode, type Token } from '../text/analyze.ts';
+import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
+import { READINGS_VERSION, type ReadingAnalyzer } from '../text/readings.ts';
+import {
+  Engine,
+  type EngineDoc,
+  FIELD_BITS,
+  FIELD_BOOSTS,
+  type FieldTerms,
+  FLAG_KANA,
+  FLAG_SUGGEST,
+  type Matches,
+} from './engine/index.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
-import { type CompiledQuery, compileQuery, MAX_QUERY_CHARS, type VariantLookup } from './query.ts';
+import {
+  type CompiledQuery,
+  compileQuery,
+  MAX_QUERY_CHARS,
+  type TermsMode,
+  type VariantLookup,
+} from './query.ts';
 
 /** Version of the snapshot layout; loading any other version fails loudly. */
-export const INDEX_SCHEMA_VERSION = 2;
+export const INDEX_SCHEMA_VERSION = 3;
 
 export { FIELD_BOOSTS };
 
@@ -49,6 +65,12 @@ export const SearchParamsSchema = z.object({
   q: z.string().max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`).default(''),
   tags: z.array(z.string().min(1).max(100)).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
+  /**
+   * How the query's words must match: `ranked` (default) ranks quotes by how much of the query
+   * they match (every word of a one- or two-word query, a share of a longer one); `all` keeps
+   * only quotes matching every word.
+   */
+  terms: z.enum(['ranked', 'all']).default('ranked'),
   interviewee: z.string().min(1).max(128).optional(),
   speaker: z.enum(['interviewee', 'interviewer', 'other', 'any']).default('any'),
   interview: z.string().min(1).max(128).optional(),
@@ -81,7 +103,14 @@ export interface SearchHit {
 export interface SearchPage {
   total: number;
   hits: SearchHit[];
-  facets: { tags: Record<string, number>; interviewees: Record<string, number> };
+  facets: {
+    tags: Record<string, number>;
+    interviewees: Record<string, number>;
+    /** Quotes per speaker role. */
+    roles: Record<string, number>;
+    /** Quotes per publication year of their interview (as written in `publishedAt`). */
+    years: Record<string, number>;
+  };
   nextCursor: string | null;
   /** How the query was matched: all terms, any term (fallback), or filters only. */
   matched: 'all' | 'any' | 'filter';
@@ -112,7 +141,23 @@ export interface QuoteIndexOptions {
    * Default: true for a new index, false for one loaded from a snapshot.
    */
   retain?: boolean;
+  /**
+   * Kana readings of kanji words, added at index time (see lib/text/readings.ts): hiragana typed
+   * for a kanji word then finds it. Queries never need it.
+   */
+  readings?: ReadingAnalyzer;
+  /**
+   * Score multiplier of interviewer turns, so that an answer outranks the question that asks
+   * it (questions are not hidden). 1 turns it off. Default {@link QUESTION_WEIGHT}.
+   */
+  questionWeight?: number;
 }
+
+/** Candidates beyond the page kept by top-k pruning (title-only matches are dropped after it). */
+const TOP_K_MARGIN = 20;
+
+/** Default score multiplier of interviewer turns (answers first). */
+export const QUESTION_WEIGHT = 0.6;
 
 /**
  * Phrase queries check at most this many candidates against the quote texts (each check needs
@@ -149,6 +194,7 @@ function toMs(s: string | undefined, endOfDay: boolean): number | null {
 }
 
 const KATAKANA_CHAR = /[\u30A1-\u30FA]/;
+const KANA_ONLY = /^[\u3041-\u3096\u30A1-\u30FAー]+$/;
 const HIRAGANA_CHAR = /[\u3041-\u3096]/;
 
 /** 1 when a suggestion starts in the kana script the query starts with (or the query has no kana). */
@@ -160,20 +206,43 @@ function sameScript(text: string, q: string): number {
   return 1;
 }
 
-/** Counted terms of a text, and the written form of completable terms whose term differs. */
-function fieldTerms(text: string | null, mode: SegmentationMode, surfaces?: Map<string, string>): FieldTerms {
+/**
+ * Counted terms of a text with their flags (completable words as written, katakana words), the
+ * written form of terms that differ from it (コーヒ → コーヒー, iphone → iPhone, ケッコン → 結婚),
+ * and, with a reading analyzer, the kana readings of its kanji words (not counted in its length).
+ */
+function fieldTerms(
+  text: string | null,
+  mode: SegmentationMode,
+  surfaces?: Map<string, string>,
+  readings?: ReadingAnalyzer,
+): FieldTerms {
   const terms = new Map<string, number>();
   if (!text) return { terms, length: 0 };
-  const norm = normalize(text).text;
+  const n = normalize(text);
+  const norm = n.text;
   const tokens = analyzeNormalized(norm, mode);
+  const flags = surfaces ? new Map<string, number>() : undefined;
+  const source = (t: Token) => text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
   for (const t of tokens) {
     terms.set(t.term, (terms.get(t.term) ?? 0) + 1);
-    if (surfaces && t.kind !== 'gram') {
-      const surface = norm.slice(t.start, t.end);
-      if (surface !== t.term && !surfaces.has(t.term)) surfaces.set(t.term, surface);
-    }
+    if (!flags || !surfaces || t.kind === 'gram') continue;
+    flags.set(t.term, (flags.get(t.term) ?? 0) | FLAG_SUGGEST | (t.kind === 'run' ? FLAG_KANA : 0));
+    const surface = source(t);
+    if (surface !== t.term && !surfaces.has(t.term)) surfaces.set(t.term, surface);
   }
-  return { terms, length: tokens.length };
+  const length = tokens.length;
+  if (readings && mode === 'hybrid')
+    for (const t of tokens) {
+      if (t.kind !== 'word') continue;
+      for (const r of readings(t.term)) {
+        terms.set(r, (terms.get(r) ?? 0) + 1);
+        if (!flags || !surfaces) continue;
+        flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
+        if (!surfaces.has(r)) surfaces.set(r, source(t));
+      }
+    }
+  return flags ? { terms, length, flags } : { terms, length };
 }
 
 /**
@@ -243,21 +312,44 @@ function trimCandidates(c: Candidates): Candidates {
   };
 }
 
-/** A query resolved to ordered candidates (cached so planning and searching evaluate once). */
-interface Resolved {
-  key: string;
-  compiled: CompiledQuery;
-  matched: SearchPage['matched'];
-  docs: Int32Array;
-  /** Sort key per candidate (score, or recency for filter-only queries). */
-  keys: Float64Array;
-  scores: Float64Array;
-  fields: Uint8Array;
-  /** What to highlight: the query's needles and every non-bigram index term it matched. */
-  needles: string[];
-  offset: number;
-  limit: number;
-  fingerprint: string;
+/** One candidate of a plan, named by stable ids (doc numbers change when the engine folds). */
+interface Planned {
+  interview: string;
+  ordinal: number;
+  score: number;
+  fields: number;
+  tags: string[];
+  role: Role;
+}
+
+/**
+ * A search evaluated against the index: which interviews its page needs, and how to render the
+ * page from them. Holds no reference into the engine, so writes (and folds) that happen while
+ * the caller fetches the interviews cannot change what it renders.
+ */
+export interface SearchPlan {
+  /** Interviews whose content {@link SearchPlan.render} needs (its page, and phrase checks). */
+  readonly documentIds: readonly string[];
+  /** Renders the page; hits whose interview the lookup lacks (or that changed) are skipped. */
+  render(lookup?: DocumentLookup): SearchPage;
+}
+
+/** Facet counts over planned candidates (phrase queries: the candidates whose text was checked). */
+function plannedFacets(
+  shown: readonly Planned[],
+  interviewees: ReadonlyMap<string, readonly string[]>,
+  years: ReadonlyMap<string, string | undefined>,
+): SearchPage['facets'] {
+  const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
+  for (const p of shown) {
+    for (const t of p.tags) facets.tags[t] = (facets.tags[t] ?? 0) + 1;
+    for (const id of interviewees.get(p.interview) ?? [])
+      facets.interviewees[id] = (facets.interviewees[id] ?? 0) + 1;
+    facets.roles[p.role] = (facets.roles[p.role] ?? 0) + 1;
+    const year = years.get(p.interview);
+    if (year) facets.years[year] = (facets.years[year] ?? 0) + 1;
+  }
+  return facets;
 }
 
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
@@ -266,15 +358,18 @@ export class QuoteIndex {
   private engine = new Engine();
   private readonly interviews = new Map<string, InterviewMeta>();
   private readonly variants: VariantLookup | undefined;
+  private readonly readings: ReadingAnalyzer | undefined;
+  private readonly questionWeight: number;
   private readonly retained: Map<string, Interview> | null;
   private version = 0;
-  private last: Resolved | null = null;
   private recencyRank: { version: number; rank: Float64Array } | null = null;
 
   /** Creates an empty index. */
   constructor(options: QuoteIndexOptions = {}) {
     this.mode = options.mode ?? 'hybrid';
     this.variants = options.variants;
+    this.readings = options.readings;
+    this.questionWeight = options.questionWeight ?? QUESTION_WEIGHT;
     this.retained = options.retain === false ? null : new Map();
   }
 
@@ -315,8 +410,9 @@ export class QuoteIndex {
       ordinal: t.ordinal,
       role: Math.max(0, ROLES.indexOf(t.role)),
       question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
+      speakerId: t.speakerId,
       tags: [...(tagsByQuote.get(t.id) ?? [])],
-      text: fieldTerms(t.text, this.mode, surfaces),
+      text: fieldTerms(t.text, this.mode, surfaces, this.readings),
       speaker: fieldTerms(t.speaker, this.mode),
       section: fieldTerms(t.section, this.mode),
     }));
@@ -376,8 +472,8 @@ export class QuoteIndex {
   }
 
   /** Compiles a query string with this index's analyzer and synonym expansion. */
-  compile(q: string): CompiledQuery {
-    return compileQuery(q, this.mode, this.variants);
+  compile(q: string, terms: TermsMode = 'ranked'): CompiledQuery {
+    return compileQuery(q, this.mode, this.variants, terms);
   }
 
   private parse(input: SearchParams): z.output<typeof SearchParamsSchema> {
@@ -387,6 +483,18 @@ export class QuoteIndex {
       throw new ValidationError(`${issue?.path.join('.') || 'query'}: ${issue?.message}`);
     }
     return parsed.data;
+  }
+
+  /** True when non-text parameters restrict the quotes. */
+  private filters(params: z.output<typeof SearchParamsSchema>): boolean {
+    return (
+      params.speaker !== 'any' ||
+      params.tags.length > 0 ||
+      !!params.interview ||
+      !!params.interviewee ||
+      !!params.from ||
+      !!params.to
+    );
   }
 
   /** A doc filter for the non-text parameters, with per-interview decisions cached. */
@@ -457,10 +565,12 @@ export class QuoteIndex {
     return rank;
   }
 
-  private resolve(params: z.output<typeof SearchParamsSchema>): Resolved {
-    const fingerprint = digest(
+  /** The digest a cursor carries: what the search asks (its query and filters, not its page). */
+  private fingerprintOf(params: z.output<typeof SearchParamsSchema>): string {
+    return digest(
       JSON.stringify([
         params.q,
+        params.terms,
         params.tags,
         params.match,
         params.interviewee,
@@ -471,15 +581,28 @@ export class QuoteIndex {
       ]),
       16,
     );
+  }
+
+  /** A cursor that starts this search's results at `offset` (numbered pages, as the console shows). */
+  cursorAt(input: SearchParams, offset: number): string | undefined {
+    return offset > 0 ? encodeCursor(offset, this.fingerprintOf(this.parse(input))) : undefined;
+  }
+
+  /**
+   * Evaluates a search: the candidates its page needs (all of them, up to a bound, for phrases,
+   * which are checked against the texts), facet counts and totals. See {@link SearchPlan}.
+   */
+  plan(input: SearchParams): SearchPlan {
+    const params = this.parse(input);
+    const fingerprint = this.fingerprintOf(params);
     const offset = params.cursor ? decodeCursor(params.cursor, fingerprint) : 0;
-    const key = `${this.version}:${fingerprint}:${offset}:${params.limit}`;
-    if (this.last?.key === key) return this.last;
-    const compiled = this.compile(params.q);
+    const compiled = this.compile(params.q, params.terms);
     const filter = this.filterFor(params);
     const terms = new Set<string>();
-    let matched: SearchPage['matched'] = 'all';
+    let matched: SearchPage['matched'] = compiled.everyWord ? 'all' : 'any';
     let found = emptyCandidates(0);
     let byRecency = false;
+    let pruned = false;
     if (compiled.empty) {
       if (params.q.trim() === '' || params.tags.length > 0 || params.interviewee || params.interview) {
         matched = 'filter';
@@ -490,148 +613,162 @@ export class QuoteIndex {
         }
         found = trimCandidates(found);
       }
-    } else {
-      if (compiled.strict) found = this.candidates(this.engine.evaluate(compiled.strict, terms), filter);
-      if (found.n === 0 && compiled.loose) {
-        matched = 'any';
-        found = this.candidates(this.engine.evaluate(compiled.loose, terms), filter);
-      }
+    } else if (compiled.query) {
+      // Only the best of the page are needed when nothing filters them afterwards (filters and
+      // phrase checks need every candidate); a margin covers title-only matches dropped below.
+      const unfiltered = !this.filters(params) && compiled.phrases.length === 0;
+      const m = this.engine.evaluate(compiled.query, terms, {
+        ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
+        roleWeights: [1, this.questionWeight, 1],
+      });
+      pruned = m.pruned === true;
+      found = this.candidates(m, filter);
     }
     let keys = found.scores;
     if (byRecency) {
       const rank = this.recency();
       keys = Float64Array.from(found.docs, (d) => rank[d] ?? 0);
     }
-    this.last = {
-      key,
-      compiled,
-      matched,
-      docs: found.docs,
-      keys,
-      scores: found.scores,
-      fields: found.fields,
-      needles: [...new Set([...compiled.needles, ...terms])],
-      offset,
-      limit: params.limit,
-      fingerprint,
+    const phrases = compiled.phrases;
+    const end = offset + params.limit;
+    // Phrases need the texts: check three candidates per hit shown (all of them below a bound),
+    // so an anonymous phrase query cannot make the API read hundreds of interviews.
+    const window =
+      phrases.length === 0
+        ? Math.min(found.n, end)
+        : Math.min(found.n, Math.max(PHRASE_EXACT_BELOW, end * PHRASE_CHECKS_PER_HIT), PHRASE_CHECK_LIMIT);
+    const planned: Planned[] = topOrder(keys, found.n, window).map((i) => {
+      const doc = found.docs[i] ?? 0;
+      return {
+        interview: this.engine.keyOf(doc),
+        ordinal: this.engine.ordinalOf(doc),
+        score: matched === 'filter' ? 0 : (found.scores[i] ?? 0),
+        fields: found.fields[i] ?? 0,
+        tags: this.engine.tagsOf(doc),
+        role: ROLES[this.engine.roleOf(doc)] ?? 'other',
+      };
+    });
+    const interviewees = new Map<string, readonly string[]>();
+    for (const p of planned)
+      interviewees.set(
+        p.interview,
+        (this.interviews.get(p.interview)?.interviewees ?? []).map((x) => x.id),
+      );
+    const facets = phrases.length === 0 ? this.facets(found.docs) : null;
+    const meta = new Map(planned.map((p) => [p.interview, this.interviews.get(p.interview)]));
+    // Highlight what matched as written: the query's words, and the written form of matched
+    // index terms (the kanji word a reading matched, the whole katakana word a part matched).
+    const needles = [
+      ...new Set(
+        [...compiled.needles, ...terms, ...[...terms].map((t) => this.engine.surfaceOf(t))]
+          .filter((x): x is string => !!x)
+          .map((x) => normalizeForMatch(x)),
+      ),
+    ];
+    return {
+      documentIds: [...new Set(planned.map((p) => p.interview))],
+      render: (lookup) => {
+        const documents: DocumentLookup = lookup ?? ((id) => this.retained?.get(id));
+        const turns = new Map<string, Map<number, Interview['turns'][number]> | null>();
+        const turnsOf = (key: string) => {
+          let t = turns.get(key);
+          if (t === undefined) {
+            const iv = documents(key);
+            t = iv ? new Map(iv.turns.map((x) => [x.ordinal, x])) : null;
+            turns.set(key, t);
+          }
+          return t;
+        };
+        let shown = planned;
+        let total = found.n;
+        let totalIsEstimate = pruned;
+        if (phrases.length > 0) {
+          // The index has no positions: check phrases against the texts of the leading candidates.
+          shown = planned.filter((p) => {
+            const turn = turnsOf(p.interview)?.get(p.ordinal);
+            const text = turn ? normalizeForMatch(turn.text) : '';
+            return phrases.every((ph) => text.includes(ph));
+          });
+          totalIsEstimate = pruned || planned.length < found.n;
+          total = totalIsEstimate ? found.n - (planned.length - shown.length) : shown.length;
+        }
+        const hits: SearchHit[] = [];
+        for (const p of shown.slice(offset, end)) {
+          const hit = this.toHit(p, needles, meta.get(p.interview), turnsOf(p.interview));
+          if (hit) hits.push(hit);
+        }
+        return {
+          total,
+          hits,
+          facets:
+            facets ??
+            plannedFacets(
+              shown,
+              interviewees,
+              new Map([...meta].map(([id, m]) => [id, m?.publishedAt?.slice(0, 4)])),
+            ),
+          nextCursor: end < total ? encodeCursor(end, fingerprint) : null,
+          matched,
+          totalIsEstimate,
+        };
+      },
     };
-    return this.last;
   }
 
-  /** How many leading candidates a page needs checked (all of them, up to a bound, for phrases). */
-  private window(r: Resolved): number {
-    if (r.compiled.phrases.length === 0) return Math.min(r.docs.length, r.offset + r.limit);
-    // Bounded so that an anonymous phrase query cannot make the API read hundreds of interviews.
-    const wanted = Math.max(PHRASE_EXACT_BELOW, (r.offset + r.limit) * PHRASE_CHECKS_PER_HIT);
-    return Math.min(r.docs.length, wanted, PHRASE_CHECK_LIMIT);
-  }
-
-  /**
-   * Interviews whose content a search needs (to render its page and check its phrases), so a
-   * caller without them in memory can fetch them first. Evaluates the query once; the following
-   * {@link QuoteIndex.search} reuses it.
-   */
-  documentsNeeded(input: SearchParams): string[] {
-    const r = this.resolve(this.parse(input));
-    const ids = new Set<string>();
-    for (const i of topOrder(r.keys, r.docs.length, this.window(r)))
-      ids.add(this.engine.keyOf(r.docs[i] ?? 0));
-    return [...ids];
-  }
-
-  /** Searches quotes; see {@link SearchParamsSchema}. `documents` renders hits (default: retained). */
-  search(input: SearchParams, documents?: DocumentLookup): SearchPage {
-    const params = this.parse(input);
-    const r = this.resolve(params);
-    const lookup: DocumentLookup = documents ?? ((id) => this.retained?.get(id));
-    const turnCache = new Map<string, Map<number, Interview['turns'][number]> | null>();
-    const turnOf = (doc: number) => {
-      const key = this.engine.keyOf(doc);
-      let turns = turnCache.get(key);
-      if (turns === undefined) {
-        const iv = lookup(key);
-        turns = iv ? new Map(iv.turns.map((t) => [t.ordinal, t])) : null;
-        turnCache.set(key, turns);
-      }
-      return { interview: key, turn: turns?.get(this.engine.ordinalOf(doc)), turns };
-    };
-    let order = topOrder(r.keys, r.docs.length, this.window(r));
-    let total = r.docs.length;
-    let totalIsEstimate = false;
-    if (r.compiled.phrases.length > 0) {
-      // The index has no positions: check phrases against the texts of the leading candidates.
-      const checked = order.filter((i) => {
-        const { turn } = turnOf(r.docs[i] ?? 0);
-        const text = turn ? normalizeForMatch(turn.text) : '';
-        return r.compiled.phrases.every((p) => text.includes(p));
-      });
-      totalIsEstimate = order.length < r.docs.length;
-      total = totalIsEstimate ? r.docs.length - (order.length - checked.length) : checked.length;
-      order = checked;
-    }
-    const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
-    const facetDocs = r.compiled.phrases.length > 0 ? order.map((i) => r.docs[i] ?? 0) : r.docs;
-    const tagCounts = this.engine.countTags(facetDocs);
-    tagCounts.forEach((c, t) => {
+  /** Facet counts of tags, interviewees, roles and years over docs. */
+  private facets(docs: ArrayLike<number>): SearchPage['facets'] {
+    const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
+    const perRole = new Uint32Array(ROLES.length);
+    this.engine.countTags(docs).forEach((c, t) => {
       if (c > 0) facets.tags[this.engine.tagName(t)] = c;
     });
     const perSlot = new Uint32Array(this.engine.slotCount);
-    for (const d of facetDocs) perSlot[this.engine.slotOf(d)] = (perSlot[this.engine.slotOf(d)] ?? 0) + 1;
+    for (let i = 0; i < docs.length; i++) {
+      const slot = this.engine.slotOf(docs[i] ?? 0);
+      perSlot[slot] = (perSlot[slot] ?? 0) + 1;
+      const role = this.engine.roleOf(docs[i] ?? 0);
+      perRole[role] = (perRole[role] ?? 0) + 1;
+    }
     perSlot.forEach((c, slot) => {
       if (c === 0) return;
-      for (const p of this.interviews.get(this.engine.slotKey(slot))?.interviewees ?? []) {
+      const meta = this.interviews.get(this.engine.slotKey(slot));
+      for (const p of meta?.interviewees ?? []) {
         facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + c;
       }
+      const year = meta?.publishedAt?.slice(0, 4);
+      if (year) facets.years[year] = (facets.years[year] ?? 0) + c;
     });
-    const hits: SearchHit[] = [];
-    for (const i of order.slice(r.offset, r.offset + params.limit)) {
-      const doc = r.docs[i] ?? 0;
-      const hit = this.toHit(
-        doc,
-        r.matched === 'filter' ? 0 : (r.scores[i] ?? 0),
-        r.fields[i] ?? 0,
-        r,
-        turnOf(doc),
-      );
-      if (hit) hits.push(hit);
-    }
-    const end = r.offset + params.limit;
-    return {
-      total,
-      hits,
-      facets,
-      nextCursor: end < total ? encodeCursor(end, r.fingerprint) : null,
-      matched: r.matched,
-      totalIsEstimate,
-    };
+    perRole.forEach((c, role) => {
+      if (c > 0) facets.roles[ROLES[role] as Role] = c;
+    });
+    return facets;
+  }
+
+  /** Searches quotes: {@link QuoteIndex.plan}, rendered with `documents` (default: retained). */
+  search(input: SearchParams, documents?: DocumentLookup): SearchPage {
+    return this.plan(input).render(documents);
   }
 
   private toHit(
-    doc: number,
-    score: number,
-    fields: number,
-    r: Resolved,
-    found: {
-      interview: string;
-      turn: Interview['turns'][number] | undefined;
-      turns: Map<number, Interview['turns'][number]> | null;
-    },
+    p: Planned,
+    needles: readonly string[],
+    meta: InterviewMeta | undefined,
+    turns: Map<number, Interview['turns'][number]> | null,
   ): SearchHit | null {
-    const { turn, turns } = found;
+    const turn = turns?.get(p.ordinal);
     // The interview changed or went away since this index was written: skip the stale hit.
     if (!turn) return null;
-    const meta = this.interviews.get(found.interview);
     const question = turn.questionId
       ? [...(turns?.values() ?? [])].find((t) => t.id === turn.questionId)
       : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit.
-    const ranges = matchRanges(turn.text, NO_TERMS, r.needles);
+    const ranges = matchRanges(turn.text, NO_TERMS, needles);
     const matchedIn = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).filter(
-      (f) => fields & FIELD_BITS[f],
+      (f) => p.fields & FIELD_BITS[f],
     );
     return {
       quoteId: turn.id,
-      interviewId: found.interview,
+      interviewId: p.interview,
       interviewTitle: meta?.title ?? '',
       publishedAt: meta?.publishedAt ?? null,
       ordinal: turn.ordinal,
@@ -640,24 +777,35 @@ export class QuoteIndex {
       speaker: { id: turn.speakerId, name: turn.speaker, role: turn.role },
       section: turn.section,
       question: question ? { quoteId: question.id, text: question.text } : null,
-      tags: this.engine.tagsOf(doc),
-      score: Math.round(score * 1000) / 1000,
+      tags: p.tags,
+      score: Math.round(p.score * 1000) / 1000,
       matchedIn: matchedIn.sort(),
     };
   }
 
   /** Completes the last word of `q` with words as they appear in the quotes. */
   suggest(q: string, limit = 8): Suggestion[] {
-    const last = q.trim().split(/\s+/).pop() ?? '';
-    const tokens = analyzeNormalized(normalize(last).text, this.mode).filter((t) => t.kind !== 'gram');
-    const prefix = tokens.at(-1)?.term;
+    const last = normalize(q.trim().split(/\s+/).pop() ?? '').text;
+    if (!last) return [];
+    // Kana is completed as one word (けっこ → ケッコ: 結婚 by its reading, ケッコウ …).
+    const prefix = KANA_ONLY.test(last)
+      ? hiraganaToKatakana(last)
+      : analyzeNormalized(last, this.mode)
+          .filter((t) => t.kind !== 'gram')
+          .at(-1)?.term;
     if (!prefix) return [];
     const n = Math.max(1, Math.min(limit, 50));
+    // Katakana or Latin typed: only words written that way (クラ must not offer くらい);
+    // hiragana typed: any script, since it is how kanji and katakana words are typed.
+    const keep = HIRAGANA_CHAR.test(last.charAt(0))
+      ? () => true
+      : (text: string) => normalize(text).text.startsWith(last);
+    const seen = new Set<string>();
     return this.engine
       .complete(prefix, n * 4)
       .map((c) => ({ text: c.surface ?? c.term, quotes: c.quotes }))
+      .filter((s) => keep(s.text) && !seen.has(s.text) && seen.add(s.text) !== undefined)
       .sort(
-        // Kana folding lets クラ complete くらい too; words in the script the user typed come first.
         (a, b) =>
           sameScript(b.text, q) - sameScript(a.text, q) ||
           b.quotes - a.quotes ||
@@ -671,7 +819,13 @@ export class QuoteIndex {
     const bytes = this.engine.pack({
       format: MAGIC_HEADER,
       schemaVersion: INDEX_SCHEMA_VERSION,
-      analyzer: { version: ANALYZER_VERSION, mode: this.mode, icu: process.versions.icu ?? null },
+      analyzer: {
+        version: ANALYZER_VERSION,
+        mode: this.mode,
+        icu: process.versions.icu ?? null,
+        // Whether kana readings were indexed (by this writer; a reader needs no dictionary).
+        readings: this.readings ? READINGS_VERSION : null,
+      },
       createdAt: new Date().toISOString(),
       interviews: [...this.interviews.values()],
     });

@@ -34,7 +34,7 @@ import {
 import { type AuditSubject, type Key, keys, type MergeTarget, parseKey, TABLE } from './keys.ts';
 import { membershipsOf, type TagContext, type TagContextSource } from './memberships.ts';
 import type { AuditEntry, AuditFilter, ManualTags, Page, TagStore, TaxonomyRecord } from './port.ts';
-import { nonce, type StartKey, Table } from './table.ts';
+import { type CursorCodec, nonce, type StartKey, Table } from './table.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -343,12 +343,26 @@ export class DynamoTags implements TagStore, TagContextSource {
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<{ quoteId: string; interviewId: string }>> {
     const partition = keys.quotesWithTagPk(tag);
-    // A page can start only after a membership of this very tag (its own GSI1 key).
-    const accept = (start: StartKey) => {
-      const parsed = parseKey({ pk: start.pk as string, sk: start.sk as string });
-      if (parsed?.kind !== 'quoteTag' || parsed.tag !== tag) return false;
-      const own = keys.quoteTag(parsed.interviewId, parsed.rev, parsed.quoteId, parsed.tag);
-      return start[TABLE.gsi1.partitionKey] === partition && start[TABLE.gsi1.sortKey] === own.gsi1sk;
+    // A page ends at a membership of this tag: the cursor keeps its interview, revision and quote.
+    const codec: CursorCodec = {
+      scope: partition,
+      encode: (last) => {
+        const m = QuoteTagEntity.fromItem(last);
+        return [m.interviewId, m.rev, m.quoteId];
+      },
+      decode: (parts) => {
+        const [interviewId = '', rev = '', quoteId = ''] = parts;
+        if (parts.length !== 3) return null;
+        const key = keys.quoteTag(interviewId, rev, quoteId, tag);
+        const parsed = parseKey(key);
+        const same =
+          parsed?.kind === 'quoteTag' &&
+          parsed.interviewId === interviewId &&
+          parsed.rev === rev &&
+          parsed.quoteId === quoteId &&
+          parsed.tag === tag;
+        return same ? { ...key } : null;
+      },
     };
     return this.table.fillPage(
       Table.indexQuery(partition),
@@ -361,7 +375,7 @@ export class DynamoTags implements TagStore, TagContextSource {
           .filter((m) => heads.get(m.interviewId)?.rev === m.rev)
           .map((m) => ({ quoteId: m.quoteId, interviewId: m.interviewId }));
       },
-      accept,
+      codec,
     );
   }
 
@@ -475,15 +489,26 @@ export class DynamoTags implements TagStore, TagContextSource {
   /** Merges, newest first. */
   async listMerges(options: { limit: number; cursor?: string | undefined }): Promise<Page<Merge>> {
     const input = { ...Table.indexQuery(keys.mergesPk), ScanIndexForward: false };
-    const accept = (start: StartKey) => {
-      const parsed = parseKey({ pk: start.pk as string, sk: start.sk as string });
-      return parsed?.kind === 'merge' && start[TABLE.gsi1.partitionKey] === keys.mergesPk;
+    // A page ends at a merge: the cursor keeps its id and time (its GSI1 sort key).
+    const codec: CursorCodec = {
+      scope: keys.mergesPk,
+      encode: (last) => {
+        const m = MergeEntity.fromItem(last);
+        return [m.id, m.at];
+      },
+      decode: (parts) => {
+        const [mergeId = '', at = ''] = parts;
+        if (parts.length !== 2 || !/^[0-9T:.+Z-]{1,40}$/.test(at)) return null;
+        const key = keys.merge(mergeId, at);
+        const parsed = parseKey(key);
+        return parsed?.kind === 'merge' && parsed.mergeId === mergeId ? { ...key } : null;
+      },
     };
     return this.table.fillPage(
       input,
       options,
       async (items) => items.map((it) => MergeEntity.fromItem(it)),
-      accept,
+      codec,
     );
   }
 
@@ -545,15 +570,12 @@ export class DynamoTags implements TagStore, TagContextSource {
         ConsistentRead: true,
         ...filterExpr,
       };
-      const accept = (start: StartKey) => {
-        const parsed = parseKey({ pk: start.pk as string, sk: start.sk as string });
-        return parsed?.kind === 'audit' && start.pk === pk;
-      };
+      const codec = auditCodec(`${pk}|${filter.tag ?? ''}|${filter.actor ?? ''}`, pk, false);
       return this.table.fillPage(
         input,
         options,
         async (items) => items.map((it) => entryOf(AuditEntity.fromItem(it))),
-        accept,
+        codec,
       );
     }
     const input = {
@@ -564,15 +586,12 @@ export class DynamoTags implements TagStore, TagContextSource {
       ScanIndexForward: false,
       ...filterExpr,
     };
-    const accept = (start: StartKey) => {
-      const parsed = parseKey({ pk: start.pk as string, sk: start.sk as string });
-      return parsed?.kind === 'audit' && start[TABLE.gsi1.partitionKey] === keys.auditIndexPk;
-    };
+    const codec = auditCodec(`${keys.auditIndexPk}|${filter.tag ?? ''}|${filter.actor ?? ''}`, null, true);
     return this.table.fillPage(
       input,
       options,
       async (items) => items.map((it) => entryOf(AuditEntity.fromItem(it))),
-      accept,
+      codec,
     );
   }
 
@@ -642,6 +661,30 @@ export class DynamoTags implements TagStore, TagContextSource {
     await this.table.put(TagModelEntity.toItem({ data, trainedAt, examples }));
     return data.length;
   }
+}
+
+/**
+ * Cursors of the audit trail: a page ends at an entry (its subject's partition, time and nonce);
+ * the scope names the filters, so a cursor of another filter is rejected. `pk` fixes the
+ * partition of a subject's trail; `indexed` keys carry the GSI1 attributes too.
+ */
+function auditCodec(scope: string, pk: string | null, indexed: boolean): CursorCodec {
+  return {
+    scope,
+    encode: (last) => {
+      const a = AuditEntity.fromItem(last);
+      return [a.subject, a.at, a.nonce];
+    },
+    decode: (parts): StartKey | null => {
+      const [subject = '', at = '', n = ''] = parts;
+      if (parts.length !== 3 || (pk !== null && subject !== pk)) return null;
+      const key = keys.audit(subject, at, n);
+      const parsed = parseKey(key);
+      if (parsed?.kind !== 'audit' || parsed.at !== at || parsed.nonce !== n) return null;
+      if (keys.auditSubject(parsed.subject) !== subject) return null;
+      return indexed ? { ...key } : { pk: key.pk, sk: key.sk };
+    },
+  };
 }
 
 function entryOf(a: Audit): AuditEntry {

@@ -88,8 +88,7 @@ describe('functions/indexer handler', () => {
     const reader = new SnapshotIndexProvider(store, { refreshMs: 0 });
     const index = await reader.get();
     const params = { q: '', tags: ['tools'] };
-    const docs = await service.documents(index, index.documentsNeeded(params));
-    expect(index.search(params, docs).hits.map((h) => h.quoteId)).toEqual(['one-t002']);
+    expect((await service.search(index, params)).hits.map((h) => h.quoteId)).toEqual(['one-t002']);
   });
 
   it('two indexers publishing concurrently lose no update', async () => {

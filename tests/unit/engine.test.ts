@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
-import { PREFIX_EXPANSIONS } from '../../lib/search/engine.ts';
+import { PREFIX_EXPANSIONS } from '../../lib/search/engine/index.ts';
 import { QuoteIndex, type SearchPage } from '../../lib/search/index.ts';
 
 const WORDS = [

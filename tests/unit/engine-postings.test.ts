@@ -1,0 +1,107 @@
+/** Postings: one decoder over the packed base and the delta, the byte layout, expansions. */
+import { describe, expect, it } from 'vitest';
+import { Bytes, readVarint } from '../../lib/search/engine/columns.ts';
+import { fold } from '../../lib/search/engine/fold.ts';
+import {
+  F_SECTION,
+  F_TEXT,
+  F_TITLE,
+  FLAG_SUGGEST,
+  Postings,
+  PREFIX_EXPANSIONS,
+} from '../../lib/search/engine/postings.ts';
+import { DocTable, SlotTable, TagTable } from '../../lib/search/engine/tables.ts';
+
+/** A folded base over `n` docs of one slot, with the given postings. */
+function packed(n: number, add: (p: Postings) => void): Postings {
+  const docs = new DocTable();
+  for (let d = 0; d < n; d++) {
+    docs.slotOf.push(0);
+    docs.ordinal.push(d + 1);
+    docs.role.push(0);
+    docs.questionOf.push(-1);
+    docs.span.push(0);
+    docs.speaker.push(0);
+    docs.dead.push(0);
+    for (const l of docs.lens) l.push(1);
+  }
+  const slots = new SlotTable();
+  slots.add('iv', 1);
+  slots.close(n);
+  const postings = new Postings();
+  add(postings);
+  const out = fold({ docs, slots, tags: new TagTable(), postings }, n, 1);
+  if (!out) throw new Error('nothing folded');
+  return out.postings;
+}
+
+describe('varints', () => {
+  it('round-trips values across byte boundaries', () => {
+    const b = new Bytes();
+    const values = [0, 1, 127, 128, 16_383, 16_384, 2 ** 31 - 1, 2 ** 32 + 5];
+    for (const v of values) b.varint(v);
+    const pos = { p: 0 };
+    expect(values.map(() => readVarint(b.view(), pos))).toEqual(values);
+    expect(pos.p).toBe(b.n);
+  });
+});
+
+describe('postings', () => {
+  it('writes the documented layout: field mask, count and length per field, delta-coded ids with a tf bit', () => {
+    const p = packed(300, (d) => {
+      d.add('介護', F_TEXT, 3, 1, FLAG_SUGGEST);
+      d.add('介護', F_TEXT, 200, 3, FLAG_SUGGEST);
+      d.add('介護', F_SECTION, 7, 1, 0);
+    });
+    const bytes = p.base.bytes.subarray(p.base.offsets[0], p.base.offsets[1]);
+    // mask text|section; text: 2 entries in 4 bytes; section: 1 entry in 1 byte;
+    // text entries: 3·2+0 = 6; (200−3)·2+1 = 395 = [0x8b 0x03], tf−2 = 1; section: 7·2 = 14.
+    expect([...bytes]).toEqual([0b101, 2, 4, 1, 1, 6, 0x8b, 0x03, 1, 14]);
+    expect(p.df('介護', F_TEXT)).toBe(2);
+    expect(p.df('介護', F_TITLE)).toBe(0);
+  });
+
+  it('decodes base postings followed by the delta’s, in id order', () => {
+    const p = packed(10, (d) => {
+      d.add('副業', F_TEXT, 1, 2, 0);
+      d.add('副業', F_TEXT, 4, 1, 0);
+    });
+    p.add('副業', F_TEXT, 12, 5, 0);
+    const n = p.fetch('副業', F_TEXT);
+    expect([...p.ids.subarray(0, n)]).toEqual([1, 4, 12]);
+    expect([...p.tfs.subarray(0, n)]).toEqual([2, 1, 5]);
+    expect(p.df('副業', F_TEXT)).toBe(3);
+    expect(p.fetch('ない', F_TEXT)).toBe(0);
+  });
+
+  it('expands a prefix over both segments, capped at the most frequent terms', () => {
+    const p = packed(200, (d) => {
+      for (let i = 0; i < PREFIX_EXPANSIONS + 10; i++) {
+        // term i occurs in i + 1 docs: the cap keeps the frequent ones.
+        for (let k = 0; k <= i; k++) d.add(`kw${String(i).padStart(3, '0')}`, F_TEXT, k, 1, 0);
+      }
+    });
+    p.add('kwdelta', F_TEXT, 0, 1, 0);
+    const got = p.expandPrefix('kw');
+    expect(got).toHaveLength(PREFIX_EXPANSIONS);
+    expect(got).toContain(`kw${String(PREFIX_EXPANSIONS + 9).padStart(3, '0')}`);
+    expect(got).not.toContain('kw000');
+    expect(p.expandPrefix('kwd')).toEqual(['kwdelta']);
+  });
+
+  it('finds typo neighbours that keep the first letter', () => {
+    const p = packed(3, (d) => {
+      d.add('upwork', F_TEXT, 0, 1, 0);
+      d.add('network', F_TEXT, 1, 1, 0);
+    });
+    expect(p.expandFuzzy('upwrok', 2).map(([t]) => t)).toEqual(['upwork']);
+  });
+
+  it('lists completable terms by flag', () => {
+    const p = packed(3, (d) => {
+      d.add('ポートフォリオ', F_TEXT, 0, 1, FLAG_SUGGEST);
+      d.add('ポート', F_TITLE, 0, 1, 0);
+    });
+    expect(p.withPrefix('ポート', FLAG_SUGGEST)).toEqual(['ポートフォリオ']);
+  });
+});
