@@ -403,16 +403,24 @@ export class KikigakiStack extends Stack {
         methods: [HttpMethod.GET],
         integration: writeIntegration,
       }),
+      // The tag audit trail is read with the write token too (issue 14).
+      ...this.httpApi.addRoutes({
+        path: '/audit',
+        methods: [HttpMethod.GET],
+        integration: writeIntegration,
+      }),
     ];
     // Writes parse, tag and write many items: a tighter per-route limit than the stage's keeps a
     // flood of them (even rejected ones) from starving reads or running up the table's bill.
     const cfnStage = stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = Object.fromEntries(
-      ['POST /{proxy+}', 'PUT /{proxy+}', 'DELETE /{proxy+}', 'GET /admin/{proxy+}'].map((routeKey) => [
-        routeKey,
-        // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
-        { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
-      ]),
+      ['POST /{proxy+}', 'PUT /{proxy+}', 'DELETE /{proxy+}', 'GET /admin/{proxy+}', 'GET /audit'].map(
+        (routeKey) => [
+          routeKey,
+          // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
+          { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
+        ],
+      ),
     );
     // Route settings name routes by key: the routes must exist before the stage refers to them.
     for (const route of writeRoutes) cfnStage.node.addDependency(route);
@@ -624,5 +632,5 @@ export function indexerFilters() {
       },
     });
   };
-  return [keyPatterns.interviewHead, keyPatterns.quoteManual, keyPatterns.tagAlias].map(filter);
+  return [keyPatterns.interviewHead, keyPatterns.quoteManual].map(filter);
 }

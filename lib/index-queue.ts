@@ -32,7 +32,8 @@ export function targetOf(record: DynamoDBRecord): StreamTarget {
     if (!id) throw new Error(`quote key ${k.pk} names no interview`);
     return { kind: 'interview', id };
   }
-  if (key?.kind === 'tagAlias') return { kind: 'all' };
+  // A merge re-computes the memberships (and head) of each interview it moves, so those heads'
+  // records re-index exactly what changed: the alias itself needs no rebuild of everything.
   return null;
 }
 

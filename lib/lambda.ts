@@ -20,7 +20,7 @@ import { Kikigaki } from './service.ts';
 import { DynamoStore } from './store/dynamo.ts';
 import type { Store } from './store/port.ts';
 import { S3SnapshotStore, withSnapshotStore } from './store/s3-snapshots.ts';
-import { TopicTagger } from './tagger.ts';
+import { StoredTaggers } from './tagging/source.ts';
 import { instrument, lambdaTelemetry, snapshotMetrics, type Telemetry } from './telemetry.ts';
 
 const TOKEN_TTL_MS = 5 * 60_000;
@@ -116,7 +116,9 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
         }),
     },
   });
-  const tagger = new TopicTagger();
+  // The taxonomy and model in use: the store's current version (re-read at most every 5 s).
+  const taggers = new StoredTaggers(deps.store);
+  const service = new Kikigaki({ store: deps.store, taggers });
   // Admin operations work on a private indexer started from the latest snapshot and publish
   // over it (conditionally), exactly as the Streams indexer does.
   const freshIndexer = async () => {
@@ -128,6 +130,8 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     deps.config.role === 'write'
       ? {
           reindex: async () => {
+            // A rebuild retrains the model editors teach (new ingests use it).
+            await service.tagging.retrain();
             const indexer = await freshIndexer();
             return indexer.rebuild(undefined, indexer.snapshotId);
           },
@@ -148,8 +152,7 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
           return { state: 'down' as const, reason: 'the store does not answer' };
         },
       ),
-    service: new Kikigaki({ store: deps.store, tagger }),
-    tagger,
+    service,
     index: provider,
     ...(deps.token ? { token: deps.token } : {}),
     ...(deps.readToken ? { readToken: deps.readToken } : {}),

@@ -146,7 +146,8 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       const headers: Record<string, string> = {};
       const token = opts.token === undefined ? writeToken : opts.token;
       if (token && method !== 'GET') headers.authorization = `Bearer ${token}`;
-      if (token && urlPath.startsWith('/admin/')) headers.authorization = `Bearer ${token}`;
+      if (token && (urlPath.startsWith('/admin/') || urlPath === '/audit'))
+        headers.authorization = `Bearer ${token}`;
       let body: string | undefined;
       if (opts.text !== undefined) {
         headers['content-type'] = 'text/plain; charset=utf-8';
@@ -292,6 +293,56 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       expect((await http('GET', '/topics')).status).toBe(200);
       expect((await http('GET', '/openapi.json')).status).toBe(200);
       expect((await http('POST', '/tags/tools/merge', { body: { into: 'crowdsourcing' } })).status).toBe(200);
+      // The tag routes of the README (issue 14): merges listed and undone, interviewee tags added
+      // and removed with their version, a bulk edit's preview, the audit trail, taxonomy edits.
+      const merges = await http('GET', '/merges');
+      expect(merges.status).toBe(200);
+      const mergeId = (merges.json.merges as unknown as Array<{ id: string }>)[0]?.id ?? '';
+      expect((await http('POST', `/merges/${mergeId}/undo`)).status).toBe(200);
+      expect(
+        (
+          await http('POST', `/interviewees/${person}/tags`, {
+            body: { tags: ['coach'], expectedVersion: 1 },
+          })
+        ).status,
+      ).toBe(200);
+      const profile = await http('GET', `/interviewees/${person}`);
+      const someTag = (profile.json.tags as unknown as Array<{ id: string; source: string }>).find(
+        (t) => t.source === 'topic',
+      )?.id;
+      expect(
+        (await http('DELETE', `/interviewees/${person}/tags/${someTag}`, { query: { expectedVersion: '2' } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (
+          await http('POST', '/bulk/tags', {
+            body: { search: { q: 'ランサーズ' }, add: ['platforms'], dryRun: true },
+          })
+        ).status,
+      ).toBe(200);
+      expect((await http('GET', '/audit', { query: { tag: 'crowdsourcing' } })).status).toBe(200);
+      const taxonomy = await http('GET', '/topics');
+      const v = Number(taxonomy.json.version);
+      expect(
+        (
+          await http('PUT', '/topics/remote-timezone', {
+            body: { expectedVersion: v, evidence: [{ phrase: '時差', weight: 1, unless: ['時差ボケ'] }] },
+          })
+        ).status,
+      ).toBe(200);
+      const topic = {
+        id: 'camping',
+        label: 'キャンプ',
+        labelEn: 'Camping',
+        description: '',
+        evidence: [{ phrase: 'キャンプ場', weight: 1 }],
+      };
+      expect((await http('POST', '/topics', { body: { topic, expectedVersion: v + 1 } })).status).toBe(201);
+      expect((await http('GET', '/topics/versions')).status).toBe(200);
+      expect(
+        (await http('DELETE', '/topics/camping', { query: { expectedVersion: String(v + 2) } })).status,
+      ).toBe(200);
       await index();
 
       // Admin routes must reach a function that holds the write token.

@@ -432,8 +432,9 @@ describe('HTTP API', () => {
       'PUT /{proxy+}': ids.write,
       'DELETE /{proxy+}': ids.write,
       'GET /admin/{proxy+}': ids.write,
+      'GET /audit': ids.write,
     });
-    expect(routes).toHaveLength(8);
+    expect(routes).toHaveLength(9);
   });
 
   it('CORS preflight', () => {
@@ -458,12 +459,15 @@ describe('HTTP API', () => {
       'PUT /{proxy+}': limits,
       'DELETE /{proxy+}': limits,
       'GET /admin/{proxy+}': limits,
+      'GET /audit': limits,
     });
     const routes = t.findResources('AWS::ApiGatewayV2::Route');
     const writeRouteIds = Object.entries(routes)
-      .filter(([, r]) => /^(POST|PUT|DELETE) |^GET \/admin\//.test(String((r.Properties as Json).RouteKey)))
+      .filter(([, r]) =>
+        /^(POST|PUT|DELETE) |^GET \/admin\/|^GET \/audit$/.test(String((r.Properties as Json).RouteKey)),
+      )
       .map(([id]) => id);
-    expect(writeRouteIds).toHaveLength(4);
+    expect(writeRouteIds).toHaveLength(5);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(writeRouteIds));
     expect(t.findResources('AWS::SecretsManager::Secret')).not.toHaveProperty('ReadToken');
   });
