@@ -2,6 +2,7 @@
  * Wires the app for a single process (npm start, API tests): the store, the tagger, an in-process
  * indexer that follows every committed write (there are no Streams locally), and the Hono app.
  */
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AppDeps, createApp, type Logger } from '../lib/api/app.ts';
 import { Indexer, unpackIndex } from '../lib/indexer.ts';
@@ -9,6 +10,7 @@ import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { TopicTagger } from '../lib/tagger.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
+import type { ReadingAnalyzer } from '../lib/text/readings.ts';
 
 /** Options of {@link createLocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -29,6 +31,8 @@ export interface LocalRuntimeOptions {
   publishDelayMs?: number;
   /** This process owns the table (its embedded server): lets the store cache tag aliases. */
   soleWriter?: boolean;
+  /** Kana readings indexed with every write (lib/text/readings.ts); none by default (tests). */
+  readings?: ReadingAnalyzer;
 }
 
 /** The wired pieces. */
@@ -50,7 +54,11 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     soleWriter: options.soleWriter ?? false,
   });
   const dict = new VariantDictionary();
-  const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
+  const indexOptions = {
+    variants: (f: string) => dict.variantsOf(f),
+    retain: false,
+    ...(options.readings ? { readings: options.readings } : {}),
+  };
   const manifest = await store.readManifest();
   let indexer: Indexer;
   let rebuilt = false;

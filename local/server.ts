@@ -13,6 +13,7 @@ import { loadInterviews } from '../cli/load.ts';
 import { jsonLogger } from '../lib/api/app.ts';
 import { readLocalConfig } from '../lib/config.ts';
 import { KikigakiError } from '../lib/errors.ts';
+import { loadReadings } from '../lib/text/readings.ts';
 import { type Embedded, localClient, startEmbeddedDynamo } from './embedded.ts';
 import { createLocalRuntime } from './runtime.ts';
 
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
     logger: jsonLogger,
     soleWriter: embedded !== null,
+    // Hiragana typed for kanji words (けっこん → 結婚): readings are indexed with each write.
+    readings: await loadReadings(),
   });
 
   const first = await runtime.store.listInterviews({ limit: 1 });
