@@ -1,5 +1,6 @@
 /**
- * `npm run bench:store [-- --quotes N] [--quick]`: the store path at scale, with real quotes.
+ * `npm run bench:store [-- --quotes N] [--scale N,M] [--only ingest|scale] [--quick]`: the store path
+ * at scale, with real quotes.
  *
  * 1. Ingest throughput: transcripts (20 real quotes each, as `聞き手：`/`話し手：` text) go
  *    through the same code as POST /interviews — parse, tag, write, then the in-process indexer
@@ -8,14 +9,27 @@
  * 3. `/search` under concurrent load (autocannon, loopback) on the local server at N quotes;
  *    hits are rendered from the store, as in production.
  *
+ * 4. The index at 1M quotes (`--scale`): real quotes repeated with distinct ids, built in memory,
+ *    published through the store, loaded back as the API does; memory, query latency, and the
+ *    cost of one Streams batch at that size.
+ *
  * Prints a table and writes bench/results/store.{json,md}. Timings are reported, never asserted.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
-import { SnapshotIndexProvider } from '../lib/indexer.ts';
+import S3rver from 's3rver';
+import { quoteId } from '../lib/ids.ts';
+import { packIndex, SnapshotIndexProvider } from '../lib/indexer.ts';
+import type { Interview } from '../lib/model.ts';
+import { QuoteIndex } from '../lib/search/index.ts';
+import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
+import { S3SnapshotStore } from '../lib/store/s3-snapshots.ts';
+import { TopicTagger } from '../lib/tagger.ts';
+import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { startDynamoLocal } from '../local/dynamo-local.ts';
 import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
@@ -128,6 +142,223 @@ async function searchLoad(
   }
 }
 
+/** Heap + ArrayBuffers after a full collection (needs --expose-gc, which `npm run bench:store` passes). */
+function memoryMB(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 1e6;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+/**
+ * The index at scale, through the store: real quotes, 20 to an interview, tagged once; copies of
+ * them with distinct interview and quote ids up to `target` quotes (so texts repeat, which makes
+ * postings longer than distinct texts would). Builds the index in memory (the indexer's work,
+ * without the per-interview store writes that `ingest` measures), then publishes it through the
+ * embedded store, loads it back as the API does, and measures memory, query latency and what one
+ * Streams batch of 100 interviews costs to apply and publish at that size.
+ */
+async function scaleRun(
+  target: number,
+  base: readonly BenchQuote[],
+  queries: readonly string[],
+  rows: Array<[string, string, string]>,
+): Promise<Record<string, unknown>> {
+  const dict = new VariantDictionary();
+  const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
+  const tagger = new TopicTagger();
+  const groups: Array<{ turns: Interview['turns']; tags: string[][] }> = [];
+  for (let i = 0; i + QUOTES_PER_INTERVIEW <= base.length; i += QUOTES_PER_INTERVIEW) {
+    const id = 'base';
+    const turns = base.slice(i, i + QUOTES_PER_INTERVIEW).map((q, k) => ({
+      id: quoteId(id, k + 1),
+      ordinal: k + 1,
+      speaker: k % 2 === 0 ? '聞き手' : '話し手',
+      speakerId: null,
+      coSpeakerIds: [],
+      role: (k % 2 === 0 ? 'interviewer' : 'interviewee') as 'interviewer' | 'interviewee',
+      text: q.text,
+      section: null,
+      questionId: k % 2 === 1 ? quoteId(id, k) : null,
+      start: null,
+      end: null,
+    }));
+    const tagged = tagger.tagInterview({ id, turns } as unknown as Interview);
+    groups.push({ turns, tags: turns.map((t) => (tagged.quotes.get(t.id) ?? []).map((m) => m.topic)) });
+  }
+  const interviewAt = (n: number): { interview: Interview; tags: Map<string, string[]> } => {
+    const g = groups[n % groups.length] as (typeof groups)[number];
+    const id = `scale-${n}`;
+    const turns = g.turns.map((t) => ({
+      ...t,
+      id: quoteId(id, t.ordinal),
+      questionId: t.questionId ? quoteId(id, t.ordinal - 1) : null,
+    }));
+    const interview = {
+      schemaVersion: 1,
+      id,
+      title: `記事 ${n}`,
+      url: null,
+      publishedAt: null,
+      format: 'prefixed',
+      series: null,
+      related: [],
+      interviewer: null,
+      interviewees: [],
+      others: [],
+      sections: [],
+      turns,
+    } as unknown as Interview;
+    return { interview, tags: new Map(turns.map((t, k) => [t.id, g.tags[k] ?? []])) };
+  };
+  const count = Math.floor(target / QUOTES_PER_INTERVIEW);
+  process.stderr.write(
+    `scale: building the index at ${count * QUOTES_PER_INTERVIEW} quotes (${groups.length} distinct interviews repeated)…\n`,
+  );
+  const mem0 = memoryMB();
+  let index: QuoteIndex | null = new QuoteIndex(indexOptions);
+  const t0 = performance.now();
+  for (let n = 0; n < count; n++) {
+    const { interview, tags } = interviewAt(n);
+    index.upsertInterview(interview, tags);
+    if (n % 5000 === 4999) process.stderr.write(`  ${(n + 1) * QUOTES_PER_INTERVIEW} quotes\n`);
+  }
+  const buildS = (performance.now() - t0) / 1000;
+  const quotes = index.stats.quotes;
+  const at = `${quotes} quotes`;
+
+  const dir = mkdtempSync(join(tmpdir(), 'kk-scale-'));
+  const embedded = await startEmbeddedDynamo({ path: join(dir, 'dynalite') });
+  try {
+    const client = embedded.portClient();
+    await ensureTable(client, 'kikigaki-scale');
+    const store = new DynamoStore({ tableName: 'kikigaki-scale', client });
+    process.stderr.write('scale: publishing through the store…\n');
+    const p0 = performance.now();
+    const bytes = await packIndex(index);
+    const packMs = performance.now() - p0;
+    const manifest = await store.publishSnapshot(bytes, index.stats);
+    const publishMs = performance.now() - p0;
+    rows.push([
+      `scale: snapshot publish through the store`,
+      `${(publishMs / 1000).toFixed(1)} s`,
+      `${at}: fold + pack + gzip ${(packMs / 1000).toFixed(1)} s, then ${manifest.chunks} chunk items (${(manifest.bytes / 1e6).toFixed(1)} MB gzip); index built in ${buildS.toFixed(0)} s`,
+    ]);
+    index = null;
+    process.stderr.write('scale: loading through the store…\n');
+    const memBefore = memoryMB();
+    const provider = new SnapshotIndexProvider(store, { refreshMs: 60_000, indexOptions });
+    const l0 = performance.now();
+    const loaded = await provider.get();
+    const loadMs = performance.now() - l0;
+    const memLoaded = memoryMB() - memBefore;
+    rows.push([
+      'scale: snapshot load through the store',
+      `${(loadMs / 1000).toFixed(2)} s`,
+      `${at}: manifest, ${manifest.chunks} chunk reads, gunzip, unpack (what a cold API Lambda does)`,
+    ]);
+    rows.push([
+      'scale: memory of the loaded index',
+      `${Math.round(memLoaded)} MB`,
+      `${at}: heap + ArrayBuffers after GC, index only (process RSS ${Math.round(process.memoryUsage().rss / 1e6)} MB; heap before the build ${Math.round(mem0)} MB)`,
+    ]);
+    process.stderr.write('scale: the S3 path…\n');
+    // The same snapshot through the S3 path (the Lambda deployment): one object on a local
+    // S3-protocol server (s3rver), the manifest in the table.
+    const s3dir = mkdtempSync(join(tmpdir(), 'kk-scale-s3-'));
+    const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
+    const { port: s3port } = (await s3rver.run()) as { port: number };
+    let s3: Record<string, number> = {};
+    try {
+      const s3client = new S3Client({
+        endpoint: `http://127.0.0.1:${s3port}`,
+        region: 'eu-west-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      });
+      await s3client.send(new CreateBucketCommand({ Bucket: 'scale' }));
+      await ensureTable(client, 'kikigaki-scale-s3');
+      const s3store = new S3SnapshotStore({
+        s3: s3client,
+        bucket: 'scale',
+        dynamo: client,
+        tableName: 'kikigaki-scale-s3',
+      });
+      const q0 = performance.now();
+      await s3store.publishSnapshot(bytes, loaded.stats);
+      const s3PublishMs = performance.now() - q0;
+      const q1 = performance.now();
+      const fromS3 = await new SnapshotIndexProvider(s3store, { refreshMs: 60_000, indexOptions }).get();
+      const s3LoadMs = performance.now() - q1;
+      if (fromS3.stats.quotes !== loaded.stats.quotes) throw new Error('the S3 snapshot differs');
+      s3 = { s3PublishMs, s3LoadMs };
+      rows.push([
+        'scale: snapshot through S3 (publish / load)',
+        `${(s3PublishMs / 1000).toFixed(2)} s / ${(s3LoadMs / 1000).toFixed(2)} s`,
+        `${at}: one ${(bytes.length / 1e6).toFixed(1)} MB object on s3rver (loopback) + the manifest item; load = manifest, one GET, gunzip, unpack`,
+      ]);
+    } finally {
+      await s3rver.close();
+      rmSync(s3dir, { recursive: true, force: true });
+    }
+    process.stderr.write('scale: querying…\n');
+    // Queries: the index's own time (hits rendered from in-memory copies of the interviews).
+    const docs = (id: string) => interviewAt(Number(id.slice('scale-'.length))).interview;
+    const times: number[] = [];
+    for (let pass = 0; pass < 3; pass++) {
+      for (const q of queries) {
+        const s0 = performance.now();
+        loaded.search({ q, limit: 10 }, docs);
+        times.push(performance.now() - s0);
+      }
+    }
+    times.sort((a, b) => a - b);
+    rows.push([
+      'scale: query latency in the index',
+      `p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`,
+      `${at}: ${times.length} searches (${queries.length} drawn queries × 3), limit 10, hits rendered`,
+    ]);
+    // One Streams batch: 100 new interviews applied to the loaded index, then published.
+    const b0 = performance.now();
+    for (let n = count; n < count + 100; n++) {
+      const { interview, tags } = interviewAt(n);
+      loaded.upsertInterview(interview, tags);
+    }
+    const applyMs = performance.now() - b0;
+    await store.publishSnapshot(await packIndex(loaded), loaded.stats, manifest.snapshotId);
+    const batchMs = performance.now() - b0;
+    rows.push([
+      'scale: a batch of 100 interviews applied and published',
+      `${(batchMs / 1000).toFixed(1)} s`,
+      `${at} + 2,000: apply ${Math.round(applyMs)} ms, the rest folds and republishes the whole index`,
+    ]);
+    return {
+      quotes,
+      distinctInterviews: groups.length,
+      buildS,
+      packMs,
+      publishMs,
+      chunks: manifest.chunks,
+      gzipMB: manifest.bytes / 1e6,
+      loadMs,
+      memoryMB: memLoaded,
+      rssMB: process.memoryUsage().rss / 1e6,
+      queryP50: percentile(times, 50),
+      queryP95: percentile(times, 95),
+      queryP99: percentile(times, 99),
+      ...s3,
+      batchApplyMs: applyMs,
+      batchPublishMs: batchMs,
+    };
+  } finally {
+    await embedded.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const arg = (name: string) => {
     const i = process.argv.indexOf(name);
@@ -138,6 +369,8 @@ async function main(): Promise<void> {
   const localTarget = Number(arg('--local-quotes') ?? (quick ? 1_000 : 10_000));
   const outDir = arg('--out') ?? join(root, 'bench', 'results');
   const seconds = Number(arg('--seconds') ?? (quick ? 3 : 20));
+  // The index at scale through the store (`--scale 100000,1000000`; `--only scale` skips the rest).
+  const scaleSizes = (arg('--scale') ?? (quick ? '20000' : '1000000')).split(',').filter(Boolean).map(Number);
   // Transcripts in flight while ingesting (`kikigaki ingest --concurrency 8` sends as many).
   const concurrency = Number(arg('--concurrency') ?? 8);
   const real = realQuotes();
@@ -151,107 +384,122 @@ async function main(): Promise<void> {
   const rows: Array<[string, string, string]> = [];
   const json: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, quick };
 
-  const serverMs: number[] = [];
-  // Embedded server (what npm start runs).
-  const dir = mkdtempSync(join(tmpdir(), 'kk-store-bench-'));
-  const embedded = await startEmbeddedDynamo({ path: join(dir, 'dynalite') });
-  try {
-    const rt = await createLocalRuntime({
-      client: localClient(embedded.endpoint),
-      tableName: 'kikigaki-bench',
-      token: 'bench-token-0123456789',
-      publishDelayMs: 2000,
-      // The app's request log gives the time spent serving each search, apart from autocannon's.
-      logger: (e) => {
-        if (e.msg === 'request' && e.path === '/search' && typeof e.ms === 'number') serverMs.push(e.ms);
-      },
-      soleWriter: true,
-    });
-    process.stderr.write(`ingesting ${quotes.length} quotes into the embedded server…\n`);
-    const ingest = await ingestAll(rt, items, 'dynalite', concurrency);
-    rows.push([
-      'ingest into the embedded server (dynalite)',
-      `${Math.round(ingest.quotesPerSecond)} quotes/s`,
-      `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed; parse + tag + write + index`,
-    ]);
-    json.ingestDynalite = ingest;
-    process.stderr.write('publishing and loading the snapshot…\n');
-    const snap = await publishAndLoad(rt);
-    const at = `${rt.indexer.index.stats.quotes} quotes`;
-    rows.push([
-      'snapshot publish through the store',
-      `${Math.round(snap.publishMs)} ms`,
-      `${at}, ${snap.gzipMB.toFixed(2)} MB gzip`,
-    ]);
-    rows.push([
-      'snapshot load through the store',
-      `${Math.round(snap.loadMs)} ms`,
-      `${at}: manifest, chunks, gunzip, unpack`,
-    ]);
-    json.snapshot = { ...snap, quotes: rt.indexer.index.stats.quotes };
-    process.stderr.write(`searching under load for ${seconds} s…\n`);
-    serverMs.length = 0;
-    const load = await searchLoad(rt, queries, seconds);
-    const served = [...serverMs].sort((a, b) => a - b);
-    const pct = (p: number) =>
-      served[Math.min(served.length - 1, Math.floor((served.length * p) / 100))] ?? 0;
-    rows.push([
-      'GET /search under load (8 connections)',
-      `${Math.round(load.rps)} req/s, p99 ${load.p99} ms`,
-      `${at}, p50 ${load.p50} ms, ${load.requests} requests, ${load.errors} errors; hits rendered from the store; autocannon shares the process`,
-    ]);
-    rows.push([
-      'GET /search time inside the server',
-      `p50 ${pct(50)} ms, p99 ${pct(99)} ms`,
-      'from the request log: index query, store reads for uncached interviews, rendering',
-    ]);
-    json.searchLoad = { ...load, serverP50: pct(50), serverP99: pct(99) };
-    await rt.flush();
-    // What `npm start` does on this data: load the snapshot, reconcile it with the store.
-    const t0 = performance.now();
-    const again = await createLocalRuntime({
-      client: localClient(embedded.endpoint),
-      tableName: 'kikigaki-bench',
-      token: 'bench-token-0123456789',
-      logger: () => {},
-      soleWriter: true,
-    });
-    const startMs = performance.now() - t0;
-    rows.push([
-      'local server start',
-      `${(startMs / 1000).toFixed(1)} s`,
-      `${again.indexer.index.stats.quotes} quotes: snapshot load + consistency check against every interview`,
-    ]);
-    json.startMs = startMs;
-  } finally {
-    await embedded.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-
-  // Amazon DynamoDB Local (the real DynamoDB engine, over HTTP to a JVM).
-  const dl = await startDynamoLocal();
-  if ('reason' in dl) {
-    console.log(`skipping DynamoDB Local: ${dl.reason}`);
-  } else {
+  const ingestRuns = async () => {
+    const serverMs: number[] = [];
+    // Embedded server (what npm start runs).
+    const dir = mkdtempSync(join(tmpdir(), 'kk-store-bench-'));
+    const embedded = await startEmbeddedDynamo({ path: join(dir, 'dynalite') });
     try {
       const rt = await createLocalRuntime({
-        client: localClient(dl.endpoint),
+        client: embedded.portClient(),
+        tableName: 'kikigaki-bench',
+        token: 'bench-token-0123456789',
+        publishDelayMs: 2000,
+        // The app's request log gives the time spent serving each search, apart from autocannon's.
+        logger: (e) => {
+          if (e.msg === 'request' && e.path === '/search' && typeof e.ms === 'number') serverMs.push(e.ms);
+        },
+        soleWriter: true,
+      });
+      process.stderr.write(`ingesting ${quotes.length} quotes into the embedded server…\n`);
+      const ingest = await ingestAll(rt, items, 'dynalite', concurrency);
+      rows.push([
+        'ingest into the embedded server (dynalite)',
+        `${Math.round(ingest.quotesPerSecond)} quotes/s`,
+        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed; parse + tag + write + index`,
+      ]);
+      json.ingestDynalite = ingest;
+      process.stderr.write('publishing and loading the snapshot…\n');
+      const snap = await publishAndLoad(rt);
+      const at = `${rt.indexer.index.stats.quotes} quotes`;
+      rows.push([
+        'snapshot publish through the store',
+        `${Math.round(snap.publishMs)} ms`,
+        `${at}, ${snap.gzipMB.toFixed(2)} MB gzip`,
+      ]);
+      rows.push([
+        'snapshot load through the store',
+        `${Math.round(snap.loadMs)} ms`,
+        `${at}: manifest, chunks, gunzip, unpack`,
+      ]);
+      json.snapshot = { ...snap, quotes: rt.indexer.index.stats.quotes };
+      process.stderr.write(`searching under load for ${seconds} s…\n`);
+      serverMs.length = 0;
+      const load = await searchLoad(rt, queries, seconds);
+      const served = [...serverMs].sort((a, b) => a - b);
+      const pct = (p: number) =>
+        served[Math.min(served.length - 1, Math.floor((served.length * p) / 100))] ?? 0;
+      rows.push([
+        'GET /search under load (8 connections)',
+        `${Math.round(load.rps)} req/s, p99 ${load.p99} ms`,
+        `${at}, p50 ${load.p50} ms, ${load.requests} requests, ${load.errors} errors; hits rendered from the store; autocannon shares the process`,
+      ]);
+      rows.push([
+        'GET /search time inside the server',
+        `p50 ${pct(50)} ms, p99 ${pct(99)} ms`,
+        'from the request log: index query, store reads for uncached interviews, rendering',
+      ]);
+      json.searchLoad = { ...load, serverP50: pct(50), serverP99: pct(99) };
+      await rt.flush();
+      // What `npm start` does on this data: load the snapshot, reconcile it with the store.
+      const t0 = performance.now();
+      const again = await createLocalRuntime({
+        client: embedded.portClient(),
         tableName: 'kikigaki-bench',
         token: 'bench-token-0123456789',
         logger: () => {},
+        soleWriter: true,
       });
-      const subset = transcripts(quotes.slice(0, localTarget));
-      process.stderr.write(`ingesting ${localTarget} quotes into DynamoDB Local…\n`);
-      const ingest = await ingestAll(rt, subset, 'DynamoDB Local', concurrency);
+      const startMs = performance.now() - t0;
       rows.push([
-        'ingest into DynamoDB Local',
-        `${Math.round(ingest.quotesPerSecond)} quotes/s`,
-        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed`,
+        'local server start',
+        `${(startMs / 1000).toFixed(1)} s`,
+        `${again.indexer.index.stats.quotes} quotes: snapshot load + consistency check against every interview`,
       ]);
-      json.ingestDynamoLocal = ingest;
-      await rt.flush();
+      json.startMs = startMs;
     } finally {
-      dl.stop();
+      await embedded.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // Amazon DynamoDB Local (the real DynamoDB engine, over HTTP to a JVM).
+    const dl = await startDynamoLocal();
+    if ('reason' in dl) {
+      console.log(`skipping DynamoDB Local: ${dl.reason}`);
+    } else {
+      try {
+        const rt = await createLocalRuntime({
+          client: localClient(dl.endpoint),
+          tableName: 'kikigaki-bench',
+          token: 'bench-token-0123456789',
+          logger: () => {},
+        });
+        const subset = transcripts(quotes.slice(0, localTarget));
+        process.stderr.write(`ingesting ${localTarget} quotes into DynamoDB Local…\n`);
+        const ingest = await ingestAll(rt, subset, 'DynamoDB Local', concurrency);
+        rows.push([
+          'ingest into DynamoDB Local',
+          `${Math.round(ingest.quotesPerSecond)} quotes/s`,
+          `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed`,
+        ]);
+        json.ingestDynamoLocal = ingest;
+        await rt.flush();
+      } finally {
+        dl.stop();
+      }
+    }
+  };
+  const only = arg('--only');
+  if (only !== 'scale') await ingestRuns();
+  if (only !== 'ingest') {
+    for (const size of scaleSizes) {
+      const base = real.quotes.slice(0, Math.min(real.quotes.length, size));
+      json[`scale${size}`] = await scaleRun(
+        size,
+        base,
+        drawQueries(base.slice(0, 100_000), 100).map((q) => q.q),
+        rows,
+      );
     }
   }
 

@@ -32,16 +32,18 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_MAX_BODY_BYTES, lambdaEnvironment } from '../lib/config.ts';
 import { type KeyPattern, keyPatterns, TABLE } from '../lib/store/keys.ts';
+import { SNAPSHOT_PREFIX, SUPERSEDED_TAG } from '../lib/store/s3-snapshots.ts';
 import { type KikigakiSettings, resolveSettings } from './settings.ts';
 
 /** The project root (entries and the lock file are resolved from here, not from the cwd). */
@@ -58,6 +60,8 @@ export interface KikigakiStackProps extends StackProps, Partial<KikigakiSettings
 export class KikigakiStack extends Stack {
   readonly settings: KikigakiSettings;
   readonly table: Table;
+  /** The packed search snapshots (the manifest that switches between them is in the table). */
+  readonly snapshotBucket: Bucket;
   readonly tokenSecret: Secret;
   /** The read-only token, when reads are protected. */
   readonly readTokenSecret: Secret | undefined;
@@ -90,6 +94,36 @@ export class KikigakiStack extends Stack {
       partitionKey: { name: TABLE.gsi1.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.gsi1.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
+    });
+
+    // ── Snapshot bucket: lib/store/s3-snapshots.ts ──────────────────────────────────────────
+    // Snapshots can always be rebuilt from the table, but they are kept with it: a retained
+    // table with an emptied bucket would start every function on an empty index.
+    this.snapshotBucket = new Bucket(this, 'Snapshots', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: false,
+      lifecycleRules: [
+        {
+          id: 'expire-superseded-snapshots',
+          // Tagged when a newer manifest stops listing them; a day leaves any reader that was
+          // loading them time to finish.
+          prefix: SNAPSHOT_PREFIX,
+          tagFilters: { [SUPERSEDED_TAG.key]: SUPERSEDED_TAG.value },
+          expiration: Duration.days(1),
+        },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy,
+      autoDeleteObjects: !s.retainTable,
+    });
+    Validations.of(this.snapshotBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only the stack functions read and write this bucket (IAM-scoped to index/*); its objects are derived data ' +
+        'rebuilt from the table. Server access logs would need a second bucket for no audit value.',
     });
 
     // ── Write token ─────────────────────────────────────────────────────────────────────────
@@ -125,6 +159,7 @@ export class KikigakiStack extends Stack {
     // is what the template gives, and a combination that could not serve its role fails here.
     const api = {
       tableName: this.table.tableName,
+      snapshotBucket: this.snapshotBucket.bucketName,
       snapshotRefreshMs: s.snapshotRefreshMs,
       protectReads: s.protectReads,
       corsOrigins: s.corsOrigins,
@@ -153,13 +188,30 @@ export class KikigakiStack extends Stack {
       description: 'kikigaki DynamoDB Streams indexer: publishes search index snapshots',
       memorySize: s.indexerMemoryMb,
       timeout: Duration.minutes(5),
-      environment: lambdaEnvironment({ role: 'indexer', tableName: this.table.tableName }),
+      environment: lambdaEnvironment({
+        role: 'indexer',
+        tableName: this.table.tableName,
+        snapshotBucket: this.snapshotBucket.bucketName,
+      }),
     });
 
     this.table.grantReadData(this.readFunction);
     this.table.grantReadWriteData(this.writeFunction);
     // The indexer reads interviews and writes snapshot chunks and the manifest into the table.
     this.table.grantReadWriteData(this.indexerFunction);
+    // Snapshots: the read function loads them; the writers (the indexer, and the write function's
+    // admin rebuild and repair) also publish them and tag the ones they supersede.
+    const snapshotObjects = this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIX}*`);
+    this.readFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [snapshotObjects] }),
+    );
+    for (const fn of [this.writeFunction, this.indexerFunction])
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
+          resources: [snapshotObjects],
+        }),
+      );
     this.tokenSecret.grantRead(this.writeFunction);
     this.readTokenSecret?.grantRead(this.readFunction);
 
@@ -169,6 +221,11 @@ export class KikigakiStack extends Stack {
         id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.table)}.Arn>/index/*]`,
         reason:
           "Table grants include the table's own indexes (`<table>/index/*`): queries on gsi1 need it; no other table is reachable.",
+      });
+      Validations.of(fn.role as Role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.snapshotBucket.node.defaultChild as CfnElement)}.Arn>/${SNAPSHOT_PREFIX}*]`,
+        reason:
+          'Snapshot parts get a new key per publish (index/parts/<snapshot id>.gz): the grant covers that prefix of this one bucket only.',
       });
     }
 

@@ -121,6 +121,8 @@ export type FunctionRole = 'read' | 'write' | 'indexer';
 
 /** Settings of the two API functions. */
 interface ApiFunctionConfig extends CommonConfig {
+  /** The S3 bucket holding the search snapshots. */
+  snapshotBucket: string;
   /** How often the function re-reads the published index manifest, in ms. */
   snapshotRefreshMs: number;
 }
@@ -143,6 +145,7 @@ export interface WriteFunctionConfig extends ApiFunctionConfig {
 export interface IndexerFunctionConfig {
   role: 'indexer';
   tableName: string;
+  snapshotBucket: string;
 }
 
 /** A Lambda function's configuration, by role. */
@@ -157,6 +160,7 @@ const ROLES: readonly FunctionRole[] = ['read', 'write', 'indexer'];
 function problemsOf(c: LambdaConfig): string[] {
   const problems: string[] = [];
   if (!c.tableName) problems.push('TABLE_NAME is missing');
+  if (!c.snapshotBucket) problems.push('SNAPSHOT_BUCKET (the S3 bucket of the search snapshots) is missing');
   if (c.role === 'read') {
     if (c.protectReads && !c.readTokenSecretId)
       problems.push(
@@ -179,7 +183,11 @@ function problemsOf(c: LambdaConfig): string[] {
 export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
   const problems = problemsOf(c);
   if (problems.length > 0) throw new ConfigError(problems);
-  const env: Record<string, string> = { FUNCTION_ROLE: c.role, TABLE_NAME: c.tableName };
+  const env: Record<string, string> = {
+    FUNCTION_ROLE: c.role,
+    TABLE_NAME: c.tableName,
+    SNAPSHOT_BUCKET: c.snapshotBucket,
+  };
   if (c.role === 'indexer') return env;
   Object.assign(env, {
     SNAPSHOT_REFRESH_MS: String(c.snapshotRefreshMs),
@@ -205,12 +213,14 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
     throw new ConfigError(problems);
   }
   const tableName = env.TABLE_NAME?.trim() ?? '';
+  const snapshotBucket = env.SNAPSHOT_BUCKET?.trim() ?? '';
   let cfg: LambdaConfig;
-  if (role === 'indexer') cfg = { role, tableName };
+  if (role === 'indexer') cfg = { role, tableName, snapshotBucket };
   else {
     const api = {
       ...common(env, problems),
       tableName,
+      snapshotBucket,
       snapshotRefreshMs: int(env, 'SNAPSHOT_REFRESH_MS', 5000, problems, 0, 600_000),
     };
     if (role === 'read') {

@@ -29,10 +29,15 @@ export function interviewIdOfQuote(quoteId: string): string | null {
   return m ? (m[1] as string) : null;
 }
 
-/** Id of a person: their handle when known (shared across interviews), else a digest of the name. */
-export function personId(name: string, handle?: string | null): string {
+/**
+ * Id of a person. A handle is an explicit identity shared across interviews (`@kao_bunny` →
+ * `kao_bunny`). A name alone identifies a person only within one interview (`scope`, the
+ * interview id): two interviews of a 田中 are two people until an editor merges them.
+ */
+export function personId(name: string, handle?: string | null, scope?: string | null): string {
   if (handle) return handle.replace(/^@/, '').toLowerCase();
-  return `p-${digest(normalizeForMatch(name).replace(/\s+/g, ''), 10)}`;
+  const key = normalizeForMatch(name).replace(/\s+/g, '');
+  return `p-${digest(scope ? `${scope}\n${key}` : key, 10)}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import type {
   TagStore,
 } from './store/port.ts';
 import { effectiveTags } from './tags.ts';
+import { VariantDictionary } from './taxonomy/index.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -239,54 +240,160 @@ export class Indexer {
   }
 }
 
+/** Options of every index this app builds or loads (the spelling-variant dictionary; no stored texts). */
+export function defaultIndexOptions(): Omit<QuoteIndexOptions, 'mode'> {
+  const dict = new VariantDictionary();
+  return { variants: (f: string) => dict.variantsOf(f), retain: false };
+}
+
+/** An index opened from the latest published snapshot, or an empty one when none is published. */
+export interface OpenedIndex {
+  index: QuoteIndex;
+  manifest: SnapshotManifest | null;
+  /** Compressed bytes loaded (0 when empty). */
+  bytes: number;
+  /** Time to read and unpack, in ms. */
+  ms: number;
+}
+
+/** Opens the latest published snapshot or starts empty (Lambda and local start the same way). */
+export async function openLatestIndex(
+  store: SnapshotStore,
+  options: Omit<QuoteIndexOptions, 'mode'> = defaultIndexOptions(),
+  manifest?: SnapshotManifest | null,
+): Promise<OpenedIndex> {
+  const t0 = performance.now();
+  const m = manifest === undefined ? await store.readManifest() : manifest;
+  if (!m) return { index: new QuoteIndex(options), manifest: null, bytes: 0, ms: performance.now() - t0 };
+  const bytes = await store.readSnapshot(m);
+  const index = await unpackIndex(bytes, options);
+  return { index, manifest: m, bytes: bytes.length, ms: performance.now() - t0 };
+}
+
+/** What a {@link SnapshotIndexProvider} reports (logs and metrics are the caller's). */
+export interface SnapshotObserver {
+  /** A snapshot was loaded (at cold start or by a background refresh). */
+  loaded?(info: { snapshotId: string; bytes: number; ms: number; quotes: number; coldStart: boolean }): void;
+  /**
+   * A background refresh failed: the old index keeps serving. `stalenessMs` is how long ago
+   * the index was last confirmed current.
+   */
+  refreshFailed?(info: { error: unknown; snapshotId: string | null; stalenessMs: number }): void;
+}
+
 /**
- * Serves the published snapshot to readers in other processes (the API Lambda): loads the
- * manifest's snapshot and re-checks the manifest at most every `refreshMs`.
+ * Serves the published snapshot to readers in other processes (the API Lambda). The first
+ * request of a container waits for the latest snapshot (or an empty index when none exists);
+ * after that, requests are answered from the index already loaded, and a manifest older than
+ * `refreshMs` starts a refresh in the background (with `refreshMs` 0, every request waits for
+ * it). A failed refresh keeps the old index and is reported with its staleness instead of
+ * failing requests.
  */
 export class SnapshotIndexProvider implements IndexProvider {
-  private index: QuoteIndex;
+  private index: QuoteIndex | null = null;
   private snapshotId: string | null = null;
-  private checkedAt = Number.NEGATIVE_INFINITY;
-  private loading: Promise<QuoteIndex> | null = null;
+  /** When the loaded index was last confirmed current (the manifest read said so). */
+  private confirmedAt = Number.NEGATIVE_INFINITY;
+  private attemptedAt = Number.NEGATIVE_INFINITY;
+  private opening: Promise<QuoteIndex> | null = null;
+  private refreshing: Promise<void> | null = null;
   private readonly store: SnapshotStore;
   private readonly refreshMs: number;
   private readonly options: Omit<QuoteIndexOptions, 'mode'>;
   private readonly now: () => number;
-  /** Milliseconds the last snapshot load took (for cold-start logs). */
+  private readonly observer: SnapshotObserver;
+  /** Milliseconds the last snapshot load took. */
   lastLoadMs = 0;
 
   /** Reads snapshots from `store`. */
   constructor(
     store: SnapshotStore,
-    options: { refreshMs?: number; indexOptions?: Omit<QuoteIndexOptions, 'mode'>; now?: () => number } = {},
+    options: {
+      refreshMs?: number;
+      indexOptions?: Omit<QuoteIndexOptions, 'mode'>;
+      now?: () => number;
+      observer?: SnapshotObserver;
+    } = {},
   ) {
     this.store = store;
     this.refreshMs = options.refreshMs ?? 5000;
-    this.options = options.indexOptions ?? {};
+    this.options = options.indexOptions ?? defaultIndexOptions();
     this.now = options.now ?? (() => Date.now());
-    this.index = new QuoteIndex(this.options);
+    this.observer = options.observer ?? {};
   }
 
   async get(): Promise<QuoteIndex> {
-    if (this.now() - this.checkedAt < this.refreshMs) return this.index;
-    this.loading ??= this.refresh().finally(() => {
-      this.loading = null;
-    });
-    return this.loading;
-  }
-
-  private async refresh(): Promise<QuoteIndex> {
-    const manifest = await this.store.readManifest();
-    this.checkedAt = this.now();
-    if (!manifest || manifest.snapshotId === this.snapshotId) return this.index;
-    const t0 = performance.now();
-    this.index = await unpackIndex(await this.store.readSnapshot(manifest), this.options);
-    this.lastLoadMs = performance.now() - t0;
-    this.snapshotId = manifest.snapshotId;
+    if (!this.index) {
+      // Cold start: nothing to serve yet, so this request waits (and a failure fails it).
+      this.opening ??= this.open().finally(() => {
+        this.opening = null;
+      });
+      return this.opening;
+    }
+    if (this.now() - this.attemptedAt >= this.refreshMs && !this.refreshing) {
+      this.refreshing = this.refresh().finally(() => {
+        this.refreshing = null;
+      });
+    }
+    // refreshMs 0 is the strict mode (tests, single-writer tools): every request waits for
+    // the manifest read, and for a newer snapshot when there is one.
+    if (this.refreshMs === 0) await this.refreshing;
     return this.index;
   }
 
+  /** Resolves when no background refresh is running (tests, and a graceful shutdown). */
+  async settled(): Promise<void> {
+    await this.opening?.catch(() => undefined);
+    await this.refreshing;
+  }
+
+  private async open(): Promise<QuoteIndex> {
+    const started = this.now();
+    this.attemptedAt = started;
+    const opened = await openLatestIndex(this.store, this.options);
+    this.swap(opened, started, true);
+    return opened.index;
+  }
+
+  private swap(opened: OpenedIndex, checkedAt: number, coldStart: boolean) {
+    this.index = opened.index;
+    this.confirmedAt = checkedAt;
+    if (opened.manifest && opened.manifest.snapshotId !== this.snapshotId) {
+      this.snapshotId = opened.manifest.snapshotId;
+      this.lastLoadMs = opened.ms;
+      this.observer.loaded?.({
+        snapshotId: opened.manifest.snapshotId,
+        bytes: opened.bytes,
+        ms: opened.ms,
+        quotes: opened.index.stats.quotes,
+        coldStart,
+      });
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const started = this.now();
+    this.attemptedAt = started;
+    try {
+      const manifest = await this.store.readManifest();
+      if (!manifest || manifest.snapshotId === this.snapshotId) {
+        this.confirmedAt = started;
+        return;
+      }
+      this.swap(await openLatestIndex(this.store, this.options, manifest), started, false);
+    } catch (error) {
+      this.observer.refreshFailed?.({
+        error,
+        snapshotId: this.snapshotId,
+        stalenessMs: this.now() - this.confirmedAt,
+      });
+    }
+  }
+
   describe() {
-    return { snapshotId: this.snapshotId, ...this.index.stats };
+    return {
+      snapshotId: this.snapshotId,
+      ...(this.index?.stats ?? { quotes: 0, interviews: 0 }),
+    };
   }
 }

@@ -3,6 +3,7 @@
  * snapshots, and the DynamoDB Streams indexer. functions/ only calls these.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -10,13 +11,13 @@ import { createApp, jsonLogger, type Logger } from './api/app.ts';
 import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readLambdaConfigFor } from './config.ts';
 import { ConflictError } from './errors.ts';
 import { interviewIdOfQuote } from './ids.ts';
-import { Indexer, SnapshotIndexProvider, unpackIndex } from './indexer.ts';
+import { defaultIndexOptions, Indexer, openLatestIndex, SnapshotIndexProvider } from './indexer.ts';
 import { Kikigaki } from './service.ts';
 import { DynamoStore } from './store/dynamo.ts';
 import { parseKey } from './store/keys.ts';
 import type { Store } from './store/port.ts';
+import { S3SnapshotStore, withSnapshotStore } from './store/s3-snapshots.ts';
 import { TopicTagger } from './tagger.ts';
-import { VariantDictionary } from './taxonomy/index.ts';
 
 const TOKEN_TTL_MS = 5 * 60_000;
 
@@ -37,9 +38,44 @@ export function secretToken(
   };
 }
 
-function indexOptions() {
-  const dict = new VariantDictionary();
-  return { variants: (f: string) => dict.variantsOf(f), retain: false };
+/** The AWS clients of a function, each with connection and request timeouts and bounded retries. */
+export interface AwsClients {
+  dynamo: DynamoDBClient;
+  s3: S3Client;
+  secrets: SecretsManagerClient;
+}
+
+/**
+ * Timeouts: a hung connection must fail well inside the API's 29 s, leaving time for the
+ * SDK's retries; S3 reads of a large snapshot get longer per request.
+ */
+export function awsClients(): AwsClients {
+  const handler = (requestTimeout: number) => ({ connectionTimeout: 1000, requestTimeout });
+  return {
+    dynamo: new DynamoDBClient({ maxAttempts: 3, requestHandler: handler(5000) }),
+    s3: new S3Client({ maxAttempts: 3, requestHandler: handler(15_000) }),
+    secrets: new SecretsManagerClient({ maxAttempts: 3, requestHandler: handler(3000) }),
+  };
+}
+
+/** The Lambda store: interviews and tags in the table, search snapshots in S3. */
+export function lambdaStore(
+  config: { tableName: string; snapshotBucket: string },
+  clients: Pick<AwsClients, 'dynamo' | 's3'>,
+  logger: Logger = jsonLogger,
+): Store {
+  const snapshots = new S3SnapshotStore({
+    s3: clients.s3,
+    bucket: config.snapshotBucket,
+    dynamo: clients.dynamo,
+    tableName: config.tableName,
+    onCleanupError: (error, keys) =>
+      logger({ level: 'warn', msg: 'superseded snapshot parts not tagged', keys, error: String(error) }),
+  });
+  return withSnapshotStore(
+    new DynamoStore({ tableName: config.tableName, client: clients.dynamo }),
+    snapshots,
+  );
 }
 
 /** Dependencies of the Lambda API (injected in tests, built from the environment in functions/). */
@@ -56,18 +92,28 @@ export interface LambdaApiDeps {
 /** The API app for Lambda: reads from published snapshots; Streams keep the index current. */
 export function lambdaApiApp(deps: LambdaApiDeps) {
   const log = deps.logger ?? jsonLogger;
+  const opts = defaultIndexOptions();
   const provider = new SnapshotIndexProvider(deps.store, {
     refreshMs: deps.config.snapshotRefreshMs,
-    indexOptions: indexOptions(),
+    indexOptions: opts,
+    observer: {
+      // Cold-start cost users feel, and every later swap.
+      loaded: (info) => log({ level: 'info', msg: 'index loaded', ...info, ms: Math.round(info.ms) }),
+      refreshFailed: ({ error, snapshotId, stalenessMs }) =>
+        log({
+          level: 'warn',
+          msg: 'index refresh failed; serving the loaded snapshot',
+          snapshotId,
+          stalenessMs: Math.round(stalenessMs),
+          error: String(error),
+        }),
+    },
   });
-  let reported = false;
   const tagger = new TopicTagger();
   // Admin operations work on a private indexer started from the latest snapshot and publish
   // over it (conditionally), exactly as the Streams indexer does.
   const freshIndexer = async () => {
-    const manifest = await deps.store.readManifest();
-    const opts = indexOptions();
-    const index = manifest ? await unpackIndex(await deps.store.readSnapshot(manifest), opts) : undefined;
+    const { index, manifest } = await openLatestIndex(deps.store, opts);
     return new Indexer(deps.store, index, opts).loadedFrom(manifest);
   };
   // The admin routes need the write token: only the write function serves them.
@@ -86,25 +132,18 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
       : {};
   return createApp({
     ...admin,
+    // /health asks the table (one small read), so it answers 503 when DynamoDB does not.
+    storeHealth: () =>
+      deps.store.readManifest().then(
+        () => ({ state: 'up' as const }),
+        (e: unknown) => {
+          log({ level: 'error', msg: 'store health check failed', error: String(e) });
+          return { state: 'down' as const, reason: 'the store does not answer' };
+        },
+      ),
     service: new Kikigaki({ store: deps.store, tagger }),
     tagger,
-    index: {
-      get: async () => {
-        const index = await provider.get();
-        if (!reported && provider.describe().snapshotId) {
-          // Cold-start cost users feel: log it once per container.
-          reported = true;
-          log({
-            level: 'info',
-            msg: 'index loaded',
-            ms: Math.round(provider.lastLoadMs),
-            ...provider.describe(),
-          });
-        }
-        return index;
-      },
-      describe: () => provider.describe(),
-    },
+    index: provider,
     ...(deps.token ? { token: deps.token } : {}),
     ...(deps.readToken ? { readToken: deps.readToken } : {}),
     protectReads: deps.config.protectReads,
@@ -119,14 +158,13 @@ export function lambdaApiFromEnv(env: Record<string, string | undefined> = proce
   const config = readLambdaConfig(env);
   if (config.role === 'indexer')
     throw new ConfigError(["FUNCTION_ROLE is 'indexer' but this handler serves the read and write roles"]);
-  const store = new DynamoStore({ tableName: config.tableName, client: new DynamoDBClient({}) });
-  const secrets = new SecretsManagerClient({});
+  const clients = awsClients();
   return lambdaApiApp({
     config,
-    store,
-    ...(config.role === 'write' ? { token: secretToken(secrets, config.tokenSecretId) } : {}),
+    store: lambdaStore(config, clients),
+    ...(config.role === 'write' ? { token: secretToken(clients.secrets, config.tokenSecretId) } : {}),
     ...(config.role === 'read' && config.readTokenSecretId
-      ? { readToken: secretToken(secrets, config.readTokenSecretId) }
+      ? { readToken: secretToken(clients.secrets, config.readTokenSecretId) }
       : {}),
   });
 }
@@ -168,20 +206,20 @@ export function streamHandler(
   deps: StreamHandlerDeps,
 ): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
   const log = deps.logger ?? jsonLogger;
-  const opts = indexOptions();
+  const opts = defaultIndexOptions();
   let indexer: Indexer | null = null;
 
   const syncToLatest = async () => {
     const manifest = await deps.store.readManifest();
     if (indexer && (manifest?.snapshotId ?? null) === indexer.snapshotId) return;
-    const t0 = performance.now();
-    const index = manifest ? await unpackIndex(await deps.store.readSnapshot(manifest), opts) : undefined;
-    indexer = new Indexer(deps.store, index, opts).loadedFrom(manifest);
+    const opened = await openLatestIndex(deps.store, opts, manifest);
+    indexer = new Indexer(deps.store, opened.index, opts).loadedFrom(manifest);
     log({
       level: 'info',
       msg: 'indexer loaded snapshot',
       snapshotId: manifest?.snapshotId ?? null,
-      ms: Math.round(performance.now() - t0),
+      bytes: opened.bytes,
+      ms: Math.round(opened.ms),
     });
   };
 
@@ -255,6 +293,6 @@ export function streamHandler(
 
 /** Builds the stream handler from the environment (cold start). */
 export function streamHandlerFromEnv(env: Record<string, string | undefined> = process.env) {
-  const { tableName } = readLambdaConfigFor('indexer', env);
-  return streamHandler({ store: new DynamoStore({ tableName, client: new DynamoDBClient({}) }) });
+  const config = readLambdaConfigFor('indexer', env);
+  return streamHandler({ store: lambdaStore(config, awsClients()) });
 }

@@ -21,10 +21,19 @@ export type Role = z.infer<typeof RoleSchema>;
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 
-/** A person who speaks in an interview. */
+/**
+ * A person who speaks in an interview. Role labels (聞き手, 話し手, customer_1 …) are never
+ * people: their turns have no `speakerId`. Ids are per interview unless a handle or an explicit
+ * id links them, or an editor merged them.
+ */
 export const PersonSchema = z.object({
   id: IdSchema,
+  /** The name without honorifics or titles: `花輪陽子`, not `花輪陽子先生`. */
   name: shortText(100),
+  /** Honorific or title printed with the name: `先生`, `DIME編集長`, `ドクター`, `さん`. */
+  title: shortText(100).nullable().default(null),
+  /** How the name is read (kana or Latin), when known. */
+  reading: shortText(100).nullable().default(null),
   handle: z
     .string()
     .regex(/^@[A-Za-z0-9_]{1,30}$/)
@@ -36,6 +45,11 @@ export const PersonSchema = z.object({
 });
 /** Person as validated. */
 export type Person = z.infer<typeof PersonSchema>;
+
+/** Longest turn text (characters); a longer utterance is a parse error, never truncated. */
+export const MAX_TURN_CHARS = 20_000;
+/** Most turns in one interview. */
+export const MAX_TURNS = 10_000;
 
 /** A section heading inside an interview. */
 export const SectionSchema = z.object({
@@ -49,10 +63,14 @@ export type Section = z.infer<typeof SectionSchema>;
 export const TurnSchema = z.object({
   id: IdSchema,
   ordinal: z.number().int().min(0),
+  /** The speaker's name, or the role label printed (聞き手, customer_1) when no person is named. */
   speaker: shortText(100),
+  /** The person who speaks; null for a role label. */
   speakerId: IdSchema.nullable(),
+  /** Other people speaking the same words together (`橋本と佐藤：…`). */
+  coSpeakerIds: z.array(IdSchema).max(10).default([]),
   role: RoleSchema,
-  text: z.string().min(1).max(20_000),
+  text: z.string().min(1).max(MAX_TURN_CHARS),
   section: z.string().max(200).nullable(),
   /** The interviewer turn this one answers (interviewee turns only). */
   questionId: IdSchema.nullable(),
@@ -101,7 +119,9 @@ export const InterviewSchema = z.object({
   interviewees: z.array(PersonSchema).max(50),
   others: z.array(PersonSchema).max(50).default([]),
   sections: z.array(SectionSchema).max(500).default([]),
-  turns: z.array(TurnSchema).min(1).max(10_000),
+  /** Photo captions and profile-box lines printed in the article (never quotes). */
+  captions: z.array(shortText(300)).max(500).default([]),
+  turns: z.array(TurnSchema).min(1).max(MAX_TURNS),
 });
 /** Interview as validated. */
 export type Interview = z.infer<typeof InterviewSchema>;

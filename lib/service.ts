@@ -7,6 +7,7 @@ import { canonicalUrl, interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
+import { pageOf } from './store/cursor.ts';
 import type {
   InterviewRecord,
   InterviewSummary,
@@ -47,6 +48,28 @@ export interface KikigakiDeps {
   tagger: TopicTagger;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
+  /**
+   * Parses a transcript or canonical JSON (default: {@link parseInterview} in this thread). The
+   * local server parses on worker threads with a time bound, off the event loop.
+   */
+  parse?: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+}
+
+/** A transcript as text (any layout) or the canonical JSON. */
+export type IngestInput = { text: string } | { json: InterviewInput | unknown };
+
+/** What a dry run of an ingest answers. */
+export interface IngestPreview {
+  interview: Interview;
+  /** Topic tags of each quote, by quote id. */
+  tags: Record<string, string[]>;
+  /** True when an interview with this id is stored (saving would replace it). */
+  exists: boolean;
+  /**
+   * True when the id was derived (not named) and another source holds it: the same ingest would
+   * answer 409; name an id to store it.
+   */
+  conflict: boolean;
 }
 
 /** What an ingest returns. */
@@ -105,6 +128,7 @@ export class Kikigaki {
   private readonly store: Store;
   private readonly tagger: TopicTagger;
   private readonly afterCommit: (change: Change) => Promise<void>;
+  private readonly parse: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -112,6 +136,7 @@ export class Kikigaki {
     this.store = deps.store;
     this.tagger = deps.tagger;
     this.afterCommit = deps.afterCommit ?? (async () => {});
+    this.parse = deps.parse ?? parseInterview;
   }
 
   /**
@@ -165,21 +190,13 @@ export class Kikigaki {
     };
   }
 
-  /**
-   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
-   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
-   * existing interview is replaced only by the same source — the same URL, or without URLs the
-   * same title and turns — and anything else is a 409 naming the existing id.
-   */
-  async ingest(
-    input: { text: string } | { json: InterviewInput | unknown },
-    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
-  ): Promise<IngestResult> {
+  /** Parses (text) or validates (canonical JSON) an interview, with the caller's id if given. */
+  private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
     let interview: Interview;
-    if ('text' in input) interview = parseInterview(input.text, options);
+    if ('text' in input) interview = await this.parse(input.text, options);
     else {
       try {
-        interview = parseInterview(JSON.stringify(input.json), { ...options, format: 'json' });
+        interview = await this.parse(JSON.stringify(input.json), { ...options, format: 'json' });
       } catch (e) {
         // A JSON body of the wrong shape is a bad request, not an unparseable transcript.
         if (e instanceof ParseError) throw new ValidationError(`invalid interview JSON: ${e.reason}`);
@@ -187,6 +204,38 @@ export class Kikigaki {
       }
     }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
+    return interview;
+  }
+
+  /**
+   * What an ingest of this input would store, without storing anything: the parsed interview, each
+   * quote's topic tags, and whether an interview with that id exists (and would be replaced).
+   */
+  async preview(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestPreview> {
+    const interview = await this.parseInput(input, options);
+    const record = this.record(interview);
+    const tags: Record<string, string[]> = {};
+    for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
+    const existing = await this.store.getInterview(interview.id);
+    const conflict =
+      options.onExisting === 'same-source' && existing !== null && !sameSource(existing.interview, interview);
+    return { interview, tags, exists: existing !== null, conflict };
+  }
+
+  /**
+   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
+   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
+   * existing interview is replaced only by the same source — the same URL, or without URLs the
+   * same title and turns — and anything else is a 409 naming the existing id.
+   */
+  async ingest(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestResult> {
+    const interview = await this.parseInput(input, options);
     if (options.onExisting === 'same-source') {
       const existing = await this.store.getInterview(interview.id);
       if (existing && !sameSource(existing.interview, interview))
@@ -250,7 +299,8 @@ export class Kikigaki {
       const all = (await this.store.interviewsOfPerson(options.interviewee)).filter(
         (s) => !options.tag || s.tags.includes(options.tag),
       );
-      return pageOf(all, options.limit, options.cursor);
+      const scope = `interviews?interviewee=${options.interviewee}&tag=${options.tag ?? ''}`;
+      return pageOf(all, options.limit, options.cursor, scope);
     }
     return this.store.listInterviews(options);
   }
@@ -318,6 +368,12 @@ export class Kikigaki {
       who,
     );
     return this.interviewee(personId);
+  }
+
+  /** An interviewee's editor-added tags and their version (for optimistic locking). */
+  async personTags(personId: string): Promise<{ tags: string[]; version: number }> {
+    const m = await this.store.getPersonTags(personId);
+    return { tags: m.add, version: m.version };
   }
 
   /** Renames/merges a tag everywhere: future and existing automatic tags follow the alias. */
@@ -465,7 +521,8 @@ export class Kikigaki {
       ids = [...union].filter((id) => (options.match === 'all' ? sets.every((s) => s.has(id)) : true));
     }
     ids.sort();
-    const page = pageOf(ids, options.limit, options.cursor);
+    const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}`;
+    const page = pageOf(ids, options.limit, options.cursor, scope);
     const items: IntervieweeProfile[] = [];
     for (const id of page.items) {
       try {
@@ -512,17 +569,4 @@ function sameSource(a: Interview, b: Interview): boolean {
     a.turns.length === b.turns.length &&
     a.turns.every((t, i) => t.speaker === b.turns[i]?.speaker && t.text === b.turns[i]?.text)
   );
-}
-
-/** Pages an in-memory list with an offset cursor. */
-export function pageOf<T>(all: readonly T[], limit: number, cursor?: string): Page<T> {
-  let offset = 0;
-  if (cursor) {
-    offset = Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new ValidationError('cursor is invalid; start again without it');
-  }
-  const items = all.slice(offset, offset + limit);
-  const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : null;
-  return { items, nextCursor: next };
 }

@@ -3,9 +3,18 @@
  * `local/embedded.ts`. Plain JavaScript because a worker thread runs it without the TypeScript
  * loader. On its own thread its request handling runs on the second core, beside the API's
  * parsing, tagging and indexing, instead of taking turns with them on one event loop.
+ *
+ * Before it listens it checks the data directory and opens the LevelDB store once, so a store it
+ * cannot use fails here with the cause and the path (never a bare ECONNREFUSED later), and a
+ * damaged store is never started over.
  */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AbstractIterator, AbstractKeyIterator, AbstractValueIterator } from 'abstract-level';
+import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
 
 // dynalite 4 wraps abstract-level 3 iterators in streams whose destroy() ends the iterator with
@@ -22,20 +31,171 @@ for (const Iterator of [AbstractIterator, AbstractKeyIterator, AbstractValueIter
   }
 }
 
+/** A start-up failure the parent reports as it is: what, where, what to do. */
+class StartError extends Error {
+  constructor(what, path, hint, cause) {
+    super(`${what} (${path})${cause ? `: ${cause.message}` : ''}`);
+    this.path = path;
+    this.hint = hint;
+  }
+}
+
+/** Why `path` cannot be written, as the nearest existing directory at or above it answers a write. */
+function unwritable(path) {
+  if (full) return Object.assign(new Error('ENOSPC: no space left on device (injected)'), { code: 'ENOSPC' });
+  let dir = path;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const probe = join(dir, `.write-test-${randomBytes(4).toString('hex')}`);
+  try {
+    writeFileSync(probe, 'ok');
+    rmSync(probe);
+    return null;
+  } catch (e) {
+    return e;
+  }
+}
+
+/** A write that failed, in words: full, read-only, or not writable. */
+function writeFailure(path, e) {
+  const what =
+    e.code === 'ENOSPC'
+      ? 'no space left for the store'
+      : e.code === 'EROFS'
+        ? 'the store directory is on a read-only file system (EROFS)'
+        : 'the store directory is not writable';
+  const hint =
+    e.code === 'ENOSPC'
+      ? 'free space on that file system, or point DATA_DIR elsewhere'
+      : 'make it writable (mount it read-write, fix its owner), or point DATA_DIR elsewhere';
+  return new StartError(what, path, hint, e);
+}
+
+/** Checks the directory and opens the store once; throws {@link StartError}. */
+async function preflight(path) {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    const why = unwritable(path);
+    if (why) throw writeFailure(path, why);
+    throw new StartError(
+      'cannot create the store directory',
+      path,
+      'point DATA_DIR at a writable directory',
+      e,
+    );
+  }
+  if (!statSync(path).isDirectory())
+    throw new StartError('the store path is not a directory', path, 'point DATA_DIR at a directory');
+  // Permission bits do not stop root: only a real write shows a read-only or full file system.
+  const why = unwritable(path);
+  if (why) throw writeFailure(path, why);
+  const files = readdirSync(path);
+  const hasData = files.some((f) => /^(MANIFEST-\d+|\d+\.(ldb|sst|log))$/.test(f));
+  if (hasData && !existsSync(join(path, 'CURRENT')))
+    throw new StartError(
+      'the store has data files but no CURRENT file: it is damaged, and starting over it would lose them',
+      path,
+      'restore the directory from a backup, or move it aside to start with an empty store',
+    );
+  // Open once with nothing created over existing data; LevelDB checks CURRENT and the MANIFEST here.
+  const db = new ClassicLevel(path, { createIfMissing: !hasData, errorIfExists: false });
+  try {
+    await db.open();
+    // Read every key once: damaged table files (.ldb) show now, not as failed requests later.
+    for await (const _ of db.keys({ fillCache: false })) {
+      // reading is the check
+    }
+  } catch (e) {
+    const cause = e.cause ?? e;
+    const space = /No space left/i.test(String(cause.message));
+    throw new StartError(
+      space ? 'no space left to open the store' : 'the store cannot be opened or read',
+      path,
+      space
+        ? 'free space on that file system, or point DATA_DIR elsewhere'
+        : 'restore the directory from a backup, or move it aside to start with an empty store (kikigaki never starts over a store it cannot read)',
+      cause,
+    );
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
 const options = workerData ?? {};
+
+// Fault injection for tests where no small file system can be mounted: LevelDB's own write
+// calls (classic-level's _put/_batch/_del, the lowest layer under dynalite) fail as LevelDB
+// does on a full disk, while the parent says so. Off unless the parent asked for it.
+let full = options.faults === true && options.enospc === true;
+if (options.faults) {
+  parentPort?.on('message', (m) => {
+    if (m && typeof m === 'object' && m.fault === 'enospc') full = m.on === true;
+  });
+  for (const name of ['_put', '_batch', '_del']) {
+    const original = ClassicLevel.prototype[name];
+    ClassicLevel.prototype[name] = function (...args) {
+      if (!full) return original.apply(this, args);
+      return Promise.reject(
+        Object.assign(new Error(`IO error: ${this.location}/000003.log: No space left on device`), {
+          code: 'LEVEL_IO_ERROR',
+        }),
+      );
+    };
+  }
+}
+
+try {
+  if (options.path) await preflight(options.path);
+} catch (e) {
+  parentPort?.postMessage({ error: e.message, hint: e.hint, path: e.path });
+  process.exit(1);
+}
+if (options.faults && !options.path) {
+  parentPort?.postMessage({ error: 'fault injection needs a path (LevelDB on disk)' });
+  process.exit(1);
+}
+
 const server = dynalite({
   ...(options.path ? { path: options.path } : {}),
   createTableMs: 0,
   deleteTableMs: 0,
   updateTableMs: 0,
 });
-server.once('error', (error) => parentPort?.postMessage({ error: String(error) }));
+server.once('error', (error) =>
+  parentPort?.postMessage({ error: `cannot listen: ${error.message}`, hint: 'choose another port' }),
+);
 server.listen(options.port ?? 0, '127.0.0.1', () => {
   parentPort?.postMessage({ port: server.address().port });
 });
+
+// Requests from this process's own store arrive on a message port instead of a socket: the same
+// request handler, the same DynamoDB protocol (JSON bodies, signed headers), without TCP, HTTP
+// framing and parsing on both threads.
+const handle = server.listeners('request')[0];
+options.requests?.on('message', ({ id, method, path, headers, body }) => {
+  const req = new EventEmitter();
+  Object.assign(req, { method, url: path, headers });
+  const res = {
+    statusCode: 200,
+    contentType: undefined,
+    shouldKeepAlive: true,
+    headers: {},
+    setHeader(name, value) {
+      this.headers[name.toLowerCase()] = String(value);
+    },
+    end(data) {
+      options.requests.postMessage({ id, status: this.statusCode, headers: this.headers, body: data ?? '' });
+    },
+  };
+  handle(req, res);
+  if (body.length > 0) req.emit('data', Buffer.from(body));
+  req.emit('end');
+});
+
 parentPort?.on('message', (message) => {
   if (message === 'close') {
     // Closing the server (and dynalite's store with it) empties this thread's event loop: it ends.
+    options.requests?.close();
     server.close(() => parentPort?.close());
   }
 });

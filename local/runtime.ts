@@ -4,13 +4,13 @@
  */
 
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type AppDeps, createApp, type Logger } from '../lib/api/app.ts';
-import { Indexer, unpackIndex } from '../lib/indexer.ts';
+import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
+import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
 import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { TopicTagger } from '../lib/tagger.ts';
-import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import type { ReadingAnalyzer } from '../lib/text/readings.ts';
+import { createParsePool, type ParsePoolOptions } from './parse-pool.ts';
 
 /** Options of {@link createLocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -33,6 +33,15 @@ export interface LocalRuntimeOptions {
   soleWriter?: boolean;
   /** Kana readings indexed with every write (lib/text/readings.ts); none by default (tests). */
   readings?: ReadingAnalyzer;
+  /**
+   * Parse transcripts on worker threads, each parse stopped after `parsePool.timeoutMs` (default
+   * true: a heavy body must not stall other requests). False parses in this thread.
+   */
+  parseInWorkers?: boolean;
+  /** The parse workers' bound and size (default: 5 s, one or two workers). */
+  parsePool?: ParsePoolOptions;
+  /** The embedded store's own state (down while it restarts), reported by /health with a probe. */
+  storeState?: () => { state: 'up' } | { state: 'down'; reason: string };
 }
 
 /** The wired pieces. */
@@ -43,6 +52,8 @@ export interface LocalRuntime {
   indexer: Indexer;
   /** Waits for pending snapshot publication. */
   flush(): Promise<void>;
+  /** Publishes what is pending and stops the parse workers. */
+  close(): Promise<void>;
 }
 
 /** Builds the single-process runtime; loads the latest snapshot or rebuilds from the store. */
@@ -53,21 +64,15 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     client: options.client,
     soleWriter: options.soleWriter ?? false,
   });
-  const dict = new VariantDictionary();
   const indexOptions = {
-    variants: (f: string) => dict.variantsOf(f),
-    retain: false,
+    ...defaultIndexOptions(),
     ...(options.readings ? { readings: options.readings } : {}),
   };
-  const manifest = await store.readManifest();
   let indexer: Indexer;
   let rebuilt = false;
   try {
-    indexer = new Indexer(
-      store,
-      manifest ? await unpackIndex(await store.readSnapshot(manifest), indexOptions) : undefined,
-      indexOptions,
-    ).loadedFrom(manifest);
+    const opened = await openLatestIndex(store, indexOptions);
+    indexer = new Indexer(store, opened.index, indexOptions).loadedFrom(opened.manifest);
   } catch {
     // A snapshot from another analyzer version or a damaged one: rebuild from the store.
     indexer = new Indexer(store, undefined, indexOptions);
@@ -122,9 +127,11 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     timer.unref();
   };
   const tagger = new TopicTagger();
+  const pool = (options.parseInWorkers ?? true) ? createParsePool(options.parsePool ?? {}) : null;
   const service = new Kikigaki({
     store,
     tagger,
+    ...(pool ? { parse: pool.parse } : {}),
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
       else {
@@ -135,7 +142,25 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
       }
     },
   });
+  // /health asks the store itself (one small read); concurrent checks share one read.
+  let probe: Promise<StoreHealth> | null = null;
+  const storeHealth = (): Promise<StoreHealth> => {
+    const own = options.storeState?.();
+    if (own?.state === 'down') return Promise.resolve({ state: 'down', reason: own.reason });
+    probe ??= store
+      .readManifest()
+      .then((): StoreHealth => ({ state: 'up' }))
+      .catch((e: unknown): StoreHealth => {
+        options.logger?.({ level: 'error', msg: 'store health check failed', error: String(e) });
+        return { state: 'down', reason: 'the store does not answer' };
+      })
+      .finally(() => {
+        probe = null;
+      });
+    return probe;
+  };
   const deps: AppDeps = {
+    storeHealth,
     service,
     tagger,
     index: indexer.provider(),
@@ -148,18 +173,23 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     check: (repair) => indexer.check(repair),
     ...(options.logger ? { logger: options.logger } : {}),
   };
+  const flush = async () => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+      pending = publish();
+    }
+    await pending;
+  };
   return {
     app: createApp(deps),
     service,
     store,
     indexer,
-    flush: async () => {
-      if (timer) {
-        clearTimeout(timer);
-        timer = null;
-        pending = publish();
-      }
-      await pending;
+    close: async () => {
+      await flush();
+      await pool?.close();
     },
+    flush,
   };
 }

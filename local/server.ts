@@ -11,10 +11,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { loadInterviews } from '../cli/load.ts';
 import { jsonLogger } from '../lib/api/app.ts';
-import { readLocalConfig } from '../lib/config.ts';
-import { KikigakiError } from '../lib/errors.ts';
+import { ConfigError, readLocalConfig } from '../lib/config.ts';
+import { KikigakiError, UnavailableError } from '../lib/errors.ts';
 import { loadReadings } from '../lib/text/readings.ts';
-import { type Embedded, localClient, startEmbeddedDynamo } from './embedded.ts';
+import { type Embedded, EmbeddedStartError, localClient, startEmbeddedDynamo } from './embedded.ts';
 import { createLocalRuntime } from './runtime.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,7 +37,11 @@ function tokenFor(
 async function main(): Promise<void> {
   const config = readLocalConfig();
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw new StartError(`cannot create DATA_DIR`, dataDir, 'point DATA_DIR at a writable directory', e);
+  }
   let embedded: Embedded | null = null;
   let client: DynamoDBClient;
   if (config.dynamoEndpoint) {
@@ -46,7 +50,8 @@ async function main(): Promise<void> {
       : new DynamoDBClient({ endpoint: config.dynamoEndpoint });
   } else {
     embedded = await startEmbeddedDynamo({ path: join(dataDir, 'dynalite') });
-    client = localClient(embedded.endpoint);
+    storePath = join(dataDir, 'dynalite');
+    client = embedded.portClient();
   }
   const { token, source } = tokenFor(dataDir, config.apiToken);
   // Protected reads get their own read-only token, to hand to readers who must not write.
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
     logger: jsonLogger,
     soleWriter: embedded !== null,
+    ...(embedded ? { storeState: embedded.state } : {}),
     // Hiragana typed for kanji words (けっこん → 結婚): readings are indexed with each write.
     readings: await loadReadings(),
   });
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     server.close();
-    await runtime.flush().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
     await embedded?.close();
     process.exit(0);
   };
@@ -114,9 +120,45 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
+/** A start-up failure with where it happened and what to do. */
+class StartError extends Error {
+  constructor(
+    what: string,
+    readonly path: string,
+    readonly hint: string,
+    cause?: unknown,
+  ) {
+    super(`${what} (${path})${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause });
+  }
+}
+
+/** What to do about a file-system error, by its code. */
+function fsHint(code: string | undefined): string {
+  if (code === 'ENOSPC') return 'free space on that file system, or point DATA_DIR elsewhere';
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+    return 'make DATA_DIR writable (mount it read-write, fix its owner), or point DATA_DIR elsewhere';
+  return 'check DATA_DIR';
+}
+
+/** The start-up failure in words an operator (or a supervisor's log) can act on. */
+function explain(e: unknown): string {
+  if (e instanceof StartError || e instanceof EmbeddedStartError)
+    return `cannot start: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}`;
+  if (e instanceof ConfigError) return `cannot start: ${e.message}`;
+  const fsError = e as { code?: string; path?: string; message?: string };
+  if (fsError?.path && fsError.code)
+    return `cannot start: ${fsError.code} on ${fsError.path}: ${fsError.message}\n  what to do: ${fsHint(fsError.code)}`;
+  if (e instanceof UnavailableError)
+    return `cannot start: the store did not answer while starting${storePath ? ` (${storePath})` : ''}: ${e.message}${
+      e.cause instanceof Error ? ` [${e.cause.message}]` : ''
+    }\n  what to do: see the lines above for why the embedded store stopped; kikigaki never starts over a store it cannot read`;
+  if (e instanceof KikigakiError) return `cannot start: ${e.message}`;
+  return `cannot start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+}
+
+let storePath: string | null = null;
+
 main().catch((e: unknown) => {
-  process.stderr.write(
-    `kikigaki: ${e instanceof KikigakiError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-  );
+  process.stderr.write(`kikigaki: ${explain(e)}\n`);
   process.exit(1);
 });

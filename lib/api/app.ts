@@ -9,6 +9,8 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
+import { consoleRoutes } from '../console/routes.tsx';
+import { exportFormatOf, exportResponse } from '../export.ts';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
 import type { Kikigaki } from '../service.ts';
 import type { SnapshotManifest } from '../store/port.ts';
@@ -31,6 +33,7 @@ import {
   DeletedResponse,
   ExpectedVersionQuery,
   HealthResponse,
+  IngestPreviewResponse,
   IngestQuery,
   IngestResponse,
   IntervieweeListResponse,
@@ -229,7 +232,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   // ---------------------------------------------------------------- interviews
   const interviews = new Hono<AppEnv>();
-  const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
+  /** The transcript of an ingest request (canonical JSON or text) and its options. */
+  const ingestInput = async (c: Context<AppEnv>, forcedId?: string) => {
     const q = check(IngestQuery, c.req.query(), 'query');
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const id = forcedId ?? q.id;
@@ -241,19 +245,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       url: q.url,
       onExisting: id ? ('replace' as const) : ('same-source' as const),
     };
-    let result: Awaited<ReturnType<Kikigaki['ingest']>>;
-    if (type === 'application/json') {
-      result = await service.ingest({ json: await readJson(c) }, options);
-    } else if ((TRANSCRIPT_TYPES as readonly string[]).includes(type)) {
-      const text = await c.req.text();
-      result = await service.ingest({ text }, options);
-    } else {
-      throw new HTTPException(415, {
-        message: `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
-      });
-    }
+    if (type === 'application/json') return { input: { json: await readJson(c) }, options };
+    if ((TRANSCRIPT_TYPES as readonly string[]).includes(type))
+      return { input: { text: await c.req.text() }, options };
+    throw new HTTPException(415, {
+      message: `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
+    });
+  };
+  const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
+    const { input, options } = await ingestInput(c, forcedId);
+    const result = await service.ingest(input, options);
     return reply(c, IngestResponse, result, result.created ? 201 : 200);
   };
+  interviews.post('/preview', auth, async (c) => {
+    const { input, options } = await ingestInput(c);
+    return reply(c, IngestPreviewResponse, await service.preview(input, options));
+  });
   interviews.post('/', auth, (c) => ingest(c));
   interviews.put('/:id', auth, (c) => ingest(c, check(Params.id, c.req.param(), 'path').id));
   interviews.get('/', readGuard, async (c) => {
@@ -283,8 +290,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const search = new Hono<AppEnv>();
   search.get('/', readGuard, async (c) => {
     const q = query(c, SearchQuery, ['tag']);
-    const { tag, ...rest } = q;
-    const page = await service.search(await deps.index.get(), { ...rest, tags: tag ?? [] });
+    const { tag, format, ...rest } = q;
+    const index = await deps.index.get();
+    const params = { ...rest, tags: tag ?? [] };
+    const as = exportFormatOf(format, c.req.header('accept'));
+    if (as)
+      return exportResponse(c, { service, index, params, format: as, origin: new URL(c.req.url).origin });
+    const page = await service.search(index, params);
     return reply(c, SearchResponse, {
       total: page.total,
       totalIsEstimate: page.totalIsEstimate,
@@ -365,6 +377,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     );
   });
 
+  app.route('/', consoleRoutes({ service, tagger, index: deps.index, readGuard }));
   app.route('/', meta);
   app.route('/interviews', interviews);
   app.route('/search', search);

@@ -10,6 +10,7 @@
  * app serves is declared here: add a route to app.ts and here together.
  */
 import { z } from 'zod';
+import { CONSOLE_PAGES } from '../console/paths.ts';
 import { InterviewSchema } from '../model.ts';
 import {
   AddTagsBody,
@@ -18,6 +19,7 @@ import {
   ErrorSchema,
   ExpectedVersionQuery,
   HealthResponse,
+  IngestPreviewResponse,
   IngestQuery,
   IngestResponse,
   IntervieweeListResponse,
@@ -33,6 +35,7 @@ import {
   Params,
   QuoteResponse,
   ReindexResponse,
+  SearchExportResponse,
   SearchQuery,
   SearchResponse,
   SetTagsBody,
@@ -144,6 +147,16 @@ export const ROUTES: RouteSpec[] = [
     },
   },
   {
+    method: 'post',
+    path: '/interviews/preview',
+    summary:
+      'Dry run of an ingest: the parsed interview, each quote’s topic tags and whether the id is taken; stores nothing',
+    access: 'write',
+    query: IngestQuery,
+    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES },
+    responses: { 200: { description: 'what POST /interviews would store', json: IngestPreviewResponse } },
+  },
+  {
     method: 'get',
     path: '/interviews',
     summary: 'Interviews, newest first',
@@ -170,10 +183,21 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/search',
-    summary: 'Search quotes: highlighted hits, facets, cursor',
+    summary:
+      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`)',
     access: 'read',
     query: SearchQuery,
-    responses: { 200: { description: 'a page of hits', json: SearchResponse } },
+    responses: {
+      200: {
+        description:
+          'a page of hits; with `format=json` every page as citation records instead, streamed and bounded (10,000 quotes, 5 MB)',
+        json: SearchResponse.or(SearchExportResponse),
+        other: {
+          'text/csv':
+            'with `format=csv` or `Accept: text/csv`: every page as CSV citation rows (UTF-8 with a BOM, a header row), streamed and bounded; `X-Total-Count` gives the result set’s size',
+        },
+      },
+    },
   },
   {
     method: 'get',
@@ -283,7 +307,7 @@ export const ROUTES: RouteSpec[] = [
  * Routes of the same app that serve HTML pages (the web console) or static assets: not API
  * operations, so not in the document. Hono route patterns (`/console/*`), GET only.
  */
-export const PAGES: readonly string[] = [];
+export const PAGES: readonly string[] = CONSOLE_PAGES;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'invalid path, query or body (`validation_error`, `invalid_json`)',

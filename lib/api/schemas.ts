@@ -62,9 +62,15 @@ export const IngestQuery = z.object({
   title: z.string().trim().min(1).max(300).optional(),
   url: z.string().url().max(2000).optional(),
 });
-/** GET /search query (`tag` may repeat). */
+/** GET /search query (`tag` may repeat; `format` exports the whole result set). */
 export const SearchQuery = SearchParamsSchema.extend({
   tag: z.array(TagSchema).max(20).optional(),
+  format: z
+    .enum(['csv', 'json'])
+    .optional()
+    .describe(
+      'export every page of the result set as citation records (also Accept: text/csv); limit and cursor are ignored',
+    ),
 }).omit({ tags: true });
 /** Plain paging query. */
 export const PagedQuery = z.object({ limit, cursor });
@@ -188,8 +194,45 @@ export const SearchResponse = z.object({
   facets: z.object({
     tags: z.record(z.string(), z.number()),
     interviewees: z.record(z.string(), z.number()),
+    roles: z.record(z.string(), z.number()),
+    years: z.record(z.string(), z.number()),
   }),
   nextCursor,
+});
+
+/** One quote of an export, with what a citation needs (lib/export.ts). */
+export const CitationSchema = z.object({
+  quoteId: z.string(),
+  text: z.string(),
+  speaker: z.string(),
+  speakerRole: RoleSchema,
+  speakerId: z.string().nullable(),
+  interviewId: z.string(),
+  interviewTitle: z.string(),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  section: z.string().nullable(),
+  question: z.string().nullable(),
+  tags: z.array(z.string()),
+  link: z.string(),
+});
+
+/** GET /search?format=json: the whole result set as citations (streamed; bounded). */
+export const SearchExportResponse = z.object({
+  query: z.record(z.string(), z.unknown()),
+  total: z.number(),
+  totalIsEstimate: z.boolean(),
+  quotes: z.array(CitationSchema),
+  rows: z.number(),
+  truncated: z.boolean(),
+});
+
+/** POST /interviews/preview: what an ingest would store. */
+export const IngestPreviewResponse = z.object({
+  interview: InterviewSchema,
+  tags: z.record(z.string(), z.array(z.string())),
+  exists: z.boolean(),
+  conflict: z.boolean(),
 });
 
 /** A quote outside search results. */

@@ -11,11 +11,13 @@ import {
   type DraftTurn,
   isBlank,
   type Line,
+  pushTurn,
   seriesFromTitle,
   splitLines,
   stripHonorific,
 } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
+import { isSpace, trimEndIndex } from './scan.ts';
 
 const CHROME = new Set([
   'コメント',
@@ -38,8 +40,7 @@ function isSpeakerBlock(lines: readonly Line[], i: number): boolean {
 }
 
 /** Counts speaker blocks: the format detector uses this. */
-export function countSpeakerBlocks(text: string): number {
-  const lines = splitLines(text);
+export function countSpeakerBlocks(lines: readonly Line[]): number {
   let n = 0;
   for (let i = 0; i + 1 < lines.length; i++) {
     if (isSpeakerBlock(lines, i)) {
@@ -56,14 +57,39 @@ function nextNonBlank(lines: readonly Line[], i: number): number {
   return j;
 }
 
-const HANDLE =
-  /([^\s!！?？。、「」『』()（）@]{1,20}?)(?:さん|サン|氏|さま|様)?\s*[（(]\s*(@[A-Za-z0-9_]{1,30})\s*[)）]/g;
+/** `(@handle)`; the name before it is found by {@link handles}. */
+const HANDLE_PAREN = /[（(]\s*(@[A-Za-z0-9_]{1,30})\s*[)）]/g;
+const HANDLE_NAME_EXCLUDED = '!！?？。、「」『』()（）@';
+const HANDLE_HONORIFICS = ['さん', 'サン', '氏', 'さま', '様'];
+
+/**
+ * `名前さん（@handle）` pairs in a text: the name is the last 20 name characters before the
+ * bracket (spaces and an honorific between them dropped). Found from each bracket backwards
+ * instead of by a lazy name pattern, which tried every name length against long runs of spaces.
+ */
+function handles(text: string): Array<{ name: string; handle: string }> {
+  const out: Array<{ name: string; handle: string }> = [];
+  for (const m of text.matchAll(HANDLE_PAREN)) {
+    let end = trimEndIndex(text, m.index);
+    let start = end;
+    const limit = Math.max(0, end - 22);
+    while (
+      start > limit &&
+      !isSpace(text.charCodeAt(start - 1)) &&
+      !HANDLE_NAME_EXCLUDED.includes(text[start - 1] as string)
+    )
+      start--;
+    const honorific = HANDLE_HONORIFICS.find((h) => text.endsWith(h, end) && end - h.length > start);
+    if (honorific) end -= honorific.length;
+    if (end > start) out.push({ name: text.slice(Math.max(start, end - 20), end), handle: m[1] as string });
+  }
+  return out;
+}
 const LOCATION = /([\p{Script=Han}\p{Script=Katakana}ー・A-Za-z]{1,12})在住/u;
 const OCCUPATION = /在住の([^「」『』、。\s]{1,20}?)[「『]/;
 
 /** Parses the blog speech-bubble layout. */
-export function parseBlog(text: string): Draft {
-  const lines = splitLines(text);
+export function parseBlog(text: string, lines: readonly Line[] = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   let i = nextNonBlank(lines, bodyStart);
   const titleLine = lines[i];
@@ -86,14 +112,18 @@ export function parseBlog(text: string): Draft {
       const textOut = current.parts
         .map((p, k) => (k > 0 && current?.blankBefore[k] ? `\n${p.text.trim()}` : p.text.trim()))
         .join('\n');
-      turns.push({
-        speaker: current.speaker,
-        text: textOut,
-        start: first.start,
-        end: last.end,
-        line: current.line,
-        section,
-      });
+      pushTurn(
+        turns,
+        {
+          speaker: current.speaker,
+          text: textOut,
+          start: first.start,
+          end: last.end,
+          line: current.line,
+          section,
+        },
+        'blog',
+      );
     }
     current = null;
   };
@@ -158,9 +188,9 @@ export function parseBlog(text: string): Draft {
   const people = new Map<string, DraftPerson>();
   for (const s of speakers) people.set(stripHonorific(s), { name: stripHonorific(s) });
   for (const t of turns.slice(0, 3)) {
-    for (const m of t.text.matchAll(HANDLE)) {
-      const p = people.get(stripHonorific(m[1] ?? ''));
-      if (p && !p.handle) p.handle = m[2] ?? null;
+    for (const h of handles(t.text)) {
+      const p = people.get(stripHonorific(h.name));
+      if (p && !p.handle) p.handle = h.handle;
     }
   }
   // The blogger opens the interview: the first speaker is the interviewer unless front matter says otherwise.

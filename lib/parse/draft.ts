@@ -8,11 +8,15 @@ import {
   type Format,
   type Interview,
   InterviewSchema,
+  MAX_TURN_CHARS,
+  MAX_TURNS,
   type Person,
   type Related,
   type Role,
   type Series,
 } from '../model.ts';
+import { isRoleLabel, NameResolver, type ResolvedName, roleOfLabel, splitJoint } from './people.ts';
+import { isSpace, skipSpaces } from './scan.ts';
 
 /** A line of the source with its offsets; `no` is 1-based. */
 export interface Line {
@@ -51,11 +55,32 @@ export interface Draft {
   id?: string | null;
   interviewer?: DraftPerson | null;
   interviewees?: DraftPerson[];
+  /** The interviewee's name as the article states it, for answers under a generic label. */
+  intervieweeHint?: string | null;
   /** Alias → full name, e.g. 小林 → 小林由紀 from 「小林由紀（以下、小林）」. */
   aliases?: Map<string, string>;
   sections: string[];
+  /** Captions and profile-box lines found between the turns. */
+  captions?: string[];
   related?: Related[];
   turns: DraftTurn[];
+}
+
+/**
+ * Appends a turn, failing as soon as the canonical model's limits are passed (more than
+ * {@link MAX_TURNS} turns, a turn longer than {@link MAX_TURN_CHARS}): a transcript of a million
+ * one-line turns is rejected at the turn past the limit, not after building and digesting them all.
+ */
+export function pushTurn(turns: DraftTurn[], turn: DraftTurn, format: Draft['format']): void {
+  if (turns.length >= MAX_TURNS)
+    throw new ParseError(turn.line, `more than ${MAX_TURNS} turns; split the transcript`, format);
+  if (turn.text.length > MAX_TURN_CHARS)
+    throw new ParseError(
+      turn.line,
+      `a turn of ${turn.text.length} characters; the limit is ${MAX_TURN_CHARS}`,
+      format,
+    );
+  turns.push(turn);
 }
 
 /** Caller overrides applied when finalising. */
@@ -65,15 +90,17 @@ export interface FinalizeOptions {
   url?: string | undefined;
 }
 
-/** Splits text into lines with offsets (any newline convention). */
+/** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
 export function splitLines(text: string, base = 0, firstNo = 1): Line[] {
   const out: Line[] = [];
-  const re = /\r\n|\n|\r/g;
   let pos = 0;
   let no = firstNo;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push({ no: no++, text: text.slice(pos, m.index), start: base + pos, end: base + m.index });
-    pos = m.index + m[0].length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13) continue;
+    out.push({ no: no++, text: text.slice(pos, i), start: base + pos, end: base + i });
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    pos = i + 1;
   }
   out.push({ no, text: text.slice(pos), start: base + pos, end: base + text.length });
   return out;
@@ -123,61 +150,69 @@ export function normalizeDate(s: string | null | undefined): string | null {
   return null;
 }
 
+/**
+ * `前編` / `中編` / `後編` with the spaces and one bracket around them. Found by a scan from the
+ * word, not by `/[(（]?\s*前編\s*[)）]?/`, which tries `\s*` from every space of a long run.
+ */
+function partWord(title: string, word: string): { index: number; length: number } | null {
+  const at = title.indexOf(word);
+  if (at < 0) return null;
+  let start = at;
+  while (start > 0 && isSpace(title.charCodeAt(start - 1))) start--;
+  if (start > 0 && (title[start - 1] === '(' || title[start - 1] === '（')) start--;
+  let end = skipSpaces(title, at + word.length);
+  if (title[end] === ')' || title[end] === '）') end++;
+  return { index: start, length: end - start };
+}
+
+const PART_WORDS: Array<[string, number]> = [
+  ['前編', 1],
+  ['中編', 2],
+  ['後編', 2],
+];
+// Each of these can only start at one literal character (第, a bracket, `part`) and its
+// quantifiers run over disjoint classes, so they are linear.
 const PART_MARKERS: Array<[RegExp, (m: RegExpExecArray) => number]> = [
-  [/[(（]?\s*前編\s*[)）]?/, () => 1],
-  [/[(（]?\s*中編\s*[)）]?/, () => 2],
-  [/[(（]?\s*後編\s*[)）]?/, () => 2],
   [/第\s*(\d+)\s*回/, (m) => Number(m[1])],
   [/[(（]\s*(\d+)\s*\/\s*\d+\s*[)）]/, (m) => Number(m[1])],
   [/\bpart\s*(\d+)\b/i, (m) => Number(m[1])],
   [/[(（]\s*(\d+)\s*[)）]\s*$/, (m) => Number(m[1])],
 ];
+/** Longest title (characters) looked at for a series marker; longer lines are no titles. */
+const MAX_TITLE = 300;
 
 /** Series title and part number from a title such as `…さん(後編)`; null when it is no series. */
 export function seriesFromTitle(title: string): { title: string; part: number } | null {
-  for (const [re, part] of PART_MARKERS) {
-    const m = re.exec(title);
+  if (title.length > MAX_TITLE) return null;
+  const candidates: Array<() => { index: number; length: number; part: number } | null> = [
+    ...PART_WORDS.map(([word, part]) => () => {
+      const m = partWord(title, word);
+      return m ? { ...m, part } : null;
+    }),
+    ...PART_MARKERS.map(([re, part]) => () => {
+      const m = re.exec(title);
+      return m ? { index: m.index, length: m[0].length, part: part(m) } : null;
+    }),
+  ];
+  for (const find of candidates) {
+    const m = find();
     if (m) {
-      const stem = (title.slice(0, m.index) + title.slice(m.index + m[0].length)).trim();
-      const n = part(m);
-      if (stem && n >= 1 && n <= 100) return { title: stem, part: n };
+      const stem = (title.slice(0, m.index) + title.slice(m.index + m.length)).trim();
+      if (stem && m.part >= 1 && m.part <= 100) return { title: stem, part: m.part };
     }
   }
   return null;
 }
 
-function mergePerson(into: DraftPerson, from: DraftPerson | undefined): DraftPerson {
-  if (!from) return into;
-  return {
-    name: into.name,
-    handle: into.handle ?? from.handle ?? null,
-    location: into.location ?? from.location ?? null,
-    occupation: into.occupation ?? from.occupation ?? null,
-    aliases: [...new Set([...(into.aliases ?? []), ...(from.aliases ?? [])])],
-  };
-}
-
-function toPerson(p: DraftPerson): Person {
-  return {
-    id: personId(p.name, p.handle),
-    name: p.name,
-    handle: p.handle ?? null,
-    location: p.location ?? null,
-    occupation: p.occupation ?? null,
-    aliases: (p.aliases ?? []).filter((a) => a !== p.name),
-  };
-}
-
-/** Turns a parser's draft into a validated interview (ids, roles, questions, series). */
+/** Turns a parser's draft into a validated interview (ids, roles, people, questions, series). */
 export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview {
   if (draft.turns.length === 0) {
     throw new ParseError(1, 'no speaker turns found', draft.format);
   }
   const aliases = draft.aliases ?? new Map<string, string>();
-  const canonical = (label: string): string => stripHonorific(aliases.get(label.trim()) ?? label.trim());
+  const labelOf = (printed: string): string => aliases.get(printed.trim()) ?? printed.trim();
+  const canonical = (label: string): string => stripHonorific(labelOf(label));
   const interviewerName = draft.interviewer ? canonical(draft.interviewer.name) : null;
-  const knownInterviewees = new Map<string, DraftPerson>();
-  for (const p of draft.interviewees ?? []) knownInterviewees.set(canonical(p.name), p);
 
   // Without any declared or conventional interviewer, the speaker who asks the most questions is it.
   let asker: string | null = null;
@@ -204,45 +239,100 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     return 'interviewee';
   };
 
-  const people = new Map<string, { draft: DraftPerson; role: Role }>();
-  const turns = draft.turns.map((t) => {
-    const name = canonical(t.speaker);
-    const role = roleOf(t, name);
-    if (!people.has(name)) {
-      const base: DraftPerson = { name, aliases: t.speaker.trim() !== name ? [t.speaker.trim()] : [] };
-      const known = role === 'interviewer' ? (draft.interviewer ?? undefined) : knownInterviewees.get(name);
-      people.set(name, { draft: mergePerson(base, known ? { ...known, name } : undefined), role });
-    } else if (t.speaker.trim() !== name) {
-      const entry = people.get(name);
-      if (entry && !entry.draft.aliases?.includes(t.speaker.trim()))
-        entry.draft.aliases?.push(t.speaker.trim());
+  // People: role labels are nobody; names are unified within the interview (short and full
+  // forms, spelling variants, honorifics and titles split off); "AとB" is two people. A generic
+  // answerer label takes the name the article states for the interviewee.
+  const resolver = new NameResolver();
+  const hint = draft.intervieweeHint && !isRoleLabel(draft.intervieweeHint) ? draft.intervieweeHint : null;
+  for (const p of draft.interviewees ?? [])
+    if (!isRoleLabel(labelOf(p.name)))
+      for (const n of splitJoint(labelOf(p.name))) resolver.resolve(labelOf(n));
+  if (hint) resolver.resolve(hint);
+  const peopleOf = (label: string, role: Role): ResolvedName[] => {
+    const printed = labelOf(label);
+    if (isRoleLabel(printed) || isRoleLabel(stripHonorific(printed))) {
+      return role === 'interviewee' && hint && roleOfLabel(printed) !== 'other'
+        ? [resolver.resolve(hint)]
+        : [];
     }
-    return { ...t, name, role };
+    return splitJoint(printed).map((n) => resolver.resolve(labelOf(n)));
+  };
+  const resolved = draft.turns.map((t) => {
+    const role = roleOf(t, canonical(t.speaker));
+    return { t, role, people: peopleOf(t.speaker, role) };
   });
+
+  // Facts parsers found about people (handles, places), matched to the resolved names.
+  const facts = new Map<ResolvedName, DraftPerson>();
+  for (const p of [...(draft.interviewer ? [draft.interviewer] : []), ...(draft.interviewees ?? [])]) {
+    const label = labelOf(p.name);
+    if (isRoleLabel(label) || splitJoint(label).length > 1) continue;
+    const person = resolver.resolve(label);
+    const prev = facts.get(person);
+    facts.set(person, {
+      name: person.name,
+      handle: prev?.handle ?? p.handle ?? null,
+      location: prev?.location ?? p.location ?? null,
+      occupation: prev?.occupation ?? p.occupation ?? null,
+      aliases: [...new Set([...(prev?.aliases ?? []), ...(p.aliases ?? [])])],
+    });
+  }
   for (const [alias, full] of aliases) {
-    const entry = people.get(stripHonorific(full));
-    if (entry && !entry.draft.aliases?.includes(alias)) entry.draft.aliases?.push(alias);
+    if (isRoleLabel(full)) continue;
+    const person = resolver.resolve(full);
+    if (alias !== person.name && !person.aliases.includes(alias)) person.aliases.push(alias);
   }
 
+  const turns = resolved.map(({ t, role, people }) => ({
+    ...t,
+    name: people.length > 0 ? people.map((p) => p.name).join('、') : canonical(t.speaker),
+    role,
+    people,
+  }));
   const title = (options.title ?? draft.title ?? '').trim() || firstWords(turns[0]?.text ?? 'untitled');
   const url = options.url ?? draft.url ?? null;
   let id = options.id ?? draft.id ?? null;
   if (id !== null && !isSafeId(id)) throw new ValidationError(`id '${id}' is not URL-safe (A-Z a-z 0-9 _ -)`);
   id ??= interviewIdFrom(url, title, turns.map((t) => `${t.name}\t${t.text}`).join('\n'));
 
-  const personIds = new Map<string, Person>();
-  for (const [name, { draft: p }] of people) personIds.set(name, toPerson({ ...p, name }));
+  const scope = id;
+  const personIds = new Map<ResolvedName, Person>();
+  const personOf = (p: ResolvedName): Person => {
+    let person = personIds.get(p);
+    if (!person) {
+      const f = facts.get(p);
+      const handle = f?.handle ?? null;
+      person = {
+        id: personId(p.name, handle, scope),
+        name: p.name,
+        title: p.title,
+        reading: null,
+        handle,
+        location: f?.location ?? null,
+        occupation: f?.occupation ?? null,
+        aliases: [...new Set([...p.aliases, ...(f?.aliases ?? [])])]
+          .filter((a) => a !== p.name && a.length <= 100)
+          .slice(0, 20),
+      };
+      personIds.set(p, person);
+    }
+    return person;
+  };
 
   let lastQuestion: string | null = null;
+  const roleByPerson = new Map<ResolvedName, Role>();
   const finalTurns = turns.map((t, i) => {
     const tid = quoteId(id, i + 1);
     const questionId = t.role === 'interviewer' ? null : lastQuestion;
     if (t.role === 'interviewer') lastQuestion = tid;
+    for (const p of t.people) if (!roleByPerson.has(p)) roleByPerson.set(p, t.role);
+    const ids = t.people.map((p) => personOf(p).id);
     return {
       id: tid,
       ordinal: i + 1,
-      speaker: t.name,
-      speakerId: personIds.get(t.name)?.id ?? null,
+      speaker: t.name.slice(0, 100),
+      speakerId: ids[0] ?? null,
+      coSpeakerIds: [...new Set(ids.slice(1))],
       role: t.role,
       text: t.text,
       section: t.section,
@@ -252,16 +342,11 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     };
   });
 
-  const interviewerEntry = [...people.values()].find((p) => p.role === 'interviewer');
-  const interviewer = interviewerEntry ? (personIds.get(interviewerEntry.draft.name) ?? null) : null;
-  const interviewees = [...people.values()]
-    .filter((p) => p.role === 'interviewee')
-    .map((p) => personIds.get(p.draft.name))
-    .filter((p): p is Person => p !== undefined);
-  const others = [...people.values()]
-    .filter((p) => p.role === 'other' || (p.role === 'interviewer' && p !== interviewerEntry))
-    .map((p) => personIds.get(p.draft.name))
-    .filter((p): p is Person => p !== undefined);
+  const byRole = (role: Role) => [...roleByPerson].filter(([, r]) => r === role).map(([p]) => personOf(p));
+  const interviewers = byRole('interviewer');
+  const interviewer = interviewers[0] ?? null;
+  const interviewees = byRole('interviewee');
+  const others = [...byRole('other'), ...interviewers.slice(1)];
 
   const s = seriesFromTitle(title);
   const series: Series | null = s ? { id: `s-${digest(s.title, 10)}`, title: s.title, part: s.part } : null;
@@ -278,6 +363,7 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     interviewees,
     others,
     sections: draft.sections.map((heading, ordinal) => ({ ordinal, heading })),
+    captions: draft.captions ?? [],
     turns: finalTurns,
   });
   if (!result.success) {

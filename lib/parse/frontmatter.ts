@@ -3,6 +3,7 @@
  * lines (flat `key: value` pairs only), or `# key: value` comment lines in TSV.
  */
 import type { Line } from './draft.ts';
+import { skipSpaces } from './scan.ts';
 
 /** Metadata keys the parsers understand. */
 export interface Meta {
@@ -38,13 +39,20 @@ function unquote(v: string): string {
   return t;
 }
 
+const isKeyChar = (c: number): boolean =>
+  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 0x3040 && c <= 0x9fff);
+
 /** Reads a `key: value` pair into `meta` when the key is known; returns whether it was. */
 export function readMetaPair(text: string, meta: Meta): boolean {
-  const m = /^\s*([A-Za-z_\u3040-\u9fff]+)\s*[:：]\s*(.*)$/.exec(text);
-  if (!m) return false;
-  const key = KEYS[(m[1] ?? '').toLowerCase()];
+  const from = skipSpaces(text);
+  let to = from;
+  while (to < text.length && isKeyChar(text.charCodeAt(to))) to++;
+  if (to === from) return false;
+  const colon = skipSpaces(text, to);
+  if (text[colon] !== ':' && text[colon] !== '：') return false;
+  const key = KEYS[text.slice(from, to).toLowerCase()];
   if (!key) return false;
-  const value = unquote(m[2] ?? '');
+  const value = unquote(text.slice(colon + 1));
   if (value) meta[key] = value;
   return true;
 }

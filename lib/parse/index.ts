@@ -7,10 +7,10 @@ import { isSafeId, quoteId } from '../ids.ts';
 import { type Format, FormatSchema, type Interview } from '../model.ts';
 import { countSpeakerBlocks, parseBlog } from './blog.ts';
 import { countQuestions, parseDash } from './dash.ts';
-import { type Draft, type FinalizeOptions, finalize, splitLines } from './draft.ts';
+import { type Draft, type FinalizeOptions, finalize, type Line, splitLines } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
 import { parseJson } from './json.ts';
-import { MD_TURN, parseMarkdown } from './markdown.ts';
+import { matchMdTurn, parseMarkdown } from './markdown.ts';
 import { countPrefixed, parsePrefixed } from './prefixed.ts';
 import { countTsvLines, parseTsv } from './tsv.ts';
 
@@ -22,23 +22,21 @@ export interface ParseOptions extends FinalizeOptions {
 /** Largest transcript accepted (characters); bigger input is rejected, not truncated. */
 export const MAX_TRANSCRIPT_CHARS = 2_000_000;
 
-/** Guesses the layout of a transcript. */
-export function detectFormat(text: string): Exclude<Format, 'auto'> {
+/** Guesses the layout of a transcript. Splits it into lines once; every counter is one pass. */
+export function detectFormat(text: string, all?: readonly Line[]): Exclude<Format, 'auto'> {
   const raw = text.replace(/^\uFEFF/, '');
   if (raw.trimStart().startsWith('{')) return 'json';
   // Front matter is shared by several layouts: detect on the body only.
-  const lines = splitLines(raw);
-  const t = lines
-    .slice(frontMatter(lines).bodyStart)
-    .map((l) => l.text)
-    .join('\n');
-  const tsv = countTsvLines(t);
+  all ??= splitLines(raw);
+  const lines = all.slice(frontMatter(all).bodyStart);
+  const tsv = countTsvLines(lines);
   if (tsv.content > 0 && tsv.tsv / tsv.content >= 0.8) return 'tsv';
-  if (countSpeakerBlocks(t) >= 2) return 'blog';
-  const mdTurns = t.split(/\r?\n/).filter((l) => MD_TURN.test(l)).length;
+  if (countSpeakerBlocks(lines) >= 2) return 'blog';
+  let mdTurns = 0;
+  for (const l of lines) if (matchMdTurn(l.text)) mdTurns++;
   if (mdTurns >= 2) return 'markdown';
-  if (countQuestions(t) >= 2) return 'dash';
-  if (countPrefixed(t) >= 2) return 'prefixed';
+  if (countQuestions(lines) >= 2) return 'dash';
+  if (countPrefixed(lines) >= 2) return 'prefixed';
   throw new ParseError(
     1,
     'could not recognise the layout: no speaker blocks, `——` questions, `名前：` prefixes, `**名前**：` turns or TSV lines',
@@ -46,7 +44,7 @@ export function detectFormat(text: string): Exclude<Format, 'auto'> {
   );
 }
 
-const PARSERS: Record<Exclude<Format, 'auto' | 'json'>, (text: string) => Draft> = {
+const PARSERS: Record<Exclude<Format, 'auto' | 'json'>, (text: string, lines: readonly Line[]) => Draft> = {
   blog: parseBlog,
   dash: parseDash,
   prefixed: parsePrefixed,
@@ -98,7 +96,8 @@ export function parseInterview(text: string, options: ParseOptions = {}): Interv
     );
   const source = text.replace(/^\uFEFF/, '');
   if (source.trim() === '') throw new ParseError(1, 'transcript is empty', requested.data);
-  const format = requested.data === 'auto' ? detectFormat(source) : requested.data;
+  const lines = requested.data === 'json' ? [] : splitLines(source);
+  const format = requested.data === 'auto' ? detectFormat(source, lines) : requested.data;
   if (format === 'json') {
     const parsed = parseJson(source);
     if ('schemaVersion' in parsed) {
@@ -111,5 +110,5 @@ export function parseInterview(text: string, options: ParseOptions = {}): Interv
     }
     return finalize(parsed, options);
   }
-  return finalize(PARSERS[format](source), options);
+  return finalize(PARSERS[format](source, lines), options);
 }

@@ -11,47 +11,104 @@ import {
   isBlank,
   isInterviewerLabel,
   type Line,
+  pushTurn,
   splitLines,
   stripHonorific,
 } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
+import { indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
-const QA = /^[\s\u3000]*([QqAaＱＡ])[\s\u3000]*[.．:：)）][\s\u3000]*(.*)$/;
-const BRACKET = /^[\s\u3000]*[[［]([^\]］]{1,30})[\]］][\s\u3000]*(.+)$/;
-const NAMED =
-  /^[\s\u3000]*([^\s\u3000：:「」『』。、！？!?[\]［］#*■【]{1,20}?)[\s\u3000]*[：:][\s\u3000]*(.+)$/;
-const HEADING = /^[\s\u3000]*(?:【([^】]{1,60})】|[■◆●▼]\s*(.{1,60})|#{1,6}\s+(.{1,60}))[\s\u3000]*$/;
+const QA_LETTERS = 'QqAaＱＡ';
+const QA_SEPARATORS = '.．:：)）';
+/** Characters a `名前：` label cannot contain (besides white space). */
+const NAME_EXCLUDED = '：:「」『』。、！？!?[]［］#*■【';
+const HEADING_MARKS = '■◆●▼';
 
-interface Prefix {
+/** `Q. text` / `A：text`: the letter and the rest, or null. */
+function matchQa(t: string): { letter: string; rest: string } | null {
+  const i = skipSpaces(t);
+  const letter = t[i];
+  if (letter === undefined || !QA_LETTERS.includes(letter)) return null;
+  const j = skipSpaces(t, i + 1);
+  if (!QA_SEPARATORS.includes(t[j] ?? '\n')) return null;
+  return { letter, rest: t.slice(j + 1) };
+}
+
+/** `[名前] text` (label 1–30 characters) or `名前：text` (label 1–20, no spaces). */
+function matchLabel(t: string): { label: string; rest: string } | null {
+  const i = skipSpaces(t);
+  if (t[i] === '[' || t[i] === '［') {
+    const close = indexOfAny(t, ']］', i + 1);
+    if (close > i + 1 && close - i - 1 <= 30 && close + 1 < t.length)
+      return { label: t.slice(i + 1, close), rest: t.slice(close + 1) };
+  }
+  let j = i;
+  while (j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)) && !NAME_EXCLUDED.includes(t[j] as string))
+    j++;
+  if (j === i || j - i > 20) return null;
+  const colon = skipSpaces(t, j);
+  if (t[colon] !== '：' && t[colon] !== ':') return null;
+  if (colon + 1 >= t.length) return null;
+  return { label: t.slice(i, j), rest: t.slice(colon + 1) };
+}
+
+/** `【見出し】`, `■見出し` or `## 見出し` (at most 60 characters) alone on a line. */
+function matchHeading(t: string): { text: string; hashes: number } | null {
+  const i = skipSpaces(t);
+  const end = trimEndIndex(t);
+  const c = t[i];
+  if (c === '【') {
+    const close = t.indexOf('】', i + 1);
+    if (close > i + 1 && close - i - 1 <= 60 && close + 1 === end)
+      return { text: t.slice(i + 1, close), hashes: 0 };
+    return null;
+  }
+  let j: number;
+  let hashes = 0;
+  if (c !== undefined && HEADING_MARKS.includes(c)) {
+    j = skipSpaces(t, i + 1);
+  } else if (c === '#') {
+    while (t[i + hashes] === '#') hashes++;
+    if (hashes > 6 || !isSpace(t.charCodeAt(i + hashes))) return null;
+    j = skipSpaces(t, i + hashes);
+  } else {
+    return null;
+  }
+  if (end - j < 1 || end - j > 60) return null;
+  return { text: t.slice(j, end), hashes };
+}
+
+export interface Prefix {
   speaker: string;
   role?: 'interviewer' | 'interviewee';
   rest: string;
 }
 
-function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
-  let m = QA.exec(t);
-  if (m) {
-    const isQ = /[QqＱ]/.test(m[1] ?? '');
+export function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
+  const qa = matchQa(t);
+  if (qa) {
+    const isQ = 'QqＱ'.includes(qa.letter);
     const name = isQ ? (meta.interviewer ?? '聞き手') : (meta.interviewee ?? '話し手');
-    return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: (m[2] ?? '').trim() };
+    return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
-  m = BRACKET.exec(t) ?? NAMED.exec(t);
-  if (!m || /^https?$/i.test(m[1] ?? '')) return null;
-  const label = (m[1] ?? '').trim();
-  const rest = (m[2] ?? '').trim();
+  const m = matchLabel(t);
+  if (!m || /^https?$/i.test(m.label)) return null;
+  const label = m.label.trim();
+  const rest = m.rest.trim();
   // 聞き手 / インタビュアー mean the declared interviewer when front matter names one.
   if (isInterviewerLabel(label)) return { speaker: meta.interviewer ?? label, role: 'interviewer', rest };
   return { speaker: label, rest };
 }
 
 /** Counts prefixed lines: the format detector uses this. */
-export function countPrefixed(text: string): number {
-  return splitLines(text).filter((l) => matchPrefix(l.text, {})).length;
+export function countPrefixed(lines: readonly Line[]): number {
+  let n = 0;
+  for (const l of lines) if (matchPrefix(l.text, {})) n++;
+  return n;
 }
 
 /** Parses speaker-prefixed transcripts. */
-export function parsePrefixed(text: string): Draft {
-  const lines = splitLines(text);
+export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
@@ -71,7 +128,7 @@ export function parsePrefixed(text: string): Draft {
   const close = () => {
     if (current) {
       const { parts, ...turn } = current;
-      turns.push({ ...turn, text: parts.join('\n').trim() });
+      pushTurn(turns, { ...turn, text: parts.join('\n').trim() }, 'prefixed');
     }
     current = null;
   };
@@ -79,10 +136,10 @@ export function parsePrefixed(text: string): Draft {
     const line = lines[i] as Line;
     const t = line.text;
     if (t.trim() === '') continue;
-    const h = HEADING.exec(t);
+    const h = matchHeading(t);
     if (h) {
-      const heading = (h[1] ?? h[2] ?? h[3] ?? '').trim();
-      if (/^#\s/.test(t.trim()) && title === null && turns.length === 0 && !current) {
+      const heading = h.text.trim();
+      if (h.hashes === 1 && title === null && turns.length === 0 && !current) {
         title = heading;
         continue;
       }

@@ -3,27 +3,40 @@
  * In the ASDC corpus `│` joins sentences inside a turn and `▁` marks a pause: both are cleaned.
  */
 import { ParseError } from '../errors.ts';
-import { type Draft, type DraftTurn, type Line, splitLines, stripHonorific } from './draft.ts';
+import { type Draft, type DraftTurn, type Line, pushTurn, splitLines, stripHonorific } from './draft.ts';
 import { type Meta, readMetaPair } from './frontmatter.ts';
 
 const ROLE_HINT_INTERVIEWER = /^(operator|op|interviewer|聞き手|インタビュアー|司会|q)(?:[_\s-]?\d+)?$/i;
 const ROLE_HINT_INTERVIEWEE = /^(customer|guest|interviewee|user|a)(?:[_\s-]?\d+)?$/i;
 
-/** Cleans corpus markup: `│` sentence joins and `▁` pauses. */
+/**
+ * Cleans corpus markup: `│` sentence joins and `▁` pauses. Each replacement runs over maximal
+ * runs of white space and the mark, so no pattern is tried from every position of a long run
+ * (a global `\s*▁\s*` was quadratic in the length of a run of spaces).
+ */
 export function cleanDialogText(s: string): string {
-  return s
-    .replace(/\s*▁\s*/g, ' ')
-    .replace(/([A-Za-z0-9])\s*│\s*(?=[A-Za-z0-9])/g, '$1 ')
-    .replace(/\s*│\s*/g, '')
-    .replace(/[ \t]{2,}/g, ' ')
-    .trim();
+  const paused = s.replace(/[\s▁]+/g, (run) => {
+    let pauses = 0;
+    for (const c of run) if (c === '▁') pauses++;
+    return pauses > 0 ? ' '.repeat(pauses) : run;
+  });
+  const joined = paused.replace(/[\s│]+/g, (run, offset: number, all: string) => {
+    let joins = 0;
+    for (const c of run) if (c === '│') joins++;
+    if (joins === 0) return run;
+    // One `│` between Latin letters or digits becomes a space (`a│b` → `a b`); otherwise it goes.
+    const before = all[offset - 1] ?? '';
+    const after = all[offset + run.length] ?? '';
+    return joins === 1 && /[A-Za-z0-9]/.test(before) && /[A-Za-z0-9]/.test(after) ? ' ' : '';
+  });
+  return joined.replace(/[ \t]{2,}/g, ' ').trim();
 }
 
 /** Counts lines that look like `speaker<TAB>text`: the format detector uses this. */
-export function countTsvLines(text: string): { tsv: number; content: number } {
+export function countTsvLines(lines: readonly Line[]): { tsv: number; content: number } {
   let tsv = 0;
   let content = 0;
-  for (const l of splitLines(text)) {
+  for (const l of lines) {
     const t = l.text;
     if (t.trim() === '' || t.startsWith('#')) continue;
     content++;
@@ -33,8 +46,7 @@ export function countTsvLines(text: string): { tsv: number; content: number } {
 }
 
 /** Parses TSV dialogs. */
-export function parseTsv(text: string): Draft {
-  const lines = splitLines(text);
+export function parseTsv(text: string, lines: readonly Line[] = splitLines(text)): Draft {
   const meta: Meta = {};
   const turns: DraftTurn[] = [];
   for (const line of lines as Line[]) {
@@ -70,7 +82,7 @@ export function parseTsv(text: string): Draft {
             ? 'interviewee'
             : undefined;
     if (role) turn.role = role;
-    turns.push(turn);
+    pushTurn(turns, turn, 'tsv');
   }
   if (turns.length === 0) throw new ParseError(1, 'no `speaker<TAB>text` lines found', 'tsv');
   // Dialog corpora have no declared interviewer: whoever opens the dialog asks the questions.

@@ -112,7 +112,14 @@ export interface SearchHit {
 export interface SearchPage {
   total: number;
   hits: SearchHit[];
-  facets: { tags: Record<string, number>; interviewees: Record<string, number> };
+  facets: {
+    tags: Record<string, number>;
+    interviewees: Record<string, number>;
+    /** Quotes per speaker role. */
+    roles: Record<string, number>;
+    /** Quotes per publication year of their interview (as written in `publishedAt`). */
+    years: Record<string, number>;
+  };
   nextCursor: string | null;
   /** How the query was matched: all terms, any term (fallback), or filters only. */
   matched: 'all' | 'any' | 'filter';
@@ -321,6 +328,7 @@ interface Planned {
   score: number;
   fields: number;
   tags: string[];
+  role: Role;
 }
 
 /**
@@ -339,12 +347,16 @@ export interface SearchPlan {
 function plannedFacets(
   shown: readonly Planned[],
   interviewees: ReadonlyMap<string, readonly string[]>,
+  years: ReadonlyMap<string, string | undefined>,
 ): SearchPage['facets'] {
-  const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
+  const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
   for (const p of shown) {
     for (const t of p.tags) facets.tags[t] = (facets.tags[t] ?? 0) + 1;
     for (const id of interviewees.get(p.interview) ?? [])
       facets.interviewees[id] = (facets.interviewees[id] ?? 0) + 1;
+    facets.roles[p.role] = (facets.roles[p.role] ?? 0) + 1;
+    const year = years.get(p.interview);
+    if (year) facets.years[year] = (facets.years[year] ?? 0) + 1;
   }
   return facets;
 }
@@ -562,13 +574,9 @@ export class QuoteIndex {
     return rank;
   }
 
-  /**
-   * Evaluates a search: the candidates its page needs (all of them, up to a bound, for phrases,
-   * which are checked against the texts), facet counts and totals. See {@link SearchPlan}.
-   */
-  plan(input: SearchParams): SearchPlan {
-    const params = this.parse(input);
-    const fingerprint = digest(
+  /** The digest a cursor carries: what the search asks (its query and filters, not its page). */
+  private fingerprintOf(params: z.output<typeof SearchParamsSchema>): string {
+    return digest(
       JSON.stringify([
         params.q,
         params.terms,
@@ -582,6 +590,20 @@ export class QuoteIndex {
       ]),
       16,
     );
+  }
+
+  /** A cursor that starts this search's results at `offset` (numbered pages, as the console shows). */
+  cursorAt(input: SearchParams, offset: number): string | undefined {
+    return offset > 0 ? encodeCursor(offset, this.fingerprintOf(this.parse(input))) : undefined;
+  }
+
+  /**
+   * Evaluates a search: the candidates its page needs (all of them, up to a bound, for phrases,
+   * which are checked against the texts), facet counts and totals. See {@link SearchPlan}.
+   */
+  plan(input: SearchParams): SearchPlan {
+    const params = this.parse(input);
+    const fingerprint = this.fingerprintOf(params);
     const offset = params.cursor ? decodeCursor(params.cursor, fingerprint) : 0;
     const compiled = this.compile(params.q, params.terms);
     const filter = this.filterFor(params);
@@ -632,6 +654,7 @@ export class QuoteIndex {
         score: matched === 'filter' ? 0 : (found.scores[i] ?? 0),
         fields: found.fields[i] ?? 0,
         tags: this.engine.tagsOf(doc),
+        role: ROLES[this.engine.roleOf(doc)] ?? 'other',
       };
     });
     const interviewees = new Map<string, readonly string[]>();
@@ -686,7 +709,13 @@ export class QuoteIndex {
         return {
           total,
           hits,
-          facets: facets ?? plannedFacets(shown, interviewees),
+          facets:
+            facets ??
+            plannedFacets(
+              shown,
+              interviewees,
+              new Map([...meta].map(([id, m]) => [id, m?.publishedAt?.slice(0, 4)])),
+            ),
           nextCursor: end < total ? encodeCursor(end, fingerprint) : null,
           matched,
           totalIsEstimate,
@@ -695,9 +724,10 @@ export class QuoteIndex {
     };
   }
 
-  /** Facet counts of tags and interviewees over docs. */
+  /** Facet counts of tags, interviewees, roles and years over docs. */
   private facets(docs: ArrayLike<number>): SearchPage['facets'] {
-    const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
+    const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
+    const perRole = new Uint32Array(ROLES.length);
     this.engine.countTags(docs).forEach((c, t) => {
       if (c > 0) facets.tags[this.engine.tagName(t)] = c;
     });
@@ -705,12 +735,20 @@ export class QuoteIndex {
     for (let i = 0; i < docs.length; i++) {
       const slot = this.engine.slotOf(docs[i] ?? 0);
       perSlot[slot] = (perSlot[slot] ?? 0) + 1;
+      const role = this.engine.roleOf(docs[i] ?? 0);
+      perRole[role] = (perRole[role] ?? 0) + 1;
     }
     perSlot.forEach((c, slot) => {
       if (c === 0) return;
-      for (const p of this.interviews.get(this.engine.slotKey(slot))?.interviewees ?? []) {
+      const meta = this.interviews.get(this.engine.slotKey(slot));
+      for (const p of meta?.interviewees ?? []) {
         facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + c;
       }
+      const year = meta?.publishedAt?.slice(0, 4);
+      if (year) facets.years[year] = (facets.years[year] ?? 0) + c;
+    });
+    perRole.forEach((c, role) => {
+      if (c > 0) facets.roles[ROLES[role] as Role] = c;
     });
     return facets;
   }

@@ -17,7 +17,7 @@ import type {
   PutResult,
   StoredInterview,
 } from './port.ts';
-import { nonce, type StartKey, StoreUnavailableError, type Table } from './table.ts';
+import { type CursorCodec, nonce, StoreUnavailableError, type Table } from './table.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -46,15 +46,32 @@ function keysOf(items: readonly RawItem[]): Key[] {
   return items.map((it) => ({ pk: it.pk as string, sk: it.sk as string }));
 }
 
-/** The newest-first list starts only at an interview head's list entry. */
-function isListStart(start: StartKey): boolean {
-  const parsed = parseKey({ pk: start.pk as string, sk: start.sk as string });
-  return (
-    parsed?.kind === 'interviewHead' &&
-    start[TABLE.gsi1.partitionKey] === keys.interviewListPk &&
-    (start[TABLE.gsi1.sortKey] as string).endsWith(`#${parsed.interviewId}`) &&
-    (start[TABLE.gsi1.sortKey] as string).length > parsed.interviewId.length + 1
-  );
+/** Sort dates as heads carry them (ISO 8601 timestamps). */
+const SORT_DATE = /^[0-9A-Za-z:.+-]{1,64}$/;
+
+/**
+ * Cursors of the newest-first list: the sort date and id of the head the page ended at. The
+ * start key is rebuilt from them, so it is always a head's list entry in the list's partition.
+ */
+function listCursor(tag: string | undefined): CursorCodec {
+  return {
+    scope: tag === undefined ? keys.interviewListPk : `${keys.interviewListPk}?tag=${tag}`,
+    encode: (last) => {
+      const parsed = parseKey({ pk: last.pk as string, sk: last.sk as string });
+      const listed = last[TABLE.gsi1.sortKey];
+      if (parsed?.kind !== 'interviewHead' || typeof listed !== 'string')
+        throw new Error('interview list ended at an item that is not a head');
+      return [listed.slice(0, listed.length - parsed.interviewId.length - 1), parsed.interviewId];
+    },
+    decode: (parts) => {
+      const [sortDate, id] = parts;
+      if (parts.length !== 2 || !sortDate || !id || !SORT_DATE.test(sortDate)) return null;
+      const head = keys.interviewHead(id);
+      const parsed = parseKey(head);
+      if (parsed?.kind !== 'interviewHead' || parsed.interviewId !== id) return null;
+      return { ...head, ...keys.interviewList(sortDate, id) };
+    },
+  };
 }
 
 /** The DynamoDB implementation of {@link InterviewStore}. */
@@ -67,6 +84,12 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
 
   async head(id: string): Promise<Head | undefined> {
     const it = await this.table.get(keys.interviewHead(id));
+    return it ? HeadEntity.fromItem(it) : undefined;
+  }
+
+  /** The head through a batched read: shares a request with reads made in the same tick. */
+  private async headBatched(id: string): Promise<Head | undefined> {
+    const [it] = await this.table.batchGet([keys.interviewHead(id)]);
     return it ? HeadEntity.fromItem(it) : undefined;
   }
 
@@ -100,7 +123,7 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
     const iv = record.interview;
     // Independent reads, in parallel: the head, the highest revision, what tags depend on.
     const [first, firstHighest, context] = await Promise.all([
-      this.head(id),
+      this.headBatched(id),
       this.highestRevision(id),
       this.tags.tagContext(iv.turns.map((t) => t.id)),
     ]);
@@ -272,7 +295,7 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
       },
       options,
       async (items) => items.map((it) => summaryOf(HeadEntity.fromItem(it))),
-      isListStart,
+      listCursor(options.tag),
     );
   }
 

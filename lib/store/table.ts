@@ -16,6 +16,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError, ValidationError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { RawItem } from './items.ts';
 import { createTableInput, type Key, TABLE } from './keys.ts';
 import type { Page } from './port.ts';
@@ -31,11 +32,7 @@ export class StoreUnavailableError extends UnavailableError {
 }
 
 /** What a conditional write requires of the item it replaces or deletes. */
-export type Condition =
-  | { absent: true }
-  | { attribute: string; equals: string | number }
-  /** The item exists with `attribute` = `equals`, or does not exist. */
-  | { attribute: string; equalsOrAbsent: string | number };
+export type Condition = { absent: true } | { attribute: string; equals: string | number };
 
 interface ConditionInput {
   ConditionExpression?: string;
@@ -50,16 +47,10 @@ function conditionInput(condition: Condition | undefined): ConditionInput {
       ConditionExpression: 'attribute_not_exists(#pk)',
       ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
     };
-  if ('equals' in condition)
-    return {
-      ConditionExpression: '#a = :a',
-      ExpressionAttributeNames: { '#a': condition.attribute },
-      ExpressionAttributeValues: { ':a': condition.equals },
-    };
   return {
-    ConditionExpression: 'attribute_not_exists(#pk) OR #a = :a',
-    ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#a': condition.attribute },
-    ExpressionAttributeValues: { ':a': condition.equalsOrAbsent },
+    ConditionExpression: '#a = :a',
+    ExpressionAttributeNames: { '#a': condition.attribute },
+    ExpressionAttributeValues: { ':a': condition.equals },
   };
 }
 
@@ -108,59 +99,25 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** A query's start key as a cursor carries it; `accept` says whether that query can start there. */
+/** A start key for a query (ExclusiveStartKey), rebuilt from a cursor. */
 export type StartKey = Record<string, string>;
 
 /** Query input without what the plumbing sets. */
 export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>;
 
-/** Key attributes a page's LastEvaluatedKey has: the table's, plus the index's on an index query. */
-function startKeyAttributes(input: QueryInput): string[] {
-  const base = [TABLE.partitionKey, TABLE.sortKey];
-  return input.IndexName === TABLE.gsi1.indexName
-    ? [...base, TABLE.gsi1.partitionKey, TABLE.gsi1.sortKey]
-    : base;
-}
-
-/** DynamoDB's limit on a key attribute (bytes); any longer value is rejected as a server error. */
-const MAX_KEY_BYTES = 1024;
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-}
-
 /**
- * A cursor back to a start key, only if it is one this query could have returned: exactly its
- * key attributes, non-empty strings within DynamoDB's limits, and `accept`ed by the query (the
- * right kind of item in the query's own partition). Anything else — forged, truncated, from
- * another route or another tag — is a ValidationError (400), never a DynamoDB error (500).
+ * How one paged query spells its cursors. A cursor carries only the parts of the start key the
+ * query cannot know (e.g. interview id and revision), plus a digest of the query's scope; the
+ * start key is rebuilt from them with the key builders. So a cursor can only ever name a key of
+ * the kind that query returns, in the query's own partition.
  */
-export function decodeCursor(
-  cursor: string | undefined,
-  input: QueryInput,
-  accept: (start: StartKey) => boolean,
-): StartKey | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  const invalid = () => new ValidationError('cursor is invalid for this request; start again without it');
-  if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid();
-  const wanted = startKeyAttributes(input);
-  const entries = Object.entries(value);
-  if (entries.length !== wanted.length) throw invalid();
-  const start: StartKey = {};
-  for (const name of wanted) {
-    const v = (value as Record<string, unknown>)[name];
-    if (typeof v !== 'string' || v.length === 0 || Buffer.byteLength(v) > MAX_KEY_BYTES) throw invalid();
-    start[name] = v;
-  }
-  if (!accept(start)) throw invalid();
-  return start;
+export interface CursorCodec {
+  /** What the query is (its partition and filters): a cursor of any other scope is rejected. */
+  scope: string;
+  /** The parts of a LastEvaluatedKey this query returned. */
+  encode(lastEvaluated: Record<string, unknown>): string[];
+  /** The start key of those parts, or null when they are not parts this query could have written. */
+  decode(parts: readonly string[]): StartKey | null;
 }
 
 /** Options of {@link Table}. */
@@ -176,6 +133,8 @@ export class Table {
   readonly name: string;
   private readonly doc: DynamoDBDocumentClient;
   private readonly maxBatchAttempts: number;
+  /** Keys asked for in this tick, read together on the next (see batchGet). */
+  private queuedReads: { keys: Key[]; done: Promise<RawItem[]> } | null = null;
 
   constructor(options: TableOptions) {
     this.name = options.tableName;
@@ -323,11 +282,39 @@ export class Table {
     }
   }
 
-  /** BatchGet (strongly consistent) with retries of UnprocessedKeys; absent items are left out. */
-  async batchGet(keyList: readonly Key[]): Promise<RawItem[]> {
+  /**
+   * BatchGet (strongly consistent); absent items are left out. Calls made in the same tick share
+   * requests: putInterview's head and manual-tag reads, or several readers' heads, go out as one
+   * BatchGetItem of up to 100 keys instead of one request each.
+   */
+  batchGet(keyList: readonly Key[]): Promise<RawItem[]> {
+    if (keyList.length === 0) return Promise.resolve([]);
+    let queued = this.queuedReads;
+    if (!queued) {
+      const next: { keys: Key[]; done: Promise<RawItem[]> } = { keys: [], done: Promise.resolve([]) };
+      next.done = new Promise<RawItem[]>((resolve, reject) => {
+        process.nextTick(() => {
+          this.queuedReads = null;
+          this.batchGetNow(next.keys).then(resolve, reject);
+        });
+      });
+      this.queuedReads = next;
+      queued = next;
+    }
+    for (const k of keyList) queued.keys.push(k);
+    // Every caller filters: a caller that came first cannot know who joins its request later.
+    const wanted = new Set(keyList.map((k) => `${k.pk}\u0000${k.sk}`));
+    return queued.done.then((items) => items.filter((it) => wanted.has(`${it.pk}\u0000${it.sk}`)));
+  }
+
+  private async batchGetNow(keyList: readonly Key[]): Promise<RawItem[]> {
+    // DynamoDB rejects a BatchGetItem that names a key twice.
+    const unique = new Map<string, Key>();
+    for (const k of keyList) unique.set(`${k.pk}\u0000${k.sk}`, k);
+    const all = [...unique.values()];
     const out: RawItem[] = [];
-    for (let i = 0; i < keyList.length; i += BATCH_GET) {
-      let pending: Array<Record<string, unknown>> = keyList
+    for (let i = 0; i < all.length; i += BATCH_GET) {
+      let pending: Array<Record<string, unknown>> = all
         .slice(i, i + BATCH_GET)
         .map((k) => ({ pk: k.pk, sk: k.sk }));
       for (let attempt = 0; pending.length > 0; attempt++) {
@@ -349,17 +336,21 @@ export class Table {
   /**
    * Reads query pages until `limit` items are kept or the query ends. Invariant: Limit is always
    * what is still missing, so no kept item is ever read past and skipped by the returned cursor
-   * (a FilterExpression, or `keep` dropping stale items, makes pages short). The cursor is
-   * checked by {@link decodeCursor} with `accept` before it is used.
+   * (a FilterExpression, or `keep` dropping stale items, makes pages short). Cursors are spelled
+   * and checked by the query's {@link CursorCodec}.
    */
   async fillPage<T>(
     input: QueryInput,
     options: { limit: number; cursor?: string | undefined },
     keep: (items: RawItem[]) => Promise<T[]>,
-    accept: (start: StartKey) => boolean,
+    codec: CursorCodec,
   ): Promise<Page<T>> {
     const items: T[] = [];
-    let start: Record<string, unknown> | undefined = decodeCursor(options.cursor, input, accept);
+    let start: Record<string, unknown> | undefined;
+    if (options.cursor) {
+      start = codec.decode(decodeCursor(options.cursor, codec.scope)) ?? undefined;
+      if (!start) throw new ValidationError('cursor is invalid for this request; start again without it');
+    }
     do {
       const r = await this.send(() =>
         this.doc.send(
@@ -374,7 +365,7 @@ export class Table {
       for (const kept of await keep(r.Items ?? [])) items.push(kept);
       start = r.LastEvaluatedKey;
     } while (start && items.length < options.limit);
-    return { items, nextCursor: encodeCursor(start) };
+    return { items, nextCursor: start ? encodeCursor(codec.scope, codec.encode(start)) : null };
   }
 }
 

@@ -19,7 +19,7 @@ import {
 import { type Key, keys, parseKey, TABLE } from './keys.ts';
 import { membershipsOf, type TagContext, type TagContextSource } from './memberships.ts';
 import type { AuditEntry, ManualTags, Page, TagStore } from './port.ts';
-import { nonce, type StartKey, Table } from './table.ts';
+import { type CursorCodec, nonce, Table } from './table.ts';
 
 const emptyManual = (): ManualTags => ({ add: [], remove: [], version: 0, updatedAt: null, updatedBy: null });
 
@@ -186,12 +186,26 @@ export class DynamoTags implements TagStore, TagContextSource {
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<{ quoteId: string; interviewId: string }>> {
     const partition = keys.quotesWithTagPk(tag);
-    // A page can start only after a membership of this very tag (its own GSI1 key).
-    const accept = (start: StartKey) => {
-      const parsed = parseKey({ pk: start.pk as string, sk: start.sk as string });
-      if (parsed?.kind !== 'quoteTag' || parsed.tag !== tag) return false;
-      const own = keys.quoteTag(parsed.interviewId, parsed.rev, parsed.quoteId, parsed.tag);
-      return start[TABLE.gsi1.partitionKey] === partition && start[TABLE.gsi1.sortKey] === own.gsi1sk;
+    // A page ends at a membership of this tag: the cursor keeps its interview, revision and quote.
+    const codec: CursorCodec = {
+      scope: partition,
+      encode: (last) => {
+        const m = QuoteTagEntity.fromItem(last);
+        return [m.interviewId, m.rev, m.quoteId];
+      },
+      decode: (parts) => {
+        const [interviewId = '', rev = '', quoteId = ''] = parts;
+        if (parts.length !== 3) return null;
+        const key = keys.quoteTag(interviewId, rev, quoteId, tag);
+        const parsed = parseKey(key);
+        const same =
+          parsed?.kind === 'quoteTag' &&
+          parsed.interviewId === interviewId &&
+          parsed.rev === rev &&
+          parsed.quoteId === quoteId &&
+          parsed.tag === tag;
+        return same ? { ...key } : null;
+      },
     };
     return this.table.fillPage(
       Table.indexQuery(partition),
@@ -204,7 +218,7 @@ export class DynamoTags implements TagStore, TagContextSource {
           .filter((m) => heads.get(m.interviewId)?.rev === m.rev)
           .map((m) => ({ quoteId: m.quoteId, interviewId: m.interviewId }));
       },
-      accept,
+      codec,
     );
   }
 

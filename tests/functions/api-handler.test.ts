@@ -23,6 +23,7 @@ beforeAll(async () => {
   store = new DynamoStore({ tableName: table, client: db.client });
   const config = readLambdaConfigFor('write', {
     FUNCTION_ROLE: 'write',
+    SNAPSHOT_BUCKET: 'unused-here',
     TABLE_NAME: table,
     TOKEN_SECRET_ID: 'unused-in-test',
     SNAPSHOT_REFRESH_MS: '0',
@@ -57,6 +58,7 @@ describe('functions/api handler', () => {
   it('the read-only function (no write token) refuses writes with 403 and reads with its read token', async () => {
     const config = readLambdaConfigFor('read', {
       FUNCTION_ROLE: 'read',
+      SNAPSHOT_BUCKET: 'unused-here',
       TABLE_NAME: store.tableName,
       READ_TOKEN_SECRET_ID: 'unused-in-test',
       PROTECT_READS: 'true',

@@ -12,7 +12,13 @@ import {
   readLambdaConfigFor,
 } from '../../lib/config.ts';
 
-const api = { tableName: 't', snapshotRefreshMs: 5000, corsOrigins: ['*'], maxBodyBytes: 2 * 1024 * 1024 };
+const api = {
+  tableName: 't',
+  snapshotBucket: 'b',
+  snapshotRefreshMs: 5000,
+  corsOrigins: ['*'],
+  maxBodyBytes: 2 * 1024 * 1024,
+};
 
 function message(f: () => unknown): string {
   try {
@@ -36,7 +42,7 @@ describe('Lambda configuration', () => {
       tokenSecretId: 'arn:write',
       corsOrigins: ['https://a', 'https://b'],
     },
-    { role: 'indexer', tableName: 't' },
+    { role: 'indexer', tableName: 't', snapshotBucket: 'b' },
   ];
 
   it.each(
@@ -60,7 +66,7 @@ describe('Lambda configuration', () => {
     expect(
       message(() => lambdaEnvironment({ ...api, role: 'write', protectReads: false, tokenSecretId: '' })),
     ).toMatch(/write function needs TOKEN_SECRET_ID/);
-    expect(message(() => lambdaEnvironment({ role: 'indexer', tableName: '' }))).toMatch(
+    expect(message(() => lambdaEnvironment({ role: 'indexer', tableName: '', snapshotBucket: '' }))).toMatch(
       /TABLE_NAME is missing/,
     );
   });
@@ -73,24 +79,45 @@ describe('Lambda configuration', () => {
       /SNAPSHOT_REFRESH_MS must be an integer.*TABLE_NAME is missing.*TOKEN_SECRET_ID/,
     );
     expect(
-      message(() => readLambdaConfig({ FUNCTION_ROLE: 'read', TABLE_NAME: 't', PROTECT_READS: 'true' })),
+      message(() =>
+        readLambdaConfig({
+          FUNCTION_ROLE: 'read',
+          TABLE_NAME: 't',
+          SNAPSHOT_BUCKET: 'b',
+          PROTECT_READS: 'true',
+        }),
+      ),
     ).toMatch(/READ_TOKEN_SECRET_ID/);
     // The read function never holds the write token, even by mistake.
     expect(
-      message(() => readLambdaConfig({ FUNCTION_ROLE: 'read', TABLE_NAME: 't', TOKEN_SECRET_ID: 's' })),
+      message(() =>
+        readLambdaConfig({
+          FUNCTION_ROLE: 'read',
+          TABLE_NAME: 't',
+          SNAPSHOT_BUCKET: 'b',
+          TOKEN_SECRET_ID: 's',
+        }),
+      ),
     ).toMatch(/must not hold the write token/);
-    expect(message(() => readLambdaConfigFor('indexer', { FUNCTION_ROLE: 'read', TABLE_NAME: 't' }))).toMatch(
-      /serves the indexer role/,
-    );
+    expect(
+      message(() =>
+        readLambdaConfigFor('indexer', { FUNCTION_ROLE: 'read', TABLE_NAME: 't', SNAPSHOT_BUCKET: 'b' }),
+      ),
+    ).toMatch(/serves the indexer role/);
   });
 
   it('defaults: refresh every 5 s, 2 MiB bodies, public reads', () => {
-    expect(readLambdaConfig({ FUNCTION_ROLE: 'write', TABLE_NAME: 't', TOKEN_SECRET_ID: 's' })).toMatchObject(
-      {
-        snapshotRefreshMs: 5000,
-        maxBodyBytes: 2 * 1024 * 1024,
-        protectReads: false,
-      },
-    );
+    expect(
+      readLambdaConfig({
+        FUNCTION_ROLE: 'write',
+        TABLE_NAME: 't',
+        SNAPSHOT_BUCKET: 'b',
+        TOKEN_SECRET_ID: 's',
+      }),
+    ).toMatchObject({
+      snapshotRefreshMs: 5000,
+      maxBodyBytes: 2 * 1024 * 1024,
+      protectReads: false,
+    });
   });
 });

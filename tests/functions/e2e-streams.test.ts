@@ -43,6 +43,7 @@ describe.runIf(endpoint)('API → DynamoDB Local Streams → indexer → API', (
       lambdaApiApp({
         config: readLambdaConfigFor('write', {
           FUNCTION_ROLE: 'write',
+          SNAPSHOT_BUCKET: 'unused-here',
           TABLE_NAME: table,
           TOKEN_SECRET_ID: 'x',
           SNAPSHOT_REFRESH_MS: '0',

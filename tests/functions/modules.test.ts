@@ -65,6 +65,7 @@ describe('functions/*.ts modules', () => {
     await ensureTable(db.client, table);
     vi.resetModules();
     vi.stubEnv('FUNCTION_ROLE', 'write');
+    vi.stubEnv('SNAPSHOT_BUCKET', 'unused-by-these-requests');
     vi.stubEnv('TABLE_NAME', table);
     vi.stubEnv('TOKEN_SECRET_ID', 'kikigaki/token');
     vi.stubEnv('AWS_REGION', 'eu-west-1');

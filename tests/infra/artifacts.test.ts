@@ -13,6 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { App } from 'aws-cdk-lib';
 import type { APIGatewayProxyStructuredResultV2, DynamoDBBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import { KikigakiStack } from '../../infra/stack.ts';
 import { openApiDocument } from '../../lib/api/openapi.ts';
 import { dynamoLocalEndpoint } from '../helpers/dynamo.ts';
 import { httpApiEvent } from '../helpers/events.ts';
+import { type LocalS3, S3_CREDENTIALS, startS3 } from '../helpers/s3.ts';
 import { read, repoRoot, samplesDir } from '../helpers/shared.ts';
 import { LocalDeployment } from './deployed.ts';
 import { type SecretsStandIn, startSecretsManager } from './secrets-manager.ts';
@@ -66,6 +68,7 @@ function templateOf(method: string, concrete: string): string | null {
 let outdir = '';
 let synthMs = 0;
 let secrets: SecretsStandIn;
+let s3: LocalS3;
 const deployments: Record<'main' | 'protected', LocalDeployment> = {} as never;
 const stacks: Record<'main' | 'protected', KikigakiStack> = {} as never;
 
@@ -80,11 +83,16 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     synthMs = performance.now() - t0;
     console.info(`artifact test: synth with bundling ${Math.round(synthMs)} ms`);
     secrets = await startSecretsManager();
+    s3 = await startS3();
     for (const [key, stackName] of [
       ['main', 'Kikigaki'],
       ['protected', 'KikigakiProtected'],
     ] as const) {
-      deployments[key] = new LocalDeployment(outdir, stackName, { dynamodb: endpoint as string, secrets });
+      deployments[key] = new LocalDeployment(outdir, stackName, {
+        dynamodb: endpoint as string,
+        secrets,
+        s3: s3.endpoint,
+      });
       await deployments[key].provision();
     }
   });
@@ -92,6 +100,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
   afterAll(async () => {
     for (const d of Object.values(deployments)) d?.stop();
     await secrets?.close();
+    await s3?.close();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
@@ -159,7 +168,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       const res = await container.invoke<V2>(event);
       const status = res.statusCode ?? 0;
       if (status >= 500)
-        throw new Error(`${method} ${urlPath}: ${status}\n${container.logs.slice(-10).join('\n')}`);
+        throw new Error(`${method} ${urlPath}: ${status}\n${container.logs.slice(-30).join('\n')}`);
       driven.push({ method, path: urlPath, status, functionId: r.functionId });
       const text = res.isBase64Encoded
         ? Buffer.from(String(res.body), 'base64').toString('utf8')
@@ -197,6 +206,10 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       expect(health.json.index).toMatchObject({ quotes: 0 });
 
       expect((await http('POST', '/interviews', { token: null, text: 'x' })).status).toBe(401);
+      const preview = await http('POST', '/interviews/preview', {
+        text: read(join(samplesDir, '01-blog-haruka-1.txt')),
+      });
+      expect(preview.status).toBe(200);
       const kao = await http('POST', '/interviews', {
         query: { id: 'kao-2' },
         text: read(join(samplesDir, '01-blog-haruka-1.txt')),
@@ -217,6 +230,16 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       ).toBe(201);
 
       await index();
+      // The indexer published the snapshot as one object in the stack's bucket.
+      const bucket = d.resolve({
+        Ref: stacks.main.getLogicalId(stacks.main.snapshotBucket.node.defaultChild as never),
+      });
+      const objects = await new S3Client({
+        endpoint: s3.endpoint,
+        region: 'eu-west-1',
+        credentials: S3_CREDENTIALS,
+      }).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'index/parts/' }));
+      expect(objects.KeyCount).toBe(1);
       await coldRead();
       const found = await http('GET', '/search', { query: { q: 'クラウドソーシング', limit: '3' } });
       expect(found.status).toBe(200);
@@ -310,7 +333,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       const container = await d.container(r.functionId);
       const status = (await container.invoke<V2>(event)).statusCode ?? 0;
       if (status >= 500)
-        throw new Error(`${method} ${p}: ${status}\n${container.logs.slice(-10).join('\n')}`);
+        throw new Error(`${method} ${p}: ${status}\n${container.logs.slice(-30).join('\n')}`);
       return status;
     };
     expect(await call('GET', '/health', null)).toBe(200);

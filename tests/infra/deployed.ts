@@ -26,6 +26,8 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3_CREDENTIALS } from '../helpers/s3.ts';
 import type { SecretsStandIn } from './secrets-manager.ts';
 
 type Json = Record<string, unknown>;
@@ -43,8 +45,12 @@ export interface CfnTemplate {
 const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lambda-runner.mjs');
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
-/** What the functions' execution role would give them (the local servers accept anything). */
-const CREDENTIALS = { accessKeyId: 'ASIALOCAL', secretAccessKey: 'local', sessionToken: 'local' };
+/**
+ * What the functions' execution role would give them: s3rver checks signatures against its one
+ * account, and DynamoDB Local keeps one database per access key and region, so everyone here
+ * (the functions and the provisioning) signs with the same key.
+ */
+const CREDENTIALS = { ...S3_CREDENTIALS, sessionToken: 'local-session' };
 
 /** Variables the Lambda service sets itself; a template may not set them. */
 const RESERVED =
@@ -172,7 +178,6 @@ export class LocalDeployment {
     const json = (f: string) => JSON.parse(readFileSync(path.join(assemblyDir, f), 'utf8'));
     this.template = json(`${stackName}.template.json`) as CfnTemplate;
     this.assets = json(`${stackName}.assets.json`) as Json;
-    // DynamoDB Local keeps one database per access key and region: use the functions' own.
     this.dynamo = new DynamoDBClient({
       endpoint: endpoints.dynamodb,
       region: REGION,
@@ -194,6 +199,15 @@ export class LocalDeployment {
   async provision(): Promise<void> {
     for (const [id] of this.resourcesOf('AWS::DynamoDB::Table')) await this.provisionTable(id);
     for (const [id] of this.resourcesOf('AWS::SecretsManager::Secret')) this.provisionSecret(id);
+    for (const [id] of this.resourcesOf('AWS::S3::Bucket')) await this.provisionBucket(id);
+  }
+
+  private async provisionBucket(id: string): Promise<void> {
+    if (!this.endpoints.s3) throw new Error(`${id}: no local S3 server was given`);
+    const s3 = new S3Client({ endpoint: this.endpoints.s3, region: REGION, credentials: CREDENTIALS });
+    const name = `${id.toLowerCase()}-${randomBytes(4).toString('hex')}`;
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    this.provisioned.set(id, { ref: name, attrs: { Arn: `arn:aws:s3:::${name}` } });
   }
 
   private async provisionTable(id: string): Promise<void> {
@@ -320,9 +334,9 @@ export class LocalDeployment {
   /** The environment a container of `spec` runs with: the template's plus the runtime's. */
   runtimeEnvironment(spec: FunctionSpec): Record<string, string> {
     const creds = {
-      AWS_ACCESS_KEY_ID: 'ASIALOCAL',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_SESSION_TOKEN: 'local',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
     };
     return {
       // What the Lambda runtime sets (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { KikigakiStack } from '../../infra/stack.ts';
 import { readLambdaConfig } from '../../lib/config.ts';
 import { createTableInput, keys, TABLE } from '../../lib/store/keys.ts';
+import { SNAPSHOT_PREFIX, SUPERSEDED_TAG } from '../../lib/store/s3-snapshots.ts';
 
 type Json = Record<string, unknown>;
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -53,7 +54,15 @@ function roleStatements(template: Template, fnId: string): Statement[] {
 
 let main: ReturnType<typeof synth>;
 let t: Template;
-let ids: { table: string; secret: string; read: string; write: string; indexer: string; dlq: string };
+let ids: {
+  table: string;
+  bucket: string;
+  secret: string;
+  read: string;
+  write: string;
+  indexer: string;
+  dlq: string;
+};
 
 beforeAll(() => {
   main = synth({}, true);
@@ -61,6 +70,7 @@ beforeAll(() => {
   const s = main.stack;
   ids = {
     table: logicalId(s, s.table),
+    bucket: logicalId(s, s.snapshotBucket),
     secret: logicalId(s, s.tokenSecret),
     read: logicalId(s, s.readFunction),
     write: logicalId(s, s.writeFunction),
@@ -87,6 +97,61 @@ describe('table', () => {
     expect(p.TableName).toBeUndefined();
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('snapshot bucket', () => {
+  it('encrypted, private, TLS only, superseded snapshots expire, retained with the table', () => {
+    const buckets = t.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets)).toEqual([ids.bucket]);
+    const b = buckets[ids.bucket] as Json;
+    expect(b.DeletionPolicy).toBe('Retain');
+    expect(b.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    const rules = ((b.Properties as Json).LifecycleConfiguration as { Rules: Json[] }).Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Status: 'Enabled',
+        Prefix: SNAPSHOT_PREFIX,
+        TagFilters: [{ Key: SUPERSEDED_TAG.key, Value: SUPERSEDED_TAG.value }],
+        ExpirationInDays: 1,
+      }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    );
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: ids.bucket },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('the read function may only get snapshot objects; the publishers put, tag and delete them', () => {
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, `/${SNAPSHOT_PREFIX}*`]] };
+    const s3 = (fn: string) =>
+      roleStatements(t, fn).filter((s) => actions(s).some((a) => a.startsWith('s3:')));
+    expect(s3(ids.read)).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: objects })]);
+    for (const fn of [ids.write, ids.indexer])
+      expect(s3(fn)).toEqual([
+        expect.objectContaining({
+          Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
+          Resource: objects,
+        }),
+      ]);
   });
 });
 
@@ -228,6 +293,7 @@ describe('functions', () => {
     const props = (id: string) => (fns[id] as Json).Properties as Json;
     const apiEnv = {
       TABLE_NAME: { Ref: ids.table },
+      SNAPSHOT_BUCKET: { Ref: ids.bucket },
       SNAPSHOT_REFRESH_MS: '5000',
       PROTECT_READS: 'false',
       CORS_ORIGINS: '*',

@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../lib/errors.ts';
+import { ConflictError, ValidationError } from '../../lib/errors.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { Kikigaki } from '../../lib/service.ts';
+import { encodeCursor } from '../../lib/store/cursor.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { localClient } from '../../local/embedded.ts';
@@ -36,26 +37,47 @@ async function rawItems(client: DynamoDBClient, table: string, pk: string) {
   return (r.Items ?? []).map((i) => i.sk?.S ?? '');
 }
 
-type Backend = { client: DynamoDBClient; endpoint: string; close: () => Promise<void> };
-const backends: Array<[string, () => Promise<Backend>]> = [['embedded dynalite', async () => embedded()]];
+/** A server, a client for it, and how to make more clients (fault injection wraps its own). */
+type Backend = { client: DynamoDBClient; newClient: () => DynamoDBClient; close: () => Promise<void> };
+const backends: Array<[string, () => Promise<Backend>]> = [
+  [
+    'embedded dynalite over HTTP',
+    async () => {
+      const e = await embedded();
+      return { client: e.client, newClient: () => localClient(e.endpoint), close: e.close };
+    },
+  ],
+  [
+    // What npm start uses: the same SDK client, requests carried to dynalite's thread as messages.
+    'embedded dynalite over its message port',
+    async () => {
+      const e = await embedded();
+      return { client: e.portClient(), newClient: () => e.portClient(), close: e.close };
+    },
+  ],
+];
 const localEndpoint = dynamoLocalEndpoint();
 if (localEndpoint) {
   backends.push([
     'Amazon DynamoDB Local',
-    async () => ({ client: localClient(localEndpoint), endpoint: localEndpoint, close: async () => {} }),
+    async () => ({
+      client: localClient(localEndpoint),
+      newClient: () => localClient(localEndpoint),
+      close: async () => {},
+    }),
   ]);
 } else
   console.warn('store contract runs on dynalite only: DynamoDB Local was not started (see global setup)');
 
 describe.each(backends)('DynamoStore on %s', (_name, start) => {
   let client: DynamoDBClient;
-  let endpoint: string;
+  let newClient: () => DynamoDBClient;
   let close: () => Promise<void>;
   let store: DynamoStore;
   let table: string;
 
   beforeAll(async () => {
-    ({ client, endpoint, close } = await start());
+    ({ client, newClient, close } = await start());
     table = tableName('contract');
     await ensureTable(client, table);
     store = new DynamoStore({ tableName: table, client });
@@ -148,6 +170,19 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect(ids.sort()).toEqual(['mid', 'new', 'old']);
   });
 
+  it('starts pages at well-formed cursors naming keys that do not exist; rejects forged ones as 400', async () => {
+    const nowhere = encodeCursor('INTERVIEWS', ['1999-01-01T00:00:00.000Z', 'zz']);
+    expect((await store.listInterviews({ limit: 5, cursor: nowhere })).items).toEqual([]);
+    const between = encodeCursor('QTAG#crowdsourcing', ['zz', '00000009-abc', 'zz-t001']);
+    await expect(store.quotesWithTag('crowdsourcing', { limit: 5, cursor: between })).resolves.toBeDefined();
+    for (const cursor of ['eyJwayI6IklWI3gifQ', encodeCursor('INTERVIEWS', ['x'])]) {
+      await expect(store.listInterviews({ limit: 5, cursor })).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.quotesWithTag('crowdsourcing', { limit: 5, cursor })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    }
+  });
+
   it('finds quotes and people by tag in the current revision only', async () => {
     await store.putInterview(record('iv-tag', 'クラウドソーシングのランサーズで受注しています。'));
     let quotes = await store.quotesWithTag('crowdsourcing', { limit: 50 });
@@ -216,7 +251,7 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
   });
 
   it('retries BatchWrite UnprocessedItems until everything is written', async () => {
-    const c2 = localClient(endpoint);
+    const c2 = newClient();
     const s2 = new DynamoStore({ tableName: table, client: c2 });
     const partial = partialBatchWrites(c2, 2, 100);
     await s2.putInterview(record('iv-partial', 'クラウドソーシングで受注しています。'));
@@ -227,7 +262,7 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
   });
 
   it('reports persistent throttling as unavailable', async () => {
-    const c2 = localClient(endpoint);
+    const c2 = newClient();
     const s2 = new DynamoStore({ tableName: table, client: c2 });
     const stop = throttleAll(c2);
     await expect(s2.getInterview('iv-a')).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import {
+  ClassifierModelSchema,
+  TopicClassifier,
+  type TrainingExample,
+  trainClassifier,
+} from '../../lib/tagging/classifier.ts';
+import { EvidenceScorer } from '../../lib/tagging/evidence.ts';
+import { compilePattern, GAP, matches } from '../../lib/tagging/match.ts';
+import {
   defaultSynonyms,
   defaultTaxonomy,
   TaxonomySchema,
   VariantDictionary,
 } from '../../lib/taxonomy/index.ts';
+import { normalizeForMatch } from '../../lib/text/normalize.ts';
 
 const tagger = new TopicTagger();
 
@@ -18,7 +27,7 @@ describe('taxonomy', () => {
     for (const t of defaultTaxonomy.topics) {
       expect(t.label).toBeTruthy();
       expect(t.labelEn).toBeTruthy();
-      expect(t.keywords.length).toBeGreaterThan(5);
+      expect(t.evidence.length).toBeGreaterThan(5);
     }
   });
 
@@ -88,5 +97,162 @@ describe('TopicTagger', () => {
     expect(['yamada-t002', 'yamada-t004']).toContain(topics[0]?.evidence);
     expect(topics.map((t) => t.topic)).toContain('work-balance');
     expect(tags.quotes.get('yamada-t001')).toBeDefined();
+  });
+});
+
+const topicsOf = (text: string, question?: string, asked = false) =>
+  tagger.scoreText(text, question, asked).map((m) => m.topic);
+
+describe('evidence patterns', () => {
+  it('bridges a bounded gap with * and numbers with #, and keeps ASCII words whole', () => {
+    const gap = compilePattern('時間*確保') as NonNullable<ReturnType<typeof compilePattern>>;
+    expect(matches(gap, normalizeForMatch('時間をなんとか確保'))).toBe(true);
+    expect(matches(gap, normalizeForMatch(`時間${'あ'.repeat(GAP + 1)}確保`))).toBe(false);
+    const num = compilePattern('#時から#時') as NonNullable<ReturnType<typeof compilePattern>>;
+    expect(matches(num, normalizeForMatch('９時から１５時まで'))).toBe(true);
+    expect(matches(num, normalizeForMatch('朝から夜まで'))).toBe(false);
+    const word = compilePattern('AI') as NonNullable<ReturnType<typeof compilePattern>>;
+    expect(matches(word, normalizeForMatch('AIに仕事を'))).toBe(true);
+    expect(matches(word, normalizeForMatch('said'))).toBe(false);
+  });
+
+  it('treats pattern text as literal, however it is written', () => {
+    const p = compilePattern('(a+)+$[') as NonNullable<ReturnType<typeof compilePattern>>;
+    expect(matches(p, '(a+)+$[')).toBe(true);
+    expect(matches(p, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')).toBe(false);
+  });
+
+  it('scores a phrase only in its sense: near cues in the sentence, no unless cues', () => {
+    const scorer = new EvidenceScorer({
+      version: 2,
+      topics: [
+        {
+          id: 'work-balance',
+          label: 'x',
+          labelEn: 'x',
+          description: '',
+          threshold: 1,
+          evidence: [{ phrase: 'バランス', weight: 1, near: ['仕事'], unless: ['栄養'] }],
+          unless: ['ゴルフ'],
+        },
+      ],
+    });
+    expect(scorer.score('仕事と家庭のバランスが大事。').get('work-balance')?.score).toBe(1);
+    expect(scorer.score('栄養のバランスと仕事。').has('work-balance')).toBe(false);
+    expect(scorer.score('バランスが大事。仕事も。').has('work-balance')).toBe(false);
+    expect(scorer.score('仕事とゴルフのバランス。').has('work-balance')).toBe(false);
+  });
+});
+
+describe('TopicTagger by meaning', () => {
+  it('does not take a topic’s words in another sense', () => {
+    // バランス in cooking, 需要 in last year's sales, stage fright, 震災 as a festival's backdrop, skin care.
+    expect(topicsOf('野菜と肉の栄養バランスを考えて、料理は薄味にしています。')).not.toContain(
+      'work-balance',
+    );
+    expect(
+      topicsOf('昨年のデジタルカメラの出荷台数は対前年比で23％増、需要の伸びが続きました。'),
+    ).not.toContain('future-demand');
+    expect(topicsOf('初めての主演で、演技がうまくできるか不安でした。')).not.toContain('care-anxiety');
+    expect(
+      topicsOf('コンペティション部門にはコメディを多く選びました。震災もあったので、元気をもらえる作品を。'),
+    ).not.toContain('care-anxiety');
+    expect(topicsOf('早く始めていれば10年後、20年後に肌に差が出るということですか？')).not.toContain(
+      'future-demand',
+    );
+  });
+
+  it('finds topics expressed without their keywords', () => {
+    expect(
+      topicsOf('15時半から20時半までは娘の時間で、パソコンは閉じます。娘が寝た21時から23時が仕事です。'),
+    ).toEqual(expect.arrayContaining(['work-balance', 'family-partner']));
+    expect(topicsOf('医療と介護は間違いなく人が足りなくなります。')).toContain('future-demand');
+  });
+
+  it('gives a short answer the topic of a question about it, and a question only its own topics', () => {
+    const q = 'クラウドソーシングはどのサービスを使っていますか？';
+    expect(topicsOf('はい、もう3年くらいになりますね。', q)).toContain('crowdsourcing');
+    expect(topicsOf('それでどうしたんですか？', undefined, true)).toEqual([]);
+    // An interviewer's turn is never tagged from context.
+    expect(topicsOf('なるほど、それで？', q, true)).toEqual([]);
+  });
+
+  it('leaves greetings and sign-offs of the interviewer untagged', () => {
+    expect(
+      topicsOf('こんにちは！今回のゲストは、副業で在宅ワークをしている方です。', undefined, true),
+    ).toEqual([]);
+  });
+
+  it('explains every tag: phrases of the quote, of the question, and the model’s terms', () => {
+    const [m] = tagger.scoreText('確定申告は青色申告にしています。');
+    expect(m?.topic).toBe('money-income');
+    expect(m?.terms).toEqual(expect.arrayContaining(['確定申告', '青色申告']));
+    const [a] = tagger.scoreText('そうですね、毎年やっています。', '確定申告はどうしていますか？');
+    expect(a?.question).toContain('確定申告');
+  });
+
+  it('honours a per-topic threshold', () => {
+    const strict = new TopicTagger({
+      taxonomy: {
+        version: 2,
+        topics: defaultTaxonomy.topics.map((t) => (t.id === 'money-income' ? { ...t, threshold: 5 } : t)),
+      },
+    });
+    expect(strict.scoreText('確定申告は青色申告にしています。').map((m) => m.topic)).not.toContain(
+      'money-income',
+    );
+  });
+
+  it('reads a version-1 keyword taxonomy as evidence', () => {
+    const t = TaxonomySchema.parse({
+      version: 1,
+      topics: [{ id: 'x', label: 'X', labelEn: 'X', description: '', keywords: [{ term: '猫', weight: 1 }] }],
+    });
+    expect(t.topics[0]?.evidence).toEqual([{ phrase: '猫', weight: 1 }]);
+    expect(new TopicTagger(t).scoreText('猫が好き').map((m) => m.topic)).toEqual(['x']);
+  });
+});
+
+describe('the model editors train', () => {
+  const examples = (): TrainingExample[] => [
+    ...[
+      '撮影の現場で息子役の子と遊んだ',
+      '劇中の息子は反抗期',
+      '映画の中で父と息子が和解する',
+      '息子役の俳優がよかった',
+    ].map((text) => ({ text, topic: 'family-partner', label: false })),
+    ...[
+      '息子の保育園のお迎えに行く日',
+      '保育園の送り迎えは夫と交代',
+      '休日は息子と公園、平日は送り迎え',
+      '息子が熱を出して保育園を休んだ',
+    ].map((text) => ({ text, topic: 'family-partner', label: true })),
+  ];
+
+  it('learns from confirmed and rejected tags, deterministically, and explains with terms', () => {
+    const a = trainClassifier(examples(), { now: () => new Date(0) });
+    const b = trainClassifier(examples(), { now: () => new Date(0) });
+    expect(a).toEqual(b);
+    expect(ClassifierModelSchema.parse(JSON.parse(JSON.stringify(a)))).toEqual(a);
+    const clf = new TopicClassifier(a);
+    const own = clf.predict('息子の保育園のお迎えに行く').get('family-partner');
+    const film = clf.predict('映画の撮影で息子役を演じた').get('family-partner');
+    expect(own && film && own.shift > film.shift).toBe(true);
+    expect(own?.terms.length).toBeGreaterThan(0);
+  });
+
+  it('models a topic only with enough examples of both kinds', () => {
+    const few = trainClassifier(examples().slice(0, 5));
+    expect(Object.keys(few.topics)).toEqual([]);
+  });
+
+  it('lets the model move a topic the evidence points at, and name its terms', () => {
+    const model = trainClassifier(examples());
+    const learned = new TopicTagger({ model, params: { modelWeight: 1 } });
+    const text = '息子が保育園に通い始めて、送り迎えは夫と交代です。';
+    const m = learned.scoreText(text).find((x) => x.topic === 'family-partner');
+    const plain = tagger.scoreText(text).find((x) => x.topic === 'family-partner');
+    expect(m && plain && m.score > plain.score).toBe(true);
+    expect(m?.model?.length).toBeGreaterThan(0);
   });
 });

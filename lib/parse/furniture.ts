@@ -1,0 +1,100 @@
+/**
+ * Page furniture that magazines and news sites print between and after the turns: page numbers
+ * (` 1 2 3`), credits and bylines (`（取材・文：南 樹里）`, `【text=… / photo=…】`), photo captions
+ * and profile data (`■ベストスコア／114`, `佐藤 すみれ（広告会社 広報・25歳）`, `↑【…】`),
+ * promotional footers (`インタビューの続きは…`, `…全国ロードショー`). None of it is a quote.
+ * Every test here is a scan or a pattern anchored on a literal with disjoint quantifiers.
+ */
+import { isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+
+/**
+ * Removes trailing page numbers printed after the last line of a page (`…疲れない。 1 2 3`):
+ * two or more numbers counting up from 1, each after white space. Returns the line unchanged when
+ * there are none.
+ */
+export function stripPageNumbers(line: string): string {
+  let end = trimEndIndex(line);
+  const numbers: number[] = [];
+  // Articles run to a few pages: twenty numbers at most, so the scan stays short.
+  while (end > 0 && numbers.length < 20) {
+    let start = end;
+    while (start > 0 && start > end - 2 && /[0-9０-９]/.test(line[start - 1] as string)) start--;
+    if (start === end || start === 0 || !isSpace(line.charCodeAt(start - 1))) break;
+    if (start > 0 && /[0-9０-９]/.test(line[start - 1] as string)) break;
+    numbers.push(Number(line.slice(start, end).normalize('NFKC')));
+    end = trimEndIndex(line, start);
+  }
+  numbers.reverse();
+  if (numbers.length < 2 || numbers[0] !== 1 || numbers.some((n, i) => n !== i + 1)) return line;
+  return line.slice(0, end);
+}
+
+const CREDIT_WORDS =
+  /取材|文|構成|撮影|写真|イラスト|編集|聞き手|インタビュー|text|photo|interview|writer|words/i;
+
+/** A credit or byline: `（取材・文：南 樹里）`, `【text=八木悠太 / photo=五十嵐鉱太郎】`, `取材・文／…`. */
+export function isCredit(line: string): boolean {
+  const start = skipSpaces(line);
+  const end = trimEndIndex(line, line.length, start);
+  if (end - start < 3 || end - start > 120) return false;
+  const t = line.slice(start, end);
+  const open = t[0] as string;
+  const close = t[t.length - 1] as string;
+  const bracketed = ('（(【[［'.includes(open) && '）)】]］'.includes(close)) as boolean;
+  const inner = bracketed ? t.slice(1, -1) : t;
+  const sep = inner.search(/[：:＝=／/]/);
+  if (sep < 1 || sep > 20) return false;
+  const head = inner.slice(0, sep);
+  if (!CREDIT_WORDS.test(head) || /[。！？]/.test(inner)) return false;
+  return bracketed || /^(?:取材|文|構成|撮影|写真|text|photo|interview)/i.test(head);
+}
+
+/** A caption or data line of a profile box: `■ベストスコア／114`, `↑【動作解析の一例】…`. */
+export function isCaption(line: string): boolean {
+  const start = skipSpaces(line);
+  const end = trimEndIndex(line, line.length, start);
+  if (end <= start) return false;
+  const t = line.slice(start, end);
+  if (t.startsWith('↑') || t.startsWith('↓') || t.startsWith('▲') || t.startsWith('△')) return true;
+  // ■label／value: a data row of a profile box (at most 40 characters, label up to 12).
+  const marked = /^[■□◆◇●○・]/.test(t);
+  const body = marked ? t.slice(1).trimStart() : t;
+  const slash = body.search(/[／]/);
+  if (marked && slash >= 1 && slash <= 12 && body.length <= 60 && !/[。！？]/.test(body)) return true;
+  return isProfileLine(t);
+}
+
+/** `佐藤 すみれ（広告会社 広報・25歳）`: a name with occupation and age, heading a profile box. */
+export function isProfileLine(line: string): boolean {
+  const t = line.trim();
+  if (t.length > 80) return false;
+  const open = t.search(/[（(]/);
+  if (open < 1 || open > 20) return false;
+  const close = t.indexOf('）', open) >= 0 ? t.indexOf('）', open) : t.indexOf(')', open);
+  if (close < 0) return false;
+  const inner = t.slice(open + 1, close);
+  return /[0-9０-９]{1,3}歳/.test(inner) && !/[。！？]/.test(t.slice(0, open));
+}
+
+const PROMO = [
+  /続きは.{0,40}(?:こちら|ご覧|で読め|チェック)/,
+  /(?:プレゼント|名様).{0,40}(?:応募|名様|プレゼント)/,
+  /応募(?:期間|方法|締切|締め切り)/,
+  /全国(?:ロードショー|公開)/,
+  /(?:公開中|上映中|絶賛発売中|好評発売中)/,
+  /(?:作品情報|公式サイト|オフィシャルサイト|公式ホームページ|特設サイト)(?:\s|$|は|を|-|－)/,
+  /^[\s\u3000]*(?:\(c\)|（c）|©|Ⓒ)/i,
+  /ALL RIGHTS RESERVED/i,
+  /^[\s\u3000]*【?(?:関連記事|関連リンク|おすすめ特集|MOVIE ENTER|あわせて読みたい)/,
+];
+
+/** A promotional footer: where to read the rest, presents, release dates, official sites. */
+export function isPromo(line: string): boolean {
+  if (line.length > 400) return false;
+  return PROMO.some((re) => re.test(line));
+}
+
+/** Anything above that is never part of a quote. */
+export function isFurniture(line: string): boolean {
+  return isCredit(line) || isCaption(line) || isPromo(line);
+}

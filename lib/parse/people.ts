@@ -1,0 +1,258 @@
+/**
+ * Who a speaker label denotes. Role labels (聞き手, 話し手, 編集部, Q/A, customer_1 …) are roles,
+ * never people; printed names lose their honorifics and titles (さん, 先生, 編集長 … kept in
+ * `title`); "AとB" is two people; and within one interview the short and full forms of a name
+ * (森田 / 森田敏裕, 奥沢 / 奥澤穂菜美, ステイサム（ブラント） / ステイサム) are one person.
+ */
+import { normalizeForMatch } from '../text/normalize.ts';
+
+/** Labels that mean "whoever asks" in any interview. */
+const INTERVIEWER_LABELS =
+  /^(?:聞き手|ききて|インタビュアー?|インタビュワー|編集部|編集|司会|司会者|記者|ライター|取材班|取材者|q|ｑ|interviewer|host|moderator|operator|op|オペレーター?)(?:[_\s-]?\d+)?$/i;
+/** Labels that mean "whoever answers". */
+const INTERVIEWEE_LABELS =
+  /^(?:話し手|はなして|回答者|回答|答え|インタビュイー|ゲスト|a|ａ|interviewee|guest|customer|user|respondent|お客様|客|相談者)(?:[_\s-]?\d+)?$/i;
+/** Labels that are nobody in particular. */
+const OTHER_LABELS =
+  /^(?:全員|一同|みんな|皆|会場|観客|all|everyone|ナレーション|ナレーター|narrator|speaker|話者|発言者|unknown|不明)(?:[_\s-]?\d+)?$/i;
+
+/** The role a label stands for, or null when the label may be a name. */
+export function roleOfLabel(label: string): 'interviewer' | 'interviewee' | 'other' | null {
+  const t = label.trim();
+  if (INTERVIEWER_LABELS.test(t)) return 'interviewer';
+  if (INTERVIEWEE_LABELS.test(t)) return 'interviewee';
+  if (OTHER_LABELS.test(t)) return 'other';
+  return null;
+}
+
+/** True for a label that names a role rather than a person. */
+export function isRoleLabel(label: string): boolean {
+  return roleOfLabel(label) !== null;
+}
+
+/** Honorifics: dropped from names, kept as the title when nothing better is known. */
+const HONORIFICS = ['さん', 'サン', 'さま', '様', '氏', 'ちゃん', 'くん', '君'];
+/** Titles and positions printed after a name. Longest first. */
+const TITLES = [
+  '編集長',
+  '副編集長',
+  '院長',
+  '副院長',
+  '理事長',
+  '社長',
+  '副社長',
+  '会長',
+  '代表取締役',
+  '代表',
+  '店長',
+  '部長',
+  '課長',
+  '室長',
+  '所長',
+  '局長',
+  '監督',
+  '先生',
+  '教授',
+  '准教授',
+  '博士',
+  '医師',
+  'ドクター',
+  'プロ',
+  '選手',
+  'シェフ',
+  'CEO',
+  'ＣＥＯ',
+].sort((a, b) => b.length - a.length);
+
+/** A printed name split into the name and what was printed around it. */
+export interface NameParts {
+  /** The name alone: `花輪陽子`, `ジェイソン・ステイサム`. */
+  name: string;
+  /** Honorific or title: `先生`, `DIME編集長`, `ドクター`, `さん`; null when none. */
+  title: string | null;
+  /** A role or note in brackets after the name: `ブラント` of `ステイサム（ブラント）`. */
+  note: string | null;
+}
+
+/**
+ * Splits honorifics, titles and a bracketed note off a printed name:
+ * `花輪陽子先生` → 花輪陽子 + 先生; `水野麻紀子DIME編集長` → 水野麻紀子 + DIME編集長;
+ * `ジェイソン・ステイサム（ブラント）` → ジェイソン・ステイサム + note ブラント.
+ */
+export function splitName(printed: string): NameParts {
+  let name = printed.trim();
+  let note: string | null = null;
+  const bracket = /^(.+?)[\s\u3000]*[（(]([^（）()]{1,30})[）)]$/.exec(name);
+  if (bracket?.[1]) {
+    name = bracket[1].trim();
+    note = (bracket[2] ?? '').trim() || null;
+  }
+  const titles: string[] = [];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of [...HONORIFICS, ...TITLES]) {
+      if (name.length > t.length && name.endsWith(t)) {
+        name = name.slice(0, -t.length).trim();
+        titles.unshift(t);
+        changed = true;
+        break;
+      }
+    }
+  }
+  // An organisation printed between a kanji name and a title: 水野麻紀子DIME編集長.
+  if (titles.length > 0) {
+    const org = /^(.*[\p{Script=Han}\p{Script=Hiragana}])([A-Za-zＡ-Ｚａ-ｚ0-9０-９&＆.・]{2,20})$/u.exec(
+      name,
+    );
+    if (org?.[1] && org[2]) {
+      name = org[1];
+      titles.unshift(org[2]);
+    }
+  }
+  if (!name) return { name: printed.trim(), title: null, note: null };
+  return { name, title: titles.length > 0 ? titles.join('') : null, note };
+}
+
+/** "AとB", "A＆B", "A&B", "A、B": the names of a joint label, or the label alone. */
+export function splitJoint(label: string): string[] {
+  const t = label.trim();
+  if (isRoleLabel(t)) return [t];
+  const parts = t
+    .split(/[\s\u3000]*(?:＆|&|、|,|，|と)[\s\u3000]*/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  // と inside a name (e.g. ことね, とおる) would split wrongly: only accept parts that all look
+  // like names of two or more characters, and only two to five of them.
+  if (parts.length < 2 || parts.length > 5 || parts.some((p) => p.length < 2)) return [t];
+  if (/と/.test(t) && !/[＆&、,，]/.test(t) && parts.some((p) => /^[\p{Script=Hiragana}ー]+$/u.test(p)))
+    return [t];
+  return parts;
+}
+
+/** Kanji variants printed for the same name (奥沢 / 奥澤): folded when names are compared. */
+const VARIANTS: Record<string, string> = {
+  澤: '沢',
+  邊: '辺',
+  邉: '辺',
+  齊: '斉',
+  齋: '斉',
+  斎: '斉',
+  﨑: '崎',
+  嵜: '崎',
+  髙: '高',
+  濱: '浜',
+  櫻: '桜',
+  龍: '竜',
+  廣: '広',
+  惠: '恵',
+  眞: '真',
+  國: '国',
+  與: '与',
+  冨: '富',
+  島: '嶋',
+  嶌: '嶋',
+  檜: '桧',
+  德: '徳',
+  黑: '黒',
+  條: '条',
+  實: '実',
+  藏: '蔵',
+  榮: '栄',
+};
+
+/** The form of a name used to compare it: NFKC, case, kana, spaces and kanji variants folded. */
+export function nameKey(name: string): string {
+  let s = normalizeForMatch(name).replace(/[\s\u3000・=＝･]/g, '');
+  s = s.replace(/[澤邊邉齊齋斎﨑嵜髙濱櫻龍廣惠眞國與冨島嶌檜德黑條實藏榮]/g, (c) => VARIANTS[c] ?? c);
+  return s;
+}
+
+/** One person as resolved within an interview. */
+export interface ResolvedName {
+  /** The fullest printed form of the name. */
+  name: string;
+  title: string | null;
+  /** Other printed forms (labels, short forms). */
+  aliases: string[];
+}
+
+/**
+ * Unifies the names printed in one interview: each distinct label maps to one canonical person,
+ * merging a short form into the single longer name it starts or ends (森田 → 森田敏裕, 悠子 →
+ * 中村悠子), spelling variants (奥沢 → 奥澤穂菜美) and bracketed notes.
+ */
+export class NameResolver {
+  private readonly people: ResolvedName[] = [];
+  private readonly byLabel = new Map<string, ResolvedName>();
+
+  /** Registers names known to be people of this interview (declared or printed in full). */
+  add(printed: string): ResolvedName {
+    const known = this.byLabel.get(printed.trim());
+    if (known) return known;
+    const parts = splitName(printed);
+    const key = nameKey(parts.name);
+    let person = this.people.find((p) => nameKey(p.name) === key);
+    if (!person) {
+      person = { name: parts.name, title: parts.title, aliases: [] };
+      this.people.push(person);
+    } else if (!person.title && parts.title) {
+      person.title = parts.title;
+    }
+    this.alias(person, printed.trim());
+    return person;
+  }
+
+  /** The person a label denotes; short forms resolve to the one longer name they belong to. */
+  resolve(printed: string): ResolvedName {
+    const label = printed.trim();
+    const known = this.byLabel.get(label);
+    if (known) return known;
+    const parts = splitName(label);
+    // 監督：… in an interview of パトリス・プーヤール監督: the one person with that title.
+    if (parts.name === label && TITLES.includes(label)) {
+      const titled = this.people.filter((p) => p.title?.endsWith(label));
+      if (titled.length === 1 && titled[0]) {
+        this.alias(titled[0], label);
+        return titled[0];
+      }
+    }
+    const key = nameKey(parts.name);
+    const exact = this.people.find((p) => nameKey(p.name) === key);
+    if (exact) {
+      this.alias(exact, label);
+      return exact;
+    }
+    if (key.length >= 1) {
+      const longer = this.people.filter((p) => {
+        const k = nameKey(p.name);
+        return k.length > key.length && (k.startsWith(key) || (key.length >= 2 && k.endsWith(key)));
+      });
+      if (longer.length === 1 && longer[0]) {
+        this.alias(longer[0], label);
+        return longer[0];
+      }
+    }
+    // A new name: if it is the longer form of names seen before, they become its aliases.
+    const person: ResolvedName = { name: parts.name, title: parts.title, aliases: [] };
+    const shorter = this.people.filter((p) => {
+      const k = nameKey(p.name);
+      return k.length < key.length && (key.startsWith(k) || (k.length >= 2 && key.endsWith(k)));
+    });
+    if (shorter.length === 1 && shorter[0]) {
+      const s = shorter[0];
+      s.aliases.push(s.name);
+      s.name = parts.name;
+      s.title ??= parts.title;
+      this.alias(s, label);
+      return s;
+    }
+    this.people.push(person);
+    this.alias(person, label);
+    return person;
+  }
+
+  private alias(person: ResolvedName, label: string): void {
+    this.byLabel.set(label, person);
+    if (label !== person.name && !person.aliases.includes(label)) person.aliases.push(label);
+  }
+}

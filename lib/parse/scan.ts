@@ -1,0 +1,56 @@
+/**
+ * Small character scanners the parsers use instead of regular expressions wherever a pattern
+ * would put two quantifiers over overlapping characters next to each other (`\s*(.*)`,
+ * `(.+?)\s*#*\s*$`, `\s*X` tried from every position of a long run of spaces): those backtrack
+ * quadratically or worse on hostile lines. Every function here looks at each character a bounded
+ * number of times.
+ */
+
+/** True for the characters of JavaScript's `\s` (the set `String.prototype.trim` removes). */
+export function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Index of the first non-space character at or after `i` (or `s.length`). */
+export function skipSpaces(s: string, i = 0): number {
+  let j = i;
+  while (j < s.length && isSpace(s.charCodeAt(j))) j++;
+  return j;
+}
+
+/** Index just after the last non-space character before `end` (or `from`). */
+export function trimEndIndex(s: string, end = s.length, from = 0): number {
+  let j = end;
+  while (j > from && isSpace(s.charCodeAt(j - 1))) j--;
+  return j;
+}
+
+/** Index of the first character of `chars` at or after `from`, or -1. */
+export function indexOfAny(s: string, chars: string, from = 0): number {
+  for (let i = from; i < s.length; i++) if (chars.includes(s[i] as string)) return i;
+  return -1;
+}
+
+/** True when one of `chars` occurs in `s[from, to)`. */
+export function hasAny(s: string, chars: string, from = 0, to = s.length): boolean {
+  for (let i = from; i < to; i++) if (chars.includes(s[i] as string)) return true;
+  return false;
+}
+
+/** The first of `words` that `s` has at `at`, or null. */
+export function wordAt(s: string, at: number, words: readonly string[]): string | null {
+  for (const w of words) if (s.startsWith(w, at)) return w;
+  return null;
+}

@@ -1,0 +1,114 @@
+/**
+ * The taxonomy's evidence, compiled: which phrases of which topics a text contains, in the sense
+ * the topic means (a phrase's `near` cues must share its sentence, its `unless` cues and the
+ * topic's must not). Each phrase counts once per text; negative weights are counter-evidence.
+ */
+import type { Synonyms, Taxonomy } from '../taxonomy/index.ts';
+import { defaultSynonyms, VariantDictionary } from '../taxonomy/index.ts';
+import { normalizeForMatch } from '../text/normalize.ts';
+import { anyMatches, compilePattern, matches, type Pattern, sentences } from './match.ts';
+
+/** A spelling variant from the dictionary counts a little less than the phrase it varies. */
+export const VARIANT_SHARE = 0.8;
+/** Extra weight of a phrase for each further sentence it occurs in (at most two more). */
+export const REPEAT_SHARE = 0.5;
+
+interface Rule {
+  pattern: Pattern;
+  weight: number;
+  near: Pattern[];
+  unless: Pattern[];
+}
+
+interface CompiledTopic {
+  id: string;
+  threshold: number;
+  rules: Rule[];
+  unless: Pattern[];
+}
+
+/** What a text says for one topic. */
+export interface TopicEvidence {
+  score: number;
+  /** Phrases found (as written in the taxonomy), strongest first; counter-evidence prefixed with `−`. */
+  phrases: string[];
+}
+
+const compileAll = (ps: readonly string[] | undefined) =>
+  (ps ?? []).map(compilePattern).filter((p): p is Pattern => p !== null);
+
+/** Scores texts against every topic's evidence. */
+export class EvidenceScorer {
+  private readonly topics: CompiledTopic[];
+
+  /** Compiles the taxonomy (and the dictionary's variants of single-part phrases). */
+  constructor(taxonomy: Taxonomy, synonyms: Synonyms = defaultSynonyms) {
+    const variants = new VariantDictionary(synonyms);
+    this.topics = taxonomy.topics.map((t) => {
+      const rules: Rule[] = [];
+      const seen = new Set<string>();
+      const add = (source: string, weight: number, near: Pattern[], unless: Pattern[]) => {
+        const pattern = compilePattern(source);
+        if (!pattern) return;
+        const key = pattern.regex.source;
+        if (seen.has(key)) return;
+        seen.add(key);
+        rules.push({ pattern, weight, near, unless });
+      };
+      for (const e of t.evidence) add(e.phrase, e.weight, compileAll(e.near), compileAll(e.unless));
+      for (const e of t.evidence) {
+        if (e.weight <= 0 || /[*#]/.test(e.phrase)) continue;
+        const folded = normalizeForMatch(e.phrase.trim());
+        for (const v of variants.variantsOf(folded))
+          add(v, e.weight * VARIANT_SHARE, compileAll(e.near), compileAll(e.unless));
+      }
+      return { id: t.id, threshold: t.threshold, rules, unless: compileAll(t.unless) };
+    });
+  }
+
+  /** Threshold of a topic (undefined for unknown topics). */
+  threshold(topic: string): number | undefined {
+    return this.topics.find((t) => t.id === topic)?.threshold;
+  }
+
+  /** Topics whose excluded senses (`unless` of the topic) occur in the text. */
+  sensesIn(text: string): string[] {
+    const ss = sentences(text);
+    return this.topics
+      .filter((t) => t.unless.length > 0 && ss.some((s) => anyMatches(t.unless, s)))
+      .map((t) => t.id);
+  }
+
+  /** Evidence per topic for a text (topics with no evidence are left out). */
+  score(text: string): Map<string, TopicEvidence> {
+    const out = new Map<string, TopicEvidence>();
+    const ss = sentences(text);
+    const whole = ss.join('\n');
+    for (const topic of this.topics) {
+      let score = 0;
+      const found: Array<{ phrase: string; weight: number }> = [];
+      for (const rule of topic.rules) {
+        // One scan of the whole text rules out most phrases before any per-sentence work.
+        if (!whole.includes(rule.pattern.required)) continue;
+        const hits = ss.filter(
+          (s) =>
+            matches(rule.pattern, s) &&
+            (rule.near.length === 0 || anyMatches(rule.near, s)) &&
+            !anyMatches(rule.unless, s) &&
+            !anyMatches(topic.unless, s),
+        ).length;
+        if (hits === 0) continue;
+        // A text that comes back to a phrase dwells on it: up to twice the weight for 3+ sentences.
+        score += rule.weight * (1 + REPEAT_SHARE * Math.min(hits - 1, 2));
+        found.push({ phrase: rule.pattern.source, weight: rule.weight });
+      }
+      if (found.length === 0) continue;
+      found.sort((a, b) => b.weight - a.weight);
+      out.set(topic.id, {
+        score: Math.round(score * 100) / 100,
+        phrases: found.map((f) => (f.weight < 0 ? `−${f.phrase}` : f.phrase)),
+      });
+    }
+    return out;
+  }
+}

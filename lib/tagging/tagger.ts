@@ -1,0 +1,242 @@
+/**
+ * Topic tagging by meaning, precision first. A quote's score for a topic is
+ *   its own evidence (phrases in the topic's sense, minus counter-evidence)
+ * + the question's evidence, when the quote answers a question that is itself about the topic
+ *   (a short answer takes it whole; a long one in part, and only if it does not speak against it)
+ * + what editors taught (a logistic model per topic, when trained: its log-odds, bounded),
+ * and the topic is assigned at the topic's threshold. Interviewer turns are tagged on their own
+ * words only, at a higher bar: a question is tagged when it is itself about the topic.
+ * Every assigned topic keeps its score and explanation (phrases, question phrases, model terms).
+ */
+import type { Interview } from '../model.ts';
+import {
+  defaultSynonyms,
+  defaultTaxonomy,
+  type Synonyms,
+  type Taxonomy,
+  type Topic,
+} from '../taxonomy/index.ts';
+import { type ClassifierModel, TopicClassifier } from './classifier.ts';
+import { EvidenceScorer, type TopicEvidence } from './evidence.ts';
+
+/** A topic assigned to a text, with why. */
+export interface TopicMatch {
+  topic: string;
+  score: number;
+  /** Evidence phrases found in the quote itself (as written in the taxonomy). */
+  terms: string[];
+  /** Phrases of the question it answers that carried the topic over. */
+  question?: string[];
+  /** The learned model's strongest terms for it. */
+  model?: string[];
+}
+
+/** An interviewee's topic with its support. */
+export interface PersonTopic {
+  topic: string;
+  quotes: number;
+  score: number;
+  /** Id of the quote that is the strongest evidence. */
+  evidence: string;
+}
+
+/** Tags for one interview. */
+export interface InterviewTags {
+  quotes: Map<string, TopicMatch[]>;
+  interviewees: Map<string, PersonTopic[]>;
+}
+
+/** How evidence, question context and the model combine (tuned on the dev split). */
+export interface TaggerParams {
+  /** Share of the question's evidence a long answer receives. */
+  questionShare: number;
+  /** Share a short answer (at most `shortAnswer` characters) receives. */
+  shortShare: number;
+  shortAnswer: number;
+  /** Interviewer turns need this multiple of the threshold. */
+  questionBar: number;
+  /** Texts of at most `shortText` characters need only `shortBar` × the threshold (one clear cue). */
+  shortText: number;
+  shortBar: number;
+  /** Factor on an answer's evidence for a topic whose other senses the question is about. */
+  contextDamp: number;
+  /** Weight of the model's log-odds, and the most it may add or take away. */
+  modelWeight: number;
+  modelCap: number;
+  /** The model only adjusts topics the evidence or the question already points at. */
+  modelNeedsEvidence: boolean;
+}
+
+/** Defaults, chosen on the dev split of eval/tag-labels.json. */
+export const DEFAULT_PARAMS: TaggerParams = {
+  questionShare: 1,
+  shortShare: 1,
+  shortAnswer: 60,
+  questionBar: 1,
+  shortText: 50,
+  shortBar: 0.6,
+  contextDamp: 0.5,
+  modelWeight: 0.3,
+  modelCap: 1.5,
+  modelNeedsEvidence: true,
+};
+
+/** Options of {@link TopicTagger}. */
+export interface TaggerOptions {
+  taxonomy?: Taxonomy;
+  synonyms?: Synonyms;
+  /** What editors taught (absent: evidence and question context only). */
+  model?: ClassifierModel | null;
+  params?: Partial<TaggerParams>;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+// Greetings, introductions and sign-offs of the interviewer: framing, not content.
+const FRAME =
+  /こんにち[はわ]|お楽しみに|ゲストは|インタビュー(?:前編|後編)|ありがとうございました|お疲れ様でした/;
+const isFrame = (text: string) => FRAME.test(text.normalize('NFKC'));
+
+/** Assigns taxonomy topics to quotes and people. */
+export class TopicTagger {
+  readonly taxonomy: Taxonomy;
+  readonly params: TaggerParams;
+  readonly model: ClassifierModel | null;
+  private readonly evidence: EvidenceScorer;
+  private readonly classifier: TopicClassifier | null;
+  private readonly byId: Map<string, Topic>;
+
+  /** Compiles the taxonomy's evidence; wraps the model when there is one. */
+  constructor(options: TaggerOptions | Taxonomy = {}) {
+    const o: TaggerOptions = 'topics' in options ? { taxonomy: options } : options;
+    this.taxonomy = o.taxonomy ?? defaultTaxonomy;
+    this.params = { ...DEFAULT_PARAMS, ...o.params };
+    this.model = o.model ?? null;
+    this.evidence = new EvidenceScorer(this.taxonomy, o.synonyms ?? defaultSynonyms);
+    this.classifier = this.model ? new TopicClassifier(this.model) : null;
+    this.byId = new Map(this.taxonomy.topics.map((t) => [t.id, t]));
+  }
+
+  /** The topic with this id, if any. */
+  topic(id: string): Topic | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Evidence of a text per topic, before question context, model and thresholds. */
+  evidenceOf(text: string): Map<string, TopicEvidence> {
+    return this.evidence.score(text);
+  }
+
+  /**
+   * Topics of a quote, strongest first. `question` is the question it answers (for answers);
+   * `asked` marks the quote as an interviewer's turn.
+   */
+  scoreText(text: string, question?: string | null, asked = false): TopicMatch[] {
+    const p = this.params;
+    if (asked && isFrame(text)) return [];
+    const length = text.trim().length;
+    const own = this.evidence.score(text);
+    // The quote's own other sentences can say it is about something else (a film, a booking).
+    for (const topic of this.evidence.sensesIn(text)) {
+      const mine = own.get(topic);
+      if (mine && mine.score > 0) own.set(topic, { ...mine, score: mine.score * p.contextDamp });
+    }
+    const fromQuestion = new Map<string, TopicEvidence>();
+    if (question && !asked) {
+      const short = length <= p.shortAnswer;
+      const qBar = p.questionBar * (question.trim().length <= p.shortText ? p.shortBar : 1);
+      // A question in another sense of a topic (about a film's characters, a hotel booking) makes
+      // the answer's words for that topic weaker evidence too.
+      for (const topic of this.evidence.sensesIn(question)) {
+        const mine = own.get(topic);
+        if (mine && mine.score > 0) own.set(topic, { ...mine, score: mine.score * p.contextDamp });
+      }
+      for (const [topic, q] of this.evidence.score(question)) {
+        const t = this.byId.get(topic);
+        // Only a question that is itself about the topic passes it on.
+        if (!t || q.score < t.threshold * qBar) continue;
+        const mine = own.get(topic);
+        if (mine && mine.score < 0) continue;
+        // What the question carries is capped at the threshold: a question dense with a topic's
+        // words does not make an unrelated long answer about it.
+        const carried = Math.min(q.score, t.threshold) * (short ? p.shortShare : p.questionShare);
+        fromQuestion.set(topic, { score: carried, phrases: q.phrases });
+      }
+    }
+    const votes = this.classifier?.predict(text, asked ? null : question) ?? new Map();
+    const out: TopicMatch[] = [];
+    for (const t of this.taxonomy.topics) {
+      const e = own.get(t.id);
+      const q = fromQuestion.get(t.id);
+      const v = votes.get(t.id);
+      if (!e && !q && !v) continue;
+      let score = (e?.score ?? 0) + (q?.score ?? 0);
+      // The model adds what the quote's terms say beyond the topic's base rate: the evidence
+      // already stands for the prior, so a rare topic is not pushed down for being rare.
+      const signal = (e?.score ?? 0) > 0 || q !== undefined;
+      const modelPart =
+        v && (signal || !p.modelNeedsEvidence)
+          ? Math.max(-p.modelCap, Math.min(p.modelCap, p.modelWeight * v.shift))
+          : 0;
+      score += modelPart;
+      const bar = t.threshold * (asked ? p.questionBar : 1) * (length <= p.shortText ? p.shortBar : 1);
+      if (score < bar) continue;
+      const m: TopicMatch = {
+        topic: t.id,
+        score: round(score),
+        terms: (e?.phrases ?? []).filter((x) => !x.startsWith('−')),
+      };
+      if (q) m.question = q.phrases.filter((x) => !x.startsWith('−'));
+      if (v && modelPart > 0 && v.terms.length > 0) m.model = v.terms;
+      out.push(m);
+    }
+    return out.sort((a, b) => b.score - a.score || a.topic.localeCompare(b.topic));
+  }
+
+  /** Tags every quote of an interview and aggregates topics per interviewee. */
+  tagInterview(interview: Interview): InterviewTags {
+    const byId = new Map(interview.turns.map((t) => [t.id, t]));
+    const quotes = new Map<string, TopicMatch[]>();
+    for (const t of interview.turns) {
+      const question = t.questionId ? byId.get(t.questionId)?.text : null;
+      quotes.set(t.id, this.scoreText(t.text, question, t.role === 'interviewer'));
+    }
+    return { quotes, interviewees: aggregatePeople(interview, quotes) };
+  }
+}
+
+/** An interviewee's topics from their quotes' topics: how many quotes, and the best evidence. */
+export function aggregatePeople(
+  interview: Interview,
+  quotes: ReadonlyMap<string, readonly TopicMatch[]>,
+): Map<string, PersonTopic[]> {
+  const people = new Map<string, Map<string, PersonTopic & { best: number }>>();
+  for (const t of interview.turns) {
+    if (t.role !== 'interviewee' || !t.speakerId) continue;
+    const topics = people.get(t.speakerId) ?? new Map<string, PersonTopic & { best: number }>();
+    for (const m of quotes.get(t.id) ?? []) {
+      const cur = topics.get(m.topic);
+      if (!cur)
+        topics.set(m.topic, { topic: m.topic, quotes: 1, score: m.score, evidence: t.id, best: m.score });
+      else {
+        if (m.score > cur.best) {
+          cur.best = m.score;
+          cur.evidence = t.id;
+        }
+        cur.quotes++;
+        cur.score = round(cur.score + m.score);
+      }
+    }
+    people.set(t.speakerId, topics);
+  }
+  const out = new Map<string, PersonTopic[]>();
+  for (const [id, topics] of people) {
+    out.set(
+      id,
+      [...topics.values()]
+        .map(({ best: _best, ...p }) => p)
+        .sort((a, b) => b.quotes - a.quotes || b.score - a.score || a.topic.localeCompare(b.topic)),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * A parse worker for tests of the pool (local/parse-pool.ts): answers like the real one, but a
+ * transcript starting with `SLOW <ms>` keeps its thread busy that long first (as a parser that
+ * backtracks would), and `CRASH` kills the thread.
+ */
+import { parentPort } from 'node:worker_threads';
+
+parentPort?.on('message', (m) => {
+  const slow = /^SLOW (\d+)/.exec(m.text);
+  if (slow) {
+    const end = Date.now() + Number(slow[1]);
+    while (Date.now() < end) {
+      // busy, like a regular expression backtracking
+    }
+  }
+  if (m.text.startsWith('CRASH')) process.exit(3);
+  if (m.text.startsWith('BAD'))
+    return parentPort?.postMessage({
+      id: m.id,
+      error: { kind: 'parse', line: 2, reason: 'no turns', format: 'auto' },
+    });
+  parentPort?.postMessage({
+    id: m.id,
+    interview: {
+      schemaVersion: 1,
+      id: m.options.id ?? 'slow',
+      title: 'slow',
+      url: null,
+      publishedAt: null,
+      format: 'prefixed',
+      series: null,
+      related: [],
+      interviewer: null,
+      interviewees: [],
+      others: [],
+      sections: [],
+      turns: [
+        {
+          id: `${m.options.id ?? 'slow'}-t001`,
+          ordinal: 1,
+          speaker: '山田',
+          speakerId: null,
+          role: 'interviewee',
+          text: m.text.slice(0, 100),
+          section: null,
+          questionId: null,
+          start: null,
+          end: null,
+        },
+      ],
+    },
+  });
+});
+parentPort?.postMessage({ ready: true });

@@ -1,0 +1,128 @@
+/**
+ * Heavy bodies do not stall the server (issue 11 §1, the server's side): transcripts are parsed
+ * on worker threads, a parse past its bound is stopped and answered 422 `parse_timeout`, and the
+ * other requests are answered meanwhile. The pool's mechanics run against a deliberately slow
+ * worker (tests/helpers/slow-parse-worker.mjs), since the real parsers are meant to be fast; the
+ * real worker is exercised by every other API test (runtimes parse in workers by default).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ParseError } from '../../lib/errors.ts';
+import { createParsePool } from '../../local/parse-pool.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+
+const slowWorker = new URL('../helpers/slow-parse-worker.mjs', import.meta.url);
+const TEXT = { ...AUTH, 'content-type': 'text/plain' };
+
+let db: Awaited<ReturnType<typeof embedded>>;
+let rt: LocalRuntime;
+
+beforeAll(async () => {
+  db = await embedded();
+  rt = await runtime(db.client, { parsePool: { timeoutMs: 1500, size: 1, workerUrl: slowWorker } });
+});
+afterAll(async () => {
+  await rt.close();
+  await db.close();
+});
+
+describe('parsing off the event loop', () => {
+  it('answers /health and /search while a heavy body is being parsed', async () => {
+    const order: string[] = [];
+    const heavy = Promise.resolve(
+      rt.app.request('/interviews?id=heavy', {
+        method: 'POST',
+        headers: TEXT,
+        body: 'SLOW 1000\n山田：はい',
+      }),
+    ).then((r) => {
+      order.push(`ingest ${r.status}`);
+    });
+    // Give the worker the job, then ask for other things while it is busy.
+    await new Promise((r) => setTimeout(r, 100));
+    const health = await rt.app.request('/health');
+    order.push(`health ${health.status}`);
+    const search = await rt.app.request('/search?q=%E5%B1%B1%E7%94%B0');
+    order.push(`search ${search.status}`);
+    await heavy;
+    expect(order).toEqual(['health 200', 'search 200', 'ingest 201']);
+  });
+
+  it('stops a parse that runs past its bound: 422 parse_timeout, nothing stored, the next parse works', async () => {
+    const res = await rt.app.request('/interviews?id=bomb', {
+      method: 'POST',
+      headers: TEXT,
+      body: 'SLOW 60000\n山田：はい',
+    });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('parse_timeout');
+    expect(body.error.message).toContain('took longer than 1500 ms');
+    expect((await rt.app.request('/interviews/bomb')).status).toBe(404);
+    const next = await rt.app.request('/interviews?id=after-bomb', {
+      method: 'POST',
+      headers: TEXT,
+      body: 'quick\n山田：はい',
+    });
+    expect(next.status).toBe(201);
+  });
+
+  it('rebuilds typed errors from the worker', async () => {
+    const res = await rt.app.request('/interviews?id=bad', { method: 'POST', headers: TEXT, body: 'BAD' });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({
+      code: 'parse_error',
+      details: { line: 2, reason: 'no turns' },
+    });
+  });
+});
+
+describe('the parse pool', () => {
+  it('queues parses past its size and answers them in turn', async () => {
+    const pool = createParsePool({ size: 1, workerUrl: slowWorker });
+    try {
+      const done: string[] = [];
+      await Promise.all(
+        ['a', 'b', 'c'].map((id) => pool.parse(`SLOW 50\n${id}`, { id }).then((iv) => done.push(iv.id))),
+      );
+      expect(done).toEqual(['a', 'b', 'c']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers 503 when too many parses wait', async () => {
+    const pool = createParsePool({ size: 1, maxQueue: 1, workerUrl: slowWorker });
+    try {
+      const first = pool.parse('SLOW 300\nx', { id: 'x1' });
+      await new Promise((r) => setTimeout(r, 50));
+      const second = pool.parse('x', { id: 'x2' });
+      await expect(pool.parse('x', { id: 'x3' })).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(Promise.all([first, second])).resolves.toHaveLength(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('replaces a worker that dies during a parse', async () => {
+    const pool = createParsePool({ size: 1, workerUrl: slowWorker });
+    try {
+      await expect(pool.parse('CRASH', { id: 'c' })).rejects.toThrow(/exited/);
+      await expect(pool.parse('fine', { id: 'f' })).resolves.toMatchObject({ id: 'f' });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('parses real transcripts with the real worker, with the same errors as in-thread', async () => {
+    const pool = createParsePool({ size: 1 });
+    try {
+      const iv = await pool.parse('聞き手：副業は？\n山田：ランサーズです。', { id: 'real' });
+      expect(iv.turns.map((t) => t.speaker)).toEqual(['聞き手', '山田']);
+      const error = await pool.parse('   ', {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ParseError);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Every parser runs in linear time (issue 11 §1): each layout, forced and auto-detected, gets about
+ * a megabyte of each shape that broke a regular expression or a per-line loop. A quadratic parser
+ * takes minutes on any of them and fails by the test timeout; a linear one parses or rejects each
+ * in a fraction of a second. No timing assertions: `npm run bench:parse` measures ms per MB.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../lib/errors.ts';
+import { matchName } from '../../lib/parse/dash.ts';
+import { seriesFromTitle } from '../../lib/parse/draft.ts';
+import { parseInterview } from '../../lib/parse/index.ts';
+import { matchMdHeading, matchMdTurn } from '../../lib/parse/markdown.ts';
+import { matchPrefix } from '../../lib/parse/prefixed.ts';
+import { cleanDialogText } from '../../lib/parse/tsv.ts';
+import { ADVERSARIAL_BYTES, adversarialInputs } from '../helpers/adversarial.ts';
+
+const FORMATS = ['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json'] as const;
+const inputs = adversarialInputs();
+
+describe.each(FORMATS)('format %s on adversarial megabytes', (format) => {
+  it.each(inputs.map((a) => [a.name, a] as const))('%s: parses or rejects with a ParseError', (_, input) => {
+    const text = input.build();
+    expect(Buffer.byteLength(text, 'utf8')).toBeGreaterThan(ADVERSARIAL_BYTES * 0.7);
+    try {
+      const iv = parseInterview(text, { format });
+      expect(iv.turns.length).toBeGreaterThan(0);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ParseError);
+    }
+  });
+});
+
+describe('the shapes from issue 11', () => {
+  it('a Markdown heading of `# a`, 3,000 spaces and `b` is read as a heading in one pass', () => {
+    const turns = '\n\n**山田**：はい\n**聞き手**：どうも';
+    // Too long for a title (300 characters): rejected, naming the field, not hanging.
+    expect(() => parseInterview(`# a${' '.repeat(3000)}b${turns}`, { format: 'markdown' })).toThrow(
+      /invalid title/,
+    );
+    const iv = parseInterview(`# a${' '.repeat(200)}b ##${turns}`, { format: 'markdown' });
+    expect(iv.title).toBe(`a${' '.repeat(200)}b`);
+    expect(iv.turns).toHaveLength(2);
+  });
+
+  it('blog lines of a name, 1,800 spaces and `：x` are text, not speakers', () => {
+    const line = `山田${' '.repeat(1_800)}：x`;
+    const text = `題\n\n山田\n山田\n${Array.from({ length: 10 }, () => line).join('\n')}\n\n聞き手\n聞き手\nどうも`;
+    const iv = parseInterview(text, { format: 'blog' });
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['山田', '聞き手']);
+  });
+});
+
+/**
+ * The scans agree with the patterns they replaced wherever those finish (short strings over the
+ * characters that matter), so the rewrite changed the running time and nothing else.
+ */
+describe('scans that replaced backtracking patterns', () => {
+  const alphabet = (chars: string, maxLength = 24) =>
+    fc.array(fc.constantFrom(...chars), { maxLength }).map((cs) => cs.join(''));
+
+  it('cleanDialogText agrees with the regex chain it replaced', () => {
+    const old = (s: string) =>
+      s
+        .replace(/\s*▁\s*/g, ' ')
+        .replace(/([A-Za-z0-9])\s*│\s*(?=[A-Za-z0-9])/g, '$1 ')
+        .replace(/\s*│\s*/g, '')
+        .replace(/[ \t]{2,}/g, ' ')
+        .trim();
+    fc.assert(
+      fc.property(alphabet(' \t\u3000▁│aZ9あ。'), (s) => {
+        expect(cleanDialogText(s)).toBe(old(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('matchMdHeading agrees with ^(#{1,6})\\s+(.+?)\\s*#*\\s*$ on the trimmed line', () => {
+    const re = /^(#{1,6})\s+(.+?)\s*#*\s*$/;
+    fc.assert(
+      fc.property(alphabet('# \t\u3000a見'), (s) => {
+        const m = re.exec(s.trim());
+        const h = matchMdHeading(s);
+        expect(h).toEqual(m ? { level: (m[1] ?? '').length, text: (m[2] ?? '').trim() } : null);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('matchMdTurn agrees with the bold-speaker pattern wherever its label is not blank', () => {
+    const re = /^[\s\u3000]*\*\*([^*]{1,40}?)\s*(?:[：:]\s*\*\*|\*\*\s*[：:])[\s\u3000]*(.*)$/;
+    fc.assert(
+      fc.property(alphabet('* ：:a名 \u3000', 30), (s) => {
+        const m = re.exec(s);
+        const t = matchMdTurn(s);
+        if (m && (m[1] ?? '').trim() === '') return; // a blank label is no speaker any more
+        expect(t).toEqual(m ? { speaker: (m[1] ?? '').trim(), rest: (m[2] ?? '').trim() } : null);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('seriesFromTitle agrees with the bracketed 前編/後編 patterns it replaced', () => {
+    const markers: Array<[RegExp, number]> = [
+      [/[(（]?\s*前編\s*[)）]?/, 1],
+      [/[(（]?\s*中編\s*[)）]?/, 2],
+      [/[(（]?\s*後編\s*[)）]?/, 2],
+    ];
+    const old = (title: string) => {
+      for (const [re, part] of markers) {
+        const m = re.exec(title);
+        if (m) {
+          const stem = (title.slice(0, m.index) + title.slice(m.index + m[0].length)).trim();
+          if (stem) return { title: stem, part };
+        }
+      }
+      return null;
+    };
+    const pieces = fc.array(fc.constantFrom('前編', '後編', '中編', '(', ')', '（', '）', ' ', 'a', '題'), {
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(pieces, (ps) => {
+        const title = ps.join('');
+        const expected = old(title);
+        if (expected) expect(seriesFromTitle(title)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the dash speaker label scan agrees with the `名前：` pattern it replaced', () => {
+    const NAME_PREFIX =
+      /^[\s\u3000]*([^：:\s\u3000「」『』。！？!?（(【[［<＜][^：:「」『』。！？!?]{0,40}?)[\s\u3000]*[：:][\s\u3000]*(.*)$/;
+    const pieces = fc.array(
+      fc.constantFrom('山', '田', ' ', '\u3000', '：', ':', '（以下、山）', '「', '。', '1', '('),
+      {
+        maxLength: 30,
+      },
+    );
+    fc.assert(
+      fc.property(pieces, (ps) => {
+        const s = ps.join('');
+        const m = NAME_PREFIX.exec(s);
+        const got = matchName(s);
+        if (!m) expect(got).toBeNull();
+        else if (got) expect(got.rest).toBe((m[2] ?? '').trim());
+        if (got && !got.alias) expect(got.label).toBe((m?.[1] ?? '').trim());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the prefixed label scans agree with the Q./[名前]/名前： patterns they replaced', () => {
+    const QA = /^[\s\u3000]*([QqAaＱＡ])[\s\u3000]*[.．:：)）][\s\u3000]*(.*)$/;
+    const BRACKET = /^[\s\u3000]*[[［]([^\]］]{1,30})[\]］][\s\u3000]*(.+)$/;
+    const NAMED =
+      /^[\s\u3000]*([^\s\u3000：:「」『』。、！？!?[\]［］#*■【]{1,20}?)[\s\u3000]*[：:][\s\u3000]*(.+)$/;
+    const pieces = fc.array(
+      fc.constantFrom('Q', 'A', '.', ' ', '\u3000', '：', ':', '[', ']', '山', '田', '#', '「', 'x'),
+      {
+        maxLength: 28,
+      },
+    );
+    fc.assert(
+      fc.property(pieces, (ps) => {
+        const s = ps.join('');
+        const qa = QA.exec(s);
+        const m = qa ? null : (BRACKET.exec(s) ?? NAMED.exec(s));
+        const got = matchPrefix(s, { interviewer: 'I', interviewee: 'E' });
+        if (qa)
+          expect(got).toMatchObject({
+            speaker: /[QqＱ]/.test(qa[1] ?? '') ? 'I' : 'E',
+            rest: (qa[2] ?? '').trim(),
+          });
+        else if (!m || /^https?$/i.test(m[1] ?? '')) expect(got).toBeNull();
+        else expect(got?.rest).toBe((m[2] ?? '').trim());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
