@@ -180,6 +180,25 @@ export class KikigakiStack extends Stack {
           'Operators rotate it with `aws secretsmanager put-secret-value`; the API caches it for at most 5 minutes.',
       });
 
+    // ── The FIFO indexing queue (one message group): index batches and job steps ──────────────
+    this.indexQueueDlq = new Queue(this, 'IndexQueueDlq', {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.indexQueue = new Queue(this, 'IndexQueue', {
+      fifo: true,
+      // A batch retried by the forwarder within 5 minutes is enqueued once.
+      contentBasedDeduplication: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Six times the indexer's timeout, as Lambda recommends for SQS sources.
+      visibilityTimeout: Duration.minutes(30),
+      deadLetterQueue: { queue: this.indexQueueDlq, maxReceiveCount: 5 },
+    });
+
     // ── Functions ───────────────────────────────────────────────────────────────────────────
     // Each function's environment comes from lib/config.ts for its role: what the code reads
     // is what the template gives, and a combination that could not serve its role fails here.
@@ -207,7 +226,12 @@ export class KikigakiStack extends Stack {
       description: 'kikigaki API, write routes (POST/PUT/DELETE) and admin routes',
       memorySize: s.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: lambdaEnvironment({ ...api, role: 'write', tokenSecretId: this.tokenSecret.secretArn }),
+      environment: lambdaEnvironment({
+        ...api,
+        role: 'write',
+        tokenSecretId: this.tokenSecret.secretArn,
+        indexQueueUrl: this.indexQueue.queueUrl,
+      }),
     });
     this.indexerFunction = this.nodeFunction('IndexerFunction', {
       entry: 'functions/indexer.ts',
@@ -218,11 +242,14 @@ export class KikigakiStack extends Stack {
         role: 'indexer',
         tableName: this.table.tableName,
         snapshotBucket: this.snapshotBucket.bucketName,
+        indexQueueUrl: this.indexQueue.queueUrl,
       }),
     });
 
     // Exactly the table actions each role's code sends (lib/store): no Scan, no UpdateItem, no
-    // table management. The indexer only writes the snapshot manifest item.
+    // table management. The indexer writes like the write function: besides the snapshot
+    // manifest, the background jobs it runs re-score interviews, re-compute tag memberships and
+    // keep their own records (lib/jobs).
     const tableActions = (actions: string[]) =>
       new PolicyStatement({
         actions: actions.map((a) => `dynamodb:${a}`),
@@ -231,7 +258,10 @@ export class KikigakiStack extends Stack {
     const reads = ['GetItem', 'BatchGetItem', 'Query'];
     this.readFunction.addToRolePolicy(tableActions(reads));
     this.writeFunction.addToRolePolicy(tableActions([...reads, 'PutItem', 'DeleteItem', 'BatchWriteItem']));
-    this.indexerFunction.addToRolePolicy(tableActions([...reads, 'PutItem']));
+    this.indexerFunction.addToRolePolicy(tableActions([...reads, 'PutItem', 'DeleteItem', 'BatchWriteItem']));
+    // The write function starts jobs (their first step); the indexer sends each next step.
+    this.indexQueue.grantSendMessages(this.writeFunction);
+    this.indexQueue.grantSendMessages(this.indexerFunction);
     // Snapshots: the read function loads them; the writers (the indexer, and the write function's
     // admin rebuild and repair) also publish them and tag the ones they supersede.
     const snapshotObjects = this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIX}*`);
@@ -267,23 +297,6 @@ export class KikigakiStack extends Stack {
     // snapshots would race and redo each other's work. The forwarder (any number of copies)
     // only enqueues what changed; FIFO delivers one message group's batches one at a time, so
     // exactly one indexer invocation publishes at any moment — by construction.
-    this.indexQueueDlq = new Queue(this, 'IndexQueueDlq', {
-      fifo: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.indexQueue = new Queue(this, 'IndexQueue', {
-      fifo: true,
-      // A batch retried by the forwarder within 5 minutes is enqueued once.
-      contentBasedDeduplication: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // Six times the indexer's timeout, as Lambda recommends for SQS sources.
-      visibilityTimeout: Duration.minutes(30),
-      deadLetterQueue: { queue: this.indexQueueDlq, maxReceiveCount: 5 },
-    });
     this.indexerDlq = new Queue(this, 'IndexerDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -139,13 +139,17 @@ export interface WriteFunctionConfig extends ApiFunctionConfig {
   role: 'write';
   /** Secret holding the write token. */
   tokenSecretId: string;
+  /** The FIFO indexing queue, where background jobs' steps are sent (lib/jobs). */
+  indexQueueUrl: string;
 }
 
-/** The Streams indexer. */
+/** The indexer: consumes the FIFO indexing queue (index batches and job steps). */
 export interface IndexerFunctionConfig {
   role: 'indexer';
   tableName: string;
   snapshotBucket: string;
+  /** The queue it consumes, where it sends each job's next step. */
+  indexQueueUrl: string;
 }
 
 /** The Streams forwarder: puts each batch of changes on the indexing queue. */
@@ -188,6 +192,8 @@ function problemsOf(c: LambdaConfig): string[] {
     problems.push(
       'the write function needs TOKEN_SECRET_ID (the Secrets Manager secret holding the write token)',
     );
+  if ((c.role === 'write' || c.role === 'indexer') && !c.indexQueueUrl)
+    problems.push(`the ${c.role} function needs INDEX_QUEUE_URL (the FIFO queue that carries job steps)`);
   return problems;
 }
 
@@ -204,7 +210,7 @@ export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
     TABLE_NAME: c.tableName,
     SNAPSHOT_BUCKET: c.snapshotBucket,
   };
-  if (c.role === 'indexer') return env;
+  if (c.role === 'indexer') return { ...env, INDEX_QUEUE_URL: c.indexQueueUrl };
   Object.assign(env, {
     SNAPSHOT_REFRESH_MS: String(c.snapshotRefreshMs),
     PROTECT_READS: String(c.protectReads),
@@ -212,7 +218,10 @@ export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
   });
   if (c.corsOrigins) env.CORS_ORIGINS = c.corsOrigins.join(',');
   if (c.role === 'read' && c.readTokenSecretId) env.READ_TOKEN_SECRET_ID = c.readTokenSecretId;
-  if (c.role === 'write') env.TOKEN_SECRET_ID = c.tokenSecretId;
+  if (c.role === 'write') {
+    env.TOKEN_SECRET_ID = c.tokenSecretId;
+    env.INDEX_QUEUE_URL = c.indexQueueUrl;
+  }
   return env;
 }
 
@@ -232,7 +241,8 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
   const snapshotBucket = env.SNAPSHOT_BUCKET?.trim() ?? '';
   let cfg: LambdaConfig;
   if (role === 'forwarder') cfg = { role, indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '' };
-  else if (role === 'indexer') cfg = { role, tableName, snapshotBucket };
+  else if (role === 'indexer')
+    cfg = { role, tableName, snapshotBucket, indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '' };
   else {
     const api = {
       ...common(env, problems),
@@ -244,7 +254,13 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
       if (env.TOKEN_SECRET_ID?.trim())
         problems.push('the read function must not hold the write token (TOKEN_SECRET_ID)');
       cfg = { ...api, role, readTokenSecretId: env.READ_TOKEN_SECRET_ID?.trim() || undefined };
-    } else cfg = { ...api, role, tokenSecretId: env.TOKEN_SECRET_ID?.trim() ?? '' };
+    } else
+      cfg = {
+        ...api,
+        role,
+        tokenSecretId: env.TOKEN_SECRET_ID?.trim() ?? '',
+        indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '',
+      };
   }
   problems.push(...problemsOf(cfg));
   if (problems.length > 0) throw new ConfigError(problems);

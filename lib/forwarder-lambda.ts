@@ -2,10 +2,10 @@
  * Wiring of the Streams forwarder on Lambda, apart from lib/lambda.ts so that its bundle holds
  * only the stream-to-queue code (lib/index-queue.ts), the SQS client and Powertools.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { readLambdaConfigFor } from './config.ts';
-import { INDEX_MESSAGE_GROUP, streamForwarder } from './index-queue.ts';
+import { indexQueueSender, streamForwarder } from './index-queue.ts';
 import { instrument, lambdaTelemetry } from './telemetry.ts';
 
 /** The Streams forwarder, from the environment (cold start). */
@@ -17,16 +17,8 @@ export function forwarderFromEnv(env: Record<string, string | undefined> = proce
   );
   const handler = streamForwarder({
     logger: t.log,
-    send: async (body) => {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: config.indexQueueUrl,
-          MessageBody: body,
-          MessageGroupId: INDEX_MESSAGE_GROUP,
-          // The queue deduplicates by content: a retried batch within 5 minutes is sent once.
-        }),
-      );
-    },
+    // A retried batch within 5 minutes is sent once (content-based deduplication).
+    send: indexQueueSender(sqs, config.indexQueueUrl),
   });
   return instrument(t, (event: DynamoDBStreamEvent) => handler(event));
 }

@@ -4,13 +4,13 @@
  */
 import { ConflictError, NotFoundError, ParseError, ValidationError } from './errors.ts';
 import { canonicalUrl } from './ids.ts';
+import type { Jobs } from './jobs/runner.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
-import type { Jobs } from './tagging/jobs.ts';
 import { recordOf } from './tagging/record.ts';
 import {
   type IntervieweeProfile,

@@ -30,20 +30,23 @@ function message(f: () => unknown): string {
   return expect.unreachable('no ConfigError');
 }
 
+const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo';
+
 describe('Lambda configuration', () => {
   const valid: LambdaConfig[] = [
     { ...api, role: 'read', protectReads: false, readTokenSecretId: undefined },
     { ...api, role: 'read', protectReads: true, readTokenSecretId: 'arn:read' },
-    { ...api, role: 'write', protectReads: false, tokenSecretId: 'arn:write' },
+    { ...api, role: 'write', protectReads: false, tokenSecretId: 'arn:write', indexQueueUrl: QUEUE },
     {
       ...api,
       role: 'write',
       protectReads: true,
       tokenSecretId: 'arn:write',
+      indexQueueUrl: QUEUE,
       corsOrigins: ['https://a', 'https://b'],
     },
-    { role: 'indexer', tableName: 't', snapshotBucket: 'b' },
-    { role: 'forwarder', indexQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo' },
+    { role: 'indexer', tableName: 't', snapshotBucket: 'b', indexQueueUrl: QUEUE },
+    { role: 'forwarder', indexQueueUrl: QUEUE },
   ];
 
   it.each(
@@ -65,11 +68,38 @@ describe('Lambda configuration', () => {
       ),
     ).toMatch(/PROTECT_READS=true needs READ_TOKEN_SECRET_ID/);
     expect(
-      message(() => lambdaEnvironment({ ...api, role: 'write', protectReads: false, tokenSecretId: '' })),
+      message(() =>
+        lambdaEnvironment({
+          ...api,
+          role: 'write',
+          protectReads: false,
+          tokenSecretId: '',
+          indexQueueUrl: QUEUE,
+        }),
+      ),
     ).toMatch(/write function needs TOKEN_SECRET_ID/);
-    expect(message(() => lambdaEnvironment({ role: 'indexer', tableName: '', snapshotBucket: '' }))).toMatch(
-      /TABLE_NAME is missing/,
-    );
+    expect(
+      message(() =>
+        lambdaEnvironment({ role: 'indexer', tableName: '', snapshotBucket: '', indexQueueUrl: QUEUE }),
+      ),
+    ).toMatch(/TABLE_NAME is missing/);
+    // Both start or run background jobs, whose steps travel on the indexing queue.
+    expect(
+      message(() =>
+        lambdaEnvironment({
+          ...api,
+          role: 'write',
+          protectReads: false,
+          tokenSecretId: 'arn:w',
+          indexQueueUrl: '',
+        }),
+      ),
+    ).toMatch(/write function needs INDEX_QUEUE_URL/);
+    expect(
+      message(() =>
+        lambdaEnvironment({ role: 'indexer', tableName: 't', snapshotBucket: 'b', indexQueueUrl: '' }),
+      ),
+    ).toMatch(/indexer function needs INDEX_QUEUE_URL/);
   });
 
   it('names every problem of an environment at once, by role', () => {
@@ -114,6 +144,7 @@ describe('Lambda configuration', () => {
         TABLE_NAME: 't',
         SNAPSHOT_BUCKET: 'b',
         TOKEN_SECRET_ID: 's',
+        INDEX_QUEUE_URL: QUEUE,
       }),
     ).toMatchObject({
       snapshotRefreshMs: 5000,
