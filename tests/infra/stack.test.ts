@@ -207,10 +207,7 @@ describe('one indexer: Streams → forwarder → FIFO queue → indexer', () => 
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ids.dlq, 'Arn'] } } },
       FilterCriteria: {
-        Filters: [
-          pattern({ prefix: 'IV#' }, 'HEAD'),
-          pattern({ prefix: 'QUOTE#' }, 'TAGS'),
-        ],
+        Filters: [pattern({ prefix: 'IV#' }, 'HEAD'), pattern({ prefix: 'QUOTE#' }, 'TAGS')],
       },
     });
     // The literals above are what the key builders produce.
