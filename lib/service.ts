@@ -45,8 +45,10 @@ export interface KikigakiDeps {
   tagger?: TopicTagger;
   /** Where the current tagger comes from (the store's taxonomy and model); wins over `tagger`. */
   taggers?: TaggerSource;
-  /** Background jobs for the tag use cases (taxonomy re-scores); absent: they run before answering. */
+  /** Background jobs for the tag use cases (taxonomy re-scores, large merges); absent: they run before answering. */
   jobs?: Jobs;
+  /** Interviews a merge re-indexes before answering; more go to a job (default 100). */
+  inlineInterviews?: number;
   /** The tag use cases (default: built from the same store, taggers, afterCommit and jobs). */
   tagging?: TagService;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
@@ -107,6 +109,7 @@ export class Kikigaki {
         taggers: this.taggers,
         afterCommit: this.afterCommit,
         ...(deps.jobs ? { jobs: deps.jobs } : {}),
+        ...(deps.inlineInterviews !== undefined ? { inlineInterviews: deps.inlineInterviews } : {}),
       });
     this.parse = deps.parse ?? parseInterview;
   }

@@ -68,6 +68,7 @@ describe('functions/*.ts modules', () => {
     vi.stubEnv('SNAPSHOT_BUCKET', 'unused-by-these-requests');
     vi.stubEnv('TABLE_NAME', table);
     vi.stubEnv('TOKEN_SECRET_ID', 'kikigaki/token');
+    vi.stubEnv('INDEX_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');

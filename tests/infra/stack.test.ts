@@ -278,6 +278,16 @@ describe('IAM', () => {
     expect(indexer).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
     );
+    // Job steps: the write function sends a job's first step, the indexer each next one.
+    const sendsToQueue = (fn: string) =>
+      roleStatements(t, fn).some(
+        (st) =>
+          actions(st).includes('sqs:SendMessage') &&
+          JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [ids.queue, 'Arn'] }),
+      );
+    expect(sendsToQueue(ids.indexer)).toBe(true);
+    expect(sendsToQueue(ids.write)).toBe(true);
+    expect(sendsToQueue(ids.read)).toBe(false);
     expect(indexer.some((a) => a.startsWith('secretsmanager:') || a === 'dynamodb:GetRecords')).toBe(false);
     const stmts = roleStatements(t, ids.forwarder);
     const all = stmts.flatMap(actions);
@@ -307,7 +317,10 @@ describe('IAM', () => {
     expect(tableActions(ids.write)).toEqual(
       [...reads, 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].sort(),
     );
-    expect(tableActions(ids.indexer)).toEqual([...reads, 'dynamodb:PutItem'].sort());
+    // The indexer runs the background jobs (re-scores, memberships, job records): it writes too.
+    expect(tableActions(ids.indexer)).toEqual(
+      [...reads, 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].sort(),
+    );
   });
 
   it('the table is protected from deletion while it is retained', () => {
@@ -360,6 +373,7 @@ describe('functions', () => {
       ...apiEnv,
       FUNCTION_ROLE: 'write',
       TOKEN_SECRET_ID: { Ref: ids.secret },
+      INDEX_QUEUE_URL: { Ref: ids.queue },
     });
     expect(props(ids.read)).toMatchObject({
       MemorySize: 1024,
@@ -369,7 +383,9 @@ describe('functions', () => {
     expect(props(ids.write)).toMatchObject({
       MemorySize: 1024,
       Timeout: 29,
-      Environment: { Variables: { ...apiEnv, TOKEN_SECRET_ID: { Ref: ids.secret } } },
+      Environment: {
+        Variables: { ...apiEnv, TOKEN_SECRET_ID: { Ref: ids.secret }, INDEX_QUEUE_URL: { Ref: ids.queue } },
+      },
     });
     // The read function serves no writes: it never gets the write token.
     const readVars = (props(ids.read).Environment as { Variables: Json }).Variables;
@@ -378,7 +394,13 @@ describe('functions', () => {
     expect(props(ids.indexer)).toMatchObject({
       MemorySize: 1536,
       Timeout: 300,
-      Environment: { Variables: { TABLE_NAME: { Ref: ids.table }, NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: ids.table },
+          INDEX_QUEUE_URL: { Ref: ids.queue },
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
     });
   });
 
