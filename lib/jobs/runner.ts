@@ -159,7 +159,9 @@ export class JobRunner implements Jobs {
     }
     if (job.step !== delivered.step || job.attempts !== delivered.attempt) return 'stale';
     const at = this.now().toISOString();
-    const running: Job = { ...job, state: 'running', startedAt: job.startedAt ?? at };
+    const running: Job = { ...job, state: 'running', startedAt: job.startedAt ?? at, updatedAt: at };
+    // The first step says so before it starts (one write per job), so a long one shows as running.
+    if (job.state === 'queued' && !(await this.store.putJob(running, job.step))) return 'stale';
     let next: Job;
     try {
       next = await execute(running);

@@ -234,7 +234,14 @@ describe('the runner on the real store', () => {
     const job = await runner.submit({ kind: 'rescore', reason: 'test' });
     expect(sent).toEqual([{ id: job.id, step: 0, attempt: 0 }]);
     const runs = { n: 0 };
-    expect(await runner.run({ id: job.id, step: 0, attempt: 0 }, counting(runs))).toBe('ran');
+    // While its first step runs, the record already says running.
+    let during = '';
+    const watched = async (j: Job) => {
+      during = (await store.getJob(j.id))?.state ?? '';
+      return counting(runs)(j);
+    };
+    expect(await runner.run({ id: job.id, step: 0, attempt: 0 }, watched)).toBe('ran');
+    expect(during).toBe('running');
     expect(sent.at(-1)).toEqual({ id: job.id, step: 1, attempt: 0 });
     // Step 0 delivered again: it does not run; its successor is sent again (the queue drops a
     // duplicate within its deduplication window, and a lost one is replaced).
