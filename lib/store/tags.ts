@@ -671,9 +671,11 @@ export class DynamoTags implements TagStore, TagContextSource {
 function auditCodec(scope: string, pk: string | null, indexed: boolean): CursorCodec {
   return {
     scope,
+    // A LastEvaluatedKey has key attributes only (not who, action, tags): read it as a key.
     encode: (last) => {
-      const a = AuditEntity.fromItem(last);
-      return [a.subject, a.at, a.nonce];
+      const parsed = parseKey({ pk: last.pk as string, sk: last.sk as string });
+      if (parsed?.kind !== 'audit') throw new Error('the audit trail ended at an item that is not an entry');
+      return [keys.auditSubject(parsed.subject), parsed.at, parsed.nonce];
     },
     decode: (parts): StartKey | null => {
       const [subject = '', at = '', n = ''] = parts;
