@@ -492,9 +492,11 @@ export class DynamoTags implements TagStore, TagContextSource {
     // A page ends at a merge: the cursor keeps its id and time (its GSI1 sort key).
     const codec: CursorCodec = {
       scope: keys.mergesPk,
+      // A LastEvaluatedKey has the key attributes only: the id from the key, the time from GSI1.
       encode: (last) => {
-        const m = MergeEntity.fromItem(last);
-        return [m.id, m.at];
+        const parsed = parseKey({ pk: String(last.pk), sk: String(last.sk) });
+        const mergeId = parsed?.kind === 'merge' ? parsed.mergeId : '';
+        return [mergeId, String(last[TABLE.gsi1.sortKey] ?? '').slice(0, -(mergeId.length + 1))];
       },
       decode: (parts) => {
         const [mergeId = '', at = ''] = parts;
@@ -671,9 +673,12 @@ export class DynamoTags implements TagStore, TagContextSource {
 function auditCodec(scope: string, pk: string | null, indexed: boolean): CursorCodec {
   return {
     scope,
+    // A LastEvaluatedKey has the key attributes only: everything comes from the key.
     encode: (last) => {
-      const a = AuditEntity.fromItem(last);
-      return [a.subject, a.at, a.nonce];
+      const parsed = parseKey({ pk: String(last.pk), sk: String(last.sk) });
+      return parsed?.kind === 'audit'
+        ? [keys.auditSubject(parsed.subject), parsed.at, parsed.nonce]
+        : ['', '', ''];
     },
     decode: (parts): StartKey | null => {
       const [subject = '', at = '', n = ''] = parts;
