@@ -1011,6 +1011,8 @@ export class TagService {
     }
     if (examples.length === 0) return null;
     const model = trainClassifier(examples, { now: this.now });
+    // Too few corrections of both kinds for any topic: keep the model there is.
+    if (Object.keys(model.topics).length === 0) return null;
     // A bounded model: the strongest weights of each topic.
     for (const m of Object.values(model.topics)) {
       const strongest = Object.entries(m.weights)
