@@ -16,6 +16,7 @@ import type { Interview } from '../lib/model.ts';
 import { QuoteIndex } from '../lib/search/index.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { normalizeForMatch } from '../lib/text/normalize.ts';
+import { loadReadings, type ReadingAnalyzer } from '../lib/text/readings.ts';
 import {
   type BenchQuery,
   type BenchQuote,
@@ -94,6 +95,8 @@ function flexsearch(): Engine {
   };
 }
 
+let readings: Promise<ReadingAnalyzer> | null = null;
+
 function kikigaki(): Engine {
   const dict = new VariantDictionary();
   const options = { variants: (f: string) => dict.variantsOf(f), retain: false };
@@ -104,8 +107,10 @@ function kikigaki(): Engine {
   const originalId = new Map<string, string>();
   return {
     name: 'kikigaki (hybrid)',
-    build(quotes, own) {
-      index = new QuoteIndex(options);
+    async build(quotes, own) {
+      // Kana readings, as the indexers build them (the dictionary loads once per process).
+      readings ??= loadReadings();
+      index = new QuoteIndex({ ...options, readings: await readings });
       documents.clear();
       originalId.clear();
       for (const iv of own) {

@@ -440,7 +440,7 @@ async function main(): Promise<void> {
         'from the request log: index query, store reads for uncached interviews, rendering',
       ]);
       json.searchLoad = { ...load, serverP50: pct(50), serverP99: pct(99) };
-      await rt.flush();
+      await rt.close();
       // What `npm start` does on this data: load the snapshot, reconcile it with the store.
       const t0 = performance.now();
       const again = await createLocalRuntime({
@@ -457,6 +457,7 @@ async function main(): Promise<void> {
         `${again.indexer.index.stats.quotes} quotes: snapshot load + consistency check against every interview`,
       ]);
       json.startMs = startMs;
+      await again.close();
     } finally {
       await embedded.close();
       rmSync(dir, { recursive: true, force: true });
@@ -483,7 +484,7 @@ async function main(): Promise<void> {
           `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed`,
         ]);
         json.ingestDynamoLocal = ingest;
-        await rt.flush();
+        await rt.close();
       } finally {
         dl.stop();
       }

@@ -2,6 +2,7 @@
  * Wires the app for a single process (npm start, API tests): the store, the tagger, an in-process
  * indexer that follows every committed write (there are no Streams locally), and the Hono app.
  */
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
@@ -9,6 +10,7 @@ import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { InProcessJobs } from '../lib/tagging/jobs.ts';
 import { StoredTaggers } from '../lib/tagging/source.ts';
+import type { ReadingAnalyzer } from '../lib/text/readings.ts';
 import { createParsePool, type ParsePoolOptions } from './parse-pool.ts';
 
 /** Options of {@link createLocalRuntime}. */
@@ -30,6 +32,8 @@ export interface LocalRuntimeOptions {
   publishDelayMs?: number;
   /** This process owns the table (its embedded server): lets the store cache tag aliases. */
   soleWriter?: boolean;
+  /** Kana readings indexed with every write (lib/text/readings.ts); none by default (tests). */
+  readings?: ReadingAnalyzer;
   /**
    * Parse transcripts on worker threads, each parse stopped after `parsePool.timeoutMs` (default
    * true: a heavy body must not stall other requests). False parses in this thread.
@@ -63,7 +67,10 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     client: options.client,
     soleWriter: options.soleWriter ?? false,
   });
-  const indexOptions = defaultIndexOptions();
+  const indexOptions = {
+    ...defaultIndexOptions(),
+    ...(options.readings ? { readings: options.readings } : {}),
+  };
   let indexer: Indexer;
   let rebuilt = false;
   try {

@@ -5,11 +5,11 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
 import { consoleRoutes } from '../console/routes.tsx';
+import { KikigakiError } from '../errors.ts';
 import { exportFormatOf, exportResponse } from '../export.ts';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
 import type { Kikigaki } from '../service.ts';
@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { service } = deps;
   const log = deps.logger ?? jsonLogger;
   const noWrites = async () => {
-    throw new HTTPException(403, { message: 'this endpoint serves reads only' });
+    throw new KikigakiError('forbidden', 'this endpoint serves reads only');
   };
   const auth = deps.token ? requireToken([deps.token]) : noWrites;
   const readTokens = [deps.readToken, deps.token].filter((t) => t !== undefined);
@@ -125,9 +125,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     bodyLimit({
       maxSize: deps.maxBodyBytes ?? 2 * 1024 * 1024,
       onError: () => {
-        throw new HTTPException(413, {
-          message: `request body is larger than ${deps.maxBodyBytes ?? 2 * 1024 * 1024} bytes`,
-        });
+        throw new KikigakiError(
+          'payload_too_large',
+          `request body is larger than ${deps.maxBodyBytes ?? 2 * 1024 * 1024} bytes`,
+        );
       },
     }),
   );
@@ -200,15 +201,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return reply(c, SuggestResponse, { q: q.q, terms: words, tags });
   });
   meta.post('/admin/reindex', auth, async (c) => {
-    if (!deps.reindex) throw new HTTPException(404, { message: 'reindex is not available here' });
+    if (!deps.reindex) throw new KikigakiError('not_found', 'reindex is not available here');
     return reply(c, ReindexResponse, { reindexed: await deps.reindex() });
   });
   meta.get('/admin/consistency', auth, async (c) => {
-    if (!deps.check) throw new HTTPException(404, { message: 'the consistency check is not available here' });
+    if (!deps.check) throw new KikigakiError('not_found', 'the consistency check is not available here');
     return reply(c, ConsistencyResponse, await deps.check(false));
   });
   meta.post('/admin/consistency/repair', auth, async (c) => {
-    if (!deps.check) throw new HTTPException(404, { message: 'the consistency check is not available here' });
+    if (!deps.check) throw new KikigakiError('not_found', 'the consistency check is not available here');
     return reply(c, ConsistencyResponse, await deps.check(true));
   });
 
@@ -230,9 +231,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (type === 'application/json') return { input: { json: await readJson(c) }, options };
     if ((TRANSCRIPT_TYPES as readonly string[]).includes(type))
       return { input: { text: await c.req.text() }, options };
-    throw new HTTPException(415, {
-      message: `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
-    });
+    throw new KikigakiError(
+      'unsupported_media_type',
+      `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
+    );
   };
   const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
     const { input, options } = await ingestInput(c, forcedId);

@@ -57,16 +57,28 @@ function cleanName(raw: string): string | null {
 
 /** Names followed by an honorific in `text`, in order. */
 export function addressed(text: string): string[] {
-  const out: string[] = [];
+  return addressedAt(text).map((a) => a.name);
+}
+
+/** Names followed by an honorific in `text`, with where the honorific starts. */
+function addressedAt(text: string): Array<{ name: string; at: number }> {
+  const out: Array<{ name: string; at: number }> = [];
   for (let i = 1; i < text.length; i++) {
     const c = text[i];
     if (c !== 'さ' && c !== '氏' && c !== '先' && c !== 'ド' && c !== '監' && c !== '編') continue;
     if (!HONORIFIC_AFTER.test(text.slice(i, i + 4))) continue;
     const name = nameBefore(text, i);
-    if (name) out.push(name);
+    if (name) out.push({ name, at: i });
   }
   return out;
 }
+
+/**
+ * `前田さんに少しお話を伺ってみました`, `藤井氏に訊いた`: the lead says whom it interviews. The
+ * honorific, に, and a verb of asking within the same sentence.
+ */
+const ASKED =
+  /^(?:さん|氏|先生|ドクター|監督|編集長)に[^。]{0,40}?(?:話を|聞い|聞く|聞き|伺|訊|インタビュー|直撃)/;
 
 /** The interviewee named by the title, when the title has one of the usual shapes. */
 export function nameFromTitle(title: string | null | undefined): string | null {
@@ -100,13 +112,16 @@ export function intervieweeFromArticle(
   // A question addressing someone (`伊藤さんの場合は？`) says more than a lead mentioning them.
   const weighted = [...texts.map((t) => [t, 1] as const), ...questions.map((t) => [t, 2] as const)];
   for (const [text, weight] of weighted) {
-    for (const name of addressed(text.slice(0, 5000))) {
+    const head = text.slice(0, 5000);
+    for (const { name, at } of addressedAt(head)) {
       const key = nameKey(name);
       const entry = counts.get(key);
+      // The person the lead says it asked outweighs everyone it only mentions.
+      const n = weight + (ASKED.test(head.slice(at, at + 60)) ? 4 : 0);
       if (entry) {
-        entry.n += weight;
+        entry.n += n;
         if (name.length > entry.name.length) entry.name = name;
-      } else counts.set(key, { name, n: weight });
+      } else counts.set(key, { name, n });
     }
   }
   // Short forms count for their full form: 藤井 for 藤井タダシ, 田中 for 田中尚子.
@@ -143,4 +158,52 @@ export function subjectOfTitle(title: string | null | undefined, lead: readonly 
   // Kanji names run two to four characters (絶滅危惧種 is a noun).
   if (/^\p{Script=Han}+$/u.test(name) && name.length > 4) return null;
   return lead.some((l) => l.includes(name)) ? name : null;
+}
+
+const HAN = /\p{Script=Han}/u;
+const HIRAGANA = /\p{Script=Hiragana}/u;
+/** Characters that cannot follow a full name: more of a name (kanji, katakana, Latin, digits). */
+const NAME_GOES_ON = /[\p{Script=Han}\p{Script=Katakana}ーA-Za-zＡ-Ｚａ-ｚ0-9０-９々]/u;
+
+/**
+ * The full form of a kanji surname printed as a label (山田 → 山田孝之), as the title or lead
+ * prints it: the label, then a given name of one to three kanji (孝之), or of two or three kana
+ * and at most one kanji (あおい, さと美), then no more name characters. Titles and honorifics
+ * (田中社長, 大竹さん) are no given names. Null when the texts print no such name, or several.
+ */
+export function fullNameIn(label: string, texts: readonly string[]): string | null {
+  if (!/^\p{Script=Han}{1,3}$/u.test(label)) return null;
+  for (const text of texts) {
+    const found = new Set<string>();
+    const t = text.slice(0, 5000);
+    for (let at = t.indexOf(label); at >= 0; at = t.indexOf(label, at + 1)) {
+      if (at > 0 && HAN.test(t[at - 1] as string)) continue;
+      const given = givenNameAt(t, at + label.length);
+      if (!given) continue;
+      const full = label + given;
+      if (splitName(full).name === full && !COMMON.test(full) && !TITLE_WORDS.test(given)) found.add(full);
+    }
+    if (found.size === 1) return [...found][0] as string;
+    if (found.size > 1) return null;
+  }
+  return null;
+}
+
+/** A given name starting at `from`: kanji (1–3), or kana (2–3) and at most one kanji, then a boundary. */
+function givenNameAt(t: string, from: number): string | null {
+  let j = from;
+  while (j < t.length && j - from < 4 && HAN.test(t[j] as string)) j++;
+  if (j > from) return j - from <= 3 && !NAME_GOES_ON.test(t[j] ?? ' ') ? t.slice(from, j) : null;
+  while (j < t.length && j - from < 4 && HIRAGANA.test(t[j] as string)) j++;
+  if (j - from < 2 || j - from > 3) return null;
+  // An honorific or a particle is no given name (有香さんに, 山田のが).
+  const kana = t.slice(from, j);
+  if (/^(?:さん|さま|ちゃん|くん|の|が|は|に|を|と|も|へ|で|や)/.test(kana)) return null;
+  if (HAN.test(t[j] ?? ' ')) j++;
+  // Kana ending in a particle is no name unless a kanji closes it (重盛さと美).
+  else if (/[のがはにをともへでや]$/.test(kana)) return null;
+  const next = t[j] ?? ' ';
+  // After a kana given name only an honorific may follow in kana (前田るみ子さん).
+  const honorific = /^(?:さん|さま|ちゃん|くん)/.test(t.slice(j, j + 3));
+  return NAME_GOES_ON.test(next) || (HIRAGANA.test(next) && !honorific) ? null : t.slice(from, j);
 }

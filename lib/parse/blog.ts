@@ -1,7 +1,9 @@
 /**
- * Blog speech-bubble layout (the seed): each speaker's name on its own line twice (avatar caption
- * and bubble label), then the utterance; short lines between turns are section headings; site chrome
- * is dropped; a card linking to another part of the series becomes a `related` link.
+ * Blog speech-bubble layouts. The seed's: each speaker's name on its own line twice (avatar caption
+ * and bubble label), then the utterance. And the plainer one: the name once on a line of its own,
+ * then the utterance (on the next line or after one blank line). Short plain lines between turns
+ * are section headings; site chrome is dropped; a card linking to another part of the series
+ * becomes a `related` link.
  */
 import { ParseError } from '../errors.ts';
 import type { Related } from '../model.ts';
@@ -39,7 +41,7 @@ function isSpeakerBlock(lines: readonly Line[], i: number): boolean {
   return a !== '' && a === b && a.length <= MAX_NAME && !/[。、]/.test(a) && !CHROME.has(a);
 }
 
-/** Counts speaker blocks: the format detector uses this. */
+/** Counts speaker blocks of the doubled-name layout: the format detector uses this. */
 export function countSpeakerBlocks(lines: readonly Line[]): number {
   let n = 0;
   for (let i = 0; i + 1 < lines.length; i++) {
@@ -49,6 +51,70 @@ export function countSpeakerBlocks(lines: readonly Line[]): number {
     }
   }
   return n;
+}
+
+/** Longest name printed alone on its line in the single-name layout. */
+const MAX_SINGLE_NAME = 20;
+/** What a name never contains: sentence punctuation, quotes, brackets of speech, colons. */
+const NOT_IN_NAME = /[。、，,．.！!？?「」『』：:…‥（）()【】[\]■□◆●▼★☆※・]/u;
+/** Short replies that stand alone on a line as often as names do. */
+const REPLY =
+  /^(?:はい|いえ|いいえ|うん|ええ|えっ|へえ|へー|ほう|おお|なるほど|そう|そうそう|そうですね|確かに|どうも|笑|(?:ありがとうございます))+$/;
+
+/**
+ * A line that may be a speaker's name in the single-name layout: short, no punctuation, after a
+ * blank line (or at the start), with the utterance on the next line or after one blank line.
+ */
+function nameLineAt(lines: readonly Line[], i: number, from: number): string | null {
+  const t = lines[i]?.text.trim() ?? '';
+  if (t === '' || t.length > MAX_SINGLE_NAME || CHROME.has(t) || NOT_IN_NAME.test(t) || REPLY.test(t))
+    return null;
+  if (i > from && !isBlank(lines[i - 1])) return null;
+  const next = isBlank(lines[i + 1]) ? lines[i + 2] : lines[i + 1];
+  if (!next || isBlank(next) || next.text.trim() === t) return null;
+  return t;
+}
+
+/**
+ * The speakers of a single-name post: name lines printed at least twice (a heading is printed
+ * once), at least two of them. Empty when the text is not in that layout.
+ */
+function singleNameSpeakers(lines: readonly Line[], from: number): Set<string> {
+  const counts = new Map<string, number>();
+  for (let i = from; i < lines.length; i++) {
+    const name = nameLineAt(lines, i, from);
+    if (name !== null) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const speakers = new Set([...counts].filter(([, n]) => n >= 2).map(([name]) => name));
+  return speakers.size >= 2 ? speakers : new Set();
+}
+
+/** Counts name-line blocks of the single-name layout: the format detector uses this. */
+export function countNameLineBlocks(lines: readonly Line[]): number {
+  const speakers = singleNameSpeakers(lines, 0);
+  if (speakers.size === 0) return 0;
+  let n = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const name = nameLineAt(lines, i, 0);
+    if (name !== null && speakers.has(name)) n++;
+  }
+  return n;
+}
+
+/**
+ * Where speaker labels are: how many lines the label at `i` takes (2 for a doubled name, 1 for a
+ * name printed once, 0 when line `i` is no label).
+ */
+type LabelAt = (i: number) => number;
+
+/** The label finder for this text: the doubled layout when it has two blocks, else single names. */
+function labelsOf(lines: readonly Line[], from: number): LabelAt {
+  if (countSpeakerBlocks(lines.slice(from)) >= 2) return (i) => (isSpeakerBlock(lines, i) ? 2 : 0);
+  const speakers = singleNameSpeakers(lines, from);
+  return (i) => {
+    const name = nameLineAt(lines, i, from);
+    return name !== null && speakers.has(name) ? 1 : 0;
+  };
 }
 
 function nextNonBlank(lines: readonly Line[], i: number): number {
@@ -93,7 +159,8 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
   const { meta, bodyStart } = frontMatter(lines);
   let i = nextNonBlank(lines, bodyStart);
   const titleLine = lines[i];
-  if (!titleLine || isSpeakerBlock(lines, i))
+  const labelAt = labelsOf(lines, i + 1);
+  if (!titleLine || labelAt(i) > 0 || isSpeakerBlock(lines, i))
     throw new ParseError(titleLine?.no ?? 1, 'expected a title line before the first speaker', 'blog');
   const title = meta.title ?? titleLine.text.trim();
   const titleSeries = seriesFromTitle(title);
@@ -137,17 +204,18 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
       close();
       break;
     }
-    if (isSpeakerBlock(lines, i)) {
+    const label = labelAt(i);
+    if (label > 0) {
       close();
       current = { speaker: t, line: line.no, parts: [], blankBefore: [] };
-      i++;
+      i += label - 1;
       continue;
     }
     const lineSeries = seriesFromTitle(t);
     if (titleSeries && lineSeries && lineSeries.title === titleSeries.title && t !== title) {
       const excerptIdx = i + 1;
       const excerpt = lines[excerptIdx];
-      const hasExcerpt = excerpt && !isBlank(excerpt) && !isSpeakerBlock(lines, excerptIdx);
+      const hasExcerpt = excerpt && !isBlank(excerpt) && labelAt(excerptIdx) === 0;
       related.push({
         title: t,
         url: null,
@@ -166,7 +234,7 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
       isBlank(lines[i + 1]) &&
       t.length <= MAX_HEADING &&
       !SENTENCE_END.test(t) &&
-      isSpeakerBlock(lines, next);
+      labelAt(next) > 0;
     if (isHeading) {
       close();
       section = t;
@@ -181,7 +249,11 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
   }
   close();
   if (turns.length === 0)
-    throw new ParseError(titleLine.no, 'no speaker blocks (a name on two consecutive lines) found', 'blog');
+    throw new ParseError(
+      titleLine.no,
+      'no speaker blocks (a name on two consecutive lines, or a name printed alone before each utterance) found',
+      'blog',
+    );
 
   const speakers = [...new Set(turns.map((t) => t.speaker))];
   const intro = turns[0]?.text ?? '';

@@ -5,7 +5,21 @@
  * Header (livedoor layout): line 1 URL, line 2 date, line 3 title; or front matter.
  */
 import { ParseError } from '../errors.ts';
-import { intervieweeFromArticle, subjectOfTitle } from './article.ts';
+import { fullNameIn, intervieweeFromArticle, subjectOfTitle } from './article.ts';
+import {
+  isBracketHeading,
+  isCaptionLine,
+  isHeadingLine,
+  isIndented,
+  isInfoBlockLine,
+  isNoteLine,
+  isQuestionLine,
+  looksLikeHeading,
+  nameForms,
+  QUESTION,
+  signatureOf,
+  splitLeadingCredit,
+} from './dash-lines.ts';
 import {
   type Draft,
   type DraftPerson,
@@ -19,69 +33,18 @@ import {
 } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
 import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
-import { isRoleLabel, nameKey, splitName } from './people.ts';
-import { hasAny, isSpace, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
+import { isEveryoneLabel, isRoleLabel, nameKey, splitJoint, splitName } from './people.ts';
+import { isSpace, skipSpaces } from './scan.ts';
 
-/** A question line: two dashes (em dash, horizontal bar or box-drawing) at the start. */
-export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[—―─－]*[\s\u3000]*/;
+export { QUESTION } from './dash-lines.ts';
+
 const ALIAS = /[（(]\s*(?:以下|以降)\s*[、,]?\s*([^）)]{1,20}?)\s*[）)]/;
-const HEADING_MARKS = '■□◆◇▼▽●○★☆◎';
-const NOTE_STARTS = ['※', '＊', '*', '・', '次のページ', '関連', '<', '＜', '[', '［', 'http://', 'https://'];
-const CAPTION_WORDS = ['写真', '撮影', '提供', 'photo', 'Photo', 'PHOTO', '画像', '左', '右'];
-const INFO_MARKS = '■●◆【';
-const INFO_WORDS = [
-  'プロフィール',
-  'profile',
-  '店舗情報',
-  'ショップ情報',
-  'インフォメーション',
-  'information',
-  '作品情報',
-  '公演情報',
-  '関連リンク',
-  '問い合わせ',
-  'お問い合わせ',
-];
 /** Characters a speaker label cannot start with, and that cannot occur in one. */
 const NAME_FIRST_EXCLUDED = '：:「」『』。！？!?（(【[［<＜';
 const NAME_EXCLUDED = '「」『』。！？!?';
 /** Longest label before `：` (the first character and 40 more, as printed names go). */
 const MAX_LABEL = 41;
 
-/** `■見出し` or a line that is only `【見出し】`. */
-function isHeadingLine(t: string): boolean {
-  const i = skipSpaces(t);
-  const c = t[i];
-  if (c === undefined) return false;
-  if (HEADING_MARKS.includes(c)) return true;
-  if (c !== '【') return false;
-  const close = t.indexOf('】', i + 1);
-  return close > i + 1 && close - i - 1 <= 60 && skipSpaces(t, close + 1) === t.length;
-}
-
-/** `※` notes, `・` bullets, links and `次のページ` navigation. */
-function isNoteLine(t: string): boolean {
-  return wordAt(t, skipSpaces(t), NOTE_STARTS) !== null;
-}
-
-/** A photo caption: a whole line in brackets that says 写真, 撮影, 提供, 左, 右… */
-function isCaptionLine(t: string): boolean {
-  const start = skipSpaces(t);
-  const end = trimEndIndex(t, t.length, start);
-  if (end - start < 2) return false;
-  if (t[start] !== '（' && t[start] !== '(') return false;
-  if (t[end - 1] !== '）' && t[end - 1] !== ')') return false;
-  const inner = t.slice(start + 1, end - 1);
-  return !hasAny(inner, '）)') && CAPTION_WORDS.some((w) => inner.includes(w));
-}
-
-/** The start of a profile, shop or information block, which runs to the next marker. */
-function isInfoBlockLine(t: string): boolean {
-  let i = skipSpaces(t);
-  if (INFO_MARKS.includes(t[i] ?? '\n')) i = skipSpaces(t, i + 1);
-  const head = t.slice(i, i + 12).toLowerCase();
-  return INFO_WORDS.some((w) => head.startsWith(w));
-}
 const MAX_NAME = 20;
 
 export interface NameMatch {
@@ -181,12 +144,6 @@ function matchSpeaker(text: string): (NameMatch & { quoted: boolean }) | null {
   return q ? { ...q, quoted: true } : null;
 }
 
-/** True when a short standalone line reads as a heading (no sentence end, not a quote). */
-function looksLikeHeading(t: string): boolean {
-  const s = t.trim();
-  return s.length >= 2 && s.length <= 40 && !/[。．！？!?」』）)、]$/.test(s) && !/^[「『（(]/.test(s);
-}
-
 /**
  * A heading that names whose answers follow (`■ザック・エフロン（ポール役）`, `■ゲイリー・マシャル監督`):
  * the name, or null.
@@ -206,7 +163,8 @@ function speakerOfHeading(h: string, mentioned: string): string | null {
 
 /** Labels counted together: 森田敏裕さん and 森田敏裕, ステイサム（ブラント） and ステイサム. */
 function labelKey(label: string): string {
-  return nameKey(splitName(label).name);
+  // `Kさん` and `K` too: a one-letter pseudonym keeps its honorific as a name, not as a label.
+  return nameKey(splitName(label).name.replace(/(?:さん|さま|様|氏)$/, '') || label);
 }
 
 /** Parses the dash layout. */
@@ -254,6 +212,12 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   const isSpeaker = (m: NameMatch & { quoted: boolean }): boolean =>
     declared.has(m.label) ||
     aliases.has(m.label) ||
+    // 全員：わかるー！ once is still everyone speaking: that label needs no second occurrence.
+    (!m.quoted && isEveryoneLabel(m.label)) ||
+    // 良子＆麻里：… once, when each of them speaks on their own.
+    (!m.quoted &&
+      splitJoint(m.label).length > 1 &&
+      splitJoint(m.label).every((n) => (labelCounts.get(labelKey(n)) ?? 0) >= 2)) ||
     (m.quoted ? (quotedCounts.get(labelKey(m.label)) ?? 0) : (labelCounts.get(labelKey(m.label)) ?? 0)) >=
       2 ||
     (!m.quoted &&
@@ -279,19 +243,28 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   const defaultAnswerer = meta.interviewee ?? articleName ?? topLabel ?? '話し手';
   let lastNamed: string | null = null;
   const answerer = () => lastNamed ?? defaultAnswerer;
+  // Full names the title or lead prints for labels printed short (山田 → 山田孝之).
+  const fullNames = new Set<string>();
+  const shortLabels = [...firstLabel.values()].filter((l) => (labelCounts.get(labelKey(l)) ?? 0) >= 2);
+  for (const label of [...shortLabels, defaultAnswerer]) {
+    const full = fullNameIn(splitName(label).name, [title ?? '', ...lead]);
+    if (full) fullNames.add(full);
+  }
+
+  const layout = answerLayout(lines, i, (t) => {
+    const nm = matchSpeaker(splitLeadingCredit(t).rest);
+    return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
+  });
 
   const turns: DraftTurn[] = [];
   const sections: string[] = [];
   const captions: string[] = [];
+  const caption = (t: string) => {
+    if (captions.length < 500 && t.trim().length <= 300 && t.trim() !== '') captions.push(t.trim());
+  };
   let section: string | null = null;
-  let current: {
-    speaker: string;
-    role?: 'interviewer';
-    line: number;
-    parts: string[];
-    start: number;
-    end: number;
-  } | null = null;
+  // Assigned inside the closures below: typed with `as` so control flow does not narrow it to null.
+  let current = null as OpenTurn | null;
   let inInfoBlock = false;
   let inProfile = false;
   // State across blank lines: was the last turn a question, and is a 「…」 answer still open?
@@ -299,6 +272,13 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   let openQuote = false;
   // A question may wrap onto one more line that ends it (`——…について` / `どう思いますか？`).
   let questionMayWrap = false;
+  // `——本日はありがとうございました。` asks nothing: the paragraph after it is the writer's.
+  let closingThanks = false;
+  // The answer a later paragraph may continue (after a blank line, a caption or a heading), and
+  // whether the writer's own narration has begun since (it runs to the next question or name).
+  let resumable = null as { turn: DraftTurn; indented: boolean } | null;
+  let headingSince = false;
+  let narrating = false;
   const close = () => {
     if (current && current.parts.join('').trim() !== '') {
       const turn: DraftTurn = {
@@ -311,18 +291,82 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       };
       if (current.role) turn.role = current.role;
       pushTurn(turns, turn, 'dash');
+      // A question, or a story signed by its teller, is complete: nothing after it continues it.
+      resumable = current.role === undefined ? { turn, indented: current.indented } : null;
+      headingSince = false;
     }
     current = null;
   };
   const interviewerName = meta.interviewer ?? '聞き手';
-  const startAnswer = (line: Line, body: string) => {
-    current = { speaker: answerer(), line: line.no, parts: [body], start: line.start, end: line.end };
+  /** A paragraph that is the writer's, not a speaker's: a short one is kept as a caption. */
+  const settleNarration = (body: string) => {
+    narrating = true;
+    resumable = null;
+    if (looksLikeHeading(body)) caption(body);
+  };
+  // The forms of every name that has spoken so far: narration names them, speakers rarely do.
+  const spokenNames: string[] = [];
+  const spoken = new Set<string>();
+  const startTurn = (line: Line, speaker: string, body: string, role?: 'interviewer' | 'interviewee') => {
+    // Round tables have a handful of speakers: past 64 names the check would cost more than it says.
+    if (role !== 'interviewer' && !spoken.has(speaker) && spoken.size < 64) {
+      spoken.add(speaker);
+      if (!isRoleLabel(splitName(speaker).name)) spokenNames.push(...nameForms(speaker, aliases));
+    }
+    current = {
+      speaker,
+      line: line.no,
+      parts: [body],
+      start: line.start,
+      end: line.end,
+      indented: isIndented(line.text),
+    };
+    if (role) current.role = role;
+    narrating = false;
+  };
+  const startAnswer = (line: Line, body: string, speaker = answerer()) => {
+    startTurn(line, speaker, body);
     openQuote = body.startsWith('「') && !body.includes('」');
+  };
+  /** Takes the last turn back to add a paragraph to it (its limits are checked again on close). */
+  const reopen = (prev: DraftTurn, line: Line, body: string) => {
+    turns.pop();
+    current = {
+      speaker: prev.speaker,
+      line: prev.line,
+      parts: [prev.text, '', body],
+      start: prev.start,
+      end: line.end,
+      indented: isIndented(line.text),
+    };
+    if (prev.role === 'interviewee') current.role = 'interviewee';
+    openQuote = body.startsWith('「') && !body.includes('」');
+  };
+  // Unnamed answerers (話し手) of a round table: each complete 「…」 is another voice.
+  const unnamed = (speaker: string) => isRoleLabel(splitName(speaker).name);
+  /**
+   * A paragraph after an answer's blank line is the writer's narration, not more of the answer,
+   * when it names the speaker (`プーヤール監督は…`, `…橋本。`), is indented unlike the answer, or
+   * comes after the last question and answer of the article.
+   */
+  const isNarration = (at: number, t: string, prev: { turn: DraftTurn; indented: boolean }): boolean => {
+    // A continuation is prose: a short line without a sentence end (`今回のポイントは`) is not.
+    if (looksLikeHeading(t) && !/^[\s\u3000]*[0-9０-９]{1,2}[.．、)）]/.test(t)) return true;
+    if (isIndented(t) !== prev.indented) return true;
+    // The writer reports in the plain past or copula (`…一目瞭然だ。`, `…声があがっていた。`);
+    // a speaker who talks that way too is not judged by it.
+    if (NARRATIVE_END.test(t.trim()) && !NARRATIVE_END.test(prev.turn.text)) return true;
+    // After a closed 「…」 answer, a paragraph outside quotes is the writer's.
+    if (/^「[^」]*」$/.test(prev.turn.text) && !t.trim().startsWith('「')) return true;
+    // Where every answer is named, more of one runs up to the next question or name: a
+    // paragraph followed by anything else (a box, a heading, a link) is a caption or narration.
+    if (layout.prefixed && !layout.marker(nextNonBlank(lines, at + 1))) return true;
+    return spokenNames.some((n) => t.includes(n));
   };
 
   for (; i < lines.length; i++) {
     const line = lines[i] as Line;
-    const t = line.text;
+    let t = line.text;
     if (t.trim() === '') {
       // A blank line ends a turn (unless a 「…」 answer is still open): what follows without a
       // marker is narration, captions or notes.
@@ -339,6 +383,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       close();
       inInfoBlock = false;
       inProfile = false;
+      resumable = null;
       if (q === '' || /^[。、]/.test(q)) continue;
       // ——【まとめ】: a heading printed with the question dash.
       const bracketed = /^【([^】]{1,60})】$/.exec(q);
@@ -348,16 +393,22 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
         lastWasQuestion = false;
         continue;
       }
-      current = {
-        speaker: interviewerName,
-        role: 'interviewer',
-        line: line.no,
-        parts: [stripPageNumbers(q)],
-        start: line.start,
-        end: line.end,
-      };
       openQuote = false;
+      // ——…（Kさん）: a reader's story signed by its teller, not a question.
+      const signed = signatureOf(q);
+      if (signed) {
+        startTurn(line, signed.speaker, stripPageNumbers(signed.text), 'interviewee');
+        questionMayWrap = false;
+        continue;
+      }
+      startTurn(line, interviewerName, stripPageNumbers(q), 'interviewer');
       questionMayWrap = !/[。．！？!?」』）)…]$/.test(q);
+      closingThanks = /ありがとうござい/.test(q) && !/[？?]/.test(q);
+      continue;
+    }
+    if (layout.roster.has(i)) {
+      // `Wさん：Webディレクター30代前半` before the first question: who takes part, not a turn.
+      caption(t);
       continue;
     }
     if (isInfoBlockLine(t)) {
@@ -370,37 +421,46 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       close();
       if (isProfileLine(t)) inProfile = true;
       lastWasQuestion = false;
-      if (captions.length < 500 && t.trim().length <= 300) captions.push(t.trim());
+      caption(t);
       continue;
     }
-    if (isHeadingLine(t)) {
+    if (isHeadingLine(t) || (isBracketHeading(t) && isBlank(lines[i - 1]) && isBlank(lines[i + 1]))) {
       close();
       inInfoBlock = false;
       const h = t
         .trim()
         .replace(/^[■□◆◇▼▽●○★☆◎]\s*/, '')
-        .replace(/^【(.*)】$/, '$1')
+        .replace(/^【([^】]*)】$/, '$1')
         .trim();
       if (h) {
         section = h;
         sections.push(h);
+        headingSince = true;
         const who = speakerOfHeading(h, mentioned);
         if (who) lastNamed = who;
       }
       continue;
     }
-    const nm = matchSpeaker(t);
-    if (nm?.rest && isSpeaker(nm)) {
+    // `（撮影＝…）小久保：…`: a photo credit printed before the answer's name.
+    const credited = splitLeadingCredit(t);
+    const nm = matchSpeaker(credited.rest);
+    // A label printed once still speaks when it interrupts an answer (`マネージャー：…`).
+    const interrupts =
+      nm !== null &&
+      !nm.quoted &&
+      resumable !== null &&
+      !narrating &&
+      current === null &&
+      PERSON_LABEL.test(nm.label) &&
+      SPOKEN_END.test(nm.rest);
+    if (nm?.rest && (isSpeaker(nm) || interrupts)) {
       close();
+      if (credited.credit) caption(credited.credit);
+      t = credited.rest;
       inInfoBlock = false;
+      resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
-      current = {
-        speaker,
-        line: line.no,
-        parts: [stripPageNumbers(nm.rest)],
-        start: line.start,
-        end: line.end,
-      };
+      startTurn(line, speaker, stripPageNumbers(nm.rest));
       if (!isRoleLabel(splitName(speaker).name) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
       openQuote = nm.quoted && !nm.rest.includes('」');
       continue;
@@ -411,7 +471,10 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       continue;
     }
     const body = stripPageNumbers(t.trim());
-    const cur = current as typeof current;
+    const cur = current;
+    // Right after a question, an unprefixed paragraph is its answer — unless this article names
+    // every answerer (then it is the writer's, or a caption), or the question only said thanks.
+    const answersQuestion = !layout.prefixed && !(closingThanks && !body.startsWith('「'));
     if (cur?.role === 'interviewer') {
       if (questionMayWrap && /[？?]$/.test(body)) {
         cur.parts.push(body);
@@ -422,31 +485,57 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       // The line after a question, with no name: the answer (never more of the question).
       close();
       if (isPromo(body)) continue;
-      startAnswer(line, body);
+      if (answersQuestion) startAnswer(line, body);
+      else settleNarration(body);
     } else if (cur) {
       if (isPromo(body)) {
+        // A short title line just before a promotion (`映画『アジョシ』`) belongs to it.
+        const last = cur.parts.at(-1) ?? '';
+        if (cur.parts.length > 1 && looksLikeHeading(last)) {
+          cur.parts.pop();
+          caption(last);
+        }
         close();
         lastWasQuestion = false;
+        resumable = null;
+        continue;
+      }
+      if (unnamed(cur.speaker) && !openQuote && body.startsWith('「') && /」$/.test(cur.parts.at(-1) ?? '')) {
+        close();
+        startAnswer(line, body, cur.speaker);
         continue;
       }
       cur.parts.push(body);
       cur.end = line.end;
+      cur.indented = isIndented(line.text);
       if (openQuote && body.includes('」')) openQuote = false;
     } else if (lastWasQuestion) {
       // An unprefixed paragraph right after a question is the answer.
-      if (!isPromo(body)) startAnswer(line, body);
+      if (isPromo(body)) {
+        // nothing: a promotion is no answer
+      } else if (answersQuestion) startAnswer(line, body);
+      else settleNarration(body);
+    } else if (
+      isBlank(lines[i - 1]) &&
+      isBlank(lines[i + 1]) &&
+      (looksLikeHeading(body) || (body.length <= 20 && /[？?]$/.test(body))) &&
+      isQuestionLine(lines[nextNonBlank(lines, i + 1)]?.text ?? '')
+    ) {
+      // A short line on its own between paragraphs, before a question: a section heading.
+      section = body;
+      sections.push(body);
+    } else if (resumable && !narrating && !isPromo(body) && !isNarration(i, t, resumable)) {
+      // More of the last answer after a blank line, or after a heading inside it.
+      const prev = resumable.turn;
+      if (headingSince || (unnamed(prev.speaker) && body.startsWith('「')) || turns.at(-1) !== prev)
+        startAnswer(line, body, prev.speaker);
+      else reopen(prev, line, body);
     } else if (/^[…‥]/.test(body) && turns.at(-1)?.role === undefined && turns.length > 0) {
       // "…なんですけど" after a paragraph break continues the previous answer.
       const prev = turns.at(-1) as DraftTurn;
-      prev.text = `${prev.text}\n\n${body}`;
-      prev.end = line.end;
-    } else if (isBlank(lines[i - 1]) && isBlank(lines[i + 1]) && looksLikeHeading(body)) {
-      // A short line on its own between paragraphs, before a question: a section heading.
-      const next = nextNonBlank(lines, i + 1);
-      if (next < lines.length && QUESTION.test(lines[next]?.text ?? '')) {
-        section = body;
-        sections.push(body);
-      }
+      reopen(prev, line, body);
+    } else if (resumable) {
+      narrating = true;
     }
     lastWasQuestion = false;
   }
@@ -471,10 +560,86 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     interviewer: meta.interviewer ? { name: meta.interviewer } : null,
     interviewees,
     intervieweeHint: meta.interviewee ?? articleName,
+    names: [...fullNames],
     aliases,
     sections,
     captions,
     turns,
+  };
+}
+
+/** The plain endings of written narration: だ。, た。, である。 (not the spoken んだ。, ました。, でした。). */
+const NARRATIVE_END = /(?:[^ん]だ|(?<!まし|でし)た|である)。$/;
+
+/** A label made of name characters only (no digits, marks or brackets): who may interrupt. */
+const PERSON_LABEL = /^[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}A-Za-zＡ-Ｚａ-ｚー・、＆&]+$/u;
+/** How an utterance ends (a data row such as `所在地：長野県松本市` does not). */
+const SPOKEN_END = /(?:[。！？!?…〜」]|（笑）|\(笑\))$/;
+
+/** A turn being read. */
+interface OpenTurn {
+  speaker: string;
+  role?: 'interviewer' | 'interviewee';
+  line: number;
+  parts: string[];
+  start: number;
+  end: number;
+  /** Whether the turn's last line was indented (a full-width space), as paragraphs are. */
+  indented: boolean;
+}
+
+/** How a dash article prints its answers, found in one pass before parsing. */
+interface AnswerLayout {
+  /** Most questions are answered by a named line (`名前：…`): unprefixed paragraphs are the writer's. */
+  prefixed: boolean;
+  /** True for the index of a question or named line. */
+  marker: (index: number) => boolean;
+  /** Named lines before the first question that list who takes part (`Wさん：Webディレクター`). */
+  roster: Set<number>;
+}
+
+/** Classifies the answers of the article from `from` on; `named(t)` is true for a speaker line. */
+function answerLayout(lines: readonly Line[], from: number, named: (t: string) => boolean): AnswerLayout {
+  let prefixedAnswers = 0;
+  let plainAnswers = 0;
+  const markers = new Set<number>();
+  let afterQuestion = false;
+  let seenQuestion = false;
+  const roster = new Set<number>();
+  let run: number[] = [];
+  const endRun = () => {
+    // Two or more named lines in a row, each a short note without a sentence, before any question.
+    if (run.length >= 2) for (const j of run) roster.add(j);
+    run = [];
+  };
+  for (let j = from; j < lines.length; j++) {
+    const t = lines[j]?.text ?? '';
+    if (t.trim() === '') {
+      endRun();
+      continue;
+    }
+    if (isQuestionLine(t)) {
+      endRun();
+      seenQuestion = true;
+      afterQuestion = true;
+      markers.add(j);
+      continue;
+    }
+    const isNamed = named(t);
+    if (isNamed) markers.add(j);
+    if (!seenQuestion && isNamed && t.length <= 80 && !t.includes('。')) run.push(j);
+    else endRun();
+    if (!afterQuestion) continue;
+    afterQuestion = false;
+    if (isNamed) prefixedAnswers++;
+    else if (!isHeadingLine(t) && !isNoteLine(t) && !isCaptionLine(t) && !isInfoBlockLine(t) && !isCaption(t))
+      plainAnswers++;
+  }
+  endRun();
+  return {
+    prefixed: prefixedAnswers >= 2 && plainAnswers * 3 <= prefixedAnswers,
+    marker: (index) => markers.has(index),
+    roster,
   };
 }
 

@@ -57,6 +57,8 @@ export interface Draft {
   interviewees?: DraftPerson[];
   /** The interviewee's name as the article states it, for answers under a generic label. */
   intervieweeHint?: string | null;
+  /** Full names the article prints (title, lead) that short labels stand for: 山田孝之 for 山田. */
+  names?: string[];
   /** Alias → full name, e.g. 小林 → 小林由紀 from 「小林由紀（以下、小林）」. */
   aliases?: Map<string, string>;
   sections: string[];
@@ -82,6 +84,9 @@ export function pushTurn(turns: DraftTurn[], turn: DraftTurn, format: Draft['for
     );
   turns.push(turn);
 }
+
+/** Most different speaker labels in one transcript (the model allows 101 people). */
+const MAX_SPEAKER_LABELS = 300;
 
 /** Caller overrides applied when finalising. */
 export interface FinalizeOptions {
@@ -116,11 +121,14 @@ const INTERVIEWER_NAMES =
 const OTHER_NAMES = /^(全員|一同|みんな|all|everyone|ナレーション|narrator)$/i;
 const HONORIFIC = /(さん|サン|さま|様|氏|ちゃん|くん)$/;
 
-/** Name without a trailing honorific (かぉサン → かぉ). */
+/**
+ * Name without a trailing honorific (かぉサン → かぉ). A single letter keeps it: `Aさん` is a
+ * pseudonym, and a bare `A` would read as the answer label.
+ */
 export function stripHonorific(name: string): string {
   const n = name.trim();
   const stripped = n.replace(HONORIFIC, '');
-  return stripped.length > 0 ? stripped : n;
+  return stripped.length > 0 && !/^[A-Za-zＡ-Ｚａ-ｚ]$/.test(stripped) ? stripped : n;
 }
 
 /** True for speaker labels that mean "the interviewer" in any interview. */
@@ -239,6 +247,15 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     return 'interviewee';
   };
 
+  // An interview holds at most 50 interviewees and 50 others: past a few hundred different labels
+  // it can only fail, so it fails here, before names are compared with each other.
+  const labels = new Set<string>();
+  for (const t of draft.turns) {
+    labels.add(t.speaker);
+    if (labels.size > MAX_SPEAKER_LABELS)
+      throw new ParseError(t.line, `more than ${MAX_SPEAKER_LABELS} different speakers`, draft.format);
+  }
+
   // People: role labels are nobody; names are unified within the interview (short and full
   // forms, spelling variants, honorifics and titles split off); "AとB" is two people. A generic
   // answerer label takes the name the article states for the interviewee.
@@ -248,6 +265,7 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     if (!isRoleLabel(labelOf(p.name)))
       for (const n of splitJoint(labelOf(p.name))) resolver.resolve(labelOf(n));
   if (hint) resolver.resolve(hint);
+  for (const n of draft.names ?? []) if (!isRoleLabel(n)) resolver.resolve(n);
   const peopleOf = (label: string, role: Role): ResolvedName[] => {
     const printed = labelOf(label);
     if (isRoleLabel(printed) || isRoleLabel(stripHonorific(printed))) {

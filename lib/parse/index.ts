@@ -5,7 +5,7 @@
 import { ParseError, ValidationError } from '../errors.ts';
 import { isSafeId, quoteId } from '../ids.ts';
 import { type Format, FormatSchema, type Interview } from '../model.ts';
-import { countSpeakerBlocks, parseBlog } from './blog.ts';
+import { countNameLineBlocks, countSpeakerBlocks, parseBlog } from './blog.ts';
 import { countQuestions, parseDash } from './dash.ts';
 import { type Draft, type FinalizeOptions, finalize, type Line, splitLines } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
@@ -36,10 +36,15 @@ export function detectFormat(text: string, all?: readonly Line[]): Exclude<Forma
   for (const l of lines) if (matchMdTurn(l.text)) mdTurns++;
   if (mdTurns >= 2) return 'markdown';
   if (countQuestions(lines) >= 2) return 'dash';
-  if (countPrefixed(lines) >= 2) return 'prefixed';
+  // A name printed alone before each utterance; `名前：` lines inside the utterances (時間：10時)
+  // do not make it a prefixed transcript unless they outnumber the names.
+  const nameLines = countNameLineBlocks(lines);
+  const prefixed = countPrefixed(lines);
+  if (prefixed >= 2 && prefixed >= nameLines) return 'prefixed';
+  if (nameLines >= 3) return 'blog';
   throw new ParseError(
     1,
-    'could not recognise the layout: no speaker blocks, `——` questions, `名前：` prefixes, `**名前**：` turns or TSV lines',
+    'could not recognise the layout: no speaker blocks (a name on its own line before each utterance), `——` questions, `名前：` prefixes, `**名前**：` turns or TSV lines',
     'auto',
   );
 }

@@ -14,7 +14,14 @@ const INTERVIEWEE_LABELS =
   /^(?:話し手|はなして|回答者|回答|答え|インタビュイー|ゲスト|a|ａ|interviewee|guest|customer|user|respondent|お客様|客|相談者)(?:[_\s-]?\d+)?$/i;
 /** Labels that are nobody in particular. */
 const OTHER_LABELS =
-  /^(?:全員|一同|みんな|皆|会場|観客|all|everyone|ナレーション|ナレーター|narrator|speaker|話者|発言者|unknown|不明)(?:[_\s-]?\d+)?$/i;
+  /^(?:全員|一同|みんな|皆|会場|観客|all|everyone|ナレーション|ナレーター|narrator|speaker|話者|発言者|unknown|不明|[0-9０-９一二三四五六七八九十]{1,2}人)(?:[_\s-]?\d+)?$/i;
+/** Labels for everyone present speaking at once (全員：わかるー！, 4人：そうそう。). */
+const EVERYONE_LABELS = /^(?:全員|一同|みんな|皆|all|everyone|[0-9０-９一二三四五六七八九十]{1,2}人)$/i;
+
+/** True for a label meaning everyone present. */
+export function isEveryoneLabel(label: string): boolean {
+  return EVERYONE_LABELS.test(label.trim());
+}
 
 /** The role a label stands for, or null when the label may be a name. */
 export function roleOfLabel(label: string): 'interviewer' | 'interviewee' | 'other' | null {
@@ -91,7 +98,9 @@ export function splitName(printed: string): NameParts {
   for (let changed = true; changed; ) {
     changed = false;
     for (const t of [...HONORIFICS, ...TITLES]) {
-      if (name.length > t.length && name.endsWith(t)) {
+      // `Aさん`, `Kさん`: a pseudonym of one letter keeps its honorific (a bare `A` is a role label).
+      const stem = name.slice(0, -t.length);
+      if (name.length > t.length && name.endsWith(t) && !/^[A-Za-zＡ-Ｚａ-ｚ]$/.test(stem.trim())) {
         name = name.slice(0, -t.length).trim();
         titles.unshift(t);
         changed = true;
@@ -184,6 +193,17 @@ export interface ResolvedName {
 export class NameResolver {
   private readonly people: ResolvedName[] = [];
   private readonly byLabel = new Map<string, ResolvedName>();
+  /** Each person's comparison key, kept with the person (computed once per name, not per lookup). */
+  private readonly keys = new Map<ResolvedName, string>();
+
+  private keyOf(p: ResolvedName): string {
+    let k = this.keys.get(p);
+    if (k === undefined) {
+      k = nameKey(p.name);
+      this.keys.set(p, k);
+    }
+    return k;
+  }
 
   /** Registers names known to be people of this interview (declared or printed in full). */
   add(printed: string): ResolvedName {
@@ -191,7 +211,7 @@ export class NameResolver {
     if (known) return known;
     const parts = splitName(printed);
     const key = nameKey(parts.name);
-    let person = this.people.find((p) => nameKey(p.name) === key);
+    let person = this.people.find((p) => this.keyOf(p) === key);
     if (!person) {
       person = { name: parts.name, title: parts.title, aliases: [] };
       this.people.push(person);
@@ -217,14 +237,14 @@ export class NameResolver {
       }
     }
     const key = nameKey(parts.name);
-    const exact = this.people.find((p) => nameKey(p.name) === key);
+    const exact = this.people.find((p) => this.keyOf(p) === key);
     if (exact) {
       this.alias(exact, label);
       return exact;
     }
     if (key.length >= 1) {
       const longer = this.people.filter((p) => {
-        const k = nameKey(p.name);
+        const k = this.keyOf(p);
         return k.length > key.length && (k.startsWith(key) || (key.length >= 2 && k.endsWith(key)));
       });
       if (longer.length === 1 && longer[0]) {
@@ -235,13 +255,14 @@ export class NameResolver {
     // A new name: if it is the longer form of names seen before, they become its aliases.
     const person: ResolvedName = { name: parts.name, title: parts.title, aliases: [] };
     const shorter = this.people.filter((p) => {
-      const k = nameKey(p.name);
+      const k = this.keyOf(p);
       return k.length < key.length && (key.startsWith(k) || (k.length >= 2 && key.endsWith(k)));
     });
     if (shorter.length === 1 && shorter[0]) {
       const s = shorter[0];
       s.aliases.push(s.name);
       s.name = parts.name;
+      this.keys.delete(s);
       s.title ??= parts.title;
       this.alias(s, label);
       return s;

@@ -62,7 +62,13 @@ export function indexFingerprint(
 
 /** Search request, validated (the HTTP layer reuses this schema). */
 export const SearchParamsSchema = z.object({
-  q: z.string().max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`).default(''),
+  q: z
+    .string()
+    .max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`)
+    .default('')
+    .describe(
+      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix.',
+    ),
   tags: z.array(z.string().min(1).max(100)).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
   /**
@@ -70,7 +76,10 @@ export const SearchParamsSchema = z.object({
    * they match (every word of a one- or two-word query, a share of a longer one); `all` keeps
    * only quotes matching every word.
    */
-  terms: z.enum(['ranked', 'all']).default('ranked'),
+  terms: z
+    .enum(['ranked', 'all'])
+    .default('ranked')
+    .describe('ranked: quotes matching more of the query rank higher; all: only quotes matching every word'),
   interviewee: z.string().min(1).max(128).optional(),
   speaker: z.enum(['interviewee', 'interviewer', 'other', 'any']).default('any'),
   interview: z.string().min(1).max(128).optional(),

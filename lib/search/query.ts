@@ -60,6 +60,8 @@ export const SHORT_QUERY_WORDS = 2;
  * variants and of the kanji stem of an inflected word, relative to the word itself.
  */
 export const QUERY_WEIGHTS = { minShould: 0.25, gram: 0.6, variant: 0.8, stem: 0.6 };
+/** A one-kanji stem in more than this share of quotes (思, 行, 見) is not worth its scan. */
+const STEM_MAX_SHARE = 0.05;
 
 function latinFuzz(t: string): number {
   if (t.length >= 6) return 2;
@@ -86,7 +88,7 @@ function gramPath(word: string): QueryNode | null {
 }
 
 /** The units of one chunk of normalised text. */
-function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean): Unit[] {
+function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
     // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
@@ -103,7 +105,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean): Uni
     return [
       {
         node: max([
-          term(run, { prefix: prefixLast, substr: run.length >= 3 }),
+          term(run, { prefix: prefixLast, substr: partial && run.length >= 3 }),
           ...(split ? [split] : []),
         ]) as QueryNode,
         needle: run,
@@ -131,7 +133,10 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean): Uni
     else if (t.kind === 'latin')
       units.push({ node: term(t.term, { prefix: last, fuzzy: latinFuzz(t.term) }), needle: null });
     else if (t.kind === 'run')
-      units.push({ node: term(t.term, { prefix: last, substr: t.term.length >= 3 }), needle: t.term });
+      units.push({
+        node: term(t.term, { prefix: last, substr: partial && t.term.length >= 3 }),
+        needle: t.term,
+      });
     else if (t.kind === 'word') {
       const kanji = [...t.term].filter((c) => KANJI.test(c)).join('');
       // The kanji of the word as bigrams (副業時間 → 副業 業時 時間; 子育て → 子育), or the stem
@@ -141,7 +146,11 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean): Uni
         kanji.length >= 3
           ? gramPath(kanji)
           : kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji)
-            ? term(kanji, { gram: true }, kanji.length === 1 ? QUERY_WEIGHTS.stem : QUERY_WEIGHTS.gram)
+            ? term(
+                kanji,
+                { gram: true, ...(kanji.length === 1 ? { maxShare: STEM_MAX_SHARE } : {}) },
+                kanji.length === 1 ? QUERY_WEIGHTS.stem : QUERY_WEIGHTS.gram,
+              )
             : null;
       units.push({
         node: max([
@@ -179,10 +188,11 @@ function slotsOf(
   mode: SegmentationMode,
   prefixLast: boolean,
   variants?: VariantLookup,
+  partial = false,
 ): { units: Unit[]; slots: QueryNode[] } {
   const norm = normalize(raw).text.trim();
   if (!norm) return { units: [], slots: [] };
-  const units = unitsOf(norm, mode, prefixLast);
+  const units = unitsOf(norm, mode, prefixLast, partial);
   if (units.length === 0) return { units, slots: [] };
   const others =
     mode === 'hybrid' && variants
@@ -255,16 +265,19 @@ export function compileQuery(
   });
   const allUnits: Unit[] = [];
   const slotNodes: QueryNode[] = [];
-  // The last word is a prefix only in short, autocomplete-style input: count the words first.
-  const counted = groups.reduce(
-    (n, g) => n + g.chunks.reduce((k, c) => k + slotsOf(c, mode, false, undefined).slots.length, 0),
-    0,
-  );
-  const autocomplete = endsOpen && counted <= SHORT_QUERY_WORDS;
+  // Short input is compiled again once its words are counted (see below).
+  const perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
+  const counted = perGroup.reduce((n, g) => n + g.reduce((k, c) => k + c.slots.length, 0), 0);
+  if (counted <= SHORT_QUERY_WORDS) {
+    // A short query: the last word of open-ended input is a prefix.
+    groups.forEach((g, gi) => {
+      perGroup[gi] = g.chunks.map((c, ci) =>
+        slotsOf(c, mode, endsOpen && gi === groups.length - 1 && ci === g.chunks.length - 1, variants, true),
+      );
+    });
+  }
   groups.forEach((g, gi) => {
-    const compiled = g.chunks.map((c, ci) =>
-      slotsOf(c, mode, autocomplete && gi === groups.length - 1 && ci === g.chunks.length - 1, variants),
-    );
+    const compiled = perGroup[gi] as ReturnType<typeof slotsOf>[];
     for (const c of compiled) allUnits.push(...c.units);
     if (g.chunks.length === 1) slotNodes.push(...(compiled[0]?.slots ?? []));
     else {

@@ -492,11 +492,13 @@ export class DynamoTags implements TagStore, TagContextSource {
     // A page ends at a merge: the cursor keeps its id and time (its GSI1 sort key).
     const codec: CursorCodec = {
       scope: keys.mergesPk,
-      // A LastEvaluatedKey has the key attributes only: the id from the key, the time from GSI1.
+      // LastEvaluatedKey holds the keys only: the id from the table key, the time from gsi1sk.
       encode: (last) => {
-        const parsed = parseKey({ pk: String(last.pk), sk: String(last.sk) });
-        const mergeId = parsed?.kind === 'merge' ? parsed.mergeId : '';
-        return [mergeId, String(last[TABLE.gsi1.sortKey] ?? '').slice(0, -(mergeId.length + 1))];
+        const parsed = parseKey({ pk: last.pk as string, sk: last.sk as string });
+        const listed = last[TABLE.gsi1.sortKey];
+        if (parsed?.kind !== 'merge' || typeof listed !== 'string')
+          throw new Error('merge list ended at an item that is not a merge');
+        return [parsed.mergeId, listed.slice(0, listed.length - parsed.mergeId.length - 1)];
       },
       decode: (parts) => {
         const [mergeId = '', at = ''] = parts;
@@ -673,12 +675,11 @@ export class DynamoTags implements TagStore, TagContextSource {
 function auditCodec(scope: string, pk: string | null, indexed: boolean): CursorCodec {
   return {
     scope,
-    // A LastEvaluatedKey has the key attributes only: everything comes from the key.
+    // LastEvaluatedKey holds the keys only, which spell the whole position.
     encode: (last) => {
-      const parsed = parseKey({ pk: String(last.pk), sk: String(last.sk) });
-      return parsed?.kind === 'audit'
-        ? [keys.auditSubject(parsed.subject), parsed.at, parsed.nonce]
-        : ['', '', ''];
+      const parsed = parseKey({ pk: last.pk as string, sk: last.sk as string });
+      if (parsed?.kind !== 'audit') throw new Error('audit trail ended at an item that is not an entry');
+      return [keys.auditSubject(parsed.subject), parsed.at, parsed.nonce];
     },
     decode: (parts): StartKey | null => {
       const [subject = '', at = '', n = ''] = parts;

@@ -22,6 +22,11 @@ const JudgedTurn = z.object({
   speaker: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).nullable(),
   /** A snippet of the turn's first paragraph, unique in the file. */
   at: z.string().min(2),
+  /**
+   * A later paragraph of the judged turn before it (after a blank line, a heading or a caption):
+   * it must be in the same parsed turn, not dropped, nor a turn of its own.
+   */
+  continues: z.boolean().default(false),
 });
 const AttributionFile = z.object({
   version: z.literal(1),
@@ -64,17 +69,28 @@ export function scoreInterview(
   // Judged turns are in source order: each is looked for from the last one found onwards, so a
   // snippet such as `いるいる。` that recurs finds its own turn.
   let next = 0;
+  // The parsed turn the last judged (non-continuation) turn was found in.
+  let lastIndex: number | null = null;
   const turns = judged.turns.map((j): TurnOutcome => {
     const expected = { role: j.role, speaker: Array.isArray(j.speaker) ? j.speaker.join('|') : j.speaker };
     const at = squash(j.at);
     const hits = texts.flatMap((t, i) => (t.includes(at) ? [i] : []));
     const base = { file: judged.file, at: j.at, expected };
-    if (hits.length === 0)
+    if (hits.length === 0) {
+      if (!j.continues) lastIndex = null;
       return { ...base, got: null, roleOk: false, nameOk: false, why: 'not in any turn' };
+    }
     const index = hits.find((i) => i >= next) ?? hits.find((i) => i === next - 1) ?? (hits[0] as number);
     next = Math.max(next, index + 1);
     const t = iv.turns[index] as Interview['turns'][number];
     const got = { role: t.role, speaker: t.speaker, person: t.speakerId !== null };
+    if (j.continues) {
+      const ok = lastIndex !== null && index === lastIndex;
+      return ok
+        ? { ...base, got, roleOk: true, nameOk: true }
+        : { ...base, got, roleOk: false, nameOk: false, why: 'a later paragraph split off its turn' };
+    }
+    lastIndex = index;
     // Two judged turns inside one parsed turn: the later was merged into the earlier.
     const merged = owner.get(index);
     owner.set(index, merged ?? j.at);

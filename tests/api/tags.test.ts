@@ -265,6 +265,24 @@ describe('merges', () => {
     // And a tag the quote does not have is a 404, not a new version.
     await send(rt.app, 'DELETE', '/quotes/sora-t006/tags/health-rest', undefined, 404);
   });
+
+  it('pages the merge list: limit=1 walks exactly what one page shows', async () => {
+    await send(rt.app, 'POST', '/tags/money-income/merge', { into: 'income-a', create: true });
+    await send(rt.app, 'POST', '/tags/income-a/merge', { into: 'income-b', create: true });
+    type Merges = { merges: Array<{ id: string }>; nextCursor: string | null };
+    const all = await getJson<Merges>(rt.app, url('/merges', [['limit', 100]]));
+    expect(all.merges.length).toBeGreaterThanOrEqual(2);
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const params: Array<[string, string | number]> = [['limit', 1]];
+      if (cursor) params.push(['cursor', cursor]);
+      const page: Merges = await getJson<Merges>(rt.app, url('/merges', params));
+      walked.push(...page.merges.map((m) => m.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(all.merges.map((m) => m.id));
+  });
 });
 
 describe('interviewee tags, the audit trail, bulk edits', () => {

@@ -129,6 +129,21 @@ export function adversarialInputs(): Adversarial[] {
   add('blog: title, one speaker, one huge turn of short lines', () => `題\n\n山田\n山田\n${fill('あ\n')}`);
   add('dash: one question, one huge answer of lines', () => `——質問？\n${fill('答え。\n')}`);
   add('prefixed: one speaker, one huge turn of lines', () => `山田：a\n山田：b\n${fill('続き\n')}`);
+  add(
+    'dash: one named answer continued by blank-separated paragraphs',
+    () => `——質問？\n山田：はい。\n\n${fill('続きです。\n\n')}`,
+  );
+  add('dash: a new speaker and a continuation paragraph after every question', () => {
+    const parts: string[] = [];
+    let bytes = 0;
+    for (let n = 0; bytes < ADVERSARIAL_BYTES; n++) {
+      const unit = `——質問？\n話者${n.toString(36)}：はい。\n\n続きです。\n\n`;
+      parts.push(unit);
+      bytes += utf8(unit);
+    }
+    return parts.join('');
+  });
+  add('dash: signed stories', () => fill('——話です。（Kさん）\n\n'));
   add('mixed markers', () => mixed());
   // JSON: deep nesting, many turns, one long string.
   add('json: deep arrays', () => `${'['.repeat(400_000)}${']'.repeat(400_000)}`);

@@ -25,6 +25,7 @@ import { type LocalS3, S3_CREDENTIALS, startS3 } from '../helpers/s3.ts';
 import { read, repoRoot, samplesDir } from '../helpers/shared.ts';
 import { LocalDeployment } from './deployed.ts';
 import { type SecretsStandIn, startSecretsManager } from './secrets-manager.ts';
+import { type SqsStandIn, startSqs } from './sqs.ts';
 
 const endpoint = dynamoLocalEndpoint();
 if (!endpoint) console.warn('skipping the artifact test: DynamoDB Local was not started (no java)');
@@ -69,6 +70,7 @@ let outdir = '';
 let synthMs = 0;
 let secrets: SecretsStandIn;
 let s3: LocalS3;
+let sqs: SqsStandIn;
 const deployments: Record<'main' | 'protected', LocalDeployment> = {} as never;
 const stacks: Record<'main' | 'protected', KikigakiStack> = {} as never;
 
@@ -84,6 +86,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     console.info(`artifact test: synth with bundling ${Math.round(synthMs)} ms`);
     secrets = await startSecretsManager();
     s3 = await startS3();
+    sqs = await startSqs();
     for (const [key, stackName] of [
       ['main', 'Kikigaki'],
       ['protected', 'KikigakiProtected'],
@@ -92,6 +95,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         dynamodb: endpoint as string,
         secrets,
         s3: s3.endpoint,
+        sqs,
       });
       await deployments[key].provision();
     }
@@ -101,6 +105,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     for (const d of Object.values(deployments)) d?.stop();
     await secrets?.close();
     await s3?.close();
+    await sqs?.close();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
@@ -187,11 +192,16 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       await d.start(r.functionId);
     }
 
+    /** Streams → forwarder → FIFO queue → indexer, as the event source mappings deliver. */
     async function index() {
-      const indexer = stacks.main.getLogicalId(stacks.main.indexerFunction.node.defaultChild as never);
-      const { delivered, responses } = await d.pollStream(indexer);
+      const id = (fn: { node: { defaultChild?: unknown } }) =>
+        stacks.main.getLogicalId(fn.node.defaultChild as never);
+      const { delivered, responses } = await d.pollStream(id(stacks.main.forwarderFunction));
       expect(delivered.length).toBeGreaterThan(0);
       for (const r of responses) expect((r as DynamoDBBatchResponse).batchItemFailures).toEqual([]);
+      const { batches, failed } = await d.pollQueue(id(stacks.main.indexerFunction));
+      expect(batches).toBeGreaterThan(0);
+      expect(failed).toEqual([]);
     }
 
     beforeAll(async () => {
@@ -353,7 +363,52 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         ),
       ).toBe(false);
       expect((await http('GET', '/health')).json.index).toMatchObject({ interviews: 1 });
-    });
+    }, 120_000);
+
+    it('concurrent writers, one indexer: no update is lost, and a replay of the whole stream changes nothing', async () => {
+      const writeId = d.route('POST', '/interviews').functionId;
+      // Three warm write containers, as Lambda scales out under concurrent requests.
+      const writers = await Promise.all([d.start(writeId), d.start(writeId), d.start(writeId)]);
+      const ingest = (c: (typeof writers)[number], id: string, answer: string) =>
+        c.invoke<V2>(
+          httpApiEvent({
+            method: 'PUT',
+            path: `/interviews/${id}`,
+            headers: { 'content-type': 'text/plain', authorization: `Bearer ${writeToken}` },
+            body: `聞き手：最近のお仕事は？\n山田：${answer}`,
+          }),
+        );
+      const results = await Promise.all(
+        writers.flatMap((c, w) => [
+          ...[0, 1, 2, 3].map((k) => ingest(c, `race-${w}-${k}`, `並行書き込み${w}${k}の回答です。`)),
+          ingest(c, 'race-same', `同じインタビューを書き手${w}が上書きしました。`),
+        ]),
+      );
+      expect(results.map((r) => r.statusCode).every((s) => s === 200 || s === 201)).toBe(true);
+      await index();
+      const check = await http('GET', '/admin/consistency');
+      expect(check.json).toMatchObject({ missing: [], extra: [], stale: [] });
+      expect(check.json.checked).toBeGreaterThanOrEqual(13);
+      // The latest write of the contended interview is what search serves.
+      await coldRead();
+      const same = await http('GET', '/interviews/race-same');
+      const last = (same.json.turns as unknown as Array<{ text: string }>)[1]?.text ?? '';
+      const found = await http('GET', '/search', { query: { q: '上書き', interview: 'race-same' } });
+      expect((found.json.hits as unknown as Array<{ text: string }>).map((h) => h.text)).toEqual([last]);
+      for (let w = 0; w < 3; w++)
+        for (let k = 0; k < 4; k++)
+          expect(
+            (await http('GET', '/search', { query: { q: `並行書き込み${w}${k}` } })).json.total,
+          ).toBeGreaterThan(0);
+      // Replaying every record from TRIM_HORIZON (a recreated mapping) converges to the same index.
+      d.rewindStreams();
+      await index();
+      expect((await http('GET', '/admin/consistency')).json).toMatchObject({
+        missing: [],
+        extra: [],
+        stale: [],
+      });
+    }, 120_000);
 
     it('drove every route the README shows, each answered below 400', () => {
       const routes = readmeRoutes();
@@ -368,6 +423,32 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         .map((r) => r.line);
       expect(missed).toEqual([]);
     });
+  });
+
+  it('every log line is Powertools JSON naming the Lambda request id; snapshot metrics leave as EMF', () => {
+    const d = deployments.main;
+    const lines = d.started().flatMap((c) => c.logs.map((line) => ({ c, line })));
+    expect(lines.length).toBeGreaterThan(20);
+    const metrics = new Set<string>();
+    for (const { c, line } of lines) {
+      const json = JSON.parse(line) as Record<string, unknown>;
+      const emf = json._aws as {
+        CloudWatchMetrics?: Array<{ Namespace: string; Metrics: Array<{ Name: string }> }>;
+      };
+      if (emf?.CloudWatchMetrics) {
+        for (const m of emf.CloudWatchMetrics) {
+          expect(m.Namespace).toBe('Kikigaki');
+          for (const x of m.Metrics) metrics.add(x.Name);
+        }
+        continue;
+      }
+      expect(json).toMatchObject({ service: 'kikigaki', function_name: c.spec.id });
+      expect(c.requestIds).toContain(json.function_request_id);
+    }
+    for (const name of ['ColdStart', 'SnapshotLoadMs', 'SnapshotLoadBytes', 'SnapshotPublishMs'])
+      expect(metrics).toContain(name);
+    // API calls also carry API Gateway's request id.
+    expect(lines.some(({ line }) => /"apiRequestId":"req-/.test(line))).toBe(true);
   });
 
   it('protected reads: the read function answers with the read-only token, 401 without, and never writes', async () => {

@@ -95,6 +95,228 @@ describe('dash interviews as magazines print them', () => {
   });
 });
 
+describe('paragraphs after an answer, and who speaks them', () => {
+  const turnsOf = (text: string) =>
+    parseInterview(`${header}取材記事\n${text}`).turns.map((t) => [t.role, t.speaker, t.text] as const);
+
+  it("keeps a later paragraph of a named answer with it, and the writer's closing words out", () => {
+    const iv = turnsOf(
+      `銀座の画廊を営む川端さんに話を聞いた。
+
+——画廊を始めたきっかけは？
+川端：祖父の蔵に絵が眠っていたんです。
+
+整理するうちに、売るより見せたいと思うようになりました。
+
+——お客さんは？
+川端：近所の方が多いですね。
+
+川端は笑いながら、次の展示の準備に戻っていった。
+`,
+    );
+    expect(iv).toEqual([
+      ['interviewer', '聞き手', '画廊を始めたきっかけは？'],
+      [
+        'interviewee',
+        '川端',
+        '祖父の蔵に絵が眠っていたんです。\n\n整理するうちに、売るより見せたいと思うようになりました。',
+      ],
+      ['interviewer', '聞き手', 'お客さんは？'],
+      ['interviewee', '川端', '近所の方が多いですね。'],
+    ]);
+  });
+
+  it('reads a paragraph in the plain past, or indented unlike the answer, as narration', () => {
+    const iv = turnsOf(
+      `——練習は毎日？
+森：はい。朝と夜に一時間ずつです。
+
+取材の間も、窓の外では部員の掛け声が響いていた。
+
+——大会は？
+森：来月です。
+
+　会場は市民体育館で、入場は無料となっている。
+
+——意気込みを。
+森：全力で戦います。
+`,
+    );
+    expect(iv.map(([, , text]) => text)).toEqual([
+      '練習は毎日？',
+      'はい。朝と夜に一時間ずつです。',
+      '大会は？',
+      '来月です。',
+      '意気込みを。',
+      '全力で戦います。',
+    ]);
+  });
+
+  it('does not take an unprefixed paragraph for an answer where every answer is named', () => {
+    const iv = parseInterview(
+      `${header}座談会
+
+——休日は？
+春香：映画かな。
+誠：寝てます。
+
+——旅行は？
+春香：年に一度。
+誠：行かないです。
+
+——料理は？
+誠：たまに。
+春香：毎日です。
+
+——最後に一言。
+
+座談会を終えて、二人の休日の違いが見えてきた。
+`,
+    );
+    expect(iv.turns.map((t) => t.speaker)).toEqual([
+      ...['聞き手', '春香', '誠', '聞き手', '春香', '誠', '聞き手', '誠', '春香', '聞き手'],
+    ]);
+  });
+
+  it('keeps a list of participants before the first question out of the turns', () => {
+    const iv = parseInterview(
+      `${header}座談会
+参加者
+Kさん：営業30代/既婚
+Hさん：デザイナー20代/独身
+
+——まず自己紹介を。
+K：営業をしています。
+H：デザインです。
+
+——では本題です。
+K：はい。
+H：どうぞ。
+`,
+    );
+    expect(iv.captions).toEqual(['Kさん：営業30代/既婚', 'Hさん：デザイナー20代/独身']);
+    expect(iv.turns.filter((t) => t.role === 'interviewee').map((t) => t.text)).toEqual([
+      '営業をしています。',
+      'デザインです。',
+      'はい。',
+      'どうぞ。',
+    ]);
+  });
+
+  it('gives a story signed （Aさん） to its teller, a pseudonym and no role label', () => {
+    const iv = parseInterview(
+      `${header}読者の失敗談
+
+——傘を三本なくしました。（Aさん）
+
+——電車に財布を忘れました。（Yさん）
+
+——また傘です。（Aさん）
+`,
+    );
+    expect(iv.turns.map((t) => [t.role, t.speaker, t.text])).toEqual([
+      ['interviewee', 'Aさん', '傘を三本なくしました。'],
+      ['interviewee', 'Yさん', '電車に財布を忘れました。'],
+      ['interviewee', 'Aさん', 'また傘です。'],
+    ]);
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['Aさん', 'Yさん']);
+  });
+
+  it('makes each 「…」 of unnamed answerers a turn of its own', () => {
+    const iv = parseInterview(
+      `${header}新しい水筒を試してみた
+
+——持った感じは？
+「軽い！」
+「色もかわいいね」
+
+——保温は？
+「朝のお茶がまだ温かい」
+`,
+    );
+    expect(iv.turns.map((t) => [t.role, t.speakerId, t.text])).toEqual([
+      ['interviewer', null, '持った感じは？'],
+      ['interviewee', null, '「軽い！」'],
+      ['interviewee', null, '「色もかわいいね」'],
+      ['interviewer', null, '保温は？'],
+      ['interviewee', null, '「朝のお茶がまだ温かい」'],
+    ]);
+  });
+
+  it('hears 全員 and a joint label printed once', () => {
+    const iv = turnsOf(
+      `——好きな季節は？
+理沙：春です。
+真央：秋かな。
+全員：でも夏も好き！
+
+——海と山なら？
+理沙：海。
+真央：山。
+理沙＆真央：どっちも行きたい（笑）。
+`,
+    );
+    expect(iv.map(([role, speaker]) => [role, speaker])).toContainEqual(['other', '全員']);
+    expect(iv.at(-1)?.[1]).toBe('理沙、真央');
+  });
+
+  it('reads the name after a photo credit printed on the same line', () => {
+    const iv = turnsOf(
+      `——工房の自慢は？
+木村：窯です。
+
+——次の作品は？
+（撮影＝小川聡）木村：湯のみを考えています。
+
+——ありがとうございました。
+`,
+    );
+    expect(iv[3]).toEqual(['interviewee', '木村', '湯のみを考えています。']);
+  });
+});
+
+describe('names the article prints', () => {
+  it('gives a surname label the full name printed in the title', () => {
+    const iv = parseInterview(
+      `${header}インタビュー：岡田健一＆森本さくら「二人で旅した一年」
+
+——旅の始まりは？
+岡田：僕が誘いました。
+森本：断れなくて（笑）。
+
+——一番の思い出は？
+森本：砂漠の夜です。
+岡田：星がすごかった。
+`,
+    );
+    expect(iv.interviewees.map((p) => [p.name, p.aliases])).toEqual([
+      ['岡田健一', ['岡田']],
+      ['森本さくら', ['森本']],
+    ]);
+  });
+
+  it('takes for the interviewee the person the lead says it asked, over one it only mentions', () => {
+    const iv = parseInterview(
+      `${header}料理教室に行ってみた
+講師は人気の大森先生。大森先生の授業は毎回満席だ。大森先生は厳しいことで知られる。
+受講生の石井ゆかりさんに、休憩中にお話を伺った。
+
+——通い始めたのは？
+「去年の春です」
+
+——続く理由は？
+「仲間がいるからですね」
+`,
+    );
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['石井ゆかり']);
+  });
+
+  it('rejects a transcript of hundreds of different speakers before comparing their names', () => {
+    const many = Array.from({ length: 400 }, (_, n) => `——質問？\n話者${n}号：はい。`).join('\n');
+    expect(() => parseInterview(many, { format: 'dash' })).toThrow(/more than 300 different speakers/);
+  });
+});
+
 describe('people', () => {
   it('never makes a person of a role label', () => {
     for (const label of [
@@ -204,6 +426,9 @@ describe.runIf(haveCorpora)('the judged attribution set (eval/attribution.json)'
     expect(judged.interviews.filter((j) => j.file.startsWith('asdc-dialogs/')).length).toBeGreaterThanOrEqual(
       20,
     );
+    expect(
+      judged.interviews.filter((j) => j.file.startsWith('livedoor-interviews/')).length,
+    ).toBeGreaterThanOrEqual(30);
     expect(role / n).toBeGreaterThanOrEqual(0.99);
     expect(name / n).toBeGreaterThanOrEqual(0.97);
   });

@@ -45,6 +45,8 @@ export interface Matches {
   fields: Uint8Array;
   /** True when top-k pruning left out docs that match (totals are then lower bounds). */
   pruned?: boolean;
+  /** True when `docs` are not in doc order (a ranked match's result: order is by score anyway). */
+  unordered?: boolean;
 }
 
 /** What evaluation reads: the tables, the postings and the live statistics. */
@@ -136,9 +138,10 @@ class Scratch {
     this.touched = new Int32Array(size);
     this.epoch = 0;
   }
-  /** The first `nt` touched docs as a result in doc order. */
-  collect(nt: number): Matches {
-    const docs = this.touched.slice(0, nt).sort();
+  /** The first `nt` touched docs as a result, in doc order unless `sorted` is false. */
+  collect(nt: number, sorted = true): Matches {
+    const docs = this.touched.slice(0, nt);
+    if (sorted) docs.sort();
     const scores = new Float64Array(nt);
     const fields = new Uint8Array(nt);
     for (let i = 0; i < nt; i++) {
@@ -170,6 +173,7 @@ export class Evaluator {
   evaluate(query: QueryNode, terms: Set<string> = new Set(), options: EvaluateOptions = {}): Matches {
     this.options = options;
     this.expanded = new WeakMap();
+    this.dfs = new Map();
     this.grow();
     return this.node(query, 1, terms, null);
   }
@@ -179,6 +183,7 @@ export class Evaluator {
     this.out = new Scratch();
     this.ptf = new Scratch();
     this.matchScratch = new Scratch();
+    this.slotScratch = new Scratch();
     this.mask = new Uint32Array(0);
     this.weight = new Float64Array(0);
     this.maskOf = null;
@@ -191,6 +196,7 @@ export class Evaluator {
     this.out.grow(n);
     this.ptf.grow(n);
     this.matchScratch.grow(n);
+    this.slotScratch.grow(n);
     const size = Math.max(n, this.out.acc.length);
     this.mask = new Uint32Array(size);
     this.weight = new Float64Array(size);
@@ -249,9 +255,16 @@ export class Evaluator {
 
   /** Postings of a term in quotes (text), else in the field it occurs in (dead included). */
   private docFrequency(term: string): number {
+    const cached = this.dfs.get(term);
+    if (cached !== undefined) return cached;
     const p = this.c.postings;
-    return p.df(term, F_TEXT) || p.df(term, F_SPEAKER) || p.df(term, F_SECTION) || p.df(term, F_TITLE);
+    const df = p.df(term, F_TEXT) || p.df(term, F_SPEAKER) || p.df(term, F_SECTION) || p.df(term, F_TITLE);
+    this.dfs.set(term, df);
+    return df;
   }
+
+  /** Document frequencies looked up during the current evaluation. */
+  private dfs = new Map<string, number>();
 
   private termIdf(term: string): number {
     const nDocs = Math.max(1, this.c.liveDocs);
@@ -264,6 +277,10 @@ export class Evaluator {
     if (cached) return cached;
     const { postings } = this.c;
     const term = q.term;
+    if (q.maxShare !== undefined && this.docFrequency(term) > q.maxShare * Math.max(1, this.c.liveDocs)) {
+      this.expanded.set(q, []);
+      return [];
+    }
     const out: Array<[string, number]> = [[term, 1]];
     if (q.prefix)
       for (const t of postings.expandPrefix(term)) {
@@ -289,20 +306,26 @@ export class Evaluator {
    * Evaluates a node. `restrict`: only docs in it can matter (an AND evaluates its rarest part
    * first and lets the others score only those docs).
    */
-  private node(q: QueryNode, weight: number, terms: Set<string>, restrict: Matches | null): Matches {
+  private node(
+    q: QueryNode,
+    weight: number,
+    terms: Set<string>,
+    restrict: Matches | null,
+    sorted = true,
+  ): Matches {
     switch (q.kind) {
       case 'term':
-        return this.leaf(q, weight * q.weight, terms, restrict);
+        return this.leaf(q, weight * q.weight, terms, restrict, sorted);
       case 'phrase':
-        return this.node(q.child, weight * q.weight, terms, restrict);
+        return this.node(q.child, weight * q.weight, terms, restrict, sorted);
       case 'not':
         // A lone exclusion matches nothing; inside an AND or a match it is applied by them.
         return emptyMatches();
       case 'or':
       case 'max': {
         const w = weight * q.weight;
-        const parts = q.children.map((c) => this.node(c, w, terms, restrict));
-        return parts.length === 1 ? (parts[0] as Matches) : this.combine(parts, q.kind === 'max');
+        const parts = q.children.map((c) => this.node(c, w, terms, restrict, sorted));
+        return parts.length === 1 ? (parts[0] as Matches) : this.combine(parts, q.kind === 'max', sorted);
       }
       case 'and': {
         const w = weight * q.weight;
@@ -378,15 +401,32 @@ export class Evaluator {
     weight: number,
     terms: Set<string>,
     restrict: Matches | null,
+    sorted: boolean,
   ): Matches {
+    const out = this.out;
+    const nt = this.leafInto(q, weight, terms, restrict, out, ++out.epoch, 0);
+    return out.collect(nt, sorted);
+  }
+
+  /**
+   * Scores a term into `target` (stamped `epoch`, `nt` docs touched so far), keeping each doc's
+   * best alternative: expansions of a term, and alternatives of a word, are alternatives.
+   * Returns the new touched count. No allocation: this is what ranked queries run per word.
+   */
+  private leafInto(
+    q: Extract<QueryNode, { kind: 'term' }>,
+    weight: number,
+    terms: Set<string>,
+    restrict: Matches | null,
+    target: Scratch,
+    epoch: number,
+    nt: number,
+  ): number {
     const expansions = this.expansions(q);
     if (restrict) this.useMask(restrict);
-    const out = this.out;
-    const epoch = ++out.epoch;
-    let nt = 0;
-    // Expansions are alternatives: a doc scores its best one.
+    const ptf = this.ptf;
+    const { acc, fields, stamp, touched } = target;
     for (const [t, w] of expansions) {
-      const ptf = this.ptf;
       const n = this.termFrequencies(t, restrict);
       if (n === 0) continue;
       if (!q.gram) terms.add(t);
@@ -394,18 +434,57 @@ export class Evaluator {
       for (let i = 0; i < n; i++) {
         const d = ptf.touched[i] ?? 0;
         const s = bm25f(ptf.acc[d] ?? 0, termWeight);
-        if (out.stamp[d] !== epoch) {
-          out.stamp[d] = epoch;
-          out.acc[d] = s;
-          out.fields[d] = ptf.fields[d] ?? 0;
-          out.touched[nt++] = d;
+        if (stamp[d] !== epoch) {
+          stamp[d] = epoch;
+          acc[d] = s;
+          fields[d] = ptf.fields[d] ?? 0;
+          touched[nt++] = d;
         } else {
-          if (s > (out.acc[d] ?? 0)) out.acc[d] = s;
-          out.fields[d] = (out.fields[d] ?? 0) | (ptf.fields[d] ?? 0);
+          if (s > (acc[d] ?? 0)) acc[d] = s;
+          fields[d] = (fields[d] ?? 0) | (ptf.fields[d] ?? 0);
         }
       }
     }
-    return out.collect(nt);
+    return nt;
+  }
+
+  /**
+   * Scores one word of a ranked query (a term, or alternatives of it) into `target`, best
+   * alternative per doc. Terms go straight in; other alternatives (bigram paths, variants of
+   * several words) are evaluated as nodes and merged.
+   */
+  private slotInto(
+    q: QueryNode,
+    weight: number,
+    terms: Set<string>,
+    restrict: Matches | null,
+    target: Scratch,
+    epoch: number,
+    nt: number,
+  ): number {
+    if (q.kind === 'term') return this.leafInto(q, weight * q.weight, terms, restrict, target, epoch, nt);
+    if (q.kind === 'max') {
+      let n = nt;
+      for (const c of q.children) n = this.slotInto(c, weight * q.weight, terms, restrict, target, epoch, n);
+      return n;
+    }
+    const part = this.node(q, weight, terms, restrict, false);
+    const { acc, fields, stamp, touched } = target;
+    let n = nt;
+    for (let i = 0; i < part.n; i++) {
+      const d = part.docs[i] ?? 0;
+      const s = part.scores[i] ?? 0;
+      if (stamp[d] !== epoch) {
+        stamp[d] = epoch;
+        acc[d] = s;
+        fields[d] = part.fields[i] ?? 0;
+        touched[n++] = d;
+      } else {
+        if (s > (acc[d] ?? 0)) acc[d] = s;
+        fields[d] = (fields[d] ?? 0) | (part.fields[i] ?? 0);
+      }
+    }
+    return n;
   }
 
   /**
@@ -500,7 +579,7 @@ export class Evaluator {
   }
 
   /** Union of several results in one pass: scores summed (or the best kept), field bits or-ed. */
-  private combine(parts: readonly Matches[], best: boolean): Matches {
+  private combine(parts: readonly Matches[], best: boolean, sorted: boolean): Matches {
     const out = this.out;
     const epoch = ++out.epoch;
     const { acc, fields, stamp, touched } = out;
@@ -520,7 +599,7 @@ export class Evaluator {
         }
       }
     }
-    return out.collect(nt);
+    return out.collect(nt, sorted);
   }
 
   /** Ranked partial matching; see the `match` node and the module comment. */
@@ -573,44 +652,54 @@ export class Evaluator {
       if (closed === null) {
         // No unseen doc can reach the minimum share, or beat the k-th lower bound so far.
         const short = requiredWeight + remaining < minWeight;
+        // An unseen doc can match only the remaining words: at most `remaining`, scaled by
+        // the coordination of the remaining share.
+        const ceiling = remaining * (remaining / total) ** RANKING.coord;
         const beaten =
-          !short && nt >= topK && remaining < this.kthLowerBound(nt, total, minWeight, topK) * roleFloor;
+          !short && nt >= topK && ceiling < this.kthLowerBound(nt, total, minWeight, topK) * roleFloor;
         if (short || beaten) {
-          closed = m.collect(nt);
+          closed = m.collect(nt, false);
           pruned = beaten;
         }
       }
       remaining -= s.bound;
-      const part = this.node(s.node, weight, terms, closed);
-      for (let i = 0; i < part.n; i++) {
-        const d = part.docs[i] ?? 0;
-        const share = s.bound * shareOf(part.fields[i] ?? 0);
+      // The word's best alternative per doc, straight into a scratch (no allocation).
+      const w = this.slotScratch;
+      const slotEpoch = ++w.epoch;
+      const n = this.slotInto(s.node, weight, terms, closed, w, slotEpoch, 0);
+      for (let i = 0; i < n; i++) {
+        const d = w.touched[i] ?? 0;
+        const f = w.fields[d] ?? 0;
+        const share = s.bound * shareOf(f);
         if (m.stamp[d] === epoch) {
-          m.acc[d] = (m.acc[d] ?? 0) + (part.scores[i] ?? 0);
-          m.fields[d] = (m.fields[d] ?? 0) | (part.fields[i] ?? 0);
+          m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
+          m.fields[d] = (m.fields[d] ?? 0) | f;
           matched[d] = (matched[d] ?? 0) + share;
         } else if (closed === null) {
           m.stamp[d] = epoch;
-          m.acc[d] = part.scores[i] ?? 0;
-          m.fields[d] = part.fields[i] ?? 0;
+          m.acc[d] = w.acc[d] ?? 0;
+          m.fields[d] = f;
           matched[d] = share;
           m.touched[nt++] = d;
         }
       }
     }
-    let out = this.finish(nt, total, minWeight);
+    let out = this.finish(nt, total, minWeight, q.exclude.length > 0);
     for (const x of q.exclude) {
       if (out.n === 0) break;
       out = subtract(out, this.excluded(x, out));
     }
     out.pruned = pruned;
+    out.unordered = q.exclude.length === 0;
     return out;
   }
 
   private matchScratch = new Scratch();
+  /** One word's scores in a ranked query. */
+  private slotScratch = new Scratch();
 
   /** Final scores: coordination and role weights; docs below the minimum share dropped. */
-  private finish(nt: number, total: number, minWeight: number): Matches {
+  private finish(nt: number, total: number, minWeight: number, sorted: boolean): Matches {
     const m = this.matchScratch;
     const matched = this.weight;
     const role = this.c.docs.role.a;
@@ -620,7 +709,8 @@ export class Evaluator {
       const d = m.touched[i] ?? 0;
       if ((matched[d] ?? 0) >= minWeight - 1e-9) keep.push(d);
     }
-    const docs = Int32Array.from(keep).sort();
+    const docs = Int32Array.from(keep);
+    if (sorted) docs.sort();
     const scores = new Float64Array(docs.length);
     const fields = new Uint8Array(docs.length);
     for (let i = 0; i < docs.length; i++) {

@@ -13,6 +13,11 @@ export interface TermOptions {
   gram?: boolean;
   /** Also the katakana words that contain it (ソーシング → クラウドソーシング), weighted down. */
   substr?: boolean;
+  /**
+   * Ignore the term when it occurs in more than this share of quotes: an alternative that
+   * common (the stem 思 of 思う) costs a scan of most postings and tells nothing.
+   */
+  maxShare?: number;
 }
 
 /** One word of a ranked query: its alternatives (a `max` node, usually) and whether it must match. */

@@ -1,0 +1,141 @@
+/**
+ * What one line of a dash interview is, judged by its shape alone: a question, a heading, a note,
+ * a caption, the start of an information block, a reader's signed story, a credit printed before
+ * a name. The dash parser's state machine (dash.ts) decides with these what the line means in
+ * context. Every test is a scan or a pattern anchored at the line start with disjoint quantifiers.
+ */
+import { isCredit } from './furniture.ts';
+import { splitName } from './people.ts';
+import { hasAny, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
+
+/** A question line: two dashes (em dash, horizontal bar or box-drawing) at the start. */
+export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[—―─－]*[\s\u3000]*/;
+
+/** True for a question line with words after its dashes (a lone `———` is a rule, no question). */
+export function isQuestionLine(t: string): boolean {
+  return QUESTION.test(t) && t.replace(QUESTION, '').trim() !== '';
+}
+
+const HEADING_MARKS = '■□◆◇▼▽●○★☆◎';
+const NOTE_STARTS = ['※', '＊', '*', '・', '次のページ', '関連', '<', '＜', '[', '［', 'http://', 'https://'];
+const CAPTION_WORDS = ['写真', '撮影', '提供', 'photo', 'Photo', 'PHOTO', '画像', '左', '右'];
+const INFO_MARKS = '■●◆【';
+const INFO_WORDS = [
+  'プロフィール',
+  'profile',
+  '店舗情報',
+  'ショップ情報',
+  'インフォメーション',
+  'information',
+  '作品情報',
+  '公演情報',
+  '関連リンク',
+  '問い合わせ',
+  'お問い合わせ',
+];
+
+/** `■見出し` or a line that is only `【見出し】`. */
+export function isHeadingLine(t: string): boolean {
+  const i = skipSpaces(t);
+  const c = t[i];
+  if (c === undefined) return false;
+  if (HEADING_MARKS.includes(c)) return true;
+  if (c !== '【') return false;
+  const close = t.indexOf('】', i + 1);
+  return close > i + 1 && close - i - 1 <= 60 && skipSpaces(t, close + 1) === t.length;
+}
+
+/**
+ * `【恥ずかしの失敗談】免許書も泥の中`: a bracketed kicker and a short headline. A heading only
+ * when it stands alone between blank lines (the caller checks that).
+ */
+export function isBracketHeading(t: string): boolean {
+  const i = skipSpaces(t);
+  if (t[i] !== '【') return false;
+  const close = t.indexOf('】', i + 1);
+  return close > i + 1 && close - i <= 20 && trimEndIndex(t) - i <= 80;
+}
+
+/** `※` notes, `・` bullets, links and `次のページ` navigation. */
+export function isNoteLine(t: string): boolean {
+  return wordAt(t, skipSpaces(t), NOTE_STARTS) !== null;
+}
+
+/** A photo caption: a whole line in brackets that says 写真, 撮影, 提供, 左, 右… */
+export function isCaptionLine(t: string): boolean {
+  const start = skipSpaces(t);
+  const end = trimEndIndex(t, t.length, start);
+  if (end - start < 2) return false;
+  if (t[start] !== '（' && t[start] !== '(') return false;
+  if (t[end - 1] !== '）' && t[end - 1] !== ')') return false;
+  const inner = t.slice(start + 1, end - 1);
+  return !hasAny(inner, '）)') && CAPTION_WORDS.some((w) => inner.includes(w));
+}
+
+/** The start of a profile, shop or information block, which runs to the next marker. */
+export function isInfoBlockLine(t: string): boolean {
+  let i = skipSpaces(t);
+  if (INFO_MARKS.includes(t[i] ?? '\n')) i = skipSpaces(t, i + 1);
+  const head = t.slice(i, i + 12).toLowerCase();
+  return INFO_WORDS.some((w) => head.startsWith(w));
+}
+
+/** True when a short standalone line reads as a heading (no sentence end, not a quote). */
+export function looksLikeHeading(t: string): boolean {
+  const s = t.trim();
+  return s.length >= 2 && s.length <= 40 && !/[。．！？!?」』）)、]$/.test(s) && !/^[「『（(]/.test(s);
+}
+
+/** A paragraph indented with a full-width space, as magazines set running text. */
+export function isIndented(t: string): boolean {
+  return t.startsWith('\u3000');
+}
+
+/**
+ * `——…でした。（Kさん）`: a reader's story signed by its teller (an honorific is required), not
+ * a question. The teller's label and the story without the signature, or null.
+ */
+export function signatureOf(q: string): { speaker: string; text: string } | null {
+  const end = trimEndIndex(q);
+  const last = q[end - 1];
+  if (last !== '）' && last !== ')') return null;
+  const open = Math.max(q.lastIndexOf('（', end - 1), q.lastIndexOf('(', end - 1));
+  if (open <= 0 || end - open - 2 < 2 || end - open - 2 > 14) return null;
+  const inner = q.slice(open + 1, end - 1).trim();
+  const story = q.slice(0, open).trimEnd();
+  if (!/[。！!…」]$/.test(story)) return null;
+  const honorific = /(?:さん|氏|様|さま)$/.exec(inner);
+  const name = honorific ? inner.slice(0, honorific.index) : '';
+  if (!name || splitName(name).name !== name || /[、。\s]/.test(name)) return null;
+  return { speaker: inner, text: story };
+}
+
+/**
+ * `（撮影＝藤井元輔／車両協力＝PG MOTORING）小久保：…`: a credit in brackets printed before the
+ * rest of the line. The credit and the rest; `credit` null when the line has none.
+ */
+export function splitLeadingCredit(t: string): { credit: string | null; rest: string } {
+  const i = skipSpaces(t);
+  const open = t[i];
+  if (open !== '（' && open !== '(') return { credit: null, rest: t };
+  const close = open === '（' ? t.indexOf('）', i + 1) : t.indexOf(')', i + 1);
+  if (close < 0 || close - i > 80 || skipSpaces(t, close + 1) >= t.length) return { credit: null, rest: t };
+  const credit = t.slice(i, close + 1);
+  const inner = credit.slice(1, -1);
+  const isCreditText =
+    isCredit(credit) || /[＝=]/.test(inner) || CAPTION_WORDS.some((w) => inner.includes(w));
+  return isCreditText ? { credit, rest: t.slice(close + 1) } : { credit: null, rest: t };
+}
+
+/**
+ * The forms in which narration names a speaker: the name without titles, each part of a
+ * `・`-joined name, a kanji name's first two characters (the usual surname: 橋本 of 橋本愛), and
+ * the short forms declared with `（以下、略称）`. Forms under two characters are left out.
+ */
+export function nameForms(label: string, aliases: ReadonlyMap<string, string>): string[] {
+  const name = splitName(label).name;
+  const forms = new Set<string>([name, ...name.split(/[・\s\u3000]/)]);
+  if (/^\p{Script=Han}{3,5}$/u.test(name)) forms.add(name.slice(0, 2));
+  for (const [alias, full] of aliases) if (full === label) forms.add(alias);
+  return [...forms].filter((f) => f.length >= 2);
+}

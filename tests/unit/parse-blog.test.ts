@@ -1,0 +1,157 @@
+/**
+ * The blog layout with each speaker's name printed once on a line of its own (issue 13): the
+ * name, then the utterance, plain-line headings between the turns. Posts written for these tests;
+ * the seed layout (the name printed twice) is covered by parse.test.ts and must not change.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../lib/errors.ts';
+import { detectFormat, parseInterview } from '../../lib/parse/index.ts';
+import { available, seedPath } from '../helpers/shared.ts';
+
+/** A bakery owner who also teaches online, interviewed by the blogger みさき. */
+const BAKERY = `パン屋とオンライン講師、二足のわらじ｜みさきの週末インタビュー
+
+こんにちは、みさきです。今回は京都でパン屋を営みながら、夜はオンラインで製パン教室を開いている陽介さんにお話を聞きました。
+
+みさき
+陽介さん、今日はよろしくお願いします！朝は何時から仕込みをしているんですか？
+
+陽介
+よろしくお願いします。仕込みは朝4時からです。7時の開店までに食パンとバゲットを焼き上げます。
+
+みさき
+早い！オンライン教室はいつ頃から始めたんですか？
+
+陽介
+3年前の冬です。店を閉めていた時期に、常連さんから「家でも焼けるように教えてほしい」と言われて。
+最初はスマホ1台で配信していました。
+
+教室の時間割
+
+みさき
+教室は週に何回ですか？
+
+陽介
+火曜と金曜の夜、2回です。
+時間：20時〜21時半
+生徒さんは今40人くらいいます。
+
+みさき
+パン屋さんの仕事と両立するのは大変じゃないですか？
+
+陽介
+正直、睡眠は削られますね。でも教室で質問をもらうと、自分の焼き方を見直すきっかけになるんです。
+
+これからのこと
+
+みさき
+最後に、これからやってみたいことを教えてください。
+
+陽介
+いつか生徒さんと一緒に、一日だけのパン屋を開きたいですね。
+
+みさき
+素敵です！ありがとうございました。
+
+コメント
+`;
+
+describe('the blog layout with each name printed once', () => {
+  const iv = parseInterview(BAKERY, { id: 'bakery' });
+
+  it('is detected as a blog, not rejected and not taken for `名前：` lines', () => {
+    expect(detectFormat(BAKERY)).toBe('blog');
+    expect(iv.format).toBe('blog');
+    expect(iv.title).toBe('パン屋とオンライン講師、二足のわらじ｜みさきの週末インタビュー');
+  });
+
+  it('gives each utterance to the name above it; the blogger who opens asks', () => {
+    expect(iv.turns.map((t) => [t.role, t.speaker])).toEqual([
+      ['interviewer', 'みさき'],
+      ['interviewee', '陽介'],
+      ['interviewer', 'みさき'],
+      ['interviewee', '陽介'],
+      ['interviewer', 'みさき'],
+      ['interviewee', '陽介'],
+      ['interviewer', 'みさき'],
+      ['interviewee', '陽介'],
+      ['interviewer', 'みさき'],
+      ['interviewee', '陽介'],
+      ['interviewer', 'みさき'],
+    ]);
+    expect(iv.interviewer?.name).toBe('みさき');
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['陽介']);
+  });
+
+  it('keeps a turn of several lines whole, `時間：` inside it included', () => {
+    expect(iv.turns[3]?.text).toBe(
+      '3年前の冬です。店を閉めていた時期に、常連さんから「家でも焼けるように教えてほしい」と言われて。\n最初はスマホ1台で配信していました。',
+    );
+    expect(iv.turns[5]?.text).toContain('時間：20時〜21時半');
+  });
+
+  it('reads the plain lines between turns as section headings, and drops the lead and the chrome', () => {
+    expect(iv.sections.map((s) => s.heading)).toEqual(['教室の時間割', 'これからのこと']);
+    expect(iv.turns.map((t) => t.section)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      '教室の時間割',
+      '教室の時間割',
+      '教室の時間割',
+      '教室の時間割',
+      'これからのこと',
+      'これからのこと',
+      'これからのこと',
+    ]);
+    const all = iv.turns.map((t) => t.text).join('\n');
+    expect(all).not.toMatch(/こんにちは、みさきです|コメント/);
+  });
+
+  it('links each answer to the question before it', () => {
+    expect(iv.turns[1]?.questionId).toBe(iv.turns[0]?.id);
+    expect(iv.turns[9]?.questionId).toBe(iv.turns[8]?.id);
+  });
+
+  it('also reads a blank line between the name and the utterance', () => {
+    const spaced = parseInterview(
+      `古書店主に聞く\n\nゆう\n\n本はどこから仕入れますか？\n\n古川\n\n市場と、亡くなった方の蔵書整理です。\n\nゆう\n\n一番の掘り出し物は？\n\n古川\n\n初版の詩集ですね。値段は秘密です（笑）。\n`,
+    );
+    expect(spaced.turns.map((t) => [t.speaker, t.text])).toEqual([
+      ['ゆう', '本はどこから仕入れますか？'],
+      ['古川', '市場と、亡くなった方の蔵書整理です。'],
+      ['ゆう', '一番の掘り出し物は？'],
+      ['古川', '初版の詩集ですね。値段は秘密です（笑）。'],
+    ]);
+  });
+
+  it('does not take a short reply printed twice for a speaker', () => {
+    const replies = parseInterview(
+      `自転車で日本一周\n\n聡\n北海道から出発したんですよね？\n\n真司\nはい\n\n聡\n雨の日は？\n\n真司\nはい\n濡れながら走りました。\n`,
+    );
+    expect(replies.turns.map((t) => t.speaker)).toEqual(['聡', '真司', '聡', '真司']);
+  });
+
+  it('still names the line when a post has no speaker printed twice', () => {
+    try {
+      parseInterview('題\n\n山田\nこんにちは。\n', { format: 'blog' });
+      expect.unreachable('a single turn with a once-printed name is no layout');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ParseError);
+      expect((e as ParseError).message).toMatch(/name printed alone before each utterance/);
+    }
+  });
+});
+
+const haveSeed = available(seedPath, 'seed layout check');
+
+describe.runIf(haveSeed)('the doubled-name layout of the seed', () => {
+  it('is still read with its names printed twice (30 turns, as before)', () => {
+    const seed = parseInterview(readFileSync(seedPath, 'utf8'));
+    expect(seed.format).toBe('blog');
+    expect(seed.turns).toHaveLength(30);
+    expect(seed.turns.filter((t) => t.role === 'interviewer')).toHaveLength(16);
+  });
+});
