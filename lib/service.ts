@@ -5,7 +5,7 @@
 import { ConflictError, NotFoundError, ParseError, ValidationError } from './errors.ts';
 import { canonicalUrl, interviewIdOfQuote } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
-import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
+import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type {
@@ -49,10 +49,11 @@ export interface KikigakiDeps {
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
   /**
-   * Parses a transcript or canonical JSON (default: {@link parseInterview} in this thread). The
-   * local server parses on worker threads with a time bound, off the event loop.
+   * Parses a transcript (text, or the bytes of a .docx) or canonical JSON (default:
+   * {@link parseSource} in this thread). The local server parses on worker threads with a time
+   * bound, off the event loop.
    */
-  parse?: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+  parse?: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
 }
 
 /** What an ingest returns. */
@@ -111,7 +112,7 @@ export class Kikigaki {
   private readonly store: Store;
   private readonly tagger: TopicTagger;
   private readonly afterCommit: (change: Change) => Promise<void>;
-  private readonly parse: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+  private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -119,7 +120,7 @@ export class Kikigaki {
     this.store = deps.store;
     this.tagger = deps.tagger;
     this.afterCommit = deps.afterCommit ?? (async () => {});
-    this.parse = deps.parse ?? parseInterview;
+    this.parse = deps.parse ?? parseSource;
   }
 
   /**
@@ -180,11 +181,12 @@ export class Kikigaki {
    * same title and turns — and anything else is a 409 naming the existing id.
    */
   async ingest(
-    input: { text: string } | { json: InterviewInput | unknown },
+    input: { text: string } | { bytes: Uint8Array } | { json: InterviewInput | unknown },
     options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
   ): Promise<IngestResult> {
     let interview: Interview;
     if ('text' in input) interview = await this.parse(input.text, options);
+    else if ('bytes' in input) interview = await this.parse(input.bytes, options);
     else {
       try {
         interview = await this.parse(JSON.stringify(input.json), { ...options, format: 'json' });

@@ -10,6 +10,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
+import { DOCX_CONTENT_TYPE, isZip, requireDocx } from '../parse/docx.ts';
 import type { Kikigaki } from '../service.ts';
 import type { SnapshotManifest } from '../store/port.ts';
 import type { TopicTagger } from '../tagger.ts';
@@ -24,7 +25,7 @@ import {
   requireToken,
   toErrorResponse,
 } from './http.ts';
-import { openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
+import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
 import {
   AddTagsBody,
   ConsistencyResponse,
@@ -244,12 +245,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     let result: Awaited<ReturnType<Kikigaki['ingest']>>;
     if (type === 'application/json') {
       result = await service.ingest({ json: await readJson(c) }, options);
-    } else if ((TRANSCRIPT_TYPES as readonly string[]).includes(type)) {
-      const text = await c.req.text();
-      result = await service.ingest({ text }, options);
+    } else if (
+      (TRANSCRIPT_TYPES as readonly string[]).includes(type) ||
+      (BINARY_TRANSCRIPT_TYPES as readonly string[]).includes(type)
+    ) {
+      // A .docx is a zip whatever it is labelled; anything else is UTF-8 text.
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (type === DOCX_CONTENT_TYPE) requireDocx(bytes);
+      result = isZip(bytes)
+        ? await service.ingest({ bytes }, options)
+        : await service.ingest({ text: new TextDecoder().decode(bytes) }, options);
     } else {
       throw new HTTPException(415, {
-        message: `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
+        message: `send application/json (canonical interview), a transcript as ${TRANSCRIPT_TYPES.join(', ')}, or a Word document as ${DOCX_CONTENT_TYPE}; not '${type || 'no content type'}'`,
       });
     }
     return reply(c, IngestResponse, result, result.created ? 201 : 200);
