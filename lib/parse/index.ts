@@ -8,7 +8,14 @@ import { type Format, FormatSchema, type Interview } from '../model.ts';
 import { countNameLineBlocks, countSpeakerBlocks, parseBlog } from './blog.ts';
 import { countQuestions, parseDash } from './dash.ts';
 import { docxText, isZip } from './docx.ts';
-import { type Draft, type FinalizeOptions, finalize, type Line, splitLines } from './draft.ts';
+import {
+  type Draft,
+  type FinalizeOptions,
+  type Furniture,
+  finalize,
+  type Line,
+  splitLines,
+} from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
 import { parseJson } from './json.ts';
 import { matchMdTurn, parseMarkdown } from './markdown.ts';
@@ -96,8 +103,19 @@ export function withInterviewId(interview: Interview, id: string): Interview {
   };
 }
 
+/** A parse and the lines it classified as page furniture (for tests and the eval). */
+export interface ParseReport {
+  interview: Interview;
+  furniture: Furniture[];
+}
+
 /** Parses a transcript in any supported layout into a canonical, validated interview. */
 export function parseInterview(text: string, options: ParseOptions = {}): Interview {
+  return parseWithReport(text, options).interview;
+}
+
+/** {@link parseInterview}, also reporting the lines the parser classified as furniture. */
+export function parseWithReport(text: string, options: ParseOptions = {}): ParseReport {
   if (typeof text !== 'string') throw new ValidationError('transcript must be a string');
   if (text.length > MAX_TRANSCRIPT_CHARS) {
     throw new ValidationError(
@@ -118,14 +136,18 @@ export function parseInterview(text: string, options: ParseOptions = {}): Interv
     if ('schemaVersion' in parsed) {
       const renamed = withInterviewId(parsed, options.id ?? parsed.id);
       return {
-        ...renamed,
-        ...(options.title ? { title: options.title } : {}),
-        ...(options.url ? { url: options.url } : {}),
+        interview: {
+          ...renamed,
+          ...(options.title ? { title: options.title } : {}),
+          ...(options.url ? { url: options.url } : {}),
+        },
+        furniture: [],
       };
     }
-    return finalize(parsed, options);
+    return { interview: finalize(parsed, options), furniture: [] };
   }
-  return finalize(PARSERS[format](source, lines), options);
+  const draft = PARSERS[format](source, lines);
+  return { interview: finalize(draft, options), furniture: draft.furniture ?? [] };
 }
 
 /**

@@ -9,7 +9,15 @@
  */
 import { ParseError } from '../errors.ts';
 import type { Format } from '../model.ts';
-import { type Draft, type DraftTurn, isBlank, type Line, pushTurn, splitLines } from './draft.ts';
+import {
+  type Draft,
+  type DraftTurn,
+  type Furniture,
+  isBlank,
+  type Line,
+  pushTurn,
+  splitLines,
+} from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
 import { matchPrefix } from './prefixed.ts';
 import { isSpace, skipSpaces, trimEndIndex } from './scan.ts';
@@ -126,8 +134,13 @@ function labelOf(
 }
 
 /** Reads the payload lines of one cue into utterances (a cue may hold two voices). */
-function cueUtterances(payload: readonly Line[], out: Utterance[]): void {
+function cueUtterances(payload: readonly Line[], out: Utterance[], furniture: Furniture[]): void {
   for (const line of payload) {
+    // A second timing line inside a cue (a tool's glitch) is no speech.
+    if (TIMING.test(line.text)) {
+      furniture.push({ line, kind: 'timing' });
+      continue;
+    }
     const { text, voice } = stripCueMarkup(line.text);
     if (!text) continue;
     const labelled = voice === null ? labelOf(text) : null;
@@ -152,6 +165,7 @@ export function parseVtt(text: string, lines: readonly Line[] = splitLines(text)
       .replace(/^[\s\u3000-]+/, '')
       .trim() || null;
   const utterances: Utterance[] = [];
+  const furniture: Furniture[] = [];
   let i = 1;
   // The header runs to the first blank line.
   while (i < lines.length && !isBlank(lines[i])) i++;
@@ -161,18 +175,23 @@ export function parseVtt(text: string, lines: readonly Line[] = splitLines(text)
     while (i < lines.length && !isBlank(lines[i])) i++;
     const block = lines.slice(start, i);
     const head = block[0]?.text ?? '';
-    if (/^(?:NOTE|STYLE|REGION)(?:[ \t]|$)/.test(head)) continue;
+    if (/^(?:NOTE|STYLE|REGION)(?:[ \t]|$)/.test(head)) {
+      for (const line of block) furniture.push({ line, kind: 'note' });
+      continue;
+    }
     const timing = block.findIndex((l) => TIMING.test(l.text));
     // An identifier may stand before the timing; a block without a timing is no cue.
     if (timing < 0 || timing > 1) continue;
-    cueUtterances(block.slice(timing + 1), utterances);
+    for (const line of block.slice(0, timing + 1)) furniture.push({ line, kind: 'timing' });
+    cueUtterances(block.slice(timing + 1), utterances, furniture);
   }
-  return draftOf('vtt', title, utterances);
+  return { ...draftOf('vtt', title, utterances), furniture };
 }
 
 /** Parses SRT: numbered cues, `<i>`/`<font>` markup and `{\an8}` dropped. */
 export function parseSrt(text: string, lines: readonly Line[] = splitLines(text)): Draft {
   const utterances: Utterance[] = [];
+  const furniture: Furniture[] = [];
   let i = 0;
   while (i < lines.length) {
     while (i < lines.length && isBlank(lines[i])) i++;
@@ -181,9 +200,10 @@ export function parseSrt(text: string, lines: readonly Line[] = splitLines(text)
     const block = lines.slice(start, i);
     const timing = block.findIndex((l) => TIMING.test(l.text));
     if (timing < 0 || timing > 1) continue;
-    cueUtterances(block.slice(timing + 1), utterances);
+    for (const line of block.slice(0, timing + 1)) furniture.push({ line, kind: 'timing' });
+    cueUtterances(block.slice(timing + 1), utterances, furniture);
   }
-  return draftOf('srt', null, utterances);
+  return { ...draftOf('srt', null, utterances), furniture };
 }
 
 /**
