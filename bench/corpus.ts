@@ -146,3 +146,28 @@ export function drawQueries(quotes: readonly BenchQuote[], count: number, seed =
   }
   return out;
 }
+
+/**
+ * Sentence-length queries drawn from real utterances (the interview and dialog turns at the
+ * front of the corpus): one sentence of 15–45 characters from a random turn, as a person pastes
+ * or retypes what someone said. The turn it came from is its one relevant quote.
+ */
+export function sentenceQueries(quotes: readonly BenchQuote[], count: number, seed = 11): BenchQuery[] {
+  const random = rng(seed);
+  // Utterances come first in realQuotes(); news paragraphs after them are not speech.
+  const speech = quotes.filter((q) => /-t\d+$/.test(q.id));
+  const out: BenchQuery[] = [];
+  const seen = new Set<string>();
+  for (let guard = 0; out.length < count && guard < count * 50 && speech.length > 0; guard++) {
+    const quote = speech[Math.floor(random() * speech.length)] as BenchQuote;
+    const sentences = quote.text
+      .split(/(?<=[。！？!?])|\n/)
+      .map((s) => s.trim())
+      .filter((s) => s.length >= 15 && s.length <= 45);
+    const s = sentences[Math.floor(random() * sentences.length)];
+    if (!s || seen.has(s)) continue;
+    seen.add(s);
+    out.push({ q: s, kind: 'sentence', relevant: new Set([quote.id]) });
+  }
+  return out;
+}

@@ -4,23 +4,25 @@
  *
  * 1. Parse cost: a generated corpus of adversarial transcripts (long lines, runs of one
  *    character, many separators, deep nesting; bench/adversarial.ts) through every layout,
- *    forced and auto, on the same worker pool the server parses with (a parse is stopped at the
- *    pool's bound, reported as `timeout`). Reports ms per MB per parser: worst and median.
- *    Goal: ≤ 200 ms/MB.
- * 2. The server under that corpus: the local server (embedded store, samples loaded) on
- *    127.0.0.1:3210 receives the corpus as POST /interviews from two clients while /health and
- *    /search are asked every 20 ms; reports their p50/p99/max and the statuses. Goal: p99 ≤ 100 ms.
+ *    forced and auto: CPU ms per MB per parser (worst and median; the goal, ≤ 200 ms/MB, in the
+ *    measure a shared machine cannot inflate), and the wall time through the server's worker
+ *    pool with its bound (a parse stopped there is reported as a timeout).
+ * 2. The server under that corpus: `npm start`'s server in its own process (embedded store,
+ *    samples loaded) on 127.0.0.1:3210 receives the corpus as POST /interviews from two clients
+ *    while /health and /search are asked every 20 ms; reports their p50/p99/max and the statuses,
+ *    beside the same probes' p99 with no hostile posts (measured first).
+ *    Goal: p99 ≤ 100 ms. The machine's load average is printed with the numbers: on a shared
+ *    machine, wall-clock latency measures the queue for a core as much as the server.
  *
  * Timings are reported, never asserted; prints a table and writes bench/results/hostile.{json,md}.
  */
+
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { loadInterviews } from '../cli/load.ts';
-import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
+import { parseInterview } from '../lib/parse/index.ts';
 import { createParsePool } from '../local/parse-pool.ts';
-import { createLocalRuntime } from '../local/runtime.ts';
 import { type Adversarial, adversarialCorpus } from './adversarial.ts';
 import { root } from './corpus.ts';
 
@@ -43,55 +45,76 @@ interface ParseRow {
   format: string;
   cases: number;
   timeouts: number;
-  worstMsPerMb: number;
+  /** CPU time of the parsing thread per MB (the goal's measure: independent of other load). */
+  worstCpuMsPerMb: number;
   worstCase: string;
-  medianMsPerMb: number;
+  medianCpuMsPerMb: number;
+  /** Wall time per MB through the server's worker pool (includes waiting for a core). */
+  worstWallMsPerMb: number;
   over200: string[];
 }
 
-/** Phase 1: every shape through every layout, one at a time, on one worker. */
+/**
+ * Phase 1: every shape through every layout, one at a time. Each parse runs twice: in this
+ * thread, timed by this process's CPU clock (the honest cost on a machine others share), and
+ * through the server's worker pool with its bound (the wall time a client sees, timeouts).
+ */
 async function parseCosts(corpus: Adversarial[]): Promise<ParseRow[]> {
   const pool = createParsePool({ size: 1, timeoutMs: PARSE_BOUND_MS });
   const rows: ParseRow[] = [];
+  const attempt = (run: () => unknown) => {
+    try {
+      run();
+    } catch {
+      // a rejected transcript costs what it cost
+    }
+  };
   try {
-    // Warm the worker (its start and the parsers' first compile are not the corpus's cost).
+    // Warm up (the worker's start and the parsers' first compile are not the corpus's cost).
     await pool.parse('聞き手：a\n山田：b', {}).catch(() => undefined);
+    for (const format of FORMATS) attempt(() => parseInterview('聞き手：a\n山田：b', { format }));
     for (const format of FORMATS) {
-      const costs: Array<{ name: string; msPerMb: number }> = [];
+      const costs: Array<{ name: string; cpu: number; wall: number }> = [];
       let timeouts = 0;
       for (const shape of corpus) {
         const text = shape.build();
-        const t0 = performance.now();
+        const size = mb(text);
+        const wall0 = performance.now();
+        let timedOut = false;
         try {
           await pool.parse(text, { format, id: 'bench' });
         } catch (e) {
-          if ((e as { code?: string }).code === 'parse_timeout') timeouts++;
+          timedOut = (e as { code?: string }).code === 'parse_timeout';
         }
-        const ms = performance.now() - t0;
-        costs.push({ name: shape.name, msPerMb: ms / mb(text) });
+        const wall = (performance.now() - wall0) / size;
+        if (timedOut) {
+          // Not parsed again in this thread: it would run for as long as it likes.
+          timeouts++;
+          costs.push({ name: shape.name, cpu: Number.POSITIVE_INFINITY, wall });
+          continue;
+        }
+        const cpu0 = process.cpuUsage();
+        attempt(() => parseInterview(text, { format, id: 'bench' }));
+        const used = process.cpuUsage(cpu0);
+        costs.push({ name: shape.name, cpu: (used.user + used.system) / 1000 / size, wall });
       }
-      const worst = costs.reduce((a, b) => (b.msPerMb > a.msPerMb ? b : a));
+      const worst = costs.reduce((a, b) => (b.cpu > a.cpu ? b : a));
+      const median = pct(
+        costs.map((c) => c.cpu),
+        50,
+      );
       rows.push({
         format,
         cases: costs.length,
         timeouts,
-        worstMsPerMb: round(worst.msPerMb),
+        worstCpuMsPerMb: round(worst.cpu),
         worstCase: worst.name,
-        medianMsPerMb: round(
-          pct(
-            costs.map((c) => c.msPerMb),
-            50,
-          ),
-        ),
-        over200: costs.filter((c) => c.msPerMb > 200).map((c) => `${c.name} ${Math.round(c.msPerMb)}`),
+        medianCpuMsPerMb: round(median),
+        worstWallMsPerMb: round(Math.max(...costs.map((c) => c.wall))),
+        over200: costs.filter((c) => c.cpu > 200).map((c) => `${c.name} ${Math.round(c.cpu)}`),
       });
       process.stderr.write(
-        `  ${format.padEnd(9)} worst ${Math.round(worst.msPerMb)} ms/MB (${worst.name}), median ${Math.round(
-          pct(
-            costs.map((c) => c.msPerMb),
-            50,
-          ),
-        )}, timeouts ${timeouts}\n`,
+        `  ${format.padEnd(9)} worst ${Math.round(worst.cpu)} CPU ms/MB (${worst.name}), median ${Math.round(median)}, timeouts ${timeouts}\n`,
       );
     }
   } finally {
@@ -100,33 +123,53 @@ async function parseCosts(corpus: Adversarial[]): Promise<ParseRow[]> {
   return rows;
 }
 
+type Latency = { n: number; p50: number; p99: number; max: number; statuses: Record<string, number> };
+
 interface LoadResult {
   seconds: number;
   posts: number;
   postStatuses: Record<string, number>;
-  health: { n: number; p50: number; p99: number; max: number; statuses: Record<string, number> };
-  search: { n: number; p50: number; p99: number; max: number; statuses: Record<string, number> };
+  /** The same probes without hostile posts first: what the machine alone costs. */
+  baseline: { health: Latency; search: Latency };
+  health: Latency;
+  search: Latency;
 }
 
-/** Phase 2: the corpus as POSTs while /health and /search are timed. */
+/** Starts `npm start`'s server (its own process, samples loaded) and resolves once it listens. */
+async function startServer(dataDir: string, token: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'local', 'server.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      DATA_DIR: dataDir,
+      API_TOKEN: token,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 120_000);
+    child.stderr?.on('data', (d) => {
+      log += d;
+      if (log.includes('kikigaki API on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited ${code}:\n${log}`)));
+  });
+  return child;
+}
+
+/** Phase 2: the corpus as POSTs to the real server while /health and /search are timed. */
 async function underLoad(corpus: Adversarial[]): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kk-hostile-bench-'));
-  const embedded = await startEmbeddedDynamo({ path: join(dir, 'dynalite'), log: () => {} });
   const token = 'hostile-bench-token-0123456789';
-  const rt = await createLocalRuntime({
-    client: localClient(embedded.endpoint),
-    tableName: 'kikigaki',
-    token,
-    logger: () => {},
-    soleWriter: true,
-    storeState: embedded.state,
-    maxBodyBytes: 2 * 1024 * 1024,
-  });
-  for (const l of loadInterviews([join(root, 'samples')]))
-    if (!('error' in l)) await rt.service.ingest({ json: l.interview });
-  const server = serve({ fetch: rt.app.fetch, port: PORT, hostname: '127.0.0.1' });
+  const server = await startServer(dir, token);
   const base = `http://127.0.0.1:${PORT}`;
-  const end = Date.now() + seconds * 1000;
+  let end = Date.now() + Math.max(5, seconds / 3) * 1000;
   const postStatuses: Record<string, number> = {};
   let posts = 0;
   const bodies = corpus.map((c) => c.build());
@@ -164,21 +207,31 @@ async function underLoad(corpus: Adversarial[]): Promise<LoadResult> {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  await Promise.all([poster(0), poster(1), prober('health'), prober('search')]);
   const stats = (xs: number[]) => ({
     n: xs.length,
     p50: round(pct(xs, 50)),
     p99: round(pct(xs, 99)),
     max: round(Math.max(...xs)),
   });
-  server.close();
-  await rt.close();
-  await embedded.close();
+  await Promise.all([prober('health'), prober('search')]);
+  const baseline = {
+    health: { ...stats(timed.health), statuses: { ...statuses.health } },
+    search: { ...stats(timed.search), statuses: { ...statuses.search } },
+  };
+  timed.health = [];
+  timed.search = [];
+  statuses.health = {};
+  statuses.search = {};
+  end = Date.now() + seconds * 1000;
+  await Promise.all([poster(0), poster(1), prober('health'), prober('search')]);
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
   rmSync(dir, { recursive: true, force: true });
   return {
     seconds,
     posts,
     postStatuses,
+    baseline,
     health: { ...stats(timed.health), statuses: statuses.health },
     search: { ...stats(timed.search), statuses: statuses.search },
   };
@@ -196,27 +249,33 @@ async function main(): Promise<void> {
   const lines = [
     `## Hostile bodies (${corpus.length} shapes of ~${BYTES / 1000} KB; parse bound ${PARSE_BOUND_MS} ms)`,
     '',
-    '| parser | cases | timeouts | worst ms/MB | worst shape | median ms/MB | goal ≤ 200 |',
-    '| --- | ---: | ---: | ---: | --- | ---: | --- |',
+    '| parser | cases | timeouts | worst CPU ms/MB | worst shape | median CPU ms/MB | worst wall ms/MB (pool) | goal ≤ 200 CPU ms/MB |',
+    '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |',
     ...parse.map(
       (r) =>
-        `| ${r.format} | ${r.cases} | ${r.timeouts} | ${r.worstMsPerMb} | ${r.worstCase} | ${r.medianMsPerMb} | ${r.over200.length === 0 ? 'met' : `missed: ${r.over200.length}`} |`,
+        `| ${r.format} | ${r.cases} | ${r.timeouts} | ${r.worstCpuMsPerMb} | ${r.worstCase} | ${r.medianCpuMsPerMb} | ${r.worstWallMsPerMb} | ${r.over200.length === 0 ? 'met' : `missed: ${r.over200.length}`} |`,
     ),
     '',
     `Server under the corpus (${load.seconds} s, ${load.posts} hostile POSTs: ${JSON.stringify(load.postStatuses)})`,
     '',
-    '| request | n | p50 ms | p99 ms | max ms | statuses | goal p99 ≤ 100 |',
-    '| --- | ---: | ---: | ---: | ---: | --- | --- |',
+    '| request | n | p50 ms | p99 ms | max ms | statuses | p99 with no hostile posts | goal p99 ≤ 100 |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |',
     ...(['health', 'search'] as const).map((k) => {
       const r = load[k];
-      return `| /${k} | ${r.n} | ${r.p50} | ${r.p99} | ${r.max} | ${JSON.stringify(r.statuses)} | ${r.p99 <= 100 ? 'met' : 'missed'} |`;
+      return `| /${k} | ${r.n} | ${r.p50} | ${r.p99} | ${r.max} | ${JSON.stringify(r.statuses)} | ${load.baseline[k].p99} | ${r.p99 <= 100 ? 'met' : 'missed'} |`;
     }),
   ];
   const missed = parse.filter((r) => r.over200.length > 0);
   if (missed.length > 0) {
-    lines.push('', 'Shapes over 200 ms/MB:');
+    lines.push('', 'Shapes over 200 CPU ms/MB:');
     for (const r of missed) lines.push(`- ${r.format}: ${r.over200.join(', ')}`);
   }
+  lines.push(
+    '',
+    `Load average (1/5/15 min) at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')}`,
+  );
   const md = lines.join('\n');
   process.stdout.write(`\n${md}\n`);
   const out = join(root, 'bench', 'results');

@@ -16,7 +16,16 @@ import type { Interview } from '../lib/model.ts';
 import { QuoteIndex } from '../lib/search/index.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { normalizeForMatch } from '../lib/text/normalize.ts';
-import { type BenchQuery, type BenchQuote, drawQueries, ownInterviews, realQuotes, root } from './corpus.ts';
+import { loadReadings, type ReadingAnalyzer } from '../lib/text/readings.ts';
+import {
+  type BenchQuery,
+  type BenchQuote,
+  drawQueries,
+  ownInterviews,
+  realQuotes,
+  root,
+  sentenceQueries,
+} from './corpus.ts';
 import { judgedQueries } from './judged.ts';
 
 interface Engine {
@@ -86,6 +95,8 @@ function flexsearch(): Engine {
   };
 }
 
+let readings: Promise<ReadingAnalyzer> | null = null;
+
 function kikigaki(): Engine {
   const dict = new VariantDictionary();
   const options = { variants: (f: string) => dict.variantsOf(f), retain: false };
@@ -96,8 +107,10 @@ function kikigaki(): Engine {
   const originalId = new Map<string, string>();
   return {
     name: 'kikigaki (hybrid)',
-    build(quotes, own) {
-      index = new QuoteIndex(options);
+    async build(quotes, own) {
+      // Kana readings, as the indexers build them (the dictionary loads once per process).
+      readings ??= loadReadings();
+      index = new QuoteIndex({ ...options, readings: await readings });
       documents.clear();
       originalId.clear();
       for (const iv of own) {
@@ -244,6 +257,11 @@ interface Row {
   recall10: number;
   judgedRecall10: number;
   zero: number;
+  /** Sentence-length queries drawn from utterances, timed apart from the others. */
+  sentenceP50: number;
+  sentenceP99: number;
+  /** Share of sentence queries whose source utterance is in the top 10. */
+  sentenceRecall10: number;
 }
 
 async function measure(
@@ -251,6 +269,7 @@ async function measure(
   quotes: BenchQuote[],
   own: Interview[],
   queries: BenchQuery[],
+  sentences: BenchQuery[] = [],
 ): Promise<Row> {
   gc();
   const t0 = performance.now();
@@ -268,8 +287,10 @@ async function measure(
   gc();
   const heapMB = (memory() - heap0) / 1e6;
   // Two warm-up passes: the first size's first engine otherwise pays for JIT compilation.
-  for (let pass = 0; pass < 2; pass++) for (const q of queries) await engine.search(q.q);
+  for (let pass = 0; pass < 2; pass++) for (const q of [...queries, ...sentences]) await engine.search(q.q);
   const times: number[] = [];
+  const sentenceTimes: number[] = [];
+  let sentenceHits = 0;
   let recall = 0;
   let judged = 0;
   let judgedN = 0;
@@ -281,7 +302,19 @@ async function measure(
       await engine.search(q.q);
       times.push(performance.now() - s);
     }
+    for (const q of sentences) {
+      const s = performance.now();
+      await engine.search(q.q);
+      sentenceTimes.push(performance.now() - s);
+    }
   }
+  for (const q of sentences) {
+    const s = performance.now();
+    const got = await engine.search(q.q);
+    sentenceTimes.push(performance.now() - s);
+    if (got.some((id) => q.relevant.has(id))) sentenceHits++;
+  }
+  sentenceTimes.sort((a, b) => a - b);
   for (const q of queries) {
     const s = performance.now();
     const got = await engine.search(q.q);
@@ -310,6 +343,9 @@ async function measure(
     recall10: drawn > 0 ? recall / drawn : 0,
     judgedRecall10: judgedN > 0 ? judged / judgedN : 0,
     zero,
+    sentenceP50: percentile(sentenceTimes, 50),
+    sentenceP99: percentile(sentenceTimes, 99),
+    sentenceRecall10: sentences.length > 0 ? sentenceHits / sentences.length : 0,
   };
 }
 
@@ -343,12 +379,12 @@ function ratios(rows: Row[]): string {
 function table(rows: Row[]): string {
   const f = (n: number, d = 1) => n.toFixed(d);
   const lines = [
-    '| quotes | engine | build s | snapshot MB (gzip) | load ms | memory MB | p50 ms | p95 ms | p99 ms | recall@10 drawn | recall@10 judged | zero results |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| quotes | engine | build s | snapshot MB (gzip) | load ms | memory MB | p50 ms | p95 ms | p99 ms | recall@10 drawn | recall@10 judged | zero results | sentences p50 ms | sentences p99 ms | sentences found@10 |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.quotes} | ${r.engine} | ${f(r.buildMs / 1000)} | ${f(r.rawMB)} (${f(r.gzipMB, 2)}) | ${f(r.loadMs, 0)} | ${f(r.heapMB, 0)} | ${f(r.p50, 2)} | ${f(r.p95, 2)} | ${f(r.p99, 2)} | ${f(r.recall10, 2)} | ${f(r.judgedRecall10, 2)} | ${r.zero} |`,
+      `| ${r.quotes} | ${r.engine} | ${f(r.buildMs / 1000)} | ${f(r.rawMB)} (${f(r.gzipMB, 2)}) | ${f(r.loadMs, 0)} | ${f(r.heapMB, 0)} | ${f(r.p50, 2)} | ${f(r.p95, 2)} | ${f(r.p99, 2)} | ${f(r.recall10, 2)} | ${f(r.judgedRecall10, 2)} | ${r.zero} | ${f(r.sentenceP50, 2)} | ${f(r.sentenceP99, 2)} | ${f(r.sentenceRecall10, 2)} |`,
     );
   }
   return lines.join('\n');
@@ -384,18 +420,19 @@ async function main(): Promise<void> {
   for (const size of sizes) {
     const quotes = pool.slice(0, Math.max(0, size - own.reduce((n, iv) => n + iv.turns.length, 0)));
     const queries = [...judgedQueries(own), ...drawQueries(quotes, quick ? 60 : 150)];
+    const sentences = sentenceQueries(quotes, quick ? 100 : 120);
     process.stderr.write(`${size} quotes, ${queries.length} queries…\n`);
     for (const make of [kikigaki, minisearchDefault, orama, flexsearch, bruteForce]) {
       const engine = make();
       if (engineArg && !engineArg.some((e) => engine.name.toLowerCase().includes(e))) continue;
       process.stderr.write(`  ${engine.name}\n`);
-      rows.push(await measure(engine, quotes, own, queries));
+      rows.push(await measure(engine, quotes, own, queries, sentences));
     }
   }
   const md = `${table(rows)}\n\nRatios to kikigaki at the same size (peer ÷ kikigaki; recall: peer − kikigaki):\n\n${ratios(rows)}`;
   console.log(`\n${md}\n`);
   console.log(
-    'recall@10 drawn: queries drawn from the corpus (rare kanji words, two words, katakana partial words, hiragana spellings of katakana words), relevant = quotes containing every term after normalisation. recall@10 judged: the hand-judged queries of eval/queries.json, whose relevant quotes (samples, seed) sit among the real quotes.',
+    'sentences: 100–120 sentences of 15–45 characters drawn from real utterances, timed apart from the other queries; found@10: their source utterance is in the top 10. recall@10 drawn: queries drawn from the corpus (rare kanji words, two words, katakana partial words, hiragana spellings of katakana words), relevant = quotes containing every term after normalisation. recall@10 judged: the hand-judged queries of eval/queries.json, whose relevant quotes (samples, seed) sit among the real quotes.',
   );
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

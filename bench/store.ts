@@ -18,13 +18,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
+import S3rver from 's3rver';
 import { quoteId } from '../lib/ids.ts';
 import { packIndex, SnapshotIndexProvider } from '../lib/indexer.ts';
 import type { Interview } from '../lib/model.ts';
 import { QuoteIndex } from '../lib/search/index.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
+import { S3SnapshotStore } from '../lib/store/s3-snapshots.ts';
 import { TopicTagger } from '../lib/tagger.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { startDynamoLocal } from '../local/dynamo-local.ts';
@@ -233,6 +236,7 @@ async function scaleRun(
     const client = embedded.portClient();
     await ensureTable(client, 'kikigaki-scale');
     const store = new DynamoStore({ tableName: 'kikigaki-scale', client });
+    process.stderr.write('scale: publishing through the store…\n');
     const p0 = performance.now();
     const bytes = await packIndex(index);
     const packMs = performance.now() - p0;
@@ -244,6 +248,7 @@ async function scaleRun(
       `${at}: fold + pack + gzip ${(packMs / 1000).toFixed(1)} s, then ${manifest.chunks} chunk items (${(manifest.bytes / 1e6).toFixed(1)} MB gzip); index built in ${buildS.toFixed(0)} s`,
     ]);
     index = null;
+    process.stderr.write('scale: loading through the store…\n');
     const memBefore = memoryMB();
     const provider = new SnapshotIndexProvider(store, { refreshMs: 60_000, indexOptions });
     const l0 = performance.now();
@@ -260,6 +265,46 @@ async function scaleRun(
       `${Math.round(memLoaded)} MB`,
       `${at}: heap + ArrayBuffers after GC, index only (process RSS ${Math.round(process.memoryUsage().rss / 1e6)} MB; heap before the build ${Math.round(mem0)} MB)`,
     ]);
+    process.stderr.write('scale: the S3 path…\n');
+    // The same snapshot through the S3 path (the Lambda deployment): one object on a local
+    // S3-protocol server (s3rver), the manifest in the table.
+    const s3dir = mkdtempSync(join(tmpdir(), 'kk-scale-s3-'));
+    const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
+    const { port: s3port } = (await s3rver.run()) as { port: number };
+    let s3: Record<string, number> = {};
+    try {
+      const s3client = new S3Client({
+        endpoint: `http://127.0.0.1:${s3port}`,
+        region: 'eu-west-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      });
+      await s3client.send(new CreateBucketCommand({ Bucket: 'scale' }));
+      await ensureTable(client, 'kikigaki-scale-s3');
+      const s3store = new S3SnapshotStore({
+        s3: s3client,
+        bucket: 'scale',
+        dynamo: client,
+        tableName: 'kikigaki-scale-s3',
+      });
+      const q0 = performance.now();
+      await s3store.publishSnapshot(bytes, loaded.stats);
+      const s3PublishMs = performance.now() - q0;
+      const q1 = performance.now();
+      const fromS3 = await new SnapshotIndexProvider(s3store, { refreshMs: 60_000, indexOptions }).get();
+      const s3LoadMs = performance.now() - q1;
+      if (fromS3.stats.quotes !== loaded.stats.quotes) throw new Error('the S3 snapshot differs');
+      s3 = { s3PublishMs, s3LoadMs };
+      rows.push([
+        'scale: snapshot through S3 (publish / load)',
+        `${(s3PublishMs / 1000).toFixed(2)} s / ${(s3LoadMs / 1000).toFixed(2)} s`,
+        `${at}: one ${(bytes.length / 1e6).toFixed(1)} MB object on s3rver (loopback) + the manifest item; load = manifest, one GET, gunzip, unpack`,
+      ]);
+    } finally {
+      await s3rver.close();
+      rmSync(s3dir, { recursive: true, force: true });
+    }
+    process.stderr.write('scale: querying…\n');
     // Queries: the index's own time (hits rendered from in-memory copies of the interviews).
     const docs = (id: string) => interviewAt(Number(id.slice('scale-'.length))).interview;
     const times: number[] = [];
@@ -304,6 +349,7 @@ async function scaleRun(
       queryP50: percentile(times, 50),
       queryP95: percentile(times, 95),
       queryP99: percentile(times, 99),
+      ...s3,
       batchApplyMs: applyMs,
       batchPublishMs: batchMs,
     };
@@ -394,7 +440,7 @@ async function main(): Promise<void> {
         'from the request log: index query, store reads for uncached interviews, rendering',
       ]);
       json.searchLoad = { ...load, serverP50: pct(50), serverP99: pct(99) };
-      await rt.flush();
+      await rt.close();
       // What `npm start` does on this data: load the snapshot, reconcile it with the store.
       const t0 = performance.now();
       const again = await createLocalRuntime({
@@ -411,6 +457,7 @@ async function main(): Promise<void> {
         `${again.indexer.index.stats.quotes} quotes: snapshot load + consistency check against every interview`,
       ]);
       json.startMs = startMs;
+      await again.close();
     } finally {
       await embedded.close();
       rmSync(dir, { recursive: true, force: true });
@@ -437,7 +484,7 @@ async function main(): Promise<void> {
           `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed`,
         ]);
         json.ingestDynamoLocal = ingest;
-        await rt.flush();
+        await rt.close();
       } finally {
         dl.stop();
       }

@@ -1,5 +1,4 @@
-/** API Lambda: the Hono app behind API Gateway (HTTP API v2 and REST v1 events). */
-import { handle } from 'hono/aws-lambda';
-import { lambdaApiFromEnv } from '../lib/lambda.ts';
+/** API Lambda: the Hono app behind API Gateway (HTTP API v2 and REST v1 events), instrumented. */
+import { apiHandlerFromEnv } from '../lib/lambda.ts';
 
-export const handler = handle(lambdaApiFromEnv());
+export const handler = apiHandlerFromEnv();

@@ -1,4 +1,4 @@
-/** Indexer Lambda: DynamoDB Streams batches → search index snapshot, with partial batch failures. */
-import { streamHandlerFromEnv } from '../lib/lambda.ts';
+/** Indexer Lambda: batches from the FIFO indexing queue → one search snapshot each, with partial batch failures. */
+import { queueIndexerFromEnv } from '../lib/lambda.ts';
 
-export const handler = streamHandlerFromEnv();
+export const handler = queueIndexerFromEnv();

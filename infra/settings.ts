@@ -33,6 +33,12 @@ export interface KikigakiSettings {
   snapshotRefreshMs: number;
   /** Indexer IteratorAge (max) above which the alarm fires, in ms. Context `iteratorAgeAlarmMs`; default 60000. */
   iteratorAgeAlarmMs: number;
+  /** Where alarm notifications are e-mailed (an SNS subscription to confirm once). Context `alarmEmail`; default none. */
+  alarmEmail: string | undefined;
+  /** API p99 latency (5 minutes) above which the alarm fires, in ms. Context `latencyP99AlarmMs`; default 3000. */
+  latencyP99AlarmMs: number;
+  /** Indexer duration (max over 5 minutes) above which the alarm fires, in ms. Context `indexerDurationAlarmMs`; default 120000. */
+  indexerDurationAlarmMs: number;
   /** Request body limit (MAX_BODY_BYTES); unset leaves the app's default (2 MiB). Context `maxBodyBytes`. */
   maxBodyBytes: number | undefined;
 }
@@ -50,6 +56,9 @@ export const DEFAULT_SETTINGS: Readonly<KikigakiSettings> = {
   writeBurstLimit: 10,
   snapshotRefreshMs: 5000,
   iteratorAgeAlarmMs: 60_000,
+  alarmEmail: undefined,
+  latencyP99AlarmMs: 3000,
+  indexerDurationAlarmMs: 120_000,
   maxBodyBytes: undefined,
 };
 
@@ -107,6 +116,11 @@ function retention(key: string, v: unknown): RetentionDays {
   return n as RetentionDays;
 }
 
+function email(key: string, v: unknown): string {
+  if (typeof v === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim())) return v.trim();
+  throw new Error(`${key} must be an e-mail address, not ${JSON.stringify(v)}`);
+}
+
 /** Resolves the settings: `overrides` (stack props) > context of `node` > defaults. */
 export function resolveSettings(node: Node, overrides: Partial<KikigakiSettings> = {}): KikigakiSettings {
   const pick = <K extends keyof KikigakiSettings>(
@@ -130,6 +144,9 @@ export function resolveSettings(node: Node, overrides: Partial<KikigakiSettings>
     writeBurstLimit: pick('writeBurstLimit', (k, v) => int(k, v, 1, 1_000_000)),
     snapshotRefreshMs: pick('snapshotRefreshMs', (k, v) => int(k, v, 0, 600_000)),
     iteratorAgeAlarmMs: pick('iteratorAgeAlarmMs', (k, v) => int(k, v, 1000, 7 * 24 * 3600_000)),
+    alarmEmail: pick('alarmEmail', email),
+    latencyP99AlarmMs: pick('latencyP99AlarmMs', (k, v) => int(k, v, 10, 30_000)),
+    indexerDurationAlarmMs: pick('indexerDurationAlarmMs', (k, v) => int(k, v, 1000, 900_000)),
     // Same bounds as lib/config.ts (the Lambda payload limit is 6 MB).
     maxBodyBytes: pick('maxBodyBytes', (k, v) => int(k, v, 1024, 6 * 1024 * 1024)),
   };

@@ -23,7 +23,14 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AttributeType,
   BillingMode,
@@ -33,12 +40,21 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  Architecture,
+  FilterCriteria,
+  FilterRule,
+  Runtime,
+  StartingPosition,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_MAX_BODY_BYTES, lambdaEnvironment } from '../lib/config.ts';
@@ -68,9 +84,16 @@ export class KikigakiStack extends Stack {
   readonly readFunction: NodejsFunction;
   readonly writeFunction: NodejsFunction;
   readonly indexerFunction: NodejsFunction;
+  /** Dead letters of the forwarder's stream mapping. */
   readonly indexerDlq: Queue;
+  readonly forwarderFunction: NodejsFunction;
+  /** The FIFO indexing queue (one message group) the indexer consumes. */
+  readonly indexQueue: Queue;
+  readonly indexQueueDlq: Queue;
   readonly httpApi: HttpApi;
   readonly alarms: Alarm[] = [];
+  /** Where every alarm notifies. */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: KikigakiStackProps = {}) {
     super(scope, id, props);
@@ -85,8 +108,11 @@ export class KikigakiStack extends Stack {
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      // The indexer reads the current state of what changed: the keys are all it needs.
+      stream: StreamViewType.KEYS_ONLY,
       encryption: TableEncryption.AWS_MANAGED,
+      // A retained table cannot be deleted by accident either (turn it off in the console first).
+      deletionProtection: s.retainTable,
       removalPolicy,
     });
     this.table.addGlobalSecondaryIndex({
@@ -195,10 +221,17 @@ export class KikigakiStack extends Stack {
       }),
     });
 
-    this.table.grantReadData(this.readFunction);
-    this.table.grantReadWriteData(this.writeFunction);
-    // The indexer reads interviews and writes snapshot chunks and the manifest into the table.
-    this.table.grantReadWriteData(this.indexerFunction);
+    // Exactly the table actions each role's code sends (lib/store): no Scan, no UpdateItem, no
+    // table management. The indexer only writes the snapshot manifest item.
+    const tableActions = (actions: string[]) =>
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+      });
+    const reads = ['GetItem', 'BatchGetItem', 'Query'];
+    this.readFunction.addToRolePolicy(tableActions(reads));
+    this.writeFunction.addToRolePolicy(tableActions([...reads, 'PutItem', 'DeleteItem', 'BatchWriteItem']));
+    this.indexerFunction.addToRolePolicy(tableActions([...reads, 'PutItem']));
     // Snapshots: the read function loads them; the writers (the indexer, and the write function's
     // admin rebuild and repair) also publish them and tag the ones they supersede.
     const snapshotObjects = this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIX}*`);
@@ -229,37 +262,77 @@ export class KikigakiStack extends Stack {
       });
     }
 
-    // ── Streams indexer ─────────────────────────────────────────────────────────────────────
+    // ── One indexer: Streams → forwarder → FIFO queue (one message group) → indexer ─────────
+    // DynamoDB Streams invokes one function per shard, concurrently: indexers publishing whole
+    // snapshots would race and redo each other's work. The forwarder (any number of copies)
+    // only enqueues what changed; FIFO delivers one message group's batches one at a time, so
+    // exactly one indexer invocation publishes at any moment — by construction.
+    this.indexQueueDlq = new Queue(this, 'IndexQueueDlq', {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.indexQueue = new Queue(this, 'IndexQueue', {
+      fifo: true,
+      // A batch retried by the forwarder within 5 minutes is enqueued once.
+      contentBasedDeduplication: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Six times the indexer's timeout, as Lambda recommends for SQS sources.
+      visibilityTimeout: Duration.minutes(30),
+      deadLetterQueue: { queue: this.indexQueueDlq, maxReceiveCount: 5 },
+    });
     this.indexerDlq = new Queue(this, 'IndexerDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.indexerDlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself the dead-letter destination: the on-failure destination of the indexer's stream event source mapping.",
+    for (const q of [this.indexerDlq, this.indexQueueDlq])
+      Validations.of(q).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue is itself a dead-letter destination (of the forwarder stream mapping, or of the indexing queue).',
+      });
+    this.forwarderFunction = this.nodeFunction('ForwarderFunction', {
+      entry: 'functions/forwarder.ts',
+      description: 'kikigaki Streams forwarder: table changes → the FIFO indexing queue',
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      environment: lambdaEnvironment({ role: 'forwarder', indexQueueUrl: this.indexQueue.queueUrl }),
     });
-    this.indexerFunction.addEventSource(
+    this.indexQueue.grantSendMessages(this.forwarderFunction);
+    this.forwarderFunction.addEventSource(
       new DynamoEventSource(this.table, {
-        startingPosition: StartingPosition.LATEST,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
+        // From the oldest record kept: the indexer is idempotent, so replaying costs nothing
+        // and a new or recreated mapping misses no change.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 1000,
+        maxBatchingWindow: Duration.seconds(2),
         bisectBatchOnError: true,
-        retryAttempts: 3,
+        retryAttempts: 5,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.indexerDlq),
-        // Only the records lib/lambda.ts `targetOf` acts on; the indexer's own snapshot writes
-        // (INDEX…) never invoke it, so publishing cannot loop.
+        // Only the records lib/indexing.ts `targetOf` acts on; snapshot manifests never trigger.
         filters: indexerFilters(),
       }),
     );
-    Validations.of(this.indexerFunction.role as Role).acknowledge({
+    this.indexerFunction.addEventSource(
+      new SqsEventSource(this.indexQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    Validations.of(this.forwarderFunction.role as Role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; ' +
-        "the stream read actions themselves are scoped to the table's stream ARN.",
+        'dynamodb:ListStreams (added by the DynamoDB event source) and xray:PutTraceSegments/PutTelemetryRecords (active tracing) ' +
+        "do not support resource-level permissions; the stream read actions themselves are scoped to the table's stream ARN.",
     });
+    for (const fn of [this.readFunction, this.writeFunction, this.indexerFunction])
+      Validations.of(fn.role as Role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) do not support resource-level permissions.',
+      });
 
     // ── HTTP API ────────────────────────────────────────────────────────────────────────────
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: s.logRetentionDays, removalPolicy });
@@ -330,16 +403,24 @@ export class KikigakiStack extends Stack {
         methods: [HttpMethod.GET],
         integration: writeIntegration,
       }),
+      // The tag audit trail is read with the write token too (issue 14).
+      ...this.httpApi.addRoutes({
+        path: '/audit',
+        methods: [HttpMethod.GET],
+        integration: writeIntegration,
+      }),
     ];
     // Writes parse, tag and write many items: a tighter per-route limit than the stage's keeps a
     // flood of them (even rejected ones) from starving reads or running up the table's bill.
     const cfnStage = stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = Object.fromEntries(
-      ['POST /{proxy+}', 'PUT /{proxy+}', 'DELETE /{proxy+}', 'GET /admin/{proxy+}'].map((routeKey) => [
-        routeKey,
-        // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
-        { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
-      ]),
+      ['POST /{proxy+}', 'PUT /{proxy+}', 'DELETE /{proxy+}', 'GET /admin/{proxy+}', 'GET /audit'].map(
+        (routeKey) => [
+          routeKey,
+          // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
+          { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
+        ],
+      ),
     );
     // Route settings name routes by key: the routes must exist before the stage refers to them.
     for (const route of writeRoutes) cfnStage.node.addDependency(route);
@@ -358,9 +439,18 @@ export class KikigakiStack extends Stack {
       });
 
     // ── Alarms ──────────────────────────────────────────────────────────────────────────────
-    // No SNS topic or alarm actions: deployments wire their own (e.g. `alarm.addAlarmAction`, or
-    // an EventBridge rule on alarm state changes) to whatever paging/chat they use.
-    const alarmOver = (id: string, metric: Metric, threshold: number, description: string, periods = 1) => {
+    // Every alarm notifies one SNS topic (and back to OK); `-c alarmEmail=…` subscribes an
+    // address (AWS mails a confirmation link first). Other targets subscribe to the topic.
+    this.alarmTopic = new Topic(this, 'Alarms', { displayName: 'kikigaki alarms', enforceSSL: true });
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states, no data. CloudWatch cannot publish to a topic encrypted with ' +
+        'the AWS-managed SNS key, and a customer-managed key would cost more than the topic for no protected content.',
+    });
+    if (s.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(s.alarmEmail));
+    const notify = new SnsAction(this.alarmTopic);
+    const alarmOver = (id: string, metric: IMetric, threshold: number, description: string, periods = 1) => {
       const alarm = new Alarm(this, id, {
         metric,
         threshold,
@@ -369,8 +459,29 @@ export class KikigakiStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
       this.alarms.push(alarm);
     };
+    alarmOver(
+      'ApiLatencyP99Alarm',
+      new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName: 'Latency',
+        dimensionsMap: { ApiId: this.httpApi.apiId, Stage: '$default' },
+        period: Duration.minutes(5),
+        statistic: 'p99',
+      }),
+      s.latencyP99AlarmMs,
+      `API p99 latency above ${s.latencyP99AlarmMs} ms for 15 minutes`,
+      3,
+    );
+    alarmOver(
+      'IndexerDurationAlarm',
+      this.indexerFunction.metricDuration({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      s.indexerDurationAlarmMs,
+      `An indexer batch took more than ${s.indexerDurationAlarmMs} ms (the function times out at ${this.indexerFunction.timeout?.toSeconds()} s)`,
+    );
     const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
     alarmOver(
       'Api5xxAlarm',
@@ -382,6 +493,7 @@ export class KikigakiStack extends Stack {
       ['Read', this.readFunction],
       ['Write', this.writeFunction],
       ['Indexer', this.indexerFunction],
+      ['Forwarder', this.forwarderFunction],
     ] as const) {
       alarmOver(`${name}ErrorsAlarm`, fn.metricErrors(fiveMinutes), 0, `${name} function errors`);
       alarmOver(`${name}ThrottlesAlarm`, fn.metricThrottles(fiveMinutes), 0, `${name} function throttled`);
@@ -396,8 +508,27 @@ export class KikigakiStack extends Stack {
       'Stream records the indexer gave up on are waiting in the DLQ (the search index misses them until reindexed)',
     );
     alarmOver(
+      'IndexQueueDlqAlarm',
+      this.indexQueueDlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      0,
+      'Indexing messages failed 5 times and wait in the DLQ (the search index misses them until repaired)',
+    );
+    alarmOver(
+      'IndexQueueAgeAlarm',
+      this.indexQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      Math.ceil(s.iteratorAgeAlarmMs / 1000),
+      `The oldest indexing message is more than ${Math.ceil(s.iteratorAgeAlarmMs / 1000)} s old (the indexer is behind)`,
+      3,
+    );
+    alarmOver(
       'IndexerIteratorAgeAlarm',
-      this.indexerFunction.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+      this.forwarderFunction.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
       s.iteratorAgeAlarmMs,
       `Indexer is more than ${s.iteratorAgeAlarmMs} ms behind the table stream`,
       3,
@@ -416,6 +547,10 @@ export class KikigakiStack extends Stack {
         description: 'Secrets Manager secret holding the read-only token (protected reads)',
       });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'SnapshotBucketName', {
+      value: this.snapshotBucket.bucketName,
+      description: 'S3 bucket of the search snapshots (retained with the table)',
+    });
   }
 
   /**
@@ -448,13 +583,23 @@ export class KikigakiStack extends Stack {
       architecture: Architecture.ARM_64,
       role,
       logGroup,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        // Powertools (lib/telemetry.ts): service name on every log line and metric, metrics namespace.
+        POWERTOOLS_SERVICE_NAME: 'kikigaki',
+        POWERTOOLS_METRICS_NAMESPACE: 'Kikigaki',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      tracing: Tracing.ACTIVE,
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
         target: ESBUILD_TARGET,
         minify: true,
         sourceMap: true,
+        // Stack traces map to file and line; the sources themselves would double the asset.
+        sourcesContent: false,
         mainFields: ['module', 'main'],
         // ESM bundles have no `require`; some CommonJS dependencies still call it.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
@@ -487,5 +632,5 @@ export function indexerFilters() {
       },
     });
   };
-  return [keyPatterns.interviewHead, keyPatterns.quoteManual, keyPatterns.tagAlias].map(filter);
+  return [keyPatterns.interviewHead, keyPatterns.quoteManual].map(filter);
 }

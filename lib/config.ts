@@ -117,7 +117,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
  * template and the code agree by construction (and a configuration that could not serve its
  * role fails the synth, not the first request).
  */
-export type FunctionRole = 'read' | 'write' | 'indexer';
+export type FunctionRole = 'read' | 'write' | 'indexer' | 'forwarder';
 
 /** Settings of the two API functions. */
 interface ApiFunctionConfig extends CommonConfig {
@@ -148,17 +148,32 @@ export interface IndexerFunctionConfig {
   snapshotBucket: string;
 }
 
+/** The Streams forwarder: puts each batch of changes on the indexing queue. */
+export interface ForwarderFunctionConfig {
+  role: 'forwarder';
+  /** The FIFO queue the indexer consumes. */
+  indexQueueUrl: string;
+}
+
 /** A Lambda function's configuration, by role. */
-export type LambdaConfig = ReadFunctionConfig | WriteFunctionConfig | IndexerFunctionConfig;
+export type LambdaConfig =
+  | ReadFunctionConfig
+  | WriteFunctionConfig
+  | IndexerFunctionConfig
+  | ForwarderFunctionConfig;
 
 /** The API functions' configuration. */
 export type ApiLambdaConfig = ReadFunctionConfig | WriteFunctionConfig;
 
-const ROLES: readonly FunctionRole[] = ['read', 'write', 'indexer'];
+const ROLES: readonly FunctionRole[] = ['read', 'write', 'indexer', 'forwarder'];
 
 /** What makes a configuration unable to serve its role (empty: fine). */
 function problemsOf(c: LambdaConfig): string[] {
   const problems: string[] = [];
+  if (c.role === 'forwarder') {
+    if (!c.indexQueueUrl) problems.push('INDEX_QUEUE_URL (the FIFO queue of the indexer) is missing');
+    return problems;
+  }
   if (!c.tableName) problems.push('TABLE_NAME is missing');
   if (!c.snapshotBucket) problems.push('SNAPSHOT_BUCKET (the S3 bucket of the search snapshots) is missing');
   if (c.role === 'read') {
@@ -183,6 +198,7 @@ function problemsOf(c: LambdaConfig): string[] {
 export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
   const problems = problemsOf(c);
   if (problems.length > 0) throw new ConfigError(problems);
+  if (c.role === 'forwarder') return { FUNCTION_ROLE: c.role, INDEX_QUEUE_URL: c.indexQueueUrl };
   const env: Record<string, string> = {
     FUNCTION_ROLE: c.role,
     TABLE_NAME: c.tableName,
@@ -215,7 +231,8 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
   const tableName = env.TABLE_NAME?.trim() ?? '';
   const snapshotBucket = env.SNAPSHOT_BUCKET?.trim() ?? '';
   let cfg: LambdaConfig;
-  if (role === 'indexer') cfg = { role, tableName, snapshotBucket };
+  if (role === 'forwarder') cfg = { role, indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '' };
+  else if (role === 'indexer') cfg = { role, tableName, snapshotBucket };
   else {
     const api = {
       ...common(env, problems),

@@ -9,35 +9,16 @@ import type { Interview } from './model.ts';
 import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
 import type {
   InterviewStore,
-  ManualTags,
   SnapshotManifest,
   SnapshotStore,
   StoredInterview,
   TagStore,
 } from './store/port.ts';
-import { effectiveTags } from './tags.ts';
+import { quoteTagsOf } from './tags.ts';
 import { VariantDictionary } from './taxonomy/index.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
-
-/** Effective tags of each quote of a stored interview, given its manual corrections and the aliases. */
-function quoteTagsOf(
-  stored: StoredInterview,
-  manual: ReadonlyMap<string, ManualTags>,
-  aliases: ReadonlyMap<string, string>,
-): Map<string, string[]> {
-  return new Map(
-    stored.interview.turns.map((t) => [
-      t.id,
-      effectiveTags(
-        (stored.autoTags[t.id] ?? []).map((m) => m.topic),
-        manual.get(t.id),
-        aliases,
-      ),
-    ]),
-  );
-}
 
 /** Interviews compared with the index per batch of store reads. */
 const CHECK_BATCH = 100;

@@ -3,31 +3,27 @@
  * interviewee profiles. HTTP-free; the Hono app in lib/api/ is a thin layer over this.
  */
 import { ConflictError, NotFoundError, ParseError, ValidationError } from './errors.ts';
-import { canonicalUrl, interviewIdOfQuote } from './ids.ts';
+import { canonicalUrl } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
-import type {
-  InterviewRecord,
-  InterviewSummary,
-  ManualTags,
-  Page,
-  Store,
-  StoredInterview,
-} from './store/port.ts';
-import type { TopicTagger } from './tagger.ts';
-import { effectiveTags } from './tags.ts';
+import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
+import { TopicTagger } from './tagger.ts';
+import type { Jobs } from './tagging/jobs.ts';
+import { recordOf } from './tagging/record.ts';
+import {
+  type IntervieweeProfile,
+  type QuoteDetail,
+  type QuoteView,
+  type TagService,
+  type TagSummary,
+  TagService as Tags,
+} from './tagging/service.ts';
+import { StaticTaggers, type TaggerSource } from './tagging/source.ts';
+import { quoteTagsOf } from './tags.ts';
 
-/** A tag in use, as GET /tags lists it. */
-export interface TagSummary {
-  id: string;
-  label: string;
-  labelEn: string;
-  kind: 'topic' | 'manual';
-  quotes: number;
-  interviewees: number;
-}
+export type { IntervieweeProfile, QuoteDetail, QuoteView, TagSummary };
 
 /** Interviews kept in memory to render search hits (their texts: about 10–20 KB each). */
 const DOCUMENT_CACHE_SIZE = 2048;
@@ -45,7 +41,14 @@ export type Change =
 /** Dependencies of {@link Kikigaki}. */
 export interface KikigakiDeps {
   store: Store;
-  tagger: TopicTagger;
+  /** A fixed tagger (tests, a store whose taxonomy is never edited). */
+  tagger?: TopicTagger;
+  /** Where the current tagger comes from (the store's taxonomy and model); wins over `tagger`. */
+  taggers?: TaggerSource;
+  /** Background jobs for the tag use cases (taxonomy re-scores); absent: they run before answering. */
+  jobs?: Jobs;
+  /** The tag use cases (default: built from the same store, taggers, afterCommit and jobs). */
+  tagging?: TagService;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
   /**
@@ -54,6 +57,23 @@ export interface KikigakiDeps {
    * bound, off the event loop.
    */
   parse?: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
+}
+
+/** A transcript as text (any layout) or the canonical JSON. */
+export type IngestInput = { text: string } | { bytes: Uint8Array } | { json: InterviewInput | unknown };
+
+/** What a dry run of an ingest answers. */
+export interface IngestPreview {
+  interview: Interview;
+  /** Topic tags of each quote, by quote id. */
+  tags: Record<string, string[]>;
+  /** True when an interview with this id is stored (saving would replace it). */
+  exists: boolean;
+  /**
+   * True when the id was derived (not named) and another source holds it: the same ingest would
+   * answer 409; name an id to store it.
+   */
+  conflict: boolean;
 }
 
 /** What an ingest returns. */
@@ -66,51 +86,12 @@ export interface IngestResult {
   tags: string[];
 }
 
-/** A quote as the API shows it outside search results. */
-export interface QuoteView {
-  quoteId: string;
-  interviewId: string;
-  interviewTitle: string;
-  text: string;
-  speaker: { id: string | null; name: string; role: string };
-  section: string | null;
-  question: { quoteId: string; text: string } | null;
-  tags: string[];
-}
-
-/** An interviewee profile. */
-export interface IntervieweeProfile {
-  id: string;
-  name: string;
-  handle: string | null;
-  location: string | null;
-  occupation: string | null;
-  tags: Array<{ id: string; quotes: number; source: 'topic' | 'manual' }>;
-  interviews: Array<{ id: string; title: string; publishedAt: string | null }>;
-  evidence: QuoteView[];
-}
-
-function quoteView(stored: StoredInterview, turnId: string, tags: string[]): QuoteView | null {
-  const iv = stored.interview;
-  const t = iv.turns.find((x) => x.id === turnId);
-  if (!t) return null;
-  const q = t.questionId ? iv.turns.find((x) => x.id === t.questionId) : undefined;
-  return {
-    quoteId: t.id,
-    interviewId: iv.id,
-    interviewTitle: iv.title,
-    text: t.text,
-    speaker: { id: t.speakerId, name: t.speaker, role: t.role },
-    section: t.section,
-    question: q ? { quoteId: q.id, text: q.text } : null,
-    tags,
-  };
-}
-
 /** kikigaki's use cases. */
 export class Kikigaki {
   private readonly store: Store;
-  private readonly tagger: TopicTagger;
+  private readonly taggers: TaggerSource;
+  /** The tag use cases (quotes, people, merges, taxonomy, audit). */
+  readonly tagging: TagService;
   private readonly afterCommit: (change: Change) => Promise<void>;
   private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
@@ -118,8 +99,16 @@ export class Kikigaki {
   /** Wires the use cases to a store and a tagger. */
   constructor(deps: KikigakiDeps) {
     this.store = deps.store;
-    this.tagger = deps.tagger;
+    this.taggers = deps.taggers ?? new StaticTaggers(deps.tagger ?? new TopicTagger());
     this.afterCommit = deps.afterCommit ?? (async () => {});
+    this.tagging =
+      deps.tagging ??
+      new Tags({
+        store: deps.store,
+        taggers: this.taggers,
+        afterCommit: this.afterCommit,
+        ...(deps.jobs ? { jobs: deps.jobs } : {}),
+      });
     this.parse = deps.parse ?? parseSource;
   }
 
@@ -164,26 +153,8 @@ export class Kikigaki {
     return plan.render(await this.documents(index, plan.documentIds));
   }
 
-  /** Tags an interview and builds what the store keeps. */
-  record(interview: Interview): InterviewRecord {
-    const tags = this.tagger.tagInterview(interview);
-    return {
-      interview,
-      autoTags: Object.fromEntries(tags.quotes),
-      people: Object.fromEntries(tags.interviewees),
-    };
-  }
-
-  /**
-   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
-   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
-   * existing interview is replaced only by the same source — the same URL, or without URLs the
-   * same title and turns — and anything else is a 409 naming the existing id.
-   */
-  async ingest(
-    input: { text: string } | { bytes: Uint8Array } | { json: InterviewInput | unknown },
-    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
-  ): Promise<IngestResult> {
+  /** Parses (text, or a .docx's bytes) or validates (canonical JSON) an interview, with the caller's id if given. */
+  private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
     let interview: Interview;
     if ('text' in input) interview = await this.parse(input.text, options);
     else if ('bytes' in input) interview = await this.parse(input.bytes, options);
@@ -197,6 +168,38 @@ export class Kikigaki {
       }
     }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
+    return interview;
+  }
+
+  /**
+   * What an ingest of this input would store, without storing anything: the parsed interview, each
+   * quote's topic tags, and whether an interview with that id exists (and would be replaced).
+   */
+  async preview(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestPreview> {
+    const interview = await this.parseInput(input, options);
+    const record = recordOf(await this.taggers.current(), interview);
+    const tags: Record<string, string[]> = {};
+    for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
+    const existing = await this.store.getInterview(interview.id);
+    const conflict =
+      options.onExisting === 'same-source' && existing !== null && !sameSource(existing.interview, interview);
+    return { interview, tags, exists: existing !== null, conflict };
+  }
+
+  /**
+   * Parses (text) or validates (canonical JSON), tags and stores an interview; replaces by id.
+   * With `onExisting: 'same-source'` (a POST whose id was derived, not named by the caller) an
+   * existing interview is replaced only by the same source — the same URL, or without URLs the
+   * same title and turns — and anything else is a 409 naming the existing id.
+   */
+  async ingest(
+    input: IngestInput,
+    options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
+  ): Promise<IngestResult> {
+    const interview = await this.parseInput(input, options);
     if (options.onExisting === 'same-source') {
       const existing = await this.store.getInterview(interview.id);
       if (existing && !sameSource(existing.interview, interview))
@@ -205,7 +208,7 @@ export class Kikigaki {
           { existingId: interview.id },
         );
     }
-    const record = this.record(interview);
+    const record = recordOf(await this.taggers.current(), interview);
     const put = await this.store.putInterview(record);
     await this.afterCommit({
       kind: 'interview',
@@ -232,14 +235,7 @@ export class Kikigaki {
       this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id)),
       this.store.aliases(),
     ]);
-    const tags: Record<string, string[]> = {};
-    for (const t of stored.interview.turns) {
-      tags[t.id] = effectiveTags(
-        (stored.autoTags[t.id] ?? []).map((m) => m.topic),
-        manual.get(t.id),
-        aliases,
-      );
-    }
+    const tags = Object.fromEntries(quoteTagsOf(stored, manual, aliases));
     return { ...stored, tags };
   }
 
@@ -266,251 +262,53 @@ export class Kikigaki {
     return this.store.listInterviews(options);
   }
 
-  private async quoteContext(quoteId: string): Promise<{ stored: StoredInterview; manual: ManualTags }> {
-    const interviewId = interviewIdOfQuote(quoteId);
-    const stored = interviewId ? await this.store.getInterview(interviewId) : null;
-    const known = stored?.interview.turns.some((t) => t.id === quoteId) ?? false;
-    if (!stored || !known) throw new NotFoundError('quote', quoteId);
-    return { stored, manual: await this.store.getQuoteTags(quoteId) };
+  // The tag use cases live in lib/tagging/service.ts; these keep the callers of before working.
+
+  /** One quote with its tags explained. */
+  getQuote(quoteId: string): Promise<QuoteDetail> {
+    return this.tagging.getQuote(quoteId);
   }
 
-  /** One quote with its effective tags and the manual corrections' version. */
-  async getQuote(quoteId: string): Promise<QuoteView & { version: number; autoTags: string[] }> {
-    const { stored, manual } = await this.quoteContext(quoteId);
-    const auto = (stored.autoTags[quoteId] ?? []).map((m) => m.topic);
-    const tags = effectiveTags(auto, manual, await this.store.aliases());
-    return { ...(quoteView(stored, quoteId, tags) as QuoteView), version: manual.version, autoTags: auto };
-  }
-
-  /**
-   * Adds and removes manual tags of a quote. With `expectedVersion` the edit applies only if
-   * nobody changed the quote's tags since that version (else 409); without it, against the
-   * version just read (a concurrent edit in between still answers 409, never a lost update).
-   */
-  async editQuoteTags(
+  /** Adds and removes tags of a quote (see TagService.editQuoteTags). */
+  editQuoteTags(
     quoteId: string,
     change: { add?: string[]; remove?: string[] },
     who: string,
     expectedVersion?: number,
-  ) {
-    const { manual } = await this.quoteContext(quoteId);
-    const base = expectedVersion ?? manual.version;
-    const add = new Set(manual.add);
-    const remove = new Set(manual.remove);
-    for (const t of change.add ?? []) {
-      add.add(t);
-      remove.delete(t);
-    }
-    for (const t of change.remove ?? []) {
-      add.delete(t);
-      remove.add(t);
-    }
-    await this.store.putQuoteTags(quoteId, { add: [...add].sort(), remove: [...remove].sort() }, base, who);
-    const interviewId = interviewIdOfQuote(quoteId) as string;
-    await this.afterCommit({ kind: 'interview', id: interviewId });
-    return this.getQuote(quoteId);
+  ): Promise<QuoteDetail> {
+    return this.tagging.editQuoteTags(quoteId, change, who, expectedVersion);
   }
 
-  /** Replaces an interviewee's manual tags (optimistic locking as for quotes). */
-  async setIntervieweeTags(
-    personId: string,
-    tags: string[],
-    who: string,
-    expectedVersion?: number,
-  ): Promise<IntervieweeProfile> {
-    // The same existence rule as interviewee(): a person is someone who appears in an interview.
-    const interviews = await this.store.interviewsOfPerson(personId);
-    if (interviews.length === 0) throw new NotFoundError('interviewee', personId);
-    const current = await this.store.getPersonTags(personId);
-    await this.store.putPersonTags(
-      personId,
-      [...new Set(tags)].sort(),
-      expectedVersion ?? current.version,
-      who,
-    );
-    return this.interviewee(personId);
+  /** An interviewee's corrections and their version (for optimistic locking). */
+  async personTags(personId: string): Promise<{ tags: string[]; version: number }> {
+    const profile = await this.tagging.interviewee(personId);
+    return { tags: profile.manual.add, version: profile.version };
   }
 
-  /** Renames/merges a tag everywhere: future and existing automatic tags follow the alias. */
-  async mergeTag(
-    from: string,
-    into: string,
-    who: string,
-  ): Promise<{ from: string; into: string; interviews: number }> {
-    if (from === into) throw new ValidationError('a tag cannot be merged into itself');
-    const aliases = await this.store.aliases();
-    let t: string | undefined = into;
-    for (let i = 0; t && i < 10; i++) {
-      if (t === from) throw new ValidationError(`merging '${from}' into '${into}' would create a cycle`);
-      t = aliases.get(t);
-    }
-    const affected = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.quotesWithTag(from, { limit: 100, cursor });
-      for (const q of page.items) affected.add(q.interviewId);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    for (const p of await this.store.peopleWithTag(from)) if (p.interviewId) affected.add(p.interviewId);
-    // Manual tags that name the old tag are rewritten too.
-    for (const id of affected) {
-      const stored = await this.store.getInterview(id);
-      for (const [qid, m] of stored
-        ? await this.store.manualQuoteTags(stored.interview.turns.map((x) => x.id))
-        : []) {
-        if (m.add.includes(from) || m.remove.includes(from)) {
-          const swap = (xs: string[]) => [...new Set(xs.map((x) => (x === from ? into : x)))].sort();
-          await this.store.putQuoteTags(qid, { add: swap(m.add), remove: swap(m.remove) }, m.version, who);
-        }
-      }
-    }
-    for (const p of await this.store.peopleWithTag(from)) {
-      if (p.interviewId) continue;
-      const m = await this.store.getPersonTags(p.personId);
-      await this.store.putPersonTags(
-        p.personId,
-        [...new Set(m.add.map((x) => (x === from ? into : x)))].sort(),
-        m.version,
-        who,
-      );
-    }
-    await this.store.putAlias(from, into, who);
-    for (const id of affected) await this.store.refreshTags(id);
-    await this.afterCommit({ kind: 'all' });
-    return { from, into, interviews: affected.size };
+  /** An interviewee's profile. */
+  interviewee(personId: string): Promise<IntervieweeProfile> {
+    return this.tagging.interviewee(personId);
   }
 
-  /** Quotes with a tag (current versions), paged, with their text. */
-  async quotesWithTag(tag: string, limit: number, cursor?: string): Promise<Page<QuoteView>> {
-    const page = await this.store.quotesWithTag(tag, { limit, cursor });
-    const interviewIds = [...new Set(page.items.map((q) => q.interviewId))];
-    const [aliases, manual, stored] = await Promise.all([
-      this.store.aliases(),
-      this.store.manualQuoteTags(page.items.map((q) => q.quoteId)),
-      Promise.all(interviewIds.map((id) => this.store.getInterview(id))),
-    ]);
-    const byInterview = new Map(interviewIds.map((id, i) => [id, stored[i] ?? null]));
-    const items: QuoteView[] = [];
-    for (const q of page.items) {
-      const iv = byInterview.get(q.interviewId);
-      if (!iv) continue;
-      const auto = (iv.autoTags[q.quoteId] ?? []).map((m) => m.topic);
-      const view = quoteView(iv, q.quoteId, effectiveTags(auto, manual.get(q.quoteId), aliases));
-      if (view) items.push(view);
-    }
-    return { items, nextCursor: page.nextCursor };
-  }
-
-  /** An interviewee's profile: tags with quote counts, interviews and best evidence quotes. */
-  async interviewee(personId: string): Promise<IntervieweeProfile> {
-    const summaries = await this.store.interviewsOfPerson(personId);
-    const manual = await this.store.getPersonTags(personId);
-    if (summaries.length === 0) throw new NotFoundError('interviewee', personId);
-    const aliases = await this.store.aliases();
-    const counts = new Map<
-      string,
-      { quotes: number; best: { score: number; stored: StoredInterview; quoteId: string } | null }
-    >();
-    let person: Interview['interviewees'][number] | undefined;
-    for (const s of summaries) {
-      const stored = await this.store.getInterview(s.id);
-      if (!stored) continue;
-      person ??= stored.interview.interviewees.find((p) => p.id === personId);
-      for (const pt of stored.people[personId] ?? []) {
-        const tag = effectiveTags([pt.topic], undefined, aliases)[0] ?? pt.topic;
-        const cur = counts.get(tag) ?? { quotes: 0, best: null };
-        cur.quotes += pt.quotes;
-        if (!cur.best || pt.score > cur.best.score)
-          cur.best = { score: pt.score, stored, quoteId: pt.evidence };
-        counts.set(tag, cur);
-      }
-    }
-    const tags: IntervieweeProfile['tags'] = [...counts]
-      .sort((a, b) => b[1].quotes - a[1].quotes || a[0].localeCompare(b[0]))
-      .map(([id, c]) => ({ id, quotes: c.quotes, source: 'topic' as const }));
-    for (const t of manual.add) if (!counts.has(t)) tags.push({ id: t, quotes: 0, source: 'manual' });
-    // The best quote for each of the three tags with the most quotes, labelled with that tag.
-    const evidence = tags
-      .filter((t) => t.source === 'topic')
-      .slice(0, 3)
-      .map((t) => {
-        const best = counts.get(t.id)?.best;
-        return best ? quoteView(best.stored, best.quoteId, [t.id]) : null;
-      })
-      .filter((q): q is QuoteView => q !== null);
-    return {
-      id: personId,
-      name: person?.name ?? summaries[0]?.interviewees.find((p) => p.id === personId)?.name ?? personId,
-      handle: person?.handle ?? null,
-      location: person?.location ?? null,
-      occupation: person?.occupation ?? null,
-      tags,
-      interviews: summaries.map((s) => ({ id: s.id, title: s.title, publishedAt: s.publishedAt })),
-      evidence,
-    };
-  }
-
-  /** Interviewees with all/any of the tags (all interviewees when no tag is given), paged by id. */
-  async interviewees(options: {
+  /** Interviewees with all/any of the tags, paged by id. */
+  interviewees(options: {
     tags: string[];
     match: 'all' | 'any';
     limit: number;
     cursor?: string | undefined;
   }): Promise<Page<IntervieweeProfile>> {
-    let ids: string[];
-    if (options.tags.length === 0) {
-      // The list entries already name each interview's interviewees: no content reads.
-      const all = new Set<string>();
-      let cursor: string | undefined;
-      do {
-        const page = await this.store.listInterviews({ limit: 100, cursor });
-        for (const summary of page.items) for (const p of summary.interviewees) all.add(p.id);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      ids = [...all];
-    } else {
-      const sets = await Promise.all(
-        options.tags.map(async (t) => new Set((await this.store.peopleWithTag(t)).map((p) => p.personId))),
-      );
-      const union = new Set(sets.flatMap((s) => [...s]));
-      ids = [...union].filter((id) => (options.match === 'all' ? sets.every((s) => s.has(id)) : true));
-    }
-    ids.sort();
     const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}`;
-    const page = pageOf(ids, options.limit, options.cursor, scope);
-    const items: IntervieweeProfile[] = [];
-    for (const id of page.items) {
-      try {
-        items.push(await this.interviewee(id));
-      } catch (e) {
-        if (!(e instanceof NotFoundError)) throw e;
-      }
-    }
-    return { items, nextCursor: page.nextCursor };
+    return this.tagging.interviewees(options, (all, limit, cursor) => pageOf(all, limit, cursor, scope));
   }
 
-  /** Every tag in use (topic or manual) with quote and interviewee counts from the store. */
-  async tags(quoteCounts: Record<string, number>): Promise<TagSummary[]> {
-    const aliases = await this.store.aliases();
-    const ids = new Set([
-      ...this.tagger.taxonomy.topics.map((t) => t.id).filter((t) => !aliases.has(t)),
-      ...Object.keys(quoteCounts),
-    ]);
-    const sorted = [...ids].sort();
-    const people = await Promise.all(
-      sorted.map(async (id) => new Set((await this.store.peopleWithTag(id)).map((p) => p.personId)).size),
-    );
-    return sorted.map((id, i) => {
-      const topic = this.tagger.topic(id);
-      return {
-        id,
-        label: topic?.label ?? id,
-        labelEn: topic?.labelEn ?? id,
-        kind: topic ? ('topic' as const) : ('manual' as const),
-        quotes: quoteCounts[id] ?? 0,
-        interviewees: people[i] ?? 0,
-      };
-    });
+  /** Quotes with a tag, paged. */
+  quotesWithTag(tag: string, limit: number, cursor?: string): Promise<Page<QuoteView>> {
+    return this.tagging.quotesWithTag(tag, limit, cursor);
+  }
+
+  /** Every tag in use with quote and interviewee counts. */
+  tags(quoteCounts: Record<string, number>): Promise<TagSummary[]> {
+    return this.tagging.tags(quoteCounts);
   }
 }
 

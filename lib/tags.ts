@@ -43,3 +43,74 @@ export function effectiveTags(
   for (const t of manual?.remove ?? []) out.delete(resolveAlias(t, aliases));
   return [...out].sort();
 }
+
+/** Manual corrections, as the tag functions need them. */
+export interface Corrections {
+  add: readonly string[];
+  remove: readonly string[];
+}
+
+/** What effective quote tags are computed from: an interview's turns and its automatic topics. */
+export interface TaggedRecord {
+  interview: {
+    turns: ReadonlyArray<{ id: string; role: string; speakerId: string | null }>;
+    interviewees: ReadonlyArray<{ id: string }>;
+  };
+  autoTags: Readonly<Record<string, ReadonlyArray<{ topic: string }>>>;
+}
+
+/** The automatic topics of one quote (before aliases and corrections). */
+export function autoTagsOf(record: TaggedRecord, quoteId: string): string[] {
+  return (record.autoTags[quoteId] ?? []).map((m) => m.topic);
+}
+
+/**
+ * Effective tags of every quote of an interview: the one conversion from automatic topics,
+ * corrections and aliases that every reader uses (search index, memberships, API views).
+ */
+export function quoteTagsOf(
+  record: TaggedRecord,
+  manual: ReadonlyMap<string, Corrections>,
+  aliases: ReadonlyMap<string, string>,
+): Map<string, string[]> {
+  return new Map(
+    record.interview.turns.map((t) => [
+      t.id,
+      effectiveTags(autoTagsOf(record, t.id), manual.get(t.id), aliases),
+    ]),
+  );
+}
+
+/** One interviewee's tags in one interview: how many of their quotes carry each effective tag. */
+export type PersonQuoteTags = Map<string, { quotes: string[] }>;
+
+/**
+ * What an interview says about its interviewees: for each, the effective tags of the quotes
+ * they speak (interviewer turns never count), with the quotes that carry each.
+ */
+export function personTagsOf(
+  record: TaggedRecord,
+  quoteTags: ReadonlyMap<string, readonly string[]>,
+): Map<string, PersonQuoteTags> {
+  const out = new Map<string, PersonQuoteTags>(record.interview.interviewees.map((p) => [p.id, new Map()]));
+  for (const t of record.interview.turns) {
+    if (t.role !== 'interviewee' || !t.speakerId) continue;
+    const tags = out.get(t.speakerId);
+    if (!tags) continue;
+    for (const tag of quoteTags.get(t.id) ?? []) {
+      const cur = tags.get(tag) ?? { quotes: [] };
+      cur.quotes.push(t.id);
+      tags.set(tag, cur);
+    }
+  }
+  return out;
+}
+
+/** A person's tags: what their quotes carry, plus manual additions, minus manual removals. */
+export function personEffectiveTags(
+  fromQuotes: Iterable<string>,
+  manual: Corrections | undefined,
+  aliases: ReadonlyMap<string, string> = new Map(),
+): string[] {
+  return effectiveTags([...fromQuotes], manual, aliases);
+}

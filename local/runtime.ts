@@ -2,12 +2,15 @@
  * Wires the app for a single process (npm start, API tests): the store, the tagger, an in-process
  * indexer that follows every committed write (there are no Streams locally), and the Hono app.
  */
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
 import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
-import { TopicTagger } from '../lib/tagger.ts';
+import { InProcessJobs } from '../lib/tagging/jobs.ts';
+import { StoredTaggers } from '../lib/tagging/source.ts';
+import type { ReadingAnalyzer } from '../lib/text/readings.ts';
 import { createParsePool, type ParsePoolOptions } from './parse-pool.ts';
 
 /** Options of {@link createLocalRuntime}. */
@@ -29,6 +32,8 @@ export interface LocalRuntimeOptions {
   publishDelayMs?: number;
   /** This process owns the table (its embedded server): lets the store cache tag aliases. */
   soleWriter?: boolean;
+  /** Kana readings indexed with every write (lib/text/readings.ts); none by default (tests). */
+  readings?: ReadingAnalyzer;
   /**
    * Parse transcripts on worker threads, each parse stopped after `parsePool.timeoutMs` (default
    * true: a heavy body must not stall other requests). False parses in this thread.
@@ -46,6 +51,8 @@ export interface LocalRuntime {
   service: Kikigaki;
   store: DynamoStore;
   indexer: Indexer;
+  /** Background jobs (taxonomy re-scores). */
+  jobs: InProcessJobs;
   /** Waits for pending snapshot publication. */
   flush(): Promise<void>;
   /** Publishes what is pending and stops the parse workers. */
@@ -60,7 +67,10 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     client: options.client,
     soleWriter: options.soleWriter ?? false,
   });
-  const indexOptions = defaultIndexOptions();
+  const indexOptions = {
+    ...defaultIndexOptions(),
+    ...(options.readings ? { readings: options.readings } : {}),
+  };
   let indexer: Indexer;
   let rebuilt = false;
   try {
@@ -119,11 +129,15 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     }, due - now);
     timer.unref();
   };
-  const tagger = new TopicTagger();
+  // The taxonomy and model in use come from the store (this process is its only writer here, so
+  // its own edits drop the cache and nothing else changes them).
+  const taggers = new StoredTaggers(store, { refreshMs: options.soleWriter ? 60_000 : 5_000 });
+  const jobs = new InProcessJobs();
   const pool = (options.parseInWorkers ?? true) ? createParsePool(options.parsePool ?? {}) : null;
   const service = new Kikigaki({
     store,
-    tagger,
+    taggers,
+    jobs,
     ...(pool ? { parse: pool.parse } : {}),
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
@@ -155,15 +169,26 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   const deps: AppDeps = {
     storeHealth,
     service,
-    tagger,
+    jobs,
     index: indexer.provider(),
     token: () => options.token,
     ...(options.readToken ? { readToken: () => options.readToken as string } : {}),
     protectReads: options.protectReads ?? false,
     corsOrigins: options.corsOrigins,
     maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,
-    reindex: () => indexer.rebuild(),
-    check: (repair) => indexer.check(repair),
+    // A rebuild also retrains the model editors teach; quotes are re-scored with it in the background.
+    reindex: async () => {
+      const trained = await service.tagging.retrain();
+      if (trained) service.tagging.rescore('model retrained');
+      return indexer.rebuild();
+    },
+    check: async (repair) => {
+      const report = await indexer.check(repair);
+      const ids: string[] = [];
+      for await (const id of store.interviewIds()) ids.push(id);
+      const tags = await service.tagging.checkMemberships(ids, repair);
+      return { ...report, tags, repaired: report.repaired || (repair && tags.length > 0) };
+    },
     ...(options.logger ? { logger: options.logger } : {}),
   };
   const flush = async () => {
@@ -179,8 +204,10 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     service,
     store,
     indexer,
+    jobs,
     close: async () => {
       await flush();
+      await jobs.idle();
       await pool?.close();
     },
     flush,

@@ -13,6 +13,7 @@ import { loadInterviews } from '../cli/load.ts';
 import { jsonLogger } from '../lib/api/app.ts';
 import { ConfigError, readLocalConfig } from '../lib/config.ts';
 import { KikigakiError, UnavailableError } from '../lib/errors.ts';
+import { loadReadings } from '../lib/text/readings.ts';
 import { type Embedded, EmbeddedStartError, localClient, startEmbeddedDynamo } from './embedded.ts';
 import { createLocalRuntime } from './runtime.ts';
 
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
     logger: jsonLogger,
     soleWriter: embedded !== null,
     ...(embedded ? { storeState: embedded.state } : {}),
+    // Hiragana typed for kanji words (けっこん → 結婚): readings are indexed with each write.
+    readings: await loadReadings(),
   });
 
   const first = await runtime.store.listInterviews({ limit: 1 });

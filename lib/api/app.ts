@@ -5,57 +5,39 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
+import { consoleRoutes } from '../console/routes.tsx';
+import { KikigakiError } from '../errors.ts';
+import { exportFormatOf, exportResponse } from '../export.ts';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
 import { DOCX_CONTENT_TYPE, isZip, requireDocx } from '../parse/docx.ts';
 import type { Kikigaki } from '../service.ts';
 import type { SnapshotManifest } from '../store/port.ts';
-import type { TopicTagger } from '../tagger.ts';
-import {
-  type AppEnv,
-  actor,
-  check,
-  jsonBody,
-  query,
-  readJson,
-  reply,
-  requireToken,
-  toErrorResponse,
-} from './http.ts';
+import { TopicTagger } from '../tagger.ts';
+import type { Jobs } from '../tagging/jobs.ts';
+import { type AppEnv, check, query, readJson, reply, requireToken, toErrorResponse } from './http.ts';
 import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
 import {
-  AddTagsBody,
   ConsistencyResponse,
   DeletedResponse,
-  ExpectedVersionQuery,
   HealthResponse,
+  IngestPreviewResponse,
   IngestQuery,
   IngestResponse,
-  IntervieweeListResponse,
-  IntervieweeResponse,
-  IntervieweesQuery,
   InterviewListResponse,
   InterviewResponse,
   ListInterviewsQuery,
-  MergeBody,
-  MergeResponse,
   OpenApiResponse,
-  PagedQuery,
   Params,
-  QuoteResponse,
   ReindexResponse,
   SearchQuery,
   SearchResponse,
-  SetTagsBody,
   SuggestQuery,
   SuggestResponse,
-  TagQuotesResponse,
-  TagsResponse,
-  TopicsResponse,
 } from './schemas.ts';
+import { tagRoutes } from './tag-routes.ts';
 
 /** A structured logger (JSON lines); never given secrets. */
 export type Logger = (entry: Record<string, unknown>) => void;
@@ -67,7 +49,10 @@ export type StoreHealth = { state: 'up' } | { state: 'down'; reason: string };
 export interface AppDeps {
   service: Kikigaki;
   index: IndexProvider;
-  tagger: TopicTagger;
+  /** Kept for callers that still pass it; the tagger in use comes from the service's tag model. */
+  tagger?: TopicTagger;
+  /** Background jobs (taxonomy re-scores), readable at GET /admin/jobs/{id}. */
+  jobs?: Jobs;
   /**
    * The write token (resolved lazily, e.g. from Secrets Manager, and cached by the caller).
    * Absent where writes are not served (the read-only Lambda): they answer 403.
@@ -100,10 +85,10 @@ export const jsonLogger: Logger = (entry) => {
 
 /** Builds the API. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const { service, tagger } = deps;
+  const { service } = deps;
   const log = deps.logger ?? jsonLogger;
   const noWrites = async () => {
-    throw new HTTPException(403, { message: 'this endpoint serves reads only' });
+    throw new KikigakiError('forbidden', 'this endpoint serves reads only');
   };
   const auth = deps.token ? requireToken([deps.token]) : noWrites;
   const readTokens = [deps.readToken, deps.token].filter((t) => t !== undefined);
@@ -141,9 +126,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     bodyLimit({
       maxSize: deps.maxBodyBytes ?? 2 * 1024 * 1024,
       onError: () => {
-        throw new HTTPException(413, {
-          message: `request body is larger than ${deps.maxBodyBytes ?? 2 * 1024 * 1024} bytes`,
-        });
+        throw new KikigakiError(
+          'payload_too_large',
+          `request body is larger than ${deps.maxBodyBytes ?? 2 * 1024 * 1024} bytes`,
+        );
       },
     }),
   );
@@ -196,7 +182,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       up ? 200 : 503,
     );
   });
-  meta.get('/topics', readGuard, (c) => reply(c, TopicsResponse, { topics: tagger.taxonomy.topics }));
   meta.get('/openapi.json', (c) =>
     reply(c, OpenApiResponse, openApiDocument() as z.input<typeof OpenApiResponse>),
   );
@@ -205,6 +190,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const index = await deps.index.get();
     const words = index.suggest(q.q, q.limit);
     const folded = q.q.normalize('NFKC').toLowerCase();
+    const tagger = await service.tagging.tagger();
     const tags = folded
       ? tagger.taxonomy.topics
           .filter(
@@ -216,21 +202,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return reply(c, SuggestResponse, { q: q.q, terms: words, tags });
   });
   meta.post('/admin/reindex', auth, async (c) => {
-    if (!deps.reindex) throw new HTTPException(404, { message: 'reindex is not available here' });
+    if (!deps.reindex) throw new KikigakiError('not_found', 'reindex is not available here');
     return reply(c, ReindexResponse, { reindexed: await deps.reindex() });
   });
   meta.get('/admin/consistency', auth, async (c) => {
-    if (!deps.check) throw new HTTPException(404, { message: 'the consistency check is not available here' });
+    if (!deps.check) throw new KikigakiError('not_found', 'the consistency check is not available here');
     return reply(c, ConsistencyResponse, await deps.check(false));
   });
   meta.post('/admin/consistency/repair', auth, async (c) => {
-    if (!deps.check) throw new HTTPException(404, { message: 'the consistency check is not available here' });
+    if (!deps.check) throw new KikigakiError('not_found', 'the consistency check is not available here');
     return reply(c, ConsistencyResponse, await deps.check(true));
   });
 
   // ---------------------------------------------------------------- interviews
   const interviews = new Hono<AppEnv>();
-  const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
+  /** The transcript of an ingest request (canonical JSON or text) and its options. */
+  const ingestInput = async (c: Context<AppEnv>, forcedId?: string) => {
     const q = check(IngestQuery, c.req.query(), 'query');
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const id = forcedId ?? q.id;
@@ -242,26 +229,32 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       url: q.url,
       onExisting: id ? ('replace' as const) : ('same-source' as const),
     };
-    let result: Awaited<ReturnType<Kikigaki['ingest']>>;
-    if (type === 'application/json') {
-      result = await service.ingest({ json: await readJson(c) }, options);
-    } else if (
+    if (type === 'application/json') return { input: { json: await readJson(c) }, options };
+    if (
       (TRANSCRIPT_TYPES as readonly string[]).includes(type) ||
       (BINARY_TRANSCRIPT_TYPES as readonly string[]).includes(type)
     ) {
       // A .docx is a zip whatever it is labelled; anything else is UTF-8 text.
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (type === DOCX_CONTENT_TYPE) requireDocx(bytes);
-      result = isZip(bytes)
-        ? await service.ingest({ bytes }, options)
-        : await service.ingest({ text: new TextDecoder().decode(bytes) }, options);
-    } else {
-      throw new HTTPException(415, {
-        message: `send application/json (canonical interview), a transcript as ${TRANSCRIPT_TYPES.join(', ')}, or a Word document as ${DOCX_CONTENT_TYPE}; not '${type || 'no content type'}'`,
-      });
+      return isZip(bytes)
+        ? { input: { bytes }, options }
+        : { input: { text: new TextDecoder().decode(bytes) }, options };
     }
+    throw new KikigakiError(
+      'unsupported_media_type',
+      `send application/json (canonical interview), a transcript as ${TRANSCRIPT_TYPES.join(', ')}, or a Word document as ${DOCX_CONTENT_TYPE}; not '${type || 'no content type'}'`,
+    );
+  };
+  const ingest = async (c: Context<AppEnv>, forcedId?: string) => {
+    const { input, options } = await ingestInput(c, forcedId);
+    const result = await service.ingest(input, options);
     return reply(c, IngestResponse, result, result.created ? 201 : 200);
   };
+  interviews.post('/preview', auth, async (c) => {
+    const { input, options } = await ingestInput(c);
+    return reply(c, IngestPreviewResponse, await service.preview(input, options));
+  });
   interviews.post('/', auth, (c) => ingest(c));
   interviews.put('/:id', auth, (c) => ingest(c, check(Params.id, c.req.param(), 'path').id));
   interviews.get('/', readGuard, async (c) => {
@@ -291,8 +284,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const search = new Hono<AppEnv>();
   search.get('/', readGuard, async (c) => {
     const q = query(c, SearchQuery, ['tag']);
-    const { tag, ...rest } = q;
-    const page = await service.search(await deps.index.get(), { ...rest, tags: tag ?? [] });
+    const { tag, format, ...rest } = q;
+    const index = await deps.index.get();
+    const params = { ...rest, tags: tag ?? [] };
+    const as = exportFormatOf(format, c.req.header('accept'));
+    if (as)
+      return exportResponse(c, { service, index, params, format: as, origin: new URL(c.req.url).origin });
+    const page = await service.search(index, params);
     return reply(c, SearchResponse, {
       total: page.total,
       totalIsEstimate: page.totalIsEstimate,
@@ -303,81 +301,24 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     });
   });
 
-  // ---------------------------------------------------------------- tags
-  const tags = new Hono<AppEnv>();
-  tags.get('/', readGuard, async (c) => {
-    const index = await deps.index.get();
-    const counts = index.tagCounts();
-    return reply(c, TagsResponse, { tags: await service.tags(counts) });
-  });
-  tags.get('/:tag/quotes', readGuard, async (c) => {
-    const { tag } = check(Params.tag, c.req.param(), 'path');
-    const q = query(c, PagedQuery);
-    const page = await service.quotesWithTag(tag, q.limit, q.cursor);
-    return reply(c, TagQuotesResponse, { tag, quotes: page.items, nextCursor: page.nextCursor });
-  });
-  tags.post('/:tag/merge', auth, async (c) => {
-    const { tag } = check(Params.tag, c.req.param(), 'path');
-    const body = await jsonBody(c, MergeBody);
-    return reply(c, MergeResponse, await service.mergeTag(tag, body.into, actor(c)));
-  });
+  // ---------------------------------------------------------------- tags (lib/api/tag-routes.ts)
+  const t = tagRoutes({ service, index: deps.index, jobs: deps.jobs, auth, readGuard });
 
-  // ---------------------------------------------------------------- interviewees
-  const people = new Hono<AppEnv>();
-  people.get('/', readGuard, async (c) => {
-    const q = query(c, IntervieweesQuery, ['tag']);
-    const page = await service.interviewees({
-      tags: q.tag,
-      match: q.match,
-      limit: q.limit,
-      cursor: q.cursor,
-    });
-    return reply(c, IntervieweeListResponse, { interviewees: page.items, nextCursor: page.nextCursor });
-  });
-  people.get('/:id', readGuard, async (c) => {
-    const { id } = check(Params.id, c.req.param(), 'path');
-    return reply(c, IntervieweeResponse, await service.interviewee(id));
-  });
-  people.put('/:id/tags', auth, async (c) => {
-    const { id } = check(Params.id, c.req.param(), 'path');
-    const body = await jsonBody(c, SetTagsBody);
-    return reply(
-      c,
-      IntervieweeResponse,
-      await service.setIntervieweeTags(id, body.tags, actor(c), body.expectedVersion),
-    );
-  });
-
-  // ---------------------------------------------------------------- quotes
-  const quotes = new Hono<AppEnv>();
-  quotes.get('/:quoteId', readGuard, async (c) => {
-    const { quoteId } = check(Params.quote, c.req.param(), 'path');
-    return reply(c, QuoteResponse, await service.getQuote(quoteId));
-  });
-  quotes.post('/:quoteId/tags', auth, async (c) => {
-    const { quoteId } = check(Params.quote, c.req.param(), 'path');
-    const body = await jsonBody(c, AddTagsBody);
-    return reply(
-      c,
-      QuoteResponse,
-      await service.editQuoteTags(quoteId, { add: body.tags }, actor(c), body.expectedVersion),
-    );
-  });
-  quotes.delete('/:quoteId/tags/:tag', auth, async (c) => {
-    const { quoteId, tag } = check(Params.quoteTag, c.req.param(), 'path');
-    const q = query(c, ExpectedVersionQuery);
-    return reply(
-      c,
-      QuoteResponse,
-      await service.editQuoteTags(quoteId, { remove: [tag] }, actor(c), q.expectedVersion),
-    );
-  });
-
+  // The console labels topics from the shipped taxonomy (topics created over the API show by id).
+  app.route(
+    '/',
+    consoleRoutes({ service, tagger: deps.tagger ?? new TopicTagger(), index: deps.index, readGuard }),
+  );
   app.route('/', meta);
   app.route('/interviews', interviews);
   app.route('/search', search);
-  app.route('/tags', tags);
-  app.route('/interviewees', people);
-  app.route('/quotes', quotes);
+  app.route('/tags', t.tags);
+  app.route('/merges', t.merges);
+  app.route('/bulk', t.bulk);
+  app.route('/audit', t.audit);
+  app.route('/topics', t.topics);
+  app.route('/admin/jobs', t.jobs);
+  app.route('/interviewees', t.people);
+  app.route('/quotes', t.quotes);
   return app;
 }

@@ -86,7 +86,13 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
 
 /** Who made a change, for the audit trail: the X-Actor header (sanitised) or "api". */
 export function actor(c: Context): string {
-  const raw = c.req.header('x-actor') ?? '';
+  let raw = c.req.header('x-actor') ?? '';
+  // Browsers send only Latin-1 in headers: the console percent-encodes names such as 山田.
+  try {
+    raw = decodeURIComponent(raw);
+  } catch {
+    // not percent-encoded: kept as sent
+  }
   const clean = raw
     .replace(/[^\p{L}\p{N} ._@-]/gu, '')
     .trim()

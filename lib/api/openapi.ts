@@ -10,6 +10,7 @@
  * app serves is declared here: add a route to app.ts and here together.
  */
 import { z } from 'zod';
+import { CONSOLE_PAGES } from '../console/paths.ts';
 import { InterviewSchema } from '../model.ts';
 import { DOCX_CONTENT_TYPE } from '../parse/docx.ts';
 import {
@@ -19,6 +20,7 @@ import {
   ErrorSchema,
   ExpectedVersionQuery,
   HealthResponse,
+  IngestPreviewResponse,
   IngestQuery,
   IngestResponse,
   IntervieweeListResponse,
@@ -34,6 +36,7 @@ import {
   Params,
   QuoteResponse,
   ReindexResponse,
+  SearchExportResponse,
   SearchQuery,
   SearchResponse,
   SetTagsBody,
@@ -43,6 +46,24 @@ import {
   TagsResponse,
   TopicsResponse,
 } from './schemas.ts';
+import {
+  AuditQuery,
+  AuditResponse,
+  BulkTagsBody,
+  BulkTagsResponse,
+  CreateTopicBody,
+  JobParams,
+  JobSchema,
+  MergeParams,
+  MergesResponse,
+  PersonAddTagsBody,
+  TaxonomyEditResponse,
+  TaxonomyVersionsResponse,
+  TopicParams,
+  TopicResponse,
+  UndoResponse,
+  UpdateTopicBody,
+} from './tag-schemas.ts';
 
 /** Content types a transcript may be sent as (besides application/json, the canonical JSON). */
 export const TRANSCRIPT_TYPES = [
@@ -154,6 +175,16 @@ export const ROUTES: RouteSpec[] = [
     },
   },
   {
+    method: 'post',
+    path: '/interviews/preview',
+    summary:
+      'Dry run of an ingest: the parsed interview, each quote’s topic tags and whether the id is taken; stores nothing',
+    access: 'write',
+    query: IngestQuery,
+    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES, binary: BINARY_TRANSCRIPT_TYPES },
+    responses: { 200: { description: 'what POST /interviews would store', json: IngestPreviewResponse } },
+  },
+  {
     method: 'get',
     path: '/interviews',
     summary: 'Interviews, newest first',
@@ -180,10 +211,21 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/search',
-    summary: 'Search quotes: highlighted hits, facets, cursor',
+    summary:
+      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`)',
     access: 'read',
     query: SearchQuery,
-    responses: { 200: { description: 'a page of hits', json: SearchResponse } },
+    responses: {
+      200: {
+        description:
+          'a page of hits; with `format=json` every page as citation records instead, streamed and bounded (10,000 quotes, 5 MB)',
+        json: SearchResponse.or(SearchExportResponse),
+        other: {
+          'text/csv':
+            'with `format=csv` or `Accept: text/csv`: every page as CSV citation rows (UTF-8 with a BOM, a header row), streamed and bounded; `X-Total-Count` gives the result set’s size',
+        },
+      },
+    },
   },
   {
     method: 'get',
@@ -204,11 +246,96 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post',
     path: '/tags/{tag}/merge',
-    summary: 'Rename/merge a tag into another',
+    summary:
+      'Merge a tag into another (404: unknown tag, or unknown target without `create: true`; 409: merged away already); `dryRun` reports what would move',
     access: 'write',
     params: Params.tag,
     body: { json: MergeBody },
-    responses: { 200: { description: 'merged', json: MergeResponse } },
+    responses: { 200: { description: 'what merged (or would)', json: MergeResponse } },
+  },
+  {
+    method: 'get',
+    path: '/merges',
+    summary: 'Merges, newest first (applied and undone)',
+    access: 'read',
+    query: PagedQuery,
+    responses: { 200: { description: 'a page of merges', json: MergesResponse } },
+  },
+  {
+    method: 'post',
+    path: '/merges/{id}/undo',
+    summary:
+      'Undo a merge: the alias goes and the corrections it rewrote get their earlier state back (those edited since are kept and listed)',
+    access: 'write',
+    params: MergeParams,
+    responses: { 200: { description: 'what was restored', json: UndoResponse } },
+  },
+  {
+    method: 'post',
+    path: '/bulk/tags',
+    summary: 'Add or remove tags on every quote a search matches (`dryRun`: count only); one audit entry',
+    access: 'write',
+    body: { json: BulkTagsBody },
+    responses: { 200: { description: 'what changed (or would)', json: BulkTagsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/audit',
+    summary: 'The tag audit trail, newest first, filtered by tag, quote, person and actor',
+    access: 'write',
+    query: AuditQuery,
+    responses: { 200: { description: 'a page of entries', json: AuditResponse } },
+  },
+  {
+    method: 'get',
+    path: '/topics/versions',
+    summary: 'The taxonomy’s stored versions, newest first',
+    access: 'read',
+    responses: { 200: { description: 'versions', json: TaxonomyVersionsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/topics/{id}',
+    summary: 'One topic of the taxonomy',
+    access: 'read',
+    params: TopicParams,
+    responses: { 200: { description: 'the topic', json: TopicResponse } },
+  },
+  {
+    method: 'post',
+    path: '/topics',
+    summary:
+      'Create a topic (409 when `expectedVersion` is not the current taxonomy); quotes are re-scored in the background',
+    access: 'write',
+    body: { json: CreateTopicBody },
+    responses: { 201: { description: 'the new taxonomy and the re-score job', json: TaxonomyEditResponse } },
+  },
+  {
+    method: 'put',
+    path: '/topics/{id}',
+    summary:
+      'Change a topic: the fields sent (labels, description, threshold, evidence phrases, senses) replace its own, the others stay; quotes are re-scored in the background',
+    access: 'write',
+    params: TopicParams,
+    body: { json: UpdateTopicBody },
+    responses: { 200: { description: 'the new taxonomy and the re-score job', json: TaxonomyEditResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/topics/{id}',
+    summary: 'Delete a topic (its automatic tags go at the re-score; tags editors added stay)',
+    access: 'write',
+    params: TopicParams,
+    query: ExpectedVersionQuery,
+    responses: { 200: { description: 'the new taxonomy and the re-score job', json: TaxonomyEditResponse } },
+  },
+  {
+    method: 'get',
+    path: '/admin/jobs/{id}',
+    summary: 'A background job (a taxonomy re-score) of this process',
+    access: 'write',
+    params: JobParams,
+    responses: { 200: { description: 'the job', json: JobSchema } },
   },
   {
     method: 'get',
@@ -229,16 +356,36 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'put',
     path: '/interviewees/{id}/tags',
-    summary: 'Replace an interviewee’s manual tags (optimistic locking: 409 when changed meanwhile)',
+    summary:
+      'Replace an interviewee’s corrections: `tags` added, `remove` removed (409 when `expectedVersion` is not the profile’s `version`)',
     access: 'write',
     params: Params.id,
     body: { json: SetTagsBody },
     responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
   },
   {
+    method: 'post',
+    path: '/interviewees/{id}/tags',
+    summary: 'Add (or confirm) tags of an interviewee',
+    access: 'write',
+    params: Params.id,
+    body: { json: PersonAddTagsBody },
+    responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/interviewees/{id}/tags/{tag}',
+    summary: 'Remove a tag from an interviewee (their quotes keep it); 404 when they do not have it',
+    access: 'write',
+    params: Params.personTag,
+    query: ExpectedVersionQuery,
+    responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
+  },
+  {
     method: 'get',
     path: '/quotes/{quoteId}',
-    summary: 'One quote with its tags and tag version',
+    summary:
+      'One quote with its tags, why it has its automatic ones (score, phrases), its corrections and their version',
     access: 'read',
     params: Params.quote,
     responses: { 200: { description: 'the quote', json: QuoteResponse } },
@@ -246,7 +393,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post',
     path: '/quotes/{quoteId}/tags',
-    summary: 'Add manual tags to a quote (409 when someone changed them meanwhile)',
+    summary:
+      'Add or confirm tags of a quote; a merged-away tag adds its target (`resolved`); 409 when someone changed them meanwhile',
     access: 'write',
     params: Params.quote,
     body: { json: AddTagsBody },
@@ -255,7 +403,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'delete',
     path: '/quotes/{quoteId}/tags/{tag}',
-    summary: 'Remove a tag from a quote (409 when someone changed its tags meanwhile)',
+    summary:
+      'Remove a tag from a quote (404 when it does not have it; 409 when the tag was merged away or someone changed its tags meanwhile)',
     access: 'write',
     params: Params.quoteTag,
     query: ExpectedVersionQuery,
@@ -293,7 +442,7 @@ export const ROUTES: RouteSpec[] = [
  * Routes of the same app that serve HTML pages (the web console) or static assets: not API
  * operations, so not in the document. Hono route patterns (`/console/*`), GET only.
  */
-export const PAGES: readonly string[] = [];
+export const PAGES: readonly string[] = CONSOLE_PAGES;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'invalid path, query or body (`validation_error`, `invalid_json`)',

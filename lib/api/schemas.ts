@@ -9,7 +9,6 @@ import type { ErrorCode } from '../errors.ts';
 import { FormatSchema, IdSchema, InterviewSchema, RoleSchema, TurnSchema } from '../model.ts';
 import { SearchParamsSchema } from '../search/index.ts';
 import { TagSchema } from '../tags.ts';
-import { TopicSchema } from '../taxonomy/index.ts';
 
 const ERROR_CODES = [
   'validation_error',
@@ -62,9 +61,15 @@ export const IngestQuery = z.object({
   title: z.string().trim().min(1).max(300).optional(),
   url: z.string().url().max(2000).optional(),
 });
-/** GET /search query (`tag` may repeat). */
+/** GET /search query (`tag` may repeat; `format` exports the whole result set). */
 export const SearchQuery = SearchParamsSchema.extend({
   tag: z.array(TagSchema).max(20).optional(),
+  format: z
+    .enum(['csv', 'json'])
+    .optional()
+    .describe(
+      'export every page of the result set as citation records (also Accept: text/csv); limit and cursor are ignored',
+    ),
 }).omit({ tags: true });
 /** Plain paging query. */
 export const PagedQuery = z.object({ limit, cursor });
@@ -90,11 +95,14 @@ export const AddTagsBody = z.object({
 });
 /** PUT /interviewees/{id}/tags body. */
 export const SetTagsBody = z.object({
+  /** The person's additions (tags their quotes do not carry, or confirmations). */
   tags: z.array(TagSchema).max(50),
+  /** The person's removals (tags their quotes carry that the person should not). */
+  remove: z.array(TagSchema).max(50).optional(),
   expectedVersion: z.number().int().min(0).optional(),
 });
 /** POST /tags/{tag}/merge body. */
-export const MergeBody = z.object({ into: TagSchema });
+export { MergeBody, MergeResponse, TopicsResponse } from './tag-schemas.ts';
 
 // ---------------------------------------------------------------- responses
 // Output-mode JSON Schema of a z.object forbids unknown properties: a field a handler starts
@@ -188,8 +196,45 @@ export const SearchResponse = z.object({
   facets: z.object({
     tags: z.record(z.string(), z.number()),
     interviewees: z.record(z.string(), z.number()),
+    roles: z.record(z.string(), z.number()),
+    years: z.record(z.string(), z.number()),
   }),
   nextCursor,
+});
+
+/** One quote of an export, with what a citation needs (lib/export.ts). */
+export const CitationSchema = z.object({
+  quoteId: z.string(),
+  text: z.string(),
+  speaker: z.string(),
+  speakerRole: RoleSchema,
+  speakerId: z.string().nullable(),
+  interviewId: z.string(),
+  interviewTitle: z.string(),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  section: z.string().nullable(),
+  question: z.string().nullable(),
+  tags: z.array(z.string()),
+  link: z.string(),
+});
+
+/** GET /search?format=json: the whole result set as citations (streamed; bounded). */
+export const SearchExportResponse = z.object({
+  query: z.record(z.string(), z.unknown()),
+  total: z.number(),
+  totalIsEstimate: z.boolean(),
+  quotes: z.array(CitationSchema),
+  rows: z.number(),
+  truncated: z.boolean(),
+});
+
+/** POST /interviews/preview: what an ingest would store. */
+export const IngestPreviewResponse = z.object({
+  interview: InterviewSchema,
+  tags: z.record(z.string(), z.array(z.string())),
+  exists: z.boolean(),
+  conflict: z.boolean(),
 });
 
 /** A quote outside search results. */
@@ -204,8 +249,22 @@ export const QuoteViewSchema = z.object({
   tags: z.array(z.string()),
 });
 
-/** GET /quotes/{id} and the quote tag edits. */
-export const QuoteResponse = QuoteViewSchema.extend({ version: z.number(), autoTags: z.array(z.string()) });
+/** GET /quotes/{id} and the quote tag edits: tags, why the automatic ones, the corrections. */
+export const QuoteResponse = QuoteViewSchema.extend({
+  version: z.number(),
+  autoTags: z.array(z.string()),
+  automatic: z.array(
+    z.object({
+      tag: z.string(),
+      score: z.number(),
+      terms: z.array(z.string()),
+      question: z.array(z.string()).optional(),
+      model: z.array(z.string()).optional(),
+    }),
+  ),
+  manual: z.object({ add: z.array(z.string()), remove: z.array(z.string()) }),
+  resolved: z.record(z.string(), z.string()).optional(),
+});
 
 /** GET /tags. */
 export const TagsResponse = z.object({
@@ -224,9 +283,6 @@ export const TagsResponse = z.object({
 /** GET /tags/{tag}/quotes. */
 export const TagQuotesResponse = z.object({ tag: z.string(), quotes: z.array(QuoteViewSchema), nextCursor });
 
-/** POST /tags/{tag}/merge. */
-export const MergeResponse = z.object({ from: z.string(), into: z.string(), interviews: z.number() });
-
 /** An interviewee profile. */
 export const IntervieweeResponse = z.object({
   id: z.string(),
@@ -237,6 +293,9 @@ export const IntervieweeResponse = z.object({
   tags: z.array(z.object({ id: z.string(), quotes: z.number(), source: z.enum(['topic', 'manual']) })),
   interviews: z.array(z.object({ id: z.string(), title: z.string(), publishedAt: z.string().nullable() })),
   evidence: z.array(QuoteViewSchema),
+  /** The version of the person's own corrections (send it back as `expectedVersion`). */
+  version: z.number(),
+  manual: z.object({ add: z.array(z.string()), remove: z.array(z.string()) }),
 });
 
 /** GET /interviewees. */
@@ -248,9 +307,6 @@ export const SuggestResponse = z.object({
   terms: z.array(z.object({ text: z.string(), quotes: z.number() })),
   tags: z.array(z.object({ id: z.string(), label: z.string(), labelEn: z.string() })),
 });
-
-/** GET /topics. */
-export const TopicsResponse = z.object({ topics: z.array(TopicSchema) });
 
 /** POST /admin/reindex: the manifest of the snapshot it published. */
 export const ReindexResponse = z.object({
@@ -270,6 +326,8 @@ export const ConsistencyResponse = z.object({
   missing: z.array(z.string()),
   extra: z.array(z.string()),
   stale: z.array(z.string()),
+  /** Interviews whose stored tag memberships (people and quotes by tag) differed from their tags. */
+  tags: z.array(z.string()).optional(),
   repaired: z.boolean(),
 });
 
@@ -286,4 +344,5 @@ export const Params = {
   quote: z.object({ quoteId: IdSchema }),
   quoteTag: z.object({ quoteId: IdSchema, tag: TagSchema }),
   tag: z.object({ tag: TagSchema }),
+  personTag: z.object({ id: IdSchema, tag: TagSchema }),
 };

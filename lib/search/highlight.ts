@@ -26,6 +26,9 @@ export interface Highlight {
 }
 
 const SNIPPET_CHARS = 120;
+/** Katakana (after kana folding) and the long-vowel mark. */
+const KANA_CHAR = /[\u30A1-\u30FAー]/;
+const KANA_WORD = /^[\u30A1-\u30FAー]+$/;
 const CONTEXT_BEFORE = 30;
 
 /** Escapes text for safe inclusion in HTML. */
@@ -54,10 +57,21 @@ export function matchRanges(text: string, terms: ReadonlySet<string>, needles: r
   }
   if (needles.length > 0) {
     const n = normalize(text, { kana: true });
+    // Kana folding maps one unit to one: `written` has the same offsets, hiragana unfolded.
+    const written = normalize(text).text;
     for (const needle of needles) {
       if (!needle) continue;
+      const kana = KANA_WORD.test(needle);
       for (let at = n.text.indexOf(needle); at >= 0; at = n.text.indexOf(needle, at + needle.length)) {
-        ranges.push({ start: n.starts[at] ?? 0, end: n.ends[at + needle.length - 1] ?? 0 });
+        let start = at;
+        let end = at + needle.length;
+        // A kana word is marked whole, as written: the katakana word it is part of
+        // (ソーシング in クラウドソーシング) and its long vowel (コーヒー, not コーヒ).
+        if (kana) {
+          while (start > 0 && KANA_CHAR.test(written.charAt(start - 1))) start--;
+          while (end < written.length && KANA_CHAR.test(written.charAt(end))) end++;
+        } else while (end < n.text.length && n.text.charAt(end) === 'ー') end++;
+        ranges.push({ start: n.starts[start] ?? 0, end: n.ends[end - 1] ?? 0 });
       }
     }
   }

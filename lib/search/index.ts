@@ -8,21 +8,30 @@ import { z } from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
-import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode } from '../text/analyze.ts';
-import { normalize, normalizeForMatch } from '../text/normalize.ts';
+import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode, type Token } from '../text/analyze.ts';
+import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
+import { READINGS_VERSION, type ReadingAnalyzer } from '../text/readings.ts';
 import {
   Engine,
   type EngineDoc,
   FIELD_BITS,
   FIELD_BOOSTS,
   type FieldTerms,
+  FLAG_KANA,
+  FLAG_SUGGEST,
   type Matches,
 } from './engine/index.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
-import { type CompiledQuery, compileQuery, MAX_QUERY_CHARS, type VariantLookup } from './query.ts';
+import {
+  type CompiledQuery,
+  compileQuery,
+  MAX_QUERY_CHARS,
+  type TermsMode,
+  type VariantLookup,
+} from './query.ts';
 
 /** Version of the snapshot layout; loading any other version fails loudly. */
-export const INDEX_SCHEMA_VERSION = 2;
+export const INDEX_SCHEMA_VERSION = 3;
 
 export { FIELD_BOOSTS };
 
@@ -53,9 +62,24 @@ export function indexFingerprint(
 
 /** Search request, validated (the HTTP layer reuses this schema). */
 export const SearchParamsSchema = z.object({
-  q: z.string().max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`).default(''),
+  q: z
+    .string()
+    .max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`)
+    .default('')
+    .describe(
+      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix.',
+    ),
   tags: z.array(z.string().min(1).max(100)).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
+  /**
+   * How the query's words must match: `ranked` (default) ranks quotes by how much of the query
+   * they match (every word of a one- or two-word query, a share of a longer one); `all` keeps
+   * only quotes matching every word.
+   */
+  terms: z
+    .enum(['ranked', 'all'])
+    .default('ranked')
+    .describe('ranked: quotes matching more of the query rank higher; all: only quotes matching every word'),
   interviewee: z.string().min(1).max(128).optional(),
   speaker: z.enum(['interviewee', 'interviewer', 'other', 'any']).default('any'),
   interview: z.string().min(1).max(128).optional(),
@@ -88,7 +112,14 @@ export interface SearchHit {
 export interface SearchPage {
   total: number;
   hits: SearchHit[];
-  facets: { tags: Record<string, number>; interviewees: Record<string, number> };
+  facets: {
+    tags: Record<string, number>;
+    interviewees: Record<string, number>;
+    /** Quotes per speaker role. */
+    roles: Record<string, number>;
+    /** Quotes per publication year of their interview (as written in `publishedAt`). */
+    years: Record<string, number>;
+  };
   nextCursor: string | null;
   /** How the query was matched: all terms, any term (fallback), or filters only. */
   matched: 'all' | 'any' | 'filter';
@@ -119,7 +150,23 @@ export interface QuoteIndexOptions {
    * Default: true for a new index, false for one loaded from a snapshot.
    */
   retain?: boolean;
+  /**
+   * Kana readings of kanji words, added at index time (see lib/text/readings.ts): hiragana typed
+   * for a kanji word then finds it. Queries never need it.
+   */
+  readings?: ReadingAnalyzer;
+  /**
+   * Score multiplier of interviewer turns, so that an answer outranks the question that asks
+   * it (questions are not hidden). 1 turns it off. Default {@link QUESTION_WEIGHT}.
+   */
+  questionWeight?: number;
 }
+
+/** Candidates beyond the page kept by top-k pruning (title-only matches are dropped after it). */
+const TOP_K_MARGIN = 20;
+
+/** Default score multiplier of interviewer turns (answers first). */
+export const QUESTION_WEIGHT = 0.6;
 
 /**
  * Phrase queries check at most this many candidates against the quote texts (each check needs
@@ -156,6 +203,7 @@ function toMs(s: string | undefined, endOfDay: boolean): number | null {
 }
 
 const KATAKANA_CHAR = /[\u30A1-\u30FA]/;
+const KANA_ONLY = /^[\u3041-\u3096\u30A1-\u30FAー]+$/;
 const HIRAGANA_CHAR = /[\u3041-\u3096]/;
 
 /** 1 when a suggestion starts in the kana script the query starts with (or the query has no kana). */
@@ -167,20 +215,43 @@ function sameScript(text: string, q: string): number {
   return 1;
 }
 
-/** Counted terms of a text, and the written form of completable terms whose term differs. */
-function fieldTerms(text: string | null, mode: SegmentationMode, surfaces?: Map<string, string>): FieldTerms {
+/**
+ * Counted terms of a text with their flags (completable words as written, katakana words), the
+ * written form of terms that differ from it (コーヒ → コーヒー, iphone → iPhone, ケッコン → 結婚),
+ * and, with a reading analyzer, the kana readings of its kanji words (not counted in its length).
+ */
+function fieldTerms(
+  text: string | null,
+  mode: SegmentationMode,
+  surfaces?: Map<string, string>,
+  readings?: ReadingAnalyzer,
+): FieldTerms {
   const terms = new Map<string, number>();
   if (!text) return { terms, length: 0 };
-  const norm = normalize(text).text;
+  const n = normalize(text);
+  const norm = n.text;
   const tokens = analyzeNormalized(norm, mode);
+  const flags = surfaces ? new Map<string, number>() : undefined;
+  const source = (t: Token) => text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
   for (const t of tokens) {
     terms.set(t.term, (terms.get(t.term) ?? 0) + 1);
-    if (surfaces && t.kind !== 'gram') {
-      const surface = norm.slice(t.start, t.end);
-      if (surface !== t.term && !surfaces.has(t.term)) surfaces.set(t.term, surface);
-    }
+    if (!flags || !surfaces || t.kind === 'gram') continue;
+    flags.set(t.term, (flags.get(t.term) ?? 0) | FLAG_SUGGEST | (t.kind === 'run' ? FLAG_KANA : 0));
+    const surface = source(t);
+    if (surface !== t.term && !surfaces.has(t.term)) surfaces.set(t.term, surface);
   }
-  return { terms, length: tokens.length };
+  const length = tokens.length;
+  if (readings && mode === 'hybrid')
+    for (const t of tokens) {
+      if (t.kind !== 'word') continue;
+      for (const r of readings(t.term)) {
+        terms.set(r, (terms.get(r) ?? 0) + 1);
+        if (!flags || !surfaces) continue;
+        flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
+        if (!surfaces.has(r)) surfaces.set(r, source(t));
+      }
+    }
+  return flags ? { terms, length, flags } : { terms, length };
 }
 
 /**
@@ -257,6 +328,7 @@ interface Planned {
   score: number;
   fields: number;
   tags: string[];
+  role: Role;
 }
 
 /**
@@ -275,12 +347,16 @@ export interface SearchPlan {
 function plannedFacets(
   shown: readonly Planned[],
   interviewees: ReadonlyMap<string, readonly string[]>,
+  years: ReadonlyMap<string, string | undefined>,
 ): SearchPage['facets'] {
-  const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
+  const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
   for (const p of shown) {
     for (const t of p.tags) facets.tags[t] = (facets.tags[t] ?? 0) + 1;
     for (const id of interviewees.get(p.interview) ?? [])
       facets.interviewees[id] = (facets.interviewees[id] ?? 0) + 1;
+    facets.roles[p.role] = (facets.roles[p.role] ?? 0) + 1;
+    const year = years.get(p.interview);
+    if (year) facets.years[year] = (facets.years[year] ?? 0) + 1;
   }
   return facets;
 }
@@ -291,6 +367,8 @@ export class QuoteIndex {
   private engine = new Engine();
   private readonly interviews = new Map<string, InterviewMeta>();
   private readonly variants: VariantLookup | undefined;
+  private readonly readings: ReadingAnalyzer | undefined;
+  private readonly questionWeight: number;
   private readonly retained: Map<string, Interview> | null;
   private version = 0;
   private recencyRank: { version: number; rank: Float64Array } | null = null;
@@ -299,6 +377,8 @@ export class QuoteIndex {
   constructor(options: QuoteIndexOptions = {}) {
     this.mode = options.mode ?? 'hybrid';
     this.variants = options.variants;
+    this.readings = options.readings;
+    this.questionWeight = options.questionWeight ?? QUESTION_WEIGHT;
     this.retained = options.retain === false ? null : new Map();
   }
 
@@ -341,7 +421,7 @@ export class QuoteIndex {
       question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
       speakerId: t.speakerId,
       tags: [...(tagsByQuote.get(t.id) ?? [])],
-      text: fieldTerms(t.text, this.mode, surfaces),
+      text: fieldTerms(t.text, this.mode, surfaces, this.readings),
       speaker: fieldTerms(t.speaker, this.mode),
       section: fieldTerms(t.section, this.mode),
     }));
@@ -401,8 +481,8 @@ export class QuoteIndex {
   }
 
   /** Compiles a query string with this index's analyzer and synonym expansion. */
-  compile(q: string): CompiledQuery {
-    return compileQuery(q, this.mode, this.variants);
+  compile(q: string, terms: TermsMode = 'ranked'): CompiledQuery {
+    return compileQuery(q, this.mode, this.variants, terms);
   }
 
   private parse(input: SearchParams): z.output<typeof SearchParamsSchema> {
@@ -412,6 +492,18 @@ export class QuoteIndex {
       throw new ValidationError(`${issue?.path.join('.') || 'query'}: ${issue?.message}`);
     }
     return parsed.data;
+  }
+
+  /** True when non-text parameters restrict the quotes. */
+  private filters(params: z.output<typeof SearchParamsSchema>): boolean {
+    return (
+      params.speaker !== 'any' ||
+      params.tags.length > 0 ||
+      !!params.interview ||
+      !!params.interviewee ||
+      !!params.from ||
+      !!params.to
+    );
   }
 
   /** A doc filter for the non-text parameters, with per-interview decisions cached. */
@@ -482,15 +574,12 @@ export class QuoteIndex {
     return rank;
   }
 
-  /**
-   * Evaluates a search: the candidates its page needs (all of them, up to a bound, for phrases,
-   * which are checked against the texts), facet counts and totals. See {@link SearchPlan}.
-   */
-  plan(input: SearchParams): SearchPlan {
-    const params = this.parse(input);
-    const fingerprint = digest(
+  /** The digest a cursor carries: what the search asks (its query and filters, not its page). */
+  private fingerprintOf(params: z.output<typeof SearchParamsSchema>): string {
+    return digest(
       JSON.stringify([
         params.q,
+        params.terms,
         params.tags,
         params.match,
         params.interviewee,
@@ -501,13 +590,28 @@ export class QuoteIndex {
       ]),
       16,
     );
+  }
+
+  /** A cursor that starts this search's results at `offset` (numbered pages, as the console shows). */
+  cursorAt(input: SearchParams, offset: number): string | undefined {
+    return offset > 0 ? encodeCursor(offset, this.fingerprintOf(this.parse(input))) : undefined;
+  }
+
+  /**
+   * Evaluates a search: the candidates its page needs (all of them, up to a bound, for phrases,
+   * which are checked against the texts), facet counts and totals. See {@link SearchPlan}.
+   */
+  plan(input: SearchParams): SearchPlan {
+    const params = this.parse(input);
+    const fingerprint = this.fingerprintOf(params);
     const offset = params.cursor ? decodeCursor(params.cursor, fingerprint) : 0;
-    const compiled = this.compile(params.q);
+    const compiled = this.compile(params.q, params.terms);
     const filter = this.filterFor(params);
     const terms = new Set<string>();
-    let matched: SearchPage['matched'] = 'all';
+    let matched: SearchPage['matched'] = compiled.everyWord ? 'all' : 'any';
     let found = emptyCandidates(0);
     let byRecency = false;
+    let pruned = false;
     if (compiled.empty) {
       if (params.q.trim() === '' || params.tags.length > 0 || params.interviewee || params.interview) {
         matched = 'filter';
@@ -518,12 +622,16 @@ export class QuoteIndex {
         }
         found = trimCandidates(found);
       }
-    } else {
-      if (compiled.strict) found = this.candidates(this.engine.evaluate(compiled.strict, terms), filter);
-      if (found.n === 0 && compiled.loose) {
-        matched = 'any';
-        found = this.candidates(this.engine.evaluate(compiled.loose, terms), filter);
-      }
+    } else if (compiled.query) {
+      // Only the best of the page are needed when nothing filters them afterwards (filters and
+      // phrase checks need every candidate); a margin covers title-only matches dropped below.
+      const unfiltered = !this.filters(params) && compiled.phrases.length === 0;
+      const m = this.engine.evaluate(compiled.query, terms, {
+        ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
+        roleWeights: [1, this.questionWeight, 1],
+      });
+      pruned = m.pruned === true;
+      found = this.candidates(m, filter);
     }
     let keys = found.scores;
     if (byRecency) {
@@ -546,6 +654,7 @@ export class QuoteIndex {
         score: matched === 'filter' ? 0 : (found.scores[i] ?? 0),
         fields: found.fields[i] ?? 0,
         tags: this.engine.tagsOf(doc),
+        role: ROLES[this.engine.roleOf(doc)] ?? 'other',
       };
     });
     const interviewees = new Map<string, readonly string[]>();
@@ -556,7 +665,15 @@ export class QuoteIndex {
       );
     const facets = phrases.length === 0 ? this.facets(found.docs) : null;
     const meta = new Map(planned.map((p) => [p.interview, this.interviews.get(p.interview)]));
-    const needles = [...new Set([...compiled.needles, ...terms])];
+    // Highlight what matched as written: the query's words, and the written form of matched
+    // index terms (the kanji word a reading matched, the whole katakana word a part matched).
+    const needles = [
+      ...new Set(
+        [...compiled.needles, ...terms, ...[...terms].map((t) => this.engine.surfaceOf(t))]
+          .filter((x): x is string => !!x)
+          .map((x) => normalizeForMatch(x)),
+      ),
+    ];
     return {
       documentIds: [...new Set(planned.map((p) => p.interview))],
       render: (lookup) => {
@@ -573,7 +690,7 @@ export class QuoteIndex {
         };
         let shown = planned;
         let total = found.n;
-        let totalIsEstimate = false;
+        let totalIsEstimate = pruned;
         if (phrases.length > 0) {
           // The index has no positions: check phrases against the texts of the leading candidates.
           shown = planned.filter((p) => {
@@ -581,7 +698,7 @@ export class QuoteIndex {
             const text = turn ? normalizeForMatch(turn.text) : '';
             return phrases.every((ph) => text.includes(ph));
           });
-          totalIsEstimate = planned.length < found.n;
+          totalIsEstimate = pruned || planned.length < found.n;
           total = totalIsEstimate ? found.n - (planned.length - shown.length) : shown.length;
         }
         const hits: SearchHit[] = [];
@@ -592,7 +709,13 @@ export class QuoteIndex {
         return {
           total,
           hits,
-          facets: facets ?? plannedFacets(shown, interviewees),
+          facets:
+            facets ??
+            plannedFacets(
+              shown,
+              interviewees,
+              new Map([...meta].map(([id, m]) => [id, m?.publishedAt?.slice(0, 4)])),
+            ),
           nextCursor: end < total ? encodeCursor(end, fingerprint) : null,
           matched,
           totalIsEstimate,
@@ -601,9 +724,10 @@ export class QuoteIndex {
     };
   }
 
-  /** Facet counts of tags and interviewees over docs. */
+  /** Facet counts of tags, interviewees, roles and years over docs. */
   private facets(docs: ArrayLike<number>): SearchPage['facets'] {
-    const facets: SearchPage['facets'] = { tags: {}, interviewees: {} };
+    const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
+    const perRole = new Uint32Array(ROLES.length);
     this.engine.countTags(docs).forEach((c, t) => {
       if (c > 0) facets.tags[this.engine.tagName(t)] = c;
     });
@@ -611,12 +735,20 @@ export class QuoteIndex {
     for (let i = 0; i < docs.length; i++) {
       const slot = this.engine.slotOf(docs[i] ?? 0);
       perSlot[slot] = (perSlot[slot] ?? 0) + 1;
+      const role = this.engine.roleOf(docs[i] ?? 0);
+      perRole[role] = (perRole[role] ?? 0) + 1;
     }
     perSlot.forEach((c, slot) => {
       if (c === 0) return;
-      for (const p of this.interviews.get(this.engine.slotKey(slot))?.interviewees ?? []) {
+      const meta = this.interviews.get(this.engine.slotKey(slot));
+      for (const p of meta?.interviewees ?? []) {
         facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + c;
       }
+      const year = meta?.publishedAt?.slice(0, 4);
+      if (year) facets.years[year] = (facets.years[year] ?? 0) + c;
+    });
+    perRole.forEach((c, role) => {
+      if (c > 0) facets.roles[ROLES[role] as Role] = c;
     });
     return facets;
   }
@@ -662,16 +794,27 @@ export class QuoteIndex {
 
   /** Completes the last word of `q` with words as they appear in the quotes. */
   suggest(q: string, limit = 8): Suggestion[] {
-    const last = q.trim().split(/\s+/).pop() ?? '';
-    const tokens = analyzeNormalized(normalize(last).text, this.mode).filter((t) => t.kind !== 'gram');
-    const prefix = tokens.at(-1)?.term;
+    const last = normalize(q.trim().split(/\s+/).pop() ?? '').text;
+    if (!last) return [];
+    // Kana is completed as one word (けっこ → ケッコ: 結婚 by its reading, ケッコウ …).
+    const prefix = KANA_ONLY.test(last)
+      ? hiraganaToKatakana(last)
+      : analyzeNormalized(last, this.mode)
+          .filter((t) => t.kind !== 'gram')
+          .at(-1)?.term;
     if (!prefix) return [];
     const n = Math.max(1, Math.min(limit, 50));
+    // Katakana or Latin typed: only words written that way (クラ must not offer くらい);
+    // hiragana typed: any script, since it is how kanji and katakana words are typed.
+    const keep = HIRAGANA_CHAR.test(last.charAt(0))
+      ? () => true
+      : (text: string) => normalize(text).text.startsWith(last);
+    const seen = new Set<string>();
     return this.engine
       .complete(prefix, n * 4)
       .map((c) => ({ text: c.surface ?? c.term, quotes: c.quotes }))
+      .filter((s) => keep(s.text) && !seen.has(s.text) && seen.add(s.text) !== undefined)
       .sort(
-        // Kana folding lets クラ complete くらい too; words in the script the user typed come first.
         (a, b) =>
           sameScript(b.text, q) - sameScript(a.text, q) ||
           b.quotes - a.quotes ||
@@ -685,7 +828,13 @@ export class QuoteIndex {
     const bytes = this.engine.pack({
       format: MAGIC_HEADER,
       schemaVersion: INDEX_SCHEMA_VERSION,
-      analyzer: { version: ANALYZER_VERSION, mode: this.mode, icu: process.versions.icu ?? null },
+      analyzer: {
+        version: ANALYZER_VERSION,
+        mode: this.mode,
+        icu: process.versions.icu ?? null,
+        // Whether kana readings were indexed (by this writer; a reader needs no dictionary).
+        readings: this.readings ? READINGS_VERSION : null,
+      },
       createdAt: new Date().toISOString(),
       interviews: [...this.interviews.values()],
     });

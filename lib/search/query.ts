@@ -1,11 +1,17 @@
 /**
  * Turns what a user typed into the engine's query tree, using the same analyzer as indexing.
  *
- * - `「…」`, `『…』` and `"…"` are exact phrases (all their terms required, then a substring check);
- * - white space separates chunks; every chunk is required, falling back to any chunk;
- * - katakana runs match whole or, for partial words, by all of their bigrams;
- * - hiragana typed for a katakana word (らんさーず) also searches the katakana form;
- * - Latin words are typo-tolerant; the last term is a prefix; synonyms expand a chunk.
+ * Syntax: words separated by white space; `「…」`, `『…』` and `"…"` are exact phrases (every
+ * one required, then checked against the quote text); `-word` (or `-「phrase」`) excludes
+ * quotes containing it; `OR` between two words makes them alternatives of one word.
+ *
+ * Every word is a *slot* of a ranked `match` node: a quote scores each slot it matches, more
+ * of the query's weight ranks higher, and a quote must match a minimum share of the weight —
+ * every word of a one- or two-word query, a part of a sentence. A slot's alternatives score
+ * inside it (the best one counts): the word itself, the bigrams of a kanji word (weighted
+ * down), the katakana words containing a katakana word, the katakana form of a hiragana word
+ * (which is also how kanji words are found by their reading), spelling variants (0.8), and a
+ * prefix for the last word of short, autocomplete-style input.
  */
 import {
   analyzeNormalized,
@@ -16,165 +22,222 @@ import {
   type Token,
 } from '../text/analyze.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
-import { and, or, type QueryNode, term, weighted } from './engine/tree.ts';
-
-type Query = QueryNode;
+import { and, max, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
 
 /** Expands a folded chunk into its spelling variants (synonym dictionary), excluding itself. */
 export type VariantLookup = (folded: string) => readonly string[];
 
 /** A query ready to run. */
 export interface CompiledQuery {
-  /** All chunks required. */
-  readonly strict: Query | null;
-  /** Any chunk (fallback when strict finds nothing); null when it would equal strict. */
-  readonly loose: Query | null;
+  /** The ranked query (null when nothing searchable was typed). */
+  readonly query: QueryNode | null;
   /** Normalised, kana-folded phrases that must occur verbatim in the quote text. */
   readonly phrases: readonly string[];
-  /** Normalised, kana-folded strings to highlight as substrings (kana runs, phrases). */
+  /** Normalised, kana-folded strings to highlight as substrings (words, phrases). */
   readonly needles: readonly string[];
   /** True when the user typed nothing searchable. */
   readonly empty: boolean;
+  /** How many words (slots) the query has. */
+  readonly words: number;
+  /** True when every word must match (short queries, `terms=all`). */
+  readonly everyWord: boolean;
 }
 
-const PHRASE = /「([^」]*)」|『([^』]*)』|"([^"]*)"|“([^”]*)”/g;
-const HIRAGANA_ONLY = /^[\u3041-\u309Fー]{2,}$/;
+/** How the words of a query must match. */
+export type TermsMode = 'ranked' | 'all';
+
+const PHRASE = /-?(?:「([^」]*)」|『([^』]*)』|"([^"]*)"|“([^”]*)”)/g;
+const HIRAGANA_ONLY = /^[\u3041-\u309Fー]+$/;
+const KANJI = /[\p{Script=Han}\u3005]/u;
 /** Upper bounds that keep a hostile query cheap. */
 export const MAX_QUERY_CHARS = 500;
 export const MAX_QUERY_CHUNKS = 16;
+/** Queries of up to this many words need every word (precision over recall). */
+export const SHORT_QUERY_WORDS = 2;
+/**
+ * Query weights (tunable as a whole): `minShould`, the share of a longer query's weight a quote
+ * must match; `gram`, `variant`, `stem`: weights of a kanji word's bigram path, of spelling
+ * variants and of the kanji stem of an inflected word, relative to the word itself.
+ */
+export const QUERY_WEIGHTS = { minShould: 0.25, gram: 0.6, variant: 0.8, stem: 0.6 };
+/** A one-kanji stem in more than this share of quotes (思, 行, 見) is not worth its scan. */
+const STEM_MAX_SHARE = 0.05;
 
-function latinFuzz(term: string): number {
-  if (term.length >= 6) return 2;
-  if (term.length >= 4) return 1;
+function latinFuzz(t: string): number {
+  if (t.length >= 6) return 2;
+  if (t.length >= 4) return 1;
   return 0;
 }
 
-function leaf(t: string, prefix: boolean, fuzzy = 0): Query {
-  return term(t, { prefix, ...(fuzzy > 0 ? { fuzzy } : {}) });
-}
-
-/** A leaf that matches by character bigrams: its terms are not highlighted on their own. */
-function gramLeaf(t: string): Query {
-  return term(t, { gram: true });
-}
-
-function kanaRunQuery(run: string, prefix: boolean): Query {
-  const grams = bigrams(run);
-  if (grams.length <= 1) return leaf(run, prefix);
-  return or([leaf(run, prefix), and(grams.map(gramLeaf)) as Query]) as Query;
-}
-
+/** A word of the query: its alternatives and the text to highlight. */
 interface Unit {
-  query: Query;
-  needle?: string;
+  node: QueryNode;
+  needle: string | null;
+  /** A single kanji the segmenter split off, with its place in the chunk (see unitsOf). */
+  kanji?: { start: number; end: number };
 }
 
-function unitsOf(tokens: readonly Token[], mode: SegmentationMode, prefixLast: boolean): Unit[] {
+/** The bigram path of a kanji word (null when it is a single bigram or shorter). */
+function gramPath(word: string): QueryNode | null {
+  const grams = bigrams(word);
+  if (grams.length <= 1) return null;
+  return and(
+    grams.map((g) => term(g, { gram: true })),
+    QUERY_WEIGHTS.gram,
+  );
+}
+
+/** The units of one chunk of normalised text. */
+function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
+  if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
+    // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
+    // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
+    // of the hiragana is the fallback.
+    const run = foldKatakanaRun(hiraganaToKatakana(norm));
+    const words = analyzeNormalized(norm, mode).filter((t) => t.kind === 'word' && t.term !== run);
+    const split =
+      words.length > 1
+        ? and(
+            words.map((t) => term(t.term)),
+            0.5,
+          )
+        : null;
+    return [
+      {
+        node: max([
+          term(run, { prefix: prefixLast, substr: partial && run.length >= 3 }),
+          ...(split ? [split] : []),
+        ]) as QueryNode,
+        needle: run,
+      },
+    ];
+  }
+  const tokens = analyzeNormalized(norm, mode);
+  const covered = tokens.filter((t) => t.kind === 'num');
   const units: Unit[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    const isLast = prefixLast && !tokens.slice(i + 1).some((n) => n.kind !== 'gram');
+  const words = tokens.filter(
+    (t) =>
+      t.kind !== 'gram' &&
+      // Digits belong to the number token with their unit (3億), not a word of their own.
+      !(t.kind === 'latin' && /^[\d.,]+$/.test(t.term) && covered.some((n) => n.start === t.start)),
+  );
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i] as Token;
+    const last = prefixLast && i === words.length - 1;
+    const surface = normalizeForMatch(norm.slice(t.start, t.end));
     if (mode !== 'hybrid') {
-      units.push({
-        query:
-          t.kind === 'gram'
-            ? gramLeaf(t.term)
-            : leaf(t.term, isLast, t.kind === 'latin' ? latinFuzz(t.term) : 0),
-      });
+      units.push({ node: term(t.term, { prefix: last }), needle: null });
       continue;
     }
-    if (t.kind === 'run') {
-      // The run's bigrams follow it in the token stream; the run query covers them.
-      while (i + 1 < tokens.length && tokens[i + 1]?.kind === 'gram') i++;
-      units.push({ query: kanaRunQuery(t.term, isLast), needle: t.term });
-    } else if (t.kind === 'latin') {
-      units.push({ query: leaf(t.term, isLast, latinFuzz(t.term)) });
-    } else if (t.kind === 'word') {
-      units.push({ query: leaf(t.term, isLast) });
+    if (t.kind === 'num') units.push({ node: term(t.term), needle: surface });
+    else if (t.kind === 'latin')
+      units.push({ node: term(t.term, { prefix: last, fuzzy: latinFuzz(t.term) }), needle: null });
+    else if (t.kind === 'run')
+      units.push({
+        node: term(t.term, { prefix: last, substr: partial && t.term.length >= 3 }),
+        needle: t.term,
+      });
+    else if (t.kind === 'word') {
+      const kanji = [...t.term].filter((c) => KANJI.test(c)).join('');
+      // The kanji of the word as bigrams (副業時間 → 副業 業時 時間; 子育て → 子育), or the stem
+      // of a word inflected after one kanji (安い → 安, matching 安く and 安ければ), weighted down:
+      // the same compound is segmented differently in different contexts.
+      const grams =
+        kanji.length >= 3
+          ? gramPath(kanji)
+          : kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji)
+            ? term(
+                kanji,
+                { gram: true, ...(kanji.length === 1 ? { maxShare: STEM_MAX_SHARE } : {}) },
+                kanji.length === 1 ? QUERY_WEIGHTS.stem : QUERY_WEIGHTS.gram,
+              )
+            : null;
+      units.push({
+        node: max([
+          term(t.term, { prefix: last && !KANJI.test(t.term) }),
+          ...(grams ? [grams] : []),
+        ]) as QueryNode,
+        needle: surface,
+        ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
+      });
     }
   }
-  return units;
-}
-
-/**
- * Second path for chunks with kanji compounds: every bigram of each kanji run, whole katakana
- * runs and Latin words required; okurigana and particles ignored. Null when there is no kanji run.
- */
-function gramPath(norm: string, prefixLast: boolean): { query: Query; needles: string[] } | null {
-  const parts: Query[] = [];
-  const needles: string[] = [];
-  let hasKanjiRun = false;
-  const runs = scriptRuns(norm);
-  runs.forEach((run, i) => {
-    const text = norm.slice(run.start, run.end);
-    const last = prefixLast && i === runs.length - 1;
-    if (run.cls === 'kanji') {
-      if (Array.from(text).length >= 2) {
-        hasKanjiRun = true;
-        needles.push(text);
-        parts.push(and(bigrams(text).map(gramLeaf)) as Query);
-      } else parts.push(leaf(text, last));
-    } else if (run.cls === 'katakana') {
-      const folded = foldKatakanaRun(text);
-      if (folded.length >= 2) parts.push(kanaRunQuery(folded, last));
-    } else if (run.cls === 'latin') {
-      parts.push(leaf(text, last, latinFuzz(text)));
+  // The segmenter may split an unknown kanji compound into single characters (婚|活): one
+  // word for the run, found whole or by its bigrams.
+  const merged: Unit[] = [];
+  for (const u of units) {
+    const prev = merged.at(-1);
+    if (prev?.kanji && u.kanji && prev.kanji.end === u.kanji.start) {
+      const span = { start: prev.kanji.start, end: u.kanji.end };
+      const text = norm.slice(span.start, span.end);
+      merged[merged.length - 1] = {
+        node: max([term(text), gramPath(text) ?? term(text, { gram: true })]) as QueryNode,
+        needle: normalizeForMatch(text),
+        kanji: span,
+      };
+      continue;
     }
-  });
-  const query = hasKanjiRun ? and(parts) : null;
-  return query ? { query, needles } : null;
+    merged.push(u);
+  }
+  return merged;
 }
 
-interface ChunkResult {
-  query: Query | null;
-  units: Unit[];
-}
-
-function compileChunk(
+/** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
+function slotsOf(
   raw: string,
   mode: SegmentationMode,
   prefixLast: boolean,
   variants?: VariantLookup,
-): ChunkResult {
+  partial = false,
+): { units: Unit[]; slots: QueryNode[] } {
   const norm = normalize(raw).text.trim();
-  if (!norm) return { query: null, units: [] };
-  const units = unitsOf(analyzeNormalized(norm, mode), mode, prefixLast);
-  let query = and(units.map((u) => u.query));
-  if (mode === 'hybrid') {
-    const grams = gramPath(norm, prefixLast);
-    if (grams) {
-      units.push(...grams.needles.map((needle): Unit => ({ query: grams.query as Query, needle })));
-      query = query ? or([query, grams.query]) : grams.query;
-    }
+  if (!norm) return { units: [], slots: [] };
+  const units = unitsOf(norm, mode, prefixLast, partial);
+  if (units.length === 0) return { units, slots: [] };
+  const others =
+    mode === 'hybrid' && variants
+      ? variants(normalizeForMatch(norm))
+          .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((u) => u.node)))
+          .filter((q): q is QueryNode => q !== null)
+      : [];
+  if (others.length > 0) {
+    // 打合せ → ミーティング: the variants are alternatives of the whole chunk.
+    const self = and(units.map((u) => u.node)) as QueryNode;
+    return {
+      units,
+      slots: [max([self, ...others.map((o) => weighted(o, QUERY_WEIGHTS.variant))]) as QueryNode],
+    };
   }
-  if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
-    // らんさーず: also try it as the katakana word it probably spells.
-    const run = foldKatakanaRun(hiraganaToKatakana(norm));
-    const alt = kanaRunQuery(run, prefixLast);
-    units.push({ query: alt, needle: run });
-    query = query ? or([query, alt]) : alt;
-  }
-  if (mode === 'hybrid' && variants && query) {
-    const others = variants(normalizeForMatch(norm))
-      .map((v) => compileChunk(v, mode, false).query)
-      .filter((q): q is Query => q !== null)
-      .map((q) => weighted(q, 0.8));
-    if (others.length > 0) query = or([query, ...others]);
-  }
-  return { query, units };
+  if (mode === 'hybrid' && variants)
+    return {
+      units,
+      slots: units.map((u) => {
+        const vs = u.needle
+          ? variants(u.needle)
+              .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((x) => x.node)))
+              .filter((q): q is QueryNode => q !== null)
+          : [];
+        return vs.length > 0
+          ? (max([u.node, ...vs.map((v) => weighted(v, QUERY_WEIGHTS.variant))]) as QueryNode)
+          : u.node;
+      }),
+    };
+  return { units, slots: units.map((u) => u.node) };
 }
 
-/** Compiles user input into strict (AND) and loose (OR) query trees plus phrase constraints. */
+/** Compiles user input into a ranked query plus phrase constraints. */
 export function compileQuery(
   input: string,
   mode: SegmentationMode = 'hybrid',
   variants?: VariantLookup,
+  terms: TermsMode = 'ranked',
 ): CompiledQuery {
   const text = input.slice(0, MAX_QUERY_CHARS).normalize('NFKC');
   const phrases: string[] = [];
-  const rest = text.replace(PHRASE, (_m, a, b, c, d) => {
+  const excludedPhrases: string[] = [];
+  const rest = text.replace(PHRASE, (m, a, b, c, d) => {
     const p = String(a ?? b ?? c ?? d ?? '').trim();
-    if (p) phrases.push(p);
+    if (p) (m.startsWith('-') ? excludedPhrases : phrases).push(p);
     return ' ';
   });
   const chunks = rest
@@ -182,26 +245,83 @@ export function compileQuery(
     .filter((c) => c.length > 0)
     .slice(0, MAX_QUERY_CHUNKS);
   const endsOpen = !/\s$/.test(rest) && chunks.length > 0;
-  const compiled = chunks.map((c, i) => compileChunk(c, mode, endsOpen && i === chunks.length - 1, variants));
-  const phraseCompiled = phrases.map((p) => compileChunk(p, mode, false));
-  const phraseNodes = phraseCompiled.flatMap((c, i): Query[] =>
-    c.query ? [{ kind: 'phrase', text: normalizeForMatch(phrases[i] ?? ''), child: c.query, weight: 1 }] : [],
-  );
-  const required = [...compiled.map((c) => c.query).filter((q): q is Query => q !== null), ...phraseNodes];
-  const allUnits = compiled.flatMap((c) => c.units);
-  const strict = and(required);
-  const loose = phrases.length === 0 && allUnits.length > 1 ? or(allUnits.map((u) => u.query)) : null;
+  // Words, with OR joining neighbours into one slot and -word excluding.
+  const groups: Array<{ chunks: string[] }> = [];
+  const excluded: string[] = [...excludedPhrases];
+  let join = false;
+  chunks.forEach((c) => {
+    if (c === 'OR') {
+      join = groups.length > 0;
+      return;
+    }
+    if (c.length > 1 && c.startsWith('-')) {
+      excluded.push(c.slice(1));
+      join = false;
+      return;
+    }
+    if (join) (groups.at(-1) as { chunks: string[] }).chunks.push(c);
+    else groups.push({ chunks: [c] });
+    join = false;
+  });
+  const allUnits: Unit[] = [];
+  const slotNodes: QueryNode[] = [];
+  // Short input is compiled again once its words are counted (see below).
+  const perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
+  const counted = perGroup.reduce((n, g) => n + g.reduce((k, c) => k + c.slots.length, 0), 0);
+  if (counted <= SHORT_QUERY_WORDS) {
+    // A short query: the last word of open-ended input is a prefix.
+    groups.forEach((g, gi) => {
+      perGroup[gi] = g.chunks.map((c, ci) =>
+        slotsOf(c, mode, endsOpen && gi === groups.length - 1 && ci === g.chunks.length - 1, variants, true),
+      );
+    });
+  }
+  groups.forEach((g, gi) => {
+    const compiled = perGroup[gi] as ReturnType<typeof slotsOf>[];
+    for (const c of compiled) allUnits.push(...c.units);
+    if (g.chunks.length === 1) slotNodes.push(...(compiled[0]?.slots ?? []));
+    else {
+      // a OR b: one slot whose alternatives are each side's words together.
+      const alternatives = compiled.map((c) => and(c.slots)).filter((q): q is QueryNode => q !== null);
+      const node = max(alternatives);
+      if (node) slotNodes.push(node);
+    }
+  });
+  const phraseSlots: QueryNode[] = [];
+  const phraseUnits: Unit[] = [];
+  for (const p of phrases) {
+    const norm = normalize(p).text.trim();
+    const units = unitsOf(norm, mode, false);
+    // Every bigram of the phrase's kanji runs, across word boundaries too (陶芸教室 needs 芸教):
+    // the postings have no positions, and this keeps most quotes lacking the phrase out.
+    const runs =
+      mode === 'hybrid'
+        ? scriptRuns(norm)
+            .filter((r) => r.cls === 'kanji' && r.end - r.start >= 3)
+            .map((r) => gramPath(norm.slice(r.start, r.end)))
+            .filter((q): q is QueryNode => q !== null)
+        : [];
+    const child = and([...units.map((u) => u.node), ...runs]);
+    phraseUnits.push(...units);
+    if (child) phraseSlots.push({ kind: 'phrase', text: normalizeForMatch(p), child, weight: 1 });
+  }
+  const exclude = excluded
+    .map((e) => and(unitsOf(normalize(e).text.trim(), mode, false).map((u) => u.node)))
+    .filter((q): q is QueryNode => q !== null);
+  const words = slotNodes.length + phraseSlots.length;
+  const everyWord = terms === 'all' || slotNodes.length + phraseSlots.length <= SHORT_QUERY_WORDS;
+  const slots: Slot[] = [
+    ...slotNodes.map((node) => ({ node, required: everyWord })),
+    ...phraseSlots.map((node) => ({ node, required: true })),
+  ];
+  const query: QueryNode | null =
+    slots.length === 0
+      ? null
+      : { kind: 'match', slots, exclude, minShould: everyWord ? 1 : QUERY_WEIGHTS.minShould, weight: 1 };
   const foldedPhrases = phrases.map((p) => normalizeForMatch(p)).filter((p) => p.trim() !== '');
   const needles = [
-    ...allUnits.map((u) => u.needle).filter((n): n is string => !!n),
-    ...phraseCompiled.flatMap((c) => c.units.map((u) => u.needle).filter((n): n is string => !!n)),
+    ...[...allUnits, ...phraseUnits].map((u) => u.needle).filter((n): n is string => !!n),
     ...foldedPhrases,
   ];
-  return {
-    strict,
-    loose,
-    phrases: foldedPhrases,
-    needles,
-    empty: strict === null && foldedPhrases.length === 0,
-  };
+  return { query, phrases: foldedPhrases, needles, empty: query === null, words, everyWord };
 }

@@ -15,8 +15,10 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoInterviews } from './interviews.ts';
+import type { Merge, MergeChange, TagEntry } from './items.ts';
 import type {
   AuditEntry,
+  AuditFilter,
   InterviewRecord,
   InterviewSummary,
   ManualTags,
@@ -25,10 +27,11 @@ import type {
   SnapshotManifest,
   Store,
   StoredInterview,
+  TaxonomyRecord,
 } from './port.ts';
 import { DynamoSnapshots } from './snapshots.ts';
 import { Table } from './table.ts';
-import { DynamoTags } from './tags.ts';
+import { DynamoTags, type ManualEdit, type ManualWriteOptions } from './tags.ts';
 
 export { CHUNK_BYTES } from './interviews.ts';
 export { ensureTable, StoreUnavailableError } from './table.ts';
@@ -98,7 +101,7 @@ export class DynamoStore implements Store {
     return this.interviews.interviewsOfPerson(personId);
   }
 
-  // TagStore
+  // TagStore (lib/store/tags.ts)
   getQuoteTags(quoteId: string): Promise<ManualTags> {
     return this.tags.getQuoteTags(quoteId);
   }
@@ -108,19 +111,35 @@ export class DynamoStore implements Store {
   refreshTags(interviewId: string): Promise<void> {
     return this.tags.refreshTags(interviewId);
   }
+  membershipsStale(interviewId: string): Promise<boolean | null> {
+    return this.tags.membershipsStale(interviewId);
+  }
   putQuoteTags(
     quoteId: string,
-    next: { add: string[]; remove: string[] },
+    next: ManualEdit,
     expectedVersion: number,
     who: string,
+    options?: ManualWriteOptions,
   ): Promise<ManualTags> {
-    return this.tags.putQuoteTags(quoteId, next, expectedVersion, who);
+    return this.tags.putQuoteTags(quoteId, next, expectedVersion, who, options);
+  }
+  quotesCorrectedWithTag(tag: string): Promise<Array<{ quoteId: string; op: 'add' | 'remove' }>> {
+    return this.tags.quotesCorrectedWithTag(tag);
   }
   getPersonTags(personId: string): Promise<ManualTags> {
     return this.tags.getPersonTags(personId);
   }
-  putPersonTags(personId: string, tags: string[], expectedVersion: number, who: string): Promise<ManualTags> {
-    return this.tags.putPersonTags(personId, tags, expectedVersion, who);
+  manualPersonTags(personIds: readonly string[]): Promise<Map<string, ManualTags>> {
+    return this.tags.manualPersonTags(personIds);
+  }
+  putPersonTags(
+    personId: string,
+    next: ManualEdit,
+    expectedVersion: number,
+    who: string,
+    options?: ManualWriteOptions,
+  ): Promise<ManualTags> {
+    return this.tags.putPersonTags(personId, next, expectedVersion, who, options);
   }
   quotesWithTag(
     tag: string,
@@ -128,17 +147,71 @@ export class DynamoStore implements Store {
   ): Promise<Page<{ quoteId: string; interviewId: string }>> {
     return this.tags.quotesWithTag(tag, options);
   }
+  allQuotesWithTag(tag: string): Promise<Array<{ quoteId: string; interviewId: string }>> {
+    return this.tags.allQuotesWithTag(tag);
+  }
   peopleWithTag(tag: string): Promise<Array<{ personId: string; interviewId: string | null }>> {
     return this.tags.peopleWithTag(tag);
   }
   aliases(): Promise<Map<string, string>> {
     return this.tags.aliases();
   }
-  putAlias(from: string, into: string, who: string): Promise<void> {
-    return this.tags.putAlias(from, into, who);
+  putAlias(from: string, into: string, who: string, mergeId?: string): Promise<void> {
+    return this.tags.putAlias(from, into, who, mergeId);
+  }
+  deleteAlias(from: string, into: string): Promise<boolean> {
+    return this.tags.deleteAlias(from, into);
+  }
+  tagEntries(): Promise<TagEntry[]> {
+    return this.tags.tagEntries();
+  }
+  putTagEntry(tag: string, who: string): Promise<boolean> {
+    return this.tags.putTagEntry(tag, who);
+  }
+  deleteTagEntry(tag: string): Promise<void> {
+    return this.tags.deleteTagEntry(tag);
+  }
+  putMerge(merge: Merge, expectedState?: Merge['state']): Promise<boolean> {
+    return this.tags.putMerge(merge, expectedState);
+  }
+  getMerge(mergeId: string): Promise<Merge | null> {
+    return this.tags.getMerge(mergeId);
+  }
+  listMerges(options: { limit: number; cursor?: string | undefined }): Promise<Page<Merge>> {
+    return this.tags.listMerges(options);
+  }
+  putMergeChanges(changes: readonly MergeChange[]): Promise<void> {
+    return this.tags.putMergeChanges(changes);
+  }
+  mergeChanges(mergeId: string): Promise<MergeChange[]> {
+    return this.tags.mergeChanges(mergeId);
+  }
+  writeAudit(entry: Parameters<DynamoTags['writeAudit']>[0]): Promise<void> {
+    return this.tags.writeAudit(entry);
   }
   audit(subject: string): Promise<AuditEntry[]> {
     return this.tags.audit(subject);
+  }
+  listAudit(
+    filter: AuditFilter,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditEntry>> {
+    return this.tags.listAudit(filter, options);
+  }
+  readTaxonomy(): Promise<TaxonomyRecord | null> {
+    return this.tags.readTaxonomy();
+  }
+  taxonomyVersions(): Promise<Array<Omit<TaxonomyRecord, 'json'>>> {
+    return this.tags.taxonomyVersions();
+  }
+  putTaxonomy(json: unknown, expectedVersion: number, who: string, change: string): Promise<number> {
+    return this.tags.putTaxonomy(json, expectedVersion, who, change);
+  }
+  readModel(): Promise<{ json: unknown; trainedAt: string; examples: number } | null> {
+    return this.tags.readModel();
+  }
+  putModel(json: unknown, trainedAt: string, examples: number): Promise<number> {
+    return this.tags.putModel(json, trainedAt, examples);
   }
 
   // SnapshotStore

@@ -5,7 +5,7 @@
  * reads, so the store modules never cast `it.x` from an untyped record.
  */
 
-import { type KeyKind, keys, type ParsedKey, parseKey } from './keys.ts';
+import { type KeyKind, keys, type MergeTarget, type ParsedKey, parseKey } from './keys.ts';
 import type { InterviewSummary, ManualTags, SnapshotManifest } from './port.ts';
 
 /** An item as the DynamoDB document client reads and writes it. */
@@ -268,6 +268,24 @@ export const PersonManualTagEntity: Entity<'personManualTag', PersonManualTag> =
   },
 };
 
+/** A quote's manual corrections name a tag (found by tag on GSI1: merges rewrite them). */
+export interface QuoteManualTag {
+  quoteId: string;
+  tag: string;
+  op: 'add' | 'remove';
+}
+
+export const QuoteManualTagEntity: Entity<'quoteManualTag', QuoteManualTag> = {
+  kind: 'quoteManualTag',
+  toItem: (m) => ({ ...keys.quoteManualTag(m.quoteId, m.tag), ...m }),
+  fromItem: (it) => {
+    const { quoteId, tag } = keyAs(it, 'quoteManualTag');
+    const op = str(it, 'op');
+    if (op !== 'add' && op !== 'remove') throw new CorruptItemError(it, 'op is not add or remove');
+    return { quoteId, tag, op };
+  },
+};
+
 /** One tag edit. `subject` is the partition it is kept under (see keys.auditSubject). */
 export interface Audit {
   subject: string;
@@ -275,12 +293,39 @@ export interface Audit {
   nonce: string;
   who: string;
   action: string;
+  /** Every tag the edit involves (what `?tag=` filters on). */
   tags: string[];
+  added?: string[] | undefined;
+  removed?: string[] | undefined;
+  /** Short facts about the edit (merge id, counts, the search a bulk edit applied to). */
+  detail?: Record<string, string | number | boolean> | undefined;
+}
+
+function detailOf(item: RawItem): Audit['detail'] {
+  const v = item.detail;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new CorruptItemError(item, 'detail is not a map');
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean')
+      throw new CorruptItemError(item, `detail.${k} is not a scalar`);
+    out[k] = x;
+  }
+  return out;
 }
 
 export const AuditEntity: Entity<'audit', Audit> = {
   kind: 'audit',
-  toItem: (a) => ({ ...keys.audit(a.subject, a.at, a.nonce), ...a }),
+  toItem: (a) => {
+    const { added, removed, detail, ...rest } = a;
+    return {
+      ...keys.audit(a.subject, a.at, a.nonce),
+      ...rest,
+      ...(added ? { added } : {}),
+      ...(removed ? { removed } : {}),
+      ...(detail ? { detail } : {}),
+    };
+  },
   fromItem: (it) => {
     const { subject, at, nonce } = keyAs(it, 'audit');
     return {
@@ -290,6 +335,9 @@ export const AuditEntity: Entity<'audit', Audit> = {
       who: str(it, 'who'),
       action: str(it, 'action'),
       tags: strings(it, 'tags'),
+      ...(it.added === undefined ? {} : { added: strings(it, 'added') }),
+      ...(it.removed === undefined ? {} : { removed: strings(it, 'removed') }),
+      ...(it.detail === undefined ? {} : { detail: detailOf(it) }),
     };
   },
 };
@@ -300,17 +348,176 @@ export interface Alias {
   into: string;
   updatedAt: string;
   updatedBy: string;
+  /** The merge that made it (absent on aliases written before merges were recorded). */
+  mergeId?: string | undefined;
 }
 
 export const AliasEntity: Entity<'tagAlias', Alias> = {
   kind: 'tagAlias',
-  toItem: (a) => ({ ...keys.tagAlias(a.from), into: a.into, updatedAt: a.updatedAt, updatedBy: a.updatedBy }),
+  toItem: (a) => ({
+    ...keys.tagAlias(a.from),
+    into: a.into,
+    updatedAt: a.updatedAt,
+    updatedBy: a.updatedBy,
+    ...(a.mergeId ? { mergeId: a.mergeId } : {}),
+  }),
   fromItem: (it) => ({
     from: keyAs(it, 'tagAlias').tag,
     into: str(it, 'into'),
     updatedAt: strOrNull(it, 'updatedAt') ?? '',
     updatedBy: strOrNull(it, 'updatedBy') ?? '',
+    ...(it.mergeId === undefined ? {} : { mergeId: str(it, 'mergeId') }),
   }),
+};
+
+/** A tag that is not a topic, known because an editor used it. */
+export interface TagEntry {
+  tag: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export const TagEntryEntity: Entity<'tagEntry', TagEntry> = {
+  kind: 'tagEntry',
+  toItem: (t) => ({ ...keys.tagEntry(t.tag), ...t }),
+  fromItem: (it) => ({
+    tag: keyAs(it, 'tagEntry').tag,
+    createdAt: str(it, 'createdAt'),
+    createdBy: str(it, 'createdBy'),
+  }),
+};
+
+/** A merge of one tag into another, and whether it was undone. */
+export interface Merge {
+  id: string;
+  from: string;
+  into: string;
+  /** The target did not exist and the merge created it (`create: true`). */
+  createdTarget: boolean;
+  at: string;
+  who: string;
+  state: 'applying' | 'applied' | 'undone';
+  /** Quote and person corrections the merge rewrote (their earlier state is kept for undo). */
+  quotes: number;
+  people: number;
+  /** Interviews whose tags it changed. */
+  interviews: number;
+  undoneAt?: string | undefined;
+  undoneBy?: string | undefined;
+}
+
+export const MergeEntity: Entity<'merge', Merge> = {
+  kind: 'merge',
+  toItem: (m) => {
+    const { undoneAt, undoneBy, ...rest } = m;
+    return {
+      ...keys.merge(m.id, m.at),
+      ...rest,
+      ...(undoneAt ? { undoneAt } : {}),
+      ...(undoneBy ? { undoneBy } : {}),
+    };
+  },
+  fromItem: (it) => {
+    const { mergeId } = keyAs(it, 'merge');
+    const state = str(it, 'state');
+    if (state !== 'applying' && state !== 'applied' && state !== 'undone')
+      throw new CorruptItemError(it, 'state is not a merge state');
+    return {
+      id: mergeId,
+      from: str(it, 'from'),
+      into: str(it, 'into'),
+      createdTarget: it.createdTarget === true,
+      at: str(it, 'at'),
+      who: str(it, 'who'),
+      state,
+      quotes: num(it, 'quotes'),
+      people: num(it, 'people'),
+      interviews: num(it, 'interviews'),
+      ...(it.undoneAt === undefined ? {} : { undoneAt: str(it, 'undoneAt') }),
+      ...(it.undoneBy === undefined ? {} : { undoneBy: str(it, 'undoneBy') }),
+    };
+  },
+};
+
+/** A correction a merge rewrote: what it was before, and the version the merge left. */
+export interface MergeChange {
+  mergeId: string;
+  target: MergeTarget;
+  before: ManualTags;
+  afterVersion: number;
+}
+
+export const MergeChangeEntity: Entity<'mergeChange', MergeChange> = {
+  kind: 'mergeChange',
+  toItem: (c) => ({
+    ...keys.mergeChange(c.mergeId, c.target),
+    before: c.before,
+    afterVersion: c.afterVersion,
+  }),
+  fromItem: (it) => {
+    const { mergeId, target } = keyAs(it, 'mergeChange');
+    const before = it.before;
+    if (!before || typeof before !== 'object') throw new CorruptItemError(it, 'before is not a map');
+    return {
+      mergeId,
+      target,
+      before: manualFields(before as RawItem),
+      afterVersion: num(it, 'afterVersion'),
+    };
+  },
+};
+
+/** Which taxonomy version is current. */
+export interface TaxonomyHead {
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export const TaxonomyHeadEntity: Entity<'taxonomyHead', TaxonomyHead> = {
+  kind: 'taxonomyHead',
+  toItem: (h) => ({ ...keys.taxonomyHead(), ...h }),
+  fromItem: (it) => {
+    keyAs(it, 'taxonomyHead');
+    return { version: num(it, 'version'), updatedAt: str(it, 'updatedAt'), updatedBy: str(it, 'updatedBy') };
+  },
+};
+
+/** One version of the taxonomy (gzipped JSON) and the change that made it. */
+export interface TaxonomyVersion {
+  version: number;
+  data: Uint8Array;
+  at: string;
+  who: string;
+  change: string;
+}
+
+export const TaxonomyVersionEntity: Entity<'taxonomyVersion', TaxonomyVersion> = {
+  kind: 'taxonomyVersion',
+  toItem: (v) => ({ ...keys.taxonomyVersion(v.version), ...v }),
+  fromItem: (it) => ({
+    version: keyAs(it, 'taxonomyVersion').version,
+    data: bytes(it, 'data'),
+    at: str(it, 'at'),
+    who: str(it, 'who'),
+    change: str(it, 'change'),
+  }),
+};
+
+/** The model the tagger learned from editors (gzipped JSON). */
+export interface TagModel {
+  data: Uint8Array;
+  trainedAt: string;
+  examples: number;
+}
+
+export const TagModelEntity: Entity<'tagModel', TagModel> = {
+  kind: 'tagModel',
+  toItem: (m) => ({ ...keys.tagModel(), ...m }),
+  fromItem: (it) => {
+    keyAs(it, 'tagModel');
+    return { data: bytes(it, 'data'), trainedAt: str(it, 'trainedAt'), examples: num(it, 'examples') };
+  },
 };
 
 // ------------------------------------------------------------------------------ snapshots

@@ -13,8 +13,15 @@
  * | quoteManual     | manual tags of a quote (+ lock)    | QUOTE#<quoteId>    | TAGS                            |                   |                    |
  * | personManual    | manual tags of a person (+ lock)   | PERSON#<personId>  | TAGS                            |                   |                    |
  * | personManualTag | person has manual tag              | PERSON#<personId>  | MTAG#<tag>                      | PTAG#<tag>        | <personId>#manual  |
- * | audit           | audit trail of tag edits           | QUOTE#… / PERSON#… / TAG#<tag> | AUDIT#<iso time>#<nonce> | AUDIT     | <iso time>         |
+ * | quoteManualTag  | a quote's correction names a tag   | QUOTE#<quoteId>    | MTAG#<tag>                      | MQTAG#<tag>       | <quoteId>          |
+ * | audit           | audit trail of tag edits           | QUOTE#… / PERSON#… / TAG#<tag> / TOPIC#<id> / BULK | AUDIT#<iso time>#<nonce> | AUDIT | <iso time>#<nonce> |
  * | tagAlias        | tag renamed/merged into another    | TAGALIAS           | <tag>                           |                   |                    |
+ * | tagEntry        | a tag in use that is not a topic   | TAGDIR             | <tag>                           |                   |                    |
+ * | merge           | a merge of two tags (and its undo) | MERGE#<mergeId>    | HEAD                            | MERGES            | <iso time>#<mergeId> |
+ * | mergeChange     | a record a merge rewrote           | MERGE#<mergeId>    | Q#<quoteId> / P#<personId>      |                   |                    |
+ * | taxonomyHead    | which taxonomy version is current  | TAXONOMY           | CURRENT                         |                   |                    |
+ * | taxonomyVersion | one version of the taxonomy        | TAXONOMY           | V#<8-digit version>             |                   |                    |
+ * | tagModel        | what editors taught the tagger     | TAGMODEL           | CURRENT                         |                   |                    |
  * | indexManifest   | search snapshot manifest           | INDEX              | MANIFEST                        |                   |                    |
  * | indexChunk      | search snapshot chunk              | INDEX#<snapshotId> | CHUNK#<n>                       |                   |                    |
  *
@@ -48,7 +55,12 @@ export interface IndexedKey extends Key {
 export type AuditSubject =
   | { kind: 'quote'; quoteId: string }
   | { kind: 'person'; personId: string }
-  | { kind: 'tag'; tag: string };
+  | { kind: 'tag'; tag: string }
+  | { kind: 'topic'; topic: string }
+  | { kind: 'bulk' };
+
+/** What a merge change item records: a quote's or a person's corrections. */
+export type MergeTarget = { kind: 'quote'; quoteId: string } | { kind: 'person'; personId: string };
 
 // The spelling of every prefix and constant part, in one place.
 const S = {
@@ -75,6 +87,17 @@ const S = {
   interviews: 'INTERVIEWS',
   qtag: 'QTAG#',
   ptag: 'PTAG#',
+  mqtag: 'MQTAG#',
+  topic: 'TOPIC#',
+  bulk: 'BULK',
+  tagDir: 'TAGDIR',
+  merge: 'MERGE#',
+  merges: 'MERGES',
+  mergeQuote: 'Q#',
+  mergePerson: 'P#',
+  taxonomy: 'TAXONOMY',
+  current: 'CURRENT',
+  model: 'TAGMODEL',
 } as const;
 
 const pad = (n: number, width = 8) => String(n).padStart(width, '0');
@@ -143,22 +166,62 @@ export const keys = {
     gsi1pk: `${S.ptag}${tag}`,
     gsi1sk: `${personId}#${S.manual}`,
   }),
+  quoteManualTag: (quoteId: string, tag: string): IndexedKey => ({
+    pk: `${S.quote}${quoteId}`,
+    sk: `${S.manualTag}${tag}`,
+    gsi1pk: `${S.mqtag}${tag}`,
+    gsi1sk: quoteId,
+  }),
+  /** GSI1 partition of the quotes whose manual corrections name a tag. */
+  quotesCorrectedWithTagPk: (tag: string) => `${S.mqtag}${tag}`,
+  manualTagPrefix: S.manualTag,
   /** The partition an audit subject's entries live in (the `subject` of the audit port). */
-  auditSubject: (subject: AuditSubject): string =>
-    subject.kind === 'quote'
-      ? `${S.quote}${subject.quoteId}`
-      : subject.kind === 'person'
-        ? `${S.person}${subject.personId}`
-        : `${S.tag}${subject.tag}`,
+  auditSubject: (subject: AuditSubject): string => {
+    switch (subject.kind) {
+      case 'quote':
+        return `${S.quote}${subject.quoteId}`;
+      case 'person':
+        return `${S.person}${subject.personId}`;
+      case 'tag':
+        return `${S.tag}${subject.tag}`;
+      case 'topic':
+        return `${S.topic}${subject.topic}`;
+      case 'bulk':
+        return S.bulk;
+    }
+  },
   audit: (subjectPk: string, at: string, nonce: string): IndexedKey => ({
     pk: subjectPk,
     sk: `${S.audit}${at}#${nonce}`,
     gsi1pk: S.auditIndex,
-    gsi1sk: at,
+    gsi1sk: `${at}#${nonce}`,
   }),
+  /** GSI1 partition of every audit entry, oldest first. */
+  auditIndexPk: S.auditIndex,
   auditPrefix: S.audit,
   aliasPk: S.alias,
   tagAlias: (tag: string): Key => ({ pk: S.alias, sk: tag }),
+  tagDirPk: S.tagDir,
+  tagEntry: (tag: string): Key => ({ pk: S.tagDir, sk: tag }),
+  mergePk: (mergeId: string) => `${S.merge}${mergeId}`,
+  mergeHead: (mergeId: string): Key => ({ pk: `${S.merge}${mergeId}`, sk: S.head }),
+  merge: (mergeId: string, at: string): IndexedKey => ({
+    pk: `${S.merge}${mergeId}`,
+    sk: S.head,
+    gsi1pk: S.merges,
+    gsi1sk: `${at}#${mergeId}`,
+  }),
+  /** GSI1 partition of the merges, oldest first. */
+  mergesPk: S.merges,
+  mergeChange: (mergeId: string, target: MergeTarget): Key => ({
+    pk: `${S.merge}${mergeId}`,
+    sk: target.kind === 'quote' ? `${S.mergeQuote}${target.quoteId}` : `${S.mergePerson}${target.personId}`,
+  }),
+  taxonomyPk: S.taxonomy,
+  taxonomyHead: (): Key => ({ pk: S.taxonomy, sk: S.current }),
+  taxonomyVersion: (version: number): Key => ({ pk: S.taxonomy, sk: `${S.version}${pad(version)}` }),
+  taxonomyVersionPrefix: S.version,
+  tagModel: (): Key => ({ pk: S.model, sk: S.current }),
   indexManifest: (): Key => ({ pk: S.index, sk: S.manifest }),
   snapshotPk: (snapshotId: string) => `${S.snapshot}${snapshotId}`,
   indexChunk: (snapshotId: string, n: number): Key => ({
@@ -178,8 +241,15 @@ export type ParsedKey =
   | { kind: 'quoteManual'; quoteId: string }
   | { kind: 'personManual'; personId: string }
   | { kind: 'personManualTag'; personId: string; tag: string }
+  | { kind: 'quoteManualTag'; quoteId: string; tag: string }
   | { kind: 'audit'; subject: AuditSubject; at: string; nonce: string }
   | { kind: 'tagAlias'; tag: string }
+  | { kind: 'tagEntry'; tag: string }
+  | { kind: 'merge'; mergeId: string }
+  | { kind: 'mergeChange'; mergeId: string; target: MergeTarget }
+  | { kind: 'taxonomyHead' }
+  | { kind: 'taxonomyVersion'; version: number }
+  | { kind: 'tagModel' }
   | { kind: 'indexManifest' }
   | { kind: 'indexChunk'; snapshotId: string; n: number };
 
@@ -195,6 +265,13 @@ const REV = /^\d{8}-[A-Za-z0-9_-]{1,64}$/;
 const NUM = /^(?:\d{4}|[1-9]\d{4,8})$/;
 const NONCE = /^[A-Za-z0-9_-]{1,64}$/;
 const TIME = /^[0-9T:.+Z-]{1,40}$/;
+const VERSION = /^\d{8}$/;
+
+function auditOf(sk: string, subject: AuditSubject): ParsedKey | null {
+  const [at, nonce, ...rest] = sk.slice(S.audit.length).split('#');
+  if (rest.length > 0 || !TIME.test(at ?? '') || !NONCE.test(nonce ?? '')) return null;
+  return { kind: 'audit', subject, at: at as string, nonce: nonce as string };
+}
 
 /**
  * Reads a primary key back into what it names; null for a key this layout never writes. Linear
@@ -227,24 +304,57 @@ export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
     const id = pk.slice(isQuote ? S.quote.length : isPerson ? S.person.length : S.tag.length);
     if (!(isQuote || isPerson ? ID : TAG).test(id)) return null;
     if (sk.startsWith(S.audit)) {
-      const [at, nonce, ...rest] = sk.slice(S.audit.length).split('#');
-      if (rest.length > 0 || !TIME.test(at ?? '') || !NONCE.test(nonce ?? '')) return null;
       const subject: AuditSubject = isQuote
         ? { kind: 'quote', quoteId: id }
         : isPerson
           ? { kind: 'person', personId: id }
           : { kind: 'tag', tag: id };
-      return { kind: 'audit', subject, at: at as string, nonce: nonce as string };
+      return auditOf(sk, subject);
     }
     if (sk === S.tags && isQuote) return { kind: 'quoteManual', quoteId: id };
     if (sk === S.tags && isPerson) return { kind: 'personManual', personId: id };
-    if (isPerson && sk.startsWith(S.manualTag)) {
+    if ((isPerson || isQuote) && sk.startsWith(S.manualTag)) {
       const tag = sk.slice(S.manualTag.length);
-      return TAG.test(tag) ? { kind: 'personManualTag', personId: id, tag } : null;
+      if (!TAG.test(tag)) return null;
+      return isPerson
+        ? { kind: 'personManualTag', personId: id, tag }
+        : { kind: 'quoteManualTag', quoteId: id, tag };
     }
     return null;
   }
+  if (pk.startsWith(S.topic)) {
+    const topic = pk.slice(S.topic.length);
+    return ID.test(topic) && sk.startsWith(S.audit) ? auditOf(sk, { kind: 'topic', topic }) : null;
+  }
+  if (pk === S.bulk) return sk.startsWith(S.audit) ? auditOf(sk, { kind: 'bulk' }) : null;
   if (pk === S.alias) return TAG.test(sk) ? { kind: 'tagAlias', tag: sk } : null;
+  if (pk === S.tagDir) return TAG.test(sk) ? { kind: 'tagEntry', tag: sk } : null;
+  if (pk.startsWith(S.merge)) {
+    const mergeId = pk.slice(S.merge.length);
+    if (!NONCE.test(mergeId)) return null;
+    if (sk === S.head) return { kind: 'merge', mergeId };
+    if (sk.startsWith(S.mergeQuote) && ID.test(sk.slice(S.mergeQuote.length)))
+      return {
+        kind: 'mergeChange',
+        mergeId,
+        target: { kind: 'quote', quoteId: sk.slice(S.mergeQuote.length) },
+      };
+    if (sk.startsWith(S.mergePerson) && ID.test(sk.slice(S.mergePerson.length)))
+      return {
+        kind: 'mergeChange',
+        mergeId,
+        target: { kind: 'person', personId: sk.slice(S.mergePerson.length) },
+      };
+    return null;
+  }
+  if (pk === S.taxonomy) {
+    if (sk === S.current) return { kind: 'taxonomyHead' };
+    const v = sk.slice(S.version.length);
+    return sk.startsWith(S.version) && VERSION.test(v)
+      ? { kind: 'taxonomyVersion', version: Number(v) }
+      : null;
+  }
+  if (pk === S.model) return sk === S.current ? { kind: 'tagModel' } : null;
   if (pk === S.index) return sk === S.manifest ? { kind: 'indexManifest' } : null;
   if (pk.startsWith(S.snapshot)) {
     const snapshotId = pk.slice(S.snapshot.length);
@@ -274,10 +384,24 @@ export function keyOf(parsed: ParsedKey): Key {
       return keys.personManual(parsed.personId);
     case 'personManualTag':
       return pick(keys.personManualTag(parsed.personId, parsed.tag));
+    case 'quoteManualTag':
+      return pick(keys.quoteManualTag(parsed.quoteId, parsed.tag));
     case 'audit':
       return pick(keys.audit(keys.auditSubject(parsed.subject), parsed.at, parsed.nonce));
     case 'tagAlias':
       return keys.tagAlias(parsed.tag);
+    case 'tagEntry':
+      return keys.tagEntry(parsed.tag);
+    case 'merge':
+      return keys.mergeHead(parsed.mergeId);
+    case 'mergeChange':
+      return keys.mergeChange(parsed.mergeId, parsed.target);
+    case 'taxonomyHead':
+      return keys.taxonomyHead();
+    case 'taxonomyVersion':
+      return keys.taxonomyVersion(parsed.version);
+    case 'tagModel':
+      return keys.tagModel();
     case 'indexManifest':
       return keys.indexManifest();
     case 'indexChunk':

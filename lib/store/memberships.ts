@@ -3,7 +3,7 @@
  * has a tag. Both the interview writer and the tag editor (refreshTags) compute them here, from
  * the record, the manual corrections and the aliases.
  */
-import { effectiveTags } from '../tags.ts';
+import { personTagsOf, quoteTagsOf } from '../tags.ts';
 import { PersonInEntity, PersonTagEntity, QuoteTagEntity, type RawItem } from './items.ts';
 import type { InterviewRecord, ManualTags } from './port.ts';
 
@@ -27,7 +27,11 @@ export interface Memberships {
   tags: string[];
 }
 
-/** Computes the memberships of revision `rev` of interview `id`. */
+/**
+ * Computes the memberships of revision `rev` of interview `id`: every quote's effective tags, and
+ * for each interviewee the effective tags of the quotes they speak (so a correction of a quote
+ * reaches the person; a person's own corrections are applied when people are read by tag).
+ */
 export function membershipsOf(
   id: string,
   rev: string,
@@ -35,25 +39,23 @@ export function membershipsOf(
   context: TagContext,
 ): Memberships {
   const items: RawItem[] = [];
-  const quoteTags: Record<string, string[]> = {};
+  const quoteTags = quoteTagsOf(record, context.manual, context.aliases);
   const all = new Set<string>();
-  for (const t of record.interview.turns) {
-    const auto = (record.autoTags[t.id] ?? []).map((m) => m.topic);
-    const tags = effectiveTags(auto, context.manual.get(t.id), context.aliases);
-    quoteTags[t.id] = tags;
+  for (const [quoteId, tags] of quoteTags) {
     for (const tag of tags) {
       all.add(tag);
-      items.push(QuoteTagEntity.toItem({ interviewId: id, rev, quoteId: t.id, tag }));
+      items.push(QuoteTagEntity.toItem({ interviewId: id, rev, quoteId, tag }));
     }
   }
   for (const p of record.interview.interviewees) {
     items.push(
       PersonInEntity.toItem({ interviewId: id, rev, personId: p.id, name: p.name, handle: p.handle }),
     );
-    const auto = (record.people[p.id] ?? []).map((x) => x.topic);
-    for (const tag of effectiveTags(auto, undefined, context.aliases)) {
-      items.push(PersonTagEntity.toItem({ interviewId: id, rev, personId: p.id, tag }));
+  }
+  for (const [personId, tags] of personTagsOf(record, quoteTags)) {
+    for (const tag of [...tags.keys()].sort()) {
+      items.push(PersonTagEntity.toItem({ interviewId: id, rev, personId, tag }));
     }
   }
-  return { items, quoteTags, tags: [...all].sort() };
+  return { items, quoteTags: Object.fromEntries(quoteTags), tags: [...all].sort() };
 }

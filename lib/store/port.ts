@@ -4,6 +4,9 @@
  */
 import type { Interview } from '../model.ts';
 import type { PersonTopic, TopicMatch } from '../tagger.ts';
+import type { Merge, MergeChange, TagEntry } from './items.ts';
+import type { AuditSubject } from './keys.ts';
+import type { ManualWriteOptions } from './tags.ts';
 
 /** What ingest writes: the interview and its automatic tags. */
 export interface InterviewRecord {
@@ -55,7 +58,28 @@ export interface AuditEntry {
   at: string;
   who: string;
   action: string;
+  /** Every tag the edit involves. */
   tags: string[];
+  added?: string[];
+  removed?: string[];
+  detail?: Record<string, string | number | boolean>;
+}
+
+/** What GET /audit narrows the trail to (all given conditions hold). */
+export interface AuditFilter {
+  subject?: AuditSubject | undefined;
+  tag?: string | undefined;
+  actor?: string | undefined;
+}
+
+/** A stored version of the taxonomy. */
+export interface TaxonomyRecord {
+  version: number;
+  /** As stored (validated by whoever reads it). */
+  json: unknown;
+  at: string;
+  who: string;
+  change: string;
 }
 
 /** Result of writing an interview. */
@@ -90,23 +114,63 @@ export interface TagStore {
   manualQuoteTags(quoteIds: readonly string[]): Promise<Map<string, ManualTags>>;
   /** Rewrites an interview's tag-membership items from its record, manual tags and aliases. */
   refreshTags(interviewId: string): Promise<void>;
+  /** Whether an interview's stored memberships differ from what they should be (null: no interview). */
+  membershipsStale(interviewId: string): Promise<boolean | null>;
   /** Applies a change if the stored version still equals `expectedVersion`; else ConflictError. */
   putQuoteTags(
     quoteId: string,
     next: { add: string[]; remove: string[] },
     expectedVersion: number,
     who: string,
+    options?: ManualWriteOptions,
   ): Promise<ManualTags>;
+  /** Quotes whose corrections add or remove a tag. */
+  quotesCorrectedWithTag(tag: string): Promise<Array<{ quoteId: string; op: 'add' | 'remove' }>>;
   getPersonTags(personId: string): Promise<ManualTags>;
-  putPersonTags(personId: string, tags: string[], expectedVersion: number, who: string): Promise<ManualTags>;
+  manualPersonTags(personIds: readonly string[]): Promise<Map<string, ManualTags>>;
+  putPersonTags(
+    personId: string,
+    next: { add: string[]; remove: string[] },
+    expectedVersion: number,
+    who: string,
+    options?: ManualWriteOptions,
+  ): Promise<ManualTags>;
   quotesWithTag(
     tag: string,
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<{ quoteId: string; interviewId: string }>>;
+  allQuotesWithTag(tag: string): Promise<Array<{ quoteId: string; interviewId: string }>>;
   peopleWithTag(tag: string): Promise<Array<{ personId: string; interviewId: string | null }>>;
   aliases(): Promise<Map<string, string>>;
-  putAlias(from: string, into: string, who: string): Promise<void>;
+  putAlias(from: string, into: string, who: string, mergeId?: string): Promise<void>;
+  deleteAlias(from: string, into: string): Promise<boolean>;
+  tagEntries(): Promise<TagEntry[]>;
+  putTagEntry(tag: string, who: string): Promise<boolean>;
+  deleteTagEntry(tag: string): Promise<void>;
+  putMerge(merge: Merge, expectedState?: Merge['state']): Promise<boolean>;
+  getMerge(mergeId: string): Promise<Merge | null>;
+  listMerges(options: { limit: number; cursor?: string | undefined }): Promise<Page<Merge>>;
+  putMergeChanges(changes: readonly MergeChange[]): Promise<void>;
+  mergeChanges(mergeId: string): Promise<MergeChange[]>;
+  writeAudit(entry: {
+    subject: AuditSubject;
+    who: string;
+    action: string;
+    tags: string[];
+    added?: string[] | undefined;
+    removed?: string[] | undefined;
+    detail?: Record<string, string | number | boolean> | undefined;
+  }): Promise<void>;
   audit(subject: string): Promise<AuditEntry[]>;
+  listAudit(
+    filter: AuditFilter,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditEntry>>;
+  readTaxonomy(): Promise<TaxonomyRecord | null>;
+  taxonomyVersions(): Promise<Array<Omit<TaxonomyRecord, 'json'>>>;
+  putTaxonomy(json: unknown, expectedVersion: number, who: string, change: string): Promise<number>;
+  readModel(): Promise<{ json: unknown; trainedAt: string; examples: number } | null>;
+  putModel(json: unknown, trainedAt: string, examples: number): Promise<number>;
 }
 
 /** A published search-index snapshot. */

@@ -4,14 +4,22 @@
  * Design (measured in scripts/eval.ts, documented in README "Search"):
  * - words from Intl.Segmenter for kanji/hiragana text: small index, good on conversational queries;
  * - katakana runs kept whole (the segmenter splits unknown loanwords like クラウドソーシング
- *   inconsistently) plus their character bigrams, so a partial word such as ソーシング still matches;
- * - Latin words and numbers whole, lower-cased (typo tolerance is applied at query time).
+ *   inconsistently); a partial word such as ソーシング finds them through the engine's term-level
+ *   index of katakana runs, not through character bigrams, which matched unrelated words
+ *   (らんさーず → バランス);
+ * - kanji runs also as character bigrams, a second path for compounds the segmenter splits
+ *   differently in different contexts;
+ * - Latin words whole, lower-cased (typo tolerance is applied at query time); a number with the
+ *   unit right after it as one more term (3億, 30代), so 3億 does not match 1億円 and 3万円.
  * Everything is compared after NFKC, lower case and hiragana→katakana folding.
  */
 import { hiraganaToKatakana, type Normalized, normalize } from './normalize.ts';
 
-/** How a token was produced: a segmenter word, a whole katakana run, a bigram of one, or Latin. */
-export type TokenKind = 'word' | 'run' | 'gram' | 'latin';
+/**
+ * How a token was produced: a segmenter word, a whole katakana run, a character bigram (of a
+ * kanji run, or of anything in `bigrams` mode), a Latin word, or a number with its unit (`3億`).
+ */
+export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num';
 
 /** A term with the range of source text it came from. */
 export interface Token {
@@ -36,7 +44,7 @@ export interface ScriptRun {
 }
 
 /** Bump when tokenisation changes: saved indexes built with another version must be rebuilt. */
-export const ANALYZER_VERSION = 2;
+export const ANALYZER_VERSION = 3;
 
 const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
 
@@ -89,6 +97,26 @@ const STOPWORDS = new Set(
     'あれ',
     'ところ',
     'ござい',
+    // Function words of spoken requests: in sentence queries they only add noise.
+    'ながら',
+    'どう',
+    'よう',
+    'こと',
+    'もの',
+    'ため',
+    'ちょっと',
+    'とか',
+    'かな',
+    'ので',
+    'いい',
+    'おり',
+    'あり',
+    'なり',
+    'でき',
+    'いただけ',
+    'ください',
+    'くだ',
+    'さい',
   ].map(hiraganaToKatakana),
 );
 
@@ -147,12 +175,19 @@ interface Sink {
   push(term: string, kind: TokenKind, normStart: number, normEnd: number): void;
 }
 
+// A word inflected after a one-kanji stem: 安く, 泳げる, 迎え, 作っ.
+const ONE_KANJI_STEM = /^([\p{Script=Han}\u3005])[\u3041-\u3096]+$/u;
+
 function emitWords(norm: string, start: number, end: number, sink: Sink): void {
   for (const seg of segmenter.segment(norm.slice(start, end))) {
     if (!seg.isWordLike) continue;
     const term = hiraganaToKatakana(seg.segment);
     if (isStopword(term)) continue;
-    sink.push(term, 'word', start + seg.index, start + seg.index + seg.segment.length);
+    const at = start + seg.index;
+    sink.push(term, 'word', at, at + seg.segment.length);
+    // Its stem too, so 安い finds 安く and 安ければ (longer stems are kanji-run bigrams already).
+    const stem = ONE_KANJI_STEM.exec(seg.segment)?.[1];
+    if (stem) sink.push(stem, 'gram', at, at + stem.length);
   }
 }
 
@@ -169,10 +204,20 @@ function emitGrams(norm: string, start: number, end: number, sink: Sink): void {
 
 function emitKatakanaRun(norm: string, start: number, end: number, sink: Sink): void {
   const run = foldKatakanaRun(norm.slice(start, end));
-  if (run.length < 2) return;
-  sink.push(run, 'run', start, start + run.length);
-  if (run.length >= 3) {
-    for (let i = 0; i + 1 < run.length; i++) sink.push(run.slice(i, i + 2), 'gram', start + i, start + i + 2);
+  // The token spans the run as written (trailing ー included), so highlights and completions
+  // show コーヒー, not コーヒ.
+  if (run.length >= 2) sink.push(run, 'run', start, end);
+}
+
+// A number (digits, thousands separators, decimals) directly followed by a kanji or katakana unit.
+const NUMBER_WITH_UNIT = /(?<![a-z0-9.,])(\d+(?:,\d{3})*(?:\.\d+)?)(?=[\p{Script=Han}\u30A1-\u30FA])/gu;
+
+function emitNumbers(norm: string, sink: Sink): void {
+  for (const m of norm.matchAll(NUMBER_WITH_UNIT)) {
+    const at = m.index ?? 0;
+    const digits = (m[1] as string).replace(/,/g, '');
+    const unit = String.fromCodePoint(norm.codePointAt(at + (m[1] as string).length) ?? 0);
+    sink.push(`${digits}${unit}`, 'num', at, at + (m[1] as string).length + unit.length);
   }
 }
 
@@ -199,6 +244,7 @@ export function analyzeNormalized(norm: string, mode: SegmentationMode = 'hybrid
     push: (term, kind, start, end) => tokens.push({ term, kind, start, end }),
   };
   const runs = scriptRuns(norm);
+  if (mode === 'hybrid') emitNumbers(norm, sink);
   if (mode === 'words') {
     // Baseline: the segmenter over every CJK stretch, katakana included.
     for (let r = 0; r < runs.length; r++) {
@@ -247,7 +293,8 @@ export function analyzeNormalized(norm: string, mode: SegmentationMode = 'hybrid
       }
     }
   }
-  return tokens;
+  // Numbers were found in a pass of their own: keep the stream in text order.
+  return tokens.sort((a, b) => a.start - b.start);
 }
 
 /** Tokenises source text; token offsets point into `source`. */

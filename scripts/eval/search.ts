@@ -28,6 +28,7 @@ import { QuoteIndex } from '../../lib/search/index.ts';
 import { VariantDictionary } from '../../lib/taxonomy/index.ts';
 import type { SegmentationMode } from '../../lib/text/analyze.ts';
 import { normalizeForMatch } from '../../lib/text/normalize.ts';
+import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = join(root, '..', 'shared');
@@ -148,13 +149,18 @@ function ownCorpus(): Interview[] {
 type Searcher = (q: string) => string[] | Promise<string[]>;
 type Engine = { name: string; build(interviews: readonly Interview[]): Promise<Searcher> };
 
+let readings: Promise<ReadingAnalyzer> | null = null;
+
+/** kikigaki as it ships: hybrid analyzer, spelling variants, kana readings indexed. */
 function kikigaki(mode: SegmentationMode = 'hybrid', synonyms = true, name = 'kikigaki'): Engine {
   return {
     name,
     async build(interviews) {
       const dict = new VariantDictionary();
+      readings ??= loadReadings();
       const index = new QuoteIndex({
         mode,
+        readings: await readings,
         ...(synonyms ? { variants: (f: string) => dict.variantsOf(f) } : {}),
       });
       for (const iv of interviews) index.upsertInterview(iv);

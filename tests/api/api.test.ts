@@ -797,7 +797,12 @@ describe('quotes: GET /quotes/{quoteId} and manual tag edits', () => {
     };
     const trail = await edit('04-dash-yuki-t003', { 'x-actor': 'hanako' });
     expect(trail).toHaveLength(1);
-    expect(trail[0]).toMatchObject({ who: 'hanako', action: 'quote-tags', tags: ['+audited'] });
+    expect(trail[0]).toMatchObject({
+      who: 'hanako',
+      action: 'quote-tags',
+      tags: ['audited'],
+      added: ['audited'],
+    });
 
     const odd = await edit('04-dash-yuki-t004', { 'x-actor': 'taro <script>' });
     expect(odd[0]?.who).toBe('taro script');
@@ -928,10 +933,16 @@ describe('POST /tags/{tag}/merge', () => {
     const res = await m.app.request('/tags/care-anxiety/merge', {
       method: 'POST',
       headers: { ...JSON_WRITE, 'x-actor': 'editor-1' },
-      body: JSON.stringify({ into: 'kaigo' }),
+      body: JSON.stringify({ into: 'kaigo', create: true }),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ from: 'care-anxiety', into: 'kaigo', interviews: 2 });
+    expect(await res.json()).toMatchObject({
+      from: 'care-anxiety',
+      into: 'kaigo',
+      interviews: 2,
+      dryRun: false,
+      createdTarget: true,
+    });
 
     const moved = await getJson<SearchPage>(
       m.app,
@@ -974,7 +985,7 @@ describe('POST /tags/{tag}/merge', () => {
     const res = await m.app.request('/tags/oldtag/merge', {
       method: 'POST',
       headers: JSON_WRITE,
-      body: JSON.stringify({ into: 'newtag' }),
+      body: JSON.stringify({ into: 'newtag', create: true }),
     });
     expect(res.status).toBe(200);
     const quote = await getJson<QuoteDetail>(m.app, '/quotes/kenji-t005');

@@ -555,8 +555,8 @@ describe('conflicting edits', () => {
     expect(now.version).toBe(1);
     expect(now.tags).toContain('first-editor');
     expect(now.tags).not.toContain('second-editor');
-    expect((await rt.store.audit('QUOTE#03-blog-kenji-t009')).map((e) => e.tags)).toEqual([
-      ['+first-editor'],
+    expect((await rt.store.audit('QUOTE#03-blog-kenji-t009')).map((e) => [e.tags, e.added])).toEqual([
+      [['first-editor'], ['first-editor']],
     ]);
 
     const ahead = await add(['third-editor'], 5);
@@ -615,16 +615,25 @@ describe('POST /tags/{tag}/merge errors', () => {
     await expectError(res, 400, 'validation_error');
   });
 
-  it('returns 400 for a merge that would create a cycle', async () => {
-    const merge = (from: string, into: string) =>
+  it('refuses unknown tags (404), unknown targets without create (404), and a reverse merge (409)', async () => {
+    const merge = (from: string, into: string, extra: Record<string, unknown> = {}) =>
       app.request(`/tags/${from}/merge`, {
         method: 'POST',
         headers: JSON_WRITE,
-        body: JSON.stringify({ into }),
+        body: JSON.stringify({ into, ...extra }),
       });
-    expect((await merge('alpha-tag', 'beta-tag')).status).toBe(200);
-    const error = await expectError(await merge('beta-tag', 'alpha-tag'), 400, 'validation_error');
-    expect(error.message).toContain('cycle');
+    await expectError(await merge('alpha-tag', 'beta-tag'), 404, 'not_found');
+    const add = await app.request('/quotes/04-dash-yuki-t003/tags', {
+      method: 'POST',
+      headers: JSON_WRITE,
+      body: JSON.stringify({ tags: ['alpha-tag'] }),
+    });
+    expect(add.status).toBe(200);
+    const unknownTarget = await expectError(await merge('alpha-tag', 'beta-tag'), 404, 'not_found');
+    expect(unknownTarget.message).toContain('create');
+    expect((await merge('alpha-tag', 'beta-tag', { create: true })).status).toBe(200);
+    const reverse = await expectError(await merge('beta-tag', 'alpha-tag'), 409, 'conflict');
+    expect(reverse.message).toContain('merged into');
     expect((await rt.store.aliases()).get('beta-tag')).toBeUndefined();
   });
 });

@@ -90,7 +90,7 @@ describe('regressions', () => {
     const merge = await rt.app.request('/tags/care-anxiety/merge', {
       method: 'POST',
       headers: { ...AUTH, 'content-type': 'application/json' },
-      body: JSON.stringify({ into: 'kaigo' }),
+      body: JSON.stringify({ into: 'kaigo', create: true }),
     });
     expect(merge.status).toBe(200);
     const again = await json<{ tags: string[] }>('/interviews?id=03-blog-kenji', {

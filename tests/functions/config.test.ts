@@ -43,6 +43,7 @@ describe('Lambda configuration', () => {
       corsOrigins: ['https://a', 'https://b'],
     },
     { role: 'indexer', tableName: 't', snapshotBucket: 'b' },
+    { role: 'forwarder', indexQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo' },
   ];
 
   it.each(

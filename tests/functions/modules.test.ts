@@ -95,7 +95,7 @@ describe('functions/*.ts modules', () => {
     expect(secretCalls).toBe(1);
     vi.stubEnv('FUNCTION_ROLE', 'indexer');
     const { handler: indexer } = await import('../../functions/indexer.ts');
-    const out = await indexer({ Records: [] });
+    const out = await indexer({ Records: [] }, ctx);
     expect(out.batchItemFailures).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ import { type LocalS3, S3_CREDENTIALS, startS3 } from '../helpers/s3.ts';
 import { read, repoRoot, samplesDir } from '../helpers/shared.ts';
 import { LocalDeployment } from './deployed.ts';
 import { type SecretsStandIn, startSecretsManager } from './secrets-manager.ts';
+import { type SqsStandIn, startSqs } from './sqs.ts';
 
 const endpoint = dynamoLocalEndpoint();
 if (!endpoint) console.warn('skipping the artifact test: DynamoDB Local was not started (no java)');
@@ -69,6 +70,7 @@ let outdir = '';
 let synthMs = 0;
 let secrets: SecretsStandIn;
 let s3: LocalS3;
+let sqs: SqsStandIn;
 const deployments: Record<'main' | 'protected', LocalDeployment> = {} as never;
 const stacks: Record<'main' | 'protected', KikigakiStack> = {} as never;
 
@@ -84,6 +86,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     console.info(`artifact test: synth with bundling ${Math.round(synthMs)} ms`);
     secrets = await startSecretsManager();
     s3 = await startS3();
+    sqs = await startSqs();
     for (const [key, stackName] of [
       ['main', 'Kikigaki'],
       ['protected', 'KikigakiProtected'],
@@ -92,6 +95,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         dynamodb: endpoint as string,
         secrets,
         s3: s3.endpoint,
+        sqs,
       });
       await deployments[key].provision();
     }
@@ -101,6 +105,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     for (const d of Object.values(deployments)) d?.stop();
     await secrets?.close();
     await s3?.close();
+    await sqs?.close();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
@@ -141,7 +146,8 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       const headers: Record<string, string> = {};
       const token = opts.token === undefined ? writeToken : opts.token;
       if (token && method !== 'GET') headers.authorization = `Bearer ${token}`;
-      if (token && urlPath.startsWith('/admin/')) headers.authorization = `Bearer ${token}`;
+      if (token && (urlPath.startsWith('/admin/') || urlPath === '/audit'))
+        headers.authorization = `Bearer ${token}`;
       let body: string | undefined;
       if (opts.text !== undefined) {
         headers['content-type'] = 'text/plain; charset=utf-8';
@@ -186,11 +192,16 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       await d.start(r.functionId);
     }
 
+    /** Streams → forwarder → FIFO queue → indexer, as the event source mappings deliver. */
     async function index() {
-      const indexer = stacks.main.getLogicalId(stacks.main.indexerFunction.node.defaultChild as never);
-      const { delivered, responses } = await d.pollStream(indexer);
+      const id = (fn: { node: { defaultChild?: unknown } }) =>
+        stacks.main.getLogicalId(fn.node.defaultChild as never);
+      const { delivered, responses } = await d.pollStream(id(stacks.main.forwarderFunction));
       expect(delivered.length).toBeGreaterThan(0);
       for (const r of responses) expect((r as DynamoDBBatchResponse).batchItemFailures).toEqual([]);
+      const { batches, failed } = await d.pollQueue(id(stacks.main.indexerFunction));
+      expect(batches).toBeGreaterThan(0);
+      expect(failed).toEqual([]);
     }
 
     beforeAll(async () => {
@@ -206,6 +217,10 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       expect(health.json.index).toMatchObject({ quotes: 0 });
 
       expect((await http('POST', '/interviews', { token: null, text: 'x' })).status).toBe(401);
+      const preview = await http('POST', '/interviews/preview', {
+        text: read(join(samplesDir, '01-blog-haruka-1.txt')),
+      });
+      expect(preview.status).toBe(200);
       const kao = await http('POST', '/interviews', {
         query: { id: 'kao-2' },
         text: read(join(samplesDir, '01-blog-haruka-1.txt')),
@@ -278,6 +293,56 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       expect((await http('GET', '/topics')).status).toBe(200);
       expect((await http('GET', '/openapi.json')).status).toBe(200);
       expect((await http('POST', '/tags/tools/merge', { body: { into: 'crowdsourcing' } })).status).toBe(200);
+      // The tag routes of the README (issue 14): merges listed and undone, interviewee tags added
+      // and removed with their version, a bulk edit's preview, the audit trail, taxonomy edits.
+      const merges = await http('GET', '/merges');
+      expect(merges.status).toBe(200);
+      const mergeId = (merges.json.merges as unknown as Array<{ id: string }>)[0]?.id ?? '';
+      expect((await http('POST', `/merges/${mergeId}/undo`)).status).toBe(200);
+      expect(
+        (
+          await http('POST', `/interviewees/${person}/tags`, {
+            body: { tags: ['coach'], expectedVersion: 1 },
+          })
+        ).status,
+      ).toBe(200);
+      const profile = await http('GET', `/interviewees/${person}`);
+      const someTag = (profile.json.tags as unknown as Array<{ id: string; source: string }>).find(
+        (t) => t.source === 'topic',
+      )?.id;
+      expect(
+        (await http('DELETE', `/interviewees/${person}/tags/${someTag}`, { query: { expectedVersion: '2' } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (
+          await http('POST', '/bulk/tags', {
+            body: { search: { q: 'ランサーズ' }, add: ['platforms'], dryRun: true },
+          })
+        ).status,
+      ).toBe(200);
+      expect((await http('GET', '/audit', { query: { tag: 'crowdsourcing' } })).status).toBe(200);
+      const taxonomy = await http('GET', '/topics');
+      const v = Number(taxonomy.json.version);
+      expect(
+        (
+          await http('PUT', '/topics/remote-timezone', {
+            body: { expectedVersion: v, evidence: [{ phrase: '時差', weight: 1, unless: ['時差ボケ'] }] },
+          })
+        ).status,
+      ).toBe(200);
+      const topic = {
+        id: 'camping',
+        label: 'キャンプ',
+        labelEn: 'Camping',
+        description: '',
+        evidence: [{ phrase: 'キャンプ場', weight: 1 }],
+      };
+      expect((await http('POST', '/topics', { body: { topic, expectedVersion: v + 1 } })).status).toBe(201);
+      expect((await http('GET', '/topics/versions')).status).toBe(200);
+      expect(
+        (await http('DELETE', '/topics/camping', { query: { expectedVersion: String(v + 2) } })).status,
+      ).toBe(200);
       await index();
 
       // Admin routes must reach a function that holds the write token.
@@ -298,7 +363,52 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         ),
       ).toBe(false);
       expect((await http('GET', '/health')).json.index).toMatchObject({ interviews: 1 });
-    });
+    }, 120_000);
+
+    it('concurrent writers, one indexer: no update is lost, and a replay of the whole stream changes nothing', async () => {
+      const writeId = d.route('POST', '/interviews').functionId;
+      // Three warm write containers, as Lambda scales out under concurrent requests.
+      const writers = await Promise.all([d.start(writeId), d.start(writeId), d.start(writeId)]);
+      const ingest = (c: (typeof writers)[number], id: string, answer: string) =>
+        c.invoke<V2>(
+          httpApiEvent({
+            method: 'PUT',
+            path: `/interviews/${id}`,
+            headers: { 'content-type': 'text/plain', authorization: `Bearer ${writeToken}` },
+            body: `聞き手：最近のお仕事は？\n山田：${answer}`,
+          }),
+        );
+      const results = await Promise.all(
+        writers.flatMap((c, w) => [
+          ...[0, 1, 2, 3].map((k) => ingest(c, `race-${w}-${k}`, `並行書き込み${w}${k}の回答です。`)),
+          ingest(c, 'race-same', `同じインタビューを書き手${w}が上書きしました。`),
+        ]),
+      );
+      expect(results.map((r) => r.statusCode).every((s) => s === 200 || s === 201)).toBe(true);
+      await index();
+      const check = await http('GET', '/admin/consistency');
+      expect(check.json).toMatchObject({ missing: [], extra: [], stale: [] });
+      expect(check.json.checked).toBeGreaterThanOrEqual(13);
+      // The latest write of the contended interview is what search serves.
+      await coldRead();
+      const same = await http('GET', '/interviews/race-same');
+      const last = (same.json.turns as unknown as Array<{ text: string }>)[1]?.text ?? '';
+      const found = await http('GET', '/search', { query: { q: '上書き', interview: 'race-same' } });
+      expect((found.json.hits as unknown as Array<{ text: string }>).map((h) => h.text)).toEqual([last]);
+      for (let w = 0; w < 3; w++)
+        for (let k = 0; k < 4; k++)
+          expect(
+            (await http('GET', '/search', { query: { q: `並行書き込み${w}${k}` } })).json.total,
+          ).toBeGreaterThan(0);
+      // Replaying every record from TRIM_HORIZON (a recreated mapping) converges to the same index.
+      d.rewindStreams();
+      await index();
+      expect((await http('GET', '/admin/consistency')).json).toMatchObject({
+        missing: [],
+        extra: [],
+        stale: [],
+      });
+    }, 120_000);
 
     it('drove every route the README shows, each answered below 400', () => {
       const routes = readmeRoutes();
@@ -313,6 +423,32 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         .map((r) => r.line);
       expect(missed).toEqual([]);
     });
+  });
+
+  it('every log line is Powertools JSON naming the Lambda request id; snapshot metrics leave as EMF', () => {
+    const d = deployments.main;
+    const lines = d.started().flatMap((c) => c.logs.map((line) => ({ c, line })));
+    expect(lines.length).toBeGreaterThan(20);
+    const metrics = new Set<string>();
+    for (const { c, line } of lines) {
+      const json = JSON.parse(line) as Record<string, unknown>;
+      const emf = json._aws as {
+        CloudWatchMetrics?: Array<{ Namespace: string; Metrics: Array<{ Name: string }> }>;
+      };
+      if (emf?.CloudWatchMetrics) {
+        for (const m of emf.CloudWatchMetrics) {
+          expect(m.Namespace).toBe('Kikigaki');
+          for (const x of m.Metrics) metrics.add(x.Name);
+        }
+        continue;
+      }
+      expect(json).toMatchObject({ service: 'kikigaki', function_name: c.spec.id });
+      expect(c.requestIds).toContain(json.function_request_id);
+    }
+    for (const name of ['ColdStart', 'SnapshotLoadMs', 'SnapshotLoadBytes', 'SnapshotPublishMs'])
+      expect(metrics).toContain(name);
+    // API calls also carry API Gateway's request id.
+    expect(lines.some(({ line }) => /"apiRequestId":"req-/.test(line))).toBe(true);
   });
 
   it('protected reads: the read function answers with the read-only token, 401 without, and never writes', async () => {

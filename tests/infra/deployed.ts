@@ -9,7 +9,7 @@
  * through the template's event source mapping (its filters and batch size).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ import {
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3_CREDENTIALS } from '../helpers/s3.ts';
 import type { SecretsStandIn } from './secrets-manager.ts';
+import type { SqsStandIn } from './sqs.ts';
 
 type Json = Record<string, unknown>;
 export interface CfnResource {
@@ -77,6 +78,8 @@ export interface FunctionSpec {
 /** One running container of a function. */
 export class Container {
   readonly logs: string[] = [];
+  /** The Lambda request ids of the invocations sent so far. */
+  readonly requestIds: string[] = [];
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private initError: Error | null = null;
@@ -135,12 +138,14 @@ export class Container {
   invoke<T = unknown>(event: unknown): Promise<T> {
     if (this.exited) return Promise.reject(this.initError ?? new Error(`${this.spec.id} is not running`));
     const id = this.nextId++;
+    const requestId = `${randomBytes(4).toString('hex')}-${randomBytes(2).toString('hex')}-4000-8000-${randomBytes(6).toString('hex')}`;
+    this.requestIds.push(requestId);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.child.send({
         id,
         event,
-        requestId: `${randomBytes(4).toString('hex')}-${randomBytes(2).toString('hex')}-4000-8000-${randomBytes(6).toString('hex')}`,
+        requestId,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`,
         timeoutMs: this.spec.timeoutS * 1000,
       });
@@ -157,6 +162,7 @@ export interface LocalEndpoints {
   dynamodb: string;
   secrets: SecretsStandIn;
   s3?: string;
+  sqs?: SqsStandIn;
 }
 
 /** The template on loopback. */
@@ -200,6 +206,20 @@ export class LocalDeployment {
     for (const [id] of this.resourcesOf('AWS::DynamoDB::Table')) await this.provisionTable(id);
     for (const [id] of this.resourcesOf('AWS::SecretsManager::Secret')) this.provisionSecret(id);
     for (const [id] of this.resourcesOf('AWS::S3::Bucket')) await this.provisionBucket(id);
+    for (const [id] of this.resourcesOf('AWS::SQS::Queue')) this.provisionQueue(id);
+  }
+
+  private provisionQueue(id: string): void {
+    const sqs = this.endpoints.sqs;
+    if (!sqs) throw new Error(`${id}: no SQS stand-in was given`);
+    const p = this.resource(id).Properties ?? {};
+    const fifo = p.FifoQueue === true;
+    const name = `${id}-${randomBytes(4).toString('hex')}${fifo ? '.fifo' : ''}`;
+    const url = sqs.create(name, { fifo, contentBasedDeduplication: p.ContentBasedDeduplication === true });
+    this.provisioned.set(id, {
+      ref: url,
+      attrs: { Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`, QueueName: name, QueueUrl: url },
+    });
   }
 
   private async provisionBucket(id: string): Promise<void> {
@@ -362,6 +382,7 @@ export class LocalDeployment {
       AWS_ENDPOINT_URL_DYNAMODB: this.endpoints.dynamodb,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.endpoints.secrets.endpoint,
       ...(this.endpoints.s3 ? { AWS_ENDPOINT_URL_S3: this.endpoints.s3 } : {}),
+      ...(this.endpoints.sqs ? { AWS_ENDPOINT_URL_SQS: this.endpoints.sqs.endpoint } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...spec.environment,
     };
@@ -374,6 +395,11 @@ export class LocalDeployment {
     this.containers.push(c);
     this.warm.set(id, c);
     return c;
+  }
+
+  /** Every container started so far. */
+  started(): readonly Container[] {
+    return this.containers;
   }
 
   /** The warm container of a function, started on first use. */
@@ -445,6 +471,11 @@ export class LocalDeployment {
   private streams: DynamoDBStreamsClient | null = null;
   private readonly iterators = new Map<string, string>();
 
+  /** The next read of every stream starts again at TRIM_HORIZON (a replay, as a new mapping would). */
+  rewindStreams(): void {
+    this.iterators.clear();
+  }
+
   /** Every record of a stream not read yet, in the shape Lambda delivers them. */
   async readStream(streamArn: string): Promise<Json[]> {
     this.streams ??= new DynamoDBStreamsClient({
@@ -487,7 +518,7 @@ export class LocalDeployment {
    * invokes the function; returns each batch's response.
    */
   async pollStream(functionId: string): Promise<{ delivered: Json[]; responses: unknown[] }> {
-    const mappings = this.eventSourceMappings(functionId);
+    const mappings = this.eventSourceMappings(functionId).filter((m) => 'StartingPosition' in m);
     if (mappings.length !== 1) throw new Error(`${functionId} has ${mappings.length} event source mappings`);
     const m = mappings[0] as Json;
     const patterns = (
@@ -502,6 +533,59 @@ export class LocalDeployment {
     for (let i = 0; i < records.length; i += size)
       responses.push(await container.invoke({ Records: records.slice(i, i + size) }));
     return { delivered: records, responses };
+  }
+
+  /**
+   * Does what an SQS event source mapping of `functionId` does: takes the queue's messages in
+   * order (FIFO: one batch of the group in flight), up to its batch size, invokes the function,
+   * deletes what succeeded; a reported failure stops the group, as Lambda does for FIFO, and
+   * leaves it for the next poll. Repeats until the queue is empty or a batch failed.
+   */
+  async pollQueue(functionId: string): Promise<{ batches: number; failed: string[] }> {
+    const sqs = this.endpoints.sqs;
+    if (!sqs) throw new Error('no SQS stand-in');
+    const m = this.eventSourceMappings(functionId).find((x) => !('StartingPosition' in x));
+    if (!m) throw new Error(`${functionId} has no queue event source`);
+    const arn = this.resolve(m.EventSourceArn);
+    const [queueId] = ((m.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ?? []) as [string];
+    const url = this.resolve({ Ref: queueId });
+    const size = Number(m.BatchSize ?? 10);
+    const container = await this.container(functionId);
+    let batches = 0;
+    for (;;) {
+      const batch = sqs.messages(url).slice(0, size);
+      if (batch.length === 0) return { batches, failed: [] };
+      for (const x of batch) x.receiveCount++;
+      batches++;
+      const response = await container.invoke<{ batchItemFailures?: Array<{ itemIdentifier: string }> }>({
+        Records: batch.map((x) => ({
+          messageId: x.messageId,
+          receiptHandle: `rh-${x.messageId}`,
+          body: x.body,
+          attributes: {
+            ApproximateReceiveCount: String(x.receiveCount),
+            SentTimestamp: String(x.sentAt),
+            SenderId: 'AROALOCAL:forwarder',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+            ...(x.groupId ? { MessageGroupId: x.groupId, SequenceNumber: x.sequenceNumber } : {}),
+            ...(x.dedupId ? { MessageDeduplicationId: x.dedupId } : {}),
+          },
+          messageAttributes: {},
+          md5OfBody: createHash('md5').update(x.body).digest('hex'),
+          eventSource: 'aws:sqs',
+          eventSourceARN: arn,
+          awsRegion: REGION,
+        })),
+      });
+      const failures = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+      const firstFailed = batch.findIndex((x) => failures.includes(x.messageId));
+      const done = firstFailed < 0 ? batch : batch.slice(0, firstFailed);
+      sqs.remove(
+        url,
+        done.map((x) => x.messageId),
+      );
+      if (firstFailed >= 0) return { batches, failed: failures };
+    }
   }
 
   stop(): void {

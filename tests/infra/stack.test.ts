@@ -62,6 +62,9 @@ let ids: {
   write: string;
   indexer: string;
   dlq: string;
+  forwarder: string;
+  queue: string;
+  queueDlq: string;
 };
 
 beforeAll(() => {
@@ -76,6 +79,9 @@ beforeAll(() => {
     write: logicalId(s, s.writeFunction),
     indexer: logicalId(s, s.indexerFunction),
     dlq: logicalId(s, s.indexerDlq),
+    forwarder: logicalId(s, s.forwarderFunction),
+    queue: logicalId(s, s.indexQueue),
+    queueDlq: logicalId(s, s.indexQueueDlq),
   };
 });
 
@@ -92,7 +98,8 @@ describe('table', () => {
     expect(p.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
     expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-    expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    // The forwarder needs only the keys of what changed (the indexer reads the current state).
+    expect(p.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
     expect(p.SSESpecification).toEqual({ SSEEnabled: true });
     expect(p.TableName).toBeUndefined();
     expect(table.DeletionPolicy).toBe('Retain');
@@ -155,9 +162,33 @@ describe('snapshot bucket', () => {
   });
 });
 
-describe('indexer event source', () => {
-  it('filters, batches, retries and dead-letters as specified', () => {
-    t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+describe('one indexer: Streams → forwarder → FIFO queue → indexer', () => {
+  it('the FIFO queue: content-based deduplication, a FIFO dead-letter queue, visibility 6× the indexer timeout', () => {
+    const q = t.findResources('AWS::SQS::Queue');
+    expect((q[ids.queue] as Json).Properties).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      VisibilityTimeout: 1800,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.queueDlq, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    expect((q[ids.queueDlq] as Json).Properties).toMatchObject({ FifoQueue: true });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: ids.indexer },
+      EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // The forwarder sends to the queue with the one message group (lib/indexing.ts).
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ FUNCTION_ROLE: 'forwarder', INDEX_QUEUE_URL: { Ref: ids.queue } }),
+      },
+    });
+  });
+
+  it('the forwarder reads the stream from TRIM_HORIZON: filters, larger batches with a window, retries, dead letters', () => {
+    t.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     const pattern = (pk: unknown, sk?: unknown) => ({
       Pattern: JSON.stringify({
         dynamodb: {
@@ -166,29 +197,25 @@ describe('indexer event source', () => {
       }),
     });
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: ids.indexer },
+      FunctionName: { Ref: ids.forwarder },
       EventSourceArn: { 'Fn::GetAtt': [ids.table, 'StreamArn'] },
-      StartingPosition: 'LATEST',
-      BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 1,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 2,
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 3,
+      MaximumRetryAttempts: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ids.dlq, 'Arn'] } } },
       FilterCriteria: {
-        Filters: [
-          pattern({ prefix: 'IV#' }, 'HEAD'),
-          pattern({ prefix: 'QUOTE#' }, 'TAGS'),
-          pattern('TAGALIAS'),
-        ],
+        Filters: [pattern({ prefix: 'IV#' }, 'HEAD'), pattern({ prefix: 'QUOTE#' }, 'TAGS')],
       },
     });
     // The literals above are what the key builders produce.
-    expect([keys.interviewPk(''), keys.interviewHead('x').sk, keys.quoteManualPk(''), keys.aliasPk]).toEqual([
+    // A tag merge rewrites the heads of the interviews it moves: alias records need not reach it.
+    expect([keys.interviewPk(''), keys.interviewHead('x').sk, keys.quoteManualPk('')]).toEqual([
       'IV#',
       'HEAD',
       'QUOTE#',
-      'TAGALIAS',
     ]);
   });
 
@@ -246,21 +273,45 @@ describe('IAM', () => {
     );
   });
 
-  it('the indexer writes the table, reads its stream, sends to the DLQ, and has no secret', () => {
-    const stmts = roleStatements(t, ids.indexer);
+  it('the indexer consumes the queue and writes the manifest; the forwarder reads the stream and sends to the queue', () => {
+    const indexer = roleStatements(t, ids.indexer).flatMap(actions);
+    expect(indexer).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
+    expect(indexer.some((a) => a.startsWith('secretsmanager:') || a === 'dynamodb:GetRecords')).toBe(false);
+    const stmts = roleStatements(t, ids.forwarder);
     const all = stmts.flatMap(actions);
     expect(all).toEqual(
-      expect.arrayContaining([
-        'dynamodb:PutItem',
-        'dynamodb:GetRecords',
-        'dynamodb:ListStreams',
-        'sqs:SendMessage',
-      ]),
+      expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:ListStreams', 'sqs:SendMessage']),
     );
+    expect(all.some((a) => a.startsWith('s3:') || a === 'dynamodb:PutItem')).toBe(false);
     expect(all.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
     // The only unscoped resource is ListStreams (no resource-level permissions exist for it).
-    for (const s of stmts.filter((s) => s.Resource === '*'))
-      expect(actions(s)).toEqual(['dynamodb:ListStreams']);
+    // The only unscoped actions have no resource-level permissions: ListStreams and X-Ray.
+    expect(
+      stmts
+        .filter((s) => s.Resource === '*')
+        .flatMap(actions)
+        .sort(),
+    ).toEqual(['dynamodb:ListStreams', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('each role gets exactly the table actions its code sends: no Scan, no UpdateItem', () => {
+    const tableActions = (fn: string) =>
+      roleStatements(t, fn)
+        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableScope()))
+        .flatMap(actions)
+        .sort();
+    const reads = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+    expect(tableActions(ids.read)).toEqual(reads);
+    expect(tableActions(ids.write)).toEqual(
+      [...reads, 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].sort(),
+    );
+    expect(tableActions(ids.indexer)).toEqual([...reads, 'dynamodb:PutItem'].sort());
+  });
+
+  it('the table is protected from deletion while it is retained', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
   });
 
   it('no AWS-managed policies: each role may log only to its own log group', () => {
@@ -278,7 +329,7 @@ describe('IAM', () => {
 describe('functions', () => {
   it('three functions, all on the newest Node.js runtime, arm64, with source maps', () => {
     const fns = t.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns).sort()).toEqual([ids.indexer, ids.read, ids.write].sort());
+    expect(Object.keys(fns).sort()).toEqual([ids.forwarder, ids.indexer, ids.read, ids.write].sort());
     for (const fn of Object.values(fns)) {
       const p = fn.Properties as Json;
       expect(p.Runtime).toBe('nodejs24.x');
@@ -299,6 +350,9 @@ describe('functions', () => {
       CORS_ORIGINS: '*',
       MAX_BODY_BYTES: String(2 * 1024 * 1024),
       NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'kikigaki',
+      POWERTOOLS_METRICS_NAMESPACE: 'Kikigaki',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     const vars = (id: string) => (props(id).Environment as { Variables: Json }).Variables;
     expect(vars(ids.read)).toEqual({ ...apiEnv, FUNCTION_ROLE: 'read' });
@@ -342,12 +396,12 @@ describe('functions', () => {
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, placeholder(v)]));
       return readLambdaConfig(env).role;
     });
-    expect(roles.sort()).toEqual(['indexer', 'read', 'write']);
+    expect(roles.sort()).toEqual(['forwarder', 'indexer', 'read', 'write']);
   });
 
   it('each function logs to its own log group with 30 days retention', () => {
     const groups = t.findResources('AWS::Logs::LogGroup');
-    expect(Object.keys(groups)).toHaveLength(4); // three functions + API access logs
+    expect(Object.keys(groups)).toHaveLength(5); // four functions + API access logs
     for (const g of Object.values(groups)) expect((g.Properties as Json).RetentionInDays).toBe(30);
   });
 });
@@ -374,8 +428,9 @@ describe('HTTP API', () => {
       'PUT /{proxy+}': ids.write,
       'DELETE /{proxy+}': ids.write,
       'GET /admin/{proxy+}': ids.write,
+      'GET /audit': ids.write,
     });
-    expect(routes).toHaveLength(8);
+    expect(routes).toHaveLength(9);
   });
 
   it('CORS preflight', () => {
@@ -400,12 +455,15 @@ describe('HTTP API', () => {
       'PUT /{proxy+}': limits,
       'DELETE /{proxy+}': limits,
       'GET /admin/{proxy+}': limits,
+      'GET /audit': limits,
     });
     const routes = t.findResources('AWS::ApiGatewayV2::Route');
     const writeRouteIds = Object.entries(routes)
-      .filter(([, r]) => /^(POST|PUT|DELETE) |^GET \/admin\//.test(String((r.Properties as Json).RouteKey)))
+      .filter(([, r]) =>
+        /^(POST|PUT|DELETE) |^GET \/admin\/|^GET \/audit$/.test(String((r.Properties as Json).RouteKey)),
+      )
       .map(([id]) => id);
-    expect(writeRouteIds).toHaveLength(4);
+    expect(writeRouteIds).toHaveLength(5);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(writeRouteIds));
     expect(t.findResources('AWS::SecretsManager::Secret')).not.toHaveProperty('ReadToken');
   });
@@ -434,13 +492,18 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
-  it('API 5xx, errors and throttles of each function, DLQ depth, iterator age', () => {
+  it('API 5xx and p99 latency, errors and throttles of each function, DLQ depth, iterator age, indexer duration', () => {
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(15);
     expect(alarms.map((a) => a.MetricName).sort()).toEqual(
       [
         '5xx',
+        'Latency',
         'ApproximateNumberOfMessagesVisible',
+        'ApproximateNumberOfMessagesVisible',
+        'ApproximateAgeOfOldestMessage',
+        'Duration',
+        'Errors',
         'Errors',
         'Errors',
         'Errors',
@@ -448,18 +511,52 @@ describe('alarms', () => {
         'Throttles',
         'Throttles',
         'Throttles',
+        'Throttles',
       ].sort(),
     );
-    for (const a of alarms) expect(a.AlarmActions).toBeUndefined();
     expect(alarms.find((a) => a.MetricName === 'IteratorAge')).toMatchObject({
       Statistic: 'Maximum',
       Threshold: 60_000,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+    expect(alarms.find((a) => a.MetricName === 'IteratorAge')?.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: { Ref: ids.forwarder } },
+    ]);
     expect(alarms.find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toMatchObject({
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+    expect(alarms.find((a) => a.MetricName === 'Latency')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      ExtendedStatistic: 'p99',
+      Threshold: 3000,
+      EvaluationPeriods: 3,
+    });
+    expect(alarms.find((a) => a.MetricName === 'Duration')).toMatchObject({
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.indexer } }],
+      Statistic: 'Maximum',
+      Threshold: 120_000,
+    });
+  });
+
+  it('every alarm notifies the alarm topic, going off and coming back', () => {
+    const topics = Object.keys(t.findResources('AWS::SNS::Topic'));
+    expect(topics).toHaveLength(1);
+    for (const a of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
+      expect((a.Properties as Json).AlarmActions).toEqual([{ Ref: topics[0] }]);
+      expect((a.Properties as Json).OKActions).toEqual([{ Ref: topics[0] }]);
+    }
+    // No e-mail subscription unless one is given (below).
+    t.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('subscribes the e-mail address given as context alarmEmail, and refuses a malformed one', () => {
+    const { template } = synth({ alarmEmail: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    expect(() => new KikigakiStack(newApp({ alarmEmail: 'not-an-address' }), 'S')).toThrow(/alarmEmail/);
   });
 });
 
@@ -467,6 +564,7 @@ describe('outputs and secret', () => {
   it('exports the API URL, the token secret name and ARN, and the table name', () => {
     expect(Object.keys(t.findOutputs('*')).sort()).toEqual([
       'ApiUrl',
+      'SnapshotBucketName',
       'TableName',
       'TokenSecretArn',
       'TokenSecretName',

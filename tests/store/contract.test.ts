@@ -7,23 +7,22 @@ import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../lib/errors.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
-import { Kikigaki } from '../../lib/service.ts';
 import { encodeCursor } from '../../lib/store/cursor.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
+import { recordOf } from '../../lib/tagging/record.ts';
 import { localClient } from '../../local/embedded.ts';
 import { dynamoLocalEndpoint, embedded, tableName } from '../helpers/dynamo.ts';
 import { partialBatchWrites, throttleAll } from '../helpers/faults.ts';
 
 const tagger = new TopicTagger();
-const service = new Kikigaki({ store: null as never, tagger });
 
 function record(id: string, answer: string, published = '2025-01-01') {
   const iv = parseInterview(
     `---\npublishedAt: ${published}\n---\n聞き手：お仕事はどう探していますか？\n山田太郎：${answer}\n聞き手：家族は？\n山田太郎：家事と仕事の両立が大変です。`,
     { id },
   );
-  return service.record(iv);
+  return recordOf(tagger, iv);
 }
 
 async function rawItems(client: DynamoDBClient, table: string, pk: string) {
@@ -106,7 +105,7 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
       { length: 30 },
       (_, i) => `${i % 2 === 0 ? '聞き手' : '山田'}：${randomBytes(14_000).toString('base64')}`,
     ).join('\n');
-    const bigRecord = service.record(parseInterview(big, { id: 'iv-many-big' }));
+    const bigRecord = recordOf(tagger, parseInterview(big, { id: 'iv-many-big' }));
     await store.putInterview(bigRecord);
     const chunks = (await rawItems(client, table, 'IV#iv-many-big')).filter((sk) => sk.includes('#DOC#'));
     expect(chunks.length).toBeGreaterThan(1);
@@ -222,10 +221,12 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
   });
 
   it('keeps manual person tags with locking', async () => {
-    const p = await store.putPersonTags('person-x', ['mentor'], 0, 'ed');
+    const p = await store.putPersonTags('person-x', { add: ['mentor'], remove: [] }, 0, 'ed');
     expect(p.add).toEqual(['mentor']);
-    await expect(store.putPersonTags('person-x', ['x'], 0, 'ed')).rejects.toBeInstanceOf(ConflictError);
-    await store.putPersonTags('person-x', ['coach'], 1, 'ed');
+    await expect(store.putPersonTags('person-x', { add: ['x'], remove: [] }, 0, 'ed')).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await store.putPersonTags('person-x', { add: ['coach'], remove: [] }, 1, 'ed');
     const tagged = await store.peopleWithTag('coach');
     expect(tagged).toEqual([{ personId: 'person-x', interviewId: null }]);
     expect(await store.peopleWithTag('mentor')).toEqual([]);

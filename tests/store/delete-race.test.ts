@@ -1,9 +1,9 @@
 /** A delete racing a replacing ingest of the same id: no dangling head, no lost content. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInterview } from '../../lib/parse/index.ts';
-import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
+import { recordOf } from '../../lib/tagging/record.ts';
 import { localClient } from '../../local/embedded.ts';
 import { embedded, tableName } from '../helpers/dynamo.ts';
 
@@ -19,9 +19,9 @@ describe('delete during a replacing ingest', () => {
     const table = tableName('delrace');
     await ensureTable(client, table);
     const store = new DynamoStore({ tableName: table, client });
-    const service = new Kikigaki({ store, tagger: new TopicTagger() });
+    const tagger = new TopicTagger();
     await store.putInterview(
-      service.record(parseInterview('聞き手：質問？\n山田：古い答えです。', { id: 'x' })),
+      recordOf(tagger, parseInterview('聞き手：質問？\n山田：古い答えです。', { id: 'x' })),
     );
 
     // Hold the writer just before it switches the head.
@@ -45,7 +45,7 @@ describe('delete during a replacing ingest', () => {
       { step: 'initialize', name: 'hold-head-switch' },
     );
     const writing = store.putInterview(
-      service.record(parseInterview('聞き手：質問？\n山田：新しい答えです。', { id: 'x' })),
+      recordOf(tagger, parseInterview('聞き手：質問？\n山田：新しい答えです。', { id: 'x' })),
     );
     await atSwitch;
     const deleter = new DynamoStore({ tableName: table, client: localClient(server.endpoint) });

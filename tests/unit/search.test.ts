@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SnapshotVersionError, ValidationError } from '../../lib/errors.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { escapeHtml } from '../../lib/search/highlight.ts';
-import { QuoteIndex } from '../../lib/search/index.ts';
+import { INDEX_SCHEMA_VERSION, QuoteIndex } from '../../lib/search/index.ts';
 import { compileQuery } from '../../lib/search/query.ts';
 import { VariantDictionary } from '../../lib/taxonomy/index.ts';
+import { ANALYZER_VERSION } from '../../lib/text/analyze.ts';
 import { sampleIndex, sampleInterviews } from '../helpers/samples.ts';
 
 const interviews = sampleInterviews();
@@ -254,20 +255,30 @@ describe('QuoteIndex updates and snapshots', () => {
 
   it('checks a phrase against a bounded number of candidates and says when the total is an estimate', () => {
     const idx = new QuoteIndex();
-    // 60 interviews: all contain 陶芸 and 教室, only every tenth the phrase 陶芸教室.
+    // 60 interviews: all contain 陶芸 and 教室, only every tenth the phrase 陶芸の教室.
     for (let i = 0; i < 60; i++) {
-      const answer = i % 10 === 0 ? '週末は陶芸教室に通っています。' : '教室の帰りに陶芸の本を読みます。';
+      const answer = i % 10 === 0 ? '週末は陶芸の教室に通っています。' : '教室の帰りに陶芸の本を読みます。';
       idx.upsertInterview(parseInterview(`聞き手：趣味は？\n山田：${answer}`, { id: `ph${i}` }));
     }
-    const params = { q: '「陶芸教室」', limit: 2 };
+    const params = { q: '「陶芸の教室」', limit: 2 };
     expect(idx.plan(params).documentIds.length).toBe(30);
     const page = idx.search(params);
     expect(page.totalIsEstimate).toBe(true);
     expect(page.total).toBeLessThanOrEqual(60);
-    expect(page.hits.every((h) => h.text.includes('陶芸教室'))).toBe(true);
-    expect(page.hits.length).toBeGreaterThan(0);
-    const few = idx.search({ q: '「陶芸教室」 週末', limit: 10 });
+    expect(page.hits.every((h) => h.text.includes('陶芸の教室'))).toBe(true);
+    const few = idx.search({ q: '「陶芸の教室」 週末', limit: 10 });
     expect(few).toMatchObject({ total: 6, totalIsEstimate: false });
+  });
+
+  it('keeps quotes lacking a kanji phrase out by the bigrams across its words', () => {
+    const idx = new QuoteIndex();
+    for (let i = 0; i < 60; i++) {
+      const answer = i % 10 === 0 ? '週末は陶芸教室に通っています。' : '教室の帰りに陶芸の本を読みます。';
+      idx.upsertInterview(parseInterview(`聞き手：趣味は？\n山田：${answer}`, { id: `ph${i}` }));
+    }
+    const page = idx.search({ q: '「陶芸教室」', limit: 10 });
+    expect(page).toMatchObject({ total: 6, totalIsEstimate: false });
+    expect(page.hits.every((h) => h.text.includes('陶芸教室'))).toBe(true);
   });
 
   it('fails loudly on an unknown snapshot version', () => {
@@ -277,11 +288,13 @@ describe('QuoteIndex updates and snapshots', () => {
       expect(text).toContain(from);
       return new Uint8Array(Buffer.from(text.replace(from, to), 'latin1'));
     };
-    expect(() => QuoteIndex.fromSnapshot(patched('"schemaVersion":2', '"schemaVersion":9'))).toThrow(
-      SnapshotVersionError,
-    );
     expect(() =>
-      QuoteIndex.fromSnapshot(patched('"analyzer":{"version":2', '"analyzer":{"version":0')),
+      QuoteIndex.fromSnapshot(patched(`"schemaVersion":${INDEX_SCHEMA_VERSION}`, '"schemaVersion":9')),
+    ).toThrow(SnapshotVersionError);
+    expect(() =>
+      QuoteIndex.fromSnapshot(
+        patched(`"analyzer":{"version":${ANALYZER_VERSION}`, '"analyzer":{"version":0'),
+      ),
     ).toThrow(SnapshotVersionError);
     expect(() => QuoteIndex.fromSnapshot(null)).toThrow(SnapshotVersionError);
     expect(() => QuoteIndex.fromSnapshot(new Uint8Array([1, 2, 3]))).toThrow(SnapshotVersionError);

@@ -68,10 +68,25 @@ describe('normalize', () => {
 });
 
 describe('analyze', () => {
-  it('keeps unknown katakana words whole and adds their bigrams', () => {
-    const tokens = analyze('クラウドソーシングサービスを使う');
-    expect(tokens.filter((t) => t.kind === 'run').map((t) => t.term)).toEqual(['クラウドソーシングサービス']);
-    expect(tokens.filter((t) => t.kind === 'gram').map((t) => t.term)).toContain('ソー');
+  it('keeps unknown katakana words whole, spanning their long vowel as written, without bigrams', () => {
+    const text = 'クラウドソーシングサービスを使う。コーヒーを飲む';
+    const tokens = analyze(text);
+    expect(tokens.filter((t) => t.kind === 'run').map((t) => t.term)).toEqual([
+      'クラウドソーシングサービス',
+      'コーヒ',
+    ]);
+    expect(tokens.filter((t) => t.kind === 'gram').map((t) => t.term)).not.toContain('ソー');
+    const coffee = tokens.find((t) => t.term === 'コーヒ');
+    expect(text.slice(coffee?.start, coffee?.end)).toBe('コーヒー');
+  });
+
+  it('keeps a number with its unit as one more term', () => {
+    const terms = (s: string) => analyze(s).map((t) => t.term);
+    expect(terms('売上は3億円です')).toContain('3億');
+    expect(terms('1,200円の記帳代行')).toContain('1200円');
+    expect(terms('30代の女性')).toContain('30代');
+    expect(terms('売上は13億円')).not.toContain('3億');
+    expect(terms('iPhone4Sを買った')).not.toContain('4s');
   });
 
   it('segments kanji and hiragana into words and drops particles', () => {

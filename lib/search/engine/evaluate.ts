@@ -1,19 +1,41 @@
 /**
- * Evaluation of a {@link QueryNode} over the postings: sorted doc lists with BM25+ scores and the
- * fields each doc matched in. Term scores accumulate in dense per-doc arrays reused across
- * queries (stamped, not cleared), so a union is one pass and an AND lets its rarest part restrict
- * what the others score: common terms cost a scan, not a merge.
+ * Evaluation of a {@link QueryNode} over the postings: sorted doc lists with BM25F scores and
+ * the fields each doc matched in. Scores accumulate in dense per-doc arrays reused across
+ * queries (stamped, not cleared), so a union is one pass and an AND lets its rarest part
+ * restrict what the others score: common terms cost a scan, not a merge.
+ *
+ * A `match` node (ranked partial matching) evaluates its words most important first and, once
+ * it holds `topK` candidates whose lower bounds beat everything the remaining words could add
+ * to an unseen doc, lets those words score only the candidates it has (MaxScore, term at a time).
  */
 import type { Postings } from './postings.ts';
-import { F_TEXT, F_TITLE, STORED_FIELDS } from './postings.ts';
-import { bm25, FIELD_BITS, FIELD_BOOSTS, idf, lengthNorms } from './scoring.ts';
+import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings.ts';
+import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
 import type { DocTable, SlotTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
-/** Score weights of expanded terms, relative to an exact match (as in MiniSearch). */
-const PREFIX_WEIGHT = 0.5;
-const FUZZY_WEIGHT = 0.4;
-const BOOST = [FIELD_BOOSTS.text, FIELD_BOOSTS.speaker, FIELD_BOOSTS.section, FIELD_BOOSTS.title];
+/**
+ * Ranking weights (tunable as a whole, e.g. by an evaluation; not per query):
+ * - `prefix`, `fuzzy`, `substring`: score weights of expanded terms, relative to an exact match;
+ * - `coord`: coordination, score × (matched share of the query's weight) ^ coord;
+ * - `question`, `context`: how much a word matched only in the question an answer responds to,
+ *   or only in the title or a section heading, counts towards the matched share (an answer
+ *   such as 「はい、それでお願いします」 says what its question asked).
+ * Values chosen on the dev half of eval/conversational.json (scripts/eval/search.ts).
+ */
+export const RANKING = { prefix: 0.5, fuzzy: 0.4, substring: 0.6, coord: 1, question: 1, context: 0.3 };
+/**
+ * How much a word matched only in context counts towards the matched share: the question an
+ * answer responds to is real context; the interview title or a section heading much less.
+ */
+function shareOf(fields: number): number {
+  if (fields & (FIELD_BITS.text | FIELD_BITS.speaker)) return 1;
+  if (fields & FIELD_BITS.question) return RANKING.question;
+  return RANKING.context;
+}
+
+/** Per stored field: its boost and b (title per slot; the question field is derived from text). */
+const FIELD_PARAMS = [FIELDS.text, FIELDS.speaker, FIELDS.section, FIELDS.title];
 
 /** Matching docs in doc order, with scores and matched-field bits ({@link FIELD_BITS}). */
 export interface Matches {
@@ -21,6 +43,10 @@ export interface Matches {
   docs: Int32Array;
   scores: Float64Array;
   fields: Uint8Array;
+  /** True when top-k pruning left out docs that match (totals are then lower bounds). */
+  pruned?: boolean;
+  /** True when `docs` are not in doc order (a ranked match's result: order is by score anyway). */
+  unordered?: boolean;
 }
 
 /** What evaluation reads: the tables, the postings and the live statistics. */
@@ -34,6 +60,17 @@ export interface Corpus {
   lenSum: number[];
   /** Bumped whenever the statistics change (cached norms are then recomputed). */
   statsVersion: number;
+}
+
+/** Options of one evaluation. */
+export interface EvaluateOptions {
+  /**
+   * Ranked (`match`) queries need only the best `topK` docs: past that, words that cannot lift
+   * an unseen doc into them score only the candidates found so far. Default: all docs.
+   */
+  topK?: number;
+  /** Score multiplier per role code (interviewee, interviewer, other): answers first. */
+  roleWeights?: readonly number[];
 }
 
 export function emptyMatches(): Matches {
@@ -85,41 +122,100 @@ export function subtract(a: Matches, b: Matches): Matches {
   return { n: k, docs: docs.subarray(0, k), scores: scores.subarray(0, k), fields: fields.subarray(0, k) };
 }
 
+/** Dense scratch arrays indexed by doc, stamped per use instead of cleared. */
+class Scratch {
+  acc = new Float64Array(0);
+  fields = new Uint8Array(0);
+  stamp = new Uint32Array(0);
+  touched = new Int32Array(0);
+  epoch = 0;
+  grow(n: number): void {
+    if (this.acc.length >= n) return;
+    const size = Math.max(n, Math.ceil(this.acc.length * 1.5));
+    this.acc = new Float64Array(size);
+    this.fields = new Uint8Array(size);
+    this.stamp = new Uint32Array(size);
+    this.touched = new Int32Array(size);
+    this.epoch = 0;
+  }
+  /** The first `nt` touched docs as a result, in doc order unless `sorted` is false. */
+  collect(nt: number, sorted = true): Matches {
+    const docs = this.touched.slice(0, nt);
+    if (sorted) docs.sort();
+    const scores = new Float64Array(nt);
+    const fields = new Uint8Array(nt);
+    for (let i = 0; i < nt; i++) {
+      const d = docs[i] ?? 0;
+      scores[i] = this.acc[d] ?? 0;
+      fields[i] = this.fields[d] ?? 0;
+    }
+    return { n: nt, docs, scores, fields };
+  }
+}
+
 /** Evaluates query trees over one {@link Corpus}; holds the scratch arrays between queries. */
 export class Evaluator {
-  private acc = new Float64Array(0);
-  private accFields = new Uint8Array(0);
-  private stamp = new Uint32Array(0);
-  private touched = new Int32Array(0);
+  /** Per-node results (unions, leaves). */
+  private out = new Scratch();
+  /** Pseudo term frequencies of one term (BM25F). */
+  private ptf = new Scratch();
+  /** The matched weight per doc of a `match` node. */
+  private weight = new Float64Array(0);
   private mask = new Uint32Array(0);
   private maskEpoch = 0;
   private maskOf: Matches | null = null;
-  private epoch = 0;
   private normCache: { docs: number; stats: number; arrays: Float64Array[] } | null = null;
+  private options: EvaluateOptions = {};
 
   constructor(private readonly c: Corpus) {}
 
   /** Evaluates a tree; `terms` collects the index terms it matched (for highlighting). */
-  evaluate(query: QueryNode, terms: Set<string> = new Set()): Matches {
+  evaluate(query: QueryNode, terms: Set<string> = new Set(), options: EvaluateOptions = {}): Matches {
+    this.options = options;
+    this.expanded = new WeakMap();
+    this.dfs = new Map();
+    this.grow();
     return this.node(query, 1, terms, null);
   }
 
   /** Forgets scratch arrays (after folding renumbered the docs). */
   reset(): void {
-    this.acc = new Float64Array(0);
+    this.out = new Scratch();
+    this.ptf = new Scratch();
+    this.matchScratch = new Scratch();
+    this.slotScratch = new Scratch();
+    this.mask = new Uint32Array(0);
+    this.weight = new Float64Array(0);
     this.maskOf = null;
     this.normCache = null;
+  }
+
+  private grow(): void {
+    const n = this.c.docs.count;
+    if (this.mask.length >= n) return;
+    this.out.grow(n);
+    this.ptf.grow(n);
+    this.matchScratch.grow(n);
+    this.slotScratch.grow(n);
+    const size = Math.max(n, this.out.acc.length);
+    this.mask = new Uint32Array(size);
+    this.weight = new Float64Array(size);
+    this.maskEpoch = 0;
+    this.maskOf = null;
   }
 
   /** Rough number of docs a subtree matches, to evaluate the rarest part of an AND first. */
   private estimate(q: QueryNode): number {
     switch (q.kind) {
       case 'term':
-        return this.c.postings.df(q.term, F_TEXT) + (q.prefix ? 10_000 : 0);
+        return this.c.postings.df(q.term, F_TEXT) + (q.prefix || q.substr ? 10_000 : 0);
       case 'and':
         return Math.min(...q.children.filter((x) => x.kind !== 'not').map((x) => this.estimate(x)));
       case 'or':
+      case 'max':
         return q.children.reduce((s, x) => s + this.estimate(x), 0);
+      case 'match':
+        return q.slots.reduce((s, x) => s + this.estimate(x.node), 0);
       case 'phrase':
         return this.estimate(q.child);
       case 'not':
@@ -127,23 +223,109 @@ export class Evaluator {
     }
   }
 
+  /** The most a subtree can add to one doc's score (for pruning and coordination weights). */
+  bound(q: QueryNode, weight = 1): number {
+    switch (q.kind) {
+      case 'term': {
+        // Words the index lacks add nothing, so they do not count in a query's weight.
+        let best = 0;
+        for (const [t, w] of this.expansions(q)) {
+          const df = this.docFrequency(t);
+          if (df > 0) best = Math.max(best, bm25fBound(weight * q.weight * w * this.termIdf(t)));
+        }
+        return best;
+      }
+      case 'and':
+        // An AND with a part the index lacks matches nothing.
+        return q.children.some((x) => x.kind !== 'not' && this.bound(x, 1) === 0)
+          ? 0
+          : q.children.reduce((s, x) => s + this.bound(x, weight * q.weight), 0);
+      case 'or':
+        return q.children.reduce((s, x) => s + this.bound(x, weight * q.weight), 0);
+      case 'max':
+        return Math.max(0, ...q.children.map((x) => this.bound(x, weight * q.weight)));
+      case 'match':
+        return q.slots.reduce((s, x) => s + this.bound(x.node, weight * q.weight), 0);
+      case 'phrase':
+        return this.bound(q.child, weight * q.weight);
+      case 'not':
+        return 0;
+    }
+  }
+
+  /** Postings of a term in quotes (text), else in the field it occurs in (dead included). */
+  private docFrequency(term: string): number {
+    const cached = this.dfs.get(term);
+    if (cached !== undefined) return cached;
+    const p = this.c.postings;
+    const df = p.df(term, F_TEXT) || p.df(term, F_SPEAKER) || p.df(term, F_SECTION) || p.df(term, F_TITLE);
+    this.dfs.set(term, df);
+    return df;
+  }
+
+  /** Document frequencies looked up during the current evaluation. */
+  private dfs = new Map<string, number>();
+
+  private termIdf(term: string): number {
+    const nDocs = Math.max(1, this.c.liveDocs);
+    return idf(Math.min(Math.max(this.docFrequency(term), 1), nDocs), nDocs);
+  }
+
+  /** A term and what it expands to (prefix, katakana words containing it, typos), with weights. */
+  private expansions(q: Extract<QueryNode, { kind: 'term' }>): Array<[string, number]> {
+    const cached = this.expanded.get(q);
+    if (cached) return cached;
+    const { postings } = this.c;
+    const term = q.term;
+    if (q.maxShare !== undefined && this.docFrequency(term) > q.maxShare * Math.max(1, this.c.liveDocs)) {
+      this.expanded.set(q, []);
+      return [];
+    }
+    const out: Array<[string, number]> = [[term, 1]];
+    if (q.prefix)
+      for (const t of postings.expandPrefix(term)) {
+        out.push([t, (RANKING.prefix * term.length) / (term.length + 0.3 * (t.length - term.length))]);
+      }
+    if (q.substr)
+      for (const t of postings.containing(term)) {
+        if (!out.some(([x]) => x === t))
+          out.push([t, (RANKING.substring * term.length) / (term.length + 0.2 * (t.length - term.length))]);
+      }
+    if ((q.fuzzy ?? 0) > 0)
+      for (const [t, d] of postings.expandFuzzy(term, q.fuzzy ?? 0)) {
+        out.push([t, (RANKING.fuzzy * term.length) / (term.length + d)]);
+      }
+    this.expanded.set(q, out);
+    return out;
+  }
+
+  /** Expansions of the term nodes of the current evaluation. */
+  private expanded = new WeakMap<QueryNode, Array<[string, number]>>();
+
   /**
    * Evaluates a node. `restrict`: only docs in it can matter (an AND evaluates its rarest part
    * first and lets the others score only those docs).
    */
-  private node(q: QueryNode, weight: number, terms: Set<string>, restrict: Matches | null): Matches {
+  private node(
+    q: QueryNode,
+    weight: number,
+    terms: Set<string>,
+    restrict: Matches | null,
+    sorted = true,
+  ): Matches {
     switch (q.kind) {
       case 'term':
-        return this.leaf(q, weight * q.weight, terms, restrict);
+        return this.leaf(q, weight * q.weight, terms, restrict, sorted);
       case 'phrase':
-        return this.node(q.child, weight * q.weight, terms, restrict);
+        return this.node(q.child, weight * q.weight, terms, restrict, sorted);
       case 'not':
-        // A lone exclusion matches nothing; inside an AND it is applied by the AND.
+        // A lone exclusion matches nothing; inside an AND or a match it is applied by them.
         return emptyMatches();
-      case 'or': {
+      case 'or':
+      case 'max': {
         const w = weight * q.weight;
-        const parts = q.children.map((c) => this.node(c, w, terms, restrict));
-        return parts.length === 1 ? (parts[0] as Matches) : this.unionAll(parts);
+        const parts = q.children.map((c) => this.node(c, w, terms, restrict, sorted));
+        return parts.length === 1 ? (parts[0] as Matches) : this.combine(parts, q.kind === 'max', sorted);
       }
       case 'and': {
         const w = weight * q.weight;
@@ -161,26 +343,30 @@ export class Evaluator {
         if (!out) return emptyMatches();
         for (const c of q.children) {
           if (c.kind !== 'not' || out.n === 0) continue;
-          out = subtract(out, this.node(c.child, 1, new Set(), out));
+          out = subtract(out, this.excluded(c.child, out));
         }
         return out;
       }
+      case 'match':
+        return this.match(q, weight * q.weight, terms, restrict);
     }
   }
 
-  private grow(): void {
-    const n = this.c.docs.count;
-    if (this.acc.length >= n) return;
-    const size = Math.max(n, Math.ceil(this.acc.length * 1.5));
-    this.acc = new Float64Array(size);
-    this.accFields = new Uint8Array(size);
-    this.stamp = new Uint32Array(size);
-    this.touched = new Int32Array(size);
-    this.mask = new Uint32Array(size);
-    this.epoch = 0;
-    this.maskEpoch = 0;
-    this.maskOf = null;
+  /**
+   * Docs of `among` whose own text matches an excluded node: `-ハリウッド` drops the quotes that
+   * say it, not every quote of an interview whose title or question does.
+   */
+  private excluded(x: QueryNode, among: Matches): Matches {
+    this.textOnly = true;
+    try {
+      return this.node(x, 1, new Set(), among);
+    } finally {
+      this.textOnly = false;
+    }
   }
+
+  /** While true, terms match in the quote text only (exclusions). */
+  private textOnly = false;
 
   /** Stamps the docs of `restrict` so leaves can test membership in O(1). */
   private useMask(restrict: Matches): void {
@@ -190,7 +376,7 @@ export class Evaluator {
     this.maskOf = restrict;
   }
 
-  /** Per-entry length norms of each field (title per slot), recomputed after writes. */
+  /** Per-entry length norms of each stored field (title per slot), recomputed after writes. */
   private norms(): Float64Array[] {
     const { docs, slots } = this.c;
     if (this.normCache && this.normCache.docs === docs.count && this.normCache.stats === this.c.statsVersion)
@@ -198,10 +384,14 @@ export class Evaluator {
     const arrays = [0, 1, 2, F_TITLE].map((f) => {
       const title = f === F_TITLE;
       const avg = (this.c.lenSum[f] ?? 0) / Math.max(1, title ? this.c.liveSlots : this.c.liveDocs) || 1;
+      const b = (FIELD_PARAMS[f] as { b: number }).b;
       return title
-        ? lengthNorms(slots.titleLen.a, slots.count, avg)
-        : lengthNorms((docs.lens[f] as { a: Uint32Array }).a, docs.count, avg);
+        ? lengthNorms(slots.titleLen.a, slots.count, avg, b)
+        : lengthNorms((docs.lens[f] as { a: Uint32Array }).a, docs.count, avg, b);
     });
+    // The question field: the question's text, normalised with the question field's b.
+    const avgText = (this.c.lenSum[F_TEXT] ?? 0) / Math.max(1, this.c.liveDocs) || 1;
+    arrays.push(lengthNorms(docs.lens[0].a, docs.count, avgText, FIELDS.question.b));
     this.normCache = { docs: docs.count, stats: this.c.statsVersion, arrays };
     return arrays;
   }
@@ -211,147 +401,363 @@ export class Evaluator {
     weight: number,
     terms: Set<string>,
     restrict: Matches | null,
+    sorted: boolean,
   ): Matches {
-    this.grow();
+    const out = this.out;
+    const nt = this.leafInto(q, weight, terms, restrict, out, ++out.epoch, 0);
+    return out.collect(nt, sorted);
+  }
+
+  /**
+   * Scores a term into `target` (stamped `epoch`, `nt` docs touched so far), keeping each doc's
+   * best alternative: expansions of a term, and alternatives of a word, are alternatives.
+   * Returns the new touched count. No allocation: this is what ranked queries run per word.
+   */
+  private leafInto(
+    q: Extract<QueryNode, { kind: 'term' }>,
+    weight: number,
+    terms: Set<string>,
+    restrict: Matches | null,
+    target: Scratch,
+    epoch: number,
+    nt: number,
+  ): number {
+    const expansions = this.expansions(q);
     if (restrict) this.useMask(restrict);
+    const ptf = this.ptf;
+    const { acc, fields, stamp, touched } = target;
+    for (const [t, w] of expansions) {
+      const n = this.termFrequencies(t, restrict);
+      if (n === 0) continue;
+      if (!q.gram) terms.add(t);
+      const termWeight = weight * w * this.termIdf(t);
+      for (let i = 0; i < n; i++) {
+        const d = ptf.touched[i] ?? 0;
+        const s = bm25f(ptf.acc[d] ?? 0, termWeight);
+        if (stamp[d] !== epoch) {
+          stamp[d] = epoch;
+          acc[d] = s;
+          fields[d] = ptf.fields[d] ?? 0;
+          touched[nt++] = d;
+        } else {
+          if (s > (acc[d] ?? 0)) acc[d] = s;
+          fields[d] = (fields[d] ?? 0) | (ptf.fields[d] ?? 0);
+        }
+      }
+    }
+    return nt;
+  }
+
+  /**
+   * Scores one word of a ranked query (a term, or alternatives of it) into `target`, best
+   * alternative per doc. Terms go straight in; other alternatives (bigram paths, variants of
+   * several words) are evaluated as nodes and merged.
+   */
+  private slotInto(
+    q: QueryNode,
+    weight: number,
+    terms: Set<string>,
+    restrict: Matches | null,
+    target: Scratch,
+    epoch: number,
+    nt: number,
+  ): number {
+    if (q.kind === 'term') return this.leafInto(q, weight * q.weight, terms, restrict, target, epoch, nt);
+    if (q.kind === 'max') {
+      let n = nt;
+      for (const c of q.children) n = this.slotInto(c, weight * q.weight, terms, restrict, target, epoch, n);
+      return n;
+    }
+    const part = this.node(q, weight, terms, restrict, false);
+    const { acc, fields, stamp, touched } = target;
+    let n = nt;
+    for (let i = 0; i < part.n; i++) {
+      const d = part.docs[i] ?? 0;
+      const s = part.scores[i] ?? 0;
+      if (stamp[d] !== epoch) {
+        stamp[d] = epoch;
+        acc[d] = s;
+        fields[d] = part.fields[i] ?? 0;
+        touched[n++] = d;
+      } else {
+        if (s > (acc[d] ?? 0)) acc[d] = s;
+        fields[d] = (fields[d] ?? 0) | (part.fields[i] ?? 0);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Accumulates one term's BM25F pseudo frequency per live doc into the `ptf` scratch: the
+   * boosted, length-normalised tf of each field, the question's text for its answers and the
+   * interview title for its quotes. Returns how many docs it touched (`ptf.touched`).
+   */
+  private termFrequencies(t: string, restrict: Matches | null): number {
     const { postings, docs, slots } = this.c;
-    const masked = restrict !== null;
-    const mask = this.mask;
-    const maskEpoch = this.maskEpoch;
-    const epoch = ++this.epoch;
-    const { acc, accFields, stamp, touched } = this;
-    let nt = 0;
-    const term = q.term;
-    const expansions: Array<[string, number]> = [[term, 1]];
-    if (q.prefix)
-      for (const t of postings.expandPrefix(term)) {
-        expansions.push([t, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (t.length - term.length))]);
-      }
-    if ((q.fuzzy ?? 0) > 0)
-      for (const [t, d] of postings.expandFuzzy(term, q.fuzzy ?? 0)) {
-        expansions.push([t, (FUZZY_WEIGHT * term.length) / (term.length + d)]);
-      }
-    const nDocs = Math.max(1, this.c.liveDocs);
-    const nSlots = Math.max(1, this.c.liveSlots);
     const norms = this.norms();
-    const textNorm = norms[F_TEXT] as Float64Array;
-    const questionOf = docs.questionOf.a;
-    const span = docs.span.a;
+    const questionNorm = norms[4] as Float64Array;
+    const questionBoost = FIELDS.question.boost;
+    const { questionOf, span } = { questionOf: docs.questionOf.a, span: docs.span.a };
     const deadDoc = docs.dead.a;
     const deadSlot = slots.dead.a;
     const slotStart = slots.start.a;
     const docCount = docs.count;
-    // The accumulation below is written out three times (title, own field, question) on purpose:
-    // this is the inner loop of every query, and a callback-per-posting version of it measured
-    // several times slower.
-    for (const [t, w] of expansions) {
-      let matched = false;
-      // Looked up once per term, not once per field.
-      const ti = postings.baseTerm(t);
-      const delta = postings.delta.get(t);
-      for (let f = 0; f < STORED_FIELDS; f++) {
-        const n = postings.fetchAt(ti, delta?.fields[f as 0], f);
-        if (n === 0) continue;
-        matched = true;
-        const ids = postings.ids;
-        const tfs = postings.tfs;
-        const norm = norms[f] as Float64Array;
-        // Postings of removed quotes stay until the next fold: never count more than are live.
-        const live = f === F_TITLE ? nSlots : nDocs;
-        const termIdf = idf(Math.min(n, live), live);
-        const fieldWeight = (BOOST[f] ?? 1) * w * weight * termIdf;
-        const qWeight = FIELD_BOOSTS.question * w * weight * termIdf;
-        const bit = 1 << f;
-        for (let i = 0; i < n; i++) {
-          const id = ids[i] ?? 0;
-          const tf = tfs[i] ?? 1;
-          if (f === F_TITLE) {
-            if (deadSlot[id] !== 0) continue;
-            const s = fieldWeight * bm25(tf, norm[id] ?? 1);
-            for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
-              if (masked && mask[d] !== maskEpoch) continue;
-              if (stamp[d] !== epoch) {
-                stamp[d] = epoch;
-                acc[d] = s;
-                accFields[d] = FIELD_BITS.title;
-                touched[nt++] = d;
-              } else {
-                acc[d] = (acc[d] ?? 0) + s;
-                accFields[d] = (accFields[d] ?? 0) | FIELD_BITS.title;
-              }
-            }
-            continue;
-          }
-          if (deadDoc[id] !== 0) continue;
-          if (!masked || mask[id] === maskEpoch) {
-            const s = fieldWeight * bm25(tf, norm[id] ?? 1);
-            if (stamp[id] !== epoch) {
-              stamp[id] = epoch;
-              acc[id] = s;
-              accFields[id] = bit;
-              touched[nt++] = id;
+    const masked = restrict !== null;
+    const mask = this.mask;
+    const maskEpoch = this.maskEpoch;
+    const ptf = this.ptf;
+    const epoch = ++ptf.epoch;
+    const { acc, fields: bits, stamp, touched } = ptf;
+    let nt = 0;
+    const ti = postings.baseTerm(t);
+    const delta = postings.delta.get(t);
+    // Written out per field on purpose: this is the inner loop of every query, and a
+    // callback-per-posting version of it measured several times slower.
+    const fieldCount = this.textOnly ? 1 : STORED_FIELDS;
+    const withQuestion = !this.textOnly;
+    for (let f = 0; f < fieldCount; f++) {
+      const n = postings.fetchAt(ti, delta?.fields[f as 0], f);
+      if (n === 0) continue;
+      const ids = postings.ids;
+      const tfs = postings.tfs;
+      const norm = norms[f] as Float64Array;
+      const boost = (FIELD_PARAMS[f] as { boost: number }).boost;
+      const bit = 1 << f;
+      for (let i = 0; i < n; i++) {
+        const id = ids[i] ?? 0;
+        const tf = tfs[i] ?? 1;
+        if (f === F_TITLE) {
+          if (deadSlot[id] !== 0) continue;
+          const s = (boost * tf) / (norm[id] ?? 1);
+          for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
+            if (masked && mask[d] !== maskEpoch) continue;
+            if (stamp[d] !== epoch) {
+              stamp[d] = epoch;
+              acc[d] = s;
+              bits[d] = FIELD_BITS.title;
+              touched[nt++] = d;
             } else {
-              acc[id] = (acc[id] ?? 0) + s;
-              accFields[id] = (accFields[id] ?? 0) | bit;
+              acc[d] = (acc[d] ?? 0) + s;
+              bits[d] = (bits[d] ?? 0) | FIELD_BITS.title;
             }
           }
-          // The question field of an answer is its question's text: derived, not stored twice.
-          if (f === F_TEXT && (span[id] ?? 0) > 0) {
-            const s = qWeight * bm25(tf, textNorm[id] ?? 1);
-            const last = Math.min(docCount - 1, id + (span[id] ?? 0));
-            for (let a = id + 1; a <= last; a++) {
-              if (questionOf[a] !== id || deadDoc[a] !== 0 || (masked && mask[a] !== maskEpoch)) continue;
-              if (stamp[a] !== epoch) {
-                stamp[a] = epoch;
-                acc[a] = s;
-                accFields[a] = FIELD_BITS.question;
-                touched[nt++] = a;
-              } else {
-                acc[a] = (acc[a] ?? 0) + s;
-                accFields[a] = (accFields[a] ?? 0) | FIELD_BITS.question;
-              }
+          continue;
+        }
+        if (deadDoc[id] !== 0) continue;
+        if (!masked || mask[id] === maskEpoch) {
+          const s = (boost * tf) / (norm[id] ?? 1);
+          if (stamp[id] !== epoch) {
+            stamp[id] = epoch;
+            acc[id] = s;
+            bits[id] = bit;
+            touched[nt++] = id;
+          } else {
+            acc[id] = (acc[id] ?? 0) + s;
+            bits[id] = (bits[id] ?? 0) | bit;
+          }
+        }
+        // The question field of an answer is its question's text: derived, not stored twice.
+        if (withQuestion && f === F_TEXT && (span[id] ?? 0) > 0) {
+          const s = (questionBoost * tf) / (questionNorm[id] ?? 1);
+          const last = Math.min(docCount - 1, id + (span[id] ?? 0));
+          for (let a = id + 1; a <= last; a++) {
+            if (questionOf[a] !== id || deadDoc[a] !== 0 || (masked && mask[a] !== maskEpoch)) continue;
+            if (stamp[a] !== epoch) {
+              stamp[a] = epoch;
+              acc[a] = s;
+              bits[a] = FIELD_BITS.question;
+              touched[nt++] = a;
+            } else {
+              acc[a] = (acc[a] ?? 0) + s;
+              bits[a] = (bits[a] ?? 0) | FIELD_BITS.question;
             }
           }
         }
       }
-      if (matched && !q.gram) terms.add(t);
     }
-    return this.collect(nt);
+    return nt;
   }
 
-  /** Union of several results (scores summed, field bits or-ed) in one pass over the accumulators. */
-  private unionAll(parts: readonly Matches[]): Matches {
-    this.grow();
-    const epoch = ++this.epoch;
-    const { acc, accFields, stamp, touched } = this;
+  /** Union of several results in one pass: scores summed (or the best kept), field bits or-ed. */
+  private combine(parts: readonly Matches[], best: boolean, sorted: boolean): Matches {
+    const out = this.out;
+    const epoch = ++out.epoch;
+    const { acc, fields, stamp, touched } = out;
     let nt = 0;
     for (const m of parts) {
       for (let i = 0; i < m.n; i++) {
         const d = m.docs[i] ?? 0;
+        const s = m.scores[i] ?? 0;
         if (stamp[d] !== epoch) {
           stamp[d] = epoch;
-          acc[d] = m.scores[i] ?? 0;
-          accFields[d] = m.fields[i] ?? 0;
+          acc[d] = s;
+          fields[d] = m.fields[i] ?? 0;
           touched[nt++] = d;
         } else {
-          acc[d] = (acc[d] ?? 0) + (m.scores[i] ?? 0);
-          accFields[d] = (accFields[d] ?? 0) | (m.fields[i] ?? 0);
+          acc[d] = best ? Math.max(acc[d] ?? 0, s) : (acc[d] ?? 0) + s;
+          fields[d] = (fields[d] ?? 0) | (m.fields[i] ?? 0);
         }
       }
     }
-    return this.collect(nt);
+    return out.collect(nt, sorted);
   }
 
-  /** Turns the first `nt` touched docs of the accumulators into a result in doc order. */
-  private collect(nt: number): Matches {
-    const docs = this.touched.slice(0, nt).sort();
-    const scores = new Float64Array(nt);
-    const fields = new Uint8Array(nt);
-    for (let i = 0; i < nt; i++) {
-      const d = docs[i] ?? 0;
-      scores[i] = this.acc[d] ?? 0;
-      fields[i] = this.accFields[d] ?? 0;
+  /** Ranked partial matching; see the `match` node and the module comment. */
+  private match(
+    q: Extract<QueryNode, { kind: 'match' }>,
+    weight: number,
+    terms: Set<string>,
+    restrict: Matches | null,
+  ): Matches {
+    const slots = q.slots.map((s) => ({ ...s, bound: this.bound(s.node, weight) }));
+    const total = slots.reduce((s, x) => s + x.bound, 0);
+    if (total <= 0) return emptyMatches();
+    const required = slots
+      .filter((s) => s.required)
+      .map((s) => ({ s, size: this.estimate(s.node) }))
+      .sort((x, y) => x.size - y.size)
+      .map((x) => x.s);
+    const optional = slots.filter((s) => !s.required).sort((a, b) => b.bound - a.bound);
+    // Required slots first, as an AND: what they leave restricts every other slot.
+    let candidates = restrict;
+    for (const s of required) {
+      const part = this.node(s.node, weight, terms, candidates);
+      candidates = candidates && candidates !== restrict ? intersect(candidates, part) : part;
+      if (candidates.n === 0) return emptyMatches();
     }
-    return { n: nt, docs, scores, fields };
+    const requiredWeight = required.reduce((s, x) => s + x.bound, 0);
+    const minWeight = Math.max(requiredWeight, q.minShould * total);
+    // Accumulators: score and fields in `m`, matched weight in `this.weight`.
+    const m = this.matchScratch;
+    m.grow(this.c.docs.count);
+    const epoch = ++m.epoch;
+    const matched = this.weight;
+    let nt = 0;
+    if (required.length > 0 && candidates)
+      for (let i = 0; i < candidates.n; i++) {
+        const d = candidates.docs[i] ?? 0;
+        m.stamp[d] = epoch;
+        m.acc[d] = candidates.scores[i] ?? 0;
+        m.fields[d] = candidates.fields[i] ?? 0;
+        matched[d] = requiredWeight;
+        m.touched[nt++] = d;
+      }
+    const topK = this.options.topK ?? Number.POSITIVE_INFINITY;
+    const roleFloor = Math.min(1, ...(this.options.roleWeights ?? [1]));
+    let remaining = optional.reduce((s, x) => s + x.bound, 0);
+    let pruned = false;
+    // Null while unseen docs can still join; then the docs every later slot may score.
+    let closed: Matches | null = required.length > 0 ? candidates : restrict;
+    for (const s of optional) {
+      if (closed === null) {
+        // No unseen doc can reach the minimum share, or beat the k-th lower bound so far.
+        const short = requiredWeight + remaining < minWeight;
+        // An unseen doc can match only the remaining words: at most `remaining`, scaled by
+        // the coordination of the remaining share.
+        const ceiling = remaining * (remaining / total) ** RANKING.coord;
+        const beaten =
+          !short && nt >= topK && ceiling < this.kthLowerBound(nt, total, minWeight, topK) * roleFloor;
+        if (short || beaten) {
+          closed = m.collect(nt, false);
+          pruned = beaten;
+        }
+      }
+      remaining -= s.bound;
+      // The word's best alternative per doc, straight into a scratch (no allocation).
+      const w = this.slotScratch;
+      const slotEpoch = ++w.epoch;
+      const n = this.slotInto(s.node, weight, terms, closed, w, slotEpoch, 0);
+      for (let i = 0; i < n; i++) {
+        const d = w.touched[i] ?? 0;
+        const f = w.fields[d] ?? 0;
+        const share = s.bound * shareOf(f);
+        if (m.stamp[d] === epoch) {
+          m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
+          m.fields[d] = (m.fields[d] ?? 0) | f;
+          matched[d] = (matched[d] ?? 0) + share;
+        } else if (closed === null) {
+          m.stamp[d] = epoch;
+          m.acc[d] = w.acc[d] ?? 0;
+          m.fields[d] = f;
+          matched[d] = share;
+          m.touched[nt++] = d;
+        }
+      }
+    }
+    let out = this.finish(nt, total, minWeight, q.exclude.length > 0);
+    for (const x of q.exclude) {
+      if (out.n === 0) break;
+      out = subtract(out, this.excluded(x, out));
+    }
+    out.pruned = pruned;
+    out.unordered = q.exclude.length === 0;
+    return out;
+  }
+
+  private matchScratch = new Scratch();
+  /** One word's scores in a ranked query. */
+  private slotScratch = new Scratch();
+
+  /** Final scores: coordination and role weights; docs below the minimum share dropped. */
+  private finish(nt: number, total: number, minWeight: number, sorted: boolean): Matches {
+    const m = this.matchScratch;
+    const matched = this.weight;
+    const role = this.c.docs.role.a;
+    const roleWeights = this.options.roleWeights;
+    const keep: number[] = [];
+    for (let i = 0; i < nt; i++) {
+      const d = m.touched[i] ?? 0;
+      if ((matched[d] ?? 0) >= minWeight - 1e-9) keep.push(d);
+    }
+    const docs = Int32Array.from(keep);
+    if (sorted) docs.sort();
+    const scores = new Float64Array(docs.length);
+    const fields = new Uint8Array(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i] ?? 0;
+      const coord = ((matched[d] ?? 0) / total) ** RANKING.coord;
+      scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights?.[role[d] ?? 0] ?? 1);
+      fields[i] = m.fields[d] ?? 0;
+    }
+    return { n: docs.length, docs, scores, fields };
+  }
+
+  /**
+   * The k-th best lower bound (current score × coordination) among the accumulated docs past
+   * the minimum share; 0 when fewer than k are.
+   */
+  private kthLowerBound(nt: number, total: number, minWeight: number, k: number): number {
+    const m = this.matchScratch;
+    const matched = this.weight;
+    // A min-heap of the k best.
+    const heap: number[] = [];
+    for (let i = 0; i < nt; i++) {
+      const d = m.touched[i] ?? 0;
+      const w = matched[d] ?? 0;
+      if (w < minWeight - 1e-9) continue;
+      const low = (m.acc[d] ?? 0) * (w / total) ** RANKING.coord;
+      if (heap.length < k) {
+        heap.push(low);
+        for (let c = heap.length - 1; c > 0; ) {
+          const p = (c - 1) >> 1;
+          if ((heap[p] ?? 0) <= (heap[c] ?? 0)) break;
+          [heap[p], heap[c]] = [heap[c] as number, heap[p] as number];
+          c = p;
+        }
+      } else if (low > (heap[0] ?? 0)) {
+        heap[0] = low;
+        for (let c = 0; ; ) {
+          const l = 2 * c + 1;
+          const r = l + 1;
+          let s = c;
+          if (l < heap.length && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
+          if (r < heap.length && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
+          if (s === c) break;
+          [heap[s], heap[c]] = [heap[c] as number, heap[s] as number];
+          c = s;
+        }
+      }
+    }
+    return heap.length < k ? 0 : (heap[0] ?? 0);
   }
 }

@@ -4,7 +4,14 @@
  * table compacted. What was written since the last fold then costs nothing at query time.
  */
 import { Bytes } from './columns.ts';
-import { type DeltaList, F_TITLE, type PackedSegment, Postings, STORED_FIELDS } from './postings.ts';
+import {
+  buildKanaTerms,
+  type DeltaList,
+  F_TITLE,
+  type PackedSegment,
+  Postings,
+  STORED_FIELDS,
+} from './postings.ts';
 import type { DocTable, SlotTable, TagTable } from './tables.ts';
 
 /** The parts of an engine a fold rewrites. */
@@ -120,6 +127,7 @@ export function fold(e: Folded, liveDocs: number, liveSlots: number): Folded | n
   };
   const next = new Postings();
   next.base = base;
+  next.kana = buildKanaTerms(base.terms, base.flags);
   const live = new Set(terms);
   for (const [t, s] of postings.surfaces) if (live.has(t)) next.surfaces.set(t, s);
   return {

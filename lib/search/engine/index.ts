@@ -24,19 +24,23 @@
  *               ids are docs (slots for the title), ascending, starting from 0
  * The header gives a term's document frequency in any field without decoding its entries.
  *
- * Parts: tables.ts (doc, slot and tag tables), postings.ts (base + delta, one decoder),
- * tree.ts (query tree), scoring.ts (BM25), evaluate.ts (evaluation), fold.ts, snapshot.ts.
+ * Katakana words also get a term-level bigram index (base terms with FLAG_KANA; the delta's are
+ * scanned), so a partial word finds the words containing it without per-quote bigram postings.
+ *
+ * Parts: tables.ts (doc, slot and tag tables), postings.ts (base + delta, one decoder, the
+ * katakana word index), tree.ts (query tree), scoring.ts (BM25F), evaluate.ts (evaluation,
+ * ranked matching and top-k pruning), fold.ts, snapshot.ts.
  */
 
-import { Evaluator, type Matches } from './evaluate.ts';
+import { type EvaluateOptions, Evaluator, type Matches } from './evaluate.ts';
 import { fold } from './fold.ts';
 import { F_TEXT, F_TITLE, FLAG_SUGGEST, Postings } from './postings.ts';
 import { lengthTotals, readHeader, readSnapshot, type SnapshotHeader, writeSnapshot } from './snapshot.ts';
 import { DocTable, Names, SlotTable, TagTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
-export type { Matches } from './evaluate.ts';
-export { PREFIX_EXPANSIONS } from './postings.ts';
+export type { EvaluateOptions, Matches } from './evaluate.ts';
+export { FLAG_KANA, FLAG_SUGGEST, PREFIX_EXPANSIONS } from './postings.ts';
 export { FIELD_BITS, FIELD_BOOSTS } from './scoring.ts';
 export { PACKED_LAYOUT } from './snapshot.ts';
 export type { QueryNode } from './tree.ts';
@@ -46,6 +50,12 @@ export interface FieldTerms {
   terms: ReadonlyMap<string, number>;
   /** Number of tokens (BM25 field length). */
   length: number;
+  /**
+   * Flags of terms of the quote text (FLAG_SUGGEST: a word as written, offered as a completion;
+   * FLAG_KANA: a katakana word, found by the words it contains). Without it every text term is
+   * completable.
+   */
+  flags?: ReadonlyMap<string, number>;
 }
 
 /** What the engine indexes for one quote. */
@@ -158,8 +168,10 @@ export class Engine {
       fields.forEach((f, fi) => {
         (t.lens[fi] as (typeof t.lens)[0]).push(f.length);
         this.lenSum[fi] = (this.lenSum[fi] ?? 0) + f.length;
-        for (const [term, tf] of f.terms)
-          this.postings.add(term, fi, doc, tf, fi === F_TEXT ? FLAG_SUGGEST : 0);
+        for (const [term, tf] of f.terms) {
+          const flags = fi !== F_TEXT ? 0 : f.flags ? (f.flags.get(term) ?? 0) : FLAG_SUGGEST;
+          this.postings.add(term, fi, doc, tf, flags);
+        }
       });
       this.tags.set(doc, d.tags);
       this.liveDocs++;
@@ -291,8 +303,18 @@ export class Engine {
   }
 
   /** Evaluates a query tree; `terms` collects the index terms it matched (for highlighting). */
-  evaluate(query: QueryNode, terms: Set<string> = new Set()): Matches {
-    return this.evaluator.evaluate(query, terms);
+  evaluate(query: QueryNode, terms: Set<string> = new Set(), options: EvaluateOptions = {}): Matches {
+    return this.evaluator.evaluate(query, terms, options);
+  }
+
+  /** The most a query tree can add to one quote's score (for tests and diagnostics). */
+  bound(query: QueryNode): number {
+    return this.evaluator.bound(query);
+  }
+
+  /** The text as written of an index term, when it differs from the term. */
+  surfaceOf(term: string): string | undefined {
+    return this.postings.surfaces.get(term);
   }
 
   /** Up to `limit` completions of `prefix` among indexed words, most frequent first. */

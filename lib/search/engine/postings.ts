@@ -19,6 +19,53 @@ export const PREFIX_SCAN = 4096;
 
 /** Bit 0 of a term's flags: the term may be offered as a completion. */
 export const FLAG_SUGGEST = 1;
+/** Bit 1: a katakana word, found by the words it contains (ソーシング → クラウドソーシング). */
+export const FLAG_KANA = 2;
+/** A partial katakana word expands to at most this many words containing it, most frequent first. */
+export const SUBSTRING_EXPANSIONS = 32;
+
+/**
+ * Which base terms contain each character bigram, for the katakana words (FLAG_KANA): a
+ * partial word finds the whole words containing it through the term dictionary, not through
+ * per-quote bigram postings (which matched quotes holding the bigrams in unrelated words).
+ * `ids[offsets[i] .. offsets[i+1])` are the base term indices containing `grams[i]`.
+ */
+export interface KanaTerms {
+  grams: string[];
+  offsets: Uint32Array;
+  ids: Uint32Array;
+}
+
+export const EMPTY_KANA: KanaTerms = { grams: [], offsets: new Uint32Array(1), ids: new Uint32Array(0) };
+
+/** Builds the bigram → term index of the FLAG_KANA terms of a sorted dictionary. */
+export function buildKanaTerms(terms: readonly string[], flags: Uint8Array): KanaTerms {
+  const lists = new Map<string, number[]>();
+  for (let i = 0; i < terms.length; i++) {
+    if (!((flags[i] ?? 0) & FLAG_KANA)) continue;
+    const t = terms[i] as string;
+    const seen = new Set<string>();
+    for (let k = 0; k + 1 < t.length; k++) {
+      const g = t.slice(k, k + 2);
+      if (seen.has(g)) continue;
+      seen.add(g);
+      let l = lists.get(g);
+      if (!l) {
+        l = [];
+        lists.set(g, l);
+      }
+      l.push(i);
+    }
+  }
+  const grams = [...lists.keys()].filter((g) => !g.includes('\n')).sort();
+  const offsets = new Uint32Array(grams.length + 1);
+  const ids: number[] = [];
+  grams.forEach((g, k) => {
+    ids.push(...(lists.get(g) as number[]));
+    offsets[k + 1] = ids.length;
+  });
+  return { grams, offsets, ids: Uint32Array.from(ids) };
+}
 
 /** Postings of one term in the delta: per field, flat [id, tf, id, tf, …] in id order. */
 export interface DeltaList {
@@ -49,7 +96,11 @@ export const EMPTY_SEGMENT: PackedSegment = {
 /** Base + delta postings, and the written forms of completable terms. */
 export class Postings {
   base: PackedSegment = EMPTY_SEGMENT;
+  /** Bigram index of the base's katakana words (see {@link KanaTerms}). */
+  kana: KanaTerms = EMPTY_KANA;
   delta = new SearchableMap<DeltaList>();
+  /** Katakana words of the delta (scanned: the delta is small). */
+  deltaKana = new Set<string>();
   /** Term → its text as written, when it differs (for completions and highlights). */
   surfaces = new Map<string, string>();
   /** Decoded postings of the last fetch (ids, tfs); valid until the next fetch. */
@@ -65,6 +116,43 @@ export class Postings {
     }
     p.fields[field as 0]?.push(id, tf);
     p.flags |= flags;
+    if (flags & FLAG_KANA) this.deltaKana.add(term);
+  }
+
+  /**
+   * Katakana words that contain `sub` (itself excluded), at most {@link SUBSTRING_EXPANSIONS},
+   * most frequent first.
+   */
+  containing(sub: string): string[] {
+    const found = new Set<string>();
+    if (sub.length >= 2) {
+      const { grams, offsets, ids } = this.kana;
+      let best: [number, number] | null = null;
+      for (let k = 0; k + 1 < sub.length; k++) {
+        const g = sub.slice(k, k + 2);
+        const i = lowerBound(grams, g);
+        if (grams[i] !== g) {
+          // A bigram no katakana word has: no base word contains `sub`.
+          best = null;
+          break;
+        }
+        const range: [number, number] = [offsets[i] ?? 0, offsets[i + 1] ?? 0];
+        if (!best || range[1] - range[0] < best[1] - best[0]) best = range;
+      }
+      // Candidates from the rarest bigram, confirmed as substrings.
+      if (best)
+        for (let k = best[0]; k < best[1]; k++) {
+          const t = this.base.terms[ids[k] ?? 0] as string;
+          if (t !== sub && t.includes(sub)) found.add(t);
+        }
+      for (const t of this.deltaKana) if (t !== sub && t.includes(sub)) found.add(t);
+    }
+    if (found.size <= SUBSTRING_EXPANSIONS) return [...found];
+    return [...found]
+      .map((t) => ({ t, df: this.df(t, F_TEXT) }))
+      .sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1))
+      .slice(0, SUBSTRING_EXPANSIONS)
+      .map((x) => x.t);
   }
 
   /** Index of a term in the base dictionary, or -1. */

@@ -11,7 +11,7 @@ import { Postings } from './postings.ts';
 import { DocTable, Names, SlotTable, TagTable } from './tables.ts';
 
 /** Version of the packed layout (part of the snapshot's schema version). */
-export const PACKED_LAYOUT = 'kikigaki-packed-2';
+export const PACKED_LAYOUT = 'kikigaki-packed-3';
 const MAGIC = 0x4b4b4731; // "KKG1"
 
 /** Header of a packed engine, stored as JSON before its arrays. */
@@ -56,6 +56,9 @@ export function writeSnapshot(p: SnapshotParts, extra: Record<string, unknown>):
     ['titleLen', p.slots.titleLen.view()],
     ['tagStart', p.tags.start],
     ['tagIds', p.tags.ids],
+    ['kanaGrams', new TextEncoder().encode(p.postings.kana.grams.join('\n'))],
+    ['kanaOffsets', p.postings.kana.offsets],
+    ['kanaIds', p.postings.kana.ids],
   ];
   const sections: Array<[string, number, number]> = [];
   let at = 0;
@@ -128,6 +131,12 @@ export function readSnapshot(input: Uint8Array): SnapshotParts {
     slots: header.slots,
   };
   postings.surfaces = new Map(header.surfaces);
+  const kanaGrams = get('kanaGrams', u8, 1);
+  postings.kana = {
+    grams: kanaGrams.length === 0 ? [] : new TextDecoder().decode(kanaGrams).split('\n'),
+    offsets: get('kanaOffsets', u32, 4),
+    ids: get('kanaIds', u32, 4),
+  };
   const docs = DocTable.from({
     slotOf: get('slotOfDoc', u32, 4),
     ordinal: get('ordinal', u32, 4),

@@ -11,6 +11,19 @@ export interface TermOptions {
   fuzzy?: number;
   /** A character bigram of a longer word: scored, never reported for highlighting. */
   gram?: boolean;
+  /** Also the katakana words that contain it (ソーシング → クラウドソーシング), weighted down. */
+  substr?: boolean;
+  /**
+   * Ignore the term when it occurs in more than this share of quotes: an alternative that
+   * common (the stem 思 of 思う) costs a scan of most postings and tells nothing.
+   */
+  maxShare?: number;
+}
+
+/** One word of a ranked query: its alternatives (a `max` node, usually) and whether it must match. */
+export interface Slot {
+  node: QueryNode;
+  required: boolean;
 }
 
 export type QueryNode =
@@ -20,6 +33,15 @@ export type QueryNode =
   | { kind: 'and'; children: QueryNode[]; weight: number }
   /** Any child may match; scores add up. */
   | { kind: 'or'; children: QueryNode[]; weight: number }
+  /** Alternatives of one word (variants, spellings, bigram path): a doc scores its best one. */
+  | { kind: 'max'; children: QueryNode[]; weight: number }
+  /**
+   * Ranked partial matching over the words of a query: every slot that matches adds its score,
+   * scaled by a coordination factor (the share of the query's weight the doc matches); docs
+   * must match every required slot and at least `minShould` of the query's weight; docs
+   * matching an excluded node are dropped.
+   */
+  | { kind: 'match'; slots: Slot[]; exclude: QueryNode[]; minShould: number; weight: number }
   /** Inside an `and`: docs matching the child are excluded (never scores). */
   | { kind: 'not'; child: QueryNode }
   /**
@@ -46,6 +68,13 @@ export function or(children: QueryNode[], weight = 1): QueryNode | null {
   return { kind: 'or', children, weight };
 }
 
+/** Alternatives as one node (the child itself when there is one; null when none). */
+export function max(children: QueryNode[], weight = 1): QueryNode | null {
+  if (children.length === 0) return null;
+  if (children.length === 1 && weight === 1) return children[0] as QueryNode;
+  return { kind: 'max', children, weight };
+}
+
 /** The same node with its weight multiplied by `w`. */
 export function weighted(node: QueryNode, w: number): QueryNode {
   if (node.kind === 'not') return node;
@@ -57,5 +86,6 @@ export function phrasesOf(node: QueryNode | null): string[] {
   if (!node) return [];
   if (node.kind === 'phrase') return [node.text];
   if (node.kind === 'and') return node.children.flatMap(phrasesOf);
+  if (node.kind === 'match') return node.slots.filter((s) => s.required).flatMap((s) => phrasesOf(s.node));
   return [];
 }

@@ -1,0 +1,255 @@
+/**
+ * The tag routes: quotes' and interviewees' tags, /tags, merges (preview, list, undo), bulk
+ * edits of a search's quotes, the audit trail, the taxonomy and background jobs. Handlers
+ * validate, call one use case of lib/tagging/service.ts, and shape the response.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { IndexProvider } from '../indexer.ts';
+import type { QuoteIndex, SearchParams } from '../search/index.ts';
+import type { Kikigaki } from '../service.ts';
+import type { Jobs } from '../tagging/jobs.ts';
+import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
+import {
+  AddTagsBody,
+  ExpectedVersionQuery,
+  IntervieweeListResponse,
+  IntervieweeResponse,
+  IntervieweesQuery,
+  PagedQuery,
+  Params,
+  QuoteResponse,
+  SetTagsBody,
+  TagQuotesResponse,
+  TagsResponse,
+} from './schemas.ts';
+import {
+  AuditQuery,
+  AuditResponse,
+  BulkTagsBody,
+  BulkTagsResponse,
+  CreateTopicBody,
+  JobParams,
+  JobSchema,
+  MergeBody,
+  MergeParams,
+  MergeResponse,
+  MergesResponse,
+  PersonAddTagsBody,
+  TaxonomyEditResponse,
+  TaxonomyVersionsResponse,
+  TopicParams,
+  TopicResponse,
+  TopicsResponse,
+  UndoResponse,
+  UpdateTopicBody,
+} from './tag-schemas.ts';
+
+/** The most quotes one bulk edit may change (a larger search is a 400: narrow it). */
+export const BULK_LIMIT = 5000;
+
+/** What the tag routes need. */
+export interface TagRouteDeps {
+  service: Kikigaki;
+  index: IndexProvider;
+  jobs?: Jobs | undefined;
+  auth: MiddlewareHandler<AppEnv>;
+  readGuard: MiddlewareHandler<AppEnv>;
+}
+
+/** Every quote id a search matches (paging through it; its hits are rendered from the store). */
+async function searchQuoteIds(service: Kikigaki, index: QuoteIndex, search: SearchParams): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await service.search(index, { ...search, limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const h of page.hits) ids.push(h.quoteId);
+    if (ids.length > BULK_LIMIT)
+      throw new ValidationError(`the search matches more than ${BULK_LIMIT} quotes; narrow it first`);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+/** Builds the tag route groups, each to be mounted at its prefix. */
+export function tagRoutes(deps: TagRouteDeps) {
+  const { service, auth, readGuard } = deps;
+  const tagging = service.tagging;
+
+  // ---------------------------------------------------------------- /tags
+  const tags = new Hono<AppEnv>();
+  tags.get('/', readGuard, async (c) => {
+    const index = await deps.index.get();
+    return reply(c, TagsResponse, { tags: await tagging.tags(index.tagCounts()) });
+  });
+  tags.get('/:tag/quotes', readGuard, async (c) => {
+    const { tag } = check(Params.tag, c.req.param(), 'path');
+    const q = query(c, PagedQuery);
+    const page = await tagging.quotesWithTag(tag, q.limit, q.cursor);
+    return reply(c, TagQuotesResponse, { tag, quotes: page.items, nextCursor: page.nextCursor });
+  });
+  tags.post('/:tag/merge', auth, async (c) => {
+    const { tag } = check(Params.tag, c.req.param(), 'path');
+    const body = await jsonBody(c, MergeBody);
+    const result = await tagging.merge(
+      tag,
+      body.into,
+      { create: body.create, dryRun: body.dryRun },
+      actor(c),
+    );
+    return reply(c, MergeResponse, result);
+  });
+
+  // ---------------------------------------------------------------- /merges
+  const merges = new Hono<AppEnv>();
+  merges.get('/', readGuard, async (c) => {
+    const q = query(c, PagedQuery);
+    const page = await tagging.merges(q);
+    return reply(c, MergesResponse, { merges: page.items, nextCursor: page.nextCursor });
+  });
+  merges.post('/:id/undo', auth, async (c) => {
+    const { id } = check(MergeParams, c.req.param(), 'path');
+    return reply(c, UndoResponse, await tagging.undoMerge(id, actor(c)));
+  });
+
+  // ---------------------------------------------------------------- /bulk
+  const bulk = new Hono<AppEnv>();
+  bulk.post('/tags', auth, async (c) => {
+    const body = await jsonBody(c, BulkTagsBody);
+    const index = await deps.index.get();
+    const quoteIds = await searchQuoteIds(service, index, body.search);
+    const result = await tagging.bulkEdit(
+      { quoteIds, description: JSON.stringify(body.search) },
+      { add: body.add, remove: body.remove },
+      { dryRun: body.dryRun },
+      actor(c),
+    );
+    return reply(c, BulkTagsResponse, result);
+  });
+
+  // ---------------------------------------------------------------- /audit
+  const audit = new Hono<AppEnv>();
+  audit.get('/', auth, async (c) => {
+    const q = query(c, AuditQuery);
+    const page = await tagging.audit(
+      { quote: q.quote, person: q.person, tag: q.tag, actor: q.actor },
+      { limit: q.limit, cursor: q.cursor },
+    );
+    return reply(c, AuditResponse, { entries: page.items, nextCursor: page.nextCursor });
+  });
+
+  // ---------------------------------------------------------------- /interviewees
+  const people = new Hono<AppEnv>();
+  people.get('/', readGuard, async (c) => {
+    const q = query(c, IntervieweesQuery, ['tag']);
+    const page = await service.interviewees({
+      tags: q.tag,
+      match: q.match,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
+    return reply(c, IntervieweeListResponse, { interviewees: page.items, nextCursor: page.nextCursor });
+  });
+  people.get('/:id', readGuard, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    return reply(c, IntervieweeResponse, await tagging.interviewee(id));
+  });
+  people.put('/:id/tags', auth, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    const body = await jsonBody(c, SetTagsBody);
+    const profile = await tagging.editIntervieweeTags(
+      id,
+      { set: { add: body.tags, remove: body.remove ?? [] } },
+      actor(c),
+      body.expectedVersion,
+    );
+    return reply(c, IntervieweeResponse, profile);
+  });
+  people.post('/:id/tags', auth, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    const body = await jsonBody(c, PersonAddTagsBody);
+    return reply(
+      c,
+      IntervieweeResponse,
+      await tagging.editIntervieweeTags(id, { add: body.tags }, actor(c), body.expectedVersion),
+    );
+  });
+  people.delete('/:id/tags/:tag', auth, async (c) => {
+    const { id, tag } = check(Params.personTag, c.req.param(), 'path');
+    const q = query(c, ExpectedVersionQuery);
+    return reply(
+      c,
+      IntervieweeResponse,
+      await tagging.editIntervieweeTags(id, { remove: [tag] }, actor(c), q.expectedVersion),
+    );
+  });
+
+  // ---------------------------------------------------------------- /quotes
+  const quotes = new Hono<AppEnv>();
+  quotes.get('/:quoteId', readGuard, async (c) => {
+    const { quoteId } = check(Params.quote, c.req.param(), 'path');
+    return reply(c, QuoteResponse, await tagging.getQuote(quoteId));
+  });
+  quotes.post('/:quoteId/tags', auth, async (c) => {
+    const { quoteId } = check(Params.quote, c.req.param(), 'path');
+    const body = await jsonBody(c, AddTagsBody);
+    return reply(
+      c,
+      QuoteResponse,
+      await tagging.editQuoteTags(quoteId, { add: body.tags }, actor(c), body.expectedVersion),
+    );
+  });
+  quotes.delete('/:quoteId/tags/:tag', auth, async (c) => {
+    const { quoteId, tag } = check(Params.quoteTag, c.req.param(), 'path');
+    const q = query(c, ExpectedVersionQuery);
+    return reply(
+      c,
+      QuoteResponse,
+      await tagging.editQuoteTags(quoteId, { remove: [tag] }, actor(c), q.expectedVersion),
+    );
+  });
+
+  // ---------------------------------------------------------------- /topics
+  const topics = new Hono<AppEnv>();
+  topics.get('/', readGuard, async (c) => reply(c, TopicsResponse, await tagging.taxonomy()));
+  topics.get('/versions', readGuard, async (c) => {
+    const [current, versions] = await Promise.all([tagging.taxonomy(), tagging.taxonomyVersions()]);
+    return reply(c, TaxonomyVersionsResponse, { version: current.version, versions });
+  });
+  topics.get('/:id', readGuard, async (c) => {
+    const { id } = check(TopicParams, c.req.param(), 'path');
+    return reply(c, TopicResponse, await tagging.topic(id));
+  });
+  topics.post('/', auth, async (c) => {
+    const body = await jsonBody(c, CreateTopicBody);
+    return reply(
+      c,
+      TaxonomyEditResponse,
+      await tagging.createTopic(body.topic, actor(c), body.expectedVersion),
+      201,
+    );
+  });
+  topics.put('/:id', auth, async (c) => {
+    const { id } = check(TopicParams, c.req.param(), 'path');
+    const { expectedVersion, ...patch } = await jsonBody(c, UpdateTopicBody);
+    if (Object.keys(patch).length === 0) throw new ValidationError('name at least one field to change');
+    return reply(c, TaxonomyEditResponse, await tagging.updateTopic(id, patch, actor(c), expectedVersion));
+  });
+  topics.delete('/:id', auth, async (c) => {
+    const { id } = check(TopicParams, c.req.param(), 'path');
+    const q = query(c, ExpectedVersionQuery);
+    return reply(c, TaxonomyEditResponse, await tagging.deleteTopic(id, actor(c), q.expectedVersion));
+  });
+
+  // ---------------------------------------------------------------- /admin/jobs
+  const jobs = new Hono<AppEnv>();
+  jobs.get('/:id', auth, async (c) => {
+    const { id } = check(JobParams, c.req.param(), 'path');
+    const job = deps.jobs?.get(id) ?? null;
+    if (!job) throw new NotFoundError('job', id);
+    return reply(c, JobSchema, job);
+  });
+
+  return { tags, merges, bulk, audit, people, quotes, topics, jobs };
+}

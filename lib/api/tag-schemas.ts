@@ -1,0 +1,164 @@
+/**
+ * Request and response schemas of the tag routes (merges, bulk edits, audit, taxonomy, jobs,
+ * interviewee tag edits). The OpenAPI document (openapi.ts ROUTES) declares them; the handlers in
+ * tag-routes.ts validate with them and answer through `reply` typed by them.
+ */
+import { z } from 'zod';
+import { IdSchema } from '../model.ts';
+import { SearchParamsSchema } from '../search/index.ts';
+import { TagSchema } from '../tags.ts';
+import { EvidenceSchema, PatternSchema, TopicIdSchema, TopicSchema } from '../taxonomy/index.ts';
+
+const limit = z.coerce.number().int().min(1).max(100).default(20);
+const cursor = z.string().max(500).optional();
+const nextCursor = z.string().nullable();
+const expectedVersion = z.number().int().min(0).optional();
+
+/** POST /tags/{tag}/merge. */
+export const MergeBody = z.object({
+  into: TagSchema,
+  /** Merge into a tag that does not exist yet (else 404). */
+  create: z.boolean().optional(),
+  /** Report what would move; change nothing. */
+  dryRun: z.boolean().optional(),
+});
+
+/** What a merge did or would do. */
+export const MergeResponse = z.object({
+  id: z.string().nullable(),
+  from: z.string(),
+  into: z.string(),
+  dryRun: z.boolean(),
+  createdTarget: z.boolean(),
+  quotes: z.number(),
+  people: z.number(),
+  interviews: z.number(),
+  corrections: z.number(),
+});
+
+/** A merge as GET /merges lists it. */
+const MergeRecord = z.object({
+  id: z.string(),
+  from: z.string(),
+  into: z.string(),
+  createdTarget: z.boolean(),
+  at: z.string(),
+  who: z.string(),
+  state: z.enum(['applying', 'applied', 'undone']),
+  quotes: z.number(),
+  people: z.number(),
+  interviews: z.number(),
+  undoneAt: z.string().optional(),
+  undoneBy: z.string().optional(),
+});
+
+/** GET /merges. */
+export const MergesResponse = z.object({ merges: z.array(MergeRecord), nextCursor });
+
+/** POST /merges/{id}/undo. */
+export const UndoResponse = z.object({
+  id: z.string(),
+  from: z.string(),
+  into: z.string(),
+  restored: z.number(),
+  kept: z.array(z.string()),
+  interviews: z.number(),
+});
+
+/** Path of a merge. */
+export const MergeParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+
+/** POST /bulk/tags: a search (as GET /search takes it) and the tags to add or remove. */
+export const BulkTagsBody = z.object({
+  search: SearchParamsSchema.omit({ limit: true, cursor: true }),
+  add: z.array(TagSchema).max(20).default([]),
+  remove: z.array(TagSchema).max(20).default([]),
+  /** Count what would change; change nothing. */
+  dryRun: z.boolean().optional(),
+});
+
+/** What a bulk edit did or would do. */
+export const BulkTagsResponse = z.object({
+  dryRun: z.boolean(),
+  quotes: z.number(),
+  interviews: z.number(),
+  changed: z.number(),
+  add: z.array(z.string()),
+  remove: z.array(z.string()),
+});
+
+/** GET /audit. */
+export const AuditQuery = z.object({
+  tag: TagSchema.optional(),
+  quote: IdSchema.optional(),
+  person: IdSchema.optional(),
+  actor: z.string().trim().min(1).max(100).optional(),
+  limit,
+  cursor,
+});
+
+/** One entry of the audit trail. */
+const AuditEntrySchema = z.object({
+  subject: z.string(),
+  at: z.string(),
+  who: z.string(),
+  action: z.string(),
+  tags: z.array(z.string()),
+  added: z.array(z.string()).optional(),
+  removed: z.array(z.string()).optional(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** GET /audit. */
+export const AuditResponse = z.object({ entries: z.array(AuditEntrySchema), nextCursor });
+
+/** POST /interviewees/{id}/tags: tags to add (or confirm). */
+export const PersonAddTagsBody = z.object({ tags: z.array(TagSchema).min(1).max(20), expectedVersion });
+
+/** A background job's record. */
+export const JobSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: z.enum(['queued', 'running', 'done', 'failed']),
+  done: z.number(),
+  total: z.number().nullable(),
+  result: z.record(z.string(), z.number()),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+/** Path of a job. */
+export const JobParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+
+/** GET /topics. */
+export const TopicsResponse = z.object({ version: z.number(), topics: z.array(TopicSchema) });
+
+/** A taxonomy edit's answer: the new taxonomy and the background re-score of the quotes. */
+export const TaxonomyEditResponse = TopicsResponse.extend({ job: JobSchema.nullable() });
+
+/** GET /topics/{id}. */
+export const TopicResponse = z.object({ version: z.number(), topic: TopicSchema });
+
+/** Path of a topic. */
+export const TopicParams = z.object({ id: TopicIdSchema });
+
+/** POST /topics. */
+export const CreateTopicBody = z.object({ topic: TopicSchema, expectedVersion });
+
+/** PUT /topics/{id}: the fields that change (the others stay; the id stays: to rename it, create and merge). */
+export const UpdateTopicBody = z.object({
+  label: z.string().trim().min(1).max(60).optional(),
+  labelEn: z.string().trim().min(1).max(60).optional(),
+  description: z.string().max(1000).optional(),
+  threshold: z.number().gt(0).max(10).optional(),
+  evidence: z.array(EvidenceSchema).max(300).optional(),
+  unless: z.array(PatternSchema).max(100).optional(),
+  expectedVersion,
+});
+
+/** GET /topics/versions. */
+export const TaxonomyVersionsResponse = z.object({
+  version: z.number(),
+  versions: z.array(z.object({ version: z.number(), at: z.string(), who: z.string(), change: z.string() })),
+});

@@ -1,0 +1,337 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The console's pages, served from the API's own app. Paths the API also answers (`/`,
+ * `/interviews/{id}`, `/tags`) are negotiated: a request whose Accept prefers text/html over JSON
+ * (a browser navigating) gets the page; anything else (curl, fetch, SDKs) falls through to the
+ * JSON route exactly as before. Every page is read-only and server-rendered; the script only adds
+ * suggestions, tag editing and upload.
+ */
+import { type Context, Hono, type MiddlewareHandler, type Next } from 'hono';
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import { z } from 'zod';
+import { type AppEnv, toErrorResponse } from '../api/http.ts';
+import { KikigakiError } from '../errors.ts';
+import type { IndexProvider } from '../indexer.ts';
+import { IdSchema } from '../model.ts';
+import type { SearchHit, SearchParams } from '../search/index.ts';
+import { SearchParamsSchema } from '../search/index.ts';
+import type { Kikigaki } from '../service.ts';
+import type { TopicTagger } from '../tagger.ts';
+import { TagSchema } from '../tags.ts';
+import { assetRoutes, assetUrls } from './assets.ts';
+import { langOf } from './i18n.ts';
+import { personNames, searchQuotes } from './search.ts';
+import { makeView, type View } from './view.ts';
+import { ErrorPage, PersonPage, ReaderPage, TagPage, TagsPage, UploadPage } from './views/pages.tsx';
+import type { CardQuote } from './views/parts.tsx';
+import { SearchPage, type SearchResult, type SearchState } from './views/search.tsx';
+
+/** Results per page in the console. */
+export const PAGE_SIZE = 20;
+
+/** The content security policy of every page: no inline script or style, nothing from elsewhere. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** What the pages need (a subset of the API's dependencies). */
+export interface ConsoleDeps {
+  service: Kikigaki;
+  index: IndexProvider;
+  tagger: TopicTagger;
+  /** The API's read guard (a no-op unless reads are protected). */
+  readGuard: MiddlewareHandler<AppEnv>;
+}
+
+/** The q-value of the best Accept entry matching `test`, 0 when none does. */
+function quality(accept: string, test: (type: string) => boolean): number {
+  let best = 0;
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.trim().toLowerCase().split(';');
+    if (!test(type.trim())) continue;
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qp ? Number.parseFloat(qp.slice(2)) : 1;
+    if (Number.isFinite(q)) best = Math.max(best, q);
+  }
+  return best;
+}
+
+/**
+ * True when the request prefers HTML to JSON: text/html (or XHTML) is named with a higher
+ * q-value than application/json, application/* or * /* — as browsers navigating send it.
+ */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const html = quality(accept, (t) => t === 'text/html' || t === 'application/xhtml+xml');
+  const json = quality(accept, (t) => t === 'application/json' || t === 'application/*' || t === '*/*');
+  return html > 0 && html > json;
+}
+
+const SearchStateSchema = z.object({
+  q: SearchParamsSchema.shape.q,
+  tag: z.array(TagSchema).max(20).default([]),
+  interviewee: SearchParamsSchema.shape.interviewee,
+  speaker: z.enum(['interviewee', 'interviewer', 'other']).optional(),
+  from: SearchParamsSchema.shape.from,
+  to: SearchParamsSchema.shape.to,
+  page: z.coerce.number().int().min(1).max(500).default(1),
+});
+
+function invalid(error: z.ZodError): KikigakiError {
+  const issue = error.issues[0];
+  return new KikigakiError('validation_error', `${issue?.path.join('.') || 'query'}: ${issue?.message}`);
+}
+
+/** A hit as a card (the snippet with its marks). */
+function cardOfHit(hit: SearchHit): CardQuote {
+  return {
+    quoteId: hit.quoteId,
+    interviewId: hit.interviewId,
+    interviewTitle: hit.interviewTitle,
+    publishedAt: hit.publishedAt,
+    text: hit.highlight.snippet,
+    ranges: hit.highlight.ranges,
+    speaker: hit.speaker,
+    section: hit.section,
+    question: hit.question,
+    tags: hit.tags,
+  };
+}
+
+function byCount<K extends string>(counts: Record<K, number>, limit: number): Array<[K, number]> {
+  return (Object.entries(counts) as Array<[K, number]>)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, limit);
+}
+
+/** The console's routes and assets, to mount on the API's app before its own routes. */
+export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
+  const { service, tagger } = deps;
+  const app = new Hono<AppEnv>();
+  const assets = assetUrls();
+
+  const viewOf = (c: Context<AppEnv>): View => makeView(langOf(c.req.query('lang')), tagger, assets);
+  const switchHref = (c: Context<AppEnv>, v: View): string => {
+    const url = new URL(c.req.url);
+    if (v.lang === 'en') url.searchParams.delete('lang');
+    else url.searchParams.set('lang', 'en');
+    return `${url.pathname}${url.search}`;
+  };
+  const send = (c: Context<AppEnv>, page: JSX.Element, status = 200) => {
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('Cache-Control', 'no-cache');
+    c.header('Vary', 'Accept');
+    return c.html(`<!doctype html>${String(page)}`, status as 200);
+  };
+  const failure = (c: Context<AppEnv>, err: unknown) => {
+    const v = viewOf(c);
+    // The API's own mapping of errors to statuses; 5xx go to the app's error handler (logged).
+    const { status, body } = toErrorResponse(err, '');
+    if (status >= 500) throw err;
+    const message = body.error.message;
+    return send(
+      c,
+      <ErrorPage v={v} status={status} message={message} switchHref={switchHref(c, v)} />,
+      status,
+    );
+  };
+  /** A page handler: negotiated, guarded like the API's reads, errors shown as pages. */
+  const page =
+    (render: (c: Context<AppEnv>, v: View) => Promise<JSX.Element>) =>
+    async (c: Context<AppEnv>, next: Next) => {
+      if (!prefersHtml(c.req.header('accept'))) {
+        // Not a browser navigating: the API's route answers exactly as it did before.
+        await next();
+        c.res.headers.append('Vary', 'Accept');
+        return;
+      }
+      try {
+        let allowed = false;
+        await deps.readGuard(c, async () => {
+          allowed = true;
+        });
+        if (!allowed) throw new KikigakiError('unauthorized', 'a token is needed');
+        const v = viewOf(c);
+        return send(c, await render(c, v));
+      } catch (err) {
+        return failure(c, err);
+      }
+    };
+
+  app.route('/', assetRoutes());
+
+  app.get(
+    '/',
+    page(async (c, v) => {
+      const parsed = SearchStateSchema.safeParse({ ...c.req.query(), tag: c.req.queries('tag') ?? [] });
+      if (!parsed.success) throw invalid(parsed.error);
+      const state: SearchState = parsed.data;
+      const speaker = parsed.data.speaker ?? 'any';
+      const index = await deps.index.get();
+      const filtered =
+        state.q.trim() !== '' ||
+        state.tag.length > 0 ||
+        !!state.interviewee ||
+        !!state.speaker ||
+        !!state.from ||
+        !!state.to;
+      let result: SearchResult | null = null;
+      let landing = null;
+      if (filtered) {
+        const params: SearchParams = {
+          q: state.q,
+          tags: state.tag,
+          interviewee: state.interviewee,
+          speaker,
+          from: state.from,
+          to: state.to,
+          limit: PAGE_SIZE,
+        };
+        params.cursor = index.cursorAt(params, (state.page - 1) * PAGE_SIZE);
+        const { page: found } = await searchQuotes(service, index, params);
+        const people = byCount(found.facets.interviewees, 15);
+        const names = personNames(
+          index,
+          people.map(([id]) => id),
+        );
+        result = {
+          total: found.total,
+          totalIsEstimate: found.totalIsEstimate,
+          matched: found.matched,
+          hits: found.hits.map(cardOfHit),
+          pageSize: PAGE_SIZE,
+          facets: {
+            tags: byCount(found.facets.tags, 20),
+            people: people.map(([id, count]) => ({ id, name: names.get(id) ?? id, count })),
+            roles: byCount(found.facets.roles ?? {}, 3),
+            years: (Object.entries(found.facets.years ?? {}) as Array<[string, number]>).sort((a, b) =>
+              b[0].localeCompare(a[0]),
+            ),
+          },
+        };
+      } else {
+        const recent = await service.listInterviews({ limit: 8 });
+        landing = {
+          tags: byCount(index.tagCounts(), 16).map(([id, quotes]) => ({ id, quotes })),
+          interviews: recent.items.map((s) => ({ id: s.id, title: s.title, publishedAt: s.publishedAt })),
+        };
+      }
+      const personName = state.interviewee
+        ? (personNames(index, [state.interviewee]).get(state.interviewee) ?? null)
+        : null;
+      return (
+        <SearchPage
+          v={v}
+          state={state}
+          result={result}
+          landing={landing}
+          personName={personName}
+          switchHref={switchHref(c, v)}
+        />
+      );
+    }),
+  );
+
+  app.get(
+    '/interviews/:id',
+    page(async (c, v) => {
+      const id = IdSchema.safeParse(c.req.param('id'));
+      if (!id.success) throw invalid(id.error);
+      const q = z
+        .string()
+        .max(200)
+        .default('')
+        .parse(c.req.query('q') ?? '');
+      const stored = await service.getInterview(id.data);
+      const marks = new Map<string, Array<{ start: number; end: number }>>();
+      if (q.trim()) {
+        const index = await deps.index.get();
+        const { page: found } = await searchQuotes(service, index, { q, interview: id.data, limit: 100 });
+        for (const h of found.hits) marks.set(h.quoteId, h.highlight.textRanges);
+      }
+      return (
+        <ReaderPage
+          v={v}
+          data={{
+            interview: stored.interview,
+            tags: stored.tags,
+            marks,
+            q,
+            turn: c.req.query('turn') ?? null,
+          }}
+          switchHref={switchHref(c, v)}
+        />
+      );
+    }),
+  );
+
+  app.get(
+    '/people/:id',
+    page(async (c, v) => {
+      const id = IdSchema.safeParse(c.req.param('id'));
+      if (!id.success) throw invalid(id.error);
+      const [person, manual] = await Promise.all([service.interviewee(id.data), service.personTags(id.data)]);
+      const dates = new Map(person.interviews.map((iv) => [iv.id, iv.publishedAt]));
+      const evidence: CardQuote[] = person.evidence.map((q) => ({
+        ...q,
+        publishedAt: dates.get(q.interviewId) ?? null,
+        ranges: [],
+      }));
+      return (
+        <PersonPage v={v} person={person} manual={manual} evidence={evidence} switchHref={switchHref(c, v)} />
+      );
+    }),
+  );
+
+  app.get(
+    '/tags',
+    page(async (c, v) => {
+      const index = await deps.index.get();
+      const tags = await service.tags(index.tagCounts());
+      tags.sort((a, b) => b.quotes - a.quotes || a.id.localeCompare(b.id));
+      return <TagsPage v={v} tags={tags} switchHref={switchHref(c, v)} />;
+    }),
+  );
+
+  app.get(
+    '/tags/:tag',
+    page(async (c, v) => {
+      const tag = TagSchema.safeParse(c.req.param('tag'));
+      if (!tag.success) throw invalid(tag.error);
+      const pageNo = z.coerce.number().int().min(1).max(500).default(1).safeParse(c.req.query('page'));
+      if (!pageNo.success) throw invalid(pageNo.error);
+      const index = await deps.index.get();
+      const params: SearchParams = { q: '', tags: [tag.data], limit: PAGE_SIZE };
+      params.cursor = index.cursorAt(params, (pageNo.data - 1) * PAGE_SIZE);
+      const { page: found } = await searchQuotes(service, index, params);
+      const topic = tagger.topic(tag.data);
+      if (!topic && found.total === 0) throw new KikigakiError('not_found', `no tag ${tag.data}`);
+      return (
+        <TagPage
+          v={v}
+          id={tag.data}
+          topic={topic}
+          total={found.total}
+          quotes={found.hits.map(cardOfHit)}
+          page={pageNo.data}
+          pageSize={PAGE_SIZE}
+          switchHref={switchHref(c, v)}
+        />
+      );
+    }),
+  );
+
+  app.get(
+    '/upload',
+    page(async (c, v) => <UploadPage v={v} switchHref={switchHref(c, v)} />),
+  );
+
+  return app;
+}

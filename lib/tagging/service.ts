@@ -1,0 +1,1017 @@
+/**
+ * The tag use cases, on top of the store ports: one consistent model of tags. A quote's
+ * effective tags are its automatic topics (through merges' aliases) plus what editors added minus
+ * what they removed; a person's are what their quotes carry plus and minus their own
+ * corrections. Every read (quote views, profiles, people by tag, /tags, search through the index)
+ * goes through that model, and every edit updates the memberships of just the interviews it
+ * touches. Merges are checked, can be previewed, listed and undone; the taxonomy is edited here
+ * and re-scored in the background; bulk edits and the audit trail live here too.
+ */
+import { ConflictError, KikigakiError, NotFoundError, ValidationError } from '../errors.ts';
+import { interviewIdOfQuote } from '../ids.ts';
+import type { Interview } from '../model.ts';
+import type { Change } from '../service.ts';
+import type { Merge, MergeChange } from '../store/items.ts';
+import type { AuditEntry, AuditFilter, ManualTags, Page, Store, StoredInterview } from '../store/port.ts';
+import { autoTagsOf, effectiveTags, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
+import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
+import { type TrainingExample, trainClassifier } from './classifier.ts';
+import type { JobRecord, Jobs } from './jobs.ts';
+import { autoTagsChanged, recordOf } from './record.ts';
+import type { TaggerSource } from './source.ts';
+import type { TopicMatch, TopicTagger } from './tagger.ts';
+
+/** A tag in use, as GET /tags lists it. */
+export interface TagSummary {
+  id: string;
+  label: string;
+  labelEn: string;
+  kind: 'topic' | 'manual';
+  quotes: number;
+  interviewees: number;
+}
+
+/** A quote as the API shows it outside search results. */
+export interface QuoteView {
+  quoteId: string;
+  interviewId: string;
+  interviewTitle: string;
+  text: string;
+  speaker: { id: string | null; name: string; role: string };
+  section: string | null;
+  question: { quoteId: string; text: string } | null;
+  tags: string[];
+}
+
+/** A quote with its tags explained: automatic topics (score, why), corrections, version. */
+export interface QuoteDetail extends QuoteView {
+  version: number;
+  /** Automatic topics (through aliases), strongest first. */
+  autoTags: string[];
+  automatic: Array<{ tag: string; score: number; terms: string[]; question?: string[]; model?: string[] }>;
+  manual: { add: string[]; remove: string[] };
+  /** Tags named in the request that were merged into others, and what they became. */
+  resolved?: Record<string, string>;
+}
+
+/** An interviewee profile. */
+export interface IntervieweeProfile {
+  id: string;
+  name: string;
+  handle: string | null;
+  location: string | null;
+  occupation: string | null;
+  /** `topic`: carried by their quotes; `manual`: added to the person by an editor. */
+  tags: Array<{ id: string; quotes: number; source: 'topic' | 'manual' }>;
+  interviews: Array<{ id: string; title: string; publishedAt: string | null }>;
+  evidence: QuoteView[];
+  /** The person's own corrections and their version (send it back as `expectedVersion`). */
+  version: number;
+  manual: { add: string[]; remove: string[] };
+}
+
+/** What a merge did, or would do (dry run). */
+export interface MergeResult {
+  id: string | null;
+  from: string;
+  into: string;
+  dryRun: boolean;
+  createdTarget: boolean;
+  /** Quotes that carried `from` and now carry `into`. */
+  quotes: number;
+  /** People that carried `from`. */
+  people: number;
+  /** Interviews whose tags change. */
+  interviews: number;
+  /** Corrections (of quotes and people) rewritten, to be restored by an undo. */
+  corrections: number;
+}
+
+/** What an undo did. */
+export interface UndoResult {
+  id: string;
+  from: string;
+  into: string;
+  restored: number;
+  /** Corrections edited after the merge: kept as the editors left them. */
+  kept: string[];
+  interviews: number;
+}
+
+/** A search a bulk edit applies to (the index resolves it to quote ids). */
+export interface BulkSearch {
+  /** All quote ids the search matches. */
+  quoteIds: readonly string[];
+  /** The search as the request gave it (kept in the audit entry). */
+  description: string;
+}
+
+/** What a bulk edit did, or would do. */
+export interface BulkResult {
+  dryRun: boolean;
+  quotes: number;
+  interviews: number;
+  /** Quotes whose tags actually change. */
+  changed: number;
+  add: string[];
+  remove: string[];
+}
+
+/** The taxonomy as the API shows it. */
+export interface TaxonomyView {
+  version: number;
+  topics: Taxonomy['topics'];
+}
+
+/** A taxonomy edit's answer: the new taxonomy and the background re-score. */
+export interface TaxonomyEdit extends TaxonomyView {
+  job: JobRecord | null;
+}
+
+/** Dependencies of {@link TagService}. */
+export interface TagServiceDeps {
+  store: Store;
+  taggers: TaggerSource;
+  /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
+  afterCommit?: (change: Change) => Promise<void>;
+  /** Background work (re-scoring after taxonomy edits). Absent: it runs before the edit answers. */
+  jobs?: Jobs;
+  now?: () => Date;
+}
+
+/** Corrections of quotes kept at most per topic in the model (a few hundred KB in all). */
+const MODEL_MAX_WEIGHTS = 2500;
+
+function quoteViewOf(iv: Interview, turnId: string, tags: string[]): QuoteView | null {
+  const t = iv.turns.find((x) => x.id === turnId);
+  if (!t) return null;
+  const q = t.questionId ? iv.turns.find((x) => x.id === t.questionId) : undefined;
+  return {
+    quoteId: t.id,
+    interviewId: iv.id,
+    interviewTitle: iv.title,
+    text: t.text,
+    speaker: { id: t.speakerId, name: t.speaker, role: t.role },
+    section: t.section,
+    question: q ? { quoteId: q.id, text: q.text } : null,
+    tags,
+  };
+}
+
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+/** kikigaki's tag use cases. */
+export class TagService {
+  private readonly store: Store;
+  private readonly taggers: TaggerSource;
+  private readonly afterCommit: (change: Change) => Promise<void>;
+  private readonly jobs: Jobs | null;
+  private readonly now: () => Date;
+
+  constructor(deps: TagServiceDeps) {
+    this.store = deps.store;
+    this.taggers = deps.taggers;
+    this.afterCommit = deps.afterCommit ?? (async () => {});
+    this.jobs = deps.jobs ?? null;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** The current tagger (taxonomy version and learned model). */
+  tagger(): Promise<TopicTagger> {
+    return this.taggers.current();
+  }
+
+  // ------------------------------------------------------------------ tags that exist
+
+  private async topicIds(): Promise<Set<string>> {
+    return new Set((await this.taggers.current()).taxonomy.topics.map((t) => t.id));
+  }
+
+  /**
+   * Whether a tag is live: a topic or a tag editors made, not merged away; tags used before the
+   * directory existed count when something still carries them.
+   */
+  private async isLive(tag: string, aliases: ReadonlyMap<string, string>): Promise<boolean> {
+    if (aliases.has(tag)) return false;
+    if ((await this.topicIds()).has(tag)) return true;
+    if ((await this.store.tagEntries()).some((e) => e.tag === tag)) return true;
+    if ((await this.store.quotesWithTag(tag, { limit: 1 })).items.length > 0) return true;
+    return (await this.store.peopleWithTag(tag)).length > 0;
+  }
+
+  /** Records manual tags that are not topics in the tag directory (so /tags lists them). */
+  private async register(tags: Iterable<string>, who: string): Promise<void> {
+    const topics = await this.topicIds();
+    for (const t of tags) if (!topics.has(t)) await this.store.putTagEntry(t, who);
+  }
+
+  /** A tag named in a removal that was merged away: a 409 naming where it went. */
+  private mergedAway(tag: string, aliases: ReadonlyMap<string, string>): ConflictError {
+    const into = resolveAlias(tag, aliases);
+    return new ConflictError(`tag '${tag}' was merged into '${into}'; edit '${into}', or undo the merge`, {
+      tag,
+      into,
+    });
+  }
+
+  // ------------------------------------------------------------------ quotes
+
+  private async quoteContext(quoteId: string): Promise<{ stored: StoredInterview; manual: ManualTags }> {
+    const interviewId = interviewIdOfQuote(quoteId);
+    const stored = interviewId ? await this.store.getInterview(interviewId) : null;
+    const known = stored?.interview.turns.some((t) => t.id === quoteId) ?? false;
+    if (!stored || !known) throw new NotFoundError('quote', quoteId);
+    return { stored, manual: await this.store.getQuoteTags(quoteId) };
+  }
+
+  private detailOf(
+    stored: StoredInterview,
+    quoteId: string,
+    manual: ManualTags,
+    aliases: ReadonlyMap<string, string>,
+  ): QuoteDetail {
+    const auto = autoTagsOf(stored, quoteId).map((t) => resolveAlias(t, aliases));
+    const tags = effectiveTags(auto, manual, aliases);
+    const view = quoteViewOf(stored.interview, quoteId, tags) as QuoteView;
+    const automatic = (stored.autoTags[quoteId] ?? []).map((m: TopicMatch) => ({
+      tag: resolveAlias(m.topic, aliases),
+      score: m.score,
+      terms: m.terms,
+      ...(m.question ? { question: m.question } : {}),
+      ...(m.model ? { model: m.model } : {}),
+    }));
+    return {
+      ...view,
+      version: manual.version,
+      autoTags: sorted(auto),
+      automatic,
+      manual: { add: manual.add, remove: manual.remove },
+    };
+  }
+
+  /** One quote with its effective tags, why it has them, and the corrections' version. */
+  async getQuote(quoteId: string): Promise<QuoteDetail> {
+    const { stored, manual } = await this.quoteContext(quoteId);
+    return this.detailOf(stored, quoteId, manual, await this.store.aliases());
+  }
+
+  /**
+   * Adds and removes tags of a quote. Adding a tag the tagger gave confirms it (it stays should
+   * the tagger change its mind); adding a merged-away tag adds what it was merged into (see
+   * `resolved`); removing a tag the quote does not have is a 404, a merged-away one a 409. With
+   * `expectedVersion` the edit applies only if nobody changed the quote's tags since (else 409).
+   */
+  async editQuoteTags(
+    quoteId: string,
+    change: { add?: string[]; remove?: string[] },
+    who: string,
+    expectedVersion?: number,
+  ): Promise<QuoteDetail> {
+    const { stored, manual } = await this.quoteContext(quoteId);
+    if (expectedVersion !== undefined && expectedVersion !== manual.version)
+      throw new ConflictError('the tags were changed by someone else meanwhile; reload and try again', {
+        expectedVersion,
+        version: manual.version,
+      });
+    const aliases = await this.store.aliases();
+    const auto = new Set(autoTagsOf(stored, quoteId).map((t) => resolveAlias(t, aliases)));
+    const current = new Set(effectiveTags([...auto], manual, aliases));
+    const add = new Set(manual.add.map((t) => resolveAlias(t, aliases)));
+    const remove = new Set(manual.remove.map((t) => resolveAlias(t, aliases)));
+    const resolved: Record<string, string> = {};
+    for (const t of change.remove ?? []) {
+      if (aliases.has(t)) throw this.mergedAway(t, aliases);
+      if (!current.has(t)) throw new NotFoundError('tag of the quote', `${quoteId}/${t}`);
+      add.delete(t);
+      if (auto.has(t)) remove.add(t);
+    }
+    const added: string[] = [];
+    for (const raw of change.add ?? []) {
+      const t = resolveAlias(raw, aliases);
+      if (t !== raw) resolved[raw] = t;
+      add.add(t);
+      remove.delete(t);
+      added.push(t);
+    }
+    const next = { add: sorted(add), remove: sorted(remove) };
+    const same =
+      next.add.join('\u0000') === sorted(manual.add).join('\u0000') &&
+      next.remove.join('\u0000') === sorted(manual.remove).join('\u0000');
+    if (same) {
+      // Nothing to write; but an earlier edit may have stopped before the memberships were
+      // brought up to date (a retry of it must converge).
+      if ((await this.store.membershipsStale(stored.interview.id)) === true) {
+        await this.store.refreshTags(stored.interview.id);
+        await this.afterCommit({ kind: 'interview', id: stored.interview.id });
+      }
+      const detail = this.detailOf(stored, quoteId, manual, aliases);
+      return Object.keys(resolved).length > 0 ? { ...detail, resolved } : detail;
+    }
+    await this.register(added, who);
+    const written = await this.store.putQuoteTags(quoteId, next, manual.version, who);
+    await this.afterCommit({ kind: 'interview', id: stored.interview.id });
+    const detail = this.detailOf(stored, quoteId, written, aliases);
+    return Object.keys(resolved).length > 0 ? { ...detail, resolved } : detail;
+  }
+
+  /** Quotes with a tag (current versions), paged, with their text. */
+  async quotesWithTag(tag: string, limit: number, cursor?: string): Promise<Page<QuoteView>> {
+    const page = await this.store.quotesWithTag(tag, { limit, cursor });
+    const interviewIds = [...new Set(page.items.map((q) => q.interviewId))];
+    const [aliases, manual, stored] = await Promise.all([
+      this.store.aliases(),
+      this.store.manualQuoteTags(page.items.map((q) => q.quoteId)),
+      this.store.getInterviews(interviewIds),
+    ]);
+    const items: QuoteView[] = [];
+    for (const q of page.items) {
+      const iv = stored.get(q.interviewId);
+      if (!iv) continue;
+      const tags = quoteTagsOf(iv, manual, aliases).get(q.quoteId) ?? [];
+      const view = quoteViewOf(iv.interview, q.quoteId, tags);
+      if (view) items.push(view);
+    }
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  // ------------------------------------------------------------------ people
+
+  /** People who have a tag: through their quotes or added by hand, minus their own removals. */
+  private async peopleWith(tag: string): Promise<Set<string>> {
+    const found = await this.store.peopleWithTag(tag);
+    const ids = [...new Set(found.map((p) => p.personId))];
+    const manual = await this.store.manualPersonTags(ids);
+    return new Set(ids.filter((id) => !manual.get(id)?.remove.includes(tag)));
+  }
+
+  /** An interviewee's profile: tags with quote counts, interviews, evidence, corrections. */
+  async interviewee(personId: string): Promise<IntervieweeProfile> {
+    const [summaries, manual, aliases] = await Promise.all([
+      this.store.interviewsOfPerson(personId),
+      this.store.getPersonTags(personId),
+      this.store.aliases(),
+    ]);
+    if (summaries.length === 0) throw new NotFoundError('interviewee', personId);
+    const stored = await this.store.getInterviews(summaries.map((s) => s.id));
+    const quoteIds = [...stored.values()].flatMap((s) => s.interview.turns.map((t) => t.id));
+    const corrections = await this.store.manualQuoteTags(quoteIds);
+    type Best = { score: number; iv: Interview; quoteId: string };
+    const counts = new Map<string, { quotes: number; best: Best | null }>();
+    let person: Interview['interviewees'][number] | undefined;
+    for (const s of summaries) {
+      const iv = stored.get(s.id);
+      if (!iv) continue;
+      person ??= iv.interview.interviewees.find((p) => p.id === personId);
+      const quoteTags = quoteTagsOf(iv, corrections, aliases);
+      for (const [tag, { quotes }] of personTagsOf(iv, quoteTags).get(personId) ?? []) {
+        const c = counts.get(tag) ?? { quotes: 0, best: null };
+        for (const quoteId of quotes) {
+          // A quote the tagger scored is better evidence than one tagged only by hand.
+          const score =
+            (iv.autoTags[quoteId] ?? []).find((m) => resolveAlias(m.topic, aliases) === tag)?.score ?? 0;
+          c.quotes++;
+          if (!c.best || score > c.best.score) c.best = { score, iv: iv.interview, quoteId };
+        }
+        counts.set(tag, c);
+      }
+    }
+    const removed = new Set(manual.remove);
+    const tags: IntervieweeProfile['tags'] = [...counts]
+      .filter(([id]) => !removed.has(id))
+      .sort((a, b) => b[1].quotes - a[1].quotes || a[0].localeCompare(b[0]))
+      .map(([id, c]) => ({ id, quotes: c.quotes, source: 'topic' as const }));
+    for (const raw of manual.add) {
+      const t = resolveAlias(raw, aliases);
+      if (!counts.has(t) && !removed.has(t) && !tags.some((x) => x.id === t))
+        tags.push({ id: t, quotes: 0, source: 'manual' });
+    }
+    // The best quote for each of the three tags with the most quotes, labelled with that tag.
+    const evidence = tags
+      .filter((t) => t.source === 'topic')
+      .slice(0, 3)
+      .map((t) => {
+        const best = counts.get(t.id)?.best;
+        return best ? quoteViewOf(best.iv, best.quoteId, [t.id]) : null;
+      })
+      .filter((q): q is QuoteView => q !== null);
+    return {
+      id: personId,
+      name: person?.name ?? summaries[0]?.interviewees.find((p) => p.id === personId)?.name ?? personId,
+      handle: person?.handle ?? null,
+      location: person?.location ?? null,
+      occupation: person?.occupation ?? null,
+      tags,
+      interviews: summaries.map((s) => ({ id: s.id, title: s.title, publishedAt: s.publishedAt })),
+      evidence,
+      version: manual.version,
+      manual: { add: manual.add, remove: manual.remove },
+    };
+  }
+
+  /**
+   * Edits an interviewee's tags: `add` confirms or adds, `remove` removes (a tag their quotes
+   * carry stays on the quotes, not on the person), `set` replaces the person's corrections
+   * (additions). Optimistic locking as for quotes.
+   */
+  async editIntervieweeTags(
+    personId: string,
+    change: { add?: string[]; remove?: string[]; set?: { add: string[]; remove: string[] } },
+    who: string,
+    expectedVersion?: number,
+  ): Promise<IntervieweeProfile> {
+    const profile = await this.interviewee(personId);
+    const manual = await this.store.getPersonTags(personId);
+    if (expectedVersion !== undefined && expectedVersion !== manual.version)
+      throw new ConflictError('the tags were changed by someone else meanwhile; reload and try again', {
+        expectedVersion,
+        version: manual.version,
+      });
+    const aliases = await this.store.aliases();
+    const add = new Set((change.set ? change.set.add : manual.add).map((t) => resolveAlias(t, aliases)));
+    const remove = new Set(
+      (change.set ? change.set.remove : manual.remove).map((t) => resolveAlias(t, aliases)),
+    );
+    const has = new Set(profile.tags.map((t) => t.id));
+    for (const t of change.remove ?? []) {
+      if (aliases.has(t)) throw this.mergedAway(t, aliases);
+      if (!has.has(t)) throw new NotFoundError('tag of the interviewee', `${personId}/${t}`);
+      add.delete(t);
+      remove.add(t);
+    }
+    for (const raw of change.add ?? []) {
+      const t = resolveAlias(raw, aliases);
+      add.add(t);
+      remove.delete(t);
+    }
+    for (const t of remove) add.delete(t);
+    const next = { add: sorted(add), remove: sorted(remove) };
+    const same =
+      next.add.join('\u0000') === sorted(manual.add).join('\u0000') &&
+      next.remove.join('\u0000') === sorted(manual.remove).join('\u0000');
+    if (!same) {
+      await this.register(next.add, who);
+      await this.store.putPersonTags(personId, next, manual.version, who);
+    }
+    return this.interviewee(personId);
+  }
+
+  /** Interviewees with all/any of the tags (all interviewees when no tag is given), paged by id. */
+  async interviewees(
+    options: { tags: string[]; match: 'all' | 'any'; limit: number; cursor?: string | undefined },
+    page: <T>(all: readonly T[], limit: number, cursor?: string) => Page<T>,
+  ): Promise<Page<IntervieweeProfile>> {
+    let ids: string[];
+    if (options.tags.length === 0) {
+      // The list entries already name each interview's interviewees: no content reads.
+      const all = new Set<string>();
+      let cursor: string | undefined;
+      do {
+        const p = await this.store.listInterviews({ limit: 100, cursor });
+        for (const summary of p.items) for (const person of summary.interviewees) all.add(person.id);
+        cursor = p.nextCursor ?? undefined;
+      } while (cursor);
+      ids = [...all];
+    } else {
+      const sets = await Promise.all(options.tags.map((t) => this.peopleWith(t)));
+      const union = new Set(sets.flatMap((s) => [...s]));
+      ids = [...union].filter((id) => (options.match === 'all' ? sets.every((s) => s.has(id)) : true));
+    }
+    ids.sort();
+    const p = page(ids, options.limit, options.cursor);
+    const items: IntervieweeProfile[] = [];
+    for (const id of p.items) {
+      try {
+        items.push(await this.interviewee(id));
+      } catch (e) {
+        if (!(e instanceof NotFoundError)) throw e;
+      }
+    }
+    return { items, nextCursor: p.nextCursor };
+  }
+
+  // ------------------------------------------------------------------ the tags in use
+
+  /** Every live tag (topics, tags editors made, tags in the index) with quote and people counts. */
+  async tags(quoteCounts: Readonly<Record<string, number>>): Promise<TagSummary[]> {
+    const [tagger, aliases, entries] = await Promise.all([
+      this.taggers.current(),
+      this.store.aliases(),
+      this.store.tagEntries(),
+    ]);
+    const ids = new Set(
+      [
+        ...tagger.taxonomy.topics.map((t) => t.id),
+        ...entries.map((e) => e.tag),
+        ...Object.keys(quoteCounts).filter((t) => (quoteCounts[t] ?? 0) > 0),
+      ].filter((t) => !aliases.has(t)),
+    );
+    const list = [...ids].sort();
+    const people = await Promise.all(list.map(async (id) => (await this.peopleWith(id)).size));
+    return list.map((id, i) => {
+      const topic = tagger.topic(id);
+      return {
+        id,
+        label: topic?.label ?? id,
+        labelEn: topic?.labelEn ?? id,
+        kind: topic ? ('topic' as const) : ('manual' as const),
+        quotes: quoteCounts[id] ?? 0,
+        interviewees: people[i] ?? 0,
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------ merges
+
+  /**
+   * Merges `from` into `into` everywhere: quotes and people that carry `from` carry `into`, the
+   * tagger's `from` becomes `into`, corrections naming `from` are rewritten (their earlier state
+   * kept for an undo). `from` must exist (404); `into` must exist unless `create` (404), and
+   * must not itself be merged away (409). A dry run reports what would move and changes nothing.
+   * Only the interviews that carry `from` are re-indexed.
+   */
+  async merge(
+    from: string,
+    into: string,
+    options: { create?: boolean; dryRun?: boolean },
+    who: string,
+  ): Promise<MergeResult> {
+    if (from === into) throw new ValidationError('a tag cannot be merged into itself');
+    const aliases = await this.store.aliases();
+    if (aliases.has(from)) throw this.mergedAway(from, aliases);
+    if (!(await this.isLive(from, aliases))) throw new NotFoundError('tag', from);
+    if (aliases.has(into)) throw this.mergedAway(into, aliases);
+    const targetExists = await this.isLive(into, aliases);
+    if (!targetExists && !options.create)
+      throw new KikigakiError(
+        'not_found',
+        `tag '${into}' not found; send "create": true to merge into a new tag`,
+        {
+          what: 'tag',
+          id: into,
+        },
+      );
+    const quotes = await this.store.allQuotesWithTag(from);
+    const people = await this.store.peopleWithTag(from);
+    const corrected = await this.store.quotesCorrectedWithTag(from);
+    const quoteManual = await this.store.manualQuoteTags(corrected.map((c) => c.quoteId));
+    const personIds = [...new Set(people.map((p) => p.personId))];
+    const personManual = await this.store.manualPersonTags(personIds);
+    const personChanges = personIds.filter((id) => {
+      const m = personManual.get(id);
+      return m && (m.add.includes(from) || m.remove.includes(from));
+    });
+    const interviews = new Set<string>([
+      ...quotes.map((q) => q.interviewId),
+      ...people.flatMap((p) => (p.interviewId ? [p.interviewId] : [])),
+      ...corrected.flatMap((c) => interviewIdOfQuote(c.quoteId) ?? []),
+    ]);
+    const result: MergeResult = {
+      id: null,
+      from,
+      into,
+      dryRun: options.dryRun === true,
+      createdTarget: !targetExists,
+      quotes: quotes.length,
+      people: personIds.length,
+      interviews: interviews.size,
+      corrections: quoteManual.size + personChanges.length,
+    };
+    if (options.dryRun) return result;
+
+    const at = this.now().toISOString();
+    const id = `${this.now().getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const merge: Merge = {
+      id,
+      from,
+      into,
+      createdTarget: !targetExists,
+      at,
+      who,
+      state: 'applying',
+      quotes: quotes.length,
+      people: personIds.length,
+      interviews: interviews.size,
+    };
+    // The record first: a merge that stops half-way can still be seen and undone.
+    await this.store.putMerge(merge);
+    const swap = (xs: readonly string[]) => sorted(xs.map((x) => (x === from ? into : x)));
+    const changes: MergeChange[] = [];
+    for (const [quoteId, m] of quoteManual) {
+      const next = { add: swap(m.add), remove: swap(m.remove) };
+      // A quote both adding and removing `into` after the swap keeps the removal.
+      next.add = next.add.filter((t) => !next.remove.includes(t));
+      const written = await this.store.putQuoteTags(quoteId, next, m.version, who, {
+        audit: false,
+        refresh: false,
+      });
+      changes.push({
+        mergeId: id,
+        target: { kind: 'quote', quoteId },
+        before: m,
+        afterVersion: written.version,
+      });
+    }
+    for (const personId of personChanges) {
+      const m = personManual.get(personId) as ManualTags;
+      const next = { add: swap(m.add), remove: swap(m.remove) };
+      next.add = next.add.filter((t) => !next.remove.includes(t));
+      const written = await this.store.putPersonTags(personId, next, m.version, who, { audit: false });
+      changes.push({
+        mergeId: id,
+        target: { kind: 'person', personId },
+        before: m,
+        afterVersion: written.version,
+      });
+    }
+    await this.store.putMergeChanges(changes);
+    if (!targetExists) await this.register([into], who);
+    await this.store.putAlias(from, into, who, id);
+    await this.reindex(interviews);
+    await this.store.putMerge({ ...merge, state: 'applied' }, 'applying');
+    await this.store.writeAudit({
+      subject: { kind: 'tag', tag: from },
+      who,
+      action: 'merge',
+      tags: [from, into],
+      detail: { mergeId: id, quotes: quotes.length, people: personIds.length, interviews: interviews.size },
+    });
+    this.taggers.invalidate();
+    return { ...result, id };
+  }
+
+  /** Re-computes the memberships of some interviews and tells the index. */
+  private async reindex(interviews: Iterable<string>): Promise<void> {
+    for (const id of interviews) {
+      await this.store.refreshTags(id);
+      await this.afterCommit({ kind: 'interview', id });
+    }
+  }
+
+  /** Merges, newest first. */
+  merges(options: { limit: number; cursor?: string | undefined }): Promise<Page<Merge>> {
+    return this.store.listMerges(options);
+  }
+
+  /**
+   * Undoes a merge: the alias goes, corrections the merge rewrote get their earlier state back
+   * (those edited since are kept as editors left them, and listed), a target the merge created
+   * goes when nothing uses it any more, and the interviews that carry either tag are re-indexed.
+   */
+  async undoMerge(mergeId: string, who: string): Promise<UndoResult> {
+    const merge = await this.store.getMerge(mergeId);
+    if (!merge) throw new NotFoundError('merge', mergeId);
+    if (merge.state === 'undone') throw new ConflictError(`merge ${mergeId} was undone already`);
+    const aliases = await this.store.aliases();
+    // A later merge of the target elsewhere must be undone first, or `from` would follow it.
+    for (const [f, t] of aliases)
+      if (f === merge.into)
+        throw new ConflictError(`'${merge.into}' was merged into '${t}' since; undo that first`);
+    await this.store.deleteAlias(merge.from, merge.into);
+    const changes = await this.store.mergeChanges(mergeId);
+    const kept: string[] = [];
+    let restored = 0;
+    const interviews = new Set<string>();
+    for (const c of changes) {
+      const restore = { add: c.before.add, remove: c.before.remove };
+      if (c.target.kind === 'quote') {
+        const now = await this.store.getQuoteTags(c.target.quoteId);
+        const interviewId = interviewIdOfQuote(c.target.quoteId);
+        if (interviewId) interviews.add(interviewId);
+        if (now.version !== c.afterVersion) {
+          kept.push(c.target.quoteId);
+          continue;
+        }
+        await this.store.putQuoteTags(c.target.quoteId, restore, now.version, who, {
+          audit: false,
+          refresh: false,
+        });
+      } else {
+        const now = await this.store.getPersonTags(c.target.personId);
+        if (now.version !== c.afterVersion) {
+          kept.push(c.target.personId);
+          continue;
+        }
+        await this.store.putPersonTags(c.target.personId, restore, now.version, who, { audit: false });
+      }
+      restored++;
+    }
+    // What carries `into` now includes what came from `from`: re-index those interviews.
+    for (const q of await this.store.allQuotesWithTag(merge.into)) interviews.add(q.interviewId);
+    for (const p of await this.store.peopleWithTag(merge.into))
+      if (p.interviewId) interviews.add(p.interviewId);
+    await this.reindex(interviews);
+    if (merge.createdTarget) {
+      const used =
+        (await this.store.quotesWithTag(merge.into, { limit: 1 })).items.length > 0 ||
+        (await this.store.peopleWithTag(merge.into)).length > 0 ||
+        (await this.store.quotesCorrectedWithTag(merge.into)).length > 0;
+      if (!used) await this.store.deleteTagEntry(merge.into);
+    }
+    await this.store.putMerge(
+      { ...merge, state: 'undone', undoneAt: this.now().toISOString(), undoneBy: who },
+      merge.state,
+    );
+    await this.store.writeAudit({
+      subject: { kind: 'tag', tag: merge.from },
+      who,
+      action: 'merge-undo',
+      tags: [merge.from, merge.into],
+      detail: { mergeId, restored, kept: kept.length, interviews: interviews.size },
+    });
+    this.taggers.invalidate();
+    return { id: mergeId, from: merge.from, into: merge.into, restored, kept, interviews: interviews.size };
+  }
+
+  // ------------------------------------------------------------------ bulk edits
+
+  /**
+   * Tags or untags every quote a search matched: a dry run counts them; otherwise each quote's
+   * corrections are written (no audit entry each), each interview re-indexed once, and one audit
+   * entry records the whole edit.
+   */
+  async bulkEdit(
+    search: BulkSearch,
+    change: { add: string[]; remove: string[] },
+    options: { dryRun?: boolean },
+    who: string,
+  ): Promise<BulkResult> {
+    if (change.add.length + change.remove.length === 0)
+      throw new ValidationError('name tags to add or remove');
+    const aliases = await this.store.aliases();
+    for (const t of change.remove) if (aliases.has(t)) throw this.mergedAway(t, aliases);
+    const add = sorted(change.add.map((t) => resolveAlias(t, aliases)));
+    const remove = sorted(change.remove);
+    const ids = [...new Set(search.quoteIds)];
+    const byInterview = new Map<string, string[]>();
+    for (const q of ids) {
+      const iv = interviewIdOfQuote(q);
+      if (iv) byInterview.set(iv, [...(byInterview.get(iv) ?? []), q]);
+    }
+    let changed = 0;
+    const touched = new Set<string>();
+    for (const [interviewId, quoteIds] of byInterview) {
+      const stored = await this.store.getInterview(interviewId);
+      if (!stored) continue;
+      const manual = await this.store.manualQuoteTags(quoteIds);
+      for (const quoteId of quoteIds) {
+        const m = manual.get(quoteId) ?? {
+          add: [],
+          remove: [],
+          version: 0,
+          updatedAt: null,
+          updatedBy: null,
+        };
+        const auto = new Set(autoTagsOf(stored, quoteId).map((t) => resolveAlias(t, aliases)));
+        const nextAdd = new Set(m.add);
+        const nextRemove = new Set(m.remove);
+        for (const t of remove) {
+          nextAdd.delete(t);
+          if (auto.has(t)) nextRemove.add(t);
+        }
+        for (const t of add) {
+          nextAdd.add(t);
+          nextRemove.delete(t);
+        }
+        const before = effectiveTags([...auto], m, aliases).join('\u0000');
+        const next = { add: sorted(nextAdd), remove: sorted(nextRemove) };
+        if (effectiveTags([...auto], next, aliases).join('\u0000') === before) continue;
+        changed++;
+        if (options.dryRun) continue;
+        await this.store.putQuoteTags(quoteId, next, m.version, who, { audit: false, refresh: false });
+        touched.add(interviewId);
+      }
+    }
+    const result: BulkResult = {
+      dryRun: options.dryRun === true,
+      quotes: ids.length,
+      interviews: byInterview.size,
+      changed,
+      add,
+      remove,
+    };
+    if (options.dryRun || changed === 0) return result;
+    await this.register(add, who);
+    await this.reindex(touched);
+    await this.store.writeAudit({
+      subject: { kind: 'bulk' },
+      who,
+      action: 'bulk-tags',
+      tags: sorted([...add, ...remove]),
+      added: add,
+      removed: remove,
+      detail: {
+        search: search.description.slice(0, 500),
+        quotes: ids.length,
+        changed,
+        interviews: touched.size,
+      },
+    });
+    return result;
+  }
+
+  // ------------------------------------------------------------------ audit
+
+  /** The audit trail, newest first, narrowed to a quote, person, tag or actor. */
+  audit(
+    filter: { quote?: string; person?: string; tag?: string; actor?: string },
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditEntry>> {
+    if (filter.quote && filter.person) throw new ValidationError('filter by a quote or a person, not both');
+    const f: AuditFilter = {
+      subject: filter.quote
+        ? { kind: 'quote', quoteId: filter.quote }
+        : filter.person
+          ? { kind: 'person', personId: filter.person }
+          : undefined,
+      tag: filter.tag,
+      actor: filter.actor,
+    };
+    return this.store.listAudit(f, options);
+  }
+
+  // ------------------------------------------------------------------ the taxonomy
+
+  /** The taxonomy in use and its version (0: the shipped file, never edited). */
+  async taxonomy(): Promise<TaxonomyView> {
+    const [tagger, version] = await Promise.all([this.taggers.current(), this.taggers.version()]);
+    return { version, topics: tagger.taxonomy.topics };
+  }
+
+  /** One topic and the taxonomy version. */
+  async topic(id: string): Promise<{ version: number; topic: Taxonomy['topics'][number] }> {
+    const t = await this.taxonomy();
+    const topic = t.topics.find((x) => x.id === id);
+    if (!topic) throw new NotFoundError('topic', id);
+    return { version: t.version, topic };
+  }
+
+  /** The taxonomy's stored versions, newest first (none until the first edit). */
+  taxonomyVersions(): Promise<Array<{ version: number; at: string; who: string; change: string }>> {
+    return this.store.taxonomyVersions();
+  }
+
+  /** Applies one change to the taxonomy (409 unless `expectedVersion` is current), then re-scores. */
+  private async changeTaxonomy(
+    expectedVersion: number | undefined,
+    who: string,
+    description: string,
+    edit: (topics: Taxonomy['topics']) => Taxonomy['topics'],
+  ): Promise<TaxonomyEdit> {
+    this.taggers.invalidate();
+    const current = await this.taxonomy();
+    if (expectedVersion !== undefined && expectedVersion !== current.version)
+      throw new ConflictError('the taxonomy was changed by someone else meanwhile; reload and try again', {
+        expectedVersion,
+        version: current.version,
+      });
+    const next = TaxonomySchema.safeParse({ version: 2, topics: edit(current.topics) });
+    if (!next.success)
+      throw new ValidationError(
+        `the taxonomy would be invalid: ${next.error.issues[0]?.message ?? 'invalid'}`,
+      );
+    const version = await this.store.putTaxonomy(next.data, current.version, who, description);
+    this.taggers.invalidate();
+    const [kind, topic] = description.split(' ') as [string, string];
+    await this.store.writeAudit({
+      subject: { kind: 'topic', topic },
+      who,
+      action: `topic-${kind}`,
+      tags: [topic],
+      detail: { version },
+    });
+    const job = this.rescore(`taxonomy v${version}`);
+    if (!job) await this.rescoreNow();
+    return { version, topics: next.data.topics, job };
+  }
+
+  /** Creates a topic. */
+  createTopic(topic: TopicInput, who: string, expectedVersion?: number): Promise<TaxonomyEdit> {
+    const t = TopicSchema.parse(topic);
+    return this.changeTaxonomy(expectedVersion, who, `create ${t.id}`, (topics) => {
+      if (topics.some((x) => x.id === t.id)) throw new ConflictError(`topic '${t.id}' exists`);
+      return [...topics, t];
+    });
+  }
+
+  /** Changes a topic's labels, description, threshold, evidence or senses (not its id). */
+  updateTopic(
+    id: string,
+    patch: Partial<Omit<TopicInput, 'id'>>,
+    who: string,
+    expectedVersion?: number,
+  ): Promise<TaxonomyEdit> {
+    return this.changeTaxonomy(expectedVersion, who, `update ${id}`, (topics) => {
+      const i = topics.findIndex((x) => x.id === id);
+      if (i < 0) throw new NotFoundError('topic', id);
+      const merged = TopicSchema.safeParse({ ...topics[i], ...patch, id });
+      if (!merged.success)
+        throw new ValidationError(
+          `the topic would be invalid: ${merged.error.issues[0]?.message ?? 'invalid'}`,
+        );
+      return topics.map((x, j) => (j === i ? merged.data : x));
+    });
+  }
+
+  /** Deletes a topic: its automatic tags go at the re-score; tags editors added stay. */
+  deleteTopic(id: string, who: string, expectedVersion?: number): Promise<TaxonomyEdit> {
+    return this.changeTaxonomy(expectedVersion, who, `delete ${id}`, (topics) => {
+      if (!topics.some((x) => x.id === id)) throw new NotFoundError('topic', id);
+      if (topics.length === 1) throw new ValidationError('the taxonomy keeps at least one topic');
+      return topics.filter((x) => x.id !== id);
+    });
+  }
+
+  /**
+   * Re-tags every interview with the current tagger and writes back those whose automatic topics
+   * changed (a new revision each; the index follows). In the background when there are jobs.
+   */
+  rescore(reason: string): JobRecord | null {
+    if (!this.jobs) return null;
+    return this.jobs.submit(`rescore (${reason})`, async (progress) => {
+      const ids: string[] = [];
+      for await (const id of this.store.interviewIds()) ids.push(id);
+      progress.setTotal(ids.length);
+      for (const id of ids) {
+        if (await this.rescoreOne(id)) progress.count('changed');
+        progress.step();
+      }
+    });
+  }
+
+  /** Re-tags one interview; true when its automatic topics changed and were written. */
+  private async rescoreOne(id: string): Promise<boolean> {
+    const tagger = await this.taggers.current();
+    const stored = await this.store.getInterview(id);
+    if (!stored) return false;
+    const next = recordOf(tagger, stored.interview);
+    if (!autoTagsChanged(stored, next)) return false;
+    const put = await this.store.putInterview(next);
+    await this.afterCommit({
+      kind: 'interview',
+      id,
+      committed: { interview: stored.interview, quoteTags: put.quoteTags, version: put.version },
+    });
+    return true;
+  }
+
+  /** Runs a re-score in the foreground (when there is no job queue: Lambda, tests). */
+  async rescoreNow(): Promise<number> {
+    let changed = 0;
+    for await (const id of this.store.interviewIds()) if (await this.rescoreOne(id)) changed++;
+    return changed;
+  }
+
+  // ------------------------------------------------------------------ learning from editors
+
+  /**
+   * Retrains the model from editors' corrections (added tags are positives, removed ones
+   * negatives, the other topics of a corrected quote weak negatives) and stores it; the tagger
+   * uses it from then on. Run when the index is rebuilt.
+   */
+  async retrain(): Promise<{ examples: number; topics: number; bytes: number } | null> {
+    const tagger = await this.taggers.current();
+    const topics = new Set(tagger.taxonomy.topics.map((t) => t.id));
+    const aliases = await this.store.aliases();
+    const examples: TrainingExample[] = [];
+    for await (const id of this.store.interviewIds()) {
+      const stored = await this.store.getInterview(id);
+      if (!stored) continue;
+      const manual = await this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id));
+      for (const t of stored.interview.turns) {
+        const m = manual.get(t.id);
+        if (!m || (m.add.length === 0 && m.remove.length === 0)) continue;
+        const q = t.questionId ? stored.interview.turns.find((x) => x.id === t.questionId)?.text : null;
+        const question = t.role === 'interviewer' ? null : (q ?? null);
+        const added = new Set(m.add.map((x) => resolveAlias(x, aliases)));
+        const removed = new Set(m.remove.map((x) => resolveAlias(x, aliases)));
+        for (const topic of topics) {
+          if (added.has(topic)) examples.push({ text: t.text, question, topic, label: true });
+          else if (removed.has(topic)) examples.push({ text: t.text, question, topic, label: false });
+          else examples.push({ text: t.text, question, topic, label: false, weight: 0.2 });
+        }
+      }
+    }
+    if (examples.length === 0) return null;
+    const model = trainClassifier(examples, { now: this.now });
+    // A bounded model: the strongest weights of each topic.
+    for (const m of Object.values(model.topics)) {
+      const strongest = Object.entries(m.weights)
+        .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+        .slice(0, MODEL_MAX_WEIGHTS);
+      m.weights = Object.fromEntries(strongest);
+    }
+    const bytes = await this.store.putModel(model, model.trainedAt, examples.length);
+    this.taggers.invalidate();
+    return { examples: examples.length, topics: Object.keys(model.topics).length, bytes };
+  }
+
+  // ------------------------------------------------------------------ consistency
+
+  /** Interviews whose stored tag memberships differ from the tag model (repaired on request). */
+  async checkMemberships(ids: readonly string[], repair: boolean): Promise<string[]> {
+    const stale: string[] = [];
+    for (const id of ids) if ((await this.store.membershipsStale(id)) === true) stale.push(id);
+    if (repair) await this.reindex(stale);
+    return stale;
+  }
+}

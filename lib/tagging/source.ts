@@ -1,0 +1,90 @@
+/**
+ * Where the current tagger comes from: the taxonomy in use (the shipped file until an editor
+ * changes it over the API; then the store's current version) and the model editors trained.
+ * Cached; a process that writes the taxonomy or the model drops its cache at once, others
+ * re-read the store's version at most every `refreshMs`.
+ */
+import type { TagStore } from '../store/port.ts';
+import { defaultTaxonomy, type Taxonomy, TaxonomySchema } from '../taxonomy/index.ts';
+import { ClassifierModelSchema } from './classifier.ts';
+import { TopicTagger } from './tagger.ts';
+
+/** The current tagger, and the taxonomy version it was built from. */
+export interface TaggerSource {
+  current(): Promise<TopicTagger>;
+  /** Version of the taxonomy in use (0: the shipped file). */
+  version(): Promise<number>;
+  /** Forget what is cached (after this process changed the taxonomy or the model). */
+  invalidate(): void;
+}
+
+/** A fixed tagger (tests, the CLI, a store without edits). */
+export class StaticTaggers implements TaggerSource {
+  constructor(private readonly tagger: TopicTagger = new TopicTagger()) {}
+  async current(): Promise<TopicTagger> {
+    return this.tagger;
+  }
+  async version(): Promise<number> {
+    return 0;
+  }
+  invalidate(): void {}
+}
+
+/** Options of {@link StoredTaggers}. */
+export interface StoredTaggersOptions {
+  /** How long a loaded tagger is used before the store is asked again (default 5 s). */
+  refreshMs?: number;
+  now?: () => number;
+  /** The taxonomy before any edit (default: the shipped file). */
+  base?: Taxonomy;
+}
+
+/** The tagger of the store's current taxonomy version and model. */
+export class StoredTaggers implements TaggerSource {
+  private loaded: { tagger: TopicTagger; version: number; at: number } | null = null;
+  private loading: Promise<{ tagger: TopicTagger; version: number; at: number }> | null = null;
+  private readonly refreshMs: number;
+  private readonly now: () => number;
+  private readonly base: Taxonomy;
+
+  constructor(
+    private readonly store: Pick<TagStore, 'readTaxonomy' | 'readModel'>,
+    options: StoredTaggersOptions = {},
+  ) {
+    this.refreshMs = options.refreshMs ?? 5000;
+    this.now = options.now ?? Date.now;
+    this.base = options.base ?? defaultTaxonomy;
+  }
+
+  private async load() {
+    const [stored, model] = await Promise.all([this.store.readTaxonomy(), this.store.readModel()]);
+    const taxonomy = stored ? TaxonomySchema.parse(stored.json) : this.base;
+    const parsedModel = model ? ClassifierModelSchema.safeParse(model.json) : null;
+    return {
+      tagger: new TopicTagger({ taxonomy, model: parsedModel?.success ? parsedModel.data : null }),
+      version: stored?.version ?? 0,
+      at: this.now(),
+    };
+  }
+
+  private async fresh() {
+    if (this.loaded && this.now() - this.loaded.at < this.refreshMs) return this.loaded;
+    this.loading ??= this.load().finally(() => {
+      this.loading = null;
+    });
+    this.loaded = await this.loading;
+    return this.loaded;
+  }
+
+  async current(): Promise<TopicTagger> {
+    return (await this.fresh()).tagger;
+  }
+
+  async version(): Promise<number> {
+    return (await this.fresh()).version;
+  }
+
+  invalidate(): void {
+    this.loaded = null;
+  }
+}

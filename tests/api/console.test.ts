@@ -1,0 +1,403 @@
+/**
+ * The console's server side through the real app on dynalite: content negotiation (API clients
+ * keep their JSON), escaping of untrusted text, the CSP, assets, the export and the preview.
+ * The browser scenarios are in tests/browser/.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_CSS, CLIENT_JS } from '../../lib/console/assets.gen.ts';
+import { buildConsoleAssets } from '../../lib/console/build.ts';
+import { CONTENT_SECURITY_POLICY, prefersHtml } from '../../lib/console/routes.tsx';
+import { CSV_COLUMNS, csvField, exportStream } from '../../lib/export.ts';
+import type { SearchPage } from '../../lib/search/index.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { read, samplesDir } from '../helpers/shared.ts';
+
+type App = LocalRuntime['app'];
+const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+const HOSTILE = [
+  '---',
+  'title: <script>alert("title")</script> & "quotes"',
+  '---',
+  '聞き手：<img src=x onerror=alert(1)> 介護について教えてください。',
+  '<b>悪意</b>：介護の仕事は"><script>alert(2)</script>大変です。=HYPERLINK("http://evil")',
+].join('\n');
+
+let db: Awaited<ReturnType<typeof embedded>>;
+let rt: LocalRuntime;
+let app: App;
+
+beforeAll(async () => {
+  db = await embedded();
+  rt = await runtime(db.client);
+  app = rt.app;
+  for (const [id, file] of [
+    ['yuki', '04-dash-yuki.txt'],
+    ['kenji', '03-blog-kenji.txt'],
+    ['sora', '05-dash-sora.txt'],
+  ] as const) {
+    const res = await app.request(`/interviews?id=${id}`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: read(join(samplesDir, file)),
+    });
+    expect(res.status).toBe(201);
+  }
+  const bad = await app.request('/interviews?id=hostile&format=prefixed', {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'text/plain' },
+    body: HOSTILE,
+  });
+  expect(bad.status).toBe(201);
+});
+afterAll(async () => {
+  await rt.flush();
+  await db.close();
+});
+
+const page = (path: string, accept = BROWSER) => app.request(path, { headers: { accept } });
+
+describe('content negotiation', () => {
+  it('prefers HTML only when the client ranks it above JSON', () => {
+    expect(prefersHtml(BROWSER)).toBe(true);
+    expect(prefersHtml('text/html')).toBe(true);
+    expect(prefersHtml('*/*')).toBe(false);
+    expect(prefersHtml(undefined)).toBe(false);
+    expect(prefersHtml('application/json')).toBe(false);
+    expect(prefersHtml('application/json, text/html')).toBe(false);
+    expect(prefersHtml('text/html;q=0.5, application/json')).toBe(false);
+    expect(prefersHtml('application/json;q=0.5, text/html')).toBe(true);
+  });
+
+  it('answers API clients with the same JSON as before, and browsers with pages', async () => {
+    for (const path of ['/interviews/yuki', '/tags']) {
+      const json = await page(path, '*/*');
+      expect(json.status).toBe(200);
+      expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(json.headers.get('vary')).toMatch(/Accept/);
+      const plain = await app.request(path);
+      expect(await plain.json()).toEqual(await json.json());
+      const html = await page(path);
+      expect(html.status).toBe(200);
+      expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(html.headers.get('vary')).toMatch(/Accept/);
+    }
+    // `/` has no API route: curl keeps its JSON 404.
+    const root = await page('/', '*/*');
+    expect(root.status).toBe(404);
+    expect(((await root.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect((await page('/')).status).toBe(200);
+  });
+
+  it('serves every page with a CSP that forbids inline script and style, and no inline script or style', async () => {
+    for (const path of [
+      '/',
+      '/?q=%E4%BB%8B%E8%AD%B7',
+      '/interviews/yuki',
+      '/people/kenji_camp',
+      '/tags',
+      '/tags/care-anxiety',
+      '/upload',
+      '/?lang=en&q=%E4%BB%8B%E8%AD%B7',
+    ]) {
+      const res = await page(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      const html = await res.text();
+      expect(html.startsWith('<!doctype html>')).toBe(true);
+      // Every script has a src; no style attributes or elements; no event handler attributes.
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(html).not.toMatch(/\sstyle=|<style/);
+      expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
+    }
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+  });
+
+  it('shows errors as pages: 404 for an unknown interview, 400 for a bad filter', async () => {
+    const missing = await page('/interviews/nope');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('ページが見つかりません');
+    const bad = await page('/?q=x&from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^text\/html/);
+    expect((await page('/people/nobody')).status).toBe(404);
+  });
+
+  it('asks browsers for a token page when reads are protected (tokens never travel as cookies)', async () => {
+    const guarded = await runtime(db.client, { protectReads: true, readToken: 'read-token-0123456789' });
+    const res = await guarded.app.request('/tags', { headers: { accept: BROWSER } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('escaping of untrusted text', () => {
+  it('never lets a title, speaker or quote become markup', async () => {
+    for (const path of [
+      '/?q=%E4%BB%8B%E8%AD%B7',
+      '/interviews/hostile?q=%E4%BB%8B%E8%AD%B7',
+      '/?tag=care-anxiety',
+    ]) {
+      const html = await (await page(path)).text();
+      expect(html, path).not.toContain('<script>alert');
+      expect(html, path).not.toContain('<img src=x');
+      expect(html, path).not.toContain('<b>悪意</b>');
+      expect(html, path).not.toContain('"><script>');
+    }
+    const reader = await (await page('/interviews/hostile?q=%E4%BB%8B%E8%AD%B7')).text();
+    expect(reader).toContain(
+      '&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;',
+    );
+    expect(reader).toContain('&lt;b&gt;悪意&lt;/b&gt;');
+    // The searched words are marked, and only with <mark>.
+    expect(reader).toMatch(/<mark>介護<\/mark>/);
+  });
+});
+
+describe('search page', () => {
+  it('shows the total, cards with marks and facets of tags, people, roles and years', async () => {
+    const html = await (await page('/?q=%E4%BB%8B%E8%AD%B7')).text();
+    const api = (await (await app.request('/search?q=%E4%BB%8B%E8%AD%B7')).json()) as SearchPage;
+    expect(html).toContain(`${api.total}件`);
+    expect(html).toContain('<mark>介護</mark>');
+    expect(api.facets.roles.interviewee).toBeGreaterThan(0);
+    expect(Object.keys(api.facets.years)).toContain('2025');
+    expect(html).toContain('id="facet-years"');
+    expect(html).toContain('href="/?q=%E4%BB%8B%E8%AD%B7&amp;speaker=interviewee"');
+    // The card links the reader at the turn, carrying the query.
+    const hit = api.hits[0];
+    expect(html).toContain(
+      `/interviews/${hit?.interviewId}?q=%E4%BB%8B%E8%AD%B7&amp;turn=${hit?.quoteId}#${hit?.quoteId}`,
+    );
+  });
+
+  it('pages by number with the same hits as the API cursor', async () => {
+    const p2 = await (await page('/?q=%E4%BB%8B%E8%AD%B7&page=2')).text();
+    const first = (await (await app.request('/search?q=%E4%BB%8B%E8%AD%B7&limit=20')).json()) as SearchPage;
+    const second = (await (
+      await app.request(`/search?q=%E4%BB%8B%E8%AD%B7&limit=20&cursor=${first.nextCursor}`)
+    ).json()) as SearchPage;
+    expect(second.hits.length).toBeGreaterThan(0);
+    for (const h of second.hits) expect(p2).toContain(`data-quote-id="${h.quoteId}"`);
+    for (const h of first.hits) expect(p2).not.toContain(`data-quote-id="${h.quoteId}"`);
+  });
+
+  it('has a clear empty state and an English version', async () => {
+    const empty = await (await page('/?q=xyzzyqwvk')).text();
+    expect(empty).toContain('該当する発言はありません');
+    const en = await (await page('/?q=%E4%BB%8B%E8%AD%B7&lang=en')).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Filters');
+    expect(en).toMatch(/href="\/interviews\/[^"]*lang=en/);
+  });
+});
+
+describe('export', () => {
+  const query = 'q=%E4%BB%8B%E8%AD%B7';
+
+  async function allHits(params: string): Promise<SearchPage['hits']> {
+    const hits: SearchPage['hits'] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await app.request(`/search?${params}&limit=5${cursor ? `&cursor=${cursor}` : ''}`);
+      const body = (await res.json()) as SearchPage;
+      hits.push(...body.hits);
+      cursor = body.nextCursor;
+    } while (cursor);
+    return hits;
+  }
+
+  it('exports every page as CSV with citation columns, by format=csv or Accept: text/csv', async () => {
+    const hits = await allHits(query);
+    const byParam = await app.request(`/search?${query}&format=csv&limit=3`);
+    expect(byParam.status).toBe(200);
+    expect(byParam.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(byParam.headers.get('x-total-count')).toBe(String(hits.length));
+    const csv = await byParam.text();
+    const byAccept = await app.request(`/search?${query}`, { headers: { accept: 'text/csv' } });
+    expect(await byAccept.text()).toBe(csv);
+    const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe(CSV_COLUMNS.join(','));
+    const ids = lines
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split(',')[0]);
+    expect(ids).toEqual(hits.map((h) => h.quoteId));
+  });
+
+  it('exports JSON citations with the interview URL and a link to the reader', async () => {
+    const res = await app.request(`/search?tag=care-anxiety&format=json`);
+    const body = (await res.json()) as {
+      total: number;
+      rows: number;
+      truncated: boolean;
+      quotes: Array<{ quoteId: string; url: string | null; link: string; tags: string[]; text: string }>;
+    };
+    expect(body.rows).toBe(body.total);
+    expect(body.truncated).toBe(false);
+    expect(body.quotes.every((q) => q.tags.includes('care-anxiety'))).toBe(true);
+    expect(body.quotes[0]?.link).toMatch(/^http:\/\/localhost\/interviews\/[^#]+#/);
+    const hits = await allHits('tag=care-anxiety');
+    expect(body.quotes.map((q) => q.text)).toEqual(hits.map((h) => h.text));
+  });
+
+  it('neutralises spreadsheet formulas in untrusted cells and quotes what needs quoting', () => {
+    expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('一行目\n二行目')).toBe('"一行目\n二行目"');
+    expect(csvField(null)).toBe('');
+  });
+
+  it('stops at the row and byte bounds', async () => {
+    const index = await rt.indexer.provider().get();
+    const read = async (s: ReadableStream<Uint8Array>) => new Response(s).text();
+    const capped = await exportStream({
+      service: rt.service,
+      index,
+      params: { q: '', tags: ['money-income'] },
+      format: 'json',
+      origin: 'http://x',
+      maxRows: 3,
+    });
+    expect(capped.truncated).toBe(true);
+    const body = JSON.parse(await read(capped.body)) as {
+      rows: number;
+      truncated: boolean;
+      quotes: unknown[];
+    };
+    expect(body.quotes).toHaveLength(3);
+    expect(body).toMatchObject({ rows: 3, truncated: true });
+    const small = await exportStream({
+      service: rt.service,
+      index,
+      params: { q: '', tags: ['money-income'] },
+      format: 'csv',
+      origin: 'http://x',
+      maxBytes: 2_000,
+    });
+    const csv = await read(small.body);
+    expect(Buffer.byteLength(csv)).toBeLessThanOrEqual(2_000);
+    expect(csv.split('\r\n').length).toBeGreaterThan(2);
+  });
+
+  it('rejects a bad export before sending anything', async () => {
+    const res = await app.request(`/search?${query}&format=xml`);
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('POST /interviews/preview', () => {
+  it('needs the write token', async () => {
+    const res = await app.request('/interviews/preview', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '聞き手：質問？\n山田：答えです。',
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('answers the parsed turns and their tags without storing anything', async () => {
+    const res = await app.request('/interviews/preview?id=preview-only', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: read(join(samplesDir, '06-prefixed-qa.txt')),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      interview: { id: string; turns: Array<{ id: string; speaker: string }> };
+      tags: Record<string, string[]>;
+      exists: boolean;
+      conflict: boolean;
+    };
+    expect(body.interview.id).toBe('preview-only');
+    expect(body.conflict).toBe(false);
+    expect(body.interview.turns.length).toBeGreaterThan(3);
+    expect(body.exists).toBe(false);
+    expect(Object.values(body.tags).flat().length).toBeGreaterThan(0);
+    expect((await app.request('/interviews/preview-only')).status).toBe(404);
+    const again = await app.request('/interviews/preview?id=yuki', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: read(join(samplesDir, '04-dash-yuki.txt')),
+    });
+    expect(((await again.json()) as { exists: boolean }).exists).toBe(true);
+  });
+
+  it('warns when a derived id is held by another source (the save would answer 409)', async () => {
+    const post = (path: string, body: string) =>
+      app.request(path, { method: 'POST', headers: { ...AUTH, 'content-type': 'text/plain' }, body });
+    const mine = '聞き手：質問はありますか？\n山田：はい、あります。';
+    type Preview = { interview: { id: string }; exists: boolean; conflict: boolean };
+    const first = (await (await post('/interviews/preview', mine)).json()) as Preview;
+    expect(first).toMatchObject({ exists: false, conflict: false });
+    // Someone stores another transcript under exactly that id, naming it.
+    const theirs = '聞き手：別の質問？\n佐藤：別の答えです。';
+    expect((await post(`/interviews?id=${first.interview.id}`, theirs)).status).toBe(201);
+    const again = (await (await post('/interviews/preview', mine)).json()) as Preview;
+    expect(again).toMatchObject({ exists: true, conflict: true });
+    expect((await post('/interviews', mine)).status).toBe(409);
+    // Naming the id says "replace it": no conflict.
+    const named = (await (
+      await post(`/interviews/preview?id=${first.interview.id}`, mine)
+    ).json()) as Preview;
+    expect(named).toMatchObject({ exists: true, conflict: false });
+  });
+
+  it('names the line of a transcript it cannot parse', async () => {
+    const res = await app.request('/interviews/preview', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: '',
+    });
+    expect([400, 422]).toContain(res.status);
+  });
+});
+
+describe('the editor’s name', () => {
+  it('reaches the audit trail from a percent-encoded X-Actor (browsers send only Latin-1 headers)', async () => {
+    const res = await app.request('/quotes/yuki-t004/tags', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json', 'x-actor': encodeURIComponent('山田 花子') },
+      body: JSON.stringify({ tags: ['actor-check'] }),
+    });
+    expect(res.status).toBe(200);
+    expect((await rt.store.getQuoteTags('yuki-t004')).updatedBy).toBe('山田 花子');
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents the preview and the export parameter', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
+    expect(doc.paths['/interviews/preview']).toHaveProperty('post');
+    expect(doc.paths['/search']?.get?.parameters?.map((p) => p.name)).toContain('format');
+  });
+});
+
+describe('assets', () => {
+  it('serves the hashed script and stylesheet with immutable caching, and 304 on a match', async () => {
+    const html = await (await page('/')).text();
+    const js = /src="(\/assets\/console\.[0-9a-f]{12}\.js)"/.exec(html)?.[1];
+    const css = /href="(\/assets\/console\.[0-9a-f]{12}\.css)"/.exec(html)?.[1];
+    expect(js && css).toBeTruthy();
+    const script = await app.request(js as string);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await script.text()).toBe(CLIENT_JS);
+    const etag = script.headers.get('etag') as string;
+    expect((await app.request(js as string, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(await (await app.request(css as string)).text()).toBe(CLIENT_CSS);
+    expect((await app.request('/assets/other.js')).status).toBe(404);
+  });
+
+  it('are generated from the current client sources (run npm run build:console after editing them)', async () => {
+    const built = await buildConsoleAssets();
+    expect(built.js).toBe(CLIENT_JS);
+    expect(built.css).toBe(CLIENT_CSS);
+  });
+});

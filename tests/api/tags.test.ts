@@ -1,0 +1,509 @@
+/**
+ * Tags as one consistent model, through the HTTP API on the embedded store: corrections reach
+ * people, /tags and search; merges are checked, previewed, listed and undone exactly; the
+ * README's own sequence keeps the right tag; interviewee tags can be removed and carry their
+ * version; the audit trail is readable; the taxonomy is edited and quotes re-scored; bulk edits.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SearchPage } from '../../lib/search/index.ts';
+import type { IntervieweeProfile, QuoteDetail, TagSummary } from '../../lib/service.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { read, samplesDir } from '../helpers/shared.ts';
+
+type App = LocalRuntime['app'];
+const JSON_WRITE = { ...AUTH, 'content-type': 'application/json' };
+
+function url(path: string, params: Array<[string, string | number]> = []): string {
+  const qs = new URLSearchParams(params.map(([k, v]): [string, string] => [k, String(v)])).toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function getJson<T>(app: App, path: string, headers: Record<string, string> = {}): Promise<T> {
+  const res = await app.request(path, { headers });
+  expect(res.status, `GET ${path}`).toBe(200);
+  return (await res.json()) as T;
+}
+
+async function send<T>(app: App, method: string, path: string, body?: unknown, status = 200): Promise<T> {
+  const res = await app.request(path, {
+    method,
+    headers: body === undefined ? AUTH : JSON_WRITE,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as T;
+  expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBe(status);
+  return json;
+}
+
+async function ingest(app: App, id: string, file: string): Promise<void> {
+  const res = await app.request(url('/interviews', [['id', id]]), {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'text/plain' },
+    body: read(join(samplesDir, file)),
+  });
+  expect(res.status).toBe(201);
+}
+
+const tagRow = async (app: App, id: string) =>
+  (await getJson<{ tags: TagSummary[] }>(app, '/tags')).tags.find((t) => t.id === id);
+const peopleWith = async (app: App, tag: string) =>
+  (
+    await getJson<{ interviewees: IntervieweeProfile[] }>(app, url('/interviewees', [['tag', tag]]))
+  ).interviewees
+    .map((p) => p.id)
+    .sort();
+const searchIds = async (app: App, tag: string) =>
+  (
+    await getJson<SearchPage>(
+      app,
+      url('/search', [
+        ['tag', tag],
+        ['limit', 100],
+      ]),
+    )
+  ).hits
+    .map((h) => h.quoteId)
+    .sort();
+
+let db: Awaited<ReturnType<typeof embedded>>;
+
+beforeAll(async () => {
+  db = await embedded();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+describe('corrections reach people, /tags and search', () => {
+  let rt: LocalRuntime;
+  beforeAll(async () => {
+    rt = await runtime(db.client);
+    await ingest(rt.app, 'kenji', '03-blog-kenji.txt');
+    await ingest(rt.app, 'haruka-2', '02-blog-haruka-2.txt');
+  });
+  afterAll(async () => rt.flush());
+
+  it('removing a topic from every quote of a person removes it from the person, everywhere', async () => {
+    const before = await getJson<IntervieweeProfile>(rt.app, '/interviewees/kenji_camp');
+    const care = before.tags.find((t) => t.id === 'care-anxiety');
+    expect(care?.quotes).toBeGreaterThan(0);
+    const quotes = (await searchIds(rt.app, 'care-anxiety')).filter((q) => q.startsWith('kenji-'));
+    const spoken: string[] = [];
+    for (const q of quotes) {
+      const detail = await getJson<QuoteDetail>(rt.app, `/quotes/${q}`);
+      if (detail.speaker.id === 'kenji_camp') spoken.push(q);
+      await send(rt.app, 'DELETE', `/quotes/${q}/tags/care-anxiety`);
+    }
+    expect(spoken.length).toBe(care?.quotes);
+    const after = await getJson<IntervieweeProfile>(rt.app, '/interviewees/kenji_camp');
+    expect(after.tags.map((t) => t.id)).not.toContain('care-anxiety');
+    expect(after.evidence.flatMap((e) => e.tags)).not.toContain('care-anxiety');
+    expect(await peopleWith(rt.app, 'care-anxiety')).toEqual(['haruka_nw']);
+    expect((await searchIds(rt.app, 'care-anxiety')).some((q) => q.startsWith('kenji-'))).toBe(false);
+    expect((await tagRow(rt.app, 'care-anxiety'))?.interviewees).toBe(1);
+  });
+
+  it('a new tag on a quote counts its speaker in /tags and /interviewees?tag=', async () => {
+    const q = await getJson<QuoteDetail>(rt.app, '/quotes/kenji-t015');
+    expect(q.speaker.id).toBe('kenji_camp');
+    await send(rt.app, 'POST', '/quotes/kenji-t015/tags', { tags: ['overwork'], expectedVersion: q.version });
+    expect(await tagRow(rt.app, 'overwork')).toMatchObject({ kind: 'manual', quotes: 1, interviewees: 1 });
+    expect(await peopleWith(rt.app, 'overwork')).toEqual(['kenji_camp']);
+    const profile = await getJson<IntervieweeProfile>(rt.app, '/interviewees/kenji_camp');
+    expect(profile.tags).toEqual(expect.arrayContaining([{ id: 'overwork', quotes: 1, source: 'topic' }]));
+  });
+
+  it('the consistency check finds nothing stale after edits, and finds and repairs drifted memberships', async () => {
+    const clean = await getJson<{ stale: string[]; tags: string[] }>(rt.app, '/admin/consistency', AUTH);
+    expect(clean).toMatchObject({ stale: [], tags: [] });
+    // Drift: a person-tag membership of kenji's current revision disappears behind the API's back.
+    const items = await rt.store.peopleWithTag('overwork');
+    expect(items).toEqual([{ personId: 'kenji_camp', interviewId: 'kenji' }]);
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const doc = DynamoDBDocumentClient.from(db.client);
+    const found = await doc.send(
+      new QueryCommand({
+        TableName: rt.store.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'PTAG#overwork' },
+      }),
+    );
+    for (const it of found.Items ?? [])
+      await doc.send(new DeleteCommand({ TableName: rt.store.tableName, Key: { pk: it.pk, sk: it.sk } }));
+    expect(await peopleWith(rt.app, 'overwork')).toEqual([]);
+    const drift = await getJson<{ tags: string[] }>(rt.app, '/admin/consistency', AUTH);
+    expect(drift.tags).toEqual(['kenji']);
+    const repaired = await send<{ tags: string[]; repaired: boolean }>(
+      rt.app,
+      'POST',
+      '/admin/consistency/repair',
+    );
+    expect(repaired).toMatchObject({ tags: ['kenji'], repaired: true });
+    expect(await peopleWith(rt.app, 'overwork')).toEqual(['kenji_camp']);
+  });
+});
+
+describe('merges', () => {
+  let rt: LocalRuntime;
+  let rebuilds = 0;
+  beforeAll(async () => {
+    rt = await runtime(db.client);
+    await ingest(rt.app, 'kenji', '03-blog-kenji.txt');
+    await ingest(rt.app, 'sora', '05-dash-sora.txt');
+    const rebuild = rt.indexer.rebuild.bind(rt.indexer);
+    rt.indexer.rebuild = (...args) => {
+      rebuilds++;
+      return rebuild(...args);
+    };
+  });
+  afterAll(async () => rt.flush());
+
+  it('refuses unknown sources and unknown targets without create; a dry run changes nothing', async () => {
+    const unknown = await send<{ error: { code: string } }>(
+      rt.app,
+      'POST',
+      '/tags/no-such-tag/merge',
+      { into: 'crowdsourcing' },
+      404,
+    );
+    expect(unknown.error.code).toBe('not_found');
+    const typo = await send<{ error: { message: string } }>(
+      rt.app,
+      'POST',
+      '/tags/motivation-values/merge',
+      { into: 'motivaton-values' },
+      404,
+    );
+    expect(typo.error.message).toContain('create');
+    expect((await tagRow(rt.app, 'motivation-values'))?.quotes).toBeGreaterThan(0);
+    const before = await searchIds(rt.app, 'skills-learning');
+    const dry = await send<{ dryRun: boolean; quotes: number; id: string | null }>(
+      rt.app,
+      'POST',
+      '/tags/skills-learning/merge',
+      {
+        into: 'motivation-values',
+        dryRun: true,
+      },
+    );
+    expect(dry).toMatchObject({ dryRun: true, id: null, quotes: before.length });
+    expect(await searchIds(rt.app, 'skills-learning')).toEqual(before);
+    expect((await rt.store.aliases()).size).toBe(0);
+  });
+
+  it('undo restores exactly what the merge changed, and a merge re-indexes only what it moves', async () => {
+    // An editor's corrections that name the tag: an addition and a removal.
+    const sl = await searchIds(rt.app, 'skills-learning');
+    const removedFrom = sl[0] as string;
+    await send(rt.app, 'DELETE', `/quotes/${removedFrom}/tags/skills-learning`);
+    await send(rt.app, 'POST', '/quotes/kenji-t014/tags', { tags: ['skills-learning'] });
+    const snapshot = async () => ({
+      skills: await searchIds(rt.app, 'skills-learning'),
+      learning: await searchIds(rt.app, 'learning'),
+      removed: (await getJson<QuoteDetail>(rt.app, `/quotes/${removedFrom}`)).manual,
+      added: (await getJson<QuoteDetail>(rt.app, '/quotes/kenji-t014')).manual,
+      people: await peopleWith(rt.app, 'skills-learning'),
+      row: await tagRow(rt.app, 'skills-learning'),
+    });
+    const before = await snapshot();
+    const fingerprint = rt.indexer.index.interview('kenji')?.fingerprint;
+    const merged = await send<{ id: string; quotes: number; corrections: number; createdTarget: boolean }>(
+      rt.app,
+      'POST',
+      '/tags/skills-learning/merge',
+      { into: 'learning', create: true },
+    );
+    expect(merged).toMatchObject({ quotes: before.skills.length, corrections: 2, createdTarget: true });
+    expect(rebuilds).toBe(0);
+    expect(await searchIds(rt.app, 'learning')).toEqual(before.skills);
+    expect(await searchIds(rt.app, 'skills-learning')).toEqual([]);
+    expect((await getJson<QuoteDetail>(rt.app, `/quotes/${removedFrom}`)).tags).not.toContain('learning');
+    expect((await tagRow(rt.app, 'skills-learning')) ?? null).toBeNull();
+    const list = await getJson<{ merges: Array<{ id: string; state: string }> }>(rt.app, '/merges');
+    expect(list.merges[0]).toMatchObject({ id: merged.id, state: 'applied' });
+
+    const undo = await send<{ restored: number; kept: string[] }>(
+      rt.app,
+      'POST',
+      `/merges/${merged.id}/undo`,
+    );
+    expect(undo).toMatchObject({ restored: 2, kept: [] });
+    const after = await snapshot();
+    expect(after).toEqual(before);
+    expect(rt.indexer.index.interview('kenji')?.fingerprint).toBe(fingerprint);
+    expect((await getJson<{ merges: Array<{ state: string }> }>(rt.app, '/merges')).merges[0]?.state).toBe(
+      'undone',
+    );
+    await send(rt.app, 'POST', `/merges/${merged.id}/undo`, undefined, 409);
+  });
+
+  it('the README sequence: a merged-away tag added resolves to its target, and removing it is a 409', async () => {
+    await send(rt.app, 'POST', '/quotes/sora-t006/tags', { tags: ['tools'] });
+    await send(rt.app, 'POST', '/tags/tools/merge', { into: 'crowdsourcing' });
+    const q = await getJson<QuoteDetail>(rt.app, '/quotes/sora-t006');
+    expect(q.tags).toContain('crowdsourcing');
+    const added = await send<QuoteDetail>(rt.app, 'POST', '/quotes/sora-t006/tags', {
+      tags: ['tools'],
+      expectedVersion: q.version,
+    });
+    expect(added.resolved).toEqual({ tools: 'crowdsourcing' });
+    expect(added.tags).toContain('crowdsourcing');
+    const refused = await send<{ error: { message: string } }>(
+      rt.app,
+      'DELETE',
+      '/quotes/sora-t006/tags/tools',
+      undefined,
+      409,
+    );
+    expect(refused.error.message).toContain("merged into 'crowdsourcing'");
+    expect((await getJson<QuoteDetail>(rt.app, '/quotes/sora-t006')).tags).toContain('crowdsourcing');
+    // And a tag the quote does not have is a 404, not a new version.
+    await send(rt.app, 'DELETE', '/quotes/sora-t006/tags/health-rest', undefined, 404);
+  });
+
+  it('pages the merge list: limit=1 walks exactly what one page shows', async () => {
+    await send(rt.app, 'POST', '/tags/money-income/merge', { into: 'income-a', create: true });
+    await send(rt.app, 'POST', '/tags/income-a/merge', { into: 'income-b', create: true });
+    type Merges = { merges: Array<{ id: string }>; nextCursor: string | null };
+    const all = await getJson<Merges>(rt.app, url('/merges', [['limit', 100]]));
+    expect(all.merges.length).toBeGreaterThanOrEqual(2);
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const params: Array<[string, string | number]> = [['limit', 1]];
+      if (cursor) params.push(['cursor', cursor]);
+      const page: Merges = await getJson<Merges>(rt.app, url('/merges', params));
+      walked.push(...page.merges.map((m) => m.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(all.merges.map((m) => m.id));
+  });
+});
+
+describe('interviewee tags, the audit trail, bulk edits', () => {
+  let rt: LocalRuntime;
+  beforeAll(async () => {
+    rt = await runtime(db.client);
+    await ingest(rt.app, 'kenji', '03-blog-kenji.txt');
+    await ingest(rt.app, 'yuki', '04-dash-yuki.txt');
+  });
+  afterAll(async () => rt.flush());
+
+  it('removes a topic from a person (not from their quotes), returns versions, and 409s a stale one', async () => {
+    const p = await getJson<IntervieweeProfile>(rt.app, '/interviewees/kenji_camp');
+    expect(p.version).toBe(0);
+    const removed = await send<IntervieweeProfile>(
+      rt.app,
+      'DELETE',
+      url('/interviewees/kenji_camp/tags/health-rest', [['expectedVersion', p.version]]),
+    );
+    expect(removed.tags.map((t) => t.id)).not.toContain('health-rest');
+    expect(removed.version).toBe(1);
+    expect(await peopleWith(rt.app, 'health-rest')).not.toContain('kenji_camp');
+    expect((await searchIds(rt.app, 'health-rest')).some((q) => q.startsWith('kenji-'))).toBe(true);
+    await send(
+      rt.app,
+      'POST',
+      '/interviewees/kenji_camp/tags',
+      { tags: ['mentor'], expectedVersion: 0 },
+      409,
+    );
+    const added = await send<IntervieweeProfile>(rt.app, 'POST', '/interviewees/kenji_camp/tags', {
+      tags: ['mentor'],
+      expectedVersion: removed.version,
+    });
+    expect(added.tags).toEqual(expect.arrayContaining([{ id: 'mentor', quotes: 0, source: 'manual' }]));
+    expect(await tagRow(rt.app, 'mentor')).toMatchObject({ kind: 'manual', quotes: 0, interviewees: 1 });
+    await send(rt.app, 'DELETE', '/interviewees/kenji_camp/tags/no-such', undefined, 404);
+  });
+
+  it('reads the audit trail with a write token, by quote, person, tag and actor', async () => {
+    await rt.app.request('/quotes/yuki-t013/tags', {
+      method: 'POST',
+      headers: { ...JSON_WRITE, 'x-actor': 'hanako' },
+      body: JSON.stringify({ tags: ['word-of-mouth'] }),
+    });
+    expect((await rt.app.request('/audit')).status).toBe(401);
+    type Entries = { entries: Array<{ who: string; action: string; tags: string[]; subject: string }> };
+    const all = await getJson<Entries>(rt.app, '/audit', AUTH);
+    expect(all.entries[0]).toMatchObject({
+      who: 'hanako',
+      tags: ['word-of-mouth'],
+      subject: 'QUOTE#yuki-t013',
+    });
+    expect(
+      (await getJson<Entries>(rt.app, url('/audit', [['quote', 'yuki-t013']]), AUTH)).entries,
+    ).toHaveLength(1);
+    const person = await getJson<Entries>(rt.app, url('/audit', [['person', 'kenji_camp']]), AUTH);
+    expect(person.entries.map((e) => e.tags)).toEqual([['mentor'], ['health-rest']]);
+    expect((await getJson<Entries>(rt.app, url('/audit', [['tag', 'mentor']]), AUTH)).entries).toHaveLength(
+      1,
+    );
+    const hanako = await getJson<Entries>(rt.app, url('/audit', [['actor', 'hanako']]), AUTH);
+    expect(hanako.entries.map((e) => e.subject)).toEqual(['QUOTE#yuki-t013']);
+    const paged = await getJson<Entries & { nextCursor: string | null }>(
+      rt.app,
+      url('/audit', [['limit', 1]]),
+      AUTH,
+    );
+    expect(paged.entries).toHaveLength(1);
+    expect(paged.nextCursor).not.toBeNull();
+  });
+
+  it('tags every quote of a search, with a preview count and one audit entry', async () => {
+    const search = { q: '介護', interview: 'kenji' };
+    const preview = await send<{ quotes: number; changed: number; dryRun: boolean }>(
+      rt.app,
+      'POST',
+      '/bulk/tags',
+      {
+        search,
+        add: ['kaigo-file'],
+        dryRun: true,
+      },
+    );
+    expect(preview.dryRun).toBe(true);
+    expect(preview.quotes).toBeGreaterThan(2);
+    expect(await searchIds(rt.app, 'kaigo-file')).toEqual([]);
+    const done = await send<{ changed: number }>(rt.app, 'POST', '/bulk/tags', {
+      search,
+      add: ['kaigo-file'],
+    });
+    expect(done.changed).toBe(preview.changed);
+    expect((await searchIds(rt.app, 'kaigo-file')).length).toBe(preview.quotes);
+    type Entries = { entries: Array<{ action: string; detail?: Record<string, unknown> }> };
+    const trail = await getJson<Entries>(rt.app, url('/audit', [['tag', 'kaigo-file']]), AUTH);
+    expect(trail.entries).toHaveLength(1);
+    expect(trail.entries[0]).toMatchObject({ action: 'bulk-tags', detail: { quotes: preview.quotes } });
+    const undo = await send<{ changed: number }>(rt.app, 'POST', '/bulk/tags', {
+      search,
+      remove: ['kaigo-file'],
+    });
+    expect(undo.changed).toBe(preview.quotes);
+    expect(await searchIds(rt.app, 'kaigo-file')).toEqual([]);
+  });
+});
+
+describe('the taxonomy over the API', () => {
+  let rt: LocalRuntime;
+  beforeAll(async () => {
+    rt = await runtime(db.client);
+    await ingest(rt.app, 'kenji', '03-blog-kenji.txt');
+    await ingest(rt.app, 'yuki', '04-dash-yuki.txt');
+  });
+  afterAll(async () => rt.flush());
+
+  type Edit = { version: number; topics: Array<{ id: string }>; job: { id: string } | null };
+
+  it('creates a topic, re-scores the quotes in the background, and versions and audits the change', async () => {
+    const t0 = await getJson<{ version: number }>(rt.app, '/topics');
+    expect(t0.version).toBe(0);
+    const created = await send<Edit>(
+      rt.app,
+      'POST',
+      '/topics',
+      {
+        expectedVersion: 0,
+        topic: {
+          id: 'camping',
+          label: 'キャンプ',
+          labelEn: 'Camping',
+          description: 'キャンプ場の運営 / running a campsite',
+          evidence: [{ phrase: 'キャンプ場', weight: 1 }],
+        },
+      },
+      201,
+    );
+    expect(created.version).toBe(1);
+    expect(created.job).not.toBeNull();
+    await rt.jobs.idle();
+    const job = await getJson<{ state: string; result: Record<string, number> }>(
+      rt.app,
+      `/admin/jobs/${created.job?.id}`,
+      AUTH,
+    );
+    expect(job).toMatchObject({ state: 'done', result: { changed: 1 } });
+    expect((await searchIds(rt.app, 'camping')).length).toBeGreaterThan(0);
+    const explained = await getJson<QuoteDetail>(
+      rt.app,
+      `/quotes/${(await searchIds(rt.app, 'camping'))[0]}`,
+    );
+    expect(explained.automatic.find((a) => a.tag === 'camping')?.terms).toContain('キャンプ場');
+    await send(rt.app, 'POST', '/topics', { expectedVersion: 0, topic: { ...created.topics[0] } }, 409);
+    const versions = await getJson<{ versions: Array<{ version: number; change: string }> }>(
+      rt.app,
+      '/topics/versions',
+    );
+    expect(versions.versions[0]).toMatchObject({ version: 1, change: 'create camping' });
+  });
+
+  it('edits a topic’s evidence and deletes a topic; the quotes follow', async () => {
+    const patched = await send<Edit>(rt.app, 'PUT', '/topics/camping', {
+      expectedVersion: 1,
+      evidence: [{ phrase: 'テント', weight: 1 }],
+    });
+    await rt.jobs.idle();
+    expect(patched.version).toBe(2);
+    const withTent = await searchIds(rt.app, 'camping');
+    for (const q of withTent)
+      expect((await getJson<QuoteDetail>(rt.app, `/quotes/${q}`)).text).toContain('テント');
+    await send(rt.app, 'DELETE', url('/topics/camping', [['expectedVersion', 2]]));
+    await rt.jobs.idle();
+    expect(await searchIds(rt.app, 'camping')).toEqual([]);
+    expect(
+      (await getJson<{ topics: Array<{ id: string }> }>(rt.app, '/topics')).topics.map((t) => t.id),
+    ).not.toContain('camping');
+    type Entries = { entries: Array<{ action: string }> };
+    const trail = await getJson<Entries>(rt.app, url('/audit', [['tag', 'camping']]), AUTH);
+    expect(trail.entries.map((e) => e.action)).toEqual(['topic-delete', 'topic-update', 'topic-create']);
+    await send(rt.app, 'PUT', '/topics/camping', { label: 'x' }, 404);
+  });
+});
+
+describe('learning from editors', () => {
+  let rt: LocalRuntime;
+  beforeAll(async () => {
+    rt = await runtime(db.client);
+    await ingest(rt.app, 'kenji', '03-blog-kenji.txt');
+    await ingest(rt.app, 'yuki', '04-dash-yuki.txt');
+  });
+  afterAll(async () => rt.flush());
+
+  it('retrains the model from confirmed and rejected tags when the index is rebuilt', async () => {
+    expect(await rt.store.readModel()).toBeNull();
+    const family = await searchIds(rt.app, 'family-partner');
+    expect(family.length).toBeGreaterThanOrEqual(3);
+    // Editors reject family-partner on three quotes and add it to three others.
+    for (const q of family.slice(0, 3)) await send(rt.app, 'DELETE', `/quotes/${q}/tags/family-partner`);
+    const yuki = await getJson<SearchPage>(
+      rt.app,
+      url('/search', [
+        ['interview', 'yuki'],
+        ['limit', 100],
+      ]),
+    );
+    const others = yuki.hits
+      .filter((h) => !h.tags.includes('family-partner'))
+      .map((h) => h.quoteId)
+      .slice(0, 3);
+    expect(others).toHaveLength(3);
+    for (const q of others) await send(rt.app, 'POST', `/quotes/${q}/tags`, { tags: ['family-partner'] });
+    await send(rt.app, 'POST', '/admin/reindex');
+    await rt.jobs.idle();
+    const stored = await rt.store.readModel();
+    expect(stored?.examples).toBeGreaterThanOrEqual(6 * 12);
+    const model = stored?.json as { topics: Record<string, { positives: number; negatives: number }> };
+    expect(model.topics['family-partner']).toMatchObject({ positives: 3 });
+    expect(model.topics['family-partner']?.negatives).toBeGreaterThanOrEqual(3);
+    // The corrections themselves still hold: editors' decisions outrank the model.
+    for (const q of family.slice(0, 3))
+      expect((await getJson<QuoteDetail>(rt.app, `/quotes/${q}`)).tags).not.toContain('family-partner');
+    for (const q of others)
+      expect((await getJson<QuoteDetail>(rt.app, `/quotes/${q}`)).tags).toContain('family-partner');
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Ranked partial matching, short-query precision, query syntax, kana readings, answers first
+ * and highlighting as written, on small interviews written to show each behaviour.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Interview } from '../../lib/model.ts';
+import { parseInterview } from '../../lib/parse/index.ts';
+import { QuoteIndex } from '../../lib/search/index.ts';
+import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
+
+function iv(id: string, lines: string[]): Interview {
+  return parseInterview(lines.join('\n'), { id, format: 'prefixed' });
+}
+
+const interviews = [
+  iv('a', [
+    '聞き手：子育てと副業の両立はどうしていますか？',
+    '山田：朝の5時に起きて、子どもが起きるまでの2時間を作業にあてています。',
+    '聞き手：恋愛や結婚についてはどうですか？',
+    '山田：恋愛より仕事ですね。でも将来は結婚したいです。',
+  ]),
+  iv('b', [
+    '聞き手：好きな映画は？',
+    '佐藤：アイアンマンです。アイテムの使い方が面白い。',
+    '聞き手：最近の売上は？',
+    '佐藤：1億円と3万円の案件がありました。',
+  ]),
+  iv('c', [
+    '聞き手：映画の撮影はハリウッドでしたか？',
+    '鈴木：ハリウッドの撮影所で撮りました。',
+    '聞き手：日本での撮影は？',
+    '鈴木：日本の映画は京都で撮りました。売上は3億円を超えました。',
+    '聞き手：毎朝飲むものは？',
+    '鈴木：コーヒーです。クラウドソーシングで見つけた豆を使っています。',
+  ]),
+];
+
+let readings: ReadingAnalyzer;
+let index: QuoteIndex;
+
+beforeAll(async () => {
+  readings = await loadReadings();
+  index = new QuoteIndex({ readings });
+  for (const i of interviews) index.upsertInterview(i);
+}, 60_000);
+
+const ids = (q: string, extra: Record<string, unknown> = {}) =>
+  index.search({ q, limit: 20, ...extra }).hits.map((h) => h.quoteId);
+
+describe('ranked partial matching', () => {
+  it('finds the answer to a sentence that shares only some of its words', () => {
+    const page = index.search({ q: '子育てしながら副業の時間をどう作ったか', limit: 5 });
+    expect(page.matched).toBe('any');
+    // The answer lacks 副業 and 子育て; its question has them: it ranks first, before the question.
+    expect(page.hits[0]?.quoteId).toBe('a-t002');
+    expect(page.hits.map((h) => h.quoteId)).toContain('a-t001');
+  });
+
+  it('puts an answer before the interviewer question that asks it (answers first)', () => {
+    const order = ids('ハリウッド 撮影');
+    expect(order.indexOf('c-t002')).toBeLessThan(order.indexOf('c-t001'));
+    const flat = new QuoteIndex({ readings, questionWeight: 1 });
+    for (const i of interviews) flat.upsertInterview(i);
+    expect(flat.search({ q: 'ハリウッド 撮影' }).hits.map((h) => h.quoteId)).toContain('c-t001');
+  });
+
+  it('needs every word of a two-word query, and every word with terms=all', () => {
+    expect(ids('映画 京都')).toEqual(['c-t004']);
+    const long = '日本の映画を京都で撮った話と売上';
+    expect(ids(long, { terms: 'all' }).every((id) => id === 'c-t004')).toBe(true);
+    expect(ids(long).length).toBeGreaterThan(ids(long, { terms: 'all' }).length);
+  });
+});
+
+describe('short queries', () => {
+  it('matches a kana word as a word, not by its bigrams', () => {
+    // アイアンマン and アイテム share the bigram アイ with レンアイ: neither is found.
+    expect(ids('れんあい').sort()).toEqual(['a-t003', 'a-t004']);
+    expect(ids('アイテム')).toEqual(['b-t002']);
+    expect(ids('らんさーず')).toEqual([]);
+  });
+
+  it('finds a kanji word from the hiragana of its reading', () => {
+    expect(ids('けっこん')).toContain('a-t004');
+    expect(ids('しょうらい')).toContain('a-t004');
+    const hit = index.search({ q: 'けっこん' }).hits.find((h) => h.quoteId === 'a-t004');
+    expect(hit?.highlight.html).toContain('<mark>結婚</mark>');
+  });
+
+  it('keeps a number with its unit', () => {
+    expect(ids('3億')).toEqual(['c-t004']);
+    expect(ids('3億')).not.toContain('b-t004');
+  });
+
+  it('finds a katakana word from part of it and marks the whole word as written', () => {
+    const hit = index.search({ q: 'ソーシング' }).hits[0];
+    expect(hit?.highlight.html).toContain('<mark>クラウドソーシング</mark>');
+    const coffee = index.search({ q: 'コーヒー' }).hits[0];
+    expect(coffee?.highlight.html).toContain('<mark>コーヒー</mark>');
+  });
+});
+
+describe('query syntax', () => {
+  it('excludes quotes with -word', () => {
+    const with_ = ids('映画');
+    const without = ids('映画 -ハリウッド');
+    expect(with_).toContain('c-t001');
+    expect(without).not.toContain('c-t001');
+    expect(without).not.toContain('c-t002');
+    expect(without).toContain('c-t004');
+  });
+
+  it('treats OR as alternatives of one word', () => {
+    const either = ids('アイアンマン OR コーヒー');
+    expect(either).toContain('b-t002');
+    expect(either).toContain('c-t006');
+    expect(ids('アイアンマン コーヒー')).toEqual([]);
+  });
+});
+
+describe('suggestions', () => {
+  it('completes with words as written, in the script typed', () => {
+    const s = index.suggest('コー').map((x) => x.text);
+    expect(s).toContain('コーヒー');
+    expect(index.suggest('くら').map((x) => x.text)).toContain('クラウドソーシング');
+    expect(
+      index
+        .suggest('クラ')
+        .map((x) => x.text)
+        .every((t) => t.startsWith('クラ')),
+    ).toBe(true);
+  });
+});
