@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ParseError, ValidationError } from './err
 import { canonicalUrl } from './ids.ts';
 import type { Jobs } from './jobs/runner.ts';
 import type { Interview, InterviewInput } from './model.ts';
-import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
+import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
@@ -54,14 +54,15 @@ export interface KikigakiDeps {
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
   /**
-   * Parses a transcript or canonical JSON (default: {@link parseInterview} in this thread). The
-   * local server parses on worker threads with a time bound, off the event loop.
+   * Parses a transcript (text, or the bytes of a .docx) or canonical JSON (default:
+   * {@link parseSource} in this thread). The local server parses on worker threads with a time
+   * bound, off the event loop.
    */
-  parse?: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+  parse?: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
 }
 
 /** A transcript as text (any layout) or the canonical JSON. */
-export type IngestInput = { text: string } | { json: InterviewInput | unknown };
+export type IngestInput = { text: string } | { bytes: Uint8Array } | { json: InterviewInput | unknown };
 
 /** What a dry run of an ingest answers. */
 export interface IngestPreview {
@@ -94,7 +95,7 @@ export class Kikigaki {
   /** The tag use cases (quotes, people, merges, taxonomy, audit). */
   readonly tagging: TagService;
   private readonly afterCommit: (change: Change) => Promise<void>;
-  private readonly parse: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+  private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -111,7 +112,7 @@ export class Kikigaki {
         ...(deps.jobs ? { jobs: deps.jobs } : {}),
         ...(deps.inlineInterviews !== undefined ? { inlineInterviews: deps.inlineInterviews } : {}),
       });
-    this.parse = deps.parse ?? parseInterview;
+    this.parse = deps.parse ?? parseSource;
   }
 
   /**
@@ -155,10 +156,11 @@ export class Kikigaki {
     return plan.render(await this.documents(index, plan.documentIds));
   }
 
-  /** Parses (text) or validates (canonical JSON) an interview, with the caller's id if given. */
+  /** Parses (text, or a .docx's bytes) or validates (canonical JSON) an interview, with the caller's id if given. */
   private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
     let interview: Interview;
     if ('text' in input) interview = await this.parse(input.text, options);
+    else if ('bytes' in input) interview = await this.parse(input.bytes, options);
     else {
       try {
         interview = await this.parse(JSON.stringify(input.json), { ...options, format: 'json' });

@@ -1018,34 +1018,31 @@ export class TagService {
     const topics = new Set(tagger.taxonomy.topics.map((t) => t.id));
     const aliases = await this.store.aliases();
     const examples: TrainingExample[] = [];
-    // Only corrected quotes teach anything: they are found through the index of corrections by
-    // tag (every tag a correction can name: topics, tags editors made, merged tags), so the work
-    // follows the number of corrections, not the size of the store.
-    const named = new Set<string>(topics);
-    for (const e of await this.store.tagEntries()) named.add(e.tag);
-    for (const [from, into] of aliases) named.add(from).add(into);
-    const byInterview = new Map<string, Set<string>>();
-    for (const tag of named)
-      for (const c of await this.store.quotesCorrectedWithTag(tag)) {
-        const interviewId = interviewIdOfQuote(c.quoteId);
-        if (!interviewId) continue;
-        const quotes = byInterview.get(interviewId) ?? new Set<string>();
-        byInterview.set(interviewId, quotes.add(c.quoteId));
-      }
-    const interviewIds = [...byInterview.keys()].sort();
-    for (let i = 0; i < interviewIds.length; i += 100) {
-      const batch = interviewIds.slice(i, i + 100);
-      const found = await this.store.getInterviews(batch);
-      const manual = await this.store.manualQuoteTags(
-        batch.flatMap((id) => [...(byInterview.get(id) ?? [])]),
-      );
-      for (const id of batch) {
-        const stored = found.get(id);
-        if (!stored) continue;
-        for (const t of stored.interview.turns) {
-          const m = manual.get(t.id);
-          if (!m || (m.add.length === 0 && m.remove.length === 0)) continue;
-          const q = t.questionId ? stored.interview.turns.find((x) => x.id === t.questionId)?.text : null;
+    // Only corrected quotes teach: find them through the index of corrections by tag, then read
+    // just their interviews (not every interview of the store).
+    const named = new Set<string>();
+    for (const tag of new Set([
+      ...topics,
+      ...(await this.store.tagEntries()).map((e) => e.tag),
+      ...aliases.keys(),
+    ]))
+      for (const c of await this.store.quotesCorrectedWithTag(tag)) named.add(c.quoteId);
+    const byInterview = new Map<string, string[]>();
+    for (const q of named) {
+      const iv = interviewIdOfQuote(q);
+      if (iv) byInterview.set(iv, [...(byInterview.get(iv) ?? []), q]);
+    }
+    const ids = [...byInterview.keys()];
+    for (let i = 0; i < ids.length; i += 25) {
+      const stored = await this.store.getInterviews(ids.slice(i, i + 25));
+      for (const [id, iv] of stored) {
+        const quoteIds = byInterview.get(id) ?? [];
+        const manual = await this.store.manualQuoteTags(quoteIds);
+        for (const quoteId of quoteIds) {
+          const t = iv.interview.turns.find((x) => x.id === quoteId);
+          const m = manual.get(quoteId);
+          if (!t || !m || (m.add.length === 0 && m.remove.length === 0)) continue;
+          const q = t.questionId ? iv.interview.turns.find((x) => x.id === t.questionId)?.text : null;
           const question = t.role === 'interviewer' ? null : (q ?? null);
           const added = new Set(m.add.map((x) => resolveAlias(x, aliases)));
           const removed = new Set(m.remove.map((x) => resolveAlias(x, aliases)));
@@ -1059,6 +1056,8 @@ export class TagService {
     }
     if (examples.length === 0) return null;
     const model = trainClassifier(examples, { now: this.now });
+    // Too few corrections of both kinds for any topic: keep the model there is.
+    if (Object.keys(model.topics).length === 0) return null;
     // A bounded model: the strongest weights of each topic.
     for (const m of Object.values(model.topics)) {
       const strongest = Object.entries(m.weights)
