@@ -599,9 +599,8 @@ export class KikigakiStack extends Stack {
       environment: {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
-        // Powertools (lib/telemetry.ts): service name on every log line and metric, metrics namespace.
-        POWERTOOLS_SERVICE_NAME: 'kikigaki',
-        POWERTOOLS_METRICS_NAMESPACE: 'Kikigaki',
+        // Powertools (lib/telemetry.ts); the service name (one per function) and the metrics
+        // namespace come with the role's environment (lib/config.ts lambdaEnvironment).
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       tracing: Tracing.ACTIVE,

@@ -119,6 +119,36 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
  */
 export type FunctionRole = 'read' | 'write' | 'indexer' | 'forwarder';
 
+/** The CloudWatch namespace of every function's metrics (Powertools Metrics, EMF). */
+export const METRICS_NAMESPACE = 'Kikigaki';
+
+/**
+ * A function's service name in Powertools: the `service` key of its log lines, the `service`
+ * dimension of its metrics, the Service annotation of its traces. One per function, so that logs
+ * and metrics say which function wrote them.
+ */
+export function serviceNameOf(role: FunctionRole): string {
+  return `kikigaki-${role}`;
+}
+
+/** What Powertools names a function's telemetry with. */
+export interface TelemetryConfig {
+  serviceName: string;
+  namespace: string;
+}
+
+/**
+ * Powertools settings of a function: POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE as
+ * the stack sets them ({@link lambdaEnvironment}), else the role's own — never Powertools'
+ * `service_undefined` (a bundle started without the template's environment still says what it is).
+ */
+export function readTelemetryConfig(role: FunctionRole, env: Env = process.env): TelemetryConfig {
+  return {
+    serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || serviceNameOf(role),
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || METRICS_NAMESPACE,
+  };
+}
+
 /** Settings of the two API functions. */
 interface ApiFunctionConfig extends CommonConfig {
   /** The S3 bucket holding the search snapshots. */
@@ -204,9 +234,15 @@ function problemsOf(c: LambdaConfig): string[] {
 export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
   const problems = problemsOf(c);
   if (problems.length > 0) throw new ConfigError(problems);
-  if (c.role === 'forwarder') return { FUNCTION_ROLE: c.role, INDEX_QUEUE_URL: c.indexQueueUrl };
+  const telemetry = {
+    POWERTOOLS_SERVICE_NAME: serviceNameOf(c.role),
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  };
+  if (c.role === 'forwarder')
+    return { FUNCTION_ROLE: c.role, INDEX_QUEUE_URL: c.indexQueueUrl, ...telemetry };
   const env: Record<string, string> = {
     FUNCTION_ROLE: c.role,
+    ...telemetry,
     TABLE_NAME: c.tableName,
     SNAPSHOT_BUCKET: c.snapshotBucket,
   };

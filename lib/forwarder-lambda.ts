@@ -4,14 +4,14 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { readLambdaConfigFor } from './config.ts';
+import { readLambdaConfigFor, readTelemetryConfig } from './config.ts';
 import { indexQueueSender, streamForwarder } from './index-queue.ts';
 import { instrument, lambdaTelemetry } from './telemetry.ts';
 
 /** The Streams forwarder, from the environment (cold start). */
 export function forwarderFromEnv(env: Record<string, string | undefined> = process.env) {
   const config = readLambdaConfigFor('forwarder', env);
-  const t = lambdaTelemetry();
+  const t = lambdaTelemetry(readTelemetryConfig('forwarder', env));
   const sqs = t.tracer.captureAWSv3Client(
     new SQSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } }),
   );

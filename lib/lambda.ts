@@ -9,7 +9,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp, jsonLogger, type Logger } from './api/app.ts';
-import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readLambdaConfigFor } from './config.ts';
+import {
+  type ApiLambdaConfig,
+  ConfigError,
+  readLambdaConfig,
+  readLambdaConfigFor,
+  readTelemetryConfig,
+} from './config.ts';
 import { indexQueueSender, jobStepBody } from './index-queue.ts';
 import { defaultIndexOptions, SnapshotIndexProvider, type SnapshotObserver } from './indexer.ts';
 import { JobRunner } from './jobs/runner.ts';
@@ -166,7 +172,7 @@ export function apiHandlerFromEnv(env: Record<string, string | undefined> = proc
     throw new ConfigError([
       `FUNCTION_ROLE is '${config.role}' but this handler serves the read and write roles`,
     ]);
-  const t = lambdaTelemetry();
+  const t = lambdaTelemetry(readTelemetryConfig(config.role, env));
   const clients = awsClients(t.tracer);
   const app = lambdaApiApp({
     config,
@@ -200,7 +206,7 @@ import { queueIndexer } from './indexing.ts';
 /** The indexer on the FIFO queue, from the environment (cold start). */
 export function queueIndexerFromEnv(env: Record<string, string | undefined> = process.env) {
   const config = readLambdaConfigFor('indexer', env);
-  const t = lambdaTelemetry();
+  const t = lambdaTelemetry(readTelemetryConfig('indexer', env));
   const clients = awsClients(t.tracer);
   const store = lambdaStore(config, clients, t.log);
   const runner = queueJobs(store, indexQueueSender(clients.sqs, config.indexQueueUrl));

@@ -10,6 +10,7 @@ import {
   lambdaEnvironment,
   readLambdaConfig,
   readLambdaConfigFor,
+  readTelemetryConfig,
 } from '../../lib/config.ts';
 
 const api = {
@@ -152,4 +153,21 @@ describe('Lambda configuration', () => {
       protectReads: false,
     });
   });
+
+  it.each(valid.map((c) => [c.role, c]))(
+    'names the %s function in Powertools from its environment, and from its role without one',
+    (role, c) => {
+      const env = lambdaEnvironment(c as LambdaConfig);
+      expect(readTelemetryConfig((c as LambdaConfig).role, env)).toEqual({
+        serviceName: `kikigaki-${role}`,
+        namespace: 'Kikigaki',
+      });
+      // A bundle started by hand (no template environment) still never says service_undefined.
+      expect(readTelemetryConfig((c as LambdaConfig).role, {})).toEqual({
+        serviceName: `kikigaki-${role}`,
+        namespace: 'Kikigaki',
+      });
+      expect(readTelemetryConfig('read', { POWERTOOLS_SERVICE_NAME: ' other ' }).serviceName).toBe('other');
+    },
+  );
 });

@@ -466,26 +466,42 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     });
   });
 
-  it('every log line is Powertools JSON naming the Lambda request id; snapshot metrics leave as EMF', () => {
+  it('every log line is Powertools JSON naming its function and the Lambda request id; snapshot metrics leave as EMF', () => {
     const d = deployments.main;
     const lines = d.started().flatMap((c) => c.logs.map((line) => ({ c, line })));
     expect(lines.length).toBeGreaterThan(20);
     const metrics = new Set<string>();
+    const services = new Set<string>();
     for (const { c, line } of lines) {
       const json = JSON.parse(line) as Record<string, unknown>;
+      // Each function has its own service name: on its log lines and as its metrics' dimension.
+      const service = `kikigaki-${c.spec.environment.FUNCTION_ROLE}`;
+      expect(json.service, line).toBe(service);
+      services.add(service);
       const emf = json._aws as {
-        CloudWatchMetrics?: Array<{ Namespace: string; Metrics: Array<{ Name: string }> }>;
+        CloudWatchMetrics?: Array<{
+          Namespace: string;
+          Dimensions: string[][];
+          Metrics: Array<{ Name: string }>;
+        }>;
       };
       if (emf?.CloudWatchMetrics) {
         for (const m of emf.CloudWatchMetrics) {
           expect(m.Namespace).toBe('Kikigaki');
+          expect(m.Dimensions.flat()).toContain('service');
           for (const x of m.Metrics) metrics.add(x.Name);
         }
         continue;
       }
-      expect(json).toMatchObject({ service: 'kikigaki', function_name: c.spec.id });
+      expect(json).toMatchObject({ function_name: c.spec.id });
       expect(c.requestIds).toContain(json.function_request_id);
     }
+    expect([...services].sort()).toEqual([
+      'kikigaki-forwarder',
+      'kikigaki-indexer',
+      'kikigaki-read',
+      'kikigaki-write',
+    ]);
     for (const name of ['ColdStart', 'SnapshotLoadMs', 'SnapshotLoadBytes', 'SnapshotPublishMs'])
       expect(metrics).toContain(name);
     // API calls also carry API Gateway's request id.

@@ -363,15 +363,19 @@ describe('functions', () => {
       CORS_ORIGINS: '*',
       MAX_BODY_BYTES: String(2 * 1024 * 1024),
       NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: 'kikigaki',
       POWERTOOLS_METRICS_NAMESPACE: 'Kikigaki',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     const vars = (id: string) => (props(id).Environment as { Variables: Json }).Variables;
-    expect(vars(ids.read)).toEqual({ ...apiEnv, FUNCTION_ROLE: 'read' });
+    expect(vars(ids.read)).toEqual({
+      ...apiEnv,
+      FUNCTION_ROLE: 'read',
+      POWERTOOLS_SERVICE_NAME: 'kikigaki-read',
+    });
     expect(vars(ids.write)).toEqual({
       ...apiEnv,
       FUNCTION_ROLE: 'write',
+      POWERTOOLS_SERVICE_NAME: 'kikigaki-write',
       TOKEN_SECRET_ID: { Ref: ids.secret },
       INDEX_QUEUE_URL: { Ref: ids.queue },
     });
@@ -401,6 +405,22 @@ describe('functions', () => {
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
+    });
+  });
+
+  it('each function names itself in Powertools (its own service name) and shares the Kikigaki metrics namespace', () => {
+    const fns = t.findResources('AWS::Lambda::Function');
+    const named = Object.entries(fns).map(([id, fn]) => {
+      const vars = ((fn.Properties as Json).Environment as { Variables: Json }).Variables;
+      expect(vars.POWERTOOLS_METRICS_NAMESPACE, id).toBe('Kikigaki');
+      expect(vars.POWERTOOLS_LOG_LEVEL, id).toBe('INFO');
+      return [id, vars.POWERTOOLS_SERVICE_NAME];
+    });
+    expect(Object.fromEntries(named)).toEqual({
+      [ids.read]: 'kikigaki-read',
+      [ids.write]: 'kikigaki-write',
+      [ids.indexer]: 'kikigaki-indexer',
+      [ids.forwarder]: 'kikigaki-forwarder',
     });
   });
 
