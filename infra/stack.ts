@@ -68,6 +68,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The newest Node.js runtime aws-cdk-lib offers; the esbuild target follows it. */
 export const NODE_RUNTIME = Runtime.NODEJS_24_X;
 const ESBUILD_TARGET = NODE_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
+/** Where the indexer's asset holds kuromoji's dictionary, relative to its index.mjs (KUROMOJI_DICT). */
+export const READINGS_DICTIONARY_DIR = 'kuromoji-dict';
 
 /** Stack props: any setting given here overrides the CDK context value of the same name. */
 export interface KikigakiStackProps extends StackProps, Partial<KikigakiSettings> {}
@@ -236,6 +238,7 @@ export class KikigakiStack extends Stack {
     this.indexerFunction = this.nodeFunction('IndexerFunction', {
       entry: 'functions/indexer.ts',
       description: 'kikigaki DynamoDB Streams indexer: publishes search index snapshots',
+      // The index, plus ~340 MB for the kuromoji dictionary of the kana readings.
       memorySize: s.indexerMemoryMb,
       timeout: Duration.minutes(5),
       environment: lambdaEnvironment({
@@ -243,7 +246,13 @@ export class KikigakiStack extends Stack {
         tableName: this.table.tableName,
         snapshotBucket: this.snapshotBucket.bucketName,
         indexQueueUrl: this.indexQueue.queueUrl,
+        readingsDictionary: READINGS_DICTIONARY_DIR,
       }),
+      // kuromoji's IPADIC (17 MB of .dat.gz) beside index.mjs, read at cold start: kana typed for
+      // a kanji word finds it on AWS as it does under `npm start` (lib/indexer-lambda.ts).
+      afterBundling: (inputDir, outputDir) => [
+        `cp -R "${inputDir}/node_modules/kuromoji/dict" "${outputDir}/${READINGS_DICTIONARY_DIR}"`,
+      ],
     });
 
     // Exactly the table actions each role's code sends (lib/store): no Scan, no UpdateItem, no
@@ -572,8 +581,13 @@ export class KikigakiStack extends Stack {
    */
   private nodeFunction(
     id: string,
-    props: Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'timeout' | 'environment'> & {
+    {
+      afterBundling,
+      ...props
+    }: Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'timeout' | 'environment'> & {
       entry: string;
+      /** Commands that add files to the asset after esbuild (run locally, in the project root). */
+      afterBundling?: (inputDir: string, outputDir: string) => string[];
     },
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, {
@@ -617,6 +631,9 @@ export class KikigakiStack extends Stack {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         // Ship the SDK versions the code was tested with (package-lock), not the runtime's copy.
         bundleAwsSDK: true,
+        ...(afterBundling
+          ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling } }
+          : {}),
       },
     });
     return fn;

@@ -180,6 +180,11 @@ export interface IndexerFunctionConfig {
   snapshotBucket: string;
   /** The queue it consumes, where it sends each job's next step. */
   indexQueueUrl: string;
+  /**
+   * kuromoji's dictionary directory (KUROMOJI_DICT), relative to the handler's bundle: the
+   * indexer indexes kana readings of kanji words as `npm start` does (lib/text/readings.ts).
+   */
+  readingsDictionary: string;
 }
 
 /** The Streams forwarder: puts each batch of changes on the indexing queue. */
@@ -224,6 +229,10 @@ function problemsOf(c: LambdaConfig): string[] {
     );
   if ((c.role === 'write' || c.role === 'indexer') && !c.indexQueueUrl)
     problems.push(`the ${c.role} function needs INDEX_QUEUE_URL (the FIFO queue that carries job steps)`);
+  if (c.role === 'indexer' && !c.readingsDictionary)
+    problems.push(
+      'the indexer needs KUROMOJI_DICT (the kuromoji dictionary shipped with its bundle) to index kana readings',
+    );
   return problems;
 }
 
@@ -246,7 +255,8 @@ export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
     TABLE_NAME: c.tableName,
     SNAPSHOT_BUCKET: c.snapshotBucket,
   };
-  if (c.role === 'indexer') return { ...env, INDEX_QUEUE_URL: c.indexQueueUrl };
+  if (c.role === 'indexer')
+    return { ...env, INDEX_QUEUE_URL: c.indexQueueUrl, KUROMOJI_DICT: c.readingsDictionary };
   Object.assign(env, {
     SNAPSHOT_REFRESH_MS: String(c.snapshotRefreshMs),
     PROTECT_READS: String(c.protectReads),
@@ -278,7 +288,13 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
   let cfg: LambdaConfig;
   if (role === 'forwarder') cfg = { role, indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '' };
   else if (role === 'indexer')
-    cfg = { role, tableName, snapshotBucket, indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '' };
+    cfg = {
+      role,
+      tableName,
+      snapshotBucket,
+      indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '',
+      readingsDictionary: env.KUROMOJI_DICT?.trim() ?? '',
+    };
   else {
     const api = {
       ...common(env, problems),

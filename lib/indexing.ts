@@ -7,6 +7,7 @@ import type { JobRunner } from './jobs/runner.ts';
 import { advance, type IndexSession, LAMBDA_BUDGET, type StepBudget } from './jobs/steps.ts';
 import type { Store } from './store/port.ts';
 import type { TagService } from './tagging/service.ts';
+import type { ReadingAnalyzer } from './text/readings.ts';
 
 export {
   INDEX_MESSAGE_GROUP,
@@ -27,6 +28,11 @@ export interface StreamHandlerDeps {
   logger?: Logger;
   /** Publish time and conflicts (SnapshotPublishMs, SnapshotPublishConflicts). */
   metric?: MetricSink;
+  /**
+   * Kana readings to index with every interview (lib/text/readings.ts), as `npm start` does;
+   * awaited before the first index is opened (the dictionary loads in a second or two).
+   */
+  readings?: () => Promise<ReadingAnalyzer>;
 }
 
 /** The index of a worker, kept between invocations and synced to the latest snapshot. */
@@ -42,12 +48,15 @@ interface IndexWorker {
 
 function indexWorker(deps: StreamHandlerDeps): IndexWorker {
   const log = deps.logger ?? jsonLogger;
-  const opts = defaultIndexOptions();
+  const baseOptions = defaultIndexOptions();
+  const options = async () =>
+    deps.readings ? { ...baseOptions, readings: await deps.readings() } : baseOptions;
   let indexer: Indexer | null = null;
 
   const syncToLatest = async (): Promise<Indexer> => {
     const manifest = await deps.store.readManifest();
     if (indexer && (manifest?.snapshotId ?? null) === indexer.snapshotId) return indexer;
+    const opts = await options();
     const opened = await openLatestIndex(deps.store, opts, manifest);
     indexer = new Indexer(deps.store, opened.index, opts).loadedFrom(manifest);
     log({

@@ -1,21 +1,16 @@
 /**
  * Wiring for AWS Lambda: the API app over DynamoDB with the index loaded from published
- * snapshots, and the DynamoDB Streams indexer. functions/ only calls these.
+ * snapshots, and what the indexer (lib/indexer-lambda.ts) and forwarder share with it: clients,
+ * the store, jobs on the queue. functions/ only calls these.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp, jsonLogger, type Logger } from './api/app.ts';
-import {
-  type ApiLambdaConfig,
-  ConfigError,
-  readLambdaConfig,
-  readLambdaConfigFor,
-  readTelemetryConfig,
-} from './config.ts';
+import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readTelemetryConfig } from './config.ts';
 import { indexQueueSender, jobStepBody } from './index-queue.ts';
 import { defaultIndexOptions, SnapshotIndexProvider, type SnapshotObserver } from './indexer.ts';
 import { JobRunner } from './jobs/runner.ts';
@@ -23,7 +18,6 @@ import { Kikigaki } from './service.ts';
 import { DynamoStore } from './store/dynamo.ts';
 import type { Store } from './store/port.ts';
 import { S3SnapshotStore, withSnapshotStore } from './store/s3-snapshots.ts';
-import { TagService } from './tagging/service.ts';
 import { StoredTaggers } from './tagging/source.ts';
 import { instrument, lambdaTelemetry, snapshotMetrics, type Telemetry } from './telemetry.ts';
 
@@ -200,23 +194,3 @@ export function apiHandlerFromEnv(env: Record<string, string | undefined> = proc
 }
 
 export { type StreamHandlerDeps, type StreamTarget, streamHandler, targetOf } from './indexing.ts';
-
-import { queueIndexer } from './indexing.ts';
-
-/** The indexer on the FIFO queue, from the environment (cold start). */
-export function queueIndexerFromEnv(env: Record<string, string | undefined> = process.env) {
-  const config = readLambdaConfigFor('indexer', env);
-  const t = lambdaTelemetry(readTelemetryConfig('indexer', env));
-  const clients = awsClients(t.tracer);
-  const store = lambdaStore(config, clients, t.log);
-  const runner = queueJobs(store, indexQueueSender(clients.sqs, config.indexQueueUrl));
-  // Job steps write through the store; the stream brings those writes back to this indexer.
-  const tagging = new TagService({ store, taggers: new StoredTaggers(store), jobs: runner });
-  const handler = queueIndexer({
-    store,
-    logger: t.log,
-    metric: (name, unit, value) => t.metrics.addMetric(name, unit as never, value),
-    jobs: { runner, tagging },
-  });
-  return instrument(t, (event: SQSEvent) => handler(event));
-}

@@ -10,7 +10,8 @@ import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
 import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode, type Token } from '../text/analyze.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
-import { READINGS_VERSION, type ReadingAnalyzer } from '../text/readings.ts';
+import type { ReadingAnalyzer } from '../text/readings.ts';
+import { READINGS_VERSION } from '../text/readings-version.ts';
 import {
   Engine,
   type EngineDoc,

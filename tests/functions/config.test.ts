@@ -46,7 +46,13 @@ describe('Lambda configuration', () => {
       indexQueueUrl: QUEUE,
       corsOrigins: ['https://a', 'https://b'],
     },
-    { role: 'indexer', tableName: 't', snapshotBucket: 'b', indexQueueUrl: QUEUE },
+    {
+      role: 'indexer',
+      tableName: 't',
+      snapshotBucket: 'b',
+      indexQueueUrl: QUEUE,
+      readingsDictionary: 'dict',
+    },
     { role: 'forwarder', indexQueueUrl: QUEUE },
   ];
 
@@ -81,7 +87,13 @@ describe('Lambda configuration', () => {
     ).toMatch(/write function needs TOKEN_SECRET_ID/);
     expect(
       message(() =>
-        lambdaEnvironment({ role: 'indexer', tableName: '', snapshotBucket: '', indexQueueUrl: QUEUE }),
+        lambdaEnvironment({
+          role: 'indexer',
+          tableName: '',
+          snapshotBucket: '',
+          indexQueueUrl: QUEUE,
+          readingsDictionary: 'dict',
+        }),
       ),
     ).toMatch(/TABLE_NAME is missing/);
     // Both start or run background jobs, whose steps travel on the indexing queue.
@@ -98,9 +110,28 @@ describe('Lambda configuration', () => {
     ).toMatch(/write function needs INDEX_QUEUE_URL/);
     expect(
       message(() =>
-        lambdaEnvironment({ role: 'indexer', tableName: 't', snapshotBucket: 'b', indexQueueUrl: '' }),
+        lambdaEnvironment({
+          role: 'indexer',
+          tableName: 't',
+          snapshotBucket: 'b',
+          indexQueueUrl: '',
+          readingsDictionary: 'dict',
+        }),
       ),
     ).toMatch(/indexer function needs INDEX_QUEUE_URL/);
+    // The deployed indexer indexes kana readings as `npm start` does: without its dictionary it
+    // would silently index worse, so the synth refuses it.
+    expect(
+      message(() =>
+        lambdaEnvironment({
+          role: 'indexer',
+          tableName: 't',
+          snapshotBucket: 'b',
+          indexQueueUrl: QUEUE,
+          readingsDictionary: '',
+        }),
+      ),
+    ).toMatch(/indexer needs KUROMOJI_DICT/);
   });
 
   it('names every problem of an environment at once, by role', () => {

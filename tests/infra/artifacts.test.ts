@@ -10,7 +10,7 @@
  * This is the only test that bundles (a few seconds); the other CDK tests skip bundling. One app
  * holds the default stack and a protected-reads variant, so one synth serves both.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -449,6 +449,43 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       d.rewindStreams();
       await index();
       expect((await job('/admin/consistency')).result).toMatchObject({ missing: 0, extra: 0, stale: 0 });
+    }, 120_000);
+
+    it('kana typed for a kanji word finds it, as under npm start: the bundled indexer indexes kuromoji readings, the read function ships no dictionary', async () => {
+      const indexerFn = d.function(logicalId(stacks.main.indexerFunction));
+      const readFn = d.function(d.route('GET', '/search').functionId);
+      // The indexer's asset carries kuromoji's dictionary where its KUROMOJI_DICT points; the API
+      // bundle holds neither the dictionary nor kuromoji's loader.
+      const dict = join(indexerFn.taskRoot, indexerFn.environment.KUROMOJI_DICT ?? '');
+      expect(existsSync(join(dict, 'base.dat.gz'))).toBe(true);
+      expect(readFileSync(join(indexerFn.taskRoot, 'index.mjs'), 'utf8')).toContain('tid_pos.dat.gz');
+      expect(readdirSync(readFn.taskRoot).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      expect(readFileSync(join(readFn.taskRoot, 'index.mjs'), 'utf8')).not.toContain('tid_pos.dat.gz');
+      expect(readFn.environment.KUROMOJI_DICT).toBeUndefined();
+
+      const text =
+        '聞き手：この一年で、暮らしに大きな変化はありましたか？\n' +
+        '美咲：去年の春に結婚して、夫の転勤で大阪に移りました。仕事は在宅で続けています。\n';
+      expect(text).not.toMatch(/けっこん|ケッコン/);
+      expect((await http('POST', '/interviews', { query: { id: 'kekkon' }, text })).status).toBe(201);
+      await index();
+      await coldRead();
+      const found = await http('GET', '/search', { query: { q: 'けっこん' } });
+      expect(found.status).toBe(200);
+      const hits = found.json.hits as unknown as Array<{ quoteId: string; text: string }>;
+      expect(hits.map((h) => h.quoteId)).toContain('kekkon-t002');
+      expect(hits.find((h) => h.quoteId === 'kekkon-t002')?.text).toContain('結婚');
+      // The dictionary was loaded by the indexer (inside an invocation, so the line has its id).
+      const loaded = d
+        .started()
+        .filter((c) => c.spec.id === indexerFn.id)
+        .flatMap((c) => c.logs)
+        .map((l) => JSON.parse(l) as { message?: string; ms?: number })
+        .filter((l) => l.message === 'readings dictionary loaded');
+      expect(loaded.length).toBeGreaterThan(0);
+      console.info(
+        `artifact test: indexer loaded the kuromoji dictionary in ${loaded.map((l) => l.ms).join(', ')} ms`,
+      );
     }, 120_000);
 
     it('drove every route the README shows, each answered below 400', () => {

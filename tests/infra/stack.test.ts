@@ -394,6 +394,7 @@ describe('functions', () => {
     // The read function serves no writes: it never gets the write token.
     const readVars = (props(ids.read).Environment as { Variables: Json }).Variables;
     expect(readVars.TOKEN_SECRET_ID).toBeUndefined();
+    expect(readVars.KUROMOJI_DICT).toBeUndefined();
     expect(JSON.stringify(roleStatements(t, ids.read))).not.toContain(ids.secret);
     expect(props(ids.indexer)).toMatchObject({
       MemorySize: 1536,
@@ -403,6 +404,8 @@ describe('functions', () => {
           TABLE_NAME: { Ref: ids.table },
           INDEX_QUEUE_URL: { Ref: ids.queue },
           NODE_OPTIONS: '--enable-source-maps',
+          // kuromoji's dictionary, shipped in the indexer's asset only (kana readings).
+          KUROMOJI_DICT: 'kuromoji-dict',
         },
       },
     });
