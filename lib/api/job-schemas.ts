@@ -2,7 +2,7 @@
  * Schemas of background jobs (lib/jobs) as the API shows them: what POST /admin/reindex, the
  * consistency routes, taxonomy edits and large merges answer, and GET /admin/jobs/{id}.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A background job's record (lib/jobs/runner.ts `jobView`). */
 export const JobSchema = z.object({

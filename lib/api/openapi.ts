@@ -9,7 +9,7 @@
  * against this document (tests/helpers/contract.ts), and a test checks that every route the
  * app serves is declared here: add a route to app.ts and here together.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONSOLE_PAGES } from '../console/paths.ts';
 import { InterviewSchema } from '../model.ts';
 import { DOCX_CONTENT_TYPE } from '../parse/docx.ts';

@@ -4,7 +4,7 @@
  * type) and generate the OpenAPI document (`ROUTES` in openapi.ts), so the three cannot drift
  * apart; the API tests validate every response against that document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from '../errors.ts';
 import { FormatSchema, IdSchema, InterviewSchema, RoleSchema, TurnSchema } from '../model.ts';
 import { SearchParamsSchema } from '../search/index.ts';

@@ -3,7 +3,7 @@
  * interviewee tag edits). The OpenAPI document (openapi.ts ROUTES) declares them; the handlers in
  * tag-routes.ts validate with them and answer through `reply` typed by them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '../model.ts';
 import { SearchParamsSchema } from '../search/index.ts';
 import { TagSchema } from '../tags.ts';

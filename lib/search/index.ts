@@ -4,7 +4,7 @@
  * of `engine.ts`. Quote texts are not part of the index: hits are rendered from the interviews
  * (kept in memory when built here, fetched from the store by the API). Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';

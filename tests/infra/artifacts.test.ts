@@ -131,6 +131,16 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     expect(started).toBeGreaterThanOrEqual(6);
   });
 
+  it("bundles carry zod's English messages only: `import * as z` lets esbuild drop its other locales (~264 KB)", () => {
+    const api = deployments.main.function(deployments.main.route('GET', '/search').functionId);
+    const code = (fn: { taskRoot: string }) => readFileSync(join(fn.taskRoot, 'index.mjs'), 'utf8');
+    expect(code(api)).toContain('Invalid input: expected');
+    for (const fn of deployments.main.functions()) {
+      expect(code(fn), fn.id).not.toContain('Eingabe: erwartet'); // de
+      expect(code(fn), fn.id).not.toContain('Entrada inv'); // es
+    }
+  });
+
   describe('default settings: the README, route by route, through the deployed shape', () => {
     const driven: Driven[] = [];
     let d: LocalDeployment;
