@@ -242,6 +242,7 @@ export function PersonPage(props: {
               </li>
             ))}
           </ul>
+          {person.tags.length === 0 ? <p class="muted">{t.noTags}</p> : null}
           {props.manual ? (
             <div
               class="card-tags person-manual"
