@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ParseError, ValidationError } from './err
 import { canonicalUrl } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
+import { PeopleService } from './people/service.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
@@ -92,6 +93,8 @@ export class Kikigaki {
   private readonly taggers: TaggerSource;
   /** The tag use cases (quotes, people, merges, taxonomy, audit). */
   readonly tagging: TagService;
+  /** The people use cases (speaker reassignment, rename, merge, split; lib/people/service.ts). */
+  readonly people: PeopleService;
   private readonly afterCommit: (change: Change) => Promise<void>;
   private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
@@ -110,6 +113,11 @@ export class Kikigaki {
         ...(deps.jobs ? { jobs: deps.jobs } : {}),
       });
     this.parse = deps.parse ?? parseSource;
+    this.people = new PeopleService({
+      store: deps.store,
+      taggers: this.taggers,
+      afterCommit: this.afterCommit,
+    });
   }
 
   /**
@@ -168,7 +176,8 @@ export class Kikigaki {
       }
     }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
-    return interview;
+    // Editors' people edits of this interview (and of its people) apply to every new parse.
+    return this.people.overlay(interview);
   }
 
   /**
@@ -242,6 +251,7 @@ export class Kikigaki {
   /** Deletes an interview; its quotes leave the index. */
   async deleteInterview(id: string): Promise<void> {
     if (!(await this.store.deleteInterview(id))) throw new NotFoundError('interview', id);
+    await this.store.deletePeopleEdits(id);
     await this.afterCommit({ kind: 'interview', id });
   }
 

@@ -19,6 +19,7 @@ import { TopicTagger } from '../tagger.ts';
 import type { Jobs } from '../tagging/jobs.ts';
 import { type AppEnv, check, query, readJson, reply, requireToken, toErrorResponse } from './http.ts';
 import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
+import { peopleRoutes } from './people-routes.ts';
 import {
   ConsistencyResponse,
   DeletedResponse,
@@ -320,5 +321,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/admin/jobs', t.jobs);
   app.route('/interviewees', t.people);
   app.route('/quotes', t.quotes);
+  const p = peopleRoutes({ service, auth, readGuard });
+  app.route('/interviewees', p.interviewees);
+  app.route('/quotes', p.quotes);
   return app;
 }
