@@ -306,9 +306,18 @@ export class Kikigaki {
     match: 'all' | 'any';
     limit: number;
     cursor?: string | undefined;
+    /** A name or reading: the interviewees the index finds by it, best first. */
+    q?: string;
+    index?: Pick<QuoteIndex, 'findPeople'>;
   }): Promise<Page<IntervieweeProfile>> {
-    const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}`;
-    return this.tagging.interviewees(options, (all, limit, cursor) => pageOf(all, limit, cursor, scope));
+    const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}&q=${options.q ?? ''}`;
+    const among =
+      options.q !== undefined && options.index
+        ? options.index.findPeople(options.q, { role: 'interviewee' }).map((p) => p.id)
+        : undefined;
+    return this.tagging.interviewees({ ...options, ...(among ? { among } : {}) }, (all, limit, cursor) =>
+      pageOf(all, limit, cursor, scope),
+    );
   }
 
   /** Quotes with a tag, paged. */

@@ -284,7 +284,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // ---------------------------------------------------------------- search
   const search = new Hono<AppEnv>();
   search.get('/', readGuard, async (c) => {
-    const q = query(c, SearchQuery, ['tag']);
+    const q = query(c, SearchQuery, ['tag', 'interviewee']);
     const { tag, format, ...rest } = q;
     const index = await deps.index.get();
     const params = { ...rest, tags: tag ?? [] };
