@@ -66,8 +66,11 @@ export function peopleOfInterview(interview: Interview, readings?: ReadingAnalyz
 /** Turns several people speak together: ordinal → the co-speakers' ids (only such turns). */
 export function coSpeakersOf(interview: Interview): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const t of interview.turns)
-    if (t.coSpeakerIds.length > 0) out[String(t.ordinal)] = [...t.coSpeakerIds];
+  for (const t of interview.turns) {
+    // Interviews written before Turn.coSpeakerIds existed (or by an older parse worker) lack it.
+    const co: readonly string[] | undefined = t.coSpeakerIds;
+    if (co && co.length > 0) out[String(t.ordinal)] = [...co];
+  }
   return out;
 }
 
