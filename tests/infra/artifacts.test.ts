@@ -134,11 +134,13 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
   it("bundles carry zod's English messages only: `import * as z` lets esbuild drop its other locales (~264 KB)", () => {
     const api = deployments.main.function(deployments.main.route('GET', '/search').functionId);
     const code = (fn: { taskRoot: string }) => readFileSync(join(fn.taskRoot, 'index.mjs'), 'utf8');
-    expect(code(api)).toContain('Invalid input: expected');
-    for (const fn of deployments.main.functions()) {
-      expect(code(fn), fn.id).not.toContain('Eingabe: erwartet'); // de
-      expect(code(fn), fn.id).not.toContain('Entrada inv'); // es
-    }
+    expect(code(api).includes('Invalid input: expected')).toBe(true);
+    // Booleans, not the bundle: a failure names the function without printing megabytes.
+    const localized = deployments.main
+      .functions()
+      .filter((fn) => ['Eingabe: erwartet', 'Entrada inv'].some((m) => code(fn).includes(m))) // de, es
+      .map((fn) => fn.id);
+    expect(localized, 'bundles with zod locales (a value `import { z } from "zod"` somewhere)').toEqual([]);
   });
 
   describe('default settings: the README, route by route, through the deployed shape', () => {
