@@ -327,7 +327,12 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['evidence + question', rules],
     ['+ model', learned],
   ]);
-  if (options.misses) printMisses(rules, judged.filter((j) => j.split === options.misses), topics);
+  if (options.misses)
+    printMisses(
+      rules,
+      judged.filter((j) => j.split === options.misses),
+      topics,
+    );
 }
 
 /**
