@@ -11,7 +11,7 @@ import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
 import type { Jobs } from './tagging/jobs.ts';
-import { recordOf } from './tagging/record.ts';
+import { recordOf, type TagStep } from './tagging/record.ts';
 import {
   type IntervieweeProfile,
   type QuoteDetail,
@@ -57,6 +57,11 @@ export interface KikigakiDeps {
    * bound, off the event loop.
    */
   parse?: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
+  /**
+   * Tags an interview (default: {@link recordOf} in this thread). The local server tags on its
+   * worker threads, so a 6,000-turn body does not stall other requests; Lambda keeps the default.
+   */
+  tag?: TagStep;
 }
 
 /** A transcript as text (any layout) or the canonical JSON. */
@@ -94,6 +99,7 @@ export class Kikigaki {
   readonly tagging: TagService;
   private readonly afterCommit: (change: Change) => Promise<void>;
   private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
+  private readonly tag: TagStep;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -108,8 +114,10 @@ export class Kikigaki {
         taggers: this.taggers,
         afterCommit: this.afterCommit,
         ...(deps.jobs ? { jobs: deps.jobs } : {}),
+        ...(deps.tag ? { tag: deps.tag } : {}),
       });
     this.parse = deps.parse ?? parseSource;
+    this.tag = deps.tag ?? recordOf;
   }
 
   /**
@@ -180,7 +188,7 @@ export class Kikigaki {
     options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
   ): Promise<IngestPreview> {
     const interview = await this.parseInput(input, options);
-    const record = recordOf(await this.taggers.current(), interview);
+    const record = await this.tag(await this.taggers.current(), interview);
     const tags: Record<string, string[]> = {};
     for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
     const existing = await this.store.getInterview(interview.id);
@@ -208,7 +216,7 @@ export class Kikigaki {
           { existingId: interview.id },
         );
     }
-    const record = recordOf(await this.taggers.current(), interview);
+    const record = await this.tag(await this.taggers.current(), interview);
     const put = await this.store.putInterview(record);
     await this.afterCommit({
       kind: 'interview',

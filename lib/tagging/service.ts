@@ -17,7 +17,7 @@ import { autoTagsOf, effectiveTags, personTagsOf, quoteTagsOf, resolveAlias } fr
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { type TrainingExample, trainClassifier } from './classifier.ts';
 import type { JobRecord, Jobs } from './jobs.ts';
-import { autoTagsChanged, recordOf } from './record.ts';
+import { autoTagsChanged, recordOf, type TagStep } from './record.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicMatch, TopicTagger } from './tagger.ts';
 
@@ -137,6 +137,8 @@ export interface TagServiceDeps {
   /** Background work (re-scoring after taxonomy edits). Absent: it runs before the edit answers. */
   jobs?: Jobs;
   now?: () => Date;
+  /** Tags an interview (default: in this thread; the local server passes its worker pool). */
+  tag?: TagStep;
 }
 
 /** Corrections of quotes kept at most per topic in the model (a few hundred KB in all). */
@@ -167,6 +169,7 @@ export class TagService {
   private readonly afterCommit: (change: Change) => Promise<void>;
   private readonly jobs: Jobs | null;
   private readonly now: () => Date;
+  private readonly tag: TagStep;
 
   constructor(deps: TagServiceDeps) {
     this.store = deps.store;
@@ -174,6 +177,7 @@ export class TagService {
     this.afterCommit = deps.afterCommit ?? (async () => {});
     this.jobs = deps.jobs ?? null;
     this.now = deps.now ?? (() => new Date());
+    this.tag = deps.tag ?? recordOf;
   }
 
   /** The current tagger (taxonomy version and learned model). */
@@ -943,7 +947,7 @@ export class TagService {
     const tagger = await this.taggers.current();
     const stored = await this.store.getInterview(id);
     if (!stored) return false;
-    const next = recordOf(tagger, stored.interview);
+    const next = await this.tag(tagger, stored.interview);
     if (!autoTagsChanged(stored, next)) return false;
     const put = await this.store.putInterview(next);
     await this.afterCommit({
