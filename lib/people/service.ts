@@ -12,7 +12,7 @@ import { digest, interviewIdOfQuote, personId as personIdOf } from '../ids.ts';
 import type { Interview, Person, Role } from '../model.ts';
 import { splitName } from '../parse/people.ts';
 import type { PeopleEdits, PersonProfile, Store, TurnOverride } from '../store/port.ts';
-import { recordOf } from '../tagging/record.ts';
+import { recordOf, type TagStep } from '../tagging/record.ts';
 import type { TaggerSource } from '../tagging/source.ts';
 import { applyPeopleEdits, mergedId, peopleOf, textDigest } from './edits.ts';
 
@@ -28,6 +28,8 @@ export interface PeopleDeps {
   store: Store;
   taggers: TaggerSource;
   afterCommit: (change: Committed) => Promise<void>;
+  /** Tags an interview (default: in this thread; the local server passes its worker pool). */
+  tag?: TagStep;
 }
 
 /** A person as editors see them: where they speak and the corrections made. */
@@ -67,11 +69,13 @@ export class PeopleService {
   private readonly store: Store;
   private readonly taggers: TaggerSource;
   private readonly afterCommit: PeopleDeps['afterCommit'];
+  private readonly tag: TagStep;
 
   constructor(deps: PeopleDeps) {
     this.store = deps.store;
     this.taggers = deps.taggers;
     this.afterCommit = deps.afterCommit;
+    this.tag = deps.tag ?? recordOf;
   }
 
   /** Profiles of the people and of everyone they were merged into (merge chains followed). */
@@ -105,7 +109,7 @@ export class PeopleService {
       const stored = await this.store.getInterview(interviewId);
       if (!stored) throw new NotFoundError('interview', interviewId);
       const interview = await this.overlay(stored.interview);
-      const record = recordOf(await this.taggers.current(), interview);
+      const record = await this.tag(await this.taggers.current(), interview);
       try {
         const put = await this.store.putInterview(record, { expectedVersion: stored.version });
         await this.afterCommit({
