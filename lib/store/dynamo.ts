@@ -13,10 +13,12 @@
  * - memberships.ts the tag-membership items of a revision (shared by interviews and tags)
  * - people.ts      PeopleStore: editors' speaker edits per interview, corrections per person
  * - snapshots.ts   SnapshotStore: chunked snapshots behind a manifest switch
+ * - jobs.ts        JobStore: background jobs' records
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoInterviews } from './interviews.ts';
-import type { Merge, MergeChange, TagEntry } from './items.ts';
+import type { Job, Merge, MergeChange, TagEntry } from './items.ts';
+import { DynamoJobs } from './jobs.ts';
 import { DynamoPeople } from './people.ts';
 import type {
   AuditEntry,
@@ -62,6 +64,7 @@ export class DynamoStore implements Store {
   readonly interviews: DynamoInterviews;
   readonly tags: DynamoTags;
   readonly snapshots: DynamoSnapshots;
+  readonly jobs: DynamoJobs;
   readonly people: DynamoPeople;
 
   /** Wraps a DynamoDB client (injected, or a default one). */
@@ -77,6 +80,7 @@ export class DynamoStore implements Store {
     this.interviews = new DynamoInterviews(table, this.tags, now);
     this.tags.revisions = this.interviews;
     this.snapshots = new DynamoSnapshots(table, now);
+    this.jobs = new DynamoJobs(table);
     this.people = new DynamoPeople(table, now);
   }
 
@@ -233,6 +237,14 @@ export class DynamoStore implements Store {
   }
   readSnapshot(manifest: SnapshotManifest): Promise<Uint8Array> {
     return this.snapshots.readSnapshot(manifest);
+  }
+
+  // JobStore
+  putJob(job: Job, expectedStep?: number | null): Promise<boolean> {
+    return this.jobs.putJob(job, expectedStep);
+  }
+  getJob(id: string): Promise<Job | null> {
+    return this.jobs.getJob(id);
   }
 
   // PeopleStore (lib/store/people.ts)

@@ -26,6 +26,7 @@
  * | tagModel        | what editors taught the tagger     | TAGMODEL           | CURRENT                         |                   |                    |
  * | indexManifest   | search snapshot manifest           | INDEX              | MANIFEST                        |                   |                    |
  * | indexChunk      | search snapshot chunk              | INDEX#<snapshotId> | CHUNK#<n>                       |                   |                    |
+ * | job             | a background job and its progress  | JOB#<jobId>        | HEAD                            |                   |                    |
  *
  * `<rev>` is {@link revisionId}: `<8-digit version>-<nonce>`. Ids are `[A-Za-z0-9_-]`, tags never
  * contain `#`, so `#` separates the parts of every key unambiguously.
@@ -100,6 +101,7 @@ const S = {
   taxonomy: 'TAXONOMY',
   current: 'CURRENT',
   model: 'TAGMODEL',
+  job: 'JOB#',
   people: 'PEOPLE',
   profile: 'PROFILE',
 } as const;
@@ -237,6 +239,7 @@ export const keys = {
     sk: `${S.chunk}${pad(n, 4)}`,
   }),
   chunkPrefix: S.chunk,
+  job: (jobId: string): Key => ({ pk: `${S.job}${jobId}`, sk: S.head }),
 } as const;
 
 /** A key read back: which kind of item it belongs to, and the parts it was built from. */
@@ -261,7 +264,8 @@ export type ParsedKey =
   | { kind: 'taxonomyVersion'; version: number }
   | { kind: 'tagModel' }
   | { kind: 'indexManifest' }
-  | { kind: 'indexChunk'; snapshotId: string; n: number };
+  | { kind: 'indexChunk'; snapshotId: string; n: number }
+  | { kind: 'job'; jobId: string };
 
 /** The kinds of item in the table. */
 export type KeyKind = ParsedKey['kind'];
@@ -368,6 +372,10 @@ export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
   }
   if (pk === S.model) return sk === S.current ? { kind: 'tagModel' } : null;
   if (pk === S.index) return sk === S.manifest ? { kind: 'indexManifest' } : null;
+  if (pk.startsWith(S.job)) {
+    const jobId = pk.slice(S.job.length);
+    return NONCE.test(jobId) && sk === S.head ? { kind: 'job', jobId } : null;
+  }
   if (pk.startsWith(S.snapshot)) {
     const snapshotId = pk.slice(S.snapshot.length);
     const n = sk.slice(S.chunk.length);
@@ -422,6 +430,8 @@ export function keyOf(parsed: ParsedKey): Key {
       return keys.indexManifest();
     case 'indexChunk':
       return keys.indexChunk(parsed.snapshotId, parsed.n);
+    case 'job':
+      return keys.job(parsed.jobId);
   }
 }
 
