@@ -1,5 +1,5 @@
 /** Request and response schemas of the people routes (lib/api/people-routes.ts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema, RoleSchema } from '../model.ts';
 
 const name = z.string().trim().min(1).max(100);

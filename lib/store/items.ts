@@ -5,7 +5,7 @@
  * reads, so the store modules never cast `it.x` from an untyped record.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema, PersonSchema, RoleSchema } from '../model.ts';
 import { type KeyKind, keys, type MergeTarget, type ParsedKey, parseKey } from './keys.ts';
 import type { InterviewSummary, ManualTags, PeopleEdits, PersonProfile, SnapshotManifest } from './port.ts';
