@@ -12,7 +12,7 @@ import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './sea
 import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
-import { recordOf } from './tagging/record.ts';
+import { recordOf, type TagStep } from './tagging/record.ts';
 import {
   type IntervieweeProfile,
   type QuoteDetail,
@@ -60,6 +60,11 @@ export interface KikigakiDeps {
    * bound, off the event loop.
    */
   parse?: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
+  /**
+   * Tags an interview (default: {@link recordOf} in this thread). The local server tags on its
+   * worker threads, so a 6,000-turn body does not stall other requests; Lambda keeps the default.
+   */
+  tag?: TagStep;
 }
 
 /** A transcript as text (any layout) or the canonical JSON. */
@@ -99,6 +104,7 @@ export class Kikigaki {
   readonly people: PeopleService;
   private readonly afterCommit: (change: Change) => Promise<void>;
   private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
+  private readonly tag: TagStep;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -114,12 +120,15 @@ export class Kikigaki {
         afterCommit: this.afterCommit,
         ...(deps.jobs ? { jobs: deps.jobs } : {}),
         ...(deps.inlineInterviews !== undefined ? { inlineInterviews: deps.inlineInterviews } : {}),
+        ...(deps.tag ? { tag: deps.tag } : {}),
       });
     this.parse = deps.parse ?? parseSource;
+    this.tag = deps.tag ?? recordOf;
     this.people = new PeopleService({
       store: deps.store,
       taggers: this.taggers,
       afterCommit: this.afterCommit,
+      tag: this.tag,
     });
   }
 
@@ -192,7 +201,7 @@ export class Kikigaki {
     options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
   ): Promise<IngestPreview> {
     const interview = await this.parseInput(input, options);
-    const record = recordOf(await this.taggers.current(), interview);
+    const record = await this.tag(await this.taggers.current(), interview);
     const tags: Record<string, string[]> = {};
     for (const [id, matches] of Object.entries(record.autoTags)) tags[id] = matches.map((m) => m.topic);
     const existing = await this.store.getInterview(interview.id);
@@ -220,7 +229,7 @@ export class Kikigaki {
           { existingId: interview.id },
         );
     }
-    const record = recordOf(await this.taggers.current(), interview);
+    const record = await this.tag(await this.taggers.current(), interview);
     const put = await this.store.putInterview(record);
     await this.afterCommit({
       kind: 'interview',

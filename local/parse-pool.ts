@@ -1,25 +1,47 @@
 /**
- * Parsing off the event loop, with a bound on time: transcripts are parsed on worker threads so a
- * heavy body (a 2 MB transcript, or input crafted to make a parser slow) never stalls the
- * server's other requests, and a parse that runs past `timeoutMs` is stopped (the worker is
- * terminated and replaced) and answered 422 `parse_timeout`.
+ * Parsing and tagging off the event loop, parsing with a bound on time: transcripts are parsed
+ * and tagged on worker threads so a heavy body (a 2 MB transcript, a 6,000-turn interview, or
+ * input crafted to make a parser slow) never stalls the server's other requests, and a parse that
+ * runs past `timeoutMs` is stopped (the worker is terminated and replaced) and answered 422
+ * `parse_timeout`. Tagging has no bound: it is linear in the text (the taxonomy's patterns compile
+ * to bounded expressions) and the body's size is bounded.
+ *
+ * The tagger holds state that changes (taxonomy edits, the model editors train): each tag job
+ * names its tagger, and a worker is sent the tagger's spec (taxonomy, model, parameters) only
+ * when it has not built that tagger yet, so workers never tag with a stale copy.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KikigakiError, ParseError, UnavailableError, ValidationError } from '../lib/errors.ts';
 import type { Interview } from '../lib/model.ts';
 import type { ParseOptions, TranscriptSource } from '../lib/parse/index.ts';
+import type { InterviewRecord } from '../lib/store/port.ts';
+import type { TaggerSpec, TopicTagger } from '../lib/tagging/tagger.ts';
 
-/** A job sent to a worker: a transcript's text, or a file's bytes (a .docx). */
-export interface WorkerRequest {
+/** A parse job sent to a worker: a transcript's text, or a file's bytes (a .docx). */
+export interface ParseRequest {
   id: number;
+  kind?: 'parse';
   text: TranscriptSource;
   options: Pick<ParseOptions, 'format' | 'id' | 'title' | 'url'>;
 }
 
-/** What a worker answers: the interview, or the error as data. */
+/** A tag job: the interview, and the tagger by key (with its spec when the worker lacks it). */
+export interface TagRequest {
+  id: number;
+  kind: 'tag';
+  interview: Interview;
+  tagger: { key: number; spec?: TaggerSpec };
+}
+
+/** A job sent to a worker. */
+export type WorkerRequest = ParseRequest | TagRequest;
+
+/** What a worker answers: the interview, its tags, progress of a tag job, or the error as data. */
 export type WorkerReply =
   | { id: number; interview: Interview }
+  | { id: number; tags: Pick<InterviewRecord, 'autoTags' | 'people'> }
+  | { id: number; progress: { done: number; total: number } }
   | {
       id: number;
       error:
@@ -44,26 +66,50 @@ export interface ParsePoolOptions {
   maxQueue?: number;
   /** The worker's module (tests: a deliberately slow parser). Default ./parse-worker.mjs. */
   workerUrl?: URL;
+  /** Hears jobs start on a worker, report progress and finish (logs, tests). */
+  observer?: (event: PoolEvent) => void;
 }
 
-/** A pool of parse workers. */
+/** What the pool reports about a job. */
+export type PoolEvent =
+  | { type: 'start'; id: number; kind: 'parse' | 'tag' }
+  | { type: 'progress'; id: number; kind: 'tag'; done: number; total: number }
+  | { type: 'done'; id: number; kind: 'parse' | 'tag'; ok: boolean };
+
+/** A pool of parse (and tag) workers. */
 export interface ParsePool {
   parse(text: TranscriptSource, options?: ParseOptions): Promise<Interview>;
-  /** Stops the workers (pending parses are rejected). */
+  /** Tags an interview with this tagger on a worker (the same `recordOf` Lambda runs in-thread). */
+  tag(tagger: TopicTagger, interview: Interview): Promise<InterviewRecord>;
+  /** Stops the workers (pending jobs are rejected). */
   close(): Promise<void>;
 }
 
-interface Job {
-  request: WorkerRequest;
-  resolve: (interview: Interview) => void;
-  reject: (error: unknown) => void;
-}
+type Job =
+  | {
+      kind: 'parse';
+      request: ParseRequest;
+      resolve: (interview: Interview) => void;
+      reject: (error: unknown) => void;
+    }
+  | {
+      kind: 'tag';
+      id: number;
+      tagger: TopicTagger;
+      interview: Interview;
+      resolve: (record: InterviewRecord) => void;
+      reject: (error: unknown) => void;
+    };
+
+const jobId = (job: Job) => (job.kind === 'parse' ? job.request.id : job.id);
 
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
   job: Job | null;
   timer: NodeJS.Timeout | null;
+  /** Key of the tagger this worker has built (null: none yet). */
+  taggerKey: number | null;
 }
 
 function rebuild(error: Extract<WorkerReply, { error: unknown }>['error']): Error {
@@ -88,6 +134,18 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   const queue: Job[] = [];
   let nextId = 1;
   let closed = false;
+  // Taggers by identity: a new taxonomy version or model is a new TopicTagger, hence a new key.
+  const taggerKeys = new WeakMap<TopicTagger, number>();
+  let nextTaggerKey = 1;
+  const keyOf = (tagger: TopicTagger) => {
+    let key = taggerKeys.get(tagger);
+    if (key === undefined) {
+      key = nextTaggerKey++;
+      taggerKeys.set(tagger, key);
+    }
+    return key;
+  };
+  const observe = options.observer ?? (() => {});
 
   const spawn = (index: number): Slot => {
     const worker = new Worker(options.workerUrl ?? new URL('./parse-worker.mjs', import.meta.url), {
@@ -99,6 +157,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       worker,
       job: null,
       timer: null,
+      taggerKey: null,
       ready: new Promise<void>((resolve, reject) => {
         const onReady = (m: unknown) => {
           if (m && typeof m === 'object' && 'ready' in m) {
@@ -113,10 +172,17 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     worker.on('message', (m: WorkerReply | { ready: true }) => {
       if ('ready' in m) return;
       const job = slot.job;
-      if (!job || job.request.id !== m.id) return;
+      if (!job || jobId(job) !== m.id) return;
+      if ('progress' in m) {
+        observe({ type: 'progress', id: m.id, kind: 'tag', ...m.progress });
+        return;
+      }
       finish(index, slot);
-      if ('interview' in m) job.resolve(m.interview);
-      else job.reject(rebuild(m.error));
+      observe({ type: 'done', id: m.id, kind: job.kind, ok: !('error' in m) });
+      if ('error' in m) job.reject(rebuild(m.error));
+      else if (job.kind === 'parse' && 'interview' in m) job.resolve(m.interview);
+      else if (job.kind === 'tag' && 'tags' in m) job.resolve({ interview: job.interview, ...m.tags });
+      else job.reject(new Error(`${job.kind} worker answered a ${job.kind} job with something else`));
     });
     worker.on('error', (e) =>
       fail(index, slot, new Error(`parse worker failed: ${e.message}`, { cause: e })),
@@ -158,8 +224,23 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     slot.ready.then(
       () => {
         if (slot.job !== job) return;
+        observe({ type: 'start', id: jobId(job), kind: job.kind });
+        if (job.kind === 'tag') {
+          const key = keyOf(job.tagger);
+          const known = slot.taggerKey === key;
+          slot.taggerKey = key;
+          const request: TagRequest = {
+            id: job.id,
+            kind: 'tag',
+            interview: job.interview,
+            tagger: known ? { key } : { key, spec: job.tagger.spec() },
+          };
+          slot.worker.postMessage(request);
+          return;
+        }
         // The bound counts parsing time, not time spent waiting for a worker.
         slot.timer = setTimeout(() => {
+          if (job.kind !== 'parse') return;
           const source = job.request.text;
           const size = source.length;
           const unit = typeof source === 'string' ? 'characters' : 'bytes';
@@ -179,21 +260,40 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     );
   };
 
+  const refused = (): Error | null => {
+    if (closed) return new UnavailableError('the server is shutting down');
+    if (queue.length >= maxQueue)
+      return new UnavailableError(`${queue.length} transcripts are waiting to be parsed; try again shortly`, {
+        retryAfterSeconds: 2,
+      });
+    return null;
+  };
+  const enqueue = (job: Job) => {
+    queue.push(job);
+    const free = slots.findIndex((s) => !s?.job);
+    if (free >= 0) pump(free);
+  };
+
   return {
     parse(text, parseOptions = {}) {
-      if (closed) return Promise.reject(new UnavailableError('the server is shutting down'));
-      if (queue.length >= maxQueue)
-        return Promise.reject(
-          new UnavailableError(`${queue.length} transcripts are waiting to be parsed; try again shortly`, {
-            retryAfterSeconds: 2,
-          }),
-        );
+      const no = refused();
+      if (no) return Promise.reject(no);
       const { format, id, title, url } = parseOptions;
-      return new Promise<Interview>((resolve, reject) => {
-        queue.push({ request: { id: nextId++, text, options: { format, id, title, url } }, resolve, reject });
-        const free = slots.findIndex((s) => !s?.job);
-        if (free >= 0) pump(free);
-      });
+      return new Promise<Interview>((resolve, reject) =>
+        enqueue({
+          kind: 'parse',
+          request: { id: nextId++, text, options: { format, id, title, url } },
+          resolve,
+          reject,
+        }),
+      );
+    },
+    tag(tagger, interview) {
+      const no = refused();
+      if (no) return Promise.reject(no);
+      return new Promise<InterviewRecord>((resolve, reject) =>
+        enqueue({ kind: 'tag', id: nextId++, tagger, interview, resolve, reject }),
+      );
     },
     async close() {
       closed = true;

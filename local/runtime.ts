@@ -36,8 +36,8 @@ export interface LocalRuntimeOptions {
   /** Kana readings indexed with every write (lib/text/readings.ts); none by default (tests). */
   readings?: ReadingAnalyzer;
   /**
-   * Parse transcripts on worker threads, each parse stopped after `parsePool.timeoutMs` (default
-   * true: a heavy body must not stall other requests). False parses in this thread.
+   * Parse and tag transcripts on worker threads, each parse stopped after `parsePool.timeoutMs`
+   * (default true: a heavy body must not stall other requests). False does both in this thread.
    */
   parseInWorkers?: boolean;
   /** The parse workers' bound and size (default: 5 s, one or two workers). */
@@ -150,7 +150,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     taggers,
     jobs,
     ...(options.inlineInterviews !== undefined ? { inlineInterviews: options.inlineInterviews } : {}),
-    ...(pool ? { parse: pool.parse } : {}),
+    // Parsing and tagging of large bodies run on the pool's threads, off the event loop.
+    ...(pool ? { parse: pool.parse, tag: pool.tag } : {}),
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
       else {

@@ -95,7 +95,16 @@ function corpora(): Interview[] {
   return out;
 }
 
-await searchEval();
-tagQuality(root, shared);
-indexSize(corpora());
-attributionReport();
+// `npm run eval -- --only tags` runs one section; `--misses dev` lists the tagger's misses on a split.
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const only = arg('only');
+const misses = arg('misses');
+if (misses !== undefined && misses !== 'dev' && misses !== 'test' && misses !== 'blind')
+  throw new Error(`--misses takes dev, test or blind (got ${misses})`);
+if (!only || only === 'search') await searchEval();
+if (!only || only === 'tags') tagQuality(root, shared, { misses });
+if (!only || only === 'index') indexSize(corpora());
+if (!only || only === 'attribution') attributionReport();

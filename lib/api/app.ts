@@ -306,7 +306,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // ---------------------------------------------------------------- tags (lib/api/tag-routes.ts)
   const t = tagRoutes({ service, index: deps.index, auth, readGuard });
 
-  // The console labels topics from the shipped taxonomy (topics created over the API show by id).
+  // The console labels topics from the taxonomy in use; the shipped one serves error pages if the store is down.
   app.route(
     '/',
     consoleRoutes({ service, tagger: deps.tagger ?? new TopicTagger(), index: deps.index, readGuard }),

@@ -45,6 +45,11 @@ export const CONTENT_SECURITY_POLICY = [
 export interface ConsoleDeps {
   service: Kikigaki;
   index: IndexProvider;
+  /**
+   * Labels for error pages when the current taxonomy cannot be read (the store is down). Pages
+   * label topics from the taxonomy in use (`service.tagging.tagger()`), topics created over the
+   * API included.
+   */
   tagger: TopicTagger;
   /** The API's read guard (a no-op unless reads are protected). */
   readGuard: MiddlewareHandler<AppEnv>;
@@ -118,7 +123,10 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const assets = assetUrls();
 
-  const viewOf = (c: Context<AppEnv>): View => makeView(langOf(c.req.query('lang')), tagger, assets);
+  // The taxonomy in use (edited over the API) names the topics; the shipped one if it cannot be read.
+  const current = () => service.tagging.tagger().catch(() => tagger);
+  const viewOf = async (c: Context<AppEnv>): Promise<View> =>
+    makeView(langOf(c.req.query('lang')), await current(), assets);
   const switchHref = (c: Context<AppEnv>, v: View): string => {
     const url = new URL(c.req.url);
     if (v.lang === 'en') url.searchParams.delete('lang');
@@ -131,8 +139,8 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
     c.header('Vary', 'Accept');
     return c.html(`<!doctype html>${String(page)}`, status as 200);
   };
-  const failure = (c: Context<AppEnv>, err: unknown) => {
-    const v = viewOf(c);
+  const failure = async (c: Context<AppEnv>, err: unknown) => {
+    const v = await viewOf(c);
     // The API's own mapping of errors to statuses; 5xx go to the app's error handler (logged).
     const { status, body } = toErrorResponse(err, '');
     if (status >= 500) throw err;
@@ -159,7 +167,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
           allowed = true;
         });
         if (!allowed) throw new KikigakiError('unauthorized', 'a token is needed');
-        const v = viewOf(c);
+        const v = await viewOf(c);
         return send(c, await render(c, v));
       } catch (err) {
         return failure(c, err);
@@ -312,7 +320,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
       const params: SearchParams = { q: '', tags: [tag.data], limit: PAGE_SIZE };
       params.cursor = index.cursorAt(params, (pageNo.data - 1) * PAGE_SIZE);
       const { page: found } = await searchQuotes(service, index, params);
-      const topic = tagger.topic(tag.data);
+      const topic = (await current()).topic(tag.data);
       if (!topic && found.total === 0) throw new KikigakiError('not_found', `no tag ${tag.data}`);
       return (
         <TagPage

@@ -10,9 +10,9 @@
 import { ConflictError, KikigakiError, NotFoundError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, personId as personIdOf } from '../ids.ts';
 import type { Interview, Person, Role } from '../model.ts';
-import { splitName } from '../parse/people.ts';
+import { isRoleLabel, splitName } from '../parse/people.ts';
 import type { PeopleEdits, PersonProfile, Store, TurnOverride } from '../store/port.ts';
-import { recordOf } from '../tagging/record.ts';
+import { recordOf, type TagStep } from '../tagging/record.ts';
 import type { TaggerSource } from '../tagging/source.ts';
 import { applyPeopleEdits, mergedId, peopleOf, textDigest } from './edits.ts';
 
@@ -28,6 +28,8 @@ export interface PeopleDeps {
   store: Store;
   taggers: TaggerSource;
   afterCommit: (change: Committed) => Promise<void>;
+  /** Tags an interview (default: in this thread; the local server passes its worker pool). */
+  tag?: TagStep;
 }
 
 /** A person as editors see them: where they speak and the corrections made. */
@@ -54,6 +56,20 @@ export interface SpeakerView {
   version: number;
 }
 
+/**
+ * A person's name as an editor typed it, split into name and title; a role label (聞き手, 話し手,
+ * 司会…) is refused: it names nobody, and a quote is given to it with `personId: null`.
+ */
+function personName(typed: string): { name: string; title: string | null } {
+  const parts = splitName(typed);
+  if (isRoleLabel(parts.name) || isRoleLabel(typed.trim()))
+    throw new ValidationError(
+      `'${typed.trim()}' is a role label, not a person: give a quote to nobody in particular with personId null and label`,
+      { name: typed.trim() },
+    );
+  return parts;
+}
+
 /** Attempts to write an interview over the version read before giving up with 409. */
 const REWRITE_ATTEMPTS = 5;
 /**
@@ -67,11 +83,13 @@ export class PeopleService {
   private readonly store: Store;
   private readonly taggers: TaggerSource;
   private readonly afterCommit: PeopleDeps['afterCommit'];
+  private readonly tag: TagStep;
 
   constructor(deps: PeopleDeps) {
     this.store = deps.store;
     this.taggers = deps.taggers;
     this.afterCommit = deps.afterCommit;
+    this.tag = deps.tag ?? recordOf;
   }
 
   /** Profiles of the people and of everyone they were merged into (merge chains followed). */
@@ -105,7 +123,7 @@ export class PeopleService {
       const stored = await this.store.getInterview(interviewId);
       if (!stored) throw new NotFoundError('interview', interviewId);
       const interview = await this.overlay(stored.interview);
-      const record = recordOf(await this.taggers.current(), interview);
+      const record = await this.tag(await this.taggers.current(), interview);
       try {
         const put = await this.store.putInterview(record, { expectedVersion: stored.version });
         await this.afterCommit({
@@ -220,7 +238,7 @@ export class PeopleService {
     // The person the turn goes to, and whether they must be brought into this interview.
     let target: Person | null | undefined;
     if (change.name !== undefined) {
-      const parts = splitName(change.name);
+      const parts = personName(change.name);
       const id = personIdOf(parts.name, null, interviewId);
       target = this.peopleIn(iv).find((p) => p.id === id) ?? {
         id,
@@ -317,7 +335,7 @@ export class PeopleService {
     this.checkPersonVersion(personId, version, expectedVersion);
     if (change.name === undefined && change.title === undefined && change.reading === undefined)
       throw new ValidationError('nothing to change: give name, title or reading');
-    const parts = change.name !== undefined ? splitName(change.name) : null;
+    const parts = change.name !== undefined ? personName(change.name) : null;
     await this.store.putPersonProfile(
       {
         personId,
@@ -448,7 +466,7 @@ export class PeopleService {
       byInterview.set(ivId, [...(byInterview.get(ivId) ?? []), q]);
     }
     if (byInterview.size === 0) throw new ValidationError('give the quotes to split off');
-    const parts = splitName(split.name);
+    const parts = personName(split.name);
     // One new person for all the quotes, named by the split: the same split gives the same id.
     const newId = `p-${digest(`split\n${personId}\n${parts.name}\n${[...quoteIds].sort().join(',')}`, 10)}`;
     const person: Person = {

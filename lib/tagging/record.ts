@@ -4,11 +4,24 @@
  */
 import type { Interview } from '../model.ts';
 import type { InterviewRecord } from '../store/port.ts';
-import type { TopicTagger } from './tagger.ts';
+import type { TagProgress, TopicTagger } from './tagger.ts';
+
+/**
+ * How the use cases run the tagging step: {@link recordOf} in this thread (Lambda, the CLI,
+ * tests), or the local server's worker pool, which runs the same function off the event loop.
+ */
+export type TagStep = (
+  tagger: TopicTagger,
+  interview: Interview,
+) => InterviewRecord | Promise<InterviewRecord>;
 
 /** Tags an interview and builds what the store keeps. */
-export function recordOf(tagger: TopicTagger, interview: Interview): InterviewRecord {
-  const tags = tagger.tagInterview(interview);
+export function recordOf(
+  tagger: TopicTagger,
+  interview: Interview,
+  onProgress?: TagProgress,
+): InterviewRecord {
+  const tags = tagger.tagInterview(interview, onProgress);
   return {
     interview,
     autoTags: Object.fromEntries(tags.quotes),

@@ -17,7 +17,7 @@ import type { AuditEntry, AuditFilter, ManualTags, Page, Store, StoredInterview 
 import { autoTagsOf, effectiveTags, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { type TrainingExample, trainClassifier } from './classifier.ts';
-import { autoTagsChanged, recordOf } from './record.ts';
+import { autoTagsChanged, recordOf, type TagStep } from './record.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicMatch, TopicTagger } from './tagger.ts';
 
@@ -149,6 +149,8 @@ export interface TagServiceDeps {
   /** Interviews a merge or an undo re-indexes before answering; more go to a job (default 100). */
   inlineInterviews?: number;
   now?: () => Date;
+  /** Tags an interview (default: in this thread; the local server passes its worker pool). */
+  tag?: TagStep;
 }
 
 /** Corrections of quotes kept at most per topic in the model (a few hundred KB in all). */
@@ -180,6 +182,7 @@ export class TagService {
   private readonly jobs: Jobs | null;
   private readonly inlineInterviews: number;
   private readonly now: () => Date;
+  private readonly tag: TagStep;
 
   constructor(deps: TagServiceDeps) {
     this.store = deps.store;
@@ -188,6 +191,7 @@ export class TagService {
     this.jobs = deps.jobs ?? null;
     this.inlineInterviews = deps.inlineInterviews ?? 100;
     this.now = deps.now ?? (() => new Date());
+    this.tag = deps.tag ?? recordOf;
   }
 
   /** The current tagger (taxonomy version and learned model). */
@@ -999,7 +1003,7 @@ export class TagService {
     const tagger = await this.taggers.current();
     const stored = await this.store.getInterview(id);
     if (!stored) return false;
-    const next = recordOf(tagger, stored.interview);
+    const next = await this.tag(tagger, stored.interview);
     if (!autoTagsChanged(stored, next)) return false;
     const put = await this.store.putInterview(next);
     await this.afterCommit({

@@ -81,6 +81,23 @@ export const DEFAULT_PARAMS: TaggerParams = {
   modelNeedsEvidence: true,
 };
 
+/**
+ * Everything a tagger is built from, as plain data: what a worker thread needs to build the same
+ * tagger (local/parse-pool.ts tags large bodies off the event loop).
+ */
+export interface TaggerSpec {
+  taxonomy: Taxonomy;
+  synonyms: Synonyms;
+  model: ClassifierModel | null;
+  params: TaggerParams;
+}
+
+/** Turns tagged so far, reported while a long interview is tagged. */
+export type TagProgress = (done: number, total: number) => void;
+
+/** How often (in turns) {@link TopicTagger.tagInterview} reports progress. */
+const PROGRESS_EVERY = 250;
+
 /** Options of {@link TopicTagger}. */
 export interface TaggerOptions {
   taxonomy?: Taxonomy;
@@ -102,6 +119,7 @@ export class TopicTagger {
   readonly taxonomy: Taxonomy;
   readonly params: TaggerParams;
   readonly model: ClassifierModel | null;
+  readonly synonyms: Synonyms;
   private readonly evidence: EvidenceScorer;
   private readonly classifier: TopicClassifier | null;
   private readonly byId: Map<string, Topic>;
@@ -112,9 +130,15 @@ export class TopicTagger {
     this.taxonomy = o.taxonomy ?? defaultTaxonomy;
     this.params = { ...DEFAULT_PARAMS, ...o.params };
     this.model = o.model ?? null;
-    this.evidence = new EvidenceScorer(this.taxonomy, o.synonyms ?? defaultSynonyms);
+    this.synonyms = o.synonyms ?? defaultSynonyms;
+    this.evidence = new EvidenceScorer(this.taxonomy, this.synonyms);
     this.classifier = this.model ? new TopicClassifier(this.model) : null;
     this.byId = new Map(this.taxonomy.topics.map((t) => [t.id, t]));
+  }
+
+  /** What this tagger is built from (`new TopicTagger(spec)` builds the same one). */
+  spec(): TaggerSpec {
+    return { taxonomy: this.taxonomy, synonyms: this.synonyms, model: this.model, params: this.params };
   }
 
   /** The topic with this id, if any. */
@@ -193,13 +217,19 @@ export class TopicTagger {
     return out.sort((a, b) => b.score - a.score || a.topic.localeCompare(b.topic));
   }
 
-  /** Tags every quote of an interview and aggregates topics per interviewee. */
-  tagInterview(interview: Interview): InterviewTags {
+  /**
+   * Tags every quote of an interview and aggregates topics per interviewee; `onProgress` hears
+   * every few hundred turns (a worker reports it while it tags a long transcript).
+   */
+  tagInterview(interview: Interview, onProgress?: TagProgress): InterviewTags {
     const byId = new Map(interview.turns.map((t) => [t.id, t]));
     const quotes = new Map<string, TopicMatch[]>();
+    const total = interview.turns.length;
     for (const t of interview.turns) {
       const question = t.questionId ? byId.get(t.questionId)?.text : null;
       quotes.set(t.id, this.scoreText(t.text, question, t.role === 'interviewer'));
+      if (onProgress && quotes.size % PROGRESS_EVERY === 0 && quotes.size < total)
+        onProgress(quotes.size, total);
     }
     return { quotes, interviewees: aggregatePeople(interview, quotes) };
   }

@@ -4,8 +4,9 @@
  * and its dev split separately, the hard cases (paraphrases, keyword-but-wrong, questions), and on
  * the real livedoor interviews the share of tagged quotes that are interviewer questions.
  *
- * Honest train/test: the taxonomy's evidence phrases, thresholds and the tagger's rules were tuned
- * on the dev split only; the test split is reported as the headline. The classifier that learns
+ * Honest train/test: the taxonomy's evidence phrases, thresholds and the tagger's rules are tuned
+ * on the dev split only. The test split was read while labelling; the blind split was labelled
+ * later and frozen before any further tuning, and is reported first. The classifier that learns
  * from editors is trained on dev labels (as if editors had corrected those quotes) and scored on
  * test; a second run trains it per fold across files (cross-validated by file).
  */
@@ -29,7 +30,8 @@ const Label = z.object({
   tags: z.array(z.string()),
   /** Hard-case kinds, computed against the keyword taxonomy the labels were made with. */
   kinds: z.array(z.string()),
-  split: z.enum(['dev', 'test']),
+  /** dev: tuned on; test: held out (read while labelling); blind: labelled later, never tuned on. */
+  split: z.enum(['dev', 'test', 'blind']),
 });
 export type Label = z.infer<typeof Label>;
 const LabelsFile = z.object({ version: z.literal(2), labels: z.array(Label).min(1) });
@@ -252,8 +254,14 @@ export function printQuestionShare(shared: string, taggers: ReadonlyArray<readon
   console.log(table(['tagger', 'quotes with a tag', 'of which interviewer questions'], rows));
 }
 
+/** Options of the tag section. */
+export interface TagQualityOptions {
+  /** Print every miss (false negative and false positive) of this split, per topic. */
+  misses?: 'dev' | 'test' | 'blind' | undefined;
+}
+
 /** The tag section of `npm run eval`. */
-export function tagQuality(root: string, shared: string): void {
+export function tagQuality(root: string, shared: string, options: TagQualityOptions = {}): void {
   const loaded = loadJudged(root);
   if (!loaded) {
     console.log('\n(no eval/tag-labels.json: skipping tag quality)');
@@ -266,10 +274,11 @@ export function tagQuality(root: string, shared: string): void {
     );
   const rules = new TopicTagger();
   const topics = rules.taxonomy.topics.map((t) => t.id);
+  const blind = judged.filter((j) => j.split === 'blind');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
-  // Editors corrected the dev quotes; the model learns from that and is scored on test.
+  // Editors corrected the dev quotes; the model learns from that and is scored on blind and test.
   const model = trainClassifier(corrections(dev, rulesPredict, topics));
   const learned = new TopicTagger({ model });
   const runs: Array<readonly [string, Predict]> = [
@@ -277,17 +286,27 @@ export function tagQuality(root: string, shared: string): void {
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${blind.length} blind, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
-  printComparison('### Test split (held out: never tuned on)', test, runs, topics);
+  if (blind.length > 0) {
+    printComparison(
+      '### Blind split (labelled after the tagger was built, frozen, never tuned on)',
+      blind,
+      runs,
+      topics,
+    );
+    printHardCases(blind, runs);
+  }
+  printComparison('### Test split (held out: not tuned on, but read while labelling)', test, runs, topics);
   printHardCases(test, runs);
   printComparison('### Dev split (tuned on)', dev, runs.slice(0, 1), topics);
+  const seen = judged.filter((j) => j.split !== 'blind');
   printComparison(
-    '### Cross-validated by file (5 folds over all labels: the model trains on four, is scored on the fifth)',
-    judged,
+    '### Cross-validated by file (5 folds over the dev and test labels: the model trains on four, is scored on the fifth)',
+    seen,
     [
       ['evidence + question', rulesPredict],
-      ['+ model (5-fold)', crossValidated(judged, rulesPredict, topics)],
+      ['+ model (5-fold)', crossValidated(seen, rulesPredict, topics)],
     ],
     topics,
   );
@@ -299,6 +318,47 @@ export function tagQuality(root: string, shared: string): void {
     ['evidence + question', rules],
     ['+ model', learned],
   ]);
+  if (options.misses)
+    printMisses(
+      rules,
+      judged.filter((j) => j.split === options.misses),
+      topics,
+    );
+}
+
+/**
+ * Every miss of a split, per topic: the quotes the tagger left out (with the evidence it did see)
+ * and the ones it tagged wrongly (with the phrases that made it). For error analysis on dev.
+ */
+export function printMisses(tagger: TopicTagger, judged: readonly Judged[], topics: readonly string[]): void {
+  const explain = (j: Judged) => {
+    const question = questionOf(j);
+    const asked = j.role === 'interviewer';
+    const matches = tagger.scoreText(j.quote, asked ? null : question, asked);
+    const evidence = tagger.evidenceOf(j.quote);
+    return { matches, evidence, question };
+  };
+  const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s).replace(/\s+/g, ' ');
+  console.log(`\n## Misses (${judged.length} quotes)`);
+  for (const topic of topics) {
+    const lines: string[] = [];
+    for (const j of judged) {
+      const { matches, evidence, question } = explain(j);
+      const got = matches.find((m) => m.topic === topic);
+      const gold = j.tags.includes(topic);
+      if (gold === Boolean(got)) continue;
+      const e = evidence.get(topic);
+      const why = got
+        ? `score ${got.score}: ${got.terms.join(', ')}${got.question ? ` | q: ${got.question.join(', ')}` : ''}`
+        : `evidence ${e ? `${e.score}: ${e.phrases.join(', ')}` : 'none'}`;
+      lines.push(
+        `${gold ? 'FN' : 'FP'} ${j.role.slice(0, 4)} ${j.file.split('/').pop()} [${j.tags.join(',')}] ${why}\n     ${clip(j.quote, 160)}${question && j.role !== 'interviewer' ? `\n     Q: ${clip(question, 100)}` : ''}`,
+      );
+    }
+    if (lines.length === 0) continue;
+    console.log(`\n### ${topic}: ${lines.length} misses\n`);
+    for (const l of lines) console.log(`  ${l}`);
+  }
 }
 
 /** Predictions where each file's quotes are tagged by a model trained on the other folds. */

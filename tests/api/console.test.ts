@@ -418,3 +418,55 @@ describe('assets', () => {
     expect(built.css).toBe(CLIENT_CSS);
   });
 });
+
+// Last: it edits the taxonomy the other tests' tags come from.
+describe('topics edited over the API', () => {
+  const JSON_WRITE = { ...AUTH, 'content-type': 'application/json' };
+
+  it('are labelled with their ja/en labels on every page, and follow a rename', async () => {
+    const created = await app.request('/topics', {
+      method: 'POST',
+      headers: JSON_WRITE,
+      body: JSON.stringify({
+        topic: {
+          id: 'opening-days',
+          label: '営業日の工夫',
+          labelEn: 'Opening days',
+          description: 'How many days a shop opens, and why.',
+          threshold: 1,
+          evidence: [{ phrase: '週4日', weight: 1 }],
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    // The quotes are re-scored in the background; the index follows each rewrite.
+    await rt.jobs.idle();
+    const tagged = (await (await app.request('/search?q=&tag=opening-days')).json()) as SearchPage;
+    expect(tagged.total).toBeGreaterThan(0);
+
+    const chip = (label: string) => new RegExp(`class="tag"[^>]*>${label}<`);
+    const tagPage = await (await page('/tags/opening-days')).text();
+    expect(tagPage).toContain('<h1>タグ「営業日の工夫」の発言</h1>');
+    expect(await (await page('/tags/opening-days?lang=en')).text()).toContain(
+      '<h1>Quotes tagged “Opening days”</h1>',
+    );
+    // The cards and the facets of a search, and the tag list, name it by label, not by id.
+    const search = await (await page('/?tag=opening-days')).text();
+    expect(search).toMatch(chip('営業日の工夫'));
+    expect(search).not.toMatch(chip('opening-days'));
+    expect(search).toContain('タグ: 営業日の工夫');
+    const en = await (await page('/?tag=opening-days&lang=en')).text();
+    expect(en).toMatch(chip('Opening days'));
+    expect(await (await page('/tags')).text()).toContain('営業日の工夫');
+
+    const renamed = await app.request('/topics/opening-days', {
+      method: 'PUT',
+      headers: JSON_WRITE,
+      body: JSON.stringify({ label: '営業日', labelEn: 'Days open' }),
+    });
+    expect(renamed.status).toBe(200);
+    await rt.jobs.idle();
+    expect(await (await page('/?tag=opening-days')).text()).toMatch(chip('営業日'));
+    expect(await (await page('/tags/opening-days?lang=en')).text()).toContain('Quotes tagged “Days open”');
+  });
+});

@@ -131,6 +131,10 @@ describe('reassigning a quote', () => {
     expect((await put(`/quotes/${q.id}/speaker`, { role: 'other', expectedVersion: 0 })).status).toBe(409);
     expect((await put(`/quotes/${q.id}/speaker`, {})).status).toBe(400);
     expect((await put(`/quotes/${q.id}/speaker`, { personId: 'x', name: 'y' })).status).toBe(400);
+    // A role label names nobody: a quote goes to it with personId null, never as a person.
+    const label = await put(`/quotes/${q.id}/speaker`, { name: '聞き手' });
+    expect(label.status).toBe(400);
+    expect(((await label.json()) as { error: { message: string } }).error.message).toContain('role label');
     expect((await put('/quotes/round-t999/speaker', { role: 'other' })).status).toBe(404);
     expect((await put(`/quotes/${q.id}/speaker`, { personId: 'p-nobody' })).status).toBe(404);
   });

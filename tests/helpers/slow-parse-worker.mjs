@@ -1,11 +1,23 @@
 /**
  * A parse worker for tests of the pool (local/parse-pool.ts): answers like the real one, but a
  * transcript starting with `SLOW <ms>` keeps its thread busy that long first (as a parser that
- * backtracks would), and `CRASH` kills the thread.
+ * backtracks would), and `CRASH` kills the thread. Tag jobs go to the real worker's code.
  */
 import { parentPort } from 'node:worker_threads';
 
-parentPort?.on('message', (m) => {
+// Tag jobs are done by the real worker's code (the pool sends them to the same threads).
+let real = null;
+const realWorker = async () => {
+  if (!real) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    real = await import('../../local/worker-jobs.ts');
+  }
+  return real;
+};
+
+parentPort?.on('message', async (m) => {
+  if (m.kind === 'tag') return (await realWorker()).answer(m, (reply) => parentPort?.postMessage(reply));
   const slow = /^SLOW (\d+)/.exec(m.text);
   if (slow) {
     const end = Date.now() + Number(slow[1]);
