@@ -9,7 +9,18 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Adversarial, adversarialInputs } from '../tests/helpers/adversarial.ts';
 
-const FORMATS = ['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json'] as const;
+const FORMATS = [
+  'auto',
+  'blog',
+  'dash',
+  'prefixed',
+  'tsv',
+  'markdown',
+  'json',
+  'vtt',
+  'srt',
+  'timestamped',
+] as const;
 const LIMIT_MS = 10_000;
 
 interface Result {

@@ -1,6 +1,7 @@
 /** `kikigaki ingest`: uploads transcripts to a running API with a progress bar and a summary. */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { DOCX_CONTENT_TYPE, isZip } from '../lib/parse/docx.ts';
 import { expandPaths, idFromPath } from './load.ts';
 
 /** Outcome of one file. */
@@ -24,6 +25,24 @@ export interface IngestOptions {
   concurrency?: number;
   /** Waits between retries (tests shorten it). */
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** The content type a transcript file is sent as, by its extension (a zip is a .docx). */
+export function contentTypeOf(path: string, bytes: Uint8Array): string {
+  if (isZip(bytes)) return DOCX_CONTENT_TYPE;
+  switch (extname(path).toLowerCase()) {
+    case '.md':
+    case '.markdown':
+      return 'text/markdown';
+    case '.vtt':
+      return 'text/vtt';
+    case '.srt':
+      return 'application/x-subrip';
+    case '.tsv':
+      return 'text/tab-separated-values';
+    default:
+      return 'text/plain';
+  }
 }
 
 /** Attempts per file when the API answers 429 (throttled) or 503 (store unavailable). */
@@ -66,7 +85,8 @@ export async function ingestFiles(
   let done = 0;
   const upload = async (path: string): Promise<IngestOutcome> => {
     try {
-      const body = readFileSync(path, 'utf8');
+      // Bytes as they are on disk: the server reads a .docx (a zip) or decodes UTF-8 text.
+      const body = readFileSync(path);
       const isJson = extname(path).toLowerCase() === '.json';
       const params = new URLSearchParams();
       const id = idFromPath(path);
@@ -78,11 +98,7 @@ export async function ingestFiles(
             method: 'POST',
             headers: {
               authorization: `Bearer ${options.token}`,
-              'content-type': isJson
-                ? 'application/json'
-                : extname(path).toLowerCase() === '.md'
-                  ? 'text/markdown'
-                  : 'text/plain',
+              'content-type': isJson ? 'application/json' : contentTypeOf(path, body),
             },
             body,
           }),

@@ -4,23 +4,21 @@
  *   kikigaki search QUERY [--tag T]… [--match all|any] [--speaker R] [--limit N] [--json] FILES|DIRS…
  *   kikigaki tags [--json] FILES|DIRS…
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cliToken } from '../lib/config.ts';
 import { KikigakiError } from '../lib/errors.ts';
 import { type Format, FormatSchema, type Interview } from '../lib/model.ts';
-import { parseInterview } from '../lib/parse/index.ts';
 import { buildTaggedIndex } from '../lib/search/build.ts';
 import type { SearchHit } from '../lib/search/index.ts';
 import { TopicTagger } from '../lib/tagger.ts';
 import { ingestFiles, summarize } from './ingest.ts';
-import { idFromPath, loadInterviews } from './load.ts';
+import { loadTranscripts, parseFile } from './load.ts';
 
 const USAGE = `kikigaki — search and tag Japanese interview transcripts
 
 Usage:
-  kikigaki parse FILE [--format auto|blog|dash|prefixed|tsv|markdown|json] [--id ID]
-      Prints the canonical JSON of one transcript.
+  kikigaki parse FILE [--format auto|blog|dash|prefixed|tsv|markdown|json|vtt|srt|timestamped] [--id ID]
+      Prints the canonical JSON of one transcript (text, WebVTT, SRT or a Word .docx).
   kikigaki search QUERY [--tag TOPIC]... [--match all|any] [--speaker interviewee|interviewer|any]
                   [--limit N] [--json] FILE|DIR...
       Parses, tags and indexes the files, then prints the best quotes with highlighted snippets.
@@ -49,9 +47,9 @@ function parseFormat(value: string | undefined): Format | undefined {
   return f.data;
 }
 
-function load(paths: string[], format?: Format): Interview[] {
+async function load(paths: string[], format?: Format): Promise<Interview[]> {
   if (paths.length === 0) fail('no files given');
-  const loaded = loadInterviews(paths, format);
+  const loaded = await loadTranscripts(paths, format);
   const good: Interview[] = [];
   for (const l of loaded) {
     if ('error' in l) process.stderr.write(`skipped ${l.path}: ${l.error}\n`);
@@ -73,7 +71,7 @@ function mark(hit: SearchHit, tty: boolean): string {
   return (out + snippet.slice(pos)).replace(/\s*\n\s*/g, ' ');
 }
 
-function cmdParse(args: string[]): void {
+async function cmdParse(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -81,14 +79,11 @@ function cmdParse(args: string[]): void {
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) fail('parse takes exactly one FILE');
-  const interview = parseInterview(readFileSync(file, 'utf8'), {
-    format: parseFormat(values.format),
-    id: values.id ?? idFromPath(file),
-  });
+  const interview = await parseFile(file, { format: parseFormat(values.format), id: values.id });
   process.stdout.write(`${JSON.stringify(interview, null, 2)}\n`);
 }
 
-function cmdSearch(args: string[]): void {
+async function cmdSearch(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -103,7 +98,7 @@ function cmdSearch(args: string[]): void {
   });
   const [query, ...files] = positionals;
   if (query === undefined) fail('search needs a QUERY and FILES');
-  const interviews = load(files, parseFormat(values.format));
+  const interviews = await load(files, parseFormat(values.format));
   const tagger = new TopicTagger();
   const index = buildTaggedIndex(interviews, tagger);
   const page = index.search({
@@ -135,13 +130,13 @@ function cmdSearch(args: string[]): void {
     process.stdout.write(`topics in these results: ${facetTags.map(([t, n]) => `${t} (${n})`).join(', ')}\n`);
 }
 
-function cmdTags(args: string[]): void {
+async function cmdTags(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { json: { type: 'boolean' }, format: { type: 'string' } },
   });
-  const interviews = load(positionals, parseFormat(values.format));
+  const interviews = await load(positionals, parseFormat(values.format));
   const tagger = new TopicTagger();
   const topics = tagger.taxonomy.topics.map((t) => ({
     id: t.id,
@@ -227,9 +222,9 @@ async function cmdIngest(args: string[]): Promise<void> {
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'parse') cmdParse(rest);
-    else if (command === 'search') cmdSearch(rest);
-    else if (command === 'tags') cmdTags(rest);
+    if (command === 'parse') await cmdParse(rest);
+    else if (command === 'search') await cmdSearch(rest);
+    else if (command === 'tags') await cmdTags(rest);
     else if (command === 'ingest') await cmdIngest(rest);
     else if (!command || command === 'help' || command === '--help' || command === '-h')
       process.stdout.write(USAGE);

@@ -101,7 +101,18 @@ export const SeriesSchema = z.object({
 export type Series = z.infer<typeof SeriesSchema>;
 
 /** Input formats a transcript can be parsed from. */
-export const FormatSchema = z.enum(['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json']);
+export const FormatSchema = z.enum([
+  'auto',
+  'blog',
+  'dash',
+  'prefixed',
+  'tsv',
+  'markdown',
+  'json',
+  'vtt',
+  'srt',
+  'timestamped',
+]);
 /** Format as validated. */
 export type Format = z.infer<typeof FormatSchema>;
 

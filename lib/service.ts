@@ -5,7 +5,7 @@
 import { ConflictError, NotFoundError, ParseError, ValidationError } from './errors.ts';
 import { canonicalUrl } from './ids.ts';
 import type { Interview, InterviewInput } from './model.ts';
-import { type ParseOptions, parseInterview, withInterviewId } from './parse/index.ts';
+import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
@@ -52,14 +52,15 @@ export interface KikigakiDeps {
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
   /**
-   * Parses a transcript or canonical JSON (default: {@link parseInterview} in this thread). The
-   * local server parses on worker threads with a time bound, off the event loop.
+   * Parses a transcript (text, or the bytes of a .docx) or canonical JSON (default:
+   * {@link parseSource} in this thread). The local server parses on worker threads with a time
+   * bound, off the event loop.
    */
-  parse?: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+  parse?: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
 }
 
 /** A transcript as text (any layout) or the canonical JSON. */
-export type IngestInput = { text: string } | { json: InterviewInput | unknown };
+export type IngestInput = { text: string } | { bytes: Uint8Array } | { json: InterviewInput | unknown };
 
 /** What a dry run of an ingest answers. */
 export interface IngestPreview {
@@ -92,7 +93,7 @@ export class Kikigaki {
   /** The tag use cases (quotes, people, merges, taxonomy, audit). */
   readonly tagging: TagService;
   private readonly afterCommit: (change: Change) => Promise<void>;
-  private readonly parse: (text: string, options: ParseOptions) => Interview | Promise<Interview>;
+  private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -108,7 +109,7 @@ export class Kikigaki {
         afterCommit: this.afterCommit,
         ...(deps.jobs ? { jobs: deps.jobs } : {}),
       });
-    this.parse = deps.parse ?? parseInterview;
+    this.parse = deps.parse ?? parseSource;
   }
 
   /**
@@ -152,10 +153,11 @@ export class Kikigaki {
     return plan.render(await this.documents(index, plan.documentIds));
   }
 
-  /** Parses (text) or validates (canonical JSON) an interview, with the caller's id if given. */
+  /** Parses (text, or a .docx's bytes) or validates (canonical JSON) an interview, with the caller's id if given. */
   private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
     let interview: Interview;
     if ('text' in input) interview = await this.parse(input.text, options);
+    else if ('bytes' in input) interview = await this.parse(input.bytes, options);
     else {
       try {
         interview = await this.parse(JSON.stringify(input.json), { ...options, format: 'json' });

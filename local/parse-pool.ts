@@ -8,12 +8,12 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KikigakiError, ParseError, UnavailableError, ValidationError } from '../lib/errors.ts';
 import type { Interview } from '../lib/model.ts';
-import type { ParseOptions } from '../lib/parse/index.ts';
+import type { ParseOptions, TranscriptSource } from '../lib/parse/index.ts';
 
-/** A job sent to a worker. */
+/** A job sent to a worker: a transcript's text, or a file's bytes (a .docx). */
 export interface WorkerRequest {
   id: number;
-  text: string;
+  text: TranscriptSource;
   options: Pick<ParseOptions, 'format' | 'id' | 'title' | 'url'>;
 }
 
@@ -48,7 +48,7 @@ export interface ParsePoolOptions {
 
 /** A pool of parse workers. */
 export interface ParsePool {
-  parse(text: string, options?: ParseOptions): Promise<Interview>;
+  parse(text: TranscriptSource, options?: ParseOptions): Promise<Interview>;
   /** Stops the workers (pending parses are rejected). */
   close(): Promise<void>;
 }
@@ -160,14 +160,16 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         if (slot.job !== job) return;
         // The bound counts parsing time, not time spent waiting for a worker.
         slot.timer = setTimeout(() => {
-          const size = job.request.text.length;
+          const source = job.request.text;
+          const size = source.length;
+          const unit = typeof source === 'string' ? 'characters' : 'bytes';
           fail(
             index,
             slot,
             new KikigakiError(
               'parse_timeout',
-              `the transcript (${size} characters) took longer than ${timeoutMs} ms to parse and was stopped; check its layout, or split it`,
-              { timeoutMs, characters: size },
+              `the transcript (${size} ${unit}) took longer than ${timeoutMs} ms to parse and was stopped; check its layout, or split it`,
+              { timeoutMs, [unit]: size },
             ),
           );
         }, timeoutMs);

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { KikigakiError, ParseError, ValidationError } from '../lib/errors.ts';
-import { type ParseOptions, parseInterview } from '../lib/parse/index.ts';
+import { type ParseOptions, parseSource } from '../lib/parse/index.ts';
 import type { WorkerReply, WorkerRequest } from './parse-pool.ts';
 
 function errorReply(id: number, e: unknown): WorkerReply {
@@ -23,10 +23,11 @@ function errorReply(id: number, e: unknown): WorkerReply {
   };
 }
 
-parentPort?.on('message', (m: WorkerRequest) => {
+parentPort?.on('message', async (m: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    reply = { id: m.id, interview: parseInterview(m.text, m.options as ParseOptions) };
+    // Text parses synchronously; a .docx is read (unzipped, its XML parsed) first.
+    reply = { id: m.id, interview: await parseSource(m.text, m.options as ParseOptions) };
   } catch (e) {
     reply = errorReply(m.id, e);
   }

@@ -12,12 +12,13 @@ import { consoleRoutes } from '../console/routes.tsx';
 import { KikigakiError } from '../errors.ts';
 import { exportFormatOf, exportResponse } from '../export.ts';
 import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
+import { DOCX_CONTENT_TYPE, isZip, requireDocx } from '../parse/docx.ts';
 import type { Kikigaki } from '../service.ts';
 import type { SnapshotManifest } from '../store/port.ts';
 import { TopicTagger } from '../tagger.ts';
 import type { Jobs } from '../tagging/jobs.ts';
 import { type AppEnv, check, query, readJson, reply, requireToken, toErrorResponse } from './http.ts';
-import { openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
+import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
 import {
   ConsistencyResponse,
   DeletedResponse,
@@ -229,11 +230,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       onExisting: id ? ('replace' as const) : ('same-source' as const),
     };
     if (type === 'application/json') return { input: { json: await readJson(c) }, options };
-    if ((TRANSCRIPT_TYPES as readonly string[]).includes(type))
-      return { input: { text: await c.req.text() }, options };
+    if (
+      (TRANSCRIPT_TYPES as readonly string[]).includes(type) ||
+      (BINARY_TRANSCRIPT_TYPES as readonly string[]).includes(type)
+    ) {
+      // A .docx is a zip whatever it is labelled; anything else is UTF-8 text.
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (type === DOCX_CONTENT_TYPE) requireDocx(bytes);
+      return isZip(bytes)
+        ? { input: { bytes }, options }
+        : { input: { text: new TextDecoder().decode(bytes) }, options };
+    }
     throw new KikigakiError(
       'unsupported_media_type',
-      `send application/json (canonical interview) or text/plain or text/markdown (a transcript), not '${type || 'no content type'}'`,
+      `send application/json (canonical interview), a transcript as ${TRANSCRIPT_TYPES.join(', ')}, or a Word document as ${DOCX_CONTENT_TYPE}; not '${type || 'no content type'}'`,
     );
   };
   const ingest = async (c: Context<AppEnv>, forcedId?: string) => {

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { CONSOLE_PAGES } from '../console/paths.ts';
 import { InterviewSchema } from '../model.ts';
+import { DOCX_CONTENT_TYPE } from '../parse/docx.ts';
 import {
   AddTagsBody,
   ConsistencyResponse,
@@ -71,7 +72,16 @@ export const TRANSCRIPT_TYPES = [
   'text/x-markdown',
   'text/tab-separated-values',
   'text/csv',
+  'text/vtt',
+  'application/x-subrip',
 ] as const;
+
+/**
+ * Binary bodies a transcript may be sent as: a Word document (.docx). A body of any transcript
+ * type that starts with the zip signature is read as a .docx too; `application/octet-stream`
+ * is read as a .docx when it is a zip, else as UTF-8 text.
+ */
+export const BINARY_TRANSCRIPT_TYPES = [DOCX_CONTENT_TYPE, 'application/octet-stream'] as const;
 
 /** One success (or documented non-error) response. */
 export interface ResponseSpec {
@@ -96,8 +106,8 @@ export interface RouteSpec {
   access: 'public' | 'read' | 'write';
   params?: z.ZodObject;
   query?: z.ZodObject;
-  /** Request body: canonical JSON and/or transcript text types. */
-  body?: { json?: z.ZodType; text?: readonly string[] };
+  /** Request body: canonical JSON, transcript text types and/or binary documents. */
+  body?: { json?: z.ZodType; text?: readonly string[]; binary?: readonly string[] };
   /** Responses other than the derived errors, by status (2xx; a 503 here replaces the error body). */
   responses: Record<number, ResponseSpec>;
   /** Error statuses beyond the derived ones. */
@@ -142,10 +152,10 @@ export const ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/interviews',
     summary:
-      'Ingest an interview (canonical JSON or a raw transcript). With `?id=` (or an id in the body) it creates or replaces that id (200, `created: false`); a derived id (from the URL, else a digest of the exact text) replaces only the same source, and answers 409 with `details.existingId` when another source has it',
+      'Ingest an interview (canonical JSON, a raw transcript — text, WebVTT, SRT, timestamped text — or a Word .docx). With `?id=` (or an id in the body) it creates or replaces that id (200, `created: false`); a derived id (from the URL, else a digest of the exact text) replaces only the same source, and answers 409 with `details.existingId` when another source has it',
     access: 'write',
     query: IngestQuery,
-    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES },
+    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES, binary: BINARY_TRANSCRIPT_TYPES },
     responses: {
       201: { description: 'created', json: IngestResponse },
       200: { description: 'the same id existed and was replaced (`created: false`)', json: IngestResponse },
@@ -158,7 +168,7 @@ export const ROUTES: RouteSpec[] = [
     access: 'write',
     params: Params.id,
     query: IngestQuery.omit({ id: true }),
-    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES },
+    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES, binary: BINARY_TRANSCRIPT_TYPES },
     responses: {
       200: { description: 'replaced', json: IngestResponse },
       201: { description: 'created', json: IngestResponse },
@@ -171,7 +181,7 @@ export const ROUTES: RouteSpec[] = [
       'Dry run of an ingest: the parsed interview, each quote’s topic tags and whether the id is taken; stores nothing',
     access: 'write',
     query: IngestQuery,
-    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES },
+    body: { json: InterviewSchema, text: TRANSCRIPT_TYPES, binary: BINARY_TRANSCRIPT_TYPES },
     responses: { 200: { description: 'what POST /interviews would store', json: IngestPreviewResponse } },
   },
   {
@@ -459,7 +469,7 @@ export function errorStatuses(r: RouteSpec): number[] {
     s.add(413);
     s.add(415);
   }
-  if (r.body?.text) s.add(422);
+  if (r.body?.text || r.body?.binary) s.add(422);
   return [...s].sort((a, b) => a - b);
 }
 
@@ -504,6 +514,14 @@ function requestBody(route: RouteSpec): Record<string, unknown> | undefined {
   if (route.body.json) content['application/json'] = { schema: schema(route.body.json, 'input') };
   for (const type of route.body.text ?? [])
     content[type] = { schema: { type: 'string', description: 'a transcript in any supported layout' } };
+  for (const type of route.body.binary ?? [])
+    content[type] = {
+      schema: {
+        type: 'string',
+        format: 'binary',
+        description: 'a Word document (.docx) whose text is a transcript in any supported layout',
+      },
+    };
   return { required: true, content };
 }
 

@@ -11,6 +11,7 @@ import {
   type Draft,
   type DraftPerson,
   type DraftTurn,
+  type Furniture,
   isBlank,
   type Line,
   pushTurn,
@@ -169,6 +170,7 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
   const turns: DraftTurn[] = [];
   const sections: string[] = [];
   const related: Related[] = [];
+  const furniture: Furniture[] = [];
   let section: string | null = null;
   let current: { speaker: string; line: number; parts: Line[]; blankBefore: boolean[] } | null = null;
 
@@ -202,6 +204,7 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
     if (CHROME.has(t)) {
       // Everything after the site's comment box is chrome, not interview.
       close();
+      furniture.push({ line, kind: 'chrome' });
       break;
     }
     const label = labelAt(i);
@@ -222,6 +225,8 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
         part: lineSeries.part,
         excerpt: hasExcerpt ? excerpt.text.trim() : null,
       });
+      furniture.push({ line, kind: 'caption' });
+      if (hasExcerpt) furniture.push({ line: excerpt, kind: 'caption' });
       if (hasExcerpt) i++;
       continue;
     }
@@ -237,6 +242,7 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
       labelAt(next) > 0;
     if (isHeading) {
       close();
+      furniture.push({ line, kind: 'heading' });
       section = t;
       sections.push(t);
       continue;
@@ -284,6 +290,7 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
     interviewees,
     sections,
     related,
+    furniture,
     turns: turns.map((t) => ({
       ...t,
       role: stripHonorific(t.speaker) === interviewer.name ? 'interviewer' : 'interviewee',

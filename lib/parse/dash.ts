@@ -24,6 +24,8 @@ import {
   type Draft,
   type DraftPerson,
   type DraftTurn,
+  type Furniture,
+  type FurnitureKind,
   isBlank,
   type Line,
   normalizeDate,
@@ -262,6 +264,8 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   const caption = (t: string) => {
     if (captions.length < 500 && t.trim().length <= 300 && t.trim() !== '') captions.push(t.trim());
   };
+  const furniture: Furniture[] = [];
+  const furnish = (line: Line, kind: FurnitureKind) => furniture.push({ line, kind });
   let section: string | null = null;
   // Assigned inside the closures below: typed with `as` so control flow does not narrow it to null.
   let current = null as OpenTurn | null;
@@ -319,6 +323,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       parts: [body],
       start: line.start,
       end: line.end,
+      lastLine: line,
       indented: isIndented(line.text),
     };
     if (role) current.role = role;
@@ -337,6 +342,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       parts: [prev.text, '', body],
       start: prev.start,
       end: line.end,
+      lastLine: line,
       indented: isIndented(line.text),
     };
     if (prev.role === 'interviewee') current.role = 'interviewee';
@@ -388,6 +394,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       // ——【まとめ】: a heading printed with the question dash.
       const bracketed = /^【([^】]{1,60})】$/.exec(q);
       if (bracketed?.[1]) {
+        furnish(line, 'heading');
         section = bracketed[1].trim();
         sections.push(section);
         lastWasQuestion = false;
@@ -409,11 +416,13 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     if (layout.roster.has(i)) {
       // `Wさん：Webディレクター30代前半` before the first question: who takes part, not a turn.
       caption(t);
+      furnish(line, 'roster');
       continue;
     }
     if (isInfoBlockLine(t)) {
       close();
       inInfoBlock = true;
+      furnish(line, 'info');
       continue;
     }
     if (inProfile || isCaption(t) || isCredit(t)) {
@@ -422,11 +431,13 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       if (isProfileLine(t)) inProfile = true;
       lastWasQuestion = false;
       caption(t);
+      furnish(line, isCredit(t) ? 'credit' : 'caption');
       continue;
     }
     if (isHeadingLine(t) || (isBracketHeading(t) && isBlank(lines[i - 1]) && isBlank(lines[i + 1]))) {
       close();
       inInfoBlock = false;
+      furnish(line, 'heading');
       const h = t
         .trim()
         .replace(/^[■□◆◇▼▽●○★☆◎]\s*/, '')
@@ -468,6 +479,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     if (inInfoBlock || isCaptionLine(t) || isNoteLine(t)) {
       close();
       lastWasQuestion = false;
+      furnish(line, inInfoBlock ? 'info' : isCaptionLine(t) ? 'caption' : 'note');
       continue;
     }
     const body = stripPageNumbers(t.trim());
@@ -484,7 +496,10 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       }
       // The line after a question, with no name: the answer (never more of the question).
       close();
-      if (isPromo(body)) continue;
+      if (isPromo(body)) {
+        furnish(line, 'promo');
+        continue;
+      }
       if (answersQuestion) startAnswer(line, body);
       else settleNarration(body);
     } else if (cur) {
@@ -494,7 +509,9 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
         if (cur.parts.length > 1 && looksLikeHeading(last)) {
           cur.parts.pop();
           caption(last);
+          furnish(cur.lastLine, 'caption');
         }
+        furnish(line, 'promo');
         close();
         lastWasQuestion = false;
         resumable = null;
@@ -507,13 +524,13 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       }
       cur.parts.push(body);
       cur.end = line.end;
+      cur.lastLine = line;
       cur.indented = isIndented(line.text);
       if (openQuote && body.includes('」')) openQuote = false;
     } else if (lastWasQuestion) {
       // An unprefixed paragraph right after a question is the answer.
-      if (isPromo(body)) {
-        // nothing: a promotion is no answer
-      } else if (answersQuestion) startAnswer(line, body);
+      if (isPromo(body)) furnish(line, 'promo');
+      else if (answersQuestion) startAnswer(line, body);
       else settleNarration(body);
     } else if (
       isBlank(lines[i - 1]) &&
@@ -522,9 +539,13 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       isQuestionLine(lines[nextNonBlank(lines, i + 1)]?.text ?? '')
     ) {
       // A short line on its own between paragraphs, before a question: a section heading.
+      furnish(line, 'heading');
       section = body;
       sections.push(body);
-    } else if (resumable && !narrating && !isPromo(body) && !isNarration(i, t, resumable)) {
+    } else if (isPromo(body)) {
+      furnish(line, 'promo');
+      resumable = null;
+    } else if (resumable && !narrating && !isNarration(i, t, resumable)) {
       // More of the last answer after a blank line, or after a heading inside it.
       const prev = resumable.turn;
       if (headingSince || (unnamed(prev.speaker) && body.startsWith('「')) || turns.at(-1) !== prev)
@@ -564,6 +585,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     aliases,
     sections,
     captions,
+    furniture,
     turns,
   };
 }
@@ -584,6 +606,8 @@ interface OpenTurn {
   parts: string[];
   start: number;
   end: number;
+  /** The source line of the last part. */
+  lastLine: Line;
   /** Whether the turn's last line was indented (a full-width space), as paragraphs are. */
   indented: boolean;
 }

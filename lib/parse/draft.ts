@@ -46,6 +46,24 @@ export interface DraftPerson {
   aliases?: string[];
 }
 
+/** Kinds of page furniture a parser recognised in a line: never quote text. */
+export type FurnitureKind =
+  | 'heading'
+  | 'caption'
+  | 'credit'
+  | 'note'
+  | 'promo'
+  | 'info'
+  | 'roster'
+  | 'chrome'
+  | 'timing';
+
+/** A line of the source a parser classified as furniture. */
+export interface Furniture {
+  line: Line;
+  kind: FurnitureKind;
+}
+
 /** A parser's output. */
 export interface Draft {
   format: Exclude<Format, 'auto'>;
@@ -64,6 +82,8 @@ export interface Draft {
   sections: string[];
   /** Captions and profile-box lines found between the turns. */
   captions?: string[];
+  /** Every line the parser classified as furniture (reported, never stored). */
+  furniture?: Furniture[];
   related?: Related[];
   turns: DraftTurn[];
 }

@@ -7,11 +7,20 @@ import { isSafeId, quoteId } from '../ids.ts';
 import { type Format, FormatSchema, type Interview } from '../model.ts';
 import { countNameLineBlocks, countSpeakerBlocks, parseBlog } from './blog.ts';
 import { countQuestions, parseDash } from './dash.ts';
-import { type Draft, type FinalizeOptions, finalize, type Line, splitLines } from './draft.ts';
+import { docxText, isZip } from './docx.ts';
+import {
+  type Draft,
+  type FinalizeOptions,
+  type Furniture,
+  finalize,
+  type Line,
+  splitLines,
+} from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
 import { parseJson } from './json.ts';
 import { matchMdTurn, parseMarkdown } from './markdown.ts';
 import { countPrefixed, parsePrefixed } from './prefixed.ts';
+import { countTimestamped, isSrt, isWebVtt, parseSrt, parseTimestamped, parseVtt } from './subtitles.ts';
 import { countTsvLines, parseTsv } from './tsv.ts';
 
 /** Options of {@link parseInterview}. */
@@ -26,11 +35,16 @@ export const MAX_TRANSCRIPT_CHARS = 2_000_000;
 export function detectFormat(text: string, all?: readonly Line[]): Exclude<Format, 'auto'> {
   const raw = text.replace(/^\uFEFF/, '');
   if (raw.trimStart().startsWith('{')) return 'json';
+  if (isWebVtt(raw)) return 'vtt';
   // Front matter is shared by several layouts: detect on the body only.
   all ??= splitLines(raw);
   const lines = all.slice(frontMatter(all).bodyStart);
+  if (isSrt(lines)) return 'srt';
   const tsv = countTsvLines(lines);
   if (tsv.content > 0 && tsv.tsv / tsv.content >= 0.8) return 'tsv';
+  // `[00:12:03] 山田：…` on at least a fifth of the lines (timestamps are what the tool adds to all).
+  const timed = countTimestamped(lines);
+  if (timed >= 2 && timed * 5 >= tsv.content) return 'timestamped';
   if (countSpeakerBlocks(lines) >= 2) return 'blog';
   let mdTurns = 0;
   for (const l of lines) if (matchMdTurn(l.text)) mdTurns++;
@@ -44,7 +58,7 @@ export function detectFormat(text: string, all?: readonly Line[]): Exclude<Forma
   if (nameLines >= 3) return 'blog';
   throw new ParseError(
     1,
-    'could not recognise the layout: no speaker blocks (a name on its own line before each utterance), `——` questions, `名前：` prefixes, `**名前**：` turns or TSV lines',
+    'could not recognise the layout: no speaker blocks (a name on its own line before each utterance), `——` questions, `名前：` prefixes, `**名前**：` turns, TSV lines, WebVTT/SRT cues or `[00:00:00] 名前：` lines',
     'auto',
   );
 }
@@ -55,6 +69,9 @@ const PARSERS: Record<Exclude<Format, 'auto' | 'json'>, (text: string, lines: re
   prefixed: parsePrefixed,
   tsv: parseTsv,
   markdown: parseMarkdown,
+  vtt: parseVtt,
+  srt: parseSrt,
+  timestamped: parseTimestamped,
 };
 
 /**
@@ -86,8 +103,19 @@ export function withInterviewId(interview: Interview, id: string): Interview {
   };
 }
 
+/** A parse and the lines it classified as page furniture (for tests and the eval). */
+export interface ParseReport {
+  interview: Interview;
+  furniture: Furniture[];
+}
+
 /** Parses a transcript in any supported layout into a canonical, validated interview. */
 export function parseInterview(text: string, options: ParseOptions = {}): Interview {
+  return parseWithReport(text, options).interview;
+}
+
+/** {@link parseInterview}, also reporting the lines the parser classified as furniture. */
+export function parseWithReport(text: string, options: ParseOptions = {}): ParseReport {
   if (typeof text !== 'string') throw new ValidationError('transcript must be a string');
   if (text.length > MAX_TRANSCRIPT_CHARS) {
     throw new ValidationError(
@@ -108,12 +136,36 @@ export function parseInterview(text: string, options: ParseOptions = {}): Interv
     if ('schemaVersion' in parsed) {
       const renamed = withInterviewId(parsed, options.id ?? parsed.id);
       return {
-        ...renamed,
-        ...(options.title ? { title: options.title } : {}),
-        ...(options.url ? { url: options.url } : {}),
+        interview: {
+          ...renamed,
+          ...(options.title ? { title: options.title } : {}),
+          ...(options.url ? { url: options.url } : {}),
+        },
+        furniture: [],
       };
     }
-    return finalize(parsed, options);
+    return { interview: finalize(parsed, options), furniture: [] };
   }
-  return finalize(PARSERS[format](source, lines), options);
+  const draft = PARSERS[format](source, lines);
+  return { interview: finalize(draft, options), furniture: draft.furniture ?? [] };
+}
+
+/**
+ * Parses a transcript that arrived as bytes (a file, a request body): a Word document when it
+ * starts with the zip signature (.docx, whatever it was called or labelled), else UTF-8 text.
+ */
+export async function parseBytes(bytes: Uint8Array, options: ParseOptions = {}): Promise<Interview> {
+  if (isZip(bytes)) return parseInterview(await docxText(bytes), options);
+  return parseInterview(new TextDecoder().decode(bytes), options);
+}
+
+/** A transcript as text, or as the bytes of a file (a .docx). */
+export type TranscriptSource = string | Uint8Array;
+
+/** Parses text in this thread, or bytes (which may need reading a Word document first). */
+export function parseSource(
+  source: TranscriptSource,
+  options: ParseOptions = {},
+): Interview | Promise<Interview> {
+  return typeof source === 'string' ? parseInterview(source, options) : parseBytes(source, options);
 }

@@ -7,6 +7,7 @@ import { ParseError } from '../errors.ts';
 import {
   type Draft,
   type DraftTurn,
+  type Furniture,
   isBlank,
   type Line,
   pushTurn,
@@ -71,6 +72,7 @@ export function parseMarkdown(text: string, lines: readonly Line[] = splitLines(
   let title = meta.title ?? null;
   const turns: DraftTurn[] = [];
   const sections: string[] = [];
+  const furniture: Furniture[] = [];
   let section: string | null = null;
   let current: (DraftTurn & { parts: string[] }) | null = null;
   const close = () => {
@@ -92,6 +94,7 @@ export function parseMarkdown(text: string, lines: readonly Line[] = splitLines(
       if (h.level === 1 && (title === null || (title === meta.title && turns.length === 0))) {
         title = heading;
       } else {
+        furniture.push({ line, kind: 'heading' });
         section = heading;
         sections.push(heading);
       }
@@ -131,6 +134,7 @@ export function parseMarkdown(text: string, lines: readonly Line[] = splitLines(
     interviewer: meta.interviewer ? { name: stripHonorific(meta.interviewer) } : null,
     interviewees: meta.interviewee ? [{ name: stripHonorific(meta.interviewee) }] : [],
     sections,
+    furniture,
     turns,
   };
 }

@@ -8,6 +8,7 @@ import {
   type Draft,
   type DraftPerson,
   type DraftTurn,
+  type Furniture,
   isBlank,
   isInterviewerLabel,
   type Line,
@@ -123,6 +124,7 @@ export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(
   let title = meta.title ?? null;
   const turns: DraftTurn[] = [];
   const sections: string[] = [];
+  const furniture: Furniture[] = [];
   let section: string | null = null;
   let current: (DraftTurn & { parts: string[] }) | null = null;
   const close = () => {
@@ -144,6 +146,7 @@ export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(
         continue;
       }
       close();
+      furniture.push({ line, kind: 'heading' });
       section = heading;
       sections.push(heading);
       continue;
@@ -188,6 +191,7 @@ export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(
     interviewer,
     interviewees,
     sections,
+    furniture,
     turns,
   };
 }

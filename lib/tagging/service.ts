@@ -973,26 +973,46 @@ export class TagService {
     const topics = new Set(tagger.taxonomy.topics.map((t) => t.id));
     const aliases = await this.store.aliases();
     const examples: TrainingExample[] = [];
-    for await (const id of this.store.interviewIds()) {
-      const stored = await this.store.getInterview(id);
-      if (!stored) continue;
-      const manual = await this.store.manualQuoteTags(stored.interview.turns.map((t) => t.id));
-      for (const t of stored.interview.turns) {
-        const m = manual.get(t.id);
-        if (!m || (m.add.length === 0 && m.remove.length === 0)) continue;
-        const q = t.questionId ? stored.interview.turns.find((x) => x.id === t.questionId)?.text : null;
-        const question = t.role === 'interviewer' ? null : (q ?? null);
-        const added = new Set(m.add.map((x) => resolveAlias(x, aliases)));
-        const removed = new Set(m.remove.map((x) => resolveAlias(x, aliases)));
-        for (const topic of topics) {
-          if (added.has(topic)) examples.push({ text: t.text, question, topic, label: true });
-          else if (removed.has(topic)) examples.push({ text: t.text, question, topic, label: false });
-          else examples.push({ text: t.text, question, topic, label: false, weight: 0.2 });
+    // Only corrected quotes teach: find them through the index of corrections by tag, then read
+    // just their interviews (not every interview of the store).
+    const named = new Set<string>();
+    for (const tag of new Set([
+      ...topics,
+      ...(await this.store.tagEntries()).map((e) => e.tag),
+      ...aliases.keys(),
+    ]))
+      for (const c of await this.store.quotesCorrectedWithTag(tag)) named.add(c.quoteId);
+    const byInterview = new Map<string, string[]>();
+    for (const q of named) {
+      const iv = interviewIdOfQuote(q);
+      if (iv) byInterview.set(iv, [...(byInterview.get(iv) ?? []), q]);
+    }
+    const ids = [...byInterview.keys()];
+    for (let i = 0; i < ids.length; i += 25) {
+      const stored = await this.store.getInterviews(ids.slice(i, i + 25));
+      for (const [id, iv] of stored) {
+        const quoteIds = byInterview.get(id) ?? [];
+        const manual = await this.store.manualQuoteTags(quoteIds);
+        for (const quoteId of quoteIds) {
+          const t = iv.interview.turns.find((x) => x.id === quoteId);
+          const m = manual.get(quoteId);
+          if (!t || !m || (m.add.length === 0 && m.remove.length === 0)) continue;
+          const q = t.questionId ? iv.interview.turns.find((x) => x.id === t.questionId)?.text : null;
+          const question = t.role === 'interviewer' ? null : (q ?? null);
+          const added = new Set(m.add.map((x) => resolveAlias(x, aliases)));
+          const removed = new Set(m.remove.map((x) => resolveAlias(x, aliases)));
+          for (const topic of topics) {
+            if (added.has(topic)) examples.push({ text: t.text, question, topic, label: true });
+            else if (removed.has(topic)) examples.push({ text: t.text, question, topic, label: false });
+            else examples.push({ text: t.text, question, topic, label: false, weight: 0.2 });
+          }
         }
       }
     }
     if (examples.length === 0) return null;
     const model = trainClassifier(examples, { now: this.now });
+    // Too few corrections of both kinds for any topic: keep the model there is.
+    if (Object.keys(model.topics).length === 0) return null;
     // A bounded model: the strongest weights of each topic.
     for (const m of Object.values(model.topics)) {
       const strongest = Object.entries(m.weights)

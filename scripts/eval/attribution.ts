@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Interview } from '../../lib/model.ts';
-import { parseInterview } from '../../lib/parse/index.ts';
+import { parseInterview, parseWithReport } from '../../lib/parse/index.ts';
 import { isRoleLabel, nameKey } from '../../lib/parse/people.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -170,8 +170,28 @@ export function attributionReport(): Record<string, number> | null {
   const withoutInterviewee: string[] = [];
   const personIn = new Map<string, { name: string; interviews: Set<string> }>();
   const labelPeople: string[] = [];
+  let classified = 0;
+  let classifiedInQuotes = 0;
   for (const f of all) {
-    const iv = parseInterview(readFileSync(f, 'utf8'));
+    const report = parseWithReport(readFileSync(f, 'utf8'));
+    const iv = report.interview;
+    // Lines the parser itself called furniture, found inside a quote whose span covers them.
+    for (const fl of report.furniture) {
+      classified++;
+      const line = fl.line.text.trim();
+      if (
+        line.length >= 2 &&
+        iv.turns.some(
+          (t) =>
+            t.start !== null &&
+            t.end !== null &&
+            fl.line.start >= t.start &&
+            fl.line.start < t.end &&
+            t.text.includes(line),
+        )
+      )
+        classifiedInQuotes++;
+    }
     if (!iv.turns.some((t) => t.role === 'interviewee')) {
       noInterviewee++;
       withoutInterviewee.push(f.slice(corporaDir.length + 1));
@@ -202,6 +222,9 @@ export function attributionReport(): Record<string, number> | null {
     `  role labels taken for people: ${labelPeople.length}${labelPeople.length ? ` (${labelPeople.slice(0, 5).join(', ')})` : ''}`,
   );
   console.log(
+    `  lines the parsers classified as furniture: ${classified}, of them inside a quote: ${classifiedInQuotes}`,
+  );
+  console.log(
     `  judged furniture lines inside quotes: ${furniture.length}${furniture.length ? ` (${furniture.slice(0, 5).join('; ')})` : ''}`,
   );
   const wrong = outcomes.filter((o) => !o.roleOk || !o.nameOk);
@@ -220,5 +243,7 @@ export function attributionReport(): Record<string, number> | null {
     spanning: spanning.length,
     labelPeople: labelPeople.length,
     furnitureInQuotes: furniture.length,
+    classifiedFurniture: classified,
+    classifiedFurnitureInQuotes: classifiedInQuotes,
   };
 }

@@ -507,3 +507,67 @@ describe('learning from editors', () => {
       expect((await getJson<QuoteDetail>(rt.app, `/quotes/${q}`)).tags).toContain('family-partner');
   });
 });
+
+describe('paging the merges and the audit trail', () => {
+  it('follows nextCursor through every merge and every entry, and rejects a cursor of another filter', async () => {
+    const rt = await runtime(db.client);
+    await ingest(rt.app, 'kenji', '03-blog-kenji.txt');
+    for (const t of ['a1', 'a2', 'a3']) {
+      await send(rt.app, 'POST', '/quotes/kenji-t003/tags', { tags: [t] });
+      await send(rt.app, 'POST', `/tags/${t}/merge`, { into: `${t}-x`, create: true });
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { merges: Array<{ from: string }>; nextCursor: string | null } = await getJson(
+        rt.app,
+        url(
+          '/merges',
+          cursor
+            ? [
+                ['limit', 1],
+                ['cursor', cursor],
+              ]
+            : [['limit', 1]],
+        ),
+      );
+      seen.push(...page.merges.map((m) => m.from));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['a3', 'a2', 'a1']);
+    const entries: string[] = [];
+    cursor = null;
+    do {
+      const page: { entries: Array<{ action: string }>; nextCursor: string | null } = await getJson(
+        rt.app,
+        url(
+          '/audit',
+          cursor
+            ? [
+                ['limit', 2],
+                ['cursor', cursor],
+              ]
+            : [['limit', 2]],
+        ),
+        AUTH,
+      );
+      entries.push(...page.entries.map((e) => e.action));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(entries.filter((a) => a === 'merge')).toHaveLength(3);
+    expect(entries.filter((a) => a === 'quote-tags')).toHaveLength(3);
+    const first: { nextCursor: string } = await getJson(rt.app, url('/audit', [['limit', 1]]), AUTH);
+    const other = await rt.app.request(
+      url('/audit', [
+        ['limit', 1],
+        ['actor', 'x'],
+        ['cursor', first.nextCursor],
+      ]),
+      {
+        headers: AUTH,
+      },
+    );
+    expect(other.status).toBe(400);
+    await rt.flush();
+  });
+});

@@ -1,6 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeDocx } from '../helpers/docx.ts';
 import { repoRoot, samplesDir } from '../helpers/shared.ts';
 
 const bin = join(repoRoot, 'bin', 'kikigaki.mjs');
@@ -40,6 +43,45 @@ describe('kikigaki CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^crowdsourcing\s+クラウドソーシング/m);
     expect(r.stdout).toMatch(/^work-balance/m);
+  });
+
+  it('parses a Word document, WebVTT and SRT files, and searches a folder of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kk-cli-formats-'));
+    const docx = await makeDocx([
+      '茶畑にて',
+      '聞き手：摘むのはいつ？',
+      '村井：五月の初めです。',
+      '聞き手：手摘み？',
+      '村井：一番茶だけは手摘みです。',
+    ]);
+    // Named .bin on purpose: the zip signature, not the extension, makes it a Word document.
+    writeFileSync(join(dir, 'chabatake.bin'), docx);
+    writeFileSync(join(dir, 'chabatake.docx'), docx);
+    writeFileSync(
+      join(dir, 'kamaboko.vtt'),
+      'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v 聞き手>魚は？\n\n00:00:02.500 --> 00:00:04.000\n<v 三浦>地元の港から揚がったものです。\n',
+    );
+    writeFileSync(
+      join(dir, 'ryoushi.srt'),
+      '1\n00:00:01,000 --> 00:00:02,000\n司会：何時に出ますか？\n\n2\n00:00:02,500 --> 00:00:04,000\n宮本：三時です。\n',
+    );
+    const parsed = JSON.parse(
+      execFileSync(process.execPath, [bin, 'parse', join(dir, 'chabatake.bin')], { encoding: 'utf8' }),
+    );
+    expect(parsed).toMatchObject({ id: 'chabatake', format: 'prefixed', title: '茶畑にて' });
+    const vtt = JSON.parse(
+      execFileSync(process.execPath, [bin, 'parse', join(dir, 'kamaboko.vtt')], { encoding: 'utf8' }),
+    );
+    expect(vtt.format).toBe('vtt');
+    const found = run('search', '一番茶', '--json', dir);
+    expect(found.status).toBe(0);
+    expect(JSON.parse(found.stdout).hits.map((h: { interviewId: string }) => h.interviewId)).toEqual([
+      'chabatake',
+    ]);
+    const harbour = run('search', '三時', '--json', dir);
+    expect(JSON.parse(harbour.stdout).hits.map((h: { interviewId: string }) => h.interviewId)).toEqual([
+      'ryoushi',
+    ]);
   });
 
   it('exits non-zero with a clear message for bad input', () => {

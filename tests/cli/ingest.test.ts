@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../cli/ingest.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
+import { makeDocx } from '../helpers/docx.ts';
 import { embedded, runtime, TOKEN } from '../helpers/dynamo.ts';
 import { repoRoot, samplesDir } from '../helpers/shared.ts';
 
@@ -83,6 +84,37 @@ describe('kikigaki ingest', () => {
     const failed = await ingestFiles([file], { api: 'http://x', token: TOKEN, fetchImpl, sleep, progress });
     expect(failed[0]).toMatchObject({ status: 'failed', reason: '429 throttled: slow down' });
     expect(calls).toHaveLength(3 + 6);
+  });
+
+  it('uploads Word documents, WebVTT and SRT with their content types', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kk-ingest-formats-'));
+    writeFileSync(
+      join(dir, 'shokunin.docx'),
+      await makeDocx([
+        '鍛冶屋の一日',
+        '聞き手：火を入れるのは？',
+        '斎藤：朝六時です。',
+        '聞き手：一日に何本？',
+        '斎藤：包丁なら三本です。',
+      ]),
+    );
+    writeFileSync(
+      join(dir, 'shokunin-talk.vtt'),
+      'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v 聞き手>鋼は？\n\n00:00:02.500 --> 00:00:04.000\n<v 斎藤>安来の鋼を使います。\n',
+    );
+    writeFileSync(
+      join(dir, 'shokunin-clip.srt'),
+      '1\n00:00:01,000 --> 00:00:02,000\n聞き手：弟子は？\n\n2\n00:00:02,500 --> 00:00:04,000\n斎藤：二人います。\n',
+    );
+    const r = await cli('ingest', dir, '--api', api, '--token', TOKEN);
+    expect(r.stdout).toMatch(/^ingested 3, replaced 0, failed 0/);
+    const formats = await Promise.all(
+      ['shokunin', 'shokunin-talk', 'shokunin-clip'].map(
+        async (id) =>
+          ((await (await rt.app.request(`/interviews/${id}`)).json()) as { format: string }).format,
+      ),
+    );
+    expect(formats).toEqual(['prefixed', 'vtt', 'srt']);
   });
 
   it('reports replaced interviews on a second upload', async () => {

@@ -59,6 +59,12 @@ const HEADS: ReadonlyArray<readonly [string, string, string]> = [
   ['handle', 'かぉさん', '（@kao）'],
   ['question-mark', '？', 'x'],
   ['series', '前編', '(1)'],
+  ['vtt-voice', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v 山田', '>x'],
+  ['vtt-timing', '00:00:01.000', '--> 00:00:02.000'],
+  ['srt-timing', '1\n00:00:01,000 -->', '00:00:02,000'],
+  ['timestamp', '[00:12:03]', '山田：x'],
+  ['speaker-time', '山田', '0:03'],
+  ['cue-brace', '{\\an8', 'x'],
 ];
 
 /** The adversarial inputs: every shape, each about {@link ADVERSARIAL_BYTES}. */
@@ -144,6 +150,23 @@ export function adversarialInputs(): Adversarial[] {
     return parts.join('');
   });
   add('dash: signed stories', () => fill('——話です。（Kさん）\n\n'));
+  add(
+    'vtt: many one-line cues of two voices',
+    () =>
+      `WEBVTT\n\n${fill('00:00:01.000 --> 00:00:02.000\n<v 山田>はい。\n\n00:00:02.000 --> 00:00:03.000\n<v 聞き手>そう？\n\n')}`,
+  );
+  add('vtt: one cue of unclosed tags', () => `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${fill('<v ')}`);
+  add(
+    'vtt: entity starts without an end',
+    () => `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v 山田>${fill('&')}`,
+  );
+  add(
+    'vtt: ASS braces without an end',
+    () => `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v 山田>${fill('{\\')}`,
+  );
+  add('srt: many cues', () => fill('1\n00:00:01,000 --> 00:00:02,000\n山田：はい。\n\n'));
+  add('timestamped: many lines', () => fill('[00:00:01] 山田：はい。\n[00:00:02] 聞き手：そう？\n'));
+  add('timestamped: speaker lines of digits', () => fill(`山田  ${'1'.repeat(200)}0:03\n`));
   add('mixed markers', () => mixed());
   // JSON: deep nesting, many turns, one long string.
   add('json: deep arrays', () => `${'['.repeat(400_000)}${']'.repeat(400_000)}`);

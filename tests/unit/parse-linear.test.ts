@@ -15,7 +15,18 @@ import { matchPrefix } from '../../lib/parse/prefixed.ts';
 import { cleanDialogText } from '../../lib/parse/tsv.ts';
 import { ADVERSARIAL_BYTES, adversarialInputs } from '../helpers/adversarial.ts';
 
-const FORMATS = ['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json'] as const;
+const FORMATS = [
+  'auto',
+  'blog',
+  'dash',
+  'prefixed',
+  'tsv',
+  'markdown',
+  'json',
+  'vtt',
+  'srt',
+  'timestamped',
+] as const;
 const inputs = adversarialInputs();
 
 describe.each(FORMATS)('format %s on adversarial megabytes', (format) => {

@@ -235,7 +235,18 @@ describe('other layouts and bad input', () => {
     fc.assert(
       fc.property(
         lines,
-        fc.constantFrom('auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json'),
+        fc.constantFrom(
+          'auto',
+          'blog',
+          'dash',
+          'prefixed',
+          'tsv',
+          'markdown',
+          'json',
+          'vtt',
+          'srt',
+          'timestamped',
+        ),
         (ls, format) => {
           try {
             const iv = parseInterview(ls.join('\n'), { format: format as never });
