@@ -53,6 +53,36 @@ export function batchIndexer(
     });
   };
 
+  /**
+   * Background merging, after the batch is published: at most one merge per invocation (the
+   * size-tiered policy keeps the number of parts logarithmic in the index). A failed merge
+   * costs nothing but the work: the published snapshot stands, the next batch reloads it.
+   */
+  const compactOnce = async (current: Indexer) => {
+    const t0 = performance.now();
+    try {
+      const step = await current.compact();
+      if (!step) return;
+      const ms = performance.now() - t0;
+      deps.metric?.('SnapshotMergeMs', 'Milliseconds', ms);
+      log({
+        level: 'info',
+        msg: 'snapshot parts merged',
+        snapshotId: step.manifest.snapshotId,
+        from: step.from,
+        to: step.to,
+        docs: step.docs,
+        live: step.live,
+        parts: step.manifest.parts?.length ?? 1,
+        ms: Math.round(ms),
+      });
+    } catch (e) {
+      if (e instanceof ConflictError) deps.metric?.('SnapshotPublishConflicts', 'Count', 1);
+      log({ level: 'warn', msg: 'snapshot merge failed', error: String(e) });
+      indexer = null;
+    }
+  };
+
   /** Applies the work and publishes once; returns the ids (seq) of the items that failed. */
   return async (work: readonly Work[], items: number): Promise<Set<string>> => {
     const failures = new Set<string>();
@@ -92,9 +122,11 @@ export function batchIndexer(
           level: 'info',
           msg: 'snapshot published',
           snapshotId: manifest.snapshotId,
+          parts: manifest.parts?.length ?? 1,
           items,
           failed: failures.size,
         });
+        await compactOnce(current);
         break;
       } catch (e) {
         // Another indexer published meanwhile: reload its snapshot and apply this batch again.

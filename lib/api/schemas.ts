@@ -317,6 +317,10 @@ export const ReindexResponse = z.object({
     quotes: z.number(),
     interviews: z.number(),
     createdAt: z.string(),
+    /** The stored parts, oldest first: a rebuild publishes one base; later batches add segments over it. */
+    parts: z
+      .array(z.object({ key: z.string(), bytes: z.number(), kind: z.enum(['base', 'segment']) }))
+      .optional(),
   }),
 });
 

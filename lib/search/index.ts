@@ -860,6 +860,11 @@ export class QuoteIndex {
     return this.engine.seal((keys) => this.partHeader(keys));
   }
 
+  /** True when writes since the last seal (or snapshot) are not in a part yet. */
+  get pending(): boolean {
+    return this.engine.pending;
+  }
+
   /** Number of parts this index is made of (0 before the first seal or snapshot). */
   get segmentCount(): number {
     return this.engine.segmentCount;

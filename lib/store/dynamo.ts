@@ -23,8 +23,10 @@ import type {
   InterviewSummary,
   ManualTags,
   Page,
+  PartToPublish,
   PutResult,
   SnapshotManifest,
+  SnapshotPart,
   Store,
   StoredInterview,
   TaxonomyRecord,
@@ -227,5 +229,15 @@ export class DynamoStore implements Store {
   }
   readSnapshot(manifest: SnapshotManifest): Promise<Uint8Array> {
     return this.snapshots.readSnapshot(manifest);
+  }
+  publishParts(
+    parts: readonly PartToPublish[],
+    meta: { quotes: number; interviews: number },
+    expectedPrevious?: string | null,
+  ): Promise<SnapshotManifest> {
+    return this.snapshots.publishParts(parts, meta, expectedPrevious);
+  }
+  readPart(part: SnapshotPart): Promise<Uint8Array> {
+    return this.snapshots.readPart(part);
   }
 }
