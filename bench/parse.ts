@@ -7,20 +7,11 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { FormatSchema } from '../lib/model.ts';
 import { type Adversarial, adversarialInputs } from '../tests/helpers/adversarial.ts';
 
-const FORMATS = [
-  'auto',
-  'blog',
-  'dash',
-  'prefixed',
-  'tsv',
-  'markdown',
-  'json',
-  'vtt',
-  'srt',
-  'timestamped',
-] as const;
+/** Every input format, auto-detection included. */
+const FORMATS = FormatSchema.options;
 const LIMIT_MS = 10_000;
 
 interface Result {

@@ -11,6 +11,7 @@ import { type Format, FormatSchema, type Interview } from '../lib/model.ts';
 import { buildTaggedIndex } from '../lib/search/build.ts';
 import type { SearchHit } from '../lib/search/index.ts';
 import { TopicTagger } from '../lib/tagger.ts';
+import { loadReadings } from '../lib/text/readings.ts';
 import { ingestFiles, summarize } from './ingest.ts';
 import { loadTranscripts, parseFile } from './load.ts';
 
@@ -20,8 +21,10 @@ Usage:
   kikigaki parse FILE [--format auto|blog|dash|prefixed|tsv|markdown|json|vtt|srt|timestamped] [--id ID]
       Prints the canonical JSON of one transcript (text, WebVTT, SRT or a Word .docx).
   kikigaki search QUERY [--tag TOPIC]... [--match all|any] [--speaker interviewee|interviewer|any]
-                  [--limit N] [--json] FILE|DIR...
+                  [--limit N] [--json] [--no-readings] FILE|DIR...
       Parses, tags and indexes the files, then prints the best quotes with highlighted snippets.
+      Kana typed for a kanji word finds it (けっこん → 結婚); --no-readings skips loading the
+      reading dictionary (about a second) and that matching.
   kikigaki tags [--json] FILE|DIR...
       Prints the topics found and the interviewees per topic.
   kikigaki ingest FILE|DIR... --api URL [--token T] [--format F] [--concurrency N]
@@ -94,13 +97,17 @@ async function cmdSearch(args: string[]): Promise<void> {
       limit: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
+      'no-readings': { type: 'boolean' },
     },
   });
   const [query, ...files] = positionals;
   if (query === undefined) fail('search needs a QUERY and FILES');
   const interviews = await load(files, parseFormat(values.format));
   const tagger = new TopicTagger();
-  const index = buildTaggedIndex(interviews, tagger);
+  // Readings make kana typed for a kanji word match (けっこん → 結婚), as on the server; loading
+  // the dictionary costs a second or more, which --no-readings skips.
+  const readings = values['no-readings'] ? undefined : await loadReadings();
+  const index = buildTaggedIndex(interviews, tagger, readings);
   const page = index.search({
     q: query,
     tags: values.tag ?? [],

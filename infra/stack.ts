@@ -68,6 +68,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The newest Node.js runtime aws-cdk-lib offers; the esbuild target follows it. */
 export const NODE_RUNTIME = Runtime.NODEJS_24_X;
 const ESBUILD_TARGET = NODE_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
+/** Where the indexer's asset holds kuromoji's dictionary, relative to its index.mjs (KUROMOJI_DICT). */
+export const READINGS_DICTIONARY_DIR = 'kuromoji-dict';
 
 /** Stack props: any setting given here overrides the CDK context value of the same name. */
 export interface KikigakiStackProps extends StackProps, Partial<KikigakiSettings> {}
@@ -180,6 +182,25 @@ export class KikigakiStack extends Stack {
           'Operators rotate it with `aws secretsmanager put-secret-value`; the API caches it for at most 5 minutes.',
       });
 
+    // ── The FIFO indexing queue (one message group): index batches and job steps ──────────────
+    this.indexQueueDlq = new Queue(this, 'IndexQueueDlq', {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.indexQueue = new Queue(this, 'IndexQueue', {
+      fifo: true,
+      // A batch retried by the forwarder within 5 minutes is enqueued once.
+      contentBasedDeduplication: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Six times the indexer's timeout, as Lambda recommends for SQS sources.
+      visibilityTimeout: Duration.minutes(30),
+      deadLetterQueue: { queue: this.indexQueueDlq, maxReceiveCount: 5 },
+    });
+
     // ── Functions ───────────────────────────────────────────────────────────────────────────
     // Each function's environment comes from lib/config.ts for its role: what the code reads
     // is what the template gives, and a combination that could not serve its role fails here.
@@ -207,22 +228,37 @@ export class KikigakiStack extends Stack {
       description: 'kikigaki API, write routes (POST/PUT/DELETE) and admin routes',
       memorySize: s.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: lambdaEnvironment({ ...api, role: 'write', tokenSecretId: this.tokenSecret.secretArn }),
+      environment: lambdaEnvironment({
+        ...api,
+        role: 'write',
+        tokenSecretId: this.tokenSecret.secretArn,
+        indexQueueUrl: this.indexQueue.queueUrl,
+      }),
     });
     this.indexerFunction = this.nodeFunction('IndexerFunction', {
       entry: 'functions/indexer.ts',
       description: 'kikigaki DynamoDB Streams indexer: publishes search index snapshots',
+      // The index, plus ~340 MB for the kuromoji dictionary of the kana readings.
       memorySize: s.indexerMemoryMb,
       timeout: Duration.minutes(5),
       environment: lambdaEnvironment({
         role: 'indexer',
         tableName: this.table.tableName,
         snapshotBucket: this.snapshotBucket.bucketName,
+        indexQueueUrl: this.indexQueue.queueUrl,
+        readingsDictionary: READINGS_DICTIONARY_DIR,
       }),
+      // kuromoji's IPADIC (17 MB of .dat.gz) beside index.mjs, read at cold start: kana typed for
+      // a kanji word finds it on AWS as it does under `npm start` (lib/indexer-lambda.ts).
+      afterBundling: (inputDir, outputDir) => [
+        `cp -R "${inputDir}/node_modules/kuromoji/dict" "${outputDir}/${READINGS_DICTIONARY_DIR}"`,
+      ],
     });
 
     // Exactly the table actions each role's code sends (lib/store): no Scan, no UpdateItem, no
-    // table management. The indexer only writes the snapshot manifest item.
+    // table management. The indexer writes like the write function: besides the snapshot
+    // manifest, the background jobs it runs re-score interviews, re-compute tag memberships and
+    // keep their own records (lib/jobs).
     const tableActions = (actions: string[]) =>
       new PolicyStatement({
         actions: actions.map((a) => `dynamodb:${a}`),
@@ -231,7 +267,10 @@ export class KikigakiStack extends Stack {
     const reads = ['GetItem', 'BatchGetItem', 'Query'];
     this.readFunction.addToRolePolicy(tableActions(reads));
     this.writeFunction.addToRolePolicy(tableActions([...reads, 'PutItem', 'DeleteItem', 'BatchWriteItem']));
-    this.indexerFunction.addToRolePolicy(tableActions([...reads, 'PutItem']));
+    this.indexerFunction.addToRolePolicy(tableActions([...reads, 'PutItem', 'DeleteItem', 'BatchWriteItem']));
+    // The write function starts jobs (their first step); the indexer sends each next step.
+    this.indexQueue.grantSendMessages(this.writeFunction);
+    this.indexQueue.grantSendMessages(this.indexerFunction);
     // Snapshots: the read function loads them; the writers (the indexer, and the write function's
     // admin rebuild and repair) also publish them and tag the ones they supersede.
     const snapshotObjects = this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIX}*`);
@@ -267,23 +306,6 @@ export class KikigakiStack extends Stack {
     // snapshots would race and redo each other's work. The forwarder (any number of copies)
     // only enqueues what changed; FIFO delivers one message group's batches one at a time, so
     // exactly one indexer invocation publishes at any moment — by construction.
-    this.indexQueueDlq = new Queue(this, 'IndexQueueDlq', {
-      fifo: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.indexQueue = new Queue(this, 'IndexQueue', {
-      fifo: true,
-      // A batch retried by the forwarder within 5 minutes is enqueued once.
-      contentBasedDeduplication: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // Six times the indexer's timeout, as Lambda recommends for SQS sources.
-      visibilityTimeout: Duration.minutes(30),
-      deadLetterQueue: { queue: this.indexQueueDlq, maxReceiveCount: 5 },
-    });
     this.indexerDlq = new Queue(this, 'IndexerDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -559,8 +581,13 @@ export class KikigakiStack extends Stack {
    */
   private nodeFunction(
     id: string,
-    props: Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'timeout' | 'environment'> & {
+    {
+      afterBundling,
+      ...props
+    }: Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'timeout' | 'environment'> & {
       entry: string;
+      /** Commands that add files to the asset after esbuild (run locally, in the project root). */
+      afterBundling?: (inputDir: string, outputDir: string) => string[];
     },
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, {
@@ -586,9 +613,8 @@ export class KikigakiStack extends Stack {
       environment: {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
-        // Powertools (lib/telemetry.ts): service name on every log line and metric, metrics namespace.
-        POWERTOOLS_SERVICE_NAME: 'kikigaki',
-        POWERTOOLS_METRICS_NAMESPACE: 'Kikigaki',
+        // Powertools (lib/telemetry.ts); the service name (one per function) and the metrics
+        // namespace come with the role's environment (lib/config.ts lambdaEnvironment).
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       tracing: Tracing.ACTIVE,
@@ -605,6 +631,9 @@ export class KikigakiStack extends Stack {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         // Ship the SDK versions the code was tested with (package-lock), not the runtime's copy.
         bundleAwsSDK: true,
+        ...(afterBundling
+          ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling } }
+          : {}),
       },
     });
     return fn;

@@ -119,6 +119,36 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
  */
 export type FunctionRole = 'read' | 'write' | 'indexer' | 'forwarder';
 
+/** The CloudWatch namespace of every function's metrics (Powertools Metrics, EMF). */
+export const METRICS_NAMESPACE = 'Kikigaki';
+
+/**
+ * A function's service name in Powertools: the `service` key of its log lines, the `service`
+ * dimension of its metrics, the Service annotation of its traces. One per function, so that logs
+ * and metrics say which function wrote them.
+ */
+export function serviceNameOf(role: FunctionRole): string {
+  return `kikigaki-${role}`;
+}
+
+/** What Powertools names a function's telemetry with. */
+export interface TelemetryConfig {
+  serviceName: string;
+  namespace: string;
+}
+
+/**
+ * Powertools settings of a function: POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE as
+ * the stack sets them ({@link lambdaEnvironment}), else the role's own — never Powertools'
+ * `service_undefined` (a bundle started without the template's environment still says what it is).
+ */
+export function readTelemetryConfig(role: FunctionRole, env: Env = process.env): TelemetryConfig {
+  return {
+    serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || serviceNameOf(role),
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || METRICS_NAMESPACE,
+  };
+}
+
 /** Settings of the two API functions. */
 interface ApiFunctionConfig extends CommonConfig {
   /** The S3 bucket holding the search snapshots. */
@@ -139,13 +169,22 @@ export interface WriteFunctionConfig extends ApiFunctionConfig {
   role: 'write';
   /** Secret holding the write token. */
   tokenSecretId: string;
+  /** The FIFO indexing queue, where background jobs' steps are sent (lib/jobs). */
+  indexQueueUrl: string;
 }
 
-/** The Streams indexer. */
+/** The indexer: consumes the FIFO indexing queue (index batches and job steps). */
 export interface IndexerFunctionConfig {
   role: 'indexer';
   tableName: string;
   snapshotBucket: string;
+  /** The queue it consumes, where it sends each job's next step. */
+  indexQueueUrl: string;
+  /**
+   * kuromoji's dictionary directory (KUROMOJI_DICT), relative to the handler's bundle: the
+   * indexer indexes kana readings of kanji words as `npm start` does (lib/text/readings.ts).
+   */
+  readingsDictionary: string;
 }
 
 /** The Streams forwarder: puts each batch of changes on the indexing queue. */
@@ -188,6 +227,12 @@ function problemsOf(c: LambdaConfig): string[] {
     problems.push(
       'the write function needs TOKEN_SECRET_ID (the Secrets Manager secret holding the write token)',
     );
+  if ((c.role === 'write' || c.role === 'indexer') && !c.indexQueueUrl)
+    problems.push(`the ${c.role} function needs INDEX_QUEUE_URL (the FIFO queue that carries job steps)`);
+  if (c.role === 'indexer' && !c.readingsDictionary)
+    problems.push(
+      'the indexer needs KUROMOJI_DICT (the kuromoji dictionary shipped with its bundle) to index kana readings',
+    );
   return problems;
 }
 
@@ -198,13 +243,20 @@ function problemsOf(c: LambdaConfig): string[] {
 export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
   const problems = problemsOf(c);
   if (problems.length > 0) throw new ConfigError(problems);
-  if (c.role === 'forwarder') return { FUNCTION_ROLE: c.role, INDEX_QUEUE_URL: c.indexQueueUrl };
+  const telemetry = {
+    POWERTOOLS_SERVICE_NAME: serviceNameOf(c.role),
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  };
+  if (c.role === 'forwarder')
+    return { FUNCTION_ROLE: c.role, INDEX_QUEUE_URL: c.indexQueueUrl, ...telemetry };
   const env: Record<string, string> = {
     FUNCTION_ROLE: c.role,
+    ...telemetry,
     TABLE_NAME: c.tableName,
     SNAPSHOT_BUCKET: c.snapshotBucket,
   };
-  if (c.role === 'indexer') return env;
+  if (c.role === 'indexer')
+    return { ...env, INDEX_QUEUE_URL: c.indexQueueUrl, KUROMOJI_DICT: c.readingsDictionary };
   Object.assign(env, {
     SNAPSHOT_REFRESH_MS: String(c.snapshotRefreshMs),
     PROTECT_READS: String(c.protectReads),
@@ -212,7 +264,10 @@ export function lambdaEnvironment(c: LambdaConfig): Record<string, string> {
   });
   if (c.corsOrigins) env.CORS_ORIGINS = c.corsOrigins.join(',');
   if (c.role === 'read' && c.readTokenSecretId) env.READ_TOKEN_SECRET_ID = c.readTokenSecretId;
-  if (c.role === 'write') env.TOKEN_SECRET_ID = c.tokenSecretId;
+  if (c.role === 'write') {
+    env.TOKEN_SECRET_ID = c.tokenSecretId;
+    env.INDEX_QUEUE_URL = c.indexQueueUrl;
+  }
   return env;
 }
 
@@ -232,7 +287,14 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
   const snapshotBucket = env.SNAPSHOT_BUCKET?.trim() ?? '';
   let cfg: LambdaConfig;
   if (role === 'forwarder') cfg = { role, indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '' };
-  else if (role === 'indexer') cfg = { role, tableName, snapshotBucket };
+  else if (role === 'indexer')
+    cfg = {
+      role,
+      tableName,
+      snapshotBucket,
+      indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '',
+      readingsDictionary: env.KUROMOJI_DICT?.trim() ?? '',
+    };
   else {
     const api = {
       ...common(env, problems),
@@ -244,7 +306,13 @@ export function readLambdaConfig(env: Env = process.env): LambdaConfig {
       if (env.TOKEN_SECRET_ID?.trim())
         problems.push('the read function must not hold the write token (TOKEN_SECRET_ID)');
       cfg = { ...api, role, readTokenSecretId: env.READ_TOKEN_SECRET_ID?.trim() || undefined };
-    } else cfg = { ...api, role, tokenSecretId: env.TOKEN_SECRET_ID?.trim() ?? '' };
+    } else
+      cfg = {
+        ...api,
+        role,
+        tokenSecretId: env.TOKEN_SECRET_ID?.trim() ?? '',
+        indexQueueUrl: env.INDEX_QUEUE_URL?.trim() ?? '',
+      };
   }
   problems.push(...problemsOf(cfg));
   if (problems.length > 0) throw new ConfigError(problems);

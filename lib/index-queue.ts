@@ -3,6 +3,7 @@
  * the forwarder's whole job, kept apart from the index itself so that the forwarder's bundle
  * carries none of the search code.
  */
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { interviewIdOfQuote } from './ids.ts';
@@ -76,6 +77,20 @@ export interface IndexMessage {
 /** The one message group of the indexing queue: FIFO delivers its batches one at a time. */
 export const INDEX_MESSAGE_GROUP = 'index';
 
+/** Sends a message body to the indexing queue, in its one message group. */
+export function indexQueueSender(sqs: SQSClient, queueUrl: string): (body: string) => Promise<void> {
+  return async (body) => {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: body,
+        MessageGroupId: INDEX_MESSAGE_GROUP,
+        // The queue deduplicates by content: the same body within 5 minutes is delivered once.
+      }),
+    );
+  };
+}
+
 /** Largest message body the forwarder sends (SQS allows 256 KiB). */
 const MAX_MESSAGE_BYTES = 200_000;
 
@@ -120,6 +135,41 @@ export function streamForwarder(deps: {
     });
     return failed(poison);
   };
+}
+
+/**
+ * A step of a background job (lib/jobs): it travels on the indexing queue so that the one
+ * indexer runs it between index batches. Its body is unique per job, step and attempt, so the
+ * queue's content-based deduplication drops a step sent twice within 5 minutes.
+ */
+export interface JobStepMessage {
+  v: 1;
+  job: { id: string; step: number; attempt: number };
+}
+
+/** What the indexing queue carries. */
+export type QueueMessage = IndexMessage | JobStepMessage;
+
+/** The body of a job step's message. */
+export function jobStepBody(step: JobStepMessage['job']): string {
+  return JSON.stringify({ v: 1, job: { id: step.id, step: step.step, attempt: step.attempt } });
+}
+
+/** Reads a message of the indexing queue (index work or a job step); null when it is neither. */
+export function parseQueueMessage(body: string): QueueMessage | null {
+  try {
+    const m = JSON.parse(body) as Partial<JobStepMessage>;
+    if (m && typeof m === 'object' && 'job' in m) {
+      const j = m.job;
+      const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+      if (m.v !== 1 || !j || typeof j.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(j.id)) return null;
+      if (!count(j.step) || !count(j.attempt)) return null;
+      return { v: 1, job: { id: j.id, step: j.step, attempt: j.attempt } };
+    }
+  } catch {
+    return null;
+  }
+  return parseIndexMessage(body);
 }
 
 /** Reads an indexing message; null when it is not one (reported as failed, then dead-lettered). */

@@ -44,6 +44,16 @@ export interface ConsistencyReport {
   repaired: boolean;
 }
 
+/** Interviews of a page compared with the index. */
+export interface Comparison {
+  /** In the store, not in the index. */
+  missing: string[];
+  /** In both, indexed with other content or tags. */
+  stale: string[];
+  /** Not in the store. */
+  absent: string[];
+}
+
 /** Gives the API the index to search. */
 export interface IndexProvider {
   get(): Promise<QuoteIndex>;
@@ -141,32 +151,83 @@ export class Indexer {
     return this;
   }
 
+  /** Reads several interviews with their effective tags (batched: a job's page costs a few requests). */
+  private async readMany(
+    ids: readonly string[],
+  ): Promise<Map<string, { stored: StoredInterview; tags: Map<string, string[]> }>> {
+    const stored = await this.store.getInterviews(ids);
+    const [manual, aliases] = await Promise.all([
+      this.store.manualQuoteTags([...stored.values()].flatMap((s) => s.interview.turns.map((t) => t.id))),
+      this.store.aliases(),
+    ]);
+    const out = new Map<string, { stored: StoredInterview; tags: Map<string, string[]> }>();
+    for (const [id, s] of stored) out.set(id, { stored: s, tags: quoteTagsOf(s, manual, aliases) });
+    return out;
+  }
+
+  private async compareUnlocked(ids: readonly string[]): Promise<Comparison> {
+    const found = await this.readMany(ids);
+    const out: Comparison = { missing: [], stale: [], absent: [] };
+    for (const id of ids) {
+      const s = found.get(id);
+      const meta = this.index.interview(id);
+      if (!s) out.absent.push(id);
+      else if (!meta) out.missing.push(id);
+      else if (indexFingerprint(s.stored.interview, s.tags) !== meta.fingerprint) out.stale.push(id);
+    }
+    return out;
+  }
+
+  /**
+   * Which of these interviews the index misses, holds with other content or tags, or are not in
+   * the store (whether or not the index has them).
+   */
+  compare(ids: readonly string[]): Promise<Comparison> {
+    return this.serial(() => this.compareUnlocked(ids));
+  }
+
+  /**
+   * Brings several interviews to their stored state with batched reads (idempotent, like
+   * {@link Indexer.apply}): those the store has are upserted, the others removed.
+   */
+  applyMany(ids: readonly string[]): Promise<{ upserted: number; removed: number }> {
+    return this.serial(async () => {
+      const found = await this.readMany(ids);
+      let upserted = 0;
+      let removed = 0;
+      for (const id of new Set(ids)) {
+        const s = found.get(id);
+        if (s) {
+          this.index.upsertInterview(s.stored.interview, s.tags);
+          this.versions.set(id, s.stored.version);
+          upserted++;
+        } else {
+          this.versions.delete(id);
+          if (this.index.removeInterview(id)) removed++;
+        }
+      }
+      return { upserted, removed };
+    });
+  }
+
+  /** Interviews in the index (a copy). */
+  interviewIds(): string[] {
+    return [...this.index.interviewIds()];
+  }
+
   /**
    * Compares the index with the store: interviews missing from the index, indexed but deleted,
-   * or indexed with other content or tags. With `repair`, re-applies those and publishes.
+   * or indexed with other content or tags. With `repair`, re-applies those and publishes. Reads
+   * every interview in one call: the API runs it as a paged job (lib/jobs) instead.
    */
   check(repair = false, expectedPrevious?: string | null): Promise<ConsistencyReport> {
     return this.serial(async () => {
       const report: ConsistencyReport = { checked: 0, missing: [], extra: [], stale: [], repaired: false };
       const inStore = new Set<string>();
-      const aliases = await this.store.aliases();
-      // In batches: a store of thousands of interviews is compared in a few hundred requests.
       const compare = async (ids: string[]) => {
-        const stored = await this.store.getInterviews(ids);
-        const manual = await this.store.manualQuoteTags(
-          [...stored.values()].flatMap((s) => s.interview.turns.map((t) => t.id)),
-        );
-        for (const id of ids) {
-          const s = stored.get(id);
-          if (!s) continue;
-          const meta = this.index.interview(id);
-          if (!meta) {
-            report.missing.push(id);
-            continue;
-          }
-          if (indexFingerprint(s.interview, quoteTagsOf(s, manual, aliases)) !== meta.fingerprint)
-            report.stale.push(id);
-        }
+        const c = await this.compareUnlocked(ids);
+        report.missing.push(...c.missing);
+        report.stale.push(...c.stale);
       };
       let batch: string[] = [];
       for await (const id of this.store.interviewIds()) {

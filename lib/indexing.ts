@@ -1,9 +1,13 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { jsonLogger, type Logger } from './api/app.ts';
 import { ConflictError } from './errors.ts';
-import { failed, parseIndexMessage, type Work, workOf } from './index-queue.ts';
+import { failed, type JobStepMessage, parseQueueMessage, type Work, workOf } from './index-queue.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex } from './indexer.ts';
+import type { JobRunner } from './jobs/runner.ts';
+import { advance, type IndexSession, LAMBDA_BUDGET, type StepBudget } from './jobs/steps.ts';
 import type { Store } from './store/port.ts';
+import type { TagService } from './tagging/service.ts';
+import type { ReadingAnalyzer } from './text/readings.ts';
 
 export {
   INDEX_MESSAGE_GROUP,
@@ -22,26 +26,37 @@ export type MetricSink = (name: string, unit: 'Milliseconds' | 'Count' | 'Bytes'
 export interface StreamHandlerDeps {
   store: Store;
   logger?: Logger;
-  /** Publish time and conflicts (SnapshotPublishMs, SnapshotPublishConflicts). */
+  /** Publish and merge time, conflicts (SnapshotPublishMs, SnapshotMergeMs, SnapshotPublishConflicts). */
   metric?: MetricSink;
+  /**
+   * Kana readings to index with every interview (lib/text/readings.ts), as `npm start` does;
+   * awaited before the first index is opened (the dictionary loads in a second or two).
+   */
+  readings?: () => Promise<ReadingAnalyzer>;
 }
 
-/**
- * The indexing step: applies each interview named by the work to the index (idempotent: it
- * reads the current state, so redelivered or out-of-order records converge), publishes one
- * snapshot over the one it loaded (conditionally: a conflict reloads and applies again), and
- * reports what failed so one poison item neither blocks nor loses the others.
- */
-export function batchIndexer(
-  deps: StreamHandlerDeps,
-): (work: readonly Work[], items: number) => Promise<Set<string>> {
+/** The index of a worker, kept between invocations and synced to the latest snapshot. */
+interface IndexWorker {
+  /** Applies index work and publishes once; returns the ids (seq) of the items that failed. */
+  index(work: readonly Work[], items: number): Promise<Set<string>>;
+  /**
+   * Runs `task` on the latest index; its commit publishes over the snapshot it started from. A
+   * conflict (someone published meanwhile) reloads and runs the task again.
+   */
+  withIndex<T>(task: (session: IndexSession) => Promise<T>): Promise<T>;
+}
+
+function indexWorker(deps: StreamHandlerDeps): IndexWorker {
   const log = deps.logger ?? jsonLogger;
-  const opts = defaultIndexOptions();
+  const baseOptions = defaultIndexOptions();
+  const options = async () =>
+    deps.readings ? { ...baseOptions, readings: await deps.readings() } : baseOptions;
   let indexer: Indexer | null = null;
 
-  const syncToLatest = async () => {
+  const syncToLatest = async (): Promise<Indexer> => {
     const manifest = await deps.store.readManifest();
-    if (indexer && (manifest?.snapshotId ?? null) === indexer.snapshotId) return;
+    if (indexer && (manifest?.snapshotId ?? null) === indexer.snapshotId) return indexer;
+    const opts = await options();
     const opened = await openLatestIndex(deps.store, opts, manifest);
     indexer = new Indexer(deps.store, opened.index, opts).loadedFrom(manifest);
     log({
@@ -51,12 +66,22 @@ export function batchIndexer(
       bytes: opened.bytes,
       ms: Math.round(opened.ms),
     });
+    return indexer;
+  };
+
+  const publish = async (current: Indexer, base: string | null, rebuild: boolean) => {
+    const t0 = performance.now();
+    try {
+      return rebuild ? await current.rebuild(undefined, base) : await current.publish(base);
+    } finally {
+      deps.metric?.('SnapshotPublishMs', 'Milliseconds', performance.now() - t0);
+    }
   };
 
   /**
-   * Background merging, after the batch is published: at most one merge per invocation (the
-   * size-tiered policy keeps the number of parts logarithmic in the index). A failed merge
-   * costs nothing but the work: the published snapshot stands, the next batch reloads it.
+   * Background merging, after a publish: at most one merge per invocation (the size-tiered
+   * policy keeps the number of parts logarithmic in the index). A failed merge costs nothing
+   * but the work: the published snapshot stands, and the index is reloaded next time.
    */
   const compactOnce = async (current: Indexer) => {
     const t0 = performance.now();
@@ -83,14 +108,18 @@ export function batchIndexer(
     }
   };
 
-  /** Applies the work and publishes once; returns the ids (seq) of the items that failed. */
-  return async (work: readonly Work[], items: number): Promise<Set<string>> => {
+  /**
+   * The indexing step: applies each interview named by the work to the index (idempotent: it
+   * reads the current state, so redelivered or out-of-order records converge), publishes one
+   * snapshot over the one it loaded (conditionally: a conflict reloads and applies again), and
+   * reports what failed so one poison item neither blocks nor loses the others.
+   */
+  const index = async (work: readonly Work[], items: number): Promise<Set<string>> => {
     const failures = new Set<string>();
     if (work.length === 0) return failures;
 
     for (let attempt = 0; ; attempt++) {
-      await syncToLatest();
-      const current = indexer as unknown as Indexer;
+      const current = await syncToLatest();
       const base = current.snapshotId;
       const failedNow = new Set<string>();
       const rebuild = work.some((w) => w.target.kind === 'all');
@@ -114,9 +143,7 @@ export function batchIndexer(
         }
       }
       try {
-        const t0 = performance.now();
-        const manifest = rebuild ? await current.rebuild(undefined, base) : await current.publish(base);
-        deps.metric?.('SnapshotPublishMs', 'Milliseconds', performance.now() - t0);
+        const manifest = await publish(current, base, rebuild);
         for (const s of failedNow) failures.add(s);
         log({
           level: 'info',
@@ -143,6 +170,43 @@ export function batchIndexer(
     }
     return failures;
   };
+
+  const withIndex = async <T>(task: (session: IndexSession) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      const current = await syncToLatest();
+      const base = current.snapshotId;
+      try {
+        return await task({
+          indexer: current,
+          commit: async () => {
+            const manifest = await publish(current, base, false);
+            log({
+              level: 'info',
+              msg: 'snapshot published',
+              snapshotId: manifest.snapshotId,
+              parts: manifest.parts?.length ?? 1,
+              job: true,
+            });
+            await compactOnce(current);
+          },
+        });
+      } catch (e) {
+        // What the task changed in memory is not published: start again from the snapshot.
+        indexer = null;
+        if (e instanceof ConflictError) deps.metric?.('SnapshotPublishConflicts', 'Count', 1);
+        if (!(e instanceof ConflictError) || attempt >= 3) throw e;
+      }
+    }
+  };
+
+  return { index, withIndex };
+}
+
+/** The indexing step alone (tests; the handlers below use it through their worker). */
+export function batchIndexer(
+  deps: StreamHandlerDeps,
+): (work: readonly Work[], items: number) => Promise<Set<string>> {
+  return indexWorker(deps).index;
 }
 
 /** A Streams handler that indexes directly (one writer per shard: tests and single-shard use). */
@@ -158,27 +222,84 @@ export function streamHandler(
   };
 }
 
+/** What the queue indexer needs to run job steps. */
+export interface QueueJobDeps {
+  runner: JobRunner;
+  /** The tag use cases steps call (re-scores, retraining, merges' completion). */
+  tagging: TagService;
+  budget?: StepBudget;
+}
+
 /**
- * The indexer on the FIFO queue: the messages of one batch (in order, the only batch in
- * flight) are applied together and published as one snapshot; failed messages are reported so
- * that they, and the ones after them in the group, are delivered again.
+ * The indexer on the FIFO queue: consecutive index messages of a batch (in order, the only batch
+ * in flight) are applied together and published as one snapshot; a job step (lib/jobs) runs on
+ * the same index between them and sends the next step. Failed messages are reported so that
+ * they are delivered again.
  */
-export function queueIndexer(deps: StreamHandlerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function queueIndexer(
+  deps: StreamHandlerDeps & { jobs?: QueueJobDeps },
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const log = deps.logger ?? jsonLogger;
-  const index = batchIndexer(deps);
+  const worker = indexWorker(deps);
+  const jobs = deps.jobs;
+  const runStep = async (messageId: string, step: JobStepMessage['job']): Promise<boolean> => {
+    if (!jobs) {
+      log({ level: 'error', msg: 'job step but no job runner', messageId, job: step.id });
+      return false;
+    }
+    const t0 = performance.now();
+    try {
+      const outcome = await jobs.runner.run(step, (job) =>
+        worker.withIndex((session) =>
+          advance(job, {
+            store: deps.store,
+            tagging: jobs.tagging,
+            session,
+            budget: jobs.budget ?? LAMBDA_BUDGET,
+          }),
+        ),
+      );
+      log({
+        level: outcome === 'failed' || outcome === 'retrying' ? 'warn' : 'info',
+        msg: 'job step',
+        job: step.id,
+        step: step.step,
+        attempt: step.attempt,
+        outcome,
+        ms: Math.round(performance.now() - t0),
+      });
+      return true;
+    } catch (e) {
+      log({ level: 'error', msg: 'job step not recorded', job: step.id, error: String(e) });
+      return false;
+    }
+  };
   return async (event) => {
-    const work: Work[] = [];
-    const poison: string[] = [];
+    const failures: string[] = [];
+    let work: Work[] = [];
+    let messages = 0;
+    const flush = async () => {
+      if (work.length > 0) failures.push(...(await worker.index(work, messages)));
+      work = [];
+      messages = 0;
+    };
     for (const r of event.Records) {
-      const m = parseIndexMessage(r.body);
+      const m = parseQueueMessage(r.body);
       if (!m) {
         log({ level: 'error', msg: 'unreadable indexing message', messageId: r.messageId });
-        poison.push(r.messageId);
+        failures.push(r.messageId);
         continue;
       }
+      if ('job' in m) {
+        // Index work sent before the step is published first: FIFO order holds within a batch.
+        await flush();
+        if (!(await runStep(r.messageId, m.job))) failures.push(r.messageId);
+        continue;
+      }
+      messages++;
       for (const target of m.targets) work.push({ seq: r.messageId, target });
     }
-    const failures = await index(work, event.Records.length);
-    return failed([...poison, ...failures]);
+    await flush();
+    return failed(failures);
   };
 }

@@ -1,21 +1,19 @@
 /**
  * Wiring for AWS Lambda: the API app over DynamoDB with the index loaded from published
- * snapshots, and the DynamoDB Streams indexer. functions/ only calls these.
+ * snapshots, and what the indexer (lib/indexer-lambda.ts) and forwarder share with it: clients,
+ * the store, jobs on the queue. functions/ only calls these.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Context, SQSEvent } from 'aws-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp, jsonLogger, type Logger } from './api/app.ts';
-import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readLambdaConfigFor } from './config.ts';
-import {
-  defaultIndexOptions,
-  Indexer,
-  openLatestIndex,
-  SnapshotIndexProvider,
-  type SnapshotObserver,
-} from './indexer.ts';
+import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readTelemetryConfig } from './config.ts';
+import { indexQueueSender, jobStepBody } from './index-queue.ts';
+import { defaultIndexOptions, SnapshotIndexProvider, type SnapshotObserver } from './indexer.ts';
+import { JobRunner } from './jobs/runner.ts';
 import { Kikigaki } from './service.ts';
 import { DynamoStore } from './store/dynamo.ts';
 import type { Store } from './store/port.ts';
@@ -47,6 +45,7 @@ export interface AwsClients {
   dynamo: DynamoDBClient;
   s3: S3Client;
   secrets: SecretsManagerClient;
+  sqs: SQSClient;
 }
 
 /**
@@ -60,6 +59,7 @@ export function awsClients(tracer?: Telemetry['tracer']): AwsClients {
     dynamo: traced(new DynamoDBClient({ maxAttempts: 3, requestHandler: handler(5000) })),
     s3: traced(new S3Client({ maxAttempts: 3, requestHandler: handler(15_000) })),
     secrets: traced(new SecretsManagerClient({ maxAttempts: 3, requestHandler: handler(3000) })),
+    sqs: traced(new SQSClient({ maxAttempts: 3, requestHandler: handler(5000) })),
   };
 }
 
@@ -94,6 +94,16 @@ export interface LambdaApiDeps {
   logger?: Logger;
   /** Told about snapshot loads and failed refreshes (default: log lines). */
   observer?: SnapshotObserver;
+  /**
+   * Sends a message to the FIFO indexing queue (the write function): background jobs' steps go
+   * there, to run on the indexer. Absent: no jobs (admin job routes 404; re-scores run inline).
+   */
+  sendToQueue?: (body: string) => Promise<void>;
+}
+
+/** Jobs whose steps travel on the indexing queue. */
+export function queueJobs(store: Store, send: (body: string) => Promise<void>): JobRunner {
+  return new JobRunner({ store, dispatch: (step) => send(jobStepBody(step)) });
 }
 
 /** The API app for Lambda: reads from published snapshots; Streams keep the index current. */
@@ -118,31 +128,13 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
   });
   // The taxonomy and model in use: the store's current version (re-read at most every 5 s).
   const taggers = new StoredTaggers(deps.store);
-  const service = new Kikigaki({ store: deps.store, taggers });
-  // Admin operations work on a private indexer started from the latest snapshot and publish
-  // over it (conditionally), exactly as the Streams indexer does.
-  const freshIndexer = async () => {
-    const { index, manifest } = await openLatestIndex(deps.store, opts);
-    return new Indexer(deps.store, index, opts).loadedFrom(manifest);
-  };
-  // The admin routes need the write token: only the write function serves them.
-  const admin =
-    deps.config.role === 'write'
-      ? {
-          reindex: async () => {
-            // A rebuild retrains the model editors teach (new ingests use it).
-            await service.tagging.retrain();
-            const indexer = await freshIndexer();
-            return indexer.rebuild(undefined, indexer.snapshotId);
-          },
-          check: async (repair: boolean) => {
-            const indexer = await freshIndexer();
-            return indexer.check(repair, indexer.snapshotId);
-          },
-        }
-      : {};
+  // Work that grows with the store (rebuilds, checks, re-scores, large merges) runs as jobs on
+  // the indexer; this function only starts them (and reads their records).
+  const jobs =
+    deps.config.role === 'write' && deps.sendToQueue ? queueJobs(deps.store, deps.sendToQueue) : undefined;
+  const service = new Kikigaki({ store: deps.store, taggers, ...(jobs ? { jobs } : {}) });
   return createApp({
-    ...admin,
+    ...(jobs ? { jobs } : {}),
     // /health asks the table (one small read), so it answers 503 when DynamoDB does not.
     storeHealth: () =>
       deps.store.readManifest().then(
@@ -174,14 +166,19 @@ export function apiHandlerFromEnv(env: Record<string, string | undefined> = proc
     throw new ConfigError([
       `FUNCTION_ROLE is '${config.role}' but this handler serves the read and write roles`,
     ]);
-  const t = lambdaTelemetry();
+  const t = lambdaTelemetry(readTelemetryConfig(config.role, env));
   const clients = awsClients(t.tracer);
   const app = lambdaApiApp({
     config,
     store: lambdaStore(config, clients, t.log),
     logger: t.log,
     observer: snapshotMetrics(t),
-    ...(config.role === 'write' ? { token: secretToken(clients.secrets, config.tokenSecretId) } : {}),
+    ...(config.role === 'write'
+      ? {
+          token: secretToken(clients.secrets, config.tokenSecretId),
+          sendToQueue: indexQueueSender(clients.sqs, config.indexQueueUrl),
+        }
+      : {}),
     ...(config.role === 'read' && config.readTokenSecretId
       ? { readToken: secretToken(clients.secrets, config.readTokenSecretId) }
       : {}),
@@ -197,17 +194,3 @@ export function apiHandlerFromEnv(env: Record<string, string | undefined> = proc
 }
 
 export { type StreamHandlerDeps, type StreamTarget, streamHandler, targetOf } from './indexing.ts';
-
-import { queueIndexer } from './indexing.ts';
-
-/** The indexer on the FIFO queue, from the environment (cold start). */
-export function queueIndexerFromEnv(env: Record<string, string | undefined> = process.env) {
-  const config = readLambdaConfigFor('indexer', env);
-  const t = lambdaTelemetry();
-  const handler = queueIndexer({
-    store: lambdaStore(config, awsClients(t.tracer), t.log),
-    logger: t.log,
-    metric: (name, unit, value) => t.metrics.addMetric(name, unit as never, value),
-  });
-  return instrument(t, (event: SQSEvent) => handler(event));
-}

@@ -2,7 +2,7 @@
  * The canonical interview model. Every parser produces it, the store saves it, the API returns it.
  * zod schemas are the single source of truth for validation and (later) the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Current version of the canonical JSON; stored with every interview. */
 export const INTERVIEW_SCHEMA_VERSION = 1;

@@ -4,13 +4,13 @@
  */
 import { ConflictError, NotFoundError, ParseError, ValidationError } from './errors.ts';
 import { canonicalUrl } from './ids.ts';
+import type { Jobs } from './jobs/runner.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
-import type { Jobs } from './tagging/jobs.ts';
 import { recordOf } from './tagging/record.ts';
 import {
   type IntervieweeProfile,
@@ -45,8 +45,10 @@ export interface KikigakiDeps {
   tagger?: TopicTagger;
   /** Where the current tagger comes from (the store's taxonomy and model); wins over `tagger`. */
   taggers?: TaggerSource;
-  /** Background jobs for the tag use cases (taxonomy re-scores); absent: they run before answering. */
+  /** Background jobs for the tag use cases (taxonomy re-scores, large merges); absent: they run before answering. */
   jobs?: Jobs;
+  /** Interviews a merge re-indexes before answering; more go to a job (default 100). */
+  inlineInterviews?: number;
   /** The tag use cases (default: built from the same store, taggers, afterCommit and jobs). */
   tagging?: TagService;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
@@ -108,6 +110,7 @@ export class Kikigaki {
         taggers: this.taggers,
         afterCommit: this.afterCommit,
         ...(deps.jobs ? { jobs: deps.jobs } : {}),
+        ...(deps.inlineInterviews !== undefined ? { inlineInterviews: deps.inlineInterviews } : {}),
       });
     this.parse = deps.parse ?? parseSource;
   }

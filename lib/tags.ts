@@ -2,7 +2,7 @@
  * The tag policy, in one place: effective tags of a quote or person are the automatic topics
  * (renamed through aliases) plus manual additions minus manual removals.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Tag ids: lower-case kebab (ASCII) or short Japanese labels; no separators used in keys.

@@ -1,8 +1,9 @@
 /**
  * Logs, metrics and traces on Lambda, with Powertools for AWS Lambda (TypeScript): JSON log
  * lines carrying the Lambda request id (and the API Gateway request id on API calls), CloudWatch
- * metrics as EMF lines, X-Ray traces of every AWS SDK call. Service name, namespace and log level
- * come from the POWERTOOLS_* variables the stack sets. Locally (`npm start`, tests) the app keeps
+ * metrics as EMF lines, X-Ray traces of every AWS SDK call. Each function has its own service name
+ * and all share one namespace (lib/config.ts readTelemetryConfig: the POWERTOOLS_* variables the
+ * stack sets, else the role's defaults); the log level comes from POWERTOOLS_LOG_LEVEL. Locally (`npm start`, tests) the app keeps
  * its plain JSON logger and none of this is loaded.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -10,6 +11,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import type { Logger as AppLogger } from './api/app.ts';
+import type { TelemetryConfig } from './config.ts';
 import type { SnapshotObserver } from './indexer.ts';
 
 /** The Powertools utilities of one function, created once per container. */
@@ -21,11 +23,11 @@ export interface Telemetry {
   log: AppLogger;
 }
 
-/** Powertools for this container. */
-export function lambdaTelemetry(): Telemetry {
-  const logger = new Logger();
-  const metrics = new Metrics();
-  const tracer = new Tracer();
+/** Powertools for this container, named for its function. */
+export function lambdaTelemetry({ serviceName, namespace }: TelemetryConfig): Telemetry {
+  const logger = new Logger({ serviceName });
+  const metrics = new Metrics({ serviceName, namespace });
+  const tracer = new Tracer({ serviceName });
   const log: AppLogger = ({ level, msg, ...rest }) => {
     const message = String(msg ?? '');
     if (level === 'error') logger.error(message, rest);

@@ -6,9 +6,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
+import { LocalJobs } from '../lib/jobs/local.ts';
+import { advance, type StepBudget } from '../lib/jobs/steps.ts';
 import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
-import { InProcessJobs } from '../lib/tagging/jobs.ts';
 import { StoredTaggers } from '../lib/tagging/source.ts';
 import type { ReadingAnalyzer } from '../lib/text/readings.ts';
 import { createParsePool, type ParsePoolOptions } from './parse-pool.ts';
@@ -43,7 +44,17 @@ export interface LocalRuntimeOptions {
   parsePool?: ParsePoolOptions;
   /** The embedded store's own state (down while it restarts), reported by /health with a probe. */
   storeState?: () => { state: 'up' } | { state: 'down'; reason: string };
+  /** How much one step of a background job does (default {@link LOCAL_JOB_BUDGET}). */
+  jobBudget?: StepBudget;
+  /** Interviews a merge re-indexes before answering; more go to a job (default 100). */
+  inlineInterviews?: number;
 }
+
+/**
+ * In one process a job step shares the event loop with requests: a few pages at most, then the
+ * loop gets its turn (snapshots are published on the usual schedule, not per step).
+ */
+export const LOCAL_JOB_BUDGET: StepBudget = { pageSize: 100, maxPages: 2, ms: 500 };
 
 /** The wired pieces. */
 export interface LocalRuntime {
@@ -51,8 +62,8 @@ export interface LocalRuntime {
   service: Kikigaki;
   store: DynamoStore;
   indexer: Indexer;
-  /** Background jobs (taxonomy re-scores). */
-  jobs: InProcessJobs;
+  /** Background jobs (rebuilds, checks and repairs, re-scores, large merges), run in this process. */
+  jobs: LocalJobs;
   /** Waits for pending snapshot publication. */
   flush(): Promise<void>;
   /** Publishes what is pending and stops the parse workers. */
@@ -134,12 +145,13 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   // The taxonomy and model in use come from the store (this process is its only writer here, so
   // its own edits drop the cache and nothing else changes them).
   const taggers = new StoredTaggers(store, { refreshMs: options.soleWriter ? 60_000 : 5_000 });
-  const jobs = new InProcessJobs();
+  const jobs = new LocalJobs(store, options.logger ? { logger: options.logger } : {});
   const pool = (options.parseInWorkers ?? true) ? createParsePool(options.parsePool ?? {}) : null;
   const service = new Kikigaki({
     store,
     taggers,
     jobs,
+    ...(options.inlineInterviews !== undefined ? { inlineInterviews: options.inlineInterviews } : {}),
     ...(pool ? { parse: pool.parse } : {}),
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
@@ -178,21 +190,18 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     protectReads: options.protectReads ?? false,
     corsOrigins: options.corsOrigins,
     maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,
-    // A rebuild also retrains the model editors teach; quotes are re-scored with it in the background.
-    reindex: async () => {
-      const trained = await service.tagging.retrain();
-      if (trained) service.tagging.rescore('model retrained');
-      return indexer.rebuild();
-    },
-    check: async (repair) => {
-      const report = await indexer.check(repair);
-      const ids: string[] = [];
-      for await (const id of store.interviewIds()) ids.push(id);
-      const tags = await service.tagging.checkMemberships(ids, repair);
-      return { ...report, tags, repaired: report.repaired || (repair && tags.length > 0) };
-    },
     ...(options.logger ? { logger: options.logger } : {}),
   };
+  // Job steps work on the live index; the usual schedule publishes what they changed.
+  const budget = options.jobBudget ?? LOCAL_JOB_BUDGET;
+  jobs.attach((job) =>
+    advance(job, {
+      store,
+      tagging: service.tagging,
+      budget,
+      session: { indexer, commit: async () => schedulePublish() },
+    }),
+  );
   const flush = async () => {
     if (timer) {
       clearTimeout(timer);

@@ -12,20 +12,11 @@ import { QUESTION } from '../lib/parse/dash.ts';
 import { parseInterview } from '../lib/parse/index.ts';
 import { attributionReport } from './eval/attribution.ts';
 import { indexSize, searchEval } from './eval/search.ts';
+import { table } from './eval/table.ts';
 import { tagQuality } from './eval/tags.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = join(root, '..', 'shared');
-
-function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const fmt = (v: string | number) =>
-    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v;
-  return [
-    `| ${headers.join(' | ')} |`,
-    `| ${headers.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(fmt).join(' | ')} |`),
-  ].join('\n');
-}
 
 function listFiles(dir: string, ext: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -9,18 +9,17 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
 import { consoleRoutes } from '../console/routes.tsx';
-import { KikigakiError } from '../errors.ts';
+import { KikigakiError, NotFoundError } from '../errors.ts';
 import { exportFormatOf, exportResponse } from '../export.ts';
-import type { ConsistencyReport, IndexProvider } from '../indexer.ts';
+import type { IndexProvider } from '../indexer.ts';
+import { type JobSpec, type Jobs, jobView } from '../jobs/runner.ts';
 import { DOCX_CONTENT_TYPE, isZip, requireDocx } from '../parse/docx.ts';
 import type { Kikigaki } from '../service.ts';
-import type { SnapshotManifest } from '../store/port.ts';
 import { TopicTagger } from '../tagger.ts';
-import type { Jobs } from '../tagging/jobs.ts';
 import { type AppEnv, check, query, readJson, reply, requireToken, toErrorResponse } from './http.ts';
+import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
 import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
 import {
-  ConsistencyResponse,
   DeletedResponse,
   HealthResponse,
   IngestPreviewResponse,
@@ -31,7 +30,6 @@ import {
   ListInterviewsQuery,
   OpenApiResponse,
   Params,
-  ReindexResponse,
   SearchQuery,
   SearchResponse,
   SuggestQuery,
@@ -51,7 +49,10 @@ export interface AppDeps {
   index: IndexProvider;
   /** Kept for callers that still pass it; the tagger in use comes from the service's tag model. */
   tagger?: TopicTagger;
-  /** Background jobs (taxonomy re-scores), readable at GET /admin/jobs/{id}. */
+  /**
+   * Background jobs (lib/jobs): rebuilds, consistency checks and repairs, taxonomy re-scores,
+   * large merges; readable at GET /admin/jobs/{id}. Absent: the admin job routes answer 404.
+   */
   jobs?: Jobs;
   /**
    * The write token (resolved lazily, e.g. from Secrets Manager, and cached by the caller).
@@ -66,15 +67,11 @@ export interface AppDeps {
   corsOrigins?: string[];
   /** Largest request body in bytes (413 past it). Default 2 MB. */
   maxBodyBytes?: number;
-  /** Full index rebuild (POST /admin/reindex): the manifest of the snapshot it published. */
-  reindex?: () => Promise<SnapshotManifest>;
   /**
    * The store's state for /health (down: restarting, out of space, unreachable). Default: up.
    * Never throws; `reason` is shown to anyone, so no paths or internals.
    */
   storeHealth?: () => Promise<StoreHealth>;
-  /** Index/store consistency check, optionally repairing (GET /admin/consistency, POST …/repair). */
-  check?: (repair: boolean) => Promise<ConsistencyReport>;
   logger?: Logger;
 }
 
@@ -201,17 +198,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       : [];
     return reply(c, SuggestResponse, { q: q.q, terms: words, tags });
   });
-  meta.post('/admin/reindex', auth, async (c) => {
-    if (!deps.reindex) throw new KikigakiError('not_found', 'reindex is not available here');
-    return reply(c, ReindexResponse, { reindexed: await deps.reindex() });
-  });
-  meta.get('/admin/consistency', auth, async (c) => {
-    if (!deps.check) throw new KikigakiError('not_found', 'the consistency check is not available here');
-    return reply(c, ConsistencyResponse, await deps.check(false));
-  });
-  meta.post('/admin/consistency/repair', auth, async (c) => {
-    if (!deps.check) throw new KikigakiError('not_found', 'the consistency check is not available here');
-    return reply(c, ConsistencyResponse, await deps.check(true));
+  // Work that grows with the store runs as a job: 202 with the job, followed at its Location.
+  const startJob = async (c: Context<AppEnv>, spec: JobSpec) => {
+    if (!deps.jobs) throw new KikigakiError('not_found', 'background jobs are not available here');
+    const job = await deps.jobs.submit(spec);
+    c.header('location', `/admin/jobs/${job.id}`);
+    return reply(c, JobAcceptedResponse, { job: jobView(job) }, 202);
+  };
+  meta.post('/admin/reindex', auth, (c) => startJob(c, { kind: 'rebuild' }));
+  meta.post('/admin/consistency', auth, (c) => startJob(c, { kind: 'check' }));
+  meta.post('/admin/consistency/repair', auth, (c) => startJob(c, { kind: 'repair' }));
+  meta.get('/admin/jobs/:id', auth, async (c) => {
+    const { id } = check(JobParams, c.req.param(), 'path');
+    const job = (await deps.jobs?.get(id)) ?? null;
+    if (!job) throw new NotFoundError('job', id);
+    return reply(c, JobSchema, jobView(job));
   });
 
   // ---------------------------------------------------------------- interviews
@@ -302,7 +303,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   // ---------------------------------------------------------------- tags (lib/api/tag-routes.ts)
-  const t = tagRoutes({ service, index: deps.index, jobs: deps.jobs, auth, readGuard });
+  const t = tagRoutes({ service, index: deps.index, auth, readGuard });
 
   // The console labels topics from the shipped taxonomy (topics created over the API show by id).
   app.route(
@@ -317,7 +318,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/bulk', t.bulk);
   app.route('/audit', t.audit);
   app.route('/topics', t.topics);
-  app.route('/admin/jobs', t.jobs);
   app.route('/interviewees', t.people);
   app.route('/quotes', t.quotes);
   return app;

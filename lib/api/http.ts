@@ -218,7 +218,7 @@ export function reply<S extends z.ZodType>(
   c: Context,
   schema: S,
   body: z.input<S>,
-  status: 200 | 201 | 503 = 200,
+  status: 200 | 201 | 202 | 503 = 200,
 ): Response {
   void schema; // a type witness only: no run-time cost on the hot path
   return c.json(body as object, status);

@@ -9,13 +9,13 @@
  * against this document (tests/helpers/contract.ts), and a test checks that every route the
  * app serves is declared here: add a route to app.ts and here together.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONSOLE_PAGES } from '../console/paths.ts';
 import { InterviewSchema } from '../model.ts';
 import { DOCX_CONTENT_TYPE } from '../parse/docx.ts';
+import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
 import {
   AddTagsBody,
-  ConsistencyResponse,
   DeletedResponse,
   ErrorSchema,
   ExpectedVersionQuery,
@@ -35,7 +35,6 @@ import {
   PagedQuery,
   Params,
   QuoteResponse,
-  ReindexResponse,
   SearchExportResponse,
   SearchQuery,
   SearchResponse,
@@ -52,8 +51,6 @@ import {
   BulkTagsBody,
   BulkTagsResponse,
   CreateTopicBody,
-  JobParams,
-  JobSchema,
   MergeParams,
   MergesResponse,
   PersonAddTagsBody,
@@ -332,7 +329,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/admin/jobs/{id}',
-    summary: 'A background job (a taxonomy re-score) of this process',
+    summary:
+      'A background job (rebuild, consistency check or repair, taxonomy re-score, large merge or undo): state, phase, steps and pages done, counts, errors, timestamps',
     access: 'write',
     params: JobParams,
     responses: { 200: { description: 'the job', json: JobSchema } },
@@ -413,26 +411,38 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post',
     path: '/admin/reindex',
-    summary: 'Rebuild the search index from the store and publish a snapshot',
+    summary:
+      'Rebuild the search index from the store (retraining the tag model first) as a background job: every interview re-read into the index page by page, then what the store no longer has removed',
     access: 'write',
-    responses: { 200: { description: 'the published snapshot', json: ReindexResponse } },
+    responses: {
+      202: {
+        description: 'the job started; follow it at its Location (GET /admin/jobs/{id})',
+        json: JobAcceptedResponse,
+      },
+    },
     errors: [404],
   },
   {
-    method: 'get',
+    method: 'post',
     path: '/admin/consistency',
-    summary: 'Compare the index with the store: interviews missing, extra or stale in the index',
+    summary:
+      'Compare the index with the store as a background job: counts (and the first ids) of interviews missing, extra or stale in the index, and of drifted tag memberships',
     access: 'write',
-    responses: { 200: { description: 'the report', json: ConsistencyResponse } },
+    responses: {
+      202: { description: 'the job started; its result is the report', json: JobAcceptedResponse },
+    },
     errors: [404],
   },
   {
     method: 'post',
     path: '/admin/consistency/repair',
-    summary: 'Compare the index with the store and repair what differs',
+    summary: 'Compare the index with the store and repair what differs, as a background job',
     access: 'write',
     responses: {
-      200: { description: 'the report, `repaired: true` when anything changed', json: ConsistencyResponse },
+      202: {
+        description: 'the job started; its result counts what it found, `repaired: 1` when anything changed',
+        json: JobAcceptedResponse,
+      },
     },
     errors: [404],
   },

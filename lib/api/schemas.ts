@@ -4,7 +4,7 @@
  * type) and generate the OpenAPI document (`ROUTES` in openapi.ts), so the three cannot drift
  * apart; the API tests validate every response against that document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from '../errors.ts';
 import { FormatSchema, IdSchema, InterviewSchema, RoleSchema, TurnSchema } from '../model.ts';
 import { SearchParamsSchema } from '../search/index.ts';
@@ -306,33 +306,6 @@ export const SuggestResponse = z.object({
   q: z.string(),
   terms: z.array(z.object({ text: z.string(), quotes: z.number() })),
   tags: z.array(z.object({ id: z.string(), label: z.string(), labelEn: z.string() })),
-});
-
-/** POST /admin/reindex: the manifest of the snapshot it published. */
-export const ReindexResponse = z.object({
-  reindexed: z.object({
-    snapshotId: z.string(),
-    chunks: z.number(),
-    bytes: z.number(),
-    quotes: z.number(),
-    interviews: z.number(),
-    createdAt: z.string(),
-    /** The stored parts, oldest first: a rebuild publishes one base; later batches add segments over it. */
-    parts: z
-      .array(z.object({ key: z.string(), bytes: z.number(), kind: z.enum(['base', 'segment']) }))
-      .optional(),
-  }),
-});
-
-/** GET /admin/consistency and POST /admin/consistency/repair. */
-export const ConsistencyResponse = z.object({
-  checked: z.number(),
-  missing: z.array(z.string()),
-  extra: z.array(z.string()),
-  stale: z.array(z.string()),
-  /** Interviews whose stored tag memberships (people and quotes by tag) differed from their tags. */
-  tags: z.array(z.string()).optional(),
-  repaired: z.boolean(),
 });
 
 /** GET /openapi.json (the document itself; its shape is OpenAPI's). */

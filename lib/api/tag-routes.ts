@@ -1,15 +1,15 @@
 /**
  * The tag routes: quotes' and interviewees' tags, /tags, merges (preview, list, undo), bulk
- * edits of a search's quotes, the audit trail, the taxonomy and background jobs. Handlers
+ * edits of a search's quotes, the audit trail and the taxonomy. Handlers
  * validate, call one use case of lib/tagging/service.ts, and shape the response.
  */
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
 import type { IndexProvider } from '../indexer.ts';
+import { type Job, jobView } from '../jobs/runner.ts';
 import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
-import type { Jobs } from '../tagging/jobs.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
   AddTagsBody,
@@ -30,8 +30,6 @@ import {
   BulkTagsBody,
   BulkTagsResponse,
   CreateTopicBody,
-  JobParams,
-  JobSchema,
   MergeBody,
   MergeParams,
   MergeResponse,
@@ -53,7 +51,6 @@ export const BULK_LIMIT = 5000;
 export interface TagRouteDeps {
   service: Kikigaki;
   index: IndexProvider;
-  jobs?: Jobs | undefined;
   auth: MiddlewareHandler<AppEnv>;
   readGuard: MiddlewareHandler<AppEnv>;
 }
@@ -70,6 +67,11 @@ async function searchQuoteIds(service: Kikigaki, index: QuoteIndex, search: Sear
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return ids;
+}
+
+/** A use case's answer with its job (if any) as the API shows jobs. */
+function withJobView<T extends { job: Job | null }>(r: T) {
+  return { ...r, job: r.job ? jobView(r.job) : null };
 }
 
 /** Builds the tag route groups, each to be mounted at its prefix. */
@@ -98,7 +100,7 @@ export function tagRoutes(deps: TagRouteDeps) {
       { create: body.create, dryRun: body.dryRun },
       actor(c),
     );
-    return reply(c, MergeResponse, result);
+    return reply(c, MergeResponse, withJobView(result));
   });
 
   // ---------------------------------------------------------------- /merges
@@ -110,7 +112,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   merges.post('/:id/undo', auth, async (c) => {
     const { id } = check(MergeParams, c.req.param(), 'path');
-    return reply(c, UndoResponse, await tagging.undoMerge(id, actor(c)));
+    return reply(c, UndoResponse, withJobView(await tagging.undoMerge(id, actor(c))));
   });
 
   // ---------------------------------------------------------------- /bulk
@@ -226,7 +228,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       TaxonomyEditResponse,
-      await tagging.createTopic(body.topic, actor(c), body.expectedVersion),
+      withJobView(await tagging.createTopic(body.topic, actor(c), body.expectedVersion)),
       201,
     );
   });
@@ -234,22 +236,21 @@ export function tagRoutes(deps: TagRouteDeps) {
     const { id } = check(TopicParams, c.req.param(), 'path');
     const { expectedVersion, ...patch } = await jsonBody(c, UpdateTopicBody);
     if (Object.keys(patch).length === 0) throw new ValidationError('name at least one field to change');
-    return reply(c, TaxonomyEditResponse, await tagging.updateTopic(id, patch, actor(c), expectedVersion));
+    return reply(
+      c,
+      TaxonomyEditResponse,
+      withJobView(await tagging.updateTopic(id, patch, actor(c), expectedVersion)),
+    );
   });
   topics.delete('/:id', auth, async (c) => {
     const { id } = check(TopicParams, c.req.param(), 'path');
     const q = query(c, ExpectedVersionQuery);
-    return reply(c, TaxonomyEditResponse, await tagging.deleteTopic(id, actor(c), q.expectedVersion));
+    return reply(
+      c,
+      TaxonomyEditResponse,
+      withJobView(await tagging.deleteTopic(id, actor(c), q.expectedVersion)),
+    );
   });
 
-  // ---------------------------------------------------------------- /admin/jobs
-  const jobs = new Hono<AppEnv>();
-  jobs.get('/:id', auth, async (c) => {
-    const { id } = check(JobParams, c.req.param(), 'path');
-    const job = deps.jobs?.get(id) ?? null;
-    if (!job) throw new NotFoundError('job', id);
-    return reply(c, JobSchema, job);
-  });
-
-  return { tags, merges, bulk, audit, people, quotes, topics, jobs };
+  return { tags, merges, bulk, audit, people, quotes, topics };
 }

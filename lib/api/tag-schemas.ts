@@ -1,13 +1,14 @@
 /**
- * Request and response schemas of the tag routes (merges, bulk edits, audit, taxonomy, jobs,
+ * Request and response schemas of the tag routes (merges, bulk edits, audit, taxonomy,
  * interviewee tag edits). The OpenAPI document (openapi.ts ROUTES) declares them; the handlers in
  * tag-routes.ts validate with them and answer through `reply` typed by them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '../model.ts';
 import { SearchParamsSchema } from '../search/index.ts';
 import { TagSchema } from '../tags.ts';
 import { EvidenceSchema, PatternSchema, TopicIdSchema, TopicSchema } from '../taxonomy/index.ts';
+import { JobSchema } from './job-schemas.ts';
 
 const limit = z.coerce.number().int().min(1).max(100).default(20);
 const cursor = z.string().max(500).optional();
@@ -34,6 +35,8 @@ export const MergeResponse = z.object({
   people: z.number(),
   interviews: z.number(),
   corrections: z.number(),
+  /** The job re-indexing the interviews when there are many (the merge is `applying` until it ends). */
+  job: JobSchema.nullable(),
 });
 
 /** A merge as GET /merges lists it. */
@@ -63,6 +66,8 @@ export const UndoResponse = z.object({
   restored: z.number(),
   kept: z.array(z.string()),
   interviews: z.number(),
+  /** The job re-indexing the interviews when there are many. */
+  job: JobSchema.nullable(),
 });
 
 /** Path of a merge. */
@@ -114,22 +119,6 @@ export const AuditResponse = z.object({ entries: z.array(AuditEntrySchema), next
 
 /** POST /interviewees/{id}/tags: tags to add (or confirm). */
 export const PersonAddTagsBody = z.object({ tags: z.array(TagSchema).min(1).max(20), expectedVersion });
-
-/** A background job's record. */
-export const JobSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  state: z.enum(['queued', 'running', 'done', 'failed']),
-  done: z.number(),
-  total: z.number().nullable(),
-  result: z.record(z.string(), z.number()),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
-
-/** Path of a job. */
-export const JobParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
 /** GET /topics. */
 export const TopicsResponse = z.object({ version: z.number(), topics: z.array(TopicSchema) });

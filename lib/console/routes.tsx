@@ -8,7 +8,7 @@
  */
 import { type Context, Hono, type MiddlewareHandler, type Next } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AppEnv, toErrorResponse } from '../api/http.ts';
 import { KikigakiError } from '../errors.ts';
 import type { IndexProvider } from '../indexer.ts';

@@ -2,7 +2,7 @@
  * The canonical JSON (what `kikigaki parse` prints), or a minimal form with just a title and
  * turns `{ speaker, text, role?, section? }` whose ids, questions and people are derived.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ParseError } from '../errors.ts';
 import { type Interview, InterviewSchema, RoleSchema } from '../model.ts';
 import type { Draft } from './draft.ts';

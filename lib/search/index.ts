@@ -4,13 +4,14 @@
  * of `engine.ts`. Quote texts are not part of the index: hits are rendered from the interviews
  * (kept in memory when built here, fetched from the store by the API). Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
 import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode, type Token } from '../text/analyze.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
-import { READINGS_VERSION, type ReadingAnalyzer } from '../text/readings.ts';
+import type { ReadingAnalyzer } from '../text/readings.ts';
+import { READINGS_VERSION } from '../text/readings-version.ts';
 import {
   Engine,
   type EngineDoc,

@@ -12,10 +12,12 @@
  * - tags.ts        TagStore: manual corrections, memberships by tag, aliases, audit
  * - memberships.ts the tag-membership items of a revision (shared by interviews and tags)
  * - snapshots.ts   SnapshotStore: chunked snapshots behind a manifest switch
+ * - jobs.ts        JobStore: background jobs' records
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoInterviews } from './interviews.ts';
-import type { Merge, MergeChange, TagEntry } from './items.ts';
+import type { Job, Merge, MergeChange, TagEntry } from './items.ts';
+import { DynamoJobs } from './jobs.ts';
 import type {
   AuditEntry,
   AuditFilter,
@@ -60,6 +62,7 @@ export class DynamoStore implements Store {
   readonly interviews: DynamoInterviews;
   readonly tags: DynamoTags;
   readonly snapshots: DynamoSnapshots;
+  readonly jobs: DynamoJobs;
 
   /** Wraps a DynamoDB client (injected, or a default one). */
   constructor(options: DynamoStoreOptions) {
@@ -74,6 +77,7 @@ export class DynamoStore implements Store {
     this.interviews = new DynamoInterviews(table, this.tags, now);
     this.tags.revisions = this.interviews;
     this.snapshots = new DynamoSnapshots(table, now);
+    this.jobs = new DynamoJobs(table);
   }
 
   // InterviewStore
@@ -239,5 +243,13 @@ export class DynamoStore implements Store {
   }
   readPart(part: SnapshotPart): Promise<Uint8Array> {
     return this.snapshots.readPart(part);
+  }
+
+  // JobStore
+  putJob(job: Job, expectedStep?: number | null): Promise<boolean> {
+    return this.jobs.putJob(job, expectedStep);
+  }
+  getJob(id: string): Promise<Job | null> {
+    return this.jobs.getJob(id);
   }
 }

@@ -580,3 +580,96 @@ export const ChunkEntity: Entity<'indexChunk', SnapshotChunk> = {
     return { snapshotId, n, data: bytes(it, 'data') };
   },
 };
+
+// ------------------------------------------------------------------------------ jobs
+
+/** What a background job does (lib/jobs/steps.ts runs each kind). */
+export type JobKind = 'rebuild' | 'check' | 'repair' | 'rescore' | 'merge' | 'undo';
+
+const JOB_KINDS: readonly JobKind[] = ['rebuild', 'check', 'repair', 'rescore', 'merge', 'undo'];
+const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
+
+/** A background job: what it does, where it is, and what it found so far. */
+export interface Job {
+  id: string;
+  kind: JobKind;
+  /** Why it runs (e.g. `taxonomy v3`), for people reading it. */
+  reason: string | null;
+  /** Kind-specific parameters (a merge's id). */
+  params: Record<string, string>;
+  state: (typeof JOB_STATES)[number];
+  /** The part of the job running now (e.g. `apply`, then `sweep`). */
+  phase: string;
+  /** The next step to run: steps done so far. */
+  step: number;
+  /** Pages of work done (a step does one or more). */
+  pages: number;
+  /** Where the phase continues (an opaque page cursor), null at its start. */
+  cursor: string | null;
+  /** Failed attempts at the current step. */
+  attempts: number;
+  /** Units (interviews) done in the current phase, and about how many there are. */
+  done: number;
+  total: number | null;
+  /** Counts of what the job found or changed. */
+  result: Record<string, number>;
+  /** The first ids behind some counts (e.g. interviews a check found missing). */
+  ids: Record<string, string[]>;
+  /** Problems it stepped over (the most recent few). */
+  errors: string[];
+  /** Why it failed. */
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+function record<T>(item: RawItem, name: string, check: (v: unknown) => v is T): Record<string, T> {
+  const v = item[name];
+  if (v === undefined) return {};
+  if (!v || typeof v !== 'object' || Array.isArray(v) || !Object.values(v).every(check))
+    throw new CorruptItemError(item, `${name} is not a map of the expected values`);
+  return v as Record<string, T>;
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+
+export const JobEntity: Entity<'job', Job> = {
+  kind: 'job',
+  toItem: (j) => ({ ...keys.job(j.id), ...j }),
+  fromItem: (it) => {
+    const { jobId } = keyAs(it, 'job');
+    const kind = str(it, 'kind') as JobKind;
+    if (!JOB_KINDS.includes(kind)) throw new CorruptItemError(it, 'kind is not a job kind');
+    const state = str(it, 'state') as Job['state'];
+    if (!JOB_STATES.includes(state)) throw new CorruptItemError(it, 'state is not a job state');
+    const total = it.total;
+    if (total !== null && total !== undefined && !isNumber(total))
+      throw new CorruptItemError(it, 'total is not a number or null');
+    return {
+      id: jobId,
+      kind,
+      reason: strOrNull(it, 'reason'),
+      params: record(it, 'params', isString),
+      state,
+      phase: str(it, 'phase'),
+      step: num(it, 'step'),
+      pages: num(it, 'pages'),
+      cursor: strOrNull(it, 'cursor'),
+      attempts: num(it, 'attempts'),
+      done: num(it, 'done'),
+      total: total ?? null,
+      result: record(it, 'result', isNumber),
+      ids: record(it, 'ids', isStrings),
+      errors: strings(it, 'errors'),
+      error: strOrNull(it, 'error'),
+      createdAt: str(it, 'createdAt'),
+      startedAt: strOrNull(it, 'startedAt'),
+      updatedAt: str(it, 'updatedAt'),
+      finishedAt: strOrNull(it, 'finishedAt'),
+    };
+  },
+};

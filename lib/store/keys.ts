@@ -24,6 +24,7 @@
  * | tagModel        | what editors taught the tagger     | TAGMODEL           | CURRENT                         |                   |                    |
  * | indexManifest   | search snapshot manifest           | INDEX              | MANIFEST                        |                   |                    |
  * | indexChunk      | search snapshot chunk              | INDEX#<partId>     | CHUNK#<n>                       |                   |                    |
+ * | job             | a background job and its progress  | JOB#<jobId>        | HEAD                            |                   |                    |
  *
  * A snapshot is made of parts (a base and segments over it, see lib/search/engine); a part's id
  * is {@link keys.snapshotPartId}: the snapshot id that wrote it, `_<n>` for its n-th new part
@@ -102,6 +103,7 @@ const S = {
   taxonomy: 'TAXONOMY',
   current: 'CURRENT',
   model: 'TAGMODEL',
+  job: 'JOB#',
 } as const;
 
 const pad = (n: number, width = 8) => String(n).padStart(width, '0');
@@ -235,6 +237,7 @@ export const keys = {
   chunkPrefix: S.chunk,
   /** Id of the `n`-th new part a publish writes: the snapshot's id, then `<snapshotId>_<n>`. */
   snapshotPartId: (snapshotId: string, n: number): string => (n === 0 ? snapshotId : `${snapshotId}_${n}`),
+  job: (jobId: string): Key => ({ pk: `${S.job}${jobId}`, sk: S.head }),
 } as const;
 
 const SNAPSHOT_OBJECTS = 'index/';
@@ -267,7 +270,8 @@ export type ParsedKey =
   | { kind: 'taxonomyVersion'; version: number }
   | { kind: 'tagModel' }
   | { kind: 'indexManifest' }
-  | { kind: 'indexChunk'; snapshotId: string; n: number };
+  | { kind: 'indexChunk'; snapshotId: string; n: number }
+  | { kind: 'job'; jobId: string };
 
 /** The kinds of item in the table. */
 export type KeyKind = ParsedKey['kind'];
@@ -372,6 +376,10 @@ export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
   }
   if (pk === S.model) return sk === S.current ? { kind: 'tagModel' } : null;
   if (pk === S.index) return sk === S.manifest ? { kind: 'indexManifest' } : null;
+  if (pk.startsWith(S.job)) {
+    const jobId = pk.slice(S.job.length);
+    return NONCE.test(jobId) && sk === S.head ? { kind: 'job', jobId } : null;
+  }
   if (pk.startsWith(S.snapshot)) {
     const snapshotId = pk.slice(S.snapshot.length);
     const n = sk.slice(S.chunk.length);
@@ -422,6 +430,8 @@ export function keyOf(parsed: ParsedKey): Key {
       return keys.indexManifest();
     case 'indexChunk':
       return keys.indexChunk(parsed.snapshotId, parsed.n);
+    case 'job':
+      return keys.job(parsed.jobId);
   }
 }
 

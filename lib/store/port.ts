@@ -4,7 +4,7 @@
  */
 import type { Interview } from '../model.ts';
 import type { PersonTopic, TopicMatch } from '../tagger.ts';
-import type { Merge, MergeChange, TagEntry } from './items.ts';
+import type { Job, Merge, MergeChange, TagEntry } from './items.ts';
 import type { AuditSubject } from './keys.ts';
 import type { ManualWriteOptions } from './tags.ts';
 
@@ -227,5 +227,15 @@ export interface SnapshotStore {
   readSnapshot(manifest: SnapshotManifest): Promise<Uint8Array>;
 }
 
+/** Background jobs' records (lib/jobs). */
+export interface JobStore {
+  /**
+   * Writes a job's record. With `expectedStep` (null: the job must not exist yet) only while the
+   * stored record's next step is still that one; false (nothing written) otherwise.
+   */
+  putJob(job: Job, expectedStep?: number | null): Promise<boolean>;
+  getJob(id: string): Promise<Job | null>;
+}
+
 /** Everything the app needs from persistence. */
-export type Store = InterviewStore & TagStore & SnapshotStore;
+export type Store = InterviewStore & TagStore & SnapshotStore & JobStore;

@@ -4,7 +4,7 @@
  * confirmed and rejected tags. Small (only weights that matter are kept), deterministic (full-batch
  * gradient descent from zero), and explainable: a prediction names the terms that pushed it most.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { indexTerms } from '../text/analyze.ts';
 
 /** One judgement of an editor: this quote has (or has not) this topic. */

@@ -9,6 +9,7 @@
  */
 import { ConflictError, KikigakiError, NotFoundError, ValidationError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
+import type { Job, Jobs } from '../jobs/runner.ts';
 import type { Interview } from '../model.ts';
 import type { Change } from '../service.ts';
 import type { Merge, MergeChange } from '../store/items.ts';
@@ -16,7 +17,6 @@ import type { AuditEntry, AuditFilter, ManualTags, Page, Store, StoredInterview 
 import { autoTagsOf, effectiveTags, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { type TrainingExample, trainClassifier } from './classifier.ts';
-import type { JobRecord, Jobs } from './jobs.ts';
 import { autoTagsChanged, recordOf } from './record.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicMatch, TopicTagger } from './tagger.ts';
@@ -85,6 +85,11 @@ export interface MergeResult {
   interviews: number;
   /** Corrections (of quotes and people) rewritten, to be restored by an undo. */
   corrections: number;
+  /**
+   * The job re-indexing the interviews when they are more than a request should wait for (the
+   * merge stays `applying` until it is done); null when that was done before answering.
+   */
+  job: Job | null;
 }
 
 /** What an undo did. */
@@ -96,6 +101,8 @@ export interface UndoResult {
   /** Corrections edited after the merge: kept as the editors left them. */
   kept: string[];
   interviews: number;
+  /** The job re-indexing the interviews when there are many; null when done before answering. */
+  job: Job | null;
 }
 
 /** A search a bulk edit applies to (the index resolves it to quote ids). */
@@ -125,7 +132,7 @@ export interface TaxonomyView {
 
 /** A taxonomy edit's answer: the new taxonomy and the background re-score. */
 export interface TaxonomyEdit extends TaxonomyView {
-  job: JobRecord | null;
+  job: Job | null;
 }
 
 /** Dependencies of {@link TagService}. */
@@ -134,8 +141,13 @@ export interface TagServiceDeps {
   taggers: TaggerSource;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
-  /** Background work (re-scoring after taxonomy edits). Absent: it runs before the edit answers. */
+  /**
+   * Background jobs (lib/jobs: re-scoring after taxonomy edits, re-indexing after large merges).
+   * Absent: that work runs before the edit answers.
+   */
   jobs?: Jobs;
+  /** Interviews a merge or an undo re-indexes before answering; more go to a job (default 100). */
+  inlineInterviews?: number;
   now?: () => Date;
 }
 
@@ -166,6 +178,7 @@ export class TagService {
   private readonly taggers: TaggerSource;
   private readonly afterCommit: (change: Change) => Promise<void>;
   private readonly jobs: Jobs | null;
+  private readonly inlineInterviews: number;
   private readonly now: () => Date;
 
   constructor(deps: TagServiceDeps) {
@@ -173,6 +186,7 @@ export class TagService {
     this.taggers = deps.taggers;
     this.afterCommit = deps.afterCommit ?? (async () => {});
     this.jobs = deps.jobs ?? null;
+    this.inlineInterviews = deps.inlineInterviews ?? 100;
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -575,6 +589,7 @@ export class TagService {
       people: personIds.length,
       interviews: interviews.size,
       corrections: quoteManual.size + personChanges.length,
+      job: null,
     };
     if (options.dryRun) return result;
 
@@ -626,21 +641,36 @@ export class TagService {
     await this.store.putMergeChanges(changes);
     if (!targetExists) await this.register([into], who);
     await this.store.putAlias(from, into, who, id);
-    await this.reindex(interviews);
-    await this.store.putMerge({ ...merge, state: 'applied' }, 'applying');
-    await this.store.writeAudit({
-      subject: { kind: 'tag', tag: from },
-      who,
-      action: 'merge',
-      tags: [from, into],
-      detail: { mergeId: id, quotes: quotes.length, people: personIds.length, interviews: interviews.size },
-    });
     this.taggers.invalidate();
+    // Many interviews: a job re-indexes them in bounded steps (lib/jobs/steps.ts) and completes
+    // the merge; the merge stays `applying` meanwhile.
+    if (this.jobs && interviews.size > this.inlineInterviews) {
+      const job = await this.jobs.submit({ kind: 'merge', mergeId: id, reason: `merge ${from} → ${into}` });
+      return { ...result, id, job };
+    }
+    await this.refreshInterviews(interviews);
+    await this.completeMerge(id);
     return { ...result, id };
   }
 
+  /** Marks a merge applied once its interviews are re-indexed, and records it in the audit trail. */
+  async completeMerge(mergeId: string): Promise<void> {
+    const merge = await this.store.getMerge(mergeId);
+    if (merge?.state !== 'applying') return;
+    // Not over an undo that came meanwhile (it left the merge `undone`).
+    if (!(await this.store.putMerge({ ...merge, state: 'applied' }, 'applying'))) return;
+    await this.store.writeAudit({
+      subject: { kind: 'tag', tag: merge.from },
+      who: merge.who,
+      action: 'merge',
+      tags: [merge.from, merge.into],
+      detail: { mergeId, quotes: merge.quotes, people: merge.people, interviews: merge.interviews },
+    });
+    this.taggers.invalidate();
+  }
+
   /** Re-computes the memberships of some interviews and tells the index. */
-  private async reindex(interviews: Iterable<string>): Promise<void> {
+  async refreshInterviews(interviews: Iterable<string>): Promise<void> {
     for (const id of interviews) {
       await this.store.refreshTags(id);
       await this.afterCommit({ kind: 'interview', id });
@@ -699,14 +729,6 @@ export class TagService {
     for (const q of await this.store.allQuotesWithTag(merge.into)) interviews.add(q.interviewId);
     for (const p of await this.store.peopleWithTag(merge.into))
       if (p.interviewId) interviews.add(p.interviewId);
-    await this.reindex(interviews);
-    if (merge.createdTarget) {
-      const used =
-        (await this.store.quotesWithTag(merge.into, { limit: 1 })).items.length > 0 ||
-        (await this.store.peopleWithTag(merge.into)).length > 0 ||
-        (await this.store.quotesCorrectedWithTag(merge.into)).length > 0;
-      if (!used) await this.store.deleteTagEntry(merge.into);
-    }
     await this.store.putMerge(
       { ...merge, state: 'undone', undoneAt: this.now().toISOString(), undoneBy: who },
       merge.state,
@@ -719,7 +741,37 @@ export class TagService {
       detail: { mergeId, restored, kept: kept.length, interviews: interviews.size },
     });
     this.taggers.invalidate();
-    return { id: mergeId, from: merge.from, into: merge.into, restored, kept, interviews: interviews.size };
+    let job: Job | null = null;
+    if (this.jobs && interviews.size > this.inlineInterviews)
+      job = await this.jobs.submit({
+        kind: 'undo',
+        mergeId,
+        reason: `undo merge ${merge.from} → ${merge.into}`,
+      });
+    else {
+      await this.refreshInterviews(interviews);
+      await this.completeUndo(mergeId);
+    }
+    return {
+      id: mergeId,
+      from: merge.from,
+      into: merge.into,
+      restored,
+      kept,
+      interviews: interviews.size,
+      job,
+    };
+  }
+
+  /** Once an undo's interviews are re-indexed: a target the merge created goes if nothing uses it. */
+  async completeUndo(mergeId: string): Promise<void> {
+    const merge = await this.store.getMerge(mergeId);
+    if (!merge?.createdTarget) return;
+    const used =
+      (await this.store.quotesWithTag(merge.into, { limit: 1 })).items.length > 0 ||
+      (await this.store.peopleWithTag(merge.into)).length > 0 ||
+      (await this.store.quotesCorrectedWithTag(merge.into)).length > 0;
+    if (!used) await this.store.deleteTagEntry(merge.into);
   }
 
   // ------------------------------------------------------------------ bulk edits
@@ -791,7 +843,7 @@ export class TagService {
     };
     if (options.dryRun || changed === 0) return result;
     await this.register(add, who);
-    await this.reindex(touched);
+    await this.refreshInterviews(touched);
     await this.store.writeAudit({
       subject: { kind: 'bulk' },
       who,
@@ -879,7 +931,7 @@ export class TagService {
       tags: [topic],
       detail: { version },
     });
-    const job = this.rescore(`taxonomy v${version}`);
+    const job = await this.rescore(`taxonomy v${version}`);
     if (!job) await this.rescoreNow();
     return { version, topics: next.data.topics, job };
   }
@@ -923,23 +975,16 @@ export class TagService {
 
   /**
    * Re-tags every interview with the current tagger and writes back those whose automatic topics
-   * changed (a new revision each; the index follows). In the background when there are jobs.
+   * changed (a new revision each; the index follows): a job (lib/jobs) when there are jobs, so
+   * it finishes at any size; null when there are none (then call {@link rescoreNow}).
    */
-  rescore(reason: string): JobRecord | null {
+  async rescore(reason: string): Promise<Job | null> {
     if (!this.jobs) return null;
-    return this.jobs.submit(`rescore (${reason})`, async (progress) => {
-      const ids: string[] = [];
-      for await (const id of this.store.interviewIds()) ids.push(id);
-      progress.setTotal(ids.length);
-      for (const id of ids) {
-        if (await this.rescoreOne(id)) progress.count('changed');
-        progress.step();
-      }
-    });
+    return this.jobs.submit({ kind: 'rescore', reason });
   }
 
   /** Re-tags one interview; true when its automatic topics changed and were written. */
-  private async rescoreOne(id: string): Promise<boolean> {
+  async rescoreOne(id: string): Promise<boolean> {
     const tagger = await this.taggers.current();
     const stored = await this.store.getInterview(id);
     if (!stored) return false;
@@ -954,7 +999,7 @@ export class TagService {
     return true;
   }
 
-  /** Runs a re-score in the foreground (when there is no job queue: Lambda, tests). */
+  /** Runs a re-score in the foreground (when there is no job queue: tests). */
   async rescoreNow(): Promise<number> {
     let changed = 0;
     for await (const id of this.store.interviewIds()) if (await this.rescoreOne(id)) changed++;
@@ -1031,7 +1076,7 @@ export class TagService {
   async checkMemberships(ids: readonly string[], repair: boolean): Promise<string[]> {
     const stale: string[] = [];
     for (const id of ids) if ((await this.store.membershipsStale(id)) === true) stale.push(id);
-    if (repair) await this.reindex(stale);
+    if (repair) await this.refreshInterviews(stale);
     return stale;
   }
 }

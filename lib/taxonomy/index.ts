@@ -3,7 +3,7 @@
  * validated on load so a bad edit fails at start-up, not at tagging time. The taxonomy in use can
  * also be edited over the API; the store keeps its versions and this file is the first one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeForMatch } from '../text/normalize.ts';
 import synonymsJson from './synonyms.json' with { type: 'json' };
 import topicsJson from './topics.json' with { type: 'json' };

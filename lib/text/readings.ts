@@ -19,8 +19,7 @@ import { foldKatakanaRun } from './analyze.ts';
  */
 export type ReadingAnalyzer = (word: string) => readonly string[];
 
-/** Bump when what is read changes: indexes built with other readings are rebuilt. */
-export const READINGS_VERSION = 1;
+export { READINGS_VERSION } from './readings-version.ts';
 
 const KANJI = /[\p{Script=Han}\u3005]/u;
 /** Distinct words whose readings are kept (a word is ~100 bytes with its readings). */

@@ -29,6 +29,7 @@ import { VariantDictionary } from '../../lib/taxonomy/index.ts';
 import type { SegmentationMode } from '../../lib/text/analyze.ts';
 import { normalizeForMatch } from '../../lib/text/normalize.ts';
 import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
+import { table } from './table.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = join(root, '..', 'shared');
@@ -311,16 +312,6 @@ async function shortScore(
     kanaQueries,
     empty,
   };
-}
-
-function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const fmt = (v: string | number) =>
-    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v;
-  return [
-    `| ${headers.join(' | ')} |`,
-    `| ${headers.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(fmt).join(' | ')} |`),
-  ].join('\n');
 }
 
 function resolveOwn(byId: Map<string, Interview>, ref: z.infer<typeof Ref>): string | null {

@@ -18,6 +18,7 @@ import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { type TrainingExample, trainClassifier } from '../../lib/tagging/classifier.ts';
+import { table } from './table.ts';
 
 const Label = z.object({
   /** Path relative to the repository root (`samples/…`, `../shared/…`). */
@@ -49,16 +50,6 @@ interface Counts {
   tp: number;
   fp: number;
   fn: number;
-}
-
-function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const fmt = (v: string | number) =>
-    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v;
-  return [
-    `| ${headers.join(' | ')} |`,
-    `| ${headers.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(fmt).join(' | ')} |`),
-  ].join('\n');
 }
 
 const precision = (e: Counts) => (e.tp + e.fp === 0 ? Number.NaN : e.tp / (e.tp + e.fp));

@@ -13,6 +13,7 @@ import type { InterviewSummary } from '../../lib/store/port.ts';
 import type { Topic } from '../../lib/taxonomy/index.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { runJob } from '../helpers/jobs.ts';
 import { read, samplesDir } from '../helpers/shared.ts';
 
 type App = LocalRuntime['app'];
@@ -1084,12 +1085,11 @@ describe('GET /suggest, GET /topics, GET /openapi.json, POST /admin/reindex', ()
       ]),
     );
     const health = await getJson<Health>(app, '/health');
-    const res = await app.request('/admin/reindex', { method: 'POST', headers: AUTH });
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { reindexed: { quotes: number; interviews: number } };
-    expect(body.reindexed).toMatchObject({
-      quotes: health.index.quotes,
-      interviews: health.index.interviews,
+    const job = await runJob(rt, '/admin/reindex');
+    expect(job).toMatchObject({ kind: 'rebuild', state: 'done', error: null, errors: [] });
+    expect(job.result.indexed).toBe(health.index.interviews);
+    expect(await getJson<Health>(app, '/health')).toMatchObject({
+      index: { quotes: health.index.quotes, interviews: health.index.interviews },
     });
     const after = await getJson<SearchPage>(
       app,

@@ -125,6 +125,23 @@ describe('content negotiation', () => {
     expect((await page('/people/nobody')).status).toBe(404);
   });
 
+  it('says so on a profile whose person has no tags, instead of an empty list', async () => {
+    const res = await app.request('/interviews?id=plain', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: '聞き手：好きな色は？\n山田：青です。\n聞き手：どうしてですか？\n山田：海が好きだからです。',
+    });
+    expect(res.status).toBe(201);
+    const iv = (await (await app.request('/interviews/plain')).json()) as {
+      turns: Array<{ speakerId: string; role: string }>;
+    };
+    const id = iv.turns.find((t) => t.role === 'interviewee')?.speakerId;
+    expect(id).toBeDefined();
+    const html = await (await page(`/people/${id}`)).text();
+    const section = html.slice(html.indexOf('id="person-tags"'), html.indexOf('id="person-interviews"'));
+    expect(section).toContain('タグなし');
+  });
+
   it('asks browsers for a token page when reads are protected (tokens never travel as cookies)', async () => {
     const guarded = await runtime(db.client, { protectReads: true, readToken: 'read-token-0123456789' });
     const res = await guarded.app.request('/tags', { headers: { accept: BROWSER } });

@@ -89,7 +89,8 @@ describe('the OpenAPI document', () => {
     );
     expect(Object.keys(doc.paths['/search']?.get?.responses ?? {})).toContain('401');
     expect(Object.keys(doc.paths['/health']?.get?.responses ?? {})).not.toContain('401');
-    expect(doc.paths['/admin/consistency']?.get).toBeDefined();
+    expect(doc.paths['/admin/consistency']?.post).toBeDefined();
+    expect(Object.keys(doc.paths['/admin/reindex']?.post?.responses ?? {})).toContain('202');
     expect(doc.paths['/admin/consistency/repair']?.post).toBeDefined();
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { consistency } from '../helpers/jobs.ts';
 import { read, samplesDir } from '../helpers/shared.ts';
 
 let db: Awaited<ReturnType<typeof embedded>>;
@@ -151,10 +152,7 @@ describe('regressions found in review', () => {
     expect(
       ((await (await rt.app.request('/interviews/04-dash-yuki')).json()) as { turns: unknown[] }).turns,
     ).toHaveLength(victim.turns.length);
-    const check = (await (await rt.app.request('/admin/consistency', { headers: AUTH })).json()) as Record<
-      string,
-      unknown
-    >;
+    const check = await consistency(rt);
     expect(check).toMatchObject({ missing: [], extra: [], stale: [] });
   });
 

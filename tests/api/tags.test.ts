@@ -10,6 +10,7 @@ import type { SearchPage } from '../../lib/search/index.ts';
 import type { IntervieweeProfile, QuoteDetail, TagSummary } from '../../lib/service.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { consistency, runJob } from '../helpers/jobs.ts';
 import { read, samplesDir } from '../helpers/shared.ts';
 
 type App = LocalRuntime['app'];
@@ -116,7 +117,7 @@ describe('corrections reach people, /tags and search', () => {
   });
 
   it('the consistency check finds nothing stale after edits, and finds and repairs drifted memberships', async () => {
-    const clean = await getJson<{ stale: string[]; tags: string[] }>(rt.app, '/admin/consistency', AUTH);
+    const clean = await consistency(rt);
     expect(clean).toMatchObject({ stale: [], tags: [] });
     // Drift: a person-tag membership of kenji's current revision disappears behind the API's back.
     const items = await rt.store.peopleWithTag('overwork');
@@ -136,13 +137,9 @@ describe('corrections reach people, /tags and search', () => {
     for (const it of found.Items ?? [])
       await doc.send(new DeleteCommand({ TableName: rt.store.tableName, Key: { pk: it.pk, sk: it.sk } }));
     expect(await peopleWith(rt.app, 'overwork')).toEqual([]);
-    const drift = await getJson<{ tags: string[] }>(rt.app, '/admin/consistency', AUTH);
+    const drift = await consistency(rt);
     expect(drift.tags).toEqual(['kenji']);
-    const repaired = await send<{ tags: string[]; repaired: boolean }>(
-      rt.app,
-      'POST',
-      '/admin/consistency/repair',
-    );
+    const repaired = await consistency(rt, true);
     expect(repaired).toMatchObject({ tags: ['kenji'], repaired: true });
     expect(await peopleWith(rt.app, 'overwork')).toEqual(['kenji_camp']);
   });
@@ -493,8 +490,9 @@ describe('learning from editors', () => {
       .slice(0, 3);
     expect(others).toHaveLength(3);
     for (const q of others) await send(rt.app, 'POST', `/quotes/${q}/tags`, { tags: ['family-partner'] });
-    await send(rt.app, 'POST', '/admin/reindex');
-    await rt.jobs.idle();
+    const rebuild = await runJob(rt, '/admin/reindex');
+    expect(rebuild).toMatchObject({ kind: 'rebuild', state: 'done', phase: 'done' });
+    expect(rebuild.result.examples).toBeGreaterThanOrEqual(6 * 12);
     const stored = await rt.store.readModel();
     expect(stored?.examples).toBeGreaterThanOrEqual(6 * 12);
     const model = stored?.json as { topics: Record<string, { positives: number; negatives: number }> };

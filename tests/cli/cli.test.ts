@@ -38,6 +38,15 @@ describe('kikigaki CLI', () => {
     expect(page.total).toBeGreaterThan(3);
   });
 
+  it('search finds a kanji word typed in hiragana, as the server does, unless --no-readings', () => {
+    const r = run('search', 'しょうらい', '--json', samplesDir);
+    const page = JSON.parse(r.stdout);
+    expect(page.total).toBeGreaterThan(0);
+    expect(JSON.stringify(page.hits)).toContain('将来');
+    const plain = JSON.parse(run('search', 'しょうらい', '--json', '--no-readings', samplesDir).stdout);
+    expect(plain.total).toBe(0);
+  });
+
   it('tags lists topics and interviewees per topic', () => {
     const r = run('tags', samplesDir);
     expect(r.status).toBe(0);

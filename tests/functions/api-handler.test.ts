@@ -26,6 +26,7 @@ beforeAll(async () => {
     SNAPSHOT_BUCKET: 'unused-here',
     TABLE_NAME: table,
     TOKEN_SECRET_ID: 'unused-in-test',
+    INDEX_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo',
     SNAPSHOT_REFRESH_MS: '0',
   });
   handler = handle(lambdaApiApp({ config, store, token: () => TOKEN, logger: () => {} }));

@@ -10,6 +10,7 @@ import {
   lambdaEnvironment,
   readLambdaConfig,
   readLambdaConfigFor,
+  readTelemetryConfig,
 } from '../../lib/config.ts';
 
 const api = {
@@ -30,20 +31,29 @@ function message(f: () => unknown): string {
   return expect.unreachable('no ConfigError');
 }
 
+const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo';
+
 describe('Lambda configuration', () => {
   const valid: LambdaConfig[] = [
     { ...api, role: 'read', protectReads: false, readTokenSecretId: undefined },
     { ...api, role: 'read', protectReads: true, readTokenSecretId: 'arn:read' },
-    { ...api, role: 'write', protectReads: false, tokenSecretId: 'arn:write' },
+    { ...api, role: 'write', protectReads: false, tokenSecretId: 'arn:write', indexQueueUrl: QUEUE },
     {
       ...api,
       role: 'write',
       protectReads: true,
       tokenSecretId: 'arn:write',
+      indexQueueUrl: QUEUE,
       corsOrigins: ['https://a', 'https://b'],
     },
-    { role: 'indexer', tableName: 't', snapshotBucket: 'b' },
-    { role: 'forwarder', indexQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo' },
+    {
+      role: 'indexer',
+      tableName: 't',
+      snapshotBucket: 'b',
+      indexQueueUrl: QUEUE,
+      readingsDictionary: 'dict',
+    },
+    { role: 'forwarder', indexQueueUrl: QUEUE },
   ];
 
   it.each(
@@ -65,11 +75,63 @@ describe('Lambda configuration', () => {
       ),
     ).toMatch(/PROTECT_READS=true needs READ_TOKEN_SECRET_ID/);
     expect(
-      message(() => lambdaEnvironment({ ...api, role: 'write', protectReads: false, tokenSecretId: '' })),
+      message(() =>
+        lambdaEnvironment({
+          ...api,
+          role: 'write',
+          protectReads: false,
+          tokenSecretId: '',
+          indexQueueUrl: QUEUE,
+        }),
+      ),
     ).toMatch(/write function needs TOKEN_SECRET_ID/);
-    expect(message(() => lambdaEnvironment({ role: 'indexer', tableName: '', snapshotBucket: '' }))).toMatch(
-      /TABLE_NAME is missing/,
-    );
+    expect(
+      message(() =>
+        lambdaEnvironment({
+          role: 'indexer',
+          tableName: '',
+          snapshotBucket: '',
+          indexQueueUrl: QUEUE,
+          readingsDictionary: 'dict',
+        }),
+      ),
+    ).toMatch(/TABLE_NAME is missing/);
+    // Both start or run background jobs, whose steps travel on the indexing queue.
+    expect(
+      message(() =>
+        lambdaEnvironment({
+          ...api,
+          role: 'write',
+          protectReads: false,
+          tokenSecretId: 'arn:w',
+          indexQueueUrl: '',
+        }),
+      ),
+    ).toMatch(/write function needs INDEX_QUEUE_URL/);
+    expect(
+      message(() =>
+        lambdaEnvironment({
+          role: 'indexer',
+          tableName: 't',
+          snapshotBucket: 'b',
+          indexQueueUrl: '',
+          readingsDictionary: 'dict',
+        }),
+      ),
+    ).toMatch(/indexer function needs INDEX_QUEUE_URL/);
+    // The deployed indexer indexes kana readings as `npm start` does: without its dictionary it
+    // would silently index worse, so the synth refuses it.
+    expect(
+      message(() =>
+        lambdaEnvironment({
+          role: 'indexer',
+          tableName: 't',
+          snapshotBucket: 'b',
+          indexQueueUrl: QUEUE,
+          readingsDictionary: '',
+        }),
+      ),
+    ).toMatch(/indexer needs KUROMOJI_DICT/);
   });
 
   it('names every problem of an environment at once, by role', () => {
@@ -114,6 +176,7 @@ describe('Lambda configuration', () => {
         TABLE_NAME: 't',
         SNAPSHOT_BUCKET: 'b',
         TOKEN_SECRET_ID: 's',
+        INDEX_QUEUE_URL: QUEUE,
       }),
     ).toMatchObject({
       snapshotRefreshMs: 5000,
@@ -121,4 +184,21 @@ describe('Lambda configuration', () => {
       protectReads: false,
     });
   });
+
+  it.each(valid.map((c) => [c.role, c]))(
+    'names the %s function in Powertools from its environment, and from its role without one',
+    (role, c) => {
+      const env = lambdaEnvironment(c as LambdaConfig);
+      expect(readTelemetryConfig((c as LambdaConfig).role, env)).toEqual({
+        serviceName: `kikigaki-${role}`,
+        namespace: 'Kikigaki',
+      });
+      // A bundle started by hand (no template environment) still never says service_undefined.
+      expect(readTelemetryConfig((c as LambdaConfig).role, {})).toEqual({
+        serviceName: `kikigaki-${role}`,
+        namespace: 'Kikigaki',
+      });
+      expect(readTelemetryConfig('read', { POWERTOOLS_SERVICE_NAME: ' other ' }).serviceName).toBe('other');
+    },
+  );
 });

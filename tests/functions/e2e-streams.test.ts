@@ -46,6 +46,7 @@ describe.runIf(endpoint)('API → DynamoDB Local Streams → indexer → API', (
           SNAPSHOT_BUCKET: 'unused-here',
           TABLE_NAME: table,
           TOKEN_SECRET_ID: 'x',
+          INDEX_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo',
           SNAPSHOT_REFRESH_MS: '0',
         }),
         store,

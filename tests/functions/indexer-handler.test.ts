@@ -1,10 +1,13 @@
 /** The Streams indexer Lambda with real DynamoDB Streams record shapes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotIndexProvider } from '../../lib/indexer.ts';
-import { streamHandler, targetOf } from '../../lib/lambda.ts';
+import { queueIndexer } from '../../lib/indexing.ts';
+import { queueJobs, streamHandler, targetOf } from '../../lib/lambda.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
+import { TagService } from '../../lib/tagging/service.ts';
+import { StaticTaggers } from '../../lib/tagging/source.ts';
 import { embedded, tableName } from '../helpers/dynamo.ts';
 import { streamRecord } from '../helpers/events.ts';
 
@@ -124,5 +127,53 @@ describe('functions/indexer handler', () => {
     const index = await reader.get();
     expect(index.search({ q: '', tags: ['platforms'] }).total).toBeGreaterThan(0);
     expect(index.search({ q: '', tags: ['crowdsourcing'] }).total).toBe(0);
+  });
+
+  it('runs a job from the FIFO queue step by step, between index batches, to the end', async () => {
+    // The queue as the one message group delivers it: in order, in batches of up to 10.
+    const queue: Array<{ messageId: string; body: string }> = [];
+    let n = 0;
+    const send = async (body: string) => void queue.push({ messageId: `m${++n}`, body });
+    const runner = queueJobs(store, send);
+    const tagging = new TagService({ store, taggers: new StaticTaggers(new TopicTagger()), jobs: runner });
+    const handler = queueIndexer({
+      store,
+      logger: () => {},
+      jobs: { runner, tagging, budget: { pageSize: 1, maxPages: 1, ms: 60_000 } },
+    });
+    const deliver = async () => {
+      let batches = 0;
+      while (queue.length > 0) {
+        const batch = queue.splice(0, 10);
+        const out = await handler({
+          Records: batch.map((m) => ({ messageId: m.messageId, body: m.body }) as never),
+        });
+        expect(out.batchItemFailures).toEqual([]);
+        batches++;
+      }
+      return batches;
+    };
+    await service.ingest({ text: transcript('ポートフォリオを作りました。') }, { id: 'five' });
+    const job = await runner.submit({ kind: 'repair' });
+    // An index batch lands behind the job's first step: FIFO keeps both, in order.
+    await send(JSON.stringify({ v: 1, targets: [{ kind: 'interview', id: 'five' }], from: '1', to: '1' }));
+    expect(await deliver()).toBeGreaterThan(1);
+    const done = await runner.get(job.id);
+    const interviews = (await new SnapshotIndexProvider(store, { refreshMs: 0 }).get()).stats.interviews;
+    expect(done).toMatchObject({ state: 'done', phase: 'done', error: null, errors: [] });
+    // One step per interview (pages of one; a full last page may be followed by an empty one, as
+    // DynamoDB cannot tell a query that filled its limit that nothing follows), then the sweep.
+    expect(done?.step).toBeGreaterThanOrEqual(interviews + 1);
+    expect(done?.step).toBeLessThanOrEqual(interviews + 2);
+    // Its first page came before the index batch of 'five': the repair found it missing and
+    // indexed it; the batch then applied it again, which changes nothing.
+    expect(done?.result).toMatchObject({ checked: interviews, missing: 1, extra: 0, repaired: 1 });
+    expect(done?.ids).toEqual({ missing: ['five'] });
+    expect(await publishedQuotes('ポートフォリオ')).toBe(1);
+    // A message that is neither index work nor a job step is reported, and only it.
+    const out = await handler({
+      Records: [{ messageId: 'bad', body: '{"v":1,"job":{"id":"x y","step":0,"attempt":0}}' } as never],
+    });
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
   });
 });

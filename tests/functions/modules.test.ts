@@ -7,8 +7,12 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureTable } from '../../lib/store/dynamo.ts';
+import { defaultDictionaryPath } from '../../lib/text/readings.ts';
 import { embedded, tableName } from '../helpers/dynamo.ts';
 import { httpApiEvent } from '../helpers/events.ts';
+
+/** The installed kuromoji dictionary (absolute: the indexer resolves KUROMOJI_DICT against its module). */
+const DICTIONARY = defaultDictionaryPath();
 
 const SECRET = 'token-from-secrets-manager-0123456789';
 let db: Awaited<ReturnType<typeof embedded>>;
@@ -57,7 +61,17 @@ describe('functions/*.ts modules', () => {
       /FUNCTION_ROLE must be one of.*TABLE_NAME/,
     );
     vi.stubEnv('FUNCTION_ROLE', 'indexer');
-    await expect(import('../../functions/indexer.ts')).rejects.toThrow(/TABLE_NAME is missing/);
+    await expect(import('../../functions/indexer.ts')).rejects.toThrow(
+      /TABLE_NAME is missing.*KUROMOJI_DICT/,
+    );
+    vi.resetModules();
+    vi.stubEnv('TABLE_NAME', 't');
+    vi.stubEnv('SNAPSHOT_BUCKET', 'b');
+    vi.stubEnv('INDEX_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo');
+    vi.stubEnv('KUROMOJI_DICT', 'no-such-dictionary');
+    await expect(import('../../functions/indexer.ts')).rejects.toThrow(
+      /KUROMOJI_DICT: no kuromoji dictionary/,
+    );
   });
 
   it('serve requests with the token from Secrets Manager, cached', async () => {
@@ -68,6 +82,7 @@ describe('functions/*.ts modules', () => {
     vi.stubEnv('SNAPSHOT_BUCKET', 'unused-by-these-requests');
     vi.stubEnv('TABLE_NAME', table);
     vi.stubEnv('TOKEN_SECRET_ID', 'kikigaki/token');
+    vi.stubEnv('INDEX_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/1/index.fifo');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
@@ -94,6 +109,7 @@ describe('functions/*.ts modules', () => {
     expect((await call(`Bearer ${SECRET}`)).statusCode).toBe(200);
     expect(secretCalls).toBe(1);
     vi.stubEnv('FUNCTION_ROLE', 'indexer');
+    vi.stubEnv('KUROMOJI_DICT', DICTIONARY);
     const { handler: indexer } = await import('../../functions/indexer.ts');
     const out = await indexer({ Records: [] }, ctx);
     expect(out.batchItemFailures).toEqual([]);

@@ -278,6 +278,16 @@ describe('IAM', () => {
     expect(indexer).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
     );
+    // Job steps: the write function sends a job's first step, the indexer each next one.
+    const sendsToQueue = (fn: string) =>
+      roleStatements(t, fn).some(
+        (st) =>
+          actions(st).includes('sqs:SendMessage') &&
+          JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [ids.queue, 'Arn'] }),
+      );
+    expect(sendsToQueue(ids.indexer)).toBe(true);
+    expect(sendsToQueue(ids.write)).toBe(true);
+    expect(sendsToQueue(ids.read)).toBe(false);
     expect(indexer.some((a) => a.startsWith('secretsmanager:') || a === 'dynamodb:GetRecords')).toBe(false);
     const stmts = roleStatements(t, ids.forwarder);
     const all = stmts.flatMap(actions);
@@ -307,7 +317,10 @@ describe('IAM', () => {
     expect(tableActions(ids.write)).toEqual(
       [...reads, 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].sort(),
     );
-    expect(tableActions(ids.indexer)).toEqual([...reads, 'dynamodb:PutItem'].sort());
+    // The indexer runs the background jobs (re-scores, memberships, job records): it writes too.
+    expect(tableActions(ids.indexer)).toEqual(
+      [...reads, 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].sort(),
+    );
   });
 
   it('the table is protected from deletion while it is retained', () => {
@@ -350,16 +363,21 @@ describe('functions', () => {
       CORS_ORIGINS: '*',
       MAX_BODY_BYTES: String(2 * 1024 * 1024),
       NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: 'kikigaki',
       POWERTOOLS_METRICS_NAMESPACE: 'Kikigaki',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     const vars = (id: string) => (props(id).Environment as { Variables: Json }).Variables;
-    expect(vars(ids.read)).toEqual({ ...apiEnv, FUNCTION_ROLE: 'read' });
+    expect(vars(ids.read)).toEqual({
+      ...apiEnv,
+      FUNCTION_ROLE: 'read',
+      POWERTOOLS_SERVICE_NAME: 'kikigaki-read',
+    });
     expect(vars(ids.write)).toEqual({
       ...apiEnv,
       FUNCTION_ROLE: 'write',
+      POWERTOOLS_SERVICE_NAME: 'kikigaki-write',
       TOKEN_SECRET_ID: { Ref: ids.secret },
+      INDEX_QUEUE_URL: { Ref: ids.queue },
     });
     expect(props(ids.read)).toMatchObject({
       MemorySize: 1024,
@@ -369,16 +387,43 @@ describe('functions', () => {
     expect(props(ids.write)).toMatchObject({
       MemorySize: 1024,
       Timeout: 29,
-      Environment: { Variables: { ...apiEnv, TOKEN_SECRET_ID: { Ref: ids.secret } } },
+      Environment: {
+        Variables: { ...apiEnv, TOKEN_SECRET_ID: { Ref: ids.secret }, INDEX_QUEUE_URL: { Ref: ids.queue } },
+      },
     });
     // The read function serves no writes: it never gets the write token.
     const readVars = (props(ids.read).Environment as { Variables: Json }).Variables;
     expect(readVars.TOKEN_SECRET_ID).toBeUndefined();
+    expect(readVars.KUROMOJI_DICT).toBeUndefined();
     expect(JSON.stringify(roleStatements(t, ids.read))).not.toContain(ids.secret);
     expect(props(ids.indexer)).toMatchObject({
       MemorySize: 1536,
       Timeout: 300,
-      Environment: { Variables: { TABLE_NAME: { Ref: ids.table }, NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: ids.table },
+          INDEX_QUEUE_URL: { Ref: ids.queue },
+          NODE_OPTIONS: '--enable-source-maps',
+          // kuromoji's dictionary, shipped in the indexer's asset only (kana readings).
+          KUROMOJI_DICT: 'kuromoji-dict',
+        },
+      },
+    });
+  });
+
+  it('each function names itself in Powertools (its own service name) and shares the Kikigaki metrics namespace', () => {
+    const fns = t.findResources('AWS::Lambda::Function');
+    const named = Object.entries(fns).map(([id, fn]) => {
+      const vars = ((fn.Properties as Json).Environment as { Variables: Json }).Variables;
+      expect(vars.POWERTOOLS_METRICS_NAMESPACE, id).toBe('Kikigaki');
+      expect(vars.POWERTOOLS_LOG_LEVEL, id).toBe('INFO');
+      return [id, vars.POWERTOOLS_SERVICE_NAME];
+    });
+    expect(Object.fromEntries(named)).toEqual({
+      [ids.read]: 'kikigaki-read',
+      [ids.write]: 'kikigaki-write',
+      [ids.indexer]: 'kikigaki-indexer',
+      [ids.forwarder]: 'kikigaki-forwarder',
     });
   });
 

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { consistency } from '../helpers/jobs.ts';
 
 let db: Awaited<ReturnType<typeof embedded>>;
 let rt: LocalRuntime;
@@ -74,10 +75,7 @@ describe('racing writers', () => {
 describe('consistency check', () => {
   it('reports an index that drifted from the store and repairs it', async () => {
     await post('/interviews?id=drift', transcript('戊', 4));
-    const clean = (await (await rt.app.request('/admin/consistency', { headers: AUTH })).json()) as Record<
-      string,
-      unknown
-    >;
+    const clean = await consistency(rt);
     expect(clean).toMatchObject({ missing: [], extra: [], stale: [] });
     // Drift: the index loses one interview, keeps one the store no longer has, and misses an edit.
     rt.indexer.index.removeInterview('drift');
@@ -88,23 +86,14 @@ describe('consistency check', () => {
       (await rt.store.getQuoteTags('tags2-t002')).version,
       'test',
     );
-    const drift = (await (await rt.app.request('/admin/consistency', { headers: AUTH })).json()) as {
-      missing: string[];
-      extra: string[];
-      stale: string[];
-    };
+    const drift = await consistency(rt);
     expect(drift.missing).toEqual(['drift']);
     expect(drift.extra).toEqual(['tags']);
     expect(drift.stale).toEqual(['tags2']);
-    expect((await rt.app.request('/admin/consistency')).status).toBe(401);
-    const repaired = (await (
-      await rt.app.request('/admin/consistency/repair', { method: 'POST', headers: AUTH })
-    ).json()) as { repaired: boolean };
-    expect(repaired.repaired).toBe(true);
-    const after = (await (await rt.app.request('/admin/consistency', { headers: AUTH })).json()) as Record<
-      string,
-      unknown
-    >;
+    expect((await rt.app.request('/admin/consistency', { method: 'POST' })).status).toBe(401);
+    const repaired = await consistency(rt, true);
+    expect(repaired).toMatchObject({ missing: ['drift'], extra: ['tags'], stale: ['tags2'], repaired: true });
+    const after = await consistency(rt);
     expect(after).toMatchObject({ missing: [], extra: [], stale: [] });
     expect(rt.indexer.index.search({ q: '', tags: ['edited-behind'] }).total).toBe(1);
   });

@@ -64,6 +64,7 @@ const parsedKey: fc.Arbitrary<ParsedKey> = fc.oneof(
   fc.constant({ kind: 'tagModel' as const }),
   fc.constant({ kind: 'indexManifest' as const }),
   fc.record({ kind: fc.constant('indexChunk' as const), snapshotId: id, n }),
+  id.map((jobId) => ({ kind: 'job' as const, jobId })),
 );
 
 describe('keys', () => {
@@ -78,6 +79,7 @@ describe('keys', () => {
 
   it('builds the documented keys', () => {
     expect(keys.interviewHead('a')).toEqual({ pk: 'IV#a', sk: 'HEAD' });
+    expect(keys.job('job-1')).toEqual({ pk: 'JOB#job-1', sk: 'HEAD' });
     expect(keys.quoteTag('a', revisionId(3, 'xy'), 'a-t002', '副業')).toEqual({
       pk: 'IV#a',
       sk: 'V#00000003-xy#QT#a-t002#副業',

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
+import { FormatSchema } from '../../lib/model.ts';
 import { matchName } from '../../lib/parse/dash.ts';
 import { seriesFromTitle } from '../../lib/parse/draft.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
@@ -15,18 +16,8 @@ import { matchPrefix } from '../../lib/parse/prefixed.ts';
 import { cleanDialogText } from '../../lib/parse/tsv.ts';
 import { ADVERSARIAL_BYTES, adversarialInputs } from '../helpers/adversarial.ts';
 
-const FORMATS = [
-  'auto',
-  'blog',
-  'dash',
-  'prefixed',
-  'tsv',
-  'markdown',
-  'json',
-  'vtt',
-  'srt',
-  'timestamped',
-] as const;
+/** Every input format, auto-detection included. */
+const FORMATS = FormatSchema.options;
 const inputs = adversarialInputs();
 
 describe.each(FORMATS)('format %s on adversarial megabytes', (format) => {

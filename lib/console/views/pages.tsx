@@ -8,6 +8,7 @@ import type { View } from '../view.ts';
 import {
   type CardQuote,
   formatDate,
+  InterviewLinks,
   Layout,
   Marked,
   Pager,
@@ -242,6 +243,7 @@ export function PersonPage(props: {
               </li>
             ))}
           </ul>
+          {person.tags.length === 0 ? <p class="muted">{t.noTags}</p> : null}
           {props.manual ? (
             <div
               class="card-tags person-manual"
@@ -266,16 +268,7 @@ export function PersonPage(props: {
         ) : null}
         <section aria-labelledby="person-interviews">
           <h2 id="person-interviews">{t.interviews}</h2>
-          <ul class="list">
-            {person.interviews.map((iv) => (
-              <li>
-                <a href={v.href(`/interviews/${encodeURIComponent(iv.id)}`)}>{iv.title}</a>{' '}
-                {iv.publishedAt ? (
-                  <time datetime={iv.publishedAt}>{formatDate(v, iv.publishedAt)}</time>
-                ) : null}
-              </li>
-            ))}
-          </ul>
+          <InterviewLinks v={v} interviews={person.interviews} />
         </section>
       </article>
     </Layout>

@@ -202,6 +202,24 @@ export function QuoteCard(props: { v: View; quote: CardQuote; q?: string; headin
   );
 }
 
+/** Interviews as links to the reader, with their publication dates (profiles, the start page). */
+export function InterviewLinks(props: {
+  v: View;
+  interviews: ReadonlyArray<{ id: string; title: string; publishedAt: string | null }>;
+}) {
+  const { v } = props;
+  return (
+    <ul class="list">
+      {props.interviews.map((iv) => (
+        <li>
+          <a href={v.href(`/interviews/${encodeURIComponent(iv.id)}`)}>{iv.title}</a>{' '}
+          {iv.publishedAt ? <time datetime={iv.publishedAt}>{formatDate(v, iv.publishedAt)}</time> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Numbered pages around the current one. */
 export function Pager(props: { v: View; page: number; pages: number; link: (page: number) => string }) {
   const { v, page, pages } = props;

@@ -3,7 +3,7 @@
 import type { Child } from 'hono/jsx';
 import { EXPORT_MAX_ROWS } from '../../export.ts';
 import { type LinkParams, queryString, type View } from '../view.ts';
-import { type CardQuote, formatDate, Layout, Pager, QuoteCard } from './parts.tsx';
+import { type CardQuote, InterviewLinks, Layout, Pager, QuoteCard } from './parts.tsx';
 
 /** The search state, all of it in the URL. */
 export interface SearchState {
@@ -350,16 +350,7 @@ function Start(props: { v: View; landing: Landing | null }) {
       {props.landing && props.landing.interviews.length > 0 ? (
         <section aria-labelledby="recent">
           <h2 id="recent">{t.recentInterviews}</h2>
-          <ul class="list">
-            {props.landing.interviews.map((iv) => (
-              <li>
-                <a href={v.href(`/interviews/${encodeURIComponent(iv.id)}`)}>{iv.title}</a>{' '}
-                {iv.publishedAt ? (
-                  <time datetime={iv.publishedAt}>{formatDate(v, iv.publishedAt)}</time>
-                ) : null}
-              </li>
-            ))}
-          </ul>
+          <InterviewLinks v={v} interviews={props.landing.interviews} />
         </section>
       ) : null}
     </div>

@@ -1,0 +1,280 @@
+/**
+ * What one step of each kind of job does. A step works through pages (of interviews, or of a
+ * tag's quotes) until its budget of pages or time is spent or its phase ends, and returns the
+ * record with the cursor where the next step continues; the runner (lib/jobs/runner.ts) saves it
+ * and sends that step. Every page is idempotent (it reads the current state and converges to it),
+ * so a step run twice changes nothing more.
+ *
+ * | kind    | phases                                                                  |
+ * | ------- | ----------------------------------------------------------------------- |
+ * | rebuild | train (retrain the model) → rescore (if it changed) → apply → sweep     |
+ * | check   | compare → sweep (report only)                                            |
+ * | repair  | compare → sweep, applying what differs                                   |
+ * | rescore | rescore                                                                  |
+ * | merge   | quotes (of the merged tag) → rest (people, corrections), then applied    |
+ * | undo    | quotes (of the target tag) → rest, then the created target cleaned up   |
+ *
+ * `apply` re-reads every interview into the published index page by page and `sweep` removes
+ * what the store no longer has, which leaves the index equal to a fresh build (an upsert
+ * replaces an interview whole) while searches keep being served from it.
+ */
+import { interviewIdOfQuote } from '../ids.ts';
+import type { Indexer } from '../indexer.ts';
+import type { Job } from '../store/items.ts';
+import type { Store } from '../store/port.ts';
+import type { TagService } from '../tagging/service.ts';
+import { MAX_IDS, withError } from './runner.ts';
+
+/** The index a step reads and changes, and how its changes become visible. */
+export interface IndexSession {
+  indexer: Indexer;
+  /** Publishes what the step changed (Lambda), or schedules it (local). */
+  commit(): Promise<void>;
+}
+
+/** How much one step may do. */
+export interface StepBudget {
+  /** Interviews (or quotes of a tag) per page. */
+  pageSize: number;
+  /** Pages per step at most. */
+  maxPages: number;
+  /** No new page starts after this many ms of the step. */
+  ms: number;
+}
+
+/** On Lambda: steps of up to ~2,000 interviews or a minute, well inside the indexer's 5 minutes. */
+export const LAMBDA_BUDGET: StepBudget = { pageSize: 100, maxPages: 20, ms: 60_000 };
+
+/** What a step needs. */
+export interface StepContext {
+  store: Store;
+  tagging: TagService;
+  session: IndexSession;
+  budget: StepBudget;
+}
+
+/** A page of work: ids, and where the next page starts (null: the phase is over). */
+interface Page {
+  ids: string[];
+  next: string | null;
+}
+
+function count(job: Job, name: string, n = 1): void {
+  job.result[name] = (job.result[name] ?? 0) + n;
+}
+
+function note(job: Job, name: string, ids: readonly string[]): void {
+  if (ids.length === 0) return;
+  const kept = job.ids[name] ?? [];
+  job.ids[name] = [...kept, ...ids].slice(0, MAX_IDS);
+}
+
+function enter(job: Job, phase: string, total: number | null = null): Job {
+  return { ...job, phase, cursor: null, done: 0, total };
+}
+
+/** Pages from the job's cursor, within the budget; true when the phase has no pages left. */
+async function paged(
+  job: Job,
+  budget: StepBudget,
+  fetch: (cursor: string | undefined) => Promise<Page>,
+  each: (ids: string[]) => Promise<void>,
+): Promise<boolean> {
+  const t0 = performance.now();
+  let pages = 0;
+  let cursor = job.cursor ?? undefined;
+  do {
+    const page = await fetch(cursor);
+    await each(page.ids);
+    job.pages++;
+    job.done += page.ids.length;
+    pages++;
+    cursor = page.next ?? undefined;
+  } while (cursor && pages < budget.maxPages && performance.now() - t0 < budget.ms);
+  job.cursor = cursor ?? null;
+  return cursor === undefined;
+}
+
+/** A page of interview ids, newest first (the store's list). */
+function interviewPage(store: Store, pageSize: number) {
+  return async (cursor: string | undefined): Promise<Page> => {
+    const page = await store.listInterviews({ limit: pageSize, cursor });
+    return { ids: page.items.map((s) => s.id), next: page.nextCursor };
+  };
+}
+
+/**
+ * Runs `batch` over ids; when the batch fails (one unreadable item fails a batched read), each id
+ * alone, so one bad interview is reported and skipped instead of failing the job.
+ */
+async function eachOrAlone(
+  job: Job,
+  ids: readonly string[],
+  batch: (ids: readonly string[]) => Promise<void>,
+): Promise<void> {
+  try {
+    await batch(ids);
+  } catch {
+    for (const id of ids)
+      try {
+        await batch([id]);
+      } catch (e) {
+        job.errors = withError(job.errors, `interview ${id}: ${e instanceof Error ? e.message : String(e)}`);
+        count(job, 'failed');
+      }
+  }
+}
+
+/** Every interview id in the store (a sweep: ~50,000 ids at 1M quotes, read in pages). */
+async function storeIds(store: Store): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const id of store.interviewIds()) ids.add(id);
+  return ids;
+}
+
+/** Runs one step of `job`; returns the record as the step leaves it (state `done` at the end). */
+export async function advance(input: Job, ctx: StepContext): Promise<Job> {
+  const job: Job = structuredClone(input);
+  const { store, tagging, session, budget } = ctx;
+  const indexer = session.indexer;
+  const interviews = interviewPage(store, budget.pageSize);
+  const approxTotal = () => indexer.index.stats.interviews;
+  let touched = false;
+  const apply = async (ids: readonly string[]) => {
+    if (ids.length === 0) return;
+    const r = await indexer.applyMany(ids);
+    touched = true;
+    count(job, 'indexed', r.upserted);
+    if (r.removed > 0) count(job, 'removed', r.removed);
+  };
+  const finish = (): Job => ({ ...job, state: 'done', phase: 'done', cursor: null });
+  let next: Job;
+
+  switch (`${job.kind}:${job.phase}`) {
+    // ------------------------------------------------------------------ rebuild
+    case 'rebuild:train': {
+      const trained = await tagging.retrain();
+      job.result.examples = trained?.examples ?? 0;
+      next = trained ? enter(job, 'rescore', approxTotal()) : enter(job, 'apply', approxTotal());
+      break;
+    }
+    case 'rebuild:rescore':
+    case 'rescore:rescore': {
+      if (job.total === null) job.total = approxTotal();
+      const ended = await paged(job, budget, interviews, async (ids) => {
+        for (const id of ids)
+          try {
+            if (await tagging.rescoreOne(id)) count(job, 'changed');
+          } catch (e) {
+            job.errors = withError(job.errors, `interview ${id}: ${e instanceof Error ? e.message : e}`);
+            count(job, 'failed');
+          }
+      });
+      next = !ended ? job : job.kind === 'rescore' ? finish() : enter(job, 'apply', approxTotal());
+      break;
+    }
+    case 'rebuild:apply': {
+      const ended = await paged(job, budget, interviews, (ids) => eachOrAlone(job, ids, apply));
+      next = ended ? enter(job, 'sweep') : job;
+      break;
+    }
+    // ------------------------------------------------------------------ check, repair
+    case 'check:compare':
+    case 'repair:compare': {
+      const repair = job.kind === 'repair';
+      if (job.total === null) job.total = approxTotal();
+      const ended = await paged(job, budget, interviews, (ids) =>
+        eachOrAlone(job, ids, async (page) => {
+          const c = await indexer.compare(page);
+          const present = page.filter((id) => !c.absent.includes(id));
+          const tags: string[] = [];
+          for (const id of present) if ((await store.membershipsStale(id)) === true) tags.push(id);
+          count(job, 'checked', present.length);
+          count(job, 'missing', c.missing.length);
+          count(job, 'stale', c.stale.length);
+          count(job, 'tags', tags.length);
+          note(job, 'missing', c.missing);
+          note(job, 'stale', c.stale);
+          note(job, 'tags', tags);
+          if (repair) {
+            await apply([...c.missing, ...c.stale]);
+            await tagging.refreshInterviews(tags);
+            if (c.missing.length + c.stale.length + tags.length > 0) job.result.repaired = 1;
+          }
+        }),
+      );
+      next = ended ? enter(job, 'sweep') : job;
+      break;
+    }
+    case 'rebuild:sweep':
+    case 'check:sweep':
+    case 'repair:sweep': {
+      // Interviews the index holds that the store does not: re-read before anything is removed
+      // (one may have been written since the listing).
+      const inStore = await storeIds(store);
+      const candidates = indexer.interviewIds().filter((id) => !inStore.has(id));
+      const extra: string[] = [];
+      for (let i = 0; i < candidates.length; i += budget.pageSize) {
+        const c = await indexer.compare(candidates.slice(i, i + budget.pageSize));
+        extra.push(...c.absent);
+      }
+      count(job, 'extra', extra.length);
+      note(job, 'extra', extra);
+      if (job.kind !== 'check') {
+        await apply(extra);
+        if (job.kind === 'repair' && extra.length > 0) job.result.repaired = 1;
+      }
+      if (job.kind === 'repair') job.result.repaired ??= 0;
+      job.pages++;
+      next = finish();
+      break;
+    }
+    // ------------------------------------------------------------------ merge, undo
+    case 'merge:quotes':
+    case 'undo:quotes': {
+      const merge = await store.getMerge(job.params.mergeId ?? '');
+      if (!merge) throw new Error(`merge ${job.params.mergeId} not found`);
+      // A merge moves the quotes of `from`; an undo those now under `into` (some came from `from`).
+      const tag = job.kind === 'merge' ? merge.from : merge.into;
+      const ended = await paged(
+        job,
+        budget,
+        async (cursor) => {
+          const page = await store.quotesWithTag(tag, { limit: budget.pageSize * 10, cursor });
+          return { ids: [...new Set(page.items.map((q) => q.interviewId))], next: page.nextCursor };
+        },
+        async (ids) => {
+          await tagging.refreshInterviews(ids);
+          count(job, 'interviews', ids.length);
+        },
+      );
+      next = ended ? enter(job, 'rest') : job;
+      break;
+    }
+    case 'merge:rest':
+    case 'undo:rest': {
+      const mergeId = job.params.mergeId ?? '';
+      const merge = await store.getMerge(mergeId);
+      if (!merge) throw new Error(`merge ${mergeId} not found`);
+      const tag = job.kind === 'merge' ? merge.from : merge.into;
+      const ids = new Set<string>();
+      for (const p of await store.peopleWithTag(tag)) if (p.interviewId) ids.add(p.interviewId);
+      for (const c of await store.mergeChanges(mergeId))
+        if (c.target.kind === 'quote') {
+          const id = interviewIdOfQuote(c.target.quoteId);
+          if (id) ids.add(id);
+        }
+      await tagging.refreshInterviews(ids);
+      count(job, 'interviews', ids.size);
+      job.pages++;
+      if (job.kind === 'merge') await tagging.completeMerge(mergeId);
+      else await tagging.completeUndo(mergeId);
+      next = finish();
+      break;
+    }
+    default:
+      throw new Error(`job ${job.id}: no step for ${job.kind} in phase ${job.phase}`);
+  }
+  if (touched) await session.commit();
+  return next;
+}

@@ -1,0 +1,30 @@
+/**
+ * The job port on the table: one item per background job, written by the step that advanced it
+ * only while the item still says that step was next (so a redelivered step never moves a job
+ * twice).
+ */
+import { type Job, JobEntity } from './items.ts';
+import { keys } from './keys.ts';
+import type { JobStore } from './port.ts';
+import type { Table } from './table.ts';
+
+/** The DynamoDB implementation of {@link JobStore}. */
+export class DynamoJobs implements JobStore {
+  constructor(private readonly table: Table) {}
+
+  putJob(job: Job, expectedStep?: number | null): Promise<boolean> {
+    return this.table.put(
+      JobEntity.toItem(job),
+      expectedStep === undefined
+        ? undefined
+        : expectedStep === null
+          ? { absent: true }
+          : { attribute: 'step', equals: expectedStep },
+    );
+  }
+
+  async getJob(id: string): Promise<Job | null> {
+    const it = await this.table.get(keys.job(id));
+    return it ? JobEntity.fromItem(it) : null;
+  }
+}

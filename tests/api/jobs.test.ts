@@ -1,0 +1,279 @@
+/**
+ * Background jobs through the HTTP API of the local runtime, with steps of two interviews so that
+ * every job takes many steps: a rebuild ends with the index a fresh build gives (drift repaired,
+ * deleted interviews gone) while search keeps answering; check and repair page through the store;
+ * a large merge and its undo run as jobs; and the runner's bookkeeping on the real store (a step
+ * delivered twice, a successor that never left, a step that keeps failing).
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultIndexOptions, Indexer } from '../../lib/indexer.ts';
+import { type Job, JobRunner, type JobStep } from '../../lib/jobs/runner.ts';
+import type { SearchPage } from '../../lib/search/index.ts';
+import { DynamoStore } from '../../lib/store/dynamo.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { AUTH, embedded, runtime, tableName } from '../helpers/dynamo.ts';
+import { consistency, jobOf, runJob } from '../helpers/jobs.ts';
+import { read, samplesDir } from '../helpers/shared.ts';
+
+type App = LocalRuntime['app'];
+
+const SAMPLES = [
+  '01-blog-haruka-1.txt',
+  '02-blog-haruka-2.txt',
+  '03-blog-kenji.txt',
+  '04-dash-yuki.txt',
+  '05-dash-sora.txt',
+  '06-prefixed-qa.txt',
+  '07-prefixed-names.txt',
+  '09-markdown-mei.md',
+];
+
+async function ingestAll(app: App): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, file] of SAMPLES.entries()) {
+    const id = `s${i}`;
+    const res = await app.request(`/interviews?id=${id}`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: read(join(samplesDir, file)),
+    });
+    expect(res.status).toBe(201);
+    ids.push(id);
+  }
+  return ids;
+}
+
+async function getJson<T>(app: App, path: string): Promise<T> {
+  const res = await app.request(path, { headers: AUTH });
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** Fingerprint of every interview the index holds. */
+function fingerprints(indexer: Indexer): Record<string, string> {
+  return Object.fromEntries(
+    indexer.interviewIds().map((id) => [id, indexer.index.interview(id)?.fingerprint ?? '']),
+  );
+}
+
+let db: Awaited<ReturnType<typeof embedded>>;
+beforeAll(async () => {
+  db = await embedded();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+describe('rebuild, check and repair in steps of two interviews', () => {
+  let rt: LocalRuntime;
+  let ids: string[];
+  beforeAll(async () => {
+    rt = await runtime(db.client, { jobBudget: { pageSize: 2, maxPages: 1, ms: 60_000 } });
+    ids = await ingestAll(rt.app);
+  });
+  afterAll(async () => {
+    await rt.flush();
+  });
+
+  it('a rebuild leaves the index a fresh build would give, while search keeps answering', async () => {
+    // Drift: one interview missing from the index, one deleted behind its back, one edit unseen.
+    rt.indexer.index.removeInterview('s1');
+    await rt.store.deleteInterview('s7');
+    const quote = `${ids[2]}-t003`;
+    await rt.store.putQuoteTags(quote, { add: ['behind-the-back'], remove: [] }, 0, 'test');
+    const res = await rt.app.request('/admin/reindex', { method: 'POST', headers: AUTH });
+    expect(res.status).toBe(202);
+    const { job } = (await res.json()) as { job: Job };
+    expect(job).toMatchObject({ kind: 'rebuild', state: 'queued', phase: 'train', steps: 0 });
+    // Searches are served from the index being rebuilt, never from an empty one.
+    const during = await getJson<SearchPage>(rt.app, '/search?q=%E4%BB%95%E4%BA%8B&limit=5');
+    expect(during.total).toBeGreaterThan(0);
+    await rt.jobs.idle();
+    const done = await jobOf(rt, job.id);
+    const stored = ids.length - 1;
+    expect(done).toMatchObject({ state: 'done', phase: 'done', error: null, errors: [], attempts: 0 });
+    expect(done.result).toMatchObject({ indexed: stored, removed: 1, extra: 1 });
+    // train, then one step per page of two (the last page ends the phase), then the sweep.
+    expect(done.pages).toBeGreaterThanOrEqual(Math.ceil(stored / 2) + 1);
+    expect(done.steps).toBe(1 + Math.ceil(stored / 2) + 1);
+    expect(Date.parse(done.finishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
+    expect(done.startedAt).not.toBeNull();
+    // The same as building from nothing.
+    const fresh = new Indexer(rt.store, undefined, defaultIndexOptions());
+    await fresh.rebuild();
+    expect(fingerprints(rt.indexer)).toEqual(fingerprints(fresh));
+    expect(rt.indexer.index.stats).toEqual(fresh.index.stats);
+    expect(rt.indexer.index.search({ q: '', tags: ['behind-the-back'] }).total).toBe(1);
+  });
+
+  it('a check pages through the store and reports; a repair fixes what it reported', async () => {
+    expect(await consistency(rt)).toMatchObject({ missing: [], extra: [], stale: [], tags: [] });
+    rt.indexer.index.removeInterview('s0');
+    await rt.store.deleteInterview('s6');
+    const check = await runJob(rt, '/admin/consistency');
+    expect(check).toMatchObject({ kind: 'check', state: 'done' });
+    expect(check.result).toMatchObject({ checked: ids.length - 2, missing: 1, stale: 0, extra: 1 });
+    expect(check.ids).toMatchObject({ missing: ['s0'], extra: ['s6'] });
+    // A check changes nothing.
+    expect(rt.indexer.index.interview('s0')).toBeUndefined();
+    const repaired = await consistency(rt, true);
+    expect(repaired).toMatchObject({ missing: ['s0'], extra: ['s6'], repaired: true });
+    expect(await consistency(rt)).toMatchObject({ missing: [], extra: [], stale: [], repaired: false });
+  });
+
+  it('answers 401 without the token and 404 for an unknown job', async () => {
+    expect((await rt.app.request('/admin/reindex', { method: 'POST' })).status).toBe(401);
+    expect((await rt.app.request('/admin/jobs/job-nope')).status).toBe(401);
+    expect((await rt.app.request('/admin/jobs/job-nope', { headers: AUTH })).status).toBe(404);
+    expect((await rt.app.request('/admin/jobs/no%20such', { headers: AUTH })).status).toBe(400);
+  });
+});
+
+describe('a merge of more interviews than a request re-indexes runs as a job', () => {
+  let rt: LocalRuntime;
+  beforeAll(async () => {
+    rt = await runtime(db.client, {
+      jobBudget: { pageSize: 2, maxPages: 1, ms: 60_000 },
+      inlineInterviews: 1,
+    });
+    await ingestAll(rt.app);
+  });
+  afterAll(async () => {
+    await rt.flush();
+  });
+
+  it('stays applying until its job has re-indexed every interview; its undo too', async () => {
+    // The topic carried by the most interviews.
+    const tags = await getJson<{ tags: Array<{ id: string; quotes: number; kind: string }> }>(
+      rt.app,
+      '/tags',
+    );
+    const interviewsOf = async (tag: string) =>
+      new Set(
+        (await getJson<SearchPage>(rt.app, `/search?tag=${tag}&limit=100`)).hits.map((h) => h.interviewId),
+      );
+    let from = '';
+    let spread = 0;
+    for (const t of tags.tags.filter((x) => x.kind === 'topic')) {
+      const n = (await interviewsOf(t.id)).size;
+      if (n > spread) [from, spread] = [t.id, n];
+    }
+    expect(spread).toBeGreaterThanOrEqual(3);
+    const quotes = (await getJson<SearchPage>(rt.app, `/search?tag=${from}&limit=100`)).hits.map(
+      (h) => h.quoteId,
+    );
+
+    const res = await rt.app.request(`/tags/${from}/merge`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ into: 'merged-topic', create: true }),
+    });
+    expect(res.status).toBe(200);
+    const merge = (await res.json()) as { id: string; interviews: number; job: Job | null };
+    expect(merge.interviews).toBe(spread);
+    expect(merge.job).toMatchObject({ kind: 'merge', params: { mergeId: merge.id }, state: 'queued' });
+    const listed = async () =>
+      (await getJson<{ merges: Array<{ id: string; state: string }> }>(rt.app, '/merges')).merges[0];
+    expect(await listed()).toMatchObject({ id: merge.id, state: 'applying' });
+    await rt.jobs.idle();
+    const job = await jobOf(rt, merge.job?.id ?? '');
+    expect(job).toMatchObject({ state: 'done', error: null });
+    expect(job.result.interviews).toBeGreaterThanOrEqual(spread);
+    expect(job.steps).toBeGreaterThanOrEqual(2);
+    expect(await listed()).toMatchObject({ id: merge.id, state: 'applied' });
+    // Memberships and the index followed.
+    const moved = await getJson<{ quotes: Array<{ quoteId: string }> }>(
+      rt.app,
+      '/tags/merged-topic/quotes?limit=100',
+    );
+    expect(moved.quotes.map((q) => q.quoteId).sort()).toEqual([...quotes].sort());
+    expect((await getJson<SearchPage>(rt.app, '/search?tag=merged-topic&limit=100')).total).toBe(
+      quotes.length,
+    );
+    expect((await getJson<SearchPage>(rt.app, `/search?tag=${from}&limit=100`)).total).toBe(0);
+    const audit = await getJson<{ entries: Array<{ action: string }> }>(rt.app, `/audit?tag=${from}`);
+    expect(audit.entries.map((e) => e.action)).toContain('merge');
+    expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
+
+    const undo = await rt.app.request(`/merges/${merge.id}/undo`, { method: 'POST', headers: AUTH });
+    expect(undo.status).toBe(200);
+    const undone = (await undo.json()) as { job: Job | null };
+    expect(undone.job).toMatchObject({ kind: 'undo' });
+    await rt.jobs.idle();
+    expect(await jobOf(rt, undone.job?.id ?? '')).toMatchObject({ state: 'done' });
+    expect((await getJson<SearchPage>(rt.app, `/search?tag=${from}&limit=100`)).total).toBe(quotes.length);
+    expect((await getJson<SearchPage>(rt.app, '/search?tag=merged-topic&limit=100')).total).toBe(0);
+    // The target the merge created went with it.
+    const after = await getJson<{ tags: Array<{ id: string }> }>(rt.app, '/tags');
+    expect(after.tags.map((t) => t.id)).not.toContain('merged-topic');
+    expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
+  });
+});
+
+describe('the runner on the real store', () => {
+  let store: DynamoStore;
+  const sent: JobStep[] = [];
+  let runner: JobRunner;
+  beforeAll(async () => {
+    const { ensureTable } = await import('../../lib/store/dynamo.ts');
+    const name = tableName('jobs');
+    await ensureTable(db.client, name);
+    store = new DynamoStore({ tableName: name, client: db.client });
+    runner = new JobRunner({ store, dispatch: async (s) => void sent.push(s) });
+  });
+
+  /** A step that counts its runs and ends the job at its third. */
+  const counting = (runs: { n: number }) => async (job: Job) => {
+    runs.n++;
+    return job.step >= 2 ? { ...job, state: 'done' as const } : { ...job, pages: job.pages + 1 };
+  };
+
+  it('runs each step once however often it is delivered, and resends a successor that never left', async () => {
+    sent.length = 0;
+    const job = await runner.submit({ kind: 'rescore', reason: 'test' });
+    expect(sent).toEqual([{ id: job.id, step: 0, attempt: 0 }]);
+    const runs = { n: 0 };
+    // While its first step runs, the record already says running.
+    let during = '';
+    const watched = async (j: Job) => {
+      during = (await store.getJob(j.id))?.state ?? '';
+      return counting(runs)(j);
+    };
+    expect(await runner.run({ id: job.id, step: 0, attempt: 0 }, watched)).toBe('ran');
+    expect(during).toBe('running');
+    expect(sent.at(-1)).toEqual({ id: job.id, step: 1, attempt: 0 });
+    // Step 0 delivered again: it does not run; its successor is sent again (the queue drops a
+    // duplicate within its deduplication window, and a lost one is replaced).
+    expect(await runner.run({ id: job.id, step: 0, attempt: 0 }, counting(runs))).toBe('resent');
+    expect(sent.at(-1)).toEqual({ id: job.id, step: 1, attempt: 0 });
+    expect(await runner.run({ id: job.id, step: 1, attempt: 0 }, counting(runs))).toBe('ran');
+    // An older delivery changes nothing.
+    expect(await runner.run({ id: job.id, step: 0, attempt: 0 }, counting(runs))).toBe('stale');
+    expect(await runner.run({ id: job.id, step: 2, attempt: 0 }, counting(runs))).toBe('finished');
+    expect(await runner.run({ id: job.id, step: 2, attempt: 0 }, counting(runs))).toBe('stale');
+    expect(runs.n).toBe(3);
+    expect(await runner.get(job.id)).toMatchObject({ state: 'done', step: 3, pages: 2, cursor: null });
+    expect(await runner.run({ id: 'job-unknown', step: 0, attempt: 0 }, counting(runs))).toBe('missing');
+  });
+
+  it('tries a failing step three times, then fails the job with its error', async () => {
+    sent.length = 0;
+    const job = await runner.submit({ kind: 'rebuild' });
+    const boom = async () => {
+      throw new Error('the table is on fire');
+    };
+    expect(await runner.run({ id: job.id, step: 0, attempt: 0 }, boom)).toBe('retrying');
+    expect(sent.at(-1)).toEqual({ id: job.id, step: 0, attempt: 1 });
+    // The delivery of the failed attempt, again: stale.
+    expect(await runner.run({ id: job.id, step: 0, attempt: 0 }, boom)).toBe('stale');
+    expect(await runner.get(job.id)).toMatchObject({ state: 'running', attempts: 1 });
+    expect(await runner.run({ id: job.id, step: 0, attempt: 1 }, boom)).toBe('retrying');
+    expect(await runner.run({ id: job.id, step: 0, attempt: 2 }, boom)).toBe('failed');
+    const failed = await runner.get(job.id);
+    expect(failed).toMatchObject({ state: 'failed', attempts: 3, error: 'Error: the table is on fire' });
+    expect(failed?.errors).toHaveLength(3);
+    expect(failed?.finishedAt).not.toBeNull();
+    expect(sent).toHaveLength(3);
+  });
+});
