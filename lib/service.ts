@@ -7,6 +7,7 @@ import { canonicalUrl } from './ids.ts';
 import type { Jobs } from './jobs/runner.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
+import { PeopleService } from './people/service.ts';
 import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
@@ -94,6 +95,8 @@ export class Kikigaki {
   private readonly taggers: TaggerSource;
   /** The tag use cases (quotes, people, merges, taxonomy, audit). */
   readonly tagging: TagService;
+  /** The people use cases (speaker reassignment, rename, merge, split; lib/people/service.ts). */
+  readonly people: PeopleService;
   private readonly afterCommit: (change: Change) => Promise<void>;
   private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly documentCache = new Map<string, Interview>();
@@ -113,6 +116,11 @@ export class Kikigaki {
         ...(deps.inlineInterviews !== undefined ? { inlineInterviews: deps.inlineInterviews } : {}),
       });
     this.parse = deps.parse ?? parseSource;
+    this.people = new PeopleService({
+      store: deps.store,
+      taggers: this.taggers,
+      afterCommit: this.afterCommit,
+    });
   }
 
   /**
@@ -171,7 +179,8 @@ export class Kikigaki {
       }
     }
     if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
-    return interview;
+    // Editors' people edits of this interview (and of its people) apply to every new parse.
+    return this.people.overlay(interview);
   }
 
   /**
@@ -245,6 +254,7 @@ export class Kikigaki {
   /** Deletes an interview; its quotes leave the index. */
   async deleteInterview(id: string): Promise<void> {
     if (!(await this.store.deleteInterview(id))) throw new NotFoundError('interview', id);
+    await this.store.deletePeopleEdits(id);
     await this.afterCommit({ kind: 'interview', id });
   }
 
@@ -299,9 +309,18 @@ export class Kikigaki {
     match: 'all' | 'any';
     limit: number;
     cursor?: string | undefined;
+    /** A name or reading: the interviewees the index finds by it, best first. */
+    q?: string;
+    index?: Pick<QuoteIndex, 'findPeople'>;
   }): Promise<Page<IntervieweeProfile>> {
-    const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}`;
-    return this.tagging.interviewees(options, (all, limit, cursor) => pageOf(all, limit, cursor, scope));
+    const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}&q=${options.q ?? ''}`;
+    const among =
+      options.q !== undefined && options.index
+        ? options.index.findPeople(options.q, { role: 'interviewee' }).map((p) => p.id)
+        : undefined;
+    return this.tagging.interviewees({ ...options, ...(among ? { among } : {}) }, (all, limit, cursor) =>
+      pageOf(all, limit, cursor, scope),
+    );
   }
 
   /** Quotes with a tag, paged. */

@@ -19,6 +19,7 @@ import { TopicTagger } from '../tagger.ts';
 import { type AppEnv, check, query, readJson, reply, requireToken, toErrorResponse } from './http.ts';
 import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
 import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
+import { peopleRoutes } from './people-routes.ts';
 import {
   DeletedResponse,
   HealthResponse,
@@ -284,7 +285,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // ---------------------------------------------------------------- search
   const search = new Hono<AppEnv>();
   search.get('/', readGuard, async (c) => {
-    const q = query(c, SearchQuery, ['tag']);
+    const q = query(c, SearchQuery, ['tag', 'interviewee']);
     const { tag, format, ...rest } = q;
     const index = await deps.index.get();
     const params = { ...rest, tags: tag ?? [] };
@@ -320,5 +321,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/topics', t.topics);
   app.route('/interviewees', t.people);
   app.route('/quotes', t.quotes);
+  const p = peopleRoutes({ service, auth, readGuard });
+  app.route('/interviewees', p.interviewees);
+  app.route('/quotes', p.quotes);
   return app;
 }

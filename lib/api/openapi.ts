@@ -15,6 +15,14 @@ import { InterviewSchema } from '../model.ts';
 import { DOCX_CONTENT_TYPE } from '../parse/docx.ts';
 import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
 import {
+  MergePeopleBody,
+  PersonResponse,
+  ReassignSpeakerBody,
+  RenamePersonBody,
+  SpeakerResponse,
+  SplitPersonBody,
+} from './people-schemas.ts';
+import {
   AddTagsBody,
   DeletedResponse,
   ErrorSchema,
@@ -378,6 +386,55 @@ export const ROUTES: RouteSpec[] = [
     params: Params.personTag,
     query: ExpectedVersionQuery,
     responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
+  },
+  {
+    method: 'get',
+    path: '/interviewees/{id}/person',
+    summary:
+      'A person as editors see them: name, title, reading, aliases, the interviews they speak in, their quote count, and the `version` rename, merge and split take as `expectedVersion` (404 naming `mergedInto` when merged away)',
+    access: 'read',
+    params: Params.id,
+    responses: { 200: { description: 'the person', json: PersonResponse } },
+  },
+  {
+    method: 'post',
+    path: '/interviewees/{id}/rename',
+    summary:
+      'Rename a person (name, title, reading) wherever they speak, audited; kept across re-ingests (409 when `expectedVersion` is not the person’s `version`)',
+    access: 'write',
+    params: Params.id,
+    body: { json: RenamePersonBody },
+    responses: { 200: { description: 'the person', json: PersonResponse } },
+  },
+  {
+    method: 'post',
+    path: '/interviewees/{id}/merge',
+    summary:
+      'Merge a person into another (`into`), possibly of another interview: wherever they speak, now and after re-ingests, they are that person; their manual tags join; audited (409 when `expectedVersion` is not the merged-away person’s `version`)',
+    access: 'write',
+    params: Params.id,
+    body: { json: MergePeopleBody },
+    responses: { 200: { description: 'the person merged into', json: PersonResponse } },
+  },
+  {
+    method: 'post',
+    path: '/interviewees/{id}/split',
+    summary:
+      'Split quotes the person speaks off to a new person of that `name` (kept across re-ingests while the texts are the same); audited; every quote is checked before anything changes (409 when `expectedVersion` is not the person’s `version`)',
+    access: 'write',
+    params: Params.id,
+    body: { json: SplitPersonBody },
+    responses: { 201: { description: 'the new person', json: PersonResponse } },
+  },
+  {
+    method: 'put',
+    path: '/quotes/{quoteId}/speaker',
+    summary:
+      'Who speaks a quote: an existing person (`personId`, of any interview), a new person of this interview (`name`), nobody in particular (`personId: null`, with a `label`), and/or its `role`; audited; kept across re-ingests while the text is the same (409 when `expectedVersion` is stale)',
+    access: 'write',
+    params: Params.quote,
+    body: { json: ReassignSpeakerBody },
+    responses: { 200: { description: 'the quote’s speaker now', json: SpeakerResponse } },
   },
   {
     method: 'get',

@@ -75,6 +75,15 @@ export const SearchQuery = SearchParamsSchema.extend({
 export const PagedQuery = z.object({ limit, cursor });
 /** GET /interviewees query. */
 export const IntervieweesQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'a name or reading (kana): people whose name, alias or reading is, starts with or contains it, best first (さん/先生 and kanji variants such as 澤/沢 do not matter)',
+    ),
   tag: z.array(TagSchema).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
   limit,
@@ -195,7 +204,10 @@ export const SearchResponse = z.object({
   ),
   facets: z.object({
     tags: z.record(z.string(), z.number()),
+    /** Quotes said by each interviewee (person id → count). */
     interviewees: z.record(z.string(), z.number()),
+    /** The name of each person counted in `interviewees`. */
+    intervieweeNames: z.record(z.string(), z.string()),
     roles: z.record(z.string(), z.number()),
     years: z.record(z.string(), z.number()),
   }),

@@ -77,7 +77,8 @@ export function prefersHtml(accept: string | undefined): boolean {
 const SearchStateSchema = z.object({
   q: SearchParamsSchema.shape.q,
   tag: z.array(TagSchema).max(20).default([]),
-  interviewee: SearchParamsSchema.shape.interviewee,
+  // One person per page (a facet link); the API's interviewee= takes several.
+  interviewee: z.string().min(1).max(128).optional(),
   speaker: z.enum(['interviewee', 'interviewer', 'other']).optional(),
   from: SearchParamsSchema.shape.from,
   to: SearchParamsSchema.shape.to,

@@ -27,6 +27,15 @@ import {
 } from './engine/index.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
 import {
+  coSpeakersOf,
+  type IndexedPerson,
+  matchPeople,
+  type PersonMatch,
+  peopleOfInterview,
+  peopleOfMeta,
+  resolvePeople,
+} from './people.ts';
+import {
   type CompiledQuery,
   compileQuery,
   MAX_QUERY_CHARS,
@@ -46,6 +55,13 @@ export interface InterviewMeta {
   publishedAt: string | null;
   publishedAtMs: number | null;
   interviewees: Array<{ id: string; name: string }>;
+  /**
+   * Everyone who speaks in it by name, with the keys they are looked up by (lib/search/people.ts).
+   * Absent in snapshots written before it: their interviewees stand in, found by name only.
+   */
+  people?: IndexedPerson[];
+  /** Turns spoken by several people together: ordinal → co-speaker ids (only such turns). */
+  coSpeakers?: Record<string, string[]>;
   quotes: number;
   /** Digest of what search depends on (title, quote ids, texts, tags), to compare with the store. */
   fingerprint: string;
@@ -84,7 +100,19 @@ export const SearchParamsSchema = z.object({
     .enum(['ranked', 'all'])
     .default('ranked')
     .describe('ranked: quotes matching more of the query rank higher; all: only quotes matching every word'),
-  interviewee: z.string().min(1).max(128).optional(),
+  interviewee: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((x) => x.split(/[,，、]/))
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0),
+    )
+    .pipe(z.array(z.string().max(128)).max(20, 'at most 20 interviewees'))
+    .optional()
+    .describe(
+      'Quotes said by these people (one or several: repeated, or comma-separated). Each is a person id, or a name or reading (さん/先生 and kanji variants such as 澤/沢 do not matter): a name stands for every person of that name; a part of a name (山田) for the people it starts or is found in when they share one name; otherwise 400 with `details.candidates`.',
+    ),
   speaker: z.enum(['interviewee', 'interviewer', 'other', 'any']).default('any'),
   interview: z.string().min(1).max(128).optional(),
   from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
@@ -118,7 +146,10 @@ export interface SearchPage {
   hits: SearchHit[];
   facets: {
     tags: Record<string, number>;
+    /** Quotes said by each interviewee (by person id). */
     interviewees: Record<string, number>;
+    /** The name of each person in `interviewees`. */
+    intervieweeNames: Record<string, string>;
     /** Quotes per speaker role. */
     roles: Record<string, number>;
     /** Quotes per publication year of their interview (as written in `publishedAt`). */
@@ -333,6 +364,8 @@ interface Planned {
   fields: number;
   tags: string[];
   role: Role;
+  /** Who said it: the speaker's and co-speakers' person ids. */
+  speakers: string[];
 }
 
 /**
@@ -350,14 +383,25 @@ export interface SearchPlan {
 /** Facet counts over planned candidates (phrase queries: the candidates whose text was checked). */
 function plannedFacets(
   shown: readonly Planned[],
-  interviewees: ReadonlyMap<string, readonly string[]>,
+  interviewees: ReadonlyMap<string, ReadonlyMap<string, string>>,
   years: ReadonlyMap<string, string | undefined>,
 ): SearchPage['facets'] {
-  const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
+  const facets: SearchPage['facets'] = {
+    tags: {},
+    interviewees: {},
+    intervieweeNames: {},
+    roles: {},
+    years: {},
+  };
   for (const p of shown) {
     for (const t of p.tags) facets.tags[t] = (facets.tags[t] ?? 0) + 1;
-    for (const id of interviewees.get(p.interview) ?? [])
+    const names = interviewees.get(p.interview);
+    for (const id of p.speakers) {
+      const name = names?.get(id);
+      if (name === undefined) continue;
       facets.interviewees[id] = (facets.interviewees[id] ?? 0) + 1;
+      facets.intervieweeNames[id] = name;
+    }
     facets.roles[p.role] = (facets.roles[p.role] ?? 0) + 1;
     const year = years.get(p.interview);
     if (year) facets.years[year] = (facets.years[year] ?? 0) + 1;
@@ -376,6 +420,11 @@ export class QuoteIndex {
   private readonly retained: Map<string, Interview> | null;
   private version = 0;
   private recencyRank: { version: number; rank: Float64Array } | null = null;
+  private directoryCache: {
+    version: number;
+    interviewees: Map<string, string>;
+    together: Set<string>;
+  } | null = null;
 
   /** Creates an empty index. */
   constructor(options: QuoteIndexOptions = {}) {
@@ -437,6 +486,8 @@ export class QuoteIndex {
       publishedAt: interview.publishedAt,
       publishedAtMs: Number.isNaN(publishedAtMs) ? null : publishedAtMs,
       interviewees: interview.interviewees.map((p) => ({ id: p.id, name: p.name })),
+      people: peopleOfInterview(interview, this.readings),
+      coSpeakers: coSpeakersOf(interview),
       quotes: interview.turns.length,
       fingerprint: indexFingerprint(interview, tagsByQuote),
     });
@@ -504,7 +555,7 @@ export class QuoteIndex {
       params.speaker !== 'any' ||
       params.tags.length > 0 ||
       !!params.interview ||
-      !!params.interviewee ||
+      !!params.interviewee?.length ||
       !!params.from ||
       !!params.to
     );
@@ -516,8 +567,9 @@ export class QuoteIndex {
     const to = toMs(params.to, true);
     const role = params.speaker === 'any' ? -1 : ROLES.indexOf(params.speaker);
     const tagIds = params.tags.map((t) => this.engine.tagIdOf(t));
-    const byInterview = params.interview || params.interviewee || from !== null || to !== null;
-    if (role < 0 && tagIds.length === 0 && !byInterview) return () => true;
+    const bySpeaker = params.interviewee?.length ? this.speakerFilter(params.interviewee) : null;
+    const byInterview = params.interview || from !== null || to !== null;
+    if (role < 0 && tagIds.length === 0 && !byInterview && !bySpeaker) return () => true;
     const decided = new Map<string, boolean>();
     const interviewOk = (key: string): boolean => {
       let ok = decided.get(key);
@@ -526,7 +578,6 @@ export class QuoteIndex {
       ok =
         !!meta &&
         (!params.interview || key === params.interview) &&
-        (!params.interviewee || meta.interviewees.some((p) => p.id === params.interviewee)) &&
         (from === null || (meta.publishedAtMs !== null && meta.publishedAtMs >= from)) &&
         (to === null || (meta.publishedAtMs !== null && meta.publishedAtMs <= to));
       decided.set(key, ok);
@@ -539,8 +590,59 @@ export class QuoteIndex {
         const hit = (t: number) => t >= 0 && has.includes(t);
         if (params.match === 'all' ? !tagIds.every(hit) : !tagIds.some(hit)) return false;
       }
+      if (bySpeaker && !bySpeaker(doc)) return false;
       return !byInterview || interviewOk(this.engine.keyOf(doc));
     };
+  }
+
+  /** People of every indexed interview (for name lookups). */
+  private *people(): Iterable<{ id: string; people: readonly IndexedPerson[] }> {
+    for (const meta of this.interviews.values()) yield { id: meta.id, people: peopleOfMeta(meta) };
+  }
+
+  /** True when someone of that id says an indexed quote (or is listed in an indexed interview). */
+  private isPersonId(id: string): boolean {
+    if (this.engine.speakerCode(id) > 0) return true;
+    for (const meta of this.interviews.values()) if (peopleOfMeta(meta).some((p) => p.id === id)) return true;
+    return false;
+  }
+
+  /**
+   * A doc filter keeping quotes said by the people `values` name (ids or names, resolved by
+   * lib/search/people.ts: a name that fits several people is a 400 naming them) — the quote's
+   * speaker, or one of the people saying it together.
+   */
+  private speakerFilter(values: readonly string[]): (doc: number) => boolean {
+    const ids = new Set(
+      resolvePeople(
+        values,
+        () => this.people(),
+        (id) => this.isPersonId(id),
+      ),
+    );
+    const codes = new Set([...ids].map((id) => this.engine.speakerCode(id)).filter((c) => c > 0));
+    // Interviews where one of them speaks together with others, and in which turns.
+    const together = new Map<string, Set<number>>();
+    for (const meta of this.interviews.values()) {
+      for (const [ordinal, co] of Object.entries(meta.coSpeakers ?? {})) {
+        if (!co.some((id) => ids.has(id))) continue;
+        const set = together.get(meta.id) ?? new Set<number>();
+        set.add(Number(ordinal));
+        together.set(meta.id, set);
+      }
+    }
+    return (doc) =>
+      codes.has(this.engine.speakerCodeOf(doc)) ||
+      (together.size > 0 && !!together.get(this.engine.keyOf(doc))?.has(this.engine.ordinalOf(doc)));
+  }
+
+  /**
+   * People found by name or reading (kana), best first: the name itself, then an alias or
+   * reading, then names starting with or containing `q`. `role` keeps one role (interviewee).
+   */
+  findPeople(q: string, options: { role?: Role; limit?: number } = {}): PersonMatch[] {
+    const found = matchPeople(this.people(), q, options.role ? { role: options.role } : {});
+    return found.slice(0, options.limit ?? found.length);
   }
 
   /** Candidates of a query tree after filters; title-only matches only when nothing else matched. */
@@ -617,7 +719,12 @@ export class QuoteIndex {
     let byRecency = false;
     let pruned = false;
     if (compiled.empty) {
-      if (params.q.trim() === '' || params.tags.length > 0 || params.interviewee || params.interview) {
+      if (
+        params.q.trim() === '' ||
+        params.tags.length > 0 ||
+        params.interviewee?.length ||
+        params.interview
+      ) {
         matched = 'filter';
         byRecency = true;
         found = emptyCandidates(this.engine.docCount);
@@ -659,13 +766,14 @@ export class QuoteIndex {
         fields: found.fields[i] ?? 0,
         tags: this.engine.tagsOf(doc),
         role: ROLES[this.engine.roleOf(doc)] ?? 'other',
+        speakers: this.speakersOf(doc),
       };
     });
-    const interviewees = new Map<string, readonly string[]>();
+    const interviewees = new Map<string, ReadonlyMap<string, string>>();
     for (const p of planned)
       interviewees.set(
         p.interview,
-        (this.interviews.get(p.interview)?.interviewees ?? []).map((x) => x.id),
+        new Map((this.interviews.get(p.interview)?.interviewees ?? []).map((x) => [x.id, x.name])),
       );
     const facets = phrases.length === 0 ? this.facets(found.docs) : null;
     const meta = new Map(planned.map((p) => [p.interview, this.interviews.get(p.interview)]));
@@ -728,26 +836,80 @@ export class QuoteIndex {
     };
   }
 
-  /** Facet counts of tags, interviewees, roles and years over docs. */
+  /**
+   * Names of every interviewee (by id), and the interviews with turns said together; kept until
+   * the index changes.
+   */
+  private directory(): { interviewees: Map<string, string>; together: Set<string> } {
+    if (this.directoryCache?.version === this.version) return this.directoryCache;
+    const interviewees = new Map<string, string>();
+    const together = new Set<string>();
+    for (const meta of this.interviews.values()) {
+      for (const p of meta.interviewees) if (!interviewees.has(p.id)) interviewees.set(p.id, p.name);
+      if (meta.coSpeakers && Object.keys(meta.coSpeakers).length > 0) together.add(meta.id);
+    }
+    this.directoryCache = { version: this.version, interviewees, together };
+    return this.directoryCache;
+  }
+
+  /** Who said a doc: its speaker's person id and the co-speakers' (none for a role label). */
+  private speakersOf(doc: number): string[] {
+    const speaker = this.engine.speakerOf(doc);
+    const co = this.interviews.get(this.engine.keyOf(doc))?.coSpeakers?.[String(this.engine.ordinalOf(doc))];
+    return [...(speaker ? [speaker] : []), ...(co ?? [])];
+  }
+
+  /** Facet counts of tags, interviewees (quotes each said), roles and years over docs. */
   private facets(docs: ArrayLike<number>): SearchPage['facets'] {
-    const facets: SearchPage['facets'] = { tags: {}, interviewees: {}, roles: {}, years: {} };
+    const facets: SearchPage['facets'] = {
+      tags: {},
+      interviewees: {},
+      intervieweeNames: {},
+      roles: {},
+      years: {},
+    };
     const perRole = new Uint32Array(ROLES.length);
     this.engine.countTags(docs).forEach((c, t) => {
       if (c > 0) facets.tags[this.engine.tagName(t)] = c;
     });
     const perSlot = new Uint32Array(this.engine.slotCount);
+    // Quotes per speaker code, and one doc of each (to name the code); co-speakers per doc.
+    const perSpeaker = new Map<number, { doc: number; count: number }>();
+    const together: number[] = [];
+    const directory = this.directory();
     for (let i = 0; i < docs.length; i++) {
-      const slot = this.engine.slotOf(docs[i] ?? 0);
+      const doc = docs[i] ?? 0;
+      const slot = this.engine.slotOf(doc);
       perSlot[slot] = (perSlot[slot] ?? 0) + 1;
-      const role = this.engine.roleOf(docs[i] ?? 0);
+      const role = this.engine.roleOf(doc);
       perRole[role] = (perRole[role] ?? 0) + 1;
+      const code = this.engine.speakerCodeOf(doc);
+      if (code > 0) {
+        const seen = perSpeaker.get(code);
+        if (seen) seen.count++;
+        else perSpeaker.set(code, { doc, count: 1 });
+      }
+      if (directory.together.has(this.engine.slotKey(slot))) together.push(doc);
+    }
+    const count = (id: string, c: number) => {
+      const name = directory.interviewees.get(id);
+      if (name === undefined) return;
+      facets.interviewees[id] = (facets.interviewees[id] ?? 0) + c;
+      facets.intervieweeNames[id] = name;
+    };
+    for (const { doc, count: c } of perSpeaker.values()) {
+      const id = this.engine.speakerOf(doc);
+      if (id) count(id, c);
+    }
+    for (const doc of together) {
+      const co = this.interviews.get(this.engine.keyOf(doc))?.coSpeakers?.[
+        String(this.engine.ordinalOf(doc))
+      ];
+      for (const id of co ?? []) count(id, 1);
     }
     perSlot.forEach((c, slot) => {
       if (c === 0) return;
       const meta = this.interviews.get(this.engine.slotKey(slot));
-      for (const p of meta?.interviewees ?? []) {
-        facets.interviewees[p.id] = (facets.interviewees[p.id] ?? 0) + c;
-      }
       const year = meta?.publishedAt?.slice(0, 4);
       if (year) facets.years[year] = (facets.years[year] ?? 0) + c;
     });

@@ -11,6 +11,7 @@
  * - interviews.ts  InterviewStore: revisions, heads, lists
  * - tags.ts        TagStore: manual corrections, memberships by tag, aliases, audit
  * - memberships.ts the tag-membership items of a revision (shared by interviews and tags)
+ * - people.ts      PeopleStore: editors' speaker edits per interview, corrections per person
  * - snapshots.ts   SnapshotStore: chunked snapshots behind a manifest switch
  * - jobs.ts        JobStore: background jobs' records
  */
@@ -18,6 +19,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoInterviews } from './interviews.ts';
 import type { Job, Merge, MergeChange, TagEntry } from './items.ts';
 import { DynamoJobs } from './jobs.ts';
+import { DynamoPeople } from './people.ts';
 import type {
   AuditEntry,
   AuditFilter,
@@ -26,6 +28,8 @@ import type {
   ManualTags,
   Page,
   PartToPublish,
+  PeopleEdits,
+  PersonProfile,
   PutResult,
   SnapshotManifest,
   SnapshotPart,
@@ -63,6 +67,7 @@ export class DynamoStore implements Store {
   readonly tags: DynamoTags;
   readonly snapshots: DynamoSnapshots;
   readonly jobs: DynamoJobs;
+  readonly people: DynamoPeople;
 
   /** Wraps a DynamoDB client (injected, or a default one). */
   constructor(options: DynamoStoreOptions) {
@@ -78,11 +83,12 @@ export class DynamoStore implements Store {
     this.tags.revisions = this.interviews;
     this.snapshots = new DynamoSnapshots(table, now);
     this.jobs = new DynamoJobs(table);
+    this.people = new DynamoPeople(table, now);
   }
 
   // InterviewStore
-  putInterview(record: InterviewRecord): Promise<PutResult> {
-    return this.interviews.putInterview(record);
+  putInterview(record: InterviewRecord, options?: { expectedVersion?: number }): Promise<PutResult> {
+    return this.interviews.putInterview(record, options);
   }
   getInterview(id: string): Promise<StoredInterview | null> {
     return this.interviews.getInterview(id);
@@ -251,5 +257,30 @@ export class DynamoStore implements Store {
   }
   getJob(id: string): Promise<Job | null> {
     return this.jobs.getJob(id);
+  }
+
+  // PeopleStore (lib/store/people.ts)
+  getPeopleEdits(interviewId: string): Promise<PeopleEdits> {
+    return this.people.getPeopleEdits(interviewId);
+  }
+  putPeopleEdits(
+    edits: Pick<PeopleEdits, 'interviewId' | 'turns' | 'people'>,
+    expectedVersion: number,
+    who: string,
+  ): Promise<PeopleEdits> {
+    return this.people.putPeopleEdits(edits, expectedVersion, who);
+  }
+  deletePeopleEdits(interviewId: string): Promise<void> {
+    return this.people.deletePeopleEdits(interviewId);
+  }
+  personProfiles(personIds: readonly string[]): Promise<Map<string, PersonProfile>> {
+    return this.people.personProfiles(personIds);
+  }
+  putPersonProfile(
+    profile: Pick<PersonProfile, 'personId' | 'name' | 'title' | 'reading' | 'mergedInto'>,
+    expectedVersion: number,
+    who: string,
+  ): Promise<PersonProfile> {
+    return this.people.putPersonProfile(profile, expectedVersion, who);
   }
 }

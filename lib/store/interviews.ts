@@ -118,7 +118,10 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
    * newer, switch over theirs; when theirs is newer, drop ours and write again above it, so the
    * last writer's content wins.
    */
-  async putInterview(record: InterviewRecord): Promise<PutResult> {
+  async putInterview(
+    record: InterviewRecord,
+    options: { expectedVersion?: number } = {},
+  ): Promise<PutResult> {
     const id = record.interview.id;
     const iv = record.interview;
     // Independent reads, in parallel: the head, the highest revision, what tags depend on.
@@ -127,6 +130,15 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
       this.highestRevision(id),
       this.tags.tagContext(iv.turns.map((t) => t.id)),
     ]);
+    const expected = options.expectedVersion;
+    const changedMeanwhile = () =>
+      new ConflictError(
+        `interview ${id} was written meanwhile (expected version ${expected}); read it again`,
+        {
+          expectedVersion: expected,
+        },
+      );
+    if (expected !== undefined && (first?.version ?? 0) !== expected) throw changedMeanwhile();
     const body = await gzipAsync(Buffer.from(JSON.stringify(record), 'utf8'));
     const chunks = Math.max(1, Math.ceil(body.length / CHUNK_BYTES));
     let head = first;
@@ -178,6 +190,11 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
           version: written.version,
           quoteTags: written.memberships.quoteTags,
         };
+      }
+      if (expected !== undefined) {
+        // Only over the version the caller read: another writer's switch is never undone.
+        await this.removeRevision(id, written.rev);
+        throw changedMeanwhile();
       }
       head = await this.head(id);
       if (head && head.version >= written.version) {

@@ -5,8 +5,17 @@
  * reads, so the store modules never cast `it.x` from an untyped record.
  */
 
+import { z } from 'zod';
+import { IdSchema, PersonSchema, RoleSchema } from '../model.ts';
 import { type KeyKind, keys, type MergeTarget, type ParsedKey, parseKey } from './keys.ts';
-import type { InterviewSummary, ManualTags, SnapshotManifest, SnapshotPart } from './port.ts';
+import type {
+  InterviewSummary,
+  ManualTags,
+  PeopleEdits,
+  PersonProfile,
+  SnapshotManifest,
+  SnapshotPart,
+} from './port.ts';
 
 /** An item as the DynamoDB document client reads and writes it. */
 export type RawItem = Record<string, unknown>;
@@ -221,6 +230,70 @@ export function membershipItem(m: Membership): RawItem {
   if (m.kind === 'personIn') return PersonInEntity.toItem(value as PersonIn);
   return PersonTagEntity.toItem(value as PersonTag);
 }
+
+// ------------------------------------------------------------------------------ people
+
+const TurnOverrideSchema = z.object({
+  quoteId: IdSchema,
+  textDigest: z.string().min(1).max(64),
+  speakerId: IdSchema.nullable().optional(),
+  speaker: z.string().min(1).max(100).optional(),
+  role: RoleSchema.optional(),
+});
+const PeopleEditsData = z.object({
+  turns: z.array(TurnOverrideSchema).max(2000),
+  people: z.array(PersonSchema).max(100),
+});
+
+/** Editors' speaker edits of an interview (turn overrides and people), kept as one JSON attribute. */
+export const PeopleEditsEntity: Entity<'peopleEdits', PeopleEdits> = {
+  kind: 'peopleEdits',
+  toItem: (e) => ({
+    ...keys.peopleEdits(e.interviewId),
+    data: JSON.stringify({ turns: e.turns, people: e.people }),
+    version: e.version,
+    updatedAt: e.updatedAt,
+    updatedBy: e.updatedBy,
+  }),
+  fromItem: (it) => {
+    const { interviewId } = keyAs(it, 'peopleEdits');
+    let data: z.infer<typeof PeopleEditsData>;
+    try {
+      data = PeopleEditsData.parse(JSON.parse(str(it, 'data')));
+    } catch (e) {
+      throw new CorruptItemError(it, `data is not a list of edits (${e instanceof Error ? e.message : e})`);
+    }
+    return {
+      interviewId,
+      turns: data.turns.map((t) => ({
+        quoteId: t.quoteId,
+        textDigest: t.textDigest,
+        ...(t.speakerId !== undefined ? { speakerId: t.speakerId } : {}),
+        ...(t.speaker !== undefined ? { speaker: t.speaker } : {}),
+        ...(t.role !== undefined ? { role: t.role } : {}),
+      })),
+      people: data.people,
+      version: num(it, 'version'),
+      updatedAt: strOrNull(it, 'updatedAt'),
+      updatedBy: strOrNull(it, 'updatedBy'),
+    };
+  },
+};
+
+export const PersonProfileEntity: Entity<'personProfile', PersonProfile> = {
+  kind: 'personProfile',
+  toItem: (p) => ({ ...keys.personProfile(p.personId), ...p }),
+  fromItem: (it) => ({
+    personId: keyAs(it, 'personProfile').personId,
+    name: strOrNull(it, 'name'),
+    title: strOrNull(it, 'title'),
+    reading: strOrNull(it, 'reading'),
+    mergedInto: strOrNull(it, 'mergedInto'),
+    version: num(it, 'version'),
+    updatedAt: strOrNull(it, 'updatedAt'),
+    updatedBy: strOrNull(it, 'updatedBy'),
+  }),
+};
 
 // ------------------------------------------------------------------------------ tags
 

@@ -10,11 +10,13 @@
  * | quoteTag        | quote has tag (one version)        | IV#<id>            | V#<rev>#QT#<quoteId>#<tag>      | QTAG#<tag>        | <quoteId>          |
  * | personIn        | person appears in (one version)    | IV#<id>            | V#<rev>#P#<personId>            | PERSON#<personId> | IV#<id>            |
  * | personTag       | person has tag (one version)       | IV#<id>            | V#<rev>#PT#<personId>#<tag>     | PTAG#<tag>        | <personId>#<id>    |
+ * | peopleEdits     | editors' speaker edits (+ lock)    | IV#<id>            | PEOPLE                          |                   |                    |
  * | quoteManual     | manual tags of a quote (+ lock)    | QUOTE#<quoteId>    | TAGS                            |                   |                    |
  * | personManual    | manual tags of a person (+ lock)   | PERSON#<personId>  | TAGS                            |                   |                    |
  * | personManualTag | person has manual tag              | PERSON#<personId>  | MTAG#<tag>                      | PTAG#<tag>        | <personId>#manual  |
+ * | personProfile   | editors' name/merge of a person    | PERSON#<personId>  | PROFILE                         |                   |                    |
  * | quoteManualTag  | a quote's correction names a tag   | QUOTE#<quoteId>    | MTAG#<tag>                      | MQTAG#<tag>       | <quoteId>          |
- * | audit           | audit trail of tag edits           | QUOTE#… / PERSON#… / TAG#<tag> / TOPIC#<id> / BULK | AUDIT#<iso time>#<nonce> | AUDIT | <iso time>#<nonce> |
+ * | audit           | audit trail of tag and people edits | QUOTE#… / PERSON#… / TAG#<tag> / TOPIC#<id> / BULK | AUDIT#<iso time>#<nonce> | AUDIT | <iso time>#<nonce> |
  * | tagAlias        | tag renamed/merged into another    | TAGALIAS           | <tag>                           |                   |                    |
  * | tagEntry        | a tag in use that is not a topic   | TAGDIR             | <tag>                           |                   |                    |
  * | merge           | a merge of two tags (and its undo) | MERGE#<mergeId>    | HEAD                            | MERGES            | <iso time>#<mergeId> |
@@ -104,6 +106,8 @@ const S = {
   current: 'CURRENT',
   model: 'TAGMODEL',
   job: 'JOB#',
+  people: 'PEOPLE',
+  profile: 'PROFILE',
 } as const;
 
 const pad = (n: number, width = 8) => String(n).padStart(width, '0');
@@ -160,12 +164,16 @@ export const keys = {
     gsi1sk: `${personId}#${id}`,
   }),
   personTagPrefix: (rev: string) => `${S.version}${rev}#${S.personTag}`,
+  /** Editors' speaker edits of an interview: outside every revision, so a re-ingest keeps them. */
+  peopleEdits: (id: string): Key => ({ pk: `${S.iv}${id}`, sk: S.people }),
   /** GSI1 partition of the people with a tag (automatic and manual). */
   peopleWithTagPk: (tag: string) => `${S.ptag}${tag}`,
   quoteManualPk: (quoteId: string) => `${S.quote}${quoteId}`,
   quoteManual: (quoteId: string): Key => ({ pk: `${S.quote}${quoteId}`, sk: S.tags }),
   personManualPk: (personId: string) => `${S.person}${personId}`,
   personManual: (personId: string): Key => ({ pk: `${S.person}${personId}`, sk: S.tags }),
+  /** Editors' name, title, reading of a person, or the person it was merged into. */
+  personProfile: (personId: string): Key => ({ pk: `${S.person}${personId}`, sk: S.profile }),
   personManualTag: (personId: string, tag: string): IndexedKey => ({
     pk: `${S.person}${personId}`,
     sk: `${S.manualTag}${tag}`,
@@ -257,8 +265,10 @@ export type ParsedKey =
   | { kind: 'quoteTag'; interviewId: string; rev: string; quoteId: string; tag: string }
   | { kind: 'personIn'; interviewId: string; rev: string; personId: string }
   | { kind: 'personTag'; interviewId: string; rev: string; personId: string; tag: string }
+  | { kind: 'peopleEdits'; interviewId: string }
   | { kind: 'quoteManual'; quoteId: string }
   | { kind: 'personManual'; personId: string }
+  | { kind: 'personProfile'; personId: string }
   | { kind: 'personManualTag'; personId: string; tag: string }
   | { kind: 'quoteManualTag'; quoteId: string; tag: string }
   | { kind: 'audit'; subject: AuditSubject; at: string; nonce: string }
@@ -304,6 +314,7 @@ export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
     const interviewId = pk.slice(S.iv.length);
     if (!ID.test(interviewId)) return null;
     if (sk === S.head) return { kind: 'interviewHead', interviewId };
+    if (sk === S.people) return { kind: 'peopleEdits', interviewId };
     const p = sk.split('#');
     if (p[0] !== 'V' || !REV.test(p[1] ?? '')) return null;
     const rev = p[1] as string;
@@ -333,6 +344,7 @@ export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
     }
     if (sk === S.tags && isQuote) return { kind: 'quoteManual', quoteId: id };
     if (sk === S.tags && isPerson) return { kind: 'personManual', personId: id };
+    if (sk === S.profile && isPerson) return { kind: 'personProfile', personId: id };
     if ((isPerson || isQuote) && sk.startsWith(S.manualTag)) {
       const tag = sk.slice(S.manualTag.length);
       if (!TAG.test(tag)) return null;
@@ -402,10 +414,14 @@ export function keyOf(parsed: ParsedKey): Key {
       return pick(keys.personIn(parsed.interviewId, parsed.rev, parsed.personId));
     case 'personTag':
       return pick(keys.personTag(parsed.interviewId, parsed.rev, parsed.personId, parsed.tag));
+    case 'peopleEdits':
+      return keys.peopleEdits(parsed.interviewId);
     case 'quoteManual':
       return keys.quoteManual(parsed.quoteId);
     case 'personManual':
       return keys.personManual(parsed.personId);
+    case 'personProfile':
+      return keys.personProfile(parsed.personId);
     case 'personManualTag':
       return pick(keys.personManualTag(parsed.personId, parsed.tag));
     case 'quoteManualTag':

@@ -2,7 +2,7 @@
  * The ports the domain sees: narrow interfaces over persistence. The DynamoDB adapter implements
  * them; tests inject faults by wrapping the AWS client, never by mocking these.
  */
-import type { Interview } from '../model.ts';
+import type { Interview, Person, Role } from '../model.ts';
 import type { PersonTopic, TopicMatch } from '../tagger.ts';
 import type { Job, Merge, MergeChange, TagEntry } from './items.ts';
 import type { AuditSubject } from './keys.ts';
@@ -92,7 +92,12 @@ export interface PutResult {
 
 /** Interviews: write all-or-nothing, read the current version. */
 export interface InterviewStore {
-  putInterview(record: InterviewRecord): Promise<PutResult>;
+  /**
+   * Writes a new revision. With `expectedVersion` (0: none stored yet) it is written only over
+   * that version, else ConflictError: an edit made to the version it read never undoes a write
+   * made meanwhile.
+   */
+  putInterview(record: InterviewRecord, options?: { expectedVersion?: number }): Promise<PutResult>;
   getInterview(id: string): Promise<StoredInterview | null>;
   /** Current revisions of several interviews at once; absent ids are left out. */
   getInterviews(ids: readonly string[]): Promise<Map<string, StoredInterview>>;
@@ -173,6 +178,66 @@ export interface TagStore {
   putModel(json: unknown, trainedAt: string, examples: number): Promise<number>;
 }
 
+/**
+ * An editor's choice of who speaks one turn. Kept outside the interview's revisions, so a
+ * re-ingest applies it again — to the turn with the same text (its quote id breaks ties).
+ */
+export interface TurnOverride {
+  quoteId: string;
+  /** Digest of the turn's text when it was edited. */
+  textDigest: string;
+  /** The person who speaks it; null: nobody in particular (a role label). Absent: as parsed. */
+  speakerId?: string | null;
+  /** The label printed when `speakerId` is null (聞き手, 全員). */
+  speaker?: string;
+  role?: Role;
+}
+
+/** Editors' speaker edits of one interview, with the optimistic-lock version. */
+export interface PeopleEdits {
+  interviewId: string;
+  turns: TurnOverride[];
+  /** People the edits brought in (split off, or named by a reassignment). */
+  people: Person[];
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** Editors' corrections of one person, everywhere the person appears. */
+export interface PersonProfile {
+  personId: string;
+  name: string | null;
+  title: string | null;
+  reading: string | null;
+  /** The person this one was merged into (then the rest is unused). */
+  mergedInto: string | null;
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** People: editors' speaker edits per interview and corrections per person. */
+export interface PeopleStore {
+  /** The interview's edits (version 0 and nothing when there are none). */
+  getPeopleEdits(interviewId: string): Promise<PeopleEdits>;
+  /** Replaces the edits if their stored version still equals `expectedVersion`; else ConflictError. */
+  putPeopleEdits(
+    edits: Pick<PeopleEdits, 'interviewId' | 'turns' | 'people'>,
+    expectedVersion: number,
+    who: string,
+  ): Promise<PeopleEdits>;
+  deletePeopleEdits(interviewId: string): Promise<void>;
+  /** Corrections of several people (those without any are absent). */
+  personProfiles(personIds: readonly string[]): Promise<Map<string, PersonProfile>>;
+  /** Replaces a person's corrections if the stored version equals `expectedVersion`; else ConflictError. */
+  putPersonProfile(
+    profile: Pick<PersonProfile, 'personId' | 'name' | 'title' | 'reading' | 'mergedInto'>,
+    expectedVersion: number,
+    who: string,
+  ): Promise<PersonProfile>;
+}
+
 /** A published search-index snapshot. */
 export interface SnapshotManifest {
   snapshotId: string;
@@ -238,4 +303,4 @@ export interface JobStore {
 }
 
 /** Everything the app needs from persistence. */
-export type Store = InterviewStore & TagStore & SnapshotStore & JobStore;
+export type Store = InterviewStore & TagStore & SnapshotStore & JobStore & PeopleStore;

@@ -471,11 +471,19 @@ export class TagService {
 
   /** Interviewees with all/any of the tags (all interviewees when no tag is given), paged by id. */
   async interviewees(
-    options: { tags: string[]; match: 'all' | 'any'; limit: number; cursor?: string | undefined },
+    options: {
+      tags: string[];
+      match: 'all' | 'any';
+      limit: number;
+      cursor?: string | undefined;
+      /** Only these people, in this order (people found by name, best first). */
+      among?: readonly string[];
+    },
     page: <T>(all: readonly T[], limit: number, cursor?: string) => Page<T>,
   ): Promise<Page<IntervieweeProfile>> {
     let ids: string[];
-    if (options.tags.length === 0) {
+    if (options.among && options.tags.length === 0) ids = [...options.among];
+    else if (options.tags.length === 0) {
       // The list entries already name each interview's interviewees: no content reads.
       const all = new Set<string>();
       let cursor: string | undefined;
@@ -490,7 +498,10 @@ export class TagService {
       const union = new Set(sets.flatMap((s) => [...s]));
       ids = [...union].filter((id) => (options.match === 'all' ? sets.every((s) => s.has(id)) : true));
     }
-    ids.sort();
+    if (options.among) {
+      const tagged = new Set(ids);
+      ids = options.among.filter((id) => options.tags.length === 0 || tagged.has(id));
+    } else ids.sort();
     const p = page(ids, options.limit, options.cursor);
     const items: IntervieweeProfile[] = [];
     for (const id of p.items) {

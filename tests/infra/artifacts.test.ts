@@ -356,6 +356,28 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         ).status,
       ).toBe(200);
       expect((await http('GET', '/audit', { query: { tag: 'crowdsourcing' } })).status).toBe(200);
+      // The people routes of the README (issue 13 §4): who speaks a quote, rename, split, merge.
+      const who = await http('GET', `/interviewees/${person}/person`);
+      expect(who.status).toBe(200);
+      expect(
+        (await http('PUT', `/quotes/${quoteId}/speaker`, { body: { personId: person, expectedVersion: 0 } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (
+          await http('POST', `/interviewees/${person}/rename`, {
+            body: { reading: 'かお', expectedVersion: Number(who.json.version) },
+          })
+        ).status,
+      ).toBe(200);
+      const split = await http('POST', `/interviewees/${person}/split`, {
+        body: { quoteIds: [quoteId], name: '別の人' },
+      });
+      expect(split.status).toBe(201);
+      expect(
+        (await http('POST', `/interviewees/${String(split.json.id)}/merge`, { body: { into: person } }))
+          .status,
+      ).toBe(200);
       const taxonomy = await http('GET', '/topics');
       const v = Number(taxonomy.json.version);
       expect(

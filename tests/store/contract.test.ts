@@ -232,6 +232,61 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect(await store.peopleWithTag('mentor')).toEqual([]);
   });
 
+  it('writes an interview over an expected version only, leaving no revision behind on a conflict', async () => {
+    await expect(
+      store.putInterview(record('iv-ev', 'はい。'), { expectedVersion: 1 }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.getInterview('iv-ev')).toBeNull();
+    expect(await store.putInterview(record('iv-ev', 'はい。'), { expectedVersion: 0 })).toMatchObject({
+      version: 1,
+    });
+    await store.putInterview(record('iv-ev', '別の人が書きました。'));
+    await expect(
+      store.putInterview(record('iv-ev', '古い版への編集です。'), { expectedVersion: 1 }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    const got = await store.getInterview('iv-ev');
+    expect(got?.version).toBe(2);
+    expect(got?.interview.turns[1]?.text).toBe('別の人が書きました。');
+    const revisions = (await rawItems(client, table, 'IV#iv-ev'))
+      .filter((sk) => sk.startsWith('V#'))
+      .map((sk) => sk.slice(0, 10));
+    expect(new Set(revisions)).toEqual(new Set(['V#00000002']));
+  });
+
+  it('keeps editors’ people edits and person profiles with locking, outside the revisions', async () => {
+    expect(await store.getPeopleEdits('iv-pe')).toMatchObject({ turns: [], people: [], version: 0 });
+    const turns = [
+      { quoteId: 'iv-pe-t002', textDigest: 'abc', speakerId: null, speaker: '司会', role: 'other' as const },
+    ];
+    expect(await store.putPeopleEdits({ interviewId: 'iv-pe', turns, people: [] }, 0, 'ed')).toMatchObject({
+      version: 1,
+      updatedBy: 'ed',
+    });
+    await expect(
+      store.putPeopleEdits({ interviewId: 'iv-pe', turns: [], people: [] }, 0, 'ed'),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.getPeopleEdits('iv-pe')).toMatchObject({ turns, version: 1 });
+    await store.putInterview(record('iv-pe', 'はい。'));
+    await store.deleteInterview('iv-pe');
+    expect((await store.getPeopleEdits('iv-pe')).version).toBe(1);
+    await store.deletePeopleEdits('iv-pe');
+    expect((await store.getPeopleEdits('iv-pe')).version).toBe(0);
+
+    const profile = {
+      personId: 'p-prof',
+      name: '山田太郎',
+      title: null,
+      reading: 'やまだたろう',
+      mergedInto: null,
+    };
+    await store.putPersonProfile(profile, 0, 'ed');
+    await expect(store.putPersonProfile(profile, 0, 'ed')).rejects.toBeInstanceOf(ConflictError);
+    await store.putPersonProfile({ ...profile, mergedInto: 'p-other' }, 1, 'ed');
+    const got = await store.personProfiles(['p-prof', 'p-none']);
+    expect([...got.keys()]).toEqual(['p-prof']);
+    expect(got.get('p-prof')).toMatchObject({ name: '山田太郎', mergedInto: 'p-other', version: 2 });
+  });
+
   it('stores tag aliases', async () => {
     await store.putAlias('old-tag', 'new-tag', 'ed');
     expect((await store.aliases()).get('old-tag')).toBe('new-tag');

@@ -34,6 +34,8 @@ const parsedKey: fc.Arbitrary<ParsedKey> = fc.oneof(
   fc.record({ kind: fc.constant('personTag' as const), interviewId: id, rev, personId: id, tag }),
   id.map((quoteId) => ({ kind: 'quoteManual' as const, quoteId })),
   id.map((personId) => ({ kind: 'personManual' as const, personId })),
+  id.map((personId) => ({ kind: 'personProfile' as const, personId })),
+  id.map((interviewId) => ({ kind: 'peopleEdits' as const, interviewId })),
   fc.record({ kind: fc.constant('personManualTag' as const), personId: id, tag }),
   fc.record({
     kind: fc.constant('audit' as const),

@@ -1,0 +1,78 @@
+/**
+ * The people routes (issue 13 §4): reassign a turn's speaker or role, rename, merge and split
+ * people. Handlers validate, call one use case of lib/people/service.ts (audited there), and
+ * shape the response.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import type { Kikigaki } from '../service.ts';
+import { type AppEnv, actor, check, jsonBody, reply } from './http.ts';
+import {
+  MergePeopleBody,
+  PersonResponse,
+  ReassignSpeakerBody,
+  RenamePersonBody,
+  SpeakerResponse,
+  SplitPersonBody,
+} from './people-schemas.ts';
+import { Params } from './schemas.ts';
+
+/** What the people routes need. */
+export interface PeopleRouteDeps {
+  service: Kikigaki;
+  auth: MiddlewareHandler<AppEnv>;
+  readGuard: MiddlewareHandler<AppEnv>;
+}
+
+export function peopleRoutes(deps: PeopleRouteDeps) {
+  const { auth, readGuard } = deps;
+  const people = deps.service.people;
+
+  const interviewees = new Hono<AppEnv>();
+  interviewees.get('/:id/person', readGuard, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    return reply(c, PersonResponse, await people.person(id));
+  });
+  interviewees.post('/:id/rename', auth, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    const body = await jsonBody(c, RenamePersonBody);
+    const view = await people.renamePerson(
+      id,
+      { name: body.name, title: body.title, reading: body.reading },
+      actor(c),
+      body.expectedVersion,
+    );
+    return reply(c, PersonResponse, view);
+  });
+  interviewees.post('/:id/merge', auth, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    const body = await jsonBody(c, MergePeopleBody);
+    return reply(c, PersonResponse, await people.mergePeople(id, body.into, actor(c), body.expectedVersion));
+  });
+  interviewees.post('/:id/split', auth, async (c) => {
+    const { id } = check(Params.id, c.req.param(), 'path');
+    const body = await jsonBody(c, SplitPersonBody);
+    const view = await people.splitPerson(
+      id,
+      { quoteIds: body.quoteIds, name: body.name },
+      actor(c),
+      body.expectedVersion,
+    );
+    return reply(c, PersonResponse, view, 201);
+  });
+
+  const quotes = new Hono<AppEnv>();
+  quotes.put('/:quoteId/speaker', auth, async (c) => {
+    const { quoteId } = check(Params.quote, c.req.param(), 'path');
+    const body = await jsonBody(c, ReassignSpeakerBody);
+    const view = await people.reassignTurn(
+      quoteId,
+      { personId: body.personId, name: body.name, role: body.role, label: body.label },
+      actor(c),
+      body.expectedVersion,
+    );
+    return reply(c, SpeakerResponse, view);
+  });
+
+  return { interviewees, quotes };
+}

@@ -1,0 +1,505 @@
+/**
+ * People use cases (issue 13 §4): editors reassign a turn's speaker or role, rename a person,
+ * merge two people, split quotes off a person — each audited. An edit is stored first (the
+ * interview's speaker edits, or the person's profile), then every interview it touches is
+ * written again with all its edits applied (lib/people/edits.ts), over the version just read:
+ * a re-ingest meanwhile is never undone, and it applies the stored edits itself, so the edit
+ * survives it. The search index follows the rewritten interviews (in-process locally; Streams
+ * of the interview heads on AWS).
+ */
+import { ConflictError, KikigakiError, NotFoundError, ValidationError } from '../errors.ts';
+import { digest, interviewIdOfQuote, personId as personIdOf } from '../ids.ts';
+import type { Interview, Person, Role } from '../model.ts';
+import { splitName } from '../parse/people.ts';
+import type { PeopleEdits, PersonProfile, Store, TurnOverride } from '../store/port.ts';
+import { recordOf } from '../tagging/record.ts';
+import type { TaggerSource } from '../tagging/source.ts';
+import { applyPeopleEdits, mergedId, peopleOf, textDigest } from './edits.ts';
+
+/** Something committed that the search index must follow (as lib/service.ts's Change). */
+type Committed = {
+  kind: 'interview';
+  id: string;
+  committed?: { interview: Interview; quoteTags: Record<string, string[]>; version: number };
+};
+
+/** Dependencies of {@link PeopleService}. */
+export interface PeopleDeps {
+  store: Store;
+  taggers: TaggerSource;
+  afterCommit: (change: Committed) => Promise<void>;
+}
+
+/** A person as editors see them: where they speak and the corrections made. */
+export interface PersonView {
+  id: string;
+  name: string;
+  title: string | null;
+  reading: string | null;
+  handle: string | null;
+  aliases: string[];
+  interviews: Array<{ id: string; title: string }>;
+  quotes: number;
+  /** Version of the person's corrections (send it back as `expectedVersion`). */
+  version: number;
+}
+
+/** A turn after a speaker edit. */
+export interface SpeakerView {
+  quoteId: string;
+  interviewId: string;
+  speaker: { id: string | null; name: string; role: Role };
+  coSpeakerIds: string[];
+  /** Version of the interview's speaker edits (send it back as `expectedVersion`). */
+  version: number;
+}
+
+/** Attempts to write an interview over the version read before giving up with 409. */
+const REWRITE_ATTEMPTS = 5;
+/**
+ * Most turn overrides and brought-in people one interview keeps: the edits are one item, which
+ * must stay well inside DynamoDB's 400 KB (an override is ~120 bytes, a person ~200).
+ */
+export const MAX_TURN_OVERRIDES = 2000;
+export const MAX_EDITED_PEOPLE = 100;
+
+export class PeopleService {
+  private readonly store: Store;
+  private readonly taggers: TaggerSource;
+  private readonly afterCommit: PeopleDeps['afterCommit'];
+
+  constructor(deps: PeopleDeps) {
+    this.store = deps.store;
+    this.taggers = deps.taggers;
+    this.afterCommit = deps.afterCommit;
+  }
+
+  /** Profiles of the people and of everyone they were merged into (merge chains followed). */
+  private async profilesFor(ids: readonly string[]): Promise<Map<string, PersonProfile>> {
+    const profiles = new Map<string, PersonProfile>();
+    let pending = [...new Set(ids)];
+    for (let hop = 0; hop < 16 && pending.length > 0; hop++) {
+      const found = await this.store.personProfiles(pending);
+      for (const [id, p] of found) profiles.set(id, p);
+      pending = [...found.values()]
+        .map((p) => p.mergedInto)
+        .filter((id): id is string => id !== null && !profiles.has(id));
+    }
+    return profiles;
+  }
+
+  /** The interview with its editors' people edits applied (ingest calls this on every parse). */
+  async overlay(interview: Interview): Promise<Interview> {
+    const edits = await this.store.getPeopleEdits(interview.id);
+    const profiles = await this.profilesFor(peopleOf(interview, edits));
+    if (edits.version === 0 && profiles.size === 0) return interview;
+    return applyPeopleEdits(interview, { edits, profiles });
+  }
+
+  /**
+   * Writes an interview again with all its edits applied, over the version read; when someone
+   * wrote it meanwhile, reads it again and retries.
+   */
+  private async rewrite(interviewId: string): Promise<Interview> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.store.getInterview(interviewId);
+      if (!stored) throw new NotFoundError('interview', interviewId);
+      const interview = await this.overlay(stored.interview);
+      const record = recordOf(await this.taggers.current(), interview);
+      try {
+        const put = await this.store.putInterview(record, { expectedVersion: stored.version });
+        await this.afterCommit({
+          kind: 'interview',
+          id: interviewId,
+          committed: { interview, quoteTags: put.quoteTags, version: put.version },
+        });
+        return interview;
+      } catch (e) {
+        if (!(e instanceof ConflictError) || attempt >= REWRITE_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  /** Changes an interview's speaker edits (under its lock) and writes the interview again. */
+  private async editInterview(
+    interviewId: string,
+    who: string,
+    change: (edits: PeopleEdits) => Pick<PeopleEdits, 'turns' | 'people'>,
+    expectedVersion?: number,
+  ): Promise<{ interview: Interview; edits: PeopleEdits }> {
+    const current = await this.store.getPeopleEdits(interviewId);
+    if (expectedVersion !== undefined && expectedVersion !== current.version)
+      throw new ConflictError('the speakers of this interview were edited meanwhile; reload and try again', {
+        expectedVersion,
+        version: current.version,
+      });
+    const next = change(current);
+    if (next.turns.length > MAX_TURN_OVERRIDES || next.people.length > MAX_EDITED_PEOPLE)
+      throw new ValidationError(
+        `an interview keeps at most ${MAX_TURN_OVERRIDES} speaker edits and ${MAX_EDITED_PEOPLE} people brought in by edits`,
+        { turns: next.turns.length, people: next.people.length },
+      );
+    const edits = await this.store.putPeopleEdits(
+      { interviewId, turns: next.turns, people: next.people },
+      current.version,
+      who,
+    );
+    return { interview: await this.rewrite(interviewId), edits };
+  }
+
+  /** Where a person speaks now: the interviews (current revisions) with their stored records. */
+  private async appearances(personId: string): Promise<Interview[]> {
+    const summaries = await this.store.interviewsOfPerson(personId);
+    const stored = await this.store.getInterviews(summaries.map((s) => s.id));
+    return summaries.flatMap((s) => {
+      const iv = stored.get(s.id)?.interview;
+      return iv ? [iv] : [];
+    });
+  }
+
+  /** A person's view; 404 when nobody of that id speaks anywhere (also after being merged away). */
+  async person(personId: string): Promise<PersonView> {
+    const [interviews, profiles] = await Promise.all([
+      this.appearances(personId),
+      this.store.personProfiles([personId]),
+    ]);
+    const person = interviews
+      .flatMap((iv) => [iv.interviewer, ...iv.interviewees, ...iv.others])
+      .find((p): p is Person => p?.id === personId);
+    if (!person) {
+      const into = profiles.get(personId)?.mergedInto;
+      if (into)
+        throw new KikigakiError('not_found', `person '${personId}' was merged into '${into}'`, {
+          what: 'person',
+          id: personId,
+          mergedInto: into,
+        });
+      throw new NotFoundError('person', personId);
+    }
+    const quotes = interviews.reduce(
+      (n, iv) =>
+        n + iv.turns.filter((t) => t.speakerId === personId || t.coSpeakerIds.includes(personId)).length,
+      0,
+    );
+    return {
+      id: person.id,
+      name: person.name,
+      title: person.title,
+      reading: person.reading,
+      handle: person.handle,
+      aliases: person.aliases,
+      interviews: interviews.map((iv) => ({ id: iv.id, title: iv.title })),
+      quotes,
+      version: profiles.get(personId)?.version ?? 0,
+    };
+  }
+
+  /**
+   * Who speaks one turn: an existing person (of this interview or another one), a new person of
+   * this interview by name, or nobody in particular (`personId: null`, a role label); and/or its
+   * role. Kept across re-ingests while the turn's text is the same.
+   */
+  async reassignTurn(
+    quoteId: string,
+    change: {
+      personId?: string | null | undefined;
+      name?: string | undefined;
+      role?: Role | undefined;
+      label?: string | undefined;
+    },
+    who: string,
+    expectedVersion?: number,
+  ): Promise<SpeakerView> {
+    const interviewId = interviewIdOfQuote(quoteId);
+    const stored = interviewId ? await this.store.getInterview(interviewId) : null;
+    const turn = stored?.interview.turns.find((t) => t.id === quoteId);
+    if (!stored || !turn || !interviewId) throw new NotFoundError('quote', quoteId);
+    if (change.personId !== undefined && change.name !== undefined)
+      throw new ValidationError('give either personId or name, not both');
+    const iv = stored.interview;
+    // The person the turn goes to, and whether they must be brought into this interview.
+    let target: Person | null | undefined;
+    if (change.name !== undefined) {
+      const parts = splitName(change.name);
+      const id = personIdOf(parts.name, null, interviewId);
+      target = this.peopleIn(iv).find((p) => p.id === id) ?? {
+        id,
+        name: parts.name,
+        title: parts.title,
+        reading: null,
+        handle: null,
+        location: null,
+        occupation: null,
+        aliases: parts.name === change.name.trim() ? [] : [change.name.trim()],
+      };
+    } else if (change.personId === null) target = null;
+    else if (change.personId !== undefined) {
+      const id = change.personId;
+      target = this.peopleIn(iv).find((p) => p.id === id) ?? (await this.personAnywhere(id));
+      if (!target) throw new NotFoundError('person', id);
+    }
+    const override: TurnOverride = { quoteId, textDigest: textDigest(turn.text) };
+    if (target !== undefined) override.speakerId = target?.id ?? null;
+    if (target === null) override.speaker = change.label ?? turn.speaker;
+    if (change.role) override.role = change.role;
+    if (target === undefined && !change.role)
+      throw new ValidationError('nothing to change: give personId, name or role');
+    const bring = target && !this.peopleIn(iv).some((p) => p.id === target.id) ? target : null;
+    const { interview, edits } = await this.editInterview(
+      interviewId,
+      who,
+      (current) => ({
+        turns: [...current.turns.filter((t) => t.quoteId !== quoteId), override],
+        people: bring ? [...current.people.filter((p) => p.id !== bring.id), bring] : current.people,
+      }),
+      expectedVersion,
+    );
+    const after = interview.turns.find((t) => t.id === quoteId);
+    await this.store.writeAudit({
+      subject: { kind: 'quote', quoteId },
+      who,
+      action: 'quote-speaker',
+      tags: [],
+      detail: {
+        interviewId,
+        from: turn.speakerId ?? turn.speaker,
+        to: after?.speakerId ?? after?.speaker ?? '',
+        ...(change.role ? { role: change.role, previousRole: turn.role } : {}),
+      },
+    });
+    if (!after) throw new NotFoundError('quote', quoteId);
+    return {
+      quoteId,
+      interviewId,
+      speaker: { id: after.speakerId, name: after.speaker, role: after.role },
+      coSpeakerIds: after.coSpeakerIds,
+      version: edits.version,
+    };
+  }
+
+  /** 409 unless `expectedVersion` (when given) is the person's corrections version. */
+  private checkPersonVersion(personId: string, version: number, expectedVersion: number | undefined): void {
+    if (expectedVersion !== undefined && expectedVersion !== version)
+      throw new ConflictError(`person ${personId} was edited meanwhile; reload and try again`, {
+        expectedVersion,
+        version,
+      });
+  }
+
+  private peopleIn(iv: Interview): Person[] {
+    return [iv.interviewer, ...iv.interviewees, ...iv.others].filter((p): p is Person => p !== null);
+  }
+
+  /** A person as stored in any interview they speak in, or null. */
+  private async personAnywhere(personId: string): Promise<Person | null> {
+    for (const iv of await this.appearances(personId)) {
+      const p = this.peopleIn(iv).find((x) => x.id === personId);
+      if (p) return p;
+    }
+    return null;
+  }
+
+  /** Renames a person (name, title, reading) everywhere they speak; kept across re-ingests. */
+  async renamePerson(
+    personId: string,
+    change: {
+      name?: string | undefined;
+      title?: string | null | undefined;
+      reading?: string | null | undefined;
+    },
+    who: string,
+    expectedVersion?: number,
+  ): Promise<PersonView> {
+    const before = await this.person(personId);
+    const profiles = await this.store.personProfiles([personId]);
+    const current = profiles.get(personId);
+    const version = current?.version ?? 0;
+    this.checkPersonVersion(personId, version, expectedVersion);
+    if (change.name === undefined && change.title === undefined && change.reading === undefined)
+      throw new ValidationError('nothing to change: give name, title or reading');
+    const parts = change.name !== undefined ? splitName(change.name) : null;
+    await this.store.putPersonProfile(
+      {
+        personId,
+        name: parts?.name ?? current?.name ?? null,
+        title: change.title !== undefined ? change.title : (parts?.title ?? current?.title ?? null),
+        reading: change.reading !== undefined ? change.reading : (current?.reading ?? null),
+        mergedInto: current?.mergedInto ?? null,
+      },
+      version,
+      who,
+    );
+    for (const iv of before.interviews) await this.rewrite(iv.id);
+    await this.store.writeAudit({
+      subject: { kind: 'person', personId },
+      who,
+      action: 'person-rename',
+      tags: [],
+      detail: {
+        from: before.name,
+        ...(parts ? { to: parts.name } : {}),
+        ...(change.title !== undefined ? { title: change.title ?? '' } : {}),
+        ...(change.reading !== undefined ? { reading: change.reading ?? '' } : {}),
+      },
+    });
+    return this.person(personId);
+  }
+
+  /**
+   * Merges a person into another: wherever `personId` speaks (now or after a re-ingest) it is
+   * `into`; its manual tags join the other's. The two may be of different interviews — this is
+   * how an editor says two interviews' 田中 are one person.
+   */
+  async mergePeople(
+    personId: string,
+    into: string,
+    who: string,
+    expectedVersion?: number,
+  ): Promise<PersonView> {
+    if (personId === into) throw new ValidationError('a person cannot be merged into themselves');
+    const [from, target] = await Promise.all([this.person(personId), this.person(into)]);
+    const profiles = await this.profilesFor([personId, into]);
+    if (mergedId(into, profiles) === personId)
+      throw new ValidationError(`${into} was merged into ${personId}: merging back would make a loop`);
+    const current = profiles.get(personId);
+    this.checkPersonVersion(personId, current?.version ?? 0, expectedVersion);
+    await this.store.putPersonProfile(
+      {
+        personId,
+        name: current?.name ?? null,
+        title: current?.title ?? null,
+        reading: current?.reading ?? null,
+        mergedInto: into,
+      },
+      current?.version ?? 0,
+      who,
+    );
+    // The target keeps its own name: record it, so interviews that only knew the merged-away
+    // person show the target's name.
+    const targetProfile = profiles.get(into);
+    if (!targetProfile?.name)
+      await this.store.putPersonProfile(
+        {
+          personId: into,
+          name: target.name,
+          title: targetProfile?.title ?? target.title,
+          reading: targetProfile?.reading ?? target.reading,
+          mergedInto: null,
+        },
+        targetProfile?.version ?? 0,
+        who,
+      );
+    const [tagsFrom, tagsInto] = await Promise.all([
+      this.store.getPersonTags(personId),
+      this.store.getPersonTags(into),
+    ]);
+    if (tagsFrom.add.length > 0 || tagsFrom.remove.length > 0) {
+      const add = [...new Set([...tagsInto.add, ...tagsFrom.add])].filter(
+        (t) => !tagsInto.remove.includes(t),
+      );
+      const remove = [...new Set([...tagsInto.remove, ...tagsFrom.remove])].filter((t) => !add.includes(t));
+      await this.store.putPersonTags(
+        into,
+        { add: add.sort(), remove: remove.sort() },
+        tagsInto.version,
+        who,
+        {
+          action: 'person-merge-tags',
+          detail: { from: personId },
+        },
+      );
+    }
+    for (const iv of from.interviews) await this.rewrite(iv.id);
+    await this.store.writeAudit({
+      subject: { kind: 'person', personId },
+      who,
+      action: 'person-merge',
+      tags: [],
+      detail: { into, name: from.name, intoName: target.name, interviews: from.interviews.length },
+    });
+    await this.store.writeAudit({
+      subject: { kind: 'person', personId: into },
+      who,
+      action: 'person-merge',
+      tags: [],
+      detail: { from: personId, name: from.name },
+    });
+    return this.person(into);
+  }
+
+  /**
+   * Splits quotes off a person: the quotes (which the person speaks) are given to a new person
+   * of that name; kept across re-ingests while their texts are the same.
+   */
+  async splitPerson(
+    personId: string,
+    split: { quoteIds: string[]; name: string },
+    who: string,
+    expectedVersion?: number,
+  ): Promise<PersonView> {
+    const from = await this.person(personId);
+    this.checkPersonVersion(personId, from.version, expectedVersion);
+    const quoteIds = [...new Set(split.quoteIds)];
+    const byInterview = new Map<string, string[]>();
+    for (const q of quoteIds) {
+      const ivId = interviewIdOfQuote(q);
+      if (!ivId || !from.interviews.some((iv) => iv.id === ivId))
+        throw new ValidationError(`quote ${q} is not in an interview where ${personId} speaks`);
+      byInterview.set(ivId, [...(byInterview.get(ivId) ?? []), q]);
+    }
+    if (byInterview.size === 0) throw new ValidationError('give the quotes to split off');
+    const parts = splitName(split.name);
+    // One new person for all the quotes, named by the split: the same split gives the same id.
+    const newId = `p-${digest(`split\n${personId}\n${parts.name}\n${[...quoteIds].sort().join(',')}`, 10)}`;
+    const person: Person = {
+      id: newId,
+      name: parts.name,
+      title: parts.title,
+      reading: null,
+      handle: null,
+      location: null,
+      occupation: null,
+      aliases: [],
+    };
+    // Every quote is checked before anything is written: a bad one changes nothing.
+    const stored = await this.store.getInterviews([...byInterview.keys()]);
+    const plan = [...byInterview].map(([ivId, ids]) => {
+      const iv = stored.get(ivId)?.interview;
+      if (!iv) throw new NotFoundError('interview', ivId);
+      const overrides: TurnOverride[] = ids.map((q) => {
+        const t = iv.turns.find((x) => x.id === q);
+        if (!t) throw new NotFoundError('quote', q);
+        if (t.speakerId !== personId && !t.coSpeakerIds.includes(personId))
+          throw new ValidationError(`quote ${q} is not spoken by ${personId}`);
+        return { quoteId: q, textDigest: textDigest(t.text), speakerId: newId };
+      });
+      return { ivId, ids, overrides };
+    });
+    // The person's version moves on, so a client holding the old one learns of the split.
+    const profile = (await this.store.personProfiles([personId])).get(personId);
+    await this.store.putPersonProfile(
+      {
+        personId,
+        name: profile?.name ?? null,
+        title: profile?.title ?? null,
+        reading: profile?.reading ?? null,
+        mergedInto: null,
+      },
+      from.version,
+      who,
+    );
+    for (const { ivId, ids, overrides } of plan)
+      await this.editInterview(ivId, who, (current) => ({
+        turns: [...current.turns.filter((t) => !ids.includes(t.quoteId)), ...overrides],
+        people: [...current.people.filter((p) => p.id !== newId), person],
+      }));
+    await this.store.writeAudit({
+      subject: { kind: 'person', personId },
+      who,
+      action: 'person-split',
+      tags: [],
+      detail: { into: newId, name: parts.name, quotes: quoteIds.length },
+    });
+    return this.person(newId);
+  }
+}
