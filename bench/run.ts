@@ -260,6 +260,12 @@ interface Row {
   /** Sentence-length queries drawn from utterances, timed apart from the others. */
   sentenceP50: number;
   sentenceP99: number;
+  /**
+   * CPU time per sentence query (process.cpuUsage, every thread of the process): unlike wall time,
+   * it does not count the time other processes on a shared machine hold the cores.
+   */
+  sentenceCpuP50: number;
+  sentenceCpuP99: number;
   /** Share of sentence queries whose source utterance is in the top 10. */
   sentenceRecall10: number;
 }
@@ -290,6 +296,7 @@ async function measure(
   for (let pass = 0; pass < 2; pass++) for (const q of [...queries, ...sentences]) await engine.search(q.q);
   const times: number[] = [];
   const sentenceTimes: number[] = [];
+  const sentenceCpu: number[] = [];
   let sentenceHits = 0;
   let recall = 0;
   let judged = 0;
@@ -303,18 +310,25 @@ async function measure(
       times.push(performance.now() - s);
     }
     for (const q of sentences) {
+      const c = process.cpuUsage();
       const s = performance.now();
       await engine.search(q.q);
       sentenceTimes.push(performance.now() - s);
+      const d = process.cpuUsage(c);
+      sentenceCpu.push((d.user + d.system) / 1000);
     }
   }
   for (const q of sentences) {
+    const c = process.cpuUsage();
     const s = performance.now();
     const got = await engine.search(q.q);
     sentenceTimes.push(performance.now() - s);
+    const d = process.cpuUsage(c);
+    sentenceCpu.push((d.user + d.system) / 1000);
     if (got.some((id) => q.relevant.has(id))) sentenceHits++;
   }
   sentenceTimes.sort((a, b) => a - b);
+  sentenceCpu.sort((a, b) => a - b);
   for (const q of queries) {
     const s = performance.now();
     const got = await engine.search(q.q);
@@ -345,6 +359,8 @@ async function measure(
     zero,
     sentenceP50: percentile(sentenceTimes, 50),
     sentenceP99: percentile(sentenceTimes, 99),
+    sentenceCpuP50: percentile(sentenceCpu, 50),
+    sentenceCpuP99: percentile(sentenceCpu, 99),
     sentenceRecall10: sentences.length > 0 ? sentenceHits / sentences.length : 0,
   };
 }
@@ -379,12 +395,12 @@ function ratios(rows: Row[]): string {
 function table(rows: Row[]): string {
   const f = (n: number, d = 1) => n.toFixed(d);
   const lines = [
-    '| quotes | engine | build s | snapshot MB (gzip) | load ms | memory MB | p50 ms | p95 ms | p99 ms | recall@10 drawn | recall@10 judged | zero results | sentences p50 ms | sentences p99 ms | sentences found@10 |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| quotes | engine | build s | snapshot MB (gzip) | load ms | memory MB | p50 ms | p95 ms | p99 ms | recall@10 drawn | recall@10 judged | zero results | sentences p50 ms | sentences p99 ms | sentences CPU p50 / p99 ms | sentences found@10 |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.quotes} | ${r.engine} | ${f(r.buildMs / 1000)} | ${f(r.rawMB)} (${f(r.gzipMB, 2)}) | ${f(r.loadMs, 0)} | ${f(r.heapMB, 0)} | ${f(r.p50, 2)} | ${f(r.p95, 2)} | ${f(r.p99, 2)} | ${f(r.recall10, 2)} | ${f(r.judgedRecall10, 2)} | ${r.zero} | ${f(r.sentenceP50, 2)} | ${f(r.sentenceP99, 2)} | ${f(r.sentenceRecall10, 2)} |`,
+      `| ${r.quotes} | ${r.engine} | ${f(r.buildMs / 1000)} | ${f(r.rawMB)} (${f(r.gzipMB, 2)}) | ${f(r.loadMs, 0)} | ${f(r.heapMB, 0)} | ${f(r.p50, 2)} | ${f(r.p95, 2)} | ${f(r.p99, 2)} | ${f(r.recall10, 2)} | ${f(r.judgedRecall10, 2)} | ${r.zero} | ${f(r.sentenceP50, 2)} | ${f(r.sentenceP99, 2)} | ${f(r.sentenceCpuP50, 2)} / ${f(r.sentenceCpuP99, 2)} | ${f(r.sentenceRecall10, 2)} |`,
     );
   }
   return lines.join('\n');

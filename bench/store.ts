@@ -11,7 +11,10 @@
  *
  * 4. The index at 1M quotes (`--scale`): real quotes repeated with distinct ids, built in memory,
  *    published through the store, loaded back as the API does; memory, query latency, and the
- *    cost of one Streams batch at that size.
+ *    cost of one Streams batch at that size: before (the whole index folded and republished) and
+ *    after tiered segments (the batch sealed into one part over the base, through the indexer's
+ *    own publish and merge steps, on the S3 path and the table store), and the load of base +
+ *    parts by a cold reader and by a warm reader's refresh.
  *
  * Prints a table and writes bench/results/store.{json,md}. Timings are reported, never asserted.
  */
@@ -23,11 +26,11 @@ import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import S3rver from 's3rver';
 import { quoteId } from '../lib/ids.ts';
-import { packIndex, SnapshotIndexProvider } from '../lib/indexer.ts';
+import { Indexer, packIndex, SnapshotIndexProvider } from '../lib/indexer.ts';
 import type { Interview } from '../lib/model.ts';
 import { QuoteIndex } from '../lib/search/index.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
-import { S3SnapshotStore } from '../lib/store/s3-snapshots.ts';
+import { S3SnapshotStore, withSnapshotStore } from '../lib/store/s3-snapshots.ts';
 import { TopicTagger } from '../lib/tagger.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { startDynamoLocal } from '../local/dynamo-local.ts';
@@ -271,7 +274,6 @@ async function scaleRun(
     const s3dir = mkdtempSync(join(tmpdir(), 'kk-scale-s3-'));
     const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
     const { port: s3port } = (await s3rver.run()) as { port: number };
-    let s3: Record<string, number> = {};
     try {
       const s3client = new S3Client({
         endpoint: `http://127.0.0.1:${s3port}`,
@@ -288,71 +290,192 @@ async function scaleRun(
         tableName: 'kikigaki-scale-s3',
       });
       const q0 = performance.now();
-      await s3store.publishSnapshot(bytes, loaded.stats);
+      const s3manifest = await s3store.publishSnapshot(bytes, loaded.stats);
       const s3PublishMs = performance.now() - q0;
       const q1 = performance.now();
       const fromS3 = await new SnapshotIndexProvider(s3store, { refreshMs: 60_000, indexOptions }).get();
       const s3LoadMs = performance.now() - q1;
       if (fromS3.stats.quotes !== loaded.stats.quotes) throw new Error('the S3 snapshot differs');
-      s3 = { s3PublishMs, s3LoadMs };
       rows.push([
         'scale: snapshot through S3 (publish / load)',
         `${(s3PublishMs / 1000).toFixed(2)} s / ${(s3LoadMs / 1000).toFixed(2)} s`,
         `${at}: one ${(bytes.length / 1e6).toFixed(1)} MB object on s3rver (loopback) + the manifest item; load = manifest, one GET, gunzip, unpack`,
       ]);
+      process.stderr.write('scale: querying…\n');
+      // Queries: the index's own time (hits rendered from in-memory copies of the interviews).
+      const docs = (id: string) => interviewAt(Number(id.slice('scale-'.length))).interview;
+      const times: number[] = [];
+      for (let pass = 0; pass < 3; pass++) {
+        for (const q of queries) {
+          const s0 = performance.now();
+          loaded.search({ q, limit: 10 }, docs);
+          times.push(performance.now() - s0);
+        }
+      }
+      times.sort((a, b) => a - b);
+      rows.push([
+        'scale: query latency in the index',
+        `p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`,
+        `${at}: ${times.length} searches (${queries.length} drawn queries × 3), limit 10, hits rendered`,
+      ]);
+
+      process.stderr.write('scale: a batch published in full (before tiered segments)…\n');
+      // Before: one Streams batch of 100 new interviews applied, then the whole index folded,
+      // packed, gzipped and written (what every batch cost before parts).
+      const batch = (from: number) =>
+        Array.from({ length: 100 }, (_, k) => {
+          const { interview, tags } = interviewAt(from + k);
+          return { interview, quoteTags: Object.fromEntries(tags) };
+        });
+      const b0 = performance.now();
+      for (const { interview, quoteTags } of batch(count))
+        loaded.upsertInterview(interview, new Map(Object.entries(quoteTags)));
+      const applyMs = performance.now() - b0;
+      const fullBytes = await packIndex(loaded);
+      const fullPackMs = performance.now() - b0 - applyMs;
+      const w0 = performance.now();
+      const full = await store.publishSnapshot(fullBytes, loaded.stats, manifest.snapshotId);
+      const fullTableWriteMs = performance.now() - w0;
+      const w1 = performance.now();
+      // (under its own manifest: the parts below continue from the snapshot fromS3 was loaded from)
+      await ensureTable(client, 'kikigaki-scale-s3-full');
+      await new S3SnapshotStore({
+        s3: s3client,
+        bucket: 'scale',
+        dynamo: client,
+        tableName: 'kikigaki-scale-s3-full',
+      }).publishSnapshot(fullBytes, loaded.stats);
+      const fullS3WriteMs = performance.now() - w1;
+      const batchMs = applyMs + fullPackMs + fullTableWriteMs;
+      rows.push([
+        'scale: before: a batch of 100 interviews applied and published in full',
+        `${(batchMs / 1000).toFixed(1)} s`,
+        `${at} + 2,000: apply ${Math.round(applyMs)} ms, fold + pack + gzip ${Math.round(fullPackMs)} ms, write ${Math.round(fullTableWriteMs)} ms (table chunks) / ${Math.round(fullS3WriteMs)} ms (S3), ${(fullBytes.length / 1e6).toFixed(1)} MB`,
+      ]);
+
+      process.stderr.write('scale: batches published as parts (after)…\n');
+      // After: the same batch through the indexer (Indexer.applyCommitted + publish, the code the
+      // Lambda runs) over the S3 snapshot it loaded: one new segment, the manifest switched. Then
+      // more batches, each followed by the one background merge step the Lambda takes.
+      const s3Indexer = new Indexer(withSnapshotStore(store, s3store), fromS3, indexOptions).loadedFrom(
+        s3manifest,
+      );
+      const reader = new SnapshotIndexProvider(s3store, { refreshMs: 0, indexOptions });
+      await reader.get();
+      const partRuns: Array<{
+        applyMs: number;
+        publishMs: number;
+        partBytes: number;
+        parts: number;
+        mergeMs?: number;
+        merged?: string;
+      }> = [];
+      const BATCHES = 10;
+      for (let b = 0; b < BATCHES; b++) {
+        const a0 = performance.now();
+        for (const { interview, quoteTags } of batch(count + b * 100))
+          await s3Indexer.applyCommitted(interview, quoteTags, 1);
+        const a1 = performance.now();
+        const m = await s3Indexer.publish();
+        const a2 = performance.now();
+        const step = await s3Indexer.compact();
+        const a3 = performance.now();
+        const parts = m.parts ?? [];
+        partRuns.push({
+          applyMs: a1 - a0,
+          publishMs: a2 - a1,
+          partBytes: parts[parts.length - 1]?.bytes ?? 0,
+          parts: parts.length,
+          ...(step
+            ? {
+                mergeMs: a3 - a2,
+                merged: `[${step.from}, ${step.to}) ${step.live} docs → ${step.manifest.parts?.length} parts`,
+              }
+            : {}),
+        });
+        process.stderr.write(
+          `  batch ${b + 1}: publish ${Math.round(a2 - a1)} ms${step ? `, merge ${Math.round(a3 - a2)} ms` : ''}\n`,
+        );
+      }
+      const first = partRuns[0] as (typeof partRuns)[number];
+      const publishes = partRuns.map((r) => r.publishMs).sort((x, y) => x - y);
+      const merges = partRuns.filter((r) => r.mergeMs !== undefined);
+      rows.push([
+        'scale: after: the same batch applied and published as a part',
+        `${(first.applyMs / 1000 + first.publishMs / 1000).toFixed(2)} s`,
+        `${at} + 2,000: apply ${Math.round(first.applyMs)} ms, seal + gzip + S3 PUT + manifest switch ${Math.round(first.publishMs)} ms, part ${(first.partBytes / 1e3).toFixed(0)} KB`,
+      ]);
+      rows.push([
+        `scale: after: publish of ${BATCHES} batches as parts`,
+        `median ${Math.round(percentile(publishes, 50))} ms, max ${Math.round(publishes[publishes.length - 1] ?? 0)} ms`,
+        `${at} + ${BATCHES * 2000} quotes, S3 path; ${merges.length} background merge(s): ${merges.map((r) => `${Math.round(r.mergeMs ?? 0)} ms ${r.merged}`).join('; ') || 'none'}`,
+      ]);
+      // Readers: a cold start opening base + parts, and a warm reader's refresh (new parts only).
+      const r0 = performance.now();
+      const warm = await reader.get();
+      const refreshMs = performance.now() - r0;
+      const cold = new SnapshotIndexProvider(s3store, { refreshMs: 60_000, indexOptions });
+      const c0 = performance.now();
+      const coldIndex = await cold.get();
+      const coldMs = performance.now() - c0;
+      const nParts = (await s3store.readManifest())?.parts?.length ?? 0;
+      for (const idx of [warm, coldIndex])
+        if (idx.stats.quotes !== s3Indexer.index.stats.quotes)
+          throw new Error('a reader of the parts differs from the writer');
+      for (const q of queries.slice(0, 20))
+        if (coldIndex.search({ q, limit: 10 }).total !== s3Indexer.index.search({ q, limit: 10 }).total)
+          throw new Error(`a reader of the parts answers ${q} differently`);
+      rows.push([
+        'scale: after: load of base + parts (cold / warm refresh)',
+        `${(coldMs / 1000).toFixed(2)} s / ${(refreshMs / 1000).toFixed(2)} s`,
+        `${coldIndex.stats.quotes} quotes in ${nParts} parts through S3: cold = manifest, parallel GETs, gunzip, place in order; refresh = the new parts only, the base from the reader's cache`,
+      ]);
+      // The table store's path (local npm start, the fallback): the same kind of batch as a part.
+      const tableIndexer = new Indexer(store, loaded, indexOptions).loadedFrom(full);
+      const t0b = performance.now();
+      for (const { interview, quoteTags } of batch(count + 100))
+        await tableIndexer.applyCommitted(interview, quoteTags, 1);
+      const t1b = performance.now();
+      const tm = await tableIndexer.publish(full.snapshotId);
+      const tablePartMs = performance.now() - t1b;
+      rows.push([
+        'scale: after: a batch published as a part through the table store',
+        `${Math.round(tablePartMs)} ms`,
+        `apply ${Math.round(t1b - t0b)} ms; ${tm.parts?.length} parts, the new one ${(((tm.parts ?? []).at(-1)?.bytes ?? 0) / 1e3).toFixed(0)} KB in ${Math.ceil(((tm.parts ?? []).at(-1)?.bytes ?? 0) / 350_000)} chunk item(s)`,
+      ]);
+      return {
+        quotes,
+        distinctInterviews: groups.length,
+        buildS,
+        packMs,
+        publishMs,
+        chunks: manifest.chunks,
+        gzipMB: manifest.bytes / 1e6,
+        loadMs,
+        memoryMB: memLoaded,
+        rssMB: process.memoryUsage().rss / 1e6,
+        queryP50: percentile(times, 50),
+        queryP95: percentile(times, 95),
+        queryP99: percentile(times, 99),
+        s3PublishMs,
+        s3LoadMs,
+        batchApplyMs: applyMs,
+        batchPublishMs: batchMs,
+        before: { applyMs, fullPackMs, fullTableWriteMs, fullS3WriteMs, fullMB: fullBytes.length / 1e6 },
+        after: {
+          batches: partRuns,
+          publishMedianMs: percentile(publishes, 50),
+          publishMaxMs: publishes[publishes.length - 1],
+          coldLoadMs: coldMs,
+          refreshMs,
+          parts: nParts,
+          tablePartPublishMs: tablePartMs,
+        },
+      };
     } finally {
       await s3rver.close();
       rmSync(s3dir, { recursive: true, force: true });
     }
-    process.stderr.write('scale: querying…\n');
-    // Queries: the index's own time (hits rendered from in-memory copies of the interviews).
-    const docs = (id: string) => interviewAt(Number(id.slice('scale-'.length))).interview;
-    const times: number[] = [];
-    for (let pass = 0; pass < 3; pass++) {
-      for (const q of queries) {
-        const s0 = performance.now();
-        loaded.search({ q, limit: 10 }, docs);
-        times.push(performance.now() - s0);
-      }
-    }
-    times.sort((a, b) => a - b);
-    rows.push([
-      'scale: query latency in the index',
-      `p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`,
-      `${at}: ${times.length} searches (${queries.length} drawn queries × 3), limit 10, hits rendered`,
-    ]);
-    // One Streams batch: 100 new interviews applied to the loaded index, then published.
-    const b0 = performance.now();
-    for (let n = count; n < count + 100; n++) {
-      const { interview, tags } = interviewAt(n);
-      loaded.upsertInterview(interview, tags);
-    }
-    const applyMs = performance.now() - b0;
-    await store.publishSnapshot(await packIndex(loaded), loaded.stats, manifest.snapshotId);
-    const batchMs = performance.now() - b0;
-    rows.push([
-      'scale: a batch of 100 interviews applied and published',
-      `${(batchMs / 1000).toFixed(1)} s`,
-      `${at} + 2,000: apply ${Math.round(applyMs)} ms, the rest folds and republishes the whole index`,
-    ]);
-    return {
-      quotes,
-      distinctInterviews: groups.length,
-      buildS,
-      packMs,
-      publishMs,
-      chunks: manifest.chunks,
-      gzipMB: manifest.bytes / 1e6,
-      loadMs,
-      memoryMB: memLoaded,
-      rssMB: process.memoryUsage().rss / 1e6,
-      queryP50: percentile(times, 50),
-      queryP95: percentile(times, 95),
-      queryP99: percentile(times, 99),
-      ...s3,
-      batchApplyMs: applyMs,
-      batchPublishMs: batchMs,
-    };
   } finally {
     await embedded.close();
     rmSync(dir, { recursive: true, force: true });

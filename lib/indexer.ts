@@ -1,7 +1,14 @@
 /**
  * Keeps the search index in step with the store. The same code runs in-process after each write
- * (local) and in the DynamoDB Streams Lambda (AWS): apply one interview's current state, then
- * publish a snapshot. Readers elsewhere load snapshots through {@link SnapshotIndexProvider}.
+ * (local) and in the indexing Lambda (AWS): apply interviews' current state, then publish.
+ * Readers elsewhere load snapshots through {@link SnapshotIndexProvider}.
+ *
+ * A published snapshot is a list of parts, oldest first: a base and small segments over it
+ * (lib/search/engine/segment.ts). A publish seals what the batch wrote into one new segment and
+ * switches the manifest to the parts it had plus that one, so it costs the batch, not the
+ * index; {@link Indexer.compact} then merges a run of parts the size-tiered policy names (one
+ * merge per call: bounded work per invocation), published the same way. A rebuild, or an index
+ * whose parts the store does not list (a snapshot of an earlier version), publishes one folded base.
  */
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
@@ -9,7 +16,9 @@ import type { Interview } from './model.ts';
 import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
 import type {
   InterviewStore,
+  PartToPublish,
   SnapshotManifest,
+  SnapshotPart,
   SnapshotStore,
   StoredInterview,
   TagStore,
@@ -57,6 +66,17 @@ export async function packIndex(index: QuoteIndex): Promise<Uint8Array> {
   return gzipAsync(index.toSnapshot());
 }
 
+/** What one merge step did (see {@link Indexer.compact}). */
+export interface CompactionStep {
+  /** The parts [from, to) merged into one. */
+  from: number;
+  to: number;
+  /** Docs (dead included) the merged parts held, and live docs written. */
+  docs: number;
+  live: number;
+  manifest: SnapshotManifest;
+}
+
 /** Loads an index from a gzipped snapshot (unknown versions throw). */
 export async function unpackIndex(
   bytes: Uint8Array,
@@ -71,6 +91,11 @@ export class Indexer {
   private readonly store: InterviewStore & TagStore & SnapshotStore;
   private readonly indexOptions: Omit<QuoteIndexOptions, 'mode'>;
   private lastManifest: SnapshotManifest | null = null;
+  /**
+   * The published parts the index's segments are, in order (so a publish lists them and adds
+   * its own); null when unknown (the next publish is a full one).
+   */
+  private parts: SnapshotPart[] | null;
   /** Store version of each interview as indexed here (when known), so older news is ignored. */
   private versions = new Map<string, number>();
   // Serialises index mutations: MiniSearch is not re-entrant across awaits.
@@ -85,6 +110,7 @@ export class Indexer {
     this.store = store;
     this.indexOptions = indexOptions;
     this.index = index ?? new QuoteIndex(indexOptions);
+    this.parts = index ? null : [];
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
@@ -114,9 +140,14 @@ export class Indexer {
     return 'upserted';
   }
 
-  /** Records which published snapshot the starting index was loaded from (for /health). */
+  /**
+   * Records which published snapshot the starting index was loaded from (for /health, and so
+   * that publishes add segments to its parts).
+   */
   loadedFrom(manifest: SnapshotManifest | null): this {
     this.lastManifest = manifest;
+    const parts = manifest ? (manifest.parts ?? []) : [];
+    this.parts = parts.length === this.index.segmentCount && !this.index.pending ? [...parts] : null;
     return this;
   }
 
@@ -242,15 +273,75 @@ export class Indexer {
     return this.serial(() => this.applyUnlocked(interviewId));
   }
 
-  private async publishUnlocked(expectedPrevious?: string | null): Promise<SnapshotManifest> {
-    const bytes = await packIndex(this.index);
-    this.lastManifest = await this.store.publishSnapshot(bytes, this.index.stats, expectedPrevious);
-    return this.lastManifest;
+  /** Switches the manifest to `parts`; the index's segments must be those parts, in order. */
+  private async switchTo(parts: readonly PartToPublish[], expectedPrevious?: string | null) {
+    // Until the switch succeeds the index's segments are not what any manifest lists.
+    this.parts = null;
+    const manifest = await this.store.publishParts(parts, this.index.stats, expectedPrevious);
+    this.lastManifest = manifest;
+    this.parts =
+      manifest.parts && manifest.parts.length === this.index.segmentCount ? [...manifest.parts] : null;
+    return manifest;
   }
 
-  /** Publishes the current index as the new snapshot (only over `expectedPrevious` when given). */
+  /**
+   * Publishes: the writes since the last publish sealed into one new segment over the parts
+   * published before (cost: the batch), or, when those parts are unknown, the whole index.
+   */
+  private async publishUnlocked(expectedPrevious?: string | null): Promise<SnapshotManifest> {
+    const parts = this.parts;
+    if (parts === null || parts.length !== this.index.segmentCount) return this.publishFull(expectedPrevious);
+    const sealed = this.index.sealSegment();
+    if (!sealed && parts.length === 0) return this.publishFull(expectedPrevious);
+    const list: PartToPublish[] = [...parts];
+    if (sealed)
+      list.push({ gzipped: await gzipAsync(sealed), kind: parts.length === 0 ? 'base' : 'segment' });
+    return this.switchTo(list, expectedPrevious);
+  }
+
+  /** Publishes the whole index folded into one base part. */
+  private async publishFull(expectedPrevious?: string | null): Promise<SnapshotManifest> {
+    const gzipped = await packIndex(this.index);
+    return this.switchTo([{ gzipped, kind: 'base' }], expectedPrevious);
+  }
+
+  /**
+   * Publishes the current index (only over `expectedPrevious` when given): a new segment with
+   * what changed since the last publish.
+   */
   publish(expectedPrevious?: string | null): Promise<SnapshotManifest> {
     return this.serial(() => this.publishUnlocked(expectedPrevious));
+  }
+
+  /**
+   * One step of background merging: when the merge policy names a run of parts, merges it and
+   * publishes the parts with the run replaced by the merged one, over the last manifest this
+   * indexer published (a conflict throws and leaves the manifest as it was). Null when nothing
+   * needs merging, or when writes are not published yet (publish first).
+   */
+  compact(): Promise<CompactionStep | null> {
+    return this.serial(async () => {
+      const parts = this.parts;
+      if (parts === null || this.index.pending) return null;
+      const plan = this.index.planMerge();
+      if (!plan) return null;
+      const [from, to] = plan;
+      const sizes = this.index.segmentSizes().slice(from, to);
+      const merged = this.index.mergeSegments(from, to);
+      const list: PartToPublish[] = [
+        ...parts.slice(0, from),
+        { gzipped: await gzipAsync(merged), kind: from === 0 ? 'base' : 'segment' },
+        ...parts.slice(to),
+      ];
+      const manifest = await this.switchTo(list, this.snapshotId);
+      return {
+        from,
+        to,
+        docs: sizes.reduce((n, s) => n + s.docs, 0),
+        live: sizes.reduce((n, s) => n + s.live, 0),
+        manifest,
+      };
+    });
   }
 
   /** Id of the snapshot this index was loaded from or last published. */
@@ -269,7 +360,7 @@ export class Indexer {
       }
       this.index = fresh.index;
       this.versions = fresh.versions;
-      return this.publishUnlocked(expectedPrevious);
+      return this.publishFull(expectedPrevious);
     });
   }
 
@@ -292,30 +383,88 @@ export function defaultIndexOptions(): Omit<QuoteIndexOptions, 'mode'> {
 export interface OpenedIndex {
   index: QuoteIndex;
   manifest: SnapshotManifest | null;
-  /** Compressed bytes loaded (0 when empty). */
+  /** Compressed bytes read from the store (0 when empty; parts found in the cache not counted). */
   bytes: number;
+  /** Parts the snapshot is made of, and how many of them were read (the others were cached). */
+  parts: number;
+  partsRead: number;
   /** Time to read and unpack, in ms. */
   ms: number;
 }
 
-/** Opens the latest published snapshot or starts empty (Lambda and local start the same way). */
+/**
+ * Unpacked snapshot parts by key, kept between opens by one reader: parts never change once
+ * published, so a refresh reads only the parts that are new (typically one small segment).
+ */
+export type PartCache = Map<string, Uint8Array>;
+
+/**
+ * Opens the latest published snapshot or starts empty (Lambda and local start the same way):
+ * its parts are read in parallel and placed in order. With `cache`, parts found there are not
+ * read, and the cache ends up holding exactly this snapshot's parts.
+ */
 export async function openLatestIndex(
   store: SnapshotStore,
   options: Omit<QuoteIndexOptions, 'mode'> = defaultIndexOptions(),
   manifest?: SnapshotManifest | null,
+  cache?: PartCache,
 ): Promise<OpenedIndex> {
   const t0 = performance.now();
   const m = manifest === undefined ? await store.readManifest() : manifest;
-  if (!m) return { index: new QuoteIndex(options), manifest: null, bytes: 0, ms: performance.now() - t0 };
-  const bytes = await store.readSnapshot(m);
-  const index = await unpackIndex(bytes, options);
-  return { index, manifest: m, bytes: bytes.length, ms: performance.now() - t0 };
+  if (!m)
+    return {
+      index: new QuoteIndex(options),
+      manifest: null,
+      bytes: 0,
+      parts: 0,
+      partsRead: 0,
+      ms: performance.now() - t0,
+    };
+  const parts = m.parts ?? [];
+  if (parts.length === 0) {
+    // A snapshot an earlier version stored as one blob.
+    const bytes = await store.readSnapshot(m);
+    const index = await unpackIndex(bytes, options);
+    return { index, manifest: m, bytes: bytes.length, parts: 1, partsRead: 1, ms: performance.now() - t0 };
+  }
+  let bytes = 0;
+  let partsRead = 0;
+  const unpacked = await Promise.all(
+    parts.map(async (part) => {
+      const hit = cache?.get(part.key);
+      if (hit) return hit;
+      const gzipped = await store.readPart(part);
+      bytes += gzipped.length;
+      partsRead++;
+      return new Uint8Array(await gunzipAsync(gzipped));
+    }),
+  );
+  const index = QuoteIndex.fromParts(unpacked, options);
+  if (cache) {
+    cache.clear();
+    for (const [i, part] of parts.entries()) cache.set(part.key, unpacked[i] as Uint8Array);
+  }
+  return { index, manifest: m, bytes, parts: parts.length, partsRead, ms: performance.now() - t0 };
+}
+
+/** The part keys of a manifest, joined (equal for two manifests listing the same parts). */
+function partList(m: SnapshotManifest): string | null {
+  return m.parts && m.parts.length > 0 ? m.parts.map((p) => p.key).join('\n') : null;
 }
 
 /** What a {@link SnapshotIndexProvider} reports (logs and metrics are the caller's). */
 export interface SnapshotObserver {
   /** A snapshot was loaded (at cold start or by a background refresh). */
-  loaded?(info: { snapshotId: string; bytes: number; ms: number; quotes: number; coldStart: boolean }): void;
+  loaded?(info: {
+    snapshotId: string;
+    bytes: number;
+    ms: number;
+    quotes: number;
+    coldStart: boolean;
+    /** Parts the snapshot has, and how many were read (a refresh reuses the ones it has). */
+    parts: number;
+    partsRead: number;
+  }): void;
   /**
    * A background refresh failed: the old index keeps serving. `stalenessMs` is how long ago
    * the index was last confirmed current.
@@ -334,6 +483,9 @@ export interface SnapshotObserver {
 export class SnapshotIndexProvider implements IndexProvider {
   private index: QuoteIndex | null = null;
   private snapshotId: string | null = null;
+  /** The parts of the loaded snapshot, joined (see partList). */
+  private loadedParts: string | null = null;
+  private readonly cache: PartCache = new Map();
   /** When the loaded index was last confirmed current (the manifest read said so). */
   private confirmedAt = Number.NEGATIVE_INFINITY;
   private attemptedAt = Number.NEGATIVE_INFINITY;
@@ -392,7 +544,7 @@ export class SnapshotIndexProvider implements IndexProvider {
   private async open(): Promise<QuoteIndex> {
     const started = this.now();
     this.attemptedAt = started;
-    const opened = await openLatestIndex(this.store, this.options);
+    const opened = await openLatestIndex(this.store, this.options, undefined, this.cache);
     this.swap(opened, started, true);
     return opened.index;
   }
@@ -402,6 +554,7 @@ export class SnapshotIndexProvider implements IndexProvider {
     this.confirmedAt = checkedAt;
     if (opened.manifest && opened.manifest.snapshotId !== this.snapshotId) {
       this.snapshotId = opened.manifest.snapshotId;
+      this.loadedParts = partList(opened.manifest);
       this.lastLoadMs = opened.ms;
       this.observer.loaded?.({
         snapshotId: opened.manifest.snapshotId,
@@ -409,6 +562,8 @@ export class SnapshotIndexProvider implements IndexProvider {
         ms: opened.ms,
         quotes: opened.index.stats.quotes,
         coldStart,
+        parts: opened.parts,
+        partsRead: opened.partsRead,
       });
     }
   }
@@ -422,7 +577,16 @@ export class SnapshotIndexProvider implements IndexProvider {
         this.confirmedAt = started;
         return;
       }
-      this.swap(await openLatestIndex(this.store, this.options, manifest), started, false);
+      // Published again with the same parts (a publish that changed nothing): same index.
+      const parts = partList(manifest);
+      if (parts !== null && parts === this.loadedParts) {
+        this.snapshotId = manifest.snapshotId;
+        this.confirmedAt = started;
+        return;
+      }
+      // A new index over the parts (the ones already read come from the cache): requests keep
+      // the index they started with.
+      this.swap(await openLatestIndex(this.store, this.options, manifest, this.cache), started, false);
     } catch (error) {
       this.observer.refreshFailed?.({
         error,

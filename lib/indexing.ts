@@ -26,7 +26,7 @@ export type MetricSink = (name: string, unit: 'Milliseconds' | 'Count' | 'Bytes'
 export interface StreamHandlerDeps {
   store: Store;
   logger?: Logger;
-  /** Publish time and conflicts (SnapshotPublishMs, SnapshotPublishConflicts). */
+  /** Publish and merge time, conflicts (SnapshotPublishMs, SnapshotMergeMs, SnapshotPublishConflicts). */
   metric?: MetricSink;
   /**
    * Kana readings to index with every interview (lib/text/readings.ts), as `npm start` does;
@@ -79,6 +79,36 @@ function indexWorker(deps: StreamHandlerDeps): IndexWorker {
   };
 
   /**
+   * Background merging, after a publish: at most one merge per invocation (the size-tiered
+   * policy keeps the number of parts logarithmic in the index). A failed merge costs nothing
+   * but the work: the published snapshot stands, and the index is reloaded next time.
+   */
+  const compactOnce = async (current: Indexer) => {
+    const t0 = performance.now();
+    try {
+      const step = await current.compact();
+      if (!step) return;
+      const ms = performance.now() - t0;
+      deps.metric?.('SnapshotMergeMs', 'Milliseconds', ms);
+      log({
+        level: 'info',
+        msg: 'snapshot parts merged',
+        snapshotId: step.manifest.snapshotId,
+        from: step.from,
+        to: step.to,
+        docs: step.docs,
+        live: step.live,
+        parts: step.manifest.parts?.length ?? 1,
+        ms: Math.round(ms),
+      });
+    } catch (e) {
+      if (e instanceof ConflictError) deps.metric?.('SnapshotPublishConflicts', 'Count', 1);
+      log({ level: 'warn', msg: 'snapshot merge failed', error: String(e) });
+      indexer = null;
+    }
+  };
+
+  /**
    * The indexing step: applies each interview named by the work to the index (idempotent: it
    * reads the current state, so redelivered or out-of-order records converge), publishes one
    * snapshot over the one it loaded (conditionally: a conflict reloads and applies again), and
@@ -119,9 +149,11 @@ function indexWorker(deps: StreamHandlerDeps): IndexWorker {
           level: 'info',
           msg: 'snapshot published',
           snapshotId: manifest.snapshotId,
+          parts: manifest.parts?.length ?? 1,
           items,
           failed: failures.size,
         });
+        await compactOnce(current);
         break;
       } catch (e) {
         // Another indexer published meanwhile: reload its snapshot and apply this batch again.
@@ -148,7 +180,14 @@ function indexWorker(deps: StreamHandlerDeps): IndexWorker {
           indexer: current,
           commit: async () => {
             const manifest = await publish(current, base, false);
-            log({ level: 'info', msg: 'snapshot published', snapshotId: manifest.snapshotId, job: true });
+            log({
+              level: 'info',
+              msg: 'snapshot published',
+              snapshotId: manifest.snapshotId,
+              parts: manifest.parts?.length ?? 1,
+              job: true,
+            });
+            await compactOnce(current);
           },
         });
       } catch (e) {

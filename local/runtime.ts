@@ -114,6 +114,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     const t0 = performance.now();
     try {
       await indexer.publish();
+      // One merge of small parts when the policy asks for it (see Indexer.compact).
+      await indexer.compact();
     } finally {
       lastPublishMs = performance.now() - t0;
       lastPublishEnd = Date.now();

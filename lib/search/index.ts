@@ -21,6 +21,9 @@ import {
   FLAG_KANA,
   FLAG_SUGGEST,
   type Matches,
+  type MergePolicy,
+  readSegment,
+  type SegmentSize,
 } from './engine/index.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
 import {
@@ -986,9 +989,9 @@ export class QuoteIndex {
       .slice(0, n);
   }
 
-  /** Serialises the index (compress it to store it; see {@link QuoteIndex.fromSnapshot}). */
-  toSnapshot(): Uint8Array {
-    const bytes = this.engine.pack({
+  /** Header fields of a snapshot part holding the interviews `keys`. */
+  private partHeader(keys: readonly string[]): Record<string, unknown> {
+    return {
       format: MAGIC_HEADER,
       schemaVersion: INDEX_SCHEMA_VERSION,
       analyzer: {
@@ -999,18 +1002,59 @@ export class QuoteIndex {
         readings: this.readings ? READINGS_VERSION : null,
       },
       createdAt: new Date().toISOString(),
-      interviews: [...this.interviews.values()],
-    });
+      interviews: keys.flatMap((k) => this.interviews.get(k) ?? []),
+    };
+  }
+
+  /** Serialises the whole index as one part, folded (compress it to store it; see {@link QuoteIndex.fromParts}). */
+  toSnapshot(): Uint8Array {
+    const bytes = this.engine.pack(this.partHeader(this.engine.liveKeys()));
     // Folding renumbered the docs: cached evaluations refer to old numbers.
     this.version++;
     return bytes;
   }
 
-  /** Loads a snapshot; an unknown schema or analyzer version throws {@link SnapshotVersionError}. */
-  static fromSnapshot(snapshot: unknown, options: Omit<QuoteIndexOptions, 'mode'> = {}): QuoteIndex {
+  /**
+   * Seals the writes since the last part into a new part (a segment over the parts before
+   * it), costing what was written, not the index; null when nothing was. Readers that place
+   * it over the same parts answer exactly as this index does.
+   */
+  sealSegment(): Uint8Array | null {
+    return this.engine.seal((keys) => this.partHeader(keys));
+  }
+
+  /** True when writes since the last seal (or snapshot) are not in a part yet. */
+  get pending(): boolean {
+    return this.engine.pending;
+  }
+
+  /** Number of parts this index is made of (0 before the first seal or snapshot). */
+  get segmentCount(): number {
+    return this.engine.segmentCount;
+  }
+
+  /** Docs (dead included) and live docs per part, oldest first. */
+  segmentSizes(): SegmentSize[] {
+    return this.engine.segmentSizes();
+  }
+
+  /** The merge of parts [from, to) the size-tiered policy asks for next, or null. */
+  planMerge(policy?: MergePolicy): [number, number] | null {
+    return this.engine.planMerge(policy);
+  }
+
+  /** Merges parts [from, to) into one part, returned as bytes; seal pending writes first. */
+  mergeSegments(from: number, to: number): Uint8Array {
+    const bytes = this.engine.merge(from, to, (keys) => this.partHeader(keys));
+    this.version++;
+    return bytes;
+  }
+
+  /** Checks a part's header; returns it and its segmentation mode. */
+  private static partHeaderOf(part: unknown): Record<string, unknown> & { mode: SegmentationMode } {
     let header: Record<string, unknown> | null = null;
     try {
-      header = snapshot instanceof Uint8Array ? Engine.header(snapshot) : null;
+      header = part instanceof Uint8Array ? Engine.header(part) : null;
     } catch {
       header = null;
     }
@@ -1020,10 +1064,46 @@ export class QuoteIndex {
     const analyzer = header.analyzer as { version?: number; mode?: SegmentationMode } | undefined;
     if (analyzer?.version !== ANALYZER_VERSION)
       throw new SnapshotVersionError(`analyzer ${analyzer?.version}`, ANALYZER_VERSION);
-    const idx = new QuoteIndex({ retain: false, ...options, mode: analyzer.mode ?? 'hybrid' });
-    idx.engine = Engine.unpack(snapshot as Uint8Array);
+    return { ...header, mode: analyzer.mode ?? 'hybrid' };
+  }
+
+  /** Records what a placed part says about interviews: the ones it removes, the ones it holds. */
+  private adoptPartHeader(header: Record<string, unknown>): void {
+    for (const key of (header.removes as string[] | undefined) ?? []) this.interviews.delete(key);
     for (const meta of (header.interviews as InterviewMeta[] | undefined) ?? [])
-      idx.interviews.set(meta.id, meta);
+      this.interviews.set(meta.id, meta);
+  }
+
+  /**
+   * Places further parts over this index, as they were sealed or merged after the ones it
+   * holds (a reader following the writer); nothing may have been written to this index.
+   */
+  appendParts(parts: readonly Uint8Array[]): void {
+    const headers = parts.map((p) => QuoteIndex.partHeaderOf(p));
+    for (const h of headers)
+      if (h.mode !== this.mode) throw new SnapshotVersionError(`analyzer mode ${h.mode}`, ANALYZER_VERSION);
+    const segments = parts.map((p) => readSegment(p));
+    segments.forEach((seg, i) => {
+      this.engine.place(seg);
+      this.adoptPartHeader(headers[i] as Record<string, unknown>);
+    });
+    this.version++;
+  }
+
+  /** Loads a snapshot; an unknown schema or analyzer version throws {@link SnapshotVersionError}. */
+  static fromSnapshot(snapshot: unknown, options: Omit<QuoteIndexOptions, 'mode'> = {}): QuoteIndex {
+    return QuoteIndex.fromParts([snapshot as Uint8Array], options);
+  }
+
+  /**
+   * Opens an index from its parts, oldest first (a base and the segments sealed or merged
+   * after it); an unknown schema or analyzer version throws {@link SnapshotVersionError}.
+   */
+  static fromParts(parts: readonly Uint8Array[], options: Omit<QuoteIndexOptions, 'mode'> = {}): QuoteIndex {
+    if (parts.length === 0) throw new SnapshotVersionError('no parts', INDEX_SCHEMA_VERSION);
+    const first = QuoteIndex.partHeaderOf(parts[0]);
+    const idx = new QuoteIndex({ retain: false, ...options, mode: first.mode });
+    idx.appendParts(parts);
     return idx;
   }
 }

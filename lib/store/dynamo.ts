@@ -27,10 +27,12 @@ import type {
   InterviewSummary,
   ManualTags,
   Page,
+  PartToPublish,
   PeopleEdits,
   PersonProfile,
   PutResult,
   SnapshotManifest,
+  SnapshotPart,
   Store,
   StoredInterview,
   TaxonomyRecord,
@@ -237,6 +239,16 @@ export class DynamoStore implements Store {
   }
   readSnapshot(manifest: SnapshotManifest): Promise<Uint8Array> {
     return this.snapshots.readSnapshot(manifest);
+  }
+  publishParts(
+    parts: readonly PartToPublish[],
+    meta: { quotes: number; interviews: number },
+    expectedPrevious?: string | null,
+  ): Promise<SnapshotManifest> {
+    return this.snapshots.publishParts(parts, meta, expectedPrevious);
+  }
+  readPart(part: SnapshotPart): Promise<Uint8Array> {
+    return this.snapshots.readPart(part);
   }
 
   // JobStore

@@ -8,7 +8,14 @@
 import * as z from 'zod';
 import { IdSchema, PersonSchema, RoleSchema } from '../model.ts';
 import { type KeyKind, keys, type MergeTarget, type ParsedKey, parseKey } from './keys.ts';
-import type { InterviewSummary, ManualTags, PeopleEdits, PersonProfile, SnapshotManifest } from './port.ts';
+import type {
+  InterviewSummary,
+  ManualTags,
+  PeopleEdits,
+  PersonProfile,
+  SnapshotManifest,
+  SnapshotPart,
+} from './port.ts';
 
 /** An item as the DynamoDB document client reads and writes it. */
 export type RawItem = Record<string, unknown>;
@@ -588,14 +595,35 @@ export const TagModelEntity: Entity<'tagModel', TagModel> = {
 
 // ------------------------------------------------------------------------------ snapshots
 
-/** The manifest: the published snapshot, and the one before it (kept for readers mid-load). */
-export type Manifest = SnapshotManifest & { previous: string | null };
+/**
+ * The manifest: the published snapshot, and the one before it (kept for readers mid-load). A
+ * snapshot of parts lists them (each stored as chunks under its key), and the keys of the
+ * previous manifest's parts, so a publish knows which parts nobody reads any more.
+ */
+export type Manifest = SnapshotManifest & { previous: string | null; previousParts?: string[] };
+
+function partsOf(item: RawItem): SnapshotPart[] | undefined {
+  const v = item.parts;
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw new CorruptItemError(item, 'parts is not a list');
+  return v.map((p: unknown) => {
+    const part = p as RawItem;
+    if (
+      typeof part?.key !== 'string' ||
+      typeof part.bytes !== 'number' ||
+      !['base', 'segment'].includes(String(part.kind))
+    )
+      throw new CorruptItemError(item, 'a part is not { key, bytes, kind }');
+    return { key: part.key, bytes: part.bytes, kind: part.kind as SnapshotPart['kind'] };
+  });
+}
 
 export const ManifestEntity: Entity<'indexManifest', Manifest> = {
   kind: 'indexManifest',
   toItem: (m) => ({ ...keys.indexManifest(), ...m }),
   fromItem: (it) => {
     keyAs(it, 'indexManifest');
+    const parts = partsOf(it);
     return {
       snapshotId: str(it, 'snapshotId'),
       chunks: num(it, 'chunks'),
@@ -604,6 +632,8 @@ export const ManifestEntity: Entity<'indexManifest', Manifest> = {
       interviews: num(it, 'interviews'),
       createdAt: str(it, 'createdAt'),
       previous: strOrNull(it, 'previous'),
+      ...(parts ? { parts } : {}),
+      ...(it.previousParts !== undefined ? { previousParts: strings(it, 'previousParts') } : {}),
     };
   },
 };

@@ -25,8 +25,12 @@
  * | taxonomyVersion | one version of the taxonomy        | TAXONOMY           | V#<8-digit version>             |                   |                    |
  * | tagModel        | what editors taught the tagger     | TAGMODEL           | CURRENT                         |                   |                    |
  * | indexManifest   | search snapshot manifest           | INDEX              | MANIFEST                        |                   |                    |
- * | indexChunk      | search snapshot chunk              | INDEX#<snapshotId> | CHUNK#<n>                       |                   |                    |
+ * | indexChunk      | search snapshot chunk              | INDEX#<partId>     | CHUNK#<n>                       |                   |                    |
  * | job             | a background job and its progress  | JOB#<jobId>        | HEAD                            |                   |                    |
+ *
+ * A snapshot is made of parts (a base and segments over it, see lib/search/engine); a part's id
+ * is {@link keys.snapshotPartId}: the snapshot id that wrote it, `_<n>` for its n-th new part
+ * after the first. In S3 a part is the object {@link objectKeys.snapshotPart}.
  *
  * `<rev>` is {@link revisionId}: `<8-digit version>-<nonce>`. Ids are `[A-Za-z0-9_-]`, tags never
  * contain `#`, so `#` separates the parts of every key unambiguously.
@@ -239,7 +243,19 @@ export const keys = {
     sk: `${S.chunk}${pad(n, 4)}`,
   }),
   chunkPrefix: S.chunk,
+  /** Id of the `n`-th new part a publish writes: the snapshot's id, then `<snapshotId>_<n>`. */
+  snapshotPartId: (snapshotId: string, n: number): string => (n === 0 ? snapshotId : `${snapshotId}_${n}`),
   job: (jobId: string): Key => ({ pk: `${S.job}${jobId}`, sk: S.head }),
+} as const;
+
+const SNAPSHOT_OBJECTS = 'index/';
+
+/** Object keys in the snapshot bucket (the S3 snapshot store). */
+export const objectKeys = {
+  /** Prefix of everything the snapshot store writes (the lifecycle rule's scope). */
+  snapshotPrefix: SNAPSHOT_OBJECTS,
+  /** One packed, gzipped index part, never rewritten. */
+  snapshotPart: (partId: string): string => `${SNAPSHOT_OBJECTS}parts/${partId}.gz`,
 } as const;
 
 /** A key read back: which kind of item it belongs to, and the parts it was built from. */

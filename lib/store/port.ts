@@ -246,10 +246,38 @@ export interface SnapshotManifest {
   quotes: number;
   interviews: number;
   createdAt: string;
+  /**
+   * The stored parts, oldest first: a base and the segments over it (see lib/search/engine).
+   * Absent or empty for a snapshot stored as one blob, read with {@link SnapshotStore.readSnapshot}.
+   */
+  parts?: SnapshotPart[];
 }
+
+/** One stored part of a snapshot: a base, or a segment that only means something over the parts before it. */
+export interface SnapshotPart {
+  /** Where the store keeps it (an object key, a part id). */
+  key: string;
+  bytes: number;
+  kind: 'base' | 'segment';
+}
+
+/** A part of a snapshot to publish: one of the current manifest's parts, kept as it is, or a new one. */
+export type PartToPublish = SnapshotPart | { gzipped: Uint8Array; kind: 'base' | 'segment' };
 
 /** Search snapshots: publish by switching one manifest item; read the manifest's version. */
 export interface SnapshotStore {
+  /**
+   * Publishes a snapshot made of parts, oldest first: the new ones are written, then the
+   * manifest switches as in {@link publishSnapshot} (conditionally, with `expectedPrevious`).
+   * A batch of index writes publishes the parts it had plus one small new segment.
+   */
+  publishParts(
+    parts: readonly PartToPublish[],
+    meta: { quotes: number; interviews: number },
+    expectedPrevious?: string | null,
+  ): Promise<SnapshotManifest>;
+  /** Reads one part of a published manifest. */
+  readPart(part: SnapshotPart): Promise<Uint8Array>;
   /**
    * Publishes a snapshot. With `expectedPrevious` (a snapshot id, or null for "none yet") the
    * manifest switches only if it still points there, else ConflictError: two indexers never

@@ -4,13 +4,14 @@
  * manifest) written conditionally, so two publishers never overwrite each other unknowingly.
  * A cold start reads one small item and one object, instead of hundreds of table items.
  *
- * Layout (designed so that a manifest can later list a base plus small segments):
+ * Layout (a manifest lists a base and the small segments sealed over it, oldest first):
  *
  *   s3://<bucket>/index/parts/<partId>.gz   one packed, gzipped index part, never rewritten
  *   table INDEX / MANIFEST                  { snapshotId, format: 's3', parts: [{ key, bytes, kind }],
  *                                             bytes, quotes, interviews, createdAt, previous }
  *
- * A publish writes its part(s) first, then switches the manifest; the parts the previous
+ * A publish writes its new part(s) first (a batch of index writes: one small segment), then
+ * switches the manifest; the parts the previous
  * manifest listed and the new one does not are tagged `state=superseded`, and the bucket's
  * lifecycle rule deletes them a day later (readers still loading them have long finished).
  * A manifest written by the table-chunk store of earlier versions (no `parts`) is still read,
@@ -27,21 +28,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, KikigakiError } from '../errors.ts';
-import { keys, TABLE } from './keys.ts';
-import type { SnapshotManifest, SnapshotStore } from './port.ts';
+import { keys, objectKeys, TABLE } from './keys.ts';
+import type { PartToPublish, SnapshotManifest, SnapshotPart, SnapshotStore } from './port.ts';
 
 /** Where the parts of snapshots live in the bucket. */
-export const SNAPSHOT_PREFIX = 'index/';
+export const SNAPSHOT_PREFIX = objectKeys.snapshotPrefix;
 /** The tag a superseded part gets; the bucket's lifecycle rule expires objects carrying it. */
 export const SUPERSEDED_TAG = { key: 'state', value: 'superseded' } as const;
 
-/** One object of a snapshot. */
-export interface SnapshotPart {
-  key: string;
-  bytes: number;
-  /** `base` today; small `segment`s over a base later. */
-  kind: 'base' | 'segment';
-}
+export type { SnapshotPart } from './port.ts';
 
 /** A manifest naming the S3 parts of a snapshot. */
 export interface S3SnapshotManifest extends SnapshotManifest {
@@ -74,8 +69,9 @@ function unavailable(message: string, cause: unknown): KikigakiError {
   return e;
 }
 
+/** The S3 parts a manifest lists; null for a manifest the table-chunk store wrote (its parts are table items). */
 function partsOf(item: Item): SnapshotPart[] | null {
-  if (!Array.isArray(item.parts)) return null;
+  if (item.format !== 's3' || !Array.isArray(item.parts)) return null;
   return (item.parts as Item[]).map((p) => ({
     key: String(p.key),
     bytes: Number(p.bytes),
@@ -114,35 +110,66 @@ export class S3SnapshotStore implements SnapshotStore {
     }
   }
 
-  async publishSnapshot(
+  /** Publishes one blob as the whole snapshot (a base part). */
+  publishSnapshot(
     gzipped: Uint8Array,
     meta: { quotes: number; interviews: number },
     expectedPrevious?: string | null,
   ): Promise<S3SnapshotManifest> {
+    return this.publishParts([{ gzipped, kind: 'base' }], meta, expectedPrevious);
+  }
+
+  /**
+   * Uploads the new parts (in parallel), then switches the manifest to the list; parts the
+   * previous manifest listed and this one does not are tagged superseded.
+   */
+  async publishParts(
+    parts: readonly PartToPublish[],
+    meta: { quotes: number; interviews: number },
+    expectedPrevious?: string | null,
+  ): Promise<S3SnapshotManifest> {
     const snapshotId = `${this.now().getTime().toString(36)}-${randomBytes(6).toString('base64url')}`;
-    const part: SnapshotPart = {
-      key: `${SNAPSHOT_PREFIX}parts/${snapshotId}.gz`,
-      bytes: gzipped.length,
-      kind: 'base',
-    };
-    await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: part.key,
-        Body: gzipped,
-        ContentType: 'application/octet-stream',
-      }),
+    let fresh = 0;
+    const uploads: Array<{ part: SnapshotPart; body: Uint8Array }> = [];
+    const listed = parts.map((p): SnapshotPart => {
+      if ('key' in p) return p;
+      const part: SnapshotPart = {
+        key: objectKeys.snapshotPart(keys.snapshotPartId(snapshotId, fresh++)),
+        bytes: p.gzipped.length,
+        kind: p.kind,
+      };
+      uploads.push({ part, body: p.gzipped });
+      return part;
+    });
+    await Promise.all(
+      uploads.map(({ part, body }) =>
+        this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: part.key,
+            Body: body,
+            ContentType: 'application/octet-stream',
+          }),
+        ),
+      ),
     );
     const previous = await this.manifestItem();
     const manifest: S3SnapshotManifest = {
       snapshotId,
-      chunks: 1,
-      bytes: gzipped.length,
+      chunks: listed.length,
+      bytes: listed.reduce((n, p) => n + p.bytes, 0),
       quotes: meta.quotes,
       interviews: meta.interviews,
       createdAt: this.now().toISOString(),
-      parts: [part],
+      parts: listed,
     };
+    // A part kept from a manifest that is no longer current may be expiring already.
+    const current = new Set((previous ? (partsOf(previous) ?? []) : []).map((p) => p.key));
+    const stale = parts.filter((p): p is SnapshotPart => 'key' in p && !current.has(p.key));
+    if (stale.length > 0) {
+      await this.deleteUploads(uploads.map((u) => u.part.key));
+      throw new ConflictError("the parts to keep are not the current snapshot's", { expectedPrevious });
+    }
     const condition: Partial<
       Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>
     > =
@@ -173,8 +200,8 @@ export class S3SnapshotStore implements SnapshotStore {
       );
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      // Someone else published first: our part is garbage; the caller reloads and retries.
-      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: part.key })).catch(() => {});
+      // Someone else published first: our parts are garbage; the caller reloads and retries.
+      await this.deleteUploads(uploads.map((u) => u.part.key));
       throw new ConflictError('another indexer published a snapshot meanwhile', { expectedPrevious });
     }
     const kept = new Set(manifest.parts.map((p) => p.key));
@@ -183,6 +210,15 @@ export class S3SnapshotStore implements SnapshotStore {
       .filter((k) => !kept.has(k));
     await this.tagSuperseded(superseded);
     return manifest;
+  }
+
+  /** Deletes parts a failed publish uploaded (best effort: the lifecycle rule does not see them). */
+  private async deleteUploads(partKeys: readonly string[]): Promise<void> {
+    await Promise.all(
+      partKeys.map((Key) =>
+        this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })).catch(() => {}),
+      ),
+    );
   }
 
   private async tagSuperseded(keysToTag: string[]): Promise<void> {
@@ -224,15 +260,20 @@ export class S3SnapshotStore implements SnapshotStore {
     };
   }
 
+  /** Reads a snapshot of one part, or one published by the table-chunk store (see {@link readPart}). */
   async readSnapshot(manifest: SnapshotManifest): Promise<Uint8Array> {
     const parts = (manifest as Partial<S3SnapshotManifest>).parts ?? [];
     if (parts.length === 0) return this.readTableChunks(manifest);
-    if (parts.length !== 1 || parts[0]?.kind !== 'base')
+    if (parts.length !== 1)
       throw new KikigakiError(
         'unavailable',
-        `snapshot ${manifest.snapshotId} has segments this version cannot load`,
+        `snapshot ${manifest.snapshotId} has ${parts.length} parts: read them one by one`,
       );
-    const part = parts[0];
+    return this.readPart(parts[0] as SnapshotPart, manifest.snapshotId);
+  }
+
+  /** Reads one part (checked against the size the manifest gives). */
+  async readPart(part: SnapshotPart, snapshotId = part.key): Promise<Uint8Array> {
     try {
       const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: part.key }));
       const bytes = await (r.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
@@ -240,7 +281,7 @@ export class S3SnapshotStore implements SnapshotStore {
         throw new Error(`${part.key} has ${bytes.length} bytes, the manifest says ${part.bytes}`);
       return bytes;
     } catch (e) {
-      throw unavailable(`snapshot ${manifest.snapshotId} could not be read from S3`, e);
+      throw unavailable(`snapshot ${snapshotId} could not be read from S3`, e);
     }
   }
 
@@ -265,7 +306,13 @@ export class S3SnapshotStore implements SnapshotStore {
  * own, bound to it, so ports added later pass through unchanged.
  */
 export function withSnapshotStore<T extends SnapshotStore>(store: T, snapshots: SnapshotStore): T {
-  const own = new Set<PropertyKey>(['publishSnapshot', 'readManifest', 'readSnapshot']);
+  const own = new Set<PropertyKey>([
+    'publishSnapshot',
+    'publishParts',
+    'readManifest',
+    'readSnapshot',
+    'readPart',
+  ]);
   return new Proxy(store, {
     get(target, prop) {
       if (own.has(prop)) {

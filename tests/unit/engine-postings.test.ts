@@ -1,7 +1,6 @@
 /** Postings: one decoder over the packed base and the delta, the byte layout, expansions. */
 import { describe, expect, it } from 'vitest';
 import { Bytes, readVarint } from '../../lib/search/engine/columns.ts';
-import { fold } from '../../lib/search/engine/fold.ts';
 import {
   F_SECTION,
   F_TEXT,
@@ -10,13 +9,21 @@ import {
   Postings,
   PREFIX_EXPANSIONS,
 } from '../../lib/search/engine/postings.ts';
-import { DocTable, SlotTable, TagTable } from '../../lib/search/engine/tables.ts';
+import { writeSegment } from '../../lib/search/engine/segment.ts';
+import { DocTable, Names, SlotTable, TagTable } from '../../lib/search/engine/tables.ts';
 
-/** A folded base over `n` docs of one slot, with the given postings. */
-function packed(n: number, add: (p: Postings) => void): Postings {
-  const docs = new DocTable();
+/** Docs [from, from + n) of one new slot `key`, with the postings `add` writes to the delta. */
+function grow(
+  docs: DocTable,
+  slots: SlotTable,
+  postings: Postings,
+  key: string,
+  n: number,
+  add: (p: Postings, first: number) => void,
+): void {
+  const first = docs.count;
   for (let d = 0; d < n; d++) {
-    docs.slotOf.push(0);
+    docs.slotOf.push(slots.count);
     docs.ordinal.push(d + 1);
     docs.role.push(0);
     docs.questionOf.push(-1);
@@ -25,14 +32,34 @@ function packed(n: number, add: (p: Postings) => void): Postings {
     docs.dead.push(0);
     for (const l of docs.lens) l.push(1);
   }
+  slots.add(key, 1);
+  slots.close(docs.count);
+  add(postings, first);
+}
+
+/** Postings sealed into one segment per entry of `batches` (n docs of one slot each). */
+function sealed(...batches: Array<[number, (p: Postings, first: number) => void]>): Postings {
+  const docs = new DocTable();
   const slots = new SlotTable();
-  slots.add('iv', 1);
-  slots.close(n);
+  const tags = new TagTable();
   const postings = new Postings();
-  add(postings);
-  const out = fold({ docs, slots, tags: new TagTable(), postings }, n, 1);
-  if (!out) throw new Error('nothing folded');
-  return out.postings;
+  batches.forEach(([n, add], i) => {
+    grow(docs, slots, postings, `iv${i}`, n, add);
+    const k = postings.segs.length;
+    const seg = writeSegment(
+      { docs, slots, tags, persons: new Names(), postings },
+      { from: k, to: k, delta: true, keepDead: true, surfaces: [], removes: [], tagEdits: [] },
+    );
+    postings.delta.clear();
+    postings.place(seg.packed, seg.kana);
+    tags.append(seg.tags);
+  });
+  return postings;
+}
+
+/** A packed base over `n` docs of one slot, with the given postings. */
+function packed(n: number, add: (p: Postings) => void): Postings {
+  return sealed([n, add]);
 }
 
 describe('varints', () => {
@@ -53,7 +80,9 @@ describe('postings', () => {
       d.add('介護', F_TEXT, 200, 3, FLAG_SUGGEST);
       d.add('介護', F_SECTION, 7, 1, 0);
     });
-    const bytes = p.base.bytes.subarray(p.base.offsets[0], p.base.offsets[1]);
+    const base = p.segs[0]?.packed;
+    if (!base) throw new Error('no segment');
+    const bytes = base.bytes.subarray(base.offsets[0], base.offsets[1]);
     // mask text|section; text: 2 entries in 4 bytes; section: 1 entry in 1 byte;
     // text entries: 3·2+0 = 6; (200−3)·2+1 = 395 = [0x8b 0x03], tf−2 = 1; section: 7·2 = 14.
     expect([...bytes]).toEqual([0b101, 2, 4, 1, 1, 6, 0x8b, 0x03, 1, 14]);
@@ -72,6 +101,36 @@ describe('postings', () => {
     expect([...p.tfs.subarray(0, n)]).toEqual([2, 1, 5]);
     expect(p.df('副業', F_TEXT)).toBe(3);
     expect(p.fetch('ない', F_TEXT)).toBe(0);
+  });
+
+  it('decodes every segment in engine numbers, each from its own doc and slot base', () => {
+    const p = sealed(
+      [3, (d, first) => d.add('副業', F_TEXT, first + 2, 1, 0)],
+      [
+        4,
+        (d, first) => {
+          d.add('副業', F_TEXT, first, 3, 0);
+          d.add('副業', F_TITLE, 1, 1, 0);
+        },
+      ],
+      [2, (d, first) => d.add('介護', F_TEXT, first + 1, 1, 0)],
+    );
+    expect(p.segs.map((s) => [s.docBase, s.slotBase])).toEqual([
+      [0, 0],
+      [3, 1],
+      [7, 2],
+    ]);
+    // Segment-local ids on disk: the second segment's first doc is stored as 0.
+    expect(p.segs[1]?.packed.docs).toBe(4);
+    p.add('副業', F_TEXT, 9, 2, 0);
+    const n = p.fetch('副業', F_TEXT);
+    expect([...p.ids.subarray(0, n)]).toEqual([2, 3, 9]);
+    expect([...p.tfs.subarray(0, n)]).toEqual([1, 3, 2]);
+    expect(p.df('副業', F_TEXT)).toBe(3);
+    const t = p.fetch('副業', F_TITLE);
+    expect([...p.ids.subarray(0, t)]).toEqual([1]);
+    expect(p.fetch('介護', F_TEXT)).toBe(1);
+    expect(p.ids[0]).toBe(8);
   });
 
   it('expands a prefix over both segments, capped at the most frequent terms', () => {

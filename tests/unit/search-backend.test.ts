@@ -1,8 +1,40 @@
-/** The search port: QuoteIndex serves reads and writes through it, snapshot included. */
+/**
+ * The search port: today's engine (QuoteIndex) runs the SearchBackend contract twice — reopened
+ * from one folded snapshot, and from the parts a writer seals batch by batch (a base and
+ * segments over it, as readers of published snapshots open them).
+ */
 import { describe, expect, it } from 'vitest';
+import { defaultIndexOptions } from '../../lib/indexer.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { asBackend, type SearchBackend } from '../../lib/search/backend.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
+import { searchBackendContract } from '../helpers/search-backend-contract.ts';
+
+const options = defaultIndexOptions();
+
+searchBackendContract('the packed engine, reopened from a snapshot', {
+  create: () => asBackend(new QuoteIndex(options)),
+  reopen: (b) => asBackend(QuoteIndex.fromSnapshot(b.toSnapshot(), options)),
+});
+
+// Each settle seals the writes so far into a part; reopening places the parts in order.
+const sealed = new WeakMap<SearchBackend, Uint8Array[]>();
+searchBackendContract('the packed engine, reopened from sealed parts', {
+  create: () => {
+    const index = new QuoteIndex(options);
+    sealed.set(index, []);
+    return asBackend(index);
+  },
+  settle: async (b) => {
+    const part = (b as QuoteIndex).sealSegment();
+    if (part) sealed.get(b)?.push(part);
+  },
+  reopen: (b) => {
+    const parts = sealed.get(b) ?? [];
+    const last = (b as QuoteIndex).sealSegment();
+    return asBackend(QuoteIndex.fromParts(last ? [...parts, last] : parts, options));
+  },
+});
 
 describe('SearchBackend', () => {
   it('applies and removes interviews, edits tags, and survives a snapshot', () => {

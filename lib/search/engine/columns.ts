@@ -22,21 +22,25 @@ export class Column<A extends Typed> {
     }
     this.a[this.n++] = v;
   }
+  /** Appends every value of `src`, mapped by `map` when given. */
+  append(src: ArrayLike<number>, map?: (v: number) => number): void {
+    const need = this.n + src.length;
+    if (need > this.a.length) {
+      const b = this.make(Math.max(64, need, Math.ceil(this.a.length * 1.5)));
+      b.set(this.a.subarray(0, this.n) as never);
+      this.a = b;
+    }
+    const a = this.a;
+    if (!map && ArrayBuffer.isView(src)) a.set(src as never, this.n);
+    else for (let i = 0; i < src.length; i++) a[this.n + i] = map ? map(src[i] ?? 0) : (src[i] ?? 0);
+    this.n = need;
+  }
   at(i: number): number {
     return this.a[i] ?? 0;
   }
   /** The used part, as a view. */
   view(): A {
     return this.a.subarray(0, this.n) as A;
-  }
-  /** A new column keeping entry i at map[i] (entries mapped to -1 are dropped). */
-  compact(map: Int32Array, size: number): Column<A> {
-    const out = this.make(size);
-    for (let k = 0; k < map.length && k < this.n; k++) {
-      const m = map[k] ?? -1;
-      if (m >= 0) out[m] = this.at(k);
-    }
-    return Column.of(this.make, out);
   }
 }
 

@@ -34,6 +34,9 @@ function shareOf(fields: number): number {
   return RANKING.context;
 }
 
+/** Terms whose decoded live counts are kept between evaluations (see Evaluator.liveDf). */
+const DECODED_DF_TERMS = 20_000;
+
 /** Per stored field: its boost and b (title per slot; the question field is derived from text). */
 const FIELD_PARAMS = [FIELDS.text, FIELDS.speaker, FIELDS.section, FIELDS.title];
 
@@ -60,6 +63,8 @@ export interface Corpus {
   lenSum: number[];
   /** Bumped whenever the statistics change (cached norms are then recomputed). */
   statsVersion: number;
+  /** True when docs of the delta died (replaced or removed since they were written). */
+  deltaDead: boolean;
 }
 
 /** Options of one evaluation. */
@@ -208,7 +213,7 @@ export class Evaluator {
   private estimate(q: QueryNode): number {
     switch (q.kind) {
       case 'term':
-        return this.c.postings.df(q.term, F_TEXT) + (q.prefix || q.substr ? 10_000 : 0);
+        return this.liveDf(q.term)[F_TEXT] + (q.prefix || q.substr ? 10_000 : 0);
       case 'and':
         return Math.min(...q.children.filter((x) => x.kind !== 'not').map((x) => this.estimate(x)));
       case 'or':
@@ -255,16 +260,44 @@ export class Evaluator {
 
   /** Postings of a term in quotes (text), else in the field it occurs in (dead included). */
   private docFrequency(term: string): number {
-    const cached = this.dfs.get(term);
-    if (cached !== undefined) return cached;
-    const p = this.c.postings;
-    const df = p.df(term, F_TEXT) || p.df(term, F_SPEAKER) || p.df(term, F_SECTION) || p.df(term, F_TITLE);
+    const df = this.liveDf(term);
+    return df[F_TEXT] || df[F_SPEAKER] || df[F_SECTION] || df[F_TITLE];
+  }
+
+  /**
+   * Live postings of a term per field: dead docs' postings (replaced or removed interviews
+   * still in a segment) do not count, so statistics are those of a folded index. A segment
+   * without dead docs answers from its headers; counts that needed decoding are kept until the
+   * statistics change (a bounded number of terms).
+   */
+  private liveDf(term: string): [number, number, number, number] {
+    const known = this.dfs.get(term);
+    if (known) return known;
+    if (this.decodedVersion !== this.c.statsVersion || this.decoded.size > DECODED_DF_TERMS) {
+      this.decoded.clear();
+      this.decodedVersion = this.c.statsVersion;
+    }
+    let df = this.decoded.get(term);
+    if (!df) {
+      const p = this.c.postings;
+      const ref = p.resolve(term);
+      const deadDocs = this.c.docs.dead.a;
+      const deadSlots = this.c.slots.dead.a;
+      const counts: [number, number, number, number] = [0, 0, 0, 0];
+      for (let f = 0; f < STORED_FIELDS; f++)
+        counts[f] = p.liveCount(ref, f, deadDocs, deadSlots, this.c.deltaDead);
+      if (p.decodes(ref, this.c.deltaDead)) this.decoded.set(term, counts);
+      df = counts;
+    }
     this.dfs.set(term, df);
     return df;
   }
 
-  /** Document frequencies looked up during the current evaluation. */
-  private dfs = new Map<string, number>();
+  /** Live document frequencies looked up during the current evaluation. */
+  private dfs = new Map<string, [number, number, number, number]>();
+  /** Live document frequencies that needed decoding, for {@link decodedVersion} of the statistics. */
+  private decoded = new Map<string, [number, number, number, number]>();
+  private decodedVersion = -1;
 
   private termIdf(term: string): number {
     const nDocs = Math.max(1, this.c.liveDocs);
@@ -509,14 +542,13 @@ export class Evaluator {
     const epoch = ++ptf.epoch;
     const { acc, fields: bits, stamp, touched } = ptf;
     let nt = 0;
-    const ti = postings.baseTerm(t);
-    const delta = postings.delta.get(t);
+    const ref = postings.resolve(t);
     // Written out per field on purpose: this is the inner loop of every query, and a
     // callback-per-posting version of it measured several times slower.
     const fieldCount = this.textOnly ? 1 : STORED_FIELDS;
     const withQuestion = !this.textOnly;
     for (let f = 0; f < fieldCount; f++) {
-      const n = postings.fetchAt(ti, delta?.fields[f as 0], f);
+      const n = postings.fetchAt(ref, f);
       if (n === 0) continue;
       const ids = postings.ids;
       const tfs = postings.tfs;

@@ -1,48 +1,64 @@
 /**
- * The inverted index under {@link QuoteIndex}, in two segments (the layout of Lucene, scaled down):
- * a packed **base** that a snapshot loads as views over one buffer, and a **delta** of writes
- * since (MiniSearch's radix tree, for prefix and typo lookups; removed interviews as tombstones)
- * that the next snapshot folds in. Quote texts are not kept here (the store has them); the
+ * The inverted index under {@link QuoteIndex}, in segments (the layout of Lucene, scaled down):
+ * packed **segments**, oldest first, that snapshot parts load as views over their buffers, and
+ * a **delta** of writes since (MiniSearch's radix tree, for prefix and typo lookups; removed
+ * interviews as tombstones). Sealing turns the delta into a new small segment (a publish costs
+ * the batch); merging rewrites a run of segments as one, dropping what died (see segment.ts);
+ * a full merge is a fold into one base. Quote texts are not kept here (the store has them); the
  * engine knows terms, counts, roles, speakers, tags and how quotes relate. Pure: no I/O.
  *
  * Glossary
- * - **doc**: the engine's number for a quote, dense from 0 in interview order. Base docs come
- *   first, then the delta's; folding renumbers the live ones (so a doc number is only valid
- *   until the next fold, never outside the engine).
+ * - **doc**: the engine's number for a quote, dense from 0 in interview order: each segment's
+ *   docs, then the delta's. Merging renumbers the docs of the merged run and after it (so a
+ *   doc number is only valid until the next merge, never outside the engine).
  * - **slot**: the engine's number for an interview; slot s owns docs [start[s], start[s + 1]).
- *   Titles have postings per slot, not per doc. Renumbered by folding like docs.
+ *   Titles have postings per slot, not per doc. Renumbered by merging like docs.
+ * - **segment**: a packed part numbering its docs and slots from 0; placed at a doc and slot
+ *   base. A newer segment hides an interview of an older one by its key (a tombstone).
  * - **key**: an interview's id (a string), stable: what callers name interviews by.
  * - **ordinal**: a quote's position number in its interview (the NNN of `<interview>-tNNN`),
  *   stable: (key, ordinal) names a quote outside the engine.
  *
- * Postings byte layout (base segment; all integers are LEB128 varints)
+ * Postings byte layout (per segment; all integers are LEB128 varints)
  *   dictionary  terms sorted, '\n'-joined; offsets[i]..offsets[i+1] are term i's bytes
  *   term        [field mask] then, per field present in the mask, in field order
  *               (0 text, 1 speaker, 2 section, 3 title): [count][byte length],
  *               then the fields' entries, in the same order
  *   entry       [(id − previous id) × 2 + (tf > 1)] and, when that bit is set, [tf − 2];
- *               ids are docs (slots for the title), ascending, starting from 0
+ *               ids are the segment's docs (slots for the title), ascending, starting from 0
  * The header gives a term's document frequency in any field without decoding its entries.
+ * Document frequencies count the postings of dead docs until a merge drops them (as Lucene's).
  *
- * Katakana words also get a term-level bigram index (base terms with FLAG_KANA; the delta's are
- * scanned), so a partial word finds the words containing it without per-quote bigram postings.
+ * Katakana words also get a term-level bigram index per segment (terms with FLAG_KANA; the
+ * delta's are scanned), so a partial word finds the words containing it without per-quote
+ * bigram postings.
  *
- * Parts: tables.ts (doc, slot and tag tables), postings.ts (base + delta, one decoder, the
+ * Parts: tables.ts (doc, slot and tag tables), postings.ts (segments + delta, one decoder, the
  * katakana word index), tree.ts (query tree), scoring.ts (BM25F), evaluate.ts (evaluation,
- * ranked matching and top-k pruning), fold.ts, snapshot.ts.
+ * ranked matching and top-k pruning), segment.ts (sealing, merging, the merge policy),
+ * snapshot.ts (the part format).
  */
 
+import SearchableMap from 'minisearch/SearchableMap';
 import { type EvaluateOptions, Evaluator, type Matches } from './evaluate.ts';
-import { fold } from './fold.ts';
 import { F_TEXT, F_TITLE, FLAG_SUGGEST, Postings } from './postings.ts';
-import { lengthTotals, readHeader, readSnapshot, type SnapshotHeader, writeSnapshot } from './snapshot.ts';
+import {
+  MERGE_POLICY,
+  type MergePolicy,
+  planMerge,
+  type Segment,
+  type SegmentSize,
+  writeSegment,
+} from './segment.ts';
+import { readHeader, readSnapshot, type SnapshotHeader, writeSnapshot } from './snapshot.ts';
 import { DocTable, Names, SlotTable, TagTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
 export type { EvaluateOptions, Matches } from './evaluate.ts';
 export { FLAG_KANA, FLAG_SUGGEST, PREFIX_EXPANSIONS } from './postings.ts';
 export { FIELD_BITS, FIELD_BOOSTS } from './scoring.ts';
-export { PACKED_LAYOUT } from './snapshot.ts';
+export { MERGE_POLICY, type MergePolicy, planMerge, type Segment, type SegmentSize } from './segment.ts';
+export { PACKED_LAYOUT, readSnapshot as readSegment } from './snapshot.ts';
 export type { QueryNode } from './tree.ts';
 
 /** Counted terms of one field of one quote. */
@@ -87,11 +103,19 @@ export class Engine {
   private tags = new TagTable();
   private persons = new Names();
   private postings = new Postings();
+  /** The placed segments' tables (kept to place them again after a merge), oldest first. */
+  private segments: Segment[] = [];
   private liveDocs = 0;
   private liveSlots = 0;
   private lenSum = [0, 0, 0, 0];
   private statsVersion = 0;
   private evaluator = new Evaluator(this.corpus());
+  /** Since the last seal: keys removed from segments, segment docs re-tagged, surfaces added. */
+  private pendingRemoves = new Set<string>();
+  private pendingEdits = new Set<number>();
+  private pendingSurfaces: string[] = [];
+  /** Dead docs in the delta (the segments count theirs). */
+  private deltaDead = 0;
 
   private corpus() {
     // Read through getters: folding and loading replace the parts.
@@ -118,6 +142,19 @@ export class Engine {
       get statsVersion() {
         return self.statsVersion;
       },
+      get deltaDead() {
+        return self.deltaDead > 0;
+      },
+    };
+  }
+
+  private source() {
+    return {
+      docs: this.docs,
+      slots: this.slots,
+      tags: this.tags,
+      persons: this.persons,
+      postings: this.postings,
     };
   }
 
@@ -131,9 +168,24 @@ export class Engine {
     return this.docs.count;
   }
 
-  /** Quotes written since the last fold (the delta's size). */
+  /** Quotes written since the last seal (the delta's size). */
   get pendingDocs(): number {
-    return this.docs.count - this.postings.base.docs;
+    return this.docs.count - this.postings.packedDocs;
+  }
+
+  /** True when writes since the last seal are not in a segment yet. */
+  get pending(): boolean {
+    return (
+      this.pendingDocs > 0 ||
+      this.slots.count > this.postings.packedSlots ||
+      this.pendingRemoves.size > 0 ||
+      this.pendingEdits.size > 0
+    );
+  }
+
+  /** Docs (dead included) and live docs of each segment, oldest first. */
+  segmentSizes(): SegmentSize[] {
+    return this.postings.segs.map((seg) => ({ docs: seg.packed.docs, live: seg.packed.docs - seg.dead }));
   }
 
   /** Number of slots ever numbered (live or dead). */
@@ -182,13 +234,28 @@ export class Engine {
     this.slots.close(this.docs.count);
     this.statsVersion++;
     for (const [term, surface] of surfaces)
-      if (!this.postings.surfaces.has(term)) this.postings.surfaces.set(term, surface);
+      if (!this.postings.surfaces.has(term)) {
+        this.postings.surfaces.set(term, surface);
+        this.pendingSurfaces.push(term);
+      }
   }
 
   /** Removes an interview's quotes; returns false when the key is unknown. */
   remove(key: string): boolean {
     const slot = this.slots.kill(key);
     if (slot === undefined) return false;
+    // A tombstone the next sealed segment carries to the older one holding the interview.
+    if (slot < this.postings.packedSlots) this.pendingRemoves.add(key);
+    this.dropSlot(slot);
+    return true;
+  }
+
+  /** Takes a killed slot's docs out of the live statistics. */
+  private dropSlot(slot: number): void {
+    const docs = this.slots.start.at(slot + 1) - this.slots.start.at(slot);
+    const seg = this.postings.segs[this.postings.segmentOfSlot(slot)];
+    if (seg) seg.dead += docs;
+    else this.deltaDead += docs;
     this.liveSlots--;
     this.lenSum[F_TITLE] = (this.lenSum[F_TITLE] ?? 0) - this.slots.titleLen.at(slot);
     for (let d = this.slots.start.at(slot); d < this.slots.start.at(slot + 1); d++) {
@@ -198,7 +265,6 @@ export class Engine {
       this.tags.drop(d);
     }
     this.statsVersion++;
-    return true;
   }
 
   /** The doc of a quote, by interview key and ordinal; -1 when not indexed. */
@@ -285,6 +351,7 @@ export class Engine {
   /** Replaces a doc's tags. */
   setTags(doc: number, tags: readonly string[]): void {
     this.tags.set(doc, tags);
+    if (doc < this.postings.packedDocs) this.pendingEdits.add(doc);
   }
 
   /** How many of `docs` carry each tag, indexed by tag id. */
@@ -331,29 +398,189 @@ export class Engine {
     return out.sort((a, b) => b.quotes - a.quotes || (a.term < b.term ? -1 : 1)).slice(0, limit);
   }
 
-  /** Folds the delta and the tombstones into a new packed base (see fold.ts). */
-  fold(): void {
-    const next = fold(
-      { docs: this.docs, slots: this.slots, tags: this.tags, postings: this.postings },
-      this.liveDocs,
-      this.liveSlots,
-    );
-    if (!next) return;
-    this.docs = next.docs;
-    this.slots = next.slots;
-    this.tags = next.tags;
-    this.postings = next.postings;
+  /**
+   * Seals the writes since the last seal into a new segment (see segment.ts) and returns it
+   * as bytes with the header fields `extra` gives for its live keys; null when nothing was
+   * written. The engine then holds exactly what a reader placing the segment holds.
+   */
+  seal(extra: (keys: string[]) => Record<string, unknown>): Uint8Array | null {
+    if (!this.pending) return null;
+    const postings = this.postings;
+    const surfaces: Array<[string, string]> = [];
+    for (const t of this.pendingSurfaces) {
+      const v = postings.surfaces.get(t);
+      if (v !== undefined) surfaces.push([t, v]);
+    }
+    const tagEdits: Array<[string, number, string[]]> = [];
+    for (const d of [...this.pendingEdits].sort((a, b) => a - b))
+      if (this.docs.alive(d)) tagEdits.push([this.keyOf(d), this.ordinalOf(d), this.tagsOf(d)]);
+    const n = postings.segs.length;
+    const seg = writeSegment(this.source(), {
+      from: n,
+      to: n,
+      delta: true,
+      keepDead: true,
+      surfaces,
+      removes: [...this.pendingRemoves],
+      tagEdits,
+    });
+    const bytes = writeSnapshot(seg, extra(this.liveKeysOf(seg)));
+    // The delta's postings and tags are now the segment's; docs and slots keep their numbers.
+    postings.delta = new SearchableMap();
+    postings.deltaKana.clear();
+    postings.place(seg.packed, seg.kana).dead = this.deltaDead;
+    this.deltaDead = 0;
+    this.tags.append(seg.tags);
+    this.segments.push(seg);
+    this.pendingRemoves.clear();
+    this.pendingEdits.clear();
+    this.pendingSurfaces = [];
+    return bytes;
+  }
+
+  private liveKeysOf(seg: Segment): string[] {
+    const dead = new Set(seg.deadSlots);
+    return seg.slots.keys.filter((_, i) => !dead.has(i));
+  }
+
+  /**
+   * Merges segments [from, to) into one (the delta too when `to` is the number of segments),
+   * returning its bytes; the engine is rebuilt over the new list of segments, as a reader
+   * would place them. Writes pending before a merge that does not reach the end must be sealed.
+   */
+  merge(from: number, to: number, extra: (keys: string[]) => Record<string, unknown>): Uint8Array {
+    const segs = this.postings.segs;
+    const n = segs.length;
+    if (from < 0 || to > n || from > to || (from === to && to < n))
+      throw new Error(`engine: no segments [${from}, ${to}) to merge`);
+    const delta = to === n;
+    if (!delta && this.pending) throw new Error('engine: seal pending writes before merging inside');
+    // What the run did to older segments still holds: removals, and edits of quotes older than it.
+    const removes = new Set<string>();
+    const edits = new Map<string, [string, number, string[]]>();
+    const runSlots = segs[from]?.slotBase ?? this.postings.packedSlots;
+    if (from > 0) {
+      const keep = (key: string, ordinal: number) => {
+        const slot = this.slots.slotOf(key);
+        if (slot === undefined || slot >= runSlots) return;
+        const d = this.docOf(key, ordinal);
+        if (d >= 0) edits.set(`${key}\n${ordinal}`, [key, ordinal, this.tagsOf(d)]);
+      };
+      for (const seg of this.segments.slice(from, to)) {
+        for (const k of seg.removes) removes.add(k);
+        for (const [key, ordinal] of seg.tagEdits) keep(key, ordinal);
+      }
+      if (delta) {
+        for (const k of this.pendingRemoves) removes.add(k);
+        for (const d of this.pendingEdits) if (this.docs.alive(d)) keep(this.keyOf(d), this.ordinalOf(d));
+      }
+    }
+    const surfaces: Array<[string, string]> = [];
+    const seg = writeSegment(this.source(), {
+      from,
+      to,
+      delta,
+      keepDead: false,
+      surfaces,
+      removes: [...removes],
+      tagEdits: [...edits.values()],
+    });
+    // Written forms of the merged terms, unless an older segment has them already.
+    const older = new Set<string>();
+    for (const s of this.segments.slice(0, from)) for (const [t] of s.surfaces) older.add(t);
+    for (const t of seg.packed.terms) {
+      const v = this.postings.surfaces.get(t);
+      if (v !== undefined && !older.has(t)) surfaces.push([t, v]);
+    }
+    const bytes = writeSnapshot(seg, extra(seg.slots.keys));
+    this.rebuild([...this.segments.slice(0, from), seg, ...this.segments.slice(to)]);
+    return bytes;
+  }
+
+  /** Merges to one segment (a fold) and returns it as bytes with `extra` header fields. */
+  pack(extra: Record<string, unknown>): Uint8Array {
+    return this.merge(0, this.postings.segs.length, () => extra);
+  }
+
+  /** Replaces every part with the given segments, placed in order (as a reader opens them). */
+  private rebuild(segments: readonly Segment[]): void {
+    const fresh = Engine.open(segments);
+    this.docs = fresh.docs;
+    this.slots = fresh.slots;
+    this.tags = fresh.tags;
+    this.persons = fresh.persons;
+    this.postings = fresh.postings;
+    this.segments = fresh.segments;
+    this.liveDocs = fresh.liveDocs;
+    this.liveSlots = fresh.liveSlots;
+    this.lenSum = fresh.lenSum;
+    this.pendingRemoves = new Set();
+    this.pendingEdits = new Set();
+    this.pendingSurfaces = [];
+    this.deltaDead = fresh.deltaDead;
     this.evaluator.reset();
     this.statsVersion++;
   }
 
-  /** Folds, then writes the engine as snapshot bytes with `extra` header fields. */
-  pack(extra: Record<string, unknown>): Uint8Array {
-    this.fold();
-    return writeSnapshot(
-      { docs: this.docs, slots: this.slots, tags: this.tags, persons: this.persons, postings: this.postings },
-      extra,
-    );
+  /**
+   * Places a segment after the others, as a reader does: its removals and tag edits act on
+   * the older segments, then its docs join (dead slots dead). Nothing may be pending.
+   */
+  place(seg: Segment): void {
+    if (this.pending) throw new Error('engine: a segment cannot be placed over unsealed writes');
+    for (const key of seg.removes) {
+      const slot = this.slots.kill(key);
+      if (slot !== undefined) this.dropSlot(slot);
+    }
+    for (const [key, ordinal, tags] of seg.tagEdits) {
+      const d = this.docOf(key, ordinal);
+      if (d >= 0) this.tags.set(d, tags);
+    }
+    const docBase = this.docs.count;
+    const slotBase = this.slots.count;
+    let personMap: Int32Array | null = null;
+    if (docBase > 0 || this.persons.size > 0)
+      personMap = Int32Array.from(seg.persons, (p) => this.persons.intern(p));
+    else for (const p of seg.persons) this.persons.intern(p);
+    this.docs.append(seg.docs, slotBase, personMap);
+    this.slots.append(seg.slots.keys, seg.slots.start, seg.slots.titleLen, docBase);
+    this.tags.append(seg.tags);
+    const placed = this.postings.place(seg.packed, seg.kana);
+    for (const [t, v] of seg.surfaces) if (!this.postings.surfaces.has(t)) this.postings.surfaces.set(t, v);
+    const dead = new Set(seg.deadSlots);
+    const lens = seg.docs.lens;
+    const sums = [0, 0, 0, 0];
+    for (let s = 0; s < seg.slots.keys.length; s++) {
+      if (dead.has(s)) {
+        this.slots.killSlot(slotBase + s);
+        for (let d = seg.slots.start[s] ?? 0; d < (seg.slots.start[s + 1] ?? 0); d++) {
+          this.docs.dead.a[docBase + d] = 1;
+          placed.dead++;
+        }
+        continue;
+      }
+      this.liveSlots++;
+      sums[F_TITLE] = (sums[F_TITLE] ?? 0) + (seg.slots.titleLen[s] ?? 0);
+      for (let d = seg.slots.start[s] ?? 0; d < (seg.slots.start[s + 1] ?? 0); d++) {
+        this.liveDocs++;
+        sums[0] = (sums[0] ?? 0) + (lens[0][d] ?? 0);
+        sums[1] = (sums[1] ?? 0) + (lens[1][d] ?? 0);
+        sums[2] = (sums[2] ?? 0) + (lens[2][d] ?? 0);
+      }
+    }
+    for (let f = 0; f < 4; f++) this.lenSum[f] = (this.lenSum[f] ?? 0) + (sums[f] ?? 0);
+    this.segments.push(seg);
+    this.statsVersion++;
+  }
+
+  /** Number of packed segments. */
+  get segmentCount(): number {
+    return this.postings.segs.length;
+  }
+
+  /** The next merge the policy asks for, or null (see {@link planMerge}). */
+  planMerge(policy: MergePolicy = MERGE_POLICY): [number, number] | null {
+    return planMerge(this.segmentSizes(), policy);
   }
 
   /** Reads the header of packed bytes (throws when they are not a packed engine). */
@@ -361,18 +588,15 @@ export class Engine {
     return readHeader(bytes);
   }
 
-  /** Loads packed bytes: views over one buffer, no per-term work beyond splitting the dictionary. */
-  static unpack(input: Uint8Array): Engine {
-    const parts = readSnapshot(input);
+  /** An engine over segments, placed in order. */
+  static open(segments: readonly Segment[]): Engine {
     const e = new Engine();
-    e.docs = parts.docs;
-    e.slots = parts.slots;
-    e.tags = parts.tags;
-    e.persons = parts.persons;
-    e.postings = parts.postings;
-    e.liveDocs = parts.docs.count;
-    e.liveSlots = parts.slots.count;
-    e.lenSum = lengthTotals(parts);
+    for (const seg of segments) e.place(seg);
     return e;
+  }
+
+  /** Loads packed bytes (one or more segments, oldest first): views over their buffers. */
+  static unpack(...parts: Uint8Array[]): Engine {
+    return Engine.open(parts.map((p) => readSnapshot(p)));
   }
 }

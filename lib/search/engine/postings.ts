@@ -1,7 +1,9 @@
 /**
- * Postings: the packed base segment (sorted dictionary, varint bytes; layout in ./index.ts) and
- * the delta of writes since (MiniSearch's radix tree, for prefix and typo lookups), read through
- * one decoder into shared buffers.
+ * Postings: packed segments (sorted dictionary, varint bytes; layout in ./index.ts), oldest
+ * first, each numbering its docs and slots from 0 (a segment's first doc is its `docBase` in
+ * the engine), and the delta of writes since (MiniSearch's radix tree, for prefix and typo
+ * lookups), read through one decoder into shared buffers: a term's postings come out in
+ * engine numbers, ascending, segment after segment, then the delta's.
  */
 import SearchableMap from 'minisearch/SearchableMap';
 import { boundedDistance, lowerBound } from './columns.ts';
@@ -61,7 +63,8 @@ export function buildKanaTerms(terms: readonly string[], flags: Uint8Array): Kan
   const offsets = new Uint32Array(grams.length + 1);
   const ids: number[] = [];
   grams.forEach((g, k) => {
-    ids.push(...(lists.get(g) as number[]));
+    // A loop, not push(...list): a common bigram's list can exceed the argument limit.
+    for (const id of lists.get(g) as number[]) ids.push(id);
     offsets[k + 1] = ids.length;
   });
   return { grams, offsets, ids: Uint32Array.from(ids) };
@@ -73,13 +76,13 @@ export interface DeltaList {
   flags: number;
 }
 
-/** The packed segment. Postings of term i: bytes[offsets[i] .. offsets[i+1]). */
+/** A packed segment's postings. Postings of term i: bytes[offsets[i] .. offsets[i+1]). */
 export interface PackedSegment {
   terms: string[];
   flags: Uint8Array;
   offsets: Uint32Array;
   bytes: Uint8Array;
-  /** Docs and slots numbered below these have their postings here. */
+  /** Number of docs and slots the segment numbers (from 0; dead ones included). */
   docs: number;
   slots: number;
 }
@@ -93,11 +96,66 @@ export const EMPTY_SEGMENT: PackedSegment = {
   slots: 0,
 };
 
-/** Base + delta postings, and the written forms of completable terms. */
+/** A packed segment placed in the engine: its doc i is engine doc docBase + i (slots alike). */
+export interface PlacedSegment {
+  packed: PackedSegment;
+  /** Bigram index of the segment's katakana words (see {@link KanaTerms}). */
+  kana: KanaTerms;
+  docBase: number;
+  slotBase: number;
+  /** Dead docs among the segment's (kept up to date by the engine; 0: counts need no decoding). */
+  dead: number;
+}
+
+/** Where a term is: its index in each segment's dictionary (-1: absent) and its delta list. */
+export interface TermRef {
+  at: Int32Array;
+  delta: DeltaList | undefined;
+}
+
+/** Where a term's postings in one field start in a segment (after all field headers), and how many. */
+export function fieldAt(seg: PackedSegment, ti: number, field: number): { p: number; count: number } {
+  const { bytes, offsets } = seg;
+  let p = offsets[ti] ?? 0;
+  const mask = bytes[p++] ?? 0;
+  if (!(mask & (1 << field))) return { p: 0, count: 0 };
+  let skip = 0;
+  let count = 0;
+  for (let f = 0; f < STORED_FIELDS; f++) {
+    if (!(mask & (1 << f))) continue;
+    // Two varints per present field: count, byte length.
+    let c = 0;
+    let mul = 1;
+    for (;;) {
+      const b = bytes[p++] ?? 0;
+      c += (b & 0x7f) * mul;
+      if (b < 0x80) break;
+      mul *= 128;
+    }
+    let len = 0;
+    mul = 1;
+    for (;;) {
+      const b = bytes[p++] ?? 0;
+      len += (b & 0x7f) * mul;
+      if (b < 0x80) break;
+      mul *= 128;
+    }
+    if (f < field) skip += len;
+    if (f === field) count = c;
+  }
+  return { p: p + skip, count };
+}
+
+/** Index of a term in a segment's dictionary, or -1. */
+export function termAt(seg: PackedSegment, term: string): number {
+  const i = lowerBound(seg.terms, term);
+  return seg.terms[i] === term ? i : -1;
+}
+
+/** Packed segments + delta postings, and the written forms of completable terms. */
 export class Postings {
-  base: PackedSegment = EMPTY_SEGMENT;
-  /** Bigram index of the base's katakana words (see {@link KanaTerms}). */
-  kana: KanaTerms = EMPTY_KANA;
+  /** Packed segments, oldest first, in engine doc order. */
+  segs: PlacedSegment[] = [];
   delta = new SearchableMap<DeltaList>();
   /** Katakana words of the delta (scanned: the delta is small). */
   deltaKana = new Set<string>();
@@ -106,6 +164,18 @@ export class Postings {
   /** Decoded postings of the last fetch (ids, tfs); valid until the next fetch. */
   ids = new Int32Array(1024);
   tfs = new Uint32Array(1024);
+  private starts = new Int32Array(8);
+  private counts = new Int32Array(8);
+
+  /** Docs and slots numbered by the packed segments (the delta's come after). */
+  get packedDocs(): number {
+    const last = this.segs.at(-1);
+    return last ? last.docBase + last.packed.docs : 0;
+  }
+  get packedSlots(): number {
+    const last = this.segs.at(-1);
+    return last ? last.slotBase + last.packed.slots : 0;
+  }
 
   /** Adds a posting to the delta (ids ascending per term and field). */
   add(term: string, field: number, id: number, tf: number, flags: number): void {
@@ -119,6 +189,13 @@ export class Postings {
     if (flags & FLAG_KANA) this.deltaKana.add(term);
   }
 
+  /** Places a packed segment after the others (the delta must be empty). */
+  place(packed: PackedSegment, kana: KanaTerms): PlacedSegment {
+    const placed = { packed, kana, docBase: this.packedDocs, slotBase: this.packedSlots, dead: 0 };
+    this.segs.push(placed);
+    return placed;
+  }
+
   /**
    * Katakana words that contain `sub` (itself excluded), at most {@link SUBSTRING_EXPANSIONS},
    * most frequent first.
@@ -126,130 +203,207 @@ export class Postings {
   containing(sub: string): string[] {
     const found = new Set<string>();
     if (sub.length >= 2) {
-      const { grams, offsets, ids } = this.kana;
-      let best: [number, number] | null = null;
-      for (let k = 0; k + 1 < sub.length; k++) {
-        const g = sub.slice(k, k + 2);
-        const i = lowerBound(grams, g);
-        if (grams[i] !== g) {
-          // A bigram no katakana word has: no base word contains `sub`.
-          best = null;
-          break;
+      for (const seg of this.segs) {
+        const { grams, offsets, ids } = seg.kana;
+        let best: [number, number] | null = null;
+        for (let k = 0; k + 1 < sub.length; k++) {
+          const g = sub.slice(k, k + 2);
+          const i = lowerBound(grams, g);
+          if (grams[i] !== g) {
+            // A bigram no katakana word of this segment has: none of them contains `sub`.
+            best = null;
+            break;
+          }
+          const range: [number, number] = [offsets[i] ?? 0, offsets[i + 1] ?? 0];
+          if (!best || range[1] - range[0] < best[1] - best[0]) best = range;
         }
-        const range: [number, number] = [offsets[i] ?? 0, offsets[i + 1] ?? 0];
-        if (!best || range[1] - range[0] < best[1] - best[0]) best = range;
+        // Candidates from the rarest bigram, confirmed as substrings.
+        if (best)
+          for (let k = best[0]; k < best[1]; k++) {
+            const t = seg.packed.terms[ids[k] ?? 0] as string;
+            if (t !== sub && t.includes(sub)) found.add(t);
+          }
       }
-      // Candidates from the rarest bigram, confirmed as substrings.
-      if (best)
-        for (let k = best[0]; k < best[1]; k++) {
-          const t = this.base.terms[ids[k] ?? 0] as string;
-          if (t !== sub && t.includes(sub)) found.add(t);
-        }
       for (const t of this.deltaKana) if (t !== sub && t.includes(sub)) found.add(t);
     }
-    if (found.size <= SUBSTRING_EXPANSIONS) return [...found];
+    return this.mostFrequent(found, SUBSTRING_EXPANSIONS);
+  }
+
+  /** At most `cap` of `found`, the most frequent first (ties by term), or all of them. */
+  private mostFrequent(found: Set<string>, cap: number): string[] {
+    if (found.size <= cap) return [...found];
     return [...found]
       .map((t) => ({ t, df: this.df(t, F_TEXT) }))
       .sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1))
-      .slice(0, SUBSTRING_EXPANSIONS)
+      .slice(0, cap)
       .map((x) => x.t);
   }
 
-  /** Index of a term in the base dictionary, or -1. */
-  baseTerm(term: string): number {
-    const i = lowerBound(this.base.terms, term);
-    return this.base.terms[i] === term ? i : -1;
+  /** Where a term is in every segment and the delta. */
+  resolve(term: string): TermRef {
+    const at = new Int32Array(this.segs.length);
+    for (let s = 0; s < this.segs.length; s++) at[s] = termAt((this.segs[s] as PlacedSegment).packed, term);
+    return { at, delta: this.delta.get(term) };
   }
 
-  /** Where a base term's postings in one field start (after all field headers), and how many. */
-  baseField(ti: number, field: number): { p: number; count: number } {
-    const { bytes, offsets } = this.base;
-    let p = offsets[ti] ?? 0;
-    const mask = bytes[p++] ?? 0;
-    if (!(mask & (1 << field))) return { p: 0, count: 0 };
-    let skip = 0;
-    let count = 0;
-    for (let f = 0; f < STORED_FIELDS; f++) {
-      if (!(mask & (1 << f))) continue;
-      // Two varints per present field: count, byte length.
-      let c = 0;
-      let mul = 1;
-      for (;;) {
-        const b = bytes[p++] ?? 0;
-        c += (b & 0x7f) * mul;
-        if (b < 0x80) break;
-        mul *= 128;
-      }
-      let len = 0;
-      mul = 1;
-      for (;;) {
-        const b = bytes[p++] ?? 0;
-        len += (b & 0x7f) * mul;
-        if (b < 0x80) break;
-        mul *= 128;
-      }
-      if (f < field) skip += len;
-      if (f === field) count = c;
-    }
-    return { p: p + skip, count };
-  }
-
-  /** Flags of a term (base or delta). */
+  /** Flags of a term (any segment or the delta). */
   flags(term: string): number {
-    const ti = this.baseTerm(term);
-    return (ti >= 0 ? (this.base.flags[ti] ?? 0) : 0) | (this.delta.get(term)?.flags ?? 0);
+    let f = this.delta.get(term)?.flags ?? 0;
+    for (const seg of this.segs) {
+      const ti = termAt(seg.packed, term);
+      if (ti >= 0) f |= seg.packed.flags[ti] ?? 0;
+    }
+    return f;
   }
 
-  /** Postings in one field (dead included): base count + delta count, without decoding. */
+  /** Postings in one field (dead included): counts of every segment and the delta, without decoding. */
   df(term: string, field: number): number {
-    const ti = this.baseTerm(term);
-    const base = ti >= 0 ? this.baseField(ti, field).count : 0;
-    return base + (this.delta.get(term)?.fields[field as 0]?.length ?? 0) / 2;
+    let n = (this.delta.get(term)?.fields[field as 0]?.length ?? 0) / 2;
+    for (const seg of this.segs) {
+      const ti = termAt(seg.packed, term);
+      if (ti >= 0) n += fieldAt(seg.packed, ti, field).count;
+    }
+    return n;
+  }
+
+  /** The segment holding a slot, or -1 (the delta's). */
+  segmentOfSlot(slot: number): number {
+    let lo = 0;
+    let hi = this.segs.length - 1;
+    if (hi < 0 || slot >= this.packedSlots) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((this.segs[mid]?.slotBase ?? 0) <= slot) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** True when counting a term's live postings needs decoding (it is in a part with dead docs). */
+  decodes(ref: TermRef, deltaDead: boolean): boolean {
+    if (deltaDead && ref.delta) return true;
+    for (let s = 0; s < this.segs.length; s++)
+      if ((ref.at[s] ?? -1) >= 0 && (this.segs[s]?.dead ?? 0) > 0) return true;
+    return false;
+  }
+
+  /**
+   * Live postings of a term in one field: the header counts of segments without dead docs,
+   * a decoding pass (no writes) over the others and the delta. `deadDocs`/`deadSlots` are the
+   * engine's dead flags; `deltaDead` whether the delta has any.
+   */
+  liveCount(
+    ref: TermRef,
+    field: number,
+    deadDocs: Uint8Array,
+    deadSlots: Uint8Array,
+    deltaDead: boolean,
+  ): number {
+    const title = field === F_TITLE;
+    const dead = title ? deadSlots : deadDocs;
+    let n = 0;
+    for (let s = 0; s < this.segs.length; s++) {
+      const ti = ref.at[s] ?? -1;
+      if (ti < 0) continue;
+      const seg = this.segs[s] as PlacedSegment;
+      const { p: start, count } = fieldAt(seg.packed, ti, field);
+      if (seg.dead === 0) {
+        n += count;
+        continue;
+      }
+      const bytes = seg.packed.bytes;
+      let p = start;
+      let id = title ? seg.slotBase : seg.docBase;
+      for (let i = 0; i < count; i++) {
+        let b = bytes[p++] ?? 0;
+        let v = b & 0x7f;
+        let mul = 128;
+        while (b >= 0x80) {
+          b = bytes[p++] ?? 0;
+          v += (b & 0x7f) * mul;
+          mul *= 128;
+        }
+        id += v >>> 1;
+        if (v & 1) while ((bytes[p++] ?? 0) >= 0x80);
+        if (dead[id] === 0) n++;
+      }
+    }
+    const list = ref.delta?.fields[field as 0];
+    if (list) {
+      if (!deltaDead) n += list.length / 2;
+      else for (let i = 0; i < list.length; i += 2) if (dead[list[i] ?? 0] === 0) n++;
+    }
+    return n;
   }
 
   /** Decodes a term's postings in one field (dead included) into {@link ids}/{@link tfs}. */
   fetch(term: string, field: number): number {
-    return this.fetchAt(this.baseTerm(term), this.delta.get(term)?.fields[field as 0], field);
+    return this.fetchAt(this.resolve(term), field);
   }
 
-  /** {@link fetch} by base term index (-1: none) and delta list: base postings, then the delta's. */
-  fetchAt(ti: number, list: readonly number[] | undefined, field: number): number {
-    let n = 0;
-    const bytes = this.base.bytes;
-    let { p, count } = ti >= 0 ? this.baseField(ti, field) : { p: 0, count: 0 };
-    const need = count + (list ? list.length / 2 : 0);
+  /** {@link fetch} of a resolved term: each segment's postings in engine numbers, then the delta's. */
+  fetchAt(ref: TermRef, field: number): number {
+    const segs = this.segs;
+    const k = segs.length;
+    if (this.starts.length < k) {
+      this.starts = new Int32Array(k * 2);
+      this.counts = new Int32Array(k * 2);
+    }
+    const starts = this.starts;
+    const counts = this.counts;
+    const list = ref.delta?.fields[field as 0];
+    let need = list ? list.length / 2 : 0;
+    for (let s = 0; s < k; s++) {
+      const ti = ref.at[s] ?? -1;
+      if (ti < 0) {
+        counts[s] = 0;
+        continue;
+      }
+      const { p, count } = fieldAt((segs[s] as PlacedSegment).packed, ti, field);
+      starts[s] = p;
+      counts[s] = count;
+      need += count;
+    }
     if (this.ids.length < need) {
       this.ids = new Int32Array(need * 2);
       this.tfs = new Uint32Array(need * 2);
     }
     const ids = this.ids;
     const tfs = this.tfs;
-    let id = 0;
-    for (let i = 0; i < count; i++) {
-      // Inline varint decoding: this loop is the hot path of every query.
-      let b = bytes[p++] ?? 0;
-      let v = b & 0x7f;
-      let mul = 128;
-      while (b >= 0x80) {
-        b = bytes[p++] ?? 0;
-        v += (b & 0x7f) * mul;
-        mul *= 128;
-      }
-      id += v >>> 1;
-      let tf = 1;
-      if (v & 1) {
-        b = bytes[p++] ?? 0;
-        let t = b & 0x7f;
-        mul = 128;
+    let n = 0;
+    for (let s = 0; s < k; s++) {
+      const count = counts[s] ?? 0;
+      if (count === 0) continue;
+      const seg = segs[s] as PlacedSegment;
+      const bytes = seg.packed.bytes;
+      let p = starts[s] ?? 0;
+      let id = field === F_TITLE ? seg.slotBase : seg.docBase;
+      for (let i = 0; i < count; i++) {
+        // Inline varint decoding: this loop is the hot path of every query.
+        let b = bytes[p++] ?? 0;
+        let v = b & 0x7f;
+        let mul = 128;
         while (b >= 0x80) {
           b = bytes[p++] ?? 0;
-          t += (b & 0x7f) * mul;
+          v += (b & 0x7f) * mul;
           mul *= 128;
         }
-        tf = t + 2;
+        id += v >>> 1;
+        let tf = 1;
+        if (v & 1) {
+          b = bytes[p++] ?? 0;
+          let t = b & 0x7f;
+          mul = 128;
+          while (b >= 0x80) {
+            b = bytes[p++] ?? 0;
+            t += (b & 0x7f) * mul;
+            mul *= 128;
+          }
+          tf = t + 2;
+        }
+        ids[n] = id;
+        tfs[n++] = tf;
       }
-      ids[n] = id;
-      tfs[n++] = tf;
     }
     if (list)
       for (let i = 0; i < list.length; i += 2) {
@@ -262,34 +416,36 @@ export class Postings {
   /** Terms starting with `prefix` (itself excluded), at most {@link PREFIX_EXPANSIONS}, most frequent first. */
   expandPrefix(prefix: string): string[] {
     const found = new Set<string>();
-    const terms = this.base.terms;
-    for (let i = lowerBound(terms, prefix); i < terms.length && found.size < PREFIX_SCAN; i++) {
-      const t = terms[i] as string;
-      if (!t.startsWith(prefix)) break;
-      if (t !== prefix) found.add(t);
+    for (const seg of this.segs) {
+      const terms = seg.packed.terms;
+      let scanned = 0;
+      for (let i = lowerBound(terms, prefix); i < terms.length && scanned < PREFIX_SCAN; i++, scanned++) {
+        const t = terms[i] as string;
+        if (!t.startsWith(prefix)) break;
+        if (t !== prefix) found.add(t);
+      }
     }
+    let scanned = 0;
     for (const t of this.delta.atPrefix(prefix).keys()) {
-      if (found.size >= PREFIX_SCAN * 2) break;
+      if (scanned++ >= PREFIX_SCAN) break;
       if (t !== prefix) found.add(t);
     }
-    if (found.size <= PREFIX_EXPANSIONS) return [...found];
-    return [...found]
-      .map((t) => ({ t, df: this.df(t, F_TEXT) }))
-      .sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1))
-      .slice(0, PREFIX_EXPANSIONS)
-      .map((x) => x.t);
+    return this.mostFrequent(found, PREFIX_EXPANSIONS);
   }
 
   /** Terms within `max` edits of `term` that share its first character (as Lucene's prefix length 1). */
   expandFuzzy(term: string, max: number): Array<[string, number]> {
     const out = new Map<string, number>();
     const head = term.charAt(0);
-    const terms = this.base.terms;
-    for (let i = lowerBound(terms, head); i < terms.length; i++) {
-      const t = terms[i] as string;
-      if (!t.startsWith(head)) break;
-      const d = boundedDistance(term, t, max);
-      if (d > 0 && d <= max) out.set(t, d);
+    for (const seg of this.segs) {
+      const terms = seg.packed.terms;
+      for (let i = lowerBound(terms, head); i < terms.length; i++) {
+        const t = terms[i] as string;
+        if (!t.startsWith(head)) break;
+        if (out.has(t)) continue;
+        const d = boundedDistance(term, t, max);
+        if (d > 0 && d <= max) out.set(t, d);
+      }
     }
     for (const [t, [, d]] of this.delta.fuzzyGet(term, max)) {
       if (d > 0 && t.startsWith(head)) out.set(t, d);
@@ -297,14 +453,20 @@ export class Postings {
     return [...out];
   }
 
-  /** Terms starting with `prefix` carrying every bit of `flags` (at most PREFIX_SCAN from the base). */
+  /** Terms starting with `prefix` carrying every bit of `flags` (at most PREFIX_SCAN from each segment). */
   withPrefix(prefix: string, flags: number): string[] {
     const found = new Set<string>();
-    const terms = this.base.terms;
-    for (let i = lowerBound(terms, prefix); i < terms.length && found.size < PREFIX_SCAN; i++) {
-      const t = terms[i] as string;
-      if (!t.startsWith(prefix)) break;
-      if (((this.base.flags[i] ?? 0) & flags) === flags) found.add(t);
+    for (const seg of this.segs) {
+      const terms = seg.packed.terms;
+      let added = 0;
+      for (let i = lowerBound(terms, prefix); i < terms.length && added < PREFIX_SCAN; i++) {
+        const t = terms[i] as string;
+        if (!t.startsWith(prefix)) break;
+        if (((seg.packed.flags[i] ?? 0) & flags) === flags) {
+          found.add(t);
+          added++;
+        }
+      }
     }
     for (const [t, p] of this.delta.atPrefix(prefix)) if ((p.flags & flags) === flags) found.add(t);
     return [...found];

@@ -1,20 +1,19 @@
 /**
- * The snapshot format of a folded engine: "KKG1", a 4-byte header length, a JSON header (the
- * caller's fields, then layout, counts, slot keys, tag names, speaker ids, surfaces and the
- * section table), padding to 8 bytes, then each array at an 8-aligned offset. Loading is views
- * over one buffer: no per-term or per-doc work beyond splitting the dictionary.
+ * The format of a packed segment (a snapshot part): "KKG1", a 4-byte header length, a JSON
+ * header (the caller's fields, then layout, counts, slot keys, tag names, speaker ids, surfaces,
+ * what the segment does to older ones, and the section table), padding to 8 bytes, then each
+ * array at an 8-aligned offset. Loading is views over one buffer: no per-term or per-doc work
+ * beyond splitting the dictionary. A base is a segment with nothing older to act on.
  */
 import { SnapshotVersionError } from '../../errors.ts';
 import type { Typed } from './columns.ts';
-import { sum } from './columns.ts';
-import { Postings } from './postings.ts';
-import { DocTable, Names, SlotTable, TagTable } from './tables.ts';
+import type { Segment } from './segment.ts';
 
 /** Version of the packed layout (part of the snapshot's schema version). */
 export const PACKED_LAYOUT = 'kikigaki-packed-3';
 const MAGIC = 0x4b4b4731; // "KKG1"
 
-/** Header of a packed engine, stored as JSON before its arrays. */
+/** Header of a packed segment, stored as JSON before its arrays. */
 export interface SnapshotHeader {
   layout: string;
   docs: number;
@@ -24,41 +23,38 @@ export interface SnapshotHeader {
   persons: string[];
   surfaces: Array<[string, string]>;
   sections: Array<[string, number, number]>;
+  /** Local slots dead within the segment (absent: none). */
+  deadSlots?: number[];
+  /** Keys whose interviews in older segments this one removes (absent: none). */
+  removes?: string[];
+  /** Tag edits of quotes of older segments, [key, ordinal, tags] (absent: none). */
+  tagEdits?: Array<[string, number, string[]]>;
 }
 
-/** What a snapshot holds: a folded engine's parts (no delta, no tombstones). */
-export interface SnapshotParts {
-  docs: DocTable;
-  slots: SlotTable;
-  tags: TagTable;
-  persons: Names;
-  postings: Postings;
-}
-
-/** Writes folded parts as bytes, with `extra` fields in the header. */
-export function writeSnapshot(p: SnapshotParts, extra: Record<string, unknown>): Uint8Array {
-  const { base } = p.postings;
+/** Writes a segment as bytes, with `extra` fields in the header. */
+export function writeSnapshot(seg: Segment, extra: Record<string, unknown>): Uint8Array {
+  const { packed } = seg;
   const arrays: Array<[string, Typed]> = [
-    ['terms', new TextEncoder().encode(base.terms.join('\n'))],
-    ['flags', base.flags],
-    ['offsets', base.offsets],
-    ['postings', base.bytes],
-    ['slotOfDoc', p.docs.slotOf.view()],
-    ['ordinal', p.docs.ordinal.view()],
-    ['role', p.docs.role.view()],
-    ['questionOf', p.docs.questionOf.view()],
-    ['span', p.docs.span.view()],
-    ['lenText', p.docs.lens[0].view()],
-    ['lenSpeaker', p.docs.lens[1].view()],
-    ['lenSection', p.docs.lens[2].view()],
-    ['speaker', p.docs.speaker.view()],
-    ['slotStart', p.slots.start.view()],
-    ['titleLen', p.slots.titleLen.view()],
-    ['tagStart', p.tags.start],
-    ['tagIds', p.tags.ids],
-    ['kanaGrams', new TextEncoder().encode(p.postings.kana.grams.join('\n'))],
-    ['kanaOffsets', p.postings.kana.offsets],
-    ['kanaIds', p.postings.kana.ids],
+    ['terms', new TextEncoder().encode(packed.terms.join('\n'))],
+    ['flags', packed.flags],
+    ['offsets', packed.offsets],
+    ['postings', packed.bytes],
+    ['slotOfDoc', seg.docs.slotOf],
+    ['ordinal', seg.docs.ordinal],
+    ['role', seg.docs.role],
+    ['questionOf', seg.docs.questionOf],
+    ['span', seg.docs.span],
+    ['lenText', seg.docs.lens[0]],
+    ['lenSpeaker', seg.docs.lens[1]],
+    ['lenSection', seg.docs.lens[2]],
+    ['speaker', seg.docs.speaker],
+    ['slotStart', seg.slots.start],
+    ['titleLen', seg.slots.titleLen],
+    ['tagStart', seg.tags.start],
+    ['tagIds', seg.tags.ids],
+    ['kanaGrams', new TextEncoder().encode(seg.kana.grams.join('\n'))],
+    ['kanaOffsets', seg.kana.offsets],
+    ['kanaIds', seg.kana.ids],
   ];
   const sections: Array<[string, number, number]> = [];
   let at = 0;
@@ -69,12 +65,15 @@ export function writeSnapshot(p: SnapshotParts, extra: Record<string, unknown>):
   const header: SnapshotHeader & Record<string, unknown> = {
     ...extra,
     layout: PACKED_LAYOUT,
-    docs: base.docs,
-    slots: base.slots,
-    keys: p.slots.keys,
-    tags: p.tags.names.names,
-    persons: p.persons.names,
-    surfaces: [...p.postings.surfaces],
+    docs: packed.docs,
+    slots: packed.slots,
+    keys: seg.slots.keys,
+    tags: seg.tags.names,
+    persons: seg.persons,
+    surfaces: seg.surfaces,
+    ...(seg.deadSlots.length > 0 ? { deadSlots: seg.deadSlots } : {}),
+    ...(seg.removes.length > 0 ? { removes: seg.removes } : {}),
+    ...(seg.tagEdits.length > 0 ? { tagEdits: seg.tagEdits } : {}),
     sections,
   };
   const head = new TextEncoder().encode(JSON.stringify(header));
@@ -91,7 +90,7 @@ export function writeSnapshot(p: SnapshotParts, extra: Record<string, unknown>):
   return bytes;
 }
 
-/** Reads the header of snapshot bytes (throws when they are not a packed engine). */
+/** Reads the header of segment bytes (throws when they are not a packed segment). */
 export function readHeader(bytes: Uint8Array): SnapshotHeader & Record<string, unknown> {
   if (bytes.length < 8) throw new Error('not a kikigaki index');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -101,8 +100,8 @@ export function readHeader(bytes: Uint8Array): SnapshotHeader & Record<string, u
     Record<string, unknown>;
 }
 
-/** Loads snapshot bytes into parts: views over one buffer. */
-export function readSnapshot(input: Uint8Array): SnapshotParts {
+/** Loads segment bytes: views over one buffer. */
+export function readSnapshot(input: Uint8Array): Segment {
   // Typed-array views need aligned offsets; copy once when the buffer is not 8-aligned.
   const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
   const header = readHeader(bytes);
@@ -120,47 +119,36 @@ export function readSnapshot(input: Uint8Array): SnapshotParts {
   const u8 = (b: ArrayBuffer, o: number, n: number) => new Uint8Array(b, o, n);
   const u32 = (b: ArrayBuffer, o: number, n: number) => new Uint32Array(b, o, n);
   const i32 = (b: ArrayBuffer, o: number, n: number) => new Int32Array(b, o, n);
-  const termBytes = get('terms', u8, 1);
-  const postings = new Postings();
-  postings.base = {
-    terms: termBytes.length === 0 ? [] : new TextDecoder().decode(termBytes).split('\n'),
-    flags: get('flags', u8, 1),
-    offsets: get('offsets', u32, 4),
-    bytes: get('postings', u8, 1),
-    docs: header.docs,
-    slots: header.slots,
-  };
-  postings.surfaces = new Map(header.surfaces);
-  const kanaGrams = get('kanaGrams', u8, 1);
-  postings.kana = {
-    grams: kanaGrams.length === 0 ? [] : new TextDecoder().decode(kanaGrams).split('\n'),
-    offsets: get('kanaOffsets', u32, 4),
-    ids: get('kanaIds', u32, 4),
-  };
-  const docs = DocTable.from({
-    slotOf: get('slotOfDoc', u32, 4),
-    ordinal: get('ordinal', u32, 4),
-    role: get('role', u8, 1),
-    questionOf: get('questionOf', i32, 4),
-    span: get('span', u32, 4),
-    lens: [get('lenText', u32, 4), get('lenSpeaker', u32, 4), get('lenSection', u32, 4)],
-    speaker: get('speaker', u32, 4),
-  });
+  const split = (a: Uint8Array) => (a.length === 0 ? [] : new TextDecoder().decode(a).split('\n'));
   return {
-    docs,
-    slots: SlotTable.from(header.keys, get('slotStart', u32, 4), get('titleLen', u32, 4)),
-    tags: TagTable.from(get('tagStart', u32, 4), get('tagIds', u32, 4), header.tags),
-    persons: new Names(header.persons),
-    postings,
+    packed: {
+      terms: split(get('terms', u8, 1)),
+      flags: get('flags', u8, 1),
+      offsets: get('offsets', u32, 4),
+      bytes: get('postings', u8, 1),
+      docs: header.docs,
+      slots: header.slots,
+    },
+    kana: {
+      grams: split(get('kanaGrams', u8, 1)),
+      offsets: get('kanaOffsets', u32, 4),
+      ids: get('kanaIds', u32, 4),
+    },
+    docs: {
+      slotOf: get('slotOfDoc', u32, 4),
+      ordinal: get('ordinal', u32, 4),
+      role: get('role', u8, 1),
+      questionOf: get('questionOf', i32, 4),
+      span: get('span', u32, 4),
+      lens: [get('lenText', u32, 4), get('lenSpeaker', u32, 4), get('lenSection', u32, 4)],
+      speaker: get('speaker', u32, 4),
+    },
+    slots: { keys: header.keys, start: get('slotStart', u32, 4), titleLen: get('titleLen', u32, 4) },
+    tags: { start: get('tagStart', u32, 4), ids: get('tagIds', u32, 4), names: header.tags },
+    persons: header.persons,
+    surfaces: header.surfaces,
+    deadSlots: header.deadSlots ?? [],
+    removes: header.removes ?? [],
+    tagEdits: header.tagEdits ?? [],
   };
-}
-
-/** Token totals per field (text, speaker, section, title) of loaded parts. */
-export function lengthTotals(p: SnapshotParts): number[] {
-  return [
-    sum(p.docs.lens[0].view()),
-    sum(p.docs.lens[1].view()),
-    sum(p.docs.lens[2].view()),
-    sum(p.slots.titleLen.view()),
-  ];
 }

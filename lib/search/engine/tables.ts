@@ -1,6 +1,8 @@
 /**
- * The engine's tables: per doc (quote), per slot (interview) and the tag lists. Base and delta
- * docs live in the same columns; folding compacts them (see fold.ts).
+ * The engine's tables: per doc (quote), per slot (interview) and the tag lists, in engine
+ * numbers. The docs of every packed segment and of the delta live in the same columns: a
+ * segment's local columns are appended when it is placed (the first one adopted as views), and
+ * merging segments writes a new one (see segment.ts).
  */
 import { Column, i32, u8, u32 } from './columns.ts';
 
@@ -34,6 +36,17 @@ export class Names {
   }
 }
 
+/** A segment's per-doc columns, in its local numbers (slots and questions from 0). */
+export interface DocColumns {
+  slotOf: Uint32Array;
+  ordinal: Uint32Array;
+  role: Uint8Array;
+  questionOf: Int32Array;
+  span: Uint32Array;
+  lens: [Uint32Array, Uint32Array, Uint32Array];
+  speaker: Uint32Array;
+}
+
 /** Per-doc columns. A doc's fields with postings: text, speaker, section (0, 1, 2). */
 export class DocTable {
   slotOf = Column.of(u32);
@@ -63,53 +76,68 @@ export class DocTable {
     return doc >= 0 && doc < this.ordinal.n && this.dead.at(doc) === 0;
   }
 
-  /** A table over loaded columns (all docs live). */
-  static from(cols: {
-    slotOf: Uint32Array;
-    ordinal: Uint32Array;
-    role: Uint8Array;
-    questionOf: Int32Array;
-    span: Uint32Array;
-    lens: [Uint32Array, Uint32Array, Uint32Array];
-    speaker: Uint32Array;
-  }): DocTable {
-    const t = new DocTable();
-    t.slotOf = Column.of(u32, cols.slotOf);
-    t.ordinal = Column.of(u32, cols.ordinal);
-    t.role = Column.of(u8, cols.role);
-    t.questionOf = Column.of(i32, cols.questionOf);
-    t.span = Column.of(u32, cols.span);
-    t.lens = [Column.of(u32, cols.lens[0]), Column.of(u32, cols.lens[1]), Column.of(u32, cols.lens[2])];
-    t.speaker = Column.of(u32, cols.speaker);
-    t.dead = Column.of(u8, new Uint8Array(cols.ordinal.length));
-    return t;
+  /**
+   * Appends a segment's local columns: its slots start at `slotBase`, its docs at the table's
+   * end; `persons` maps its speaker numbers to the engine's (null: the same). An empty table
+   * adopts the columns as views (no copy: a loaded base).
+   */
+  append(cols: DocColumns, slotBase: number, persons: Int32Array | null): void {
+    const docBase = this.count;
+    if (docBase === 0 && slotBase === 0 && persons === null) {
+      this.slotOf = Column.of(u32, cols.slotOf);
+      this.ordinal = Column.of(u32, cols.ordinal);
+      this.role = Column.of(u8, cols.role);
+      this.questionOf = Column.of(i32, cols.questionOf);
+      this.span = Column.of(u32, cols.span);
+      this.lens = [Column.of(u32, cols.lens[0]), Column.of(u32, cols.lens[1]), Column.of(u32, cols.lens[2])];
+      this.speaker = Column.of(u32, cols.speaker);
+      this.dead = Column.of(u8, new Uint8Array(cols.ordinal.length));
+      return;
+    }
+    const n = cols.ordinal.length;
+    this.slotOf.append(cols.slotOf, (v) => v + slotBase);
+    this.ordinal.append(cols.ordinal);
+    this.role.append(cols.role);
+    this.questionOf.append(cols.questionOf, (v) => (v >= 0 ? v + docBase : -1));
+    this.span.append(cols.span);
+    for (let f = 0; f < 3; f++) (this.lens[f] as Column<Uint32Array>).append(cols.lens[f] as Uint32Array);
+    this.speaker.append(cols.speaker, persons ? (v) => (v > 0 ? (persons[v - 1] ?? -1) + 1 : 0) : undefined);
+    this.dead.append(new Uint8Array(n));
   }
 
-  /** Keeps the live docs, renumbered by `newDoc` (-1: dropped), slots by `newSlot`. */
-  compact(newDoc: Int32Array, newSlot: Int32Array, size: number): DocTable {
-    const t = new DocTable();
-    t.ordinal = this.ordinal.compact(newDoc, size);
-    t.role = this.role.compact(newDoc, size);
-    t.span = this.span.compact(newDoc, size);
-    t.speaker = this.speaker.compact(newDoc, size);
-    t.lens = [
-      this.lens[0].compact(newDoc, size),
-      this.lens[1].compact(newDoc, size),
-      this.lens[2].compact(newDoc, size),
-    ];
-    const slotOf = new Uint32Array(size);
-    const questionOf = new Int32Array(size);
-    for (let d = 0; d < this.count; d++) {
-      const m = newDoc[d] ?? -1;
-      if (m < 0) continue;
-      slotOf[m] = newSlot[this.slotOf.at(d)] ?? 0;
-      const q = this.questionOf.at(d);
-      questionOf[m] = q >= 0 ? (newDoc[q] ?? -1) : -1;
+  /**
+   * Local columns of the docs in `list` (engine numbers, ascending), renumbered: doc d becomes
+   * `newDoc(d)` (questions too; -1 when the question is not kept), its slot `newSlot(slot)`,
+   * its speaker `persons(speaker)`.
+   */
+  gather(
+    list: ArrayLike<number>,
+    newDoc: (d: number) => number,
+    newSlot: (s: number) => number,
+    persons: (p: number) => number,
+  ): DocColumns {
+    const n = list.length;
+    const out: DocColumns = {
+      slotOf: new Uint32Array(n),
+      ordinal: new Uint32Array(n),
+      role: new Uint8Array(n),
+      questionOf: new Int32Array(n),
+      span: new Uint32Array(n),
+      lens: [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)],
+      speaker: new Uint32Array(n),
+    };
+    for (let i = 0; i < n; i++) {
+      const d = list[i] ?? 0;
+      out.slotOf[i] = newSlot(this.slotOf.a[d] ?? 0);
+      out.ordinal[i] = this.ordinal.a[d] ?? 0;
+      out.role[i] = this.role.a[d] ?? 0;
+      const q = this.questionOf.a[d] ?? -1;
+      out.questionOf[i] = q >= 0 ? newDoc(q) : -1;
+      out.span[i] = this.span.a[d] ?? 0;
+      for (let f = 0; f < 3; f++) (out.lens[f] as Uint32Array)[i] = this.lens[f]?.a[d] ?? 0;
+      out.speaker[i] = persons(this.speaker.a[d] ?? 0);
     }
-    t.slotOf = Column.of(u32, slotOf);
-    t.questionOf = Column.of(i32, questionOf);
-    t.dead = Column.of(u8, new Uint8Array(size));
-    return t;
+    return out;
   }
 }
 
@@ -126,14 +154,26 @@ export class SlotTable {
     return this.keys.length;
   }
 
-  static from(keys: string[], start: Uint32Array, titleLen: Uint32Array): SlotTable {
-    const t = new SlotTable();
-    t.keys = keys;
-    t.byKey = new Map(keys.map((k, s) => [k, s]));
-    t.start = Column.of(u32, start);
-    t.titleLen = Column.of(u32, titleLen);
-    t.dead = Column.of(u8, new Uint8Array(keys.length));
-    return t;
+  /**
+   * Appends a segment's slots (keys, local doc starts with the end, title lengths); its docs
+   * start at `docBase`. A later slot of a key replaces an earlier one in {@link slotOf}. An
+   * empty table adopts the columns as views.
+   */
+  append(keys: readonly string[], start: Uint32Array, titleLen: Uint32Array, docBase: number): void {
+    const slotBase = this.keys.length;
+    keys.forEach((k, s) => {
+      this.keys.push(k);
+      this.byKey.set(k, slotBase + s);
+    });
+    if (slotBase === 0 && docBase === 0 && this.start.n === 1) {
+      this.start = Column.of(u32, start);
+      this.titleLen = Column.of(u32, titleLen);
+      this.dead = Column.of(u8, new Uint8Array(keys.length));
+      return;
+    }
+    this.start.append(start.subarray(1), (v) => v + docBase);
+    this.titleLen.append(titleLen);
+    this.dead.append(new Uint8Array(keys.length));
   }
 
   /** The live slot of a key, if any. */
@@ -160,41 +200,73 @@ export class SlotTable {
     this.start.push(end);
   }
 
+  /** Kills the live slot of a key; returns it (undefined when the key has none). */
   kill(key: string): number | undefined {
     const slot = this.byKey.get(key);
     if (slot === undefined) return undefined;
-    this.byKey.delete(key);
-    this.dead.a[slot] = 1;
+    this.killSlot(slot);
     return slot;
   }
 
-  /** Keeps the live slots, renumbered by `newSlot`; `slotOfDoc` is the compacted docs' slots. */
-  compact(newSlot: Int32Array, size: number, slotOfDoc: Uint32Array): SlotTable {
-    const keys: string[] = [];
-    for (let s = 0; s < this.keys.length; s++) {
-      const m = newSlot[s] ?? -1;
-      if (m >= 0) keys[m] = this.keys[s] as string;
-    }
-    const start = new Uint32Array(size + 1);
-    for (const s of slotOfDoc) start[s + 1] = (start[s + 1] ?? 0) + 1;
-    for (let s = 1; s <= size; s++) start[s] = (start[s] ?? 0) + (start[s - 1] ?? 0);
-    return SlotTable.from(keys, start, this.titleLen.compact(newSlot, size).view());
+  /** Kills a slot by number (its key keeps any later slot). */
+  killSlot(slot: number): void {
+    const key = this.keys[slot] as string;
+    if (this.byKey.get(key) === slot) this.byKey.delete(key);
+    this.dead.a[slot] = 1;
   }
 }
 
-/** Tags per doc: packed lists for base docs, overridden per doc by edits and delta docs. */
+/** A segment's tag lists: doc i has ids[start[i] .. start[i + 1]), numbers of `names`. */
+export interface TagColumns {
+  start: Uint32Array;
+  ids: Uint32Array;
+  names: string[];
+}
+
+/** Tags per doc: packed lists of the packed segments' docs, overridden per doc by edits and delta docs. */
 export class TagTable {
-  start: Uint32Array = new Uint32Array(1);
-  ids: Uint32Array = new Uint32Array(0);
+  /** Packed docs: doc d has ids[start[d] .. start[d + 1]); start.n − 1 docs are packed. */
+  start = Column.of(u32, Uint32Array.of(0));
+  ids = Column.of(u32);
   override = new Map<number, number[]>();
   names = new Names();
 
-  static from(start: Uint32Array, ids: Uint32Array, names: string[]): TagTable {
-    const t = new TagTable();
-    t.start = start;
-    t.ids = ids;
-    t.names = new Names(names);
-    return t;
+  /** Number of docs with packed lists. */
+  get packed(): number {
+    return this.start.n - 1;
+  }
+
+  /**
+   * Appends packed lists for the next docs (names mapped to this table's); an empty table
+   * adopts them as views. Overrides of those docs are dropped (the lists hold their tags).
+   */
+  append(cols: TagColumns): void {
+    const docBase = this.packed;
+    const n = cols.start.length - 1;
+    for (let d = docBase; d < docBase + n; d++) this.override.delete(d);
+    if (docBase === 0 && this.names.size === 0) {
+      this.start = Column.of(u32, cols.start);
+      this.ids = Column.of(u32, cols.ids);
+      this.names = new Names([...cols.names]);
+      return;
+    }
+    const map = cols.names.map((name) => this.names.intern(name));
+    const base = this.ids.n;
+    this.start.append(cols.start.subarray(1), (v) => v + base);
+    this.ids.append(cols.ids, (v) => map[v] ?? 0);
+  }
+
+  /** Local lists of docs [from, to) with their own names (edits included). */
+  slice(from: number, to: number, keep: (doc: number) => boolean = () => true): TagColumns {
+    const local = new Names();
+    const start: number[] = [0];
+    const ids: number[] = [];
+    for (let d = from; d < to; d++) {
+      if (!keep(d)) continue;
+      for (const t of this.of(d)) ids.push(local.intern(this.names.name(t)));
+      start.push(ids.length);
+    }
+    return { start: Uint32Array.from(start), ids: Uint32Array.from(ids), names: local.names };
   }
 
   set(doc: number, tags: readonly string[]): void {
@@ -212,44 +284,31 @@ export class TagTable {
   of(doc: number): ArrayLike<number> & Iterable<number> & { includes(id: number): boolean } {
     const o = this.override.get(doc);
     if (o) return o;
-    if (doc >= this.start.length - 1) return [];
-    return this.ids.subarray(this.start[doc] ?? 0, this.start[doc + 1] ?? 0);
+    if (doc >= this.start.n - 1) return [];
+    return this.ids.a.subarray(this.start.a[doc] ?? 0, this.start.a[doc + 1] ?? 0);
   }
 
   /** How many of `docs` carry each tag, indexed by tag id. */
   count(docs: ArrayLike<number>): Uint32Array {
     const counts = new Uint32Array(this.names.size);
-    const { start, ids } = this;
+    const start = this.start.a;
+    const ids = this.ids.a;
+    const packed = this.start.n - 1;
+    const override = this.override;
+    const edited = override.size > 0;
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i] ?? 0;
-      const o = this.override.get(d);
+      const o = edited ? override.get(d) : undefined;
       if (o) {
         for (const t of o) counts[t] = (counts[t] ?? 0) + 1;
         continue;
       }
-      if (d >= start.length - 1) continue;
+      if (d >= packed) continue;
       for (let k = start[d] ?? 0; k < (start[d + 1] ?? 0); k++) {
         const t = ids[k] ?? 0;
         counts[t] = (counts[t] ?? 0) + 1;
       }
     }
     return counts;
-  }
-
-  /** Packed lists of the kept docs, renumbered by `newDoc`; no overrides left. */
-  compact(newDoc: Int32Array, size: number): TagTable {
-    const start = new Uint32Array(size + 1);
-    const list: number[] = [];
-    for (let d = 0; d < newDoc.length; d++) {
-      const m = newDoc[d] ?? -1;
-      if (m < 0) continue;
-      for (const t of this.of(d)) list.push(t);
-      start[m + 1] = list.length;
-    }
-    const t = new TagTable();
-    t.start = start;
-    t.ids = Uint32Array.from(list);
-    t.names = this.names;
-    return t;
   }
 }
