@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { consoleRoutes } from '../console/routes.tsx';
 import { KikigakiError, NotFoundError } from '../errors.ts';
 import { exportFormatOf, exportResponse } from '../export.ts';

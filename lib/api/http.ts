@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type ErrorCode, KikigakiError, UnavailableError, ValidationError } from '../errors.ts';
 
 /** Hono environment of the app. */

@@ -206,10 +206,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
         params.cursor = index.cursorAt(params, (state.page - 1) * PAGE_SIZE);
         const { page: found } = await searchQuotes(service, index, params);
         const people = byCount(found.facets.interviewees, 15);
-        const names = personNames(
-          index,
-          people.map(([id]) => id),
-        );
+        const names = found.facets.intervieweeNames;
         result = {
           total: found.total,
           totalIsEstimate: found.totalIsEstimate,
@@ -218,7 +215,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
           pageSize: PAGE_SIZE,
           facets: {
             tags: byCount(found.facets.tags, 20),
-            people: people.map(([id, count]) => ({ id, name: names.get(id) ?? id, count })),
+            people: people.map(([id, count]) => ({ id, name: names[id] ?? id, count })),
             roles: byCount(found.facets.roles ?? {}, 3),
             years: (Object.entries(found.facets.years ?? {}) as Array<[string, number]>).sort((a, b) =>
               b[0].localeCompare(a[0]),

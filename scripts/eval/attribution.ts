@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview, parseWithReport } from '../../lib/parse/index.ts';
 import { isRoleLabel, nameKey } from '../../lib/parse/people.ts';

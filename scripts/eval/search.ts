@@ -20,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { type AnyOrama, create, insertMultiple, search as oramaSearch } from '@orama/orama';
 import { createTokenizer as createJapaneseTokenizer } from '@orama/tokenizers/japanese';
 import MiniSearch from 'minisearch';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadInterviews } from '../../cli/load.ts';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
