@@ -5,6 +5,7 @@
 
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
+import { ConflictError } from '../lib/errors.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
 import { LocalJobs } from '../lib/jobs/local.ts';
 import { advance, type StepBudget } from '../lib/jobs/steps.ts';
@@ -113,9 +114,24 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   const publish = async () => {
     const t0 = performance.now();
     try {
-      await indexer.publish();
-      // One merge of small parts when the policy asks for it (see Indexer.compact).
-      await indexer.compact();
+      try {
+        await indexer.publish();
+      } catch (e) {
+        // Another writer switched the manifest (a second process on the same table, a rebuild
+        // by hand): the parts this index extends are gone, and the indexer now publishes whole.
+        if (!(e instanceof ConflictError)) throw e;
+        options.logger?.({
+          level: 'warn',
+          msg: 'snapshot moved under this writer; publishing whole',
+          error: String(e),
+        });
+        await indexer.publish();
+      }
+      // One merge of small parts when the policy asks for it (see Indexer.compact). A failed
+      // merge costs only its work: the published parts stand and the next publish retries.
+      await indexer.compact().catch((e: unknown) => {
+        options.logger?.({ level: 'warn', msg: 'snapshot merge failed', error: String(e) });
+      });
     } finally {
       lastPublishMs = performance.now() - t0;
       lastPublishEnd = Date.now();

@@ -1,5 +1,6 @@
 /** Two writers racing, and the index/store consistency check that reports and repairs drift. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultIndexOptions, Indexer, openLatestIndex } from '../../lib/indexer.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
 import { consistency } from '../helpers/jobs.ts';
@@ -69,6 +70,25 @@ describe('racing writers', () => {
     expect(ok.length).toBeGreaterThan(0);
     const quote = (await (await rt.app.request('/quotes/tags2-t002')).json()) as { tags: string[] };
     for (const t of ok) expect(quote.tags).toContain(t);
+  });
+});
+
+describe('a second snapshot writer', () => {
+  it('is survived: the local writer publishes whole once its parts are gone, and loses nothing', async () => {
+    await post('/interviews?id=w1', transcript('丁', 4));
+    await rt.flush();
+    // Another writer on the same table (a rebuild by hand, a second process) switches the manifest.
+    const other = new Indexer(rt.store, undefined, defaultIndexOptions());
+    await other.rebuild();
+    const theirs = (await rt.store.readManifest())?.snapshotId;
+    await post('/interviews?id=w2', transcript('戊', 4));
+    await expect(rt.flush()).resolves.toBeUndefined();
+    const manifest = await rt.store.readManifest();
+    expect(manifest?.snapshotId).not.toBe(theirs);
+    // What it published has both interviews: a reader opening it from nothing finds them.
+    const reader = await openLatestIndex(rt.store, defaultIndexOptions());
+    expect(reader.index.search({ q: '丁', interview: 'w1' }).total).toBe(4);
+    expect(reader.index.search({ q: '戊', interview: 'w2' }).total).toBe(4);
   });
 });
 
