@@ -125,7 +125,9 @@ function kikigaki(): Engine {
           id,
           title: `bench ${i / 20}`,
           publishedAt: null,
+          interviewer: null,
           interviewees: [],
+          others: [],
           turns: group.map((q, k) => {
             originalId.set(quoteId(id, k + 1), q.id);
             return {

@@ -48,6 +48,19 @@ describe('normalize', () => {
     );
   });
 
+  it('folds kana as a one-to-one step after normalising (highlights rely on it)', () => {
+    fc.assert(
+      fc.property(jaText, (s) => {
+        const plain = normalize(s);
+        const kana = normalize(s, { kana: true });
+        expect(hiraganaToKatakana(plain.text)).toBe(kana.text);
+        expect(kana.starts).toEqual(plain.starts);
+        expect(kana.ends).toEqual(plain.ends);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps offsets inside the source and in order', () => {
     fc.assert(
       fc.property(jaText, (s) => {
