@@ -380,19 +380,18 @@ export interface SearchPlan {
   render(lookup?: DocumentLookup): SearchPage;
 }
 
+/** Facets with nothing counted yet. */
+function emptyFacets(): SearchPage['facets'] {
+  return { tags: {}, interviewees: {}, intervieweeNames: {}, roles: {}, years: {} };
+}
+
 /** Facet counts over planned candidates (phrase queries: the candidates whose text was checked). */
 function plannedFacets(
   shown: readonly Planned[],
   interviewees: ReadonlyMap<string, ReadonlyMap<string, string>>,
   years: ReadonlyMap<string, string | undefined>,
 ): SearchPage['facets'] {
-  const facets: SearchPage['facets'] = {
-    tags: {},
-    interviewees: {},
-    intervieweeNames: {},
-    roles: {},
-    years: {},
-  };
+  const facets = emptyFacets();
   for (const p of shown) {
     for (const t of p.tags) facets.tags[t] = (facets.tags[t] ?? 0) + 1;
     const names = interviewees.get(p.interview);
@@ -861,13 +860,7 @@ export class QuoteIndex {
 
   /** Facet counts of tags, interviewees (quotes each said), roles and years over docs. */
   private facets(docs: ArrayLike<number>): SearchPage['facets'] {
-    const facets: SearchPage['facets'] = {
-      tags: {},
-      interviewees: {},
-      intervieweeNames: {},
-      roles: {},
-      years: {},
-    };
+    const facets = emptyFacets();
     const perRole = new Uint32Array(ROLES.length);
     this.engine.countTags(docs).forEach((c, t) => {
       if (c > 0) facets.tags[this.engine.tagName(t)] = c;
