@@ -138,8 +138,11 @@ function matchQuoteName(text: string): NameMatch | null {
   return { label, alias, rest: text.slice(open).trim() };
 }
 
+/** A speaker prefix, and whether it is the `名前「…」` form. */
+type SpeakerMatch = NameMatch & { quoted: boolean };
+
 /** A speaker prefix of either form. */
-function matchSpeaker(text: string): (NameMatch & { quoted: boolean }) | null {
+function matchSpeaker(text: string): SpeakerMatch | null {
   // Fields copied by name: an object spread here took a slow generic path and cost ~2 µs a
   // line, most of the parse on a body of many short `名前：` lines (bench:hostile).
   const nm = matchName(text);
@@ -193,6 +196,26 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   const declared = new Set<string>();
   const lead: string[] = [];
   const questions: string[] = [];
+  // Each line's speaker match and each label's key, computed once: three passes below ask for
+  // them, and on a body of many short lines they were most of the parse.
+  const speakers: Array<SpeakerMatch | null | undefined> = new Array(lines.length);
+  const speakerAt = (j: number): SpeakerMatch | null => {
+    let m = speakers[j];
+    if (m === undefined) {
+      m = matchSpeaker(lines[j]?.text ?? '');
+      speakers[j] = m;
+    }
+    return m;
+  };
+  const labelKeys = new Map<string, string>();
+  const keyOf = (label: string): string => {
+    let k = labelKeys.get(label);
+    if (k === undefined) {
+      k = labelKey(label);
+      labelKeys.set(label, k);
+    }
+    return k;
+  };
   for (let j = i; j < lines.length; j++) {
     const t = lines[j]?.text ?? '';
     if (QUESTION.test(t)) {
@@ -201,9 +224,9 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       continue;
     }
     if (questions.length === 0 && lead.length < 50) lead.push(t);
-    const nm = matchSpeaker(t);
+    const nm = speakerAt(j);
     if (nm?.rest) {
-      const key = labelKey(nm.label);
+      const key = keyOf(nm.label);
       if (nm.quoted) quotedCounts.set(key, (quotedCounts.get(key) ?? 0) + 1);
       else labelCounts.set(key, (labelCounts.get(key) ?? 0) + (afterQuestion ? 2 : 1));
       if (nm.alias) {
@@ -213,7 +236,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     }
     if (t.trim() !== '') afterQuestion = false;
   }
-  const isSpeaker = (m: NameMatch & { quoted: boolean }): boolean =>
+  const isSpeaker = (m: SpeakerMatch): boolean =>
     declared.has(m.label) ||
     aliases.has(m.label) ||
     // 全員：わかるー！ once is still everyone speaking: that label needs no second occurrence.
@@ -221,9 +244,8 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     // 良子＆麻里：… once, when each of them speaks on their own.
     (!m.quoted &&
       splitJoint(m.label).length > 1 &&
-      splitJoint(m.label).every((n) => (labelCounts.get(labelKey(n)) ?? 0) >= 2)) ||
-    (m.quoted ? (quotedCounts.get(labelKey(m.label)) ?? 0) : (labelCounts.get(labelKey(m.label)) ?? 0)) >=
-      2 ||
+      splitJoint(m.label).every((n) => (labelCounts.get(keyOf(n)) ?? 0) >= 2)) ||
+    (m.quoted ? (quotedCounts.get(keyOf(m.label)) ?? 0) : (labelCounts.get(keyOf(m.label)) ?? 0)) >= 2 ||
     (!m.quoted &&
       meta.interviewee !== undefined &&
       stripHonorific(m.label) === stripHonorific(meta.interviewee));
@@ -232,8 +254,10 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   // declared interviewee, the person the article says it interviews, or the most frequent label.
   const firstLabel = new Map<string, string>();
   for (let j = i; j < lines.length; j++) {
-    const nm = matchName(lines[j]?.text ?? '');
-    if (nm?.rest && !firstLabel.has(labelKey(nm.label))) firstLabel.set(labelKey(nm.label), nm.label);
+    // The `名前：` form only (matchName), which is the speaker match when it is not quoted.
+    const m = speakerAt(j);
+    const nm = m && !m.quoted ? m : null;
+    if (nm?.rest && !firstLabel.has(keyOf(nm.label))) firstLabel.set(keyOf(nm.label), nm.label);
   }
   const topKey = [...labelCounts]
     .filter(([k]) => (labelCounts.get(k) ?? 0) >= 2 && !aliases.has(firstLabel.get(k) ?? ''))
@@ -255,8 +279,9 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     if (full) fullNames.add(full);
   }
 
-  const layout = answerLayout(lines, i, (t) => {
-    const nm = matchSpeaker(splitLeadingCredit(t).rest);
+  const layout = answerLayout(lines, i, (t, j) => {
+    const credited = splitLeadingCredit(t);
+    const nm = credited.credit === null ? speakerAt(j) : matchSpeaker(credited.rest);
     return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
   });
 
@@ -456,7 +481,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     }
     // `（撮影＝…）小久保：…`: a photo credit printed before the answer's name.
     const credited = splitLeadingCredit(t);
-    const nm = matchSpeaker(credited.rest);
+    const nm = credited.credit === null ? speakerAt(i) : matchSpeaker(credited.rest);
     // A label printed once still speaks when it interrupts an answer (`マネージャー：…`).
     const interrupts =
       nm !== null &&
@@ -625,7 +650,11 @@ interface AnswerLayout {
 }
 
 /** Classifies the answers of the article from `from` on; `named(t)` is true for a speaker line. */
-function answerLayout(lines: readonly Line[], from: number, named: (t: string) => boolean): AnswerLayout {
+function answerLayout(
+  lines: readonly Line[],
+  from: number,
+  named: (t: string, at: number) => boolean,
+): AnswerLayout {
   let prefixedAnswers = 0;
   let plainAnswers = 0;
   const markers = new Set<number>();
@@ -651,7 +680,7 @@ function answerLayout(lines: readonly Line[], from: number, named: (t: string) =
       markers.add(j);
       continue;
     }
-    const isNamed = named(t);
+    const isNamed = named(t, j);
     if (isNamed) markers.add(j);
     if (!seenQuestion && isNamed && t.length <= 80 && !t.includes('。')) run.push(j);
     else endRun();
