@@ -338,11 +338,10 @@ export class PeopleService {
     const parts = change.name !== undefined ? personName(change.name) : null;
     await this.store.putPersonProfile(
       {
-        personId,
+        ...keptProfile(personId, current),
         name: parts?.name ?? current?.name ?? null,
         title: change.title !== undefined ? change.title : (parts?.title ?? current?.title ?? null),
         reading: change.reading !== undefined ? change.reading : (current?.reading ?? null),
-        mergedInto: current?.mergedInto ?? null,
       },
       version,
       who,
@@ -382,13 +381,7 @@ export class PeopleService {
     const current = profiles.get(personId);
     this.checkPersonVersion(personId, current?.version ?? 0, expectedVersion);
     await this.store.putPersonProfile(
-      {
-        personId,
-        name: current?.name ?? null,
-        title: current?.title ?? null,
-        reading: current?.reading ?? null,
-        mergedInto: into,
-      },
+      { ...keptProfile(personId, current), mergedInto: into },
       current?.version ?? 0,
       who,
     );
@@ -496,13 +489,7 @@ export class PeopleService {
     // The person's version moves on, so a client holding the old one learns of the split.
     const profile = (await this.store.personProfiles([personId])).get(personId);
     await this.store.putPersonProfile(
-      {
-        personId,
-        name: profile?.name ?? null,
-        title: profile?.title ?? null,
-        reading: profile?.reading ?? null,
-        mergedInto: null,
-      },
+      { ...keptProfile(personId, profile), mergedInto: null },
       from.version,
       who,
     );
@@ -520,4 +507,18 @@ export class PeopleService {
     });
     return this.person(newId);
   }
+}
+
+/** A person's stored corrections (or none), as the fields an edit keeps unless it changes them. */
+function keptProfile(
+  personId: string,
+  current: PersonProfile | undefined,
+): Pick<PersonProfile, 'personId' | 'name' | 'title' | 'reading' | 'mergedInto'> {
+  return {
+    personId,
+    name: current?.name ?? null,
+    title: current?.title ?? null,
+    reading: current?.reading ?? null,
+    mergedInto: current?.mergedInto ?? null,
+  };
 }
