@@ -22,7 +22,7 @@ import { openApiDocument } from '../../lib/api/openapi.ts';
 import { dynamoLocalEndpoint } from '../helpers/dynamo.ts';
 import { httpApiEvent } from '../helpers/events.ts';
 import { type LocalS3, S3_CREDENTIALS, startS3 } from '../helpers/s3.ts';
-import { read, repoRoot, samplesDir } from '../helpers/shared.ts';
+import { available, corporaDir, read, repoRoot, samplesDir } from '../helpers/shared.ts';
 import { LocalDeployment } from './deployed.ts';
 import { type SecretsStandIn, startSecretsManager } from './secrets-manager.ts';
 import { type SqsStandIn, startSqs } from './sqs.ts';
@@ -520,6 +520,28 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       console.info(
         `artifact test: indexer loaded the kuromoji dictionary in ${loaded.map((l) => l.ms).join(', ')} ms`,
       );
+    }, 120_000);
+
+    it('a real magazine interview (livedoor, dash layout) goes in through the write function and comes out of the read function with its answers credited to the interviewee', async () => {
+      const file = join(corporaDir, 'livedoor-interviews', 'livedoor-homme', 'livedoor-homme-4826452.txt');
+      if (!available(file, 'the deployed-shape check on a real interview')) return;
+      const ingest = await http('POST', '/interviews', { text: read(file) });
+      expect(ingest.status).toBe(201);
+      await index();
+      await coldRead();
+      // 悔しさ is in answers that follow `——` questions without a name prefix.
+      const found = await http('GET', '/search', { query: { q: '悔しさ', speaker: 'interviewee' } });
+      expect(found.status).toBe(200);
+      const hits = found.json.hits as unknown as Array<{
+        interviewId: string;
+        text: string;
+        speaker: { name: string; role: string };
+        question: { text: string } | null;
+      }>;
+      const hit = hits.find((h) => h.interviewId.includes('4826452') && h.text.includes('悔しさ'));
+      expect(hit?.speaker).toMatchObject({ name: '田中尚子', role: 'interviewee' });
+      // The question it answers is the `——` paragraph before it, its dash stripped.
+      expect(hit?.question?.text).toMatch(/^[^—―]/);
     }, 120_000);
 
     it('drove every route the README shows, each answered below 400', () => {
