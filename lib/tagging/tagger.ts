@@ -90,7 +90,6 @@ export const DEFAULT_PARAMS: TaggerParams = {
   // goal (0.85 for the three core topics, 0.8 for the others), else the one with the highest
   // precision (eval/README.md).
   modelBar: {
-    'work-balance': 1.2,
     'family-partner': 1.4,
     'care-anxiety': 1.4,
     'skills-learning': 1.2,
