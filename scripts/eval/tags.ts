@@ -35,6 +35,15 @@ const Label = z.object({
    * blind2: interview turns labelled on 2026-12-02 and frozen before any tuning on the dev labels added then.
    */
   split: z.enum(['dev', 'test', 'blind', 'blind2']),
+  /**
+   * Date a dev label was added after the tagger's phrases were written (absent: the first dev
+   * labels, which the phrases were tuned on). Lets the eval show the two apart: overfitting to the
+   * first ones shows as a gap.
+   */
+  added: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 export type Label = z.infer<typeof Label>;
 const LabelsFile = z.object({ version: z.literal(2), labels: z.array(Label).min(1) });
@@ -257,10 +266,21 @@ export function printQuestionShare(shared: string, taggers: ReadonlyArray<readon
   console.log(table(['tagger', 'quotes with a tag', 'of which interviewer questions'], rows));
 }
 
+/** Splits `--misses` lists: dev whole, or the first dev labels (`dev-old`) or those added later (`dev-new`). */
+export const MISSES_SPLITS = ['dev', 'dev-old', 'dev-new', 'test', 'blind'] as const;
+export type MissesSplit = (typeof MISSES_SPLITS)[number];
+
+/** The judged quotes `--misses` lists. */
+function missesOf(judged: readonly Judged[], split: MissesSplit): Judged[] {
+  if (split === 'dev-old') return judged.filter((j) => j.split === 'dev' && !j.added);
+  if (split === 'dev-new') return judged.filter((j) => j.split === 'dev' && j.added !== undefined);
+  return judged.filter((j) => j.split === split);
+}
+
 /** Options of the tag section. */
 export interface TagQualityOptions {
   /** Print every miss (false negative and false positive) of this split, per topic. */
-  misses?: 'dev' | 'test' | 'blind' | undefined;
+  misses?: MissesSplit | undefined;
 }
 
 /** The tag section of `npm run eval`. */
@@ -313,6 +333,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   printComparison('### Test split (held out: not tuned on, but read while labelling)', test, runs, topics);
   printHardCases(test, runs);
   printComparison('### Dev split (tuned on)', dev, runs.slice(0, 1), topics);
+  // The phrases were written on the first dev labels; the ones added later show how they carry over.
+  const devNew = dev.filter((j) => j.added !== undefined);
+  if (devNew.length > 0) {
+    const added = [...new Set(devNew.map((j) => j.added))].join(', ');
+    printComparison(
+      '### Dev, first labels (the evidence phrases were written on these)',
+      dev.filter((j) => !j.added),
+      runs.slice(0, 1),
+      topics,
+    );
+    printComparison(`### Dev, labels added ${added}`, devNew, runs.slice(0, 1), topics);
+  }
   const seen = judged.filter((j) => j.split === 'dev' || j.split === 'test');
   printComparison(
     '### Cross-validated by file (5 folds over the dev and test labels: the model trains on four, is scored on the fifth)',
@@ -331,12 +363,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['evidence + question', rules],
     ['+ model', learned],
   ]);
-  if (options.misses)
-    printMisses(
-      rules,
-      judged.filter((j) => j.split === options.misses),
-      topics,
-    );
+  if (options.misses) printMisses(rules, missesOf(judged, options.misses), topics);
 }
 
 /**

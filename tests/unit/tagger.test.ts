@@ -170,6 +170,37 @@ describe('TopicTagger by meaning', () => {
     expect(topicsOf('医療と介護は間違いなく人が足りなくなります。')).toContain('future-demand');
   });
 
+  // Each sense added on 2026-12-02 (tags2): a keyword-but-wrong sentence that must stay untagged, and
+  // a sentence in the topic's sense with the same words that must still be tagged.
+  it('does not take family words in a product launch or a parenting-manga review, but keeps own family life', () => {
+    expect(topicsOf('子育て世代の家族に向けた電動自転車の新色が発売されました。')).not.toContain(
+      'family-partner',
+    );
+    expect(topicsOf('話題の育児エッセイ漫画を3冊紹介します。')).not.toContain('family-partner');
+    expect(topicsOf('子育てをしながら、夫と家事を分け合っています。')).toContain('family-partner');
+    expect(topicsOf('育児は想像以上に大変で、毎晩3時間おきに起きています。')).toContain('family-partner');
+  });
+
+  it('does not take travel abroad, staggered commuting or nomad as a word for remote work', () => {
+    expect(topicsOf('来月は海外旅行で、ハワイに移住した友人を訪ねます。')).not.toContain('remote-timezone');
+    expect(topicsOf('混雑を避けるために時差出勤を始めました。')).not.toContain('remote-timezone');
+    expect(topicsOf('ノマドという言葉は、もともと遊牧民を指します。')).not.toContain('remote-timezone');
+    expect(topicsOf('海外に移住してからも、日本の会社の仕事を続けています。')).toContain('remote-timezone');
+    expect(topicsOf('日本とは時差が8時間あるので、朝に打ち合わせをしています。')).toContain(
+      'remote-timezone',
+    );
+    expect(topicsOf('ノマドワーカーとして、いろいろなカフェで仕事をしています。')).toContain(
+      'remote-timezone',
+    );
+  });
+
+  it('finds work-balance in long hours, lost days off and priorities, not in a missed last train', () => {
+    expect(topicsOf('毎日帰りは終電で、休日出勤も珍しくありません。')).toContain('work-balance');
+    expect(topicsOf('恋愛よりも仕事を優先してきた20代でした。')).toContain('work-balance');
+    expect(topicsOf('終電を逃して、友達とカラオケで朝まで過ごしました。')).not.toContain('work-balance');
+    expect(topicsOf('仕事ばかりしていた頃に、転職のきっかけがありました。')).not.toContain('work-balance');
+  });
+
   it('gives a short answer the topic of a question about it, and a question only its own topics', () => {
     const q = 'クラウドソーシングはどのサービスを使っていますか？';
     expect(topicsOf('はい、もう3年くらいになりますね。', q)).toContain('crowdsourcing');
