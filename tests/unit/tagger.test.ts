@@ -198,6 +198,9 @@ describe('TopicTagger by meaning', () => {
     expect(topicsOf('毎日帰りは終電で、休日出勤も珍しくありません。')).toContain('work-balance');
     expect(topicsOf('恋愛よりも仕事を優先してきた20代でした。')).toContain('work-balance');
     expect(topicsOf('終電を逃して、友達とカラオケで朝まで過ごしました。')).not.toContain('work-balance');
+    // 残業代 is pay (money-income), 残業 itself is hours.
+    expect(topicsOf('残業代は平日は1.25倍、休日は1.35倍です。')).not.toContain('work-balance');
+    expect(topicsOf('残業が続いて、平日はほとんど家に帰れません。')).toContain('work-balance');
     expect(topicsOf('仕事ばかりしていた頃に、転職のきっかけがありました。')).not.toContain('work-balance');
   });
 
