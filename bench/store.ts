@@ -25,20 +25,16 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import S3rver from 's3rver';
-import { quoteId } from '../lib/ids.ts';
 import { Indexer, packIndex, SnapshotIndexProvider } from '../lib/indexer.ts';
-import type { Interview } from '../lib/model.ts';
 import { QuoteIndex } from '../lib/search/index.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { S3SnapshotStore, withSnapshotStore } from '../lib/store/s3-snapshots.ts';
-import { TopicTagger } from '../lib/tagger.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
 import { startDynamoLocal } from '../local/dynamo-local.ts';
 import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { type BenchQuote, drawQueries, realQuotes, root } from './corpus.ts';
-
-const QUOTES_PER_INTERVIEW = 20;
+import { QUOTES_PER_INTERVIEW, scaleCorpus } from './scale-corpus.ts';
 
 /** One transcript per 20 quotes: odd turns ask, even turns answer (the parser links them). */
 function transcripts(quotes: BenchQuote[]): Array<{ id: string; text: string; quotes: number }> {
@@ -172,54 +168,10 @@ async function scaleRun(
 ): Promise<Record<string, unknown>> {
   const dict = new VariantDictionary();
   const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
-  const tagger = new TopicTagger();
-  const groups: Array<{ turns: Interview['turns']; tags: string[][] }> = [];
-  for (let i = 0; i + QUOTES_PER_INTERVIEW <= base.length; i += QUOTES_PER_INTERVIEW) {
-    const id = 'base';
-    const turns = base.slice(i, i + QUOTES_PER_INTERVIEW).map((q, k) => ({
-      id: quoteId(id, k + 1),
-      ordinal: k + 1,
-      speaker: k % 2 === 0 ? '聞き手' : '話し手',
-      speakerId: null,
-      coSpeakerIds: [],
-      role: (k % 2 === 0 ? 'interviewer' : 'interviewee') as 'interviewer' | 'interviewee',
-      text: q.text,
-      section: null,
-      questionId: k % 2 === 1 ? quoteId(id, k) : null,
-      start: null,
-      end: null,
-    }));
-    const tagged = tagger.tagInterview({ id, turns } as unknown as Interview);
-    groups.push({ turns, tags: turns.map((t) => (tagged.quotes.get(t.id) ?? []).map((m) => m.topic)) });
-  }
-  const interviewAt = (n: number): { interview: Interview; tags: Map<string, string[]> } => {
-    const g = groups[n % groups.length] as (typeof groups)[number];
-    const id = `scale-${n}`;
-    const turns = g.turns.map((t) => ({
-      ...t,
-      id: quoteId(id, t.ordinal),
-      questionId: t.questionId ? quoteId(id, t.ordinal - 1) : null,
-    }));
-    const interview = {
-      schemaVersion: 1,
-      id,
-      title: `記事 ${n}`,
-      url: null,
-      publishedAt: null,
-      format: 'prefixed',
-      series: null,
-      related: [],
-      interviewer: null,
-      interviewees: [],
-      others: [],
-      sections: [],
-      turns,
-    } as unknown as Interview;
-    return { interview, tags: new Map(turns.map((t, k) => [t.id, g.tags[k] ?? []])) };
-  };
+  const { distinct, interviewAt } = scaleCorpus(base);
   const count = Math.floor(target / QUOTES_PER_INTERVIEW);
   process.stderr.write(
-    `scale: building the index at ${count * QUOTES_PER_INTERVIEW} quotes (${groups.length} distinct interviews repeated)…\n`,
+    `scale: building the index at ${count * QUOTES_PER_INTERVIEW} quotes (${distinct} distinct interviews repeated)…\n`,
   );
   const mem0 = memoryMB();
   let index: QuoteIndex | null = new QuoteIndex(indexOptions);
@@ -445,7 +397,7 @@ async function scaleRun(
       ]);
       return {
         quotes,
-        distinctInterviews: groups.length,
+        distinctInterviews: distinct,
         buildS,
         packMs,
         publishMs,

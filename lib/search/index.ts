@@ -408,6 +408,20 @@ function plannedFacets(
   return facets;
 }
 
+/** What the index knows about its interviews as a whole (see QuoteIndex.directory). */
+interface Directory {
+  version: number;
+  /** Names of every interviewee, by person id. */
+  interviewees: Map<string, string>;
+  /** Interviews with turns said together (co-speakers). */
+  together: Set<string>;
+  /** Per slot: its interview's year (an index into `years`), -1 when it has none. */
+  slotYear: Int32Array;
+  /** Per slot: 1 when its interview has turns said together. */
+  slotTogether: Uint8Array;
+  years: string[];
+}
+
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
 export class QuoteIndex {
   readonly mode: SegmentationMode;
@@ -419,11 +433,7 @@ export class QuoteIndex {
   private readonly retained: Map<string, Interview> | null;
   private version = 0;
   private recencyRank: { version: number; rank: Float64Array } | null = null;
-  private directoryCache: {
-    version: number;
-    interviewees: Map<string, string>;
-    together: Set<string>;
-  } | null = null;
+  private directoryCache: Directory | null = null;
 
   /** Creates an empty index. */
   constructor(options: QuoteIndexOptions = {}) {
@@ -836,18 +846,40 @@ export class QuoteIndex {
   }
 
   /**
-   * Names of every interviewee (by id), and the interviews with turns said together; kept until
-   * the index changes.
+   * Names of every interviewee (by id), the interviews with turns said together, and per slot
+   * what facets count (its year, whether it has turns said together); kept until the index
+   * changes.
    */
-  private directory(): { interviewees: Map<string, string>; together: Set<string> } {
-    if (this.directoryCache?.version === this.version) return this.directoryCache;
+  private directory(): Directory {
+    const slots = this.engine.slotCount;
+    if (this.directoryCache?.version === this.version && this.directoryCache.slotYear.length === slots)
+      return this.directoryCache;
     const interviewees = new Map<string, string>();
     const together = new Set<string>();
     for (const meta of this.interviews.values()) {
       for (const p of meta.interviewees) if (!interviewees.has(p.id)) interviewees.set(p.id, p.name);
       if (meta.coSpeakers && Object.keys(meta.coSpeakers).length > 0) together.add(meta.id);
     }
-    this.directoryCache = { version: this.version, interviewees, together };
+    // Facets count docs by slot: a slot's year and co-speakers are looked up once here, not by
+    // its key for every matching doc of every query.
+    const slotYear = new Int32Array(slots).fill(-1);
+    const slotTogether = new Uint8Array(slots);
+    const years: string[] = [];
+    const yearIds = new Map<string, number>();
+    for (let slot = 0; slot < slots; slot++) {
+      const key = this.engine.slotKey(slot);
+      if (together.has(key)) slotTogether[slot] = 1;
+      const year = this.interviews.get(key)?.publishedAt?.slice(0, 4);
+      if (!year) continue;
+      let y = yearIds.get(year);
+      if (y === undefined) {
+        y = years.length;
+        years.push(year);
+        yearIds.set(year, y);
+      }
+      slotYear[slot] = y;
+    }
+    this.directoryCache = { version: this.version, interviewees, together, slotYear, slotTogether, years };
     return this.directoryCache;
   }
 
@@ -865,24 +897,32 @@ export class QuoteIndex {
     this.engine.countTags(docs).forEach((c, t) => {
       if (c > 0) facets.tags[this.engine.tagName(t)] = c;
     });
-    const perSlot = new Uint32Array(this.engine.slotCount);
-    // Quotes per speaker code, and one doc of each (to name the code); co-speakers per doc.
-    const perSpeaker = new Map<number, { doc: number; count: number }>();
-    const together: number[] = [];
     const directory = this.directory();
+    const { slotYear, slotTogether, years } = directory;
+    // Per year: quotes, and the first slot counted (years are written in slot order).
+    const perYear = new Uint32Array(years.length);
+    const yearSlot = new Int32Array(years.length);
+    // Quotes per speaker code, and one doc of each (to name the code), in first-seen order;
+    // co-speakers per doc.
+    const perSpeaker = new Uint32Array(this.engine.personCount + 1);
+    const speakerDocs: number[] = [];
+    const together: number[] = [];
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i] ?? 0;
       const slot = this.engine.slotOf(doc);
-      perSlot[slot] = (perSlot[slot] ?? 0) + 1;
+      const y = slotYear[slot] ?? -1;
+      if (y >= 0) {
+        if (perYear[y] === 0 || slot < (yearSlot[y] ?? 0)) yearSlot[y] = slot;
+        perYear[y] = (perYear[y] ?? 0) + 1;
+      }
       const role = this.engine.roleOf(doc);
       perRole[role] = (perRole[role] ?? 0) + 1;
       const code = this.engine.speakerCodeOf(doc);
       if (code > 0) {
-        const seen = perSpeaker.get(code);
-        if (seen) seen.count++;
-        else perSpeaker.set(code, { doc, count: 1 });
+        if (perSpeaker[code] === 0) speakerDocs.push(doc);
+        perSpeaker[code] = (perSpeaker[code] ?? 0) + 1;
       }
-      if (directory.together.has(this.engine.slotKey(slot))) together.push(doc);
+      if (slotTogether[slot] === 1) together.push(doc);
     }
     const count = (id: string, c: number) => {
       const name = directory.interviewees.get(id);
@@ -890,9 +930,9 @@ export class QuoteIndex {
       facets.interviewees[id] = (facets.interviewees[id] ?? 0) + c;
       facets.intervieweeNames[id] = name;
     };
-    for (const { doc, count: c } of perSpeaker.values()) {
+    for (const doc of speakerDocs) {
       const id = this.engine.speakerOf(doc);
-      if (id) count(id, c);
+      if (id) count(id, perSpeaker[this.engine.speakerCodeOf(doc)] ?? 0);
     }
     for (const doc of together) {
       const co = this.interviews.get(this.engine.keyOf(doc))?.coSpeakers?.[
@@ -900,12 +940,12 @@ export class QuoteIndex {
       ];
       for (const id of co ?? []) count(id, 1);
     }
-    perSlot.forEach((c, slot) => {
-      if (c === 0) return;
-      const meta = this.interviews.get(this.engine.slotKey(slot));
-      const year = meta?.publishedAt?.slice(0, 4);
-      if (year) facets.years[year] = (facets.years[year] ?? 0) + c;
+    const counted: number[] = [];
+    perYear.forEach((c, y) => {
+      if (c > 0) counted.push(y);
     });
+    for (const y of counted.sort((a, b) => (yearSlot[a] ?? 0) - (yearSlot[b] ?? 0)))
+      facets.years[years[y] as string] = perYear[y] ?? 0;
     perRole.forEach((c, role) => {
       if (c > 0) facets.roles[ROLES[role] as Role] = c;
     });

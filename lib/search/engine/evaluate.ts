@@ -78,6 +78,10 @@ export interface EvaluateOptions {
   roleWeights?: readonly number[];
 }
 
+/** Restrictions are read for their docs only (see useMask): these stand for their scores and fields. */
+const NO_SCORES = new Float64Array(0);
+const NO_FIELDS = new Uint8Array(0);
+
 export function emptyMatches(): Matches {
   return { n: 0, docs: new Int32Array(0), scores: new Float64Array(0), fields: new Uint8Array(0) };
 }
@@ -650,13 +654,6 @@ export class Evaluator {
       .sort((x, y) => x.size - y.size)
       .map((x) => x.s);
     const optional = slots.filter((s) => !s.required).sort((a, b) => b.bound - a.bound);
-    // Required slots first, as an AND: what they leave restricts every other slot.
-    let candidates = restrict;
-    for (const s of required) {
-      const part = this.node(s.node, weight, terms, candidates);
-      candidates = candidates && candidates !== restrict ? intersect(candidates, part) : part;
-      if (candidates.n === 0) return emptyMatches();
-    }
     const requiredWeight = required.reduce((s, x) => s + x.bound, 0);
     const minWeight = Math.max(requiredWeight, q.minShould * total);
     // Accumulators: score and fields in `m`, matched weight in `this.weight`.
@@ -665,15 +662,47 @@ export class Evaluator {
     const epoch = ++m.epoch;
     const matched = this.weight;
     let nt = 0;
-    if (required.length > 0 && candidates)
-      for (let i = 0; i < candidates.n; i++) {
-        const d = candidates.docs[i] ?? 0;
-        m.stamp[d] = epoch;
-        m.acc[d] = candidates.scores[i] ?? 0;
-        m.fields[d] = candidates.fields[i] ?? 0;
-        matched[d] = requiredWeight;
-        m.touched[nt++] = d;
+    // Required slots first, as an AND (rarest first): each scores straight into `m`, restricted
+    // to the docs the ones before left, which it then narrows. No intermediate result is
+    // allocated, sorted or merged per slot: at a million quotes a common word leaves tens of
+    // thousands of docs.
+    let candidates: Matches | null = restrict;
+    if (required.length > 0) {
+      const w = this.slotScratch;
+      for (const [k, s] of required.entries()) {
+        const slotEpoch = ++w.epoch;
+        const n = this.slotInto(s.node, weight, terms, candidates, w, slotEpoch, 0);
+        if (k === 0) {
+          for (let i = 0; i < n; i++) {
+            const d = w.touched[i] ?? 0;
+            m.stamp[d] = epoch;
+            m.acc[d] = w.acc[d] ?? 0;
+            m.fields[d] = w.fields[d] ?? 0;
+            m.touched[nt++] = d;
+          }
+        } else {
+          // Docs this slot did not score leave the candidates.
+          let kept = 0;
+          for (let i = 0; i < nt; i++) {
+            const d = m.touched[i] ?? 0;
+            if (w.stamp[d] !== slotEpoch) {
+              m.stamp[d] = 0;
+              continue;
+            }
+            m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
+            m.fields[d] = (m.fields[d] ?? 0) | (w.fields[d] ?? 0);
+            m.touched[kept++] = d;
+          }
+          nt = kept;
+        }
+        if (nt === 0) return emptyMatches();
+        candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
       }
+      // In doc order, as a merge gives them (ties in score are broken by doc downstream).
+      m.touched.subarray(0, nt).sort();
+      for (let i = 0; i < nt; i++) matched[m.touched[i] ?? 0] = requiredWeight;
+      candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
+    }
     const topK = this.options.topK ?? Number.POSITIVE_INFINITY;
     const roleFloor = Math.min(1, ...(this.options.roleWeights ?? [1]));
     let remaining = optional.reduce((s, x) => s + x.bound, 0);
@@ -736,12 +765,14 @@ export class Evaluator {
     const matched = this.weight;
     const role = this.c.docs.role.a;
     const roleWeights = this.options.roleWeights;
-    const keep: number[] = [];
+    // Kept docs are gathered in the shared scratch's touched array (no longer needed), then copied once.
+    const keep = this.out.touched;
+    let kept = 0;
     for (let i = 0; i < nt; i++) {
       const d = m.touched[i] ?? 0;
-      if ((matched[d] ?? 0) >= minWeight - 1e-9) keep.push(d);
+      if ((matched[d] ?? 0) >= minWeight - 1e-9) keep[kept++] = d;
     }
-    const docs = Int32Array.from(keep);
+    const docs = keep.slice(0, kept);
     if (sorted) docs.sort();
     const scores = new Float64Array(docs.length);
     const fields = new Uint8Array(docs.length);

@@ -307,6 +307,11 @@ export class Engine {
     return p > 0 ? this.persons.name(p - 1) : null;
   }
 
+  /** Number of speaker person ids ever interned (speaker codes are at most this). */
+  get personCount(): number {
+    return this.persons.size;
+  }
+
   /** Speaker code of a doc: the person's number + 1, 0 when unknown (compare with {@link speakerCode}). */
   speakerCodeOf(doc: number): number {
     return this.docs.speaker.at(doc);
