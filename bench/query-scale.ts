@@ -134,16 +134,11 @@ async function main(): Promise<void> {
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   console.log('\nslowest (median of passes): wall ms, cpu ms, max wall, total, kind, query');
-  [...byQuery]
-    .sort((a, b) => med(b[1].walls) - med(a[1].walls))
-    .slice(0, top)
-    .forEach(([q, e]) =>
-      console.log(
-        `${med(e.walls).toFixed(2).padStart(7)} ${med(e.cpus).toFixed(2).padStart(7)} ${Math.max(...e.walls)
-          .toFixed(2)
-          .padStart(7)} ${String(e.total).padStart(7)} ${e.kind.padEnd(16)} ${q}`,
-      ),
-    );
+  const slowest = [...byQuery].sort((a, b) => med(b[1].walls) - med(a[1].walls)).slice(0, top);
+  for (const [q, e] of slowest) {
+    const cols = [med(e.walls), med(e.cpus), Math.max(...e.walls)].map((x) => x.toFixed(2).padStart(7));
+    console.log(`${cols.join(' ')} ${String(e.total).padStart(7)} ${e.kind.padEnd(16)} ${q}`);
+  }
 
   const save = arg('--save');
   if (save) writeFileSync(save, JSON.stringify(Object.fromEntries(pages)));
