@@ -464,6 +464,20 @@ export class Evaluator {
     const ptf = this.ptf;
     const { acc, fields, stamp, touched } = target;
     for (const [t, w] of expansions) {
+      if (nt === 0) {
+        // Nothing in the target yet: the pseudo frequencies accumulate in it directly and
+        // saturate in place (one pass over the docs instead of a copy from another scratch).
+        const n = this.termFrequencies(t, restrict, target, epoch);
+        if (n === 0) continue;
+        if (!q.gram) terms.add(t);
+        const termWeight = weight * w * this.termIdf(t);
+        for (let i = 0; i < n; i++) {
+          const d = touched[i] ?? 0;
+          acc[d] = bm25f(acc[d] ?? 0, termWeight);
+        }
+        nt = n;
+        continue;
+      }
       const n = this.termFrequencies(t, restrict);
       if (n === 0) continue;
       if (!q.gram) terms.add(t);
@@ -529,7 +543,7 @@ export class Evaluator {
    * boosted, length-normalised tf of each field, the question's text for its answers and the
    * interview title for its quotes. Returns how many docs it touched (`ptf.touched`).
    */
-  private termFrequencies(t: string, restrict: Matches | null): number {
+  private termFrequencies(t: string, restrict: Matches | null, into: Scratch = this.ptf, epoch = ++into.epoch): number {
     const { postings, docs, slots } = this.c;
     const norms = this.norms();
     const questionNorm = norms[4] as Float64Array;
@@ -542,9 +556,7 @@ export class Evaluator {
     const masked = restrict !== null;
     const mask = this.mask;
     const maskEpoch = this.maskEpoch;
-    const ptf = this.ptf;
-    const epoch = ++ptf.epoch;
-    const { acc, fields: bits, stamp, touched } = ptf;
+    const { acc, fields: bits, stamp, touched } = into;
     let nt = 0;
     const ref = postings.resolve(t);
     // Written out per field on purpose: this is the inner loop of every query, and a
@@ -657,9 +669,9 @@ export class Evaluator {
     const requiredWeight = required.reduce((s, x) => s + x.bound, 0);
     const minWeight = Math.max(requiredWeight, q.minShould * total);
     // Accumulators: score and fields in `m`, matched weight in `this.weight`.
-    const m = this.matchScratch;
+    let m = this.matchScratch;
     m.grow(this.c.docs.count);
-    const epoch = ++m.epoch;
+    let epoch = ++m.epoch;
     const matched = this.weight;
     let nt = 0;
     // Required slots first, as an AND (rarest first): each scores straight into `m`, restricted
@@ -668,18 +680,18 @@ export class Evaluator {
     // thousands of docs.
     let candidates: Matches | null = restrict;
     if (required.length > 0) {
-      const w = this.slotScratch;
       for (const [k, s] of required.entries()) {
+        const w = this.slotScratch;
         const slotEpoch = ++w.epoch;
         const n = this.slotInto(s.node, weight, terms, candidates, w, slotEpoch, 0);
         if (k === 0) {
-          for (let i = 0; i < n; i++) {
-            const d = w.touched[i] ?? 0;
-            m.stamp[d] = epoch;
-            m.acc[d] = w.acc[d] ?? 0;
-            m.fields[d] = w.fields[d] ?? 0;
-            m.touched[nt++] = d;
-          }
+          // The first slot's scratch holds exactly the candidates: it becomes the accumulator
+          // (the two swap roles) instead of being copied.
+          this.slotScratch = m;
+          this.matchScratch = w;
+          m = w;
+          epoch = slotEpoch;
+          nt = n;
         } else {
           // Docs this slot did not score leave the candidates.
           let kept = 0;
@@ -700,7 +712,8 @@ export class Evaluator {
       }
       // In doc order, as a merge gives them (ties in score are broken by doc downstream).
       m.touched.subarray(0, nt).sort();
-      for (let i = 0; i < nt; i++) matched[m.touched[i] ?? 0] = requiredWeight;
+      // Without optional slots every candidate matched `requiredWeight` (see finish).
+      if (optional.length > 0) for (let i = 0; i < nt; i++) matched[m.touched[i] ?? 0] = requiredWeight;
       candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
     }
     const topK = this.options.topK ?? Number.POSITIVE_INFINITY;
@@ -745,7 +758,8 @@ export class Evaluator {
         }
       }
     }
-    let out = this.finish(nt, total, minWeight, q.exclude.length > 0);
+    const uniform = required.length > 0 && optional.length === 0 ? requiredWeight : null;
+    let out = this.finish(nt, total, minWeight, q.exclude.length > 0, uniform);
     for (const x of q.exclude) {
       if (out.n === 0) break;
       out = subtract(out, this.excluded(x, out));
@@ -759,27 +773,38 @@ export class Evaluator {
   /** One word's scores in a ranked query. */
   private slotScratch = new Scratch();
 
-  /** Final scores: coordination and role weights; docs below the minimum share dropped. */
-  private finish(nt: number, total: number, minWeight: number, sorted: boolean): Matches {
+  /**
+   * Final scores: coordination and role weights; docs below the minimum share dropped.
+   * `uniform`: the matched weight of every doc when all of them matched the same (only
+   * required slots), so none is read per doc.
+   */
+  private finish(nt: number, total: number, minWeight: number, sorted: boolean, uniform: number | null): Matches {
     const m = this.matchScratch;
     const matched = this.weight;
     const role = this.c.docs.role.a;
-    const roleWeights = this.options.roleWeights;
-    // Kept docs are gathered in the shared scratch's touched array (no longer needed), then copied once.
-    const keep = this.out.touched;
-    let kept = 0;
-    for (let i = 0; i < nt; i++) {
-      const d = m.touched[i] ?? 0;
-      if ((matched[d] ?? 0) >= minWeight - 1e-9) keep[kept++] = d;
+    const roleWeights = this.options.roleWeights ?? [1, 1, 1];
+    let docs: Int32Array;
+    if (uniform !== null) {
+      docs = m.touched.slice(0, uniform >= minWeight - 1e-9 ? nt : 0);
+    } else {
+      // Kept docs are gathered in the shared scratch's touched array (free here), then copied once.
+      const keep = this.out.touched;
+      let kept = 0;
+      for (let i = 0; i < nt; i++) {
+        const d = m.touched[i] ?? 0;
+        if ((matched[d] ?? 0) >= minWeight - 1e-9) keep[kept++] = d;
+      }
+      docs = keep.slice(0, kept);
     }
-    const docs = keep.slice(0, kept);
     if (sorted) docs.sort();
     const scores = new Float64Array(docs.length);
     const fields = new Uint8Array(docs.length);
+    const coordOf = (w: number) => (w / total) ** RANKING.coord;
+    const same = uniform === null ? 0 : coordOf(uniform);
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i] ?? 0;
-      const coord = ((matched[d] ?? 0) / total) ** RANKING.coord;
-      scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights?.[role[d] ?? 0] ?? 1);
+      const coord = uniform === null ? coordOf(matched[d] ?? 0) : same;
+      scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
       fields[i] = m.fields[d] ?? 0;
     }
     return { n: docs.length, docs, scores, fields };
