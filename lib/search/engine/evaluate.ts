@@ -563,6 +563,8 @@ export class Evaluator {
     // callback-per-posting version of it measured several times slower.
     const fieldCount = this.textOnly ? 1 : STORED_FIELDS;
     const withQuestion = !this.textOnly;
+    // With no dead doc (a folded or freshly loaded index) the dead flags need no reading.
+    const anyDead = this.c.liveDocs < docCount;
     for (let f = 0; f < fieldCount; f++) {
       const n = postings.fetchAt(ref, f);
       if (n === 0) continue;
@@ -570,13 +572,11 @@ export class Evaluator {
       const tfs = postings.tfs;
       const norm = norms[f] as Float64Array;
       const boost = (FIELD_PARAMS[f] as { boost: number }).boost;
-      const bit = 1 << f;
-      for (let i = 0; i < n; i++) {
-        const id = ids[i] ?? 0;
-        const tf = tfs[i] ?? 1;
-        if (f === F_TITLE) {
+      if (f === F_TITLE) {
+        for (let i = 0; i < n; i++) {
+          const id = ids[i] ?? 0;
           if (deadSlot[id] !== 0) continue;
-          const s = (boost * tf) / (norm[id] ?? 1);
+          const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
           for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
             if (masked && mask[d] !== maskEpoch) continue;
             if (stamp[d] !== epoch) {
@@ -589,10 +589,19 @@ export class Evaluator {
               bits[d] = (bits[d] ?? 0) | FIELD_BITS.title;
             }
           }
-          continue;
         }
-        if (deadDoc[id] !== 0) continue;
-        if (!masked || mask[id] === maskEpoch) {
+        continue;
+      }
+      const bit = 1 << f;
+      const question = withQuestion && f === F_TEXT;
+      for (let i = 0; i < n; i++) {
+        const id = ids[i] ?? 0;
+        // Restricted: most postings are not candidates, so the mask is read first.
+        const own = !masked || mask[id] === maskEpoch;
+        const answers = question ? (span[id] ?? 0) : 0;
+        if ((!own && answers === 0) || (anyDead && deadDoc[id] !== 0)) continue;
+        const tf = tfs[i] ?? 1;
+        if (own) {
           const s = (boost * tf) / (norm[id] ?? 1);
           if (stamp[id] !== epoch) {
             stamp[id] = epoch;
@@ -605,11 +614,11 @@ export class Evaluator {
           }
         }
         // The question field of an answer is its question's text: derived, not stored twice.
-        if (withQuestion && f === F_TEXT && (span[id] ?? 0) > 0) {
+        if (answers > 0) {
           const s = (questionBoost * tf) / (questionNorm[id] ?? 1);
-          const last = Math.min(docCount - 1, id + (span[id] ?? 0));
+          const last = Math.min(docCount - 1, id + answers);
           for (let a = id + 1; a <= last; a++) {
-            if (questionOf[a] !== id || deadDoc[a] !== 0 || (masked && mask[a] !== maskEpoch)) continue;
+            if (questionOf[a] !== id || (anyDead && deadDoc[a] !== 0) || (masked && mask[a] !== maskEpoch)) continue;
             if (stamp[a] !== epoch) {
               stamp[a] = epoch;
               acc[a] = s;
