@@ -543,7 +543,12 @@ export class Evaluator {
    * boosted, length-normalised tf of each field, the question's text for its answers and the
    * interview title for its quotes. Returns how many docs it touched (`ptf.touched`).
    */
-  private termFrequencies(t: string, restrict: Matches | null, into: Scratch = this.ptf, epoch = ++into.epoch): number {
+  private termFrequencies(
+    t: string,
+    restrict: Matches | null,
+    into: Scratch = this.ptf,
+    epoch = ++into.epoch,
+  ): number {
     const { postings, docs, slots } = this.c;
     const norms = this.norms();
     const questionNorm = norms[4] as Float64Array;
@@ -618,7 +623,8 @@ export class Evaluator {
           const s = (questionBoost * tf) / (questionNorm[id] ?? 1);
           const last = Math.min(docCount - 1, id + answers);
           for (let a = id + 1; a <= last; a++) {
-            if (questionOf[a] !== id || (anyDead && deadDoc[a] !== 0) || (masked && mask[a] !== maskEpoch)) continue;
+            if (questionOf[a] !== id || (anyDead && deadDoc[a] !== 0) || (masked && mask[a] !== maskEpoch))
+              continue;
             if (stamp[a] !== epoch) {
               stamp[a] = epoch;
               acc[a] = s;
@@ -725,7 +731,10 @@ export class Evaluator {
       if (optional.length > 0) for (let i = 0; i < nt; i++) matched[m.touched[i] ?? 0] = requiredWeight;
       candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
     }
-    const topK = this.options.topK ?? Number.POSITIVE_INFINITY;
+    // Exclusions drop docs after the slots are scored: the k best before them need not hold
+    // the k best after, so a query with exclusions is not pruned.
+    const topK =
+      q.exclude.length > 0 ? Number.POSITIVE_INFINITY : (this.options.topK ?? Number.POSITIVE_INFINITY);
     const roleFloor = Math.min(1, ...(this.options.roleWeights ?? [1]));
     let remaining = optional.reduce((s, x) => s + x.bound, 0);
     let pruned = false;
@@ -787,7 +796,13 @@ export class Evaluator {
    * `uniform`: the matched weight of every doc when all of them matched the same (only
    * required slots), so none is read per doc.
    */
-  private finish(nt: number, total: number, minWeight: number, sorted: boolean, uniform: number | null): Matches {
+  private finish(
+    nt: number,
+    total: number,
+    minWeight: number,
+    sorted: boolean,
+    uniform: number | null,
+  ): Matches {
     const m = this.matchScratch;
     const matched = this.weight;
     const role = this.c.docs.role.a;
