@@ -210,25 +210,26 @@ class Exhaustive {
     if (!(this.docs[i] as (typeof this.docs)[number]).iv.alive) return null;
     switch (q.kind) {
       case 'term': {
-        let best: { score: number; fields: number } | null = null;
+        let score = 0;
+        let found = 0;
         for (const [t, w] of this.expansions(q)) {
           const { ptf, fields } = this.ptf(t, i);
           if (fields === 0) continue;
-          const score = bm25f(ptf, weight * q.weight * w * this.idf(t));
-          best = { score: Math.max(best?.score ?? 0, score), fields: (best?.fields ?? 0) | fields };
+          score = Math.max(score, bm25f(ptf, weight * q.weight * w * this.idf(t)));
+          found |= fields;
         }
-        return best;
+        return found === 0 ? null : { score, fields: found };
       }
       case 'and': {
-        const parts = q.children.map((c) => this.node(c, i, weight * q.weight));
-        if (parts.some((p) => p === null)) return null;
-        return parts.reduce(
-          (s, p) => ({ score: s.score + (p?.score ?? 0), fields: s.fields | (p?.fields ?? 0) }),
-          {
-            score: 0,
-            fields: 0,
-          },
-        );
+        let score = 0;
+        let fields = 0;
+        for (const c of q.children) {
+          const p = this.node(c, i, weight * q.weight);
+          if (!p) return null;
+          score += p.score;
+          fields |= p.fields;
+        }
+        return { score, fields };
       }
       case 'max': {
         const parts = q.children.flatMap((c) => this.node(c, i, weight * q.weight) ?? []);
