@@ -668,6 +668,14 @@ export class QuoteIndex {
       if (own) nOwn++;
     }
     const min = nOwn > 0 ? 2 : 1;
+    // Every doc kept (no filter, no title-only match left out): the result itself, not a copy.
+    if ((nOwn > 0 ? nOwn : nAll) === m.n)
+      return {
+        n: m.n,
+        docs: m.docs.subarray(0, m.n),
+        scores: m.scores.subarray(0, m.n),
+        fields: m.fields.subarray(0, m.n),
+      };
     const out = emptyCandidates(nOwn > 0 ? nOwn : nAll);
     for (let i = 0; i < m.n; i++) {
       if ((keep[i] ?? 0) >= min) pushCandidate(out, m.docs[i] ?? 0, m.scores[i] ?? 0, m.fields[i] ?? 0);

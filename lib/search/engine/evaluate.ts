@@ -788,6 +788,8 @@ export class Evaluator {
   }
 
   private matchScratch = new Scratch();
+  /** The min-heap of kthLowerBound. */
+  private heap = new Float64Array(0);
   /** One word's scores in a ranked query. */
   private slotScratch = new Scratch();
 
@@ -841,19 +843,23 @@ export class Evaluator {
   private kthLowerBound(nt: number, total: number, minWeight: number, k: number): number {
     const m = this.matchScratch;
     const matched = this.weight;
-    // A min-heap of the k best.
-    const heap: number[] = [];
+    // A min-heap of the k best, in a typed array kept between calls.
+    if (this.heap.length < k) this.heap = new Float64Array(k);
+    const heap = this.heap;
+    let size = 0;
     for (let i = 0; i < nt; i++) {
       const d = m.touched[i] ?? 0;
       const w = matched[d] ?? 0;
       if (w < minWeight - 1e-9) continue;
       const low = (m.acc[d] ?? 0) * (w / total) ** RANKING.coord;
-      if (heap.length < k) {
-        heap.push(low);
-        for (let c = heap.length - 1; c > 0; ) {
+      if (size < k) {
+        heap[size] = low;
+        for (let c = size++; c > 0; ) {
           const p = (c - 1) >> 1;
           if ((heap[p] ?? 0) <= (heap[c] ?? 0)) break;
-          [heap[p], heap[c]] = [heap[c] as number, heap[p] as number];
+          const t = heap[p] ?? 0;
+          heap[p] = heap[c] ?? 0;
+          heap[c] = t;
           c = p;
         }
       } else if (low > (heap[0] ?? 0)) {
@@ -862,14 +868,16 @@ export class Evaluator {
           const l = 2 * c + 1;
           const r = l + 1;
           let s = c;
-          if (l < heap.length && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
-          if (r < heap.length && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
+          if (l < size && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
+          if (r < size && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
           if (s === c) break;
-          [heap[s], heap[c]] = [heap[c] as number, heap[s] as number];
+          const t = heap[s] ?? 0;
+          heap[s] = heap[c] ?? 0;
+          heap[c] = t;
           c = s;
         }
       }
     }
-    return heap.length < k ? 0 : (heap[0] ?? 0);
+    return size < k ? 0 : (heap[0] ?? 0);
   }
 }
