@@ -11,9 +11,22 @@ import { hasAny, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
 /** A question line: two dashes (em dash, horizontal bar or box-drawing) at the start. */
 export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[—―─－]*[\s\u3000]*/;
 
+/** The characters {@link QUESTION}'s dashes start with: —, ―, ─, －. */
+function isDash(c: number): boolean {
+  return c === 0x2014 || c === 0x2015 || c === 0x2500 || c === 0xff0d;
+}
+
+/**
+ * `QUESTION.test(t)`, asked only of lines whose first character after white space is a dash:
+ * every pass over a dash article asks it of every line.
+ */
+export function startsQuestion(t: string): boolean {
+  return isDash(t.charCodeAt(skipSpaces(t))) && QUESTION.test(t);
+}
+
 /** True for a question line with words after its dashes (a lone `———` is a rule, no question). */
 export function isQuestionLine(t: string): boolean {
-  return QUESTION.test(t) && t.replace(QUESTION, '').trim() !== '';
+  return startsQuestion(t) && t.replace(QUESTION, '').trim() !== '';
 }
 
 const HEADING_MARKS = '■□◆◇▼▽●○★☆◎';
@@ -56,9 +69,13 @@ export function isBracketHeading(t: string): boolean {
   return close > i + 1 && close - i <= 20 && trimEndIndex(t) - i <= 80;
 }
 
+/** The first characters of {@link NOTE_STARTS}. */
+const NOTE_FIRST = new Set(NOTE_STARTS.map((w) => w.charCodeAt(0)));
+
 /** `※` notes, `・` bullets, links and `次のページ` navigation. */
 export function isNoteLine(t: string): boolean {
-  return wordAt(t, skipSpaces(t), NOTE_STARTS) !== null;
+  const at = skipSpaces(t);
+  return NOTE_FIRST.has(t.charCodeAt(at)) && wordAt(t, at, NOTE_STARTS) !== null;
 }
 
 /** A photo caption: a whole line in brackets that says 写真, 撮影, 提供, 左, 右… */
@@ -76,8 +93,18 @@ export function isCaptionLine(t: string): boolean {
 export function isInfoBlockLine(t: string): boolean {
   let i = skipSpaces(t);
   if (INFO_MARKS.includes(t[i] ?? '\n')) i = skipSpaces(t, i + 1);
+  // The first character decides most lines without a lower-cased copy of the head: no other
+  // character lower-cases to the first letter of a word here (İ becomes two characters).
+  if (!INFO_FIRST.has(asciiLower(t.charCodeAt(i)))) return false;
   const head = t.slice(i, i + 12).toLowerCase();
   return INFO_WORDS.some((w) => head.startsWith(w));
+}
+
+/** The first characters of {@link INFO_WORDS} (all lower case). */
+const INFO_FIRST = new Set(INFO_WORDS.map((w) => w.charCodeAt(0)));
+
+function asciiLower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 }
 
 /** True when a short standalone line reads as a heading (no sentence end, not a quote). */

@@ -19,6 +19,7 @@ import {
   QUESTION,
   signatureOf,
   splitLeadingCredit,
+  startsQuestion,
 } from './dash-lines.ts';
 import {
   type Draft,
@@ -26,8 +27,8 @@ import {
   type DraftTurn,
   type Furniture,
   type FurnitureKind,
-  isBlank,
   type Line,
+  type Lines,
   normalizeDate,
   pushTurn,
   splitLines,
@@ -94,21 +95,21 @@ export function matchName(text: string): NameMatch | null {
 
 /** Header of the livedoor layout: URL, date, title on the first three lines. */
 function livedoorHeader(
-  lines: readonly Line[],
+  lines: Lines,
   from: number,
 ): { url: string; date: string; title: string; next: number } | null {
-  const url = lines[from]?.text.trim() ?? '';
-  const date = lines[from + 1]?.text.trim() ?? '';
-  const title = lines[from + 2]?.text.trim() ?? '';
+  const url = lines.text(from)?.trim() ?? '';
+  const date = lines.text(from + 1)?.trim() ?? '';
+  const title = lines.text(from + 2)?.trim() ?? '';
   if (/^https?:\/\/\S+$/.test(url) && normalizeDate(date) && title)
     return { url, date, title, next: from + 3 };
   return null;
 }
 
 /** Counts question lines: the format detector uses this. */
-export function countQuestions(lines: readonly Line[]): number {
+export function countQuestions(lines: Lines): number {
   let n = 0;
-  for (const l of lines) if (QUESTION.test(l.text) && l.text.replace(QUESTION, '').trim() !== '') n++;
+  for (let i = 0; i < lines.length; i++) if (isQuestionLine(lines.text(i) as string)) n++;
   return n;
 }
 
@@ -175,10 +176,10 @@ function labelKey(label: string): string {
 }
 
 /** Parses the dash layout. */
-export function parseDash(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parseDash(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   let i = bodyStart;
-  while (i < lines.length && isBlank(lines[i])) i++;
+  while (i < lines.length && lines.blank(i)) i++;
   const header = livedoorHeader(lines, i);
   let title = meta.title ?? null;
   if (header) {
@@ -202,7 +203,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   const speakerAt = (j: number): SpeakerMatch | null => {
     let m = speakers[j];
     if (m === undefined) {
-      m = matchSpeaker(lines[j]?.text ?? '');
+      m = matchSpeaker(lines.text(j) ?? '');
       speakers[j] = m;
     }
     return m;
@@ -217,8 +218,8 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     return k;
   };
   for (let j = i; j < lines.length; j++) {
-    const t = lines[j]?.text ?? '';
-    if (QUESTION.test(t)) {
+    const t = lines.text(j) ?? '';
+    if (startsQuestion(t)) {
       afterQuestion = true;
       if (questions.length < 200) questions.push(t);
       continue;
@@ -398,9 +399,9 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   };
 
   for (; i < lines.length; i++) {
-    const line = lines[i] as Line;
+    const line = lines.at(i) as Line;
     let t = line.text;
-    if (t.trim() === '') {
+    if (lines.blank(i)) {
       // A blank line ends a turn (unless a 「…」 answer is still open): what follows without a
       // marker is narration, captions or notes.
       inProfile = false;
@@ -411,7 +412,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       }
       continue;
     }
-    if (QUESTION.test(t)) {
+    if (startsQuestion(t)) {
       const q = t.replace(QUESTION, '').trim();
       close();
       inInfoBlock = false;
@@ -461,7 +462,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       furnish(line, isCredit(t) ? 'credit' : 'caption');
       continue;
     }
-    if (isHeadingLine(t) || (isBracketHeading(t) && isBlank(lines[i - 1]) && isBlank(lines[i + 1]))) {
+    if (isHeadingLine(t) || (isBracketHeading(t) && lines.blank(i - 1) && lines.blank(i + 1))) {
       close();
       inInfoBlock = false;
       furnish(line, 'heading');
@@ -560,10 +561,10 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       else if (answersQuestion) startAnswer(line, body);
       else settleNarration(body);
     } else if (
-      isBlank(lines[i - 1]) &&
-      isBlank(lines[i + 1]) &&
+      lines.blank(i - 1) &&
+      lines.blank(i + 1) &&
       (looksLikeHeading(body) || (body.length <= 20 && /[？?]$/.test(body))) &&
-      isQuestionLine(lines[nextNonBlank(lines, i + 1)]?.text ?? '')
+      isQuestionLine(lines.text(nextNonBlank(lines, i + 1)) ?? '')
     ) {
       // A short line on its own between paragraphs, before a question: a section heading.
       furnish(line, 'heading');
@@ -589,7 +590,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   }
   close();
   if (turns.length === 0)
-    throw new ParseError(lines[i - 1]?.no ?? 1, 'no `——` questions or `名前：` answers found', 'dash');
+    throw new ParseError(lines.at(i - 1)?.no ?? 1, 'no `——` questions or `名前：` answers found', 'dash');
 
   const interviewees: DraftPerson[] = [];
   for (const label of new Set(turns.filter((t) => t.role !== 'interviewer').map((t) => t.speaker))) {
@@ -650,11 +651,7 @@ interface AnswerLayout {
 }
 
 /** Classifies the answers of the article from `from` on; `named(t)` is true for a speaker line. */
-function answerLayout(
-  lines: readonly Line[],
-  from: number,
-  named: (t: string, at: number) => boolean,
-): AnswerLayout {
+function answerLayout(lines: Lines, from: number, named: (t: string, at: number) => boolean): AnswerLayout {
   let prefixedAnswers = 0;
   let plainAnswers = 0;
   const markers = new Set<number>();
@@ -668,8 +665,8 @@ function answerLayout(
     run = [];
   };
   for (let j = from; j < lines.length; j++) {
-    const t = lines[j]?.text ?? '';
-    if (t.trim() === '') {
+    const t = lines.text(j) ?? '';
+    if (lines.blank(j)) {
       endRun();
       continue;
     }
@@ -698,8 +695,8 @@ function answerLayout(
   };
 }
 
-function nextNonBlank(lines: readonly Line[], from: number): number {
+function nextNonBlank(lines: Lines, from: number): number {
   let j = from;
-  while (j < lines.length && isBlank(lines[j])) j++;
+  while (j < lines.length && lines.blank(j)) j++;
   return j;
 }

@@ -115,20 +115,103 @@ export interface FinalizeOptions {
   url?: string | undefined;
 }
 
-/** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
-export function splitLines(text: string, base = 0, firstNo = 1): Line[] {
-  const out: Line[] = [];
-  let pos = 0;
-  let no = firstNo;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 10 && c !== 13) continue;
-    out.push({ no: no++, text: text.slice(pos, i), start: base + pos, end: base + i });
-    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-    pos = i + 1;
+/**
+ * The lines of a text: each line's text, offsets and number, held in arrays instead of one object
+ * per line. A body of hundreds of thousands of short lines made a million small objects that all
+ * lived to the end of the parse, and copying them between the heap's generations cost more than
+ * the parse itself (bench:hostile); a {@link Line} is built when a parser asks for one.
+ */
+export class Lines implements Iterable<Line> {
+  readonly length: number;
+
+  private constructor(
+    private readonly texts: readonly string[],
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    private readonly blanks: Uint8Array,
+    private readonly firstNo: number,
+    private readonly from: number,
+    length: number,
+  ) {
+    this.length = length;
   }
-  out.push({ no, text: text.slice(pos), start: base + pos, end: base + text.length });
-  return out;
+
+  /** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
+  static of(text: string, base = 0, firstNo = 1): Lines {
+    let n = 1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+    }
+    const texts: string[] = [];
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    const blanks = new Uint8Array(n);
+    let pos = 0;
+    let k = 0;
+    const add = (end: number) => {
+      const t = text.slice(pos, end);
+      texts.push(t);
+      starts[k] = base + pos;
+      ends[k] = base + end;
+      blanks[k] = skipSpaces(t) === t.length ? 1 : 0;
+      k++;
+    };
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      add(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      pos = i + 1;
+    }
+    add(text.length);
+    return new Lines(texts, starts, ends, blanks, firstNo, 0, n);
+  }
+
+  /** Line `i` (built on each call), or undefined past either end. */
+  at(i: number): Line | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const j = this.from + i;
+    return {
+      no: this.firstNo + j,
+      text: this.texts[j] as string,
+      start: this.starts[j] as number,
+      end: this.ends[j] as number,
+    };
+  }
+
+  /** The text of line `i`, or undefined past either end. */
+  text(i: number): string | undefined {
+    return i >= 0 && i < this.length ? this.texts[this.from + i] : undefined;
+  }
+
+  /** True for a line with nothing but white space, and past either end (as {@link isBlank}). */
+  blank(i: number): boolean {
+    return !(i >= 0 && i < this.length) || this.blanks[this.from + i] === 1;
+  }
+
+  /** Lines `from` to `to` (exclusive), sharing these arrays; numbers and offsets are kept. */
+  slice(from = 0, to = this.length): Lines {
+    const a = Math.min(Math.max(from < 0 ? this.length + from : from, 0), this.length);
+    const b = Math.min(Math.max(to < 0 ? this.length + to : to, a), this.length);
+    return new Lines(this.texts, this.starts, this.ends, this.blanks, this.firstNo, this.from + a, b - a);
+  }
+
+  /** Lines `from` to `to` as objects (a subtitle cue's block). */
+  toArray(from = 0, to = this.length): Line[] {
+    const out: Line[] = [];
+    for (let i = from; i < to; i++) out.push(this.at(i) as Line);
+    return out;
+  }
+
+  *[Symbol.iterator](): Iterator<Line> {
+    for (let i = 0; i < this.length; i++) yield this.at(i) as Line;
+  }
+}
+
+/** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
+export function splitLines(text: string, base = 0, firstNo = 1): Lines {
+  return Lines.of(text, base, firstNo);
 }
 
 /** True for a line with nothing but white space (incl. full-width space). */

@@ -5,7 +5,12 @@
  * promotional footers (`インタビューの続きは…`, `…全国ロードショー`). None of it is a quote.
  * Every test here is a scan or a pattern anchored on a literal with disjoint quantifiers.
  */
-import { isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+import { indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+
+/** `[0-9０-９]` by character code (no one-character string per test). */
+function isDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+}
 
 /**
  * Removes trailing page numbers printed after the last line of a page (`…疲れない。 1 2 3`):
@@ -18,9 +23,9 @@ export function stripPageNumbers(line: string): string {
   // Articles run to a few pages: twenty numbers at most, so the scan stays short.
   while (end > 0 && numbers.length < 20) {
     let start = end;
-    while (start > 0 && start > end - 2 && /[0-9０-９]/.test(line[start - 1] as string)) start--;
+    while (start > 0 && start > end - 2 && isDigit(line.charCodeAt(start - 1))) start--;
     if (start === end || start === 0 || !isSpace(line.charCodeAt(start - 1))) break;
-    if (start > 0 && /[0-9０-９]/.test(line[start - 1] as string)) break;
+    if (start > 0 && isDigit(line.charCodeAt(start - 1))) break;
     numbers.push(Number(line.slice(start, end).normalize('NFKC')));
     end = trimEndIndex(line, start);
   }
@@ -29,6 +34,7 @@ export function stripPageNumbers(line: string): string {
   return line.slice(0, end);
 }
 
+const CREDIT_SEPARATORS = '：:＝=／/';
 const CREDIT_WORDS =
   /取材|文|構成|撮影|写真|イラスト|編集|聞き手|インタビュー|text|photo|interview|writer|words/i;
 
@@ -37,13 +43,15 @@ export function isCredit(line: string): boolean {
   const start = skipSpaces(line);
   const end = trimEndIndex(line, line.length, start);
   if (end - start < 3 || end - start > 120) return false;
-  const t = line.slice(start, end);
-  const open = t[0] as string;
-  const close = t[t.length - 1] as string;
-  const bracketed = ('（(【[［'.includes(open) && '）)】]］'.includes(close)) as boolean;
-  const inner = bracketed ? t.slice(1, -1) : t;
-  const sep = inner.search(/[：:＝=／/]/);
+  const bracketed =
+    '（(【[［'.includes(line[start] as string) && '）)】]］'.includes(line[end - 1] as string);
+  // The separator is found in place first: most lines have none near the start, and are no
+  // credit without slicing anything.
+  const from = bracketed ? start + 1 : start;
+  const sep = indexOfAny(line, CREDIT_SEPARATORS, from, bracketed ? end - 1 : end) - from;
   if (sep < 1 || sep > 20) return false;
+  const t = line.slice(start, end);
+  const inner = bracketed ? t.slice(1, -1) : t;
   const head = inner.slice(0, sep);
   if (!CREDIT_WORDS.test(head) || /[。！？]/.test(inner)) return false;
   return bracketed || /^(?:取材|文|構成|撮影|写真|text|photo|interview)/i.test(head);
@@ -54,20 +62,24 @@ export function isCaption(line: string): boolean {
   const start = skipSpaces(line);
   const end = trimEndIndex(line, line.length, start);
   if (end <= start) return false;
-  const t = line.slice(start, end);
-  if (t.startsWith('↑') || t.startsWith('↓') || t.startsWith('▲') || t.startsWith('△')) return true;
+  const first = line[start] as string;
+  if ('↑↓▲△'.includes(first)) return true;
   // ■label／value: a data row of a profile box (at most 40 characters, label up to 12).
-  const marked = /^[■□◆◇●○・]/.test(t);
-  const body = marked ? t.slice(1).trimStart() : t;
-  const slash = body.search(/[／]/);
-  if (marked && slash >= 1 && slash <= 12 && body.length <= 60 && !/[。！？]/.test(body)) return true;
-  return isProfileLine(t);
+  if ('■□◆◇●○・'.includes(first)) {
+    const body = line.slice(start + 1, end).trimStart();
+    const slash = body.indexOf('／');
+    if (slash >= 1 && slash <= 12 && body.length <= 60 && !/[。！？]/.test(body)) return true;
+  }
+  return isProfileLine(line);
 }
 
 /** `佐藤 すみれ（広告会社 広報・25歳）`: a name with occupation and age, heading a profile box. */
 export function isProfileLine(line: string): boolean {
-  const t = line.trim();
-  if (t.length > 80) return false;
+  // Looked at in place first: a profile line is short and states an age (歳).
+  const start = skipSpaces(line);
+  const end = trimEndIndex(line, line.length, start);
+  if (end - start > 80 || line.indexOf('歳', start) < 0) return false;
+  const t = line.slice(start, end);
   const open = t.search(/[（(]/);
   if (open < 1 || open > 20) return false;
   const close = t.indexOf('）', open) >= 0 ? t.indexOf('）', open) : t.indexOf(')', open);
@@ -90,10 +102,22 @@ const PROMO = [
   /^[\s\u3000]*【?(?:関連記事|関連リンク|おすすめ特集|MOVIE ENTER|あわせて読みたい)/,
 ];
 
+/**
+ * Characters one of {@link PROMO} needs somewhere in the line (the first character of each
+ * unanchored pattern; `A`/`a` for the case-insensitive ALL RIGHTS RESERVED), and those the two
+ * anchored ones need as the line's first character after white space.
+ */
+const PROMO_ANYWHERE = new Set([...'続プ名応全公上絶好締作オ特Aa'].map((c) => c.charCodeAt(0)));
+const PROMO_FIRST = new Set([...'(（©Ⓒⓒ【関おMあ'].map((c) => c.charCodeAt(0)));
+
 /** A promotional footer: where to read the rest, presents, release dates, official sites. */
 export function isPromo(line: string): boolean {
   if (line.length > 400) return false;
-  return PROMO.some((re) => re.test(line));
+  // One look at each character before eleven patterns: most lines have none of the characters
+  // those patterns start with, and a body of short lines asked all eleven for each.
+  let needed = PROMO_FIRST.has(line.charCodeAt(skipSpaces(line)));
+  for (let i = 0; !needed && i < line.length; i++) needed = PROMO_ANYWHERE.has(line.charCodeAt(i));
+  return needed && PROMO.some((re) => re.test(line));
 }
 
 /** Anything above that is never part of a quote. */

@@ -9,9 +9,9 @@ import {
   type DraftPerson,
   type DraftTurn,
   type Furniture,
-  isBlank,
   isInterviewerLabel,
   type Line,
+  type Lines,
   pushTurn,
   splitLines,
   stripHonorific,
@@ -102,19 +102,19 @@ export function matchPrefix(t: string, meta: { interviewer?: string; interviewee
 }
 
 /** Counts prefixed lines: the format detector uses this. */
-export function countPrefixed(lines: readonly Line[]): number {
+export function countPrefixed(lines: Lines): number {
   let n = 0;
-  for (const l of lines) if (matchPrefix(l.text, {})) n++;
+  for (let i = 0; i < lines.length; i++) if (matchPrefix(lines.text(i) as string, {})) n++;
   return n;
 }
 
 /** Parses speaker-prefixed transcripts. */
-export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
-  for (const l of lines.slice(bodyStart)) {
-    const p = matchPrefix(l.text, meta);
+  for (let i = bodyStart; i < lines.length; i++) {
+    const p = matchPrefix(lines.text(i) as string, meta);
     if (p) counts.set(p.speaker, (counts.get(p.speaker) ?? 0) + 1);
   }
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
@@ -135,9 +135,9 @@ export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(
     current = null;
   };
   for (let i = bodyStart; i < lines.length; i++) {
-    const line = lines[i] as Line;
+    if (lines.blank(i)) continue;
+    const line = lines.at(i) as Line;
     const t = line.text;
-    if (t.trim() === '') continue;
     const h = matchHeading(t);
     if (h) {
       const heading = h.text.trim();
@@ -169,7 +169,7 @@ export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(
       continue;
     }
     if (current) {
-      current.parts.push(isBlank(lines[i - 1]) ? `\n${t.trim()}` : t.trim());
+      current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
       current.end = line.end;
     } else if (title === null && turns.length === 0) {
       title = t.trim();

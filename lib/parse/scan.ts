@@ -37,9 +37,9 @@ export function trimEndIndex(s: string, end = s.length, from = 0): number {
   return j;
 }
 
-/** Index of the first character of `chars` at or after `from`, or -1. */
-export function indexOfAny(s: string, chars: string, from = 0): number {
-  for (let i = from; i < s.length; i++) if (chars.includes(s[i] as string)) return i;
+/** Index of the first character of `chars` in `s[from, to)`, or -1. */
+export function indexOfAny(s: string, chars: string, from = 0, to = s.length): number {
+  for (let i = from; i < to; i++) if (chars.includes(s[i] as string)) return i;
   return -1;
 }
 
