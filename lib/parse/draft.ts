@@ -125,7 +125,8 @@ export class Lines implements Iterable<Line> {
   readonly length: number;
 
   private constructor(
-    private readonly texts: readonly string[],
+    private readonly source: string,
+    private readonly base: number,
     private readonly starts: Int32Array,
     private readonly ends: Int32Array,
     private readonly blanks: Uint8Array,
@@ -138,51 +139,66 @@ export class Lines implements Iterable<Line> {
 
   /** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
   static of(text: string, base = 0, firstNo = 1): Lines {
+    const crs = text.includes('\r');
     let n = 1;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+    if (crs) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+      }
+    } else {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
     }
-    const texts: string[] = [];
     const starts = new Int32Array(n);
     const ends = new Int32Array(n);
     const blanks = new Uint8Array(n);
-    let pos = 0;
     let k = 0;
+    let pos = 0;
     const add = (end: number) => {
-      const t = text.slice(pos, end);
-      texts.push(t);
-      starts[k] = base + pos;
-      ends[k] = base + end;
-      blanks[k] = skipSpaces(t) === t.length ? 1 : 0;
+      starts[k] = pos;
+      ends[k] = end;
+      let j = pos;
+      while (j < end && isSpace(text.charCodeAt(j))) j++;
+      blanks[k] = j === end ? 1 : 0;
       k++;
     };
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      add(i);
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      pos = i + 1;
+    if (crs) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== 10 && c !== 13) continue;
+        add(i);
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        pos = i + 1;
+      }
+    } else {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', pos)) {
+        add(i);
+        pos = i + 1;
+      }
     }
     add(text.length);
-    return new Lines(texts, starts, ends, blanks, firstNo, 0, n);
+    return new Lines(text, base, starts, ends, blanks, firstNo, 0, n);
   }
 
   /** Line `i` (built on each call), or undefined past either end. */
   at(i: number): Line | undefined {
     if (!(i >= 0 && i < this.length)) return undefined;
     const j = this.from + i;
+    const start = this.starts[j] as number;
+    const end = this.ends[j] as number;
     return {
       no: this.firstNo + j,
-      text: this.texts[j] as string,
-      start: this.starts[j] as number,
-      end: this.ends[j] as number,
+      text: this.source.slice(start, end),
+      start: this.base + start,
+      end: this.base + end,
     };
   }
 
   /** The text of line `i`, or undefined past either end. */
   text(i: number): string | undefined {
-    return i >= 0 && i < this.length ? this.texts[this.from + i] : undefined;
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const j = this.from + i;
+    return this.source.slice(this.starts[j], this.ends[j]);
   }
 
   /** True for a line with nothing but white space, and past either end (as {@link isBlank}). */
@@ -194,13 +210,22 @@ export class Lines implements Iterable<Line> {
   slice(from = 0, to = this.length): Lines {
     const a = Math.min(Math.max(from < 0 ? this.length + from : from, 0), this.length);
     const b = Math.min(Math.max(to < 0 ? this.length + to : to, a), this.length);
-    return new Lines(this.texts, this.starts, this.ends, this.blanks, this.firstNo, this.from + a, b - a);
+    return new Lines(
+      this.source,
+      this.base,
+      this.starts,
+      this.ends,
+      this.blanks,
+      this.firstNo,
+      this.from + a,
+      b - a,
+    );
   }
 
   /** Lines `from` to `to` as objects (a subtitle cue's block). */
   toArray(from = 0, to = this.length): Line[] {
     const out: Line[] = [];
-    for (let i = from; i < to; i++) out.push(this.at(i) as Line);
+    for (let i = Math.max(from, 0); i < Math.min(to, this.length); i++) out.push(this.at(i) as Line);
     return out;
   }
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
 import { FormatSchema } from '../../lib/model.ts';
 import { matchName } from '../../lib/parse/dash.ts';
-import { seriesFromTitle } from '../../lib/parse/draft.ts';
+import { type Line, seriesFromTitle, splitLines } from '../../lib/parse/draft.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { matchMdHeading, matchMdTurn } from '../../lib/parse/markdown.ts';
 import { matchPrefix } from '../../lib/parse/prefixed.ts';
@@ -60,6 +60,40 @@ describe('the shapes from issue 11', () => {
 describe('scans that replaced backtracking patterns', () => {
   const alphabet = (chars: string, maxLength = 24) =>
     fc.array(fc.constantFrom(...chars), { maxLength }).map((cs) => cs.join(''));
+
+  it('Lines agrees with the one-object-per-line split it replaced (any newline convention)', () => {
+    const old = (text: string): Line[] => {
+      const out: Line[] = [];
+      let pos = 0;
+      let no = 1;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== 10 && c !== 13) continue;
+        out.push({ no: no++, text: text.slice(pos, i), start: pos, end: i });
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        pos = i + 1;
+      }
+      out.push({ no, text: text.slice(pos), start: pos, end: text.length });
+      return out;
+    };
+    fc.assert(
+      fc.property(alphabet('\n\r \u3000a見', 40), fc.nat(12), (text, cut) => {
+        const want = old(text);
+        const lines = splitLines(text);
+        expect(lines.length).toBe(want.length);
+        for (let i = -1; i <= want.length; i++) {
+          expect(lines.at(i)).toEqual(want[i]);
+          expect(lines.text(i)).toBe(want[i]?.text);
+          expect(lines.blank(i)).toBe(!want[i] || want[i]?.text.trim() === '');
+        }
+        // A slice numbers and places its lines as the whole did.
+        const tail = lines.slice(cut);
+        expect([...tail]).toEqual(want.slice(cut));
+        expect(tail.toArray(1, 3)).toEqual(want.slice(cut).slice(1, 3));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 
   it('cleanDialogText agrees with the regex chain it replaced', () => {
     const old = (s: string) =>
