@@ -6,7 +6,7 @@
  */
 import { isCredit } from './furniture.ts';
 import { splitName } from './people.ts';
-import { hasAny, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
+import { hasAny, hasCode, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
 
 /** A question line: two dashes (em dash, horizontal bar or box-drawing) at the start. */
 export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[—―─－]*[\s\u3000]*/;
@@ -50,10 +50,9 @@ const INFO_WORDS = [
 /** `■見出し` or a line that is only `【見出し】`. */
 export function isHeadingLine(t: string): boolean {
   const i = skipSpaces(t);
-  const c = t[i];
-  if (c === undefined) return false;
-  if (HEADING_MARKS.includes(c)) return true;
-  if (c !== '【') return false;
+  const c = t.charCodeAt(i);
+  if (hasCode(HEADING_MARKS, c)) return true;
+  if (c !== 0x3010 /* 【 */) return false;
   const close = t.indexOf('】', i + 1);
   return close > i + 1 && close - i - 1 <= 60 && skipSpaces(t, close + 1) === t.length;
 }
@@ -64,7 +63,7 @@ export function isHeadingLine(t: string): boolean {
  */
 export function isBracketHeading(t: string): boolean {
   const i = skipSpaces(t);
-  if (t[i] !== '【') return false;
+  if (t.charCodeAt(i) !== 0x3010 /* 【 */) return false;
   const close = t.indexOf('】', i + 1);
   return close > i + 1 && close - i <= 20 && trimEndIndex(t) - i <= 80;
 }
@@ -83,8 +82,7 @@ export function isCaptionLine(t: string): boolean {
   const start = skipSpaces(t);
   const end = trimEndIndex(t, t.length, start);
   if (end - start < 2) return false;
-  if (t[start] !== '（' && t[start] !== '(') return false;
-  if (t[end - 1] !== '）' && t[end - 1] !== ')') return false;
+  if (!hasCode('（(', t.charCodeAt(start)) || !hasCode('）)', t.charCodeAt(end - 1))) return false;
   const inner = t.slice(start + 1, end - 1);
   return !hasAny(inner, '）)') && CAPTION_WORDS.some((w) => inner.includes(w));
 }
@@ -92,7 +90,7 @@ export function isCaptionLine(t: string): boolean {
 /** The start of a profile, shop or information block, which runs to the next marker. */
 export function isInfoBlockLine(t: string): boolean {
   let i = skipSpaces(t);
-  if (INFO_MARKS.includes(t[i] ?? '\n')) i = skipSpaces(t, i + 1);
+  if (hasCode(INFO_MARKS, t.charCodeAt(i))) i = skipSpaces(t, i + 1);
   // The first character decides most lines without a lower-cased copy of the head: no other
   // character lower-cases to the first letter of a word here (İ becomes two characters).
   if (!INFO_FIRST.has(asciiLower(t.charCodeAt(i)))) return false;
@@ -139,19 +137,19 @@ export function signatureOf(q: string): { speaker: string; text: string } | null
 
 /**
  * `（撮影＝藤井元輔／車両協力＝PG MOTORING）小久保：…`: a credit in brackets printed before the
- * rest of the line. The credit and the rest; `credit` null when the line has none.
+ * rest of the line. The credit and the rest, or null when the line has none.
  */
-export function splitLeadingCredit(t: string): { credit: string | null; rest: string } {
+export function splitLeadingCredit(t: string): { credit: string; rest: string } | null {
   const i = skipSpaces(t);
-  const open = t[i];
-  if (open !== '（' && open !== '(') return { credit: null, rest: t };
-  const close = open === '（' ? t.indexOf('）', i + 1) : t.indexOf(')', i + 1);
-  if (close < 0 || close - i > 80 || skipSpaces(t, close + 1) >= t.length) return { credit: null, rest: t };
+  const open = t.charCodeAt(i);
+  if (open !== 0xff08 /* （ */ && open !== 0x28 /* ( */) return null;
+  const close = open === 0xff08 ? t.indexOf('）', i + 1) : t.indexOf(')', i + 1);
+  if (close < 0 || close - i > 80 || skipSpaces(t, close + 1) >= t.length) return null;
   const credit = t.slice(i, close + 1);
   const inner = credit.slice(1, -1);
   const isCreditText =
     isCredit(credit) || /[＝=]/.test(inner) || CAPTION_WORDS.some((w) => inner.includes(w));
-  return isCreditText ? { credit, rest: t.slice(close + 1) } : { credit: null, rest: t };
+  return isCreditText ? { credit, rest: t.slice(close + 1) } : null;
 }
 
 /**

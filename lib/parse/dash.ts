@@ -37,7 +37,7 @@ import {
 import { frontMatter } from './frontmatter.ts';
 import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
 import { isEveryoneLabel, isRoleLabel, nameKey, splitJoint, splitName } from './people.ts';
-import { isSpace, skipSpaces } from './scan.ts';
+import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
 export { QUESTION } from './dash-lines.ts';
 
@@ -63,18 +63,17 @@ export interface NameMatch {
  */
 export function matchName(text: string): NameMatch | null {
   const first = skipSpaces(text);
-  const c0 = text[first];
-  if (c0 === undefined || NAME_FIRST_EXCLUDED.includes(c0)) return null;
+  if (first >= text.length || hasCode(NAME_FIRST_EXCLUDED, text.charCodeAt(first))) return null;
   let colon = -1;
   let lastSolid = first;
   for (let j = first + 1; j < text.length; j++) {
-    const c = text[j] as string;
-    if (c === '：' || c === ':') {
+    const c = text.charCodeAt(j);
+    if (c === 0xff1a /* ： */ || c === 0x3a /* : */) {
       colon = j;
       break;
     }
-    if (NAME_EXCLUDED.includes(c)) return null;
-    if (!isSpace(text.charCodeAt(j))) {
+    if (hasCode(NAME_EXCLUDED, c)) return null;
+    if (!isSpace(c)) {
       lastSolid = j;
       if (lastSolid - first + 1 > MAX_LABEL) return null;
     }
@@ -235,7 +234,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
         declared.add(nm.label);
       }
     }
-    if (t.trim() !== '') afterQuestion = false;
+    if (!lines.blank(j)) afterQuestion = false;
   }
   const isSpeaker = (m: SpeakerMatch): boolean =>
     declared.has(m.label) ||
@@ -282,7 +281,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
 
   const layout = answerLayout(lines, i, (t, j) => {
     const credited = splitLeadingCredit(t);
-    const nm = credited.credit === null ? speakerAt(j) : matchSpeaker(credited.rest);
+    const nm = credited === null ? speakerAt(j) : matchSpeaker(credited.rest);
     return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
   });
 
@@ -482,7 +481,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     }
     // `（撮影＝…）小久保：…`: a photo credit printed before the answer's name.
     const credited = splitLeadingCredit(t);
-    const nm = credited.credit === null ? speakerAt(i) : matchSpeaker(credited.rest);
+    const nm = credited === null ? speakerAt(i) : matchSpeaker(credited.rest);
     // A label printed once still speaks when it interrupts an answer (`マネージャー：…`).
     const interrupts =
       nm !== null &&
@@ -494,8 +493,10 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       SPOKEN_END.test(nm.rest);
     if (nm?.rest && (isSpeaker(nm) || interrupts)) {
       close();
-      if (credited.credit) caption(credited.credit);
-      t = credited.rest;
+      if (credited) {
+        caption(credited.credit);
+        t = credited.rest;
+      }
       inInfoBlock = false;
       resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
@@ -662,7 +663,7 @@ function answerLayout(lines: Lines, from: number, named: (t: string, at: number)
   const endRun = () => {
     // Two or more named lines in a row, each a short note without a sentence, before any question.
     if (run.length >= 2) for (const j of run) roster.add(j);
-    run = [];
+    if (run.length > 0) run = [];
   };
   for (let j = from; j < lines.length; j++) {
     const t = lines.text(j) ?? '';

@@ -5,7 +5,7 @@
  * promotional footers (`インタビューの続きは…`, `…全国ロードショー`). None of it is a quote.
  * Every test here is a scan or a pattern anchored on a literal with disjoint quantifiers.
  */
-import { indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+import { hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 /** `[0-9０-９]` by character code (no one-character string per test). */
 function isDigit(c: number): boolean {
@@ -19,6 +19,8 @@ function isDigit(c: number): boolean {
  */
 export function stripPageNumbers(line: string): string {
   let end = trimEndIndex(line);
+  // Most lines end in no number: nothing to collect.
+  if (!isDigit(line.charCodeAt(end - 1))) return line;
   const numbers: number[] = [];
   // Articles run to a few pages: twenty numbers at most, so the scan stays short.
   while (end > 0 && numbers.length < 20) {
@@ -44,7 +46,7 @@ export function isCredit(line: string): boolean {
   const end = trimEndIndex(line, line.length, start);
   if (end - start < 3 || end - start > 120) return false;
   const bracketed =
-    '（(【[［'.includes(line[start] as string) && '）)】]］'.includes(line[end - 1] as string);
+    hasCode('（(【[［', line.charCodeAt(start)) && hasCode('）)】]］', line.charCodeAt(end - 1));
   // The separator is found in place first: most lines have none near the start, and are no
   // credit without slicing anything.
   const from = bracketed ? start + 1 : start;
@@ -62,10 +64,10 @@ export function isCaption(line: string): boolean {
   const start = skipSpaces(line);
   const end = trimEndIndex(line, line.length, start);
   if (end <= start) return false;
-  const first = line[start] as string;
-  if ('↑↓▲△'.includes(first)) return true;
+  const first = line.charCodeAt(start);
+  if (hasCode('↑↓▲△', first)) return true;
   // ■label／value: a data row of a profile box (at most 40 characters, label up to 12).
-  if ('■□◆◇●○・'.includes(first)) {
+  if (hasCode('■□◆◇●○・', first)) {
     const body = line.slice(start + 1, end).trimStart();
     const slash = body.indexOf('／');
     if (slash >= 1 && slash <= 12 && body.length <= 60 && !/[。！？]/.test(body)) return true;

@@ -17,7 +17,7 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
-import { indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+import { hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
 const QA_SEPARATORS = '.．:：)）';
@@ -28,11 +28,10 @@ const HEADING_MARKS = '■◆●▼';
 /** `Q. text` / `A：text`: the letter and the rest, or null. */
 function matchQa(t: string): { letter: string; rest: string } | null {
   const i = skipSpaces(t);
-  const letter = t[i];
-  if (letter === undefined || !QA_LETTERS.includes(letter)) return null;
+  if (!hasCode(QA_LETTERS, t.charCodeAt(i))) return null;
   const j = skipSpaces(t, i + 1);
-  if (!QA_SEPARATORS.includes(t[j] ?? '\n')) return null;
-  return { letter, rest: t.slice(j + 1) };
+  if (!hasCode(QA_SEPARATORS, t.charCodeAt(j))) return null;
+  return { letter: t[i] as string, rest: t.slice(j + 1) };
 }
 
 /** `[名前] text` (label 1–30 characters) or `名前：text` (label 1–20, no spaces). */
@@ -44,7 +43,7 @@ function matchLabel(t: string): { label: string; rest: string } | null {
       return { label: t.slice(i + 1, close), rest: t.slice(close + 1) };
   }
   let j = i;
-  while (j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)) && !NAME_EXCLUDED.includes(t[j] as string))
+  while (j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)) && !hasCode(NAME_EXCLUDED, t.charCodeAt(j)))
     j++;
   if (j === i || j - i > 20) return null;
   const colon = skipSpaces(t, j);
@@ -66,7 +65,7 @@ function matchHeading(t: string): { text: string; hashes: number } | null {
   }
   let j: number;
   let hashes = 0;
-  if (c !== undefined && HEADING_MARKS.includes(c)) {
+  if (hasCode(HEADING_MARKS, t.charCodeAt(i))) {
     j = skipSpaces(t, i + 1);
   } else if (c === '#') {
     while (t[i + hashes] === '#') hashes++;
