@@ -236,7 +236,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     }
     if (!lines.blank(j)) afterQuestion = false;
   }
-  const isSpeaker = (m: SpeakerMatch): boolean =>
+  const judgeSpeaker = (m: SpeakerMatch): boolean =>
     declared.has(m.label) ||
     aliases.has(m.label) ||
     // 全員：わかるー！ once is still everyone speaking: that label needs no second occurrence.
@@ -249,6 +249,18 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     (!m.quoted &&
       meta.interviewee !== undefined &&
       stripHonorific(m.label) === stripHonorific(meta.interviewee));
+  // The verdict depends on the label and its form only (the counts are final by now): judged once
+  // per label, not on each of its lines in each pass.
+  const verdicts = { named: new Map<string, boolean>(), quoted: new Map<string, boolean>() };
+  const isSpeaker = (m: SpeakerMatch): boolean => {
+    const known = m.quoted ? verdicts.quoted : verdicts.named;
+    let v = known.get(m.label);
+    if (v === undefined) {
+      v = judgeSpeaker(m);
+      known.set(m.label, v);
+    }
+    return v;
+  };
 
   // Who answers when an answer paragraph has no name prefix: the last named speaker, else the
   // declared interviewee, the person the article says it interviews, or the most frequent label.
@@ -376,7 +388,15 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     openQuote = body.startsWith('「') && !body.includes('」');
   };
   // Unnamed answerers (話し手) of a round table: each complete 「…」 is another voice.
-  const unnamed = (speaker: string) => isRoleLabel(splitName(speaker).name);
+  const roleNames = new Map<string, boolean>();
+  const unnamed = (speaker: string): boolean => {
+    let v = roleNames.get(speaker);
+    if (v === undefined) {
+      v = isRoleLabel(splitName(speaker).name);
+      roleNames.set(speaker, v);
+    }
+    return v;
+  };
   /**
    * A paragraph after an answer's blank line is the writer's narration, not more of the answer,
    * when it names the speaker (`プーヤール監督は…`, `…橋本。`), is indented unlike the answer, or
@@ -501,7 +521,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
       startTurn(line, speaker, stripPageNumbers(nm.rest));
-      if (!isRoleLabel(splitName(speaker).name) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
+      if (!unnamed(speaker) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
       openQuote = nm.quoted && !nm.rest.includes('」');
       continue;
     }
