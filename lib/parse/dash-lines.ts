@@ -47,6 +47,33 @@ const INFO_WORDS = [
   'お問い合わせ',
 ];
 
+/** The first characters of {@link INFO_WORDS} (all lower case). */
+const INFO_FIRST = new Set(INFO_WORDS.map((w) => w.charCodeAt(0)));
+
+/** Every character a marked line (below) may start with, after white space. */
+const MARKED_FIRST = new Set(
+  [
+    ...HEADING_MARKS,
+    '【',
+    ...NOTE_STARTS.map((w) => w[0] as string),
+    '（',
+    '(',
+    ...INFO_MARKS,
+    ...INFO_WORDS.flatMap((w) => [w[0] as string, (w[0] as string).toUpperCase()]),
+    ...'↑↓▲△■□◆◇●○・',
+  ].map((c) => c.charCodeAt(0)),
+);
+
+/**
+ * False for a line that cannot be a heading, a note, a caption in brackets, the start of an
+ * information block, a profile box's marked row or a line with a leading credit: all of those
+ * (isHeadingLine, isBracketHeading, isNoteLine, isCaptionLine, isInfoBlockLine, isCaption's marks,
+ * splitLeadingCredit) start with one of a few characters. One look instead of seven tests.
+ */
+export function mayBeMarked(t: string): boolean {
+  return MARKED_FIRST.has(t.charCodeAt(skipSpaces(t)));
+}
+
 /** `■見出し` or a line that is only `【見出し】`. */
 export function isHeadingLine(t: string): boolean {
   const i = skipSpaces(t);
@@ -97,9 +124,6 @@ export function isInfoBlockLine(t: string): boolean {
   const head = t.slice(i, i + 12).toLowerCase();
   return INFO_WORDS.some((w) => head.startsWith(w));
 }
-
-/** The first characters of {@link INFO_WORDS} (all lower case). */
-const INFO_FIRST = new Set(INFO_WORDS.map((w) => w.charCodeAt(0)));
 
 function asciiLower(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;

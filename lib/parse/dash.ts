@@ -15,6 +15,7 @@ import {
   isNoteLine,
   isQuestionLine,
   looksLikeHeading,
+  mayBeMarked,
   nameForms,
   QUESTION,
   signatureOf,
@@ -198,7 +199,11 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   const questions: string[] = [];
   // Each line's speaker match and each label's key, computed once: three passes below ask for
   // them, and on a body of many short lines they were most of the parse.
-  const speakers: Array<SpeakerMatch | null | undefined> = new Array(lines.length);
+  // Filled, not sized: `new Array(n)` of a long body is a dictionary, slow to write and read.
+  const speakers: Array<SpeakerMatch | null | undefined> = [];
+  for (let j = 0; j < lines.length; j++) speakers.push(undefined);
+  // Which lines start with a question's dashes (1), with words after them (2): every pass asks.
+  const dashes = new Uint8Array(lines.length);
   const speakerAt = (j: number): SpeakerMatch | null => {
     let m = speakers[j];
     if (m === undefined) {
@@ -219,6 +224,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   for (let j = i; j < lines.length; j++) {
     const t = lines.text(j) ?? '';
     if (startsQuestion(t)) {
+      dashes[j] = t.replace(QUESTION, '').trim() !== '' ? 2 : 1;
       afterQuestion = true;
       if (questions.length < 200) questions.push(t);
       continue;
@@ -291,7 +297,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     if (full) fullNames.add(full);
   }
 
-  const layout = answerLayout(lines, i, (t, j) => {
+  const layout = answerLayout(lines, i, dashes, (t, j) => {
     const credited = splitLeadingCredit(t);
     const nm = credited === null ? speakerAt(j) : matchSpeaker(credited.rest);
     return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
@@ -431,7 +437,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       }
       continue;
     }
-    if (startsQuestion(t)) {
+    if (dashes[i] !== 0) {
       const q = t.replace(QUESTION, '').trim();
       close();
       inInfoBlock = false;
@@ -466,13 +472,15 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       furnish(line, 'roster');
       continue;
     }
-    if (isInfoBlockLine(t)) {
+    // Most lines start with none of the characters headings, notes, boxes and captions start with.
+    const marked = mayBeMarked(t);
+    if (marked && isInfoBlockLine(t)) {
       close();
       inInfoBlock = true;
       furnish(line, 'info');
       continue;
     }
-    if (inProfile || isCaption(t) || isCredit(t)) {
+    if (inProfile || (marked ? isCaption(t) : isProfileLine(t)) || isCredit(t)) {
       // Captions, profile boxes and credits: metadata, never quotes.
       close();
       if (isProfileLine(t)) inProfile = true;
@@ -481,7 +489,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       furnish(line, isCredit(t) ? 'credit' : 'caption');
       continue;
     }
-    if (isHeadingLine(t) || (isBracketHeading(t) && lines.blank(i - 1) && lines.blank(i + 1))) {
+    if (marked && (isHeadingLine(t) || (isBracketHeading(t) && lines.blank(i - 1) && lines.blank(i + 1)))) {
       close();
       inInfoBlock = false;
       furnish(line, 'heading');
@@ -500,7 +508,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       continue;
     }
     // `（撮影＝…）小久保：…`: a photo credit printed before the answer's name.
-    const credited = splitLeadingCredit(t);
+    const credited = marked ? splitLeadingCredit(t) : null;
     const nm = credited === null ? speakerAt(i) : matchSpeaker(credited.rest);
     // A label printed once still speaks when it interrupts an answer (`マネージャー：…`).
     const interrupts =
@@ -525,7 +533,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       openQuote = nm.quoted && !nm.rest.includes('」');
       continue;
     }
-    if (inInfoBlock || isCaptionLine(t) || isNoteLine(t)) {
+    if (inInfoBlock || (marked && (isCaptionLine(t) || isNoteLine(t)))) {
       close();
       lastWasQuestion = false;
       furnish(line, inInfoBlock ? 'info' : isCaptionLine(t) ? 'caption' : 'note');
@@ -671,8 +679,16 @@ interface AnswerLayout {
   roster: Set<number>;
 }
 
-/** Classifies the answers of the article from `from` on; `named(t)` is true for a speaker line. */
-function answerLayout(lines: Lines, from: number, named: (t: string, at: number) => boolean): AnswerLayout {
+/**
+ * Classifies the answers of the article from `from` on; `dashes[j]` is 2 for a question line,
+ * `named(t)` is true for a speaker line.
+ */
+function answerLayout(
+  lines: Lines,
+  from: number,
+  dashes: Uint8Array,
+  named: (t: string, at: number) => boolean,
+): AnswerLayout {
   let prefixedAnswers = 0;
   let plainAnswers = 0;
   const markers = new Set<number>();
@@ -691,7 +707,7 @@ function answerLayout(lines: Lines, from: number, named: (t: string, at: number)
       endRun();
       continue;
     }
-    if (isQuestionLine(t)) {
+    if (dashes[j] === 2) {
       endRun();
       seenQuestion = true;
       afterQuestion = true;

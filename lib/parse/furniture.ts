@@ -90,6 +90,7 @@ export function isProfileLine(line: string): boolean {
   return /[0-9０-９]{1,3}歳/.test(inner) && !/[。！？]/.test(t.slice(0, open));
 }
 
+/** Promotional footers found anywhere in a line; each starts with a character of {@link PROMO_ANYWHERE}. */
 const PROMO = [
   /続きは.{0,40}(?:こちら|ご覧|で読め|チェック)/,
   /(?:プレゼント|名様).{0,40}(?:応募|名様|プレゼント)/,
@@ -99,27 +100,28 @@ const PROMO = [
   /プレゼント(?:しています|中|いたします)/,
   /(?:締切|締め切り)[）)]/,
   /(?:作品情報|公式サイト|オフィシャルサイト|公式ホームページ|特設サイト)(?:\s|$|は|を|-|－)/,
+];
+/** Footers at the start of a line; each starts with a character of {@link PROMO_FIRST}. */
+const PROMO_AT_START = [
   /^[\s\u3000]*(?:\(c\)|（c）|©|Ⓒ)/i,
-  /ALL RIGHTS RESERVED/i,
   /^[\s\u3000]*【?(?:関連記事|関連リンク|おすすめ特集|MOVIE ENTER|あわせて読みたい)/,
 ];
-
-/**
- * Characters one of {@link PROMO} needs somewhere in the line (the first character of each
- * unanchored pattern; `A`/`a` for the case-insensitive ALL RIGHTS RESERVED), and those the two
- * anchored ones need as the line's first character after white space.
- */
-const PROMO_ANYWHERE = new Set([...'続プ名応全公上絶好締作オ特Aa'].map((c) => c.charCodeAt(0)));
+const RIGHTS = /ALL RIGHTS RESERVED/i;
+const PROMO_ANYWHERE = new Set([...'続プ名応全公上絶好締作オ特'].map((c) => c.charCodeAt(0)));
+/** Ⓒ matches ⓒ too: the pattern ignores case. */
 const PROMO_FIRST = new Set([...'(（©Ⓒⓒ【関おMあ'].map((c) => c.charCodeAt(0)));
 
 /** A promotional footer: where to read the rest, presents, release dates, official sites. */
 export function isPromo(line: string): boolean {
   if (line.length > 400) return false;
-  // One look at each character before eleven patterns: most lines have none of the characters
-  // those patterns start with, and a body of short lines asked all eleven for each.
-  let needed = PROMO_FIRST.has(line.charCodeAt(skipSpaces(line)));
-  for (let i = 0; !needed && i < line.length; i++) needed = PROMO_ANYWHERE.has(line.charCodeAt(i));
-  return needed && PROMO.some((re) => re.test(line));
+  // Each pattern is tried only when the line has the character it starts with: a body of short
+  // lines asked all eleven of each line.
+  if (PROMO_FIRST.has(line.charCodeAt(skipSpaces(line))) && PROMO_AT_START.some((re) => re.test(line)))
+    return true;
+  if (line.length >= 19 && RIGHTS.test(line)) return true;
+  for (let i = 0; i < line.length; i++)
+    if (PROMO_ANYWHERE.has(line.charCodeAt(i))) return PROMO.some((re) => re.test(line));
+  return false;
 }
 
 /** Anything above that is never part of a quote. */
