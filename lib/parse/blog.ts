@@ -215,7 +215,8 @@ export function parseBlog(text: string, lines: Lines = splitLines(text)): Draft 
       i += label - 1;
       continue;
     }
-    const lineSeries = seriesFromTitle(t);
+    // Only a post whose own title is part of a series links the other parts.
+    const lineSeries = titleSeries ? seriesFromTitle(t) : null;
     if (titleSeries && lineSeries && lineSeries.title === titleSeries.title && t !== title) {
       const excerptIdx = i + 1;
       const excerpt = lines.at(excerptIdx);

@@ -208,6 +208,9 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     let m = speakers[j];
     if (m === undefined) {
       m = matchSpeaker(lines.text(j) ?? '');
+      // A label with nothing after it (`山田：`) speaks no turn and counts for no speaker, as no
+      // label: not kept (a body of such lines kept one object per line to the end).
+      if (m !== null && m.rest === '') m = null;
       speakers[j] = m;
     }
     return m;

@@ -16,7 +16,7 @@ import {
   type Series,
 } from '../model.ts';
 import { isRoleLabel, NameResolver, type ResolvedName, roleOfLabel, splitJoint } from './people.ts';
-import { isSpace, skipSpaces } from './scan.ts';
+import { hasAny, isSpace, skipSpaces } from './scan.ts';
 
 /** A line of the source with its offsets; `no` is 1-based. */
 export interface Line {
@@ -314,12 +314,14 @@ const PART_MARKERS: Array<[RegExp, (m: RegExpExecArray) => number]> = [
   [/\bpart\s*(\d+)\b/i, (m) => Number(m[1])],
   [/[(（]\s*(\d+)\s*[)）]\s*$/, (m) => Number(m[1])],
 ];
+/** Every marker above has one of these (編 of the words, 第, a bracket, the p of `part`). */
+const SERIES_CHARACTERS = '編第(（pP';
 /** Longest title (characters) looked at for a series marker; longer lines are no titles. */
 const MAX_TITLE = 300;
 
 /** Series title and part number from a title such as `…さん(後編)`; null when it is no series. */
 export function seriesFromTitle(title: string): { title: string; part: number } | null {
-  if (title.length > MAX_TITLE) return null;
+  if (title.length > MAX_TITLE || !hasAny(title, SERIES_CHARACTERS)) return null;
   const candidates: Array<() => { index: number; length: number; part: number } | null> = [
     ...PART_WORDS.map(([word, part]) => () => {
       const m = partWord(title, word);
