@@ -226,11 +226,16 @@ function timestampEnd(t: string): number {
   return skipSpaces(t, i);
 }
 
+/** `[\d:.]`: an ASCII digit, a colon or a full stop. */
+function isTimeCharacter(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x3a || c === 0x2e;
+}
+
 /** `山田  0:03` / `Speaker 1    00:01:12`: a speaker line above its text (Otter-style exports). */
 function speakerLine(t: string): string | null {
   const end = trimEndIndex(t);
   let j = end;
-  while (j > 0 && /[\d:.]/.test(t[j - 1] as string)) j--;
+  while (j > 0 && isTimeCharacter(t.charCodeAt(j - 1))) j--;
   if (j === end || !/^(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d{1,3})?$/.test(t.slice(j, end))) return null;
   const nameEnd = trimEndIndex(t, j);
   // Two spaces or a tab between the name and the time; the name itself is short and plain.

@@ -13,6 +13,7 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { type Meta, readMetaPair } from './frontmatter.ts';
+import { isSpace } from './scan.ts';
 
 const ROLE_HINT_INTERVIEWER = /^(operator|op|interviewer|聞き手|インタビュアー|司会|q)(?:[_\s-]?\d+)?$/i;
 const ROLE_HINT_INTERVIEWEE = /^(customer|guest|interviewee|user|a)(?:[_\s-]?\d+)?$/i;
@@ -48,7 +49,9 @@ export function countTsvLines(lines: Lines): { tsv: number; content: number } {
     const t = lines.text(i) as string;
     if (lines.blank(i) || t.startsWith('#')) continue;
     content++;
-    if (/^[^\t]{1,60}\t\S/.test(t)) tsv++;
+    // `^[^\t]{1,60}\t\S` by hand: the first tab at 1–60, then a character that is no space.
+    const tab = t.indexOf('\t');
+    if (tab >= 1 && tab <= 60 && tab + 1 < t.length && !isSpace(t.charCodeAt(tab + 1))) tsv++;
   }
   return { tsv, content };
 }
