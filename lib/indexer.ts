@@ -11,8 +11,9 @@
  * whose parts the store does not list (a snapshot of an earlier version), publishes one folded base.
  */
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip } from 'node:zlib';
 import type { Interview } from './model.ts';
+import { compressSegment } from './search/engine/index.ts';
 import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
 import type {
   InterviewStore,
@@ -26,7 +27,6 @@ import type {
 import { quoteTagsOf } from './tags.ts';
 import { VariantDictionary } from './taxonomy/index.ts';
 
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** Interviews compared with the index per batch of store reads. */
@@ -61,9 +61,28 @@ export interface IndexProvider {
   describe(): { snapshotId: string | null; quotes: number; interviews: number };
 }
 
-/** Serialises an index to a gzipped snapshot. */
+/**
+ * Serialises an index to a snapshot as stored: one part, its sections compressed (see
+ * lib/search/engine/snapshot.ts).
+ */
 export async function packIndex(index: QuoteIndex): Promise<Uint8Array> {
-  return gzipAsync(index.toSnapshot());
+  return compressSegment(index.toSnapshot());
+}
+
+/**
+ * Stored part bytes → packed bytes. Parts of the current layout compress their own sections
+ * (and keep the postings compressed until used); parts written before it were gzipped whole.
+ */
+export async function decodePart(stored: Uint8Array): Promise<Uint8Array> {
+  if (stored[0] !== 0x1f || stored[1] !== 0x8b) return stored;
+  // gzip's trailer gives the size (mod 2^32): one output buffer instead of 16 KB chunks joined.
+  const size =
+    stored.length >= 18
+      ? Buffer.from(stored.buffer, stored.byteOffset, stored.length).readUInt32LE(stored.length - 4)
+      : 0;
+  return new Uint8Array(
+    await gunzipAsync(stored, { chunkSize: Math.min(Math.max(size, 64 * 1024), 1 << 30) }),
+  );
 }
 
 /** What one merge step did (see {@link Indexer.compact}). */
@@ -77,12 +96,12 @@ export interface CompactionStep {
   manifest: SnapshotManifest;
 }
 
-/** Loads an index from a gzipped snapshot (unknown versions throw). */
+/** Loads an index from a stored snapshot of one part (unknown versions throw). */
 export async function unpackIndex(
   bytes: Uint8Array,
   options: Omit<QuoteIndexOptions, 'mode'> = {},
 ): Promise<QuoteIndex> {
-  return QuoteIndex.fromSnapshot(new Uint8Array(await gunzipAsync(bytes)), options);
+  return QuoteIndex.fromSnapshot(await decodePart(bytes), options);
 }
 
 /** Applies store changes to an index and publishes snapshots. */
@@ -295,7 +314,7 @@ export class Indexer {
     if (!sealed && parts.length === 0) return this.publishFull(expectedPrevious);
     const list: PartToPublish[] = [...parts];
     if (sealed)
-      list.push({ gzipped: await gzipAsync(sealed), kind: parts.length === 0 ? 'base' : 'segment' });
+      list.push({ gzipped: await compressSegment(sealed), kind: parts.length === 0 ? 'base' : 'segment' });
     return this.switchTo(list, expectedPrevious);
   }
 
@@ -330,7 +349,7 @@ export class Indexer {
       const merged = this.index.mergeSegments(from, to);
       const list: PartToPublish[] = [
         ...parts.slice(0, from),
-        { gzipped: await gzipAsync(merged), kind: from === 0 ? 'base' : 'segment' },
+        { gzipped: await compressSegment(merged), kind: from === 0 ? 'base' : 'segment' },
         ...parts.slice(to),
       ];
       const manifest = await this.switchTo(list, this.snapshotId);
@@ -433,10 +452,10 @@ export async function openLatestIndex(
     parts.map(async (part) => {
       const hit = cache?.get(part.key);
       if (hit) return hit;
-      const gzipped = await store.readPart(part);
-      bytes += gzipped.length;
+      const stored = await store.readPart(part);
+      bytes += stored.length;
       partsRead++;
-      return new Uint8Array(await gunzipAsync(gzipped));
+      return decodePart(stored);
     }),
   );
   const index = QuoteIndex.fromParts(unpacked, options);
@@ -551,6 +570,9 @@ export class SnapshotIndexProvider implements IndexProvider {
 
   private swap(opened: OpenedIndex, checkedAt: number, coldStart: boolean) {
     this.index = opened.index;
+    // The parts keep their postings compressed until read: inflate the rest off the request
+    // path (a request before that inflates the blocks it reads; a failure shows there too).
+    opened.index.warm().catch(() => {});
     this.confirmedAt = checkedAt;
     if (opened.manifest && opened.manifest.snapshotId !== this.snapshotId) {
       this.snapshotId = opened.manifest.snapshotId;
