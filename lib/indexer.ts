@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { Interview } from './model.ts';
 import { compressSegment } from './search/engine/index.ts';
-import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
+import { indexFingerprint, type OpenedPart, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
 import type {
   InterviewStore,
   PartToPublish,
@@ -412,10 +412,11 @@ export interface OpenedIndex {
 }
 
 /**
- * Unpacked snapshot parts by key, kept between opens by one reader: parts never change once
- * published, so a refresh reads only the parts that are new (typically one small segment).
+ * Opened snapshot parts by key, kept between opens by one reader: parts never change once
+ * published, so a refresh reads and opens only the parts that are new (typically one small
+ * segment) and places the ones it has again, decoded (and their postings inflated) already.
  */
-export type PartCache = Map<string, Uint8Array>;
+export type PartCache = Map<string, OpenedPart>;
 
 /**
  * Opens the latest published snapshot or starts empty (Lambda and local start the same way):
@@ -448,20 +449,20 @@ export async function openLatestIndex(
   }
   let bytes = 0;
   let partsRead = 0;
-  const unpacked = await Promise.all(
+  const opened = await Promise.all(
     parts.map(async (part) => {
       const hit = cache?.get(part.key);
       if (hit) return hit;
       const stored = await store.readPart(part);
       bytes += stored.length;
       partsRead++;
-      return decodePart(stored);
+      return QuoteIndex.openPart(await decodePart(stored));
     }),
   );
-  const index = QuoteIndex.fromParts(unpacked, options);
+  const index = QuoteIndex.fromOpened(opened, options);
   if (cache) {
     cache.clear();
-    for (const [i, part] of parts.entries()) cache.set(part.key, unpacked[i] as Uint8Array);
+    for (const [i, part] of parts.entries()) cache.set(part.key, opened[i] as OpenedPart);
   }
   return { index, manifest: m, bytes, parts: parts.length, partsRead, ms: performance.now() - t0 };
 }

@@ -167,6 +167,13 @@ export interface SearchPage {
   totalIsEstimate: boolean;
 }
 
+/** A snapshot part opened by {@link QuoteIndex.openPart}: its header, its segment, its segmentation mode. */
+export interface OpenedPart {
+  header: Record<string, unknown>;
+  segment: Segment;
+  mode: SegmentationMode;
+}
+
 /** An autocompletion suggestion: a word as it appears in the quotes. */
 export interface Suggestion {
   text: string;
@@ -1048,12 +1055,12 @@ export class QuoteIndex {
     return bytes;
   }
 
-  /** Opens a part (its header parsed once) and checks its header; returns them and its segmentation mode. */
-  private static openPart(part: unknown): {
-    header: Record<string, unknown>;
-    segment: Segment;
-    mode: SegmentationMode;
-  } {
+  /**
+   * Opens a part (its header parsed once) and checks its header; returns them and its
+   * segmentation mode. An opened part is never changed by placing it, so one can be placed
+   * again into another index (a reader's refresh reuses the parts it has).
+   */
+  static openPart(part: unknown): OpenedPart {
     let opened: { header: Record<string, unknown>; segment: Segment } | null = null;
     try {
       opened = part instanceof Uint8Array ? openSegment(part) : null;
@@ -1100,7 +1107,7 @@ export class QuoteIndex {
     this.placeParts(parts.map((p) => QuoteIndex.openPart(p)));
   }
 
-  private placeParts(opened: ReadonlyArray<ReturnType<typeof QuoteIndex.openPart>>): void {
+  private placeParts(opened: readonly OpenedPart[]): void {
     for (const o of opened)
       if (o.mode !== this.mode) throw new SnapshotVersionError(`analyzer mode ${o.mode}`, ANALYZER_VERSION);
     this.engine.reserve(opened.map((o) => o.segment));
@@ -1127,8 +1134,20 @@ export class QuoteIndex {
    */
   static fromParts(parts: readonly Uint8Array[], options: Omit<QuoteIndexOptions, 'mode'> = {}): QuoteIndex {
     if (parts.length === 0) throw new SnapshotVersionError('no parts', INDEX_SCHEMA_VERSION);
-    const opened = parts.map((p) => QuoteIndex.openPart(p));
-    const idx = new QuoteIndex({ retain: false, ...options, mode: (opened[0] as (typeof opened)[0]).mode });
+    return QuoteIndex.fromOpened(
+      parts.map((p) => QuoteIndex.openPart(p)),
+      options,
+    );
+  }
+
+  /** {@link fromParts} of parts opened already (see {@link openPart}). */
+  static fromOpened(
+    opened: readonly OpenedPart[],
+    options: Omit<QuoteIndexOptions, 'mode'> = {},
+  ): QuoteIndex {
+    const first = opened[0];
+    if (!first) throw new SnapshotVersionError('no parts', INDEX_SCHEMA_VERSION);
+    const idx = new QuoteIndex({ retain: false, ...options, mode: first.mode });
     idx.placeParts(opened);
     return idx;
   }

@@ -36,6 +36,9 @@ const MAGIC = 0x4b4b4731; // "KKG1"
  */
 export const POSTINGS_BLOCK_SHIFT = 16;
 
+/** Sections smaller than this stay raw in a compressed part. */
+const SMALL_SECTION = 1024;
+
 /** How a layout-4 section is stored. */
 const RAW = 0;
 const DEFLATE = 1;
@@ -195,6 +198,8 @@ export async function compressSnapshot(
     table.map(
       async ([name, offset, stored, raw, width]): Promise<[string, Uint8Array, number, number, number]> => {
         const data = body.subarray(offset, offset + stored);
+        // A small section is not worth a deflate stream (each one sets up ~300 KB of state).
+        if (data.length < SMALL_SECTION) return [name, data, raw, width, RAW];
         if (name !== 'postings') return [name, await deflateAsync(data), raw, width, DEFLATE];
         const blocks = await Promise.all(
           Array.from({ length: Math.ceil(data.length / block) }, (_, b) =>
