@@ -314,14 +314,14 @@ export class Indexer {
     if (!sealed && parts.length === 0) return this.publishFull(expectedPrevious);
     const list: PartToPublish[] = [...parts];
     if (sealed)
-      list.push({ gzipped: await compressSegment(sealed), kind: parts.length === 0 ? 'base' : 'segment' });
+      list.push({ body: await compressSegment(sealed), kind: parts.length === 0 ? 'base' : 'segment' });
     return this.switchTo(list, expectedPrevious);
   }
 
   /** Publishes the whole index folded into one base part. */
   private async publishFull(expectedPrevious?: string | null): Promise<SnapshotManifest> {
-    const gzipped = await packIndex(this.index);
-    return this.switchTo([{ gzipped, kind: 'base' }], expectedPrevious);
+    const body = await packIndex(this.index);
+    return this.switchTo([{ body, kind: 'base' }], expectedPrevious);
   }
 
   /**
@@ -349,7 +349,7 @@ export class Indexer {
       const merged = this.index.mergeSegments(from, to);
       const list: PartToPublish[] = [
         ...parts.slice(0, from),
-        { gzipped: await compressSegment(merged), kind: from === 0 ? 'base' : 'segment' },
+        { body: await compressSegment(merged), kind: from === 0 ? 'base' : 'segment' },
         ...parts.slice(to),
       ];
       const manifest = await this.switchTo(list, this.snapshotId);
