@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quoteId } from '../../lib/ids.ts';
-import { decodePart } from '../../lib/indexer.ts';
+import { decodePart, defaultIndexOptions } from '../../lib/indexer.ts';
 import type { Interview } from '../../lib/model.ts';
 import { buildTaggedIndex } from '../../lib/search/build.ts';
 import { Engine, PACKED_LAYOUT, readSegment } from '../../lib/search/engine/index.ts';
@@ -32,7 +32,9 @@ function answers(index: QuoteIndex, interviews: readonly Interview[]): unknown {
   return {
     stats: index.stats,
     pages: QUERIES.map((q) => page(index.search({ q, limit: 20 }, (id) => docs.get(id)))),
-    tagged: page(index.search({ q: '', tags: ['layout3-edit'], limit: 20 }, (id) => docs.get(id))),
+    tagged: ['layout3-edit', 'even', 'every-third'].map((tag) =>
+      page(index.search({ q: '', tags: [tag], limit: 20 }, (id) => docs.get(id))),
+    ),
     suggest: ['し', 'デ', 'ラ'].map((q) => index.suggest(q)),
     metas: index
       .interviewIds()
@@ -88,20 +90,27 @@ describe('snapshot loading', () => {
   it('reads a snapshot an earlier version stored (layout 3, gzipped) like a fresh build of the same writes', async () => {
     const dir = join(import.meta.dirname, '..', 'fixtures', 'snapshot-layout3');
     // Written by the code before layout 4: the base of the first 8 samples, then a part adding
-    // the 9th, removing the 2nd and re-tagging the 3rd's second quote.
+    // the 9th, removing the 2nd and re-tagging the 3rd's second quote; tags fixed by position.
     const stored = ['base.gz', 'part.gz'].map((f) => new Uint8Array(readFileSync(join(dir, f))));
     const parts = await Promise.all(stored.map((s) => decodePart(s)));
     expect(Engine.header(parts[0] as Uint8Array).layout).toBe('kikigaki-packed-3');
-    const loaded = Index.fromParts(parts);
+    const loaded = Index.fromParts(parts, defaultIndexOptions());
     const interviews = sampleInterviews();
-    const fresh = buildTaggedIndex(interviews.slice(0, 8));
-    fresh.upsertInterview(interviews[8] as Interview, new Map());
+    const tagsOf = (iv: Interview) =>
+      new Map(
+        iv.turns.map((t) => [
+          t.id,
+          t.ordinal % 3 === 0 ? ['every-third'] : t.ordinal % 2 === 0 ? ['even', 'second'] : [],
+        ]),
+      );
+    const fresh = new Index(defaultIndexOptions());
+    for (const iv of interviews.slice(0, 9)) fresh.upsertInterview(iv, tagsOf(iv));
     fresh.removeInterview((interviews[1] as Interview).id);
     fresh.setQuoteTags(quoteId((interviews[2] as Interview).id, 2), ['layout3-edit']);
     expect(loaded.stats).toEqual({ quotes: fresh.stats.quotes, interviews: 8 });
     expect(answers(loaded, interviews)).toEqual(answers(fresh, interviews));
     // Written again, it is a part of the current layout with the same answers.
-    const again = Index.fromParts([await compressSnapshot(loaded.toSnapshot())]);
+    const again = Index.fromParts([await compressSnapshot(loaded.toSnapshot())], defaultIndexOptions());
     expect(answers(again, interviews)).toEqual(answers(fresh, interviews));
   });
 });
