@@ -22,10 +22,12 @@ import {
   FLAG_SUGGEST,
   type Matches,
   type MergePolicy,
-  readSegment,
+  openSegment,
+  type Segment,
   type SegmentSize,
 } from './engine/index.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
+import { InterviewMetas, type MetaColumns, metaColumns } from './metas.ts';
 import {
   coSpeakersOf,
   type IndexedPerson,
@@ -163,6 +165,13 @@ export interface SearchPage {
    * against the quote texts ({@link PHRASE_CHECK_LIMIT}).
    */
   totalIsEstimate: boolean;
+}
+
+/** A snapshot part opened by {@link QuoteIndex.openPart}: its header, its segment, its segmentation mode. */
+export interface OpenedPart {
+  header: Record<string, unknown>;
+  segment: Segment;
+  mode: SegmentationMode;
 }
 
 /** An autocompletion suggestion: a word as it appears in the quotes. */
@@ -426,7 +435,7 @@ interface Directory {
 export class QuoteIndex {
   readonly mode: SegmentationMode;
   private engine = new Engine();
-  private readonly interviews = new Map<string, InterviewMeta>();
+  private readonly interviews = new InterviewMetas();
   private readonly variants: VariantLookup | undefined;
   private readonly readings: ReadingAnalyzer | undefined;
   private readonly questionWeight: number;
@@ -1043,7 +1052,10 @@ export class QuoteIndex {
         readings: this.readings ? READINGS_VERSION : null,
       },
       createdAt: new Date().toISOString(),
-      interviews: keys.flatMap((k) => this.interviews.get(k) ?? []),
+      interviewTable: metaColumns(
+        keys.flatMap((k) => this.interviews.get(k) ?? []),
+        keys,
+      ),
     };
   }
 
@@ -1091,28 +1103,48 @@ export class QuoteIndex {
     return bytes;
   }
 
-  /** Checks a part's header; returns it and its segmentation mode. */
-  private static partHeaderOf(part: unknown): Record<string, unknown> & { mode: SegmentationMode } {
-    let header: Record<string, unknown> | null = null;
+  /**
+   * Opens a part (its header parsed once) and checks its header; returns them and its
+   * segmentation mode. An opened part is never changed by placing it, so one can be placed
+   * again into another index (a reader's refresh reuses the parts it has).
+   */
+  static openPart(part: unknown): OpenedPart {
+    let opened: { header: Record<string, unknown>; segment: Segment } | null = null;
     try {
-      header = part instanceof Uint8Array ? Engine.header(part) : null;
-    } catch {
-      header = null;
+      opened = part instanceof Uint8Array ? openSegment(part) : null;
+    } catch (e) {
+      if (e instanceof SnapshotVersionError) throw e;
+      opened = null;
     }
-    if (!header || header.format !== MAGIC_HEADER || header.schemaVersion !== INDEX_SCHEMA_VERSION) {
+    const header = opened?.header;
+    if (
+      !opened ||
+      !header ||
+      header.format !== MAGIC_HEADER ||
+      header.schemaVersion !== INDEX_SCHEMA_VERSION
+    ) {
       throw new SnapshotVersionError(header?.schemaVersion as number | undefined, INDEX_SCHEMA_VERSION);
     }
     const analyzer = header.analyzer as { version?: number; mode?: SegmentationMode } | undefined;
     if (analyzer?.version !== ANALYZER_VERSION)
       throw new SnapshotVersionError(`analyzer ${analyzer?.version}`, ANALYZER_VERSION);
-    return { ...header, mode: analyzer.mode ?? 'hybrid' };
+    return { ...opened, mode: analyzer.mode ?? 'hybrid' };
   }
 
   /** Records what a placed part says about interviews: the ones it removes, the ones it holds. */
   private adoptPartHeader(header: Record<string, unknown>): void {
     for (const key of (header.removes as string[] | undefined) ?? []) this.interviews.delete(key);
+    // Parts of layout 3 list metas as objects; later ones as columns.
     for (const meta of (header.interviews as InterviewMeta[] | undefined) ?? [])
       this.interviews.set(meta.id, meta);
+    if (header.interviewTable) {
+      const dead = new Set((header.deadSlots as number[] | undefined) ?? []);
+      const keys = (header.keys as string[] | undefined) ?? [];
+      this.interviews.adopt(
+        header.interviewTable as MetaColumns,
+        dead.size === 0 ? keys : keys.filter((_, i) => !dead.has(i)),
+      );
+    }
   }
 
   /**
@@ -1120,15 +1152,23 @@ export class QuoteIndex {
    * holds (a reader following the writer); nothing may have been written to this index.
    */
   appendParts(parts: readonly Uint8Array[]): void {
-    const headers = parts.map((p) => QuoteIndex.partHeaderOf(p));
-    for (const h of headers)
-      if (h.mode !== this.mode) throw new SnapshotVersionError(`analyzer mode ${h.mode}`, ANALYZER_VERSION);
-    const segments = parts.map((p) => readSegment(p));
-    segments.forEach((seg, i) => {
-      this.engine.place(seg);
-      this.adoptPartHeader(headers[i] as Record<string, unknown>);
-    });
+    this.placeParts(parts.map((p) => QuoteIndex.openPart(p)));
+  }
+
+  private placeParts(opened: readonly OpenedPart[]): void {
+    for (const o of opened)
+      if (o.mode !== this.mode) throw new SnapshotVersionError(`analyzer mode ${o.mode}`, ANALYZER_VERSION);
+    this.engine.reserve(opened.map((o) => o.segment));
+    for (const o of opened) {
+      this.engine.place(o.segment);
+      this.adoptPartHeader(o.header);
+    }
     this.version++;
+  }
+
+  /** Inflates in the background what loaded parts keep compressed until first used (see engine/snapshot.ts). */
+  warm(): Promise<void> {
+    return this.engine.warm();
   }
 
   /** Loads a snapshot; an unknown schema or analyzer version throws {@link SnapshotVersionError}. */
@@ -1142,9 +1182,21 @@ export class QuoteIndex {
    */
   static fromParts(parts: readonly Uint8Array[], options: Omit<QuoteIndexOptions, 'mode'> = {}): QuoteIndex {
     if (parts.length === 0) throw new SnapshotVersionError('no parts', INDEX_SCHEMA_VERSION);
-    const first = QuoteIndex.partHeaderOf(parts[0]);
+    return QuoteIndex.fromOpened(
+      parts.map((p) => QuoteIndex.openPart(p)),
+      options,
+    );
+  }
+
+  /** {@link fromParts} of parts opened already (see {@link openPart}). */
+  static fromOpened(
+    opened: readonly OpenedPart[],
+    options: Omit<QuoteIndexOptions, 'mode'> = {},
+  ): QuoteIndex {
+    const first = opened[0];
+    if (!first) throw new SnapshotVersionError('no parts', INDEX_SCHEMA_VERSION);
     const idx = new QuoteIndex({ retain: false, ...options, mode: first.mode });
-    idx.appendParts(parts);
+    idx.placeParts(opened);
     return idx;
   }
 }
