@@ -13,7 +13,12 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { Interview } from './model.ts';
-import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
+import {
+  type InterviewTokens,
+  indexFingerprint,
+  QuoteIndex,
+  type QuoteIndexOptions,
+} from './search/index.ts';
 import type {
   InterviewStore,
   PartToPublish,
@@ -254,15 +259,17 @@ export class Indexer {
    * Indexes what a writer in this process just committed, without reading it back: the same
    * content and effective tags {@link Indexer.apply} would read. A version older than the one
    * already indexed is ignored (calls arrive in commit order; this guards the exception).
+   * `tokens`: the interview already tokenized by the worker that parsed it.
    */
   applyCommitted(
     interview: Interview,
     quoteTags: Readonly<Record<string, readonly string[]>>,
     version: number,
+    tokens?: InterviewTokens,
   ): Promise<'upserted' | 'skipped'> {
     return this.serial(async () => {
       if ((this.versions.get(interview.id) ?? 0) > version) return 'skipped';
-      this.index.upsertInterview(interview, new Map(Object.entries(quoteTags)));
+      this.index.upsertInterview(interview, new Map(Object.entries(quoteTags)), tokens);
       this.versions.set(interview.id, version);
       return 'upserted';
     });
