@@ -105,7 +105,8 @@ export interface ParsePoolOptions {
 /** What the pool reports about a job. */
 export type PoolEvent =
   | { type: 'start'; id: number; kind: JobKind }
-  | { type: 'progress'; id: number; kind: 'tag' | 'prepare'; done: number; total: number }
+  /** Tagging progress (of a tag job, or of the tagging part of a prepare job). */
+  | { type: 'progress'; id: number; kind: 'tag'; done: number; total: number }
   | { type: 'done'; id: number; kind: JobKind; ok: boolean };
 
 /** The kinds of job a worker does. */
@@ -229,12 +230,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       const job = slot.job;
       if (!job || jobId(job) !== m.id) return;
       if ('progress' in m) {
-        observe({
-          type: 'progress',
-          id: m.id,
-          kind: job.kind === 'prepare' ? 'prepare' : 'tag',
-          ...m.progress,
-        });
+        observe({ type: 'progress', id: m.id, kind: 'tag', ...m.progress });
         return;
       }
       if ('parsed' in m) {
