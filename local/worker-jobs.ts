@@ -40,9 +40,12 @@ export async function answer(m: WorkerRequest, post: (reply: WorkerReply) => voi
   let reply: WorkerReply;
   try {
     if (m.kind === 'prepare') {
+      // The tagger first: the pool counts it as built here once the job is sent, whether or not
+      // the transcript parses (a later job brings no spec).
+      const tagger = taggerFor(m.tagger);
       const interview = await parseSource(m.text, m.options as ParseOptions);
       post({ id: m.id, parsed: true });
-      const { autoTags, people } = recordOf(taggerFor(m.tagger), interview, (done, total) =>
+      const { autoTags, people } = recordOf(tagger, interview, (done, total) =>
         post({ id: m.id, progress: { done, total } }),
       );
       const tokens = m.analyze ? tokenizeInterview(interview, m.analyze) : null;
