@@ -30,8 +30,11 @@ const Label = z.object({
   tags: z.array(z.string()),
   /** Hard-case kinds, computed against the keyword taxonomy the labels were made with. */
   kinds: z.array(z.string()),
-  /** dev: tuned on; test: held out (read while labelling); blind: labelled later, never tuned on. */
-  split: z.enum(['dev', 'test', 'blind']),
+  /**
+   * dev: tuned on; test: held out (read while labelling); blind: labelled later, never tuned on;
+   * blind2: interview turns labelled on 2026-12-02 and frozen before any tuning on the dev labels added then.
+   */
+  split: z.enum(['dev', 'test', 'blind', 'blind2']),
 });
 export type Label = z.infer<typeof Label>;
 const LabelsFile = z.object({ version: z.literal(2), labels: z.array(Label).min(1) });
@@ -275,6 +278,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const rules = new TopicTagger();
   const topics = rules.taxonomy.topics.map((t) => t.id);
   const blind = judged.filter((j) => j.split === 'blind');
+  const blind2 = judged.filter((j) => j.split === 'blind2');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -286,7 +290,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${blind.length} blind, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
   if (blind.length > 0) {
     printComparison(
@@ -297,10 +301,19 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     );
     printHardCases(blind, runs);
   }
+  if (blind2.length > 0) {
+    printComparison(
+      '### Blind2 split (interview turns, labelled and frozen before tuning on the new dev labels)',
+      blind2,
+      runs,
+      topics,
+    );
+    printHardCases(blind2, runs);
+  }
   printComparison('### Test split (held out: not tuned on, but read while labelling)', test, runs, topics);
   printHardCases(test, runs);
   printComparison('### Dev split (tuned on)', dev, runs.slice(0, 1), topics);
-  const seen = judged.filter((j) => j.split !== 'blind');
+  const seen = judged.filter((j) => j.split === 'dev' || j.split === 'test');
   printComparison(
     '### Cross-validated by file (5 folds over the dev and test labels: the model trains on four, is scored on the fifth)',
     seen,

@@ -9,6 +9,7 @@ import {
 } from '../../lib/tagging/classifier.ts';
 import { EvidenceScorer } from '../../lib/tagging/evidence.ts';
 import { compilePattern, GAP, matches } from '../../lib/tagging/match.ts';
+import { DEFAULT_PARAMS } from '../../lib/tagging/tagger.ts';
 import {
   defaultSynonyms,
   defaultTaxonomy,
@@ -254,5 +255,21 @@ describe('the model editors train', () => {
     const plain = tagger.scoreText(text).find((x) => x.topic === 'family-partner');
     expect(m && plain && m.score > plain.score).toBe(true);
     expect(m?.model?.length).toBeGreaterThan(0);
+  });
+
+  it('raises a topic’s bar by its modelBar only where the model has a say, never lowers it by default', () => {
+    const model = trainClassifier(examples());
+    const text = '息子が保育園に通い始めて、送り迎えは夫と交代です。';
+    const family = (t: TopicTagger) => t.scoreText(text).find((x) => x.topic === 'family-partner');
+    const free = family(new TopicTagger({ model, params: { modelBar: {} } }));
+    expect(free).toBeDefined();
+    // A bar well above its score (short texts need only shortBar × the bar, hence the margin).
+    const above = (3 * (free?.score ?? 0)) / (tagger.topic('family-partner')?.threshold ?? 1);
+    expect(
+      family(new TopicTagger({ model, params: { modelBar: { 'family-partner': above } } })),
+    ).toBeUndefined();
+    // Without a model the same bar does not apply: the evidence alone decides.
+    expect(family(new TopicTagger({ params: { modelBar: { 'family-partner': above } } }))).toBeDefined();
+    for (const factor of Object.values(DEFAULT_PARAMS.modelBar)) expect(factor).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * The judged tag set (eval/tag-labels.json) is only worth its numbers if every label still points at
+ * the quote that was read, and the splits keep the rules eval/README.md states.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultTaxonomy } from '../../lib/taxonomy/index.ts';
+import { loadJudged } from '../../scripts/eval/tags.ts';
+import { available, corporaDir, repoRoot } from '../helpers/shared.ts';
+
+interface RawLabel {
+  file: string;
+  text: string;
+  tags: string[];
+  split: string;
+}
+const labels = (
+  JSON.parse(readFileSync(join(repoRoot, 'eval', 'tag-labels.json'), 'utf8')) as { labels: RawLabel[] }
+).labels;
+const testSide = (file: string) => ((createHash('sha256').update(file).digest()[0] as number) & 1) === 1;
+
+describe('the judged tag set', () => {
+  it('names each quote once and only with taxonomy topics', () => {
+    const keys = labels.map((l) => `${l.file}\u0000${l.text}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const topics = new Set(defaultTaxonomy.topics.map((t) => t.id));
+    expect(labels.flatMap((l) => l.tags).filter((t) => !topics.has(t))).toEqual([]);
+  });
+
+  it('splits the corpora by the hash of the path, and keeps blind2 apart from dev', () => {
+    const corpora = labels.filter((l) => l.file.startsWith('../shared/corpora/'));
+    const misplaced = corpora.filter(
+      (l) => (l.split === 'dev' && testSide(l.file)) || (l.split === 'test' && !testSide(l.file)),
+    );
+    expect(misplaced.map((l) => `${l.split} ${l.file}`)).toEqual([]);
+    const blind2 = new Set(labels.filter((l) => l.split === 'blind2').map((l) => l.file));
+    expect(blind2.size).toBeGreaterThan(0);
+    for (const f of blind2) expect(testSide(f), f).toBe(true);
+    expect(labels.filter((l) => l.split === 'dev' && blind2.has(l.file))).toEqual([]);
+  });
+
+  it.runIf(available(corporaDir, 'tag label validation against the corpora'))(
+    'finds every label again: its text starts exactly one quote or paragraph of its source',
+    () => {
+      const loaded = loadJudged(repoRoot);
+      expect(loaded?.problems).toEqual([]);
+      expect(loaded?.judged.length).toBe(labels.length);
+    },
+  );
+});
