@@ -14,7 +14,13 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { Interview } from './model.ts';
 import { compressSegment } from './search/engine/index.ts';
-import { indexFingerprint, type OpenedPart, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
+import {
+  type InterviewTokens,
+  indexFingerprint,
+  type OpenedPart,
+  QuoteIndex,
+  type QuoteIndexOptions,
+} from './search/index.ts';
 import type {
   InterviewStore,
   PartToPublish,
@@ -273,15 +279,17 @@ export class Indexer {
    * Indexes what a writer in this process just committed, without reading it back: the same
    * content and effective tags {@link Indexer.apply} would read. A version older than the one
    * already indexed is ignored (calls arrive in commit order; this guards the exception).
+   * `tokens`: the interview already tokenized by the worker that parsed it.
    */
   applyCommitted(
     interview: Interview,
     quoteTags: Readonly<Record<string, readonly string[]>>,
     version: number,
+    tokens?: InterviewTokens,
   ): Promise<'upserted' | 'skipped'> {
     return this.serial(async () => {
       if ((this.versions.get(interview.id) ?? 0) > version) return 'skipped';
-      this.index.upsertInterview(interview, new Map(Object.entries(quoteTags)));
+      this.index.upsertInterview(interview, new Map(Object.entries(quoteTags)), tokens);
       this.versions.set(interview.id, version);
       return 'upserted';
     });

@@ -8,7 +8,13 @@ import * as z from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
-import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode, type Token } from '../text/analyze.ts';
+import {
+  ANALYZER_VERSION,
+  analyzeNormalized,
+  type SegmentationMode,
+  type Token,
+  type TokenKind,
+} from '../text/analyze.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import type { ReadingAnalyzer } from '../text/readings.ts';
 import { READINGS_VERSION } from '../text/readings-version.ts';
@@ -259,43 +265,111 @@ function sameScript(text: string, q: string): number {
   return 1;
 }
 
+/** Kinds of tokens as {@link FieldTokens} carries them (one byte each). */
+const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num'];
+const KIND_WORD = 0;
+const KIND_RUN = 1;
+const KIND_GRAM = 2;
+
 /**
- * Counted terms of a text with their flags (completable words as written, katakana words), the
- * written form of terms that differ from it (コーヒ → コーヒー, iphone → iPhone, ケッコン → 結婚),
- * and, with a reading analyzer, the kana readings of its kanji words (not counted in its length).
+ * The tokens of one field as the index counts them: the terms in text order, their kinds (indices
+ * into KIND_CODES), and for the quote text the source each non-bigram term was read from (null
+ * when it is the term itself). The expensive half of indexing (normalisation, segmentation) ends
+ * here, so a worker thread can do it and the index only counts (see {@link tokenizeInterview}).
  */
-function fieldTerms(
-  text: string | null,
+export interface FieldTokens {
+  terms: string[];
+  kinds: Uint8Array;
+  surfaces?: Array<string | null>;
+}
+
+/** Normalises and segments a field; `surfaces`: also keep where each term was read from. */
+function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: boolean): FieldTokens | null {
+  if (!text) return null;
+  const n = normalize(text);
+  const tokens = analyzeNormalized(n.text, mode);
+  const terms = new Array<string>(tokens.length);
+  const kinds = new Uint8Array(tokens.length);
+  const read: Array<string | null> | undefined = surfaces ? new Array(tokens.length) : undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    terms[i] = t.term;
+    kinds[i] = KIND_CODES.indexOf(t.kind);
+    if (!read) continue;
+    if (t.kind === 'gram') read[i] = null;
+    else {
+      const surface = text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
+      read[i] = surface === t.term ? null : surface;
+    }
+  }
+  return read ? { terms, kinds, surfaces: read } : { terms, kinds };
+}
+
+/**
+ * Counted terms of a field's tokens with their flags (completable words as written, katakana
+ * words), the written form of terms that differ from it (コーヒ → コーヒー, iphone → iPhone,
+ * ケッコン → 結婚), and, with a reading analyzer, the kana readings of its kanji words (not counted
+ * in its length).
+ */
+function countTokens(
+  tokens: FieldTokens | null,
   mode: SegmentationMode,
   surfaces?: Map<string, string>,
   readings?: ReadingAnalyzer,
 ): FieldTerms {
   const terms = new Map<string, number>();
-  if (!text) return { terms, length: 0 };
-  const n = normalize(text);
-  const norm = n.text;
-  const tokens = analyzeNormalized(norm, mode);
+  if (!tokens) return { terms, length: 0 };
   const flags = surfaces ? new Map<string, number>() : undefined;
-  const source = (t: Token) => text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
-  for (const t of tokens) {
-    terms.set(t.term, (terms.get(t.term) ?? 0) + 1);
-    if (!flags || !surfaces || t.kind === 'gram') continue;
-    flags.set(t.term, (flags.get(t.term) ?? 0) | FLAG_SUGGEST | (t.kind === 'run' ? FLAG_KANA : 0));
-    const surface = source(t);
-    if (surface !== t.term && !surfaces.has(t.term)) surfaces.set(t.term, surface);
+  const n = tokens.terms.length;
+  for (let i = 0; i < n; i++) {
+    const term = tokens.terms[i] as string;
+    const kind = tokens.kinds[i];
+    terms.set(term, (terms.get(term) ?? 0) + 1);
+    if (!flags || !surfaces || kind === KIND_GRAM) continue;
+    flags.set(term, (flags.get(term) ?? 0) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0));
+    const surface = tokens.surfaces?.[i] ?? term;
+    if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
   }
-  const length = tokens.length;
   if (readings && mode === 'hybrid')
-    for (const t of tokens) {
-      if (t.kind !== 'word') continue;
-      for (const r of readings(t.term)) {
+    for (let i = 0; i < n; i++) {
+      if (tokens.kinds[i] !== KIND_WORD) continue;
+      const term = tokens.terms[i] as string;
+      for (const r of readings(term)) {
         terms.set(r, (terms.get(r) ?? 0) + 1);
         if (!flags || !surfaces) continue;
         flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
-        if (!surfaces.has(r)) surfaces.set(r, source(t));
+        if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? term);
       }
     }
-  return flags ? { terms, length, flags } : { terms, length };
+  return flags ? { terms, length: n, flags } : { terms, length: n };
+}
+
+/**
+ * The tokens of every field of an interview the index reads (title; each turn's text, speaker and
+ * section), in turn order. Pure and independent of the index's state: the local server computes
+ * it on the worker that parses and tags the transcript, and {@link QuoteIndex.upsertInterview}
+ * then only counts. Readings are not part of it: they are looked up where the dictionary is.
+ */
+export interface InterviewTokens {
+  mode: SegmentationMode;
+  /** The analyzer that produced them (a worker of another version is not trusted). */
+  analyzer: number;
+  title: FieldTokens | null;
+  turns: Array<{ text: FieldTokens | null; speaker: FieldTokens | null; section: FieldTokens | null }>;
+}
+
+/** Tokenizes an interview's indexed fields (see {@link InterviewTokens}). */
+export function tokenizeInterview(interview: Interview, mode: SegmentationMode = 'hybrid'): InterviewTokens {
+  return {
+    mode,
+    analyzer: ANALYZER_VERSION,
+    title: tokenizeField(interview.title, mode, false),
+    turns: interview.turns.map((t) => ({
+      text: tokenizeField(t.text, mode, true),
+      speaker: tokenizeField(t.speaker, mode, false),
+      section: tokenizeField(t.section, mode, false),
+    })),
+  };
 }
 
 /**
@@ -473,10 +547,15 @@ export class QuoteIndex {
     return [...this.interviews.keys()];
   }
 
-  /** Adds an interview's quotes, replacing any earlier version of the same interview. */
+  /**
+   * Adds an interview's quotes, replacing any earlier version of the same interview. `tokens`:
+   * this very interview already tokenized (by a worker, {@link tokenizeInterview}); tokens of
+   * another shape, mode or analyzer version are ignored and the index tokenizes it itself.
+   */
   upsertInterview(
     interview: Interview,
     tagsByQuote: ReadonlyMap<string, readonly string[]> = new Map(),
+    tokens?: InterviewTokens,
   ): void {
     for (const t of interview.turns) {
       // Hits name quotes by interview and ordinal; ids are canonical (see parse/withInterviewId).
@@ -486,17 +565,29 @@ export class QuoteIndex {
     this.removeInterview(interview.id);
     const position = new Map(interview.turns.map((t, i) => [t.id, i]));
     const surfaces = new Map<string, string>();
-    const docs: EngineDoc[] = interview.turns.map((t) => ({
-      ordinal: t.ordinal,
-      role: Math.max(0, ROLES.indexOf(t.role)),
-      question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
-      speakerId: t.speakerId,
-      tags: [...(tagsByQuote.get(t.id) ?? [])],
-      text: fieldTerms(t.text, this.mode, surfaces, this.readings),
-      speaker: fieldTerms(t.speaker, this.mode),
-      section: fieldTerms(t.section, this.mode),
-    }));
-    this.engine.add(interview.id, fieldTerms(interview.title, this.mode), docs, surfaces);
+    const given =
+      tokens &&
+      tokens.mode === this.mode &&
+      tokens.analyzer === ANALYZER_VERSION &&
+      tokens.turns.length === interview.turns.length
+        ? tokens
+        : undefined;
+    const mode = this.mode;
+    const docs: EngineDoc[] = interview.turns.map((t, i) => {
+      const own = given?.turns[i];
+      return {
+        ordinal: t.ordinal,
+        role: Math.max(0, ROLES.indexOf(t.role)),
+        question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
+        speakerId: t.speakerId,
+        tags: [...(tagsByQuote.get(t.id) ?? [])],
+        text: countTokens(own ? own.text : tokenizeField(t.text, mode, true), mode, surfaces, this.readings),
+        speaker: countTokens(own ? own.speaker : tokenizeField(t.speaker, mode, false), mode),
+        section: countTokens(own ? own.section : tokenizeField(t.section, mode, false), mode),
+      };
+    });
+    const title = countTokens(given ? given.title : tokenizeField(interview.title, mode, false), mode);
+    this.engine.add(interview.id, title, docs, surfaces);
     const publishedAtMs = interview.publishedAt ? Date.parse(interview.publishedAt) : null;
     this.interviews.set(interview.id, {
       id: interview.id,
