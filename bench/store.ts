@@ -1,10 +1,12 @@
 /**
- * `npm run bench:store [-- --quotes N] [--scale N,M] [--only ingest|scale] [--quick]`: the store path
+ * `npm run bench:store [-- --quotes N] [--scale N,M] [--only ingest|scale] [--readings off] [--quick]`: the store path
  * at scale, with real quotes.
  *
  * 1. Ingest throughput: transcripts (20 real quotes each, as `聞き手：`/`話し手：` text) go
  *    through the same code as POST /interviews — parse, tag, write, then the in-process indexer
- *    applies them — into the embedded server (dynalite) and into Amazon DynamoDB Local.
+ *    applies them — into the embedded server (dynalite, with kana readings as npm start;
+ *    `--readings off` without) and into Amazon DynamoDB Local. Counted as stored and searchable:
+ *    the clock stops when a search finds the last transcript.
  * 2. Snapshot publish and load through the store with the index at N quotes.
  * 3. `/search` under concurrent load (autocannon, loopback) on the local server at N quotes;
  *    hits are rendered from the store, as in production.
@@ -19,26 +21,23 @@
  * Prints a table and writes bench/results/store.{json,md}. Timings are reported, never asserted.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import S3rver from 's3rver';
-import { quoteId } from '../lib/ids.ts';
 import { Indexer, packIndex, SnapshotIndexProvider } from '../lib/indexer.ts';
-import type { Interview } from '../lib/model.ts';
 import { QuoteIndex } from '../lib/search/index.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { S3SnapshotStore, withSnapshotStore } from '../lib/store/s3-snapshots.ts';
-import { TopicTagger } from '../lib/tagger.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
+import { loadReadings } from '../lib/text/readings.ts';
 import { startDynamoLocal } from '../local/dynamo-local.ts';
 import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { type BenchQuote, drawQueries, realQuotes, root } from './corpus.ts';
-
-const QUOTES_PER_INTERVIEW = 20;
+import { QUOTES_PER_INTERVIEW, scaleCorpus } from './scale-corpus.ts';
 
 /** One transcript per 20 quotes: odd turns ask, even turns answer (the parser links them). */
 function transcripts(quotes: BenchQuote[]): Array<{ id: string; text: string; quotes: number }> {
@@ -57,17 +56,31 @@ function transcripts(quotes: BenchQuote[]): Array<{ id: string; text: string; qu
   return out;
 }
 
-/** Ingests with a few requests in flight, as the CLI does; returns quotes/s and what failed. */
+/**
+ * Ingests with a few requests in flight, as the CLI does; returns quotes/s and what failed. The
+ * clock stops when the last transcript is stored AND a search finds it (the in-process index
+ * applies each write before the ingest answers; the search checks it, and fails the run if not).
+ * CPU is the whole process's (every thread: API, parse worker, store, GC), per quote.
+ */
 async function ingestAll(
   rt: LocalRuntime,
   items: Array<{ id: string; text: string; quotes: number }>,
   label: string,
   concurrency: number,
-): Promise<{ seconds: number; quotes: number; quotesPerSecond: number; failed: number }> {
+): Promise<{
+  seconds: number;
+  quotes: number;
+  quotesPerSecond: number;
+  failed: number;
+  cpuMsPerQuote: number;
+  loadAverage: [number, number];
+}> {
   let next = 0;
   let quotes = 0;
   let failed = 0;
   let lastReport = 0;
+  const load0 = loadavg()[0] as number;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const worker = async () => {
     for (;;) {
@@ -89,8 +102,31 @@ async function ingestAll(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  await searchable(rt, items[items.length - 1]);
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, quotes, quotesPerSecond: quotes / seconds, failed };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    seconds,
+    quotes,
+    quotesPerSecond: quotes / seconds,
+    failed,
+    cpuMsPerQuote: (cpu.user + cpu.system) / 1000 / Math.max(1, quotes),
+    loadAverage: [load0, loadavg()[0] as number],
+  };
+}
+
+/** Throws unless a search finds the transcript (by its longest quote's opening words). */
+async function searchable(rt: LocalRuntime, item: { id: string; text: string } | undefined): Promise<void> {
+  if (!item) return;
+  const turns = item.text
+    .split('\n')
+    .filter((l) => /^(聞き手|話し手)：/.test(l))
+    .map((l) => l.slice(4));
+  const longest = turns.reduce((a, b) => (b.length > a.length ? b : a), '');
+  const q = longest.slice(0, 30);
+  const page = await rt.service.search(rt.indexer.index, { q, limit: 100 });
+  if (!page.hits.some((h) => h.interviewId === item.id))
+    throw new Error(`the last transcript (${item.id}) is stored but a search for "${q}" does not find it`);
 }
 
 /** Publishes the runtime's index as a snapshot, then loads it back as the API Lambda does. */
@@ -172,54 +208,10 @@ async function scaleRun(
 ): Promise<Record<string, unknown>> {
   const dict = new VariantDictionary();
   const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
-  const tagger = new TopicTagger();
-  const groups: Array<{ turns: Interview['turns']; tags: string[][] }> = [];
-  for (let i = 0; i + QUOTES_PER_INTERVIEW <= base.length; i += QUOTES_PER_INTERVIEW) {
-    const id = 'base';
-    const turns = base.slice(i, i + QUOTES_PER_INTERVIEW).map((q, k) => ({
-      id: quoteId(id, k + 1),
-      ordinal: k + 1,
-      speaker: k % 2 === 0 ? '聞き手' : '話し手',
-      speakerId: null,
-      coSpeakerIds: [],
-      role: (k % 2 === 0 ? 'interviewer' : 'interviewee') as 'interviewer' | 'interviewee',
-      text: q.text,
-      section: null,
-      questionId: k % 2 === 1 ? quoteId(id, k) : null,
-      start: null,
-      end: null,
-    }));
-    const tagged = tagger.tagInterview({ id, turns } as unknown as Interview);
-    groups.push({ turns, tags: turns.map((t) => (tagged.quotes.get(t.id) ?? []).map((m) => m.topic)) });
-  }
-  const interviewAt = (n: number): { interview: Interview; tags: Map<string, string[]> } => {
-    const g = groups[n % groups.length] as (typeof groups)[number];
-    const id = `scale-${n}`;
-    const turns = g.turns.map((t) => ({
-      ...t,
-      id: quoteId(id, t.ordinal),
-      questionId: t.questionId ? quoteId(id, t.ordinal - 1) : null,
-    }));
-    const interview = {
-      schemaVersion: 1,
-      id,
-      title: `記事 ${n}`,
-      url: null,
-      publishedAt: null,
-      format: 'prefixed',
-      series: null,
-      related: [],
-      interviewer: null,
-      interviewees: [],
-      others: [],
-      sections: [],
-      turns,
-    } as unknown as Interview;
-    return { interview, tags: new Map(turns.map((t, k) => [t.id, g.tags[k] ?? []])) };
-  };
+  const { distinct, interviewAt } = scaleCorpus(base);
   const count = Math.floor(target / QUOTES_PER_INTERVIEW);
   process.stderr.write(
-    `scale: building the index at ${count * QUOTES_PER_INTERVIEW} quotes (${groups.length} distinct interviews repeated)…\n`,
+    `scale: building the index at ${count * QUOTES_PER_INTERVIEW} quotes (${distinct} distinct interviews repeated)…\n`,
   );
   const mem0 = memoryMB();
   let index: QuoteIndex | null = new QuoteIndex(indexOptions);
@@ -445,7 +437,7 @@ async function scaleRun(
       ]);
       return {
         quotes,
-        distinctInterviews: groups.length,
+        distinctInterviews: distinct,
         buildS,
         packMs,
         publishMs,
@@ -496,6 +488,7 @@ async function main(): Promise<void> {
   const scaleSizes = (arg('--scale') ?? (quick ? '20000' : '1000000')).split(',').filter(Boolean).map(Number);
   // Transcripts in flight while ingesting (`kikigaki ingest --concurrency 8` sends as many).
   const concurrency = Number(arg('--concurrency') ?? 8);
+  const withReadings = arg('--readings') !== 'off';
   const real = realQuotes();
   if ('reason' in real) {
     console.log(`skipping the store benchmark: ${real.reason}`);
@@ -518,6 +511,9 @@ async function main(): Promise<void> {
         tableName: 'kikigaki-bench',
         token: 'bench-token-0123456789',
         publishDelayMs: 2000,
+        // As npm start: kana readings indexed with every write (`--readings off` to compare with
+        // runs before 2026-12-02, which indexed without them).
+        ...(withReadings ? { readings: await loadReadings() } : {}),
         // The app's request log gives the time spent serving each search, apart from autocannon's.
         logger: (e) => {
           if (e.msg === 'request' && e.path === '/search' && typeof e.ms === 'number') serverMs.push(e.ms);
@@ -527,9 +523,9 @@ async function main(): Promise<void> {
       process.stderr.write(`ingesting ${quotes.length} quotes into the embedded server…\n`);
       const ingest = await ingestAll(rt, items, 'dynalite', concurrency);
       rows.push([
-        'ingest into the embedded server (dynalite)',
+        'ingest into the embedded server (dynalite), stored and searchable',
         `${Math.round(ingest.quotesPerSecond)} quotes/s`,
-        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed; parse + tag + write + index`,
+        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed; parse + tag + write + index${withReadings ? ' (with kana readings, as npm start)' : ' (without kana readings)'}, the clock stopped when search found the last one; ${ingest.cpuMsPerQuote.toFixed(2)} ms CPU per quote across all threads; load average ${ingest.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`,
       ]);
       json.ingestDynalite = ingest;
       process.stderr.write('publishing and loading the snapshot…\n');
@@ -604,7 +600,7 @@ async function main(): Promise<void> {
         rows.push([
           'ingest into DynamoDB Local',
           `${Math.round(ingest.quotesPerSecond)} quotes/s`,
-          `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed`,
+          `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed (without kana readings); ${ingest.cpuMsPerQuote.toFixed(2)} ms CPU per quote in this process (the JVM's apart)`,
         ]);
         json.ingestDynamoLocal = ingest;
         await rt.close();

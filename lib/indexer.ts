@@ -11,9 +11,16 @@
  * whose parts the store does not list (a snapshot of an earlier version), publishes one folded base.
  */
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip } from 'node:zlib';
 import type { Interview } from './model.ts';
-import { indexFingerprint, QuoteIndex, type QuoteIndexOptions } from './search/index.ts';
+import { compressSegment } from './search/engine/index.ts';
+import {
+  type InterviewTokens,
+  indexFingerprint,
+  type OpenedPart,
+  QuoteIndex,
+  type QuoteIndexOptions,
+} from './search/index.ts';
 import type {
   InterviewStore,
   PartToPublish,
@@ -26,7 +33,6 @@ import type {
 import { quoteTagsOf } from './tags.ts';
 import { VariantDictionary } from './taxonomy/index.ts';
 
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** Interviews compared with the index per batch of store reads. */
@@ -61,9 +67,28 @@ export interface IndexProvider {
   describe(): { snapshotId: string | null; quotes: number; interviews: number };
 }
 
-/** Serialises an index to a gzipped snapshot. */
+/**
+ * Serialises an index to a snapshot as stored: one part, its sections compressed (see
+ * lib/search/engine/snapshot.ts).
+ */
 export async function packIndex(index: QuoteIndex): Promise<Uint8Array> {
-  return gzipAsync(index.toSnapshot());
+  return compressSegment(index.toSnapshot());
+}
+
+/**
+ * Stored part bytes → packed bytes. Parts of the current layout compress their own sections
+ * (and keep the postings compressed until used); parts written before it were gzipped whole.
+ */
+export async function decodePart(stored: Uint8Array): Promise<Uint8Array> {
+  if (stored[0] !== 0x1f || stored[1] !== 0x8b) return stored;
+  // gzip's trailer gives the size (mod 2^32): one output buffer instead of 16 KB chunks joined.
+  const size =
+    stored.length >= 18
+      ? Buffer.from(stored.buffer, stored.byteOffset, stored.length).readUInt32LE(stored.length - 4)
+      : 0;
+  return new Uint8Array(
+    await gunzipAsync(stored, { chunkSize: Math.min(Math.max(size, 64 * 1024), 1 << 30) }),
+  );
 }
 
 /** What one merge step did (see {@link Indexer.compact}). */
@@ -77,12 +102,12 @@ export interface CompactionStep {
   manifest: SnapshotManifest;
 }
 
-/** Loads an index from a gzipped snapshot (unknown versions throw). */
+/** Loads an index from a stored snapshot of one part (unknown versions throw). */
 export async function unpackIndex(
   bytes: Uint8Array,
   options: Omit<QuoteIndexOptions, 'mode'> = {},
 ): Promise<QuoteIndex> {
-  return QuoteIndex.fromSnapshot(new Uint8Array(await gunzipAsync(bytes)), options);
+  return QuoteIndex.fromSnapshot(await decodePart(bytes), options);
 }
 
 /** Applies store changes to an index and publishes snapshots. */
@@ -254,15 +279,17 @@ export class Indexer {
    * Indexes what a writer in this process just committed, without reading it back: the same
    * content and effective tags {@link Indexer.apply} would read. A version older than the one
    * already indexed is ignored (calls arrive in commit order; this guards the exception).
+   * `tokens`: the interview already tokenized by the worker that parsed it.
    */
   applyCommitted(
     interview: Interview,
     quoteTags: Readonly<Record<string, readonly string[]>>,
     version: number,
+    tokens?: InterviewTokens,
   ): Promise<'upserted' | 'skipped'> {
     return this.serial(async () => {
       if ((this.versions.get(interview.id) ?? 0) > version) return 'skipped';
-      this.index.upsertInterview(interview, new Map(Object.entries(quoteTags)));
+      this.index.upsertInterview(interview, new Map(Object.entries(quoteTags)), tokens);
       this.versions.set(interview.id, version);
       return 'upserted';
     });
@@ -295,14 +322,14 @@ export class Indexer {
     if (!sealed && parts.length === 0) return this.publishFull(expectedPrevious);
     const list: PartToPublish[] = [...parts];
     if (sealed)
-      list.push({ gzipped: await gzipAsync(sealed), kind: parts.length === 0 ? 'base' : 'segment' });
+      list.push({ body: await compressSegment(sealed), kind: parts.length === 0 ? 'base' : 'segment' });
     return this.switchTo(list, expectedPrevious);
   }
 
   /** Publishes the whole index folded into one base part. */
   private async publishFull(expectedPrevious?: string | null): Promise<SnapshotManifest> {
-    const gzipped = await packIndex(this.index);
-    return this.switchTo([{ gzipped, kind: 'base' }], expectedPrevious);
+    const body = await packIndex(this.index);
+    return this.switchTo([{ body, kind: 'base' }], expectedPrevious);
   }
 
   /**
@@ -330,7 +357,7 @@ export class Indexer {
       const merged = this.index.mergeSegments(from, to);
       const list: PartToPublish[] = [
         ...parts.slice(0, from),
-        { gzipped: await gzipAsync(merged), kind: from === 0 ? 'base' : 'segment' },
+        { body: await compressSegment(merged), kind: from === 0 ? 'base' : 'segment' },
         ...parts.slice(to),
       ];
       const manifest = await this.switchTo(list, this.snapshotId);
@@ -393,10 +420,11 @@ export interface OpenedIndex {
 }
 
 /**
- * Unpacked snapshot parts by key, kept between opens by one reader: parts never change once
- * published, so a refresh reads only the parts that are new (typically one small segment).
+ * Opened snapshot parts by key, kept between opens by one reader: parts never change once
+ * published, so a refresh reads and opens only the parts that are new (typically one small
+ * segment) and places the ones it has again, decoded (and their postings inflated) already.
  */
-export type PartCache = Map<string, Uint8Array>;
+export type PartCache = Map<string, OpenedPart>;
 
 /**
  * Opens the latest published snapshot or starts empty (Lambda and local start the same way):
@@ -429,20 +457,20 @@ export async function openLatestIndex(
   }
   let bytes = 0;
   let partsRead = 0;
-  const unpacked = await Promise.all(
+  const opened = await Promise.all(
     parts.map(async (part) => {
       const hit = cache?.get(part.key);
       if (hit) return hit;
-      const gzipped = await store.readPart(part);
-      bytes += gzipped.length;
+      const stored = await store.readPart(part);
+      bytes += stored.length;
       partsRead++;
-      return new Uint8Array(await gunzipAsync(gzipped));
+      return QuoteIndex.openPart(await decodePart(stored));
     }),
   );
-  const index = QuoteIndex.fromParts(unpacked, options);
+  const index = QuoteIndex.fromOpened(opened, options);
   if (cache) {
     cache.clear();
-    for (const [i, part] of parts.entries()) cache.set(part.key, unpacked[i] as Uint8Array);
+    for (const [i, part] of parts.entries()) cache.set(part.key, opened[i] as OpenedPart);
   }
   return { index, manifest: m, bytes, parts: parts.length, partsRead, ms: performance.now() - t0 };
 }
@@ -551,6 +579,9 @@ export class SnapshotIndexProvider implements IndexProvider {
 
   private swap(opened: OpenedIndex, checkedAt: number, coldStart: boolean) {
     this.index = opened.index;
+    // The parts keep their postings compressed until read: inflate the rest off the request
+    // path (a request before that inflates the blocks it reads; a failure shows there too).
+    opened.index.warm().catch(() => {});
     this.confirmedAt = checkedAt;
     if (opened.manifest && opened.manifest.snapshotId !== this.snapshotId) {
       this.snapshotId = opened.manifest.snapshotId;

@@ -8,9 +8,15 @@ import type { Jobs } from './jobs/runner.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
 import { PeopleService } from './people/service.ts';
-import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from './search/index.ts';
+import type {
+  DocumentLookup,
+  InterviewTokens,
+  QuoteIndex,
+  SearchPage,
+  SearchParams,
+} from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
-import type { InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
+import type { InterviewRecord, InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
 import { recordOf, type TagStep } from './tagging/record.ts';
 import {
@@ -35,7 +41,13 @@ export type Change =
       kind: 'interview';
       id: string;
       /** What an ingest just wrote, so an in-process indexer need not read it back. */
-      committed?: { interview: Interview; quoteTags: Record<string, string[]>; version: number };
+      committed?: {
+        interview: Interview;
+        quoteTags: Record<string, string[]>;
+        version: number;
+        /** The interview's index tokens when a worker made them with the rest of its text work. */
+        tokens?: InterviewTokens;
+      };
     }
   | { kind: 'all' };
 
@@ -65,7 +77,27 @@ export interface KikigakiDeps {
    * worker threads, so a 6,000-turn body does not stall other requests; Lambda keeps the default.
    */
   tag?: TagStep;
+  /**
+   * Parses, tags and tokenizes for the index in one step (the local server's worker pool: one
+   * round trip, and the segmentation off the event loop). When given, ingests use it instead of
+   * `parse` then `tag`; the tags and tokens are used only for the interview exactly as parsed
+   * (an id given afterwards or editors' people edits make it another one, tagged again).
+   */
+  prepare?: PrepareStep;
 }
+
+/** What {@link KikigakiDeps.prepare} gives: the record to store and the index tokens (or null). */
+export interface PreparedIngest {
+  record: InterviewRecord;
+  tokens: InterviewTokens | null;
+}
+
+/** Parse, tag and tokenize one source (see {@link KikigakiDeps.prepare}). */
+export type PrepareStep = (
+  source: TranscriptSource,
+  options: ParseOptions,
+  tagger: TopicTagger,
+) => Promise<PreparedIngest>;
 
 /** A transcript as text (any layout) or the canonical JSON. */
 export type IngestInput = { text: string } | { bytes: Uint8Array } | { json: InterviewInput | unknown };
@@ -105,6 +137,7 @@ export class Kikigaki {
   private readonly afterCommit: (change: Change) => Promise<void>;
   private readonly parse: (source: TranscriptSource, options: ParseOptions) => Interview | Promise<Interview>;
   private readonly tag: TagStep;
+  private readonly prepare: PrepareStep | null;
   private readonly documentCache = new Map<string, Interview>();
 
   /** Wires the use cases to a store and a tagger. */
@@ -124,6 +157,7 @@ export class Kikigaki {
       });
     this.parse = deps.parse ?? parseSource;
     this.tag = deps.tag ?? recordOf;
+    this.prepare = deps.prepare ?? null;
     this.people = new PeopleService({
       store: deps.store,
       taggers: this.taggers,
@@ -175,20 +209,30 @@ export class Kikigaki {
 
   /** Parses (text, or a .docx's bytes) or validates (canonical JSON) an interview, with the caller's id if given. */
   private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
-    let interview: Interview;
-    if ('text' in input) interview = await this.parse(input.text, options);
-    else if ('bytes' in input) interview = await this.parse(input.bytes, options);
-    else {
-      try {
-        interview = await this.parse(JSON.stringify(input.json), { ...options, format: 'json' });
-      } catch (e) {
-        // A JSON body of the wrong shape is a bad request, not an unparseable transcript.
-        if (e instanceof ParseError) throw new ValidationError(`invalid interview JSON: ${e.reason}`);
-        throw e;
-      }
+    const interview = await this.fromSource(input, options, (source, o) => this.parse(source, o));
+    return this.finishParse(interview, options);
+  }
+
+  /** Runs a parsing step on the input as a source (canonical JSON as its text, format `json`). */
+  private async fromSource<T>(
+    input: IngestInput,
+    options: ParseOptions,
+    step: (source: TranscriptSource, options: ParseOptions) => T | Promise<T>,
+  ): Promise<T> {
+    if ('text' in input) return step(input.text, options);
+    if ('bytes' in input) return step(input.bytes, options);
+    try {
+      return await step(JSON.stringify(input.json), { ...options, format: 'json' });
+    } catch (e) {
+      // A JSON body of the wrong shape is a bad request, not an unparseable transcript.
+      if (e instanceof ParseError) throw new ValidationError(`invalid interview JSON: ${e.reason}`);
+      throw e;
     }
-    if (options.id && interview.id !== options.id) interview = withInterviewId(interview, options.id);
-    // Editors' people edits of this interview (and of its people) apply to every new parse.
+  }
+
+  /** The caller's id, then editors' people edits (of this interview and its people) on a new parse. */
+  private async finishParse(parsed: Interview, options: ParseOptions): Promise<Interview> {
+    const interview = options.id && parsed.id !== options.id ? withInterviewId(parsed, options.id) : parsed;
     return this.people.overlay(interview);
   }
 
@@ -220,7 +264,16 @@ export class Kikigaki {
     input: IngestInput,
     options: ParseOptions & { onExisting?: 'replace' | 'same-source' } = {},
   ): Promise<IngestResult> {
-    const interview = await this.parseInput(input, options);
+    let prepared: PreparedIngest | null = null;
+    let interview: Interview;
+    if (this.prepare) {
+      const prepare = this.prepare;
+      const tagger = await this.taggers.current();
+      prepared = await this.fromSource(input, options, (source, o) => prepare(source, o, tagger));
+      interview = await this.finishParse(prepared.record.interview, options);
+      // Tags and tokens of the interview as parsed: another one (renamed, people edited) is tagged again.
+      if (interview !== prepared.record.interview) prepared = null;
+    } else interview = await this.parseInput(input, options);
     if (options.onExisting === 'same-source') {
       const existing = await this.store.getInterview(interview.id);
       if (existing && !sameSource(existing.interview, interview))
@@ -229,12 +282,13 @@ export class Kikigaki {
           { existingId: interview.id },
         );
     }
-    const record = await this.tag(await this.taggers.current(), interview);
+    const record = prepared?.record ?? (await this.tag(await this.taggers.current(), interview));
     const put = await this.store.putInterview(record);
+    const tokens = prepared?.tokens;
     await this.afterCommit({
       kind: 'interview',
       id: interview.id,
-      committed: { interview, quoteTags: put.quoteTags, version: put.version },
+      committed: { interview, quoteTags: put.quoteTags, version: put.version, ...(tokens ? { tokens } : {}) },
     });
     const main = interview.interviewees[0];
     const tags = [...new Set(Object.values(put.quoteTags).flat())].sort();

@@ -15,8 +15,10 @@ import { Worker } from 'node:worker_threads';
 import { KikigakiError, ParseError, UnavailableError, ValidationError } from '../lib/errors.ts';
 import type { Interview } from '../lib/model.ts';
 import type { ParseOptions, TranscriptSource } from '../lib/parse/index.ts';
+import type { InterviewTokens } from '../lib/search/index.ts';
 import type { InterviewRecord } from '../lib/store/port.ts';
 import type { TaggerSpec, TopicTagger } from '../lib/tagging/tagger.ts';
+import type { SegmentationMode } from '../lib/text/analyze.ts';
 
 /** A parse job sent to a worker: a transcript's text, or a file's bytes (a .docx). */
 export interface ParseRequest {
@@ -34,14 +36,44 @@ export interface TagRequest {
   tagger: { key: number; spec?: TaggerSpec };
 }
 
+/**
+ * An ingest's text work in one job: parse, tag with the named tagger, and tokenize for the index
+ * (`analyze`: the index's segmentation mode; null: not). One round trip instead of a parse and a
+ * tag job, and the segmentation leaves the event loop. The time bound covers the parse only, as
+ * for a parse job (the worker reports when it is parsed).
+ */
+export interface PrepareRequest {
+  id: number;
+  kind: 'prepare';
+  text: TranscriptSource;
+  options: Pick<ParseOptions, 'format' | 'id' | 'title' | 'url'>;
+  tagger: { key: number; spec?: TaggerSpec };
+  analyze: SegmentationMode | null;
+}
+
+/** What a prepare job gives: the interview, what the store keeps of its tags, its index tokens. */
+export interface Prepared {
+  record: InterviewRecord;
+  tokens: InterviewTokens | null;
+}
+
 /** A job sent to a worker. */
-export type WorkerRequest = ParseRequest | TagRequest;
+export type WorkerRequest = ParseRequest | TagRequest | PrepareRequest;
 
 /** What a worker answers: the interview, its tags, progress of a tag job, or the error as data. */
 export type WorkerReply =
   | { id: number; interview: Interview }
   | { id: number; tags: Pick<InterviewRecord, 'autoTags' | 'people'> }
   | { id: number; progress: { done: number; total: number } }
+  | { id: number; parsed: true }
+  | {
+      id: number;
+      prepared: {
+        interview: Interview;
+        tags: Pick<InterviewRecord, 'autoTags' | 'people'>;
+        tokens: InterviewTokens | null;
+      };
+    }
   | {
       id: number;
       error:
@@ -72,15 +104,29 @@ export interface ParsePoolOptions {
 
 /** What the pool reports about a job. */
 export type PoolEvent =
-  | { type: 'start'; id: number; kind: 'parse' | 'tag' }
+  | { type: 'start'; id: number; kind: JobKind }
+  /** Tagging progress (of a tag job, or of the tagging part of a prepare job). */
   | { type: 'progress'; id: number; kind: 'tag'; done: number; total: number }
-  | { type: 'done'; id: number; kind: 'parse' | 'tag'; ok: boolean };
+  | { type: 'done'; id: number; kind: JobKind; ok: boolean };
+
+/** The kinds of job a worker does. */
+export type JobKind = 'parse' | 'tag' | 'prepare';
 
 /** A pool of parse (and tag) workers. */
 export interface ParsePool {
   parse(text: TranscriptSource, options?: ParseOptions): Promise<Interview>;
   /** Tags an interview with this tagger on a worker (the same `recordOf` Lambda runs in-thread). */
   tag(tagger: TopicTagger, interview: Interview): Promise<InterviewRecord>;
+  /**
+   * Parses, tags and (with a mode) tokenizes for the index in one job (see {@link PrepareRequest});
+   * fails as {@link ParsePool.parse} does.
+   */
+  prepare(
+    text: TranscriptSource,
+    options: ParseOptions,
+    tagger: TopicTagger,
+    analyze: SegmentationMode | null,
+  ): Promise<Prepared>;
   /** Stops the workers (pending jobs are rejected). */
   close(): Promise<void>;
 }
@@ -99,9 +145,16 @@ type Job =
       interview: Interview;
       resolve: (record: InterviewRecord) => void;
       reject: (error: unknown) => void;
+    }
+  | {
+      kind: 'prepare';
+      request: Omit<PrepareRequest, 'tagger'>;
+      tagger: TopicTagger;
+      resolve: (prepared: Prepared) => void;
+      reject: (error: unknown) => void;
     };
 
-const jobId = (job: Job) => (job.kind === 'parse' ? job.request.id : job.id);
+const jobId = (job: Job) => (job.kind === 'tag' ? job.id : job.request.id);
 
 interface Slot {
   worker: Worker;
@@ -149,7 +202,10 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
 
   const spawn = (index: number): Slot => {
     const worker = new Worker(options.workerUrl ?? new URL('./parse-worker.mjs', import.meta.url), {
-      execArgv: [],
+      // KK_WORKER_PROF=<dir> profiles the workers too (as the store thread: local/embedded.ts).
+      execArgv: process.env.KK_WORKER_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KK_WORKER_PROF}`]
+        : [],
     });
     // Idle workers must not keep the process alive.
     worker.unref();
@@ -177,11 +233,22 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         observe({ type: 'progress', id: m.id, kind: 'tag', ...m.progress });
         return;
       }
+      if ('parsed' in m) {
+        // Parsed in time: tagging and tokenizing are linear in the (bounded) body, not bounded.
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = null;
+        return;
+      }
       finish(index, slot);
       observe({ type: 'done', id: m.id, kind: job.kind, ok: !('error' in m) });
       if ('error' in m) job.reject(rebuild(m.error));
       else if (job.kind === 'parse' && 'interview' in m) job.resolve(m.interview);
       else if (job.kind === 'tag' && 'tags' in m) job.resolve({ interview: job.interview, ...m.tags });
+      else if (job.kind === 'prepare' && 'prepared' in m)
+        job.resolve({
+          record: { interview: m.prepared.interview, ...m.prepared.tags },
+          tokens: m.prepared.tokens,
+        });
       else job.reject(new Error(`${job.kind} worker answered a ${job.kind} job with something else`));
     });
     worker.on('error', (e) =>
@@ -240,7 +307,6 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         }
         // The bound counts parsing time, not time spent waiting for a worker.
         slot.timer = setTimeout(() => {
-          if (job.kind !== 'parse') return;
           const source = job.request.text;
           const size = source.length;
           const unit = typeof source === 'string' ? 'characters' : 'bytes';
@@ -254,6 +320,17 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
             ),
           );
         }, timeoutMs);
+        if (job.kind === 'prepare') {
+          const key = keyOf(job.tagger);
+          const known = slot.taggerKey === key;
+          slot.taggerKey = key;
+          const request: PrepareRequest = {
+            ...job.request,
+            tagger: known ? { key } : { key, spec: job.tagger.spec() },
+          };
+          slot.worker.postMessage(request);
+          return;
+        }
         slot.worker.postMessage(job.request);
       },
       (e: unknown) => fail(index, slot, new Error('parse worker did not start', { cause: e })),
@@ -293,6 +370,20 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       if (no) return Promise.reject(no);
       return new Promise<InterviewRecord>((resolve, reject) =>
         enqueue({ kind: 'tag', id: nextId++, tagger, interview, resolve, reject }),
+      );
+    },
+    prepare(text, parseOptions, tagger, analyze) {
+      const no = refused();
+      if (no) return Promise.reject(no);
+      const { format, id, title, url } = parseOptions;
+      return new Promise<Prepared>((resolve, reject) =>
+        enqueue({
+          kind: 'prepare',
+          request: { id: nextId++, kind: 'prepare', text, options: { format, id, title, url }, analyze },
+          tagger,
+          resolve,
+          reject,
+        }),
       );
     },
     async close() {

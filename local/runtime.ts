@@ -168,13 +168,20 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     taggers,
     jobs,
     ...(options.inlineInterviews !== undefined ? { inlineInterviews: options.inlineInterviews } : {}),
-    // Parsing and tagging of large bodies run on the pool's threads, off the event loop.
-    ...(pool ? { parse: pool.parse, tag: pool.tag } : {}),
+    // Parsing, tagging and an ingest's index tokens run on the pool's threads, off the event loop.
+    ...(pool
+      ? {
+          parse: pool.parse,
+          tag: pool.tag,
+          prepare: (source, parseOptions, tagger) =>
+            pool.prepare(source, parseOptions, tagger, indexer.index.mode),
+        }
+      : {}),
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
       else {
         const c = change.committed;
-        if (c) await indexer.applyCommitted(c.interview, c.quoteTags, c.version);
+        if (c) await indexer.applyCommitted(c.interview, c.quoteTags, c.version, c.tokens);
         else await indexer.apply(change.id);
         schedulePublish();
       }

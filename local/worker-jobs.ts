@@ -5,6 +5,7 @@
  */
 import { KikigakiError, ParseError, ValidationError } from '../lib/errors.ts';
 import { type ParseOptions, parseSource } from '../lib/parse/index.ts';
+import { tokenizeInterview } from '../lib/search/index.ts';
 import { recordOf } from '../lib/tagging/record.ts';
 import { TopicTagger } from '../lib/tagging/tagger.ts';
 import type { WorkerReply, WorkerRequest } from './parse-pool.ts';
@@ -38,7 +39,18 @@ function taggerFor(ref: { key: number; spec?: ConstructorParameters<typeof Topic
 export async function answer(m: WorkerRequest, post: (reply: WorkerReply) => void): Promise<void> {
   let reply: WorkerReply;
   try {
-    if (m.kind === 'tag') {
+    if (m.kind === 'prepare') {
+      // The tagger first: the pool counts it as built here once the job is sent, whether or not
+      // the transcript parses (a later job brings no spec).
+      const tagger = taggerFor(m.tagger);
+      const interview = await parseSource(m.text, m.options as ParseOptions);
+      post({ id: m.id, parsed: true });
+      const { autoTags, people } = recordOf(tagger, interview, (done, total) =>
+        post({ id: m.id, progress: { done, total } }),
+      );
+      const tokens = m.analyze ? tokenizeInterview(interview, m.analyze) : null;
+      reply = { id: m.id, prepared: { interview, tags: { autoTags, people }, tokens } };
+    } else if (m.kind === 'tag') {
       const { autoTags, people } = recordOf(taggerFor(m.tagger), m.interview, (done, total) =>
         post({ id: m.id, progress: { done, total } }),
       );

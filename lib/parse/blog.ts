@@ -14,6 +14,7 @@ import {
   type Furniture,
   isBlank,
   type Line,
+  type Lines,
   pushTurn,
   seriesFromTitle,
   splitLines,
@@ -36,14 +37,14 @@ const MAX_NAME = 30;
 const MAX_HEADING = 40;
 const SENTENCE_END = /[。．.!！?？]$/;
 
-function isSpeakerBlock(lines: readonly Line[], i: number): boolean {
-  const a = lines[i]?.text.trim() ?? '';
-  const b = lines[i + 1]?.text.trim() ?? '';
+function isSpeakerBlock(lines: Lines, i: number): boolean {
+  const a = lines.text(i)?.trim() ?? '';
+  const b = lines.text(i + 1)?.trim() ?? '';
   return a !== '' && a === b && a.length <= MAX_NAME && !/[。、]/.test(a) && !CHROME.has(a);
 }
 
 /** Counts speaker blocks of the doubled-name layout: the format detector uses this. */
-export function countSpeakerBlocks(lines: readonly Line[]): number {
+export function countSpeakerBlocks(lines: Lines): number {
   let n = 0;
   for (let i = 0; i + 1 < lines.length; i++) {
     if (isSpeakerBlock(lines, i)) {
@@ -66,13 +67,13 @@ const REPLY =
  * A line that may be a speaker's name in the single-name layout: short, no punctuation, after a
  * blank line (or at the start), with the utterance on the next line or after one blank line.
  */
-function nameLineAt(lines: readonly Line[], i: number, from: number): string | null {
-  const t = lines[i]?.text.trim() ?? '';
+function nameLineAt(lines: Lines, i: number, from: number): string | null {
+  const t = lines.text(i)?.trim() ?? '';
   if (t === '' || t.length > MAX_SINGLE_NAME || CHROME.has(t) || NOT_IN_NAME.test(t) || REPLY.test(t))
     return null;
-  if (i > from && !isBlank(lines[i - 1])) return null;
-  const next = isBlank(lines[i + 1]) ? lines[i + 2] : lines[i + 1];
-  if (!next || isBlank(next) || next.text.trim() === t) return null;
+  if (i > from && !lines.blank(i - 1)) return null;
+  const next = lines.blank(i + 1) ? i + 2 : i + 1;
+  if (lines.blank(next) || lines.text(next)?.trim() === t) return null;
   return t;
 }
 
@@ -80,7 +81,7 @@ function nameLineAt(lines: readonly Line[], i: number, from: number): string | n
  * The speakers of a single-name post: name lines printed at least twice (a heading is printed
  * once), at least two of them. Empty when the text is not in that layout.
  */
-function singleNameSpeakers(lines: readonly Line[], from: number): Set<string> {
+function singleNameSpeakers(lines: Lines, from: number): Set<string> {
   const counts = new Map<string, number>();
   for (let i = from; i < lines.length; i++) {
     const name = nameLineAt(lines, i, from);
@@ -91,7 +92,7 @@ function singleNameSpeakers(lines: readonly Line[], from: number): Set<string> {
 }
 
 /** Counts name-line blocks of the single-name layout: the format detector uses this. */
-export function countNameLineBlocks(lines: readonly Line[]): number {
+export function countNameLineBlocks(lines: Lines): number {
   const speakers = singleNameSpeakers(lines, 0);
   if (speakers.size === 0) return 0;
   let n = 0;
@@ -109,7 +110,7 @@ export function countNameLineBlocks(lines: readonly Line[]): number {
 type LabelAt = (i: number) => number;
 
 /** The label finder for this text: the doubled layout when it has two blocks, else single names. */
-function labelsOf(lines: readonly Line[], from: number): LabelAt {
+function labelsOf(lines: Lines, from: number): LabelAt {
   if (countSpeakerBlocks(lines.slice(from)) >= 2) return (i) => (isSpeakerBlock(lines, i) ? 2 : 0);
   const speakers = singleNameSpeakers(lines, from);
   return (i) => {
@@ -118,9 +119,9 @@ function labelsOf(lines: readonly Line[], from: number): LabelAt {
   };
 }
 
-function nextNonBlank(lines: readonly Line[], i: number): number {
+function nextNonBlank(lines: Lines, i: number): number {
   let j = i;
-  while (j < lines.length && isBlank(lines[j])) j++;
+  while (j < lines.length && lines.blank(j)) j++;
   return j;
 }
 
@@ -156,10 +157,10 @@ const LOCATION = /([\p{Script=Han}\p{Script=Katakana}ー・A-Za-z]{1,12})在住/
 const OCCUPATION = /在住の([^「」『』、。\s]{1,20}?)[「『]/;
 
 /** Parses the blog speech-bubble layout. */
-export function parseBlog(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parseBlog(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   let i = nextNonBlank(lines, bodyStart);
-  const titleLine = lines[i];
+  const titleLine = lines.at(i);
   const labelAt = labelsOf(lines, i + 1);
   if (!titleLine || labelAt(i) > 0 || isSpeakerBlock(lines, i))
     throw new ParseError(titleLine?.no ?? 1, 'expected a title line before the first speaker', 'blog');
@@ -198,9 +199,9 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
   };
 
   for (; i < lines.length; i++) {
-    const line = lines[i] as Line;
+    if (lines.blank(i)) continue;
+    const line = lines.at(i) as Line;
     const t = line.text.trim();
-    if (t === '') continue;
     if (CHROME.has(t)) {
       // Everything after the site's comment box is chrome, not interview.
       close();
@@ -214,10 +215,11 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
       i += label - 1;
       continue;
     }
-    const lineSeries = seriesFromTitle(t);
+    // Only a post whose own title is part of a series links the other parts.
+    const lineSeries = titleSeries ? seriesFromTitle(t) : null;
     if (titleSeries && lineSeries && lineSeries.title === titleSeries.title && t !== title) {
       const excerptIdx = i + 1;
-      const excerpt = lines[excerptIdx];
+      const excerpt = lines.at(excerptIdx);
       const hasExcerpt = excerpt && !isBlank(excerpt) && labelAt(excerptIdx) === 0;
       related.push({
         title: t,
@@ -230,13 +232,13 @@ export function parseBlog(text: string, lines: readonly Line[] = splitLines(text
       if (hasExcerpt) i++;
       continue;
     }
-    const blankBefore = isBlank(lines[i - 1]);
+    const blankBefore = lines.blank(i - 1);
     const next = nextNonBlank(lines, i + 1);
     const isHeading =
       current !== null &&
       current.parts.length > 0 &&
       blankBefore &&
-      isBlank(lines[i + 1]) &&
+      lines.blank(i + 1) &&
       t.length <= MAX_HEADING &&
       !SENTENCE_END.test(t) &&
       labelAt(next) > 0;

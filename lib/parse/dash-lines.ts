@@ -6,14 +6,27 @@
  */
 import { isCredit } from './furniture.ts';
 import { splitName } from './people.ts';
-import { hasAny, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
+import { hasAny, hasCode, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
 
 /** A question line: two dashes (em dash, horizontal bar or box-drawing) at the start. */
 export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[—―─－]*[\s\u3000]*/;
 
+/** The characters {@link QUESTION}'s dashes start with: —, ―, ─, －. */
+function isDash(c: number): boolean {
+  return c === 0x2014 || c === 0x2015 || c === 0x2500 || c === 0xff0d;
+}
+
+/**
+ * `QUESTION.test(t)`, asked only of lines whose first character after white space is a dash:
+ * every pass over a dash article asks it of every line.
+ */
+export function startsQuestion(t: string): boolean {
+  return isDash(t.charCodeAt(skipSpaces(t))) && QUESTION.test(t);
+}
+
 /** True for a question line with words after its dashes (a lone `———` is a rule, no question). */
 export function isQuestionLine(t: string): boolean {
-  return QUESTION.test(t) && t.replace(QUESTION, '').trim() !== '';
+  return startsQuestion(t) && t.replace(QUESTION, '').trim() !== '';
 }
 
 const HEADING_MARKS = '■□◆◇▼▽●○★☆◎';
@@ -34,13 +47,39 @@ const INFO_WORDS = [
   'お問い合わせ',
 ];
 
+/** The first characters of {@link INFO_WORDS} (all lower case). */
+const INFO_FIRST = new Set(INFO_WORDS.map((w) => w.charCodeAt(0)));
+
+/** Every character a marked line (below) may start with, after white space. */
+const MARKED_FIRST = new Set(
+  [
+    ...HEADING_MARKS,
+    '【',
+    ...NOTE_STARTS.map((w) => w[0] as string),
+    '（',
+    '(',
+    ...INFO_MARKS,
+    ...INFO_WORDS.flatMap((w) => [w[0] as string, (w[0] as string).toUpperCase()]),
+    ...'↑↓▲△■□◆◇●○・',
+  ].map((c) => c.charCodeAt(0)),
+);
+
+/**
+ * False for a line that cannot be a heading, a note, a caption in brackets, the start of an
+ * information block, a profile box's marked row or a line with a leading credit: all of those
+ * (isHeadingLine, isBracketHeading, isNoteLine, isCaptionLine, isInfoBlockLine, isCaption's marks,
+ * splitLeadingCredit) start with one of a few characters. One look instead of seven tests.
+ */
+export function mayBeMarked(t: string): boolean {
+  return MARKED_FIRST.has(t.charCodeAt(skipSpaces(t)));
+}
+
 /** `■見出し` or a line that is only `【見出し】`. */
 export function isHeadingLine(t: string): boolean {
   const i = skipSpaces(t);
-  const c = t[i];
-  if (c === undefined) return false;
-  if (HEADING_MARKS.includes(c)) return true;
-  if (c !== '【') return false;
+  const c = t.charCodeAt(i);
+  if (hasCode(HEADING_MARKS, c)) return true;
+  if (c !== 0x3010 /* 【 */) return false;
   const close = t.indexOf('】', i + 1);
   return close > i + 1 && close - i - 1 <= 60 && skipSpaces(t, close + 1) === t.length;
 }
@@ -51,14 +90,18 @@ export function isHeadingLine(t: string): boolean {
  */
 export function isBracketHeading(t: string): boolean {
   const i = skipSpaces(t);
-  if (t[i] !== '【') return false;
+  if (t.charCodeAt(i) !== 0x3010 /* 【 */) return false;
   const close = t.indexOf('】', i + 1);
   return close > i + 1 && close - i <= 20 && trimEndIndex(t) - i <= 80;
 }
 
+/** The first characters of {@link NOTE_STARTS}. */
+const NOTE_FIRST = new Set(NOTE_STARTS.map((w) => w.charCodeAt(0)));
+
 /** `※` notes, `・` bullets, links and `次のページ` navigation. */
 export function isNoteLine(t: string): boolean {
-  return wordAt(t, skipSpaces(t), NOTE_STARTS) !== null;
+  const at = skipSpaces(t);
+  return NOTE_FIRST.has(t.charCodeAt(at)) && wordAt(t, at, NOTE_STARTS) !== null;
 }
 
 /** A photo caption: a whole line in brackets that says 写真, 撮影, 提供, 左, 右… */
@@ -66,8 +109,7 @@ export function isCaptionLine(t: string): boolean {
   const start = skipSpaces(t);
   const end = trimEndIndex(t, t.length, start);
   if (end - start < 2) return false;
-  if (t[start] !== '（' && t[start] !== '(') return false;
-  if (t[end - 1] !== '）' && t[end - 1] !== ')') return false;
+  if (!hasCode('（(', t.charCodeAt(start)) || !hasCode('）)', t.charCodeAt(end - 1))) return false;
   const inner = t.slice(start + 1, end - 1);
   return !hasAny(inner, '）)') && CAPTION_WORDS.some((w) => inner.includes(w));
 }
@@ -75,9 +117,16 @@ export function isCaptionLine(t: string): boolean {
 /** The start of a profile, shop or information block, which runs to the next marker. */
 export function isInfoBlockLine(t: string): boolean {
   let i = skipSpaces(t);
-  if (INFO_MARKS.includes(t[i] ?? '\n')) i = skipSpaces(t, i + 1);
+  if (hasCode(INFO_MARKS, t.charCodeAt(i))) i = skipSpaces(t, i + 1);
+  // The first character decides most lines without a lower-cased copy of the head: no other
+  // character lower-cases to the first letter of a word here (İ becomes two characters).
+  if (!INFO_FIRST.has(asciiLower(t.charCodeAt(i)))) return false;
   const head = t.slice(i, i + 12).toLowerCase();
   return INFO_WORDS.some((w) => head.startsWith(w));
+}
+
+function asciiLower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 }
 
 /** True when a short standalone line reads as a heading (no sentence end, not a quote). */
@@ -112,19 +161,19 @@ export function signatureOf(q: string): { speaker: string; text: string } | null
 
 /**
  * `（撮影＝藤井元輔／車両協力＝PG MOTORING）小久保：…`: a credit in brackets printed before the
- * rest of the line. The credit and the rest; `credit` null when the line has none.
+ * rest of the line. The credit and the rest, or null when the line has none.
  */
-export function splitLeadingCredit(t: string): { credit: string | null; rest: string } {
+export function splitLeadingCredit(t: string): { credit: string; rest: string } | null {
   const i = skipSpaces(t);
-  const open = t[i];
-  if (open !== '（' && open !== '(') return { credit: null, rest: t };
-  const close = open === '（' ? t.indexOf('）', i + 1) : t.indexOf(')', i + 1);
-  if (close < 0 || close - i > 80 || skipSpaces(t, close + 1) >= t.length) return { credit: null, rest: t };
+  const open = t.charCodeAt(i);
+  if (open !== 0xff08 /* （ */ && open !== 0x28 /* ( */) return null;
+  const close = open === 0xff08 ? t.indexOf('）', i + 1) : t.indexOf(')', i + 1);
+  if (close < 0 || close - i > 80 || skipSpaces(t, close + 1) >= t.length) return null;
   const credit = t.slice(i, close + 1);
   const inner = credit.slice(1, -1);
   const isCreditText =
     isCredit(credit) || /[＝=]/.test(inner) || CAPTION_WORDS.some((w) => inner.includes(w));
-  return isCreditText ? { credit, rest: t.slice(close + 1) } : { credit: null, rest: t };
+  return isCreditText ? { credit, rest: t.slice(close + 1) } : null;
 }
 
 /**

@@ -15,10 +15,12 @@ import {
   isNoteLine,
   isQuestionLine,
   looksLikeHeading,
+  mayBeMarked,
   nameForms,
   QUESTION,
   signatureOf,
   splitLeadingCredit,
+  startsQuestion,
 } from './dash-lines.ts';
 import {
   type Draft,
@@ -26,8 +28,8 @@ import {
   type DraftTurn,
   type Furniture,
   type FurnitureKind,
-  isBlank,
   type Line,
+  type Lines,
   normalizeDate,
   pushTurn,
   splitLines,
@@ -36,7 +38,7 @@ import {
 import { frontMatter } from './frontmatter.ts';
 import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
 import { isEveryoneLabel, isRoleLabel, nameKey, splitJoint, splitName } from './people.ts';
-import { isSpace, skipSpaces } from './scan.ts';
+import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
 export { QUESTION } from './dash-lines.ts';
 
@@ -62,18 +64,17 @@ export interface NameMatch {
  */
 export function matchName(text: string): NameMatch | null {
   const first = skipSpaces(text);
-  const c0 = text[first];
-  if (c0 === undefined || NAME_FIRST_EXCLUDED.includes(c0)) return null;
+  if (first >= text.length || hasCode(NAME_FIRST_EXCLUDED, text.charCodeAt(first))) return null;
   let colon = -1;
   let lastSolid = first;
   for (let j = first + 1; j < text.length; j++) {
-    const c = text[j] as string;
-    if (c === '：' || c === ':') {
+    const c = text.charCodeAt(j);
+    if (c === 0xff1a /* ： */ || c === 0x3a /* : */) {
       colon = j;
       break;
     }
-    if (NAME_EXCLUDED.includes(c)) return null;
-    if (!isSpace(text.charCodeAt(j))) {
+    if (hasCode(NAME_EXCLUDED, c)) return null;
+    if (!isSpace(c)) {
       lastSolid = j;
       if (lastSolid - first + 1 > MAX_LABEL) return null;
     }
@@ -94,21 +95,21 @@ export function matchName(text: string): NameMatch | null {
 
 /** Header of the livedoor layout: URL, date, title on the first three lines. */
 function livedoorHeader(
-  lines: readonly Line[],
+  lines: Lines,
   from: number,
 ): { url: string; date: string; title: string; next: number } | null {
-  const url = lines[from]?.text.trim() ?? '';
-  const date = lines[from + 1]?.text.trim() ?? '';
-  const title = lines[from + 2]?.text.trim() ?? '';
+  const url = lines.text(from)?.trim() ?? '';
+  const date = lines.text(from + 1)?.trim() ?? '';
+  const title = lines.text(from + 2)?.trim() ?? '';
   if (/^https?:\/\/\S+$/.test(url) && normalizeDate(date) && title)
     return { url, date, title, next: from + 3 };
   return null;
 }
 
 /** Counts question lines: the format detector uses this. */
-export function countQuestions(lines: readonly Line[]): number {
+export function countQuestions(lines: Lines): number {
   let n = 0;
-  for (const l of lines) if (QUESTION.test(l.text) && l.text.replace(QUESTION, '').trim() !== '') n++;
+  for (let i = 0; i < lines.length; i++) if (isQuestionLine(lines.text(i) as string)) n++;
   return n;
 }
 
@@ -175,10 +176,10 @@ function labelKey(label: string): string {
 }
 
 /** Parses the dash layout. */
-export function parseDash(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parseDash(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   let i = bodyStart;
-  while (i < lines.length && isBlank(lines[i])) i++;
+  while (i < lines.length && lines.blank(i)) i++;
   const header = livedoorHeader(lines, i);
   let title = meta.title ?? null;
   if (header) {
@@ -198,11 +199,18 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   const questions: string[] = [];
   // Each line's speaker match and each label's key, computed once: three passes below ask for
   // them, and on a body of many short lines they were most of the parse.
-  const speakers: Array<SpeakerMatch | null | undefined> = new Array(lines.length);
+  // Filled, not sized: `new Array(n)` of a long body is a dictionary, slow to write and read.
+  const speakers: Array<SpeakerMatch | null | undefined> = [];
+  for (let j = 0; j < lines.length; j++) speakers.push(undefined);
+  // Which lines start with a question's dashes (1), with words after them (2): every pass asks.
+  const dashes = new Uint8Array(lines.length);
   const speakerAt = (j: number): SpeakerMatch | null => {
     let m = speakers[j];
     if (m === undefined) {
-      m = matchSpeaker(lines[j]?.text ?? '');
+      m = matchSpeaker(lines.text(j) ?? '');
+      // A label with nothing after it (`山田：`) speaks no turn and counts for no speaker, as no
+      // label: not kept (a body of such lines kept one object per line to the end).
+      if (m !== null && m.rest === '') m = null;
       speakers[j] = m;
     }
     return m;
@@ -217,8 +225,9 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     return k;
   };
   for (let j = i; j < lines.length; j++) {
-    const t = lines[j]?.text ?? '';
-    if (QUESTION.test(t)) {
+    const t = lines.text(j) ?? '';
+    if (startsQuestion(t)) {
+      dashes[j] = t.replace(QUESTION, '').trim() !== '' ? 2 : 1;
       afterQuestion = true;
       if (questions.length < 200) questions.push(t);
       continue;
@@ -234,9 +243,9 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
         declared.add(nm.label);
       }
     }
-    if (t.trim() !== '') afterQuestion = false;
+    if (!lines.blank(j)) afterQuestion = false;
   }
-  const isSpeaker = (m: SpeakerMatch): boolean =>
+  const judgeSpeaker = (m: SpeakerMatch): boolean =>
     declared.has(m.label) ||
     aliases.has(m.label) ||
     // 全員：わかるー！ once is still everyone speaking: that label needs no second occurrence.
@@ -249,6 +258,18 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     (!m.quoted &&
       meta.interviewee !== undefined &&
       stripHonorific(m.label) === stripHonorific(meta.interviewee));
+  // The verdict depends on the label and its form only (the counts are final by now): judged once
+  // per label, not on each of its lines in each pass.
+  const verdicts = { named: new Map<string, boolean>(), quoted: new Map<string, boolean>() };
+  const isSpeaker = (m: SpeakerMatch): boolean => {
+    const known = m.quoted ? verdicts.quoted : verdicts.named;
+    let v = known.get(m.label);
+    if (v === undefined) {
+      v = judgeSpeaker(m);
+      known.set(m.label, v);
+    }
+    return v;
+  };
 
   // Who answers when an answer paragraph has no name prefix: the last named speaker, else the
   // declared interviewee, the person the article says it interviews, or the most frequent label.
@@ -279,9 +300,9 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     if (full) fullNames.add(full);
   }
 
-  const layout = answerLayout(lines, i, (t, j) => {
+  const layout = answerLayout(lines, i, dashes, (t, j) => {
     const credited = splitLeadingCredit(t);
-    const nm = credited.credit === null ? speakerAt(j) : matchSpeaker(credited.rest);
+    const nm = credited === null ? speakerAt(j) : matchSpeaker(credited.rest);
     return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
   });
 
@@ -376,7 +397,15 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
     openQuote = body.startsWith('「') && !body.includes('」');
   };
   // Unnamed answerers (話し手) of a round table: each complete 「…」 is another voice.
-  const unnamed = (speaker: string) => isRoleLabel(splitName(speaker).name);
+  const roleNames = new Map<string, boolean>();
+  const unnamed = (speaker: string): boolean => {
+    let v = roleNames.get(speaker);
+    if (v === undefined) {
+      v = isRoleLabel(splitName(speaker).name);
+      roleNames.set(speaker, v);
+    }
+    return v;
+  };
   /**
    * A paragraph after an answer's blank line is the writer's narration, not more of the answer,
    * when it names the speaker (`プーヤール監督は…`, `…橋本。`), is indented unlike the answer, or
@@ -398,9 +427,9 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   };
 
   for (; i < lines.length; i++) {
-    const line = lines[i] as Line;
+    const line = lines.at(i) as Line;
     let t = line.text;
-    if (t.trim() === '') {
+    if (lines.blank(i)) {
       // A blank line ends a turn (unless a 「…」 answer is still open): what follows without a
       // marker is narration, captions or notes.
       inProfile = false;
@@ -411,7 +440,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       }
       continue;
     }
-    if (QUESTION.test(t)) {
+    if (dashes[i] !== 0) {
       const q = t.replace(QUESTION, '').trim();
       close();
       inInfoBlock = false;
@@ -446,13 +475,15 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       furnish(line, 'roster');
       continue;
     }
-    if (isInfoBlockLine(t)) {
+    // Most lines start with none of the characters headings, notes, boxes and captions start with.
+    const marked = mayBeMarked(t);
+    if (marked && isInfoBlockLine(t)) {
       close();
       inInfoBlock = true;
       furnish(line, 'info');
       continue;
     }
-    if (inProfile || isCaption(t) || isCredit(t)) {
+    if (inProfile || (marked ? isCaption(t) : isProfileLine(t)) || isCredit(t)) {
       // Captions, profile boxes and credits: metadata, never quotes.
       close();
       if (isProfileLine(t)) inProfile = true;
@@ -461,7 +492,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       furnish(line, isCredit(t) ? 'credit' : 'caption');
       continue;
     }
-    if (isHeadingLine(t) || (isBracketHeading(t) && isBlank(lines[i - 1]) && isBlank(lines[i + 1]))) {
+    if (marked && (isHeadingLine(t) || (isBracketHeading(t) && lines.blank(i - 1) && lines.blank(i + 1)))) {
       close();
       inInfoBlock = false;
       furnish(line, 'heading');
@@ -480,8 +511,8 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       continue;
     }
     // `（撮影＝…）小久保：…`: a photo credit printed before the answer's name.
-    const credited = splitLeadingCredit(t);
-    const nm = credited.credit === null ? speakerAt(i) : matchSpeaker(credited.rest);
+    const credited = marked ? splitLeadingCredit(t) : null;
+    const nm = credited === null ? speakerAt(i) : matchSpeaker(credited.rest);
     // A label printed once still speaks when it interrupts an answer (`マネージャー：…`).
     const interrupts =
       nm !== null &&
@@ -493,17 +524,19 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       SPOKEN_END.test(nm.rest);
     if (nm?.rest && (isSpeaker(nm) || interrupts)) {
       close();
-      if (credited.credit) caption(credited.credit);
-      t = credited.rest;
+      if (credited) {
+        caption(credited.credit);
+        t = credited.rest;
+      }
       inInfoBlock = false;
       resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
       startTurn(line, speaker, stripPageNumbers(nm.rest));
-      if (!isRoleLabel(splitName(speaker).name) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
+      if (!unnamed(speaker) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
       openQuote = nm.quoted && !nm.rest.includes('」');
       continue;
     }
-    if (inInfoBlock || isCaptionLine(t) || isNoteLine(t)) {
+    if (inInfoBlock || (marked && (isCaptionLine(t) || isNoteLine(t)))) {
       close();
       lastWasQuestion = false;
       furnish(line, inInfoBlock ? 'info' : isCaptionLine(t) ? 'caption' : 'note');
@@ -560,10 +593,10 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
       else if (answersQuestion) startAnswer(line, body);
       else settleNarration(body);
     } else if (
-      isBlank(lines[i - 1]) &&
-      isBlank(lines[i + 1]) &&
+      lines.blank(i - 1) &&
+      lines.blank(i + 1) &&
       (looksLikeHeading(body) || (body.length <= 20 && /[？?]$/.test(body))) &&
-      isQuestionLine(lines[nextNonBlank(lines, i + 1)]?.text ?? '')
+      isQuestionLine(lines.text(nextNonBlank(lines, i + 1)) ?? '')
     ) {
       // A short line on its own between paragraphs, before a question: a section heading.
       furnish(line, 'heading');
@@ -589,7 +622,7 @@ export function parseDash(text: string, lines: readonly Line[] = splitLines(text
   }
   close();
   if (turns.length === 0)
-    throw new ParseError(lines[i - 1]?.no ?? 1, 'no `——` questions or `名前：` answers found', 'dash');
+    throw new ParseError(lines.at(i - 1)?.no ?? 1, 'no `——` questions or `名前：` answers found', 'dash');
 
   const interviewees: DraftPerson[] = [];
   for (const label of new Set(turns.filter((t) => t.role !== 'interviewer').map((t) => t.speaker))) {
@@ -649,10 +682,14 @@ interface AnswerLayout {
   roster: Set<number>;
 }
 
-/** Classifies the answers of the article from `from` on; `named(t)` is true for a speaker line. */
+/**
+ * Classifies the answers of the article from `from` on; `dashes[j]` is 2 for a question line,
+ * `named(t)` is true for a speaker line.
+ */
 function answerLayout(
-  lines: readonly Line[],
+  lines: Lines,
   from: number,
+  dashes: Uint8Array,
   named: (t: string, at: number) => boolean,
 ): AnswerLayout {
   let prefixedAnswers = 0;
@@ -665,15 +702,15 @@ function answerLayout(
   const endRun = () => {
     // Two or more named lines in a row, each a short note without a sentence, before any question.
     if (run.length >= 2) for (const j of run) roster.add(j);
-    run = [];
+    if (run.length > 0) run = [];
   };
   for (let j = from; j < lines.length; j++) {
-    const t = lines[j]?.text ?? '';
-    if (t.trim() === '') {
+    const t = lines.text(j) ?? '';
+    if (lines.blank(j)) {
       endRun();
       continue;
     }
-    if (isQuestionLine(t)) {
+    if (dashes[j] === 2) {
       endRun();
       seenQuestion = true;
       afterQuestion = true;
@@ -698,8 +735,8 @@ function answerLayout(
   };
 }
 
-function nextNonBlank(lines: readonly Line[], from: number): number {
+function nextNonBlank(lines: Lines, from: number): number {
   let j = from;
-  while (j < lines.length && isBlank(lines[j])) j++;
+  while (j < lines.length && lines.blank(j)) j++;
   return j;
 }

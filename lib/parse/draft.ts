@@ -16,7 +16,7 @@ import {
   type Series,
 } from '../model.ts';
 import { isRoleLabel, NameResolver, type ResolvedName, roleOfLabel, splitJoint } from './people.ts';
-import { isSpace, skipSpaces } from './scan.ts';
+import { hasAny, isSpace, skipSpaces } from './scan.ts';
 
 /** A line of the source with its offsets; `no` is 1-based. */
 export interface Line {
@@ -115,20 +115,128 @@ export interface FinalizeOptions {
   url?: string | undefined;
 }
 
-/** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
-export function splitLines(text: string, base = 0, firstNo = 1): Line[] {
-  const out: Line[] = [];
-  let pos = 0;
-  let no = firstNo;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 10 && c !== 13) continue;
-    out.push({ no: no++, text: text.slice(pos, i), start: base + pos, end: base + i });
-    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-    pos = i + 1;
+/**
+ * The lines of a text: each line's text, offsets and number, held in arrays instead of one object
+ * per line. A body of hundreds of thousands of short lines made a million small objects that all
+ * lived to the end of the parse, and copying them between the heap's generations cost more than
+ * the parse itself (bench:hostile); a {@link Line} is built when a parser asks for one.
+ */
+export class Lines implements Iterable<Line> {
+  readonly length: number;
+
+  private constructor(
+    private readonly source: string,
+    private readonly base: number,
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    private readonly blanks: Uint8Array,
+    private readonly firstNo: number,
+    private readonly from: number,
+    length: number,
+  ) {
+    this.length = length;
   }
-  out.push({ no, text: text.slice(pos), start: base + pos, end: base + text.length });
-  return out;
+
+  /** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
+  static of(text: string, base = 0, firstNo = 1): Lines {
+    const crs = text.includes('\r');
+    let n = 1;
+    if (crs) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+      }
+    } else {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    }
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    const blanks = new Uint8Array(n);
+    let k = 0;
+    let pos = 0;
+    const add = (end: number) => {
+      starts[k] = pos;
+      ends[k] = end;
+      let j = pos;
+      while (j < end && isSpace(text.charCodeAt(j))) j++;
+      blanks[k] = j === end ? 1 : 0;
+      k++;
+    };
+    if (crs) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== 10 && c !== 13) continue;
+        add(i);
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        pos = i + 1;
+      }
+    } else {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', pos)) {
+        add(i);
+        pos = i + 1;
+      }
+    }
+    add(text.length);
+    return new Lines(text, base, starts, ends, blanks, firstNo, 0, n);
+  }
+
+  /** Line `i` (built on each call), or undefined past either end. */
+  at(i: number): Line | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const j = this.from + i;
+    const start = this.starts[j] as number;
+    const end = this.ends[j] as number;
+    return {
+      no: this.firstNo + j,
+      text: this.source.slice(start, end),
+      start: this.base + start,
+      end: this.base + end,
+    };
+  }
+
+  /** The text of line `i`, or undefined past either end. */
+  text(i: number): string | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const j = this.from + i;
+    return this.source.slice(this.starts[j], this.ends[j]);
+  }
+
+  /** True for a line with nothing but white space, and past either end (as {@link isBlank}). */
+  blank(i: number): boolean {
+    return !(i >= 0 && i < this.length) || this.blanks[this.from + i] === 1;
+  }
+
+  /** Lines `from` to `to` (exclusive), sharing these arrays; numbers and offsets are kept. */
+  slice(from = 0, to = this.length): Lines {
+    const a = Math.min(Math.max(from < 0 ? this.length + from : from, 0), this.length);
+    const b = Math.min(Math.max(to < 0 ? this.length + to : to, a), this.length);
+    return new Lines(
+      this.source,
+      this.base,
+      this.starts,
+      this.ends,
+      this.blanks,
+      this.firstNo,
+      this.from + a,
+      b - a,
+    );
+  }
+
+  /** Lines `from` to `to` as objects (a subtitle cue's block). */
+  toArray(from = 0, to = this.length): Line[] {
+    const out: Line[] = [];
+    for (let i = Math.max(from, 0); i < Math.min(to, this.length); i++) out.push(this.at(i) as Line);
+    return out;
+  }
+
+  *[Symbol.iterator](): Iterator<Line> {
+    for (let i = 0; i < this.length; i++) yield this.at(i) as Line;
+  }
+}
+
+/** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */
+export function splitLines(text: string, base = 0, firstNo = 1): Lines {
+  return Lines.of(text, base, firstNo);
 }
 
 /** True for a line with nothing but white space (incl. full-width space). */
@@ -206,12 +314,14 @@ const PART_MARKERS: Array<[RegExp, (m: RegExpExecArray) => number]> = [
   [/\bpart\s*(\d+)\b/i, (m) => Number(m[1])],
   [/[(（]\s*(\d+)\s*[)）]\s*$/, (m) => Number(m[1])],
 ];
+/** Every marker above has one of these (編 of the words, 第, a bracket, the p of `part`). */
+const SERIES_CHARACTERS = '編第(（pP';
 /** Longest title (characters) looked at for a series marker; longer lines are no titles. */
 const MAX_TITLE = 300;
 
 /** Series title and part number from a title such as `…さん(後編)`; null when it is no series. */
 export function seriesFromTitle(title: string): { title: string; part: number } | null {
-  if (title.length > MAX_TITLE) return null;
+  if (title.length > MAX_TITLE || !hasAny(title, SERIES_CHARACTERS)) return null;
   const candidates: Array<() => { index: number; length: number; part: number } | null> = [
     ...PART_WORDS.map(([word, part]) => () => {
       const m = partWord(title, word);

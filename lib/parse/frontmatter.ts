@@ -2,7 +2,7 @@
  * Optional metadata header shared by the text formats: YAML-style front matter between `---`
  * lines (flat `key: value` pairs only), or `# key: value` comment lines in TSV.
  */
-import type { Line } from './draft.ts';
+import type { Lines } from './draft.ts';
 import { skipSpaces } from './scan.ts';
 
 /** Metadata keys the parsers understand. */
@@ -58,13 +58,13 @@ export function readMetaPair(text: string, meta: Meta): boolean {
 }
 
 /** Splits off front matter; returns the metadata and the index of the first body line. */
-export function frontMatter(lines: readonly Line[]): { meta: Meta; bodyStart: number } {
+export function frontMatter(lines: Lines): { meta: Meta; bodyStart: number } {
   const meta: Meta = {};
   let i = 0;
-  while (i < lines.length && lines[i]?.text.trim() === '') i++;
-  if (lines[i]?.text.trim() !== '---') return { meta, bodyStart: 0 };
+  while (i < lines.length && lines.blank(i)) i++;
+  if (lines.text(i)?.trim() !== '---') return { meta, bodyStart: 0 };
   for (let j = i + 1; j < lines.length; j++) {
-    const text = lines[j]?.text ?? '';
+    const text = lines.text(j) ?? '';
     if (text.trim() === '---') return { meta, bodyStart: j + 1 };
     readMetaPair(text, meta);
   }

@@ -5,7 +5,12 @@
  * promotional footers (`インタビューの続きは…`, `…全国ロードショー`). None of it is a quote.
  * Every test here is a scan or a pattern anchored on a literal with disjoint quantifiers.
  */
-import { isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+import { hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+
+/** `[0-9０-９]` by character code (no one-character string per test). */
+function isDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+}
 
 /**
  * Removes trailing page numbers printed after the last line of a page (`…疲れない。 1 2 3`):
@@ -14,13 +19,15 @@ import { isSpace, skipSpaces, trimEndIndex } from './scan.ts';
  */
 export function stripPageNumbers(line: string): string {
   let end = trimEndIndex(line);
+  // Most lines end in no number: nothing to collect.
+  if (!isDigit(line.charCodeAt(end - 1))) return line;
   const numbers: number[] = [];
   // Articles run to a few pages: twenty numbers at most, so the scan stays short.
   while (end > 0 && numbers.length < 20) {
     let start = end;
-    while (start > 0 && start > end - 2 && /[0-9０-９]/.test(line[start - 1] as string)) start--;
+    while (start > 0 && start > end - 2 && isDigit(line.charCodeAt(start - 1))) start--;
     if (start === end || start === 0 || !isSpace(line.charCodeAt(start - 1))) break;
-    if (start > 0 && /[0-9０-９]/.test(line[start - 1] as string)) break;
+    if (start > 0 && isDigit(line.charCodeAt(start - 1))) break;
     numbers.push(Number(line.slice(start, end).normalize('NFKC')));
     end = trimEndIndex(line, start);
   }
@@ -29,6 +36,7 @@ export function stripPageNumbers(line: string): string {
   return line.slice(0, end);
 }
 
+const CREDIT_SEPARATORS = '：:＝=／/';
 const CREDIT_WORDS =
   /取材|文|構成|撮影|写真|イラスト|編集|聞き手|インタビュー|text|photo|interview|writer|words/i;
 
@@ -37,13 +45,15 @@ export function isCredit(line: string): boolean {
   const start = skipSpaces(line);
   const end = trimEndIndex(line, line.length, start);
   if (end - start < 3 || end - start > 120) return false;
-  const t = line.slice(start, end);
-  const open = t[0] as string;
-  const close = t[t.length - 1] as string;
-  const bracketed = ('（(【[［'.includes(open) && '）)】]］'.includes(close)) as boolean;
-  const inner = bracketed ? t.slice(1, -1) : t;
-  const sep = inner.search(/[：:＝=／/]/);
+  const bracketed =
+    hasCode('（(【[［', line.charCodeAt(start)) && hasCode('）)】]］', line.charCodeAt(end - 1));
+  // The separator is found in place first: most lines have none near the start, and are no
+  // credit without slicing anything.
+  const from = bracketed ? start + 1 : start;
+  const sep = indexOfAny(line, CREDIT_SEPARATORS, from, bracketed ? end - 1 : end) - from;
   if (sep < 1 || sep > 20) return false;
+  const t = line.slice(start, end);
+  const inner = bracketed ? t.slice(1, -1) : t;
   const head = inner.slice(0, sep);
   if (!CREDIT_WORDS.test(head) || /[。！？]/.test(inner)) return false;
   return bracketed || /^(?:取材|文|構成|撮影|写真|text|photo|interview)/i.test(head);
@@ -54,20 +64,24 @@ export function isCaption(line: string): boolean {
   const start = skipSpaces(line);
   const end = trimEndIndex(line, line.length, start);
   if (end <= start) return false;
-  const t = line.slice(start, end);
-  if (t.startsWith('↑') || t.startsWith('↓') || t.startsWith('▲') || t.startsWith('△')) return true;
+  const first = line.charCodeAt(start);
+  if (hasCode('↑↓▲△', first)) return true;
   // ■label／value: a data row of a profile box (at most 40 characters, label up to 12).
-  const marked = /^[■□◆◇●○・]/.test(t);
-  const body = marked ? t.slice(1).trimStart() : t;
-  const slash = body.search(/[／]/);
-  if (marked && slash >= 1 && slash <= 12 && body.length <= 60 && !/[。！？]/.test(body)) return true;
-  return isProfileLine(t);
+  if (hasCode('■□◆◇●○・', first)) {
+    const body = line.slice(start + 1, end).trimStart();
+    const slash = body.indexOf('／');
+    if (slash >= 1 && slash <= 12 && body.length <= 60 && !/[。！？]/.test(body)) return true;
+  }
+  return isProfileLine(line);
 }
 
 /** `佐藤 すみれ（広告会社 広報・25歳）`: a name with occupation and age, heading a profile box. */
 export function isProfileLine(line: string): boolean {
-  const t = line.trim();
-  if (t.length > 80) return false;
+  // Looked at in place first: a profile line is short and states an age (歳).
+  const start = skipSpaces(line);
+  const end = trimEndIndex(line, line.length, start);
+  if (end - start > 80 || line.indexOf('歳', start) < 0) return false;
+  const t = line.slice(start, end);
   const open = t.search(/[（(]/);
   if (open < 1 || open > 20) return false;
   const close = t.indexOf('）', open) >= 0 ? t.indexOf('）', open) : t.indexOf(')', open);
@@ -76,6 +90,7 @@ export function isProfileLine(line: string): boolean {
   return /[0-9０-９]{1,3}歳/.test(inner) && !/[。！？]/.test(t.slice(0, open));
 }
 
+/** Promotional footers found anywhere in a line; each starts with a character of {@link PROMO_ANYWHERE}. */
 const PROMO = [
   /続きは.{0,40}(?:こちら|ご覧|で読め|チェック)/,
   /(?:プレゼント|名様).{0,40}(?:応募|名様|プレゼント)/,
@@ -85,15 +100,28 @@ const PROMO = [
   /プレゼント(?:しています|中|いたします)/,
   /(?:締切|締め切り)[）)]/,
   /(?:作品情報|公式サイト|オフィシャルサイト|公式ホームページ|特設サイト)(?:\s|$|は|を|-|－)/,
+];
+/** Footers at the start of a line; each starts with a character of {@link PROMO_FIRST}. */
+const PROMO_AT_START = [
   /^[\s\u3000]*(?:\(c\)|（c）|©|Ⓒ)/i,
-  /ALL RIGHTS RESERVED/i,
   /^[\s\u3000]*【?(?:関連記事|関連リンク|おすすめ特集|MOVIE ENTER|あわせて読みたい)/,
 ];
+const RIGHTS = /ALL RIGHTS RESERVED/i;
+const PROMO_ANYWHERE = new Set([...'続プ名応全公上絶好締作オ特'].map((c) => c.charCodeAt(0)));
+/** Ⓒ matches ⓒ too: the pattern ignores case. */
+const PROMO_FIRST = new Set([...'(（©Ⓒⓒ【関おMあ'].map((c) => c.charCodeAt(0)));
 
 /** A promotional footer: where to read the rest, presents, release dates, official sites. */
 export function isPromo(line: string): boolean {
   if (line.length > 400) return false;
-  return PROMO.some((re) => re.test(line));
+  // Each pattern is tried only when the line has the character it starts with: a body of short
+  // lines asked all eleven of each line.
+  if (PROMO_FIRST.has(line.charCodeAt(skipSpaces(line))) && PROMO_AT_START.some((re) => re.test(line)))
+    return true;
+  if (line.length >= 19 && RIGHTS.test(line)) return true;
+  for (let i = 0; i < line.length; i++)
+    if (PROMO_ANYWHERE.has(line.charCodeAt(i))) return PROMO.some((re) => re.test(line));
+  return false;
 }
 
 /** Anything above that is never part of a quote. */

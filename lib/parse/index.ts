@@ -13,7 +13,7 @@ import {
   type FinalizeOptions,
   type Furniture,
   finalize,
-  type Line,
+  type Lines,
   splitLines,
 } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
@@ -32,7 +32,7 @@ export interface ParseOptions extends FinalizeOptions {
 export const MAX_TRANSCRIPT_CHARS = 2_000_000;
 
 /** Guesses the layout of a transcript. Splits it into lines once; every counter is one pass. */
-export function detectFormat(text: string, all?: readonly Line[]): Exclude<Format, 'auto'> {
+export function detectFormat(text: string, all?: Lines): Exclude<Format, 'auto'> {
   const raw = text.replace(/^\uFEFF/, '');
   if (raw.trimStart().startsWith('{')) return 'json';
   if (isWebVtt(raw)) return 'vtt';
@@ -47,7 +47,7 @@ export function detectFormat(text: string, all?: readonly Line[]): Exclude<Forma
   if (timed >= 2 && timed * 5 >= tsv.content) return 'timestamped';
   if (countSpeakerBlocks(lines) >= 2) return 'blog';
   let mdTurns = 0;
-  for (const l of lines) if (matchMdTurn(l.text)) mdTurns++;
+  for (let i = 0; i < lines.length; i++) if (matchMdTurn(lines.text(i) as string)) mdTurns++;
   if (mdTurns >= 2) return 'markdown';
   if (countQuestions(lines) >= 2) return 'dash';
   // A name printed alone before each utterance; `名前：` lines inside the utterances (時間：10時)
@@ -63,7 +63,7 @@ export function detectFormat(text: string, all?: readonly Line[]): Exclude<Forma
   );
 }
 
-const PARSERS: Record<Exclude<Format, 'auto' | 'json'>, (text: string, lines: readonly Line[]) => Draft> = {
+const PARSERS: Record<Exclude<Format, 'auto' | 'json'>, (text: string, lines: Lines) => Draft> = {
   blog: parseBlog,
   dash: parseDash,
   prefixed: parsePrefixed,
@@ -129,7 +129,7 @@ export function parseWithReport(text: string, options: ParseOptions = {}): Parse
     );
   const source = text.replace(/^\uFEFF/, '');
   if (source.trim() === '') throw new ParseError(1, 'transcript is empty', requested.data);
-  const lines = requested.data === 'json' ? [] : splitLines(source);
+  const lines = splitLines(requested.data === 'json' ? '' : source);
   const format = requested.data === 'auto' ? detectFormat(source, lines) : requested.data;
   if (format === 'json') {
     const parsed = parseJson(source);

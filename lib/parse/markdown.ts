@@ -8,8 +8,8 @@ import {
   type Draft,
   type DraftTurn,
   type Furniture,
-  isBlank,
   type Line,
+  type Lines,
   pushTurn,
   splitLines,
   stripHonorific,
@@ -67,7 +67,7 @@ export function matchMdHeading(line: string): { level: number; text: string } | 
 }
 
 /** Parses Markdown interviews. */
-export function parseMarkdown(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parseMarkdown(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   let title = meta.title ?? null;
   const turns: DraftTurn[] = [];
@@ -84,9 +84,9 @@ export function parseMarkdown(text: string, lines: readonly Line[] = splitLines(
     current = null;
   };
   for (let i = bodyStart; i < lines.length; i++) {
-    const line = lines[i] as Line;
+    if (lines.blank(i)) continue;
+    const line = lines.at(i) as Line;
     const t = line.text;
-    if (t.trim() === '') continue;
     const h = matchMdHeading(t);
     if (h) {
       const heading = h.text;
@@ -119,7 +119,7 @@ export function parseMarkdown(text: string, lines: readonly Line[] = splitLines(
       continue;
     }
     if (current) {
-      current.parts.push(isBlank(lines[i - 1]) ? `\n${t.trim()}` : t.trim());
+      current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
       current.end = line.end;
     }
   }

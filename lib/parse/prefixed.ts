@@ -9,15 +9,15 @@ import {
   type DraftPerson,
   type DraftTurn,
   type Furniture,
-  isBlank,
   isInterviewerLabel,
   type Line,
+  type Lines,
   pushTurn,
   splitLines,
   stripHonorific,
 } from './draft.ts';
 import { frontMatter } from './frontmatter.ts';
-import { indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+import { hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
 const QA_SEPARATORS = '.．:：)）';
@@ -28,11 +28,10 @@ const HEADING_MARKS = '■◆●▼';
 /** `Q. text` / `A：text`: the letter and the rest, or null. */
 function matchQa(t: string): { letter: string; rest: string } | null {
   const i = skipSpaces(t);
-  const letter = t[i];
-  if (letter === undefined || !QA_LETTERS.includes(letter)) return null;
+  if (!hasCode(QA_LETTERS, t.charCodeAt(i))) return null;
   const j = skipSpaces(t, i + 1);
-  if (!QA_SEPARATORS.includes(t[j] ?? '\n')) return null;
-  return { letter, rest: t.slice(j + 1) };
+  if (!hasCode(QA_SEPARATORS, t.charCodeAt(j))) return null;
+  return { letter: t[i] as string, rest: t.slice(j + 1) };
 }
 
 /** `[名前] text` (label 1–30 characters) or `名前：text` (label 1–20, no spaces). */
@@ -44,7 +43,7 @@ function matchLabel(t: string): { label: string; rest: string } | null {
       return { label: t.slice(i + 1, close), rest: t.slice(close + 1) };
   }
   let j = i;
-  while (j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)) && !NAME_EXCLUDED.includes(t[j] as string))
+  while (j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)) && !hasCode(NAME_EXCLUDED, t.charCodeAt(j)))
     j++;
   if (j === i || j - i > 20) return null;
   const colon = skipSpaces(t, j);
@@ -66,7 +65,7 @@ function matchHeading(t: string): { text: string; hashes: number } | null {
   }
   let j: number;
   let hashes = 0;
-  if (c !== undefined && HEADING_MARKS.includes(c)) {
+  if (hasCode(HEADING_MARKS, t.charCodeAt(i))) {
     j = skipSpaces(t, i + 1);
   } else if (c === '#') {
     while (t[i + hashes] === '#') hashes++;
@@ -102,19 +101,19 @@ export function matchPrefix(t: string, meta: { interviewer?: string; interviewee
 }
 
 /** Counts prefixed lines: the format detector uses this. */
-export function countPrefixed(lines: readonly Line[]): number {
+export function countPrefixed(lines: Lines): number {
   let n = 0;
-  for (const l of lines) if (matchPrefix(l.text, {})) n++;
+  for (let i = 0; i < lines.length; i++) if (matchPrefix(lines.text(i) as string, {})) n++;
   return n;
 }
 
 /** Parses speaker-prefixed transcripts. */
-export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
-  for (const l of lines.slice(bodyStart)) {
-    const p = matchPrefix(l.text, meta);
+  for (let i = bodyStart; i < lines.length; i++) {
+    const p = matchPrefix(lines.text(i) as string, meta);
     if (p) counts.set(p.speaker, (counts.get(p.speaker) ?? 0) + 1);
   }
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
@@ -135,9 +134,9 @@ export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(
     current = null;
   };
   for (let i = bodyStart; i < lines.length; i++) {
-    const line = lines[i] as Line;
+    if (lines.blank(i)) continue;
+    const line = lines.at(i) as Line;
     const t = line.text;
-    if (t.trim() === '') continue;
     const h = matchHeading(t);
     if (h) {
       const heading = h.text.trim();
@@ -169,7 +168,7 @@ export function parsePrefixed(text: string, lines: readonly Line[] = splitLines(
       continue;
     }
     if (current) {
-      current.parts.push(isBlank(lines[i - 1]) ? `\n${t.trim()}` : t.trim());
+      current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
       current.end = line.end;
     } else if (title === null && turns.length === 0) {
       title = t.trim();

@@ -37,16 +37,24 @@ export function trimEndIndex(s: string, end = s.length, from = 0): number {
   return j;
 }
 
-/** Index of the first character of `chars` at or after `from`, or -1. */
-export function indexOfAny(s: string, chars: string, from = 0): number {
-  for (let i = from; i < s.length; i++) if (chars.includes(s[i] as string)) return i;
+/**
+ * True when `c` (a UTF-16 code unit, as charCodeAt gives) is one of the code units of `chars`:
+ * `chars.includes(s[i])` without making a one-character string of each non-Latin character.
+ */
+export function hasCode(chars: string, c: number): boolean {
+  for (let k = 0; k < chars.length; k++) if (chars.charCodeAt(k) === c) return true;
+  return false;
+}
+
+/** Index of the first character of `chars` in `s[from, to)`, or -1. */
+export function indexOfAny(s: string, chars: string, from = 0, to = s.length): number {
+  for (let i = from; i < to; i++) if (hasCode(chars, s.charCodeAt(i))) return i;
   return -1;
 }
 
 /** True when one of `chars` occurs in `s[from, to)`. */
 export function hasAny(s: string, chars: string, from = 0, to = s.length): boolean {
-  for (let i = from; i < to; i++) if (chars.includes(s[i] as string)) return true;
-  return false;
+  return indexOfAny(s, chars, from, to) >= 0;
 }
 
 /** The first of `words` that `s` has at `at`, or null. */

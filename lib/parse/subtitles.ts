@@ -13,8 +13,8 @@ import {
   type Draft,
   type DraftTurn,
   type Furniture,
-  isBlank,
   type Line,
+  type Lines,
   pushTurn,
   splitLines,
 } from './draft.ts';
@@ -47,11 +47,11 @@ export function isWebVtt(text: string): boolean {
 }
 
 /** True when the first cue of the text is an SRT cue (an index, then a timing with a comma). */
-export function isSrt(lines: readonly Line[]): boolean {
+export function isSrt(lines: Lines): boolean {
   let i = 0;
-  while (i < lines.length && isBlank(lines[i])) i++;
-  const first = lines[i]?.text.trim() ?? '';
-  const timing = /^\d{1,6}$/.test(first) ? lines[i + 1]?.text : first;
+  while (i < lines.length && lines.blank(i)) i++;
+  const first = lines.text(i)?.trim() ?? '';
+  const timing = /^\d{1,6}$/.test(first) ? lines.text(i + 1) : first;
   return timing !== undefined && TIMING.test(timing) && timing.includes(',');
 }
 
@@ -156,8 +156,8 @@ function cueUtterances(payload: readonly Line[], out: Utterance[], furniture: Fu
 }
 
 /** Parses WebVTT: the header's text is the title; NOTE, STYLE and REGION blocks are skipped. */
-export function parseVtt(text: string, lines: readonly Line[] = splitLines(text)): Draft {
-  const first = lines[0]?.text.replace(/^\uFEFF/, '') ?? '';
+export function parseVtt(text: string, lines: Lines = splitLines(text)): Draft {
+  const first = lines.text(0)?.replace(/^\uFEFF/, '') ?? '';
   if (!isWebVtt(first)) throw new ParseError(1, 'a WebVTT file starts with `WEBVTT`', 'vtt');
   const title =
     first
@@ -168,12 +168,12 @@ export function parseVtt(text: string, lines: readonly Line[] = splitLines(text)
   const furniture: Furniture[] = [];
   let i = 1;
   // The header runs to the first blank line.
-  while (i < lines.length && !isBlank(lines[i])) i++;
+  while (i < lines.length && !lines.blank(i)) i++;
   while (i < lines.length) {
-    while (i < lines.length && isBlank(lines[i])) i++;
+    while (i < lines.length && lines.blank(i)) i++;
     const start = i;
-    while (i < lines.length && !isBlank(lines[i])) i++;
-    const block = lines.slice(start, i);
+    while (i < lines.length && !lines.blank(i)) i++;
+    const block = lines.toArray(start, i);
     const head = block[0]?.text ?? '';
     if (/^(?:NOTE|STYLE|REGION)(?:[ \t]|$)/.test(head)) {
       for (const line of block) furniture.push({ line, kind: 'note' });
@@ -189,15 +189,15 @@ export function parseVtt(text: string, lines: readonly Line[] = splitLines(text)
 }
 
 /** Parses SRT: numbered cues, `<i>`/`<font>` markup and `{\an8}` dropped. */
-export function parseSrt(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parseSrt(text: string, lines: Lines = splitLines(text)): Draft {
   const utterances: Utterance[] = [];
   const furniture: Furniture[] = [];
   let i = 0;
   while (i < lines.length) {
-    while (i < lines.length && isBlank(lines[i])) i++;
+    while (i < lines.length && lines.blank(i)) i++;
     const start = i;
-    while (i < lines.length && !isBlank(lines[i])) i++;
-    const block = lines.slice(start, i);
+    while (i < lines.length && !lines.blank(i)) i++;
+    const block = lines.toArray(start, i);
     const timing = block.findIndex((l) => TIMING.test(l.text));
     if (timing < 0 || timing > 1) continue;
     for (const line of block.slice(0, timing + 1)) furniture.push({ line, kind: 'timing' });
@@ -226,11 +226,16 @@ function timestampEnd(t: string): number {
   return skipSpaces(t, i);
 }
 
+/** `[\d:.]`: an ASCII digit, a colon or a full stop. */
+function isTimeCharacter(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x3a || c === 0x2e;
+}
+
 /** `山田  0:03` / `Speaker 1    00:01:12`: a speaker line above its text (Otter-style exports). */
 function speakerLine(t: string): string | null {
   const end = trimEndIndex(t);
   let j = end;
-  while (j > 0 && /[\d:.]/.test(t[j - 1] as string)) j--;
+  while (j > 0 && isTimeCharacter(t.charCodeAt(j - 1))) j--;
   if (j === end || !/^(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d{1,3})?$/.test(t.slice(j, end))) return null;
   const nameEnd = trimEndIndex(t, j);
   // Two spaces or a tab between the name and the time; the name itself is short and plain.
@@ -256,25 +261,25 @@ function timestamped(
 }
 
 /** Counts lines that carry a timestamp and a speaker: the format detector uses this. */
-export function countTimestamped(lines: readonly Line[]): number {
+export function countTimestamped(lines: Lines): number {
   let n = 0;
-  for (const l of lines) {
-    const u = timestamped(l.text);
+  for (let i = 0; i < lines.length; i++) {
+    const u = timestamped(lines.text(i) as string);
     if (u?.speaker) n++;
   }
   return n;
 }
 
 /** Parses plain text with timestamps: front matter, a title before the first timestamp. */
-export function parseTimestamped(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parseTimestamped(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   let title = meta.title ?? null;
   const utterances: Utterance[] = [];
   let current: Utterance | null = null;
   for (let i = bodyStart; i < lines.length; i++) {
-    const line = lines[i] as Line;
+    if (lines.blank(i)) continue;
+    const line = lines.at(i) as Line;
     const t = line.text;
-    if (t.trim() === '') continue;
     const u = timestamped(t);
     if (u) {
       current = { speaker: u.speaker, text: u.rest, line, end: line.end };

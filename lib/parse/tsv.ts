@@ -3,8 +3,17 @@
  * In the ASDC corpus `│` joins sentences inside a turn and `▁` marks a pause: both are cleaned.
  */
 import { ParseError } from '../errors.ts';
-import { type Draft, type DraftTurn, type Line, pushTurn, splitLines, stripHonorific } from './draft.ts';
+import {
+  type Draft,
+  type DraftTurn,
+  type Line,
+  type Lines,
+  pushTurn,
+  splitLines,
+  stripHonorific,
+} from './draft.ts';
 import { type Meta, readMetaPair } from './frontmatter.ts';
+import { isSpace } from './scan.ts';
 
 const ROLE_HINT_INTERVIEWER = /^(operator|op|interviewer|聞き手|インタビュアー|司会|q)(?:[_\s-]?\d+)?$/i;
 const ROLE_HINT_INTERVIEWEE = /^(customer|guest|interviewee|user|a)(?:[_\s-]?\d+)?$/i;
@@ -33,25 +42,28 @@ export function cleanDialogText(s: string): string {
 }
 
 /** Counts lines that look like `speaker<TAB>text`: the format detector uses this. */
-export function countTsvLines(lines: readonly Line[]): { tsv: number; content: number } {
+export function countTsvLines(lines: Lines): { tsv: number; content: number } {
   let tsv = 0;
   let content = 0;
-  for (const l of lines) {
-    const t = l.text;
-    if (t.trim() === '' || t.startsWith('#')) continue;
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines.text(i) as string;
+    if (lines.blank(i) || t.startsWith('#')) continue;
     content++;
-    if (/^[^\t]{1,60}\t\S/.test(t)) tsv++;
+    // `^[^\t]{1,60}\t\S` by hand: the first tab at 1–60, then a character that is no space.
+    const tab = t.indexOf('\t');
+    if (tab >= 1 && tab <= 60 && tab + 1 < t.length && !isSpace(t.charCodeAt(tab + 1))) tsv++;
   }
   return { tsv, content };
 }
 
 /** Parses TSV dialogs. */
-export function parseTsv(text: string, lines: readonly Line[] = splitLines(text)): Draft {
+export function parseTsv(text: string, lines: Lines = splitLines(text)): Draft {
   const meta: Meta = {};
   const turns: DraftTurn[] = [];
-  for (const line of lines as Line[]) {
+  for (let i = 0; i < lines.length; i++) {
+    if (lines.blank(i)) continue;
+    const line = lines.at(i) as Line;
     const t = line.text;
-    if (t.trim() === '') continue;
     if (t.startsWith('#')) {
       readMetaPair(t.replace(/^#+\s*/, ''), meta);
       continue;

@@ -8,7 +8,13 @@ import * as z from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
-import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode, type Token } from '../text/analyze.ts';
+import {
+  ANALYZER_VERSION,
+  analyzeNormalized,
+  type SegmentationMode,
+  type Token,
+  type TokenKind,
+} from '../text/analyze.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import type { ReadingAnalyzer } from '../text/readings.ts';
 import { READINGS_VERSION } from '../text/readings-version.ts';
@@ -22,10 +28,12 @@ import {
   FLAG_SUGGEST,
   type Matches,
   type MergePolicy,
-  readSegment,
+  openSegment,
+  type Segment,
   type SegmentSize,
 } from './engine/index.ts';
 import { type Highlight, highlight, matchRanges } from './highlight.ts';
+import { InterviewMetas, type MetaColumns, metaColumns } from './metas.ts';
 import {
   coSpeakersOf,
   type IndexedPerson,
@@ -165,6 +173,13 @@ export interface SearchPage {
   totalIsEstimate: boolean;
 }
 
+/** A snapshot part opened by {@link QuoteIndex.openPart}: its header, its segment, its segmentation mode. */
+export interface OpenedPart {
+  header: Record<string, unknown>;
+  segment: Segment;
+  mode: SegmentationMode;
+}
+
 /** An autocompletion suggestion: a word as it appears in the quotes. */
 export interface Suggestion {
   text: string;
@@ -250,43 +265,111 @@ function sameScript(text: string, q: string): number {
   return 1;
 }
 
+/** Kinds of tokens as {@link FieldTokens} carries them (one byte each). */
+const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num'];
+const KIND_WORD = 0;
+const KIND_RUN = 1;
+const KIND_GRAM = 2;
+
 /**
- * Counted terms of a text with their flags (completable words as written, katakana words), the
- * written form of terms that differ from it (コーヒ → コーヒー, iphone → iPhone, ケッコン → 結婚),
- * and, with a reading analyzer, the kana readings of its kanji words (not counted in its length).
+ * The tokens of one field as the index counts them: the terms in text order, their kinds (indices
+ * into KIND_CODES), and for the quote text the source each non-bigram term was read from (null
+ * when it is the term itself). The expensive half of indexing (normalisation, segmentation) ends
+ * here, so a worker thread can do it and the index only counts (see {@link tokenizeInterview}).
  */
-function fieldTerms(
-  text: string | null,
+export interface FieldTokens {
+  terms: string[];
+  kinds: Uint8Array;
+  surfaces?: Array<string | null>;
+}
+
+/** Normalises and segments a field; `surfaces`: also keep where each term was read from. */
+function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: boolean): FieldTokens | null {
+  if (!text) return null;
+  const n = normalize(text);
+  const tokens = analyzeNormalized(n.text, mode);
+  const terms = new Array<string>(tokens.length);
+  const kinds = new Uint8Array(tokens.length);
+  const read: Array<string | null> | undefined = surfaces ? new Array(tokens.length) : undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    terms[i] = t.term;
+    kinds[i] = KIND_CODES.indexOf(t.kind);
+    if (!read) continue;
+    if (t.kind === 'gram') read[i] = null;
+    else {
+      const surface = text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
+      read[i] = surface === t.term ? null : surface;
+    }
+  }
+  return read ? { terms, kinds, surfaces: read } : { terms, kinds };
+}
+
+/**
+ * Counted terms of a field's tokens with their flags (completable words as written, katakana
+ * words), the written form of terms that differ from it (コーヒ → コーヒー, iphone → iPhone,
+ * ケッコン → 結婚), and, with a reading analyzer, the kana readings of its kanji words (not counted
+ * in its length).
+ */
+function countTokens(
+  tokens: FieldTokens | null,
   mode: SegmentationMode,
   surfaces?: Map<string, string>,
   readings?: ReadingAnalyzer,
 ): FieldTerms {
   const terms = new Map<string, number>();
-  if (!text) return { terms, length: 0 };
-  const n = normalize(text);
-  const norm = n.text;
-  const tokens = analyzeNormalized(norm, mode);
+  if (!tokens) return { terms, length: 0 };
   const flags = surfaces ? new Map<string, number>() : undefined;
-  const source = (t: Token) => text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
-  for (const t of tokens) {
-    terms.set(t.term, (terms.get(t.term) ?? 0) + 1);
-    if (!flags || !surfaces || t.kind === 'gram') continue;
-    flags.set(t.term, (flags.get(t.term) ?? 0) | FLAG_SUGGEST | (t.kind === 'run' ? FLAG_KANA : 0));
-    const surface = source(t);
-    if (surface !== t.term && !surfaces.has(t.term)) surfaces.set(t.term, surface);
+  const n = tokens.terms.length;
+  for (let i = 0; i < n; i++) {
+    const term = tokens.terms[i] as string;
+    const kind = tokens.kinds[i];
+    terms.set(term, (terms.get(term) ?? 0) + 1);
+    if (!flags || !surfaces || kind === KIND_GRAM) continue;
+    flags.set(term, (flags.get(term) ?? 0) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0));
+    const surface = tokens.surfaces?.[i] ?? term;
+    if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
   }
-  const length = tokens.length;
   if (readings && mode === 'hybrid')
-    for (const t of tokens) {
-      if (t.kind !== 'word') continue;
-      for (const r of readings(t.term)) {
+    for (let i = 0; i < n; i++) {
+      if (tokens.kinds[i] !== KIND_WORD) continue;
+      const term = tokens.terms[i] as string;
+      for (const r of readings(term)) {
         terms.set(r, (terms.get(r) ?? 0) + 1);
         if (!flags || !surfaces) continue;
         flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
-        if (!surfaces.has(r)) surfaces.set(r, source(t));
+        if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? term);
       }
     }
-  return flags ? { terms, length, flags } : { terms, length };
+  return flags ? { terms, length: n, flags } : { terms, length: n };
+}
+
+/**
+ * The tokens of every field of an interview the index reads (title; each turn's text, speaker and
+ * section), in turn order. Pure and independent of the index's state: the local server computes
+ * it on the worker that parses and tags the transcript, and {@link QuoteIndex.upsertInterview}
+ * then only counts. Readings are not part of it: they are looked up where the dictionary is.
+ */
+export interface InterviewTokens {
+  mode: SegmentationMode;
+  /** The analyzer that produced them (a worker of another version is not trusted). */
+  analyzer: number;
+  title: FieldTokens | null;
+  turns: Array<{ text: FieldTokens | null; speaker: FieldTokens | null; section: FieldTokens | null }>;
+}
+
+/** Tokenizes an interview's indexed fields (see {@link InterviewTokens}). */
+export function tokenizeInterview(interview: Interview, mode: SegmentationMode = 'hybrid'): InterviewTokens {
+  return {
+    mode,
+    analyzer: ANALYZER_VERSION,
+    title: tokenizeField(interview.title, mode, false),
+    turns: interview.turns.map((t) => ({
+      text: tokenizeField(t.text, mode, true),
+      speaker: tokenizeField(t.speaker, mode, false),
+      section: tokenizeField(t.section, mode, false),
+    })),
+  };
 }
 
 /**
@@ -408,22 +491,32 @@ function plannedFacets(
   return facets;
 }
 
+/** What the index knows about its interviews as a whole (see QuoteIndex.directory). */
+interface Directory {
+  version: number;
+  /** Names of every interviewee, by person id. */
+  interviewees: Map<string, string>;
+  /** Interviews with turns said together (co-speakers). */
+  together: Set<string>;
+  /** Per slot: its interview's year (an index into `years`), -1 when it has none. */
+  slotYear: Int32Array;
+  /** Per slot: 1 when its interview has turns said together. */
+  slotTogether: Uint8Array;
+  years: string[];
+}
+
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
 export class QuoteIndex {
   readonly mode: SegmentationMode;
   private engine = new Engine();
-  private readonly interviews = new Map<string, InterviewMeta>();
+  private readonly interviews = new InterviewMetas();
   private readonly variants: VariantLookup | undefined;
   private readonly readings: ReadingAnalyzer | undefined;
   private readonly questionWeight: number;
   private readonly retained: Map<string, Interview> | null;
   private version = 0;
   private recencyRank: { version: number; rank: Float64Array } | null = null;
-  private directoryCache: {
-    version: number;
-    interviewees: Map<string, string>;
-    together: Set<string>;
-  } | null = null;
+  private directoryCache: Directory | null = null;
 
   /** Creates an empty index. */
   constructor(options: QuoteIndexOptions = {}) {
@@ -454,10 +547,15 @@ export class QuoteIndex {
     return [...this.interviews.keys()];
   }
 
-  /** Adds an interview's quotes, replacing any earlier version of the same interview. */
+  /**
+   * Adds an interview's quotes, replacing any earlier version of the same interview. `tokens`:
+   * this very interview already tokenized (by a worker, {@link tokenizeInterview}); tokens of
+   * another shape, mode or analyzer version are ignored and the index tokenizes it itself.
+   */
   upsertInterview(
     interview: Interview,
     tagsByQuote: ReadonlyMap<string, readonly string[]> = new Map(),
+    tokens?: InterviewTokens,
   ): void {
     for (const t of interview.turns) {
       // Hits name quotes by interview and ordinal; ids are canonical (see parse/withInterviewId).
@@ -467,17 +565,29 @@ export class QuoteIndex {
     this.removeInterview(interview.id);
     const position = new Map(interview.turns.map((t, i) => [t.id, i]));
     const surfaces = new Map<string, string>();
-    const docs: EngineDoc[] = interview.turns.map((t) => ({
-      ordinal: t.ordinal,
-      role: Math.max(0, ROLES.indexOf(t.role)),
-      question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
-      speakerId: t.speakerId,
-      tags: [...(tagsByQuote.get(t.id) ?? [])],
-      text: fieldTerms(t.text, this.mode, surfaces, this.readings),
-      speaker: fieldTerms(t.speaker, this.mode),
-      section: fieldTerms(t.section, this.mode),
-    }));
-    this.engine.add(interview.id, fieldTerms(interview.title, this.mode), docs, surfaces);
+    const given =
+      tokens &&
+      tokens.mode === this.mode &&
+      tokens.analyzer === ANALYZER_VERSION &&
+      tokens.turns.length === interview.turns.length
+        ? tokens
+        : undefined;
+    const mode = this.mode;
+    const docs: EngineDoc[] = interview.turns.map((t, i) => {
+      const own = given?.turns[i];
+      return {
+        ordinal: t.ordinal,
+        role: Math.max(0, ROLES.indexOf(t.role)),
+        question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
+        speakerId: t.speakerId,
+        tags: [...(tagsByQuote.get(t.id) ?? [])],
+        text: countTokens(own ? own.text : tokenizeField(t.text, mode, true), mode, surfaces, this.readings),
+        speaker: countTokens(own ? own.speaker : tokenizeField(t.speaker, mode, false), mode),
+        section: countTokens(own ? own.section : tokenizeField(t.section, mode, false), mode),
+      };
+    });
+    const title = countTokens(given ? given.title : tokenizeField(interview.title, mode, false), mode);
+    this.engine.add(interview.id, title, docs, surfaces);
     const publishedAtMs = interview.publishedAt ? Date.parse(interview.publishedAt) : null;
     this.interviews.set(interview.id, {
       id: interview.id,
@@ -658,6 +768,14 @@ export class QuoteIndex {
       if (own) nOwn++;
     }
     const min = nOwn > 0 ? 2 : 1;
+    // Every doc kept (no filter, no title-only match left out): the result itself, not a copy.
+    if ((nOwn > 0 ? nOwn : nAll) === m.n)
+      return {
+        n: m.n,
+        docs: m.docs.subarray(0, m.n),
+        scores: m.scores.subarray(0, m.n),
+        fields: m.fields.subarray(0, m.n),
+      };
     const out = emptyCandidates(nOwn > 0 ? nOwn : nAll);
     for (let i = 0; i < m.n; i++) {
       if ((keep[i] ?? 0) >= min) pushCandidate(out, m.docs[i] ?? 0, m.scores[i] ?? 0, m.fields[i] ?? 0);
@@ -836,18 +954,40 @@ export class QuoteIndex {
   }
 
   /**
-   * Names of every interviewee (by id), and the interviews with turns said together; kept until
-   * the index changes.
+   * Names of every interviewee (by id), the interviews with turns said together, and per slot
+   * what facets count (its year, whether it has turns said together); kept until the index
+   * changes.
    */
-  private directory(): { interviewees: Map<string, string>; together: Set<string> } {
-    if (this.directoryCache?.version === this.version) return this.directoryCache;
+  private directory(): Directory {
+    const slots = this.engine.slotCount;
+    if (this.directoryCache?.version === this.version && this.directoryCache.slotYear.length === slots)
+      return this.directoryCache;
     const interviewees = new Map<string, string>();
     const together = new Set<string>();
     for (const meta of this.interviews.values()) {
       for (const p of meta.interviewees) if (!interviewees.has(p.id)) interviewees.set(p.id, p.name);
       if (meta.coSpeakers && Object.keys(meta.coSpeakers).length > 0) together.add(meta.id);
     }
-    this.directoryCache = { version: this.version, interviewees, together };
+    // Facets count docs by slot: a slot's year and co-speakers are looked up once here, not by
+    // its key for every matching doc of every query.
+    const slotYear = new Int32Array(slots).fill(-1);
+    const slotTogether = new Uint8Array(slots);
+    const years: string[] = [];
+    const yearIds = new Map<string, number>();
+    for (let slot = 0; slot < slots; slot++) {
+      const key = this.engine.slotKey(slot);
+      if (together.has(key)) slotTogether[slot] = 1;
+      const year = this.interviews.get(key)?.publishedAt?.slice(0, 4);
+      if (!year) continue;
+      let y = yearIds.get(year);
+      if (y === undefined) {
+        y = years.length;
+        years.push(year);
+        yearIds.set(year, y);
+      }
+      slotYear[slot] = y;
+    }
+    this.directoryCache = { version: this.version, interviewees, together, slotYear, slotTogether, years };
     return this.directoryCache;
   }
 
@@ -865,24 +1005,32 @@ export class QuoteIndex {
     this.engine.countTags(docs).forEach((c, t) => {
       if (c > 0) facets.tags[this.engine.tagName(t)] = c;
     });
-    const perSlot = new Uint32Array(this.engine.slotCount);
-    // Quotes per speaker code, and one doc of each (to name the code); co-speakers per doc.
-    const perSpeaker = new Map<number, { doc: number; count: number }>();
-    const together: number[] = [];
     const directory = this.directory();
+    const { slotYear, slotTogether, years } = directory;
+    // Per year: quotes, and the first slot counted (years are written in slot order).
+    const perYear = new Uint32Array(years.length);
+    const yearSlot = new Int32Array(years.length);
+    // Quotes per speaker code, and one doc of each (to name the code), in first-seen order;
+    // co-speakers per doc.
+    const perSpeaker = new Uint32Array(this.engine.personCount + 1);
+    const speakerDocs: number[] = [];
+    const together: number[] = [];
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i] ?? 0;
       const slot = this.engine.slotOf(doc);
-      perSlot[slot] = (perSlot[slot] ?? 0) + 1;
+      const y = slotYear[slot] ?? -1;
+      if (y >= 0) {
+        if (perYear[y] === 0 || slot < (yearSlot[y] ?? 0)) yearSlot[y] = slot;
+        perYear[y] = (perYear[y] ?? 0) + 1;
+      }
       const role = this.engine.roleOf(doc);
       perRole[role] = (perRole[role] ?? 0) + 1;
       const code = this.engine.speakerCodeOf(doc);
       if (code > 0) {
-        const seen = perSpeaker.get(code);
-        if (seen) seen.count++;
-        else perSpeaker.set(code, { doc, count: 1 });
+        if (perSpeaker[code] === 0) speakerDocs.push(doc);
+        perSpeaker[code] = (perSpeaker[code] ?? 0) + 1;
       }
-      if (directory.together.has(this.engine.slotKey(slot))) together.push(doc);
+      if (slotTogether[slot] === 1) together.push(doc);
     }
     const count = (id: string, c: number) => {
       const name = directory.interviewees.get(id);
@@ -890,9 +1038,9 @@ export class QuoteIndex {
       facets.interviewees[id] = (facets.interviewees[id] ?? 0) + c;
       facets.intervieweeNames[id] = name;
     };
-    for (const { doc, count: c } of perSpeaker.values()) {
+    for (const doc of speakerDocs) {
       const id = this.engine.speakerOf(doc);
-      if (id) count(id, c);
+      if (id) count(id, perSpeaker[this.engine.speakerCodeOf(doc)] ?? 0);
     }
     for (const doc of together) {
       const co = this.interviews.get(this.engine.keyOf(doc))?.coSpeakers?.[
@@ -900,12 +1048,12 @@ export class QuoteIndex {
       ];
       for (const id of co ?? []) count(id, 1);
     }
-    perSlot.forEach((c, slot) => {
-      if (c === 0) return;
-      const meta = this.interviews.get(this.engine.slotKey(slot));
-      const year = meta?.publishedAt?.slice(0, 4);
-      if (year) facets.years[year] = (facets.years[year] ?? 0) + c;
+    const counted: number[] = [];
+    perYear.forEach((c, y) => {
+      if (c > 0) counted.push(y);
     });
+    for (const y of counted.sort((a, b) => (yearSlot[a] ?? 0) - (yearSlot[b] ?? 0)))
+      facets.years[years[y] as string] = perYear[y] ?? 0;
     perRole.forEach((c, role) => {
       if (c > 0) facets.roles[ROLES[role] as Role] = c;
     });
@@ -995,7 +1143,10 @@ export class QuoteIndex {
         readings: this.readings ? READINGS_VERSION : null,
       },
       createdAt: new Date().toISOString(),
-      interviews: keys.flatMap((k) => this.interviews.get(k) ?? []),
+      interviewTable: metaColumns(
+        keys.flatMap((k) => this.interviews.get(k) ?? []),
+        keys,
+      ),
     };
   }
 
@@ -1043,28 +1194,48 @@ export class QuoteIndex {
     return bytes;
   }
 
-  /** Checks a part's header; returns it and its segmentation mode. */
-  private static partHeaderOf(part: unknown): Record<string, unknown> & { mode: SegmentationMode } {
-    let header: Record<string, unknown> | null = null;
+  /**
+   * Opens a part (its header parsed once) and checks its header; returns them and its
+   * segmentation mode. An opened part is never changed by placing it, so one can be placed
+   * again into another index (a reader's refresh reuses the parts it has).
+   */
+  static openPart(part: unknown): OpenedPart {
+    let opened: { header: Record<string, unknown>; segment: Segment } | null = null;
     try {
-      header = part instanceof Uint8Array ? Engine.header(part) : null;
-    } catch {
-      header = null;
+      opened = part instanceof Uint8Array ? openSegment(part) : null;
+    } catch (e) {
+      if (e instanceof SnapshotVersionError) throw e;
+      opened = null;
     }
-    if (!header || header.format !== MAGIC_HEADER || header.schemaVersion !== INDEX_SCHEMA_VERSION) {
+    const header = opened?.header;
+    if (
+      !opened ||
+      !header ||
+      header.format !== MAGIC_HEADER ||
+      header.schemaVersion !== INDEX_SCHEMA_VERSION
+    ) {
       throw new SnapshotVersionError(header?.schemaVersion as number | undefined, INDEX_SCHEMA_VERSION);
     }
     const analyzer = header.analyzer as { version?: number; mode?: SegmentationMode } | undefined;
     if (analyzer?.version !== ANALYZER_VERSION)
       throw new SnapshotVersionError(`analyzer ${analyzer?.version}`, ANALYZER_VERSION);
-    return { ...header, mode: analyzer.mode ?? 'hybrid' };
+    return { ...opened, mode: analyzer.mode ?? 'hybrid' };
   }
 
   /** Records what a placed part says about interviews: the ones it removes, the ones it holds. */
   private adoptPartHeader(header: Record<string, unknown>): void {
     for (const key of (header.removes as string[] | undefined) ?? []) this.interviews.delete(key);
+    // Parts of layout 3 list metas as objects; later ones as columns.
     for (const meta of (header.interviews as InterviewMeta[] | undefined) ?? [])
       this.interviews.set(meta.id, meta);
+    if (header.interviewTable) {
+      const dead = new Set((header.deadSlots as number[] | undefined) ?? []);
+      const keys = (header.keys as string[] | undefined) ?? [];
+      this.interviews.adopt(
+        header.interviewTable as MetaColumns,
+        dead.size === 0 ? keys : keys.filter((_, i) => !dead.has(i)),
+      );
+    }
   }
 
   /**
@@ -1072,15 +1243,23 @@ export class QuoteIndex {
    * holds (a reader following the writer); nothing may have been written to this index.
    */
   appendParts(parts: readonly Uint8Array[]): void {
-    const headers = parts.map((p) => QuoteIndex.partHeaderOf(p));
-    for (const h of headers)
-      if (h.mode !== this.mode) throw new SnapshotVersionError(`analyzer mode ${h.mode}`, ANALYZER_VERSION);
-    const segments = parts.map((p) => readSegment(p));
-    segments.forEach((seg, i) => {
-      this.engine.place(seg);
-      this.adoptPartHeader(headers[i] as Record<string, unknown>);
-    });
+    this.placeParts(parts.map((p) => QuoteIndex.openPart(p)));
+  }
+
+  private placeParts(opened: readonly OpenedPart[]): void {
+    for (const o of opened)
+      if (o.mode !== this.mode) throw new SnapshotVersionError(`analyzer mode ${o.mode}`, ANALYZER_VERSION);
+    this.engine.reserve(opened.map((o) => o.segment));
+    for (const o of opened) {
+      this.engine.place(o.segment);
+      this.adoptPartHeader(o.header);
+    }
     this.version++;
+  }
+
+  /** Inflates in the background what loaded parts keep compressed until first used (see engine/snapshot.ts). */
+  warm(): Promise<void> {
+    return this.engine.warm();
   }
 
   /** Loads a snapshot; an unknown schema or analyzer version throws {@link SnapshotVersionError}. */
@@ -1094,9 +1273,21 @@ export class QuoteIndex {
    */
   static fromParts(parts: readonly Uint8Array[], options: Omit<QuoteIndexOptions, 'mode'> = {}): QuoteIndex {
     if (parts.length === 0) throw new SnapshotVersionError('no parts', INDEX_SCHEMA_VERSION);
-    const first = QuoteIndex.partHeaderOf(parts[0]);
+    return QuoteIndex.fromOpened(
+      parts.map((p) => QuoteIndex.openPart(p)),
+      options,
+    );
+  }
+
+  /** {@link fromParts} of parts opened already (see {@link openPart}). */
+  static fromOpened(
+    opened: readonly OpenedPart[],
+    options: Omit<QuoteIndexOptions, 'mode'> = {},
+  ): QuoteIndex {
+    const first = opened[0];
+    if (!first) throw new SnapshotVersionError('no parts', INDEX_SCHEMA_VERSION);
     const idx = new QuoteIndex({ retain: false, ...options, mode: first.mode });
-    idx.appendParts(parts);
+    idx.placeParts(opened);
     return idx;
   }
 }

@@ -228,11 +228,11 @@ export class DynamoStore implements Store {
 
   // SnapshotStore
   publishSnapshot(
-    gzipped: Uint8Array,
+    body: Uint8Array,
     meta: { quotes: number; interviews: number },
     expectedPrevious?: string | null,
   ): Promise<SnapshotManifest> {
-    return this.snapshots.publishSnapshot(gzipped, meta, expectedPrevious);
+    return this.snapshots.publishSnapshot(body, meta, expectedPrevious);
   }
   readManifest(): Promise<SnapshotManifest | null> {
     return this.snapshots.readManifest();

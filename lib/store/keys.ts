@@ -254,7 +254,7 @@ const SNAPSHOT_OBJECTS = 'index/';
 export const objectKeys = {
   /** Prefix of everything the snapshot store writes (the lifecycle rule's scope). */
   snapshotPrefix: SNAPSHOT_OBJECTS,
-  /** One packed, gzipped index part, never rewritten. */
+  /** One packed index part as stored (compressed; the name kept from when parts were gzipped), never rewritten. */
   snapshotPart: (partId: string): string => `${SNAPSHOT_OBJECTS}parts/${partId}.gz`,
 } as const;
 

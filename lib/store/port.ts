@@ -262,7 +262,7 @@ export interface SnapshotPart {
 }
 
 /** A part of a snapshot to publish: one of the current manifest's parts, kept as it is, or a new one. */
-export type PartToPublish = SnapshotPart | { gzipped: Uint8Array; kind: 'base' | 'segment' };
+export type PartToPublish = SnapshotPart | { body: Uint8Array; kind: 'base' | 'segment' };
 
 /** Search snapshots: publish by switching one manifest item; read the manifest's version. */
 export interface SnapshotStore {
@@ -284,7 +284,7 @@ export interface SnapshotStore {
    * overwrite each other's updates unknowingly.
    */
   publishSnapshot(
-    gzipped: Uint8Array,
+    body: Uint8Array,
     meta: { quotes: number; interviews: number },
     expectedPrevious?: string | null,
   ): Promise<SnapshotManifest>;

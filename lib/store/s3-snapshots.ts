@@ -6,7 +6,7 @@
  *
  * Layout (a manifest lists a base and the small segments sealed over it, oldest first):
  *
- *   s3://<bucket>/index/parts/<partId>.gz   one packed, gzipped index part, never rewritten
+ *   s3://<bucket>/index/parts/<partId>.gz   one packed index part (its sections compressed; older parts: gzipped whole), never rewritten
  *   table INDEX / MANIFEST                  { snapshotId, format: 's3', parts: [{ key, bytes, kind }],
  *                                             bytes, quotes, interviews, createdAt, previous }
  *
@@ -112,11 +112,11 @@ export class S3SnapshotStore implements SnapshotStore {
 
   /** Publishes one blob as the whole snapshot (a base part). */
   publishSnapshot(
-    gzipped: Uint8Array,
+    body: Uint8Array,
     meta: { quotes: number; interviews: number },
     expectedPrevious?: string | null,
   ): Promise<S3SnapshotManifest> {
-    return this.publishParts([{ gzipped, kind: 'base' }], meta, expectedPrevious);
+    return this.publishParts([{ body, kind: 'base' }], meta, expectedPrevious);
   }
 
   /**
@@ -135,10 +135,10 @@ export class S3SnapshotStore implements SnapshotStore {
       if ('key' in p) return p;
       const part: SnapshotPart = {
         key: objectKeys.snapshotPart(keys.snapshotPartId(snapshotId, fresh++)),
-        bytes: p.gzipped.length,
+        bytes: p.body.length,
         kind: p.kind,
       };
-      uploads.push({ part, body: p.gzipped });
+      uploads.push({ part, body: p.body });
       return part;
     });
     await Promise.all(

@@ -35,11 +35,11 @@ export class DynamoSnapshots implements SnapshotStore {
 
   /** Publishes one blob as the whole snapshot (a base part under the snapshot's id). */
   publishSnapshot(
-    gzipped: Uint8Array,
+    body: Uint8Array,
     meta: { quotes: number; interviews: number },
     expectedPrevious?: string | null,
   ): Promise<SnapshotManifest> {
-    return this.publishParts([{ gzipped, kind: 'base' }], meta, expectedPrevious);
+    return this.publishParts([{ body, kind: 'base' }], meta, expectedPrevious);
   }
 
   /** Writes the new parts' chunks, then switches the manifest; deletes parts only older manifests listed. */
@@ -59,16 +59,16 @@ export class DynamoSnapshots implements SnapshotStore {
       }
       // The first new part under the snapshot's own id (a one-blob snapshot reads as before).
       const key = keys.snapshotPartId(snapshotId, fresh++);
-      const { gzipped } = p;
-      for (let n = 0; n < chunkCount(gzipped.length); n++)
+      const { body } = p;
+      for (let n = 0; n < chunkCount(body.length); n++)
         chunks.push(
           ChunkEntity.toItem({
             snapshotId: key,
             n,
-            data: gzipped.subarray(n * SNAPSHOT_CHUNK_BYTES, (n + 1) * SNAPSHOT_CHUNK_BYTES),
+            data: body.subarray(n * SNAPSHOT_CHUNK_BYTES, (n + 1) * SNAPSHOT_CHUNK_BYTES),
           }),
         );
-      listed.push({ key, bytes: gzipped.length, kind: p.kind });
+      listed.push({ key, bytes: body.length, kind: p.kind });
     }
     await this.table.batchWrite(chunks, []);
     const previousItem = await this.table.get(keys.indexManifest());

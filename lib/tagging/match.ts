@@ -49,12 +49,26 @@ export function compilePattern(source: string): Pattern | null {
   return { source, required, regex: new RegExp(body) };
 }
 
+// The tagger asks for the sentences of one text several times (its evidence, the senses that
+// damp it, and again as the question of the answer after it): the last few are kept, so each
+// text is folded once. Bounded, keyed by the text itself: a hit is always the same result.
+const recentSentences = new Map<string, readonly string[]>();
+const RECENT_TEXTS = 64;
+
 /** Folded text cut into sentences (the scope of `near` and `unless`). */
-export function sentences(text: string): string[] {
-  return normalizeForMatch(text)
-    .split(/[。！？!?\n]+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+export function sentences(text: string): readonly string[] {
+  const hit = recentSentences.get(text);
+  if (hit) return hit;
+  const out = Object.freeze(
+    normalizeForMatch(text)
+      .split(/[。！？!?\n]+/)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+  if (recentSentences.size >= RECENT_TEXTS)
+    recentSentences.delete(recentSentences.keys().next().value as string);
+  recentSentences.set(text, out);
+  return out;
 }
 
 /** True when the pattern occurs in the (folded) sentence. */

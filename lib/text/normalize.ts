@@ -66,6 +66,28 @@ export function hiraganaToKatakana(s: string): string {
   return out;
 }
 
+// What is known of each BMP code unit, filled in on first sight: KNOWN once computed, SELF when
+// the unit alone folds to itself (NFKC, lower case: kana, kanji, lower-case ASCII, most
+// punctuation), MARK when it is a combining mark (it joins the cluster before it).
+const KNOWN = 1;
+const SELF = 2;
+const MARK = 4;
+const units = new Uint8Array(0x10000);
+
+function unitInfo(c: number): number {
+  let info = units[c] as number;
+  if (info === 0) {
+    const ch = String.fromCharCode(c);
+    info = KNOWN;
+    if (!isHighSurrogate(c) && !isLowSurrogate(c)) {
+      if (COMBINING.test(ch)) info |= MARK;
+      else if (foldCluster(ch) === ch) info |= SELF;
+    }
+    units[c] = info;
+  }
+  return info;
+}
+
 /**
  * NFKC (full/half width), lower case, optional kana folding, invisible characters dropped,
  * lone surrogates replaced; returns the offset map back into `source`.
@@ -78,8 +100,28 @@ export function normalize(source: string, options: NormalizeOptions = {}): Norma
   let prevOut = 0;
   let prevSrc = 0;
   let i = 0;
+  const kana = options.kana === true;
   while (i < source.length) {
     const start = i;
+    // Fast path, same result: a unit that folds to itself, not followed by a mark (nor by a
+    // surrogate pair, which could be one), is a cluster of its own and stays as it is. Most of
+    // a Japanese text is such units; the general path below costs two NFKC passes per cluster.
+    const c = source.charCodeAt(i);
+    if ((unitInfo(c) & SELF) !== 0) {
+      const next = i + 1 < source.length ? source.charCodeAt(i + 1) : -1;
+      if (next < 0 || (!isHighSurrogate(next) && (unitInfo(next) & MARK) === 0)) {
+        i++;
+        prevOut = text.length;
+        prevSrc = start;
+        starts.push(start);
+        ends.push(i);
+        text +=
+          kana && ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e)
+            ? String.fromCharCode(c + 0x60)
+            : source.charAt(start);
+        continue;
+      }
+    }
     i += codePointLength(source, i);
     while (i < source.length) {
       const len = codePointLength(source, i);

@@ -1,7 +1,8 @@
 /**
  * A parse worker for tests of the pool (local/parse-pool.ts): answers like the real one, but a
  * transcript starting with `SLOW <ms>` keeps its thread busy that long first (as a parser that
- * backtracks would), and `CRASH` kills the thread. Tag jobs go to the real worker's code.
+ * backtracks would), and `CRASH` kills the thread. Tag jobs, and the tagging of prepare jobs, go to
+ * the real worker's code.
  */
 import { parentPort } from 'node:worker_threads';
 
@@ -31,36 +32,41 @@ parentPort?.on('message', async (m) => {
       id: m.id,
       error: { kind: 'parse', line: 2, reason: 'no turns', format: 'auto' },
     });
-  parentPort?.postMessage({
-    id: m.id,
-    interview: {
-      schemaVersion: 1,
-      id: m.options.id ?? 'slow',
-      title: 'slow',
-      url: null,
-      publishedAt: null,
-      format: 'prefixed',
-      series: null,
-      related: [],
-      interviewer: null,
-      interviewees: [],
-      others: [],
-      sections: [],
-      turns: [
-        {
-          id: `${m.options.id ?? 'slow'}-t001`,
-          ordinal: 1,
-          speaker: '山田',
-          speakerId: null,
-          role: 'interviewee',
-          text: m.text.slice(0, 100),
-          section: null,
-          questionId: null,
-          start: null,
-          end: null,
-        },
-      ],
-    },
-  });
+  const interview = {
+    schemaVersion: 1,
+    id: m.options.id ?? 'slow',
+    title: 'slow',
+    url: null,
+    publishedAt: null,
+    format: 'prefixed',
+    series: null,
+    related: [],
+    interviewer: null,
+    interviewees: [],
+    others: [],
+    sections: [],
+    turns: [
+      {
+        id: `${m.options.id ?? 'slow'}-t001`,
+        ordinal: 1,
+        speaker: '山田',
+        speakerId: null,
+        role: 'interviewee',
+        text: m.text.slice(0, 100),
+        section: null,
+        questionId: null,
+        start: null,
+        end: null,
+      },
+    ],
+  };
+  if (m.kind !== 'prepare') return parentPort?.postMessage({ id: m.id, interview });
+  // A prepare job: this parse, then the real worker's tagging (no index tokens: the index makes them).
+  parentPort?.postMessage({ id: m.id, parsed: true });
+  (await realWorker()).answer({ id: m.id, kind: 'tag', interview, tagger: m.tagger }, (reply) =>
+    parentPort?.postMessage(
+      'tags' in reply ? { id: m.id, prepared: { interview, tags: reply.tags, tokens: null } } : reply,
+    ),
+  );
 });
 parentPort?.postMessage({ ready: true });

@@ -7,6 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
+import { parseInterview } from '../../lib/parse/index.ts';
+import { tokenizeInterview } from '../../lib/search/index.ts';
+import { recordOf } from '../../lib/tagging/record.ts';
+import { TopicTagger } from '../../lib/tagging/tagger.ts';
 import { createParsePool } from '../../local/parse-pool.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
@@ -121,6 +125,27 @@ describe('the parse pool', () => {
       expect(iv.turns.map((t) => t.speaker)).toEqual(['聞き手', '山田']);
       const error = await pool.parse('   ', {}).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ParseError);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('prepares (parse, tag, index tokens) in one job, and a transcript that fails to parse leaves the tagger built', async () => {
+    const pool = createParsePool({ size: 1 });
+    const tagger = new TopicTagger();
+    try {
+      // The first job with this tagger carries its spec and fails to parse; the next carries none.
+      const error = await pool.prepare('   ', {}, tagger, 'hybrid').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ParseError);
+      const text = '聞き手：副業の時間配分は？\n山田：クラウドソーシングで週末だけ働いています。';
+      const prepared = await pool.prepare(text, { id: 'prep' }, tagger, 'hybrid');
+      const here = parseInterview(text, { id: 'prep' });
+      expect(prepared.record.interview).toEqual(here);
+      const { autoTags, people } = recordOf(tagger, here);
+      expect(prepared.record.autoTags).toEqual(autoTags);
+      expect(prepared.record.people).toEqual(people);
+      expect(prepared.tokens).toEqual(structuredClone(tokenizeInterview(here, 'hybrid')));
+      expect((await pool.prepare(text, { id: 'prep' }, tagger, null)).tokens).toBeNull();
     } finally {
       await pool.close();
     }

@@ -262,7 +262,7 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
     // Keeping parts the current manifest does not list is refused too (they may be retiring).
     const stale: SnapshotPart = { key: 'no-such-part', bytes: 3, kind: 'base' };
     await expect(
-      store.publishParts([stale, { gzipped: Buffer.from('x'), kind: 'segment' }], {
+      store.publishParts([stale, { body: Buffer.from('x'), kind: 'segment' }], {
         quotes: 1,
         interviews: 1,
       }),

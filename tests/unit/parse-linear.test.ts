@@ -9,10 +9,23 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
 import { FormatSchema } from '../../lib/model.ts';
 import { matchName } from '../../lib/parse/dash.ts';
-import { seriesFromTitle } from '../../lib/parse/draft.ts';
+import {
+  isBracketHeading,
+  isCaptionLine,
+  isHeadingLine,
+  isInfoBlockLine,
+  isNoteLine,
+  mayBeMarked,
+  QUESTION,
+  splitLeadingCredit,
+  startsQuestion,
+} from '../../lib/parse/dash-lines.ts';
+import { type Line, seriesFromTitle, splitLines } from '../../lib/parse/draft.ts';
+import { isCaption, isProfileLine, isPromo } from '../../lib/parse/furniture.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { matchMdHeading, matchMdTurn } from '../../lib/parse/markdown.ts';
 import { matchPrefix } from '../../lib/parse/prefixed.ts';
+import { skipSpaces } from '../../lib/parse/scan.ts';
 import { cleanDialogText } from '../../lib/parse/tsv.ts';
 import { ADVERSARIAL_BYTES, adversarialInputs } from '../helpers/adversarial.ts';
 
@@ -60,6 +73,40 @@ describe('the shapes from issue 11', () => {
 describe('scans that replaced backtracking patterns', () => {
   const alphabet = (chars: string, maxLength = 24) =>
     fc.array(fc.constantFrom(...chars), { maxLength }).map((cs) => cs.join(''));
+
+  it('Lines agrees with the one-object-per-line split it replaced (any newline convention)', () => {
+    const old = (text: string): Line[] => {
+      const out: Line[] = [];
+      let pos = 0;
+      let no = 1;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== 10 && c !== 13) continue;
+        out.push({ no: no++, text: text.slice(pos, i), start: pos, end: i });
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        pos = i + 1;
+      }
+      out.push({ no, text: text.slice(pos), start: pos, end: text.length });
+      return out;
+    };
+    fc.assert(
+      fc.property(alphabet('\n\r \u3000a見', 40), fc.nat(12), (text, cut) => {
+        const want = old(text);
+        const lines = splitLines(text);
+        expect(lines.length).toBe(want.length);
+        for (let i = -1; i <= want.length; i++) {
+          expect(lines.at(i)).toEqual(want[i]);
+          expect(lines.text(i)).toBe(want[i]?.text);
+          expect(lines.blank(i)).toBe(!want[i] || want[i]?.text.trim() === '');
+        }
+        // A slice numbers and places its lines as the whole did.
+        const tail = lines.slice(cut);
+        expect([...tail]).toEqual(want.slice(cut));
+        expect(tail.toArray(1, 3)).toEqual(want.slice(cut).slice(1, 3));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 
   it('cleanDialogText agrees with the regex chain it replaced', () => {
     const old = (s: string) =>
@@ -179,6 +226,107 @@ describe('scans that replaced backtracking patterns', () => {
         else expect(got?.rest).toBe((m[2] ?? '').trim());
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+/**
+ * The cheap looks that now come first (a line's first character, a character it must contain)
+ * only skip work: wherever they say no, the full test they guard says no too.
+ */
+describe('first-character checks agree with the tests they guard', () => {
+  const line = (pieces: string[], maxLength = 24) =>
+    fc.array(fc.constantFrom(...pieces), { maxLength }).map((ps) => ps.join(''));
+
+  it('isPromo agrees with its eleven patterns', () => {
+    const PROMO = [
+      /続きは.{0,40}(?:こちら|ご覧|で読め|チェック)/,
+      /(?:プレゼント|名様).{0,40}(?:応募|名様|プレゼント)/,
+      /応募(?:期間|方法|締切|締め切り)/,
+      /全国(?:ロードショー|公開)/,
+      /(?:公開中|上映中|絶賛発売中|好評発売中)/,
+      /プレゼント(?:しています|中|いたします)/,
+      /(?:締切|締め切り)[）)]/,
+      /(?:作品情報|公式サイト|オフィシャルサイト|公式ホームページ|特設サイト)(?:\s|$|は|を|-|－)/,
+      /^[\s\u3000]*(?:\(c\)|（c）|©|Ⓒ)/i,
+      /ALL RIGHTS RESERVED/i,
+      /^[\s\u3000]*【?(?:関連記事|関連リンク|おすすめ特集|MOVIE ENTER|あわせて読みたい)/,
+    ];
+    const pieces = [
+      ...[
+        '続きは',
+        'こちら',
+        'プレゼント',
+        '名様',
+        '応募',
+        '期間',
+        '全国',
+        '公開',
+        '中',
+        '上映中',
+        '締切',
+        ')',
+      ],
+      ...['作品情報', '公式サイト', 'は', '(c)', '(C)', '（c）', '©', 'Ⓒ', 'ⓒ', 'all rights reserved'],
+      ...['ALL RIGHTS RESERVED', '【', '関連記事', 'MOVIE ENTER', 'movie enter', ' ', '\u3000', 'x', 'あ'],
+    ];
+    fc.assert(
+      fc.property(line(pieces, 8), (s) => {
+        expect(isPromo(s)).toBe(PROMO.some((re) => re.test(s)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('isInfoBlockLine agrees with the lower-cased head it compared', () => {
+    const WORDS = [
+      'プロフィール',
+      'profile',
+      '店舗情報',
+      'ショップ情報',
+      'インフォメーション',
+      'information',
+    ];
+    const old = (t: string) => {
+      let i = skipSpaces(t);
+      if ('■●◆【'.includes(t[i] ?? '\n')) i = skipSpaces(t, i + 1);
+      const head = t.slice(i, i + 12).toLowerCase();
+      return [...WORDS, '作品情報', '公演情報', '関連リンク', '問い合わせ', 'お問い合わせ'].some((w) =>
+        head.startsWith(w),
+      );
+    };
+    fc.assert(
+      fc.property(
+        line([...WORDS, 'PROFILE', 'Information', 'İnformation', '■', '【', ' ', 'x', 'p', 'I'], 6),
+        (s) => {
+          expect(isInfoBlockLine(s)).toBe(old(s));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('startsQuestion agrees with QUESTION', () => {
+    fc.assert(
+      fc.property(line(['—', '―', '─', '－', '-', ' ', '\u3000', 'あ', '？']), (s) => {
+        expect(startsQuestion(s)).toBe(QUESTION.test(s));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a line mayBeMarked rejects is no heading, note, caption, box, info block or leading credit', () => {
+    const pieces = [
+      ...'■□◆◇▼▽●○★☆◎【】※＊*・<＜[［（）()↑↓▲△／：＝写真撮影歳 \u3000aPpIi店シイ作公関問お次h',
+    ];
+    fc.assert(
+      fc.property(line(pieces, 16), (s) => {
+        if (mayBeMarked(s)) return;
+        expect(isHeadingLine(s) || isBracketHeading(s) || isNoteLine(s) || isCaptionLine(s)).toBe(false);
+        expect(isInfoBlockLine(s) || splitLeadingCredit(s) !== null).toBe(false);
+        expect(isCaption(s)).toBe(isProfileLine(s));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

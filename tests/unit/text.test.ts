@@ -13,6 +13,68 @@ const jaChar = fc.oneof(
 );
 const jaText = fc.array(jaChar, { maxLength: 60 }).map((a) => a.join(''));
 
+/**
+ * normalize() as it was before its fast path for units that fold to themselves: every cluster
+ * through NFKC, lower case and NFKC again. The fast path must give exactly this, offsets included.
+ */
+function referenceNormalize(
+  source: string,
+  kana: boolean,
+): { text: string; starts: number[]; ends: number[] } {
+  const INVISIBLE = /[\u00AD\u200B-\u200F\u2028-\u202E\u2060-\u2064\uFEFF]/;
+  const COMBINING = /[\p{M}\uFF9E\uFF9F]/u;
+  const high = (c: number) => c >= 0xd800 && c <= 0xdbff;
+  const low = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+  const cpLen = (s: string, i: number) =>
+    high(s.charCodeAt(i)) && i + 1 < s.length && low(s.charCodeAt(i + 1)) ? 2 : 1;
+  const fold = (cluster: string) => {
+    if (cluster.length === 1) {
+      const c = cluster.charCodeAt(0);
+      if (high(c) || low(c)) return '\uFFFD';
+      if (INVISIBLE.test(cluster)) return '';
+      if ((c < 0x20 && c !== 0x0a && c !== 0x09) || (c >= 0x7f && c < 0xa0)) return ' ';
+    }
+    let out = cluster.normalize('NFKC').toLowerCase().normalize('NFKC');
+    if (INVISIBLE.test(out)) out = out.replace(new RegExp(INVISIBLE.source, 'g'), '');
+    return out;
+  };
+  let text = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let prevOut = 0;
+  let prevSrc = 0;
+  let i = 0;
+  while (i < source.length) {
+    const start = i;
+    i += cpLen(source, i);
+    while (i < source.length) {
+      const len = cpLen(source, i);
+      if (!COMBINING.test(source.slice(i, i + len))) break;
+      i += len;
+    }
+    let folded = fold(source.slice(start, i));
+    if (kana) folded = hiraganaToKatakana(folded);
+    if (folded === '') continue;
+    let from = start;
+    if (text.length > 0 && text.length - prevOut < 64 && COMBINING.test(folded.charAt(0))) {
+      folded = fold(text.slice(prevOut) + folded);
+      if (kana) folded = hiraganaToKatakana(folded);
+      text = text.slice(0, prevOut);
+      starts.length = prevOut;
+      ends.length = prevOut;
+      from = prevSrc;
+    }
+    prevOut = text.length;
+    prevSrc = from;
+    for (let k = 0; k < folded.length; k++) {
+      starts.push(from);
+      ends.push(i);
+    }
+    text += folded;
+  }
+  return { text, starts, ends };
+}
+
 describe('normalize', () => {
   it('folds full-width, half-width and case', () => {
     expect(normalize('ＩＴ ｱﾒﾘｶ ﾗﾝｻｰｽﾞ Zoom').text).toBe('it アメリカ ランサーズ zoom');
@@ -36,6 +98,21 @@ describe('normalize', () => {
     expect(src.slice(n.starts[0], n.ends[0])).toBe('ｶﾞ');
     expect(toSourceRange(n, 4, 6)).toEqual({ start: 6, end: 8 });
     expect(src.slice(6, 8)).toBe('ＩＴ');
+  });
+
+  it('gives exactly what the general path gives, offsets included (the fast path changes no output)', () => {
+    const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    const mixed = fc.array(fc.oneof(jaChar, anyUnit), { maxLength: 60 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(mixed, fc.boolean(), (s, kana) => {
+        const n = normalize(s, { kana });
+        const ref = referenceNormalize(s, kana);
+        expect(n.text).toBe(ref.text);
+        expect(n.starts).toEqual(ref.starts);
+        expect(n.ends).toEqual(ref.ends);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('is idempotent on any input', () => {

@@ -3,6 +3,9 @@
 /** The typed arrays the engine stores. */
 export type Typed = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 
+/** Unsigned values as a loaded part holds them: in the fewest bytes they need (see snapshot.ts). */
+export type Unsigned = Uint8Array | Uint16Array | Uint32Array;
+
 /** A growable typed array: `a` may be longer than `n` (the used part). */
 export class Column<A extends Typed> {
   constructor(
@@ -10,9 +13,26 @@ export class Column<A extends Typed> {
     public n: number,
     private readonly make: (n: number) => A,
   ) {}
-  /** A column over `from` (all of it used), or an empty one. */
-  static of<A extends Typed>(make: (n: number) => A, from?: A): Column<A> {
-    return new Column(from ?? make(64), from ? from.length : 0, make);
+  /**
+   * A column over `from` (all of it used; a view when it is of the column's type, else a
+   * widened copy), or an empty one.
+   */
+  static of<A extends Typed>(make: (n: number) => A, from?: Typed): Column<A> {
+    if (!from) return new Column(make(64), 0, make);
+    let a = make(0);
+    if (a.constructor === from.constructor) a = from as A;
+    else {
+      a = make(from.length);
+      a.set(from as never);
+    }
+    return new Column(a, from.length, make);
+  }
+  /** Makes room for `n` values in all (one allocation instead of growing step by step). */
+  reserve(n: number): void {
+    if (n <= this.a.length) return;
+    const b = this.make(n);
+    b.set(this.a.subarray(0, this.n) as never);
+    this.a = b;
   }
   push(v: number): void {
     if (this.n === this.a.length) {

@@ -78,6 +78,10 @@ export interface EvaluateOptions {
   roleWeights?: readonly number[];
 }
 
+/** Restrictions are read for their docs only (see useMask): these stand for their scores and fields. */
+const NO_SCORES = new Float64Array(0);
+const NO_FIELDS = new Uint8Array(0);
+
 export function emptyMatches(): Matches {
   return { n: 0, docs: new Int32Array(0), scores: new Float64Array(0), fields: new Uint8Array(0) };
 }
@@ -460,6 +464,20 @@ export class Evaluator {
     const ptf = this.ptf;
     const { acc, fields, stamp, touched } = target;
     for (const [t, w] of expansions) {
+      if (nt === 0) {
+        // Nothing in the target yet: the pseudo frequencies accumulate in it directly and
+        // saturate in place (one pass over the docs instead of a copy from another scratch).
+        const n = this.termFrequencies(t, restrict, target, epoch);
+        if (n === 0) continue;
+        if (!q.gram) terms.add(t);
+        const termWeight = weight * w * this.termIdf(t);
+        for (let i = 0; i < n; i++) {
+          const d = touched[i] ?? 0;
+          acc[d] = bm25f(acc[d] ?? 0, termWeight);
+        }
+        nt = n;
+        continue;
+      }
       const n = this.termFrequencies(t, restrict);
       if (n === 0) continue;
       if (!q.gram) terms.add(t);
@@ -525,7 +543,12 @@ export class Evaluator {
    * boosted, length-normalised tf of each field, the question's text for its answers and the
    * interview title for its quotes. Returns how many docs it touched (`ptf.touched`).
    */
-  private termFrequencies(t: string, restrict: Matches | null): number {
+  private termFrequencies(
+    t: string,
+    restrict: Matches | null,
+    into: Scratch = this.ptf,
+    epoch = ++into.epoch,
+  ): number {
     const { postings, docs, slots } = this.c;
     const norms = this.norms();
     const questionNorm = norms[4] as Float64Array;
@@ -538,15 +561,15 @@ export class Evaluator {
     const masked = restrict !== null;
     const mask = this.mask;
     const maskEpoch = this.maskEpoch;
-    const ptf = this.ptf;
-    const epoch = ++ptf.epoch;
-    const { acc, fields: bits, stamp, touched } = ptf;
+    const { acc, fields: bits, stamp, touched } = into;
     let nt = 0;
     const ref = postings.resolve(t);
     // Written out per field on purpose: this is the inner loop of every query, and a
     // callback-per-posting version of it measured several times slower.
     const fieldCount = this.textOnly ? 1 : STORED_FIELDS;
     const withQuestion = !this.textOnly;
+    // With no dead doc (a folded or freshly loaded index) the dead flags need no reading.
+    const anyDead = this.c.liveDocs < docCount;
     for (let f = 0; f < fieldCount; f++) {
       const n = postings.fetchAt(ref, f);
       if (n === 0) continue;
@@ -554,13 +577,11 @@ export class Evaluator {
       const tfs = postings.tfs;
       const norm = norms[f] as Float64Array;
       const boost = (FIELD_PARAMS[f] as { boost: number }).boost;
-      const bit = 1 << f;
-      for (let i = 0; i < n; i++) {
-        const id = ids[i] ?? 0;
-        const tf = tfs[i] ?? 1;
-        if (f === F_TITLE) {
+      if (f === F_TITLE) {
+        for (let i = 0; i < n; i++) {
+          const id = ids[i] ?? 0;
           if (deadSlot[id] !== 0) continue;
-          const s = (boost * tf) / (norm[id] ?? 1);
+          const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
           for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
             if (masked && mask[d] !== maskEpoch) continue;
             if (stamp[d] !== epoch) {
@@ -573,10 +594,19 @@ export class Evaluator {
               bits[d] = (bits[d] ?? 0) | FIELD_BITS.title;
             }
           }
-          continue;
         }
-        if (deadDoc[id] !== 0) continue;
-        if (!masked || mask[id] === maskEpoch) {
+        continue;
+      }
+      const bit = 1 << f;
+      const question = withQuestion && f === F_TEXT;
+      for (let i = 0; i < n; i++) {
+        const id = ids[i] ?? 0;
+        // Restricted: most postings are not candidates, so the mask is read first.
+        const own = !masked || mask[id] === maskEpoch;
+        const answers = question ? (span[id] ?? 0) : 0;
+        if ((!own && answers === 0) || (anyDead && deadDoc[id] !== 0)) continue;
+        const tf = tfs[i] ?? 1;
+        if (own) {
           const s = (boost * tf) / (norm[id] ?? 1);
           if (stamp[id] !== epoch) {
             stamp[id] = epoch;
@@ -589,11 +619,12 @@ export class Evaluator {
           }
         }
         // The question field of an answer is its question's text: derived, not stored twice.
-        if (withQuestion && f === F_TEXT && (span[id] ?? 0) > 0) {
+        if (answers > 0) {
           const s = (questionBoost * tf) / (questionNorm[id] ?? 1);
-          const last = Math.min(docCount - 1, id + (span[id] ?? 0));
+          const last = Math.min(docCount - 1, id + answers);
           for (let a = id + 1; a <= last; a++) {
-            if (questionOf[a] !== id || deadDoc[a] !== 0 || (masked && mask[a] !== maskEpoch)) continue;
+            if (questionOf[a] !== id || (anyDead && deadDoc[a] !== 0) || (masked && mask[a] !== maskEpoch))
+              continue;
             if (stamp[a] !== epoch) {
               stamp[a] = epoch;
               acc[a] = s;
@@ -650,31 +681,60 @@ export class Evaluator {
       .sort((x, y) => x.size - y.size)
       .map((x) => x.s);
     const optional = slots.filter((s) => !s.required).sort((a, b) => b.bound - a.bound);
-    // Required slots first, as an AND: what they leave restricts every other slot.
-    let candidates = restrict;
-    for (const s of required) {
-      const part = this.node(s.node, weight, terms, candidates);
-      candidates = candidates && candidates !== restrict ? intersect(candidates, part) : part;
-      if (candidates.n === 0) return emptyMatches();
-    }
     const requiredWeight = required.reduce((s, x) => s + x.bound, 0);
     const minWeight = Math.max(requiredWeight, q.minShould * total);
     // Accumulators: score and fields in `m`, matched weight in `this.weight`.
-    const m = this.matchScratch;
+    let m = this.matchScratch;
     m.grow(this.c.docs.count);
-    const epoch = ++m.epoch;
+    let epoch = ++m.epoch;
     const matched = this.weight;
     let nt = 0;
-    if (required.length > 0 && candidates)
-      for (let i = 0; i < candidates.n; i++) {
-        const d = candidates.docs[i] ?? 0;
-        m.stamp[d] = epoch;
-        m.acc[d] = candidates.scores[i] ?? 0;
-        m.fields[d] = candidates.fields[i] ?? 0;
-        matched[d] = requiredWeight;
-        m.touched[nt++] = d;
+    // Required slots first, as an AND (rarest first): each scores straight into `m`, restricted
+    // to the docs the ones before left, which it then narrows. No intermediate result is
+    // allocated, sorted or merged per slot: at a million quotes a common word leaves tens of
+    // thousands of docs.
+    let candidates: Matches | null = restrict;
+    if (required.length > 0) {
+      for (const [k, s] of required.entries()) {
+        const w = this.slotScratch;
+        const slotEpoch = ++w.epoch;
+        const n = this.slotInto(s.node, weight, terms, candidates, w, slotEpoch, 0);
+        if (k === 0) {
+          // The first slot's scratch holds exactly the candidates: it becomes the accumulator
+          // (the two swap roles) instead of being copied.
+          this.slotScratch = m;
+          this.matchScratch = w;
+          m = w;
+          epoch = slotEpoch;
+          nt = n;
+        } else {
+          // Docs this slot did not score leave the candidates.
+          let kept = 0;
+          for (let i = 0; i < nt; i++) {
+            const d = m.touched[i] ?? 0;
+            if (w.stamp[d] !== slotEpoch) {
+              m.stamp[d] = 0;
+              continue;
+            }
+            m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
+            m.fields[d] = (m.fields[d] ?? 0) | (w.fields[d] ?? 0);
+            m.touched[kept++] = d;
+          }
+          nt = kept;
+        }
+        if (nt === 0) return emptyMatches();
+        candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
       }
-    const topK = this.options.topK ?? Number.POSITIVE_INFINITY;
+      // In doc order, as a merge gives them (ties in score are broken by doc downstream).
+      m.touched.subarray(0, nt).sort();
+      // Without optional slots every candidate matched `requiredWeight` (see finish).
+      if (optional.length > 0) for (let i = 0; i < nt; i++) matched[m.touched[i] ?? 0] = requiredWeight;
+      candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
+    }
+    // Exclusions drop docs after the slots are scored: the k best before them need not hold
+    // the k best after, so a query with exclusions is not pruned.
+    const topK =
+      q.exclude.length > 0 ? Number.POSITIVE_INFINITY : (this.options.topK ?? Number.POSITIVE_INFINITY);
     const roleFloor = Math.min(1, ...(this.options.roleWeights ?? [1]));
     let remaining = optional.reduce((s, x) => s + x.bound, 0);
     let pruned = false;
@@ -716,7 +776,8 @@ export class Evaluator {
         }
       }
     }
-    let out = this.finish(nt, total, minWeight, q.exclude.length > 0);
+    const uniform = required.length > 0 && optional.length === 0 ? requiredWeight : null;
+    let out = this.finish(nt, total, minWeight, q.exclude.length > 0, uniform);
     for (const x of q.exclude) {
       if (out.n === 0) break;
       out = subtract(out, this.excluded(x, out));
@@ -727,28 +788,49 @@ export class Evaluator {
   }
 
   private matchScratch = new Scratch();
+  /** The min-heap of kthLowerBound. */
+  private heap = new Float64Array(0);
   /** One word's scores in a ranked query. */
   private slotScratch = new Scratch();
 
-  /** Final scores: coordination and role weights; docs below the minimum share dropped. */
-  private finish(nt: number, total: number, minWeight: number, sorted: boolean): Matches {
+  /**
+   * Final scores: coordination and role weights; docs below the minimum share dropped.
+   * `uniform`: the matched weight of every doc when all of them matched the same (only
+   * required slots), so none is read per doc.
+   */
+  private finish(
+    nt: number,
+    total: number,
+    minWeight: number,
+    sorted: boolean,
+    uniform: number | null,
+  ): Matches {
     const m = this.matchScratch;
     const matched = this.weight;
     const role = this.c.docs.role.a;
-    const roleWeights = this.options.roleWeights;
-    const keep: number[] = [];
-    for (let i = 0; i < nt; i++) {
-      const d = m.touched[i] ?? 0;
-      if ((matched[d] ?? 0) >= minWeight - 1e-9) keep.push(d);
+    const roleWeights = this.options.roleWeights ?? [1, 1, 1];
+    let docs: Int32Array;
+    if (uniform !== null) {
+      docs = m.touched.slice(0, uniform >= minWeight - 1e-9 ? nt : 0);
+    } else {
+      // Kept docs are gathered in the shared scratch's touched array (free here), then copied once.
+      const keep = this.out.touched;
+      let kept = 0;
+      for (let i = 0; i < nt; i++) {
+        const d = m.touched[i] ?? 0;
+        if ((matched[d] ?? 0) >= minWeight - 1e-9) keep[kept++] = d;
+      }
+      docs = keep.slice(0, kept);
     }
-    const docs = Int32Array.from(keep);
     if (sorted) docs.sort();
     const scores = new Float64Array(docs.length);
     const fields = new Uint8Array(docs.length);
+    const coordOf = (w: number) => (w / total) ** RANKING.coord;
+    const same = uniform === null ? 0 : coordOf(uniform);
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i] ?? 0;
-      const coord = ((matched[d] ?? 0) / total) ** RANKING.coord;
-      scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights?.[role[d] ?? 0] ?? 1);
+      const coord = uniform === null ? coordOf(matched[d] ?? 0) : same;
+      scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
       fields[i] = m.fields[d] ?? 0;
     }
     return { n: docs.length, docs, scores, fields };
@@ -761,19 +843,23 @@ export class Evaluator {
   private kthLowerBound(nt: number, total: number, minWeight: number, k: number): number {
     const m = this.matchScratch;
     const matched = this.weight;
-    // A min-heap of the k best.
-    const heap: number[] = [];
+    // A min-heap of the k best, in a typed array kept between calls.
+    if (this.heap.length < k) this.heap = new Float64Array(k);
+    const heap = this.heap;
+    let size = 0;
     for (let i = 0; i < nt; i++) {
       const d = m.touched[i] ?? 0;
       const w = matched[d] ?? 0;
       if (w < minWeight - 1e-9) continue;
       const low = (m.acc[d] ?? 0) * (w / total) ** RANKING.coord;
-      if (heap.length < k) {
-        heap.push(low);
-        for (let c = heap.length - 1; c > 0; ) {
+      if (size < k) {
+        heap[size] = low;
+        for (let c = size++; c > 0; ) {
           const p = (c - 1) >> 1;
           if ((heap[p] ?? 0) <= (heap[c] ?? 0)) break;
-          [heap[p], heap[c]] = [heap[c] as number, heap[p] as number];
+          const t = heap[p] ?? 0;
+          heap[p] = heap[c] ?? 0;
+          heap[c] = t;
           c = p;
         }
       } else if (low > (heap[0] ?? 0)) {
@@ -782,14 +868,16 @@ export class Evaluator {
           const l = 2 * c + 1;
           const r = l + 1;
           let s = c;
-          if (l < heap.length && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
-          if (r < heap.length && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
+          if (l < size && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
+          if (r < size && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
           if (s === c) break;
-          [heap[s], heap[c]] = [heap[c] as number, heap[s] as number];
+          const t = heap[s] ?? 0;
+          heap[s] = heap[c] ?? 0;
+          heap[c] = t;
           c = s;
         }
       }
     }
-    return heap.length < k ? 0 : (heap[0] ?? 0);
+    return size < k ? 0 : (heap[0] ?? 0);
   }
 }

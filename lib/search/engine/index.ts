@@ -50,7 +50,7 @@ import {
   type SegmentSize,
   writeSegment,
 } from './segment.ts';
-import { readHeader, readSnapshot, type SnapshotHeader, writeSnapshot } from './snapshot.ts';
+import { readHeader, readSnapshot, type SnapshotHeader, warmSnapshot, writeSnapshot } from './snapshot.ts';
 import { DocTable, Names, SlotTable, TagTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
@@ -58,7 +58,13 @@ export type { EvaluateOptions, Matches } from './evaluate.ts';
 export { FLAG_KANA, FLAG_SUGGEST, PREFIX_EXPANSIONS } from './postings.ts';
 export { FIELD_BITS, FIELD_BOOSTS } from './scoring.ts';
 export { MERGE_POLICY, type MergePolicy, planMerge, type Segment, type SegmentSize } from './segment.ts';
-export { PACKED_LAYOUT, readSnapshot as readSegment } from './snapshot.ts';
+export {
+  compressSnapshot as compressSegment,
+  type OpenedSnapshot,
+  openSnapshot as openSegment,
+  PACKED_LAYOUT,
+  readSnapshot as readSegment,
+} from './snapshot.ts';
 export type { QueryNode } from './tree.ts';
 
 /** Counted terms of one field of one quote. */
@@ -305,6 +311,11 @@ export class Engine {
   speakerOf(doc: number): string | null {
     const p = this.docs.speaker.at(doc);
     return p > 0 ? this.persons.name(p - 1) : null;
+  }
+
+  /** Number of speaker person ids ever interned (speaker codes are at most this). */
+  get personCount(): number {
+    return this.persons.size;
   }
 
   /** Speaker code of a doc: the person's number + 1, 0 when unknown (compare with {@link speakerCode}). */
@@ -573,6 +584,11 @@ export class Engine {
     this.statsVersion++;
   }
 
+  /** Inflates in the background what loaded segments keep compressed until first used. */
+  async warm(): Promise<void> {
+    await Promise.all(this.segments.map((s) => warmSnapshot(s)));
+  }
+
   /** Number of packed segments. */
   get segmentCount(): number {
     return this.postings.segs.length;
@@ -591,8 +607,29 @@ export class Engine {
   /** An engine over segments, placed in order. */
   static open(segments: readonly Segment[]): Engine {
     const e = new Engine();
+    e.reserve(segments);
     for (const seg of segments) e.place(seg);
     return e;
+  }
+
+  /**
+   * Makes room in the tables for segments about to be placed, so that each column is allocated
+   * once, not grown (and copied) segment after segment. One segment on an empty engine needs
+   * none: its columns are adopted.
+   */
+  reserve(segments: readonly Segment[]): void {
+    if (segments.length === 0 || (segments.length === 1 && this.docs.count === 0)) return;
+    let docs = this.docs.count;
+    let slots = this.slots.count;
+    let tagIds = this.tags.ids.n;
+    for (const s of segments) {
+      docs += s.packed.docs;
+      slots += s.packed.slots;
+      tagIds += s.tags.ids.length;
+    }
+    this.docs.reserve(docs);
+    this.slots.reserve(slots);
+    this.tags.reserve(docs, tagIds);
   }
 
   /** Loads packed bytes (one or more segments, oldest first): views over their buffers. */

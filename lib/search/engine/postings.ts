@@ -76,6 +76,14 @@ export interface DeltaList {
   flags: number;
 }
 
+/** Postings bytes of a loaded part that are still compressed in places (see snapshot.ts). */
+export interface LazyBytes {
+  /** Inflates what is still compressed of bytes [from, to) into place. */
+  ensure(from: number, to: number): void;
+  /** Inflates the rest in the background (on the threadpool). */
+  warm(): Promise<void>;
+}
+
 /** A packed segment's postings. Postings of term i: bytes[offsets[i] .. offsets[i+1]). */
 export interface PackedSegment {
   terms: string[];
@@ -85,6 +93,11 @@ export interface PackedSegment {
   /** Number of docs and slots the segment numbers (from 0; dead ones included). */
   docs: number;
   slots: number;
+  /**
+   * Set while parts of `bytes` are still compressed (a part loaded from storage): every read
+   * of a term's bytes goes through {@link fieldAt}, which asks for them first.
+   */
+  lazy?: LazyBytes | undefined;
 }
 
 export const EMPTY_SEGMENT: PackedSegment = {
@@ -117,6 +130,7 @@ export interface TermRef {
 export function fieldAt(seg: PackedSegment, ti: number, field: number): { p: number; count: number } {
   const { bytes, offsets } = seg;
   let p = offsets[ti] ?? 0;
+  if (seg.lazy) seg.lazy.ensure(p, offsets[ti + 1] ?? p);
   const mask = bytes[p++] ?? 0;
   if (!(mask & (1 << field))) return { p: 0, count: 0 };
   let skip = 0;

@@ -13,7 +13,7 @@
  * says in the older ones, then appends its docs. The writer's state after sealing is exactly
  * that, so a reader of the published parts answers like the writer.
  */
-import { Bytes } from './columns.ts';
+import { Bytes, type Unsigned } from './columns.ts';
 import {
   buildKanaTerms,
   type DeltaList,
@@ -31,7 +31,7 @@ export interface Segment {
   packed: PackedSegment;
   kana: KanaTerms;
   docs: DocColumns;
-  slots: { keys: string[]; start: Uint32Array; titleLen: Uint32Array };
+  slots: { keys: string[]; start: Unsigned; titleLen: Unsigned };
   tags: TagColumns;
   /** Speaker person ids; a doc's speaker column holds the index here + 1 (0: unknown). */
   persons: string[];

@@ -4,7 +4,7 @@
  * segment's local columns are appended when it is placed (the first one adopted as views), and
  * merging segments writes a new one (see segment.ts).
  */
-import { Column, i32, u8, u32 } from './columns.ts';
+import { Column, i32, type Unsigned, u8, u32 } from './columns.ts';
 
 /** Interned names (tags, speaker person ids) ↔ small integers. */
 export class Names {
@@ -36,15 +36,18 @@ export class Names {
   }
 }
 
-/** A segment's per-doc columns, in its local numbers (slots and questions from 0). */
+/**
+ * A segment's per-doc columns, in its local numbers (slots and questions from 0); a loaded part
+ * keeps them as narrow as they were stored, the engine's tables widen them when placing it.
+ */
 export interface DocColumns {
-  slotOf: Uint32Array;
-  ordinal: Uint32Array;
+  slotOf: Unsigned;
+  ordinal: Unsigned;
   role: Uint8Array;
   questionOf: Int32Array;
-  span: Uint32Array;
-  lens: [Uint32Array, Uint32Array, Uint32Array];
-  speaker: Uint32Array;
+  span: Unsigned;
+  lens: [Unsigned, Unsigned, Unsigned];
+  speaker: Unsigned;
 }
 
 /** Per-doc columns. A doc's fields with postings: text, speaker, section (0, 1, 2). */
@@ -83,7 +86,8 @@ export class DocTable {
    */
   append(cols: DocColumns, slotBase: number, persons: Int32Array | null): void {
     const docBase = this.count;
-    if (docBase === 0 && slotBase === 0 && persons === null) {
+    // (Unless room was reserved for more segments: then the columns are copied into it.)
+    if (docBase === 0 && slotBase === 0 && persons === null && this.ordinal.a.length < cols.ordinal.length) {
       this.slotOf = Column.of(u32, cols.slotOf);
       this.ordinal = Column.of(u32, cols.ordinal);
       this.role = Column.of(u8, cols.role);
@@ -95,14 +99,29 @@ export class DocTable {
       return;
     }
     const n = cols.ordinal.length;
-    this.slotOf.append(cols.slotOf, (v) => v + slotBase);
+    this.slotOf.append(cols.slotOf, slotBase > 0 ? (v) => v + slotBase : undefined);
     this.ordinal.append(cols.ordinal);
     this.role.append(cols.role);
-    this.questionOf.append(cols.questionOf, (v) => (v >= 0 ? v + docBase : -1));
+    this.questionOf.append(cols.questionOf, docBase > 0 ? (v) => (v >= 0 ? v + docBase : -1) : undefined);
     this.span.append(cols.span);
     for (let f = 0; f < 3; f++) (this.lens[f] as Column<Uint32Array>).append(cols.lens[f] as Uint32Array);
     this.speaker.append(cols.speaker, persons ? (v) => (v > 0 ? (persons[v - 1] ?? -1) + 1 : 0) : undefined);
     this.dead.append(new Uint8Array(n));
+  }
+
+  /** Makes room for `n` docs in every column (see {@link Column.reserve}). */
+  reserve(n: number): void {
+    for (const c of [
+      this.slotOf,
+      this.ordinal,
+      this.role,
+      this.questionOf,
+      this.span,
+      ...this.lens,
+      this.speaker,
+      this.dead,
+    ])
+      c.reserve(n);
   }
 
   /**
@@ -159,21 +178,28 @@ export class SlotTable {
    * start at `docBase`. A later slot of a key replaces an earlier one in {@link slotOf}. An
    * empty table adopts the columns as views.
    */
-  append(keys: readonly string[], start: Uint32Array, titleLen: Uint32Array, docBase: number): void {
+  append(keys: readonly string[], start: Unsigned, titleLen: Unsigned, docBase: number): void {
     const slotBase = this.keys.length;
     keys.forEach((k, s) => {
       this.keys.push(k);
       this.byKey.set(k, slotBase + s);
     });
-    if (slotBase === 0 && docBase === 0 && this.start.n === 1) {
+    if (slotBase === 0 && docBase === 0 && this.start.n === 1 && this.titleLen.a.length < titleLen.length) {
       this.start = Column.of(u32, start);
       this.titleLen = Column.of(u32, titleLen);
       this.dead = Column.of(u8, new Uint8Array(keys.length));
       return;
     }
-    this.start.append(start.subarray(1), (v) => v + docBase);
+    this.start.append(start.subarray(1), docBase > 0 ? (v) => v + docBase : undefined);
     this.titleLen.append(titleLen);
     this.dead.append(new Uint8Array(keys.length));
+  }
+
+  /** Makes room for `n` slots. */
+  reserve(n: number): void {
+    this.start.reserve(n + 1);
+    this.titleLen.reserve(n);
+    this.dead.reserve(n);
   }
 
   /** The live slot of a key, if any. */
@@ -218,8 +244,8 @@ export class SlotTable {
 
 /** A segment's tag lists: doc i has ids[start[i] .. start[i + 1]), numbers of `names`. */
 export interface TagColumns {
-  start: Uint32Array;
-  ids: Uint32Array;
+  start: Unsigned;
+  ids: Unsigned;
   names: string[];
 }
 
@@ -244,7 +270,7 @@ export class TagTable {
     const docBase = this.packed;
     const n = cols.start.length - 1;
     for (let d = docBase; d < docBase + n; d++) this.override.delete(d);
-    if (docBase === 0 && this.names.size === 0) {
+    if (docBase === 0 && this.names.size === 0 && this.ids.a.length < cols.ids.length) {
       this.start = Column.of(u32, cols.start);
       this.ids = Column.of(u32, cols.ids);
       this.names = new Names([...cols.names]);
@@ -252,8 +278,15 @@ export class TagTable {
     }
     const map = cols.names.map((name) => this.names.intern(name));
     const base = this.ids.n;
-    this.start.append(cols.start.subarray(1), (v) => v + base);
-    this.ids.append(cols.ids, (v) => map[v] ?? 0);
+    this.start.append(cols.start.subarray(1), base > 0 ? (v) => v + base : undefined);
+    // Names already in the same order (the first part placed into reserved room) need no mapping.
+    this.ids.append(cols.ids, map.every((m, i) => m === i) ? undefined : (v) => map[v] ?? 0);
+  }
+
+  /** Makes room for `docs` docs with `ids` tag ids in all. */
+  reserve(docs: number, ids: number): void {
+    this.start.reserve(docs + 1);
+    this.ids.reserve(ids);
   }
 
   /** Local lists of docs [from, to) with their own names (edits included). */

@@ -1,0 +1,163 @@
+/**
+ * `node --expose-gc --import tsx bench/query-scale.ts [--scale 1000000] [--dir DIR] [--build]
+ *   [--passes 5] [--warmup 1] [--kind two-term] [--q 'query'] [--top 15] [--cpu-prof FILE]
+ *   [--save FILE] [--check FILE] [--sentences 0] [--from SNAPSHOT]`
+ *
+ * A fast loop for query latency at scale. The index of `npm run bench:store -- --only scale`
+ * (the same interviews, bench/scale-corpus.ts) is built once and its raw snapshot kept in DIR
+ * (`--build`, or when missing: ~5 min at 1M on a quiet machine; run it under the bench lock);
+ * later runs load it in seconds and time each drawn query of that bench (the same 100, plus
+ * `--sentences N` sentence queries) per kind: CPU time (process.cpuUsage, the whole process)
+ * and wall time, then the slowest queries with what they did. `--save` writes every query's
+ * page (ids, order, scores, total, facets, rendered hits) and `--check` compares a run with a
+ * saved one, so an optimisation can be shown to change no result. `--cpu-prof` profiles the
+ * timed passes only (node:inspector), for chrome://inspect or speedscope.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { QuoteIndex } from '../lib/search/index.ts';
+import { VariantDictionary } from '../lib/taxonomy/index.ts';
+import { drawQueries, realQuotes, sentenceQueries } from './corpus.ts';
+import { QUOTES_PER_INTERVIEW, scaleCorpus } from './scale-corpus.ts';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const scale = Number(arg('--scale') ?? 1_000_000);
+const dir = arg('--dir') ?? '/work/notes/scratch-1m';
+const passes = Number(arg('--passes') ?? 5);
+const warmup = Number(arg('--warmup') ?? 1);
+const top = Number(arg('--top') ?? 15);
+
+function pct(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const real = realQuotes();
+  if ('reason' in real) {
+    console.log(`skipping: ${real.reason}`);
+    return;
+  }
+  const base = real.quotes.slice(0, Math.min(real.quotes.length, scale));
+  const corpus = scaleCorpus(base);
+  const dict = new VariantDictionary();
+  const indexOptions = { variants: (f: string) => dict.variantsOf(f), retain: false };
+  const file = arg('--from') ?? join(dir, `snapshot-${scale}.bin`);
+  if (process.argv.includes('--build') || !existsSync(file)) {
+    const count = Math.floor(scale / QUOTES_PER_INTERVIEW);
+    process.stderr.write(`building ${count * QUOTES_PER_INTERVIEW} quotes…\n`);
+    const t0 = performance.now();
+    const index = new QuoteIndex(indexOptions);
+    for (let n = 0; n < count; n++) {
+      const { interview, tags } = corpus.interviewAt(n);
+      index.upsertInterview(interview, tags);
+      if (n % 5000 === 4999) process.stderr.write(`  ${(n + 1) * QUOTES_PER_INTERVIEW} quotes\n`);
+    }
+    const bytes = index.toSnapshot();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, bytes);
+    process.stderr.write(`built in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${file}\n`);
+  }
+  const l0 = performance.now();
+  const index = QuoteIndex.fromSnapshot(new Uint8Array(readFileSync(file)), indexOptions);
+  process.stderr.write(`loaded ${index.stats.quotes} quotes in ${Math.round(performance.now() - l0)} ms\n`);
+  const docs = (id: string) => corpus.interviewAt(Number(id.slice('scale-'.length))).interview;
+
+  const drawn = drawQueries(base.slice(0, 100_000), 100);
+  const sentences = sentenceQueries(base.slice(0, 100_000), Number(arg('--sentences') ?? 0));
+  let queries = [...drawn, ...sentences].map((q) => ({ q: q.q, kind: q.kind }));
+  const kind = arg('--kind');
+  if (kind) queries = queries.filter((q) => q.kind === kind);
+  const only = arg('--q');
+  if (only) queries = [{ q: only, kind: 'given' }];
+
+  const pages = new Map<string, unknown>();
+  const run = (record: boolean) =>
+    queries.map(({ q }) => {
+      const c0 = process.cpuUsage();
+      const w0 = performance.now();
+      const page = index.search({ q, limit: 10 }, docs);
+      const wall = performance.now() - w0;
+      const c = process.cpuUsage(c0);
+      if (record) pages.set(q, page);
+      return { wall, cpu: (c.user + c.system) / 1000, total: page.total };
+    });
+  for (let i = 0; i < warmup; i++) run(true);
+  if (warmup === 0) run(true);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const prof = arg('--cpu-prof');
+  const session = prof ? new Session() : null;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+  }
+  const samples: Array<{ q: string; kind: string; wall: number; cpu: number; total: number }> = [];
+  for (let p = 0; p < passes; p++) {
+    run(false).forEach((r, i) => {
+      const { q, kind } = queries[i] as { q: string; kind: string };
+      samples.push({ q, kind, ...r });
+    });
+  }
+  if (session && prof) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(prof, JSON.stringify(profile));
+    process.stderr.write(`profile: ${prof}\n`);
+  }
+
+  const kinds = ['all', ...new Set(queries.map((q) => q.kind))];
+  console.log(
+    `${index.stats.quotes} quotes, ${queries.length} queries × ${passes} passes (warm-up ${warmup})`,
+  );
+  console.log('kind              n    wall p50   p99    max  |  cpu p50   p99    max');
+  for (const k of kinds) {
+    const s = samples.filter((x) => k === 'all' || x.kind === k);
+    const w = s.map((x) => x.wall).sort((a, b) => a - b);
+    const c = s.map((x) => x.cpu).sort((a, b) => a - b);
+    const f = (x: number) => x.toFixed(2).padStart(6);
+    console.log(
+      `${k.padEnd(16)} ${String(s.length).padStart(4)} ${f(pct(w, 50))} ${f(pct(w, 99))} ${f(w.at(-1) ?? 0)}  | ${f(pct(c, 50))} ${f(pct(c, 99))} ${f(c.at(-1) ?? 0)}`,
+    );
+  }
+  // Slowest queries by their median wall time over the passes.
+  const byQuery = new Map<string, { kind: string; walls: number[]; cpus: number[]; total: number }>();
+  for (const s of samples) {
+    const e = byQuery.get(s.q) ?? { kind: s.kind, walls: [], cpus: [], total: s.total };
+    e.walls.push(s.wall);
+    e.cpus.push(s.cpu);
+    byQuery.set(s.q, e);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  console.log('\nslowest (median of passes): wall ms, cpu ms, max wall, total, kind, query');
+  const slowest = [...byQuery].sort((a, b) => med(b[1].walls) - med(a[1].walls)).slice(0, top);
+  for (const [q, e] of slowest) {
+    const cols = [med(e.walls), med(e.cpus), Math.max(...e.walls)].map((x) => x.toFixed(2).padStart(7));
+    console.log(`${cols.join(' ')} ${String(e.total).padStart(7)} ${e.kind.padEnd(16)} ${q}`);
+  }
+
+  const save = arg('--save');
+  if (save) writeFileSync(save, JSON.stringify(Object.fromEntries(pages)));
+  const check = arg('--check');
+  if (check) {
+    const before = JSON.parse(readFileSync(check, 'utf8')) as Record<string, unknown>;
+    let differ = 0;
+    for (const [q, page] of pages) {
+      const a = JSON.stringify(before[q]);
+      const b = JSON.stringify(page);
+      if (a !== b) {
+        differ++;
+        if (differ <= 5)
+          console.log(`DIFFERS: ${q}\n  before ${a?.slice(0, 600)}\n  after  ${b.slice(0, 600)}`);
+      }
+    }
+    console.log(`check against ${check}: ${differ} of ${pages.size} pages differ`);
+    if (differ > 0) process.exitCode = 1;
+  }
+}
+
+await main();
