@@ -167,32 +167,39 @@ export function sortDocs(a: Int32Array): void {
   }
 }
 
-/** Dense scratch arrays indexed by doc, stamped per use instead of cleared. */
+/** A scratch tag is epoch × TAG + the doc's matched-field bits (FIELD_BITS: below 32). */
+const TAG = 32;
+
+/**
+ * Dense scratch indexed by doc, stamped per use instead of cleared. A doc's accumulator and its
+ * tag (the epoch that wrote it × {@link TAG} + its matched-field bits) sit side by side,
+ * `v[2d]` and `v[2d + 1]`: one cache line per doc where an accumulator, a stamp and a fields
+ * array of a million entries each cost a cache (and TLB) miss per posting. A doc is in the
+ * current epoch when its tag minus `epoch × TAG` is in [0, TAG).
+ */
 class Scratch {
-  acc = new Float64Array(0);
-  fields = new Uint8Array(0);
-  stamp = new Uint32Array(0);
+  v = new Float64Array(0);
   touched = new Int32Array(0);
   epoch = 0;
   grow(n: number): void {
-    if (this.acc.length >= n) return;
-    const size = Math.max(n, Math.ceil(this.acc.length * 1.5));
-    this.acc = new Float64Array(size);
-    this.fields = new Uint8Array(size);
-    this.stamp = new Uint32Array(size);
+    if (this.touched.length >= n) return;
+    const size = Math.max(n, Math.ceil(this.touched.length * 1.5));
+    this.v = new Float64Array(2 * size);
     this.touched = new Int32Array(size);
     this.epoch = 0;
   }
-  /** The first `nt` touched docs as a result, in doc order unless `sorted` is false. */
+  /** The first `nt` touched docs (of the current epoch) as a result, in doc order unless `sorted` is false. */
   collect(nt: number, sorted = true): Matches {
     const docs = this.touched.slice(0, nt);
     if (sorted) sortDocs(docs);
     const scores = new Float64Array(nt);
     const fields = new Uint8Array(nt);
+    const v = this.v;
+    const base = this.epoch * TAG;
     for (let i = 0; i < nt; i++) {
-      const d = docs[i] ?? 0;
-      scores[i] = this.acc[d] ?? 0;
-      fields[i] = this.fields[d] ?? 0;
+      const k = 2 * (docs[i] ?? 0);
+      scores[i] = v[k] ?? 0;
+      fields[i] = (v[k + 1] ?? 0) - base;
     }
     return { n: nt, docs, scores, fields };
   }
@@ -251,7 +258,7 @@ export class Evaluator {
     this.ptf.grow(n);
     this.matchScratch.grow(n);
     this.slotScratch.grow(n);
-    const size = Math.max(n, this.out.acc.length);
+    const size = Math.max(n, this.out.touched.length);
     this.mask = new Int32Array((size >>> 5) + 1);
     this.maskWords = new Int32Array((size >>> 5) + 1);
     this.maskSet = 0;
@@ -533,7 +540,8 @@ export class Evaluator {
     const expansions = this.expansions(q);
     if (restrict) this.useMask(restrict);
     const ptf = this.ptf;
-    const { acc, fields, stamp, touched } = target;
+    const { v, touched } = target;
+    const base = epoch * TAG;
     for (const [t, w] of expansions) {
       if (nt === 0) {
         // Nothing in the target yet: the pseudo frequencies accumulate in it directly and
@@ -543,8 +551,8 @@ export class Evaluator {
         if (!q.gram) terms.add(t);
         const termWeight = weight * w * this.termIdf(t);
         for (let i = 0; i < n; i++) {
-          const d = touched[i] ?? 0;
-          acc[d] = bm25f(acc[d] ?? 0, termWeight);
+          const k = 2 * (touched[i] ?? 0);
+          v[k] = bm25f(v[k] ?? 0, termWeight);
         }
         nt = n;
         continue;
@@ -553,17 +561,21 @@ export class Evaluator {
       if (n === 0) continue;
       if (!q.gram) terms.add(t);
       const termWeight = weight * w * this.termIdf(t);
+      const pv = ptf.v;
+      const pbase = ptf.epoch * TAG;
       for (let i = 0; i < n; i++) {
         const d = ptf.touched[i] ?? 0;
-        const s = bm25f(ptf.acc[d] ?? 0, termWeight);
-        if (stamp[d] !== epoch) {
-          stamp[d] = epoch;
-          acc[d] = s;
-          fields[d] = ptf.fields[d] ?? 0;
+        const k = 2 * d;
+        const s = bm25f(pv[k] ?? 0, termWeight);
+        const pf = (pv[k + 1] ?? 0) - pbase;
+        const f = (v[k + 1] ?? 0) - base;
+        if (f < 0 || f >= TAG) {
+          v[k + 1] = base + pf;
+          v[k] = s;
           touched[nt++] = d;
         } else {
-          if (s > (acc[d] ?? 0)) acc[d] = s;
-          fields[d] = (fields[d] ?? 0) | (ptf.fields[d] ?? 0);
+          if (s > (v[k] ?? 0)) v[k] = s;
+          v[k + 1] = base + (f | pf);
         }
       }
     }
@@ -591,19 +603,21 @@ export class Evaluator {
       return n;
     }
     const part = this.node(q, weight, terms, restrict, false);
-    const { acc, fields, stamp, touched } = target;
+    const { v, touched } = target;
+    const base = epoch * TAG;
     let n = nt;
     for (let i = 0; i < part.n; i++) {
       const d = part.docs[i] ?? 0;
+      const k = 2 * d;
       const s = part.scores[i] ?? 0;
-      if (stamp[d] !== epoch) {
-        stamp[d] = epoch;
-        acc[d] = s;
-        fields[d] = part.fields[i] ?? 0;
+      const f = (v[k + 1] ?? 0) - base;
+      if (f < 0 || f >= TAG) {
+        v[k + 1] = base + (part.fields[i] ?? 0);
+        v[k] = s;
         touched[n++] = d;
       } else {
-        if (s > (acc[d] ?? 0)) acc[d] = s;
-        fields[d] = (fields[d] ?? 0) | (part.fields[i] ?? 0);
+        if (s > (v[k] ?? 0)) v[k] = s;
+        v[k + 1] = base + (f | (part.fields[i] ?? 0));
       }
     }
     return n;
@@ -630,7 +644,8 @@ export class Evaluator {
     const docCount = docs.count;
     const masked = restrict !== null;
     const mask = this.mask;
-    const { acc, fields: bits, stamp, touched } = into;
+    const { v, touched } = into;
+    const base = epoch * TAG;
     let nt = 0;
     const ref = postings.resolve(t);
     // Written out per field on purpose: this is the inner loop of every query, and a
@@ -653,14 +668,15 @@ export class Evaluator {
           const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
           for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
             if (masked && ((mask[d >>> 5] ?? 0) & (1 << (d & 31))) === 0) continue;
-            if (stamp[d] !== epoch) {
-              stamp[d] = epoch;
-              acc[d] = s;
-              bits[d] = FIELD_BITS.title;
+            const at = 2 * d;
+            const tagged = (v[at + 1] ?? 0) - base;
+            if (tagged < 0 || tagged >= TAG) {
+              v[at + 1] = base + FIELD_BITS.title;
+              v[at] = s;
               touched[nt++] = d;
             } else {
-              acc[d] = (acc[d] ?? 0) + s;
-              bits[d] = (bits[d] ?? 0) | FIELD_BITS.title;
+              v[at] = (v[at] ?? 0) + s;
+              v[at + 1] = base + (tagged | FIELD_BITS.title);
             }
           }
         }
@@ -679,14 +695,15 @@ export class Evaluator {
         const tf = tfs[i] ?? 1;
         if (own) {
           const s = (boost * tf) / ((isText ? textInfo[k] : norm[id]) ?? 1);
-          if (stamp[id] !== epoch) {
-            stamp[id] = epoch;
-            acc[id] = s;
-            bits[id] = bit;
+          const at = 2 * id;
+          const tagged = (v[at + 1] ?? 0) - base;
+          if (tagged < 0 || tagged >= TAG) {
+            v[at + 1] = base + bit;
+            v[at] = s;
             touched[nt++] = id;
           } else {
-            acc[id] = (acc[id] ?? 0) + s;
-            bits[id] = (bits[id] ?? 0) | bit;
+            v[at] = (v[at] ?? 0) + s;
+            v[at + 1] = base + (tagged | bit);
           }
         }
         // The question field of an answer is its question's text: derived, not stored twice.
@@ -700,14 +717,15 @@ export class Evaluator {
               (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)
             )
               continue;
-            if (stamp[a] !== epoch) {
-              stamp[a] = epoch;
-              acc[a] = s;
-              bits[a] = FIELD_BITS.question;
+            const at = 2 * a;
+            const tagged = (v[at + 1] ?? 0) - base;
+            if (tagged < 0 || tagged >= TAG) {
+              v[at + 1] = base + FIELD_BITS.question;
+              v[at] = s;
               touched[nt++] = a;
             } else {
-              acc[a] = (acc[a] ?? 0) + s;
-              bits[a] = (bits[a] ?? 0) | FIELD_BITS.question;
+              v[at] = (v[at] ?? 0) + s;
+              v[at + 1] = base + (tagged | FIELD_BITS.question);
             }
           }
         }
@@ -720,20 +738,22 @@ export class Evaluator {
   private combine(parts: readonly Matches[], best: boolean, sorted: boolean): Matches {
     const out = this.out;
     const epoch = ++out.epoch;
-    const { acc, fields, stamp, touched } = out;
+    const { v, touched } = out;
+    const base = epoch * TAG;
     let nt = 0;
     for (const m of parts) {
       for (let i = 0; i < m.n; i++) {
         const d = m.docs[i] ?? 0;
+        const k = 2 * d;
         const s = m.scores[i] ?? 0;
-        if (stamp[d] !== epoch) {
-          stamp[d] = epoch;
-          acc[d] = s;
-          fields[d] = m.fields[i] ?? 0;
+        const f = (v[k + 1] ?? 0) - base;
+        if (f < 0 || f >= TAG) {
+          v[k + 1] = base + (m.fields[i] ?? 0);
+          v[k] = s;
           touched[nt++] = d;
         } else {
-          acc[d] = best ? Math.max(acc[d] ?? 0, s) : (acc[d] ?? 0) + s;
-          fields[d] = (fields[d] ?? 0) | (m.fields[i] ?? 0);
+          v[k] = best ? Math.max(v[k] ?? 0, s) : (v[k] ?? 0) + s;
+          v[k + 1] = base + (f | (m.fields[i] ?? 0));
         }
       }
     }
@@ -785,14 +805,20 @@ export class Evaluator {
         } else {
           // Docs this slot did not score leave the candidates.
           let kept = 0;
+          const mv = m.v;
+          const wv = w.v;
+          const mbase = epoch * TAG;
+          const wbase = slotEpoch * TAG;
           for (let i = 0; i < nt; i++) {
             const d = m.touched[i] ?? 0;
-            if (w.stamp[d] !== slotEpoch) {
-              m.stamp[d] = 0;
+            const k = 2 * d;
+            const wf = (wv[k + 1] ?? 0) - wbase;
+            if (wf < 0 || wf >= TAG) {
+              mv[k + 1] = 0;
               continue;
             }
-            m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
-            m.fields[d] = (m.fields[d] ?? 0) | (w.fields[d] ?? 0);
+            mv[k] = (mv[k] ?? 0) + (wv[k] ?? 0);
+            mv[k + 1] = mbase + (((mv[k + 1] ?? 0) - mbase) | wf);
             m.touched[kept++] = d;
           }
           nt = kept;
@@ -834,18 +860,23 @@ export class Evaluator {
       const w = this.slotScratch;
       const slotEpoch = ++w.epoch;
       const n = this.slotInto(s.node, weight, terms, closed, w, slotEpoch, 0);
+      const mv = m.v;
+      const wv = w.v;
+      const mbase = epoch * TAG;
+      const wbase = slotEpoch * TAG;
       for (let i = 0; i < n; i++) {
         const d = w.touched[i] ?? 0;
-        const f = w.fields[d] ?? 0;
+        const k = 2 * d;
+        const f = (wv[k + 1] ?? 0) - wbase;
         const share = s.bound * shareOf(f);
-        if (m.stamp[d] === epoch) {
-          m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
-          m.fields[d] = (m.fields[d] ?? 0) | f;
+        const mf = (mv[k + 1] ?? 0) - mbase;
+        if (mf >= 0 && mf < TAG) {
+          mv[k] = (mv[k] ?? 0) + (wv[k] ?? 0);
+          mv[k + 1] = mbase + (mf | f);
           matched[d] = (matched[d] ?? 0) + share;
         } else if (closed === null) {
-          m.stamp[d] = epoch;
-          m.acc[d] = w.acc[d] ?? 0;
-          m.fields[d] = f;
+          mv[k + 1] = mbase + f;
+          mv[k] = wv[k] ?? 0;
           matched[d] = share;
           m.touched[nt++] = d;
         }
@@ -902,11 +933,13 @@ export class Evaluator {
     const fields = new Uint8Array(docs.length);
     const coordOf = (w: number) => (w / total) ** RANKING.coord;
     const same = uniform === null ? 0 : coordOf(uniform);
+    const mv = m.v;
+    const base = m.epoch * TAG;
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i] ?? 0;
       const coord = uniform === null ? coordOf(matched[d] ?? 0) : same;
-      scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
-      fields[i] = m.fields[d] ?? 0;
+      scores[i] = (mv[2 * d] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
+      fields[i] = (mv[2 * d + 1] ?? 0) - base;
     }
     return { n: docs.length, docs, scores, fields };
   }
@@ -926,7 +959,7 @@ export class Evaluator {
       const d = m.touched[i] ?? 0;
       const w = matched[d] ?? 0;
       if (w < minWeight - 1e-9) continue;
-      const low = (m.acc[d] ?? 0) * (w / total) ** RANKING.coord;
+      const low = (m.v[2 * d] ?? 0) * (w / total) ** RANKING.coord;
       if (size < k) {
         heap[size] = low;
         for (let c = size++; c > 0; ) {
