@@ -167,39 +167,32 @@ export function sortDocs(a: Int32Array): void {
   }
 }
 
-/** A scratch tag is epoch × TAG + the doc's matched-field bits (FIELD_BITS: below 32). */
-const TAG = 32;
-
-/**
- * Dense scratch indexed by doc, stamped per use instead of cleared. A doc's accumulator and its
- * tag (the epoch that wrote it × {@link TAG} + its matched-field bits) sit side by side,
- * `v[2d]` and `v[2d + 1]`: one cache line per doc where an accumulator, a stamp and a fields
- * array of a million entries each cost a cache (and TLB) miss per posting. A doc is in the
- * current epoch when its tag minus `epoch × TAG` is in [0, TAG).
- */
+/** Dense scratch arrays indexed by doc, stamped per use instead of cleared. */
 class Scratch {
-  v = new Float64Array(0);
+  acc = new Float64Array(0);
+  fields = new Uint8Array(0);
+  stamp = new Uint32Array(0);
   touched = new Int32Array(0);
   epoch = 0;
   grow(n: number): void {
-    if (this.touched.length >= n) return;
-    const size = Math.max(n, Math.ceil(this.touched.length * 1.5));
-    this.v = new Float64Array(2 * size);
+    if (this.acc.length >= n) return;
+    const size = Math.max(n, Math.ceil(this.acc.length * 1.5));
+    this.acc = new Float64Array(size);
+    this.fields = new Uint8Array(size);
+    this.stamp = new Uint32Array(size);
     this.touched = new Int32Array(size);
     this.epoch = 0;
   }
-  /** The first `nt` touched docs (of the current epoch) as a result, in doc order unless `sorted` is false. */
+  /** The first `nt` touched docs as a result, in doc order unless `sorted` is false. */
   collect(nt: number, sorted = true): Matches {
     const docs = this.touched.slice(0, nt);
     if (sorted) sortDocs(docs);
     const scores = new Float64Array(nt);
     const fields = new Uint8Array(nt);
-    const v = this.v;
-    const base = this.epoch * TAG;
     for (let i = 0; i < nt; i++) {
-      const k = 2 * (docs[i] ?? 0);
-      scores[i] = v[k] ?? 0;
-      fields[i] = (v[k + 1] ?? 0) - base;
+      const d = docs[i] ?? 0;
+      scores[i] = this.acc[d] ?? 0;
+      fields[i] = this.fields[d] ?? 0;
     }
     return { n: nt, docs, scores, fields };
   }
@@ -258,7 +251,7 @@ export class Evaluator {
     this.ptf.grow(n);
     this.matchScratch.grow(n);
     this.slotScratch.grow(n);
-    const size = Math.max(n, this.out.touched.length);
+    const size = Math.max(n, this.out.acc.length);
     this.mask = new Int32Array((size >>> 5) + 1);
     this.maskWords = new Int32Array((size >>> 5) + 1);
     this.maskSet = 0;
@@ -540,8 +533,7 @@ export class Evaluator {
     const expansions = this.expansions(q);
     if (restrict) this.useMask(restrict);
     const ptf = this.ptf;
-    const { v, touched } = target;
-    const base = epoch * TAG;
+    const { acc, fields, stamp, touched } = target;
     for (const [t, w] of expansions) {
       if (nt === 0) {
         // Nothing in the target yet: the pseudo frequencies accumulate in it directly and
@@ -551,8 +543,8 @@ export class Evaluator {
         if (!q.gram) terms.add(t);
         const termWeight = weight * w * this.termIdf(t);
         for (let i = 0; i < n; i++) {
-          const k = 2 * (touched[i] ?? 0);
-          v[k] = bm25f(v[k] ?? 0, termWeight);
+          const d = touched[i] ?? 0;
+          acc[d] = bm25f(acc[d] ?? 0, termWeight);
         }
         nt = n;
         continue;
@@ -561,21 +553,17 @@ export class Evaluator {
       if (n === 0) continue;
       if (!q.gram) terms.add(t);
       const termWeight = weight * w * this.termIdf(t);
-      const pv = ptf.v;
-      const pbase = ptf.epoch * TAG;
       for (let i = 0; i < n; i++) {
         const d = ptf.touched[i] ?? 0;
-        const k = 2 * d;
-        const s = bm25f(pv[k] ?? 0, termWeight);
-        const pf = (pv[k + 1] ?? 0) - pbase;
-        const f = (v[k + 1] ?? 0) - base;
-        if (f < 0 || f >= TAG) {
-          v[k + 1] = base + pf;
-          v[k] = s;
+        const s = bm25f(ptf.acc[d] ?? 0, termWeight);
+        if (stamp[d] !== epoch) {
+          stamp[d] = epoch;
+          acc[d] = s;
+          fields[d] = ptf.fields[d] ?? 0;
           touched[nt++] = d;
         } else {
-          if (s > (v[k] ?? 0)) v[k] = s;
-          v[k + 1] = base + (f | pf);
+          if (s > (acc[d] ?? 0)) acc[d] = s;
+          fields[d] = (fields[d] ?? 0) | (ptf.fields[d] ?? 0);
         }
       }
     }
@@ -603,21 +591,19 @@ export class Evaluator {
       return n;
     }
     const part = this.node(q, weight, terms, restrict, false);
-    const { v, touched } = target;
-    const base = epoch * TAG;
+    const { acc, fields, stamp, touched } = target;
     let n = nt;
     for (let i = 0; i < part.n; i++) {
       const d = part.docs[i] ?? 0;
-      const k = 2 * d;
       const s = part.scores[i] ?? 0;
-      const f = (v[k + 1] ?? 0) - base;
-      if (f < 0 || f >= TAG) {
-        v[k + 1] = base + (part.fields[i] ?? 0);
-        v[k] = s;
+      if (stamp[d] !== epoch) {
+        stamp[d] = epoch;
+        acc[d] = s;
+        fields[d] = part.fields[i] ?? 0;
         touched[n++] = d;
       } else {
-        if (s > (v[k] ?? 0)) v[k] = s;
-        v[k + 1] = base + (f | (part.fields[i] ?? 0));
+        if (s > (acc[d] ?? 0)) acc[d] = s;
+        fields[d] = (fields[d] ?? 0) | (part.fields[i] ?? 0);
       }
     }
     return n;
@@ -644,8 +630,7 @@ export class Evaluator {
     const docCount = docs.count;
     const masked = restrict !== null;
     const mask = this.mask;
-    const { v, touched } = into;
-    const base = epoch * TAG;
+    const { acc, fields: bits, stamp, touched } = into;
     let nt = 0;
     const ref = postings.resolve(t);
     // Written out per field on purpose: this is the inner loop of every query, and a
@@ -668,15 +653,14 @@ export class Evaluator {
           const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
           for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
             if (masked && ((mask[d >>> 5] ?? 0) & (1 << (d & 31))) === 0) continue;
-            const at = 2 * d;
-            const tagged = (v[at + 1] ?? 0) - base;
-            if (tagged < 0 || tagged >= TAG) {
-              v[at + 1] = base + FIELD_BITS.title;
-              v[at] = s;
+            if (stamp[d] !== epoch) {
+              stamp[d] = epoch;
+              acc[d] = s;
+              bits[d] = FIELD_BITS.title;
               touched[nt++] = d;
             } else {
-              v[at] = (v[at] ?? 0) + s;
-              v[at + 1] = base + (tagged | FIELD_BITS.title);
+              acc[d] = (acc[d] ?? 0) + s;
+              bits[d] = (bits[d] ?? 0) | FIELD_BITS.title;
             }
           }
         }
@@ -695,15 +679,14 @@ export class Evaluator {
         const tf = tfs[i] ?? 1;
         if (own) {
           const s = (boost * tf) / ((isText ? textInfo[k] : norm[id]) ?? 1);
-          const at = 2 * id;
-          const tagged = (v[at + 1] ?? 0) - base;
-          if (tagged < 0 || tagged >= TAG) {
-            v[at + 1] = base + bit;
-            v[at] = s;
+          if (stamp[id] !== epoch) {
+            stamp[id] = epoch;
+            acc[id] = s;
+            bits[id] = bit;
             touched[nt++] = id;
           } else {
-            v[at] = (v[at] ?? 0) + s;
-            v[at + 1] = base + (tagged | bit);
+            acc[id] = (acc[id] ?? 0) + s;
+            bits[id] = (bits[id] ?? 0) | bit;
           }
         }
         // The question field of an answer is its question's text: derived, not stored twice.
@@ -717,15 +700,14 @@ export class Evaluator {
               (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)
             )
               continue;
-            const at = 2 * a;
-            const tagged = (v[at + 1] ?? 0) - base;
-            if (tagged < 0 || tagged >= TAG) {
-              v[at + 1] = base + FIELD_BITS.question;
-              v[at] = s;
+            if (stamp[a] !== epoch) {
+              stamp[a] = epoch;
+              acc[a] = s;
+              bits[a] = FIELD_BITS.question;
               touched[nt++] = a;
             } else {
-              v[at] = (v[at] ?? 0) + s;
-              v[at + 1] = base + (tagged | FIELD_BITS.question);
+              acc[a] = (acc[a] ?? 0) + s;
+              bits[a] = (bits[a] ?? 0) | FIELD_BITS.question;
             }
           }
         }
@@ -738,22 +720,20 @@ export class Evaluator {
   private combine(parts: readonly Matches[], best: boolean, sorted: boolean): Matches {
     const out = this.out;
     const epoch = ++out.epoch;
-    const { v, touched } = out;
-    const base = epoch * TAG;
+    const { acc, fields, stamp, touched } = out;
     let nt = 0;
     for (const m of parts) {
       for (let i = 0; i < m.n; i++) {
         const d = m.docs[i] ?? 0;
-        const k = 2 * d;
         const s = m.scores[i] ?? 0;
-        const f = (v[k + 1] ?? 0) - base;
-        if (f < 0 || f >= TAG) {
-          v[k + 1] = base + (m.fields[i] ?? 0);
-          v[k] = s;
+        if (stamp[d] !== epoch) {
+          stamp[d] = epoch;
+          acc[d] = s;
+          fields[d] = m.fields[i] ?? 0;
           touched[nt++] = d;
         } else {
-          v[k] = best ? Math.max(v[k] ?? 0, s) : (v[k] ?? 0) + s;
-          v[k + 1] = base + (f | (m.fields[i] ?? 0));
+          acc[d] = best ? Math.max(acc[d] ?? 0, s) : (acc[d] ?? 0) + s;
+          fields[d] = (fields[d] ?? 0) | (m.fields[i] ?? 0);
         }
       }
     }
@@ -805,20 +785,14 @@ export class Evaluator {
         } else {
           // Docs this slot did not score leave the candidates.
           let kept = 0;
-          const mv = m.v;
-          const wv = w.v;
-          const mbase = epoch * TAG;
-          const wbase = slotEpoch * TAG;
           for (let i = 0; i < nt; i++) {
             const d = m.touched[i] ?? 0;
-            const k = 2 * d;
-            const wf = (wv[k + 1] ?? 0) - wbase;
-            if (wf < 0 || wf >= TAG) {
-              mv[k + 1] = 0;
+            if (w.stamp[d] !== slotEpoch) {
+              m.stamp[d] = 0;
               continue;
             }
-            mv[k] = (mv[k] ?? 0) + (wv[k] ?? 0);
-            mv[k + 1] = mbase + (((mv[k + 1] ?? 0) - mbase) | wf);
+            m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
+            m.fields[d] = (m.fields[d] ?? 0) | (w.fields[d] ?? 0);
             m.touched[kept++] = d;
           }
           nt = kept;
@@ -860,23 +834,18 @@ export class Evaluator {
       const w = this.slotScratch;
       const slotEpoch = ++w.epoch;
       const n = this.slotInto(s.node, weight, terms, closed, w, slotEpoch, 0);
-      const mv = m.v;
-      const wv = w.v;
-      const mbase = epoch * TAG;
-      const wbase = slotEpoch * TAG;
       for (let i = 0; i < n; i++) {
         const d = w.touched[i] ?? 0;
-        const k = 2 * d;
-        const f = (wv[k + 1] ?? 0) - wbase;
+        const f = w.fields[d] ?? 0;
         const share = s.bound * shareOf(f);
-        const mf = (mv[k + 1] ?? 0) - mbase;
-        if (mf >= 0 && mf < TAG) {
-          mv[k] = (mv[k] ?? 0) + (wv[k] ?? 0);
-          mv[k + 1] = mbase + (mf | f);
+        if (m.stamp[d] === epoch) {
+          m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
+          m.fields[d] = (m.fields[d] ?? 0) | f;
           matched[d] = (matched[d] ?? 0) + share;
         } else if (closed === null) {
-          mv[k + 1] = mbase + f;
-          mv[k] = wv[k] ?? 0;
+          m.stamp[d] = epoch;
+          m.acc[d] = w.acc[d] ?? 0;
+          m.fields[d] = f;
           matched[d] = share;
           m.touched[nt++] = d;
         }
@@ -933,13 +902,11 @@ export class Evaluator {
     const fields = new Uint8Array(docs.length);
     const coordOf = (w: number) => (w / total) ** RANKING.coord;
     const same = uniform === null ? 0 : coordOf(uniform);
-    const mv = m.v;
-    const base = m.epoch * TAG;
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i] ?? 0;
       const coord = uniform === null ? coordOf(matched[d] ?? 0) : same;
-      scores[i] = (mv[2 * d] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
-      fields[i] = (mv[2 * d + 1] ?? 0) - base;
+      scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
+      fields[i] = m.fields[d] ?? 0;
     }
     return { n: docs.length, docs, scores, fields };
   }
@@ -959,7 +926,7 @@ export class Evaluator {
       const d = m.touched[i] ?? 0;
       const w = matched[d] ?? 0;
       if (w < minWeight - 1e-9) continue;
-      const low = (m.v[2 * d] ?? 0) * (w / total) ** RANKING.coord;
+      const low = (m.acc[d] ?? 0) * (w / total) ** RANKING.coord;
       if (size < k) {
         heap[size] = low;
         for (let c = size++; c > 0; ) {
