@@ -20,6 +20,8 @@ const CORE = new Set(['work-balance', 'crowdsourcing', 'future-demand']);
 const FOLDS = 5;
 const BARS = [1, 1.2, 1.4];
 const ALONE: Array<number | null> = [null, 0.5, 0.6, 0.7, 0.8, 0.9];
+// The model's weight is a global setting; `MODEL_WEIGHT=0.5 npx tsx …` runs the grid at another one.
+const WEIGHT = Number(process.env.MODEL_WEIGHT ?? DEFAULT_PARAMS.modelWeight);
 
 const foldOf = (file: string) => (createHash('sha1').update(file).digest()[0] as number) % FOLDS;
 const show = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
@@ -70,6 +72,7 @@ function main(): void {
   for (const bar of BARS)
     for (const alone of ALONE) {
       const params = {
+        modelWeight: WEIGHT,
         modelBar: Object.fromEntries(topics.map((t) => [t, bar])),
         modelAlone: alone === null ? {} : Object.fromEntries(topics.map((t) => [t, alone])),
       };
@@ -80,7 +83,7 @@ function main(): void {
         per: score(dev, predictCV(dev, models, params), topics).per,
       });
     }
-  console.log(`Dev labels: ${dev.length} quotes, ${FOLDS} folds by file.\n`);
+  console.log(`Dev labels: ${dev.length} quotes, ${FOLDS} folds by file, modelWeight ${WEIGHT}.\n`);
   const rows = topics.map((t) => [
     t,
     dev.filter((j) => j.tags.includes(t)).length,
