@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { type ClassifierModel, trainClassifier } from '../../lib/tagging/classifier.ts';
-import type { DEFAULT_PARAMS } from '../../lib/tagging/tagger.ts';
+import { DEFAULT_PARAMS } from '../../lib/tagging/tagger.ts';
 import { table } from './table.ts';
 import { corrections, type Judged, loadJudged, type Predict, score, taggerPredictions } from './tags.ts';
 
