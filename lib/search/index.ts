@@ -1015,33 +1015,17 @@ export class QuoteIndex {
     const perSpeaker = new Uint32Array(this.engine.personCount + 1);
     const speakerDocs: number[] = [];
     const together: number[] = [];
-    const { slotStart, role: roles, speaker: speakers } = this.engine.facetColumns();
-    const slotCount = this.engine.slotCount;
-    // The slot of each doc: docs in doc order walk the slots' starts (a small array, read in
-    // order) instead of reading a per-doc slot column; a doc before the last one is searched.
-    let slot = 0;
-    let prev = -1;
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i] ?? 0;
-      if (doc < prev) {
-        let lo = 0;
-        let hi = slotCount - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >>> 1;
-          if ((slotStart[mid] ?? 0) <= doc) lo = mid;
-          else hi = mid - 1;
-        }
-        slot = lo;
-      } else while (slot + 1 < slotCount && (slotStart[slot + 1] ?? 0) <= doc) slot++;
-      prev = doc;
+      const slot = this.engine.slotOf(doc);
       const y = slotYear[slot] ?? -1;
       if (y >= 0) {
         if (perYear[y] === 0 || slot < (yearSlot[y] ?? 0)) yearSlot[y] = slot;
         perYear[y] = (perYear[y] ?? 0) + 1;
       }
-      const role = roles[doc] ?? 0;
+      const role = this.engine.roleOf(doc);
       perRole[role] = (perRole[role] ?? 0) + 1;
-      const code = speakers[doc] ?? 0;
+      const code = this.engine.speakerCodeOf(doc);
       if (code > 0) {
         if (perSpeaker[code] === 0) speakerDocs.push(doc);
         perSpeaker[code] = (perSpeaker[code] ?? 0) + 1;

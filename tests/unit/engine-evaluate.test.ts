@@ -1,6 +1,6 @@
 /** Evaluation of the engine's query tree, and BM25 written once. */
 import { describe, expect, it } from 'vitest';
-import { type Matches, sortDocs } from '../../lib/search/engine/evaluate.ts';
+import type { Matches } from '../../lib/search/engine/evaluate.ts';
 import { Engine, type EngineDoc, type FieldTerms } from '../../lib/search/engine/index.ts';
 import { bm25f, bm25fBound, D, idf, K1, lengthNorm } from '../../lib/search/engine/scoring.ts';
 import { and, or, type QueryNode, term, weighted } from '../../lib/search/engine/tree.ts';
@@ -197,38 +197,5 @@ describe('query tree evaluation', () => {
     x.add('other', field(), [doc(1, ['介護'])], new Map());
     x.remove('iv');
     expect(Array.from(x.evaluate(term('介護')).docs, (d) => x.keyOf(d))).toEqual(['other']);
-  });
-});
-
-describe('sortDocs', () => {
-  // Touched docs come out of postings nearly in order (an answer found through its question a
-  // little ahead of its place): sortDocs finishes those by insertion and must agree with the
-  // typed sort on those and on anything else (reversed, random, duplicates, long moves).
-  it('sorts like the typed sort, whatever the shape of the input', () => {
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const shapes: Array<(n: number) => number[]> = [
-      (n) => Array.from({ length: n }, (_, i) => i * 3),
-      (n) => Array.from({ length: n }, (_, i) => (i % 50 === 0 ? i * 3 + 4 : i * 3)),
-      (n) => Array.from({ length: n }, (_, i) => n - i),
-      (n) => Array.from({ length: n }, () => Math.floor(random() * n)),
-      (n) => Array.from({ length: n }, (_, i) => (i === 1 ? n * 10 : i)),
-      (n) => Array.from({ length: n }, (_, i) => (i === n - 1 ? 0 : i + 1)),
-      (n) => Array.from({ length: n }, (_, i) => Math.floor(i / 4)),
-      // Few descents (insertion), and few descents with long moves (insertion abandoned).
-      (n) => Array.from({ length: n }, (_, i) => (i % 100 === 0 ? i * 3 + 4 : i * 3)),
-      (n) => Array.from({ length: n }, (_, i) => (i < n / 2 ? n + i : i - n / 2)),
-    ];
-    for (const n of [0, 1, 2, 3, 64, 1000, 5000])
-      for (const shape of shapes) {
-        const input = Int32Array.from(shape(n));
-        const expected = input.slice().sort();
-        const got = input.slice();
-        sortDocs(got);
-        expect(Array.from(got)).toEqual(Array.from(expected));
-      }
   });
 });

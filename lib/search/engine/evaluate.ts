@@ -37,9 +37,6 @@ function shareOf(fields: number): number {
 /** Terms whose decoded live counts are kept between evaluations (see Evaluator.liveDf). */
 const DECODED_DF_TERMS = 20_000;
 
-/** Doubles per doc of the text field's side-by-side norms (see Evaluator.norms). */
-const TEXT_STRIDE = 4;
-
 /** Per stored field: its boost and b (title per slot; the question field is derived from text). */
 const FIELD_PARAMS = [FIELDS.text, FIELDS.speaker, FIELDS.section, FIELDS.title];
 
@@ -134,39 +131,6 @@ export function subtract(a: Matches, b: Matches): Matches {
   return { n: k, docs: docs.subarray(0, k), scores: scores.subarray(0, k), fields: fields.subarray(0, k) };
 }
 
-/**
- * Sorts doc numbers in place. Touched docs mostly come out of postings in doc order, with an
- * answer found through its question a little ahead of its place: such a nearly sorted run is
- * finished by insertion (linear), anything else by the typed sort (30k docs: ~0.7 ms).
- */
-export function sortDocs(a: Int32Array): void {
-  const n = a.length;
-  let descents = 0;
-  for (let i = 1; i < n; i++) if ((a[i] ?? 0) < (a[i - 1] ?? 0)) descents++;
-  if (descents === 0) return;
-  if (descents > n >>> 6) {
-    a.sort();
-    return;
-  }
-  // Insertion, abandoned for the typed sort when the moves stop being local.
-  let moves = 0;
-  const limit = 8 * n;
-  for (let i = 1; i < n; i++) {
-    const x = a[i] ?? 0;
-    let j = i - 1;
-    while (j >= 0 && (a[j] ?? 0) > x) {
-      a[j + 1] = a[j] ?? 0;
-      j--;
-      moves++;
-    }
-    a[j + 1] = x;
-    if (moves > limit) {
-      a.sort();
-      return;
-    }
-  }
-}
-
 /** Dense scratch arrays indexed by doc, stamped per use instead of cleared. */
 class Scratch {
   acc = new Float64Array(0);
@@ -186,7 +150,7 @@ class Scratch {
   /** The first `nt` touched docs as a result, in doc order unless `sorted` is false. */
   collect(nt: number, sorted = true): Matches {
     const docs = this.touched.slice(0, nt);
-    if (sorted) sortDocs(docs);
+    if (sorted) docs.sort();
     const scores = new Float64Array(nt);
     const fields = new Uint8Array(nt);
     for (let i = 0; i < nt; i++) {
@@ -206,17 +170,10 @@ export class Evaluator {
   private ptf = new Scratch();
   /** The matched weight per doc of a `match` node. */
   private weight = new Float64Array(0);
-  /**
-   * Docs of the current restriction as a bitset (a million docs in 128 KB: it stays in cache,
-   * where a doc-indexed stamp array of 4 MB cost a cache miss per posting of a restricted word),
-   * and the words set in it, to clear them before the next restriction.
-   */
-  private mask = new Int32Array(0);
-  private maskWords = new Int32Array(0);
-  private maskSet = 0;
+  private mask = new Uint32Array(0);
+  private maskEpoch = 0;
   private maskOf: Matches | null = null;
-  private normCache: { docs: number; stats: number; arrays: Float64Array[]; text: Float64Array } | null =
-    null;
+  private normCache: { docs: number; stats: number; arrays: Float64Array[] } | null = null;
   private options: EvaluateOptions = {};
 
   constructor(private readonly c: Corpus) {}
@@ -236,9 +193,7 @@ export class Evaluator {
     this.ptf = new Scratch();
     this.matchScratch = new Scratch();
     this.slotScratch = new Scratch();
-    this.mask = new Int32Array(0);
-    this.maskWords = new Int32Array(0);
-    this.maskSet = 0;
+    this.mask = new Uint32Array(0);
     this.weight = new Float64Array(0);
     this.maskOf = null;
     this.normCache = null;
@@ -246,16 +201,15 @@ export class Evaluator {
 
   private grow(): void {
     const n = this.c.docs.count;
-    if (this.weight.length >= n) return;
+    if (this.mask.length >= n) return;
     this.out.grow(n);
     this.ptf.grow(n);
     this.matchScratch.grow(n);
     this.slotScratch.grow(n);
     const size = Math.max(n, this.out.acc.length);
-    this.mask = new Int32Array((size >>> 5) + 1);
-    this.maskWords = new Int32Array((size >>> 5) + 1);
-    this.maskSet = 0;
+    this.mask = new Uint32Array(size);
     this.weight = new Float64Array(size);
+    this.maskEpoch = 0;
     this.maskOf = null;
   }
 
@@ -454,25 +408,16 @@ export class Evaluator {
   /** Stamps the docs of `restrict` so leaves can test membership in O(1). */
   private useMask(restrict: Matches): void {
     if (this.maskOf === restrict) return;
-    const { mask, maskWords } = this;
-    for (let i = 0; i < this.maskSet; i++) mask[maskWords[i] ?? 0] = 0;
-    let set = 0;
-    for (let i = 0; i < restrict.n; i++) {
-      const d = restrict.docs[i] ?? 0;
-      const w = d >>> 5;
-      const before = mask[w] ?? 0;
-      if (before === 0) maskWords[set++] = w;
-      mask[w] = before | (1 << (d & 31));
-    }
-    this.maskSet = set;
+    this.maskEpoch++;
+    for (let i = 0; i < restrict.n; i++) this.mask[restrict.docs[i] ?? 0] = this.maskEpoch;
     this.maskOf = restrict;
   }
 
   /** Per-entry length norms of each stored field (title per slot), recomputed after writes. */
-  private norms(): { arrays: Float64Array[]; text: Float64Array } {
+  private norms(): Float64Array[] {
     const { docs, slots } = this.c;
     if (this.normCache && this.normCache.docs === docs.count && this.normCache.stats === this.c.statsVersion)
-      return this.normCache;
+      return this.normCache.arrays;
     const arrays = [0, 1, 2, F_TITLE].map((f) => {
       const title = f === F_TITLE;
       const avg = (this.c.lenSum[f] ?? 0) / Math.max(1, title ? this.c.liveSlots : this.c.liveDocs) || 1;
@@ -484,24 +429,8 @@ export class Evaluator {
     // The question field: the question's text, normalised with the question field's b.
     const avgText = (this.c.lenSum[F_TEXT] ?? 0) / Math.max(1, this.c.liveDocs) || 1;
     arrays.push(lengthNorms(docs.lens[0].a, docs.count, avgText, FIELDS.question.b));
-    // What the text field reads per posting, side by side (one cache line, not three arrays of
-    // a million entries): the text norm, the question's span and its norm as a question.
-    const text = new Float64Array(docs.count * TEXT_STRIDE);
-    const [textNorm, , , , questionNorm] = arrays as [
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-    ];
-    const span = docs.span.a;
-    for (let d = 0; d < docs.count; d++) {
-      text[d * TEXT_STRIDE] = textNorm[d] ?? 1;
-      text[d * TEXT_STRIDE + 1] = span[d] ?? 0;
-      text[d * TEXT_STRIDE + 2] = questionNorm[d] ?? 1;
-    }
-    this.normCache = { docs: docs.count, stats: this.c.statsVersion, arrays, text };
-    return this.normCache;
+    this.normCache = { docs: docs.count, stats: this.c.statsVersion, arrays };
+    return arrays;
   }
 
   private leaf(
@@ -621,15 +550,17 @@ export class Evaluator {
     epoch = ++into.epoch,
   ): number {
     const { postings, docs, slots } = this.c;
-    const { arrays: norms, text: textInfo } = this.norms();
+    const norms = this.norms();
+    const questionNorm = norms[4] as Float64Array;
     const questionBoost = FIELDS.question.boost;
-    const questionOf = docs.questionOf.a;
+    const { questionOf, span } = { questionOf: docs.questionOf.a, span: docs.span.a };
     const deadDoc = docs.dead.a;
     const deadSlot = slots.dead.a;
     const slotStart = slots.start.a;
     const docCount = docs.count;
     const masked = restrict !== null;
     const mask = this.mask;
+    const maskEpoch = this.maskEpoch;
     const { acc, fields: bits, stamp, touched } = into;
     let nt = 0;
     const ref = postings.resolve(t);
@@ -652,7 +583,7 @@ export class Evaluator {
           if (deadSlot[id] !== 0) continue;
           const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
           for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
-            if (masked && ((mask[d >>> 5] ?? 0) & (1 << (d & 31))) === 0) continue;
+            if (masked && mask[d] !== maskEpoch) continue;
             if (stamp[d] !== epoch) {
               stamp[d] = epoch;
               acc[d] = s;
@@ -667,18 +598,16 @@ export class Evaluator {
         continue;
       }
       const bit = 1 << f;
-      const isText = f === F_TEXT;
-      const question = withQuestion && isText;
+      const question = withQuestion && f === F_TEXT;
       for (let i = 0; i < n; i++) {
         const id = ids[i] ?? 0;
         // Restricted: most postings are not candidates, so the mask is read first.
-        const own = !masked || ((mask[id >>> 5] ?? 0) & (1 << (id & 31))) !== 0;
-        const k = id * TEXT_STRIDE;
-        const answers = question ? (textInfo[k + 1] ?? 0) : 0;
+        const own = !masked || mask[id] === maskEpoch;
+        const answers = question ? (span[id] ?? 0) : 0;
         if ((!own && answers === 0) || (anyDead && deadDoc[id] !== 0)) continue;
         const tf = tfs[i] ?? 1;
         if (own) {
-          const s = (boost * tf) / ((isText ? textInfo[k] : norm[id]) ?? 1);
+          const s = (boost * tf) / (norm[id] ?? 1);
           if (stamp[id] !== epoch) {
             stamp[id] = epoch;
             acc[id] = s;
@@ -691,14 +620,10 @@ export class Evaluator {
         }
         // The question field of an answer is its question's text: derived, not stored twice.
         if (answers > 0) {
-          const s = (questionBoost * tf) / (textInfo[k + 2] ?? 1);
+          const s = (questionBoost * tf) / (questionNorm[id] ?? 1);
           const last = Math.min(docCount - 1, id + answers);
           for (let a = id + 1; a <= last; a++) {
-            if (
-              questionOf[a] !== id ||
-              (anyDead && deadDoc[a] !== 0) ||
-              (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)
-            )
+            if (questionOf[a] !== id || (anyDead && deadDoc[a] !== 0) || (masked && mask[a] !== maskEpoch))
               continue;
             if (stamp[a] !== epoch) {
               stamp[a] = epoch;
@@ -801,7 +726,7 @@ export class Evaluator {
         candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
       }
       // In doc order, as a merge gives them (ties in score are broken by doc downstream).
-      sortDocs(m.touched.subarray(0, nt));
+      m.touched.subarray(0, nt).sort();
       // Without optional slots every candidate matched `requiredWeight` (see finish).
       if (optional.length > 0) for (let i = 0; i < nt; i++) matched[m.touched[i] ?? 0] = requiredWeight;
       candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
@@ -897,7 +822,7 @@ export class Evaluator {
       }
       docs = keep.slice(0, kept);
     }
-    if (sorted) sortDocs(docs);
+    if (sorted) docs.sort();
     const scores = new Float64Array(docs.length);
     const fields = new Uint8Array(docs.length);
     const coordOf = (w: number) => (w / total) ** RANKING.coord;

@@ -370,14 +370,6 @@ export class Engine {
     return this.tags.count(docs);
   }
 
-  /**
-   * The columns facets read per matching doc, as arrays (views valid until the next write):
-   * reading them in a loop costs a cache miss per doc and column, not a call and a lookup.
-   */
-  facetColumns(): { slotStart: Uint32Array; role: Uint8Array; speaker: Uint32Array } {
-    return { slotStart: this.slots.start.a, role: this.docs.role.a, speaker: this.docs.speaker.a };
-  }
-
   /** Interview slot of a doc (numbers change when the engine folds). */
   slotOf(doc: number): number {
     return this.docs.slotOf.at(doc);
