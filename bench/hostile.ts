@@ -1,6 +1,7 @@
 /**
- * `npm run bench:hostile [-- --quick] [--seconds N]`: hostile bodies against the parsers and the
- * server (issue 11 goal).
+ * `npm run bench:hostile [-- --quick] [--seconds N] [--formats auto,dash] [--parse-only]`: hostile
+ * bodies against the parsers and the server (issue 11 goal). `--formats` and `--parse-only` (no
+ * server phase) are for working on one parser; the record is a full run.
  *
  * 1. Parse cost: a generated corpus of adversarial transcripts (long lines, runs of one
  *    character, many separators, deep nesting; bench/adversarial.ts) through every layout,
@@ -32,7 +33,10 @@ const seconds = Number(args[args.indexOf('--seconds') + 1]) || (quick ? 8 : 30);
 const BYTES = quick ? 256_000 : 1_000_000;
 const PARSE_BOUND_MS = 10_000;
 const PORT = 3210;
-const FORMATS = ['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json'] as const;
+const ALL_FORMATS = ['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json'] as const;
+const only = args.includes('--formats') ? (args[args.indexOf('--formats') + 1] ?? '').split(',') : null;
+const FORMATS = only ? ALL_FORMATS.filter((f) => only.includes(f)) : ALL_FORMATS;
+const parseOnly = args.includes('--parse-only');
 
 const mb = (s: string) => Buffer.byteLength(s, 'utf8') / 1_000_000;
 const pct = (xs: number[], p: number) => {
@@ -243,8 +247,8 @@ async function main(): Promise<void> {
     `bench:hostile: ${corpus.length} adversarial shapes of ~${BYTES / 1000} KB × ${FORMATS.length} layouts\n`,
   );
   const parse = await parseCosts(corpus);
-  process.stderr.write(`server under the corpus for ${seconds} s on 127.0.0.1:${PORT}…\n`);
-  const load = await underLoad(corpus);
+  if (!parseOnly) process.stderr.write(`server under the corpus for ${seconds} s on 127.0.0.1:${PORT}…\n`);
+  const load = parseOnly ? null : await underLoad(corpus);
 
   const lines = [
     `## Hostile bodies (${corpus.length} shapes of ~${BYTES / 1000} KB; parse bound ${PARSE_BOUND_MS} ms)`,
@@ -255,16 +259,19 @@ async function main(): Promise<void> {
       (r) =>
         `| ${r.format} | ${r.cases} | ${r.timeouts} | ${r.worstCpuMsPerMb} | ${r.worstCase} | ${r.medianCpuMsPerMb} | ${r.worstWallMsPerMb} | ${r.over200.length === 0 ? 'met' : `missed: ${r.over200.length}`} |`,
     ),
-    '',
-    `Server under the corpus (${load.seconds} s, ${load.posts} hostile POSTs: ${JSON.stringify(load.postStatuses)})`,
-    '',
-    '| request | n | p50 ms | p99 ms | max ms | statuses | p99 with no hostile posts | goal p99 ≤ 100 |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |',
-    ...(['health', 'search'] as const).map((k) => {
-      const r = load[k];
-      return `| /${k} | ${r.n} | ${r.p50} | ${r.p99} | ${r.max} | ${JSON.stringify(r.statuses)} | ${load.baseline[k].p99} | ${r.p99 <= 100 ? 'met' : 'missed'} |`;
-    }),
   ];
+  if (load)
+    lines.push(
+      '',
+      `Server under the corpus (${load.seconds} s, ${load.posts} hostile POSTs: ${JSON.stringify(load.postStatuses)})`,
+      '',
+      '| request | n | p50 ms | p99 ms | max ms | statuses | p99 with no hostile posts | goal p99 ≤ 100 |',
+      '| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |',
+      ...(['health', 'search'] as const).map((k) => {
+        const r = load[k];
+        return `| /${k} | ${r.n} | ${r.p50} | ${r.p99} | ${r.max} | ${JSON.stringify(r.statuses)} | ${load.baseline[k].p99} | ${r.p99 <= 100 ? 'met' : 'missed'} |`;
+      }),
+    );
   const missed = parse.filter((r) => r.over200.length > 0);
   if (missed.length > 0) {
     lines.push('', 'Shapes over 200 CPU ms/MB:');
@@ -278,6 +285,8 @@ async function main(): Promise<void> {
   );
   const md = lines.join('\n');
   process.stdout.write(`\n${md}\n`);
+  // A partial run (some layouts, no server) is for working on a parser: it keeps the record.
+  if (only || parseOnly) return;
   const out = join(root, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'hostile.json'), `${JSON.stringify({ bytes: BYTES, parse, load }, null, 2)}\n`);

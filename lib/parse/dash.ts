@@ -61,6 +61,10 @@ const K_ASKS = 4;
 const K_MARKED = 8;
 /** Has a speaker prefix with words after it (`名前：…`, `名前「…」`). */
 const K_NAMED = 16;
+/** A question or a line of a speaker (answerLayout). */
+const K_MARKER = 32;
+/** A named line before the first question that lists who takes part (answerLayout). */
+const K_ROSTER = 64;
 
 export interface NameMatch {
   label: string;
@@ -68,12 +72,26 @@ export interface NameMatch {
   rest: string;
 }
 
+/** A printed label's speaker label and alias (`名前（以下、略称）`), or null when it is none. */
+type LabelVerdict = { label: string; alias: string | null } | null;
+
 /**
  * `名前：text`: a label of at most {@link MAX_LABEL} characters (spaces before the colon aside)
  * before the first `：`/`:`. A scan, not a regex: a lazy label followed by `\s*` tried each
  * label length against every long run of spaces.
  */
 export function matchName(text: string): NameMatch | null {
+  return matchNameWith(text, null);
+}
+
+/** Most printed labels a parse remembers the verdict on (a body rarely has more than a few dozen). */
+const MAX_REMEMBERED_LABELS = 4096;
+
+/**
+ * {@link matchName} as a speaker match; `labels` remembers each printed label's verdict for the
+ * parse (the same few labels recur on every line, and each verdict takes five patterns).
+ */
+function matchNameWith(text: string, labels: Map<string, LabelVerdict> | null): SpeakerMatch | null {
   const first = skipSpaces(text);
   if (first >= text.length || hasCode(NAME_FIRST_EXCLUDED, text.charCodeAt(first))) return null;
   let colon = -1;
@@ -91,7 +109,19 @@ export function matchName(text: string): NameMatch | null {
     }
   }
   if (colon < 0) return null;
-  let label = text.slice(first, lastSolid + 1).trim();
+  const printed = text.slice(first, lastSolid + 1);
+  let verdict = labels?.get(printed);
+  if (verdict === undefined) {
+    verdict = labelVerdict(printed);
+    if (labels !== null && labels.size < MAX_REMEMBERED_LABELS) labels.set(printed, verdict);
+  }
+  if (verdict === null) return null;
+  return { label: verdict.label, alias: verdict.alias, rest: text.slice(colon + 1).trim(), quoted: false };
+}
+
+/** Whether a label printed before `：` names a speaker, and which. */
+function labelVerdict(printed: string): LabelVerdict {
+  let label = printed.trim();
   let alias: string | null = null;
   const a = ALIAS.exec(label);
   if (a) {
@@ -101,7 +131,7 @@ export function matchName(text: string): NameMatch | null {
   if (!label || label.length > MAX_NAME || /[、,。[\]［］]/.test(label)) return null;
   // Times (12：00), numbers and URLs are not speakers.
   if (/^[\d０-９\s]+$/.test(label) || /[\d０-９]$/.test(label) || /^(https?|http)$/i.test(label)) return null;
-  return { label, alias, rest: text.slice(colon + 1).trim() };
+  return { label, alias };
 }
 
 /** Header of the livedoor layout: URL, date, title on the first three lines. */
@@ -154,11 +184,11 @@ function matchQuoteName(text: string): NameMatch | null {
 type SpeakerMatch = NameMatch & { quoted: boolean };
 
 /** A speaker prefix of either form. */
-function matchSpeaker(text: string): SpeakerMatch | null {
+function matchSpeaker(text: string, labels: Map<string, LabelVerdict> | null = null): SpeakerMatch | null {
+  const nm = matchNameWith(text, labels);
+  if (nm) return nm;
   // Fields copied by name: an object spread here took a slow generic path and cost ~2 µs a
-  // line, most of the parse on a body of many short `名前：` lines (bench:hostile).
-  const nm = matchName(text);
-  if (nm) return { label: nm.label, alias: nm.alias, rest: nm.rest, quoted: false };
+  // line, most of the parse on a body of many short `名前「…」` lines (bench:hostile).
   const q = matchQuoteName(text);
   return q ? { label: q.label, alias: q.alias, rest: q.rest, quoted: true } : null;
 }
@@ -225,6 +255,7 @@ function classifyLines(lines: Lines, from: number): Classified {
   /** For each line, 1 + the index of its speaker match in `matches`, or 0 for none. */
   const matchOf = new Int32Array(lines.length);
   const matches: SpeakerMatch[] = [];
+  const verdicts = new Map<string, LabelVerdict>();
   const labelKeys = new Map<string, string>();
   const keyOf = (label: string): string => {
     let k = labelKeys.get(label);
@@ -242,7 +273,7 @@ function classifyLines(lines: Lines, from: number): Classified {
     }
     const t = lines.text(j) as string;
     let kind = mayBeMarked(t) ? K_MARKED : 0;
-    const m = matchSpeaker(t);
+    const m = matchSpeaker(t, verdicts);
     // A label with nothing after it (`山田：`) speaks no turn and counts for no speaker, as no
     // label: not kept.
     if (m !== null && m.rest !== '') {
@@ -537,7 +568,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       closingThanks = /ありがとうござい/.test(q) && !/[？?]/.test(q);
       return;
     }
-    if (layout.roster.has(i)) {
+    if (kind & K_ROSTER) {
       // `Wさん：Webディレクター30代前半` before the first question: who takes part, not a turn.
       caption(t);
       furnish(lineAt(i), 'roster');
@@ -747,14 +778,13 @@ interface AnswerLayout {
   prefixed: boolean;
   /** True for the index of a question or named line. */
   marker: (index: number) => boolean;
-  /** Named lines before the first question that list who takes part (`Wさん：Webディレクター`). */
-  roster: Set<number>;
 }
 
 /**
  * Classifies the answers of the article from `from` on, reading each line's kind bits (a line's
  * text only where a named line may be a roster entry, or right after a question); `named(j)` is
- * true for a speaker line.
+ * true for a speaker line. Marks the questions and named lines (K_MARKER) and the named lines
+ * before the first question that list who takes part (K_ROSTER) in `kinds`.
  */
 function answerLayout(
   lines: Lines,
@@ -764,14 +794,12 @@ function answerLayout(
 ): AnswerLayout {
   let prefixedAnswers = 0;
   let plainAnswers = 0;
-  const markers = new Set<number>();
   let afterQuestion = false;
   let seenQuestion = false;
-  const roster = new Set<number>();
   let run: number[] = [];
   const endRun = () => {
     // Two or more named lines in a row, each a short note without a sentence, before any question.
-    if (run.length >= 2) for (const j of run) roster.add(j);
+    if (run.length >= 2) for (const j of run) kinds[j] = (kinds[j] as number) | K_ROSTER;
     if (run.length > 0) run = [];
   };
   eachLine(from, lines.length, (j) => {
@@ -784,12 +812,12 @@ function answerLayout(
       endRun();
       seenQuestion = true;
       afterQuestion = true;
-      markers.add(j);
+      kinds[j] = kind | K_MARKER;
       return;
     }
     // Only a line with a speaker match, or a marked line (a credit before the name), is named.
     const isNamed = (kind & (K_NAMED | K_MARKED)) !== 0 && named(j);
-    if (isNamed) markers.add(j);
+    if (isNamed) kinds[j] = kind | K_MARKER;
     if (!seenQuestion && isNamed) {
       const t = lines.text(j) as string;
       if (t.length <= 80 && !t.includes('。')) run.push(j);
@@ -807,8 +835,8 @@ function answerLayout(
   endRun();
   return {
     prefixed: prefixedAnswers >= 2 && plainAnswers * 3 <= prefixedAnswers,
-    marker: (index) => markers.has(index),
-    roster,
+    // Past the last line (a line index from nextNonBlank): no marker.
+    marker: (index) => index < kinds.length && ((kinds[index] as number) & K_MARKER) !== 0,
   };
 }
 
