@@ -9,6 +9,7 @@ import { fullNameIn, intervieweeFromArticle, subjectOfTitle } from './article.ts
 import {
   isBracketHeading,
   isCaptionLine,
+  isDash,
   isHeadingLine,
   isIndented,
   isInfoBlockLine,
@@ -147,10 +148,15 @@ function livedoorHeader(
   return null;
 }
 
-/** Counts question lines: the format detector uses this. */
-export function countQuestions(lines: Lines): number {
+/** Counts question lines: the format detector uses this. With `enough`, stops counting there. */
+export function countQuestions(lines: Lines, enough?: number): number {
   let n = 0;
-  for (let i = 0; i < lines.length; i++) if (isQuestionLine(lines.text(i) as string)) n++;
+  for (let i = 0; i < lines.length; i++) {
+    // A question starts with a dash: other lines are passed over without a copy of their text.
+    if (!isDash(lines.firstCode(i)) || !isQuestionLine(lines.text(i) as string)) continue;
+    n++;
+    if (enough !== undefined && n >= enough) break;
+  }
   return n;
 }
 

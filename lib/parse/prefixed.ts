@@ -87,7 +87,7 @@ export interface Prefix {
 export function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
   const qa = matchQa(t);
   if (qa) {
-    const isQ = 'QqＱ'.includes(qa.letter);
+    const isQ = qa.letter === 'Q' || qa.letter === 'q' || qa.letter === 'Ｑ';
     const name = isQ ? (meta.interviewer ?? '聞き手') : (meta.interviewee ?? '話し手');
     return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
@@ -100,10 +100,14 @@ export function matchPrefix(t: string, meta: { interviewer?: string; interviewee
   return { speaker: label, rest };
 }
 
-/** Counts prefixed lines: the format detector uses this. */
-export function countPrefixed(lines: Lines): number {
+/** Counts prefixed lines: the format detector uses this. With `enough`, stops counting there. */
+export function countPrefixed(lines: Lines, enough?: number): number {
   let n = 0;
-  for (let i = 0; i < lines.length; i++) if (matchPrefix(lines.text(i) as string, {})) n++;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines.blank(i) || !matchPrefix(lines.text(i) as string, {})) continue;
+    n++;
+    if (enough !== undefined && n >= enough) break;
+  }
   return n;
 }
 
