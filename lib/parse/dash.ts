@@ -27,6 +27,7 @@ import {
   type Draft,
   type DraftPerson,
   type DraftTurn,
+  eachLine,
   type Furniture,
   type FurnitureKind,
   type Line,
@@ -844,17 +845,6 @@ function answerLayout(
     // Past the last line (a line index from nextNonBlank): no marker.
     marker: (index) => index < kinds.length && ((kinds[index] as number) & K_MARKER) !== 0,
   };
-}
-
-/**
- * Calls `step` for each line index in [from, to) and returns `to`. A loop of its own: the
- * optimising compiler replaces a long-running loop while it runs (on-stack replacement) by
- * compiling the function that holds it, and this one is small, where the parser is not.
- */
-function eachLine(from: number, to: number, step: (i: number) => void): number {
-  let i = from;
-  for (; i < to; i++) step(i);
-  return i;
 }
 
 /** `/^[…‥]/.test(s)` without a pattern run on every line. */
