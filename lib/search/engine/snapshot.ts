@@ -227,7 +227,9 @@ export async function compressSnapshot(
   return frame(sections, blockShift);
 }
 
-function readFrame(input: Uint8Array): { frameJson: Record<string, unknown>; body: Uint8Array } {
+function readFrame(bytes: Uint8Array): { frameJson: Record<string, unknown>; body: Uint8Array } {
+  // A plain Uint8Array view, so that no subarray of it is a Node Buffer with Buffer's semantics.
+  const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (input.length < 8) throw new Error('not a kikigaki index');
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   if (view.getUint32(0) !== MAGIC) throw new Error('not a kikigaki index');
@@ -255,7 +257,8 @@ function rawOf(body: Uint8Array, s: Section4): Uint8Array {
 function typed(raw: Uint8Array, width: number, kind: Kind, widen = true): Typed {
   if (kind === 'u8') return raw;
   // Views need aligned offsets: copy a section that is not (small inflated outputs may be pooled).
-  const r = raw.byteOffset % 4 === 0 ? raw : raw.slice();
+  // `new Uint8Array(x)` copies; `slice()` would not when x is a Node Buffer.
+  const r = raw.byteOffset % 4 === 0 ? raw : new Uint8Array(raw);
   const n = r.length / width;
   const src =
     width === 1
@@ -379,7 +382,8 @@ export function openSnapshot(input: Uint8Array): OpenedSnapshot {
   if (p[5] === BLOCKS) {
     const n = Math.ceil(p[3] / 2 ** shift);
     const data = body.subarray(p[1], p[1] + p[2]);
-    const ends = new Uint32Array(data.slice(0, n * 4).buffer);
+    // A copy of the block ends (a Buffer's slice() would be a view of its whole ArrayBuffer).
+    const ends = new Uint32Array(new Uint8Array(data.subarray(0, n * 4)).buffer);
     blocks = { stored: data.subarray(n * 4), ends };
     postings = new Uint8Array(p[3]);
   } else postings = rawOf(body, p);
