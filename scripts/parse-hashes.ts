@@ -13,10 +13,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { FormatSchema } from '../lib/model.ts';
-import { parseWithReport } from '../lib/parse/index.ts';
 import { adversarialCorpus } from '../bench/adversarial.ts';
 import { root, shared } from '../bench/corpus.ts';
+import { FormatSchema } from '../lib/model.ts';
+import { parseWithReport } from '../lib/parse/index.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -54,7 +54,9 @@ let n = 0;
 const t0 = process.cpuUsage();
 for (const [name, text] of sources()) {
   for (const format of FormatSchema.options) {
-    const h = createHash('sha256').update(JSON.stringify(outcome(text, format))).digest('hex');
+    const h = createHash('sha256')
+      .update(JSON.stringify(outcome(text, format)))
+      .digest('hex');
     hashes.set(`${name}\t${format}`, h);
     n++;
   }
@@ -74,7 +76,8 @@ if (compare) {
     want.set(line.slice(0, cut), line.slice(cut + 1));
   }
   const diffs: string[] = [];
-  for (const [k, h] of want) if (hashes.get(k) !== h) diffs.push(hashes.has(k) ? `changed ${k}` : `missing ${k}`);
+  for (const [k, h] of want)
+    if (hashes.get(k) !== h) diffs.push(hashes.has(k) ? `changed ${k}` : `missing ${k}`);
   for (const k of hashes.keys()) if (!want.has(k)) diffs.push(`new ${k}`);
   for (const d of diffs.slice(0, 50)) process.stdout.write(`${d}\n`);
   process.stdout.write(

@@ -45,7 +45,8 @@ for (const shape of adversarialCorpus(bytes)) {
     parse(text);
     best = Math.min(best, (cpuMs() - t0) / mb);
   }
-  if (!sequence || wanted.length === 0 || wanted.some((w) => shape.name.includes(w))) rows.push([shape.name, best]);
+  if (!sequence || wanted.length === 0 || wanted.some((w) => shape.name.includes(w)))
+    rows.push([shape.name, best]);
 }
 if (!sequence) rows.sort((a, b) => b[1] - a[1]);
 for (const [name, ms] of rows) process.stdout.write(`${String(Math.round(ms)).padStart(6)}  ${name}\n`);
