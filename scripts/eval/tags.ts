@@ -42,7 +42,7 @@ const Label = z.object({
    */
   added: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .regex(/^\d{4}-\d{2}-\d{2}[a-z]?$/)
     .optional(),
 });
 export type Label = z.infer<typeof Label>;
@@ -332,18 +332,29 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   }
   printComparison('### Test split (held out: not tuned on, but read while labelling)', test, runs, topics);
   printHardCases(test, runs);
-  printComparison('### Dev split (tuned on)', dev, runs.slice(0, 1), topics);
+  // The model trains on dev, so on dev it is scored cross-validated by file (dev folds only).
+  const devRuns: Array<readonly [string, Predict]> = [
+    runs[0] as readonly [string, Predict],
+    ['+ model (5-fold over dev)', crossValidated(dev, rulesPredict, topics)],
+  ];
+  printComparison('### Dev split (tuned on)', dev, devRuns, topics);
+  printHardCases(dev, devRuns);
   // The phrases were written on the first dev labels; the ones added later show how they carry over.
   const devNew = dev.filter((j) => j.added !== undefined);
   if (devNew.length > 0) {
-    const added = [...new Set(devNew.map((j) => j.added))].join(', ');
     printComparison(
       '### Dev, first labels (the evidence phrases were written on these)',
       dev.filter((j) => !j.added),
-      runs.slice(0, 1),
+      devRuns,
       topics,
     );
-    printComparison(`### Dev, labels added ${added}`, devNew, runs.slice(0, 1), topics);
+    for (const added of [...new Set(devNew.map((j) => j.added))].sort())
+      printComparison(
+        `### Dev, labels added ${added}`,
+        devNew.filter((j) => j.added === added),
+        devRuns,
+        topics,
+      );
   }
   const seen = judged.filter((j) => j.split === 'dev' || j.split === 'test');
   printComparison(

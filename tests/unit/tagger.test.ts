@@ -204,6 +204,33 @@ describe('TopicTagger by meaning', () => {
     expect(topicsOf('仕事ばかりしていた頃に、転職のきっかけがありました。')).not.toContain('work-balance');
   });
 
+  // Rules added on 2026-12-02 (afternoon, from the 2026-12-02b dev labels): a paraphrase each finds and
+  // a sentence with the same words in another sense that must stay untagged.
+  it('finds work chasing the clock, all-nighters, days off per week and no room for private life', () => {
+    expect(topicsOf('毎日仕事に追われて、気づけば夜になっています。')).toContain('work-balance');
+    expect(topicsOf('犯人に追われる主人公を演じました。')).not.toContain('work-balance');
+    expect(topicsOf('日々徹夜で開発をしていて、何のために働いているのか分からなくなりました。')).toContain(
+      'work-balance',
+    );
+    expect(topicsOf('徹夜でゲームをして、友達と盛り上がりました。')).not.toContain('work-balance');
+    expect(topicsOf('現在は自主的に週休1日と決めて仕事に打ち込んでいます。')).toContain('work-balance');
+    expect(topicsOf('ハードな業務ですが、プライベートを楽しむ余裕はありますか？', undefined, true)).toContain(
+      'work-balance',
+    );
+    expect(topicsOf('予算に余裕があれば、もう一台買いたいですね。')).not.toContain('work-balance');
+    expect(topicsOf('共働きで時間の余裕がない同僚を見ていると、考えてしまいます。')).toContain(
+      'work-balance',
+    );
+  });
+
+  it('finds growing fields as future demand, not growing children', () => {
+    expect(topicsOf('年収を上げるなら、今後伸びる分野の会社に行くことです。')).toContain('future-demand');
+    expect(topicsOf('日本企業のグローバル化が進むと、求められる人材も変わります。')).toContain(
+      'future-demand',
+    );
+    expect(topicsOf('息子の背が伸びているので、服を買い替えました。')).not.toContain('future-demand');
+  });
+
   it('gives a short answer the topic of a question about it, and a question only its own topics', () => {
     const q = 'クラウドソーシングはどのサービスを使っていますか？';
     expect(topicsOf('はい、もう3年くらいになりますね。', q)).toContain('crowdsourcing');
@@ -305,5 +332,69 @@ describe('the model editors train', () => {
     // Without a model the same bar does not apply: the evidence alone decides.
     expect(family(new TopicTagger({ params: { modelBar: { 'family-partner': above } } }))).toBeDefined();
     for (const factor of Object.values(DEFAULT_PARAMS.modelBar)) expect(factor).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lets a well-trained model alone tag a paraphrase, only at its per-topic probability, explained by its terms', () => {
+    // Long working days said without any work-balance phrase, against other talk of work.
+    const positives = [
+      '夜中まで会議が続き',
+      '帰りはいつも日付が変わってから',
+      '土日も現場に出て',
+      '子どもの寝顔しか見られない',
+    ];
+    const negatives = [
+      '会議で企画を通した',
+      '現場の雰囲気が好き',
+      '子どもの頃の夢は先生',
+      '土日は映画を観た',
+    ];
+    const model = trainClassifier(
+      [
+        ...positives.flatMap((text, i) =>
+          [0, 1, 2, 3, 4, 5, 6, 7].map((n) => ({
+            text: `${text}、${n + i}年目です。`,
+            topic: 'work-balance',
+            label: true,
+          })),
+        ),
+        ...negatives.flatMap((text, i) =>
+          [0, 1, 2, 3, 4, 5, 6, 7].map((n) => ({
+            text: `${text}、${n + i}年目です。`,
+            topic: 'work-balance',
+            label: false,
+          })),
+        ),
+      ],
+      { minDocs: 1 },
+    );
+    expect(model.topics['work-balance']?.positives).toBeGreaterThanOrEqual(30);
+    const text = '帰りはいつも日付が変わってから、土日も現場に出て、子どもの寝顔しか見られない毎日でした。';
+    // No work-balance phrase of the taxonomy is in it: the evidence alone does not tag it.
+    expect(tagger.evidenceOf(text).get('work-balance')).toBeUndefined();
+    const wb = (t: TopicTagger, asked = false) =>
+      t.scoreText(text, null, asked).find((m) => m.topic === 'work-balance');
+    expect(wb(new TopicTagger({ model }))).toBeUndefined();
+    const alone = new TopicTagger({ model, params: { modelAlone: { 'work-balance': 0.6 } } });
+    const m = wb(alone);
+    expect(m?.terms).toEqual([]);
+    expect(m?.model?.length).toBeGreaterThan(0);
+    expect(m?.score).toBeGreaterThan(0);
+    // Not above what the model believes, not for questions, not from a model trained on a handful.
+    expect(
+      wb(new TopicTagger({ model, params: { modelAlone: { 'work-balance': 0.9999 } } })),
+    ).toBeUndefined();
+    expect(wb(alone, true)).toBeUndefined();
+    expect(
+      wb(
+        new TopicTagger({
+          model,
+          params: { modelAlone: { 'work-balance': 0.6 }, modelAloneMinPositives: 1000 },
+        }),
+      ),
+    ).toBeUndefined();
+    // An unrelated talk of work stays untagged.
+    expect(
+      alone.scoreText('現場の雰囲気が好きで、会議で企画を通しました。').map((x) => x.topic),
+    ).not.toContain('work-balance');
   });
 });
