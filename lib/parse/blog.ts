@@ -38,17 +38,32 @@ const MAX_HEADING = 40;
 const SENTENCE_END = /[。．.!！?？]$/;
 
 function isSpeakerBlock(lines: Lines, i: number): boolean {
+  // Two lines alike have the same length, first and last characters: most pairs differ there,
+  // and are told apart without a copy of either.
+  const n = lines.trimmedLength(i);
+  if (
+    n === 0 ||
+    n > MAX_NAME ||
+    n !== lines.trimmedLength(i + 1) ||
+    lines.firstCode(i) !== lines.firstCode(i + 1) ||
+    lines.lastCode(i) !== lines.lastCode(i + 1)
+  )
+    return false;
   const a = lines.text(i)?.trim() ?? '';
   const b = lines.text(i + 1)?.trim() ?? '';
   return a !== '' && a === b && a.length <= MAX_NAME && !/[。、]/.test(a) && !CHROME.has(a);
 }
 
-/** Counts speaker blocks of the doubled-name layout: the format detector uses this. */
-export function countSpeakerBlocks(lines: Lines): number {
+/**
+ * Counts speaker blocks of the doubled-name layout: the format detector uses this. With
+ * `enough`, stops counting there.
+ */
+export function countSpeakerBlocks(lines: Lines, enough?: number): number {
   let n = 0;
   for (let i = 0; i + 1 < lines.length; i++) {
     if (isSpeakerBlock(lines, i)) {
       n++;
+      if (enough !== undefined && n >= enough) break;
       i++;
     }
   }
@@ -68,10 +83,13 @@ const REPLY =
  * blank line (or at the start), with the utterance on the next line or after one blank line.
  */
 function nameLineAt(lines: Lines, i: number, from: number): string | null {
+  // The checks in place first (a line after a blank, short): most lines fail them.
+  if (i > from && !lines.blank(i - 1)) return null;
+  const length = lines.trimmedLength(i);
+  if (length === 0 || length > MAX_SINGLE_NAME) return null;
   const t = lines.text(i)?.trim() ?? '';
   if (t === '' || t.length > MAX_SINGLE_NAME || CHROME.has(t) || NOT_IN_NAME.test(t) || REPLY.test(t))
     return null;
-  if (i > from && !lines.blank(i - 1)) return null;
   const next = lines.blank(i + 1) ? i + 2 : i + 1;
   if (lines.blank(next) || lines.text(next)?.trim() === t) return null;
   return t;

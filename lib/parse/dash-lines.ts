@@ -12,7 +12,7 @@ import { hasAny, hasCode, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
 export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[—―─－]*[\s\u3000]*/;
 
 /** The characters {@link QUESTION}'s dashes start with: —, ―, ─, －. */
-function isDash(c: number): boolean {
+export function isDash(c: number): boolean {
   return c === 0x2014 || c === 0x2015 || c === 0x2500 || c === 0xff0d;
 }
 

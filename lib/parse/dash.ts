@@ -9,6 +9,7 @@ import { fullNameIn, intervieweeFromArticle, subjectOfTitle } from './article.ts
 import {
   isBracketHeading,
   isCaptionLine,
+  isDash,
   isHeadingLine,
   isIndented,
   isInfoBlockLine,
@@ -26,6 +27,7 @@ import {
   type Draft,
   type DraftPerson,
   type DraftTurn,
+  eachLine,
   type Furniture,
   type FurnitureKind,
   type Line,
@@ -51,11 +53,29 @@ const MAX_LABEL = 41;
 
 const MAX_NAME = 20;
 
+/** Kind bits of a line (parseDash classifies each line once): nothing but white space. */
+const K_BLANK = 1;
+/** Starts with a question's dashes (`——`). */
+const K_QUESTION = 2;
+/** A question with words after its dashes (a lone `———` is a rule). */
+const K_ASKS = 4;
+/** Starts with a character a heading, note, box, caption or leading credit starts with (mayBeMarked). */
+const K_MARKED = 8;
+/** Has a speaker prefix with words after it (`名前：…`, `名前「…」`). */
+const K_NAMED = 16;
+/** A question or a line of a speaker (answerLayout). */
+const K_MARKER = 32;
+/** A named line before the first question that lists who takes part (answerLayout). */
+const K_ROSTER = 64;
+
 export interface NameMatch {
   label: string;
   alias: string | null;
   rest: string;
 }
+
+/** A printed label's speaker label and alias (`名前（以下、略称）`), or null when it is none. */
+type LabelVerdict = { label: string; alias: string | null } | null;
 
 /**
  * `名前：text`: a label of at most {@link MAX_LABEL} characters (spaces before the colon aside)
@@ -63,6 +83,17 @@ export interface NameMatch {
  * label length against every long run of spaces.
  */
 export function matchName(text: string): NameMatch | null {
+  return matchNameWith(text, null);
+}
+
+/** Most printed labels a parse remembers the verdict on (a body rarely has more than a few dozen). */
+const MAX_REMEMBERED_LABELS = 4096;
+
+/**
+ * {@link matchName} as a speaker match; `labels` remembers each printed label's verdict for the
+ * parse (the same few labels recur on every line, and each verdict takes five patterns).
+ */
+function matchNameWith(text: string, labels: Map<string, LabelVerdict> | null): SpeakerMatch | null {
   const first = skipSpaces(text);
   if (first >= text.length || hasCode(NAME_FIRST_EXCLUDED, text.charCodeAt(first))) return null;
   let colon = -1;
@@ -80,7 +111,19 @@ export function matchName(text: string): NameMatch | null {
     }
   }
   if (colon < 0) return null;
-  let label = text.slice(first, lastSolid + 1).trim();
+  const printed = text.slice(first, lastSolid + 1);
+  let verdict = labels?.get(printed);
+  if (verdict === undefined) {
+    verdict = labelVerdict(printed);
+    if (labels !== null && labels.size < MAX_REMEMBERED_LABELS) labels.set(printed, verdict);
+  }
+  if (verdict === null) return null;
+  return { label: verdict.label, alias: verdict.alias, rest: text.slice(colon + 1).trim(), quoted: false };
+}
+
+/** Whether a label printed before `：` names a speaker, and which. */
+function labelVerdict(printed: string): LabelVerdict {
+  let label = printed.trim();
   let alias: string | null = null;
   const a = ALIAS.exec(label);
   if (a) {
@@ -90,7 +133,7 @@ export function matchName(text: string): NameMatch | null {
   if (!label || label.length > MAX_NAME || /[、,。[\]［］]/.test(label)) return null;
   // Times (12：00), numbers and URLs are not speakers.
   if (/^[\d０-９\s]+$/.test(label) || /[\d０-９]$/.test(label) || /^(https?|http)$/i.test(label)) return null;
-  return { label, alias, rest: text.slice(colon + 1).trim() };
+  return { label, alias };
 }
 
 /** Header of the livedoor layout: URL, date, title on the first three lines. */
@@ -106,10 +149,15 @@ function livedoorHeader(
   return null;
 }
 
-/** Counts question lines: the format detector uses this. */
-export function countQuestions(lines: Lines): number {
+/** Counts question lines: the format detector uses this. With `enough`, stops counting there. */
+export function countQuestions(lines: Lines, enough?: number): number {
   let n = 0;
-  for (let i = 0; i < lines.length; i++) if (isQuestionLine(lines.text(i) as string)) n++;
+  for (let i = 0; i < lines.length; i++) {
+    // A question starts with a dash: other lines are passed over without a copy of their text.
+    if (!isDash(lines.firstCode(i)) || !isQuestionLine(lines.text(i) as string)) continue;
+    n++;
+    if (enough !== undefined && n >= enough) break;
+  }
   return n;
 }
 
@@ -143,11 +191,11 @@ function matchQuoteName(text: string): NameMatch | null {
 type SpeakerMatch = NameMatch & { quoted: boolean };
 
 /** A speaker prefix of either form. */
-function matchSpeaker(text: string): SpeakerMatch | null {
+function matchSpeaker(text: string, labels: Map<string, LabelVerdict> | null = null): SpeakerMatch | null {
+  const nm = matchNameWith(text, labels);
+  if (nm) return nm;
   // Fields copied by name: an object spread here took a slow generic path and cost ~2 µs a
-  // line, most of the parse on a body of many short `名前：` lines (bench:hostile).
-  const nm = matchName(text);
-  if (nm) return { label: nm.label, alias: nm.alias, rest: nm.rest, quoted: false };
+  // line, most of the parse on a body of many short `名前「…」` lines (bench:hostile).
   const q = matchQuoteName(text);
   return q ? { label: q.label, alias: q.alias, rest: q.rest, quoted: true } : null;
 }
@@ -169,6 +217,99 @@ function speakerOfHeading(h: string, mentioned: string): string | null {
   return named && mentioned.includes(parts.name) ? h.trim() : null;
 }
 
+/** What the first pass over a dash article finds (see {@link classifyLines}). */
+interface Classified {
+  /** Each line's kind bits (K_BLANK, K_QUESTION, K_ASKS, K_MARKED, K_NAMED) from `from` on. */
+  kinds: Uint8Array;
+  /** For each line, 1 + the index of its speaker match in `matches`, or 0 for none. */
+  matchOf: Int32Array;
+  /** The speaker matches with words after the label, in line order. */
+  matches: SpeakerMatch[];
+  /** Answers per label key (2 for a label right after a question), `名前：` form. */
+  labelCounts: Map<string, number>;
+  /** The same for the `名前「…」` form. */
+  quotedCounts: Map<string, number>;
+  /** Alias → label, from `名前（以下、略称）：`. */
+  aliases: Map<string, string>;
+  /** Labels that declared an alias. */
+  declared: Set<string>;
+  /** Up to 50 lines before the first question; up to 200 question lines. */
+  lead: string[];
+  questions: string[];
+  /** A label's key (labelKey), computed once per label. */
+  keyOf: (label: string) => string;
+}
+
+/**
+ * The first pass over a dash article from line `from`: each line is classified into kind bits and
+ * its speaker match, once; the counts that decide which labels are speakers; the lead and the
+ * questions, which name the interviewee.
+ */
+function classifyLines(lines: Lines, from: number): Classified {
+  const labelCounts = new Map<string, number>();
+  // `名前「…」` labels count only when printed twice: narration quotes people too.
+  const quotedCounts = new Map<string, number>();
+  const aliases = new Map<string, string>();
+  let afterQuestion = false;
+  const declared = new Set<string>();
+  const lead: string[] = [];
+  const questions: string[] = [];
+  // Each line is classified once, here, into kind bits (blank, question, question with words,
+  // marked, named) and its speaker match: the three passes below read the bits instead of running
+  // a dozen tests and slicing the line again each (on a body of many short lines that was most of
+  // the parse). Matches are kept only for the lines that have one.
+  const kinds = new Uint8Array(lines.length);
+  /** For each line, 1 + the index of its speaker match in `matches`, or 0 for none. */
+  const matchOf = new Int32Array(lines.length);
+  const matches: SpeakerMatch[] = [];
+  const verdicts = new Map<string, LabelVerdict>();
+  const labelKeys = new Map<string, string>();
+  const keyOf = (label: string): string => {
+    let k = labelKeys.get(label);
+    if (k === undefined) {
+      k = labelKey(label);
+      labelKeys.set(label, k);
+    }
+    return k;
+  };
+  eachLine(from, lines.length, (j) => {
+    if (lines.blank(j)) {
+      kinds[j] = K_BLANK;
+      if (questions.length === 0 && lead.length < 50) lead.push(lines.text(j) as string);
+      return;
+    }
+    const t = lines.text(j) as string;
+    let kind = mayBeMarked(t) ? K_MARKED : 0;
+    const m = matchSpeaker(t, verdicts);
+    // A label with nothing after it (`山田：`) speaks no turn and counts for no speaker, as no
+    // label: not kept.
+    if (m !== null && m.rest !== '') {
+      matches.push(m);
+      matchOf[j] = matches.length;
+      kind |= K_NAMED;
+    }
+    if (startsQuestion(t)) {
+      kinds[j] = kind | K_QUESTION | (t.replace(QUESTION, '').trim() !== '' ? K_ASKS : 0);
+      afterQuestion = true;
+      if (questions.length < 200) questions.push(t);
+      return;
+    }
+    kinds[j] = kind;
+    if (questions.length === 0 && lead.length < 50) lead.push(t);
+    if (m !== null && kind & K_NAMED) {
+      const key = keyOf(m.label);
+      if (m.quoted) quotedCounts.set(key, (quotedCounts.get(key) ?? 0) + 1);
+      else labelCounts.set(key, (labelCounts.get(key) ?? 0) + (afterQuestion ? 2 : 1));
+      if (m.alias) {
+        aliases.set(m.alias, m.label);
+        declared.add(m.label);
+      }
+    }
+    afterQuestion = false;
+  });
+  return { kinds, matchOf, matches, labelCounts, quotedCounts, aliases, declared, lead, questions, keyOf };
+}
+
 /** Labels counted together: 森田敏裕さん and 森田敏裕, ステイサム（ブラント） and ステイサム. */
 function labelKey(label: string): string {
   // `Kさん` and `K` too: a one-letter pseudonym keeps its honorific as a name, not as a label.
@@ -188,63 +329,15 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   }
 
   // First pass: speaker labels that occur as answer prefixes, so a stray "見出し：" is not a speaker;
-  // the lead and the questions, which name the interviewee.
-  const labelCounts = new Map<string, number>();
-  // `名前「…」` labels count only when printed twice: narration quotes people too.
-  const quotedCounts = new Map<string, number>();
-  const aliases = new Map<string, string>();
-  let afterQuestion = false;
-  const declared = new Set<string>();
-  const lead: string[] = [];
-  const questions: string[] = [];
-  // Each line's speaker match and each label's key, computed once: three passes below ask for
-  // them, and on a body of many short lines they were most of the parse.
-  // Filled, not sized: `new Array(n)` of a long body is a dictionary, slow to write and read.
-  const speakers: Array<SpeakerMatch | null | undefined> = [];
-  for (let j = 0; j < lines.length; j++) speakers.push(undefined);
-  // Which lines start with a question's dashes (1), with words after them (2): every pass asks.
-  const dashes = new Uint8Array(lines.length);
+  // the lead and the questions, which name the interviewee. Its own function, as each pass is:
+  // a hot loop is compiled with its function, and this one was compiled (several times, on a
+  // long body) with the whole parser.
+  const { kinds, matchOf, matches, labelCounts, quotedCounts, aliases, declared, lead, questions, keyOf } =
+    classifyLines(lines, i);
   const speakerAt = (j: number): SpeakerMatch | null => {
-    let m = speakers[j];
-    if (m === undefined) {
-      m = matchSpeaker(lines.text(j) ?? '');
-      // A label with nothing after it (`山田：`) speaks no turn and counts for no speaker, as no
-      // label: not kept (a body of such lines kept one object per line to the end).
-      if (m !== null && m.rest === '') m = null;
-      speakers[j] = m;
-    }
-    return m;
+    const k = matchOf[j] as number;
+    return k === 0 ? null : (matches[k - 1] as SpeakerMatch);
   };
-  const labelKeys = new Map<string, string>();
-  const keyOf = (label: string): string => {
-    let k = labelKeys.get(label);
-    if (k === undefined) {
-      k = labelKey(label);
-      labelKeys.set(label, k);
-    }
-    return k;
-  };
-  for (let j = i; j < lines.length; j++) {
-    const t = lines.text(j) ?? '';
-    if (startsQuestion(t)) {
-      dashes[j] = t.replace(QUESTION, '').trim() !== '' ? 2 : 1;
-      afterQuestion = true;
-      if (questions.length < 200) questions.push(t);
-      continue;
-    }
-    if (questions.length === 0 && lead.length < 50) lead.push(t);
-    const nm = speakerAt(j);
-    if (nm?.rest) {
-      const key = keyOf(nm.label);
-      if (nm.quoted) quotedCounts.set(key, (quotedCounts.get(key) ?? 0) + 1);
-      else labelCounts.set(key, (labelCounts.get(key) ?? 0) + (afterQuestion ? 2 : 1));
-      if (nm.alias) {
-        aliases.set(nm.alias, nm.label);
-        declared.add(nm.label);
-      }
-    }
-    if (!lines.blank(j)) afterQuestion = false;
-  }
   const judgeSpeaker = (m: SpeakerMatch): boolean =>
     declared.has(m.label) ||
     aliases.has(m.label) ||
@@ -274,11 +367,9 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   // Who answers when an answer paragraph has no name prefix: the last named speaker, else the
   // declared interviewee, the person the article says it interviews, or the most frequent label.
   const firstLabel = new Map<string, string>();
-  for (let j = i; j < lines.length; j++) {
+  for (const m of matches) {
     // The `名前：` form only (matchName), which is the speaker match when it is not quoted.
-    const m = speakerAt(j);
-    const nm = m && !m.quoted ? m : null;
-    if (nm?.rest && !firstLabel.has(keyOf(nm.label))) firstLabel.set(keyOf(nm.label), nm.label);
+    if (!m.quoted && !firstLabel.has(keyOf(m.label))) firstLabel.set(keyOf(m.label), m.label);
   }
   const topKey = [...labelCounts]
     .filter(([k]) => (labelCounts.get(k) ?? 0) >= 2 && !aliases.has(firstLabel.get(k) ?? ''))
@@ -300,8 +391,9 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     if (full) fullNames.add(full);
   }
 
-  const layout = answerLayout(lines, i, dashes, (t, j) => {
-    const credited = splitLeadingCredit(t);
+  const layout = answerLayout(lines, i, kinds, (j) => {
+    // A leading credit starts with a bracket, which only a marked line starts with.
+    const credited = (kinds[j] as number) & K_MARKED ? splitLeadingCredit(lines.text(j) as string) : null;
     const nm = credited === null ? speakerAt(j) : matchSpeaker(credited.rest);
     return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
   });
@@ -426,10 +518,23 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     return spokenNames.some((n) => t.includes(n));
   };
 
-  for (; i < lines.length; i++) {
-    const line = lines.at(i) as Line;
-    let t = line.text;
-    if (lines.blank(i)) {
+  // A line as an object (offsets, number) only when a turn or the furniture list takes it: most
+  // lines of a hostile body are neither.
+  let cachedLine: Line | null = null;
+  let cachedAt = -1;
+  const lineAt = (j: number): Line => {
+    if (cachedAt !== j) {
+      cachedLine = lines.at(j) as Line;
+      cachedAt = j;
+    }
+    return cachedLine as Line;
+  };
+  // The body of the loop over the lines, as its own function: the loop compiled with it inlined
+  // made the optimising compiler build the whole parser again (several times, on each long
+  // body: ~0.2 s of CPU each); a step is compiled once, on its own, as any hot function is.
+  const step = (i: number): void => {
+    const kind = kinds[i] as number;
+    if (kind & K_BLANK) {
       // A blank line ends a turn (unless a 「…」 answer is still open): what follows without a
       // marker is narration, captions or notes.
       inProfile = false;
@@ -438,50 +543,51 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
         if (current) lastWasQuestion = current.role === 'interviewer';
         close();
       }
-      continue;
+      return;
     }
-    if (dashes[i] !== 0) {
+    let t = lines.text(i) as string;
+    if (kind & K_QUESTION) {
       const q = t.replace(QUESTION, '').trim();
       close();
       inInfoBlock = false;
       inProfile = false;
       resumable = null;
-      if (q === '' || /^[。、]/.test(q)) continue;
+      if (q === '' || /^[。、]/.test(q)) return;
       // ——【まとめ】: a heading printed with the question dash.
       const bracketed = /^【([^】]{1,60})】$/.exec(q);
       if (bracketed?.[1]) {
-        furnish(line, 'heading');
+        furnish(lineAt(i), 'heading');
         section = bracketed[1].trim();
         sections.push(section);
         lastWasQuestion = false;
-        continue;
+        return;
       }
       openQuote = false;
       // ——…（Kさん）: a reader's story signed by its teller, not a question.
       const signed = signatureOf(q);
       if (signed) {
-        startTurn(line, signed.speaker, stripPageNumbers(signed.text), 'interviewee');
+        startTurn(lineAt(i), signed.speaker, stripPageNumbers(signed.text), 'interviewee');
         questionMayWrap = false;
-        continue;
+        return;
       }
-      startTurn(line, interviewerName, stripPageNumbers(q), 'interviewer');
+      startTurn(lineAt(i), interviewerName, stripPageNumbers(q), 'interviewer');
       questionMayWrap = !/[。．！？!?」』）)…]$/.test(q);
       closingThanks = /ありがとうござい/.test(q) && !/[？?]/.test(q);
-      continue;
+      return;
     }
-    if (layout.roster.has(i)) {
+    if (kind & K_ROSTER) {
       // `Wさん：Webディレクター30代前半` before the first question: who takes part, not a turn.
       caption(t);
-      furnish(line, 'roster');
-      continue;
+      furnish(lineAt(i), 'roster');
+      return;
     }
     // Most lines start with none of the characters headings, notes, boxes and captions start with.
-    const marked = mayBeMarked(t);
+    const marked = (kind & K_MARKED) !== 0;
     if (marked && isInfoBlockLine(t)) {
       close();
       inInfoBlock = true;
-      furnish(line, 'info');
-      continue;
+      furnish(lineAt(i), 'info');
+      return;
     }
     if (inProfile || (marked ? isCaption(t) : isProfileLine(t)) || isCredit(t)) {
       // Captions, profile boxes and credits: metadata, never quotes.
@@ -489,13 +595,13 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       if (isProfileLine(t)) inProfile = true;
       lastWasQuestion = false;
       caption(t);
-      furnish(line, isCredit(t) ? 'credit' : 'caption');
-      continue;
+      furnish(lineAt(i), isCredit(t) ? 'credit' : 'caption');
+      return;
     }
     if (marked && (isHeadingLine(t) || (isBracketHeading(t) && lines.blank(i - 1) && lines.blank(i + 1)))) {
       close();
       inInfoBlock = false;
-      furnish(line, 'heading');
+      furnish(lineAt(i), 'heading');
       const h = t
         .trim()
         .replace(/^[■□◆◇▼▽●○★☆◎]\s*/, '')
@@ -508,7 +614,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
         const who = speakerOfHeading(h, mentioned);
         if (who) lastNamed = who;
       }
-      continue;
+      return;
     }
     // `（撮影＝…）小久保：…`: a photo credit printed before the answer's name.
     const credited = marked ? splitLeadingCredit(t) : null;
@@ -531,16 +637,16 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       inInfoBlock = false;
       resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
-      startTurn(line, speaker, stripPageNumbers(nm.rest));
+      startTurn(lineAt(i), speaker, stripPageNumbers(nm.rest));
       if (!unnamed(speaker) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
       openQuote = nm.quoted && !nm.rest.includes('」');
-      continue;
+      return;
     }
     if (inInfoBlock || (marked && (isCaptionLine(t) || isNoteLine(t)))) {
       close();
       lastWasQuestion = false;
-      furnish(line, inInfoBlock ? 'info' : isCaptionLine(t) ? 'caption' : 'note');
-      continue;
+      furnish(lineAt(i), inInfoBlock ? 'info' : isCaptionLine(t) ? 'caption' : 'note');
+      return;
     }
     const body = stripPageNumbers(t.trim());
     const cur = current;
@@ -550,17 +656,17 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     if (cur?.role === 'interviewer') {
       if (questionMayWrap && /[？?]$/.test(body)) {
         cur.parts.push(body);
-        cur.end = line.end;
+        cur.end = lineAt(i).end;
         questionMayWrap = false;
-        continue;
+        return;
       }
       // The line after a question, with no name: the answer (never more of the question).
       close();
       if (isPromo(body)) {
-        furnish(line, 'promo');
-        continue;
+        furnish(lineAt(i), 'promo');
+        return;
       }
-      if (answersQuestion) startAnswer(line, body);
+      if (answersQuestion) startAnswer(lineAt(i), body);
       else settleNarration(body);
     } else if (cur) {
       if (isPromo(body)) {
@@ -571,26 +677,26 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
           caption(last);
           furnish(cur.lastLine, 'caption');
         }
-        furnish(line, 'promo');
+        furnish(lineAt(i), 'promo');
         close();
         lastWasQuestion = false;
         resumable = null;
-        continue;
+        return;
       }
       if (unnamed(cur.speaker) && !openQuote && body.startsWith('「') && /」$/.test(cur.parts.at(-1) ?? '')) {
         close();
-        startAnswer(line, body, cur.speaker);
-        continue;
+        startAnswer(lineAt(i), body, cur.speaker);
+        return;
       }
       cur.parts.push(body);
-      cur.end = line.end;
-      cur.lastLine = line;
-      cur.indented = isIndented(line.text);
+      cur.end = lineAt(i).end;
+      cur.lastLine = lineAt(i);
+      cur.indented = isIndented(lineAt(i).text);
       if (openQuote && body.includes('」')) openQuote = false;
     } else if (lastWasQuestion) {
       // An unprefixed paragraph right after a question is the answer.
-      if (isPromo(body)) furnish(line, 'promo');
-      else if (answersQuestion) startAnswer(line, body);
+      if (isPromo(body)) furnish(lineAt(i), 'promo');
+      else if (answersQuestion) startAnswer(lineAt(i), body);
       else settleNarration(body);
     } else if (
       lines.blank(i - 1) &&
@@ -599,27 +705,28 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       isQuestionLine(lines.text(nextNonBlank(lines, i + 1)) ?? '')
     ) {
       // A short line on its own between paragraphs, before a question: a section heading.
-      furnish(line, 'heading');
+      furnish(lineAt(i), 'heading');
       section = body;
       sections.push(body);
     } else if (isPromo(body)) {
-      furnish(line, 'promo');
+      furnish(lineAt(i), 'promo');
       resumable = null;
     } else if (resumable && !narrating && !isNarration(i, t, resumable)) {
       // More of the last answer after a blank line, or after a heading inside it.
       const prev = resumable.turn;
       if (headingSince || (unnamed(prev.speaker) && body.startsWith('「')) || turns.at(-1) !== prev)
-        startAnswer(line, body, prev.speaker);
-      else reopen(prev, line, body);
-    } else if (/^[…‥]/.test(body) && turns.at(-1)?.role === undefined && turns.length > 0) {
+        startAnswer(lineAt(i), body, prev.speaker);
+      else reopen(prev, lineAt(i), body);
+    } else if (startsWithEllipsis(body) && turns.at(-1)?.role === undefined && turns.length > 0) {
       // "…なんですけど" after a paragraph break continues the previous answer.
       const prev = turns.at(-1) as DraftTurn;
-      reopen(prev, line, body);
+      reopen(prev, lineAt(i), body);
     } else if (resumable) {
       narrating = true;
     }
     lastWasQuestion = false;
-  }
+  };
+  i = eachLine(i, lines.length, step);
   close();
   if (turns.length === 0)
     throw new ParseError(lines.at(i - 1)?.no ?? 1, 'no `——` questions or `名前：` answers found', 'dash');
@@ -678,61 +785,72 @@ interface AnswerLayout {
   prefixed: boolean;
   /** True for the index of a question or named line. */
   marker: (index: number) => boolean;
-  /** Named lines before the first question that list who takes part (`Wさん：Webディレクター`). */
-  roster: Set<number>;
 }
 
 /**
- * Classifies the answers of the article from `from` on; `dashes[j]` is 2 for a question line,
- * `named(t)` is true for a speaker line.
+ * Classifies the answers of the article from `from` on, reading each line's kind bits (a line's
+ * text only where a named line may be a roster entry, or right after a question); `named(j)` is
+ * true for a speaker line. Marks the questions and named lines (K_MARKER) and the named lines
+ * before the first question that list who takes part (K_ROSTER) in `kinds`.
  */
 function answerLayout(
   lines: Lines,
   from: number,
-  dashes: Uint8Array,
-  named: (t: string, at: number) => boolean,
+  kinds: Uint8Array,
+  named: (at: number) => boolean,
 ): AnswerLayout {
   let prefixedAnswers = 0;
   let plainAnswers = 0;
-  const markers = new Set<number>();
   let afterQuestion = false;
   let seenQuestion = false;
-  const roster = new Set<number>();
   let run: number[] = [];
   const endRun = () => {
     // Two or more named lines in a row, each a short note without a sentence, before any question.
-    if (run.length >= 2) for (const j of run) roster.add(j);
+    if (run.length >= 2) for (const j of run) kinds[j] = (kinds[j] as number) | K_ROSTER;
     if (run.length > 0) run = [];
   };
-  for (let j = from; j < lines.length; j++) {
-    const t = lines.text(j) ?? '';
-    if (lines.blank(j)) {
+  eachLine(from, lines.length, (j) => {
+    const kind = kinds[j] as number;
+    if (kind & K_BLANK) {
       endRun();
-      continue;
+      return;
     }
-    if (dashes[j] === 2) {
+    if (kind & K_ASKS) {
       endRun();
       seenQuestion = true;
       afterQuestion = true;
-      markers.add(j);
-      continue;
+      kinds[j] = kind | K_MARKER;
+      return;
     }
-    const isNamed = named(t, j);
-    if (isNamed) markers.add(j);
-    if (!seenQuestion && isNamed && t.length <= 80 && !t.includes('。')) run.push(j);
-    else endRun();
-    if (!afterQuestion) continue;
+    // Only a line with a speaker match, or a marked line (a credit before the name), is named.
+    const isNamed = (kind & (K_NAMED | K_MARKED)) !== 0 && named(j);
+    if (isNamed) kinds[j] = kind | K_MARKER;
+    if (!seenQuestion && isNamed) {
+      const t = lines.text(j) as string;
+      if (t.length <= 80 && !t.includes('。')) run.push(j);
+      else endRun();
+    } else endRun();
+    if (!afterQuestion) return;
     afterQuestion = false;
     if (isNamed) prefixedAnswers++;
-    else if (!isHeadingLine(t) && !isNoteLine(t) && !isCaptionLine(t) && !isInfoBlockLine(t) && !isCaption(t))
-      plainAnswers++;
-  }
+    else {
+      const t = lines.text(j) as string;
+      if (!isHeadingLine(t) && !isNoteLine(t) && !isCaptionLine(t) && !isInfoBlockLine(t) && !isCaption(t))
+        plainAnswers++;
+    }
+  });
   endRun();
   return {
     prefixed: prefixedAnswers >= 2 && plainAnswers * 3 <= prefixedAnswers,
-    marker: (index) => markers.has(index),
-    roster,
+    // Past the last line (a line index from nextNonBlank): no marker.
+    marker: (index) => index < kinds.length && ((kinds[index] as number) & K_MARKER) !== 0,
   };
+}
+
+/** `/^[…‥]/.test(s)` without a pattern run on every line. */
+function startsWithEllipsis(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c === 0x2026 /* … */ || c === 0x2025 /* ‥ */;
 }
 
 function nextNonBlank(lines: Lines, from: number): number {

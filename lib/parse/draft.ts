@@ -130,6 +130,8 @@ export class Lines implements Iterable<Line> {
     private readonly starts: Int32Array,
     private readonly ends: Int32Array,
     private readonly blanks: Uint8Array,
+    private readonly firsts: Int32Array,
+    private readonly lasts: Int32Array,
     private readonly firstNo: number,
     private readonly from: number,
     length: number,
@@ -152,6 +154,8 @@ export class Lines implements Iterable<Line> {
     const starts = new Int32Array(n);
     const ends = new Int32Array(n);
     const blanks = new Uint8Array(n);
+    const firsts = new Int32Array(n);
+    const lasts = new Int32Array(n);
     let k = 0;
     let pos = 0;
     const add = (end: number) => {
@@ -160,6 +164,10 @@ export class Lines implements Iterable<Line> {
       let j = pos;
       while (j < end && isSpace(text.charCodeAt(j))) j++;
       blanks[k] = j === end ? 1 : 0;
+      firsts[k] = j;
+      let e = end;
+      while (e > j && isSpace(text.charCodeAt(e - 1))) e--;
+      lasts[k] = e;
       k++;
     };
     if (crs) {
@@ -177,7 +185,7 @@ export class Lines implements Iterable<Line> {
       }
     }
     add(text.length);
-    return new Lines(text, base, starts, ends, blanks, firstNo, 0, n);
+    return new Lines(text, base, starts, ends, blanks, firsts, lasts, firstNo, 0, n);
   }
 
   /** Line `i` (built on each call), or undefined past either end. */
@@ -206,6 +214,44 @@ export class Lines implements Iterable<Line> {
     return !(i >= 0 && i < this.length) || this.blanks[this.from + i] === 1;
   }
 
+  /*
+   * A line's first and last characters and its length without the white space around it, read
+   * in place: the format detector's counters and the parsers' cheap first looks decide most lines
+   * with these, without a copy of each line's text.
+   */
+
+  /** The code of line `i`'s first character that is no white space (-1: blank or past either end). */
+  firstCode(i: number): number {
+    if (!(i >= 0 && i < this.length) || this.blanks[this.from + i] === 1) return -1;
+    return this.source.charCodeAt(this.firsts[this.from + i] as number);
+  }
+
+  /** The code of line `i`'s last character that is no white space (-1: blank or past either end). */
+  lastCode(i: number): number {
+    if (!(i >= 0 && i < this.length) || this.blanks[this.from + i] === 1) return -1;
+    return this.source.charCodeAt((this.lasts[this.from + i] as number) - 1);
+  }
+
+  /** The length of line `i` without white space at either end (`text(i).trim().length`; 0 past either end). */
+  trimmedLength(i: number): number {
+    if (!(i >= 0 && i < this.length)) return 0;
+    return (this.lasts[this.from + i] as number) - (this.firsts[this.from + i] as number);
+  }
+
+  /** The code of line `i`'s `k`-th character (NaN past the line's end or past either end of the text). */
+  code(i: number, k: number): number {
+    if (!(i >= 0 && i < this.length) || k < 0) return Number.NaN;
+    const j = this.from + i;
+    const at = (this.starts[j] as number) + k;
+    return at < (this.ends[j] as number) ? this.source.charCodeAt(at) : Number.NaN;
+  }
+
+  /** The length of line `i` (0 past either end). */
+  lengthOf(i: number): number {
+    if (!(i >= 0 && i < this.length)) return 0;
+    return (this.ends[this.from + i] as number) - (this.starts[this.from + i] as number);
+  }
+
   /** Lines `from` to `to` (exclusive), sharing these arrays; numbers and offsets are kept. */
   slice(from = 0, to = this.length): Lines {
     const a = Math.min(Math.max(from < 0 ? this.length + from : from, 0), this.length);
@@ -216,6 +262,8 @@ export class Lines implements Iterable<Line> {
       this.starts,
       this.ends,
       this.blanks,
+      this.firsts,
+      this.lasts,
       this.firstNo,
       this.from + a,
       b - a,
@@ -232,6 +280,17 @@ export class Lines implements Iterable<Line> {
   *[Symbol.iterator](): Iterator<Line> {
     for (let i = 0; i < this.length; i++) yield this.at(i) as Line;
   }
+}
+
+/**
+ * Calls `step` for each line index in [from, to) and returns `to`. A loop of its own: the
+ * optimising compiler replaces a long-running loop while it runs (on-stack replacement) by
+ * compiling the function that holds it, and this one is small, where the parser is not.
+ */
+export function eachLine(from: number, to: number, step: (i: number) => void): number {
+  let i = from;
+  for (; i < to; i++) step(i);
+  return i;
 }
 
 /** Splits text into lines with offsets (any newline convention: `\n`, `\r\n`, `\r`). */

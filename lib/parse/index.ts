@@ -31,7 +31,11 @@ export interface ParseOptions extends FinalizeOptions {
 /** Largest transcript accepted (characters); bigger input is rejected, not truncated. */
 export const MAX_TRANSCRIPT_CHARS = 2_000_000;
 
-/** Guesses the layout of a transcript. Splits it into lines once; every counter is one pass. */
+/**
+ * Guesses the layout of a transcript. Splits it into lines once; every counter is one pass over
+ * them that looks at a line's first and last characters in place before copying it, and stops as
+ * soon as its count decides (two doubled names are blog, two questions are dash…).
+ */
 export function detectFormat(text: string, all?: Lines): Exclude<Format, 'auto'> {
   const raw = text.replace(/^\uFEFF/, '');
   if (raw.trimStart().startsWith('{')) return 'json';
@@ -43,17 +47,18 @@ export function detectFormat(text: string, all?: Lines): Exclude<Format, 'auto'>
   const tsv = countTsvLines(lines);
   if (tsv.content > 0 && tsv.tsv / tsv.content >= 0.8) return 'tsv';
   // `[00:12:03] 山田：…` on at least a fifth of the lines (timestamps are what the tool adds to all).
-  const timed = countTimestamped(lines);
+  const timed = countTimestamped(lines, Math.max(2, Math.ceil(tsv.content / 5)));
   if (timed >= 2 && timed * 5 >= tsv.content) return 'timestamped';
-  if (countSpeakerBlocks(lines) >= 2) return 'blog';
+  if (countSpeakerBlocks(lines, 2) >= 2) return 'blog';
   let mdTurns = 0;
-  for (let i = 0; i < lines.length; i++) if (matchMdTurn(lines.text(i) as string)) mdTurns++;
+  for (let i = 0; i < lines.length && mdTurns < 2; i++)
+    if (lines.firstCode(i) === 0x2a /* * */ && matchMdTurn(lines.text(i) as string)) mdTurns++;
   if (mdTurns >= 2) return 'markdown';
-  if (countQuestions(lines) >= 2) return 'dash';
+  if (countQuestions(lines, 2) >= 2) return 'dash';
   // A name printed alone before each utterance; `名前：` lines inside the utterances (時間：10時)
   // do not make it a prefixed transcript unless they outnumber the names.
   const nameLines = countNameLineBlocks(lines);
-  const prefixed = countPrefixed(lines);
+  const prefixed = countPrefixed(lines, Math.max(2, nameLines));
   if (prefixed >= 2 && prefixed >= nameLines) return 'prefixed';
   if (nameLines >= 3) return 'blog';
   throw new ParseError(

@@ -8,6 +8,7 @@ import {
   type Draft,
   type DraftPerson,
   type DraftTurn,
+  eachLine,
   type Furniture,
   isInterviewerLabel,
   type Line,
@@ -87,7 +88,7 @@ export interface Prefix {
 export function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
   const qa = matchQa(t);
   if (qa) {
-    const isQ = 'QqＱ'.includes(qa.letter);
+    const isQ = qa.letter === 'Q' || qa.letter === 'q' || qa.letter === 'Ｑ';
     const name = isQ ? (meta.interviewer ?? '聞き手') : (meta.interviewee ?? '話し手');
     return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
@@ -100,10 +101,14 @@ export function matchPrefix(t: string, meta: { interviewer?: string; interviewee
   return { speaker: label, rest };
 }
 
-/** Counts prefixed lines: the format detector uses this. */
-export function countPrefixed(lines: Lines): number {
+/** Counts prefixed lines: the format detector uses this. With `enough`, stops counting there. */
+export function countPrefixed(lines: Lines, enough?: number): number {
   let n = 0;
-  for (let i = 0; i < lines.length; i++) if (matchPrefix(lines.text(i) as string, {})) n++;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines.blank(i) || !matchPrefix(lines.text(i) as string, {})) continue;
+    n++;
+    if (enough !== undefined && n >= enough) break;
+  }
   return n;
 }
 
@@ -112,10 +117,13 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const { meta, bodyStart } = frontMatter(lines);
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
-  for (let i = bodyStart; i < lines.length; i++) {
+  // Each loop over the lines calls a step (eachLine): the optimising compiler then compiles the
+  // small step, not this whole parser, while a long body runs.
+  eachLine(bodyStart, lines.length, (i) => {
+    if (lines.blank(i)) return;
     const p = matchPrefix(lines.text(i) as string, meta);
     if (p) counts.set(p.speaker, (counts.get(p.speaker) ?? 0) + 1);
-  }
+  });
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
   const isSpeaker = (p: Prefix) =>
     p.role !== undefined || (counts.get(p.speaker) ?? 0) >= 2 || declared.has(p.speaker);
@@ -133,28 +141,28 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
     current = null;
   };
-  for (let i = bodyStart; i < lines.length; i++) {
-    if (lines.blank(i)) continue;
-    const line = lines.at(i) as Line;
-    const t = line.text;
+  eachLine(bodyStart, lines.length, (i) => {
+    if (lines.blank(i)) return;
+    const t = lines.text(i) as string;
     const h = matchHeading(t);
     if (h) {
       const heading = h.text.trim();
       if (h.hashes === 1 && title === null && turns.length === 0 && !current) {
         title = heading;
-        continue;
+        return;
       }
       close();
-      furniture.push({ line, kind: 'heading' });
+      furniture.push({ line: lines.at(i) as Line, kind: 'heading' });
       section = heading;
       sections.push(heading);
-      continue;
+      return;
     }
     const p = matchPrefix(t, meta);
     // A one-off label still counts when it answers the interviewer's question.
     const answersQuestion = (current?.role ?? turns.at(-1)?.role) === 'interviewer';
     if (p?.rest && (isSpeaker(p) || answersQuestion)) {
       close();
+      const line = lines.at(i) as Line;
       current = {
         speaker: p.speaker,
         text: '',
@@ -165,15 +173,15 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
         parts: [p.rest],
       };
       if (p.role) current.role = p.role;
-      continue;
+      return;
     }
     if (current) {
       current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
-      current.end = line.end;
+      current.end = (lines.at(i) as Line).end;
     } else if (title === null && turns.length === 0) {
       title = t.trim();
     }
-  }
+  });
   close();
   if (turns.length === 0)
     throw new ParseError(1, 'no speaker-prefixed lines (`名前：`, `Q.`/`A.`, `[名前]`) found', 'prefixed');

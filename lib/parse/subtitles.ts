@@ -226,6 +226,16 @@ function timestampEnd(t: string): number {
   return skipSpaces(t, i);
 }
 
+/** `\d`: an ASCII digit. */
+function isAsciiDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The brackets a timestamp may stand in: `[`, `(`, `（`, `【`. */
+function isTimestampBracket(c: number): boolean {
+  return c === 0x5b || c === 0x28 || c === 0xff08 || c === 0x3010;
+}
+
 /** `[\d:.]`: an ASCII digit, a colon or a full stop. */
 function isTimeCharacter(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x3a || c === 0x2e;
@@ -260,12 +270,22 @@ function timestamped(
   return name ? { speaker: name, rest: '' } : null;
 }
 
-/** Counts lines that carry a timestamp and a speaker: the format detector uses this. */
-export function countTimestamped(lines: Lines): number {
+/**
+ * Counts lines that carry a timestamp and a speaker: the format detector uses this. With
+ * `enough`, stops counting there.
+ */
+export function countTimestamped(lines: Lines, enough?: number): number {
   let n = 0;
   for (let i = 0; i < lines.length; i++) {
+    // A timestamp starts with a digit or a bracket; a speaker line above its text ends with the
+    // time. Any other line is neither, without a copy of its text.
+    const first = lines.firstCode(i);
+    if (!(isAsciiDigit(first) || isTimestampBracket(first) || isTimeCharacter(lines.lastCode(i)))) continue;
     const u = timestamped(lines.text(i) as string);
-    if (u?.speaker) n++;
+    if (u?.speaker) {
+      n++;
+      if (enough !== undefined && n >= enough) break;
+    }
   }
   return n;
 }

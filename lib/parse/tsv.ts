@@ -46,12 +46,23 @@ export function countTsvLines(lines: Lines): { tsv: number; content: number } {
   let tsv = 0;
   let content = 0;
   for (let i = 0; i < lines.length; i++) {
-    const t = lines.text(i) as string;
-    if (lines.blank(i) || t.startsWith('#')) continue;
+    if (lines.blank(i) || lines.code(i, 0) === 0x23 /* # */) continue;
     content++;
-    // `^[^\t]{1,60}\t\S` by hand: the first tab at 1–60, then a character that is no space.
-    const tab = t.indexOf('\t');
-    if (tab >= 1 && tab <= 60 && tab + 1 < t.length && !isSpace(t.charCodeAt(tab + 1))) tsv++;
+    // `^[^\t]{1,60}\t\S` by hand, in place: the first tab at 1–60, then a character that is no
+    // space (a line's first 62 characters at most are looked at).
+    let tab = -1;
+    for (let k = 0; k <= 60; k++) {
+      const c = lines.code(i, k);
+      if (c === 9) {
+        tab = k;
+        break;
+      }
+      if (Number.isNaN(c)) break;
+    }
+    if (tab >= 1) {
+      const next = lines.code(i, tab + 1);
+      if (!Number.isNaN(next) && !isSpace(next)) tsv++;
+    }
   }
   return { tsv, content };
 }

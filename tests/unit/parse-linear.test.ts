@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
 import { FormatSchema } from '../../lib/model.ts';
-import { matchName } from '../../lib/parse/dash.ts';
+import { countNameLineBlocks, countSpeakerBlocks } from '../../lib/parse/blog.ts';
+import { countQuestions, matchName, parseDash } from '../../lib/parse/dash.ts';
 import {
   isBracketHeading,
   isCaptionLine,
@@ -20,13 +21,15 @@ import {
   splitLeadingCredit,
   startsQuestion,
 } from '../../lib/parse/dash-lines.ts';
-import { type Line, seriesFromTitle, splitLines } from '../../lib/parse/draft.ts';
+import { type Line, Lines, seriesFromTitle, splitLines } from '../../lib/parse/draft.ts';
+import { frontMatter } from '../../lib/parse/frontmatter.ts';
 import { isCaption, isProfileLine, isPromo } from '../../lib/parse/furniture.ts';
-import { parseInterview } from '../../lib/parse/index.ts';
+import { detectFormat, parseInterview } from '../../lib/parse/index.ts';
 import { matchMdHeading, matchMdTurn } from '../../lib/parse/markdown.ts';
-import { matchPrefix } from '../../lib/parse/prefixed.ts';
+import { countPrefixed, matchPrefix } from '../../lib/parse/prefixed.ts';
 import { skipSpaces } from '../../lib/parse/scan.ts';
-import { cleanDialogText } from '../../lib/parse/tsv.ts';
+import { countTimestamped } from '../../lib/parse/subtitles.ts';
+import { cleanDialogText, countTsvLines } from '../../lib/parse/tsv.ts';
 import { ADVERSARIAL_BYTES, adversarialInputs } from '../helpers/adversarial.ts';
 
 /** Every input format, auto-detection included. */
@@ -103,6 +106,18 @@ describe('scans that replaced backtracking patterns', () => {
         const tail = lines.slice(cut);
         expect([...tail]).toEqual(want.slice(cut));
         expect(tail.toArray(1, 3)).toEqual(want.slice(cut).slice(1, 3));
+        // The looks in place agree with the line's text (the detector's counters trust them).
+        for (const ls of [lines, tail])
+          for (let i = -1; i <= ls.length; i++) {
+            const text = ls.text(i);
+            const trimmed = text?.trim() ?? '';
+            expect(ls.trimmedLength(i)).toBe(trimmed.length);
+            expect(ls.firstCode(i)).toBe(trimmed === '' ? -1 : trimmed.charCodeAt(0));
+            expect(ls.lastCode(i)).toBe(trimmed === '' ? -1 : trimmed.charCodeAt(trimmed.length - 1));
+            expect(ls.lengthOf(i)).toBe(text?.length ?? 0);
+            for (let k = -1; k <= (text?.length ?? 0); k++)
+              expect(ls.code(i, k)).toBe(text === undefined || k < 0 ? Number.NaN : text.charCodeAt(k));
+          }
       }),
       { numRuns: 2000 },
     );
@@ -328,5 +343,130 @@ describe('first-character checks agree with the tests they guard', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+/**
+ * How much each parser does per line, counted rather than timed: bodies of hundreds of thousands
+ * of short lines (bench:hostile's worst shapes) cost what each line costs. The dash parser
+ * classifies a line once and reads its text again only where the state machine needs it (it
+ * read each line four times, once per pass); format detection looks at first and last
+ * characters in place and stops counting once a count decides (it copied each line once per
+ * counter, up to eight times).
+ */
+describe('work per line on bodies of short lines', () => {
+  const shapes: Array<[string, string]> = [
+    ['colon-lines', '：\n'],
+    ['name-colon-lines', '山田：\n'],
+    ['qa-lines', 'Q.\nA.\n'],
+    ['heading-lines', '# \n'],
+    ['front-matter-fences', '---\n'],
+    ['turns', '聞き手：問い\n山田：答え\n'],
+  ];
+  /** Lines read (text or Line object) per line while `run` parses or detects `text`. */
+  const readsPerLine = (text: string, run: (text: string, lines: Lines) => unknown): number => {
+    const lines = splitLines(text);
+    const proto = Lines.prototype;
+    const { text: read, at } = proto;
+    let reads = 0;
+    proto.text = function (this: Lines, i: number) {
+      reads++;
+      return read.call(this, i);
+    };
+    proto.at = function (this: Lines, i: number) {
+      reads++;
+      return at.call(this, i);
+    };
+    try {
+      run(text, lines);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ParseError);
+    } finally {
+      proto.text = read;
+      proto.at = at;
+    }
+    return reads / lines.length;
+  };
+
+  it.each(shapes.filter(([name]) => name !== 'turns'))(
+    'dash reads a %s line about twice (classification, then the state machine; it read it four times)',
+    (_, unit) => {
+      expect(readsPerLine(unit.repeat(20_000), parseDash)).toBeLessThan(2.01);
+    },
+  );
+
+  /** The detector as it was: every counter to the end, the same thresholds in the same order. */
+  const detectByFullCounts = (text: string): string => {
+    const all = splitLines(text);
+    const lines = all.slice(frontMatter(all).bodyStart);
+    const tsv = countTsvLines(lines);
+    if (tsv.content > 0 && tsv.tsv / tsv.content >= 0.8) return 'tsv';
+    const timed = countTimestamped(lines);
+    if (timed >= 2 && timed * 5 >= tsv.content) return 'timestamped';
+    if (countSpeakerBlocks(lines) >= 2) return 'blog';
+    let md = 0;
+    for (let i = 0; i < lines.length; i++) if (matchMdTurn(lines.text(i) as string)) md++;
+    if (md >= 2) return 'markdown';
+    if (countQuestions(lines) >= 2) return 'dash';
+    const nameLines = countNameLineBlocks(lines);
+    const prefixed = countPrefixed(lines);
+    if (prefixed >= 2 && prefixed >= nameLines) return 'prefixed';
+    if (nameLines >= 3) return 'blog';
+    return 'none';
+  };
+  const detected = (text: string): string => {
+    try {
+      return detectFormat(text);
+    } catch {
+      return 'none';
+    }
+  };
+
+  it.each(shapes)(
+    'format detection copies a %s line at most once (it copied it once per counter)',
+    (_, unit) => {
+      expect(readsPerLine(unit.repeat(20_000), (t, lines) => detectFormat(t, lines))).toBeLessThan(1.01);
+    },
+  );
+
+  it('counters that stop once their count decides give the verdict of counting to the end', () => {
+    const pieces = [
+      '聞き手：問い\n',
+      '山田：答え\n',
+      '\n',
+      '山田\n',
+      '——質問\n',
+      '**A**：x\n',
+      'Q. q\n',
+      'A. a\n',
+      '[00:00:01] 山田：はい\n',
+      'a\tb\n',
+      '---\n',
+      'はい\n',
+      '時間：10時\n',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (ps) => {
+        const text = ps.join('');
+        if (text.trim() === '' || text.trimStart().startsWith('{')) return;
+        expect(detected(text)).toBe(detectByFullCounts(text));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const [, unit] of shapes)
+      expect(detected(unit.repeat(200))).toBe(detectByFullCounts(unit.repeat(200)));
+  });
+
+  it('the counters that stop early agree with counting to the end', () => {
+    const body = '聞き手：問い\n山田：答え\n\n山田\n山田\nはい\n——質問\n**A**：x\n'.repeat(30);
+    const lines = splitLines(body);
+    expect(countQuestions(lines, 2)).toBe(2);
+    expect(countQuestions(lines)).toBe(30);
+    expect(countSpeakerBlocks(lines, 2)).toBe(2);
+    expect(countSpeakerBlocks(lines)).toBe(30);
+    expect(countPrefixed(lines, 5)).toBe(5);
+    expect(countPrefixed(lines)).toBeGreaterThanOrEqual(60);
+    expect(countTimestamped(splitLines('[00:00:01] 山田：はい\n'.repeat(10)), 3)).toBe(3);
+    expect(countTimestamped(splitLines('[00:00:01] 山田：はい\n'.repeat(10)))).toBe(10);
   });
 });
