@@ -97,7 +97,7 @@ const ja = {
   searchWithTag: 'このタグで絞り込んで検索',
   uploadTitle: '文字起こしをアップロード',
   uploadHelp:
-    'ブログの吹き出し形式、——の Q&A、「名前：」形式、TSV、Markdown、JSON に対応しています。保存する前に、読み取った発言を確認できます。',
+    'ブログの吹き出し形式、——の Q&A、「名前：」形式、TSV、Markdown、JSON、WebVTT・SRT 字幕、タイムスタンプ付きテキスト、Word（.docx）に対応しています。保存する前に、読み取った発言を確認できます。',
   uploadNeedsToken: 'アップロードには編集トークンが必要です（右上の「編集モード」）。',
   uploadNeedsScript: 'アップロードには JavaScript が必要です。',
   dropHere: 'ここにファイルをドロップ、または',
@@ -217,7 +217,7 @@ const en: Messages = {
   searchWithTag: 'Search within this tag',
   uploadTitle: 'Upload a transcript',
   uploadHelp:
-    'Speech-bubble blogs, —— Q&A, “Name:” transcripts, TSV, Markdown and JSON are read. Check the parsed turns before saving.',
+    'Speech-bubble blogs, —— Q&A, “Name:” transcripts, TSV, Markdown, JSON, WebVTT and SRT captions, timestamped text and Word (.docx) are read. Check the parsed turns before saving.',
   uploadNeedsToken: 'Uploading needs the write token (“Edit mode”, top right).',
   uploadNeedsScript: 'Uploading needs JavaScript.',
   dropHere: 'Drop a file here, or',

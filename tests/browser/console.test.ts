@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../lib/export.ts';
 import type { SearchHit, SearchPage } from '../../lib/search/index.ts';
+import { makeDocx } from '../helpers/docx.ts';
 import { available, corporaDir, filesIn, read, samplesDir } from '../helpers/shared.ts';
 import {
   axeViolations,
@@ -315,6 +316,41 @@ describe.runIf(run)('console in Chromium', () => {
     await page.locator('#upload-saved-link').click();
     await page.waitForURL(/\/interviews\/uploaded-in-browser/);
     expect((await page.textContent('h1'))?.trim()).toBe(preview.interview.title);
+    await page.close();
+  }, 60_000);
+
+  it('uploads a dropped Word document as its bytes, not as decoded text', async () => {
+    // The page once read every file with file.text(): a .docx (a zip) arrived mangled and
+    // the preview failed, though the API reads .docx (README: upload takes any layout).
+    const docx = await makeDocx([
+      'Word座談会',
+      '聞き手：ランサーズを使い始めたのはいつですか？',
+      '佐藤：三年前です。最初は単価が安くて苦労しました。',
+      '聞き手：今はどうですか？',
+      '佐藤：継続のクライアントが増えて、収入も安定しています。',
+    ]);
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/upload`);
+    await enterToken(page);
+    await page.locator('#upload-form').waitFor({ state: 'visible' });
+    await page.evaluate(
+      ({ name, bytes }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name));
+        document
+          .getElementById('drop-zone')
+          ?.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      { name: 'mojiokoshi.docx', bytes: [...docx] },
+    );
+    await page.fill('#upload-id', 'docx-in-browser');
+    await page.click('#upload-preview');
+    await page.locator('#upload-preview-area').waitFor({ state: 'visible' });
+    expect(await page.locator('.preview-table tbody tr').count()).toBe(4);
+    await page.click('#upload-save');
+    await page.locator('#upload-saved-link').waitFor({ state: 'visible' });
+    const stored: { title: string; turns: { speaker: string }[] } = await api('/interviews/docx-in-browser');
+    expect(stored.turns.map((t) => t.speaker)).toEqual(['聞き手', '佐藤', '聞き手', '佐藤']);
     await page.close();
   }, 60_000);
 

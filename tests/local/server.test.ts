@@ -183,3 +183,64 @@ describe('restart after a graceful shutdown', () => {
     }
   }, 120_000);
 });
+
+describe('written forms after a replaced interview is merged away', () => {
+  it('keeps suggesting and highlighting 将来 for しょうらい after a re-ingest, and after a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kk-surface-'));
+    const env = { DATA_DIR: dataDir, SAMPLES: 'none', API_TOKEN: 'a-token-of-twenty-chars' };
+    const auth = { authorization: 'Bearer a-token-of-twenty-chars', 'content-type': 'text/plain' };
+    const first = await start(env);
+    // 1,200 turns: enough dead docs (the merge policy's floor is 1,000) that replacing the
+    // interview makes the merge policy fold its first part alone, the part that first had the
+    // reading ショウライ and so held its written form 将来 (a user re-uploading a corrected
+    // transcript, or POST /admin/reindex, did this; suggestions and highlights then showed
+    // the katakana reading, and no <mark> at all, for good).
+    const lines = Array.from({ length: 1200 }, (_, i) =>
+      i % 2 === 0 ? `聞き手：${i}番目の質問です。` : `山田：${i}年後の将来について話しました。`,
+    );
+    const body = lines.join('\n');
+    const health = async (url: string) =>
+      ((await (await fetch(`${url}/health`)).json()) as { index: { snapshotId: string | null } }).index
+        .snapshotId;
+    const published = async (url: string, other: string | null) => {
+      for (let i = 0; i < 100; i++) {
+        const id = await health(url);
+        if (id && id !== other) return id;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('no snapshot was published');
+    };
+    expect(
+      (await fetch(`${first.url}/interviews?id=future`, { method: 'POST', headers: auth, body })).status,
+    ).toBe(201);
+    const before = await published(first.url, null);
+    const put = await fetch(`${first.url}/interviews/future`, { method: 'PUT', headers: auth, body });
+    expect(put.status).toBe(200);
+    await published(first.url, before);
+    // The merge runs right after that publication: give it time to finish.
+    await new Promise((r) => setTimeout(r, 3000));
+    const check = async (url: string) => {
+      const suggest = (await (
+        await fetch(`${url}/suggest?q=${encodeURIComponent('しょうらい')}`)
+      ).json()) as {
+        terms: { text: string }[];
+      };
+      expect(suggest.terms.map((t) => t.text)).toEqual(['将来']);
+      const page = (await (
+        await fetch(`${url}/search?q=${encodeURIComponent('しょうらい')}&limit=3`)
+      ).json()) as {
+        total: number;
+        hits: { highlight: { html: string } }[];
+      };
+      expect(page.total).toBe(600);
+      for (const h of page.hits) expect(h.highlight.html).toContain('<mark>将来</mark>');
+    };
+    await check(first.url);
+    const stopped = new Promise((r) => child?.once('exit', r));
+    child?.kill('SIGTERM');
+    await stopped;
+    child = null;
+    const second = await start(env);
+    await check(second.url);
+  }, 120_000);
+});

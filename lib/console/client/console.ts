@@ -120,7 +120,7 @@ function token(): string | null {
 }
 
 /** A call to the API; the token goes in the Authorization header only (never a URL or cookie). */
-async function api(method: string, path: string, body?: string, contentType = 'application/json') {
+async function api(method: string, path: string, body?: string | Blob, contentType = 'application/json') {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const t = token();
   if (t) headers.Authorization = `Bearer ${t}`;
@@ -469,6 +469,9 @@ const CONTENT_TYPES: Record<string, string> = {
   md: 'text/markdown',
   markdown: 'text/markdown',
   tsv: 'text/tab-separated-values',
+  vtt: 'text/vtt',
+  srt: 'application/x-subrip',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
 function setupUpload(): void {
@@ -519,7 +522,8 @@ function setupUpload(): void {
     if (format.value !== 'auto') params.set('format', format.value);
     if (idInput.value.trim()) params.set('id', idInput.value.trim());
     const qs = params.toString();
-    return api('POST', `${path}${qs ? `?${qs}` : ''}`, await file.text(), CONTENT_TYPES[ext] ?? 'text/plain');
+    // The file's bytes as they are: a Word document is a zip, which decoding as text destroyed.
+    return api('POST', `${path}${qs ? `?${qs}` : ''}`, file, CONTENT_TYPES[ext] ?? 'text/plain');
   };
 
   form.addEventListener('submit', async (ev) => {

@@ -374,7 +374,7 @@ export function TagPage(props: {
 export function UploadPage(props: { v: View; switchHref: string }) {
   const { v } = props;
   const { t } = v;
-  const formats = ['blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json'];
+  const formats = ['blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json', 'vtt', 'srt', 'timestamped'];
   return (
     <Layout v={v} title={t.uploadTitle} current="upload" switchHref={props.switchHref}>
       <h1>{t.uploadTitle}</h1>
@@ -396,7 +396,7 @@ export function UploadPage(props: { v: View; switchHref: string }) {
           <input
             id="upload-file"
             type="file"
-            accept=".txt,.md,.markdown,.tsv,.json,text/*,application/json"
+            accept=".txt,.md,.markdown,.tsv,.json,.vtt,.srt,.docx,text/*,application/json"
           />
           <p id="upload-file-name" class="muted" aria-live="polite" />
         </div>

@@ -41,7 +41,7 @@
 
 import SearchableMap from 'minisearch/SearchableMap';
 import { type EvaluateOptions, Evaluator, type Matches } from './evaluate.ts';
-import { F_TEXT, F_TITLE, FLAG_SUGGEST, Postings } from './postings.ts';
+import { F_TEXT, F_TITLE, FLAG_SUGGEST, Postings, termAt } from './postings.ts';
 import {
   MERGE_POLICY,
   type MergePolicy,
@@ -499,10 +499,29 @@ export class Engine {
     // Written forms of the merged terms, unless an older segment has them already.
     const older = new Set<string>();
     for (const s of this.segments.slice(0, from)) for (const [t] of s.surfaces) older.add(t);
+    const carried = new Set<string>();
     for (const t of seg.packed.terms) {
       const v = this.postings.surfaces.get(t);
-      if (v !== undefined && !older.has(t)) surfaces.push([t, v]);
+      if (v !== undefined && !older.has(t)) {
+        surfaces.push([t, v]);
+        carried.add(t);
+      }
     }
+    // A written form is kept by the first part that had its term (readers place parts in
+    // order, first wins), not by every part. When the run's docs with that term are all dead
+    // (a re-ingest or a rebuild replaced them, and the dead share merges the old part alone),
+    // the merged part lacks the term while later parts still index it: carry the form over,
+    // or 将来 would be suggested and highlighted as ショウライ from then on.
+    const later = segs.slice(to);
+    if (later.length > 0)
+      for (const s of this.segments.slice(from, to))
+        for (const [t] of s.surfaces) {
+          const v = this.postings.surfaces.get(t);
+          if (v === undefined || older.has(t) || carried.has(t)) continue;
+          if (!later.some((p) => termAt(p.packed, t) >= 0)) continue;
+          surfaces.push([t, v]);
+          carried.add(t);
+        }
     const bytes = writeSnapshot(seg, extra(seg.slots.keys));
     this.rebuild([...this.segments.slice(0, from), seg, ...this.segments.slice(to)]);
     return bytes;
