@@ -20,7 +20,7 @@ import {
   splitLines,
   stripHonorific,
 } from './draft.ts';
-import { frontMatter } from './frontmatter.ts';
+import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isSpace, trimEndIndex } from './scan.ts';
 
 const CHROME = new Set([
@@ -178,11 +178,14 @@ const OCCUPATION = /在住の([^「」『』、。\s]{1,20}?)[「『]/;
 export function parseBlog(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart } = frontMatter(lines);
   let i = nextNonBlank(lines, bodyStart);
+  // A livedoor article's header (URL, date, title) stands in for the title line.
+  const header = livedoorHeader(lines, i);
+  if (header) i = header.next - 1;
   const titleLine = lines.at(i);
   const labelAt = labelsOf(lines, i + 1);
-  if (!titleLine || labelAt(i) > 0 || isSpeakerBlock(lines, i))
+  if (!titleLine || (!header && (labelAt(i) > 0 || isSpeakerBlock(lines, i))))
     throw new ParseError(titleLine?.no ?? 1, 'expected a title line before the first speaker', 'blog');
-  const title = meta.title ?? titleLine.text.trim();
+  const title = meta.title ?? header?.title ?? titleLine.text.trim();
   const titleSeries = seriesFromTitle(title);
   i++;
 
@@ -303,8 +306,8 @@ export function parseBlog(text: string, lines: Lines = splitLines(text)): Draft 
   return {
     format: 'blog',
     title,
-    url: meta.url ?? null,
-    publishedAt: meta.publishedAt ?? null,
+    url: meta.url ?? header?.url ?? null,
+    publishedAt: meta.publishedAt ?? header?.date ?? null,
     id: meta.id ?? null,
     interviewer,
     interviewees,

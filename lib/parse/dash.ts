@@ -32,12 +32,11 @@ import {
   type FurnitureKind,
   type Line,
   type Lines,
-  normalizeDate,
   pushTurn,
   splitLines,
   stripHonorific,
 } from './draft.ts';
-import { frontMatter } from './frontmatter.ts';
+import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
 import { isEveryoneLabel, isRoleLabel, nameKey, splitJoint, splitName } from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
@@ -134,19 +133,6 @@ function labelVerdict(printed: string): LabelVerdict {
   // Times (12：00), numbers and URLs are not speakers.
   if (/^[\d０-９\s]+$/.test(label) || /[\d０-９]$/.test(label) || /^(https?|http)$/i.test(label)) return null;
   return { label, alias };
-}
-
-/** Header of the livedoor layout: URL, date, title on the first three lines. */
-function livedoorHeader(
-  lines: Lines,
-  from: number,
-): { url: string; date: string; title: string; next: number } | null {
-  const url = lines.text(from)?.trim() ?? '';
-  const date = lines.text(from + 1)?.trim() ?? '';
-  const title = lines.text(from + 2)?.trim() ?? '';
-  if (/^https?:\/\/\S+$/.test(url) && normalizeDate(date) && title)
-    return { url, date, title, next: from + 3 };
-  return null;
 }
 
 /** Counts question lines: the format detector uses this. With `enough`, stops counting there. */

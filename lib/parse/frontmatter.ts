@@ -2,7 +2,7 @@
  * Optional metadata header shared by the text formats: YAML-style front matter between `---`
  * lines (flat `key: value` pairs only), or `# key: value` comment lines in TSV.
  */
-import type { Lines } from './draft.ts';
+import { type Lines, normalizeDate } from './draft.ts';
 import { skipSpaces } from './scan.ts';
 
 /** Metadata keys the parsers understand. */
@@ -69,4 +69,20 @@ export function frontMatter(lines: Lines): { meta: Meta; bodyStart: number } {
     readMetaPair(text, meta);
   }
   return { meta: {}, bodyStart: 0 };
+}
+
+/**
+ * Header of a livedoor article: URL, date, title on the first three lines. Every layout reads
+ * it (interviews in `——` Q&A, `名前：` or speech bubbles all carry it).
+ */
+export function livedoorHeader(
+  lines: Lines,
+  from: number,
+): { url: string; date: string; title: string; next: number } | null {
+  const url = lines.text(from)?.trim() ?? '';
+  const date = lines.text(from + 1)?.trim() ?? '';
+  const title = lines.text(from + 2)?.trim() ?? '';
+  if (/^https?:\/\/\S+$/.test(url) && normalizeDate(date) && title)
+    return { url, date, title, next: from + 3 };
+  return null;
 }

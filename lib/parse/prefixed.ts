@@ -17,7 +17,7 @@ import {
   splitLines,
   stripHonorific,
 } from './draft.ts';
-import { frontMatter } from './frontmatter.ts';
+import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
@@ -114,7 +114,11 @@ export function countPrefixed(lines: Lines, enough?: number): number {
 
 /** Parses speaker-prefixed transcripts. */
 export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Draft {
-  const { meta, bodyStart } = frontMatter(lines);
+  const { meta, bodyStart: afterMeta } = frontMatter(lines);
+  let bodyStart = afterMeta;
+  while (bodyStart < lines.length && lines.blank(bodyStart)) bodyStart++;
+  const header = livedoorHeader(lines, bodyStart);
+  if (header) bodyStart = header.next;
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
   // Each loop over the lines calls a step (eachLine): the optimising compiler then compiles the
@@ -128,7 +132,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const isSpeaker = (p: Prefix) =>
     p.role !== undefined || (counts.get(p.speaker) ?? 0) >= 2 || declared.has(p.speaker);
 
-  let title = meta.title ?? null;
+  let title = meta.title ?? header?.title ?? null;
   const turns: DraftTurn[] = [];
   const sections: string[] = [];
   const furniture: Furniture[] = [];
@@ -192,8 +196,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   return {
     format: 'prefixed',
     title,
-    url: meta.url ?? null,
-    publishedAt: meta.publishedAt ?? null,
+    url: meta.url ?? header?.url ?? null,
+    publishedAt: meta.publishedAt ?? header?.date ?? null,
     id: meta.id ?? null,
     interviewer,
     interviewees,

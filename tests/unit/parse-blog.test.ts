@@ -155,3 +155,29 @@ describe.runIf(haveSeed)('the doubled-name layout of the seed', () => {
     expect(seed.turns.filter((t) => t.role === 'interviewer')).toHaveLength(16);
   });
 });
+
+describe('a livedoor article header (URL, date, title) over other layouts', () => {
+  const HEADER = 'http://news.example.jp/article/detail/1234567/\n2011-06-07T11:00:00+0900\n';
+  it('gives the blog layout its title, URL and date instead of taking the URL for the title', () => {
+    const iv = parseInterview(`${HEADER}${BAKERY}`, { format: 'blog' });
+    expect(iv.title).toBe('パン屋とオンライン講師、二足のわらじ｜みさきの週末インタビュー');
+    expect(iv.url).toBe('http://news.example.jp/article/detail/1234567/');
+    expect(iv.publishedAt?.slice(0, 10)).toBe('2011-06-07');
+    expect(iv.turns.length).toBe(parseInterview(BAKERY, { format: 'blog' }).turns.length);
+  });
+
+  it('gives the speaker-prefixed layout its title, URL and date', () => {
+    const body = [
+      '夜はオンラインで教えるパン職人',
+      '陽介：仕込みは朝4時からです。',
+      'みさき：教室は週に何回ですか？',
+      '陽介：火曜と金曜の夜、2回です。',
+      'みさき：ありがとうございました。',
+    ].join('\n');
+    const iv = parseInterview(`${HEADER}${body}`, { format: 'prefixed' });
+    expect(iv.title).toBe('夜はオンラインで教えるパン職人');
+    expect(iv.url).toBe('http://news.example.jp/article/detail/1234567/');
+    expect(iv.publishedAt?.slice(0, 10)).toBe('2011-06-07');
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['陽介', 'みさき', '陽介', 'みさき']);
+  });
+});
