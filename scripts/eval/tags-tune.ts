@@ -14,7 +14,18 @@ import { TopicTagger } from '../../lib/tagger.ts';
 import { type ClassifierModel, trainClassifier } from '../../lib/tagging/classifier.ts';
 import { DEFAULT_PARAMS } from '../../lib/tagging/tagger.ts';
 import { table } from './table.ts';
-import { corrections, type Judged, loadJudged, type Predict, score, taggerPredictions } from './tags.ts';
+import {
+  type Counts,
+  corrections,
+  type Judged,
+  loadJudged,
+  type Predict,
+  precision,
+  recall,
+  score,
+  show,
+  taggerPredictions,
+} from './tags.ts';
 
 const CORE = new Set(['work-balance', 'crowdsourcing', 'future-demand']);
 const FOLDS = 5;
@@ -24,15 +35,6 @@ const ALONE: Array<number | null> = [null, 0.5, 0.6, 0.7, 0.8, 0.9];
 const WEIGHT = Number(process.env.MODEL_WEIGHT ?? DEFAULT_PARAMS.modelWeight);
 
 const foldOf = (file: string) => (createHash('sha1').update(file).digest()[0] as number) % FOLDS;
-const show = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
-
-interface Counts {
-  tp: number;
-  fp: number;
-  fn: number;
-}
-const precision = (e: Counts) => (e.tp + e.fp === 0 ? Number.NaN : e.tp / (e.tp + e.fp));
-const recall = (e: Counts) => (e.tp + e.fn === 0 ? Number.NaN : e.tp / (e.tp + e.fn));
 
 /** Cross-validated predictions of the dev labels for one setting. */
 function predictCV(

@@ -60,15 +60,16 @@ export interface Judged extends Label {
 /** Predicted topics of every judged quote. */
 export type Predict = (j: Judged) => ReadonlySet<string>;
 
-interface Counts {
+/** True positives, false positives and false negatives of one topic. */
+export interface Counts {
   tp: number;
   fp: number;
   fn: number;
 }
 
-const precision = (e: Counts) => (e.tp + e.fp === 0 ? Number.NaN : e.tp / (e.tp + e.fp));
-const recall = (e: Counts) => (e.tp + e.fn === 0 ? Number.NaN : e.tp / (e.tp + e.fn));
-const show = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
+export const precision = (e: Counts) => (e.tp + e.fp === 0 ? Number.NaN : e.tp / (e.tp + e.fp));
+export const recall = (e: Counts) => (e.tp + e.fn === 0 ? Number.NaN : e.tp / (e.tp + e.fn));
+export const show = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
 
 /** Loads the labels and finds every quote again; unresolvable ones are reported, not scored. */
 export function loadJudged(root: string): { judged: Judged[]; problems: string[] } | null {
