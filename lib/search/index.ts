@@ -210,6 +210,12 @@ export interface QuoteIndexOptions {
    * it (questions are not hidden). 1 turns it off. Default {@link QUESTION_WEIGHT}.
    */
   questionWeight?: number;
+  /**
+   * Evaluate every query with the engine's general evaluator, never its sorted-list path for
+   * queries whose words are all required (see lib/search/engine/sorted.ts): the results are the
+   * same, which tests and `bench/query-scale.ts --ab` check. Default false.
+   */
+  general?: boolean;
 }
 
 /** Candidates beyond the page kept by top-k pruning (title-only matches are dropped after it). */
@@ -514,6 +520,8 @@ export class QuoteIndex {
   private readonly readings: ReadingAnalyzer | undefined;
   private readonly questionWeight: number;
   private readonly retained: Map<string, Interview> | null;
+  /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */
+  general: boolean;
   private version = 0;
   private recencyRank: { version: number; rank: Float64Array } | null = null;
   private directoryCache: Directory | null = null;
@@ -525,6 +533,7 @@ export class QuoteIndex {
     this.readings = options.readings;
     this.questionWeight = options.questionWeight ?? QUESTION_WEIGHT;
     this.retained = options.retain === false ? null : new Map();
+    this.general = options.general ?? false;
   }
 
   /** Number of quotes and interviews indexed. */
@@ -857,6 +866,7 @@ export class QuoteIndex {
       const m = this.engine.evaluate(compiled.query, terms, {
         ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
         roleWeights: [1, this.questionWeight, 1],
+        general: this.general,
       });
       pruned = m.pruned === true;
       found = this.candidates(m, filter);
