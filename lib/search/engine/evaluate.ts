@@ -29,7 +29,7 @@ export const RANKING = { prefix: 0.5, fuzzy: 0.4, substring: 0.6, coord: 1, ques
  * How much a word matched only in context counts towards the matched share: the question an
  * answer responds to is real context; the interview title or a section heading much less.
  */
-function shareOf(fields: number): number {
+export function shareOf(fields: number): number {
   if (fields & (FIELD_BITS.text | FIELD_BITS.speaker)) return 1;
   if (fields & FIELD_BITS.question) return RANKING.question;
   return RANKING.context;
@@ -193,8 +193,8 @@ export class Evaluator implements Shared {
     this.dfs = new Map();
     this.grow();
     if (!options.general && sortedApplies(query)) {
-      const m = this.sorted.match(query, 1 * query.weight, terms, options.roleWeights);
-      return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: false, unordered: true };
+      const m = this.sorted.match(query, 1 * query.weight, terms, options);
+      return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: m.pruned, unordered: true };
     }
     return this.node(query, 1, terms, null);
   }
