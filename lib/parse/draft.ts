@@ -79,6 +79,11 @@ export interface Draft {
   names?: string[];
   /** Alias → full name, e.g. 小林 → 小林由紀 from 「小林由紀（以下、小林）」. */
   aliases?: Map<string, string>;
+  /**
+   * A talk session: several named speakers talk with each other and with a moderator. Nobody is
+   * made the interviewer for asking the most questions, and each turn answers the turn before it.
+   */
+  talk?: boolean;
   sections: string[];
   /** Captions and profile-box lines found between the turns. */
   captions?: string[];
@@ -304,7 +309,7 @@ export function isBlank(line: Line | undefined): boolean {
 }
 
 const INTERVIEWER_NAMES =
-  /^(聞き手|ききて|インタビュアー?|編集部|編集|司会|記者|ライター|取材班|q|interviewer|operator|オペレーター?)(?:[_\s]?\d+)?$/i;
+  /^(聞き手|ききて|インタビュアー?|編集部|編集|司会|記者|ライター|取材班|q|interviewer|operator|オペレーター?|mc|ｍｃ)(?:[_\s]?\d+)?$/i;
 const OTHER_NAMES = /^(全員|一同|みんな|all|everyone|ナレーション|narrator)$/i;
 const HONORIFIC = /(さん|サン|さま|様|氏|ちゃん|くん)$/;
 
@@ -419,7 +424,7 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
       (t) =>
         t.role === 'interviewer' || isInterviewerLabel(canonical(t.speaker)) || isInterviewerLabel(t.speaker),
     );
-  if (!declaredInterviewer) {
+  if (!declaredInterviewer && !draft.talk) {
     const questions = new Map<string, number>();
     for (const t of draft.turns) {
       if (/[?？]\s*$/.test(t.text))
@@ -536,8 +541,14 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
   const roleByPerson = new Map<ResolvedName, Role>();
   const finalTurns = turns.map((t, i) => {
     const tid = quoteId(id, i + 1);
-    const questionId = t.role === 'interviewer' ? null : lastQuestion;
+    let questionId = t.role === 'interviewer' ? null : lastQuestion;
     if (t.role === 'interviewer') lastQuestion = tid;
+    // In a talk session a speaker answers the turn before theirs, the moderator's or another
+    // speaker's; a turn that goes on from their own (after a heading) keeps its question.
+    if (draft.talk && t.role !== 'interviewer') {
+      lastQuestion = i > 0 && turns[i - 1]?.name !== t.name ? quoteId(id, i) : lastQuestion;
+      questionId = lastQuestion;
+    }
     for (const p of t.people) if (!roleByPerson.has(p)) roleByPerson.set(p, t.role);
     const ids = t.people.map((p) => personOf(p).id);
     return {

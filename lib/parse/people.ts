@@ -8,7 +8,7 @@ import { normalizeForMatch } from '../text/normalize.ts';
 
 /** Labels that mean "whoever asks" in any interview. */
 const INTERVIEWER_LABELS =
-  /^(?:聞き手|ききて|インタビュアー?|インタビュワー|編集部|編集|司会|司会者|記者|ライター|取材班|取材者|q|ｑ|interviewer|host|moderator|operator|op|オペレーター?)(?:[_\s-]?\d+)?$/i;
+  /^(?:聞き手|ききて|インタビュアー?|インタビュワー|編集部|編集|司会|司会者|mc|ｍｃ|記者|ライター|取材班|取材者|q|ｑ|interviewer|host|moderator|operator|op|オペレーター?)(?:[_\s-]?\d+)?$/i;
 /** Labels that mean "whoever answers". */
 const INTERVIEWEE_LABELS =
   /^(?:話し手|はなして|回答者|回答|答え|インタビュイー|ゲスト|a|ａ|interviewee|guest|customer|user|respondent|お客様|客|相談者)(?:[_\s-]?\d+)?$/i;

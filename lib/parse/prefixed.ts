@@ -26,8 +26,8 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
-import { isCredit, isPromo } from './furniture.ts';
-import { hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+import { isCredit, isPromo, stripPageNumbers } from './furniture.ts';
+import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
 const QA_SEPARATORS = '.．:：)）';
@@ -58,9 +58,34 @@ function isQuestionLetter(letter: string): boolean {
   return letter === 'Q' || letter === 'q' || letter === 'Ｑ';
 }
 
+/**
+ * `名前（以下、略称）：text`, as talk sessions introduce each speaker (name 1–20 characters, the
+ * short label 1–10): the name, the label used afterwards and the rest, or null. A bounded scan
+ * from the line's start: the bracket must come within 21 characters and close within 14 more.
+ */
+function matchAliasLabel(t: string, i: number): { label: string; alias: string; rest: string } | null {
+  const open = indexOfAny(t, '（(', i + 1, Math.min(t.length, i + 21));
+  if (open < 0) return null;
+  // A space may part family and given name (`綾小路 翔（以下、綾小路）`).
+  for (let k = i; k < open; k++) if (hasCode(NAME_EXCLUDED, t.charCodeAt(k))) return null;
+  let j = skipSpaces(t, open + 1);
+  if (!t.startsWith('以下', j) && !t.startsWith('以降', j)) return null;
+  j = skipSpaces(t, j + 2);
+  if (t[j] === '、' || t[j] === ',' || t[j] === '，') j = skipSpaces(t, j + 1);
+  const close = indexOfAny(t, '）)', j, Math.min(t.length, j + 12));
+  if (close < 0) return null;
+  const alias = t.slice(j, close).trim();
+  if (!alias || hasAny(alias, NAME_EXCLUDED)) return null;
+  const colon = skipSpaces(t, close + 1);
+  if ((t[colon] !== '：' && t[colon] !== ':') || colon + 1 >= t.length) return null;
+  return { label: t.slice(i, open), alias, rest: t.slice(colon + 1) };
+}
+
 /** `[名前] text` (label 1–30 characters) or `名前：text` (label 1–20, no spaces). */
-function matchLabel(t: string): { label: string; rest: string } | null {
+function matchLabel(t: string): { label: string; alias?: string; rest: string } | null {
   const i = skipSpaces(t);
+  const aliased = matchAliasLabel(t, i);
+  if (aliased) return aliased;
   if (t[i] === '[' || t[i] === '［') {
     const close = indexOfAny(t, ']］', i + 1);
     if (close > i + 1 && close - i - 1 <= 30 && close + 1 < t.length)
@@ -107,8 +132,13 @@ function matchHeading(t: string): { text: string; hashes: number } | null {
 export interface Prefix {
   speaker: string;
   role?: 'interviewer' | 'interviewee';
+  /** The short label `（以下、略称）` declares for this speaker. */
+  alias?: string;
   rest: string;
 }
+
+/** `MC・内田恭子`: a moderator's role printed before their name. */
+const ROLE_BEFORE_NAME = /^(?:MC|ＭＣ|司会|進行)[・･\s]+/i;
 
 export function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
   const qa = matchQa(t);
@@ -121,9 +151,33 @@ export function matchPrefix(t: string, meta: { interviewer?: string; interviewee
   if (!m || /^https?$/i.test(m.label)) return null;
   const label = m.label.trim();
   const rest = m.rest.trim();
+  const alias = m.alias !== undefined ? { alias: m.alias } : {};
   // 聞き手 / インタビュアー mean the declared interviewer when front matter names one.
-  if (isInterviewerLabel(label)) return { speaker: meta.interviewer ?? label, role: 'interviewer', rest };
-  return { speaker: label, rest };
+  if (isInterviewerLabel(label))
+    return { speaker: meta.interviewer ?? label, role: 'interviewer', rest, ...alias };
+  const role = ROLE_BEFORE_NAME.exec(label);
+  if (role && label.length > role[0].length)
+    return { speaker: label.slice(role[0].length), role: 'interviewer', rest, ...alias };
+  return { speaker: label, rest, ...alias };
+}
+
+/**
+ * `秋元康：1956年東京都生まれ。…`: a profile under the speaker's name, printed before a talk
+ * session's turns; a bio, not something the person said.
+ */
+function isBio(rest: string): boolean {
+  return (
+    /^\s*(?:[\d０-９]{4}|(?:昭和|平成)[\d０-９元]{1,2})年/.test(rest) && /生まれ|出身/.test(rest.slice(0, 60))
+  );
+}
+
+/**
+ * `“…”だからこそできることがある———秋元`: a pull quote printed as a talk session's section
+ * heading. A dash line that ends in a question mark is an interviewer's question (`——感想は？`).
+ */
+function isPullQuote(t: string): boolean {
+  const s = t.trim();
+  return s.length <= 60 && (s.includes('——') || s.includes('――')) && !/[?？]$/.test(s);
 }
 
 /** Counts prefixed lines: the format detector uses this. With `enough`, stops counting there. */
@@ -146,6 +200,11 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   if (header) bodyStart = header.next;
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
+  // Talk sessions introduce each speaker once as `村上龍（以下、村上）：` and use the short label
+  // afterwards: short label → the name as printed, and the role printed with it (`MC・内田恭子`).
+  const aliases = new Map<string, string>();
+  const declaredRoles = new Map<string, 'interviewer' | 'interviewee'>();
+  const keyOf = (speaker: string) => aliases.get(speaker) ?? speaker;
   // Questions and answers marked with letters, the questions' text and the lead before them.
   let questionLines = 0;
   let answerLines = 0;
@@ -164,11 +223,24 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       } else answerLines++;
     } else if (questionLines === 0 && lead.length < 20) lead.push(t);
     const p = matchPrefix(t, meta);
-    if (p) counts.set(p.speaker, (counts.get(p.speaker) ?? 0) + 1);
+    if (!p || isBio(p.rest)) return;
+    if (p.alias !== undefined && p.alias !== p.speaker && !aliases.has(p.alias)) {
+      aliases.set(p.alias, p.speaker);
+      if (p.role) declaredRoles.set(p.speaker, p.role);
+    }
+    const key = keyOf(p.speaker);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   });
+  // Two or more speakers introduced with `（以下、略称）`: a talk session, where the named speakers
+  // talk with each other and with a moderator (MC), and each answers the turn before it.
+  const talk = new Set(aliases.values()).size >= 2;
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
   const isSpeaker = (p: Prefix) =>
-    p.role !== undefined || (counts.get(p.speaker) ?? 0) >= 2 || declared.has(p.speaker);
+    p.role !== undefined ||
+    (counts.get(keyOf(p.speaker)) ?? 0) >= 2 ||
+    declared.has(p.speaker) ||
+    p.alias !== undefined ||
+    aliases.has(p.speaker);
   // Only questions are marked: no `A．` and no name that speaks twice.
   const questionsOnly =
     questionLines > 0 &&
@@ -251,6 +323,27 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const p = matchPrefix(t, meta);
+    if (talk) {
+      // A speaker's profile, a pull quote between sections and the page numbers: no quotes.
+      const kind = p
+        ? isBio(p.rest)
+          ? 'info'
+          : null
+        : isPullQuote(t)
+          ? 'heading'
+          : stripPageNumbers(t).trim() === ''
+            ? 'chrome'
+            : null;
+      if (kind) {
+        close();
+        furniture.push({ line: lines.at(i) as Line, kind });
+        if (kind === 'heading') {
+          section = t.trim();
+          sections.push(section);
+        }
+        return;
+      }
+    }
     if (questionsOnly && !(p?.role === 'interviewer' && p.rest)) {
       unmarkedLine(i, t);
       return;
@@ -270,7 +363,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
         section,
         parts: [p.rest],
       };
-      if (p.role) current.role = p.role;
+      const role = p.role ?? declaredRoles.get(keyOf(p.speaker));
+      if (role) current.role = role;
       return;
     }
     if (current) {
@@ -303,6 +397,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     interviewer,
     interviewees,
     ...(intervieweeHint ? { intervieweeHint } : {}),
+    ...(aliases.size > 0 ? { aliases } : {}),
+    ...(talk ? { talk } : {}),
     sections,
     furniture,
     turns,
