@@ -151,12 +151,23 @@ export function applyPeopleEdits(interview: Interview, overlay: Overlay): Interv
   // 4. The people lists and question links, derived from the turns as the parser derives them.
   const roleByPerson = new Map<string, Role>();
   let lastQuestion: string | null = null;
-  for (const t of turns) {
+  // A talk session (the parser linked an answer to a speaker's turn, not the interviewer's):
+  // each turn answers the turn before it, as lib/parse/draft.ts links them.
+  const roleOfId = new Map(interview.turns.map((t) => [t.id, t.role]));
+  const talk = interview.turns.some(
+    (t) => t.questionId !== null && roleOfId.get(t.questionId) !== 'interviewer',
+  );
+  turns.forEach((t, i) => {
     for (const id of [t.speakerId, ...t.coSpeakerIds])
       if (id && !roleByPerson.has(id)) roleByPerson.set(id, t.role);
     t.questionId = t.role === 'interviewer' ? null : lastQuestion;
     if (t.role === 'interviewer') lastQuestion = t.id;
-  }
+    else if (talk) {
+      const prev = turns[i - 1];
+      if (prev && prev.speaker !== t.speaker) lastQuestion = prev.id;
+      t.questionId = lastQuestion;
+    }
+  });
   const byRole = (role: Role) =>
     [...roleByPerson].filter(([, r]) => r === role).map(([id]) => personOf.get(id) as Person);
   const interviewers = byRole('interviewer');

@@ -154,3 +154,27 @@ describe('applying edits again', () => {
     );
   });
 });
+
+describe('talk sessions', () => {
+  const talk = parseInterview(
+    'MC：ご関係は？\n山田太郎（以下、山田）：友人です。\n佐藤花子（以下、佐藤）：そうです。\n山田：佐藤さんはどう？\n佐藤：楽しいです。\n',
+    { id: 'k' },
+  );
+
+  it('keep each turn answering the turn before it, after an edit and after the same edit again', () => {
+    expect(talk.turns.map((t) => t.questionId)).toEqual([null, 'k-t001', 'k-t002', 'k-t003', 'k-t004']);
+    const overlay = {
+      edits: {
+        turns: [
+          { quoteId: 'k-t004', textDigest: textDigest('佐藤さんはどう？'), role: 'interviewer' as const },
+        ],
+        people: [],
+      },
+      profiles: new Map(),
+    };
+    const once = applyPeopleEdits(talk, overlay);
+    // 山田's question made an interviewer turn: it asks nothing back, and 佐藤 answers it.
+    expect(once.turns.map((t) => t.questionId)).toEqual([null, 'k-t001', 'k-t002', null, 'k-t004']);
+    expect(applyPeopleEdits(once, overlay)).toEqual(once);
+  });
+});
