@@ -210,6 +210,13 @@ export interface QuoteIndexOptions {
    * it (questions are not hidden). 1 turns it off. Default {@link QUESTION_WEIGHT}.
    */
   questionWeight?: number;
+  /**
+   * Search as before the sorted-list work: every query through the engine's general evaluator,
+   * never its sorted-list path for queries with a required word (lib/search/engine/sorted.ts),
+   * and facets counted without the packed per-doc words. The results are the same, which tests
+   * and `bench/query-scale.ts --ab` check. Default false.
+   */
+  general?: boolean;
 }
 
 /** Candidates beyond the page kept by top-k pruning (title-only matches are dropped after it). */
@@ -539,7 +546,18 @@ interface Directory {
   /** Per slot: 1 when its interview has turns said together. */
   slotTogether: Uint8Array;
   years: string[];
+  /**
+   * Per doc, what facets count, packed in one word (see {@link packFacets}); built on first
+   * use by a large result, null until then or when the values do not fit.
+   */
+  words: Uint32Array | null;
 }
+
+/** Bits of a facet word: role (2), said together (1), year + 1 (8, 0: none), speaker code (21). */
+const FACET_YEARS = 255;
+const FACET_SPEAKERS = 1 << 21;
+/** Results from this size on count facets from the packed words (building them costs a pass over every doc). */
+const FACET_WORDS_FROM = 2_000;
 
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
 export class QuoteIndex {
@@ -550,6 +568,8 @@ export class QuoteIndex {
   private readonly readings: ReadingAnalyzer | undefined;
   private readonly questionWeight: number;
   private readonly retained: Map<string, Interview> | null;
+  /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */
+  general: boolean;
   private version = 0;
   /** Parts written by {@link QuoteIndex.attachInterview} and not yet handed out (see {@link sealSegments}). */
   private staged: Uint8Array[] = [];
@@ -563,6 +583,7 @@ export class QuoteIndex {
     this.readings = options.readings;
     this.questionWeight = options.questionWeight ?? QUESTION_WEIGHT;
     this.retained = options.retain === false ? null : new Map();
+    this.general = options.general ?? false;
   }
 
   /** Number of quotes and interviews indexed. */
@@ -987,6 +1008,7 @@ export class QuoteIndex {
       const m = this.engine.evaluate(compiled.query, terms, {
         ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
         roleWeights: [1, this.questionWeight, 1],
+        general: this.general,
       });
       pruned = m.pruned === true;
       found = this.candidates(m, filter);
@@ -1117,8 +1139,40 @@ export class QuoteIndex {
       }
       slotYear[slot] = y;
     }
-    this.directoryCache = { version: this.version, interviewees, together, slotYear, slotTogether, years };
+    this.directoryCache = {
+      version: this.version,
+      interviewees,
+      together,
+      slotYear,
+      slotTogether,
+      years,
+      words: null,
+    };
     return this.directoryCache;
+  }
+
+  /**
+   * One word per doc holding what {@link facets} reads for it — role, whether its interview has
+   * turns said together, its year, its speaker — so a large result reads one array in doc order
+   * instead of four (slot, then the slot's year and flag, role, speaker) per matching quote.
+   * Null when years or speakers outgrow their bits.
+   */
+  private packFacets(directory: Directory): Uint32Array | null {
+    if (directory.words) return directory.words;
+    const { slotYear, slotTogether, years } = directory;
+    if (years.length >= FACET_YEARS || this.engine.personCount + 1 >= FACET_SPEAKERS) return null;
+    const n = this.engine.docCount;
+    const words = new Uint32Array(n);
+    for (let doc = 0; doc < n; doc++) {
+      const slot = this.engine.slotOf(doc);
+      words[doc] =
+        (this.engine.roleOf(doc) & 3) |
+        ((slotTogether[slot] ?? 0) << 2) |
+        (((slotYear[slot] ?? -1) + 1) << 3) |
+        (this.engine.speakerCodeOf(doc) << 11);
+    }
+    directory.words = words;
+    return words;
   }
 
   /** Who said a doc: its speaker's person id and the co-speakers' (none for a role label). */
@@ -1145,7 +1199,31 @@ export class QuoteIndex {
     const perSpeaker = new Uint32Array(this.engine.personCount + 1);
     const speakerDocs: number[] = [];
     const together: number[] = [];
-    for (let i = 0; i < docs.length; i++) {
+    const words = docs.length >= FACET_WORDS_FROM && !this.general ? this.packFacets(directory) : null;
+    if (words) {
+      // Docs are numbered in slot order, so a year's first doc counted is in its first slot.
+      const yearDoc = new Int32Array(years.length);
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i] ?? 0;
+        const w = words[doc] ?? 0;
+        const y = ((w >>> 3) & 0xff) - 1;
+        if (y >= 0) {
+          if (perYear[y] === 0 || doc < (yearDoc[y] ?? 0)) yearDoc[y] = doc;
+          perYear[y] = (perYear[y] ?? 0) + 1;
+        }
+        perRole[w & 3] = (perRole[w & 3] ?? 0) + 1;
+        const code = w >>> 11;
+        if (code > 0) {
+          if (perSpeaker[code] === 0) speakerDocs.push(doc);
+          perSpeaker[code] = (perSpeaker[code] ?? 0) + 1;
+        }
+        if (w & 4) together.push(doc);
+      }
+      yearDoc.forEach((d, y) => {
+        if ((perYear[y] ?? 0) > 0) yearSlot[y] = this.engine.slotOf(d);
+      });
+    }
+    for (let i = 0; i < (words ? 0 : docs.length); i++) {
       const doc = docs[i] ?? 0;
       const slot = this.engine.slotOf(doc);
       const y = slotYear[slot] ?? -1;
