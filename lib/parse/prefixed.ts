@@ -191,6 +191,9 @@ export function countPrefixed(lines: Lines, enough?: number): number {
   return n;
 }
 
+const noTurns = () =>
+  new ParseError(1, 'no speaker-prefixed lines (`名前：`, `Q.`/`A.`, `[名前]`) found', 'prefixed');
+
 /** Parses speaker-prefixed transcripts. */
 export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart: afterMeta } = frontMatter(lines);
@@ -212,6 +215,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const lead: string[] = [];
   // Each loop over the lines calls a step (eachLine): the optimising compiler then compiles the
   // small step, not this whole parser, while a long body runs.
+  let anyText = false;
   eachLine(bodyStart, lines.length, (i) => {
     if (lines.blank(i)) return;
     const t = lines.text(i) as string;
@@ -223,7 +227,9 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       } else answerLines++;
     } else if (questionLines === 0 && lead.length < 20) lead.push(t);
     const p = matchPrefix(t, meta);
-    if (!p || isBio(p.rest)) return;
+    if (!p) return;
+    if (p.rest) anyText = true;
+    if (isBio(p.rest)) return;
     if (p.alias !== undefined && p.alias !== p.speaker && !aliases.has(p.alias)) {
       aliases.set(p.alias, p.speaker);
       if (p.role) declaredRoles.set(p.speaker, p.role);
@@ -231,6 +237,10 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     const key = keyOf(p.speaker);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });
+  // A turn starts only at a prefixed line with text (an unmarked answer only after a question that
+  // has some): with none, the pass below would read every line again for nothing (100,000 bare
+  // `Q.` or `---` lines cost ~0.1 s).
+  if (!anyText) throw noTurns();
   // Two or more speakers introduced with `（以下、略称）`: a talk session, where the named speakers
   // talk with each other and with a moderator (MC), and each answers the turn before it.
   const talk = new Set(aliases.values()).size >= 2;
@@ -375,8 +385,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
   });
   close();
-  if (turns.length === 0)
-    throw new ParseError(1, 'no speaker-prefixed lines (`名前：`, `Q.`/`A.`, `[名前]`) found', 'prefixed');
+  if (turns.length === 0) throw noTurns();
   if (questionsOnly && !turns.some((t) => t.role === 'interviewee'))
     throw new ParseError(
       turns[0]?.line ?? 1,
