@@ -194,7 +194,7 @@ export class Evaluator implements Shared {
     this.grow();
     if (!options.general && sortedApplies(query)) {
       const m = this.sorted.match(query, 1 * query.weight, terms, options);
-      return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: m.pruned, unordered: true };
+      return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: false, unordered: true };
     }
     return this.node(query, 1, terms, null);
   }
