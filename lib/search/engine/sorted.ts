@@ -255,6 +255,16 @@ export class SortedEvaluator {
     private readonly g: Shared,
   ) {}
 
+  /** The packed per-doc entries (see {@link DocWords}), for evaluate.ts's text walk too. */
+  packed(): Float64Array {
+    return this.words.get(this.c, this.g.norms());
+  }
+
+  /** The longest question-to-answer distance (valid after {@link packed}). */
+  get reach(): number {
+    return this.words.reach;
+  }
+
   /**
    * A `match` node accepted by {@link sortedApplies}: evaluate.ts's `match`, with the same
    * steps in the same order — required slots rarest first, each restricted to the docs the ones
