@@ -74,17 +74,21 @@ async function main(): Promise<void> {
   const first = await runtime.store.listInterviews({ limit: 1 });
   if (first.items.length === 0 && config.loadSamples) {
     const loaded = loadInterviews([join(root, 'samples')]);
+    // A terminal gets one line updated in place; a pipe or a log file (docker logs, systemd,
+    // `npm start > log`) gets a line per step, not carriage returns that pile up on one line.
+    const progress = process.stderr;
     let n = 0;
     for (const l of loaded) {
       if ('error' in l) {
-        process.stderr.write(`sample ${l.path} skipped: ${l.error}\n`);
+        progress.write(`${progress.isTTY ? '\r\x1b[K' : ''}sample ${l.path} skipped: ${l.error}\n`);
         continue;
       }
       await runtime.service.ingest({ json: l.interview });
       n++;
-      process.stderr.write(`\rloading samples ${n}/${loaded.length}`);
+      const line = `loading samples ${n}/${loaded.length}`;
+      progress.write(progress.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
     }
-    process.stderr.write('\n');
+    if (progress.isTTY) progress.write('\n');
     await runtime.flush();
   }
 

@@ -20,7 +20,7 @@ import type { TopicTagger } from '../tagger.ts';
 import { TagSchema } from '../tags.ts';
 import { assetRoutes, assetUrls } from './assets.ts';
 import { langOf } from './i18n.ts';
-import { personNames, searchQuotes } from './search.ts';
+import { numberedPage, personNames, searchQuotes } from './search.ts';
 import { makeView, type View } from './view.ts';
 import { ErrorPage, PersonPage, ReaderPage, TagPage, TagsPage, UploadPage } from './views/pages.tsx';
 import type { CardQuote } from './views/parts.tsx';
@@ -203,8 +203,9 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
           to: state.to,
           limit: PAGE_SIZE,
         };
-        params.cursor = index.cursorAt(params, (state.page - 1) * PAGE_SIZE);
-        const { page: found } = await searchQuotes(service, index, params);
+        const numbered = await numberedPage(service, index, params, state.page, PAGE_SIZE);
+        const found = numbered.page;
+        state.page = numbered.pageNo;
         const people = byCount(found.facets.interviewees, 15);
         const names = found.facets.intervieweeNames;
         result = {
@@ -315,8 +316,13 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
       if (!pageNo.success) throw invalid(pageNo.error);
       const index = await deps.index.get();
       const params: SearchParams = { q: '', tags: [tag.data], limit: PAGE_SIZE };
-      params.cursor = index.cursorAt(params, (pageNo.data - 1) * PAGE_SIZE);
-      const { page: found } = await searchQuotes(service, index, params);
+      const { page: found, pageNo: shown } = await numberedPage(
+        service,
+        index,
+        params,
+        pageNo.data,
+        PAGE_SIZE,
+      );
       const topic = (await current()).topic(tag.data);
       if (!topic && found.total === 0) throw new KikigakiError('not_found', `no tag ${tag.data}`);
       return (
@@ -326,7 +332,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
           topic={topic}
           total={found.total}
           quotes={found.hits.map(cardOfHit)}
-          page={pageNo.data}
+          page={shown}
           pageSize={PAGE_SIZE}
           switchHref={switchHref(c, v)}
         />

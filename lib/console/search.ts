@@ -24,6 +24,29 @@ export async function searchQuotes(
   return { page: plan.render(documents), documents };
 }
 
+/**
+ * The console's numbered page `pageNo` of `pageSize` hits; a number past the end (an old link, a
+ * typed URL, results that shrank) shows the last page instead of an empty one, and says which.
+ */
+export async function numberedPage(
+  service: Kikigaki,
+  index: QuoteIndex,
+  params: SearchParams,
+  pageNo: number,
+  pageSize: number,
+): Promise<{ page: SearchPage; pageNo: number }> {
+  const at = (n: number) =>
+    searchQuotes(service, index, {
+      ...params,
+      limit: pageSize,
+      cursor: index.cursorAt(params, (n - 1) * pageSize),
+    });
+  const { page } = await at(pageNo);
+  const last = Math.max(1, Math.ceil(page.total / pageSize));
+  if (page.hits.length > 0 || pageNo <= last) return { page, pageNo };
+  return { page: (await at(last)).page, pageNo: last };
+}
+
 /** Names of people by id, from the index's interview metadata (for facet labels). */
 export function personNames(index: QuoteIndex, ids: Iterable<string>): Map<string, string> {
   const wanted = new Set(ids);

@@ -496,7 +496,13 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     role,
     people,
   }));
-  const title = (options.title ?? draft.title ?? '').trim() || firstWords(turns[0]?.text ?? 'untitled');
+  // Subtitles have no title line (SRT none at all, WebVTT only after WEBVTT): their first cue is
+  // someone speaking, not a title, so the caller's id names the interview, else "untitled".
+  const title =
+    (options.title ?? draft.title ?? '').trim() ||
+    (draft.format === 'srt' || draft.format === 'vtt'
+      ? (options.id ?? draft.id ?? '').trim() || 'untitled'
+      : firstWords(turns[0]?.text ?? 'untitled'));
   const url = options.url ?? draft.url ?? null;
   let id = options.id ?? draft.id ?? null;
   if (id !== null && !isSafeId(id)) throw new ValidationError(`id '${id}' is not URL-safe (A-Z a-z 0-9 _ -)`);

@@ -38,7 +38,7 @@ export function stripPageNumbers(line: string): string {
 
 const CREDIT_SEPARATORS = '：:＝=／/';
 const CREDIT_WORDS =
-  /取材|文|構成|撮影|写真|イラスト|編集|聞き手|インタビュー|text|photo|interview|writer|words/i;
+  /取材|文|情報提供|出典|構成|撮影|写真|イラスト|編集|聞き手|インタビュー|text|photo|interview|writer|words/i;
 
 /** A credit or byline: `（取材・文：南 樹里）`, `【text=八木悠太 / photo=五十嵐鉱太郎】`, `取材・文／…`. */
 export function isCredit(line: string): boolean {

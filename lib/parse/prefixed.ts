@@ -2,8 +2,16 @@
  * Speaker-prefixed lines: `名前：text`, `Q. text` / `A. text`, `聞き手：text`, `[Name] text`.
  * Lines without a prefix continue the previous turn; `【見出し】`, `■見出し` and `## 見出し` lines
  * are section headings. Optional front matter names the interviewer and interviewee.
+ *
+ * Some magazines mark only the questions (`Q．…？` and the answer on the next line, no `A．`,
+ * no names): there the paragraph right after a question is the interviewee's answer, named as
+ * the article names them; a later paragraph that speaks of someone in the third person
+ * (`…という吉田氏。`) is the writer's, and credits (`（情報提供元：…）`) are furniture. Questions
+ * that nothing answers (a ranking page quoting readers' questions, a survey) are no interview.
  */
 import { ParseError } from '../errors.ts';
+import { addressed, intervieweeFromArticle } from './article.ts';
+import { nameForms } from './dash-lines.ts';
 import {
   type Draft,
   type DraftPerson,
@@ -18,6 +26,7 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
+import { isCredit, isPromo } from './furniture.ts';
 import { hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
@@ -35,6 +44,20 @@ function matchQa(t: string): { letter: string; rest: string } | null {
   return { letter: t[i] as string, rest: t.slice(j + 1) };
 }
 
+/**
+ * The one person a lead names with an honorific (`…を実現してきた吉田尚樹氏。`), in their fullest
+ * form; null when it names nobody or several people.
+ */
+function onlyNameIn(lead: readonly string[]): string | null {
+  const names = addressed(lead.join('\n').slice(0, 5000));
+  const longest = names.reduce((a, b) => (b.length > a.length ? b : a), '');
+  return longest && names.every((n) => longest.startsWith(n)) ? longest : null;
+}
+
+function isQuestionLetter(letter: string): boolean {
+  return letter === 'Q' || letter === 'q' || letter === 'Ｑ';
+}
+
 /** `[名前] text` (label 1–30 characters) or `名前：text` (label 1–20, no spaces). */
 function matchLabel(t: string): { label: string; rest: string } | null {
   const i = skipSpaces(t);
@@ -47,6 +70,8 @@ function matchLabel(t: string): { label: string; rest: string } | null {
   while (j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)) && !hasCode(NAME_EXCLUDED, t.charCodeAt(j)))
     j++;
   if (j === i || j - i > 20) return null;
+  // `（情報提供元：…）`, `(今回体験したコース：…)`: a parenthesised note, never a speaker's name.
+  if (t[i] === '（' || t[i] === '(') return null;
   const colon = skipSpaces(t, j);
   if (t[colon] !== '：' && t[colon] !== ':') return null;
   if (colon + 1 >= t.length) return null;
@@ -88,7 +113,7 @@ export interface Prefix {
 export function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
   const qa = matchQa(t);
   if (qa) {
-    const isQ = qa.letter === 'Q' || qa.letter === 'q' || qa.letter === 'Ｑ';
+    const isQ = isQuestionLetter(qa.letter);
     const name = isQ ? (meta.interviewer ?? '聞き手') : (meta.interviewee ?? '話し手');
     return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
@@ -121,18 +146,48 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   if (header) bodyStart = header.next;
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
+  // Questions and answers marked with letters, the questions' text and the lead before them.
+  let questionLines = 0;
+  let answerLines = 0;
+  const questions: string[] = [];
+  const lead: string[] = [];
   // Each loop over the lines calls a step (eachLine): the optimising compiler then compiles the
   // small step, not this whole parser, while a long body runs.
   eachLine(bodyStart, lines.length, (i) => {
     if (lines.blank(i)) return;
-    const p = matchPrefix(lines.text(i) as string, meta);
+    const t = lines.text(i) as string;
+    const qa = matchQa(t);
+    if (qa) {
+      if (isQuestionLetter(qa.letter)) {
+        questionLines++;
+        if (questions.length < 20) questions.push(qa.rest);
+      } else answerLines++;
+    } else if (questionLines === 0 && lead.length < 20) lead.push(t);
+    const p = matchPrefix(t, meta);
     if (p) counts.set(p.speaker, (counts.get(p.speaker) ?? 0) + 1);
   });
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
   const isSpeaker = (p: Prefix) =>
     p.role !== undefined || (counts.get(p.speaker) ?? 0) >= 2 || declared.has(p.speaker);
+  // Only questions are marked: no `A．` and no name that speaks twice.
+  const questionsOnly =
+    questionLines > 0 &&
+    answerLines === 0 &&
+    ![...counts].some(([speaker, n]) => n >= 2 && speaker !== (meta.interviewer ?? '聞き手'));
 
   let title = meta.title ?? header?.title ?? null;
+  // Who answers an unmarked answer: the declared interviewee, else the person the article names.
+  const answerer = questionsOnly
+    ? (meta.interviewee ?? intervieweeFromArticle(title, lead, questions) ?? onlyNameIn(lead) ?? '話し手')
+    : '話し手';
+  const answererForms = questionsOnly && answerer !== '話し手' ? nameForms(answerer, new Map()) : [];
+  /** A paragraph about someone in the third person (`…という吉田氏。`): the writer's, not the answer. */
+  const isNarration = (t: string): boolean =>
+    answererForms.some((f) => t.includes(`${f}氏`) || t.includes(`${f}さん`)) ||
+    /[\p{Script=Han}\p{Script=Katakana}]氏/u.test(t) ||
+    addressed(t.slice(0, 2000)).some((n) => answererForms.includes(n));
+  // Between a writer's paragraph (or a credit) and the next question, nothing is an answer.
+  let narrating = false;
   const turns: DraftTurn[] = [];
   const sections: string[] = [];
   const furniture: Furniture[] = [];
@@ -144,6 +199,40 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       pushTurn(turns, { ...turn, text: parts.join('\n').trim() }, 'prefixed');
     }
     current = null;
+  };
+  /** A line without a speaker where only questions are marked. */
+  const unmarkedLine = (i: number, t: string) => {
+    const line = lines.at(i) as Line;
+    if (isCredit(t) || isPromo(t)) {
+      close();
+      furniture.push({ line, kind: isCredit(t) ? 'credit' : 'promo' });
+      narrating = true;
+      return;
+    }
+    const newParagraph = lines.blank(i - 1);
+    if (current?.role === 'interviewer' && !newParagraph && !narrating) {
+      // The line right after a question starts its answer.
+      close();
+      current = {
+        speaker: answerer,
+        role: 'interviewee',
+        text: '',
+        start: line.start,
+        end: line.end,
+        line: line.no,
+        section,
+        parts: [t.trim()],
+      };
+      return;
+    }
+    if (current?.role === 'interviewee' && !(newParagraph && isNarration(t))) {
+      current.parts.push(newParagraph ? `\n${t.trim()}` : t.trim());
+      current.end = line.end;
+      return;
+    }
+    // The lead, a question nothing answers, or the writer's closing words: no quote.
+    close();
+    if (turns.length > 0) narrating = true;
   };
   eachLine(bodyStart, lines.length, (i) => {
     if (lines.blank(i)) return;
@@ -162,9 +251,14 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const p = matchPrefix(t, meta);
+    if (questionsOnly && !(p?.role === 'interviewer' && p.rest)) {
+      unmarkedLine(i, t);
+      return;
+    }
     // A one-off label still counts when it answers the interviewer's question.
     const answersQuestion = (current?.role ?? turns.at(-1)?.role) === 'interviewer';
     if (p?.rest && (isSpeaker(p) || answersQuestion)) {
+      narrating = false;
       close();
       const line = lines.at(i) as Line;
       current = {
@@ -189,10 +283,17 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   close();
   if (turns.length === 0)
     throw new ParseError(1, 'no speaker-prefixed lines (`名前：`, `Q.`/`A.`, `[名前]`) found', 'prefixed');
+  if (questionsOnly && !turns.some((t) => t.role === 'interviewee'))
+    throw new ParseError(
+      turns[0]?.line ?? 1,
+      'not an interview: `Q.` questions that nothing answers (no `A.` and no answer on the line after a question)',
+      'prefixed',
+    );
   const interviewer: DraftPerson | null = meta.interviewer
     ? { name: stripHonorific(meta.interviewer) }
     : null;
   const interviewees: DraftPerson[] = meta.interviewee ? [{ name: stripHonorific(meta.interviewee) }] : [];
+  const intervieweeHint = questionsOnly && answerer !== '話し手' ? answerer : null;
   return {
     format: 'prefixed',
     title,
@@ -201,6 +302,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     id: meta.id ?? null,
     interviewer,
     interviewees,
+    ...(intervieweeHint ? { intervieweeHint } : {}),
     sections,
     furniture,
     turns,

@@ -380,6 +380,42 @@ export function tokenizeInterview(interview: Interview, mode: SegmentationMode =
 }
 
 /**
+ * Quote characters from which the local server builds an interview's index part on the worker
+ * that parsed it ({@link QuoteIndex.prebuild}) and the event loop only attaches it
+ * ({@link QuoteIndex.attachInterview}): counting a 5 MB interview's terms into the index took
+ * seconds of the event loop. Smaller interviews are counted in place (cheaper than a part each).
+ */
+export const PREBUILD_QUOTE_CHARS = 20_000;
+
+/** Characters of quote text of an interview. */
+export function quoteChars(interview: Interview): number {
+  let n = 0;
+  for (const t of interview.turns) n += t.text.length;
+  return n;
+}
+
+/**
+ * One interview's index part built away from the index (a worker thread): its segment with no
+ * tags (the effective tags are known only once it is stored) and the written form of every term
+ * it has; what it was built with, so an index of another mode, analyzer or reading dictionary
+ * refuses it.
+ */
+export interface PrebuiltSegment {
+  id: string;
+  mode: SegmentationMode;
+  analyzer: number;
+  /** The reading dictionary's directory (`ReadingAnalyzer.dictionary`), null without readings. */
+  readings: string | null;
+  segment: Segment;
+}
+
+/** The reading dictionary an index reads with, as {@link PrebuiltSegment.readings} names it. */
+function readingsKey(readings: ReadingAnalyzer | undefined): string | null {
+  // An analyzer of unknown origin matches nothing another thread could load.
+  return readings ? (readings.dictionary ?? '\u0000unknown') : null;
+}
+
+/**
  * Indices 0..n-1 ordered by `key` descending (ties: lower index first), only as many as the first
  * `k` need: a threshold found by selection, then a sort of what passes it.
  */
@@ -535,6 +571,8 @@ export class QuoteIndex {
   /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */
   general: boolean;
   private version = 0;
+  /** Parts written by {@link QuoteIndex.attachInterview} and not yet handed out (see {@link sealSegments}). */
+  private staged: Uint8Array[] = [];
   private recencyRank: { version: number; rank: Float64Array } | null = null;
   private directoryCache: Directory | null = null;
 
@@ -584,6 +622,18 @@ export class QuoteIndex {
         throw new ValidationError(`quote id ${t.id} does not match its interview and position`);
     }
     this.removeInterview(interview.id);
+    this.addCounted(interview, tagsByQuote, tokens);
+    this.interviews.set(interview.id, this.metaOf(interview, tagsByQuote));
+    this.retained?.set(interview.id, interview);
+    this.version++;
+  }
+
+  /** Counts an interview's terms into the engine (the key must not be indexed). */
+  private addCounted(
+    interview: Interview,
+    tagsByQuote: ReadonlyMap<string, readonly string[]>,
+    tokens: InterviewTokens | undefined,
+  ): void {
     const position = new Map(interview.turns.map((t, i) => [t.id, i]));
     const surfaces = new Map<string, string>();
     const given =
@@ -609,8 +659,12 @@ export class QuoteIndex {
     });
     const title = countTokens(given ? given.title : tokenizeField(interview.title, mode, false), mode);
     this.engine.add(interview.id, title, docs, surfaces);
+  }
+
+  /** What the index keeps about an interview as a whole. */
+  private metaOf(interview: Interview, tagsByQuote: ReadonlyMap<string, readonly string[]>): InterviewMeta {
     const publishedAtMs = interview.publishedAt ? Date.parse(interview.publishedAt) : null;
-    this.interviews.set(interview.id, {
+    return {
       id: interview.id,
       title: interview.title,
       publishedAt: interview.publishedAt,
@@ -620,9 +674,85 @@ export class QuoteIndex {
       coSpeakers: coSpeakersOf(interview),
       quotes: interview.turns.length,
       fingerprint: indexFingerprint(interview, tagsByQuote),
+    };
+  }
+
+  /**
+   * Builds an interview's index part as {@link QuoteIndex.upsertInterview} would count it, in an
+   * index of its own (a worker thread's work; see {@link PrebuiltSegment}). `tokens`: the
+   * interview already tokenized ({@link tokenizeInterview}).
+   */
+  static prebuild(
+    interview: Interview,
+    options: { mode: SegmentationMode; readings?: ReadingAnalyzer; tokens?: InterviewTokens },
+  ): PrebuiltSegment {
+    const own = new QuoteIndex({
+      mode: options.mode,
+      retain: false,
+      ...(options.readings ? { readings: options.readings } : {}),
     });
+    own.addCounted(interview, new Map(), options.tokens);
+    return {
+      id: interview.id,
+      mode: options.mode,
+      analyzer: ANALYZER_VERSION,
+      readings: readingsKey(options.readings),
+      segment: own.engine.deltaSegment(),
+    };
+  }
+
+  /**
+   * Adds (or replaces) an interview from its part built elsewhere ({@link QuoteIndex.prebuild}),
+   * with these effective tags: the index then answers exactly as after
+   * {@link QuoteIndex.upsertInterview}. What the event loop does is bounded by the number of
+   * quotes and of distinct terms, not by the text: no term is counted here. Writes pending
+   * before it are sealed, and the parts this wrote wait for {@link QuoteIndex.sealSegments}.
+   * False (nothing done) when the part was built for another interview, mode, analyzer or
+   * reading dictionary.
+   */
+  attachInterview(
+    interview: Interview,
+    tagsByQuote: ReadonlyMap<string, readonly string[]>,
+    pre: PrebuiltSegment,
+  ): boolean {
+    const seg = pre.segment;
+    if (
+      pre.id !== interview.id ||
+      pre.mode !== this.mode ||
+      pre.analyzer !== ANALYZER_VERSION ||
+      pre.readings !== readingsKey(this.readings) ||
+      seg.packed.docs !== interview.turns.length ||
+      seg.slots.keys.length !== 1 ||
+      seg.slots.keys[0] !== interview.id
+    )
+      return false;
+    for (const t of interview.turns) {
+      if (t.id !== quoteId(interview.id, t.ordinal))
+        throw new ValidationError(`quote id ${t.id} does not match its interview and position`);
+    }
+    // The tags, one list per quote in turn order (the part's docs), with the part's own names.
+    const names = new Map<string, number>();
+    const start = new Uint32Array(interview.turns.length + 1);
+    const ids: number[] = [];
+    interview.turns.forEach((t, i) => {
+      for (const tag of tagsByQuote.get(t.id) ?? []) {
+        let id = names.get(tag);
+        if (id === undefined) {
+          id = names.size;
+          names.set(tag, id);
+        }
+        ids.push(id);
+      }
+      start[i + 1] = ids.length;
+    });
+    const tags = { start, ids: Uint32Array.from(ids), names: [...names.keys()] };
+    this.interviews.delete(interview.id);
+    this.retained?.delete(interview.id);
+    this.interviews.set(interview.id, this.metaOf(interview, tagsByQuote));
+    this.staged.push(...this.engine.attach(interview.id, { ...seg, tags }, (keys) => this.partHeader(keys)));
     this.retained?.set(interview.id, interview);
     this.version++;
+    return true;
   }
 
   /** Removes an interview's quotes; returns whether it was indexed. */
@@ -1231,6 +1361,8 @@ export class QuoteIndex {
   /** Serialises the whole index as one part, folded (compress it to store it; see {@link QuoteIndex.fromParts}). */
   toSnapshot(): Uint8Array {
     const bytes = this.engine.pack(this.partHeader(this.engine.liveKeys()));
+    // The fold holds what attached parts held.
+    this.staged = [];
     // Folding renumbered the docs: cached evaluations refer to old numbers.
     this.version++;
     return bytes;
@@ -1242,12 +1374,30 @@ export class QuoteIndex {
    * it over the same parts answer exactly as this index does.
    */
   sealSegment(): Uint8Array | null {
+    if (this.staged.length > 0) throw new Error('index: attached parts wait; seal with sealSegments');
     return this.engine.seal((keys) => this.partHeader(keys));
   }
 
-  /** True when writes since the last seal (or snapshot) are not in a part yet. */
+  /**
+   * The parts not handed out yet, oldest first: those {@link QuoteIndex.attachInterview} wrote,
+   * then the writes since sealed into one (as {@link QuoteIndex.sealSegment}); empty when none.
+   */
+  sealSegments(): Uint8Array[] {
+    const out = this.staged;
+    this.staged = [];
+    const sealed = this.engine.seal((keys) => this.partHeader(keys));
+    if (sealed) out.push(sealed);
+    return out;
+  }
+
+  /** True when writes since the last seal (or snapshot) are not in a part handed out yet. */
   get pending(): boolean {
-    return this.engine.pending;
+    return this.engine.pending || this.staged.length > 0;
+  }
+
+  /** Parts among {@link QuoteIndex.segmentCount} written but not handed out yet (see {@link sealSegments}). */
+  get unsealedParts(): number {
+    return this.staged.length;
   }
 
   /** Number of parts this index is made of (0 before the first seal or snapshot). */
@@ -1267,6 +1417,8 @@ export class QuoteIndex {
 
   /** Merges parts [from, to) into one part, returned as bytes; seal pending writes first. */
   mergeSegments(from: number, to: number): Uint8Array {
+    if (this.staged.length > 0)
+      throw new Error('index: hand out attached parts (sealSegments) before merging');
     const bytes = this.engine.merge(from, to, (keys) => this.partHeader(keys));
     this.version++;
     return bytes;

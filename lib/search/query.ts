@@ -48,6 +48,8 @@ export type TermsMode = 'ranked' | 'all';
 
 const PHRASE = /-?(?:「([^」]*)」|『([^』]*)』|"([^"]*)"|“([^”]*)”)/g;
 const HIRAGANA_ONLY = /^[\u3041-\u309Fー]+$/;
+/** One katakana letter, ァ to ヶ (each 0x60 above its hiragana), without ー or ・. */
+const SINGLE_KATAKANA = /^[\u30A1-\u30F6]$/;
 const KANJI = /[\p{Script=Han}\u3005]/u;
 /** Upper bounds that keep a hostile query cheap. */
 export const MAX_QUERY_CHARS = 500;
@@ -89,6 +91,10 @@ function gramPath(word: string): QueryNode | null {
 
 /** The units of one chunk of normalised text. */
 function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
+  // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
+  // hiragana: the analyzer keeps no one-letter katakana word, so ア alone found nothing, and with
+  // a filter everything, while あ finds the words starting with it.
+  if (mode === 'hybrid' && SINGLE_KATAKANA.test(norm)) norm = String.fromCharCode(norm.charCodeAt(0) - 0x60);
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
     // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split

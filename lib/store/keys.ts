@@ -155,6 +155,7 @@ export const keys = {
     gsi1pk: `${S.person}${personId}`,
     gsi1sk: `${S.iv}${id}`,
   }),
+  personInPrefix: (rev: string) => `${S.version}${rev}#${S.personIn}`,
   /** GSI1 partition of the interviews a person appears in. */
   interviewsOfPersonPk: (personId: string) => `${S.person}${personId}`,
   personTag: (id: string, rev: string, personId: string, tag: string): IndexedKey => ({

@@ -1,6 +1,6 @@
 /**
- * Which tag-membership items a revision has: a quote has a tag, a person appears in it, a person
- * has a tag. Both the interview writer and the tag editor (refreshTags) compute them here, from
+ * Which tag-membership items a revision has: a quote has a tag, a person (any of its people:
+ * interviewer, interviewees, others) appears in it, an interviewee has a tag. Both the interview writer and the tag editor (refreshTags) compute them here, from
  * the record, the manual corrections and the aliases.
  */
 import { personTagsOf, quoteTagsOf } from '../tags.ts';
@@ -47,7 +47,13 @@ export function membershipsOf(
       items.push(QuoteTagEntity.toItem({ interviewId: id, rev, quoteId, tag }));
     }
   }
-  for (const p of record.interview.interviewees) {
+  // Everyone who appears, not only the interviewees: a profile, a listing or a tag query finds
+  // people through these items, and an interviewer or a guest has a profile and tags too.
+  const { interviewer, interviewees, others } = record.interview;
+  const seen = new Set<string>();
+  for (const p of [...(interviewer ? [interviewer] : []), ...interviewees, ...others]) {
+    if (seen.has(p.id)) continue;
+    seen.add(p.id);
     items.push(
       PersonInEntity.toItem({ interviewId: id, rev, personId: p.id, name: p.name, handle: p.handle }),
     );

@@ -45,6 +45,12 @@ function manualOf(m: ManualTags): ManualTags {
   return { add: m.add, remove: m.remove, version: m.version, updatedAt: m.updatedAt, updatedBy: m.updatedBy };
 }
 
+/** An item the tag refresh and the consistency check keep in step with the record. */
+function isMembership(item: RawItem): boolean {
+  const kind = parseKey({ pk: item.pk as string, sk: item.sk as string })?.kind;
+  return kind === 'quoteTag' || kind === 'personTag' || kind === 'personIn';
+}
+
 function keysOf(items: readonly RawItem[]): Key[] {
   return items.map((it) => ({ pk: it.pk as string, sk: it.sk as string }));
 }
@@ -229,11 +235,9 @@ export class DynamoTags implements TagStore, TagContextSource {
       record,
       await this.tagContext(record.interview.turns.map((t) => t.id)),
     );
-    // Appearances (personIn) do not depend on tags: only tag memberships are compared.
-    const wanted = desired.items.filter((d) => {
-      const kind = parseKey({ pk: d.pk as string, sk: d.sk as string })?.kind;
-      return kind === 'quoteTag' || kind === 'personTag';
-    });
+    // Appearances (personIn) are compared too: revisions written before every person had one
+    // (only interviewees did) get theirs here (the repair job).
+    const wanted = desired.items.filter((d) => isMembership(d));
     const existing = await this.membershipItems(interviewId, head.rev);
     const want = new Set(wanted.map((d) => d.sk as string));
     const have = new Set(existing.map((e) => e.sk as string));
@@ -252,6 +256,7 @@ export class DynamoTags implements TagStore, TagContextSource {
     return [
       ...(await this.table.queryPrefix(keys.interviewPk(interviewId), keys.quoteTagPrefix(rev))),
       ...(await this.table.queryPrefix(keys.interviewPk(interviewId), keys.personTagPrefix(rev))),
+      ...(await this.table.queryPrefix(keys.interviewPk(interviewId), keys.personInPrefix(rev))),
     ];
   }
 
@@ -271,10 +276,7 @@ export class DynamoTags implements TagStore, TagContextSource {
       await this.tagContext(record.interview.turns.map((t) => t.id)),
     );
     const wanted = desired.items
-      .filter((d) => {
-        const kind = parseKey({ pk: d.pk as string, sk: d.sk as string })?.kind;
-        return kind === 'quoteTag' || kind === 'personTag';
-      })
+      .filter((d) => isMembership(d))
       .map((d) => d.sk as string)
       .sort();
     const have = (await this.membershipItems(interviewId, head.rev)).map((e) => e.sk as string).sort();

@@ -379,7 +379,11 @@ export class TagService {
     for (const s of summaries) {
       const iv = stored.get(s.id);
       if (!iv) continue;
-      person ??= iv.interview.interviewees.find((p) => p.id === personId);
+      // An interviewer or a guest has a profile too (every person has an appearance item).
+      const { interviewer, interviewees, others } = iv.interview;
+      person ??= [...(interviewer ? [interviewer] : []), ...interviewees, ...others].find(
+        (p) => p.id === personId,
+      );
       const quoteTags = quoteTagsOf(iv, corrections, aliases);
       for (const [tag, { quotes }] of personTagsOf(iv, quoteTags).get(personId) ?? []) {
         const c = counts.get(tag) ?? { quotes: 0, best: null };

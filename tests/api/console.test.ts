@@ -202,6 +202,24 @@ describe('search page', () => {
     for (const h of first.hits) expect(p2).not.toContain(`data-quote-id="${h.quoteId}"`);
   });
 
+  it('shows the last page for a page number past the end, on the search and the tag pages', async () => {
+    const api = (await (await app.request('/search?q=%E4%BB%8B%E8%AD%B7&limit=100')).json()) as SearchPage;
+    const lastPage = Math.ceil(api.total / 20);
+    const last = api.hits.slice((lastPage - 1) * 20);
+    expect(last.length).toBeGreaterThan(0);
+    const html = await (await page(`/?q=%E4%BB%8B%E8%AD%B7&page=${lastPage + 5}`)).text();
+    for (const h of last) expect(html).toContain(`data-quote-id="${h.quoteId}"`);
+    expect(html).not.toContain('該当する発言はありません');
+    // The pager marks the last page as the current one.
+    expect(html).toContain(`<span class="sr-only">${lastPage}ページ</span>`);
+    const tag = api.hits[0]?.tags[0] as string;
+    const tagged = (await (await app.request(`/search?tag=${tag}&limit=100`)).json()) as SearchPage;
+    const tagLast = Math.ceil(tagged.total / 20);
+    const tagHtml = await (await page(`/tags/${tag}?page=${tagLast + 3}`)).text();
+    for (const h of tagged.hits.slice((tagLast - 1) * 20))
+      expect(tagHtml).toContain(`data-quote-id="${h.quoteId}"`);
+  });
+
   it('has a clear empty state and an English version', async () => {
     const empty = await (await page('/?q=xyzzyqwvk')).text();
     expect(empty).toContain('該当する発言はありません');

@@ -210,6 +210,15 @@ describe('POST /interviews: content types, parse errors and JSON errors', () => 
     expect((await app.request('/interviews/prose')).status).toBe(404);
   });
 
+  it("returns 422 parse_error for a page of readers' questions (Q．) that nothing answers", async () => {
+    const page =
+      'ランキング\n\n第1位：誘い方\n\nQ．今夜誘ってもいいですか？\n\n第2位：職場の恋\n\n著者が聞いた。\n';
+    const res = await app.request('/interviews?id=ranking', { method: 'POST', headers: TEXT, body: page });
+    const error = await expectError(res, 422, 'parse_error');
+    expect(error.message).toMatch(/not an interview/);
+    expect((await app.request('/interviews/ranking')).status).toBe(404);
+  });
+
   it('returns 422 parse_error when ?format= names a layout the transcript does not have', async () => {
     const res = await app.request(
       url('/interviews', [

@@ -109,6 +109,29 @@ describe('POST /interviews with captions and subtitles', () => {
     ]);
   });
 
+  it('titles a subtitle upload with ?title=, else its ?id=, else "untitled", never its first cue', async () => {
+    const cues =
+      '1\n00:00:01,000 --> 00:00:03,000\n聞き手：漁は？\n\n2\n00:00:03,500 --> 00:00:06,000\n三浦：冬が本番です。\n';
+    const titleOf = async (path: string) => {
+      const res = await post(path, 'application/x-subrip', cues);
+      expect(res.status).toBeLessThan(300);
+      const id = ((await res.json()) as { id: string }).id;
+      return ((await (await rt.app.request(`/interviews/${id}`)).json()) as { title: string }).title;
+    };
+    expect(await titleOf('/interviews?id=gyo-srt&title=%E6%BC%81%E3%81%AE%E8%A9%B1')).toBe('漁の話');
+    expect(await titleOf('/interviews?id=gyo-srt2')).toBe('gyo-srt2');
+    expect(await titleOf('/interviews')).toBe('untitled');
+    const vtt = await post(
+      '/interviews?id=gyo-vtt',
+      'text/vtt',
+      'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v 聞き手>漁は？\n\n00:00:03.500 --> 00:00:06.000\n<v 三浦>冬です。\n',
+    );
+    expect(vtt.status).toBe(201);
+    expect(((await (await rt.app.request('/interviews/gyo-vtt')).json()) as { title: string }).title).toBe(
+      'gyo-vtt',
+    );
+  });
+
   it('searches what a subtitle file said', async () => {
     const r = await rt.app.request(`/search?q=${encodeURIComponent('朝五時')}`);
     const page = (await r.json()) as { hits: Array<{ interviewId: string }> };

@@ -69,10 +69,39 @@ beforeAll(async () => {
   rt = await runtime(db.client);
   expect((await ingest('round', ROUND)).status).toBe(201);
   expect((await ingest('solo', SOLO)).status).toBe(201);
+  expect(
+    (
+      await ingest(
+        'solo-host',
+        '---\ninterviewer: 中村陽子\n---\n中村陽子：花屋を始めたのは？\n小川：十年前です。\n中村陽子：今は？\n小川：二店目を開きました。\n',
+      )
+    ).status,
+  ).toBe(201);
 });
 afterAll(async () => {
   await rt.close();
   await db.close();
+});
+
+describe('every person of an interview, not only its interviewees', () => {
+  it('has a person view and a profile, and is listed by a tag an editor gave them', async () => {
+    const host = await interview('solo-host');
+    const interviewer = host.interviewer as Person;
+    expect(interviewer.name).toBe('中村陽子');
+    expect((await get<{ name: string }>(`/interviewees/${interviewer.id}/person`)).body.name).toBe(
+      '中村陽子',
+    );
+    const profile = await get<{ name: string; interviews: Array<{ id: string }> }>(
+      `/interviewees/${interviewer.id}`,
+    );
+    expect(profile.status).toBe(200);
+    expect(profile.body).toMatchObject({ name: '中村陽子', interviews: [{ id: 'solo-host' }] });
+    expect((await put(`/interviewees/${interviewer.id}/tags`, { tags: ['podcast-host'] })).status).toBe(200);
+    const listed = await get<{ interviewees: Array<{ id: string; name: string }> }>(
+      '/interviewees?tag=podcast-host',
+    );
+    expect(listed.body.interviewees.map((p) => [p.id, p.name])).toEqual([[interviewer.id, '中村陽子']]);
+  });
 });
 
 describe('reassigning a quote', () => {

@@ -178,6 +178,26 @@ describe.runIf(run)('console in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('checks a token with one audit read: a wrong one is refused, the right one accepted', async () => {
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/?q=%E4%BB%8B%E8%AD%B7`);
+    const checks: string[] = [];
+    page.on('request', (r) => {
+      if (r.headers().authorization)
+        checks.push(`${r.method()} ${new URL(r.url()).pathname}${new URL(r.url()).search}`);
+    });
+    await page.click('#token-button');
+    await page.fill('#token-input', 'not-the-token');
+    await page.click('#token-form button[type=submit]');
+    await page.locator('#token-status.error').waitFor();
+    expect(await page.locator('#token-button.on').count()).toBe(0);
+    await page.fill('#token-input', TOKEN);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#token-button.on');
+    expect(checks).toEqual(['GET /audit?limit=1', 'GET /audit?limit=1']);
+    await page.close();
+  }, 60_000);
+
   it('adds and removes a quote tag with the token entered once per tab', async () => {
     const page = await newTab(context, errors);
     await page.goto(`${server.url}/?q=%E4%BB%8B%E8%AD%B7`);

@@ -61,6 +61,10 @@ describe('npm start (local/server.ts)', () => {
     expect(search.total).toBeGreaterThan(0);
     const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
     expect(log()).toContain(`token:  ${token}`);
+    // Not a terminal (a pipe here): one progress line per sample, no carriage returns.
+    expect(log()).toContain('loading samples 1/10\nloading samples 2/10\n');
+    expect(log()).toContain('loading samples 10/10\n');
+    expect(log()).not.toContain('\r');
     expect(existsSync(join(dataDir, 'dynalite'))).toBe(true);
     const unauth = await fetch(`${url}/interviews/04-dash-yuki`, { method: 'DELETE' });
     expect(unauth.status).toBe(401);

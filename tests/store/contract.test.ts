@@ -3,9 +3,10 @@
  * through the same @aws-sdk/client-dynamodb code that runs on AWS.
  */
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../lib/errors.ts';
+import type { Interview, Person } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { encodeCursor } from '../../lib/store/cursor.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
@@ -193,6 +194,45 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect(people.some((p) => p.interviewId === 'iv-tag')).toBe(true);
     const person = (await store.getInterview('iv-tag'))?.interview.interviewees[0]?.id ?? '';
     expect((await store.interviewsOfPerson(person)).map((s) => s.id)).toContain('iv-tag');
+  });
+
+  it('records every person of an interview as appearing in it, and the check and repair cover them', async () => {
+    const parsed = parseInterview(
+      '---\ninterviewer: 佐藤花子\n---\n佐藤花子：お仕事は？\n山田太郎：農家です。\n鈴木一郎：補足します。\n山田太郎：米を作ります。\n鈴木一郎：以上です。',
+      { id: 'iv-everyone' },
+    );
+    // 鈴木一郎 is a guest (role other): an interviewer, an interviewee and another person.
+    const guest = parsed.interviewees.find((p) => p.name === '鈴木一郎') as Person;
+    const iv: Interview = {
+      ...parsed,
+      interviewees: parsed.interviewees.filter((p) => p.id !== guest.id),
+      others: [guest],
+      turns: parsed.turns.map((t) => (t.speakerId === guest.id ? { ...t, role: 'other' as const } : t)),
+    };
+    const people = [iv.interviewer, ...iv.interviewees, ...iv.others].flatMap((p) => (p ? [p.id] : []));
+    expect(people).toHaveLength(3);
+    await store.putInterview(recordOf(tagger, iv));
+    for (const person of people)
+      expect(
+        (await store.interviewsOfPerson(person)).map((s) => s.id),
+        person,
+      ).toEqual(['iv-everyone']);
+    expect(await store.membershipsStale('iv-everyone')).toBe(false);
+    // A revision written when only interviewees had an appearance item: the check sees it, the
+    // repair writes the missing ones.
+    const interviewer = iv.interviewer?.id as string;
+    const sk = (await rawItems(client, table, 'IV#iv-everyone')).find((k) => k.endsWith(`#P#${interviewer}`));
+    await client.send(
+      new DeleteItemCommand({
+        TableName: table,
+        Key: { pk: { S: 'IV#iv-everyone' }, sk: { S: sk as string } },
+      }),
+    );
+    expect(await store.interviewsOfPerson(interviewer)).toEqual([]);
+    expect(await store.membershipsStale('iv-everyone')).toBe(true);
+    await store.refreshTags('iv-everyone');
+    expect(await store.membershipsStale('iv-everyone')).toBe(false);
+    expect((await store.interviewsOfPerson(interviewer)).map((s) => s.id)).toEqual(['iv-everyone']);
   });
 
   it('locks manual tag edits optimistically and keeps an audit trail', async () => {

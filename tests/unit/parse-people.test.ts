@@ -275,6 +275,76 @@ H：どうぞ。
   });
 });
 
+describe('questions marked Q． whose answers carry no A．', () => {
+  const article = `${header}商社 営業部長「現場が一番」 - 年収図鑑 vol.1
+商社に入社して20年、営業一筋のキャリアを歩んできた佐藤健一氏。その仕事観を聞いた—。
+
+
+Q．最初の配属はどこでしたか？
+地方の支店で、毎日お客さんを回っていました。
+
+あの頃に覚えたことが今も役に立っています。
+
+
+Q．今後の目標は？
+後輩を育てることですね。
+
+休日は釣りに出かけるという佐藤氏。現場への思いは今も変わらない。
+（情報提供元：@type）
+
+■関連リンク
+・年収図鑑一覧
+`;
+
+  it('credits the paragraphs after each question to the interviewee the lead names, not the asker', () => {
+    const iv = parseInterview(article);
+    expect(iv.turns.map((t) => [t.role, t.speaker, t.text])).toEqual([
+      ['interviewer', '聞き手', '最初の配属はどこでしたか？'],
+      [
+        'interviewee',
+        '佐藤健一',
+        '地方の支店で、毎日お客さんを回っていました。\n\nあの頃に覚えたことが今も役に立っています。',
+      ],
+      ['interviewer', '聞き手', '今後の目標は？'],
+      ['interviewee', '佐藤健一', '後輩を育てることですね。'],
+    ]);
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['佐藤健一']);
+    // The writer's closing words and the credit are no quote, and the credit is nobody.
+    expect(iv.turns.some((t) => t.text.includes('佐藤氏') || t.text.includes('情報提供元'))).toBe(false);
+    expect(iv.others).toEqual([]);
+  });
+
+  it('rejects as no interview a page that quotes questions nothing answers', () => {
+    const ranking = `${header}恋愛記事ランキング
+今週の人気記事です。
+
+第1位：デートの誘い方
+
+Q．今夜誘ってもいいか見極められません。
+
+第2位：職場恋愛の特徴
+
+著者の周りに聞いてみた。
+`;
+    expect(() => parseInterview(ranking)).toThrow(/not an interview/);
+  });
+
+  it('takes no parenthesised note for a speaker', () => {
+    const beauty = `${header}春のパーツエステ
+口のエステでフェイスラインをスッキリ。
+
+(今回体験したコース：オーラルケア　8,400円／50分)
+
+首のケアで見た目年齢が変わる。
+
+(今回体験したコース：ネックケア　21,000円／120分)
+
+(今回体験したコース：フットケア　7,350円／60分)
+`;
+    expect(() => parseInterview(beauty)).toThrow(/could not recognise the layout/);
+  });
+});
+
 describe('names the article prints', () => {
   it('gives a surname label the full name printed in the title', () => {
     const iv = parseInterview(

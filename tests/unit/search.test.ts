@@ -151,6 +151,29 @@ describe('QuoteIndex search', () => {
   });
 });
 
+describe('one-character kana queries', () => {
+  const ids = (q: string, extra: { interview?: string } = {}) =>
+    index.search({ q, limit: 100, ...extra }).hits.map((h) => h.quoteId);
+
+  it('finds with a katakana letter, full or half width, what its hiragana finds', () => {
+    const hiragana = ids('あ');
+    expect(hiragana.length).toBeGreaterThan(0);
+    expect(ids('ア')).toEqual(hiragana);
+    expect(ids('ｱ')).toEqual(hiragana);
+    expect(ids('イ')).toEqual(ids('い'));
+    expect(ids('ア', { interview: '04-dash-yuki' })).toEqual(ids('あ', { interview: '04-dash-yuki' }));
+  });
+
+  it('finds nothing for a long-vowel mark alone, with or without a filter', () => {
+    for (const q of ['ー', 'ｰ', 'ーー']) {
+      expect(index.search({ q }).total, q).toBe(0);
+      expect(index.search({ q, interview: '04-dash-yuki' }).total, q).toBe(0);
+    }
+    // The filter alone lists the interview's quotes: the mark is what empties the result.
+    expect(index.search({ q: '', interview: '04-dash-yuki' }).total).toBeGreaterThan(0);
+  });
+});
+
 describe('QuoteIndex updates and snapshots', () => {
   it('replaces and removes one interview incrementally', () => {
     const idx = new QuoteIndex();

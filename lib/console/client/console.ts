@@ -29,6 +29,7 @@ const WORDS = {
     retry: '最新の状態に対してもう一度',
     discard: '自分の変更を取り消す',
     failed: (s: string) => `保存できませんでした: ${s}`,
+    checkFailed: (s: string) => `トークンを確かめられませんでした: ${s}`,
     loading: '読み込んでいます…',
     tagsSuggest: 'タグ:',
     previewTitle: (n: number) => `プレビュー: ${n}発言`,
@@ -69,6 +70,7 @@ const WORDS = {
     retry: 'Apply my change to the latest',
     discard: 'Discard my change',
     failed: (s: string) => `Could not save: ${s}`,
+    checkFailed: (s: string) => `Could not check the token: ${s}`,
     loading: 'Loading…',
     tagsSuggest: 'Tags:',
     previewTitle: (n: number) => `Preview: ${n} turns`,
@@ -170,16 +172,30 @@ function setupToken(): void {
     if (!value) return;
     status.className = 'status';
     status.textContent = WORDS.checking;
-    // A dry run of an empty upload: 401 means a wrong token; anything else means it was accepted.
-    const res = await fetch('/interviews/preview', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${value}`, 'Content-Type': 'text/plain', Accept: 'application/json' },
-      body: '',
-      credentials: 'omit',
-    });
+    // The cheapest read that needs the write token: one audit entry. It writes nothing and parses
+    // nothing (an empty upload to /interviews/preview did, on the write routes' rate limit), and
+    // only a 200 accepts the token: a 5xx or a throttled 429 is an error, not a yes.
+    let res: Response;
+    try {
+      res = await fetch('/audit?limit=1', {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${value}`, Accept: 'application/json' },
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (e) {
+      status.className = 'status error';
+      status.textContent = WORDS.checkFailed((e as Error).message);
+      return;
+    }
     if (res.status === 401 || res.status === 403) {
       status.className = 'status error';
       status.textContent = WORDS.badToken;
+      return;
+    }
+    if (res.status !== 200) {
+      status.className = 'status error';
+      status.textContent = WORDS.checkFailed(String(res.status));
       return;
     }
     sessionStorage.setItem(TOKEN_KEY, value);
