@@ -1,7 +1,7 @@
 /**
  * `node --expose-gc --import tsx bench/query-scale.ts [--scale 1000000] [--dir DIR] [--build]
  *   [--passes 5] [--warmup 1] [--kind two-term] [--q 'query'] [--top 15] [--cpu-prof FILE]
- *   [--save FILE] [--check FILE] [--sentences 0] [--from SNAPSHOT]`
+ *   [--save FILE] [--check FILE] [--sentences 0] [--from SNAPSHOT] [--ab] [--general]`
  *
  * A fast loop for query latency at scale. The index of `npm run bench:store -- --only scale`
  * (the same interviews, bench/scale-corpus.ts) is built once and its raw snapshot kept in DIR
@@ -11,10 +11,14 @@
  * and wall time, then the slowest queries with what they did. `--save` writes every query's
  * page (ids, order, scores, total, facets, rendered hits) and `--check` compares a run with a
  * saved one, so an optimisation can be shown to change no result. `--cpu-prof` profiles the
- * timed passes only (node:inspector), for chrome://inspect or speedscope.
+ * timed passes only (node:inspector), for chrome://inspect or speedscope. `--general` runs the
+ * engine's general evaluator only (main's path); `--ab` alternates it with the default (the
+ * sorted-list path for all-required queries) pass by pass in the same process, reports both,
+ * and compares their pages (must be identical).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { QuoteIndex } from '../lib/search/index.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
@@ -74,19 +78,25 @@ async function main(): Promise<void> {
   const only = arg('--q');
   if (only) queries = [{ q: only, kind: 'given' }];
 
+  const ab = process.argv.includes('--ab');
+  const modes = ab ? ['general', 'sorted'] : [process.argv.includes('--general') ? 'general' : 'sorted'];
   const pages = new Map<string, unknown>();
-  const run = (record: boolean) =>
+  const generalPages = new Map<string, unknown>();
+  const run = (record: boolean, mode = modes[0] as string) =>
     queries.map(({ q }) => {
+      index.general = mode === 'general';
       const c0 = process.cpuUsage();
       const w0 = performance.now();
       const page = index.search({ q, limit: 10 }, docs);
       const wall = performance.now() - w0;
       const c = process.cpuUsage(c0);
-      if (record) pages.set(q, page);
+      if (record) (mode === 'general' && ab ? generalPages : pages).set(q, page);
       return { wall, cpu: (c.user + c.system) / 1000, total: page.total };
     });
-  for (let i = 0; i < warmup; i++) run(true);
-  if (warmup === 0) run(true);
+  for (const mode of modes) {
+    for (let i = 0; i < warmup; i++) run(true, mode);
+    if (warmup === 0) run(true, mode);
+  }
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const prof = arg('--cpu-prof');
@@ -97,12 +107,15 @@ async function main(): Promise<void> {
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
     await session.post('Profiler.start');
   }
-  const samples: Array<{ q: string; kind: string; wall: number; cpu: number; total: number }> = [];
+  type Sample = { q: string; kind: string; wall: number; cpu: number; total: number };
+  const byMode = new Map<string, Sample[]>(modes.map((m) => [m, []]));
   for (let p = 0; p < passes; p++) {
-    run(false).forEach((r, i) => {
-      const { q, kind } = queries[i] as { q: string; kind: string };
-      samples.push({ q, kind, ...r });
-    });
+    // Alternating which goes first, so that neither always runs right after a collection.
+    for (const mode of p % 2 === 0 ? modes : [...modes].reverse())
+      run(false, mode).forEach((r, i) => {
+        const { q, kind } = queries[i] as { q: string; kind: string };
+        byMode.get(mode)?.push({ q, kind, ...r });
+      });
   }
   if (session && prof) {
     const { profile } = await session.post('Profiler.stop');
@@ -110,45 +123,66 @@ async function main(): Promise<void> {
     process.stderr.write(`profile: ${prof}\n`);
   }
 
-  const kinds = ['all', ...new Set(queries.map((q) => q.kind))];
-  console.log(
-    `${index.stats.quotes} quotes, ${queries.length} queries × ${passes} passes (warm-up ${warmup})`,
-  );
-  console.log('kind              n    wall p50   p99    max  |  cpu p50   p99    max');
-  for (const k of kinds) {
-    const s = samples.filter((x) => k === 'all' || x.kind === k);
-    const w = s.map((x) => x.wall).sort((a, b) => a - b);
-    const c = s.map((x) => x.cpu).sort((a, b) => a - b);
-    const f = (x: number) => x.toFixed(2).padStart(6);
+  for (const [mode, samples] of byMode) {
     console.log(
-      `${k.padEnd(16)} ${String(s.length).padStart(4)} ${f(pct(w, 50))} ${f(pct(w, 99))} ${f(w.at(-1) ?? 0)}  | ${f(pct(c, 50))} ${f(pct(c, 99))} ${f(c.at(-1) ?? 0)}`,
+      `\n== ${mode} evaluation, load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
     );
-  }
-  // Slowest queries by their median wall time over the passes.
-  const byQuery = new Map<string, { kind: string; walls: number[]; cpus: number[]; total: number }>();
-  for (const s of samples) {
-    const e = byQuery.get(s.q) ?? { kind: s.kind, walls: [], cpus: [], total: s.total };
-    e.walls.push(s.wall);
-    e.cpus.push(s.cpu);
-    byQuery.set(s.q, e);
-  }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  // On a busy machine every pass is disturbed somewhere: each query's fastest pass is the
-  // closest to its own cost, so compare these between builds when the load is high.
-  const fastest = (pick: (e: { walls: number[]; cpus: number[] }) => number[]) =>
-    [...byQuery.values()].map((e) => Math.min(...pick(e))).sort((a, b) => a - b);
-  const fw = fastest((e) => e.walls);
-  const fc = fastest((e) => e.cpus);
-  console.log(
-    `\nper query, fastest of ${passes} passes: wall p50 ${pct(fw, 50).toFixed(2)} p90 ${pct(fw, 90).toFixed(2)} p99 ${pct(fw, 99).toFixed(2)} max ${(fw.at(-1) ?? 0).toFixed(2)} | cpu p50 ${pct(fc, 50).toFixed(2)} p90 ${pct(fc, 90).toFixed(2)} p99 ${pct(fc, 99).toFixed(2)} max ${(fc.at(-1) ?? 0).toFixed(2)} ms; sum of fastest wall ${fw.reduce((s, x) => s + x, 0).toFixed(0)} ms`,
-  );
-  console.log('\nslowest (median of passes): wall ms, cpu ms, max wall, total, kind, query');
-  const slowest = [...byQuery].sort((a, b) => med(b[1].walls) - med(a[1].walls)).slice(0, top);
-  for (const [q, e] of slowest) {
-    const cols = [med(e.walls), med(e.cpus), Math.max(...e.walls)].map((x) => x.toFixed(2).padStart(7));
-    console.log(`${cols.join(' ')} ${String(e.total).padStart(7)} ${e.kind.padEnd(16)} ${q}`);
+    const kinds = ['all', ...new Set(queries.map((q) => q.kind))];
+    console.log(
+      `${index.stats.quotes} quotes, ${queries.length} queries × ${passes} passes (warm-up ${warmup})`,
+    );
+    console.log('kind              n    wall p50   p99    max  |  cpu p50   p99    max');
+    for (const k of kinds) {
+      const s = samples.filter((x) => k === 'all' || x.kind === k);
+      const w = s.map((x) => x.wall).sort((a, b) => a - b);
+      const c = s.map((x) => x.cpu).sort((a, b) => a - b);
+      const f = (x: number) => x.toFixed(2).padStart(6);
+      console.log(
+        `${k.padEnd(16)} ${String(s.length).padStart(4)} ${f(pct(w, 50))} ${f(pct(w, 99))} ${f(w.at(-1) ?? 0)}  | ${f(pct(c, 50))} ${f(pct(c, 99))} ${f(c.at(-1) ?? 0)}`,
+      );
+    }
+    // Slowest queries by their median wall time over the passes.
+    const byQuery = new Map<string, { kind: string; walls: number[]; cpus: number[]; total: number }>();
+    for (const s of samples) {
+      const e = byQuery.get(s.q) ?? { kind: s.kind, walls: [], cpus: [], total: s.total };
+      e.walls.push(s.wall);
+      e.cpus.push(s.cpu);
+      byQuery.set(s.q, e);
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    // On a busy machine every pass is disturbed somewhere: each query's fastest pass is the
+    // closest to its own cost, so compare these between builds when the load is high.
+    const fastest = (pick: (e: { walls: number[]; cpus: number[] }) => number[]) =>
+      [...byQuery.values()].map((e) => Math.min(...pick(e))).sort((a, b) => a - b);
+    const fw = fastest((e) => e.walls);
+    const fc = fastest((e) => e.cpus);
+    console.log(
+      `\nper query, fastest of ${passes} passes: wall p50 ${pct(fw, 50).toFixed(2)} p90 ${pct(fw, 90).toFixed(2)} p99 ${pct(fw, 99).toFixed(2)} max ${(fw.at(-1) ?? 0).toFixed(2)} | cpu p50 ${pct(fc, 50).toFixed(2)} p90 ${pct(fc, 90).toFixed(2)} p99 ${pct(fc, 99).toFixed(2)} max ${(fc.at(-1) ?? 0).toFixed(2)} ms; sum of fastest wall ${fw.reduce((s, x) => s + x, 0).toFixed(0)} ms`,
+    );
+    console.log('\nslowest (median of passes): wall ms, cpu ms, max wall, total, kind, query');
+    const slowest = [...byQuery].sort((a, b) => med(b[1].walls) - med(a[1].walls)).slice(0, top);
+    for (const [q, e] of slowest) {
+      const cols = [med(e.walls), med(e.cpus), Math.max(...e.walls)].map((x) => x.toFixed(2).padStart(7));
+      console.log(`${cols.join(' ')} ${String(e.total).padStart(7)} ${e.kind.padEnd(16)} ${q}`);
+    }
   }
 
+  if (ab) {
+    let differ = 0;
+    for (const [q, page] of pages) {
+      const a = JSON.stringify(generalPages.get(q));
+      const b = JSON.stringify(page);
+      if (a !== b) {
+        differ++;
+        if (differ <= 5)
+          console.log(`DIFFERS: ${q}\n  general ${a?.slice(0, 600)}\n  sorted  ${b.slice(0, 600)}`);
+      }
+    }
+    console.log(`general vs sorted: ${differ} of ${pages.size} pages differ`);
+    if (differ > 0) process.exitCode = 1;
+  }
   const save = arg('--save');
   if (save) writeFileSync(save, JSON.stringify(Object.fromEntries(pages)));
   const check = arg('--check');

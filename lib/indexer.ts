@@ -18,6 +18,7 @@ import {
   type InterviewTokens,
   indexFingerprint,
   type OpenedPart,
+  type PrebuiltSegment,
   QuoteIndex,
   type QuoteIndexOptions,
 } from './search/index.ts';
@@ -279,17 +280,21 @@ export class Indexer {
    * Indexes what a writer in this process just committed, without reading it back: the same
    * content and effective tags {@link Indexer.apply} would read. A version older than the one
    * already indexed is ignored (calls arrive in commit order; this guards the exception).
-   * `tokens`: the interview already tokenized by the worker that parsed it.
+   * `tokens`: the interview already tokenized by the worker that parsed it; `prebuilt`: its whole
+   * index part built there (a large interview: the event loop only attaches it).
    */
   applyCommitted(
     interview: Interview,
     quoteTags: Readonly<Record<string, readonly string[]>>,
     version: number,
     tokens?: InterviewTokens,
+    prebuilt?: PrebuiltSegment,
   ): Promise<'upserted' | 'skipped'> {
     return this.serial(async () => {
       if ((this.versions.get(interview.id) ?? 0) > version) return 'skipped';
-      this.index.upsertInterview(interview, new Map(Object.entries(quoteTags)), tokens);
+      const tags = new Map(Object.entries(quoteTags));
+      if (!prebuilt || !this.index.attachInterview(interview, tags, prebuilt))
+        this.index.upsertInterview(interview, tags, tokens);
       this.versions.set(interview.id, version);
       return 'upserted';
     });
@@ -306,8 +311,11 @@ export class Indexer {
     this.parts = null;
     const manifest = await this.store.publishParts(parts, this.index.stats, expectedPrevious);
     this.lastManifest = manifest;
+    // Parts attached meanwhile (the store call awaits) are handed out by the next publish.
     this.parts =
-      manifest.parts && manifest.parts.length === this.index.segmentCount ? [...manifest.parts] : null;
+      manifest.parts && manifest.parts.length === this.index.segmentCount - this.index.unsealedParts
+        ? [...manifest.parts]
+        : null;
     return manifest;
   }
 
@@ -317,12 +325,14 @@ export class Indexer {
    */
   private async publishUnlocked(expectedPrevious?: string | null): Promise<SnapshotManifest> {
     const parts = this.parts;
-    if (parts === null || parts.length !== this.index.segmentCount) return this.publishFull(expectedPrevious);
-    const sealed = this.index.sealSegment();
-    if (!sealed && parts.length === 0) return this.publishFull(expectedPrevious);
+    if (parts === null || parts.length !== this.index.segmentCount - this.index.unsealedParts)
+      return this.publishFull(expectedPrevious);
+    // Parts large interviews attached since, then the batch's writes sealed.
+    const sealed = this.index.sealSegments();
+    if (sealed.length === 0 && parts.length === 0) return this.publishFull(expectedPrevious);
     const list: PartToPublish[] = [...parts];
-    if (sealed)
-      list.push({ body: await compressSegment(sealed), kind: parts.length === 0 ? 'base' : 'segment' });
+    for (const part of sealed)
+      list.push({ body: await compressSegment(part), kind: list.length === 0 ? 'base' : 'segment' });
     return this.switchTo(list, expectedPrevious);
   }
 

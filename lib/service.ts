@@ -11,6 +11,7 @@ import { PeopleService } from './people/service.ts';
 import type {
   DocumentLookup,
   InterviewTokens,
+  PrebuiltSegment,
   QuoteIndex,
   SearchPage,
   SearchParams,
@@ -47,6 +48,8 @@ export type Change =
         version: number;
         /** The interview's index tokens when a worker made them with the rest of its text work. */
         tokens?: InterviewTokens;
+        /** Its whole index part when a worker built it (a large interview; see QuoteIndex.prebuild). */
+        prebuilt?: PrebuiltSegment;
       };
     }
   | { kind: 'all' };
@@ -90,6 +93,8 @@ export interface KikigakiDeps {
 export interface PreparedIngest {
   record: InterviewRecord;
   tokens: InterviewTokens | null;
+  /** The interview's index part, built with its text work (large interviews; instead of tokens). */
+  prebuilt?: PrebuiltSegment | null;
 }
 
 /** Parse, tag and tokenize one source (see {@link KikigakiDeps.prepare}). */
@@ -285,10 +290,17 @@ export class Kikigaki {
     const record = prepared?.record ?? (await this.tag(await this.taggers.current(), interview));
     const put = await this.store.putInterview(record);
     const tokens = prepared?.tokens;
+    const prebuilt = prepared?.prebuilt;
     await this.afterCommit({
       kind: 'interview',
       id: interview.id,
-      committed: { interview, quoteTags: put.quoteTags, version: put.version, ...(tokens ? { tokens } : {}) },
+      committed: {
+        interview,
+        quoteTags: put.quoteTags,
+        version: put.version,
+        ...(tokens ? { tokens } : {}),
+        ...(prebuilt ? { prebuilt } : {}),
+      },
     });
     const main = interview.interviewees[0];
     const tags = [...new Set(Object.values(put.quoteTags).flat())].sort();

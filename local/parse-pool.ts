@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { KikigakiError, ParseError, UnavailableError, ValidationError } from '../lib/errors.ts';
 import type { Interview } from '../lib/model.ts';
 import type { ParseOptions, TranscriptSource } from '../lib/parse/index.ts';
-import type { InterviewTokens } from '../lib/search/index.ts';
+import type { InterviewTokens, PrebuiltSegment } from '../lib/search/index.ts';
 import type { InterviewRecord } from '../lib/store/port.ts';
 import type { TaggerSpec, TopicTagger } from '../lib/tagging/tagger.ts';
 import type { SegmentationMode } from '../lib/text/analyze.ts';
@@ -49,12 +49,26 @@ export interface PrepareRequest {
   options: Pick<ParseOptions, 'format' | 'id' | 'title' | 'url'>;
   tagger: { key: number; spec?: TaggerSpec };
   analyze: SegmentationMode | null;
+  /** With `analyze`: build the whole index part of an interview this large (see {@link Prebuild}). */
+  prebuild?: Prebuild;
+}
+
+/**
+ * Which interviews a prepare job builds the index part of (QuoteIndex.prebuild), instead of
+ * only tokenizing them: those with at least `minChars` characters of quotes. `readings`: the
+ * reading dictionary's directory the index reads kanji with (the worker loads it once), or null.
+ */
+export interface Prebuild {
+  minChars: number;
+  readings: string | null;
 }
 
 /** What a prepare job gives: the interview, what the store keeps of its tags, its index tokens. */
 export interface Prepared {
   record: InterviewRecord;
   tokens: InterviewTokens | null;
+  /** The index part, when the job built it (then `tokens` is null: the part holds them counted). */
+  prebuilt: PrebuiltSegment | null;
 }
 
 /** A job sent to a worker. */
@@ -72,6 +86,7 @@ export type WorkerReply =
         interview: Interview;
         tags: Pick<InterviewRecord, 'autoTags' | 'people'>;
         tokens: InterviewTokens | null;
+        prebuilt: PrebuiltSegment | null;
       };
     }
   | {
@@ -126,6 +141,7 @@ export interface ParsePool {
     options: ParseOptions,
     tagger: TopicTagger,
     analyze: SegmentationMode | null,
+    prebuild?: Prebuild,
   ): Promise<Prepared>;
   /** Stops the workers (pending jobs are rejected). */
   close(): Promise<void>;
@@ -248,6 +264,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         job.resolve({
           record: { interview: m.prepared.interview, ...m.prepared.tags },
           tokens: m.prepared.tokens,
+          prebuilt: m.prepared.prebuilt,
         });
       else job.reject(new Error(`${job.kind} worker answered a ${job.kind} job with something else`));
     });
@@ -372,14 +389,21 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         enqueue({ kind: 'tag', id: nextId++, tagger, interview, resolve, reject }),
       );
     },
-    prepare(text, parseOptions, tagger, analyze) {
+    prepare(text, parseOptions, tagger, analyze, prebuild) {
       const no = refused();
       if (no) return Promise.reject(no);
       const { format, id, title, url } = parseOptions;
       return new Promise<Prepared>((resolve, reject) =>
         enqueue({
           kind: 'prepare',
-          request: { id: nextId++, kind: 'prepare', text, options: { format, id, title, url }, analyze },
+          request: {
+            id: nextId++,
+            kind: 'prepare',
+            text,
+            options: { format, id, title, url },
+            analyze,
+            ...(prebuild ? { prebuild } : {}),
+          },
           tagger,
           resolve,
           reject,

@@ -7,6 +7,6 @@ import type { WorkerReply, WorkerRequest } from './parse-pool.ts';
 import { answer } from './worker-jobs.ts';
 
 parentPort?.on('message', (m: WorkerRequest) =>
-  answer(m, (reply: WorkerReply) => parentPort?.postMessage(reply)),
+  answer(m, (reply: WorkerReply, transfer?: ArrayBuffer[]) => parentPort?.postMessage(reply, transfer)),
 );
 parentPort?.postMessage({ ready: true });

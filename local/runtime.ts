@@ -9,6 +9,7 @@ import { ConflictError } from '../lib/errors.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
 import { LocalJobs } from '../lib/jobs/local.ts';
 import { advance, type StepBudget } from '../lib/jobs/steps.ts';
+import { PREBUILD_QUOTE_CHARS } from '../lib/search/index.ts';
 import { Kikigaki } from '../lib/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { StoredTaggers } from '../lib/tagging/source.ts';
@@ -163,6 +164,12 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   const taggers = new StoredTaggers(store, { refreshMs: options.soleWriter ? 60_000 : 5_000 });
   const jobs = new LocalJobs(store, options.logger ? { logger: options.logger } : {});
   const pool = (options.parseInWorkers ?? true) ? createParsePool(options.parsePool ?? {}) : null;
+  // Large interviews' index parts are built on the worker, which reads kanji with the same
+  // dictionary (loaded there on the first one); readings of unknown origin keep them here.
+  const prebuild =
+    options.readings && !options.readings.dictionary
+      ? undefined
+      : { minChars: PREBUILD_QUOTE_CHARS, readings: options.readings?.dictionary ?? null };
   const service = new Kikigaki({
     store,
     taggers,
@@ -174,14 +181,14 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
           parse: pool.parse,
           tag: pool.tag,
           prepare: (source, parseOptions, tagger) =>
-            pool.prepare(source, parseOptions, tagger, indexer.index.mode),
+            pool.prepare(source, parseOptions, tagger, indexer.index.mode, prebuild),
         }
       : {}),
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
       else {
         const c = change.committed;
-        if (c) await indexer.applyCommitted(c.interview, c.quoteTags, c.version, c.tokens);
+        if (c) await indexer.applyCommitted(c.interview, c.quoteTags, c.version, c.tokens, c.prebuilt);
         else await indexer.apply(change.id);
         schedulePublish();
       }

@@ -5,9 +5,10 @@
  */
 import { KikigakiError, ParseError, ValidationError } from '../lib/errors.ts';
 import { type ParseOptions, parseSource } from '../lib/parse/index.ts';
-import { tokenizeInterview } from '../lib/search/index.ts';
+import { type PrebuiltSegment, QuoteIndex, quoteChars, tokenizeInterview } from '../lib/search/index.ts';
 import { recordOf } from '../lib/tagging/record.ts';
 import { TopicTagger } from '../lib/tagging/tagger.ts';
+import { loadReadings, type ReadingAnalyzer } from '../lib/text/readings.ts';
 import type { WorkerReply, WorkerRequest } from './parse-pool.ts';
 
 function errorReply(id: number, e: unknown): WorkerReply {
@@ -35,9 +36,56 @@ function taggerFor(ref: { key: number; spec?: ConstructorParameters<typeof Topic
   return built.tagger;
 }
 
-/** Answers one job; `post` sends replies (progress of a tag job, then the result). */
-export async function answer(m: WorkerRequest, post: (reply: WorkerReply) => void): Promise<void> {
+// The reading dictionary, loaded on the first large interview that needs it (seconds, and
+// ~100 MB: never before), by directory.
+let dictionary: { path: string; readings: Promise<ReadingAnalyzer> } | null = null;
+
+function readingsAt(path: string): Promise<ReadingAnalyzer> {
+  if (dictionary?.path !== path) dictionary = { path, readings: loadReadings(path) };
+  return dictionary.readings;
+}
+
+/**
+ * The buffers of a built part's arrays that can move to the main thread instead of being copied:
+ * those each array spans whole (never a slice of a shared pool), each once.
+ */
+function transferables(pre: PrebuiltSegment): ArrayBuffer[] {
+  const { packed, kana, docs, slots, tags } = pre.segment;
+  const arrays = [
+    packed.flags,
+    packed.offsets,
+    packed.bytes,
+    kana.offsets,
+    kana.ids,
+    docs.slotOf,
+    docs.ordinal,
+    docs.role,
+    docs.questionOf,
+    docs.span,
+    ...docs.lens,
+    docs.speaker,
+    slots.start,
+    slots.titleLen,
+    tags.start,
+    tags.ids,
+  ];
+  const out = new Set<ArrayBuffer>();
+  for (const a of arrays)
+    if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
+      out.add(a.buffer);
+  return [...out];
+}
+
+/**
+ * Answers one job; `post` sends replies (progress of a tag job, then the result), with the
+ * buffers that move rather than copy.
+ */
+export async function answer(
+  m: WorkerRequest,
+  post: (reply: WorkerReply, transfer?: ArrayBuffer[]) => void,
+): Promise<void> {
   let reply: WorkerReply;
+  let transfer: ArrayBuffer[] = [];
   try {
     if (m.kind === 'prepare') {
       // The tagger first: the pool counts it as built here once the job is sent, whether or not
@@ -48,8 +96,20 @@ export async function answer(m: WorkerRequest, post: (reply: WorkerReply) => voi
       const { autoTags, people } = recordOf(tagger, interview, (done, total) =>
         post({ id: m.id, progress: { done, total } }),
       );
-      const tokens = m.analyze ? tokenizeInterview(interview, m.analyze) : null;
-      reply = { id: m.id, prepared: { interview, tags: { autoTags, people }, tokens } };
+      let tokens = m.analyze ? tokenizeInterview(interview, m.analyze) : null;
+      let prebuilt: PrebuiltSegment | null = null;
+      if (m.analyze && tokens && m.prebuild && quoteChars(interview) >= m.prebuild.minChars) {
+        const readings = m.prebuild.readings ? await readingsAt(m.prebuild.readings) : undefined;
+        prebuilt = QuoteIndex.prebuild(interview, {
+          mode: m.analyze,
+          tokens,
+          ...(readings ? { readings } : {}),
+        });
+        // The part holds them counted: the main thread would only pay to receive them.
+        tokens = null;
+        transfer = transferables(prebuilt);
+      }
+      reply = { id: m.id, prepared: { interview, tags: { autoTags, people }, tokens, prebuilt } };
     } else if (m.kind === 'tag') {
       const { autoTags, people } = recordOf(taggerFor(m.tagger), m.interview, (done, total) =>
         post({ id: m.id, progress: { done, total } }),
@@ -61,6 +121,7 @@ export async function answer(m: WorkerRequest, post: (reply: WorkerReply) => voi
     }
   } catch (e) {
     reply = errorReply(m.id, e);
+    transfer = [];
   }
-  post(reply);
+  post(reply, transfer);
 }

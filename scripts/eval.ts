@@ -95,7 +95,7 @@ function corpora(): Interview[] {
   return out;
 }
 
-// `npm run eval -- --only tags` runs one section; `--misses dev` lists the tagger's misses on a split
+// `npm run eval -- --only tags` runs one section; `--fresh` also scores the fresh tag split; `--misses dev` lists the tagger's misses on a split
 // (`dev-new`: only the dev labels added after the phrases were written).
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -106,6 +106,10 @@ const misses = arg('misses');
 if (misses !== undefined && !(MISSES_SPLITS as readonly string[]).includes(misses))
   throw new Error(`--misses takes ${MISSES_SPLITS.join(', ')} (got ${misses})`);
 if (!only || only === 'search') await searchEval();
-if (!only || only === 'tags') tagQuality(root, shared, { misses: misses as MissesSplit | undefined });
+if (!only || only === 'tags')
+  tagQuality(root, shared, {
+    misses: misses as MissesSplit | undefined,
+    fresh: process.argv.includes('--fresh'),
+  });
 if (!only || only === 'index') indexSize(corpora());
 if (!only || only === 'attribution') attributionReport();

@@ -210,6 +210,13 @@ export interface QuoteIndexOptions {
    * it (questions are not hidden). 1 turns it off. Default {@link QUESTION_WEIGHT}.
    */
   questionWeight?: number;
+  /**
+   * Search as before the sorted-list work: every query through the engine's general evaluator,
+   * never its sorted-list path for queries with a required word (lib/search/engine/sorted.ts),
+   * and facets counted without the packed per-doc words. The results are the same, which tests
+   * and `bench/query-scale.ts --ab` check. Default false.
+   */
+  general?: boolean;
 }
 
 /** Candidates beyond the page kept by top-k pruning (title-only matches are dropped after it). */
@@ -373,6 +380,42 @@ export function tokenizeInterview(interview: Interview, mode: SegmentationMode =
 }
 
 /**
+ * Quote characters from which the local server builds an interview's index part on the worker
+ * that parsed it ({@link QuoteIndex.prebuild}) and the event loop only attaches it
+ * ({@link QuoteIndex.attachInterview}): counting a 5 MB interview's terms into the index took
+ * seconds of the event loop. Smaller interviews are counted in place (cheaper than a part each).
+ */
+export const PREBUILD_QUOTE_CHARS = 20_000;
+
+/** Characters of quote text of an interview. */
+export function quoteChars(interview: Interview): number {
+  let n = 0;
+  for (const t of interview.turns) n += t.text.length;
+  return n;
+}
+
+/**
+ * One interview's index part built away from the index (a worker thread): its segment with no
+ * tags (the effective tags are known only once it is stored) and the written form of every term
+ * it has; what it was built with, so an index of another mode, analyzer or reading dictionary
+ * refuses it.
+ */
+export interface PrebuiltSegment {
+  id: string;
+  mode: SegmentationMode;
+  analyzer: number;
+  /** The reading dictionary's directory (`ReadingAnalyzer.dictionary`), null without readings. */
+  readings: string | null;
+  segment: Segment;
+}
+
+/** The reading dictionary an index reads with, as {@link PrebuiltSegment.readings} names it. */
+function readingsKey(readings: ReadingAnalyzer | undefined): string | null {
+  // An analyzer of unknown origin matches nothing another thread could load.
+  return readings ? (readings.dictionary ?? '\u0000unknown') : null;
+}
+
+/**
  * Indices 0..n-1 ordered by `key` descending (ties: lower index first), only as many as the first
  * `k` need: a threshold found by selection, then a sort of what passes it.
  */
@@ -503,7 +546,18 @@ interface Directory {
   /** Per slot: 1 when its interview has turns said together. */
   slotTogether: Uint8Array;
   years: string[];
+  /**
+   * Per doc, what facets count, packed in one word (see {@link packFacets}); built on first
+   * use by a large result, null until then or when the values do not fit.
+   */
+  words: Uint32Array | null;
 }
+
+/** Bits of a facet word: role (2), said together (1), year + 1 (8, 0: none), speaker code (21). */
+const FACET_YEARS = 255;
+const FACET_SPEAKERS = 1 << 21;
+/** Results from this size on count facets from the packed words (building them costs a pass over every doc). */
+const FACET_WORDS_FROM = 2_000;
 
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
 export class QuoteIndex {
@@ -514,7 +568,11 @@ export class QuoteIndex {
   private readonly readings: ReadingAnalyzer | undefined;
   private readonly questionWeight: number;
   private readonly retained: Map<string, Interview> | null;
+  /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */
+  general: boolean;
   private version = 0;
+  /** Parts written by {@link QuoteIndex.attachInterview} and not yet handed out (see {@link sealSegments}). */
+  private staged: Uint8Array[] = [];
   private recencyRank: { version: number; rank: Float64Array } | null = null;
   private directoryCache: Directory | null = null;
 
@@ -525,6 +583,7 @@ export class QuoteIndex {
     this.readings = options.readings;
     this.questionWeight = options.questionWeight ?? QUESTION_WEIGHT;
     this.retained = options.retain === false ? null : new Map();
+    this.general = options.general ?? false;
   }
 
   /** Number of quotes and interviews indexed. */
@@ -563,6 +622,18 @@ export class QuoteIndex {
         throw new ValidationError(`quote id ${t.id} does not match its interview and position`);
     }
     this.removeInterview(interview.id);
+    this.addCounted(interview, tagsByQuote, tokens);
+    this.interviews.set(interview.id, this.metaOf(interview, tagsByQuote));
+    this.retained?.set(interview.id, interview);
+    this.version++;
+  }
+
+  /** Counts an interview's terms into the engine (the key must not be indexed). */
+  private addCounted(
+    interview: Interview,
+    tagsByQuote: ReadonlyMap<string, readonly string[]>,
+    tokens: InterviewTokens | undefined,
+  ): void {
     const position = new Map(interview.turns.map((t, i) => [t.id, i]));
     const surfaces = new Map<string, string>();
     const given =
@@ -588,8 +659,12 @@ export class QuoteIndex {
     });
     const title = countTokens(given ? given.title : tokenizeField(interview.title, mode, false), mode);
     this.engine.add(interview.id, title, docs, surfaces);
+  }
+
+  /** What the index keeps about an interview as a whole. */
+  private metaOf(interview: Interview, tagsByQuote: ReadonlyMap<string, readonly string[]>): InterviewMeta {
     const publishedAtMs = interview.publishedAt ? Date.parse(interview.publishedAt) : null;
-    this.interviews.set(interview.id, {
+    return {
       id: interview.id,
       title: interview.title,
       publishedAt: interview.publishedAt,
@@ -599,9 +674,85 @@ export class QuoteIndex {
       coSpeakers: coSpeakersOf(interview),
       quotes: interview.turns.length,
       fingerprint: indexFingerprint(interview, tagsByQuote),
+    };
+  }
+
+  /**
+   * Builds an interview's index part as {@link QuoteIndex.upsertInterview} would count it, in an
+   * index of its own (a worker thread's work; see {@link PrebuiltSegment}). `tokens`: the
+   * interview already tokenized ({@link tokenizeInterview}).
+   */
+  static prebuild(
+    interview: Interview,
+    options: { mode: SegmentationMode; readings?: ReadingAnalyzer; tokens?: InterviewTokens },
+  ): PrebuiltSegment {
+    const own = new QuoteIndex({
+      mode: options.mode,
+      retain: false,
+      ...(options.readings ? { readings: options.readings } : {}),
     });
+    own.addCounted(interview, new Map(), options.tokens);
+    return {
+      id: interview.id,
+      mode: options.mode,
+      analyzer: ANALYZER_VERSION,
+      readings: readingsKey(options.readings),
+      segment: own.engine.deltaSegment(),
+    };
+  }
+
+  /**
+   * Adds (or replaces) an interview from its part built elsewhere ({@link QuoteIndex.prebuild}),
+   * with these effective tags: the index then answers exactly as after
+   * {@link QuoteIndex.upsertInterview}. What the event loop does is bounded by the number of
+   * quotes and of distinct terms, not by the text: no term is counted here. Writes pending
+   * before it are sealed, and the parts this wrote wait for {@link QuoteIndex.sealSegments}.
+   * False (nothing done) when the part was built for another interview, mode, analyzer or
+   * reading dictionary.
+   */
+  attachInterview(
+    interview: Interview,
+    tagsByQuote: ReadonlyMap<string, readonly string[]>,
+    pre: PrebuiltSegment,
+  ): boolean {
+    const seg = pre.segment;
+    if (
+      pre.id !== interview.id ||
+      pre.mode !== this.mode ||
+      pre.analyzer !== ANALYZER_VERSION ||
+      pre.readings !== readingsKey(this.readings) ||
+      seg.packed.docs !== interview.turns.length ||
+      seg.slots.keys.length !== 1 ||
+      seg.slots.keys[0] !== interview.id
+    )
+      return false;
+    for (const t of interview.turns) {
+      if (t.id !== quoteId(interview.id, t.ordinal))
+        throw new ValidationError(`quote id ${t.id} does not match its interview and position`);
+    }
+    // The tags, one list per quote in turn order (the part's docs), with the part's own names.
+    const names = new Map<string, number>();
+    const start = new Uint32Array(interview.turns.length + 1);
+    const ids: number[] = [];
+    interview.turns.forEach((t, i) => {
+      for (const tag of tagsByQuote.get(t.id) ?? []) {
+        let id = names.get(tag);
+        if (id === undefined) {
+          id = names.size;
+          names.set(tag, id);
+        }
+        ids.push(id);
+      }
+      start[i + 1] = ids.length;
+    });
+    const tags = { start, ids: Uint32Array.from(ids), names: [...names.keys()] };
+    this.interviews.delete(interview.id);
+    this.retained?.delete(interview.id);
+    this.interviews.set(interview.id, this.metaOf(interview, tagsByQuote));
+    this.staged.push(...this.engine.attach(interview.id, { ...seg, tags }, (keys) => this.partHeader(keys)));
     this.retained?.set(interview.id, interview);
     this.version++;
+    return true;
   }
 
   /** Removes an interview's quotes; returns whether it was indexed. */
@@ -857,6 +1008,7 @@ export class QuoteIndex {
       const m = this.engine.evaluate(compiled.query, terms, {
         ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
         roleWeights: [1, this.questionWeight, 1],
+        general: this.general,
       });
       pruned = m.pruned === true;
       found = this.candidates(m, filter);
@@ -987,8 +1139,40 @@ export class QuoteIndex {
       }
       slotYear[slot] = y;
     }
-    this.directoryCache = { version: this.version, interviewees, together, slotYear, slotTogether, years };
+    this.directoryCache = {
+      version: this.version,
+      interviewees,
+      together,
+      slotYear,
+      slotTogether,
+      years,
+      words: null,
+    };
     return this.directoryCache;
+  }
+
+  /**
+   * One word per doc holding what {@link facets} reads for it — role, whether its interview has
+   * turns said together, its year, its speaker — so a large result reads one array in doc order
+   * instead of four (slot, then the slot's year and flag, role, speaker) per matching quote.
+   * Null when years or speakers outgrow their bits.
+   */
+  private packFacets(directory: Directory): Uint32Array | null {
+    if (directory.words) return directory.words;
+    const { slotYear, slotTogether, years } = directory;
+    if (years.length >= FACET_YEARS || this.engine.personCount + 1 >= FACET_SPEAKERS) return null;
+    const n = this.engine.docCount;
+    const words = new Uint32Array(n);
+    for (let doc = 0; doc < n; doc++) {
+      const slot = this.engine.slotOf(doc);
+      words[doc] =
+        (this.engine.roleOf(doc) & 3) |
+        ((slotTogether[slot] ?? 0) << 2) |
+        (((slotYear[slot] ?? -1) + 1) << 3) |
+        (this.engine.speakerCodeOf(doc) << 11);
+    }
+    directory.words = words;
+    return words;
   }
 
   /** Who said a doc: its speaker's person id and the co-speakers' (none for a role label). */
@@ -1015,7 +1199,31 @@ export class QuoteIndex {
     const perSpeaker = new Uint32Array(this.engine.personCount + 1);
     const speakerDocs: number[] = [];
     const together: number[] = [];
-    for (let i = 0; i < docs.length; i++) {
+    const words = docs.length >= FACET_WORDS_FROM && !this.general ? this.packFacets(directory) : null;
+    if (words) {
+      // Docs are numbered in slot order, so a year's first doc counted is in its first slot.
+      const yearDoc = new Int32Array(years.length);
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i] ?? 0;
+        const w = words[doc] ?? 0;
+        const y = ((w >>> 3) & 0xff) - 1;
+        if (y >= 0) {
+          if (perYear[y] === 0 || doc < (yearDoc[y] ?? 0)) yearDoc[y] = doc;
+          perYear[y] = (perYear[y] ?? 0) + 1;
+        }
+        perRole[w & 3] = (perRole[w & 3] ?? 0) + 1;
+        const code = w >>> 11;
+        if (code > 0) {
+          if (perSpeaker[code] === 0) speakerDocs.push(doc);
+          perSpeaker[code] = (perSpeaker[code] ?? 0) + 1;
+        }
+        if (w & 4) together.push(doc);
+      }
+      yearDoc.forEach((d, y) => {
+        if ((perYear[y] ?? 0) > 0) yearSlot[y] = this.engine.slotOf(d);
+      });
+    }
+    for (let i = 0; i < (words ? 0 : docs.length); i++) {
       const doc = docs[i] ?? 0;
       const slot = this.engine.slotOf(doc);
       const y = slotYear[slot] ?? -1;
@@ -1153,6 +1361,8 @@ export class QuoteIndex {
   /** Serialises the whole index as one part, folded (compress it to store it; see {@link QuoteIndex.fromParts}). */
   toSnapshot(): Uint8Array {
     const bytes = this.engine.pack(this.partHeader(this.engine.liveKeys()));
+    // The fold holds what attached parts held.
+    this.staged = [];
     // Folding renumbered the docs: cached evaluations refer to old numbers.
     this.version++;
     return bytes;
@@ -1164,12 +1374,30 @@ export class QuoteIndex {
    * it over the same parts answer exactly as this index does.
    */
   sealSegment(): Uint8Array | null {
+    if (this.staged.length > 0) throw new Error('index: attached parts wait; seal with sealSegments');
     return this.engine.seal((keys) => this.partHeader(keys));
   }
 
-  /** True when writes since the last seal (or snapshot) are not in a part yet. */
+  /**
+   * The parts not handed out yet, oldest first: those {@link QuoteIndex.attachInterview} wrote,
+   * then the writes since sealed into one (as {@link QuoteIndex.sealSegment}); empty when none.
+   */
+  sealSegments(): Uint8Array[] {
+    const out = this.staged;
+    this.staged = [];
+    const sealed = this.engine.seal((keys) => this.partHeader(keys));
+    if (sealed) out.push(sealed);
+    return out;
+  }
+
+  /** True when writes since the last seal (or snapshot) are not in a part handed out yet. */
   get pending(): boolean {
-    return this.engine.pending;
+    return this.engine.pending || this.staged.length > 0;
+  }
+
+  /** Parts among {@link QuoteIndex.segmentCount} written but not handed out yet (see {@link sealSegments}). */
+  get unsealedParts(): number {
+    return this.staged.length;
   }
 
   /** Number of parts this index is made of (0 before the first seal or snapshot). */
@@ -1189,6 +1417,8 @@ export class QuoteIndex {
 
   /** Merges parts [from, to) into one part, returned as bytes; seal pending writes first. */
   mergeSegments(from: number, to: number): Uint8Array {
+    if (this.staged.length > 0)
+      throw new Error('index: hand out attached parts (sealSegments) before merging');
     const bytes = this.engine.merge(from, to, (keys) => this.partHeader(keys));
     this.version++;
     return bytes;

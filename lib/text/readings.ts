@@ -17,7 +17,13 @@ import { foldKatakanaRun } from './analyze.ts';
  * analyzer (a segmenter word such as 結婚 or 副業時間). Words repeat, so results are cached:
  * indexing pays for the dictionary once per distinct word, not once per occurrence.
  */
-export type ReadingAnalyzer = (word: string) => readonly string[];
+export type ReadingAnalyzer = ((word: string) => readonly string[]) & {
+  /**
+   * The dictionary directory it reads with ({@link loadReadings}): another thread that loads the
+   * same one reads every word alike (local/worker-jobs.ts builds large interviews' index parts so).
+   */
+  readonly dictionary?: string;
+};
 
 export { READINGS_VERSION } from './readings-version.ts';
 
@@ -45,7 +51,7 @@ export async function loadReadings(dicPath: string = defaultDictionaryPath()): P
   });
   const cache = new Map<string, readonly string[]>();
   const NONE: readonly string[] = [];
-  return (word) => {
+  const read = (word: string): readonly string[] => {
     if (word.length < 2 || !KANJI.test(word)) return NONE;
     const hit = cache.get(word);
     if (hit) return hit;
@@ -62,4 +68,5 @@ export async function loadReadings(dicPath: string = defaultDictionaryPath()): P
     cache.set(word, result);
     return result;
   };
+  return Object.assign(read, { dictionary: dicPath });
 }

@@ -32,9 +32,11 @@ const Label = z.object({
   kinds: z.array(z.string()),
   /**
    * dev: tuned on; test: held out (read while labelling); blind: labelled later, never tuned on;
-   * blind2: interview turns labelled on 2026-12-02 and frozen before any tuning on the dev labels added then.
+   * blind2: interview turns labelled on 2026-12-02 and frozen before any tuning on the dev labels added then;
+   * fresh: labelled on 2026-12-03 from files no label touched before, before any tuning that day, and
+   * scored once at the end of that tuning (`--fresh`), so that one number is not bent by looking.
    */
-  split: z.enum(['dev', 'test', 'blind', 'blind2']),
+  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh']),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
    * labels, which the phrases were tuned on). Lets the eval show the two apart: overfitting to the
@@ -282,6 +284,11 @@ function missesOf(judged: readonly Judged[], split: MissesSplit): Judged[] {
 export interface TagQualityOptions {
   /** Print every miss (false negative and false positive) of this split, per topic. */
   misses?: MissesSplit | undefined;
+  /**
+   * Also score the fresh split. Off by default: a held-out set stays held out only while nobody
+   * reads its numbers during tuning (eval/README.md says when it was read).
+   */
+  fresh?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -300,6 +307,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const topics = rules.taxonomy.topics.map((t) => t.id);
   const blind = judged.filter((j) => j.split === 'blind');
   const blind2 = judged.filter((j) => j.split === 'blind2');
+  const fresh = judged.filter((j) => j.split === 'fresh');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -311,8 +319,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh.length > 0 && options.fresh) {
+    printComparison(
+      "### Fresh split (labelled 2026-12-03 before that day's tuning, scored once at its end)",
+      fresh,
+      runs,
+      topics,
+    );
+    printHardCases(fresh, runs);
+  } else if (fresh.length > 0)
+    console.log('\n(fresh split not scored: `--fresh` scores it; see eval/README.md)');
   if (blind.length > 0) {
     printComparison(
       '### Blind split (labelled after the tagger was built, frozen, never tuned on)',

@@ -65,7 +65,9 @@ parentPort?.on('message', async (m) => {
   parentPort?.postMessage({ id: m.id, parsed: true });
   (await realWorker()).answer({ id: m.id, kind: 'tag', interview, tagger: m.tagger }, (reply) =>
     parentPort?.postMessage(
-      'tags' in reply ? { id: m.id, prepared: { interview, tags: reply.tags, tokens: null } } : reply,
+      'tags' in reply
+        ? { id: m.id, prepared: { interview, tags: reply.tags, tokens: null, prebuilt: null } }
+        : reply,
     ),
   );
 });

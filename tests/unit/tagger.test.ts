@@ -318,19 +318,25 @@ describe('the model editors train', () => {
     expect(m?.model?.length).toBeGreaterThan(0);
   });
 
-  it('raises a topic’s bar by its modelBar only where the model has a say, never lowers it by default', () => {
+  it('raises a topic’s bar by its modelBar only for quotes the model lifts, never lowers it by default', () => {
     const model = trainClassifier(examples());
-    const text = '息子が保育園に通い始めて、送り迎えは夫と交代です。';
-    const family = (t: TopicTagger) => t.scoreText(text).find((x) => x.topic === 'family-partner');
-    const free = family(new TopicTagger({ model, params: { modelBar: {} } }));
-    expect(free).toBeDefined();
+    const family = (t: TopicTagger, text: string) =>
+      t.scoreText(text).find((x) => x.topic === 'family-partner');
+    const learned = (bar: number) =>
+      new TopicTagger({ model, params: { modelWeight: 1, modelBar: { 'family-partner': bar } } });
+    // Evidence below the bar (保育園 and お迎え alone do not make it) that the model lifts over it.
+    const lifted =
+      '保育園のお迎えに行く日は早めに仕事を切り上げて、帰りに公園に寄ってから帰ることにしています。';
+    expect(family(tagger, lifted)).toBeUndefined();
+    const free = family(learned(1), lifted);
+    expect(free?.model?.length).toBeGreaterThan(0);
     // A bar well above its score (short texts need only shortBar × the bar, hence the margin).
     const above = (3 * (free?.score ?? 0)) / (tagger.topic('family-partner')?.threshold ?? 1);
-    expect(
-      family(new TopicTagger({ model, params: { modelBar: { 'family-partner': above } } })),
-    ).toBeUndefined();
-    // Without a model the same bar does not apply: the evidence alone decides.
-    expect(family(new TopicTagger({ params: { modelBar: { 'family-partner': above } } }))).toBeDefined();
+    expect(family(learned(above), lifted)).toBeUndefined();
+    // A quote whose own evidence reaches the bar keeps its tag whatever the modelBar.
+    const evident = '息子が保育園に通い始めて、送り迎えは夫と交代です。';
+    expect(family(tagger, evident)).toBeDefined();
+    expect(family(learned(above), evident)).toBeDefined();
     for (const factor of Object.values(DEFAULT_PARAMS.modelBar)) expect(factor).toBeGreaterThanOrEqual(1);
   });
 

@@ -11,6 +11,7 @@
 import type { Postings } from './postings.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings.ts';
 import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
+import { type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
 import type { DocTable, SlotTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
@@ -28,7 +29,7 @@ export const RANKING = { prefix: 0.5, fuzzy: 0.4, substring: 0.6, coord: 1, ques
  * How much a word matched only in context counts towards the matched share: the question an
  * answer responds to is real context; the interview title or a section heading much less.
  */
-function shareOf(fields: number): number {
+export function shareOf(fields: number): number {
   if (fields & (FIELD_BITS.text | FIELD_BITS.speaker)) return 1;
   if (fields & FIELD_BITS.question) return RANKING.question;
   return RANKING.context;
@@ -76,6 +77,11 @@ export interface EvaluateOptions {
   topK?: number;
   /** Score multiplier per role code (interviewee, interviewer, other): answers first. */
   roleWeights?: readonly number[];
+  /**
+   * Evaluate with the general evaluator only, never the sorted-list path (sorted.ts), which
+   * otherwise takes ranked queries whose words are all required: tests compare the two.
+   */
+  general?: boolean;
 }
 
 /** Restrictions are read for their docs only (see useMask): these stand for their scores and fields. */
@@ -163,7 +169,7 @@ class Scratch {
 }
 
 /** Evaluates query trees over one {@link Corpus}; holds the scratch arrays between queries. */
-export class Evaluator {
+export class Evaluator implements Shared {
   /** Per-node results (unions, leaves). */
   private out = new Scratch();
   /** Pseudo term frequencies of one term (BM25F). */
@@ -176,7 +182,9 @@ export class Evaluator {
   private normCache: { docs: number; stats: number; arrays: Float64Array[] } | null = null;
   private options: EvaluateOptions = {};
 
-  constructor(private readonly c: Corpus) {}
+  constructor(private readonly c: Corpus) {
+    this.sorted = new SortedEvaluator(c, this);
+  }
 
   /** Evaluates a tree; `terms` collects the index terms it matched (for highlighting). */
   evaluate(query: QueryNode, terms: Set<string> = new Set(), options: EvaluateOptions = {}): Matches {
@@ -184,8 +192,15 @@ export class Evaluator {
     this.expanded = new WeakMap();
     this.dfs = new Map();
     this.grow();
+    if (!options.general && sortedApplies(query)) {
+      const m = this.sorted.match(query, 1 * query.weight, terms, options);
+      return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: m.pruned, unordered: true };
+    }
     return this.node(query, 1, terms, null);
   }
+
+  /** The sorted-list path (sorted.ts); it shares this evaluator's statistics and expansions. */
+  private sorted: SortedEvaluator;
 
   /** Forgets scratch arrays (after folding renumbered the docs). */
   reset(): void {
@@ -197,6 +212,7 @@ export class Evaluator {
     this.weight = new Float64Array(0);
     this.maskOf = null;
     this.normCache = null;
+    this.sorted = new SortedEvaluator(this.c, this);
   }
 
   private grow(): void {
@@ -214,7 +230,7 @@ export class Evaluator {
   }
 
   /** Rough number of docs a subtree matches, to evaluate the rarest part of an AND first. */
-  private estimate(q: QueryNode): number {
+  estimate(q: QueryNode): number {
     switch (q.kind) {
       case 'term':
         return this.liveDf(q.term)[F_TEXT] + (q.prefix || q.substr ? 10_000 : 0);
@@ -303,13 +319,13 @@ export class Evaluator {
   private decoded = new Map<string, [number, number, number, number]>();
   private decodedVersion = -1;
 
-  private termIdf(term: string): number {
+  termIdf(term: string): number {
     const nDocs = Math.max(1, this.c.liveDocs);
     return idf(Math.min(Math.max(this.docFrequency(term), 1), nDocs), nDocs);
   }
 
   /** A term and what it expands to (prefix, katakana words containing it, typos), with weights. */
-  private expansions(q: Extract<QueryNode, { kind: 'term' }>): Array<[string, number]> {
+  expansions(q: Extract<QueryNode, { kind: 'term' }>): Array<[string, number]> {
     const cached = this.expanded.get(q);
     if (cached) return cached;
     const { postings } = this.c;
@@ -414,7 +430,7 @@ export class Evaluator {
   }
 
   /** Per-entry length norms of each stored field (title per slot), recomputed after writes. */
-  private norms(): Float64Array[] {
+  norms(): Float64Array[] {
     const { docs, slots } = this.c;
     if (this.normCache && this.normCache.docs === docs.count && this.normCache.stats === this.c.statsVersion)
       return this.normCache.arrays;

@@ -416,27 +416,10 @@ export class Engine {
    */
   seal(extra: (keys: string[]) => Record<string, unknown>): Uint8Array | null {
     if (!this.pending) return null;
-    const postings = this.postings;
-    const surfaces: Array<[string, string]> = [];
-    for (const t of this.pendingSurfaces) {
-      const v = postings.surfaces.get(t);
-      if (v !== undefined) surfaces.push([t, v]);
-    }
-    const tagEdits: Array<[string, number, string[]]> = [];
-    for (const d of [...this.pendingEdits].sort((a, b) => a - b))
-      if (this.docs.alive(d)) tagEdits.push([this.keyOf(d), this.ordinalOf(d), this.tagsOf(d)]);
-    const n = postings.segs.length;
-    const seg = writeSegment(this.source(), {
-      from: n,
-      to: n,
-      delta: true,
-      keepDead: true,
-      surfaces,
-      removes: [...this.pendingRemoves],
-      tagEdits,
-    });
+    const seg = this.deltaSegment();
     const bytes = writeSnapshot(seg, extra(this.liveKeysOf(seg)));
     // The delta's postings and tags are now the segment's; docs and slots keep their numbers.
+    const postings = this.postings;
     postings.delta = new SearchableMap();
     postings.deltaKana.clear();
     postings.place(seg.packed, seg.kana).dead = this.deltaDead;
@@ -447,6 +430,62 @@ export class Engine {
     this.pendingEdits.clear();
     this.pendingSurfaces = [];
     return bytes;
+  }
+
+  /** The writes since the last seal as a segment, the engine unchanged (see {@link seal}). */
+  deltaSegment(): Segment {
+    const postings = this.postings;
+    const surfaces: Array<[string, string]> = [];
+    for (const t of this.pendingSurfaces) {
+      const v = postings.surfaces.get(t);
+      if (v !== undefined) surfaces.push([t, v]);
+    }
+    const tagEdits: Array<[string, number, string[]]> = [];
+    for (const d of [...this.pendingEdits].sort((a, b) => a - b))
+      if (this.docs.alive(d)) tagEdits.push([this.keyOf(d), this.ordinalOf(d), this.tagsOf(d)]);
+    const n = postings.segs.length;
+    return writeSegment(this.source(), {
+      from: n,
+      to: n,
+      delta: true,
+      keepDead: true,
+      surfaces,
+      removes: [...this.pendingRemoves],
+      tagEdits,
+    });
+  }
+
+  /**
+   * Attaches a segment of one interview built elsewhere (a worker thread: {@link Engine.deltaSegment}
+   * of an engine that holds only it) under `key`, replacing any earlier version, and returns the
+   * parts this wrote, oldest first: the writes pending before it sealed (they number their docs
+   * first, so the order of docs is the order of writes, as if it had been added), then the
+   * segment itself. The segment must number one live slot and no removals or tag edits; its
+   * surfaces may hold every written form of its terms (those this engine has already are dropped:
+   * the first part to have a term keeps its form, as {@link Engine.add} does).
+   */
+  attach(key: string, seg: Segment, extra: (keys: string[]) => Record<string, unknown>): Uint8Array[] {
+    if (seg.slots.keys.length !== 1 || seg.slots.keys[0] !== key || seg.deadSlots.length > 0)
+      throw new Error(`engine: a segment attached as ${key} must hold that one interview`);
+    if (seg.removes.length > 0 || seg.tagEdits.length > 0)
+      throw new Error('engine: an attached segment cannot act on older segments');
+    const out: Uint8Array[] = [];
+    const slot = this.slots.slotOf(key);
+    // An earlier version in a segment is removed by the new one (a tombstone in its header, as a
+    // seal carries), unless writes are pending anyway: then the seal below carries it.
+    let removes: string[] = [];
+    if (slot !== undefined && slot < this.postings.packedSlots && !this.pending) removes = [key];
+    else if (slot !== undefined) this.remove(key);
+    const sealed = this.seal(extra);
+    if (sealed) out.push(sealed);
+    const own: Segment = {
+      ...seg,
+      removes,
+      surfaces: seg.surfaces.filter(([t]) => !this.postings.surfaces.has(t)),
+    };
+    this.place(own);
+    out.push(writeSnapshot(own, extra([key])));
+    return out;
   }
 
   private liveKeysOf(seg: Segment): string[] {
