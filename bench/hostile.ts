@@ -19,6 +19,7 @@
  *    while /health is asked every 10 ms: how long indexing one body keeps the event loop busy.
  *
  * Timings are reported, never asserted; prints a table and writes bench/results/hostile.{json,md}.
+ * `KK_SERVER_PROF=<dir>` writes CPU profiles of the servers' main threads there.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -156,7 +157,11 @@ async function startServer(
   token: string,
   env: Record<string, string> = {},
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'local', 'server.ts')], {
+  // KK_SERVER_PROF=<dir>: a CPU profile of the server's main thread (KK_WORKER_PROF for its workers).
+  const prof = process.env.KK_SERVER_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KK_SERVER_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(root, 'local', 'server.ts')], {
     cwd: root,
     env: {
       ...process.env,

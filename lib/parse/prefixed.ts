@@ -137,6 +137,9 @@ export function countPrefixed(lines: Lines, enough?: number): number {
   return n;
 }
 
+const noTurns = () =>
+  new ParseError(1, 'no speaker-prefixed lines (`名前：`, `Q.`/`A.`, `[名前]`) found', 'prefixed');
+
 /** Parses speaker-prefixed transcripts. */
 export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Draft {
   const { meta, bodyStart: afterMeta } = frontMatter(lines);
@@ -153,6 +156,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const lead: string[] = [];
   // Each loop over the lines calls a step (eachLine): the optimising compiler then compiles the
   // small step, not this whole parser, while a long body runs.
+  let anyText = false;
   eachLine(bodyStart, lines.length, (i) => {
     if (lines.blank(i)) return;
     const t = lines.text(i) as string;
@@ -164,8 +168,14 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       } else answerLines++;
     } else if (questionLines === 0 && lead.length < 20) lead.push(t);
     const p = matchPrefix(t, meta);
-    if (p) counts.set(p.speaker, (counts.get(p.speaker) ?? 0) + 1);
+    if (!p) return;
+    counts.set(p.speaker, (counts.get(p.speaker) ?? 0) + 1);
+    if (p.rest) anyText = true;
   });
+  // A turn starts only at a prefixed line with text (an unmarked answer only after a question that
+  // has some): with none, the pass below would read every line again for nothing (100,000 bare
+  // `Q.` or `---` lines cost ~0.1 s).
+  if (!anyText) throw noTurns();
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
   const isSpeaker = (p: Prefix) =>
     p.role !== undefined || (counts.get(p.speaker) ?? 0) >= 2 || declared.has(p.speaker);
@@ -281,8 +291,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
   });
   close();
-  if (turns.length === 0)
-    throw new ParseError(1, 'no speaker-prefixed lines (`名前：`, `Q.`/`A.`, `[名前]`) found', 'prefixed');
+  if (turns.length === 0) throw noTurns();
   if (questionsOnly && !turns.some((t) => t.role === 'interviewee'))
     throw new ParseError(
       turns[0]?.line ?? 1,

@@ -278,9 +278,10 @@ export function countTimestamped(lines: Lines, enough?: number): number {
   let n = 0;
   for (let i = 0; i < lines.length; i++) {
     // A timestamp starts with a digit or a bracket; a speaker line above its text ends with the
-    // time. Any other line is neither, without a copy of its text.
+    // time, whose last character is a digit (`Q.` or `…:` lines end with time characters but are
+    // no time). Any other line is neither, without a copy of its text.
     const first = lines.firstCode(i);
-    if (!(isAsciiDigit(first) || isTimestampBracket(first) || isTimeCharacter(lines.lastCode(i)))) continue;
+    if (!(isAsciiDigit(first) || isTimestampBracket(first) || isAsciiDigit(lines.lastCode(i)))) continue;
     const u = timestamped(lines.text(i) as string);
     if (u?.speaker) {
       n++;

@@ -26,7 +26,7 @@ import { frontMatter } from '../../lib/parse/frontmatter.ts';
 import { isCaption, isProfileLine, isPromo } from '../../lib/parse/furniture.ts';
 import { detectFormat, parseInterview } from '../../lib/parse/index.ts';
 import { matchMdHeading, matchMdTurn } from '../../lib/parse/markdown.ts';
-import { countPrefixed, matchPrefix } from '../../lib/parse/prefixed.ts';
+import { countPrefixed, matchPrefix, parsePrefixed } from '../../lib/parse/prefixed.ts';
 import { skipSpaces } from '../../lib/parse/scan.ts';
 import { countTimestamped } from '../../lib/parse/subtitles.ts';
 import { cleanDialogText, countTsvLines } from '../../lib/parse/tsv.ts';
@@ -394,6 +394,34 @@ describe('work per line on bodies of short lines', () => {
       expect(readsPerLine(unit.repeat(20_000), parseDash)).toBeLessThan(2.01);
     },
   );
+
+  it.each([...shapes.filter(([name]) => name !== 'turns'), ['md-turn-lines', '**A**：\n']])(
+    'dash reads a %s line once when no line can start a turn, and fails as the state machine did',
+    (_, unit) => {
+      const text = unit.repeat(20_000);
+      expect(readsPerLine(text, parseDash)).toBeLessThan(1.01);
+      // The error the state machine ended with: at the last line.
+      const error = (() => {
+        try {
+          parseDash(text);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ParseError);
+      expect((error as ParseError).line).toBe(splitLines(text).length);
+    },
+  );
+
+  it.each([
+    ['qa-lines', 'Q.\nA.\n'],
+    ['front-matter-fences', '---\n'],
+    ['colon-lines', '：\n'],
+  ])('prefixed reads a %s line once when no prefixed line has text', (_, unit) => {
+    const text = unit.repeat(20_000);
+    expect(readsPerLine(text, parsePrefixed)).toBeLessThan(1.01);
+    expect(() => parsePrefixed(text)).toThrow(ParseError);
+  });
 
   /** The detector as it was: every counter to the end, the same thresholds in the same order. */
   const detectByFullCounts = (text: string): string => {

@@ -194,7 +194,7 @@ export class Evaluator implements Shared {
     this.grow();
     if (!options.general && sortedApplies(query)) {
       const m = this.sorted.match(query, 1 * query.weight, terms, options);
-      return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: m.pruned, unordered: true };
+      return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: false, unordered: true };
     }
     return this.node(query, 1, terms, null);
   }
@@ -615,6 +615,10 @@ export class Evaluator implements Shared {
       }
       const bit = 1 << f;
       const question = withQuestion && f === F_TEXT;
+      if (question) {
+        nt = this.textFrequencies(n, ids, tfs, boost, restrict !== null, into, epoch, nt);
+        continue;
+      }
       for (let i = 0; i < n; i++) {
         const id = ids[i] ?? 0;
         // Restricted: most postings are not candidates, so the mask is read first.
@@ -650,6 +654,77 @@ export class Evaluator implements Shared {
               acc[a] = (acc[a] ?? 0) + s;
               bits[a] = (bits[a] ?? 0) | FIELD_BITS.question;
             }
+          }
+        }
+      }
+    }
+    return nt;
+  }
+
+  /**
+   * The text field of {@link termFrequencies}, with the question field of the answers, reading
+   * each posting's norms, span, dead flag and its answers' questions from the packed per-doc
+   * entries the sorted path uses (one cache line instead of five arrays). Restricted, a posting
+   * that is no candidate is skipped unread when no candidate lies within any question's reach.
+   */
+  private textFrequencies(
+    n: number,
+    ids: Int32Array,
+    tfs: Uint32Array,
+    boost: number,
+    masked: boolean,
+    into: Scratch,
+    epoch: number,
+    nt: number,
+  ): number {
+    const words = this.sorted.packed();
+    const reach = this.sorted.reach;
+    const questionBoost = FIELDS.question.boost;
+    const docCount = this.c.docs.count;
+    const mask = this.mask;
+    const maskEpoch = this.maskEpoch;
+    const { acc, fields: bits, stamp, touched } = into;
+    const bit = FIELD_BITS.text;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i] ?? 0;
+      const own = !masked || mask[id] === maskEpoch;
+      if (!own) {
+        let near = false;
+        for (let a = id + 1; a <= id + reach && !near; a++) near = mask[a] === maskEpoch;
+        if (!near) continue;
+      }
+      const p = id * 4;
+      const packed = words[p + 2] ?? -1;
+      if (packed < 0) continue;
+      const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
+      if (!own && answers === 0) continue;
+      const tf = tfs[i] ?? 1;
+      if (own) {
+        const s = (boost * tf) / (words[p] ?? 1);
+        if (stamp[id] !== epoch) {
+          stamp[id] = epoch;
+          acc[id] = s;
+          bits[id] = bit;
+          touched[nt++] = id;
+        } else {
+          acc[id] = (acc[id] ?? 0) + s;
+          bits[id] = (bits[id] ?? 0) | bit;
+        }
+      }
+      // The question field of an answer is its question's text: derived, not stored twice.
+      if (answers > 0) {
+        const s = (questionBoost * tf) / (words[p + 1] ?? 1);
+        const last = Math.min(docCount - 1, id + answers);
+        for (let a = id + 1; a <= last; a++) {
+          if (words[a * 4 + 3] !== id || (masked && mask[a] !== maskEpoch)) continue;
+          if (stamp[a] !== epoch) {
+            stamp[a] = epoch;
+            acc[a] = s;
+            bits[a] = FIELD_BITS.question;
+            touched[nt++] = a;
+          } else {
+            acc[a] = (acc[a] ?? 0) + s;
+            bits[a] = (bits[a] ?? 0) | FIELD_BITS.question;
           }
         }
       }

@@ -1,8 +1,8 @@
 /**
- * Sorted-list evaluation of ranked queries whose words are all required (one- and two-word
- * queries, phrases, `terms=all`) and that exclude nothing: every intermediate result is a short
- * list in doc order (docs, scores, fields), built by merging decoded postings, instead of
- * scores scattered over dense per-doc scratch arrays and sorted at the end (evaluate.ts).
+ * Sorted-list evaluation of ranked queries with a required word (one- and two-word queries,
+ * phrases, `terms=all`) that exclude nothing: every intermediate result is a short list in doc
+ * order (docs, scores, fields), built by merging decoded postings, instead of scores scattered
+ * over dense per-doc scratch arrays and sorted at the end (evaluate.ts).
  *
  * Why: at a million quotes a common word matches tens of thousands of them, and each pass of
  * the general evaluator over its matches reads and writes arrays of a million entries at
@@ -14,13 +14,13 @@
  * the same fields, the same scores (every sum is formed in the general evaluator's order:
  * fields text/question, speaker, section, title; alternatives by their best; slots in the
  * order the AND evaluates them), and the same matched terms for highlighting (a term counts
- * when it scores a doc among those the words before it left). Everything else — optional
- * words (top-k pruning, term at a time), exclusions, nested matches — stays with evaluate.ts,
- * as does any query when `EvaluateOptions.general` is set (tests compare the two paths).
+ * when it scores a doc among those the words before it left). Queries without a required word
+ * (three words or more: term-at-a-time top-k pruning), exclusions and nested matches stay with
+ * evaluate.ts, as does any query when `EvaluateOptions.general` is set (tests compare the two).
  *
  * Top-k early termination is not valid here: a page reports its exact total and facet counts
- * over every match, so each match is visited anyway, and scoring one costs less than reading
- * its entry (see performance.md, "Sorted-list evaluation").
+ * over every match, so each match is visited anyway (and the general evaluator does not prune
+ * a query with a required word either); scoring a visited match costs less than reading it.
  */
 import { type Corpus, RANKING, shareOf } from './evaluate.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE } from './postings.ts';
@@ -33,12 +33,6 @@ export interface List {
   docs: Int32Array;
   scores: Float64Array;
   fields: Uint8Array;
-  /**
-   * When the general evaluator's output order must be reproduced (ranked queries without a
-   * required word return their docs in the order they were first scored, which breaks ties
-   * between equal scores): per doc, when it was first touched (see {@link SortedEvaluator.seq}).
-   */
-  keys?: Float64Array;
 }
 
 /** What the general evaluator shares with this one, so that both weigh and order alike. */
@@ -62,13 +56,6 @@ const QUESTION_BOOST = FIELDS.question.boost;
 
 /** Entries per doc in {@link DocWords}. */
 const STRIDE = 4;
-
-/**
- * Touch keys (see {@link List.keys}): a field's walk within one step, and one step (a term or
- * part a slot scores), in a double's exact integer range (2^17 steps of 4 fields of 2^33).
- */
-const FIELD_KEY = 2 ** 33;
-const STEP = 4 * FIELD_KEY;
 
 /**
  * One packed entry per doc, holding what the hot loop reads (one cache line for two docs
@@ -140,14 +127,11 @@ function seek(docs: Int32Array, n: number, from: number, x: number): number {
   return hi;
 }
 
-/** Union of two lists, scores added (a's first) or the best kept, fields or-ed, first touch kept. */
+/** Union of two lists, scores added (a's first) or the best kept, fields or-ed. */
 function union(a: List, b: List, best: boolean): List {
   if (b.n === 0) return a;
   if (a.n === 0) return b;
   const out = list(a.n + b.n);
-  const ak = a.keys;
-  const bk = b.keys;
-  const keys = ak && bk ? new Float64Array(a.n + b.n) : null;
   let i = 0;
   let j = 0;
   let k = 0;
@@ -156,17 +140,14 @@ function union(a: List, b: List, best: boolean): List {
     const x = i < a.n ? (a.docs[i] ?? 0) : 0x7fffffff;
     const y = j < b.n ? (b.docs[j] ?? 0) : 0x7fffffff;
     if (x < y) {
-      if (keys) keys[k] = ak?.[i] ?? 0;
       docs[k] = x;
       scores[k] = a.scores[i] ?? 0;
       fields[k++] = a.fields[i++] ?? 0;
     } else if (y < x) {
-      if (keys) keys[k] = bk?.[j] ?? 0;
       docs[k] = y;
       scores[k] = b.scores[j] ?? 0;
       fields[k++] = b.fields[j++] ?? 0;
     } else {
-      if (keys) keys[k] = Math.min(ak?.[i] ?? 0, bk?.[j] ?? 0);
       const s = a.scores[i] ?? 0;
       const t = b.scores[j] ?? 0;
       docs[k] = x;
@@ -175,7 +156,6 @@ function union(a: List, b: List, best: boolean): List {
     }
   }
   out.n = k;
-  if (keys) out.keys = keys;
   return out;
 }
 
@@ -245,174 +225,22 @@ function plain(q: QueryNode): boolean {
   }
 }
 
-/** A slot whose touch order {@link SortedEvaluator} reproduces: terms, alternatives, ANDs. */
-function touchable(q: QueryNode): boolean {
-  if (q.kind === 'max') return q.children.every(touchable);
-  return q.kind === 'term' || q.kind === 'and';
-}
-
-/** A ranked query's accumulators in doc order: score, fields, matched weight, first touch. */
-interface Acc extends List {
-  matched: Float64Array;
-  /** The optional slot (its index) that first touched each doc; null: doc order is the order. */
-  slot: Int32Array | null;
-}
-
 /**
- * Adds one optional slot's scores `w` (its bound `bound`) to `m`: docs already there gain
- * its score, fields and share of the weight (evaluate.ts's match loop, same sums in the same
- * order); new docs join only while `open`, remembering slot `j` and when they were touched.
+ * Adds one optional word's scores `w` (its bound `bound`) to the candidates `m`, in place: `w`
+ * was restricted to them, so no doc joins (evaluate.ts's match loop once the required words
+ * closed the candidates: the same sums, in the same order).
  */
-function accumulate(m: Acc, w: List, bound: number, open: boolean, j: number): Acc {
-  if (w.n === 0) return m;
-  if (!open) {
-    // No new docs: `w` scored only docs of `m` (it was restricted to them), added in place.
-    let i = 0;
-    for (let k = 0; k < w.n; k++) {
-      const y = w.docs[k] ?? 0;
-      i = seek(m.docs, m.n, i, y);
-      if (i >= m.n || m.docs[i] !== y) continue;
-      const f = w.fields[k] ?? 0;
-      m.scores[i] = (m.scores[i] ?? 0) + (w.scores[k] ?? 0);
-      m.fields[i] = (m.fields[i] ?? 0) | f;
-      m.matched[i] = (m.matched[i] ?? 0) + bound * shareOf(f);
-    }
-    return m;
-  }
-  const size = open ? m.n + w.n : m.n;
-  const out: Acc = {
-    ...list(size),
-    matched: new Float64Array(size),
-    slot: m.slot ? new Int32Array(size) : null,
-  };
-  // New docs bring their touch keys (a slot scored while open carries them).
-  const keys = m.keys ? new Float64Array(size) : null;
+function accumulate(m: List, matched: Float64Array, w: List, bound: number): void {
   let i = 0;
-  let k = 0;
-  let o = 0;
-  while (i < m.n || k < w.n) {
-    const x = i < m.n ? (m.docs[i] ?? 0) : 0x7fffffff;
-    const y = k < w.n ? (w.docs[k] ?? 0) : 0x7fffffff;
-    if (x < y) {
-      out.docs[o] = x;
-      out.scores[o] = m.scores[i] ?? 0;
-      out.fields[o] = m.fields[i] ?? 0;
-      out.matched[o] = m.matched[i] ?? 0;
-      if (out.slot) out.slot[o] = m.slot?.[i] ?? 0;
-      if (keys) keys[o] = m.keys?.[i] ?? 0;
-      o++;
-      i++;
-      continue;
-    }
+  for (let k = 0; k < w.n; k++) {
+    const y = w.docs[k] ?? 0;
+    i = seek(m.docs, m.n, i, y);
+    if (i >= m.n || m.docs[i] !== y) continue;
     const f = w.fields[k] ?? 0;
-    const share = bound * shareOf(f);
-    if (x === y) {
-      out.docs[o] = x;
-      out.scores[o] = (m.scores[i] ?? 0) + (w.scores[k] ?? 0);
-      out.fields[o] = (m.fields[i] ?? 0) | f;
-      out.matched[o] = (m.matched[i] ?? 0) + share;
-      if (out.slot) out.slot[o] = m.slot?.[i] ?? 0;
-      if (keys) keys[o] = m.keys?.[i] ?? 0;
-      o++;
-      i++;
-    } else if (open) {
-      out.docs[o] = y;
-      out.scores[o] = w.scores[k] ?? 0;
-      out.fields[o] = f;
-      out.matched[o] = share;
-      if (out.slot) out.slot[o] = j;
-      if (keys) keys[o] = w.keys?.[k] ?? 0;
-      o++;
-    }
-    k++;
+    m.scores[i] = (m.scores[i] ?? 0) + (w.scores[k] ?? 0);
+    m.fields[i] = (m.fields[i] ?? 0) | f;
+    matched[i] = (matched[i] ?? 0) + bound * shareOf(f);
   }
-  out.n = o;
-  if (keys) out.keys = keys;
-  return out;
-}
-
-/**
- * The k-th best lower bound (score so far × coordination) among docs past the minimum share;
- * 0 when fewer than k are (evaluate.ts's kthLowerBound: a multiset's k-th value, in any order).
- */
-function kthLowerBound(m: Acc, total: number, minWeight: number, k: number): number {
-  const heap = new Float64Array(k);
-  let size = 0;
-  for (let i = 0; i < m.n; i++) {
-    const w = m.matched[i] ?? 0;
-    if (w < minWeight - 1e-9) continue;
-    const low = (m.scores[i] ?? 0) * (w / total) ** RANKING.coord;
-    if (size < k) {
-      heap[size] = low;
-      for (let c = size++; c > 0; ) {
-        const p = (c - 1) >> 1;
-        if ((heap[p] ?? 0) <= (heap[c] ?? 0)) break;
-        const t = heap[p] ?? 0;
-        heap[p] = heap[c] ?? 0;
-        heap[c] = t;
-        c = p;
-      }
-    } else if (low > (heap[0] ?? 0)) {
-      heap[0] = low;
-      for (let c = 0; ; ) {
-        const l = 2 * c + 1;
-        const r = l + 1;
-        let s = c;
-        if (l < size && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
-        if (r < size && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
-        if (s === c) break;
-        const t = heap[s] ?? 0;
-        heap[s] = heap[c] ?? 0;
-        heap[c] = t;
-        c = s;
-      }
-    }
-  }
-  return size < k ? 0 : (heap[0] ?? 0);
-}
-
-/**
- * Positions of `m` in the order the general evaluator touched its docs: by the slot that
- * first touched them, then the moment within it, then doc (an answer's question touches its
- * answers in doc order). Null when that is doc order already.
- */
-function touchOrder(m: List & { slot?: Int32Array | null }): Int32Array | null {
-  const slot = m.slot;
-  const keys = m.keys;
-  if (!slot || !keys) return null;
-  let sorted = true;
-  let slots = 0;
-  for (let i = 0; i < m.n; i++) {
-    const a = slot[i] ?? 0;
-    if (a >= slots) slots = a + 1;
-    if (i > 0 && sorted) {
-      const p = slot[i - 1] ?? 0;
-      if (p > a || (p === a && (keys[i - 1] ?? 0) > (keys[i] ?? 0))) sorted = false;
-    }
-  }
-  if (sorted) return null;
-  // Grouped by slot (a counting sort, stable: doc order within each group), then each group
-  // sorted by key only when its keys are not already in doc order (alternatives, or answers
-  // far from their question).
-  const starts = new Int32Array(slots + 1);
-  for (let i = 0; i < m.n; i++) starts[(slot[i] ?? 0) + 1] = (starts[(slot[i] ?? 0) + 1] ?? 0) + 1;
-  for (let j = 0; j < slots; j++) starts[j + 1] = (starts[j + 1] ?? 0) + (starts[j] ?? 0);
-  const fill = starts.slice(0, slots);
-  const order = new Int32Array(m.n);
-  for (let i = 0; i < m.n; i++) {
-    const j = slot[i] ?? 0;
-    order[fill[j] ?? 0] = i;
-    fill[j] = (fill[j] ?? 0) + 1;
-  }
-  for (let j = 0; j < slots; j++) {
-    const from = starts[j] ?? 0;
-    const to = starts[j + 1] ?? 0;
-    let ordered = true;
-    for (let o = from + 1; o < to && ordered; o++)
-      if ((keys[order[o - 1] ?? 0] ?? 0) > (keys[order[o] ?? 0] ?? 0)) ordered = false;
-    if (!ordered) order.subarray(from, to).sort((x, y) => (keys[x] ?? 0) - (keys[y] ?? 0) || x - y);
-  }
-  return order;
 }
 
 /** Evaluates ranked queries without exclusions over sorted lists (see the module comment). */
@@ -420,8 +248,6 @@ export class SortedEvaluator {
   private readonly words = new DocWords();
   /** Answers found through the question field, before they are merged with the text's. */
   private qDocs = new Int32Array(1024);
-  /** The question each of those answers (where the general evaluator's walk touches them). */
-  private qSrc = new Int32Array(1024);
   private qScores = new Float64Array(1024);
 
   constructor(
@@ -429,20 +255,28 @@ export class SortedEvaluator {
     private readonly g: Shared,
   ) {}
 
+  /** The packed per-doc entries (see {@link DocWords}), for evaluate.ts's text walk too. */
+  packed(): Float64Array {
+    return this.words.get(this.c, this.g.norms());
+  }
+
+  /** The longest question-to-answer distance (valid after {@link packed}). */
+  get reach(): number {
+    return this.words.reach;
+  }
+
   /**
    * A `match` node accepted by {@link sortedApplies}: evaluate.ts's `match`, with the same
    * steps in the same order — required slots rarest first, each restricted to the docs the ones
-   * before it left; then optional slots by bound, which stop admitting new docs once the page's
-   * candidates beat whatever an unseen doc could still reach (MaxScore, with the same test at
-   * the same points, so the same docs, totals and `pruned`).
+   * before it left; then optional slots by bound, scoring those docs only (never pruned).
    */
   match(
     q: Extract<QueryNode, { kind: 'match' }>,
     weight: number,
     terms: Set<string>,
-    options: { topK?: number | undefined; roleWeights?: readonly number[] | undefined },
-  ): List & { pruned: boolean } {
-    const none = { ...EMPTY, pruned: false };
+    options: { roleWeights?: readonly number[] | undefined },
+  ): List {
+    const none = EMPTY;
     const slots = q.slots.map((s) => ({ ...s, bound: this.g.bound(s.node, weight) }));
     const total = slots.reduce((s, x) => s + x.bound, 0);
     if (total <= 0) return none;
@@ -458,7 +292,7 @@ export class SortedEvaluator {
     const minWeight = Math.max(requiredWeight, q.minShould * total);
     let acc: List | null = null;
     for (const s of required) {
-      const part = this.slot(s.node, weight, terms, acc, false);
+      const part = this.slot(s.node, weight, terms, acc);
       acc = acc ? intersectLists(acc, part) : part;
       if (acc.n === 0) return none;
     }
@@ -468,50 +302,23 @@ export class SortedEvaluator {
       if (requiredWeight < minWeight - 1e-9) return none;
       // Every doc matched every slot: one coordination for all (evaluate.ts's finish).
       const coord = (requiredWeight / total) ** RANKING.coord;
-      return { ...this.finish(m, null, coord, total, minWeight, rw), pruned: false };
+      return this.finish(m, null, coord, total, minWeight, rw);
     }
-    // Optional slots: accumulated scores, fields, matched weight and (without required slots,
-    // whose docs come out in doc order) the slot and moment each doc was first touched.
-    const keyed = required.length === 0;
-    let m: Acc = acc
-      ? { ...acc, matched: new Float64Array(acc.n).fill(requiredWeight), slot: null }
-      : {
-          ...list(0),
-          matched: new Float64Array(0),
-          slot: keyed ? new Int32Array(0) : null,
-          keys: new Float64Array(0),
-        };
-    const topK = options.topK ?? Number.POSITIVE_INFINITY;
-    const roleFloor = Math.min(1, ...rw);
-    let remaining = optional.reduce((s, x) => s + x.bound, 0);
-    let pruned = false;
-    // Null while unseen docs can still join; then the docs every later slot may score.
-    let closed: List | null = acc;
-    for (const [j, s] of optional.entries()) {
-      if (closed === null) {
-        const short = requiredWeight + remaining < minWeight;
-        const ceiling = remaining * (remaining / total) ** RANKING.coord;
-        const beaten =
-          !short && m.n >= topK && ceiling < kthLowerBound(m, total, minWeight, topK) * roleFloor;
-        if (short || beaten) {
-          closed = m;
-          pruned = beaten;
-        }
-      }
-      remaining -= s.bound;
-      const w = this.slot(s.node, weight, terms, closed, keyed && closed === null);
-      m = accumulate(m, w, s.bound, closed === null, j);
-    }
-    return { ...this.finish(m, m.matched, 0, total, minWeight, rw), pruned };
+    // Optional words score the candidates the required ones left (evaluate.ts closes them
+    // there: no doc joins, so nothing is pruned), adding their share of the query's weight.
+    const m = acc as List;
+    const matched = new Float64Array(m.n).fill(requiredWeight);
+    for (const s of optional) accumulate(m, matched, this.slot(s.node, weight, terms, m), s.bound);
+    return this.finish(m, matched, 0, total, minWeight, rw);
   }
 
   /**
    * Final scores (evaluate.ts's finish): coordination — `coord` for all, or per doc from
-   * `matched` — and the role's weight; docs below the minimum share dropped. Docs come out in
-   * the general evaluator's order: doc order, or first touched first when `m` carries slots.
+   * `matched` — and the role's weight; docs below the minimum share dropped. In doc order, as
+   * the general evaluator gives them when a word is required.
    */
   private finish(
-    m: List & { slot?: Int32Array | null },
+    m: List,
     matched: Float64Array | null,
     coord: number,
     total: number,
@@ -523,12 +330,10 @@ export class SortedEvaluator {
     const w2 = rw[2] ?? 1;
     const words = this.words.get(this.c, this.g.norms());
     const roleCol = this.c.docs.role.a;
-    const order = m.slot ? touchOrder(m) : null;
     const linear = RANKING.coord === 1;
     const out = list(m.n);
     let k = 0;
-    for (let o = 0; o < m.n; o++) {
-      const i = order ? (order[o] ?? 0) : o;
+    for (let i = 0; i < m.n; i++) {
       let c = coord;
       if (matched) {
         const w = matched[i] ?? 0;
@@ -554,51 +359,19 @@ export class SortedEvaluator {
         };
   }
 
-  /**
-   * Touch moments of the current slot: each term (or other part) a slot scores is one more
-   * step; a doc's key is the step that first touched it, then the field, then its place in that
-   * field's walk (see {@link frequencies}).
-   */
-  private seq = 0;
-
   /** One word of the query: its alternatives, each doc scoring its best (evaluate.ts's slotInto). */
-  private slot(
-    q: QueryNode,
-    weight: number,
-    terms: Set<string>,
-    restrict: List | null,
-    keyed: boolean,
-  ): List {
-    if (keyed) this.seq = 0;
-    return this.slotPart(q, weight, terms, restrict, keyed);
-  }
-
-  private slotPart(
-    q: QueryNode,
-    weight: number,
-    terms: Set<string>,
-    restrict: List | null,
-    keyed: boolean,
-  ): List {
-    if (q.kind === 'term') return this.leaf(q, weight * q.weight, terms, restrict, keyed);
+  private slot(q: QueryNode, weight: number, terms: Set<string>, restrict: List | null): List {
+    if (q.kind === 'term') return this.leaf(q, weight * q.weight, terms, restrict);
     if (q.kind === 'max')
-      return maxAll(q.children.map((c) => this.slotPart(c, weight * q.weight, terms, restrict, keyed)));
-    const part = this.node(q, weight, terms, restrict);
-    if (keyed && part.n > 0) {
-      // Merged in its own order, doc order (an AND's intersection), as one step.
-      const base = this.seq++ * STEP;
-      const keys = new Float64Array(part.n);
-      for (let i = 0; i < part.n; i++) keys[i] = base + (part.docs[i] ?? 0);
-      return { ...part, keys };
-    }
-    return part;
+      return maxAll(q.children.map((c) => this.slot(c, weight * q.weight, terms, restrict)));
+    return this.node(q, weight, terms, restrict);
   }
 
   /** A subtree (evaluate.ts's node, without exclusions). */
   private node(q: QueryNode, weight: number, terms: Set<string>, restrict: List | null): List {
     switch (q.kind) {
       case 'term':
-        return this.leaf(q, weight * q.weight, terms, restrict, false);
+        return this.leaf(q, weight * q.weight, terms, restrict);
       case 'phrase':
         return this.node(q.child, weight * q.weight, terms, restrict);
       case 'or':
@@ -637,13 +410,11 @@ export class SortedEvaluator {
     weight: number,
     terms: Set<string>,
     restrict: List | null,
-    keyed: boolean,
   ): List {
     const parts: List[] = [];
     for (const [t, w] of this.g.expansions(q)) {
-      const part = this.frequencies(t, restrict, keyed ? this.seq * STEP : -1);
+      const part = this.frequencies(t, restrict);
       if (part.n === 0) continue;
-      if (keyed) this.seq++;
       if (!q.gram) terms.add(t);
       const termWeight = weight * w * this.g.termIdf(t);
       const s = part.scores;
@@ -656,11 +427,9 @@ export class SortedEvaluator {
   /**
    * One term's BM25F pseudo frequency per live doc (evaluate.ts's termFrequencies), in doc
    * order: the text and, for the answers of a question holding the term, the question field;
-   * then speaker, section and the interview title, added in that order. With `keyBase` ≥ 0
-   * each doc also gets the moment the general evaluator's walk would first touch it: the text
-   * posting's place (an answer right after its question's), then the other fields in order.
+   * then speaker, section and the interview title, added in that order.
    */
-  private frequencies(t: string, restrict: List | null, keyBase: number): List {
+  private frequencies(t: string, restrict: List | null): List {
     const { postings, slots } = this.c;
     const norms = this.g.norms();
     const words = this.words.get(this.c, norms);
@@ -677,7 +446,6 @@ export class SortedEvaluator {
     if (n > 0) {
       const ids = postings.ids;
       const tfs = postings.tfs;
-      const keyed = keyBase >= 0;
       // Answers found through their question wait in a queue (ascending; usually the next doc)
       // and are written out in doc order between the text postings, in one pass.
       this.reserve(n);
@@ -690,7 +458,6 @@ export class SortedEvaluator {
         const id = i < n ? (ids[i] ?? 0) : 0x7fffffff;
         while (qh < qn && (this.qDocs[qh] ?? 0) < id) {
           k = this.emit(k, this.qDocs[qh] ?? 0, this.qScores[qh] ?? 0, FIELD_BITS.question);
-          if (keyed) (this.oKeys as Float64Array)[k - 1] = keyBase + (this.qSrc[qh] ?? 0) * 2 + 1;
           qh++;
         }
         if (i === n) break;
@@ -714,12 +481,8 @@ export class SortedEvaluator {
           if (qh < qn && this.qDocs[qh] === id) {
             // Touched first through its question: the question's share comes first in the sum.
             k = this.emit(k, id, (this.qScores[qh] ?? 0) + s, FIELD_BITS.question | FIELD_BITS.text);
-            if (keyed) (this.oKeys as Float64Array)[k - 1] = keyBase + (this.qSrc[qh] ?? 0) * 2 + 1;
             qh++;
-          } else {
-            k = this.emit(k, id, s, FIELD_BITS.text);
-            if (keyed) (this.oKeys as Float64Array)[k - 1] = keyBase + id * 2;
-          }
+          } else k = this.emit(k, id, s, FIELD_BITS.text);
         }
         if (answers > 0) {
           const s = (QUESTION_BOOST * tf) / (words[p + 1] ?? 1);
@@ -740,17 +503,15 @@ export class SortedEvaluator {
             let at = qn++;
             while (at > qh && (this.qDocs[at - 1] ?? 0) > a) {
               this.qDocs[at] = this.qDocs[at - 1] ?? 0;
-              this.qSrc[at] = this.qSrc[at - 1] ?? 0;
               this.qScores[at] = this.qScores[at - 1] ?? 0;
               at--;
             }
             this.qDocs[at] = a;
-            this.qSrc[at] = id;
             this.qScores[at] = s;
           }
         }
       }
-      out = this.take(k, keyed);
+      out = this.take(k);
     }
 
     // Speaker and section: the doc's own postings.
@@ -763,8 +524,6 @@ export class SortedEvaluator {
       const boost = f === F_SPEAKER ? SPEAKER_BOOST : SECTION_BOOST;
       const bit = f === F_SPEAKER ? FIELD_BITS.speaker : FIELD_BITS.section;
       const part = list(masked ? Math.min(n, rn) : n);
-      const keys = keyBase >= 0 ? new Float64Array(part.docs.length) : null;
-      const fieldKey = keyBase + f * FIELD_KEY;
       let k = 0;
       let r = 0;
       for (let i = 0; i < n; i++) {
@@ -774,13 +533,11 @@ export class SortedEvaluator {
           r = seek(rDocs, rn, r, id);
           if (r >= rn || rDocs[r] !== id) continue;
         }
-        if (keys) keys[k] = fieldKey + id;
         part.docs[k] = id;
         part.scores[k] = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
         part.fields[k++] = bit;
       }
       part.n = k;
-      if (keys) part.keys = keys;
       out = addLists(out, part);
     }
 
@@ -798,8 +555,6 @@ export class SortedEvaluator {
         if (deadSlot[id] === 0) size += (start[id + 1] ?? 0) - (start[id] ?? 0);
       }
       const part = list(masked ? Math.min(size, rn) : size);
-      const keys = keyBase >= 0 ? new Float64Array(part.docs.length) : null;
-      const fieldKey = keyBase + F_TITLE * FIELD_KEY;
       let k = 0;
       let r = 0;
       for (let i = 0; i < n; i++) {
@@ -809,21 +564,18 @@ export class SortedEvaluator {
         const end = start[id + 1] ?? 0;
         if (masked) {
           for (r = seek(rDocs, rn, r, start[id] ?? 0); r < rn && (rDocs[r] ?? 0) < end; r++) {
-            if (keys) keys[k] = fieldKey + (rDocs[r] ?? 0);
             part.docs[k] = rDocs[r] ?? 0;
             part.scores[k] = s;
             part.fields[k++] = FIELD_BITS.title;
           }
         } else
           for (let d = start[id] ?? 0; d < end; d++) {
-            if (keys) keys[k] = fieldKey + d;
             part.docs[k] = d;
             part.scores[k] = s;
             part.fields[k++] = FIELD_BITS.title;
           }
       }
       part.n = k;
-      if (keys) part.keys = keys;
       out = addLists(out, part);
     }
     return out;
@@ -831,13 +583,10 @@ export class SortedEvaluator {
 
   private growAnswers(): void {
     const docs = new Int32Array(this.qDocs.length * 2);
-    const src = new Int32Array(this.qDocs.length * 2);
     const scores = new Float64Array(this.qScores.length * 2);
     docs.set(this.qDocs);
-    src.set(this.qSrc);
     scores.set(this.qScores);
     this.qDocs = docs;
-    this.qSrc = src;
     this.qScores = scores;
   }
 
@@ -845,7 +594,6 @@ export class SortedEvaluator {
   private oDocs = new Int32Array(1024);
   private oScores = new Float64Array(1024);
   private oFields = new Uint8Array(1024);
-  private oKeys: Float64Array | null = new Float64Array(1024);
 
   /** Room for at least `n` more entries than the text postings can hold with their answers. */
   private reserve(n: number): void {
@@ -854,7 +602,6 @@ export class SortedEvaluator {
     this.oDocs = new Int32Array(size);
     this.oScores = new Float64Array(size);
     this.oFields = new Uint8Array(size);
-    this.oKeys = new Float64Array(size);
   }
 
   private emit(k: number, doc: number, score: number, fields: number): number {
@@ -867,7 +614,6 @@ export class SortedEvaluator {
       this.oDocs = grow(this.oDocs, (n) => new Int32Array(n));
       this.oScores = grow(this.oScores, (n) => new Float64Array(n));
       this.oFields = grow(this.oFields, (n) => new Uint8Array(n));
-      this.oKeys = grow(this.oKeys as Float64Array, (n) => new Float64Array(n));
     }
     this.oDocs[k] = doc;
     this.oScores[k] = score;
@@ -876,14 +622,12 @@ export class SortedEvaluator {
   }
 
   /** The first `k` entries written as a list of their own. */
-  private take(k: number, keyed: boolean): List {
-    const out: List = {
+  private take(k: number): List {
+    return {
       n: k,
       docs: this.oDocs.slice(0, k),
       scores: this.oScores.slice(0, k),
       fields: this.oFields.slice(0, k),
     };
-    if (keyed) out.keys = (this.oKeys as Float64Array).slice(0, k);
-    return out;
   }
 }
