@@ -504,10 +504,17 @@ export interface SnapshotObserver {
     partsRead: number;
   }): void;
   /**
-   * A background refresh failed: the old index keeps serving. `stalenessMs` is how long ago
-   * the index was last confirmed current.
+   * A background refresh failed: reading the manifest or a new snapshot (`stage: 'refresh'`; the
+   * old index keeps serving), or inflating a loaded snapshot's parts off the request path
+   * (`stage: 'warm'`; requests inflate the blocks they read and meet the same error).
+   * `stalenessMs` is how long ago the index was last confirmed current.
    */
-  refreshFailed?(info: { error: unknown; snapshotId: string | null; stalenessMs: number }): void;
+  refreshFailed?(info: {
+    error: unknown;
+    snapshotId: string | null;
+    stalenessMs: number;
+    stage: 'refresh' | 'warm';
+  }): void;
 }
 
 /**
@@ -589,10 +596,19 @@ export class SnapshotIndexProvider implements IndexProvider {
 
   private swap(opened: OpenedIndex, checkedAt: number, coldStart: boolean) {
     this.index = opened.index;
-    // The parts keep their postings compressed until read: inflate the rest off the request
-    // path (a request before that inflates the blocks it reads; a failure shows there too).
-    opened.index.warm().catch(() => {});
     this.confirmedAt = checkedAt;
+    // The parts keep their postings compressed until read: inflate the rest off the request
+    // path (a request before that inflates the blocks it reads). Nobody awaits this, so a
+    // failure is reported here (logged and counted on Lambda), not swallowed.
+    const snapshotId = opened.manifest?.snapshotId ?? this.snapshotId;
+    opened.index.warm().catch((error: unknown) => {
+      this.observer.refreshFailed?.({
+        error,
+        snapshotId,
+        stalenessMs: this.now() - this.confirmedAt,
+        stage: 'warm',
+      });
+    });
     if (opened.manifest && opened.manifest.snapshotId !== this.snapshotId) {
       this.snapshotId = opened.manifest.snapshotId;
       this.loadedParts = partList(opened.manifest);
@@ -633,6 +649,7 @@ export class SnapshotIndexProvider implements IndexProvider {
         error,
         snapshotId: this.snapshotId,
         stalenessMs: this.now() - this.confirmedAt,
+        stage: 'refresh',
       });
     }
   }

@@ -116,10 +116,14 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     observer: deps.observer ?? {
       // Cold-start cost users feel, and every later swap.
       loaded: (info) => log({ level: 'info', msg: 'index loaded', ...info, ms: Math.round(info.ms) }),
-      refreshFailed: ({ error, snapshotId, stalenessMs }) =>
+      refreshFailed: ({ error, snapshotId, stalenessMs, stage }) =>
         log({
           level: 'warn',
-          msg: 'index refresh failed; serving the loaded snapshot',
+          msg:
+            stage === 'warm'
+              ? 'index warm-up failed; requests inflate the blocks they read'
+              : 'index refresh failed; serving the loaded snapshot',
+          stage,
           snapshotId,
           stalenessMs: Math.round(stalenessMs),
           error: String(error),

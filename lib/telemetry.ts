@@ -47,10 +47,14 @@ export function snapshotMetrics(t: Pick<Telemetry, 'metrics' | 'log'>): Snapshot
       t.metrics.addMetric('SnapshotLoadBytes', MetricUnit.Bytes, info.bytes);
       t.metrics.addMetric('IndexStalenessMs', MetricUnit.Milliseconds, 0);
     },
-    refreshFailed: ({ error, snapshotId, stalenessMs }) => {
+    refreshFailed: ({ error, snapshotId, stalenessMs, stage }) => {
       t.log({
         level: 'warn',
-        msg: 'index refresh failed; serving the loaded snapshot',
+        msg:
+          stage === 'warm'
+            ? 'index warm-up failed; requests inflate the blocks they read'
+            : 'index refresh failed; serving the loaded snapshot',
+        stage,
         snapshotId,
         stalenessMs: Math.round(stalenessMs),
         error: String(error),

@@ -1,0 +1,90 @@
+/**
+ * The read function's background work on its index: a snapshot's parts are inflated after the
+ * load (warm()) with nobody awaiting it, so a failure there must be reported — logged and counted
+ * as IndexRefreshFailures with IndexStalenessMs — not swallowed.
+ */
+
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Indexer, SnapshotIndexProvider } from '../../lib/indexer.ts';
+import { QuoteIndex } from '../../lib/search/index.ts';
+import { Kikigaki } from '../../lib/service.ts';
+import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
+import { TopicTagger } from '../../lib/tagger.ts';
+import { snapshotMetrics } from '../../lib/telemetry.ts';
+import { localClient } from '../../local/embedded.ts';
+import { embedded, tableName } from '../helpers/dynamo.ts';
+
+let server: Awaited<ReturnType<typeof embedded>>;
+beforeAll(async () => {
+  server = await embedded();
+});
+afterAll(async () => server.close());
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+type Failure = { error: unknown; stage: string; snapshotId: string | null; stalenessMs: number };
+
+describe('a failed warm-up of a loaded snapshot', () => {
+  it('is reported to the observer with its stage, snapshot and staleness', async () => {
+    const client = localClient(server.endpoint);
+    const table = tableName('warm');
+    await ensureTable(client, table);
+    const store = new DynamoStore({ tableName: table, client });
+    const indexer = new Indexer(store);
+    const service = new Kikigaki({
+      store,
+      tagger: new TopicTagger(),
+      afterCommit: async (c) => void (c.kind === 'interview' && (await indexer.apply(c.id))),
+    });
+    await service.ingest({ text: '聞き手：仕事は？\n山田：ランサーズで探しました。' }, { id: 'w' });
+    const published = await indexer.publish();
+    vi.spyOn(QuoteIndex.prototype, 'warm').mockRejectedValue(new Error('block 3 does not inflate'));
+    const failures: Failure[] = [];
+    const clock = 1000;
+    const provider = new SnapshotIndexProvider(store, {
+      refreshMs: 60_000,
+      now: () => clock,
+      observer: { refreshFailed: (f) => failures.push(f) },
+    });
+    const index = await provider.get();
+    await vi.waitFor(() => expect(failures).toHaveLength(1));
+    // Just loaded and confirmed current: the warm-up fails at once, nothing stale yet.
+    expect(failures[0]).toMatchObject({ stage: 'warm', snapshotId: published.snapshotId, stalenessMs: 0 });
+    expect(String(failures[0]?.error)).toContain('block 3 does not inflate');
+    // The index still serves (requests inflate what they read).
+    expect(index.search({ q: 'ランサーズ' }).total).toBe(1);
+  });
+});
+
+describe('snapshotMetrics (the read function observer)', () => {
+  it('logs a failed warm-up and counts it as IndexRefreshFailures with IndexStalenessMs', () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const metrics: Array<[string, string, number]> = [];
+    const t = {
+      log: (line: Record<string, unknown>) => void logged.push(line),
+      metrics: {
+        addMetric: (name: string, unit: string, value: number) => void metrics.push([name, unit, value]),
+      } as unknown as Metrics,
+    };
+    snapshotMetrics(t).refreshFailed?.({
+      error: new Error('block 3 does not inflate'),
+      snapshotId: 'snap-1',
+      stalenessMs: 1234,
+      stage: 'warm',
+    });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({
+      level: 'warn',
+      stage: 'warm',
+      snapshotId: 'snap-1',
+      stalenessMs: 1234,
+    });
+    expect(String(logged[0]?.error)).toContain('block 3 does not inflate');
+    expect(metrics).toEqual([
+      ['IndexRefreshFailures', 'Count', 1],
+      ['IndexStalenessMs', 'Milliseconds', 1234],
+    ]);
+  });
+});
