@@ -567,9 +567,6 @@ export class Evaluator implements Shared {
   ): number {
     const { postings, docs, slots } = this.c;
     const norms = this.norms();
-    const questionNorm = norms[4] as Float64Array;
-    const questionBoost = FIELDS.question.boost;
-    const { questionOf, span } = { questionOf: docs.questionOf.a, span: docs.span.a };
     const deadDoc = docs.dead.a;
     const deadSlot = slots.dead.a;
     const slotStart = slots.start.a;
@@ -613,48 +610,25 @@ export class Evaluator implements Shared {
         }
         continue;
       }
-      const bit = 1 << f;
-      const question = withQuestion && f === F_TEXT;
-      if (question) {
-        nt = this.textFrequencies(n, ids, tfs, boost, restrict !== null, into, epoch, nt);
+      if (withQuestion && f === F_TEXT) {
+        // The text field carries its answers' question field: the packed-entry walk does both.
+        nt = this.textFrequencies(n, ids, tfs, boost, masked, into, epoch, nt);
         continue;
       }
+      const bit = 1 << f;
       for (let i = 0; i < n; i++) {
         const id = ids[i] ?? 0;
         // Restricted: most postings are not candidates, so the mask is read first.
-        const own = !masked || mask[id] === maskEpoch;
-        const answers = question ? (span[id] ?? 0) : 0;
-        if ((!own && answers === 0) || (anyDead && deadDoc[id] !== 0)) continue;
-        const tf = tfs[i] ?? 1;
-        if (own) {
-          const s = (boost * tf) / (norm[id] ?? 1);
-          if (stamp[id] !== epoch) {
-            stamp[id] = epoch;
-            acc[id] = s;
-            bits[id] = bit;
-            touched[nt++] = id;
-          } else {
-            acc[id] = (acc[id] ?? 0) + s;
-            bits[id] = (bits[id] ?? 0) | bit;
-          }
-        }
-        // The question field of an answer is its question's text: derived, not stored twice.
-        if (answers > 0) {
-          const s = (questionBoost * tf) / (questionNorm[id] ?? 1);
-          const last = Math.min(docCount - 1, id + answers);
-          for (let a = id + 1; a <= last; a++) {
-            if (questionOf[a] !== id || (anyDead && deadDoc[a] !== 0) || (masked && mask[a] !== maskEpoch))
-              continue;
-            if (stamp[a] !== epoch) {
-              stamp[a] = epoch;
-              acc[a] = s;
-              bits[a] = FIELD_BITS.question;
-              touched[nt++] = a;
-            } else {
-              acc[a] = (acc[a] ?? 0) + s;
-              bits[a] = (bits[a] ?? 0) | FIELD_BITS.question;
-            }
-          }
+        if ((masked && mask[id] !== maskEpoch) || (anyDead && deadDoc[id] !== 0)) continue;
+        const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
+        if (stamp[id] !== epoch) {
+          stamp[id] = epoch;
+          acc[id] = s;
+          bits[id] = bit;
+          touched[nt++] = id;
+        } else {
+          acc[id] = (acc[id] ?? 0) + s;
+          bits[id] = (bits[id] ?? 0) | bit;
         }
       }
     }
