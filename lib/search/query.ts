@@ -57,6 +57,13 @@ export const MAX_QUERY_CHUNKS = 16;
 /** Queries of up to this many words need every word (precision over recall). */
 export const SHORT_QUERY_WORDS = 2;
 /**
+ * A typed word the segmenter splits into at most this many words is still one word (司会者 →
+ * 司会|者, 全然知 → 全然|知): a query of up to {@link SHORT_QUERY_WORDS} typed words needs every
+ * one of them. A chunk that splits further is a phrase or a sentence typed without spaces
+ * (`子育てしながら副業の時間を…`): a query holding one is ranked by the share it matches.
+ */
+export const WORD_SPLITS = 2;
+/**
  * Query weights (tunable as a whole): `minShould`, the share of a longer query's weight a quote
  * must match; `gram`, `variant`, `stem`: weights of a kanji word's bigram path, of spelling
  * variants and of the kanji stem of an inflected word, relative to the word itself.
@@ -282,6 +289,12 @@ export function compileQuery(
       );
     });
   }
+  // Two typed words are two words even when the segmenter splits them (関係 司会者 is three
+  // segments): each needs all its segments, as it does typed alone (司会者 needs 司会 and 者),
+  // where a quarter of three segments' weight let 関係 alone or 者 alone match.
+  const typedWords =
+    groups.length + phrases.length <= SHORT_QUERY_WORDS &&
+    perGroup.every((g) => g.length > 1 || (g[0]?.slots.length ?? 0) <= WORD_SPLITS);
   groups.forEach((g, gi) => {
     const compiled = perGroup[gi] as ReturnType<typeof slotsOf>[];
     for (const c of compiled) allUnits.push(...c.units);
@@ -315,7 +328,7 @@ export function compileQuery(
     .map((e) => and(unitsOf(normalize(e).text.trim(), mode, false).map((u) => u.node)))
     .filter((q): q is QueryNode => q !== null);
   const words = slotNodes.length + phraseSlots.length;
-  const everyWord = terms === 'all' || slotNodes.length + phraseSlots.length <= SHORT_QUERY_WORDS;
+  const everyWord = terms === 'all' || words <= SHORT_QUERY_WORDS || typedWords;
   const slots: Slot[] = [
     ...slotNodes.map((node) => ({ node, required: everyWord })),
     ...phraseSlots.map((node) => ({ node, required: true })),
