@@ -51,6 +51,7 @@ const HIRAGANA_ONLY = /^[\u3041-\u309Fー]+$/;
 /** One katakana letter, ァ to ヶ (each 0x60 above its hiragana), without ー or ・. */
 const SINGLE_KATAKANA = /^[\u30A1-\u30F6]$/;
 const KANJI = /[\p{Script=Han}\u3005]/u;
+const LONG_VOWEL = 'ー';
 /** Upper bounds that keep a hostile query cheap. */
 export const MAX_QUERY_CHARS = 500;
 export const MAX_QUERY_CHUNKS = 16;
@@ -145,7 +146,13 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     if (t.kind === 'num') units.push({ node: term(t.term), needle: surface });
     else if (t.kind === 'latin')
       units.push({ node: term(t.term, { prefix: last, fuzzy: latinFuzz(t.term) }), needle: null });
-    else if (t.kind === 'run')
+    else if (t.kind === 'run' && partial && t.start > 0 && norm[t.start - 1] === LONG_VOWEL) {
+      // A run after a ー that continues no kana (ーファ, the middle of サーファー) is a fragment
+      // of a longer katakana word: the run alone (ファ, a prefix of ファン, ファイル…) is not
+      // what was typed, the words containing the fragment with its ー are.
+      const fragment = `${LONG_VOWEL}${t.term}`;
+      units.push({ node: term(fragment, { substr: true }), needle: fragment });
+    } else if (t.kind === 'run')
       units.push({
         node: term(t.term, { prefix: last, substr: partial && t.term.length >= 3 }),
         needle: t.term,

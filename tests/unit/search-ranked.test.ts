@@ -96,6 +96,13 @@ describe('short queries', () => {
     expect(hit?.highlight.html).toContain('<mark>結婚</mark>');
   });
 
+  it('reads a fragment after a leading ー as part of a longer word, not the word it starts', () => {
+    // ーシング is the middle of クラウドソーシング; ーアイ is in no word (アイアンマン and アイテム
+    // start with アイ, which dropping the ー used to find as a prefix).
+    expect(ids('ーシング')).toEqual(['c-t006']);
+    expect(ids('ーアイ')).toEqual([]);
+  });
+
   it('keeps a number with its unit', () => {
     expect(ids('3億')).toEqual(['c-t004']);
     expect(ids('3億')).not.toContain('b-t004');
