@@ -11,7 +11,7 @@
  */
 import { ParseError } from '../errors.ts';
 import { addressed, intervieweeFromArticle } from './article.ts';
-import { nameForms } from './dash-lines.ts';
+import { isQuestionLine, nameForms, QUESTION } from './dash-lines.ts';
 import {
   type Draft,
   type DraftPerson,
@@ -26,7 +26,7 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
-import { isCredit, isPromo, stripPageNumbers } from './furniture.ts';
+import { isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
@@ -332,7 +332,35 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       sections.push(heading);
       return;
     }
+    // A photo caption between the paragraphs of an answer is page furniture: the answer goes on
+    // after it. A credit (`（取材・文：…）`) ends the turn before it: what follows is the page's.
+    if (isPhotoCaption(t)) {
+      furniture.push({ line: lines.at(i) as Line, kind: 'caption' });
+      return;
+    }
+    if (!questionsOnly && isCredit(t)) {
+      close();
+      furniture.push({ line: lines.at(i) as Line, kind: 'credit' });
+      return;
+    }
     const p = matchPrefix(t, meta);
+    if (talk && !p && isQuestionLine(t) && !isPullQuote(t)) {
+      // `——感想は？` with no name: the writer's question to the speakers, which the turns after
+      // it answer (it may come before the first named turn, right after the lead).
+      close();
+      const line = lines.at(i) as Line;
+      current = {
+        speaker: meta.interviewer ?? '聞き手',
+        role: 'interviewer',
+        text: '',
+        start: line.start,
+        end: line.end,
+        line: line.no,
+        section,
+        parts: [t.replace(QUESTION, '').trim()],
+      };
+      return;
+    }
     if (talk) {
       // A speaker's profile, a pull quote between sections and the page numbers: no quotes.
       const kind = p
