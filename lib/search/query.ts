@@ -195,6 +195,27 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   return merged;
 }
 
+/**
+ * True when a spelling variant adds nothing to its word: the same index term, exact, where the
+ * word already scores it at full weight (ユーザー's variant ユーザ folds to the word itself). In a
+ * `max` it never wins (scores grow with the weight), yet it would read the term's postings again.
+ */
+function redundant(own: QueryNode, variant: QueryNode): boolean {
+  const self = own.kind === 'max' ? own.children[0] : own;
+  return (
+    self?.kind === 'term' &&
+    variant.kind === 'term' &&
+    variant.term === self.term &&
+    !variant.prefix &&
+    !variant.substr &&
+    !variant.fuzzy &&
+    !variant.gram &&
+    variant.maxShare === undefined &&
+    (own.kind !== 'max' || own.weight === 1) &&
+    self.weight >= variant.weight * QUERY_WEIGHTS.variant
+  );
+}
+
 /** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
 function slotsOf(
   raw: string,
@@ -207,15 +228,16 @@ function slotsOf(
   if (!norm) return { units: [], slots: [] };
   const units = unitsOf(norm, mode, prefixLast, partial);
   if (units.length === 0) return { units, slots: [] };
-  const others =
+  let others =
     mode === 'hybrid' && variants
       ? variants(normalizeForMatch(norm))
           .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((u) => u.node)))
           .filter((q): q is QueryNode => q !== null)
       : [];
+  const self = and(units.map((u) => u.node)) as QueryNode;
+  others = others.filter((o) => !redundant(self, o));
   if (others.length > 0) {
     // 打合せ → ミーティング: the variants are alternatives of the whole chunk.
-    const self = and(units.map((u) => u.node)) as QueryNode;
     return {
       units,
       slots: [max([self, ...others.map((o) => weighted(o, QUERY_WEIGHTS.variant))]) as QueryNode],
@@ -228,7 +250,7 @@ function slotsOf(
         const vs = u.needle
           ? variants(u.needle)
               .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((x) => x.node)))
-              .filter((q): q is QueryNode => q !== null)
+              .filter((q): q is QueryNode => q !== null && !redundant(u.node, q))
           : [];
         return vs.length > 0
           ? (max([u.node, ...vs.map((v) => weighted(v, QUERY_WEIGHTS.variant))]) as QueryNode)

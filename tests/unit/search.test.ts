@@ -334,4 +334,31 @@ describe('compileQuery', () => {
     expect(compileQuery('   ').empty).toBe(true);
     expect(compileQuery('、。！').empty).toBe(true);
   });
+
+  it('drops a spelling variant that folds to the word itself, keeps the others', () => {
+    // ユーザー is a listed variant of ユーザ and folds to it: as an alternative it never wins and
+    // reads the same postings again.
+    const terms = (q: string) => {
+      const out: string[] = [];
+      const walk = (n: unknown): void => {
+        const node = n as {
+          kind: string;
+          term?: string;
+          weight?: number;
+          children?: unknown[];
+          child?: unknown;
+          slots?: Array<{ node: unknown }>;
+        };
+        if (node.kind === 'term') out.push(`${node.term}@${node.weight}`);
+        for (const c of node.children ?? []) walk(c);
+        if (node.child) walk(node.child);
+        for (const s of node.slots ?? []) walk(s.node);
+      };
+      walk(compileQuery(q, 'hybrid', variants).query);
+      return out;
+    };
+    expect(variants('ユーザ')).toContain('ユーザー');
+    expect(terms('ユーザ')).toEqual(['ユーザ@1']);
+    expect(terms('複業')).toContain('副業@0.8');
+  });
 });
