@@ -533,7 +533,12 @@ async function main(): Promise<void> {
       const warm = items.slice(0, warmup).map((it) => ({ ...it, id: `${it.id}-warmup` }));
       if (warm.length > 0) await ingestAll(rt, warm, 'warm-up', concurrency);
       process.stderr.write(`ingesting ${quotes.length} quotes into the embedded server…\n`);
+      // The window in CLOCK_MONOTONIC µs, the clock of --cpu-prof's timestamps (to cut a profile to it).
+      const mark = (what: string) =>
+        process.stderr.write(`${what} at ${process.hrtime.bigint() / 1000n} µs\n`);
+      mark('ingest start');
       const ingest = await ingestAll(rt, items, 'dynalite', concurrency);
+      mark('ingest end');
       rows.push([
         'ingest into the embedded server (dynalite), stored and searchable',
         `${Math.round(ingest.quotesPerSecond)} quotes/s`,

@@ -194,7 +194,12 @@ options.requests?.on('message', ({ id, method, path, headers, body }) => {
     },
   };
   handle(req, res);
-  if (body.length > 0) req.emit('data', Buffer.from(body));
+  // Bytes arrive as a Uint8Array of their own (moved here): wrapped, not copied.
+  if (body.length > 0)
+    req.emit(
+      'data',
+      typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.length),
+    );
   req.emit('end');
 });
 
