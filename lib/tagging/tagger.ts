@@ -191,6 +191,30 @@ export class TopicTagger {
   }
 
   /**
+   * What the evidence says about a quote, as features of a `rich` model: `e:topic` (some evidence),
+   * `E:topic` (enough for the topic's threshold), `n:topic` (counter-evidence), `qe:topic` (the
+   * question it answers is about the topic), `asked` (an interviewer's turn). The model weighs
+   * them with the quote's words, so a phrase that is right in one kind of text and wrong in another
+   * counts for what it is worth there.
+   */
+  modelFeatures(text: string, question?: string | null, asked = false): string[] {
+    const out: string[] = asked ? ['asked'] : [];
+    for (const [topic, e] of this.evidence.score(text)) {
+      const t = this.byId.get(topic);
+      if (!t) continue;
+      if (e.score < 0) out.push(`n:${topic}`);
+      else if (e.score > 0) out.push(`e:${topic}`);
+      if (e.score >= t.threshold) out.push(`E:${topic}`);
+    }
+    if (question && !asked)
+      for (const [topic, q] of this.evidence.score(question)) {
+        const t = this.byId.get(topic);
+        if (t && q.score >= t.threshold) out.push(`qe:${topic}`);
+      }
+    return out;
+  }
+
+  /**
    * Topics of a quote, strongest first. `question` is the question it answers (for answers);
    * `asked` marks the quote as an interviewer's turn.
    */
@@ -226,7 +250,13 @@ export class TopicTagger {
         fromQuestion.set(topic, { score: carried, phrases: q.phrases });
       }
     }
-    const votes = this.classifier?.predict(text, asked ? null : question) ?? new Map();
+    const c = this.classifier;
+    const votes =
+      c?.predict(
+        text,
+        asked ? null : question,
+        c.featureSet === 'rich' ? this.modelFeatures(text, question, asked) : [],
+      ) ?? new Map();
     const out: TopicMatch[] = [];
     for (const t of this.taxonomy.topics) {
       const e = own.get(t.id);
