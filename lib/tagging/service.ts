@@ -16,7 +16,7 @@ import type { Merge, MergeChange } from '../store/items.ts';
 import type { AuditEntry, AuditFilter, ManualTags, Page, Store, StoredInterview } from '../store/port.ts';
 import { autoTagsOf, effectiveTags, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
-import { type TrainingExample, trainClassifier } from './classifier.ts';
+import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from './classifier.ts';
 import { autoTagsChanged, recordOf, type TagStep } from './record.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicMatch, TopicTagger } from './tagger.ts';
@@ -1065,16 +1065,21 @@ export class TagService {
           const question = t.role === 'interviewer' ? null : (q ?? null);
           const added = new Set(m.add.map((x) => resolveAlias(x, aliases)));
           const removed = new Set(m.remove.map((x) => resolveAlias(x, aliases)));
+          // What the taxonomy's evidence says about the quote: the rich model weighs it with the words.
+          const extra = tagger.modelFeatures(t.text, question, t.role === 'interviewer');
+          const base = { text: t.text, question, extra };
           for (const topic of topics) {
-            if (added.has(topic)) examples.push({ text: t.text, question, topic, label: true });
-            else if (removed.has(topic)) examples.push({ text: t.text, question, topic, label: false });
-            else examples.push({ text: t.text, question, topic, label: false, weight: 0.2 });
+            if (added.has(topic)) examples.push({ ...base, topic, label: true });
+            else if (removed.has(topic)) examples.push({ ...base, topic, label: false });
+            else examples.push({ ...base, topic, label: false, weight: 0.2 });
           }
         }
       }
     }
     if (examples.length === 0) return null;
-    const model = trainClassifier(examples, { now: this.now });
+    // The product's training setting, as chosen on the dev labels (the evidence features are
+    // attached above; a bag-of-terms setting ignores them).
+    const model = trainClassifier(examples, { ...DEFAULT_TRAINING, now: this.now });
     // Too few corrections of both kinds for any topic: keep the model there is.
     if (Object.keys(model.topics).length === 0) return null;
     // A bounded model: the strongest weights of each topic.

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { TopicTagger } from '../../lib/tagger.ts';
-import { type ClassifierModel, trainClassifier } from '../../lib/tagging/classifier.ts';
+import { type ClassifierModel, RICH_TRAINING, trainClassifier } from '../../lib/tagging/classifier.ts';
 import { DEFAULT_PARAMS } from '../../lib/tagging/tagger.ts';
 import type { Taxonomy } from '../../lib/taxonomy/index.ts';
 import { table } from './table.ts';
@@ -32,14 +32,18 @@ import {
 
 const CORE = new Set(['work-balance', 'crowdsourcing', 'future-demand']);
 const FOLDS = 5;
-const BARS = [1, 1.2, 1.4, 1.7, 2];
+// `BARS=1,2,3` tries other modelBar factors.
+const BARS = process.env.BARS ? process.env.BARS.split(',').map(Number) : [1, 1.2, 1.4, 1.7, 2];
 // Multiples of each topic's evidence threshold tried first, with the evidence alone (no model; 1 first,
 // so a tie keeps the taxonomy's own). Not below 0.9: precision first, and the phrases were written
 // on these very labels, so a lower bar looks better on dev than it is.
-const THRESHOLDS = [1, 0.9, 1.2, 1.4];
+// `THRESHOLDS=fixed` keeps the taxonomy's thresholds (the grid then tunes the model alone).
+const THRESHOLDS = process.env.THRESHOLDS === 'fixed' ? [1] : [1, 0.9, 1.2, 1.4];
 const ALONE: Array<number | null> = [null, 0.5, 0.6, 0.7, 0.8, 0.9];
 // The model's weight is a global setting; `MODEL_WEIGHT=0.5 npx tsx …` runs the grid at another one.
 const WEIGHT = Number(process.env.MODEL_WEIGHT ?? DEFAULT_PARAMS.modelWeight);
+// `MODEL_FEATURES=terms` runs the grid with the original bag-of-terms model instead of the rich one.
+const RICH = process.env.MODEL_FEATURES !== 'terms';
 
 const foldOf = (file: string) => (createHash('sha1').update(file).digest()[0] as number) % FOLDS;
 
@@ -122,7 +126,10 @@ function main(): void {
         dev.filter((j) => foldOf(j.file) !== f),
         rulesPredict,
         topics,
+        0.2,
+        RICH ? rules : undefined,
       ),
+      RICH ? RICH_TRAINING : {},
     ),
   );
   const evidence = score(dev, rulesPredict, topics);
@@ -141,7 +148,9 @@ function main(): void {
         per: score(dev, predictCV(taxonomy, dev, models, params), topics).per,
       });
     }
-  console.log(`Dev labels: ${dev.length} quotes, ${FOLDS} folds by file, modelWeight ${WEIGHT}.\n`);
+  console.log(
+    `Dev labels: ${dev.length} quotes, ${FOLDS} folds by file, modelWeight ${WEIGHT}, ${RICH ? 'rich' : 'terms'} model.\n`,
+  );
   const rows = topics.map((t) => [
     t,
     dev.filter((j) => j.tags.includes(t)).length,

@@ -18,7 +18,7 @@ import { idFromPath } from '../../cli/load.ts';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
-import { type TrainingExample, trainClassifier } from '../../lib/tagging/classifier.ts';
+import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from '../../lib/tagging/classifier.ts';
 import { table } from './table.ts';
 
 const Label = z.object({
@@ -317,7 +317,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
   // Editors corrected the dev quotes; the model learns from that and is scored on blind and test.
-  const model = trainClassifier(corrections(dev, rulesPredict, topics));
+  const model = trainClassifier(corrections(dev, rulesPredict, topics, 0.2, rules), DEFAULT_TRAINING);
   const learned = new TopicTagger({ model });
   const runs: Array<readonly [string, Predict]> = [
     ['evidence + question', rulesPredict],
@@ -453,12 +453,15 @@ function crossValidated(
   topics: readonly string[],
 ): Predict {
   const k = 5;
+  const rules = new TopicTagger();
   const foldOf = (file: string) => (createHash('sha1').update(file).digest()[0] as number) % k;
   const out = new Map<Judged, ReadonlySet<string>>();
   for (let f = 0; f < k; f++) {
     const train = judged.filter((j) => foldOf(j.file) !== f);
     const held = judged.filter((j) => foldOf(j.file) === f);
-    const tagger = new TopicTagger({ model: trainClassifier(corrections(train, rulesPredict, topics)) });
+    const tagger = new TopicTagger({
+      model: trainClassifier(corrections(train, rulesPredict, topics, 0.2, rules), DEFAULT_TRAINING),
+    });
     const predict = taggerPredictions(tagger, held);
     for (const j of held) out.set(j, predict(j));
   }
@@ -484,15 +487,18 @@ export function corrections(
   automatic: Predict,
   topics: readonly string[],
   weak = 0.2,
+  /** The tagger whose evidence a `rich` model reads (its features are attached to each example). */
+  tagger?: TopicTagger,
 ): TrainingExample[] {
   const out: TrainingExample[] = [];
   for (const j of judged) {
     const auto = automatic(j);
     const question = questionOf(j);
     const asked = j.role === 'interviewer';
+    const extra = tagger?.modelFeatures(j.quote, question, asked);
     for (const topic of topics) {
       const gold = j.tags.includes(topic);
-      const base = { text: j.quote, question: asked ? null : question, topic };
+      const base = { text: j.quote, question: asked ? null : question, topic, ...(extra ? { extra } : {}) };
       if (gold) out.push({ ...base, label: true });
       else if (auto.has(topic)) out.push({ ...base, label: false });
       else if (weak > 0) out.push({ ...base, label: false, weight: weak });

@@ -4,6 +4,8 @@ import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import {
   ClassifierModelSchema,
+  charGrams,
+  RICH_TRAINING,
   TopicClassifier,
   type TrainingExample,
   trainClassifier,
@@ -438,5 +440,83 @@ describe('the model editors train', () => {
     expect(
       alone.scoreText('現場の雰囲気が好きで、会議で企画を通しました。').map((x) => x.topic),
     ).not.toContain('work-balance');
+  });
+});
+
+describe('the rich model (character grams and the evidence as features)', () => {
+  // Days off lost to work, told in words the negatives do not share; the negatives talk of days off
+  // and work apart.
+  const positives = ['休日も出勤', '休みの日も会社', '休日返上で働き', '休みなしで出社'];
+  const negatives = ['休日は映画を観た', '会社の近くの店', '働きやすい職場', '出社して会議'];
+  const examples = (extra?: (label: boolean) => string[]): TrainingExample[] =>
+    [true, false].flatMap((label) =>
+      (label ? positives : negatives).flatMap((text, i) =>
+        [0, 1, 2].map((n) => ({
+          text: `${text}、${n + i}月のことです。`,
+          topic: 'work-balance',
+          label,
+          ...(extra ? { extra: extra(label) } : {}),
+        })),
+      ),
+    );
+
+  it('reads character 2- and 3-grams that hold a letter, not digits or punctuation alone', () => {
+    const grams = charGrams('休日も、ＡＩ 12時');
+    expect(grams).toEqual(expect.arrayContaining(['c:休日', 'c:休日も', 'c:ai', 'c:2時']));
+    expect(grams).not.toContain('c:12');
+    expect(grams.some((g) => g.includes(' '))).toBe(false);
+  });
+
+  it('is marked rich, stays valid and deterministic, and old models read as bag-of-terms', () => {
+    const a = trainClassifier(examples(), { ...RICH_TRAINING, minDocs: 1, now: () => new Date(0) });
+    expect(a.features).toBe('rich');
+    expect(trainClassifier(examples(), { ...RICH_TRAINING, minDocs: 1, now: () => new Date(0) })).toEqual(a);
+    expect(ClassifierModelSchema.parse(JSON.parse(JSON.stringify(a)))).toEqual(a);
+    const old = trainClassifier(examples(), { minDocs: 1 });
+    expect(old.features).toBeUndefined();
+    expect(new TopicClassifier(old).featureSet).toBe('terms');
+    expect(Object.keys(old.topics['work-balance']?.weights ?? {}).some((t) => t.startsWith('c:'))).toBe(
+      false,
+    );
+  });
+
+  it('scores a paraphrase that shares pieces of words, not whole terms, above unrelated work talk', () => {
+    const clf = new TopicClassifier(trainClassifier(examples(), { ...RICH_TRAINING, minDocs: 1 }));
+    const vote = (text: string) => clf.predict(text).get('work-balance')?.logit ?? Number.NaN;
+    expect(vote('休日出勤が続いた')).toBeGreaterThan(vote('会議室の予約'));
+  });
+
+  it('weighs the evidence features it is given, and weighs rare positives up when asked', () => {
+    const withEvidence = examples((label) => (label ? ['E:work-balance'] : []));
+    const m = trainClassifier(withEvidence, { ...RICH_TRAINING, minDocs: 1 });
+    expect(m.topics['work-balance']?.weights['E:work-balance']).toBeGreaterThan(0);
+    const clf = new TopicClassifier(m);
+    const text = '会議室の予約';
+    expect(clf.predict(text, null, ['E:work-balance']).get('work-balance')?.logit).toBeGreaterThan(
+      clf.predict(text).get('work-balance')?.logit ?? 0,
+    );
+    // One positive in many: balancing raises the positive class's base rate.
+    const rare = examples().filter((e) => !e.label || e.text.startsWith('休日も出勤、0'));
+    const rareBias = (balance: number) =>
+      trainClassifier([...rare, ...rare.filter((e) => e.label)], {
+        ...RICH_TRAINING,
+        minDocs: 1,
+        balance,
+        minPerClass: 2,
+      }).topics['work-balance']?.bias ?? Number.NaN;
+    expect(rareBias(1)).toBeGreaterThan(rareBias(0));
+  });
+
+  it('keeps only the strongest weights of a topic when bounded', () => {
+    const m = trainClassifier(examples(), { ...RICH_TRAINING, minDocs: 1, maxWeights: 5 });
+    expect(Object.keys(m.topics['work-balance']?.weights ?? {}).length).toBe(5);
+  });
+
+  it('lets the tagger pass its evidence to a rich model: the features it names', () => {
+    const text = '残業が続いて休日出勤もあり、家族との時間が取れません。';
+    const f = tagger.modelFeatures(text, 'お仕事と家庭のバランスは？');
+    expect(f).toEqual(expect.arrayContaining(['e:work-balance', 'E:work-balance']));
+    expect(f.some((x) => x.startsWith('qe:'))).toBe(true);
+    expect(tagger.modelFeatures('それでどうしたんですか', null, true)).toEqual(['asked']);
   });
 });
