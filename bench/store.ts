@@ -1,5 +1,5 @@
 /**
- * `npm run bench:store [-- --quotes N] [--scale N,M] [--only ingest|scale] [--readings off] [--quick]`: the store path
+ * `npm run bench:store [-- --quotes N] [--scale N,M] [--only ingest|ingest-embedded|scale] [--readings off] [--warmup N] [--quick]`: the store path
  * at scale, with real quotes.
  *
  * 1. Ingest throughput: transcripts (20 real quotes each, as `聞き手：`/`話し手：` text) go
@@ -38,6 +38,7 @@ import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { type BenchQuote, drawQueries, realQuotes, root } from './corpus.ts';
 import { QUOTES_PER_INTERVIEW, scaleCorpus } from './scale-corpus.ts';
+import { perUnit, threadCpu } from './threads.ts';
 
 /** One transcript per 20 quotes: odd turns ask, even turns answer (the parser links them). */
 function transcripts(quotes: BenchQuote[]): Array<{ id: string; text: string; quotes: number }> {
@@ -73,6 +74,8 @@ async function ingestAll(
   quotesPerSecond: number;
   failed: number;
   cpuMsPerQuote: number;
+  /** CPU ms per quote by thread group (bench/threads.ts). */
+  threads: string;
   loadAverage: [number, number];
 }> {
   let next = 0;
@@ -81,6 +84,7 @@ async function ingestAll(
   let lastReport = 0;
   const load0 = loadavg()[0] as number;
   const cpu0 = process.cpuUsage();
+  const byThread = threadCpu();
   const t0 = performance.now();
   const worker = async () => {
     for (;;) {
@@ -105,12 +109,14 @@ async function ingestAll(
   await searchable(rt, items[items.length - 1]);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const threads = perUnit(byThread(), Math.max(1, quotes));
   return {
     seconds,
     quotes,
     quotesPerSecond: quotes / seconds,
     failed,
     cpuMsPerQuote: (cpu.user + cpu.system) / 1000 / Math.max(1, quotes),
+    threads,
     loadAverage: [load0, loadavg()[0] as number],
   };
 }
@@ -489,6 +495,8 @@ async function main(): Promise<void> {
   // Transcripts in flight while ingesting (`kikigaki ingest --concurrency 8` sends as many).
   const concurrency = Number(arg('--concurrency') ?? 8);
   const withReadings = arg('--readings') !== 'off';
+  // Transcripts ingested before the embedded server's clock starts (`--warmup 0`: none).
+  const warmup = Number(arg('--warmup') ?? 16);
   const real = realQuotes();
   if ('reason' in real) {
     console.log(`skipping the store benchmark: ${real.reason}`);
@@ -520,14 +528,28 @@ async function main(): Promise<void> {
         },
         soleWriter: true,
       });
+      // Warm-up outside the clock (the parse worker loads its code and builds its tagger on
+      // the first job, ~5 s of a 6k-quote run): copies of the first transcripts under other ids.
+      const warm = items.slice(0, warmup).map((it) => ({ ...it, id: `${it.id}-warmup` }));
+      if (warm.length > 0) await ingestAll(rt, warm, 'warm-up', concurrency);
       process.stderr.write(`ingesting ${quotes.length} quotes into the embedded server…\n`);
+      // The window in CLOCK_MONOTONIC µs, the clock of --cpu-prof's timestamps (to cut a profile to it).
+      const mark = (what: string) =>
+        process.stderr.write(`${what} at ${process.hrtime.bigint() / 1000n} µs\n`);
+      mark('ingest start');
       const ingest = await ingestAll(rt, items, 'dynalite', concurrency);
+      mark('ingest end');
       rows.push([
         'ingest into the embedded server (dynalite), stored and searchable',
         `${Math.round(ingest.quotesPerSecond)} quotes/s`,
-        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed; parse + tag + write + index${withReadings ? ' (with kana readings, as npm start)' : ' (without kana readings)'}, the clock stopped when search found the last one; ${ingest.cpuMsPerQuote.toFixed(2)} ms CPU per quote across all threads; load average ${ingest.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`,
+        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed${warm.length > 0 ? ` (after ${warm.length} transcripts of warm-up)` : ''}; parse + tag + write + index${withReadings ? ' (with kana readings, as npm start)' : ' (without kana readings)'}, the clock stopped when search found the last one; ${ingest.cpuMsPerQuote.toFixed(2)} ms CPU per quote across all threads (${ingest.threads}); load average ${ingest.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`,
       ]);
       json.ingestDynalite = ingest;
+      // `--only ingest-embedded`: this row alone (A/B runs of the ingest path).
+      if (arg('--only') === 'ingest-embedded') {
+        await rt.close();
+        return;
+      }
       process.stderr.write('publishing and loading the snapshot…\n');
       const snap = await publishAndLoad(rt);
       const at = `${rt.indexer.index.stats.quotes} quotes`;
@@ -611,7 +633,7 @@ async function main(): Promise<void> {
   };
   const only = arg('--only');
   if (only !== 'scale') await ingestRuns();
-  if (only !== 'ingest') {
+  if (only !== 'ingest' && only !== 'ingest-embedded') {
     for (const size of scaleSizes) {
       const base = real.quotes.slice(0, Math.min(real.quotes.length, size));
       json[`scale${size}`] = await scaleRun(

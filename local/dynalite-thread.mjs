@@ -17,6 +17,12 @@ import { AbstractIterator, AbstractKeyIterator, AbstractValueIterator } from 'ab
 import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
 
+// Named so `top -H` and the benchmarks' per-thread CPU (bench/threads.ts) can tell it apart
+// (Node 20 names every thread "node"); Linux only, nothing happens elsewhere.
+try {
+  writeFileSync('/proc/thread-self/comm', 'kk-store');
+} catch {}
+
 // dynalite 4 wraps abstract-level 3 iterators in streams whose destroy() ends the iterator with
 // `return()`, a method abstract-level iterators do not have, so every Query left an open
 // iterator behind (~0.7 KB each: memory grew without bound under load). Giving them a `return`
@@ -188,7 +194,12 @@ options.requests?.on('message', ({ id, method, path, headers, body }) => {
     },
   };
   handle(req, res);
-  if (body.length > 0) req.emit('data', Buffer.from(body));
+  // Bytes arrive as a Uint8Array of their own (moved here): wrapped, not copied.
+  if (body.length > 0)
+    req.emit(
+      'data',
+      typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.length),
+    );
   req.emit('end');
 });
 

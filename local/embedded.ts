@@ -128,24 +128,31 @@ class PortRequestHandler {
     for (const [k, v] of Object.entries(request.query ?? {}))
       for (const x of Array.isArray(v) ? v : [v]) query.append(k, x ?? '');
     const q = query.toString();
-    // The SDK's JSON body is a Uint8Array subclass with string methods: send its bytes as bytes.
+    // The SDK's JSON body is a Uint8Array subclass with string methods: send its bytes as bytes,
+    // a copy of exactly them moved to the thread. (Posting the view cloned its whole backing
+    // store, Node's 8 KB buffer pool for a 20-byte GetItem.) The SDK keeps its own for retries.
     const b = request.body;
-    const body =
-      typeof b === 'string'
-        ? b
-        : b instanceof Uint8Array
-          ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
-          : '';
+    let body: string | Uint8Array = '';
+    const transfer: ArrayBuffer[] = [];
+    if (typeof b === 'string') body = b;
+    else if (b instanceof Uint8Array) {
+      body = new Uint8Array(b.byteLength);
+      body.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      transfer.push(body.buffer as ArrayBuffer);
+    }
     const reply = await new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       port.ref();
-      port.postMessage({
-        id,
-        method: request.method,
-        path: q ? `${request.path}?${q}` : request.path,
-        headers,
-        body,
-      });
+      port.postMessage(
+        {
+          id,
+          method: request.method,
+          path: q ? `${request.path}?${q}` : request.path,
+          headers,
+          body,
+        },
+        transfer,
+      );
     });
     return {
       response: { statusCode: reply.status, headers: reply.headers, body: Buffer.from(reply.body, 'utf8') },

@@ -108,8 +108,16 @@ export class PeopleService {
 
   /** The interview with its editors' people edits applied (ingest calls this on every parse). */
   async overlay(interview: Interview): Promise<Interview> {
-    const edits = await this.store.getPeopleEdits(interview.id);
-    const profiles = await this.profilesFor(peopleOf(interview, edits));
+    // The edits and the profiles of the people the parse found are read together (one batched
+    // request in the same tick); only people the edits add are read after.
+    const parsed = peopleOf(interview, null);
+    const [edits, profiles] = await Promise.all([
+      this.store.getPeopleEdits(interview.id),
+      this.profilesFor(parsed),
+    ]);
+    const asked = new Set(parsed);
+    const more = peopleOf(interview, edits).filter((id) => !asked.has(id));
+    if (more.length > 0) for (const [id, p] of await this.profilesFor(more)) profiles.set(id, p);
     if (edits.version === 0 && profiles.size === 0) return interview;
     return applyPeopleEdits(interview, { edits, profiles });
   }

@@ -18,7 +18,8 @@ export class DynamoPeople implements PeopleStore {
   ) {}
 
   async getPeopleEdits(interviewId: string): Promise<PeopleEdits> {
-    const it = await this.table.get(keys.peopleEdits(interviewId));
+    // Batched: an ingest reads these with the people's profiles in one request (see Table.batchGet).
+    const [it] = await this.table.batchGet([keys.peopleEdits(interviewId)]);
     return it
       ? PeopleEditsEntity.fromItem(it)
       : { interviewId, turns: [], people: [], version: 0, updatedAt: null, updatedBy: null };

@@ -226,24 +226,6 @@ export class Table {
     });
   }
 
-  /** The item of a partition with the highest sort key starting with `prefix`. */
-  async lastWithPrefix(pk: string, prefix: string): Promise<RawItem | undefined> {
-    const r = await this.send(() =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.name,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return r.Items?.[0];
-  }
-
   /** Every item of a GSI1 partition. */
   async queryIndex(gsi1pk: string): Promise<RawItem[]> {
     return this.queryAll(Table.indexQuery(gsi1pk));

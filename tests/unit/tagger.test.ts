@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
@@ -8,7 +9,7 @@ import {
   trainClassifier,
 } from '../../lib/tagging/classifier.ts';
 import { EvidenceScorer } from '../../lib/tagging/evidence.ts';
-import { compilePattern, GAP, matches } from '../../lib/tagging/match.ts';
+import { compilePattern, GAP, matches, sentences } from '../../lib/tagging/match.ts';
 import { DEFAULT_PARAMS } from '../../lib/tagging/tagger.ts';
 import {
   defaultSynonyms,
@@ -142,6 +143,41 @@ describe('evidence patterns', () => {
     expect(scorer.score('栄養のバランスと仕事。').has('work-balance')).toBe(false);
     expect(scorer.score('バランスが大事。仕事も。').has('work-balance')).toBe(false);
     expect(scorer.score('仕事とゴルフのバランス。').has('work-balance')).toBe(false);
+  });
+
+  it('finds every phrase a sentence contains, wherever it starts (the one-pass literal lookup)', () => {
+    // Phrases of one to three units, sharing starts, with a surrogate pair and Latin words
+    // (which match on word boundaries): a topic is found exactly when a sentence matches.
+    const unit = fc.constantFrom('あ', 'い', 'う', '𠮷', 'a', 'b', ' ');
+    const phrase = fc
+      .array(unit, { minLength: 1, maxLength: 3 })
+      .map((us) => us.join('').trim())
+      .filter((p) => p.length > 0);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(phrase, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.oneof(unit, fc.constant('。')), { maxLength: 40 }),
+        (phrases, units) => {
+          const text = units.join('');
+          const topics = phrases.map((p, i) => ({
+            id: `t${i}`,
+            label: 'x',
+            labelEn: 'x',
+            description: '',
+            threshold: 1,
+            evidence: [{ phrase: p, weight: 1 }],
+          }));
+          const scorer = new EvidenceScorer({ version: 2, topics }, { version: 1, groups: [] });
+          const found = scorer.score(text);
+          phrases.forEach((p, i) => {
+            const pattern = compilePattern(p);
+            const expected = pattern !== null && sentences(text).some((s) => matches(pattern, s));
+            expect(found.has(`t${i}`), `${p} in ${text}`).toBe(expected);
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
