@@ -9,12 +9,14 @@ import { splitName } from './people.ts';
 import { hasAny, hasCode, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
 
 /**
- * A question line: two dashes (em dash, horizontal bar or box-drawing) at the start, or two
- * katakana long-vowel marks typed for them (`ーー新曲について…`: no word starts with ー).
+ * A question line: two dashes (em dash, horizontal bar or box-drawing) at the start, or what is
+ * typed for them: two katakana long-vowel marks (`ーー新曲について…`: no word starts with ー) or two
+ * hyphens (`--お友達からの…`). Dashes alone on a line are a rule, not a question.
  */
-export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－|ーー|--)(?![-—―─－ー]*\s*$)[—―─－ー-]*[\s\u3000]*/;
+export const QUESTION =
+  /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－|ーー|--)(?![-—―─－ー]*\s*$)[—―─－ー-]*[\s\u3000]*/;
 
-/** The characters {@link QUESTION}'s dashes start with: —, ―, ─, －, ー. */
+/** The characters {@link QUESTION}'s dashes start with: —, ―, ─, －, ー, -. */
 export function isDash(c: number): boolean {
   return c === 0x2014 || c === 0x2015 || c === 0x2500 || c === 0xff0d || c === 0x30fc || c === 0x2d;
 }

@@ -446,13 +446,6 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   });
   close();
   if (turns.length === 0) throw noTurns();
-  // `編集部：池田利夫…` as a page's only prefixed line is a credit: nobody answers anything.
-  if (turns.every((t) => t.role === 'interviewer' || isInterviewerLabel(t.speaker)))
-    throw new ParseError(
-      turns[0]?.line ?? 1,
-      'not an interview: only interviewer lines (`聞き手：`, `編集部：`, `Q.`), nobody answers',
-      'prefixed',
-    );
   if (questionsOnly && !turns.some((t) => t.role === 'interviewee'))
     throw new ParseError(
       turns[0]?.line ?? 1,

@@ -97,10 +97,12 @@ describe('data rows in prefixed transcripts', () => {
     expect(() => parseInterview(text)).toThrow(ParseError);
   });
 
-  it('reject a page whose only prefixed line is an editor credit: nobody answers', () => {
-    expect(() =>
-      parseInterview('記事\n\n編集部：池田利夫\n編集部：岡本奈知子\n', { format: 'prefixed' }),
-    ).toThrow(/nobody answers/);
+  it('make no person of a book credit row (`制作編集：エヌプラス`)', () => {
+    const iv = parseInterview('記事\n\n編集部：池田利夫＋岡本奈知子\n制作編集：エヌプラス\n', {
+      format: 'prefixed',
+    });
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['編集部']);
+    expect([...iv.interviewees, ...iv.others].map((p) => p.name)).toEqual([]);
   });
 
   it('tell data labels from names and role words', () => {
