@@ -165,7 +165,19 @@ export interface Prefix {
 /** `MC・内田恭子`: a moderator's role printed before their name. */
 const ROLE_BEFORE_NAME = /^(?:MC|ＭＣ|司会|進行)[・･\s]+/i;
 
+/** A data row's line (`価格：…`), told apart from a line with no prefix at all. */
+const FIELD = 'field';
+
 export function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
+  const p = prefixOrField(t, meta);
+  return p === FIELD ? null : p;
+}
+
+/** {@link matchPrefix}, or `'field'` for a data row: the label is read once per line. */
+function prefixOrField(
+  t: string,
+  meta: { interviewer?: string; interviewee?: string },
+): Prefix | typeof FIELD | null {
   const qa = matchQa(t);
   if (qa) {
     const isQ = isQuestionLetter(qa.letter);
@@ -173,7 +185,8 @@ export function matchPrefix(t: string, meta: { interviewer?: string; interviewee
     return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
   const m = matchLabel(t);
-  if (!m || /^https?$/i.test(m.label) || isFieldLabel(m.label)) return null;
+  if (!m || /^https?$/i.test(m.label)) return null;
+  if (isFieldLabel(m.label)) return FIELD;
   const label = m.label.trim();
   const rest = m.rest.trim();
   const alias = m.alias !== undefined ? { alias: m.alias } : {};
@@ -368,14 +381,14 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       furniture.push({ line: lines.at(i) as Line, kind: 'credit' });
       return;
     }
+    const prefix = prefixOrField(t, meta);
     // A data row (`住所：…`, `価格：…`): a shop or product box, which ends the turn before it.
-    const field = matchLabel(t);
-    if (field && isFieldLabel(field.label)) {
+    if (prefix === FIELD) {
       close();
       furniture.push({ line: lines.at(i) as Line, kind: 'info' });
       return;
     }
-    const p = matchPrefix(t, meta);
+    const p = prefix;
     if (talk && !p && isQuestionLine(t) && !isPullQuote(t)) {
       // `——感想は？` with no name: the writer's question to the speakers, which the turns after
       // it answer (it may come before the first named turn, right after the lead).
