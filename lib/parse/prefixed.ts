@@ -81,6 +81,11 @@ function matchAliasLabel(t: string, i: number): { label: string; alias: string; 
   return { label: t.slice(i, open), alias, rest: t.slice(colon + 1) };
 }
 
+/** `[0-9０-９]` by character code. */
+function isDigitCode(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+}
+
 /** `[名前] text` (label 1–30 characters) or `名前：text` (label 1–20, no spaces). */
 function matchLabel(t: string): { label: string; alias?: string; rest: string } | null {
   const i = skipSpaces(t);
@@ -100,6 +105,8 @@ function matchLabel(t: string): { label: string; alias?: string; rest: string } 
   const colon = skipSpaces(t, j);
   if (t[colon] !== '：' && t[colon] !== ':') return null;
   if (colon + 1 >= t.length) return null;
+  // `・（日）24:30〜25:00`: a clock time (digits on both sides of the colon), never a name.
+  if (isDigitCode(t.charCodeAt(j - 1)) && isDigitCode(t.charCodeAt(skipSpaces(t, colon + 1)))) return null;
   return { label: t.slice(i, j), rest: t.slice(colon + 1) };
 }
 
