@@ -8,12 +8,17 @@ import { isCredit } from './furniture.ts';
 import { splitName } from './people.ts';
 import { hasAny, hasCode, skipSpaces, trimEndIndex, wordAt } from './scan.ts';
 
-/** A question line: two dashes (em dash, horizontal bar or box-drawing) at the start. */
-export const QUESTION = /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－)(?![-—―─－]*\s*$)[—―─－]*[\s\u3000]*/;
+/**
+ * A question line: two dashes (em dash, horizontal bar or box-drawing) at the start, or what is
+ * typed for them: two katakana long-vowel marks (`ーー新曲について…`: no word starts with ー) or two
+ * hyphens (`--お友達からの…`). Dashes alone on a line are a rule, not a question.
+ */
+export const QUESTION =
+  /^[\s\u3000]*(?:——|――|──|—―|―—|─|－－|ーー|--)(?![-—―─－ー]*\s*$)[—―─－ー-]*[\s\u3000]*/;
 
-/** The characters {@link QUESTION}'s dashes start with: —, ―, ─, －. */
+/** The characters {@link QUESTION}'s dashes start with: —, ―, ─, －, ー, -. */
 export function isDash(c: number): boolean {
-  return c === 0x2014 || c === 0x2015 || c === 0x2500 || c === 0xff0d;
+  return c === 0x2014 || c === 0x2015 || c === 0x2500 || c === 0xff0d || c === 0x30fc || c === 0x2d;
 }
 
 /**

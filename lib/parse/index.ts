@@ -19,6 +19,7 @@ import {
 import { frontMatter } from './frontmatter.ts';
 import { parseJson } from './json.ts';
 import { matchMdTurn, parseMarkdown } from './markdown.ts';
+import { isTitleWord, namedWithTitle } from './people.ts';
 import { countPrefixed, parsePrefixed } from './prefixed.ts';
 import { countTimestamped, isSrt, isWebVtt, parseSrt, parseTimestamped, parseVtt } from './subtitles.ts';
 import { countTsvLines, parseTsv } from './tsv.ts';
@@ -152,6 +153,7 @@ export function parseWithReport(text: string, options: ParseOptions = {}): Parse
     return { interview: finalize(parsed, options), furniture: [] };
   }
   const draft = PARSERS[format](source, lines);
+  nameTitleLabels(draft, source);
   return { interview: finalize(draft, options), furniture: draft.furniture ?? [] };
 }
 
@@ -173,4 +175,21 @@ export function parseSource(
   options: ParseOptions = {},
 ): Interview | Promise<Interview> {
   return typeof source === 'string' ? parseInterview(source, options) : parseBytes(source, options);
+}
+
+/**
+ * `監督：` labels the director the article names (`アンドリュー・スタントン監督`): in any layout the
+ * bare title stands for that name, as a declared short label does (`（以下、略称）`), so the quotes
+ * are credited to the person, not to a person called 監督. A title nobody is named with, or that
+ * names several people, stays the label it was. One scan of the text per title label.
+ */
+function nameTitleLabels(draft: Draft, source: string): void {
+  const labels = new Set(draft.turns.map((t) => t.speaker.trim()));
+  for (const label of labels) {
+    if (!isTitleWord(label) || draft.aliases?.has(label)) continue;
+    const name = namedWithTitle(source, label);
+    if (!name) continue;
+    draft.aliases ??= new Map();
+    draft.aliases.set(label, name);
+  }
 }

@@ -71,6 +71,33 @@ const TITLES = [
   'ＣＥＯ',
 ].sort((a, b) => b.length - a.length);
 
+/** True for a bare title used as a speaker label (`監督：`, `社長：`, `先生：`): a role, not a name. */
+export function isTitleWord(label: string): boolean {
+  return TITLES.includes(label.trim());
+}
+
+/**
+ * The one person an article names with a title (`アンドリュー・スタントン監督`, `スタントン監督`): the
+ * katakana or kanji run right before each of the first 200 times the title is printed, the
+ * longest of them when every other is its end (a short form); null when none or several people.
+ * Each look-back is at most 20 characters, so the scan is linear in the text.
+ */
+export function namedWithTitle(text: string, title: string): string | null {
+  const found = new Set<string>();
+  for (let at = text.indexOf(title), n = 0; at >= 0 && n < 200; at = text.indexOf(title, at + 1), n++) {
+    let start = at;
+    while (
+      start > 0 &&
+      at - start < 20 &&
+      /[\p{Script=Katakana}\p{Script=Han}ー・々]/u.test(text[start - 1] as string)
+    )
+      start--;
+    if (at - start >= 2) found.add(text.slice(start, at));
+  }
+  const longest = [...found].reduce((a, b) => (b.length > a.length ? b : a), '');
+  return longest && [...found].every((f) => longest.endsWith(f)) ? longest.replace(/^・+/, '') : null;
+}
+
 /** A printed name split into the name and what was printed around it. */
 export interface NameParts {
   /** The name alone: `花輪陽子`, `ジェイソン・ステイサム`. */

@@ -81,6 +81,11 @@ function matchAliasLabel(t: string, i: number): { label: string; alias: string; 
   return { label: t.slice(i, open), alias, rest: t.slice(colon + 1) };
 }
 
+/** `[0-9０-９]` by character code. */
+function isDigitCode(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+}
+
 /** `[名前] text` (label 1–30 characters) or `名前：text` (label 1–20, no spaces). */
 function matchLabel(t: string): { label: string; alias?: string; rest: string } | null {
   const i = skipSpaces(t);
@@ -100,6 +105,8 @@ function matchLabel(t: string): { label: string; alias?: string; rest: string } 
   const colon = skipSpaces(t, j);
   if (t[colon] !== '：' && t[colon] !== ':') return null;
   if (colon + 1 >= t.length) return null;
+  // `・（日）24:30〜25:00`: a clock time (digits on both sides of the colon), never a name.
+  if (isDigitCode(t.charCodeAt(j - 1)) && isDigitCode(t.charCodeAt(skipSpaces(t, colon + 1)))) return null;
   return { label: t.slice(i, j), rest: t.slice(colon + 1) };
 }
 
@@ -165,7 +172,19 @@ export interface Prefix {
 /** `MC・内田恭子`: a moderator's role printed before their name. */
 const ROLE_BEFORE_NAME = /^(?:MC|ＭＣ|司会|進行)[・･\s]+/i;
 
+/** A data row's line (`価格：…`), told apart from a line with no prefix at all. */
+const FIELD = 'field';
+
 export function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
+  const p = prefixOrField(t, meta);
+  return p === FIELD ? null : p;
+}
+
+/** {@link matchPrefix}, or `'field'` for a data row: the label is read once per line. */
+function prefixOrField(
+  t: string,
+  meta: { interviewer?: string; interviewee?: string },
+): Prefix | typeof FIELD | null {
   const qa = matchQa(t);
   if (qa) {
     const isQ = isQuestionLetter(qa.letter);
@@ -173,7 +192,8 @@ export function matchPrefix(t: string, meta: { interviewer?: string; interviewee
     return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
   const m = matchLabel(t);
-  if (!m || /^https?$/i.test(m.label) || isFieldLabel(m.label)) return null;
+  if (!m || /^https?$/i.test(m.label)) return null;
+  if (isFieldLabel(m.label)) return FIELD;
   const label = m.label.trim();
   const rest = m.rest.trim();
   const alias = m.alias !== undefined ? { alias: m.alias } : {};
@@ -368,14 +388,14 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       furniture.push({ line: lines.at(i) as Line, kind: 'credit' });
       return;
     }
+    const prefix = prefixOrField(t, meta);
     // A data row (`住所：…`, `価格：…`): a shop or product box, which ends the turn before it.
-    const field = matchLabel(t);
-    if (field && isFieldLabel(field.label)) {
+    if (prefix === FIELD) {
       close();
       furniture.push({ line: lines.at(i) as Line, kind: 'info' });
       return;
     }
-    const p = matchPrefix(t, meta);
+    const p = prefix;
     if (talk && !p && isQuestionLine(t) && !isPullQuote(t)) {
       // `——感想は？` with no name: the writer's question to the speakers, which the turns after
       // it answer (it may come before the first named turn, right after the lead).
@@ -446,13 +466,6 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   });
   close();
   if (turns.length === 0) throw noTurns();
-  // `編集部：池田利夫…` as a page's only prefixed line is a credit: nobody answers anything.
-  if (turns.every((t) => t.role === 'interviewer' || isInterviewerLabel(t.speaker)))
-    throw new ParseError(
-      turns[0]?.line ?? 1,
-      'not an interview: only interviewer lines (`聞き手：`, `編集部：`, `Q.`), nobody answers',
-      'prefixed',
-    );
   if (questionsOnly && !turns.some((t) => t.role === 'interviewee'))
     throw new ParseError(
       turns[0]?.line ?? 1,

@@ -479,6 +479,49 @@ describe('re-parsing canonical JSON', () => {
 
 const haveCorpora = available(corporaDir, 'judged attribution tests');
 
+describe('a bare title as the speaker label (`監督：`)', () => {
+  it('stands for the one person the article names with that title', () => {
+    const text = [
+      '映画『X』ジャパンプレミア',
+      '会場にはアンドリュー・スタントン監督が到着し、ファンの声に応じる監督の姿があった。',
+      '',
+      '——日本の印象は？',
+      '監督：最高です。',
+      '',
+      '中山優馬：楽しみです。',
+      '',
+      '——最後に一言。',
+      '監督：ありがとう。スタントン監督として約束します。',
+    ].join('\n');
+    const iv = parseInterview(text);
+    expect(iv.turns.filter((t) => t.role === 'interviewee').map((t) => t.speaker)).toEqual([
+      'アンドリュー・スタントン',
+      '中山優馬',
+      'アンドリュー・スタントン',
+    ]);
+    expect(iv.interviewees.find((p) => p.name === 'アンドリュー・スタントン')?.aliases).toEqual(['監督']);
+  });
+
+  it('stays the label when the article names several people with it, or nobody', () => {
+    const two =
+      '座談会\n山田監督と佐藤監督が語った。\n\n——感想は？\n監督：よかった。\n\n——次回作は？\n監督：秘密です。\n';
+    expect(parseInterview(two).turns[1]?.speaker).toBe('監督');
+    const none = '——感想は？\n監督：よかった。\n\n——次回作は？\n監督：秘密です。\n';
+    expect(parseInterview(none).turns[1]?.speaker).toBe('監督');
+  });
+});
+
+describe.runIf(haveCorpora)('a director labelled 監督 in a premiere report (movie-enter 6425811)', () => {
+  it('is credited to アンドリュー・スタントン, never to a person called 監督', () => {
+    const iv = parseInterview(
+      readFileSync(join(corporaDir, 'livedoor-news', 'movie-enter', 'movie-enter-6425811.txt'), 'utf8'),
+    );
+    const names = iv.interviewees.map((p) => p.name);
+    expect(names).toContain('アンドリュー・スタントン');
+    expect(names).not.toContain('監督');
+  });
+});
+
 describe.runIf(haveCorpora)('the judged attribution set (eval/attribution.json)', () => {
   it('covers livedoor interviews and ASDC dialogs, and the parser meets the goals on it', () => {
     const judged = loadAttribution();

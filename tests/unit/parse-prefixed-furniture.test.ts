@@ -97,10 +97,22 @@ describe('data rows in prefixed transcripts', () => {
     expect(() => parseInterview(text)).toThrow(ParseError);
   });
 
-  it('reject a page whose only prefixed line is an editor credit: nobody answers', () => {
-    expect(() =>
-      parseInterview('記事\n\n編集部：池田利夫\n編集部：岡本奈知子\n', { format: 'prefixed' }),
-    ).toThrow(/nobody answers/);
+  it('make no person of a book credit row (`制作編集：エヌプラス`)', () => {
+    const iv = parseInterview('記事\n\n編集部：池田利夫＋岡本奈知子\n制作編集：エヌプラス\n', {
+      format: 'prefixed',
+    });
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['編集部']);
+    expect([...iv.interviewees, ...iv.others].map((p) => p.name)).toEqual([]);
+  });
+
+  it('make no speaker of a clock time (`・（日）24:30〜`), so a TV schedule is no interview', () => {
+    const schedule =
+      'MTV　12月4日スタート\n・（日）24:30〜25:00（初回放送）\n・（金）17:00〜17:30（再放送）\n・（日）24:00〜24:30（再放送）\n';
+    expect(() => parseInterview(schedule)).toThrow(ParseError);
+    const iv = parseInterview(
+      '聞き手：何時から？\n\n山田：19:30からです。\n\n聞き手：場所は？\n\n山田：渋谷です。\n',
+    );
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['聞き手', '山田', '聞き手', '山田']);
   });
 
   it('tell data labels from names and role words', () => {
