@@ -538,15 +538,21 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
   };
 
   let lastQuestion: string | null = null;
+  let askedByInterviewer = false;
   const roleByPerson = new Map<ResolvedName, Role>();
   const finalTurns = turns.map((t, i) => {
     const tid = quoteId(id, i + 1);
     let questionId = t.role === 'interviewer' ? null : lastQuestion;
-    if (t.role === 'interviewer') lastQuestion = tid;
-    // In a talk session a speaker answers the turn before theirs, the moderator's or another
-    // speaker's; a turn that goes on from their own (after a heading) keeps its question.
+    if (t.role === 'interviewer') {
+      lastQuestion = tid;
+      askedByInterviewer = asks(t.text);
+    }
     if (draft.talk && t.role !== 'interviewer') {
-      lastQuestion = i > 0 && turns[i - 1]?.name !== t.name ? quoteId(id, i) : lastQuestion;
+      const link = talkLink(turns[i - 1], t, askedByInterviewer);
+      if (link === 'previous') {
+        lastQuestion = quoteId(id, i);
+        askedByInterviewer = false;
+      }
       questionId = lastQuestion;
     }
     for (const p of t.people) if (!roleByPerson.has(p)) roleByPerson.set(p, t.role);
@@ -602,6 +608,29 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     );
   }
   return result.data;
+}
+
+/** True when a turn asks something (a question mark anywhere in it). */
+export function asks(text: string): boolean {
+  return text.includes('？') || text.includes('?');
+}
+
+/**
+ * What a speaker's turn in a talk session answers: the question still open (`'same'`) or the turn
+ * before it (`'previous'`). A question the moderator or the writer puts (`——感想は？`) is put to
+ * every speaker, so the answers that follow it one after another all answer it, until a speaker
+ * asks something in turn; otherwise (after a speaker's question, or after the moderator's words
+ * that ask nothing) a speaker answers the turn before theirs. A turn that goes on from the
+ * speaker's own (after a heading) keeps its question. `askedByInterviewer`: the open question is
+ * an interviewer's turn that asks. lib/people/edits.ts links an edited interview the same way.
+ */
+export function talkLink(
+  prev: { role: Role; name: string; text: string } | undefined,
+  turn: { name: string },
+  askedByInterviewer: boolean,
+): 'same' | 'previous' {
+  if (!prev || prev.name === turn.name || prev.role === 'interviewer') return 'same';
+  return askedByInterviewer && !asks(prev.text) ? 'same' : 'previous';
 }
 
 function firstWords(text: string): string {

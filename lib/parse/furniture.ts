@@ -59,6 +59,25 @@ export function isCredit(line: string): boolean {
   return bracketed || /^(?:取材|文|構成|撮影|写真|text|photo|interview)/i.test(head);
 }
 
+const PHOTO_WORDS = ['写真', '撮影', '画像', 'photo', 'Photo', 'PHOTO'];
+
+/**
+ * A photo caption or photo credit alone on a line: `（写真：店の前で笑顔を見せる小林さん）`,
+ * `(写真=左から山田、佐藤)`, `（撮影：…）`. Only a bracket that opens the line and closes it, with
+ * a photo word right inside and a separator (or the bracket) after it: a remark in brackets inside
+ * speech (`（笑）`, `（右手を挙げて）`) or an inline `…します（写真=左）。` is none.
+ */
+export function isPhotoCaption(line: string): boolean {
+  const start = skipSpaces(line);
+  const end = trimEndIndex(line, line.length, start);
+  if (end - start < 3 || end - start > 300) return false;
+  if (!hasCode('（(', line.charCodeAt(start)) || !hasCode('）)', line.charCodeAt(end - 1))) return false;
+  const i = skipSpaces(line, start + 1);
+  const word = PHOTO_WORDS.find((w) => line.startsWith(w, i));
+  if (word === undefined) return false;
+  const j = skipSpaces(line, i + word.length);
+  return j === end - 1 || hasCode(CREDIT_SEPARATORS, line.charCodeAt(j));
+}
 /** A caption or data line of a profile box: `■ベストスコア／114`, `↑【動作解析の一例】…`. */
 export function isCaption(line: string): boolean {
   const start = skipSpaces(line);

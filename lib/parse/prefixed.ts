@@ -11,7 +11,7 @@
  */
 import { ParseError } from '../errors.ts';
 import { addressed, intervieweeFromArticle } from './article.ts';
-import { nameForms } from './dash-lines.ts';
+import { isQuestionLine, nameForms, QUESTION } from './dash-lines.ts';
 import {
   type Draft,
   type DraftPerson,
@@ -26,7 +26,7 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
-import { isCredit, isPromo, stripPageNumbers } from './furniture.ts';
+import { isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
@@ -129,6 +129,31 @@ function matchHeading(t: string): { text: string; hashes: number } | null {
   return { text: t.slice(j, end), hashes };
 }
 
+/** Words that head a data row (`住所：`, `価格：`, `アプリ名：`), alone or after 主な/対応/開催…. */
+const FIELD_WORDS =
+  '住所 所在地 アドレス address 電話 電話番号 tel fax 営業時間 定休日 休業日 url hp web ホームページ 公式サイト アクセス 最寄り駅 場所 会場 日時 日程 期間 会期 開催日 時間 入場料 料金 送料 価格 価格帯 定価 予算 実質負担額 月々サポート 割引率 支払い方法 問い合わせ お問い合わせ お問い合せ 問合せ 取材先 取材協力 協力 主催 配給 取り扱い 取り扱いブランド ブランド ターゲット 製品名 商品名 品名 型番 型式 モデル名 メーカー 発売日 発売時期 発売元 販売元 出荷 入荷予定 開始日 アプリ名 カテゴリ カテゴリー 開発者 バージョン 対応機種 os cpu ram rom メモリー メモリ hdd ssd ディスプレイ 画面サイズ カメラ サイズ 重量 重さ 質量 容量 厚さ カラー カラーバリエーション 素材 付属品 外部端子 外部メモリー 無線lan bluetooth 電源 バッテリー 入力 出力 周波数 グラフィックス 光学ドライブ チップセット 条件 対象 対象者 当選人数 年齢 職業 その他 備考 制作編集 編集協力 監修'.split(
+    ' ',
+  );
+/** Words a data row's label ends with after a few characters (`予想市場価格`, `展示場所`). */
+const FIELD_ENDS = '価格 場所 日時 期間 時間 料金 問い合わせ先 締め切り 締切 人数 サイズ'.split(' ');
+/**
+ * Labels of a data row, never a speaker's name: shop and event boxes (`住所：`, `営業時間：`,
+ * `お問い合わせ：`), product and app specs (`価格：`, `アプリ名：`, `バージョン：`), rankings
+ * (`1位：`) and bare numbers (`15:00` read as a label). News pages made of such rows (product
+ * reviews, shop guides) are no interview, and in an interview such a box is page furniture, not
+ * the last answer's text. Role words a speaker may be labelled with (`監督：`, `主演：`, `講師：`)
+ * are not in it. Labels are at most 30 characters (checked first), so the test is bounded.
+ */
+const FIELD_LABEL = new RegExp(
+  `^(?:[・■●◆※]\\s*)?(?:(?:主な|対応|本体|予想|基本|開催|募集|日本での)?(?:${FIELD_WORDS.join('|')})|[^\\s：:]{0,8}(?:${FIELD_ENDS.join('|')}))(?:[（(][^）)]{0,10}[）)])?$|^[\\d０-９]{1,3}位?$`,
+  'i',
+);
+
+/** True for a label that heads a data row (`価格：`, `住所：`, `1位：`), never a speaker. */
+export function isFieldLabel(label: string): boolean {
+  return label.length <= 30 && FIELD_LABEL.test(label.trim());
+}
+
 export interface Prefix {
   speaker: string;
   role?: 'interviewer' | 'interviewee';
@@ -148,7 +173,7 @@ export function matchPrefix(t: string, meta: { interviewer?: string; interviewee
     return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
   const m = matchLabel(t);
-  if (!m || /^https?$/i.test(m.label)) return null;
+  if (!m || /^https?$/i.test(m.label) || isFieldLabel(m.label)) return null;
   const label = m.label.trim();
   const rest = m.rest.trim();
   const alias = m.alias !== undefined ? { alias: m.alias } : {};
@@ -332,7 +357,42 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       sections.push(heading);
       return;
     }
+    // A photo caption between the paragraphs of an answer is page furniture: the answer goes on
+    // after it. A credit (`（取材・文：…）`) ends the turn before it: what follows is the page's.
+    if (isPhotoCaption(t)) {
+      furniture.push({ line: lines.at(i) as Line, kind: 'caption' });
+      return;
+    }
+    if (!questionsOnly && isCredit(t)) {
+      close();
+      furniture.push({ line: lines.at(i) as Line, kind: 'credit' });
+      return;
+    }
+    // A data row (`住所：…`, `価格：…`): a shop or product box, which ends the turn before it.
+    const field = matchLabel(t);
+    if (field && isFieldLabel(field.label)) {
+      close();
+      furniture.push({ line: lines.at(i) as Line, kind: 'info' });
+      return;
+    }
     const p = matchPrefix(t, meta);
+    if (talk && !p && isQuestionLine(t) && !isPullQuote(t)) {
+      // `——感想は？` with no name: the writer's question to the speakers, which the turns after
+      // it answer (it may come before the first named turn, right after the lead).
+      close();
+      const line = lines.at(i) as Line;
+      current = {
+        speaker: meta.interviewer ?? '聞き手',
+        role: 'interviewer',
+        text: '',
+        start: line.start,
+        end: line.end,
+        line: line.no,
+        section,
+        parts: [t.replace(QUESTION, '').trim()],
+      };
+      return;
+    }
     if (talk) {
       // A speaker's profile, a pull quote between sections and the page numbers: no quotes.
       const kind = p
@@ -386,6 +446,13 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   });
   close();
   if (turns.length === 0) throw noTurns();
+  // `編集部：池田利夫…` as a page's only prefixed line is a credit: nobody answers anything.
+  if (turns.every((t) => t.role === 'interviewer' || isInterviewerLabel(t.speaker)))
+    throw new ParseError(
+      turns[0]?.line ?? 1,
+      'not an interview: only interviewer lines (`聞き手：`, `編集部：`, `Q.`), nobody answers',
+      'prefixed',
+    );
   if (questionsOnly && !turns.some((t) => t.role === 'interviewee'))
     throw new ParseError(
       turns[0]?.line ?? 1,

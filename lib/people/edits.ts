@@ -15,6 +15,7 @@
 import { ValidationError } from '../errors.ts';
 import { digest } from '../ids.ts';
 import { type Interview, InterviewSchema, type Person, type Role } from '../model.ts';
+import { asks, talkLink } from '../parse/draft.ts';
 import type { PeopleEdits, PersonProfile, TurnOverride } from '../store/port.ts';
 
 /** The digest a turn override keeps of the text it was made for. */
@@ -152,19 +153,26 @@ export function applyPeopleEdits(interview: Interview, overlay: Overlay): Interv
   const roleByPerson = new Map<string, Role>();
   let lastQuestion: string | null = null;
   // A talk session (the parser linked an answer to a speaker's turn, not the interviewer's):
-  // each turn answers the turn before it, as lib/parse/draft.ts links them.
+  // its turns are linked as lib/parse/draft.ts links them (talkLink).
   const roleOfId = new Map(interview.turns.map((t) => [t.id, t.role]));
   const talk = interview.turns.some(
     (t) => t.questionId !== null && roleOfId.get(t.questionId) !== 'interviewer',
   );
+  let askedByInterviewer = false;
   turns.forEach((t, i) => {
     for (const id of [t.speakerId, ...t.coSpeakerIds])
       if (id && !roleByPerson.has(id)) roleByPerson.set(id, t.role);
     t.questionId = t.role === 'interviewer' ? null : lastQuestion;
-    if (t.role === 'interviewer') lastQuestion = t.id;
-    else if (talk) {
+    if (t.role === 'interviewer') {
+      lastQuestion = t.id;
+      askedByInterviewer = asks(t.text);
+    } else if (talk) {
       const prev = turns[i - 1];
-      if (prev && prev.speaker !== t.speaker) lastQuestion = prev.id;
+      const before = prev && { role: prev.role, name: prev.speaker, text: prev.text };
+      if (prev && talkLink(before, { name: t.speaker }, askedByInterviewer) === 'previous') {
+        lastQuestion = prev.id;
+        askedByInterviewer = false;
+      }
       t.questionId = lastQuestion;
     }
   });

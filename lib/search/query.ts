@@ -57,6 +57,13 @@ export const MAX_QUERY_CHUNKS = 16;
 /** Queries of up to this many words need every word (precision over recall). */
 export const SHORT_QUERY_WORDS = 2;
 /**
+ * A typed word the segmenter splits into at most this many words is still one word (司会者 →
+ * 司会|者, 全然知 → 全然|知): a query of up to {@link SHORT_QUERY_WORDS} typed words needs every
+ * one of them. A chunk that splits further is a phrase or a sentence typed without spaces
+ * (`子育てしながら副業の時間を…`): a query holding one is ranked by the share it matches.
+ */
+export const WORD_SPLITS = 2;
+/**
  * Query weights (tunable as a whole): `minShould`, the share of a longer query's weight a quote
  * must match; `gram`, `variant`, `stem`: weights of a kanji word's bigram path, of spelling
  * variants and of the kanji stem of an inflected word, relative to the word itself.
@@ -188,6 +195,27 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   return merged;
 }
 
+/**
+ * True when a spelling variant adds nothing to its word: the same index term, exact, where the
+ * word already scores it at full weight (ユーザー's variant ユーザ folds to the word itself). In a
+ * `max` it never wins (scores grow with the weight), yet it would read the term's postings again.
+ */
+function redundant(own: QueryNode, variant: QueryNode): boolean {
+  const self = own.kind === 'max' ? own.children[0] : own;
+  return (
+    self?.kind === 'term' &&
+    variant.kind === 'term' &&
+    variant.term === self.term &&
+    !variant.prefix &&
+    !variant.substr &&
+    !variant.fuzzy &&
+    !variant.gram &&
+    variant.maxShare === undefined &&
+    (own.kind !== 'max' || own.weight === 1) &&
+    self.weight >= variant.weight * QUERY_WEIGHTS.variant
+  );
+}
+
 /** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
 function slotsOf(
   raw: string,
@@ -200,15 +228,16 @@ function slotsOf(
   if (!norm) return { units: [], slots: [] };
   const units = unitsOf(norm, mode, prefixLast, partial);
   if (units.length === 0) return { units, slots: [] };
-  const others =
+  let others =
     mode === 'hybrid' && variants
       ? variants(normalizeForMatch(norm))
           .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((u) => u.node)))
           .filter((q): q is QueryNode => q !== null)
       : [];
+  const self = and(units.map((u) => u.node)) as QueryNode;
+  others = others.filter((o) => !redundant(self, o));
   if (others.length > 0) {
     // 打合せ → ミーティング: the variants are alternatives of the whole chunk.
-    const self = and(units.map((u) => u.node)) as QueryNode;
     return {
       units,
       slots: [max([self, ...others.map((o) => weighted(o, QUERY_WEIGHTS.variant))]) as QueryNode],
@@ -221,7 +250,7 @@ function slotsOf(
         const vs = u.needle
           ? variants(u.needle)
               .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((x) => x.node)))
-              .filter((q): q is QueryNode => q !== null)
+              .filter((q): q is QueryNode => q !== null && !redundant(u.node, q))
           : [];
         return vs.length > 0
           ? (max([u.node, ...vs.map((v) => weighted(v, QUERY_WEIGHTS.variant))]) as QueryNode)
@@ -282,6 +311,12 @@ export function compileQuery(
       );
     });
   }
+  // Two typed words are two words even when the segmenter splits them (関係 司会者 is three
+  // segments): each needs all its segments, as it does typed alone (司会者 needs 司会 and 者),
+  // where a quarter of three segments' weight let 関係 alone or 者 alone match.
+  const typedWords =
+    groups.length + phrases.length <= SHORT_QUERY_WORDS &&
+    perGroup.every((g) => g.length > 1 || (g[0]?.slots.length ?? 0) <= WORD_SPLITS);
   groups.forEach((g, gi) => {
     const compiled = perGroup[gi] as ReturnType<typeof slotsOf>[];
     for (const c of compiled) allUnits.push(...c.units);
@@ -315,7 +350,7 @@ export function compileQuery(
     .map((e) => and(unitsOf(normalize(e).text.trim(), mode, false).map((u) => u.node)))
     .filter((q): q is QueryNode => q !== null);
   const words = slotNodes.length + phraseSlots.length;
-  const everyWord = terms === 'all' || slotNodes.length + phraseSlots.length <= SHORT_QUERY_WORDS;
+  const everyWord = terms === 'all' || words <= SHORT_QUERY_WORDS || typedWords;
   const slots: Slot[] = [
     ...slotNodes.map((node) => ({ node, required: everyWord })),
     ...phraseSlots.map((node) => ({ node, required: true })),

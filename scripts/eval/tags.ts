@@ -35,8 +35,10 @@ const Label = z.object({
    * blind2: interview turns labelled on 2026-12-02 and frozen before any tuning on the dev labels added then;
    * fresh: labelled on 2026-12-03 from files no label touched before, before any tuning that day, and
    * scored once at the end of that tuning (`--fresh`), so that one number is not bent by looking.
+   * fresh2: the same for the next round: labelled 2026-12-03 (10:10–10:30 UTC) from files no label
+   * touched, before that round changed the tagger, frozen, and scored once at its end (`--fresh2`).
    */
-  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh']),
+  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh', 'fresh2']),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
    * labels, which the phrases were tuned on). Lets the eval show the two apart: overfitting to the
@@ -289,6 +291,8 @@ export interface TagQualityOptions {
    * reads its numbers during tuning (eval/README.md says when it was read).
    */
   fresh?: boolean;
+  /** Also score the fresh2 split (same rule: read once, at the end of the round it was frozen for). */
+  fresh2?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -308,6 +312,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const blind = judged.filter((j) => j.split === 'blind');
   const blind2 = judged.filter((j) => j.split === 'blind2');
   const fresh = judged.filter((j) => j.split === 'fresh');
+  const fresh2 = judged.filter((j) => j.split === 'fresh2');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -319,8 +324,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh2.length > 0 && options.fresh2) {
+    printComparison(
+      '### Fresh2 split (livedoor news, labelled 2026-12-03 10:10–10:30 UTC before that round changed the tagger, scored once at its end)',
+      fresh2,
+      runs,
+      topics,
+    );
+    printHardCases(fresh2, runs);
+  } else if (fresh2.length > 0)
+    console.log('\n(fresh2 split not scored: `--fresh2` scores it; see eval/README.md)');
   if (fresh.length > 0 && options.fresh) {
     printComparison(
       "### Fresh split (labelled 2026-12-03 before that day's tuning, scored once at its end)",

@@ -41,8 +41,9 @@ const QUERIES = [
 const sentence = fc
   .array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 5 })
   .map((ws) => `${ws.join('の')}です。`);
+// At least two lines, so someone answers the interviewer: a page of interviewer lines only is no interview (422).
 const transcript = fc
-  .array(sentence, { minLength: 1, maxLength: 6 })
+  .array(sentence, { minLength: 2, maxLength: 6 })
   .map((lines) => lines.map((l, i) => `${i % 2 === 0 ? '聞き手' : '山田'}：${l}`).join('\n'));
 type Op =
   | { kind: 'upsert'; slot: number; text: string }

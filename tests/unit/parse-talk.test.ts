@@ -55,10 +55,11 @@ describe('talk sessions with speaker prefixes', () => {
     expect(iv.format).toBe('prefixed');
     expect(roles(iv)).toEqual([
       ['interviewer', null, null],
+      // The moderator's question is put to both: each answers it.
       ['interviewee', '山田太郎', 1],
-      ['interviewee', '佐藤花子', 2],
+      ['interviewee', '佐藤花子', 1],
       // A speaker's question to another: the answer's question is that turn.
-      ['interviewee', '山田太郎', 3],
+      ['interviewee', '山田太郎', 1],
       ['interviewee', '佐藤花子', 4],
       ['interviewer', null, null],
       ['interviewee', '山田太郎', 6],
@@ -91,6 +92,39 @@ describe('talk sessions with speaker prefixes', () => {
       'interviewee/佐藤花子',
       'interviewer/鈴木一郎',
       'interviewee/山田太郎',
+    ]);
+  });
+
+  it("keeps an unnamed `——…？` question as the interviewer's, answered by every speaker after it", () => {
+    const text = [
+      '【対談】山田太郎×佐藤花子',
+      'お二人に話を聞いた。',
+      '',
+      '——共演の感想は？',
+      '山田太郎（以下、山田）：楽しかったです。',
+      '',
+      '佐藤花子（以下、佐藤）：私もです。山田さんは次に何を？',
+      '',
+      '山田：舞台ですね。',
+      '',
+      '佐藤：楽しみです。',
+    ].join('\n');
+    const iv = parseInterview(text);
+    expect(iv.format).toBe('prefixed');
+    expect(iv.turns.map((t) => t.text)).toEqual([
+      '共演の感想は？',
+      '楽しかったです。',
+      '私もです。山田さんは次に何を？',
+      '舞台ですね。',
+      '楽しみです。',
+    ]);
+    expect(roles(iv)).toEqual([
+      ['interviewer', null, null],
+      ['interviewee', '山田太郎', 1],
+      ['interviewee', '佐藤花子', 1],
+      // 佐藤 asked 山田: his answer is to her question, and her reply to his answer.
+      ['interviewee', '山田太郎', 3],
+      ['interviewee', '佐藤花子', 4],
     ]);
   });
 
@@ -143,6 +177,19 @@ describe.runIf(haveCorpora)('talk sessions in the livedoor news corpus', () => {
     expect(furniture.filter((f) => f.kind === 'info')).toHaveLength(3);
   });
 
+  it("keeps the writer's unnamed question before 綾小路 翔 and マーティ・フリードマン answer it (movie-enter 6063215)", () => {
+    const path = join(corporaDir, 'livedoor-news', 'movie-enter', 'movie-enter-6063215.txt');
+    const iv = parseInterview(read(path));
+    expect(iv.format).toBe('prefixed');
+    expect(roles(iv)).toEqual([
+      ['interviewer', null, null],
+      ['interviewee', '綾小路 翔', 1],
+      ['interviewee', 'マーティ・フリードマン', 1],
+    ]);
+    expect(iv.turns[0]?.text).toMatch(/^仮面ライダーの主題歌をやると聞いた時の感想は？$/);
+    expect(iv.interviewer).toBeNull();
+  });
+
   it('三木谷浩史×星野佳路×村上龍 with MC・内田恭子 (5296014)', () => {
     const iv = parseInterview(read(file('5296014')));
     expect(iv.interviewer?.name).toBe('内田恭子');
@@ -164,5 +211,7 @@ describe.runIf(haveCorpora)('talk sessions in the livedoor news corpus', () => {
       asked?.id,
     ]);
     expect(r.filter(([role]) => role === 'interviewer')).toHaveLength(4);
+    // The pull quote `——大事なのは…（三木谷）` is a heading, not an unnamed question.
+    expect(iv.sections.some((s) => s.heading.includes('大事なのは仕事に対する夢'))).toBe(true);
   });
 });

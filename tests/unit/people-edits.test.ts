@@ -161,8 +161,9 @@ describe('talk sessions', () => {
     { id: 'k' },
   );
 
-  it('keep each turn answering the turn before it, after an edit and after the same edit again', () => {
-    expect(talk.turns.map((t) => t.questionId)).toEqual([null, 'k-t001', 'k-t002', 'k-t003', 'k-t004']);
+  it("keep each turn's question (the moderator's for the round of answers, a speaker's for the answer to it) after an edit and after the same edit again", () => {
+    // Both speakers answer the moderator's question, and so does 山田's follow-up; 佐藤 answers 山田's.
+    expect(talk.turns.map((t) => t.questionId)).toEqual([null, 'k-t001', 'k-t001', 'k-t001', 'k-t004']);
     const overlay = {
       edits: {
         turns: [
@@ -174,7 +175,7 @@ describe('talk sessions', () => {
     };
     const once = applyPeopleEdits(talk, overlay);
     // 山田's question made an interviewer turn: it asks nothing back, and 佐藤 answers it.
-    expect(once.turns.map((t) => t.questionId)).toEqual([null, 'k-t001', 'k-t002', null, 'k-t004']);
+    expect(once.turns.map((t) => t.questionId)).toEqual([null, 'k-t001', 'k-t001', null, 'k-t004']);
     expect(applyPeopleEdits(once, overlay)).toEqual(once);
   });
 });

@@ -70,6 +70,15 @@ describe('ranked partial matching', () => {
     expect(ids(long, { terms: 'all' }).every((id) => id === 'c-t004')).toBe(true);
     expect(ids(long).length).toBeGreaterThan(ids(long, { terms: 'all' }).length);
   });
+
+  it('needs every word of two typed words when the segmenter splits one (撮影所 → 撮影|所)', () => {
+    // Three segments: ranked by share, c-t001 (ハリウッド, 撮影) and c-t003 (撮影) matched too.
+    const page = index.search({ q: 'ハリウッド 撮影所', limit: 20 });
+    expect(page.matched).toBe('all');
+    expect(page.hits.map((h) => h.quoteId)).toEqual(['c-t002']);
+    // One typed word that splits into more is a sentence: still ranked by the share it matches.
+    expect(index.search({ q: 'ハリウッドの撮影所で撮った映画', limit: 5 }).matched).toBe('any');
+  });
 });
 
 describe('short queries', () => {
