@@ -17,7 +17,14 @@ import type {
   SearchParams,
 } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
-import type { InterviewRecord, InterviewSummary, Page, Store, StoredInterview } from './store/port.ts';
+import type {
+  InterviewRecord,
+  InterviewSummary,
+  Page,
+  Store,
+  StoredInterview,
+  WriteReads,
+} from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
 import { recordOf, type TagStep } from './tagging/record.ts';
 import {
@@ -213,9 +220,13 @@ export class Kikigaki {
   }
 
   /** Parses (text, or a .docx's bytes) or validates (canonical JSON) an interview, with the caller's id if given. */
-  private async parseInput(input: IngestInput, options: ParseOptions): Promise<Interview> {
+  private async parseInput(
+    input: IngestInput,
+    options: ParseOptions,
+    named?: (interview: Interview) => void,
+  ): Promise<Interview> {
     const interview = await this.fromSource(input, options, (source, o) => this.parse(source, o));
-    return this.finishParse(interview, options);
+    return this.finishParse(interview, options, named);
   }
 
   /** Runs a parsing step on the input as a source (canonical JSON as its text, format `json`). */
@@ -235,9 +246,18 @@ export class Kikigaki {
     }
   }
 
-  /** The caller's id, then editors' people edits (of this interview and its people) on a new parse. */
-  private async finishParse(parsed: Interview, options: ParseOptions): Promise<Interview> {
+  /**
+   * The caller's id, then editors' people edits (of this interview and its people) on a new parse.
+   * `named` sees the interview with its final id just before the people edits are read (in the
+   * same tick: reads it starts share their batched request).
+   */
+  private async finishParse(
+    parsed: Interview,
+    options: ParseOptions,
+    named?: (interview: Interview) => void,
+  ): Promise<Interview> {
     const interview = options.id && parsed.id !== options.id ? withInterviewId(parsed, options.id) : parsed;
+    named?.(interview);
     return this.people.overlay(interview);
   }
 
@@ -271,14 +291,25 @@ export class Kikigaki {
   ): Promise<IngestResult> {
     let prepared: PreparedIngest | null = null;
     let interview: Interview;
+    // The write's own reads (head, manual tags) start with the people edits' (one request); the
+    // store reads again if the interview's quotes changed meanwhile.
+    let reads: Promise<WriteReads> | undefined;
+    const readAhead = (named: Interview) => {
+      reads = this.store.readForWrite(
+        named.id,
+        named.turns.map((t) => t.id),
+      );
+      // Awaited below unless an error comes first: not an unhandled rejection then.
+      reads.catch(() => undefined);
+    };
     if (this.prepare) {
       const prepare = this.prepare;
       const tagger = await this.taggers.current();
       prepared = await this.fromSource(input, options, (source, o) => prepare(source, o, tagger));
-      interview = await this.finishParse(prepared.record.interview, options);
+      interview = await this.finishParse(prepared.record.interview, options, readAhead);
       // Tags and tokens of the interview as parsed: another one (renamed, people edited) is tagged again.
       if (interview !== prepared.record.interview) prepared = null;
-    } else interview = await this.parseInput(input, options);
+    } else interview = await this.parseInput(input, options, readAhead);
     if (options.onExisting === 'same-source') {
       const existing = await this.store.getInterview(interview.id);
       if (existing && !sameSource(existing.interview, interview))
@@ -288,7 +319,7 @@ export class Kikigaki {
         );
     }
     const record = prepared?.record ?? (await this.tag(await this.taggers.current(), interview));
-    const put = await this.store.putInterview(record);
+    const put = await this.store.putInterview(record, reads ? { reads: await reads } : {});
     const tokens = prepared?.tokens;
     const prebuilt = prepared?.prebuilt;
     await this.afterCommit({

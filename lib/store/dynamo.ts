@@ -36,6 +36,7 @@ import type {
   Store,
   StoredInterview,
   TaxonomyRecord,
+  WriteReads,
 } from './port.ts';
 import { DynamoSnapshots } from './snapshots.ts';
 import { Table } from './table.ts';
@@ -87,7 +88,13 @@ export class DynamoStore implements Store {
   }
 
   // InterviewStore
-  putInterview(record: InterviewRecord, options?: { expectedVersion?: number }): Promise<PutResult> {
+  readForWrite(id: string, quoteIds: readonly string[]): Promise<WriteReads> {
+    return this.interviews.readForWrite(id, quoteIds);
+  }
+  putInterview(
+    record: InterviewRecord,
+    options?: { expectedVersion?: number; reads?: WriteReads },
+  ): Promise<PutResult> {
     return this.interviews.putInterview(record, options);
   }
   getInterview(id: string): Promise<StoredInterview | null> {

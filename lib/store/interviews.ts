@@ -16,6 +16,7 @@ import type {
   Page,
   PutResult,
   StoredInterview,
+  WriteReads,
 } from './port.ts';
 import { type CursorCodec, nonce, StoreUnavailableError, type Table } from './table.ts';
 
@@ -130,17 +131,26 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
    * but ours. A higher one can only be a writer's that read our head, still in flight: kept.
    * (Finding the highest revision first cost a query per ingest: ~10% of an ingest's store CPU.)
    */
+  /** The head and what the quotes' tags depend on, in parallel (one batched request). */
+  async readForWrite(id: string, quoteIds: readonly string[]): Promise<WriteReads> {
+    const [head, context] = await Promise.all([this.headBatched(id), this.tags.tagContext(quoteIds)]);
+    return { id, quoteIds: [...quoteIds], head, manual: context.manual, aliases: context.aliases };
+  }
+
   async putInterview(
     record: InterviewRecord,
-    options: { expectedVersion?: number } = {},
+    options: { expectedVersion?: number; reads?: WriteReads } = {},
   ): Promise<PutResult> {
     const id = record.interview.id;
     const iv = record.interview;
-    // Independent reads, in parallel (one batched request): the head, what tags depend on.
-    const [first, context] = await Promise.all([
-      this.headBatched(id),
-      this.tags.tagContext(iv.turns.map((t) => t.id)),
-    ]);
+    const quoteIds = iv.turns.map((t) => t.id);
+    const given = options.reads;
+    const reads =
+      given && given.id === id && sameList(given.quoteIds, quoteIds)
+        ? given
+        : await this.readForWrite(id, quoteIds);
+    const first = reads.head;
+    const context = { manual: reads.manual, aliases: reads.aliases };
     const expected = options.expectedVersion;
     const changedMeanwhile = () =>
       new ConflictError(
@@ -356,4 +366,8 @@ async function decodeRecord(data: Uint8Array): Promise<InterviewRecord> {
   // Compressed content is several times smaller than what it inflates to: the same bound, scaled.
   const raw = data.length <= INLINE_ZLIB_BYTES / 4 ? gunzipSync(data) : await gunzipAsync(data);
   return JSON.parse(raw.toString('utf8')) as InterviewRecord;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

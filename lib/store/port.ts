@@ -4,7 +4,7 @@
  */
 import type { Interview, Person, Role } from '../model.ts';
 import type { PersonTopic, TopicMatch } from '../tagger.ts';
-import type { Job, Merge, MergeChange, TagEntry } from './items.ts';
+import type { Head, Job, Merge, MergeChange, TagEntry } from './items.ts';
 import type { AuditSubject } from './keys.ts';
 import type { ManualWriteOptions } from './tags.ts';
 
@@ -90,14 +90,35 @@ export interface PutResult {
   quoteTags: Record<string, string[]>;
 }
 
+/**
+ * What a write of an interview reads before writing: its head and what its quotes' effective tags
+ * depend on (read ahead with {@link InterviewStore.readForWrite}).
+ */
+export interface WriteReads {
+  id: string;
+  quoteIds: readonly string[];
+  head: Head | undefined;
+  manual: ReadonlyMap<string, ManualTags>;
+  aliases: ReadonlyMap<string, string>;
+}
+
 /** Interviews: write all-or-nothing, read the current version. */
 export interface InterviewStore {
   /**
+   * Starts the reads a write of this interview makes first, so that they share one batched
+   * request with other reads made in the same tick (an ingest's people edits and profiles).
+   * `putInterview(record, { reads })` uses them when they are of the record's id and quotes.
+   */
+  readForWrite(id: string, quoteIds: readonly string[]): Promise<WriteReads>;
+  /**
    * Writes a new revision. With `expectedVersion` (0: none stored yet) it is written only over
    * that version, else ConflictError: an edit made to the version it read never undoes a write
-   * made meanwhile.
+   * made meanwhile. `reads`: what {@link InterviewStore.readForWrite} read for it (else it reads).
    */
-  putInterview(record: InterviewRecord, options?: { expectedVersion?: number }): Promise<PutResult>;
+  putInterview(
+    record: InterviewRecord,
+    options?: { expectedVersion?: number; reads?: WriteReads },
+  ): Promise<PutResult>;
   getInterview(id: string): Promise<StoredInterview | null>;
   /** Current revisions of several interviews at once; absent ids are left out. */
   getInterviews(ids: readonly string[]): Promise<Map<string, StoredInterview>>;

@@ -3,8 +3,10 @@
  * items it asked for, whatever others joined the request after it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTable } from '../../lib/store/dynamo.ts';
+import { Kikigaki } from '../../lib/service.ts';
+import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { Table } from '../../lib/store/table.ts';
+import { TopicTagger } from '../../lib/tagger.ts';
 import { embedded, tableName } from '../helpers/dynamo.ts';
 
 let db: Awaited<ReturnType<typeof embedded>>;
@@ -42,5 +44,39 @@ describe('batchGet in one tick', () => {
     ]);
     expect(first.map((it) => it.pk)).toEqual(['A']);
     expect(second.map((it) => it.pk)).toEqual(['A']);
+  });
+});
+
+describe('an ingest’s reads', () => {
+  it('go out as one BatchGetItem: people edits and profiles, the head, the quotes’ manual tags', async () => {
+    const name = tableName('ingest-reads');
+    await ensureTable(db.client, name);
+    // Sole writer (as npm start): tag aliases are cached, not queried per ingest.
+    const store = new DynamoStore({ tableName: name, client: db.client, soleWriter: true });
+    const service = new Kikigaki({ store, tagger: new TopicTagger() });
+    const text = (answer: string) =>
+      Array.from(
+        { length: 6 },
+        (_, i) => `聞き手：質問${i}は？\n山田花子：${answer}${i}。介護と仕事の話です。`,
+      ).join('\n');
+    await service.ingest({ text: text('最初の答え') }, { id: 'reads' });
+    const reads: string[] = [];
+    const probe = 'count-reads';
+    db.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = String(context.commandName);
+        if (!/^(Put|BatchWrite|Delete)/.test(command)) reads.push(command);
+        return next(args);
+      },
+      { step: 'initialize', name: probe },
+    );
+    try {
+      // A replacing ingest of a transcript with a named interviewee (a profile to look up).
+      await service.ingest({ text: text('新しい答え') }, { id: 'reads' });
+    } finally {
+      db.client.middlewareStack.remove(probe);
+    }
+    // Then the clean-up's Query of the old revision: the only other read.
+    expect(reads).toEqual(['BatchGetItemCommand', 'QueryCommand']);
   });
 });

@@ -116,4 +116,38 @@ describe('ingest under injected write failures', () => {
     expect(seen.has('true:old')).toBe(true);
     expect([...seen].some((s) => s.endsWith(':new'))).toBe(true);
   });
+
+  it('removes what a crashed first write left, with the next write over the head, unseen meanwhile', async () => {
+    const { client, store, table } = await fresh();
+    const service = new Kikigaki({ store, tagger: new TopicTagger() });
+    const revisions = async () => {
+      const raw = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'IV#first' } },
+        }),
+      );
+      return new Set(
+        (raw.Items ?? []).filter((i) => i.sk?.S?.startsWith('V#')).map((i) => i.sk?.S?.slice(2, 17)),
+      );
+    };
+    // The content is written, the head switch fails: an orphan revision and no head.
+    const fault = failNthWrite(client, 2);
+    await expect(service.ingest({ text: OLD }, { id: 'first' })).rejects.toThrow(/injected/);
+    fault.disarm();
+    expect(await store.getInterview('first')).toBeNull();
+    expect((await revisions()).size).toBe(1);
+    // The retry is a first write too (no head to switch over): readers see it alone.
+    await service.ingest({ text: OLD }, { id: 'first' });
+    expect((await store.getInterview('first'))?.version).toBe(1);
+    const tagged = await store.quotesWithTag('crowdsourcing', { limit: 100 });
+    // The orphan's memberships are not followed: each tagged quote once.
+    expect(tagged.items.length).toBeGreaterThan(0);
+    expect(tagged.items.length).toBe(new Set(tagged.items.map((q) => q.quoteId)).size);
+    // The next write over the head removes every other revision up to its own.
+    await service.ingest({ text: NEW }, { id: 'first' });
+    expect((await store.getInterview('first'))?.version).toBe(2);
+    expect(await revisions()).toEqual(new Set([expect.stringMatching(/^00000002-/)]));
+  });
 });
