@@ -15,6 +15,7 @@ import {
   type Token,
   type TokenKind,
 } from '../text/analyze.ts';
+import { dictionaryFormTerm } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import type { ReadingAnalyzer } from '../text/readings.ts';
 import { READINGS_VERSION } from '../text/readings-version.ts';
@@ -323,6 +324,7 @@ function countTokens(
   mode: SegmentationMode,
   surfaces?: Map<string, string>,
   readings?: ReadingAnalyzer,
+  text?: string,
 ): FieldTerms {
   const terms = new Map<string, number>();
   if (!tokens) return { terms, length: 0 };
@@ -347,6 +349,14 @@ function countTokens(
         flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
         if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? term);
       }
+    }
+  // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
+  // text, since the segmenter's pieces (貯|め|て) have none. They are not completions: a
+  // reading's written form would be one inflection of many.
+  if (readings?.inflected && text && mode === 'hybrid')
+    for (const r of readings.inflected(text)) {
+      const key = dictionaryFormTerm(r);
+      terms.set(key, (terms.get(key) ?? 0) + 1);
     }
   return flags ? { terms, length: n, flags } : { terms, length: n };
 }
@@ -652,7 +662,13 @@ export class QuoteIndex {
         question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
         speakerId: t.speakerId,
         tags: [...(tagsByQuote.get(t.id) ?? [])],
-        text: countTokens(own ? own.text : tokenizeField(t.text, mode, true), mode, surfaces, this.readings),
+        text: countTokens(
+          own ? own.text : tokenizeField(t.text, mode, true),
+          mode,
+          surfaces,
+          this.readings,
+          t.text,
+        ),
         speaker: countTokens(own ? own.speaker : tokenizeField(t.speaker, mode, false), mode),
         section: countTokens(own ? own.section : tokenizeField(t.section, mode, false), mode),
       };

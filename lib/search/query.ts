@@ -21,6 +21,7 @@ import {
   scriptRuns,
   type Token,
 } from '../text/analyze.ts';
+import { dictionaryForms, dictionaryFormTerm, isSearchableForm } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { and, max, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
 
@@ -67,9 +68,10 @@ export const WORD_SPLITS = 2;
 /**
  * Query weights (tunable as a whole): `minShould`, the share of a longer query's weight a quote
  * must match; `gram`, `variant`, `stem`: weights of a kanji word's bigram path, of spelling
- * variants and of the kanji stem of an inflected word, relative to the word itself.
+ * variants and of the kanji stem of an inflected word, `base`: of the dictionary form guessed for
+ * a kana verb or adjective (ためて → ためる), relative to the word itself.
  */
-export const QUERY_WEIGHTS = { minShould: 0.25, gram: 0.6, variant: 0.8, stem: 0.6 };
+export const QUERY_WEIGHTS = { minShould: 0.25, gram: 0.6, variant: 0.8, stem: 0.6, base: 0.9 };
 /** A one-kanji stem in more than this share of quotes (思, 行, 見) is not worth its scan. */
 const STEM_MAX_SHARE = 0.05;
 
@@ -97,6 +99,22 @@ function gramPath(word: string): QueryNode | null {
   );
 }
 
+/**
+ * A kana verb or adjective as the dictionary-form readings the index holds for inflected kanji
+ * spellings (貯めて, 貯めた → タメル, lib/text/readings.ts): the word itself, as it may be a
+ * dictionary form (ためる), and the forms guessed for it (ためて → ためる), weighted down as a
+ * guess. Exact terms only, never a prefix: ため is no verb.
+ */
+function dictionaryFormNodes(hiragana: string): QueryNode[] {
+  const own = isSearchableForm(hiragana) ? [term(dictionaryFormTerm(hiraganaToKatakana(hiragana)))] : [];
+  return [
+    ...own,
+    ...dictionaryForms(hiragana).map((f) =>
+      term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base),
+    ),
+  ];
+}
+
 /** The units of one chunk of normalised text. */
 function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
@@ -116,11 +134,13 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
             0.5,
           )
         : null;
+    const forms = dictionaryFormNodes(norm);
     return [
       {
         node: max([
           term(run, { prefix: prefixLast, substr: partial && run.length >= 3 }),
           ...(split ? [split] : []),
+          ...forms,
         ]) as QueryNode,
         needle: run,
       },
@@ -172,10 +192,14 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
                 kanji.length === 1 ? QUERY_WEIGHTS.stem : QUERY_WEIGHTS.gram,
               )
             : null;
+      // お金をためる: a kana word of a longer chunk may be a verb written in kanji in the text.
+      const surfaceKana = norm.slice(t.start, t.end);
+      const forms = HIRAGANA_ONLY.test(surfaceKana) ? dictionaryFormNodes(surfaceKana) : [];
       units.push({
         node: max([
           term(t.term, { prefix: last && !KANJI.test(t.term) }),
           ...(grams ? [grams] : []),
+          ...forms,
         ]) as QueryNode,
         needle: surface,
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),

@@ -6,11 +6,19 @@
  *
  * Only nouns of two or more characters with a kanji are read: a single kanji has too many
  * readings shared with unrelated words (かい → 会, 回, 貝 …) to be worth the noise.
+ *
+ * Verbs and adjectives written with a kanji are read by their dictionary form (貯めて, 貯めた →
+ * タメル; 稼いで → カセグ; 楽しかった → タノシイ), so `ためる` finds 貯めて. The segmenter cuts
+ * them into pieces (貯|め|て) that carry no reading, so they are read from the text around each
+ * kanji with the kana after it ({@link ReadingAnalyzer.inflected}), not word by word. Readings of
+ * two kana (見る ミル, 言う イウ, 買う カウ: shared by too many words) and of light verbs (出来る,
+ * 思う) are not kept (`isSearchableForm` in ./deinflect.ts, which the query side shares).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import { foldKatakanaRun } from './analyze.ts';
+import { isSearchableForm } from './deinflect.ts';
 
 /**
  * Readings (katakana, folded like katakana runs) of the kanji nouns in one word of the
@@ -23,6 +31,11 @@ export type ReadingAnalyzer = ((word: string) => readonly string[]) & {
    * same one reads every word alike (local/worker-jobs.ts builds large interviews' index parts so).
    */
   readonly dictionary?: string;
+  /**
+   * Dictionary-form readings of the inflected verbs and adjectives written with a kanji in a
+   * text (貯めている → タメル). Optional: an analyzer without it reads nouns only.
+   */
+  readonly inflected?: (text: string) => readonly string[];
 };
 
 export { READINGS_VERSION } from './readings-version.ts';
@@ -32,6 +45,41 @@ const KANJI = /[\p{Script=Han}\u3005]/u;
 const CACHE_WORDS = 200_000;
 /** Noun kinds whose reading helps (not numbers, pronouns, suffixes or dependent nouns). */
 const SKIP_DETAIL = new Set(['数', '代名詞', '接尾', '非自立', '特殊']);
+/**
+ * A kanji run with the kana after it: the smallest text kuromoji reads a verb or adjective in.
+ * Six kana hold any okurigana with an auxiliary or two (貯めていた); a shorter window repeats
+ * more, so the cache answers more of it.
+ */
+const KANJI_WITH_OKURIGANA = /[\p{Script=Han}\u3005]+[\u3041-\u3096]{1,6}/gu;
+const HIRAGANA_TAIL = /[\u3041-\u3096]*$/u;
+const KATAKANA_ONLY = /^[\u30A1-\u30FAー]+$/;
+
+/** Hiragana to katakana (the letters kuromoji's readings are written in). */
+function toKatakana(s: string): string {
+  return s.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+}
+
+/**
+ * The reading of a verb's or adjective's dictionary form from one inflected token: the reading of
+ * the part the surface shares with the dictionary form (貯め/貯める share 貯め: タメ), then the
+ * dictionary form's kana after it (る: タメル). Null when the surface ends in no kana or its kana
+ * do not end its reading (irregular 来 キ/来る), or the rest is not kana.
+ */
+export function dictionaryReading(surface: string, basic: string, reading: string): string | null {
+  let p = 0;
+  while (p < surface.length && p < basic.length && surface[p] === basic[p]) p++;
+  const rest = surface.slice(p);
+  const tail = basic.slice(p);
+  if (p === 0 || HIRAGANA_TAIL.exec(rest)?.[0] !== rest || HIRAGANA_TAIL.exec(tail)?.[0] !== tail)
+    return null;
+  // A surface with no kana after its kanji (来 キ of 来る) may read its kanji otherwise than the
+  // dictionary form does: only okurigana show where the stem's reading ends.
+  if (!/[\u3041-\u3096]$/u.test(surface)) return null;
+  const restKana = toKatakana(rest);
+  if (!reading.endsWith(restKana)) return null;
+  const out = reading.slice(0, reading.length - restKana.length) + toKatakana(tail);
+  return KATAKANA_ONLY.test(out) ? out : null;
+}
 
 /** Where the IPADIC files of the installed kuromoji package are (or KUROMOJI_DICT). */
 export function defaultDictionaryPath(): string {
@@ -68,5 +116,30 @@ export async function loadReadings(dicPath: string = defaultDictionaryPath()): P
     cache.set(word, result);
     return result;
   };
-  return Object.assign(read, { dictionary: dicPath });
+  // Windows (a kanji run and its kana) repeat across quotes: cached like words.
+  const windows = new Map<string, readonly string[]>();
+  const readWindow = (w: string): readonly string[] => {
+    const hit = windows.get(w);
+    if (hit) return hit;
+    const out: string[] = [];
+    for (const t of tokenizer.tokenize(w)) {
+      if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
+      if (!KANJI.test(t.surface_form) || !t.reading) continue;
+      const r =
+        t.conjugated_form === '基本形' && t.surface_form === t.basic_form
+          ? t.reading
+          : dictionaryReading(t.surface_form, t.basic_form, t.reading);
+      if (r && isSearchableForm(r)) out.push(r);
+    }
+    const result = out.length === 0 ? NONE : out;
+    if (windows.size >= CACHE_WORDS) windows.delete(windows.keys().next().value as string);
+    windows.set(w, result);
+    return result;
+  };
+  const inflected = (text: string): readonly string[] => {
+    const out: string[] = [];
+    for (const m of text.normalize('NFKC').matchAll(KANJI_WITH_OKURIGANA)) out.push(...readWindow(m[0]));
+    return out;
+  };
+  return Object.assign(read, { dictionary: dicPath, inflected });
 }

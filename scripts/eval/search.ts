@@ -270,6 +270,9 @@ interface ShortScore {
   hits: number;
   kanaRecall: number;
   kanaQueries: number;
+  /** The same recall for verbs and adjectives typed in kana, inflected or not (ためる, ためて). */
+  verbRecall: number;
+  verbQueries: number;
   empty: number;
 }
 
@@ -283,6 +286,8 @@ async function shortScore(
   let noisy = 0;
   let kanaRecall = 0;
   let kanaQueries = 0;
+  let verbRecall = 0;
+  let verbQueries = 0;
   let empty = 0;
   for (const sq of queries) {
     const got = (await search(sq.q)).slice(0, 10);
@@ -298,11 +303,17 @@ async function shortScore(
       console.log(
         `  ${label} noise ${sq.q}: ${noise.map((id) => texts.get(id)?.text.slice(0, 30)).join(' | ')}`,
       );
-    if (sq.kind === 'kana-kanji') {
+    if (sq.kind === 'kana-kanji' || sq.kind === 'kana-verb') {
       const relevant = [...texts].filter(([, t]) => hasForms(t.text, sq.forms)).map(([id]) => id);
       if (relevant.length === 0) continue;
-      kanaQueries++;
-      kanaRecall += got.filter((id) => relevant.includes(id)).length / Math.min(10, relevant.length);
+      const recall = got.filter((id) => relevant.includes(id)).length / Math.min(10, relevant.length);
+      if (sq.kind === 'kana-kanji') {
+        kanaQueries++;
+        kanaRecall += recall;
+      } else {
+        verbQueries++;
+        verbRecall += recall;
+      }
     }
   }
   return {
@@ -310,6 +321,8 @@ async function shortScore(
     hits,
     kanaRecall: kanaRecall / Math.max(1, kanaQueries),
     kanaQueries,
+    verbRecall: verbRecall / Math.max(1, verbQueries),
+    verbQueries,
     empty,
   };
 }
@@ -391,6 +404,11 @@ export async function searchEval(): Promise<void> {
     rows.push([
       `short queries: kana-for-kanji recall@10 (${scores[0]?.kanaQueries ?? 0} queries)`,
       ...scores.map((s) => s.kanaRecall),
+      '',
+    ]);
+    rows.push([
+      `short queries: kana verb/adjective recall@10 (${scores[0]?.verbQueries ?? 0} queries)`,
+      ...scores.map((s) => s.verbRecall),
       '',
     ]);
     rows.push([`short queries: empty /${short.queries.length}`, ...scores.map((s) => s.empty), '']);

@@ -1,0 +1,118 @@
+/**
+ * Dictionary forms of a verb or adjective typed in hiragana (ためて → ためる; かせいで → かせぐ;
+ * たのしかった → たのしい), by rule, without a dictionary: the index holds the dictionary-form
+ * readings of inflected verbs and adjectives (lib/text/readings.ts), and the query path must not
+ * load kuromoji (seconds and hundreds of MB). A rule cannot know which verb class the word is, so
+ * it returns every candidate (かって → かう, かつ, かる); a candidate no quote has costs one term
+ * lookup, and only readings of {@link MIN_FORM} kana or more are indexed.
+ */
+
+/**
+ * The index term of a dictionary-form reading: the reading after a mark no typed text produces.
+ * Kept apart from words and noun readings so that only a whole dictionary form finds it: a
+ * prefix (ため as typed so far) must not complete to the readings of 試す or 貯める, whose
+ * quotes show no ため.
+ */
+export function dictionaryFormTerm(katakanaReading: string): string {
+  return `\u0001${katakanaReading}`;
+}
+
+/** Candidates shorter than this are not returned: the index keeps no shorter verb reading. */
+export const MIN_FORM = 3;
+
+/**
+ * Light verbs that mostly carry grammar (できる, 思う in と思います, いただく, もらう): their
+ * dictionary-form readings would match a large share of quotes and only add noise to sentence
+ * queries (できるだけ高い階の部屋 ranked a 出来る quote first).
+ */
+const LIGHT = new Set([
+  'できる',
+  'おもう',
+  'いただく',
+  'くださる',
+  'もらう',
+  'しまう',
+  'くれる',
+  'あげる',
+  'いらっしゃる',
+  'おっしゃる',
+  'ござる',
+]);
+
+/** True when a dictionary form (hiragana or katakana) is worth indexing and querying. */
+export function isSearchableForm(form: string): boolean {
+  const hira = form.replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+  return hira.length >= MIN_FORM && !LIGHT.has(hira);
+}
+
+const ROWS = {
+  a: 'わかがさたなばまら',
+  i: 'いきぎしちにびみり',
+  u: 'うくぐすつぬぶむる',
+  e: 'えけげせてねべめれ',
+} as const;
+
+/** The same consonant in another vowel row (か → く); null when `ch` is not in `from`. */
+function shift(ch: string, from: keyof typeof ROWS, to: keyof typeof ROWS): string | null {
+  const i = ROWS[from].indexOf(ch);
+  return i < 0 ? null : (ROWS[to][i] as string);
+}
+
+/** Auxiliaries after the te-form that keep the verb (ためている, ためてた → ためて). */
+const TE_AUX =
+  /(?<=[てで])(?:いる|いた|います|いました|いない|る|た|ます|ました|ない|しまう|しまった|ちゃう|ちゃった)$/u;
+
+/** Godan and ichidan candidates for a stem that ends in the row `row` (the masu stem, the nai stem). */
+function fromStem(stem: string, row: 'i' | 'a', out: Set<string>): void {
+  const last = stem.at(-1);
+  if (!last) return;
+  const u = shift(last, row, 'u');
+  if (u) out.add(stem.slice(0, -1) + u);
+  // Ichidan verbs keep their stem (ため-ます, ため-ない): the dictionary form adds る.
+  if (shift(last, 'i', 'u') || shift(last, 'e', 'u')) out.add(`${stem}る`);
+}
+
+/** The part of `w` before a suffix `re` matches at its end (`re` ends with `$`), or null. */
+function before(w: string, re: RegExp): string | null {
+  const m = re.exec(w);
+  return m && m.index > 0 ? w.slice(0, m.index) : null;
+}
+
+/** Dictionary-form candidates of a hiragana word, without the word itself; [] when no rule fits. */
+export function dictionaryForms(word: string): string[] {
+  const out = new Set<string>();
+  const w = word.replace(TE_AUX, '');
+  // Adjectives: たのしかった, たのしくて, たのしくない → たのしい.
+  const adjective = before(w, /(?:かった|くて|くない|くなかった)$/u);
+  if (adjective) out.add(`${adjective}い`);
+  // The te/ta form: かって → かう, かつ, かる; はたらいて → はたらく; はなして → はなす;
+  // ためて → ためる (an ichidan stem ends in the e or i row).
+  const te = adjective ? null : before(w, /[てた]$/u);
+  if (te) {
+    if (te.endsWith('っ')) for (const e of 'うつる') out.add(te.slice(0, -1) + e);
+    else if (te.endsWith('い')) out.add(`${te.slice(0, -1)}く`);
+    else if (te.endsWith('し')) out.add(`${te.slice(0, -1)}す`);
+    else if (shift(te.at(-1) ?? '', 'e', 'u') || shift(te.at(-1) ?? '', 'i', 'u')) out.add(`${te}る`);
+  }
+  // The voiced te/ta form: よんで → よむ, よぶ, よぬ; かせいで → かせぐ.
+  const nde = before(w, /んで$|んだ$/u);
+  if (nde) for (const e of 'むぶぬ') out.add(nde + e);
+  const ide = before(w, /いで$|いだ$/u);
+  if (ide) out.add(`${ide}ぐ`);
+  // Polite, desire and "while" forms on the masu stem: かせぎます → かせぐ; ためます → ためる.
+  const masu = before(w, /(?:ます|ました|ません|ましょう|たい|たかった|たくない|ながら)$/u);
+  if (masu) fromStem(masu, 'i', out);
+  // Negatives on the nai stem: かせがない → かせぐ; ためない → ためる.
+  const nai = before(w, /(?:ない|なかった|なくて|ず)$/u);
+  if (nai) fromStem(nai, 'a', out);
+  // Conditionals: かせげば → かせぐ; ためれば → ためる.
+  const ba = before(w, /ば$/u);
+  if (ba) {
+    const last = ba.at(-1) ?? '';
+    const u = shift(last, 'e', 'u');
+    if (u) out.add(ba.slice(0, -1) + u);
+    if (last === 'れ') out.add(`${ba.slice(0, -1)}る`);
+  }
+  out.delete(word);
+  return [...out].filter(isSearchableForm);
+}

@@ -1,0 +1,172 @@
+/**
+ * Verbs and adjectives typed in kana find their kanji spellings, inflected or not (ためる, ためて →
+ * 貯めて), through the dictionary-form readings indexed from kuromoji and the dictionary forms the
+ * query side guesses by rule; ため alone (為) still finds nothing. Small interviews written for it,
+ * then the real livedoor interviews when ../shared is beside the checkout.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Interview } from '../../lib/model.ts';
+import { parseInterview } from '../../lib/parse/index.ts';
+import { QuoteIndex } from '../../lib/search/index.ts';
+import { dictionaryForms, isSearchableForm } from '../../lib/text/deinflect.ts';
+import { dictionaryReading, loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
+import { available, corporaDir, read } from '../helpers/shared.ts';
+
+function iv(id: string, lines: string[]): Interview {
+  return parseInterview(lines.join('\n'), { id, format: 'prefixed' });
+}
+
+describe('dictionary forms of kana typed for a verb or adjective (no dictionary)', () => {
+  it.each([
+    ['ためて', 'ためる'],
+    ['ためた', 'ためる'],
+    ['ためている', 'ためる'],
+    ['ためれば', 'ためる'],
+    ['ためます', 'ためる'],
+    ['かせいで', 'かせぐ'],
+    ['かせがない', 'かせぐ'],
+    ['はたらいて', 'はたらく'],
+    ['はなして', 'はなす'],
+    ['やめた', 'やめる'],
+    ['たのしかった', 'たのしい'],
+  ])('%s → %s', (typed, form) => {
+    expect(dictionaryForms(typed)).toContain(form);
+  });
+
+  it('guesses nothing for a word that is no inflection, nor forms of two kana', () => {
+    expect(dictionaryForms('ため')).toEqual([]);
+    expect(dictionaryForms('ためる')).toEqual([]);
+    // かって: かう, かつ, かる are two kana each (買う, 勝つ, 刈る …): too ambiguous to look up.
+    expect(dictionaryForms('かって')).toEqual([]);
+    expect(dictionaryForms('たのしかった')).not.toContain('たのしかる');
+  });
+
+  it('keeps light verbs and two-kana forms out', () => {
+    expect(isSearchableForm('ためる')).toBe(true);
+    expect(isSearchableForm('タメル')).toBe(true);
+    expect(isSearchableForm('みる')).toBe(false);
+    expect(isSearchableForm('できる')).toBe(false);
+    expect(isSearchableForm('デキル')).toBe(false);
+  });
+
+  it('reads the dictionary form from an inflected token', () => {
+    expect(dictionaryReading('貯め', '貯める', 'タメ')).toBe('タメル');
+    expect(dictionaryReading('稼い', '稼ぐ', 'カセイ')).toBe('カセグ');
+    expect(dictionaryReading('楽しかっ', '楽しい', 'タノシカッ')).toBe('タノシイ');
+    // 来 (キ) / 来る (クル): the stem's reading changes, so it cannot be rebuilt from the token.
+    expect(dictionaryReading('来', '来る', 'キ')).toBeNull();
+  });
+});
+
+const fixtures = [
+  iv('m', [
+    '聞き手：貯金はしていますか？',
+    '田中：毎月三万円ずつ貯めています。',
+    '聞き手：副業は？',
+    '田中：週末に少し稼いでいます。',
+    '聞き手：会社は？',
+    '田中：去年辞めました。そのために準備もしました。',
+    '聞き手：旅行は？',
+    '田中：本当に楽しかったです。',
+  ]),
+];
+
+const savings = iv('n', [
+  '聞き手：目標は？',
+  '佐藤：お金を貯めて店を開きたい。',
+  '聞き手：趣味は？',
+  '佐藤：お金を使うことです。',
+]);
+
+let readings: ReadingAnalyzer;
+let index: QuoteIndex;
+
+beforeAll(async () => {
+  readings = await loadReadings();
+  index = new QuoteIndex({ readings });
+  for (const i of fixtures) index.upsertInterview(i);
+}, 60_000);
+
+const ids = (q: string, from: QuoteIndex = index) =>
+  // A loaded index keeps no texts: hits are rendered from the interviews.
+  from
+    .search({ q, limit: 20 }, (id) => [...fixtures, savings].find((f) => f.id === id))
+    .hits.map((h) => h.quoteId);
+
+describe('kana verbs and adjectives find their kanji spellings', () => {
+  it.each([
+    ['ためる', 'm-t002'],
+    ['ためて', 'm-t002'],
+    ['ためた', 'm-t002'],
+    ['かせぐ', 'm-t004'],
+    ['かせいで', 'm-t004'],
+    ['やめる', 'm-t006'],
+    ['やめた', 'm-t006'],
+    ['たのしい', 'm-t008'],
+    ['たのしかった', 'm-t008'],
+  ])('%s finds %s', (q, id) => {
+    expect(ids(q)).toContain(id);
+  });
+
+  it('finds a kana verb inside a longer chunk (お金をためる needs お金 and ためる)', () => {
+    const local = new QuoteIndex({ readings });
+    local.upsertInterview(savings);
+    expect(ids('お金をためる', local)).toEqual(['n-t002']);
+  });
+
+  it('ため alone is no verb: it finds neither そのために nor 貯めて', () => {
+    expect(ids('ため')).toEqual([]);
+  });
+
+  it('an index without the analyzer finds no kana verb (the readings are what finds them)', () => {
+    const plain = new QuoteIndex({});
+    for (const i of fixtures) plain.upsertInterview(i);
+    expect(ids('ためる', plain)).toEqual([]);
+    expect(ids('毎月', plain)).toContain('m-t002');
+  });
+
+  it('keeps the dictionary-form readings through a snapshot', () => {
+    const loaded = QuoteIndex.fromSnapshot(index.toSnapshot());
+    expect(ids('ためて', loaded)).toContain('m-t002');
+    expect(ids('かせぐ', loaded)).toContain('m-t004');
+    expect(ids('ため', loaded)).toEqual([]);
+  });
+});
+
+const livedoor = join(corporaDir, 'livedoor-interviews');
+const haveCorpus = available(livedoor, 'kana verbs on the livedoor interviews');
+
+describe.runIf(haveCorpus)('kana verbs on the real livedoor interviews', () => {
+  const files = [
+    // The FP money column: 「緊急資金は家計で200万円を目安に貯めましょう」, and ため (為) three times.
+    'livedoor-homme/livedoor-homme-5713973.txt',
+    // The office girls' round table: 「あとお金を稼いでいるひと！」.
+    'livedoor-homme/livedoor-homme-6828491.txt',
+  ];
+  let real: QuoteIndex;
+  const texts = new Map<string, string>();
+  beforeAll(() => {
+    real = new QuoteIndex({ readings });
+    for (const f of files) {
+      const interview = parseInterview(read(join(livedoor, f)));
+      real.upsertInterview(interview);
+      for (const t of interview.turns) texts.set(t.id, t.text);
+    }
+  });
+  const hitTexts = (q: string) => real.search({ q, limit: 20 }).hits.map((h) => texts.get(h.quoteId) ?? '');
+
+  it.each(['ためる', 'ためて', 'ためましょう'])('%s finds 目安に貯めましょう', (q) => {
+    expect(hitTexts(q).some((t) => t.includes('目安に貯めましょう'))).toBe(true);
+  });
+
+  it('かせぐ finds お金を稼いでいるひと', () => {
+    expect(hitTexts('かせぐ').some((t) => t.includes('お金を稼いでいるひと'))).toBe(true);
+  });
+
+  it('ため finds none of the quotes that only say ため (為)', () => {
+    const withTame = [...texts.values()].filter((t) => t.includes('ため') && !/[貯溜]め/.test(t));
+    expect(withTame.length).toBeGreaterThan(0);
+    expect(hitTexts('ため').filter((t) => withTame.includes(t))).toEqual([]);
+  });
+});
