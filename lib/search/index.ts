@@ -427,7 +427,8 @@ function readingsKey(readings: ReadingAnalyzer | undefined): string | null {
 
 /**
  * Indices 0..n-1 ordered by `key` descending (ties: lower index first), only as many as the first
- * `k` need: a threshold found by selection, then a sort of what passes it.
+ * `k` need: for a page (small k), the k best kept in a heap in one pass over the keys; otherwise
+ * a threshold found by selection, then a sort of what passes it.
  */
 function topOrder(key: Float64Array, n: number, k: number): number[] {
   const byKey = (a: number, b: number) => (key[b] ?? 0) - (key[a] ?? 0) || a - b;
@@ -435,6 +436,7 @@ function topOrder(key: Float64Array, n: number, k: number): number[] {
     return Array.from({ length: n }, (_, i) => i)
       .sort(byKey)
       .slice(0, k);
+  if (k <= TOP_HEAP_MAX) return topByHeap(key, n, k).sort(byKey);
   const values = key.slice(0, n);
   // Quickselect the k-th largest value.
   let lo = 0;
@@ -463,6 +465,58 @@ function topOrder(key: Float64Array, n: number, k: number): number[] {
   const picked: number[] = [];
   for (let i = 0; i < n; i++) if ((key[i] ?? 0) >= threshold) picked.push(i);
   return picked.sort(byKey).slice(0, k);
+}
+
+/** Up to this many results, {@link topOrder} keeps them in a heap (no copy of the keys). */
+const TOP_HEAP_MAX = 64;
+
+/**
+ * The `k` best of indices 0..n-1 (k < n) by `key` descending, ties to the lower index, unordered:
+ * a min-heap whose root is the worst kept. Indices come in ascending order, so one whose key
+ * only ties the root's ranks after it and is not kept. At 30,000 matches this reads the keys once
+ * where selection copied them and partitioned them twice or more.
+ */
+function topByHeap(key: Float64Array, n: number, k: number): number[] {
+  if (k <= 0) return [];
+  const heap: number[] = [];
+  // a ranks below b: a lower key, or the same key and a higher index.
+  const worse = (a: number, b: number) => {
+    const x = key[a] ?? 0;
+    const y = key[b] ?? 0;
+    return x < y || (x === y && a > b);
+  };
+  const down = () => {
+    let i = 0;
+    const p = heap[0] as number;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= k) break;
+      if (c + 1 < k && worse(heap[c + 1] as number, heap[c] as number)) c++;
+      if (!worse(heap[c] as number, p)) break;
+      heap[i] = heap[c] as number;
+      i = c;
+    }
+    heap[i] = p;
+  };
+  for (let i = 0; i < k; i++) {
+    // Sift up.
+    let j = i;
+    while (j > 0) {
+      const parent = (j - 1) >>> 1;
+      if (!worse(i, heap[parent] as number)) break;
+      heap[j] = heap[parent] as number;
+      j = parent;
+    }
+    heap[j] = i;
+  }
+  let floor = key[heap[0] as number] ?? 0;
+  for (let i = k; i < n; i++) {
+    if ((key[i] ?? 0) <= floor) continue;
+    heap[0] = i;
+    down();
+    floor = key[heap[0] as number] ?? 0;
+  }
+  return heap;
 }
 
 /** Matching docs with scores and matched-field bits, in doc order. */

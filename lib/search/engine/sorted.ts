@@ -328,7 +328,9 @@ export class SortedEvaluator {
     const w0 = rw[0] ?? 1;
     const w1 = rw[1] ?? 1;
     const w2 = rw[2] ?? 1;
-    const words = this.words.get(this.c, this.g.norms());
+    // The role from its own byte column (1 MB at 1M quotes), not the packed entries (32 MB): a
+    // large result's docs are far apart, and there two of them share a cache line of roles
+    // where each packed entry is a miss of its own (the role never changes for a doc).
     const roleCol = this.c.docs.role.a;
     const linear = RANKING.coord === 1;
     const out = list(m.n);
@@ -342,8 +344,7 @@ export class SortedEvaluator {
         c = linear ? w / total : (w / total) ** RANKING.coord;
       }
       const d = m.docs[i] ?? 0;
-      const packed = words[d * STRIDE + 2] ?? 0;
-      const role = packed >= 0 ? packed & 3 : (roleCol[d] ?? 0);
+      const role = roleCol[d] ?? 0;
       out.docs[k] = d;
       out.scores[k] = (m.scores[i] ?? 0) * c * (role === 0 ? w0 : role === 1 ? w1 : role === 2 ? w2 : 1);
       out.fields[k++] = m.fields[i] ?? 0;
