@@ -5,7 +5,13 @@
  */
 import { KikigakiError, ParseError, ValidationError } from '../lib/errors.ts';
 import { type ParseOptions, parseSource } from '../lib/parse/index.ts';
-import { type PrebuiltSegment, QuoteIndex, quoteChars, tokenizeInterview } from '../lib/search/index.ts';
+import {
+  inflectedReadings,
+  type PrebuiltSegment,
+  QuoteIndex,
+  quoteChars,
+  tokenizeInterview,
+} from '../lib/search/index.ts';
 import { recordOf } from '../lib/tagging/record.ts';
 import { TopicTagger } from '../lib/tagging/tagger.ts';
 import { loadReadings, type ReadingAnalyzer } from '../lib/text/readings.ts';
@@ -108,6 +114,12 @@ export async function answer(
         // The part holds them counted: the main thread would only pay to receive them.
         tokens = null;
         transfer = transferables(prebuilt);
+      }
+      // A small interview is counted on the API thread; its verb readings (kuromoji, the
+      // costliest part of counting it) are read here, with the dictionary the index names.
+      if (tokens && m.prebuild?.readings) {
+        const inflected = inflectedReadings(interview, await readingsAt(m.prebuild.readings));
+        if (inflected) tokens.inflected = inflected;
       }
       reply = { id: m.id, prepared: { interview, tags: { autoTags, people }, tokens, prebuilt } };
     } else if (m.kind === 'tag') {

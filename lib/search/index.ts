@@ -325,6 +325,7 @@ function countTokens(
   surfaces?: Map<string, string>,
   readings?: ReadingAnalyzer,
   text?: string,
+  inflected?: readonly string[],
 ): FieldTerms {
   const terms = new Map<string, number>();
   if (!tokens) return { terms, length: 0 };
@@ -354,7 +355,7 @@ function countTokens(
   // text, since the segmenter's pieces (貯|め|て) have none. They are not completions: a
   // reading's written form would be one inflection of many.
   if (readings?.inflected && text && mode === 'hybrid')
-    for (const r of readings.inflected(text)) {
+    for (const r of inflected ?? readings.inflected(text)) {
       const key = dictionaryFormTerm(r);
       terms.set(key, (terms.get(key) ?? 0) + 1);
     }
@@ -373,6 +374,13 @@ export interface InterviewTokens {
   analyzer: number;
   title: FieldTokens | null;
   turns: Array<{ text: FieldTokens | null; speaker: FieldTokens | null; section: FieldTokens | null }>;
+  /**
+   * The dictionary-form readings of each turn's inflected verbs and adjectives
+   * ({@link inflectedReadings}), read where the dictionary named by `readings` is loaded: kuromoji
+   * costs ~0.25 ms per quote, which the local server's parse worker pays instead of the API thread.
+   * Used only by an index that reads with the same dictionary.
+   */
+  inflected?: { readings: string; turns: Array<readonly string[]> };
 }
 
 /** Tokenizes an interview's indexed fields (see {@link InterviewTokens}). */
@@ -387,6 +395,20 @@ export function tokenizeInterview(interview: Interview, mode: SegmentationMode =
       section: tokenizeField(t.section, mode, false),
     })),
   };
+}
+
+/**
+ * Each turn's dictionary-form readings of inflected verbs and adjectives, as
+ * {@link InterviewTokens.inflected} carries them; null when the analyzer reads no inflections.
+ */
+export function inflectedReadings(
+  interview: Interview,
+  readings: ReadingAnalyzer,
+): InterviewTokens['inflected'] | null {
+  const read = readings.inflected;
+  const key = readingsKey(readings);
+  if (!read || key === null) return null;
+  return { readings: key, turns: interview.turns.map((t) => (t.text ? read(t.text) : [])) };
 }
 
 /**
@@ -708,6 +730,13 @@ export class QuoteIndex {
         ? tokens
         : undefined;
     const mode = this.mode;
+    // Readings from another dictionary (or none) would index other terms than this index reads.
+    const inflected =
+      given?.inflected &&
+      given.inflected.readings === readingsKey(this.readings) &&
+      given.inflected.turns.length === interview.turns.length
+        ? given.inflected.turns
+        : undefined;
     const docs: EngineDoc[] = interview.turns.map((t, i) => {
       const own = given?.turns[i];
       return {
@@ -722,6 +751,7 @@ export class QuoteIndex {
           surfaces,
           this.readings,
           t.text,
+          inflected?.[i],
         ),
         speaker: countTokens(own ? own.speaker : tokenizeField(t.speaker, mode, false), mode),
         section: countTokens(own ? own.section : tokenizeField(t.section, mode, false), mode),

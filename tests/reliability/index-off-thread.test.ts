@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultIndexOptions, openLatestIndex } from '../../lib/indexer.ts';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
-import { PREBUILD_QUOTE_CHARS, QuoteIndex, quoteChars, type SearchPage } from '../../lib/search/index.ts';
+import {
+  inflectedReadings,
+  PREBUILD_QUOTE_CHARS,
+  QuoteIndex,
+  quoteChars,
+  type SearchPage,
+} from '../../lib/search/index.ts';
 import { TopicTagger } from '../../lib/tagging/tagger.ts';
 import { defaultDictionaryPath, loadReadings } from '../../lib/text/readings.ts';
 import { createParsePool } from '../../local/parse-pool.ts';
@@ -117,7 +123,8 @@ describe('large interviews indexed off the event loop', () => {
       const here = parseInterview(body, { id: 'read' });
       const readings = await loadReadings();
       expect(prepared.prebuilt).toEqual(QuoteIndex.prebuild(here, { mode: 'hybrid', readings }));
-      // A small interview is only tokenized.
+      // A small interview is only tokenized, with its verbs' dictionary-form readings read on
+      // the worker (the API thread would pay for kuromoji), as this thread reads them.
       const small = await pool.prepare(
         transcript(6, '小'),
         { id: 's' },
@@ -127,6 +134,9 @@ describe('large interviews indexed off the event loop', () => {
       );
       expect(small.prebuilt).toBeNull();
       expect(small.tokens).not.toBeNull();
+      const smallHere = parseInterview(transcript(6, '小'), { id: 's' });
+      expect(small.tokens?.inflected).toEqual(inflectedReadings(smallHere, readings));
+      expect(small.tokens?.inflected?.turns.flat()).toContain('ハタラク');
     } finally {
       await pool.close();
     }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
-import { QuoteIndex } from '../../lib/search/index.ts';
+import { inflectedReadings, QuoteIndex, tokenizeInterview } from '../../lib/search/index.ts';
 import { dictionaryForms, isSearchableForm } from '../../lib/text/deinflect.ts';
 import { dictionaryReading, loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
 import { available, corporaDir, read } from '../helpers/shared.ts';
@@ -124,6 +124,36 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
     for (const i of fixtures) plain.upsertInterview(i);
     expect(ids('ためる', plain)).toEqual([]);
     expect(ids('毎月', plain)).toContain('m-t002');
+  });
+
+  it("counts the readings a worker read with the same dictionary as if read in place, and ignores another dictionary's", () => {
+    const tokens = tokenizeInterview(savings);
+    const read = inflectedReadings(savings, readings);
+    expect(read?.turns[1]).toContain('タメル');
+    const fromWorker = new QuoteIndex({ readings });
+    fromWorker.upsertInterview(savings, new Map(), { ...tokens, ...(read ? { inflected: read } : {}) });
+    const inPlace = new QuoteIndex({ readings });
+    inPlace.upsertInterview(savings);
+    const page = (from: QuoteIndex, q: string) =>
+      from.search({ q, limit: 20 }, () => savings).hits.map((h) => `${h.quoteId}:${h.score}`);
+    for (const q of ['ためる', 'お金をためる', 'お金', '店'])
+      expect(page(fromWorker, q), q).toEqual(page(inPlace, q));
+    expect(page(fromWorker, 'ためる')).toHaveLength(1);
+    // The worker's readings are what is counted: the index does not read the text again.
+    const given = new QuoteIndex({ readings });
+    given.upsertInterview(savings, new Map(), {
+      ...tokens,
+      inflected: { readings: readings.dictionary ?? '', turns: savings.turns.map(() => ['カセグ']) },
+    });
+    expect(ids('かせぐ', given).sort()).toEqual(['n-t001', 'n-t002', 'n-t003', 'n-t004']);
+    // Readings of another dictionary would index terms this index does not read with.
+    const other = new QuoteIndex({ readings });
+    other.upsertInterview(savings, new Map(), {
+      ...tokens,
+      inflected: { readings: '/elsewhere', turns: savings.turns.map(() => ['カセグ']) },
+    });
+    expect(ids('かせぐ', other)).toEqual([]);
+    expect(ids('ためる', other)).toEqual(['n-t002']);
   });
 
   it('keeps the dictionary-form readings through a snapshot', () => {
