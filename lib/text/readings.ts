@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import { foldKatakanaRun } from './analyze.ts';
 import { isSearchableForm } from './deinflect.ts';
+import { hiraganaToKatakana } from './normalize.ts';
 
 /**
  * Readings (katakana, folded like katakana runs) of the kanji nouns in one word of the
@@ -54,11 +55,6 @@ const KANJI_WITH_OKURIGANA = /[\p{Script=Han}\u3005]+[\u3041-\u3096]{1,6}/gu;
 const HIRAGANA_TAIL = /[\u3041-\u3096]*$/u;
 const KATAKANA_ONLY = /^[\u30A1-\u30FAー]+$/;
 
-/** Hiragana to katakana (the letters kuromoji's readings are written in). */
-function toKatakana(s: string): string {
-  return s.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
-}
-
 /**
  * The reading of a verb's or adjective's dictionary form from one inflected token: the reading of
  * the part the surface shares with the dictionary form (貯め/貯める share 貯め: タメ), then the
@@ -75,9 +71,9 @@ export function dictionaryReading(surface: string, basic: string, reading: strin
   // A surface with no kana after its kanji (来 キ of 来る) may read its kanji otherwise than the
   // dictionary form does: only okurigana show where the stem's reading ends.
   if (!/[\u3041-\u3096]$/u.test(surface)) return null;
-  const restKana = toKatakana(rest);
+  const restKana = hiraganaToKatakana(rest);
   if (!reading.endsWith(restKana)) return null;
-  const out = reading.slice(0, reading.length - restKana.length) + toKatakana(tail);
+  const out = reading.slice(0, reading.length - restKana.length) + hiraganaToKatakana(tail);
   return KATAKANA_ONLY.test(out) ? out : null;
 }
 
