@@ -509,6 +509,12 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       const hits = found.json.hits as unknown as Array<{ quoteId: string; text: string }>;
       expect(hits.map((h) => h.quoteId)).toContain('kekkon-t002');
       expect(hits.find((h) => h.quoteId === 'kekkon-t002')?.text).toContain('結婚');
+      // A kana verb, inflected, finds its kanji spelling (移りました) through the dictionary-form
+      // reading the bundled indexer read.
+      const verb = await http('GET', '/search', { query: { q: 'うつった' } });
+      expect((verb.json.hits as unknown as Array<{ quoteId: string }>).map((h) => h.quoteId)).toEqual([
+        'kekkon-t002',
+      ]);
       // The dictionary was loaded by the indexer (inside an invocation, so the line has its id).
       const loaded = d
         .started()
