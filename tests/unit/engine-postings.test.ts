@@ -179,6 +179,12 @@ describe("the delta's two term maps", () => {
       expect(postings.df(t, F_TEXT)).toBe(2);
     }
     expect(postings.delta.size).toBe(terms.length);
+    // Fields without postings share one empty list: a posting in one term's field reaches no other.
+    postings.add('仕事', F_TITLE, 3, 1, 0);
+    expect(postings.df('仕事', F_TITLE)).toBe(1);
+    expect(postings.df('家族', F_TITLE)).toBe(0);
+    expect(postings.df('仕事', F_SECTION)).toBe(0);
+    expect(postings.df('仕事', F_TEXT)).toBe(2);
     expect(postings.expandPrefix('仕').sort()).toEqual(['仕事', '仕事場', '仕組み']);
     expect(postings.expandFuzzy('仕事場', 1).map(([t]) => t)).toContain('仕事');
     postings.clearDelta();

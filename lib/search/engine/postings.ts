@@ -76,6 +76,13 @@ export interface DeltaList {
   flags: number;
 }
 
+/**
+ * A delta list's fields without postings share this empty list until their first posting (most
+ * terms occur in the text field only: three arrays fewer for the GC per new term). Frozen, so a
+ * push to it throws instead of filling every term's field.
+ */
+const NO_POSTINGS = Object.freeze([]) as unknown as number[];
+
 /** Postings bytes of a loaded part that are still compressed in places (see snapshot.ts). */
 export interface LazyBytes {
   /** Inflates what is still compressed of bytes [from, to) into place. */
@@ -202,11 +209,16 @@ export class Postings {
   add(term: string, field: number, id: number, tf: number, flags: number): void {
     let p = this.deltaLists.get(term);
     if (!p) {
-      p = { fields: [[], [], [], []], flags: 0 };
+      p = { fields: [NO_POSTINGS, NO_POSTINGS, NO_POSTINGS, NO_POSTINGS], flags: 0 };
       this.deltaLists.set(term, p);
       this.delta.set(term, p);
     }
-    p.fields[field as 0]?.push(id, tf);
+    let list = p.fields[field as 0];
+    if (list === NO_POSTINGS) {
+      list = [];
+      p.fields[field as 0] = list;
+    }
+    list.push(id, tf);
     p.flags |= flags;
     if (flags & FLAG_KANA) this.deltaKana.add(term);
   }
