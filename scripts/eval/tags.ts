@@ -37,8 +37,9 @@ const Label = z.object({
    * scored once at the end of that tuning (`--fresh`), so that one number is not bent by looking.
    * fresh2: the same for the next round: labelled 2026-12-03 (10:10–10:30 UTC) from files no label
    * touched, before that round changed the tagger, frozen, and scored once at its end (`--fresh2`).
+   * fresh3: the same again for the round of 2026-12-03 13:45–15:55 UTC (`--fresh3`).
    */
-  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh', 'fresh2']),
+  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh', 'fresh2', 'fresh3']),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
    * labels, which the phrases were tuned on). Lets the eval show the two apart: overfitting to the
@@ -293,6 +294,8 @@ export interface TagQualityOptions {
   fresh?: boolean;
   /** Also score the fresh2 split (same rule: read once, at the end of the round it was frozen for). */
   fresh2?: boolean;
+  /** Also score the fresh3 split (same rule). */
+  fresh3?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -313,6 +316,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const blind2 = judged.filter((j) => j.split === 'blind2');
   const fresh = judged.filter((j) => j.split === 'fresh');
   const fresh2 = judged.filter((j) => j.split === 'fresh2');
+  const fresh3 = judged.filter((j) => j.split === 'fresh3');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -324,8 +328,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh3.length > 0 && options.fresh3) {
+    printComparison(
+      '### Fresh3 split (livedoor news, labelled 2026-12-03 13:50–14:00 UTC before that round changed the tagger, scored once at its end)',
+      fresh3,
+      runs,
+      topics,
+    );
+    printHardCases(fresh3, runs);
+  } else if (fresh3.length > 0)
+    console.log('\n(fresh3 split not scored: `--fresh3` scores it; see eval/README.md)');
   if (fresh2.length > 0 && options.fresh2) {
     printComparison(
       '### Fresh2 split (livedoor news, labelled 2026-12-03 10:10–10:30 UTC before that round changed the tagger, scored once at its end)',
