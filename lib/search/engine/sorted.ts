@@ -312,6 +312,8 @@ function accumulate(m: List, matched: Float64Array, w: List, bound: number): voi
 export class SortedEvaluator {
   private readonly words = new DocWords();
   private readonly pool = new ListPool();
+  /** Each text posting's packed span and role (see {@link frequencies}). */
+  private gathered = new Float64Array(0);
   /** Per candidate, the share of the query's weight it matched (read within one evaluation). */
   private matched = new Float64Array(0);
   /** Answers found through the question field, before they are merged with the text's. */
@@ -521,6 +523,15 @@ export class SortedEvaluator {
       // Answers found through their question wait in a queue (ascending; usually the next doc)
       // and are written out in doc order between the text postings, in one pass.
       this.open(n);
+      // Unrestricted, every posting's entry is read: gathered first in a loop of loads alone, so
+      // the processor has many of those cache misses in flight at once (the main loop, with its
+      // queue and branches, keeps few), and the main loop then finds the entries in cache.
+      if (!masked) {
+        if (this.gathered.length < n) this.gathered = new Float64Array(2 ** classOf(n));
+        const g = this.gathered;
+        for (let i = 0; i < n; i++) g[i] = words[(ids[i] ?? 0) * STRIDE + 2] ?? -1;
+      }
+      const g = this.gathered;
       let qh = 0;
       let qn = 0;
       let k = 0;
@@ -543,7 +554,7 @@ export class SortedEvaluator {
           mine = r < rn && rDocs[r] === id;
           if (!mine && (r >= rn || (rDocs[r] ?? 0) - id > reach)) continue;
         }
-        const packed = words[p + 2] ?? -1;
+        const packed = (masked ? words[p + 2] : g[i]) ?? -1;
         if (packed < 0) continue;
         const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
         if (!mine && answers === 0) continue;
