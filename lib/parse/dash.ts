@@ -23,6 +23,7 @@ import {
   splitLeadingCredit,
   startsQuestion,
 } from './dash-lines.ts';
+import { DataRowFinder } from './data-rows.ts';
 import {
   type Draft,
   type DraftPerson,
@@ -211,6 +212,8 @@ interface Classified {
   matchOf: Int32Array;
   /** The speaker matches with words after the label, in line order. */
   matches: SpeakerMatch[];
+  /** Lines that are rows of a table (data-rows.ts): furniture, never a turn. */
+  dataRows: Set<number>;
   /** Answers per label key (2 for a label right after a question), `名前：` form. */
   labelCounts: Map<string, number>;
   /** The same for the `名前「…」` form. */
@@ -258,9 +261,12 @@ function classifyLines(lines: Lines, from: number): Classified {
     }
     return k;
   };
+  // Tables of `label：value` rows (an app box, a spec sheet) after or between the answers.
+  const tables = new DataRowFinder();
   eachLine(from, lines.length, (j) => {
     if (lines.blank(j)) {
       kinds[j] = K_BLANK;
+      tables.other();
       if (questions.length === 0 && lead.length < 50) lead.push(lines.text(j) as string);
       return;
     }
@@ -276,13 +282,27 @@ function classifyLines(lines: Lines, from: number): Classified {
     }
     if (startsQuestion(t)) {
       kinds[j] = kind | K_QUESTION | (t.replace(QUESTION, '').trim() !== '' ? K_ASKS : 0);
-      afterQuestion = true;
+      tables.other();
       if (questions.length < 200) questions.push(t);
       return;
     }
     kinds[j] = kind;
     if (questions.length === 0 && lead.length < 50) lead.push(t);
-    if (m !== null && kind & K_NAMED) {
+    if (m !== null && kind & K_NAMED && !m.quoted) tables.row(j, m.label, m.rest);
+    else tables.other();
+  });
+  const dataRows = tables.finish();
+  // Answers per label, a table's rows aside (a second pass: the tables are known only now).
+  eachLine(from, lines.length, (j) => {
+    const kind = kinds[j] as number;
+    if (kind & K_BLANK) return;
+    if (kind & K_QUESTION) {
+      afterQuestion = true;
+      return;
+    }
+    const k = matchOf[j] as number;
+    if (k !== 0 && !dataRows.has(j)) {
+      const m = matches[k - 1] as SpeakerMatch;
       const key = keyOf(m.label);
       if (m.quoted) quotedCounts.set(key, (quotedCounts.get(key) ?? 0) + 1);
       else labelCounts.set(key, (labelCounts.get(key) ?? 0) + (afterQuestion ? 2 : 1));
@@ -293,7 +313,19 @@ function classifyLines(lines: Lines, from: number): Classified {
     }
     afterQuestion = false;
   });
-  return { kinds, matchOf, matches, labelCounts, quotedCounts, aliases, declared, lead, questions, keyOf };
+  return {
+    kinds,
+    matchOf,
+    matches,
+    dataRows,
+    labelCounts,
+    quotedCounts,
+    aliases,
+    declared,
+    lead,
+    questions,
+    keyOf,
+  };
 }
 
 /** Labels counted together: 森田敏裕さん and 森田敏裕, ステイサム（ブラント） and ステイサム. */
@@ -334,8 +366,19 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   // the lead and the questions, which name the interviewee. Its own function, as each pass is:
   // a hot loop is compiled with its function, and this one was compiled (several times, on a
   // long body) with the whole parser.
-  const { kinds, matchOf, matches, labelCounts, quotedCounts, aliases, declared, lead, questions, keyOf } =
-    classifyLines(lines, i);
+  const {
+    kinds,
+    matchOf,
+    matches,
+    dataRows,
+    labelCounts,
+    quotedCounts,
+    aliases,
+    declared,
+    lead,
+    questions,
+    keyOf,
+  } = classifyLines(lines, i);
   // Every turn starts at a question or at a line a speaker is read from (the others continue or
   // resume a turn): with none of them, the passes below would read every line for nothing and
   // end with this error (100,000 lines of `**A**：` or `# ` cost 0.2–0.3 s).
@@ -584,6 +627,13 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       startTurn(lineAt(i), interviewerName, stripPageNumbers(q), 'interviewer');
       questionMayWrap = !/[。．！？!?」』）)…]$/.test(q);
       closingThanks = /ありがとうござい/.test(q) && !/[？?]/.test(q);
+      return;
+    }
+    if (dataRows.has(i)) {
+      // A table's row (`アプリ名：…`, `価格：…`): a box, which ends the turn before it.
+      close();
+      lastWasQuestion = false;
+      furnish(lineAt(i), 'info');
       return;
     }
     if (kind & K_ROSTER) {

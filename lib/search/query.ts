@@ -36,6 +36,11 @@ export interface CompiledQuery {
   readonly phrases: readonly string[];
   /** Normalised, kana-folded strings to highlight as substrings (words, phrases). */
   readonly needles: readonly string[];
+  /**
+   * Verbs and adjectives typed with a kanji stem, in their typed form (稼ぐ, 安い): highlighted
+   * where a quote inflects them (稼いで, 安く), which the stem path finds.
+   */
+  readonly forms: readonly string[];
   /** True when the user typed nothing searchable. */
   readonly empty: boolean;
   /** How many words (slots) the query has. */
@@ -85,6 +90,8 @@ function latinFuzz(t: string): number {
 interface Unit {
   node: QueryNode;
   needle: string | null;
+  /** A word inflected after its kanji (稼ぐ), as typed: see {@link CompiledQuery.forms}. */
+  form?: string;
   /** A single kanji the segmenter split off, with its place in the chunk (see unitsOf). */
   kanji?: { start: number; end: number };
 }
@@ -195,6 +202,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       // お金をためる: a kana word of a longer chunk may be a verb written in kanji in the text.
       const surfaceKana = norm.slice(t.start, t.end);
       const forms = HIRAGANA_ONLY.test(surfaceKana) ? dictionaryFormNodes(surfaceKana) : [];
+      const inflected = kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji);
       units.push({
         node: max([
           term(t.term, { prefix: last && !KANJI.test(t.term) }),
@@ -202,6 +210,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
           ...forms,
         ]) as QueryNode,
         needle: surface,
+        ...(inflected ? { form: surfaceKana } : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
       });
     }
@@ -395,5 +404,6 @@ export function compileQuery(
     ...[...allUnits, ...phraseUnits].map((u) => u.needle).filter((n): n is string => !!n),
     ...foldedPhrases,
   ];
-  return { query, phrases: foldedPhrases, needles, empty: query === null, words, everyWord };
+  const forms = [...new Set(allUnits.map((u) => u.form).filter((f): f is string => !!f))];
+  return { query, phrases: foldedPhrases, needles, forms, empty: query === null, words, everyWord };
 }
