@@ -177,10 +177,34 @@ function matchQuoteName(text: string): NameMatch | null {
 /** A speaker prefix, and whether it is the `名前「…」` form. */
 type SpeakerMatch = NameMatch & { quoted: boolean };
 
-/** A speaker prefix of either form. */
+/** Name characters of a bracketed label: letters of names, no digits, marks or spaces. */
+const BRACKET_NAME = /^[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}A-Za-zＡ-Ｚａ-ｚー・]{1,12}$/u;
+
+/**
+ * `(ちょろ) 去年の10月です。`, `（西岡） 昨年の夏くらいです。`: the answerer's name in brackets
+ * before the answer, as some interviews print it instead of `名前：`. Not a stage direction
+ * (`（笑）`, `（一同）` is everyone's), a note (`(注1)`), nor a credit or caption (`（撮影：…）`).
+ * The bracket closes within 14 characters: a bounded look.
+ */
+function matchBracketName(text: string): NameMatch | null {
+  const first = skipSpaces(text);
+  const open = text.charCodeAt(first);
+  if (open !== 0xff08 /* （ */ && open !== 0x28 /* ( */) return null;
+  const close = text.indexOf(open === 0xff08 ? '）' : ')', first + 1);
+  if (close < 0 || close - first > 14) return null;
+  const label = text.slice(first + 1, close).trim();
+  const rest = text.slice(close + 1).trim();
+  if (!rest || !BRACKET_NAME.test(label) || label.includes('笑')) return null;
+  if (splitLeadingCredit(text) !== null) return null;
+  return { label, alias: null, rest };
+}
+
+/** A speaker prefix of any form. */
 function matchSpeaker(text: string, labels: Map<string, LabelVerdict> | null = null): SpeakerMatch | null {
   const nm = matchNameWith(text, labels);
   if (nm) return nm;
+  const b = matchBracketName(text);
+  if (b) return { label: b.label, alias: null, rest: b.rest, quoted: false };
   // Fields copied by name: an object spread here took a slow generic path and cost ~2 µs a
   // line, most of the parse on a body of many short `名前「…」` lines (bench:hostile).
   const q = matchQuoteName(text);
