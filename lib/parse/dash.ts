@@ -39,7 +39,7 @@ import {
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
-import { isEveryoneLabel, isRoleLabel, nameKey, splitJoint, splitName } from './people.ts';
+import { isEveryoneLabel, isRoleLabel, listedNames, nameKey, splitJoint, splitName } from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
 export { QUESTION } from './dash-lines.ts';
@@ -130,7 +130,9 @@ function labelVerdict(printed: string): LabelVerdict {
     alias = (a[1] ?? '').trim();
     label = (label.slice(0, a.index) + label.slice(a.index + a[0].length)).trim();
   }
-  if (!label || label.length > MAX_NAME || /[、,。[\]［］]/.test(label)) return null;
+  if (!label || label.length > MAX_NAME || /[。[\]［］]/.test(label)) return null;
+  // `桜井、松村：`: several speakers answering together; other commas are prose (`ちなみに、…：`).
+  if (/[、,]/.test(label) && listedNames(label) === null) return null;
   // Times (12：00), numbers and URLs are not speakers.
   if (/^[\d０-９\s]+$/.test(label) || /[\d０-９]$/.test(label) || /^(https?|http)$/i.test(label)) return null;
   return { label, alias };
@@ -416,7 +418,14 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     const k = matchOf[j] as number;
     return k === 0 ? null : (matches[k - 1] as SpeakerMatch);
   };
-  const judgeSpeaker = (m: SpeakerMatch): boolean =>
+  const judgeSpeaker = (m: SpeakerMatch): boolean => {
+    // `桜井、松村：はい。` speaks when each of them speaks on their own: a listing of anything
+    // else (`ちなみに、私：`) is no speaker, however often it is printed.
+    const listed = m.quoted ? null : listedNames(m.label);
+    if (listed) return listed.every((n) => (labelCounts.get(keyOf(n)) ?? 0) >= 2);
+    return judgeOne(m);
+  };
+  const judgeOne = (m: SpeakerMatch): boolean =>
     declared.has(m.label) ||
     aliases.has(m.label) ||
     // 全員：わかるー！ once is still everyone speaking: that label needs no second occurrence.
@@ -723,7 +732,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
       startTurn(lineAt(i), speaker, stripPageNumbers(nm.rest));
-      if (!unnamed(speaker) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
+      if (!unnamed(speaker) && !/[＆&、,]|と/.test(speaker)) lastNamed = speaker;
       openQuote = nm.quoted && !nm.rest.includes('」');
       return;
     }
