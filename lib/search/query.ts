@@ -295,6 +295,33 @@ function redundant(own: QueryNode, variant: QueryNode): boolean {
   );
 }
 
+const LETTER = /[\p{L}\p{N}]/u;
+
+/**
+ * True when the analyzer searches at least as much of a spelling variant as it drops. Stopwords
+ * and okurigana are not indexed, so a variant is searched by what is left of it: ご主人 by 主人 is
+ * that word, but やり甲斐 by 甲斐 alone is another (甲斐駒ヶ岳, a mountain, matched やりがい), and so
+ * are 下さい by 下 and いただいて by タダ. Such a variant says less than the word typed: left out.
+ */
+function keepsMost(variant: string, mode: SegmentationMode): boolean {
+  const kept = new Uint8Array(variant.length);
+  for (const t of analyzeNormalized(variant, mode)) if (t.kind !== 'gram') kept.fill(1, t.start, t.end);
+  let searched = 0;
+  let dropped = 0;
+  for (let i = 0; i < variant.length; i++) {
+    if (!LETTER.test(variant.charAt(i))) continue;
+    if (kept[i]) searched++;
+    else dropped++;
+  }
+  return searched > dropped;
+}
+
+/** The words of a spelling variant as one node (null when it says less than it drops). */
+function variantNode(variant: string, mode: SegmentationMode): QueryNode | null {
+  const norm = normalize(variant).text.trim();
+  return keepsMost(norm, mode) ? and(unitsOf(norm, mode, false).map((u) => u.node)) : null;
+}
+
 /** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
 function slotsOf(
   raw: string,
@@ -310,7 +337,7 @@ function slotsOf(
   let others =
     mode === 'hybrid' && variants
       ? variants(normalizeForMatch(norm))
-          .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((u) => u.node)))
+          .map((v) => variantNode(v, mode))
           .filter((q): q is QueryNode => q !== null)
       : [];
   const self = and(units.map((u) => u.node)) as QueryNode;
@@ -328,7 +355,7 @@ function slotsOf(
       slots: units.map((u) => {
         const vs = u.needle
           ? variants(u.needle)
-              .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((x) => x.node)))
+              .map((v) => variantNode(v, mode))
               .filter((q): q is QueryNode => q !== null && !redundant(u.node, q))
           : [];
         return vs.length > 0
