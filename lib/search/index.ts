@@ -966,6 +966,14 @@ export class QuoteIndex {
     };
   }
 
+  /**
+   * Every interviewee of the indexed interviews, by id (sorted): what `GET /interviewees` pages
+   * through without a filter, from memory instead of a listing of every interview in the store.
+   */
+  intervieweeIds(): string[] {
+    return [...this.directory().interviewees.keys()].sort();
+  }
+
   /** People of every indexed interview (for name lookups). */
   private *people(): Iterable<{ id: string; people: readonly IndexedPerson[] }> {
     for (const meta of this.interviews.values()) yield { id: meta.id, people: peopleOfMeta(meta) };
