@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import { foldKatakanaRun } from './analyze.ts';
-import { isSearchableForm } from './deinflect.ts';
+import { inflectedEntry, isSearchableForm } from './deinflect.ts';
 import { hiraganaToKatakana } from './normalize.ts';
 
 /**
@@ -34,7 +34,9 @@ export type ReadingAnalyzer = ((word: string) => readonly string[]) & {
   readonly dictionary?: string;
   /**
    * Dictionary-form readings of the inflected verbs and adjectives written with a kanji in a
-   * text (貯めている → タメル). Optional: an analyzer without it reads nouns only.
+   * text, each with its dictionary form as written ({@link inflectedEntry}: 貯めている → タメル
+   * and 貯める), so that a hit found by the reading can be highlighted. Optional: an analyzer
+   * without it reads nouns only.
    */
   readonly inflected?: (text: string) => readonly string[];
 };
@@ -151,7 +153,7 @@ export function readingAnalyzer(
           t.conjugated_form === '基本形' && t.surface_form === t.basic_form
             ? t.reading
             : dictionaryReading(t.surface_form, t.basic_form, t.reading);
-        if (r && isSearchableForm(r)) out.push(r);
+        if (r && isSearchableForm(r)) out.push(inflectedEntry(r, t.basic_form));
       }
     const result = out.length === 0 ? NONE : out;
     if (windows.size >= CACHE_WORDS) windows.delete(windows.keys().next().value as string);

@@ -394,6 +394,14 @@ export class Engine {
     return this.postings.surfaces.get(term);
   }
 
+  /**
+   * Every index term that starts with `prefix`, whatever its flags (marked terms such as the
+   * written forms of a dictionary-form reading, which the highlighter looks up).
+   */
+  termsWithPrefix(prefix: string): string[] {
+    return this.postings.withPrefix(prefix, 0);
+  }
+
   /** Up to `limit` completions of `prefix` among indexed words, most frequent first. */
   complete(prefix: string, limit: number): Completion[] {
     const out: Completion[] = [];
