@@ -489,6 +489,32 @@ function topOrder(key: Float64Array, n: number, k: number): number[] {
   return picked.sort(byKey).slice(0, k);
 }
 
+/** The filter of a search without filters (candidates() then decides by the fields alone). */
+const KEEP_ALL = (_doc: number) => true;
+
+/**
+ * Candidates of an unfiltered result: title-only matches only when nothing else matched. Most
+ * results keep every doc, and they are found without a per-doc decision array (one pass over
+ * the field bits, in order); the result's own arrays are then the candidates.
+ */
+function ownMatches(m: Matches): Candidates {
+  let own = 0;
+  for (let i = 0; i < m.n; i++) if (((m.fields[i] ?? 0) & ~FIELD_BITS.title) !== 0) own++;
+  if (own === m.n || own === 0)
+    return {
+      n: m.n,
+      docs: m.docs.subarray(0, m.n),
+      scores: m.scores.subarray(0, m.n),
+      fields: m.fields.subarray(0, m.n),
+    };
+  const out = emptyCandidates(own);
+  for (let i = 0; i < m.n; i++) {
+    const f = m.fields[i] ?? 0;
+    if ((f & ~FIELD_BITS.title) !== 0) pushCandidate(out, m.docs[i] ?? 0, m.scores[i] ?? 0, f);
+  }
+  return out;
+}
+
 /** Up to this many results, {@link topOrder} keeps them in a heap (no copy of the keys). */
 const TOP_HEAP_MAX = 64;
 
@@ -929,7 +955,7 @@ export class QuoteIndex {
     const tagIds = params.tags.map((t) => this.engine.tagIdOf(t));
     const bySpeaker = params.interviewee?.length ? this.speakerFilter(params.interviewee) : null;
     const byInterview = params.interview || from !== null || to !== null;
-    if (role < 0 && tagIds.length === 0 && !byInterview && !bySpeaker) return () => true;
+    if (role < 0 && tagIds.length === 0 && !byInterview && !bySpeaker) return KEEP_ALL;
     const decided = new Map<string, boolean>();
     const interviewOk = (key: string): boolean => {
       let ok = decided.get(key);
@@ -1007,6 +1033,7 @@ export class QuoteIndex {
 
   /** Candidates of a query tree after filters; title-only matches only when nothing else matched. */
   private candidates(m: Matches, filter: (doc: number) => boolean): Candidates {
+    if (filter === KEEP_ALL) return ownMatches(m);
     // Pass 1 decides; pass 2 copies exactly what is kept (no over-sized scratch per query).
     const keep = new Uint8Array(m.n);
     let nAll = 0;
