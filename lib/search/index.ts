@@ -691,6 +691,8 @@ export class QuoteIndex {
   private staged: Uint8Array[] = [];
   private recencyRank: { version: number; rank: Float64Array } | null = null;
   private directoryCache: Directory | null = null;
+  /** The facet words of a result's docs, in its order (see {@link facets}). */
+  private gathered = new Uint32Array(0);
 
   /** Creates an empty index. */
   constructor(options: QuoteIndexOptions = {}) {
@@ -1343,9 +1345,14 @@ export class QuoteIndex {
       tagged = withTags;
       // Docs are numbered in slot order, so a year's first doc counted is in its first slot.
       const yearDoc = new Int32Array(years.length);
+      // Each match's word gathered first, in a loop of loads alone: many of their cache misses
+      // are then in flight at once, where the counting loop below keeps few.
+      if (this.gathered.length < docs.length) this.gathered = new Uint32Array(docs.length * 2);
+      const gathered = this.gathered;
+      for (let i = 0; i < docs.length; i++) gathered[i] = words[docs[i] ?? 0] ?? 0;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i] ?? 0;
-        const w = words[doc] ?? 0;
+        const w = gathered[i] ?? 0;
         const y = ((w >>> 3) & 0xff) - 1;
         if (y >= 0) {
           if (perYear[y] === 0 || doc < (yearDoc[y] ?? 0)) yearDoc[y] = doc;
