@@ -15,7 +15,13 @@ import {
   type Token,
   type TokenKind,
 } from '../text/analyze.ts';
-import { dictionaryFormTerm } from '../text/deinflect.ts';
+import {
+  DICTIONARY_FORM_MARK,
+  dictionaryFormTerm,
+  splitInflected,
+  writtenFormPrefix,
+  writtenFormTerm,
+} from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import type { ReadingAnalyzer } from '../text/readings.ts';
 import { READINGS_VERSION } from '../text/readings-version.ts';
@@ -354,10 +360,14 @@ function countTokens(
   // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
   // text, since the segmenter's pieces (貯|め|て) have none. They are not completions: a
   // reading's written form would be one inflection of many.
+  // Each is kept with the form the text writes it in (\u0002タメル\u0002貯める, counted once per
+  // quote), which the highlighter looks up to mark 貯めて for a hit found by タメル.
   if (readings?.inflected && text && mode === 'hybrid')
-    for (const r of inflected ?? readings.inflected(text)) {
+    for (const entry of inflected ?? readings.inflected(text)) {
+      const [r, written] = splitInflected(entry);
       const key = dictionaryFormTerm(r);
       terms.set(key, (terms.get(key) ?? 0) + 1);
+      if (written) terms.set(writtenFormTerm(r, written), 1);
     }
   return flags ? { terms, length: n, flags } : { terms, length: n };
 }
@@ -375,8 +385,9 @@ export interface InterviewTokens {
   title: FieldTokens | null;
   turns: Array<{ text: FieldTokens | null; speaker: FieldTokens | null; section: FieldTokens | null }>;
   /**
-   * The dictionary-form readings of each turn's inflected verbs and adjectives
-   * ({@link inflectedReadings}), read where the dictionary named by `readings` is loaded: kuromoji
+   * The dictionary-form readings of each turn's inflected verbs and adjectives, each with its
+   * dictionary form as written (`inflectedEntry` in lib/text/deinflect.ts: タメル\u0002貯める;
+   * {@link inflectedReadings}), read where the dictionary named by `readings` is loaded: kuromoji
    * costs ~0.25 ms per quote, which the local server's parse worker pays instead of the API thread.
    * Used only by an index that reads with the same dictionary.
    */
@@ -987,6 +998,14 @@ export class QuoteIndex {
     };
   }
 
+  /**
+   * Every interviewee of the indexed interviews, by id (sorted): what `GET /interviewees` pages
+   * through without a filter, from memory instead of a listing of every interview in the store.
+   */
+  intervieweeIds(): string[] {
+    return [...this.directory().interviewees.keys()].sort();
+  }
+
   /** People of every indexed interview (for name lookups). */
   private *people(): Iterable<{ id: string; people: readonly IndexedPerson[] }> {
     for (const meta of this.interviews.values()) yield { id: meta.id, people: peopleOfMeta(meta) };
@@ -1194,6 +1213,16 @@ export class QuoteIndex {
           .map((x) => normalizeForMatch(x)),
       ),
     ];
+    // A dictionary-form reading (\u0001タメル) has no place in the text: the forms the quotes write
+    // it in (貯める, 溜める) are marked where the text inflects them (貯めて), and so is a verb
+    // typed with its kanji (稼ぐ → 稼いで).
+    const forms = new Set(compiled.forms);
+    for (const t of terms) {
+      if (!t.startsWith(DICTIONARY_FORM_MARK)) continue;
+      const prefix = writtenFormPrefix(t.slice(DICTIONARY_FORM_MARK.length));
+      for (const w of this.engine.termsWithPrefix(prefix)) forms.add(w.slice(prefix.length));
+    }
+    const formList = [...forms];
     return {
       documentIds: [...new Set(planned.map((p) => p.interview))],
       render: (lookup) => {
@@ -1223,7 +1252,7 @@ export class QuoteIndex {
         }
         const hits: SearchHit[] = [];
         for (const p of shown.slice(offset, end)) {
-          const hit = this.toHit(p, needles, meta.get(p.interview), turnsOf(p.interview));
+          const hit = this.toHit(p, needles, formList, meta.get(p.interview), turnsOf(p.interview));
           if (hit) hits.push(hit);
         }
         return {
@@ -1427,6 +1456,7 @@ export class QuoteIndex {
   private toHit(
     p: Planned,
     needles: readonly string[],
+    forms: readonly string[],
     meta: InterviewMeta | undefined,
     turns: Map<number, Interview['turns'][number]> | null,
   ): SearchHit | null {
@@ -1437,7 +1467,7 @@ export class QuoteIndex {
       ? [...(turns?.values() ?? [])].find((t) => t.id === turn.questionId)
       : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit.
-    const ranges = matchRanges(turn.text, NO_TERMS, needles);
+    const ranges = matchRanges(turn.text, NO_TERMS, needles, forms);
     const matchedIn = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).filter(
       (f) => p.fields & FIELD_BITS[f],
     );
