@@ -39,7 +39,7 @@ import {
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
-import { isEveryoneLabel, isRoleLabel, nameKey, splitJoint, splitName } from './people.ts';
+import { isEveryoneLabel, isRoleLabel, listedNames, nameKey, splitJoint, splitName } from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
 export { QUESTION } from './dash-lines.ts';
@@ -130,7 +130,9 @@ function labelVerdict(printed: string): LabelVerdict {
     alias = (a[1] ?? '').trim();
     label = (label.slice(0, a.index) + label.slice(a.index + a[0].length)).trim();
   }
-  if (!label || label.length > MAX_NAME || /[、,。[\]［］]/.test(label)) return null;
+  if (!label || label.length > MAX_NAME || /[。[\]［］]/.test(label)) return null;
+  // `桜井、松村：`: several speakers answering together; other commas are prose (`ちなみに、…：`).
+  if (/[、,]/.test(label) && listedNames(label) === null) return null;
   // Times (12：00), numbers and URLs are not speakers.
   if (/^[\d０-９\s]+$/.test(label) || /[\d０-９]$/.test(label) || /^(https?|http)$/i.test(label)) return null;
   return { label, alias };
@@ -177,10 +179,34 @@ function matchQuoteName(text: string): NameMatch | null {
 /** A speaker prefix, and whether it is the `名前「…」` form. */
 type SpeakerMatch = NameMatch & { quoted: boolean };
 
-/** A speaker prefix of either form. */
+/** Name characters of a bracketed label: letters of names, no digits, marks or spaces. */
+const BRACKET_NAME = /^[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}A-Za-zＡ-Ｚａ-ｚー・]{1,12}$/u;
+
+/**
+ * `(ちょろ) 去年の10月です。`, `（西岡） 昨年の夏くらいです。`: the answerer's name in brackets
+ * before the answer, as some interviews print it instead of `名前：`. Not a stage direction
+ * (`（笑）`, `（一同）` is everyone's), a note (`(注1)`), nor a credit or caption (`（撮影：…）`).
+ * The bracket closes within 14 characters: a bounded look.
+ */
+function matchBracketName(text: string): NameMatch | null {
+  const first = skipSpaces(text);
+  const open = text.charCodeAt(first);
+  if (open !== 0xff08 /* （ */ && open !== 0x28 /* ( */) return null;
+  const close = text.indexOf(open === 0xff08 ? '）' : ')', first + 1);
+  if (close < 0 || close - first > 14) return null;
+  const label = text.slice(first + 1, close).trim();
+  const rest = text.slice(close + 1).trim();
+  if (!rest || !BRACKET_NAME.test(label) || label.includes('笑')) return null;
+  if (splitLeadingCredit(text) !== null) return null;
+  return { label, alias: null, rest };
+}
+
+/** A speaker prefix of any form. */
 function matchSpeaker(text: string, labels: Map<string, LabelVerdict> | null = null): SpeakerMatch | null {
   const nm = matchNameWith(text, labels);
   if (nm) return nm;
+  const b = matchBracketName(text);
+  if (b) return { label: b.label, alias: null, rest: b.rest, quoted: false };
   // Fields copied by name: an object spread here took a slow generic path and cost ~2 µs a
   // line, most of the parse on a body of many short `名前「…」` lines (bench:hostile).
   const q = matchQuoteName(text);
@@ -392,7 +418,14 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     const k = matchOf[j] as number;
     return k === 0 ? null : (matches[k - 1] as SpeakerMatch);
   };
-  const judgeSpeaker = (m: SpeakerMatch): boolean =>
+  const judgeSpeaker = (m: SpeakerMatch): boolean => {
+    // `桜井、松村：はい。` speaks when each of them speaks on their own: a listing of anything
+    // else (`ちなみに、私：`) is no speaker, however often it is printed.
+    const listed = m.quoted ? null : listedNames(m.label);
+    if (listed) return listed.every((n) => (labelCounts.get(keyOf(n)) ?? 0) >= 2);
+    return judgeOne(m);
+  };
+  const judgeOne = (m: SpeakerMatch): boolean =>
     declared.has(m.label) ||
     aliases.has(m.label) ||
     // 全員：わかるー！ once is still everyone speaking: that label needs no second occurrence.
@@ -699,7 +732,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
       startTurn(lineAt(i), speaker, stripPageNumbers(nm.rest));
-      if (!unnamed(speaker) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
+      if (!unnamed(speaker) && !/[＆&、,]|と/.test(speaker)) lastNamed = speaker;
       openQuote = nm.quoted && !nm.rest.includes('」');
       return;
     }

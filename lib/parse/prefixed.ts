@@ -28,6 +28,7 @@ import {
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
+import { listedNames } from './people.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
@@ -98,9 +99,15 @@ function matchLabel(t: string): { label: string; alias?: string; rest: string } 
       return { label: t.slice(i + 1, close), rest: t.slice(close + 1) };
   }
   let j = i;
-  while (j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)) && !hasCode(NAME_EXCLUDED, t.charCodeAt(j)))
-    j++;
+  let comma = false;
+  for (; j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)); j++) {
+    const c = t.charCodeAt(j);
+    if (c === 0x3001 /* 、 */) comma = true;
+    else if (hasCode(NAME_EXCLUDED, c)) break;
+  }
   if (j === i || j - i > 20) return null;
+  // `桜井、松村：`: several speakers answering together; other commas are prose (`ちなみに、…：`).
+  if (comma && listedNames(t.slice(i, j)) === null) return null;
   // `（情報提供元：…）`, `(今回体験したコース：…)`: a parenthesised note, never a speaker's name.
   if (t[i] === '（' || t[i] === '(') return null;
   const colon = skipSpaces(t, j);
@@ -324,12 +331,18 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   // talk with each other and with a moderator (MC), and each answers the turn before it.
   const talk = new Set(aliases.values()).size >= 2;
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
+  // `桜井、松村：はい。` speaks when each of them speaks on their own, never on its own count.
+  const listedSpeak = (p: Prefix): boolean | null => {
+    const names = p.role === undefined ? listedNames(p.speaker) : null;
+    return names ? names.every((n) => (counts.get(keyOf(n)) ?? 0) >= 2) : null;
+  };
   const isSpeaker = (p: Prefix) =>
-    p.role !== undefined ||
-    (counts.get(keyOf(p.speaker)) ?? 0) >= 2 ||
-    declared.has(p.speaker) ||
-    p.alias !== undefined ||
-    aliases.has(p.speaker);
+    listedSpeak(p) ??
+    (p.role !== undefined ||
+      (counts.get(keyOf(p.speaker)) ?? 0) >= 2 ||
+      declared.has(p.speaker) ||
+      p.alias !== undefined ||
+      aliases.has(p.speaker));
   // Only questions are marked: no `A．` and no name that speaks twice.
   const questionsOnly =
     questionLines > 0 &&
@@ -475,7 +488,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
     // A one-off label still counts when it answers the interviewer's question.
     const answersQuestion = (current?.role ?? turns.at(-1)?.role) === 'interviewer';
-    if (p?.rest && (isSpeaker(p) || answersQuestion)) {
+    if (p?.rest && (isSpeaker(p) || (answersQuestion && listedSpeak(p) === null))) {
       narrating = false;
       close();
       const line = lines.at(i) as Line;

@@ -122,6 +122,38 @@ function dictionaryFormNodes(hiragana: string): QueryNode[] {
   ];
 }
 
+/** Particles a kana verb of a longer chunk may follow (お金を|かせいで, 自宅で|かせいで). */
+const PARTICLES = 'をがにはでともへや';
+
+interface KanaVerb {
+  start: number;
+  end: number;
+  unit: Unit;
+}
+
+/**
+ * The inflected kana verbs and adjectives of a chunk that is not kana alone (お金をかせいで): a
+ * kana run that starts the chunk, or follows a kanji or katakana word after a particle, and that
+ * the deinflection rules read as a verb (かせいで → かせぐ). The segmenter cuts such a run into
+ * pieces (か|せい|で) that are stopwords or noise (セイ, a prefix of 生活 and 性格): the run is one
+ * word instead, found as the kana verb alone would be. A run right after a kanji is its
+ * okurigana (子育て|しながら) and stays with the segmenter.
+ */
+function kanaVerbs(norm: string): KanaVerb[] {
+  const out: KanaVerb[] = [];
+  for (const r of scriptRuns(norm)) {
+    if (r.cls !== 'hiragana') continue;
+    const start = r.start === 0 ? 0 : PARTICLES.includes(norm.charAt(r.start)) ? r.start + 1 : -1;
+    if (start < 0) continue;
+    const kana = norm.slice(start, r.end);
+    if (!HIRAGANA_ONLY.test(kana) || dictionaryForms(kana).length === 0) continue;
+    const run = foldKatakanaRun(hiraganaToKatakana(kana));
+    const node = max([term(run), ...dictionaryFormNodes(kana)]) as QueryNode;
+    out.push({ start, end: r.end, unit: { node, needle: run } });
+  }
+  return out;
+}
+
 /** The units of one chunk of normalised text. */
 function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
@@ -156,6 +188,10 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   const tokens = analyzeNormalized(norm, mode);
   const covered = tokens.filter((t) => t.kind === 'num');
   const units: Unit[] = [];
+  const spans = mode === 'hybrid' ? kanaVerbs(norm) : [];
+  const inVerb = (t: Token) => spans.some((v) => t.start < v.end && t.end > v.start);
+  // Placed among the words in the order typed.
+  const verbs = [...spans];
   const words = tokens.filter(
     (t) =>
       t.kind !== 'gram' &&
@@ -165,6 +201,8 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   for (let i = 0; i < words.length; i++) {
     const t = words[i] as Token;
     const last = prefixLast && i === words.length - 1;
+    while (verbs[0] && verbs[0].start <= t.start) units.push((verbs.shift() as KanaVerb).unit);
+    if (inVerb(t)) continue;
     const surface = normalizeForMatch(norm.slice(t.start, t.end));
     if (mode !== 'hybrid') {
       units.push({ node: term(t.term, { prefix: last }), needle: null });
@@ -215,6 +253,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       });
     }
   }
+  for (const v of verbs) units.push(v.unit);
   // The segmenter may split an unknown kanji compound into single characters (婚|活): one
   // word for the run, found whole or by its bigrams.
   const merged: Unit[] = [];
@@ -256,6 +295,33 @@ function redundant(own: QueryNode, variant: QueryNode): boolean {
   );
 }
 
+const LETTER = /[\p{L}\p{N}]/u;
+
+/**
+ * True when the analyzer searches at least as much of a spelling variant as it drops. Stopwords
+ * and okurigana are not indexed, so a variant is searched by what is left of it: ご主人 by 主人 is
+ * that word, but やり甲斐 by 甲斐 alone is another (甲斐駒ヶ岳, a mountain, matched やりがい), and so
+ * are 下さい by 下 and いただいて by タダ. Such a variant says less than the word typed: left out.
+ */
+function keepsMost(variant: string, mode: SegmentationMode): boolean {
+  const kept = new Uint8Array(variant.length);
+  for (const t of analyzeNormalized(variant, mode)) if (t.kind !== 'gram') kept.fill(1, t.start, t.end);
+  let searched = 0;
+  let dropped = 0;
+  for (let i = 0; i < variant.length; i++) {
+    if (!LETTER.test(variant.charAt(i))) continue;
+    if (kept[i]) searched++;
+    else dropped++;
+  }
+  return searched > dropped;
+}
+
+/** The words of a spelling variant as one node (null when it says less than it drops). */
+function variantNode(variant: string, mode: SegmentationMode): QueryNode | null {
+  const norm = normalize(variant).text.trim();
+  return keepsMost(norm, mode) ? and(unitsOf(norm, mode, false).map((u) => u.node)) : null;
+}
+
 /** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
 function slotsOf(
   raw: string,
@@ -271,7 +337,7 @@ function slotsOf(
   let others =
     mode === 'hybrid' && variants
       ? variants(normalizeForMatch(norm))
-          .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((u) => u.node)))
+          .map((v) => variantNode(v, mode))
           .filter((q): q is QueryNode => q !== null)
       : [];
   const self = and(units.map((u) => u.node)) as QueryNode;
@@ -289,7 +355,7 @@ function slotsOf(
       slots: units.map((u) => {
         const vs = u.needle
           ? variants(u.needle)
-              .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((x) => x.node)))
+              .map((v) => variantNode(v, mode))
               .filter((q): q is QueryNode => q !== null && !redundant(u.node, q))
           : [];
         return vs.length > 0

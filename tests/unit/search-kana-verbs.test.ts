@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { inflectedReadings, QuoteIndex, tokenizeInterview } from '../../lib/search/index.ts';
+import { compileQuery } from '../../lib/search/query.ts';
 import { dictionaryForms, isSearchableForm } from '../../lib/text/deinflect.ts';
 import { dictionaryReading, loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
 import { available, corporaDir, read } from '../helpers/shared.ts';
@@ -113,6 +114,29 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
     const local = new QuoteIndex({ readings });
     local.upsertInterview(savings);
     expect(ids('お金をためる', local)).toEqual(['n-t002']);
+  });
+
+  it.each([
+    ['お金をかせいで', 'カセグ'],
+    ['お金をためて', 'タメル'],
+  ])('reads an inflected kana verb inside a longer chunk as one verb (%s → %s)', (q, reading) => {
+    // The segmenter cut かせいで into か|せい|で: セイ (a prefix of 生活, 性格) searched as a word.
+    const words = JSON.stringify(compileQuery(q).query);
+    expect(words).not.toContain('"セイ"');
+    expect(words).toContain(JSON.stringify(`\u0001${reading}`));
+  });
+
+  it('finds and marks the verb of お金をためて (ため|て were stopwords: it found お金 alone)', () => {
+    const local = new QuoteIndex({ readings });
+    local.upsertInterview(savings);
+    const hits = local.search({ q: 'お金をためて' }, () => savings).hits;
+    expect(hits.map((h) => h.quoteId)).toEqual(['n-t002']);
+    expect(hits[0]?.highlight.html).toBe('<mark>お金</mark>を<mark>貯めて</mark>店を開きたい。');
+  });
+
+  it('leaves okurigana with its kanji (子育てしながら) and particles alone', () => {
+    const words = JSON.stringify(compileQuery('子育てしながら副業'));
+    expect(words).not.toContain('\\u0001');
   });
 
   it('ため alone is no verb: it finds neither そのために nor 貯めて', () => {
@@ -235,6 +259,11 @@ describe.runIf(haveCorpus)('kana verbs on the real livedoor interviews', () => {
   it.each(['かせぐ', 'かせいで', '稼ぐ'])('%s marks 稼いでいる as the quote writes it', (q) => {
     const html = real.search({ q, limit: 20 }).hits.map((h) => h.highlight.html);
     expect(html).toContain('実績のある人！あとお金を<mark>稼いでいる</mark>ひと！');
+  });
+
+  it('お金をかせいで finds お金を稼いでいるひと first, both words marked', () => {
+    const hit = real.search({ q: 'お金をかせいで', limit: 20 }).hits[0];
+    expect(hit?.highlight.html).toBe('実績のある人！あと<mark>お金</mark>を<mark>稼いでいる</mark>ひと！');
   });
 
   it('かせぐ finds お金を稼いでいるひと', () => {
