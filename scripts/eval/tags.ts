@@ -38,8 +38,9 @@ const Label = z.object({
    * fresh2: the same for the next round: labelled 2026-12-03 (10:10–10:30 UTC) from files no label
    * touched, before that round changed the tagger, frozen, and scored once at its end (`--fresh2`).
    * fresh3: the same again for the round of 2026-12-03 13:45–15:55 UTC (`--fresh3`).
+   * fresh4: labelled at the end of that round for the next one, frozen, never scored yet (`--fresh4`).
    */
-  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh', 'fresh2', 'fresh3']),
+  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh', 'fresh2', 'fresh3', 'fresh4']),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
    * labels, which the phrases were tuned on). Lets the eval show the two apart: overfitting to the
@@ -333,6 +334,8 @@ export interface TagQualityOptions {
   fresh2?: boolean;
   /** Also score the fresh3 split (same rule). */
   fresh3?: boolean;
+  /** Also score the fresh4 split (same rule: once, at the end of the round that first changes the tagger after it). */
+  fresh4?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -354,6 +357,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh = judged.filter((j) => j.split === 'fresh');
   const fresh2 = judged.filter((j) => j.split === 'fresh2');
   const fresh3 = judged.filter((j) => j.split === 'fresh3');
+  const fresh4 = judged.filter((j) => j.split === 'fresh4');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -365,8 +369,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh4.length > 0 && options.fresh4) {
+    printComparison(
+      '### Fresh4 split (livedoor news, labelled 2026-12-03 ~14:50 UTC for the next round, scored once at its end)',
+      fresh4,
+      runs,
+      topics,
+    );
+    printHardCases(fresh4, runs);
+  } else if (fresh4.length > 0)
+    console.log('\n(fresh4 split not scored: `--fresh4` scores it; see eval/README.md)');
   if (fresh3.length > 0 && options.fresh3) {
     printComparison(
       '### Fresh3 split (livedoor news, labelled 2026-12-03 13:50–14:00 UTC before that round changed the tagger, scored once at its end)',
