@@ -333,7 +333,13 @@ export class NameResolver {
       }
     }
     // A new name: if it is the longer form of names seen before, they become its aliases.
-    const person: ResolvedName = { name: parts.name, title: parts.title, aliases: [] };
+    // `安全ちゃん`, `ちょろくん`: a name made with a diminutive is a nickname, printed whole (its stem
+    // may be a common word: 安全), unless the stem is the name of someone already known (花子ちゃん of
+    // 田中花子 resolved above); the stem is kept as an alias to be found by.
+    const nickname = parts.title === 'ちゃん' || parts.title === 'くん' ? `${parts.name}${parts.title}` : null;
+    const person: ResolvedName = nickname
+      ? { name: nickname, title: null, aliases: [parts.name] }
+      : { name: parts.name, title: parts.title, aliases: [] };
     const shorter = this.people.filter((p) => {
       const k = this.keyOf(p);
       return k.length < key.length && (key.startsWith(k) || (k.length >= 2 && key.endsWith(k)));
@@ -348,6 +354,8 @@ export class NameResolver {
       return s;
     }
     this.people.push(person);
+    // A nickname is compared by its stem: a full name printed later (田中花子) is its longer form.
+    if (nickname) this.keys.set(person, key);
     this.alias(person, label);
     return person;
   }

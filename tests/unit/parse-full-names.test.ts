@@ -63,6 +63,37 @@ describe('labels that are part of a name printed in full', () => {
   });
 });
 
+describe('nicknames made with ちゃん or くん', () => {
+  const people = (text: string) => {
+    const iv = parseInterview(text);
+    return iv.interviewees.map((p) => [p.name, p.aliases]);
+  };
+
+  it('keep the suffix (安全ちゃん, スギちゃん), with the stem as an alias to be found by', () => {
+    const text = [
+      '——自己紹介を。',
+      '安全ちゃん：ブロガーです。',
+      '',
+      '——由来は？',
+      '安全ちゃん：平和なネットライフです。',
+    ];
+    expect(people(text.join('\n'))).toEqual([['安全ちゃん', ['安全']]]);
+  });
+
+  it('are the known person when the stem is that person’s name (花子ちゃん of 田中花子)', () => {
+    const text = [
+      '今回は人気ブロガーの田中花子さんにお話を伺いました。',
+      '',
+      '——始めたきっかけは？',
+      '花子ちゃん：友だちに誘われて。',
+      '',
+      '——今後は？',
+      '花子ちゃん：続けたいです。',
+    ];
+    expect(people(text.join('\n')).map(([name]) => name)).toEqual(['田中花子']);
+  });
+});
+
 describe('comma-listed labels with one-character names', () => {
   it('are each name (畑、小西、金泉), not one person whose name ends in a speaker’s', () => {
     expect(splitJoint('畑、小西、金泉')).toEqual(['畑', '小西', '金泉']);
