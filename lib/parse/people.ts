@@ -336,7 +336,8 @@ export class NameResolver {
     // `安全ちゃん`, `ちょろくん`: a name made with a diminutive is a nickname, printed whole (its stem
     // may be a common word: 安全), unless the stem is the name of someone already known (花子ちゃん of
     // 田中花子 resolved above); the stem is kept as an alias to be found by.
-    const nickname = parts.title === 'ちゃん' || parts.title === 'くん' ? `${parts.name}${parts.title}` : null;
+    const nickname =
+      parts.title === 'ちゃん' || parts.title === 'くん' ? `${parts.name}${parts.title}` : null;
     const person: ResolvedName = nickname
       ? { name: nickname, title: null, aliases: [parts.name] }
       : { name: parts.name, title: parts.title, aliases: [] };
