@@ -720,6 +720,8 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       resumable !== null &&
       !narrating &&
       current === null &&
+      // After a heading (`■アイテム1：…`) a one-off row (`高層階：1泊の料金 5万円〜`) is the box's.
+      !headingSince &&
       PERSON_LABEL.test(nm.label) &&
       SPOKEN_END.test(nm.rest);
     if (nm?.rest && (isSpeaker(nm) || interrupts)) {
@@ -921,7 +923,8 @@ function answerLayout(
     if (isNamed) kinds[j] = kind | K_MARKER;
     if (!seenQuestion && isNamed) {
       const t = lines.text(j) as string;
-      if (t.length <= 80 && !t.includes('。')) run.push(j);
+      // `麻里（28）：お料理大好きな乙女キャラ。`: a label with an age is a profile, sentences or not.
+      if (t.length <= 80 && (!t.includes('。') || AGED_LABEL.test(t))) run.push(j);
       else endRun();
     } else endRun();
     if (!afterQuestion) return;
@@ -940,6 +943,9 @@ function answerLayout(
     marker: (index) => index < kinds.length && ((kinds[index] as number) & K_MARKER) !== 0,
   };
 }
+
+/** `麻里（28）：`, `Wさん(32歳)：`: a name with an age in brackets before the colon (bounded). */
+const AGED_LABEL = /^[\s\u3000]*[^：:（(\s]{1,20}[（(][0-9０-９]{1,3}(?:歳|才)?[）)][\s\u3000]*[：:]/;
 
 /** `/^[…‥]/.test(s)` without a pattern run on every line. */
 function startsWithEllipsis(s: string): boolean {

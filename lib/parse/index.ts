@@ -5,6 +5,7 @@
 import { ParseError, ValidationError } from '../errors.ts';
 import { isSafeId, quoteId } from '../ids.ts';
 import { type Format, FormatSchema, type Interview } from '../model.ts';
+import { fullNameIn } from './article.ts';
 import { countNameLineBlocks, countSpeakerBlocks, parseBlog } from './blog.ts';
 import { countQuestions, parseDash } from './dash.ts';
 import { docxText, isZip } from './docx.ts';
@@ -19,7 +20,7 @@ import {
 import { frontMatter } from './frontmatter.ts';
 import { parseJson } from './json.ts';
 import { matchMdTurn, parseMarkdown } from './markdown.ts';
-import { isTitleWord, namedWithTitle } from './people.ts';
+import { isRoleLabel, isTitleWord, namedWithTitle, splitName, wholeNameOf } from './people.ts';
 import { countPrefixed, parsePrefixed } from './prefixed.ts';
 import { countTimestamped, isSrt, isWebVtt, parseSrt, parseTimestamped, parseVtt } from './subtitles.ts';
 import { countTsvLines, parseTsv } from './tsv.ts';
@@ -154,6 +155,7 @@ export function parseWithReport(text: string, options: ParseOptions = {}): Parse
   }
   const draft = PARSERS[format](source, lines);
   nameTitleLabels(draft, source);
+  fullNamesOfLabels(draft, source);
   return { interview: finalize(draft, options), furniture: draft.furniture ?? [] };
 }
 
@@ -191,5 +193,39 @@ function nameTitleLabels(draft: Draft, source: string): void {
     if (!name) continue;
     draft.aliases ??= new Map();
     draft.aliases.set(label, name);
+  }
+}
+
+/** How much of the text (its start and its end) is read for full names: the lead, the credits. */
+const NAME_LOOK_HEAD = 20_000;
+const NAME_LOOK_TAIL = 5_000;
+/** Most labels looked up (a round table has a handful of speakers). */
+const MAX_LOOKED_UP = 50;
+
+/**
+ * `リン：` in an article that introduces `リン・コリンズ`, `山田：` in one that introduces `山田孝之`:
+ * a label that is one part of a name the title, the lead or the credits print in full stands for
+ * that name (in any layout), when they print exactly one such name. The resolver then credits the
+ * label's turns to the full name. Reads the head and the tail of the text once per label, for at
+ * most {@link MAX_LOOKED_UP} labels: linear in the text.
+ */
+function fullNamesOfLabels(draft: Draft, source: string): void {
+  const head = source.slice(0, NAME_LOOK_HEAD);
+  const tail = source.length > NAME_LOOK_HEAD ? source.slice(-NAME_LOOK_TAIL) : '';
+  const texts = [draft.title ?? '', head, tail];
+  const labels = new Set<string>();
+  for (const t of draft.turns) {
+    if (labels.size >= MAX_LOOKED_UP) break;
+    labels.add(t.speaker.trim());
+  }
+  const known = new Set([...(draft.names ?? [])]);
+  for (const label of labels) {
+    if (draft.aliases?.has(label) || isRoleLabel(label)) continue;
+    const name = splitName(label).name;
+    if (isRoleLabel(name)) continue;
+    const full = wholeNameOf(name, texts) ?? fullNameIn(name, [draft.title ?? '', head.slice(0, 5000)]);
+    if (!full || full === name || known.has(full)) continue;
+    known.add(full);
+    draft.names = [...(draft.names ?? []), full];
   }
 }

@@ -98,6 +98,40 @@ export function namedWithTitle(text: string, title: string): string | null {
   return longest && [...found].every((f) => longest.endsWith(f)) ? longest.replace(/^・+/, '') : null;
 }
 
+const KATAKANA_NAME = /^[\p{Script=Katakana}ー]{2,12}$/u;
+const IN_KATAKANA_NAME = /[\p{Script=Katakana}ー・＝=]/u;
+
+/**
+ * The whole name a katakana label is a part of (`リン` → `リン・コリンズ`, `キッチュ` → `テイラー・キッチュ`):
+ * the runs of katakana joined by `・` or `＝` in the texts of which the label is one whole part, when
+ * there is exactly one (the longest, when the others are its parts); null otherwise. Each look
+ * around a hit reaches at most 40 characters, and at most 200 hits are looked at per text.
+ */
+export function wholeNameOf(label: string, texts: readonly string[]): string | null {
+  if (!KATAKANA_NAME.test(label)) return null;
+  const found = new Set<string>();
+  for (const text of texts) {
+    for (let at = text.indexOf(label), n = 0; at >= 0 && n < 200; at = text.indexOf(label, at + 1), n++) {
+      let start = at;
+      let end = at + label.length;
+      while (start > 0 && at - start < 40 && IN_KATAKANA_NAME.test(text[start - 1] as string)) start--;
+      while (end < text.length && end - at < 40 && IN_KATAKANA_NAME.test(text[end] as string)) end++;
+      const run = text.slice(start, end).replace(/^[・＝=]+|[・＝=]+$/g, '');
+      const parts = run.split(/[・＝=]/);
+      // A given name printed first (リン・コリンズ); a family name printed last only after short
+      // parts (スタントン of アンドリュー・スタントン), not after an epithet (キャプテンアメリカ・ユージ).
+      const last = parts.length - 1;
+      if (
+        parts.length >= 2 &&
+        (parts[0] === label || (parts[last] === label && parts.slice(0, last).every((p) => p.length <= 6)))
+      )
+        found.add(run);
+    }
+  }
+  const longest = [...found].reduce((a, b) => (b.length > a.length ? b : a), '');
+  return longest && [...found].every((f) => longest.includes(f)) ? longest : null;
+}
+
 /** A printed name split into the name and what was printed around it. */
 export interface NameParts {
   /** The name alone: `花輪陽子`, `ジェイソン・ステイサム`. */
@@ -153,6 +187,9 @@ export function splitName(printed: string): NameParts {
 export function splitJoint(label: string): string[] {
   const t = label.trim();
   if (isRoleLabel(t)) return [t];
+  // Commas part names unambiguously: a one-character surname (畑、小西、金泉) is a name too.
+  const listed = listedNames(t);
+  if (listed) return listed;
   const parts = t
     .split(/[\s\u3000]*(?:＆|&|、|,|，|と)[\s\u3000]*/)
     .map((p) => p.trim())
@@ -296,7 +333,14 @@ export class NameResolver {
       }
     }
     // A new name: if it is the longer form of names seen before, they become its aliases.
-    const person: ResolvedName = { name: parts.name, title: parts.title, aliases: [] };
+    // `安全ちゃん`, `ちょろくん`: a name made with a diminutive is a nickname, printed whole (its stem
+    // may be a common word: 安全), unless the stem is the name of someone already known (花子ちゃん of
+    // 田中花子 resolved above); the stem is kept as an alias to be found by.
+    const nickname =
+      parts.title === 'ちゃん' || parts.title === 'くん' ? `${parts.name}${parts.title}` : null;
+    const person: ResolvedName = nickname
+      ? { name: nickname, title: null, aliases: [parts.name] }
+      : { name: parts.name, title: parts.title, aliases: [] };
     const shorter = this.people.filter((p) => {
       const k = this.keyOf(p);
       return k.length < key.length && (key.startsWith(k) || (k.length >= 2 && key.endsWith(k)));
@@ -311,6 +355,8 @@ export class NameResolver {
       return s;
     }
     this.people.push(person);
+    // A nickname is compared by its stem: a full name printed later (田中花子) is its longer form.
+    if (nickname) this.keys.set(person, key);
     this.alias(person, label);
     return person;
   }

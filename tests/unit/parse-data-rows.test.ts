@@ -136,3 +136,35 @@ describe.runIf(available(corporaDir, 'tables on real news pages'))('tables on re
     expect(iv.turns.length).toBeGreaterThan(130);
   });
 });
+
+describe('boxes and rosters in dash round tables (found reading unseen articles)', () => {
+  const text = [
+    '＜座談会参加者＞',
+    '麻里（28）：お料理大好きな乙女キャラ。ちょっぴりミーハー。',
+    '良子（26）：海外ドラマフリーク。',
+    '',
+    '——サプライズの経験は？',
+    '麻里：ホテルの部屋を予約してくれていました。',
+    '良子：すごいなー。',
+    '',
+    '■アイテム1：渋谷の某ホテル',
+    '',
+    '高層階：1泊の料金 5万円〜',
+    '',
+    '——お金の使い方は？',
+    '良子：割り勘でもいいです。',
+    '麻里：私も。',
+  ].join('\n');
+
+  it('a roster whose labels carry an age is no answer, even in sentences', () => {
+    const iv = parseInterview(text);
+    expect(iv.turns.some((t) => t.text.includes('乙女キャラ'))).toBe(false);
+    expect(iv.interviewees.map((p) => p.name).sort()).toEqual(['良子', '麻里'].sort());
+  });
+
+  it('a one-off row under a heading (`高層階：1泊の料金 5万円〜`) is the box’s, not a speaker interrupting', () => {
+    const iv = parseInterview(text);
+    expect(iv.turns.some((t) => t.text.includes('5万円'))).toBe(false);
+    expect(iv.interviewees.map((p) => p.name)).not.toContain('高層階');
+  });
+});

@@ -179,7 +179,8 @@ describe.runIf(haveCorpora)('captions and credits in the livedoor news corpus', 
   it('rejects an app review made of spec rows (smax 6551764) and keeps a shop box out of the answer (livedoor-homme 4762337)', () => {
     expect(() => parseInterview(news('smax', '6551764'))).toThrow(ParseError);
     const { interview: iv, furniture } = parseWithReport(news('livedoor-homme', '4762337'));
-    expect(iv.interviewees.map((p) => p.name)).toEqual(['浅井']);
+    // `浅井：` stands for the 浅井友衣さん the lead introduces.
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['浅井友衣']);
     expect(iv.turns.map((t) => t.text).join('\n')).not.toMatch(/03-5159-7800|営業時間/);
     expect(furniture.filter((f) => f.kind === 'info').map((f) => f.line.text.split(/[：:]/)[0])).toEqual([
       'TEL',
