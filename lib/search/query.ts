@@ -148,7 +148,17 @@ function kanaVerbs(norm: string): KanaVerb[] {
     const kana = norm.slice(start, r.end);
     if (!HIRAGANA_ONLY.test(kana) || dictionaryForms(kana).length === 0) continue;
     const run = foldKatakanaRun(hiraganaToKatakana(kana));
-    const node = max([term(run), ...dictionaryFormNodes(kana)]) as QueryNode;
+    // As for a chunk of kana alone: the segmenter's split of the kana is the fallback, which finds
+    // the verb written in kana (仕事をつづけられた: ツヅ|ケラ, as the text つづけられた is cut).
+    const words = analyzeNormalized(kana, 'hybrid').filter((t) => t.kind === 'word' && t.term !== run);
+    const split =
+      words.length > 1
+        ? and(
+            words.map((t) => term(t.term)),
+            0.5,
+          )
+        : null;
+    const node = max([term(run), ...(split ? [split] : []), ...dictionaryFormNodes(kana)]) as QueryNode;
     out.push({ start, end: r.end, unit: { node, needle: run } });
   }
   return out;

@@ -31,6 +31,7 @@ describe('dictionary forms of kana typed for a verb or adjective (no dictionary)
     ['はなして', 'はなす'],
     ['やめた', 'やめる'],
     ['たのしかった', 'たのしい'],
+    ['あきらめないで', 'あきらめる'],
   ])('%s → %s', (typed, form) => {
     expect(dictionaryForms(typed)).toContain(form);
   });
