@@ -164,6 +164,24 @@ function kanaVerbs(norm: string): KanaVerb[] {
   return out;
 }
 
+/**
+ * A phrase typed in kana alone that ends in an inflected verb after a particle (しごとを|やめた):
+ * the words before the particle and the verb, all needed, as if typed with a space (仕事 by its
+ * reading, 辞めた by the verb's). Null when no particle leaves a verb the rules read after it.
+ */
+function kanaPhrase(norm: string, mode: SegmentationMode): QueryNode | null {
+  for (let p = norm.length - 4; p >= 2; p--) {
+    if (!PARTICLES.includes(norm.charAt(p))) continue;
+    const verb = norm.slice(p + 1);
+    if (dictionaryForms(verb).length === 0) continue;
+    const head = unitsOf(norm.slice(0, p), mode, false);
+    const [tail] = kanaVerbs(verb);
+    if (head.length === 0 || !tail) return null;
+    return and([...head.map((u) => u.node), tail.unit.node]);
+  }
+  return null;
+}
+
 /** The units of one chunk of normalised text. */
 function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
@@ -184,12 +202,14 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
           )
         : null;
     const forms = dictionaryFormNodes(norm);
+    const phrase = kanaPhrase(norm, mode);
     return [
       {
         node: max([
           term(run, { prefix: prefixLast, substr: partial && run.length >= 3 }),
           ...(split ? [split] : []),
           ...forms,
+          ...(phrase ? [phrase] : []),
         ]) as QueryNode,
         needle: run,
       },
