@@ -95,7 +95,7 @@ function corpora(): Interview[] {
   return out;
 }
 
-// `npm run eval -- --only tags` runs one section; `--fresh` / `--fresh2` also score the fresh / fresh2 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
+// `npm run eval -- --only tags` runs one section; `--fresh` / `--fresh2` / `--fresh3` also score the fresh / fresh2 / fresh3 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
 // (`dev-new`: only the dev labels added after the phrases were written).
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -111,6 +111,7 @@ if (!only || only === 'tags')
     misses: misses as MissesSplit | undefined,
     fresh: process.argv.includes('--fresh'),
     fresh2: process.argv.includes('--fresh2'),
+    fresh3: process.argv.includes('--fresh3'),
   });
 if (!only || only === 'index') indexSize(corpora());
 if (!only || only === 'attribution') attributionReport();

@@ -15,7 +15,7 @@ const TITLE_WORDS =
 
 /** Nouns that take さん without being names. */
 const COMMON =
-  /^(?:皆|奥|娘|息子|母|父|お母|お父|客|お客|旦那|彼女|彼氏|先輩|後輩|店員|読者|男性|女性|女子|男子|生徒|学生|子供|子ども|皆様|皆さま|患者|会員|社員|スタッフ|ファン|お子|親御|監督|先生)$/;
+  /^(?:皆|奥|娘|息子|母|父|お母|お父|客|お客|旦那|彼女|彼氏|先輩|後輩|店員|読者|男性|女性|女子|男子|生徒|学生|子供|子ども|皆様|皆さま|患者|会員|社員|スタッフ|メンバー|キャスト|出演者|参加者|関係者|ファン|お子|親御|監督|先生)$/;
 
 /** The name ending just before `end` in `text` (walking back over name characters). */
 function nameBefore(text: string, end: number): string | null {

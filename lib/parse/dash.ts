@@ -23,6 +23,7 @@ import {
   splitLeadingCredit,
   startsQuestion,
 } from './dash-lines.ts';
+import { DataRowFinder } from './data-rows.ts';
 import {
   type Draft,
   type DraftPerson,
@@ -38,7 +39,7 @@ import {
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
-import { isEveryoneLabel, isRoleLabel, nameKey, splitJoint, splitName } from './people.ts';
+import { isEveryoneLabel, isRoleLabel, listedNames, nameKey, splitJoint, splitName } from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
 export { QUESTION } from './dash-lines.ts';
@@ -129,7 +130,9 @@ function labelVerdict(printed: string): LabelVerdict {
     alias = (a[1] ?? '').trim();
     label = (label.slice(0, a.index) + label.slice(a.index + a[0].length)).trim();
   }
-  if (!label || label.length > MAX_NAME || /[、,。[\]［］]/.test(label)) return null;
+  if (!label || label.length > MAX_NAME || /[。[\]［］]/.test(label)) return null;
+  // `桜井、松村：`: several speakers answering together; other commas are prose (`ちなみに、…：`).
+  if (/[、,]/.test(label) && listedNames(label) === null) return null;
   // Times (12：00), numbers and URLs are not speakers.
   if (/^[\d０-９\s]+$/.test(label) || /[\d０-９]$/.test(label) || /^(https?|http)$/i.test(label)) return null;
   return { label, alias };
@@ -176,10 +179,34 @@ function matchQuoteName(text: string): NameMatch | null {
 /** A speaker prefix, and whether it is the `名前「…」` form. */
 type SpeakerMatch = NameMatch & { quoted: boolean };
 
-/** A speaker prefix of either form. */
+/** Name characters of a bracketed label: letters of names, no digits, marks or spaces. */
+const BRACKET_NAME = /^[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}A-Za-zＡ-Ｚａ-ｚー・]{1,12}$/u;
+
+/**
+ * `(ちょろ) 去年の10月です。`, `（西岡） 昨年の夏くらいです。`: the answerer's name in brackets
+ * before the answer, as some interviews print it instead of `名前：`. Not a stage direction
+ * (`（笑）`, `（一同）` is everyone's), a note (`(注1)`), nor a credit or caption (`（撮影：…）`).
+ * The bracket closes within 14 characters: a bounded look.
+ */
+function matchBracketName(text: string): NameMatch | null {
+  const first = skipSpaces(text);
+  const open = text.charCodeAt(first);
+  if (open !== 0xff08 /* （ */ && open !== 0x28 /* ( */) return null;
+  const close = text.indexOf(open === 0xff08 ? '）' : ')', first + 1);
+  if (close < 0 || close - first > 14) return null;
+  const label = text.slice(first + 1, close).trim();
+  const rest = text.slice(close + 1).trim();
+  if (!rest || !BRACKET_NAME.test(label) || label.includes('笑')) return null;
+  if (splitLeadingCredit(text) !== null) return null;
+  return { label, alias: null, rest };
+}
+
+/** A speaker prefix of any form. */
 function matchSpeaker(text: string, labels: Map<string, LabelVerdict> | null = null): SpeakerMatch | null {
   const nm = matchNameWith(text, labels);
   if (nm) return nm;
+  const b = matchBracketName(text);
+  if (b) return { label: b.label, alias: null, rest: b.rest, quoted: false };
   // Fields copied by name: an object spread here took a slow generic path and cost ~2 µs a
   // line, most of the parse on a body of many short `名前「…」` lines (bench:hostile).
   const q = matchQuoteName(text);
@@ -211,6 +238,8 @@ interface Classified {
   matchOf: Int32Array;
   /** The speaker matches with words after the label, in line order. */
   matches: SpeakerMatch[];
+  /** Lines that are rows of a table (data-rows.ts): furniture, never a turn. */
+  dataRows: Set<number>;
   /** Answers per label key (2 for a label right after a question), `名前：` form. */
   labelCounts: Map<string, number>;
   /** The same for the `名前「…」` form. */
@@ -258,9 +287,12 @@ function classifyLines(lines: Lines, from: number): Classified {
     }
     return k;
   };
+  // Tables of `label：value` rows (an app box, a spec sheet) after or between the answers.
+  const tables = new DataRowFinder();
   eachLine(from, lines.length, (j) => {
     if (lines.blank(j)) {
       kinds[j] = K_BLANK;
+      tables.other();
       if (questions.length === 0 && lead.length < 50) lead.push(lines.text(j) as string);
       return;
     }
@@ -276,13 +308,27 @@ function classifyLines(lines: Lines, from: number): Classified {
     }
     if (startsQuestion(t)) {
       kinds[j] = kind | K_QUESTION | (t.replace(QUESTION, '').trim() !== '' ? K_ASKS : 0);
-      afterQuestion = true;
+      tables.other();
       if (questions.length < 200) questions.push(t);
       return;
     }
     kinds[j] = kind;
     if (questions.length === 0 && lead.length < 50) lead.push(t);
-    if (m !== null && kind & K_NAMED) {
+    if (m !== null && kind & K_NAMED && !m.quoted) tables.row(j, m.label, m.rest);
+    else tables.other();
+  });
+  const dataRows = tables.finish();
+  // Answers per label, a table's rows aside (a second pass: the tables are known only now).
+  eachLine(from, lines.length, (j) => {
+    const kind = kinds[j] as number;
+    if (kind & K_BLANK) return;
+    if (kind & K_QUESTION) {
+      afterQuestion = true;
+      return;
+    }
+    const k = matchOf[j] as number;
+    if (k !== 0 && !dataRows.has(j)) {
+      const m = matches[k - 1] as SpeakerMatch;
       const key = keyOf(m.label);
       if (m.quoted) quotedCounts.set(key, (quotedCounts.get(key) ?? 0) + 1);
       else labelCounts.set(key, (labelCounts.get(key) ?? 0) + (afterQuestion ? 2 : 1));
@@ -293,7 +339,19 @@ function classifyLines(lines: Lines, from: number): Classified {
     }
     afterQuestion = false;
   });
-  return { kinds, matchOf, matches, labelCounts, quotedCounts, aliases, declared, lead, questions, keyOf };
+  return {
+    kinds,
+    matchOf,
+    matches,
+    dataRows,
+    labelCounts,
+    quotedCounts,
+    aliases,
+    declared,
+    lead,
+    questions,
+    keyOf,
+  };
 }
 
 /** Labels counted together: 森田敏裕さん and 森田敏裕, ステイサム（ブラント） and ステイサム. */
@@ -334,8 +392,19 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   // the lead and the questions, which name the interviewee. Its own function, as each pass is:
   // a hot loop is compiled with its function, and this one was compiled (several times, on a
   // long body) with the whole parser.
-  const { kinds, matchOf, matches, labelCounts, quotedCounts, aliases, declared, lead, questions, keyOf } =
-    classifyLines(lines, i);
+  const {
+    kinds,
+    matchOf,
+    matches,
+    dataRows,
+    labelCounts,
+    quotedCounts,
+    aliases,
+    declared,
+    lead,
+    questions,
+    keyOf,
+  } = classifyLines(lines, i);
   // Every turn starts at a question or at a line a speaker is read from (the others continue or
   // resume a turn): with none of them, the passes below would read every line for nothing and
   // end with this error (100,000 lines of `**A**：` or `# ` cost 0.2–0.3 s).
@@ -349,7 +418,14 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     const k = matchOf[j] as number;
     return k === 0 ? null : (matches[k - 1] as SpeakerMatch);
   };
-  const judgeSpeaker = (m: SpeakerMatch): boolean =>
+  const judgeSpeaker = (m: SpeakerMatch): boolean => {
+    // `桜井、松村：はい。` speaks when each of them speaks on their own: a listing of anything
+    // else (`ちなみに、私：`) is no speaker, however often it is printed.
+    const listed = m.quoted ? null : listedNames(m.label);
+    if (listed) return listed.every((n) => (labelCounts.get(keyOf(n)) ?? 0) >= 2);
+    return judgeOne(m);
+  };
+  const judgeOne = (m: SpeakerMatch): boolean =>
     declared.has(m.label) ||
     aliases.has(m.label) ||
     // 全員：わかるー！ once is still everyone speaking: that label needs no second occurrence.
@@ -586,6 +662,13 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       closingThanks = /ありがとうござい/.test(q) && !/[？?]/.test(q);
       return;
     }
+    if (dataRows.has(i)) {
+      // A table's row (`アプリ名：…`, `価格：…`): a box, which ends the turn before it.
+      close();
+      lastWasQuestion = false;
+      furnish(lineAt(i), 'info');
+      return;
+    }
     if (kind & K_ROSTER) {
       // `Wさん：Webディレクター30代前半` before the first question: who takes part, not a turn.
       caption(t);
@@ -649,7 +732,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
       startTurn(lineAt(i), speaker, stripPageNumbers(nm.rest));
-      if (!unnamed(speaker) && !/[＆&]|と/.test(speaker)) lastNamed = speaker;
+      if (!unnamed(speaker) && !/[＆&、,]|と/.test(speaker)) lastNamed = speaker;
       openQuote = nm.quoted && !nm.rest.includes('」');
       return;
     }

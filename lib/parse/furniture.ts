@@ -38,7 +38,7 @@ export function stripPageNumbers(line: string): string {
 
 const CREDIT_SEPARATORS = '：:＝=／/';
 const CREDIT_WORDS =
-  /取材|文|情報提供|出典|構成|撮影|写真|イラスト|編集|聞き手|インタビュー|text|photo|interview|writer|words/i;
+  /取材|文|執筆|情報提供|出典|構成|撮影|写真|イラスト|編集|聞き手|インタビュー|text|photo|interview|writer|words/i;
 
 /** A credit or byline: `（取材・文：南 樹里）`, `【text=八木悠太 / photo=五十嵐鉱太郎】`, `取材・文／…`. */
 export function isCredit(line: string): boolean {
@@ -56,7 +56,7 @@ export function isCredit(line: string): boolean {
   const inner = bracketed ? t.slice(1, -1) : t;
   const head = inner.slice(0, sep);
   if (!CREDIT_WORDS.test(head) || /[。！？]/.test(inner)) return false;
-  return bracketed || /^(?:取材|文|構成|撮影|写真|text|photo|interview)/i.test(head);
+  return bracketed || /^(?:取材|文|記事執筆|執筆|構成|撮影|写真|text|photo|interview)/i.test(head);
 }
 
 const PHOTO_WORDS = ['写真', '撮影', '画像', 'photo', 'Photo', 'PHOTO'];

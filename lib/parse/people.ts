@@ -165,6 +165,22 @@ export function splitJoint(label: string): string[] {
   return parts;
 }
 
+/** A part of a listed label: letters of a name only (no particle-joined prose, no marks or digits). */
+const LISTED_NAME = /^[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}A-Za-zＡ-Ｚａ-ｚー・々]{1,12}$/u;
+
+/**
+ * `桜井、松村`, `A, B`: the names of a label that lists several speakers with commas, who answer
+ * together; null for any other label (and for prose before a colon: `ちなみに、価格は`, whose
+ * parts the caller still checks are speakers of their own).
+ */
+export function listedNames(label: string): string[] | null {
+  const t = label.trim();
+  if (!/[、,，]/.test(t) || t.length > 40) return null;
+  const parts = t.split(/[\s\u3000]*[、,，][\s\u3000]*/);
+  if (parts.length < 2 || parts.length > 5 || !parts.every((p) => LISTED_NAME.test(p))) return null;
+  return parts;
+}
+
 /** Kanji variants printed for the same name (奥沢 / 奥澤): folded when names are compared. */
 const VARIANTS: Record<string, string> = {
   澤: '沢',

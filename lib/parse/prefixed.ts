@@ -12,6 +12,7 @@
 import { ParseError } from '../errors.ts';
 import { addressed, intervieweeFromArticle } from './article.ts';
 import { isQuestionLine, nameForms, QUESTION } from './dash-lines.ts';
+import { DataRowFinder } from './data-rows.ts';
 import {
   type Draft,
   type DraftPerson,
@@ -27,6 +28,7 @@ import {
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
+import { listedNames } from './people.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
@@ -97,9 +99,15 @@ function matchLabel(t: string): { label: string; alias?: string; rest: string } 
       return { label: t.slice(i + 1, close), rest: t.slice(close + 1) };
   }
   let j = i;
-  while (j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)) && !hasCode(NAME_EXCLUDED, t.charCodeAt(j)))
-    j++;
+  let comma = false;
+  for (; j < t.length && j - i <= 20 && !isSpace(t.charCodeAt(j)); j++) {
+    const c = t.charCodeAt(j);
+    if (c === 0x3001 /* 、 */) comma = true;
+    else if (hasCode(NAME_EXCLUDED, c)) break;
+  }
   if (j === i || j - i > 20) return null;
+  // `桜井、松村：`: several speakers answering together; other commas are prose (`ちなみに、…：`).
+  if (comma && listedNames(t.slice(i, j)) === null) return null;
   // `（情報提供元：…）`, `(今回体験したコース：…)`: a parenthesised note, never a speaker's name.
   if (t[i] === '（' || t[i] === '(') return null;
   const colon = skipSpaces(t, j);
@@ -152,9 +160,21 @@ const FIELD_ENDS = '価格 場所 日時 期間 時間 料金 問い合わせ先
  * are not in it. Labels are at most 30 characters (checked first), so the test is bounded.
  */
 const FIELD_LABEL = new RegExp(
-  `^(?:[・■●◆※]\\s*)?(?:(?:主な|対応|本体|予想|基本|開催|募集|日本での)?(?:${FIELD_WORDS.join('|')})|[^\\s：:]{0,8}(?:${FIELD_ENDS.join('|')}))(?:[（(][^）)]{0,10}[）)])?$|^[\\d０-９]{1,3}位?$`,
+  `^(?:[・■●◆※]\\s*)?(?:(?:主な|対応|本体|予想|基本|開催|募集|日本での)?(?:${FIELD_WORDS.join('|')})|[^\\s：:]{0,8}(?:${FIELD_ENDS.join('|')}))(?:[（(][^）)]{0,10}[）)])?$|^第?[\\d０-９]{1,3}位?$`,
   'i',
 );
+
+/**
+ * `・インタビュー：…`, `※お食事ラストオーダー：…`, `◎内容：…`, `＜Question：…＞`: a label printed
+ * after a list mark (or in angle brackets) is an item of a list or a box, never a speaker's name.
+ */
+function isListItem(label: string): boolean {
+  const at = skipSpaces(label);
+  // `<b>悪意</b>：` is a name in markup pasted from a web page, not a box's `<Question：`: its
+  // answer must stay a quote (the console escapes the label).
+  if (label.charCodeAt(at) === 0x3c && /^[A-Za-z/]/.test(label.slice(at + 1, at + 2))) return false;
+  return hasCode('・※◎＜<＊*', label.charCodeAt(at));
+}
 
 /** True for a label that heads a data row (`価格：`, `住所：`, `1位：`), never a speaker. */
 export function isFieldLabel(label: string): boolean {
@@ -173,18 +193,25 @@ export interface Prefix {
 const ROLE_BEFORE_NAME = /^(?:MC|ＭＣ|司会|進行)[・･\s]+/i;
 
 /** A data row's line (`価格：…`), told apart from a line with no prefix at all. */
-const FIELD = 'field';
+interface Field {
+  field: string;
+  rest: string;
+}
+
+function isField(p: Prefix | Field | null): p is Field {
+  return p !== null && 'field' in p;
+}
 
 export function matchPrefix(t: string, meta: { interviewer?: string; interviewee?: string }): Prefix | null {
   const p = prefixOrField(t, meta);
-  return p === FIELD ? null : p;
+  return isField(p) ? null : p;
 }
 
-/** {@link matchPrefix}, or `'field'` for a data row: the label is read once per line. */
+/** {@link matchPrefix}, or the label of a data row (`価格：…`): the label is read once per line. */
 function prefixOrField(
   t: string,
   meta: { interviewer?: string; interviewee?: string },
-): Prefix | typeof FIELD | null {
+): Prefix | Field | null {
   const qa = matchQa(t);
   if (qa) {
     const isQ = isQuestionLetter(qa.letter);
@@ -192,8 +219,9 @@ function prefixOrField(
     return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
   const m = matchLabel(t);
-  if (!m || /^https?$/i.test(m.label)) return null;
-  if (isFieldLabel(m.label)) return FIELD;
+  // `http://…`, `HP＊http://…`: a link, whatever is printed before its scheme's colon.
+  if (!m || /^https?$/i.test(m.label) || m.rest.startsWith('//')) return null;
+  if (isFieldLabel(m.label) || isListItem(m.label)) return { field: m.label, rest: m.rest };
   const label = m.label.trim();
   const rest = m.rest.trim();
   const alias = m.alias !== undefined ? { alias: m.alias } : {};
@@ -261,8 +289,13 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   // Each loop over the lines calls a step (eachLine): the optimising compiler then compiles the
   // small step, not this whole parser, while a long body runs.
   let anyText = false;
+  // Tables of `label：value` rows (specs, app boxes, profiles), told by their shape (data-rows.ts).
+  const tables = new DataRowFinder();
   eachLine(bodyStart, lines.length, (i) => {
-    if (lines.blank(i)) return;
+    if (lines.blank(i)) {
+      tables.other();
+      return;
+    }
     const t = lines.text(i) as string;
     const qa = matchQa(t);
     if (qa) {
@@ -271,8 +304,12 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
         if (questions.length < 20) questions.push(qa.rest);
       } else answerLines++;
     } else if (questionLines === 0 && lead.length < 20) lead.push(t);
-    const p = matchPrefix(t, meta);
-    if (!p) return;
+    const pf = prefixOrField(t, meta);
+    if (pf === null) tables.other();
+    else if (isField(pf)) tables.row(i, pf.field, pf.rest);
+    else tables.row(i, pf.speaker, pf.rest);
+    if (pf === null || isField(pf)) return;
+    const p = pf;
     if (p.rest) anyText = true;
     if (isBio(p.rest)) return;
     if (p.alias !== undefined && p.alias !== p.speaker && !aliases.has(p.alias)) {
@@ -282,6 +319,14 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     const key = keyOf(p.speaker);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });
+  // A table's rows count for no speaker (the labels were counted above, a table is rarely long).
+  const dataRows = tables.finish();
+  for (const i of dataRows) {
+    const p = matchPrefix(lines.text(i) as string, meta);
+    if (!p || isBio(p.rest)) continue;
+    const key = keyOf(p.speaker);
+    counts.set(key, (counts.get(key) ?? 1) - 1);
+  }
   // A turn starts only at a prefixed line with text (an unmarked answer only after a question that
   // has some): with none, the pass below would read every line again for nothing (100,000 bare
   // `Q.` or `---` lines cost ~0.1 s).
@@ -290,12 +335,18 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   // talk with each other and with a moderator (MC), and each answers the turn before it.
   const talk = new Set(aliases.values()).size >= 2;
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
+  // `桜井、松村：はい。` speaks when each of them speaks on their own, never on its own count.
+  const listedSpeak = (p: Prefix): boolean | null => {
+    const names = p.role === undefined ? listedNames(p.speaker) : null;
+    return names ? names.every((n) => (counts.get(keyOf(n)) ?? 0) >= 2) : null;
+  };
   const isSpeaker = (p: Prefix) =>
-    p.role !== undefined ||
-    (counts.get(keyOf(p.speaker)) ?? 0) >= 2 ||
-    declared.has(p.speaker) ||
-    p.alias !== undefined ||
-    aliases.has(p.speaker);
+    listedSpeak(p) ??
+    (p.role !== undefined ||
+      (counts.get(keyOf(p.speaker)) ?? 0) >= 2 ||
+      declared.has(p.speaker) ||
+      p.alias !== undefined ||
+      aliases.has(p.speaker));
   // Only questions are marked: no `A．` and no name that speaks twice.
   const questionsOnly =
     questionLines > 0 &&
@@ -389,13 +440,14 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const prefix = prefixOrField(t, meta);
-    // A data row (`住所：…`, `価格：…`): a shop or product box, which ends the turn before it.
-    if (prefix === FIELD) {
+    // A data row (`住所：…`, `価格：…`, a table's row): a shop or product box, which ends the turn
+    // before it.
+    if (isField(prefix) || dataRows.has(i)) {
       close();
       furniture.push({ line: lines.at(i) as Line, kind: 'info' });
       return;
     }
-    const p = prefix;
+    const p = prefix as Prefix | null;
     if (talk && !p && isQuestionLine(t) && !isPullQuote(t)) {
       // `——感想は？` with no name: the writer's question to the speakers, which the turns after
       // it answer (it may come before the first named turn, right after the lead).
@@ -440,7 +492,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
     // A one-off label still counts when it answers the interviewer's question.
     const answersQuestion = (current?.role ?? turns.at(-1)?.role) === 'interviewer';
-    if (p?.rest && (isSpeaker(p) || answersQuestion)) {
+    if (p?.rest && (isSpeaker(p) || (answersQuestion && listedSpeak(p) === null))) {
       narrating = false;
       close();
       const line = lines.at(i) as Line;

@@ -1128,6 +1128,9 @@ export class QuoteIndex {
         ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
         roleWeights: [1, this.questionWeight, 1],
         general: this.general,
+        // Read below, before plan returns (render keeps counts and copies, not the lists): the
+        // engine may reuse the result's buffers for the next evaluation.
+        transient: true,
       });
       pruned = m.pruned === true;
       found = this.candidates(m, filter);
@@ -1164,6 +1167,9 @@ export class QuoteIndex {
         new Map((this.interviews.get(p.interview)?.interviewees ?? []).map((x) => [x.id, x.name])),
       );
     const facets = phrases.length === 0 ? this.facets(found.docs) : null;
+    // Render may run after another search's plan (documents are fetched in between), which can
+    // reuse the buffers behind `found`: it keeps the count, never the lists.
+    const count = found.n;
     const meta = new Map(planned.map((p) => [p.interview, this.interviews.get(p.interview)]));
     // Highlight what matched as written: the query's words, and the written form of matched
     // index terms (the kanji word a reading matched, the whole katakana word a part matched).
@@ -1199,7 +1205,7 @@ export class QuoteIndex {
           return t;
         };
         let shown = planned;
-        let total = found.n;
+        let total = count;
         let totalIsEstimate = pruned;
         if (phrases.length > 0) {
           // The index has no positions: check phrases against the texts of the leading candidates.
@@ -1208,8 +1214,8 @@ export class QuoteIndex {
             const text = turn ? normalizeForMatch(turn.text) : '';
             return phrases.every((ph) => text.includes(ph));
           });
-          totalIsEstimate = pruned || planned.length < found.n;
-          total = totalIsEstimate ? found.n - (planned.length - shown.length) : shown.length;
+          totalIsEstimate = pruned || planned.length < count;
+          total = totalIsEstimate ? count - (planned.length - shown.length) : shown.length;
         }
         const hits: SearchHit[] = [];
         for (const p of shown.slice(offset, end)) {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../lib/errors.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { isRoleLabel, splitName } from '../../lib/parse/people.ts';
 import { loadAttribution, scoreInterview } from '../../scripts/eval/attribution.ts';
@@ -326,7 +327,10 @@ Q．今夜誘ってもいいか見極められません。
 
 著者の周りに聞いてみた。
 `;
-    expect(() => parseInterview(ranking)).toThrow(/not an interview/);
+    // `第1位：` is a rank, no speaker: the layout is no interview's at all; read as prefixed, the
+    // questions nothing answers make it no interview.
+    expect(() => parseInterview(ranking)).toThrow(ParseError);
+    expect(() => parseInterview(ranking, { format: 'prefixed' })).toThrow(/not an interview/);
   });
 
   it('takes no parenthesised note for a speaker', () => {

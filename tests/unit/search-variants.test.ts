@@ -40,7 +40,12 @@ describe('spelling variants that keep less than they drop', () => {
     // The path of node kinds from the root to each 甲斐.
     const walk = (n: unknown, path: string[]): void => {
       if (!n || typeof n !== 'object') return;
-      const node = n as { kind?: string; term?: string; children?: unknown[]; slots?: Array<{ node: unknown }> };
+      const node = n as {
+        kind?: string;
+        term?: string;
+        children?: unknown[];
+        slots?: Array<{ node: unknown }>;
+      };
       if (node.kind === 'term' && node.term === '甲斐') kai.push(path.join('>'));
       for (const c of node.children ?? []) walk(c, [...path, node.kind ?? '']);
       for (const s of node.slots ?? []) walk(s.node, [...path, 'slot']);

@@ -1,0 +1,138 @@
+/**
+ * Tables told by their shape (lib/parse/data-rows.ts): three or more `label：value` rows in a row,
+ * no label twice, values that are mostly no utterance, labels that speak nowhere else. Their labels
+ * are nobody, whatever the words (`面積`, `車種・機種名`, `内蔵HDD` are in no word list), while a
+ * round table's speakers, who speak again elsewhere, stay speakers. A label after a list mark
+ * (`・インタビュー：`) or before a link (`HP＊http://…`) is nobody either.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../lib/errors.ts';
+import { parseInterview, parseWithReport } from '../../lib/parse/index.ts';
+import { available, corporaDir, read } from '../helpers/shared.ts';
+
+const names = (text: string) => {
+  const iv = parseInterview(text);
+  return [...iv.interviewees, ...iv.others].map((p) => p.name);
+};
+
+describe('tables of label rows', () => {
+  it('make a spec page with labels no word list holds no interview (422)', () => {
+    const spec = [
+      'microSDXCの規格とは',
+      '',
+      '面積：165mm²',
+      'カード体積：165mm³',
+      'ピン数：8ピン',
+      '作動電圧：3.3V',
+      '',
+      '面積：128mm²',
+      'カード体積：128mm³',
+      'ピン数：9ピン',
+      '作動電圧：2.7-3.6V',
+    ].join('\n');
+    expect(() => parseInterview(spec)).toThrow(ParseError);
+  });
+
+  it('are furniture inside an interview: the answers stay, the rows are nobody', () => {
+    const text = [
+      '聞き手：どの車に乗っていますか？',
+      '',
+      '山田：マスタングです。昔からの夢でした。',
+      '',
+      '車種・機種名：マスタング V8 GT',
+      'エンジン：V8 4.6L SOHC',
+      'ミッションタイプ：5速MT',
+      '',
+      '聞き手：乗り心地は？',
+      '',
+      '山田：最高です。',
+      '',
+      '車種・機種名：マスタング V6',
+      'エンジン：V6 4.0L',
+      'ミッションタイプ：5速AT',
+    ].join('\n');
+    const { interview: iv, furniture } = parseWithReport(text);
+    expect(iv.turns.map((t) => [t.speaker, t.text])).toEqual([
+      ['聞き手', 'どの車に乗っていますか？'],
+      ['山田', 'マスタングです。昔からの夢でした。'],
+      ['聞き手', '乗り心地は？'],
+      ['山田', '最高です。'],
+    ]);
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['山田']);
+    expect(furniture.filter((f) => f.kind === 'info')).toHaveLength(6);
+  });
+
+  it('after the answers of a dash interview (an app box) credit nobody', () => {
+    const text = [
+      '——iPhoneはいつ買いましたか？',
+      '山田：去年の秋です。',
+      '',
+      '——よく使うアプリは？',
+      '山田：カメラのアプリですね。',
+      '',
+      'アプリ名：ごちカメ！',
+      '価格：85円',
+      '開発者：pzoku app',
+      'バージョン：1.10',
+      '',
+      'アプリ名：LINE camera',
+      '価格：無料',
+      '開発者：NAVER Japan',
+      'バージョン：2.3.0',
+    ].join('\n');
+    const iv = parseInterview(text);
+    expect(iv.format).toBe('dash');
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['山田']);
+    expect(iv.turns.map((t) => t.text)).toEqual([
+      'iPhoneはいつ買いましたか？',
+      '去年の秋です。',
+      'よく使うアプリは？',
+      'カメラのアプリですね。',
+    ]);
+  });
+
+  it('leave three speakers who talk in short unpunctuated lines and speak again as speakers', () => {
+    const chat = [
+      '田中：うん',
+      '佐藤：そうだね',
+      '鈴木：まじか',
+      '田中：でしょ',
+      '佐藤：たしかに',
+      '鈴木：それな',
+    ];
+    const iv = parseInterview(chat.join('\n'));
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['田中', '佐藤', '鈴木', '田中', '佐藤', '鈴木']);
+  });
+
+  it('make nobody of a list item (`・インタビュー：`) or a link row (`HP＊http://…`)', () => {
+    const text = [
+      '映画の記事',
+      '',
+      '・インタビュー：主演の二人に聞く',
+      '・インタビュー：監督に聞く',
+      'HP＊http://example.com/a',
+      'HP＊http://example.com/b',
+    ].join('\n');
+    expect(() => parseInterview(text)).toThrow(ParseError);
+    expect(names('聞き手：どうでしたか？\n\n山田：楽しかったです。\n\n・詳細：http://example.com\n')).toEqual(
+      ['山田'],
+    );
+  });
+});
+
+describe.runIf(available(corporaDir, 'tables on real news pages'))('tables on real news pages', () => {
+  const news = (f: string) => read(join(corporaDir, 'livedoor-news', f));
+
+  it('a spec-sheet page (microSD standards) is no interview', () => {
+    expect(() => parseInterview(news('it-life-hack/it-life-hack-6766700.txt'))).toThrow(ParseError);
+  });
+
+  it('a smax interview keeps its answers and credits no app-box label', () => {
+    const iv = parseInterview(news('smax/smax-6834990.txt'));
+    const people = iv.interviewees.map((p) => p.name);
+    for (const label of ['アプリ名', '価格', 'カテゴリ', '開発者', 'バージョン', 'iTunes Store'])
+      expect(people).not.toContain(label);
+    expect(iv.turns.length).toBeGreaterThan(130);
+  });
+});
