@@ -148,10 +148,38 @@ function kanaVerbs(norm: string): KanaVerb[] {
     const kana = norm.slice(start, r.end);
     if (!HIRAGANA_ONLY.test(kana) || dictionaryForms(kana).length === 0) continue;
     const run = foldKatakanaRun(hiraganaToKatakana(kana));
-    const node = max([term(run), ...dictionaryFormNodes(kana)]) as QueryNode;
+    // As for a chunk of kana alone: the segmenter's split of the kana is the fallback, which finds
+    // the verb written in kana (仕事をつづけられた: ツヅ|ケラ, as the text つづけられた is cut).
+    const words = analyzeNormalized(kana, 'hybrid').filter((t) => t.kind === 'word' && t.term !== run);
+    const split =
+      words.length > 1
+        ? and(
+            words.map((t) => term(t.term)),
+            0.5,
+          )
+        : null;
+    const node = max([term(run), ...(split ? [split] : []), ...dictionaryFormNodes(kana)]) as QueryNode;
     out.push({ start, end: r.end, unit: { node, needle: run } });
   }
   return out;
+}
+
+/**
+ * A phrase typed in kana alone that ends in an inflected verb after a particle (しごとを|やめた):
+ * the words before the particle and the verb, all needed, as if typed with a space (仕事 by its
+ * reading, 辞めた by the verb's). Null when no particle leaves a verb the rules read after it.
+ */
+function kanaPhrase(norm: string, mode: SegmentationMode): QueryNode | null {
+  for (let p = norm.length - 4; p >= 2; p--) {
+    if (!PARTICLES.includes(norm.charAt(p))) continue;
+    const verb = norm.slice(p + 1);
+    if (dictionaryForms(verb).length === 0) continue;
+    const head = unitsOf(norm.slice(0, p), mode, false);
+    const [tail] = kanaVerbs(verb);
+    if (head.length === 0 || !tail) return null;
+    return and([...head.map((u) => u.node), tail.unit.node]);
+  }
+  return null;
 }
 
 /** The units of one chunk of normalised text. */
@@ -174,12 +202,14 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
           )
         : null;
     const forms = dictionaryFormNodes(norm);
+    const phrase = kanaPhrase(norm, mode);
     return [
       {
         node: max([
           term(run, { prefix: prefixLast, substr: partial && run.length >= 3 }),
           ...(split ? [split] : []),
           ...forms,
+          ...(phrase ? [phrase] : []),
         ]) as QueryNode,
         needle: run,
       },

@@ -144,8 +144,8 @@ export function candidateForms(word: string): string[] {
   // Polite, desire and "while" forms on the masu stem: かせぎます → かせぐ; ためます → ためる.
   const masu = before(w, /(?:ます|ました|ません|ましょう|たい|たかった|たくない|ながら)$/u);
   if (masu) fromStem(masu, 'i', out);
-  // Negatives on the nai stem: かせがない → かせぐ; ためない → ためる.
-  const nai = before(w, /(?:ない|なかった|なくて|ず)$/u);
+  // Negatives on the nai stem: かせがない → かせぐ; ためない → ためる; あきらめないで → あきらめる.
+  const nai = before(w, /(?:ない|なかった|なくて|ないで|ず)$/u);
   if (nai) fromStem(nai, 'a', out);
   // Conditionals: かせげば → かせぐ; ためれば → ためる.
   const ba = before(w, /ば$/u);

@@ -31,6 +31,7 @@ describe('dictionary forms of kana typed for a verb or adjective (no dictionary)
     ['はなして', 'はなす'],
     ['やめた', 'やめる'],
     ['たのしかった', 'たのしい'],
+    ['あきらめないで', 'あきらめる'],
   ])('%s → %s', (typed, form) => {
     expect(dictionaryForms(typed)).toContain(form);
   });
@@ -132,6 +133,20 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
     const hits = local.search({ q: 'お金をためて' }, () => savings).hits;
     expect(hits.map((h) => h.quoteId)).toEqual(['n-t002']);
     expect(hits[0]?.highlight.html).toBe('<mark>お金</mark>を<mark>貯めて</mark>店を開きたい。');
+  });
+
+  it('reads a phrase typed in kana alone as its words and its verb (しごとをやめて → 仕事 and 辞めて)', () => {
+    const job = iv('j', [
+      '聞き手：転機は？',
+      '佐藤：三年前に仕事を辞めて店を開きました。',
+      '聞き手：今は？',
+      '佐藤：仕事は楽しいです。',
+    ]);
+    const local = new QuoteIndex({ readings });
+    local.upsertInterview(job);
+    const hits = local.search({ q: 'しごとをやめて' }, () => job).hits;
+    expect(hits.map((h) => h.quoteId)).toEqual(['j-t002']);
+    expect(hits[0]?.highlight.html).toBe('三年前に<mark>仕事</mark>を<mark>辞めて</mark>店を開きました。');
   });
 
   it('leaves okurigana with its kanji (子育てしながら) and particles alone', () => {
