@@ -417,13 +417,19 @@ export class Kikigaki {
     cursor?: string | undefined;
     /** A name or reading: the interviewees the index finds by it, best first. */
     q?: string;
-    index?: Pick<QuoteIndex, 'findPeople'>;
+    /**
+     * Finds people by name; without a name or tag, lists every interviewee from memory, so a page
+     * costs the profiles it shows, not a listing of every interview in the store.
+     */
+    index?: Pick<QuoteIndex, 'findPeople' | 'intervieweeIds'>;
   }): Promise<Page<IntervieweeProfile>> {
     const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}&q=${options.q ?? ''}`;
     const among =
       options.q !== undefined && options.index
         ? options.index.findPeople(options.q, { role: 'interviewee' }).map((p) => p.id)
-        : undefined;
+        : options.index && options.tags.length === 0
+          ? options.index.intervieweeIds()
+          : undefined;
     return this.tagging.interviewees({ ...options, ...(among ? { among } : {}) }, (all, limit, cursor) =>
       pageOf(all, limit, cursor, scope),
     );

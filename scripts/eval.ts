@@ -95,7 +95,7 @@ function corpora(): Interview[] {
   return out;
 }
 
-// `npm run eval -- --only tags` runs one section; `--fresh` / `--fresh2` also score the fresh / fresh2 tag splits; `--misses dev` lists the tagger's misses on a split
+// `npm run eval -- --only tags` runs one section; `--fresh` … `--fresh4` also score the fresh … fresh4 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
 // (`dev-new`: only the dev labels added after the phrases were written).
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -105,12 +105,14 @@ const only = arg('only');
 const misses = arg('misses');
 if (misses !== undefined && !(MISSES_SPLITS as readonly string[]).includes(misses))
   throw new Error(`--misses takes ${MISSES_SPLITS.join(', ')} (got ${misses})`);
-if (!only || only === 'search') await searchEval();
+if (!only || only === 'search') await searchEval({ held: process.argv.includes('--held') });
 if (!only || only === 'tags')
   tagQuality(root, shared, {
     misses: misses as MissesSplit | undefined,
     fresh: process.argv.includes('--fresh'),
     fresh2: process.argv.includes('--fresh2'),
+    fresh3: process.argv.includes('--fresh3'),
+    fresh4: process.argv.includes('--fresh4'),
   });
 if (!only || only === 'index') indexSize(corpora());
 if (!only || only === 'attribution') attributionReport();

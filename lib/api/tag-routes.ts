@@ -146,7 +146,8 @@ export function tagRoutes(deps: TagRouteDeps) {
   people.get('/', readGuard, async (c) => {
     const q = query(c, IntervieweesQuery, ['tag']);
     const page = await service.interviewees({
-      ...(q.q ? { q: q.q, index: await deps.index.get() } : {}),
+      ...(q.q ? { q: q.q } : {}),
+      ...(q.q || q.tag.length === 0 ? { index: await deps.index.get() } : {}),
       tags: q.tag,
       match: q.match,
       limit: q.limit,

@@ -169,7 +169,11 @@ const FIELD_LABEL = new RegExp(
  * after a list mark (or in angle brackets) is an item of a list or a box, never a speaker's name.
  */
 function isListItem(label: string): boolean {
-  return hasCode('・※◎＜<＊*', label.charCodeAt(skipSpaces(label)));
+  const at = skipSpaces(label);
+  // `<b>悪意</b>：` is a name in markup pasted from a web page, not a box's `<Question：`: its
+  // answer must stay a quote (the console escapes the label).
+  if (label.charCodeAt(at) === 0x3c && /^[A-Za-z/]/.test(label.slice(at + 1, at + 2))) return false;
+  return hasCode('・※◎＜<＊*', label.charCodeAt(at));
 }
 
 /** True for a label that heads a data row (`価格：`, `住所：`, `1位：`), never a speaker. */

@@ -3,6 +3,7 @@
  * snippet around them with the matches marked (HTML-escaped, so it is safe to render).
  */
 import { analyzeNormalized } from '../text/analyze.ts';
+import { candidateForms } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize } from '../text/normalize.ts';
 
 /** A half-open range [start, end) of UTF-16 offsets. */
@@ -47,8 +48,47 @@ function merge(ranges: Range[]): Range[] {
   return out;
 }
 
-/** Ranges of `text` matching index terms (whole tokens) or needles (substrings after folding). */
-export function matchRanges(text: string, terms: ReadonlySet<string>, needles: readonly string[]): Range[] {
+const HIRAGANA = /[\u3041-\u3096]/;
+const KANJI_END = /[\p{Script=Han}\u3005]$/u;
+/** Kana after a verb's stem that an inflection can take (貯め|てしまいました is the longest we read). */
+const INFLECTION_KANA = 8;
+
+/**
+ * Where `written`, a verb's or adjective's dictionary form as a text writes it (貯める, 稼ぐ,
+ * かせぐ), occurs inflected in `t` (normalised): its stem — the form but its last kana, which
+ * every inflection changes (貯め|る, 稼|ぐ) — then the longest run of kana after it that the
+ * deinflection rules lead back to the form (貯めて, 貯めている, 稼いで, 貯めるとお得 → 貯める).
+ * Kana the rules do not know (貯められる, 稼ぎ) leave the stem marked, with the kana after a
+ * kanji stem (稼ぎ); a form written in kana alone is marked only where the rules confirm it.
+ */
+function inflectedRanges(t: string, written: string, out: Array<{ start: number; end: number }>): void {
+  if (written.length < 2 || !HIRAGANA.test(written.charAt(written.length - 1))) return;
+  const stem = written.slice(0, -1);
+  const kanaOnly = !/[^\u3041-\u3096ー]/u.test(stem);
+  for (let at = t.indexOf(stem); at >= 0; at = t.indexOf(stem, at + 1)) {
+    const from = at + stem.length;
+    let to = from;
+    while (to < t.length && to - from < INFLECTION_KANA && HIRAGANA.test(t.charAt(to))) to++;
+    let end = -1;
+    for (let e = to; e >= from && end < 0; e--) {
+      const word = t.slice(at, e);
+      if (word === written || candidateForms(word).includes(written)) end = e;
+    }
+    if (end < 0 && !kanaOnly) end = KANJI_END.test(stem) && to > from ? from + 1 : from;
+    if (end > at) out.push({ start: at, end });
+  }
+}
+
+/**
+ * Ranges of `text` matching index terms (whole tokens), needles (substrings after folding) or
+ * `forms`: dictionary forms as written, marked where the text inflects them ({@link inflectedRanges}).
+ */
+export function matchRanges(
+  text: string,
+  terms: ReadonlySet<string>,
+  needles: readonly string[],
+  forms: readonly string[] = [],
+): Range[] {
   const ranges: Range[] = [];
   // One normalisation serves the terms and the needles: rendering a page of hits spent a fifth
   // of a sentence query's time normalising each text three times.
@@ -78,6 +118,11 @@ export function matchRanges(text: string, terms: ReadonlySet<string>, needles: r
         ranges.push({ start: n.starts[start] ?? 0, end: n.ends[end - 1] ?? 0 });
       }
     }
+  }
+  if (forms.length > 0) {
+    const spans: Array<{ start: number; end: number }> = [];
+    for (const form of forms) inflectedRanges(n.text, form, spans);
+    for (const r of spans) ranges.push({ start: n.starts[r.start] ?? 0, end: n.ends[r.end - 1] ?? 0 });
   }
   return merge(ranges);
 }

@@ -15,7 +15,13 @@ import {
   type Token,
   type TokenKind,
 } from '../text/analyze.ts';
-import { dictionaryFormTerm } from '../text/deinflect.ts';
+import {
+  DICTIONARY_FORM_MARK,
+  dictionaryFormTerm,
+  splitInflected,
+  writtenFormPrefix,
+  writtenFormTerm,
+} from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import type { ReadingAnalyzer } from '../text/readings.ts';
 import { READINGS_VERSION } from '../text/readings-version.ts';
@@ -354,10 +360,14 @@ function countTokens(
   // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
   // text, since the segmenter's pieces (貯|め|て) have none. They are not completions: a
   // reading's written form would be one inflection of many.
+  // Each is kept with the form the text writes it in (\u0002タメル\u0002貯める, counted once per
+  // quote), which the highlighter looks up to mark 貯めて for a hit found by タメル.
   if (readings?.inflected && text && mode === 'hybrid')
-    for (const r of inflected ?? readings.inflected(text)) {
+    for (const entry of inflected ?? readings.inflected(text)) {
+      const [r, written] = splitInflected(entry);
       const key = dictionaryFormTerm(r);
       terms.set(key, (terms.get(key) ?? 0) + 1);
+      if (written) terms.set(writtenFormTerm(r, written), 1);
     }
   return flags ? { terms, length: n, flags } : { terms, length: n };
 }
@@ -375,8 +385,9 @@ export interface InterviewTokens {
   title: FieldTokens | null;
   turns: Array<{ text: FieldTokens | null; speaker: FieldTokens | null; section: FieldTokens | null }>;
   /**
-   * The dictionary-form readings of each turn's inflected verbs and adjectives
-   * ({@link inflectedReadings}), read where the dictionary named by `readings` is loaded: kuromoji
+   * The dictionary-form readings of each turn's inflected verbs and adjectives, each with its
+   * dictionary form as written (`inflectedEntry` in lib/text/deinflect.ts: タメル\u0002貯める;
+   * {@link inflectedReadings}), read where the dictionary named by `readings` is loaded: kuromoji
    * costs ~0.25 ms per quote, which the local server's parse worker pays instead of the API thread.
    * Used only by an index that reads with the same dictionary.
    */
@@ -487,6 +498,32 @@ function topOrder(key: Float64Array, n: number, k: number): number[] {
   const picked: number[] = [];
   for (let i = 0; i < n; i++) if ((key[i] ?? 0) >= threshold) picked.push(i);
   return picked.sort(byKey).slice(0, k);
+}
+
+/** The filter of a search without filters (candidates() then decides by the fields alone). */
+const KEEP_ALL = (_doc: number) => true;
+
+/**
+ * Candidates of an unfiltered result: title-only matches only when nothing else matched. Most
+ * results keep every doc, and they are found without a per-doc decision array (one pass over
+ * the field bits, in order); the result's own arrays are then the candidates.
+ */
+function ownMatches(m: Matches): Candidates {
+  let own = 0;
+  for (let i = 0; i < m.n; i++) if (((m.fields[i] ?? 0) & ~FIELD_BITS.title) !== 0) own++;
+  if (own === m.n || own === 0)
+    return {
+      n: m.n,
+      docs: m.docs.subarray(0, m.n),
+      scores: m.scores.subarray(0, m.n),
+      fields: m.fields.subarray(0, m.n),
+    };
+  const out = emptyCandidates(own);
+  for (let i = 0; i < m.n; i++) {
+    const f = m.fields[i] ?? 0;
+    if ((f & ~FIELD_BITS.title) !== 0) pushCandidate(out, m.docs[i] ?? 0, m.scores[i] ?? 0, f);
+  }
+  return out;
 }
 
 /** Up to this many results, {@link topOrder} keeps them in a heap (no copy of the keys). */
@@ -639,9 +676,13 @@ interface Directory {
   words: Uint32Array | null;
 }
 
-/** Bits of a facet word: role (2), said together (1), year + 1 (8, 0: none), speaker code (21). */
+/**
+ * Bits of a facet word: role (2), said together (1), year + 1 (8, 0: none), tagged (1), speaker
+ * code (20).
+ */
 const FACET_YEARS = 255;
-const FACET_SPEAKERS = 1 << 21;
+const FACET_TAGGED = 1 << 11;
+const FACET_SPEAKERS = 1 << 20;
 /** Results from this size on count facets from the packed words (building them costs a pass over every doc). */
 const FACET_WORDS_FROM = 2_000;
 
@@ -661,6 +702,8 @@ export class QuoteIndex {
   private staged: Uint8Array[] = [];
   private recencyRank: { version: number; rank: Float64Array } | null = null;
   private directoryCache: Directory | null = null;
+  /** The facet words of a result's docs, in its order (see {@link facets}). */
+  private gathered = new Uint32Array(0);
 
   /** Creates an empty index. */
   constructor(options: QuoteIndexOptions = {}) {
@@ -929,7 +972,7 @@ export class QuoteIndex {
     const tagIds = params.tags.map((t) => this.engine.tagIdOf(t));
     const bySpeaker = params.interviewee?.length ? this.speakerFilter(params.interviewee) : null;
     const byInterview = params.interview || from !== null || to !== null;
-    if (role < 0 && tagIds.length === 0 && !byInterview && !bySpeaker) return () => true;
+    if (role < 0 && tagIds.length === 0 && !byInterview && !bySpeaker) return KEEP_ALL;
     const decided = new Map<string, boolean>();
     const interviewOk = (key: string): boolean => {
       let ok = decided.get(key);
@@ -953,6 +996,14 @@ export class QuoteIndex {
       if (bySpeaker && !bySpeaker(doc)) return false;
       return !byInterview || interviewOk(this.engine.keyOf(doc));
     };
+  }
+
+  /**
+   * Every interviewee of the indexed interviews, by id (sorted): what `GET /interviewees` pages
+   * through without a filter, from memory instead of a listing of every interview in the store.
+   */
+  intervieweeIds(): string[] {
+    return [...this.directory().interviewees.keys()].sort();
   }
 
   /** People of every indexed interview (for name lookups). */
@@ -1007,6 +1058,7 @@ export class QuoteIndex {
 
   /** Candidates of a query tree after filters; title-only matches only when nothing else matched. */
   private candidates(m: Matches, filter: (doc: number) => boolean): Candidates {
+    if (filter === KEEP_ALL) return ownMatches(m);
     // Pass 1 decides; pass 2 copies exactly what is kept (no over-sized scratch per query).
     const keep = new Uint8Array(m.n);
     let nAll = 0;
@@ -1109,6 +1161,9 @@ export class QuoteIndex {
         ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
         roleWeights: [1, this.questionWeight, 1],
         general: this.general,
+        // Read below, before plan returns (render keeps counts and copies, not the lists): the
+        // engine may reuse the result's buffers for the next evaluation.
+        transient: true,
       });
       pruned = m.pruned === true;
       found = this.candidates(m, filter);
@@ -1145,6 +1200,9 @@ export class QuoteIndex {
         new Map((this.interviews.get(p.interview)?.interviewees ?? []).map((x) => [x.id, x.name])),
       );
     const facets = phrases.length === 0 ? this.facets(found.docs) : null;
+    // Render may run after another search's plan (documents are fetched in between), which can
+    // reuse the buffers behind `found`: it keeps the count, never the lists.
+    const count = found.n;
     const meta = new Map(planned.map((p) => [p.interview, this.interviews.get(p.interview)]));
     // Highlight what matched as written: the query's words, and the written form of matched
     // index terms (the kanji word a reading matched, the whole katakana word a part matched).
@@ -1155,6 +1213,16 @@ export class QuoteIndex {
           .map((x) => normalizeForMatch(x)),
       ),
     ];
+    // A dictionary-form reading (\u0001タメル) has no place in the text: the forms the quotes write
+    // it in (貯める, 溜める) are marked where the text inflects them (貯めて), and so is a verb
+    // typed with its kanji (稼ぐ → 稼いで).
+    const forms = new Set(compiled.forms);
+    for (const t of terms) {
+      if (!t.startsWith(DICTIONARY_FORM_MARK)) continue;
+      const prefix = writtenFormPrefix(t.slice(DICTIONARY_FORM_MARK.length));
+      for (const w of this.engine.termsWithPrefix(prefix)) forms.add(w.slice(prefix.length));
+    }
+    const formList = [...forms];
     return {
       documentIds: [...new Set(planned.map((p) => p.interview))],
       render: (lookup) => {
@@ -1170,7 +1238,7 @@ export class QuoteIndex {
           return t;
         };
         let shown = planned;
-        let total = found.n;
+        let total = count;
         let totalIsEstimate = pruned;
         if (phrases.length > 0) {
           // The index has no positions: check phrases against the texts of the leading candidates.
@@ -1179,12 +1247,12 @@ export class QuoteIndex {
             const text = turn ? normalizeForMatch(turn.text) : '';
             return phrases.every((ph) => text.includes(ph));
           });
-          totalIsEstimate = pruned || planned.length < found.n;
-          total = totalIsEstimate ? found.n - (planned.length - shown.length) : shown.length;
+          totalIsEstimate = pruned || planned.length < count;
+          total = totalIsEstimate ? count - (planned.length - shown.length) : shown.length;
         }
         const hits: SearchHit[] = [];
         for (const p of shown.slice(offset, end)) {
-          const hit = this.toHit(p, needles, meta.get(p.interview), turnsOf(p.interview));
+          const hit = this.toHit(p, needles, formList, meta.get(p.interview), turnsOf(p.interview));
           if (hit) hits.push(hit);
         }
         return {
@@ -1253,8 +1321,9 @@ export class QuoteIndex {
 
   /**
    * One word per doc holding what {@link facets} reads for it — role, whether its interview has
-   * turns said together, its year, its speaker — so a large result reads one array in doc order
-   * instead of four (slot, then the slot's year and flag, role, speaker) per matching quote.
+   * turns said together, its year, whether it has tags, its speaker — so a large result reads one
+   * array in doc order instead of four (slot, then the slot's year and flag, role, speaker) per
+   * matching quote, and the tag table only for its tagged quotes (most have none: at 1M, 95%).
    * Null when years or speakers outgrow their bits.
    */
   private packFacets(directory: Directory): Uint32Array | null {
@@ -1269,7 +1338,8 @@ export class QuoteIndex {
         (this.engine.roleOf(doc) & 3) |
         ((slotTogether[slot] ?? 0) << 2) |
         (((slotYear[slot] ?? -1) + 1) << 3) |
-        (this.engine.speakerCodeOf(doc) << 11);
+        (this.engine.tagIdsOf(doc).length > 0 ? FACET_TAGGED : 0) |
+        (this.engine.speakerCodeOf(doc) << 12);
     }
     directory.words = words;
     return words;
@@ -1286,9 +1356,6 @@ export class QuoteIndex {
   private facets(docs: ArrayLike<number>): SearchPage['facets'] {
     const facets = emptyFacets();
     const perRole = new Uint32Array(ROLES.length);
-    this.engine.countTags(docs).forEach((c, t) => {
-      if (c > 0) facets.tags[this.engine.tagName(t)] = c;
-    });
     const directory = this.directory();
     const { slotYear, slotTogether, years } = directory;
     // Per year: quotes, and the first slot counted (years are written in slot order).
@@ -1300,24 +1367,34 @@ export class QuoteIndex {
     const speakerDocs: number[] = [];
     const together: number[] = [];
     const words = docs.length >= FACET_WORDS_FROM && !this.general ? this.packFacets(directory) : null;
+    // Tags are counted over the docs that have any: all of them without the words.
+    let tagged: ArrayLike<number> = docs;
     if (words) {
+      const withTags: number[] = [];
+      tagged = withTags;
       // Docs are numbered in slot order, so a year's first doc counted is in its first slot.
       const yearDoc = new Int32Array(years.length);
+      // Each match's word gathered first, in a loop of loads alone: many of their cache misses
+      // are then in flight at once, where the counting loop below keeps few.
+      if (this.gathered.length < docs.length) this.gathered = new Uint32Array(docs.length * 2);
+      const gathered = this.gathered;
+      for (let i = 0; i < docs.length; i++) gathered[i] = words[docs[i] ?? 0] ?? 0;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i] ?? 0;
-        const w = words[doc] ?? 0;
+        const w = gathered[i] ?? 0;
         const y = ((w >>> 3) & 0xff) - 1;
         if (y >= 0) {
           if (perYear[y] === 0 || doc < (yearDoc[y] ?? 0)) yearDoc[y] = doc;
           perYear[y] = (perYear[y] ?? 0) + 1;
         }
         perRole[w & 3] = (perRole[w & 3] ?? 0) + 1;
-        const code = w >>> 11;
+        const code = w >>> 12;
         if (code > 0) {
           if (perSpeaker[code] === 0) speakerDocs.push(doc);
           perSpeaker[code] = (perSpeaker[code] ?? 0) + 1;
         }
         if (w & 4) together.push(doc);
+        if (w & FACET_TAGGED) withTags.push(doc);
       }
       yearDoc.forEach((d, y) => {
         if ((perYear[y] ?? 0) > 0) yearSlot[y] = this.engine.slotOf(d);
@@ -1340,6 +1417,9 @@ export class QuoteIndex {
       }
       if (slotTogether[slot] === 1) together.push(doc);
     }
+    this.engine.countTags(tagged).forEach((c, t) => {
+      if (c > 0) facets.tags[this.engine.tagName(t)] = c;
+    });
     const count = (id: string, c: number) => {
       const name = directory.interviewees.get(id);
       if (name === undefined) return;
@@ -1376,6 +1456,7 @@ export class QuoteIndex {
   private toHit(
     p: Planned,
     needles: readonly string[],
+    forms: readonly string[],
     meta: InterviewMeta | undefined,
     turns: Map<number, Interview['turns'][number]> | null,
   ): SearchHit | null {
@@ -1386,7 +1467,7 @@ export class QuoteIndex {
       ? [...(turns?.values() ?? [])].find((t) => t.id === turn.questionId)
       : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit.
-    const ranges = matchRanges(turn.text, NO_TERMS, needles);
+    const ranges = matchRanges(turn.text, NO_TERMS, needles, forms);
     const matchedIn = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).filter(
       (f) => p.fields & FIELD_BITS[f],
     );

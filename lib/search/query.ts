@@ -36,6 +36,11 @@ export interface CompiledQuery {
   readonly phrases: readonly string[];
   /** Normalised, kana-folded strings to highlight as substrings (words, phrases). */
   readonly needles: readonly string[];
+  /**
+   * Verbs and adjectives typed with a kanji stem, in their typed form (稼ぐ, 安い): highlighted
+   * where a quote inflects them (稼いで, 安く), which the stem path finds.
+   */
+  readonly forms: readonly string[];
   /** True when the user typed nothing searchable. */
   readonly empty: boolean;
   /** How many words (slots) the query has. */
@@ -85,6 +90,8 @@ function latinFuzz(t: string): number {
 interface Unit {
   node: QueryNode;
   needle: string | null;
+  /** A word inflected after its kanji (稼ぐ), as typed: see {@link CompiledQuery.forms}. */
+  form?: string;
   /** A single kanji the segmenter split off, with its place in the chunk (see unitsOf). */
   kanji?: { start: number; end: number };
 }
@@ -115,6 +122,66 @@ function dictionaryFormNodes(hiragana: string): QueryNode[] {
   ];
 }
 
+/** Particles a kana verb of a longer chunk may follow (お金を|かせいで, 自宅で|かせいで). */
+const PARTICLES = 'をがにはでともへや';
+
+interface KanaVerb {
+  start: number;
+  end: number;
+  unit: Unit;
+}
+
+/**
+ * The inflected kana verbs and adjectives of a chunk that is not kana alone (お金をかせいで): a
+ * kana run that starts the chunk, or follows a kanji or katakana word after a particle, and that
+ * the deinflection rules read as a verb (かせいで → かせぐ). The segmenter cuts such a run into
+ * pieces (か|せい|で) that are stopwords or noise (セイ, a prefix of 生活 and 性格): the run is one
+ * word instead, found as the kana verb alone would be. A run right after a kanji is its
+ * okurigana (子育て|しながら) and stays with the segmenter.
+ */
+function kanaVerbs(norm: string): KanaVerb[] {
+  const out: KanaVerb[] = [];
+  for (const r of scriptRuns(norm)) {
+    if (r.cls !== 'hiragana') continue;
+    const start = r.start === 0 ? 0 : PARTICLES.includes(norm.charAt(r.start)) ? r.start + 1 : -1;
+    if (start < 0) continue;
+    const kana = norm.slice(start, r.end);
+    if (!HIRAGANA_ONLY.test(kana) || dictionaryForms(kana).length === 0) continue;
+    const run = foldKatakanaRun(hiraganaToKatakana(kana));
+    // As for a chunk of kana alone: the segmenter's split of the kana is the fallback, which finds
+    // the verb written in kana (仕事をつづけられた: ツヅ|ケラ, as the text つづけられた is cut).
+    const words = analyzeNormalized(kana, 'hybrid').filter((t) => t.kind === 'word' && t.term !== run);
+    const split =
+      words.length > 1
+        ? and(
+            words.map((t) => term(t.term)),
+            0.5,
+          )
+        : null;
+    const node = max([term(run), ...(split ? [split] : []), ...dictionaryFormNodes(kana)]) as QueryNode;
+    out.push({ start, end: r.end, unit: { node, needle: run } });
+  }
+  return out;
+}
+
+/**
+ * A phrase typed in kana alone that ends in an inflected verb after a particle (しごとを|やめた):
+ * the words before the particle and the verb, all needed, as if typed with a space (仕事 by its
+ * reading, 辞めた by the verb's). Null when no particle leaves a verb the rules read after it.
+ */
+function kanaPhrase(norm: string, mode: SegmentationMode): QueryNode | null {
+  for (let p = norm.length - 4; p >= 2; p--) {
+    if (!PARTICLES.includes(norm.charAt(p))) continue;
+    const verb = norm.slice(p + 1);
+    if (dictionaryForms(verb).length === 0) continue;
+    const head = unitsOf(norm.slice(0, p), mode, false);
+    const [tail] = kanaVerbs(verb);
+    if (head.length === 0 || !tail) return null;
+    return and([...head.map((u) => u.node), tail.unit.node]);
+  }
+  return null;
+}
+
 /** The units of one chunk of normalised text. */
 function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
@@ -135,12 +202,14 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
           )
         : null;
     const forms = dictionaryFormNodes(norm);
+    const phrase = kanaPhrase(norm, mode);
     return [
       {
         node: max([
           term(run, { prefix: prefixLast, substr: partial && run.length >= 3 }),
           ...(split ? [split] : []),
           ...forms,
+          ...(phrase ? [phrase] : []),
         ]) as QueryNode,
         needle: run,
       },
@@ -149,6 +218,10 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   const tokens = analyzeNormalized(norm, mode);
   const covered = tokens.filter((t) => t.kind === 'num');
   const units: Unit[] = [];
+  const spans = mode === 'hybrid' ? kanaVerbs(norm) : [];
+  const inVerb = (t: Token) => spans.some((v) => t.start < v.end && t.end > v.start);
+  // Placed among the words in the order typed.
+  const verbs = [...spans];
   const words = tokens.filter(
     (t) =>
       t.kind !== 'gram' &&
@@ -158,6 +231,8 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   for (let i = 0; i < words.length; i++) {
     const t = words[i] as Token;
     const last = prefixLast && i === words.length - 1;
+    while (verbs[0] && verbs[0].start <= t.start) units.push((verbs.shift() as KanaVerb).unit);
+    if (inVerb(t)) continue;
     const surface = normalizeForMatch(norm.slice(t.start, t.end));
     if (mode !== 'hybrid') {
       units.push({ node: term(t.term, { prefix: last }), needle: null });
@@ -195,6 +270,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       // お金をためる: a kana word of a longer chunk may be a verb written in kanji in the text.
       const surfaceKana = norm.slice(t.start, t.end);
       const forms = HIRAGANA_ONLY.test(surfaceKana) ? dictionaryFormNodes(surfaceKana) : [];
+      const inflected = kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji);
       units.push({
         node: max([
           term(t.term, { prefix: last && !KANJI.test(t.term) }),
@@ -202,10 +278,12 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
           ...forms,
         ]) as QueryNode,
         needle: surface,
+        ...(inflected ? { form: surfaceKana } : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
       });
     }
   }
+  for (const v of verbs) units.push(v.unit);
   // The segmenter may split an unknown kanji compound into single characters (婚|活): one
   // word for the run, found whole or by its bigrams.
   const merged: Unit[] = [];
@@ -247,6 +325,33 @@ function redundant(own: QueryNode, variant: QueryNode): boolean {
   );
 }
 
+const LETTER = /[\p{L}\p{N}]/u;
+
+/**
+ * True when the analyzer searches at least as much of a spelling variant as it drops. Stopwords
+ * and okurigana are not indexed, so a variant is searched by what is left of it: ご主人 by 主人 is
+ * that word, but やり甲斐 by 甲斐 alone is another (甲斐駒ヶ岳, a mountain, matched やりがい), and so
+ * are 下さい by 下 and いただいて by タダ. Such a variant says less than the word typed: left out.
+ */
+function keepsMost(variant: string, mode: SegmentationMode): boolean {
+  const kept = new Uint8Array(variant.length);
+  for (const t of analyzeNormalized(variant, mode)) if (t.kind !== 'gram') kept.fill(1, t.start, t.end);
+  let searched = 0;
+  let dropped = 0;
+  for (let i = 0; i < variant.length; i++) {
+    if (!LETTER.test(variant.charAt(i))) continue;
+    if (kept[i]) searched++;
+    else dropped++;
+  }
+  return searched > dropped;
+}
+
+/** The words of a spelling variant as one node (null when it says less than it drops). */
+function variantNode(variant: string, mode: SegmentationMode): QueryNode | null {
+  const norm = normalize(variant).text.trim();
+  return keepsMost(norm, mode) ? and(unitsOf(norm, mode, false).map((u) => u.node)) : null;
+}
+
 /** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
 function slotsOf(
   raw: string,
@@ -262,7 +367,7 @@ function slotsOf(
   let others =
     mode === 'hybrid' && variants
       ? variants(normalizeForMatch(norm))
-          .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((u) => u.node)))
+          .map((v) => variantNode(v, mode))
           .filter((q): q is QueryNode => q !== null)
       : [];
   const self = and(units.map((u) => u.node)) as QueryNode;
@@ -280,7 +385,7 @@ function slotsOf(
       slots: units.map((u) => {
         const vs = u.needle
           ? variants(u.needle)
-              .map((v) => and(unitsOf(normalize(v).text.trim(), mode, false).map((x) => x.node)))
+              .map((v) => variantNode(v, mode))
               .filter((q): q is QueryNode => q !== null && !redundant(u.node, q))
           : [];
         return vs.length > 0
@@ -395,5 +500,6 @@ export function compileQuery(
     ...[...allUnits, ...phraseUnits].map((u) => u.needle).filter((n): n is string => !!n),
     ...foldedPhrases,
   ];
-  return { query, phrases: foldedPhrases, needles, empty: query === null, words, everyWord };
+  const forms = [...new Set(allUnits.map((u) => u.form).filter((f): f is string => !!f))];
+  return { query, phrases: foldedPhrases, needles, forms, empty: query === null, words, everyWord };
 }

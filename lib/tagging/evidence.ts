@@ -19,6 +19,8 @@ interface Rule {
   pattern: Pattern;
   weight: number;
   near: Pattern[];
+  /** A third concept the sentence must also hold (empty: none). */
+  also: Pattern[];
   unless: Pattern[];
 }
 
@@ -56,10 +58,21 @@ export class EvidenceScorer {
     this.topics = taxonomy.topics.map((t) => {
       const rules: Rule[] = [];
       const seen = new Set<string>();
-      const add = (source: string, weight: number, near: Pattern[], unless: Pattern[]) => {
+      const add = (source: string, weight: number, near: Pattern[], also: Pattern[], unless: Pattern[]) => {
         const pattern = compilePattern(source);
         if (!pattern) return;
-        const key = pattern.regex.source;
+        // A phrase counts once per topic (a variant equal to a listed phrase adds nothing); concept
+        // rules share their first word (仕事 with home words, 仕事 with leisure words), so theirs
+        // are told apart by the other two concepts.
+        const key =
+          also.length === 0
+            ? pattern.regex.source
+            : [
+                pattern.regex.source,
+                ...near.map((p) => p.regex.source),
+                '&',
+                ...also.map((p) => p.regex.source),
+              ].join('\u0000');
         if (seen.has(key)) return;
         seen.add(key);
         const n = this.required.length;
@@ -68,14 +81,15 @@ export class EvidenceScorer {
         if (lit.length === 0) this.always.push(n);
         else if (lit.length === 1) pushTo(this.byUnit, lit.charCodeAt(0), n);
         else pushTo(this.byPair, lit.charCodeAt(0) * 65536 + lit.charCodeAt(1), n);
-        rules.push({ n, pattern, weight, near, unless });
+        rules.push({ n, pattern, weight, near, also, unless });
       };
-      for (const e of t.evidence) add(e.phrase, e.weight, compileAll(e.near), compileAll(e.unless));
+      for (const e of t.evidence)
+        add(e.phrase, e.weight, compileAll(e.near), compileAll(e.also), compileAll(e.unless));
       for (const e of t.evidence) {
         if (e.weight <= 0 || /[*#]/.test(e.phrase)) continue;
         const folded = normalizeForMatch(e.phrase.trim());
         for (const v of variants.variantsOf(folded))
-          add(v, e.weight * VARIANT_SHARE, compileAll(e.near), compileAll(e.unless));
+          add(v, e.weight * VARIANT_SHARE, compileAll(e.near), compileAll(e.also), compileAll(e.unless));
       }
       return { id: t.id, threshold: t.threshold, rules, unless: compileAll(t.unless) };
     });
@@ -126,17 +140,18 @@ export class EvidenceScorer {
       for (const rule of topic.rules) {
         // The text rules out most phrases before any per-sentence work.
         if (present[rule.n] === 0) continue;
-        const hits = ss.filter(
-          (s) =>
-            matches(rule.pattern, s) &&
-            (rule.near.length === 0 || anyMatches(rule.near, s)) &&
-            !anyMatches(rule.unless, s) &&
-            !anyMatches(topic.unless, s),
-        ).length;
+        const hit = (s: string) =>
+          matches(rule.pattern, s) &&
+          (rule.near.length === 0 || anyMatches(rule.near, s)) &&
+          (rule.also.length === 0 || anyMatches(rule.also, s)) &&
+          !anyMatches(rule.unless, s) &&
+          !anyMatches(topic.unless, s);
+        const inSentences = ss.filter(hit);
+        const hits = inSentences.length;
         if (hits === 0) continue;
         // A text that comes back to a phrase dwells on it: up to twice the weight for 3+ sentences.
         score += rule.weight * (1 + REPEAT_SHARE * Math.min(hits - 1, 2));
-        found.push({ phrase: rule.pattern.source, weight: rule.weight });
+        found.push({ phrase: explain(rule, inSentences[0] as string), weight: rule.weight });
       }
       if (found.length === 0) continue;
       found.sort((a, b) => b.weight - a.weight);
@@ -147,6 +162,17 @@ export class EvidenceScorer {
     }
     return out;
   }
+}
+
+/**
+ * How a found rule is shown: its phrase, or for a concept rule (`also`) the three words that met in
+ * the sentence (`仕事+家事+疲れ`): the phrase alone (`仕事`) would not say why.
+ */
+function explain(rule: Rule, sentence: string): string {
+  if (rule.also.length === 0) return rule.pattern.source;
+  const near = rule.near.find((p) => matches(p, sentence));
+  const also = rule.also.find((p) => matches(p, sentence));
+  return [rule.pattern.source, near?.source, also?.source].filter((x) => x !== undefined).join('+');
 }
 
 function pushTo(map: Map<number, number[]>, key: number, n: number): void {

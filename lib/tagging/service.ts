@@ -13,7 +13,15 @@ import type { Job, Jobs } from '../jobs/runner.ts';
 import type { Interview } from '../model.ts';
 import type { Change } from '../service.ts';
 import type { Merge, MergeChange } from '../store/items.ts';
-import type { AuditEntry, AuditFilter, ManualTags, Page, Store, StoredInterview } from '../store/port.ts';
+import type {
+  AuditEntry,
+  AuditFilter,
+  InterviewSummary,
+  ManualTags,
+  Page,
+  Store,
+  StoredInterview,
+} from '../store/port.ts';
 import { autoTagsOf, effectiveTags, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from './classifier.ts';
@@ -364,15 +372,54 @@ export class TagService {
 
   /** An interviewee's profile: tags with quote counts, interviews, evidence, corrections. */
   async interviewee(personId: string): Promise<IntervieweeProfile> {
-    const [summaries, manual, aliases] = await Promise.all([
-      this.store.interviewsOfPerson(personId),
-      this.store.getPersonTags(personId),
+    const profile = (await this.profiles([personId])).get(personId);
+    if (!profile) throw new NotFoundError('interviewee', personId);
+    return profile;
+  }
+
+  /**
+   * Profiles of several people (a page of /interviewees) from one read of each kind: their
+   * appearances (a query per person, side by side), their corrections, the interviews they appear
+   * in and those quotes' corrections, each in one batch, not one round of reads per person in turn
+   * (20 profiles took 2.6 s at 457 interviews). People who appear in no interview are left out.
+   */
+  async profiles(personIds: readonly string[]): Promise<Map<string, IntervieweeProfile>> {
+    const ids = [...new Set(personIds)];
+    const [appearances, manuals, aliases] = await Promise.all([
+      Promise.all(ids.map((id) => this.store.interviewsOfPerson(id))),
+      ids.length === 1
+        ? this.store.getPersonTags(ids[0] as string).then((m) => new Map([[ids[0] as string, m]]))
+        : this.store.manualPersonTags(ids),
       this.store.aliases(),
     ]);
-    if (summaries.length === 0) throw new NotFoundError('interviewee', personId);
-    const stored = await this.store.getInterviews(summaries.map((s) => s.id));
+    const stored = await this.store.getInterviews([...new Set(appearances.flat().map((s) => s.id))]);
     const quoteIds = [...stored.values()].flatMap((s) => s.interview.turns.map((t) => t.id));
     const corrections = await this.store.manualQuoteTags(quoteIds);
+    const out = new Map<string, IntervieweeProfile>();
+    ids.forEach((personId, i) => {
+      const summaries = appearances[i] ?? [];
+      if (summaries.length === 0) return;
+      const manual = manuals.get(personId) ?? {
+        add: [],
+        remove: [],
+        version: 0,
+        updatedAt: null,
+        updatedBy: null,
+      };
+      out.set(personId, this.profileOf(personId, summaries, manual, stored, corrections, aliases));
+    });
+    return out;
+  }
+
+  /** One profile from the reads {@link profiles} made. */
+  private profileOf(
+    personId: string,
+    summaries: readonly InterviewSummary[],
+    manual: ManualTags,
+    stored: ReadonlyMap<string, StoredInterview>,
+    corrections: Map<string, ManualTags>,
+    aliases: Map<string, string>,
+  ): IntervieweeProfile {
     type Best = { score: number; iv: Interview; quoteId: string };
     const counts = new Map<string, { quotes: number; best: Best | null }>();
     let person: Interview['interviewees'][number] | undefined;
@@ -511,14 +558,8 @@ export class TagService {
       ids = options.among.filter((id) => options.tags.length === 0 || tagged.has(id));
     } else ids.sort();
     const p = page(ids, options.limit, options.cursor);
-    const items: IntervieweeProfile[] = [];
-    for (const id of p.items) {
-      try {
-        items.push(await this.interviewee(id));
-      } catch (e) {
-        if (!(e instanceof NotFoundError)) throw e;
-      }
-    }
+    const profiles = await this.profiles(p.items);
+    const items = p.items.flatMap((id) => profiles.get(id) ?? []);
     return { items, nextCursor: p.nextCursor };
   }
 

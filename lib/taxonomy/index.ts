@@ -33,6 +33,12 @@ export const EvidenceSchema = z.object({
     .refine((w) => w !== 0, 'weight must not be 0'),
   /** The phrase counts only when one of these occurs in the same sentence. */
   near: z.array(PatternSchema).max(50).optional(),
+  /**
+   * And, when given, one of these too: a concept rule (a work word, a home word and a balance word
+   * in one sentence, in any order and wording) rather than one fixed phrase. Its explanation names
+   * the three words found.
+   */
+  also: z.array(PatternSchema).max(50).optional(),
   /** The phrase does not count when one of these occurs in the same sentence. */
   unless: z.array(PatternSchema).max(50).optional(),
 });

@@ -14,7 +14,40 @@
  * quotes show no ため.
  */
 export function dictionaryFormTerm(katakanaReading: string): string {
-  return `\u0001${katakanaReading}`;
+  return `${DICTIONARY_FORM_MARK}${katakanaReading}`;
+}
+
+/** What a {@link dictionaryFormTerm} starts with. */
+export const DICTIONARY_FORM_MARK = '\u0001';
+
+/**
+ * One entry of {@link ReadingAnalyzer.inflected}: a dictionary-form reading and the dictionary
+ * form as the text writes it (タメル + 貯める), which the index keeps beside the reading so that
+ * a hit found by the reading can be highlighted where the text says it (貯めて).
+ */
+export function inflectedEntry(katakanaReading: string, written: string): string {
+  return `${katakanaReading}\u0002${written}`;
+}
+
+/** The reading and the written form of an {@link inflectedEntry} (null: a reading alone). */
+export function splitInflected(entry: string): [string, string | null] {
+  const at = entry.indexOf('\u0002');
+  return at < 0 ? [entry, null] : [entry.slice(0, at), entry.slice(at + 1)];
+}
+
+/**
+ * The index term that links a dictionary-form reading to one way the quotes write it
+ * (\u0002タメル\u0002貯める): {@link writtenFormPrefix} lists them for a reading a query matched,
+ * and the highlighter marks that form's inflections (貯めて, 貯めました). No typed text produces
+ * the mark, so no query or completion reaches it.
+ */
+export function writtenFormTerm(katakanaReading: string, written: string): string {
+  return `${writtenFormPrefix(katakanaReading)}${written}`;
+}
+
+/** The prefix of every {@link writtenFormTerm} of a reading. */
+export function writtenFormPrefix(katakanaReading: string): string {
+  return `\u0002${katakanaReading}\u0002`;
 }
 
 /** Candidates shorter than this are not returned: the index keeps no shorter verb reading. */
@@ -80,6 +113,15 @@ function before(w: string, re: RegExp): string | null {
 
 /** Dictionary-form candidates of a hiragana word, without the word itself; [] when no rule fits. */
 export function dictionaryForms(word: string): string[] {
+  return candidateForms(word).filter(isSearchableForm);
+}
+
+/**
+ * Every dictionary-form candidate of an inflected word, short and light ones too. The rules look
+ * at the word's end only, so a word with a kanji stem works alike (稼いで → 稼ぐ; 貯めて → 貯める):
+ * the highlighter uses them to find where a verb's written form is inflected in a text.
+ */
+export function candidateForms(word: string): string[] {
   const out = new Set<string>();
   const w = word.replace(TE_AUX, '');
   // Adjectives: たのしかった, たのしくて, たのしくない → たのしい.
@@ -102,8 +144,8 @@ export function dictionaryForms(word: string): string[] {
   // Polite, desire and "while" forms on the masu stem: かせぎます → かせぐ; ためます → ためる.
   const masu = before(w, /(?:ます|ました|ません|ましょう|たい|たかった|たくない|ながら)$/u);
   if (masu) fromStem(masu, 'i', out);
-  // Negatives on the nai stem: かせがない → かせぐ; ためない → ためる.
-  const nai = before(w, /(?:ない|なかった|なくて|ず)$/u);
+  // Negatives on the nai stem: かせがない → かせぐ; ためない → ためる; あきらめないで → あきらめる.
+  const nai = before(w, /(?:ない|なかった|なくて|ないで|ず)$/u);
   if (nai) fromStem(nai, 'a', out);
   // Conditionals: かせげば → かせぐ; ためれば → ためる.
   const ba = before(w, /ば$/u);
@@ -114,5 +156,5 @@ export function dictionaryForms(word: string): string[] {
     if (last === 'れ') out.add(`${ba.slice(0, -1)}る`);
   }
   out.delete(word);
-  return [...out].filter(isSearchableForm);
+  return [...out];
 }

@@ -5,8 +5,9 @@
  */
 
 /**
- * Bump when what is read changes (2: dictionary-form readings of inflected verbs and adjectives).
+ * Bump when what is read changes (2: dictionary-form readings of inflected verbs and adjectives;
+ * 3: each with the form the text writes it in, which highlighting marks).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 2;
+export const READINGS_VERSION = 3;

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import { foldKatakanaRun } from './analyze.ts';
-import { isSearchableForm } from './deinflect.ts';
+import { inflectedEntry, isSearchableForm } from './deinflect.ts';
 import { hiraganaToKatakana } from './normalize.ts';
 
 /**
@@ -34,7 +34,9 @@ export type ReadingAnalyzer = ((word: string) => readonly string[]) & {
   readonly dictionary?: string;
   /**
    * Dictionary-form readings of the inflected verbs and adjectives written with a kanji in a
-   * text (貯めている → タメル). Optional: an analyzer without it reads nouns only.
+   * text, each with its dictionary form as written ({@link inflectedEntry}: 貯めている → タメル
+   * and 貯める), so that a hit found by the reading can be highlighted. Optional: an analyzer
+   * without it reads nouns only.
    */
   readonly inflected?: (text: string) => readonly string[];
 };
@@ -90,9 +92,33 @@ export function defaultDictionaryPath(): string {
  * asset, see docs/performance.md).
  */
 export async function loadReadings(dicPath: string = defaultDictionaryPath()): Promise<ReadingAnalyzer> {
-  const tokenizer = await new Promise<kuromoji.Tokenizer<kuromoji.IpadicFeatures>>((resolve, reject) => {
+  return readingAnalyzer(await loadTokenizer(dicPath), dicPath);
+}
+
+/** kuromoji's tokenizer over the IPADIC files in `dicPath` (what {@link loadReadings} reads with). */
+export function loadTokenizer(dicPath: string = defaultDictionaryPath()): Promise<Tokenizer> {
+  return new Promise<Tokenizer>((resolve, reject) => {
     kuromoji.builder({ dicPath }).build((err, t) => (err ? reject(err) : resolve(t)));
   });
+}
+
+type Tokenizer = kuromoji.Tokenizer<kuromoji.IpadicFeatures>;
+
+/** What {@link readingAnalyzer} reads a verb window with. */
+export interface AnalyzerOptions {
+  /**
+   * Tokenise only the windows in which the dictionary has an entry that can give a verb reading
+   * (default true; false: every window, the reference a test compares with).
+   */
+  screenWindows?: boolean;
+}
+
+/** The reading analyzer over a loaded tokenizer (`dicPath`: where it was loaded from). */
+export function readingAnalyzer(
+  tokenizer: Tokenizer,
+  dicPath: string,
+  options: AnalyzerOptions = {},
+): ReadingAnalyzer {
   const cache = new Map<string, readonly string[]>();
   const NONE: readonly string[] = [];
   const read = (word: string): readonly string[] => {
@@ -114,19 +140,21 @@ export async function loadReadings(dicPath: string = defaultDictionaryPath()): P
   };
   // Windows (a kanji run and its kana) repeat across quotes: cached like words.
   const windows = new Map<string, readonly string[]>();
+  const screen = options.screenWindows !== false ? verbEntries(tokenizer) : null;
   const readWindow = (w: string): readonly string[] => {
     const hit = windows.get(w);
     if (hit) return hit;
     const out: string[] = [];
-    for (const t of tokenizer.tokenize(w)) {
-      if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
-      if (!KANJI.test(t.surface_form) || !t.reading) continue;
-      const r =
-        t.conjugated_form === '基本形' && t.surface_form === t.basic_form
-          ? t.reading
-          : dictionaryReading(t.surface_form, t.basic_form, t.reading);
-      if (r && isSearchableForm(r)) out.push(r);
-    }
+    if (!screen || screen.mayRead(w))
+      for (const t of tokenizer.tokenize(w)) {
+        if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
+        if (!KANJI.test(t.surface_form) || !t.reading) continue;
+        const r =
+          t.conjugated_form === '基本形' && t.surface_form === t.basic_form
+            ? t.reading
+            : dictionaryReading(t.surface_form, t.basic_form, t.reading);
+        if (r && isSearchableForm(r)) out.push(inflectedEntry(r, t.basic_form));
+      }
     const result = out.length === 0 ? NONE : out;
     if (windows.size >= CACHE_WORDS) windows.delete(windows.keys().next().value as string);
     windows.set(w, result);
@@ -138,4 +166,61 @@ export async function loadReadings(dicPath: string = defaultDictionaryPath()): P
     return out;
   };
   return Object.assign(read, { dictionary: dicPath, inflected });
+}
+
+/** The parts of kuromoji's tokenizer {@link verbEntries} reads (not in its typings). */
+interface TokenizerInternals {
+  token_info_dictionary: { target_map: Record<string, number[]>; getFeatures(id: string): string };
+}
+
+/**
+ * Which windows can give a verb reading at all, so that only those are tokenised (about a third
+ * of the distinct windows of real quotes; tokenising was a third of the parse worker's time).
+ *
+ * Exact, not a heuristic: kuromoji's best path is made of lattice nodes, and every node is either
+ * a dictionary entry whose surface occurs in the window (what `commonPrefixSearch` finds at each
+ * position) or an unknown word, whose part of speech is never a verb or adjective in IPADIC
+ * (checked below: the screen is off otherwise). `readWindow` keeps a token only when it is an
+ * independent verb or adjective with a kanji whose surface ends in kana (`dictionaryReading` is
+ * null otherwise) or is its own dictionary form; so a window in which no such entry's surface
+ * occurs reads nothing, and is not tokenised. The surfaces are collected from the dictionary
+ * once, on the first window (~75,000 of ~390,000 entries; ~1–2 s).
+ */
+function verbEntries(tokenizer: Tokenizer): { mayRead(window: string): boolean } {
+  let surfaces: Set<string> | null = null;
+  let longest = 0;
+  let off = false;
+  const collect = (): Set<string> => {
+    const dict = (tokenizer as unknown as TokenizerInternals).token_info_dictionary;
+    const unknown = (
+      tokenizer as unknown as { unknown_dictionary: TokenizerInternals['token_info_dictionary'] }
+    ).unknown_dictionary;
+    const out = new Set<string>();
+    // An unknown word that could be a verb or adjective would make any window a candidate.
+    for (const ids of Object.values(unknown.target_map))
+      for (const id of ids) {
+        const pos = unknown.getFeatures(String(id)).split(',')[1];
+        if (pos === '動詞' || pos === '形容詞') off = true;
+      }
+    for (const ids of Object.values(dict.target_map))
+      for (const id of ids) {
+        const f = dict.getFeatures(String(id)).split(',');
+        const [surface = '', pos, detail, , , , form, basic] = f;
+        if ((pos !== '動詞' && pos !== '形容詞') || detail !== '自立' || !KANJI.test(surface)) continue;
+        if (!/[\u3041-\u3096]$/u.test(surface) && !(form === '基本形' && surface === basic)) continue;
+        out.add(surface);
+        if (surface.length > longest) longest = surface.length;
+      }
+    return out;
+  };
+  return {
+    mayRead(w: string): boolean {
+      surfaces ??= collect();
+      if (off) return true;
+      for (let p = 0; p < w.length; p++)
+        for (let e = p + 1; e <= w.length && e - p <= longest; e++)
+          if (surfaces.has(w.slice(p, e))) return true;
+      return false;
+    },
+  };
 }

@@ -62,6 +62,19 @@ const ShortFile = z.object({
   ),
 });
 
+const OutsideFile = z.object({
+  version: z.literal(1),
+  queries: z.array(
+    z.object({
+      q: z.string().min(1),
+      kind: z.enum(['kana-verb', 'sentence', 'paraphrase', 'keyword-wrong']),
+      split: z.enum(['dev', 'held']),
+      relevant: z.array(Ref).min(1),
+      wrong: z.array(Ref).optional(),
+    }),
+  ),
+});
+
 /** A query with the quote ids that answer it. */
 interface Judged {
   q: string;
@@ -327,6 +340,38 @@ async function shortScore(
   };
 }
 
+interface OutsideScore extends RankScore {
+  /** Share of the top 10 hits judged relevant (the judged quotes are every answer the judge found). */
+  precision: number;
+  /** Quotes judged keyword-but-wrong shown in the top 10, of those judged so. */
+  wrongShown: number;
+  wrong: number;
+}
+
+/** recall@10, MRR, precision@10 and the keyword-but-wrong quotes shown, over judged queries. */
+async function outsideScore(
+  search: Searcher,
+  queries: ReadonlyArray<Judged & { wrong: Set<string> }>,
+  label: string,
+): Promise<OutsideScore> {
+  const rank = await rankScore(search, queries, 10, label);
+  let shown = 0;
+  let relevantShown = 0;
+  let wrongShown = 0;
+  let wrong = 0;
+  for (const j of queries) {
+    const top = (await search(j.q)).slice(0, 10);
+    shown += top.length;
+    relevantShown += top.filter((id) => j.relevant.has(id)).length;
+    wrong += j.wrong.size;
+    const bad = top.filter((id) => j.wrong.has(id));
+    wrongShown += bad.length;
+    if (process.env.EVAL_DEBUG === label && bad.length > 0)
+      console.log(`  ${label} wrong ${j.q}: ${bad.join(' ')}`);
+  }
+  return { ...rank, precision: shown === 0 ? 0 : relevantShown / shown, wrongShown, wrong };
+}
+
 function resolveOwn(byId: Map<string, Interview>, ref: z.infer<typeof Ref>): string | null {
   const hits = byId.get(ref.interview)?.turns.filter((t) => t.text.includes(ref.contains)) ?? [];
   return hits.length === 1 ? (hits[0] as { id: string }).id : null;
@@ -335,7 +380,7 @@ function resolveOwn(byId: Map<string, Interview>, ref: z.infer<typeof Ref>): str
 // ------------------------------------------------------------------ the section
 
 /** Runs the search section of `npm run eval` and prints its table. */
-export async function searchEval(): Promise<void> {
+export async function searchEval(options: { held?: boolean } = {}): Promise<void> {
   const engines = [kikigaki(), orama(), minisearchSegmenter()];
   const rows: Array<Array<string | number>> = [];
 
@@ -412,7 +457,59 @@ export async function searchEval(): Promise<void> {
       '',
     ]);
     rows.push([`short queries: empty /${short.queries.length}`, ...scores.map((s) => s.empty), '']);
-  } else console.log('(livedoor-interviews not found: skipping the short-query set)');
+
+    // The outside set: kana verbs in phrases, whole sentences, paraphrases, keyword-but-wrong.
+    const outside = OutsideFile.parse(
+      JSON.parse(readFileSync(join(root, 'eval', 'outside-queries.json'), 'utf8')),
+    );
+    const byId = new Map(interviews.map((iv) => [iv.id, iv]));
+    const unresolved: string[] = [];
+    const resolve = (refs: ReadonlyArray<z.infer<typeof Ref>>) =>
+      new Set(
+        refs.flatMap((r) => {
+          const id = resolveOwn(byId, r);
+          if (!id) unresolved.push(`${r.interview}: ${r.contains}`);
+          return id ? [id] : [];
+        }),
+      );
+    const parts = (['dev', ...(options.held ? ['held'] : [])] as const).map((split) => ({
+      split,
+      queries: outside.queries
+        .filter((q) => q.split === split)
+        .map((q) => ({ q: q.q, kind: q.kind, relevant: resolve(q.relevant), wrong: resolve(q.wrong ?? []) })),
+    }));
+    if (unresolved.length > 0)
+      console.log(
+        `(outside set: ${unresolved.length} judgement(s) name no one quote: ${unresolved.join('; ')})`,
+      );
+    const searchers: Searcher[] = [];
+    for (const e of engines) searchers.push(await e.build(interviews));
+    for (const part of parts) {
+      const s = [];
+      for (const [i, e] of engines.entries())
+        s.push(await outsideScore(searchers[i] as Searcher, part.queries, `outside-${part.split}:${e.name}`));
+      const n = part.queries.length;
+      const name = part.split === 'dev' ? 'outside set' : 'outside set, held out';
+      rows.push([`${name}: recall@10 (${n} queries)`, ...s.map((x) => x.recall), '']);
+      rows.push([`${name}: precision@10`, ...s.map((x) => x.precision), '']);
+      rows.push([`${name}: MRR`, ...s.map((x) => x.mrr), '']);
+      rows.push([
+        `${name}: keyword-but-wrong shown in top 10`,
+        ...s.map((x) => `${x.wrongShown} / ${x.wrong}`),
+        '',
+      ]);
+      for (const kind of ['kana-verb', 'sentence', 'paraphrase'] as const) {
+        const some = part.queries.filter((q) => q.kind === kind);
+        if (some.length === 0) continue;
+        const k = [];
+        for (const [i, e] of engines.entries())
+          k.push(
+            await rankScore(searchers[i] as Searcher, some, 10, `outside-${part.split}-${kind}:${e.name}`),
+          );
+        rows.push([`${name}: ${kind} recall@10 (${some.length})`, ...k.map((x) => x.recall), '']);
+      }
+    }
+  } else console.log('(livedoor-interviews not found: skipping the short-query and outside sets)');
 
   // The original judged set.
   const own = ownCorpus();

@@ -4,7 +4,7 @@
  * headers and CORS are in errors.test.ts.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Interview, Turn } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import type { SearchPage } from '../../lib/search/index.ts';
@@ -837,6 +837,26 @@ describe('interviewees', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all).toHaveLength(5);
     expect(all).toEqual(expect.arrayContaining(['haruka_nw', 'kenji_camp']));
+  });
+
+  it('lists from the index without reading every interview, the same people and profiles as the store names', async () => {
+    const named = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await rt.store.listInterviews({ limit: 100, cursor });
+      for (const s of page.items) for (const p of s.interviewees) named.add(p.id);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const listing = vi.spyOn(rt.store, 'listInterviews');
+    try {
+      const page = await getJson<IntervieweeList>(app, url('/interviewees', [['limit', '100']]));
+      expect(listing).not.toHaveBeenCalled();
+      expect(page.interviewees.map((p) => p.id)).toEqual([...named].sort());
+      for (const p of page.interviewees)
+        expect(p).toEqual(await getJson<IntervieweeProfile>(app, `/interviewees/${p.id}`));
+    } finally {
+      listing.mockRestore();
+    }
   });
 
   it('filters by ?tag=…&tag=… with match=all (intersection) and match=any (union)', async () => {

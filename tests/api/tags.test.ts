@@ -442,13 +442,18 @@ describe('the taxonomy over the API', () => {
   it('edits a topic’s evidence and deletes a topic; the quotes follow', async () => {
     const patched = await send<Edit>(rt.app, 'PUT', '/topics/camping', {
       expectedVersion: 1,
-      evidence: [{ phrase: 'テント', weight: 1 }],
+      // A concept rule: テント counts only beside 週末 and 上司 in one sentence, and says so.
+      evidence: [{ phrase: 'テント', weight: 1, near: ['週末'], also: ['上司', '社長'] }],
     });
     await rt.jobs.idle();
     expect(patched.version).toBe(2);
     const withTent = await searchIds(rt.app, 'camping');
-    for (const q of withTent)
-      expect((await getJson<QuoteDetail>(rt.app, `/quotes/${q}`)).text).toContain('テント');
+    expect(withTent.length).toBeGreaterThan(0);
+    for (const q of withTent) {
+      const detail = await getJson<QuoteDetail>(rt.app, `/quotes/${q}`);
+      expect(detail.text).toContain('テント');
+      expect(detail.automatic.find((a) => a.tag === 'camping')?.terms).toEqual(['テント+週末+上司']);
+    }
     await send(rt.app, 'DELETE', url('/topics/camping', [['expectedVersion', 2]]));
     await rt.jobs.idle();
     expect(await searchIds(rt.app, 'camping')).toEqual([]);

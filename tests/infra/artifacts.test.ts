@@ -512,9 +512,11 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       // A kana verb, inflected, finds its kanji spelling (移りました) through the dictionary-form
       // reading the bundled indexer read.
       const verb = await http('GET', '/search', { query: { q: 'うつった' } });
-      expect((verb.json.hits as unknown as Array<{ quoteId: string }>).map((h) => h.quoteId)).toEqual([
-        'kekkon-t002',
-      ]);
+      const verbHits = verb.json.hits as unknown as Array<{ quoteId: string; highlight: { html: string } }>;
+      expect(verbHits.map((h) => h.quoteId)).toEqual(['kekkon-t002']);
+      // The read function, which has no dictionary, marks the verb as written: the indexer kept
+      // its written form (移る) beside the reading.
+      expect(verbHits[0]?.highlight.html).toContain('大阪に<mark>移りました</mark>');
       // The dictionary was loaded by the indexer (inside an invocation, so the line has its id).
       const loaded = d
         .started()

@@ -136,7 +136,8 @@ describe('large interviews indexed off the event loop', () => {
       expect(small.tokens).not.toBeNull();
       const smallHere = parseInterview(transcript(6, '小'), { id: 's' });
       expect(small.tokens?.inflected).toEqual(inflectedReadings(smallHere, readings));
-      expect(small.tokens?.inflected?.turns.flat()).toContain('ハタラク');
+      // Each reading with the form the text writes it in (働いて → ハタラク, 働く), for highlighting.
+      expect(small.tokens?.inflected?.turns.flat()).toContain('ハタラク\u0002働く');
     } finally {
       await pool.close();
     }

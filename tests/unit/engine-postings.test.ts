@@ -50,7 +50,7 @@ function sealed(...batches: Array<[number, (p: Postings, first: number) => void]
       { docs, slots, tags, persons: new Names(), postings },
       { from: k, to: k, delta: true, keepDead: true, surfaces: [], removes: [], tagEdits: [] },
     );
-    postings.delta.clear();
+    postings.clearDelta();
     postings.place(seg.packed, seg.kana);
     tags.append(seg.tags);
   });
@@ -162,5 +162,37 @@ describe('postings', () => {
       d.add('ポート', F_TITLE, 0, 1, 0);
     });
     expect(p.withPrefix('ポート', FLAG_SUGGEST)).toEqual(['ポートフォリオ']);
+  });
+});
+
+describe("the delta's two term maps", () => {
+  it('hold the same lists: what is added is found by term, prefix and typo, and a clear empties both', () => {
+    const postings = new Postings();
+    const terms = ['仕事', '仕事場', '仕組み', 'シゴト', '家族'];
+    terms.forEach((t, i) => {
+      postings.add(t, F_TEXT, i, 1, 0);
+      postings.add(t, F_TEXT, i + 10, 2, 0);
+    });
+    for (const t of terms) {
+      expect(postings.deltaList(t)).toBe(postings.delta.get(t));
+      expect(postings.deltaList(t)?.fields[F_TEXT]).toHaveLength(4);
+      expect(postings.df(t, F_TEXT)).toBe(2);
+    }
+    expect(postings.delta.size).toBe(terms.length);
+    // Fields without postings share one empty list: a posting in one term's field reaches no other.
+    postings.add('仕事', F_TITLE, 3, 1, 0);
+    expect(postings.df('仕事', F_TITLE)).toBe(1);
+    expect(postings.df('家族', F_TITLE)).toBe(0);
+    expect(postings.df('仕事', F_SECTION)).toBe(0);
+    expect(postings.df('仕事', F_TEXT)).toBe(2);
+    expect(postings.expandPrefix('仕').sort()).toEqual(['仕事', '仕事場', '仕組み']);
+    expect(postings.expandFuzzy('仕事場', 1).map(([t]) => t)).toContain('仕事');
+    postings.clearDelta();
+    expect(postings.delta.size).toBe(0);
+    for (const t of terms) {
+      expect(postings.deltaList(t)).toBeUndefined();
+      expect(postings.df(t, F_TEXT)).toBe(0);
+    }
+    expect(postings.expandPrefix('仕')).toEqual([]);
   });
 });

@@ -55,6 +55,16 @@ describe('photo captions in prefixed transcripts', () => {
 });
 
 describe('data rows in prefixed transcripts', () => {
+  it('keep an answer whose label is a name in pasted markup (<b>…</b>：), unlike a boxed <Question：', () => {
+    const text = ['聞き手：介護について教えてください。', '<b>佐藤</b>：介護の仕事は大変です。'].join('\n');
+    const { interview: iv, furniture } = parseWithReport(text);
+    expect(iv.turns.map((t) => [t.speaker, t.text])).toEqual([
+      ['聞き手', '介護について教えてください。'],
+      ['<b>佐藤</b>', '介護の仕事は大変です。'],
+    ]);
+    expect(furniture).toEqual([]);
+  });
+
   it('end the answer before a shop box and are nobody', () => {
     const text = [
       '聞き手：おすすめは？',

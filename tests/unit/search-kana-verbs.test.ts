@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { inflectedReadings, QuoteIndex, tokenizeInterview } from '../../lib/search/index.ts';
+import { compileQuery } from '../../lib/search/query.ts';
 import { dictionaryForms, isSearchableForm } from '../../lib/text/deinflect.ts';
 import { dictionaryReading, loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
 import { available, corporaDir, read } from '../helpers/shared.ts';
@@ -30,6 +31,7 @@ describe('dictionary forms of kana typed for a verb or adjective (no dictionary)
     ['はなして', 'はなす'],
     ['やめた', 'やめる'],
     ['たのしかった', 'たのしい'],
+    ['あきらめないで', 'あきらめる'],
   ])('%s → %s', (typed, form) => {
     expect(dictionaryForms(typed)).toContain(form);
   });
@@ -115,6 +117,43 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
     expect(ids('お金をためる', local)).toEqual(['n-t002']);
   });
 
+  it.each([
+    ['お金をかせいで', 'カセグ'],
+    ['お金をためて', 'タメル'],
+  ])('reads an inflected kana verb inside a longer chunk as one verb (%s → %s)', (q, reading) => {
+    // The segmenter cut かせいで into か|せい|で: セイ (a prefix of 生活, 性格) searched as a word.
+    const words = JSON.stringify(compileQuery(q).query);
+    expect(words).not.toContain('"セイ"');
+    expect(words).toContain(JSON.stringify(`\u0001${reading}`));
+  });
+
+  it('finds and marks the verb of お金をためて (ため|て were stopwords: it found お金 alone)', () => {
+    const local = new QuoteIndex({ readings });
+    local.upsertInterview(savings);
+    const hits = local.search({ q: 'お金をためて' }, () => savings).hits;
+    expect(hits.map((h) => h.quoteId)).toEqual(['n-t002']);
+    expect(hits[0]?.highlight.html).toBe('<mark>お金</mark>を<mark>貯めて</mark>店を開きたい。');
+  });
+
+  it('reads a phrase typed in kana alone as its words and its verb (しごとをやめて → 仕事 and 辞めて)', () => {
+    const job = iv('j', [
+      '聞き手：転機は？',
+      '佐藤：三年前に仕事を辞めて店を開きました。',
+      '聞き手：今は？',
+      '佐藤：仕事は楽しいです。',
+    ]);
+    const local = new QuoteIndex({ readings });
+    local.upsertInterview(job);
+    const hits = local.search({ q: 'しごとをやめて' }, () => job).hits;
+    expect(hits.map((h) => h.quoteId)).toEqual(['j-t002']);
+    expect(hits[0]?.highlight.html).toBe('三年前に<mark>仕事</mark>を<mark>辞めて</mark>店を開きました。');
+  });
+
+  it('leaves okurigana with its kanji (子育てしながら) and particles alone', () => {
+    const words = JSON.stringify(compileQuery('子育てしながら副業'));
+    expect(words).not.toContain('\\u0001');
+  });
+
   it('ため alone is no verb: it finds neither そのために nor 貯めて', () => {
     expect(ids('ため')).toEqual([]);
   });
@@ -129,7 +168,7 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
   it("counts the readings a worker read with the same dictionary as if read in place, and ignores another dictionary's", () => {
     const tokens = tokenizeInterview(savings);
     const read = inflectedReadings(savings, readings);
-    expect(read?.turns[1]).toContain('タメル');
+    expect(read?.turns[1]).toContain('タメル\u0002貯める');
     const fromWorker = new QuoteIndex({ readings });
     fromWorker.upsertInterview(savings, new Map(), { ...tokens, ...(read ? { inflected: read } : {}) });
     const inPlace = new QuoteIndex({ readings });
@@ -164,6 +203,48 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
   });
 });
 
+describe('a hit found by a reading marks the verb as the quote writes it', () => {
+  const marked = (q: string, id: string, from: QuoteIndex = index) =>
+    from
+      .search({ q, limit: 20 }, (key) => fixtures.find((f) => f.id === key))
+      .hits.find((h) => h.quoteId === id)?.highlight.html;
+
+  it.each([
+    ['ためる', 'm-t002', '<mark>貯めています</mark>'],
+    ['ためて', 'm-t002', '<mark>貯めています</mark>'],
+    ['かせぐ', 'm-t004', '<mark>稼いでいます</mark>'],
+    ['かせいで', 'm-t004', '<mark>稼いでいます</mark>'],
+    ['たのしかった', 'm-t008', '<mark>楽しかった</mark>'],
+    ['やめる', 'm-t006', '<mark>辞めました</mark>'],
+  ])('%s marks %s as written', (q, id, mark) => {
+    expect(marked(q, id)).toContain(mark);
+  });
+
+  it('marks only the verb: そのために next to 辞めました stays unmarked', () => {
+    expect(marked('やめる', 'm-t006')).toBe('去年<mark>辞めました</mark>。そのために準備もしました。');
+  });
+
+  it('keeps the written forms through a snapshot (a reader has no dictionary)', () => {
+    const loaded = QuoteIndex.fromSnapshot(index.toSnapshot());
+    expect(marked('ためる', 'm-t002', loaded)).toContain('<mark>貯めています</mark>');
+  });
+
+  it('an index from before the written forms finds the verb and marks nothing wrong', () => {
+    const tokens = tokenizeInterview(savings);
+    const old = new QuoteIndex({ readings });
+    old.upsertInterview(savings, new Map(), {
+      ...tokens,
+      inflected: {
+        readings: readings.dictionary ?? '',
+        turns: savings.turns.map((_, i) => (i === 1 ? ['タメル'] : [])),
+      },
+    });
+    const hit = old.search({ q: 'ためる' }, () => savings).hits[0];
+    expect(hit?.quoteId).toBe('n-t002');
+    expect(hit?.highlight.html).not.toContain('<mark>');
+  });
+});
+
 const livedoor = join(corporaDir, 'livedoor-interviews');
 const haveCorpus = available(livedoor, 'kana verbs on the livedoor interviews');
 
@@ -188,6 +269,16 @@ describe.runIf(haveCorpus)('kana verbs on the real livedoor interviews', () => {
 
   it.each(['ためる', 'ためて', 'ためましょう'])('%s finds 目安に貯めましょう', (q) => {
     expect(hitTexts(q).some((t) => t.includes('目安に貯めましょう'))).toBe(true);
+  });
+
+  it.each(['かせぐ', 'かせいで', '稼ぐ'])('%s marks 稼いでいる as the quote writes it', (q) => {
+    const html = real.search({ q, limit: 20 }).hits.map((h) => h.highlight.html);
+    expect(html).toContain('実績のある人！あとお金を<mark>稼いでいる</mark>ひと！');
+  });
+
+  it('お金をかせいで finds お金を稼いでいるひと first, both words marked', () => {
+    const hit = real.search({ q: 'お金をかせいで', limit: 20 }).hits[0];
+    expect(hit?.highlight.html).toBe('実績のある人！あと<mark>お金</mark>を<mark>稼いでいる</mark>ひと！');
   });
 
   it('かせぐ finds お金を稼いでいるひと', () => {

@@ -166,3 +166,36 @@ describe('sorted-list evaluation gives the general evaluator’s pages', () => {
     expect(a.large + b.large).toBeGreaterThan(10);
   });
 });
+
+describe('facets of large results (the packed per-doc words) count tags as the general path does', () => {
+  it('after tags are set on quotes that had none and cleared on quotes that had some', () => {
+    // The words carry whether a quote has tags, so tags are counted over those alone: an edit
+    // must reach the words (they are rebuilt when the index changes).
+    const interviews = interviewsIn([samplesDir]);
+    const index = new QuoteIndex(options);
+    for (let copy = 0; copy < 30; copy++)
+      for (const iv of interviews) {
+        const copied = withInterviewId(iv, `${iv.id}-${copy}`);
+        const tags = new Map(copied.turns.filter((t) => t.ordinal % 5 === 0).map((t) => [t.id, ['五番目']]));
+        index.upsertInterview(copied, tags);
+      }
+    // Each quote comes 30 times (copies tie): a page of 100 holds several of them.
+    const params: SearchParams = { q: '仕事', limit: 100 };
+    const first = index.search(params);
+    // Large enough for the words (FACET_WORDS_FROM), tagged quotes among the matches.
+    expect(first.total).toBeGreaterThanOrEqual(2_000);
+    const fifth = first.facets.tags.五番目 ?? 0;
+    expect(fifth).toBeGreaterThan(0);
+    const untagged = first.hits.filter((h) => h.tags.length === 0).map((h) => h.quoteId);
+    const tagged = first.hits.filter((h) => h.tags.length > 0).map((h) => h.quoteId);
+    expect(untagged.length).toBeGreaterThanOrEqual(3);
+    expect(tagged.length).toBeGreaterThanOrEqual(1);
+    for (const id of untagged.slice(0, 3)) index.setQuoteTags(id, ['検証']);
+    for (const id of tagged.slice(0, 1)) index.setQuoteTags(id, []);
+    const [sorted, general] = both(index, params);
+    expect(sorted).toEqual(general);
+    const tags = (sorted as typeof first).facets.tags;
+    expect(tags.検証).toBe(3);
+    expect(tags.五番目).toBe(fifth - 1);
+  });
+});

@@ -55,6 +55,20 @@ describe('the judged tag set', () => {
     expect(labels.filter((l) => l.split !== 'fresh2' && fresh2.has(l.file)).map((l) => l.file)).toEqual([]);
   });
 
+  it('keeps the fresh3 split in files no other split has a label in, all on the test side of the hash', () => {
+    const fresh3 = new Set(labels.filter((l) => l.split === 'fresh3').map((l) => l.file));
+    expect(fresh3.size).toBeGreaterThan(0);
+    for (const f of fresh3) expect(testSide(f), f).toBe(true);
+    expect(labels.filter((l) => l.split !== 'fresh3' && fresh3.has(l.file)).map((l) => l.file)).toEqual([]);
+  });
+
+  it('keeps the fresh4 split in files no other split has a label in, all on the test side of the hash', () => {
+    const fresh4 = new Set(labels.filter((l) => l.split === 'fresh4').map((l) => l.file));
+    expect(fresh4.size).toBeGreaterThan(0);
+    for (const f of fresh4) expect(testSide(f), f).toBe(true);
+    expect(labels.filter((l) => l.split !== 'fresh4' && fresh4.has(l.file)).map((l) => l.file)).toEqual([]);
+  });
+
   it.runIf(available(corporaDir, 'tag label validation against the corpora'))(
     'finds every label again: its text starts exactly one quote or paragraph of its source',
     () => {

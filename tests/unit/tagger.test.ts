@@ -147,6 +147,36 @@ describe('evidence patterns', () => {
     expect(scorer.score('仕事とゴルフのバランス。').has('work-balance')).toBe(false);
   });
 
+  it('scores a concept rule when its three concepts share a sentence, in any order, and names them', () => {
+    const home = ['家事', '育児'];
+    const scorer = new EvidenceScorer({
+      version: 2,
+      topics: [
+        {
+          id: 'work-balance',
+          label: 'x',
+          labelEn: 'x',
+          description: '',
+          threshold: 1,
+          evidence: [
+            { phrase: '仕事', weight: 0.9, near: home, also: ['疲れ', '両立'], unless: ['映画'] },
+            // Same first word, other concepts: a rule of its own, not a duplicate.
+            { phrase: '仕事', weight: 0.9, near: ['恋愛'], also: ['どちら'] },
+          ],
+        },
+      ],
+    });
+    const e = scorer.score('疲れて帰ってきても育児が待っている。それが仕事のある母の毎日。');
+    expect(e.has('work-balance')).toBe(false);
+    const one = scorer.score('仕事で疲れて帰ってきても家事が待っている。');
+    expect(one.get('work-balance')).toEqual({ score: 0.9, phrases: ['仕事+家事+疲れ'] });
+    expect(scorer.score('恋愛と仕事のどちらを選ぶか。').get('work-balance')?.phrases).toEqual([
+      '仕事+恋愛+どちら',
+    ]);
+    expect(scorer.score('映画の主人公は仕事と育児を両立する。').has('work-balance')).toBe(false);
+    expect(scorer.score('仕事と家事。').has('work-balance')).toBe(false);
+  });
+
   it('finds every phrase a sentence contains, wherever it starts (the one-pass literal lookup)', () => {
     // Phrases of one to three units, sharing starts, with a surrogate pair and Latin words
     // (which match on word boundaries): a topic is found exactly when a sentence matches.

@@ -82,6 +82,12 @@ export interface EvaluateOptions {
    * otherwise takes ranked queries whose words are all required: tests compare the two.
    */
   general?: boolean;
+  /**
+   * The caller reads the result before it evaluates again (the search plan does): the sorted
+   * path then writes its lists into buffers it keeps and reuses for the next evaluation, which
+   * overwrites this result. Without it every result is the caller's to keep.
+   */
+  transient?: boolean;
 }
 
 /** Restrictions are read for their docs only (see useMask): these stand for their scores and fields. */

@@ -39,7 +39,6 @@
  * snapshot.ts (the part format).
  */
 
-import SearchableMap from 'minisearch/SearchableMap';
 import { type EvaluateOptions, Evaluator, type Matches } from './evaluate.ts';
 import { F_TEXT, F_TITLE, FLAG_SUGGEST, Postings, termAt } from './postings.ts';
 import {
@@ -395,6 +394,14 @@ export class Engine {
     return this.postings.surfaces.get(term);
   }
 
+  /**
+   * Every index term that starts with `prefix`, whatever its flags (marked terms such as the
+   * written forms of a dictionary-form reading, which the highlighter looks up).
+   */
+  termsWithPrefix(prefix: string): string[] {
+    return this.postings.withPrefix(prefix, 0);
+  }
+
   /** Up to `limit` completions of `prefix` among indexed words, most frequent first. */
   complete(prefix: string, limit: number): Completion[] {
     const out: Completion[] = [];
@@ -420,8 +427,7 @@ export class Engine {
     const bytes = writeSnapshot(seg, extra(this.liveKeysOf(seg)));
     // The delta's postings and tags are now the segment's; docs and slots keep their numbers.
     const postings = this.postings;
-    postings.delta = new SearchableMap();
-    postings.deltaKana.clear();
+    postings.clearDelta();
     postings.place(seg.packed, seg.kana).dead = this.deltaDead;
     this.deltaDead = 0;
     this.tags.append(seg.tags);

@@ -165,7 +165,7 @@ export function writeSegment(e: SegmentSource, r: SegmentRange): Segment {
     }
     let dp: DeltaList | undefined;
     if (dt === term) {
-      dp = postings.delta.get(dt);
+      dp = postings.deltaList(dt);
       flag |= dp?.flags ?? 0;
       deltaHead++;
     }

@@ -106,6 +106,74 @@ function list(n: number): List {
 
 const EMPTY: List = list(0);
 
+/** Pooled lists hold at least this many entries (smaller ones are cheap to allocate anyway). */
+const MIN_CLASS = 10;
+
+/** Size class of a list of up to `n` entries: its capacity is 2 ** class. */
+function classOf(n: number): number {
+  return n <= 1 << MIN_CLASS ? MIN_CLASS : 32 - Math.clz32(n - 1);
+}
+
+/**
+ * The lists of one evaluation, lent again to the next when the caller reads each result before
+ * evaluating again (`EvaluateOptions.transient`, the search plan). Why: a common word's lists
+ * are hundreds of kilobytes each (13 bytes per doc, several lists per query), and fresh ones
+ * cost a zero-filled allocation, its page faults, and external-memory pressure that brings
+ * collections into later queries. Capacities are powers of two, so a buffer serves any later
+ * list of its class; entries past a list's `n` are stale and never read (every reader stops at
+ * `n`, and results are handed out as views of exactly `n`).
+ */
+class ListPool {
+  private readonly free: List[][] = [];
+  private readonly lent: List[] = [];
+  /** Whether the current evaluation borrows (otherwise every list is new, the caller's to keep). */
+  private on = false;
+
+  /** Starts an evaluation: what the previous one borrowed (its result included) comes back. */
+  reset(transient: boolean): void {
+    for (const l of this.lent) {
+      const c = classOf(l.docs.length);
+      let free = this.free[c];
+      if (!free) {
+        free = [];
+        this.free[c] = free;
+      }
+      free.push(l);
+    }
+    this.lent.length = 0;
+    this.on = transient;
+  }
+
+  get pooled(): boolean {
+    return this.on;
+  }
+
+  /** An empty list with room for `n` entries: borrowed when pooled, else new and exactly `n`. */
+  take(n: number): List {
+    if (!this.on) return list(n);
+    const c = classOf(n);
+    const l = this.free[c]?.pop() ?? list(2 ** c);
+    l.n = 0;
+    this.lent.push(l);
+    return l;
+  }
+
+  /** Room for at least `n` entries in `l` (a borrowed list keeps a power-of-two capacity). */
+  grow(l: List, n: number): void {
+    if (l.docs.length >= n) return;
+    const size = this.on ? 2 ** classOf(n) : Math.max(n, l.docs.length * 2);
+    const docs = new Int32Array(size);
+    const scores = new Float64Array(size);
+    const fields = new Uint8Array(size);
+    docs.set(l.docs.subarray(0, l.n));
+    scores.set(l.scores.subarray(0, l.n));
+    fields.set(l.fields.subarray(0, l.n));
+    l.docs = docs;
+    l.scores = scores;
+    l.fields = fields;
+  }
+}
+
 /** First index ≥ `from` of sorted `docs[0..n)` holding a value ≥ x (galloping, then binary). */
 function seek(docs: Int32Array, n: number, from: number, x: number): number {
   if (from >= n || (docs[from] ?? 0) >= x) return from;
@@ -128,10 +196,10 @@ function seek(docs: Int32Array, n: number, from: number, x: number): number {
 }
 
 /** Union of two lists, scores added (a's first) or the best kept, fields or-ed. */
-function union(a: List, b: List, best: boolean): List {
+function union(pool: ListPool, a: List, b: List, best: boolean): List {
   if (b.n === 0) return a;
   if (a.n === 0) return b;
-  const out = list(a.n + b.n);
+  const out = pool.take(a.n + b.n);
   let i = 0;
   let j = 0;
   let k = 0;
@@ -159,29 +227,26 @@ function union(a: List, b: List, best: boolean): List {
   return out;
 }
 
-const addLists = (a: List, b: List) => union(a, b, false);
-const maxLists = (a: List, b: List) => union(a, b, true);
-
 /**
  * Alternatives merged by their best, the two smallest lists first (as Huffman merges): a word
  * with dozens of variants or katakana expansions then copies each doc a few times, not once
  * per alternative. The best of several scores is the same in any order.
  */
-function maxAll(parts: List[]): List {
+function maxAll(pool: ListPool, parts: List[]): List {
   const live = parts.filter((p) => p.n > 0);
   if (live.length === 0) return EMPTY;
   while (live.length > 1) {
     live.sort((x, y) => y.n - x.n);
     const a = live.pop() as List;
     const b = live.pop() as List;
-    live.push(maxLists(a, b));
+    live.push(union(pool, a, b, true));
   }
   return live[0] as List;
 }
 
 /** Docs in both, scores added (a's first), fields or-ed (evaluate.ts's intersect). */
-function intersectLists(a: List, b: List): List {
-  const out = list(Math.min(a.n, b.n));
+function intersectLists(pool: ListPool, a: List, b: List): List {
+  const out = pool.take(Math.min(a.n, b.n));
   let i = 0;
   let j = 0;
   let k = 0;
@@ -246,6 +311,11 @@ function accumulate(m: List, matched: Float64Array, w: List, bound: number): voi
 /** Evaluates ranked queries without exclusions over sorted lists (see the module comment). */
 export class SortedEvaluator {
   private readonly words = new DocWords();
+  private readonly pool = new ListPool();
+  /** Each text posting's packed span and role (see {@link frequencies}). */
+  private gathered = new Float64Array(0);
+  /** Per candidate, the share of the query's weight it matched (read within one evaluation). */
+  private matched = new Float64Array(0);
   /** Answers found through the question field, before they are merged with the text's. */
   private qDocs = new Int32Array(1024);
   private qScores = new Float64Array(1024);
@@ -274,8 +344,9 @@ export class SortedEvaluator {
     q: Extract<QueryNode, { kind: 'match' }>,
     weight: number,
     terms: Set<string>,
-    options: { roleWeights?: readonly number[] | undefined },
+    options: { roleWeights?: readonly number[] | undefined; transient?: boolean | undefined },
   ): List {
+    this.pool.reset(options.transient === true);
     const none = EMPTY;
     const slots = q.slots.map((s) => ({ ...s, bound: this.g.bound(s.node, weight) }));
     const total = slots.reduce((s, x) => s + x.bound, 0);
@@ -293,7 +364,7 @@ export class SortedEvaluator {
     let acc: List | null = null;
     for (const s of required) {
       const part = this.slot(s.node, weight, terms, acc);
-      acc = acc ? intersectLists(acc, part) : part;
+      acc = acc ? intersectLists(this.pool, acc, part) : part;
       if (acc.n === 0) return none;
     }
     const rw = options.roleWeights ?? [1, 1, 1];
@@ -307,7 +378,8 @@ export class SortedEvaluator {
     // Optional words score the candidates the required ones left (evaluate.ts closes them
     // there: no doc joins, so nothing is pruned), adding their share of the query's weight.
     const m = acc as List;
-    const matched = new Float64Array(m.n).fill(requiredWeight);
+    if (this.matched.length < m.n) this.matched = new Float64Array(2 ** classOf(m.n));
+    const matched = this.matched.subarray(0, m.n).fill(requiredWeight);
     for (const s of optional) accumulate(m, matched, this.slot(s.node, weight, terms, m), s.bound);
     return this.finish(m, matched, 0, total, minWeight, rw);
   }
@@ -333,7 +405,7 @@ export class SortedEvaluator {
     // where each packed entry is a miss of its own (the role never changes for a doc).
     const roleCol = this.c.docs.role.a;
     const linear = RANKING.coord === 1;
-    const out = list(m.n);
+    const out = this.pool.take(m.n);
     let k = 0;
     for (let i = 0; i < m.n; i++) {
       let c = coord;
@@ -349,22 +421,23 @@ export class SortedEvaluator {
       out.scores[k] = (m.scores[i] ?? 0) * c * (role === 0 ? w0 : role === 1 ? w1 : role === 2 ? w2 : 1);
       out.fields[k++] = m.fields[i] ?? 0;
     }
-    // Exactly as long as the result (callers read the arrays' lengths).
-    return k === m.n
-      ? { ...out, n: k }
-      : {
-          n: k,
-          docs: out.docs.subarray(0, k),
-          scores: out.scores.subarray(0, k),
-          fields: out.fields.subarray(0, k),
-        };
+    // Exactly as long as the result (callers read the arrays' lengths; a borrowed list is longer).
+    return {
+      n: k,
+      docs: out.docs.subarray(0, k),
+      scores: out.scores.subarray(0, k),
+      fields: out.fields.subarray(0, k),
+    };
   }
 
   /** One word of the query: its alternatives, each doc scoring its best (evaluate.ts's slotInto). */
   private slot(q: QueryNode, weight: number, terms: Set<string>, restrict: List | null): List {
     if (q.kind === 'term') return this.leaf(q, weight * q.weight, terms, restrict);
     if (q.kind === 'max')
-      return maxAll(q.children.map((c) => this.slot(c, weight * q.weight, terms, restrict)));
+      return maxAll(
+        this.pool,
+        q.children.map((c) => this.slot(c, weight * q.weight, terms, restrict)),
+      );
     return this.node(q, weight, terms, restrict);
   }
 
@@ -380,10 +453,10 @@ export class SortedEvaluator {
         const w = weight * q.weight;
         const parts = q.children.map((c) => this.node(c, w, terms, restrict));
         if (parts.length === 1) return parts[0] as List;
-        if (q.kind === 'max') return maxAll(parts);
+        if (q.kind === 'max') return maxAll(this.pool, parts);
         // Sums keep the children's order: floating-point addition is not associative.
         let out = EMPTY;
-        for (const p of parts) out = addLists(out, p);
+        for (const p of parts) out = union(this.pool, out, p, false);
         return out;
       }
       case 'and': {
@@ -395,7 +468,7 @@ export class SortedEvaluator {
         let out: List | null = null;
         for (const c of ordered) {
           const part = this.node(c, w, terms, out ?? restrict);
-          out = out ? intersectLists(out, part) : part;
+          out = out ? intersectLists(this.pool, out, part) : part;
           if (out.n === 0) return out;
         }
         return out ?? EMPTY;
@@ -422,7 +495,7 @@ export class SortedEvaluator {
       for (let i = 0; i < part.n; i++) s[i] = bm25f(s[i] ?? 0, termWeight);
       parts.push(part);
     }
-    return parts.length === 1 ? (parts[0] as List) : maxAll(parts);
+    return parts.length === 1 ? (parts[0] as List) : maxAll(this.pool, parts);
   }
 
   /**
@@ -449,7 +522,16 @@ export class SortedEvaluator {
       const tfs = postings.tfs;
       // Answers found through their question wait in a queue (ascending; usually the next doc)
       // and are written out in doc order between the text postings, in one pass.
-      this.reserve(n);
+      this.open(n);
+      // Unrestricted, every posting's entry is read: gathered first in a loop of loads alone, so
+      // the processor has many of those cache misses in flight at once (the main loop, with its
+      // queue and branches, keeps few), and the main loop then finds the entries in cache.
+      if (!masked) {
+        if (this.gathered.length < n) this.gathered = new Float64Array(2 ** classOf(n));
+        const g = this.gathered;
+        for (let i = 0; i < n; i++) g[i] = words[(ids[i] ?? 0) * STRIDE + 2] ?? -1;
+      }
+      const g = this.gathered;
       let qh = 0;
       let qn = 0;
       let k = 0;
@@ -472,7 +554,7 @@ export class SortedEvaluator {
           mine = r < rn && rDocs[r] === id;
           if (!mine && (r >= rn || (rDocs[r] ?? 0) - id > reach)) continue;
         }
-        const packed = words[p + 2] ?? -1;
+        const packed = (masked ? words[p + 2] : g[i]) ?? -1;
         if (packed < 0) continue;
         const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
         if (!mine && answers === 0) continue;
@@ -512,7 +594,7 @@ export class SortedEvaluator {
           }
         }
       }
-      out = this.take(k);
+      out = this.close(k);
     }
 
     // Speaker and section: the doc's own postings.
@@ -524,7 +606,7 @@ export class SortedEvaluator {
       const norm = norms[f] as Float64Array;
       const boost = f === F_SPEAKER ? SPEAKER_BOOST : SECTION_BOOST;
       const bit = f === F_SPEAKER ? FIELD_BITS.speaker : FIELD_BITS.section;
-      const part = list(masked ? Math.min(n, rn) : n);
+      const part = this.pool.take(masked ? Math.min(n, rn) : n);
       let k = 0;
       let r = 0;
       for (let i = 0; i < n; i++) {
@@ -539,7 +621,7 @@ export class SortedEvaluator {
         part.fields[k++] = bit;
       }
       part.n = k;
-      out = addLists(out, part);
+      out = union(this.pool, out, part, false);
     }
 
     // Title: per interview, for each of its docs.
@@ -555,7 +637,7 @@ export class SortedEvaluator {
         const id = ids[i] ?? 0;
         if (deadSlot[id] === 0) size += (start[id + 1] ?? 0) - (start[id] ?? 0);
       }
-      const part = list(masked ? Math.min(size, rn) : size);
+      const part = this.pool.take(masked ? Math.min(size, rn) : size);
       let k = 0;
       let r = 0;
       for (let i = 0; i < n; i++) {
@@ -577,7 +659,7 @@ export class SortedEvaluator {
           }
       }
       part.n = k;
-      out = addLists(out, part);
+      out = union(this.pool, out, part, false);
     }
     return out;
   }
@@ -591,44 +673,43 @@ export class SortedEvaluator {
     this.qScores = scores;
   }
 
-  /** The list being written by {@link frequencies} (grown as needed, copied out by take). */
-  private oDocs = new Int32Array(1024);
-  private oScores = new Float64Array(1024);
-  private oFields = new Uint8Array(1024);
+  /**
+   * The list {@link frequencies} writes the text postings and their answers into: borrowed from
+   * the pool and handed over as the term's list when the evaluation is transient; otherwise a
+   * scratch kept between evaluations, copied out (the result is the caller's).
+   */
+  private o: List = list(1024);
+  private scratch: List = this.o;
 
-  /** Room for at least `n` more entries than the text postings can hold with their answers. */
-  private reserve(n: number): void {
-    if (this.oDocs.length >= n * 2) return;
-    const size = n * 3;
-    this.oDocs = new Int32Array(size);
-    this.oScores = new Float64Array(size);
-    this.oFields = new Uint8Array(size);
+  /** Starts the text list of a term with `n` text postings (room for as many answers again). */
+  private open(n: number): void {
+    if (this.pool.pooled) this.o = this.pool.take(n * 2);
+    else {
+      this.o = this.scratch;
+      if (this.o.docs.length < n * 2) {
+        this.scratch = list(n * 3);
+        this.o = this.scratch;
+      }
+    }
   }
 
   private emit(k: number, doc: number, score: number, fields: number): number {
-    if (k === this.oDocs.length) {
-      const grow = <A extends Int32Array | Float64Array | Uint8Array>(a: A, make: (n: number) => A): A => {
-        const b = make(a.length * 2);
-        b.set(a as never);
-        return b;
-      };
-      this.oDocs = grow(this.oDocs, (n) => new Int32Array(n));
-      this.oScores = grow(this.oScores, (n) => new Float64Array(n));
-      this.oFields = grow(this.oFields, (n) => new Uint8Array(n));
+    const o = this.o;
+    if (k === o.docs.length) {
+      o.n = k;
+      this.pool.grow(o, k + 1);
     }
-    this.oDocs[k] = doc;
-    this.oScores[k] = score;
-    this.oFields[k] = fields;
+    o.docs[k] = doc;
+    o.scores[k] = score;
+    o.fields[k] = fields;
     return k + 1;
   }
 
-  /** The first `k` entries written as a list of their own. */
-  private take(k: number): List {
-    return {
-      n: k,
-      docs: this.oDocs.slice(0, k),
-      scores: this.oScores.slice(0, k),
-      fields: this.oFields.slice(0, k),
-    };
+  /** The first `k` entries written: the borrowed list itself, or a copy of the scratch's. */
+  private close(k: number): List {
+    const o = this.o;
+    o.n = k;
+    if (this.pool.pooled) return o;
+    return { n: k, docs: o.docs.slice(0, k), scores: o.scores.slice(0, k), fields: o.fields.slice(0, k) };
   }
 }
