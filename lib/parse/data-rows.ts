@@ -21,8 +21,12 @@ const MIN_ROWS = 3;
 interface Run {
   lines: number[];
   labels: string[];
+  /** The labels again, looked up on each row (a run of 64 rows would scan 64 labels per row). */
+  seen: Set<string>;
   spoken: number;
 }
+
+const newRun = (): Run => ({ lines: [], labels: [], seen: new Set(), spoken: 0 });
 
 /**
  * Collects the `label：value` lines of a text in order and tells which of them are data rows.
@@ -39,15 +43,16 @@ export class DataRowFinder {
   row(i: number, label: string, value: string): void {
     const key = label.trim();
     // A label back with no break between (`A：…` `B：…` `A：…`): people talking, not a table.
-    if (this.run?.labels.includes(key)) this.end(false);
-    this.run ??= { lines: [], labels: [], spoken: 0 };
+    if (this.run?.seen.has(key)) this.end(false);
+    this.run ??= newRun();
     // A table has a few dozen rows at most: a longer run of distinct labels is a transcript.
     if (this.run.labels.length >= 64) {
       this.end(false);
-      this.run = { lines: [], labels: [], spoken: 0 };
+      this.run = newRun();
     }
     this.run.lines.push(i);
     this.run.labels.push(key);
+    this.run.seen.add(key);
     if (SPOKEN_END.test(value.slice(-8))) this.run.spoken++;
   }
 

@@ -155,7 +155,9 @@ export function parseWithReport(text: string, options: ParseOptions = {}): Parse
   }
   const draft = PARSERS[format](source, lines);
   nameTitleLabels(draft, source);
-  fullNamesOfLabels(draft, source);
+  // Names the front matter declares (`interviewee: 井上`) are the writer's choice: kept as given.
+  const { meta } = frontMatter(lines);
+  fullNamesOfLabels(draft, source, [meta.interviewee, meta.interviewer]);
   return { interview: finalize(draft, options), furniture: draft.furniture ?? [] };
 }
 
@@ -209,7 +211,8 @@ const MAX_LOOKED_UP = 50;
  * label's turns to the full name. Reads the head and the tail of the text once per label, for at
  * most {@link MAX_LOOKED_UP} labels: linear in the text.
  */
-function fullNamesOfLabels(draft: Draft, source: string): void {
+function fullNamesOfLabels(draft: Draft, source: string, declared: Array<string | undefined>): void {
+  const kept = new Set(declared.filter((d): d is string => !!d).map((d) => splitName(d).name));
   const head = source.slice(0, NAME_LOOK_HEAD);
   const tail = source.length > NAME_LOOK_HEAD ? source.slice(-NAME_LOOK_TAIL) : '';
   const texts = [draft.title ?? '', head, tail];
@@ -222,7 +225,7 @@ function fullNamesOfLabels(draft: Draft, source: string): void {
   for (const label of labels) {
     if (draft.aliases?.has(label) || isRoleLabel(label)) continue;
     const name = splitName(label).name;
-    if (isRoleLabel(name)) continue;
+    if (isRoleLabel(name) || kept.has(name)) continue;
     const full = wholeNameOf(name, texts) ?? fullNameIn(name, [draft.title ?? '', head.slice(0, 5000)]);
     if (!full || full === name || known.has(full)) continue;
     known.add(full);
