@@ -122,6 +122,25 @@ function dictionaryFormNodes(hiragana: string): QueryNode[] {
   ];
 }
 
+/**
+ * Hiragana as one katakana word (the way it is indexed), and the segmenter's split of it as a
+ * fallback when that split gives several words (null otherwise).
+ */
+function kanaRun(kana: string, mode: SegmentationMode): { run: string; split: QueryNode | null } {
+  const run = foldKatakanaRun(hiraganaToKatakana(kana));
+  const words = analyzeNormalized(kana, mode).filter((t) => t.kind === 'word' && t.term !== run);
+  return {
+    run,
+    split:
+      words.length > 1
+        ? and(
+            words.map((t) => term(t.term)),
+            0.5,
+          )
+        : null,
+  };
+}
+
 /** Particles a kana verb of a longer chunk may follow (お金を|かせいで, 自宅で|かせいで). */
 const PARTICLES = 'をがにはでともへや';
 
@@ -147,17 +166,9 @@ function kanaVerbs(norm: string): KanaVerb[] {
     if (start < 0) continue;
     const kana = norm.slice(start, r.end);
     if (!HIRAGANA_ONLY.test(kana) || dictionaryForms(kana).length === 0) continue;
-    const run = foldKatakanaRun(hiraganaToKatakana(kana));
     // As for a chunk of kana alone: the segmenter's split of the kana is the fallback, which finds
     // the verb written in kana (仕事をつづけられた: ツヅ|ケラ, as the text つづけられた is cut).
-    const words = analyzeNormalized(kana, 'hybrid').filter((t) => t.kind === 'word' && t.term !== run);
-    const split =
-      words.length > 1
-        ? and(
-            words.map((t) => term(t.term)),
-            0.5,
-          )
-        : null;
+    const { run, split } = kanaRun(kana, 'hybrid');
     const node = max([term(run), ...(split ? [split] : []), ...dictionaryFormNodes(kana)]) as QueryNode;
     out.push({ start, end: r.end, unit: { node, needle: run } });
   }
@@ -192,15 +203,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
     // of the hiragana is the fallback.
-    const run = foldKatakanaRun(hiraganaToKatakana(norm));
-    const words = analyzeNormalized(norm, mode).filter((t) => t.kind === 'word' && t.term !== run);
-    const split =
-      words.length > 1
-        ? and(
-            words.map((t) => term(t.term)),
-            0.5,
-          )
-        : null;
+    const { run, split } = kanaRun(norm, mode);
     const forms = dictionaryFormNodes(norm);
     const phrase = kanaPhrase(norm, mode);
     return [
