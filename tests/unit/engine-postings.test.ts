@@ -173,13 +173,16 @@ describe("the delta's two term maps", () => {
       postings.add(t, F_TEXT, i, 1, 0);
       postings.add(t, F_TEXT, i + 10, 2, 0);
     });
+    const i0 = (t: string) => terms.indexOf(t);
     for (const t of terms) {
       expect(postings.deltaList(t)).toBe(postings.delta.get(t));
-      expect(postings.deltaList(t)?.fields[F_TEXT]).toHaveLength(4);
+      const n = postings.fetch(t, F_TEXT);
+      expect([...postings.ids.subarray(0, n)]).toEqual([i0(t), i0(t) + 10]);
+      expect([...postings.tfs.subarray(0, n)]).toEqual([1, 2]);
       expect(postings.df(t, F_TEXT)).toBe(2);
     }
     expect(postings.delta.size).toBe(terms.length);
-    // Fields without postings share one empty list: a posting in one term's field reaches no other.
+    // A posting in one term's field reaches no other field or term.
     postings.add('仕事', F_TITLE, 3, 1, 0);
     expect(postings.df('仕事', F_TITLE)).toBe(1);
     expect(postings.df('家族', F_TITLE)).toBe(0);
@@ -194,5 +197,32 @@ describe("the delta's two term maps", () => {
       expect(postings.df(t, F_TEXT)).toBe(0);
     }
     expect(postings.expandPrefix('仕')).toEqual([]);
+  });
+});
+
+describe("the delta's columns", () => {
+  it('keep every term and field apart while chains move and the arena grows', () => {
+    const postings = new Postings();
+    const expected = new Map<string, Array<[number, number]>>();
+    // 600 terms, postings interleaved across terms and fields: chains move many times.
+    for (let id = 0; id < 3000; id++)
+      for (let k = 0; k < 7; k++) {
+        const term = `t${(id * 7 + k * 13) % 600}`;
+        const field = (id + k) % 4;
+        const key = `${term}/${field}`;
+        const list = expected.get(key) ?? [];
+        if (list.at(-1)?.[0] === id) continue;
+        list.push([id, 1 + ((id + k) % 3)]);
+        expected.set(key, list);
+        postings.add(term, field, id, 1 + ((id + k) % 3), field === F_TEXT ? FLAG_SUGGEST : 0);
+      }
+    for (const [key, list] of expected) {
+      const [term, field] = key.split('/') as [string, string];
+      const n = postings.fetch(term, Number(field));
+      expect([...postings.ids.subarray(0, n)], key).toEqual(list.map(([id]) => id));
+      expect([...postings.tfs.subarray(0, n)], key).toEqual(list.map(([, tf]) => tf));
+      expect(postings.df(term, Number(field))).toBe(list.length);
+    }
+    expect(postings.flags('t0') & FLAG_SUGGEST).toBe(FLAG_SUGGEST);
   });
 });

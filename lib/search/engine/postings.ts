@@ -70,18 +70,14 @@ export function buildKanaTerms(terms: readonly string[], flags: Uint8Array): Kan
   return { grams, offsets, ids: Uint32Array.from(ids) };
 }
 
-/** Postings of one term in the delta: per field, flat [id, tf, id, tf, …] in id order. */
-export interface DeltaList {
-  fields: [number[], number[], number[], number[]];
-  flags: number;
-}
-
 /**
- * A delta list's fields without postings share this empty list until their first posting (most
- * terms occur in the text field only: three arrays fewer for the GC per new term). Frozen, so a
- * push to it throws instead of filling every term's field.
+ * A term of the delta: its number in the delta's columns (see {@link Postings.add}), which hold
+ * its flags and, per field, its postings as [id, tf, id, tf, …] in id order.
  */
-const NO_POSTINGS = Object.freeze([]) as unknown as number[];
+export type DeltaList = number;
+
+/** Ints of a delta chain's first room (one posting); each move doubles it. */
+const FIRST_ROOM = 2;
 
 /** Postings bytes of a loaded part that are still compressed in places (see snapshot.ts). */
 export interface LazyBytes {
@@ -185,6 +181,21 @@ export class Postings {
    * together ({@link clearDelta}).
    */
   private readonly deltaLists = new Map<string, DeltaList>();
+  /**
+   * The delta's postings in typed columns rather than an object and arrays per term: indexing
+   * an interview added each posting to a JS array of its own, whose growth and survival through
+   * every scavenge cost ~1 µs a posting (the API thread's largest share of an ingest). A term's
+   * chain in one field (`term * STORED_FIELDS + field`) is a run of `arena` at `chainAt`,
+   * `chainLen` ints long, with room for `chainRoom`; a full chain moves to the arena's end with
+   * twice the room (what it leaves is reclaimed when the delta is cleared).
+   */
+  private deltaTerms = 0;
+  private deltaFlags = new Uint8Array(256);
+  private chainAt = new Int32Array(256 * STORED_FIELDS);
+  private chainLen = new Int32Array(256 * STORED_FIELDS);
+  private chainRoom = new Int32Array(256 * STORED_FIELDS);
+  private arena = new Int32Array(4096);
+  private arenaUsed = 0;
   /** Katakana words of the delta (scanned: the delta is small). */
   deltaKana = new Set<string>();
   /** Term → its text as written, when it differs (for completions and highlights). */
@@ -207,20 +218,71 @@ export class Postings {
 
   /** Adds a posting to the delta (ids ascending per term and field). */
   add(term: string, field: number, id: number, tf: number, flags: number): void {
-    let p = this.deltaLists.get(term);
-    if (!p) {
-      p = { fields: [NO_POSTINGS, NO_POSTINGS, NO_POSTINGS, NO_POSTINGS], flags: 0 };
-      this.deltaLists.set(term, p);
-      this.delta.set(term, p);
+    let t = this.deltaLists.get(term);
+    if (t === undefined) {
+      t = this.deltaTerms++;
+      if (t >= this.deltaFlags.length) this.growTerms(t + 1);
+      this.deltaLists.set(term, t);
+      this.delta.set(term, t);
     }
-    let list = p.fields[field as 0];
-    if (list === NO_POSTINGS) {
-      list = [];
-      p.fields[field as 0] = list;
+    const k = t * STORED_FIELDS + field;
+    const len = this.chainLen[k] as number;
+    let at = this.chainAt[k] as number;
+    const room = this.chainRoom[k] as number;
+    if (len + 2 > room) {
+      const more = room === 0 ? FIRST_ROOM : room * 2;
+      const start = this.reserve(more);
+      if (len > 0) this.arena.copyWithin(start, at, at + len);
+      at = start;
+      this.chainAt[k] = start;
+      this.chainRoom[k] = more;
     }
-    list.push(id, tf);
-    p.flags |= flags;
+    this.arena[at + len] = id;
+    this.arena[at + len + 1] = tf;
+    this.chainLen[k] = len + 2;
+    this.deltaFlags[t] = (this.deltaFlags[t] as number) | flags;
     if (flags & FLAG_KANA) this.deltaKana.add(term);
+  }
+
+  /** Columns for at least `n` delta terms (doubling; new terms start with no postings). */
+  private growTerms(n: number): void {
+    let size = this.deltaFlags.length;
+    while (size < n) size *= 2;
+    const flags = new Uint8Array(size);
+    flags.set(this.deltaFlags);
+    this.deltaFlags = flags;
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size * STORED_FIELDS);
+      b.set(a);
+      return b;
+    };
+    this.chainAt = grow(this.chainAt);
+    this.chainLen = grow(this.chainLen);
+    this.chainRoom = grow(this.chainRoom);
+  }
+
+  /** `n` ints at the arena's end (doubling it when full); returns where they start. */
+  private reserve(n: number): number {
+    const start = this.arenaUsed;
+    if (start + n > this.arena.length) {
+      let size = this.arena.length * 2;
+      while (size < start + n) size *= 2;
+      const next = new Int32Array(size);
+      next.set(this.arena.subarray(0, start));
+      this.arena = next;
+    }
+    this.arenaUsed = start + n;
+    return start;
+  }
+
+  /** Flags of a delta term. */
+  deltaFlagsOf(t: DeltaList): number {
+    return this.deltaFlags[t] ?? 0;
+  }
+
+  /** Postings of a delta term in one field. */
+  deltaCount(t: DeltaList, field: number): number {
+    return (this.chainLen[t * STORED_FIELDS + field] ?? 0) / 2;
   }
 
   /** The delta's list of a term. */
@@ -232,6 +294,14 @@ export class Postings {
   clearDelta(): void {
     this.delta.clear();
     this.deltaLists.clear();
+    // Fresh columns: a large delta's memory goes with it.
+    this.deltaTerms = 0;
+    this.deltaFlags = new Uint8Array(256);
+    this.chainAt = new Int32Array(256 * STORED_FIELDS);
+    this.chainLen = new Int32Array(256 * STORED_FIELDS);
+    this.chainRoom = new Int32Array(256 * STORED_FIELDS);
+    this.arena = new Int32Array(4096);
+    this.arenaUsed = 0;
     this.deltaKana.clear();
   }
 
@@ -294,7 +364,8 @@ export class Postings {
 
   /** Flags of a term (any segment or the delta). */
   flags(term: string): number {
-    let f = this.deltaLists.get(term)?.flags ?? 0;
+    const t = this.deltaLists.get(term);
+    let f = t === undefined ? 0 : this.deltaFlagsOf(t);
     for (const seg of this.segs) {
       const ti = termAt(seg.packed, term);
       if (ti >= 0) f |= seg.packed.flags[ti] ?? 0;
@@ -304,7 +375,8 @@ export class Postings {
 
   /** Postings in one field (dead included): counts of every segment and the delta, without decoding. */
   df(term: string, field: number): number {
-    let n = (this.deltaLists.get(term)?.fields[field as 0]?.length ?? 0) / 2;
+    const t = this.deltaLists.get(term);
+    let n = t === undefined ? 0 : this.deltaCount(t, field);
     for (const seg of this.segs) {
       const ti = termAt(seg.packed, term);
       if (ti >= 0) n += fieldAt(seg.packed, ti, field).count;
@@ -327,7 +399,7 @@ export class Postings {
 
   /** True when counting a term's live postings needs decoding (it is in a part with dead docs). */
   decodes(ref: TermRef, deltaDead: boolean): boolean {
-    if (deltaDead && ref.delta) return true;
+    if (deltaDead && ref.delta !== undefined) return true;
     for (let s = 0; s < this.segs.length; s++)
       if ((ref.at[s] ?? -1) >= 0 && (this.segs[s]?.dead ?? 0) > 0) return true;
     return false;
@@ -374,10 +446,15 @@ export class Postings {
         if (dead[id] === 0) n++;
       }
     }
-    const list = ref.delta?.fields[field as 0];
-    if (list) {
-      if (!deltaDead) n += list.length / 2;
-      else for (let i = 0; i < list.length; i += 2) if (dead[list[i] ?? 0] === 0) n++;
+    if (ref.delta !== undefined) {
+      const k = ref.delta * STORED_FIELDS + field;
+      const len = this.chainLen[k] ?? 0;
+      if (!deltaDead) n += len / 2;
+      else {
+        const arena = this.arena;
+        const at = this.chainAt[k] ?? 0;
+        for (let i = 0; i < len; i += 2) if (dead[arena[at + i] ?? 0] === 0) n++;
+      }
     }
     return n;
   }
@@ -397,8 +474,9 @@ export class Postings {
     }
     const starts = this.starts;
     const counts = this.counts;
-    const list = ref.delta?.fields[field as 0];
-    let need = list ? list.length / 2 : 0;
+    const dk = ref.delta === undefined ? -1 : ref.delta * STORED_FIELDS + field;
+    const dlen = dk < 0 ? 0 : (this.chainLen[dk] ?? 0);
+    let need = dlen / 2;
     for (let s = 0; s < k; s++) {
       const ti = ref.at[s] ?? -1;
       if (ti < 0) {
@@ -451,11 +529,14 @@ export class Postings {
         tfs[n++] = tf;
       }
     }
-    if (list)
-      for (let i = 0; i < list.length; i += 2) {
-        ids[n] = list[i] ?? 0;
-        tfs[n++] = list[i + 1] ?? 1;
+    if (dlen > 0) {
+      const arena = this.arena;
+      const at = this.chainAt[dk] ?? 0;
+      for (let i = 0; i < dlen; i += 2) {
+        ids[n] = arena[at + i] ?? 0;
+        tfs[n++] = arena[at + i + 1] ?? 1;
       }
+    }
     return n;
   }
 
@@ -514,7 +595,8 @@ export class Postings {
         }
       }
     }
-    for (const [t, p] of this.delta.atPrefix(prefix)) if ((p.flags & flags) === flags) found.add(t);
+    for (const [t, d] of this.delta.atPrefix(prefix))
+      if ((this.deltaFlagsOf(d) & flags) === flags) found.add(t);
     return [...found];
   }
 }

@@ -166,7 +166,7 @@ export function writeSegment(e: SegmentSource, r: SegmentRange): Segment {
     let dp: DeltaList | undefined;
     if (dt === term) {
       dp = postings.deltaList(dt);
-      flag |= dp?.flags ?? 0;
+      if (dp !== undefined) flag |= postings.deltaFlagsOf(dp);
       deltaHead++;
     }
     ref.delta = dp;
