@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
+import { type DuplicateGroup, possibleDuplicates } from '../people/duplicates.ts';
 import {
   ANALYZER_VERSION,
   analyzeNormalized,
@@ -1004,6 +1005,18 @@ export class QuoteIndex {
    */
   intervieweeIds(): string[] {
     return [...this.directory().interviewees.keys()].sort();
+  }
+
+  /** People of one full name in different interviews, for editors to review (lib/people/duplicates.ts). */
+  duplicatePeople(): DuplicateGroup[] {
+    return possibleDuplicates(
+      [...this.interviews.values()].map((meta) => ({
+        id: meta.id,
+        title: meta.title,
+        publishedAt: meta.publishedAt,
+        people: peopleOfMeta(meta),
+      })),
+    );
   }
 
   /** People of every indexed interview (for name lookups). */
