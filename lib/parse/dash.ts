@@ -38,7 +38,14 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
-import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
+import {
+  isCaption,
+  isCitationLabel,
+  isCredit,
+  isProfileLine,
+  isPromo,
+  stripPageNumbers,
+} from './furniture.ts';
 import { isEveryoneLabel, isRoleLabel, listedNames, nameKey, splitJoint, splitName } from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
@@ -131,6 +138,8 @@ function labelVerdict(printed: string): LabelVerdict {
     label = (label.slice(0, a.index) + label.slice(a.index + a[0].length)).trim();
   }
   if (!label || label.length > MAX_NAME || /[。[\]［］]/.test(label)) return null;
+  // `togetter：『…』`: where a quoted list comes from, no speaker.
+  if (isCitationLabel(label)) return null;
   // `桜井、松村：`: several speakers answering together; other commas are prose (`ちなみに、…：`).
   if (/[、,]/.test(label) && listedNames(label) === null) return null;
   // Times (12：00), numbers and URLs are not speakers.
