@@ -156,6 +156,15 @@ const FRAME =
   /こんにち[はわ]|お楽しみに|ゲストは|インタビュー(?:前編|後編)|ありがとうございました|お疲れ様でした/;
 const isFrame = (text: string) => FRAME.test(text.normalize('NFKC'));
 
+// A short line opened by a bullet (・) is an entry of a list: related-article links, a product's
+// points, a survey's source. It names a topic without talking about it (none of the 16 dev labels of
+// such lines has a topic; the evidence tagged their kinship and schedule words).
+const LIST_ENTRY_MAX = 80;
+const isListEntry = (text: string) => {
+  const t = text.trim();
+  return t.startsWith('・') && t.length <= LIST_ENTRY_MAX;
+};
+
 /** Assigns taxonomy topics to quotes and people. */
 export class TopicTagger {
   readonly taxonomy: Taxonomy;
@@ -223,7 +232,7 @@ export class TopicTagger {
    */
   scoreText(text: string, question?: string | null, asked = false): TopicMatch[] {
     const p = this.params;
-    if (asked && isFrame(text)) return [];
+    if ((asked && isFrame(text)) || isListEntry(text)) return [];
     const length = text.trim().length;
     const own = this.evidence.score(text);
     // The quote's own other sentences can say it is about something else (a film, a booking).
