@@ -21,7 +21,7 @@ import {
   scriptRuns,
   type Token,
 } from '../text/analyze.ts';
-import { dictionaryForms, dictionaryFormTerm, isSearchableForm } from '../text/deinflect.ts';
+import { dictionaryForms, dictionaryFormTerm, isLightVerb, isSearchableForm } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { and, max, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
 
@@ -450,6 +450,8 @@ export function compileQuery(
   });
   const allUnits: Unit[] = [];
   const slotNodes: QueryNode[] = [];
+  // Per slot: a light verb typed in its dictionary form (思う), not required beside other words.
+  const slotLight: boolean[] = [];
   // Each typed word (or OR group) as one node, for the relaxed query.
   const wordNodes: QueryNode[] = [];
   // Short input is compiled again once its words are counted (see below).
@@ -475,6 +477,11 @@ export function compileQuery(
     if (g.chunks.length === 1) {
       const only = compiled[0];
       slotNodes.push(...(only?.slots ?? []));
+      const parallel = !!only && only.slots.length === only.units.length;
+      for (const [i] of (only?.slots ?? []).entries()) {
+        const u = parallel ? only?.units[i] : undefined;
+        slotLight.push(!!u?.needle && isLightVerb(u.form ?? u.needle));
+      }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
       // letter the segmenter split off (司会者 → 者 alone would match anything).
       if (groups.length === 1 && only && only.slots.length === only.units.length)
@@ -492,6 +499,7 @@ export function compileQuery(
       const node = max(alternatives);
       if (node) {
         slotNodes.push(node);
+        slotLight.push(false);
         wordNodes.push(node);
       }
     }
@@ -519,14 +527,17 @@ export function compileQuery(
     .filter((q): q is QueryNode => q !== null);
   const words = slotNodes.length + phraseSlots.length;
   const everyWord = terms === 'all' || words <= SHORT_QUERY_WORDS || typedWords;
+  // Beside a content word, a light verb is optional (ranks, does not filter); `terms=all` keeps it.
+  const light = (i: number) =>
+    terms !== 'all' && slotLight[i] === true && slotLight.some((l) => !l) && everyWord;
+  const optional = slotNodes.some((_, i) => light(i));
   const slots: Slot[] = [
-    ...slotNodes.map((node) => ({ node, required: everyWord })),
+    ...slotNodes.map((node, i) => ({ node, required: everyWord && !light(i) })),
     ...phraseSlots.map((node) => ({ node, required: true })),
   ];
+  const minShould = optional ? 0 : everyWord ? 1 : QUERY_WEIGHTS.minShould;
   const query: QueryNode | null =
-    slots.length === 0
-      ? null
-      : { kind: 'match', slots, exclude, minShould: everyWord ? 1 : QUERY_WEIGHTS.minShould, weight: 1 };
+    slots.length === 0 ? null : { kind: 'match', slots, exclude, minShould, weight: 1 };
   // Relaxed: any one word (phrases stay required: quotation marks are the user's own demand).
   const relaxed: QueryNode | null =
     query !== null &&

@@ -137,6 +137,20 @@ describe('query syntax', () => {
   });
 });
 
+describe('a light verb typed beside a content word', () => {
+  it('ranks by it but does not require it (ハリウッドってどう思う wants quotes about ハリウッド)', () => {
+    // No quote says 思う: the ハリウッド quotes are found anyway, matched by every required word.
+    for (const q of ['ハリウッド 思う', 'ハリウッドってどう思う']) {
+      const page = index.search({ q, limit: 20 });
+      expect(page.matched, q).toBe('all');
+      expect(page.hits.map((h) => h.quoteId).sort(), q).toEqual(['c-t001', 'c-t002']);
+    }
+    // Alone, or with terms=all, it is what was asked for.
+    expect(index.search({ q: '思う' }).total).toBe(0);
+    expect(index.search({ q: 'ハリウッド 思う', terms: 'all' }).total).toBe(0);
+  });
+});
+
 describe('no quote has every word of a short query', () => {
   it('offers the quotes with any one of its words, and says so', () => {
     // 京都のコーヒー is one typed chunk of two words; c-t004 says 京都, c-t006 コーヒー, none both.
