@@ -65,9 +65,15 @@ export function possibleDuplicates(interviews: Iterable<InterviewPeople>): Dupli
       if (!isFullName(p.name)) continue;
       const key = nameKey(p.name);
       let group = byKey.get(key);
-      if (!group) byKey.set(key, (group = new Map()));
+      if (!group) {
+        group = new Map();
+        byKey.set(key, group);
+      }
       let candidate = group.get(p.id);
-      if (!candidate) group.set(p.id, (candidate = { id: p.id, name: p.name, role: p.role, interviews: [] }));
+      if (!candidate) {
+        candidate = { id: p.id, name: p.name, role: p.role, interviews: [] };
+        group.set(p.id, candidate);
+      }
       if (!candidate.interviews.some((x) => x.id === iv.id))
         candidate.interviews.push({ id: iv.id, title: iv.title, publishedAt: iv.publishedAt });
     }
