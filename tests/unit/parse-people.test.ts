@@ -271,6 +271,25 @@ ${closing}
     ]);
   });
 
+  it('credits an `A：` answer to the person a heading right before it names (`タバス子さんからの中辛アドバイス`)', () => {
+    // livedoor-homme's 辛口説教部屋 (58 pages): four advisers, each answer headed by who gives it.
+    const { interview: iv, furniture } = parseWithReport(
+      `${header}辛口説教部屋\n\nQ：後輩とうまく話せません。\n\n後輩に関する悩みです。\n\nタバス子さんからの中辛アドバイス\n\nA：あなたの背中を見せなさい。\n\nどうもタバス子と申します。\n\nQ：次の悩みです。\n\nA：自分で考えなさい。\n`,
+    );
+    expect(iv.turns.map((t) => [t.role, t.speaker, t.text])).toEqual([
+      ['interviewer', '聞き手', '後輩とうまく話せません。\n\n後輩に関する悩みです。'],
+      ['interviewee', 'タバス子', 'あなたの背中を見せなさい。\n\nどうもタバス子と申します。'],
+      ['interviewer', '聞き手', '次の悩みです。'],
+      // No heading names the second answer's adviser.
+      ['interviewee', '話し手', '自分で考えなさい。'],
+    ]);
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['タバス子']);
+    expect(furniture.map((f) => [f.kind, f.line.text])).toContainEqual([
+      'heading',
+      'タバス子さんからの中辛アドバイス',
+    ]);
+  });
+
   it('takes page numbers alone on a line for furniture, never for words of the answer', () => {
     const text = `${header}取材記事\n——趣味は？\n森：釣りです。\n 1 2 3\n——休日は？\n森：寝てます。\n`;
     const report = parseWithReport(text);
