@@ -430,7 +430,12 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
       if (/[?？]\s*$/.test(t.text))
         questions.set(canonical(t.speaker), (questions.get(canonical(t.speaker)) ?? 0) + 1);
     }
-    asker = [...questions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    // The one who asks clearly most — twice at least, or in a quarter of their turns — and more
+    // than anyone else: in a round table whose members ask each other once (`行ってみる？`) nobody
+    // is the interviewer.
+    const [top, next] = [...questions].sort((a, b) => b[1] - a[1]);
+    const turnsOf = top ? draft.turns.filter((t) => canonical(t.speaker) === top[0]).length : 0;
+    if (top && top[1] > (next?.[1] ?? 0) && (top[1] >= 2 || top[1] * 4 >= turnsOf)) asker = top[0];
   }
   const roleOf = (turn: DraftTurn, name: string): Role => {
     if (turn.role) return turn.role;
