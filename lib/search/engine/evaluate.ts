@@ -182,8 +182,11 @@ export class Evaluator implements Shared {
   private ptf = new Scratch();
   /** The matched weight per doc of a `match` node. */
   private weight = new Float64Array(0);
-  private mask = new Uint32Array(0);
-  private maskEpoch = 0;
+  /**
+   * The docs of the current restriction, one bit per doc: 128 KB at a million docs, so the
+   * restricted walks, which test every posting, read it from cache.
+   */
+  private mask = new Int32Array(0);
   private maskOf: Matches | null = null;
   private normCache: { docs: number; stats: number; arrays: Float64Array[] } | null = null;
   private options: EvaluateOptions = {};
@@ -214,7 +217,7 @@ export class Evaluator implements Shared {
     this.ptf = new Scratch();
     this.matchScratch = new Scratch();
     this.slotScratch = new Scratch();
-    this.mask = new Uint32Array(0);
+    this.mask = new Int32Array(0);
     this.weight = new Float64Array(0);
     this.maskOf = null;
     this.normCache = null;
@@ -223,15 +226,14 @@ export class Evaluator implements Shared {
 
   private grow(): void {
     const n = this.c.docs.count;
-    if (this.mask.length >= n) return;
+    if (this.weight.length >= n) return;
     this.out.grow(n);
     this.ptf.grow(n);
     this.matchScratch.grow(n);
     this.slotScratch.grow(n);
     const size = Math.max(n, this.out.acc.length);
-    this.mask = new Uint32Array(size);
+    this.mask = new Int32Array((size >>> 5) + 2);
     this.weight = new Float64Array(size);
-    this.maskEpoch = 0;
     this.maskOf = null;
   }
 
@@ -430,8 +432,12 @@ export class Evaluator implements Shared {
   /** Stamps the docs of `restrict` so leaves can test membership in O(1). */
   private useMask(restrict: Matches): void {
     if (this.maskOf === restrict) return;
-    this.maskEpoch++;
-    for (let i = 0; i < restrict.n; i++) this.mask[restrict.docs[i] ?? 0] = this.maskEpoch;
+    const mask = this.mask;
+    mask.fill(0);
+    for (let i = 0; i < restrict.n; i++) {
+      const d = restrict.docs[i] ?? 0;
+      mask[d >>> 5] = (mask[d >>> 5] ?? 0) | (1 << (d & 31));
+    }
     this.maskOf = restrict;
   }
 
@@ -579,7 +585,6 @@ export class Evaluator implements Shared {
     const docCount = docs.count;
     const masked = restrict !== null;
     const mask = this.mask;
-    const maskEpoch = this.maskEpoch;
     const { acc, fields: bits, stamp, touched } = into;
     let nt = 0;
     const ref = postings.resolve(t);
@@ -602,7 +607,7 @@ export class Evaluator implements Shared {
           if (deadSlot[id] !== 0) continue;
           const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
           for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
-            if (masked && mask[d] !== maskEpoch) continue;
+            if (masked && ((mask[d >>> 5] ?? 0) & (1 << (d & 31))) === 0) continue;
             if (stamp[d] !== epoch) {
               stamp[d] = epoch;
               acc[d] = s;
@@ -625,7 +630,8 @@ export class Evaluator implements Shared {
       for (let i = 0; i < n; i++) {
         const id = ids[i] ?? 0;
         // Restricted: most postings are not candidates, so the mask is read first.
-        if ((masked && mask[id] !== maskEpoch) || (anyDead && deadDoc[id] !== 0)) continue;
+        if ((masked && ((mask[id >>> 5] ?? 0) & (1 << (id & 31))) === 0) || (anyDead && deadDoc[id] !== 0))
+          continue;
         const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
         if (stamp[id] !== epoch) {
           stamp[id] = epoch;
@@ -662,19 +668,28 @@ export class Evaluator implements Shared {
     const questionBoost = FIELDS.question.boost;
     const docCount = this.c.docs.count;
     const mask = this.mask;
-    const maskEpoch = this.maskEpoch;
     const { acc, fields: bits, stamp, touched } = into;
     const bit = FIELD_BITS.text;
+    // Unrestricted, every posting's entry is read: gathered first in a loop of loads alone, so
+    // that many of those cache misses are in flight at once (the main loop, with its branches,
+    // keeps few); the main loop then finds the entries in cache (as sorted.ts does).
+    if (!masked) {
+      if (this.gathered.length < n) this.gathered = new Float64Array(Math.max(n, this.gathered.length * 2));
+      const g = this.gathered;
+      for (let i = 0; i < n; i++) g[i] = words[(ids[i] ?? 0) * 4 + 2] ?? -1;
+    }
+    const g = this.gathered;
     for (let i = 0; i < n; i++) {
       const id = ids[i] ?? 0;
-      const own = !masked || mask[id] === maskEpoch;
+      const own = !masked || ((mask[id >>> 5] ?? 0) & (1 << (id & 31))) !== 0;
       if (!own) {
         let near = false;
-        for (let a = id + 1; a <= id + reach && !near; a++) near = mask[a] === maskEpoch;
+        for (let a = id + 1; a <= id + reach && !near; a++)
+          near = ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) !== 0;
         if (!near) continue;
       }
       const p = id * 4;
-      const packed = words[p + 2] ?? -1;
+      const packed = (masked ? words[p + 2] : g[i]) ?? -1;
       if (packed < 0) continue;
       const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
       if (!own && answers === 0) continue;
@@ -696,7 +711,7 @@ export class Evaluator implements Shared {
         const s = (questionBoost * tf) / (words[p + 1] ?? 1);
         const last = Math.min(docCount - 1, id + answers);
         for (let a = id + 1; a <= last; a++) {
-          if (words[a * 4 + 3] !== id || (masked && mask[a] !== maskEpoch)) continue;
+          if (words[a * 4 + 3] !== id || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
           if (stamp[a] !== epoch) {
             stamp[a] = epoch;
             acc[a] = s;
@@ -711,6 +726,9 @@ export class Evaluator implements Shared {
     }
     return nt;
   }
+
+  /** The packed entries of a term's text postings, gathered before the walk (textFrequencies). */
+  private gathered = new Float64Array(0);
 
   /** Union of several results in one pass: scores summed (or the best kept), field bits or-ed. */
   private combine(parts: readonly Matches[], best: boolean, sorted: boolean): Matches {
@@ -818,10 +836,20 @@ export class Evaluator implements Shared {
         // An unseen doc can match only the remaining words: at most `remaining`, scaled by
         // the coordination of the remaining share.
         const ceiling = remaining * (remaining / total) ** RANKING.coord;
+        // No doc seen can have more than the words scored so far give it (`seen` times their
+        // coordination): while the ceiling reaches that, the k-th lower bound cannot beat it,
+        // and the pass over every doc seen that computes it is skipped (a margin covers rounding).
+        const seen = total - remaining;
+        const beatable = ceiling < seen * (seen / total) ** RANKING.coord * (1 + 1e-9);
         const beaten =
-          !short && nt >= topK && ceiling < this.kthLowerBound(nt, total, minWeight, topK) * roleFloor;
+          !short &&
+          nt >= topK &&
+          beatable &&
+          ceiling < this.kthLowerBound(nt, total, minWeight, topK) * roleFloor;
         if (short || beaten) {
-          closed = m.collect(nt, false);
+          // Later slots read a restriction's docs only (see useMask), and no doc joins the
+          // accumulator from here on, so its touched docs serve as they are: no copy.
+          closed = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
           pruned = beaten;
         }
       }
