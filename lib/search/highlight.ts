@@ -99,7 +99,8 @@ export function matchRanges(
   const endOf = (i: number) => (n.ends ? (n.ends[i] ?? 0) : i >= 0 && i < length ? i + 1 : 0);
   if (terms.size > 0) {
     for (const t of analyzeNormalized(n.text)) {
-      if (t.kind !== 'gram' && terms.has(t.term)) ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+      if (t.kind !== 'gram' && terms.has(t.term))
+        ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
     }
   }
   if (needles.length > 0) {

@@ -135,7 +135,16 @@ describe('normalize', () => {
     };
     // Full-width and upper-case characters fold one unit for one: no map is built for them.
     expect(normalizeLean('漢字かなＡＢＣ（テスト）！').starts).toBeNull();
-    for (const s of ['', '漢字かなＡＢＣ（テスト）！', 'か\u3099が', 'a\u200Bb', 'う\uFEFFﾞ', '🐰x', '\uD800'.repeat(3)]) check(s);
+    for (const s of [
+      '',
+      '漢字かなＡＢＣ（テスト）！',
+      'か\u3099が',
+      'a\u200Bb',
+      'う\uFEFFﾞ',
+      '🐰x',
+      '\uD800'.repeat(3),
+    ])
+      check(s);
     fc.assert(fc.property(mixed, check), { numRuns: 3000 });
     fc.assert(fc.property(jaText, check), { numRuns: 2000 });
   });
