@@ -27,7 +27,7 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
-import { isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
+import { isCitationLabel, isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
 import { listedNames } from './people.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
@@ -221,7 +221,9 @@ function prefixOrField(
   const m = matchLabel(t);
   // `http://…`, `HP＊http://…`: a link, whatever is printed before its scheme's colon.
   if (!m || /^https?$/i.test(m.label) || m.rest.startsWith('//')) return null;
-  if (isFieldLabel(m.label) || isListItem(m.label)) return { field: m.label, rest: m.rest };
+  // A citation (`togetter：『…』`) is a row of the page, as a data row is: furniture, no speaker.
+  if (isFieldLabel(m.label) || isListItem(m.label) || isCitationLabel(m.label))
+    return { field: m.label, rest: m.rest };
   const label = m.label.trim();
   const rest = m.rest.trim();
   const alias = m.alias !== undefined ? { alias: m.alias } : {};

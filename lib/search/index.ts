@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
+import { type DuplicateGroup, possibleDuplicates } from '../people/duplicates.ts';
 import {
   ANALYZER_VERSION,
   analyzeNormalized,
@@ -102,7 +103,7 @@ export const SearchParamsSchema = z.object({
     .max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`)
     .default('')
     .describe(
-      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix.',
+      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix.',
     ),
   tags: z.array(z.string().min(1).max(100)).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
@@ -1019,6 +1020,18 @@ export class QuoteIndex {
     return [...this.directory().interviewees.keys()].sort();
   }
 
+  /** People of one full name in different interviews, for editors to review (lib/people/duplicates.ts). */
+  duplicatePeople(): DuplicateGroup[] {
+    return possibleDuplicates(
+      [...this.interviews.values()].map((meta) => ({
+        id: meta.id,
+        title: meta.title,
+        publishedAt: meta.publishedAt,
+        people: peopleOfMeta(meta),
+      })),
+    );
+  }
+
   /** People of every indexed interview (for name lookups). */
   private *people(): Iterable<{ id: string; people: readonly IndexedPerson[] }> {
     for (const meta of this.interviews.values()) yield { id: meta.id, people: peopleOfMeta(meta) };
@@ -1180,6 +1193,18 @@ export class QuoteIndex {
       });
       pruned = m.pruned === true;
       found = this.candidates(m, filter);
+      if (found.n === 0 && compiled.relaxed) {
+        // No quote has every word of a short query: quotes with any of them, said so by `matched`.
+        matched = 'any';
+        const r = this.engine.evaluate(compiled.relaxed, terms, {
+          ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
+          roleWeights: [1, this.questionWeight, 1],
+          general: this.general,
+          transient: true,
+        });
+        pruned = r.pruned === true;
+        found = this.candidates(r, filter);
+      }
     }
     let keys = found.scores;
     if (byRecency) {

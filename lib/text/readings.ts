@@ -148,12 +148,9 @@ export function readingAnalyzer(
     if (!screen || screen.mayRead(w))
       for (const t of tokenizer.tokenize(w)) {
         if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
-        if (!KANJI.test(t.surface_form) || !t.reading) continue;
-        const r =
-          t.conjugated_form === '基本形' && t.surface_form === t.basic_form
-            ? t.reading
-            : dictionaryReading(t.surface_form, t.basic_form, t.reading);
-        if (r && isSearchableForm(r)) out.push(inflectedEntry(r, t.basic_form));
+        if (!KANJI.test(t.surface_form)) continue;
+        const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading);
+        if (r) out.push(inflectedEntry(r, t.basic_form));
       }
     const result = out.length === 0 ? NONE : out;
     if (windows.size >= CACHE_WORDS) windows.delete(windows.keys().next().value as string);
@@ -166,6 +163,23 @@ export function readingAnalyzer(
     return out;
   };
   return Object.assign(read, { dictionary: dicPath, inflected });
+}
+
+/**
+ * The dictionary-form reading an independent verb or adjective token gives, if it is kept (not
+ * too short, not a light verb: `isSearchableForm`); null otherwise. The same decision for a token
+ * of a window ({@link readingAnalyzer}) and for a dictionary entry ({@link verbEntries}), so the
+ * screen skips exactly the windows that would read nothing.
+ */
+function keptReading(
+  surface: string,
+  form: string | undefined,
+  basic: string,
+  reading: string | undefined,
+): string | null {
+  if (!reading) return null;
+  const r = form === '基本形' && surface === basic ? reading : dictionaryReading(surface, basic, reading);
+  return r && isSearchableForm(r) ? r : null;
 }
 
 /** The parts of kuromoji's tokenizer {@link verbEntries} reads (not in its typings). */
@@ -182,9 +196,11 @@ interface TokenizerInternals {
  * position) or an unknown word, whose part of speech is never a verb or adjective in IPADIC
  * (checked below: the screen is off otherwise). `readWindow` keeps a token only when it is an
  * independent verb or adjective with a kanji whose surface ends in kana (`dictionaryReading` is
- * null otherwise) or is its own dictionary form; so a window in which no such entry's surface
+ * null otherwise) or is its own dictionary form, and whose reading is kept (`keptReading`: not a
+ * light verb such as 思う, not two kana such as 言う — the commonest verbs of interviews, which
+ * alone had a quarter of the windows tokenised); so a window in which no such entry's surface
  * occurs reads nothing, and is not tokenised. The surfaces are collected from the dictionary
- * once, on the first window (~75,000 of ~390,000 entries; ~1–2 s).
+ * once, on the first window (~75,000 surfaces of ~390,000 entries before the kept-reading test, fewer now; ~1–2 s).
  */
 function verbEntries(tokenizer: Tokenizer): { mayRead(window: string): boolean } {
   let surfaces: Set<string> | null = null;
@@ -205,9 +221,11 @@ function verbEntries(tokenizer: Tokenizer): { mayRead(window: string): boolean }
     for (const ids of Object.values(dict.target_map))
       for (const id of ids) {
         const f = dict.getFeatures(String(id)).split(',');
-        const [surface = '', pos, detail, , , , form, basic] = f;
+        const [surface = '', pos, detail, , , , form, basic = '', reading] = f;
         if ((pos !== '動詞' && pos !== '形容詞') || detail !== '自立' || !KANJI.test(surface)) continue;
         if (!/[\u3041-\u3096]$/u.test(surface) && !(form === '基本形' && surface === basic)) continue;
+        // An entry whose reading is never kept (light verbs, two-kana readings) reads nothing.
+        if (keptReading(surface, form, basic, reading) === null) continue;
         out.add(surface);
         if (surface.length > longest) longest = surface.length;
       }
@@ -217,7 +235,15 @@ function verbEntries(tokenizer: Tokenizer): { mayRead(window: string): boolean }
     mayRead(w: string): boolean {
       surfaces ??= collect();
       if (off) return true;
-      for (let p = 0; p < w.length; p++)
+      // Every surface has a kanji: none starts after the window's last one (its last unit).
+      let last = -1;
+      for (let i = 0; i < w.length; i++) {
+        const cp = w.codePointAt(i) ?? 0;
+        const wide = cp > 0xffff;
+        if (KANJI.test(String.fromCodePoint(cp))) last = wide ? i + 1 : i;
+        if (wide) i++;
+      }
+      for (let p = 0; p <= last; p++)
         for (let e = p + 1; e <= w.length && e - p <= longest; e++)
           if (surfaces.has(w.slice(p, e))) return true;
       return false;

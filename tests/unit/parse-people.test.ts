@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
-import { parseInterview } from '../../lib/parse/index.ts';
+import { parseInterview, parseWithReport } from '../../lib/parse/index.ts';
 import { isRoleLabel, splitName } from '../../lib/parse/people.ts';
 import { loadAttribution, scoreInterview } from '../../scripts/eval/attribution.ts';
 import { available, corporaDir } from '../helpers/shared.ts';
@@ -151,6 +151,136 @@ describe('paragraphs after an answer, and who speaks them', () => {
       '意気込みを。',
       '全力で戦います。',
     ]);
+  });
+
+  it('keeps indented paragraphs with a named answer: the label stood where the indent would', () => {
+    // livedoor-homme 5274747's shape: lead and answers' later paragraphs set indented, the
+    // answer's first line starting with its label.
+    const iv = turnsOf(
+      `　合コンアナリストに話を聞いた。
+
+——誘い文句のコツは？
+水谷：小さな提案が効果的ですよ。
+
+　そのほか変化球っぽい誘い文句もあります。大義名分を含ませるということですね。
+
+　例えば「配線を手伝ってあげるよ」でも良いのですが、OK出しやすくなると思いますよ。
+
+——2人で会うと？
+水谷：印象が変わりますね。
+`,
+    );
+    expect(iv.map(([, who, text]) => `${who}: ${text}`)).toEqual([
+      '聞き手: 誘い文句のコツは？',
+      '水谷: 小さな提案が効果的ですよ。\n\nそのほか変化球っぽい誘い文句もあります。大義名分を含ませるということですね。\n\n例えば「配線を手伝ってあげるよ」でも良いのですが、OK出しやすくなると思いますよ。',
+      '聞き手: 2人で会うと？',
+      '水谷: 印象が変わりますね。',
+    ]);
+  });
+
+  it('keeps spoken paragraphs at the end of a page with the answer, and leaves the writer out', () => {
+    const page = (closing: string) =>
+      turnsOf(`　映画祭の楽しみ方を聞いた。
+
+——注目作は？
+矢田部：『J.A.C.E.』という作品ですね。
+
+　他には、巨匠というにはまだ若いんですけど、『トリシュナ』も注目じゃないかな。
+
+${closing}
+ 1 2 3
+
+——来年は？
+矢田部：続けます。
+`).map(([, who, text]) => `${who}: ${text}`);
+    expect(page('　このくらいにしておきます（笑）。')).toEqual([
+      '聞き手: 注目作は？',
+      '矢田部: 『J.A.C.E.』という作品ですね。\n\n他には、巨匠というにはまだ若いんですけど、『トリシュナ』も注目じゃないかな。\n\nこのくらいにしておきます（笑）。',
+      '聞き手: 来年は？',
+      '矢田部: 続けます。',
+    ]);
+    // The writer's own paragraph ends the answer, and what follows it is no answer either.
+    expect(page('　映画祭は22日から開催。会場で確かめてみましょう。')).toEqual([
+      '聞き手: 注目作は？',
+      '矢田部: 『J.A.C.E.』という作品ですね。\n\n他には、巨匠というにはまだ若いんですけど、『トリシュナ』も注目じゃないかな。',
+      '聞き手: 来年は？',
+      '矢田部: 続けます。',
+    ]);
+  });
+
+  it('reads indented paragraphs after a named answer as narration when a box or the end follows', () => {
+    const iv = turnsOf(
+      `——共演は？
+春日：心強かったです。
+
+——撮影は？
+春日：楽しかったです。
+
+　最後にケーキが贈られると、春日は「おいしそう！」と笑顔を見せていました。
+
+　本作は1月7日より全国で公開されます。
+`,
+    );
+    expect(iv.map(([, , text]) => text)).toEqual([
+      '共演は？',
+      '心強かったです。',
+      '撮影は？',
+      '楽しかったです。',
+    ]);
+  });
+
+  it("reads the writer's report of what was said as narration, even before the next question", () => {
+    const iv = turnsOf(
+      `——共演は？
+中山：楽しかったです。
+
+　続いて「また日本に来たいです」と語り、会場を沸かせました。
+
+——最後に。
+中山：ありがとうございました。
+`,
+    );
+    expect(iv.map(([, , text]) => text)).toEqual([
+      '共演は？',
+      '楽しかったです。',
+      '最後に。',
+      'ありがとうございました。',
+    ]);
+  });
+
+  it('keeps price captions, titles and headings between answers out of a named answer', () => {
+    const iv = turnsOf(
+      `——靴のオススメは？
+土屋さん：紺のスウェードのスリッポンです。
+
+靴¥54,600（クロケット ＆ ジョーンズ）
+
+『月刊スーツ』Vol.4
+
+異国での奮闘で身も心もタフに!?
+
+——ありがとうございました。
+土屋さん：はい。
+`,
+    );
+    expect(iv.map(([, , text]) => text)).toEqual([
+      '靴のオススメは？',
+      '紺のスウェードのスリッポンです。',
+      'ありがとうございました。',
+      'はい。',
+    ]);
+  });
+
+  it('takes page numbers alone on a line for furniture, never for words of the answer', () => {
+    const text = `${header}取材記事\n——趣味は？\n森：釣りです。\n 1 2 3\n——休日は？\n森：寝てます。\n`;
+    const report = parseWithReport(text);
+    expect(report.interview.turns.map((t) => t.text)).toEqual([
+      '趣味は？',
+      '釣りです。',
+      '休日は？',
+      '寝てます。',
+    ]);
+    expect(report.furniture.map((f) => [f.kind, f.line.text])).toContainEqual(['chrome', ' 1 2 3']);
   });
 
   it('does not take an unprefixed paragraph for an answer where every answer is named', () => {

@@ -1,6 +1,6 @@
 /**
  * The verb readings' window screen (lib/text/readings.ts, `verbEntries`): a window is tokenised
- * only when a dictionary entry that can give a verb or adjective reading occurs in it. It must
+ * only when a dictionary entry that can give a kept verb or adjective reading occurs in it. It must
  * change no reading: the screened analyzer is compared with one that tokenises every window, on
  * written cases, generated kanji + kana windows and the real livedoor interviews, and it must
  * actually skip windows (else it would prove nothing and save nothing).
@@ -47,6 +47,20 @@ describe('the verb window screen', () => {
     ];
     for (const t of texts) expect(inflected(screened, t), t).toEqual(inflected(reference, t));
     expect(inflected(screened, texts[0] ?? '')).toContain('タメル\u0002貯める');
+  });
+
+  it('does not tokenise a window whose only verbs read nothing kept (light verbs, two-kana readings)', () => {
+    // 思う and 言う are not kept (isSearchableForm), so their windows read nothing either way.
+    const texts = ['思って', '言った', '思います'];
+    const before = tokenised;
+    for (const t of texts) {
+      expect(inflected(screened, t), t).toEqual([]);
+      expect(inflected(reference, t), t).toEqual([]);
+    }
+    expect(tokenised).toBe(before);
+    // A kept verb's window is still read.
+    expect(inflected(screened, '稼いだ')).toEqual(inflected(reference, '稼いだ'));
+    expect(tokenised).toBe(before + 1);
   });
 
   it('reads generated kanji + kana windows as tokenising every window does', () => {
