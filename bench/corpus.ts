@@ -148,6 +148,42 @@ export function drawQueries(quotes: readonly BenchQuote[], count: number, seed =
 }
 
 /**
+ * Two typed words whose second the query analyzer splits into more segments than a typed word
+ * may have (`文字 丸文字派`: 丸文字派 → 丸|文字|派), so that no word is required and the query is
+ * ranked by the share of its weight a quote matches: the general evaluator's worst case at scale
+ * (tens of thousands of quotes match one segment). `splits(q)` tells whether the index's own
+ * compiler treats `q` so; the words are kanji runs of the corpus, drawn with a fixed seed.
+ */
+export function splitWordQueries(
+  quotes: readonly BenchQuote[],
+  count: number,
+  splits: (q: string) => boolean,
+  seed = 13,
+): BenchQuery[] {
+  const random = rng(seed);
+  const folded = quotes.map((q) => normalizeForMatch(q.text));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const out: BenchQuery[] = [];
+  const seen = new Set<string>();
+  for (let guard = 0; out.length < count && guard < count * 500; guard++) {
+    const text = pick(quotes).text;
+    const words = text.match(/[\p{Script=Han}]{2,5}/gu);
+    if (!words || words.length < 2) continue;
+    const long = words.filter((w) => w.length >= 3);
+    if (long.length === 0) continue;
+    const first = pick(words);
+    const second = pick(long);
+    const q = `${first} ${second}`;
+    if (first === second || seen.has(q) || !splits(q)) continue;
+    const relevant = substringTruth(quotes, folded, q);
+    if (relevant.size === 0 || relevant.size > Math.max(50, quotes.length / 50)) continue;
+    seen.add(q);
+    out.push({ q, kind: 'split-word', relevant });
+  }
+  return out;
+}
+
+/**
  * Sentence-length queries drawn from real utterances (the interview and dialog turns at the
  * front of the corpus): one sentence of 15–45 characters from a random turn, as a person pastes
  * or retypes what someone said. The turn it came from is its one relevant quote.

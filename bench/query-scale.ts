@@ -1,17 +1,22 @@
 /**
  * `node --expose-gc --import tsx bench/query-scale.ts [--scale 1000000] [--dir DIR] [--build]
- *   [--passes 5] [--warmup 1] [--kind two-term] [--q 'query'] [--top 15] [--cpu-prof FILE]
- *   [--save FILE] [--check FILE] [--sentences 0] [--from SNAPSHOT] [--ab] [--general]`
+ *   [--passes 5] [--warmup 1] [--kind two-term] [--q 'query'] [--top 15] [--cpu-prof FILE] [--heap-prof FILE]
+ *   [--save FILE] [--check FILE] [--sentences 0] [--split 20] [--from SNAPSHOT] [--ab] [--general]`
  *
  * A fast loop for query latency at scale. The index of `npm run bench:store -- --only scale`
  * (the same interviews, bench/scale-corpus.ts) is built once and its raw snapshot kept in DIR
  * (`--build`, or when missing: ~5 min at 1M on a quiet machine; run it under the bench lock);
  * later runs load it in seconds and time each drawn query of that bench (the same 100, plus
- * `--sentences N` sentence queries) per kind: CPU time (process.cpuUsage, the whole process)
+ * `--sentences N` sentence queries, and `--split N` two-word queries whose second word the
+ * analyzer splits into three segments or more, so that no word is required: kind `split-word`,
+ * the general evaluator's worst case) per kind: CPU time (process.cpuUsage, the whole process)
  * and wall time, then the slowest queries with what they did. `--save` writes every query's
  * page (ids, order, scores, total, facets, rendered hits) and `--check` compares a run with a
  * saved one, so an optimisation can be shown to change no result. `--cpu-prof` profiles the
- * timed passes only (node:inspector), for chrome://inspect or speedscope. `--general` runs the
+ * timed passes only (node:inspector), for chrome://inspect or speedscope; `--heap-prof` samples
+ * their allocations (collected ones included) and prints the bytes per search and the heaviest
+ * sites; every run prints the collections (scavenges) during each mode's timed passes, the cost
+ * of the garbage searches leave. `--general` runs the
  * engine's general evaluator only (main's path); `--ab` alternates it with the default (the
  * sorted-list path for all-required queries) pass by pass in the same process, reports both,
  * and compares their pages (must be identical).
@@ -20,9 +25,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { QuoteIndex } from '../lib/search/index.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
-import { drawQueries, realQuotes, sentenceQueries } from './corpus.ts';
+import { drawQueries, realQuotes, sentenceQueries, splitWordQueries } from './corpus.ts';
 import { QUOTES_PER_INTERVIEW, scaleCorpus } from './scale-corpus.ts';
 
 const arg = (name: string) => {
@@ -72,7 +78,11 @@ async function main(): Promise<void> {
 
   const drawn = drawQueries(base.slice(0, 100_000), 100);
   const sentences = sentenceQueries(base.slice(0, 100_000), Number(arg('--sentences') ?? 0));
-  let queries = [...drawn, ...sentences].map((q) => ({ q: q.q, kind: q.kind }));
+  const split = splitWordQueries(base.slice(0, 100_000), Number(arg('--split') ?? 20), (q) => {
+    const c = index.compile(q);
+    return c.query !== null && !c.everyWord;
+  });
+  let queries = [...drawn, ...sentences, ...split].map((q) => ({ q: q.q, kind: q.kind }));
   const kind = arg('--kind');
   if (kind) queries = queries.filter((q) => q.kind === kind);
   const only = arg('--q');
@@ -100,28 +110,84 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const prof = arg('--cpu-prof');
-  const session = prof ? new Session() : null;
+  const heapProf = arg('--heap-prof');
+  const session = prof || heapProf ? new Session() : null;
   if (session) {
     session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 100 });
-    await session.post('Profiler.start');
+    if (prof) {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+    }
+    if (heapProf) {
+      // Every allocation sampled, collected ones included: what the young generation fills with.
+      await session.post('HeapProfiler.enable');
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    }
   }
+  // Collections during each mode's timed passes (the garbage a search leaves is paid here).
+  const gcs: Array<{ start: number; ms: number; kind: number }> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      gcs.push({
+        start: e.startTime,
+        ms: e.duration,
+        kind: (e as unknown as { detail: { kind: number } }).detail.kind,
+      });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const windows = new Map<string, Array<[number, number]>>(modes.map((m) => [m, []]));
   type Sample = { q: string; kind: string; wall: number; cpu: number; total: number };
   const byMode = new Map<string, Sample[]>(modes.map((m) => [m, []]));
   for (let p = 0; p < passes; p++) {
     // Alternating which goes first, so that neither always runs right after a collection.
-    for (const mode of p % 2 === 0 ? modes : [...modes].reverse())
+    for (const mode of p % 2 === 0 ? modes : [...modes].reverse()) {
+      const t0 = performance.now();
       run(false, mode).forEach((r, i) => {
         const { q, kind } = queries[i] as { q: string; kind: string };
         byMode.get(mode)?.push({ q, kind, ...r });
       });
+      windows.get(mode)?.push([t0, performance.now()]);
+    }
   }
   if (session && prof) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(prof, JSON.stringify(profile));
     process.stderr.write(`profile: ${prof}\n`);
   }
+  if (session && heapProf) {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(heapProf, JSON.stringify(profile));
+    // Sampled bytes by function (self), over every timed search of every mode.
+    const bySite = new Map<string, number>();
+    let all = 0;
+    type HeapNode = (typeof profile)['head'];
+    const walk = (n: HeapNode) => {
+      const bytes = n.selfSize;
+      if (bytes > 0) {
+        const f = n.callFrame;
+        const site = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+        bySite.set(site, (bySite.get(site) ?? 0) + bytes);
+        all += bytes;
+      }
+      for (const c of n.children) walk(c);
+    };
+    walk(profile.head);
+    const searches = passes * queries.length * modes.length;
+    console.log(
+      `\nallocated (sampled, collected included): ${(all / 1e6).toFixed(1)} MB in ${searches} searches, ${(all / searches / 1e3).toFixed(0)} kB per search; heaviest sites:`,
+    );
+    for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      console.log(`${(bytes / searches / 1e3).toFixed(1).padStart(8)} kB/search  ${site}`);
+    process.stderr.write(`heap profile: ${heapProf}\n`);
+  }
+  // Let the observer deliver its entries (they are queued, not delivered during the passes).
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
 
   for (const [mode, samples] of byMode) {
     console.log(
@@ -132,6 +198,13 @@ async function main(): Promise<void> {
     const kinds = ['all', ...new Set(queries.map((q) => q.kind))];
     console.log(
       `${index.stats.quotes} quotes, ${queries.length} queries × ${passes} passes (warm-up ${warmup})`,
+    );
+    const inside = gcs.filter((g) => windows.get(mode)?.some(([a, b]) => g.start >= a && g.start < b));
+    const minor = inside.filter((g) => g.kind === constants.NODE_PERFORMANCE_GC_MINOR);
+    const other = inside.filter((g) => g.kind !== constants.NODE_PERFORMANCE_GC_MINOR);
+    const ms = (xs: typeof gcs) => xs.reduce((t, g) => t + g.ms, 0).toFixed(1);
+    console.log(
+      `collections in the timed passes: ${minor.length} scavenges (${ms(minor)} ms), ${other.length} others (${ms(other)} ms); ${(minor.length / passes).toFixed(1)} scavenges per pass of ${queries.length}`,
     );
     console.log('kind              n    wall p50   p99    max  |  cpu p50   p99    max');
     for (const k of kinds) {

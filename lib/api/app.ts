@@ -319,10 +319,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/bulk', t.bulk);
   app.route('/audit', t.audit);
   app.route('/topics', t.topics);
+  const p = peopleRoutes({ service, index: deps.index, auth, readGuard });
+  // The people routes first: /interviewees/duplicates is no person id.
+  app.route('/interviewees', p.interviewees);
   app.route('/interviewees', t.people);
   app.route('/quotes', t.quotes);
-  const p = peopleRoutes({ service, auth, readGuard });
-  app.route('/interviewees', p.interviewees);
   app.route('/quotes', p.quotes);
   return app;
 }

@@ -15,6 +15,8 @@ import { InterviewSchema } from '../model.ts';
 import { DOCX_CONTENT_TYPE } from '../parse/docx.ts';
 import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
 import {
+  DuplicatesQuery,
+  DuplicatesResponse,
   MergePeopleBody,
   PersonResponse,
   ReassignSpeakerBody,
@@ -350,6 +352,15 @@ export const ROUTES: RouteSpec[] = [
     access: 'read',
     query: IntervieweesQuery,
     responses: { 200: { description: 'interviewee profiles', json: IntervieweeListResponse } },
+  },
+  {
+    method: 'get',
+    path: '/interviewees/duplicates',
+    summary:
+      'Possible duplicates for review: people of different interviews printed with one full name (宮迫博之, マシュー・グレイ・ギュブラー; bare given names, kana nicknames and initials are left out), largest groups first; each is one `POST /interviewees/{id}/merge` away. Nothing is merged automatically.',
+    access: 'read',
+    query: DuplicatesQuery,
+    responses: { 200: { description: 'groups of people sharing a full name', json: DuplicatesResponse } },
   },
   {
     method: 'get',

@@ -5,9 +5,12 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import type { IndexProvider } from '../indexer.ts';
 import type { Kikigaki } from '../service.ts';
-import { type AppEnv, actor, check, jsonBody, reply } from './http.ts';
+import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
+  DuplicatesQuery,
+  DuplicatesResponse,
   MergePeopleBody,
   PersonResponse,
   ReassignSpeakerBody,
@@ -20,6 +23,7 @@ import { Params } from './schemas.ts';
 /** What the people routes need. */
 export interface PeopleRouteDeps {
   service: Kikigaki;
+  index: IndexProvider;
   auth: MiddlewareHandler<AppEnv>;
   readGuard: MiddlewareHandler<AppEnv>;
 }
@@ -29,6 +33,12 @@ export function peopleRoutes(deps: PeopleRouteDeps) {
   const people = deps.service.people;
 
   const interviewees = new Hono<AppEnv>();
+  // Mounted before /interviewees/{id}, which would take `duplicates` for an id.
+  interviewees.get('/duplicates', readGuard, async (c) => {
+    const q = query(c, DuplicatesQuery);
+    const groups = (await deps.index.get()).duplicatePeople();
+    return reply(c, DuplicatesResponse, { total: groups.length, groups: groups.slice(0, q.limit) });
+  });
   interviewees.get('/:id/person', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
     return reply(c, PersonResponse, await people.person(id));

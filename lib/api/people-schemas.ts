@@ -79,3 +79,22 @@ export const PersonResponse = z.object({
   quotes: z.number().int(),
   version: z.number().int(),
 });
+
+/** GET /interviewees/duplicates query. */
+export const DuplicatesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const DuplicateCandidateSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  role: RoleSchema,
+  interviews: z.array(z.object({ id: z.string(), title: z.string(), publishedAt: z.string().nullable() })),
+});
+
+/** GET /interviewees/duplicates: people of one full name in different interviews, for review. */
+export const DuplicatesResponse = z.object({
+  /** How many groups there are in all (`groups` holds the first `limit`). */
+  total: z.number().int(),
+  groups: z.array(z.object({ name: z.string(), people: z.array(DuplicateCandidateSchema) })),
+});

@@ -81,6 +81,9 @@ const ja = {
   personTags: 'タグと発言数',
   evidence: 'タグの根拠となる発言',
   interviews: 'インタビュー',
+  sameName: '同じ名前の人物',
+  sameNameHelp:
+    '別のインタビューに同じ氏名で登場する人物です（名前だけでは別人として扱っています）。同じ人なら編集モードで統合できます。',
   searchPerson: 'この人の発言を検索',
   quotesCount: (n: number) => `${n}発言`,
   manualTag: '手動',
@@ -201,6 +204,9 @@ const en: Messages = {
   personTags: 'Tags and quote counts',
   evidence: 'Quotes behind the tags',
   interviews: 'Interviews',
+  sameName: 'Same name elsewhere',
+  sameNameHelp:
+    'People of other interviews printed with this full name (a name alone is kept per interview). If they are this person, merge them in edit mode.',
   searchPerson: 'Search their quotes',
   quotesCount: (n: number) => `${n} quote${n === 1 ? '' : 's'}`,
   manualTag: 'manual',

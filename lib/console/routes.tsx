@@ -284,7 +284,17 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
     page(async (c, v) => {
       const id = IdSchema.safeParse(c.req.param('id'));
       if (!id.success) throw invalid(id.error);
-      const [person, manual] = await Promise.all([service.interviewee(id.data), service.personTags(id.data)]);
+      const [person, manual, index] = await Promise.all([
+        service.interviewee(id.data),
+        service.personTags(id.data),
+        deps.index.get(),
+      ]);
+      // Others printed with the same full name elsewhere: maybe this person (lib/people/duplicates.ts).
+      const sameName =
+        index
+          .duplicatePeople()
+          .find((g) => g.people.some((p) => p.id === id.data))
+          ?.people.filter((p) => p.id !== id.data) ?? [];
       const dates = new Map(person.interviews.map((iv) => [iv.id, iv.publishedAt]));
       const evidence: CardQuote[] = person.evidence.map((q) => ({
         ...q,
@@ -292,7 +302,14 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
         ranges: [],
       }));
       return (
-        <PersonPage v={v} person={person} manual={manual} evidence={evidence} switchHref={switchHref(c, v)} />
+        <PersonPage
+          v={v}
+          person={person}
+          manual={manual}
+          evidence={evidence}
+          sameName={sameName}
+          switchHref={switchHref(c, v)}
+        />
       );
     }),
   );

@@ -38,7 +38,14 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
-import { isCaption, isCredit, isProfileLine, isPromo, stripPageNumbers } from './furniture.ts';
+import {
+  isCaption,
+  isCitationLabel,
+  isCredit,
+  isProfileLine,
+  isPromo,
+  stripPageNumbers,
+} from './furniture.ts';
 import { isEveryoneLabel, isRoleLabel, listedNames, nameKey, splitJoint, splitName } from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
@@ -131,6 +138,8 @@ function labelVerdict(printed: string): LabelVerdict {
     label = (label.slice(0, a.index) + label.slice(a.index + a[0].length)).trim();
   }
   if (!label || label.length > MAX_NAME || /[。[\]［］]/.test(label)) return null;
+  // `togetter：『…』`: where a quoted list comes from, no speaker.
+  if (isCitationLabel(label)) return null;
   // `桜井、松村：`: several speakers answering together; other commas are prose (`ちなみに、…：`).
   if (/[、,]/.test(label) && listedNames(label) === null) return null;
   // Times (12：00), numbers and URLs are not speakers.
@@ -507,7 +516,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   let closingThanks = false;
   // The answer a later paragraph may continue (after a blank line, a caption or a heading), and
   // whether the writer's own narration has begun since (it runs to the next question or name).
-  let resumable = null as { turn: DraftTurn; indented: boolean } | null;
+  let resumable = null as { turn: DraftTurn; indented: boolean | null } | null;
   let headingSince = false;
   let narrating = false;
   const close = () => {
@@ -538,7 +547,13 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   // The forms of every name that has spoken so far: narration names them, speakers rarely do.
   const spokenNames: string[] = [];
   const spoken = new Set<string>();
-  const startTurn = (line: Line, speaker: string, body: string, role?: 'interviewer' | 'interviewee') => {
+  const startTurn = (
+    line: Line,
+    speaker: string,
+    body: string,
+    role?: 'interviewer' | 'interviewee',
+    labelled = false,
+  ) => {
     // Round tables have a handful of speakers: past 64 names the check would cost more than it says.
     if (role !== 'interviewer' && !spoken.has(speaker) && spoken.size < 64) {
       spoken.add(speaker);
@@ -551,7 +566,9 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       start: line.start,
       end: line.end,
       lastLine: line,
-      indented: isIndented(line.text),
+      // A label takes the place of a paragraph's indent (`武藤：…` after `　…` lead paragraphs):
+      // a labelled line says nothing about how this article indents its answers.
+      indented: labelled ? null : isIndented(line.text),
     };
     if (role) current.role = role;
     narrating = false;
@@ -585,23 +602,80 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     }
     return v;
   };
+  // What ends the run of plain paragraphs from a line on (blank lines between them aside): a
+  // question or a speaker's line, the end of the page, or anything else (a box, a heading, a
+  // promotion, the end of the text). Found by a scan forward that remembers its answer for every
+  // line it passed: each line is scanned once in all, however many paragraphs ask.
+  const runEnds = new Uint8Array(lines.length);
+  const runEnd = (from: number): number => {
+    let j = from;
+    let end = RUN_OTHER;
+    for (; j < lines.length; j++) {
+      const known = runEnds[j] as number;
+      if (known !== 0) {
+        end = known;
+        break;
+      }
+      const kind = kinds[j] as number;
+      if (kind & K_BLANK) continue;
+      if (layout.marker(j)) {
+        end = RUN_MARKER;
+        break;
+      }
+      const t = lines.text(j) as string;
+      // The page's last paragraph, its page numbers after it (`… 1 2 3`, or ` 1 2 3` alone).
+      if (stripPageNumbers(t) !== t) {
+        end = RUN_PAGE;
+        runEnds[j] = end;
+        break;
+      }
+      // A short question on its own between paragraphs (`学生時代は弁護士志望だった!?`) is a
+      // heading, as the loop below takes it before a question.
+      const aside =
+        lines.blank(j - 1) && lines.blank(j + 1) && t.trim().length <= 20 && /[？?]$/.test(t.trim());
+      if (kind & K_MARKED || dataRows.has(j) || isPromo(t) || notProse(t) || aside) {
+        end = NEXT_PAGE.test(t) ? RUN_PAGE : RUN_OTHER;
+        break;
+      }
+    }
+    for (let k = from; k < j; k++) runEnds[k] = end;
+    return end;
+  };
   /**
    * A paragraph after an answer's blank line is the writer's narration, not more of the answer,
    * when it names the speaker (`プーヤール監督は…`, `…橋本。`), is indented unlike the answer, or
    * comes after the last question and answer of the article.
    */
-  const isNarration = (at: number, t: string, prev: { turn: DraftTurn; indented: boolean }): boolean => {
-    // A continuation is prose: a short line without a sentence end (`今回のポイントは`) is not.
-    if (looksLikeHeading(t) && !/^[\s\u3000]*[0-9０-９]{1,2}[.．、)）]/.test(t)) return true;
-    if (isIndented(t) !== prev.indented) return true;
+  const isNarration = (
+    at: number,
+    t: string,
+    prev: { turn: DraftTurn; indented: boolean | null },
+  ): boolean => {
+    if (notProse(t)) return true;
+    const indented = isIndented(t);
+    if (prev.indented !== null && indented !== prev.indented) return true;
     // The writer reports in the plain past or copula (`…一目瞭然だ。`, `…声があがっていた。`);
     // a speaker who talks that way too is not judged by it.
     if (NARRATIVE_END.test(t.trim()) && !NARRATIVE_END.test(prev.turn.text)) return true;
     // After a closed 「…」 answer, a paragraph outside quotes is the writer's.
     if (/^「[^」]*」$/.test(prev.turn.text) && !t.trim().startsWith('「')) return true;
-    // Where every answer is named, more of one runs up to the next question or name: a
-    // paragraph followed by anything else (a box, a heading, a link) is a caption or narration.
-    if (layout.prefixed && !layout.marker(nextNonBlank(lines, at + 1))) return true;
+    // More of an answer runs up to the next question or name, or to the end of the page (the
+    // interview goes on over the page): paragraphs followed by anything else (a box, a heading,
+    // a link, the end of the article) are captions or narration — where every answer is named,
+    // and where an indented paragraph follows a labelled answer (the label stood where the
+    // indent would: the indent says nothing, where it follows the answer does).
+    // At the end of a page, the paragraph must read as speech as well (a closing paragraph of the
+    // writer's stands there too: `…まずは彼女たちの話に乗ってみることにしましょう。`).
+    const end = stripPageNumbers(t) !== t ? RUN_PAGE : runEnd(at + 1);
+    if (
+      (layout.prefixed || (prev.indented === null && indented)) &&
+      (end === RUN_OTHER || (end === RUN_PAGE && !readsAsSpeech(t)))
+    )
+      return true;
+    // Indented after a named answer, where the lead and the writer's paragraphs are indented too:
+    // only words of someone talking go on with the answer, not the writer reporting what was
+    // said (`「…」と語った`) nor stating facts (`会場は市民体育館で、入場は無料となっている。`).
+    if (prev.indented === null && indented && (REPORTED.test(t) || !readsAsSpeech(t))) return true;
     return spokenNames.some((n) => t.includes(n));
   };
 
@@ -660,6 +734,13 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       startTurn(lineAt(i), interviewerName, stripPageNumbers(q), 'interviewer');
       questionMayWrap = !/[。．！？!?」』）)…]$/.test(q);
       closingThanks = /ありがとうござい/.test(q) && !/[？?]/.test(q);
+      return;
+    }
+    if (stripPageNumbers(t).trim() === '') {
+      // ` 1 2 3` alone on a line: the page's numbers, which end it (never a quote's words).
+      close();
+      lastWasQuestion = false;
+      furnish(lineAt(i), 'chrome');
       return;
     }
     if (dataRows.has(i)) {
@@ -733,7 +814,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       inInfoBlock = false;
       resumable = null;
       const speaker = aliases.get(nm.label) ?? nm.label;
-      startTurn(lineAt(i), speaker, stripPageNumbers(nm.rest));
+      startTurn(lineAt(i), speaker, stripPageNumbers(nm.rest), undefined, true);
       if (!unnamed(speaker) && !/[＆&、,]|と/.test(speaker)) lastNamed = speaker;
       openQuote = nm.quoted && !nm.rest.includes('」');
       return;
@@ -856,6 +937,56 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
 /** The plain endings of written narration: だ。, た。, である。 (not the spoken んだ。, ました。, でした。). */
 const NARRATIVE_END = /(?:[^ん]だ|(?<!まし|でし)た|である)。$/;
 
+/** What ends a run of plain paragraphs (parseDash's runEnd): a question or a speaker's line. */
+const RUN_MARKER = 1;
+/** The end of the page (page numbers, a note on what the next page holds): the interview goes on. */
+const RUN_PAGE = 2;
+/** Anything else: a box, a heading, a promotion, the end of the text. */
+const RUN_OTHER = 3;
+/** `（次ページでは、…）`, `・次のページ：…`: what the next page holds (anchored, bounded). */
+const NEXT_PAGE = /^[\s\u3000]{0,8}[（(・]?[\s\u3000]{0,4}次の?ページ/;
+/** The writer reporting speech: `「…」と語った`, `…」とコメント` (a literal, then fixed words). */
+const REPORTED =
+  /」と(?:語|述べ|明か|コメント|話し|振り返|呼びかけ|答え|絶賛|告白|宣言|挨拶|アピール|報告|感謝|笑|照れ|意気込|太鼓判|エール)/;
+
+/**
+ * A line that is no prose a speaker goes on with: a short line without a sentence end
+ * (`今回のポイントは`, a heading; a numbered point `1. …` is prose), a title line
+ * (`『全方位型お笑いマガジン　コメ旬』Vol.4`), a price caption (`靴¥54,600（クロケット ＆ ジョーンズ）`).
+ */
+function notProse(t: string): boolean {
+  if (looksLikeHeading(t) && !/^[\s\u3000]*[0-9０-９]{1,2}[.．、)）]/.test(t)) return true;
+  const s = t.trim();
+  if (s.length > 80 || /[。．！？!?」』]$/.test(s)) return false;
+  return /^『[^』]{1,60}』/.test(s) || /[¥￥][0-9０-９]|[0-9０-９]円/.test(s);
+}
+
+/** Words of someone talking: the first person, laughter, the spoken endings of polite talk. */
+const SPEECH =
+  /私|僕|俺|自分|わたし|ボク|オレ|弊社|（笑）|\(笑\)|んです|けど|(?:です|ます|でしょう)[ねよ]|(?:です|ます|でしょう|ました)。|かな[。、]/;
+/** The writer turning to the reader: `…してみましょう。`, `…いかがですか？`. */
+const READER_ADDRESS = /ましょう[。！!]|いかが/;
+
+/** A paragraph that reads as speech (quoted words in it aside: narration quotes speech). */
+function readsAsSpeech(t: string): boolean {
+  const own = unquoted(t);
+  return SPEECH.test(own) && !READER_ADDRESS.test(own);
+}
+
+/** The text outside 「…」 (an unclosed 「 quotes nothing). A scan: each character is read once. */
+function unquoted(t: string): string {
+  let out = '';
+  let i = 0;
+  while (i < t.length) {
+    const open = t.indexOf('「', i);
+    const close = open < 0 ? -1 : t.indexOf('」', open + 1);
+    if (close < 0) return out + t.slice(i);
+    out += t.slice(i, open);
+    i = close + 1;
+  }
+  return out;
+}
+
 /** A label made of name characters only (no digits, marks or brackets): who may interrupt. */
 const PERSON_LABEL = /^[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}A-Za-zＡ-Ｚａ-ｚー・、＆&]+$/u;
 /** How an utterance ends (a data row such as `所在地：長野県松本市` does not). */
@@ -871,8 +1002,11 @@ interface OpenTurn {
   end: number;
   /** The source line of the last part. */
   lastLine: Line;
-  /** Whether the turn's last line was indented (a full-width space), as paragraphs are. */
-  indented: boolean;
+  /**
+   * Whether the turn's last line was indented (a full-width space), as paragraphs are; null when
+   * it is the line of the turn's label, whose place the indent would take.
+   */
+  indented: boolean | null;
 }
 
 /** How a dash article prints its answers, found in one pass before parsing. */

@@ -56,8 +56,24 @@ export function isCredit(line: string): boolean {
   const inner = bracketed ? t.slice(1, -1) : t;
   const head = inner.slice(0, sep);
   if (!CREDIT_WORDS.test(head) || /[。！？]/.test(inner)) return false;
+  // `編集部：池田利夫＋岡本奈知子（ジャムハウス）`: who edited the page. 編集部 also labels an
+  // interviewer's lines, which name no team (`＋`) and no company in brackets.
+  if (!bracketed && head.trim() === '編集部')
+    return /[＋+]|[（(][^）)]{1,30}[）)]$/.test(inner.slice(sep + 1));
   return bracketed || /^(?:取材|文|記事執筆|執筆|構成|撮影|写真|text|photo|interview)/i.test(head);
 }
+
+/**
+ * `togetter：『…まとめ』`, `引用元：…`, `出典：…`: the label of a citation or an embed (where a
+ * quoted list, post or article comes from), never a person who speaks. Labels are at most 30
+ * characters, so the test is bounded.
+ */
+export function isCitationLabel(label: string): boolean {
+  return label.length <= 30 && CITATION_LABEL.test(label.trim());
+}
+
+const CITATION_LABEL =
+  /^(?:[・■●◆※]\s*)?(?:togetter(?:まとめ|の反応)?|(?:twitter|ツイッター|ネット)の反応|引用元?|出典|出所|参考(?:文献|資料|記事|サイト|URL)?|参照|ソース|元記事|情報元|転載元|via)$/i;
 
 const PHOTO_WORDS = ['写真', '撮影', '画像', 'photo', 'Photo', 'PHOTO'];
 

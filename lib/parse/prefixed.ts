@@ -27,7 +27,7 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
-import { isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
+import { isCitationLabel, isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
 import { listedNames } from './people.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
 
@@ -221,7 +221,9 @@ function prefixOrField(
   const m = matchLabel(t);
   // `http://…`, `HP＊http://…`: a link, whatever is printed before its scheme's colon.
   if (!m || /^https?$/i.test(m.label) || m.rest.startsWith('//')) return null;
-  if (isFieldLabel(m.label) || isListItem(m.label)) return { field: m.label, rest: m.rest };
+  // A citation (`togetter：『…』`) is a row of the page, as a data row is: furniture, no speaker.
+  if (isFieldLabel(m.label) || isListItem(m.label) || isCitationLabel(m.label))
+    return { field: m.label, rest: m.rest };
   const label = m.label.trim();
   const rest = m.rest.trim();
   const alias = m.alias !== undefined ? { alias: m.alias } : {};
@@ -251,6 +253,27 @@ function isBio(rest: string): boolean {
 function isPullQuote(t: string): boolean {
   const s = t.trim();
   return s.length <= 60 && (s.includes('——') || s.includes('――')) && !/[?？]$/.test(s);
+}
+
+/**
+ * `タバス子さんからの中辛アドバイス`, `プア子からの辛口アドバイス`: a short line without a sentence end
+ * naming who gives the answer below it; the name (honorific dropped), or null. Anchored and
+ * bounded (a line of at most 40 characters).
+ */
+function answererHeading(t: string): string | null {
+  const s = t.trim();
+  if (s.length > 40) return null;
+  const m =
+    /^([^\s\u3000、。！？!?「」『』：:]{1,20}?)(?:姐さん|さん|ちゃん|先生|氏)?からの[^。！？!?、]{1,20}$/.exec(
+      s,
+    );
+  return m?.[1] ?? null;
+}
+
+function nextNonBlank(lines: Lines, from: number): number {
+  let j = from;
+  while (j < lines.length && lines.blank(j)) j++;
+  return j;
 }
 
 /** Counts prefixed lines: the format detector uses this. With `enough`, stops counting there. */
@@ -370,6 +393,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const sections: string[] = [];
   const furniture: Furniture[] = [];
   let section: string | null = null;
+  // The answerer a heading named for the next `A：` (answererHeading).
+  let answeredBy: string | null = null;
   let current: (DraftTurn & { parts: string[] }) | null = null;
   const close = () => {
     if (current) {
@@ -439,7 +464,23 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       furniture.push({ line: lines.at(i) as Line, kind: 'credit' });
       return;
     }
-    const prefix = prefixOrField(t, meta);
+    let prefix = prefixOrField(t, meta);
+    if (prefix === null && !questionsOnly) {
+      // `タバス子さんからの中辛アドバイス` right before `A：…`: who gives the answer, a heading.
+      const by = answererHeading(t);
+      if (by !== null && matchQa(lines.text(nextNonBlank(lines, i + 1)) ?? '') !== null) {
+        close();
+        furniture.push({ line: lines.at(i) as Line, kind: 'heading' });
+        answeredBy = by;
+        return;
+      }
+    }
+    if (prefix !== null && !isField(prefix) && answeredBy !== null) {
+      // The `A：` after such a heading is that person's (unless front matter names the interviewee).
+      if (prefix.role === 'interviewee' && !meta.interviewee && matchQa(t) !== null)
+        prefix = { ...prefix, speaker: answeredBy };
+      if (prefix.role !== undefined) answeredBy = null;
+    }
     // A data row (`住所：…`, `価格：…`, a table's row): a shop or product box, which ends the turn
     // before it.
     if (isField(prefix) || dataRows.has(i)) {

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
+import { type DuplicateGroup, possibleDuplicates } from '../people/duplicates.ts';
 import {
   ANALYZER_VERSION,
   analyzeNormalized,
@@ -102,7 +103,7 @@ export const SearchParamsSchema = z.object({
     .max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`)
     .default('')
     .describe(
-      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix.',
+      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix.',
     ),
   tags: z.array(z.string().min(1).max(100)).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
@@ -228,6 +229,19 @@ export interface QuoteIndexOptions {
 
 /** Candidates beyond the page kept by top-k pruning (title-only matches are dropped after it). */
 const TOP_K_MARGIN = 20;
+
+/**
+ * The turn of an interview with this ordinal (the last one, should two share it, as a map by
+ * ordinal would give): a scan, cheaper than building that map for the few hits of a page.
+ */
+function turnAt(
+  turns: Interview['turns'] | null | undefined,
+  ordinal: number,
+): Interview['turns'][number] | undefined {
+  if (!turns) return undefined;
+  for (let k = turns.length - 1; k >= 0; k--) if (turns[k]?.ordinal === ordinal) return turns[k];
+  return undefined;
+}
 
 /** Default score multiplier of interviewer turns (answers first). */
 export const QUESTION_WEIGHT = 0.6;
@@ -1006,6 +1020,18 @@ export class QuoteIndex {
     return [...this.directory().interviewees.keys()].sort();
   }
 
+  /** People of one full name in different interviews, for editors to review (lib/people/duplicates.ts). */
+  duplicatePeople(): DuplicateGroup[] {
+    return possibleDuplicates(
+      [...this.interviews.values()].map((meta) => ({
+        id: meta.id,
+        title: meta.title,
+        publishedAt: meta.publishedAt,
+        people: peopleOfMeta(meta),
+      })),
+    );
+  }
+
   /** People of every indexed interview (for name lookups). */
   private *people(): Iterable<{ id: string; people: readonly IndexedPerson[] }> {
     for (const meta of this.interviews.values()) yield { id: meta.id, people: peopleOfMeta(meta) };
@@ -1167,6 +1193,18 @@ export class QuoteIndex {
       });
       pruned = m.pruned === true;
       found = this.candidates(m, filter);
+      if (found.n === 0 && compiled.relaxed) {
+        // No quote has every word of a short query: quotes with any of them, said so by `matched`.
+        matched = 'any';
+        const r = this.engine.evaluate(compiled.relaxed, terms, {
+          ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
+          roleWeights: [1, this.questionWeight, 1],
+          general: this.general,
+          transient: true,
+        });
+        pruned = r.pruned === true;
+        found = this.candidates(r, filter);
+      }
     }
     let keys = found.scores;
     if (byRecency) {
@@ -1227,13 +1265,14 @@ export class QuoteIndex {
       documentIds: [...new Set(planned.map((p) => p.interview))],
       render: (lookup) => {
         const documents: DocumentLookup = lookup ?? ((id) => this.retained?.get(id));
-        const turns = new Map<string, Map<number, Interview['turns'][number]> | null>();
+        // Each interview looked up once; its turns found by ordinal where they stand (no map per
+        // interview per search: rendering's garbage is what the young generation fills with).
+        const fetched = new Map<string, Interview['turns'] | null>();
         const turnsOf = (key: string) => {
-          let t = turns.get(key);
+          let t = fetched.get(key);
           if (t === undefined) {
-            const iv = documents(key);
-            t = iv ? new Map(iv.turns.map((x) => [x.ordinal, x])) : null;
-            turns.set(key, t);
+            t = documents(key)?.turns ?? null;
+            fetched.set(key, t);
           }
           return t;
         };
@@ -1243,7 +1282,7 @@ export class QuoteIndex {
         if (phrases.length > 0) {
           // The index has no positions: check phrases against the texts of the leading candidates.
           shown = planned.filter((p) => {
-            const turn = turnsOf(p.interview)?.get(p.ordinal);
+            const turn = turnAt(turnsOf(p.interview), p.ordinal);
             const text = turn ? normalizeForMatch(turn.text) : '';
             return phrases.every((ph) => text.includes(ph));
           });
@@ -1458,14 +1497,12 @@ export class QuoteIndex {
     needles: readonly string[],
     forms: readonly string[],
     meta: InterviewMeta | undefined,
-    turns: Map<number, Interview['turns'][number]> | null,
+    turns: Interview['turns'] | null,
   ): SearchHit | null {
-    const turn = turns?.get(p.ordinal);
+    const turn = turnAt(turns, p.ordinal);
     // The interview changed or went away since this index was written: skip the stale hit.
     if (!turn) return null;
-    const question = turn.questionId
-      ? [...(turns?.values() ?? [])].find((t) => t.id === turn.questionId)
-      : undefined;
+    const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit.
     const ranges = matchRanges(turn.text, NO_TERMS, needles, forms);
     const matchedIn = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).filter(

@@ -21,7 +21,7 @@ import {
   scriptRuns,
   type Token,
 } from '../text/analyze.ts';
-import { dictionaryForms, dictionaryFormTerm, isSearchableForm } from '../text/deinflect.ts';
+import { dictionaryForms, dictionaryFormTerm, isLightVerb, isSearchableForm } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { and, max, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
 
@@ -47,6 +47,14 @@ export interface CompiledQuery {
   readonly words: number;
   /** True when every word must match (short queries, `terms=all`). */
   readonly everyWord: boolean;
+  /**
+   * The query to run when no quote has every word of a short query (好きな食べ物: one quote says
+   * 食べ物, none with 好き): each typed word whole, any one of them enough, as search engines
+   * answer "no results for all of these words"; quoted phrases stay required. Null when there is
+   * nothing to relax: one word, `terms=all`, or a longer query that already ranks by a share of
+   * its words.
+   */
+  readonly relaxed: QueryNode | null;
 }
 
 /** How the words of a query must match. */
@@ -76,6 +84,9 @@ export const WORD_SPLITS = 2;
  * variants and of the kanji stem of an inflected word, `base`: of the dictionary form guessed for
  * a kana verb or adjective (ためて → ためる), relative to the word itself.
  */
+/** A relaxed query's share of weight: any one of its words is enough (see {@link CompiledQuery.relaxed}). */
+const RELAXED_MIN_SHOULD = 1e-6;
+
 export const QUERY_WEIGHTS = { minShould: 0.25, gram: 0.6, variant: 0.8, stem: 0.6, base: 0.9 };
 /** A one-kanji stem in more than this share of quotes (思, 行, 見) is not worth its scan. */
 const STEM_MAX_SHARE = 0.05;
@@ -439,6 +450,10 @@ export function compileQuery(
   });
   const allUnits: Unit[] = [];
   const slotNodes: QueryNode[] = [];
+  // Per slot: a light verb typed in its dictionary form (思う), not required beside other words.
+  const slotLight: boolean[] = [];
+  // Each typed word (or OR group) as one node, for the relaxed query.
+  const wordNodes: QueryNode[] = [];
   // Short input is compiled again once its words are counted (see below).
   const perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
   const counted = perGroup.reduce((n, g) => n + g.reduce((k, c) => k + c.slots.length, 0), 0);
@@ -459,12 +474,34 @@ export function compileQuery(
   groups.forEach((g, gi) => {
     const compiled = perGroup[gi] as ReturnType<typeof slotsOf>[];
     for (const c of compiled) allUnits.push(...c.units);
-    if (g.chunks.length === 1) slotNodes.push(...(compiled[0]?.slots ?? []));
-    else {
+    if (g.chunks.length === 1) {
+      const only = compiled[0];
+      slotNodes.push(...(only?.slots ?? []));
+      const parallel = !!only && only.slots.length === only.units.length;
+      for (const [i] of (only?.slots ?? []).entries()) {
+        const u = parallel ? only?.units[i] : undefined;
+        slotLight.push(!!u?.needle && isLightVerb(u.form ?? u.needle));
+      }
+      // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
+      // letter the segmenter split off (司会者 → 者 alone would match anything).
+      if (groups.length === 1 && only && only.slots.length === only.units.length)
+        only.units.forEach((u, i) => {
+          const node = only.slots[i];
+          if (node && !u.kanji && (u.needle?.length ?? 0) >= 2) wordNodes.push(node);
+        });
+      else {
+        const node = and(only?.slots ?? []);
+        if (node) wordNodes.push(node);
+      }
+    } else {
       // a OR b: one slot whose alternatives are each side's words together.
       const alternatives = compiled.map((c) => and(c.slots)).filter((q): q is QueryNode => q !== null);
       const node = max(alternatives);
-      if (node) slotNodes.push(node);
+      if (node) {
+        slotNodes.push(node);
+        slotLight.push(false);
+        wordNodes.push(node);
+      }
     }
   });
   const phraseSlots: QueryNode[] = [];
@@ -490,19 +527,40 @@ export function compileQuery(
     .filter((q): q is QueryNode => q !== null);
   const words = slotNodes.length + phraseSlots.length;
   const everyWord = terms === 'all' || words <= SHORT_QUERY_WORDS || typedWords;
+  // Beside a content word, a light verb is optional (ranks, does not filter); `terms=all` keeps it.
+  const light = (i: number) =>
+    terms !== 'all' && slotLight[i] === true && slotLight.some((l) => !l) && everyWord;
+  const optional = slotNodes.some((_, i) => light(i));
   const slots: Slot[] = [
-    ...slotNodes.map((node) => ({ node, required: everyWord })),
+    ...slotNodes.map((node, i) => ({ node, required: everyWord && !light(i) })),
     ...phraseSlots.map((node) => ({ node, required: true })),
   ];
+  const minShould = optional ? 0 : everyWord ? 1 : QUERY_WEIGHTS.minShould;
   const query: QueryNode | null =
-    slots.length === 0
-      ? null
-      : { kind: 'match', slots, exclude, minShould: everyWord ? 1 : QUERY_WEIGHTS.minShould, weight: 1 };
+    slots.length === 0 ? null : { kind: 'match', slots, exclude, minShould, weight: 1 };
+  // Relaxed: any one word (phrases stay required: quotation marks are the user's own demand).
+  const relaxed: QueryNode | null =
+    query !== null &&
+    everyWord &&
+    terms !== 'all' &&
+    wordNodes.length >= 1 &&
+    wordNodes.length + phraseSlots.length >= 2
+      ? {
+          kind: 'match',
+          slots: [
+            ...wordNodes.map((node) => ({ node, required: false })),
+            ...phraseSlots.map((node) => ({ node, required: true })),
+          ],
+          exclude,
+          minShould: RELAXED_MIN_SHOULD,
+          weight: 1,
+        }
+      : null;
   const foldedPhrases = phrases.map((p) => normalizeForMatch(p)).filter((p) => p.trim() !== '');
   const needles = [
     ...[...allUnits, ...phraseUnits].map((u) => u.needle).filter((n): n is string => !!n),
     ...foldedPhrases,
   ];
   const forms = [...new Set(allUnits.map((u) => u.form).filter((f): f is string => !!f))];
-  return { query, phrases: foldedPhrases, needles, forms, empty: query === null, words, everyWord };
+  return { query, phrases: foldedPhrases, needles, forms, empty: query === null, words, everyWord, relaxed };
 }

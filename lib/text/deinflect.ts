@@ -72,6 +72,30 @@ const LIGHT = new Set([
   'ござる',
 ]);
 
+/** The light verbs as typed with their kanji (思う, 出来る): see {@link isLightVerb}. */
+const LIGHT_WRITTEN = new Set([
+  '思う',
+  '出来る',
+  '頂く',
+  '下さる',
+  '貰う',
+  '仕舞う',
+  '呉れる',
+  '上げる',
+  '御座る',
+]);
+
+/**
+ * True when a typed word is a light verb in its dictionary form (思う, おもう, できる): beside a
+ * content word it asks for nothing (ノマドってどう思う wants quotes about ノマド), so a query does
+ * not require it — it ranks the quotes that have it higher.
+ */
+export function isLightVerb(typed: string): boolean {
+  if (LIGHT_WRITTEN.has(typed)) return true;
+  const hira = typed.replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+  return LIGHT.has(hira);
+}
+
 /** True when a dictionary form (hiragana or katakana) is worth indexing and querying. */
 export function isSearchableForm(form: string): boolean {
   const hira = form.replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));

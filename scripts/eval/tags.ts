@@ -38,9 +38,11 @@ const Label = z.object({
    * fresh2: the same for the next round: labelled 2026-12-03 (10:10–10:30 UTC) from files no label
    * touched, before that round changed the tagger, frozen, and scored once at its end (`--fresh2`).
    * fresh3: the same again for the round of 2026-12-03 13:45–15:55 UTC (`--fresh3`).
-   * fresh4: labelled at the end of that round for the next one, frozen, never scored yet (`--fresh4`).
+   * fresh4: labelled at the end of that round for the next one, frozen, and scored once at the end of the
+   * round of 2026-12-03 16:30–17:00 UTC (`--fresh4`).
+   * fresh5: labelled at the end of that round for the next one, frozen, never scored yet (`--fresh5`).
    */
-  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh', 'fresh2', 'fresh3', 'fresh4']),
+  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh', 'fresh2', 'fresh3', 'fresh4', 'fresh5']),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
    * labels, which the phrases were tuned on). Lets the eval show the two apart: overfitting to the
@@ -336,6 +338,8 @@ export interface TagQualityOptions {
   fresh3?: boolean;
   /** Also score the fresh4 split (same rule: once, at the end of the round that first changes the tagger after it). */
   fresh4?: boolean;
+  /** Also score the fresh5 split (the same rule, for the round after 2026-12-03 16:30–17:00 UTC). */
+  fresh5?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -358,6 +362,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh2 = judged.filter((j) => j.split === 'fresh2');
   const fresh3 = judged.filter((j) => j.split === 'fresh3');
   const fresh4 = judged.filter((j) => j.split === 'fresh4');
+  const fresh5 = judged.filter((j) => j.split === 'fresh5');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -369,11 +374,21 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh5.length > 0 && options.fresh5) {
+    printComparison(
+      '### Fresh5 split (livedoor news, labelled 2026-12-03 ~17:05 UTC for the next round, scored once at its end)',
+      fresh5,
+      runs,
+      topics,
+    );
+    printHardCases(fresh5, runs);
+  } else if (fresh5.length > 0)
+    console.log('\n(fresh5 split not scored: `--fresh5` scores it; see eval/README.md)');
   if (fresh4.length > 0 && options.fresh4) {
     printComparison(
-      '### Fresh4 split (livedoor news, labelled 2026-12-03 ~14:50 UTC for the next round, scored once at its end)',
+      '### Fresh4 split (livedoor news, labelled 2026-12-03 ~14:50 UTC, scored once at the end of the next round, 16:56 UTC)',
       fresh4,
       runs,
       topics,

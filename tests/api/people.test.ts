@@ -221,6 +221,15 @@ describe('renaming, merging and splitting people', () => {
     const from = round.interviewees.find((p) => p.name === '佐伯健太') as Person;
     const into = solo.interviewees[0] as Person;
     expect(from.id).not.toBe(into.id);
+    // Two ids printed with one full name: offered for review as possible duplicates.
+    type Groups = { total: number; groups: Array<{ name: string; people: Array<{ id: string }> }> };
+    const suggested = (await get<Groups>('/interviewees/duplicates')).body;
+    expect(
+      suggested.groups
+        .find((g) => g.name === '佐伯健太')
+        ?.people.map((p) => p.id)
+        .sort(),
+    ).toEqual([from.id, into.id].sort());
     const r = await post(`/interviewees/${from.id}/merge`, { into: into.id });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({
@@ -232,6 +241,9 @@ describe('renaming, merging and splitting people', () => {
       speaker: '佐伯健太',
     });
     expect((await get(`/interviewees/${from.id}`)).status).toBe(404);
+    expect((await get<Groups>('/interviewees/duplicates')).body.groups.map((g) => g.name)).not.toContain(
+      '佐伯健太',
+    );
     const merged = await post(`/interviewees/${from.id}/rename`, { name: 'y' });
     expect(merged.status).toBe(404);
     expect(

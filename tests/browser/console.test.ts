@@ -264,6 +264,38 @@ describe.runIf(run)('console in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('offers a person of the same full name in another interview, and merges them in edit mode', async () => {
+    const ids: string[] = [];
+    for (const [id, answer] of [
+      ['same-name-a', '木工を始めて十年です。'],
+      ['same-name-b', '今は家具の修理もしています。'],
+    ] as const) {
+      await api(`/interviews?id=${id}`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        body: `木工家に聞く\n聞き手：木工はいつから？\n真壁良太郎：${answer}\n`,
+      });
+      const iv: { interviewees: Array<{ id: string; name: string }> } = await api(`/interviews/${id}`);
+      ids.push(iv.interviewees.find((p) => p.name === '真壁良太郎')?.id ?? '');
+    }
+    const [here, other] = ids as [string, string];
+    expect(here).not.toBe(other);
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/people/${here}`);
+    const item = page.locator(`#same-name ~ ul [data-merge="${other}"]`);
+    expect(await item.locator('a').textContent()).toBe('真壁良太郎');
+    // The merge button appears in edit mode only.
+    expect(await page.locator('.merge-here').count()).toBe(0);
+    await enterToken(page);
+    page.once('dialog', (d) => void d.accept());
+    await Promise.all([page.waitForEvent('load'), item.locator('.merge-here').click()]);
+    await expect.poll(async () => (await fetch(`${server.url}/interviewees/${other}`)).status).toBe(404);
+    const person: { interviews: Array<{ id: string }> } = await api(`/interviewees/${here}/person`);
+    expect(person.interviews.map((i) => i.id).sort()).toEqual(['same-name-a', 'same-name-b']);
+    expect(await page.locator('#same-name').count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
   it('shows what changed when another tab edited the same quote (409) and retries on top of it', async () => {
     const a = await newTab(context, errors);
     const b = await newTab(context, errors);

@@ -198,7 +198,8 @@ describe('tiered segments', () => {
       ),
       { numRuns: 60 },
     );
-  });
+    // 60 random write histories, each checked four ways: seconds alone, much more under load.
+  }, 180_000);
 
   it('seals a batch into a part that grows with the batch, not with the index', () => {
     const index = new QuoteIndex();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
-import { parseInterview } from '../../lib/parse/index.ts';
+import { parseInterview, parseWithReport } from '../../lib/parse/index.ts';
 import { isRoleLabel, splitName } from '../../lib/parse/people.ts';
 import { loadAttribution, scoreInterview } from '../../scripts/eval/attribution.ts';
 import { available, corporaDir } from '../helpers/shared.ts';
@@ -151,6 +151,155 @@ describe('paragraphs after an answer, and who speaks them', () => {
       '意気込みを。',
       '全力で戦います。',
     ]);
+  });
+
+  it('keeps indented paragraphs with a named answer: the label stood where the indent would', () => {
+    // livedoor-homme 5274747's shape: lead and answers' later paragraphs set indented, the
+    // answer's first line starting with its label.
+    const iv = turnsOf(
+      `　合コンアナリストに話を聞いた。
+
+——誘い文句のコツは？
+水谷：小さな提案が効果的ですよ。
+
+　そのほか変化球っぽい誘い文句もあります。大義名分を含ませるということですね。
+
+　例えば「配線を手伝ってあげるよ」でも良いのですが、OK出しやすくなると思いますよ。
+
+——2人で会うと？
+水谷：印象が変わりますね。
+`,
+    );
+    expect(iv.map(([, who, text]) => `${who}: ${text}`)).toEqual([
+      '聞き手: 誘い文句のコツは？',
+      '水谷: 小さな提案が効果的ですよ。\n\nそのほか変化球っぽい誘い文句もあります。大義名分を含ませるということですね。\n\n例えば「配線を手伝ってあげるよ」でも良いのですが、OK出しやすくなると思いますよ。',
+      '聞き手: 2人で会うと？',
+      '水谷: 印象が変わりますね。',
+    ]);
+  });
+
+  it('keeps spoken paragraphs at the end of a page with the answer, and leaves the writer out', () => {
+    const page = (closing: string) =>
+      turnsOf(`　映画祭の楽しみ方を聞いた。
+
+——注目作は？
+矢田部：『J.A.C.E.』という作品ですね。
+
+　他には、巨匠というにはまだ若いんですけど、『トリシュナ』も注目じゃないかな。
+
+${closing}
+ 1 2 3
+
+——来年は？
+矢田部：続けます。
+`).map(([, who, text]) => `${who}: ${text}`);
+    expect(page('　このくらいにしておきます（笑）。')).toEqual([
+      '聞き手: 注目作は？',
+      '矢田部: 『J.A.C.E.』という作品ですね。\n\n他には、巨匠というにはまだ若いんですけど、『トリシュナ』も注目じゃないかな。\n\nこのくらいにしておきます（笑）。',
+      '聞き手: 来年は？',
+      '矢田部: 続けます。',
+    ]);
+    // The writer's own paragraph ends the answer, and what follows it is no answer either.
+    expect(page('　映画祭は22日から開催。会場で確かめてみましょう。')).toEqual([
+      '聞き手: 注目作は？',
+      '矢田部: 『J.A.C.E.』という作品ですね。\n\n他には、巨匠というにはまだ若いんですけど、『トリシュナ』も注目じゃないかな。',
+      '聞き手: 来年は？',
+      '矢田部: 続けます。',
+    ]);
+  });
+
+  it('reads indented paragraphs after a named answer as narration when a box or the end follows', () => {
+    const iv = turnsOf(
+      `——共演は？
+春日：心強かったです。
+
+——撮影は？
+春日：楽しかったです。
+
+　最後にケーキが贈られると、春日は「おいしそう！」と笑顔を見せていました。
+
+　本作は1月7日より全国で公開されます。
+`,
+    );
+    expect(iv.map(([, , text]) => text)).toEqual([
+      '共演は？',
+      '心強かったです。',
+      '撮影は？',
+      '楽しかったです。',
+    ]);
+  });
+
+  it("reads the writer's report of what was said as narration, even before the next question", () => {
+    const iv = turnsOf(
+      `——共演は？
+中山：楽しかったです。
+
+　続いて「また日本に来たいです」と語り、会場を沸かせました。
+
+——最後に。
+中山：ありがとうございました。
+`,
+    );
+    expect(iv.map(([, , text]) => text)).toEqual([
+      '共演は？',
+      '楽しかったです。',
+      '最後に。',
+      'ありがとうございました。',
+    ]);
+  });
+
+  it('keeps price captions, titles and headings between answers out of a named answer', () => {
+    const iv = turnsOf(
+      `——靴のオススメは？
+土屋さん：紺のスウェードのスリッポンです。
+
+靴¥54,600（クロケット ＆ ジョーンズ）
+
+『月刊スーツ』Vol.4
+
+異国での奮闘で身も心もタフに!?
+
+——ありがとうございました。
+土屋さん：はい。
+`,
+    );
+    expect(iv.map(([, , text]) => text)).toEqual([
+      '靴のオススメは？',
+      '紺のスウェードのスリッポンです。',
+      'ありがとうございました。',
+      'はい。',
+    ]);
+  });
+
+  it('credits an `A：` answer to the person a heading right before it names (`タバス子さんからの中辛アドバイス`)', () => {
+    // livedoor-homme's 辛口説教部屋 (58 pages): four advisers, each answer headed by who gives it.
+    const { interview: iv, furniture } = parseWithReport(
+      `${header}辛口説教部屋\n\nQ：後輩とうまく話せません。\n\n後輩に関する悩みです。\n\nタバス子さんからの中辛アドバイス\n\nA：あなたの背中を見せなさい。\n\nどうもタバス子と申します。\n\nQ：次の悩みです。\n\nA：自分で考えなさい。\n`,
+    );
+    expect(iv.turns.map((t) => [t.role, t.speaker, t.text])).toEqual([
+      ['interviewer', '聞き手', '後輩とうまく話せません。\n\n後輩に関する悩みです。'],
+      ['interviewee', 'タバス子', 'あなたの背中を見せなさい。\n\nどうもタバス子と申します。'],
+      ['interviewer', '聞き手', '次の悩みです。'],
+      // No heading names the second answer's adviser.
+      ['interviewee', '話し手', '自分で考えなさい。'],
+    ]);
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['タバス子']);
+    expect(furniture.map((f) => [f.kind, f.line.text])).toContainEqual([
+      'heading',
+      'タバス子さんからの中辛アドバイス',
+    ]);
+  });
+
+  it('takes page numbers alone on a line for furniture, never for words of the answer', () => {
+    const text = `${header}取材記事\n——趣味は？\n森：釣りです。\n 1 2 3\n——休日は？\n森：寝てます。\n`;
+    const report = parseWithReport(text);
+    expect(report.interview.turns.map((t) => t.text)).toEqual([
+      '趣味は？',
+      '釣りです。',
+      '休日は？',
+      '寝てます。',
+    ]);
+    expect(report.furniture.map((f) => [f.kind, f.line.text])).toContainEqual(['chrome', ' 1 2 3']);
   });
 
   it('does not take an unprefixed paragraph for an answer where every answer is named', () => {
@@ -449,6 +598,66 @@ describe('people', () => {
     const a = parseInterview('——質問？\n田中：答え。\n——次？\n田中：はい。', { id: 'a' });
     const b = parseInterview('——質問？\n田中：答え。\n——次？\n田中：はい。', { id: 'b' });
     expect(a.interviewees[0]?.id).not.toBe(b.interviewees[0]?.id);
+  });
+});
+
+describe('who the interviewer is when no label says so', () => {
+  const block = (name: string, text: string) => `${name}\n${name}\n\n${text}\n`;
+  it('is nobody in a round table whose first speaker asks nothing (peachy 5043756, movie-enter 6286599)', () => {
+    const roundTable = [
+      '冬のスイーツ座談会\n',
+      block('梓', '私はフランかな。毎年買っちゃう。'),
+      block('陽子', '冬に食べると美味しいんだよね。'),
+      block('美紀', '今年はトマト系が続いてる気がする。'),
+      block('梓', '野菜系が苦手な男の人は多いよね。'),
+    ].join('\n');
+    const iv = parseInterview(roundTable);
+    expect(iv.format).toBe('blog');
+    expect(iv.interviewer).toBeNull();
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['梓', '陽子', '美紀']);
+    expect(iv.turns.every((t) => t.role === 'interviewee')).toBe(true);
+    // The opener who asks is the interviewer, as before.
+    const asked = parseInterview(roundTable.replace('私はフランかな。毎年買っちゃう。', '冬のおすすめは？'));
+    expect(asked.interviewer?.name).toBe('梓');
+  });
+
+  it('is nobody where speakers ask each other once each, and the one who asks clearly most otherwise', () => {
+    const talk = (lines: string[]) => parseInterview(lines.join('\n\n'));
+    // livedoor-homme 6742274's round table: one member asks once in ten turns.
+    const members = talk([
+      '金泉：ランドって知ってた？',
+      ...Array.from({ length: 4 }, (_, k) => [
+        `畑：私は初めて知った${k}。`,
+        `小西：私も${k}です。`,
+        `金泉：高金利だよね${k}。`,
+      ]).flat(),
+      '畑：結論はこうです。',
+    ]);
+    expect(members.interviewer).toBeNull();
+    expect(members.turns.every((t) => t.role === 'interviewee')).toBe(true);
+    // Two critics who each ask once (livedoor-homme 5661961): nobody interviews the other.
+    expect(
+      talk(['小沢：出ましたね。', '吉田：燃費はいいよね？', '小沢：どうかな？', '吉田：そうね。'])
+        .interviewer,
+    ).toBeNull();
+    // A host who asks most, twice or more, is the interviewer.
+    const host = talk([
+      '江川：調子は？',
+      '落合：まあまあ。',
+      '江川：来年は？',
+      '落合：優勝です。',
+      '江川：なるほど。',
+      '落合：はい。',
+    ]);
+    expect(host.interviewer?.name).toBe('江川');
+    expect(host.turns.map((t) => t.role)).toEqual([
+      'interviewer',
+      'interviewee',
+      'interviewer',
+      'interviewee',
+      'interviewer',
+      'interviewee',
+    ]);
   });
 });
 

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
-import { isPhotoCaption } from '../../lib/parse/furniture.ts';
+import { isCitationLabel, isPhotoCaption } from '../../lib/parse/furniture.ts';
 import { parseInterview, parseWithReport } from '../../lib/parse/index.ts';
 import { isFieldLabel } from '../../lib/parse/prefixed.ts';
 import { available, corporaDir, read } from '../helpers/shared.ts';
@@ -107,12 +107,42 @@ describe('data rows in prefixed transcripts', () => {
     expect(() => parseInterview(text)).toThrow(ParseError);
   });
 
-  it('make no person of a book credit row (`制作編集：エヌプラス`)', () => {
-    const iv = parseInterview('記事\n\n編集部：池田利夫＋岡本奈知子\n制作編集：エヌプラス\n', {
-      format: 'prefixed',
-    });
-    expect(iv.turns.map((t) => t.speaker)).toEqual(['編集部']);
-    expect([...iv.interviewees, ...iv.others].map((p) => p.name)).toEqual([]);
+  it('make no turn of a book credit row: `編集部：名前＋名前（社名）` is who edited the page', () => {
+    // it-life-hack's tip pages end so (30 of them were an interview of one 編集部 turn).
+    const page = '記事\n\n編集部：池田利夫＋岡本奈知子（ジャムハウス）\n制作編集：エヌプラス\n';
+    expect(() => parseInterview(page, { format: 'prefixed' })).toThrow(ParseError);
+    // 編集部 asking a question is still the interviewer speaking.
+    const iv = parseInterview(
+      '編集部：始めたきっかけは？\n\n山田：祖母です。\n\n編集部：今は？\n\n山田：楽しいです。\n',
+    );
+    expect(iv.turns.map((t) => [t.role, t.speaker])).toEqual([
+      ['interviewer', '編集部'],
+      ['interviewee', '山田'],
+      ['interviewer', '編集部'],
+      ['interviewee', '山田'],
+    ]);
+  });
+
+  it('make no speaker of a citation (`togetter：『…』`), so a news page citing two lists is no interview', () => {
+    const news =
+      'スマホ節約術\n\n回線を切って節約した人が多い。\n\ntogetter：『WiFiオンリーで節約に成功した人まとめ』\n\n反響は大きい。\n\ntogetter：『3G回線を解約した人の声』\n';
+    expect(() => parseInterview(news)).toThrow(ParseError);
+    expect(() => parseInterview(news, { format: 'prefixed' })).toThrow(ParseError);
+    // Inside an interview the citation ends the answer before it and is furniture.
+    const { interview: iv, furniture } = parseWithReport(
+      '聞き手：反響は？\n\n山田：大きかったです。\n引用元：『開発日誌』\n\n聞き手：次は？\n\n山田：続編です。\n',
+    );
+    expect(iv.turns.map((t) => [t.speaker, t.text])).toEqual([
+      ['聞き手', '反響は？'],
+      ['山田', '大きかったです。'],
+      ['聞き手', '次は？'],
+      ['山田', '続編です。'],
+    ]);
+    expect(furniture.map((f) => f.line.text)).toContain('引用元：『開発日誌』');
+    for (const l of ['togetter', 'Togetter', 'togetterの反応', '引用元', '出典', '参考文献', 'ソース'])
+      expect([l, isCitationLabel(l)]).toEqual([l, true]);
+    for (const l of ['山田', '聞き手', '編集部', 'ソースケ', '引用さん'])
+      expect([l, isCitationLabel(l)]).toEqual([l, false]);
   });
 
   it('make no speaker of a clock time (`・（日）24:30〜`), so a TV schedule is no interview', () => {
@@ -174,6 +204,12 @@ describe.runIf(haveCorpora)('captions and credits in the livedoor news corpus', 
     expect(all).not.toContain('情報提供元');
     expect(all).not.toContain('livedoor求人・転職');
     expect(furniture.map((f) => f.kind)).toContain('credit');
+  });
+
+  it('rejects news pages whose only "speakers" were togetter citations or a 編集部 credit (it-life-hack 6460511, 6338775)', () => {
+    // Before: interviews of two togetter turns, and of one 編集部 interviewer turn.
+    expect(() => parseInterview(news('it-life-hack', '6460511'))).toThrow(ParseError);
+    expect(() => parseInterview(news('it-life-hack', '6338775'))).toThrow(ParseError);
   });
 
   it('rejects an app review made of spec rows (smax 6551764) and keeps a shop box out of the answer (livedoor-homme 4762337)', () => {

@@ -130,7 +130,49 @@ describe('query syntax', () => {
     const either = ids('アイアンマン OR コーヒー');
     expect(either).toContain('b-t002');
     expect(either).toContain('c-t006');
-    expect(ids('アイアンマン コーヒー')).toEqual([]);
+    // Both words together: no quote has them, so each quote with either is offered instead.
+    const both = index.search({ q: 'アイアンマン コーヒー', limit: 20 });
+    expect(both.matched).toBe('any');
+    expect(both.hits.map((h) => h.quoteId).sort()).toEqual(['b-t002', 'c-t006']);
+  });
+});
+
+describe('a light verb typed beside a content word', () => {
+  it('ranks by it but does not require it (ハリウッドってどう思う wants quotes about ハリウッド)', () => {
+    // No quote says 思う: the ハリウッド quotes are found anyway, matched by every required word.
+    for (const q of ['ハリウッド 思う', 'ハリウッドってどう思う']) {
+      const page = index.search({ q, limit: 20 });
+      expect(page.matched, q).toBe('all');
+      expect(page.hits.map((h) => h.quoteId).sort(), q).toEqual(['c-t001', 'c-t002']);
+    }
+    // Alone, or with terms=all, it is what was asked for.
+    expect(index.search({ q: '思う' }).total).toBe(0);
+    expect(index.search({ q: 'ハリウッド 思う', terms: 'all' }).total).toBe(0);
+  });
+});
+
+describe('no quote has every word of a short query', () => {
+  it('offers the quotes with any one of its words, and says so', () => {
+    // 京都のコーヒー is one typed chunk of two words; c-t004 says 京都, c-t006 コーヒー, none both.
+    const page = index.search({ q: '京都のコーヒー', limit: 20 });
+    expect(page.matched).toBe('any');
+    expect(page.hits.map((h) => h.quoteId).sort()).toEqual(['c-t004', 'c-t006']);
+    expect(page.hits.find((h) => h.quoteId === 'c-t006')?.highlight.html).toContain('<mark>コーヒー</mark>');
+  });
+
+  it('keeps every word required when a quote has them all', () => {
+    const page = index.search({ q: '映画 京都', limit: 20 });
+    expect(page.matched).toBe('all');
+    expect(page.hits.map((h) => h.quoteId)).toEqual(['c-t004']);
+  });
+
+  it('does not relax terms=all, a single word, or a quoted phrase', () => {
+    expect(index.search({ q: '京都のコーヒー', terms: 'all' }).total).toBe(0);
+    expect(index.search({ q: 'らんさーず' }).total).toBe(0);
+    // The phrase stays required: only quotes with 「京都で撮りました」 and either word.
+    const phrase = index.search({ q: '「京都で撮りました」 アイアンマン', limit: 20 });
+    expect(phrase.matched).toBe('any');
+    expect(phrase.hits.map((h) => h.quoteId)).toEqual(['c-t004']);
   });
 });
 

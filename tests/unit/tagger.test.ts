@@ -262,6 +262,38 @@ describe('TopicTagger by meaning', () => {
     );
   });
 
+  it('does not take a camera, a printer, a software how-to or a product spec for remote work', () => {
+    expect(topicsOf('三脚とリモートシャッターを装備して撮影に行ってきました。')).not.toContain(
+      'remote-timezone',
+    );
+    expect(topicsOf('Skypeを多重起動するには、起動オプションを設定します。')).not.toContain(
+      'remote-timezone',
+    );
+    expect(topicsOf('超薄型設計なので、置く場所を選ばない。')).not.toContain('remote-timezone');
+    expect(topicsOf('日本時間での同日発売になるだろうと思われる。')).not.toContain('remote-timezone');
+    expect(topicsOf('海外のクライアントとはSkypeで打ち合わせをしています。')).toContain('remote-timezone');
+    expect(topicsOf('場所を選ばない働き方ができるのがフリーランスの魅力です。')).toContain('remote-timezone');
+  });
+
+  it('does not take a product’s copy or a story’s plot for work-balance, but keeps a person’s own', () => {
+    expect(
+      topicsOf('スケジュール管理にGoogleカレンダーを使う方も多いだろう。便利な拡張機能を紹介しよう。'),
+    ).not.toContain('work-balance');
+    expect(
+      topicsOf(
+        '主人公の美鈴は才色兼備で知られる敏腕社員。しかしその素顔は家電マニアだ。給料を家電につぎ込む彼女の仕事とプライベートのギャップがおもしろい。',
+      ),
+    ).not.toContain('work-balance');
+    expect(topicsOf('仕事とプライベートのメリハリをつけるようにしています。')).toContain('work-balance');
+  });
+
+  it('leaves a bulleted list entry untagged (a related-article link, a survey’s source)', () => {
+    expect(tagger.scoreText('・オーネット「適齢期の子どもを持つ母親の結婚・親子関係に関する意識」')).toEqual(
+      [],
+    );
+    expect(topicsOf('適齢期の子どもを持つ母親として、娘の結婚が気がかりです。')).toContain('family-partner');
+  });
+
   it('finds work-balance in long hours, lost days off and priorities, not in a missed last train', () => {
     expect(topicsOf('毎日帰りは終電で、休日出勤も珍しくありません。')).toContain('work-balance');
     expect(topicsOf('恋愛よりも仕事を優先してきた20代でした。')).toContain('work-balance');
@@ -447,7 +479,8 @@ describe('the model editors train', () => {
     expect(tagger.evidenceOf(text).get('work-balance')).toBeUndefined();
     const wb = (t: TopicTagger, asked = false) =>
       t.scoreText(text, null, asked).find((m) => m.topic === 'work-balance');
-    expect(wb(new TopicTagger({ model }))).toBeUndefined();
+    // Without a modelAlone bar for the topic the model alone tags nothing.
+    expect(wb(new TopicTagger({ model, params: { modelAlone: {} } }))).toBeUndefined();
     const alone = new TopicTagger({ model, params: { modelAlone: { 'work-balance': 0.6 } } });
     const m = wb(alone);
     expect(m?.terms).toEqual([]);

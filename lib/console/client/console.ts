@@ -12,6 +12,8 @@ const lang: 'ja' | 'en' = document.body.dataset.lang === 'en' ? 'en' : 'ja';
 const WORDS = {
   ja: {
     edit: 'タグを編集',
+    mergeHere: 'この人物に統合',
+    mergeConfirm: (name: string) => `「${name}」をこの人物に統合します。よろしいですか？`,
     editing: '編集中',
     editMode: '編集モード',
     add: '追加',
@@ -53,6 +55,8 @@ const WORDS = {
   },
   en: {
     edit: 'Edit tags',
+    mergeHere: 'Merge into this person',
+    mergeConfirm: (name: string) => `Merge “${name}” into this person?`,
     editing: 'Editing',
     editMode: 'Edit mode',
     add: 'Add',
@@ -428,11 +432,40 @@ function startEditing(): void {
     button.addEventListener('click', () => void openEditor(box, editable));
     box.append(button);
   }
+  offerMerges();
 }
 
 function stopEditing(): void {
   document.body.classList.remove('editing');
-  for (const b of document.querySelectorAll('.edit-start, .tag-add, .conflict, .edit-status')) b.remove();
+  for (const b of document.querySelectorAll('.edit-start, .tag-add, .conflict, .edit-status, .merge-here'))
+    b.remove();
+}
+
+/** In edit mode, a person of the same name elsewhere can be merged into the person shown. */
+function offerMerges(): void {
+  for (const li of document.querySelectorAll<HTMLElement>('[data-merge]')) {
+    if (li.querySelector('.merge-here')) continue;
+    const from = li.dataset.merge ?? '';
+    const into = li.dataset.into ?? '';
+    const button = el('button', { type: 'button', class: 'merge-here button-quiet' }, WORDS.mergeHere);
+    const status = el('span', { class: 'edit-status', role: 'status' });
+    button.addEventListener('click', async () => {
+      if (!window.confirm(WORDS.mergeConfirm(li.dataset.name ?? from))) return;
+      button.disabled = true;
+      const r = await api(
+        'POST',
+        `/interviewees/${encodeURIComponent(from)}/merge`,
+        JSON.stringify({ into }),
+      );
+      if (r.status === 200) {
+        window.location.reload();
+        return;
+      }
+      button.disabled = false;
+      status.textContent = WORDS.failed(errorText(r));
+    });
+    li.append(' ', button, status);
+  }
 }
 
 // ------------------------------------------------------------------ suggestions

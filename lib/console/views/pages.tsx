@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** The reader, the profile, the tag pages, upload and errors. */
 import type { Interview } from '../../model.ts';
+import type { DuplicateCandidate } from '../../people/duplicates.ts';
 import type { Range } from '../../search/highlight.ts';
 import type { IntervieweeProfile, TagSummary } from '../../service.ts';
 import type { Topic } from '../../taxonomy/index.ts';
@@ -194,6 +195,8 @@ export function PersonPage(props: {
   /** The interviewee's editor-added tags and their version, for editing. */
   manual: { tags: string[]; version: number } | null;
   evidence: CardQuote[];
+  /** People of other interviews printed with this person's full name (possibly the same person). */
+  sameName: DuplicateCandidate[];
   switchHref: string;
 }) {
   const { v, person } = props;
@@ -270,6 +273,20 @@ export function PersonPage(props: {
           <h2 id="person-interviews">{t.interviews}</h2>
           <InterviewLinks v={v} interviews={person.interviews} />
         </section>
+        {props.sameName.length > 0 ? (
+          <section aria-labelledby="same-name">
+            <h2 id="same-name">{t.sameName}</h2>
+            <p class="help">{t.sameNameHelp}</p>
+            <ul class="list same-name">
+              {props.sameName.map((other) => (
+                <li data-merge={other.id} data-into={person.id} data-name={other.name}>
+                  <a href={v.href(`/people/${encodeURIComponent(other.id)}`)}>{other.name}</a>{' '}
+                  <span class="muted">{other.interviews.map((iv) => iv.title).join(' / ')}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
       </article>
     </Layout>
   );
