@@ -294,10 +294,18 @@ export function parseBlog(text: string, lines: Lines = splitLines(text)): Draft 
       if (p && !p.handle) p.handle = h.handle;
     }
   }
-  // The blogger opens the interview: the first speaker is the interviewer unless front matter says otherwise.
-  const interviewerName = meta.interviewer ?? stripHonorific(turns[0]?.speaker ?? '');
-  const interviewer = people.get(stripHonorific(interviewerName)) ?? { name: interviewerName };
-  const interviewees = [...people.values()].filter((p) => p.name !== interviewer.name);
+  // The blogger opens the interview: the first speaker is the interviewer unless front matter says
+  // otherwise — but in a round table (three or more speakers) only one who asks something: a
+  // member who merely speaks first (`梓：私はフランかな。`) is one of those answering.
+  const opener = stripHonorific(turns[0]?.speaker ?? '');
+  const opensAsking =
+    people.size < 3 || turns.some((t) => stripHonorific(t.speaker) === opener && /[?？]\s*$/.test(t.text));
+  const interviewerName = meta.interviewer ?? (opensAsking ? opener : null);
+  const interviewer =
+    interviewerName === null
+      ? null
+      : (people.get(stripHonorific(interviewerName)) ?? { name: interviewerName });
+  const interviewees = [...people.values()].filter((p) => p.name !== interviewer?.name);
   const main = interviewees[0];
   if (main) {
     main.location = LOCATION.exec(intro)?.[1] ?? null;
@@ -316,7 +324,7 @@ export function parseBlog(text: string, lines: Lines = splitLines(text)): Draft 
     furniture,
     turns: turns.map((t) => ({
       ...t,
-      role: stripHonorific(t.speaker) === interviewer.name ? 'interviewer' : 'interviewee',
+      role: stripHonorific(t.speaker) === interviewer?.name ? 'interviewer' : 'interviewee',
     })),
   };
 }

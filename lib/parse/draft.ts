@@ -430,7 +430,12 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
       if (/[?？]\s*$/.test(t.text))
         questions.set(canonical(t.speaker), (questions.get(canonical(t.speaker)) ?? 0) + 1);
     }
-    asker = [...questions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    // The one who asks clearly most — twice at least, or in a quarter of their turns — and more
+    // than anyone else: in a round table whose members ask each other once (`行ってみる？`) nobody
+    // is the interviewer.
+    const [top, next] = [...questions].sort((a, b) => b[1] - a[1]);
+    const turnsOf = top ? draft.turns.filter((t) => canonical(t.speaker) === top[0]).length : 0;
+    if (top && top[1] > (next?.[1] ?? 0) && (top[1] >= 2 || top[1] * 4 >= turnsOf)) asker = top[0];
   }
   const roleOf = (turn: DraftTurn, name: string): Role => {
     if (turn.role) return turn.role;
@@ -460,6 +465,11 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
       for (const n of splitJoint(labelOf(p.name))) resolver.resolve(labelOf(n));
   if (hint) resolver.resolve(hint);
   for (const n of draft.names ?? []) if (!isRoleLabel(n)) resolver.resolve(n);
+  /** Whether a speaker's name is the interviewer's (declared, the asker, or a role word for it). */
+  const asksHere = (name: string): boolean =>
+    (interviewerName !== null && name === interviewerName) ||
+    (asker !== null && name === asker) ||
+    isInterviewerLabel(name);
   const peopleOf = (label: string, role: Role): ResolvedName[] => {
     const printed = labelOf(label);
     if (isRoleLabel(printed) || isRoleLabel(stripHonorific(printed))) {
@@ -467,10 +477,24 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
         ? [resolver.resolve(hint)]
         : [];
     }
-    return splitJoint(printed).map((n) => resolver.resolve(labelOf(n)));
+    const names = splitJoint(printed);
+    if (names.length === 1) return [resolver.resolve(labelOf(printed))];
+    // A joint label (`聞き手、山田：`, `田中、山田：` where 田中 asks): a role word in it is nobody,
+    // and the one who asks is named after those who answer, so the answer is the answerers' (its
+    // speaker) with the interviewer joining in (a co-speaker), never the interviewer's.
+    const members = names.filter((n) => !isRoleLabel(labelOf(n)) && !isRoleLabel(stripHonorific(labelOf(n))));
+    const answering = members.filter((n) => !asksHere(canonical(n)));
+    const asking = members.filter((n) => asksHere(canonical(n)));
+    return [...answering, ...asking].map((n) => resolver.resolve(labelOf(n)));
+  };
+  /** The role of a turn: a joint label everyone of whom asks (`聞き手A、聞き手B：`) asks too. */
+  const jointRole = (t: DraftTurn): Role | null => {
+    if (t.role) return null;
+    const names = splitJoint(labelOf(t.speaker));
+    return names.length > 1 && names.every((n) => asksHere(canonical(n))) ? 'interviewer' : null;
   };
   const resolved = draft.turns.map((t) => {
-    const role = roleOf(t, canonical(t.speaker));
+    const role = jointRole(t) ?? roleOf(t, canonical(t.speaker));
     return { t, role, people: peopleOf(t.speaker, role) };
   });
 
@@ -555,7 +579,10 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
       }
       questionId = lastQuestion;
     }
-    for (const p of t.people) if (!roleByPerson.has(p)) roleByPerson.set(p, t.role);
+    // The interviewer joining a joint answer stays the interviewer.
+    for (const p of t.people)
+      if (!roleByPerson.has(p))
+        roleByPerson.set(p, asksHere(stripHonorific(p.name)) ? 'interviewer' : t.role);
     const ids = t.people.map((p) => personOf(p).id);
     return {
       id: tid,

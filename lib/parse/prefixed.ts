@@ -255,6 +255,27 @@ function isPullQuote(t: string): boolean {
   return s.length <= 60 && (s.includes('——') || s.includes('――')) && !/[?？]$/.test(s);
 }
 
+/**
+ * `タバス子さんからの中辛アドバイス`, `プア子からの辛口アドバイス`: a short line without a sentence end
+ * naming who gives the answer below it; the name (honorific dropped), or null. Anchored and
+ * bounded (a line of at most 40 characters).
+ */
+function answererHeading(t: string): string | null {
+  const s = t.trim();
+  if (s.length > 40) return null;
+  const m =
+    /^([^\s\u3000、。！？!?「」『』：:]{1,20}?)(?:姐さん|さん|ちゃん|先生|氏)?からの[^。！？!?、]{1,20}$/.exec(
+      s,
+    );
+  return m?.[1] ?? null;
+}
+
+function nextNonBlank(lines: Lines, from: number): number {
+  let j = from;
+  while (j < lines.length && lines.blank(j)) j++;
+  return j;
+}
+
 /** Counts prefixed lines: the format detector uses this. With `enough`, stops counting there. */
 export function countPrefixed(lines: Lines, enough?: number): number {
   let n = 0;
@@ -372,6 +393,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const sections: string[] = [];
   const furniture: Furniture[] = [];
   let section: string | null = null;
+  // The answerer a heading named for the next `A：` (answererHeading).
+  let answeredBy: string | null = null;
   let current: (DraftTurn & { parts: string[] }) | null = null;
   const close = () => {
     if (current) {
@@ -441,7 +464,23 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       furniture.push({ line: lines.at(i) as Line, kind: 'credit' });
       return;
     }
-    const prefix = prefixOrField(t, meta);
+    let prefix = prefixOrField(t, meta);
+    if (prefix === null && !questionsOnly) {
+      // `タバス子さんからの中辛アドバイス` right before `A：…`: who gives the answer, a heading.
+      const by = answererHeading(t);
+      if (by !== null && matchQa(lines.text(nextNonBlank(lines, i + 1)) ?? '') !== null) {
+        close();
+        furniture.push({ line: lines.at(i) as Line, kind: 'heading' });
+        answeredBy = by;
+        return;
+      }
+    }
+    if (prefix !== null && !isField(prefix) && answeredBy !== null) {
+      // The `A：` after such a heading is that person's (unless front matter names the interviewee).
+      if (prefix.role === 'interviewee' && !meta.interviewee && matchQa(t) !== null)
+        prefix = { ...prefix, speaker: answeredBy };
+      if (prefix.role !== undefined) answeredBy = null;
+    }
     // A data row (`住所：…`, `価格：…`, a table's row): a shop or product box, which ends the turn
     // before it.
     if (isField(prefix) || dataRows.has(i)) {

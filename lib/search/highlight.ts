@@ -4,7 +4,7 @@
  */
 import { analyzeNormalized } from '../text/analyze.ts';
 import { candidateForms } from '../text/deinflect.ts';
-import { hiraganaToKatakana, normalize } from '../text/normalize.ts';
+import { hiraganaToKatakana, normalizeLean } from '../text/normalize.ts';
 
 /** A half-open range [start, end) of UTF-16 offsets. */
 export interface Range {
@@ -91,12 +91,16 @@ export function matchRanges(
 ): Range[] {
   const ranges: Range[] = [];
   // One normalisation serves the terms and the needles: rendering a page of hits spent a fifth
-  // of a sentence query's time normalising each text three times.
-  const n = normalize(text);
+  // of a sentence query's time normalising each text three times. Its offset map is left out
+  // when it is the identity (most texts), and so is the garbage of building one per hit.
+  const n = normalizeLean(text);
+  const length = n.text.length;
+  const startOf = (i: number) => (n.starts ? (n.starts[i] ?? 0) : i >= 0 && i < length ? i : 0);
+  const endOf = (i: number) => (n.ends ? (n.ends[i] ?? 0) : i >= 0 && i < length ? i + 1 : 0);
   if (terms.size > 0) {
     for (const t of analyzeNormalized(n.text)) {
       if (t.kind !== 'gram' && terms.has(t.term))
-        ranges.push({ start: n.starts[t.start] ?? 0, end: n.ends[t.end - 1] ?? 0 });
+        ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
     }
   }
   if (needles.length > 0) {
@@ -115,14 +119,14 @@ export function matchRanges(
           while (start > 0 && KANA_CHAR.test(written.charAt(start - 1))) start--;
           while (end < written.length && KANA_CHAR.test(written.charAt(end))) end++;
         } else while (end < folded.length && folded.charAt(end) === 'ー') end++;
-        ranges.push({ start: n.starts[start] ?? 0, end: n.ends[end - 1] ?? 0 });
+        ranges.push({ start: startOf(start), end: endOf(end - 1) });
       }
     }
   }
   if (forms.length > 0) {
     const spans: Array<{ start: number; end: number }> = [];
     for (const form of forms) inflectedRanges(n.text, form, spans);
-    for (const r of spans) ranges.push({ start: n.starts[r.start] ?? 0, end: n.ends[r.end - 1] ?? 0 });
+    for (const r of spans) ranges.push({ start: startOf(r.start), end: endOf(r.end - 1) });
   }
   return merge(ranges);
 }

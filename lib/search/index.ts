@@ -230,6 +230,19 @@ export interface QuoteIndexOptions {
 /** Candidates beyond the page kept by top-k pruning (title-only matches are dropped after it). */
 const TOP_K_MARGIN = 20;
 
+/**
+ * The turn of an interview with this ordinal (the last one, should two share it, as a map by
+ * ordinal would give): a scan, cheaper than building that map for the few hits of a page.
+ */
+function turnAt(
+  turns: Interview['turns'] | null | undefined,
+  ordinal: number,
+): Interview['turns'][number] | undefined {
+  if (!turns) return undefined;
+  for (let k = turns.length - 1; k >= 0; k--) if (turns[k]?.ordinal === ordinal) return turns[k];
+  return undefined;
+}
+
 /** Default score multiplier of interviewer turns (answers first). */
 export const QUESTION_WEIGHT = 0.6;
 
@@ -1252,13 +1265,14 @@ export class QuoteIndex {
       documentIds: [...new Set(planned.map((p) => p.interview))],
       render: (lookup) => {
         const documents: DocumentLookup = lookup ?? ((id) => this.retained?.get(id));
-        const turns = new Map<string, Map<number, Interview['turns'][number]> | null>();
+        // Each interview looked up once; its turns found by ordinal where they stand (no map per
+        // interview per search: rendering's garbage is what the young generation fills with).
+        const fetched = new Map<string, Interview['turns'] | null>();
         const turnsOf = (key: string) => {
-          let t = turns.get(key);
+          let t = fetched.get(key);
           if (t === undefined) {
-            const iv = documents(key);
-            t = iv ? new Map(iv.turns.map((x) => [x.ordinal, x])) : null;
-            turns.set(key, t);
+            t = documents(key)?.turns ?? null;
+            fetched.set(key, t);
           }
           return t;
         };
@@ -1268,7 +1282,7 @@ export class QuoteIndex {
         if (phrases.length > 0) {
           // The index has no positions: check phrases against the texts of the leading candidates.
           shown = planned.filter((p) => {
-            const turn = turnsOf(p.interview)?.get(p.ordinal);
+            const turn = turnAt(turnsOf(p.interview), p.ordinal);
             const text = turn ? normalizeForMatch(turn.text) : '';
             return phrases.every((ph) => text.includes(ph));
           });
@@ -1483,14 +1497,12 @@ export class QuoteIndex {
     needles: readonly string[],
     forms: readonly string[],
     meta: InterviewMeta | undefined,
-    turns: Map<number, Interview['turns'][number]> | null,
+    turns: Interview['turns'] | null,
   ): SearchHit | null {
-    const turn = turns?.get(p.ordinal);
+    const turn = turnAt(turns, p.ordinal);
     // The interview changed or went away since this index was written: skip the stale hit.
     if (!turn) return null;
-    const question = turn.questionId
-      ? [...(turns?.values() ?? [])].find((t) => t.id === turn.questionId)
-      : undefined;
+    const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit.
     const ranges = matchRanges(turn.text, NO_TERMS, needles, forms);
     const matchedIn = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).filter(

@@ -91,7 +91,8 @@ describe('kikigaki CLI', () => {
     expect(JSON.parse(harbour.stdout).hits.map((h: { interviewId: string }) => h.interviewId)).toEqual([
       'ryoushi',
     ]);
-  });
+    // Five CLI processes, each loading the analyzer: seconds alone, past 30 s on a loaded machine.
+  }, 120_000);
 
   it('exits non-zero with a clear message for bad input', () => {
     const missing = run('parse', '/nonexistent/file.txt');

@@ -380,6 +380,10 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         (await http('POST', `/interviewees/${String(split.json.id)}/merge`, { body: { into: person } }))
           .status,
       ).toBe(200);
+      // Possible duplicates: a read route beside /interviewees/{id}, which must not take it for an id.
+      const duplicates = await http('GET', '/interviewees/duplicates');
+      expect(duplicates.status).toBe(200);
+      expect(Array.isArray(duplicates.json.groups)).toBe(true);
       const taxonomy = await http('GET', '/topics');
       const v = Number(taxonomy.json.version);
       expect(

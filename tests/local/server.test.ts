@@ -73,7 +73,8 @@ describe('npm start (local/server.ts)', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(del.status).toBe(200);
-  });
+    // Start-up loads kuromoji and ten samples: ~15 s alone, past 30 s at load 12 (2 cores).
+  }, 120_000);
 
   it('starts empty with SAMPLES=none and uses API_TOKEN', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kk-start-'));

@@ -1,6 +1,7 @@
 /**
  * Transient evaluations (`EvaluateOptions.transient`, what the search plan asks for): the sorted
- * path then writes into buffers it lends again to the next evaluation. What must hold: each
+ * path, and the general evaluator's ranked root, then write into buffers lent again to the next
+ * evaluation. What must hold: each
  * result is the one a kept evaluation gives, whatever ran before it (buffers of every size
  * class, grown mid-list, with stale entries past `n`); its arrays are exactly `n` long; and a
  * result the caller keeps (not transient) is never overwritten by later transient ones.
@@ -89,7 +90,18 @@ describe('transient evaluations (buffers lent again to the next evaluation)', ()
   it('give the kept result of every query, in any order, and never touch a kept one', () => {
     const random = rng(7);
     const e = engineOf(random, 600);
-    const qs = queries(random, 120);
+    // And the general evaluator's ranked queries without a required word (its final lists are
+    // lent again too), some with an exclusion, which re-sorts them.
+    const optional = queries(random, 60).map((q, i) =>
+      q.kind === 'match'
+        ? {
+            ...q,
+            slots: q.slots.map((s) => ({ ...s, required: false })),
+            exclude: i % 4 === 0 ? [term(WORDS[i % WORDS.length] as string)] : [],
+          }
+        : q,
+    );
+    const qs = [...queries(random, 120), ...optional];
     const kept = qs.map((q) => e.evaluate(q));
     const expected = kept.map(copy);
     expect(expected.filter((m) => m.n > 1024).length).toBeGreaterThan(5);

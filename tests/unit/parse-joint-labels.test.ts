@@ -66,6 +66,32 @@ describe('a label that lists speakers with commas', () => {
     expect(iv.interviewees.map((p) => p.name)).toEqual(['田中', '佐藤']);
   });
 
+  it('credits a joint answer the interviewer joins to those who answer, and makes no person of a role word', () => {
+    const turns =
+      '始めたきっかけは？\n\n山田：祖母です。\n\n{Q}：今は？\n\n山田：楽しいです。\n\n{J}：ありがとうございました！\n';
+    const withAsker = (q: string, joint: string) =>
+      parseInterview(`${q}：${turns.replaceAll('{Q}', q).replaceAll('{J}', joint)}`);
+    // 田中 asks (most questions): the joint thanks are 山田's, 田中 joining in, and 田中 stays the interviewer.
+    for (const joint of ['田中、山田', '山田、田中']) {
+      const iv = withAsker('田中', joint);
+      expect(iv.interviewer?.name).toBe('田中');
+      expect(iv.interviewees.map((p) => p.name)).toEqual(['山田']);
+      expect(iv.turns.at(-1)?.role).toBe('interviewee');
+      expect(credits(iv).at(-1)).toEqual([['山田', '田中'], 'ありがとうございました！']);
+    }
+    // 聞き手 is a role word: nobody, neither the joint turn's speaker nor an interviewee.
+    const iv = withAsker('聞き手', '聞き手、山田');
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['山田']);
+    expect(credits(iv).at(-1)).toEqual([['山田'], 'ありがとうございました！']);
+    // Everyone in it asks (two interviewers who ask on their own too): the joint turn asks.
+    const asking = parseInterview(
+      '聞き手：きっかけは？\n\n山田：祖母です。\n\n編集部：今は？\n\n山田：楽しいです。\n\n聞き手：次は？\n\n山田：未定です。\n\n編集部：夢は？\n\n山田：店です。\n\n聞き手、編集部：最後に一言！\n\n山田：ありがとうございました。\n',
+    );
+    expect(asking.turns.at(-2)?.role).toBe('interviewer');
+    expect(asking.turns.at(-2)?.speakerId).toBeNull();
+    expect(asking.turns.at(-1)?.questionId).toBe(asking.turns.at(-2)?.id);
+  });
+
   it('is no label when the listed words do not speak on their own, or are prose', () => {
     expect(listedNames('桜井、松村')).toEqual(['桜井', '松村']);
     expect(listedNames('ちなみに、価格は')).toEqual(['ちなみに', '価格は']);

@@ -271,6 +271,25 @@ ${closing}
     ]);
   });
 
+  it('credits an `A：` answer to the person a heading right before it names (`タバス子さんからの中辛アドバイス`)', () => {
+    // livedoor-homme's 辛口説教部屋 (58 pages): four advisers, each answer headed by who gives it.
+    const { interview: iv, furniture } = parseWithReport(
+      `${header}辛口説教部屋\n\nQ：後輩とうまく話せません。\n\n後輩に関する悩みです。\n\nタバス子さんからの中辛アドバイス\n\nA：あなたの背中を見せなさい。\n\nどうもタバス子と申します。\n\nQ：次の悩みです。\n\nA：自分で考えなさい。\n`,
+    );
+    expect(iv.turns.map((t) => [t.role, t.speaker, t.text])).toEqual([
+      ['interviewer', '聞き手', '後輩とうまく話せません。\n\n後輩に関する悩みです。'],
+      ['interviewee', 'タバス子', 'あなたの背中を見せなさい。\n\nどうもタバス子と申します。'],
+      ['interviewer', '聞き手', '次の悩みです。'],
+      // No heading names the second answer's adviser.
+      ['interviewee', '話し手', '自分で考えなさい。'],
+    ]);
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['タバス子']);
+    expect(furniture.map((f) => [f.kind, f.line.text])).toContainEqual([
+      'heading',
+      'タバス子さんからの中辛アドバイス',
+    ]);
+  });
+
   it('takes page numbers alone on a line for furniture, never for words of the answer', () => {
     const text = `${header}取材記事\n——趣味は？\n森：釣りです。\n 1 2 3\n——休日は？\n森：寝てます。\n`;
     const report = parseWithReport(text);
@@ -579,6 +598,66 @@ describe('people', () => {
     const a = parseInterview('——質問？\n田中：答え。\n——次？\n田中：はい。', { id: 'a' });
     const b = parseInterview('——質問？\n田中：答え。\n——次？\n田中：はい。', { id: 'b' });
     expect(a.interviewees[0]?.id).not.toBe(b.interviewees[0]?.id);
+  });
+});
+
+describe('who the interviewer is when no label says so', () => {
+  const block = (name: string, text: string) => `${name}\n${name}\n\n${text}\n`;
+  it('is nobody in a round table whose first speaker asks nothing (peachy 5043756, movie-enter 6286599)', () => {
+    const roundTable = [
+      '冬のスイーツ座談会\n',
+      block('梓', '私はフランかな。毎年買っちゃう。'),
+      block('陽子', '冬に食べると美味しいんだよね。'),
+      block('美紀', '今年はトマト系が続いてる気がする。'),
+      block('梓', '野菜系が苦手な男の人は多いよね。'),
+    ].join('\n');
+    const iv = parseInterview(roundTable);
+    expect(iv.format).toBe('blog');
+    expect(iv.interviewer).toBeNull();
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['梓', '陽子', '美紀']);
+    expect(iv.turns.every((t) => t.role === 'interviewee')).toBe(true);
+    // The opener who asks is the interviewer, as before.
+    const asked = parseInterview(roundTable.replace('私はフランかな。毎年買っちゃう。', '冬のおすすめは？'));
+    expect(asked.interviewer?.name).toBe('梓');
+  });
+
+  it('is nobody where speakers ask each other once each, and the one who asks clearly most otherwise', () => {
+    const talk = (lines: string[]) => parseInterview(lines.join('\n\n'));
+    // livedoor-homme 6742274's round table: one member asks once in ten turns.
+    const members = talk([
+      '金泉：ランドって知ってた？',
+      ...Array.from({ length: 4 }, (_, k) => [
+        `畑：私は初めて知った${k}。`,
+        `小西：私も${k}です。`,
+        `金泉：高金利だよね${k}。`,
+      ]).flat(),
+      '畑：結論はこうです。',
+    ]);
+    expect(members.interviewer).toBeNull();
+    expect(members.turns.every((t) => t.role === 'interviewee')).toBe(true);
+    // Two critics who each ask once (livedoor-homme 5661961): nobody interviews the other.
+    expect(
+      talk(['小沢：出ましたね。', '吉田：燃費はいいよね？', '小沢：どうかな？', '吉田：そうね。'])
+        .interviewer,
+    ).toBeNull();
+    // A host who asks most, twice or more, is the interviewer.
+    const host = talk([
+      '江川：調子は？',
+      '落合：まあまあ。',
+      '江川：来年は？',
+      '落合：優勝です。',
+      '江川：なるほど。',
+      '落合：はい。',
+    ]);
+    expect(host.interviewer?.name).toBe('江川');
+    expect(host.turns.map((t) => t.role)).toEqual([
+      'interviewer',
+      'interviewee',
+      'interviewer',
+      'interviewee',
+      'interviewer',
+      'interviewee',
+    ]);
   });
 });
 

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, foldKatakanaRun, indexTerms } from '../../lib/text/analyze.ts';
-import { hiraganaToKatakana, normalize, normalizeForMatch, toSourceRange } from '../../lib/text/normalize.ts';
+import {
+  hiraganaToKatakana,
+  normalize,
+  normalizeForMatch,
+  normalizeLean,
+  toSourceRange,
+} from '../../lib/text/normalize.ts';
 
 // Strings mixing the scripts and oddities real transcripts contain.
 const jaChar = fc.oneof(
@@ -112,6 +118,55 @@ describe('normalize', () => {
         expect(n.ends).toEqual(ref.ends);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('gives the same text and offsets through normalizeLean, whose map is null only when it is the identity', () => {
+    const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    const mixed = fc.array(fc.oneof(jaChar, anyUnit), { maxLength: 80 }).map((a) => a.join(''));
+    const check = (s: string) => {
+      const n = normalize(s);
+      const lean = normalizeLean(s);
+      expect(lean.text).toBe(n.text);
+      const identity = n.starts.every((x, i) => x === i && n.ends[i] === i + 1);
+      if (lean.starts === null) expect(identity).toBe(true);
+      expect(lean.starts ?? n.starts.map((_, i) => i)).toEqual(n.starts);
+      expect(lean.ends ?? n.ends.map((_, i) => i + 1)).toEqual(n.ends);
+    };
+    // Full-width and upper-case characters fold one unit for one: no map is built for them.
+    expect(normalizeLean('漢字かなＡＢＣ（テスト）！').starts).toBeNull();
+    for (const s of [
+      '',
+      '漢字かなＡＢＣ（テスト）！',
+      'か\u3099が',
+      'a\u200Bb',
+      'う\uFEFFﾞ',
+      '🐰x',
+      '\uD800'.repeat(3),
+    ])
+      check(s);
+    fc.assert(fc.property(mixed, check), { numRuns: 3000 });
+    fc.assert(fc.property(jaText, check), { numRuns: 2000 });
+  });
+
+  it('folds hiragana to katakana unit for unit, however long the text', () => {
+    const long = 'あア漢ゝゞゔ\uD800'.repeat(3000);
+    const folded = hiraganaToKatakana(long);
+    expect(folded.length).toBe(long.length);
+    expect(folded.slice(0, 7)).toBe('アア漢ヽヾヴ\uD800');
+    expect(hiraganaToKatakana('漢字ABC')).toBe('漢字ABC');
+    fc.assert(
+      fc.property(jaText, (s) => {
+        const expected = [...s]
+          .map((ch) =>
+            ch.length === 1 && /[\u3041-\u3096\u309d\u309e]/.test(ch)
+              ? String.fromCharCode(ch.charCodeAt(0) + 0x60)
+              : ch,
+          )
+          .join('');
+        expect(hiraganaToKatakana(s)).toBe(expected);
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -84,8 +84,9 @@ export interface EvaluateOptions {
   general?: boolean;
   /**
    * The caller reads the result before it evaluates again (the search plan does): the sorted
-   * path then writes its lists into buffers it keeps and reuses for the next evaluation, which
-   * overwrites this result. Without it every result is the caller's to keep.
+   * path, and the general evaluator for a ranked root, then write the result into buffers they
+   * keep and reuse for the next evaluation, which overwrites it. Without it every result is the
+   * caller's to keep.
    */
   transient?: boolean;
 }
@@ -182,8 +183,11 @@ export class Evaluator implements Shared {
   private ptf = new Scratch();
   /** The matched weight per doc of a `match` node. */
   private weight = new Float64Array(0);
-  private mask = new Uint32Array(0);
-  private maskEpoch = 0;
+  /**
+   * The docs of the current restriction, one bit per doc: 128 KB at a million docs, so the
+   * restricted walks, which test every posting, read it from cache.
+   */
+  private mask = new Int32Array(0);
   private maskOf: Matches | null = null;
   private normCache: { docs: number; stats: number; arrays: Float64Array[] } | null = null;
   private options: EvaluateOptions = {};
@@ -202,8 +206,18 @@ export class Evaluator implements Shared {
       const m = this.sorted.match(query, 1 * query.weight, terms, options);
       return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: false, unordered: true };
     }
+    this.root = query;
     return this.node(query, 1, terms, null);
   }
+
+  /** The tree being evaluated (its result may be written into {@link finished} when transient). */
+  private root: QueryNode | null = null;
+  /**
+   * The final lists of a transient evaluation's ranked root (EvaluateOptions.transient: the
+   * caller reads them before it evaluates again), reused instead of allocated per query: at a
+   * million quotes a query without a required word keeps tens of thousands of docs.
+   */
+  private finished = { docs: new Int32Array(0), scores: new Float64Array(0), fields: new Uint8Array(0) };
 
   /** The sorted-list path (sorted.ts); it shares this evaluator's statistics and expansions. */
   private sorted: SortedEvaluator;
@@ -214,7 +228,7 @@ export class Evaluator implements Shared {
     this.ptf = new Scratch();
     this.matchScratch = new Scratch();
     this.slotScratch = new Scratch();
-    this.mask = new Uint32Array(0);
+    this.mask = new Int32Array(0);
     this.weight = new Float64Array(0);
     this.maskOf = null;
     this.normCache = null;
@@ -223,15 +237,14 @@ export class Evaluator implements Shared {
 
   private grow(): void {
     const n = this.c.docs.count;
-    if (this.mask.length >= n) return;
+    if (this.weight.length >= n) return;
     this.out.grow(n);
     this.ptf.grow(n);
     this.matchScratch.grow(n);
     this.slotScratch.grow(n);
     const size = Math.max(n, this.out.acc.length);
-    this.mask = new Uint32Array(size);
+    this.mask = new Int32Array((size >>> 5) + 2);
     this.weight = new Float64Array(size);
-    this.maskEpoch = 0;
     this.maskOf = null;
   }
 
@@ -430,8 +443,12 @@ export class Evaluator implements Shared {
   /** Stamps the docs of `restrict` so leaves can test membership in O(1). */
   private useMask(restrict: Matches): void {
     if (this.maskOf === restrict) return;
-    this.maskEpoch++;
-    for (let i = 0; i < restrict.n; i++) this.mask[restrict.docs[i] ?? 0] = this.maskEpoch;
+    const mask = this.mask;
+    mask.fill(0);
+    for (let i = 0; i < restrict.n; i++) {
+      const d = restrict.docs[i] ?? 0;
+      mask[d >>> 5] = (mask[d >>> 5] ?? 0) | (1 << (d & 31));
+    }
     this.maskOf = restrict;
   }
 
@@ -579,7 +596,6 @@ export class Evaluator implements Shared {
     const docCount = docs.count;
     const masked = restrict !== null;
     const mask = this.mask;
-    const maskEpoch = this.maskEpoch;
     const { acc, fields: bits, stamp, touched } = into;
     let nt = 0;
     const ref = postings.resolve(t);
@@ -602,7 +618,7 @@ export class Evaluator implements Shared {
           if (deadSlot[id] !== 0) continue;
           const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
           for (let d = slotStart[id] ?? 0; d < (slotStart[id + 1] ?? 0); d++) {
-            if (masked && mask[d] !== maskEpoch) continue;
+            if (masked && ((mask[d >>> 5] ?? 0) & (1 << (d & 31))) === 0) continue;
             if (stamp[d] !== epoch) {
               stamp[d] = epoch;
               acc[d] = s;
@@ -625,7 +641,8 @@ export class Evaluator implements Shared {
       for (let i = 0; i < n; i++) {
         const id = ids[i] ?? 0;
         // Restricted: most postings are not candidates, so the mask is read first.
-        if ((masked && mask[id] !== maskEpoch) || (anyDead && deadDoc[id] !== 0)) continue;
+        if ((masked && ((mask[id >>> 5] ?? 0) & (1 << (id & 31))) === 0) || (anyDead && deadDoc[id] !== 0))
+          continue;
         const s = (boost * (tfs[i] ?? 1)) / (norm[id] ?? 1);
         if (stamp[id] !== epoch) {
           stamp[id] = epoch;
@@ -662,19 +679,28 @@ export class Evaluator implements Shared {
     const questionBoost = FIELDS.question.boost;
     const docCount = this.c.docs.count;
     const mask = this.mask;
-    const maskEpoch = this.maskEpoch;
     const { acc, fields: bits, stamp, touched } = into;
     const bit = FIELD_BITS.text;
+    // Unrestricted, every posting's entry is read: gathered first in a loop of loads alone, so
+    // that many of those cache misses are in flight at once (the main loop, with its branches,
+    // keeps few); the main loop then finds the entries in cache (as sorted.ts does).
+    if (!masked) {
+      if (this.gathered.length < n) this.gathered = new Float64Array(Math.max(n, this.gathered.length * 2));
+      const g = this.gathered;
+      for (let i = 0; i < n; i++) g[i] = words[(ids[i] ?? 0) * 4 + 2] ?? -1;
+    }
+    const g = this.gathered;
     for (let i = 0; i < n; i++) {
       const id = ids[i] ?? 0;
-      const own = !masked || mask[id] === maskEpoch;
+      const own = !masked || ((mask[id >>> 5] ?? 0) & (1 << (id & 31))) !== 0;
       if (!own) {
         let near = false;
-        for (let a = id + 1; a <= id + reach && !near; a++) near = mask[a] === maskEpoch;
+        for (let a = id + 1; a <= id + reach && !near; a++)
+          near = ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) !== 0;
         if (!near) continue;
       }
       const p = id * 4;
-      const packed = words[p + 2] ?? -1;
+      const packed = (masked ? words[p + 2] : g[i]) ?? -1;
       if (packed < 0) continue;
       const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
       if (!own && answers === 0) continue;
@@ -696,7 +722,7 @@ export class Evaluator implements Shared {
         const s = (questionBoost * tf) / (words[p + 1] ?? 1);
         const last = Math.min(docCount - 1, id + answers);
         for (let a = id + 1; a <= last; a++) {
-          if (words[a * 4 + 3] !== id || (masked && mask[a] !== maskEpoch)) continue;
+          if (words[a * 4 + 3] !== id || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
           if (stamp[a] !== epoch) {
             stamp[a] = epoch;
             acc[a] = s;
@@ -711,6 +737,9 @@ export class Evaluator implements Shared {
     }
     return nt;
   }
+
+  /** The packed entries of a term's text postings, gathered before the walk (textFrequencies). */
+  private gathered = new Float64Array(0);
 
   /** Union of several results in one pass: scores summed (or the best kept), field bits or-ed. */
   private combine(parts: readonly Matches[], best: boolean, sorted: boolean): Matches {
@@ -780,18 +809,7 @@ export class Evaluator implements Shared {
           nt = n;
         } else {
           // Docs this slot did not score leave the candidates.
-          let kept = 0;
-          for (let i = 0; i < nt; i++) {
-            const d = m.touched[i] ?? 0;
-            if (w.stamp[d] !== slotEpoch) {
-              m.stamp[d] = 0;
-              continue;
-            }
-            m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
-            m.fields[d] = (m.fields[d] ?? 0) | (w.fields[d] ?? 0);
-            m.touched[kept++] = d;
-          }
-          nt = kept;
+          nt = narrow(m, w, slotEpoch, nt);
         }
         if (nt === 0) return emptyMatches();
         candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
@@ -799,7 +817,7 @@ export class Evaluator implements Shared {
       // In doc order, as a merge gives them (ties in score are broken by doc downstream).
       m.touched.subarray(0, nt).sort();
       // Without optional slots every candidate matched `requiredWeight` (see finish).
-      if (optional.length > 0) for (let i = 0; i < nt; i++) matched[m.touched[i] ?? 0] = requiredWeight;
+      if (optional.length > 0) fillMatched(m.touched, nt, matched, requiredWeight);
       candidates = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
     }
     // Exclusions drop docs after the slots are scored: the k best before them need not hold
@@ -818,10 +836,20 @@ export class Evaluator implements Shared {
         // An unseen doc can match only the remaining words: at most `remaining`, scaled by
         // the coordination of the remaining share.
         const ceiling = remaining * (remaining / total) ** RANKING.coord;
+        // No doc seen can have more than the words scored so far give it (`seen` times their
+        // coordination): while the ceiling reaches that, the k-th lower bound cannot beat it,
+        // and the pass over every doc seen that computes it is skipped (a margin covers rounding).
+        const seen = total - remaining;
+        const beatable = ceiling < seen * (seen / total) ** RANKING.coord * (1 + 1e-9);
         const beaten =
-          !short && nt >= topK && ceiling < this.kthLowerBound(nt, total, minWeight, topK) * roleFloor;
+          !short &&
+          nt >= topK &&
+          beatable &&
+          ceiling < this.kthLowerBound(nt, total, minWeight, topK) * roleFloor;
         if (short || beaten) {
-          closed = m.collect(nt, false);
+          // Later slots read a restriction's docs only (see useMask), and no doc joins the
+          // accumulator from here on, so its touched docs serve as they are: no copy.
+          closed = { n: nt, docs: m.touched.subarray(0, nt), scores: NO_SCORES, fields: NO_FIELDS };
           pruned = beaten;
         }
       }
@@ -830,25 +858,11 @@ export class Evaluator implements Shared {
       const w = this.slotScratch;
       const slotEpoch = ++w.epoch;
       const n = this.slotInto(s.node, weight, terms, closed, w, slotEpoch, 0);
-      for (let i = 0; i < n; i++) {
-        const d = w.touched[i] ?? 0;
-        const f = w.fields[d] ?? 0;
-        const share = s.bound * shareOf(f);
-        if (m.stamp[d] === epoch) {
-          m.acc[d] = (m.acc[d] ?? 0) + (w.acc[d] ?? 0);
-          m.fields[d] = (m.fields[d] ?? 0) | f;
-          matched[d] = (matched[d] ?? 0) + share;
-        } else if (closed === null) {
-          m.stamp[d] = epoch;
-          m.acc[d] = w.acc[d] ?? 0;
-          m.fields[d] = f;
-          matched[d] = share;
-          m.touched[nt++] = d;
-        }
-      }
+      nt = mergeSlot(m, epoch, w, n, matched, s.bound, closed === null, nt);
     }
     const uniform = required.length > 0 && optional.length === 0 ? requiredWeight : null;
-    let out = this.finish(nt, total, minWeight, q.exclude.length > 0, uniform);
+    const pooled = this.options.transient === true && q === this.root;
+    let out = this.finish(nt, total, minWeight, q.exclude.length > 0, uniform, pooled);
     for (const x of q.exclude) {
       if (out.n === 0) break;
       out = subtract(out, this.excluded(x, out));
@@ -875,35 +889,40 @@ export class Evaluator implements Shared {
     minWeight: number,
     sorted: boolean,
     uniform: number | null,
+    pooled: boolean,
   ): Matches {
     const m = this.matchScratch;
     const matched = this.weight;
     const role = this.c.docs.role.a;
     const roleWeights = this.options.roleWeights ?? [1, 1, 1];
+    const pool = this.finished;
+    if (pooled && pool.docs.length < nt) {
+      const size = Math.max(nt, pool.docs.length * 2);
+      this.finished = {
+        docs: new Int32Array(size),
+        scores: new Float64Array(size),
+        fields: new Uint8Array(size),
+      };
+    }
+    const into = this.finished;
     let docs: Int32Array;
     if (uniform !== null) {
-      docs = m.touched.slice(0, uniform >= minWeight - 1e-9 ? nt : 0);
+      const n = uniform >= minWeight - 1e-9 ? nt : 0;
+      if (pooled) {
+        docs = into.docs.subarray(0, n);
+        docs.set(m.touched.subarray(0, n));
+      } else docs = m.touched.slice(0, n);
     } else {
-      // Kept docs are gathered in the shared scratch's touched array (free here), then copied once.
-      const keep = this.out.touched;
-      let kept = 0;
-      for (let i = 0; i < nt; i++) {
-        const d = m.touched[i] ?? 0;
-        if ((matched[d] ?? 0) >= minWeight - 1e-9) keep[kept++] = d;
-      }
-      docs = keep.slice(0, kept);
+      // Kept docs are gathered in the pooled list, or else in the shared scratch's touched
+      // array (free here) and then copied once.
+      const keep = pooled ? into.docs : this.out.touched;
+      const kept = keepMatched(m.touched, nt, matched, minWeight - 1e-9, keep);
+      docs = pooled ? keep.subarray(0, kept) : keep.slice(0, kept);
     }
     if (sorted) docs.sort();
-    const scores = new Float64Array(docs.length);
-    const fields = new Uint8Array(docs.length);
-    const coordOf = (w: number) => (w / total) ** RANKING.coord;
-    const same = uniform === null ? 0 : coordOf(uniform);
-    for (let i = 0; i < docs.length; i++) {
-      const d = docs[i] ?? 0;
-      const coord = uniform === null ? coordOf(matched[d] ?? 0) : same;
-      scores[i] = (m.acc[d] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
-      fields[i] = m.fields[d] ?? 0;
-    }
+    const scores = pooled ? into.scores.subarray(0, docs.length) : new Float64Array(docs.length);
+    const fields = pooled ? into.fields.subarray(0, docs.length) : new Uint8Array(docs.length);
+    finalScores(docs, m, matched, role, roleWeights, total, uniform, scores, fields);
     return { n: docs.length, docs, scores, fields };
   }
 
@@ -950,5 +969,113 @@ export class Evaluator implements Shared {
       }
     }
     return size < k ? 0 : (heap[0] ?? 0);
+  }
+}
+
+// The loops of a ranked query over its candidates, as small functions of typed arrays and
+// numbers: `match` and `finish` see objects of many shapes across queries and lose their
+// optimised code now and then, and a loop over tens of thousands of docs run by the interpreter
+// costs several times more and allocates a heap number per arithmetic step (measured: 0.7 MB
+// of garbage for one query of 35,000 candidates). Alone, these stay optimised.
+
+/** Keeps the candidates of `m` that slot `w` scored (epoch `slotEpoch`), adding its scores. */
+function narrow(m: Scratch, w: Scratch, slotEpoch: number, nt: number): number {
+  const { acc, fields, stamp, touched } = m;
+  const wAcc = w.acc;
+  const wFields = w.fields;
+  const wStamp = w.stamp;
+  let kept = 0;
+  for (let i = 0; i < nt; i++) {
+    const d = touched[i] ?? 0;
+    if (wStamp[d] !== slotEpoch) {
+      stamp[d] = 0;
+      continue;
+    }
+    acc[d] = (acc[d] ?? 0) + (wAcc[d] ?? 0);
+    fields[d] = (fields[d] ?? 0) | (wFields[d] ?? 0);
+    touched[kept++] = d;
+  }
+  return kept;
+}
+
+function fillMatched(touched: Int32Array, nt: number, matched: Float64Array, weight: number): void {
+  for (let i = 0; i < nt; i++) matched[touched[i] ?? 0] = weight;
+}
+
+/**
+ * Adds an optional slot's scores (`w`, `n` docs) to the accumulator `m` (stamped `epoch`, `nt`
+ * docs) and its share of the query's weight to `matched`; docs new to `m` join it only while
+ * `open`. Returns the new count.
+ */
+function mergeSlot(
+  m: Scratch,
+  epoch: number,
+  w: Scratch,
+  n: number,
+  matched: Float64Array,
+  bound: number,
+  open: boolean,
+  nt: number,
+): number {
+  const { acc, fields, stamp, touched } = m;
+  const wAcc = w.acc;
+  const wFields = w.fields;
+  const wTouched = w.touched;
+  for (let i = 0; i < n; i++) {
+    const d = wTouched[i] ?? 0;
+    const f = wFields[d] ?? 0;
+    const share = bound * shareOf(f);
+    if (stamp[d] === epoch) {
+      acc[d] = (acc[d] ?? 0) + (wAcc[d] ?? 0);
+      fields[d] = (fields[d] ?? 0) | f;
+      matched[d] = (matched[d] ?? 0) + share;
+    } else if (open) {
+      stamp[d] = epoch;
+      acc[d] = wAcc[d] ?? 0;
+      fields[d] = f;
+      matched[d] = share;
+      touched[nt++] = d;
+    }
+  }
+  return nt;
+}
+
+/** Writes the docs of `touched` whose matched weight reaches `min` into `keep`; returns how many. */
+function keepMatched(
+  touched: Int32Array,
+  nt: number,
+  matched: Float64Array,
+  min: number,
+  keep: Int32Array,
+): number {
+  let kept = 0;
+  for (let i = 0; i < nt; i++) {
+    const d = touched[i] ?? 0;
+    if ((matched[d] ?? 0) >= min) keep[kept++] = d;
+  }
+  return kept;
+}
+
+/** Final scores (coordination and role weights) and fields of `docs`; see Evaluator.finish. */
+function finalScores(
+  docs: Int32Array,
+  m: Scratch,
+  matched: Float64Array,
+  role: Uint8Array,
+  roleWeights: readonly number[],
+  total: number,
+  uniform: number | null,
+  scores: Float64Array,
+  fields: Uint8Array,
+): void {
+  const acc = m.acc;
+  const mFields = m.fields;
+  const same = uniform === null ? 0 : (uniform / total) ** RANKING.coord;
+  const each = uniform === null;
+  for (let i = 0; i < docs.length; i++) {
+    const d = docs[i] ?? 0;
+    const coord = each ? ((matched[d] ?? 0) / total) ** RANKING.coord : same;
+    scores[i] = (acc[d] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
+    fields[i] = mFields[d] ?? 0;
   }
 }
