@@ -79,6 +79,17 @@ export function prefersHtml(accept: string | undefined): boolean {
   return html > 0 && html > json;
 }
 
+/**
+ * A numbered page: at most 500 (the deepest page the console will seek to), and a larger number is
+ * clamped rather than refused, so that any number past the end shows the last page (README).
+ */
+const PageNumberSchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .transform((n) => Math.min(n, 500))
+  .default(1);
+
 const SearchStateSchema = z.object({
   q: SearchParamsSchema.shape.q,
   tag: z.array(TagSchema).max(20).default([]),
@@ -87,7 +98,7 @@ const SearchStateSchema = z.object({
   speaker: z.enum(['interviewee', 'interviewer', 'other']).optional(),
   from: SearchParamsSchema.shape.from,
   to: SearchParamsSchema.shape.to,
-  page: z.coerce.number().int().min(1).max(500).default(1),
+  page: PageNumberSchema,
 });
 
 function invalid(error: z.ZodError): KikigakiError {
@@ -329,7 +340,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
     page(async (c, v) => {
       const tag = TagSchema.safeParse(c.req.param('tag'));
       if (!tag.success) throw invalid(tag.error);
-      const pageNo = z.coerce.number().int().min(1).max(500).default(1).safeParse(c.req.query('page'));
+      const pageNo = PageNumberSchema.safeParse(c.req.query('page'));
       if (!pageNo.success) throw invalid(pageNo.error);
       const index = await deps.index.get();
       const params: SearchParams = { q: '', tags: [tag.data], limit: PAGE_SIZE };

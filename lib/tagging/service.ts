@@ -454,14 +454,19 @@ export class TagService {
       if (!counts.has(t) && !removed.has(t) && !tags.some((x) => x.id === t))
         tags.push({ id: t, quotes: 0, source: 'manual' });
     }
-    // The best quote for each of the three tags with the most quotes, labelled with that tag.
-    const evidence = tags
-      .filter((t) => t.source === 'topic')
-      .slice(0, 3)
-      .map((t) => {
-        const best = counts.get(t.id)?.best;
-        return best ? quoteViewOf(best.iv, best.quoteId, [t.id]) : null;
-      })
+    // The best quote for each of the three tags with the most quotes, labelled with that tag; a
+    // quote that is the best of several is shown once, labelled with each of them (a person with
+    // one strong answer got the same card three times).
+    const best = new Map<string, { iv: Interview; tags: string[] }>();
+    for (const t of tags.filter((x) => x.source === 'topic').slice(0, 3)) {
+      const b = counts.get(t.id)?.best;
+      if (!b) continue;
+      const seen = best.get(b.quoteId);
+      if (seen) seen.tags.push(t.id);
+      else best.set(b.quoteId, { iv: b.iv, tags: [t.id] });
+    }
+    const evidence = [...best]
+      .map(([quoteId, b]) => quoteViewOf(b.iv, quoteId, b.tags))
       .filter((q): q is QuoteView => q !== null);
     return {
       id: personId,

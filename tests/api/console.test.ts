@@ -220,6 +220,21 @@ describe('search page', () => {
       expect(tagHtml).toContain(`data-quote-id="${h.quoteId}"`);
   });
 
+  it('shows the last page for any page number past the end, however large (a typed or old link)', async () => {
+    const api = (await (await app.request('/search?q=%E4%BB%8B%E8%AD%B7&limit=100')).json()) as SearchPage;
+    const lastPage = Math.ceil(api.total / 20);
+    for (const path of ['/?q=%E4%BB%8B%E8%AD%B7&page=999', '/?q=%E4%BB%8B%E8%AD%B7&page=123456789']) {
+      const res = await page(path);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`<span class="sr-only">${lastPage}ページ</span>`);
+    }
+    const tag = api.hits.find((h) => h.tags.length > 0)?.tags[0] as string;
+    const tagPage = await page(`/tags/${tag}?page=999`);
+    expect(tagPage.status, `/tags/${tag}`).toBe(200);
+    // Not a number past the end: still a 400 page.
+    expect((await page('/?q=%E4%BB%8B%E8%AD%B7&page=0')).status).toBe(400);
+  });
+
   it('has a clear empty state and an English version', async () => {
     const empty = await (await page('/?q=xyzzyqwvk')).text();
     expect(empty).toContain('該当する発言はありません');

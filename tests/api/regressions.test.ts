@@ -107,13 +107,42 @@ describe('regressions', () => {
   it('gives interviewee evidence for the tags with the most quotes, labelled with the tag', async () => {
     const p = await json<{
       tags: Array<{ id: string; quotes: number; source: string }>;
-      evidence: Array<{ tags: string[] }>;
+      evidence: Array<{ quoteId: string; tags: string[] }>;
     }>('/interviewees/haruka_nw');
     const top = p.body.tags
       .filter((t) => t.source === 'topic')
       .slice(0, 3)
       .map((t) => t.id);
-    expect(p.body.evidence.map((e) => e.tags[0])).toEqual(top);
+    // Each of the top tags labels one evidence quote; a quote is shown once (labelled with each).
+    expect(p.body.evidence.flatMap((e) => e.tags).sort()).toEqual([...top].sort());
+    const ids = p.body.evidence.map((e) => e.quoteId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('shows a quote that is the best evidence of several tags once, with all of those tags', async () => {
+    const body = '聞き手：最近はどうですか？\n森野すずらん：毎日たのしく暮らしています。\n';
+    const created = await json<{ id: string }>('/interviews?id=one-answer', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body,
+    });
+    expect(created.status).toBe(201);
+    const iv = await json<{ turns: Array<{ id: string; speakerId: string | null; role: string }> }>(
+      '/interviews/one-answer',
+    );
+    const answer = iv.body.turns.find((t) => t.role === 'interviewee');
+    expect(answer?.speakerId).toBeTruthy();
+    const tagged = await json<unknown>(`/quotes/${answer?.id}/tags`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ tags: ['alpha-one', 'beta-two'], expectedVersion: 0 }),
+    });
+    expect(tagged.status).toBe(200);
+    const p = await json<{ evidence: Array<{ quoteId: string; tags: string[] }> }>(
+      `/interviewees/${answer?.speakerId}`,
+    );
+    expect(p.body.evidence.map((e) => e.quoteId)).toEqual([answer?.id]);
+    expect([...(p.body.evidence[0]?.tags ?? [])].sort()).toEqual(['alpha-one', 'beta-two']);
   });
 });
 

@@ -406,6 +406,32 @@ describe.runIf(run)('console in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('says a preview could not read a page that is no interview (not that saving failed)', async () => {
+    // A news article dropped on the page: the preview's 422 read “could not save”, though
+    // nothing was being saved.
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/upload`);
+    await enterToken(page);
+    await page.locator('#upload-form').waitFor({ state: 'visible' });
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      const body = '新製品が発表されました。\n\n価格は未定です。発売は来月の予定です。\n';
+      dt.items.add(new File([body], 'news.txt', { type: 'text/plain' }));
+      document
+        .getElementById('drop-zone')
+        ?.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.click('#upload-preview');
+    const status = page.locator('#upload-status.error');
+    await status.waitFor({ state: 'visible' });
+    const text = (await status.textContent()) ?? '';
+    expect(text).toContain('読み取れませんでした');
+    expect(text).toContain('422');
+    expect(text).not.toContain('保存');
+    expect(await page.locator('#upload-preview-area').isHidden()).toBe(true);
+    await page.close();
+  }, 60_000);
+
   it('exports the filtered result set as CSV that matches the API’s JSON', async () => {
     const page = await newTab(context, errors);
     await page.goto(`${server.url}/?tag=money-income&speaker=interviewee`);

@@ -31,6 +31,9 @@ const WORDS = {
     retry: '最新の状態に対してもう一度',
     discard: '自分の変更を取り消す',
     failed: (s: string) => `保存できませんでした: ${s}`,
+    // A preview stores nothing: its failure is about reading the file, not saving it.
+    notRead: (s: string) => `読み取れませんでした: ${s}`,
+    loadFailed: (s: string) => `読み込めませんでした: ${s}`,
     checkFailed: (s: string) => `トークンを確かめられませんでした: ${s}`,
     loading: '読み込んでいます…',
     tagsSuggest: 'タグ:',
@@ -74,6 +77,8 @@ const WORDS = {
     retry: 'Apply my change to the latest',
     discard: 'Discard my change',
     failed: (s: string) => `Could not save: ${s}`,
+    notRead: (s: string) => `Could not read it: ${s}`,
+    loadFailed: (s: string) => `Could not load: ${s}`,
     checkFailed: (s: string) => `Could not check the token: ${s}`,
     loading: 'Loading…',
     tagsSuggest: 'Tags:',
@@ -317,7 +322,7 @@ async function openEditor(box: HTMLElement, editable: Editable): Promise<void> {
     state = await editable.load();
   } catch (e) {
     status.className = 'edit-status status error';
-    status.textContent = WORDS.failed(String((e as Error).message));
+    status.textContent = WORDS.loadFailed(String((e as Error).message));
     return;
   }
   status.textContent = '';
@@ -589,7 +594,7 @@ function setupUpload(): void {
     }
     if (r.status !== 200 || !r.json) {
       status.className = 'status error';
-      status.textContent = WORDS.failed(errorText(r));
+      status.textContent = WORDS.notRead(errorText(r));
       area.hidden = true;
       return;
     }
