@@ -643,9 +643,24 @@ export interface SearchPlan {
   render(lookup?: DocumentLookup): SearchPage;
 }
 
+/**
+ * A record counted by names users choose (tags, person handles): without a prototype, since
+ * `counts['constructor'] ?? 0` on `{}` reads Object's own function (a tag named constructor was
+ * counted as "function Object() { [native code] }1").
+ */
+function counts<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 /** Facets with nothing counted yet. */
 function emptyFacets(): SearchPage['facets'] {
-  return { tags: {}, interviewees: {}, intervieweeNames: {}, roles: {}, years: {} };
+  return {
+    tags: counts(),
+    interviewees: counts(),
+    intervieweeNames: counts(),
+    roles: counts(),
+    years: counts(),
+  };
 }
 
 /** Facet counts over planned candidates (phrase queries: the candidates whose text was checked). */
@@ -941,15 +956,15 @@ export class QuoteIndex {
 
   /** Quotes per tag over the whole index (no scoring or sorting). */
   tagCounts(): Record<string, number> {
-    const counts: Record<string, number> = {};
+    const byTag = counts<number>();
     for (let d = 0; d < this.engine.docCount; d++) {
       if (!this.engine.alive(d)) continue;
       for (const t of this.engine.tagIdsOf(d)) {
         const name = this.engine.tagName(t);
-        counts[name] = (counts[name] ?? 0) + 1;
+        byTag[name] = (byTag[name] ?? 0) + 1;
       }
     }
-    return counts;
+    return byTag;
   }
 
   /** Compiles a query string with this index's analyzer and synonym expansion. */

@@ -206,6 +206,16 @@ describe('QuoteIndex updates and snapshots', () => {
     expect(idx.setQuoteTags('nope', ['x'])).toBe(false);
   });
 
+  it('counts a tag named like an Object property (constructor, toString) as any other', () => {
+    const idx = new QuoteIndex();
+    idx.upsertInterview(parseInterview('聞き手：質問？\n山田：答えです。', { id: 'iv1' }));
+    expect(idx.setQuoteTags('iv1-t002', ['constructor', 'tostring'])).toBe(true);
+    expect(idx.tagCounts()).toEqual({ constructor: 1, tostring: 1 });
+    const page = idx.search({ q: '答え' });
+    expect(page.facets.tags).toEqual({ constructor: 1, tostring: 1 });
+    expect(JSON.parse(JSON.stringify(page.facets.tags))).toEqual({ constructor: 1, tostring: 1 });
+  });
+
   it('round-trips through a snapshot with identical results', () => {
     const loaded = QuoteIndex.fromSnapshot(index.toSnapshot(), { variants });
     const docs = (id: string) => interviews.find((iv) => iv.id === id);
