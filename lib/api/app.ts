@@ -132,6 +132,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
+  // The console labels topics from the taxonomy in use; the shipped one serves error pages if the store is down.
+  const pages = consoleRoutes({
+    service,
+    tagger: deps.tagger ?? new TopicTagger(),
+    index: deps.index,
+    readGuard,
+  });
+
   app.onError((err, c) => {
     const { status, body, headers } = toErrorResponse(err, c.get('requestId') ?? '');
     if (status >= 500)
@@ -148,17 +156,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       });
     return c.json(body, status as 400, headers);
   });
-  app.notFound((c) =>
-    c.json(
-      {
-        error: {
-          code: 'not_found',
-          message: `no route for ${c.req.method} ${c.req.path}`,
-          requestId: c.get('requestId'),
+  app.notFound(
+    (c) =>
+      pages.notFoundPage(c) ??
+      c.json(
+        {
+          error: {
+            code: 'not_found',
+            message: `no route for ${c.req.method} ${c.req.path}`,
+            requestId: c.get('requestId'),
+          },
         },
-      },
-      404,
-    ),
+        404,
+      ),
   );
 
   // ---------------------------------------------------------------- health, topics, openapi
@@ -306,11 +316,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // ---------------------------------------------------------------- tags (lib/api/tag-routes.ts)
   const t = tagRoutes({ service, index: deps.index, auth, readGuard });
 
-  // The console labels topics from the taxonomy in use; the shipped one serves error pages if the store is down.
-  app.route(
-    '/',
-    consoleRoutes({ service, tagger: deps.tagger ?? new TopicTagger(), index: deps.index, readGuard }),
-  );
+  app.route('/', pages);
   app.route('/', meta);
   app.route('/interviews', interviews);
   app.route('/search', search);

@@ -129,7 +129,10 @@ function byCount<K extends string>(counts: Record<K, number>, limit: number): Ar
 }
 
 /** The console's routes and assets, to mount on the API's app before its own routes. */
-export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
+export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
+  /** The page a browser gets for a path nothing serves (null: not a browser navigating). */
+  notFoundPage: (c: Context<AppEnv>) => Promise<Response> | null;
+} {
   const { service, tagger } = deps;
   const app = new Hono<AppEnv>();
   const assets = assetUrls();
@@ -373,5 +376,11 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
     page(async (c, v) => <UploadPage v={v} switchHref={switchHref(c, v)} />),
   );
 
-  return app;
+  // A browser that navigates to a path nothing serves (a mistyped link) gets a page with the way
+  // back, not the API's JSON; the app's notFound asks, after every route has passed.
+  const notFoundPage = (c: Context<AppEnv>): Promise<Response> | null =>
+    c.req.method === 'GET' && prefersHtml(c.req.header('accept'))
+      ? failure(c, new KikigakiError('not_found', `no page at ${c.req.path}`))
+      : null;
+  return Object.assign(app, { notFoundPage });
 }

@@ -125,6 +125,24 @@ describe('content negotiation', () => {
     expect((await page('/people/nobody')).status).toBe(404);
   });
 
+  it('shows a page for a path nothing serves to a browser, and keeps the JSON 404 for API clients', async () => {
+    for (const path of ['/nope', '/people/', '/tags/a/b/c']) {
+      const html = await page(path);
+      expect(html.status, path).toBe(404);
+      expect(html.headers.get('content-type'), path).toMatch(/^text\/html/);
+      const text = await html.text();
+      expect(text, path).toContain('ページが見つかりません');
+      expect(text, path).toContain('href="/"');
+      const json = await page(path, 'application/json');
+      expect(json.status, path).toBe(404);
+      expect(((await json.json()) as { error: { code: string } }).error.code, path).toBe('not_found');
+    }
+    // Not a navigation: a POST to nowhere is the API's JSON whatever the client accepts.
+    const post = await app.request('/nope', { method: 'POST', headers: { accept: BROWSER } });
+    expect(post.status).toBe(404);
+    expect(post.headers.get('content-type')).toMatch(/json/);
+  });
+
   it('says so on a profile whose person has no tags, instead of an empty list', async () => {
     const res = await app.request('/interviews?id=plain', {
       method: 'POST',
