@@ -51,7 +51,7 @@ export function isFullName(name: string): boolean {
   // One Latin word (JOY, MEGUMI) is a stage name or a first name: not enough alone.
   if (LATIN_ONLY.test(name.trim())) return false;
   // A kanji family name with a given name (宮迫博之, 佐藤すみれ); kana alone is a given name or a nickname.
-  return KANJI.test(key) && key.length >= 3;
+  return KANJI.test(key);
 }
 
 /**

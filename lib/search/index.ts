@@ -1198,28 +1198,23 @@ export class QuoteIndex {
       // Only the best of the page are needed when nothing filters them afterwards (filters and
       // phrase checks need every candidate); a margin covers title-only matches dropped below.
       const unfiltered = !this.filters(params) && compiled.phrases.length === 0;
-      const m = this.engine.evaluate(compiled.query, terms, {
+      const options = {
         ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
         roleWeights: [1, this.questionWeight, 1],
         general: this.general,
         // Read below, before plan returns (render keeps counts and copies, not the lists): the
         // engine may reuse the result's buffers for the next evaluation.
         transient: true,
-      });
-      pruned = m.pruned === true;
+      };
+      let m = this.engine.evaluate(compiled.query, terms, options);
       found = this.candidates(m, filter);
       if (found.n === 0 && compiled.relaxed) {
         // No quote has every word of a short query: quotes with any of them, said so by `matched`.
         matched = 'any';
-        const r = this.engine.evaluate(compiled.relaxed, terms, {
-          ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
-          roleWeights: [1, this.questionWeight, 1],
-          general: this.general,
-          transient: true,
-        });
-        pruned = r.pruned === true;
-        found = this.candidates(r, filter);
+        m = this.engine.evaluate(compiled.relaxed, terms, options);
+        found = this.candidates(m, filter);
       }
+      pruned = m.pruned === true;
     }
     let keys = found.scores;
     if (byRecency) {

@@ -476,21 +476,23 @@ export function compileQuery(
     for (const c of compiled) allUnits.push(...c.units);
     if (g.chunks.length === 1) {
       const only = compiled[0];
-      slotNodes.push(...(only?.slots ?? []));
-      const parallel = !!only && only.slots.length === only.units.length;
-      for (const [i] of (only?.slots ?? []).entries()) {
-        const u = parallel ? only?.units[i] : undefined;
+      const slots = only?.slots ?? [];
+      // One slot per unit, unless the chunk's spelling variants made it one slot for them all.
+      const perUnit = !!only && slots.length === only.units.length;
+      slotNodes.push(...slots);
+      for (const [i] of slots.entries()) {
+        const u = perUnit ? only.units[i] : undefined;
         slotLight.push(!!u?.needle && isLightVerb(u.form ?? u.needle));
       }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
       // letter the segmenter split off (司会者 → 者 alone would match anything).
-      if (groups.length === 1 && only && only.slots.length === only.units.length)
+      if (groups.length === 1 && perUnit)
         only.units.forEach((u, i) => {
           const node = only.slots[i];
           if (node && !u.kanji && (u.needle?.length ?? 0) >= 2) wordNodes.push(node);
         });
       else {
-        const node = and(only?.slots ?? []);
+        const node = and(slots);
         if (node) wordNodes.push(node);
       }
     } else {

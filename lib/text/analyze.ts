@@ -280,6 +280,16 @@ export interface AnalyzeOptions {
   segmentEach?: boolean;
 }
 
+/** The last run of the kanji/hiragana stretch that run `r` starts (the segmenter's unit). */
+function stretchLast(runs: readonly ScriptRun[], r: number): number {
+  while (r + 1 < runs.length) {
+    const cls = (runs[r + 1] as ScriptRun).cls;
+    if (cls !== 'kanji' && cls !== 'hiragana') break;
+    r++;
+  }
+  return r;
+}
+
 /** Tokenises normalised text into terms with offsets into the normalised text. */
 export function analyzeNormalized(
   norm: string,
@@ -319,14 +329,8 @@ export function analyzeNormalized(
     for (let r = 0; r < runs.length; r++) {
       const run = runs[r] as ScriptRun;
       if (run.cls !== 'kanji' && run.cls !== 'hiragana') continue;
-      let end = run.end;
-      while (r + 1 < runs.length) {
-        const next = runs[r + 1] as ScriptRun;
-        if (next.cls !== 'kanji' && next.cls !== 'hiragana') break;
-        r++;
-        end = next.end;
-      }
-      ranges.push(run.start, end);
+      r = stretchLast(runs, r);
+      ranges.push(run.start, (runs[r] as ScriptRun).end);
     }
     words = wordsOfStretches(norm, ranges);
   }
@@ -340,13 +344,8 @@ export function analyzeNormalized(
     } else if (run.cls === 'kanji' || run.cls === 'hiragana') {
       // Kanji and hiragana go to the segmenter together: okurigana decide word boundaries.
       const first = r;
-      let end = run.end;
-      while (r + 1 < runs.length) {
-        const next = runs[r + 1] as ScriptRun;
-        if (next.cls !== 'kanji' && next.cls !== 'hiragana') break;
-        r++;
-        end = next.end;
-      }
+      r = stretchLast(runs, r);
+      const end = (runs[r] as ScriptRun).end;
       if (mode === 'bigrams') emitGrams(norm, run.start, end, sink);
       else {
         if (words) for (const [word, at] of words[stretch++] ?? []) emitWord(word, at, sink);
