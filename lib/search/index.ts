@@ -19,7 +19,12 @@ import {
 import {
   DICTIONARY_FORM_MARK,
   dictionaryFormTerm,
+  KANJI_SPELLING_MARK,
+  kanaFormTerm,
+  kanjiSpellingPrefix,
+  kanjiSpellingTerm,
   splitInflected,
+  splitSpelling,
   writtenFormPrefix,
   writtenFormTerm,
 } from '../text/deinflect.ts';
@@ -378,6 +383,15 @@ function countTokens(
   // quote), which the highlighter looks up to mark 貯めて for a hit found by タメル.
   if (readings?.inflected && text && mode === 'hybrid')
     for (const entry of inflected ?? readings.inflected(text)) {
+      // A kanji spelling of a verb written in kana (\u0003頑張る for がんばって), linked to that
+      // kana form (\u0003頑張る\u0003がんばる) for the highlighter.
+      const spelling = splitSpelling(entry);
+      if (spelling) {
+        const key = kanjiSpellingTerm(spelling[0]);
+        terms.set(key, (terms.get(key) ?? 0) + 1);
+        terms.set(kanaFormTerm(spelling[0], spelling[1]), 1);
+        continue;
+      }
       const [r, written] = splitInflected(entry);
       const key = dictionaryFormTerm(r);
       terms.set(key, (terms.get(key) ?? 0) + 1);
@@ -1301,8 +1315,13 @@ export class QuoteIndex {
     // typed with its kanji (稼ぐ → 稼いで).
     const forms = new Set(compiled.forms);
     for (const t of terms) {
-      if (!t.startsWith(DICTIONARY_FORM_MARK)) continue;
-      const prefix = writtenFormPrefix(t.slice(DICTIONARY_FORM_MARK.length));
+      // A kanji spelling matched in a quote that writes the verb in kana (頑張る → がんばって).
+      const prefix = t.startsWith(DICTIONARY_FORM_MARK)
+        ? writtenFormPrefix(t.slice(DICTIONARY_FORM_MARK.length))
+        : t.startsWith(KANJI_SPELLING_MARK)
+          ? kanjiSpellingPrefix(t.slice(KANJI_SPELLING_MARK.length))
+          : null;
+      if (prefix === null) continue;
       for (const w of this.engine.termsWithPrefix(prefix)) forms.add(w.slice(prefix.length));
     }
     const formList = [...forms];

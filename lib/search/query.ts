@@ -21,7 +21,14 @@ import {
   scriptRuns,
   type Token,
 } from '../text/analyze.ts';
-import { dictionaryForms, dictionaryFormTerm, isLightVerb, isSearchableForm } from '../text/deinflect.ts';
+import {
+  candidateForms,
+  dictionaryForms,
+  dictionaryFormTerm,
+  isLightVerb,
+  isSearchableForm,
+  kanjiSpellingTerm,
+} from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { and, max, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
 
@@ -87,7 +94,14 @@ export const WORD_SPLITS = 2;
 /** A relaxed query's share of weight: any one of its words is enough (see {@link CompiledQuery.relaxed}). */
 const RELAXED_MIN_SHOULD = 1e-6;
 
-export const QUERY_WEIGHTS = { minShould: 0.25, gram: 0.6, variant: 0.8, stem: 0.6, base: 0.9 };
+export const QUERY_WEIGHTS = {
+  minShould: 0.25,
+  gram: 0.6,
+  variant: 0.8,
+  stem: 0.6,
+  base: 0.9,
+  spelling: 0.6,
+};
 /** A one-kanji stem in more than this share of quotes (思, 行, 見) is not worth its scan. */
 const STEM_MAX_SHARE = 0.05;
 
@@ -131,6 +145,31 @@ function dictionaryFormNodes(hiragana: string): QueryNode[] {
       term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base),
     ),
   ];
+}
+
+/** A kanji stem with its kana (頑張って, 分かった): where a verb typed with its kanji may stand. */
+const KANJI_WITH_KANA = /[\p{Script=Han}\u3005]+[\u3041-\u3096]+/gu;
+/** The last kana of a dictionary form (u row, or the い of an adjective). */
+const DICTIONARY_END = /[うくぐすつぬぶむるい]$/u;
+
+/**
+ * Verbs typed with their kanji, by where they start in `norm`: the quotes that write them in kana
+ * (頑張る, 頑張って → がんばっている), through the kanji spellings the index keeps for a kana verb
+ * (lib/text/readings.ts), looked up by the dictionary forms of what was typed, weighted as the
+ * kanji word's bigram path is (the quote says the word, not the kanji).
+ */
+function kanjiVerbSpellings(norm: string): Map<number, QueryNode[]> {
+  const out = new Map<number, QueryNode[]>();
+  for (const m of norm.matchAll(KANJI_WITH_KANA)) {
+    const typed = m[0];
+    const forms = [typed, ...candidateForms(typed)].filter((f) => DICTIONARY_END.test(f));
+    if (forms.length === 0) continue;
+    out.set(
+      m.index ?? 0,
+      [...new Set(forms)].map((f) => term(kanjiSpellingTerm(f), {}, QUERY_WEIGHTS.spelling)),
+    );
+  }
+  return out;
 }
 
 /**
@@ -233,6 +272,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   const covered = tokens.filter((t) => t.kind === 'num');
   const units: Unit[] = [];
   const spans = mode === 'hybrid' ? kanaVerbs(norm) : [];
+  const spellings = mode === 'hybrid' ? kanjiVerbSpellings(norm) : null;
   const inVerb = (t: Token) => spans.some((v) => t.start < v.end && t.end > v.start);
   // Placed among the words in the order typed.
   const verbs = [...spans];
@@ -290,6 +330,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
           term(t.term, { prefix: last && !KANJI.test(t.term) }),
           ...(grams ? [grams] : []),
           ...forms,
+          ...(spellings?.get(t.start) ?? []),
         ]) as QueryNode,
         needle: surface,
         ...(inflected ? { form: surfaceKana } : {}),
@@ -307,7 +348,11 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       const span = { start: prev.kanji.start, end: u.kanji.end };
       const text = norm.slice(span.start, span.end);
       merged[merged.length - 1] = {
-        node: max([term(text), gramPath(text) ?? term(text, { gram: true })]) as QueryNode,
+        node: max([
+          term(text),
+          gramPath(text) ?? term(text, { gram: true }),
+          ...(spellings?.get(span.start) ?? []),
+        ]) as QueryNode,
         needle: normalizeForMatch(text),
         kanji: span,
       };

@@ -50,6 +50,48 @@ export function writtenFormPrefix(katakanaReading: string): string {
   return `\u0002${katakanaReading}\u0002`;
 }
 
+/**
+ * What a verb or adjective written in kana adds for its kanji spellings: the term of a kanji
+ * dictionary form (\u0003頑張る) in a quote that writes がんばって, so that 頑張る typed (or
+ * 頑張って, 分かった: their dictionary forms by rule) finds it without a dictionary on the query
+ * path. The spellings come from kuromoji's dictionary at index time (every kanji form read as
+ * the kana verb's reading: がんばる → 頑張る; わかる → 分かる, 解る, 判る).
+ */
+export const KANJI_SPELLING_MARK = '\u0003';
+
+/** The index term of a kanji spelling of a verb a quote writes in kana (see {@link KANJI_SPELLING_MARK}). */
+export function kanjiSpellingTerm(written: string): string {
+  return `${KANJI_SPELLING_MARK}${written}`;
+}
+
+/**
+ * The index term that links a kanji spelling to the kana form a quote writes (\u0003頑張る\u0003がんばる):
+ * the highlighter lists them by {@link kanjiSpellingPrefix} and marks the kana form's inflections.
+ */
+export function kanaFormTerm(written: string, kana: string): string {
+  return `${kanjiSpellingPrefix(written)}${kana}`;
+}
+
+/** The prefix of every {@link kanaFormTerm} of a kanji spelling. */
+export function kanjiSpellingPrefix(written: string): string {
+  return `${KANJI_SPELLING_MARK}${written}${KANJI_SPELLING_MARK}`;
+}
+
+/**
+ * One entry of {@link ReadingAnalyzer.inflected} for a kanji spelling of a kana verb: the
+ * spelling and the kana dictionary form the quote writes (頑張る + がんばる).
+ */
+export function spellingEntry(written: string, kana: string): string {
+  return `${KANJI_SPELLING_MARK}${written}\u0002${kana}`;
+}
+
+/** The kanji spelling and kana form of a {@link spellingEntry}; null for any other entry. */
+export function splitSpelling(entry: string): [string, string] | null {
+  if (!entry.startsWith(KANJI_SPELLING_MARK)) return null;
+  const at = entry.indexOf('\u0002');
+  return at < 0 ? null : [entry.slice(1, at), entry.slice(at + 1)];
+}
+
 /** Candidates shorter than this are not returned: the index keeps no shorter verb reading. */
 export const MIN_FORM = 3;
 
@@ -152,8 +194,9 @@ export function candidateForms(word: string): string[] {
   const adjective = before(w, /(?:かった|くて|くない|くなかった)$/u);
   if (adjective) out.add(`${adjective}い`);
   // The te/ta form: かって → かう, かつ, かる; はたらいて → はたらく; はなして → はなす;
-  // ためて → ためる (an ichidan stem ends in the e or i row).
-  const te = adjective ? null : before(w, /[てた]$/u);
+  // ためて → ためる (an ichidan stem ends in the e or i row). After a stem too short for an
+  // adjective (わかった: わい is none), かった is a verb's: わかる.
+  const te = adjective && isSearchableForm(`${adjective}い`) ? null : before(w, /[てた]$/u);
   if (te) {
     if (te.endsWith('っ')) for (const e of 'うつる') out.add(te.slice(0, -1) + e);
     else if (te.endsWith('い')) out.add(`${te.slice(0, -1)}く`);

@@ -6,8 +6,9 @@
 
 /**
  * Bump when what is read changes (2: dictionary-form readings of inflected verbs and adjectives;
- * 3: each with the form the text writes it in, which highlighting marks).
+ * 3: each with the form the text writes it in, which highlighting marks; 4: verbs and adjectives
+ * written in kana too, with the kanji spellings of their reading).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 3;
+export const READINGS_VERSION = 4;

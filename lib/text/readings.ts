@@ -13,12 +13,17 @@
  * kanji with the kana after it ({@link ReadingAnalyzer.inflected}), not word by word. Readings of
  * two kana (見る ミル, 言う イウ, 買う カウ: shared by too many words) and of light verbs (出来る,
  * 思う) are not kept (`isSearchableForm` in ./deinflect.ts, which the query side shares).
+ *
+ * Verbs and adjectives written in kana (がんばって, わかりました) are read the same way, from each
+ * run of hiragana (with the kanji before it, so okurigana is not taken for a word): their
+ * dictionary-form reading (ガンバル, found by がんばる) and the kanji spellings the dictionary has
+ * for it (頑張る; 分かる, 解る, 判る), found by the verb typed with its kanji.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import { foldKatakanaRun } from './analyze.ts';
-import { inflectedEntry, isSearchableForm } from './deinflect.ts';
+import { inflectedEntry, isSearchableForm, spellingEntry } from './deinflect.ts';
 import { hiraganaToKatakana } from './normalize.ts';
 
 /**
@@ -55,6 +60,13 @@ const SKIP_DETAIL = new Set(['数', '代名詞', '接尾', '非自立', '特殊'
  */
 const KANJI_WITH_OKURIGANA = /[\p{Script=Han}\u3005]+[\u3041-\u3096]{1,6}/gu;
 const HIRAGANA_TAIL = /[\u3041-\u3096]*$/u;
+/**
+ * A run of hiragana, with the kanji before it when there is one: where a verb or adjective
+ * written in kana is read (がんばって, わかりました). The kanji lets kuromoji tell okurigana from
+ * a word of its own (見|つけられた has no つける; 事を|がんばって has がんばる).
+ */
+const KANA_RUN = /[\p{Script=Han}\u3005]?[\u3041-\u3096]{3,}/gu;
+const HIRAGANA_ONLY = /^[\u3041-\u3096]+$/u;
 const KATAKANA_ONLY = /^[\u30A1-\u30FAー]+$/;
 
 /**
@@ -157,9 +169,33 @@ export function readingAnalyzer(
     windows.set(w, result);
     return result;
   };
+  // Verbs and adjectives written in kana (がんばって → ガンバル and がんばる): a quote that writes
+  // がんばっている is found by がんばる as one that writes 頑張っている is.
+  const readKana = (w: string): readonly string[] => {
+    const hit = kanaWindows.get(w);
+    if (hit) return hit;
+    const out: string[] = [];
+    if (!screen || screen.mayReadKana(w))
+      for (const t of tokenizer.tokenize(w)) {
+        if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
+        const r = keptKanaReading(t.surface_form, t.conjugated_form, t.basic_form);
+        if (!r) continue;
+        out.push(inflectedEntry(r, t.basic_form));
+        spellings ??= kanjiSpellings(tokenizer);
+        for (const w of spellings.get(r) ?? []) out.push(spellingEntry(w, t.basic_form));
+      }
+    const result = out.length === 0 ? NONE : out;
+    if (kanaWindows.size >= CACHE_WORDS) kanaWindows.delete(kanaWindows.keys().next().value as string);
+    kanaWindows.set(w, result);
+    return result;
+  };
+  const kanaWindows = new Map<string, readonly string[]>();
+  let spellings: Map<string, string[]> | null = null;
   const inflected = (text: string): readonly string[] => {
     const out: string[] = [];
-    for (const m of text.normalize('NFKC').matchAll(KANJI_WITH_OKURIGANA)) out.push(...readWindow(m[0]));
+    const norm = text.normalize('NFKC');
+    for (const m of norm.matchAll(KANJI_WITH_OKURIGANA)) out.push(...readWindow(m[0]));
+    for (const m of norm.matchAll(KANA_RUN)) out.push(...readKana(m[0]));
     return out;
   };
   return Object.assign(read, { dictionary: dicPath, inflected });
@@ -182,6 +218,46 @@ function keptReading(
   return r && isSearchableForm(r) ? r : null;
 }
 
+/**
+ * The dictionary-form reading of an independent verb or adjective written in kana alone
+ * (がんばっ/がんばる → ガンバル), if it is kept (`isSearchableForm`: not two kana, not a light
+ * verb); null for a token with a kanji, which the kanji windows read.
+ */
+function keptKanaReading(surface: string, form: string | undefined, basic: string): string | null {
+  if (!HIRAGANA_ONLY.test(surface) || !HIRAGANA_ONLY.test(basic)) return null;
+  // Classical forms (ます as まする) are not what a quote in kana says.
+  if (form?.startsWith('文語')) return null;
+  return isSearchableForm(basic) ? hiraganaToKatakana(basic) : null;
+}
+
+/**
+ * The kanji dictionary forms of independent verbs and adjectives by their reading (ガンバル →
+ * 頑張る; ワカル → 分かる, 解る, 判る …), from the dictionary's entries, once (~1 s).
+ */
+function kanjiSpellings(tokenizer: Tokenizer): Map<string, string[]> {
+  const dict = (tokenizer as unknown as TokenizerInternals).token_info_dictionary;
+  const out = new Map<string, string[]>();
+  for (const ids of Object.values(dict.target_map))
+    for (const id of ids) {
+      const [surface = '', pos, detail, , , , form, basic = '', reading = ''] = dict
+        .getFeatures(String(id))
+        .split(',');
+      if ((pos !== '動詞' && pos !== '形容詞') || detail !== '自立' || form !== '基本形') continue;
+      if (
+        surface !== basic ||
+        !KANJI.test(basic) ||
+        !KATAKANA_ONLY.test(reading) ||
+        !isSearchableForm(reading)
+      )
+        continue;
+      const list = out.get(reading);
+      if (!list) out.set(reading, [basic]);
+      else if (!list.includes(basic)) list.push(basic);
+    }
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
 /** The parts of kuromoji's tokenizer {@link verbEntries} reads (not in its typings). */
 interface TokenizerInternals {
   token_info_dictionary: { target_map: Record<string, number[]>; getFeatures(id: string): string };
@@ -202,9 +278,14 @@ interface TokenizerInternals {
  * occurs reads nothing, and is not tokenised. The surfaces are collected from the dictionary
  * once, on the first window (~75,000 surfaces of ~390,000 entries before the kept-reading test, fewer now; ~1–2 s).
  */
-function verbEntries(tokenizer: Tokenizer): { mayRead(window: string): boolean } {
+function verbEntries(tokenizer: Tokenizer): {
+  mayRead(window: string): boolean;
+  mayReadKana(window: string): boolean;
+} {
   let surfaces: Set<string> | null = null;
   let longest = 0;
+  const kana = new Set<string>();
+  let longestKana = 0;
   let off = false;
   const collect = (): Set<string> => {
     const dict = (tokenizer as unknown as TokenizerInternals).token_info_dictionary;
@@ -222,7 +303,12 @@ function verbEntries(tokenizer: Tokenizer): { mayRead(window: string): boolean }
       for (const id of ids) {
         const f = dict.getFeatures(String(id)).split(',');
         const [surface = '', pos, detail, , , , form, basic = '', reading] = f;
-        if ((pos !== '動詞' && pos !== '形容詞') || detail !== '自立' || !KANJI.test(surface)) continue;
+        if ((pos !== '動詞' && pos !== '形容詞') || detail !== '自立') continue;
+        if (keptKanaReading(surface, form, basic) !== null) {
+          kana.add(surface);
+          if (surface.length > longestKana) longestKana = surface.length;
+        }
+        if (!KANJI.test(surface)) continue;
         if (!/[\u3041-\u3096]$/u.test(surface) && !(form === '基本形' && surface === basic)) continue;
         // An entry whose reading is never kept (light verbs, two-kana readings) reads nothing.
         if (keptReading(surface, form, basic, reading) === null) continue;
@@ -246,6 +332,15 @@ function verbEntries(tokenizer: Tokenizer): { mayRead(window: string): boolean }
       for (let p = 0; p <= last; p++)
         for (let e = p + 1; e <= w.length && e - p <= longest; e++)
           if (surfaces.has(w.slice(p, e))) return true;
+      return false;
+    },
+    // A kana window: a token read there is a kana entry, whose surface occurs in the window.
+    mayReadKana(w: string): boolean {
+      surfaces ??= collect();
+      if (off) return true;
+      for (let p = 0; p < w.length; p++)
+        for (let e = p + 1; e <= w.length && e - p <= longestKana; e++)
+          if (kana.has(w.slice(p, e))) return true;
       return false;
     },
   };

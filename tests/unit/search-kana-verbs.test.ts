@@ -42,6 +42,8 @@ describe('dictionary forms of kana typed for a verb or adjective (no dictionary)
     // かって: かう, かつ, かる are two kana each (買う, 勝つ, 刈る …): too ambiguous to look up.
     expect(dictionaryForms('かって')).toEqual([]);
     expect(dictionaryForms('たのしかった')).not.toContain('たのしかる');
+    // わい is no adjective: わかった is a verb's past (わかる).
+    expect(dictionaryForms('わかった')).toContain('わかる');
   });
 
   it('keeps light verbs and two-kana forms out', () => {
@@ -242,6 +244,87 @@ describe('a hit found by a reading marks the verb as the quote writes it', () =>
     const hit = old.search({ q: 'ためる' }, () => savings).hits[0];
     expect(hit?.quoteId).toBe('n-t002');
     expect(hit?.highlight.html).not.toContain('<mark>');
+  });
+});
+
+describe('verbs written in kana are read as verbs (issue: がんばっている was found by neither 頑張る nor がんばる)', () => {
+  const kana = iv('k', [
+    '聞き手：毎日は？',
+    '田中：毎日がんばっています。',
+    '聞き手：説明は？',
+    '田中：やっとわかりました。',
+    '聞き手：週末は？',
+    '田中：みんなでたのしんでいます。',
+    '聞き手：貯金は？',
+    '田中：お金をためています。',
+    '聞き手：英語は？',
+    '田中：英語ができるようになった。',
+    '聞き手：探し物は？',
+    '田中：やっと見つけられた。',
+  ]);
+  const kanji = iv('c', [
+    '聞き手：毎日は？',
+    '佐藤：毎日頑張っています。',
+    '聞き手：説明は？',
+    '佐藤：やっと分かりました。',
+  ]);
+  let both: QuoteIndex;
+  beforeAll(() => {
+    both = new QuoteIndex({ readings });
+    both.upsertInterview(kana);
+    both.upsertInterview(kanji);
+  });
+  const found = (q: string) =>
+    both.search({ q, limit: 20 }, (id) => [kana, kanji].find((f) => f.id === id)).hits.map((h) => h.quoteId);
+
+  it.each([
+    ['がんばる', 'k-t002'],
+    ['がんばって', 'k-t002'],
+    ['頑張る', 'k-t002'],
+    ['頑張って', 'k-t002'],
+    ['わかる', 'k-t004'],
+    ['わかった', 'k-t004'],
+    ['分かる', 'k-t004'],
+    ['分かった', 'k-t004'],
+    ['たのしむ', 'k-t006'],
+    ['楽しむ', 'k-t006'],
+    ['ためる', 'k-t008'],
+    ['貯める', 'k-t008'],
+  ])('%s finds the quote that writes it in kana (%s)', (q, id) => {
+    expect(found(q)).toContain(id);
+  });
+
+  it.each([
+    ['がんばる', 'c-t002'],
+    ['頑張る', 'c-t002'],
+    ['わかった', 'c-t004'],
+    ['分かった', 'c-t004'],
+  ])('%s still finds the quote that writes it with its kanji (%s)', (q, id) => {
+    expect(found(q)).toContain(id);
+  });
+
+  it('marks the kana verb a kanji query found, as the quote writes it', () => {
+    const hit = both
+      .search({ q: '頑張る', limit: 20 }, (id) => [kana, kanji].find((f) => f.id === id))
+      .hits.find((h) => h.quoteId === 'k-t002');
+    expect(hit?.highlight.html).toBe('毎日<mark>がんばっています</mark>。');
+  });
+
+  it('reads no light verb (できる) and no okurigana of a kanji verb (見|つけられた is no つける)', () => {
+    const read = readings.inflected?.('英語ができるようになった。やっと見つけられた。') ?? [];
+    expect(read.filter((e) => !e.startsWith('\u0003'))).toEqual(['ミツケル\u0002見つける']);
+    expect(found('できる')).toEqual(['k-t010']);
+    expect(found('つける')).toEqual([]);
+  });
+
+  it('reads the kana verb with its kanji spellings, and keeps them through a snapshot', () => {
+    const read = readings.inflected?.('毎日がんばっています。') ?? [];
+    expect(read).toContain('ガンバル\u0002がんばる');
+    expect(read).toContain('\u0003頑張る\u0002がんばる');
+    const loaded = QuoteIndex.fromSnapshot(both.toSnapshot());
+    expect(loaded.search({ q: '頑張る', limit: 20 }, () => kana).hits.map((h) => h.quoteId)).toContain(
+      'k-t002',
+    );
   });
 });
 
