@@ -394,7 +394,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   );
   if (fresh6.length > 0 && options.fresh6) {
     printComparison(
-      '### Fresh6 split (livedoor news, labelled 2026-12-03 ~20:15 UTC for the next round, scored once at its end)',
+      '### Fresh6 split (livedoor news, labelled 2026-12-03 ~20:10 UTC for the next round, scored once at its end)',
       fresh6,
       runs,
       topics,
