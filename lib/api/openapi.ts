@@ -496,7 +496,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/admin/consistency',
     summary:
-      'Compare the index with the store as a background job: counts (and the first ids) of interviews missing, extra or stale in the index, and of drifted tag memberships and person appearances (every person of an interview appears in it)',
+      'Compare the index with the store as a background job: counts (and the first ids) of interviews missing, extra or stale in the index, and of drifted tag memberships and person appearances (every person of an interview appears in it), and `people`: interviews not yet written as their people edits and profiles say (a rename, merge or split cut short by a store fault)',
     access: 'write',
     responses: {
       202: { description: 'the job started; its result is the report', json: JobAcceptedResponse },
