@@ -78,6 +78,13 @@ export interface IntervieweeProfile {
   manual: { add: string[]; remove: string[] };
 }
 
+/** Tags a read named, through merges (see TagService.resolveTags). */
+export interface ResolvedTags {
+  tags: string[];
+  /** Each merged-away tag named → the tag it became; empty when none was. */
+  resolved: Record<string, string>;
+}
+
 /** What a merge did, or would do (dry run). */
 export interface MergeResult {
   id: string | null;
@@ -229,6 +236,24 @@ export class TagService {
   private async register(tags: Iterable<string>, who: string): Promise<void> {
     const topics = await this.topicIds();
     for (const t of tags) if (!topics.has(t)) await this.store.putTagEntry(t, who);
+  }
+
+  /**
+   * The tags a read names, each merged-away one replaced by what it became (in order, once each),
+   * and which were replaced: a saved link or an old filter finds the target's quotes, and the
+   * answer says so instead of an empty 200. No store read when no tag is named.
+   */
+  async resolveTags(tags: readonly string[]): Promise<ResolvedTags> {
+    if (tags.length === 0) return { tags: [], resolved: {} };
+    const aliases = await this.store.aliases();
+    const resolved: Record<string, string> = {};
+    const out = new Set<string>();
+    for (const raw of tags) {
+      const t = resolveAlias(raw, aliases);
+      if (t !== raw) resolved[raw] = t;
+      out.add(t);
+    }
+    return { tags: [...out], resolved };
   }
 
   /** A tag named in a removal that was merged away: a 409 naming where it went. */
