@@ -1,8 +1,9 @@
 /** The embedded server's in-process transport: the SDK's requests carried to dynalite's thread as messages. */
 import {
+  BatchGetItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
-  type DynamoDBClient,
+  DescribeTableCommand,
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -36,8 +37,24 @@ describe('embedded dynalite over its message port', () => {
 
   it('serves item requests by the table as it is now: a table deleted and created again with another key', async () => {
     const e = await startEmbeddedDynamo();
-    const create = (client: DynamoDBClient, key: string) =>
-      client.send(
+    const client = e.portClient();
+    const status = async () => {
+      try {
+        return (await client.send(new DescribeTableCommand({ TableName: 'port-recreated' }))).Table
+          ?.TableStatus;
+      } catch (err) {
+        if ((err as Error).name === 'ResourceNotFoundException') return 'GONE';
+        throw err;
+      }
+    };
+    // As a client does: wait until the table has become what was asked (dynalite finishes later).
+    const until = async (wanted: string) => {
+      for (let i = 0; i < 100 && (await status()) !== wanted; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await status()).toBe(wanted);
+    };
+    const create = async (key: string) => {
+      await client.send(
         new CreateTableCommand({
           TableName: 'port-recreated',
           BillingMode: 'PAY_PER_REQUEST',
@@ -45,19 +62,21 @@ describe('embedded dynalite over its message port', () => {
           KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
         }),
       );
+      await until('ACTIVE');
+    };
     try {
-      const client = e.portClient();
-      await create(client, 'pk');
+      await create('pk');
       await client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { pk: { S: 'a' } } }));
       const got = await client.send(
         new GetItemCommand({ TableName: 'port-recreated', Key: { pk: { S: 'a' } } }),
       );
       expect(got.Item).toEqual({ pk: { S: 'a' } });
       await client.send(new DeleteTableCommand({ TableName: 'port-recreated' }));
+      await until('GONE');
       await expect(
         client.send(new GetItemCommand({ TableName: 'port-recreated', Key: { pk: { S: 'a' } } })),
       ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-      await create(client, 'id');
+      await create('id');
       await client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { id: { S: 'b' } } }));
       await expect(
         client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { pk: { S: 'c' } } })),
@@ -66,6 +85,44 @@ describe('embedded dynalite over its message port', () => {
         new GetItemCommand({ TableName: 'port-recreated', Key: { id: { S: 'b' } } }),
       );
       expect(again.Item).toEqual({ id: { S: 'b' } });
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('answers reads made together (one LevelDB read for all) each with its own item, absent ones absent', async () => {
+    const e = await startEmbeddedDynamo();
+    try {
+      const client = e.portClient();
+      await ensureTable(client, 'port-together');
+      const key = (n: number) => ({ pk: { S: `P${n}` }, sk: { S: 'X' } });
+      // Every third item exists; each holds its own number.
+      for (let n = 0; n < 30; n += 3)
+        await client.send(
+          new PutItemCommand({ TableName: 'port-together', Item: { ...key(n), n: { N: String(n) } } }),
+        );
+      const numbers = Array.from({ length: 30 }, (_, n) => n);
+      const [singles, batch] = await Promise.all([
+        Promise.all(
+          numbers.map((n) =>
+            client.send(
+              new GetItemCommand({ TableName: 'port-together', Key: key(n), ConsistentRead: true }),
+            ),
+          ),
+        ),
+        client.send(
+          new BatchGetItemCommand({
+            RequestItems: { 'port-together': { Keys: numbers.map(key), ConsistentRead: true } },
+          }),
+        ),
+      ]);
+      expect(singles.map((r) => r.Item?.n?.N ?? null)).toEqual(
+        numbers.map((n) => (n % 3 === 0 ? String(n) : null)),
+      );
+      const found = (batch.Responses?.['port-together'] ?? [])
+        .map((it) => it.n?.N)
+        .sort((a, b) => Number(a) - Number(b));
+      expect(found).toEqual(numbers.filter((n) => n % 3 === 0).map(String));
     } finally {
       await e.close();
     }
