@@ -75,51 +75,8 @@ dynaliteDb.create = (storeOptions) => {
       done(err, table);
     });
   };
-  coalesceReads(store);
   return store;
 };
-
-/**
- * Reads of LevelDB asked for in the same turn of the event loop go out as one `getMany` (one job
- * on libuv's pool, one promise) instead of one asynchronous get each: a BatchGetItem's keys are
- * asked for together (dynalite reads them one by one), as are the reads of concurrent requests.
- * A read made alone goes through dynalite's own get, as before. Answers arrive as dynalite's
- * get gives them: on a later turn, the value (undefined when absent) or the error.
- */
-function coalesceReads(store) {
-  const { db, lifecycleManager } = store;
-  const getOne = db.get;
-  let queued = null;
-  const flush = () => {
-    const batch = queued;
-    queued = null;
-    if (batch.length === 1 || lifecycleManager.getState() === 'closed') {
-      for (const [key, cb] of batch) getOne(key, cb);
-      return;
-    }
-    let reading;
-    try {
-      reading = db.getMany(batch.map(([key]) => key));
-    } catch (e) {
-      reading = Promise.reject(e);
-    }
-    const answer = (err, values) => {
-      for (let i = 0; i < batch.length; i++) batch[i][1](err, err ? undefined : values[i]);
-    };
-    lifecycleManager.trackOperation(reading).then(
-      (values) => setImmediate(answer, null, values),
-      (err) => setImmediate(answer, err),
-    );
-  };
-  db.get = (key, cb) => {
-    if (typeof cb !== 'function') return getOne(key, cb);
-    if (!queued) {
-      queued = [];
-      setImmediate(flush);
-    }
-    queued.push([key, cb]);
-  };
-}
 
 /** A start-up failure the parent reports as it is: what, where, what to do. */
 class StartError extends Error {

@@ -1,6 +1,5 @@
 /** The embedded server's in-process transport: the SDK's requests carried to dynalite's thread as messages. */
 import {
-  BatchGetItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
@@ -85,44 +84,6 @@ describe('embedded dynalite over its message port', () => {
         new GetItemCommand({ TableName: 'port-recreated', Key: { id: { S: 'b' } } }),
       );
       expect(again.Item).toEqual({ id: { S: 'b' } });
-    } finally {
-      await e.close();
-    }
-  });
-
-  it('answers reads made together (one LevelDB read for all) each with its own item, absent ones absent', async () => {
-    const e = await startEmbeddedDynamo();
-    try {
-      const client = e.portClient();
-      await ensureTable(client, 'port-together');
-      const key = (n: number) => ({ pk: { S: `P${n}` }, sk: { S: 'X' } });
-      // Every third item exists; each holds its own number.
-      for (let n = 0; n < 30; n += 3)
-        await client.send(
-          new PutItemCommand({ TableName: 'port-together', Item: { ...key(n), n: { N: String(n) } } }),
-        );
-      const numbers = Array.from({ length: 30 }, (_, n) => n);
-      const [singles, batch] = await Promise.all([
-        Promise.all(
-          numbers.map((n) =>
-            client.send(
-              new GetItemCommand({ TableName: 'port-together', Key: key(n), ConsistentRead: true }),
-            ),
-          ),
-        ),
-        client.send(
-          new BatchGetItemCommand({
-            RequestItems: { 'port-together': { Keys: numbers.map(key), ConsistentRead: true } },
-          }),
-        ),
-      ]);
-      expect(singles.map((r) => r.Item?.n?.N ?? null)).toEqual(
-        numbers.map((n) => (n % 3 === 0 ? String(n) : null)),
-      );
-      const found = (batch.Responses?.['port-together'] ?? [])
-        .map((it) => it.n?.N)
-        .sort((a, b) => Number(a) - Number(b));
-      expect(found).toEqual(numbers.filter((n) => n % 3 === 0).map(String));
     } finally {
       await e.close();
     }
