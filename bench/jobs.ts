@@ -25,6 +25,7 @@ import { queueIndexer } from '../lib/indexing.ts';
 import { queueJobs } from '../lib/lambda.ts';
 import type { Interview } from '../lib/model.ts';
 import { parseInterview, withInterviewId } from '../lib/parse/index.ts';
+import { PeopleService } from '../lib/people/service.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import type { InterviewRecord } from '../lib/store/port.ts';
 import { S3SnapshotStore, withSnapshotStore } from '../lib/store/s3-snapshots.ts';
@@ -124,7 +125,9 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
     let ids = 0;
     const send = async (body: string) => void queue.push({ messageId: `m${++ids}`, body });
     const runner = queueJobs(store, send);
-    const tagging = new TagService({ store, taggers: new StaticTaggers(new TopicTagger()), jobs: runner });
+    const taggers = new StaticTaggers(new TopicTagger());
+    const tagging = new TagService({ store, taggers, jobs: runner });
+    const people = new PeopleService({ store, taggers, afterCommit: async () => {} });
     const publishes: number[] = [];
     const handler = queueIndexer({
       store,
@@ -138,7 +141,7 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
       metric: (name, _unit, value) => {
         if (name === 'SnapshotPublishMs') publishes.push(value);
       },
-      jobs: { runner, tagging },
+      jobs: { runner, tagging, people },
     });
     (globalThis as { gc?: () => void }).gc?.();
     const before = memory();

@@ -13,6 +13,7 @@ import { ConfigError, readLambdaConfigFor, readTelemetryConfig } from './config.
 import { indexQueueSender } from './index-queue.ts';
 import { queueIndexer } from './indexing.ts';
 import { awsClients, lambdaStore, queueJobs } from './lambda.ts';
+import { PeopleService } from './people/service.ts';
 import { TagService } from './tagging/service.ts';
 import { StoredTaggers } from './tagging/source.ts';
 import { instrument, lambdaTelemetry } from './telemetry.ts';
@@ -72,13 +73,15 @@ export function queueIndexerFromEnv(env: Record<string, string | undefined> = pr
   const store = lambdaStore(config, clients, t.log);
   const runner = queueJobs(store, indexQueueSender(clients.sqs, config.indexQueueUrl));
   // Job steps write through the store; the stream brings those writes back to this indexer.
-  const tagging = new TagService({ store, taggers: new StoredTaggers(store), jobs: runner });
+  const taggers = new StoredTaggers(store);
+  const tagging = new TagService({ store, taggers, jobs: runner });
+  const people = new PeopleService({ store, taggers, afterCommit: async () => {} });
   const handler = queueIndexer({
     store,
     readings,
     logger: t.log,
     metric: (name, unit, value) => t.metrics.addMetric(name, unit as never, value),
-    jobs: { runner, tagging },
+    jobs: { runner, tagging, people },
   });
   return instrument(t, (event: SQSEvent) => handler(event));
 }

@@ -4,7 +4,13 @@ import { ConflictError } from './errors.ts';
 import { failed, type JobStepMessage, parseQueueMessage, type Work, workOf } from './index-queue.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex } from './indexer.ts';
 import type { JobRunner } from './jobs/runner.ts';
-import { advance, type IndexSession, LAMBDA_BUDGET, type StepBudget } from './jobs/steps.ts';
+import {
+  advance,
+  type IndexSession,
+  LAMBDA_BUDGET,
+  type StepBudget,
+  type StepContext,
+} from './jobs/steps.ts';
 import type { Store } from './store/port.ts';
 import type { TagService } from './tagging/service.ts';
 import type { ReadingAnalyzer } from './text/readings.ts';
@@ -227,6 +233,8 @@ export interface QueueJobDeps {
   runner: JobRunner;
   /** The tag use cases steps call (re-scores, retraining, merges' completion). */
   tagging: TagService;
+  /** The people edits' consistency check and repair. */
+  people: StepContext['people'];
   budget?: StepBudget;
 }
 
@@ -254,6 +262,7 @@ export function queueIndexer(
           advance(job, {
             store: deps.store,
             tagging: jobs.tagging,
+            people: jobs.people,
             session,
             budget: jobs.budget ?? LAMBDA_BUDGET,
           }),

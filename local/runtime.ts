@@ -229,6 +229,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     advance(job, {
       store,
       tagging: service.tagging,
+      people: service.people,
       budget,
       session: { indexer, commit: async () => schedulePublish() },
     }),

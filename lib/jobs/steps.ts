@@ -20,6 +20,7 @@
  */
 import { interviewIdOfQuote } from '../ids.ts';
 import type { Indexer } from '../indexer.ts';
+import type { PeopleService } from '../people/service.ts';
 import type { Job } from '../store/items.ts';
 import type { Store } from '../store/port.ts';
 import type { TagService } from '../tagging/service.ts';
@@ -49,6 +50,8 @@ export const LAMBDA_BUDGET: StepBudget = { pageSize: 100, maxPages: 20, ms: 60_0
 export interface StepContext {
   store: Store;
   tagging: TagService;
+  /** The people edits' check: interviews an edit's rewrite left behind (check and repair). */
+  people: Pick<PeopleService, 'checkInterviews'>;
   session: IndexSession;
   budget: StepBudget;
 }
@@ -189,7 +192,11 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           const present = page.filter((id) => !c.absent.includes(id));
           const tags: string[] = [];
           for (const id of present) if ((await store.membershipsStale(id)) === true) tags.push(id);
+          // Before the index's repair below: an interview written again here is applied with it.
+          const people = await ctx.people.checkInterviews(present, repair);
           count(job, 'checked', present.length);
+          count(job, 'people', people.length);
+          note(job, 'people', people);
           count(job, 'missing', c.missing.length);
           count(job, 'stale', c.stale.length);
           count(job, 'tags', tags.length);
@@ -199,7 +206,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           if (repair) {
             await apply([...c.missing, ...c.stale]);
             await tagging.refreshInterviews(tags);
-            if (c.missing.length + c.stale.length + tags.length > 0) job.result.repaired = 1;
+            if (c.missing.length + c.stale.length + tags.length + people.length > 0) job.result.repaired = 1;
           }
         }),
       );

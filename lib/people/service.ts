@@ -6,6 +6,14 @@
  * a re-ingest meanwhile is never undone, and it applies the stored edits itself, so the edit
  * survives it. The search index follows the rewritten interviews (in-process locally; Streams
  * of the interview heads on AWS).
+ *
+ * All or nothing, as the client sees it: every interview an edit touches is built with the edit
+ * applied (in memory) before anything is written, so an edit that would make any of them invalid
+ * (a 51st interviewee) is refused with nothing stored. The stored edit is the commit; the
+ * interview rewrites after it are derived work: one that fails (a fault, writers racing it) is
+ * left for the next edit or ingest of that interview, or the consistency repair
+ * ({@link PeopleService.checkInterviews}), which writes every interview whose stored record is
+ * not what its edits and profiles make of it — never answered as a refusal.
  */
 import { ConflictError, KikigakiError, NotFoundError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, personId as personIdOf } from '../ids.ts';
@@ -70,6 +78,14 @@ function personName(typed: string): { name: string; title: string | null } {
   return parts;
 }
 
+/** Changes an edit proposes, applied in memory to check an interview before anything is written. */
+interface Proposed {
+  /** The interview's speaker edits as they would be stored. */
+  edits?: Pick<PeopleEdits, 'turns' | 'people'>;
+  /** Profiles as they would be stored (they replace the stored ones of those people). */
+  profiles?: ReadonlyArray<Pick<PersonProfile, 'personId' | 'name' | 'title' | 'reading' | 'mergedInto'>>;
+}
+
 /** Attempts to write an interview over the version read before giving up with 409. */
 const REWRITE_ATTEMPTS = 5;
 /**
@@ -106,20 +122,100 @@ export class PeopleService {
     return profiles;
   }
 
-  /** The interview with its editors' people edits applied (ingest calls this on every parse). */
-  async overlay(interview: Interview): Promise<Interview> {
+  /**
+   * The interview with its editors' people edits applied (ingest calls this on every parse), or
+   * with the changes an edit proposes in place of the stored ones (an edit's check before it
+   * writes). A ValidationError when they make an invalid interview.
+   */
+  async overlay(interview: Interview, proposed: Proposed = {}): Promise<Interview> {
     // The edits and the profiles of the people the parse found are read together (one batched
     // request in the same tick); only people the edits add are read after.
     const parsed = peopleOf(interview, null);
-    const [edits, profiles] = await Promise.all([
-      this.store.getPeopleEdits(interview.id),
+    const [stored, profiles] = await Promise.all([
+      proposed.edits ? null : this.store.getPeopleEdits(interview.id),
       this.profilesFor(parsed),
     ]);
+    const edits = proposed.edits ?? (stored as PeopleEdits);
     const asked = new Set(parsed);
     const more = peopleOf(interview, edits).filter((id) => !asked.has(id));
     if (more.length > 0) for (const [id, p] of await this.profilesFor(more)) profiles.set(id, p);
-    if (edits.version === 0 && profiles.size === 0) return interview;
+    if (proposed.edits === undefined && proposed.profiles === undefined) {
+      if (stored?.version === 0 && profiles.size === 0) return interview;
+      return applyPeopleEdits(interview, { edits, profiles });
+    }
+    // Proposed profiles replace the stored ones; a proposed merge brings its target's chain.
+    for (const p of proposed.profiles ?? [])
+      profiles.set(p.personId, { ...p, version: 0, updatedAt: null, updatedBy: null });
+    const targets = (proposed.profiles ?? [])
+      .map((p) => p.mergedInto)
+      .filter((id): id is string => id !== null && !profiles.has(id));
+    if (targets.length > 0)
+      for (const [id, p] of await this.profilesFor(targets)) if (!profiles.has(id)) profiles.set(id, p);
     return applyPeopleEdits(interview, { edits, profiles });
+  }
+
+  /**
+   * The interviews as an edit would leave them, built before anything is written: a
+   * ValidationError (naming the interview) refuses the edit with nothing stored.
+   */
+  private async preview(
+    interviewIds: readonly string[],
+    proposed: Proposed,
+  ): Promise<Map<string, Interview>> {
+    const stored = await this.store.getInterviews([...interviewIds]);
+    const out = new Map<string, Interview>();
+    for (const id of interviewIds) {
+      const iv = stored.get(id)?.interview;
+      if (!iv) throw new NotFoundError('interview', id);
+      try {
+        out.set(id, await this.overlay(iv, proposed));
+      } catch (e) {
+        if (e instanceof ValidationError)
+          throw new ValidationError(`interview ${id}: ${e.message}; nothing was changed`, {
+            interviewId: id,
+          });
+        throw e;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Derived work after an edit is stored: the interviews written again. One that cannot be
+   * written now (a fault, writers racing it, deleted meanwhile) keeps its stored record until the
+   * next edit or ingest of it or the consistency repair writes it; the edit holds either way.
+   * Returns the interviews written.
+   */
+  private async rewriteAll(interviewIds: readonly string[]): Promise<Map<string, Interview>> {
+    const done = new Map<string, Interview>();
+    for (const id of interviewIds) {
+      try {
+        done.set(id, await this.rewrite(id));
+      } catch {
+        // Left for the repair (checkInterviews): the stored edit is what counts.
+      }
+    }
+    return done;
+  }
+
+  /**
+   * The consistency check of people edits: of these interviews, those whose stored record is not
+   * what their edits and their people's profiles make of it now (an edit whose rewrite failed or
+   * was cut short). With `repair`, each is written again. Interviews gone are skipped; one that
+   * cannot be read or built is reported by the caller's per-interview fallback.
+   */
+  async checkInterviews(interviewIds: readonly string[], repair: boolean): Promise<string[]> {
+    if (interviewIds.length === 0) return [];
+    const stored = await this.store.getInterviews([...interviewIds]);
+    const stale: string[] = [];
+    for (const id of interviewIds) {
+      const iv = stored.get(id)?.interview;
+      if (!iv) continue;
+      const want = await this.overlay(iv);
+      if (want !== iv && JSON.stringify(want) !== JSON.stringify(iv)) stale.push(id);
+    }
+    if (repair) for (const id of stale) await this.rewrite(id);
+    return stale;
   }
 
   /**
@@ -146,13 +242,15 @@ export class PeopleService {
     }
   }
 
-  /** Changes an interview's speaker edits (under its lock) and writes the interview again. */
-  private async editInterview(
+  /**
+   * The interview's speaker edits as `change` makes them, checked (limits, and the interview they
+   * make) before they are stored.
+   */
+  private async plannedEdits(
     interviewId: string,
-    who: string,
     change: (edits: PeopleEdits) => Pick<PeopleEdits, 'turns' | 'people'>,
     expectedVersion?: number,
-  ): Promise<{ interview: Interview; edits: PeopleEdits }> {
+  ): Promise<{ current: PeopleEdits; next: Pick<PeopleEdits, 'turns' | 'people'>; interview: Interview }> {
     const current = await this.store.getPeopleEdits(interviewId);
     if (expectedVersion !== undefined && expectedVersion !== current.version)
       throw new ConflictError('the speakers of this interview were edited meanwhile; reload and try again', {
@@ -165,12 +263,38 @@ export class PeopleService {
         `an interview keeps at most ${MAX_TURN_OVERRIDES} speaker edits and ${MAX_EDITED_PEOPLE} people brought in by edits`,
         { turns: next.turns.length, people: next.people.length },
       );
-    const edits = await this.store.putPeopleEdits(
-      { interviewId, turns: next.turns, people: next.people },
-      current.version,
-      who,
-    );
-    return { interview: await this.rewrite(interviewId), edits };
+    const interview = (await this.preview([interviewId], { edits: next })).get(interviewId) as Interview;
+    return { current, next, interview };
+  }
+
+  /**
+   * Changes an interview's speaker edits (under its lock) and writes the interview again. The
+   * stored edits are the commit: a writer racing them (no `expectedVersion` given) makes the
+   * change again over theirs; the rewrite after is derived work ({@link rewriteAll}).
+   */
+  private async editInterview(
+    interviewId: string,
+    who: string,
+    change: (edits: PeopleEdits) => Pick<PeopleEdits, 'turns' | 'people'>,
+    expectedVersion?: number,
+  ): Promise<{ interview: Interview; edits: PeopleEdits }> {
+    for (let attempt = 1; ; attempt++) {
+      const { current, next, interview } = await this.plannedEdits(interviewId, change, expectedVersion);
+      let edits: PeopleEdits;
+      try {
+        edits = await this.store.putPeopleEdits(
+          { interviewId, turns: next.turns, people: next.people },
+          current.version,
+          who,
+        );
+      } catch (e) {
+        if (e instanceof ConflictError && expectedVersion === undefined && attempt < REWRITE_ATTEMPTS)
+          continue;
+        throw e;
+      }
+      const written = (await this.rewriteAll([interviewId])).get(interviewId);
+      return { interview: written ?? interview, edits };
+    }
   }
 
   /** Where a person speaks now: the interviews (current revisions) with their stored records. */
@@ -207,11 +331,14 @@ export class PeopleService {
         n + iv.turns.filter((t) => t.speakerId === personId || t.coSpeakerIds.includes(personId)).length,
       0,
     );
+    // The stored corrections are what counts: an interview whose rewrite is still to come (see
+    // rewriteAll) shows the person as they were.
+    const profile = profiles.get(personId);
     return {
       id: person.id,
-      name: person.name,
-      title: person.title,
-      reading: person.reading,
+      name: profile?.name ?? person.name,
+      title: profile?.title ?? person.title,
+      reading: profile?.reading ?? person.reading,
       handle: person.handle,
       aliases: person.aliases,
       interviews: interviews.map((iv) => ({ id: iv.id, title: iv.title })),
@@ -344,17 +471,16 @@ export class PeopleService {
     if (change.name === undefined && change.title === undefined && change.reading === undefined)
       throw new ValidationError('nothing to change: give name, title or reading');
     const parts = change.name !== undefined ? personName(change.name) : null;
-    await this.store.putPersonProfile(
-      {
-        ...keptProfile(personId, current),
-        name: parts?.name ?? current?.name ?? null,
-        title: change.title !== undefined ? change.title : (parts?.title ?? current?.title ?? null),
-        reading: change.reading !== undefined ? change.reading : (current?.reading ?? null),
-      },
-      version,
-      who,
-    );
-    for (const iv of before.interviews) await this.rewrite(iv.id);
+    const next = {
+      ...keptProfile(personId, current),
+      name: parts?.name ?? current?.name ?? null,
+      title: change.title !== undefined ? change.title : (parts?.title ?? current?.title ?? null),
+      reading: change.reading !== undefined ? change.reading : (current?.reading ?? null),
+    };
+    const ids = before.interviews.map((iv) => iv.id);
+    await this.preview(ids, { profiles: [next] });
+    await this.store.putPersonProfile(next, version, who);
+    await this.rewriteAll(ids);
     await this.store.writeAudit({
       subject: { kind: 'person', personId },
       who,
@@ -373,7 +499,9 @@ export class PeopleService {
   /**
    * Merges a person into another: wherever `personId` speaks (now or after a re-ingest) it is
    * `into`; its manual tags join the other's. The two may be of different interviews — this is
-   * how an editor says two interviews' 田中 are one person.
+   * how an editor says two interviews' 田中 are one person. The merged-away person's profile is
+   * the commit; asked again after it (a retry of a merge answered with a fault), the merge does
+   * what is left — the tags, the interviews — and answers as the first time would have.
    */
   async mergePeople(
     personId: string,
@@ -382,41 +510,49 @@ export class PeopleService {
     expectedVersion?: number,
   ): Promise<PersonView> {
     if (personId === into) throw new ValidationError('a person cannot be merged into themselves');
-    const [from, target] = await Promise.all([this.person(personId), this.person(into)]);
     const profiles = await this.profilesFor([personId, into]);
-    if (mergedId(into, profiles) === personId)
-      throw new ValidationError(`${into} was merged into ${personId}: merging back would make a loop`);
     const current = profiles.get(personId);
-    this.checkPersonVersion(personId, current?.version ?? 0, expectedVersion);
-    await this.store.putPersonProfile(
-      { ...keptProfile(personId, current), mergedInto: into },
-      current?.version ?? 0,
-      who,
-    );
-    // The target keeps its own name: record it, so interviews that only knew the merged-away
-    // person show the target's name.
-    const targetProfile = profiles.get(into);
-    if (!targetProfile?.name)
-      await this.store.putPersonProfile(
-        {
-          personId: into,
-          name: target.name,
-          title: targetProfile?.title ?? target.title,
-          reading: targetProfile?.reading ?? target.reading,
-          mergedInto: null,
-        },
-        targetProfile?.version ?? 0,
-        who,
+    const again = current?.mergedInto === into;
+    const [from, target] = await Promise.all([
+      again ? this.mergedAway(personId) : this.person(personId),
+      this.person(into),
+    ]);
+    if (!again) {
+      if (mergedId(into, profiles) === personId)
+        throw new ValidationError(`${into} was merged into ${personId}: merging back would make a loop`);
+      this.checkPersonVersion(personId, current?.version ?? 0, expectedVersion);
+      const merged = { ...keptProfile(personId, current), mergedInto: into };
+      // The target keeps its own name: recorded, so interviews that only knew the merged-away
+      // person show the target's name. Written before the merge (it records what the target
+      // shows already, so it changes no interview), then every interview is built as the merge
+      // leaves it: a refusal stores nothing of the merge.
+      const targetProfile = profiles.get(into);
+      const pinned = targetProfile?.name
+        ? null
+        : {
+            personId: into,
+            name: target.name,
+            title: targetProfile?.title ?? target.title,
+            reading: targetProfile?.reading ?? target.reading,
+            mergedInto: null,
+          };
+      await this.preview(
+        from.interviews.map((iv) => iv.id),
+        { profiles: pinned ? [merged, pinned] : [merged] },
       );
+      if (pinned) await this.store.putPersonProfile(pinned, targetProfile?.version ?? 0, who);
+      await this.store.putPersonProfile(merged, current?.version ?? 0, who);
+    }
+    // Derived from the commit above: the interviews are written again (one left behind is the
+    // repair's), and the tags join (repeatable: a retry adds nothing twice).
+    await this.rewriteAll(from.interviews.map((iv) => iv.id));
     const [tagsFrom, tagsInto] = await Promise.all([
       this.store.getPersonTags(personId),
       this.store.getPersonTags(into),
     ]);
-    if (tagsFrom.add.length > 0 || tagsFrom.remove.length > 0) {
-      const add = [...new Set([...tagsInto.add, ...tagsFrom.add])].filter(
-        (t) => !tagsInto.remove.includes(t),
-      );
-      const remove = [...new Set([...tagsInto.remove, ...tagsFrom.remove])].filter((t) => !add.includes(t));
+    const add = [...new Set([...tagsInto.add, ...tagsFrom.add])].filter((t) => !tagsInto.remove.includes(t));
+    const remove = [...new Set([...tagsInto.remove, ...tagsFrom.remove])].filter((t) => !add.includes(t));
+    if (add.length !== tagsInto.add.length || remove.length !== tagsInto.remove.length)
       await this.store.putPersonTags(
         into,
         { add: add.sort(), remove: remove.sort() },
@@ -427,28 +563,41 @@ export class PeopleService {
           detail: { from: personId },
         },
       );
+    if (!again) {
+      await this.store.writeAudit({
+        subject: { kind: 'person', personId },
+        who,
+        action: 'person-merge',
+        tags: [],
+        detail: { into, name: from.name, intoName: target.name, interviews: from.interviews.length },
+      });
+      await this.store.writeAudit({
+        subject: { kind: 'person', personId: into },
+        who,
+        action: 'person-merge',
+        tags: [],
+        detail: { from: personId, name: from.name },
+      });
     }
-    for (const iv of from.interviews) await this.rewrite(iv.id);
-    await this.store.writeAudit({
-      subject: { kind: 'person', personId },
-      who,
-      action: 'person-merge',
-      tags: [],
-      detail: { into, name: from.name, intoName: target.name, interviews: from.interviews.length },
-    });
-    await this.store.writeAudit({
-      subject: { kind: 'person', personId: into },
-      who,
-      action: 'person-merge',
-      tags: [],
-      detail: { from: personId, name: from.name },
-    });
     return this.person(into);
+  }
+
+  /** A merged-away person as the interviews not yet written again still show them. */
+  private async mergedAway(personId: string): Promise<Pick<PersonView, 'name' | 'interviews'>> {
+    const interviews = await this.appearances(personId);
+    const person = interviews.flatMap((iv) => this.peopleIn(iv)).find((p) => p.id === personId);
+    return {
+      name: person?.name ?? personId,
+      interviews: interviews.map((iv) => ({ id: iv.id, title: iv.title })),
+    };
   }
 
   /**
    * Splits quotes off a person: the quotes (which the person speaks) are given to a new person
-   * of that name; kept across re-ingests while their texts are the same.
+   * of that name; kept across re-ingests while their texts are the same. Every interview is
+   * checked (its quotes, its limits, the interview the split makes) before anything is written.
+   * The writes are one per interview; asked again after a fault cut them short, the split finds
+   * the quotes already given to the new person and does the rest.
    */
   async splitPerson(
     personId: string,
@@ -480,7 +629,6 @@ export class PeopleService {
       occupation: null,
       aliases: [],
     };
-    // Every quote is checked before anything is written: a bad one changes nothing.
     const stored = await this.store.getInterviews([...byInterview.keys()]);
     const plan = [...byInterview].map(([ivId, ids]) => {
       const iv = stored.get(ivId)?.interview;
@@ -488,24 +636,22 @@ export class PeopleService {
       const overrides: TurnOverride[] = ids.map((q) => {
         const t = iv.turns.find((x) => x.id === q);
         if (!t) throw new NotFoundError('quote', q);
-        if (t.speakerId !== personId && !t.coSpeakerIds.includes(personId))
+        // A quote given to the new person already: this split, asked again.
+        if (t.speakerId !== personId && !t.coSpeakerIds.includes(personId) && t.speakerId !== newId)
           throw new ValidationError(`quote ${q} is not spoken by ${personId}`);
         return { quoteId: q, textDigest: textDigest(t.text), speakerId: newId };
       });
-      return { ivId, ids, overrides };
-    });
-    // The person's version moves on, so a client holding the old one learns of the split.
-    const profile = (await this.store.personProfiles([personId])).get(personId);
-    await this.store.putPersonProfile(
-      { ...keptProfile(personId, profile), mergedInto: null },
-      from.version,
-      who,
-    );
-    for (const { ivId, ids, overrides } of plan)
-      await this.editInterview(ivId, who, (current) => ({
+      const change = (current: PeopleEdits) => ({
         turns: [...current.turns.filter((t) => !ids.includes(t.quoteId)), ...overrides],
         people: [...current.people.filter((p) => p.id !== newId), person],
-      }));
+      });
+      return { ivId, change };
+    });
+    // Every interview is built as the split leaves it before the first write: a bad one changes nothing.
+    for (const { ivId, change } of plan) await this.plannedEdits(ivId, change);
+    for (const { ivId, change } of plan) await this.editInterview(ivId, who, change);
+    // The person's version moves on, so a client holding the old one learns of the split.
+    await this.bumpPerson(personId, who);
     await this.store.writeAudit({
       subject: { kind: 'person', personId },
       who,
@@ -513,7 +659,39 @@ export class PeopleService {
       tags: [],
       detail: { into: newId, name: parts.name, quotes: quoteIds.length },
     });
-    return this.person(newId);
+    try {
+      return await this.person(newId);
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+      // No interview written again yet (see rewriteAll): the split holds, as its edits say.
+      return {
+        id: newId,
+        name: person.name,
+        title: person.title,
+        reading: null,
+        handle: null,
+        aliases: [],
+        interviews: [...byInterview.keys()].map((id) => ({
+          id,
+          title: stored.get(id)?.interview.title ?? id,
+        })),
+        quotes: quoteIds.length,
+        version: 0,
+      };
+    }
+  }
+
+  /** Moves a person's corrections version on, over anyone's write meanwhile. */
+  private async bumpPerson(personId: string, who: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const profile = (await this.store.personProfiles([personId])).get(personId);
+      try {
+        await this.store.putPersonProfile({ ...keptProfile(personId, profile) }, profile?.version ?? 0, who);
+        return;
+      } catch (e) {
+        if (!(e instanceof ConflictError) || attempt >= REWRITE_ATTEMPTS) throw e;
+      }
+    }
   }
 }
 

@@ -5,6 +5,7 @@
  * embedded store; every response checked against the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { textDigest } from '../../lib/people/edits.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
 
@@ -305,5 +306,63 @@ describe('renaming, merging and splitting people', () => {
     expect(audit.body.entries.map((e) => e.action)).toEqual(
       expect.arrayContaining(['person-rename', 'person-merge', 'person-split']),
     );
+  });
+});
+
+describe('an edit that would make an interview invalid', () => {
+  /** A round table of 50 named speakers (the most an interview holds); 話者3 speaks twice. */
+  const speakers = Array.from({ length: 50 }, (_, i) => `話者${String.fromCharCode(0x4e00 + i * 7)}`);
+  const FULL = `満員の座談会\n${speakers.map((n, i) => `司会：${i}番目の方どうぞ？\n${n}：答え${i}です。`).join('\n')}\n司会：もう一度？\n${speakers[3]}：追加です。\n`;
+
+  it('is refused (400, naming the interview) with nothing stored, and the interview stays editable', async () => {
+    expect((await ingest('full', FULL)).status).toBe(201);
+    const before = await interview('full');
+    expect(before.interviewees).toHaveLength(50);
+    const extra = turnOf(before, '追加です');
+    // A 51st person by reassigning a quote of someone who speaks twice, or by a split.
+    const reassign = await put(`/quotes/${extra.id}/speaker`, { name: '新顔' });
+    expect(reassign.status).toBe(400);
+    expect(((await reassign.json()) as { error: { message: string } }).error.message).toContain('full');
+    const three = before.interviewees.find((p) => p.id === extra.speakerId) as Person;
+    const split = await post(`/interviewees/${three.id}/split`, { quoteIds: [extra.id], name: '別人' });
+    expect(split.status).toBe(400);
+    expect((await rt.store.getPeopleEdits('full')).version).toBe(0);
+    expect((await get<{ version: number }>(`/interviewees/${three.id}/person`)).body.version).toBe(0);
+    expect(await interview('full')).toEqual(before);
+    // Nothing stored, so nothing blocks the next edit or a re-ingest.
+    expect((await post(`/interviewees/${three.id}/rename`, { name: '三番' })).status).toBe(200);
+    expect((await ingest('full', FULL)).status).toBe(200);
+    expect(turnOf(await interview('full'), '追加です').speaker).toBe('三番');
+  });
+
+  it('refuses a rename over edits stored before these checks, without storing the rename', async () => {
+    // Speaker edits an older version stored although they make the interview invalid (a 51st
+    // person): a rename of anyone there used to store the profile, then answer 400.
+    const before = await interview('full');
+    const extra = turnOf(before, '追加です');
+    const newcomer = {
+      id: 'p-newcomer01',
+      name: '新顔',
+      title: null,
+      reading: null,
+      handle: null,
+      location: null,
+      occupation: null,
+      aliases: [],
+    };
+    await rt.store.putPeopleEdits(
+      {
+        interviewId: 'full',
+        turns: [{ quoteId: extra.id, textDigest: textDigest(extra.text), speakerId: newcomer.id }],
+        people: [newcomer],
+      },
+      0,
+      'older-version',
+    );
+    const one = before.interviewees[0] as Person;
+    const rename = await post(`/interviewees/${one.id}/rename`, { name: '一番' });
+    expect(rename.status).toBe(400);
+    expect((await rt.store.personProfiles([one.id])).get(one.id)).toBeUndefined();
+    expect(await interview('full')).toEqual(before);
   });
 });

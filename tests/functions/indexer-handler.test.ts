@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotIndexProvider } from '../../lib/indexer.ts';
 import { queueIndexer } from '../../lib/indexing.ts';
 import { queueJobs, streamHandler, targetOf } from '../../lib/lambda.ts';
+import { PeopleService } from '../../lib/people/service.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
@@ -139,7 +140,16 @@ describe('functions/indexer handler', () => {
     const handler = queueIndexer({
       store,
       logger: () => {},
-      jobs: { runner, tagging, budget: { pageSize: 1, maxPages: 1, ms: 60_000 } },
+      jobs: {
+        runner,
+        tagging,
+        people: new PeopleService({
+          store,
+          taggers: new StaticTaggers(new TopicTagger()),
+          afterCommit: async () => {},
+        }),
+        budget: { pageSize: 1, maxPages: 1, ms: 60_000 },
+      },
     });
     const deliver = async () => {
       let batches = 0;

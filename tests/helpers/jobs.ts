@@ -34,6 +34,8 @@ export async function consistency(rt: LocalRuntime, repair = false) {
     extra: job.ids.extra ?? [],
     stale: job.ids.stale ?? [],
     tags: job.ids.tags ?? [],
+    /** Interviews whose stored record is not what their people edits and profiles make of it. */
+    people: job.ids.people ?? [],
     repaired: job.result.repaired === 1,
   };
 }
