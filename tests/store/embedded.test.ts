@@ -2,7 +2,7 @@
 import {
   CreateTableCommand,
   DeleteTableCommand,
-  type DynamoDBClient,
+  DescribeTableCommand,
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -36,8 +36,24 @@ describe('embedded dynalite over its message port', () => {
 
   it('serves item requests by the table as it is now: a table deleted and created again with another key', async () => {
     const e = await startEmbeddedDynamo();
-    const create = (client: DynamoDBClient, key: string) =>
-      client.send(
+    const client = e.portClient();
+    const status = async () => {
+      try {
+        return (await client.send(new DescribeTableCommand({ TableName: 'port-recreated' }))).Table
+          ?.TableStatus;
+      } catch (err) {
+        if ((err as Error).name === 'ResourceNotFoundException') return 'GONE';
+        throw err;
+      }
+    };
+    // As a client does: wait until the table has become what was asked (dynalite finishes later).
+    const until = async (wanted: string) => {
+      for (let i = 0; i < 100 && (await status()) !== wanted; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await status()).toBe(wanted);
+    };
+    const create = async (key: string) => {
+      await client.send(
         new CreateTableCommand({
           TableName: 'port-recreated',
           BillingMode: 'PAY_PER_REQUEST',
@@ -45,19 +61,21 @@ describe('embedded dynalite over its message port', () => {
           KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
         }),
       );
+      await until('ACTIVE');
+    };
     try {
-      const client = e.portClient();
-      await create(client, 'pk');
+      await create('pk');
       await client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { pk: { S: 'a' } } }));
       const got = await client.send(
         new GetItemCommand({ TableName: 'port-recreated', Key: { pk: { S: 'a' } } }),
       );
       expect(got.Item).toEqual({ pk: { S: 'a' } });
       await client.send(new DeleteTableCommand({ TableName: 'port-recreated' }));
+      await until('GONE');
       await expect(
         client.send(new GetItemCommand({ TableName: 'port-recreated', Key: { pk: { S: 'a' } } })),
       ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-      await create(client, 'id');
+      await create('id');
       await client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { id: { S: 'b' } } }));
       await expect(
         client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { pk: { S: 'c' } } })),
