@@ -237,6 +237,16 @@ function prefixOrField(
 }
 
 /**
+ * `TYPE:NERV`, `型番：SH-06D`: a value that is a bare code (a model, a version, a part number;
+ * letters in capitals, digits, `-._/+`), no word anyone says. A label whose every line carries
+ * such a value is a spec row, however often it recurs (smax 6537176's two `TYPE:` rear covers).
+ */
+function isCode(rest: string): boolean {
+  const s = rest.trim();
+  return s.length > 0 && s.length <= 20 && /^[A-Z0-9][A-Z0-9._+\-/]*$/.test(s);
+}
+
+/**
  * `秋元康：1956年東京都生まれ。…`: a profile under the speaker's name, printed before a talk
  * session's turns; a bio, not something the person said.
  */
@@ -299,6 +309,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   if (header) bodyStart = header.next;
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
+  // Labels with a line that is more than a bare code (isCode): the others never speak.
+  const speaks = new Set<string>();
   // Talk sessions introduce each speaker once as `村上龍（以下、村上）：` and use the short label
   // afterwards: short label → the name as printed, and the role printed with it (`MC・内田恭子`).
   const aliases = new Map<string, string>();
@@ -341,7 +353,9 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
     const key = keyOf(p.speaker);
     counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (!isCode(p.rest)) speaks.add(key);
   });
+  for (const key of counts.keys()) if (!speaks.has(key)) counts.set(key, 0);
   // A table's rows count for no speaker (the labels were counted above, a table is rarely long).
   const dataRows = tables.finish();
   for (const i of dataRows) {
