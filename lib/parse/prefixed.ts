@@ -37,13 +37,25 @@ const QA_SEPARATORS = '.．:：)）';
 const NAME_EXCLUDED = '：:「」『』。、！？!?[]［］#*■【';
 const HEADING_MARKS = '■◆●▼';
 
-/** `Q. text` / `A：text`: the letter and the rest, or null. */
-function matchQa(t: string): { letter: string; rest: string } | null {
+/** ASCII and full-width digits. */
+const isDigit = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+
+/**
+ * `Q. text` / `A：text`, or numbered `Q1：text` / `Ａ１２．text` (up to 3 digits): the letter, the
+ * number (null when none) and the rest, or null.
+ */
+function matchQa(t: string): { letter: string; number: string | null; rest: string } | null {
   const i = skipSpaces(t);
   if (!hasCode(QA_LETTERS, t.charCodeAt(i))) return null;
-  const j = skipSpaces(t, i + 1);
+  let d = i + 1;
+  while (d < t.length && d - i <= 3 && isDigit(t.charCodeAt(d))) d++;
+  if (d - i > 4) return null;
+  const j = skipSpaces(t, d);
   if (!hasCode(QA_SEPARATORS, t.charCodeAt(j))) return null;
-  return { letter: t[i] as string, rest: t.slice(j + 1) };
+  const number = d > i + 1 ? t.slice(i + 1, d) : null;
+  // `Q1：趣味は？：ドライブ`: a profile box's numbered row with its answer inline, no question.
+  if (number !== null && hasAny(t.slice(j + 1, j + 200), '：:')) return null;
+  return { letter: t[i] as string, number, rest: t.slice(j + 1) };
 }
 
 /**
@@ -246,6 +258,12 @@ function isCode(rest: string): boolean {
   return s.length > 0 && s.length <= 20 && /^[A-Z0-9][A-Z0-9._+\-/]*$/.test(s);
 }
 
+/** A line of 2–40 characters that ends in no sentence end (`。！？…`, a quote's close, `（笑）`). */
+function isBoxHeading(t: string): boolean {
+  const s = t.trim();
+  return s.length >= 2 && s.length <= 40 && !/(?:[。．！？!?…」』、]|[（(]笑[）)])$/.test(s);
+}
+
 /**
  * `秋元康：1956年東京都生まれ。…`: a profile under the speaker's name, printed before a talk
  * session's turns; a bio, not something the person said.
@@ -321,6 +339,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   let answerLines = 0;
   const questions: string[] = [];
   const lead: string[] = [];
+  // The line of the first numbered question (`Q1：…`), if any.
+  let numberedQuestion: number | null = null;
   // Each loop over the lines calls a step (eachLine): the optimising compiler then compiles the
   // small step, not this whole parser, while a long body runs.
   let anyText = false;
@@ -336,6 +356,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     if (qa) {
       if (isQuestionLetter(qa.letter)) {
         questionLines++;
+        if (qa.number !== null) numberedQuestion ??= (lines.at(i) as Line).no;
         if (questions.length < 20) questions.push(qa.rest);
       } else answerLines++;
     } else if (questionLines === 0 && lead.length < 20) lead.push(t);
@@ -395,6 +416,15 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const answerer = questionsOnly
     ? (meta.interviewee ?? intervieweeFromArticle(title, lead, questions) ?? onlyNameIn(lead) ?? '話し手')
     : '話し手';
+  // Numbered questions only (`Q1：…`) that the page names nobody to answer: the writer asks and
+  // answers (a festival guide's `Q1：なぜ注目されている？` over its own prose), no interview. A
+  // questionnaire of a named person (`森陽太「…」` over `Q1：…`) stays one.
+  if (questionsOnly && answerer === '話し手' && numberedQuestion !== null)
+    throw new ParseError(
+      numberedQuestion,
+      'numbered questions (`Q1：…`) answered by nobody the page names: the writer’s own questions and answers, not an interview',
+      'prefixed',
+    );
   const answererForms = questionsOnly && answerer !== '話し手' ? nameForms(answerer, new Map()) : [];
   /** A paragraph about someone in the third person (`…という吉田氏。`): the writer's, not the answer. */
   const isNarration = (t: string): boolean =>
@@ -427,6 +457,19 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const newParagraph = lines.blank(i - 1);
+    // `「月と嘘と殺人」ストーリー`, `森陽太さんプロフィール`: a short line standing alone after an
+    // answer, with no sentence end, heads the page's next box; the answer ends before it.
+    if (
+      current?.role === 'interviewee' &&
+      newParagraph &&
+      (i + 1 >= lines.length || lines.blank(i + 1)) &&
+      isBoxHeading(t)
+    ) {
+      close();
+      furniture.push({ line, kind: 'heading' });
+      narrating = true;
+      return;
+    }
     if (current?.role === 'interviewer' && !newParagraph && !narrating) {
       // The line right after a question starts its answer.
       close();

@@ -185,3 +185,26 @@ describe('boxes and rosters in dash round tables (found reading unseen articles)
     expect(iv.interviewees.map((p) => p.name)).not.toContain('高層階');
   });
 });
+
+describe.runIf(available(corporaDir, 'numbered questions'))(
+  'numbered questions (`Q1：…`) on real news pages',
+  () => {
+    const news = (f: string) => read(join(corporaDir, 'livedoor-news', f));
+
+    it('a named actor’s questionnaire: each answer is his, and the synopsis after the last is nobody’s', () => {
+      const iv = parseInterview(news('peachy/peachy-4554951.txt'));
+      expect(iv.interviewees.map((p) => p.name)).toEqual(['森陽太']);
+      expect(iv.turns.map((t) => t.role)).toEqual(
+        Array.from({ length: 5 }, () => ['interviewer', 'interviewee']).flat(),
+      );
+      expect(iv.turns[1]?.text).toMatch(/^男子校だったので/);
+      expect(iv.turns.at(-1)?.text).not.toContain('ストーリー');
+    });
+
+    it('a festival guide whose writer asks and answers is no interview (422 naming the first question)', () => {
+      expect(() => parseInterview(news('movie-enter/movie-enter-5950519.txt'))).toThrow(
+        /line 8: numbered questions/,
+      );
+    });
+  },
+);
