@@ -20,9 +20,17 @@
  *
  * Prints a table and writes bench/results/store.{json,md}. Timings are reported, never asserted.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
@@ -36,7 +44,7 @@ import { loadReadings } from '../lib/text/readings.ts';
 import { startDynamoLocal } from '../local/dynamo-local.ts';
 import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
-import { type BenchQuote, drawQueries, realQuotes, root } from './corpus.ts';
+import { type BenchQuote, drawQueries, realQuotes, root, shared } from './corpus.ts';
 import { QUOTES_PER_INTERVIEW, scaleCorpus } from './scale-corpus.ts';
 import { perUnit, threadCpu } from './threads.ts';
 
@@ -185,6 +193,56 @@ async function searchLoad(
   } finally {
     server.close();
   }
+}
+
+/**
+ * Pages of `GET /interviewees?limit=100` in turn (following the cursor, starting over at the
+ * end), over the bench's transcripts (whose answerers are unnamed) plus the livedoor interviews
+ * of ../shared, whose interviewees are named: the profiles of a page read the interviews of its
+ * people, so the cost follows the page, not the number of interviews indexed.
+ */
+async function intervieweePages(
+  rt: LocalRuntime,
+  pages: number,
+): Promise<{ pages: number; people: number; p50: number; cpuMs: number; loadAverage: number }> {
+  const dir = join(shared, 'corpora', 'livedoor-interviews');
+  const files = existsSync(dir)
+    ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+        // The interviews (peachy/peachy-5755467.txt), not the licence and readme files.
+        (f) => /\/[^/]*\d\.txt$/.test(f),
+      )
+    : [];
+  for (const f of files) {
+    const res = await rt.app.request(`/interviews?id=${basename(f, '.txt')}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer bench-token-0123456789', 'content-type': 'text/plain' },
+      body: readFileSync(join(dir, f)),
+    });
+    if (res.status >= 300) throw new Error(`ingesting ${f} answered ${res.status}`);
+  }
+  await rt.flush();
+  const wall: number[] = [];
+  let cursor: string | null = null;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < pages; i++) {
+    const t0 = performance.now();
+    const res = await rt.app.request(
+      `/interviewees?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    const body = (await res.json()) as { nextCursor: string | null };
+    wall.push(performance.now() - t0);
+    if (res.status !== 200) throw new Error(`GET /interviewees answered ${res.status}`);
+    cursor = body.nextCursor;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  wall.sort((a, b) => a - b);
+  return {
+    pages,
+    people: rt.indexer.index.intervieweeIds().length,
+    p50: percentile(wall, 50),
+    cpuMs: (cpu.user + cpu.system) / 1000 / pages,
+    loadAverage: loadavg()[0] ?? 0,
+  };
 }
 
 /** Heap + ArrayBuffers after a full collection (needs --expose-gc, which `npm run bench:store` passes). */
@@ -581,6 +639,13 @@ async function main(): Promise<void> {
         'from the request log: index query, store reads for uncached interviews, rendering',
       ]);
       json.searchLoad = { ...load, serverP50: pct(50), serverP99: pct(99) };
+      const pages = await intervieweePages(rt, 20);
+      rows.push([
+        'GET /interviewees?limit=100, one page after another',
+        `p50 ${pages.p50.toFixed(0)} ms, ${pages.cpuMs.toFixed(0)} ms CPU per page`,
+        `${at}, ${pages.people} interviewees; ${pages.pages} pages in turn; CPU of both threads (the store's too); load average ${pages.loadAverage.toFixed(1)}`,
+      ]);
+      json.intervieweePages = pages;
       await rt.close();
       // What `npm start` does on this data: load the snapshot, reconcile it with the store.
       const t0 = performance.now();

@@ -36,7 +36,7 @@ import {
   SuggestQuery,
   SuggestResponse,
 } from './schemas.ts';
-import { tagRoutes } from './tag-routes.ts';
+import { resolvedField, tagRoutes } from './tag-routes.ts';
 
 /** A structured logger (JSON lines); never given secrets. */
 export type Logger = (entry: Record<string, unknown>) => void;
@@ -271,8 +271,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   interviews.put('/:id', auth, (c) => ingest(c, check(Params.id, c.req.param(), 'path').id));
   interviews.get('/', readGuard, async (c) => {
     const q = query(c, ListInterviewsQuery);
-    const page = await service.listInterviews(q);
-    return reply(c, InterviewListResponse, { interviews: page.items, nextCursor: page.nextCursor });
+    const { tags, resolved } = await service.tagging.resolveTags(q.tag ? [q.tag] : []);
+    const page = await service.listInterviews({ ...q, tag: tags[0] });
+    return reply(c, InterviewListResponse, {
+      interviews: page.items,
+      nextCursor: page.nextCursor,
+      ...resolvedField(resolved),
+    });
   });
   interviews.get('/:id', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
@@ -297,8 +302,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   search.get('/', readGuard, async (c) => {
     const q = query(c, SearchQuery, ['tag', 'interviewee']);
     const { tag, format, ...rest } = q;
-    const index = await deps.index.get();
-    const params = { ...rest, tags: tag ?? [] };
+    const [index, { tags, resolved }] = await Promise.all([
+      deps.index.get(),
+      service.tagging.resolveTags(tag ?? []),
+    ]);
+    const params = { ...rest, tags };
     const as = exportFormatOf(format, c.req.header('accept'));
     if (as)
       return exportResponse(c, { service, index, params, format: as, origin: new URL(c.req.url).origin });
@@ -310,6 +318,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       hits: page.hits,
       facets: page.facets,
       nextCursor: page.nextCursor,
+      ...resolvedField(resolved),
     });
   });
 

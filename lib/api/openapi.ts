@@ -194,7 +194,7 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/interviews',
-    summary: 'Interviews, newest first',
+    summary: 'Interviews, newest first; a merged-away `tag` filters by its target (`resolved` names it)',
     access: 'read',
     query: ListInterviewsQuery,
     responses: { 200: { description: 'a page of interviews', json: InterviewListResponse } },
@@ -219,7 +219,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/search',
     summary:
-      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`)',
+      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`). A merged-away `tag` filters by its target (`resolved` names it)',
     access: 'read',
     query: SearchQuery,
     responses: {
@@ -244,7 +244,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/tags/{tag}/quotes',
-    summary: 'Quotes with a tag',
+    summary:
+      'Quotes with a tag; a merged-away tag answers its target’s quotes (`tag` is the target, `resolved` names the merge)',
     access: 'read',
     params: Params.tag,
     query: PagedQuery,
@@ -348,7 +349,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/interviewees',
-    summary: 'Interviewees, optionally with all/any of some tags',
+    summary:
+      'Interviewees, optionally with all/any of some tags; a merged-away tag filters by its target (`resolved` names it)',
     access: 'read',
     query: IntervieweesQuery,
     responses: { 200: { description: 'interviewee profiles', json: IntervieweeListResponse } },

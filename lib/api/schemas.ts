@@ -141,6 +141,12 @@ export const IngestResponse = z.object({
   tags: z.array(z.string()),
 });
 
+/**
+ * On a read filtered by tags, each merged-away tag it named → the tag it became (the read used
+ * that one); absent when none was.
+ */
+const resolvedTags = z.record(z.string(), z.string()).optional();
+
 /** GET /interviews. */
 export const InterviewListResponse = z.object({
   interviews: z.array(
@@ -157,6 +163,7 @@ export const InterviewListResponse = z.object({
     }),
   ),
   nextCursor,
+  resolved: resolvedTags,
 });
 
 /** GET /interviews/{id}: the canonical interview, its version and dates, each turn's tags. */
@@ -212,6 +219,7 @@ export const SearchResponse = z.object({
     years: z.record(z.string(), z.number()),
   }),
   nextCursor,
+  resolved: resolvedTags,
 });
 
 /** One quote of an export, with what a citation needs (lib/export.ts). */
@@ -293,7 +301,12 @@ export const TagsResponse = z.object({
 });
 
 /** GET /tags/{tag}/quotes. */
-export const TagQuotesResponse = z.object({ tag: z.string(), quotes: z.array(QuoteViewSchema), nextCursor });
+export const TagQuotesResponse = z.object({
+  tag: z.string(),
+  quotes: z.array(QuoteViewSchema),
+  nextCursor,
+  resolved: resolvedTags,
+});
 
 /** An interviewee profile. */
 export const IntervieweeResponse = z.object({
@@ -311,7 +324,11 @@ export const IntervieweeResponse = z.object({
 });
 
 /** GET /interviewees. */
-export const IntervieweeListResponse = z.object({ interviewees: z.array(IntervieweeResponse), nextCursor });
+export const IntervieweeListResponse = z.object({
+  interviewees: z.array(IntervieweeResponse),
+  nextCursor,
+  resolved: resolvedTags,
+});
 
 /** GET /suggest. */
 export const SuggestResponse = z.object({

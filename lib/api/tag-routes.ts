@@ -69,6 +69,11 @@ async function searchQuoteIds(service: Kikigaki, index: QuoteIndex, search: Sear
   return ids;
 }
 
+/** The `resolved` field of a read filtered by tags: present only when a merged-away tag was named. */
+export function resolvedField(resolved: Record<string, string>): { resolved?: Record<string, string> } {
+  return Object.keys(resolved).length > 0 ? { resolved } : {};
+}
+
 /** A use case's answer with its job (if any) as the API shows jobs. */
 function withJobView<T extends { job: Job | null }>(r: T) {
   return { ...r, job: r.job ? jobView(r.job) : null };
@@ -86,10 +91,20 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(c, TagsResponse, { tags: await tagging.tags(index.tagCounts()) });
   });
   tags.get('/:tag/quotes', readGuard, async (c) => {
-    const { tag } = check(Params.tag, c.req.param(), 'path');
+    const { tag: named } = check(Params.tag, c.req.param(), 'path');
     const q = query(c, PagedQuery);
+    // A merged-away tag reads as its target, and says so.
+    const {
+      tags: [tag = named],
+      resolved,
+    } = await tagging.resolveTags([named]);
     const page = await tagging.quotesWithTag(tag, q.limit, q.cursor);
-    return reply(c, TagQuotesResponse, { tag, quotes: page.items, nextCursor: page.nextCursor });
+    return reply(c, TagQuotesResponse, {
+      tag,
+      quotes: page.items,
+      nextCursor: page.nextCursor,
+      ...resolvedField(resolved),
+    });
   });
   tags.post('/:tag/merge', auth, async (c) => {
     const { tag } = check(Params.tag, c.req.param(), 'path');
@@ -145,15 +160,20 @@ export function tagRoutes(deps: TagRouteDeps) {
   const people = new Hono<AppEnv>();
   people.get('/', readGuard, async (c) => {
     const q = query(c, IntervieweesQuery, ['tag']);
+    const { tags, resolved } = await tagging.resolveTags(q.tag);
     const page = await service.interviewees({
       ...(q.q ? { q: q.q } : {}),
-      ...(q.q || q.tag.length === 0 ? { index: await deps.index.get() } : {}),
-      tags: q.tag,
+      ...(q.q || tags.length === 0 ? { index: await deps.index.get() } : {}),
+      tags,
       match: q.match,
       limit: q.limit,
       cursor: q.cursor,
     });
-    return reply(c, IntervieweeListResponse, { interviewees: page.items, nextCursor: page.nextCursor });
+    return reply(c, IntervieweeListResponse, {
+      interviewees: page.items,
+      nextCursor: page.nextCursor,
+      ...resolvedField(resolved),
+    });
   });
   people.get('/:id', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');

@@ -165,9 +165,31 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       status,
     );
   };
+  /**
+   * A search filtered by merged-away tags is the same search filtered by their targets: the
+   * browser is sent there (302, as merges can be undone), so the URL, facets and filters agree.
+   */
+  const mergedAwayRedirect = async (c: Context<AppEnv>, tags: readonly string[]) => {
+    const { resolved } = await service.tagging.resolveTags(tags);
+    if (Object.keys(resolved).length === 0) return null;
+    const url = new URL(c.req.url);
+    const seen = new Set<string>();
+    const next = tags.map((t) => resolved[t] ?? t).filter((t) => !seen.has(t) && seen.add(t));
+    // The tags where the first stood, so the rest of the query keeps its order.
+    const out = new URLSearchParams();
+    let placed = false;
+    for (const [k, val] of url.searchParams) {
+      if (k !== 'tag') out.append(k, val);
+      else if (!placed) {
+        for (const t of next) out.append('tag', t);
+        placed = true;
+      }
+    }
+    return c.redirect(`${url.pathname}?${out.toString()}`, 302);
+  };
   /** A page handler: negotiated, guarded like the API's reads, errors shown as pages. */
   const page =
-    (render: (c: Context<AppEnv>, v: View) => Promise<JSX.Element>) =>
+    (render: (c: Context<AppEnv>, v: View) => Promise<JSX.Element | Response>) =>
     async (c: Context<AppEnv>, next: Next) => {
       if (!prefersHtml(c.req.header('accept'))) {
         // Not a browser navigating: the API's route answers exactly as it did before.
@@ -182,7 +204,8 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         });
         if (!allowed) throw new KikigakiError('unauthorized', 'a token is needed');
         const v = await viewOf(c);
-        return send(c, await render(c, v));
+        const out = await render(c, v);
+        return out instanceof Response ? out : send(c, out);
       } catch (err) {
         return failure(c, err);
       }
@@ -196,6 +219,8 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       const parsed = SearchStateSchema.safeParse({ ...c.req.query(), tag: c.req.queries('tag') ?? [] });
       if (!parsed.success) throw invalid(parsed.error);
       const state: SearchState = parsed.data;
+      const moved = await mergedAwayRedirect(c, state.tag);
+      if (moved) return moved;
       const speaker = parsed.data.speaker ?? 'any';
       const index = await deps.index.get();
       const filtered =
@@ -343,6 +368,11 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
     page(async (c, v) => {
       const tag = TagSchema.safeParse(c.req.param('tag'));
       if (!tag.success) throw invalid(tag.error);
+      const {
+        tags: [into = tag.data],
+      } = await service.tagging.resolveTags([tag.data]);
+      // A merged-away tag's page (a saved link) is its target's; temporary, as merges can be undone.
+      if (into !== tag.data) return c.redirect(`/tags/${encodeURIComponent(into)}`, 302);
       const pageNo = PageNumberSchema.safeParse(c.req.query('page'));
       if (!pageNo.success) throw invalid(pageNo.error);
       const index = await deps.index.get();

@@ -703,6 +703,12 @@ interface Directory {
    * use by a large result, null until then or when the values do not fit.
    */
   words: Uint32Array | null;
+  /**
+   * The interviews each person speaks in (any role), by person id, interview ids sorted; built
+   * on first use, null when some interview's snapshot predates `people` (its interviewer and
+   * guests unknown).
+   */
+  appearances: Map<string, string[]> | null | undefined;
 }
 
 /**
@@ -1035,6 +1041,35 @@ export class QuoteIndex {
     return [...this.directory().interviewees.keys()].sort();
   }
 
+  /**
+   * The interviews each of `personIds` speaks in, in any role (interview ids sorted), from
+   * memory: a page of `GET /interviewees` reads the interviews it shows instead of querying the
+   * store person by person. Null when some indexed interview predates the index's `people`
+   * (interviewers and guests unknown): the store must be asked.
+   */
+  interviewsOfPeople(personIds: readonly string[]): Map<string, string[]> | null {
+    const directory = this.directory();
+    if (directory.appearances === undefined) {
+      let all: Map<string, string[]> | null = new Map();
+      for (const meta of this.interviews.values()) {
+        if (!meta.people) {
+          all = null;
+          break;
+        }
+        for (const p of meta.people) {
+          const list = all.get(p.id);
+          if (list) list.push(meta.id);
+          else all.set(p.id, [meta.id]);
+        }
+      }
+      for (const list of all?.values() ?? []) list.sort();
+      directory.appearances = all;
+    }
+    const all = directory.appearances;
+    if (!all) return null;
+    return new Map(personIds.map((id) => [id, [...(all.get(id) ?? [])]]));
+  }
+
   /** People of one full name in different interviews, for editors to review (lib/people/duplicates.ts). */
   duplicatePeople(): DuplicateGroup[] {
     return possibleDuplicates(
@@ -1364,6 +1399,7 @@ export class QuoteIndex {
       slotTogether,
       years,
       words: null,
+      appearances: undefined,
     };
     return this.directoryCache;
   }

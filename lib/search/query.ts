@@ -23,7 +23,7 @@ import {
 } from '../text/analyze.ts';
 import { dictionaryForms, dictionaryFormTerm, isLightVerb, isSearchableForm } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
-import { and, max, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
+import { and, max, or, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
 
 /** Expands a folded chunk into its spelling variants (synonym dictionary), excluding itself. */
 export type VariantLookup = (folded: string) => readonly string[];
@@ -105,6 +105,41 @@ interface Unit {
   form?: string;
   /** A single kanji the segmenter split off, with its place in the chunk (see unitsOf). */
   kanji?: { start: number; end: number };
+  /** How many words of a する tail (緊張|しま|した) this word carries: see {@link SURU_TAIL}. */
+  tail?: number;
+}
+
+/**
+ * The kana after a noun that make it a verb (する, できる) in any inflection, with a
+ * sentence-final particle: 緊張しました, 勉強しています, 子育てしながら. They carry tense and
+ * politeness, not what is looked for: as words of their own, しました limited 緊張 to the quotes
+ * that say it in that form, or, one word of three, let した alone match any quote. So the tail
+ * belongs to its noun: it ranks the quotes that say it, and never matches without the noun.
+ */
+const SURU_TAIL =
+  /^(?:する|すれば|しよう|できる|でき(?:ます|ました|ません|た|ない|なかった|て|れば)|し(?:ます|ました|ません|ませんでした|ましょう|た|たい|たく|たかった|たら|ながら|ない|なかった|なく|て(?:いる|います|いた|いました|る|た|ます|ました|いない|いません|しまった|しまう|みたい|みる|みた|おく|おいた)?)|さ(?:れる|れた|れて|れます|れました|せる|せた|せて|せます|せました))(?:か|ね|よ|よね|けど|から|ので)?$/u;
+const NOUN_END = /[\p{Script=Han}\p{Script=Katakana}\u3005ー]/u;
+
+/** The node with its terms scored but never reported for highlighting (a tail's した). */
+function unreported(node: QueryNode): QueryNode {
+  if (node.kind === 'term') return { ...node, gram: true };
+  if (node.kind === 'not') return node;
+  if (node.kind === 'phrase') return { ...node, child: unreported(node.child) };
+  if (node.kind === 'match') return node;
+  return { ...node, children: node.children.map(unreported) };
+}
+
+/** The spans of {@link SURU_TAIL}s in a chunk: a hiragana run right after a kanji or katakana word. */
+function suruTails(norm: string): Array<{ start: number; end: number }> {
+  return scriptRuns(norm)
+    .filter(
+      (r) =>
+        r.cls === 'hiragana' &&
+        r.start > 0 &&
+        NOUN_END.test(norm.charAt(r.start - 1)) &&
+        SURU_TAIL.test(norm.slice(r.start, r.end)),
+    )
+    .map((r) => ({ start: r.start, end: r.end }));
 }
 
 /** The bigram path of a kanji word (null when it is a single bigram or shorter). */
@@ -234,6 +269,9 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   const units: Unit[] = [];
   const spans = mode === 'hybrid' ? kanaVerbs(norm) : [];
   const inVerb = (t: Token) => spans.some((v) => t.start < v.end && t.end > v.start);
+  const tails = mode === 'hybrid' ? suruTails(norm) : [];
+  const tailOf = new Map<Unit, QueryNode[]>();
+  const inTail = (t: Token) => tails.some((v) => t.start >= v.start && t.end <= v.end);
   // Placed among the words in the order typed.
   const verbs = [...spans];
   const words = tokens.filter(
@@ -242,15 +280,11 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       // Digits belong to the number token with their unit (3億), not a word of their own.
       !(t.kind === 'latin' && /^[\d.,]+$/.test(t.term) && covered.some((n) => n.start === t.start)),
   );
-  for (let i = 0; i < words.length; i++) {
-    const t = words[i] as Token;
-    const last = prefixLast && i === words.length - 1;
-    while (verbs[0] && verbs[0].start <= t.start) units.push((verbs.shift() as KanaVerb).unit);
-    if (inVerb(t)) continue;
+  const pushWord = (t: Token, last: boolean): void => {
     const surface = normalizeForMatch(norm.slice(t.start, t.end));
     if (mode !== 'hybrid') {
       units.push({ node: term(t.term, { prefix: last }), needle: null });
-      continue;
+      return;
     }
     if (t.kind === 'num') units.push({ node: term(t.term), needle: surface });
     else if (t.kind === 'latin')
@@ -296,7 +330,26 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
       });
     }
+  };
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i] as Token;
+    const last = prefixLast && i === words.length - 1;
+    while (verbs[0] && verbs[0].start <= t.start) units.push((verbs.shift() as KanaVerb).unit);
+    if (inVerb(t)) continue;
+    const before = units.length;
+    pushWord(t, last);
+    const noun = units[before - 1];
+    if (noun && inTail(t) && units.length > before) {
+      // The tail's words ride on the noun before it (see SURU_TAIL): the noun's own score, and
+      // more where the tail is said too; never a match without the noun.
+      const added = units.splice(before);
+      const said = (tailOf.get(noun) ?? []).concat(added.map((w) => unreported(w.node)));
+      tailOf.set(noun, said);
+      noun.tail = said.length;
+    }
   }
+  for (const [noun, said] of tailOf)
+    noun.node = max([noun.node, and([noun.node, or(said) as QueryNode]) as QueryNode]) as QueryNode;
   for (const v of verbs) units.push(v.unit);
   // The segmenter may split an unknown kanji compound into single characters (婚|活): one
   // word for the run, found whole or by its bigrams.
@@ -410,6 +463,11 @@ function slotsOf(
   return { units, slots: units.map((u) => u.node) };
 }
 
+/** A chunk's words as typed: its slots and the する tails they carry (see {@link SURU_TAIL}). */
+function typedCount(c: { units: Unit[]; slots: QueryNode[] } | undefined): number {
+  return c ? c.slots.length + c.units.reduce((n, u) => n + (u.tail ?? 0), 0) : 0;
+}
+
 /** Compiles user input into a ranked query plus phrase constraints. */
 export function compileQuery(
   input: string,
@@ -456,7 +514,7 @@ export function compileQuery(
   const wordNodes: QueryNode[] = [];
   // Short input is compiled again once its words are counted (see below).
   const perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
-  const counted = perGroup.reduce((n, g) => n + g.reduce((k, c) => k + c.slots.length, 0), 0);
+  const counted = perGroup.reduce((n, g) => n + g.reduce((k, c) => k + typedCount(c), 0), 0);
   if (counted <= SHORT_QUERY_WORDS) {
     // A short query: the last word of open-ended input is a prefix.
     groups.forEach((g, gi) => {
@@ -470,7 +528,7 @@ export function compileQuery(
   // where a quarter of three segments' weight let 関係 alone or 者 alone match.
   const typedWords =
     groups.length + phrases.length <= SHORT_QUERY_WORDS &&
-    perGroup.every((g) => g.length > 1 || (g[0]?.slots.length ?? 0) <= WORD_SPLITS);
+    perGroup.every((g) => g.length > 1 || typedCount(g[0]) <= WORD_SPLITS);
   groups.forEach((g, gi) => {
     const compiled = perGroup[gi] as ReturnType<typeof slotsOf>[];
     for (const c of compiled) allUnits.push(...c.units);
@@ -528,7 +586,10 @@ export function compileQuery(
     .map((e) => and(unitsOf(normalize(e).text.trim(), mode, false).map((u) => u.node)))
     .filter((q): q is QueryNode => q !== null);
   const words = slotNodes.length + phraseSlots.length;
-  const everyWord = terms === 'all' || words <= SHORT_QUERY_WORDS || typedWords;
+  // A する tail counts as typed words (わんこそばを体験したい reads as a sentence, ranked by a share
+  // of its words); one word with its tail (緊張しました) is one word all the same.
+  const tails = allUnits.reduce((n, u) => n + (u.tail ?? 0), 0);
+  const everyWord = terms === 'all' || words + tails <= SHORT_QUERY_WORDS || typedWords || words === 1;
   // Beside a content word, a light verb is optional (ranks, does not filter); `terms=all` keeps it.
   const light = (i: number) =>
     terms !== 'all' && slotLight[i] === true && slotLight.some((l) => !l) && everyWord;

@@ -119,6 +119,9 @@ export class DynamoStore implements Store {
   interviewsOfPerson(personId: string): Promise<InterviewSummary[]> {
     return this.interviews.interviewsOfPerson(personId);
   }
+  interviewSummaries(ids: readonly string[]): Promise<Map<string, InterviewSummary>> {
+    return this.interviews.interviewSummaries(ids);
+  }
 
   // TagStore (lib/store/tags.ts)
   getQuoteTags(quoteId: string): Promise<ManualTags> {

@@ -348,6 +348,11 @@ export class DynamoInterviews implements InterviewStore, RevisionReader {
   }
 
   /** Interviews the person appears in (current revisions only), newest first. */
+  async interviewSummaries(ids: readonly string[]): Promise<Map<string, InterviewSummary>> {
+    const heads = await this.heads(ids);
+    return new Map([...heads].map(([id, head]) => [id, summaryOf(head)]));
+  }
+
   async interviewsOfPerson(personId: string): Promise<InterviewSummary[]> {
     const appearances = (await this.table.queryIndex(keys.interviewsOfPersonPk(personId))).map((it) =>
       PersonInEntity.fromItem(it),

@@ -131,6 +131,8 @@ export interface InterviewStore {
   }): Promise<Page<InterviewSummary>>;
   interviewIds(): AsyncIterable<string>;
   interviewsOfPerson(personId: string): Promise<InterviewSummary[]>;
+  /** List rows of several interviews at once, by id, from their current heads; absent ids are left out. */
+  interviewSummaries(ids: readonly string[]): Promise<Map<string, InterviewSummary>>;
 }
 
 /** Tags: manual corrections with optimistic locking, memberships, aliases, audit. */

@@ -23,6 +23,8 @@ import type { Page } from './port.ts';
 
 const BATCH_WRITE = 25;
 const BATCH_GET = 100;
+/** BatchGetItem requests one read keeps in flight at once. */
+const BATCH_GET_PARALLEL = 4;
 
 /** The store could not be reached or kept throttling after retries (maps to 503); keeps the SDK's error. */
 export class StoreUnavailableError extends UnavailableError {
@@ -294,23 +296,34 @@ export class Table {
     const unique = new Map<string, Key>();
     for (const k of keyList) unique.set(`${k.pk}\u0000${k.sk}`, k);
     const all = [...unique.values()];
+    const chunks: Key[][] = [];
+    for (let i = 0; i < all.length; i += BATCH_GET) chunks.push(all.slice(i, i + BATCH_GET));
+    // A few requests in flight: a profile page's ~1,000 quote keys took ten round trips in turn.
+    const parts: RawItem[][] = new Array(chunks.length);
+    let next = 0;
+    const worker = async () => {
+      for (let c = next++; c < chunks.length; c = next++)
+        parts[c] = await this.batchGetChunk(chunks[c] as Key[]);
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_GET_PARALLEL, chunks.length) }, worker));
+    return parts.flat();
+  }
+
+  /** One BatchGetItem of at most {@link BATCH_GET} keys, with retries of the unprocessed ones. */
+  private async batchGetChunk(chunk: readonly Key[]): Promise<RawItem[]> {
     const out: RawItem[] = [];
-    for (let i = 0; i < all.length; i += BATCH_GET) {
-      let pending: Array<Record<string, unknown>> = all
-        .slice(i, i + BATCH_GET)
-        .map((k) => ({ pk: k.pk, sk: k.sk }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= this.maxBatchAttempts)
-          throw new StoreUnavailableError('BatchGetItem kept returning unprocessed keys');
-        if (attempt > 0) await sleep(Math.min(2000, 25 * 2 ** attempt));
-        const r = await this.send(() =>
-          this.doc.send(
-            new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
-          ),
-        );
-        for (const it of r.Responses?.[this.name] ?? []) out.push(it);
-        pending = (r.UnprocessedKeys?.[this.name]?.Keys ?? []) as Array<Record<string, unknown>>;
-      }
+    let pending: Array<Record<string, unknown>> = chunk.map((k) => ({ pk: k.pk, sk: k.sk }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= this.maxBatchAttempts)
+        throw new StoreUnavailableError('BatchGetItem kept returning unprocessed keys');
+      if (attempt > 0) await sleep(Math.min(2000, 25 * 2 ** attempt));
+      const r = await this.send(() =>
+        this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+        ),
+      );
+      for (const it of r.Responses?.[this.name] ?? []) out.push(it);
+      pending = (r.UnprocessedKeys?.[this.name]?.Keys ?? []) as Array<Record<string, unknown>>;
     }
     return out;
   }

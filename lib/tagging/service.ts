@@ -78,6 +78,13 @@ export interface IntervieweeProfile {
   manual: { add: string[]; remove: string[] };
 }
 
+/** Tags a read named, through merges (see TagService.resolveTags). */
+export interface ResolvedTags {
+  tags: string[];
+  /** Each merged-away tag named → the tag it became; empty when none was. */
+  resolved: Record<string, string>;
+}
+
 /** What a merge did, or would do (dry run). */
 export interface MergeResult {
   id: string | null;
@@ -229,6 +236,24 @@ export class TagService {
   private async register(tags: Iterable<string>, who: string): Promise<void> {
     const topics = await this.topicIds();
     for (const t of tags) if (!topics.has(t)) await this.store.putTagEntry(t, who);
+  }
+
+  /**
+   * The tags a read names, each merged-away one replaced by what it became (in order, once each),
+   * and which were replaced: a saved link or an old filter finds the target's quotes, and the
+   * answer says so instead of an empty 200. No store read when no tag is named.
+   */
+  async resolveTags(tags: readonly string[]): Promise<ResolvedTags> {
+    if (tags.length === 0) return { tags: [], resolved: {} };
+    const aliases = await this.store.aliases();
+    const resolved: Record<string, string> = {};
+    const out = new Set<string>();
+    for (const raw of tags) {
+      const t = resolveAlias(raw, aliases);
+      if (t !== raw) resolved[raw] = t;
+      out.add(t);
+    }
+    return { tags: [...out], resolved };
   }
 
   /** A tag named in a removal that was merged away: a 409 naming where it went. */
@@ -383,17 +408,25 @@ export class TagService {
    * in and those quotes' corrections, each in one batch, not one round of reads per person in turn
    * (20 profiles took 2.6 s at 457 interviews). People who appear in no interview are left out.
    */
-  async profiles(personIds: readonly string[]): Promise<Map<string, IntervieweeProfile>> {
+  async profiles(
+    personIds: readonly string[],
+    candidates?: ReadonlyMap<string, readonly string[]> | null,
+  ): Promise<Map<string, IntervieweeProfile>> {
     const ids = [...new Set(personIds)];
-    const [appearances, manuals, aliases] = await Promise.all([
-      Promise.all(ids.map((id) => this.store.interviewsOfPerson(id))),
+    const [[appearances, stored], manuals, aliases] = await Promise.all([
+      candidates ? this.appearancesAmong(ids, candidates) : this.appearancesOf(ids),
       ids.length === 1
         ? this.store.getPersonTags(ids[0] as string).then((m) => new Map([[ids[0] as string, m]]))
         : this.store.manualPersonTags(ids),
       this.store.aliases(),
     ]);
-    const stored = await this.store.getInterviews([...new Set(appearances.flat().map((s) => s.id))]);
-    const quoteIds = [...stored.values()].flatMap((s) => s.interview.turns.map((t) => t.id));
+    // Only the answers of these people count (personTagsOf): other turns' corrections are not read.
+    const wanted = new Set(ids);
+    const quoteIds = [...stored.values()].flatMap((s) =>
+      s.interview.turns.flatMap((t) =>
+        t.role === 'interviewee' && t.speakerId !== null && wanted.has(t.speakerId) ? [t.id] : [],
+      ),
+    );
     const corrections = await this.store.manualQuoteTags(quoteIds);
     const out = new Map<string, IntervieweeProfile>();
     ids.forEach((personId, i) => {
@@ -409,6 +442,49 @@ export class TagService {
       out.set(personId, this.profileOf(personId, summaries, manual, stored, corrections, aliases));
     });
     return out;
+  }
+
+  /** Each person's appearances (a query each), then the interviews they appear in. */
+  private async appearancesOf(
+    ids: readonly string[],
+  ): Promise<[InterviewSummary[][], Map<string, StoredInterview>]> {
+    const appearances = await Promise.all(ids.map((id) => this.store.interviewsOfPerson(id)));
+    const stored = await this.store.getInterviews([...new Set(appearances.flat().map((s) => s.id))]);
+    return [appearances, stored];
+  }
+
+  /**
+   * Each person's appearances among interviews they are known to speak in (the index's), read
+   * together in one batch: what {@link appearancesOf} finds, without a query per person. An
+   * interview counts when its current revision names the person, as the store's appearance
+   * items do; same order (by id, then newest first).
+   */
+  private async appearancesAmong(
+    ids: readonly string[],
+    candidates: ReadonlyMap<string, readonly string[]>,
+  ): Promise<[InterviewSummary[][], Map<string, StoredInterview>]> {
+    const interviewIds = [...new Set(ids.flatMap((id) => candidates.get(id) ?? []))];
+    const [summaries, stored] = await Promise.all([
+      this.store.interviewSummaries(interviewIds),
+      this.store.getInterviews(interviewIds),
+    ]);
+    const appearances = ids.map((personId) =>
+      [...(candidates.get(personId) ?? [])]
+        .sort()
+        .flatMap((id) => {
+          const summary = summaries.get(id);
+          const iv = stored.get(id)?.interview;
+          if (!summary || !iv) return [];
+          const { interviewer, interviewees, others } = iv;
+          const appears =
+            interviewer?.id === personId ||
+            interviewees.some((p) => p.id === personId) ||
+            others.some((p) => p.id === personId);
+          return appears ? [summary] : [];
+        })
+        .sort((a, b) => (b.publishedAt ?? b.updatedAt).localeCompare(a.publishedAt ?? a.updatedAt)),
+    );
+    return [appearances, stored];
   }
 
   /** One profile from the reads {@link profiles} made. */
@@ -538,6 +614,8 @@ export class TagService {
       cursor?: string | undefined;
       /** Only these people, in this order (people found by name, best first). */
       among?: readonly string[];
+      /** The interviews each person of a page speaks in, if known (else the store is queried per person). */
+      candidates?: (personIds: readonly string[]) => ReadonlyMap<string, readonly string[]> | null;
     },
     page: <T>(all: readonly T[], limit: number, cursor?: string) => Page<T>,
   ): Promise<Page<IntervieweeProfile>> {
@@ -563,7 +641,7 @@ export class TagService {
       ids = options.among.filter((id) => options.tags.length === 0 || tagged.has(id));
     } else ids.sort();
     const p = page(ids, options.limit, options.cursor);
-    const profiles = await this.profiles(p.items);
+    const profiles = await this.profiles(p.items, options.candidates?.(p.items));
     const items = p.items.flatMap((id) => profiles.get(id) ?? []);
     return { items, nextCursor: p.nextCursor };
   }

@@ -40,9 +40,22 @@ const Label = z.object({
    * fresh3: the same again for the round of 2026-12-03 13:45–15:55 UTC (`--fresh3`).
    * fresh4: labelled at the end of that round for the next one, frozen, and scored once at the end of the
    * round of 2026-12-03 16:30–17:00 UTC (`--fresh4`).
-   * fresh5: labelled at the end of that round for the next one, frozen, never scored yet (`--fresh5`).
+   * fresh5: labelled at the end of that round for the next one, frozen, and scored once at the end of the
+   * round of 2026-12-03 19:16–20:00 UTC (`--fresh5`).
+   * fresh6: labelled at the end of that round for the next one, frozen, never scored yet (`--fresh6`).
    */
-  split: z.enum(['dev', 'test', 'blind', 'blind2', 'fresh', 'fresh2', 'fresh3', 'fresh4', 'fresh5']),
+  split: z.enum([
+    'dev',
+    'test',
+    'blind',
+    'blind2',
+    'fresh',
+    'fresh2',
+    'fresh3',
+    'fresh4',
+    'fresh5',
+    'fresh6',
+  ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
    * labels, which the phrases were tuned on). Lets the eval show the two apart: overfitting to the
@@ -340,6 +353,8 @@ export interface TagQualityOptions {
   fresh4?: boolean;
   /** Also score the fresh5 split (the same rule, for the round after 2026-12-03 16:30–17:00 UTC). */
   fresh5?: boolean;
+  /** Also score the fresh6 split (the same rule, for the round after 2026-12-03 19:16–20:00 UTC). */
+  fresh6?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -363,6 +378,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh3 = judged.filter((j) => j.split === 'fresh3');
   const fresh4 = judged.filter((j) => j.split === 'fresh4');
   const fresh5 = judged.filter((j) => j.split === 'fresh5');
+  const fresh6 = judged.filter((j) => j.split === 'fresh6');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -374,11 +390,21 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh6.length > 0 && options.fresh6) {
+    printComparison(
+      '### Fresh6 split (livedoor news, labelled 2026-12-03 ~20:10 UTC for the next round, scored once at its end)',
+      fresh6,
+      runs,
+      topics,
+    );
+    printHardCases(fresh6, runs);
+  } else if (fresh6.length > 0)
+    console.log('\n(fresh6 split not scored: `--fresh6` scores it; see eval/README.md)');
   if (fresh5.length > 0 && options.fresh5) {
     printComparison(
-      '### Fresh5 split (livedoor news, labelled 2026-12-03 ~17:05 UTC for the next round, scored once at its end)',
+      '### Fresh5 split (livedoor news, labelled 2026-12-03 ~17:05 UTC, scored once at the end of the next round, 20:00 UTC)',
       fresh5,
       runs,
       topics,

@@ -218,7 +218,8 @@ describe('merges', () => {
     expect(merged).toMatchObject({ quotes: before.skills.length, corrections: 2, createdTarget: true });
     expect(rebuilds).toBe(0);
     expect(await searchIds(rt.app, 'learning')).toEqual(before.skills);
-    expect(await searchIds(rt.app, 'skills-learning')).toEqual([]);
+    // The old id reads as its target (see the merged-away reads below); /tags lists only the target.
+    expect(await searchIds(rt.app, 'skills-learning')).toEqual(before.skills);
     expect((await getJson<QuoteDetail>(rt.app, `/quotes/${removedFrom}`)).tags).not.toContain('learning');
     expect((await tagRow(rt.app, 'skills-learning')) ?? null).toBeNull();
     const list = await getJson<{ merges: Array<{ id: string; state: string }> }>(rt.app, '/merges');
@@ -261,6 +262,58 @@ describe('merges', () => {
     expect((await getJson<QuoteDetail>(rt.app, '/quotes/sora-t006')).tags).toContain('crowdsourcing');
     // And a tag the quote does not have is a 404, not a new version.
     await send(rt.app, 'DELETE', '/quotes/sora-t006/tags/health-rest', undefined, 404);
+  });
+
+  it('reads of a merged-away tag answer its target and say so, not an empty 200', async () => {
+    // A saved link or a client's old filter still works after the merge.
+    await send(rt.app, 'POST', '/quotes/sora-t005/tags', { tags: ['platforms'] });
+    await send(rt.app, 'POST', '/tags/platforms/merge', { into: 'crowdsourcing' });
+    const target = await searchIds(rt.app, 'crowdsourcing');
+    expect(target.length).toBeGreaterThan(0);
+    const found = await getJson<SearchPage & { resolved?: Record<string, string> }>(
+      rt.app,
+      url('/search', [
+        ['tag', 'platforms'],
+        ['limit', 100],
+      ]),
+    );
+    expect(found.hits.map((h) => h.quoteId).sort()).toEqual(target);
+    expect(found.resolved).toEqual({ platforms: 'crowdsourcing' });
+    // A live tag's read says nothing was resolved.
+    expect(
+      (await getJson<{ resolved?: unknown }>(rt.app, url('/search', [['tag', 'crowdsourcing']]))).resolved,
+    ).toBeUndefined();
+
+    const byTag = await getJson<{ tag: string; quotes: unknown[]; resolved?: Record<string, string> }>(
+      rt.app,
+      '/tags/platforms/quotes',
+    );
+    expect(byTag).toMatchObject({ tag: 'crowdsourcing', resolved: { platforms: 'crowdsourcing' } });
+    expect(byTag.quotes.length).toBeGreaterThan(0);
+
+    const people = await getJson<{ interviewees: Array<{ id: string }>; resolved?: Record<string, string> }>(
+      rt.app,
+      url('/interviewees', [['tag', 'platforms']]),
+    );
+    expect(people.interviewees.map((p) => p.id).sort()).toEqual(await peopleWith(rt.app, 'crowdsourcing'));
+    expect(people.interviewees.length).toBeGreaterThan(0);
+    expect(people.resolved).toEqual({ platforms: 'crowdsourcing' });
+
+    const interviews = await getJson<{
+      interviews: Array<{ id: string }>;
+      resolved?: Record<string, string>;
+    }>(rt.app, url('/interviews', [['tag', 'platforms']]));
+    expect(interviews.interviews.map((i) => i.id)).toContain('sora');
+    expect(interviews.resolved).toEqual({ platforms: 'crowdsourcing' });
+
+    // A browser on the tag's page, or on a search filtered by it, is sent to the target's.
+    const html = { accept: 'text/html' };
+    const page = await rt.app.request('/tags/platforms', { headers: html });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe('/tags/crowdsourcing');
+    const filtered = await rt.app.request('/?q=&tag=platforms&tag=money-income', { headers: html });
+    expect(filtered.status).toBe(302);
+    expect(filtered.headers.get('location')).toBe('/?q=&tag=crowdsourcing&tag=money-income');
   });
 
   it('pages the merge list: limit=1 walks exactly what one page shows', async () => {

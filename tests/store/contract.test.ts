@@ -196,6 +196,17 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect((await store.interviewsOfPerson(person)).map((s) => s.id)).toContain('iv-tag');
   });
 
+  it('lists several interviews by id as the interview list and a person’s appearances show them', async () => {
+    await store.putInterview(record('iv-sum-a', '一つ目の答えです。'));
+    await store.putInterview(record('iv-sum-b', '二つ目の答えです。'));
+    await store.putInterview(record('iv-sum-b', '二つ目の答えを直しました。'));
+    const summaries = await store.interviewSummaries(['iv-sum-a', 'iv-sum-b', 'iv-sum-none']);
+    expect([...summaries.keys()].sort()).toEqual(['iv-sum-a', 'iv-sum-b']);
+    expect(summaries.get('iv-sum-b')?.version).toBe(2);
+    const person = (await store.getInterview('iv-sum-b'))?.interview.interviewees[0]?.id ?? '';
+    expect(await store.interviewsOfPerson(person)).toContainEqual(summaries.get('iv-sum-b'));
+  });
+
   it('records every person of an interview as appearing in it, and the check and repair cover them', async () => {
     const parsed = parseInterview(
       '---\ninterviewer: 佐藤花子\n---\n佐藤花子：お仕事は？\n山田太郎：農家です。\n鈴木一郎：補足します。\n山田太郎：米を作ります。\n鈴木一郎：以上です。',

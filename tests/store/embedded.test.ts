@@ -1,4 +1,11 @@
 /** The embedded server's in-process transport: the SDK's requests carried to dynalite's thread as messages. */
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
 import { startEmbeddedDynamo } from '../../local/embedded.ts';
@@ -25,5 +32,42 @@ describe('embedded dynalite over its message port', () => {
     const store = new DynamoStore({ tableName: 'port-gone', client });
     await e.close();
     await expect(store.getInterview('x')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('serves item requests by the table as it is now: a table deleted and created again with another key', async () => {
+    const e = await startEmbeddedDynamo();
+    const create = (client: DynamoDBClient, key: string) =>
+      client.send(
+        new CreateTableCommand({
+          TableName: 'port-recreated',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        }),
+      );
+    try {
+      const client = e.portClient();
+      await create(client, 'pk');
+      await client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { pk: { S: 'a' } } }));
+      const got = await client.send(
+        new GetItemCommand({ TableName: 'port-recreated', Key: { pk: { S: 'a' } } }),
+      );
+      expect(got.Item).toEqual({ pk: { S: 'a' } });
+      await client.send(new DeleteTableCommand({ TableName: 'port-recreated' }));
+      await expect(
+        client.send(new GetItemCommand({ TableName: 'port-recreated', Key: { pk: { S: 'a' } } })),
+      ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await create(client, 'id');
+      await client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { id: { S: 'b' } } }));
+      await expect(
+        client.send(new PutItemCommand({ TableName: 'port-recreated', Item: { pk: { S: 'c' } } })),
+      ).rejects.toMatchObject({ name: 'ValidationException' });
+      const again = await client.send(
+        new GetItemCommand({ TableName: 'port-recreated', Key: { id: { S: 'b' } } }),
+      );
+      expect(again.Item).toEqual({ id: { S: 'b' } });
+    } finally {
+      await e.close();
+    }
   });
 });

@@ -151,6 +151,42 @@ describe('a light verb typed beside a content word', () => {
   });
 });
 
+describe('a noun typed with its する tail (緊張しました)', () => {
+  let tails: QuoteIndex;
+  beforeAll(() => {
+    tails = new QuoteIndex({ readings });
+    tails.upsertInterview(
+      iv('t', [
+        '聞き手：初日はどうでしたか？',
+        '田中：すごく緊張しました。',
+        '聞き手：今はどうですか？',
+        '田中：今でも緊張するんですよ。',
+        '聞き手：準備は？',
+        '田中：前の晩にしっかり練習しました。',
+      ]),
+    );
+  });
+  const found = (q: string) => tails.search({ q, limit: 20 }).hits.map((h) => h.quoteId);
+
+  it('finds the noun in any form, the form typed first, and never the tail alone', () => {
+    // Before: しました was two more words of the query, so した alone matched the 練習 answer, and
+    // 緊張した required した, missing 緊張する.
+    for (const q of ['緊張しました', '緊張した', '緊張しています']) {
+      expect(found(q).sort(), q).toEqual(['t-t002', 't-t004']);
+      expect(tails.search({ q }).matched, q).toBe('all');
+    }
+    expect(found('緊張しました')[0]).toBe('t-t002');
+  });
+
+  it('highlights the noun, never a した of the quote', () => {
+    const html = (q: string, id: string) =>
+      tails.search({ q, limit: 20 }).hits.find((h) => h.quoteId === id)?.highlight.html;
+    expect(html('練習しました', 't-t006')).toBe('前の晩にしっかり<mark>練習</mark>しました。');
+    expect(html('緊張しました', 't-t004')).toBe('今でも<mark>緊張</mark>するんですよ。');
+    expect(html('緊張した', 't-t002')).toBe('すごく<mark>緊張</mark>しました。');
+  });
+});
+
 describe('no quote has every word of a short query', () => {
   it('offers the quotes with any one of its words, and says so', () => {
     // 京都のコーヒー is one typed chunk of two words; c-t004 says 京都, c-t006 コーヒー, none both.

@@ -69,6 +69,13 @@ describe('the judged tag set', () => {
     expect(labels.filter((l) => l.split !== 'fresh4' && fresh4.has(l.file)).map((l) => l.file)).toEqual([]);
   });
 
+  it('keeps the fresh6 split in files no other split has a label in, all on the test side of the hash', () => {
+    const fresh6 = new Set(labels.filter((l) => l.split === 'fresh6').map((l) => l.file));
+    expect(fresh6.size).toBeGreaterThan(0);
+    for (const f of fresh6) expect(testSide(f), f).toBe(true);
+    expect(labels.filter((l) => l.split !== 'fresh6' && fresh6.has(l.file)).map((l) => l.file)).toEqual([]);
+  });
+
   it('keeps the fresh5 split in files no other split has a label in, all on the test side of the hash', () => {
     const fresh5 = new Set(labels.filter((l) => l.split === 'fresh5').map((l) => l.file));
     expect(fresh5.size).toBeGreaterThan(0);

@@ -9,7 +9,10 @@ export interface TermOptions {
   prefix?: boolean;
   /** Also terms within this many edits (Latin typo tolerance). */
   fuzzy?: number;
-  /** A character bigram of a longer word: scored, never reported for highlighting. */
+  /**
+   * A piece of a longer word (a character bigram, the した of 緊張した): scored, never reported
+   * for highlighting.
+   */
   gram?: boolean;
   /** Also the katakana words that contain it (ソーシング → クラウドソーシング), weighted down. */
   substr?: boolean;
