@@ -37,13 +37,25 @@ const QA_SEPARATORS = '.．:：)）';
 const NAME_EXCLUDED = '：:「」『』。、！？!?[]［］#*■【';
 const HEADING_MARKS = '■◆●▼';
 
-/** `Q. text` / `A：text`: the letter and the rest, or null. */
-function matchQa(t: string): { letter: string; rest: string } | null {
+/** ASCII and full-width digits. */
+const isDigit = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+
+/**
+ * `Q. text` / `A：text`, or numbered `Q1：text` / `Ａ１２．text` (up to 3 digits): the letter, the
+ * number (null when none) and the rest, or null.
+ */
+function matchQa(t: string): { letter: string; number: string | null; rest: string } | null {
   const i = skipSpaces(t);
   if (!hasCode(QA_LETTERS, t.charCodeAt(i))) return null;
-  const j = skipSpaces(t, i + 1);
+  let d = i + 1;
+  while (d < t.length && d - i <= 3 && isDigit(t.charCodeAt(d))) d++;
+  if (d - i > 4) return null;
+  const j = skipSpaces(t, d);
   if (!hasCode(QA_SEPARATORS, t.charCodeAt(j))) return null;
-  return { letter: t[i] as string, rest: t.slice(j + 1) };
+  const number = d > i + 1 ? t.slice(i + 1, d) : null;
+  // `Q1：趣味は？：ドライブ`: a profile box's numbered row with its answer inline, no question.
+  if (number !== null && hasAny(t.slice(j + 1, j + 200), '：:')) return null;
+  return { letter: t[i] as string, number, rest: t.slice(j + 1) };
 }
 
 /**
@@ -237,6 +249,22 @@ function prefixOrField(
 }
 
 /**
+ * `TYPE:NERV`, `型番：SH-06D`: a value that is a bare code (a model, a version, a part number;
+ * letters in capitals, digits, `-._/+`), no word anyone says. A label whose every line carries
+ * such a value is a spec row, however often it recurs (smax 6537176's two `TYPE:` rear covers).
+ */
+function isCode(rest: string): boolean {
+  const s = rest.trim();
+  return s.length > 0 && s.length <= 20 && /^[A-Z0-9][A-Z0-9._+\-/]*$/.test(s);
+}
+
+/** A line of 2–40 characters that ends in no sentence end (`。！？…`, a quote's close, `（笑）`). */
+function isBoxHeading(t: string): boolean {
+  const s = t.trim();
+  return s.length >= 2 && s.length <= 40 && !/(?:[。．！？!?…」』、]|[（(]笑[）)])$/.test(s);
+}
+
+/**
  * `秋元康：1956年東京都生まれ。…`: a profile under the speaker's name, printed before a talk
  * session's turns; a bio, not something the person said.
  */
@@ -299,6 +327,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   if (header) bodyStart = header.next;
   // A label must recur (or be declared) to count as a speaker: "注意：…" once is just text.
   const counts = new Map<string, number>();
+  // Labels with a line that is more than a bare code (isCode): the others never speak.
+  const speaks = new Set<string>();
   // Talk sessions introduce each speaker once as `村上龍（以下、村上）：` and use the short label
   // afterwards: short label → the name as printed, and the role printed with it (`MC・内田恭子`).
   const aliases = new Map<string, string>();
@@ -309,6 +339,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   let answerLines = 0;
   const questions: string[] = [];
   const lead: string[] = [];
+  // The line of the first numbered question (`Q1：…`), if any.
+  let numberedQuestion: number | null = null;
   // Each loop over the lines calls a step (eachLine): the optimising compiler then compiles the
   // small step, not this whole parser, while a long body runs.
   let anyText = false;
@@ -324,6 +356,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     if (qa) {
       if (isQuestionLetter(qa.letter)) {
         questionLines++;
+        if (qa.number !== null) numberedQuestion ??= (lines.at(i) as Line).no;
         if (questions.length < 20) questions.push(qa.rest);
       } else answerLines++;
     } else if (questionLines === 0 && lead.length < 20) lead.push(t);
@@ -341,7 +374,9 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
     const key = keyOf(p.speaker);
     counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (!isCode(p.rest)) speaks.add(key);
   });
+  for (const key of counts.keys()) if (!speaks.has(key)) counts.set(key, 0);
   // A table's rows count for no speaker (the labels were counted above, a table is rarely long).
   const dataRows = tables.finish();
   for (const i of dataRows) {
@@ -381,6 +416,15 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const answerer = questionsOnly
     ? (meta.interviewee ?? intervieweeFromArticle(title, lead, questions) ?? onlyNameIn(lead) ?? '話し手')
     : '話し手';
+  // Numbered questions only (`Q1：…`) that the page names nobody to answer: the writer asks and
+  // answers (a festival guide's `Q1：なぜ注目されている？` over its own prose), no interview. A
+  // questionnaire of a named person (`森陽太「…」` over `Q1：…`) stays one.
+  if (questionsOnly && answerer === '話し手' && numberedQuestion !== null)
+    throw new ParseError(
+      numberedQuestion,
+      'numbered questions (`Q1：…`) answered by nobody the page names: the writer’s own questions and answers, not an interview',
+      'prefixed',
+    );
   const answererForms = questionsOnly && answerer !== '話し手' ? nameForms(answerer, new Map()) : [];
   /** A paragraph about someone in the third person (`…という吉田氏。`): the writer's, not the answer. */
   const isNarration = (t: string): boolean =>
@@ -413,6 +457,19 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const newParagraph = lines.blank(i - 1);
+    // `「月と嘘と殺人」ストーリー`, `森陽太さんプロフィール`: a short line standing alone after an
+    // answer, with no sentence end, heads the page's next box; the answer ends before it.
+    if (
+      current?.role === 'interviewee' &&
+      newParagraph &&
+      (i + 1 >= lines.length || lines.blank(i + 1)) &&
+      isBoxHeading(t)
+    ) {
+      close();
+      furniture.push({ line, kind: 'heading' });
+      narrating = true;
+      return;
+    }
     if (current?.role === 'interviewer' && !newParagraph && !narrating) {
       // The line right after a question starts its answer.
       close();

@@ -105,6 +105,19 @@ describe('tables of label rows', () => {
     expect(iv.turns.map((t) => t.speaker)).toEqual(['田中', '佐藤', '鈴木', '田中', '佐藤', '鈴木']);
   });
 
+  it('make nobody of a label whose every line is a bare code (`TYPE:NERV`, `型番：SH-06D`), however often', () => {
+    const covers = '新モデルの発表\n\n付属のリアカバーは2種類。\n\nTYPE:NERV\n\nTYPE:MAGI\n\n発売は6月。\n';
+    expect(() => parseInterview(covers)).toThrow(ParseError);
+    const inside =
+      '聞き手：型番は？\n型番：SH-06D\n山田：これです。\n型番：SH-07D\n聞き手：なるほど。\n山田：はい。\n';
+    expect(names(inside)).toEqual(['山田']);
+    // A speaker who says one capitalised word once still speaks: one line with words is enough.
+    const talk = parseInterview(
+      'JOHN: OK\nMARY: Where were you?\nJOHN: At the studio, all day.\nMARY: Why?\n',
+    );
+    expect(talk.turns.map((t) => t.speaker)).toEqual(['JOHN', 'MARY', 'JOHN', 'MARY']);
+  });
+
   it('make nobody of a list item (`・インタビュー：`) or a link row (`HP＊http://…`)', () => {
     const text = [
       '映画の記事',
@@ -123,6 +136,10 @@ describe('tables of label rows', () => {
 
 describe.runIf(available(corporaDir, 'tables on real news pages'))('tables on real news pages', () => {
   const news = (f: string) => read(join(corporaDir, 'livedoor-news', f));
+
+  it('a page with two `TYPE:` cover rows (smax 6537176) is no interview of “TYPE”', () => {
+    expect(() => parseInterview(news('smax/smax-6537176.txt'))).toThrow(ParseError);
+  });
 
   it('a spec-sheet page (microSD standards) is no interview', () => {
     expect(() => parseInterview(news('it-life-hack/it-life-hack-6766700.txt'))).toThrow(ParseError);
@@ -168,3 +185,26 @@ describe('boxes and rosters in dash round tables (found reading unseen articles)
     expect(iv.interviewees.map((p) => p.name)).not.toContain('高層階');
   });
 });
+
+describe.runIf(available(corporaDir, 'numbered questions'))(
+  'numbered questions (`Q1：…`) on real news pages',
+  () => {
+    const news = (f: string) => read(join(corporaDir, 'livedoor-news', f));
+
+    it('a named actor’s questionnaire: each answer is his, and the synopsis after the last is nobody’s', () => {
+      const iv = parseInterview(news('peachy/peachy-4554951.txt'));
+      expect(iv.interviewees.map((p) => p.name)).toEqual(['森陽太']);
+      expect(iv.turns.map((t) => t.role)).toEqual(
+        Array.from({ length: 5 }, () => ['interviewer', 'interviewee']).flat(),
+      );
+      expect(iv.turns[1]?.text).toMatch(/^男子校だったので/);
+      expect(iv.turns.at(-1)?.text).not.toContain('ストーリー');
+    });
+
+    it('a festival guide whose writer asks and answers is no interview (422 naming the first question)', () => {
+      expect(() => parseInterview(news('movie-enter/movie-enter-5950519.txt'))).toThrow(
+        /line 8: numbered questions/,
+      );
+    });
+  },
+);
