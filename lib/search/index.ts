@@ -1643,7 +1643,7 @@ export class QuoteIndex {
 
   /** Serialises the whole index as one part, folded (compress it to store it; see {@link QuoteIndex.fromParts}). */
   toSnapshot(): Uint8Array {
-    const bytes = this.engine.pack(this.partHeader(this.engine.liveKeys()));
+    const bytes = this.engine.pack((keys) => this.partHeader(keys));
     // The fold holds what attached parts held.
     this.staged = [];
     // Folding renumbered the docs: cached evaluations refer to old numbers.

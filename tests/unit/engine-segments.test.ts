@@ -112,6 +112,34 @@ function same(
 }
 
 describe('tiered segments', () => {
+  it('folds a writer whose parts were merged with each interview keeping its own people', () => {
+    // Found by the property below (seed 976358163): the fold wrote the interviews' metas in the
+    // order of the slots before it, and the keys in the merged order, so iv0 and iv7 swapped
+    // their people and a search's interviewee facet lost 山田 of iv7.
+    const docs = new Map<string, Interview>();
+    const built = new QuoteIndex();
+    const first = interview(0, '聞き手：介護です。\n山田：介護です。');
+    docs.set(first.id, first);
+    built.upsertInterview(first);
+    const parts = [built.toSnapshot()];
+    const writer = QuoteIndex.fromParts(parts);
+    for (const [slot, text] of [
+      [7, '聞き手：介護です。\n山田：介護です。'],
+      [0, '聞き手：介護です。\n山田：介護です。'],
+      [7, '聞き手：介護です。\n山田：確定申告の介護です。'],
+    ] as const) {
+      const iv = interview(slot, text);
+      docs.set(iv.id, iv);
+      writer.upsertInterview(iv);
+    }
+    const sealed = writer.sealSegment();
+    if (sealed) parts.push(sealed);
+    parts.splice(0, 1, writer.mergeSegments(0, 1));
+    const fresh = new QuoteIndex();
+    for (const iv of docs.values()) fresh.upsertInterview(iv);
+    same(QuoteIndex.fromParts([writer.toSnapshot()]), fresh, docs, true, 'folded', { metas: false });
+  });
+
   it('answer like the writer, its readers, the same writes in memory and a fresh build, merged or not', () => {
     fc.assert(
       fc.property(

@@ -573,8 +573,10 @@ export class Engine {
   }
 
   /** Merges to one segment (a fold) and returns it as bytes with `extra` header fields. */
-  pack(extra: Record<string, unknown>): Uint8Array {
-    return this.merge(0, this.postings.segs.length, () => extra);
+  pack(extra: Record<string, unknown> | ((keys: string[]) => Record<string, unknown>)): Uint8Array {
+    // Header fields made per interview (metas) must follow the keys in the order the fold
+    // writes them, not the order of the slots before it: they differ once parts were merged.
+    return this.merge(0, this.postings.segs.length, typeof extra === 'function' ? extra : () => extra);
   }
 
   /** Replaces every part with the given segments, placed in order (as a reader opens them). */
