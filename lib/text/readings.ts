@@ -125,18 +125,30 @@ export interface AnalyzerOptions {
   screenWindows?: boolean;
 }
 
+/**
+ * `compute` with its results kept for the last CACHE_WORDS inputs (words and windows repeat across
+ * quotes: indexing pays for the dictionary once per distinct one); the oldest entry goes first.
+ */
+function cached(compute: (key: string) => readonly string[]): (key: string) => readonly string[] {
+  const cache = new Map<string, readonly string[]>();
+  return (key) => {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const result = compute(key);
+    if (cache.size >= CACHE_WORDS) cache.delete(cache.keys().next().value as string);
+    cache.set(key, result);
+    return result;
+  };
+}
+
 /** The reading analyzer over a loaded tokenizer (`dicPath`: where it was loaded from). */
 export function readingAnalyzer(
   tokenizer: Tokenizer,
   dicPath: string,
   options: AnalyzerOptions = {},
 ): ReadingAnalyzer {
-  const cache = new Map<string, readonly string[]>();
   const NONE: readonly string[] = [];
-  const read = (word: string): readonly string[] => {
-    if (word.length < 2 || !KANJI.test(word)) return NONE;
-    const hit = cache.get(word);
-    if (hit) return hit;
+  const readNouns = cached((word) => {
     const out: string[] = [];
     for (const t of tokenizer.tokenize(word)) {
       if (t.pos !== '名詞' || SKIP_DETAIL.has(t.pos_detail_1)) continue;
@@ -145,17 +157,13 @@ export function readingAnalyzer(
       if (!reading || !/^[\u30A1-\u30FAー]+$/.test(reading)) continue;
       out.push(foldKatakanaRun(reading));
     }
-    const result = out.length === 0 ? NONE : out;
-    if (cache.size >= CACHE_WORDS) cache.delete(cache.keys().next().value as string);
-    cache.set(word, result);
-    return result;
-  };
+    return out.length === 0 ? NONE : out;
+  });
+  const read = (word: string): readonly string[] =>
+    word.length < 2 || !KANJI.test(word) ? NONE : readNouns(word);
   // Windows (a kanji run and its kana) repeat across quotes: cached like words.
-  const windows = new Map<string, readonly string[]>();
   const screen = options.screenWindows !== false ? verbEntries(tokenizer) : null;
-  const readWindow = (w: string): readonly string[] => {
-    const hit = windows.get(w);
-    if (hit) return hit;
+  const readWindow = cached((w) => {
     const out: string[] = [];
     if (!screen || screen.mayRead(w))
       for (const t of tokenizer.tokenize(w)) {
@@ -164,16 +172,12 @@ export function readingAnalyzer(
         const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading);
         if (r) out.push(inflectedEntry(r, t.basic_form));
       }
-    const result = out.length === 0 ? NONE : out;
-    if (windows.size >= CACHE_WORDS) windows.delete(windows.keys().next().value as string);
-    windows.set(w, result);
-    return result;
-  };
+    return out.length === 0 ? NONE : out;
+  });
   // Verbs and adjectives written in kana (がんばって → ガンバル and がんばる): a quote that writes
   // がんばっている is found by がんばる as one that writes 頑張っている is.
-  const readKana = (w: string): readonly string[] => {
-    const hit = kanaWindows.get(w);
-    if (hit) return hit;
+  let spellings: Map<string, string[]> | null = null;
+  const readKana = cached((w) => {
     const out: string[] = [];
     if (!screen || screen.mayReadKana(w))
       for (const t of tokenizer.tokenize(w)) {
@@ -184,13 +188,8 @@ export function readingAnalyzer(
         spellings ??= kanjiSpellings(tokenizer);
         for (const w of spellings.get(r) ?? []) out.push(spellingEntry(w, t.basic_form));
       }
-    const result = out.length === 0 ? NONE : out;
-    if (kanaWindows.size >= CACHE_WORDS) kanaWindows.delete(kanaWindows.keys().next().value as string);
-    kanaWindows.set(w, result);
-    return result;
-  };
-  const kanaWindows = new Map<string, readonly string[]>();
-  let spellings: Map<string, string[]> | null = null;
+    return out.length === 0 ? NONE : out;
+  });
   const inflected = (text: string): readonly string[] => {
     const out: string[] = [];
     const norm = text.normalize('NFKC');
