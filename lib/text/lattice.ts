@@ -1,0 +1,325 @@
+/**
+ * kuromoji's tokenizer, re-run on its own dictionary without its allocations: the same lattice
+ * (dictionary entries found by common-prefix search at each position, unknown words by character
+ * class) and the same best path (Viterbi over the same connection costs, ties and quirks
+ * included), so the same tokens as `tokenizer.tokenize(text)`, field for field.
+ *
+ * Why: index-time readings (./readings.ts) tokenise ~3 short windows per quote that no cache
+ * has seen (a window of 6 kana: ~40 µs in kuromoji, which allocates an ArrayBuffer per position
+ * for its trie search, a string per prefix found, a node object per lattice entry, and decodes
+ * each token's features from UTF-8 again): a third of the parse worker's time per ingested quote.
+ * Here the trie is walked over one reused byte buffer, the lattice lives in reused typed arrays,
+ * and a token's features are decoded once per dictionary entry (bounded cache).
+ *
+ * Text kuromoji would split into sentences (、 or 。), or with a surrogate (kuromoji's positions
+ * count code points there), is left to kuromoji itself: `tokenize` answers null and the caller
+ * asks kuromoji. tests/unit/lattice.test.ts compares the tokens with kuromoji's on every window
+ * the readings tokenise in the livedoor interviews, and on generated text.
+ */
+import type kuromoji from 'kuromoji';
+
+type Tokenizer = kuromoji.Tokenizer<kuromoji.IpadicFeatures>;
+
+/** kuromoji's internals this reads (not in its typings); see node_modules/kuromoji/src. */
+interface Dictionary {
+  dictionary: { buffer: Uint8Array };
+  target_map: Record<number, ArrayLike<number> | undefined>;
+  getFeatures(id: string): string | null;
+}
+interface CharacterClass {
+  class_id: number;
+  class_name: string;
+  is_always_invoke: number;
+  is_grouping: number;
+}
+interface Internals {
+  token_info_dictionary: Dictionary;
+  unknown_dictionary: Dictionary & { lookup(ch: string): CharacterClass };
+  viterbi_builder: { trie: { bc: { getBaseBuffer(): Int32Array; getCheckBuffer(): Int32Array } } };
+  viterbi_searcher: { connection_costs: { buffer: Int16Array; backward_dimension: number } };
+  formatter: {
+    formatEntry(id: number, position: number, type: string, features: string[]): kuromoji.IpadicFeatures;
+    formatUnknownEntry(
+      id: number,
+      position: number,
+      type: string,
+      features: string[],
+      surface: string,
+    ): kuromoji.IpadicFeatures;
+  };
+}
+
+const KNOWN = 0;
+const UNKNOWN = 1;
+const BOS = 2;
+const EOS = 3;
+/** Decoded features kept per dictionary entry (a line is ~60 bytes; entries repeat a lot). */
+const FEATURE_CACHE = 100_000;
+
+/** A tokenizer equal to `tokenizer.tokenize` on the texts it takes (null: ask kuromoji). */
+export type FastTokenize = (text: string) => kuromoji.IpadicFeatures[] | null;
+
+/** {@link FastTokenize} over a loaded kuromoji tokenizer's dictionary. */
+export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
+  const k = tokenizer as unknown as Internals;
+  const known = k.token_info_dictionary;
+  const unknown = k.unknown_dictionary;
+  const base = k.viterbi_builder.trie.bc.getBaseBuffer();
+  const check = k.viterbi_builder.trie.bc.getCheckBuffer();
+  const costs = k.viterbi_searcher.connection_costs.buffer;
+  const backward = k.viterbi_searcher.connection_costs.backward_dimension;
+  const knownBytes = known.dictionary.buffer;
+  const unknownBytes = unknown.dictionary.buffer;
+  const formatter = k.formatter;
+
+  // kuromoji's ByteBuffer.getShort: little-endian signed 16 bits, 0 past the end.
+  const short = (bytes: Uint8Array, i: number): number =>
+    bytes.length < i + 2 ? 0 : (((bytes[i] as number) | ((bytes[i + 1] as number) << 8)) << 16) >> 16;
+  // The character class of each UTF-16 unit, as kuromoji's unknown-word lookup gives it.
+  const classes = new Array<CharacterClass | undefined>(65536);
+  const classOf = (code: number): CharacterClass => {
+    let c = classes[code];
+    if (!c) {
+      c = unknown.lookup(String.fromCharCode(code));
+      classes[code] = c;
+    }
+    return c;
+  };
+  const featureCache = new Map<number, string[]>();
+  const unknownFeatures = new Map<number, string[]>();
+  const features = (type: number, id: number): string[] => {
+    const cache = type === KNOWN ? featureCache : unknownFeatures;
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const line = (type === KNOWN ? known : unknown).getFeatures(String(id));
+    const out = line == null ? [] : line.split(',');
+    if (cache.size >= FEATURE_CACHE) cache.delete(cache.keys().next().value as number);
+    cache.set(id, out);
+    return out;
+  };
+
+  // Reused buffers: the text's UTF-8 bytes and, per lattice node, its fields. Grown on demand.
+  let bytes = new Uint8Array(256);
+  let charAfter = new Int32Array(256); // char index after each byte when it ends a char, else -1
+  let cap = 256;
+  let nType = new Uint8Array(cap);
+  let nId = new Int32Array(cap);
+  let nCost = new Int32Array(cap);
+  let nStart = new Int32Array(cap); // kuromoji's start_pos: 1-based
+  let nLen = new Int32Array(cap);
+  let nLeft = new Int32Array(cap);
+  let nRight = new Int32Array(cap);
+  let nNext = new Int32Array(cap); // next node ending at the same position (append order)
+  let nPrev = new Int32Array(cap);
+  let nBest = new Float64Array(cap);
+  const nSurface: string[] = new Array(cap);
+  let endHead = new Int32Array(64);
+  let endTail = new Int32Array(64);
+  let count = 0;
+
+  const grow = () => {
+    cap *= 2;
+    const g32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    const t = new Uint8Array(cap);
+    t.set(nType);
+    nType = t;
+    nId = g32(nId);
+    nCost = g32(nCost);
+    nStart = g32(nStart);
+    nLen = g32(nLen);
+    nLeft = g32(nLeft);
+    nRight = g32(nRight);
+    nNext = g32(nNext);
+    nPrev = g32(nPrev);
+    const f = new Float64Array(cap);
+    f.set(nBest);
+    nBest = f;
+    nSurface.length = cap;
+  };
+  // ViterbiLattice.append: a node goes to the list of nodes ending at start + length - 1 (BOS
+  // at 0, EOS after the last position: `end`).
+  const append = (
+    type: number,
+    id: number,
+    cost: number,
+    start: number,
+    len: number,
+    left: number,
+    right: number,
+    surface: string,
+    end: number = start + len - 1,
+  ) => {
+    if (count === cap) grow();
+    const n = count++;
+    nType[n] = type;
+    nId[n] = id;
+    nCost[n] = cost;
+    nStart[n] = start;
+    nLen[n] = len;
+    nLeft[n] = left;
+    nRight[n] = right;
+    nNext[n] = -1;
+    nPrev[n] = -1;
+    nBest[n] = type === BOS ? 0 : Number.MAX_VALUE;
+    nSurface[n] = surface;
+    if ((endHead[end] as number) < 0) endHead[end] = n;
+    else nNext[endTail[end] as number] = n;
+    endTail[end] = n;
+  };
+
+  return (text: string): kuromoji.IpadicFeatures[] | null => {
+    const L = text.length;
+    if (L === 0) return [];
+    // UTF-8 bytes of the text, and which bytes end a character.
+    if (bytes.length < L * 3) {
+      bytes = new Uint8Array(L * 3);
+      charAfter = new Int32Array(L * 3);
+    }
+    let b = 0;
+    for (let i = 0; i < L; i++) {
+      const c = text.charCodeAt(i);
+      // Sentence splitting (、。) and surrogates: kuromoji's own path.
+      if (c === 0x3001 || c === 0x3002 || (c >= 0xd800 && c <= 0xdfff)) return null;
+      if (c < 0x80) {
+        charAfter[b] = i + 1;
+        bytes[b++] = c;
+      } else if (c < 0x800) {
+        charAfter[b] = -1;
+        bytes[b++] = (c >>> 6) | 0xc0;
+        charAfter[b] = i + 1;
+        bytes[b++] = (c & 0x3f) | 0x80;
+      } else {
+        charAfter[b] = -1;
+        bytes[b++] = (c >>> 12) | 0xe0;
+        charAfter[b] = -1;
+        bytes[b++] = ((c >> 6) & 0x3f) | 0x80;
+        charAfter[b] = i + 1;
+        bytes[b++] = (c & 0x3f) | 0x80;
+      }
+    }
+    const byteLen = b;
+    if (endHead.length < L + 3) {
+      endHead = new Int32Array(2 * (L + 3));
+      endTail = new Int32Array(2 * (L + 3));
+    }
+    endHead.fill(-1, 0, L + 3);
+    count = 0;
+    append(BOS, -1, 0, 0, 0, 0, 0, '', 0);
+    // ViterbiBuilder.build.
+    let charStartByte = 0;
+    for (let pos = 0; pos < L; pos++) {
+      // DoubleArray.commonPrefixSearch of the text from pos, over its bytes.
+      let parent = 0;
+      let found = 0;
+      for (let i = charStartByte; i < byteLen; i++) {
+        const child = (base[parent] as number) + (bytes[i] as number);
+        if (check[child] !== parent) break;
+        parent = child;
+        const grand = base[child] as number; // + TERM_CODE (0)
+        if (check[grand] !== child) continue;
+        const leaf = base[grand] as number;
+        const after = charAfter[i] as number;
+        // A record without a value, or a key ending inside a character: kuromoji's own path.
+        if (leaf > 0 || after < 0) return null;
+        const ids = known.target_map[-leaf - 1];
+        if (!ids) return null;
+        found++;
+        const len = after - pos;
+        const surface = text.slice(pos, after);
+        for (let j = 0; j < ids.length; j++) {
+          const id = ids[j] as number;
+          append(
+            KNOWN,
+            id,
+            short(knownBytes, id + 4),
+            pos + 1,
+            len,
+            short(knownBytes, id),
+            short(knownBytes, id + 2),
+            surface,
+          );
+        }
+      }
+      // Unknown words: when no entry starts here, or the character's class always invokes.
+      const head = classOf(text.charCodeAt(pos));
+      if (found === 0 || head.is_always_invoke === 1) {
+        let end = pos + 1;
+        if (head.is_grouping === 1)
+          while (end < L && classOf(text.charCodeAt(end)).class_name === head.class_name) end++;
+        const ids = unknown.target_map[head.class_id];
+        if (!ids) return null;
+        const surface = text.slice(pos, end);
+        for (let j = 0; j < ids.length; j++) {
+          const id = ids[j] as number;
+          append(
+            UNKNOWN,
+            id,
+            short(unknownBytes, id + 4),
+            pos + 1,
+            end - pos,
+            short(unknownBytes, id),
+            short(unknownBytes, id + 2),
+            surface,
+          );
+        }
+      }
+      const c = text.charCodeAt(pos);
+      charStartByte += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    }
+    // ViterbiLattice.appendEos: every position has a node, so the last one ends at L.
+    append(EOS, -1, 0, L + 1, 0, 0, 0, '', L + 1);
+    // ViterbiSearcher.forward. `shortest` is declared with `var` in kuromoji's loop, so a node
+    // no predecessor improves on keeps the last one found for an earlier node: kept here.
+    let shortest = -1;
+    for (let i = 1; i <= L + 1; i++)
+      for (let n = endHead[i] as number; n >= 0; n = nNext[n] as number) {
+        const p0 = endHead[(nStart[n] as number) - 1] as number;
+        if (p0 < 0) continue;
+        let cost = Number.MAX_VALUE;
+        const left = nLeft[n] as number;
+        const own = nCost[n] as number;
+        for (let p = p0; p >= 0; p = nNext[p] as number) {
+          const index = (nRight[p] as number) * backward + left + 2;
+          if (costs.length < index + 1) return null;
+          const c = (nBest[p] as number) + (costs[index] as number) + own;
+          if (c < cost) {
+            shortest = p;
+            cost = c;
+          }
+        }
+        nPrev[n] = shortest;
+        nBest[n] = cost;
+      }
+    // ViterbiSearcher.backward from EOS (the last node appended).
+    const path: number[] = [];
+    let n = nPrev[count - 1] as number;
+    if (n < 0) return [];
+    while (nType[n] !== BOS) {
+      path.push(n);
+      const p = nPrev[n] as number;
+      if (p < 0) return [];
+      n = p;
+    }
+    const tokens: kuromoji.IpadicFeatures[] = new Array(path.length);
+    for (let j = path.length - 1, t = 0; j >= 0; j--, t++) {
+      const m = path[j] as number;
+      const type = nType[m] as number;
+      const id = nId[m] as number;
+      tokens[t] =
+        type === KNOWN
+          ? formatter.formatEntry(id, nStart[m] as number, 'KNOWN', features(KNOWN, id))
+          : formatter.formatUnknownEntry(
+              id,
+              nStart[m] as number,
+              'UNKNOWN',
+              features(UNKNOWN, id),
+              nSurface[m] as string,
+            );
+    }
+    return tokens;
+  };
+}
