@@ -13,6 +13,7 @@ import {
   type DraftTurn,
   type Furniture,
   isBlank,
+  isOtherLabel,
   type Line,
   type Lines,
   pushTurn,
@@ -135,9 +136,9 @@ function leadText(lines: Lines, from: number, speakers: ReadonlySet<string>): st
  * The speakers of a single-name post: name lines printed at least twice (a heading is printed
  * once), at least two of them. Empty when the text is not in that layout. With `once`, a round
  * table's member printed a single time counts too when the page vouches for the name: an age after
- * it (`彩子（35歳）`), or the lead above the first turn naming the member (`…小嶋陽菜、指原莉乃が
- * 登壇した`, movie-enter 6286599). Without that, the member's one answer was glued to the turn
- * before (credited to someone else) or, before the first turn, dropped with the lead.
+ * it (`彩子（35歳）`), everyone at once (`全員`), or the lead above the first turn naming the member
+ * (`…小嶋陽菜、指原莉乃が登壇した`, movie-enter 6286599). Without that, the member's one answer was
+ * glued to the turn before (credited to someone else) or, before the first turn, dropped with the lead.
  */
 function singleNameSpeakers(lines: Lines, from: number, once = false): Set<string> {
   const counts = new Map<string, number>();
@@ -156,7 +157,8 @@ function singleNameSpeakers(lines: Lines, from: number, once = false): Set<strin
     // no round table, and the lead is not searched (names × lead would grow with the square).
     const lead = single.length <= MAX_ONCE_NAMES ? leadText(lines, from, speakers) : '';
     for (const name of single)
-      if (aged.has(name) || (name.length >= 2 && lead.includes(name))) speakers.add(name);
+      if (aged.has(name) || isOtherLabel(name) || (name.length >= 2 && lead.includes(name)))
+        speakers.add(name);
   }
   return speakers;
 }
@@ -402,7 +404,14 @@ export function parseBlog(text: string, lines: Lines = splitLines(text)): Draft 
     furniture,
     turns: turns.map((t) => ({
       ...t,
-      role: t.role ?? (stripHonorific(t.speaker) === interviewer?.name ? 'interviewer' : 'interviewee'),
+      role:
+        t.role ??
+        (stripHonorific(t.speaker) === interviewer?.name
+          ? 'interviewer'
+          : // `全員`, `一同`: everyone at once, nobody's answer (as in the other layouts).
+            isOtherLabel(t.speaker)
+            ? 'other'
+            : 'interviewee'),
     })),
   };
 }

@@ -213,6 +213,9 @@ Q:冬のお弁当で気をつけていることはありますか？
 
 奈々
 それも大事だよね。無理しないのが続けるコツ。
+
+全員
+本当にそう。
 `;
 
   it('gives each answer to its member, the age dropped from the name', () => {
@@ -228,6 +231,11 @@ Q:冬のお弁当で気をつけていることはありますか？
       '奈々',
     ]);
     expect(iv.interviewees.map((p) => p.name).sort()).toEqual(['千尋', '奈々', '由香', '真理子'].sort());
+  });
+
+  it('reads `全員` (everyone at once) as nobody’s answer, as the other layouts do', () => {
+    const iv = parseInterview(ROUND_TABLE);
+    expect(iv.turns.at(-1)).toMatchObject({ speaker: '全員', role: 'other', speakerId: null });
   });
 
   it('keeps the answers before the first bare name (they were dropped with the lead)', () => {
