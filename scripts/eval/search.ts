@@ -75,6 +75,20 @@ const OutsideFile = z.object({
   ),
 });
 
+const KanaKanjiFile = z.object({
+  version: z.literal(1),
+  queries: z.array(
+    z.object({
+      q: z.string().min(1),
+      kind: z.enum(['single-kanji', 'okurigana', 'ambiguous', 'one-kana', 'negative']),
+      split: z.enum(['dev', 'held']),
+      words: z.array(z.string().min(1)).min(1),
+      also: z.array(z.string().min(1)).optional(),
+      not: z.array(z.string().min(1)).optional(),
+    }),
+  ),
+});
+
 /** A query with the quote ids that answer it. */
 interface Judged {
   q: string;
@@ -372,6 +386,96 @@ async function outsideScore(
   return { ...rank, precision: shown === 0 ? 0 : relevantShown / shown, wrongShown, wrong };
 }
 
+type KanaKanjiQuery = z.infer<typeof KanaKanjiFile>['queries'][number];
+
+const KANJI_OR_DIGIT = /[\p{Script=Han}\u3005\p{Nd}]/u;
+const KANJI_AFTER = /[\p{Script=Han}\u3005]/u;
+
+/**
+ * True when `text` says one of the query's words on its own: not inside a longer kanji run (夢 in
+ * 夢中, 心 in 安心), not a counter after a number (3人), and not in a `not` string (楽 of 楽しい).
+ */
+function saysWord(text: string, q: KanaKanjiQuery): boolean {
+  const t = text.normalize('NFKC');
+  const masked = (q.not ?? []).reduce((s, n) => s.replaceAll(n, '\u0000'.repeat(n.length)), t);
+  return q.words.some((w) => {
+    for (let i = masked.indexOf(w); i >= 0; i = masked.indexOf(w, i + 1))
+      if (!KANJI_OR_DIGIT.test(masked.charAt(i - 1)) && !KANJI_AFTER.test(masked.charAt(i + w.length)))
+        return true;
+    return false;
+  });
+}
+
+interface KanaKanjiScore {
+  recall: number;
+  recallQueries: number;
+  precision: number;
+  hits: number;
+  negativePrecision: number;
+  negativeHits: number;
+  empty: number;
+}
+
+/**
+ * eval/kana-kanji-queries.json: recall@10 of the quotes that say the word (capped at 10), and the
+ * share of the top 10 on topic (the word, or an `also` form, in the quote or its question),
+ * negatives apart.
+ */
+async function kanaKanjiScore(
+  search: Searcher,
+  queries: readonly KanaKanjiQuery[],
+  texts: ReadonlyMap<string, QuoteText>,
+  label: string,
+): Promise<KanaKanjiScore> {
+  let recall = 0;
+  let recallQueries = 0;
+  const on = { pos: 0, posHits: 0, neg: 0, negHits: 0 };
+  let empty = 0;
+  for (const q of queries) {
+    const got = (await search(q.q)).slice(0, 10);
+    if (got.length === 0) empty++;
+    // Written as listed (NFKC, no kana folding): オトコ is 男 typed in katakana, while the
+    // folded form would also match おとこ inside other words.
+    const also = (q.also ?? []).map((a) => a.normalize('NFKC'));
+    const onTopic = (id: string) => {
+      const t = texts.get(id);
+      if (!t) return false;
+      if (saysWord(t.text, q) || saysWord(t.question, q)) return true;
+      const written = `${t.text}\n${t.question}`.normalize('NFKC');
+      return also.some((a) => written.includes(a));
+    };
+    const good = got.filter(onTopic).length;
+    if (q.kind === 'negative') {
+      on.neg += good;
+      on.negHits += got.length;
+    } else {
+      on.pos += good;
+      on.posHits += got.length;
+      const relevant = [...texts].filter(([, t]) => saysWord(t.text, q)).map(([id]) => id);
+      if (relevant.length > 0) {
+        recallQueries++;
+        recall += got.filter((id) => relevant.includes(id)).length / Math.min(10, relevant.length);
+      }
+    }
+    if (process.env.EVAL_DEBUG === label)
+      console.log(
+        `  ${label} ${q.q}: ${good}/${got.length} on topic; off: ${got
+          .filter((id) => !onTopic(id))
+          .map((id) => texts.get(id)?.text.slice(0, 20))
+          .join(' | ')}`,
+      );
+  }
+  return {
+    recall: recall / Math.max(1, recallQueries),
+    recallQueries,
+    precision: on.posHits === 0 ? 0 : on.pos / on.posHits,
+    hits: on.posHits,
+    negativePrecision: on.negHits === 0 ? 0 : on.neg / on.negHits,
+    negativeHits: on.negHits,
+    empty,
+  };
+}
+
 function resolveOwn(byId: Map<string, Interview>, ref: z.infer<typeof Ref>): string | null {
   const hits = byId.get(ref.interview)?.turns.filter((t) => t.text.includes(ref.contains)) ?? [];
   return hits.length === 1 ? (hits[0] as { id: string }).id : null;
@@ -484,6 +588,27 @@ export async function searchEval(options: { held?: boolean } = {}): Promise<void
       );
     const searchers: Searcher[] = [];
     for (const e of engines) searchers.push(await e.build(interviews));
+
+    // Kana typed for one-kanji words (ゆめ → 夢), with negatives that must not flood.
+    const kanaKanji = KanaKanjiFile.parse(
+      JSON.parse(readFileSync(join(root, 'eval', 'kana-kanji-queries.json'), 'utf8')),
+    );
+    for (const split of ['dev', ...(options.held ? ['held'] : [])] as const) {
+      const some = kanaKanji.queries.filter((q) => q.split === split);
+      const s: KanaKanjiScore[] = [];
+      for (const [i, e] of engines.entries())
+        s.push(await kanaKanjiScore(searchers[i] as Searcher, some, texts, `kana-kanji-${split}:${e.name}`));
+      const name = `one-kanji words in kana${split === 'held' ? ', held out' : ''}`;
+      const n = some.filter((q) => q.kind !== 'negative').length;
+      rows.push([`${name}: recall@10 (${n} queries)`, ...s.map((x) => x.recall), '']);
+      rows.push([`${name}: precision@10`, ...s.map((x) => `${x.precision.toFixed(2)} of ${x.hits}`), '']);
+      rows.push([
+        `${name}: negatives' precision@10 (${some.length - n})`,
+        ...s.map((x) => `${x.negativePrecision.toFixed(2)} of ${x.negativeHits}`),
+        '',
+      ]);
+      rows.push([`${name}: empty /${some.length}`, ...s.map((x) => x.empty), '']);
+    }
     for (const part of parts) {
       const s = [];
       for (const [i, e] of engines.entries())
