@@ -181,3 +181,90 @@ describe('a livedoor article header (URL, date, title) over other layouts', () =
     expect(iv.turns.map((t) => t.speaker)).toEqual(['陽介', 'みさき', '陽介', 'みさき']);
   });
 });
+
+describe('a round table whose members are printed with their age, some of them once', () => {
+  // Written for this test in the layout of livedoor's round tables (peachy 5043756, movie-enter
+  // 6286599): the writer's `Q:` over the answers, each member labelled `名前（歳）` at first and bare
+  // later, and one member printed a single time whom the lead names.
+  const ROUND_TABLE = `http://news.example.jp/article/detail/7654321/
+2011-10-01T10:00:00+0900
+冬のお弁当、どうしてる？　働く女子座談会
+20代から30代の働く女子、真理子、由香、千尋、奈々の4人にお弁当事情を語ってもらいました。
+
+Q:冬のお弁当で気をつけていることはありますか？
+
+真理子（24歳）
+冷めてもおいしいおかずを選ぶようにしています。煮物が多いかな。
+
+由香（29歳）
+私はスープジャーを使ってます。温かいものが食べられるのがうれしい。
+
+奈々（33歳）
+朝は時間がないから、前の晩に詰めちゃう派です。
+
+真理子
+スープジャーいいね。今年こそ買おうかな。
+
+由香
+保温が6時間くらい続くから、お昼にちょうどいいよ。
+
+千尋
+私は会社の近くのお弁当屋さんばかりで、作るのは週末だけです。
+
+奈々
+それも大事だよね。無理しないのが続けるコツ。
+
+全員
+本当にそう。
+`;
+
+  it('gives each answer to its member, the age dropped from the name', () => {
+    const iv = parseInterview(ROUND_TABLE);
+    const answers = iv.turns.filter((t) => t.role === 'interviewee');
+    expect(answers.map((t) => t.speaker)).toEqual([
+      '真理子',
+      '由香',
+      '奈々',
+      '真理子',
+      '由香',
+      '千尋',
+      '奈々',
+    ]);
+    expect(iv.interviewees.map((p) => p.name).sort()).toEqual(['千尋', '奈々', '由香', '真理子'].sort());
+  });
+
+  it('reads `全員` (everyone at once) as nobody’s answer, as the other layouts do', () => {
+    const iv = parseInterview(ROUND_TABLE);
+    expect(iv.turns.at(-1)).toMatchObject({ speaker: '全員', role: 'other', speakerId: null });
+  });
+
+  it('keeps the answers before the first bare name (they were dropped with the lead)', () => {
+    const iv = parseInterview(ROUND_TABLE);
+    expect(iv.turns.some((t) => t.text.includes('煮物が多いかな'))).toBe(true);
+    expect(iv.turns.some((t) => t.text.includes('前の晩に詰めちゃう派'))).toBe(true);
+  });
+
+  it('gives a member printed once, whom the lead names, her own turn instead of gluing it to the one before', () => {
+    const iv = parseInterview(ROUND_TABLE);
+    const yuka = iv.turns.filter((t) => t.speaker === '由香').at(-1);
+    expect(yuka?.text).not.toContain('お弁当屋さん');
+    expect(iv.turns.find((t) => t.speaker === '千尋')?.text).toBe(
+      '私は会社の近くのお弁当屋さんばかりで、作るのは週末だけです。',
+    );
+  });
+
+  it('reads the writer’s `Q:` line as the question the answers after it answer, with no person behind it', () => {
+    const iv = parseInterview(ROUND_TABLE);
+    const q = iv.turns[0];
+    expect(q?.role).toBe('interviewer');
+    expect(q?.text).toBe('冬のお弁当で気をつけていることはありますか？');
+    expect(iv.turns[1]?.questionId).toBe(q?.id);
+    expect(iv.interviewer).toBeNull();
+  });
+
+  it('does not take a name printed once that nothing vouches for', () => {
+    const unvouched = ROUND_TABLE.replace('真理子、由香、千尋、奈々の4人', '4人');
+    const iv = parseInterview(unvouched);
+    expect(iv.turns.some((t) => t.speaker === '千尋')).toBe(false);
+  });
+});
