@@ -280,6 +280,8 @@ export const QuoteResponse = QuoteViewSchema.extend({
       terms: z.array(z.string()),
       question: z.array(z.string()).optional(),
       model: z.array(z.string()).optional(),
+      /** Neighbouring quotes on the topic that lifted a weak match (discourse context). */
+      neighbours: z.array(z.string()).optional(),
     }),
   ),
   manual: z.object({ add: z.array(z.string()), remove: z.array(z.string()) }),

@@ -34,7 +34,7 @@ export function autoTagsChanged(before: InterviewRecord, after: InterviewRecord)
   const key = (r: InterviewRecord) =>
     JSON.stringify(
       r.interview.turns.map((t) =>
-        (r.autoTags[t.id] ?? []).map((m) => [m.topic, m.score, m.terms, m.question, m.model]),
+        (r.autoTags[t.id] ?? []).map((m) => [m.topic, m.score, m.terms, m.question, m.model, m.neighbours]),
       ),
     );
   return key(before) !== key(after);

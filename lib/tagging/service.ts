@@ -290,6 +290,7 @@ export class TagService {
       terms: m.terms,
       ...(m.question ? { question: m.question } : {}),
       ...(m.model ? { model: m.model } : {}),
+      ...(m.neighbours ? { neighbours: m.neighbours } : {}),
     }));
     return {
       ...view,

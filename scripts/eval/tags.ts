@@ -19,6 +19,7 @@ import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from '../../lib/tagging/classifier.ts';
+import type { SequenceItem } from '../../lib/tagging/tagger.ts';
 import { table } from './table.ts';
 
 const Label = z.object({
@@ -73,9 +74,12 @@ const LabelsFile = z.object({ version: z.literal(2), labels: z.array(Label).min(
 export interface Judged extends Label {
   /** The full text of the quote. */
   quote: string;
-  /** Interview and turn id (absent for news paragraphs, which are standalone texts). */
+  /** Interview and turn id (absent for news paragraphs). */
   interview?: Interview;
   turnId?: string;
+  /** For a news paragraph: its article's lines, and its own line among them (its neighbours). */
+  article?: readonly string[];
+  line?: number;
 }
 
 /** Predicted topics of every judged quote. */
@@ -116,9 +120,12 @@ export function loadJudged(root: string): { judged: Judged[]; problems: string[]
       interviews.set(l.file, source);
     }
     if (Array.isArray(source)) {
-      const hits = source.filter((p) => p.startsWith(l.text));
-      if (hits.length !== 1) problems.push(`${l.file}: "${l.text}" starts ${hits.length} paragraphs`);
-      else judged.push({ ...l, quote: hits[0] as string });
+      const lines = source;
+      const hits = lines.flatMap((p, i) => (p.startsWith(l.text) ? [i] : []));
+      const line = hits[0];
+      if (hits.length !== 1 || line === undefined)
+        problems.push(`${l.file}: "${l.text}" starts ${hits.length} paragraphs`);
+      else judged.push({ ...l, quote: lines[line] as string, article: lines, line });
     } else {
       const hits = source.turns.filter((t) => t.text.startsWith(l.text));
       const turn = hits[0];
@@ -129,25 +136,35 @@ export function loadJudged(root: string): { judged: Judged[]; problems: string[]
   return { judged, problems };
 }
 
-/** Predictions of a tagger: whole interviews at once (questions give context), paragraphs alone. */
+/**
+ * A news article as the tagger would see it ingested whole: its non-empty lines in order (the URL
+ * and date lines carry no topic), each line's index as its id.
+ */
+export function articleItems(lines: readonly string[]): SequenceItem[] {
+  return lines.flatMap((text, i) => (text.length > 0 ? [{ id: String(i), text }] : []));
+}
+
+/**
+ * Predictions of a tagger: whole interviews at once (questions and neighbouring turns give
+ * context), news paragraphs with their whole article (neighbouring paragraphs give context).
+ */
 export function taggerPredictions(tagger: TopicTagger, judged: readonly Judged[]): Predict {
   const byTurn = new Map<string, Set<string>>();
-  const done = new Set<Interview>();
+  const done = new Set<Interview | readonly string[]>();
   for (const j of judged) {
-    if (!j.interview || done.has(j.interview)) continue;
-    done.add(j.interview);
-    for (const [id, ms] of tagger.tagInterview(j.interview).quotes)
-      byTurn.set(`${j.file}\u0000${id}`, new Set(ms.map((m) => m.topic)));
-  }
-  const paragraphs = new Map<string, Set<string>>();
-  return (j) => {
-    if (j.turnId) return byTurn.get(`${j.file}\u0000${j.turnId}`) ?? new Set();
-    let got = paragraphs.get(j.quote);
-    if (!got) {
-      got = new Set(tagger.scoreText(j.quote).map((m) => m.topic));
-      paragraphs.set(j.quote, got);
+    if (j.interview && !done.has(j.interview)) {
+      done.add(j.interview);
+      for (const [id, ms] of tagger.tagInterview(j.interview).quotes)
+        byTurn.set(`${j.file}\u0000${id}`, new Set(ms.map((m) => m.topic)));
+    } else if (j.article && !done.has(j.article)) {
+      done.add(j.article);
+      for (const [id, ms] of tagger.tagSequence(articleItems(j.article)))
+        byTurn.set(`${j.file}\u0000line:${id}`, new Set(ms.map((m) => m.topic)));
     }
-    return got;
+  }
+  return (j) => {
+    const key = j.turnId ? `${j.file}\u0000${j.turnId}` : `${j.file}\u0000line:${j.line}`;
+    return byTurn.get(key) ?? new Set();
   };
 }
 

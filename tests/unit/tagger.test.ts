@@ -583,3 +583,78 @@ describe('the rich model (character grams and the evidence as features)', () => 
     expect(tagger.modelFeatures('それでどうしたんですか', null, true)).toEqual(['asked']);
   });
 });
+
+describe('discourse context (neighbours of a quote)', () => {
+  // Paragraphs over 50 characters (the short-text bar does not apply); family-partner's bar is 0.9.
+  const anchor =
+    '子育てが始まってから、家族と過ごす時間をいちばん大切にするようになりました。仕事の量も自分で調整しています。';
+  const weak =
+    '週末は息子とサッカーの練習に行くのが楽しみで、グラウンドで一緒に走っていると平日の疲れも忘れてしまいます。';
+  const other =
+    '新しい店の内装は、木の温かみが出るように、カウンターの素材から照明の色まで一つずつ選んで決めていきました。';
+  const isolated =
+    '夫婦で店を始めたころは家庭のことまで手が回らず、定休日も仕込みと帳簿付けに追われる日々が続いていました。';
+  const rule = { window: 1, low: 0.6, high: 1.2 };
+  const withContext = new TopicTagger({ params: { context: { 'family-partner': rule } } });
+  const without = new TopicTagger({ params: { context: {} } });
+  const family = (ms: ReadonlyArray<{ topic: string }> | undefined) =>
+    (ms ?? []).some((m) => m.topic === 'family-partner');
+  const seq = (...texts: string[]) => texts.map((text, i) => ({ id: `p${i}`, text }));
+
+  it('the texts are what the cases need: a strong, a weak and a borderline match', () => {
+    expect(withContext.evidenceOf(anchor).get('family-partner')?.score).toBeGreaterThanOrEqual(0.9);
+    const w = withContext.evidenceOf(weak).get('family-partner')?.score ?? 0;
+    expect(w).toBeGreaterThanOrEqual(0.6 * 0.9);
+    expect(w).toBeLessThan(0.9);
+    const b = withContext.evidenceOf(isolated).get('family-partner')?.score ?? 0;
+    expect(b).toBeGreaterThanOrEqual(0.9);
+    expect(b).toBeLessThan(1.2 * 0.9);
+    expect(withContext.evidenceOf(other).has('family-partner')).toBe(false);
+  });
+
+  it('lowers the bar for a weak match next to a quote that carries the topic, and says which', () => {
+    const tags = withContext.tagSequence(seq(anchor, weak));
+    const m = tags.get('p1')?.find((x) => x.topic === 'family-partner');
+    expect(m?.neighbours).toEqual(['p0']);
+    expect(m?.terms).toContain('息子');
+    // Without the rule, or alone, or among unrelated talk, the same words are below the bar.
+    expect(family(without.tagSequence(seq(anchor, weak)).get('p1'))).toBe(false);
+    expect(family(withContext.scoreText(weak))).toBe(false);
+    expect(family(withContext.tagSequence(seq(other, weak)).get('p1'))).toBe(false);
+    // Out of the window (two paragraphs away with window 1) the neighbour does not count.
+    expect(family(withContext.tagSequence(seq(anchor, other, weak)).get('p2'))).toBe(false);
+  });
+
+  it('raises the bar for an isolated borderline match', () => {
+    expect(family(without.tagSequence(seq(other, isolated)).get('p1'))).toBe(true);
+    expect(family(withContext.tagSequence(seq(other, isolated)).get('p1'))).toBe(false);
+    // Next to talk on the topic it keeps its tag.
+    expect(family(withContext.tagSequence(seq(anchor, isolated)).get('p1'))).toBe(true);
+  });
+
+  it('never lowers an interviewer question’s bar: a question is tagged on its own words', () => {
+    const items = [
+      { id: 'a', text: anchor },
+      { id: 'q', text: weak, asked: true },
+    ];
+    expect(family(withContext.tagSequence(items).get('q'))).toBe(false);
+  });
+
+  it('tags an interview through the same context', () => {
+    const iv = parseInterview(
+      `聞き手：お休みの日は？\n山田：${anchor}\n聞き手：ほかには？\n山田：${weak}\n`,
+      { id: 'ctx' },
+    );
+    // Turns count as neighbours whoever speaks: the answer before the question is two turns away.
+    const t = new TopicTagger({ params: { context: { 'family-partner': { ...rule, window: 2 } } } });
+    const ids = iv.turns.map((x) => x.id);
+    expect(ids.length).toBe(4);
+    const m = t
+      .tagInterview(iv)
+      .quotes.get(ids[3] as string)
+      ?.find((x) => x.topic === 'family-partner');
+    expect(m?.neighbours).toEqual([ids[1]]);
+    expect(family(without.tagInterview(iv).quotes.get(ids[3] as string))).toBe(false);
+    expect(family(withContext.tagInterview(iv).quotes.get(ids[3] as string))).toBe(false);
+  });
+});
