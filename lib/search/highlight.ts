@@ -74,7 +74,10 @@ function inflectedRanges(t: string, written: string, out: Array<{ start: number;
       const word = t.slice(at, e);
       if (word === written || candidateForms(word).includes(written)) end = e;
     }
-    if (end < 0 && !kanaOnly) end = KANJI_END.test(stem) && to > from ? from + 1 : from;
+    // Unconfirmed, a stem is marked only where a word can start: 分る's stem 分 after 自 is the end
+    // of 自分 (自分が), not a verb the rules failed to read.
+    if (end < 0 && !kanaOnly && !(at > 0 && KANJI_END.test(t.slice(0, at))))
+      end = KANJI_END.test(stem) && to > from ? from + 1 : from;
     if (end > at) out.push({ start: at, end });
   }
 }
@@ -115,8 +118,11 @@ export function matchRanges(
         let end = at + needle.length;
         // A kana word is marked whole, as written: the katakana word it is part of
         // (ソーシング in クラウドソーシング) and its long vowel (コーヒー, not コーヒ).
-        if (kana) {
+        // A match written in hiragana (わかる) is a word as written: the katakana beside it is
+        // another word (ゲームわかる), and a ー before it the end of an interjection (あーわかる).
+        if (kana && !HIRAGANA.test(written.slice(at, at + needle.length))) {
           while (start > 0 && KANA_CHAR.test(written.charAt(start - 1))) start--;
+          while (start < at && written.charAt(start) === 'ー') start++;
           while (end < written.length && KANA_CHAR.test(written.charAt(end))) end++;
         } else while (end < folded.length && folded.charAt(end) === 'ー') end++;
         ranges.push({ start: startOf(start), end: endOf(end - 1) });
