@@ -143,17 +143,28 @@ function unreported(node: QueryNode): QueryNode {
   return { ...node, children: node.children.map(unreported) };
 }
 
-/** The spans of {@link SURU_TAIL}s in a chunk: a hiragana run right after a kanji or katakana word. */
+/** Okurigana of at most this many kana may stand between a noun and を before its tail (作り|を|した). */
+const OKURIGANA_BEFORE_WO = 2;
+
+/**
+ * The spans of {@link SURU_TAIL}s in a chunk: a hiragana run right after a kanji or katakana word,
+ * or the part of it after を when only the noun's okurigana comes first (役作りをしました,
+ * 仕事をしています: を|しま|した were words of their own, and した and しま were marked in every
+ * quote that said them).
+ */
 function suruTails(norm: string): Array<{ start: number; end: number }> {
-  return scriptRuns(norm)
-    .filter(
-      (r) =>
-        r.cls === 'hiragana' &&
-        r.start > 0 &&
-        NOUN_END.test(norm.charAt(r.start - 1)) &&
-        SURU_TAIL.test(norm.slice(r.start, r.end)),
-    )
-    .map((r) => ({ start: r.start, end: r.end }));
+  const out: Array<{ start: number; end: number }> = [];
+  for (const r of scriptRuns(norm)) {
+    if (r.cls !== 'hiragana' || r.start === 0 || !NOUN_END.test(norm.charAt(r.start - 1))) continue;
+    const run = norm.slice(r.start, r.end);
+    if (SURU_TAIL.test(run)) out.push({ start: r.start, end: r.end });
+    else {
+      const wo = run.indexOf('を');
+      if (wo >= 0 && wo <= OKURIGANA_BEFORE_WO && SURU_TAIL.test(run.slice(wo + 1)))
+        out.push({ start: r.start + wo + 1, end: r.end });
+    }
+  }
+  return out;
 }
 
 /** The bigram path of a kanji word (null when it is a single bigram or shorter). */

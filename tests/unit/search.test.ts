@@ -349,6 +349,13 @@ describe('compileQuery', () => {
     expect(compileQuery('、。！').empty).toBe(true);
   });
 
+  it('reads する after を as the tail of the noun before it, not as words of its own', () => {
+    // した, しま and てい were needles of their own: every quote saying them scored and was marked.
+    expect(compileQuery('どうやって役作りをしましたか').needles).toEqual(['ドウヤッテ', '役', '作リ']);
+    expect(compileQuery('仕事をしています').needles).toEqual(['仕事']);
+    expect(compileQuery('仕事をしています').words).toBe(1);
+  });
+
   it('drops a spelling variant that folds to the word itself, keeps the others', () => {
     // ユーザー is a listed variant of ユーザ and folds to it: as an alternative it never wins and
     // reads the same postings again.
