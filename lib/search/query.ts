@@ -16,6 +16,7 @@
 import {
   analyzeNormalized,
   bigrams,
+  classify,
   foldKatakanaRun,
   type SegmentationMode,
   scriptRuns,
@@ -121,6 +122,8 @@ interface Unit {
   kanji?: { start: number; end: number };
   /** How many words of a する tail (緊張|しま|した) this word carries: see {@link SURU_TAIL}. */
   tail?: number;
+  /** The stem of a light verb typed with its okurigana (思|ったんですか): ranks, does not filter. */
+  light?: boolean;
 }
 
 /**
@@ -131,8 +134,95 @@ interface Unit {
  * belongs to its noun: it ranks the quotes that say it, and never matches without the noun.
  */
 const SURU_TAIL =
-  /^(?:する|すれば|しよう|できる|でき(?:ます|ました|ません|た|ない|なかった|て|れば)|し(?:ます|ました|ません|ませんでした|ましょう|た|たい|たく|たかった|たら|ながら|ない|なかった|なく|て(?:いる|います|いた|いました|る|た|ます|ました|いない|いません|しまった|しまう|みたい|みる|みた|おく|おいた)?)|さ(?:れる|れた|れて|れます|れました|せる|せた|せて|せます|せました))(?:か|ね|よ|よね|けど|から|ので)?$/u;
+  /^(?:する|すれば|しよう|できる|でき(?:ます|ました|ません|た|ない|なかった|て|れば)|し(?:ます|ました|ません|ませんでした|ましょう|た|たい|たく|たかった|たら|ながら|ない|なかった|なく|て(?:いる|います|いた|いました|る|た|ます|ました|いない|いません|しまった|しまう|みたい|みる|みた|おく|おいた)?)|さ(?:れる|れた|れて|れます|れました|せる|せた|せて|せます|せました))(?:(?:ん|の)(?:です|でしょう|だ)?)?(?:か|ね|よ|よね|けど|から|ので)?$/u;
 const NOUN_END = /[\p{Script=Han}\p{Script=Katakana}\u3005ー]/u;
+
+/**
+ * The copula after a noun (大変でしたか, 大変だった): tense and politeness, nothing to look for. Its
+ * words (した of でした) matched every quote that said them.
+ */
+const COPULA_TAIL =
+  /^(?:で(?:す|した|しょう)|だ(?:った|ろう)?|じゃ(?:ない|なかった))(?:か|ね|よ|よね|けど|から|ので)?$/u;
+
+/**
+ * What a question is made of beside its subject (どうして, 何, 教えて): in a chunk with other
+ * words they are furniture, and as words they matched every quote asking or saying them (何度,
+ * どうしてなんだろう) ahead of the answers. Alone they are what was looked for, and stay.
+ */
+const QUESTION_WORDS = new Set(
+  [
+    'どうして',
+    'なぜ',
+    'なんで',
+    'どうやって',
+    'どんな',
+    'どのよう',
+    'どのように',
+    'どういう',
+    'どこ',
+    'いつ',
+    'だれ',
+    'なに',
+    '何',
+    '誰',
+    '教え',
+    'おしえ',
+    '聞かせ',
+    'きかせ',
+  ].map(hiraganaToKatakana),
+);
+
+/** Kana that end a noun phrase before a word (仕事と|ゆめ, お金を|ためる). */
+const PARTICLE_KANA = 'をがにはでともへやの';
+/** Particles of two kana (いつから|かかる, 東京まで|いく). */
+const PARTICLES_OF_TWO = ['から', 'まで', 'より', 'ので', 'けど'];
+/** Kana a word ends in before the noun it describes (ある|きれいな, 整った|きれいな, 楽しい|こと). */
+const ADNOMINAL_END = 'うくぐすつぬぶむるたい';
+/** Kana no word starts with. */
+const NO_WORD_START = 'んっゃゅょぁぃぅぇぉゎー';
+/** The longest kana a segmenter fragment of an inflection has (ろうと, たん, けたい). */
+const FRAGMENT_MAX = 3;
+
+/**
+ * True when the kana word at `start` continues an inflection instead of starting a word: the
+ * segmenter cuts okurigana and auxiliaries into pieces that read as words (思|っ|たん|です,
+ * 続|けたい, 食|べた, に|な|ろうと), and each piece matched every quote that said it. A kana word
+ * starts a chunk, follows a noun of two kanji or more (家族|みんな), a katakana or Latin word, a
+ * particle (仕事と|ゆめ; not the で of です, で|すか), the な of an adjective (大きな|ゆめ; not the
+ * な of a verb after a particle, に|な|ろうと), a word describing it (ある|きれいな), or the
+ * honorific お after any of these (と|お|そば).
+ */
+function continuesInflection(norm: string, start: number): boolean {
+  const first = norm.charAt(start);
+  if (NO_WORD_START.includes(first)) return true;
+  let p = start - 1;
+  while (p >= 0 && classify(norm.charAt(p)) === 'hiragana') p--;
+  if (p < 0) return false;
+  const gap = norm.slice(p + 1, start);
+  // Right after kanji: the okurigana of a one-kanji stem (思|った), or a word after a noun.
+  if (gap === '') return KANJI.test(norm.charAt(p)) && (p === 0 || !KANJI.test(norm.charAt(p - 1)));
+  if (PARTICLES_OF_TWO.some((x) => gap.endsWith(x))) return false;
+  const last = gap.charAt(gap.length - 1);
+  const prior = gap.length >= 2 ? gap.charAt(gap.length - 2) : '';
+  if (last === 'で' && first === 'す') return true;
+  if (PARTICLE_KANA.includes(last)) return false;
+  if (last === 'な') return PARTICLE_KANA.includes(prior);
+  if (last === 'お' || last === 'ご') return start - 1 > p + 1 && continuesInflection(norm, start - 1);
+  return !ADNOMINAL_END.includes(last);
+}
+
+/** The spans of copulas after a noun in a chunk (see {@link COPULA_TAIL}). */
+function copulaTails(norm: string): Array<{ start: number; end: number }> {
+  return scriptRuns(norm)
+    .filter(
+      (r) =>
+        r.cls === 'hiragana' &&
+        r.start > 0 &&
+        NOUN_END.test(norm.charAt(r.start - 1)) &&
+        COPULA_TAIL.test(norm.slice(r.start, r.end)),
+    )
+    .map((r) => ({ start: r.start, end: r.end }));
+}
 
 /** The node with its terms scored but never reported for highlighting (a tail's した). */
 function unreported(node: QueryNode): QueryNode {
@@ -195,6 +285,8 @@ function dictionaryFormNodes(hiragana: string): QueryNode[] {
 
 /** A kanji stem with its kana (頑張って, 分かった): where a verb typed with its kanji may stand. */
 const KANJI_WITH_KANA = /[\p{Script=Han}\u3005]+[\u3041-\u3096]+/gu;
+/** What a sentence adds after its verb: an explanation, politeness, a question (んですか, ですか). */
+const QUESTION_END = /(?:(?:ん|の)(?:です|でしょう|だ)?|です|でしょう)?(?:か|ね|よ|よね)?$/u;
 /** The last kana of a dictionary form (u row, or the い of an adjective). */
 const DICTIONARY_END = /[うくぐすつぬぶむるい]$/u;
 
@@ -204,16 +296,17 @@ const DICTIONARY_END = /[うくぐすつぬぶむるい]$/u;
  * (lib/text/readings.ts), looked up by the dictionary forms of what was typed, weighted as the
  * kanji word's bigram path is (the quote says the word, not the kanji).
  */
-function kanjiVerbSpellings(norm: string): Map<number, QueryNode[]> {
-  const out = new Map<number, QueryNode[]>();
+function kanjiVerbSpellings(norm: string): Map<number, { nodes: QueryNode[]; light: boolean }> {
+  const out = new Map<number, { nodes: QueryNode[]; light: boolean }>();
   for (const m of norm.matchAll(KANJI_WITH_KANA)) {
-    const typed = m[0];
+    // The verb without what a question adds after it (思った|んですか, 続けたい|ですか).
+    const typed = m[0].replace(QUESTION_END, '');
     const forms = [typed, ...candidateForms(typed)].filter((f) => DICTIONARY_END.test(f));
     if (forms.length === 0) continue;
-    out.set(
-      m.index ?? 0,
-      [...new Set(forms)].map((f) => term(kanjiSpellingTerm(f), {}, QUERY_WEIGHTS.spelling)),
-    );
+    out.set(m.index ?? 0, {
+      nodes: [...new Set(forms)].map((f) => term(kanjiSpellingTerm(f), {}, QUERY_WEIGHTS.spelling)),
+      light: forms.some((f) => isLightVerb(f)),
+    });
   }
   return out;
 }
@@ -375,19 +468,29 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
           term(t.term, { prefix: last && !KANJI.test(t.term) }),
           ...(grams ? [grams] : []),
           ...forms,
-          ...(spellings?.get(t.start) ?? []),
+          ...(spellings?.get(t.start)?.nodes ?? []),
         ]) as QueryNode,
         needle: surface,
+        ...(kanji.length === 1 && t.term === kanji && spellings?.get(t.start)?.light ? { light: true } : {}),
         ...(inflected ? { form: surfaceKana } : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
       });
     }
   };
+  const copulas = mode === 'hybrid' ? copulaTails(norm) : [];
+  // A kana piece of an inflection or of a copula (see continuesInflection): grammar, not a word.
+  const isGrammar = (t: Token): boolean => {
+    if (mode !== 'hybrid' || t.kind !== 'word' || inTail(t)) return false;
+    const kana = norm.slice(t.start, t.end);
+    if (!HIRAGANA_ONLY.test(kana)) return false;
+    if (copulas.some((v) => t.start >= v.start && t.end <= v.end)) return true;
+    return kana.length <= FRAGMENT_MAX && continuesInflection(norm, t.start);
+  };
   for (let i = 0; i < words.length; i++) {
     const t = words[i] as Token;
     const last = prefixLast && i === words.length - 1;
     while (verbs[0] && verbs[0].start <= t.start) units.push((verbs.shift() as KanaVerb).unit);
-    if (inVerb(t)) continue;
+    if (inVerb(t) || isGrammar(t)) continue;
     const before = units.length;
     pushWord(t, last);
     const noun = units[before - 1];
@@ -415,7 +518,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
         node: max([
           term(text),
           gramPath(text) ?? term(text, { gram: true }),
-          ...(spellings?.get(span.start) ?? []),
+          ...(spellings?.get(span.start)?.nodes ?? []),
         ]) as QueryNode,
         needle: normalizeForMatch(text),
         kanji: span,
@@ -424,7 +527,9 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     }
     merged.push(u);
   }
-  return merged;
+  if (mode !== 'hybrid') return merged;
+  const asked = (u: Unit) => !!u.needle && QUESTION_WORDS.has(u.needle);
+  return merged.some((u) => !asked(u)) ? merged.filter((u) => !asked(u)) : merged;
 }
 
 /**
@@ -596,7 +701,7 @@ export function compileQuery(
       slotNodes.push(...slots);
       for (const [i] of slots.entries()) {
         const u = perUnit ? only.units[i] : undefined;
-        slotLight.push(!!u?.needle && isLightVerb(u.form ?? u.needle));
+        slotLight.push(!!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle)));
       }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
       // letter the segmenter split off (司会者 → 者 alone would match anything).

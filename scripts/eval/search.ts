@@ -67,7 +67,7 @@ const OutsideFile = z.object({
   queries: z.array(
     z.object({
       q: z.string().min(1),
-      kind: z.enum(['kana-verb', 'sentence', 'paraphrase', 'keyword-wrong']),
+      kind: z.enum(['kana-verb', 'sentence', 'question', 'paraphrase', 'keyword-wrong']),
       split: z.enum(['dev', 'held']),
       relevant: z.array(Ref).min(1),
       wrong: z.array(Ref).optional(),
@@ -623,7 +623,7 @@ export async function searchEval(options: { held?: boolean } = {}): Promise<void
         ...s.map((x) => `${x.wrongShown} / ${x.wrong}`),
         '',
       ]);
-      for (const kind of ['kana-verb', 'sentence', 'paraphrase'] as const) {
+      for (const kind of ['kana-verb', 'sentence', 'question', 'paraphrase'] as const) {
         const some = part.queries.filter((q) => q.kind === kind);
         if (some.length === 0) continue;
         const k = [];
@@ -632,6 +632,7 @@ export async function searchEval(options: { held?: boolean } = {}): Promise<void
             await rankScore(searchers[i] as Searcher, some, 10, `outside-${part.split}-${kind}:${e.name}`),
           );
         rows.push([`${name}: ${kind} recall@10 (${some.length})`, ...k.map((x) => x.recall), '']);
+        if (kind === 'question') rows.push([`${name}: ${kind} MRR`, ...k.map((x) => x.mrr), '']);
       }
     }
   } else console.log('(livedoor-interviews not found: skipping the short-query and outside sets)');
