@@ -50,6 +50,7 @@ function merge(ranges: Range[]): Range[] {
 
 const HIRAGANA = /[\u3041-\u3096]/;
 const KANJI_END = /[\p{Script=Han}\u3005]$/u;
+const KANJI_START = /^[\p{Script=Han}\u3005]/u;
 /** Kana after a verb's stem that an inflection can take (貯め|てしまいました is the longest we read). */
 const INFLECTION_KANA = 8;
 
@@ -76,7 +77,13 @@ function inflectedRanges(t: string, written: string, out: Array<{ start: number;
     }
     // Unconfirmed, a stem is marked only where a word can start: 分る's stem 分 after 自 is the end
     // of 自分 (自分が), not a verb the rules failed to read.
-    if (end < 0 && !kanaOnly && !(at > 0 && KANJI_END.test(t.slice(0, at))))
+    // Nor where a kanji follows it: 安い's stem 安 starts 安定, another word.
+    if (
+      end < 0 &&
+      !kanaOnly &&
+      !(at > 0 && KANJI_END.test(t.slice(0, at))) &&
+      !KANJI_START.test(t.slice(from))
+    )
       end = KANJI_END.test(stem) && to > from ? from + 1 : from;
     if (end > at) out.push({ start: at, end });
   }

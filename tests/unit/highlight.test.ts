@@ -23,6 +23,12 @@ describe('matchRanges: inflected forms', () => {
     expect(matchRanges(text, NO_TERMS, [], ['分かる'])).toEqual([]);
   });
 
+  it('leaves the first kanji of a compound alone: 安い does not mark 安定', () => {
+    // 給料が安い marked 安 of 安定している: a stem followed by a kanji is another word.
+    const text = '安定している正社員で、給料は安くない。';
+    expect(marked(text, matchRanges(text, NO_TERMS, [], ['安い']))).toEqual(['安くない']);
+  });
+
   it('still marks the form the rules confirm after another kanji word (自分で分かった)', () => {
     const text = '自分で分かったんです。';
     expect(marked(text, matchRanges(text, NO_TERMS, [], ['分かる']))).toEqual(['分かった']);
