@@ -30,7 +30,7 @@ import {
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import type { ReadingAnalyzer } from '../text/readings.ts';
-import { READINGS_VERSION } from '../text/readings-version.ts';
+import { READING_CONTEXT, READINGS_VERSION } from '../text/readings-version.ts';
 import {
   Engine,
   type EngineDoc,
@@ -338,6 +338,46 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
   return read ? { terms, kinds, surfaces: read } : { terms, kinds };
 }
 
+const HIRAGANA_ANY = /[\u3041-\u3096]/;
+
+/**
+ * The readings of a field's segmenter words, word by word: those of each term (結婚 → ケッコン),
+ * and, for a word the text writes with hiragana the term folds (好き → 好キ, お金 → オ金: terms
+ * kuromoji reads as nothing), those of the word as written, read in its context in `text`
+ * (`ReadingAnalyzer.written`: スキ, オカネ, キモチ; 試し of 試したわ, a verb, reads nothing).
+ */
+function wordReadings(
+  readings: ReadingAnalyzer,
+  tokens: FieldTokens,
+  text: string | undefined,
+): Array<readonly string[] | null> {
+  const out: Array<readonly string[] | null> = new Array(tokens.terms.length).fill(null);
+  let cursor = 0;
+  for (let i = 0; i < tokens.terms.length; i++) {
+    if (tokens.kinds[i] !== KIND_WORD) continue;
+    const term = tokens.terms[i] as string;
+    const own = readings(term);
+    out[i] = own;
+    const surface = tokens.surfaces?.[i];
+    if (!surface || !text) continue;
+    // Words come in text order and do not overlap: each is found after the one before.
+    const at = text.indexOf(surface, cursor);
+    if (at < 0) continue;
+    cursor = at + surface.length;
+    if (!readings.written || !HIRAGANA_ANY.test(surface)) continue;
+    const word = surface.normalize('NFKC');
+    const more = readings
+      .written(
+        word,
+        text.slice(Math.max(0, at - READING_CONTEXT), at),
+        text.slice(cursor, cursor + READING_CONTEXT),
+      )
+      .filter((r) => !own.includes(r));
+    if (more.length > 0) out[i] = [...own, ...more];
+  }
+  return out;
+}
+
 /**
  * Counted terms of a field's tokens with their flags (completable words as written, katakana
  * words), the written form of terms that differ from it (コーヒ → コーヒー, iphone → iPhone,
@@ -365,17 +405,19 @@ function countTokens(
     const surface = tokens.surfaces?.[i] ?? term;
     if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
   }
-  if (readings && mode === 'hybrid')
+  if (readings && mode === 'hybrid') {
+    const read = wordReadings(readings, tokens, text);
     for (let i = 0; i < n; i++) {
-      if (tokens.kinds[i] !== KIND_WORD) continue;
-      const term = tokens.terms[i] as string;
-      for (const r of readings(term)) {
+      const rs = read[i];
+      if (!rs) continue;
+      for (const r of rs) {
         terms.set(r, (terms.get(r) ?? 0) + 1);
         if (!flags || !surfaces) continue;
         flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
-        if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? term);
+        if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? (tokens.terms[i] as string));
       }
     }
+  }
   // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
   // text, since the segmenter's pieces (貯|め|て) have none. They are not completions: a
   // reading's written form would be one inflection of many.

@@ -7,8 +7,16 @@
 /**
  * Bump when what is read changes (2: dictionary-form readings of inflected verbs and adjectives;
  * 3: each with the form the text writes it in, which highlighting marks; 4: verbs and adjectives
- * written in kana too, with the kanji spellings of their reading).
+ * written in kana too, with the kanji spellings of their reading; 5: nouns written with kana
+ * beside their kanji, 好き, お金, 気持ち, read as written in their context).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 4;
+export const READINGS_VERSION = 5;
+
+/**
+ * Characters of the text on each side of a word written with kana (好き, お金) that its noun
+ * reading is read with (`ReadingAnalyzer.written` in ./readings.ts): enough for kuromoji to tell
+ * the noun 試し (お試し) from the verb's stem in 試したわ.
+ */
+export const READING_CONTEXT = 2;

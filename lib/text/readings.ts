@@ -7,6 +7,11 @@
  * Only nouns of two or more characters with a kanji are read: a single kanji has too many
  * readings shared with unrelated words (かい → 会, 回, 貝 …) to be worth the noise.
  *
+ * Nouns written with kana beside their kanji (好き, お金, 気持ち) are read from the word as the
+ * text writes it (the term folds its kana: 好キ reads as nothing), with two characters of the text
+ * on each side ({@link ReadingAnalyzer.written}), and only a noun kuromoji finds within the word
+ * there counts: 試し of お試し is タメシ, 試し of 試したわ (a verb) reads nothing.
+ *
  * Verbs and adjectives written with a kanji are read by their dictionary form (貯めて, 貯めた →
  * タメル; 稼いで → カセグ; 楽しかった → タノシイ), so `ためる` finds 貯めて. The segmenter cuts
  * them into pieces (貯|め|て) that carry no reading, so they are read from the text around each
@@ -26,6 +31,7 @@ import { foldKatakanaRun } from './analyze.ts';
 import { inflectedEntry, isSearchableForm, spellingEntry } from './deinflect.ts';
 import { fastTokenizer } from './lattice.ts';
 import { hiraganaToKatakana } from './normalize.ts';
+import { READING_CONTEXT } from './readings-version.ts';
 
 /**
  * Readings (katakana, folded like katakana runs) of the kanji nouns in one word of the
@@ -45,9 +51,17 @@ export type ReadingAnalyzer = ((word: string) => readonly string[]) & {
    * without it reads nouns only.
    */
   readonly inflected?: (text: string) => readonly string[];
+  /**
+   * Readings of the kanji nouns in a word the text writes with kana the term folds (好き, お金,
+   * 気持ち, read スキ, オカネ, キモチ: the term 好キ reads as nothing), read with up to
+   * READING_CONTEXT characters of the text on each side (NFKC, kana and kanji only), so that a
+   * noun is read only where kuromoji sees one in the sentence: 試し of お試し is タメシ, 試し of
+   * 試したわ is a verb's stem and reads nothing. Optional: an analyzer without it reads terms only.
+   */
+  readonly written?: (word: string, before: string, after: string) => readonly string[];
 };
 
-export { READINGS_VERSION } from './readings-version.ts';
+export { READING_CONTEXT, READINGS_VERSION } from './readings-version.ts';
 
 const KANJI = /[\p{Script=Han}\u3005]/u;
 /** Distinct words whose readings are kept (a word is ~100 bytes with its readings). */
@@ -159,16 +173,33 @@ export function readingAnalyzer(
   const readNouns = cached((word) => {
     const out: string[] = [];
     for (const t of tokenize(word)) {
-      if (t.pos !== '名詞' || SKIP_DETAIL.has(t.pos_detail_1)) continue;
-      if (t.surface_form.length < 2 || !KANJI.test(t.surface_form)) continue;
-      const reading = t.reading;
-      if (!reading || !/^[\u30A1-\u30FAー]+$/.test(reading)) continue;
-      out.push(foldKatakanaRun(reading));
+      const r = nounReading(t);
+      if (r) out.push(r);
     }
     return out.length === 0 ? NONE : out;
   });
   const read = (word: string): readonly string[] =>
     word.length < 2 || !KANJI.test(word) ? NONE : readNouns(word);
+  // Nouns written with kana (好き, お金) in their context: only tokens within the word count.
+  const readInContext = cached((key) => {
+    const [before = '', word = ''] = key.split('\u0000');
+    const out: string[] = [];
+    let at = 0;
+    for (const t of tokenize(key.replaceAll('\u0000', ''))) {
+      const start = at;
+      at += t.surface_form.length;
+      if (start < before.length || at > before.length + word.length) continue;
+      const r = nounReading(t);
+      if (r && !out.includes(r)) out.push(r);
+    }
+    return out.length === 0 ? NONE : out;
+  });
+  const written = (word: string, before: string, after: string): readonly string[] =>
+    // A word that reads no noun alone (本当に, 思って: most of them; cached per word) is not read
+    // again in each of its contexts.
+    word.length < 2 || !KANJI.test(word) || readNouns(word).length === 0
+      ? NONE
+      : readInContext(`${contextOf(before, true)}\u0000${word}\u0000${contextOf(after, false)}`);
   // Windows (a kanji run and its kana) repeat across quotes: cached like words.
   const screen = options.screenWindows !== false ? verbEntries(tokenizer) : null;
   const readWindow = cached((w) => {
@@ -205,7 +236,37 @@ export function readingAnalyzer(
     for (const m of norm.matchAll(KANA_RUN)) out.push(...readKana(m[0]));
     return out;
   };
-  return Object.assign(read, { dictionary: dicPath, inflected });
+  return Object.assign(read, { dictionary: dicPath, inflected, written });
+}
+
+/**
+ * The reading of a noun token worth reading (two or more characters with a kanji; not a number,
+ * pronoun, suffix or dependent noun), folded like katakana runs; null otherwise.
+ */
+function nounReading(t: kuromoji.IpadicFeatures): string | null {
+  if (t.pos !== '名詞' || SKIP_DETAIL.has(t.pos_detail_1)) return null;
+  if (t.surface_form.length < 2 || !KANJI.test(t.surface_form)) return null;
+  const reading = t.reading;
+  if (!reading || !KATAKANA_ONLY.test(reading)) return null;
+  return foldKatakanaRun(reading);
+}
+
+const JAPANESE = /^[\p{Script=Han}\u3005\u3041-\u3096\u30A1-\u30FAー]$/u;
+
+/**
+ * Up to READING_CONTEXT characters next to a word (`before`: the ones nearest its start), NFKC,
+ * up to the first that is not kana or kanji: a clause ends there, and a shorter key is cached
+ * more often.
+ */
+function contextOf(text: string, before: boolean): string {
+  const chars = [...text.normalize('NFKC')];
+  const near = before ? chars.reverse() : chars;
+  const out: string[] = [];
+  for (const c of near) {
+    if (out.length >= READING_CONTEXT || !JAPANESE.test(c)) break;
+    out.push(c);
+  }
+  return (before ? out.reverse() : out).join('');
 }
 
 /**

@@ -1,0 +1,112 @@
+/**
+ * Nouns the text writes with kana beside their kanji (好き, お金, 気持ち) are found by the kana
+ * typed for them (すき, おかね, きもち): their reading is read from the word as written, in its
+ * context, since the index's term folds the kana (好キ, オ金) into something kuromoji cannot read.
+ * A noun is read only where kuromoji sees one in the sentence: 試し of 試したわ is a verb's stem.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Interview } from '../../lib/model.ts';
+import { parseInterview } from '../../lib/parse/index.ts';
+import { QuoteIndex, tokenizeInterview } from '../../lib/search/index.ts';
+import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
+
+function iv(id: string, lines: string[]): Interview {
+  return parseInterview(lines.join('\n'), { id, format: 'prefixed' });
+}
+
+const nouns = iv('w', [
+  '聞き手：映画は？',
+  '田中：本当に好きです。',
+  '聞き手：生活は？',
+  '田中：お金がなくて大変でした。',
+  '聞き手：その時は？',
+  '田中：悔しい気持ちでいっぱいでした。',
+  '聞き手：新しい役は？',
+  '田中：禁欲主義を試したわ。',
+  '聞き手：サンプルは？',
+  '田中：お試しで使ってみました。',
+  '聞き手：貯金は？',
+  '田中：毎月少しずつ貯めています。',
+]);
+
+let readings: ReadingAnalyzer;
+let index: QuoteIndex;
+
+beforeAll(async () => {
+  readings = await loadReadings();
+  index = new QuoteIndex({ readings });
+  index.upsertInterview(nouns);
+}, 60_000);
+
+const ids = (q: string, from: QuoteIndex = index) =>
+  from.search({ q, limit: 20 }, () => nouns).hits.map((h) => h.quoteId);
+
+describe('the reading of a noun written with kana, in its context', () => {
+  it('reads the noun as written (好き スキ, お金 オカネ, 気持ち キモチ)', () => {
+    expect(readings.written?.('好き', 'んに', 'です')).toEqual(['スキ']);
+    expect(readings.written?.('お金', '', 'がな')).toEqual(['オカネ']);
+    expect(readings.written?.('気持ち', 'しい', 'でい')).toEqual(['キモチ']);
+  });
+
+  it('reads nothing where kuromoji sees no noun in the sentence (試し of 試したわ is a verb)', () => {
+    expect(readings.written?.('試し', '義を', 'たわ')).toEqual([]);
+    // The same word before a particle, or after お, is the noun.
+    expect(readings.written?.('試し', 'お', 'で使')).toEqual(['タメシ']);
+  });
+
+  it('keeps only the nouns within the word, whatever the context reads', () => {
+    // 金持ち spans the word お金 and its context: no reading of it is the word's.
+    expect(readings.written?.('お金', '', '持ち')).not.toContain('カネモチ');
+  });
+
+  it('stops the context at punctuation (the same key, read once)', () => {
+    expect(readings.written?.('好き', '。', '。」')).toEqual(readings.written?.('好き', '', '') ?? ['?']);
+  });
+});
+
+describe('kana typed for a noun written with kana finds it', () => {
+  it.each([
+    ['すき', 'w-t002'],
+    ['おかね', 'w-t004'],
+    ['きもち', 'w-t006'],
+    ['ためし', 'w-t010'],
+  ])('%s finds %s', (q, id) => {
+    expect(ids(q)).toContain(id);
+  });
+
+  it('ため finds neither 試したわ (a verb) nor 貯めています', () => {
+    expect(ids('ため')).not.toContain('w-t008');
+    expect(ids('ため')).not.toContain('w-t012');
+    expect(ids('ためし')).not.toContain('w-t008');
+  });
+
+  it('marks the noun as the quote writes it', () => {
+    const hit = index.search({ q: 'すき' }, () => nouns).hits.find((h) => h.quoteId === 'w-t002');
+    expect(hit?.highlight.html).toBe('本当に<mark>好き</mark>です。');
+    const money = index.search({ q: 'おかね' }, () => nouns).hits.find((h) => h.quoteId === 'w-t004');
+    expect(money?.highlight.html).toBe('<mark>お金</mark>がなくて大変でした。');
+  });
+
+  it('keeps the readings through a snapshot (a reader has no dictionary)', () => {
+    const loaded = QuoteIndex.fromSnapshot(index.toSnapshot());
+    expect(ids('すき', loaded)).toContain('w-t002');
+    expect(ids('きもち', loaded)).toContain('w-t006');
+  });
+
+  it('counts the same readings from tokens a worker made', () => {
+    const fromWorker = new QuoteIndex({ readings });
+    fromWorker.upsertInterview(nouns, new Map(), structuredClone(tokenizeInterview(nouns)));
+    for (const q of ['すき', 'おかね', 'きもち', 'ためし', 'ため'])
+      expect(ids(q, fromWorker), q).toEqual(ids(q));
+  });
+
+  it('an analyzer without `written` still reads the kanji terms (結婚 → けっこん)', () => {
+    const plain = Object.assign((w: string) => readings(w), { dictionary: readings.dictionary });
+    const local = new QuoteIndex({ readings: plain });
+    const married = iv('x', ['聞き手：最近は？', '田中：去年結婚しました。好きな人と。']);
+    local.upsertInterview(married);
+    const found = (q: string) => local.search({ q, limit: 20 }, () => married).hits.map((h) => h.quoteId);
+    expect(found('けっこん')).toEqual(['x-t002']);
+    expect(found('すき')).toEqual([]);
+  });
+});
