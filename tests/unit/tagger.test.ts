@@ -331,6 +331,59 @@ describe('TopicTagger by meaning', () => {
     expect(topicsOf('息子の背が伸びているので、服を買い替えました。')).not.toContain('future-demand');
   });
 
+  // Rules added on 2026-12-04 from the dev misses (eval/README.md): work fitted around marriage,
+  // children and days off, said without the old phrases; and the senses that must stay untagged.
+  it('finds work fitted around marriage, children, hours and days off, said in other words', () => {
+    expect(topicsOf('結婚しても働くつもりです。')).toContain('work-balance');
+    expect(topicsOf('子どもが熱を出した日は在宅勤務に切り替えています。')).toContain('work-balance');
+    expect(topicsOf('休日返上で資料を作っていました。')).toContain('work-balance');
+    expect(topicsOf('有給が取りやすい会社なので、夏はまとめて休んでいます。')).toContain('work-balance');
+    expect(topicsOf('先月は100時間残業しました。')).toContain('work-balance');
+    expect(topicsOf('仕事と私どっちが大事なの、と彼女に言われました。')).toContain('work-balance');
+    expect(
+      topicsOf(
+        '人生で仕事よりも大切なものがあるなら、体を壊してまでその会社で続ける必要はないと、私はいつも相談者に話しています。',
+      ),
+    ).toContain('work-balance');
+    // 徹夜 with daily work is hours; a night of PC work in a product's copy is not.
+    expect(
+      topicsOf(
+        '寒い冬の夜に徹夜でPC作業をするなら、エアコンより電気代の安いこの着る毛布がおすすめです。ぜひ試してみてください。',
+      ),
+    ).not.toContain('work-balance');
+    // 結婚 and 仕事 in one sentence are not marriage-and-work unless work goes on after it.
+    expect(topicsOf('男たちは結婚も外見にこだわることも仕事をしながら黙々とやってきた。')).not.toContain(
+      'work-balance',
+    );
+  });
+
+  it('does not take advert copy, a fortune, sleep hours or pay for work-balance', () => {
+    expect(topicsOf('仕事もプライベートも充実させたい女性におすすめの一冊です。')).not.toContain(
+      'work-balance',
+    );
+    expect(topicsOf('「先勝」は午前中は吉で午後は凶とされる。')).not.toContain('work-balance');
+    expect(topicsOf('夜10時から2時までの間に睡眠を取ると肌に良いそうです。')).not.toContain('work-balance');
+    expect(topicsOf('仕事のやりがいと年収アップを両立するには？')).not.toContain('work-balance');
+    expect(topicsOf('毎日の仕事に追われて、貯金を後回しにしていませんか？')).not.toContain('work-balance');
+    // The same words about a person's own days stay tagged.
+    expect(topicsOf('毎日仕事に追われて、気づけば夜になっています。')).toContain('work-balance');
+  });
+
+  it('finds a market’s and a workforce’s prospects as future demand, not one company’s or one desk’s', () => {
+    expect(topicsOf('市場のグローバル化に対応するには、英語が必須です。')).toContain('future-demand');
+    expect(topicsOf('今後、データを扱える人材が求められるでしょう。')).toContain('future-demand');
+    expect(topicsOf('AIの研究は、人間の知能を真似る方向から統計的な手法に移りました。')).toContain(
+      'future-demand',
+    );
+    expect(topicsOf('今の会社に将来性を感じないので転職したい。')).not.toContain('future-demand');
+    expect(
+      topicsOf('職業柄OSがどんどん増えていくので、今後は買い足しが必要になるかもしれません。'),
+    ).not.toContain('future-demand');
+    expect(topicsOf('これからの私たちに求められるのは、ブランドを強くすることです。')).not.toContain(
+      'future-demand',
+    );
+  });
+
   it('gives a short answer the topic of a question about it, and a question only its own topics', () => {
     const q = 'クラウドソーシングはどのサービスを使っていますか？';
     expect(topicsOf('はい、もう3年くらいになりますね。', q)).toContain('crowdsourcing');
