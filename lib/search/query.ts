@@ -528,8 +528,19 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     merged.push(u);
   }
   if (mode !== 'hybrid') return merged;
-  const asked = (u: Unit) => !!u.needle && QUESTION_WORDS.has(u.needle);
   return merged.some((u) => !asked(u)) ? merged.filter((u) => !asked(u)) : merged;
+}
+
+/** A question word (see {@link QUESTION_WORDS}). */
+function asked(u: Unit): boolean {
+  return !!u.needle && QUESTION_WORDS.has(u.needle);
+}
+
+/** True for a chunk of question words alone (教えてください after 仕事について). */
+function questionOnly(chunk: string, mode: SegmentationMode): boolean {
+  if (mode !== 'hybrid') return false;
+  const units = unitsOf(normalize(chunk).text.trim(), mode, false);
+  return units.length > 0 && units.every(asked);
 }
 
 /**
@@ -629,6 +640,21 @@ function typedCount(c: { units: Unit[]; slots: QueryNode[] } | undefined): numbe
   return c ? c.slots.length + c.units.reduce((n, u) => n + (u.tail ?? 0), 0) : 0;
 }
 
+/**
+ * Particles of several kana after a noun (結婚について, 家族にとって, 仕事としての): they join the
+ * words typed around them and are looked for in none. As a word of their own, について was needed
+ * beside 結婚 (2 quotes instead of 37), and けっこんについて read as one kana word. として only after
+ * a word of two kanji or katakana (仕事として, プロとして), not the verb of 落として or ほっとして.
+ */
+const COMPOUND_PARTICLE =
+  /(?<=\S)(?:に(?:ついて|とって|よって|よる|おいて|おける|関して|関する|対して|対する)(?:の)?|(?<=[\p{Script=Han}\u3005]{2}|[\p{Script=Katakana}ー])として(?:の)?)(?=\S|$)/gu;
+
+/** The input with its compound particles as spaces, unless nothing else was typed. */
+function withoutCompoundParticles(input: string): string {
+  const out = input.replace(COMPOUND_PARTICLE, ' ');
+  return out.trim() === '' ? input : out;
+}
+
 /** Compiles user input into a ranked query plus phrase constraints. */
 export function compileQuery(
   input: string,
@@ -644,7 +670,7 @@ export function compileQuery(
     if (p) (m.startsWith('-') ? excludedPhrases : phrases).push(p);
     return ' ';
   });
-  const chunks = rest
+  const chunks = withoutCompoundParticles(rest)
     .split(/\s+/)
     .filter((c) => c.length > 0)
     .slice(0, MAX_QUERY_CHUNKS);
@@ -673,6 +699,9 @@ export function compileQuery(
   const slotLight: boolean[] = [];
   // Each typed word (or OR group) as one node, for the relaxed query.
   const wordNodes: QueryNode[] = [];
+  // A chunk of question words beside others is furniture, as it is inside a chunk (see unitsOf).
+  const asking = groups.filter((g) => !g.chunks.every((c) => questionOnly(c, mode)));
+  if (asking.length > 0 && asking.length < groups.length) groups.splice(0, groups.length, ...asking);
   // Short input is compiled again once its words are counted (see below).
   const perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
   const counted = perGroup.reduce((n, g) => n + g.reduce((k, c) => k + typedCount(c), 0), 0);

@@ -30,6 +30,17 @@ describe('a question typed as a query', () => {
     expect(needles('何')).toEqual(['何']);
   });
 
+  it('reads particles of several kana as the space between words (結婚について, 家族にとって)', () => {
+    expect(needles('結婚について')).toEqual(['結婚']);
+    expect(needles('けっこんについて')).toEqual(['ケッコン']);
+    expect(needles('家族にとって大切なこと')).toEqual(['家族', '大切']);
+    expect(needles('仕事としての料理')).toEqual(['仕事', '料理']);
+    expect(needles('仕事について教えてください')).toEqual(['仕事']);
+    // The verb 落として and ほっとして are not として; typed alone, について is what was looked for.
+    expect(needles('落としてしまった')).toEqual(['落トシ']);
+    expect(needles('について')).toEqual(['ニツイテ']);
+  });
+
   it('keeps kana words that start a word: after a particle, an adjective, a noun, a describing verb, お', () => {
     expect(needles('大きなゆめ')).toContain('ユメ');
     expect(needles('仕事とやりがい')).toEqual(['仕事', 'ヤリガイ']);
@@ -48,6 +59,8 @@ describe('a question finds its answer, not the quotes sharing its grammar', () =
         '藤原：サッカー選手になりたかったんですが、ある時に演劇の世界に入って役者になりました。',
         '聞き手：撮影はどうでしたか？',
         '藤原：どうしてなんだろうと思ったんですよね。ずっとそう思っていたんです。',
+        '聞き手：今は？',
+        '藤原：演劇についてはまだ勉強中です。',
       ].join('\n'),
       { id: 'q', format: 'prefixed' },
     ),
@@ -58,6 +71,12 @@ describe('a question finds its answer, not the quotes sharing its grammar', () =
     index = new QuoteIndex({ readings: await loadReadings() });
     for (const i of interviews) index.upsertInterview(i);
   }, 60_000);
+
+  it('finds a subject typed with について as it finds the subject alone', () => {
+    const ids = (q: string) => index.search({ q, limit: 10 }).hits.map((h) => h.quoteId);
+    // Both quotes say 演劇; only one says について, and it was needed.
+    expect(ids('演劇について').sort()).toEqual(['q-t002', 'q-t006']);
+  });
 
   it('ranks the answer first and marks only its subject', () => {
     const page = index.search({ q: 'どうして役者になろうと思ったんですか', limit: 5 });
