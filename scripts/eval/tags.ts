@@ -43,7 +43,8 @@ const Label = z.object({
    * round of 2026-12-03 16:30–17:00 UTC (`--fresh4`).
    * fresh5: labelled at the end of that round for the next one, frozen, and scored once at the end of the
    * round of 2026-12-03 19:16–20:00 UTC (`--fresh5`).
-   * fresh6: labelled at the end of that round for the next one, frozen, never scored yet (`--fresh6`).
+   * fresh6: labelled at the end of that round for the next one, frozen, and scored once at the end of the
+   * round of 2026-12-04 14:40–15:00 UTC (`--fresh6`).
    */
   split: z.enum([
     'dev',
@@ -411,7 +412,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   );
   if (fresh6.length > 0 && options.fresh6) {
     printComparison(
-      '### Fresh6 split (livedoor news, labelled 2026-12-03 ~20:10 UTC for the next round, scored once at its end)',
+      '### Fresh6 split (livedoor news, labelled 2026-12-03 ~20:10 UTC, scored once at the end of the next round, 2026-12-04 15:00 UTC)',
       fresh6,
       runs,
       topics,
