@@ -339,12 +339,14 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
 }
 
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
+const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
 /**
  * The readings of a field's segmenter words, word by word: those of each term (結婚 → ケッコン),
  * and, for a word the text writes with hiragana the term folds (好き → 好キ, お金 → オ金: terms
- * kuromoji reads as nothing), those of the word as written, read in its context in `text`
- * (`ReadingAnalyzer.written`: スキ, オカネ, キモチ; 試し of 試したわ, a verb, reads nothing).
+ * kuromoji reads as nothing) or a word of one kanji (夢), those of the word as written, read in
+ * its context in `text` (`ReadingAnalyzer.written`: スキ, オカネ, キモチ, ユメ; 試し of 試したわ, a
+ * verb, and 人 of 3人, a counter, read nothing).
  */
 function wordReadings(
   readings: ReadingAnalyzer,
@@ -358,13 +360,13 @@ function wordReadings(
     const term = tokens.terms[i] as string;
     const own = readings(term);
     out[i] = own;
-    const surface = tokens.surfaces?.[i];
-    if (!surface || !text) continue;
+    if (!text || !readings.written) continue;
+    const surface = tokens.surfaces?.[i] ?? term;
     // Words come in text order and do not overlap: each is found after the one before.
     const at = text.indexOf(surface, cursor);
     if (at < 0) continue;
     cursor = at + surface.length;
-    if (!readings.written || !HIRAGANA_ANY.test(surface)) continue;
+    if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
     const word = surface.normalize('NFKC');
     const more = readings
       .written(
