@@ -108,7 +108,7 @@ export const SearchParamsSchema = z.object({
     .max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`)
     .default('')
     .describe(
-      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix.',
+      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix (not two hiragana alone: すき is a word, not スキル).',
     ),
   tags: z.array(z.string().min(1).max(100)).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),

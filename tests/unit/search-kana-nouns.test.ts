@@ -75,6 +75,25 @@ describe('kana typed for a noun written with kana finds it', () => {
     expect(ids(q)).toContain(id);
   });
 
+  it('ため, two hiragana typed alone, is not completed to ためし (お試し), nor すき to スキル', () => {
+    expect(ids('ため')).toEqual([]);
+    expect(ids('ためし')).toContain('w-t010');
+    const skill = iv('s', [
+      '聞き手：必要なのは？',
+      '田中：スキルです。',
+      '聞き手：趣味は？',
+      '田中：結婚して変わりました。',
+    ]);
+    const local = new QuoteIndex({ readings });
+    local.upsertInterview(skill);
+    const found = (q: string) => local.search({ q, limit: 20 }, () => skill).hits.map((h) => h.quoteId);
+    expect(found('すき')).toEqual([]);
+    expect(found('すきる')).toEqual(['s-t002']);
+    // Three kana complete as typed; one kana finds the words starting with it.
+    expect(found('けっこ')).toEqual(['s-t004']);
+    expect(found('け')).toEqual(['s-t004']);
+  });
+
   it('ため finds neither 試したわ (a verb) nor 貯めています', () => {
     expect(ids('ため')).not.toContain('w-t008');
     expect(ids('ため')).not.toContain('w-t012');
