@@ -207,7 +207,7 @@ export function readingAnalyzer(
     return r ? [r] : NONE;
   });
   const written = (word: string, before: string, after: string): readonly string[] => {
-    if (!KANJI.test(word)) return NONE;
+    if (!KANJI.test(word) || word.includes('\u0000')) return NONE;
     // A word that reads no noun alone (本当に, 思って: most of them; cached per word) is not read
     // again in each of its contexts.
     const alone = ONE_KANJI.test(word) ? readsAlone(word) : word.length < 2 ? NONE : readNouns(word);
