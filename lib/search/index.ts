@@ -110,7 +110,7 @@ export const SearchParamsSchema = z.object({
     .max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`)
     .default('')
     .describe(
-      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix.',
+      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix (not two hiragana alone: すき is a word, not スキル).',
     ),
   tags: z.array(z.string().min(1).max(100)).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
@@ -345,12 +345,14 @@ const HIRAGANA_ANY = /[\u3041-\u3096]/;
 const KATAKANA_TERM = /^[\u30A1-\u30FAー]+$/;
 /** Matched terms whose written forms (see readingSurfaceTerm) a search looks up, at most. */
 const READING_SURFACE_LOOKUPS = 64;
+const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
 /**
  * The readings of a field's segmenter words, word by word: those of each term (結婚 → ケッコン),
  * and, for a word the text writes with hiragana the term folds (好き → 好キ, お金 → オ金: terms
- * kuromoji reads as nothing), those of the word as written, read in its context in `text`
- * (`ReadingAnalyzer.written`: スキ, オカネ, キモチ; 試し of 試したわ, a verb, reads nothing).
+ * kuromoji reads as nothing) or a word of one kanji (夢), those of the word as written, read in
+ * its context in `text` (`ReadingAnalyzer.written`: スキ, オカネ, キモチ, ユメ; 試し of 試したわ, a
+ * verb, and 人 of 3人, a counter, read nothing).
  */
 function wordReadings(
   readings: ReadingAnalyzer,
@@ -364,13 +366,13 @@ function wordReadings(
     const term = tokens.terms[i] as string;
     const own = readings(term);
     out[i] = own;
-    const surface = tokens.surfaces?.[i];
-    if (!surface || !text) continue;
+    if (!text || !readings.written) continue;
+    const surface = tokens.surfaces?.[i] ?? term;
     // Words come in text order and do not overlap: each is found after the one before.
     const at = text.indexOf(surface, cursor);
     if (at < 0) continue;
     cursor = at + surface.length;
-    if (!readings.written || !HIRAGANA_ANY.test(surface)) continue;
+    if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
     const word = surface.normalize('NFKC');
     const more = readings
       .written(

@@ -382,6 +382,15 @@ function kanaPhrase(norm: string, mode: SegmentationMode): QueryNode | null {
   return null;
 }
 
+/**
+ * Hiragana typed alone in this many kana is taken as a whole word, not completed as a prefix: two
+ * kana are a word of their own (すき 好き, ゆめ 夢, ため), and what they complete to is mostly
+ * another word (ため → ためし, read from 試し of お試し; すき → スキル, スキー). One kana is no
+ * word to search for (あ finds the words starting with it), and three or more complete as typed
+ * (けっこ → 結婚). Suggestions (/suggest) complete any prefix: they are what is typed as it is typed.
+ */
+const WHOLE_KANA_WORD = 2;
+
 /** The units of one chunk of normalised text. */
 function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
@@ -398,7 +407,10 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     return [
       {
         node: max([
-          term(run, { prefix: prefixLast, substr: partial && run.length >= 3 }),
+          term(run, {
+            prefix: prefixLast && run.length !== WHOLE_KANA_WORD,
+            substr: partial && run.length >= 3,
+          }),
           ...(split ? [split] : []),
           ...forms,
           ...(phrase ? [phrase] : []),

@@ -8,7 +8,8 @@
  * Bump when what is read changes (2: dictionary-form readings of inflected verbs and adjectives;
  * 3: each with the form the text writes it in, which highlighting marks; 4: verbs and adjectives
  * written in kana too, with the kanji spellings of their reading; 5: nouns written with kana
- * beside their kanji, 好き, お金, 気持ち, read as written in their context).
+ * beside their kanji, 好き, お金, 気持ち, and one-kanji nouns, 夢, 体, read as written in their
+ * context).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
@@ -17,6 +18,7 @@ export const READINGS_VERSION = 5;
 /**
  * Characters of the text on each side of a word written with kana (好き, お金) that its noun
  * reading is read with (`ReadingAnalyzer.written` in ./readings.ts): enough for kuromoji to tell
- * the noun 試し (お試し) from the verb's stem in 試したわ.
+ * the noun 試し (お試し) from the verb's stem in 試したわ, and 楽 (楽に) from the adjective's stem
+ * in 楽しかった (two characters read 楽|しか as a noun and a particle).
  */
-export const READING_CONTEXT = 2;
+export const READING_CONTEXT = 3;

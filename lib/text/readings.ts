@@ -4,13 +4,17 @@
  * npm package): the dictionary costs seconds and hundreds of MB to load, so it is never on the
  * query path — a query's kana is folded to katakana and looked up like any other term.
  *
- * Only nouns of two or more characters with a kanji are read: a single kanji has too many
- * readings shared with unrelated words (かい → 会, 回, 貝 …) to be worth the noise.
+ * Terms (結婚, 副業時間) are read for nouns of two or more characters with a kanji: a single kanji
+ * alone has too many readings shared with unrelated words (かい → 会, 回, 貝 …) to be worth the
+ * noise.
  *
  * Nouns written with kana beside their kanji (好き, お金, 気持ち) are read from the word as the
- * text writes it (the term folds its kana: 好キ reads as nothing), with two characters of the text
- * on each side ({@link ReadingAnalyzer.written}), and only a noun kuromoji finds within the word
- * there counts: 試し of お試し is タメシ, 試し of 試したわ (a verb) reads nothing.
+ * text writes it (the term folds its kana: 好キ reads as nothing), with a few characters of the
+ * text on each side ({@link ReadingAnalyzer.written}), and only a noun kuromoji finds within the
+ * word there counts: 試し of お試し is タメシ, 試し of 試したわ (a verb) reads nothing. So is a
+ * word of one kanji that kuromoji reads as a noun of its own in its sentence, when its reading
+ * has two kana or more (夢 ユメ, 体 カラダ, 花 and 鼻 ハナ; not 目 メ, not the counter 人 of 3人):
+ * the exception to the rule above, since the context shows which word the kanji is.
  *
  * Verbs and adjectives written with a kanji are read by their dictionary form (貯めて, 貯めた →
  * タメル; 稼いで → カセグ; 楽しかった → タノシイ), so `ためる` finds 貯めて. The segmenter cuts
@@ -52,11 +56,13 @@ export type ReadingAnalyzer = ((word: string) => readonly string[]) & {
    */
   readonly inflected?: (text: string) => readonly string[];
   /**
-   * Readings of the kanji nouns in a word the text writes with kana the term folds (好き, お金,
-   * 気持ち, read スキ, オカネ, キモチ: the term 好キ reads as nothing), read with up to
-   * READING_CONTEXT characters of the text on each side (NFKC, kana and kanji only), so that a
-   * noun is read only where kuromoji sees one in the sentence: 試し of お試し is タメシ, 試し of
-   * 試したわ is a verb's stem and reads nothing. Optional: an analyzer without it reads terms only.
+   * Readings of the kanji nouns in a word as the text writes it, read with up to READING_CONTEXT
+   * characters of the text on each side (NFKC, within its clause), so that a noun is read only
+   * where kuromoji sees one in the sentence: a word written with kana the term folds (好き, お金,
+   * 気持ち: スキ, オカネ, キモチ, where the term 好キ reads as nothing; 試し of お試し is タメシ, of
+   * 試したわ a verb's stem that reads nothing), or one kanji that is a noun of its own there (夢
+   * ユメ, 体 カラダ; not 人 of 3人, 楽 of 楽しかった, 中 of その中で, 恵 of the name 恵介).
+   * Optional: an analyzer without it reads terms only.
    */
   readonly written?: (word: string, before: string, after: string) => readonly string[];
 };
@@ -189,17 +195,25 @@ export function readingAnalyzer(
       const start = at;
       at += t.surface_form.length;
       if (start < before.length || at > before.length + word.length) continue;
-      const r = nounReading(t);
+      const r = nounReading(t) ?? (t.surface_form === word ? oneKanjiReading(t) : null);
       if (r && !out.includes(r)) out.push(r);
     }
     return out.length === 0 ? NONE : out;
   });
-  const written = (word: string, before: string, after: string): readonly string[] =>
+  // A kanji that is a noun of its own when alone (夢 ユメ, 花 ハナ; not 見, a verb's stem).
+  const readsAlone = cached((kanji) => {
+    const [t, more] = tokenize(kanji);
+    const r = t && !more ? oneKanjiReading(t) : null;
+    return r ? [r] : NONE;
+  });
+  const written = (word: string, before: string, after: string): readonly string[] => {
+    if (!KANJI.test(word) || word.includes('\u0000')) return NONE;
     // A word that reads no noun alone (本当に, 思って: most of them; cached per word) is not read
     // again in each of its contexts.
-    word.length < 2 || !KANJI.test(word) || readNouns(word).length === 0
-      ? NONE
-      : readInContext(`${contextOf(before, true)}\u0000${word}\u0000${contextOf(after, false)}`);
+    const alone = ONE_KANJI.test(word) ? readsAlone(word) : word.length < 2 ? NONE : readNouns(word);
+    if (alone.length === 0) return NONE;
+    return readInContext(`${contextOf(before, true)}\u0000${word}\u0000${contextOf(after, false)}`);
+  };
   // Windows (a kanji run and its kana) repeat across quotes: cached like words.
   const screen = options.screenWindows !== false ? verbEntries(tokenizer) : null;
   const readWindow = cached((w) => {
@@ -251,19 +265,41 @@ function nounReading(t: kuromoji.IpadicFeatures): string | null {
   return foldKatakanaRun(reading);
 }
 
-const JAPANESE = /^[\p{Script=Han}\u3005\u3041-\u3096\u30A1-\u30FAー]$/u;
+/**
+ * The reading of a noun token of one kanji standing alone (夢 ユメ, 体 カラダ, 花 ハナ), if it has
+ * two kana or more (目 メ, 手 テ, 気 キ share theirs with too many words) and is not a counter,
+ * pronoun, dependent noun or name (人 ニン of 3人, 私, 中 of その中で, 恵 メグミ of 恵介: the
+ * segmenter cuts names the dictionary does not know into kanji); null otherwise.
+ */
+function oneKanjiReading(t: kuromoji.IpadicFeatures): string | null {
+  if (t.pos !== '名詞' || SKIP_DETAIL.has(t.pos_detail_1) || t.pos_detail_1 === '固有名詞') return null;
+  if (!ONE_KANJI.test(t.surface_form)) return null;
+  const reading = t.reading;
+  if (!reading || reading.length < 2 || !KATAKANA_ONLY.test(reading)) return null;
+  return foldKatakanaRun(reading);
+}
+
+const ONE_KANJI = /^[\p{Script=Han}]$/u;
+/** Where a word's context ends: a clause's or sentence's end, a bracket, a space. */
+const CONTEXT_END = /^[\s、。，．,.!?！？「」『』（）()]$/u;
+
+/** A character a context stops before: its end, or one outside the BMP (or the keys' separator). */
+function endsContext(c: string): boolean {
+  const cp = c.codePointAt(0) ?? 0;
+  return cp === 0 || cp > 0xffff || (cp >= 0xd800 && cp <= 0xdfff) || CONTEXT_END.test(c);
+}
 
 /**
  * Up to READING_CONTEXT characters next to a word (`before`: the ones nearest its start), NFKC,
- * up to the first that is not kana or kanji: a clause ends there, and a shorter key is cached
- * more often.
+ * up to the end of its clause (a number before it counts: 人 of 3人 is a counter, not ひと). A
+ * clause's end is where kuromoji's own sentence split is, and a shorter key is cached more often.
  */
 function contextOf(text: string, before: boolean): string {
   const chars = [...text.normalize('NFKC')];
   const near = before ? chars.reverse() : chars;
   const out: string[] = [];
   for (const c of near) {
-    if (out.length >= READING_CONTEXT || !JAPANESE.test(c)) break;
+    if (out.length >= READING_CONTEXT || endsContext(c)) break;
     out.push(c);
   }
   return (before ? out.reverse() : out).join('');

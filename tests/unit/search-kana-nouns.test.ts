@@ -3,6 +3,7 @@
  * typed for them (すき, おかね, きもち): their reading is read from the word as written, in its
  * context, since the index's term folds the kana (好キ, オ金) into something kuromoji cannot read.
  * A noun is read only where kuromoji sees one in the sentence: 試し of 試したわ is a verb's stem.
+ * So is a word of one kanji that is a noun of its own there (夢 ゆめ, 鼻 はな), not 人 of 3人.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Interview } from '../../lib/model.ts';
@@ -74,6 +75,25 @@ describe('kana typed for a noun written with kana finds it', () => {
     expect(ids(q)).toContain(id);
   });
 
+  it('ため, two hiragana typed alone, is not completed to ためし (お試し), nor すき to スキル', () => {
+    expect(ids('ため')).toEqual([]);
+    expect(ids('ためし')).toContain('w-t010');
+    const skill = iv('s', [
+      '聞き手：必要なのは？',
+      '田中：スキルです。',
+      '聞き手：趣味は？',
+      '田中：結婚して変わりました。',
+    ]);
+    const local = new QuoteIndex({ readings });
+    local.upsertInterview(skill);
+    const found = (q: string) => local.search({ q, limit: 20 }, () => skill).hits.map((h) => h.quoteId);
+    expect(found('すき')).toEqual([]);
+    expect(found('すきる')).toEqual(['s-t002']);
+    // Three kana complete as typed; one kana finds the words starting with it.
+    expect(found('けっこ')).toEqual(['s-t004']);
+    expect(found('け')).toEqual(['s-t004']);
+  });
+
   it('ため finds neither 試したわ (a verb) nor 貯めています', () => {
     expect(ids('ため')).not.toContain('w-t008');
     expect(ids('ため')).not.toContain('w-t012');
@@ -108,5 +128,63 @@ describe('kana typed for a noun written with kana finds it', () => {
     const found = (q: string) => local.search({ q, limit: 20 }, () => married).hits.map((h) => h.quoteId);
     expect(found('けっこん')).toEqual(['x-t002']);
     expect(found('すき')).toEqual([]);
+  });
+});
+
+const single = iv('k', [
+  '聞き手：子供の頃は？',
+  '田中：夢を見ていました。花が好きでした。',
+  '聞き手：顔は？',
+  '田中：鼻が高いと言われます。',
+  '聞き手：旅行は？',
+  '田中：3人で行きました。その中で一番楽しかったです。',
+  '聞き手：誰と？',
+  '田中：その時に恵介が来ました。',
+  '聞き手：体調は？',
+  '田中：体が資本ですから。',
+]);
+
+describe('a word of one kanji that is a noun of its own in its sentence', () => {
+  let local: QuoteIndex;
+  beforeAll(() => {
+    local = new QuoteIndex({ readings });
+    local.upsertInterview(single);
+  });
+  const found = (q: string) => local.search({ q, limit: 20 }, () => single).hits.map((h) => h.quoteId);
+
+  it('reads the kanji in its context (夢 ユメ, 体 カラダ, 鼻 ハナ)', () => {
+    expect(readings.written?.('夢', '', 'を見て')).toEqual(['ユメ']);
+    expect(readings.written?.('体', '', 'が資本')).toEqual(['カラダ']);
+    expect(readings.written?.('鼻', '', 'が高い')).toEqual(['ハナ']);
+  });
+
+  it('reads no counter, dependent noun, name, stem or one-kana reading', () => {
+    expect(readings.written?.('人', '3', 'で行き')).toEqual([]);
+    expect(readings.written?.('中', 'その', 'で一')).toEqual([]);
+    expect(readings.written?.('恵', '時に', '介が来')).toEqual([]);
+    expect(readings.written?.('楽', '一番', 'しかっ')).toEqual([]);
+    expect(readings.written?.('見', '夢を', 'ていま')).toEqual([]);
+    // 目 メ: one kana, shared with too many words.
+    expect(readings.written?.('目', '', 'が大き')).toEqual([]);
+  });
+
+  it.each([
+    ['ゆめ', ['k-t002']],
+    ['からだ', ['k-t010']],
+  ])('%s finds %j', (q, want) => {
+    expect(found(q)).toEqual(want);
+  });
+
+  it('はな finds both spellings (花, 鼻)', () => {
+    expect(found('はな').sort()).toEqual(['k-t002', 'k-t004']);
+  });
+
+  it('ひと, なか, らく, めぐみ find nothing (3人, その中で, 楽しかった, 恵介)', () => {
+    for (const q of ['ひと', 'なか', 'らく', 'めぐみ']) expect(found(q), q).toEqual([]);
+  });
+
+  it('marks the kanji the reading found', () => {
+    const hit = local.search({ q: 'ゆめ' }, () => single).hits[0];
+    expect(hit?.highlight.html).toBe('<mark>夢</mark>を見ていました。花が好きでした。');
   });
 });
