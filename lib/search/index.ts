@@ -23,10 +23,10 @@ import {
   kanaFormTerm,
   kanjiSpellingPrefix,
   kanjiSpellingTerm,
-  splitInflected,
-  splitSpelling,
   readingSurfacePrefix,
   readingSurfaceTerm,
+  splitInflected,
+  splitSpelling,
   writtenFormPrefix,
   writtenFormTerm,
 } from '../text/deinflect.ts';
@@ -418,9 +418,11 @@ function countTokens(
     for (let i = 0; i < n; i++) {
       const rs = read[i];
       if (!rs) continue;
-      // A word written with kana (好き, お金): its readings name it as written, for the highlighter.
-      const surface = tokens.surfaces?.[i];
-      const written = surface && HIRAGANA_ANY.test(surface) ? surface.normalize('NFKC') : null;
+      // A word written with kana (好き, お金) or one kanji (花, 鼻): readings such words share (スキ of
+      // スキー, ハナ of 花 and 鼻) name each as written, for the highlighter.
+      const surface = tokens.surfaces?.[i] ?? (tokens.terms[i] as string);
+      const written =
+        HIRAGANA_ANY.test(surface) || ONE_KANJI.test(surface) ? surface.normalize('NFKC') : null;
       for (const r of rs) {
         terms.set(r, (terms.get(r) ?? 0) + 1);
         if (written) terms.set(readingSurfaceTerm(r, written), 1);

@@ -20,6 +20,10 @@ beforeAll(async () => {
         '山田：私は猫が好きです。',
         '聞き手：お財布は？',
         '山田：お金はあまり使いません。',
+        '聞き手：春は？',
+        '山田：庭の花がきれいです。',
+        '聞き手：花粉症は？',
+        '山田：鼻がつまって大変です。',
       ].join('\n'),
       { id: 'r', format: 'prefixed' },
     ),
@@ -33,6 +37,11 @@ describe('a word found by its reading is marked as the quote writes it', () => {
   it('marks 好き for すき, though スキ is also the folded スキー', () => {
     expect(marked('すき', 'r-t004')).toContain('<mark>好き</mark>');
     expect(marked('すき', 'r-t002')).toContain('<mark>スキー</mark>');
+  });
+
+  it('marks each one-kanji word a reading names: 花 and 鼻 for はな', () => {
+    expect(marked('はな', 'r-t008')).toContain('<mark>花</mark>');
+    expect(marked('はな', 'r-t010')).toContain('<mark>鼻</mark>');
   });
 
   it('marks お金 for おかね', () => {
