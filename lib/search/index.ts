@@ -23,8 +23,6 @@ import {
   kanaFormTerm,
   kanjiSpellingPrefix,
   kanjiSpellingTerm,
-  readingSurfacePrefix,
-  readingSurfaceTerm,
   splitInflected,
   splitSpelling,
   writtenFormPrefix,
@@ -341,10 +339,6 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
 }
 
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
-/** A reading term: katakana alone (スキ, ケッコン). */
-const KATAKANA_TERM = /^[\u30A1-\u30FAー]+$/;
-/** Matched terms whose written forms (see readingSurfaceTerm) a search looks up, at most. */
-const READING_SURFACE_LOOKUPS = 64;
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
 /**
@@ -418,14 +412,8 @@ function countTokens(
     for (let i = 0; i < n; i++) {
       const rs = read[i];
       if (!rs) continue;
-      // A word written with kana (好き, お金) or one kanji (花, 鼻): readings such words share (スキ of
-      // スキー, ハナ of 花 and 鼻) name each as written, for the highlighter.
-      const surface = tokens.surfaces?.[i] ?? (tokens.terms[i] as string);
-      const written =
-        HIRAGANA_ANY.test(surface) || ONE_KANJI.test(surface) ? surface.normalize('NFKC') : null;
       for (const r of rs) {
         terms.set(r, (terms.get(r) ?? 0) + 1);
-        if (written) terms.set(readingSurfaceTerm(r, written), 1);
         if (!flags || !surfaces) continue;
         flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
         if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? (tokens.terms[i] as string));
@@ -1359,19 +1347,9 @@ export class QuoteIndex {
     const meta = new Map(planned.map((p) => [p.interview, this.interviews.get(p.interview)]));
     // Highlight what matched as written: the query's words, and the written form of matched
     // index terms (the kanji word a reading matched, the whole katakana word a part matched).
-    // A reading keeps one written form (スキ's may be スキー): the words with kana it reads (好き)
-    // are listed beside it. Bounded: a prefix query can match thousands of terms.
-    const written: string[] = [];
-    let looked = 0;
-    for (const t of terms) {
-      if (looked++ >= READING_SURFACE_LOOKUPS) break;
-      if (!KATAKANA_TERM.test(t)) continue;
-      const prefix = readingSurfacePrefix(t);
-      for (const w of this.engine.termsWithPrefix(prefix)) written.push(w.slice(prefix.length));
-    }
     const needles = [
       ...new Set(
-        [...compiled.needles, ...terms, ...[...terms].map((t) => this.engine.surfaceOf(t)), ...written]
+        [...compiled.needles, ...terms, ...[...terms].map((t) => this.engine.surfaceOf(t))]
           .filter((x): x is string => !!x)
           .map((x) => normalizeForMatch(x)),
       ),

@@ -92,21 +92,6 @@ export function splitSpelling(entry: string): [string, string] | null {
   return at < 0 ? null : [entry.slice(1, at), entry.slice(at + 1)];
 }
 
-/**
- * The index term that links a noun's reading to how a quote writes it where the written word has
- * kana in it (\u0004スキ\u0004好き, \u0004オカネ\u0004お金): an index term keeps one written form,
- * and スキ's may be スキー, so a hit found by すき had 好き unmarked. The highlighter lists them by
- * {@link readingSurfacePrefix} for a reading a query matched. No typed text produces the mark.
- */
-export function readingSurfaceTerm(katakanaReading: string, written: string): string {
-  return `${readingSurfacePrefix(katakanaReading)}${written}`;
-}
-
-/** The prefix of every {@link readingSurfaceTerm} of a reading. */
-export function readingSurfacePrefix(katakanaReading: string): string {
-  return `\u0004${katakanaReading}\u0004`;
-}
-
 /** Candidates shorter than this are not returned: the index keeps no shorter verb reading. */
 export const MIN_FORM = 3;
 
