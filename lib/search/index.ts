@@ -23,6 +23,8 @@ import {
   kanaFormTerm,
   kanjiSpellingPrefix,
   kanjiSpellingTerm,
+  nounSpellingPrefix,
+  nounSpellingTerm,
   splitInflected,
   splitSpelling,
   writtenFormPrefix,
@@ -339,6 +341,7 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
 }
 
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
+const KANJI_CHAR = /\p{Script=Han}/u;
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
 /**
@@ -352,14 +355,17 @@ function wordReadings(
   readings: ReadingAnalyzer,
   tokens: FieldTokens,
   text: string | undefined,
-): Array<readonly string[] | null> {
-  const out: Array<readonly string[] | null> = new Array(tokens.terms.length).fill(null);
+): Array<{ own: readonly string[]; written?: { word: string; readings: readonly string[] } } | null> {
+  const out: Array<{
+    own: readonly string[];
+    written?: { word: string; readings: readonly string[] };
+  } | null> = new Array(tokens.terms.length).fill(null);
   let cursor = 0;
   for (let i = 0; i < tokens.terms.length; i++) {
     if (tokens.kinds[i] !== KIND_WORD) continue;
     const term = tokens.terms[i] as string;
     const own = readings(term);
-    out[i] = own;
+    out[i] = { own };
     if (!text || !readings.written) continue;
     const surface = tokens.surfaces?.[i] ?? term;
     // Words come in text order and do not overlap: each is found after the one before.
@@ -375,7 +381,7 @@ function wordReadings(
         text.slice(cursor, cursor + READING_CONTEXT),
       )
       .filter((r) => !own.includes(r));
-    if (more.length > 0) out[i] = [...own, ...more];
+    if (more.length > 0) out[i] = { own, written: { word, readings: more } };
   }
   return out;
 }
@@ -393,6 +399,7 @@ function countTokens(
   readings?: ReadingAnalyzer,
   text?: string,
   inflected?: readonly string[],
+  spellings?: Set<string>,
 ): FieldTerms {
   const terms = new Map<string, number>();
   if (!tokens) return { terms, length: 0 };
@@ -412,12 +419,20 @@ function countTokens(
     for (let i = 0; i < n; i++) {
       const rs = read[i];
       if (!rs) continue;
-      for (const r of rs) {
+      for (const r of rs.written ? [...rs.own, ...rs.written.readings] : rs.own) {
         terms.set(r, (terms.get(r) ?? 0) + 1);
         if (!flags || !surfaces) continue;
         flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
         if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? (tokens.terms[i] as string));
       }
+      // Each spelling of a reading read as written, once per interview (for the highlighter).
+      if (rs.written && spellings)
+        for (const r of rs.written.readings) {
+          const key = nounSpellingTerm(r, rs.written.word);
+          if (spellings.has(key)) continue;
+          spellings.add(key);
+          terms.set(key, 1);
+        }
     }
   }
   // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
@@ -873,6 +888,7 @@ export class QuoteIndex {
       given.inflected.turns.length === interview.turns.length
         ? given.inflected.turns
         : undefined;
+    const spellings = new Set<string>();
     const docs: EngineDoc[] = interview.turns.map((t, i) => {
       const own = given?.turns[i];
       return {
@@ -888,6 +904,7 @@ export class QuoteIndex {
           this.readings,
           t.text,
           inflected?.[i],
+          spellings,
         ),
         speaker: countTokens(own ? own.speaker : tokenizeField(t.speaker, mode, false), mode),
         section: countTokens(own ? own.section : tokenizeField(t.section, mode, false), mode),
@@ -895,6 +912,23 @@ export class QuoteIndex {
     });
     const title = countTokens(given ? given.title : tokenizeField(interview.title, mode, false), mode);
     this.engine.add(interview.id, title, docs, surfaces);
+  }
+
+  /**
+   * The written forms of a matched index term to mark: its surface (結婚 for ケッコン), and for a
+   * noun reading the other spellings the quotes write it with (鼻 beside 花 for ハナ), which the
+   * term's one surface cannot hold.
+   */
+  private spellingsOf(term: string): string[] {
+    const surface = this.engine.surfaceOf(term);
+    if (!surface || !KANJI_CHAR.test(surface)) return surface ? [surface] : [];
+    const prefix = nounSpellingPrefix(term);
+    const out = [surface];
+    for (const t of this.engine.termsWithPrefix(prefix)) {
+      const written = t.slice(prefix.length);
+      if (written !== surface) out.push(written);
+    }
+    return out;
   }
 
   /** What the index keeps about an interview as a whole. */
@@ -1349,7 +1383,7 @@ export class QuoteIndex {
     // index terms (the kanji word a reading matched, the whole katakana word a part matched).
     const needles = [
       ...new Set(
-        [...compiled.needles, ...terms, ...[...terms].map((t) => this.engine.surfaceOf(t))]
+        [...compiled.needles, ...terms, ...[...terms].flatMap((t) => this.spellingsOf(t))]
           .filter((x): x is string => !!x)
           .map((x) => normalizeForMatch(x)),
       ),

@@ -78,6 +78,22 @@ export function kanjiSpellingPrefix(written: string): string {
 }
 
 /**
+ * The index term that links a noun's reading, read as the text writes the noun (ハナ of 鼻), to
+ * that spelling (\u0004ハナ\u0004鼻), kept once per interview: a reading shared by several nouns
+ * (ハナ: 花 and 鼻; カミ: 髪, 紙, 神) has one written form as its term's surface, so the highlighter
+ * lists the others by {@link nounSpellingPrefix} and marks the one a quote says. No typed text
+ * produces the mark, so no query or completion reaches it.
+ */
+export function nounSpellingTerm(katakanaReading: string, written: string): string {
+  return `${nounSpellingPrefix(katakanaReading)}${written}`;
+}
+
+/** The prefix of every {@link nounSpellingTerm} of a reading. */
+export function nounSpellingPrefix(katakanaReading: string): string {
+  return `\u0004${katakanaReading}\u0004`;
+}
+
+/**
  * One entry of {@link ReadingAnalyzer.inflected} for a kanji spelling of a kana verb: the
  * spelling and the kana dictionary form the quote writes (頑張る + がんばる).
  */

@@ -187,4 +187,14 @@ describe('a word of one kanji that is a noun of its own in its sentence', () => 
     const hit = local.search({ q: 'ゆめ' }, () => single).hits[0];
     expect(hit?.highlight.html).toBe('<mark>夢</mark>を見ていました。花が好きでした。');
   });
+
+  it('marks each spelling of a shared reading where a quote says it (はな: 花 and 鼻), after a snapshot too', () => {
+    for (const from of [local, QuoteIndex.fromSnapshot(local.toSnapshot())]) {
+      const marked = new Map(
+        from.search({ q: 'はな' }, () => single).hits.map((h) => [h.quoteId, h.highlight.html]),
+      );
+      expect(marked.get('k-t002')).toBe('夢を見ていました。<mark>花</mark>が好きでした。');
+      expect(marked.get('k-t004')).toBe('<mark>鼻</mark>が高いと言われます。');
+    }
+  });
 });
