@@ -342,6 +342,8 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
 
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
 const KANJI_CHAR = /\p{Script=Han}/u;
+/** A term of katakana alone: the form a reading is indexed in (スキ, ハナ). */
+const READING_TERM = /^[\u30A1-\u30FAー]+$/;
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
 /**
@@ -921,7 +923,9 @@ export class QuoteIndex {
    */
   private spellingsOf(term: string): string[] {
     const surface = this.engine.surfaceOf(term);
-    if (!surface || !KANJI_CHAR.test(surface)) return surface ? [surface] : [];
+    // A reading's one surface may be a katakana word that folds to it (スキー for スキ): the
+    // spellings are looked up for any kana term whose surface is kanji or other kana.
+    if (!surface || !(KANJI_CHAR.test(surface) || READING_TERM.test(term))) return surface ? [surface] : [];
     const prefix = nounSpellingPrefix(term);
     const out = [surface];
     for (const t of this.engine.termsWithPrefix(prefix)) {
