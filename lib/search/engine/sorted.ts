@@ -14,9 +14,9 @@
  * the same fields, the same scores (every sum is formed in the general evaluator's order:
  * fields text/question, speaker, section, title; alternatives by their best; slots in the
  * order the AND evaluates them), and the same matched terms for highlighting (a term counts
- * when it scores a doc among those the words before it left). Exclusions, nested matches and
- * ranked queries of more than {@link RANKED_MAX_SLOTS} words stay with evaluate.ts, as does any
- * query when `EvaluateOptions.general` is set (tests compare the two).
+ * when it scores a doc among those the words before it left). Exclusions and nested matches
+ * stay with evaluate.ts, as does any query when `EvaluateOptions.general` is set (tests compare
+ * the two).
  *
  * Ranked queries without a required word ({@link SortedEvaluator.rank}: a typed word the
  * analyzer splits into three segments or more, so that a quarter of the words' weight is
@@ -350,16 +350,12 @@ export function sortedApplies(q: QueryNode): q is Extract<QueryNode, { kind: 'ma
   return q.slots.some((s) => s.required) && q.slots.every((s) => plain(s.node));
 }
 
-/** Ranked queries without a required word of more slots than this stay with evaluate.ts. */
-export const RANKED_MAX_SLOTS = 8;
-
 /**
  * True when {@link SortedEvaluator.rank} evaluates this query: ranked, no word required (a typed
  * word the analyzer split into three segments or more, a sentence), no exclusion, plain slots.
  */
 export function rankedApplies(q: QueryNode): q is Extract<QueryNode, { kind: 'match' }> {
   if (q.kind !== 'match' || q.exclude.length > 0 || q.slots.length === 0) return false;
-  if (q.slots.length > RANKED_MAX_SLOTS) return false;
   return q.slots.every((s) => !s.required && plain(s.node));
 }
 
