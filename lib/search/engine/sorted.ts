@@ -48,7 +48,7 @@ export interface List {
   scores: Float64Array;
   fields: Uint8Array;
   /**
-   * Per entry, where the general evaluator would first touch the doc (see touch keys in the module comment):
+   * Per entry, where the general evaluator would first touch the doc (module comment):
    * written only while a ranked query without a required word is open, else {@link NO_KEYS}.
    */
   keys: Float64Array;
@@ -307,17 +307,29 @@ function unionKeyed(pool: ListPool, a: List, b: List, best: boolean): List {
 /**
  * Alternatives merged by their best, the two smallest lists first (as Huffman merges): a word
  * with dozens of variants or katakana expansions then copies each doc a few times, not once
- * per alternative. The best of several scores is the same in any order (and so is the
- * smallest key, when `keyed`).
+ * per alternative. The best of several scores is the same in any order.
  */
-function maxAll(pool: ListPool, parts: List[], keyed = false): List {
+function maxAll(pool: ListPool, parts: List[]): List {
   const live = parts.filter((p) => p.n > 0);
   if (live.length === 0) return EMPTY;
   while (live.length > 1) {
     live.sort((x, y) => y.n - x.n);
     const a = live.pop() as List;
     const b = live.pop() as List;
-    live.push(keyed ? unionKeyed(pool, a, b, true) : union(pool, a, b, true));
+    live.push(union(pool, a, b, true));
+  }
+  return live[0] as List;
+}
+
+/** {@link maxAll} of lists that carry keys (the smallest key is the same in any order too). */
+function maxAllKeyed(pool: ListPool, parts: List[]): List {
+  const live = parts.filter((p) => p.n > 0);
+  if (live.length === 0) return EMPTY;
+  while (live.length > 1) {
+    live.sort((x, y) => y.n - x.n);
+    const a = live.pop() as List;
+    const b = live.pop() as List;
+    live.push(unionKeyed(pool, a, b, true));
   }
   return live[0] as List;
 }
@@ -559,14 +571,9 @@ export class SortedEvaluator {
     return this.finish(m, matched, 0, total, minWeight, rw);
   }
 
-  /**
-   * While true, every list written carries touch keys (touch keys in the module comment): set by {@link rank}
-   * while unseen docs can still join its candidates.
-   */
-  private keyed = false;
   /** The next unit of the touch keys: one term's postings, or an AND's result. */
   private unit = 0;
-  /** Keys per unit and stage: docs × (reach + 1) (see touch keys in the module comment). */
+  /** Keys per unit and stage: docs × (reach + 1) (module comment). */
   private span = 1;
   /** The candidates of {@link rank} and the list they are merged into (swapped per slot). */
   private accs: [Acc, Acc] = [acc(0), acc(0)];
@@ -601,7 +608,7 @@ export class SortedEvaluator {
    * Its result comes in the order the general evaluator first touched each doc, not in doc
    * order: a page's ties (equal scores, which the repeated interviews of a large index have
    * everywhere) go to the doc touched first, so that order is part of the result. Each list
-   * entry carries its touch key while the candidates are open (see touch keys in the module comment), and the
+   * entry carries its touch key while the candidates are open (module comment), and the
    * final list is ordered by it. Null when the keys would not fit in a double's integers.
    */
   rank(
@@ -654,13 +661,7 @@ export class SortedEvaluator {
       }
       remaining -= s.bound;
       if (!closed) {
-        this.keyed = true;
-        let w: List;
-        try {
-          w = this.slot(s.node, weight, terms, null);
-        } finally {
-          this.keyed = false;
-        }
+        const w = this.slotKeyed(s.node, weight, terms);
         if (spare.docs.length < m.n + w.n) spare = acc(2 ** classOf(m.n + w.n));
         mergeOpen(m, w, s.bound, spare);
         [m, spare] = [spare, m];
@@ -784,6 +785,92 @@ export class SortedEvaluator {
     };
   }
 
+  /** {@link slot} with touch keys (an open slot of {@link rank}). */
+  private slotKeyed(q: QueryNode, weight: number, terms: Set<string>): List {
+    if (q.kind === 'term') return this.leafKeyed(q, weight * q.weight, terms);
+    if (q.kind === 'max')
+      return maxAllKeyed(
+        this.pool,
+        q.children.map((c) => this.slotKeyed(c, weight * q.weight, terms)),
+      );
+    return this.nodeKeyed(q, weight, terms);
+  }
+
+  /** {@link node} with touch keys. */
+  private nodeKeyed(q: QueryNode, weight: number, terms: Set<string>): List {
+    switch (q.kind) {
+      case 'term':
+        return this.leafKeyed(q, weight * q.weight, terms);
+      case 'phrase':
+        return this.nodeKeyed(q.child, weight * q.weight, terms);
+      case 'or':
+      case 'max': {
+        const w = weight * q.weight;
+        const parts = q.children.map((c) => this.nodeKeyed(c, w, terms));
+        if (parts.length === 1) return parts[0] as List;
+        if (q.kind === 'max') return maxAllKeyed(this.pool, parts);
+        let out = EMPTY;
+        for (const p of parts) out = unionKeyed(this.pool, out, p, false);
+        return out;
+      }
+      case 'and': {
+        // evaluate.ts gives an AND's result in doc order, as one unit: its parts need no keys.
+        const out = this.node(q, weight, terms, null);
+        const base = this.unit++ * 4 * this.span;
+        const step = this.words.reach + 1;
+        if (out.n > 0) {
+          const keys = keyRoom(out);
+          for (let i = 0; i < out.n; i++) keys[i] = base + (out.docs[i] ?? 0) * step;
+        }
+        return out;
+      }
+      default:
+        return EMPTY;
+    }
+  }
+
+  /** {@link leaf} with touch keys: one unit per expansion. */
+  private leafKeyed(q: Extract<QueryNode, { kind: 'term' }>, weight: number, terms: Set<string>): List {
+    const parts: List[] = [];
+    for (const [t, w] of this.g.expansions(q)) {
+      const unit = this.unit++;
+      const part = this.frequencies(t, null);
+      if (part.n === 0) continue;
+      if (!q.gram) terms.add(t);
+      const termWeight = weight * w * this.g.termIdf(t);
+      const s = part.scores;
+      for (let i = 0; i < part.n; i++) s[i] = bm25f(s[i] ?? 0, termWeight);
+      this.keyTerm(part, unit);
+      parts.push(part);
+    }
+    return parts.length === 1 ? (parts[0] as List) : maxAllKeyed(this.pool, parts);
+  }
+
+  /**
+   * Touch keys of one term's list (see the module comment), from its fields: the first field
+   * in evaluate.ts's walk that holds the doc (text or question, speaker, section, title), and in
+   * the text walk the doc's question when it was touched through it.
+   */
+  private keyTerm(part: List, unit: number): void {
+    const keys = keyRoom(part);
+    const words = this.words.words;
+    const step = this.words.reach + 1;
+    const span = this.span;
+    const base = unit * 4 * span;
+    const TEXT = FIELD_BITS.text | FIELD_BITS.question;
+    for (let i = 0; i < part.n; i++) {
+      const d = part.docs[i] ?? 0;
+      const f = part.fields[i] ?? 0;
+      if ((f & TEXT) === 0) {
+        const stage = f & FIELD_BITS.speaker ? 1 : f & FIELD_BITS.section ? 2 : 3;
+        keys[i] = base + stage * span + d * step;
+        continue;
+      }
+      const at = f & FIELD_BITS.question ? (words[d * STRIDE + 3] ?? d) : d;
+      keys[i] = base + at * step + (d - at);
+    }
+  }
+
   /** One word of the query: its alternatives, each doc scoring its best (evaluate.ts's slotInto). */
   private slot(q: QueryNode, weight: number, terms: Set<string>, restrict: List | null): List {
     if (q.kind === 'term') return this.leaf(q, weight * q.weight, terms, restrict);
@@ -791,7 +878,6 @@ export class SortedEvaluator {
       return maxAll(
         this.pool,
         q.children.map((c) => this.slot(c, weight * q.weight, terms, restrict)),
-        this.keyed,
       );
     return this.node(q, weight, terms, restrict);
   }
@@ -808,31 +894,13 @@ export class SortedEvaluator {
         const w = weight * q.weight;
         const parts = q.children.map((c) => this.node(c, w, terms, restrict));
         if (parts.length === 1) return parts[0] as List;
-        if (q.kind === 'max') return maxAll(this.pool, parts, this.keyed);
+        if (q.kind === 'max') return maxAll(this.pool, parts);
         // Sums keep the children's order: floating-point addition is not associative.
         let out = EMPTY;
-        for (const p of parts)
-          out = this.keyed ? unionKeyed(this.pool, out, p, false) : union(this.pool, out, p, false);
+        for (const p of parts) out = union(this.pool, out, p, false);
         return out;
       }
       case 'and': {
-        if (this.keyed) {
-          // evaluate.ts gives an AND's result in doc order, one unit: its parts need no keys.
-          this.keyed = false;
-          let out: List;
-          try {
-            out = this.node(q, weight, terms, restrict);
-          } finally {
-            this.keyed = true;
-          }
-          const base = this.unit++ * 4 * this.span;
-          const step = this.words.reach + 1;
-          if (out.n > 0) {
-            const keys = keyRoom(out);
-            for (let i = 0; i < out.n; i++) keys[i] = base + (out.docs[i] ?? 0) * step;
-          }
-          return out;
-        }
         const w = weight * q.weight;
         const ordered = q.children
           .map((c) => ({ c, size: this.g.estimate(c) }))
@@ -868,7 +936,7 @@ export class SortedEvaluator {
       for (let i = 0; i < part.n; i++) s[i] = bm25f(s[i] ?? 0, termWeight);
       parts.push(part);
     }
-    return parts.length === 1 ? (parts[0] as List) : maxAll(this.pool, parts, this.keyed);
+    return parts.length === 1 ? (parts[0] as List) : maxAll(this.pool, parts);
   }
 
   /**
@@ -886,10 +954,6 @@ export class SortedEvaluator {
     const rDocs = restrict?.docs ?? EMPTY.docs;
     const rn = restrict ? restrict.n : 0;
     const masked = restrict !== null;
-    // Touch keys (module comment): this term's unit, a group per field in evaluate.ts's order.
-    const keyed = this.keyed;
-    const unit = keyed ? this.unit++ : 0;
-    const step = reach + 1;
 
     // Text, and the question field of the answers (derived from the question's text postings).
     let out = EMPTY;
@@ -972,17 +1036,6 @@ export class SortedEvaluator {
         }
       }
       out = this.close(k);
-      if (keyed) {
-        // Touched at the posting of the doc itself, or before it at its question's.
-        const keys = keyRoom(out);
-        const base = unit * 4 * this.span;
-        const question = FIELD_BITS.question;
-        for (let i = 0; i < out.n; i++) {
-          const d = out.docs[i] ?? 0;
-          const at = ((out.fields[i] ?? 0) & question) !== 0 ? (words[d * STRIDE + 3] ?? d) : d;
-          keys[i] = base + at * step + (d - at);
-        }
-      }
     }
 
     // Speaker and section: the doc's own postings.
@@ -1009,8 +1062,7 @@ export class SortedEvaluator {
         part.fields[k++] = bit;
       }
       part.n = k;
-      if (keyed) this.keyPart(part, unit, f === F_SPEAKER ? 1 : 2, step);
-      out = keyed ? unionKeyed(this.pool, out, part, false) : union(this.pool, out, part, false);
+      out = union(this.pool, out, part, false);
     }
 
     // Title: per interview, for each of its docs.
@@ -1048,17 +1100,9 @@ export class SortedEvaluator {
           }
       }
       part.n = k;
-      if (keyed) this.keyPart(part, unit, 3, step);
-      out = keyed ? unionKeyed(this.pool, out, part, false) : union(this.pool, out, part, false);
+      out = union(this.pool, out, part, false);
     }
     return out;
-  }
-
-  /** Touch keys of one field's docs of a term (`stage`: the field's place in evaluate.ts's walk). */
-  private keyPart(part: List, unit: number, stage: number, step: number): void {
-    const keys = keyRoom(part);
-    const base = (unit * 4 + stage) * this.span;
-    for (let i = 0; i < part.n; i++) keys[i] = base + (part.docs[i] ?? 0) * step;
   }
 
   private growAnswers(): void {
