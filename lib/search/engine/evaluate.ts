@@ -79,7 +79,8 @@ export interface EvaluateOptions {
   roleWeights?: readonly number[];
   /**
    * Evaluate with the general evaluator only, never the sorted-list path (sorted.ts), which
-   * otherwise takes ranked queries whose words are all required: tests compare the two.
+   * otherwise takes ranked queries with a required word and those without one (no exclusions
+   * either way): tests compare the two.
    */
   general?: boolean;
   /**
