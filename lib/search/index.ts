@@ -227,7 +227,7 @@ export interface QuoteIndexOptions {
   questionWeight?: number;
   /**
    * Search as before the sorted-list work: every query through the engine's general evaluator,
-   * never its sorted-list path for queries with a required word (lib/search/engine/sorted.ts),
+   * never its sorted-list path (lib/search/engine/sorted.ts: ranked queries without exclusions),
    * and facets counted without the packed per-doc words. The results are the same, which tests
    * and `bench/query-scale.ts --ab` check. Default false.
    */

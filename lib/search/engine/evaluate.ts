@@ -11,7 +11,7 @@
 import type { Postings } from './postings.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings.ts';
 import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
-import { type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
+import { rankedApplies, type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
 import type { DocTable, SlotTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
@@ -79,7 +79,8 @@ export interface EvaluateOptions {
   roleWeights?: readonly number[];
   /**
    * Evaluate with the general evaluator only, never the sorted-list path (sorted.ts), which
-   * otherwise takes ranked queries whose words are all required: tests compare the two.
+   * otherwise takes ranked queries with a required word and those without one (no exclusions
+   * either way): tests compare the two.
    */
   general?: boolean;
   /**
@@ -205,6 +206,20 @@ export class Evaluator implements Shared {
     if (!options.general && sortedApplies(query)) {
       const m = this.sorted.match(query, 1 * query.weight, terms, options);
       return { n: m.n, docs: m.docs, scores: m.scores, fields: m.fields, pruned: false, unordered: true };
+    }
+    if (!options.general && rankedApplies(query)) {
+      const r = this.sorted.rank(query, 1 * query.weight, terms, options);
+      if (r) {
+        const m = r.list;
+        return {
+          n: m.n,
+          docs: m.docs,
+          scores: m.scores,
+          fields: m.fields,
+          pruned: r.pruned,
+          unordered: true,
+        };
+      }
     }
     this.root = query;
     return this.node(query, 1, terms, null);

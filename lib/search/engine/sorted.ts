@@ -14,9 +14,23 @@
  * the same fields, the same scores (every sum is formed in the general evaluator's order:
  * fields text/question, speaker, section, title; alternatives by their best; slots in the
  * order the AND evaluates them), and the same matched terms for highlighting (a term counts
- * when it scores a doc among those the words before it left). Queries without a required word
- * (three words or more: term-at-a-time top-k pruning), exclusions and nested matches stay with
- * evaluate.ts, as does any query when `EvaluateOptions.general` is set (tests compare the two).
+ * when it scores a doc among those the words before it left). Exclusions and nested matches
+ * stay with evaluate.ts, as does any query when `EvaluateOptions.general` is set (tests compare
+ * the two).
+ *
+ * Ranked queries without a required word ({@link SortedEvaluator.rank}: a typed word the
+ * analyzer splits into three segments or more, so that a quarter of the words' weight is
+ * enough) are evaluated term at a time with top-k pruning, as evaluate.ts does, over lists.
+ * Their result is not in doc order but in the order evaluate.ts first touched each doc, as the
+ * page breaks ties in score by that order. **Touch keys** reproduce it: while unseen docs can
+ * still join, every list entry carries an integer key, the smallest kept when lists merge.
+ * evaluate.ts touches docs unit after unit — a term's postings (one unit per expansion, in
+ * order), or an AND's result (doc order) — and within a term field after field (text with
+ * the question field, speaker, section, title), each field's new docs in doc order, except
+ * that an answer is touched at its question's text posting, before the docs between the two.
+ * So key = (unit × 4 + field) × span + at × (reach + 1) + (doc − at), where `at` is the doc's
+ * question when it was touched through it and the doc itself otherwise, and span = docs ×
+ * (reach + 1); the final list is placed by key group (unit and field) and then sorted within.
  *
  * Top-k early termination is not valid here: a page reports its exact total and facet counts
  * over every match, so each match is visited anyway (and the general evaluator does not prune
@@ -33,7 +47,15 @@ export interface List {
   docs: Int32Array;
   scores: Float64Array;
   fields: Uint8Array;
+  /**
+   * Per entry, where the general evaluator would first touch the doc (module comment):
+   * written only while a ranked query without a required word is open, else {@link NO_KEYS}.
+   */
+  keys: Float64Array;
 }
+
+/** The keys of a list that carries none. */
+const NO_KEYS = new Float64Array(0);
 
 /** What the general evaluator shares with this one, so that both weigh and order alike. */
 export interface Shared {
@@ -101,7 +123,19 @@ class DocWords {
 }
 
 function list(n: number): List {
-  return { n: 0, docs: new Int32Array(n), scores: new Float64Array(n), fields: new Uint8Array(n) };
+  return {
+    n: 0,
+    docs: new Int32Array(n),
+    scores: new Float64Array(n),
+    fields: new Uint8Array(n),
+    keys: NO_KEYS,
+  };
+}
+
+/** Room for keys in `l` (as many as it has room for docs). */
+function keyRoom(l: List): Float64Array {
+  if (l.keys.length < l.docs.length) l.keys = new Float64Array(l.docs.length);
+  return l.keys;
 }
 
 const EMPTY: List = list(0);
@@ -168,6 +202,11 @@ class ListPool {
     docs.set(l.docs.subarray(0, l.n));
     scores.set(l.scores.subarray(0, l.n));
     fields.set(l.fields.subarray(0, l.n));
+    if (l.keys.length > 0) {
+      const keys = new Float64Array(size);
+      keys.set(l.keys.subarray(0, l.n));
+      l.keys = keys;
+    }
     l.docs = docs;
     l.scores = scores;
     l.fields = fields;
@@ -227,6 +266,44 @@ function union(pool: ListPool, a: List, b: List, best: boolean): List {
   return out;
 }
 
+/** {@link union} of lists that carry keys: each doc keeps the smaller (its first touch). */
+function unionKeyed(pool: ListPool, a: List, b: List, best: boolean): List {
+  if (b.n === 0) return a;
+  if (a.n === 0) return b;
+  const out = pool.take(a.n + b.n);
+  const keys = keyRoom(out);
+  const ak = a.keys;
+  const bk = b.keys;
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  const { docs, scores, fields } = out;
+  while (i < a.n || j < b.n) {
+    const x = i < a.n ? (a.docs[i] ?? 0) : 0x7fffffff;
+    const y = j < b.n ? (b.docs[j] ?? 0) : 0x7fffffff;
+    if (x < y) {
+      docs[k] = x;
+      keys[k] = ak[i] ?? 0;
+      scores[k] = a.scores[i] ?? 0;
+      fields[k++] = a.fields[i++] ?? 0;
+    } else if (y < x) {
+      docs[k] = y;
+      keys[k] = bk[j] ?? 0;
+      scores[k] = b.scores[j] ?? 0;
+      fields[k++] = b.fields[j++] ?? 0;
+    } else {
+      const s = a.scores[i] ?? 0;
+      const t = b.scores[j] ?? 0;
+      docs[k] = x;
+      keys[k] = Math.min(ak[i] ?? 0, bk[j] ?? 0);
+      scores[k] = best ? Math.max(s, t) : s + t;
+      fields[k++] = (a.fields[i++] ?? 0) | (b.fields[j++] ?? 0);
+    }
+  }
+  out.n = k;
+  return out;
+}
+
 /**
  * Alternatives merged by their best, the two smallest lists first (as Huffman merges): a word
  * with dozens of variants or katakana expansions then copies each doc a few times, not once
@@ -240,6 +317,19 @@ function maxAll(pool: ListPool, parts: List[]): List {
     const a = live.pop() as List;
     const b = live.pop() as List;
     live.push(union(pool, a, b, true));
+  }
+  return live[0] as List;
+}
+
+/** {@link maxAll} of lists that carry keys (the smallest key is the same in any order too). */
+function maxAllKeyed(pool: ListPool, parts: List[]): List {
+  const live = parts.filter((p) => p.n > 0);
+  if (live.length === 0) return EMPTY;
+  while (live.length > 1) {
+    live.sort((x, y) => y.n - x.n);
+    const a = live.pop() as List;
+    const b = live.pop() as List;
+    live.push(unionKeyed(pool, a, b, true));
   }
   return live[0] as List;
 }
@@ -268,10 +358,17 @@ function intersectLists(pool: ListPool, a: List, b: List): List {
 /** True when the sorted path evaluates this query (see the module comment). */
 export function sortedApplies(q: QueryNode): q is Extract<QueryNode, { kind: 'match' }> {
   if (q.kind !== 'match' || q.exclude.length > 0 || q.slots.length === 0) return false;
-  // A query without a required word (three words or more, ranked) unites every word's postings
-  // term at a time until top-k pruning closes it: as lists that costs more than scattering
-  // into dense arrays (measured up to 2× slower at 1M), so those stay with evaluate.ts.
+  // A query without a required word goes to `rank` (rankedApplies), or to evaluate.ts.
   return q.slots.some((s) => s.required) && q.slots.every((s) => plain(s.node));
+}
+
+/**
+ * True when {@link SortedEvaluator.rank} evaluates this query: ranked, no word required (a typed
+ * word the analyzer split into three segments or more, a sentence), no exclusion, plain slots.
+ */
+export function rankedApplies(q: QueryNode): q is Extract<QueryNode, { kind: 'match' }> {
+  if (q.kind !== 'match' || q.exclude.length > 0 || q.slots.length === 0) return false;
+  return q.slots.every((s) => !s.required && plain(s.node));
 }
 
 /** A slot tree without exclusions or nested ranked matches. */
@@ -306,6 +403,96 @@ function accumulate(m: List, matched: Float64Array, w: List, bound: number): voi
     m.fields[i] = (m.fields[i] ?? 0) | f;
     matched[i] = (matched[i] ?? 0) + bound * shareOf(f);
   }
+}
+
+/** The candidates of a ranked query without a required word: a list with each doc's matched weight. */
+interface Acc extends List {
+  matched: Float64Array;
+}
+
+function acc(n: number): Acc {
+  return { ...list(n), keys: new Float64Array(n), matched: new Float64Array(n) };
+}
+
+/**
+ * `a` united with one more open slot's scores `w` (bound `bound`) into `out`: docs of both add
+ * the slot's score and share (a's first, as evaluate.ts's mergeSlot), docs of `w` alone join with
+ * them; each doc keeps its first key (a's: earlier slots touched it first).
+ */
+function mergeOpen(a: Acc, w: List, bound: number, out: Acc): void {
+  const { docs, scores, fields, keys, matched } = out;
+  const wk = w.keys;
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.n || j < w.n) {
+    const x = i < a.n ? (a.docs[i] ?? 0) : 0x7fffffff;
+    const y = j < w.n ? (w.docs[j] ?? 0) : 0x7fffffff;
+    if (x < y) {
+      docs[k] = x;
+      scores[k] = a.scores[i] ?? 0;
+      fields[k] = a.fields[i] ?? 0;
+      keys[k] = a.keys[i] ?? 0;
+      matched[k++] = a.matched[i++] ?? 0;
+    } else {
+      const f = w.fields[j] ?? 0;
+      const share = bound * shareOf(f);
+      if (y < x) {
+        docs[k] = y;
+        scores[k] = w.scores[j] ?? 0;
+        fields[k] = f;
+        keys[k] = wk[j] ?? 0;
+        matched[k++] = share;
+      } else {
+        docs[k] = x;
+        scores[k] = (a.scores[i] ?? 0) + (w.scores[j] ?? 0);
+        fields[k] = (a.fields[i] ?? 0) | f;
+        keys[k] = a.keys[i] ?? 0;
+        matched[k++] = (a.matched[i++] ?? 0) + share;
+      }
+      j++;
+    }
+  }
+  out.n = k;
+}
+
+/**
+ * The k-th best lower bound (score × coordination) among the candidates past the minimum share;
+ * 0 when fewer than k are (evaluate.ts's kthLowerBound, over a list).
+ */
+function kthLowerBound(m: Acc, total: number, minWeight: number, k: number, heap: Float64Array): number {
+  let size = 0;
+  for (let i = 0; i < m.n; i++) {
+    const w = m.matched[i] ?? 0;
+    if (w < minWeight - 1e-9) continue;
+    const low = (m.scores[i] ?? 0) * (w / total) ** RANKING.coord;
+    if (size < k) {
+      heap[size] = low;
+      for (let c = size++; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if ((heap[p] ?? 0) <= (heap[c] ?? 0)) break;
+        const t = heap[p] ?? 0;
+        heap[p] = heap[c] ?? 0;
+        heap[c] = t;
+        c = p;
+      }
+    } else if (low > (heap[0] ?? 0)) {
+      heap[0] = low;
+      for (let c = 0; ; ) {
+        const l = 2 * c + 1;
+        const r = l + 1;
+        let s = c;
+        if (l < size && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
+        if (r < size && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
+        if (s === c) break;
+        const t = heap[s] ?? 0;
+        heap[s] = heap[c] ?? 0;
+        heap[c] = t;
+        c = s;
+      }
+    }
+  }
+  return size < k ? 0 : (heap[0] ?? 0);
 }
 
 /** Evaluates ranked queries without exclusions over sorted lists (see the module comment). */
@@ -384,6 +571,173 @@ export class SortedEvaluator {
     return this.finish(m, matched, 0, total, minWeight, rw);
   }
 
+  /** The next unit of the touch keys: one term's postings, or an AND's result. */
+  private unit = 0;
+  /** Keys per unit and stage: docs × (reach + 1) (module comment). */
+  private span = 1;
+  /** The candidates of {@link rank} and the list they are merged into (swapped per slot). */
+  private accs: [Acc, Acc] = [acc(0), acc(0)];
+  /** The min-heap of kthLowerBound. */
+  private heap = new Float64Array(0);
+  /** Entries per key group in {@link finishRanked}. */
+  private counts = new Int32Array(0);
+
+  /** How many units of touch keys a slot tree can write (an upper bound). */
+  private units(q: QueryNode): number {
+    switch (q.kind) {
+      case 'term':
+        return this.g.expansions(q).length;
+      case 'and':
+        return 1;
+      case 'or':
+      case 'max':
+        return q.children.reduce((n, c) => n + this.units(c), 0);
+      case 'phrase':
+        return this.units(q.child);
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * A `match` node accepted by {@link rankedApplies} (no word required): evaluate.ts's `match`
+   * with the same steps in the same order — words by bound, each united with the candidates
+   * while unseen docs can still reach the minimum share and the page (MaxScore), then, once
+   * closed, scoring those candidates only — over lists instead of dense per-doc arrays.
+   *
+   * Its result comes in the order the general evaluator first touched each doc, not in doc
+   * order: a page's ties (equal scores, which the repeated interviews of a large index have
+   * everywhere) go to the doc touched first, so that order is part of the result. Each list
+   * entry carries its touch key while the candidates are open (module comment), and the
+   * final list is ordered by it. Null when the keys would not fit in a double's integers.
+   */
+  rank(
+    q: Extract<QueryNode, { kind: 'match' }>,
+    weight: number,
+    terms: Set<string>,
+    options: {
+      topK?: number | undefined;
+      roleWeights?: readonly number[] | undefined;
+      transient?: boolean | undefined;
+    },
+  ): { list: List; pruned: boolean } | null {
+    const slots = q.slots.map((s) => ({ ...s, bound: this.g.bound(s.node, weight) }));
+    this.words.get(this.c, this.g.norms());
+    const span = this.c.docs.count * (this.words.reach + 1);
+    const units = slots.reduce((n, s) => n + this.units(s.node), 0);
+    // Keys are integers below 2 ** 51 (exact, and their group exact by division).
+    if ((4 * units + 4) * span >= 2 ** 51) return null;
+    this.pool.reset(options.transient === true);
+    const total = slots.reduce((s, x) => s + x.bound, 0);
+    if (total <= 0) return { list: EMPTY, pruned: false };
+    const optional = slots.filter((s) => !s.required).sort((a, b) => b.bound - a.bound);
+    const minWeight = Math.max(0, q.minShould * total);
+    const topK = options.topK ?? Number.POSITIVE_INFINITY;
+    const roleFloor = Math.min(1, ...(options.roleWeights ?? [1]));
+    let remaining = optional.reduce((s, x) => s + x.bound, 0);
+    let pruned = false;
+    let closed = false;
+    let [m, spare] = this.accs;
+    m.n = 0;
+    this.span = span;
+    this.unit = 0;
+    for (const s of optional) {
+      if (!closed) {
+        // evaluate.ts's tests, in its order (see there): no unseen doc can reach the minimum
+        // share, or beat the k-th lower bound so far.
+        const short = remaining < minWeight;
+        const ceiling = remaining * (remaining / total) ** RANKING.coord;
+        const seen = total - remaining;
+        const beatable = ceiling < seen * (seen / total) ** RANKING.coord * (1 + 1e-9);
+        let beaten = false;
+        if (!short && m.n >= topK && beatable) {
+          if (this.heap.length < topK) this.heap = new Float64Array(topK);
+          beaten = ceiling < kthLowerBound(m, total, minWeight, topK, this.heap) * roleFloor;
+        }
+        if (short || beaten) {
+          closed = true;
+          pruned = beaten;
+        }
+      }
+      remaining -= s.bound;
+      if (!closed) {
+        const w = this.slotKeyed(s.node, weight, terms);
+        if (spare.docs.length < m.n + w.n) spare = acc(2 ** classOf(m.n + w.n));
+        mergeOpen(m, w, s.bound, spare);
+        [m, spare] = [spare, m];
+      } else if (m.n > 0) accumulate(m, m.matched, this.slot(s.node, weight, terms, m), s.bound);
+    }
+    this.accs = [m, spare];
+    return { list: this.finishRanked(m, total, minWeight, options.roleWeights ?? [1, 1, 1]), pruned };
+  }
+
+  /**
+   * Final scores of {@link rank} (evaluate.ts's finish and finalScores): candidates below the
+   * minimum share dropped, coordination per doc and the role's weight; in touch-key order.
+   */
+  private finishRanked(m: Acc, total: number, minWeight: number, roleWeights: readonly number[]): List {
+    const span = this.span;
+    const groups = 4 * this.unit + 4;
+    if (this.counts.length < groups + 1) this.counts = new Int32Array(groups + 1);
+    const counts = this.counts;
+    counts.fill(0, 0, groups + 1);
+    const min = minWeight - 1e-9;
+    const { matched, keys } = m;
+    let kept = 0;
+    for (let i = 0; i < m.n; i++) {
+      if ((matched[i] ?? 0) < min) continue;
+      const g = Math.floor((keys[i] ?? 0) / span) + 1;
+      counts[g] = (counts[g] ?? 0) + 1;
+      kept++;
+    }
+    for (let g = 1; g <= groups; g++) counts[g] = (counts[g] ?? 0) + (counts[g - 1] ?? 0);
+    const out = this.pool.take(kept);
+    const outKeys = keyRoom(out);
+    const role = this.c.docs.role.a;
+    // Placed group by group (a unit's stage), in doc order within each.
+    for (let i = 0; i < m.n; i++) {
+      const w = matched[i] ?? 0;
+      if (w < min) continue;
+      const key = keys[i] ?? 0;
+      const g = Math.floor(key / span);
+      const at = counts[g] ?? 0;
+      counts[g] = at + 1;
+      const d = m.docs[i] ?? 0;
+      const coord = (w / total) ** RANKING.coord;
+      out.docs[at] = d;
+      out.scores[at] = (m.scores[i] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
+      out.fields[at] = m.fields[i] ?? 0;
+      outKeys[at] = key;
+    }
+    // Within a group the keys follow doc order but for answers touched through their question,
+    // which come before the docs between the two: few entries move, and never across groups.
+    for (let i = 1; i < kept; i++) {
+      const key = outKeys[i] ?? 0;
+      if ((outKeys[i - 1] ?? 0) <= key) continue;
+      const d = out.docs[i] ?? 0;
+      const sc = out.scores[i] ?? 0;
+      const f = out.fields[i] ?? 0;
+      let j = i;
+      for (; j > 0 && (outKeys[j - 1] ?? 0) > key; j--) {
+        outKeys[j] = outKeys[j - 1] ?? 0;
+        out.docs[j] = out.docs[j - 1] ?? 0;
+        out.scores[j] = out.scores[j - 1] ?? 0;
+        out.fields[j] = out.fields[j - 1] ?? 0;
+      }
+      outKeys[j] = key;
+      out.docs[j] = d;
+      out.scores[j] = sc;
+      out.fields[j] = f;
+    }
+    return {
+      n: kept,
+      docs: out.docs.subarray(0, kept),
+      scores: out.scores.subarray(0, kept),
+      fields: out.fields.subarray(0, kept),
+      keys: NO_KEYS,
+    };
+  }
+
   /**
    * Final scores (evaluate.ts's finish): coordination — `coord` for all, or per doc from
    * `matched` — and the role's weight; docs below the minimum share dropped. In doc order, as
@@ -427,7 +781,94 @@ export class SortedEvaluator {
       docs: out.docs.subarray(0, k),
       scores: out.scores.subarray(0, k),
       fields: out.fields.subarray(0, k),
+      keys: NO_KEYS,
     };
+  }
+
+  /** {@link slot} with touch keys (an open slot of {@link rank}). */
+  private slotKeyed(q: QueryNode, weight: number, terms: Set<string>): List {
+    if (q.kind === 'term') return this.leafKeyed(q, weight * q.weight, terms);
+    if (q.kind === 'max')
+      return maxAllKeyed(
+        this.pool,
+        q.children.map((c) => this.slotKeyed(c, weight * q.weight, terms)),
+      );
+    return this.nodeKeyed(q, weight, terms);
+  }
+
+  /** {@link node} with touch keys. */
+  private nodeKeyed(q: QueryNode, weight: number, terms: Set<string>): List {
+    switch (q.kind) {
+      case 'term':
+        return this.leafKeyed(q, weight * q.weight, terms);
+      case 'phrase':
+        return this.nodeKeyed(q.child, weight * q.weight, terms);
+      case 'or':
+      case 'max': {
+        const w = weight * q.weight;
+        const parts = q.children.map((c) => this.nodeKeyed(c, w, terms));
+        if (parts.length === 1) return parts[0] as List;
+        if (q.kind === 'max') return maxAllKeyed(this.pool, parts);
+        let out = EMPTY;
+        for (const p of parts) out = unionKeyed(this.pool, out, p, false);
+        return out;
+      }
+      case 'and': {
+        // evaluate.ts gives an AND's result in doc order, as one unit: its parts need no keys.
+        const out = this.node(q, weight, terms, null);
+        const base = this.unit++ * 4 * this.span;
+        const step = this.words.reach + 1;
+        if (out.n > 0) {
+          const keys = keyRoom(out);
+          for (let i = 0; i < out.n; i++) keys[i] = base + (out.docs[i] ?? 0) * step;
+        }
+        return out;
+      }
+      default:
+        return EMPTY;
+    }
+  }
+
+  /** {@link leaf} with touch keys: one unit per expansion. */
+  private leafKeyed(q: Extract<QueryNode, { kind: 'term' }>, weight: number, terms: Set<string>): List {
+    const parts: List[] = [];
+    for (const [t, w] of this.g.expansions(q)) {
+      const unit = this.unit++;
+      const part = this.frequencies(t, null);
+      if (part.n === 0) continue;
+      if (!q.gram) terms.add(t);
+      const termWeight = weight * w * this.g.termIdf(t);
+      const s = part.scores;
+      for (let i = 0; i < part.n; i++) s[i] = bm25f(s[i] ?? 0, termWeight);
+      this.keyTerm(part, unit);
+      parts.push(part);
+    }
+    return parts.length === 1 ? (parts[0] as List) : maxAllKeyed(this.pool, parts);
+  }
+
+  /**
+   * Touch keys of one term's list (see the module comment), from its fields: the first field
+   * in evaluate.ts's walk that holds the doc (text or question, speaker, section, title), and in
+   * the text walk the doc's question when it was touched through it.
+   */
+  private keyTerm(part: List, unit: number): void {
+    const keys = keyRoom(part);
+    const words = this.words.words;
+    const step = this.words.reach + 1;
+    const span = this.span;
+    const base = unit * 4 * span;
+    const TEXT = FIELD_BITS.text | FIELD_BITS.question;
+    for (let i = 0; i < part.n; i++) {
+      const d = part.docs[i] ?? 0;
+      const f = part.fields[i] ?? 0;
+      if ((f & TEXT) === 0) {
+        const stage = f & FIELD_BITS.speaker ? 1 : f & FIELD_BITS.section ? 2 : 3;
+        keys[i] = base + stage * span + d * step;
+        continue;
+      }
+      const at = f & FIELD_BITS.question ? (words[d * STRIDE + 3] ?? d) : d;
+      keys[i] = base + at * step + (d - at);
+    }
   }
 
   /** One word of the query: its alternatives, each doc scoring its best (evaluate.ts's slotInto). */
@@ -710,6 +1151,12 @@ export class SortedEvaluator {
     const o = this.o;
     o.n = k;
     if (this.pool.pooled) return o;
-    return { n: k, docs: o.docs.slice(0, k), scores: o.scores.slice(0, k), fields: o.fields.slice(0, k) };
+    return {
+      n: k,
+      docs: o.docs.slice(0, k),
+      scores: o.scores.slice(0, k),
+      fields: o.fields.slice(0, k),
+      keys: NO_KEYS,
+    };
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * Ranked queries without a required word on the sorted-list path (sorted.ts's `rank`) against
+ * the general evaluator, result by result: the same docs in the same order — the order the
+ * general evaluator first touched them, which pages use to break ties — with the same scores,
+ * fields and pruning. The corpora are random and built to reach what the real ones rarely do:
+ * questions whose span holds docs that answer another question or none (an answer is touched at
+ * its question, before the docs between them), terms in speaker, section and title fields
+ * (touched after the text), prefix expansions and ANDs (units of their own), dead docs.
+ */
+import { describe, expect, it } from 'vitest';
+import { Engine, type EngineDoc, type FieldTerms } from '../../lib/search/engine/index.ts';
+import type { QueryNode } from '../../lib/search/engine/tree.ts';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function field(terms: string[]): FieldTerms {
+  const m = new Map<string, number>();
+  for (const t of terms) m.set(t, (m.get(t) ?? 0) + 1);
+  return { terms: m, length: terms.length };
+}
+
+const VOCAB = [
+  'かい',
+  'かいしゃ',
+  'かいぎ',
+  'けい',
+  'けいえい',
+  'いん',
+  'いんしょう',
+  'もの',
+  'ひと',
+  'しゃ',
+];
+
+function corpus(seed: number): { engine: Engine; random: () => number } {
+  const random = rng(seed);
+  const pick = () => VOCAB[Math.floor(random() * VOCAB.length)] as string;
+  const words = (max: number) => Array.from({ length: Math.floor(random() * max) }, pick);
+  const engine = new Engine();
+  const interviews = 8 + Math.floor(random() * 8);
+  const make = (n: number): EngineDoc[] => {
+    const docs: EngineDoc[] = [];
+    const count = 4 + Math.floor(random() * 10);
+    for (let i = 0; i < count; i++) {
+      // An answer of one of the last few docs (not always the nearest): spans hold docs that
+      // answer another question, or none.
+      const back = 1 + Math.floor(random() * 3);
+      const question = i >= back && random() < 0.6 ? i - back : -1;
+      docs.push({
+        ordinal: i + 1,
+        role: question >= 0 ? 0 : random() < 0.7 ? 1 : 2,
+        question,
+        tags: [],
+        text: field(words(4)),
+        speaker: field(random() < 0.15 ? [pick()] : []),
+        section: field(random() < 0.15 ? [pick()] : []),
+      });
+    }
+    return docs.map((d) => ({ ...d, ordinal: d.ordinal + n * 100 }));
+  };
+  const all: Array<[string, FieldTerms, EngineDoc[]]> = [];
+  for (let n = 0; n < interviews; n++) all.push([`iv${n}`, field(random() < 0.3 ? [pick()] : []), make(n)]);
+  // Each interview twice (equal scores everywhere, as at 1M), in turn.
+  for (const [key, title, docs] of all) {
+    engine.add(key, title, docs, new Map());
+    engine.add(`${key}-copy`, title, docs, new Map());
+  }
+  // Some dead docs: an interview replaced.
+  if (random() < 0.5) {
+    const [key, title, docs] = all[0] as (typeof all)[0];
+    engine.remove(key);
+    engine.add(key, title, docs.slice(0, Math.ceil(docs.length / 2)), new Map());
+  }
+  return { engine, random };
+}
+
+function query(random: () => number): QueryNode {
+  const pick = () => VOCAB[Math.floor(random() * VOCAB.length)] as string;
+  const leaf = (): QueryNode => {
+    const r = random();
+    if (r < 0.15) return { kind: 'term', term: pick().slice(0, 2), weight: 1, prefix: true };
+    if (r < 0.25)
+      return {
+        kind: 'max',
+        weight: 1,
+        children: [
+          { kind: 'term', term: pick(), weight: 1 },
+          {
+            kind: 'and',
+            weight: 0.6,
+            children: [
+              { kind: 'term', term: pick(), weight: 1, gram: true },
+              { kind: 'term', term: pick(), weight: 1, gram: true },
+            ],
+          },
+        ],
+      };
+    return { kind: 'term', term: pick(), weight: 1 };
+  };
+  const slots = Array.from({ length: 3 + Math.floor(random() * 5) }, () => ({
+    node: leaf(),
+    required: false,
+  }));
+  return { kind: 'match', slots, exclude: [], minShould: random() < 0.5 ? 0.25 : random() * 0.6, weight: 1 };
+}
+
+describe('ranked queries without a required word: sorted lists give the general evaluator’s result', () => {
+  it('docs in first-touch order, scores, fields and pruning, on 40 random corpora × 25 queries', () => {
+    let compared = 0;
+    let pruned = 0;
+    let reordered = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { engine, random } = corpus(seed);
+      for (let k = 0; k < 25; k++) {
+        const q = query(random);
+        const topK = random() < 0.7 ? 1 + Math.floor(random() * 6) : undefined;
+        const options = { roleWeights: [1, 0.5, 1], ...(topK ? { topK } : {}) };
+        const termsA = new Set<string>();
+        const termsB = new Set<string>();
+        const general = engine.evaluate(q, termsA, { ...options, general: true });
+        const sorted = engine.evaluate(q, termsB, { ...options, transient: random() < 0.5 });
+        const at = `seed ${seed} query ${k}`;
+        expect(Array.from(sorted.docs), at).toEqual(Array.from(general.docs));
+        expect(Array.from(sorted.scores), at).toEqual(Array.from(general.scores));
+        expect(Array.from(sorted.fields), at).toEqual(Array.from(general.fields));
+        expect(sorted.pruned === true, at).toBe(general.pruned === true);
+        expect([...termsB].sort(), at).toEqual([...termsA].sort());
+        compared++;
+        if (general.pruned) pruned++;
+        // Results whose first-touch order is not doc order: what the keys are for.
+        if (Array.from(general.docs).some((d, i, a) => i > 0 && d < (a[i - 1] ?? 0))) reordered++;
+      }
+    }
+    expect(compared).toBe(1000);
+    expect(pruned).toBeGreaterThan(50);
+    expect(reordered).toBeGreaterThan(300);
+  });
+});
