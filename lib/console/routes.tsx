@@ -343,11 +343,20 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
     page(async (c, v) => {
       const id = IdSchema.safeParse(c.req.param('id'));
       if (!id.success) throw invalid(id.error);
-      const [person, manual, index] = await Promise.all([
-        service.interviewee(id.data),
-        service.personTags(id.data),
-        deps.index.get(),
-      ]);
+      let found: [Awaited<ReturnType<typeof service.interviewee>>, { tags: string[]; version: number }];
+      try {
+        found = await Promise.all([service.interviewee(id.data), service.personTags(id.data)]);
+      } catch (err) {
+        // A bookmark of a person merged away opens the person they were merged into.
+        const into = err instanceof KikigakiError ? err.details?.mergedInto : undefined;
+        if (typeof into === 'string') {
+          const url = new URL(c.req.url);
+          return c.redirect(`/people/${encodeURIComponent(into)}${url.search}`, 302);
+        }
+        throw err;
+      }
+      const [person, manual] = found;
+      const index = await deps.index.get();
       // Others printed with the same full name elsewhere: maybe this person (lib/people/duplicates.ts).
       const sameName =
         index
