@@ -455,6 +455,15 @@ describe('GET /search validation', () => {
     ])
       await expectError(await app.request(path), 400, 'validation_error');
   });
+
+  it('says what a date filter takes when it is no date (2025-13-01, yesterday)', async () => {
+    for (const path of ['/search?q=x&from=2025-13-01', '/search?q=x&to=yesterday']) {
+      const error = await expectError(await app.request(path), 400, 'validation_error');
+      expect(error.message).toMatch(/(from|to): expected a date such as 2025-01-31/);
+      expect(error.message).not.toContain('Invalid input');
+    }
+    expect((await app.request('/search?q=x&from=2025-01-31&to=2025-12-31T23:59:59%2B09:00')).status).toBe(200);
+  });
 });
 
 describe('tag validation', () => {
