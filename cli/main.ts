@@ -155,6 +155,7 @@ async function cmdTags(args: string[]): Promise<void> {
       name: string;
       quotes: number;
       evidence: { quoteId: string; text: string };
+      best: number;
     }>,
   }));
   for (const iv of interviews) {
@@ -168,19 +169,32 @@ async function cmdTags(args: string[]): Promise<void> {
       for (const pt of tags.interviewees.get(person.id) ?? []) {
         const t = topics.find((x) => x.id === pt.topic);
         const quote = iv.turns.find((q) => q.id === pt.evidence);
-        if (t && quote)
+        if (!t || !quote) continue;
+        // A person speaks in several interviews under one id (the same handle, @haruka_nw):
+        // one line per person, their quotes counted across them, the evidence of the most.
+        const seen = t.interviewees.find((p) => p.id === person.id);
+        if (!seen)
           t.interviewees.push({
             id: person.id,
             name: person.name,
             quotes: pt.quotes,
             evidence: { quoteId: quote.id, text: quote.text },
+            best: pt.quotes,
           });
+        else {
+          seen.quotes += pt.quotes;
+          if (pt.quotes > seen.best) {
+            seen.best = pt.quotes;
+            seen.evidence = { quoteId: quote.id, text: quote.text };
+          }
+        }
       }
     }
   }
   for (const t of topics) t.interviewees.sort((a, b) => b.quotes - a.quotes || a.name.localeCompare(b.name));
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ topics }, null, 2)}\n`);
+    const out = topics.map((t) => ({ ...t, interviewees: t.interviewees.map(({ best: _, ...p }) => p) }));
+    process.stdout.write(`${JSON.stringify({ topics: out }, null, 2)}\n`);
     return;
   }
   process.stdout.write(

@@ -255,7 +255,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
     throw new KikigakiError(
       'unsupported_media_type',
-      `send application/json (canonical interview), a transcript as ${TRANSCRIPT_TYPES.join(', ')}, or a Word document as ${DOCX_CONTENT_TYPE}; not '${type || 'no content type'}'`,
+      `send application/json (canonical interview), a transcript as ${TRANSCRIPT_TYPES.join(', ')}, or a Word document as ${DOCX_CONTENT_TYPE} or application/octet-stream; not '${type || 'no content type'}'`,
     );
   };
   const ingest = async (c: Context<AppEnv>, forcedId?: string) => {

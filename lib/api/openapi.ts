@@ -367,7 +367,7 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/interviewees/{id}',
-    summary: 'One interviewee profile',
+    summary: 'One interviewee profile (404 naming `mergedInto` when merged away)',
     access: 'read',
     params: Params.id,
     responses: { 200: { description: 'the profile', json: IntervieweeResponse } },

@@ -10,7 +10,7 @@ import { type Context, Hono, type MiddlewareHandler, type Next } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import * as z from 'zod';
 import { type AppEnv, toErrorResponse } from '../api/http.ts';
-import { KikigakiError } from '../errors.ts';
+import { KikigakiError, ValidationError } from '../errors.ts';
 import type { IndexProvider } from '../indexer.ts';
 import { IdSchema } from '../model.ts';
 import type { SearchHit, SearchParams } from '../search/index.ts';
@@ -24,7 +24,7 @@ import { numberedPage, personNames, searchQuotes } from './search.ts';
 import { makeView, type View } from './view.ts';
 import { ErrorPage, PersonPage, ReaderPage, TagPage, TagsPage, UploadPage } from './views/pages.tsx';
 import type { CardQuote } from './views/parts.tsx';
-import { SearchPage, type SearchResult, type SearchState } from './views/search.tsx';
+import { type PersonProblem, SearchPage, type SearchResult, type SearchState } from './views/search.tsx';
 
 /** Results per page in the console. */
 export const PAGE_SIZE = 20;
@@ -242,7 +242,27 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           to: state.to,
           limit: PAGE_SIZE,
         };
-        const numbered = await numberedPage(service, index, params, state.page, PAGE_SIZE);
+        let numbered: Awaited<ReturnType<typeof numberedPage>>;
+        try {
+          numbered = await numberedPage(service, index, params, state.page, PAGE_SIZE);
+        } catch (err) {
+          const problem = personProblem(err, state.interviewee);
+          if (!problem) throw err;
+          // The search page with the query kept and the people meant as links, not an error page.
+          return send(
+            c,
+            <SearchPage
+              v={v}
+              state={state}
+              result={null}
+              landing={null}
+              personName={null}
+              personProblem={problem}
+              switchHref={switchHref(c, v)}
+            />,
+            400,
+          );
+        }
         const found = numbered.page;
         state.page = numbered.pageNo;
         const people = byCount(found.facets.interviewees, 15);
@@ -323,11 +343,20 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
     page(async (c, v) => {
       const id = IdSchema.safeParse(c.req.param('id'));
       if (!id.success) throw invalid(id.error);
-      const [person, manual, index] = await Promise.all([
-        service.interviewee(id.data),
-        service.personTags(id.data),
-        deps.index.get(),
-      ]);
+      let found: [Awaited<ReturnType<typeof service.interviewee>>, { tags: string[]; version: number }];
+      try {
+        found = await Promise.all([service.interviewee(id.data), service.personTags(id.data)]);
+      } catch (err) {
+        // A bookmark of a person merged away opens the person they were merged into.
+        const into = err instanceof KikigakiError ? err.details?.mergedInto : undefined;
+        if (typeof into === 'string') {
+          const url = new URL(c.req.url);
+          return c.redirect(`/people/${encodeURIComponent(into)}${url.search}`, 302);
+        }
+        throw err;
+      }
+      const [person, manual] = found;
+      const index = await deps.index.get();
       // Others printed with the same full name elsewhere: maybe this person (lib/people/duplicates.ts).
       const sameName =
         index
@@ -413,4 +442,12 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       ? failure(c, new KikigakiError('not_found', `no page at ${c.req.path}`))
       : null;
   return Object.assign(app, { notFoundPage });
+}
+
+/** The interviewee filter's 400 (nobody or several people by that name), if that is what `err` is. */
+function personProblem(err: unknown, value: string | undefined): PersonProblem | null {
+  if (!(err instanceof ValidationError) || value === undefined) return null;
+  const details = err.details as { interviewee?: unknown; candidates?: unknown } | undefined;
+  if (details?.interviewee !== value || !Array.isArray(details.candidates)) return null;
+  return { value, candidates: details.candidates as PersonProblem['candidates'] };
 }

@@ -103,6 +103,12 @@ export function indexFingerprint(
   return digest(JSON.stringify([interview.title, parts]), 16);
 }
 
+/** A date filter: a day or a date-time with its offset; the 400 says which (not "Invalid input"). */
+const DateParam = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error:
+    'expected a date such as 2025-01-31, or a date-time with its offset such as 2025-01-31T09:00:00+09:00',
+});
+
 /** Search request, validated (the HTTP layer reuses this schema). */
 export const SearchParamsSchema = z.object({
   q: z
@@ -138,8 +144,8 @@ export const SearchParamsSchema = z.object({
     ),
   speaker: z.enum(['interviewee', 'interviewer', 'other', 'any']).default('any'),
   interview: z.string().min(1).max(128).optional(),
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  from: DateParam.optional(),
+  to: DateParam.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(10),
   cursor: z.string().max(200).optional(),
 });

@@ -399,7 +399,17 @@ export class TagService {
   /** An interviewee's profile: tags with quote counts, interviews, evidence, corrections. */
   async interviewee(personId: string): Promise<IntervieweeProfile> {
     const profile = (await this.profiles([personId])).get(personId);
-    if (!profile) throw new NotFoundError('interviewee', personId);
+    if (!profile) {
+      // A person merged away names whom they became, as their person view does.
+      const into = (await this.store.personProfiles([personId])).get(personId)?.mergedInto;
+      if (into)
+        throw new KikigakiError('not_found', `interviewee '${personId}' was merged into '${into}'`, {
+          what: 'interviewee',
+          id: personId,
+          mergedInto: into,
+        });
+      throw new NotFoundError('interviewee', personId);
+    }
     return profile;
   }
 

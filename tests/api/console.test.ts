@@ -521,3 +521,59 @@ describe('topics edited over the API', () => {
     expect(await (await page('/tags/opening-days?lang=en')).text()).toContain('Quotes tagged “Days open”');
   });
 });
+
+describe('an interviewee filter that names nobody or several people', () => {
+  const talk = (title: string, name: string) =>
+    [
+      '---',
+      `title: ${title}`,
+      '---',
+      '聞き手：介護と仕事の両立はどうしていますか？',
+      `${name}：介護の日は仕事を入れないようにしています。`,
+      '聞き手：大変ではないですか？',
+      `${name}：家族に助けてもらっています。`,
+    ].join('\n');
+
+  it('keeps the search and lists the people meant as links, instead of an error page', async () => {
+    const ids: string[] = [];
+    for (const [id, title, name] of [
+      ['suzuki-a', '座談会A', '鈴木花子'],
+      ['suzuki-b', '座談会B', '鈴木健'],
+    ] as const) {
+      const res = await app.request(`/interviews?id=${id}&format=prefixed`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        body: talk(title, name),
+      });
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { interviewee: { id: string } }).interviewee.id);
+    }
+    // The API's answer is unchanged: a 400 naming the candidates.
+    const api = await app.request('/search?q=%E4%BB%8B%E8%AD%B7&interviewee=%E9%88%B4%E6%9C%A8');
+    expect(api.status, await api.clone().text()).toBe(400);
+
+    const several = await page('/?q=%E4%BB%8B%E8%AD%B7&interviewee=%E9%88%B4%E6%9C%A8');
+    expect(several.status).toBe(400);
+    const html = await several.text();
+    expect(html).toContain('「鈴木」に当たる人が複数います');
+    expect(html).toMatch(/<input[^>]*name="q"[^>]*value="介護"|<input[^>]*value="介護"[^>]*name="q"/);
+    for (const id of ids) expect(html).toContain(`interviewee=${id}`);
+    expect(html).toContain('鈴木花子');
+    expect(html).toContain('鈴木健');
+    expect(html).not.toContain('give a full name');
+    // Each link searches that person's quotes.
+    const chosen = await page(`/?q=%E4%BB%8B%E8%AD%B7&interviewee=${ids[0]}`);
+    expect(chosen.status).toBe(200);
+    expect(await chosen.text()).toContain('鈴木花子');
+
+    const nobody = await page(
+      '/?q=%E4%BB%8B%E8%AD%B7&interviewee=%E5%AD%98%E5%9C%A8%E3%81%97%E3%81%AA%E3%81%84%E4%BA%BA',
+    );
+    expect(nobody.status).toBe(400);
+    const none = await nobody.text();
+    expect(none).toContain('「存在しない人」という名前の話者は');
+    expect(none).toContain('href="/?q=%E4%BB%8B%E8%AD%B7"');
+    const en = await (await page('/?q=%E4%BB%8B%E8%AD%B7&interviewee=%E9%88%B4%E6%9C%A8&lang=en')).text();
+    expect(en).toContain('“鈴木” fits several people');
+  });
+});

@@ -191,6 +191,9 @@ describe('POST /interviews: content types, parse errors and JSON errors', () => 
     });
     const error = await expectError(res, 415, 'unsupported_media_type');
     expect(error.message).toContain('application/xml');
+    // Every type it takes is named, the generic binary one too (a .docx from a script often has it).
+    for (const type of ['text/plain', 'text/vtt', 'application/x-subrip', 'application/octet-stream'])
+      expect(error.message).toContain(type);
     expect((await app.request('/interviews/xml')).status).toBe(404);
   });
 
@@ -454,6 +457,17 @@ describe('GET /search validation', () => {
       `/suggest?q=${'a'.repeat(101)}`,
     ])
       await expectError(await app.request(path), 400, 'validation_error');
+  });
+
+  it('says what a date filter takes when it is no date (2025-13-01, yesterday)', async () => {
+    for (const path of ['/search?q=x&from=2025-13-01', '/search?q=x&to=yesterday']) {
+      const error = await expectError(await app.request(path), 400, 'validation_error');
+      expect(error.message).toMatch(/(from|to): expected a date such as 2025-01-31/);
+      expect(error.message).not.toContain('Invalid input');
+    }
+    expect((await app.request('/search?q=x&from=2025-01-31&to=2025-12-31T23:59:59%2B09:00')).status).toBe(
+      200,
+    );
   });
 });
 

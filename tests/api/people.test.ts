@@ -241,7 +241,13 @@ describe('renaming, merging and splitting people', () => {
       speakerId: into.id,
       speaker: '佐伯健太',
     });
-    expect((await get(`/interviewees/${from.id}`)).status).toBe(404);
+    // The merged-away profile says whom it became (README), and a browser is sent there.
+    const gone = await get<{ error: { details: { mergedInto?: string } } }>(`/interviewees/${from.id}`);
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.details.mergedInto).toBe(into.id);
+    const page = await rt.app.request(`/people/${from.id}`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe(`/people/${into.id}`);
     expect((await get<Groups>('/interviewees/duplicates')).body.groups.map((g) => g.name)).not.toContain(
       '佐伯健太',
     );

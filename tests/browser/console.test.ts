@@ -239,6 +239,31 @@ describe.runIf(run)('console in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('adds a tag by the Japanese label the editor sees, and says so when no tag has that name', async () => {
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/?q=%E4%BB%8B%E8%AD%B7`);
+    await enterToken(page);
+    const card = page.locator('.card').nth(1);
+    const quoteId = (await card.getAttribute('data-quote-id')) as string;
+    const before: { tags: string[]; version: number } = await api(`/quotes/${quoteId}`);
+    await card.locator('.edit-start').click();
+    // A name no tag has: a message in the page's language, nothing sent.
+    await card.locator('.tag-add input').fill('存在しないタグ名');
+    await card.locator('.tag-add button').click();
+    await expect.poll(() => card.locator('.edit-status.error').textContent()).toContain('存在しないタグ名');
+    expect(((await api(`/quotes/${quoteId}`)) as { version: number }).version).toBe(before.version);
+    // 健康 is part of one label only, 健康・休息 (health-rest).
+    const label = before.tags.includes('health-rest') ? '動機' : '健康';
+    const id = label === '健康' ? 'health-rest' : 'motivation-values';
+    await card.locator('.tag-add input').fill(label);
+    await card.locator('.tag-add button').click();
+    await card.locator('.edit-status.ok').waitFor();
+    expect(await card.locator(`[data-tag="${id}"]`).count()).toBe(1);
+    const after: { tags: string[] } = await api(`/quotes/${quoteId}`);
+    expect(after.tags).toContain(id);
+    await page.close();
+  }, 60_000);
+
   it('adds and removes an interviewee’s tag on the profile', async () => {
     const page = await newTab(context, errors);
     await page.goto(`${server.url}/people/kenji_camp`);

@@ -54,6 +54,25 @@ describe('kikigaki CLI', () => {
     expect(r.stdout).toMatch(/^work-balance/m);
   });
 
+  it('tags lists a person once per topic, with their quotes of every interview they speak in', () => {
+    type Topics = { topics: Array<{ id: string; interviewees: Array<{ id: string; quotes: number }> }> };
+    const both: Topics = JSON.parse(run('tags', '--json', samplesDir).stdout);
+    for (const t of both.topics) {
+      const ids = t.interviewees.map((p) => p.id);
+      expect(ids, t.id).toEqual([...new Set(ids)]);
+    }
+    // はるか (@haruka_nw) speaks in two sample interviews: her count is the sum of theirs.
+    const one = (file: string): Topics => JSON.parse(run('tags', '--json', join(samplesDir, file)).stdout);
+    const count = (ts: Topics) =>
+      ts.topics.find((t) => t.id === 'work-balance')?.interviewees.find((p) => p.id === 'haruka_nw')
+        ?.quotes ?? 0;
+    const first = count(one('01-blog-haruka-1.txt'));
+    const second = count(one('02-blog-haruka-2.txt'));
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(0);
+    expect(count(both)).toBe(first + second);
+  });
+
   it('parses a Word document, WebVTT and SRT files, and searches a folder of them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kk-cli-formats-'));
     const docx = await makeDocx([

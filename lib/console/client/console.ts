@@ -5,6 +5,8 @@
  * textContent only (never innerHTML): quotes and names are untrusted.
  */
 
+import { resolveTagInput } from './tag-input.ts';
+
 const TOKEN_KEY = 'kikigaki.writeToken';
 const ACTOR_KEY = 'kikigaki.actor';
 const lang: 'ja' | 'en' = document.body.dataset.lang === 'en' ? 'en' : 'ja';
@@ -31,6 +33,9 @@ const WORDS = {
     retry: '最新の状態に対してもう一度',
     discard: '自分の変更を取り消す',
     failed: (s: string) => `保存できませんでした: ${s}`,
+    unknownTag: (s: string) =>
+      `「${s}」という名前のタグはありません。一覧から選ぶか、新しいタグなら英小文字・数字・ハイフンの ID（例: mentor）を入力してください。`,
+    severalTags: (s: string, names: string) => `「${s}」に合うタグが複数あります: ${names}`,
     // A preview stores nothing: its failure is about reading the file, not saving it.
     notRead: (s: string) => `読み取れませんでした: ${s}`,
     loadFailed: (s: string) => `読み込めませんでした: ${s}`,
@@ -77,6 +82,9 @@ const WORDS = {
     retry: 'Apply my change to the latest',
     discard: 'Discard my change',
     failed: (s: string) => `Could not save: ${s}`,
+    unknownTag: (s: string) =>
+      `No tag is called “${s}”. Pick one from the list, or give a new tag an id of lower-case letters, digits and hyphens (e.g. mentor).`,
+    severalTags: (s: string, names: string) => `“${s}” fits several tags: ${names}`,
     notRead: (s: string) => `Could not read it: ${s}`,
     loadFailed: (s: string) => `Could not load: ${s}`,
     checkFailed: (s: string) => `Could not check the token: ${s}`,
@@ -352,7 +360,6 @@ async function openEditor(box: HTMLElement, editable: Editable): Promise<void> {
     type: 'text',
     list: 'known-tags',
     'aria-label': WORDS.addLabel,
-    pattern: '[a-z0-9][a-z0-9\\-]*',
     maxlength: '64',
     autocomplete: 'off',
   });
@@ -360,8 +367,16 @@ async function openEditor(box: HTMLElement, editable: Editable): Promise<void> {
   const form = el('form', { class: 'tag-add' }, input, addButton);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const v = input.value.trim().toLowerCase();
-    if (v) void run({ add: v });
+    const typed = input.value.trim();
+    if (!typed) return;
+    const found = resolveTagInput(typed, known);
+    if ('id' in found) {
+      void run({ add: found.id });
+      return;
+    }
+    status.className = 'edit-status status error';
+    status.textContent =
+      found.error === 'several' ? WORDS.severalTags(typed, found.labels.join('、')) : WORDS.unknownTag(typed);
   });
   const run = async (change: Change) => {
     const before = state;

@@ -44,6 +44,15 @@ export interface SearchResult {
   };
 }
 
+/**
+ * An interviewee filter that names nobody, or several people: the API's 400, shown on the search
+ * page with the query kept and each candidate a link, instead of an error page.
+ */
+export interface PersonProblem {
+  value: string;
+  candidates: Array<{ id: string; name: string; interviews: string[] }>;
+}
+
 /** What the start page shows. */
 export interface Landing {
   tags: Array<{ id: string; quotes: number }>;
@@ -86,9 +95,11 @@ export function SearchPage(props: {
   result: SearchResult | null;
   landing: Landing | null;
   personName: string | null;
+  personProblem?: PersonProblem | null;
   switchHref: string;
 }) {
   const { v, state, result } = props;
+  const problem = props.personProblem ?? null;
   const { t } = v;
   const base: SearchState = { ...state, page: 1 };
   const link = (change: Partial<SearchState>) => v.href('/', stateParams({ ...base, ...change }));
@@ -187,7 +198,26 @@ export function SearchPage(props: {
         </section>
       ) : null}
 
-      {result === null ? (
+      {problem ? (
+        <section class="person-problem" aria-labelledby="person-problem-title">
+          <h1 id="person-problem-title" class="notice">
+            {problem.candidates.length > 0 ? t.personSeveral(problem.value) : t.personNone(problem.value)}
+          </h1>
+          <ul>
+            {problem.candidates.map((c) => (
+              <li>
+                <a href={link({ interviewee: c.id })}>{c.name}</a>{' '}
+                <span class="muted">
+                  {t.personInterviews(c.interviews.length)} · {c.id}
+                </span>
+              </li>
+            ))}
+            <li>
+              <a href={link({ interviewee: undefined })}>{t.personDropFilter}</a>
+            </li>
+          </ul>
+        </section>
+      ) : result === null ? (
         <Start v={v} landing={props.landing} />
       ) : (
         <div class="results-layout">
