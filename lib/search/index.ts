@@ -116,7 +116,7 @@ export const SearchParamsSchema = z.object({
     .max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`)
     .default('')
     .describe(
-      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it, a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix (not two hiragana alone: すき is a word, not スキル).',
+      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it (alone, -介護 lists every quote but those, as filters list), a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix (not two hiragana alone: すき is a word, not スキル).',
     ),
   tags: z.array(z.string().min(1).max(100)).max(20).default([]),
   match: z.enum(['all', 'any']).default('all'),
@@ -1319,15 +1319,22 @@ export class QuoteIndex {
     if (compiled.empty) {
       if (
         params.q.trim() === '' ||
+        compiled.excludeOnly.length > 0 ||
         params.tags.length > 0 ||
         params.interviewee?.length ||
         params.interview
       ) {
         matched = 'filter';
         byRecency = true;
+        // -word alone: every quote but those saying it, listed as filters list them.
+        const excluded = new Set<number>();
+        for (const node of compiled.excludeOnly) {
+          const m = this.engine.textMatches(node);
+          for (let i = 0; i < m.n; i++) excluded.add(m.docs[i] as number);
+        }
         found = emptyCandidates(this.engine.docCount);
         for (let d = 0; d < this.engine.docCount; d++) {
-          if (this.engine.alive(d) && filter(d)) pushCandidate(found, d, 0, 0);
+          if (this.engine.alive(d) && filter(d) && !excluded.has(d)) pushCandidate(found, d, 0, 0);
         }
         found = trimCandidates(found);
       }

@@ -51,6 +51,11 @@ export interface CompiledQuery {
   readonly forms: readonly string[];
   /** True when the user typed nothing searchable. */
   readonly empty: boolean;
+  /**
+   * The `-word`s of a query that has nothing else (`-介護`): the quotes not saying them are listed
+   * as a filter lists them (empty otherwise: in a query they are part of {@link query}).
+   */
+  readonly excludeOnly: readonly QueryNode[];
   /** How many words (slots) the query has. */
   readonly words: number;
   /** True when every word must match (short queries, `terms=all`). */
@@ -827,5 +832,15 @@ export function compileQuery(
     ...foldedPhrases,
   ];
   const forms = [...new Set(allUnits.map((u) => u.form).filter((f): f is string => !!f))];
-  return { query, phrases: foldedPhrases, needles, forms, empty: query === null, words, everyWord, relaxed };
+  return {
+    query,
+    phrases: foldedPhrases,
+    needles,
+    forms,
+    empty: query === null,
+    excludeOnly: query === null ? exclude : [],
+    words,
+    everyWord,
+    relaxed,
+  };
 }

@@ -126,6 +126,25 @@ describe('query syntax', () => {
     expect(without).toContain('c-t004');
   });
 
+  it('lists every quote but those saying a -word typed alone, with the filters', () => {
+    // -映画 alone found nothing: an exclusion needs something to exclude from.
+    const page = index.search({ q: '-映画', limit: 50 });
+    expect(page.matched).toBe('filter');
+    const all = interviews.flatMap((i) => i.turns);
+    const saying = all.filter((t) => t.text.includes('映画')).map((t) => t.id);
+    expect(saying.length).toBeGreaterThan(0);
+    expect(page.hits.map((h) => h.quoteId).sort()).toEqual(
+      all
+        .map((t) => t.id)
+        .filter((id) => !saying.includes(id))
+        .sort(),
+    );
+    expect(ids('-映画', { interview: 'c' })).toEqual(
+      expect.arrayContaining(['c-t004'].filter((id) => !saying.includes(id))),
+    );
+    expect(ids('-映画', { interview: 'c' }).every((id) => id.startsWith('c-'))).toBe(true);
+  });
+
   it('treats OR as alternatives of one word', () => {
     const either = ids('アイアンマン OR コーヒー');
     expect(either).toContain('b-t002');

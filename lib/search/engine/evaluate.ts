@@ -225,6 +225,21 @@ export class Evaluator implements Shared {
     return this.node(query, 1, terms, null);
   }
 
+  /** Docs whose own text matches `x`, as an exclusion reads it: a `-word` typed alone. */
+  textMatches(x: QueryNode): Matches {
+    this.options = {};
+    this.expanded = new WeakMap();
+    this.dfs = new Map();
+    this.grow();
+    this.root = x;
+    this.textOnly = true;
+    try {
+      return this.node(x, 1, new Set(), null);
+    } finally {
+      this.textOnly = false;
+    }
+  }
+
   /** The tree being evaluated (its result may be written into {@link finished} when transient). */
   private root: QueryNode | null = null;
   /**

@@ -384,6 +384,11 @@ export class Engine {
     return this.evaluator.evaluate(query, terms, options);
   }
 
+  /** Docs whose own text matches a query tree (see {@link Evaluator.textMatches}). */
+  textMatches(query: QueryNode): Matches {
+    return this.evaluator.textMatches(query);
+  }
+
   /** The most a query tree can add to one quote's score (for tests and diagnostics). */
   bound(query: QueryNode): number {
     return this.evaluator.bound(query);
