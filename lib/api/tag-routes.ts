@@ -10,6 +10,7 @@ import type { IndexProvider } from '../indexer.ts';
 import { type Job, jobView } from '../jobs/runner.ts';
 import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
+import { parseAuditSubject } from '../store/keys.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
   AddTagsBody,
@@ -145,6 +146,31 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(c, BulkTagsResponse, result);
   });
 
+  /**
+   * An audit entry's subject as clients read it ({kind: 'quote', id}), not the partition it is kept
+   * under (QUOTE#…): the store's key is its own business.
+   */
+  function subjectOf(subjectPk: string): {
+    kind: 'quote' | 'person' | 'tag' | 'topic' | 'bulk';
+    id?: string;
+  } {
+    const s = parseAuditSubject(subjectPk);
+    // Every entry is written under a key keys.ts builds: one it cannot read is a broken store.
+    if (!s) throw new Error(`audit entry under an unreadable key: ${subjectPk}`);
+    switch (s.kind) {
+      case 'quote':
+        return { kind: 'quote', id: s.quoteId };
+      case 'person':
+        return { kind: 'person', id: s.personId };
+      case 'tag':
+        return { kind: 'tag', id: s.tag };
+      case 'topic':
+        return { kind: 'topic', id: s.topic };
+      case 'bulk':
+        return { kind: 'bulk' };
+    }
+  }
+
   // ---------------------------------------------------------------- /audit
   const audit = new Hono<AppEnv>();
   audit.get('/', auth, async (c) => {
@@ -153,7 +179,10 @@ export function tagRoutes(deps: TagRouteDeps) {
       { quote: q.quote, person: q.person, tag: q.tag, actor: q.actor },
       { limit: q.limit, cursor: q.cursor },
     );
-    return reply(c, AuditResponse, { entries: page.items, nextCursor: page.nextCursor });
+    return reply(c, AuditResponse, {
+      entries: page.items.map((e) => ({ ...e, subject: subjectOf(e.subject) })),
+      nextCursor: page.nextCursor,
+    });
   });
 
   // ---------------------------------------------------------------- /interviewees

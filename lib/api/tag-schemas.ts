@@ -104,7 +104,11 @@ export const AuditQuery = z.object({
 
 /** One entry of the audit trail. */
 const AuditEntrySchema = z.object({
-  subject: z.string(),
+  subject: z
+    .object({ kind: z.enum(['quote', 'person', 'tag', 'topic', 'bulk']), id: z.string().optional() })
+    .describe(
+      'what was edited: a quote, a person, a tag (merges), a topic, or a bulk edit of a search (no id)',
+    ),
   at: z.string(),
   who: z.string(),
   action: z.string(),

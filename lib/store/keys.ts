@@ -308,6 +308,12 @@ function auditOf(sk: string, subject: AuditSubject): ParsedKey | null {
  * Reads a primary key back into what it names; null for a key this layout never writes. Linear
  * in the key's length; every part is checked, so a parsed key is one {@link keys} could build.
  */
+/** The subject an audit partition key names (the `subject` of an audit entry), or null. */
+export function parseAuditSubject(subjectPk: string): AuditSubject | null {
+  const parsed = parseKey(keys.audit(subjectPk, '0', '0'));
+  return parsed?.kind === 'audit' ? parsed.subject : null;
+}
+
 export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
   const { pk, sk } = key;
   if (typeof pk !== 'string' || typeof sk !== 'string') return null;

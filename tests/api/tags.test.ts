@@ -379,12 +379,14 @@ describe('interviewee tags, the audit trail, bulk edits', () => {
       body: JSON.stringify({ tags: ['word-of-mouth'] }),
     });
     expect((await rt.app.request('/audit')).status).toBe(401);
-    type Entries = { entries: Array<{ who: string; action: string; tags: string[]; subject: string }> };
+    type Entries = {
+      entries: Array<{ who: string; action: string; tags: string[]; subject: { kind: string; id?: string } }>;
+    };
     const all = await getJson<Entries>(rt.app, '/audit', AUTH);
     expect(all.entries[0]).toMatchObject({
       who: 'hanako',
       tags: ['word-of-mouth'],
-      subject: 'QUOTE#yuki-t013',
+      subject: { kind: 'quote', id: 'yuki-t013' },
     });
     expect(
       (await getJson<Entries>(rt.app, url('/audit', [['quote', 'yuki-t013']]), AUTH)).entries,
@@ -395,7 +397,7 @@ describe('interviewee tags, the audit trail, bulk edits', () => {
       1,
     );
     const hanako = await getJson<Entries>(rt.app, url('/audit', [['actor', 'hanako']]), AUTH);
-    expect(hanako.entries.map((e) => e.subject)).toEqual(['QUOTE#yuki-t013']);
+    expect(hanako.entries.map((e) => e.subject)).toEqual([{ kind: 'quote', id: 'yuki-t013' }]);
     const paged = await getJson<Entries & { nextCursor: string | null }>(
       rt.app,
       url('/audit', [['limit', 1]]),
