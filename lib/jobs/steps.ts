@@ -72,6 +72,14 @@ function note(job: Job, name: string, ids: readonly string[]): void {
   job.ids[name] = [...kept, ...ids].slice(0, MAX_IDS);
 }
 
+/**
+ * The sweep after a paged phase: it keeps that phase's progress (done, total), so the finished job
+ * still says how far it went (a rebuild read `"done":0,"total":null` once done).
+ */
+function sweepAfter(job: Job): Job {
+  return { ...job, phase: 'sweep', cursor: null };
+}
+
 function enter(job: Job, phase: string, total: number | null = null): Job {
   return { ...job, phase, cursor: null, done: 0, total };
 }
@@ -150,7 +158,8 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
     count(job, 'indexed', r.upserted);
     if (r.removed > 0) count(job, 'removed', r.removed);
   };
-  const finish = (): Job => ({ ...job, state: 'done', phase: 'done', cursor: null });
+  // Done: what was done is the whole of it (total was an estimate while paging).
+  const finish = (): Job => ({ ...job, state: 'done', phase: 'done', cursor: null, total: job.done });
   let next: Job;
 
   switch (`${job.kind}:${job.phase}`) {
@@ -178,7 +187,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
     }
     case 'rebuild:apply': {
       const ended = await paged(job, budget, interviews, (ids) => eachOrAlone(job, ids, apply));
-      next = ended ? enter(job, 'sweep') : job;
+      next = ended ? sweepAfter(job) : job;
       break;
     }
     // ------------------------------------------------------------------ check, repair
@@ -210,7 +219,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           }
         }),
       );
-      next = ended ? enter(job, 'sweep') : job;
+      next = ended ? sweepAfter(job) : job;
       break;
     }
     case 'rebuild:sweep':

@@ -94,6 +94,8 @@ describe('rebuild, check and repair in steps of two interviews', () => {
     const stored = ids.length - 1;
     expect(done).toMatchObject({ state: 'done', phase: 'done', error: null, errors: [], attempts: 0 });
     expect(done.result).toMatchObject({ indexed: stored, removed: 1, extra: 1 });
+    // Finished, it still says how far it went (it read done 0, total null after the sweep).
+    expect(done).toMatchObject({ done: stored, total: stored });
     // train, then one step per page of two (the last page ends the phase), then the sweep.
     expect(done.pages).toBeGreaterThanOrEqual(Math.ceil(stored / 2) + 1);
     expect(done.steps).toBe(1 + Math.ceil(stored / 2) + 1);
