@@ -1705,7 +1705,8 @@ export class QuoteIndex {
     const seen = new Set<string>();
     return this.engine
       .complete(prefix, n * 4)
-      .map((c) => ({ text: c.surface ?? c.term, quotes: c.quotes }))
+      // As written, but full-width: ｸﾗｳﾄﾞﾜｰｸｽ is クラウドワークス to whoever types クラ.
+      .map((c) => ({ text: (c.surface ?? c.term).normalize('NFKC'), quotes: c.quotes }))
       .filter((s) => keep(s.text) && !seen.has(s.text) && seen.add(s.text) !== undefined)
       .sort(
         (a, b) =>

@@ -232,6 +232,23 @@ describe('no quote has every word of a short query', () => {
 });
 
 describe('suggestions', () => {
+  it('shows a word written in half-width kana as full-width, ranked by its quotes', () => {
+    // ｸﾗｳﾄﾞﾜｰｸｽ was offered as written, after クラウド (fewer quotes): another script to the sort.
+    const own = new QuoteIndex();
+    own.upsertInterview(
+      iv('h', [
+        '聞き手：どこで受注しますか？',
+        '山田：ｸﾗｳﾄﾞﾜｰｸｽです。',
+        '聞き手：ほかには？',
+        '山田：ｸﾗｳﾄﾞﾜｰｸｽで継続案件もあります。',
+        '聞き手：保存は？',
+        '山田：クラウドです。',
+      ]),
+    );
+    expect(own.suggest('クラ')[0]).toEqual({ text: 'クラウドワークス', quotes: 2 });
+  });
+
+
   it('completes with words as written, in the script typed', () => {
     const s = index.suggest('コー').map((x) => x.text);
     expect(s).toContain('コーヒー');
