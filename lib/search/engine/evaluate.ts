@@ -8,6 +8,8 @@
  * it holds `topK` candidates whose lower bounds beat everything the remaining words could add
  * to an unseen doc, lets those words score only the candidates it has (MaxScore, term at a time).
  */
+
+import { offerKBest } from './kbest.ts';
 import type { Postings } from './postings.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings.ts';
 import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
@@ -972,31 +974,7 @@ export class Evaluator implements Shared {
       const w = matched[d] ?? 0;
       if (w < minWeight - 1e-9) continue;
       const low = (m.acc[d] ?? 0) * (w / total) ** RANKING.coord;
-      if (size < k) {
-        heap[size] = low;
-        for (let c = size++; c > 0; ) {
-          const p = (c - 1) >> 1;
-          if ((heap[p] ?? 0) <= (heap[c] ?? 0)) break;
-          const t = heap[p] ?? 0;
-          heap[p] = heap[c] ?? 0;
-          heap[c] = t;
-          c = p;
-        }
-      } else if (low > (heap[0] ?? 0)) {
-        heap[0] = low;
-        for (let c = 0; ; ) {
-          const l = 2 * c + 1;
-          const r = l + 1;
-          let s = c;
-          if (l < size && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
-          if (r < size && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
-          if (s === c) break;
-          const t = heap[s] ?? 0;
-          heap[s] = heap[c] ?? 0;
-          heap[c] = t;
-          c = s;
-        }
-      }
+      size = offerKBest(heap, size, k, low);
     }
     return size < k ? 0 : (heap[0] ?? 0);
   }

@@ -37,6 +37,7 @@
  * a query with a required word either); scoring a visited match costs less than reading it.
  */
 import { type Corpus, RANKING, shareOf } from './evaluate.ts';
+import { offerKBest } from './kbest.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE } from './postings.ts';
 import { bm25f, FIELD_BITS, FIELDS } from './scoring.ts';
 import type { QueryNode } from './tree.ts';
@@ -309,29 +310,21 @@ function unionKeyed(pool: ListPool, a: List, b: List, best: boolean): List {
  * with dozens of variants or katakana expansions then copies each doc a few times, not once
  * per alternative. The best of several scores is the same in any order.
  */
-function maxAll(pool: ListPool, parts: List[]): List {
+function maxAll(pool: ListPool, parts: List[], merge: typeof union = union): List {
   const live = parts.filter((p) => p.n > 0);
   if (live.length === 0) return EMPTY;
   while (live.length > 1) {
     live.sort((x, y) => y.n - x.n);
     const a = live.pop() as List;
     const b = live.pop() as List;
-    live.push(union(pool, a, b, true));
+    live.push(merge(pool, a, b, true));
   }
   return live[0] as List;
 }
 
 /** {@link maxAll} of lists that carry keys (the smallest key is the same in any order too). */
 function maxAllKeyed(pool: ListPool, parts: List[]): List {
-  const live = parts.filter((p) => p.n > 0);
-  if (live.length === 0) return EMPTY;
-  while (live.length > 1) {
-    live.sort((x, y) => y.n - x.n);
-    const a = live.pop() as List;
-    const b = live.pop() as List;
-    live.push(unionKeyed(pool, a, b, true));
-  }
-  return live[0] as List;
+  return maxAll(pool, parts, unionKeyed);
 }
 
 /** Docs in both, scores added (a's first), fields or-ed (evaluate.ts's intersect). */
@@ -466,31 +459,7 @@ function kthLowerBound(m: Acc, total: number, minWeight: number, k: number, heap
     const w = m.matched[i] ?? 0;
     if (w < minWeight - 1e-9) continue;
     const low = (m.scores[i] ?? 0) * (w / total) ** RANKING.coord;
-    if (size < k) {
-      heap[size] = low;
-      for (let c = size++; c > 0; ) {
-        const p = (c - 1) >> 1;
-        if ((heap[p] ?? 0) <= (heap[c] ?? 0)) break;
-        const t = heap[p] ?? 0;
-        heap[p] = heap[c] ?? 0;
-        heap[c] = t;
-        c = p;
-      }
-    } else if (low > (heap[0] ?? 0)) {
-      heap[0] = low;
-      for (let c = 0; ; ) {
-        const l = 2 * c + 1;
-        const r = l + 1;
-        let s = c;
-        if (l < size && (heap[l] ?? 0) < (heap[s] ?? 0)) s = l;
-        if (r < size && (heap[r] ?? 0) < (heap[s] ?? 0)) s = r;
-        if (s === c) break;
-        const t = heap[s] ?? 0;
-        heap[s] = heap[c] ?? 0;
-        heap[c] = t;
-        c = s;
-      }
-    }
+    size = offerKBest(heap, size, k, low);
   }
   return size < k ? 0 : (heap[0] ?? 0);
 }
