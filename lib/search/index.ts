@@ -1703,9 +1703,9 @@ export class QuoteIndex {
       ? () => true
       : (text: string) => normalize(text).text.startsWith(last);
     const seen = new Set<string>();
+    // As written, but full-width: ｸﾗｳﾄﾞﾜｰｸｽ is クラウドワークス to whoever types クラ.
     return this.engine
       .complete(prefix, n * 4)
-      // As written, but full-width: ｸﾗｳﾄﾞﾜｰｸｽ is クラウドワークス to whoever types クラ.
       .map((c) => ({ text: (c.surface ?? c.term).normalize('NFKC'), quotes: c.quotes }))
       .filter((s) => keep(s.text) && !seen.has(s.text) && seen.add(s.text) !== undefined)
       .sort(

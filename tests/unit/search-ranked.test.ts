@@ -248,7 +248,6 @@ describe('suggestions', () => {
     expect(own.suggest('クラ')[0]).toEqual({ text: 'クラウドワークス', quotes: 2 });
   });
 
-
   it('completes with words as written, in the script typed', () => {
     const s = index.suggest('コー').map((x) => x.text);
     expect(s).toContain('コーヒー');
