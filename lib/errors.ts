@@ -74,6 +74,24 @@ export class NotFoundError extends KikigakiError {
   }
 }
 
+/**
+ * Not found: a person merged away names whom they became (`mergedInto`), so old links can follow;
+ * anyone else is plainly not found.
+ */
+export function personNotFound(
+  what: string,
+  id: string,
+  mergedInto: string | null | undefined,
+): KikigakiError {
+  return mergedInto
+    ? new KikigakiError('not_found', `${what} '${id}' was merged into '${mergedInto}'`, {
+        what,
+        id,
+        mergedInto,
+      })
+    : new NotFoundError(what, id);
+}
+
 /** A write lost a race or contradicts the current state (optimistic locking). */
 export class ConflictError extends KikigakiError {
   constructor(message: string, details?: Record<string, unknown>) {

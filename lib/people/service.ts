@@ -15,7 +15,7 @@
  * ({@link PeopleService.checkInterviews}), which writes every interview whose stored record is
  * not what its edits and profiles make of it — never answered as a refusal.
  */
-import { ConflictError, KikigakiError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, personNotFound, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, personId as personIdOf } from '../ids.ts';
 import type { Interview, Person, Role } from '../model.ts';
 import { isRoleLabel, splitName } from '../parse/people.ts';
@@ -317,14 +317,7 @@ export class PeopleService {
       .flatMap((iv) => [iv.interviewer, ...iv.interviewees, ...iv.others])
       .find((p): p is Person => p?.id === personId);
     if (!person) {
-      const into = profiles.get(personId)?.mergedInto;
-      if (into)
-        throw new KikigakiError('not_found', `person '${personId}' was merged into '${into}'`, {
-          what: 'person',
-          id: personId,
-          mergedInto: into,
-        });
-      throw new NotFoundError('person', personId);
+      throw personNotFound('person', personId, profiles.get(personId)?.mergedInto);
     }
     const quotes = interviews.reduce(
       (n, iv) =>

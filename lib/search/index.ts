@@ -347,7 +347,8 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
 }
 
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
-const KANJI_CHAR = /\p{Script=Han}/u;
+/** Matched terms whose other spellings a search looks up, at most (see spellingsOf). */
+const SPELLING_LOOKUPS = 64;
 /** A term of katakana alone: the form a reading is indexed in (スキ, ハナ). */
 const READING_TERM = /^[\u30A1-\u30FAー]+$/;
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
@@ -929,9 +930,9 @@ export class QuoteIndex {
    */
   private spellingsOf(term: string): string[] {
     const surface = this.engine.surfaceOf(term);
-    // A reading's one surface may be a katakana word that folds to it (スキー for スキ): the
-    // spellings are looked up for any kana term whose surface is kanji or other kana.
-    if (!surface || !(KANJI_CHAR.test(surface) || READING_TERM.test(term))) return surface ? [surface] : [];
+    // Spellings are linked to readings, which are katakana terms; a reading's one surface may be
+    // a kanji word (花 for ハナ) or a katakana word that folds to it (スキー for スキ).
+    if (!surface || !READING_TERM.test(term)) return surface ? [surface] : [];
     const prefix = nounSpellingPrefix(term);
     const out = [surface];
     for (const t of this.engine.termsWithPrefix(prefix)) {
@@ -1400,7 +1401,14 @@ export class QuoteIndex {
     // index terms (the kanji word a reading matched, the whole katakana word a part matched).
     const needles = [
       ...new Set(
-        [...compiled.needles, ...terms, ...[...terms].flatMap((t) => this.spellingsOf(t))]
+        [
+          ...compiled.needles,
+          ...terms,
+          // Bounded: a one-kana prefix can match thousands of terms, each a lookup.
+          ...[...terms].flatMap((t, i) =>
+            i < SPELLING_LOOKUPS ? this.spellingsOf(t) : [this.engine.surfaceOf(t)],
+          ),
+        ]
           .filter((x): x is string => !!x)
           .map((x) => normalizeForMatch(x)),
       ),

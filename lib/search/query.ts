@@ -553,13 +553,6 @@ function asked(u: Unit): boolean {
   return !!u.needle && QUESTION_WORDS.has(u.needle);
 }
 
-/** True for a chunk of question words alone (教えてください after 仕事について). */
-function questionOnly(chunk: string, mode: SegmentationMode): boolean {
-  if (mode !== 'hybrid') return false;
-  const units = unitsOf(normalize(chunk).text.trim(), mode, false);
-  return units.length > 0 && units.every(asked);
-}
-
 /**
  * True when a spelling variant adds nothing to its word: the same index term, exact, where the
  * word already scores it at full weight (ユーザー's variant ユーザ folds to the word itself). In a
@@ -716,11 +709,14 @@ export function compileQuery(
   const slotLight: boolean[] = [];
   // Each typed word (or OR group) as one node, for the relaxed query.
   const wordNodes: QueryNode[] = [];
-  // A chunk of question words beside others is furniture, as it is inside a chunk (see unitsOf).
-  const asking = groups.filter((g) => !g.chunks.every((c) => questionOnly(c, mode)));
-  if (asking.length > 0 && asking.length < groups.length) groups.splice(0, groups.length, ...asking);
   // Short input is compiled again once its words are counted (see below).
-  const perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
+  let perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
+  // A chunk of question words beside others is furniture, as it is inside a chunk (see unitsOf).
+  const asking = perGroup.map((g) => !g.every((c) => c.units.length > 0 && c.units.every(asked)));
+  if (asking.includes(true) && asking.includes(false)) {
+    groups.splice(0, groups.length, ...groups.filter((_, i) => asking[i]));
+    perGroup = perGroup.filter((_, i) => asking[i]);
+  }
   const counted = perGroup.reduce((n, g) => n + g.reduce((k, c) => k + typedCount(c), 0), 0);
   if (counted <= SHORT_QUERY_WORDS) {
     // A short query: the last word of open-ended input is a prefix.

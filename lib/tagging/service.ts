@@ -7,7 +7,7 @@
  * touches. Merges are checked, can be previewed, listed and undone; the taxonomy is edited here
  * and re-scored in the background; bulk edits and the audit trail live here too.
  */
-import { ConflictError, KikigakiError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, KikigakiError, NotFoundError, personNotFound, ValidationError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import type { Job, Jobs } from '../jobs/runner.ts';
 import type { Interview } from '../model.ts';
@@ -402,13 +402,7 @@ export class TagService {
     if (!profile) {
       // A person merged away names whom they became, as their person view does.
       const into = (await this.store.personProfiles([personId])).get(personId)?.mergedInto;
-      if (into)
-        throw new KikigakiError('not_found', `interviewee '${personId}' was merged into '${into}'`, {
-          what: 'interviewee',
-          id: personId,
-          mergedInto: into,
-        });
-      throw new NotFoundError('interviewee', personId);
+      throw personNotFound('interviewee', personId, into);
     }
     return profile;
   }
