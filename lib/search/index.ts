@@ -1186,8 +1186,9 @@ export class QuoteIndex {
   }
 
   /** People of every indexed interview (for name lookups). */
-  private *people(): Iterable<{ id: string; people: readonly IndexedPerson[] }> {
-    for (const meta of this.interviews.values()) yield { id: meta.id, people: peopleOfMeta(meta) };
+  private *people(): Iterable<{ id: string; title: string; people: readonly IndexedPerson[] }> {
+    for (const meta of this.interviews.values())
+      yield { id: meta.id, title: meta.title, people: peopleOfMeta(meta) };
   }
 
   /** True when someone of that id says an indexed quote (or is listed in an indexed interview). */

@@ -560,6 +560,9 @@ describe('an interviewee filter that names nobody or several people', () => {
     for (const id of ids) expect(html).toContain(`interviewee=${id}`);
     expect(html).toContain('鈴木花子');
     expect(html).toContain('鈴木健');
+    // Each candidate says where they speak, so namesakes are told apart by more than an id.
+    expect(html).toContain('「座談会A」');
+    expect(html).toContain('「座談会B」');
     expect(html).not.toContain('give a full name');
     // Each link searches that person's quotes.
     const chosen = await page(`/?q=%E4%BB%8B%E8%AD%B7&interviewee=${ids[0]}`);
