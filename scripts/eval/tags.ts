@@ -45,7 +45,7 @@ const Label = z.object({
    * round of 2026-12-03 19:16–20:00 UTC (`--fresh5`).
    * fresh6: labelled at the end of that round for the next one, frozen, and scored once at the end of the
    * round of 2026-12-04 14:40–15:00 UTC (`--fresh6`).
-   * fresh7: labelled 2026-12-04 (~17:35–18:40 UTC) before that session's tagger round changed anything,
+   * fresh7: labelled 2026-12-04 (17:36–18:00 UTC) before that session's tagger round changed anything,
    * frozen by sha256 (tests/unit/tag-labels.test.ts), and scored once at that round's end (`--fresh7`).
    */
   split: z.enum([
@@ -418,7 +418,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   );
   if (fresh7.length > 0 && options.fresh7) {
     printComparison(
-      '### Fresh7 split (livedoor news, labelled 2026-12-04 ~17:35–18:40 UTC before that round changed the tagger, scored once at its end)',
+      '### Fresh7 split (livedoor news, labelled 2026-12-04 17:36–18:00 UTC before that round changed the tagger, scored once at its end)',
       fresh7,
       runs,
       topics,
