@@ -68,6 +68,8 @@ export interface Shared {
   bound(q: QueryNode, weight?: number): number;
   /** Length norms per stored field (text, speaker, section, title per slot), then the question's. */
   norms(): Float64Array[];
+  /** How the question field counts in the current evaluation (EvaluateOptions.questionField). */
+  questionField(): { boost: number; minNorm: number };
 }
 
 /** Per stored field: boost (title per slot). */
@@ -75,7 +77,6 @@ const SPEAKER_BOOST = FIELDS.speaker.boost;
 const SECTION_BOOST = FIELDS.section.boost;
 const TITLE_BOOST = FIELDS.title.boost;
 const TEXT_BOOST = FIELDS.text.boost;
-const QUESTION_BOOST = FIELDS.question.boost;
 
 /** Entries per doc in {@link DocWords}. */
 const STRIDE = 4;
@@ -923,6 +924,7 @@ export class SortedEvaluator {
     const rDocs = restrict?.docs ?? EMPTY.docs;
     const rn = restrict ? restrict.n : 0;
     const masked = restrict !== null;
+    const { boost: questionBoost, minNorm: questionMinNorm } = this.g.questionField();
 
     // Text, and the question field of the answers (derived from the question's text postings).
     let out = EMPTY;
@@ -978,7 +980,7 @@ export class SortedEvaluator {
           } else k = this.emit(k, id, s, FIELD_BITS.text);
         }
         if (answers > 0) {
-          const s = (QUESTION_BOOST * tf) / (words[p + 1] ?? 1);
+          const s = (questionBoost * tf) / Math.max(questionMinNorm, words[p + 1] ?? 1);
           const last = Math.min(docCount - 1, id + answers);
           for (let a = id + 1; a <= last; a++) {
             if (words[a * STRIDE + 3] !== id) continue;
