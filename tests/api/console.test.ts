@@ -579,4 +579,35 @@ describe('an interviewee filter that names nobody or several people', () => {
     const en = await (await page('/?q=%E4%BB%8B%E8%AD%B7&interviewee=%E9%88%B4%E6%9C%A8&lang=en')).text();
     expect(en).toContain('“鈴木” fits several people');
   });
+
+  it('lists one person interviewed twice once in the facet, linked by the name that finds both', async () => {
+    const ids: string[] = [];
+    for (const [id, title] of [
+      ['kimura-1', '木村さん一回目'],
+      ['kimura-2', '木村さん二回目'],
+    ] as const) {
+      const res = await app.request(`/interviews?id=${id}&format=prefixed`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        body: talk(title, '木村拓也'),
+      });
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { interviewee: { id: string } }).interviewee.id);
+    }
+    // Two interviews, two person ids of one name (people are per interview).
+    expect(new Set(ids).size).toBe(2);
+    const html = await (await page('/?q=%E4%BB%8B%E8%AD%B7')).text();
+    const facet = html.slice(html.indexOf('id="facet-people"'));
+    const entries = facet.slice(0, facet.indexOf('</ul>')).match(/木村拓也/g) ?? [];
+    expect(entries).toHaveLength(1);
+    expect(facet).toContain(`interviewee=${encodeURIComponent('木村拓也')}`);
+    for (const id of ids) expect(facet.slice(0, facet.indexOf('</ul>'))).not.toContain(`interviewee=${id}`);
+    // The name finds the quotes of both.
+    const both = await (
+      await app.request(`/search?q=%E4%BB%8B%E8%AD%B7&interviewee=${encodeURIComponent('木村拓也')}`)
+    ).json();
+    expect(
+      new Set((both as { hits: Array<{ interviewId: string }> }).hits.map((h) => h.interviewId)),
+    ).toEqual(new Set(['kimura-1', 'kimura-2']));
+  });
 });

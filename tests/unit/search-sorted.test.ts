@@ -176,7 +176,9 @@ describe('facets of large results (the packed per-doc words) count tags as the g
     for (let copy = 0; copy < 30; copy++)
       for (const iv of interviews) {
         const copied = withInterviewId(iv, `${iv.id}-${copy}`);
-        const tags = new Map(copied.turns.filter((t) => t.ordinal % 2 === 0).map((t) => [t.id, ['偶数番目']]));
+        const tags = new Map(
+          copied.turns.filter((t) => t.ordinal % 2 === 0).map((t) => [t.id, ['偶数番目']]),
+        );
         index.upsertInterview(copied, tags);
       }
     // Each quote comes 30 times (copies tie): a page of 100 holds several of them.
