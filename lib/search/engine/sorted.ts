@@ -454,13 +454,11 @@ function mergeOpen(a: Acc, w: List, bound: number, out: Acc): void {
  * 0 when fewer than k are (evaluate.ts's kthLowerBound, over a list).
  */
 function kthLowerBound(m: Acc, total: number, minWeight: number, k: number, heap: Float64Array): number {
-  // x ** 1 is x exactly (IEEE pow): the power, a call per candidate, is skipped at the default.
-  const linear = RANKING.coord === 1;
   let size = 0;
   for (let i = 0; i < m.n; i++) {
     const w = m.matched[i] ?? 0;
     if (w < minWeight - 1e-9) continue;
-    const low = (m.scores[i] ?? 0) * (linear ? w / total : (w / total) ** RANKING.coord);
+    const low = (m.scores[i] ?? 0) * (w / total) ** RANKING.coord;
     size = offerKBest(heap, size, k, low);
   }
   return size < k ? 0 : (heap[0] ?? 0);
@@ -665,7 +663,6 @@ export class SortedEvaluator {
     const out = this.pool.take(kept);
     const outKeys = keyRoom(out);
     const role = this.c.docs.role.a;
-    const linear = RANKING.coord === 1;
     // Placed group by group (a unit's stage), in doc order within each.
     for (let i = 0; i < m.n; i++) {
       const w = matched[i] ?? 0;
@@ -675,7 +672,7 @@ export class SortedEvaluator {
       const at = counts[g] ?? 0;
       counts[g] = at + 1;
       const d = m.docs[i] ?? 0;
-      const coord = linear ? w / total : (w / total) ** RANKING.coord;
+      const coord = (w / total) ** RANKING.coord;
       out.docs[at] = d;
       out.scores[at] = (m.scores[i] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
       out.fields[at] = m.fields[i] ?? 0;
