@@ -727,8 +727,7 @@ export class Evaluator implements Shared {
     epoch: number,
     nt: number,
   ): number {
-    const words = this.sorted.packed();
-    const reach = this.sorted.reach;
+    const { norm, ints, questionNorm, reach } = this.sorted.packed();
     const { boost: questionBoost, minNorm: questionMinNorm } = this.questionField();
     const docCount = this.c.docs.count;
     const mask = this.mask;
@@ -740,7 +739,7 @@ export class Evaluator implements Shared {
     if (!masked) {
       if (this.gathered.length < n) this.gathered = new Float64Array(Math.max(n, this.gathered.length * 2));
       const g = this.gathered;
-      for (let i = 0; i < n; i++) g[i] = words[(ids[i] ?? 0) * 4 + 2] ?? -1;
+      for (let i = 0; i < n; i++) g[i] = ints[(ids[i] ?? 0) * 4 + 2] ?? -1;
     }
     const g = this.gathered;
     for (let i = 0; i < n; i++) {
@@ -752,14 +751,13 @@ export class Evaluator implements Shared {
           near = ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) !== 0;
         if (!near) continue;
       }
-      const p = id * 4;
-      const packed = (masked ? words[p + 2] : g[i]) ?? -1;
+      const packed = (masked ? ints[4 * id + 2] : g[i]) ?? -1;
       if (packed < 0) continue;
       const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
       if (!own && answers === 0) continue;
       const tf = tfs[i] ?? 1;
       if (own) {
-        const s = (boost * tf) / (words[p] ?? 1);
+        const s = (boost * tf) / (norm[2 * id] ?? 1);
         if (stamp[id] !== epoch) {
           stamp[id] = epoch;
           acc[id] = s;
@@ -772,10 +770,12 @@ export class Evaluator implements Shared {
       }
       // The question field of an answer is its question's text: derived, not stored twice.
       if (answers > 0) {
-        const s = (questionBoost * tf) / Math.max(questionMinNorm, words[p + 1] ?? 1);
+        const s =
+          (questionBoost * tf) /
+          Math.max(questionMinNorm, (questionNorm ? questionNorm[id] : norm[2 * id]) ?? 1);
         const last = Math.min(docCount - 1, id + answers);
         for (let a = id + 1; a <= last; a++) {
-          if (words[a * 4 + 3] !== id || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
+          if (ints[4 * a + 3] !== id || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
           if (stamp[a] !== epoch) {
             stamp[a] = epoch;
             acc[a] = s;
