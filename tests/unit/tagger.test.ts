@@ -357,6 +357,23 @@ describe('TopicTagger by meaning', () => {
     );
   });
 
+  it('finds a wish to marry or have a family, and work kept on after marriage, in a short answer too', () => {
+    const iv = parseInterview(
+      '聞き手：結婚してもこのお仕事は続けたいですか？\n田中：はい、そのつもりです。\n聞き手：結婚願望は強いほうですか？\n田中：ええ、いつか家族を作りたいと思っています。\n',
+      { id: 'marry' },
+    );
+    const tags = new TopicTagger().tagInterview(iv).quotes;
+    const of = (i: number) => (tags.get(iv.turns[i]?.id as string) ?? []).map((m) => m.topic).sort();
+    expect(iv.turns.length).toBe(4);
+    expect(of(0)).toEqual(['family-partner', 'work-balance']);
+    // A short answer takes its question's topics.
+    expect(of(1)).toEqual(['family-partner', 'work-balance']);
+    expect(of(2)).toEqual(['family-partner']);
+    expect(of(3)).toEqual(['family-partner']);
+    // 結婚 alone (a dating show's talk about marriage in general) stays below the bar.
+    expect(topicsOf('結婚について番組で特集しました。')).not.toContain('family-partner');
+  });
+
   it('does not take advert copy, a fortune, sleep hours or pay for work-balance', () => {
     expect(topicsOf('仕事もプライベートも充実させたい女性におすすめの一冊です。')).not.toContain(
       'work-balance',
