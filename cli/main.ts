@@ -11,6 +11,7 @@ import { type Format, FormatSchema, type Interview } from '../lib/model.ts';
 import { buildTaggedIndex } from '../lib/search/build.ts';
 import type { SearchHit } from '../lib/search/index.ts';
 import { TopicTagger } from '../lib/tagger.ts';
+import { shippedModel } from '../lib/tagging/shipped.ts';
 import { loadReadings } from '../lib/text/readings.ts';
 import { ingestFiles, summarize } from './ingest.ts';
 import { loadTranscripts, parseFile } from './load.ts';
@@ -103,7 +104,7 @@ async function cmdSearch(args: string[]): Promise<void> {
   const [query, ...files] = positionals;
   if (query === undefined) fail('search needs a QUERY and FILES');
   const interviews = await load(files, parseFormat(values.format));
-  const tagger = new TopicTagger();
+  const tagger = new TopicTagger({ model: shippedModel });
   // Readings make kana typed for a kanji word match (けっこん → 結婚), as on the server; loading
   // the dictionary costs a second or more, which --no-readings skips.
   const readings = values['no-readings'] ? undefined : await loadReadings();
@@ -144,7 +145,7 @@ async function cmdTags(args: string[]): Promise<void> {
     options: { json: { type: 'boolean' }, format: { type: 'string' } },
   });
   const interviews = await load(positionals, parseFormat(values.format));
-  const tagger = new TopicTagger();
+  const tagger = new TopicTagger({ model: shippedModel });
   const topics = tagger.taxonomy.topics.map((t) => ({
     id: t.id,
     label: t.label,

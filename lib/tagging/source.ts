@@ -7,6 +7,7 @@
 import type { TagStore } from '../store/port.ts';
 import { defaultTaxonomy, type Taxonomy, TaxonomySchema } from '../taxonomy/index.ts';
 import { ClassifierModelSchema } from './classifier.ts';
+import { shippedModel } from './shipped.ts';
 import { TopicTagger } from './tagger.ts';
 
 /** The current tagger, and the taxonomy version it was built from. */
@@ -61,7 +62,8 @@ export class StoredTaggers implements TaggerSource {
     const taxonomy = stored ? TaxonomySchema.parse(stored.json) : this.base;
     const parsedModel = model ? ClassifierModelSchema.safeParse(model.json) : null;
     return {
-      tagger: new TopicTagger({ taxonomy, model: parsedModel?.success ? parsedModel.data : null }),
+      // Editors' own model once they have trained one from corrections; until then the shipped one.
+      tagger: new TopicTagger({ taxonomy, model: parsedModel?.success ? parsedModel.data : shippedModel }),
       version: stored?.version ?? 0,
       at: this.now(),
     };

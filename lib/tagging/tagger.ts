@@ -18,7 +18,13 @@ import {
   type Taxonomy,
   type Topic,
 } from '../taxonomy/index.ts';
-import { type ClassifierModel, type ClassifierVote, TopicClassifier } from './classifier.ts';
+import {
+  type ClassifierModel,
+  type ClassifierVote,
+  type ModelRule,
+  ruleAssigns,
+  TopicClassifier,
+} from './classifier.ts';
 import { EvidenceScorer, type TopicEvidence } from './evidence.ts';
 
 /** A topic assigned to a text, with why. */
@@ -290,6 +296,25 @@ export class TopicTagger {
   }
 
   /**
+   * The caller-side features a `rich` model reads for each text of a sequence: {@link modelFeatures}
+   * and, when the model reads neighbours, `N:topic` for each topic whose own evidence reaches its
+   * threshold in a text within the model's `neighbours` either side (the talk around a quote). The
+   * product (tagSequence) and the training in `npm run eval` and `npm run train:tags` use this one
+   * function.
+   */
+  sequenceFeatures(items: readonly SequenceItem[], neighbours = this.model?.neighbours ?? 0): string[][] {
+    const own = items.map((it) => this.modelFeatures(it.text, it.question, it.asked ?? false));
+    if (neighbours <= 0) return own;
+    const anchored = own.map((f) => f.filter((x) => x.startsWith('E:')).map((x) => `N:${x.slice(2)}`));
+    return own.map((f, i) => {
+      const near = new Set<string>();
+      for (let d = -neighbours; d <= neighbours; d++)
+        if (d !== 0) for (const x of anchored[i + d] ?? []) near.add(x);
+      return [...f, ...near];
+    });
+  }
+
+  /**
    * Topics of a quote, strongest first. `question` is the question it answers (for answers);
    * `asked` marks the quote as an interviewer's turn. A text alone has no neighbours, so the
    * discourse context of {@link tagSequence} does not apply.
@@ -312,8 +337,9 @@ export class TopicTagger {
   tagSequence(items: readonly SequenceItem[], onProgress?: TagProgress): Map<string, TopicMatch[]> {
     const total = items.length;
     const cands: Candidate[][] = [];
+    const extra = this.classifier?.featureSet === 'rich' ? this.sequenceFeatures(items) : null;
     for (const it of items) {
-      cands.push(this.candidates(it.text, it.question, it.asked ?? false));
+      cands.push(this.candidates(it.text, it.question, it.asked ?? false, extra?.[cands.length]));
       if (onProgress && cands.length % PROGRESS_EVERY === 0 && cands.length < total)
         onProgress(cands.length, total);
     }
@@ -369,7 +395,13 @@ export class TopicTagger {
    * Each topic's standing in a text before any bar: its own evidence, what the question carries,
    * the model's vote (empty for a greeting of the interviewer or an entry of a list).
    */
-  candidates(text: string, question?: string | null, asked = false): Candidate[] {
+  candidates(
+    text: string,
+    question?: string | null,
+    asked = false,
+    /** The model's caller-side features when known (a sequence's, with neighbours): else this text's own. */
+    extra?: readonly string[],
+  ): Candidate[] {
     const p = this.params;
     if ((asked && isFrame(text)) || isListEntry(text)) return [];
     const length = text.trim().length;
@@ -406,7 +438,7 @@ export class TopicTagger {
       c?.predict(
         text,
         asked ? null : question,
-        c.featureSet === 'rich' ? this.modelFeatures(text, question, asked) : [],
+        c.featureSet === 'rich' ? (extra ?? this.modelFeatures(text, question, asked)) : [],
       ) ?? new Map();
     const out: Candidate[] = [];
     for (const t of this.taxonomy.topics) {
@@ -418,8 +450,10 @@ export class TopicTagger {
       // The model adds what the quote's terms say beyond the topic's base rate: the evidence
       // already stands for the prior, so a rare topic is not pushed down for being rare.
       const signal = (e?.score ?? 0) > 0 || q !== undefined;
+      // A topic the model rules (its own cross-validated rule) is decided on the evidence and the
+      // probability apart; the model does not move the evidence's score.
       const modelPart =
-        v && (signal || !p.modelNeedsEvidence)
+        v && !this.ruleOf(t.id) && (signal || !p.modelNeedsEvidence)
           ? Math.max(-p.modelCap, Math.min(p.modelCap, p.modelWeight * v.shift))
           : 0;
       const base = t.threshold * (asked ? p.questionBar : 1) * (length <= p.shortText ? p.shortBar : 1);
@@ -452,6 +486,8 @@ export class TopicTagger {
     const p = this.params;
     const { topic: t, e, q, v, score, unaided, modelPart, signal } = c;
     const base = c.base * factor;
+    const rule = this.ruleOf(t.id);
+    if (rule && v) return this.decideByRule(c, rule, v, asked, base, near, factor);
     // The raised bar is for the quotes the model lifts: a quote whose evidence reaches the topic's
     // own bar keeps it (the model may still take the tag away by pulling the score below it).
     const bar = unaided >= base ? base : base * (v ? (p.modelBar[t.id] ?? 1) : 1);
@@ -482,6 +518,43 @@ export class TopicTagger {
     return m;
   }
 
+  /** The model's own rule for a topic, when it carries one. */
+  private ruleOf(topic: string): ModelRule | undefined {
+    return this.model?.rules?.[topic];
+  }
+
+  /**
+   * A topic decided by the model's rule: the evidence (and the question) against the topic's bar, the
+   * model's probability against the rule's veto, or the probability alone. The score is the evidence's
+   * when it decided; for the model alone it is the bar at the rule's probability, growing with it.
+   */
+  private decideByRule(
+    c: Candidate,
+    rule: ModelRule,
+    v: ClassifierVote,
+    asked: boolean,
+    base: number,
+    near: readonly string[] | undefined,
+    factor: number,
+  ): TopicMatch | null {
+    const probability = 1 / (1 + Math.exp(-v.logit));
+    const evidence = c.signal && c.unaided >= base;
+    if (!ruleAssigns(rule, evidence, probability, asked)) return null;
+    if (!evidence || (rule.alone !== null && probability >= rule.alone && c.unaided < base)) {
+      const alone = rule.alone ?? 1;
+      return { topic: c.topic.id, score: round((c.base * probability) / alone), terms: [], model: v.terms };
+    }
+    const m: TopicMatch = {
+      topic: c.topic.id,
+      score: round(c.unaided),
+      terms: (c.e?.phrases ?? []).filter((x) => !x.startsWith('−')),
+    };
+    if (c.q) m.question = c.q.phrases.filter((x) => !x.startsWith('−'));
+    if (v.terms.length > 0 && v.shift > 0) m.model = v.terms;
+    if (near && near.length > 0 && factor < 1 && c.unaided < c.base) m.neighbours = [...near];
+    return m;
+  }
+
   /**
    * The score of a topic the model alone assigns (null when it may not): at the topic's
    * `modelAlone` probability the score is the bar, and it grows with the probability.
@@ -500,16 +573,20 @@ export class TopicTagger {
    * every few hundred turns (a worker reports it while it tags a long transcript).
    */
   tagInterview(interview: Interview, onProgress?: TagProgress): InterviewTags {
-    const byId = new Map(interview.turns.map((t) => [t.id, t]));
-    const items: SequenceItem[] = interview.turns.map((t) => ({
-      id: t.id,
-      text: t.text,
-      question: t.questionId ? byId.get(t.questionId)?.text : null,
-      asked: t.role === 'interviewer',
-    }));
-    const quotes = this.tagSequence(items, onProgress);
+    const quotes = this.tagSequence(interviewItems(interview), onProgress);
     return { quotes, interviewees: aggregatePeople(interview, quotes) };
   }
+}
+
+/** An interview's turns as a sequence to tag: each answer with its question, questions marked. */
+export function interviewItems(interview: Interview): SequenceItem[] {
+  const byId = new Map(interview.turns.map((t) => [t.id, t]));
+  return interview.turns.map((t) => ({
+    id: t.id,
+    text: t.text,
+    question: t.questionId ? byId.get(t.questionId)?.text : null,
+    asked: t.role === 'interviewer',
+  }));
 }
 
 const sortMatches = (ms: TopicMatch[]) =>

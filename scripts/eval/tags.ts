@@ -18,8 +18,18 @@ import { idFromPath } from '../../cli/load.ts';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
-import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from '../../lib/tagging/classifier.ts';
-import type { SequenceItem } from '../../lib/tagging/tagger.ts';
+import {
+  type ClassifierModel,
+  chooseRules,
+  DEFAULT_TRAINING,
+  POOLED_TRAINING,
+  type RuleRow,
+  TopicClassifier,
+  type TrainingExample,
+  trainClassifier,
+} from '../../lib/tagging/classifier.ts';
+import { shippedModel } from '../../lib/tagging/shipped.ts';
+import { interviewItems, type SequenceItem } from '../../lib/tagging/tagger.ts';
 import { table } from './table.ts';
 
 const Label = z.object({
@@ -409,9 +419,26 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   // Editors corrected the dev quotes; the model learns from that and is scored on blind and test.
   const model = trainClassifier(corrections(dev, rulesPredict, topics, 0.2, rules), DEFAULT_TRAINING);
   const learned = new TopicTagger({ model });
+  // The shipped model (lib/tagging/shipped.ts) was trained on the splits it names: those are scored
+  // cross-validated by file (a model trained on the other folds, rules chosen on them); a split it was
+  // not trained on (labelled later) is scored with the shipped model as it is.
+  const shipped = shippedModel;
+  const trainedOn = new Set(shipped?.trainedOn ?? []);
+  const pool = judged.filter((j) => trainedOn.has(j.split));
+  const pooled = shipped && pool.length > 0 ? pooledCrossValidation(pool, topics, rules, rulesPredict) : null;
+  const shippedTagger = shipped ? new TopicTagger({ model: shipped }) : null;
+  const unseen = shippedTagger
+    ? taggerPredictions(
+        shippedTagger,
+        judged.filter((j) => !trainedOn.has(j.split)),
+      )
+    : null;
+  const shippedPredict: Predict = (j) =>
+    trainedOn.has(j.split) ? (pooled?.predict(j) ?? new Set()) : (unseen?.(j) ?? new Set());
   const runs: Array<readonly [string, Predict]> = [
     ['evidence + question', rulesPredict],
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
+    ...(shipped ? [['+ shipped model (CV by file)', shippedPredict] as const] : []),
   ];
   console.log(
     `\n## Topic tags: ${judged.length} judged quotes (${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
@@ -510,6 +537,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const devRuns: Array<readonly [string, Predict]> = [
     runs[0] as readonly [string, Predict],
     ['+ model (5-fold over dev)', crossValidated(dev, rulesPredict, topics)],
+    ...(shipped ? [['+ shipped model (CV by file)', shippedPredict] as const] : []),
   ];
   printComparison('### Dev split (tuned on)', dev, devRuns, topics);
   printHardCases(dev, devRuns);
@@ -540,15 +568,30 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ],
     topics,
   );
+  if (shipped && pooled)
+    printComparison(
+      `### Cross-validated by file over every split the shipped model was trained on (${[...trainedOn].join(', ')}: 5 folds by source file; each fold tagged by a model trained on the other four, its per-topic rules chosen on their out-of-fold scores)`,
+      pool,
+      [
+        ['evidence + question', rulesPredict],
+        ['+ shipped model (5-fold)', pooled.predict],
+      ],
+      topics,
+    );
   const size = Buffer.byteLength(JSON.stringify(model));
   console.log(
     `\nModel trained on ${dev.length} corrected quotes: ${Object.keys(model.topics).length} topics, ${(size / 1024).toFixed(0)} KB as JSON.`,
   );
+  if (shipped)
+    console.log(
+      `Shipped model (lib/tagging/shipped-model.json): trained on ${shipped.examples / topics.length} judged quotes of ${[...trainedOn].join(', ')}, ${Object.keys(shipped.topics).length} topics, ${(Buffer.byteLength(JSON.stringify(shipped)) / 1024).toFixed(0)} KB as JSON; rules ${JSON.stringify(shipped.rules ?? {})}.`,
+    );
   printQuestionShare(
     shared,
     [
       ['evidence + question', rules],
       ['+ model', learned],
+      ...(shippedTagger ? [['+ shipped model', shippedTagger] as const] : []),
     ],
     judged,
   );
@@ -649,4 +692,113 @@ export function corrections(
     }
   }
   return out;
+}
+
+/**
+ * The features the shipped model reads for each judged quote, computed over its whole interview or
+ * article by the tagger's own {@link TopicTagger.sequenceFeatures} (as the product tags), with
+ * `neighbours` texts either side.
+ */
+export function judgedFeatures(
+  judged: readonly Judged[],
+  tagger: TopicTagger,
+  neighbours: number,
+): Map<Judged, readonly string[]> {
+  const bySource = new Map<Interview | readonly string[], { ids: Map<string, number>; f: string[][] }>();
+  const out = new Map<Judged, readonly string[]>();
+  for (const j of judged) {
+    const source = j.interview ?? j.article;
+    if (!source) continue;
+    let s = bySource.get(source);
+    if (!s) {
+      const items = j.interview ? interviewItems(j.interview) : articleItems(j.article ?? []);
+      s = { ids: new Map(items.map((it, i) => [it.id, i])), f: tagger.sequenceFeatures(items, neighbours) };
+      bySource.set(source, s);
+    }
+    const i = s.ids.get(j.turnId ?? String(j.line));
+    out.set(j, i === undefined ? [] : (s.f[i] ?? []));
+  }
+  return out;
+}
+
+/** Every judged quote × topic as a training example: a label is a full judgement of every topic. */
+export function pooledExamples(
+  judged: readonly Judged[],
+  topics: readonly string[],
+  features: ReadonlyMap<Judged, readonly string[]>,
+): TrainingExample[] {
+  return judged.flatMap((j) => {
+    const question = j.role === 'interviewer' ? null : questionOf(j);
+    const extra = features.get(j) ?? [];
+    return topics.map((topic) => ({ text: j.quote, question, topic, label: j.tags.includes(topic), extra }));
+  });
+}
+
+/** How the shipped model is trained (`npm run train:tags`; the eval's cross-validation trains the same way). */
+export const SHIPPED_NEIGHBOURS = 2;
+export function trainPooled(
+  judged: readonly Judged[],
+  topics: readonly string[],
+  features: ReadonlyMap<Judged, readonly string[]>,
+  now: () => Date = () => new Date(),
+): ClassifierModel {
+  return {
+    ...trainClassifier(pooledExamples(judged, topics, features), { ...POOLED_TRAINING, now }),
+    neighbours: SHIPPED_NEIGHBOURS,
+  };
+}
+
+/** The fold of a judged quote's file (5 folds by SHA-1 of the path: never one article on both sides). */
+export const foldOf = (file: string, k = 5) => (createHash('sha1').update(file).digest()[0] as number) % k;
+
+/**
+ * Cross-validation by file of the shipped model's training: for each of 5 folds a model trained on
+ * the other four; its probabilities on the fold (out-of-fold rows); the fold's per-topic rules chosen
+ * on the other folds' out-of-fold rows; the fold tagged by the tagger with that model and those rules.
+ */
+export function pooledCrossValidation(
+  judged: readonly Judged[],
+  topics: readonly string[],
+  rules: TopicTagger,
+  rulesPredict: Predict,
+): { predict: Predict; rows: RuleRow[]; folds: number[] } {
+  const k = 5;
+  const features = judgedFeatures(judged, rules, SHIPPED_NEIGHBOURS);
+  const folds = judged.map((j) => foldOf(j.file, k));
+  const rows: RuleRow[] = judged.map((j) => ({
+    gold: j.tags,
+    evidence: [...rulesPredict(j)],
+    probability: {},
+    asked: j.role === 'interviewer',
+  }));
+  const models: ClassifierModel[] = [];
+  for (let f = 0; f < k; f++) {
+    const model = trainPooled(
+      judged.filter((_, i) => folds[i] !== f),
+      topics,
+      features,
+    );
+    models.push(model);
+    const c = new TopicClassifier(model);
+    judged.forEach((j, i) => {
+      if (folds[i] !== f) return;
+      const question = j.role === 'interviewer' ? null : questionOf(j);
+      const p: Record<string, number> = {};
+      for (const [t, v] of c.predict(j.quote, question, features.get(j) ?? []))
+        p[t] = 1 / (1 + Math.exp(-v.logit));
+      (rows[i] as RuleRow).probability = p;
+    });
+  }
+  const out = new Map<Judged, ReadonlySet<string>>();
+  for (let f = 0; f < k; f++) {
+    const chosen = chooseRules(
+      rows.filter((_, i) => folds[i] !== f),
+      topics,
+    );
+    const held = judged.filter((_, i) => folds[i] === f);
+    const tagger = new TopicTagger({ model: { ...(models[f] as ClassifierModel), rules: chosen } });
+    const predict = taggerPredictions(tagger, held);
+    for (const j of held) out.set(j, predict(j));
+  }
+  return { predict: (j) => out.get(j) ?? new Set(), rows, folds };
 }

@@ -3,9 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import {
+  type ClassifierModel,
   ClassifierModelSchema,
   charGrams,
+  chooseRules,
+  type ModelRule,
   RICH_TRAINING,
+  type RuleRow,
+  ruleAssigns,
   TopicClassifier,
   type TrainingExample,
   trainClassifier,
@@ -355,6 +360,23 @@ describe('TopicTagger by meaning', () => {
     expect(topicsOf('男たちは結婚も外見にこだわることも仕事をしながら黙々とやってきた。')).not.toContain(
       'work-balance',
     );
+  });
+
+  it('finds a wish to marry or have a family, and work kept on after marriage, in a short answer too', () => {
+    const iv = parseInterview(
+      '聞き手：結婚してもこのお仕事は続けたいですか？\n田中：はい、そのつもりです。\n聞き手：結婚願望は強いほうですか？\n田中：ええ、いつか家族を作りたいと思っています。\n',
+      { id: 'marry' },
+    );
+    const tags = new TopicTagger().tagInterview(iv).quotes;
+    const of = (i: number) => (tags.get(iv.turns[i]?.id as string) ?? []).map((m) => m.topic).sort();
+    expect(iv.turns.length).toBe(4);
+    expect(of(0)).toEqual(['family-partner', 'work-balance']);
+    // A short answer takes its question's topics.
+    expect(of(1)).toEqual(['family-partner', 'work-balance']);
+    expect(of(2)).toEqual(['family-partner']);
+    expect(of(3)).toEqual(['family-partner']);
+    // 結婚 alone (a dating show's talk about marriage in general) stays below the bar.
+    expect(topicsOf('結婚について番組で特集しました。')).not.toContain('family-partner');
   });
 
   it('does not take advert copy, a fortune, sleep hours or pay for work-balance', () => {
@@ -709,5 +731,95 @@ describe('discourse context (neighbours of a quote)', () => {
     expect(m?.neighbours).toEqual([ids[1]]);
     expect(family(without.tagInterview(iv).quotes.get(ids[3] as string))).toBe(false);
     expect(family(withContext.tagInterview(iv).quotes.get(ids[3] as string))).toBe(false);
+  });
+});
+
+describe('TopicTagger with a model that carries its own rules (the shipped model)', () => {
+  // A hand-made rich model: ピザ raises skills-learning to p ≈ 0.98; crowdsourcing sits at p ≈ 0.0025
+  // whatever the quote says.
+  const model: ClassifierModel = {
+    version: 1,
+    features: 'rich',
+    trainedAt: '2026-12-04T00:00:00.000Z',
+    examples: 200,
+    topics: {
+      'skills-learning': { bias: -4, weights: { 'c:ピザ': 8 }, positives: 50, negatives: 50 },
+      crowdsourcing: { bias: -6, weights: {}, positives: 50, negatives: 50 },
+    },
+    rules: {
+      'skills-learning': { veto: 0.5, alone: 0.9 },
+      crowdsourcing: { veto: 0.1, alone: null },
+    },
+  };
+  const ruled = new TopicTagger({ model });
+
+  it('assigns a topic on the model alone above the rule, explained by its terms, with a score', () => {
+    expect(new TopicTagger().scoreText('ピザ窯の前に立ちました。')).toEqual([]);
+    const [m] = ruled.scoreText('ピザ窯の前に立ちました。');
+    expect(m?.topic).toBe('skills-learning');
+    expect(m?.terms).toEqual([]);
+    expect(m?.model).toEqual(['c:ピザ']);
+    // At the rule's probability the score is the topic's bar; above it, more.
+    expect(m?.score).toBeGreaterThan(0);
+    // Not for an interviewer's question: a question is tagged on its own words.
+    expect(ruled.scoreText('ピザ窯の前に立ちましたか？', null, true)).toEqual([]);
+  });
+
+  it('takes away an evidence tag the model vetoes, and keeps the evidence where the rule says so', () => {
+    const text = 'クラウドワークスで案件を受注しています。';
+    expect(new TopicTagger().scoreText(text).map((m) => m.topic)).toEqual(['crowdsourcing']);
+    expect(ruled.scoreText(text).map((m) => m.topic)).toEqual([]);
+    const kept = new TopicTagger({
+      model: { ...model, rules: { ...model.rules, crowdsourcing: { veto: 0, alone: null } } },
+    });
+    const [m] = kept.scoreText(text);
+    expect(m?.topic).toBe('crowdsourcing');
+    expect(m?.terms).toContain('クラウドワークス');
+  });
+
+  it('gives a model that reads neighbours the topics whose evidence reaches the bar next to a text', () => {
+    const items = [
+      { id: 'a', text: 'クラウドワークスで案件を受注しています。' },
+      { id: 'b', text: 'ピザ窯の前に立ちました。' },
+      { id: 'c', text: '天気がいいですね。' },
+      { id: 'd', text: '散歩しました。' },
+    ];
+    const f = new TopicTagger({ model: { ...model, neighbours: 2 } }).sequenceFeatures(items);
+    expect(f[1]).toContain('N:crowdsourcing');
+    expect(f[2]).toContain('N:crowdsourcing');
+    expect(f[3]).not.toContain('N:crowdsourcing');
+    // A text is not its own neighbour.
+    expect(f[0]).not.toContain('N:crowdsourcing');
+    expect(f[0]).toContain('E:crowdsourcing');
+  });
+});
+
+describe('chooseRules', () => {
+  const row = (gold: string[], evidence: string[], p: number, asked = false): RuleRow => ({
+    gold,
+    evidence,
+    probability: { 'skills-learning': p },
+    asked,
+  });
+
+  it('keeps the evidence alone when the model adds nothing', () => {
+    const rows = [
+      ...Array.from({ length: 20 }, () => row(['skills-learning'], ['skills-learning'], 0.5)),
+      ...Array.from({ length: 20 }, () => row([], [], 0.5)),
+    ];
+    expect(chooseRules(rows, ['skills-learning'])['skills-learning']).toEqual({ veto: 0, alone: null });
+  });
+
+  it('lets the model alone find what the evidence misses when it is precise enough, never on questions', () => {
+    const rows = [
+      ...Array.from({ length: 10 }, () => row(['skills-learning'], ['skills-learning'], 0.95)),
+      ...Array.from({ length: 10 }, () => row(['skills-learning'], [], 0.95)),
+      ...Array.from({ length: 30 }, () => row([], [], 0.2)),
+      ...Array.from({ length: 5 }, () => row([], [], 0.95, true)),
+    ];
+    const rule = chooseRules(rows, ['skills-learning'])['skills-learning'];
+    expect(rule?.alone).not.toBeNull();
+    expect(ruleAssigns(rule as ModelRule, false, 0.95, false)).toBe(true);
+    expect(ruleAssigns(rule as ModelRule, false, 0.95, true)).toBe(false);
   });
 });
