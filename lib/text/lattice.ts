@@ -323,3 +323,68 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
     return tokens;
   };
 }
+
+/**
+ * Whether any dictionary entry whose surface occurs in `text` has a flag of `mask`, the flags
+ * being given per trie leaf (a surface: `target_map`'s key, as `flags[leaf]`); null when the walk
+ * meets what kuromoji's own search would treat otherwise (a surrogate, a key ending inside a
+ * character), for the caller to decide another way. The same common-prefix search as
+ * {@link fastTokenizer}'s lattice, at every position, without building a lattice: the verb
+ * readings' screen (./readings.ts `verbEntries`) asked a set of surfaces for every substring.
+ */
+export type LeafScan = (text: string, flags: Uint8Array, mask: number) => boolean | null;
+
+/** {@link LeafScan} over a loaded kuromoji tokenizer's trie. */
+export function leafScanner(tokenizer: Tokenizer): LeafScan {
+  const k = tokenizer as unknown as Internals;
+  const base = k.viterbi_builder.trie.bc.getBaseBuffer();
+  const check = k.viterbi_builder.trie.bc.getCheckBuffer();
+  let bytes = new Uint8Array(256);
+  let ends = new Uint8Array(256); // 1 where a byte ends a character
+  return (text, flags, mask) => {
+    const L = text.length;
+    if (bytes.length < L * 3) {
+      bytes = new Uint8Array(L * 3);
+      ends = new Uint8Array(L * 3);
+    }
+    let b = 0;
+    for (let i = 0; i < L; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdfff) return null;
+      if (c < 0x80) {
+        ends[b] = 1;
+        bytes[b++] = c;
+      } else if (c < 0x800) {
+        ends[b] = 0;
+        bytes[b++] = (c >>> 6) | 0xc0;
+        ends[b] = 1;
+        bytes[b++] = (c & 0x3f) | 0x80;
+      } else {
+        ends[b] = 0;
+        bytes[b++] = (c >>> 12) | 0xe0;
+        ends[b] = 0;
+        bytes[b++] = ((c >> 6) & 0x3f) | 0x80;
+        ends[b] = 1;
+        bytes[b++] = (c & 0x3f) | 0x80;
+      }
+    }
+    const byteLen = b;
+    for (let start = 0; start < byteLen; ) {
+      let parent = 0;
+      for (let i = start; i < byteLen; i++) {
+        const child = (base[parent] as number) + (bytes[i] as number);
+        if (check[child] !== parent) break;
+        parent = child;
+        const grand = base[child] as number;
+        if (check[grand] !== child) continue;
+        const leaf = base[grand] as number;
+        if (leaf > 0 || ends[i] === 0) return null;
+        if (((flags[-leaf - 1] ?? 0) & mask) !== 0) return true;
+      }
+      // The next character's first byte.
+      start++;
+      while (start < byteLen && ends[start - 1] === 0) start++;
+    }
+    return false;
+  };
+}
