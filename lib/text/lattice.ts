@@ -85,6 +85,53 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
     }
     return c;
   };
+  // The dictionary's entries by trie leaf, flat: a leaf's entries are `entry*[leafStart[leaf] ..
+  // leafStart[leaf + 1])`, with the connection ids and cost each one's record starts with
+  // (`target_map` is an object of ~390,000 numeric keys and each record a read of the 20 MB
+  // buffer: most of a lattice's time for the short texts readings tokenise). Built on first use.
+  let leafStart: Int32Array | null = null;
+  let leafKnown = new Uint8Array(0);
+  let entryId = new Int32Array(0);
+  let entryLeft = new Int16Array(0);
+  let entryRight = new Int16Array(0);
+  let entryCost = new Int16Array(0);
+  const flatten = (): Int32Array => {
+    let leaves = 0;
+    let entries = 0;
+    for (const key in known.target_map) {
+      const leaf = Number(key);
+      const ids = known.target_map[leaf];
+      if (!Number.isInteger(leaf) || leaf < 0 || !ids) continue;
+      if (leaf + 1 > leaves) leaves = leaf + 1;
+      entries += ids.length;
+    }
+    const count = new Int32Array(leaves + 1);
+    leafKnown = new Uint8Array(leaves);
+    for (const key in known.target_map) {
+      const leaf = Number(key);
+      const ids = known.target_map[leaf];
+      if (!Number.isInteger(leaf) || leaf < 0 || !ids) continue;
+      count[leaf + 1] = ids.length;
+      leafKnown[leaf] = 1;
+    }
+    for (let i = 1; i <= leaves; i++) count[i] = (count[i] as number) + (count[i - 1] as number);
+    entryId = new Int32Array(entries);
+    entryLeft = new Int16Array(entries);
+    entryRight = new Int16Array(entries);
+    entryCost = new Int16Array(entries);
+    for (let leaf = 0; leaf < leaves; leaf++) {
+      const ids = leafKnown[leaf] ? known.target_map[leaf] : undefined;
+      if (!ids) continue;
+      for (let j = 0, e = count[leaf] as number; j < ids.length; j++, e++) {
+        const id = ids[j] as number;
+        entryId[e] = id;
+        entryLeft[e] = short(knownBytes, id);
+        entryRight[e] = short(knownBytes, id + 2);
+        entryCost[e] = short(knownBytes, id + 4);
+      }
+    }
+    return count;
+  };
   const featureCache = new Map<number, string[]>();
   const unknownFeatures = new Map<number, string[]>();
   const features = (type: number, id: number): string[] => {
@@ -174,6 +221,8 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
   return (text: string): kuromoji.IpadicFeatures[] | null => {
     const L = text.length;
     if (L === 0) return [];
+    leafStart ??= flatten();
+    const starts = leafStart;
     // UTF-8 bytes of the text, and which bytes end a character.
     if (bytes.length < L * 3) {
       bytes = new Uint8Array(L * 3);
@@ -225,24 +274,22 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
         const after = charAfter[i] as number;
         // A record without a value, or a key ending inside a character: kuromoji's own path.
         if (leaf > 0 || after < 0) return null;
-        const ids = known.target_map[-leaf - 1];
-        if (!ids) return null;
+        const at = -leaf - 1;
+        if (at >= leafKnown.length || leafKnown[at] === 0) return null;
         found++;
         const len = after - pos;
         const surface = text.slice(pos, after);
-        for (let j = 0; j < ids.length; j++) {
-          const id = ids[j] as number;
+        for (let e = starts[at] as number, stop = starts[at + 1] as number; e < stop; e++)
           append(
             KNOWN,
-            id,
-            short(knownBytes, id + 4),
+            entryId[e] as number,
+            entryCost[e] as number,
             pos + 1,
             len,
-            short(knownBytes, id),
-            short(knownBytes, id + 2),
+            entryLeft[e] as number,
+            entryRight[e] as number,
             surface,
           );
-        }
       }
       // Unknown words: when no entry starts here, or the character's class always invokes.
       const head = classOf(text.charCodeAt(pos));
