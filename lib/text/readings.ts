@@ -289,20 +289,32 @@ function endsContext(c: string): boolean {
   return cp === 0 || cp > 0xffff || (cp >= 0xd800 && cp <= 0xdfff) || CONTEXT_END.test(c);
 }
 
+/** {@link endsContext} of each UTF-16 unit (a surrogate stops: so does the code point it is part of). */
+let stopsAt: Uint8Array | null = null;
+function stopTable(): Uint8Array {
+  const t = new Uint8Array(65536);
+  for (let c = 0; c < 65536; c++) t[c] = endsContext(String.fromCharCode(c)) ? 1 : 0;
+  return t;
+}
+
 /**
  * Up to READING_CONTEXT characters next to a word (`before`: the ones nearest its start), NFKC,
  * up to the end of its clause (a number before it counts: 人 of 3人 is a counter, not ひと). A
  * clause's end is where kuromoji's own sentence split is, and a shorter key is cached more often.
+ * Every character kept is one UTF-16 unit (a code point outside the BMP stops the context).
  */
 function contextOf(text: string, before: boolean): string {
-  const chars = [...text.normalize('NFKC')];
-  const near = before ? chars.reverse() : chars;
-  const out: string[] = [];
-  for (const c of near) {
-    if (out.length >= READING_CONTEXT || endsContext(c)) break;
-    out.push(c);
+  const t = text.normalize('NFKC');
+  stopsAt ??= stopTable();
+  const stops = stopsAt;
+  if (before) {
+    let i = t.length;
+    while (i > 0 && t.length - i < READING_CONTEXT && stops[t.charCodeAt(i - 1)] === 0) i--;
+    return t.slice(i);
   }
-  return (before ? out.reverse() : out).join('');
+  let i = 0;
+  while (i < t.length && i < READING_CONTEXT && stops[t.charCodeAt(i)] === 0) i++;
+  return t.slice(0, i);
 }
 
 /**
