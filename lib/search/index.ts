@@ -398,13 +398,14 @@ function wordReadings(
     cursor = at + surface.length;
     if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
     const word = surface.normalize('NFKC');
-    const more = readings
-      .written(
-        word,
-        text.slice(Math.max(0, at - READING_CONTEXT), at),
-        text.slice(cursor, cursor + READING_CONTEXT),
-      )
-      .filter((r) => !own.includes(r));
+    const found = readings.written(
+      word,
+      text.slice(Math.max(0, at - READING_CONTEXT), at),
+      text.slice(cursor, cursor + READING_CONTEXT),
+    );
+    // Most words read nothing in context: no list to filter then.
+    if (found.length === 0) continue;
+    const more = found.filter((r) => !own.includes(r));
     if (more.length > 0) out[i] = { own, written: { word, readings: more } };
   }
   return out;
