@@ -85,9 +85,9 @@ const TEXT_BOOST = FIELDS.text.boost;
  * `ints[4d + 3]`), two views of one buffer. The doc's norm as the question of its answers is
  * the text norm whenever the two fields normalise alike (the same b over the same average
  * length: the defaults), so it is not stored: `questionNorm` is null then, and the question
- * field's own norms otherwise. (Entries of 32 bytes, both norms inline, made the 1M index's
- * array 32 MB — the size of the L3 cache — for one miss per posting all the same.) Rebuilt
- * when the statistics change (as the norms are).
+ * field's own norms otherwise. (Entries of 32 bytes, both norms inline, made the array 32 MB
+ * at 1M, this machine's whole L3; at 16 bytes the 1M per-query p99 went 6.0–7.6 → 4.5–5.7 ms,
+ * performance.md.) Rebuilt when the statistics change (as the norms are).
  */
 class DocWords {
   norm = new Float64Array(0);
@@ -739,7 +739,7 @@ export class SortedEvaluator {
     const w0 = rw[0] ?? 1;
     const w1 = rw[1] ?? 1;
     const w2 = rw[2] ?? 1;
-    // The role from its own byte column (1 MB at 1M quotes), not the packed entries (32 MB): a
+    // The role from its own byte column (1 MB at 1M quotes), not the packed entries (16 MB): a
     // large result's docs are far apart, and there two of them share a cache line of roles
     // where each packed entry is a miss of its own (the role never changes for a doc).
     const roleCol = this.c.docs.role.a;
