@@ -309,7 +309,14 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         const recent = await service.listInterviews({ limit: 8 });
         landing = {
           tags: byCount(index.tagCounts(), 16).map(([id, quotes]) => ({ id, quotes })),
-          interviews: recent.items.map((s) => ({ id: s.id, title: s.title, publishedAt: s.publishedAt })),
+          // Newest first by publication date, else by when it was stored: an undated interview
+          // says so, or it reads as misplaced above dated ones.
+          interviews: recent.items.map((s) => ({
+            id: s.id,
+            title: s.title,
+            publishedAt: s.publishedAt,
+            addedAt: s.updatedAt,
+          })),
         };
       }
       const personName = state.interviewee

@@ -253,6 +253,26 @@ describe('search page', () => {
     expect((await page('/?q=%E4%BB%8B%E8%AD%B7&page=0')).status).toBe(400);
   });
 
+  it('lists recent interviews on the start page, an undated one saying when it was added', async () => {
+    const html = await (await page('/')).text();
+    const listed = (await (await app.request('/interviews?limit=8')).json()) as {
+      interviews: Array<{ id: string; publishedAt: string | null }>;
+    };
+    const undated = listed.interviews.filter((iv) => iv.publishedAt === null);
+    const dated = listed.interviews.filter((iv) => iv.publishedAt !== null);
+    expect(undated.length).toBeGreaterThan(0);
+    expect(dated.length).toBeGreaterThan(0);
+    const item = (id: string) => {
+      const at = html.indexOf(`href="/interviews/${encodeURIComponent(id)}"`);
+      expect(at, id).toBeGreaterThan(0);
+      return html.slice(at, html.indexOf('</li>', at));
+    };
+    for (const iv of undated) expect(item(iv.id)).toMatch(/\d+年\d+月\d+日追加（公開日なし）/);
+    for (const iv of dated) expect(item(iv.id)).not.toContain('追加');
+    const en = await (await page('/?lang=en')).text();
+    expect(en).toMatch(/added [^<]*\(no publication date\)/);
+  });
+
   it('has a clear empty state and an English version', async () => {
     const empty = await (await page('/?q=xyzzyqwvk')).text();
     expect(empty).toContain('該当する発言はありません');

@@ -56,7 +56,7 @@ export interface PersonProblem {
 /** What the start page shows. */
 export interface Landing {
   tags: Array<{ id: string; quotes: number }>;
-  interviews: Array<{ id: string; title: string; publishedAt: string | null }>;
+  interviews: Array<{ id: string; title: string; publishedAt: string | null; addedAt?: string }>;
 }
 
 function yearOf(s: SearchState): string | null {
