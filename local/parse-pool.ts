@@ -109,7 +109,12 @@ export interface ParsePoolOptions {
   size?: number;
   /** Longest a parse may run before it is stopped (default 5 s; the goal is ≤ 200 ms per MB). */
   timeoutMs?: number;
-  /** Parses waiting for a worker before new ones answer 503 (default 64). */
+  /**
+   * Jobs a worker holds at once (default 2): the one it works on and the next, waiting in its
+   * port, so it never idles while the event loop is busy. 1: one job at a time.
+   */
+  depth?: number;
+  /** Parses waiting for a worker before new ones answer 503 (default 64; held ones count). */
   maxQueue?: number;
   /** The worker's module (tests: a deliberately slow parser). Default ./parse-worker.mjs. */
   workerUrl?: URL;
@@ -175,8 +180,16 @@ const jobId = (job: Job) => (job.kind === 'tag' ? job.id : job.request.id);
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
-  job: Job | null;
+  /**
+   * Jobs sent (or about to be sent) to this worker, oldest first: the first is the one it works
+   * on (the worker answers its jobs one at a time, in order), the others wait in its port.
+   */
+  jobs: Job[];
   timer: NodeJS.Timeout | null;
+  /** The job the parse timer counts (the first, from when the worker starts it until it is parsed). */
+  timed: Job | null;
+  /** The first job has reported that it is parsed (its timer is off). */
+  parsed: boolean;
   /** Key of the tagger this worker has built (null: none yet). */
   taggerKey: number | null;
 }
@@ -197,6 +210,7 @@ function rebuild(error: Extract<WorkerReply, { error: unknown }>['error']): Erro
 /** Starts a pool (workers start on first use). */
 export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   const size = options.size ?? (availableParallelism() > 2 ? 2 : 1);
+  const depth = Math.max(1, options.depth ?? 2);
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxQueue = options.maxQueue ?? 64;
   const slots: Array<Slot | null> = new Array(size).fill(null);
@@ -227,8 +241,10 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     worker.unref();
     const slot: Slot = {
       worker,
-      job: null,
+      jobs: [],
       timer: null,
+      timed: null,
+      parsed: false,
       taggerKey: null,
       ready: new Promise<void>((resolve, reject) => {
         const onReady = (m: unknown) => {
@@ -243,7 +259,8 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     };
     worker.on('message', (m: WorkerReply | { ready: true }) => {
       if ('ready' in m) return;
-      const job = slot.job;
+      // The worker answers in order: a reply is the first job's (anything else is stale).
+      const job = slot.jobs[0];
       if (!job || jobId(job) !== m.id) return;
       if ('progress' in m) {
         observe({ type: 'progress', id: m.id, kind: 'tag', ...m.progress });
@@ -251,8 +268,8 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       }
       if ('parsed' in m) {
         // Parsed in time: tagging and tokenizing are linear in the (bounded) body, not bounded.
-        if (slot.timer) clearTimeout(slot.timer);
-        slot.timer = null;
+        slot.parsed = true;
+        disarm(slot);
         return;
       }
       finish(index, slot);
@@ -273,42 +290,81 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     );
     worker.on('exit', () => {
       if (slots[index] === slot) slots[index] = null;
-      if (slot.job) fail(index, slot, new Error('parse worker exited during a parse'));
+      if (slot.jobs.length > 0) fail(index, slot, new Error('parse worker exited during a parse'));
     });
     slots[index] = slot;
     return slot;
   };
 
-  const finish = (index: number, slot: Slot) => {
+  // Jobs whose message has been posted to their worker.
+  const sent = new WeakSet<Job>();
+
+  const disarm = (slot: Slot) => {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
-    slot.job = null;
-    slot.worker.unref();
-    pump(index);
+    slot.timed = null;
   };
 
+  /**
+   * Starts the parse bound of the job the worker works on now (the first), once it is sent: the
+   * bound counts parsing time, not time spent waiting for a worker or behind another job.
+   */
+  const arm = (index: number, slot: Slot) => {
+    const job = slot.jobs[0];
+    if (!job || job.kind === 'tag' || slot.parsed || slot.timed === job || !sent.has(job)) return;
+    disarm(slot);
+    slot.timed = job;
+    slot.timer = setTimeout(() => {
+      const source = job.request.text;
+      const size = source.length;
+      const unit = typeof source === 'string' ? 'characters' : 'bytes';
+      fail(
+        index,
+        slot,
+        new KikigakiError(
+          'parse_timeout',
+          `the transcript (${size} ${unit}) took longer than ${timeoutMs} ms to parse and was stopped; check its layout, or split it`,
+          { timeoutMs, [unit]: size },
+        ),
+      );
+    }, timeoutMs);
+  };
+
+  /** The first job is answered: the worker goes on with the next one it holds. */
+  const finish = (index: number, slot: Slot) => {
+    disarm(slot);
+    slot.jobs.shift();
+    slot.parsed = false;
+    if (slot.jobs.length === 0) slot.worker.unref();
+    arm(index, slot);
+    fill();
+  };
+
+  /**
+   * The worker failed (stopped past the bound, crashed, or did not start): the job it was working
+   * on fails; the jobs it held but had not started go back to the front of the queue.
+   */
   const fail = (index: number, slot: Slot, error: unknown) => {
-    const job = slot.job;
-    slot.job = null;
-    if (slot.timer) clearTimeout(slot.timer);
+    const [job, ...waiting] = slot.jobs.splice(0);
+    disarm(slot);
     if (slots[index] === slot) slots[index] = null;
     void slot.worker.terminate();
+    for (const w of waiting) sent.delete(w);
+    queue.unshift(...waiting);
     job?.reject(error);
-    pump(index);
+    fill();
   };
 
-  const pump = (index: number) => {
-    if (closed || queue.length === 0) return;
-    const current = slots[index];
-    if (current?.job) return;
-    const slot = current ?? spawn(index);
-    const job = queue.shift() as Job;
-    slot.job = job;
+  /** Sends a job to the worker of slot `index` (started if need be). */
+  const send = (index: number, job: Job) => {
+    const slot = slots[index] ?? spawn(index);
+    slot.jobs.push(job);
     slot.worker.ref();
     slot.ready.then(
       () => {
-        if (slot.job !== job) return;
+        if (!slot.jobs.includes(job)) return;
         observe({ type: 'start', id: jobId(job), kind: job.kind });
+        sent.add(job);
         if (job.kind === 'tag') {
           const key = keyOf(job.tagger);
           const known = slot.taggerKey === key;
@@ -320,24 +376,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
             tagger: known ? { key } : { key, spec: job.tagger.spec() },
           };
           slot.worker.postMessage(request);
-          return;
-        }
-        // The bound counts parsing time, not time spent waiting for a worker.
-        slot.timer = setTimeout(() => {
-          const source = job.request.text;
-          const size = source.length;
-          const unit = typeof source === 'string' ? 'characters' : 'bytes';
-          fail(
-            index,
-            slot,
-            new KikigakiError(
-              'parse_timeout',
-              `the transcript (${size} ${unit}) took longer than ${timeoutMs} ms to parse and was stopped; check its layout, or split it`,
-              { timeoutMs, [unit]: size },
-            ),
-          );
-        }, timeoutMs);
-        if (job.kind === 'prepare') {
+        } else if (job.kind === 'prepare') {
           const key = keyOf(job.tagger);
           const known = slot.taggerKey === key;
           slot.taggerKey = key;
@@ -346,26 +385,53 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
             tagger: known ? { key } : { key, spec: job.tagger.spec() },
           };
           slot.worker.postMessage(request);
-          return;
-        }
-        slot.worker.postMessage(job.request);
+        } else slot.worker.postMessage(job.request);
+        arm(index, slot);
       },
       (e: unknown) => fail(index, slot, new Error('parse worker did not start', { cause: e })),
     );
   };
 
+  /**
+   * Hands queued jobs to workers: an idle worker first, then up to `depth` jobs per worker, so
+   * that a worker finds its next job in its port when it answers one instead of waiting for the
+   * event loop (busy indexing and storing the jobs before) to read its answer and send another.
+   */
+  const fill = () => {
+    while (!closed && queue.length > 0) {
+      let best = -1;
+      let held = depth;
+      for (let i = 0; i < size; i++) {
+        const n = slots[i]?.jobs.length ?? 0;
+        if (n < held) {
+          best = i;
+          held = n;
+        }
+      }
+      if (best < 0) return;
+      send(best, queue.shift() as Job);
+    }
+  };
+
+  /** Jobs not yet started: queued, or held by a worker behind the one it works on. */
+  const waiting = () => {
+    let n = queue.length;
+    for (const s of slots) if (s && s.jobs.length > 1) n += s.jobs.length - 1;
+    return n;
+  };
+
   const refused = (): Error | null => {
     if (closed) return new UnavailableError('the server is shutting down');
-    if (queue.length >= maxQueue)
-      return new UnavailableError(`${queue.length} transcripts are waiting to be parsed; try again shortly`, {
+    const n = waiting();
+    if (n >= maxQueue)
+      return new UnavailableError(`${n} transcripts are waiting to be parsed; try again shortly`, {
         retryAfterSeconds: 2,
       });
     return null;
   };
   const enqueue = (job: Job) => {
     queue.push(job);
-    const free = slots.findIndex((s) => !s?.job);
-    if (free >= 0) pump(free);
+    fill();
   };
 
   return {
@@ -416,8 +482,9 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       await Promise.all(
         slots.map(async (slot) => {
           if (!slot) return;
-          slot.job?.reject(new UnavailableError('the server is shutting down'));
-          slot.job = null;
+          disarm(slot);
+          for (const job of slot.jobs.splice(0))
+            job.reject(new UnavailableError('the server is shutting down'));
           await slot.worker.terminate();
         }),
       );

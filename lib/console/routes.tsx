@@ -122,6 +122,31 @@ function cardOfHit(hit: SearchHit): CardQuote {
   };
 }
 
+/**
+ * The interviewee facet, one entry per name: people are per interview, so one person interviewed
+ * twice is two ids of one name, which a reader takes for one person. Such a group links by the
+ * name, which the filter resolves to everyone of that name; a lone id links by its id.
+ */
+function peopleFacet(
+  counts: Record<string, number>,
+  names: Record<string, string>,
+  limit: number,
+): Array<{ id: string; name: string; count: number }> {
+  const byName = new Map<string, { ids: string[]; count: number }>();
+  for (const [id, count] of Object.entries(counts)) {
+    const name = names[id] ?? id;
+    const group = byName.get(name);
+    if (group) {
+      group.ids.push(id);
+      group.count += count;
+    } else byName.set(name, { ids: [id], count });
+  }
+  return [...byName]
+    .map(([name, g]) => ({ id: g.ids.length === 1 ? (g.ids[0] as string) : name, name, count: g.count }))
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, limit);
+}
+
 function byCount<K extends string>(counts: Record<K, number>, limit: number): Array<[K, number]> {
   return (Object.entries(counts) as Array<[K, number]>)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -265,8 +290,6 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         }
         const found = numbered.page;
         state.page = numbered.pageNo;
-        const people = byCount(found.facets.interviewees, 15);
-        const names = found.facets.intervieweeNames;
         result = {
           total: found.total,
           totalIsEstimate: found.totalIsEstimate,
@@ -275,7 +298,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           pageSize: PAGE_SIZE,
           facets: {
             tags: byCount(found.facets.tags, 20),
-            people: people.map(([id, count]) => ({ id, name: names[id] ?? id, count })),
+            people: peopleFacet(found.facets.interviewees, found.facets.intervieweeNames, 15),
             roles: byCount(found.facets.roles ?? {}, 3),
             years: (Object.entries(found.facets.years ?? {}) as Array<[string, number]>).sort((a, b) =>
               b[0].localeCompare(a[0]),
@@ -286,7 +309,14 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         const recent = await service.listInterviews({ limit: 8 });
         landing = {
           tags: byCount(index.tagCounts(), 16).map(([id, quotes]) => ({ id, quotes })),
-          interviews: recent.items.map((s) => ({ id: s.id, title: s.title, publishedAt: s.publishedAt })),
+          // Newest first by publication date, else by when it was stored: an undated interview
+          // says so, or it reads as misplaced above dated ones.
+          interviews: recent.items.map((s) => ({
+            id: s.id,
+            title: s.title,
+            publishedAt: s.publishedAt,
+            addedAt: s.updatedAt,
+          })),
         };
       }
       const personName = state.interviewee

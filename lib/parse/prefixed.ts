@@ -231,8 +231,9 @@ function prefixOrField(
     return { speaker: name, role: isQ ? 'interviewer' : 'interviewee', rest: qa.rest.trim() };
   }
   const m = matchLabel(t);
-  // `http://…`, `HP＊http://…`: a link, whatever is printed before its scheme's colon.
-  if (!m || /^https?$/i.test(m.label) || m.rest.startsWith('//')) return null;
+  // `http://…`, `HP＊http://…`: a link, whatever is printed before its scheme's colon. Only a
+  // label ending in a scheme makes one: `山田：//メモ` is 山田 speaking, whatever the text starts with.
+  if (!m || /^https?$/i.test(m.label) || (m.rest.startsWith('//') && /[A-Za-z]$/.test(m.label))) return null;
   // A citation (`togetter：『…』`) is a row of the page, as a data row is: furniture, no speaker.
   if (isFieldLabel(m.label) || isListItem(m.label) || isCitationLabel(m.label))
     return { field: m.label, rest: m.rest };

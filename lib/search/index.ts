@@ -44,6 +44,7 @@ import {
   type Matches,
   type MergePolicy,
   openSegment,
+  type QueryNode,
   type Segment,
   type SegmentSize,
 } from './engine/index.ts';
@@ -260,6 +261,20 @@ function turnAt(
 export const QUESTION_WEIGHT = 0.6;
 
 /**
+ * How the question field counts when the query is one word (FIELDS.question otherwise). A word
+ * typed alone asks for quotes that say it: an answer found only through its question then comes
+ * after them — a lower boost, and no extra weight for a short question (the field's length norm
+ * favours short texts, and questions are short). Sentences and questions keep the full field,
+ * which finds the answers that only refer to what was asked (judged in eval/: at the full field
+ * 31 of 79 one-word queries ranked such an answer above a quote saying the word; lowering it for
+ * every query cost the paraphrase and question queries a third of their recall).
+ */
+export const ONE_WORD_QUESTION_FIELD = {
+  boost: 0.25,
+  minNorm: 1,
+};
+
+/**
  * Phrase queries check at most this many candidates against the quote texts (each check needs
  * the interview's text, a store read for the API): past it, `total` is an upper bound.
  */
@@ -383,13 +398,14 @@ function wordReadings(
     cursor = at + surface.length;
     if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
     const word = surface.normalize('NFKC');
-    const more = readings
-      .written(
-        word,
-        text.slice(Math.max(0, at - READING_CONTEXT), at),
-        text.slice(cursor, cursor + READING_CONTEXT),
-      )
-      .filter((r) => !own.includes(r));
+    const found = readings.written(
+      word,
+      text.slice(Math.max(0, at - READING_CONTEXT), at),
+      text.slice(cursor, cursor + READING_CONTEXT),
+    );
+    // Most words read nothing in context: no list to filter then.
+    if (found.length === 0) continue;
+    const more = found.filter((r) => !own.includes(r));
     if (more.length > 0) out[i] = { own, written: { word, readings: more } };
   }
   return out;
@@ -1186,8 +1202,9 @@ export class QuoteIndex {
   }
 
   /** People of every indexed interview (for name lookups). */
-  private *people(): Iterable<{ id: string; people: readonly IndexedPerson[] }> {
-    for (const meta of this.interviews.values()) yield { id: meta.id, people: peopleOfMeta(meta) };
+  private *people(): Iterable<{ id: string; title: string; people: readonly IndexedPerson[] }> {
+    for (const meta of this.interviews.values())
+      yield { id: meta.id, title: meta.title, people: peopleOfMeta(meta) };
   }
 
   /** True when someone of that id says an indexed quote (or is listed in an indexed interview). */
@@ -1346,6 +1363,7 @@ export class QuoteIndex {
       const options = {
         ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
         roleWeights: [1, this.questionWeight, 1],
+        ...(isOneWord(compiled.query) ? { questionField: ONE_WORD_QUESTION_FIELD } : {}),
         general: this.general,
         // Read below, before plan returns (render keeps counts and copies, not the lists): the
         // engine may reuse the result's buffers for the next evaluation.
@@ -1907,4 +1925,9 @@ export class QuoteIndex {
     idx.placeParts(opened);
     return idx;
   }
+}
+
+/** A query of one word (one slot, whatever its spellings and readings): see ONE_WORD_QUESTION_FIELD. */
+function isOneWord(q: QueryNode): boolean {
+  return q.kind === 'match' && q.slots.length === 1;
 }

@@ -96,6 +96,8 @@ export interface PersonMatch {
   name: string;
   role: Role;
   interviewIds: string[];
+  /** Titles of those interviews, in the same order (when the caller knows them). */
+  interviewTitles: string[];
   /** 3: the name itself; 2: an alias or reading; 1: starts with it; 0: contains it. */
   rank: number;
 }
@@ -114,7 +116,7 @@ function rankOf(keys: readonly string[], q: string): number {
  * one entry per person id, best first; `role` keeps only people of that role.
  */
 export function matchPeople(
-  interviews: Iterable<{ id: string; people: readonly IndexedPerson[] }>,
+  interviews: Iterable<{ id: string; title?: string; people: readonly IndexedPerson[] }>,
   q: string,
   options: { role?: Role } = {},
 ): PersonMatch[] {
@@ -128,9 +130,20 @@ export function matchPeople(
       if (rank < 0) continue;
       const seen = found.get(p.id);
       if (seen) {
-        if (!seen.interviewIds.includes(iv.id)) seen.interviewIds.push(iv.id);
+        if (!seen.interviewIds.includes(iv.id)) {
+          seen.interviewIds.push(iv.id);
+          seen.interviewTitles.push(iv.title ?? '');
+        }
         seen.rank = Math.max(seen.rank, rank);
-      } else found.set(p.id, { id: p.id, name: p.name, role: p.role, interviewIds: [iv.id], rank });
+      } else
+        found.set(p.id, {
+          id: p.id,
+          name: p.name,
+          role: p.role,
+          interviewIds: [iv.id],
+          interviewTitles: [iv.title ?? ''],
+          rank,
+        });
     }
   }
   return [...found.values()].sort(
@@ -148,7 +161,7 @@ export function matchPeople(
  */
 export function resolvePeople(
   values: readonly string[],
-  interviews: () => Iterable<{ id: string; people: readonly IndexedPerson[] }>,
+  interviews: () => Iterable<{ id: string; title?: string; people: readonly IndexedPerson[] }>,
   isPersonId: (id: string) => boolean,
 ): string[] {
   const out = new Set<string>();
@@ -170,6 +183,8 @@ export function resolvePeople(
       name: m.name,
       role: m.role,
       interviews: m.interviewIds.slice(0, 5),
+      // Namesakes (two interviews' 中村) are told apart by where they speak, not by their ids.
+      interviewTitles: m.interviewTitles.slice(0, 5),
     }));
     throw new ValidationError(
       candidates.length > 0

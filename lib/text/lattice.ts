@@ -85,6 +85,53 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
     }
     return c;
   };
+  // The dictionary's entries by trie leaf, flat: a leaf's entries are `entry*[leafStart[leaf] ..
+  // leafStart[leaf + 1])`, with the connection ids and cost each one's record starts with
+  // (`target_map` is an object of ~390,000 numeric keys and each record a read of the 20 MB
+  // buffer: most of a lattice's time for the short texts readings tokenise). Built on first use.
+  let leafStart: Int32Array | null = null;
+  let leafKnown = new Uint8Array(0);
+  let entryId = new Int32Array(0);
+  let entryLeft = new Int16Array(0);
+  let entryRight = new Int16Array(0);
+  let entryCost = new Int16Array(0);
+  const flatten = (): Int32Array => {
+    let leaves = 0;
+    let entries = 0;
+    for (const key in known.target_map) {
+      const leaf = Number(key);
+      const ids = known.target_map[leaf];
+      if (!Number.isInteger(leaf) || leaf < 0 || !ids) continue;
+      if (leaf + 1 > leaves) leaves = leaf + 1;
+      entries += ids.length;
+    }
+    const count = new Int32Array(leaves + 1);
+    leafKnown = new Uint8Array(leaves);
+    for (const key in known.target_map) {
+      const leaf = Number(key);
+      const ids = known.target_map[leaf];
+      if (!Number.isInteger(leaf) || leaf < 0 || !ids) continue;
+      count[leaf + 1] = ids.length;
+      leafKnown[leaf] = 1;
+    }
+    for (let i = 1; i <= leaves; i++) count[i] = (count[i] as number) + (count[i - 1] as number);
+    entryId = new Int32Array(entries);
+    entryLeft = new Int16Array(entries);
+    entryRight = new Int16Array(entries);
+    entryCost = new Int16Array(entries);
+    for (let leaf = 0; leaf < leaves; leaf++) {
+      const ids = leafKnown[leaf] ? known.target_map[leaf] : undefined;
+      if (!ids) continue;
+      for (let j = 0, e = count[leaf] as number; j < ids.length; j++, e++) {
+        const id = ids[j] as number;
+        entryId[e] = id;
+        entryLeft[e] = short(knownBytes, id);
+        entryRight[e] = short(knownBytes, id + 2);
+        entryCost[e] = short(knownBytes, id + 4);
+      }
+    }
+    return count;
+  };
   const featureCache = new Map<number, string[]>();
   const unknownFeatures = new Map<number, string[]>();
   const features = (type: number, id: number): string[] => {
@@ -174,6 +221,8 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
   return (text: string): kuromoji.IpadicFeatures[] | null => {
     const L = text.length;
     if (L === 0) return [];
+    leafStart ??= flatten();
+    const starts = leafStart;
     // UTF-8 bytes of the text, and which bytes end a character.
     if (bytes.length < L * 3) {
       bytes = new Uint8Array(L * 3);
@@ -225,24 +274,22 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
         const after = charAfter[i] as number;
         // A record without a value, or a key ending inside a character: kuromoji's own path.
         if (leaf > 0 || after < 0) return null;
-        const ids = known.target_map[-leaf - 1];
-        if (!ids) return null;
+        const at = -leaf - 1;
+        if (at >= leafKnown.length || leafKnown[at] === 0) return null;
         found++;
         const len = after - pos;
         const surface = text.slice(pos, after);
-        for (let j = 0; j < ids.length; j++) {
-          const id = ids[j] as number;
+        for (let e = starts[at] as number, stop = starts[at + 1] as number; e < stop; e++)
           append(
             KNOWN,
-            id,
-            short(knownBytes, id + 4),
+            entryId[e] as number,
+            entryCost[e] as number,
             pos + 1,
             len,
-            short(knownBytes, id),
-            short(knownBytes, id + 2),
+            entryLeft[e] as number,
+            entryRight[e] as number,
             surface,
           );
-        }
       }
       // Unknown words: when no entry starts here, or the character's class always invokes.
       const head = classOf(text.charCodeAt(pos));
@@ -321,5 +368,70 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
             );
     }
     return tokens;
+  };
+}
+
+/**
+ * Whether any dictionary entry whose surface occurs in `text` has a flag of `mask`, the flags
+ * being given per trie leaf (a surface: `target_map`'s key, as `flags[leaf]`); null when the walk
+ * meets what kuromoji's own search would treat otherwise (a surrogate, a key ending inside a
+ * character), for the caller to decide another way. The same common-prefix search as
+ * {@link fastTokenizer}'s lattice, at every position, without building a lattice: the verb
+ * readings' screen (./readings.ts `verbEntries`) asked a set of surfaces for every substring.
+ */
+export type LeafScan = (text: string, flags: Uint8Array, mask: number) => boolean | null;
+
+/** {@link LeafScan} over a loaded kuromoji tokenizer's trie. */
+export function leafScanner(tokenizer: Tokenizer): LeafScan {
+  const k = tokenizer as unknown as Internals;
+  const base = k.viterbi_builder.trie.bc.getBaseBuffer();
+  const check = k.viterbi_builder.trie.bc.getCheckBuffer();
+  let bytes = new Uint8Array(256);
+  let ends = new Uint8Array(256); // 1 where a byte ends a character
+  return (text, flags, mask) => {
+    const L = text.length;
+    if (bytes.length < L * 3) {
+      bytes = new Uint8Array(L * 3);
+      ends = new Uint8Array(L * 3);
+    }
+    let b = 0;
+    for (let i = 0; i < L; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdfff) return null;
+      if (c < 0x80) {
+        ends[b] = 1;
+        bytes[b++] = c;
+      } else if (c < 0x800) {
+        ends[b] = 0;
+        bytes[b++] = (c >>> 6) | 0xc0;
+        ends[b] = 1;
+        bytes[b++] = (c & 0x3f) | 0x80;
+      } else {
+        ends[b] = 0;
+        bytes[b++] = (c >>> 12) | 0xe0;
+        ends[b] = 0;
+        bytes[b++] = ((c >> 6) & 0x3f) | 0x80;
+        ends[b] = 1;
+        bytes[b++] = (c & 0x3f) | 0x80;
+      }
+    }
+    const byteLen = b;
+    for (let start = 0; start < byteLen; ) {
+      let parent = 0;
+      for (let i = start; i < byteLen; i++) {
+        const child = (base[parent] as number) + (bytes[i] as number);
+        if (check[child] !== parent) break;
+        parent = child;
+        const grand = base[child] as number;
+        if (check[grand] !== child) continue;
+        const leaf = base[grand] as number;
+        if (leaf > 0 || ends[i] === 0) return null;
+        if (((flags[-leaf - 1] ?? 0) & mask) !== 0) return true;
+      }
+      // The next character's first byte.
+      start++;
+      while (start < byteLen && ends[start - 1] === 0) start++;
+    }
+    return false;
   };
 }

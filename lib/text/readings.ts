@@ -33,7 +33,7 @@ import { dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import { foldKatakanaRun } from './analyze.ts';
 import { inflectedEntry, isSearchableForm, spellingEntry } from './deinflect.ts';
-import { fastTokenizer } from './lattice.ts';
+import { fastTokenizer, type LeafScan, leafScanner } from './lattice.ts';
 import { hiraganaToKatakana } from './normalize.ts';
 import { READING_CONTEXT } from './readings-version.ts';
 
@@ -289,20 +289,32 @@ function endsContext(c: string): boolean {
   return cp === 0 || cp > 0xffff || (cp >= 0xd800 && cp <= 0xdfff) || CONTEXT_END.test(c);
 }
 
+/** {@link endsContext} of each UTF-16 unit (a surrogate stops: so does the code point it is part of). */
+let stopsAt: Uint8Array | null = null;
+function stopTable(): Uint8Array {
+  const t = new Uint8Array(65536);
+  for (let c = 0; c < 65536; c++) t[c] = endsContext(String.fromCharCode(c)) ? 1 : 0;
+  return t;
+}
+
 /**
  * Up to READING_CONTEXT characters next to a word (`before`: the ones nearest its start), NFKC,
  * up to the end of its clause (a number before it counts: 人 of 3人 is a counter, not ひと). A
  * clause's end is where kuromoji's own sentence split is, and a shorter key is cached more often.
+ * Every character kept is one UTF-16 unit (a code point outside the BMP stops the context).
  */
 function contextOf(text: string, before: boolean): string {
-  const chars = [...text.normalize('NFKC')];
-  const near = before ? chars.reverse() : chars;
-  const out: string[] = [];
-  for (const c of near) {
-    if (out.length >= READING_CONTEXT || endsContext(c)) break;
-    out.push(c);
+  const t = text.normalize('NFKC');
+  stopsAt ??= stopTable();
+  const stops = stopsAt;
+  if (before) {
+    let i = t.length;
+    while (i > 0 && t.length - i < READING_CONTEXT && stops[t.charCodeAt(i - 1)] === 0) i--;
+    return t.slice(i);
   }
-  return (before ? out.reverse() : out).join('');
+  let i = 0;
+  while (i < t.length && i < READING_CONTEXT && stops[t.charCodeAt(i)] === 0) i++;
+  return t.slice(0, i);
 }
 
 /**
@@ -362,6 +374,10 @@ function kanjiSpellings(tokenizer: Tokenizer): Map<string, string[]> {
   return out;
 }
 
+/** Flags of a trie leaf in {@link verbEntries}: an entry a kanji window can read, a kana one. */
+const KANJI_ENTRY = 1;
+const KANA_ENTRY = 2;
+
 /** The parts of kuromoji's tokenizer {@link verbEntries} reads (not in its typings). */
 interface TokenizerInternals {
   token_info_dictionary: { target_map: Record<string, number[]>; getFeatures(id: string): string };
@@ -382,7 +398,10 @@ interface TokenizerInternals {
  * occurs reads nothing, and is not tokenised. The surfaces are collected from the dictionary
  * once, on the first window (~75,000 surfaces of ~390,000 entries before the kept-reading test, fewer now; ~1–2 s).
  */
-function verbEntries(tokenizer: Tokenizer): {
+export function verbEntries(
+  tokenizer: Tokenizer,
+  options: { trie?: boolean } = {},
+): {
   mayRead(window: string): boolean;
   mayReadKana(window: string): boolean;
 } {
@@ -391,6 +410,29 @@ function verbEntries(tokenizer: Tokenizer): {
   const kana = new Set<string>();
   let longestKana = 0;
   let off = false;
+  // The same sets as flags of the trie's leaves (a leaf is a surface), for one walk of the
+  // dictionary's trie per window instead of a set lookup per substring (~10% of the parse
+  // worker's time); the substring lookups remain for what the walk declines.
+  let scan: LeafScan | null = null;
+  try {
+    if (options.trie !== false) scan = leafScanner(tokenizer);
+  } catch {
+    scan = null;
+  }
+  let flags = new Uint8Array(0);
+  const flag = (key: string, bit: number) => {
+    const leaf = Number(key);
+    if (!Number.isInteger(leaf) || leaf < 0) {
+      scan = null;
+      return;
+    }
+    if (leaf >= flags.length) {
+      const grown = new Uint8Array(Math.max(leaf + 1, flags.length * 2));
+      grown.set(flags);
+      flags = grown;
+    }
+    flags[leaf] = (flags[leaf] as number) | bit;
+  };
   const collect = (): Set<string> => {
     const dict = (tokenizer as unknown as TokenizerInternals).token_info_dictionary;
     const unknown = (
@@ -403,13 +445,14 @@ function verbEntries(tokenizer: Tokenizer): {
         const pos = unknown.getFeatures(String(id)).split(',')[1];
         if (pos === '動詞' || pos === '形容詞') off = true;
       }
-    for (const ids of Object.values(dict.target_map))
+    for (const [key, ids] of Object.entries(dict.target_map))
       for (const id of ids) {
         const f = dict.getFeatures(String(id)).split(',');
         const [surface = '', pos, detail, , , , form, basic = '', reading] = f;
         if ((pos !== '動詞' && pos !== '形容詞') || detail !== '自立') continue;
         if (keptKanaReading(surface, form, basic) !== null) {
           kana.add(surface);
+          flag(key, KANA_ENTRY);
           if (surface.length > longestKana) longestKana = surface.length;
         }
         if (!KANJI.test(surface)) continue;
@@ -417,6 +460,7 @@ function verbEntries(tokenizer: Tokenizer): {
         // An entry whose reading is never kept (light verbs, two-kana readings) reads nothing.
         if (keptReading(surface, form, basic, reading) === null) continue;
         out.add(surface);
+        flag(key, KANJI_ENTRY);
         if (surface.length > longest) longest = surface.length;
       }
     return out;
@@ -425,6 +469,8 @@ function verbEntries(tokenizer: Tokenizer): {
     mayRead(w: string): boolean {
       surfaces ??= collect();
       if (off) return true;
+      const found = scan?.(w, flags, KANJI_ENTRY) ?? null;
+      if (found !== null) return found;
       // Every surface has a kanji: none starts after the window's last one (its last unit).
       let last = -1;
       for (let i = 0; i < w.length; i++) {
@@ -442,6 +488,8 @@ function verbEntries(tokenizer: Tokenizer): {
     mayReadKana(w: string): boolean {
       surfaces ??= collect();
       if (off) return true;
+      const found = scan?.(w, flags, KANA_ENTRY) ?? null;
+      if (found !== null) return found;
       for (let p = 0; p < w.length; p++)
         for (let e = p + 1; e <= w.length && e - p <= longestKana; e++)
           if (kana.has(w.slice(p, e))) return true;

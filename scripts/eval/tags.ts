@@ -58,6 +58,8 @@ const Label = z.object({
    * round of 2026-12-03 19:16–20:00 UTC (`--fresh5`).
    * fresh6: labelled at the end of that round for the next one, frozen, and scored once at the end of the
    * round of 2026-12-04 14:40–15:00 UTC (`--fresh6`).
+   * fresh7: labelled 2026-12-04 (17:36–18:00 UTC) before that session's tagger round changed anything,
+   * frozen by sha256 (tests/unit/tag-labels.test.ts), and scored once at that round's end (`--fresh7`).
    */
   split: z.enum([
     'dev',
@@ -70,6 +72,7 @@ const Label = z.object({
     'fresh4',
     'fresh5',
     'fresh6',
+    'fresh7',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -386,6 +389,8 @@ export interface TagQualityOptions {
   fresh5?: boolean;
   /** Also score the fresh6 split (the same rule, for the round after 2026-12-03 19:16–20:00 UTC). */
   fresh6?: boolean;
+  /** Also score the fresh7 split (the same rule, for the round after 2026-12-04 14:40–15:00 UTC). */
+  fresh7?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -410,6 +415,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh4 = judged.filter((j) => j.split === 'fresh4');
   const fresh5 = judged.filter((j) => j.split === 'fresh5');
   const fresh6 = judged.filter((j) => j.split === 'fresh6');
+  const fresh7 = judged.filter((j) => j.split === 'fresh7');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -438,8 +444,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ...(shipped ? [['+ shipped model (CV by file)', shippedPredict] as const] : []),
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh7.length > 0 && options.fresh7) {
+    printComparison(
+      '### Fresh7 split (livedoor news, labelled 2026-12-04 17:36–18:00 UTC before that round changed the tagger, scored once at its end)',
+      fresh7,
+      runs,
+      topics,
+    );
+    printHardCases(fresh7, runs);
+  } else if (fresh7.length > 0)
+    console.log('\n(fresh7 split not scored: `--fresh7` scores it; see eval/README.md)');
   if (fresh6.length > 0 && options.fresh6) {
     printComparison(
       '### Fresh6 split (livedoor news, labelled 2026-12-03 ~20:10 UTC, scored once at the end of the next round, 2026-12-04 15:00 UTC)',

@@ -253,6 +253,26 @@ describe('search page', () => {
     expect((await page('/?q=%E4%BB%8B%E8%AD%B7&page=0')).status).toBe(400);
   });
 
+  it('lists recent interviews on the start page, an undated one saying when it was added', async () => {
+    const html = await (await page('/')).text();
+    const listed = (await (await app.request('/interviews?limit=8')).json()) as {
+      interviews: Array<{ id: string; publishedAt: string | null }>;
+    };
+    const undated = listed.interviews.filter((iv) => iv.publishedAt === null);
+    const dated = listed.interviews.filter((iv) => iv.publishedAt !== null);
+    expect(undated.length).toBeGreaterThan(0);
+    expect(dated.length).toBeGreaterThan(0);
+    const item = (id: string) => {
+      const at = html.indexOf(`href="/interviews/${encodeURIComponent(id)}"`);
+      expect(at, id).toBeGreaterThan(0);
+      return html.slice(at, html.indexOf('</li>', at));
+    };
+    for (const iv of undated) expect(item(iv.id)).toMatch(/\d+年\d+月\d+日追加（公開日なし）/);
+    for (const iv of dated) expect(item(iv.id)).not.toContain('追加');
+    const en = await (await page('/?lang=en')).text();
+    expect(en).toMatch(/added [^<]*\(no publication date\)/);
+  });
+
   it('has a clear empty state and an English version', async () => {
     const empty = await (await page('/?q=xyzzyqwvk')).text();
     expect(empty).toContain('該当する発言はありません');
@@ -560,6 +580,9 @@ describe('an interviewee filter that names nobody or several people', () => {
     for (const id of ids) expect(html).toContain(`interviewee=${id}`);
     expect(html).toContain('鈴木花子');
     expect(html).toContain('鈴木健');
+    // Each candidate says where they speak, so namesakes are told apart by more than an id.
+    expect(html).toContain('「座談会A」');
+    expect(html).toContain('「座談会B」');
     expect(html).not.toContain('give a full name');
     // Each link searches that person's quotes.
     const chosen = await page(`/?q=%E4%BB%8B%E8%AD%B7&interviewee=${ids[0]}`);
@@ -575,5 +598,36 @@ describe('an interviewee filter that names nobody or several people', () => {
     expect(none).toContain('href="/?q=%E4%BB%8B%E8%AD%B7"');
     const en = await (await page('/?q=%E4%BB%8B%E8%AD%B7&interviewee=%E9%88%B4%E6%9C%A8&lang=en')).text();
     expect(en).toContain('“鈴木” fits several people');
+  });
+
+  it('lists one person interviewed twice once in the facet, linked by the name that finds both', async () => {
+    const ids: string[] = [];
+    for (const [id, title] of [
+      ['kimura-1', '木村さん一回目'],
+      ['kimura-2', '木村さん二回目'],
+    ] as const) {
+      const res = await app.request(`/interviews?id=${id}&format=prefixed`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        body: talk(title, '木村拓也'),
+      });
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { interviewee: { id: string } }).interviewee.id);
+    }
+    // Two interviews, two person ids of one name (people are per interview).
+    expect(new Set(ids).size).toBe(2);
+    const html = await (await page('/?q=%E4%BB%8B%E8%AD%B7')).text();
+    const facet = html.slice(html.indexOf('id="facet-people"'));
+    const entries = facet.slice(0, facet.indexOf('</ul>')).match(/木村拓也/g) ?? [];
+    expect(entries).toHaveLength(1);
+    expect(facet).toContain(`interviewee=${encodeURIComponent('木村拓也')}`);
+    for (const id of ids) expect(facet.slice(0, facet.indexOf('</ul>'))).not.toContain(`interviewee=${id}`);
+    // The name finds the quotes of both.
+    const both = await (
+      await app.request(`/search?q=%E4%BB%8B%E8%AD%B7&interviewee=${encodeURIComponent('木村拓也')}`)
+    ).json();
+    expect(
+      new Set((both as { hits: Array<{ interviewId: string }> }).hits.map((h) => h.interviewId)),
+    ).toEqual(new Set(['kimura-1', 'kimura-2']));
   });
 });

@@ -17,7 +17,14 @@ const realWorker = async () => {
   return real;
 };
 
-parentPort?.on('message', async (m) => {
+// One job at a time, in order, as the real worker (local/parse-worker.ts): the pool sends the
+// next job before this one is answered.
+let last = Promise.resolve();
+parentPort?.on('message', (m) => {
+  last = last.then(() => job(m));
+});
+
+async function job(m) {
   if (m.kind === 'tag') return (await realWorker()).answer(m, (reply) => parentPort?.postMessage(reply));
   const slow = /^SLOW (\d+)/.exec(m.text);
   if (slow) {
@@ -70,5 +77,5 @@ parentPort?.on('message', async (m) => {
         : reply,
     ),
   );
-});
+}
 parentPort?.postMessage({ ready: true });

@@ -11,7 +11,7 @@ import { parseInterview } from '../../lib/parse/index.ts';
 import { tokenizeInterview } from '../../lib/search/index.ts';
 import { recordOf } from '../../lib/tagging/record.ts';
 import { TopicTagger } from '../../lib/tagging/tagger.ts';
-import { createParsePool } from '../../local/parse-pool.ts';
+import { createParsePool, type PoolEvent } from '../../local/parse-pool.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
 
@@ -113,6 +113,49 @@ describe('the parse pool', () => {
     try {
       await expect(pool.parse('CRASH', { id: 'c' })).rejects.toThrow(/exited/);
       await expect(pool.parse('fine', { id: 'f' })).resolves.toMatchObject({ id: 'f' });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hands a worker its next job before it answers the one it works on, and times each parse from its own start', async () => {
+    const events: PoolEvent[] = [];
+    // Each parse takes 300 ms against a bound of 500: the second waits 300 ms in the worker's
+    // port, which must not count (it would pass the bound at 500 if its timer ran from sending).
+    const pool = createParsePool({
+      size: 1,
+      timeoutMs: 500,
+      workerUrl: slowWorker,
+      observer: (e) => events.push(e),
+    });
+    try {
+      const done = await Promise.all(
+        ['a', 'b', 'c'].map((id) => pool.parse(`SLOW 300\n${id}`, { id }).then((iv) => iv.id)),
+      );
+      expect(done).toEqual(['a', 'b', 'c']);
+      // The pool numbers its jobs a, b, c in turn: a is sent, and b with it; c as soon as a is
+      // answered, before b is.
+      const a = events.find((e) => e.type === 'start')?.id ?? 0;
+      const order = events
+        .filter((e) => e.type === 'start' || e.type === 'done')
+        .map((e) => `${e.type} ${String.fromCharCode(97 + e.id - a)}`);
+      expect(order).toEqual(['start a', 'start b', 'done a', 'start c', 'done b', 'done c']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('gives the jobs a stopped or crashed worker held, but had not started, to the next worker', async () => {
+    const pool = createParsePool({ size: 1, timeoutMs: 300, workerUrl: slowWorker });
+    try {
+      const bomb = pool.parse('SLOW 60000\nx', { id: 'bomb' });
+      const after = pool.parse('fine', { id: 'after-bomb' });
+      await expect(bomb).rejects.toMatchObject({ code: 'parse_timeout' });
+      await expect(after).resolves.toMatchObject({ id: 'after-bomb' });
+      const crash = pool.parse('CRASH', { id: 'c' });
+      const next = pool.parse('fine', { id: 'after-crash' });
+      await expect(crash).rejects.toThrow(/exited/);
+      await expect(next).resolves.toMatchObject({ id: 'after-crash' });
     } finally {
       await pool.close();
     }

@@ -97,6 +97,20 @@ describe.runIf(haveCorpus)('the fast lattice on the real livedoor interviews', (
     expect(compared).toBeGreaterThan(20_000);
   });
 
+  it('gives kuromoji’s tokens on short pieces of every line (the contexts nouns are read in)', () => {
+    // A noun written with kana, or of one kanji, is read with up to 3 characters each side
+    // (ReadingAnalyzer.written): pieces of 3 to 9 characters from everywhere in the lines.
+    const texts = new Set<string>();
+    for (const f of filesIn(livedoor, '.txt'))
+      for (const line of read(f).split('\n')) {
+        const t = line.normalize('NFKC');
+        for (let at = 0; at + 3 <= t.length; at += 4) texts.add(t.slice(at, at + 3 + (at % 7)));
+      }
+    let compared = 0;
+    for (const t of texts) if (same(t)) compared++;
+    expect(compared).toBeGreaterThan(30_000);
+  });
+
   it('reads every line as the analyzer on kuromoji alone reads it', () => {
     const dicPath = defaultDictionaryPath();
     const withFast: ReadingAnalyzer = readingAnalyzer(tokenizer, dicPath);

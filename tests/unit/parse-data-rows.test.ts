@@ -132,6 +132,15 @@ describe('tables of label rows', () => {
       ['山田'],
     );
   });
+
+  it('keep a speaker whose words start with `//` (only a label ending in a scheme makes a link)', () => {
+    const talk = parseInterview('聞き手：メモは？\n\n山田：//ここから先は秘密です。\n\n聞き手：なるほど。\n');
+    expect(talk.turns.map((t) => [t.speaker, t.text])).toEqual([
+      ['聞き手', 'メモは？'],
+      ['山田', '//ここから先は秘密です。'],
+      ['聞き手', 'なるほど。'],
+    ]);
+  });
 });
 
 describe.runIf(available(corporaDir, 'tables on real news pages'))('tables on real news pages', () => {

@@ -12,9 +12,11 @@ import {
   loadTokenizer,
   type ReadingAnalyzer,
   readingAnalyzer,
+  verbEntries,
 } from '../../lib/text/readings.ts';
 import { available, corporaDir, filesIn, read } from '../helpers/shared.ts';
 
+let tokenizer: Awaited<ReturnType<typeof loadTokenizer>>;
 let screened: ReadingAnalyzer;
 let reference: ReadingAnalyzer;
 /** Windows the screened analyzer tokenised. */
@@ -22,7 +24,7 @@ let tokenised = 0;
 
 beforeAll(async () => {
   const dicPath = defaultDictionaryPath();
-  const tokenizer = await loadTokenizer(dicPath);
+  tokenizer = await loadTokenizer(dicPath);
   // The same tokenizer, counting the screened analyzer's calls.
   const counting = Object.create(tokenizer) as typeof tokenizer;
   counting.tokenize = (text: string) => {
@@ -102,5 +104,47 @@ describe.runIf(haveCorpus)('the verb window screen on the real livedoor intervie
     expect(readingsFound).toBeGreaterThan(1000);
     // The screen skipped most windows (the distinct ones the cache did not answer included).
     expect(tokenised - before).toBeLessThan(windows / 2);
+  });
+});
+
+describe.runIf(haveCorpus)('the screen’s trie walk on the real livedoor interviews', () => {
+  it('decides every window as the set of surfaces asked for every substring does', () => {
+    const walk = verbEntries(tokenizer);
+    const sets = verbEntries(tokenizer, { trie: false });
+    const windows = new Set<string>();
+    for (const f of filesIn(livedoor, '.txt'))
+      for (const line of read(f).split('\n')) {
+        const t = line.normalize('NFKC');
+        for (const m of t.matchAll(/[\p{Script=Han}\u3005]+[\u3041-\u3096]{1,6}/gu)) windows.add(`k${m[0]}`);
+        for (const m of t.matchAll(/[\p{Script=Han}\u3005]?[\u3041-\u3096]{3,}/gu)) windows.add(`h${m[0]}`);
+      }
+    let passed = 0;
+    for (const key of windows) {
+      const w = key.slice(1);
+      const kanji = key[0] === 'k';
+      const got = kanji ? walk.mayRead(w) : walk.mayReadKana(w);
+      expect(got, key).toBe(kanji ? sets.mayRead(w) : sets.mayReadKana(w));
+      if (got) passed++;
+    }
+    expect(windows.size).toBeGreaterThan(20_000);
+    // Both answers occur (a screen that always or never reads would prove nothing).
+    expect(passed).toBeGreaterThan(windows.size / 10);
+    expect(passed).toBeLessThan(windows.size * 0.9);
+  });
+
+  it('decides generated windows as the set does', () => {
+    const walk = verbEntries(tokenizer);
+    const sets = verbEntries(tokenizer, { trie: false });
+    const chars = [
+      ...'貯稼辞楽来見出結婚仕事育働愛会美眺寝溜取扱選抜申込食行言思考書読話聞高安新古長短々めていたったしかるうくすつぬむぶぐずじにみりれろわをがでとのはもやよんばアイa1',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 10 }), (cs) => {
+        const w = cs.join('');
+        expect(walk.mayRead(w), w).toBe(sets.mayRead(w));
+        expect(walk.mayReadKana(w), w).toBe(sets.mayReadKana(w));
+      }),
+      { numRuns: 5000, seed: 11 },
+    );
   });
 });

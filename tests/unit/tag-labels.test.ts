@@ -76,6 +76,28 @@ describe('the judged tag set', () => {
     expect(labels.filter((l) => l.split !== 'fresh6' && fresh6.has(l.file)).map((l) => l.file)).toEqual([]);
   });
 
+  it('keeps the fresh7 split in files no other split has a label in, all on the test side of the hash', () => {
+    const fresh7 = new Set(labels.filter((l) => l.split === 'fresh7').map((l) => l.file));
+    expect(fresh7.size).toBeGreaterThan(0);
+    for (const f of fresh7) expect(testSide(f), f).toBe(true);
+    expect(labels.filter((l) => l.split !== 'fresh7' && fresh7.has(l.file)).map((l) => l.file)).toEqual([]);
+  });
+
+  // Each fresh split was frozen before the round it judges; its labels (a compact JSON array, in file
+  // order) must still hash to what eval/README.md recorded, or its one score means nothing.
+  it.each([
+    ['fresh', '977d697ea5a59de3b51445a28352779ea429356c2b4bd4504de661fdae362ebd'],
+    ['fresh2', 'ebce36723f1fa6fc00895ff97815cceb785373492591f1137109d6dcb8fd1a75'],
+    ['fresh3', '35b422fba9742df65ea10ea7975bdb8b30725847cb793a662cec385fac1a19cb'],
+    ['fresh4', '1eb07fea7f0021e85731d0c15ef5ea16d0d1485851326c3e9317566e44daf6db'],
+    ['fresh5', '405f40675c3ef98d9d4473f4ed28b42291f6b7d5d021a454ccfddb285dee3cfd'],
+    ['fresh6', '43222508435921dc4f59b27d5bb5408a5c367f770a80e40fb02bd1ab6ffb5e19'],
+    ['fresh7', 'b09b419004983d0a5ae5b9b8a283938dedfb4396f6761c24ae543de32acf051b'],
+  ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
+    const frozen = JSON.stringify(labels.filter((l) => l.split === split));
+    expect(createHash('sha256').update(frozen).digest('hex')).toBe(sha256);
+  });
+
   it('keeps the fresh5 split in files no other split has a label in, all on the test side of the hash', () => {
     const fresh5 = new Set(labels.filter((l) => l.split === 'fresh5').map((l) => l.file));
     expect(fresh5.size).toBeGreaterThan(0);

@@ -205,7 +205,8 @@ export function QuoteCard(props: { v: View; quote: CardQuote; q?: string; headin
 /** Interviews as links to the reader, with their publication dates (profiles, the start page). */
 export function InterviewLinks(props: {
   v: View;
-  interviews: ReadonlyArray<{ id: string; title: string; publishedAt: string | null }>;
+  /** addedAt: when an undated interview was stored (the list sorts it by that date). */
+  interviews: ReadonlyArray<{ id: string; title: string; publishedAt: string | null; addedAt?: string }>;
 }) {
   const { v } = props;
   return (
@@ -213,7 +214,13 @@ export function InterviewLinks(props: {
       {props.interviews.map((iv) => (
         <li>
           <a href={v.href(`/interviews/${encodeURIComponent(iv.id)}`)}>{iv.title}</a>{' '}
-          {iv.publishedAt ? <time datetime={iv.publishedAt}>{formatDate(v, iv.publishedAt)}</time> : null}
+          {iv.publishedAt ? (
+            <time datetime={iv.publishedAt}>{formatDate(v, iv.publishedAt)}</time>
+          ) : iv.addedAt ? (
+            <time class="muted" datetime={iv.addedAt}>
+              {v.t.addedOn(formatDate(v, iv.addedAt))}
+            </time>
+          ) : null}
         </li>
       ))}
     </ul>

@@ -50,13 +50,13 @@ export interface SearchResult {
  */
 export interface PersonProblem {
   value: string;
-  candidates: Array<{ id: string; name: string; interviews: string[] }>;
+  candidates: Array<{ id: string; name: string; interviews: string[]; interviewTitles?: string[] }>;
 }
 
 /** What the start page shows. */
 export interface Landing {
   tags: Array<{ id: string; quotes: number }>;
-  interviews: Array<{ id: string; title: string; publishedAt: string | null }>;
+  interviews: Array<{ id: string; title: string; publishedAt: string | null; addedAt?: string }>;
 }
 
 function yearOf(s: SearchState): string | null {
@@ -208,6 +208,7 @@ export function SearchPage(props: {
               <li>
                 <a href={link({ interviewee: c.id })}>{c.name}</a>{' '}
                 <span class="muted">
+                  {c.interviewTitles?.[0] ? `「${c.interviewTitles[0]}」 · ` : ''}
                   {t.personInterviews(c.interviews.length)} · {c.id}
                 </span>
               </li>

@@ -71,6 +71,14 @@ export interface Corpus {
 }
 
 /** Options of one evaluation. */
+/** See EvaluateOptions.questionField. */
+export interface QuestionField {
+  boost: number;
+  minNorm: number;
+}
+
+const DEFAULT_QUESTION_FIELD: QuestionField = { boost: FIELDS.question.boost, minNorm: 0 };
+
 export interface EvaluateOptions {
   /**
    * Ranked (`match`) queries need only the best `topK` docs: past that, words that cannot lift
@@ -92,6 +100,14 @@ export interface EvaluateOptions {
    * caller's to keep.
    */
   transient?: boolean;
+  /**
+   * How the question field (an answer matched through the question it responds to) counts in
+   * this evaluation: its boost, and the least length norm its question's text is given (0: the
+   * field's own norm; 1: a short question weighs no more than an average one). Default: the
+   * boost of {@link FIELDS} and no floor. Both only lower scores, so every bound stays an upper
+   * bound.
+   */
+  questionField?: QuestionField;
 }
 
 /** Restrictions are read for their docs only (see useMask): these stand for their scores and fields. */
@@ -225,6 +241,11 @@ export class Evaluator implements Shared {
     }
     this.root = query;
     return this.node(query, 1, terms, null);
+  }
+
+  /** How the question field counts in the current evaluation (EvaluateOptions.questionField). */
+  questionField(): QuestionField {
+    return this.options.questionField ?? DEFAULT_QUESTION_FIELD;
   }
 
   /** Docs whose own text matches `x`, as an exclusion reads it: a `-word` typed alone. */
@@ -706,9 +727,8 @@ export class Evaluator implements Shared {
     epoch: number,
     nt: number,
   ): number {
-    const words = this.sorted.packed();
-    const reach = this.sorted.reach;
-    const questionBoost = FIELDS.question.boost;
+    const { norm, ints, questionNorm, reach } = this.sorted.packed();
+    const { boost: questionBoost, minNorm: questionMinNorm } = this.questionField();
     const docCount = this.c.docs.count;
     const mask = this.mask;
     const { acc, fields: bits, stamp, touched } = into;
@@ -719,7 +739,7 @@ export class Evaluator implements Shared {
     if (!masked) {
       if (this.gathered.length < n) this.gathered = new Float64Array(Math.max(n, this.gathered.length * 2));
       const g = this.gathered;
-      for (let i = 0; i < n; i++) g[i] = words[(ids[i] ?? 0) * 4 + 2] ?? -1;
+      for (let i = 0; i < n; i++) g[i] = ints[(ids[i] ?? 0) * 4 + 2] ?? -1;
     }
     const g = this.gathered;
     for (let i = 0; i < n; i++) {
@@ -731,14 +751,13 @@ export class Evaluator implements Shared {
           near = ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) !== 0;
         if (!near) continue;
       }
-      const p = id * 4;
-      const packed = (masked ? words[p + 2] : g[i]) ?? -1;
+      const packed = (masked ? ints[4 * id + 2] : g[i]) ?? -1;
       if (packed < 0) continue;
       const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
       if (!own && answers === 0) continue;
       const tf = tfs[i] ?? 1;
       if (own) {
-        const s = (boost * tf) / (words[p] ?? 1);
+        const s = (boost * tf) / (norm[2 * id] ?? 1);
         if (stamp[id] !== epoch) {
           stamp[id] = epoch;
           acc[id] = s;
@@ -751,10 +770,12 @@ export class Evaluator implements Shared {
       }
       // The question field of an answer is its question's text: derived, not stored twice.
       if (answers > 0) {
-        const s = (questionBoost * tf) / (words[p + 1] ?? 1);
+        const s =
+          (questionBoost * tf) /
+          Math.max(questionMinNorm, (questionNorm ? questionNorm[id] : norm[2 * id]) ?? 1);
         const last = Math.min(docCount - 1, id + answers);
         for (let a = id + 1; a <= last; a++) {
-          if (words[a * 4 + 3] !== id || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
+          if (ints[4 * a + 3] !== id || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
           if (stamp[a] !== epoch) {
             stamp[a] = epoch;
             acc[a] = s;

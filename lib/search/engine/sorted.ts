@@ -68,6 +68,8 @@ export interface Shared {
   bound(q: QueryNode, weight?: number): number;
   /** Length norms per stored field (text, speaker, section, title per slot), then the question's. */
   norms(): Float64Array[];
+  /** How the question field counts in the current evaluation (EvaluateOptions.questionField). */
+  questionField(): { boost: number; minNorm: number };
 }
 
 /** Per stored field: boost (title per slot). */
@@ -75,31 +77,39 @@ const SPEAKER_BOOST = FIELDS.speaker.boost;
 const SECTION_BOOST = FIELDS.section.boost;
 const TITLE_BOOST = FIELDS.title.boost;
 const TEXT_BOOST = FIELDS.text.boost;
-const QUESTION_BOOST = FIELDS.question.boost;
-
-/** Entries per doc in {@link DocWords}. */
-const STRIDE = 4;
 
 /**
- * One packed entry per doc, holding what the hot loop reads (one cache line for two docs
- * instead of six arrays of a million entries): [text norm, question norm (the doc as the
- * question of its answers), span × 4 + role (−1: dead), the doc it answers (−1: none,
- * −2: dead)]. Rebuilt when the statistics change (as the norms are).
+ * One packed entry of 16 bytes per doc, holding what the hot loop reads (one cache line for
+ * four docs instead of six arrays of a million entries): the text norm (a double, `norm[2d]`),
+ * then span × 4 + role (−1: dead; `ints[4d + 2]`) and the doc it answers (−1: none, −2: dead;
+ * `ints[4d + 3]`), two views of one buffer. The doc's norm as the question of its answers is
+ * the text norm whenever the two fields normalise alike (the same b over the same average
+ * length: the defaults), so it is not stored: `questionNorm` is null then, and the question
+ * field's own norms otherwise. (Entries of 32 bytes, both norms inline, made the array 32 MB
+ * at 1M, this machine's whole L3; at 16 bytes the 1M per-query p99 went 6.0–7.6 → 4.5–5.7 ms,
+ * performance.md.) Rebuilt when the statistics change (as the norms are).
  */
 class DocWords {
-  words = new Float64Array(0);
+  norm = new Float64Array(0);
+  ints = new Int32Array(0);
+  /** Norms of the question field, or null when they are the text norms (see above). */
+  questionNorm: Float64Array | null = null;
   /** The longest span: no answer is further than this from its question. */
   reach = 0;
   private docs = -1;
   private stats = -1;
   private normsOf: Float64Array[] | null = null;
 
-  get(c: Corpus, norms: Float64Array[]): Float64Array {
-    if (this.docs === c.docs.count && this.stats === c.statsVersion && this.normsOf === norms)
-      return this.words;
+  get(c: Corpus, norms: Float64Array[]): this {
+    if (this.docs === c.docs.count && this.stats === c.statsVersion && this.normsOf === norms) return this;
     const n = c.docs.count;
-    if (this.words.length < n * STRIDE) this.words = new Float64Array(Math.ceil(n * 1.25) * STRIDE);
-    const w = this.words;
+    if (this.norm.length < n * 2) {
+      const buffer = new ArrayBuffer(Math.ceil(n * 1.25) * 16);
+      this.norm = new Float64Array(buffer);
+      this.ints = new Int32Array(buffer);
+    }
+    const norm = this.norm;
+    const ints = this.ints;
     const text = norms[F_TEXT] as Float64Array;
     const question = norms[4] as Float64Array;
     const span = c.docs.span.a;
@@ -107,21 +117,27 @@ class DocWords {
     const questionOf = c.docs.questionOf.a;
     const dead = c.docs.dead.a;
     let reach = 0;
-    for (let d = 0, p = 0; d < n; d++, p += STRIDE) {
+    let same = true;
+    for (let d = 0; d < n; d++) {
       if ((span[d] ?? 0) > reach) reach = span[d] ?? 0;
-      w[p] = text[d] ?? 1;
-      w[p + 1] = question[d] ?? 1;
+      const t = text[d] ?? 1;
+      norm[2 * d] = t;
+      if ((question[d] ?? 1) !== t) same = false;
       const gone = dead[d] !== 0;
-      w[p + 2] = gone ? -1 : (span[d] ?? 0) * 4 + (role[d] ?? 0);
-      w[p + 3] = gone ? -2 : (questionOf[d] ?? -1);
+      ints[4 * d + 2] = gone ? -1 : (span[d] ?? 0) * 4 + (role[d] ?? 0);
+      ints[4 * d + 3] = gone ? -2 : (questionOf[d] ?? -1);
     }
+    this.questionNorm = same ? null : question;
     this.reach = reach;
     this.docs = n;
     this.stats = c.statsVersion;
     this.normsOf = norms;
-    return w;
+    return this;
   }
 }
+
+/** The packed per-doc entries (see {@link DocWords}), as evaluate.ts's text walk reads them. */
+export type PackedDocs = Pick<DocWords, 'norm' | 'ints' | 'questionNorm' | 'reach'>;
 
 function list(n: number): List {
   return {
@@ -482,7 +498,7 @@ export class SortedEvaluator {
   ) {}
 
   /** The packed per-doc entries (see {@link DocWords}), for evaluate.ts's text walk too. */
-  packed(): Float64Array {
+  packed(): PackedDocs {
     return this.words.get(this.c, this.g.norms());
   }
 
@@ -723,7 +739,7 @@ export class SortedEvaluator {
     const w0 = rw[0] ?? 1;
     const w1 = rw[1] ?? 1;
     const w2 = rw[2] ?? 1;
-    // The role from its own byte column (1 MB at 1M quotes), not the packed entries (32 MB): a
+    // The role from its own byte column (1 MB at 1M quotes), not the packed entries (16 MB): a
     // large result's docs are far apart, and there two of them share a cache line of roles
     // where each packed entry is a miss of its own (the role never changes for a doc).
     const roleCol = this.c.docs.role.a;
@@ -822,7 +838,7 @@ export class SortedEvaluator {
    */
   private keyTerm(part: List, unit: number): void {
     const keys = keyRoom(part);
-    const words = this.words.words;
+    const ints = this.words.ints;
     const step = this.words.reach + 1;
     const span = this.span;
     const base = unit * 4 * span;
@@ -835,7 +851,7 @@ export class SortedEvaluator {
         keys[i] = base + stage * span + d * step;
         continue;
       }
-      const at = f & FIELD_BITS.question ? (words[d * STRIDE + 3] ?? d) : d;
+      const at = f & FIELD_BITS.question ? (ints[4 * d + 3] ?? d) : d;
       keys[i] = base + at * step + (d - at);
     }
   }
@@ -916,13 +932,13 @@ export class SortedEvaluator {
   private frequencies(t: string, restrict: List | null): List {
     const { postings, slots } = this.c;
     const norms = this.g.norms();
-    const words = this.words.get(this.c, norms);
-    const reach = this.words.reach;
+    const { norm, ints, questionNorm, reach } = this.words.get(this.c, norms);
     const ref = postings.resolve(t);
     const docCount = this.c.docs.count;
     const rDocs = restrict?.docs ?? EMPTY.docs;
     const rn = restrict ? restrict.n : 0;
     const masked = restrict !== null;
+    const { boost: questionBoost, minNorm: questionMinNorm } = this.g.questionField();
 
     // Text, and the question field of the answers (derived from the question's text postings).
     let out = EMPTY;
@@ -939,7 +955,7 @@ export class SortedEvaluator {
       if (!masked) {
         if (this.gathered.length < n) this.gathered = new Float64Array(2 ** classOf(n));
         const g = this.gathered;
-        for (let i = 0; i < n; i++) g[i] = words[(ids[i] ?? 0) * STRIDE + 2] ?? -1;
+        for (let i = 0; i < n; i++) g[i] = ints[(ids[i] ?? 0) * 4 + 2] ?? -1;
       }
       const g = this.gathered;
       let qh = 0;
@@ -954,7 +970,6 @@ export class SortedEvaluator {
           qh++;
         }
         if (i === n) break;
-        const p = id * STRIDE;
         let mine = true;
         if (masked) {
           // Restricted: most postings are not candidates, and neither are their answers when
@@ -964,13 +979,13 @@ export class SortedEvaluator {
           mine = r < rn && rDocs[r] === id;
           if (!mine && (r >= rn || (rDocs[r] ?? 0) - id > reach)) continue;
         }
-        const packed = (masked ? words[p + 2] : g[i]) ?? -1;
+        const packed = (masked ? ints[4 * id + 2] : g[i]) ?? -1;
         if (packed < 0) continue;
         const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
         if (!mine && answers === 0) continue;
         const tf = tfs[i] ?? 1;
         if (mine) {
-          const s = (TEXT_BOOST * tf) / (words[p] ?? 1);
+          const s = (TEXT_BOOST * tf) / (norm[2 * id] ?? 1);
           if (qh < qn && this.qDocs[qh] === id) {
             // Touched first through its question: the question's share comes first in the sum.
             k = this.emit(k, id, (this.qScores[qh] ?? 0) + s, FIELD_BITS.question | FIELD_BITS.text);
@@ -978,10 +993,12 @@ export class SortedEvaluator {
           } else k = this.emit(k, id, s, FIELD_BITS.text);
         }
         if (answers > 0) {
-          const s = (QUESTION_BOOST * tf) / (words[p + 1] ?? 1);
+          const s =
+            (questionBoost * tf) /
+            Math.max(questionMinNorm, (questionNorm ? questionNorm[id] : norm[2 * id]) ?? 1);
           const last = Math.min(docCount - 1, id + answers);
           for (let a = id + 1; a <= last; a++) {
-            if (words[a * STRIDE + 3] !== id) continue;
+            if (ints[4 * a + 3] !== id) continue;
             if (masked) {
               if (ra > 0 && (rDocs[ra - 1] ?? 0) >= a) ra = seek(rDocs, rn, 0, a);
               else ra = seek(rDocs, rn, ra, a);
@@ -1021,7 +1038,7 @@ export class SortedEvaluator {
       let r = 0;
       for (let i = 0; i < n; i++) {
         const id = ids[i] ?? 0;
-        if ((words[id * STRIDE + 2] ?? -1) < 0) continue;
+        if ((ints[4 * id + 2] ?? -1) < 0) continue;
         if (masked) {
           r = seek(rDocs, rn, r, id);
           if (r >= rn || rDocs[r] !== id) continue;
