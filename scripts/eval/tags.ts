@@ -8,7 +8,10 @@
  * on the dev split only. The test split was read while labelling; the blind split was labelled
  * later and frozen before any further tuning, and is reported first. The classifier that learns
  * from editors is trained on dev labels (as if editors had corrected those quotes) and scored on
- * test; a second run trains it per fold across files (cross-validated by file).
+ * test; a second run trains it per fold across files (cross-validated by file). The shipped model
+ * (lib/tagging/shipped.ts) was trained on every split it names in `trainedOn`: those splits are scored
+ * only cross-validated by file (`pooledCrossValidation`, the same training and rule choice), a split
+ * labelled after it as shipped.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
