@@ -441,7 +441,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const runs: Array<readonly [string, Predict]> = [
     ['evidence + question', rulesPredict],
     ['+ model (trained on dev corrections)', taggerPredictions(learned, judged)],
-    ...(shipped ? [['+ shipped model (CV by file)', shippedPredict] as const] : []),
+    ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   console.log(
     `\n## Topic tags: ${judged.length} judged quotes (${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
@@ -540,7 +540,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const devRuns: Array<readonly [string, Predict]> = [
     runs[0] as readonly [string, Predict],
     ['+ model (5-fold over dev)', crossValidated(dev, rulesPredict, topics)],
-    ...(shipped ? [['+ shipped model (CV by file)', shippedPredict] as const] : []),
+    ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   printComparison('### Dev split (tuned on)', dev, devRuns, topics);
   printHardCases(dev, devRuns);
