@@ -29,6 +29,8 @@ interface CompiledTopic {
   threshold: number;
   rules: Rule[];
   unless: Pattern[];
+  /** Each of `unless`'s place in {@link EvidenceScorer.present} (its literal found in the text). */
+  unlessN: number[];
 }
 
 /** What a text says for one topic. */
@@ -75,13 +77,7 @@ export class EvidenceScorer {
               ].join('\u0000');
         if (seen.has(key)) return;
         seen.add(key);
-        const n = this.required.length;
-        const lit = pattern.required;
-        this.required.push(lit);
-        if (lit.length === 0) this.always.push(n);
-        else if (lit.length === 1) pushTo(this.byUnit, lit.charCodeAt(0), n);
-        else pushTo(this.byPair, lit.charCodeAt(0) * 65536 + lit.charCodeAt(1), n);
-        rules.push({ n, pattern, weight, near, also, unless });
+        rules.push({ n: this.literal(pattern), pattern, weight, near, also, unless });
       };
       for (const e of t.evidence)
         add(e.phrase, e.weight, compileAll(e.near), compileAll(e.also), compileAll(e.unless));
@@ -91,8 +87,20 @@ export class EvidenceScorer {
         for (const v of variants.variantsOf(folded))
           add(v, e.weight * VARIANT_SHARE, compileAll(e.near), compileAll(e.also), compileAll(e.unless));
       }
-      return { id: t.id, threshold: t.threshold, rules, unless: compileAll(t.unless) };
+      const unless = compileAll(t.unless);
+      return { id: t.id, threshold: t.threshold, rules, unless, unlessN: unless.map((p) => this.literal(p)) };
     });
+  }
+
+  /** Registers a pattern's required literal for {@link present}; its place there. */
+  private literal(pattern: Pattern): number {
+    const n = this.required.length;
+    const lit = pattern.required;
+    this.required.push(lit);
+    if (lit.length === 0) this.always.push(n);
+    else if (lit.length === 1) pushTo(this.byUnit, lit.charCodeAt(0), n);
+    else pushTo(this.byPair, lit.charCodeAt(0) * 65536 + lit.charCodeAt(1), n);
+    return n;
   }
 
   /** Threshold of a topic (undefined for unknown topics). */
@@ -103,9 +111,18 @@ export class EvidenceScorer {
   /** Topics whose excluded senses (`unless` of the topic) occur in the text. */
   sensesIn(text: string): string[] {
     const ss = sentences(text);
-    return this.topics
-      .filter((t) => t.unless.length > 0 && ss.some((s) => anyMatches(t.unless, s)))
-      .map((t) => t.id);
+    // A pattern whose literal the text lacks occurs in none of its sentences: only the others
+    // are tried sentence by sentence (most topics' excluded senses never are).
+    let present: Uint8Array | null = null;
+    const out: string[] = [];
+    for (const t of this.topics) {
+      if (t.unless.length === 0) continue;
+      present ??= this.present(ss.join('\n'));
+      const found = present;
+      const maybe = t.unless.filter((_, j) => found[t.unlessN[j] as number] === 1);
+      if (maybe.length > 0 && ss.some((s) => anyMatches(maybe, s))) out.push(t.id);
+    }
+    return out;
   }
 
   /**

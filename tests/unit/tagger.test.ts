@@ -131,6 +131,42 @@ describe('evidence patterns', () => {
     expect(matches(p, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')).toBe(false);
   });
 
+  it('finds the excluded senses a sentence holds as trying every pattern on every sentence does', () => {
+    // sensesIn tries only the patterns whose literal occurs in the text: the same answer.
+    const scorer = new EvidenceScorer(defaultTaxonomy);
+    const unless = defaultTaxonomy.topics
+      .filter((t) => (t.unless ?? []).length > 0)
+      .map((t) => ({
+        id: t.id,
+        patterns: (t.unless ?? []).map(compilePattern).filter((p) => p !== null),
+      }));
+    const reference = (text: string) => {
+      const ss = sentences(text);
+      return unless.filter((t) => ss.some((s) => t.patterns.some((p) => matches(p, s)))).map((t) => t.id);
+    };
+    const words = [
+      ...new Set(
+        defaultTaxonomy.topics.flatMap((t) => [...(t.unless ?? []), ...t.evidence.map((e) => e.phrase)]),
+      ),
+    ].map((w) => w.replace(/[*#]/g, ''));
+    let withSenses = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...words), fc.constantFrom('。', 'を', 'と', '\n', 'が', '、')), {
+          maxLength: 12,
+        }),
+        (parts) => {
+          const text = parts.join('');
+          const got = scorer.sensesIn(text);
+          expect(got, text).toEqual(reference(text));
+          if (got.length > 0) withSenses++;
+        },
+      ),
+      { numRuns: 2000, seed: 12 },
+    );
+    expect(withSenses).toBeGreaterThan(100);
+  });
+
   it('scores a phrase only in its sense: near cues in the sentence, no unless cues', () => {
     const scorer = new EvidenceScorer({
       version: 2,
