@@ -27,7 +27,9 @@ const shared = process.env.KIKIGAKI_SHARED ?? '/work/shared';
 const dir = join(shared, 'corpora', 'livedoor-interviews');
 const listFiles = (d: string): string[] =>
   readdirSync(d, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(join(d, e.name)) : e.name.endsWith('.txt') ? [join(d, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(join(d, e.name)) : e.name.endsWith('.txt') ? [join(d, e.name)] : [],
+    )
     .filter((f) => !/(?:README|LICENSE)\.txt$/.test(f))
     .sort();
 const interviews = listFiles(dir).map((f) => parseInterview(readFileSync(f, 'utf8')));
@@ -67,7 +69,8 @@ if (check) {
       const a = JSON.stringify(g);
       const b = JSON.stringify(w[i]);
       if (a === b) return;
-      if (differ++ === 0) console.log(`${name}, interview ${i} differs:\n  got  ${a}\n  want ${b}`.slice(0, 4000));
+      if (differ++ === 0)
+        console.log(`${name}, interview ${i} differs:\n  got  ${a}\n  want ${b}`.slice(0, 4000));
     });
   }
   console.log(differ === 0 ? 'tags identical to the dump' : `${differ} interviews differ`);
