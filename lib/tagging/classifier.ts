@@ -338,9 +338,10 @@ export class TopicClassifier {
 
 /**
  * A model's weights as one lookup for all its topics, built once per model: each feature's id, and per
- * id the topics it weighs and by how much. Character grams are also found by their code points
- * (2-grams by `a·2²¹ + b`; 3-grams by their 2-gram prefix's number `p·2²¹ + c`, all exact in a
- * double), so a text's grams are looked up without building their strings.
+ * id the topics it weighs and by how much. Character grams are also found by their characters'
+ * numbers among the grams' characters (2-grams by `a·chars + b`; 3-grams by their 2-gram prefix's
+ * number `p·chars + c`: small integers, the cheap keys of a Map), so a text's grams are looked up
+ * without building their strings, and a character no gram holds ends the lookups at once.
  */
 interface CompiledWeights {
   topics: string[];
@@ -349,12 +350,14 @@ interface CompiledWeights {
   ids: Map<string, number>;
   topicsOf: Int32Array[];
   weightsOf: Float64Array[];
+  /** A BMP code point's number among the grams' characters (-1: in none); others in `astral`. */
+  bmp: Int32Array;
+  astral: Map<number, number>;
+  chars: number;
   grams2: Map<number, number>;
   prefixes: Map<number, number>;
   grams3: Map<number, number>;
 }
-
-const CP = 2 ** 21;
 
 function compileWeights(model: ClassifierModel): CompiledWeights {
   const topics = Object.keys(model.topics);
@@ -374,26 +377,37 @@ function compileWeights(model: ClassifierModel): CompiledWeights {
       (postings[id] as Array<[number, number]>).push([t, v]);
     }
   });
+  // Only what charGrams can yield: a gram of 2 or 3 characters without a space, holding a letter.
+  const grams = names.flatMap((f, id) => {
+    if (!f.startsWith('c:')) return [];
+    const g = f.slice(2);
+    const cps = [...g].map((c) => c.codePointAt(0) as number);
+    return g.includes(' ') || !LETTER.test(g) || cps.length < 2 || cps.length > 3 ? [] : [{ id, cps }];
+  });
+  const bmp = new Int32Array(0x10000).fill(-1);
+  const astral = new Map<number, number>();
+  let chars = 0;
+  for (const { cps } of grams)
+    for (const c of cps)
+      if (c < 0x10000) {
+        if (bmp[c] === -1) bmp[c] = chars++;
+      } else if (!astral.has(c)) astral.set(c, chars++);
+  const num = (c: number) => (c < 0x10000 ? (bmp[c] as number) : (astral.get(c) as number));
   const grams2 = new Map<number, number>();
   const prefixes = new Map<number, number>();
   const grams3 = new Map<number, number>();
-  names.forEach((f, id) => {
-    if (!f.startsWith('c:')) return;
-    const g = f.slice(2);
-    // Only what charGrams can yield: a gram without a space, holding a letter.
-    if (g.includes(' ') || !LETTER.test(g)) return;
-    const cps = [...g].map((c) => c.codePointAt(0) as number);
-    const pair = (cps[0] as number) * CP + (cps[1] as number);
+  for (const { id, cps } of grams) {
+    const pair = num(cps[0] as number) * chars + num(cps[1] as number);
     if (cps.length === 2) grams2.set(pair, id);
-    else if (cps.length === 3) {
+    else {
       let p = prefixes.get(pair);
       if (p === undefined) {
         p = prefixes.size;
         prefixes.set(pair, p);
       }
-      grams3.set(p * CP + (cps[2] as number), id);
+      grams3.set(p * chars + num(cps[2] as number), id);
     }
-  });
+  }
   return {
     topics,
     bias: Float64Array.from(topics.map((t) => (model.topics[t] as ClassifierModel['topics'][string]).bias)),
@@ -401,6 +415,9 @@ function compileWeights(model: ClassifierModel): CompiledWeights {
     ids,
     topicsOf: postings.map((ps) => Int32Array.from(ps.map(([t]) => t))),
     weightsOf: postings.map((ps) => Float64Array.from(ps.map(([, v]) => v))),
+    bmp,
+    astral,
+    chars,
     grams2,
     prefixes,
     grams3,
@@ -410,12 +427,19 @@ function compileWeights(model: ClassifierModel): CompiledWeights {
 // Which grams one text has already yielded (charGrams counts each once): the call's stamp per id.
 let stamp = 0;
 let seen = new Uint32Array(0);
+// The text's characters' numbers (see CompiledWeights.bmp), reused from call to call.
+let nums = new Int32Array(256);
 
 /** The model's grams among {@link charGrams} of the text, in its order, each once, to `add`. */
 function addGrams(w: CompiledWeights, text: string, add: (id: number) => void): void {
   const s = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
-  const cps: number[] = [];
-  for (const c of s) cps.push(c.codePointAt(0) as number);
+  if (nums.length < s.length) nums = new Int32Array(s.length * 2);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i) as number;
+    if (c >= 0x10000) i++;
+    nums[n++] = c < 0x10000 ? (w.bmp[c] as number) : (w.astral.get(c) ?? -1);
+  }
   if (seen.length < w.names.length) seen = new Uint32Array(w.names.length);
   stamp = stamp === 0xffffffff ? 1 : stamp + 1;
   if (stamp === 1) seen.fill(0);
@@ -424,12 +448,16 @@ function addGrams(w: CompiledWeights, text: string, add: (id: number) => void): 
     seen[id] = stamp;
     add(id);
   };
-  for (let i = 0; i + 1 < cps.length; i++) {
-    const pair = (cps[i] as number) * CP + (cps[i + 1] as number);
+  for (let i = 0; i + 1 < n; i++) {
+    const a = nums[i] as number;
+    const b = nums[i + 1] as number;
+    if (a < 0 || b < 0) continue;
+    const pair = a * w.chars + b;
     once(w.grams2.get(pair));
-    if (i + 2 >= cps.length) continue;
+    const c = i + 2 < n ? (nums[i + 2] as number) : -1;
+    if (c < 0) continue;
     const p = w.prefixes.get(pair);
-    if (p !== undefined) once(w.grams3.get(p * CP + (cps[i + 2] as number)));
+    if (p !== undefined) once(w.grams3.get(p * w.chars + c));
   }
 }
 
