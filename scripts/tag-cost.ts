@@ -1,7 +1,8 @@
 /**
- * `npx tsx scripts/tag-cost.ts [--runs N] [--only evidence|shipped] [--dump FILE] [--check FILE]`:
+ * `npx tsx scripts/tag-cost.ts [--runs N] [--only evidence|shipped] [--bench N] [--dump FILE] [--check FILE]`:
  * CPU µs per turn of tagging the livedoor interviews (/work/shared/corpora/livedoor-interviews, or
- * KIKIGAKI_SHARED/corpora/…) with the evidence phrases only and with the shipped model, best of
+ * KIKIGAKI_SHARED/corpora/…) — or, with `--bench N`, bench:store's first N quotes as its transcripts
+ * of 20 (asked, answered, in turn) — with the evidence phrases only and with the shipped model, best of
  * `--runs` passes over all interviews after one warm-up pass. `--dump` writes every turn's tags
  * (topics, scores, explanations) of both taggers as JSON; `--check` compares them with such a dump and
  * exits 1 on the first difference, so a change meant to be faster only is shown to tag the same.
@@ -9,6 +10,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { realQuotes } from '../bench/corpus.ts';
 import { parseInterview } from '../lib/parse/index.ts';
 import { shippedModel } from '../lib/tagging/shipped.ts';
 import { TopicTagger } from '../lib/tagging/tagger.ts';
@@ -32,7 +34,24 @@ const listFiles = (d: string): string[] =>
     )
     .filter((f) => !/(?:README|LICENSE)\.txt$/.test(f))
     .sort();
-const interviews = listFiles(dir).map((f) => parseInterview(readFileSync(f, 'utf8')));
+const benchQuotes = Number(opt('--bench') ?? 0);
+// bench/store.ts's transcripts: 20 quotes each, odd turns asking, even turns answering.
+const benchTexts = () => {
+  const r = realQuotes();
+  if ('reason' in r) throw new Error(r.reason);
+  const quotes = r.quotes.slice(0, benchQuotes);
+  const out: string[] = [];
+  for (let i = 0; i < quotes.length; i += 20)
+    out.push(
+      quotes
+        .slice(i, i + 20)
+        .map((q, k) => `${k % 2 === 0 ? '聞き手' : '話し手'}：${q.text.replace(/\s*\n\s*/g, ' ').trim()}`)
+        .join('\n'),
+    );
+  return out;
+};
+const sources = benchQuotes > 0 ? benchTexts() : listFiles(dir).map((f) => readFileSync(f, 'utf8'));
+const interviews = sources.map((text) => parseInterview(text));
 const turns = interviews.reduce((n, iv) => n + iv.turns.length, 0);
 console.log(`${interviews.length} interviews, ${turns} turns`);
 
