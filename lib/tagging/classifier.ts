@@ -133,9 +133,24 @@ export const POOLED_TRAINING: TrainOptions = { ...RICH_TRAINING };
 
 /** The features of a quote: its distinct terms, and its question's prefixed `q:`. */
 export function features(text: string, question?: string | null): string[] {
-  const own = new Set(indexTerms(text).filter((t) => t.length > 1 || /[\p{Script=Han}]/u.test(t)));
+  const own = new Set(termsOf(text).filter((t) => t.length > 1 || /[\p{Script=Han}]/u.test(t)));
   const out = [...own];
-  if (question) for (const t of new Set(indexTerms(question))) if (t.length > 1) out.push(`q:${t}`);
+  if (question) for (const t of new Set(termsOf(question))) if (t.length > 1) out.push(`q:${t}`);
+  return out;
+}
+
+// A sequence's question is analysed as its own turn and again as the question of each answer after
+// it: the last few texts' terms are kept (bounded, keyed by the text itself, as match.ts keeps
+// sentences), so each is analysed once.
+const recentTerms = new Map<string, readonly string[]>();
+const RECENT_TEXTS = 64;
+
+function termsOf(text: string): readonly string[] {
+  const hit = recentTerms.get(text);
+  if (hit) return hit;
+  const out = Object.freeze(indexTerms(text));
+  if (recentTerms.size >= RECENT_TEXTS) recentTerms.delete(recentTerms.keys().next().value as string);
+  recentTerms.set(text, out);
   return out;
 }
 
@@ -259,10 +274,12 @@ export function trainClassifier(
 /** Applies a trained model. */
 export class TopicClassifier {
   readonly model: ClassifierModel;
+  private readonly weights: CompiledWeights;
 
   /** Wraps a (validated) model. */
   constructor(model: ClassifierModel) {
     this.model = model;
+    this.weights = compileWeights(model);
   }
 
   /** Topics the model has learned. */
@@ -275,28 +292,192 @@ export class TopicClassifier {
     return this.model.features ?? 'terms';
   }
 
-  /** Votes of every modelled topic for a quote (`extra`: the caller's features, for `rich` models). */
+  /**
+   * Votes of every modelled topic for a quote (`extra`: the caller's features, for `rich` models).
+   * The same sums as over {@link featuresOf}'s list, in its order (so the same floating-point
+   * logits): its terms, then its character grams looked up by code point without a string per gram,
+   * then `extra`; each feature found once in the model's one lookup for all topics.
+   */
   predict(
     text: string,
     question?: string | null,
     extra: readonly string[] = [],
   ): Map<string, ClassifierVote> {
-    const f = featuresOf(this.featureSet, text, question, extra);
-    const out = new Map<string, ClassifierVote>();
-    for (const [topic, m] of Object.entries(this.model.topics)) {
-      let logit = m.bias;
-      const contrib: Array<[string, number]> = [];
-      for (const t of f) {
-        const v = m.weights[t];
-        if (v === undefined) continue;
-        logit += v;
-        if (v > 0) contrib.push([t, v]);
+    const w = this.weights;
+    const logits = Float64Array.from(w.bias);
+    // Per topic, the features that raised it, in the list's order (the explanation's tie-break).
+    const raised: number[][] = w.topics.map(() => []);
+    const add = (id: number) => {
+      const ts = w.topicsOf[id] as Int32Array;
+      const vs = w.weightsOf[id] as Float64Array;
+      for (let k = 0; k < ts.length; k++) {
+        const t = ts[k] as number;
+        const v = vs[k] as number;
+        logits[t] = (logits[t] as number) + v;
+        if (v > 0) (raised[t] as number[]).push(id);
       }
-      contrib.sort((a, b) => b[1] - a[1]);
-      out.set(topic, { logit, shift: logit - m.bias, terms: contrib.slice(0, 3).map(([t]) => t) });
+    };
+    const byName = (f: string) => {
+      const id = w.ids.get(f);
+      if (id !== undefined) add(id);
+    };
+    for (const f of features(text, question)) byName(f);
+    if (this.featureSet === 'rich') {
+      addGrams(w, text, add);
+      for (const f of extra) byName(f);
     }
+    const out = new Map<string, ClassifierVote>();
+    w.topics.forEach((topic, t) => {
+      const logit = logits[t] as number;
+      const bias = w.bias[t] as number;
+      out.set(topic, { logit, shift: logit - bias, terms: top3(raised[t] as number[], t, w) });
+    });
     return out;
   }
+}
+
+/**
+ * A model's weights as one lookup for all its topics, built once per model: each feature's id, and per
+ * id the topics it weighs and by how much. Character grams are also found by their characters'
+ * numbers among the grams' characters (2-grams by `a·chars + b`; 3-grams by their 2-gram prefix's
+ * number `p·chars + c`: small integers, the cheap keys of a Map), so a text's grams are looked up
+ * without building their strings, and a character no gram holds ends the lookups at once.
+ */
+interface CompiledWeights {
+  topics: string[];
+  bias: Float64Array;
+  names: string[];
+  ids: Map<string, number>;
+  topicsOf: Int32Array[];
+  weightsOf: Float64Array[];
+  /** A BMP code point's number among the grams' characters (-1: in none); others in `astral`. */
+  bmp: Int32Array;
+  astral: Map<number, number>;
+  chars: number;
+  grams2: Map<number, number>;
+  prefixes: Map<number, number>;
+  grams3: Map<number, number>;
+}
+
+function compileWeights(model: ClassifierModel): CompiledWeights {
+  const topics = Object.keys(model.topics);
+  const names: string[] = [];
+  const ids = new Map<string, number>();
+  const postings: Array<Array<[number, number]>> = [];
+  topics.forEach((topic, t) => {
+    const m = model.topics[topic] as ClassifierModel['topics'][string];
+    for (const [f, v] of Object.entries(m.weights)) {
+      let id = ids.get(f);
+      if (id === undefined) {
+        id = names.length;
+        ids.set(f, id);
+        names.push(f);
+        postings.push([]);
+      }
+      (postings[id] as Array<[number, number]>).push([t, v]);
+    }
+  });
+  // Only what charGrams can yield: a gram of 2 or 3 characters without a space, holding a letter.
+  const grams = names.flatMap((f, id) => {
+    if (!f.startsWith('c:')) return [];
+    const g = f.slice(2);
+    const cps = [...g].map((c) => c.codePointAt(0) as number);
+    return g.includes(' ') || !LETTER.test(g) || cps.length < 2 || cps.length > 3 ? [] : [{ id, cps }];
+  });
+  const bmp = new Int32Array(0x10000).fill(-1);
+  const astral = new Map<number, number>();
+  let chars = 0;
+  for (const { cps } of grams)
+    for (const c of cps)
+      if (c < 0x10000) {
+        if (bmp[c] === -1) bmp[c] = chars++;
+      } else if (!astral.has(c)) astral.set(c, chars++);
+  const num = (c: number) => (c < 0x10000 ? (bmp[c] as number) : (astral.get(c) as number));
+  const grams2 = new Map<number, number>();
+  const prefixes = new Map<number, number>();
+  const grams3 = new Map<number, number>();
+  for (const { id, cps } of grams) {
+    const pair = num(cps[0] as number) * chars + num(cps[1] as number);
+    if (cps.length === 2) grams2.set(pair, id);
+    else {
+      let p = prefixes.get(pair);
+      if (p === undefined) {
+        p = prefixes.size;
+        prefixes.set(pair, p);
+      }
+      grams3.set(p * chars + num(cps[2] as number), id);
+    }
+  }
+  return {
+    topics,
+    bias: Float64Array.from(topics.map((t) => (model.topics[t] as ClassifierModel['topics'][string]).bias)),
+    names,
+    ids,
+    topicsOf: postings.map((ps) => Int32Array.from(ps.map(([t]) => t))),
+    weightsOf: postings.map((ps) => Float64Array.from(ps.map(([, v]) => v))),
+    bmp,
+    astral,
+    chars,
+    grams2,
+    prefixes,
+    grams3,
+  };
+}
+
+// Which grams one text has already yielded (charGrams counts each once): the call's stamp per id.
+let stamp = 0;
+let seen = new Uint32Array(0);
+// The text's characters' numbers (see CompiledWeights.bmp), reused from call to call.
+let nums = new Int32Array(256);
+
+/** The model's grams among {@link charGrams} of the text, in its order, each once, to `add`. */
+function addGrams(w: CompiledWeights, text: string, add: (id: number) => void): void {
+  const s = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
+  if (nums.length < s.length) nums = new Int32Array(s.length * 2);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i) as number;
+    if (c >= 0x10000) i++;
+    nums[n++] = c < 0x10000 ? (w.bmp[c] as number) : (w.astral.get(c) ?? -1);
+  }
+  if (seen.length < w.names.length) seen = new Uint32Array(w.names.length);
+  stamp = stamp === 0xffffffff ? 1 : stamp + 1;
+  if (stamp === 1) seen.fill(0);
+  const once = (id: number | undefined) => {
+    if (id === undefined || seen[id] === stamp) return;
+    seen[id] = stamp;
+    add(id);
+  };
+  for (let i = 0; i + 1 < n; i++) {
+    const a = nums[i] as number;
+    const b = nums[i + 1] as number;
+    if (a < 0 || b < 0) continue;
+    const pair = a * w.chars + b;
+    once(w.grams2.get(pair));
+    const c = i + 2 < n ? (nums[i + 2] as number) : -1;
+    if (c < 0) continue;
+    const p = w.prefixes.get(pair);
+    if (p !== undefined) once(w.grams3.get(p * w.chars + c));
+  }
+}
+
+/** The (up to) three features that raised a topic most, the earlier first among equal weights. */
+function top3(ids: readonly number[], t: number, w: CompiledWeights): string[] {
+  const weightOf = (id: number) => {
+    const ts = w.topicsOf[id] as Int32Array;
+    return (w.weightsOf[id] as Float64Array)[ts.indexOf(t)] as number;
+  };
+  const best: Array<[number, number]> = [];
+  for (const id of ids) {
+    const v = weightOf(id);
+    let at = best.length;
+    while (at > 0 && (best[at - 1] as [number, number])[1] < v) at--;
+    if (at < 3) {
+      best.splice(at, 0, [id, v]);
+      if (best.length > 3) best.pop();
+    }
+  }
+  return best.map(([id]) => w.names[id] as string);
 }
 
 /** Whether a topic is assigned under a model's rule (see {@link ModelRule}). */

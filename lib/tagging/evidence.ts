@@ -182,6 +182,39 @@ export class EvidenceScorer {
 }
 
 /**
+ * Each distinct text's evidence and excluded senses, scored once: in a sequence a turn is scored as
+ * itself, as the question of the answers after it, and as the model's features of it and of its
+ * neighbours (up to five scorings of one text before). Kept for one sequence only; the maps it hands
+ * out are shared, so callers copy before changing them.
+ */
+export class EvidenceMemo {
+  private readonly scores = new Map<string, ReadonlyMap<string, TopicEvidence>>();
+  private readonly senses = new Map<string, readonly string[]>();
+
+  constructor(private readonly scorer: EvidenceScorer) {}
+
+  /** {@link EvidenceScorer.score}, once per text. */
+  score(text: string): ReadonlyMap<string, TopicEvidence> {
+    let out = this.scores.get(text);
+    if (!out) {
+      out = this.scorer.score(text);
+      this.scores.set(text, out);
+    }
+    return out;
+  }
+
+  /** {@link EvidenceScorer.sensesIn}, once per text. */
+  sensesIn(text: string): readonly string[] {
+    let out = this.senses.get(text);
+    if (!out) {
+      out = this.scorer.sensesIn(text);
+      this.senses.set(text, out);
+    }
+    return out;
+  }
+}
+
+/**
  * How a found rule is shown: its phrase, or for a concept rule (`also`) the three words that met in
  * the sentence (`仕事+家事+疲れ`): the phrase alone (`仕事`) would not say why.
  */

@@ -25,7 +25,7 @@ import {
   ruleAssigns,
   TopicClassifier,
 } from './classifier.ts';
-import { EvidenceScorer, type TopicEvidence } from './evidence.ts';
+import { EvidenceMemo, EvidenceScorer, type TopicEvidence } from './evidence.ts';
 
 /** A topic assigned to a text, with why. */
 export interface TopicMatch {
@@ -278,9 +278,14 @@ export class TopicTagger {
    * them with the quote's words, so a phrase that is right in one kind of text and wrong in another
    * counts for what it is worth there.
    */
-  modelFeatures(text: string, question?: string | null, asked = false): string[] {
+  modelFeatures(
+    text: string,
+    question?: string | null,
+    asked = false,
+    memo = new EvidenceMemo(this.evidence),
+  ): string[] {
     const out: string[] = asked ? ['asked'] : [];
-    for (const [topic, e] of this.evidence.score(text)) {
+    for (const [topic, e] of memo.score(text)) {
       const t = this.byId.get(topic);
       if (!t) continue;
       if (e.score < 0) out.push(`n:${topic}`);
@@ -288,7 +293,7 @@ export class TopicTagger {
       if (e.score >= t.threshold) out.push(`E:${topic}`);
     }
     if (question && !asked)
-      for (const [topic, q] of this.evidence.score(question)) {
+      for (const [topic, q] of memo.score(question)) {
         const t = this.byId.get(topic);
         if (t && q.score >= t.threshold) out.push(`qe:${topic}`);
       }
@@ -302,8 +307,12 @@ export class TopicTagger {
    * product (tagSequence) and the training in `npm run eval` and `npm run train:tags` use this one
    * function.
    */
-  sequenceFeatures(items: readonly SequenceItem[], neighbours = this.model?.neighbours ?? 0): string[][] {
-    const own = items.map((it) => this.modelFeatures(it.text, it.question, it.asked ?? false));
+  sequenceFeatures(
+    items: readonly SequenceItem[],
+    neighbours = this.model?.neighbours ?? 0,
+    memo = new EvidenceMemo(this.evidence),
+  ): string[][] {
+    const own = items.map((it) => this.modelFeatures(it.text, it.question, it.asked ?? false, memo));
     if (neighbours <= 0) return own;
     const anchored = own.map((f) => f.filter((x) => x.startsWith('E:')).map((x) => `N:${x.slice(2)}`));
     return own.map((f, i) => {
@@ -337,9 +346,12 @@ export class TopicTagger {
   tagSequence(items: readonly SequenceItem[], onProgress?: TagProgress): Map<string, TopicMatch[]> {
     const total = items.length;
     const cands: Candidate[][] = [];
-    const extra = this.classifier?.featureSet === 'rich' ? this.sequenceFeatures(items) : null;
+    // Each text's evidence is scored once for the whole sequence (its own, as a question, as features).
+    const memo = new EvidenceMemo(this.evidence);
+    const extra =
+      this.classifier?.featureSet === 'rich' ? this.sequenceFeatures(items, undefined, memo) : null;
     for (const it of items) {
-      cands.push(this.candidates(it.text, it.question, it.asked ?? false, extra?.[cands.length]));
+      cands.push(this.candidates(it.text, it.question, it.asked ?? false, extra?.[cands.length], memo));
       if (onProgress && cands.length % PROGRESS_EVERY === 0 && cands.length < total)
         onProgress(cands.length, total);
     }
@@ -401,13 +413,15 @@ export class TopicTagger {
     asked = false,
     /** The model's caller-side features when known (a sequence's, with neighbours): else this text's own. */
     extra?: readonly string[],
+    /** Evidence already scored in this sequence (shared: copied before the senses damp it). */
+    memo = new EvidenceMemo(this.evidence),
   ): Candidate[] {
     const p = this.params;
     if ((asked && isFrame(text)) || isListEntry(text)) return [];
     const length = text.trim().length;
-    const own = this.evidence.score(text);
+    const own = new Map(memo.score(text));
     // The quote's own other sentences can say it is about something else (a film, a booking).
-    for (const topic of this.evidence.sensesIn(text)) {
+    for (const topic of memo.sensesIn(text)) {
       const mine = own.get(topic);
       if (mine && mine.score > 0) own.set(topic, { ...mine, score: mine.score * p.contextDamp });
     }
@@ -417,11 +431,11 @@ export class TopicTagger {
       const qBar = p.questionBar * (question.trim().length <= p.shortText ? p.shortBar : 1);
       // A question in another sense of a topic (about a film's characters, a hotel booking) makes
       // the answer's words for that topic weaker evidence too.
-      for (const topic of this.evidence.sensesIn(question)) {
+      for (const topic of memo.sensesIn(question)) {
         const mine = own.get(topic);
         if (mine && mine.score > 0) own.set(topic, { ...mine, score: mine.score * p.contextDamp });
       }
-      for (const [topic, q] of this.evidence.score(question)) {
+      for (const [topic, q] of memo.score(question)) {
         const t = this.byId.get(topic);
         // Only a question that is itself about the topic passes it on.
         if (!t || q.score < t.threshold * qBar) continue;
@@ -438,7 +452,7 @@ export class TopicTagger {
       c?.predict(
         text,
         asked ? null : question,
-        c.featureSet === 'rich' ? (extra ?? this.modelFeatures(text, question, asked)) : [],
+        c.featureSet === 'rich' ? (extra ?? this.modelFeatures(text, question, asked, memo)) : [],
       ) ?? new Map();
     const out: Candidate[] = [];
     for (const t of this.taxonomy.topics) {

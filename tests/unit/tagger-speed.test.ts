@@ -1,0 +1,98 @@
+/**
+ * The tagger's fast paths give what the plain ones give: the classifier's compiled lookup (grams by
+ * code point, one lookup for all topics) the same logits, shifts and terms as summing the model's
+ * weights over `featuresOf`'s list, and a sequence tagged with its evidence scored once the same tags
+ * as each turn scored on its own. scripts/tag-cost.ts checks the same on every livedoor turn.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseInterview } from '../../lib/parse/index.ts';
+import {
+  type ClassifierModel,
+  type ClassifierVote,
+  featuresOf,
+  TopicClassifier,
+} from '../../lib/tagging/classifier.ts';
+import { shippedModel } from '../../lib/tagging/shipped.ts';
+import { interviewItems, TopicTagger } from '../../lib/tagging/tagger.ts';
+
+/** The model's votes as the weights' plain sum over the feature list, in its order. */
+function reference(model: ClassifierModel, text: string, question: string | null, extra: string[]) {
+  const f = featuresOf(model.features ?? 'terms', text, question, extra);
+  const out = new Map<string, ClassifierVote>();
+  for (const [topic, m] of Object.entries(model.topics)) {
+    let logit = m.bias;
+    const contrib: Array<[string, number]> = [];
+    for (const t of f) {
+      if (!Object.hasOwn(m.weights, t)) continue;
+      const v = m.weights[t] as number;
+      logit += v;
+      if (v > 0) contrib.push([t, v]);
+    }
+    contrib.sort((a, b) => b[1] - a[1]);
+    out.set(topic, { logit, shift: logit - m.bias, terms: contrib.slice(0, 3).map(([t]) => t) });
+  }
+  return out;
+}
+
+const texts: Array<[string, string | null, string[]]> = [
+  [
+    '休日も仕事のことを考えてしまい、家族との時間が取れません。',
+    'お仕事と家庭のバランスは？',
+    ['e:work-balance'],
+  ],
+  ['将来が不安で、老後のお金のことを考えておくことにしました。', null, ['asked', 'N:money-income']],
+  ['ＡＩ　と Zoom で　在宅ワーク。１２時から𠮷野家、𠮷𠮷𠮷。', 'リモートでの働き方について', []],
+  ['子どもの保育園のお迎えに行ってから、クラウドワークスで案件を受注しています。', null, ['E:crowdsourcing']],
+  ['そうですね。', 'どうですか？', []],
+  ['', null, []],
+  ['ね。ね。ね。は、は、くことくことておく', null, ['e:care-anxiety', 'e:care-anxiety']],
+];
+
+describe('the shipped model, compiled', () => {
+  const model = shippedModel as ClassifierModel;
+  const clf = new TopicClassifier(model);
+
+  it('is the shipped model (a rich one)', () => {
+    expect(shippedModel).not.toBeNull();
+    expect(model.features).toBe('rich');
+  });
+
+  it('votes exactly as the plain sum of its weights over the features', () => {
+    for (const [text, question, extra] of texts) {
+      const got = clf.predict(text, question, extra);
+      const want = reference(model, text, question, extra);
+      expect([...got.keys()]).toEqual([...want.keys()]);
+      for (const [topic, v] of want) expect(got.get(topic)).toEqual(v);
+    }
+    // Some text raises some topic (the comparison is not of empty votes).
+    const raised = texts
+      .flatMap(([t, q, e]) => [...clf.predict(t, q, e).values()])
+      .filter((v) => v.shift > 0);
+    expect(raised.length).toBeGreaterThan(0);
+    expect(raised.some((v) => v.terms.some((t) => t.startsWith('c:')))).toBe(true);
+  });
+});
+
+describe('a sequence with its evidence scored once', () => {
+  it('tags every turn as the turn scored on its own does', () => {
+    const tagger = new TopicTagger({ model: shippedModel });
+    const interview = parseInterview(
+      [
+        '聞き手：お仕事と家庭のバランスはどうしていますか？',
+        '山田：休日も仕事のことを考えてしまい、家族との時間が取れません。夫と家事を分担しています。',
+        '聞き手：将来のお金は不安ですか？',
+        '山田：はい。老後の資金が心配で、副業でクラウドワークスの案件を受注しています。',
+        '山田：子どもの保育園のお迎えがあるので在宅で働いています。',
+        '聞き手：ありがとうございました。',
+      ].join('\n'),
+    );
+    const items = interviewItems(interview);
+    const extra = tagger.sequenceFeatures(items);
+    // Each turn scored afresh (no evidence shared between turns).
+    const alone = items.map((it, i) => tagger.candidates(it.text, it.question, it.asked ?? false, extra[i]));
+    const want = tagger.decideSequence(items, alone);
+    const got = tagger.tagSequence(items);
+    expect([...got]).toEqual([...want]);
+    expect([...got.values()].some((ms) => ms.length > 0)).toBe(true);
+  });
+});
