@@ -183,9 +183,9 @@ export class EvidenceScorer {
 
 /**
  * Each distinct text's evidence and excluded senses, scored once: in a sequence a turn is scored as
- * itself, as the question of the answers after it, and as the model's features of it and of its
- * neighbours (up to five scorings of one text before). Kept for one sequence only; the maps it hands
- * out are shared, so callers copy before changing them.
+ * itself, as the question of each answer after it, and again for the model's features of both (four
+ * scorings of one text or more before). Kept for one sequence only; the maps it hands out are
+ * shared, so callers copy before changing them.
  */
 export class EvidenceMemo {
   private readonly scores = new Map<string, ReadonlyMap<string, TopicEvidence>>();

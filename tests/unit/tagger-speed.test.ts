@@ -83,6 +83,10 @@ describe('a sequence with its evidence scored once', () => {
         '聞き手：将来のお金は不安ですか？',
         '山田：はい。老後の資金が心配で、副業でクラウドワークスの案件を受注しています。',
         '山田：子どもの保育園のお迎えがあるので在宅で働いています。',
+        // A question in another sense of its topics (a role played): its own tags are damped, the
+        // answer's share of it is not — a memo changed by the damping would pass the damped one on.
+        '聞き手：劇中で母親役を演じました。ご自身の子育てと仕事の両立、夫や家族との時間はどうですか？',
+        '山田：大変です。',
         '聞き手：ありがとうございました。',
       ].join('\n'),
     );
@@ -94,5 +98,8 @@ describe('a sequence with its evidence scored once', () => {
     const got = tagger.tagSequence(items);
     expect([...got]).toEqual([...want]);
     expect([...got.values()].some((ms) => ms.length > 0)).toBe(true);
+    // The short answer takes the played-role question's family topic whole.
+    const short = items.find((it) => it.text === '大変です。');
+    expect(got.get(short?.id ?? '')?.map((m) => m.topic)).toContain('family-partner');
   });
 });
