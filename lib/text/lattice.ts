@@ -228,29 +228,9 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
       bytes = new Uint8Array(L * 3);
       charAfter = new Int32Array(L * 3);
     }
-    let b = 0;
-    for (let i = 0; i < L; i++) {
-      const c = text.charCodeAt(i);
-      // Sentence splitting (、。) and surrogates: kuromoji's own path.
-      if (c === 0x3001 || c === 0x3002 || (c >= 0xd800 && c <= 0xdfff)) return null;
-      if (c < 0x80) {
-        charAfter[b] = i + 1;
-        bytes[b++] = c;
-      } else if (c < 0x800) {
-        charAfter[b] = -1;
-        bytes[b++] = (c >>> 6) | 0xc0;
-        charAfter[b] = i + 1;
-        bytes[b++] = (c & 0x3f) | 0x80;
-      } else {
-        charAfter[b] = -1;
-        bytes[b++] = (c >>> 12) | 0xe0;
-        charAfter[b] = -1;
-        bytes[b++] = ((c >> 6) & 0x3f) | 0x80;
-        charAfter[b] = i + 1;
-        bytes[b++] = (c & 0x3f) | 0x80;
-      }
-    }
-    const byteLen = b;
+    // Sentence splitting (、。) and surrogates: kuromoji's own path.
+    const byteLen = utf8Into(text, bytes, charAfter, true);
+    if (byteLen < 0) return null;
     if (endHead.length < L + 3) {
       endHead = new Int32Array(2 * (L + 3));
       endTail = new Int32Array(2 * (L + 3));
@@ -387,35 +367,15 @@ export function leafScanner(tokenizer: Tokenizer): LeafScan {
   const base = k.viterbi_builder.trie.bc.getBaseBuffer();
   const check = k.viterbi_builder.trie.bc.getCheckBuffer();
   let bytes = new Uint8Array(256);
-  let ends = new Uint8Array(256); // 1 where a byte ends a character
+  let charAfter = new Int32Array(256); // −1 inside a character
   return (text, flags, mask) => {
     const L = text.length;
     if (bytes.length < L * 3) {
       bytes = new Uint8Array(L * 3);
-      ends = new Uint8Array(L * 3);
+      charAfter = new Int32Array(L * 3);
     }
-    let b = 0;
-    for (let i = 0; i < L; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdfff) return null;
-      if (c < 0x80) {
-        ends[b] = 1;
-        bytes[b++] = c;
-      } else if (c < 0x800) {
-        ends[b] = 0;
-        bytes[b++] = (c >>> 6) | 0xc0;
-        ends[b] = 1;
-        bytes[b++] = (c & 0x3f) | 0x80;
-      } else {
-        ends[b] = 0;
-        bytes[b++] = (c >>> 12) | 0xe0;
-        ends[b] = 0;
-        bytes[b++] = ((c >> 6) & 0x3f) | 0x80;
-        ends[b] = 1;
-        bytes[b++] = (c & 0x3f) | 0x80;
-      }
-    }
-    const byteLen = b;
+    const byteLen = utf8Into(text, bytes, charAfter, false);
+    if (byteLen < 0) return null;
     for (let start = 0; start < byteLen; ) {
       let parent = 0;
       for (let i = start; i < byteLen; i++) {
@@ -425,13 +385,44 @@ export function leafScanner(tokenizer: Tokenizer): LeafScan {
         const grand = base[child] as number;
         if (check[grand] !== child) continue;
         const leaf = base[grand] as number;
-        if (leaf > 0 || ends[i] === 0) return null;
+        if (leaf > 0 || (charAfter[i] as number) < 0) return null;
         if (((flags[-leaf - 1] ?? 0) & mask) !== 0) return true;
       }
       // The next character's first byte.
       start++;
-      while (start < byteLen && ends[start - 1] === 0) start++;
+      while (start < byteLen && (charAfter[start - 1] as number) < 0) start++;
     }
     return false;
   };
+}
+
+/**
+ * The UTF-8 bytes of `text` into `bytes` (room for 3 per character), and for each byte the index of
+ * the character after it when the byte ends one, −1 inside a character: the keys the dictionary's
+ * trie is walked with. The byte length, or −1 at a surrogate (or at 、。 with `stopAtSentence`),
+ * which kuromoji's own search treats otherwise.
+ */
+function utf8Into(text: string, bytes: Uint8Array, charAfter: Int32Array, stopAtSentence: boolean): number {
+  let b = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0xd800 && c <= 0xdfff) || (stopAtSentence && (c === 0x3001 || c === 0x3002))) return -1;
+    if (c < 0x80) {
+      charAfter[b] = i + 1;
+      bytes[b++] = c;
+    } else if (c < 0x800) {
+      charAfter[b] = -1;
+      bytes[b++] = (c >>> 6) | 0xc0;
+      charAfter[b] = i + 1;
+      bytes[b++] = (c & 0x3f) | 0x80;
+    } else {
+      charAfter[b] = -1;
+      bytes[b++] = (c >>> 12) | 0xe0;
+      charAfter[b] = -1;
+      bytes[b++] = ((c >> 6) & 0x3f) | 0x80;
+      charAfter[b] = i + 1;
+      bytes[b++] = (c & 0x3f) | 0x80;
+    }
+  }
+  return b;
 }
