@@ -60,6 +60,8 @@ const Label = z.object({
    * round of 2026-12-04 14:40–15:00 UTC (`--fresh6`).
    * fresh7: labelled 2026-12-04 (17:36–18:00 UTC) before that session's tagger round changed anything,
    * frozen by sha256 (tests/unit/tag-labels.test.ts), and scored once at that round's end (`--fresh7`).
+   * fresh8: labelled 2026-12-05 (07:50–08:25 UTC) before that session's tagger round (helper tagq) changed
+   * anything, from livedoor news files no label touched, frozen by sha256, scored once at its end (`--fresh8`).
    */
   split: z.enum([
     'dev',
@@ -73,6 +75,7 @@ const Label = z.object({
     'fresh5',
     'fresh6',
     'fresh7',
+    'fresh8',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -391,6 +394,8 @@ export interface TagQualityOptions {
   fresh6?: boolean;
   /** Also score the fresh7 split (the same rule, for the round after 2026-12-04 14:40–15:00 UTC). */
   fresh7?: boolean;
+  /** Also score the fresh8 split (the same rule, for the round of 2026-12-05 from 07:50 UTC). */
+  fresh8?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -416,6 +421,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh5 = judged.filter((j) => j.split === 'fresh5');
   const fresh6 = judged.filter((j) => j.split === 'fresh6');
   const fresh7 = judged.filter((j) => j.split === 'fresh7');
+  const fresh8 = judged.filter((j) => j.split === 'fresh8');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -444,8 +450,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh8.length > 0 && options.fresh8) {
+    printComparison(
+      '### Fresh8 split (livedoor news, labelled 2026-12-05 07:50–08:25 UTC before that round changed the tagger, scored once at its end)',
+      fresh8,
+      runs,
+      topics,
+    );
+    printHardCases(fresh8, runs);
+  } else if (fresh8.length > 0)
+    console.log('\n(fresh8 split not scored: `--fresh8` scores it; see eval/README.md)');
   if (fresh7.length > 0 && options.fresh7) {
     printComparison(
       '### Fresh7 split (livedoor news, labelled 2026-12-04 17:36–18:00 UTC before that round changed the tagger, scored once at its end)',
