@@ -10,8 +10,10 @@ import {
   type PrebuiltSegment,
   QuoteIndex,
   quoteChars,
+  termsOfTokens,
   tokenizeInterview,
 } from '../lib/search/index.ts';
+import { termsOf } from '../lib/tagging/classifier.ts';
 import { recordOf } from '../lib/tagging/record.ts';
 import { TopicTagger } from '../lib/tagging/tagger.ts';
 import { loadReadings, type ReadingAnalyzer } from '../lib/text/readings.ts';
@@ -99,10 +101,14 @@ export async function answer(
       const tagger = taggerFor(m.tagger);
       const interview = await parseSource(m.text, m.options as ParseOptions);
       post({ id: m.id, parsed: true });
-      const { autoTags, people } = recordOf(tagger, interview, (done, total) =>
-        post({ id: m.id, progress: { done, total } }),
-      );
       let tokens = m.analyze ? tokenizeInterview(interview, m.analyze) : null;
+      // The tagger reads the turns' terms from the index's tokens: each turn analysed once.
+      const { autoTags, people } = recordOf(
+        tagger,
+        interview,
+        (done, total) => post({ id: m.id, progress: { done, total } }),
+        tokens ? termsOfTokens(interview, tokens, termsOf) : undefined,
+      );
       let prebuilt: PrebuiltSegment | null = null;
       if (m.analyze && tokens && m.prebuild && quoteChars(interview) >= m.prebuild.minChars) {
         const readings = m.prebuild.readings ? await readingsAt(m.prebuild.readings) : undefined;

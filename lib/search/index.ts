@@ -521,6 +521,26 @@ export function tokenizeInterview(interview: Interview, mode: SegmentationMode =
 }
 
 /**
+ * The tagger's terms of an interview's turns (its classifier's `TermsOf`) read from their index
+ * tokens, so the parse worker analyses each turn once for both: the classifier reads
+ * `indexTerms`, which is exactly a text field's `terms` in hybrid mode. A text the tokens do not
+ * hold (or every text, for tokens of another mode) is analysed by `fallback`.
+ */
+export function termsOfTokens(
+  interview: Interview,
+  tokens: InterviewTokens,
+  fallback: (text: string) => readonly string[],
+): (text: string) => readonly string[] {
+  if (tokens.mode !== 'hybrid' || tokens.analyzer !== ANALYZER_VERSION) return fallback;
+  const byText = new Map<string, readonly string[]>();
+  interview.turns.forEach((t, i) => {
+    const field = tokens.turns[i]?.text;
+    if (field) byText.set(t.text, field.terms);
+  });
+  return (text) => byText.get(text) ?? fallback(text);
+}
+
+/**
  * Each turn's dictionary-form readings of inflected verbs and adjectives, as
  * {@link InterviewTokens.inflected} carries them; null when the analyzer reads no inflections.
  */

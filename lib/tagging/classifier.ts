@@ -131,11 +131,18 @@ export const DEFAULT_TRAINING: TrainOptions = {};
  */
 export const POOLED_TRAINING: TrainOptions = { ...RICH_TRAINING };
 
+/**
+ * A text's analyzer terms (`indexTerms` in hybrid mode, in order). The local server's parse worker
+ * has them already, from the index's tokens of the same turns, and passes them in: the analysis
+ * (normalising, ICU's word breaking) cost as much as the rest of the tagging.
+ */
+export type TermsOf = (text: string) => readonly string[];
+
 /** The features of a quote: its distinct terms, and its question's prefixed `q:`. */
-export function features(text: string, question?: string | null): string[] {
-  const own = new Set(termsOf(text).filter((t) => t.length > 1 || /[\p{Script=Han}]/u.test(t)));
+export function features(text: string, question?: string | null, terms: TermsOf = termsOf): string[] {
+  const own = new Set(terms(text).filter((t) => t.length > 1 || /[\p{Script=Han}]/u.test(t)));
   const out = [...own];
-  if (question) for (const t of new Set(termsOf(question))) if (t.length > 1) out.push(`q:${t}`);
+  if (question) for (const t of new Set(terms(question))) if (t.length > 1) out.push(`q:${t}`);
   return out;
 }
 
@@ -145,7 +152,8 @@ export function features(text: string, question?: string | null): string[] {
 const recentTerms = new Map<string, readonly string[]>();
 const RECENT_TEXTS = 64;
 
-function termsOf(text: string): readonly string[] {
+/** {@link TermsOf} analysing the text here (the last few texts' terms kept). */
+export function termsOf(text: string): readonly string[] {
   const hit = recentTerms.get(text);
   if (hit) return hit;
   const out = Object.freeze(indexTerms(text));
@@ -296,12 +304,14 @@ export class TopicClassifier {
    * Votes of every modelled topic for a quote (`extra`: the caller's features, for `rich` models).
    * The same sums as over {@link featuresOf}'s list, in its order (so the same floating-point
    * logits): its terms, then its character grams looked up by code point without a string per gram,
-   * then `extra`; each feature found once in the model's one lookup for all topics.
+   * then `extra`; each feature found once in the model's one lookup for all topics. `terms`: the
+   * texts' analyzer terms when the caller has them.
    */
   predict(
     text: string,
     question?: string | null,
     extra: readonly string[] = [],
+    terms: TermsOf = termsOf,
   ): Map<string, ClassifierVote> {
     const w = this.weights;
     const logits = Float64Array.from(w.bias);
@@ -321,7 +331,7 @@ export class TopicClassifier {
       const id = w.ids.get(f);
       if (id !== undefined) add(id);
     };
-    for (const f of features(text, question)) byName(f);
+    for (const f of features(text, question, terms)) byName(f);
     if (this.featureSet === 'rich') {
       addGrams(w, text, add);
       for (const f of extra) byName(f);

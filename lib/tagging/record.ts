@@ -4,6 +4,7 @@
  */
 import type { Interview } from '../model.ts';
 import type { InterviewRecord } from '../store/port.ts';
+import type { TermsOf } from './classifier.ts';
 import type { TagProgress, TopicTagger } from './tagger.ts';
 
 /**
@@ -15,13 +16,14 @@ export type TagStep = (
   interview: Interview,
 ) => InterviewRecord | Promise<InterviewRecord>;
 
-/** Tags an interview and builds what the store keeps. */
+/** Tags an interview and builds what the store keeps (`terms`: the turns' terms, when known). */
 export function recordOf(
   tagger: TopicTagger,
   interview: Interview,
   onProgress?: TagProgress,
+  terms?: TermsOf,
 ): InterviewRecord {
-  const tags = tagger.tagInterview(interview, onProgress);
+  const tags = tagger.tagInterview(interview, onProgress, terms);
   return {
     interview,
     autoTags: Object.fromEntries(tags.quotes),

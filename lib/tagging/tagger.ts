@@ -23,7 +23,9 @@ import {
   type ClassifierVote,
   type ModelRule,
   ruleAssigns,
+  type TermsOf,
   TopicClassifier,
+  termsOf,
 } from './classifier.ts';
 import { EvidenceMemo, EvidenceScorer, type TopicEvidence } from './evidence.ts';
 
@@ -341,9 +343,14 @@ export class TopicTagger {
   /**
    * Tags a sequence of texts in their order (an interview's turns, an article's paragraphs): each
    * is scored as by {@link scoreText}, then the topic's bar is moved by its neighbours (see
-   * {@link TaggerParams.context}).
+   * {@link TaggerParams.context}). `terms`: the texts' analyzer terms when the caller has them (see
+   * {@link TermsOf}).
    */
-  tagSequence(items: readonly SequenceItem[], onProgress?: TagProgress): Map<string, TopicMatch[]> {
+  tagSequence(
+    items: readonly SequenceItem[],
+    onProgress?: TagProgress,
+    terms: TermsOf = termsOf,
+  ): Map<string, TopicMatch[]> {
     const total = items.length;
     const cands: Candidate[][] = [];
     // Each text's evidence is scored once for the whole sequence (its own, as a question, as features).
@@ -351,7 +358,9 @@ export class TopicTagger {
     const extra =
       this.classifier?.featureSet === 'rich' ? this.sequenceFeatures(items, undefined, memo) : null;
     for (const it of items) {
-      cands.push(this.candidates(it.text, it.question, it.asked ?? false, extra?.[cands.length], memo));
+      cands.push(
+        this.candidates(it.text, it.question, it.asked ?? false, extra?.[cands.length], memo, terms),
+      );
       if (onProgress && cands.length % PROGRESS_EVERY === 0 && cands.length < total)
         onProgress(cands.length, total);
     }
@@ -415,6 +424,8 @@ export class TopicTagger {
     extra?: readonly string[],
     /** Evidence already scored in this sequence (shared: copied before the senses damp it). */
     memo = new EvidenceMemo(this.evidence),
+    /** The texts' analyzer terms (the model's term features). */
+    terms: TermsOf = termsOf,
   ): Candidate[] {
     const p = this.params;
     if ((asked && isFrame(text)) || isListEntry(text)) return [];
@@ -453,6 +464,7 @@ export class TopicTagger {
         text,
         asked ? null : question,
         c.featureSet === 'rich' ? (extra ?? this.modelFeatures(text, question, asked, memo)) : [],
+        terms,
       ) ?? new Map();
     const out: Candidate[] = [];
     for (const t of this.taxonomy.topics) {
@@ -584,10 +596,11 @@ export class TopicTagger {
 
   /**
    * Tags every quote of an interview and aggregates topics per interviewee; `onProgress` hears
-   * every few hundred turns (a worker reports it while it tags a long transcript).
+   * every few hundred turns (a worker reports it while it tags a long transcript); `terms`: the
+   * turns' analyzer terms when the caller has them.
    */
-  tagInterview(interview: Interview, onProgress?: TagProgress): InterviewTags {
-    const quotes = this.tagSequence(interviewItems(interview), onProgress);
+  tagInterview(interview: Interview, onProgress?: TagProgress, terms: TermsOf = termsOf): InterviewTags {
+    const quotes = this.tagSequence(interviewItems(interview), onProgress, terms);
     return { quotes, interviewees: aggregatePeople(interview, quotes) };
   }
 }

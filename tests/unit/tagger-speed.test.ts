@@ -4,7 +4,7 @@
  * weights over `featuresOf`'s list, and a sequence tagged with its evidence scored once the same tags
  * as each turn scored on its own. scripts/tag-cost.ts checks the same on every livedoor turn.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseInterview } from '../../lib/parse/index.ts';
 import {
   type ClassifierModel,
@@ -12,8 +12,31 @@ import {
   featuresOf,
   TopicClassifier,
 } from '../../lib/tagging/classifier.ts';
+import { recordOf } from '../../lib/tagging/record.ts';
 import { shippedModel } from '../../lib/tagging/shipped.ts';
 import { interviewItems, TopicTagger } from '../../lib/tagging/tagger.ts';
+import { normalize } from '../../lib/text/normalize.ts';
+import type { WorkerReply } from '../../local/parse-pool.ts';
+import { answer } from '../../local/worker-jobs.ts';
+
+// Every text the analyzer is asked to analyse (its two entry points from outside the module:
+// `indexTerms` gets the source, `analyzeNormalized` the normalised text), for the test that a
+// parse worker's prepare job analyses each turn once. The analyzer itself runs unchanged.
+const analysed = vi.hoisted(() => [] as string[]);
+vi.mock('../../lib/text/analyze.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../lib/text/analyze.ts')>();
+  return {
+    ...real,
+    indexTerms: (...a: Parameters<typeof real.indexTerms>) => {
+      analysed.push(a[0]);
+      return real.indexTerms(...a);
+    },
+    analyzeNormalized: (...a: Parameters<typeof real.analyzeNormalized>) => {
+      analysed.push(a[0]);
+      return real.analyzeNormalized(...a);
+    },
+  };
+});
 
 /** The model's votes as the weights' plain sum over the feature list, in its order. */
 function reference(model: ClassifierModel, text: string, question: string | null, extra: string[]) {
@@ -101,5 +124,47 @@ describe('a sequence with its evidence scored once', () => {
     // The short answer takes the played-role question's family topic whole.
     const short = items.find((it) => it.text === '大変です。');
     expect(got.get(short?.id ?? '')?.map((m) => m.topic)).toContain('family-partner');
+  });
+});
+
+describe("a parse worker's prepare job", () => {
+  it('analyses each turn once, for the index and the tagger both, and tags as the tagger alone', async () => {
+    const tagger = new TopicTagger({ model: shippedModel });
+    // Texts no other test here analyses (the classifier keeps the last few texts' terms).
+    const text = [
+      '聞き手：副業と本業の両立について、最近はどう感じていますか？',
+      '佐藤：平日は会社員で、週末にランサーズでデザインの案件を請けています。',
+      '聞き手：ご家族との時間は取れていますか？',
+      '佐藤：妻と子どもと過ごす時間が減ったので、夜の作業は控えるようにしました。',
+      '佐藤：老後の資金のことを考えると、副収入は続けたいですね。',
+    ].join('\n');
+    analysed.length = 0;
+    const replies: WorkerReply[] = [];
+    await answer(
+      {
+        id: 1,
+        kind: 'prepare',
+        text,
+        // A title of its own (else the first question is the title, a field of its own analysed).
+        options: { id: 'once', title: '副業の話' },
+        tagger: { key: 1, spec: tagger.spec() },
+        analyze: 'hybrid',
+      },
+      (r) => replies.push(r),
+    );
+    const last = replies.at(-1);
+    if (!last || !('prepared' in last)) throw new Error(`no prepared reply: ${JSON.stringify(last)}`);
+    const { interview, tags, tokens } = last.prepared;
+    expect(tokens).not.toBeNull();
+    expect(interview.turns).toHaveLength(5);
+    for (const t of interview.turns) {
+      const times = analysed.filter((a) => a === t.text || a === normalize(t.text).text).length;
+      expect({ turn: t.text, times }).toEqual({ turn: t.text, times: 1 });
+    }
+    // The same tags as the tagger analysing the turns itself (the Lambda's and the CLI's way).
+    const alone = recordOf(tagger, parseInterview(text, { id: 'once', title: '副業の話' }));
+    expect(tags.autoTags).toEqual(alone.autoTags);
+    expect(tags.people).toEqual(alone.people);
+    expect(Object.values(tags.autoTags).some((ms) => ms.length > 0)).toBe(true);
   });
 });
