@@ -125,14 +125,29 @@ class Exhaustive {
   private get liveDocs() {
     return this.live.reduce((s, iv) => s + iv.docs.length, 0);
   }
+  /** Statistics, kept once computed (the corpus does not change): long corpora read them per doc. */
+  private readonly memo = new Map<string, number>();
+  private memoized(key: string, f: () => number): number {
+    let v = this.memo.get(key);
+    if (v === undefined) {
+      v = f();
+      this.memo.set(key, v);
+    }
+    return v;
+  }
   private avg(f: 'text' | 'speaker'): number {
-    const sum = this.live.reduce((s, iv) => s + iv.docs.reduce((k, d) => k + length(d[f]), 0), 0);
-    return sum / Math.max(1, this.liveDocs) || 1;
+    return this.memoized(`avg ${f}`, () => {
+      const sum = this.live.reduce((s, iv) => s + iv.docs.reduce((k, d) => k + length(d[f]), 0), 0);
+      return sum / Math.max(1, this.liveDocs) || 1;
+    });
   }
   private avgTitle(): number {
     return this.live.reduce((s, iv) => s + length(iv.title), 0) / Math.max(1, this.live.length) || 1;
   }
   private df(t: string): number {
+    return this.memoized(`df ${t}`, () => this.countDf(t));
+  }
+  private countDf(t: string): number {
     const text = this.live.flatMap((iv) => iv.docs).filter((d) => d.text.has(t)).length;
     const speaker = this.live.flatMap((iv) => iv.docs).filter((d) => d.speaker.has(t)).length;
     const title = this.live.filter((iv) => iv.title.has(t)).length;
@@ -394,6 +409,80 @@ describe('evaluation against an exhaustive scorer', () => {
       expect(nonEmpty).toBeGreaterThan(120);
     } finally {
       question.b = b;
+    }
+  }, 120_000);
+
+  it('reaches answers as far from their question as an interview allows, and further', () => {
+    // The packed per-doc entries hold how far back a doc's question is in 14 bits (sorted.ts,
+    // DocWords); an answer further than that makes the entries wide (the doc answered read from
+    // a column of its own). Both sides of the limit, through both evaluators; the second corpus
+    // also has a text too long for the norm tables to index by its length.
+    for (const far of [16_383, 16_390]) {
+      const random = rng(far);
+      const ivs = corpus(random);
+      const docs = Array.from(
+        { length: far + 3 },
+        (_, k): GenDoc => ({
+          key: 'long',
+          role: k % 2,
+          question: -1,
+          text: counted(k % 50 === 0 ? [VOCAB[(k / 50) % VOCAB.length] as string] : []),
+          speaker: new Map(),
+          alive: true,
+        }),
+      );
+      // The question and its far answer, then a question answered by the next doc.
+      docs[0] = { ...(docs[0] as GenDoc), role: 1, text: counted(['介護', '旅行']) };
+      docs[far] = { ...(docs[far] as GenDoc), role: 0, question: 0, text: counted(['旅行']) };
+      docs[far + 1] = { ...(docs[far + 1] as GenDoc), role: 1, text: counted(['介護']) };
+      docs[far + 2] = { ...(docs[far + 2] as GenDoc), role: 0, question: far + 1 };
+      // A text longer than the norm tables index directly (its length is numbered instead).
+      if (far > 16_383) docs[1] = { ...(docs[1] as GenDoc), text: counted(new Array(70_000).fill('料理')) };
+      ivs.push({ key: 'long', title: new Map(), docs, alive: true });
+      const engine = engineOf(ivs);
+      const exhaustive = new Exhaustive(ivs, roleWeights);
+      const word = (term: string): Slot => ({ node: { kind: 'term', term, weight: 1 }, required: false });
+      const care: QueryNode = {
+        kind: 'match',
+        slots: [word('介護')],
+        exclude: [],
+        minShould: 0.25,
+        weight: 1,
+      };
+      const queries: QueryNode[] = [
+        care,
+        {
+          kind: 'match',
+          slots: [word('介護'), word('旅行'), word('仕事')],
+          exclude: [],
+          minShould: 0.25,
+          weight: 1,
+        },
+        { kind: 'match', slots: [word('料理'), word('旅行')], exclude: [], minShould: 0.25, weight: 1 },
+        ...Array.from({ length: 12 }, () => randomQuery(random)),
+      ];
+      for (const q of queries) {
+        const expected = new Map<number, [number, number]>();
+        exhaustive.docs.forEach((_, i) => {
+          const r = exhaustive.node(q, i);
+          if (r) expected.set(i, [r.score, r.fields]);
+        });
+        for (const general of [false, true]) {
+          const got = byDoc(engine.evaluate(q, new Set(), { roleWeights, general }));
+          expect([...got.keys()].sort((a, b) => a - b)).toEqual([...expected.keys()].sort((a, b) => a - b));
+          for (const [d, [score, fields]] of expected) {
+            const [s, f] = got.get(d) ?? [Number.NaN, -1];
+            expect(f).toBe(fields);
+            expect(Math.abs(s - score)).toBeLessThanOrEqual(1e-9 * Math.max(1, score));
+          }
+        }
+      }
+      // The far answer is found through its question (and so are the near one's).
+      const at = exhaustive.docs.findIndex((x) => x.d === docs[far]);
+      for (const general of [false, true])
+        expect(byDoc(engine.evaluate(care, new Set(), { roleWeights, general })).get(at)?.[1]).toBe(
+          FIELD_BITS.question,
+        );
     }
   }, 120_000);
 });

@@ -13,7 +13,7 @@ import { offerKBest } from './kbest.ts';
 import type { Postings } from './postings.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings.ts';
 import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
-import { rankedApplies, type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
+import { QUESTION_SHIFT, rankedApplies, type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
 import type { DocTable, SlotTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
@@ -727,7 +727,7 @@ export class Evaluator implements Shared {
     epoch: number,
     nt: number,
   ): number {
-    const { norm, ints, questionNorm, reach } = this.sorted.packed();
+    const { norm, ints, questionNorm, questionOf, spanMask, reach } = this.sorted.packed();
     const { boost: questionBoost, minNorm: questionMinNorm } = this.questionField();
     const docCount = this.c.docs.count;
     const mask = this.mask;
@@ -737,11 +737,20 @@ export class Evaluator implements Shared {
     // that many of those cache misses are in flight at once (the main loop, with its branches,
     // keeps few); the main loop then finds the entries in cache (as sorted.ts does).
     if (!masked) {
-      if (this.gathered.length < n) this.gathered = new Float64Array(Math.max(n, this.gathered.length * 2));
+      if (this.gathered.length < n) {
+        this.gathered = new Int32Array(Math.max(n, this.gathered.length * 2));
+        this.gatheredLengths = new Int32Array(this.gathered.length);
+      }
       const g = this.gathered;
-      for (let i = 0; i < n; i++) g[i] = ints[(ids[i] ?? 0) * 4 + 2] ?? -1;
+      const gl = this.gatheredLengths;
+      for (let i = 0; i < n; i++) {
+        const e = (ids[i] ?? 0) * 2;
+        g[i] = ints[e] ?? -1;
+        gl[i] = ints[e + 1] ?? 0;
+      }
     }
     const g = this.gathered;
+    const gl = this.gatheredLengths;
     for (let i = 0; i < n; i++) {
       const id = ids[i] ?? 0;
       const own = !masked || ((mask[id >>> 5] ?? 0) & (1 << (id & 31))) !== 0;
@@ -751,13 +760,14 @@ export class Evaluator implements Shared {
           near = ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) !== 0;
         if (!near) continue;
       }
-      const packed = (masked ? ints[4 * id + 2] : g[i]) ?? -1;
+      const packed = (masked ? ints[2 * id] : g[i]) ?? -1;
       if (packed < 0) continue;
-      const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
+      const answers = (packed >> 2) & spanMask;
       if (!own && answers === 0) continue;
       const tf = tfs[i] ?? 1;
+      const length = (masked ? ints[2 * id + 1] : gl[i]) ?? 0;
       if (own) {
-        const s = (boost * tf) / (norm[2 * id] ?? 1);
+        const s = (boost * tf) / (norm[length] ?? 1);
         if (stamp[id] !== epoch) {
           stamp[id] = epoch;
           acc[id] = s;
@@ -770,12 +780,13 @@ export class Evaluator implements Shared {
       }
       // The question field of an answer is its question's text: derived, not stored twice.
       if (answers > 0) {
-        const s =
-          (questionBoost * tf) /
-          Math.max(questionMinNorm, (questionNorm ? questionNorm[id] : norm[2 * id]) ?? 1);
+        const s = (questionBoost * tf) / Math.max(questionMinNorm, questionNorm[length] ?? 1);
         const last = Math.min(docCount - 1, id + answers);
         for (let a = id + 1; a <= last; a++) {
-          if (ints[4 * a + 3] !== id || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
+          const answering = questionOf
+            ? questionOf[a] === id
+            : (ints[2 * a] ?? -1) >> QUESTION_SHIFT === a - id;
+          if (!answering || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
           if (stamp[a] !== epoch) {
             stamp[a] = epoch;
             acc[a] = s;
@@ -792,7 +803,8 @@ export class Evaluator implements Shared {
   }
 
   /** The packed entries of a term's text postings, gathered before the walk (textFrequencies). */
-  private gathered = new Float64Array(0);
+  private gathered = new Int32Array(0);
+  private gatheredLengths = new Int32Array(0);
 
   /** Union of several results in one pass: scores summed (or the best kept), field bits or-ed. */
   private combine(parts: readonly Matches[], best: boolean, sorted: boolean): Matches {

@@ -78,22 +78,38 @@ const SECTION_BOOST = FIELDS.section.boost;
 const TITLE_BOOST = FIELDS.title.boost;
 const TEXT_BOOST = FIELDS.text.boost;
 
+/** Bits of a packed entry's first word that hold the span (below them, the role). */
+const SPAN_BITS = 14;
+/** Where the question's distance starts in a packed entry's first word (narrow entries). */
+export const QUESTION_SHIFT = 2 + SPAN_BITS;
+/** Text lengths up to this index the norm tables directly; longer ones are numbered as met. */
+const DIRECT_LENGTHS = 1 << 16;
+
 /**
- * One packed entry of 16 bytes per doc, holding what the hot loop reads (one cache line for
- * four docs instead of six arrays of a million entries): the text norm (a double, `norm[2d]`),
- * then span × 4 + role (−1: dead; `ints[4d + 2]`) and the doc it answers (−1: none, −2: dead;
- * `ints[4d + 3]`), two views of one buffer. The doc's norm as the question of its answers is
- * the text norm whenever the two fields normalise alike (the same b over the same average
- * length: the defaults), so it is not stored: `questionNorm` is null then, and the question
- * field's own norms otherwise. (Entries of 32 bytes, both norms inline, made the array 32 MB
- * at 1M, this machine's whole L3; at 16 bytes the 1M per-query p99 went 6.0–7.6 → 4.5–5.7 ms,
- * performance.md.) Rebuilt when the statistics change (as the norms are).
+ * One packed entry of 8 bytes per doc, holding what the hot loop reads (one cache line for
+ * eight docs instead of six arrays of a million entries), two int32: `ints[2d]` is −1 for a dead
+ * doc, else role + span × 4 + q × 2^16, where q is how far back the question it answers is (0:
+ * none, or a question after it, which no walk reaches: they look forward from a question);
+ * `ints[2d + 1]` numbers its text length, `norm[that number]` is its text norm and
+ * `questionNorm[…]` its norm as the question of its answers. A length norm depends on the length
+ * alone (1 − b + b·len/avg), so a few hundred doubles in cache stand for a million, and they are
+ * the same doubles (the tables are filled from the per-doc norms). Entries of 32 bytes, both
+ * norms inline, made the array 32 MB at 1M, this machine's whole L3; at 16 bytes (the text norm
+ * inline) the 1M per-query p99 went 6.0–7.6 → 4.5–5.7 ms; at 8 bytes (8 MB) see performance.md.
+ * A span past 14 bits (an interview of more than 16,383 turns, which the API refuses) makes
+ * the entries **wide**: span × 4 + role alone, and the doc answered in `questionOf` (−1: none,
+ * −2: dead). Rebuilt when the statistics change (as the norms are).
  */
 class DocWords {
-  norm = new Float64Array(0);
   ints = new Int32Array(0);
-  /** Norms of the question field, or null when they are the text norms (see above). */
-  questionNorm: Float64Array | null = null;
+  /** Text norm per length number (see above). */
+  norm = new Float64Array(0);
+  /** The question field's norm per length number: `norm` itself when the two normalise alike. */
+  questionNorm = new Float64Array(0);
+  /** Wide entries only (see above): the doc each doc answers; null for narrow entries. */
+  questionOf: Int32Array | null = null;
+  /** Mask of the span after shifting the role off (`(ints[2d] >> 2) & spanMask`). */
+  spanMask = (1 << SPAN_BITS) - 1;
   /** The longest span: no answer is further than this from its question. */
   reach = 0;
   private docs = -1;
@@ -103,31 +119,68 @@ class DocWords {
   get(c: Corpus, norms: Float64Array[]): this {
     if (this.docs === c.docs.count && this.stats === c.statsVersion && this.normsOf === norms) return this;
     const n = c.docs.count;
-    if (this.norm.length < n * 2) {
-      const buffer = new ArrayBuffer(Math.ceil(n * 1.25) * 16);
-      this.norm = new Float64Array(buffer);
-      this.ints = new Int32Array(buffer);
-    }
-    const norm = this.norm;
+    if (this.ints.length < n * 2) this.ints = new Int32Array(Math.ceil(n * 1.25) * 2);
     const ints = this.ints;
     const text = norms[F_TEXT] as Float64Array;
     const question = norms[4] as Float64Array;
+    const lens = c.docs.lens[F_TEXT].a;
     const span = c.docs.span.a;
     const role = c.docs.role.a;
     const questionOf = c.docs.questionOf.a;
     const dead = c.docs.dead.a;
     let reach = 0;
-    let same = true;
+    let longest = 0;
     for (let d = 0; d < n; d++) {
       if ((span[d] ?? 0) > reach) reach = span[d] ?? 0;
-      const t = text[d] ?? 1;
-      norm[2 * d] = t;
-      if ((question[d] ?? 1) !== t) same = false;
-      const gone = dead[d] !== 0;
-      ints[4 * d + 2] = gone ? -1 : (span[d] ?? 0) * 4 + (role[d] ?? 0);
-      ints[4 * d + 3] = gone ? -2 : (questionOf[d] ?? -1);
+      if (dead[d] === 0 && (lens[d] ?? 0) > longest) longest = lens[d] ?? 0;
     }
-    this.questionNorm = same ? null : question;
+    const wide = reach >= 1 << SPAN_BITS;
+    // Lengths number themselves unless some are long; then they are numbered as met.
+    const direct = longest < DIRECT_LENGTHS;
+    const numbered = direct ? null : new Map<number, number>();
+    const size = direct ? longest + 1 : 0;
+    const normTable: number[] = new Array(size).fill(1);
+    const questionTable: number[] = new Array(size).fill(1);
+    let same = true;
+    for (let d = 0; d < n; d++) {
+      if (dead[d] !== 0) {
+        ints[2 * d] = -1;
+        ints[2 * d + 1] = 0;
+        continue;
+      }
+      const len = lens[d] ?? 0;
+      let k = len;
+      if (numbered) {
+        k = numbered.get(len) ?? numbered.size;
+        if (k === numbered.size) numbered.set(len, k);
+      }
+      const t = text[d] ?? 1;
+      const q = question[d] ?? 1;
+      normTable[k] = t;
+      questionTable[k] = q;
+      if (q !== t) same = false;
+      const s = span[d] ?? 0;
+      const r = role[d] ?? 0;
+      const answered = questionOf[d] ?? -1;
+      // Only a question before the doc reaches it (the walks look forward from a question).
+      const back = answered >= 0 && answered < d ? d - answered : 0;
+      ints[2 * d] = wide ? s * 4 + r : r + s * 4 + (back < 1 << SPAN_BITS ? back : 0) * (1 << QUESTION_SHIFT);
+      ints[2 * d + 1] = k;
+    }
+    if (this.norm.length < normTable.length) this.norm = new Float64Array(normTable.length);
+    this.norm.set(normTable);
+    if (same) this.questionNorm = this.norm;
+    else {
+      if (this.questionNorm === this.norm || this.questionNorm.length < questionTable.length)
+        this.questionNorm = new Float64Array(questionTable.length);
+      this.questionNorm.set(questionTable);
+    }
+    if (wide) {
+      const of = this.questionOf && this.questionOf.length >= n ? this.questionOf : new Int32Array(n);
+      for (let d = 0; d < n; d++) of[d] = dead[d] !== 0 ? -2 : (questionOf[d] ?? -1);
+      this.questionOf = of;
+    } else this.questionOf = null;
+    this.spanMask = wide ? 0x1fffffff : (1 << SPAN_BITS) - 1;
     this.reach = reach;
     this.docs = n;
     this.stats = c.statsVersion;
@@ -137,7 +190,10 @@ class DocWords {
 }
 
 /** The packed per-doc entries (see {@link DocWords}), as evaluate.ts's text walk reads them. */
-export type PackedDocs = Pick<DocWords, 'norm' | 'ints' | 'questionNorm' | 'reach'>;
+export type PackedDocs = Pick<
+  DocWords,
+  'norm' | 'ints' | 'questionNorm' | 'questionOf' | 'spanMask' | 'reach'
+>;
 
 function list(n: number): List {
   return {
@@ -484,8 +540,9 @@ function kthLowerBound(m: Acc, total: number, minWeight: number, k: number, heap
 export class SortedEvaluator {
   private readonly words = new DocWords();
   private readonly pool = new ListPool();
-  /** Each text posting's packed span and role (see {@link frequencies}). */
-  private gathered = new Float64Array(0);
+  /** Each text posting's packed entry, first word and length number (see {@link frequencies}). */
+  private gathered = new Int32Array(0);
+  private gatheredLengths = new Int32Array(0);
   /** Per candidate, the share of the query's weight it matched (read within one evaluation). */
   private matched = new Float64Array(0);
   /** Answers found through the question field, before they are merged with the text's. */
@@ -739,7 +796,7 @@ export class SortedEvaluator {
     const w0 = rw[0] ?? 1;
     const w1 = rw[1] ?? 1;
     const w2 = rw[2] ?? 1;
-    // The role from its own byte column (1 MB at 1M quotes), not the packed entries (16 MB): a
+    // The role from its own byte column (1 MB at 1M quotes), not the packed entries (8 MB): a
     // large result's docs are far apart, and there two of them share a cache line of roles
     // where each packed entry is a miss of its own (the role never changes for a doc).
     const roleCol = this.c.docs.role.a;
@@ -838,7 +895,7 @@ export class SortedEvaluator {
    */
   private keyTerm(part: List, unit: number): void {
     const keys = keyRoom(part);
-    const ints = this.words.ints;
+    const { ints, questionOf } = this.words;
     const step = this.words.reach + 1;
     const span = this.span;
     const base = unit * 4 * span;
@@ -851,7 +908,12 @@ export class SortedEvaluator {
         keys[i] = base + stage * span + d * step;
         continue;
       }
-      const at = f & FIELD_BITS.question ? (ints[4 * d + 3] ?? d) : d;
+      const at =
+        f & FIELD_BITS.question
+          ? questionOf
+            ? (questionOf[d] ?? d)
+            : d - ((ints[2 * d] ?? 0) >> QUESTION_SHIFT)
+          : d;
       keys[i] = base + at * step + (d - at);
     }
   }
@@ -932,7 +994,7 @@ export class SortedEvaluator {
   private frequencies(t: string, restrict: List | null): List {
     const { postings, slots } = this.c;
     const norms = this.g.norms();
-    const { norm, ints, questionNorm, reach } = this.words.get(this.c, norms);
+    const { norm, ints, questionNorm, questionOf, spanMask, reach } = this.words.get(this.c, norms);
     const ref = postings.resolve(t);
     const docCount = this.c.docs.count;
     const rDocs = restrict?.docs ?? EMPTY.docs;
@@ -953,11 +1015,20 @@ export class SortedEvaluator {
       // the processor has many of those cache misses in flight at once (the main loop, with its
       // queue and branches, keeps few), and the main loop then finds the entries in cache.
       if (!masked) {
-        if (this.gathered.length < n) this.gathered = new Float64Array(2 ** classOf(n));
+        if (this.gathered.length < n) {
+          this.gathered = new Int32Array(2 ** classOf(n));
+          this.gatheredLengths = new Int32Array(this.gathered.length);
+        }
         const g = this.gathered;
-        for (let i = 0; i < n; i++) g[i] = ints[(ids[i] ?? 0) * 4 + 2] ?? -1;
+        const gl = this.gatheredLengths;
+        for (let i = 0; i < n; i++) {
+          const e = (ids[i] ?? 0) * 2;
+          g[i] = ints[e] ?? -1;
+          gl[i] = ints[e + 1] ?? 0;
+        }
       }
       const g = this.gathered;
+      const gl = this.gatheredLengths;
       let qh = 0;
       let qn = 0;
       let k = 0;
@@ -979,13 +1050,14 @@ export class SortedEvaluator {
           mine = r < rn && rDocs[r] === id;
           if (!mine && (r >= rn || (rDocs[r] ?? 0) - id > reach)) continue;
         }
-        const packed = (masked ? ints[4 * id + 2] : g[i]) ?? -1;
+        const packed = (masked ? ints[2 * id] : g[i]) ?? -1;
         if (packed < 0) continue;
-        const answers = packed >= 4 ? Math.floor(packed / 4) : 0;
+        const answers = (packed >> 2) & spanMask;
         if (!mine && answers === 0) continue;
         const tf = tfs[i] ?? 1;
+        const length = (masked ? ints[2 * id + 1] : gl[i]) ?? 0;
         if (mine) {
-          const s = (TEXT_BOOST * tf) / (norm[2 * id] ?? 1);
+          const s = (TEXT_BOOST * tf) / (norm[length] ?? 1);
           if (qh < qn && this.qDocs[qh] === id) {
             // Touched first through its question: the question's share comes first in the sum.
             k = this.emit(k, id, (this.qScores[qh] ?? 0) + s, FIELD_BITS.question | FIELD_BITS.text);
@@ -993,12 +1065,11 @@ export class SortedEvaluator {
           } else k = this.emit(k, id, s, FIELD_BITS.text);
         }
         if (answers > 0) {
-          const s =
-            (questionBoost * tf) /
-            Math.max(questionMinNorm, (questionNorm ? questionNorm[id] : norm[2 * id]) ?? 1);
+          const s = (questionBoost * tf) / Math.max(questionMinNorm, questionNorm[length] ?? 1);
           const last = Math.min(docCount - 1, id + answers);
           for (let a = id + 1; a <= last; a++) {
-            if (ints[4 * a + 3] !== id) continue;
+            if (questionOf ? questionOf[a] !== id : (ints[2 * a] ?? -1) >> QUESTION_SHIFT !== a - id)
+              continue;
             if (masked) {
               if (ra > 0 && (rDocs[ra - 1] ?? 0) >= a) ra = seek(rDocs, rn, 0, a);
               else ra = seek(rDocs, rn, ra, a);
@@ -1038,7 +1109,7 @@ export class SortedEvaluator {
       let r = 0;
       for (let i = 0; i < n; i++) {
         const id = ids[i] ?? 0;
-        if ((ints[4 * id + 2] ?? -1) < 0) continue;
+        if ((ints[2 * id] ?? -1) < 0) continue;
         if (masked) {
           r = seek(rDocs, rn, r, id);
           if (r >= rn || rDocs[r] !== id) continue;
