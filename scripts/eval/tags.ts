@@ -60,7 +60,7 @@ const Label = z.object({
    * round of 2026-12-04 14:40–15:00 UTC (`--fresh6`).
    * fresh7: labelled 2026-12-04 (17:36–18:00 UTC) before that session's tagger round changed anything,
    * frozen by sha256 (tests/unit/tag-labels.test.ts), and scored once at that round's end (`--fresh7`).
-   * fresh8: labelled 2026-12-05 (07:50–08:25 UTC) before that session's tagger round (helper tagq) changed
+   * fresh8: labelled 2026-12-05 (07:38–07:45 UTC) before that session's tagger round (helper tagq) changed
    * anything, from livedoor news files no label touched, frozen by sha256, scored once at its end (`--fresh8`).
    */
   split: z.enum([
@@ -454,7 +454,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   );
   if (fresh8.length > 0 && options.fresh8) {
     printComparison(
-      '### Fresh8 split (livedoor news, labelled 2026-12-05 07:50–08:25 UTC before that round changed the tagger, scored once at its end)',
+      '### Fresh8 split (livedoor news, labelled 2026-12-05 07:38–07:45 UTC before that round changed the tagger, scored once at its end (08:55 UTC))',
       fresh8,
       runs,
       topics,
