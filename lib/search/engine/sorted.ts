@@ -79,10 +79,13 @@ const TITLE_BOOST = FIELDS.title.boost;
 const TEXT_BOOST = FIELDS.text.boost;
 
 /**
- * A restricted text walk goes candidate by candidate when the postings outnumber the candidates
- * this many times (each lookup gallops over the postings between two candidates).
+ * A restricted text walk goes candidate by candidate when it has at least this many postings per
+ * candidate (each lookup gallops over the postings between two candidates). Measured at 1M on
+ * real terms, both ways: candidate by candidate is faster from about 0.5–0.9 postings per
+ * candidate (者 against 24,075 candidates 0.37 → 0.23 ms, 人 against 12,038 1.13 → 0.48 ms), the
+ * walk below that (経営, 1,681 postings against 24,075: 0.05 against 0.20 ms).
  */
-const AMONG_RATIO = 4;
+const AMONG_RATIO = 0.8;
 
 /** Bits of a packed entry's first word that hold the span (below them, the role). */
 const SPAN_BITS = 14;
@@ -1011,8 +1014,8 @@ export class SortedEvaluator {
     // Text, and the question field of the answers (derived from the question's text postings).
     let out = EMPTY;
     let n = postings.fetchAt(ref, F_TEXT);
-    if (n > 0 && masked && rn * AMONG_RATIO < n) {
-      // Far fewer candidates than postings: each candidate is looked up among the postings.
+    if (n > 0 && masked && n >= rn * AMONG_RATIO) {
+      // Not many more candidates than postings: each candidate is looked up among the postings.
       this.open(rn);
       out = this.close(this.textAmong(postings.ids, postings.tfs, n, rDocs, rn));
     } else if (n > 0) {
