@@ -110,10 +110,14 @@ export class EvidenceScorer {
 
   /** Topics whose excluded senses (`unless` of the topic) occur in the text. */
   sensesIn(text: string): string[] {
-    const ss = sentences(text);
+    return this.sensesOf(sentences(text), null);
+  }
+
+  /** {@link sensesIn} of a text's sentences, with its {@link present} when known. */
+  private sensesOf(ss: readonly string[], known: Uint8Array | null): string[] {
     // A pattern whose literal the text lacks occurs in none of its sentences: only the others
     // are tried sentence by sentence (most topics' excluded senses never are).
-    let present: Uint8Array | null = null;
+    let present: Uint8Array | null = known;
     const out: string[] = [];
     for (const t of this.topics) {
       if (t.unless.length === 0) continue;
@@ -147,10 +151,22 @@ export class EvidenceScorer {
 
   /** Evidence per topic for a text (topics with no evidence are left out). */
   score(text: string): Map<string, TopicEvidence> {
-    const out = new Map<string, TopicEvidence>();
     const ss = sentences(text);
-    const whole = ss.join('\n');
-    const present = this.present(whole);
+    return this.scoreOf(ss, this.present(ss.join('\n')));
+  }
+
+  /**
+   * {@link score} and {@link sensesIn} of a text at once: the literals it holds are found once for
+   * both (a pass over the text with a look-up per character: a tenth of the tagging each).
+   */
+  scoreAndSenses(text: string): { score: Map<string, TopicEvidence>; senses: string[] } {
+    const ss = sentences(text);
+    const present = this.present(ss.join('\n'));
+    return { score: this.scoreOf(ss, present), senses: this.sensesOf(ss, present) };
+  }
+
+  private scoreOf(ss: readonly string[], present: Uint8Array): Map<string, TopicEvidence> {
+    const out = new Map<string, TopicEvidence>();
     for (const topic of this.topics) {
       let score = 0;
       const found: Array<{ phrase: string; weight: number }> = [];
@@ -193,12 +209,14 @@ export class EvidenceMemo {
 
   constructor(private readonly scorer: EvidenceScorer) {}
 
-  /** {@link EvidenceScorer.score}, once per text. */
+  /** {@link EvidenceScorer.score}, once per text (its senses found in the same pass). */
   score(text: string): ReadonlyMap<string, TopicEvidence> {
     let out = this.scores.get(text);
     if (!out) {
-      out = this.scorer.score(text);
+      const both = this.scorer.scoreAndSenses(text);
+      out = both.score;
       this.scores.set(text, out);
+      if (!this.senses.has(text)) this.senses.set(text, both.senses);
     }
     return out;
   }

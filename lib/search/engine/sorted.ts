@@ -78,6 +78,15 @@ const SECTION_BOOST = FIELDS.section.boost;
 const TITLE_BOOST = FIELDS.title.boost;
 const TEXT_BOOST = FIELDS.text.boost;
 
+/**
+ * A restricted text walk goes candidate by candidate when it has at least this many postings per
+ * candidate (each lookup gallops over the postings between two candidates). Measured at 1M on
+ * real terms, both ways: candidate by candidate is faster from about 0.5–0.9 postings per
+ * candidate (者 against 24,075 candidates 0.37 → 0.23 ms, 人 against 12,038 1.13 → 0.48 ms), the
+ * walk below that (経営, 1,681 postings against 24,075: 0.05 against 0.20 ms).
+ */
+const AMONG_RATIO = 0.8;
+
 /** Bits of a packed entry's first word that hold the span (below them, the role). */
 const SPAN_BITS = 14;
 /** Where the question's distance starts in a packed entry's first word (narrow entries). */
@@ -1005,7 +1014,11 @@ export class SortedEvaluator {
     // Text, and the question field of the answers (derived from the question's text postings).
     let out = EMPTY;
     let n = postings.fetchAt(ref, F_TEXT);
-    if (n > 0) {
+    if (n > 0 && masked && n >= rn * AMONG_RATIO) {
+      // Not many more candidates than postings: each candidate is looked up among the postings.
+      this.open(rn);
+      out = this.close(this.textAmong(postings.ids, postings.tfs, n, rDocs, rn));
+    } else if (n > 0) {
       const ids = postings.ids;
       const tfs = postings.tfs;
       // Answers found through their question wait in a queue (ascending; usually the next doc)
@@ -1160,6 +1173,50 @@ export class SortedEvaluator {
       out = union(this.pool, out, part, false);
     }
     return out;
+  }
+
+  /**
+   * The text walk of {@link frequencies} restricted to candidates far fewer than the postings,
+   * driven by the candidates: each is sought among the postings (galloping forward), with the
+   * question it answers — a posting at most `reach` before it that the packed entries say is its
+   * question and reaches it. The same entries, scores (the question's share first in a sum) and
+   * fields as the posting-driven walk, in doc order, without a step per posting. Returns how many
+   * entries were emitted.
+   */
+  private textAmong(ids: Int32Array, tfs: Uint32Array, n: number, rDocs: Int32Array, rn: number): number {
+    const { norm, ints, questionNorm, questionOf, spanMask, reach } = this.words;
+    const { boost: questionBoost, minNorm: questionMinNorm } = this.g.questionField();
+    let k = 0;
+    let j = 0;
+    for (let x = 0; x < rn && j < n; x++) {
+      const a = rDocs[x] ?? 0;
+      // The first posting that could be the candidate's question, then the candidate's own.
+      j = seek(ids, n, j, a - reach);
+      let question = -1;
+      let at = j;
+      for (; at < n && (ids[at] ?? 0) < a; at++) {
+        const p = ids[at] ?? 0;
+        const packed = ints[2 * p] ?? -1;
+        if (packed < 0 || ((packed >> 2) & spanMask) < a - p) continue;
+        if (questionOf ? questionOf[a] !== p : (ints[2 * a] ?? -1) >> QUESTION_SHIFT !== a - p) continue;
+        question = at;
+      }
+      let q = 0;
+      if (question >= 0) {
+        const p = ids[question] ?? 0;
+        q =
+          (questionBoost * (tfs[question] ?? 1)) /
+          Math.max(questionMinNorm, questionNorm[ints[2 * p + 1] ?? 0] ?? 1);
+      }
+      if (at < n && ids[at] === a && (ints[2 * a] ?? -1) >= 0) {
+        const s = (TEXT_BOOST * (tfs[at] ?? 1)) / (norm[ints[2 * a + 1] ?? 0] ?? 1);
+        k =
+          question >= 0
+            ? this.emit(k, a, q + s, FIELD_BITS.question | FIELD_BITS.text)
+            : this.emit(k, a, s, FIELD_BITS.text);
+      } else if (question >= 0) k = this.emit(k, a, q, FIELD_BITS.question);
+    }
+    return k;
   }
 
   private growAnswers(): void {
