@@ -95,7 +95,7 @@ function corpora(): Interview[] {
   return out;
 }
 
-// `npm run eval -- --only tags` runs one section; `--fresh` … `--fresh8` also score the fresh … fresh8 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
+// `npm run eval -- --only tags` runs one section; `--fresh` … `--fresh9` also score the fresh … fresh9 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
 // (`dev-new`: only the dev labels added after the phrases were written).
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -117,6 +117,7 @@ if (!only || only === 'tags')
     fresh6: process.argv.includes('--fresh6'),
     fresh7: process.argv.includes('--fresh7'),
     fresh8: process.argv.includes('--fresh8'),
+    fresh9: process.argv.includes('--fresh9'),
   });
 if (!only || only === 'index') indexSize(corpora());
 if (!only || only === 'attribution') attributionReport();

@@ -62,6 +62,10 @@ const Label = z.object({
    * frozen by sha256 (tests/unit/tag-labels.test.ts), and scored once at that round's end (`--fresh7`).
    * fresh8: labelled 2026-12-05 (07:38–07:45 UTC) before that session's tagger round (helper tagq) changed
    * anything, from livedoor news files no label touched, frozen by sha256, scored once at its end (`--fresh8`).
+   * fresh9: labelled 2026-12-05 (12:00–12:20 UTC) before that session's second tagger round (helper tagq2)
+   * changed anything: mostly interview turns no label had read (of livedoor interviews that had a few labels;
+   * no interview file is untouched any more) and the few untouched news files with working-life talk;
+   * frozen by sha256, scored once at that round's end (`--fresh9`).
    */
   split: z.enum([
     'dev',
@@ -76,6 +80,7 @@ const Label = z.object({
     'fresh6',
     'fresh7',
     'fresh8',
+    'fresh9',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -247,6 +252,33 @@ export function printComparison(
   console.log(table(['topic', 'support', ...results.map(([n]) => n)], rows));
 }
 
+/**
+ * The kind of text a judged quote is: `interview` for turns of interviews (the seed, the samples, the
+ * livedoor interviews and the Q&A news articles the parser reads as turns), `news` for news paragraphs,
+ * `dialog` for the ASDC hotel-booking dialogs (talk, but not interviews: counted only in the pooled rows).
+ * The product tags interview transcripts, while most later splits are news prose (the hardest domain
+ * shift), so pooled numbers alone hide how the tagger does on the product's own kind of text.
+ */
+export function domainOf(j: Pick<Label, 'file' | 'role'>): 'interview' | 'news' | 'dialog' {
+  if (j.role === 'paragraph') return 'news';
+  return j.file.includes('asdc-dialogs/') ? 'dialog' : 'interview';
+}
+
+/** {@link printComparison} over all of a split, then (when it holds both) its interview talk and its news apart. */
+export function printByDomain(
+  title: string,
+  judged: readonly Judged[],
+  runs: ReadonlyArray<readonly [string, Predict]>,
+  topics: readonly string[],
+): void {
+  printComparison(title, judged, runs, topics);
+  const interview = judged.filter((j) => domainOf(j) === 'interview');
+  const news = judged.filter((j) => domainOf(j) === 'news');
+  if (interview.length === 0 || news.length === 0) return;
+  printComparison(`${title} — interview talk only (turns)`, interview, runs, topics);
+  printComparison(`${title} — news paragraphs only`, news, runs, topics);
+}
+
 /** Hard cases: paraphrase recall, keyword-but-wrong avoided, questions. */
 export function printHardCases(
   judged: readonly Judged[],
@@ -396,6 +428,8 @@ export interface TagQualityOptions {
   fresh7?: boolean;
   /** Also score the fresh8 split (the same rule, for the round of 2026-12-05 from 07:50 UTC). */
   fresh8?: boolean;
+  /** Also score the fresh9 split (the same rule, for the round of 2026-12-05 from 12:20 UTC). */
+  fresh9?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -422,6 +456,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh6 = judged.filter((j) => j.split === 'fresh6');
   const fresh7 = judged.filter((j) => j.split === 'fresh7');
   const fresh8 = judged.filter((j) => j.split === 'fresh8');
+  const fresh9 = judged.filter((j) => j.split === 'fresh9');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -450,10 +485,20 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh9.length > 0 && options.fresh9) {
+    printByDomain(
+      '### Fresh9 split (interview turns and livedoor news, labelled 2026-12-05 12:00–12:20 UTC before that round changed the tagger, scored once at its end)',
+      fresh9,
+      runs,
+      topics,
+    );
+    printHardCases(fresh9, runs);
+  } else if (fresh9.length > 0)
+    console.log('\n(fresh9 split not scored: `--fresh9` scores it; see eval/README.md)');
   if (fresh8.length > 0 && options.fresh8) {
-    printComparison(
+    printByDomain(
       '### Fresh8 split (livedoor news, labelled 2026-12-05 07:38–07:45 UTC before that round changed the tagger, scored once at its end (08:55 UTC))',
       fresh8,
       runs,
@@ -463,7 +508,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   } else if (fresh8.length > 0)
     console.log('\n(fresh8 split not scored: `--fresh8` scores it; see eval/README.md)');
   if (fresh7.length > 0 && options.fresh7) {
-    printComparison(
+    printByDomain(
       '### Fresh7 split (livedoor news, labelled 2026-12-04 17:36–18:00 UTC before that round changed the tagger, scored once at its end)',
       fresh7,
       runs,
@@ -473,7 +518,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   } else if (fresh7.length > 0)
     console.log('\n(fresh7 split not scored: `--fresh7` scores it; see eval/README.md)');
   if (fresh6.length > 0 && options.fresh6) {
-    printComparison(
+    printByDomain(
       '### Fresh6 split (livedoor news, labelled 2026-12-03 ~20:10 UTC, scored once at the end of the next round, 2026-12-04 15:00 UTC)',
       fresh6,
       runs,
@@ -483,7 +528,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   } else if (fresh6.length > 0)
     console.log('\n(fresh6 split not scored: `--fresh6` scores it; see eval/README.md)');
   if (fresh5.length > 0 && options.fresh5) {
-    printComparison(
+    printByDomain(
       '### Fresh5 split (livedoor news, labelled 2026-12-03 ~17:05 UTC, scored once at the end of the next round, 20:00 UTC)',
       fresh5,
       runs,
@@ -493,7 +538,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   } else if (fresh5.length > 0)
     console.log('\n(fresh5 split not scored: `--fresh5` scores it; see eval/README.md)');
   if (fresh4.length > 0 && options.fresh4) {
-    printComparison(
+    printByDomain(
       '### Fresh4 split (livedoor news, labelled 2026-12-03 ~14:50 UTC, scored once at the end of the next round, 16:56 UTC)',
       fresh4,
       runs,
@@ -503,7 +548,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   } else if (fresh4.length > 0)
     console.log('\n(fresh4 split not scored: `--fresh4` scores it; see eval/README.md)');
   if (fresh3.length > 0 && options.fresh3) {
-    printComparison(
+    printByDomain(
       '### Fresh3 split (livedoor news, labelled 2026-12-03 13:50–14:00 UTC before that round changed the tagger, scored once at its end)',
       fresh3,
       runs,
@@ -513,7 +558,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   } else if (fresh3.length > 0)
     console.log('\n(fresh3 split not scored: `--fresh3` scores it; see eval/README.md)');
   if (fresh2.length > 0 && options.fresh2) {
-    printComparison(
+    printByDomain(
       '### Fresh2 split (livedoor news, labelled 2026-12-03 10:10–10:30 UTC before that round changed the tagger, scored once at its end)',
       fresh2,
       runs,
@@ -523,7 +568,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   } else if (fresh2.length > 0)
     console.log('\n(fresh2 split not scored: `--fresh2` scores it; see eval/README.md)');
   if (fresh.length > 0 && options.fresh) {
-    printComparison(
+    printByDomain(
       "### Fresh split (labelled 2026-12-03 before that day's tuning, scored once at its end)",
       fresh,
       runs,
@@ -533,7 +578,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   } else if (fresh.length > 0)
     console.log('\n(fresh split not scored: `--fresh` scores it; see eval/README.md)');
   if (blind.length > 0) {
-    printComparison(
+    printByDomain(
       '### Blind split (labelled after the tagger was built, frozen, never tuned on)',
       blind,
       runs,
@@ -542,7 +587,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     printHardCases(blind, runs);
   }
   if (blind2.length > 0) {
-    printComparison(
+    printByDomain(
       '### Blind2 split (interview turns, labelled and frozen before tuning on the new dev labels)',
       blind2,
       runs,
@@ -550,7 +595,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     );
     printHardCases(blind2, runs);
   }
-  printComparison('### Test split (held out: not tuned on, but read while labelling)', test, runs, topics);
+  printByDomain('### Test split (held out: not tuned on, but read while labelling)', test, runs, topics);
   printHardCases(test, runs);
   // The model trains on dev, so on dev it is scored cross-validated by file (dev folds only).
   const devRuns: Array<readonly [string, Predict]> = [
@@ -558,7 +603,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ['+ model (5-fold over dev)', crossValidated(dev, rulesPredict, topics)],
     ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
-  printComparison('### Dev split (tuned on)', dev, devRuns, topics);
+  printByDomain('### Dev split (tuned on)', dev, devRuns, topics);
   printHardCases(dev, devRuns);
   // The phrases were written on the first dev labels; the ones added later show how they carry over.
   const devNew = dev.filter((j) => j.added !== undefined);
@@ -578,7 +623,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
       );
   }
   const seen = judged.filter((j) => j.split === 'dev' || j.split === 'test');
-  printComparison(
+  printByDomain(
     '### Cross-validated by file (5 folds over the dev and test labels: the model trains on four, is scored on the fifth)',
     seen,
     [
@@ -588,7 +633,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     topics,
   );
   if (shipped && pooled)
-    printComparison(
+    printByDomain(
       `### Cross-validated by file over every split the shipped model was trained on (${[...trainedOn].join(', ')}: 5 folds by source file; each fold tagged by a model trained on the other four, its per-topic rules chosen on their out-of-fold scores)`,
       pool,
       [

@@ -92,6 +92,23 @@ describe('the judged tag set', () => {
     expect(labels.filter((l) => l.split !== 'fresh8' && fresh8.has(l.file)).map((l) => l.file)).toEqual([]);
   });
 
+  // fresh9 (2026-12-05, helper tagq2) is mostly interview talk: no livedoor interview file is untouched any
+  // more, so it takes the turns no label had read in interviews with a few labels (as blind did), and its news
+  // paragraphs come from files no other split touched.
+  it('keeps the fresh9 split off every quote another split labelled, and its news in files of its own', () => {
+    const fresh9 = labels.filter((l) => l.split === 'fresh9');
+    expect(fresh9.length).toBeGreaterThanOrEqual(250);
+    const news = new Set(fresh9.filter((l) => l.file.includes('/livedoor-news/')).map((l) => l.file));
+    expect(news.size).toBeGreaterThan(0);
+    expect(labels.filter((l) => l.split !== 'fresh9' && news.has(l.file)).map((l) => l.file)).toEqual([]);
+    // Two labels of one file whose texts start one another would name the same quote.
+    const others = labels.filter((l) => l.split !== 'fresh9');
+    const clash = fresh9.filter((f) =>
+      others.some((o) => o.file === f.file && (o.text.startsWith(f.text) || f.text.startsWith(o.text))),
+    );
+    expect(clash.map((l) => `${l.file} ${l.text}`)).toEqual([]);
+  });
+
   // Each fresh split was frozen before the round it judges; its labels (a compact JSON array, in file
   // order) must still hash to what eval/README.md recorded, or its one score means nothing.
   it.each([
@@ -103,6 +120,7 @@ describe('the judged tag set', () => {
     ['fresh6', '43222508435921dc4f59b27d5bb5408a5c367f770a80e40fb02bd1ab6ffb5e19'],
     ['fresh7', 'b09b419004983d0a5ae5b9b8a283938dedfb4396f6761c24ae543de32acf051b'],
     ['fresh8', '7cf35285707753355c578975718706372d0b9129580b65785b61c1e9c071bf92'],
+    ['fresh9', '4b9cdd04a13dd141faf60f8affe13024e9f1422bf0c85d2fe2bf03a7b0582746'],
   ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
     const frozen = JSON.stringify(labels.filter((l) => l.split === split));
     expect(createHash('sha256').update(frozen).digest('hex')).toBe(sha256);
