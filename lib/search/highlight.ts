@@ -4,7 +4,7 @@
  */
 import { analyzeNormalized } from '../text/analyze.ts';
 import { candidateForms } from '../text/deinflect.ts';
-import { hiraganaToKatakana, normalizeLean } from '../text/normalize.ts';
+import { foldedIndexOf, normalizeLean } from '../text/normalize.ts';
 
 /** A half-open range [start, end) of UTF-16 offsets. */
 export interface Range {
@@ -49,6 +49,15 @@ function merge(ranges: Range[]): Range[] {
 }
 
 const HIRAGANA = /[\u3041-\u3096]/;
+
+/** Whether `text[start, end)` holds a hiragana unit (HIRAGANA on a slice, without the slice). */
+function hasHiragana(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x3041 && c <= 0x3096) return true;
+  }
+  return false;
+}
 const KANJI_END = /[\p{Script=Han}\u3005]$/u;
 const KANJI_START = /^[\p{Script=Han}\u3005]/u;
 /** Kana after a verb's stem that an inflection can take (貯め|てしまいました is the longest we read). */
@@ -114,24 +123,28 @@ export function matchRanges(
     }
   }
   if (needles.length > 0) {
-    // Kana folding maps one unit to one: `folded` has the offsets of `written`, hiragana folded.
+    // Needles are sought in the text with its hiragana folded (one unit for one, so at the
+    // offsets of `written`), folding as it compares rather than in a copy of every hit's text.
     const written = n.text;
-    const folded = hiraganaToKatakana(written);
     for (const needle of needles) {
       if (!needle) continue;
       const kana = KANA_WORD.test(needle);
-      for (let at = folded.indexOf(needle); at >= 0; at = folded.indexOf(needle, at + needle.length)) {
+      for (
+        let at = foldedIndexOf(written, needle);
+        at >= 0;
+        at = foldedIndexOf(written, needle, at + needle.length)
+      ) {
         let start = at;
         let end = at + needle.length;
         // A kana word is marked whole, as written: the katakana word it is part of
         // (ソーシング in クラウドソーシング) and its long vowel (コーヒー, not コーヒ).
         // A match written in hiragana (わかる) is a word as written: the katakana beside it is
         // another word (ゲームわかる), and a ー before it the end of an interjection (あーわかる).
-        if (kana && !HIRAGANA.test(written.slice(at, at + needle.length))) {
+        if (kana && !hasHiragana(written, at, at + needle.length)) {
           while (start > 0 && KANA_CHAR.test(written.charAt(start - 1))) start--;
           while (start < at && written.charAt(start) === 'ー') start++;
           while (end < written.length && KANA_CHAR.test(written.charAt(end))) end++;
-        } else while (end < folded.length && folded.charAt(end) === 'ー') end++;
+        } else while (end < written.length && written.charAt(end) === 'ー') end++;
         ranges.push({ start: startOf(start), end: endOf(end - 1) });
       }
     }

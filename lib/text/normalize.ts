@@ -106,6 +106,34 @@ function unitInfo(c: number): number {
 }
 
 /**
+ * Where `needle` (kana already folded, as {@link normalizeForMatch} leaves it) first occurs in
+ * `text` with its hiragana folded, at or after `from`; −1 if nowhere. The same as
+ * `hiraganaToKatakana(text).indexOf(needle, from)`, without building the folded text:
+ * highlighting looks for every needle in every hit's text, and a folded copy of each text was
+ * most of what rendering a page left for the collector.
+ */
+export function foldedIndexOf(text: string, needle: string, from = 0): number {
+  const n = text.length;
+  const m = needle.length;
+  let at = Math.max(0, Math.min(from, n));
+  if (m === 0) return at;
+  const first = needle.charCodeAt(0);
+  for (; at <= n - m; at++) {
+    let c = text.charCodeAt(at);
+    if ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e) c += 0x60;
+    if (c !== first) continue;
+    let k = 1;
+    for (; k < m; k++) {
+      c = text.charCodeAt(at + k);
+      if ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e) c += 0x60;
+      if (c !== needle.charCodeAt(k)) break;
+    }
+    if (k === m) return at;
+  }
+  return -1;
+}
+
+/**
  * NFKC (full/half width), lower case, optional kana folding, invisible characters dropped,
  * lone surrogates replaced; returns the offset map back into `source`.
  */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, foldKatakanaRun, indexTerms } from '../../lib/text/analyze.ts';
 import {
+  foldedIndexOf,
   hiraganaToKatakana,
   normalize,
   normalizeForMatch,
@@ -167,6 +168,30 @@ describe('normalize', () => {
         expect(hiraganaToKatakana(s)).toBe(expected);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('finds a folded needle where indexOf finds it in the folded text, from any offset', () => {
+    // Hits of a needle typed in hiragana, in katakana, across both, and none.
+    expect(foldedIndexOf('ぱそこんとパソコン', 'パソコン')).toBe(0);
+    expect(foldedIndexOf('ぱそこんとパソコン', 'パソコン', 1)).toBe(5);
+    expect(foldedIndexOf('ぱそコン', 'パソコン')).toBe(0);
+    expect(foldedIndexOf('ぱそこん', 'ぱそこん')).toBe(-1);
+    expect(foldedIndexOf('ゝゞゔ', 'ヽヾヴ')).toBe(0);
+    expect(foldedIndexOf('ゞゝ', 'ヾ')).toBe(0);
+    expect(foldedIndexOf('abc', '', 7)).toBe(3);
+    expect(foldedIndexOf('abc', 'c', -4)).toBe(2);
+    const kana = fc
+      .array(fc.constantFrom(...'あかがアカガーゝヽゞヾゔヴ漢a'), { maxLength: 40 })
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(kana, jaText), kana, fc.integer({ min: -3, max: 45 }), (text, typed, from) => {
+        // Needles are folded (normalizeForMatch), and often a piece of the text itself.
+        const at = Math.max(0, from);
+        for (const needle of [hiraganaToKatakana(typed), hiraganaToKatakana(text.slice(at, at + 3))])
+          expect(foldedIndexOf(text, needle, from)).toBe(hiraganaToKatakana(text).indexOf(needle, from));
+      }),
+      { numRuns: 3000 },
     );
   });
 
