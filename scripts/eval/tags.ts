@@ -62,7 +62,7 @@ const Label = z.object({
    * frozen by sha256 (tests/unit/tag-labels.test.ts), and scored once at that round's end (`--fresh7`).
    * fresh8: labelled 2026-12-05 (07:38–07:45 UTC) before that session's tagger round (helper tagq) changed
    * anything, from livedoor news files no label touched, frozen by sha256, scored once at its end (`--fresh8`).
-   * fresh9: labelled 2026-12-05 (12:00–12:20 UTC) before that session's second tagger round (helper tagq2)
+   * fresh9: labelled 2026-12-05 (11:58–12:00 UTC) before that session's second tagger round (helper tagq2)
    * changed anything: mostly interview turns no label had read (of livedoor interviews that had a few labels;
    * no interview file is untouched any more) and the few untouched news files with working-life talk;
    * frozen by sha256, scored once at that round's end (`--fresh9`).
@@ -428,7 +428,7 @@ export interface TagQualityOptions {
   fresh7?: boolean;
   /** Also score the fresh8 split (the same rule, for the round of 2026-12-05 from 07:50 UTC). */
   fresh8?: boolean;
-  /** Also score the fresh9 split (the same rule, for the round of 2026-12-05 from 12:20 UTC). */
+  /** Also score the fresh9 split (the same rule, for the round of 2026-12-05 from 12:01 UTC). */
   fresh9?: boolean;
 }
 
@@ -489,7 +489,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   );
   if (fresh9.length > 0 && options.fresh9) {
     printByDomain(
-      '### Fresh9 split (interview turns and livedoor news, labelled 2026-12-05 12:00–12:20 UTC before that round changed the tagger, scored once at its end)',
+      '### Fresh9 split (interview turns and livedoor news, labelled 2026-12-05 11:58–12:00 UTC before that round changed anything, scored once at its end (12:28 UTC))',
       fresh9,
       runs,
       topics,

@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultTaxonomy } from '../../lib/taxonomy/index.ts';
-import { loadJudged } from '../../scripts/eval/tags.ts';
+import { domainOf, loadJudged } from '../../scripts/eval/tags.ts';
 import { available, corporaDir, repoRoot } from '../helpers/shared.ts';
 
 interface RawLabel {
   file: string;
   text: string;
+  role: 'interviewer' | 'interviewee' | 'other' | 'paragraph';
   tags: string[];
   split: string;
 }
@@ -107,6 +108,25 @@ describe('the judged tag set', () => {
       others.some((o) => o.file === f.file && (o.text.startsWith(f.text) || f.text.startsWith(o.text))),
     );
     expect(clash.map((l) => `${l.file} ${l.text}`)).toEqual([]);
+  });
+
+  // The eval reports interview talk and news apart: every label is one of the three kinds, by its role and source.
+  it('sorts every label into interview talk, news paragraphs or the booking dialogs', () => {
+    const kinds = new Map<string, number>();
+    for (const l of labels) {
+      const kind = domainOf(l);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      if (l.file.includes('/asdc-dialogs/')) expect(kind, l.file).toBe('dialog');
+      else if (
+        l.file.includes('/livedoor-interviews/') ||
+        l.file.startsWith('samples/') ||
+        l.file.includes('/seed/')
+      )
+        expect(kind, `${l.file} ${l.text}`).toBe('interview');
+    }
+    expect(kinds.get('interview')).toBeGreaterThan(2000);
+    expect(kinds.get('news')).toBeGreaterThan(3000);
+    expect(kinds.get('dialog')).toBeGreaterThan(0);
   });
 
   // Each fresh split was frozen before the round it judges; its labels (a compact JSON array, in file
