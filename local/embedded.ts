@@ -11,6 +11,8 @@
  * This process's own store reaches it through {@link Embedded.portClient}: the same SDK client and
  * requests, carried over a message port instead of a socket (no TCP or HTTP parsing on either
  * thread: about a quarter less CPU per ingested quote). It still listens on loopback for others.
+ * The store's item requests can skip the SDK's client too ({@link Embedded.portTransport}, what
+ * npm start uses: its per-request middleware was a quarter of the API thread during an ingest).
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
