@@ -574,6 +574,8 @@ async function main(): Promise<void> {
     try {
       const rt = await createLocalRuntime({
         client: embedded.portClient(),
+        // As npm start: item requests over the port without the SDK's client (lib/store/direct.ts).
+        direct: embedded.portTransport(),
         tableName: 'kikigaki-bench',
         token: 'bench-token-0123456789',
         publishDelayMs: 2000,

@@ -219,9 +219,31 @@ server.listen(options.port ?? 0, '127.0.0.1', () => {
 // request handler, the same DynamoDB protocol (JSON bodies, signed headers), without TCP, HTTP
 // framing and parsing on both threads.
 const handle = server.listeners('request')[0];
-options.requests?.on('message', ({ id, method, path, headers, body }) => {
+// Requests by operation name (local/embedded.ts `portTransport`, no SDK on the other side) get the
+// headers dynalite requires: its JSON content type, the target, and a signature's form (dynalite
+// checks that one is there, not what it says); their answers go back without headers.
+const AUTHORIZATION =
+  'AWS4-HMAC-SHA256 Credential=local/20000101/local/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
+const byOperation = new Map();
+const headersOf = (operation) => {
+  let headers = byOperation.get(operation);
+  if (!headers) {
+    headers = {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+      authorization: AUTHORIZATION,
+      'x-amz-date': '20000101T000000Z',
+    };
+    byOperation.set(operation, headers);
+  }
+  return headers;
+};
+options.requests?.on('message', (message) => {
+  const { id, body } = message;
+  const direct = message.operation !== undefined;
   const req = new EventEmitter();
-  Object.assign(req, { method, url: path, headers });
+  if (direct) Object.assign(req, { method: 'POST', url: '/', headers: headersOf(message.operation) });
+  else Object.assign(req, { method: message.method, url: message.path, headers: message.headers });
   const res = {
     statusCode: 200,
     contentType: undefined,
@@ -231,7 +253,11 @@ options.requests?.on('message', ({ id, method, path, headers, body }) => {
       this.headers[name.toLowerCase()] = String(value);
     },
     end(data) {
-      options.requests.postMessage({ id, status: this.statusCode, headers: this.headers, body: data ?? '' });
+      options.requests.postMessage(
+        direct
+          ? { id, status: this.statusCode, body: data ?? '' }
+          : { id, status: this.statusCode, headers: this.headers, body: data ?? '' },
+      );
     },
   };
   handle(req, res);

@@ -11,6 +11,7 @@ import { LocalJobs } from '../lib/jobs/local.ts';
 import { advance, type StepBudget } from '../lib/jobs/steps.ts';
 import { PREBUILD_QUOTE_CHARS } from '../lib/search/index.ts';
 import { Kikigaki } from '../lib/service.ts';
+import type { DynamoJsonTransport } from '../lib/store/direct.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { StoredTaggers } from '../lib/tagging/source.ts';
 import type { ReadingAnalyzer } from '../lib/text/readings.ts';
@@ -19,6 +20,11 @@ import { createParsePool, type ParsePoolOptions } from './parse-pool.ts';
 /** Options of {@link createLocalRuntime}. */
 export interface LocalRuntimeOptions {
   client: DynamoDBClient;
+  /**
+   * The store's item requests over this transport instead of `client` (the embedded store's
+   * port without the SDK: local/embedded.ts `portTransport`, lib/store/direct.ts).
+   */
+  direct?: DynamoJsonTransport;
   tableName: string;
   token: string;
   /** Read-only token, accepted on reads when they are protected. */
@@ -78,6 +84,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   const store = new DynamoStore({
     tableName: options.tableName,
     client: options.client,
+    ...(options.direct ? { direct: options.direct } : {}),
     soleWriter: options.soleWriter ?? false,
   });
   const indexOptions = {

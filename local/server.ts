@@ -66,7 +66,8 @@ async function main(): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
     logger: jsonLogger,
     soleWriter: embedded !== null,
-    ...(embedded ? { storeState: embedded.state } : {}),
+    // Items go to the embedded store by message without the SDK's client (lib/store/direct.ts).
+    ...(embedded ? { storeState: embedded.state, direct: embedded.portTransport() } : {}),
     // Hiragana typed for kanji words (けっこん → 結婚): readings are indexed with each write.
     readings: await loadReadings(),
   });

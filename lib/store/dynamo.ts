@@ -16,6 +16,7 @@
  * - jobs.ts        JobStore: background jobs' records
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoJsonTransport } from './direct.ts';
 import { DynamoInterviews } from './interviews.ts';
 import type { Job, Merge, MergeChange, TagEntry } from './items.ts';
 import { DynamoJobs } from './jobs.ts';
@@ -52,6 +53,12 @@ export interface DynamoStoreOptions {
   client?: DynamoDBClient;
   /** Attempts for BatchWrite's unprocessed items before giving up. */
   maxBatchAttempts?: number;
+  /**
+   * Item requests over this transport instead of the SDK's client (the embedded store's port,
+   * local/embedded.ts `portTransport`; see lib/store/direct.ts). `client` is still required for
+   * table actions then.
+   */
+  direct?: DynamoJsonTransport;
   /** Clock, for tests. */
   now?: () => Date;
   /**
@@ -77,6 +84,7 @@ export class DynamoStore implements Store {
       tableName: options.tableName,
       client: options.client,
       maxBatchAttempts: options.maxBatchAttempts,
+      direct: options.direct,
     });
     const now = options.now ?? (() => new Date());
     this.tags = new DynamoTags(table, { now, soleWriter: options.soleWriter ?? false });

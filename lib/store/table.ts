@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError, ValidationError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { DirectDocumentClient, type DynamoJsonTransport } from './direct.ts';
 import type { RawItem } from './items.ts';
 import { createTableInput, type Key, TABLE } from './keys.ts';
 import type { Page } from './port.ts';
@@ -128,21 +129,31 @@ export interface TableOptions {
   client?: DynamoDBClient | undefined;
   /** Attempts for batch operations' unprocessed items before giving up. */
   maxBatchAttempts?: number | undefined;
+  /**
+   * Item requests sent over this transport without the SDK's client (lib/store/direct.ts: the
+   * embedded store's port); `client` still serves table actions (ensureTable).
+   */
+  direct?: DynamoJsonTransport | undefined;
 }
 
 /** One DynamoDB table through the document client. */
 export class Table {
   readonly name: string;
-  private readonly doc: DynamoDBDocumentClient;
+  /** The SDK's document client, or the direct one, which answers its six item commands alike. */
+  private readonly doc: Pick<DynamoDBDocumentClient, 'send'>;
   private readonly maxBatchAttempts: number;
   /** Keys asked for in this tick, read together on the next (see batchGet). */
   private queuedReads: { keys: Key[]; done: Promise<RawItem[]> } | null = null;
 
   constructor(options: TableOptions) {
     this.name = options.tableName;
-    this.doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.doc = options.direct
+      ? // Answers GetCommand … BatchWriteCommand as the document client's send does (same output shapes).
+        (new DirectDocumentClient(options.direct) as unknown as Pick<DynamoDBDocumentClient, 'send'>)
+      : DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
+          // lib/store/direct.ts marshalls with the same options: keep them in step.
+          marshallOptions: { removeUndefinedValues: true },
+        });
     this.maxBatchAttempts = options.maxBatchAttempts ?? 8;
   }
 

@@ -120,8 +120,8 @@ const STOPWORDS = new Set(
   ].map(hiraganaToKatakana),
 );
 
-/** Script class of one normalised UTF-16 unit (the long-vowel mark is resolved by context). */
-export function classify(ch: string): ScriptClass {
+/** Script class of a character by the patterns (what {@link classify} answers, table or not). */
+export function classifyByPattern(ch: string): ScriptClass {
   if (KATAKANA.test(ch)) return 'katakana';
   if (HIRAGANA.test(ch)) return 'hiragana';
   if (KANJI.test(ch)) return 'kanji';
@@ -129,21 +129,49 @@ export function classify(ch: string): ScriptClass {
   return 'other';
 }
 
+const CLASSES: readonly ScriptClass[] = ['katakana', 'hiragana', 'kanji', 'latin', 'other'];
+/**
+ * {@link classifyByPattern} of every UTF-16 unit, as an index into CLASSES, built on first use
+ * (~65,000 pattern tests once per thread): the analyzer classifies every character of every text,
+ * and four regular expressions and a one-character string each (for kanji, a new string) were a
+ * few percent of the parse worker's time and garbage.
+ */
+let unitClasses: Uint8Array | null = null;
+function unitClassTable(): Uint8Array {
+  const t = new Uint8Array(0x10000);
+  for (let u = 0; u < 0x10000; u++) t[u] = CLASSES.indexOf(classifyByPattern(String.fromCharCode(u)));
+  return t;
+}
+
+/** Script class of one normalised character (the long-vowel mark is resolved by context). */
+export function classify(ch: string): ScriptClass {
+  if (ch.length !== 1) return classifyByPattern(ch);
+  unitClasses ??= unitClassTable();
+  return CLASSES[unitClasses[ch.charCodeAt(0)] as number] as ScriptClass;
+}
+
+const LONG_VOWEL_UNIT = 0x30fc;
+
 /** Splits normalised text into runs of one script; ー continues the kana run before it. */
 export function scriptRuns(norm: string): ScriptRun[] {
+  unitClasses ??= unitClassTable();
+  const table = unitClasses;
   const out: ScriptRun[] = [];
   let cur: { cls: ScriptClass; start: number } | null = null;
   for (let i = 0; i < norm.length; ) {
     const cp = norm.codePointAt(i) ?? 0;
-    const ch = String.fromCodePoint(cp);
-    let cls = classify(ch);
-    if (ch === LONG_VOWEL)
+    // A code point in the BMP (a lone surrogate too) is one unit: its class from the table.
+    const wide = cp > 0xffff;
+    let cls = wide
+      ? classifyByPattern(String.fromCodePoint(cp))
+      : (CLASSES[table[cp] as number] as ScriptClass);
+    if (cp === LONG_VOWEL_UNIT)
       cls = cur && (cur.cls === 'katakana' || cur.cls === 'hiragana') ? cur.cls : 'other';
     if (!cur || cur.cls !== cls) {
       if (cur) out.push({ cls: cur.cls, start: cur.start, end: i });
       cur = { cls, start: i };
     }
-    i += ch.length;
+    i += wide ? 2 : 1;
   }
   if (cur) out.push({ cls: cur.cls, start: cur.start, end: norm.length });
   return out;

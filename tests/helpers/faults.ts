@@ -3,6 +3,7 @@
  * throttles or partially processes chosen commands before they reach the DynamoDB server.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoJsonTransport } from '../../lib/store/direct.ts';
 
 const WRITES = new Set(['PutItemCommand', 'BatchWriteItemCommand', 'DeleteItemCommand', 'UpdateItemCommand']);
 
@@ -79,3 +80,46 @@ export function partialBatchWrites(
   );
   return { calls: () => calls, remove: () => client.middlewareStack.remove(name) };
 }
+
+/**
+ * The same faults on the embedded store's direct transport (lib/store/direct.ts), which has no
+ * middleware: answers as DynamoDB gives them, on the wire.
+ */
+export const transportFaults = {
+  /** Every request answered as DynamoDB answers throttling that persists. */
+  throttleAll(): DynamoJsonTransport {
+    return async () => ({
+      status: 400,
+      body: JSON.stringify({
+        __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+        message: 'Rate of requests exceeds the allowed throughput.',
+      }),
+    });
+  },
+
+  /** As {@link partialBatchWrites}: the first `times` BatchWriteItem calls process `keep` requests. */
+  partialBatchWrites(
+    transport: DynamoJsonTransport,
+    keep: number,
+    times: number,
+  ): { transport: DynamoJsonTransport; calls: () => number } {
+    let calls = 0;
+    const wrapped: DynamoJsonTransport = async (operation, body) => {
+      if (operation !== 'BatchWriteItem' || calls >= times) return transport(operation, body);
+      calls++;
+      const input = JSON.parse(body) as { RequestItems: Record<string, unknown[]> };
+      const [table, requests] = Object.entries(input.RequestItems)[0] as [string, unknown[]];
+      const kept = requests.slice(0, keep);
+      const rest = requests.slice(keep);
+      const reply =
+        kept.length > 0
+          ? await transport(operation, JSON.stringify({ ...input, RequestItems: { [table]: kept } }))
+          : { status: 200, body: '{}' };
+      if (reply.status !== 200 || rest.length === 0) return reply;
+      const output = JSON.parse(reply.body) as { UnprocessedItems?: Record<string, unknown[]> };
+      output.UnprocessedItems = { [table]: rest };
+      return { status: 200, body: JSON.stringify(output) };
+    };
+    return { transport: wrapped, calls: () => calls };
+  },
+};

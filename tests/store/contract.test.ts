@@ -1,6 +1,7 @@
 /**
  * Store contract: the same behaviour against the embedded dynalite and Amazon DynamoDB Local,
- * through the same @aws-sdk/client-dynamodb code that runs on AWS.
+ * through the same @aws-sdk/client-dynamodb code that runs on AWS, and through the direct client
+ * npm start uses for items on its embedded store (lib/store/direct.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -9,12 +10,13 @@ import { ConflictError, ValidationError } from '../../lib/errors.ts';
 import type { Interview, Person } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { encodeCursor } from '../../lib/store/cursor.ts';
+import type { DynamoJsonTransport } from '../../lib/store/direct.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { recordOf } from '../../lib/tagging/record.ts';
 import { localClient } from '../../local/embedded.ts';
 import { dynamoLocalEndpoint, embedded, tableName } from '../helpers/dynamo.ts';
-import { partialBatchWrites, throttleAll } from '../helpers/faults.ts';
+import { partialBatchWrites, throttleAll, transportFaults } from '../helpers/faults.ts';
 
 const tagger = new TopicTagger();
 
@@ -37,8 +39,16 @@ async function rawItems(client: DynamoDBClient, table: string, pk: string) {
   return (r.Items ?? []).map((i) => i.sk?.S ?? '');
 }
 
-/** A server, a client for it, and how to make more clients (fault injection wraps its own). */
-type Backend = { client: DynamoDBClient; newClient: () => DynamoDBClient; close: () => Promise<void> };
+/**
+ * A server, a client for it, and how to make more clients (fault injection wraps its own); with
+ * `transport`, the stores send item requests over it instead of the client (see lib/store/direct.ts).
+ */
+type Backend = {
+  client: DynamoDBClient;
+  newClient: () => DynamoDBClient;
+  close: () => Promise<void>;
+  transport?: () => DynamoJsonTransport;
+};
 const backends: Array<[string, () => Promise<Backend>]> = [
   [
     'embedded dynalite over HTTP',
@@ -53,6 +63,19 @@ const backends: Array<[string, () => Promise<Backend>]> = [
     async () => {
       const e = await embedded();
       return { client: e.portClient(), newClient: () => e.portClient(), close: e.close };
+    },
+  ],
+  [
+    // What npm start uses for items: DynamoDB's JSON over the same port, without the SDK's client.
+    'embedded dynalite over its message port, direct',
+    async () => {
+      const e = await embedded();
+      return {
+        client: e.portClient(),
+        newClient: () => e.portClient(),
+        close: e.close,
+        transport: () => e.portTransport(),
+      };
     },
   ],
 ];
@@ -73,14 +96,18 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
   let client: DynamoDBClient;
   let newClient: () => DynamoDBClient;
   let close: () => Promise<void>;
+  let transport: (() => DynamoJsonTransport) | undefined;
   let store: DynamoStore;
   let table: string;
+  /** A store on a table of this backend, over `direct` when the backend sends items directly. */
+  const storeOf = (name: string, c = client, direct = transport?.()) =>
+    new DynamoStore({ tableName: name, client: c, ...(direct ? { direct } : {}) });
 
   beforeAll(async () => {
-    ({ client, newClient, close } = await start());
+    ({ client, newClient, close, transport } = await start());
     table = tableName('contract');
     await ensureTable(client, table);
-    store = new DynamoStore({ tableName: table, client });
+    store = storeOf(table);
   });
   afterAll(async () => close());
 
@@ -156,7 +183,7 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
   it('lists interviews newest first with a cursor', async () => {
     const t = tableName('list');
     await ensureTable(client, t);
-    const s = new DynamoStore({ tableName: t, client });
+    const s = storeOf(t);
     for (const [id, d] of [
       ['old', '2020-01-01'],
       ['mid', '2022-01-01'],
@@ -361,10 +388,12 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
 
   it('retries BatchWrite UnprocessedItems until everything is written', async () => {
     const c2 = newClient();
-    const s2 = new DynamoStore({ tableName: table, client: c2 });
-    const partial = partialBatchWrites(c2, 2, 100);
+    // On the direct path the transport holds the fault; on the SDK's, the client's middleware.
+    const direct = transport ? transportFaults.partialBatchWrites(transport(), 2, 100) : null;
+    const partial = direct ?? partialBatchWrites(c2, 2, 100);
+    const s2 = storeOf(table, c2, direct?.transport);
     await s2.putInterview(record('iv-partial', 'クラウドソーシングで受注しています。'));
-    partial.remove();
+    if ('remove' in partial) partial.remove();
     // Each call kept only two requests, so the rest needed several retried calls.
     expect(partial.calls()).toBeGreaterThanOrEqual(3);
     expect((await store.getInterview('iv-partial'))?.interview.turns).toHaveLength(4);
@@ -372,8 +401,8 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
 
   it('reports persistent throttling as unavailable', async () => {
     const c2 = newClient();
-    const s2 = new DynamoStore({ tableName: table, client: c2 });
-    const stop = throttleAll(c2);
+    const s2 = storeOf(table, c2, transport ? transportFaults.throttleAll() : undefined);
+    const stop = transport ? () => {} : throttleAll(c2);
     await expect(s2.getInterview('iv-a')).rejects.toBeInstanceOf(StoreUnavailableError);
     stop();
   });

@@ -34,6 +34,32 @@ describe('embedded dynalite over its message port', () => {
     await expect(store.getInterview('x')).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
+  it('answers the direct client (no SDK) as it answers the SDK: a missing table by its DynamoDB name', async () => {
+    const e = await startEmbeddedDynamo();
+    try {
+      const client = e.portClient();
+      await ensureTable(client, 'port-direct');
+      const store = new DynamoStore({ tableName: 'port-direct', client, direct: e.portTransport() });
+      expect(await store.getInterview('nope')).toBeNull();
+      const missing = new DynamoStore({ tableName: 'no-such-table', client, direct: e.portTransport() });
+      await expect(missing.getInterview('x')).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+        $fault: 'client',
+      });
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('reports a store whose thread has ended as unavailable to the direct client too', async () => {
+    const e = await startEmbeddedDynamo();
+    const client = e.portClient();
+    await ensureTable(client, 'port-direct-gone');
+    const store = new DynamoStore({ tableName: 'port-direct-gone', client, direct: e.portTransport() });
+    await e.close();
+    await expect(store.getInterview('x')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
   it('serves item requests by the table as it is now: a table deleted and created again with another key', async () => {
     const e = await startEmbeddedDynamo();
     const client = e.portClient();

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeNormalized } from '../../lib/text/analyze.ts';
+import { analyzeNormalized, classify, classifyByPattern, scriptRuns } from '../../lib/text/analyze.ts';
 import { normalize } from '../../lib/text/normalize.ts';
 import { available, corporaDir, filesIn, read } from '../helpers/shared.ts';
 
@@ -70,6 +70,79 @@ describe.runIf(haveCorpora)('segmenting all stretches at once on the real corpor
           if (!line.trim()) continue;
           lines++;
           same(line);
+        }
+    expect(lines).toBeGreaterThan(1_000);
+  }, 60_000);
+});
+
+/** scriptRuns as it was before the unit table: a pattern test and a string per character. */
+function scriptRunsByPattern(norm: string): Array<{ cls: string; start: number; end: number }> {
+  const out: Array<{ cls: string; start: number; end: number }> = [];
+  let cur: { cls: string; start: number } | null = null;
+  for (let i = 0; i < norm.length; ) {
+    const ch = String.fromCodePoint(norm.codePointAt(i) ?? 0);
+    let cls: string = classifyByPattern(ch);
+    if (ch === 'ー') cls = cur && (cur.cls === 'katakana' || cur.cls === 'hiragana') ? cur.cls : 'other';
+    if (!cur || cur.cls !== cls) {
+      if (cur) out.push({ cls: cur.cls, start: cur.start, end: i });
+      cur = { cls, start: i };
+    }
+    i += ch.length;
+  }
+  if (cur) out.push({ cls: cur.cls, start: cur.start, end: norm.length });
+  return out;
+}
+
+describe('script classes from the unit table', () => {
+  it('classifies every UTF-16 unit and characters outside the BMP as the patterns do', () => {
+    for (let u = 0; u < 0x10000; u++) {
+      const ch = String.fromCharCode(u);
+      if (classify(ch) !== classifyByPattern(ch))
+        expect(classify(ch), `U+${u.toString(16)}`).toBe(classifyByPattern(ch));
+    }
+    for (const ch of ['𠮷', '😀', '𝐀', '', 'ab']) expect(classify(ch)).toBe(classifyByPattern(ch));
+    expect(classify('々')).toBe('kanji');
+    // ー is a letter to the patterns (Lm); scriptRuns gives it the class of the kana before it.
+    expect(classify('ー')).toBe('latin');
+  });
+
+  it('splits text into the same runs: surrogate pairs, lone surrogates, long-vowel marks', () => {
+    const pieces = [
+      '結婚',
+      'して',
+      'クラウド',
+      'ー',
+      'abc',
+      '12',
+      '、',
+      ' ',
+      '𠮷',
+      '\ud842',
+      '\udfb7',
+      '😀',
+      'ゝ',
+      '々',
+      'ｱ',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (p) => {
+        const text = p.join('');
+        expect(scriptRuns(text)).toEqual(scriptRunsByPattern(text));
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+  });
+});
+
+describe.runIf(haveCorpora)('script runs on the real corpora', () => {
+  it('splits every normalised line as the patterns do', () => {
+    let lines = 0;
+    for (const dir of corpora)
+      for (const f of filesIn(dir, '.txt'))
+        for (const line of read(f).split('\n')) {
+          const norm = normalize(line).text;
+          lines++;
+          expect(scriptRuns(norm)).toEqual(scriptRunsByPattern(norm));
         }
     expect(lines).toBeGreaterThan(1_000);
   }, 60_000);
