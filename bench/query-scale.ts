@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       const wall = performance.now() - w0;
       const c = process.cpuUsage(c0);
       if (record) (mode === 'general' && ab ? generalPages : pages).set(q, JSON.stringify(page));
-      return { wall, cpu: (c.user + c.system) / 1000, total: page.total };
+      return { wall, cpu: (c.user + c.system) / 1000, total: page.total, at: w0 };
     });
   for (const mode of modes) {
     for (let i = 0; i < warmup; i++) run(true, mode);
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   });
   observer.observe({ entryTypes: ['gc'] });
   const windows = new Map<string, Array<[number, number]>>(modes.map((m) => [m, []]));
-  type Sample = { q: string; kind: string; wall: number; cpu: number; total: number };
+  type Sample = { q: string; kind: string; wall: number; cpu: number; total: number; at: number };
   const byMode = new Map<string, Sample[]>(modes.map((m) => [m, []]));
   for (let p = 0; p < passes; p++) {
     // Alternating which goes first, so that neither always runs right after a collection.
@@ -240,6 +240,13 @@ async function main(): Promise<void> {
         `${k.padEnd(16)} ${String(s.length).padStart(4)} ${f(pct(w, 50))} ${f(pct(w, 99))} ${f(w.at(-1) ?? 0)}  | ${f(pct(c, 50))} ${f(pct(c, 99))} ${f(c.at(-1) ?? 0)}`,
       );
     }
+    // The same over the searches no collection started in: whether a p99 is the collector's
+    // or the search's own (and the machine's).
+    const clean = samples.filter((x) => !inside.some((g) => g.start >= x.at && g.start < x.at + x.wall));
+    const cw = clean.map((x) => x.wall).sort((a, b) => a - b);
+    console.log(
+      `all searches no collection started in: ${cw.length}, wall p50 ${pct(cw, 50).toFixed(2)} p99 ${pct(cw, 99).toFixed(2)} max ${(cw.at(-1) ?? 0).toFixed(2)}`,
+    );
     // Slowest queries by their median wall time over the passes.
     const byQuery = new Map<string, { kind: string; walls: number[]; cpus: number[]; total: number }>();
     for (const s of samples) {
