@@ -1,7 +1,8 @@
 /**
  * `node --expose-gc --import tsx bench/query-scale.ts [--scale 1000000] [--dir DIR] [--build]
  *   [--passes 5] [--warmup 1] [--kind two-term] [--q 'query'] [--top 15] [--cpu-prof FILE] [--heap-prof FILE]
- *   [--save FILE] [--check FILE] [--sentences 0] [--split 20] [--from SNAPSHOT] [--ab] [--general]`
+ *   [--save FILE] [--check FILE] [--sentences 0] [--split 20] [--from SNAPSHOT] [--ab] [--general]
+ *   [--fresh-docs]`
  *
  * A fast loop for query latency at scale. The index of `npm run bench:store -- --only scale`
  * (the same interviews, bench/scale-corpus.ts) is built once and its raw snapshot kept in DIR
@@ -10,7 +11,9 @@
  * `--sentences N` sentence queries, and `--split N` two-word queries whose second word the
  * analyzer splits into three segments or more, so that no word is required: kind `split-word`,
  * the general evaluator's worst case) per kind: CPU time (process.cpuUsage, the whole process)
- * and wall time, then the slowest queries with what they did. `--save` writes every query's
+ * and wall time, then the slowest queries with what they did. Hits are rendered from
+ * interviews kept once looked up, as the API keeps them (`--fresh-docs`: rebuilt per lookup,
+ * as this bench did before 2026-12-05). `--save` writes every query's
  * page (ids, order, scores, total, facets, rendered hits) and `--check` compares a run with a
  * saved one, so an optimisation can be shown to change no result. `--cpu-prof` profiles the
  * timed passes only (node:inspector), for chrome://inspect or speedscope; `--heap-prof` samples
@@ -74,7 +77,22 @@ async function main(): Promise<void> {
   const l0 = performance.now();
   const index = QuoteIndex.fromSnapshot(new Uint8Array(readFileSync(file)), indexOptions);
   process.stderr.write(`loaded ${index.stats.quotes} quotes in ${Math.round(performance.now() - l0)} ms\n`);
-  const docs = (id: string) => corpus.interviewAt(Number(id.slice('scale-'.length))).interview;
+  const fresh = (id: string) => corpus.interviewAt(Number(id.slice('scale-'.length))).interview;
+  // Interviews to render hits come through a cache, as the API's do (lib/service.ts documents():
+  // an LRU of 2,048 interviews; the index does not change here, so no entry goes stale). Built
+  // afresh per lookup (--fresh-docs, the bench before 2026-12-05) they were ~95 kB of a search's
+  // ~250 kB of garbage, which the API does not make once an interview is cached.
+  const cached = new Map<string, ReturnType<typeof fresh>>();
+  const docs = process.argv.includes('--fresh-docs')
+    ? fresh
+    : (id: string) => {
+        let d = cached.get(id);
+        if (d === undefined) {
+          d = fresh(id);
+          cached.set(id, d);
+        }
+        return d;
+      };
 
   const drawn = drawQueries(base.slice(0, 100_000), 100);
   const sentences = sentenceQueries(base.slice(0, 100_000), Number(arg('--sentences') ?? 0));
@@ -107,7 +125,7 @@ async function main(): Promise<void> {
       const wall = performance.now() - w0;
       const c = process.cpuUsage(c0);
       if (record) (mode === 'general' && ab ? generalPages : pages).set(q, JSON.stringify(page));
-      return { wall, cpu: (c.user + c.system) / 1000, total: page.total };
+      return { wall, cpu: (c.user + c.system) / 1000, total: page.total, at: w0 };
     });
   for (const mode of modes) {
     for (let i = 0; i < warmup; i++) run(true, mode);
@@ -147,7 +165,7 @@ async function main(): Promise<void> {
   });
   observer.observe({ entryTypes: ['gc'] });
   const windows = new Map<string, Array<[number, number]>>(modes.map((m) => [m, []]));
-  type Sample = { q: string; kind: string; wall: number; cpu: number; total: number };
+  type Sample = { q: string; kind: string; wall: number; cpu: number; total: number; at: number };
   const byMode = new Map<string, Sample[]>(modes.map((m) => [m, []]));
   for (let p = 0; p < passes; p++) {
     // Alternating which goes first, so that neither always runs right after a collection.
@@ -222,6 +240,13 @@ async function main(): Promise<void> {
         `${k.padEnd(16)} ${String(s.length).padStart(4)} ${f(pct(w, 50))} ${f(pct(w, 99))} ${f(w.at(-1) ?? 0)}  | ${f(pct(c, 50))} ${f(pct(c, 99))} ${f(c.at(-1) ?? 0)}`,
       );
     }
+    // The same over the searches no collection started in: whether a p99 is the collector's
+    // or the search's own (and the machine's).
+    const clean = samples.filter((x) => !inside.some((g) => g.start >= x.at && g.start < x.at + x.wall));
+    const cw = clean.map((x) => x.wall).sort((a, b) => a - b);
+    console.log(
+      `all searches no collection started in: ${cw.length}, wall p50 ${pct(cw, 50).toFixed(2)} p99 ${pct(cw, 99).toFixed(2)} max ${(cw.at(-1) ?? 0).toFixed(2)}`,
+    );
     // Slowest queries by their median wall time over the passes.
     const byQuery = new Map<string, { kind: string; walls: number[]; cpus: number[]; total: number }>();
     for (const s of samples) {

@@ -37,15 +37,40 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function merge(ranges: Range[]): Range[] {
-  const sorted = ranges.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start || b.end - a.end);
-  const out: Range[] = [];
-  for (const r of sorted) {
-    const last = out.at(-1);
+/** Ranges of a hit this many or fewer are sorted by insertion (see {@link mergeRanges}). */
+const INSERTION_SORT_MAX = 32;
+
+/** Orders ranges by start, the longer first at the same start. */
+const byStart = (a: Range, b: Range) => a.start - b.start || b.end - a.end;
+
+/**
+ * Non-empty ranges in order, overlapping ones merged: in place, the ranges being matchRanges'
+ * own. A hit has a few ranges, and sorting them by insertion allocates nothing, where
+ * Array.prototype.sort and copies of each range were a tenth of what rendering a page left
+ * for the collector; many ranges are sorted as before.
+ */
+export function mergeRanges(ranges: Range[]): Range[] {
+  let n = 0;
+  for (const r of ranges) if (r.end > r.start) ranges[n++] = r;
+  ranges.length = n;
+  if (n > INSERTION_SORT_MAX) ranges.sort(byStart);
+  else
+    for (let i = 1; i < n; i++) {
+      const r = ranges[i] as Range;
+      let j = i - 1;
+      // Stable, as sort is: a range moves only before ranges that order after it.
+      for (; j >= 0 && byStart(ranges[j] as Range, r) > 0; j--) ranges[j + 1] = ranges[j] as Range;
+      ranges[j + 1] = r;
+    }
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const r = ranges[i] as Range;
+    const last = m > 0 ? (ranges[m - 1] as Range) : undefined;
     if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
-    else out.push({ ...r });
+    else ranges[m++] = r;
   }
-  return out;
+  ranges.length = m;
+  return ranges;
 }
 
 const HIRAGANA = /[\u3041-\u3096]/;
@@ -154,7 +179,7 @@ export function matchRanges(
     for (const form of forms) inflectedRanges(n.text, form, spans);
     for (const r of spans) ranges.push({ start: startOf(r.start), end: endOf(r.end - 1) });
   }
-  return merge(ranges);
+  return mergeRanges(ranges);
 }
 
 function safeCut(text: string, i: number): number {
@@ -175,12 +200,13 @@ export function highlight(text: string, matches: Range[]): Highlight {
   const body = text.slice(start, end);
   const lead = start > 0 ? '…' : '';
   const tail = end < text.length ? '…' : '';
-  const ranges = matches
-    .filter((m) => m.end > start && m.start < end)
-    .map((m) => ({
-      start: Math.max(m.start, start) - start + lead.length,
-      end: Math.min(m.end, end) - start + lead.length,
-    }));
+  const ranges: Range[] = [];
+  for (const m of matches)
+    if (m.end > start && m.start < end)
+      ranges.push({
+        start: Math.max(m.start, start) - start + lead.length,
+        end: Math.min(m.end, end) - start + lead.length,
+      });
   let html = '';
   let pos = 0;
   const snippet = `${lead}${body}${tail}`;

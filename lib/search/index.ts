@@ -284,6 +284,8 @@ const PHRASE_CHECKS_PER_HIT = 3;
 const PHRASE_EXACT_BELOW = 30;
 
 const NO_TERMS: ReadonlySet<string> = new Set();
+/** The fields a hit can match in, sorted as `matchedIn` lists them (filtered per hit, in order). */
+const MATCHED_IN = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).sort();
 const ROLES: readonly Role[] = ['interviewee', 'interviewer', 'other'];
 const MAGIC_HEADER = 'kikigaki-index';
 
@@ -870,6 +872,8 @@ export class QuoteIndex {
   private directoryCache: Directory | null = null;
   /** The facet words of a result's docs, in its order (see {@link facets}). */
   private gathered = new Uint32Array(0);
+  /** Facets' docs with tags (see facets), reused. */
+  private withTags = new Int32Array(0);
 
   /** Creates an empty index. */
   constructor(options: QuoteIndexOptions = {}) {
@@ -1628,8 +1632,11 @@ export class QuoteIndex {
     // Tags are counted over the docs that have any: all of them without the words.
     let tagged: ArrayLike<number> = docs;
     if (words) {
-      const withTags: number[] = [];
-      tagged = withTags;
+      // Docs with tags, in a buffer kept between searches: a list of numbers grown per match was
+      // the largest garbage of a search with tens of thousands of matches (必要: 28,966).
+      if (this.withTags.length < docs.length) this.withTags = new Int32Array(docs.length * 2);
+      const withTags = this.withTags;
+      let tags = 0;
       // Docs are numbered in slot order, so a year's first doc counted is in its first slot.
       const yearDoc = new Int32Array(years.length);
       // Each match's word gathered first, in a loop of loads alone: many of their cache misses
@@ -1652,8 +1659,9 @@ export class QuoteIndex {
           perSpeaker[code] = (perSpeaker[code] ?? 0) + 1;
         }
         if (w & 4) together.push(doc);
-        if (w & FACET_TAGGED) withTags.push(doc);
+        if (w & FACET_TAGGED) withTags[tags++] = doc;
       }
+      tagged = withTags.subarray(0, tags);
       yearDoc.forEach((d, y) => {
         if ((perYear[y] ?? 0) > 0) yearSlot[y] = this.engine.slotOf(d);
       });
@@ -1724,9 +1732,7 @@ export class QuoteIndex {
     const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit.
     const ranges = matchRanges(turn.text, NO_TERMS, needles, forms);
-    const matchedIn = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).filter(
-      (f) => p.fields & FIELD_BITS[f],
-    );
+    const matchedIn = MATCHED_IN.filter((f) => p.fields & FIELD_BITS[f]);
     return {
       quoteId: turn.id,
       interviewId: p.interview,
@@ -1740,7 +1746,7 @@ export class QuoteIndex {
       question: question ? { quoteId: question.id, text: question.text } : null,
       tags: p.tags,
       score: Math.round(p.score * 1000) / 1000,
-      matchedIn: matchedIn.sort(),
+      matchedIn,
     };
   }
 

@@ -138,6 +138,11 @@ export function foldedIndexOf(text: string, needle: string, from = 0): number {
  * lone surrogates replaced; returns the offset map back into `source`.
  */
 export function normalize(source: string, options: NormalizeOptions = {}): Normalized {
+  return normalizeWith(source, options.kana === true, true);
+}
+
+/** {@link normalize}, its offset map left empty unless `offsets` (normalizeForMatch needs none). */
+function normalizeWith(source: string, kana: boolean, offsets: boolean): Normalized {
   let text = '';
   const starts: number[] = [];
   const ends: number[] = [];
@@ -145,7 +150,6 @@ export function normalize(source: string, options: NormalizeOptions = {}): Norma
   let prevOut = 0;
   let prevSrc = 0;
   let i = 0;
-  const kana = options.kana === true;
   while (i < source.length) {
     const start = i;
     // Fast path, same result: a unit that folds to itself, not followed by a mark (nor by a
@@ -158,8 +162,10 @@ export function normalize(source: string, options: NormalizeOptions = {}): Norma
         i++;
         prevOut = text.length;
         prevSrc = start;
-        starts.push(start);
-        ends.push(i);
+        if (offsets) {
+          starts.push(start);
+          ends.push(i);
+        }
         text +=
           kana && ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e)
             ? String.fromCharCode(c + 0x60)
@@ -174,7 +180,7 @@ export function normalize(source: string, options: NormalizeOptions = {}): Norma
       i += len;
     }
     let folded = foldCluster(source.slice(start, i));
-    if (options.kana) folded = hiraganaToKatakana(folded);
+    if (kana) folded = hiraganaToKatakana(folded);
     if (folded === '') continue;
     let from = start;
     // Bounded: a pathological run of marks and invisibles must not make this quadratic.
@@ -182,18 +188,21 @@ export function normalize(source: string, options: NormalizeOptions = {}): Norma
       // A mark whose base was separated by a dropped invisible character (う\uFEFFﾞ): compose it
       // with the previous output, or a second normalisation would compose it and change the text.
       folded = foldCluster(text.slice(prevOut) + folded);
-      if (options.kana) folded = hiraganaToKatakana(folded);
+      if (kana) folded = hiraganaToKatakana(folded);
       text = text.slice(0, prevOut);
-      starts.length = prevOut;
-      ends.length = prevOut;
+      if (offsets) {
+        starts.length = prevOut;
+        ends.length = prevOut;
+      }
       from = prevSrc;
     }
     prevOut = text.length;
     prevSrc = from;
-    for (let k = 0; k < folded.length; k++) {
-      starts.push(from);
-      ends.push(i);
-    }
+    if (offsets)
+      for (let k = 0; k < folded.length; k++) {
+        starts.push(from);
+        ends.push(i);
+      }
     text += folded;
   }
   return { text, starts, ends };
@@ -286,7 +295,8 @@ export function normalizeLean(source: string): {
 
 /** Normalised text only, for matching (kana folded). */
 export function normalizeForMatch(source: string): string {
-  return normalize(source, { kana: true }).text;
+  // Without the offset map: a search normalises every needle and spelling it highlights.
+  return normalizeWith(source, true, false).text;
 }
 
 /** Maps a range [start, end) of normalised text back to the source range it came from. */

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchRanges } from '../../lib/search/highlight.ts';
+import { matchRanges, mergeRanges, type Range } from '../../lib/search/highlight.ts';
 
 const NO_TERMS: ReadonlySet<string> = new Set();
 const marked = (text: string, ranges: ReturnType<typeof matchRanges>) =>
@@ -52,5 +53,45 @@ describe('matchRanges: kana needles', () => {
   it('does not stretch a hiragana match over the katakana word beside it', () => {
     const text = 'ゲームわかる人';
     expect(marked(text, matchRanges(text, NO_TERMS, ['ワカル']))).toEqual(['わかる']);
+  });
+});
+
+describe('mergeRanges', () => {
+  /** The merge as it was before it worked in place: filter, sort, copies. */
+  const reference = (ranges: Range[]): Range[] => {
+    const sorted = ranges.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start || b.end - a.end);
+    const out: Range[] = [];
+    for (const r of sorted) {
+      const last = out.at(-1);
+      if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+      else out.push({ ...r });
+    }
+    return out;
+  };
+
+  it('orders and merges as sort and copies did, by insertion for few ranges and by sort for many', () => {
+    expect(
+      mergeRanges([
+        { start: 5, end: 7 },
+        { start: 0, end: 2 },
+        { start: 3, end: 3 },
+        { start: 1, end: 4 },
+        { start: 9, end: 10 },
+      ]),
+    ).toEqual([
+      { start: 0, end: 4 },
+      { start: 5, end: 7 },
+      { start: 9, end: 10 },
+    ]);
+    const range = fc
+      .tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: -2, max: 8 }))
+      .map(([start, length]) => ({ start, end: start + length }));
+    const check = (ranges: Range[]) => {
+      const expected = reference(ranges.map((r) => ({ ...r })));
+      expect(mergeRanges(ranges.map((r) => ({ ...r })))).toEqual(expected);
+    };
+    fc.assert(fc.property(fc.array(range, { maxLength: 20 }), check), { numRuns: 3000 });
+    // Past the insertion sort's limit (32 non-empty ranges).
+    fc.assert(fc.property(fc.array(range, { minLength: 60, maxLength: 120 }), check), { numRuns: 500 });
   });
 });

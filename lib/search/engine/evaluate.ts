@@ -13,7 +13,7 @@ import { offerKBest } from './kbest.ts';
 import type { Postings } from './postings.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings.ts';
 import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
-import { QUESTION_SHIFT, rankedApplies, type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
+import { questionAt, rankedApplies, type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
 import type { DocTable, SlotTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
@@ -783,9 +783,7 @@ export class Evaluator implements Shared {
         const s = (questionBoost * tf) / Math.max(questionMinNorm, questionNorm[length] ?? 1);
         const last = Math.min(docCount - 1, id + answers);
         for (let a = id + 1; a <= last; a++) {
-          const answering = questionOf
-            ? questionOf[a] === id
-            : (ints[2 * a] ?? -1) >> QUESTION_SHIFT === a - id;
+          const answering = questionAt(ints, questionOf, a) === id;
           if (!answering || (masked && ((mask[a >>> 5] ?? 0) & (1 << (a & 31))) === 0)) continue;
           if (stamp[a] !== epoch) {
             stamp[a] = epoch;

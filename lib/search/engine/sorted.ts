@@ -91,6 +91,17 @@ const AMONG_RATIO = 0.8;
 const SPAN_BITS = 14;
 /** Where the question's distance starts in a packed entry's first word (narrow entries). */
 export const QUESTION_SHIFT = 2 + SPAN_BITS;
+/**
+ * The doc `d` answers, as the packed entries say (see {@link DocWords}): narrow entries hold how
+ * far back its question is, wide ones name it in `wide` (`DocWords.questionOf`). A doc that
+ * answers no question before it gives itself, or a negative number, never a doc before it: so
+ * `questionAt(…, a) === q` (q < a) is "a answers q", the test every walk of the question field
+ * makes per answer. Small enough that V8 inlines it into those loops.
+ */
+export function questionAt(ints: Int32Array, wide: Int32Array | null, d: number): number {
+  return wide ? (wide[d] ?? -1) : d - ((ints[2 * d] ?? 0) >> QUESTION_SHIFT);
+}
+
 /** Text lengths up to this index the norm tables directly; longer ones are numbered as met. */
 const DIRECT_LENGTHS = 1 << 16;
 
@@ -917,12 +928,7 @@ export class SortedEvaluator {
         keys[i] = base + stage * span + d * step;
         continue;
       }
-      const at =
-        f & FIELD_BITS.question
-          ? questionOf
-            ? (questionOf[d] ?? d)
-            : d - ((ints[2 * d] ?? 0) >> QUESTION_SHIFT)
-          : d;
+      const at = f & FIELD_BITS.question ? questionAt(ints, questionOf, d) : d;
       keys[i] = base + at * step + (d - at);
     }
   }
@@ -1081,8 +1087,7 @@ export class SortedEvaluator {
           const s = (questionBoost * tf) / Math.max(questionMinNorm, questionNorm[length] ?? 1);
           const last = Math.min(docCount - 1, id + answers);
           for (let a = id + 1; a <= last; a++) {
-            if (questionOf ? questionOf[a] !== id : (ints[2 * a] ?? -1) >> QUESTION_SHIFT !== a - id)
-              continue;
+            if (questionAt(ints, questionOf, a) !== id) continue;
             if (masked) {
               if (ra > 0 && (rDocs[ra - 1] ?? 0) >= a) ra = seek(rDocs, rn, 0, a);
               else ra = seek(rDocs, rn, ra, a);
@@ -1198,7 +1203,7 @@ export class SortedEvaluator {
         const p = ids[at] ?? 0;
         const packed = ints[2 * p] ?? -1;
         if (packed < 0 || ((packed >> 2) & spanMask) < a - p) continue;
-        if (questionOf ? questionOf[a] !== p : (ints[2 * a] ?? -1) >> QUESTION_SHIFT !== a - p) continue;
+        if (questionAt(ints, questionOf, a) !== p) continue;
         question = at;
       }
       let q = 0;
