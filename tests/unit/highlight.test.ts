@@ -54,6 +54,53 @@ describe('matchRanges: kana needles', () => {
     const text = 'ゲームわかる人';
     expect(marked(text, matchRanges(text, NO_TERMS, ['ワカル']))).toEqual(['わかる']);
   });
+
+  // A turn holds up to 20,000 units (a text here five times that). Each match of a long katakana run used to walk the whole run
+  // again (19,000 ア and q=ア: 14 s, the event loop blocked); a quadratic walk fails these by the
+  // test timeout, a linear one answers in milliseconds (no timing assertion).
+  it('marks a 100,000-unit katakana or ー run once, in linear time', () => {
+    for (const [text, needle] of [
+      ['ア'.repeat(100_000), 'ア'],
+      ['ア'.repeat(100_000), 'アア'],
+      [`カ${'ー'.repeat(100_000)}`, 'ー'],
+      [`${'ア'.repeat(50_000)}人${'ア'.repeat(50_000)}`, 'ア'],
+    ] as const) {
+      const ranges = matchRanges(text, NO_TERMS, [needle]);
+      const runs = text.split('人');
+      expect(ranges).toHaveLength(runs.length);
+      expect(marked(text, ranges)).toEqual(runs);
+    }
+  });
+
+  it('marks what matching at every place marks, on random kana text', () => {
+    /** The walk without the skip past a widened run: the reference the skip must agree with. */
+    const everyMatch = (text: string, needle: string): Range[] => {
+      const out: Range[] = [];
+      const folded = text.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+      for (let at = folded.indexOf(needle); at >= 0; at = folded.indexOf(needle, at + needle.length)) {
+        let start = at;
+        let end = at + needle.length;
+        if (!/[\u3041-\u3096]/.test(text.slice(at, end))) {
+          while (start > 0 && /[\u30A1-\u30FAー]/.test(text.charAt(start - 1))) start--;
+          while (start < at && text.charAt(start) === 'ー') start++;
+          while (end < text.length && /[\u30A1-\u30FAー]/.test(text.charAt(end))) end++;
+        } else while (end < text.length && text.charAt(end) === 'ー') end++;
+        out.push({ start, end });
+      }
+      return mergeRanges(out);
+    };
+    const unit = fc.constantFrom('ア', 'イ', 'ー', 'あ', 'い', '。', '人');
+    fc.assert(
+      fc.property(
+        fc.array(unit, { maxLength: 40 }).map((a) => a.join('')),
+        fc.array(fc.constantFrom('ア', 'イ', 'ー'), { minLength: 1, maxLength: 3 }).map((a) => a.join('')),
+        (text, needle) => {
+          expect(matchRanges(text, NO_TERMS, [needle])).toEqual(everyMatch(text, needle));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('mergeRanges', () => {
