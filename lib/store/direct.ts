@@ -9,7 +9,7 @@
  * need no signature. What a request means does not change: the same commands and inputs, values
  * marshalled and unmarshalled by the same functions (`@aws-sdk/util-dynamodb`) over the same key
  * paths as `@aws-sdk/lib-dynamodb`, the same JSON bodies to the same server, errors named as the SDK
- * names them, and the SDK's default retries (3 attempts, full-jitter backoff) of throttling,
+ * names them, and retries after the SDK's standard strategy (3 attempts, full-jitter backoff) of throttling,
  * server errors and a refused connection. The store contract runs over both paths
  * (tests/store/contract.test.ts).
  */
@@ -204,7 +204,12 @@ function serviceError(status: number, body: string): Error {
   });
 }
 
-/** What the SDK's standard retry strategy retries: throttling, server errors, connection failures. */
+/**
+ * What this client retries: throttling, server errors, connection failures. Modelled on the SDK's
+ * standard strategy, not a copy of it: the SDK also retries a few more throttling and transient
+ * names (429, RequestTimeout, …), retries no 501, waits 25 ms / 1 s base and keeps a retry quota.
+ * The embedded dynalite thread answers none of those; a dead thread is ECONNREFUSED on both paths.
+ */
 const THROTTLES = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
@@ -276,8 +281,13 @@ export class DirectDocumentClient {
         output.$metadata = { httpStatusCode: 200, attempts: attempt };
         return output as DirectOutput<C>;
       } catch (e) {
-        if (attempt >= this.maxAttempts || !retryable(e)) throw e;
-        // The SDK's full jitter: a random wait below base × 2^(retry − 1), base 500 ms when throttled.
+        if (attempt >= this.maxAttempts || !retryable(e)) {
+          // As the SDK reports it: how many attempts the request took.
+          const meta = (e as { $metadata?: Record<string, unknown> }).$metadata;
+          if (meta && typeof meta === 'object') meta.attempts = attempt;
+          throw e;
+        }
+        // Full jitter as the SDK does: a random wait below base × 2^(retry − 1) (bases our own).
         const base = THROTTLES.has((e as Error).name) ? 500 : 100;
         await new Promise((r) => setTimeout(r, Math.floor(Math.random() * base * 2 ** (attempt - 1))));
       }

@@ -160,7 +160,7 @@ describe('direct document client', () => {
     );
   });
 
-  it('retries a throttled request as the SDK does, then gives up with DynamoDB’s error', async () => {
+  it('retries a throttled request (3 attempts, as the SDK), then gives up with DynamoDB’s error', async () => {
     let calls = 0;
     const throttled = new DirectDocumentClient(async () => {
       calls++;
