@@ -66,6 +66,9 @@ const Label = z.object({
    * changed anything: mostly interview turns no label had read (of livedoor interviews that had a few labels;
    * no interview file is untouched any more) and the few untouched news files with working-life talk;
    * frozen by sha256, scored once at that round's end (`--fresh9`).
+   * fresh10: labelled 2026-12-06 (01:31–01:37 UTC) before that session's tagger round (helper tags3) changed
+   * anything: every turn of 11 livedoor news Q&A articles the parser reads as turns and no label touched
+   * (drawn by sha256 order, not by reading), frozen by sha256, scored once at that round's end (`--fresh10`).
    */
   split: z.enum([
     'dev',
@@ -81,6 +84,7 @@ const Label = z.object({
     'fresh7',
     'fresh8',
     'fresh9',
+    'fresh10',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -430,6 +434,8 @@ export interface TagQualityOptions {
   fresh8?: boolean;
   /** Also score the fresh9 split (the same rule, for the round of 2026-12-05 from 12:01 UTC). */
   fresh9?: boolean;
+  /** Also score the fresh10 split (the same rule, for the round of 2026-12-06 from 01:37 UTC). */
+  fresh10?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -457,6 +463,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh7 = judged.filter((j) => j.split === 'fresh7');
   const fresh8 = judged.filter((j) => j.split === 'fresh8');
   const fresh9 = judged.filter((j) => j.split === 'fresh9');
+  const fresh10 = judged.filter((j) => j.split === 'fresh10');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -485,8 +492,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh10.length > 0 && options.fresh10) {
+    printByDomain(
+      '### Fresh10 split (interview turns of livedoor news Q&A articles, labelled 2026-12-06 01:31–01:37 UTC before that round changed anything, scored once at its end)',
+      fresh10,
+      runs,
+      topics,
+    );
+    printHardCases(fresh10, runs);
+  } else if (fresh10.length > 0)
+    console.log('\n(fresh10 split not scored: `--fresh10` scores it; see eval/README.md)');
   if (fresh9.length > 0 && options.fresh9) {
     printByDomain(
       '### Fresh9 split (interview turns and livedoor news, labelled 2026-12-05 11:58–12:00 UTC before that round changed anything, scored once at its end (12:28 UTC))',

@@ -110,6 +110,16 @@ describe('the judged tag set', () => {
     expect(clash.map((l) => `${l.file} ${l.text}`)).toEqual([]);
   });
 
+  // fresh10 (2026-12-06, helper tags3) is interview talk from files no label touched: every turn of the
+  // livedoor news Q&A articles the parser reads as turns, drawn by sha256 order of `fresh10:` + path.
+  it('keeps the fresh10 split in files no other split has a label in, all of it interview talk', () => {
+    const fresh10 = labels.filter((l) => l.split === 'fresh10');
+    expect(fresh10.length).toBeGreaterThanOrEqual(150);
+    const files = new Set(fresh10.map((l) => l.file));
+    expect(labels.filter((l) => l.split !== 'fresh10' && files.has(l.file)).map((l) => l.file)).toEqual([]);
+    expect(fresh10.filter((l) => domainOf(l) !== 'interview').map((l) => l.text)).toEqual([]);
+  });
+
   // The eval reports interview talk and news apart: every label is one of the three kinds, by its role and source.
   it('sorts every label into interview talk, news paragraphs or the booking dialogs', () => {
     const kinds = new Map<string, number>();
@@ -141,6 +151,7 @@ describe('the judged tag set', () => {
     ['fresh7', 'b09b419004983d0a5ae5b9b8a283938dedfb4396f6761c24ae543de32acf051b'],
     ['fresh8', '7cf35285707753355c578975718706372d0b9129580b65785b61c1e9c071bf92'],
     ['fresh9', '4b9cdd04a13dd141faf60f8affe13024e9f1422bf0c85d2fe2bf03a7b0582746'],
+    ['fresh10', '3f29837341772c3c583622f17ff270c3e9be14fbc11beff71bf35902f17beb5d'],
   ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
     const frozen = JSON.stringify(labels.filter((l) => l.split === split));
     expect(createHash('sha256').update(frozen).digest('hex')).toBe(sha256);
