@@ -872,9 +872,12 @@ export function pooledCrossValidation(
   }
   const out = new Map<Judged, ReadonlySet<string>>();
   for (let f = 0; f < k; f++) {
+    // The rules are chosen as train-tags chooses them: a model rule must win on each of the other folds.
     const chosen = chooseRules(
       rows.filter((_, i) => folds[i] !== f),
       topics,
+      undefined,
+      folds.filter((g) => g !== f),
     );
     const held = judged.filter((_, i) => folds[i] === f);
     const tagger = new TopicTagger({ model: { ...(models[f] as ClassifierModel), rules: chosen } });

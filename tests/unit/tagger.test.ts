@@ -858,4 +858,46 @@ describe('chooseRules', () => {
     expect(ruleAssigns(rule as ModelRule, false, 0.95, false)).toBe(true);
     expect(ruleAssigns(rule as ModelRule, false, 0.95, true)).toBe(false);
   });
+
+  // Over the pool the model alone wins here, but only because of one group's quotes: on the other
+  // group it adds nothing but wrong tags, so with groups the evidence alone stays.
+  it('with groups, keeps the evidence alone unless a model rule wins on every group', () => {
+    const found = (g: number) =>
+      Array.from({ length: 10 }, () => [row(['skills-learning'], ['skills-learning'], 0.5), g] as const);
+    const rows = [
+      ...found(0),
+      ...found(1),
+      ...Array.from({ length: 20 }, () => [row(['skills-learning'], [], 0.95), 0] as const),
+      ...Array.from({ length: 20 }, () => [row([], [], 0.2), 0] as const),
+      ...Array.from({ length: 10 }, () => [row(['skills-learning'], [], 0.2), 1] as const),
+      ...Array.from({ length: 3 }, () => [row([], [], 0.95), 1] as const),
+      ...Array.from({ length: 20 }, () => [row([], [], 0.2), 1] as const),
+    ];
+    const pooled = chooseRules(
+      rows.map(([r]) => r),
+      ['skills-learning'],
+    )['skills-learning'];
+    expect(pooled?.alone).not.toBeNull();
+    const steady = chooseRules(
+      rows.map(([r]) => r),
+      ['skills-learning'],
+      undefined,
+      rows.map(([, g]) => g),
+    )['skills-learning'];
+    expect(steady).toEqual({ veto: 0, alone: null });
+    // When the model rule wins on both groups, it is still chosen.
+    const both = [
+      ...rows.filter(([, g]) => g === 0),
+      ...found(1),
+      ...Array.from({ length: 10 }, () => [row(['skills-learning'], [], 0.95), 1] as const),
+      ...Array.from({ length: 20 }, () => [row([], [], 0.2), 1] as const),
+    ];
+    const kept = chooseRules(
+      both.map(([r]) => r),
+      ['skills-learning'],
+      undefined,
+      both.map(([, g]) => g),
+    )['skills-learning'];
+    expect(kept?.alone).not.toBeNull();
+  });
 });
