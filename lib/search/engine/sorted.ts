@@ -503,42 +503,77 @@ function acc(n: number): Acc {
  * `a` united with one more open slot's scores `w` (bound `bound`) into `out`: docs of both add
  * the slot's score and share (a's first, as evaluate.ts's mergeSlot), docs of `w` alone join with
  * them; each doc keeps its first key (a's: earlier slots touched it first).
+ *
+ * With a heap (`k` > 0), each entry written past the minimum share is offered to it, the values
+ * {@link kthLowerBound} would offer over `out` in the same order: the k-th lower bound the next
+ * slot's pruning test reads then costs no pass over every candidate of its own (one per slot,
+ * ~30,000 entries at 1M for 好印象 会社経営者). Returns it (0 when fewer than k are past the
+ * minimum share), or −1 without a heap.
  */
-function mergeOpen(a: Acc, w: List, bound: number, out: Acc): void {
+function mergeOpen(
+  a: Acc,
+  w: List,
+  bound: number,
+  out: Acc,
+  heap: Float64Array,
+  k: number,
+  total: number,
+  minWeight: number,
+): number {
   const { docs, scores, fields, keys, matched } = out;
   const wk = w.keys;
+  const min = minWeight - 1e-9;
+  let size = 0;
   let i = 0;
   let j = 0;
-  let k = 0;
+  let n = 0;
   while (i < a.n || j < w.n) {
     const x = i < a.n ? (a.docs[i] ?? 0) : 0x7fffffff;
     const y = j < w.n ? (w.docs[j] ?? 0) : 0x7fffffff;
+    let sc: number;
+    let m: number;
     if (x < y) {
-      docs[k] = x;
-      scores[k] = a.scores[i] ?? 0;
-      fields[k] = a.fields[i] ?? 0;
-      keys[k] = a.keys[i] ?? 0;
-      matched[k++] = a.matched[i++] ?? 0;
+      docs[n] = x;
+      sc = a.scores[i] ?? 0;
+      m = a.matched[i] ?? 0;
+      fields[n] = a.fields[i] ?? 0;
+      keys[n] = a.keys[i++] ?? 0;
     } else {
       const f = w.fields[j] ?? 0;
       const share = bound * shareOf(f);
       if (y < x) {
-        docs[k] = y;
-        scores[k] = w.scores[j] ?? 0;
-        fields[k] = f;
-        keys[k] = wk[j] ?? 0;
-        matched[k++] = share;
+        docs[n] = y;
+        sc = w.scores[j] ?? 0;
+        m = share;
+        fields[n] = f;
+        keys[n] = wk[j] ?? 0;
       } else {
-        docs[k] = x;
-        scores[k] = (a.scores[i] ?? 0) + (w.scores[j] ?? 0);
-        fields[k] = (a.fields[i] ?? 0) | f;
-        keys[k] = a.keys[i] ?? 0;
-        matched[k++] = (a.matched[i++] ?? 0) + share;
+        docs[n] = x;
+        sc = (a.scores[i] ?? 0) + (w.scores[j] ?? 0);
+        m = (a.matched[i] ?? 0) + share;
+        fields[n] = (a.fields[i] ?? 0) | f;
+        keys[n] = a.keys[i++] ?? 0;
       }
       j++;
     }
+    scores[n] = sc;
+    matched[n++] = m;
+    if (k > 0 && m >= min) size = offerKBest(heap, size, k, sc * coordination(m / total));
   }
-  out.n = k;
+  out.n = n;
+  if (k === 0) return -1;
+  return size < k ? 0 : (heap[0] ?? 0);
+}
+
+/**
+ * A candidate's coordination, `share ** RANKING.coord`: the share itself at the default exponent
+ * 1 (x ** 1 is x exactly, IEEE pow), without a call of pow per candidate — which, with the
+ * exponent read from a mutable object, V8 does not fold: ~35,000 calls per slot in the k-th lower
+ * bound of 好印象 会社経営者 and one per kept candidate when the result is finished.
+ */
+function coordination(share: number): number {
+  const c = RANKING.coord;
+  return c === 1 ? share : share ** c;
 }
 
 /**
@@ -550,7 +585,7 @@ function kthLowerBound(m: Acc, total: number, minWeight: number, k: number, heap
   for (let i = 0; i < m.n; i++) {
     const w = m.matched[i] ?? 0;
     if (w < minWeight - 1e-9) continue;
-    const low = (m.scores[i] ?? 0) * (w / total) ** RANKING.coord;
+    const low = (m.scores[i] ?? 0) * coordination(w / total);
     size = offerKBest(heap, size, k, low);
   }
   return size < k ? 0 : (heap[0] ?? 0);
@@ -703,18 +738,25 @@ export class SortedEvaluator {
     m.n = 0;
     this.span = span;
     this.unit = 0;
-    for (const s of optional) {
+    // evaluate.ts's tests before each slot, in its order (see there): no unseen doc can reach
+    // the minimum share, or beat the k-th lower bound so far (read only when the others pass).
+    const ceilingOf = (rest: number) => rest * (rest / total) ** RANKING.coord;
+    const beatableAt = (rest: number) => {
+      const seen = total - rest;
+      return ceilingOf(rest) < seen * (seen / total) ** RANKING.coord * (1 + 1e-9);
+    };
+    const pruning = Number.isFinite(topK);
+    if (pruning && this.heap.length < topK) this.heap = new Float64Array(topK);
+    // The k-th lower bound of `m` when the merge that wrote it offered its entries, else −1.
+    let kth = -1;
+    for (let x = 0; x < optional.length; x++) {
+      const s = optional[x] as (typeof optional)[number];
       if (!closed) {
-        // evaluate.ts's tests, in its order (see there): no unseen doc can reach the minimum
-        // share, or beat the k-th lower bound so far.
         const short = remaining < minWeight;
-        const ceiling = remaining * (remaining / total) ** RANKING.coord;
-        const seen = total - remaining;
-        const beatable = ceiling < seen * (seen / total) ** RANKING.coord * (1 + 1e-9);
         let beaten = false;
-        if (!short && m.n >= topK && beatable) {
-          if (this.heap.length < topK) this.heap = new Float64Array(topK);
-          beaten = ceiling < kthLowerBound(m, total, minWeight, topK, this.heap) * roleFloor;
+        if (!short && m.n >= topK && beatableAt(remaining)) {
+          if (kth < 0) kth = kthLowerBound(m, total, minWeight, topK, this.heap);
+          beaten = ceilingOf(remaining) < kth * roleFloor;
         }
         if (short || beaten) {
           closed = true;
@@ -725,7 +767,10 @@ export class SortedEvaluator {
       if (!closed) {
         const w = this.slotKeyed(s.node, weight, terms);
         if (spare.docs.length < m.n + w.n) spare = acc(2 ** classOf(m.n + w.n));
-        mergeOpen(m, w, s.bound, spare);
+        // The next slot's test reads the k-th lower bound of what this merge writes (the same
+        // conditions as above); when it may not, none is offered.
+        const next = pruning && x + 1 < optional.length && !(remaining < minWeight) && beatableAt(remaining);
+        kth = mergeOpen(m, w, s.bound, spare, this.heap, next ? topK : 0, total, minWeight);
         [m, spare] = [spare, m];
       } else if (m.n > 0) accumulate(m, m.matched, this.slot(s.node, weight, terms, m), s.bound);
     }
@@ -765,7 +810,7 @@ export class SortedEvaluator {
       const at = counts[g] ?? 0;
       counts[g] = at + 1;
       const d = m.docs[i] ?? 0;
-      const coord = (w / total) ** RANKING.coord;
+      const coord = coordination(w / total);
       out.docs[at] = d;
       out.scores[at] = (m.scores[i] ?? 0) * coord * (roleWeights[role[d] ?? 0] ?? 1);
       out.fields[at] = m.fields[i] ?? 0;
@@ -896,13 +941,17 @@ export class SortedEvaluator {
     const parts: List[] = [];
     for (const [t, w] of this.g.expansions(q)) {
       const unit = this.unit++;
+      // The text walk keys its entries as it writes them (it has just read each answer's entry):
+      // a term found in the text alone then needs no pass of keyTerm over its list.
+      this.keyBase = unit * 4 * this.span;
       const part = this.frequencies(t, null);
+      this.keyBase = -1;
       if (part.n === 0) continue;
       if (!q.gram) terms.add(t);
       const termWeight = weight * w * this.g.termIdf(t);
       const s = part.scores;
       for (let i = 0; i < part.n; i++) s[i] = bm25f(s[i] ?? 0, termWeight);
-      this.keyTerm(part, unit);
+      if (!this.keyedByWalk) this.keyTerm(part, unit);
       parts.push(part);
     }
     return parts.length === 1 ? (parts[0] as List) : maxAllKeyed(this.pool, parts);
@@ -1012,6 +1061,9 @@ export class SortedEvaluator {
     const { norm, ints, questionNorm, questionOf, spanMask, reach } = this.words.get(this.c, norms);
     const ref = postings.resolve(t);
     const docCount = this.c.docs.count;
+    // Whether the result is the text walk's list as written, keys included (see leafKeyed).
+    this.keyedByWalk = false;
+    const keyed = this.keyBase >= 0 && restrict === null && this.pool.pooled;
     const rDocs = restrict?.docs ?? EMPTY.docs;
     const rn = restrict ? restrict.n : 0;
     const masked = restrict !== null;
@@ -1030,6 +1082,8 @@ export class SortedEvaluator {
       // Answers found through their question wait in a queue (ascending; usually the next doc)
       // and are written out in doc order between the text postings, in one pass.
       this.open(n);
+      this.keying = keyed;
+      if (keyed) keyRoom(this.o);
       // Unrestricted, every posting's entry is read: gathered first in a loop of loads alone, so
       // the processor has many of those cache misses in flight at once (the main loop, with its
       // queue and branches, keeps few), and the main loop then finds the entries in cache.
@@ -1111,12 +1165,15 @@ export class SortedEvaluator {
         }
       }
       out = this.close(k);
+      this.keyedByWalk = keyed;
+      this.keying = false;
     }
 
     // Speaker and section: the doc's own postings.
     for (const f of [F_SPEAKER, F_SECTION]) {
       n = postings.fetchAt(ref, f);
       if (n === 0) continue;
+      this.keyedByWalk = false;
       const ids = postings.ids;
       const tfs = postings.tfs;
       const norm = norms[f] as Float64Array;
@@ -1143,6 +1200,7 @@ export class SortedEvaluator {
     // Title: per interview, for each of its docs.
     n = postings.fetchAt(ref, F_TITLE);
     if (n > 0) {
+      this.keyedByWalk = false;
       const ids = postings.ids;
       const tfs = postings.tfs;
       const norm = norms[F_TITLE] as Float64Array;
@@ -1239,6 +1297,12 @@ export class SortedEvaluator {
    * scratch kept between evaluations, copied out (the result is the caller's).
    */
   private o: List = list(1024);
+  /** Set by leafKeyed: the key base of the term's unit while its text walk keys entries, else −1. */
+  private keyBase = -1;
+  /** While the text walk writes keys into {@link o}. */
+  private keying = false;
+  /** Whether the last {@link frequencies} result carries the walk's keys (text postings alone). */
+  private keyedByWalk = false;
   private scratch: List = this.o;
 
   /** Starts the text list of a term with `n` text postings (room for as many answers again). */
@@ -1262,6 +1326,12 @@ export class SortedEvaluator {
     o.docs[k] = doc;
     o.scores[k] = score;
     o.fields[k] = fields;
+    if (this.keying) {
+      // keyTerm's key (module comment): an answer touched through its question at the question.
+      const w = this.words;
+      const at = fields & FIELD_BITS.question ? questionAt(w.ints, w.questionOf, doc) : doc;
+      o.keys[k] = this.keyBase + at * (w.reach + 1) + (doc - at);
+    }
     return k + 1;
   }
 
