@@ -321,12 +321,13 @@ export class TopicClassifier {
     const bestId = new Int32Array(w.topics.length * 3);
     const bestV = new Float64Array(w.topics.length * 3);
     const kept = new Uint8Array(w.topics.length);
+    const start = w.postStart;
+    const topicOf = w.postTopic;
+    const weightOf = w.postWeight;
     const add = (id: number) => {
-      const ts = w.topicsOf[id] as Int32Array;
-      const vs = w.weightsOf[id] as Float64Array;
-      for (let k = 0; k < ts.length; k++) {
-        const t = ts[k] as number;
-        const v = vs[k] as number;
+      for (let k = start[id] as number, end = start[id + 1] as number; k < end; k++) {
+        const t = topicOf[k] as number;
+        const v = weightOf[k] as number;
         logits[t] = (logits[t] as number) + v;
         if (v > 0) keepTop3(bestId, bestV, kept, t, id, v);
       }
@@ -355,25 +356,64 @@ export class TopicClassifier {
 
 /**
  * A model's weights as one lookup for all its topics, built once per model: each feature's id, and per
- * id the topics it weighs and by how much. Character grams are also found by their characters'
- * numbers among the grams' characters (2-grams by `a·chars + b`; 3-grams by their 2-gram prefix's
- * number `p·chars + c`: small integers, the cheap keys of a Map), so a text's grams are looked up
- * without building their strings, and a character no gram holds ends the lookups at once.
+ * id the topics it weighs and by how much, all ids' in one pair of flat arrays (`postStart[id]` to
+ * `postStart[id + 1]`). Character grams are also found by their characters' numbers among the grams'
+ * characters: a pair `a·chars + b` is one key of `pairs` that gives both the 2-gram's id and the
+ * pair's number as the prefix of 3-grams, and a 3-gram is the key `p·chars + c` of `triples` (small
+ * integers in typed hash tables, {@link IntTable}: a Map's lookup cost more than the sums it led
+ * to), so a text's grams are looked up without building their strings, and a character no gram
+ * holds ends the lookups at once.
  */
 interface CompiledWeights {
   topics: string[];
   bias: Float64Array;
   names: string[];
   ids: Map<string, number>;
-  topicsOf: Int32Array[];
-  weightsOf: Float64Array[];
+  postStart: Int32Array;
+  postTopic: Int32Array;
+  postWeight: Float64Array;
   /** A BMP code point's number among the grams' characters (-1: in none); others in `astral`. */
   bmp: Int32Array;
   astral: Map<number, number>;
   chars: number;
-  grams2: Map<number, number>;
-  prefixes: Map<number, number>;
-  grams3: Map<number, number>;
+  /** Per pair: the 2-gram's id (-1: none) and, as the second value, its number as a prefix (-1: none). */
+  pairs: IntTable;
+  /** Per `p·chars + c`: the 3-gram's id. */
+  triples: IntTable;
+}
+
+/**
+ * A hash table from non-negative integers to two integers, in typed arrays (open addressing,
+ * linear probing, at most half full): built once, then only read.
+ */
+interface IntTable {
+  mask: number;
+  /** Float64: a model with more than 46,340 gram characters has pairs beyond 2^31. */
+  keys: Float64Array;
+  first: Int32Array;
+  second: Int32Array;
+}
+
+function intTable(size: number): IntTable {
+  let cap = 16;
+  while (cap < size * 2) cap *= 2;
+  return {
+    mask: cap - 1,
+    keys: new Float64Array(cap).fill(-1),
+    first: new Int32Array(cap).fill(-1),
+    second: new Int32Array(cap).fill(-1),
+  };
+}
+
+/** The slot of `key` in `t`: where it is, or the empty slot where it goes. */
+function slotOf(t: IntTable, key: number): number {
+  // ToInt32 of the key (its low 32 bits) is enough to spread it.
+  let i = Math.imul(key | 0, 0x9e3779b1) & t.mask;
+  for (;;) {
+    const k = t.keys[i] as number;
+    if (k === key || k === -1) return i;
+    i = (i + 1) & t.mask;
+  }
 }
 
 function compileWeights(model: ClassifierModel): CompiledWeights {
@@ -410,34 +450,47 @@ function compileWeights(model: ClassifierModel): CompiledWeights {
         if (bmp[c] === -1) bmp[c] = chars++;
       } else if (!astral.has(c)) astral.set(c, chars++);
   const num = (c: number) => (c < 0x10000 ? (bmp[c] as number) : (astral.get(c) as number));
-  const grams2 = new Map<number, number>();
-  const prefixes = new Map<number, number>();
-  const grams3 = new Map<number, number>();
+  const pairs = intTable(grams.length);
+  const triples = intTable(grams.length);
+  let prefixes = 0;
   for (const { id, cps } of grams) {
     const pair = num(cps[0] as number) * chars + num(cps[1] as number);
-    if (cps.length === 2) grams2.set(pair, id);
+    const at = slotOf(pairs, pair);
+    pairs.keys[at] = pair;
+    if (cps.length === 2) pairs.first[at] = id;
     else {
-      let p = prefixes.get(pair);
-      if (p === undefined) {
-        p = prefixes.size;
-        prefixes.set(pair, p);
-      }
-      grams3.set(p * chars + num(cps[2] as number), id);
+      if (pairs.second[at] === -1) pairs.second[at] = prefixes++;
+      const triple = (pairs.second[at] as number) * chars + num(cps[2] as number);
+      const t = slotOf(triples, triple);
+      triples.keys[t] = triple;
+      triples.first[t] = id;
     }
   }
+  const postStart = new Int32Array(postings.length + 1);
+  postings.forEach((ps, id) => {
+    postStart[id + 1] = (postStart[id] as number) + ps.length;
+  });
+  const postTopic = new Int32Array(postStart[postings.length] as number);
+  const postWeight = new Float64Array(postTopic.length);
+  postings.forEach((ps, id) => {
+    ps.forEach(([t, v], k) => {
+      postTopic[(postStart[id] as number) + k] = t;
+      postWeight[(postStart[id] as number) + k] = v;
+    });
+  });
   return {
     topics,
     bias: Float64Array.from(topics.map((t) => (model.topics[t] as ClassifierModel['topics'][string]).bias)),
     names,
     ids,
-    topicsOf: postings.map((ps) => Int32Array.from(ps.map(([t]) => t))),
-    weightsOf: postings.map((ps) => Float64Array.from(ps.map(([, v]) => v))),
+    postStart,
+    postTopic,
+    postWeight,
     bmp,
     astral,
     chars,
-    grams2,
-    prefixes,
-    grams3,
+    pairs,
+    triples,
   };
 }
 
@@ -460,21 +513,24 @@ function addGrams(w: CompiledWeights, text: string, add: (id: number) => void): 
   if (seen.length < w.names.length) seen = new Uint32Array(w.names.length);
   stamp = stamp === 0xffffffff ? 1 : stamp + 1;
   if (stamp === 1) seen.fill(0);
-  const once = (id: number | undefined) => {
-    if (id === undefined || seen[id] === stamp) return;
+  const once = (id: number) => {
+    if (id < 0 || seen[id] === stamp) return;
     seen[id] = stamp;
     add(id);
   };
+  const { pairs, triples, chars } = w;
   for (let i = 0; i + 1 < n; i++) {
     const a = nums[i] as number;
     const b = nums[i + 1] as number;
     if (a < 0 || b < 0) continue;
-    const pair = a * w.chars + b;
-    once(w.grams2.get(pair));
+    const at = slotOf(pairs, a * chars + b);
+    if (pairs.keys[at] === -1) continue;
+    once(pairs.first[at] as number);
     const c = i + 2 < n ? (nums[i + 2] as number) : -1;
-    if (c < 0) continue;
-    const p = w.prefixes.get(pair);
-    if (p !== undefined) once(w.grams3.get(p * w.chars + c));
+    const p = pairs.second[at] as number;
+    if (c < 0 || p < 0) continue;
+    const t = slotOf(triples, p * chars + c);
+    if (triples.keys[t] !== -1) once(triples.first[t] as number);
   }
 }
 

@@ -119,6 +119,7 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
     entryLeft = new Int16Array(entries);
     entryRight = new Int16Array(entries);
     entryCost = new Int16Array(entries);
+    slotOfEntry = new Int32Array(entries).fill(-1);
     for (let leaf = 0; leaf < leaves; leaf++) {
       const ids = leafKnown[leaf] ? known.target_map[leaf] : undefined;
       if (!ids) continue;
@@ -132,16 +133,36 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
     }
     return count;
   };
-  const featureCache = new Map<number, string[]>();
+  // Decoded features of known entries by their flat number (`entry*`), in a ring of FEATURE_CACHE
+  // slots, the oldest replaced first: a typed index instead of a Map keyed by the entry's id (the
+  // Map's lookup was a tenth of a lattice). Unknown words have a few entries: a Map.
+  let slotOfEntry = new Int32Array(0);
+  const ringEntry = new Int32Array(FEATURE_CACHE).fill(-1);
+  const ringFeatures: string[][] = new Array(FEATURE_CACHE);
+  let ringNext = 0;
+  const decode = (dict: Dictionary, id: number): string[] => {
+    const line = dict.getFeatures(String(id));
+    return line == null ? [] : line.split(',');
+  };
+  const knownFeatures = (e: number): string[] => {
+    const slot = slotOfEntry[e] as number;
+    if (slot >= 0) return ringFeatures[slot] as string[];
+    const out = decode(known, entryId[e] as number);
+    const old = ringEntry[ringNext] as number;
+    if (old >= 0) slotOfEntry[old] = -1;
+    ringEntry[ringNext] = e;
+    ringFeatures[ringNext] = out;
+    slotOfEntry[e] = ringNext;
+    ringNext = (ringNext + 1) % FEATURE_CACHE;
+    return out;
+  };
   const unknownFeatures = new Map<number, string[]>();
-  const features = (type: number, id: number): string[] => {
-    const cache = type === KNOWN ? featureCache : unknownFeatures;
-    const hit = cache.get(id);
-    if (hit) return hit;
-    const line = (type === KNOWN ? known : unknown).getFeatures(String(id));
-    const out = line == null ? [] : line.split(',');
-    if (cache.size >= FEATURE_CACHE) cache.delete(cache.keys().next().value as number);
-    cache.set(id, out);
+  const unknownFeaturesOf = (id: number): string[] => {
+    let out = unknownFeatures.get(id);
+    if (!out) {
+      out = decode(unknown, id);
+      unknownFeatures.set(id, out);
+    }
     return out;
   };
 
@@ -248,27 +269,31 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
         const child = (base[parent] as number) + (bytes[i] as number);
         if (check[child] !== parent) break;
         parent = child;
+        // A key ends only where a character of the text does: the dictionary's keys are whole
+        // characters' UTF-8 bytes, and the walk starts at a character (the terminal's look-up, a
+        // read far into the trie, is skipped for a character's other bytes).
+        const after = charAfter[i] as number;
+        if (after < 0) continue;
         const grand = base[child] as number; // + TERM_CODE (0)
         if (check[grand] !== child) continue;
         const leaf = base[grand] as number;
-        const after = charAfter[i] as number;
-        // A record without a value, or a key ending inside a character: kuromoji's own path.
-        if (leaf > 0 || after < 0) return null;
+        // A record without a value: kuromoji's own path.
+        if (leaf > 0) return null;
         const at = -leaf - 1;
         if (at >= leafKnown.length || leafKnown[at] === 0) return null;
         found++;
         const len = after - pos;
-        const surface = text.slice(pos, after);
+        // A known node is named by its flat entry number; its surface is in its features.
         for (let e = starts[at] as number, stop = starts[at + 1] as number; e < stop; e++)
           append(
             KNOWN,
-            entryId[e] as number,
+            e,
             entryCost[e] as number,
             pos + 1,
             len,
             entryLeft[e] as number,
             entryRight[e] as number,
-            surface,
+            '',
           );
       }
       // Unknown words: when no entry starts here, or the character's class always invokes.
@@ -338,12 +363,12 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
       const id = nId[m] as number;
       tokens[t] =
         type === KNOWN
-          ? formatter.formatEntry(id, nStart[m] as number, 'KNOWN', features(KNOWN, id))
+          ? formatter.formatEntry(entryId[id] as number, nStart[m] as number, 'KNOWN', knownFeatures(id))
           : formatter.formatUnknownEntry(
               id,
               nStart[m] as number,
               'UNKNOWN',
-              features(UNKNOWN, id),
+              unknownFeaturesOf(id),
               nSurface[m] as string,
             );
     }
@@ -354,8 +379,8 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
 /**
  * Whether any dictionary entry whose surface occurs in `text` has a flag of `mask`, the flags
  * being given per trie leaf (a surface: `target_map`'s key, as `flags[leaf]`); null when the walk
- * meets what kuromoji's own search would treat otherwise (a surrogate, a key ending inside a
- * character), for the caller to decide another way. The same common-prefix search as
+ * meets what kuromoji's own search would treat otherwise (a surrogate, a key without a value),
+ * for the caller to decide another way. The same common-prefix search as
  * {@link fastTokenizer}'s lattice, at every position, without building a lattice: the verb
  * readings' screen (./readings.ts `verbEntries`) asked a set of surfaces for every substring.
  */
@@ -382,10 +407,12 @@ export function leafScanner(tokenizer: Tokenizer): LeafScan {
         const child = (base[parent] as number) + (bytes[i] as number);
         if (check[child] !== parent) break;
         parent = child;
+        // Keys end only where characters do (see fastTokenizer's walk).
+        if ((charAfter[i] as number) < 0) continue;
         const grand = base[child] as number;
         if (check[grand] !== child) continue;
         const leaf = base[grand] as number;
-        if (leaf > 0 || (charAfter[i] as number) < 0) return null;
+        if (leaf > 0) return null;
         if (((flags[-leaf - 1] ?? 0) & mask) !== 0) return true;
       }
       // The next character's first byte.
