@@ -11,6 +11,26 @@ import type { BenchQuote } from './corpus.ts';
 
 export const QUOTES_PER_INTERVIEW = 20;
 
+/**
+ * The ingest benchmarks' input (`bench:store`, scripts/ingest-check.ts): one transcript per 20 quotes,
+ * odd turns ask, even turns answer (the parser links them).
+ */
+export function transcripts(quotes: BenchQuote[]): Array<{ id: string; text: string; quotes: number }> {
+  const out: Array<{ id: string; text: string; quotes: number }> = [];
+  for (let i = 0; i < quotes.length; i += QUOTES_PER_INTERVIEW) {
+    const group = quotes.slice(i, i + QUOTES_PER_INTERVIEW);
+    const lines = group.map(
+      (q, k) => `${k % 2 === 0 ? '聞き手' : '話し手'}：${q.text.replace(/\s*\n\s*/g, ' ').trim()}`,
+    );
+    out.push({
+      id: `store-bench-${i / QUOTES_PER_INTERVIEW}`,
+      text: `---\ntitle: 記事 ${i / QUOTES_PER_INTERVIEW}\n---\n${lines.join('\n')}\n`,
+      quotes: group.length,
+    });
+  }
+  return out;
+}
+
 export interface ScaleCorpus {
   /** Distinct interviews before repetition. */
   distinct: number;

@@ -45,25 +45,8 @@ import { startDynamoLocal } from '../local/dynamo-local.ts';
 import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { type BenchQuote, drawQueries, realQuotes, root, shared } from './corpus.ts';
-import { QUOTES_PER_INTERVIEW, scaleCorpus } from './scale-corpus.ts';
+import { QUOTES_PER_INTERVIEW, scaleCorpus, transcripts } from './scale-corpus.ts';
 import { perUnit, threadCpu } from './threads.ts';
-
-/** One transcript per 20 quotes: odd turns ask, even turns answer (the parser links them). */
-function transcripts(quotes: BenchQuote[]): Array<{ id: string; text: string; quotes: number }> {
-  const out: Array<{ id: string; text: string; quotes: number }> = [];
-  for (let i = 0; i < quotes.length; i += QUOTES_PER_INTERVIEW) {
-    const group = quotes.slice(i, i + QUOTES_PER_INTERVIEW);
-    const lines = group.map(
-      (q, k) => `${k % 2 === 0 ? '聞き手' : '話し手'}：${q.text.replace(/\s*\n\s*/g, ' ').trim()}`,
-    );
-    out.push({
-      id: `store-bench-${i / QUOTES_PER_INTERVIEW}`,
-      text: `---\ntitle: 記事 ${i / QUOTES_PER_INTERVIEW}\n---\n${lines.join('\n')}\n`,
-      quotes: group.length,
-    });
-  }
-  return out;
-}
 
 /**
  * Ingests with a few requests in flight, as the CLI does; returns quotes/s and what failed. The

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drawQueries, realQuotes } from '../bench/corpus.ts';
-import { QUOTES_PER_INTERVIEW } from '../bench/scale-corpus.ts';
+import { transcripts } from '../bench/scale-corpus.ts';
 import { loadReadings } from '../lib/text/readings.ts';
 import { startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime } from '../local/runtime.ts';
@@ -31,15 +31,7 @@ const check = opt('--check');
 const real = realQuotes();
 if ('reason' in real) throw new Error(real.reason);
 const quotes = real.quotes.slice(0, count);
-// bench/store.ts's transcripts: odd turns ask, even turns answer.
-const items: Array<{ id: string; text: string }> = [];
-for (let i = 0; i < quotes.length; i += QUOTES_PER_INTERVIEW) {
-  const lines = quotes
-    .slice(i, i + QUOTES_PER_INTERVIEW)
-    .map((q, k) => `${k % 2 === 0 ? '聞き手' : '話し手'}：${q.text.replace(/\s*\n\s*/g, ' ').trim()}`);
-  const n = i / QUOTES_PER_INTERVIEW;
-  items.push({ id: `store-bench-${n}`, text: `---\ntitle: 記事 ${n}\n---\n${lines.join('\n')}\n` });
-}
+const items = transcripts(quotes);
 
 const dir = mkdtempSync(join(tmpdir(), 'kk-ingest-check-'));
 const embedded = await startEmbeddedDynamo({ path: join(dir, 'dynalite') });

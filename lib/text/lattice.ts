@@ -95,6 +95,8 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
   let entryLeft = new Int16Array(0);
   let entryRight = new Int16Array(0);
   let entryCost = new Int16Array(0);
+  // A known entry's slot in the features' ring below (-1: not there), by its flat number.
+  let slotOfEntry = new Int32Array(0);
   const flatten = (): Int32Array => {
     let leaves = 0;
     let entries = 0;
@@ -136,7 +138,6 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
   // Decoded features of known entries by their flat number (`entry*`), in a ring of FEATURE_CACHE
   // slots, the oldest replaced first: a typed index instead of a Map keyed by the entry's id (the
   // Map's lookup was a tenth of a lattice). Unknown words have a few entries: a Map.
-  let slotOfEntry = new Int32Array(0);
   const ringEntry = new Int32Array(FEATURE_CACHE).fill(-1);
   const ringFeatures: string[][] = new Array(FEATURE_CACHE);
   let ringNext = 0;

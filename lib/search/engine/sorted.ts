@@ -943,9 +943,7 @@ export class SortedEvaluator {
       const unit = this.unit++;
       // The text walk keys its entries as it writes them (it has just read each answer's entry):
       // a term found in the text alone then needs no pass of keyTerm over its list.
-      this.keyBase = unit * 4 * this.span;
-      const part = this.frequencies(t, null);
-      this.keyBase = -1;
+      const part = this.frequencies(t, null, unit * 4 * this.span);
       if (part.n === 0) continue;
       if (!q.gram) terms.add(t);
       const termWeight = weight * w * this.g.termIdf(t);
@@ -1053,9 +1051,10 @@ export class SortedEvaluator {
   /**
    * One term's BM25F pseudo frequency per live doc (evaluate.ts's termFrequencies), in doc
    * order: the text and, for the answers of a question holding the term, the question field;
-   * then speaker, section and the interview title, added in that order.
+   * then speaker, section and the interview title, added in that order. With `keyBase` ≥ 0 (the
+   * key base of the term's unit, leafKeyed) an unrestricted text walk also writes keyTerm's keys.
    */
-  private frequencies(t: string, restrict: List | null): List {
+  private frequencies(t: string, restrict: List | null, keyBase = -1): List {
     const { postings, slots } = this.c;
     const norms = this.g.norms();
     const { norm, ints, questionNorm, questionOf, spanMask, reach } = this.words.get(this.c, norms);
@@ -1063,7 +1062,7 @@ export class SortedEvaluator {
     const docCount = this.c.docs.count;
     // Whether the result is the text walk's list as written, keys included (see leafKeyed).
     this.keyedByWalk = false;
-    const keyed = this.keyBase >= 0 && restrict === null && this.pool.pooled;
+    const keyed = keyBase >= 0 && restrict === null && this.pool.pooled;
     const rDocs = restrict?.docs ?? EMPTY.docs;
     const rn = restrict ? restrict.n : 0;
     const masked = restrict !== null;
@@ -1082,7 +1081,7 @@ export class SortedEvaluator {
       // Answers found through their question wait in a queue (ascending; usually the next doc)
       // and are written out in doc order between the text postings, in one pass.
       this.open(n);
-      this.keying = keyed;
+      this.walkKeyBase = keyed ? keyBase : -1;
       if (keyed) keyRoom(this.o);
       // Unrestricted, every posting's entry is read: gathered first in a loop of loads alone, so
       // the processor has many of those cache misses in flight at once (the main loop, with its
@@ -1166,7 +1165,7 @@ export class SortedEvaluator {
       }
       out = this.close(k);
       this.keyedByWalk = keyed;
-      this.keying = false;
+      this.walkKeyBase = -1;
     }
 
     // Speaker and section: the doc's own postings.
@@ -1297,10 +1296,8 @@ export class SortedEvaluator {
    * scratch kept between evaluations, copied out (the result is the caller's).
    */
   private o: List = list(1024);
-  /** Set by leafKeyed: the key base of the term's unit while its text walk keys entries, else −1. */
-  private keyBase = -1;
-  /** While the text walk writes keys into {@link o}. */
-  private keying = false;
+  /** While a text walk writes keys into {@link o}: its term unit's key base; else −1. */
+  private walkKeyBase = -1;
   /** Whether the last {@link frequencies} result carries the walk's keys (text postings alone). */
   private keyedByWalk = false;
   private scratch: List = this.o;
@@ -1326,11 +1323,11 @@ export class SortedEvaluator {
     o.docs[k] = doc;
     o.scores[k] = score;
     o.fields[k] = fields;
-    if (this.keying) {
+    if (this.walkKeyBase >= 0) {
       // keyTerm's key (module comment): an answer touched through its question at the question.
       const w = this.words;
       const at = fields & FIELD_BITS.question ? questionAt(w.ints, w.questionOf, doc) : doc;
-      o.keys[k] = this.keyBase + at * (w.reach + 1) + (doc - at);
+      o.keys[k] = this.walkKeyBase + at * (w.reach + 1) + (doc - at);
     }
     return k + 1;
   }
