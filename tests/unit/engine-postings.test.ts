@@ -1,6 +1,7 @@
 /** Postings: one decoder over the packed base and the delta, the byte layout, expansions. */
 import { describe, expect, it } from 'vitest';
 import { Bytes, readVarint } from '../../lib/search/engine/columns.ts';
+import { DecodedLists } from '../../lib/search/engine/decoded.ts';
 import {
   F_SECTION,
   F_TEXT,
@@ -37,12 +38,19 @@ function grow(
   add(postings, first);
 }
 
+/** A segment's batch: n docs of one slot, and the postings to add for them. */
+type Batch = [number, (p: Postings, first: number) => void];
+
 /** Postings sealed into one segment per entry of `batches` (n docs of one slot each). */
-function sealed(...batches: Array<[number, (p: Postings, first: number) => void]>): Postings {
+function sealed(...batches: Batch[]): Postings {
+  return sealedInto(new Postings(), ...batches);
+}
+
+/** {@link sealed} into the given (empty) postings. */
+function sealedInto(postings: Postings, ...batches: Batch[]): Postings {
   const docs = new DocTable();
   const slots = new SlotTable();
   const tags = new TagTable();
-  const postings = new Postings();
   batches.forEach(([n, add], i) => {
     grow(docs, slots, postings, `iv${i}`, n, add);
     const k = postings.segs.length;
@@ -224,5 +232,80 @@ describe("the delta's columns", () => {
       expect(postings.df(term, Number(field))).toBe(list.length);
     }
     expect(postings.flags('t0') & FLAG_SUGGEST).toBe(FLAG_SUGGEST);
+  });
+});
+
+describe('decoded lists kept for reuse', () => {
+  /** Three segments and a delta; 副業 in every part with tfs > 1 here and there, 介護 in the second alone. */
+  const batches: Batch[] = [
+    [
+      40,
+      (d, first) => {
+        for (let i = 0; i < 30; i++) d.add('副業', F_TEXT, first + i, 1 + (i % 3), 0);
+      },
+    ],
+    [
+      50,
+      (d, first) => {
+        for (let i = 0; i < 45; i += 2) d.add('副業', F_TEXT, first + i, 1, 0);
+        for (let i = 0; i < 20; i++) d.add('介護', F_TEXT, first + i * 2, 1 + i, 0);
+        d.add('介護', F_TITLE, 1, 2, 0);
+      },
+    ],
+    [10, (d, first) => d.add('副業', F_TEXT, first + 3, 7, 0)],
+  ];
+  const read = (p: Postings, term: string, field: number, keep = true) => {
+    const n = p.fetchAt(p.resolve(term), field, keep);
+    return { ids: [...p.ids.subarray(0, n)], tfs: [...p.tfs.subarray(0, n)] };
+  };
+  const withDelta = (p: Postings) => {
+    p.add('副業', F_TEXT, 101, 4, 0);
+    return p;
+  };
+
+  it('fetch the same postings as decoding each time, kept, evicted or copied among other parts', () => {
+    const plain = withDelta(sealedInto(new Postings(new DecodedLists(0, 1)), ...batches));
+    // Lists of ≥ 5 postings kept, within 8 bytes × 40 postings: the three longest lists do not all fit.
+    const kept = withDelta(sealedInto(new Postings(new DecodedLists(8 * 40, 5)), ...batches));
+    for (let round = 0; round < 3; round++)
+      for (const [term, field] of [
+        ['副業', F_TEXT],
+        ['介護', F_TEXT],
+        ['介護', F_TITLE],
+        ['副業', F_TITLE],
+      ] as const)
+        expect(read(kept, term, field), `${term}/${field} round ${round}`).toEqual(read(plain, term, field));
+    expect(plain.decoded.size).toBe(0);
+    expect(kept.decoded.bytes).toBeLessThanOrEqual(8 * 40);
+    expect(kept.decoded.size).toBeGreaterThan(0);
+    // The engine numbers of 副業: the first segment's 30, the second's from doc 40, one in the third, the delta's.
+    const all = read(kept, '副業', F_TEXT);
+    expect(all.ids.length).toBe(30 + 23 + 1 + 1);
+    expect(all.ids.slice(28, 32)).toEqual([28, 29, 40, 42]);
+    expect(all.ids.slice(-2)).toEqual([93, 101]);
+    expect(all.tfs.slice(-2)).toEqual([7, 4]);
+  });
+
+  it('serve a term held by one part from the kept arrays themselves, and keep nothing when asked not to', () => {
+    const p = sealedInto(new Postings(new DecodedLists(1 << 20, 5)), ...batches);
+    const ref = p.resolve('介護');
+    expect(p.fetchAt(ref, F_TEXT, false)).toBe(20);
+    expect(p.decoded.size).toBe(0);
+    expect(p.fetchAt(ref, F_TEXT)).toBe(20);
+    const first = p.ids;
+    expect(first.length).toBe(20);
+    expect(p.decoded.bytes).toBe(20 * 8);
+    // A fetch of another term goes back to the decode buffers; the kept list is served again, not re-decoded.
+    expect(p.fetchAt(p.resolve('介護'), F_TITLE)).toBe(1);
+    expect(p.ids).not.toBe(first);
+    expect(p.fetchAt(ref, F_TEXT)).toBe(20);
+    expect(p.ids).toBe(first);
+    expect([...p.ids.subarray(0, 3)]).toEqual([40, 42, 44]);
+    expect([...p.tfs.subarray(0, 3)]).toEqual([1, 2, 3]);
+  });
+
+  it('size the decode buffers at placing for every packed doc', () => {
+    const p = sealedInto(new Postings(), [3000, (d, first) => d.add('副業', F_TEXT, first, 1, 0)]);
+    expect(p.ids.length).toBeGreaterThanOrEqual(3000);
   });
 });

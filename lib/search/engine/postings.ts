@@ -7,6 +7,7 @@
  */
 import SearchableMap from 'minisearch/SearchableMap';
 import { boundedDistance, lowerBound } from './columns.ts';
+import { type DecodedList, DecodedLists } from './decoded.ts';
 
 /** Fields with postings: per doc (text, speaker, section) or per slot (title). */
 export const F_TEXT = 0;
@@ -169,6 +170,49 @@ export function termAt(seg: PackedSegment, term: string): number {
   return seg.terms[i] === term ? i : -1;
 }
 
+/**
+ * Decodes `count` postings at `bytes[p]` (delta-coded ids from `base`, a tf bit) into
+ * `ids`/`tfs` from index `n`; returns the index after the last. Inline varints: this loop is
+ * the hot path of every query.
+ */
+function decode(
+  bytes: Uint8Array,
+  p: number,
+  count: number,
+  base: number,
+  ids: Int32Array,
+  tfs: Uint32Array,
+  n: number,
+): number {
+  let id = base;
+  for (let i = 0; i < count; i++) {
+    let b = bytes[p++] ?? 0;
+    let v = b & 0x7f;
+    let mul = 128;
+    while (b >= 0x80) {
+      b = bytes[p++] ?? 0;
+      v += (b & 0x7f) * mul;
+      mul *= 128;
+    }
+    id += v >>> 1;
+    let tf = 1;
+    if (v & 1) {
+      b = bytes[p++] ?? 0;
+      let t = b & 0x7f;
+      mul = 128;
+      while (b >= 0x80) {
+        b = bytes[p++] ?? 0;
+        t += (b & 0x7f) * mul;
+        mul *= 128;
+      }
+      tf = t + 2;
+    }
+    ids[n] = id;
+    tfs[n++] = tf;
+  }
+  return n;
+}
+
 /** Packed segments + delta postings, and the written forms of completable terms. */
 export class Postings {
   /** Packed segments, oldest first, in engine doc order. */
@@ -200,11 +244,19 @@ export class Postings {
   deltaKana = new Set<string>();
   /** Term → its text as written, when it differs (for completions and highlights). */
   surfaces = new Map<string, string>();
-  /** Decoded postings of the last fetch (ids, tfs); valid until the next fetch. */
-  ids = new Int32Array(1024);
-  tfs = new Uint32Array(1024);
+  /**
+   * Decoded postings of the last fetch (ids, tfs), valid until the next fetch: either the
+   * decode buffers below or a kept list's arrays, so they are read, never written.
+   */
+  ids: Int32Array = new Int32Array(1024);
+  tfs: Uint32Array = new Uint32Array(1024);
+  private idBuffer = this.ids;
+  private tfBuffer = this.tfs;
   private starts = new Int32Array(8);
   private counts = new Int32Array(8);
+
+  /** `decoded`: the long packed lists kept decoded (see decoded.ts). */
+  constructor(readonly decoded: DecodedLists = new DecodedLists()) {}
 
   /** Docs and slots numbered by the packed segments (the delta's come after). */
   get packedDocs(): number {
@@ -309,6 +361,17 @@ export class Postings {
   place(packed: PackedSegment, kana: KanaTerms): PlacedSegment {
     const placed = { packed, kana, docBase: this.packedDocs, slotBase: this.packedSlots, dead: 0 };
     this.segs.push(placed);
+    // A term has at most one posting per doc (per slot for titles) in a field, so buffers for
+    // every packed doc never grow on a read of the packed segments. Grown at a query instead,
+    // after the decoder was compiled without that branch taken, V8 deoptimised fetchAt and
+    // that search took 20+ ms (1M quotes, the first timed search of the bench).
+    const most = Math.max(this.packedDocs, this.packedSlots);
+    if (this.idBuffer.length < most) {
+      this.idBuffer = new Int32Array(most);
+      this.tfBuffer = new Uint32Array(most);
+      this.ids = this.idBuffer;
+      this.tfs = this.tfBuffer;
+    }
     return placed;
   }
 
@@ -464,8 +527,13 @@ export class Postings {
     return this.fetchAt(this.resolve(term), field);
   }
 
-  /** {@link fetch} of a resolved term: each segment's postings in engine numbers, then the delta's. */
-  fetchAt(ref: TermRef, field: number): number {
+  /**
+   * {@link fetch} of a resolved term: each segment's postings in engine numbers, then the delta's.
+   * Long packed lists come from (and, with `keep`, go to) the {@link decoded} lists; when such a
+   * list is the only one, {@link ids}/{@link tfs} are its arrays, not a copy. `keep` is false for
+   * a pass over every term (writing a segment), which would only churn the kept lists.
+   */
+  fetchAt(ref: TermRef, field: number, keep = true): number {
     const segs = this.segs;
     const k = segs.length;
     if (this.starts.length < k) {
@@ -477,6 +545,8 @@ export class Postings {
     const dk = ref.delta === undefined ? -1 : ref.delta * STORED_FIELDS + field;
     const dlen = dk < 0 ? 0 : (this.chainLen[dk] ?? 0);
     let need = dlen / 2;
+    // The one part with postings, or -1 (none, or several).
+    let only = dlen > 0 ? -2 : -1;
     for (let s = 0; s < k; s++) {
       const ti = ref.at[s] ?? -1;
       if (ti < 0) {
@@ -487,47 +557,45 @@ export class Postings {
       starts[s] = p;
       counts[s] = count;
       need += count;
+      if (count > 0) only = only === -1 ? s : -2;
     }
-    if (this.ids.length < need) {
-      this.ids = new Int32Array(need * 2);
-      this.tfs = new Uint32Array(need * 2);
+    const decoded = this.decoded;
+    if (only >= 0 && decoded.keeps(need)) {
+      const list = this.decodedList(only, ref.at[only] ?? 0, field, need, keep);
+      this.ids = list.ids;
+      this.tfs = list.tfs;
+      return need;
     }
-    const ids = this.ids;
-    const tfs = this.tfs;
+    // Sized at placing for the packed docs (see place): grown only by the delta's.
+    if (this.idBuffer.length < need) {
+      this.idBuffer = new Int32Array(need * 2);
+      this.tfBuffer = new Uint32Array(need * 2);
+    }
+    const ids = this.idBuffer;
+    const tfs = this.tfBuffer;
+    this.ids = ids;
+    this.tfs = tfs;
     let n = 0;
     for (let s = 0; s < k; s++) {
       const count = counts[s] ?? 0;
       if (count === 0) continue;
-      const seg = segs[s] as PlacedSegment;
-      const bytes = seg.packed.bytes;
-      let p = starts[s] ?? 0;
-      let id = field === F_TITLE ? seg.slotBase : seg.docBase;
-      for (let i = 0; i < count; i++) {
-        // Inline varint decoding: this loop is the hot path of every query.
-        let b = bytes[p++] ?? 0;
-        let v = b & 0x7f;
-        let mul = 128;
-        while (b >= 0x80) {
-          b = bytes[p++] ?? 0;
-          v += (b & 0x7f) * mul;
-          mul *= 128;
-        }
-        id += v >>> 1;
-        let tf = 1;
-        if (v & 1) {
-          b = bytes[p++] ?? 0;
-          let t = b & 0x7f;
-          mul = 128;
-          while (b >= 0x80) {
-            b = bytes[p++] ?? 0;
-            t += (b & 0x7f) * mul;
-            mul *= 128;
-          }
-          tf = t + 2;
-        }
-        ids[n] = id;
-        tfs[n++] = tf;
+      if (decoded.keeps(count)) {
+        const list = this.decodedList(s, ref.at[s] ?? 0, field, count, keep);
+        ids.set(list.ids, n);
+        tfs.set(list.tfs, n);
+        n += count;
+        continue;
       }
+      const seg = segs[s] as PlacedSegment;
+      n = decode(
+        seg.packed.bytes,
+        starts[s] ?? 0,
+        count,
+        field === F_TITLE ? seg.slotBase : seg.docBase,
+        ids,
+        tfs,
+        n,
+      );
     }
     if (dlen > 0) {
       const arena = this.arena;
@@ -538,6 +606,20 @@ export class Postings {
       }
     }
     return n;
+  }
+
+  /** Segment s's decoded list of term ti in one field (`count` postings), kept or decoded now. */
+  private decodedList(s: number, ti: number, field: number, count: number, keep: boolean): DecodedList {
+    // Segment indices never change within a Postings (a merge builds new Postings).
+    const key = s * 2 ** 32 + ti * STORED_FIELDS + field;
+    const held = this.decoded.get(key);
+    if (held !== undefined) return held;
+    const seg = this.segs[s] as PlacedSegment;
+    const list = { ids: new Int32Array(count), tfs: new Uint32Array(count) };
+    const { p } = fieldAt(seg.packed, ti, field);
+    decode(seg.packed.bytes, p, count, field === F_TITLE ? seg.slotBase : seg.docBase, list.ids, list.tfs, 0);
+    if (keep) this.decoded.put(key, list);
+    return list;
   }
 
   /** Terms starting with `prefix` (itself excluded), at most {@link PREFIX_EXPANSIONS}, most frequent first. */

@@ -84,7 +84,8 @@ function packTerm(
     const title = f === F_TITLE;
     const map = title ? newSlot : newDoc;
     const start = title ? slotStart : docStart;
-    const n = postings.fetchAt(ref, f);
+    // Not kept decoded: a segment is written from every term once.
+    const n = postings.fetchAt(ref, f, false);
     const at = field.n;
     let prev = 0;
     let count = 0;
