@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Engine, type EngineDoc, type FieldTerms } from '../../lib/search/engine/index.ts';
+import { TERM_LISTS } from '../../lib/search/engine/term-lists.ts';
 import type { QueryNode } from '../../lib/search/engine/tree.ts';
 
 function rng(seed: number): () => number {
@@ -143,5 +144,40 @@ describe('ranked queries without a required word: sorted lists give the general 
     expect(compared).toBe(1000);
     expect(pruned).toBeGreaterThan(50);
     expect(reordered).toBeGreaterThan(300);
+  });
+});
+
+describe('kept term lists (the open words of ranked queries, served again) change no result', () => {
+  it('the same docs, scores, fields and pruning as the general evaluator, each query asked three times', () => {
+    // Lists of any length kept, in a budget that holds a few: kept, served, dropped and walked again.
+    const saved = { ...TERM_LISTS };
+    TERM_LISTS.minEntries = 1;
+    TERM_LISTS.budget = 4096;
+    try {
+      let kept = 0;
+      for (let seed = 41; seed <= 60; seed++) {
+        const { engine, random } = corpus(seed);
+        for (let k = 0; k < 25; k++) {
+          const q = query(random);
+          const topK = random() < 0.7 ? 1 + Math.floor(random() * 6) : undefined;
+          const options = { roleWeights: [1, 0.5, 1], ...(topK ? { topK } : {}) };
+          const general = engine.evaluate(q, new Set(), { ...options, general: true });
+          for (let ask = 0; ask < 3; ask++) {
+            const sorted = engine.evaluate(q, new Set(), { ...options, transient: true });
+            const at = `seed ${seed} query ${k} ask ${ask}`;
+            expect(Array.from(sorted.docs), at).toEqual(Array.from(general.docs));
+            expect(Array.from(sorted.scores), at).toEqual(Array.from(general.scores));
+            expect(Array.from(sorted.fields), at).toEqual(Array.from(general.fields));
+            expect(sorted.pruned === true, at).toBe(general.pruned === true);
+          }
+        }
+        const bytes = engine.keptBytes().termLists;
+        expect(bytes).toBeLessThanOrEqual(4096);
+        if (bytes > 0) kept++;
+      }
+      expect(kept).toBe(20);
+    } finally {
+      Object.assign(TERM_LISTS, saved);
+    }
   });
 });

@@ -11,6 +11,7 @@
  * Keys are the caller's (see Postings: segment, term, field); a list is 8 bytes per posting
  * (an id and a tf).
  */
+import { BytesLru } from './lru.ts';
 
 /** A decoded list: engine ids ascending, and their term frequencies. */
 export interface DecodedList {
@@ -24,18 +25,18 @@ export const DECODED_BUDGET = 64 * 1024 * 1024;
 export const DECODED_MIN_POSTINGS = 4096;
 
 export class DecodedLists {
-  /** In use order, least recent first (a Map iterates in insertion order; a hit re-inserts). */
-  private readonly lists = new Map<number, DecodedList>();
-  private used = 0;
+  private readonly lists: BytesLru<number, DecodedList>;
 
   constructor(
     readonly budget: number = DECODED_BUDGET,
     readonly minPostings: number = DECODED_MIN_POSTINGS,
-  ) {}
+  ) {
+    this.lists = new BytesLru(budget, (l) => l.ids.length * 8);
+  }
 
   /** Bytes held (8 per posting). */
   get bytes(): number {
-    return this.used;
+    return this.lists.bytes;
   }
 
   /** Lists held. */
@@ -50,38 +51,16 @@ export class DecodedLists {
 
   /** The list under `key`, now the most recently used; undefined when not held. */
   get(key: number): DecodedList | undefined {
-    const list = this.lists.get(key);
-    if (list !== undefined) {
-      this.lists.delete(key);
-      this.lists.set(key, list);
-    }
-    return list;
+    return this.lists.get(key);
   }
 
-  /**
-   * Holds `list` under `key` as the most recently used, dropping the least recently used
-   * until the budget holds it. A list {@link keeps} refuses is not held.
-   */
+  /** Holds `list` under `key` (least recently used lists dropped for it); a list {@link keeps} refuses is not held. */
   put(key: number, list: DecodedList): void {
-    const bytes = list.ids.length * 8;
-    if (!this.keeps(list.ids.length)) return;
-    const old = this.lists.get(key);
-    if (old !== undefined) {
-      this.lists.delete(key);
-      this.used -= old.ids.length * 8;
-    }
-    for (const [k, l] of this.lists) {
-      if (this.used + bytes <= this.budget) break;
-      this.lists.delete(k);
-      this.used -= l.ids.length * 8;
-    }
-    this.lists.set(key, list);
-    this.used += bytes;
+    if (this.keeps(list.ids.length)) this.lists.put(key, list);
   }
 
   /** Drops every list. */
   clear(): void {
     this.lists.clear();
-    this.used = 0;
   }
 }

@@ -215,6 +215,11 @@ export class Evaluator implements Shared {
     this.sorted = new SortedEvaluator(c, this);
   }
 
+  /** Bytes of the term lists the sorted path keeps for later queries (see term-lists.ts). */
+  keptListBytes(): number {
+    return this.sorted.kept.bytes;
+  }
+
   /** Evaluates a tree; `terms` collects the index terms it matched (for highlighting). */
   evaluate(query: QueryNode, terms: Set<string> = new Set(), options: EvaluateOptions = {}): Matches {
     this.options = options;

@@ -389,6 +389,14 @@ export class Engine {
     return this.evaluator.textMatches(query);
   }
 
+  /**
+   * Bytes of what the engine keeps to answer later queries faster, within fixed budgets:
+   * decoded postings (decoded.ts) and scored term lists (term-lists.ts).
+   */
+  keptBytes(): { decoded: number; termLists: number } {
+    return { decoded: this.postings.decoded.bytes, termLists: this.evaluator.keptListBytes() };
+  }
+
   /** The most a query tree can add to one quote's score (for tests and diagnostics). */
   bound(query: QueryNode): number {
     return this.evaluator.bound(query);

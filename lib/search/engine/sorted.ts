@@ -40,6 +40,7 @@ import { type Corpus, RANKING, shareOf } from './evaluate.ts';
 import { offerKBest } from './kbest.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE } from './postings.ts';
 import { bm25f, FIELD_BITS, FIELDS } from './scoring.ts';
+import { TermLists } from './term-lists.ts';
 import type { QueryNode } from './tree.ts';
 
 /** A result in doc order (the shape of evaluate.ts's Matches). */
@@ -132,6 +133,8 @@ class DocWords {
   spanMask = (1 << SPAN_BITS) - 1;
   /** The longest span: no answer is further than this from its question. */
   reach = 0;
+  /** Counts rebuilds: what was derived from the entries (kept term lists) is valid for one. */
+  generation = 0;
   private docs = -1;
   private stats = -1;
   private normsOf: Float64Array[] | null = null;
@@ -205,6 +208,7 @@ class DocWords {
     this.docs = n;
     this.stats = c.statsVersion;
     this.normsOf = norms;
+    this.generation++;
     return this;
   }
 }
@@ -594,6 +598,8 @@ function kthLowerBound(m: Acc, total: number, minWeight: number, k: number, heap
 /** Evaluates ranked queries without exclusions over sorted lists (see the module comment). */
 export class SortedEvaluator {
   private readonly words = new DocWords();
+  /** The open words' lists kept for the next queries (see term-lists.ts). */
+  readonly kept = new TermLists();
   private readonly pool = new ListPool();
   /** Each text posting's packed entry, first word and length number (see {@link frequencies}). */
   private gathered = new Int32Array(0);
@@ -1055,6 +1061,48 @@ export class SortedEvaluator {
    * key base of the term's unit, leafKeyed) an unrestricted text walk also writes keyTerm's keys.
    */
   private frequencies(t: string, restrict: List | null, keyBase = -1): List {
+    // Kept lists serve the open words' (keyed, unrestricted) lists: the common words of split
+    // queries. Restricted walks depend on the candidates; unpooled results are the caller's.
+    if (keyBase < 0 || restrict !== null || !this.pool.pooled)
+      return this.walkFrequencies(t, restrict, keyBase);
+    const generation = this.words.get(this.c, this.g.norms()).generation;
+    const { boost, minNorm } = this.g.questionField();
+    const kept = this.kept.get(t, generation, boost, minNorm);
+    if (kept !== undefined) {
+      const out = this.pool.take(kept.n);
+      out.docs.set(kept.docs);
+      out.scores.set(kept.scores);
+      out.fields.set(kept.fields);
+      out.n = kept.n;
+      const from = kept.keys;
+      if (from !== null) {
+        const keys = keyRoom(out);
+        for (let i = 0; i < kept.n; i++) keys[i] = keyBase + (from[i] ?? 0);
+      }
+      this.keyedByWalk = from !== null;
+      return out;
+    }
+    const out = this.walkFrequencies(t, null, keyBase);
+    if (out.n >= this.kept.minEntries) {
+      let keys: Float64Array | null = null;
+      if (this.keyedByWalk) {
+        keys = new Float64Array(out.n);
+        // The walk's keys are keyBase + an integer below 2^53: less the base, exactly that integer.
+        for (let i = 0; i < out.n; i++) keys[i] = (out.keys[i] ?? 0) - keyBase;
+      }
+      this.kept.put(t, {
+        n: out.n,
+        docs: out.docs.slice(0, out.n),
+        scores: out.scores.slice(0, out.n),
+        fields: out.fields.slice(0, out.n),
+        keys,
+      });
+    }
+    return out;
+  }
+
+  /** {@link frequencies} walked (not kept). */
+  private walkFrequencies(t: string, restrict: List | null, keyBase: number): List {
     const { postings, slots } = this.c;
     const norms = this.g.norms();
     const { norm, ints, questionNorm, questionOf, spanMask, reach } = this.words.get(this.c, norms);
