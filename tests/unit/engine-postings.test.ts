@@ -309,3 +309,32 @@ describe('decoded lists kept for reuse', () => {
     expect(p.ids.length).toBeGreaterThanOrEqual(3000);
   });
 });
+
+describe('kept term places', () => {
+  it('follow a term written to the delta and a segment placed after the term was resolved', () => {
+    const seen: number[][] = [];
+    const p = sealed(
+      [5, (d, first) => d.add('副業', F_TEXT, first + 1, 1, 0)],
+      [
+        4,
+        (d, first) => {
+          // One segment placed: 副業 in it, 介護 nowhere yet.
+          seen.push([...d.resolve('副業').at], [...d.resolve('介護').at]);
+          expect(d.resolve('介護').delta).toBeUndefined();
+          // Written after 介護 was resolved: the delta's list is looked up each time.
+          d.add('介護', F_TEXT, first + 3, 2, 0);
+          expect(d.resolve('介護').delta).toBeDefined();
+          expect(d.fetch('介護', F_TEXT)).toBe(1);
+          d.add('副業', F_TEXT, first, 1, 0);
+        },
+      ],
+    );
+    expect(seen).toEqual([[0], [-1]]);
+    // Sealed into a second segment (介護 then 副業 in its dictionary): looked up again, one place per segment.
+    expect([...p.resolve('副業').at]).toEqual([0, 1]);
+    expect([...p.resolve('介護').at]).toEqual([-1, 0]);
+    expect(p.resolve('介護').delta).toBeUndefined();
+    const n = p.fetch('副業', F_TEXT);
+    expect([...p.ids.subarray(0, n)]).toEqual([1, 5]);
+  });
+});

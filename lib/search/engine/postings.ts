@@ -77,6 +77,9 @@ export function buildKanaTerms(terms: readonly string[], flags: Uint8Array): Kan
  */
 export type DeltaList = number;
 
+/** Terms whose places in the packed segments are kept (then all are dropped): ~100 bytes each. */
+const PLACED_TERMS = 50_000;
+
 /** Ints of a delta chain's first room (one posting); each move doubles it. */
 const FIRST_ROOM = 2;
 
@@ -252,6 +255,8 @@ export class Postings {
   tfs: Uint32Array = new Uint32Array(1024);
   private idBuffer = this.ids;
   private tfBuffer = this.tfs;
+  /** Places of terms in the packed segments (see {@link resolve}). */
+  private readonly placedAt = new Map<string, Int32Array>();
   private starts = new Int32Array(8);
   private counts = new Int32Array(8);
 
@@ -361,6 +366,7 @@ export class Postings {
   place(packed: PackedSegment, kana: KanaTerms): PlacedSegment {
     const placed = { packed, kana, docBase: this.packedDocs, slotBase: this.packedSlots, dead: 0 };
     this.segs.push(placed);
+    this.placedAt.clear();
     // A term has at most one posting per doc (per slot for titles) in a field, so buffers for
     // every packed doc never grow on a read of the packed segments. Grown at a query instead,
     // after the decoder was compiled without that branch taken, V8 deoptimised fetchAt and
@@ -418,10 +424,21 @@ export class Postings {
       .map((x) => x.t);
   }
 
-  /** Where a term is in every segment and the delta. */
+  /**
+   * Where a term is in every segment and the delta. Its places in the packed segments are kept
+   * until a segment is placed (they never change before): each is a binary search over a
+   * dictionary of a million strings (~20 cache misses), and a query resolves each of its terms
+   * and expansions several times (document frequency, bound, walk). The delta's list is looked
+   * up each time (writes add terms to it). Callers read `at`, never write it.
+   */
   resolve(term: string): TermRef {
-    const at = new Int32Array(this.segs.length);
-    for (let s = 0; s < this.segs.length; s++) at[s] = termAt((this.segs[s] as PlacedSegment).packed, term);
+    let at = this.placedAt.get(term);
+    if (at === undefined) {
+      at = new Int32Array(this.segs.length);
+      for (let s = 0; s < this.segs.length; s++) at[s] = termAt((this.segs[s] as PlacedSegment).packed, term);
+      if (this.placedAt.size >= PLACED_TERMS) this.placedAt.clear();
+      this.placedAt.set(term, at);
+    }
     return { at, delta: this.deltaLists.get(term) };
   }
 
