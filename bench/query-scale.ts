@@ -2,7 +2,7 @@
  * `node --expose-gc --import tsx bench/query-scale.ts [--scale 1000000] [--dir DIR] [--build]
  *   [--passes 5] [--warmup 1] [--kind two-term] [--q 'query'] [--top 15] [--cpu-prof FILE] [--heap-prof FILE]
  *   [--save FILE] [--check FILE] [--sentences 0] [--split 20] [--from SNAPSHOT] [--ab] [--general]
- *   [--fresh-docs]`
+ *   [--fresh-docs] [--cold]`
  *
  * A fast loop for query latency at scale. The index of `npm run bench:store -- --only scale`
  * (the same interviews, bench/scale-corpus.ts) is built once and its raw snapshot kept in DIR
@@ -13,7 +13,10 @@
  * the general evaluator's worst case) per kind: CPU time (process.cpuUsage, the whole process)
  * and wall time, then the slowest queries with what they did. Hits are rendered from
  * interviews kept once looked up, as the API keeps them (`--fresh-docs`: rebuilt per lookup,
- * as this bench did before 2026-12-05). `--save` writes every query's
+ * as this bench did before 2026-12-05). The engine keeps long lists decoded and scored between
+ * searches (lib/search/engine/decoded.ts, term-lists.ts), and this bench repeats its queries, so
+ * after the first pass every kept list is found: `--cold` drops them before each timed search,
+ * so each pays what the first search of its terms pays (real traffic sits between the two). `--save` writes every query's
  * page (ids, order, scores, total, facets, rendered hits) and `--check` compares a run with a
  * saved one, so an optimisation can be shown to change no result. `--cpu-prof` profiles the
  * timed passes only (node:inspector), for chrome://inspect or speedscope; `--heap-prof` samples
@@ -116,9 +119,11 @@ async function main(): Promise<void> {
   // The API keeps no page after answering, so the bench keeps none either.
   const pages = new Map<string, string>();
   const generalPages = new Map<string, string>();
+  const cold = process.argv.includes('--cold');
   const run = (record: boolean, mode = modes[0] as string) =>
     queries.map(({ q }) => {
       index.general = mode === 'general';
+      if (cold && !record) index.dropKept();
       const c0 = process.cpuUsage();
       const w0 = performance.now();
       const page = index.search({ q, limit: 10 }, docs);
@@ -221,7 +226,7 @@ async function main(): Promise<void> {
     );
     const kinds = ['all', ...new Set(queries.map((q) => q.kind))];
     console.log(
-      `${index.stats.quotes} quotes, ${queries.length} queries × ${passes} passes (warm-up ${warmup})`,
+      `${index.stats.quotes} quotes, ${queries.length} queries × ${passes} passes (warm-up ${warmup})${cold ? ', kept lists dropped before each timed search (--cold)' : ''}`,
     );
     const inside = gcs.filter((g) => windows.get(mode)?.some(([a, b]) => g.start >= a && g.start < b));
     const minor = inside.filter((g) => g.kind === constants.NODE_PERFORMANCE_GC_MINOR);

@@ -890,6 +890,16 @@ export class QuoteIndex {
     return { quotes: this.engine.size.docs, interviews: this.interviews.size };
   }
 
+  /** Bytes the engine keeps to answer repeated terms faster (decoded and scored long lists). */
+  keptBytes(): { decoded: number; termLists: number } {
+    return this.engine.keptBytes();
+  }
+
+  /** Drops those kept lists: the next search pays what a first search of its terms pays. */
+  dropKept(): void {
+    this.engine.dropKept();
+  }
+
   /** True when the interview is indexed. */
   has(interviewId: string): boolean {
     return this.interviews.has(interviewId);

@@ -68,4 +68,14 @@ describe('kept term lists', () => {
     expect(t.get('a', 1, 1, 1)).toBeDefined();
     expect(t.bytes).toBeLessThanOrEqual(13 * 25);
   });
+
+  it('hold nothing after clear, in the same context (what a cold bench pass starts from)', () => {
+    const t = new TermLists(1 << 20, 10);
+    t.get('会社', 1, 0.5, 0.3);
+    t.put('会社', kept(10, false));
+    expect(t.get('会社', 1, 0.5, 0.3)?.n).toBe(10);
+    t.clear();
+    expect([t.size, t.bytes]).toEqual([0, 0]);
+    expect(t.get('会社', 1, 0.5, 0.3)).toBeUndefined();
+  });
 });

@@ -220,6 +220,11 @@ export class Evaluator implements Shared {
     return this.sorted.kept.bytes;
   }
 
+  /** Drops the term lists the sorted path keeps (see term-lists.ts). */
+  dropKeptLists(): void {
+    this.sorted.kept.clear();
+  }
+
   /** Evaluates a tree; `terms` collects the index terms it matched (for highlighting). */
   evaluate(query: QueryNode, terms: Set<string> = new Set(), options: EvaluateOptions = {}): Matches {
     this.options = options;

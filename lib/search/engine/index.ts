@@ -397,6 +397,15 @@ export class Engine {
     return { decoded: this.postings.decoded.bytes, termLists: this.evaluator.keptListBytes() };
   }
 
+  /**
+   * Drops what {@link keptBytes} counts, so that the next query pays a first query's cost
+   * (`bench/query-scale.ts --cold`: the bench repeats its queries, which a kept list favours).
+   */
+  dropKept(): void {
+    this.postings.decoded.clear();
+    this.evaluator.dropKeptLists();
+  }
+
   /** The most a query tree can add to one quote's score (for tests and diagnostics). */
   bound(query: QueryNode): number {
     return this.evaluator.bound(query);

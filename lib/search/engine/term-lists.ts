@@ -67,6 +67,11 @@ export class TermLists {
     return this.lists.get(term);
   }
 
+  /** Drops every list (the next query walks the text again). */
+  clear(): void {
+    this.lists.clear();
+  }
+
   /** Holds `list` for `term` under the context of the last {@link get}, if long enough. */
   put(term: string, list: KeptList): void {
     if (list.n >= this.minEntries) this.lists.put(term, list);
