@@ -69,6 +69,9 @@ const Label = z.object({
    * fresh10: labelled 2026-12-06 (01:31–01:37 UTC) before that session's tagger round (helper tags3) changed
    * anything: every turn of 11 livedoor news Q&A articles the parser reads as turns and no label touched
    * (drawn by sha256 order, not by reading), frozen by sha256, scored once at that round's end (`--fresh10`).
+   * fresh11: labelled 2026-12-06 (by 04:07 UTC) before that session's tagger round (helper tags4) changed
+   * anything: every turn of the next 10 files of fresh10's pool in the same sha256 order, frozen by sha256,
+   * scored once at that round's end (`--fresh11`).
    */
   split: z.enum([
     'dev',
@@ -85,6 +88,7 @@ const Label = z.object({
     'fresh8',
     'fresh9',
     'fresh10',
+    'fresh11',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -436,6 +440,8 @@ export interface TagQualityOptions {
   fresh9?: boolean;
   /** Also score the fresh10 split (the same rule, for the round of 2026-12-06 from 01:37 UTC). */
   fresh10?: boolean;
+  /** Also score the fresh11 split (the same rule, for the round of 2026-12-06 from 04:07 UTC). */
+  fresh11?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -464,6 +470,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh8 = judged.filter((j) => j.split === 'fresh8');
   const fresh9 = judged.filter((j) => j.split === 'fresh9');
   const fresh10 = judged.filter((j) => j.split === 'fresh10');
+  const fresh11 = judged.filter((j) => j.split === 'fresh11');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -492,8 +499,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh11.length} fresh11, ${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh11.length > 0 && options.fresh11) {
+    printByDomain(
+      '### Fresh11 split (interview turns of livedoor news Q&A articles, labelled 2026-12-06 by 04:07 UTC before that round changed anything, scored once at its end)',
+      fresh11,
+      runs,
+      topics,
+    );
+    printHardCases(fresh11, runs);
+  } else if (fresh11.length > 0)
+    console.log('\n(fresh11 split not scored: `--fresh11` scores it; see eval/README.md)');
   if (fresh10.length > 0 && options.fresh10) {
     printByDomain(
       '### Fresh10 split (interview turns of livedoor news Q&A articles, labelled 2026-12-06 01:31–01:37 UTC before that round changed anything, scored once at its end)',
