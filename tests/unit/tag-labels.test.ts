@@ -120,6 +120,16 @@ describe('the judged tag set', () => {
     expect(fresh10.filter((l) => domainOf(l) !== 'interview').map((l) => l.text)).toEqual([]);
   });
 
+  // fresh11 (2026-12-06, helper tags4) takes the next files of fresh10's pool in the same sha256 order: every
+  // turn of them, interview talk from files no other split touched.
+  it('keeps the fresh11 split in files no other split has a label in, all of it interview talk', () => {
+    const fresh11 = labels.filter((l) => l.split === 'fresh11');
+    expect(fresh11.length).toBeGreaterThanOrEqual(150);
+    const files = new Set(fresh11.map((l) => l.file));
+    expect(labels.filter((l) => l.split !== 'fresh11' && files.has(l.file)).map((l) => l.file)).toEqual([]);
+    expect(fresh11.filter((l) => domainOf(l) !== 'interview').map((l) => l.text)).toEqual([]);
+  });
+
   // The eval reports interview talk and news apart: every label is one of the three kinds, by its role and source.
   it('sorts every label into interview talk, news paragraphs or the booking dialogs', () => {
     const kinds = new Map<string, number>();
@@ -152,6 +162,7 @@ describe('the judged tag set', () => {
     ['fresh8', '7cf35285707753355c578975718706372d0b9129580b65785b61c1e9c071bf92'],
     ['fresh9', '4b9cdd04a13dd141faf60f8affe13024e9f1422bf0c85d2fe2bf03a7b0582746'],
     ['fresh10', '3f29837341772c3c583622f17ff270c3e9be14fbc11beff71bf35902f17beb5d'],
+    ['fresh11', 'ce12dbd255c306acf77008faed00cd9c601ee5566d217c3d4607777af9e5a059'],
   ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
     const frozen = JSON.stringify(labels.filter((l) => l.split === split));
     expect(createHash('sha256').update(frozen).digest('hex')).toBe(sha256);
