@@ -3,8 +3,6 @@
  * eval/tag-labels.json: every split in TRAINED_ON (a split labelled later stays out, so the eval can
  * score it held out). Each topic's decision rule (evidence, evidence vetoed by the model, the model
  * alone) is chosen on the out-of-fold probabilities of a 5-fold cross-validation by source file.
- * The model also reads Sudachi's synonym groups of the quote's terms (the devDependency
- * `sudachi-synonyms-dictionary`, read here only; the model file keeps the entries its weights use).
  * `npm run train:tags` (about 3 minutes on one core); the corpora must be at ../shared.
  */
 import { writeFileSync } from 'node:fs';

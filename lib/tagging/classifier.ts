@@ -66,11 +66,6 @@ export const ClassifierModelSchema = z.object({
   rules: z.record(z.string(), ModelRuleSchema).optional(),
   /** The judged splits the model was trained on (eval scores those only cross-validated). */
   trainedOn: z.array(z.string()).optional(),
-  /**
-   * Synonym groups of the analyzer's terms (term → group ids), for the `s:<group>` features: only the
-   * entries of groups the weights use (absent: no synonym features).
-   */
-  synonyms: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type ClassifierModel = z.infer<typeof ClassifierModelSchema>;
 
@@ -104,13 +99,6 @@ export interface TrainOptions {
   balanceCap?: number;
   /** Keep only this many of each topic's strongest weights (default: every weight ≥ 0.01). */
   maxWeights?: number;
-  /**
-   * Term → synonym groups: each of a quote's terms also emits `s:<group>` for its groups, so a word
-   * learned from the labels carries to its synonyms. The model keeps the entries of the groups it weighs.
-   */
-  synonyms?: ReadonlyMap<string, readonly string[]>;
-  /** A synonym group found in more than this share of the training texts is too generic to keep (default 0.05). */
-  synonymMaxShare?: number;
   now?: () => Date;
 }
 
@@ -150,26 +138,10 @@ export const POOLED_TRAINING: TrainOptions = { ...RICH_TRAINING };
  */
 export type TermsOf = (text: string) => readonly string[];
 
-/** Term → synonym group ids (see {@link TrainOptions.synonyms}). */
-export type SynonymTable = ReadonlyMap<string, readonly string[]>;
-
-/**
- * The features of a quote: its distinct terms, the synonym groups of those terms prefixed `s:` (with a
- * synonym table), and its question's terms prefixed `q:`.
- */
-export function features(
-  text: string,
-  question?: string | null,
-  terms: TermsOf = termsOf,
-  synonyms?: SynonymTable,
-): string[] {
+/** The features of a quote: its distinct terms, and its question's prefixed `q:`. */
+export function features(text: string, question?: string | null, terms: TermsOf = termsOf): string[] {
   const own = new Set(terms(text).filter((t) => t.length > 1 || /[\p{Script=Han}]/u.test(t)));
   const out = [...own];
-  if (synonyms && synonyms.size > 0) {
-    const groups = new Set<string>();
-    for (const t of own) for (const g of synonyms.get(t) ?? []) groups.add(`s:${g}`);
-    out.push(...groups);
-  }
   if (question) for (const t of new Set(terms(question))) if (t.length > 1) out.push(`q:${t}`);
   return out;
 }
@@ -212,9 +184,8 @@ export function featuresOf(
   text: string,
   question?: string | null,
   extra: readonly string[] = [],
-  synonyms?: SynonymTable,
 ): string[] {
-  const base = features(text, question, termsOf, synonyms);
+  const base = features(text, question);
   return set === 'rich' ? [...base, ...charGrams(text), ...extra] : base;
 }
 
@@ -237,7 +208,7 @@ export function trainClassifier(
     const key = `${e.question ?? ''}\u0000${e.text}\u0000${(e.extra ?? []).join(' ')}`;
     let f = cache.get(key);
     if (!f) {
-      f = featuresOf(set, e.text, e.question, e.extra, options.synonyms);
+      f = featuresOf(set, e.text, e.question, e.extra);
       cache.set(key, f);
     }
     return f;
@@ -245,10 +216,8 @@ export function trainClassifier(
   const docs = new Map<string, number>();
   for (const f of new Set(examples.map(featsOf))) for (const t of f) docs.set(t, (docs.get(t) ?? 0) + 1);
   const vocab = new Map<string, number>();
-  // A synonym group in a large share of the texts (仕事/業務) says nothing a topic could use.
-  const maxGroupDocs = (options.synonymMaxShare ?? 0.05) * cache.size;
   for (const [t, n] of [...docs].sort((a, b) => a[0].localeCompare(b[0])))
-    if (n >= minDocs && !(t.startsWith('s:') && n > maxGroupDocs)) vocab.set(t, vocab.size);
+    if (n >= minDocs) vocab.set(t, vocab.size);
 
   const byTopic = new Map<string, TrainingExample[]>();
   for (const e of examples) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
@@ -307,34 +276,18 @@ export function trainClassifier(
     trainedAt: (options.now ?? (() => new Date()))().toISOString(),
     examples: examples.length,
     topics,
-    ...(options.synonyms ? { synonyms: usedSynonyms(options.synonyms, topics) } : {}),
   };
-}
-
-/** The entries of a synonym table whose groups a model's weights use (what the model file carries). */
-function usedSynonyms(table: SynonymTable, topics: ClassifierModel['topics']): Record<string, string[]> {
-  const used = new Set<string>();
-  for (const m of Object.values(topics))
-    for (const f of Object.keys(m.weights)) if (f.startsWith('s:')) used.add(f.slice(2));
-  const out: Record<string, string[]> = {};
-  for (const [term, groups] of [...table].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const kept = groups.filter((g) => used.has(g));
-    if (kept.length > 0) out[term] = kept;
-  }
-  return out;
 }
 
 /** Applies a trained model. */
 export class TopicClassifier {
   readonly model: ClassifierModel;
   private readonly weights: CompiledWeights;
-  private readonly synonyms: SynonymTable | undefined;
 
   /** Wraps a (validated) model. */
   constructor(model: ClassifierModel) {
     this.model = model;
     this.weights = compileWeights(model);
-    this.synonyms = model.synonyms ? new Map(Object.entries(model.synonyms)) : undefined;
   }
 
   /** Topics the model has learned. */
@@ -383,7 +336,7 @@ export class TopicClassifier {
       const id = w.ids.get(f);
       if (id !== undefined) add(id);
     };
-    for (const f of features(text, question, terms, this.synonyms)) byName(f);
+    for (const f of features(text, question, terms)) byName(f);
     if (this.featureSet === 'rich') {
       addGrams(w, text, add);
       for (const f of extra) byName(f);

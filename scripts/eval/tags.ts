@@ -33,7 +33,6 @@ import {
 } from '../../lib/tagging/classifier.ts';
 import { shippedModel } from '../../lib/tagging/shipped.ts';
 import { interviewItems, type SequenceItem } from '../../lib/tagging/tagger.ts';
-import { synonymGroups } from './synonyms.ts';
 import { table } from './table.ts';
 
 const Label = z.object({
@@ -842,26 +841,9 @@ export function trainPooled(
   now: () => Date = () => new Date(),
 ): ClassifierModel {
   return {
-    ...trainClassifier(pooledExamples(judged, topics, features), {
-      ...POOLED_TRAINING,
-      synonyms: shippedSynonyms(),
-      now,
-    }),
+    ...trainClassifier(pooledExamples(judged, topics, features), { ...POOLED_TRAINING, now }),
     neighbours: SHIPPED_NEIGHBOURS,
   };
-}
-
-// Sudachi's synonym groups (scripts/eval/synonyms.ts), read once: 1.6 s and a 14.5 MB file, at train time only.
-let synonymTable: ReadonlyMap<string, readonly string[]> | undefined;
-/**
- * The synonym table the shipped model trains with. Under cross-validation by file over three fold draws its
- * `s:<group>` features lifted skills-learning's recall on every draw (0.45–0.54 → 0.50–0.56 at the same
- * precision) and the pooled micro recall by 0.01 on every draw, left the topics decided by the evidence alone
- * unchanged, and moved family-partner, money-income and motivation-values both ways (eval/README.md, 2026-12-06).
- */
-function shippedSynonyms(): ReadonlyMap<string, readonly string[]> {
-  synonymTable ??= synonymGroups();
-  return synonymTable;
 }
 
 /** The fold of a judged quote's file (5 folds by SHA-1 of the path: never one article on both sides). */

@@ -514,42 +514,6 @@ describe('the model editors train', () => {
     expect(own?.terms.length).toBeGreaterThan(0);
   });
 
-  it('carries what it learned of a word to its synonyms, and keeps only the synonym entries its weights use', () => {
-    const side: TrainingExample[] = [
-      ...['副業の収入を確定申告した', '副業は週末だけ', '副業で月5万円', '本業と副業の比率'].map((text) => ({
-        text,
-        topic: 'side-job-policy',
-        label: true,
-      })),
-      ...['映画の宣伝で来日した', '新作映画の舞台挨拶', '映画祭に出品した', '主演映画が公開'].map((text) => ({
-        text,
-        topic: 'side-job-policy',
-        label: false,
-      })),
-    ];
-    const synonyms = new Map([
-      ['副業', ['g1']],
-      ['サイドビジネス', ['g1']],
-      ['猫', ['g9']],
-      ['ネコ', ['g9']],
-    ]);
-    // A tiny training set: every group is in more than 5% of its texts, so the share cap is lifted here.
-    const withSyn = trainClassifier(side, { synonyms, synonymMaxShare: 1, now: () => new Date(0) });
-    const without = trainClassifier(side, { now: () => new Date(0) });
-    expect(withSyn.synonyms).toEqual({ サイドビジネス: ['g1'], 副業: ['g1'] });
-    expect(ClassifierModelSchema.parse(JSON.parse(JSON.stringify(withSyn)))).toEqual(withSyn);
-    const shift = (m: ClassifierModel, text: string) =>
-      new TopicClassifier(m).predict(text).get('side-job-policy')?.shift ?? 0;
-    // サイドビジネス never occurs in training: only its group carries the weight 副業 earned.
-    expect(shift(withSyn, 'サイドビジネスを始めた')).toBeGreaterThan(
-      shift(without, 'サイドビジネスを始めた'),
-    );
-    expect(shift(withSyn, 'サイドビジネスを始めた')).toBeGreaterThan(0.1);
-    expect(
-      new TopicClassifier(withSyn).predict('サイドビジネスを始めた').get('side-job-policy')?.terms,
-    ).toContain('s:g1');
-  });
-
   it('models a topic only with enough examples of both kinds', () => {
     const few = trainClassifier(examples().slice(0, 5));
     expect(Object.keys(few.topics)).toEqual([]);
