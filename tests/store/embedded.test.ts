@@ -114,4 +114,60 @@ describe('embedded dynalite over its message port', () => {
       await e.close();
     }
   });
+
+  // The store's thread keeps parsed condition expressions (local/dynalite-thread.mjs): a repeat
+  // must still be judged against its own values and still report names or values it leaves unused.
+  it('judges a repeated condition expression by its own values and names', async () => {
+    const e = await startEmbeddedDynamo();
+    const client = e.portClient();
+    const table = 'port-conditions';
+    const put = (v: string, condition: Record<string, unknown>) =>
+      client.send(
+        new PutItemCommand({ TableName: table, Item: { pk: { S: 'a' }, v: { S: v } }, ...condition }),
+      );
+    const absent = {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+    };
+    const equals = (v: string, extra: Record<string, { S: string }> = {}) => ({
+      ConditionExpression: '#a = :a',
+      ExpressionAttributeNames: { '#a': 'v' },
+      ExpressionAttributeValues: { ':a': { S: v }, ...extra },
+    });
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
+      for (let i = 0; i < 100; i++) {
+        const d = await client.send(new DescribeTableCommand({ TableName: table }));
+        if (d.Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await put('1', absent);
+      await expect(put('2', absent)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+      await put('2', equals('1'));
+      // The same expression and names, another value: the item's v is 2 now.
+      await expect(put('3', equals('1'))).rejects.toMatchObject({
+        name: 'ConditionalCheckFailedException',
+      });
+      await put('3', equals('2'));
+      await expect(put('4', equals('3', { ':b': { S: 'x' } }))).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: expect.stringContaining('unused in expressions'),
+      });
+      await expect(
+        put('4', { ...equals('3'), ExpressionAttributeNames: { '#a': 'v', '#b': 'w' } }),
+      ).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('unused') });
+      await put('4', equals('3'));
+      const got = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'a' } } }));
+      expect(got.Item).toEqual({ pk: { S: 'a' }, v: { S: '4' } });
+    } finally {
+      await e.close();
+    }
+  });
 });
