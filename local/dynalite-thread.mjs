@@ -78,6 +78,70 @@ dynaliteDb.create = (storeOptions) => {
   return store;
 };
 
+// dynalite reads every item it serves or replaces with LevelDB's asynchronous get: each one a job
+// on libuv's thread pool, a wake-up of a pool thread and another of this one to take the answer
+// (napi async work, futexes: ~6–10 µs of CPU per get across the threads, measured with
+// classic-level alone, against ~2 µs for the same read done here with getSync). An ingest reads
+// ~two items per quote (a batch's keys, the items a write replaces). So an open database answers
+// a get with getSync, resolved as the get's promise (dynalite still answers on a later turn):
+// the same value, decoded the same way, and a read never sees less than the asynchronous one did
+// (writes are still asynchronous; dynalite orders its read-modify-writes with its own locks). The
+// cost: reads run one after another on this thread, a cold one reading the file here — this
+// thread serves nothing else, and the API's event loop is not this one. A database still opening
+// (or one asked with a callback) keeps the asynchronous path.
+const asyncGet = ClassicLevel.prototype.get;
+ClassicLevel.prototype.get = function get(key, getOptions, ...rest) {
+  if (this.status !== 'open' || typeof getOptions === 'function' || rest.length > 0)
+    return asyncGet.call(this, key, getOptions, ...rest);
+  try {
+    return Promise.resolve(this.getSync(key, getOptions));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+};
+
+// Every conditional write parses its ConditionExpression with dynalite's PEG parser, which tries
+// each of DynamoDB's ~570 reserved words at every identifier: a quarter of this thread's CPU
+// during an ingest (perf, 20k quotes), for the same few expressions (`attribute_not_exists(#pk)`
+// of every new interview's head). A parse's result is a function of the expression, the
+// attribute names and the attribute values; its one side effect is to strike the names and
+// values it uses off the request's unused lists. So a successful parse is kept by all three,
+// with the names and values it used (found by parsing against lists holding all of them), and a
+// repeat strikes those off and answers the kept result. Kept results are only read afterwards
+// (db's matchesExprFilter, validateKeyPaths, query's pathHeads); key conditions are not kept
+// (validations' convertKeyCondition rewrites their tree), nor errors (parsed again as before).
+const conditionParser = createRequire(import.meta.url)('dynalite/db/conditionParser');
+const parseCondition = conditionParser.parse;
+const PARSED_EXPRESSIONS = 512;
+const parsedExpressions = new Map();
+const allTrue = (o) => Object.fromEntries(Object.keys(o ?? {}).map((k) => [k, true]));
+conditionParser.parse = (input, parseOptions) => {
+  const context = parseOptions?.context;
+  if (!context || context.isKeyCondition) return parseCondition(input, parseOptions);
+  const key = JSON.stringify([input, context.attrNames ?? null, context.attrVals ?? null]);
+  let kept = parsedExpressions.get(key);
+  if (!kept) {
+    const unusedAttrNames = allTrue(context.attrNames);
+    const unusedAttrVals = allTrue(context.attrVals);
+    const result = parseCondition(input, {
+      ...parseOptions,
+      context: { ...context, unusedAttrNames, unusedAttrVals },
+    });
+    if (typeof result !== 'object' || result === null) return parseCondition(input, parseOptions);
+    kept = {
+      result,
+      names: Object.keys(context.attrNames ?? {}).filter((k) => !(k in unusedAttrNames)),
+      vals: Object.keys(context.attrVals ?? {}).filter((k) => !(k in unusedAttrVals)),
+    };
+    if (parsedExpressions.size >= PARSED_EXPRESSIONS)
+      parsedExpressions.delete(parsedExpressions.keys().next().value);
+    parsedExpressions.set(key, kept);
+  }
+  for (const k of kept.names) if (context.unusedAttrNames) delete context.unusedAttrNames[k];
+  for (const k of kept.vals) if (context.unusedAttrVals) delete context.unusedAttrVals[k];
+  return kept.result;
+};
+
 /** A start-up failure the parent reports as it is: what, where, what to do. */
 class StartError extends Error {
   constructor(what, path, hint, cause) {

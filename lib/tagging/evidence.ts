@@ -40,6 +40,15 @@ export interface TopicEvidence {
   phrases: string[];
 }
 
+/**
+ * A topic's evidence, built in one place so that every TopicEvidence has one shape: the tagger's
+ * hot paths read them from several sources (a text's own, damped copies, a question's share), and
+ * objects of other shapes there deoptimised it (--trace-deopt: "wrong map" at their `score`).
+ */
+export function topicEvidence(score: number, phrases: string[]): TopicEvidence {
+  return { score, phrases };
+}
+
 const compileAll = (ps: readonly string[] | undefined) =>
   (ps ?? []).map(compilePattern).filter((p): p is Pattern => p !== null);
 
@@ -188,10 +197,13 @@ export class EvidenceScorer {
       }
       if (found.length === 0) continue;
       found.sort((a, b) => b.weight - a.weight);
-      out.set(topic.id, {
-        score: Math.round(score * 100) / 100,
-        phrases: found.map((f) => (f.weight < 0 ? `−${f.phrase}` : f.phrase)),
-      });
+      out.set(
+        topic.id,
+        topicEvidence(
+          Math.round(score * 100) / 100,
+          found.map((f) => (f.weight < 0 ? `−${f.phrase}` : f.phrase)),
+        ),
+      );
     }
     return out;
   }

@@ -27,7 +27,7 @@ import {
   TopicClassifier,
   termsOf,
 } from './classifier.ts';
-import { EvidenceMemo, EvidenceScorer, type TopicEvidence } from './evidence.ts';
+import { EvidenceMemo, EvidenceScorer, type TopicEvidence, topicEvidence } from './evidence.ts';
 
 /** A topic assigned to a text, with why. */
 export interface TopicMatch {
@@ -245,6 +245,14 @@ export class TopicTagger {
   private readonly evidence: EvidenceScorer;
   private readonly classifier: TopicClassifier | null;
   private readonly byId: Map<string, Topic>;
+  /**
+   * The topics as the scoring reads them, each of one shape (every key, in one order): topics
+   * arrive with or without their optional keys (from JSON, zod, a worker's message), and
+   * `candidates` and `decide`, which read them for every text, were deoptimised by each new
+   * shape (--trace-deopt: "wrong map" at `topic.id`) and compiled again, ~80 ms each time.
+   */
+  private readonly scored: readonly Topic[];
+  private readonly scoredById: Map<string, Topic>;
 
   /** Compiles the taxonomy's evidence; wraps the model when there is one. */
   constructor(options: TaggerOptions | Taxonomy = {}) {
@@ -256,6 +264,16 @@ export class TopicTagger {
     this.evidence = new EvidenceScorer(this.taxonomy, this.synonyms);
     this.classifier = this.model ? new TopicClassifier(this.model) : null;
     this.byId = new Map(this.taxonomy.topics.map((t) => [t.id, t]));
+    this.scored = this.taxonomy.topics.map((t) => ({
+      id: t.id,
+      label: t.label,
+      labelEn: t.labelEn,
+      description: t.description,
+      threshold: t.threshold,
+      evidence: t.evidence,
+      unless: t.unless,
+    }));
+    this.scoredById = new Map(this.scored.map((t) => [t.id, t]));
   }
 
   /** What this tagger is built from (`new TopicTagger(spec)` builds the same one). */
@@ -288,7 +306,7 @@ export class TopicTagger {
   ): string[] {
     const out: string[] = asked ? ['asked'] : [];
     for (const [topic, e] of memo.score(text)) {
-      const t = this.byId.get(topic);
+      const t = this.scoredById.get(topic);
       if (!t) continue;
       if (e.score < 0) out.push(`n:${topic}`);
       else if (e.score > 0) out.push(`e:${topic}`);
@@ -296,7 +314,7 @@ export class TopicTagger {
     }
     if (question && !asked)
       for (const [topic, q] of memo.score(question)) {
-        const t = this.byId.get(topic);
+        const t = this.scoredById.get(topic);
         if (t && q.score >= t.threshold) out.push(`qe:${topic}`);
       }
     return out;
@@ -399,11 +417,14 @@ export class TopicTagger {
           : [];
         // A question is tagged on its own words: its neighbours never lower its bar.
         const factor = !rule ? 1 : near.length > 0 ? (asked ? 1 : rule.low) : rule.high;
+        // No neighbours is passed as none (as scoreText does), not as an empty array: decide
+        // then sees one kind of array (strings), not also the other kind an empty map() makes,
+        // which deoptimised it each time the other came first (--trace-deopt, "wrong map").
         const m = this.decide(
           c,
           asked,
           factor,
-          near.map((j) => (items[j] as SequenceItem).id),
+          near.length > 0 ? near.map((j) => (items[j] as SequenceItem).id) : undefined,
         );
         if (m) matches.push(m);
       }
@@ -434,7 +455,7 @@ export class TopicTagger {
     // The quote's own other sentences can say it is about something else (a film, a booking).
     for (const topic of memo.sensesIn(text)) {
       const mine = own.get(topic);
-      if (mine && mine.score > 0) own.set(topic, { ...mine, score: mine.score * p.contextDamp });
+      if (mine && mine.score > 0) own.set(topic, topicEvidence(mine.score * p.contextDamp, mine.phrases));
     }
     const fromQuestion = new Map<string, TopicEvidence>();
     if (question && !asked) {
@@ -444,10 +465,10 @@ export class TopicTagger {
       // the answer's words for that topic weaker evidence too.
       for (const topic of memo.sensesIn(question)) {
         const mine = own.get(topic);
-        if (mine && mine.score > 0) own.set(topic, { ...mine, score: mine.score * p.contextDamp });
+        if (mine && mine.score > 0) own.set(topic, topicEvidence(mine.score * p.contextDamp, mine.phrases));
       }
       for (const [topic, q] of memo.score(question)) {
-        const t = this.byId.get(topic);
+        const t = this.scoredById.get(topic);
         // Only a question that is itself about the topic passes it on.
         if (!t || q.score < t.threshold * qBar) continue;
         const mine = own.get(topic);
@@ -455,7 +476,7 @@ export class TopicTagger {
         // What the question carries is capped at the threshold: a question dense with a topic's
         // words does not make an unrelated long answer about it.
         const carried = Math.min(q.score, t.threshold) * (short ? p.shortShare : p.questionShare);
-        fromQuestion.set(topic, { score: carried, phrases: q.phrases });
+        fromQuestion.set(topic, topicEvidence(carried, q.phrases));
       }
     }
     const c = this.classifier;
@@ -467,7 +488,7 @@ export class TopicTagger {
         terms,
       ) ?? new Map();
     const out: Candidate[] = [];
-    for (const t of this.taxonomy.topics) {
+    for (const t of this.scored) {
       const e = own.get(t.id);
       const q = fromQuestion.get(t.id);
       const v = votes.get(t.id);

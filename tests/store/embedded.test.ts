@@ -1,5 +1,10 @@
 /** The embedded server's in-process transport: the SDK's requests carried to dynalite's thread as messages. */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  BatchGetItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
@@ -112,6 +117,123 @@ describe('embedded dynalite over its message port', () => {
       expect(again.Item).toEqual({ id: { S: 'b' } });
     } finally {
       await e.close();
+    }
+  });
+
+  // The store's thread keeps parsed condition expressions (local/dynalite-thread.mjs): a repeat
+  // must still be judged against its own values and still report names or values it leaves unused.
+  it('judges a repeated condition expression by its own values and names', async () => {
+    const e = await startEmbeddedDynamo();
+    const client = e.portClient();
+    const table = 'port-conditions';
+    const put = (v: string, condition: Record<string, unknown>) =>
+      client.send(
+        new PutItemCommand({ TableName: table, Item: { pk: { S: 'a' }, v: { S: v } }, ...condition }),
+      );
+    const absent = {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+    };
+    const equals = (v: string, extra: Record<string, { S: string }> = {}) => ({
+      ConditionExpression: '#a = :a',
+      ExpressionAttributeNames: { '#a': 'v' },
+      ExpressionAttributeValues: { ':a': { S: v }, ...extra },
+    });
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
+      for (let i = 0; i < 100; i++) {
+        const d = await client.send(new DescribeTableCommand({ TableName: table }));
+        if (d.Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await put('1', absent);
+      await expect(put('2', absent)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+      await put('2', equals('1'));
+      // The same expression and names, another value: the item's v is 2 now.
+      await expect(put('3', equals('1'))).rejects.toMatchObject({
+        name: 'ConditionalCheckFailedException',
+      });
+      await put('3', equals('2'));
+      await expect(put('4', equals('3', { ':b': { S: 'x' } }))).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: expect.stringContaining('unused in expressions'),
+      });
+      await expect(
+        put('4', { ...equals('3'), ExpressionAttributeNames: { '#a': 'v', '#b': 'w' } }),
+      ).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('unused') });
+      await put('4', equals('3'));
+      const got = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'a' } } }));
+      expect(got.Item).toEqual({ pk: { S: 'a' }, v: { S: '4' } });
+    } finally {
+      await e.close();
+    }
+  });
+
+  // On disk, the store's thread reads LevelDB with getSync (local/dynalite-thread.mjs): single and
+  // batched reads of present and absent items, and the read a conditional write makes, answer as
+  // they do in memory.
+  it('reads items on disk as it writes them: present, absent, batched, under a condition', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kk-embedded-disk-'));
+    const e = await startEmbeddedDynamo({ path: join(dir, 'dynalite') });
+    const client = e.portClient();
+    const table = 'disk-reads';
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
+      for (let i = 0; i < 100; i++) {
+        const d = await client.send(new DescribeTableCommand({ TableName: table }));
+        if (d.Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      for (const pk of ['a', 'b'])
+        await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, v: { N: '1' } } }));
+      const got = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'a' } } }));
+      expect(got.Item).toEqual({ pk: { S: 'a' }, v: { N: '1' } });
+      const none = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'z' } } }));
+      expect(none.Item).toBeUndefined();
+      const batch = await client.send(
+        new BatchGetItemCommand({
+          RequestItems: { [table]: { Keys: [{ pk: { S: 'b' } }, { pk: { S: 'z' } }, { pk: { S: 'a' } }] } },
+        }),
+      );
+      const items = (batch.Responses?.[table] ?? []).map((it) => it.pk?.S).sort();
+      expect(items).toEqual(['a', 'b']);
+      await expect(
+        client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { pk: { S: 'a' }, v: { N: '2' } },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': 'pk' },
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+      await client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { pk: { S: 'z' }, v: { N: '3' } },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': 'pk' },
+        }),
+      );
+      const z = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'z' } } }));
+      expect(z.Item).toEqual({ pk: { S: 'z' }, v: { N: '3' } });
+    } finally {
+      await e.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
