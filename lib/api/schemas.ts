@@ -98,18 +98,22 @@ export const SuggestQuery = z.object({
 export const ExpectedVersionQuery = z.object({ expectedVersion: z.coerce.number().int().min(0).optional() });
 
 /** POST /quotes/{id}/tags body. */
-export const AddTagsBody = z.object({
-  tags: z.array(TagSchema).min(1).max(20),
-  expectedVersion: z.number().int().min(0).optional(),
-});
+export const AddTagsBody = z
+  .object({
+    tags: z.array(TagSchema).min(1).max(20),
+    expectedVersion: z.number().int().min(0).optional(),
+  })
+  .strict();
 /** PUT /interviewees/{id}/tags body. */
-export const SetTagsBody = z.object({
-  /** The person's additions (tags their quotes do not carry, or confirmations). */
-  tags: z.array(TagSchema).max(50),
-  /** The person's removals (tags their quotes carry that the person should not). */
-  remove: z.array(TagSchema).max(50).optional(),
-  expectedVersion: z.number().int().min(0).optional(),
-});
+export const SetTagsBody = z
+  .object({
+    /** The person's additions (tags their quotes do not carry, or confirmations). */
+    tags: z.array(TagSchema).max(50),
+    /** The person's removals (tags their quotes carry that the person should not). */
+    remove: z.array(TagSchema).max(50).optional(),
+    expectedVersion: z.number().int().min(0).optional(),
+  })
+  .strict();
 /** POST /tags/{tag}/merge body. */
 export { MergeBody, MergeResponse, TopicsResponse } from './tag-schemas.ts';
 

@@ -285,7 +285,9 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   topics.put('/:id', auth, async (c) => {
     const { id } = check(TopicParams, c.req.param(), 'path');
-    const { expectedVersion, ...patch } = await jsonBody(c, UpdateTopicBody);
+    const { expectedVersion, id: named, ...patch } = await jsonBody(c, UpdateTopicBody);
+    if (named !== undefined && named !== id)
+      throw new ValidationError(`a topic's id stays '${id}': to rename it, create '${named}' and merge`);
     if (Object.keys(patch).length === 0) throw new ValidationError('name at least one field to change');
     return reply(
       c,

@@ -15,14 +15,22 @@ const cursor = z.string().max(500).optional();
 const nextCursor = z.string().nullable();
 const expectedVersion = z.number().int().min(0).optional();
 
+/**
+ * The write bodies below are strict: a key they do not know is a 400 naming it. A misspelt
+ * `"dryrun": true` (or a search filter spelt as the URL spells it, `"tag"`) was ignored, so the
+ * edit ran for real, or over more quotes than meant.
+ */
+
 /** POST /tags/{tag}/merge. */
-export const MergeBody = z.object({
-  into: TagSchema,
-  /** Merge into a tag that does not exist yet (else 404). */
-  create: z.boolean().optional(),
-  /** Report what would move; change nothing. */
-  dryRun: z.boolean().optional(),
-});
+export const MergeBody = z
+  .object({
+    into: TagSchema,
+    /** Merge into a tag that does not exist yet (else 404). */
+    create: z.boolean().optional(),
+    /** Report what would move; change nothing. */
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
 
 /** What a merge did or would do. */
 export const MergeResponse = z.object({
@@ -74,13 +82,15 @@ export const UndoResponse = z.object({
 export const MergeParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
 /** POST /bulk/tags: a search (as GET /search takes it) and the tags to add or remove. */
-export const BulkTagsBody = z.object({
-  search: SearchParamsSchema.omit({ limit: true, cursor: true }),
-  add: z.array(TagSchema).max(20).default([]),
-  remove: z.array(TagSchema).max(20).default([]),
-  /** Count what would change; change nothing. */
-  dryRun: z.boolean().optional(),
-});
+export const BulkTagsBody = z
+  .object({
+    search: SearchParamsSchema.omit({ limit: true, cursor: true }).strict(),
+    add: z.array(TagSchema).max(20).default([]),
+    remove: z.array(TagSchema).max(20).default([]),
+    /** Count what would change; change nothing. */
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
 
 /** What a bulk edit did or would do. */
 export const BulkTagsResponse = z.object({
@@ -122,7 +132,9 @@ const AuditEntrySchema = z.object({
 export const AuditResponse = z.object({ entries: z.array(AuditEntrySchema), nextCursor });
 
 /** POST /interviewees/{id}/tags: tags to add (or confirm). */
-export const PersonAddTagsBody = z.object({ tags: z.array(TagSchema).min(1).max(20), expectedVersion });
+export const PersonAddTagsBody = z
+  .object({ tags: z.array(TagSchema).min(1).max(20), expectedVersion })
+  .strict();
 
 /** GET /topics. */
 export const TopicsResponse = z.object({ version: z.number(), topics: z.array(TopicSchema) });
@@ -137,18 +149,22 @@ export const TopicResponse = z.object({ version: z.number(), topic: TopicSchema 
 export const TopicParams = z.object({ id: TopicIdSchema });
 
 /** POST /topics. */
-export const CreateTopicBody = z.object({ topic: TopicSchema, expectedVersion });
+export const CreateTopicBody = z.object({ topic: TopicSchema, expectedVersion }).strict();
 
 /** PUT /topics/{id}: the fields that change (the others stay; the id stays: to rename it, create and merge). */
-export const UpdateTopicBody = z.object({
-  label: z.string().trim().min(1).max(60).optional(),
-  labelEn: z.string().trim().min(1).max(60).optional(),
-  description: z.string().max(1000).optional(),
-  threshold: z.number().gt(0).max(10).optional(),
-  evidence: z.array(EvidenceSchema).max(300).optional(),
-  unless: z.array(PatternSchema).max(100).optional(),
-  expectedVersion,
-});
+export const UpdateTopicBody = z
+  .object({
+    /** Optional, and only the path's id (a topic from GET /topics/{id} sent back as it came). */
+    id: TopicIdSchema.optional(),
+    label: z.string().trim().min(1).max(60).optional(),
+    labelEn: z.string().trim().min(1).max(60).optional(),
+    description: z.string().max(1000).optional(),
+    threshold: z.number().gt(0).max(10).optional(),
+    evidence: z.array(EvidenceSchema).max(300).optional(),
+    unless: z.array(PatternSchema).max(100).optional(),
+    expectedVersion,
+  })
+  .strict();
 
 /** GET /topics/versions. */
 export const TaxonomyVersionsResponse = z.object({

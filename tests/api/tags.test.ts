@@ -439,6 +439,92 @@ describe('interviewee tags, the audit trail, bulk edits', () => {
     expect(undo.changed).toBe(preview.quotes);
     expect(await searchIds(rt.app, 'kaigo-file')).toEqual([]);
   });
+
+  it('refuses a key it does not know (a misspelt dryRun, a filter spelt as the URL spells it): nothing changes', async () => {
+    type Err = { error: { code: string; message: string } };
+    const refused = async (method: string, path: string, body: unknown, key: string) => {
+      const e = await send<Err>(rt.app, method, path, body, 400);
+      expect(e.error.code).toBe('validation_error');
+      expect(e.error.message).toContain(key);
+    };
+    // "dryrun" was ignored, so the edit ran for real; "tag" was ignored, so it ran over every 介護 quote.
+    await refused(
+      'POST',
+      '/bulk/tags',
+      { search: { q: '介護' }, add: ['typo-check'], dryrun: true },
+      'dryrun',
+    );
+    await refused(
+      'POST',
+      '/bulk/tags',
+      { search: { q: '介護', tag: 'care-anxiety' }, add: ['typo-check'] },
+      'tag',
+    );
+    expect(await searchIds(rt.app, 'typo-check')).toEqual([]);
+    await send(rt.app, 'POST', '/bulk/tags', {
+      search: { q: '介護', interview: 'kenji' },
+      add: ['typo-check'],
+    });
+    const merges = async () => (await getJson<{ merges: unknown[] }>(rt.app, '/merges')).merges.length;
+    const before = await merges();
+    await refused(
+      'POST',
+      '/tags/typo-check/merge',
+      { into: 'typo-other', create: true, dryrun: true },
+      'dryrun',
+    );
+    expect(await merges()).toBe(before);
+    expect((await searchIds(rt.app, 'typo-check')).length).toBeGreaterThan(0);
+    const [quoteId] = await searchIds(rt.app, 'typo-check');
+    await refused(
+      'POST',
+      `/quotes/${quoteId}/tags`,
+      { tags: ['typo-b'], expected_version: 7 },
+      'expected_version',
+    );
+    const quote = await getJson<QuoteDetail>(rt.app, `/quotes/${quoteId}`);
+    const person = `/interviewees/${quote.speaker.id}/tags`;
+    await refused('PUT', person, { tags: [], remov: ['typo-check'] }, 'remov');
+    await refused('POST', person, { tags: ['typo-b'], version: 0 }, 'version');
+    await refused('PUT', '/topics/work-balance', { threshhold: 2, label: '両立' }, 'threshhold');
+    await refused(
+      'POST',
+      '/topics',
+      { topic: { id: 'x-typo', label: 'x', labelEn: 'x', description: '', evidence: [] }, expected: 0 },
+      'expected',
+    );
+    await send(rt.app, 'POST', '/bulk/tags', {
+      search: { q: '介護', interview: 'kenji' },
+      remove: ['typo-check'],
+    });
+  });
+
+  it('takes a topic sent back as GET /topics/{id} gave it (its own id), not another id', async () => {
+    const { topic, version } = await getJson<{ topic: Record<string, unknown>; version: number }>(
+      rt.app,
+      '/topics/health-rest',
+    );
+    const e = await send<{ error: { message: string } }>(
+      rt.app,
+      'PUT',
+      '/topics/health-rest',
+      { ...topic, id: 'rest', expectedVersion: version },
+      400,
+    );
+    expect(e.error.message).toContain("'health-rest'");
+    const edit = await send<{ version: number; job: { id: string } | null }>(
+      rt.app,
+      'PUT',
+      '/topics/health-rest',
+      {
+        ...topic,
+        description: `${topic.description} (checked)`,
+        expectedVersion: version,
+      },
+    );
+    expect(edit.version).toBe(version + 1);
+    if (edit.job) await rt.jobs.idle();
+  });
 });
 
 describe('the taxonomy over the API', () => {
