@@ -276,6 +276,16 @@ describe('search page', () => {
   it('has a clear empty state and an English version', async () => {
     const empty = await (await page('/?q=xyzzyqwvk')).text();
     expect(empty).toContain('該当する発言はありません');
+    // The hints fit what was asked: no "remove filters" when none is set, no "fewer words" for none.
+    expect(empty).toContain('語を減らすか');
+    expect(empty).not.toContain('絞り込みの条件を外して');
+    const filtered = await (await page('/?q=xyzzyqwvk&speaker=interviewer')).text();
+    expect(filtered).toContain('語を減らすか');
+    expect(filtered).toContain('絞り込みの条件を外して');
+    const onlyFilter = await (await page('/?tag=no-such-tag-here')).text();
+    expect(onlyFilter).toContain('該当する発言はありません');
+    expect(onlyFilter).not.toContain('語を減らすか');
+    expect(onlyFilter).toContain('絞り込みの条件を外して');
     const en = await (await page('/?q=%E4%BB%8B%E8%AD%B7&lang=en')).text();
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Filters');

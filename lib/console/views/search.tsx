@@ -257,9 +257,12 @@ export function SearchPage(props: {
               <div class="empty">
                 <h2>{t.emptyTitle}</h2>
                 <ul>
-                  {t.emptyHints.map((h) => (
-                    <li>{h}</li>
-                  ))}
+                  {/* Fewer words only when words were typed; fewer filters only when some are set. */}
+                  {[state.q.trim() ? t.emptyHints[0] : null, chips.length > 0 ? t.emptyHints[1] : null]
+                    .filter((h) => h !== null)
+                    .map((h) => (
+                      <li>{h}</li>
+                    ))}
                 </ul>
                 <p>
                   <a href={v.href('/tags')}>{t.browseTags}</a>
