@@ -146,6 +146,34 @@ describe.runIf(run)('console in Chromium', () => {
     await page.close();
   }, 90_000);
 
+  it('suggests for what an IME commits, not for the unconverted text while a word is composed', async () => {
+    const page = await newTab(context, errors);
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/suggest?')) asked.push(new URL(r.url()).searchParams.get('q') ?? '');
+    });
+    await page.goto(`${server.url}/`);
+    await page.locator('#q').click();
+    // What a Japanese IME does for "kurauxdo": composition updates, then the commit.
+    const cdp = await context.newCDPSession(page);
+    for (const s of ['k', 'く', 'くr', 'くら', 'くらu', 'くらう', 'クラウ', 'クラウd', 'クラウド']) {
+      await cdp.send('Input.imeSetComposition', {
+        text: s,
+        selectionStart: s.length,
+        selectionEnd: s.length,
+      });
+      // Longer than the suggestions' debounce, as a person composes.
+      await page.waitForTimeout(200);
+    }
+    await cdp.send('Input.insertText', { text: 'クラウド' });
+    await page.waitForSelector('#tag-suggestions a', { state: 'attached' });
+    expect(await page.locator('#q').inputValue()).toBe('クラウド');
+    expect(asked).toEqual(['クラウド']);
+    expect(await page.locator('#tag-suggestions a', { hasText: 'クラウドソーシング' }).count()).toBe(1);
+    await cdp.detach();
+    await page.close();
+  });
+
   it('works without JavaScript for search and reading', async () => {
     const page = await newTab(context, errors);
     await page.route('**/assets/*.js', (route) => route.abort());

@@ -497,7 +497,7 @@ function setupSuggestions(): void {
   if (!input || !list || !tagsBox) return;
   let timer = 0;
   let seq = 0;
-  input.addEventListener('input', () => {
+  const update = () => {
     window.clearTimeout(timer);
     timer = window.setTimeout(async () => {
       const q = input.value.trim();
@@ -528,7 +528,14 @@ function setupSuggestions(): void {
         ...(links.length ? [el('ul', {}, el('li', { class: 'muted' }, WORDS.tagsSuggest), ...links)] : []),
       );
     }, 150);
+  };
+  // Japanese is typed through an IME: while a word is being composed the field holds unconverted
+  // text (けっk, けっこn) that nobody means to search; suggest for what is committed, once.
+  input.addEventListener('input', (ev) => {
+    if ((ev as InputEvent).isComposing) return;
+    update();
   });
+  input.addEventListener('compositionend', update);
 }
 
 // ------------------------------------------------------------------ upload
