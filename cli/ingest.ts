@@ -7,7 +7,8 @@ import { expandPaths, idFromPath } from './load.ts';
 /** Outcome of one file. */
 export interface IngestOutcome {
   path: string;
-  status: 'ingested' | 'replaced' | 'failed';
+  /** `skipped`: not sent, the run stopped first (see {@link stopReason}). */
+  status: 'ingested' | 'replaced' | 'failed' | 'skipped';
   id?: string;
   quotes?: number;
   reason?: string;
@@ -71,7 +72,41 @@ function bar(done: number, total: number, width = 24): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
 }
 
-/** Uploads every transcript, continuing past failures; returns one outcome per file, in order. */
+/**
+ * Why every other upload would fail the same way, or null: the API refused the token (401/403),
+ * or could not be reached at all. The run stops there instead of sending every file to fail.
+ */
+function stopReason(base: string, status: number | null, error: unknown): string | null {
+  if (status === 401 || status === 403)
+    return `the API refused the token (${status}): check --token or KIKIGAKI_TOKEN (npm start prints it)`;
+  if (status !== null) return null;
+  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  const code = cause?.code ?? '';
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code))
+    return `cannot reach ${base} (${code}): is the server running (npm start), and is --api its URL?`;
+  return null;
+}
+
+/**
+ * Why an --api value is no URL the uploads can use, or null: `localhost:3000` without its
+ * scheme was sent to fetch, and every file failed with "fetch failed".
+ */
+export function apiUrlProblem(api: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(api);
+  } catch {
+    return `--api must be a URL such as http://localhost:3000 (got '${api}')`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `--api must be an http:// or https:// URL such as http://localhost:3000 (got '${api}')`;
+  return null;
+}
+
+/**
+ * Uploads every transcript, continuing past files that fail; returns one outcome per file, in
+ * order. A refused token or an unreachable API stops the run: the files not sent are `skipped`.
+ */
 export async function ingestFiles(
   paths: readonly string[],
   options: IngestOptions,
@@ -83,6 +118,7 @@ export async function ingestFiles(
   const base = options.api.replace(/\/+$/, '');
   let next = 0;
   let done = 0;
+  let stopped: string | null = null;
   const upload = async (path: string): Promise<IngestOutcome> => {
     try {
       // Bytes as they are on disk: the server reads a .docx (a zip) or decodes UTF-8 text.
@@ -117,19 +153,27 @@ export async function ingestFiles(
           quotes: json.quotes ?? 0,
         };
       }
+      stopped ??= stopReason(base, res.status, null);
       return {
         path,
         status: 'failed',
         reason: `${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`.trim(),
       };
     } catch (e) {
-      return { path, status: 'failed', reason: e instanceof Error ? e.message : String(e) };
+      stopped ??= stopReason(base, null, e);
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      const message = e instanceof Error ? e.message : String(e);
+      return { path, status: 'failed', reason: cause ? `${message} (${cause})` : message };
     }
   };
   // A few uploads in flight keep the server busy while each waits on its store writes.
   const worker = async () => {
     for (let i = next++; i < files.length; i = next++) {
       const path = files[i] as string;
+      if (stopped) {
+        out[i] = { path, status: 'skipped', reason: stopped };
+        continue;
+      }
       out[i] = await upload(path);
       done++;
       const line = `${bar(done, files.length)} ${path}`;
@@ -145,10 +189,14 @@ export async function ingestFiles(
 export function summarize(outcomes: readonly IngestOutcome[]): string {
   const count = (s: IngestOutcome['status']) => outcomes.filter((o) => o.status === s).length;
   const quotes = outcomes.reduce((n, o) => n + (o.quotes ?? 0), 0);
+  const skipped = outcomes.filter((o) => o.status === 'skipped');
   const lines = [
-    `ingested ${count('ingested')}, replaced ${count('replaced')}, failed ${count('failed')} (${quotes} quotes)`,
+    `ingested ${count('ingested')}, replaced ${count('replaced')}, failed ${count('failed')}${
+      skipped.length ? `, not sent ${skipped.length}` : ''
+    } (${quotes} quotes)`,
   ];
   for (const o of outcomes.filter((x) => x.status === 'failed'))
     lines.push(`  failed ${o.path}: ${o.reason}`);
+  if (skipped[0]) lines.push(`stopped: ${skipped[0].reason}`);
   return `${lines.join('\n')}\n`;
 }

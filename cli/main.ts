@@ -13,7 +13,7 @@ import type { SearchHit } from '../lib/search/index.ts';
 import { TopicTagger } from '../lib/tagger.ts';
 import { shippedModel } from '../lib/tagging/shipped.ts';
 import { loadReadings } from '../lib/text/readings.ts';
-import { ingestFiles, summarize } from './ingest.ts';
+import { apiUrlProblem, ingestFiles, summarize } from './ingest.ts';
 import { loadTranscripts, parseFile } from './load.ts';
 
 const USAGE = `kikigaki — search and tag Japanese interview transcripts
@@ -223,6 +223,8 @@ async function cmdIngest(args: string[]): Promise<void> {
     },
   });
   if (!values.api) fail('ingest needs --api URL (e.g. http://localhost:3000)');
+  const apiProblem = apiUrlProblem(values.api);
+  if (apiProblem) fail(apiProblem);
   const concurrency = Number(values.concurrency ?? 4);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
     fail('--concurrency must be a whole number from 1 to 16');
@@ -237,7 +239,7 @@ async function cmdIngest(args: string[]): Promise<void> {
     concurrency,
   });
   process.stdout.write(summarize(outcomes));
-  if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+  if (outcomes.some((o) => o.status === 'failed' || o.status === 'skipped')) process.exitCode = 1;
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script). */

@@ -123,7 +123,7 @@ describe('kikigaki ingest', () => {
     expect(r.stdout).toMatch(/^ingested 0, replaced 1, failed 0/);
   });
 
-  it('fails every file with the reason when the token is wrong', async () => {
+  it('fails with the reason when the token is wrong', async () => {
     const r = await cli(
       'ingest',
       join(samplesDir, '04-dash-yuki.txt'),
@@ -134,6 +134,45 @@ describe('kikigaki ingest', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/401 unauthorized/);
+  });
+
+  it('stops at a refused token instead of sending every file to fail the same way', async () => {
+    const r = await cli(
+      'ingest',
+      samplesDir,
+      '--api',
+      api,
+      '--token',
+      'wrong-token-xxxxxxxx',
+      '--concurrency',
+      '1',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ingested 0, replaced 0, failed 1, not sent 9 \(0 quotes\)/);
+    expect(r.stdout.match(/401 unauthorized/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/stopped: the API refused the token \(401\): check --token/);
+  });
+
+  it('says once that the API cannot be reached, and what --api should look like', async () => {
+    // A port nothing listens on: one the system gave and took back.
+    const closed = await new Promise<number>((resolve) => {
+      const s = serve({ fetch: () => new Response(''), port: 0, hostname: '127.0.0.1' }, () => {
+        const port = (s.address() as AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const r = await cli('ingest', samplesDir, '--api', `http://127.0.0.1:${closed}`, '--token', TOKEN);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/not sent [1-9]/);
+    expect(r.stdout).toMatch(/ECONNREFUSED/);
+    expect(r.stdout).toMatch(
+      /stopped: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is the server running/,
+    );
+    const noScheme = await cli('ingest', samplesDir, '--api', api.replace('http://', ''), '--token', TOKEN);
+    expect(noScheme.code).toBe(2);
+    expect(noScheme.stderr).toMatch(
+      /--api must be a(n http:\/\/ or https:\/\/)? URL such as http:\/\/localhost:3000/,
+    );
   });
 
   it('asks for --api and a token', async () => {
