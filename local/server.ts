@@ -96,6 +96,11 @@ async function main(): Promise<void> {
   const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: '127.0.0.1' }, (info) => {
     const url = `http://localhost:${info.port}`;
     const stats = runtime.indexer.index.stats;
+    // The hint must find something in what this server holds: 介護 is in the samples, not in
+    // every corpus (SAMPLES=none with the livedoor interviews finds nothing for it).
+    const hint = ['介護', '仕事', '自分'].find(
+      (q) => runtime.indexer.index.search({ q, limit: 1 }).total > 0,
+    );
     process.stderr.write(
       [
         '',
@@ -105,7 +110,9 @@ async function main(): Promise<void> {
         ...(read
           ? [`  read:   ${read.token}   (from ${read.source}; a read-only token, reads are protected)`]
           : []),
-        `  try:    curl '${url}/search?q=%E4%BB%8B%E8%AD%B7'   (介護)`,
+        hint
+          ? `  try:    curl '${url}/search?q=${encodeURIComponent(hint)}'   (${hint})`
+          : `  empty:  npx kikigaki ingest <folder of transcripts> --api ${url} --token <token above>`,
         `          curl ${url}/openapi.json`,
         '',
       ].join('\n'),

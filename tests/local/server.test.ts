@@ -61,6 +61,8 @@ describe('npm start (local/server.ts)', () => {
     expect(search.total).toBeGreaterThan(0);
     const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
     expect(log()).toContain(`token:  ${token}`);
+    // The hint is a search this server can answer (介護 is in the samples).
+    expect(log()).toContain(`try:    curl '${url}/search?q=${encodeURIComponent('介護')}'`);
     // Not a terminal (a pipe here): one progress line per sample, no carriage returns.
     expect(log()).toContain('loading samples 1/10\nloading samples 2/10\n');
     expect(log()).toContain('loading samples 10/10\n');
@@ -86,6 +88,9 @@ describe('npm start (local/server.ts)', () => {
     const health = (await (await fetch(`${url}/health`)).json()) as { index: { quotes: number } };
     expect(health.index.quotes).toBe(0);
     expect(log()).toContain('from API_TOKEN');
+    // Nothing to search yet: the hint says how to fill it, not a search that finds nothing.
+    expect(log()).toContain(`empty:  npx kikigaki ingest <folder of transcripts> --api ${url}`);
+    expect(log()).not.toContain('try:    curl');
     expect(existsSync(join(dataDir, 'api-token'))).toBe(false);
   });
 });
@@ -141,7 +146,8 @@ describe('restart after a crash', () => {
       await fetch(`${second.url}/search?q=${encodeURIComponent('ココナラ')}`)
     ).json()) as { total: number };
     expect(search.total).toBe(1);
-  });
+    // Two start-ups (kuromoji each): ~10 s quiet, past 30 s at load 10 on 2 cores.
+  }, 120_000);
 });
 
 describe('restart after a graceful shutdown', () => {
