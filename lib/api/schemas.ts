@@ -52,7 +52,16 @@ export const ListInterviewsQuery = z.object({
   limit,
   cursor,
   tag: TagSchema.optional(),
-  interviewee: IdSchema.optional(),
+  /** A person id only (/search takes names): the 400 for a name says where ids are found. */
+  interviewee: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(
+      /^[A-Za-z0-9_-]+$/,
+      'interviewee is a person id here (kao_bunny, p-…): find one by name with GET /interviewees?q=<name>',
+    )
+    .optional(),
 });
 /** POST/PUT /interviews query: overrides for the parsed transcript. */
 export const IngestQuery = z.object({

@@ -1150,6 +1150,11 @@ export class QuoteIndex {
       const issue = parsed.error.issues[0];
       throw new ValidationError(`${issue?.path.join('.') || 'query'}: ${issue?.message}`);
     }
+    // Swapped dates matched nothing and said nothing: a 400 says what to change.
+    const from = toMs(parsed.data.from, false);
+    const to = toMs(parsed.data.to, true);
+    if (from !== null && to !== null && from > to)
+      throw new ValidationError(`from (${parsed.data.from}) is after to (${parsed.data.to}): swap them`);
     return parsed.data;
   }
 

@@ -469,6 +469,18 @@ describe('GET /search validation', () => {
       200,
     );
   });
+
+  it('says where to find a person id when /interviews?interviewee= is given a name', async () => {
+    // /search takes names for interviewee=; this list takes an id, and its 400 said only which characters ids have.
+    const error = await expectError(
+      await app.request(`/interviews?interviewee=${encodeURIComponent('沖玲奈')}`),
+      400,
+      'validation_error',
+    );
+    expect(error.message).toContain('person id');
+    expect(error.message).toContain('GET /interviewees?q=');
+    expect((await app.request('/interviews?interviewee=kao_bunny')).status).toBe(200);
+  });
 });
 
 describe('tag validation', () => {

@@ -118,6 +118,16 @@ describe('QuoteIndex search', () => {
       index.search({ q: '', interview: '04-dash-yuki', from: '2025-03-01', to: '2025-03-31' }).total,
     ).toBe(all);
     expect(index.search({ q: '', interview: '04-dash-yuki', from: '2025-04-01' }).total).toBe(0);
+    // One day is a range (from and to the same date); from after to is an error, not an empty page.
+    expect(
+      index.search({ q: '', interview: '04-dash-yuki', from: '2025-03-14', to: '2025-03-14' }).total,
+    ).toBe(all);
+    expect(() => index.search({ q: '仕事', from: '2025-12-31', to: '2025-01-01' })).toThrow(
+      /from .* is after to/,
+    );
+    expect(() =>
+      index.search({ q: '仕事', from: '2025-03-14T10:00:00+09:00', to: '2025-03-14T09:00:00+09:00' }),
+    ).toThrow(ValidationError);
   });
 
   it('pages with a cursor without repeating or skipping hits', () => {
