@@ -25,6 +25,7 @@ import type {
 import { autoTagsOf, effectiveTags, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from './classifier.ts';
+import { sorted, type Tagging, type TaggingDeps } from './deps.ts';
 import { autoTagsChanged, recordOf, type TagStep } from './record.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicMatch, TopicTagger } from './tagger.ts';
@@ -150,24 +151,6 @@ export interface TaxonomyEdit extends TaxonomyView {
   job: Job | null;
 }
 
-/** Dependencies of {@link TagService}. */
-export interface TagServiceDeps {
-  store: Store;
-  taggers: TaggerSource;
-  /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
-  afterCommit?: (change: Change) => Promise<void>;
-  /**
-   * Background jobs (lib/jobs: re-scoring after taxonomy edits, re-indexing after large merges).
-   * Absent: that work runs before the edit answers.
-   */
-  jobs?: Jobs;
-  /** Interviews a merge or an undo re-indexes before answering; more go to a job (default 100). */
-  inlineInterviews?: number;
-  now?: () => Date;
-  /** Tags an interview (default: in this thread; the local server passes its worker pool). */
-  tag?: TagStep;
-}
-
 /** Corrections of quotes kept at most per topic in the model (a few hundred KB in all). */
 const MODEL_MAX_WEIGHTS = 2500;
 
@@ -187,19 +170,17 @@ function quoteViewOf(iv: Interview, turnId: string, tags: string[]): QuoteView |
   };
 }
 
-const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
-
 /** kikigaki's tag use cases. */
-export class TagService {
-  private readonly store: Store;
-  private readonly taggers: TaggerSource;
-  private readonly afterCommit: (change: Change) => Promise<void>;
-  private readonly jobs: Jobs | null;
-  private readonly inlineInterviews: number;
-  private readonly now: () => Date;
-  private readonly tag: TagStep;
+export class TagService implements Tagging {
+  readonly store: Store;
+  readonly taggers: TaggerSource;
+  readonly afterCommit: (change: Change) => Promise<void>;
+  readonly jobs: Jobs | null;
+  readonly inlineInterviews: number;
+  readonly now: () => Date;
+  readonly tag: TagStep;
 
-  constructor(deps: TagServiceDeps) {
+  constructor(deps: TaggingDeps) {
     this.store = deps.store;
     this.taggers = deps.taggers;
     this.afterCommit = deps.afterCommit ?? (async () => {});
