@@ -23,6 +23,7 @@ import type { Indexer } from '../indexer.ts';
 import type { PeopleService } from '../people/service.ts';
 import type { Job } from '../store/items.ts';
 import type { Store } from '../store/port.ts';
+import { refreshInterviews } from '../tagging/refresh.ts';
 import type { TagService } from '../tagging/service.ts';
 import { MAX_IDS, withError } from './runner.ts';
 
@@ -214,7 +215,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           note(job, 'tags', tags);
           if (repair) {
             await apply([...c.missing, ...c.stale]);
-            await tagging.refreshInterviews(tags);
+            await refreshInterviews(tagging, tags);
             if (c.missing.length + c.stale.length + tags.length + people.length > 0) job.result.repaired = 1;
           }
         }),
@@ -260,7 +261,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           return { ids: [...new Set(page.items.map((q) => q.interviewId))], next: page.nextCursor };
         },
         async (ids) => {
-          await tagging.refreshInterviews(ids);
+          await refreshInterviews(tagging, ids);
           count(job, 'interviews', ids.length);
         },
       );
@@ -280,7 +281,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           const id = interviewIdOfQuote(c.target.quoteId);
           if (id) ids.add(id);
         }
-      await tagging.refreshInterviews(ids);
+      await refreshInterviews(tagging, ids);
       count(job, 'interviews', ids.size);
       job.pages++;
       if (job.kind === 'merge') await tagging.completeMerge(mergeId);

@@ -27,6 +27,7 @@ import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../
 import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from './classifier.ts';
 import { sorted, type Tagging, type TaggingDeps } from './deps.ts';
 import { autoTagsChanged, recordOf, type TagStep } from './record.ts';
+import { refreshInterviews } from './refresh.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicMatch, TopicTagger } from './tagger.ts';
 
@@ -777,7 +778,7 @@ export class TagService implements Tagging {
       const job = await this.jobs.submit({ kind: 'merge', mergeId: id, reason: `merge ${from} → ${into}` });
       return { ...result, id, job };
     }
-    await this.refreshInterviews(interviews);
+    await refreshInterviews(this, interviews);
     await this.completeMerge(id);
     return { ...result, id };
   }
@@ -796,14 +797,6 @@ export class TagService implements Tagging {
       detail: { mergeId, quotes: merge.quotes, people: merge.people, interviews: merge.interviews },
     });
     this.taggers.invalidate();
-  }
-
-  /** Re-computes the memberships of some interviews and tells the index. */
-  async refreshInterviews(interviews: Iterable<string>): Promise<void> {
-    for (const id of interviews) {
-      await this.store.refreshTags(id);
-      await this.afterCommit({ kind: 'interview', id });
-    }
   }
 
   /** Merges, newest first. */
@@ -878,7 +871,7 @@ export class TagService implements Tagging {
         reason: `undo merge ${merge.from} → ${merge.into}`,
       });
     else {
-      await this.refreshInterviews(interviews);
+      await refreshInterviews(this, interviews);
       await this.completeUndo(mergeId);
     }
     return {
@@ -972,7 +965,7 @@ export class TagService implements Tagging {
     };
     if (options.dryRun || changed === 0) return result;
     await this.register(add, who);
-    await this.refreshInterviews(touched);
+    await refreshInterviews(this, touched);
     await this.store.writeAudit({
       subject: { kind: 'bulk' },
       who,
@@ -1202,15 +1195,5 @@ export class TagService implements Tagging {
     const bytes = await this.store.putModel(model, model.trainedAt, examples.length);
     this.taggers.invalidate();
     return { examples: examples.length, topics: Object.keys(model.topics).length, bytes };
-  }
-
-  // ------------------------------------------------------------------ consistency
-
-  /** Interviews whose stored tag memberships differ from the tag model (repaired on request). */
-  async checkMemberships(ids: readonly string[], repair: boolean): Promise<string[]> {
-    const stale: string[] = [];
-    for (const id of ids) if ((await this.store.membershipsStale(id)) === true) stale.push(id);
-    if (repair) await this.refreshInterviews(stale);
-    return stale;
   }
 }
