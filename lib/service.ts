@@ -26,13 +26,13 @@ import type {
   WriteReads,
 } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
+import { listTags, type TagSummary } from './tagging/directory.ts';
 import { recordOf, type TagStep } from './tagging/record.ts';
 import {
   type IntervieweeProfile,
   type QuoteDetail,
   type QuoteView,
   type TagService,
-  type TagSummary,
   TagService as Tags,
 } from './tagging/service.ts';
 import { StaticTaggers, type TaggerSource } from './tagging/source.ts';
@@ -450,7 +450,7 @@ export class Kikigaki {
 
   /** Every tag in use with quote and interviewee counts. */
   tags(quoteCounts: Record<string, number>): Promise<TagSummary[]> {
-    return this.tagging.tags(quoteCounts);
+    return listTags(this.tagging, quoteCounts);
   }
 }
 

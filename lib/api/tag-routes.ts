@@ -11,6 +11,7 @@ import { type Job, jobView } from '../jobs/runner.ts';
 import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
+import { listTags, resolveTags } from '../tagging/directory.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
   AddTagsBody,
@@ -89,7 +90,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   const tags = new Hono<AppEnv>();
   tags.get('/', readGuard, async (c) => {
     const index = await deps.index.get();
-    return reply(c, TagsResponse, { tags: await tagging.tags(index.tagCounts()) });
+    return reply(c, TagsResponse, { tags: await listTags(tagging, index.tagCounts()) });
   });
   tags.get('/:tag/quotes', readGuard, async (c) => {
     const { tag: named } = check(Params.tag, c.req.param(), 'path');
@@ -98,7 +99,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     const {
       tags: [tag = named],
       resolved,
-    } = await tagging.resolveTags([named]);
+    } = await resolveTags(tagging, [named]);
     const page = await tagging.quotesWithTag(tag, q.limit, q.cursor);
     return reply(c, TagQuotesResponse, {
       tag,
@@ -189,7 +190,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   const people = new Hono<AppEnv>();
   people.get('/', readGuard, async (c) => {
     const q = query(c, IntervieweesQuery, ['tag']);
-    const { tags, resolved } = await tagging.resolveTags(q.tag);
+    const { tags, resolved } = await resolveTags(tagging, q.tag);
     const page = await service.interviewees({
       ...(q.q ? { q: q.q } : {}),
       ...(q.q || tags.length === 0 ? { index: await deps.index.get() } : {}),

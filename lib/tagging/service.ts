@@ -26,20 +26,11 @@ import { autoTagsOf, effectiveTags, personTagsOf, quoteTagsOf, resolveAlias } fr
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from './classifier.ts';
 import { sorted, type Tagging, type TaggingDeps } from './deps.ts';
+import { isLive, mergedAway, peopleWith, register } from './directory.ts';
 import { autoTagsChanged, recordOf, type TagStep } from './record.ts';
 import { refreshInterviews } from './refresh.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicMatch, TopicTagger } from './tagger.ts';
-
-/** A tag in use, as GET /tags lists it. */
-export interface TagSummary {
-  id: string;
-  label: string;
-  labelEn: string;
-  kind: 'topic' | 'manual';
-  quotes: number;
-  interviewees: number;
-}
 
 /** A quote as the API shows it outside search results. */
 export interface QuoteView {
@@ -78,13 +69,6 @@ export interface IntervieweeProfile {
   /** The person's own corrections and their version (send it back as `expectedVersion`). */
   version: number;
   manual: { add: string[]; remove: string[] };
-}
-
-/** Tags a read named, through merges (see TagService.resolveTags). */
-export interface ResolvedTags {
-  tags: string[];
-  /** Each merged-away tag named → the tag it became; empty when none was. */
-  resolved: Record<string, string>;
 }
 
 /** What a merge did, or would do (dry run). */
@@ -196,57 +180,6 @@ export class TagService implements Tagging {
     return this.taggers.current();
   }
 
-  // ------------------------------------------------------------------ tags that exist
-
-  private async topicIds(): Promise<Set<string>> {
-    return new Set((await this.taggers.current()).taxonomy.topics.map((t) => t.id));
-  }
-
-  /**
-   * Whether a tag is live: a topic or a tag editors made, not merged away; tags used before the
-   * directory existed count when something still carries them.
-   */
-  private async isLive(tag: string, aliases: ReadonlyMap<string, string>): Promise<boolean> {
-    if (aliases.has(tag)) return false;
-    if ((await this.topicIds()).has(tag)) return true;
-    if ((await this.store.tagEntries()).some((e) => e.tag === tag)) return true;
-    if ((await this.store.quotesWithTag(tag, { limit: 1 })).items.length > 0) return true;
-    return (await this.store.peopleWithTag(tag)).length > 0;
-  }
-
-  /** Records manual tags that are not topics in the tag directory (so /tags lists them). */
-  private async register(tags: Iterable<string>, who: string): Promise<void> {
-    const topics = await this.topicIds();
-    for (const t of tags) if (!topics.has(t)) await this.store.putTagEntry(t, who);
-  }
-
-  /**
-   * The tags a read names, each merged-away one replaced by what it became (in order, once each),
-   * and which were replaced: a saved link or an old filter finds the target's quotes, and the
-   * answer says so instead of an empty 200. No store read when no tag is named.
-   */
-  async resolveTags(tags: readonly string[]): Promise<ResolvedTags> {
-    if (tags.length === 0) return { tags: [], resolved: {} };
-    const aliases = await this.store.aliases();
-    const resolved: Record<string, string> = {};
-    const out = new Set<string>();
-    for (const raw of tags) {
-      const t = resolveAlias(raw, aliases);
-      if (t !== raw) resolved[raw] = t;
-      out.add(t);
-    }
-    return { tags: [...out], resolved };
-  }
-
-  /** A tag named in a removal that was merged away: a 409 naming where it went. */
-  private mergedAway(tag: string, aliases: ReadonlyMap<string, string>): ConflictError {
-    const into = resolveAlias(tag, aliases);
-    return new ConflictError(`tag '${tag}' was merged into '${into}'; edit '${into}', or undo the merge`, {
-      tag,
-      into,
-    });
-  }
-
   // ------------------------------------------------------------------ quotes
 
   private async quoteContext(quoteId: string): Promise<{ stored: StoredInterview; manual: ManualTags }> {
@@ -314,7 +247,7 @@ export class TagService implements Tagging {
     const remove = new Set(manual.remove.map((t) => resolveAlias(t, aliases)));
     const resolved: Record<string, string> = {};
     for (const t of change.remove ?? []) {
-      if (aliases.has(t)) throw this.mergedAway(t, aliases);
+      if (aliases.has(t)) throw mergedAway(t, aliases);
       if (!current.has(t)) throw new NotFoundError('tag of the quote', `${quoteId}/${t}`);
       add.delete(t);
       if (auto.has(t)) remove.add(t);
@@ -341,7 +274,7 @@ export class TagService implements Tagging {
       const detail = this.detailOf(stored, quoteId, manual, aliases);
       return Object.keys(resolved).length > 0 ? { ...detail, resolved } : detail;
     }
-    await this.register(added, who);
+    await register(this, added, who);
     const written = await this.store.putQuoteTags(quoteId, next, manual.version, who);
     await this.afterCommit({ kind: 'interview', id: stored.interview.id });
     const detail = this.detailOf(stored, quoteId, written, aliases);
@@ -369,14 +302,6 @@ export class TagService implements Tagging {
   }
 
   // ------------------------------------------------------------------ people
-
-  /** People who have a tag: through their quotes or added by hand, minus their own removals. */
-  private async peopleWith(tag: string): Promise<Set<string>> {
-    const found = await this.store.peopleWithTag(tag);
-    const ids = [...new Set(found.map((p) => p.personId))];
-    const manual = await this.store.manualPersonTags(ids);
-    return new Set(ids.filter((id) => !manual.get(id)?.remove.includes(tag)));
-  }
 
   /** An interviewee's profile: tags with quote counts, interviews, evidence, corrections. */
   async interviewee(personId: string): Promise<IntervieweeProfile> {
@@ -570,7 +495,7 @@ export class TagService implements Tagging {
     );
     const has = new Set(profile.tags.map((t) => t.id));
     for (const t of change.remove ?? []) {
-      if (aliases.has(t)) throw this.mergedAway(t, aliases);
+      if (aliases.has(t)) throw mergedAway(t, aliases);
       if (!has.has(t)) throw new NotFoundError('tag of the interviewee', `${personId}/${t}`);
       add.delete(t);
       remove.add(t);
@@ -586,7 +511,7 @@ export class TagService implements Tagging {
       next.add.join('\u0000') === sorted(manual.add).join('\u0000') &&
       next.remove.join('\u0000') === sorted(manual.remove).join('\u0000');
     if (!same) {
-      await this.register(next.add, who);
+      await register(this, next.add, who);
       await this.store.putPersonTags(personId, next, manual.version, who);
     }
     return this.interviewee(personId);
@@ -619,7 +544,7 @@ export class TagService implements Tagging {
       } while (cursor);
       ids = [...all];
     } else {
-      const sets = await Promise.all(options.tags.map((t) => this.peopleWith(t)));
+      const sets = await Promise.all(options.tags.map((t) => peopleWith(this, t)));
       const union = new Set(sets.flatMap((s) => [...s]));
       ids = [...union].filter((id) => (options.match === 'all' ? sets.every((s) => s.has(id)) : true));
     }
@@ -631,37 +556,6 @@ export class TagService implements Tagging {
     const profiles = await this.profiles(p.items, options.candidates?.(p.items));
     const items = p.items.flatMap((id) => profiles.get(id) ?? []);
     return { items, nextCursor: p.nextCursor };
-  }
-
-  // ------------------------------------------------------------------ the tags in use
-
-  /** Every live tag (topics, tags editors made, tags in the index) with quote and people counts. */
-  async tags(quoteCounts: Readonly<Record<string, number>>): Promise<TagSummary[]> {
-    const [tagger, aliases, entries] = await Promise.all([
-      this.taggers.current(),
-      this.store.aliases(),
-      this.store.tagEntries(),
-    ]);
-    const ids = new Set(
-      [
-        ...tagger.taxonomy.topics.map((t) => t.id),
-        ...entries.map((e) => e.tag),
-        ...Object.keys(quoteCounts).filter((t) => (quoteCounts[t] ?? 0) > 0),
-      ].filter((t) => !aliases.has(t)),
-    );
-    const list = [...ids].sort();
-    const people = await Promise.all(list.map(async (id) => (await this.peopleWith(id)).size));
-    return list.map((id, i) => {
-      const topic = tagger.topic(id);
-      return {
-        id,
-        label: topic?.label ?? id,
-        labelEn: topic?.labelEn ?? id,
-        kind: topic ? ('topic' as const) : ('manual' as const),
-        quotes: quoteCounts[id] ?? 0,
-        interviewees: people[i] ?? 0,
-      };
-    });
   }
 
   // ------------------------------------------------------------------ merges
@@ -681,10 +575,10 @@ export class TagService implements Tagging {
   ): Promise<MergeResult> {
     if (from === into) throw new ValidationError('a tag cannot be merged into itself');
     const aliases = await this.store.aliases();
-    if (aliases.has(from)) throw this.mergedAway(from, aliases);
-    if (!(await this.isLive(from, aliases))) throw new NotFoundError('tag', from);
-    if (aliases.has(into)) throw this.mergedAway(into, aliases);
-    const targetExists = await this.isLive(into, aliases);
+    if (aliases.has(from)) throw mergedAway(from, aliases);
+    if (!(await isLive(this, from, aliases))) throw new NotFoundError('tag', from);
+    if (aliases.has(into)) throw mergedAway(into, aliases);
+    const targetExists = await isLive(this, into, aliases);
     if (!targetExists && !options.create)
       throw new KikigakiError(
         'not_found',
@@ -769,7 +663,7 @@ export class TagService implements Tagging {
       });
     }
     await this.store.putMergeChanges(changes);
-    if (!targetExists) await this.register([into], who);
+    if (!targetExists) await register(this, [into], who);
     await this.store.putAlias(from, into, who, id);
     this.taggers.invalidate();
     // Many interviews: a job re-indexes them in bounded steps (lib/jobs/steps.ts) and completes
@@ -912,7 +806,7 @@ export class TagService implements Tagging {
     if (change.add.length + change.remove.length === 0)
       throw new ValidationError('name tags to add or remove');
     const aliases = await this.store.aliases();
-    for (const t of change.remove) if (aliases.has(t)) throw this.mergedAway(t, aliases);
+    for (const t of change.remove) if (aliases.has(t)) throw mergedAway(t, aliases);
     const add = sorted(change.add.map((t) => resolveAlias(t, aliases)));
     const remove = sorted(change.remove);
     const ids = [...new Set(search.quoteIds)];
@@ -964,7 +858,7 @@ export class TagService implements Tagging {
       remove,
     };
     if (options.dryRun || changed === 0) return result;
-    await this.register(add, who);
+    await register(this, add, who);
     await refreshInterviews(this, touched);
     await this.store.writeAudit({
       subject: { kind: 'bulk' },
