@@ -27,14 +27,15 @@ import type {
 } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
 import { listTags, type TagSummary } from './tagging/directory.ts';
-import { recordOf, type TagStep } from './tagging/record.ts';
 import {
-  type IntervieweeProfile,
+  editQuoteTags,
+  getQuote,
   type QuoteDetail,
   type QuoteView,
-  type TagService,
-  TagService as Tags,
-} from './tagging/service.ts';
+  quotesWithTag,
+} from './tagging/quotes.ts';
+import { recordOf, type TagStep } from './tagging/record.ts';
+import { type IntervieweeProfile, type TagService, TagService as Tags } from './tagging/service.ts';
 import { StaticTaggers, type TaggerSource } from './tagging/source.ts';
 import { quoteTagsOf } from './tags.ts';
 
@@ -385,17 +386,17 @@ export class Kikigaki {
 
   /** One quote with its tags explained. */
   getQuote(quoteId: string): Promise<QuoteDetail> {
-    return this.tagging.getQuote(quoteId);
+    return getQuote(this.tagging, quoteId);
   }
 
-  /** Adds and removes tags of a quote (see TagService.editQuoteTags). */
+  /** Adds and removes tags of a quote (see lib/tagging/quotes.ts). */
   editQuoteTags(
     quoteId: string,
     change: { add?: string[]; remove?: string[] },
     who: string,
     expectedVersion?: number,
   ): Promise<QuoteDetail> {
-    return this.tagging.editQuoteTags(quoteId, change, who, expectedVersion);
+    return editQuoteTags(this.tagging, quoteId, change, who, expectedVersion);
   }
 
   /** An interviewee's corrections and their version (for optimistic locking). */
@@ -445,7 +446,7 @@ export class Kikigaki {
 
   /** Quotes with a tag, paged. */
   quotesWithTag(tag: string, limit: number, cursor?: string): Promise<Page<QuoteView>> {
-    return this.tagging.quotesWithTag(tag, limit, cursor);
+    return quotesWithTag(this.tagging, tag, limit, cursor);
   }
 
   /** Every tag in use with quote and interviewee counts. */

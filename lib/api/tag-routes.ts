@@ -12,6 +12,7 @@ import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
 import { listTags, resolveTags } from '../tagging/directory.ts';
+import { editQuoteTags, getQuote, quotesWithTag } from '../tagging/quotes.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
   AddTagsBody,
@@ -100,7 +101,7 @@ export function tagRoutes(deps: TagRouteDeps) {
       tags: [tag = named],
       resolved,
     } = await resolveTags(tagging, [named]);
-    const page = await tagging.quotesWithTag(tag, q.limit, q.cursor);
+    const page = await quotesWithTag(tagging, tag, q.limit, q.cursor);
     return reply(c, TagQuotesResponse, {
       tag,
       quotes: page.items,
@@ -243,7 +244,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   const quotes = new Hono<AppEnv>();
   quotes.get('/:quoteId', readGuard, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
-    return reply(c, QuoteResponse, await tagging.getQuote(quoteId));
+    return reply(c, QuoteResponse, await getQuote(tagging, quoteId));
   });
   quotes.post('/:quoteId/tags', auth, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
@@ -251,7 +252,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       QuoteResponse,
-      await tagging.editQuoteTags(quoteId, { add: body.tags }, actor(c), body.expectedVersion),
+      await editQuoteTags(tagging, quoteId, { add: body.tags }, actor(c), body.expectedVersion),
     );
   });
   quotes.delete('/:quoteId/tags/:tag', auth, async (c) => {
@@ -260,7 +261,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       QuoteResponse,
-      await tagging.editQuoteTags(quoteId, { remove: [tag] }, actor(c), q.expectedVersion),
+      await editQuoteTags(tagging, quoteId, { remove: [tag] }, actor(c), q.expectedVersion),
     );
   });
 
