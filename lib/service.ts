@@ -27,6 +27,7 @@ import type {
 } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
 import { listTags, type TagSummary } from './tagging/directory.ts';
+import { type IntervieweeProfile, interviewee, interviewees } from './tagging/profiles.ts';
 import {
   editQuoteTags,
   getQuote,
@@ -35,7 +36,7 @@ import {
   quotesWithTag,
 } from './tagging/quotes.ts';
 import { recordOf, type TagStep } from './tagging/record.ts';
-import { type IntervieweeProfile, type TagService, TagService as Tags } from './tagging/service.ts';
+import { type TagService, TagService as Tags } from './tagging/service.ts';
 import { StaticTaggers, type TaggerSource } from './tagging/source.ts';
 import { quoteTagsOf } from './tags.ts';
 
@@ -401,13 +402,13 @@ export class Kikigaki {
 
   /** An interviewee's corrections and their version (for optimistic locking). */
   async personTags(personId: string): Promise<{ tags: string[]; version: number }> {
-    const profile = await this.tagging.interviewee(personId);
+    const profile = await interviewee(this.tagging, personId);
     return { tags: profile.manual.add, version: profile.version };
   }
 
   /** An interviewee's profile. */
   interviewee(personId: string): Promise<IntervieweeProfile> {
-    return this.tagging.interviewee(personId);
+    return interviewee(this.tagging, personId);
   }
 
   /** Interviewees with all/any of the tags, paged by id. */
@@ -432,7 +433,8 @@ export class Kikigaki {
           ? options.index.intervieweeIds()
           : undefined;
     const index = options.index;
-    return this.tagging.interviewees(
+    return interviewees(
+      this.tagging,
       {
         ...options,
         ...(among ? { among } : {}),

@@ -12,6 +12,7 @@ import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
 import { listTags, resolveTags } from '../tagging/directory.ts';
+import { editIntervieweeTags, interviewee } from '../tagging/profiles.ts';
 import { editQuoteTags, getQuote, quotesWithTag } from '../tagging/quotes.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
@@ -208,12 +209,13 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   people.get('/:id', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
-    return reply(c, IntervieweeResponse, await tagging.interviewee(id));
+    return reply(c, IntervieweeResponse, await interviewee(tagging, id));
   });
   people.put('/:id/tags', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
     const body = await jsonBody(c, SetTagsBody);
-    const profile = await tagging.editIntervieweeTags(
+    const profile = await editIntervieweeTags(
+      tagging,
       id,
       { set: { add: body.tags, remove: body.remove ?? [] } },
       actor(c),
@@ -227,7 +229,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       IntervieweeResponse,
-      await tagging.editIntervieweeTags(id, { add: body.tags }, actor(c), body.expectedVersion),
+      await editIntervieweeTags(tagging, id, { add: body.tags }, actor(c), body.expectedVersion),
     );
   });
   people.delete('/:id/tags/:tag', auth, async (c) => {
@@ -236,7 +238,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       IntervieweeResponse,
-      await tagging.editIntervieweeTags(id, { remove: [tag] }, actor(c), q.expectedVersion),
+      await editIntervieweeTags(tagging, id, { remove: [tag] }, actor(c), q.expectedVersion),
     );
   });
 
