@@ -12,6 +12,7 @@ import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
 import { listTags, resolveTags } from '../tagging/directory.ts';
+import { listMerges, merge, undoMerge } from '../tagging/merges.ts';
 import { editIntervieweeTags, interviewee } from '../tagging/profiles.ts';
 import { editQuoteTags, getQuote, quotesWithTag } from '../tagging/quotes.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
@@ -113,7 +114,8 @@ export function tagRoutes(deps: TagRouteDeps) {
   tags.post('/:tag/merge', auth, async (c) => {
     const { tag } = check(Params.tag, c.req.param(), 'path');
     const body = await jsonBody(c, MergeBody);
-    const result = await tagging.merge(
+    const result = await merge(
+      tagging,
       tag,
       body.into,
       { create: body.create, dryRun: body.dryRun },
@@ -126,12 +128,12 @@ export function tagRoutes(deps: TagRouteDeps) {
   const merges = new Hono<AppEnv>();
   merges.get('/', readGuard, async (c) => {
     const q = query(c, PagedQuery);
-    const page = await tagging.merges(q);
+    const page = await listMerges(tagging, q);
     return reply(c, MergesResponse, { merges: page.items, nextCursor: page.nextCursor });
   });
   merges.post('/:id/undo', auth, async (c) => {
     const { id } = check(MergeParams, c.req.param(), 'path');
-    return reply(c, UndoResponse, withJobView(await tagging.undoMerge(id, actor(c))));
+    return reply(c, UndoResponse, withJobView(await undoMerge(tagging, id, actor(c))));
   });
 
   // ---------------------------------------------------------------- /bulk

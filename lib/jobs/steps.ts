@@ -23,6 +23,7 @@ import type { Indexer } from '../indexer.ts';
 import type { PeopleService } from '../people/service.ts';
 import type { Job } from '../store/items.ts';
 import type { Store } from '../store/port.ts';
+import { completeMerge, completeUndo } from '../tagging/merges.ts';
 import { refreshInterviews } from '../tagging/refresh.ts';
 import type { TagService } from '../tagging/service.ts';
 import { MAX_IDS, withError } from './runner.ts';
@@ -284,8 +285,8 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       await refreshInterviews(tagging, ids);
       count(job, 'interviews', ids.size);
       job.pages++;
-      if (job.kind === 'merge') await tagging.completeMerge(mergeId);
-      else await tagging.completeUndo(mergeId);
+      if (job.kind === 'merge') await completeMerge(tagging, mergeId);
+      else await completeUndo(tagging, mergeId);
       next = finish();
       break;
     }
