@@ -11,6 +11,7 @@ import { type Job, jobView } from '../jobs/runner.ts';
 import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
+import { bulkEdit } from '../tagging/bulk.ts';
 import { listTags, resolveTags } from '../tagging/directory.ts';
 import { listMerges, merge, undoMerge } from '../tagging/merges.ts';
 import { editIntervieweeTags, interviewee } from '../tagging/profiles.ts';
@@ -142,7 +143,8 @@ export function tagRoutes(deps: TagRouteDeps) {
     const body = await jsonBody(c, BulkTagsBody);
     const index = await deps.index.get();
     const quoteIds = await searchQuoteIds(service, index, body.search);
-    const result = await tagging.bulkEdit(
+    const result = await bulkEdit(
+      tagging,
       { quoteIds, description: JSON.stringify(body.search) },
       { add: body.add, remove: body.remove },
       { dryRun: body.dryRun },
