@@ -11,6 +11,7 @@ import { type Job, jobView } from '../jobs/runner.ts';
 import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
+import { readAudit } from '../tagging/audit.ts';
 import { bulkEdit } from '../tagging/bulk.ts';
 import { listTags, resolveTags } from '../tagging/directory.ts';
 import { listMerges, merge, undoMerge } from '../tagging/merges.ts';
@@ -182,7 +183,8 @@ export function tagRoutes(deps: TagRouteDeps) {
   const audit = new Hono<AppEnv>();
   audit.get('/', auth, async (c) => {
     const q = query(c, AuditQuery);
-    const page = await tagging.audit(
+    const page = await readAudit(
+      tagging,
       { quote: q.quote, person: q.person, tag: q.tag, actor: q.actor },
       { limit: q.limit, cursor: q.cursor },
     );

@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import type { Job, Jobs } from '../jobs/runner.ts';
 import type { Change } from '../service.ts';
-import type { AuditEntry, AuditFilter, Page, Store } from '../store/port.ts';
+import type { Store } from '../store/port.ts';
 import { resolveAlias } from '../tags.ts';
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from './classifier.ts';
@@ -57,26 +57,6 @@ export class TagService implements Tagging {
   /** The current tagger (taxonomy version and learned model). */
   tagger(): Promise<TopicTagger> {
     return this.taggers.current();
-  }
-
-  // ------------------------------------------------------------------ audit
-
-  /** The audit trail, newest first, narrowed to a quote, person, tag or actor. */
-  audit(
-    filter: { quote?: string; person?: string; tag?: string; actor?: string },
-    options: { limit: number; cursor?: string | undefined },
-  ): Promise<Page<AuditEntry>> {
-    if (filter.quote && filter.person) throw new ValidationError('filter by a quote or a person, not both');
-    const f: AuditFilter = {
-      subject: filter.quote
-        ? { kind: 'quote', quoteId: filter.quote }
-        : filter.person
-          ? { kind: 'person', personId: filter.person }
-          : undefined,
-      tag: filter.tag,
-      actor: filter.actor,
-    };
-    return this.store.listAudit(f, options);
   }
 
   // ------------------------------------------------------------------ the taxonomy
