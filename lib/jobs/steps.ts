@@ -25,6 +25,7 @@ import type { Job } from '../store/items.ts';
 import type { Store } from '../store/port.ts';
 import { completeMerge, completeUndo } from '../tagging/merges.ts';
 import { refreshInterviews } from '../tagging/refresh.ts';
+import { rescoreOne } from '../tagging/rescore.ts';
 import type { TagService } from '../tagging/service.ts';
 import { MAX_IDS, withError } from './runner.ts';
 
@@ -178,7 +179,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       const ended = await paged(job, budget, interviews, async (ids) => {
         for (const id of ids)
           try {
-            if (await tagging.rescoreOne(id)) count(job, 'changed');
+            if (await rescoreOne(tagging, id)) count(job, 'changed');
           } catch (e) {
             job.errors = withError(job.errors, `interview ${id}: ${e instanceof Error ? e.message : e}`);
             count(job, 'failed');

@@ -16,7 +16,8 @@ import { resolveAlias } from '../tags.ts';
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from './classifier.ts';
 import type { Tagging, TaggingDeps } from './deps.ts';
-import { autoTagsChanged, recordOf, type TagStep } from './record.ts';
+import { recordOf, type TagStep } from './record.ts';
+import { rescore, rescoreNow } from './rescore.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicTagger } from './tagger.ts';
 
@@ -109,8 +110,8 @@ export class TagService implements Tagging {
       tags: [topic],
       detail: { version },
     });
-    const job = await this.rescore(`taxonomy v${version}`);
-    if (!job) await this.rescoreNow();
+    const job = await rescore(this, `taxonomy v${version}`);
+    if (!job) await rescoreNow(this);
     return { version, topics: next.data.topics, job };
   }
 
@@ -149,39 +150,6 @@ export class TagService implements Tagging {
       if (topics.length === 1) throw new ValidationError('the taxonomy keeps at least one topic');
       return topics.filter((x) => x.id !== id);
     });
-  }
-
-  /**
-   * Re-tags every interview with the current tagger and writes back those whose automatic topics
-   * changed (a new revision each; the index follows): a job (lib/jobs) when there are jobs, so
-   * it finishes at any size; null when there are none (then call {@link rescoreNow}).
-   */
-  async rescore(reason: string): Promise<Job | null> {
-    if (!this.jobs) return null;
-    return this.jobs.submit({ kind: 'rescore', reason });
-  }
-
-  /** Re-tags one interview; true when its automatic topics changed and were written. */
-  async rescoreOne(id: string): Promise<boolean> {
-    const tagger = await this.taggers.current();
-    const stored = await this.store.getInterview(id);
-    if (!stored) return false;
-    const next = await this.tag(tagger, stored.interview);
-    if (!autoTagsChanged(stored, next)) return false;
-    const put = await this.store.putInterview(next);
-    await this.afterCommit({
-      kind: 'interview',
-      id,
-      committed: { interview: stored.interview, quoteTags: put.quoteTags, version: put.version },
-    });
-    return true;
-  }
-
-  /** Runs a re-score in the foreground (when there is no job queue: tests). */
-  async rescoreNow(): Promise<number> {
-    let changed = 0;
-    for await (const id of this.store.interviewIds()) if (await this.rescoreOne(id)) changed++;
-    return changed;
   }
 
   // ------------------------------------------------------------------ learning from editors
