@@ -17,6 +17,14 @@ import { listTags, resolveTags } from '../tagging/directory.ts';
 import { listMerges, merge, undoMerge } from '../tagging/merges.ts';
 import { editIntervieweeTags, interviewee } from '../tagging/profiles.ts';
 import { editQuoteTags, getQuote, quotesWithTag } from '../tagging/quotes.ts';
+import {
+  createTopic,
+  deleteTopic,
+  taxonomy,
+  taxonomyVersions,
+  topic,
+  updateTopic,
+} from '../tagging/topics.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
   AddTagsBody,
@@ -275,21 +283,21 @@ export function tagRoutes(deps: TagRouteDeps) {
 
   // ---------------------------------------------------------------- /topics
   const topics = new Hono<AppEnv>();
-  topics.get('/', readGuard, async (c) => reply(c, TopicsResponse, await tagging.taxonomy()));
+  topics.get('/', readGuard, async (c) => reply(c, TopicsResponse, await taxonomy(tagging)));
   topics.get('/versions', readGuard, async (c) => {
-    const [current, versions] = await Promise.all([tagging.taxonomy(), tagging.taxonomyVersions()]);
+    const [current, versions] = await Promise.all([taxonomy(tagging), taxonomyVersions(tagging)]);
     return reply(c, TaxonomyVersionsResponse, { version: current.version, versions });
   });
   topics.get('/:id', readGuard, async (c) => {
     const { id } = check(TopicParams, c.req.param(), 'path');
-    return reply(c, TopicResponse, await tagging.topic(id));
+    return reply(c, TopicResponse, await topic(tagging, id));
   });
   topics.post('/', auth, async (c) => {
     const body = await jsonBody(c, CreateTopicBody);
     return reply(
       c,
       TaxonomyEditResponse,
-      withJobView(await tagging.createTopic(body.topic, actor(c), body.expectedVersion)),
+      withJobView(await createTopic(tagging, body.topic, actor(c), body.expectedVersion)),
       201,
     );
   });
@@ -302,7 +310,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       TaxonomyEditResponse,
-      withJobView(await tagging.updateTopic(id, patch, actor(c), expectedVersion)),
+      withJobView(await updateTopic(tagging, id, patch, actor(c), expectedVersion)),
     );
   });
   topics.delete('/:id', auth, async (c) => {
@@ -311,7 +319,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       TaxonomyEditResponse,
-      withJobView(await tagging.deleteTopic(id, actor(c), q.expectedVersion)),
+      withJobView(await deleteTopic(tagging, id, actor(c), q.expectedVersion)),
     );
   });
 

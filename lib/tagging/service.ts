@@ -7,30 +7,16 @@
  * touches. Merges are checked, can be previewed, listed and undone; the taxonomy is edited here
  * and re-scored in the background; bulk edits and the audit trail live here too.
  */
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
-import type { Job, Jobs } from '../jobs/runner.ts';
+import type { Jobs } from '../jobs/runner.ts';
 import type { Change } from '../service.ts';
 import type { Store } from '../store/port.ts';
 import { resolveAlias } from '../tags.ts';
-import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
 import { DEFAULT_TRAINING, type TrainingExample, trainClassifier } from './classifier.ts';
 import type { Tagging, TaggingDeps } from './deps.ts';
 import { recordOf, type TagStep } from './record.ts';
-import { rescore, rescoreNow } from './rescore.ts';
 import type { TaggerSource } from './source.ts';
 import type { TopicTagger } from './tagger.ts';
-
-/** The taxonomy as the API shows it. */
-export interface TaxonomyView {
-  version: number;
-  topics: Taxonomy['topics'];
-}
-
-/** A taxonomy edit's answer: the new taxonomy and the background re-score. */
-export interface TaxonomyEdit extends TaxonomyView {
-  job: Job | null;
-}
 
 /** Corrections of quotes kept at most per topic in the model (a few hundred KB in all). */
 const MODEL_MAX_WEIGHTS = 2500;
@@ -58,98 +44,6 @@ export class TagService implements Tagging {
   /** The current tagger (taxonomy version and learned model). */
   tagger(): Promise<TopicTagger> {
     return this.taggers.current();
-  }
-
-  // ------------------------------------------------------------------ the taxonomy
-
-  /** The taxonomy in use and its version (0: the shipped file, never edited). */
-  async taxonomy(): Promise<TaxonomyView> {
-    const [tagger, version] = await Promise.all([this.taggers.current(), this.taggers.version()]);
-    return { version, topics: tagger.taxonomy.topics };
-  }
-
-  /** One topic and the taxonomy version. */
-  async topic(id: string): Promise<{ version: number; topic: Taxonomy['topics'][number] }> {
-    const t = await this.taxonomy();
-    const topic = t.topics.find((x) => x.id === id);
-    if (!topic) throw new NotFoundError('topic', id);
-    return { version: t.version, topic };
-  }
-
-  /** The taxonomy's stored versions, newest first (none until the first edit). */
-  taxonomyVersions(): Promise<Array<{ version: number; at: string; who: string; change: string }>> {
-    return this.store.taxonomyVersions();
-  }
-
-  /** Applies one change to the taxonomy (409 unless `expectedVersion` is current), then re-scores. */
-  private async changeTaxonomy(
-    expectedVersion: number | undefined,
-    who: string,
-    description: string,
-    edit: (topics: Taxonomy['topics']) => Taxonomy['topics'],
-  ): Promise<TaxonomyEdit> {
-    this.taggers.invalidate();
-    const current = await this.taxonomy();
-    if (expectedVersion !== undefined && expectedVersion !== current.version)
-      throw new ConflictError('the taxonomy was changed by someone else meanwhile; reload and try again', {
-        expectedVersion,
-        version: current.version,
-      });
-    const next = TaxonomySchema.safeParse({ version: 2, topics: edit(current.topics) });
-    if (!next.success)
-      throw new ValidationError(
-        `the taxonomy would be invalid: ${next.error.issues[0]?.message ?? 'invalid'}`,
-      );
-    const version = await this.store.putTaxonomy(next.data, current.version, who, description);
-    this.taggers.invalidate();
-    const [kind, topic] = description.split(' ') as [string, string];
-    await this.store.writeAudit({
-      subject: { kind: 'topic', topic },
-      who,
-      action: `topic-${kind}`,
-      tags: [topic],
-      detail: { version },
-    });
-    const job = await rescore(this, `taxonomy v${version}`);
-    if (!job) await rescoreNow(this);
-    return { version, topics: next.data.topics, job };
-  }
-
-  /** Creates a topic. */
-  createTopic(topic: TopicInput, who: string, expectedVersion?: number): Promise<TaxonomyEdit> {
-    const t = TopicSchema.parse(topic);
-    return this.changeTaxonomy(expectedVersion, who, `create ${t.id}`, (topics) => {
-      if (topics.some((x) => x.id === t.id)) throw new ConflictError(`topic '${t.id}' exists`);
-      return [...topics, t];
-    });
-  }
-
-  /** Changes a topic's labels, description, threshold, evidence or senses (not its id). */
-  updateTopic(
-    id: string,
-    patch: Partial<Omit<TopicInput, 'id'>>,
-    who: string,
-    expectedVersion?: number,
-  ): Promise<TaxonomyEdit> {
-    return this.changeTaxonomy(expectedVersion, who, `update ${id}`, (topics) => {
-      const i = topics.findIndex((x) => x.id === id);
-      if (i < 0) throw new NotFoundError('topic', id);
-      const merged = TopicSchema.safeParse({ ...topics[i], ...patch, id });
-      if (!merged.success)
-        throw new ValidationError(
-          `the topic would be invalid: ${merged.error.issues[0]?.message ?? 'invalid'}`,
-        );
-      return topics.map((x, j) => (j === i ? merged.data : x));
-    });
-  }
-
-  /** Deletes a topic: its automatic tags go at the re-score; tags editors added stay. */
-  deleteTopic(id: string, who: string, expectedVersion?: number): Promise<TaxonomyEdit> {
-    return this.changeTaxonomy(expectedVersion, who, `delete ${id}`, (topics) => {
-      if (!topics.some((x) => x.id === id)) throw new NotFoundError('topic', id);
-      if (topics.length === 1) throw new ValidationError('the taxonomy keeps at least one topic');
-      return topics.filter((x) => x.id !== id);
-    });
   }
 
   // ------------------------------------------------------------------ learning from editors
