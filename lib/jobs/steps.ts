@@ -26,6 +26,7 @@ import type { Store } from '../store/port.ts';
 import { completeMerge, completeUndo } from '../tagging/merges.ts';
 import { refreshInterviews } from '../tagging/refresh.ts';
 import { rescoreOne } from '../tagging/rescore.ts';
+import { retrain } from '../tagging/retrain.ts';
 import type { TagService } from '../tagging/service.ts';
 import { MAX_IDS, withError } from './runner.ts';
 
@@ -168,7 +169,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
   switch (`${job.kind}:${job.phase}`) {
     // ------------------------------------------------------------------ rebuild
     case 'rebuild:train': {
-      const trained = await tagging.retrain();
+      const trained = await retrain(tagging);
       job.result.examples = trained?.examples ?? 0;
       next = trained ? enter(job, 'rescore', approxTotal()) : enter(job, 'apply', approxTotal());
       break;
