@@ -26,6 +26,7 @@ import type {
   WriteReads,
 } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
+import { createTagging, type Tagging } from './tagging/deps.ts';
 import { listTags, type TagSummary } from './tagging/directory.ts';
 import { type IntervieweeProfile, interviewee, interviewees } from './tagging/profiles.ts';
 import {
@@ -36,7 +37,6 @@ import {
   quotesWithTag,
 } from './tagging/quotes.ts';
 import { recordOf, type TagStep } from './tagging/record.ts';
-import { type TagService, TagService as Tags } from './tagging/service.ts';
 import { StaticTaggers, type TaggerSource } from './tagging/source.ts';
 import { quoteTagsOf } from './tags.ts';
 
@@ -74,8 +74,8 @@ export interface KikigakiDeps {
   jobs?: Jobs;
   /** Interviews a merge re-indexes before answering; more go to a job (default 100). */
   inlineInterviews?: number;
-  /** The tag use cases (default: built from the same store, taggers, afterCommit and jobs). */
-  tagging?: TagService;
+  /** What the tag use cases share (default: built from the same store, taggers, afterCommit and jobs). */
+  tagging?: Tagging;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
   /**
@@ -144,8 +144,8 @@ export interface IngestResult {
 export class Kikigaki {
   private readonly store: Store;
   private readonly taggers: TaggerSource;
-  /** The tag use cases (quotes, people, merges, taxonomy, audit). */
-  readonly tagging: TagService;
+  /** What the tag use cases share: the first argument of each (lib/tagging/deps.ts). */
+  readonly tagging: Tagging;
   /** The people use cases (speaker reassignment, rename, merge, split; lib/people/service.ts). */
   readonly people: PeopleService;
   private readonly afterCommit: (change: Change) => Promise<void>;
@@ -161,7 +161,7 @@ export class Kikigaki {
     this.afterCommit = deps.afterCommit ?? (async () => {});
     this.tagging =
       deps.tagging ??
-      new Tags({
+      createTagging({
         store: deps.store,
         taggers: this.taggers,
         afterCommit: this.afterCommit,
@@ -383,7 +383,7 @@ export class Kikigaki {
     return this.store.listInterviews(options);
   }
 
-  // The tag use cases live in lib/tagging/service.ts; these keep the callers of before working.
+  // The tag use cases live in lib/tagging/ (a module per job); these keep the callers of before working.
 
   /** One quote with its tags explained. */
   getQuote(quoteId: string): Promise<QuoteDetail> {

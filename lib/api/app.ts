@@ -199,7 +199,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const index = await deps.index.get();
     const words = index.suggest(q.q, q.limit);
     const folded = q.q.normalize('NFKC').toLowerCase();
-    const tagger = await service.tagging.tagger();
+    const tagger = await service.tagging.taggers.current();
     const tags = folded
       ? tagger.taxonomy.topics
           .filter(

@@ -1,7 +1,8 @@
 /**
  * The tag routes: quotes' and interviewees' tags, /tags, merges (preview, list, undo), bulk
  * edits of a search's quotes, the audit trail and the taxonomy. Handlers
- * validate, call one use case of lib/tagging/service.ts, and shape the response.
+ * validate, call one use case of lib/tagging/ (a module per job: quotes.ts, profiles.ts,
+ * directory.ts, merges.ts, bulk.ts, audit.ts, topics.ts), and shape the response.
  */
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';

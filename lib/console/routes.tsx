@@ -48,7 +48,7 @@ export interface ConsoleDeps {
   index: IndexProvider;
   /**
    * Labels for error pages when the current taxonomy cannot be read (the store is down). Pages
-   * label topics from the taxonomy in use (`service.tagging.tagger()`), topics created over the
+   * label topics from the taxonomy in use (`service.tagging.taggers.current()`), topics created over the
    * API included.
    */
   tagger: TopicTagger;
@@ -164,7 +164,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
   const assets = assetUrls();
 
   // The taxonomy in use (edited over the API) names the topics; the shipped one if it cannot be read.
-  const current = () => service.tagging.tagger().catch(() => tagger);
+  const current = () => service.tagging.taggers.current().catch(() => tagger);
   const viewOf = async (c: Context<AppEnv>): Promise<View> =>
     makeView(langOf(c.req.query('lang')), await current(), assets);
   const switchHref = (c: Context<AppEnv>, v: View): string => {

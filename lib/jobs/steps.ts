@@ -23,11 +23,11 @@ import type { Indexer } from '../indexer.ts';
 import type { PeopleService } from '../people/service.ts';
 import type { Job } from '../store/items.ts';
 import type { Store } from '../store/port.ts';
+import type { Tagging } from '../tagging/deps.ts';
 import { completeMerge, completeUndo } from '../tagging/merges.ts';
 import { refreshInterviews } from '../tagging/refresh.ts';
 import { rescoreOne } from '../tagging/rescore.ts';
 import { retrain } from '../tagging/retrain.ts';
-import type { TagService } from '../tagging/service.ts';
 import { MAX_IDS, withError } from './runner.ts';
 
 /** The index a step reads and changes, and how its changes become visible. */
@@ -53,7 +53,7 @@ export const LAMBDA_BUDGET: StepBudget = { pageSize: 100, maxPages: 20, ms: 60_0
 /** What a step needs. */
 export interface StepContext {
   store: Store;
-  tagging: TagService;
+  tagging: Tagging;
   /** The people edits' check: interviews an edit's rewrite left behind (check and repair). */
   people: Pick<PeopleService, 'checkInterviews'>;
   session: IndexSession;

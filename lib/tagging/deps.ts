@@ -1,9 +1,25 @@
 /**
- * What the tag use cases share: the store, the tagger cache, where committed writes go, and the
- * job queue. Each use case is a function of the module of its job and takes this first, so a
- * caller imports the use case it needs and nothing keeps state between calls but the store and
- * the tagger cache (`taggers`, dropped by the use cases that change the taxonomy, the model or
- * the aliases).
+ * The tag use cases, on top of the store ports: one consistent model of tags. A quote's
+ * effective tags are its automatic topics (through merges' aliases) plus what editors added minus
+ * what they removed; a person's are what their quotes carry plus and minus their own
+ * corrections. Every read (quote views, profiles, people by tag, /tags, search through the index)
+ * goes through that model, and every edit updates the memberships of just the interviews it
+ * touches.
+ *
+ * A use case is a function of the module of its job and takes the {@link Tagging} made here (the
+ * store, the tagger cache, where committed writes go, the job queue) first: a caller imports the
+ * one it needs, and nothing keeps state between calls but the store and the tagger cache
+ * (`taggers`, dropped by the use cases that change the taxonomy, the model or the aliases).
+ *
+ * - quotes.ts: a quote's tags and why it has them, editors' additions and removals, quotes by tag
+ * - profiles.ts: interviewee profiles, the person's own tag corrections, interviewees by tag
+ * - directory.ts: which tags exist, what a merged-away one became, who carries a tag, GET /tags
+ * - merges.ts: merges, checked, previewed, recorded with what they rewrote, listed and undone
+ * - bulk.ts: tagging or untagging every quote of a search
+ * - audit.ts: the audit trail
+ * - topics.ts: the taxonomy and its edits; rescore.ts: every interview tagged again after them
+ * - retrain.ts: the model retrained from editors' corrections
+ * - refresh.ts: memberships re-computed for the interviews an edit touched, and checked
  */
 import type { Jobs } from '../jobs/runner.ts';
 import type { Change } from '../service.ts';
