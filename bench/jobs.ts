@@ -30,8 +30,8 @@ import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import type { InterviewRecord } from '../lib/store/port.ts';
 import { S3SnapshotStore, withSnapshotStore } from '../lib/store/s3-snapshots.ts';
 import { TopicTagger } from '../lib/tagger.ts';
+import { createTagging } from '../lib/tagging/deps.ts';
 import { recordOf } from '../lib/tagging/record.ts';
-import { TagService } from '../lib/tagging/service.ts';
 import { StaticTaggers } from '../lib/tagging/source.ts';
 import { startEmbeddedDynamo } from '../local/embedded.ts';
 import { realQuotes } from './corpus.ts';
@@ -126,7 +126,7 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
     const send = async (body: string) => void queue.push({ messageId: `m${++ids}`, body });
     const runner = queueJobs(store, send);
     const taggers = new StaticTaggers(new TopicTagger());
-    const tagging = new TagService({ store, taggers, jobs: runner });
+    const tagging = createTagging({ store, taggers, jobs: runner });
     const people = new PeopleService({ store, taggers, afterCommit: async () => {} });
     const publishes: number[] = [];
     const handler = queueIndexer({

@@ -14,7 +14,7 @@ import { indexQueueSender } from './index-queue.ts';
 import { queueIndexer } from './indexing.ts';
 import { awsClients, lambdaStore, queueJobs } from './lambda.ts';
 import { PeopleService } from './people/service.ts';
-import { TagService } from './tagging/service.ts';
+import { createTagging } from './tagging/deps.ts';
 import { StoredTaggers } from './tagging/source.ts';
 import { instrument, lambdaTelemetry } from './telemetry.ts';
 import { loadReadings, type ReadingAnalyzer } from './text/readings.ts';
@@ -74,7 +74,7 @@ export function queueIndexerFromEnv(env: Record<string, string | undefined> = pr
   const runner = queueJobs(store, indexQueueSender(clients.sqs, config.indexQueueUrl));
   // Job steps write through the store; the stream brings those writes back to this indexer.
   const taggers = new StoredTaggers(store);
-  const tagging = new TagService({ store, taggers, jobs: runner });
+  const tagging = createTagging({ store, taggers, jobs: runner });
   const people = new PeopleService({ store, taggers, afterCommit: async () => {} });
   const handler = queueIndexer({
     store,

@@ -12,7 +12,7 @@ import {
   type StepContext,
 } from './jobs/steps.ts';
 import type { Store } from './store/port.ts';
-import type { TagService } from './tagging/service.ts';
+import type { Tagging } from './tagging/deps.ts';
 import type { ReadingAnalyzer } from './text/readings.ts';
 
 export {
@@ -232,7 +232,7 @@ export function streamHandler(
 export interface QueueJobDeps {
   runner: JobRunner;
   /** The tag use cases steps call (re-scores, retraining, merges' completion). */
-  tagging: TagService;
+  tagging: Tagging;
   /** The people edits' consistency check and repair. */
   people: StepContext['people'];
   budget?: StepBudget;

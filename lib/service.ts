@@ -26,15 +26,17 @@ import type {
   WriteReads,
 } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
-import { recordOf, type TagStep } from './tagging/record.ts';
+import { createTagging, type Tagging } from './tagging/deps.ts';
+import { listTags, type TagSummary } from './tagging/directory.ts';
+import { type IntervieweeProfile, interviewee, interviewees } from './tagging/profiles.ts';
 import {
-  type IntervieweeProfile,
+  editQuoteTags,
+  getQuote,
   type QuoteDetail,
   type QuoteView,
-  type TagService,
-  type TagSummary,
-  TagService as Tags,
-} from './tagging/service.ts';
+  quotesWithTag,
+} from './tagging/quotes.ts';
+import { recordOf, type TagStep } from './tagging/record.ts';
 import { StaticTaggers, type TaggerSource } from './tagging/source.ts';
 import { quoteTagsOf } from './tags.ts';
 
@@ -72,8 +74,8 @@ export interface KikigakiDeps {
   jobs?: Jobs;
   /** Interviews a merge re-indexes before answering; more go to a job (default 100). */
   inlineInterviews?: number;
-  /** The tag use cases (default: built from the same store, taggers, afterCommit and jobs). */
-  tagging?: TagService;
+  /** What the tag use cases share (default: built from the same store, taggers, afterCommit and jobs). */
+  tagging?: Tagging;
   /** Called after each committed write (local: update the index in-process; AWS: Streams do it). */
   afterCommit?: (change: Change) => Promise<void>;
   /**
@@ -142,8 +144,8 @@ export interface IngestResult {
 export class Kikigaki {
   private readonly store: Store;
   private readonly taggers: TaggerSource;
-  /** The tag use cases (quotes, people, merges, taxonomy, audit). */
-  readonly tagging: TagService;
+  /** What the tag use cases share: the first argument of each (lib/tagging/deps.ts). */
+  readonly tagging: Tagging;
   /** The people use cases (speaker reassignment, rename, merge, split; lib/people/service.ts). */
   readonly people: PeopleService;
   private readonly afterCommit: (change: Change) => Promise<void>;
@@ -159,7 +161,7 @@ export class Kikigaki {
     this.afterCommit = deps.afterCommit ?? (async () => {});
     this.tagging =
       deps.tagging ??
-      new Tags({
+      createTagging({
         store: deps.store,
         taggers: this.taggers,
         afterCommit: this.afterCommit,
@@ -381,32 +383,32 @@ export class Kikigaki {
     return this.store.listInterviews(options);
   }
 
-  // The tag use cases live in lib/tagging/service.ts; these keep the callers of before working.
+  // The tag use cases live in lib/tagging/ (a module per job); these keep the callers of before working.
 
   /** One quote with its tags explained. */
   getQuote(quoteId: string): Promise<QuoteDetail> {
-    return this.tagging.getQuote(quoteId);
+    return getQuote(this.tagging, quoteId);
   }
 
-  /** Adds and removes tags of a quote (see TagService.editQuoteTags). */
+  /** Adds and removes tags of a quote (see lib/tagging/quotes.ts). */
   editQuoteTags(
     quoteId: string,
     change: { add?: string[]; remove?: string[] },
     who: string,
     expectedVersion?: number,
   ): Promise<QuoteDetail> {
-    return this.tagging.editQuoteTags(quoteId, change, who, expectedVersion);
+    return editQuoteTags(this.tagging, quoteId, change, who, expectedVersion);
   }
 
   /** An interviewee's corrections and their version (for optimistic locking). */
   async personTags(personId: string): Promise<{ tags: string[]; version: number }> {
-    const profile = await this.tagging.interviewee(personId);
+    const profile = await interviewee(this.tagging, personId);
     return { tags: profile.manual.add, version: profile.version };
   }
 
   /** An interviewee's profile. */
   interviewee(personId: string): Promise<IntervieweeProfile> {
-    return this.tagging.interviewee(personId);
+    return interviewee(this.tagging, personId);
   }
 
   /** Interviewees with all/any of the tags, paged by id. */
@@ -431,7 +433,8 @@ export class Kikigaki {
           ? options.index.intervieweeIds()
           : undefined;
     const index = options.index;
-    return this.tagging.interviewees(
+    return interviewees(
+      this.tagging,
       {
         ...options,
         ...(among ? { among } : {}),
@@ -445,12 +448,12 @@ export class Kikigaki {
 
   /** Quotes with a tag, paged. */
   quotesWithTag(tag: string, limit: number, cursor?: string): Promise<Page<QuoteView>> {
-    return this.tagging.quotesWithTag(tag, limit, cursor);
+    return quotesWithTag(this.tagging, tag, limit, cursor);
   }
 
   /** Every tag in use with quote and interviewee counts. */
   tags(quoteCounts: Record<string, number>): Promise<TagSummary[]> {
-    return this.tagging.tags(quoteCounts);
+    return listTags(this.tagging, quoteCounts);
   }
 }
 

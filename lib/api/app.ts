@@ -16,6 +16,7 @@ import { type JobSpec, type Jobs, jobView } from '../jobs/runner.ts';
 import { DOCX_CONTENT_TYPE, isZip, requireDocx } from '../parse/docx.ts';
 import type { Kikigaki } from '../service.ts';
 import { TopicTagger } from '../tagger.ts';
+import { resolveTags } from '../tagging/directory.ts';
 import { type AppEnv, check, query, readJson, reply, requireToken, toErrorResponse } from './http.ts';
 import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
 import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
@@ -198,7 +199,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const index = await deps.index.get();
     const words = index.suggest(q.q, q.limit);
     const folded = q.q.normalize('NFKC').toLowerCase();
-    const tagger = await service.tagging.tagger();
+    const tagger = await service.tagging.taggers.current();
     const tags = folded
       ? tagger.taxonomy.topics
           .filter(
@@ -271,7 +272,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   interviews.put('/:id', auth, (c) => ingest(c, check(Params.id, c.req.param(), 'path').id));
   interviews.get('/', readGuard, async (c) => {
     const q = query(c, ListInterviewsQuery);
-    const { tags, resolved } = await service.tagging.resolveTags(q.tag ? [q.tag] : []);
+    const { tags, resolved } = await resolveTags(service.tagging, q.tag ? [q.tag] : []);
     const page = await service.listInterviews({ ...q, tag: tags[0] });
     return reply(c, InterviewListResponse, {
       interviews: page.items,
@@ -304,7 +305,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const { tag, format, ...rest } = q;
     const [index, { tags, resolved }] = await Promise.all([
       deps.index.get(),
-      service.tagging.resolveTags(tag ?? []),
+      resolveTags(service.tagging, tag ?? []),
     ]);
     const params = { ...rest, tags };
     const as = exportFormatOf(format, c.req.header('accept'));

@@ -1,7 +1,8 @@
 /**
  * The tag routes: quotes' and interviewees' tags, /tags, merges (preview, list, undo), bulk
  * edits of a search's quotes, the audit trail and the taxonomy. Handlers
- * validate, call one use case of lib/tagging/service.ts, and shape the response.
+ * validate, call one use case of lib/tagging/ (a module per job: quotes.ts, profiles.ts,
+ * directory.ts, merges.ts, bulk.ts, audit.ts, topics.ts), and shape the response.
  */
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
@@ -11,6 +12,20 @@ import { type Job, jobView } from '../jobs/runner.ts';
 import type { QuoteIndex, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
+import { readAudit } from '../tagging/audit.ts';
+import { bulkEdit } from '../tagging/bulk.ts';
+import { listTags, resolveTags } from '../tagging/directory.ts';
+import { listMerges, merge, undoMerge } from '../tagging/merges.ts';
+import { editIntervieweeTags, interviewee } from '../tagging/profiles.ts';
+import { editQuoteTags, getQuote, quotesWithTag } from '../tagging/quotes.ts';
+import {
+  createTopic,
+  deleteTopic,
+  taxonomy,
+  taxonomyVersions,
+  topic,
+  updateTopic,
+} from '../tagging/topics.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
   AddTagsBody,
@@ -89,7 +104,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   const tags = new Hono<AppEnv>();
   tags.get('/', readGuard, async (c) => {
     const index = await deps.index.get();
-    return reply(c, TagsResponse, { tags: await tagging.tags(index.tagCounts()) });
+    return reply(c, TagsResponse, { tags: await listTags(tagging, index.tagCounts()) });
   });
   tags.get('/:tag/quotes', readGuard, async (c) => {
     const { tag: named } = check(Params.tag, c.req.param(), 'path');
@@ -98,8 +113,8 @@ export function tagRoutes(deps: TagRouteDeps) {
     const {
       tags: [tag = named],
       resolved,
-    } = await tagging.resolveTags([named]);
-    const page = await tagging.quotesWithTag(tag, q.limit, q.cursor);
+    } = await resolveTags(tagging, [named]);
+    const page = await quotesWithTag(tagging, tag, q.limit, q.cursor);
     return reply(c, TagQuotesResponse, {
       tag,
       quotes: page.items,
@@ -110,7 +125,8 @@ export function tagRoutes(deps: TagRouteDeps) {
   tags.post('/:tag/merge', auth, async (c) => {
     const { tag } = check(Params.tag, c.req.param(), 'path');
     const body = await jsonBody(c, MergeBody);
-    const result = await tagging.merge(
+    const result = await merge(
+      tagging,
       tag,
       body.into,
       { create: body.create, dryRun: body.dryRun },
@@ -123,12 +139,12 @@ export function tagRoutes(deps: TagRouteDeps) {
   const merges = new Hono<AppEnv>();
   merges.get('/', readGuard, async (c) => {
     const q = query(c, PagedQuery);
-    const page = await tagging.merges(q);
+    const page = await listMerges(tagging, q);
     return reply(c, MergesResponse, { merges: page.items, nextCursor: page.nextCursor });
   });
   merges.post('/:id/undo', auth, async (c) => {
     const { id } = check(MergeParams, c.req.param(), 'path');
-    return reply(c, UndoResponse, withJobView(await tagging.undoMerge(id, actor(c))));
+    return reply(c, UndoResponse, withJobView(await undoMerge(tagging, id, actor(c))));
   });
 
   // ---------------------------------------------------------------- /bulk
@@ -137,7 +153,8 @@ export function tagRoutes(deps: TagRouteDeps) {
     const body = await jsonBody(c, BulkTagsBody);
     const index = await deps.index.get();
     const quoteIds = await searchQuoteIds(service, index, body.search);
-    const result = await tagging.bulkEdit(
+    const result = await bulkEdit(
+      tagging,
       { quoteIds, description: JSON.stringify(body.search) },
       { add: body.add, remove: body.remove },
       { dryRun: body.dryRun },
@@ -175,7 +192,8 @@ export function tagRoutes(deps: TagRouteDeps) {
   const audit = new Hono<AppEnv>();
   audit.get('/', auth, async (c) => {
     const q = query(c, AuditQuery);
-    const page = await tagging.audit(
+    const page = await readAudit(
+      tagging,
       { quote: q.quote, person: q.person, tag: q.tag, actor: q.actor },
       { limit: q.limit, cursor: q.cursor },
     );
@@ -189,7 +207,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   const people = new Hono<AppEnv>();
   people.get('/', readGuard, async (c) => {
     const q = query(c, IntervieweesQuery, ['tag']);
-    const { tags, resolved } = await tagging.resolveTags(q.tag);
+    const { tags, resolved } = await resolveTags(tagging, q.tag);
     const page = await service.interviewees({
       ...(q.q ? { q: q.q } : {}),
       ...(q.q || tags.length === 0 ? { index: await deps.index.get() } : {}),
@@ -206,12 +224,13 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   people.get('/:id', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
-    return reply(c, IntervieweeResponse, await tagging.interviewee(id));
+    return reply(c, IntervieweeResponse, await interviewee(tagging, id));
   });
   people.put('/:id/tags', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
     const body = await jsonBody(c, SetTagsBody);
-    const profile = await tagging.editIntervieweeTags(
+    const profile = await editIntervieweeTags(
+      tagging,
       id,
       { set: { add: body.tags, remove: body.remove ?? [] } },
       actor(c),
@@ -225,7 +244,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       IntervieweeResponse,
-      await tagging.editIntervieweeTags(id, { add: body.tags }, actor(c), body.expectedVersion),
+      await editIntervieweeTags(tagging, id, { add: body.tags }, actor(c), body.expectedVersion),
     );
   });
   people.delete('/:id/tags/:tag', auth, async (c) => {
@@ -234,7 +253,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       IntervieweeResponse,
-      await tagging.editIntervieweeTags(id, { remove: [tag] }, actor(c), q.expectedVersion),
+      await editIntervieweeTags(tagging, id, { remove: [tag] }, actor(c), q.expectedVersion),
     );
   });
 
@@ -242,7 +261,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   const quotes = new Hono<AppEnv>();
   quotes.get('/:quoteId', readGuard, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
-    return reply(c, QuoteResponse, await tagging.getQuote(quoteId));
+    return reply(c, QuoteResponse, await getQuote(tagging, quoteId));
   });
   quotes.post('/:quoteId/tags', auth, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
@@ -250,7 +269,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       QuoteResponse,
-      await tagging.editQuoteTags(quoteId, { add: body.tags }, actor(c), body.expectedVersion),
+      await editQuoteTags(tagging, quoteId, { add: body.tags }, actor(c), body.expectedVersion),
     );
   });
   quotes.delete('/:quoteId/tags/:tag', auth, async (c) => {
@@ -259,27 +278,27 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       QuoteResponse,
-      await tagging.editQuoteTags(quoteId, { remove: [tag] }, actor(c), q.expectedVersion),
+      await editQuoteTags(tagging, quoteId, { remove: [tag] }, actor(c), q.expectedVersion),
     );
   });
 
   // ---------------------------------------------------------------- /topics
   const topics = new Hono<AppEnv>();
-  topics.get('/', readGuard, async (c) => reply(c, TopicsResponse, await tagging.taxonomy()));
+  topics.get('/', readGuard, async (c) => reply(c, TopicsResponse, await taxonomy(tagging)));
   topics.get('/versions', readGuard, async (c) => {
-    const [current, versions] = await Promise.all([tagging.taxonomy(), tagging.taxonomyVersions()]);
+    const [current, versions] = await Promise.all([taxonomy(tagging), taxonomyVersions(tagging)]);
     return reply(c, TaxonomyVersionsResponse, { version: current.version, versions });
   });
   topics.get('/:id', readGuard, async (c) => {
     const { id } = check(TopicParams, c.req.param(), 'path');
-    return reply(c, TopicResponse, await tagging.topic(id));
+    return reply(c, TopicResponse, await topic(tagging, id));
   });
   topics.post('/', auth, async (c) => {
     const body = await jsonBody(c, CreateTopicBody);
     return reply(
       c,
       TaxonomyEditResponse,
-      withJobView(await tagging.createTopic(body.topic, actor(c), body.expectedVersion)),
+      withJobView(await createTopic(tagging, body.topic, actor(c), body.expectedVersion)),
       201,
     );
   });
@@ -292,7 +311,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       TaxonomyEditResponse,
-      withJobView(await tagging.updateTopic(id, patch, actor(c), expectedVersion)),
+      withJobView(await updateTopic(tagging, id, patch, actor(c), expectedVersion)),
     );
   });
   topics.delete('/:id', auth, async (c) => {
@@ -301,7 +320,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(
       c,
       TaxonomyEditResponse,
-      withJobView(await tagging.deleteTopic(id, actor(c), q.expectedVersion)),
+      withJobView(await deleteTopic(tagging, id, actor(c), q.expectedVersion)),
     );
   });
 

@@ -17,6 +17,7 @@ import type { SearchHit, SearchParams } from '../search/index.ts';
 import { SearchParamsSchema } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import type { TopicTagger } from '../tagger.ts';
+import { resolveTags } from '../tagging/directory.ts';
 import { TagSchema } from '../tags.ts';
 import { assetRoutes, assetUrls } from './assets.ts';
 import { langOf } from './i18n.ts';
@@ -47,7 +48,7 @@ export interface ConsoleDeps {
   index: IndexProvider;
   /**
    * Labels for error pages when the current taxonomy cannot be read (the store is down). Pages
-   * label topics from the taxonomy in use (`service.tagging.tagger()`), topics created over the
+   * label topics from the taxonomy in use (`service.tagging.taggers.current()`), topics created over the
    * API included.
    */
   tagger: TopicTagger;
@@ -163,7 +164,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
   const assets = assetUrls();
 
   // The taxonomy in use (edited over the API) names the topics; the shipped one if it cannot be read.
-  const current = () => service.tagging.tagger().catch(() => tagger);
+  const current = () => service.tagging.taggers.current().catch(() => tagger);
   const viewOf = async (c: Context<AppEnv>): Promise<View> =>
     makeView(langOf(c.req.query('lang')), await current(), assets);
   const switchHref = (c: Context<AppEnv>, v: View): string => {
@@ -195,7 +196,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
    * browser is sent there (302, as merges can be undone), so the URL, facets and filters agree.
    */
   const mergedAwayRedirect = async (c: Context<AppEnv>, tags: readonly string[]) => {
-    const { resolved } = await service.tagging.resolveTags(tags);
+    const { resolved } = await resolveTags(service.tagging, tags);
     if (Object.keys(resolved).length === 0) return null;
     const url = new URL(c.req.url);
     const seen = new Set<string>();
@@ -429,7 +430,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       if (!tag.success) throw invalid(tag.error);
       const {
         tags: [into = tag.data],
-      } = await service.tagging.resolveTags([tag.data]);
+      } = await resolveTags(service.tagging, [tag.data]);
       // A merged-away tag's page (a saved link) is its target's; temporary, as merges can be undone.
       if (into !== tag.data) return c.redirect(`/tags/${encodeURIComponent(into)}`, 302);
       const pageNo = PageNumberSchema.safeParse(c.req.query('page'));

@@ -23,7 +23,11 @@ import type { Indexer } from '../indexer.ts';
 import type { PeopleService } from '../people/service.ts';
 import type { Job } from '../store/items.ts';
 import type { Store } from '../store/port.ts';
-import type { TagService } from '../tagging/service.ts';
+import type { Tagging } from '../tagging/deps.ts';
+import { completeMerge, completeUndo } from '../tagging/merges.ts';
+import { refreshInterviews } from '../tagging/refresh.ts';
+import { rescoreOne } from '../tagging/rescore.ts';
+import { retrain } from '../tagging/retrain.ts';
 import { MAX_IDS, withError } from './runner.ts';
 
 /** The index a step reads and changes, and how its changes become visible. */
@@ -49,7 +53,7 @@ export const LAMBDA_BUDGET: StepBudget = { pageSize: 100, maxPages: 20, ms: 60_0
 /** What a step needs. */
 export interface StepContext {
   store: Store;
-  tagging: TagService;
+  tagging: Tagging;
   /** The people edits' check: interviews an edit's rewrite left behind (check and repair). */
   people: Pick<PeopleService, 'checkInterviews'>;
   session: IndexSession;
@@ -165,7 +169,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
   switch (`${job.kind}:${job.phase}`) {
     // ------------------------------------------------------------------ rebuild
     case 'rebuild:train': {
-      const trained = await tagging.retrain();
+      const trained = await retrain(tagging);
       job.result.examples = trained?.examples ?? 0;
       next = trained ? enter(job, 'rescore', approxTotal()) : enter(job, 'apply', approxTotal());
       break;
@@ -176,7 +180,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       const ended = await paged(job, budget, interviews, async (ids) => {
         for (const id of ids)
           try {
-            if (await tagging.rescoreOne(id)) count(job, 'changed');
+            if (await rescoreOne(tagging, id)) count(job, 'changed');
           } catch (e) {
             job.errors = withError(job.errors, `interview ${id}: ${e instanceof Error ? e.message : e}`);
             count(job, 'failed');
@@ -214,7 +218,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           note(job, 'tags', tags);
           if (repair) {
             await apply([...c.missing, ...c.stale]);
-            await tagging.refreshInterviews(tags);
+            await refreshInterviews(tagging, tags);
             if (c.missing.length + c.stale.length + tags.length + people.length > 0) job.result.repaired = 1;
           }
         }),
@@ -260,7 +264,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           return { ids: [...new Set(page.items.map((q) => q.interviewId))], next: page.nextCursor };
         },
         async (ids) => {
-          await tagging.refreshInterviews(ids);
+          await refreshInterviews(tagging, ids);
           count(job, 'interviews', ids.length);
         },
       );
@@ -280,11 +284,11 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           const id = interviewIdOfQuote(c.target.quoteId);
           if (id) ids.add(id);
         }
-      await tagging.refreshInterviews(ids);
+      await refreshInterviews(tagging, ids);
       count(job, 'interviews', ids.size);
       job.pages++;
-      if (job.kind === 'merge') await tagging.completeMerge(mergeId);
-      else await tagging.completeUndo(mergeId);
+      if (job.kind === 'merge') await completeMerge(tagging, mergeId);
+      else await completeUndo(tagging, mergeId);
       next = finish();
       break;
     }

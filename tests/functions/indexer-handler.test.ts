@@ -7,7 +7,8 @@ import { PeopleService } from '../../lib/people/service.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
-import { TagService } from '../../lib/tagging/service.ts';
+import { createTagging } from '../../lib/tagging/deps.ts';
+import { merge } from '../../lib/tagging/merges.ts';
 import { StaticTaggers } from '../../lib/tagging/source.ts';
 import { embedded, tableName } from '../helpers/dynamo.ts';
 import { streamRecord } from '../helpers/events.ts';
@@ -112,7 +113,7 @@ describe('functions/indexer handler', () => {
 
   it('applies a tag merge through the heads it rewrote (the TAGALIAS record alone rebuilds nothing)', async () => {
     const handler = streamHandler({ store, logger: () => {} });
-    await service.tagging.merge('crowdsourcing', 'platforms', { create: true }, 'editor');
+    await merge(service.tagging, 'crowdsourcing', 'platforms', { create: true }, 'editor');
     // A merge re-computes the memberships and heads of the interviews it moves: Streams deliver
     // those heads' records beside the alias's.
     const out = await handler({
@@ -136,7 +137,7 @@ describe('functions/indexer handler', () => {
     let n = 0;
     const send = async (body: string) => void queue.push({ messageId: `m${++n}`, body });
     const runner = queueJobs(store, send);
-    const tagging = new TagService({ store, taggers: new StaticTaggers(new TopicTagger()), jobs: runner });
+    const tagging = createTagging({ store, taggers: new StaticTaggers(new TopicTagger()), jobs: runner });
     const handler = queueIndexer({
       store,
       logger: () => {},

@@ -107,7 +107,7 @@ describe('tagging off the event loop', () => {
     const stored = (await (await rt.app.request('/interviews/same')).json()) as {
       turns: Array<{ id: string; tags: string[] }>;
     };
-    const here = recordOf(await rt.service.tagging.tagger(), parseInterview(body, { id: 'same' }));
+    const here = recordOf(await rt.service.tagging.taggers.current(), parseInterview(body, { id: 'same' }));
     const expected = Object.fromEntries(
       Object.entries(here.autoTags).map(([id, ms]) => [id, ms.map((m) => m.topic).sort()]),
     );

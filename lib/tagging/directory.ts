@@ -1,0 +1,117 @@
+/**
+ * The tags there are: topics, tags editors made (the tag directory), tags still carried; what a
+ * merged-away tag became; who carries a tag; and the list GET /tags shows.
+ */
+import { ConflictError } from '../errors.ts';
+import { resolveAlias } from '../tags.ts';
+import type { Tagging } from './deps.ts';
+
+/** A tag in use, as GET /tags lists it. */
+export interface TagSummary {
+  id: string;
+  label: string;
+  labelEn: string;
+  kind: 'topic' | 'manual';
+  quotes: number;
+  interviewees: number;
+}
+
+/** Tags a read named, through merges (see {@link resolveTags}). */
+export interface ResolvedTags {
+  tags: string[];
+  /** Each merged-away tag named → the tag it became; empty when none was. */
+  resolved: Record<string, string>;
+}
+
+async function topicIds(ctx: Tagging): Promise<Set<string>> {
+  return new Set((await ctx.taggers.current()).taxonomy.topics.map((t) => t.id));
+}
+
+/**
+ * Whether a tag is live: a topic or a tag editors made, not merged away; tags used before the
+ * directory existed count when something still carries them.
+ */
+export async function isLive(
+  ctx: Tagging,
+  tag: string,
+  aliases: ReadonlyMap<string, string>,
+): Promise<boolean> {
+  if (aliases.has(tag)) return false;
+  if ((await topicIds(ctx)).has(tag)) return true;
+  if ((await ctx.store.tagEntries()).some((e) => e.tag === tag)) return true;
+  if ((await ctx.store.quotesWithTag(tag, { limit: 1 })).items.length > 0) return true;
+  return (await ctx.store.peopleWithTag(tag)).length > 0;
+}
+
+/** Records manual tags that are not topics in the tag directory (so /tags lists them). */
+export async function register(ctx: Tagging, tags: Iterable<string>, who: string): Promise<void> {
+  const topics = await topicIds(ctx);
+  for (const t of tags) if (!topics.has(t)) await ctx.store.putTagEntry(t, who);
+}
+
+/**
+ * The tags a read names, each merged-away one replaced by what it became (in order, once each),
+ * and which were replaced: a saved link or an old filter finds the target's quotes, and the
+ * answer says so instead of an empty 200. No store read when no tag is named.
+ */
+export async function resolveTags(ctx: Tagging, tags: readonly string[]): Promise<ResolvedTags> {
+  if (tags.length === 0) return { tags: [], resolved: {} };
+  const aliases = await ctx.store.aliases();
+  const resolved: Record<string, string> = {};
+  const out = new Set<string>();
+  for (const raw of tags) {
+    const t = resolveAlias(raw, aliases);
+    if (t !== raw) resolved[raw] = t;
+    out.add(t);
+  }
+  return { tags: [...out], resolved };
+}
+
+/** A tag named in a removal that was merged away: a 409 naming where it went. */
+export function mergedAway(tag: string, aliases: ReadonlyMap<string, string>): ConflictError {
+  const into = resolveAlias(tag, aliases);
+  return new ConflictError(`tag '${tag}' was merged into '${into}'; edit '${into}', or undo the merge`, {
+    tag,
+    into,
+  });
+}
+
+/** People who have a tag: through their quotes or added by hand, minus their own removals. */
+export async function peopleWith(ctx: Tagging, tag: string): Promise<Set<string>> {
+  const found = await ctx.store.peopleWithTag(tag);
+  const ids = [...new Set(found.map((p) => p.personId))];
+  const manual = await ctx.store.manualPersonTags(ids);
+  return new Set(ids.filter((id) => !manual.get(id)?.remove.includes(tag)));
+}
+
+/** Every live tag (topics, tags editors made, tags in the index) with quote and people counts. */
+export async function listTags(
+  ctx: Tagging,
+  quoteCounts: Readonly<Record<string, number>>,
+): Promise<TagSummary[]> {
+  const [tagger, aliases, entries] = await Promise.all([
+    ctx.taggers.current(),
+    ctx.store.aliases(),
+    ctx.store.tagEntries(),
+  ]);
+  const ids = new Set(
+    [
+      ...tagger.taxonomy.topics.map((t) => t.id),
+      ...entries.map((e) => e.tag),
+      ...Object.keys(quoteCounts).filter((t) => (quoteCounts[t] ?? 0) > 0),
+    ].filter((t) => !aliases.has(t)),
+  );
+  const list = [...ids].sort();
+  const people = await Promise.all(list.map(async (id) => (await peopleWith(ctx, id)).size));
+  return list.map((id, i) => {
+    const topic = tagger.topic(id);
+    return {
+      id,
+      label: topic?.label ?? id,
+      labelEn: topic?.labelEn ?? id,
+      kind: topic ? ('topic' as const) : ('manual' as const),
+      quotes: quoteCounts[id] ?? 0,
+      interviewees: people[i] ?? 0,
+    };
+  });
+}

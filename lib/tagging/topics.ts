@@ -1,0 +1,125 @@
+/**
+ * The taxonomy: the topics in use and their versions, and editors' changes to them (each one a
+ * new stored version, refused with 409 over a stale `expectedVersion`, then a re-score).
+ */
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Job } from '../jobs/runner.ts';
+import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
+import type { Tagging } from './deps.ts';
+import { rescore, rescoreNow } from './rescore.ts';
+
+/** The taxonomy as the API shows it. */
+export interface TaxonomyView {
+  version: number;
+  topics: Taxonomy['topics'];
+}
+
+/** A taxonomy edit's answer: the new taxonomy and the background re-score. */
+export interface TaxonomyEdit extends TaxonomyView {
+  job: Job | null;
+}
+
+/** The taxonomy in use and its version (0: the shipped file, never edited). */
+export async function taxonomy(ctx: Tagging): Promise<TaxonomyView> {
+  const [tagger, version] = await Promise.all([ctx.taggers.current(), ctx.taggers.version()]);
+  return { version, topics: tagger.taxonomy.topics };
+}
+
+/** One topic and the taxonomy version. */
+export async function topic(
+  ctx: Tagging,
+  id: string,
+): Promise<{ version: number; topic: Taxonomy['topics'][number] }> {
+  const t = await taxonomy(ctx);
+  const topic = t.topics.find((x) => x.id === id);
+  if (!topic) throw new NotFoundError('topic', id);
+  return { version: t.version, topic };
+}
+
+/** The taxonomy's stored versions, newest first (none until the first edit). */
+export function taxonomyVersions(
+  ctx: Tagging,
+): Promise<Array<{ version: number; at: string; who: string; change: string }>> {
+  return ctx.store.taxonomyVersions();
+}
+
+/** Applies one change to the taxonomy (409 unless `expectedVersion` is current), then re-scores. */
+async function changeTaxonomy(
+  ctx: Tagging,
+  expectedVersion: number | undefined,
+  who: string,
+  description: string,
+  edit: (topics: Taxonomy['topics']) => Taxonomy['topics'],
+): Promise<TaxonomyEdit> {
+  ctx.taggers.invalidate();
+  const current = await taxonomy(ctx);
+  if (expectedVersion !== undefined && expectedVersion !== current.version)
+    throw new ConflictError('the taxonomy was changed by someone else meanwhile; reload and try again', {
+      expectedVersion,
+      version: current.version,
+    });
+  const next = TaxonomySchema.safeParse({ version: 2, topics: edit(current.topics) });
+  if (!next.success)
+    throw new ValidationError(`the taxonomy would be invalid: ${next.error.issues[0]?.message ?? 'invalid'}`);
+  const version = await ctx.store.putTaxonomy(next.data, current.version, who, description);
+  ctx.taggers.invalidate();
+  const [kind, topic] = description.split(' ') as [string, string];
+  await ctx.store.writeAudit({
+    subject: { kind: 'topic', topic },
+    who,
+    action: `topic-${kind}`,
+    tags: [topic],
+    detail: { version },
+  });
+  const job = await rescore(ctx, `taxonomy v${version}`);
+  if (!job) await rescoreNow(ctx);
+  return { version, topics: next.data.topics, job };
+}
+
+/** Creates a topic. */
+export function createTopic(
+  ctx: Tagging,
+  topic: TopicInput,
+  who: string,
+  expectedVersion?: number,
+): Promise<TaxonomyEdit> {
+  const t = TopicSchema.parse(topic);
+  return changeTaxonomy(ctx, expectedVersion, who, `create ${t.id}`, (topics) => {
+    if (topics.some((x) => x.id === t.id)) throw new ConflictError(`topic '${t.id}' exists`);
+    return [...topics, t];
+  });
+}
+
+/** Changes a topic's labels, description, threshold, evidence or senses (not its id). */
+export function updateTopic(
+  ctx: Tagging,
+  id: string,
+  patch: Partial<Omit<TopicInput, 'id'>>,
+  who: string,
+  expectedVersion?: number,
+): Promise<TaxonomyEdit> {
+  return changeTaxonomy(ctx, expectedVersion, who, `update ${id}`, (topics) => {
+    const i = topics.findIndex((x) => x.id === id);
+    if (i < 0) throw new NotFoundError('topic', id);
+    const merged = TopicSchema.safeParse({ ...topics[i], ...patch, id });
+    if (!merged.success)
+      throw new ValidationError(
+        `the topic would be invalid: ${merged.error.issues[0]?.message ?? 'invalid'}`,
+      );
+    return topics.map((x, j) => (j === i ? merged.data : x));
+  });
+}
+
+/** Deletes a topic: its automatic tags go at the re-score; tags editors added stay. */
+export function deleteTopic(
+  ctx: Tagging,
+  id: string,
+  who: string,
+  expectedVersion?: number,
+): Promise<TaxonomyEdit> {
+  return changeTaxonomy(ctx, expectedVersion, who, `delete ${id}`, (topics) => {
+    if (!topics.some((x) => x.id === id)) throw new NotFoundError('topic', id);
+    if (topics.length === 1) throw new ValidationError('the taxonomy keeps at least one topic');
+    return topics.filter((x) => x.id !== id);
+  });
+}
