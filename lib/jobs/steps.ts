@@ -25,7 +25,7 @@ import type { Job } from '../store/items.ts';
 import type { Store } from '../store/port.ts';
 import type { Tagging } from '../tagging/deps.ts';
 import { completeMerge, completeUndo } from '../tagging/merges.ts';
-import { refreshInterviews } from '../tagging/refresh.ts';
+import { checkMemberships, refreshInterviews } from '../tagging/refresh.ts';
 import { rescoreOne } from '../tagging/rescore.ts';
 import { retrain } from '../tagging/retrain.ts';
 import { MAX_IDS, withError } from './runner.ts';
@@ -203,8 +203,8 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
         eachOrAlone(job, ids, async (page) => {
           const c = await indexer.compare(page);
           const present = page.filter((id) => !c.absent.includes(id));
-          const tags: string[] = [];
-          for (const id of present) if ((await store.membershipsStale(id)) === true) tags.push(id);
+          // Checked only here; repaired below, after the index has the interviews it lacked.
+          const tags = await checkMemberships(tagging, present, false);
           // Before the index's repair below: an interview written again here is applied with it.
           const people = await ctx.people.checkInterviews(present, repair);
           count(job, 'checked', present.length);
