@@ -15,7 +15,7 @@ import { gunzip } from 'node:zlib';
 import type { Interview } from './model.ts';
 import { compressSegment } from './search/engine/index.ts';
 import {
-  type InterviewTokens,
+  type IndexTokens,
   indexFingerprint,
   type OpenedPart,
   type PrebuiltSegment,
@@ -287,7 +287,7 @@ export class Indexer {
     interview: Interview,
     quoteTags: Readonly<Record<string, readonly string[]>>,
     version: number,
-    tokens?: InterviewTokens,
+    tokens?: IndexTokens,
     prebuilt?: PrebuiltSegment,
   ): Promise<'upserted' | 'skipped'> {
     return this.serial(async () => {

@@ -10,7 +10,7 @@ import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId 
 import { PeopleService } from './people/service.ts';
 import type {
   DocumentLookup,
-  InterviewTokens,
+  IndexTokens,
   PrebuiltSegment,
   QuoteIndex,
   SearchPage,
@@ -56,7 +56,7 @@ export type Change =
         quoteTags: Record<string, string[]>;
         version: number;
         /** The interview's index tokens when a worker made them with the rest of its text work. */
-        tokens?: InterviewTokens;
+        tokens?: IndexTokens;
         /** Its whole index part when a worker built it (a large interview; see QuoteIndex.prebuild). */
         prebuilt?: PrebuiltSegment;
       };
@@ -101,7 +101,7 @@ export interface KikigakiDeps {
 /** What {@link KikigakiDeps.prepare} gives: the record to store and the index tokens (or null). */
 export interface PreparedIngest {
   record: InterviewRecord;
-  tokens: InterviewTokens | null;
+  tokens: IndexTokens | null;
   /** The interview's index part, built with its text work (large interviews; instead of tokens). */
   prebuilt?: PrebuiltSegment | null;
 }

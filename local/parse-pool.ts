@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { KikigakiError, ParseError, UnavailableError, ValidationError } from '../lib/errors.ts';
 import type { Interview } from '../lib/model.ts';
 import type { ParseOptions, TranscriptSource } from '../lib/parse/index.ts';
-import type { InterviewTokens, PrebuiltSegment } from '../lib/search/index.ts';
+import type { PackedTokens, PrebuiltSegment } from '../lib/search/index.ts';
 import type { InterviewRecord } from '../lib/store/port.ts';
 import type { TaggerSpec, TopicTagger } from '../lib/tagging/tagger.ts';
 import type { SegmentationMode } from '../lib/text/analyze.ts';
@@ -66,7 +66,7 @@ export interface Prebuild {
 /** What a prepare job gives: the interview, what the store keeps of its tags, its index tokens. */
 export interface Prepared {
   record: InterviewRecord;
-  tokens: InterviewTokens | null;
+  tokens: PackedTokens | null;
   /** The index part, when the job built it (then `tokens` is null: the part holds them counted). */
   prebuilt: PrebuiltSegment | null;
 }
@@ -85,7 +85,7 @@ export type WorkerReply =
       prepared: {
         interview: Interview;
         tags: Pick<InterviewRecord, 'autoTags' | 'people'>;
-        tokens: InterviewTokens | null;
+        tokens: PackedTokens | null;
         prebuilt: PrebuiltSegment | null;
       };
     }

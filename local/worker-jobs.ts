@@ -7,7 +7,9 @@ import { KikigakiError, ParseError, ValidationError } from '../lib/errors.ts';
 import { type ParseOptions, parseSource } from '../lib/parse/index.ts';
 import {
   inflectedReadings,
+  type PackedTokens,
   type PrebuiltSegment,
+  packTokens,
   QuoteIndex,
   quoteChars,
   termsOfTokens,
@@ -84,6 +86,15 @@ function transferables(pre: PrebuiltSegment): ArrayBuffer[] {
   return [...out];
 }
 
+/** The buffers of packed tokens' arrays (each made whole by packTokens: they move). */
+function tokenBuffers(p: PackedTokens): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const a of [p.ids, p.kinds, p.fields, p.turns, p.surfaceAt])
+    if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
+      out.add(a.buffer);
+  return [...out];
+}
+
 /**
  * Answers one job; `post` sends replies (progress of a tag job, then the result), with the
  * buffers that move rather than copy.
@@ -127,7 +138,10 @@ export async function answer(
         const inflected = inflectedReadings(interview, await readingsAt(m.prebuild.readings));
         if (inflected) tokens.inflected = inflected;
       }
-      reply = { id: m.id, prepared: { interview, tags: { autoTags, people }, tokens, prebuilt } };
+      // Packed: each distinct term once, the tokens as numbers in arrays that move, not copy.
+      const packed = tokens ? packTokens(tokens) : null;
+      if (packed) transfer.push(...tokenBuffers(packed));
+      reply = { id: m.id, prepared: { interview, tags: { autoTags, people }, tokens: packed, prebuilt } };
     } else if (m.kind === 'tag') {
       const { autoTags, people } = recordOf(taggerFor(m.tagger), m.interview, (done, total) =>
         post({ id: m.id, progress: { done, total } }),

@@ -34,11 +34,12 @@ import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normal
 import type { ReadingAnalyzer } from '../text/readings.ts';
 import { READING_CONTEXT, READINGS_VERSION } from '../text/readings-version.ts';
 import {
+  type CountedDoc,
+  type CountedField,
+  type CountedTerms,
   Engine,
-  type EngineDoc,
   FIELD_BITS,
   FIELD_BOOSTS,
-  type FieldTerms,
   FLAG_KANA,
   FLAG_SUGGEST,
   type Matches,
@@ -371,119 +372,343 @@ const READING_TERM = /^[\u30A1-\u30FAー]+$/;
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
 /**
- * The readings of a field's segmenter words, word by word: those of each term (結婚 → ケッコン),
- * and, for a word the text writes with hiragana the term folds (好き → 好キ, お金 → オ金: terms
- * kuromoji reads as nothing) or a word of one kanji (夢), those of the word as written, read in
- * its context in `text` (`ReadingAnalyzer.written`: スキ, オカネ, キモチ, ユメ; 試し of 試したわ, a
- * verb, and 人 of 3人, a counter, read nothing).
+ * An interview's index tokens with each distinct term once and every token a number into them
+ * ({@link packTokens}): what a parse worker sends the API thread. Cloned as strings, every
+ * occurrence of a term was a string of its own, which the API thread then hashed and looked up
+ * in each map it counts with; numbered, it looks each distinct term up once per interview
+ * ({@link TermCounter}, Engine.addCounted). Carries what {@link InterviewTokens} does.
  */
-function wordReadings(
-  readings: ReadingAnalyzer,
-  tokens: FieldTokens,
-  text: string | undefined,
-): Array<{ own: readonly string[]; written?: { word: string; readings: readonly string[] } } | null> {
-  const out: Array<{
-    own: readonly string[];
-    written?: { word: string; readings: readonly string[] };
-  } | null> = new Array(tokens.terms.length).fill(null);
-  let cursor = 0;
-  for (let i = 0; i < tokens.terms.length; i++) {
-    if (tokens.kinds[i] !== KIND_WORD) continue;
-    const term = tokens.terms[i] as string;
-    const own = readings(term);
-    out[i] = { own };
-    if (!text || !readings.written) continue;
-    const surface = tokens.surfaces?.[i] ?? term;
-    // Words come in text order and do not overlap: each is found after the one before.
-    const at = text.indexOf(surface, cursor);
-    if (at < 0) continue;
-    cursor = at + surface.length;
-    if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
-    const word = surface.normalize('NFKC');
-    const found = readings.written(
-      word,
-      text.slice(Math.max(0, at - READING_CONTEXT), at),
-      text.slice(cursor, cursor + READING_CONTEXT),
-    );
-    // Most words read nothing in context: no list to filter then.
-    if (found.length === 0) continue;
-    const more = found.filter((r) => !own.includes(r));
-    if (more.length > 0) out[i] = { own, written: { word, readings: more } };
-  }
-  return out;
+export interface PackedTokens {
+  mode: SegmentationMode;
+  analyzer: number;
+  /** The interview's distinct terms, in the order first met. */
+  terms: string[];
+  /** Every field's tokens as numbers into `terms`, one field after another. */
+  ids: Uint32Array;
+  /** Their kinds (indices into KIND_CODES). */
+  kinds: Uint8Array;
+  /** Field f's tokens are at [fields[f], fields[f + 1]) of `ids` (a field shared by turns once). */
+  fields: Uint32Array;
+  /** The title's field, or -1 when it has none. */
+  title: number;
+  /** Three per turn: its text's, speaker's and section's field, or -1. */
+  turns: Int32Array;
+  /** The tokens read from another text than their term (positions in `ids`, ascending)… */
+  surfaceAt: Uint32Array;
+  /** …and those texts ({@link FieldTokens.surfaces}). */
+  surfaceOf: string[];
+  inflected?: InterviewTokens['inflected'];
+}
+
+/** Tokens as a worker gives them: as tokenized, or packed for the trip ({@link packTokens}). */
+export type IndexTokens = InterviewTokens | PackedTokens;
+
+/** Packs an interview's tokens ({@link PackedTokens}); {@link unpackTokens} gives them back. */
+export function packTokens(tokens: InterviewTokens): PackedTokens {
+  const index = new Map<string, number>();
+  const terms: string[] = [];
+  const ids: number[] = [];
+  const kinds: number[] = [];
+  const fields: number[] = [0];
+  const surfaceAt: number[] = [];
+  const surfaceOf: string[] = [];
+  // Speakers and sections are shared by their turns (tokenizeInterview): each is packed once.
+  const packed = new Map<FieldTokens, number>();
+  const put = (f: FieldTokens | null): number => {
+    if (!f) return -1;
+    let at = packed.get(f);
+    if (at !== undefined) return at;
+    for (let i = 0; i < f.terms.length; i++) {
+      const term = f.terms[i] as string;
+      let id = index.get(term);
+      if (id === undefined) {
+        id = terms.length;
+        terms.push(term);
+        index.set(term, id);
+      }
+      const surface = f.surfaces?.[i];
+      if (surface !== null && surface !== undefined) {
+        surfaceAt.push(ids.length);
+        surfaceOf.push(surface);
+      }
+      ids.push(id);
+      kinds.push(f.kinds[i] as number);
+    }
+    fields.push(ids.length);
+    at = fields.length - 2;
+    packed.set(f, at);
+    return at;
+  };
+  const title = put(tokens.title);
+  const turns = new Int32Array(tokens.turns.length * 3);
+  tokens.turns.forEach((t, i) => {
+    turns[3 * i] = put(t.text);
+    turns[3 * i + 1] = put(t.speaker);
+    turns[3 * i + 2] = put(t.section);
+  });
+  return {
+    mode: tokens.mode,
+    analyzer: tokens.analyzer,
+    terms,
+    ids: Uint32Array.from(ids),
+    kinds: Uint8Array.from(kinds),
+    fields: Uint32Array.from(fields),
+    title,
+    turns,
+    surfaceAt: Uint32Array.from(surfaceAt),
+    surfaceOf,
+    ...(tokens.inflected ? { inflected: tokens.inflected } : {}),
+  };
 }
 
 /**
- * Counted terms of a field's tokens with their flags (completable words as written, katakana
- * words), the written form of terms that differ from it (コーヒ → コーヒー, iphone → iPhone,
- * ケッコン → 結婚), and, with a reading analyzer, the kana readings of its kanji words (not counted
- * in its length).
+ * The tokens {@link packTokens} packed (fields shared by turns shared again; the turns' texts with
+ * their surfaces, as tokenizeInterview makes them).
  */
-function countTokens(
-  tokens: FieldTokens | null,
-  mode: SegmentationMode,
-  surfaces?: Map<string, string>,
-  readings?: ReadingAnalyzer,
-  text?: string,
-  inflected?: readonly string[],
-  spellings?: Set<string>,
-): FieldTerms {
-  const terms = new Map<string, number>();
-  if (!tokens) return { terms, length: 0 };
-  const flags = surfaces ? new Map<string, number>() : undefined;
-  const n = tokens.terms.length;
-  for (let i = 0; i < n; i++) {
-    const term = tokens.terms[i] as string;
-    const kind = tokens.kinds[i];
-    terms.set(term, (terms.get(term) ?? 0) + 1);
-    if (!flags || !surfaces || kind === KIND_GRAM) continue;
-    flags.set(term, (flags.get(term) ?? 0) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0));
-    const surface = tokens.surfaces?.[i] ?? term;
-    if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
+export function unpackTokens(p: PackedTokens): InterviewTokens {
+  const surf = packedSurfaces(p);
+  const fields: Array<FieldTokens | null> = [];
+  const texts = new Set<number>();
+  for (let i = 0; i < p.turns.length; i += 3) texts.add(p.turns[i] as number);
+  const field = (f: number): FieldTokens | null => {
+    if (f < 0) return null;
+    let out = fields[f];
+    if (out) return out;
+    const from = p.fields[f] as number;
+    const to = p.fields[f + 1] as number;
+    const terms: string[] = [];
+    const read: Array<string | null> = [];
+    for (let i = from; i < to; i++) {
+      terms.push(p.terms[p.ids[i] as number] as string);
+      read.push(surf[i] ?? null);
+    }
+    const kinds = p.kinds.slice(from, to);
+    out = texts.has(f) || read.some((r) => r !== null) ? { terms, kinds, surfaces: read } : { terms, kinds };
+    fields[f] = out;
+    return out;
+  };
+  const turns: InterviewTokens['turns'] = [];
+  for (let i = 0; i < p.turns.length; i += 3)
+    turns.push({
+      text: field(p.turns[i] as number),
+      speaker: field(p.turns[i + 1] as number),
+      section: field(p.turns[i + 2] as number),
+    });
+  return {
+    mode: p.mode,
+    analyzer: p.analyzer,
+    title: field(p.title),
+    turns,
+    ...(p.inflected ? { inflected: p.inflected } : {}),
+  };
+}
+
+/** Each token's surface ({@link FieldTokens.surfaces}) by its position in `ids`; null: its term. */
+export function packedSurfaces(p: PackedTokens): Array<string | null> {
+  const surf: Array<string | null> = new Array(p.ids.length).fill(null);
+  for (let k = 0; k < p.surfaceAt.length; k++) surf[p.surfaceAt[k] as number] = p.surfaceOf[k] as string;
+  return surf;
+}
+
+/** Readings of a word token: its term's own, and those of the word as written in its context. */
+type WordReadings = { own: readonly string[]; written?: { word: string; readings: readonly string[] } };
+
+/**
+ * Counts an interview's fields by term number, into the columns Engine.addCounted takes
+ * ({@link CountedTerms}): the same counts, flags, surfaces and reading terms as counting each
+ * field's terms in maps did, with one number per distinct term of the interview. Terms the
+ * readings add (not tokens) are numbered after the tokens' ones.
+ */
+export class TermCounter implements CountedTerms {
+  readonly terms: string[];
+  readonly ids: number[] = [];
+  readonly tfs: number[] = [];
+  readonly flags: number[] = [];
+  /** Term number by term, made when a reading needs one. */
+  private index: Map<string, number> | null = null;
+  /** Each term's place in the columns of the field being counted (-1: not in it yet). */
+  private at: Int32Array;
+  /** The noun readings of each term ({@link ReadingAnalyzer} called once per term). */
+  private own: Array<readonly string[] | undefined> = [];
+
+  constructor(terms: readonly string[]) {
+    this.terms = terms.slice();
+    this.at = new Int32Array(Math.max(16, this.terms.length * 2)).fill(-1);
   }
-  if (readings && mode === 'hybrid') {
-    const read = wordReadings(readings, tokens, text);
-    for (let i = 0; i < n; i++) {
-      const rs = read[i];
-      if (!rs) continue;
-      for (const r of rs.written ? [...rs.own, ...rs.written.readings] : rs.own) {
-        terms.set(r, (terms.get(r) ?? 0) + 1);
-        if (!flags || !surfaces) continue;
-        flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
-        if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? (tokens.terms[i] as string));
+
+  /** The number of a term (numbered now when the interview's tokens do not have it). */
+  idOf(term: string): number {
+    if (!this.index) this.index = new Map(this.terms.map((t, i) => [t, i]));
+    let id = this.index.get(term);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.terms.push(term);
+      this.index.set(term, id);
+      if (id >= this.at.length) {
+        const at = new Int32Array(this.at.length * 2).fill(-1);
+        at.set(this.at);
+        this.at = at;
       }
-      // Each spelling of a reading read as written, once per interview (for the highlighter).
-      if (rs.written && spellings)
-        for (const r of rs.written.readings) {
-          const key = nounSpellingTerm(r, rs.written.word);
-          if (spellings.has(key)) continue;
-          spellings.add(key);
-          terms.set(key, 1);
+    }
+    return id;
+  }
+
+  /** The column of term `id` in the field being counted (added with tf 0 and no flags). */
+  private place(id: number): number {
+    let k = this.at[id] as number;
+    if (k < 0) {
+      k = this.ids.length;
+      this.at[id] = k;
+      this.ids.push(id);
+      this.tfs.push(0);
+      this.flags.push(0);
+    }
+    return k;
+  }
+
+  /**
+   * Counts field `f` of `p` (-1: none) as its own run of the columns. `surf`: the tokens'
+   * surfaces ({@link packedSurfaces}). With `surfaces` (the quote text): its terms' flags and
+   * written forms; with `readings`, the kana readings of its words read in `text`, the verb
+   * readings `inflected` (or those of `text`), and the spellings of readings (each once per
+   * interview: `spellings`).
+   */
+  count(
+    p: PackedTokens,
+    f: number,
+    surf: ReadonlyArray<string | null>,
+    mode: SegmentationMode,
+    surfaces?: Map<string, string>,
+    readings?: ReadingAnalyzer,
+    text?: string,
+    inflected?: readonly string[],
+    spellings?: Set<string>,
+  ): CountedField {
+    const start = this.ids.length;
+    if (f < 0) return { start, end: start, length: 0, flagged: false };
+    const from = p.fields[f] as number;
+    const to = p.fields[f + 1] as number;
+    const { terms, tfs, flags } = this;
+    for (let i = from; i < to; i++) {
+      const id = p.ids[i] as number;
+      const kind = p.kinds[i];
+      const k = this.place(id);
+      tfs[k] = (tfs[k] as number) + 1;
+      if (!surfaces || kind === KIND_GRAM) continue;
+      flags[k] = (flags[k] as number) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0);
+      const term = terms[id] as string;
+      const surface = surf[i] ?? term;
+      if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
+    }
+    if (readings && mode === 'hybrid') {
+      const read = this.wordReadings(readings, p, from, to, surf, text);
+      for (let i = from; i < to; i++) {
+        const rs = read[i - from];
+        if (!rs) continue;
+        for (const r of rs.written ? [...rs.own, ...rs.written.readings] : rs.own) {
+          const k = this.place(this.idOf(r));
+          tfs[k] = (tfs[k] as number) + 1;
+          if (!surfaces) continue;
+          flags[k] = (flags[k] as number) | FLAG_SUGGEST;
+          if (!surfaces.has(r)) surfaces.set(r, surf[i] ?? (terms[p.ids[i] as number] as string));
         }
-    }
-  }
-  // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
-  // text, since the segmenter's pieces (貯|め|て) have none. They are not completions: a
-  // reading's written form would be one inflection of many.
-  // Each is kept with the form the text writes it in (\u0002タメル\u0002貯める, counted once per
-  // quote), which the highlighter looks up to mark 貯めて for a hit found by タメル.
-  if (readings?.inflected && text && mode === 'hybrid')
-    for (const entry of inflected ?? readings.inflected(text)) {
-      // A kanji spelling of a verb written in kana (\u0003頑張る for がんばって), linked to that
-      // kana form (\u0003頑張る\u0003がんばる) for the highlighter.
-      const spelling = splitSpelling(entry);
-      if (spelling) {
-        const key = kanjiSpellingTerm(spelling[0]);
-        terms.set(key, (terms.get(key) ?? 0) + 1);
-        terms.set(kanaFormTerm(spelling[0], spelling[1]), 1);
-        continue;
+        // Each spelling of a reading read as written, once per interview (for the highlighter).
+        if (rs.written && spellings)
+          for (const r of rs.written.readings) {
+            const key = nounSpellingTerm(r, rs.written.word);
+            if (spellings.has(key)) continue;
+            spellings.add(key);
+            tfs[this.place(this.idOf(key))] = 1;
+          }
       }
-      const [r, written] = splitInflected(entry);
-      const key = dictionaryFormTerm(r);
-      terms.set(key, (terms.get(key) ?? 0) + 1);
-      if (written) terms.set(writtenFormTerm(r, written), 1);
     }
-  return flags ? { terms, length: n, flags } : { terms, length: n };
+    // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
+    // text, since the segmenter's pieces (貯|め|て) have none. They are not completions: a
+    // reading's written form would be one inflection of many.
+    // Each is kept with the form the text writes it in (\u0002タメル\u0002貯める, counted once per
+    // quote), which the highlighter looks up to mark 貯めて for a hit found by タメル.
+    if (readings?.inflected && text && mode === 'hybrid')
+      for (const entry of inflected ?? readings.inflected(text)) {
+        // A kanji spelling of a verb written in kana (\u0003頑張る for がんばって), linked to that
+        // kana form (\u0003頑張る\u0003がんばる) for the highlighter.
+        const spelling = splitSpelling(entry);
+        if (spelling) {
+          const k = this.place(this.idOf(kanjiSpellingTerm(spelling[0])));
+          tfs[k] = (tfs[k] as number) + 1;
+          tfs[this.place(this.idOf(kanaFormTerm(spelling[0], spelling[1])))] = 1;
+          continue;
+        }
+        const [r, written] = splitInflected(entry);
+        const k = this.place(this.idOf(dictionaryFormTerm(r)));
+        tfs[k] = (tfs[k] as number) + 1;
+        if (written) tfs[this.place(this.idOf(writtenFormTerm(r, written)))] = 1;
+      }
+    const end = this.ids.length;
+    for (let k = start; k < end; k++) this.at[this.ids[k] as number] = -1;
+    return { start, end, length: to - from, flagged: surfaces !== undefined };
+  }
+
+  /**
+   * The readings of a field's segmenter words, word by word: those of each term (結婚 → ケッコン),
+   * and, for a word the text writes with hiragana the term folds (好き → 好キ, お金 → オ金: terms
+   * kuromoji reads as nothing) or a word of one kanji (夢), those of the word as written, read in
+   * its context in `text` (`ReadingAnalyzer.written`: スキ, オカネ, キモチ, ユメ; 試し of 試したわ, a
+   * verb, and 人 of 3人, a counter, read nothing).
+   */
+  private wordReadings(
+    readings: ReadingAnalyzer,
+    p: PackedTokens,
+    from: number,
+    to: number,
+    surf: ReadonlyArray<string | null>,
+    text: string | undefined,
+  ): Array<WordReadings | null> {
+    const out: Array<WordReadings | null> = new Array(to - from).fill(null);
+    let cursor = 0;
+    for (let i = from; i < to; i++) {
+      if (p.kinds[i] !== KIND_WORD) continue;
+      const id = p.ids[i] as number;
+      const term = this.terms[id] as string;
+      let own = this.own[id];
+      if (own === undefined) {
+        own = readings(term);
+        this.own[id] = own;
+      }
+      out[i - from] = { own };
+      if (!text || !readings.written) continue;
+      const surface = surf[i] ?? term;
+      // Words come in text order and do not overlap: each is found after the one before.
+      const at = text.indexOf(surface, cursor);
+      if (at < 0) continue;
+      cursor = at + surface.length;
+      if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
+      const word = surface.normalize('NFKC');
+      const found = readings.written(
+        word,
+        text.slice(Math.max(0, at - READING_CONTEXT), at),
+        text.slice(cursor, cursor + READING_CONTEXT),
+      );
+      // Most words read nothing in context: no list to filter then.
+      if (found.length === 0) continue;
+      const more = found.filter((r) => !own.includes(r));
+      if (more.length > 0) out[i - from] = { own, written: { word, readings: more } };
+    }
+    return out;
+  }
+}
+
+/** The tokens to count an interview with: `tokens` packed when they fit it, else its own. */
+function packedFor(
+  tokens: IndexTokens | undefined,
+  interview: Interview,
+  mode: SegmentationMode,
+): PackedTokens {
+  if (tokens && tokens.mode === mode && tokens.analyzer === ANALYZER_VERSION) {
+    if ('ids' in tokens) {
+      if (tokens.turns.length === 3 * interview.turns.length) return tokens;
+    } else if (tokens.turns.length === interview.turns.length) return packTokens(tokens);
+  }
+  return packTokens(tokenizeInterview(interview, mode));
 }
 
 /**
@@ -923,7 +1148,7 @@ export class QuoteIndex {
   upsertInterview(
     interview: Interview,
     tagsByQuote: ReadonlyMap<string, readonly string[]> = new Map(),
-    tokens?: InterviewTokens,
+    tokens?: IndexTokens,
   ): void {
     for (const t of interview.turns) {
       // Hits name quotes by interview and ordinal; ids are canonical (see parse/withInterviewId).
@@ -941,49 +1166,44 @@ export class QuoteIndex {
   private addCounted(
     interview: Interview,
     tagsByQuote: ReadonlyMap<string, readonly string[]>,
-    tokens: InterviewTokens | undefined,
+    tokens: IndexTokens | undefined,
   ): void {
     const position = new Map(interview.turns.map((t, i) => [t.id, i]));
     const surfaces = new Map<string, string>();
-    const given =
-      tokens &&
-      tokens.mode === this.mode &&
-      tokens.analyzer === ANALYZER_VERSION &&
-      tokens.turns.length === interview.turns.length
-        ? tokens
-        : undefined;
     const mode = this.mode;
+    const p = packedFor(tokens, interview, mode);
     // Readings from another dictionary (or none) would index other terms than this index reads.
     const inflected =
-      given?.inflected &&
-      given.inflected.readings === readingsKey(this.readings) &&
-      given.inflected.turns.length === interview.turns.length
-        ? given.inflected.turns
+      p.inflected &&
+      p.inflected.readings === readingsKey(this.readings) &&
+      p.inflected.turns.length === interview.turns.length
+        ? p.inflected.turns
         : undefined;
+    const counter = new TermCounter(p.terms);
+    const surf = packedSurfaces(p);
     const spellings = new Set<string>();
-    const docs: EngineDoc[] = interview.turns.map((t, i) => {
-      const own = given?.turns[i];
-      return {
-        ordinal: t.ordinal,
-        role: Math.max(0, ROLES.indexOf(t.role)),
-        question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
-        speakerId: t.speakerId,
-        tags: [...(tagsByQuote.get(t.id) ?? [])],
-        text: countTokens(
-          own ? own.text : tokenizeField(t.text, mode, true),
-          mode,
-          surfaces,
-          this.readings,
-          t.text,
-          inflected?.[i],
-          spellings,
-        ),
-        speaker: countTokens(own ? own.speaker : tokenizeField(t.speaker, mode, false), mode),
-        section: countTokens(own ? own.section : tokenizeField(t.section, mode, false), mode),
-      };
-    });
-    const title = countTokens(given ? given.title : tokenizeField(interview.title, mode, false), mode);
-    this.engine.add(interview.id, title, docs, surfaces);
+    const docs: CountedDoc[] = interview.turns.map((t, i) => ({
+      ordinal: t.ordinal,
+      role: Math.max(0, ROLES.indexOf(t.role)),
+      question: t.questionId ? (position.get(t.questionId) ?? -1) : -1,
+      speakerId: t.speakerId,
+      tags: [...(tagsByQuote.get(t.id) ?? [])],
+      text: counter.count(
+        p,
+        p.turns[3 * i] as number,
+        surf,
+        mode,
+        surfaces,
+        this.readings,
+        t.text,
+        inflected?.[i],
+        spellings,
+      ),
+      speaker: counter.count(p, p.turns[3 * i + 1] as number, surf, mode),
+      section: counter.count(p, p.turns[3 * i + 2] as number, surf, mode),
+    }));
+    const title = counter.count(p, p.title, surf, mode);
+    this.engine.addCounted(interview.id, counter, title, docs, surfaces);
   }
 
   /**
@@ -1028,7 +1248,7 @@ export class QuoteIndex {
    */
   static prebuild(
     interview: Interview,
-    options: { mode: SegmentationMode; readings?: ReadingAnalyzer; tokens?: InterviewTokens },
+    options: { mode: SegmentationMode; readings?: ReadingAnalyzer; tokens?: IndexTokens },
   ): PrebuiltSegment {
     const own = new QuoteIndex({
       mode: options.mode,

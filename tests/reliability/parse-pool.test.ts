@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParseError } from '../../lib/errors.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
-import { tokenizeInterview } from '../../lib/search/index.ts';
+import { packTokens, tokenizeInterview, unpackTokens } from '../../lib/search/index.ts';
 import { recordOf } from '../../lib/tagging/record.ts';
 import { TopicTagger } from '../../lib/tagging/tagger.ts';
 import { createParsePool, type PoolEvent } from '../../local/parse-pool.ts';
@@ -187,7 +187,11 @@ describe('the parse pool', () => {
       const { autoTags, people } = recordOf(tagger, here);
       expect(prepared.record.autoTags).toEqual(autoTags);
       expect(prepared.record.people).toEqual(people);
-      expect(prepared.tokens).toEqual(structuredClone(tokenizeInterview(here, 'hybrid')));
+      // Packed for the trip (each distinct term once), as the worker packs them, and unpacking
+      // to the interview's tokens.
+      const tokens = prepared.tokens;
+      expect(tokens).toEqual(packTokens(tokenizeInterview(here, 'hybrid')));
+      expect(tokens && unpackTokens(tokens)).toEqual(tokenizeInterview(here, 'hybrid'));
       expect((await pool.prepare(text, { id: 'prep' }, tagger, null)).tokens).toBeNull();
     } finally {
       await pool.close();

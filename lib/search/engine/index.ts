@@ -94,6 +94,37 @@ export interface EngineDoc {
   section: FieldTerms;
 }
 
+/**
+ * An interview's terms counted by number ({@link Engine.addCounted}; QuoteIndex counts them so):
+ * its distinct terms, and for every field the (term number, tf, flags) of each of its terms in
+ * three parallel columns, a field being a run of them ({@link CountedField}) in the order its
+ * terms were first counted. The same postings as {@link FieldTerms} maps of the same fields, with
+ * one look-up per distinct term of the interview instead of one per term of each field.
+ */
+export interface CountedTerms {
+  terms: readonly string[];
+  ids: readonly number[];
+  tfs: readonly number[];
+  flags: readonly number[];
+}
+
+/** One field of a {@link CountedTerms}: its run [start, end) of the columns, and its length. */
+export interface CountedField {
+  start: number;
+  end: number;
+  /** Number of tokens (BM25 field length). */
+  length: number;
+  /** False: no flags were counted (every text term completable, as {@link FieldTerms} without flags). */
+  flagged: boolean;
+}
+
+/** {@link EngineDoc} with its fields as runs of a {@link CountedTerms}. */
+export interface CountedDoc extends Omit<EngineDoc, 'text' | 'speaker' | 'section'> {
+  text: CountedField;
+  speaker: CountedField;
+  section: CountedField;
+}
+
 /** A completable term, with the text as written when it differs, and its live quotes. */
 export interface Completion {
   term: string;
@@ -229,6 +260,70 @@ export class Engine {
           const flags = fi !== F_TEXT ? 0 : f.flags ? (f.flags.get(term) ?? 0) : FLAG_SUGGEST;
           this.postings.add(term, fi, doc, tf, flags);
         }
+      });
+      this.tags.set(doc, d.tags);
+      this.liveDocs++;
+    });
+    docs.forEach((d, i) => {
+      if (d.question >= 0 && d.question < i) t.span.a[first + d.question] = i - d.question;
+    });
+    this.slots.close(this.docs.count);
+    this.statsVersion++;
+    for (const [term, surface] of surfaces)
+      if (!this.postings.surfaces.has(term)) {
+        this.postings.surfaces.set(term, surface);
+        this.pendingSurfaces.push(term);
+      }
+  }
+
+  /**
+   * {@link add} with the terms counted by number ({@link CountedTerms}): the same postings, added
+   * in the same order (so the delta numbers and keeps its terms as {@link add} would), each
+   * distinct term of the interview looked up in the delta once.
+   */
+  addCounted(
+    key: string,
+    counted: CountedTerms,
+    title: CountedField,
+    docs: readonly CountedDoc[],
+    surfaces: ReadonlyMap<string, string>,
+  ): void {
+    if (this.slots.slotOf(key) !== undefined) throw new Error(`engine: ${key} is already indexed`);
+    const slot = this.slots.add(key, title.length);
+    const first = this.docs.count;
+    this.liveSlots++;
+    this.lenSum[F_TITLE] = (this.lenSum[F_TITLE] ?? 0) + title.length;
+    const { terms, ids, tfs, flags } = counted;
+    const postings = this.postings;
+    // The delta's number of each of the interview's terms, looked up when first posted (-1: not yet).
+    const delta = new Int32Array(terms.length).fill(-1);
+    const post = (k: number, field: number, id: number, fl: number) => {
+      const local = ids[k] as number;
+      const term = terms[local] as string;
+      let t = delta[local] as number;
+      if (t < 0) {
+        t = postings.deltaTerm(term);
+        delta[local] = t;
+      }
+      postings.addTo(t, term, field, id, tfs[k] as number, fl);
+    };
+    for (let k = title.start; k < title.end; k++) post(k, F_TITLE, slot, 0);
+    const t = this.docs;
+    docs.forEach((d, i) => {
+      const doc = first + i;
+      t.slotOf.push(slot);
+      t.ordinal.push(d.ordinal);
+      t.role.push(d.role);
+      t.questionOf.push(d.question >= 0 && d.question < docs.length ? first + d.question : -1);
+      t.span.push(0);
+      t.dead.push(0);
+      t.speaker.push(d.speakerId ? this.persons.intern(d.speakerId) + 1 : 0);
+      const fields = [d.text, d.speaker, d.section] as const;
+      fields.forEach((f, fi) => {
+        (t.lens[fi] as (typeof t.lens)[0]).push(f.length);
+        this.lenSum[fi] = (this.lenSum[fi] ?? 0) + f.length;
+        for (let k = f.start; k < f.end; k++)
+          post(k, fi, doc, fi !== F_TEXT ? 0 : f.flagged ? (flags[k] as number) : FLAG_SUGGEST);
       });
       this.tags.set(doc, d.tags);
       this.liveDocs++;

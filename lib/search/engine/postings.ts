@@ -275,6 +275,14 @@ export class Postings {
 
   /** Adds a posting to the delta (ids ascending per term and field). */
   add(term: string, field: number, id: number, tf: number, flags: number): void {
+    this.addTo(this.deltaTerm(term), term, field, id, tf, flags);
+  }
+
+  /**
+   * The delta's number of a term, numbered (and put in the radix tree) now when it has none:
+   * what {@link addTo} takes. Valid until the delta is cleared.
+   */
+  deltaTerm(term: string): DeltaList {
     let t = this.deltaLists.get(term);
     if (t === undefined) {
       t = this.deltaTerms++;
@@ -282,6 +290,11 @@ export class Postings {
       this.deltaLists.set(term, t);
       this.delta.set(term, t);
     }
+    return t;
+  }
+
+  /** {@link add} with the term's delta number already looked up ({@link deltaTerm}). */
+  addTo(t: DeltaList, term: string, field: number, id: number, tf: number, flags: number): void {
     const k = t * STORED_FIELDS + field;
     const len = this.chainLen[k] as number;
     let at = this.chainAt[k] as number;
