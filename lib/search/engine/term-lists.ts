@@ -9,7 +9,10 @@
  * 好印象 会社経営者's ~4: gathering each posting's packed entry is a cache miss). The list
  * depends only on the term, the packed entries and norms (their `generation`) and how the
  * question field counts; kept, it is copied instead (a sequential pass). Lists shorter than
- * `minEntries` are walked each time.
+ * `minEntries` are walked each time. Since 2026-12-06 the rarest required word of a match (its
+ * first, unrestricted list: 必要 alone, 28,966 postings at 1M) is served from here too, and its
+ * walk writes the touch keys as an open word's would (key base 0), so either may keep a list
+ * the other reads.
  */
 import { BytesLru } from './lru.ts';
 
