@@ -188,7 +188,8 @@ describe('kept term lists shared by required and open words change no result', (
   it('queries with and without a required word, interleaved, each asked twice, give the general evaluator’s result', () => {
     // A required word's list is kept without touch keys (its walk writes none); an open word
     // served it must key it as the walk would, and a required word served an open word's list
-    // must ignore its keys: both orders, with lists of any length kept and some dropped.
+    // must ignore its keys: both orders, with lists of any length kept and some dropped, under
+    // two ways of counting the question field.
     const saved = { ...TERM_LISTS };
     TERM_LISTS.minEntries = 1;
     TERM_LISTS.budget = 8192;
@@ -209,7 +210,13 @@ describe('kept term lists shared by required and open words change no result', (
           if (isRequired) required++;
           else open++;
           const topK = random() < 0.7 ? 1 + Math.floor(random() * 6) : undefined;
-          const options = { roleWeights: [1, 0.5, 1], ...(topK ? { topK } : {}) };
+          // Some queries count the question field as one-word queries do (lists kept per field).
+          const questionField = random() < 0.3 ? { boost: 0.25, minNorm: 1 } : undefined;
+          const options = {
+            roleWeights: [1, 0.5, 1],
+            ...(topK ? { topK } : {}),
+            ...(questionField ? { questionField } : {}),
+          };
           const general = engine.evaluate(q, new Set(), { ...options, general: true });
           for (let ask = 0; ask < 2; ask++) {
             const sorted = engine.evaluate(q, new Set(), { ...options, transient: true });

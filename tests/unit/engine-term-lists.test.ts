@@ -42,19 +42,33 @@ describe('kept term lists', () => {
     expect(t.get('経営', 1, 0.5, 0.3)).toBeUndefined();
   });
 
-  it('drop every list when the packed entries were rebuilt or the question field counts otherwise', () => {
+  it('drop every list when the packed entries were rebuilt', () => {
     const t = new TermLists(1 << 20, 1);
     t.get('会社', 1, 0.5, 0.3);
     t.put('会社', kept(5, false));
     expect(t.get('会社', 1, 0.5, 0.3)).toBeDefined();
     expect(t.get('会社', 2, 0.5, 0.3)).toBeUndefined();
     expect(t.size).toBe(0);
+  });
+
+  it('serve a list only for the question field it was made for, and keep each field’s lists', () => {
+    const t = new TermLists(1 << 20, 1);
+    t.get('会社', 1, 0.5, 0.3);
     t.put('会社', kept(5, false));
-    expect(t.get('会社', 2, 0.7, 0.3)).toBeUndefined();
-    t.put('会社', kept(5, false));
-    expect(t.get('会社', 2, 0.7, 0.2)).toBeUndefined();
-    t.put('会社', kept(5, false));
-    expect(t.get('会社', 2, 0.7, 0.2)).toBeDefined();
+    // Another boost, another minimum norm: not served, and the first field's list stays.
+    expect(t.get('会社', 1, 0.7, 0.3)).toBeUndefined();
+    t.put('会社', kept(6, false));
+    expect(t.get('会社', 1, 0.7, 0.2)).toBeUndefined();
+    t.put('会社', kept(7, false));
+    expect(t.get('会社', 1, 0.5, 0.3)?.n).toBe(5);
+    expect(t.get('会社', 1, 0.7, 0.3)?.n).toBe(6);
+    expect(t.get('会社', 1, 0.7, 0.2)?.n).toBe(7);
+    expect(t.size).toBe(3);
+    // A put holds under the field of the last get.
+    t.get('人', 1, 0.7, 0.3);
+    t.put('人', kept(8, false));
+    expect(t.get('人', 1, 0.5, 0.3)).toBeUndefined();
+    expect(t.get('人', 1, 0.7, 0.3)?.n).toBe(8);
   });
 
   it('stay within the budget, least recently used dropped', () => {

@@ -33,10 +33,11 @@ export interface KeptList {
 export const TERM_LISTS = { budget: 64 * 1024 * 1024, minEntries: 4096 };
 
 export class TermLists {
+  /** By term and question field (see {@link get}). */
   private readonly lists: BytesLru<string, KeptList>;
   private generation = -1;
-  private boost = Number.NaN;
-  private minNorm = Number.NaN;
+  /** The key prefix of the question field of the last {@link get}, where {@link put} holds. */
+  private field = '';
 
   constructor(
     readonly budget: number = TERM_LISTS.budget,
@@ -57,17 +58,18 @@ export class TermLists {
 
   /**
    * The list of `term` for packed entries of this `generation` and this question field
-   * (boost, minimum norm); every list is dropped when any of them changed.
+   * (boost, minimum norm); every list is dropped when the generation changed. Lists are held
+   * per question field, not dropped when it changes: one-word queries count the question field
+   * otherwise than the rest (lib/search/index.ts ONE_WORD_QUESTION_FIELD), and the API
+   * alternates the two; dropping on each change emptied the lists at every one-word query.
    */
   get(term: string, generation: number, boost: number, minNorm: number): KeptList | undefined {
-    if (generation !== this.generation || boost !== this.boost || minNorm !== this.minNorm) {
+    if (generation !== this.generation) {
       this.lists.clear();
       this.generation = generation;
-      this.boost = boost;
-      this.minNorm = minNorm;
-      return undefined;
     }
-    return this.lists.get(term);
+    this.field = `${boost}\u0000${minNorm}\u0000`;
+    return this.lists.get(this.field + term);
   }
 
   /** Drops every list (the next query walks the text again). */
@@ -77,6 +79,6 @@ export class TermLists {
 
   /** Holds `list` for `term` under the context of the last {@link get}, if long enough. */
   put(term: string, list: KeptList): void {
-    if (list.n >= this.minEntries) this.lists.put(term, list);
+    if (list.n >= this.minEntries) this.lists.put(this.field + term, list);
   }
 }
