@@ -93,3 +93,34 @@ describe('kept term lists', () => {
     expect(t.get('会社', 1, 0.5, 0.3)).toBeUndefined();
   });
 });
+
+describe('whole lists for restricted requests', () => {
+  it('are wanted on a term’s second request only, when long enough, and counted again after a drop', () => {
+    const t = new TermLists(1 << 20, 10);
+    t.get('者', 1, 0.5, 0.3);
+    let asks = 0;
+    const long = (yes: boolean) => () => {
+      asks++;
+      return yes;
+    };
+    expect(t.wantsWhole('者', long(true))).toBe(false);
+    expect(asks).toBe(0);
+    expect(t.wantsWhole('者', long(true))).toBe(true);
+    expect(asks).toBe(1);
+    // Kept by the caller then; if it was dropped, the count starts over.
+    expect(t.wantsWhole('者', long(true))).toBe(false);
+    expect(t.wantsWhole('者', long(true))).toBe(true);
+    // Too short: asked once, never wanted again.
+    expect(t.wantsWhole('好', long(false))).toBe(false);
+    expect(t.wantsWhole('好', long(false))).toBe(false);
+    expect(t.wantsWhole('好', long(false))).toBe(false);
+    expect(asks).toBe(3);
+    // A cold pass (clear) or new packed entries count from the start.
+    t.wantsWhole('人', long(true));
+    t.clear();
+    expect(t.wantsWhole('人', long(true))).toBe(false);
+    t.get('人', 2, 0.5, 0.3);
+    expect(t.wantsWhole('人', long(true))).toBe(false);
+    expect(t.wantsWhole('人', long(true))).toBe(true);
+  });
+});

@@ -32,12 +32,17 @@ export interface KeptList {
  */
 export const TERM_LISTS = { budget: 64 * 1024 * 1024, minEntries: 4096 };
 
+/** Terms whose restricted requests {@link TermLists.wantsWhole} counts at most (then it starts over). */
+const ASKED_TERMS = 50_000;
+
 export class TermLists {
   /** By term and question field (see {@link get}). */
   private readonly lists: BytesLru<string, KeptList>;
   private generation = -1;
   /** The key prefix of the question field of the last {@link get}, where {@link put} holds. */
   private field = '';
+  /** Per term not kept: restricted requests so far (1), or −1 when too short to keep. */
+  private readonly asked = new Map<string, number>();
 
   constructor(
     readonly budget: number = TERM_LISTS.budget,
@@ -65,16 +70,40 @@ export class TermLists {
    */
   get(term: string, generation: number, boost: number, minNorm: number): KeptList | undefined {
     if (generation !== this.generation) {
-      this.lists.clear();
+      this.clear();
       this.generation = generation;
     }
     this.field = `${boost}\u0000${minNorm}\u0000`;
     return this.lists.get(this.field + term);
   }
 
-  /** Drops every list (the next query walks the text again). */
+  /** Drops every list and every count of requests (the next query walks the text again). */
   clear(): void {
     this.lists.clear();
+    this.asked.clear();
+  }
+
+  /**
+   * Whether a restricted request of `term`, which has no list kept, should walk its whole list
+   * and keep it: on its second request since the lists were dropped, if `long()` (asked once
+   * per term) says the list is long enough to keep. A restricted walk reads the packed entry of
+   * each posting or candidate it meets (a cache miss: 者, 30,621 text postings against 35,013
+   * candidates, 0.7 ms); a kept list is filtered by the candidates instead, in two sorted
+   * arrays. The first request of a term walks as before, so a first search costs what it did.
+   */
+  wantsWhole(term: string, long: () => boolean): boolean {
+    const seen = this.asked.get(term) ?? 0;
+    if (seen < 0) return false;
+    if (seen === 0) {
+      if (this.asked.size >= ASKED_TERMS) this.asked.clear();
+      this.asked.set(term, 1);
+      return false;
+    }
+    const yes = long();
+    // Kept, a list needs no count (dropped later, it is counted again); too short, never kept.
+    if (yes) this.asked.delete(term);
+    else this.asked.set(term, -1);
+    return yes;
   }
 
   /** Holds `list` for `term` under the context of the last {@link get}, if long enough. */
