@@ -28,9 +28,13 @@ export interface KeptList {
 /**
  * Budget of one evaluator's kept lists (13 bytes per entry, 21 with keys), and the shortest
  * list kept (shorter ones are walked each time). Read when an evaluator is made: tests lower
- * `minEntries` to reach kept lists on corpora of a few hundred docs.
+ * `minEntries` to reach kept lists on corpora of a few hundred docs. 1,024 since 2026-12-06
+ * (was 4,096): the open words of split queries are often just under 4,096 entries (万人 3,876,
+ * 経営 2,449: ~0.15–0.19 ms walked, a copy kept); paired against 4,096 at 1M, 0.92–0.93 of the
+ * CPU per query, and the bench's 120 queries keep 42 MB instead of 38 (most of it the whole
+ * lists of closed words, see {@link TermLists.wantsWhole}).
  */
-export const TERM_LISTS = { budget: 64 * 1024 * 1024, minEntries: 4096 };
+export const TERM_LISTS = { budget: 64 * 1024 * 1024, minEntries: 1024 };
 
 /** Terms whose restricted requests {@link TermLists.wantsWhole} counts at most (then it starts over). */
 const ASKED_TERMS = 50_000;
