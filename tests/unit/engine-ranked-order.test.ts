@@ -42,7 +42,8 @@ const VOCAB = [
   'しゃ',
 ];
 
-function corpus(seed: number): { engine: Engine; random: () => number } {
+/** `textOnly`: no terms in speaker, section or title, so that a term's list is its text walk's alone (keyed by the walk). */
+function corpus(seed: number, textOnly = false): { engine: Engine; random: () => number } {
   const random = rng(seed);
   const pick = () => VOCAB[Math.floor(random() * VOCAB.length)] as string;
   const words = (max: number) => Array.from({ length: Math.floor(random() * max) }, pick);
@@ -62,14 +63,15 @@ function corpus(seed: number): { engine: Engine; random: () => number } {
         question,
         tags: [],
         text: field(words(4)),
-        speaker: field(random() < 0.15 ? [pick()] : []),
-        section: field(random() < 0.15 ? [pick()] : []),
+        speaker: field(random() < 0.15 && !textOnly ? [pick()] : []),
+        section: field(random() < 0.15 && !textOnly ? [pick()] : []),
       });
     }
     return docs.map((d) => ({ ...d, ordinal: d.ordinal + n * 100 }));
   };
   const all: Array<[string, FieldTerms, EngineDoc[]]> = [];
-  for (let n = 0; n < interviews; n++) all.push([`iv${n}`, field(random() < 0.3 ? [pick()] : []), make(n)]);
+  for (let n = 0; n < interviews; n++)
+    all.push([`iv${n}`, field(random() < 0.3 && !textOnly ? [pick()] : []), make(n)]);
   // Each interview twice (equal scores everywhere, as at 1M), in turn.
   for (const [key, title, docs] of all) {
     engine.add(key, title, docs, new Map());
@@ -176,6 +178,59 @@ describe('kept term lists (the open words of ranked queries, served again) chang
         if (bytes > 0) kept++;
       }
       expect(kept).toBe(20);
+    } finally {
+      Object.assign(TERM_LISTS, saved);
+    }
+  });
+});
+
+describe('kept term lists shared by required and open words change no result', () => {
+  it('queries with and without a required word, interleaved, each asked twice, give the general evaluator’s result', () => {
+    // A required word's list is kept without touch keys (its walk writes none); an open word
+    // served it must key it as the walk would, and a required word served an open word's list
+    // must ignore its keys: both orders, with lists of any length kept and some dropped, under
+    // two ways of counting the question field.
+    const saved = { ...TERM_LISTS };
+    TERM_LISTS.minEntries = 1;
+    TERM_LISTS.budget = 8192;
+    try {
+      let required = 0;
+      let open = 0;
+      for (let seed = 61; seed <= 100; seed++) {
+        // Half the corpora with terms in the text alone: lists keyed by their walk, not by keyTerm.
+        const { engine, random } = corpus(seed, seed % 2 === 0);
+        for (let k = 0; k < 30; k++) {
+          const q = query(random);
+          // Half the queries with a required word (the sorted path's match), the rest without.
+          if (q.kind === 'match' && random() < 0.5) {
+            const slots = q.slots.map((s, i) => ({ ...s, required: i === 0 || random() < 0.3 }));
+            Object.assign(q, { slots });
+          }
+          const isRequired = q.kind === 'match' && q.slots.some((s) => s.required);
+          if (isRequired) required++;
+          else open++;
+          const topK = random() < 0.7 ? 1 + Math.floor(random() * 6) : undefined;
+          // Some queries count the question field as one-word queries do (lists kept per field).
+          const questionField = random() < 0.3 ? { boost: 0.25, minNorm: 1 } : undefined;
+          const options = {
+            roleWeights: [1, 0.5, 1],
+            ...(topK ? { topK } : {}),
+            ...(questionField ? { questionField } : {}),
+          };
+          const general = engine.evaluate(q, new Set(), { ...options, general: true });
+          for (let ask = 0; ask < 2; ask++) {
+            const sorted = engine.evaluate(q, new Set(), { ...options, transient: true });
+            const at = `seed ${seed} query ${k} ask ${ask}`;
+            expect(Array.from(sorted.docs), at).toEqual(Array.from(general.docs));
+            expect(Array.from(sorted.scores), at).toEqual(Array.from(general.scores));
+            expect(Array.from(sorted.fields), at).toEqual(Array.from(general.fields));
+            expect(sorted.pruned === true, at).toBe(general.pruned === true);
+          }
+        }
+        expect(engine.keptBytes().termLists).toBeLessThanOrEqual(8192);
+      }
+      expect(required).toBeGreaterThan(400);
+      expect(open).toBeGreaterThan(400);
     } finally {
       Object.assign(TERM_LISTS, saved);
     }

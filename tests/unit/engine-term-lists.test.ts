@@ -42,19 +42,33 @@ describe('kept term lists', () => {
     expect(t.get('経営', 1, 0.5, 0.3)).toBeUndefined();
   });
 
-  it('drop every list when the packed entries were rebuilt or the question field counts otherwise', () => {
+  it('drop every list when the packed entries were rebuilt', () => {
     const t = new TermLists(1 << 20, 1);
     t.get('会社', 1, 0.5, 0.3);
     t.put('会社', kept(5, false));
     expect(t.get('会社', 1, 0.5, 0.3)).toBeDefined();
     expect(t.get('会社', 2, 0.5, 0.3)).toBeUndefined();
     expect(t.size).toBe(0);
+  });
+
+  it('serve a list only for the question field it was made for, and keep each field’s lists', () => {
+    const t = new TermLists(1 << 20, 1);
+    t.get('会社', 1, 0.5, 0.3);
     t.put('会社', kept(5, false));
-    expect(t.get('会社', 2, 0.7, 0.3)).toBeUndefined();
-    t.put('会社', kept(5, false));
-    expect(t.get('会社', 2, 0.7, 0.2)).toBeUndefined();
-    t.put('会社', kept(5, false));
-    expect(t.get('会社', 2, 0.7, 0.2)).toBeDefined();
+    // Another boost, another minimum norm: not served, and the first field's list stays.
+    expect(t.get('会社', 1, 0.7, 0.3)).toBeUndefined();
+    t.put('会社', kept(6, false));
+    expect(t.get('会社', 1, 0.7, 0.2)).toBeUndefined();
+    t.put('会社', kept(7, false));
+    expect(t.get('会社', 1, 0.5, 0.3)?.n).toBe(5);
+    expect(t.get('会社', 1, 0.7, 0.3)?.n).toBe(6);
+    expect(t.get('会社', 1, 0.7, 0.2)?.n).toBe(7);
+    expect(t.size).toBe(3);
+    // A put holds under the field of the last get.
+    t.get('人', 1, 0.7, 0.3);
+    t.put('人', kept(8, false));
+    expect(t.get('人', 1, 0.5, 0.3)).toBeUndefined();
+    expect(t.get('人', 1, 0.7, 0.3)?.n).toBe(8);
   });
 
   it('stay within the budget, least recently used dropped', () => {
@@ -77,5 +91,36 @@ describe('kept term lists', () => {
     t.clear();
     expect([t.size, t.bytes]).toEqual([0, 0]);
     expect(t.get('会社', 1, 0.5, 0.3)).toBeUndefined();
+  });
+});
+
+describe('whole lists for restricted requests', () => {
+  it('are wanted on a term’s second request only, when long enough, and counted again after a drop', () => {
+    const t = new TermLists(1 << 20, 10);
+    t.get('者', 1, 0.5, 0.3);
+    let asks = 0;
+    const long = (yes: boolean) => () => {
+      asks++;
+      return yes;
+    };
+    expect(t.wantsWhole('者', long(true))).toBe(false);
+    expect(asks).toBe(0);
+    expect(t.wantsWhole('者', long(true))).toBe(true);
+    expect(asks).toBe(1);
+    // Kept by the caller then; if it was dropped, the count starts over.
+    expect(t.wantsWhole('者', long(true))).toBe(false);
+    expect(t.wantsWhole('者', long(true))).toBe(true);
+    // Too short: asked once, never wanted again.
+    expect(t.wantsWhole('好', long(false))).toBe(false);
+    expect(t.wantsWhole('好', long(false))).toBe(false);
+    expect(t.wantsWhole('好', long(false))).toBe(false);
+    expect(asks).toBe(3);
+    // A cold pass (clear) or new packed entries count from the start.
+    t.wantsWhole('人', long(true));
+    t.clear();
+    expect(t.wantsWhole('人', long(true))).toBe(false);
+    t.get('人', 2, 0.5, 0.3);
+    expect(t.wantsWhole('人', long(true))).toBe(false);
+    expect(t.wantsWhole('人', long(true))).toBe(true);
   });
 });

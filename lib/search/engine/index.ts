@@ -18,6 +18,10 @@
  * - **key**: an interview's id (a string), stable: what callers name interviews by.
  * - **ordinal**: a quote's position number in its interview (the NNN of `<interview>-tNNN`),
  *   stable: (key, ordinal) names a quote outside the engine.
+ * - **kept list**: what was derived from parts that change only on a write, held between
+ *   queries within a byte budget — decoded postings (decoded.ts) and a term's whole scored list
+ *   (term-lists.ts: served whole to open and first required words, filtered by the candidates to
+ *   restricted requests). Exact: valid until the next write; `dropKept` empties them.
  *
  * Postings byte layout (per segment; all integers are LEB128 varints)
  *   dictionary  terms sorted, '\n'-joined; offsets[i]..offsets[i+1] are term i's bytes
