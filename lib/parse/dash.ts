@@ -46,7 +46,15 @@ import {
   isPromo,
   stripPageNumbers,
 } from './furniture.ts';
-import { isEveryoneLabel, isRoleLabel, listedNames, nameKey, splitJoint, splitName } from './people.ts';
+import {
+  isEveryoneLabel,
+  isRoleLabel,
+  listedNames,
+  nameKey,
+  roleOfLabel,
+  splitJoint,
+  splitName,
+} from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
 export { QUESTION } from './dash-lines.ts';
@@ -805,7 +813,11 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       !headingSince &&
       PERSON_LABEL.test(nm.label) &&
       SPOKEN_END.test(nm.rest);
-    if (nm?.rest && (isSpeaker(nm) || interrupts)) {
+    // `編集部：…？` once between one speaker's answers: the interviewer's role label asks, even
+    // printed once and with no blank line before it (it would read as the answer's next line).
+    const roleAsks =
+      nm !== null && !nm.quoted && SPOKEN_END.test(nm.rest) && roleOfLabel(nm.label) === 'interviewer';
+    if (nm?.rest && (isSpeaker(nm) || interrupts || roleAsks)) {
       close();
       if (credited) {
         caption(credited.credit);

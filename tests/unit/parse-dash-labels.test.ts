@@ -1,0 +1,40 @@
+/**
+ * Hand-made dash transcripts (a new user's, 2026-12-06): a one-off `編集部：` question between one
+ * speaker's answers, a plain title line before the first question, `名前　text` labels, a
+ * manager interjecting once.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseInterview } from '../../lib/parse/index.ts';
+
+const BODY = [
+  '若手社長に聞く働き方',
+  '',
+  '――今日はよろしくお願いします。まず起業のきっかけは？',
+  '佐藤：大学時代に友人と始めたサービスが広がったのがきっかけです。',
+  '――社員は何人ですか？',
+  '佐藤：いまは二十人ほどです。リモートで働く人も多いですね。',
+  '編集部：副業OKにした理由は？',
+  '佐藤：社員の学びが会社に返ってくると考えたからです。',
+  '――最後に読者へ一言。',
+  '佐藤：まずは小さく始めてみてください。',
+].join('\n');
+
+describe('dash layout, hand-made', () => {
+  it('reads a one-off `編集部：` question between answers as the interviewer, not the answer', () => {
+    const iv = parseInterview(BODY, { id: 'x' });
+    expect(iv.format).toBe('dash');
+    const asked = iv.turns.find((t) => t.text.includes('副業OKにした理由'));
+    expect(asked?.role).toBe('interviewer');
+    expect(asked?.text).toBe('副業OKにした理由は？');
+    const before = iv.turns.find((t) => t.text.startsWith('いまは二十人ほど'));
+    expect(before?.text).toBe('いまは二十人ほどです。リモートで働く人も多いですね。');
+    const answer = iv.turns.find((t) => t.text.startsWith('社員の学びが'));
+    expect(answer?.speaker).toBe('佐藤');
+    expect(answer?.questionId).toBe(asked?.id);
+  });
+
+  it('keeps an editing credit `編集部：名前＋名前` out of the turns', () => {
+    const iv = parseInterview(`${BODY}\n\n編集部：池田利夫＋岡本奈知子（ジャムハウス）`, { id: 'x' });
+    expect(iv.turns.some((t) => t.text.includes('池田利夫'))).toBe(false);
+  });
+});
