@@ -403,6 +403,11 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   if (header) {
     i = header.next;
     title ??= header.title;
+  } else if (title === null && isTitleLine(lines, i)) {
+    // `若手社長に聞く働き方` alone above the first question: the title (else the first question's
+    // words became it, and the line a section heading).
+    title = (lines.text(i) as string).trim();
+    i++;
   }
 
   // First pass: speaker labels that occur as answer prefixes, so a stray "見出し：" is not a speaker;
@@ -1092,6 +1097,23 @@ function answerLayout(
 
 /** `麻里（28）：`, `Wさん(32歳)：`: a name with an age in brackets before the colon (bounded). */
 const AGED_LABEL = /^[\s\u3000]*[^：:（(\s]{1,20}[（(][0-9０-９]{1,3}(?:歳|才)?[）)][\s\u3000]*[：:]/;
+
+/** Longest plain first line taken for a title where no header or front matter gives one. */
+const MAX_TITLE_LINE = 100;
+
+/**
+ * The body's first line is its title: a short line that is no question, no speaker's line, not
+ * indented and no sentence (`。`), with a blank line or a question after it.
+ */
+function isTitleLine(lines: Lines, at: number): boolean {
+  const t = lines.text(at);
+  if (t === undefined || lines.blank(at) || isIndented(t)) return false;
+  const s = t.trim();
+  if (s.length < 2 || s.length > MAX_TITLE_LINE || /[。．]$/.test(s)) return false;
+  if (startsQuestion(t) || matchSpeaker(t) !== null) return false;
+  const next = lines.text(at + 1);
+  return next === undefined || lines.blank(at + 1) || startsQuestion(next);
+}
 
 /** `/^[…‥]/.test(s)` without a pattern run on every line. */
 function startsWithEllipsis(s: string): boolean {

@@ -37,4 +37,28 @@ describe('dash layout, hand-made', () => {
     const iv = parseInterview(`${BODY}\n\n編集部：池田利夫＋岡本奈知子（ジャムハウス）`, { id: 'x' });
     expect(iv.turns.some((t) => t.text.includes('池田利夫'))).toBe(false);
   });
+
+  it('takes a plain first line above the first question for the title', () => {
+    const iv = parseInterview(BODY, { id: 'x' });
+    expect(iv.title).toBe('若手社長に聞く働き方');
+    expect(iv.turns[0]?.text).toBe('今日はよろしくお願いします。まず起業のきっかけは？');
+    expect(iv.turns[0]?.section ?? null).toBe(null);
+    // The same text with a question right under the title line.
+    const tight = parseInterview(BODY.replace('働き方\n\n', '働き方\n'), { id: 'x' });
+    expect(tight.title).toBe('若手社長に聞く働き方');
+  });
+
+  it('takes no sentence, indented lead or speaker line for the title', () => {
+    const lead = parseInterview(
+      `起業して十年になる佐藤さんに話を聞いた。\n\n${BODY.split('\n').slice(2).join('\n')}`,
+      {
+        id: 'x',
+      },
+    );
+    expect(lead.title).not.toBe('起業して十年になる佐藤さんに話を聞いた。');
+    const named = parseInterview(BODY.split('\n').slice(2).join('\n'), { id: 'x' });
+    expect(named.title).toBe('今日はよろしくお願いします。まず起業のきっかけは？');
+    const declared = parseInterview(`---\ntitle: 前から決まった題\n---\n${BODY}`, { id: 'x' });
+    expect(declared.title).toBe('前から決まった題');
+  });
 });
