@@ -3,8 +3,12 @@
  * speaker's answers, a plain title line before the first question, `名前　text` labels, a
  * manager interjecting once.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInterview } from '../../lib/parse/index.ts';
+import { available, corporaDir, read } from '../helpers/shared.ts';
+
+const haveCorpora = available(corporaDir, 'livedoor interviews');
 
 const BODY = [
   '若手社長に聞く働き方',
@@ -60,5 +64,38 @@ describe('dash layout, hand-made', () => {
     expect(named.title).toBe('今日はよろしくお願いします。まず起業のきっかけは？');
     const declared = parseInterview(`---\ntitle: 前から決まった題\n---\n${BODY}`, { id: 'x' });
     expect(declared.title).toBe('前から決まった題');
+  });
+
+  it('reads a manager interjecting once (`マネージャー：`) as staff: role other, no interviewee', () => {
+    const iv = parseInterview(
+      [
+        'インタビュー：竹内結子「宇宙の話」',
+        '',
+        '――宇宙は好きですか？',
+        '竹内結子（以下、竹内）：とても疎いです（笑）。',
+        '',
+        'マネージャー：南十字星わからなかったよね？「見えるよ」と言って、みんなで見上げたんですよ。',
+        '',
+        '竹内：「どれ？」って（笑）。',
+        '――撮影はいかがでしたか？',
+        '竹内：楽しかったです。',
+      ].join('\n'),
+      { id: 'x' },
+    );
+    const staff = iv.turns.find((t) => t.text.startsWith('南十字星'));
+    expect(staff?.role).toBe('other');
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['竹内結子']);
+    expect(iv.turns.find((t) => t.text.startsWith('「どれ？」'))?.role).toBe('interviewee');
+  });
+
+  it.runIf(haveCorpora)('movie-enter-5914409: the manager is no interviewee', () => {
+    const iv = parseInterview(
+      read(join(corporaDir, 'livedoor-interviews/movie-enter/movie-enter-5914409.txt')),
+      {
+        id: 'x',
+      },
+    );
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['竹内結子']);
+    expect(iv.turns.filter((t) => t.speaker === 'マネージャー').map((t) => t.role)).toEqual(['other']);
   });
 });
