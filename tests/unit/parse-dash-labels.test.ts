@@ -98,4 +98,55 @@ describe('dash layout, hand-made', () => {
     expect(iv.interviewees.map((p) => p.name)).toEqual(['竹内結子']);
     expect(iv.turns.filter((t) => t.speaker === 'マネージャー').map((t) => t.role)).toEqual(['other']);
   });
+
+  it('reads `名前　text` (a name and a full-width space) as a label when the name labels answers', () => {
+    const iv = parseInterview(
+      [
+        '若手社長に聞く働き方',
+        '',
+        '――まず起業のきっかけは？',
+        '佐藤　大学時代に友人と始めたサービスが広がったのがきっかけです。',
+        '――社員は何人ですか？',
+        '佐藤　いまは二十人ほどです。',
+        '――最後に一言。',
+        '佐藤　まずは小さく始めてみてください。',
+      ].join('\n'),
+      { id: 'x' },
+    );
+    expect(iv.turns.filter((t) => t.role === 'interviewee').map((t) => [t.speaker, t.text])).toEqual([
+      ['佐藤', '大学時代に友人と始めたサービスが広がったのがきっかけです。'],
+      ['佐藤', 'いまは二十人ほどです。'],
+      ['佐藤', 'まずは小さく始めてみてください。'],
+    ]);
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['佐藤']);
+  });
+
+  it('takes no one-off, hiragana or indented `…　…` start for a label', () => {
+    const iv = parseInterview(
+      [
+        'タイトル',
+        '',
+        '――まず起業のきっかけは？',
+        'はい　そうですね、友人と始めました。',
+        '――社員は何人ですか？',
+        'はい　いまは二十人ほどです。',
+        '――趣味は？',
+        '週末　山に登っています。',
+        '――最後に一言。',
+        '　佐藤　まずは小さく始めてみてください。',
+        '――今後の目標は？',
+        '　佐藤　こちらこそ。',
+      ].join('\n'),
+      { id: 'x' },
+    );
+    const answers = iv.turns.filter((t) => t.role !== 'interviewer');
+    expect(answers.map((t) => t.text)).toEqual([
+      'はい　そうですね、友人と始めました。',
+      'はい　いまは二十人ほどです。',
+      '週末　山に登っています。',
+      '佐藤　まずは小さく始めてみてください。',
+      '佐藤　こちらこそ。',
+    ]);
+    expect(new Set(answers.map((t) => t.speaker)).size).toBe(1);
+  });
 });
