@@ -886,8 +886,10 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       PERSON_LABEL.test(nm.label) &&
       SPOKEN_END.test(nm.rest);
     // `編集部：…？` once between one speaker's answers: the interviewer's role label asks, even
-    // printed once and with no blank line before it (it would read as the answer's next line).
+    // printed once and with no blank line before it (it would read as the answer's next line) —
+    // in an article of `——` questions (a page of one `Q：` line and prose is no interview).
     const roleAsks =
+      questions.length > 0 &&
       nm !== null &&
       !nm.quoted &&
       !nm.spaced &&
