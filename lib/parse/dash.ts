@@ -46,7 +46,15 @@ import {
   isPromo,
   stripPageNumbers,
 } from './furniture.ts';
-import { isEveryoneLabel, isRoleLabel, listedNames, nameKey, splitJoint, splitName } from './people.ts';
+import {
+  isEveryoneLabel,
+  isRoleLabel,
+  listedNames,
+  nameKey,
+  roleOfLabel,
+  splitJoint,
+  splitName,
+} from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
 
 export { QUESTION } from './dash-lines.ts';
@@ -125,7 +133,13 @@ function matchNameWith(text: string, labels: Map<string, LabelVerdict> | null): 
     if (labels !== null && labels.size < MAX_REMEMBERED_LABELS) labels.set(printed, verdict);
   }
   if (verdict === null) return null;
-  return { label: verdict.label, alias: verdict.alias, rest: text.slice(colon + 1).trim(), quoted: false };
+  return {
+    label: verdict.label,
+    alias: verdict.alias,
+    rest: text.slice(colon + 1).trim(),
+    quoted: false,
+    spaced: false,
+  };
 }
 
 /** Whether a label printed before `：` names a speaker, and which. */
@@ -185,8 +199,8 @@ function matchQuoteName(text: string): NameMatch | null {
   return { label, alias, rest: text.slice(open).trim() };
 }
 
-/** A speaker prefix, and whether it is the `名前「…」` form. */
-type SpeakerMatch = NameMatch & { quoted: boolean };
+/** A speaker prefix, and whether it is the `名前「…」` form or the `名前　text` form. */
+type SpeakerMatch = NameMatch & { quoted: boolean; spaced: boolean };
 
 /** Name characters of a bracketed label: letters of names, no digits, marks or spaces. */
 const BRACKET_NAME = /^[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}A-Za-zＡ-Ｚａ-ｚー・]{1,12}$/u;
@@ -215,11 +229,51 @@ function matchSpeaker(text: string, labels: Map<string, LabelVerdict> | null = n
   const nm = matchNameWith(text, labels);
   if (nm) return nm;
   const b = matchBracketName(text);
-  if (b) return { label: b.label, alias: null, rest: b.rest, quoted: false };
+  if (b) return { label: b.label, alias: null, rest: b.rest, quoted: false, spaced: false };
   // Fields copied by name: an object spread here took a slow generic path and cost ~2 µs a
   // line, most of the parse on a body of many short `名前「…」` lines (bench:hostile).
   const q = matchQuoteName(text);
-  return q ? { label: q.label, alias: q.alias, rest: q.rest, quoted: true } : null;
+  if (q) return { label: q.label, alias: q.alias, rest: q.rest, quoted: true, spaced: false };
+  const sp = matchSpacedName(text);
+  return sp ? { label: sp.label, alias: null, rest: sp.rest, quoted: false, spaced: true } : null;
+}
+
+/** Longest label of the `名前　text` form (characters). */
+const MAX_SPACED_LABEL = 12;
+
+/** A name character of a spaced label: kanji, kana, Latin letters, ー and ・ (not first). */
+function isNameCode(c: number, first: boolean): boolean {
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) || // kanji
+    c === 0x3005 || // 々
+    (c >= 0x3041 && c <= 0x3096) || // hiragana
+    (c >= 0x30a1 && c <= 0x30fa) || // katakana
+    (!first && (c === 0x30fc || c === 0x30fb)) || // ー ・
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0xff21 && c <= 0xff3a) ||
+    (c >= 0xff41 && c <= 0xff5a)
+  );
+}
+
+/**
+ * `佐藤　大学時代に…`: a name at the line's very start (no indent), a full-width space, the words,
+ * as hand-made transcripts print labels. A bounded scan (at most {@link MAX_SPACED_LABEL} name
+ * characters). Only a candidate: parseDash takes it for a speaker when the same name labels two
+ * lines or more, one of them right after a question. A label of hiragana only (`はい　そうです`)
+ * is a reply, no name.
+ */
+function matchSpacedName(text: string): NameMatch | null {
+  let j = 0;
+  let kanaOnly = true;
+  for (; j < text.length && j <= MAX_SPACED_LABEL; j++) {
+    const c = text.charCodeAt(j);
+    if (!isNameCode(c, j === 0)) break;
+    if (!((c >= 0x3041 && c <= 0x3096) || c === 0x30fc)) kanaOnly = false;
+  }
+  if (j === 0 || j > MAX_SPACED_LABEL || kanaOnly || text.charCodeAt(j) !== 0x3000) return null;
+  const rest = text.slice(j + 1).trim();
+  return rest === '' ? null : { label: text.slice(0, j), alias: null, rest };
 }
 
 /**
@@ -253,6 +307,9 @@ interface Classified {
   labelCounts: Map<string, number>;
   /** The same for the `名前「…」` form. */
   quotedCounts: Map<string, number>;
+  /** Lines per label of the `名前　text` form, and those of them right after a question. */
+  spacedCounts: Map<string, number>;
+  spacedAnswers: Map<string, number>;
   /** Alias → label, from `名前（以下、略称）：`. */
   aliases: Map<string, string>;
   /** Labels that declared an alias. */
@@ -273,6 +330,9 @@ function classifyLines(lines: Lines, from: number): Classified {
   const labelCounts = new Map<string, number>();
   // `名前「…」` labels count only when printed twice: narration quotes people too.
   const quotedCounts = new Map<string, number>();
+  // `名前　text` labels: lines per label, and how many of them right after a question.
+  const spacedCounts = new Map<string, number>();
+  const spacedAnswers = new Map<string, number>();
   const aliases = new Map<string, string>();
   let afterQuestion = false;
   const declared = new Set<string>();
@@ -323,7 +383,7 @@ function classifyLines(lines: Lines, from: number): Classified {
     }
     kinds[j] = kind;
     if (questions.length === 0 && lead.length < 50) lead.push(t);
-    if (m !== null && kind & K_NAMED && !m.quoted) tables.row(j, m.label, m.rest);
+    if (m !== null && kind & K_NAMED && !m.quoted && !m.spaced) tables.row(j, m.label, m.rest);
     else tables.other();
   });
   const dataRows = tables.finish();
@@ -340,7 +400,10 @@ function classifyLines(lines: Lines, from: number): Classified {
       const m = matches[k - 1] as SpeakerMatch;
       const key = keyOf(m.label);
       if (m.quoted) quotedCounts.set(key, (quotedCounts.get(key) ?? 0) + 1);
-      else labelCounts.set(key, (labelCounts.get(key) ?? 0) + (afterQuestion ? 2 : 1));
+      else if (m.spaced) {
+        spacedCounts.set(key, (spacedCounts.get(key) ?? 0) + 1);
+        if (afterQuestion) spacedAnswers.set(key, (spacedAnswers.get(key) ?? 0) + 1);
+      } else labelCounts.set(key, (labelCounts.get(key) ?? 0) + (afterQuestion ? 2 : 1));
       if (m.alias) {
         aliases.set(m.alias, m.label);
         declared.add(m.label);
@@ -355,6 +418,8 @@ function classifyLines(lines: Lines, from: number): Classified {
     dataRows,
     labelCounts,
     quotedCounts,
+    spacedCounts,
+    spacedAnswers,
     aliases,
     declared,
     lead,
@@ -395,6 +460,11 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
   if (header) {
     i = header.next;
     title ??= header.title;
+  } else if (title === null && isTitleLine(lines, i)) {
+    // `若手社長に聞く働き方` alone above the first question: the title (else the first question's
+    // words became it, and the line a section heading).
+    title = (lines.text(i) as string).trim();
+    i++;
   }
 
   // First pass: speaker labels that occur as answer prefixes, so a stray "見出し：" is not a speaker;
@@ -408,6 +478,8 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     dataRows,
     labelCounts,
     quotedCounts,
+    spacedCounts,
+    spacedAnswers,
     aliases,
     declared,
     lead,
@@ -428,6 +500,9 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     return k === 0 ? null : (matches[k - 1] as SpeakerMatch);
   };
   const judgeSpeaker = (m: SpeakerMatch): boolean => {
+    // `佐藤　…`: a name that labels two lines or more, one of them right after a question.
+    if (m.spaced)
+      return (spacedCounts.get(keyOf(m.label)) ?? 0) >= 2 && (spacedAnswers.get(keyOf(m.label)) ?? 0) >= 1;
     // `桜井、松村：はい。` speaks when each of them speaks on their own: a listing of anything
     // else (`ちなみに、私：`) is no speaker, however often it is printed.
     const listed = m.quoted ? null : listedNames(m.label);
@@ -449,9 +524,13 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       stripHonorific(m.label) === stripHonorific(meta.interviewee));
   // The verdict depends on the label and its form only (the counts are final by now): judged once
   // per label, not on each of its lines in each pass.
-  const verdicts = { named: new Map<string, boolean>(), quoted: new Map<string, boolean>() };
+  const verdicts = {
+    named: new Map<string, boolean>(),
+    quoted: new Map<string, boolean>(),
+    spaced: new Map<string, boolean>(),
+  };
   const isSpeaker = (m: SpeakerMatch): boolean => {
-    const known = m.quoted ? verdicts.quoted : verdicts.named;
+    const known = m.quoted ? verdicts.quoted : m.spaced ? verdicts.spaced : verdicts.named;
     let v = known.get(m.label);
     if (v === undefined) {
       v = judgeSpeaker(m);
@@ -798,6 +877,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     const interrupts =
       nm !== null &&
       !nm.quoted &&
+      !nm.spaced &&
       resumable !== null &&
       !narrating &&
       current === null &&
@@ -805,7 +885,17 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       !headingSince &&
       PERSON_LABEL.test(nm.label) &&
       SPOKEN_END.test(nm.rest);
-    if (nm?.rest && (isSpeaker(nm) || interrupts)) {
+    // `編集部：…？` once between one speaker's answers: the interviewer's role label asks, even
+    // printed once and with no blank line before it (it would read as the answer's next line) —
+    // in an article of `——` questions (a page of one `Q：` line and prose is no interview).
+    const roleAsks =
+      questions.length > 0 &&
+      nm !== null &&
+      !nm.quoted &&
+      !nm.spaced &&
+      SPOKEN_END.test(nm.rest) &&
+      roleOfLabel(nm.label) === 'interviewer';
+    if (nm?.rest && (isSpeaker(nm) || interrupts || roleAsks)) {
       close();
       if (credited) {
         caption(credited.credit);
@@ -1080,6 +1170,23 @@ function answerLayout(
 
 /** `麻里（28）：`, `Wさん(32歳)：`: a name with an age in brackets before the colon (bounded). */
 const AGED_LABEL = /^[\s\u3000]*[^：:（(\s]{1,20}[（(][0-9０-９]{1,3}(?:歳|才)?[）)][\s\u3000]*[：:]/;
+
+/** Longest plain first line taken for a title where no header or front matter gives one. */
+const MAX_TITLE_LINE = 100;
+
+/**
+ * The body's first line is its title: a short line that is no question, no speaker's line, not
+ * indented and no sentence (`。`), with a blank line or a question after it.
+ */
+function isTitleLine(lines: Lines, at: number): boolean {
+  const t = lines.text(at);
+  if (t === undefined || lines.blank(at) || isIndented(t)) return false;
+  const s = t.trim();
+  if (s.length < 2 || s.length > MAX_TITLE_LINE || /[。．]$/.test(s)) return false;
+  if (startsQuestion(t) || matchSpeaker(t) !== null) return false;
+  const next = lines.text(at + 1);
+  return next === undefined || lines.blank(at + 1) || startsQuestion(next);
+}
 
 /** `/^[…‥]/.test(s)` without a pattern run on every line. */
 function startsWithEllipsis(s: string): boolean {

@@ -15,7 +15,14 @@ import {
   type Role,
   type Series,
 } from '../model.ts';
-import { isRoleLabel, NameResolver, type ResolvedName, roleOfLabel, splitJoint } from './people.ts';
+import {
+  isRoleLabel,
+  isStaffLabel,
+  NameResolver,
+  type ResolvedName,
+  roleOfLabel,
+  splitJoint,
+} from './people.ts';
 import { hasAny, isSpace, skipSpaces } from './scan.ts';
 
 /** A line of the source with its offsets; `no` is 1-based. */
@@ -328,9 +335,9 @@ export function isInterviewerLabel(name: string): boolean {
   return INTERVIEWER_NAMES.test(name.trim());
 }
 
-/** True for labels such as 全員 that are nobody in particular. */
+/** True for labels such as 全員 that are nobody in particular, and staff (マネージャー, 通訳). */
 export function isOtherLabel(name: string): boolean {
-  return OTHER_NAMES.test(name.trim());
+  return OTHER_NAMES.test(name.trim()) || isStaffLabel(name);
 }
 
 /** ISO 8601 with a colon in the offset; a bare date is taken as midnight JST. */

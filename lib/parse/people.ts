@@ -15,6 +15,16 @@ const INTERVIEWEE_LABELS =
 /** Labels that are nobody in particular. */
 const OTHER_LABELS =
   /^(?:全員|一同|みんな|皆|会場|観客|all|everyone|ナレーション|ナレーター|narrator|speaker|話者|発言者|unknown|不明|[0-9０-９一二三四五六七八九十]{1,2}人)(?:[_\s-]?\d+)?$/i;
+/**
+ * Staff who speak up for someone (`マネージャー：…` interjecting in an actor's interview): a
+ * role, nobody interviewed.
+ */
+const STAFF_LABELS = /^(?:マネージャー|マネジャー|スタッフ|通訳|広報|広報担当)$/;
+
+/** True for a staff label (`マネージャー`, `通訳`): the role `other`, no person. */
+export function isStaffLabel(label: string): boolean {
+  return STAFF_LABELS.test(label.trim());
+}
 /** Labels for everyone present speaking at once (全員：わかるー！, 4人：そうそう。). */
 const EVERYONE_LABELS = /^(?:全員|一同|みんな|皆|all|everyone|[0-9０-９一二三四五六七八九十]{1,2}人)$/i;
 
@@ -28,7 +38,7 @@ export function roleOfLabel(label: string): 'interviewer' | 'interviewee' | 'oth
   const t = label.trim();
   if (INTERVIEWER_LABELS.test(t)) return 'interviewer';
   if (INTERVIEWEE_LABELS.test(t)) return 'interviewee';
-  if (OTHER_LABELS.test(t)) return 'other';
+  if (OTHER_LABELS.test(t) || STAFF_LABELS.test(t)) return 'other';
   return null;
 }
 

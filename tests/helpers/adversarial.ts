@@ -115,6 +115,7 @@ export function adversarialInputs(): Adversarial[] {
     ['dash questions', '——質問？\n'],
     ['dash questions and unprefixed answers', '——質問？\n答え。\n\n'],
     ['named answers', '山田：はい\n'],
+    ['spaced names', '——質問？\n山田　はい。\n'],
     ['alias declarations', '山田太郎（以下、山田）：はい\n'],
     ['Q/A', 'Q. 何？\nA. はい\n'],
     ['markdown turns', '**山田**：はい\n'],
