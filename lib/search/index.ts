@@ -12,6 +12,7 @@ import { type DuplicateGroup, possibleDuplicates } from '../people/duplicates.ts
 import {
   ANALYZER_VERSION,
   analyzeNormalized,
+  INDEX_ONLY_KINDS,
   type SegmentationMode,
   type Token,
   type TokenKind,
@@ -324,10 +325,14 @@ function sameScript(text: string, q: string): number {
 }
 
 /** Kinds of tokens as {@link FieldTokens} carries them (one byte each). */
-const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num'];
+const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart'];
 const KIND_WORD = 0;
 const KIND_RUN = 1;
 const KIND_GRAM = 2;
+/** A run of kana glued back inside a longer one (analyzer's `kanapart`): searched, never completed. */
+const KIND_KANA_PART = 6;
+/** The kinds' codes the tagger does not read (INDEX_ONLY_KINDS), nor a field's length counts. */
+const TAGGER_SKIPS = new Uint8Array(KIND_CODES.map((k) => (INDEX_ONLY_KINDS.has(k) ? 1 : 0)));
 
 /**
  * The tokens of one field as the index counts them: the terms in text order, their kinds (indices
@@ -354,7 +359,7 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
     terms[i] = t.term;
     kinds[i] = KIND_CODES.indexOf(t.kind);
     if (!read) continue;
-    if (t.kind === 'gram') read[i] = null;
+    if (t.kind === 'gram' || t.kind === 'kanapart') read[i] = null;
     else {
       const surface = text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
       read[i] = surface === t.term ? null : surface;
@@ -436,7 +441,7 @@ function countTokens(
     const term = tokens.terms[i] as string;
     const kind = tokens.kinds[i];
     terms.set(term, (terms.get(term) ?? 0) + 1);
-    if (!flags || !surfaces || kind === KIND_GRAM) continue;
+    if (!flags || !surfaces || kind === KIND_GRAM || kind === KIND_KANA_PART) continue;
     flags.set(term, (flags.get(term) ?? 0) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0));
     const surface = tokens.surfaces?.[i] ?? term;
     if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
@@ -483,7 +488,11 @@ function countTokens(
       terms.set(key, (terms.get(key) ?? 0) + 1);
       if (written) terms.set(writtenFormTerm(r, written), 1);
     }
-  return flags ? { terms, length: n, flags } : { terms, length: n };
+  // Glued kana runs (index-only) are not counted in the field's length: they repeat kana the
+  // text has (ハヤブサ and its parts), and counted, they reordered every ranked list a little.
+  let length = n;
+  for (let i = 0; i < n; i++) if (TAGGER_SKIPS[tokens.kinds[i] as number] === 1) length--;
+  return flags ? { terms, length, flags } : { terms, length };
 }
 
 /**
@@ -538,7 +547,8 @@ export function tokenizeInterview(interview: Interview, mode: SegmentationMode =
 /**
  * The tagger's terms of an interview's turns (its classifier's `TermsOf`) read from their index
  * tokens, so the parse worker analyses each turn once for both: the classifier reads
- * `indexTerms`, which is exactly a text field's `terms` in hybrid mode. A text the tokens do not
+ * `indexTerms`, which is exactly a text field's `terms` in hybrid mode but for the index-only
+ * kinds (`INDEX_ONLY_KINDS`). A text the tokens do not
  * hold (or every text, for tokens of another mode) is analysed by `fallback`.
  */
 export function termsOfTokens(
@@ -550,7 +560,13 @@ export function termsOfTokens(
   const byText = new Map<string, readonly string[]>();
   interview.turns.forEach((t, i) => {
     const field = tokens.turns[i]?.text;
-    if (field) byText.set(t.text, field.terms);
+    if (!field) return;
+    // Glued kana runs are index-only (INDEX_ONLY_KINDS): the tagger reads the rest, as indexTerms.
+    const skip = field.kinds.some((k) => TAGGER_SKIPS[k] === 1);
+    byText.set(
+      t.text,
+      skip ? field.terms.filter((_, j) => TAGGER_SKIPS[field.kinds[j] as number] !== 1) : field.terms,
+    );
   });
   return (text) => byText.get(text) ?? fallback(text);
 }
