@@ -369,6 +369,8 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
 }
 
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
+/** A character other than the long-vowel mark (see {@link QuoteIndex.suggest}). */
+const NOT_LONG_VOWEL = /[^ー]/;
 /** Matched terms whose other spellings a search looks up, at most (see spellingsOf). */
 const SPELLING_LOOKUPS = 64;
 /** A term of katakana alone: the form a reading is indexed in (スキ, ハナ). */
@@ -1779,7 +1781,8 @@ export class QuoteIndex {
   /** Completes the last word of `q` with words as they appear in the quotes. */
   suggest(q: string, limit = 8): Suggestion[] {
     const last = normalize(q.trim().split(/\s+/).pop() ?? '').text;
-    if (!last) return [];
+    // Long-vowel marks alone (ー, a typed ーー) begin no word: they completed to 「ーー」.
+    if (!last || !NOT_LONG_VOWEL.test(last)) return [];
     // Kana is completed as one word (けっこ → ケッコ: 結婚 by its reading, ケッコウ …).
     const prefix = KANA_ONLY.test(last)
       ? hiraganaToKatakana(last)

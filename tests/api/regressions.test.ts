@@ -241,4 +241,10 @@ describe('search hits rendered from the store', () => {
     );
     expect(suggested.body.terms.map((t) => t.text)).toEqual(['はやぶさ']);
   });
+
+  it('suggests nothing for a long-vowel mark alone (not 「ーー」, not every tag with ー)', async () => {
+    expect((await post('render-5', 'それで仕事ではバリバリなのにーー。')).status).toBe(201);
+    const s = await json<{ terms: unknown[]; tags: unknown[] }>(`/suggest?q=${encodeURIComponent('ー')}`);
+    expect(s.body).toMatchObject({ terms: [], tags: [] });
+  });
 });

@@ -100,4 +100,13 @@ describe('searching them', () => {
   it('completes them as written', () => {
     expect(index.suggest('はや').map((s) => s.text)).toContain('はやぶさ');
   });
+
+  it('completes nothing for long-vowel marks alone (a trailing ーー is indexed as a word)', () => {
+    const talk = iv('talk', ['聞き手：ピーターは仕事ではバリバリなのにーー。', '俳優：そうですね。']);
+    const other = new QuoteIndex();
+    other.upsertInterview(talk);
+    expect(other.suggest('ー')).toEqual([]);
+    expect(other.suggest('ーー')).toEqual([]);
+    expect(other.suggest('バリ').map((s) => s.text)).toEqual(['バリバリ']);
+  });
 });
