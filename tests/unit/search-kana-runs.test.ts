@@ -97,8 +97,14 @@ describe('searching them', () => {
     expect(texts('はや')).toEqual([]);
   });
 
-  it('completes them as written', () => {
-    expect(index.suggest('はや').map((s) => s.text)).toContain('はやぶさ');
+  it('completes them as written when they stand alone, not their runs with grammar', () => {
+    expect(index.suggest('はや').map((s) => s.text)).toEqual(['はやぶさ']);
+    expect(index.suggest('おぐ').map((s) => s.text)).toEqual(['おぐねー']);
+    // After a kanji (松藤あつこ) a run is mostly grammar (良かった): searched, not offered.
+    expect(index.suggest('あつ')).toEqual([]);
+    // だった of 大変だった is found when typed, never offered.
+    expect(texts('だった')).toHaveLength(1);
+    expect(index.suggest('だっ')).toEqual([]);
   });
 
   it('completes nothing for long-vowel marks alone (a trailing ーー is indexed as a word)', () => {
