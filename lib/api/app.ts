@@ -200,7 +200,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const words = index.suggest(q.q, q.limit);
     const folded = q.q.normalize('NFKC').toLowerCase();
     const tagger = await service.tagging.taggers.current();
-    const tags = folded
+    // Long-vowel marks alone (ー) are in many labels and begin none: no tag for them.
+    const tags = /[^\sー]/.test(folded)
       ? tagger.taxonomy.topics
           .filter(
             (t) =>

@@ -12,6 +12,7 @@ import { type DuplicateGroup, possibleDuplicates } from '../people/duplicates.ts
 import {
   ANALYZER_VERSION,
   analyzeNormalized,
+  INDEX_ONLY_KINDS,
   type SegmentationMode,
   type Token,
   type TokenKind,
@@ -325,10 +326,14 @@ function sameScript(text: string, q: string): number {
 }
 
 /** Kinds of tokens as {@link FieldTokens} carries them (one byte each). */
-const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num'];
+const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart'];
 const KIND_WORD = 0;
 const KIND_RUN = 1;
 const KIND_GRAM = 2;
+/** A run of kana glued back inside a longer one (analyzer's `kanapart`): searched, never completed. */
+const KIND_KANA_PART = 6;
+/** The kinds' codes the tagger does not read (INDEX_ONLY_KINDS), nor a field's length counts. */
+const TAGGER_SKIPS = new Uint8Array(KIND_CODES.map((k) => (INDEX_ONLY_KINDS.has(k) ? 1 : 0)));
 
 /**
  * The tokens of one field as the index counts them: the terms in text order, their kinds (indices
@@ -355,7 +360,7 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
     terms[i] = t.term;
     kinds[i] = KIND_CODES.indexOf(t.kind);
     if (!read) continue;
-    if (t.kind === 'gram') read[i] = null;
+    if (t.kind === 'gram' || t.kind === 'kanapart') read[i] = null;
     else {
       const surface = text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
       read[i] = surface === t.term ? null : surface;
@@ -365,6 +370,8 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
 }
 
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
+/** A character other than the long-vowel mark (see {@link QuoteIndex.suggest}). */
+const NOT_LONG_VOWEL = /[^ー]/;
 /** Matched terms whose other spellings a search looks up, at most (see spellingsOf). */
 const SPELLING_LOOKUPS = 64;
 /** A term of katakana alone: the form a reading is indexed in (スキ, ハナ). */
@@ -589,12 +596,16 @@ export class TermCounter implements CountedTerms {
     const from = p.fields[f] as number;
     const to = p.fields[f + 1] as number;
     const { terms, tfs, flags } = this;
+    // Glued kana runs (index-only) are not counted in the field's length: they repeat kana the
+    // text has (ハヤブサ and its parts), and counted, they reordered every ranked list a little.
+    let length = to - from;
     for (let i = from; i < to; i++) {
       const id = p.ids[i] as number;
-      const kind = p.kinds[i];
+      const kind = p.kinds[i] as number;
       const k = this.place(id);
       tfs[k] = (tfs[k] as number) + 1;
-      if (!surfaces || kind === KIND_GRAM) continue;
+      if (TAGGER_SKIPS[kind] === 1) length--;
+      if (!surfaces || kind === KIND_GRAM || kind === KIND_KANA_PART) continue;
       flags[k] = (flags[k] as number) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0);
       const term = terms[id] as string;
       const surface = surf[i] ?? term;
@@ -645,7 +656,7 @@ export class TermCounter implements CountedTerms {
       }
     const end = this.ids.length;
     for (let k = start; k < end; k++) this.at[this.ids[k] as number] = -1;
-    return { start, end, length: to - from, flagged: surfaces !== undefined };
+    return { start, end, length, flagged: surfaces !== undefined };
   }
 
   /**
@@ -763,7 +774,8 @@ export function tokenizeInterview(interview: Interview, mode: SegmentationMode =
 /**
  * The tagger's terms of an interview's turns (its classifier's `TermsOf`) read from their index
  * tokens, so the parse worker analyses each turn once for both: the classifier reads
- * `indexTerms`, which is exactly a text field's `terms` in hybrid mode. A text the tokens do not
+ * `indexTerms`, which is exactly a text field's `terms` in hybrid mode but for the index-only
+ * kinds (`INDEX_ONLY_KINDS`). A text the tokens do not
  * hold (or every text, for tokens of another mode) is analysed by `fallback`.
  */
 export function termsOfTokens(
@@ -775,7 +787,13 @@ export function termsOfTokens(
   const byText = new Map<string, readonly string[]>();
   interview.turns.forEach((t, i) => {
     const field = tokens.turns[i]?.text;
-    if (field) byText.set(t.text, field.terms);
+    if (!field) return;
+    // Glued kana runs are index-only (INDEX_ONLY_KINDS): the tagger reads the rest, as indexTerms.
+    const skip = field.kinds.some((k) => TAGGER_SKIPS[k] === 1);
+    byText.set(
+      t.text,
+      skip ? field.terms.filter((_, j) => TAGGER_SKIPS[field.kinds[j] as number] !== 1) : field.terms,
+    );
   });
   return (text) => byText.get(text) ?? fallback(text);
 }
@@ -1988,7 +2006,8 @@ export class QuoteIndex {
   /** Completes the last word of `q` with words as they appear in the quotes. */
   suggest(q: string, limit = 8): Suggestion[] {
     const last = normalize(q.trim().split(/\s+/).pop() ?? '').text;
-    if (!last) return [];
+    // Long-vowel marks alone (ー, a typed ーー) begin no word: they completed to 「ーー」.
+    if (!last || !NOT_LONG_VOWEL.test(last)) return [];
     // Kana is completed as one word (けっこ → ケッコ: 結婚 by its reading, ケッコウ …).
     const prefix = KANA_ONLY.test(last)
       ? hiraganaToKatakana(last)

@@ -19,7 +19,16 @@ import { hiraganaToKatakana, type Normalized, normalize } from './normalize.ts';
  * How a token was produced: a segmenter word, a whole katakana run, a character bigram (of a
  * kanji run, or of anything in `bigrams` mode), a Latin word, or a number with its unit (`3億`).
  */
-export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num';
+export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num' | 'kana' | 'kanapart';
+
+/**
+ * Kinds of the terms a text is searched by but not tagged by: a hiragana word the segmenter cut
+ * into single kana, glued back: `kana`, a whole run standing alone (「は|や|ぶ|さ」 → ハヤブサ,
+ * completed by /suggest as written), and `kanapart`, any other run and the runs of three kana or
+ * more inside one (ハヤブサ of くれたはやぶさ, ダッタ of 大変だった; see `emitKanaRun`).
+ * The topic tagger's features leave them out ({@link indexTerms}), so its model is unchanged.
+ */
+export const INDEX_ONLY_KINDS: ReadonlySet<TokenKind> = new Set<TokenKind>(['kana', 'kanapart']);
 
 /** A term with the range of source text it came from. */
 export interface Token {
@@ -44,6 +53,9 @@ export interface ScriptRun {
 }
 
 /** Bump when tokenisation changes: saved indexes built with another version must be rebuilt. */
+// Not bumped for the glued kana runs (INDEX_ONLY_KINDS): every other token and a field's length are
+// as before, so an index built before is a valid index without those terms; its interviews find
+// the glued words once indexed again (POST /admin/reindex), as with new readings.
 export const ANALYZER_VERSION = 3;
 
 const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
@@ -216,9 +228,97 @@ function emitWord(word: string, at: number, sink: Sink): void {
   if (stem) sink.push(stem, 'gram', at, at + stem.length);
 }
 
-function emitWords(norm: string, start: number, end: number, sink: Sink): void {
+/** One hiragana, with the long-vowel marks after it (ね, ねー): a piece of a word the segmenter cut up. */
+const ONE_KANA_PIECE = /^[\u3041-\u3096]ー*$/;
+/** How many one-kana pieces in a row are a word the segmenter did not know (は|や|ぶ|さ). */
+const KANA_RUN_PIECES = 3;
+/** The longest inner run glued (in pieces): runs of grammar can be long (に|な|っ|た|の|は). */
+const KANA_PART_MAX = 8;
+/** Kana no word starts with (っ of だ|っ|た, ん, small kana, ー). */
+const NO_WORD_START = 'んっゃゅょぁぃぅぇぉゎゕゖー';
+
+/** A title after a name (おぐねーさん, あつこちゃん): the name before it stands alone. */
+const HONORIFIC = /^(?:さん|ちゃん|くん|さま|様|氏|先生)/;
+
+/** True when the character at `i` of `norm` is no letter of a word (punctuation, space, an edge). */
+function apart(norm: string, i: number): boolean {
+  return i < 0 || i >= norm.length || classify(norm.charAt(i)) === 'other';
+}
+
+/**
+ * Glues a run of one-kana pieces back into words: the segmenter cuts a hiragana word it does not
+ * know into single kana (はやぶさ → は|や|ぶ|さ, あつこ, おぐねー → お|ぐ|ねー), and a single kana
+ * is no term, so the word was nowhere in the index. The whole run is one term (`kana` when it
+ * stands alone, see `alone`), and every run of {@link KANA_RUN_PIECES} pieces or more inside it a
+ * `kanapart` term, since particles and
+ * grammar around the word are cut up with it (くれた|はやぶさ → ク|レ|タ|ハ|ヤ|ブ|サ; はやぶさ|も):
+ * the word typed alone (ハヤブサ) is one of them. A run starting with a kana no word starts with
+ * (っ of だった, ん) is left out. Grammar runs (だった, された) are terms too; a query reaches them
+ * only by typing them (see README "Search").
+ */
+function emitKanaRun(norm: string, pieces: ReadonlyArray<[string, number]>, sink: Sink): void {
+  const k = pieces.length;
+  const from = (pieces[0] as [string, number])[1];
+  const last = pieces[k - 1] as [string, number];
+  const to = last[1] + last[0].length;
+  // The run is a word of its own when nothing but punctuation or space is around it
+  // (「はやぶさ」, “おぐねー”): then it is completed (/suggest) as written. A run after a kanji
+  // or before a katakana word is mostly grammar (良|か|っ|た, スマート|だ|っ|た) or a word
+  // with its particles (は|や|ぶ|さ|も): searched, never completed.
+  const alone = apart(norm, from - 1) && (apart(norm, to) || HONORIFIC.test(norm.slice(to, to + 3)));
+  for (let i = 0; i + KANA_RUN_PIECES <= k; i++) {
+    const [first, at] = pieces[i] as [string, number];
+    if (NO_WORD_START.includes(first.charAt(0))) continue;
+    let text = '';
+    for (let j = i; j < k && j - i < KANA_PART_MAX; j++) {
+      const [piece, pieceAt] = pieces[j] as [string, number];
+      text += piece;
+      if (j - i + 1 < KANA_RUN_PIECES) continue;
+      const whole = alone && i === 0 && j === k - 1;
+      // Folded as a katakana run is (おぐねー → オグネ), since a kana query is (see foldKatakanaRun).
+      sink.push(
+        foldKatakanaRun(hiraganaToKatakana(text)),
+        whole ? 'kana' : 'kanapart',
+        at,
+        pieceAt + piece.length,
+      );
+    }
+  }
+}
+
+/**
+ * Emits the segmenter's words of a stretch, in order, each with its offset in the normalised text
+ * (see {@link emitWord}), and the words of runs of one-kana pieces glued back ({@link emitKanaRun}).
+ */
+function emitWordList(norm: string, words: Iterable<[string, number]>, sink: Sink): void {
+  let run: Array<[string, number]> = [];
+  let runEnd = -1;
+  for (const w of words) {
+    emitWord(w[0], w[1], sink);
+    if (ONE_KANA_PIECE.test(w[0])) {
+      if (w[1] !== runEnd && run.length > 0) {
+        if (run.length >= KANA_RUN_PIECES) emitKanaRun(norm, run, sink);
+        run = [];
+      }
+      run.push(w);
+      runEnd = w[1] + w[0].length;
+    } else if (run.length > 0) {
+      if (run.length >= KANA_RUN_PIECES) emitKanaRun(norm, run, sink);
+      run = [];
+    }
+  }
+  if (run.length >= KANA_RUN_PIECES) emitKanaRun(norm, run, sink);
+}
+
+function* segmentWords(norm: string, start: number, end: number): Generator<[string, number]> {
   for (const seg of segmenter.segment(norm.slice(start, end)))
-    if (seg.isWordLike) emitWord(seg.segment, start + seg.index, sink);
+    if (seg.isWordLike) yield [seg.segment, start + seg.index];
+}
+
+/** The words of a stretch; `glue`: with the kana runs glued back (hybrid mode). */
+function emitWords(norm: string, start: number, end: number, sink: Sink, glue = true): void {
+  if (glue) emitWordList(norm, segmentWords(norm, start, end), sink);
+  else for (const [word, at] of segmentWords(norm, start, end)) emitWord(word, at, sink);
 }
 
 /**
@@ -345,7 +445,7 @@ export function analyzeNormalized(
           r++;
           end = (runs[r] as ScriptRun).end;
         }
-        emitWords(norm, run.start, end, sink);
+        emitWords(norm, run.start, end, sink, false);
       }
     }
     return tokens;
@@ -376,7 +476,7 @@ export function analyzeNormalized(
       const end = (runs[r] as ScriptRun).end;
       if (mode === 'bigrams') emitGrams(norm, run.start, end, sink);
       else {
-        if (words) for (const [word, at] of words[stretch++] ?? []) emitWord(word, at, sink);
+        if (words) emitWordList(norm, words[stretch++] ?? [], sink);
         else emitWords(norm, run.start, end, sink);
         // The segmenter splits the same kanji compound differently in different contexts
         // (子育て中 vs 子育て): kanji-run bigrams give queries a context-free second path.
@@ -402,7 +502,13 @@ export function analyze(source: string, mode: SegmentationMode = 'hybrid'): Toke
   }));
 }
 
-/** The index terms of a text (what MiniSearch's `tokenize` returns). */
+/**
+ * The terms of a text the topic tagger reads: the index's terms but for the
+ * {@link INDEX_ONLY_KINDS} (glued kana runs), which the tagger's model was not trained on.
+ */
 export function indexTerms(source: string, mode: SegmentationMode = 'hybrid'): string[] {
-  return analyzeNormalized(normalize(source).text, mode).map((t) => t.term);
+  const out: string[] = [];
+  for (const t of analyzeNormalized(normalize(source).text, mode))
+    if (!INDEX_ONLY_KINDS.has(t.kind)) out.push(t.term);
+  return out;
 }

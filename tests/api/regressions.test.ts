@@ -230,4 +230,21 @@ describe('search hits rendered from the store', () => {
     expect(phrase.body.total).toBe(1);
     expect(phrase.body.totalIsEstimate).toBe(false);
   });
+
+  it('finds a hiragana word the segmenter cuts into single kana (は|や|ぶ|さ)', async () => {
+    expect((await post('render-4', '映画『おかえり、はやぶさ』を観ました。')).status).toBe(201);
+    const found = await json<Page>(`/search?q=${encodeURIComponent('はやぶさ')}`);
+    expect(found.body.hits.map((h) => h.quoteId)).toEqual(['render-4-t002']);
+    expect(found.body.hits[0]?.highlight.html).toContain('<mark>はやぶさ</mark>』');
+    const suggested = await json<{ terms: Array<{ text: string }> }>(
+      `/suggest?q=${encodeURIComponent('はやぶ')}`,
+    );
+    expect(suggested.body.terms.map((t) => t.text)).toEqual(['はやぶさ']);
+  });
+
+  it('suggests nothing for a long-vowel mark alone (not 「ーー」, not every tag with ー)', async () => {
+    expect((await post('render-5', 'それで仕事ではバリバリなのにーー。')).status).toBe(201);
+    const s = await json<{ terms: unknown[]; tags: unknown[] }>(`/suggest?q=${encodeURIComponent('ー')}`);
+    expect(s.body).toMatchObject({ terms: [], tags: [] });
+  });
 });
