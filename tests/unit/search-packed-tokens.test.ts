@@ -27,6 +27,7 @@ import {
   tokenizeInterview,
   unpackTokens,
 } from '../../lib/search/index.ts';
+import { INDEX_ONLY_KINDS, type TokenKind } from '../../lib/text/analyze.ts';
 import {
   dictionaryFormTerm,
   kanaFormTerm,
@@ -57,11 +58,14 @@ function interviews(): Interview[] {
   return [parseInterview(TRANSCRIPT, { id: 'packed-1' }), ...sampleInterviews()];
 }
 
-const KIND_CODES = ['word', 'run', 'gram', 'latin', 'num'];
+const KIND_CODES = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart'];
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
-/** The map counting of a field's tokens as the index did it before packed tokens (b3b39ac). */
+/**
+ * The map counting of a field's tokens as the index did it before packed tokens (b3b39ac, with the
+ * glued kana runs of branch kana: index-only kinds out of the length, parts never completed).
+ */
 function referenceCount(
   tokens: FieldTokens | null,
   surfaces?: Map<string, string>,
@@ -78,7 +82,7 @@ function referenceCount(
     const term = tokens.terms[i] as string;
     const kind = KIND_CODES[tokens.kinds[i] as number];
     terms.set(term, (terms.get(term) ?? 0) + 1);
-    if (!flags || !surfaces || kind === 'gram') continue;
+    if (!flags || !surfaces || kind === 'gram' || kind === 'kanapart') continue;
     flags.set(term, (flags.get(term) ?? 0) | FLAG_SUGGEST | (kind === 'run' ? FLAG_KANA : 0));
     const surface = tokens.surfaces?.[i] ?? term;
     if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
@@ -134,7 +138,10 @@ function referenceCount(
       terms.set(key, (terms.get(key) ?? 0) + 1);
       if (written) terms.set(writtenFormTerm(r, written), 1);
     }
-  return flags ? { terms, length: n, flags } : { terms, length: n };
+  let length = n;
+  for (let i = 0; i < n; i++)
+    if (INDEX_ONLY_KINDS.has(KIND_CODES[tokens.kinds[i] as number] as TokenKind)) length--;
+  return flags ? { terms, length, flags } : { terms, length };
 }
 
 const docOf = (t: Interview['turns'][number]) => ({
