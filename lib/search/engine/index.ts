@@ -233,51 +233,46 @@ export class Engine {
     return this.slots.count;
   }
 
-  /** Adds an interview's quotes under `key`; the key must not be present. */
+  /**
+   * Adds an interview's quotes under `key`; the key must not be present. The fields' maps are put
+   * into the columns {@link addCounted} takes, in the same order: one way postings are added.
+   */
   add(
     key: string,
     title: FieldTerms,
     docs: readonly EngineDoc[],
     surfaces: ReadonlyMap<string, string>,
   ): void {
-    if (this.slots.slotOf(key) !== undefined) throw new Error(`engine: ${key} is already indexed`);
-    const slot = this.slots.add(key, title.length);
-    const first = this.docs.count;
-    this.liveSlots++;
-    this.lenSum[F_TITLE] = (this.lenSum[F_TITLE] ?? 0) + title.length;
-    for (const [term, tf] of title.terms) this.postings.add(term, F_TITLE, slot, tf, 0);
-    const t = this.docs;
-    docs.forEach((d, i) => {
-      const doc = first + i;
-      t.slotOf.push(slot);
-      t.ordinal.push(d.ordinal);
-      t.role.push(d.role);
-      t.questionOf.push(d.question >= 0 && d.question < docs.length ? first + d.question : -1);
-      t.span.push(0);
-      t.dead.push(0);
-      t.speaker.push(d.speakerId ? this.persons.intern(d.speakerId) + 1 : 0);
-      const fields = [d.text, d.speaker, d.section] as const;
-      fields.forEach((f, fi) => {
-        (t.lens[fi] as (typeof t.lens)[0]).push(f.length);
-        this.lenSum[fi] = (this.lenSum[fi] ?? 0) + f.length;
-        for (const [term, tf] of f.terms) {
-          const flags = fi !== F_TEXT ? 0 : f.flags ? (f.flags.get(term) ?? 0) : FLAG_SUGGEST;
-          this.postings.add(term, fi, doc, tf, flags);
+    const terms: string[] = [];
+    const numbers = new Map<string, number>();
+    const ids: number[] = [];
+    const tfs: number[] = [];
+    const flags: number[] = [];
+    const run = (f: FieldTerms): CountedField => {
+      const start = ids.length;
+      for (const [term, tf] of f.terms) {
+        let id = numbers.get(term);
+        if (id === undefined) {
+          id = terms.length;
+          terms.push(term);
+          numbers.set(term, id);
         }
-      });
-      this.tags.set(doc, d.tags);
-      this.liveDocs++;
-    });
-    docs.forEach((d, i) => {
-      if (d.question >= 0 && d.question < i) t.span.a[first + d.question] = i - d.question;
-    });
-    this.slots.close(this.docs.count);
-    this.statsVersion++;
-    for (const [term, surface] of surfaces)
-      if (!this.postings.surfaces.has(term)) {
-        this.postings.surfaces.set(term, surface);
-        this.pendingSurfaces.push(term);
+        ids.push(id);
+        tfs.push(tf);
+        flags.push(f.flags?.get(term) ?? 0);
       }
+      return { start, end: ids.length, length: f.length, flagged: f.flags !== undefined };
+    };
+    const counted = run(title);
+    const countedDocs = docs.map(
+      ({ text, speaker, section, ...d }): CountedDoc => ({
+        ...d,
+        text: run(text),
+        speaker: run(speaker),
+        section: run(section),
+      }),
+    );
+    this.addCounted(key, { terms, ids, tfs, flags }, counted, countedDocs, surfaces);
   }
 
   /**
