@@ -16,7 +16,7 @@ import { type JobSpec, type Jobs, jobView } from '../jobs/runner.ts';
 import { DOCX_CONTENT_TYPE, isZip, requireDocx } from '../parse/docx.ts';
 import type { Kikigaki } from '../service.ts';
 import { TopicTagger } from '../tagger.ts';
-import { resolveTags } from '../tagging/directory.ts';
+import { assertKnownTags, resolveTags } from '../tagging/directory.ts';
 import { type AppEnv, check, query, readJson, reply, requireToken, toErrorResponse } from './http.ts';
 import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
 import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
@@ -275,6 +275,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const q = query(c, ListInterviewsQuery);
     const { tags, resolved } = await resolveTags(service.tagging, q.tag ? [q.tag] : []);
     const page = await service.listInterviews({ ...q, tag: tags[0] });
+    if (page.items.length === 0) await assertKnownTags(service.tagging, tags);
     return reply(c, InterviewListResponse, {
       interviews: page.items,
       nextCursor: page.nextCursor,
@@ -313,6 +314,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (as)
       return exportResponse(c, { service, index, params, format: as, origin: new URL(c.req.url).origin });
     const page = await service.search(index, params);
+    if (page.total === 0) await assertKnownTags(service.tagging, tags);
     return reply(c, SearchResponse, {
       total: page.total,
       totalIsEstimate: page.totalIsEstimate,

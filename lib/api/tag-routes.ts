@@ -14,7 +14,7 @@ import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
 import { readAudit } from '../tagging/audit.ts';
 import { bulkEdit } from '../tagging/bulk.ts';
-import { listTags, resolveTags } from '../tagging/directory.ts';
+import { assertKnownTags, listTags, resolveTags } from '../tagging/directory.ts';
 import { listMerges, merge, undoMerge } from '../tagging/merges.ts';
 import { editIntervieweeTags, interviewee } from '../tagging/profiles.ts';
 import { editQuoteTags, getQuote, quotesWithTag } from '../tagging/quotes.ts';
@@ -153,6 +153,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     const body = await jsonBody(c, BulkTagsBody);
     const index = await deps.index.get();
     const quoteIds = await searchQuoteIds(service, index, body.search);
+    if (quoteIds.length === 0) await assertKnownTags(tagging, body.search.tags ?? []);
     const result = await bulkEdit(
       tagging,
       { quoteIds, description: JSON.stringify(body.search) },
@@ -216,6 +217,7 @@ export function tagRoutes(deps: TagRouteDeps) {
       limit: q.limit,
       cursor: q.cursor,
     });
+    if (page.items.length === 0) await assertKnownTags(tagging, tags);
     return reply(c, IntervieweeListResponse, {
       interviewees: page.items,
       nextCursor: page.nextCursor,

@@ -17,7 +17,7 @@ import type { SearchHit, SearchParams } from '../search/index.ts';
 import { SearchParamsSchema } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import type { TopicTagger } from '../tagger.ts';
-import { resolveTags } from '../tagging/directory.ts';
+import { assertKnownTags, resolveTags } from '../tagging/directory.ts';
 import { TagSchema } from '../tags.ts';
 import { assetRoutes, assetUrls } from './assets.ts';
 import { langOf } from './i18n.ts';
@@ -290,6 +290,8 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           );
         }
         const found = numbered.page;
+        // A misspelt tag in a typed or old link: a 400 page naming the tags meant, not "no quotes".
+        if (found.total === 0) await assertKnownTags(service.tagging, state.tag);
         state.page = numbered.pageNo;
         result = {
           total: found.total,

@@ -2,7 +2,8 @@
  * The tags there are: topics, tags editors made (the tag directory), tags still carried; what a
  * merged-away tag became; who carries a tag; and the list GET /tags shows.
  */
-import { ConflictError } from '../errors.ts';
+import { distance } from 'fastest-levenshtein';
+import { ConflictError, ValidationError } from '../errors.ts';
 import { resolveAlias } from '../tags.ts';
 import type { Tagging } from './deps.ts';
 
@@ -41,6 +42,39 @@ export async function isLive(
   if ((await ctx.store.tagEntries()).some((e) => e.tag === tag)) return true;
   if ((await ctx.store.quotesWithTag(tag, { limit: 1 })).items.length > 0) return true;
   return (await ctx.store.peopleWithTag(tag)).length > 0;
+}
+
+/** Known tags offered for a misspelt one, at most. */
+const MAX_TAG_CANDIDATES = 5;
+
+/**
+ * Throws a 400 naming the first of `tags` that is no tag at all (not live, not merged away), with
+ * the known tags nearest its spelling as `details.candidates`, as an unknown interviewee is: a
+ * filter by a misspelt tag (`crowdsource`) answered an empty 200 that read as "nobody talks about
+ * it". Readers call it only when a tag-filtered result is empty, so a search that finds something
+ * reads nothing more; a known tag nothing carries now stays an empty 200.
+ */
+export async function assertKnownTags(ctx: Tagging, tags: readonly string[]): Promise<void> {
+  if (tags.length === 0) return;
+  const aliases = await ctx.store.aliases();
+  for (const tag of tags) {
+    if (aliases.has(tag) || (await isLive(ctx, tag, aliases))) continue;
+    const known = [
+      ...new Set([...(await topicIds(ctx)), ...(await ctx.store.tagEntries()).map((e) => e.tag)]),
+    ];
+    const candidates = known
+      .map((id) => ({ id, d: distance(tag, id) }))
+      .filter(
+        ({ id, d }) => d <= Math.max(2, Math.floor(tag.length / 3)) || id.includes(tag) || tag.includes(id),
+      )
+      .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
+      .slice(0, MAX_TAG_CANDIDATES)
+      .map(({ id }) => id);
+    throw new ValidationError(
+      `tag '${tag}' is no tag${candidates.length > 0 ? ` (did you mean ${candidates.join(', ')}?)` : ''}; GET /tags lists them`,
+      { tag, candidates },
+    );
+  }
 }
 
 /** Records manual tags that are not topics in the tag directory (so /tags lists them). */

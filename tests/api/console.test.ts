@@ -282,10 +282,14 @@ describe('search page', () => {
     const filtered = await (await page('/?q=xyzzyqwvk&speaker=interviewer')).text();
     expect(filtered).toContain('語を減らすか');
     expect(filtered).toContain('絞り込みの条件を外して');
-    const onlyFilter = await (await page('/?tag=no-such-tag-here')).text();
+    const onlyFilter = await (await page('/?tag=crowdsourcing&from=1990-01-01&to=1990-12-31')).text();
     expect(onlyFilter).toContain('該当する発言はありません');
     expect(onlyFilter).not.toContain('語を減らすか');
     expect(onlyFilter).toContain('絞り込みの条件を外して');
+    // A misspelt tag is no empty result: the page says which tag was meant.
+    const typo = await page('/?tag=crowdsource');
+    expect(typo.status).toBe(400);
+    expect(await typo.text()).toContain('crowdsourcing');
     const en = await (await page('/?q=%E4%BB%8B%E8%AD%B7&lang=en')).text();
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Filters');

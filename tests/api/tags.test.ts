@@ -49,22 +49,38 @@ async function ingest(app: App, id: string, file: string): Promise<void> {
 
 const tagRow = async (app: App, id: string) =>
   (await getJson<{ tags: TagSummary[] }>(app, '/tags')).tags.find((t) => t.id === id);
+/**
+ * A read filtered by `tag`: its JSON, or null when the answer is that `tag` is no tag at all (a 400
+ * naming it: nothing carries it, as after a topic's deletion or a merge's undo).
+ */
+async function filteredBy<T>(app: App, path: string, tag: string): Promise<T | null> {
+  const res = await app.request(path);
+  const json = (await res.json()) as T & { error?: { code: string; details?: { tag?: string } } };
+  if (res.status === 400 && json.error?.code === 'validation_error' && json.error.details?.tag === tag)
+    return null;
+  expect(res.status, `GET ${path}: ${JSON.stringify(json)}`).toBe(200);
+  return json;
+}
 const peopleWith = async (app: App, tag: string) =>
   (
-    await getJson<{ interviewees: IntervieweeProfile[] }>(app, url('/interviewees', [['tag', tag]]))
-  ).interviewees
+    (await filteredBy<{ interviewees: IntervieweeProfile[] }>(app, url('/interviewees', [['tag', tag]]), tag))
+      ?.interviewees ?? []
+  )
     .map((p) => p.id)
     .sort();
 const searchIds = async (app: App, tag: string) =>
   (
-    await getJson<SearchPage>(
-      app,
-      url('/search', [
-        ['tag', tag],
-        ['limit', 100],
-      ]),
-    )
-  ).hits
+    (
+      await filteredBy<SearchPage>(
+        app,
+        url('/search', [
+          ['tag', tag],
+          ['limit', 100],
+        ]),
+        tag,
+      )
+    )?.hits ?? []
+  )
     .map((h) => h.quoteId)
     .sort();
 
@@ -497,6 +513,48 @@ describe('interviewee tags, the audit trail, bulk edits', () => {
       search: { q: '介護', interview: 'kenji' },
       remove: ['typo-check'],
     });
+  });
+
+  it('answers a filter by a tag that does not exist with a 400 naming the tags meant, not an empty 200', async () => {
+    type Err = { error: { code: string; message: string; details: { tag: string; candidates: string[] } } };
+    for (const path of [
+      '/search?tag=crowdsource',
+      '/search?q=%E4%BB%8B%E8%AD%B7&tag=care-anxeity',
+      '/interviews?tag=crowdsource',
+      '/interviewees?tag=crowdsource',
+    ]) {
+      const res = await rt.app.request(path);
+      const body = (await res.json()) as Err;
+      expect(res.status, path).toBe(400);
+      expect(body.error.code).toBe('validation_error');
+      expect(body.error.details.candidates.length, path).toBeGreaterThan(0);
+      expect(['crowdsourcing', 'care-anxiety']).toContain(body.error.details.candidates[0]);
+    }
+    const bulk = await send<Err>(
+      rt.app,
+      'POST',
+      '/bulk/tags',
+      { search: { q: '', tags: ['crowdsource'] }, add: ['x-typo'], dryRun: true },
+      400,
+    );
+    expect(bulk.error.details.candidates).toContain('crowdsourcing');
+    // Known tags with nothing to show stay an empty 200: a topic, and an editor's tag no quote carries now.
+    await send(rt.app, 'POST', '/bulk/tags', {
+      search: { q: '介護', interview: 'kenji' },
+      add: ['known-empty'],
+    });
+    await send(rt.app, 'POST', '/bulk/tags', {
+      search: { q: '介護', interview: 'kenji' },
+      remove: ['known-empty'],
+    });
+    for (const path of [
+      '/search?tag=known-empty',
+      '/search?tag=crowdsourcing&from=1990-01-01&to=1990-12-31',
+      '/interviews?tag=known-empty',
+    ]) {
+      const res = await rt.app.request(path);
+      expect(res.status, path).toBe(200);
+    }
   });
 
   it('takes a topic sent back as GET /topics/{id} gave it (its own id), not another id', async () => {
