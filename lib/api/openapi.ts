@@ -194,7 +194,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get',
     path: '/interviews',
-    summary: 'Interviews, newest first; a merged-away `tag` filters by its target (`resolved` names it)',
+    summary:
+      'Interviews, newest first; a merged-away `tag` filters by its target (`resolved` names it); a `tag` that is no tag is a 400 with `details.candidates`',
     access: 'read',
     query: ListInterviewsQuery,
     responses: { 200: { description: 'a page of interviews', json: InterviewListResponse } },
@@ -219,7 +220,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/search',
     summary:
-      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`). A merged-away `tag` filters by its target (`resolved` names it)',
+      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`). A merged-away `tag` filters by its target (`resolved` names it); a `tag` that is no tag is a 400 with `details.candidates`',
     access: 'read',
     query: SearchQuery,
     responses: {
@@ -350,7 +351,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/interviewees',
     summary:
-      'Interviewees, optionally with all/any of some tags; a merged-away tag filters by its target (`resolved` names it)',
+      'Interviewees, optionally with all/any of some tags; a merged-away tag filters by its target (`resolved` names it); a tag that is no tag is a 400 with `details.candidates`',
     access: 'read',
     query: IntervieweesQuery,
     responses: { 200: { description: 'interviewee profiles', json: IntervieweeListResponse } },
