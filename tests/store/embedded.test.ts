@@ -8,12 +8,30 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
 import { startEmbeddedDynamo } from '../../local/embedded.ts';
+
+/** A table keyed by `pk` alone, once it is active. */
+async function createKeyTable(client: DynamoDBClient, table: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
+  );
+  for (let i = 0; i < 100; i++) {
+    const d = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (d.Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe('embedded dynalite over its message port', () => {
   it('answers like the HTTP endpoint: DynamoDB errors arrive as the SDK parses them', async () => {
@@ -140,19 +158,7 @@ describe('embedded dynalite over its message port', () => {
       ExpressionAttributeValues: { ':a': { S: v }, ...extra },
     });
     try {
-      await client.send(
-        new CreateTableCommand({
-          TableName: table,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        }),
-      );
-      for (let i = 0; i < 100; i++) {
-        const d = await client.send(new DescribeTableCommand({ TableName: table }));
-        if (d.Table?.TableStatus === 'ACTIVE') break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await createKeyTable(client, table);
       await put('1', absent);
       await expect(put('2', absent)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
       await put('2', equals('1'));
@@ -185,19 +191,7 @@ describe('embedded dynalite over its message port', () => {
     const client = e.portClient();
     const table = 'disk-reads';
     try {
-      await client.send(
-        new CreateTableCommand({
-          TableName: table,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        }),
-      );
-      for (let i = 0; i < 100; i++) {
-        const d = await client.send(new DescribeTableCommand({ TableName: table }));
-        if (d.Table?.TableStatus === 'ACTIVE') break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await createKeyTable(client, table);
       for (const pk of ['a', 'b'])
         await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, v: { N: '1' } } }));
       const got = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'a' } } }));

@@ -8,6 +8,7 @@
  * (touched after the text), prefix expansions and ANDs (units of their own), dead docs.
  */
 import { describe, expect, it } from 'vitest';
+import type { Matches } from '../../lib/search/engine/evaluate.ts';
 import { Engine, type EngineDoc, type FieldTerms } from '../../lib/search/engine/index.ts';
 import { TERM_LISTS } from '../../lib/search/engine/term-lists.ts';
 import type { QueryNode } from '../../lib/search/engine/tree.ts';
@@ -149,13 +150,29 @@ describe('ranked queries without a required word: sorted lists give the general 
   });
 });
 
+/** Runs `f` with the kept term lists' settings changed, and restores them. */
+function withTermLists(settings: Partial<typeof TERM_LISTS>, f: () => void): void {
+  const saved = { ...TERM_LISTS };
+  Object.assign(TERM_LISTS, settings);
+  try {
+    f();
+  } finally {
+    Object.assign(TERM_LISTS, saved);
+  }
+}
+
+/** The sorted path's result is the general evaluator's: docs, scores, fields and pruning. */
+function expectSameResult(sorted: Matches, general: Matches, at: string): void {
+  expect(Array.from(sorted.docs), at).toEqual(Array.from(general.docs));
+  expect(Array.from(sorted.scores), at).toEqual(Array.from(general.scores));
+  expect(Array.from(sorted.fields), at).toEqual(Array.from(general.fields));
+  expect(sorted.pruned === true, at).toBe(general.pruned === true);
+}
+
 describe('kept term lists (the open words of ranked queries, served again) change no result', () => {
   it('the same docs, scores, fields and pruning as the general evaluator, each query asked three times', () => {
     // Lists of any length kept, in a budget that holds a few: kept, served, dropped and walked again.
-    const saved = { ...TERM_LISTS };
-    TERM_LISTS.minEntries = 1;
-    TERM_LISTS.budget = 4096;
-    try {
+    withTermLists({ minEntries: 1, budget: 4096 }, () => {
       let kept = 0;
       for (let seed = 41; seed <= 60; seed++) {
         const { engine, random } = corpus(seed);
@@ -166,11 +183,7 @@ describe('kept term lists (the open words of ranked queries, served again) chang
           const general = engine.evaluate(q, new Set(), { ...options, general: true });
           for (let ask = 0; ask < 3; ask++) {
             const sorted = engine.evaluate(q, new Set(), { ...options, transient: true });
-            const at = `seed ${seed} query ${k} ask ${ask}`;
-            expect(Array.from(sorted.docs), at).toEqual(Array.from(general.docs));
-            expect(Array.from(sorted.scores), at).toEqual(Array.from(general.scores));
-            expect(Array.from(sorted.fields), at).toEqual(Array.from(general.fields));
-            expect(sorted.pruned === true, at).toBe(general.pruned === true);
+            expectSameResult(sorted, general, `seed ${seed} query ${k} ask ${ask}`);
           }
         }
         const bytes = engine.keptBytes().termLists;
@@ -178,9 +191,7 @@ describe('kept term lists (the open words of ranked queries, served again) chang
         if (bytes > 0) kept++;
       }
       expect(kept).toBe(20);
-    } finally {
-      Object.assign(TERM_LISTS, saved);
-    }
+    });
   });
 });
 
@@ -190,10 +201,7 @@ describe('kept term lists shared by required and open words change no result', (
     // served it must key it as the walk would, and a required word served an open word's list
     // must ignore its keys: both orders, with lists of any length kept and some dropped, under
     // two ways of counting the question field.
-    const saved = { ...TERM_LISTS };
-    TERM_LISTS.minEntries = 1;
-    TERM_LISTS.budget = 8192;
-    try {
+    withTermLists({ minEntries: 1, budget: 8192 }, () => {
       let required = 0;
       let open = 0;
       for (let seed = 61; seed <= 100; seed++) {
@@ -220,19 +228,13 @@ describe('kept term lists shared by required and open words change no result', (
           const general = engine.evaluate(q, new Set(), { ...options, general: true });
           for (let ask = 0; ask < 2; ask++) {
             const sorted = engine.evaluate(q, new Set(), { ...options, transient: true });
-            const at = `seed ${seed} query ${k} ask ${ask}`;
-            expect(Array.from(sorted.docs), at).toEqual(Array.from(general.docs));
-            expect(Array.from(sorted.scores), at).toEqual(Array.from(general.scores));
-            expect(Array.from(sorted.fields), at).toEqual(Array.from(general.fields));
-            expect(sorted.pruned === true, at).toBe(general.pruned === true);
+            expectSameResult(sorted, general, `seed ${seed} query ${k} ask ${ask}`);
           }
         }
         expect(engine.keptBytes().termLists).toBeLessThanOrEqual(8192);
       }
       expect(required).toBeGreaterThan(400);
       expect(open).toBeGreaterThan(400);
-    } finally {
-      Object.assign(TERM_LISTS, saved);
-    }
+    });
   });
 });
