@@ -216,7 +216,14 @@ export const SearchResponse = z.object({
       }),
       speaker,
       section: z.string().nullable(),
-      question: questionRef,
+      question: z
+        .object({
+          quoteId: z.string(),
+          text: z.string(),
+          /** Where the query's words are in the question's text (offsets into `text`). */
+          ranges: z.array(range),
+        })
+        .nullable(),
       tags: z.array(z.string()),
       score: z.number(),
       matchedIn: z.array(z.string()),

@@ -50,7 +50,7 @@ import {
   type Segment,
   type SegmentSize,
 } from './engine/index.ts';
-import { type Highlight, highlight, matchRanges } from './highlight.ts';
+import { type Highlight, highlight, matchRanges, type Range } from './highlight.ts';
 import { InterviewMetas, type MetaColumns, metaColumns } from './metas.ts';
 import {
   coSpeakersOf,
@@ -165,7 +165,11 @@ export interface SearchHit {
   highlight: Highlight;
   speaker: { id: string | null; name: string; role: Role };
   section: string | null;
-  question: { quoteId: string; text: string } | null;
+  /**
+   * The question the quote answers; `ranges`: where the query's words are in its text (offsets
+   * into `text`), so a hit found through its question shows why (`matchedIn` has `question`).
+   */
+  question: { quoteId: string; text: string; ranges: Range[] } | null;
   tags: string[];
   score: number;
   /** Fields the query matched in (text, question, section, title, speaker). */
@@ -1996,7 +2000,13 @@ export class QuoteIndex {
       highlight: highlight(turn.text, ranges),
       speaker: { id: turn.speakerId, name: turn.speaker, role: turn.role },
       section: turn.section,
-      question: question ? { quoteId: question.id, text: question.text } : null,
+      question: question
+        ? {
+            quoteId: question.id,
+            text: question.text,
+            ranges: matchRanges(question.text, NO_TERMS, needles, forms),
+          }
+        : null,
       tags: p.tags,
       score: Math.round(p.score * 1000) / 1000,
       matchedIn,

@@ -209,6 +209,16 @@ describe('search page', () => {
     );
   });
 
+  it('marks the words in the question of a hit found through its question', async () => {
+    const q = encodeURIComponent('お子さん');
+    const api = (await (await app.request(`/search?q=${q}`)).json()) as SearchPage;
+    const hit = api.hits.find((h) => h.matchedIn.includes('question') && !h.matchedIn.includes('text'));
+    expect(hit?.question?.text).toBe('お子さんたちは？');
+    expect(hit?.question?.ranges).toEqual([{ start: 0, end: 4 }]);
+    const html = await (await page(`/?q=${q}`)).text();
+    expect(html).toContain('<mark>お子さん</mark>たちは？');
+  });
+
   it('pages by number with the same hits as the API cursor', async () => {
     const p2 = await (await page('/?q=%E4%BB%8B%E8%AD%B7&page=2')).text();
     const first = (await (await app.request('/search?q=%E4%BB%8B%E8%AD%B7&limit=20')).json()) as SearchPage;

@@ -154,6 +154,10 @@ describe('packed engine segments', () => {
     const hit = index.search({ q: '養蜂', limit: 10 }).hits.find((h) => h.quoteId === answer?.id);
     expect(hit?.matchedIn).toContain('question');
     expect(hit?.matchedIn).not.toContain('text');
+    // The hit shows why it was found: the word is marked in its question.
+    const q = hit?.question;
+    expect(q?.ranges.map((r) => q.text.slice(r.start, r.end))).toEqual(['養蜂']);
+    expect(hit?.highlight.ranges).toEqual([]);
   });
 
   it('keeps a tag edit made on a loaded index in the next snapshot', () => {

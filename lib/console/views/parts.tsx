@@ -136,7 +136,8 @@ export interface CardQuote {
   ranges: readonly Range[];
   speaker: { id: string | null; name: string; role: string };
   section: string | null;
-  question: { quoteId: string; text: string } | null;
+  /** `ranges`: the query's words in the question (a hit found through its question shows why). */
+  question: { quoteId: string; text: string; ranges?: readonly Range[] } | null;
   tags: readonly string[];
 }
 
@@ -178,7 +179,8 @@ export function QuoteCard(props: { v: View; quote: CardQuote; q?: string; headin
       </blockquote>
       {quote.question ? (
         <p class="question">
-          <span class="label">{v.t.question}</span> {quote.question.text}
+          <span class="label">{v.t.question}</span>{' '}
+          <Marked text={quote.question.text} ranges={quote.question.ranges ?? []} />
         </p>
       ) : null}
       <p class="source">
