@@ -115,6 +115,8 @@ export class KikigakiStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       // A retained table cannot be deleted by accident either (turn it off in the console first).
       deletionProtection: s.retainTable,
+      // Finished jobs' records expire (lib/store/items.ts JOB_RETENTION_DAYS); nothing else does.
+      timeToLiveAttribute: TABLE.expiresAt,
       removalPolicy,
     });
     this.table.addGlobalSecondaryIndex({

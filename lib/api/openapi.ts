@@ -342,7 +342,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/admin/jobs/{id}',
     summary:
-      'A background job (rebuild, consistency check or repair, taxonomy re-score, large merge or undo): state, phase, steps and pages done, counts, errors, timestamps',
+      'A background job (rebuild, consistency check or repair, taxonomy re-score, large merge or undo): state, phase, steps and pages done, counts, errors, timestamps; on AWS a finished job is kept 30 days (404 after)',
     access: 'write',
     params: JobParams,
     responses: { 200: { description: 'the job', json: JobSchema } },

@@ -7,7 +7,7 @@
 
 import * as z from 'zod';
 import { IdSchema, PersonSchema, RoleSchema } from '../model.ts';
-import { type KeyKind, keys, type MergeTarget, type ParsedKey, parseKey } from './keys.ts';
+import { type KeyKind, keys, type MergeTarget, type ParsedKey, parseKey, TABLE } from './keys.ts';
 import type {
   InterviewSummary,
   ManualTags,
@@ -710,9 +710,25 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
+/**
+ * Days a finished job's record is kept ({@link TABLE.expiresAt}): long enough to read what a
+ * rebuild or check found after a holiday, without the table growing by a record per edit job.
+ */
+export const JOB_RETENTION_DAYS = 30;
+
+/** When a job's record expires (epoch seconds), or undefined while it runs. */
+function jobExpiry(j: Job): number | undefined {
+  if (!j.finishedAt) return undefined;
+  const finished = Date.parse(j.finishedAt);
+  return Number.isFinite(finished) ? Math.floor(finished / 1000) + JOB_RETENTION_DAYS * 86_400 : undefined;
+}
+
 export const JobEntity: Entity<'job', Job> = {
   kind: 'job',
-  toItem: (j) => ({ ...keys.job(j.id), ...j }),
+  toItem: (j) => {
+    const expiresAt = jobExpiry(j);
+    return { ...keys.job(j.id), ...j, ...(expiresAt === undefined ? {} : { [TABLE.expiresAt]: expiresAt }) };
+  },
   fromItem: (it) => {
     const { jobId } = keyAs(it, 'job');
     const kind = str(it, 'kind') as JobKind;

@@ -28,6 +28,9 @@
  * | indexChunk      | search snapshot chunk              | INDEX#<partId>     | CHUNK#<n>                       |                   |                    |
  * | job             | a background job and its progress  | JOB#<jobId>        | HEAD                            |                   |                    |
  *
+ * A finished job expires ({@link TABLE.expiresAt}, items.ts JOB_RETENTION_DAYS after it finished);
+ * every other item is kept until something deletes it.
+ *
  * A snapshot is made of parts (a base and segments over it, see lib/search/engine); a part's id
  * is {@link keys.snapshotPartId}: the snapshot id that wrote it, `_<n>` for its n-th new part
  * after the first. In S3 a part is the object {@link objectKeys.snapshotPart}.
@@ -41,6 +44,12 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /**
+   * The table's time-to-live attribute (epoch seconds): DynamoDB deletes an item some time after
+   * it. Only finished jobs carry it (JobEntity): a job's record is read while it runs and for a
+   * while after, and nothing else expires.
+   */
+  expiresAt: 'expiresAt',
 } as const;
 
 /** Default table name for local runs. */

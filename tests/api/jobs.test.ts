@@ -6,11 +6,15 @@
  * delivered twice, a successor that never left, a step that keeps failing).
  */
 import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultIndexOptions, Indexer } from '../../lib/indexer.ts';
 import { type Job, JobRunner, type JobStep } from '../../lib/jobs/runner.ts';
 import type { SearchPage } from '../../lib/search/index.ts';
 import { DynamoStore } from '../../lib/store/dynamo.ts';
+import { JOB_RETENTION_DAYS } from '../../lib/store/items.ts';
+import { keys } from '../../lib/store/keys.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime, tableName } from '../helpers/dynamo.ts';
 import { consistency, jobOf, runJob } from '../helpers/jobs.ts';
@@ -232,9 +236,14 @@ describe('the runner on the real store', () => {
   let store: DynamoStore;
   const sent: JobStep[] = [];
   let runner: JobRunner;
+  const name = tableName('jobs');
+  /** A job's item as stored, attributes the Job type does not carry included. */
+  const rawJob = async (id: string) =>
+    unmarshall(
+      (await db.client.send(new GetItemCommand({ TableName: name, Key: marshall(keys.job(id)) }))).Item ?? {},
+    );
   beforeAll(async () => {
     const { ensureTable } = await import('../../lib/store/dynamo.ts');
-    const name = tableName('jobs');
     await ensureTable(db.client, name);
     store = new DynamoStore({ tableName: name, client: db.client });
     runner = new JobRunner({ store, dispatch: async (s) => void sent.push(s) });
@@ -259,6 +268,8 @@ describe('the runner on the real store', () => {
     };
     expect(await runner.run({ id: job.id, step: 0, attempt: 0 }, watched)).toBe('ran');
     expect(during).toBe('running');
+    // A running job's record never expires.
+    expect((await rawJob(job.id)).expiresAt).toBeUndefined();
     expect(sent.at(-1)).toEqual({ id: job.id, step: 1, attempt: 0 });
     // Step 0 delivered again: it does not run; its successor is sent again (the queue drops a
     // duplicate within its deduplication window, and a lost one is replaced).
@@ -270,7 +281,12 @@ describe('the runner on the real store', () => {
     expect(await runner.run({ id: job.id, step: 2, attempt: 0 }, counting(runs))).toBe('finished');
     expect(await runner.run({ id: job.id, step: 2, attempt: 0 }, counting(runs))).toBe('stale');
     expect(runs.n).toBe(3);
-    expect(await runner.get(job.id)).toMatchObject({ state: 'done', step: 3, pages: 2, cursor: null });
+    const done = await runner.get(job.id);
+    expect(done).toMatchObject({ state: 'done', step: 3, pages: 2, cursor: null });
+    // Finished, its record expires (the table's TTL attribute) JOB_RETENTION_DAYS after it finished.
+    expect((await rawJob(job.id)).expiresAt).toBe(
+      Math.floor(Date.parse(done?.finishedAt ?? '') / 1000) + JOB_RETENTION_DAYS * 86_400,
+    );
     expect(await runner.run({ id: 'job-unknown', step: 0, attempt: 0 }, counting(runs))).toBe('missing');
   });
 

@@ -18,6 +18,7 @@ import {
   type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   type _Record,
@@ -245,6 +246,15 @@ export class LocalDeployment {
         : {}),
     } as CreateTableCommandInput;
     await this.dynamo.send(new CreateTableCommand(input));
+    // The template's TTL, as CloudFormation applies it (a separate call after the table exists).
+    const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+    if (ttl?.AttributeName && ttl.Enabled)
+      await this.dynamo.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
+        }),
+      );
     const t = (await this.dynamo.send(new DescribeTableCommand({ TableName: name }))).Table;
     this.provisioned.set(id, {
       ref: name,

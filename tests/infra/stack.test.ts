@@ -327,6 +327,12 @@ describe('IAM', () => {
     t.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
   });
 
+  it('expires finished jobs through the table TTL attribute that JobEntity writes', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it('no AWS-managed policies: each role may log only to its own log group', () => {
     for (const role of Object.values(t.findResources('AWS::IAM::Role')))
       expect((role.Properties as Json).ManagedPolicyArns).toBeUndefined();
