@@ -241,6 +241,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
       session: { indexer, commit: async () => schedulePublish() },
     }),
   );
+  // Jobs a previous process left open (killed mid-rebuild) carry on where their records stopped.
+  await jobs.resume();
   const flush = async () => {
     if (timer) {
       clearTimeout(timer);

@@ -1,7 +1,8 @@
 /**
  * Jobs in one process (npm start, the API tests): the same records and steps as on AWS, with
  * the FIFO queue replaced by an in-process one. Steps run one at a time in the order they were
- * sent, each after the event loop has had its turn, so requests keep being served meanwhile.
+ * sent, each after the event loop has had its turn, so requests keep being served meanwhile. A
+ * job left open by a process that stopped is carried on by the next one ({@link LocalJobs.resume}).
  */
 import type { Logger } from '../api/app.ts';
 import type { JobStore } from '../store/port.ts';
@@ -42,6 +43,14 @@ export class LocalJobs implements Jobs {
 
   get(id: string): Promise<Job | null> {
     return this.runner.get(id);
+  }
+
+  /** Carries on the jobs a previous process left open (its queue was in memory): see JobRunner.resume. */
+  async resume(): Promise<Job[]> {
+    const open = await this.runner.resume();
+    for (const job of open)
+      this.log({ level: 'info', msg: 'job resumed', job: job.id, kind: job.kind, step: job.step });
+    return open;
   }
 
   /** Resolves when no step is waiting or running (tests, shutdown). */

@@ -143,6 +143,17 @@ export class JobRunner implements Jobs {
   }
 
   /**
+   * Sends the next step of every open job again, oldest first: for a process that starts where
+   * one stopped mid-job (npm start killed), whose in-process queue died with it. Safe to call
+   * whenever: a step already delivered runs once, its copy is stale ({@link run}).
+   */
+  async resume(): Promise<Job[]> {
+    const open = await this.store.listOpenJobs();
+    for (const job of open) await this.dispatch({ id: job.id, step: job.step, attempt: job.attempts });
+    return open;
+  }
+
+  /**
    * Runs a delivered step with `execute` and sends the next one. A step that throws is tried
    * again (a new message) up to `maxAttempts`, then the job fails with its error. Throws only
    * when the record cannot be read or written (the delivery should then be retried).

@@ -276,6 +276,9 @@ export class DynamoStore implements Store {
   getJob(id: string): Promise<Job | null> {
     return this.jobs.getJob(id);
   }
+  listOpenJobs(): Promise<Job[]> {
+    return this.jobs.listOpenJobs();
+  }
 
   // PeopleStore (lib/store/people.ts)
   getPeopleEdits(interviewId: string): Promise<PeopleEdits> {

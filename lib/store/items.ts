@@ -726,8 +726,14 @@ function jobExpiry(j: Job): number | undefined {
 export const JobEntity: Entity<'job', Job> = {
   kind: 'job',
   toItem: (j) => {
+    // Open, it is listed (keys.openJob); finished, it is not, and its record expires.
+    const open = j.state === 'queued' || j.state === 'running';
     const expiresAt = jobExpiry(j);
-    return { ...keys.job(j.id), ...j, ...(expiresAt === undefined ? {} : { [TABLE.expiresAt]: expiresAt }) };
+    return {
+      ...(open ? keys.openJob(j.id, j.createdAt) : keys.job(j.id)),
+      ...j,
+      ...(expiresAt === undefined ? {} : { [TABLE.expiresAt]: expiresAt }),
+    };
   },
   fromItem: (it) => {
     const { jobId } = keyAs(it, 'job');

@@ -6,7 +6,7 @@
 import { type Job, JobEntity } from './items.ts';
 import { keys } from './keys.ts';
 import type { JobStore } from './port.ts';
-import type { Table } from './table.ts';
+import { Table } from './table.ts';
 
 /** The DynamoDB implementation of {@link JobStore}. */
 export class DynamoJobs implements JobStore {
@@ -26,5 +26,12 @@ export class DynamoJobs implements JobStore {
   async getJob(id: string): Promise<Job | null> {
     const it = await this.table.get(keys.job(id));
     return it ? JobEntity.fromItem(it) : null;
+  }
+
+  async listOpenJobs(): Promise<Job[]> {
+    // The index is eventually consistent: each is read again from its record.
+    const listed = await this.table.queryAll(Table.indexQuery(keys.openJobsPk));
+    const jobs = await Promise.all(listed.map((it) => this.getJob(JobEntity.fromItem(it).id)));
+    return jobs.filter((j): j is Job => j !== null && (j.state === 'queued' || j.state === 'running'));
   }
 }

@@ -26,10 +26,12 @@
  * | tagModel        | what editors taught the tagger     | TAGMODEL           | CURRENT                         |                   |                    |
  * | indexManifest   | search snapshot manifest           | INDEX              | MANIFEST                        |                   |                    |
  * | indexChunk      | search snapshot chunk              | INDEX#<partId>     | CHUNK#<n>                       |                   |                    |
- * | job             | a background job and its progress  | JOB#<jobId>        | HEAD                            |                   |                    |
+ * | job             | a background job and its progress  | JOB#<jobId>        | HEAD                            | JOBS#OPEN (open)  | <created>#<jobId>  |
  *
- * A finished job expires ({@link TABLE.expiresAt}, items.ts JOB_RETENTION_DAYS after it finished);
- * every other item is kept until something deletes it.
+ * A job is on GSI1 only while it is open (queued or running), so a starting process finds the
+ * jobs it must carry on ({@link keys.openJob}); a finished job expires ({@link TABLE.expiresAt},
+ * items.ts JOB_RETENTION_DAYS after it finished); every other item is kept until something
+ * deletes it.
  *
  * A snapshot is made of parts (a base and segments over it, see lib/search/engine); a part's id
  * is {@link keys.snapshotPartId}: the snapshot id that wrote it, `_<n>` for its n-th new part
@@ -115,6 +117,7 @@ const S = {
   current: 'CURRENT',
   model: 'TAGMODEL',
   job: 'JOB#',
+  openJobs: 'JOBS#OPEN',
   people: 'PEOPLE',
   profile: 'PROFILE',
 } as const;
@@ -256,6 +259,15 @@ export const keys = {
   /** Id of the `n`-th new part a publish writes: the snapshot's id, then `<snapshotId>_<n>`. */
   snapshotPartId: (snapshotId: string, n: number): string => (n === 0 ? snapshotId : `${snapshotId}_${n}`),
   job: (jobId: string): Key => ({ pk: `${S.job}${jobId}`, sk: S.head }),
+  /** An open job's key with its GSI1 entry (oldest first), dropped when the job finishes. */
+  openJob: (jobId: string, createdAt: string): IndexedKey => ({
+    pk: `${S.job}${jobId}`,
+    sk: S.head,
+    gsi1pk: S.openJobs,
+    gsi1sk: `${createdAt}#${jobId}`,
+  }),
+  /** GSI1 partition of the open jobs. */
+  openJobsPk: S.openJobs,
 } as const;
 
 const SNAPSHOT_OBJECTS = 'index/';

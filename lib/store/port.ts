@@ -323,6 +323,8 @@ export interface JobStore {
    */
   putJob(job: Job, expectedStep?: number | null): Promise<boolean>;
   getJob(id: string): Promise<Job | null>;
+  /** Jobs queued or running, oldest first (what a starting process carries on). */
+  listOpenJobs(): Promise<Job[]>;
 }
 
 /** Everything the app needs from persistence. */

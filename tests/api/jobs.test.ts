@@ -232,6 +232,40 @@ describe('a merge of more interviews than a request re-indexes runs as a job', (
   });
 });
 
+describe('a job left open by a process that stopped (npm start killed mid-job)', () => {
+  it('is carried on to the end by the next process on the same table', async () => {
+    const name = tableName('resume');
+    const budget = { jobBudget: { pageSize: 2, maxPages: 1, ms: 60_000 } };
+    const first = await runtime(db.client, { tableName: name, ...budget });
+    await ingestAll(first.app);
+    await first.close();
+    // The first process recorded a check and a rebuild, then died: their steps were in its memory.
+    const store = new DynamoStore({ tableName: name, client: db.client });
+    const killed = new JobRunner({ store, dispatch: async () => {} });
+    const check = await killed.submit({ kind: 'check' });
+    const rebuild = await killed.submit({ kind: 'rebuild' });
+    // The rebuild got one step further before the end.
+    expect(await killed.run({ id: rebuild.id, step: 0, attempt: 0 }, async (j) => ({ ...j, pages: 1 }))).toBe(
+      'ran',
+    );
+    expect((await store.listOpenJobs()).map((j) => j.id)).toEqual([check.id, rebuild.id]);
+
+    const next = await runtime(db.client, { tableName: name, ...budget });
+    try {
+      await next.jobs.idle();
+      expect(await jobOf(next, check.id)).toMatchObject({
+        state: 'done',
+        error: null,
+        result: { checked: 8 },
+      });
+      expect(await jobOf(next, rebuild.id)).toMatchObject({ state: 'done', error: null });
+      expect(await store.listOpenJobs()).toEqual([]);
+    } finally {
+      await next.close();
+    }
+  });
+});
+
 describe('the runner on the real store', () => {
   let store: DynamoStore;
   const sent: JobStep[] = [];

@@ -12,6 +12,7 @@ import { parseInterview } from '../../lib/parse/index.ts';
 import { encodeCursor } from '../../lib/store/cursor.ts';
 import type { DynamoJsonTransport } from '../../lib/store/direct.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
+import type { Job } from '../../lib/store/items.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { recordOf } from '../../lib/tagging/record.ts';
 import { localClient } from '../../local/embedded.ts';
@@ -365,6 +366,43 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     const got = await store.personProfiles(['p-prof', 'p-none']);
     expect([...got.keys()]).toEqual(['p-prof']);
     expect(got.get('p-prof')).toMatchObject({ name: '山田太郎', mergedInto: 'p-other', version: 2 });
+  });
+
+  it('lists a job while it is queued or running, never once it is done', async () => {
+    const at = '2026-12-06T10:00:00.000Z';
+    const base: Job = {
+      id: 'job-contract',
+      kind: 'check',
+      reason: null,
+      params: {},
+      state: 'queued',
+      phase: 'compare',
+      step: 0,
+      pages: 0,
+      cursor: null,
+      attempts: 0,
+      done: 0,
+      total: null,
+      result: {},
+      ids: {},
+      errors: [],
+      error: null,
+      createdAt: at,
+      startedAt: null,
+      updatedAt: at,
+      finishedAt: null,
+    };
+    const name = tableName('jobs');
+    await ensureTable(client, name);
+    const jobs = storeOf(name);
+    expect(await jobs.putJob(base, null)).toBe(true);
+    expect((await jobs.listOpenJobs()).map((j) => j.id)).toEqual(['job-contract']);
+    const running = { ...base, state: 'running' as const, step: 1 };
+    expect(await jobs.putJob(running, 0)).toBe(true);
+    expect(await jobs.listOpenJobs()).toEqual([running]);
+    expect(await jobs.putJob({ ...running, state: 'done', step: 2, finishedAt: at }, 1)).toBe(true);
+    expect(await jobs.listOpenJobs()).toEqual([]);
+    expect((await jobs.getJob('job-contract'))?.state).toBe('done');
   });
 
   it('stores tag aliases', async () => {

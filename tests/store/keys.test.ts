@@ -82,6 +82,12 @@ describe('keys', () => {
   it('builds the documented keys', () => {
     expect(keys.interviewHead('a')).toEqual({ pk: 'IV#a', sk: 'HEAD' });
     expect(keys.job('job-1')).toEqual({ pk: 'JOB#job-1', sk: 'HEAD' });
+    expect(keys.openJob('job-1', '2026-12-06T10:00:00.000Z')).toEqual({
+      pk: 'JOB#job-1',
+      sk: 'HEAD',
+      gsi1pk: 'JOBS#OPEN',
+      gsi1sk: '2026-12-06T10:00:00.000Z#job-1',
+    });
     expect(keys.quoteTag('a', revisionId(3, 'xy'), 'a-t002', '副業')).toEqual({
       pk: 'IV#a',
       sk: 'V#00000003-xy#QT#a-t002#副業',
