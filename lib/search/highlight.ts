@@ -31,6 +31,10 @@ const SNIPPET_CHARS = 120;
 const KANA_CHAR = /[\u30A1-\u30FAー]/;
 const KANA_WORD = /^[\u30A1-\u30FAー]+$/;
 const CONTEXT_BEFORE = 30;
+/** A number with a unit of magnitude (400万, 3億), as a query's number is a needle. */
+const AMOUNT = /^[\d.,]*\d[万億兆千]$/u;
+const YEN = '円';
+const DIGIT = /\d/u;
 
 /** Escapes text for safe inclusion in HTML. */
 export function escapeHtml(s: string): string {
@@ -170,7 +174,13 @@ export function matchRanges(
           // where a match can end past it. Without the skip, each match of a long run walked
           // the whole run again (quadratic: a 19,000-unit run of ア took 14 s for q=ア).
           next = Math.max(next, end - needle.length + 1);
-        } else while (end < written.length && written.charAt(end) === 'ー') end++;
+        } else {
+          while (end < written.length && written.charAt(end) === 'ー') end++;
+          // An amount is marked as the quote writes it: 400万 in 400万円 (the number term is
+          // 400万, its first unit).
+          if (AMOUNT.test(needle) && written.charAt(end) === YEN && !DIGIT.test(written.charAt(at - 1)))
+            end++;
+        }
         ranges.push({ start: startOf(start), end: endOf(end - 1) });
         at = foldedIndexOf(written, needle, next);
       }

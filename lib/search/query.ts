@@ -18,6 +18,7 @@ import {
   bigrams,
   classify,
   foldKatakanaRun,
+  isStopword,
   type SegmentationMode,
   scriptRuns,
   type Token,
@@ -129,6 +130,13 @@ interface Unit {
   tail?: number;
   /** The stem of a light verb typed with its okurigana (思|ったんですか): ranks, does not filter. */
   light?: boolean;
+  /**
+   * A number's unit (万 of 400万, 円 of 400万円, 分 of 10分), which the number term holds: no typed
+   * word (年収400万 is two words, needing both, not three ranked by a share, 万 alone matching any
+   * amount), and in a short query it ranks without filtering; in a sentence it is a word as
+   * before (10分以内 finds 5分 too).
+   */
+  rider?: boolean;
 }
 
 /**
@@ -301,8 +309,10 @@ const DICTIONARY_END = /[うくぐすつぬぶむるい]$/u;
  * (lib/text/readings.ts), looked up by the dictionary forms of what was typed, weighted as the
  * kanji word's bigram path is (the quote says the word, not the kanji).
  */
-function kanjiVerbSpellings(norm: string): Map<number, { nodes: QueryNode[]; light: boolean }> {
-  const out = new Map<number, { nodes: QueryNode[]; light: boolean }>();
+function kanjiVerbSpellings(
+  norm: string,
+): Map<number, { nodes: QueryNode[]; light: boolean; form: string | null }> {
+  const out = new Map<number, { nodes: QueryNode[]; light: boolean; form: string | null }>();
   for (const m of norm.matchAll(KANJI_WITH_KANA)) {
     // The verb without what a question adds after it (思った|んですか, 続けたい|ですか).
     const typed = m[0].replace(QUESTION_END, '');
@@ -311,10 +321,18 @@ function kanjiVerbSpellings(norm: string): Map<number, { nodes: QueryNode[]; lig
     out.set(m.index ?? 0, {
       nodes: [...new Set(forms)].map((f) => term(kanjiSpellingTerm(f), {}, QUERY_WEIGHTS.spelling)),
       light: forms.some((f) => isLightVerb(f)),
+      form: SUFFIX_ADJECTIVE.test(typed) ? typed : null,
     });
   }
   return out;
 }
+
+/**
+ * An adjective made of a verb's stem and っぽい (惚れっぽい), typed with its kanji: the segmenter
+ * cuts it after the kanji (惚|れ|っぽい) and the kana are no word of the query, so only 惚 was
+ * marked; as a form (see {@link CompiledQuery.forms}) it is marked whole where a quote says it.
+ */
+const SUFFIX_ADJECTIVE = /^[\p{Script=Han}\u3005][\u3041-\u3096]+っぽい$/u;
 
 /**
  * Hiragana as one katakana word (the way it is indexed), and the segmenter's split of it as a
@@ -387,6 +405,159 @@ function kanaPhrase(norm: string, mode: SegmentationMode): QueryNode | null {
   return null;
 }
 
+/** Particles a glued kana run carries at its edges (映画の|はやぶさ, はやぶさ|の映画, はやぶさ|には). */
+const EDGE_PARTICLES = 'のをがにはでともへや';
+/** What may end a glued run after its word: particles, and the し of やった|し, よかった|し. */
+const TRAILING_PARTICLES = `${EDGE_PARTICLES}し`;
+/** How many particles may end a glued run (はやぶさ|に|は). */
+const EDGE_PARTICLES_AFTER = 2;
+/**
+ * Particles that may start a glued run before its word (映画|の|はやぶさ): not や, which is as
+ * often okurigana (癒|や|し); two of them only as one compound particle (映画|に|は|...), since
+ * は and の also start words (の|は|や|ぶ|さ is の + はやぶさ).
+ */
+const LEADING_PARTICLES = 'のをがにはでともへ';
+const LEADING_PAIRS = ['には', 'では', 'とは', 'への', 'での', 'との', 'にも', 'でも', 'とも', 'から'];
+/**
+ * Kana that continue a verb's stem the run ends in (いりま|せん, こなさ|ない, こたえなけれ|ば,
+ * つなが|って, まかせ|っきり): a run right before them is a piece of an inflected verb.
+ */
+const INFLECTION_NEXT = 'っせなばたまれずん';
+/** The fewest kana pieces the index glues into a term (`KANA_RUN_PIECES` in lib/text/analyze.ts). */
+const KANA_WORD_PIECES = 3;
+/**
+ * How grammar after a particle starts (に|な|っ|た, を|さ|せ|た, で|し|た, に|し|て|い|る,
+ * か|も|し|れ|ま|せん, な|の|か): auxiliaries and light verbs the segmenter also cuts into single
+ * kana. A run after a particle that starts so is no word to look for.
+ */
+const GRAMMAR_START =
+  /^(?:て|で|た|だ|じゃ|な[いかくけっらりるれのん]|さ[せれ]|し[たてなまよれ]|す[るれ]|せ[ずたて]|ら[れず]|れ[るた]|い[るたてま]|いら[れず]|あ[るっりれ]|お[りる]|ま[すしせ]|ござ|べき|よう|そう|らし|みた|くれ|もら|ちゃ)/u;
+
+/** The pieces of a glued run as one string: from piece `from` up to (not including) `to`. */
+function piecesText(pieces: ReadonlyArray<[string, number]>, from: number, to: number): string {
+  let s = '';
+  for (let k = from; k < to; k++) s += (pieces[k] as [string, number])[0];
+  return s;
+}
+
+/** True when a piece of a glued run is one kana of `set` (a particle). */
+function isParticle(pieces: ReadonlyArray<[string, number]>, k: number, set: string): boolean {
+  const piece = pieces[k]?.[0] ?? '';
+  return piece.length === 1 && set.includes(piece);
+}
+
+/** The word of a glued run after its leading particles: see {@link kanaWordOf}. */
+interface KanaWord {
+  /** The word, with as few particles after it as leave three pieces (もも|へ|の → ももへ). */
+  word: string;
+  /** The word and every particle after it (はやぶさの). */
+  withParticles: string;
+  /** Where the word starts in the chunk. */
+  start: number;
+}
+
+/**
+ * The word of a glued run from piece `first` on (`whole`: where the run ends), or null when it is
+ * no word: fewer than three pieces, a start no word has, grammar (な|った, か|もしれま: a
+ * {@link GRAMMAR_START}, a stopword) or an inflection without its particles (き|て|も,
+ * や|っ|た|し: candidateForms), or a verb's stem cut before its inflection (いりま|せん).
+ */
+function kanaWordOf(
+  norm: string,
+  pieces: ReadonlyArray<[string, number]>,
+  first: number,
+  whole: number,
+): KanaWord | null {
+  // The word without any particle after it, for the grammar test (きて of が|きて|も).
+  let core = pieces.length;
+  while (
+    core - first > 1 &&
+    pieces.length - core < EDGE_PARTICLES_AFTER &&
+    isParticle(pieces, core - 1, TRAILING_PARTICLES)
+  )
+    core--;
+  const last = Math.max(core, first + KANA_WORD_PIECES);
+  if (last > pieces.length) return null;
+  const word = piecesText(pieces, first, last);
+  const bare = piecesText(pieces, first, core);
+  if (
+    NO_WORD_START.includes(word.charAt(0)) ||
+    word.startsWith('を') ||
+    (core === pieces.length && whole < norm.length && INFLECTION_NEXT.includes(norm.charAt(whole))) ||
+    bare.endsWith('っ') ||
+    GRAMMAR_START.test(bare) ||
+    candidateForms(bare).length > 0 ||
+    isStopword(hiraganaToKatakana(bare))
+  )
+    return null;
+  return {
+    word,
+    withParticles: piecesText(pieces, first, pieces.length),
+    start: (pieces[first] as [string, number])[1],
+  };
+}
+
+/**
+ * The hiragana words of a chunk that the segmenter cut into single kana with the particles around
+ * them (映画の|はやぶさ → の|は|や|ぶ|さ; はやぶさ|の映画): the analyzer glues such a run into
+ * index-only terms (`kana`, `kanapart`: lib/text/analyze.ts) that a query's words never were, so
+ * the word was lost and 「はやぶさの映画」 searched 映画 alone. The word is the run between its
+ * particles: after a particle (one piece; needed unless the run starts the chunk or follows a
+ * particle), before up to two (はやぶさ|に|は), at least three pieces (the index glues no fewer);
+ * the run with the particles after it is an alternative (みなと ends in と). A run after a kanji or
+ * kana with no particle first (大変|だった, 見|られて) is the okurigana or grammar of what comes
+ * before it, and a run whose word is grammar (に|なった, か|もしれま) or inflected without its
+ * particles (が|きても, も|やったし: candidateForms) is no word either: both are left out, as
+ * before, so they never become required words.
+ */
+function kanaWords(
+  norm: string,
+  runs: ReadonlyArray<ReadonlyArray<[string, number]>>,
+  taken: ReadonlyArray<{ start: number; end: number }>,
+  prefixLast: boolean,
+  partial: boolean,
+): KanaVerb[] {
+  const out: KanaVerb[] = [];
+  for (const pieces of runs) {
+    const at = (pieces[0] as [string, number])[1];
+    const [lastPiece, lastAt] = pieces[pieces.length - 1] as [string, number];
+    const whole = lastAt + lastPiece.length;
+    // A run that starts the chunk (or follows punctuation) starts a word (にごり湯, はやぶさの映画);
+    // any other needs a particle first (映画の|はやぶさ), which is not the word: after a kanji or
+    // kana without one it is okurigana or grammar (大変|だった).
+    let first = 0;
+    if (at > 0 && classify(norm.charAt(at - 1)) !== 'other') {
+      if (!isParticle(pieces, 0, LEADING_PARTICLES)) continue;
+      first = 1;
+    }
+    // Two particles first read as one (映画に|は|ございます): the word after them must be one too;
+    // the word after the first alone (映画と|はやぶさ, not 映画とは|やぶさ) is then an alternative.
+    const pair = first === 1 && LEADING_PAIRS.includes(piecesText(pieces, 0, 2));
+    const word = kanaWordOf(norm, pieces, pair ? 2 : first, whole);
+    if (word === null || taken.some((v) => word.start < v.end && whole > v.start)) continue;
+    const alternatives = [word];
+    const after = pair ? kanaWordOf(norm, pieces, 1, whole) : null;
+    if (after) alternatives.unshift(after);
+    const nodes: QueryNode[] = [];
+    for (const w of alternatives) {
+      const [unit] = unitsOf(w.word, 'hybrid', prefixLast && whole === norm.length, partial);
+      if (unit) nodes.push(unit.node);
+      // Scored, never marked: the particle is not what was looked for (はやぶさ|の映画).
+      if (w.withParticles !== w.word)
+        nodes.push(term(foldKatakanaRun(hiraganaToKatakana(w.withParticles)), { gram: true }));
+    }
+    const main = alternatives[0] as KanaWord;
+    const node = max(nodes);
+    if (node)
+      out.push({
+        start: main.start,
+        end: whole,
+        unit: { node, needle: foldKatakanaRun(hiraganaToKatakana(main.word)) },
+      });
+  }
+  return out;
+}
+
 /**
  * Hiragana typed alone in this many kana is taken as a whole word, not completed as a prefix: two
  * kana are a word of their own (すき 好き, ゆめ 夢, ため), and what they complete to is mostly
@@ -424,17 +595,38 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       },
     ];
   }
-  const tokens = analyzeNormalized(norm, mode);
+  const runs: Array<ReadonlyArray<[string, number]>> = [];
+  const tokens = analyzeNormalized(norm, mode, { onKanaRun: (pieces) => runs.push(pieces) });
   const covered = tokens.filter((t) => t.kind === 'num');
   const units: Unit[] = [];
-  const spans = mode === 'hybrid' ? kanaVerbs(norm) : [];
+  const tails = mode === 'hybrid' ? suruTails(norm) : [];
+  const copulas = mode === 'hybrid' ? copulaTails(norm) : [];
+  const verbSpans = mode === 'hybrid' ? kanaVerbs(norm) : [];
+  // The kana words glued runs hold (はやぶさ of 映画の|はやぶさ), where no verb, tail or copula is.
+  const spans =
+    mode === 'hybrid' && runs.length > 0
+      ? [
+          ...verbSpans,
+          ...kanaWords(norm, runs, [...verbSpans, ...tails, ...copulas], prefixLast, partial),
+        ].sort((a, b) => a.start - b.start)
+      : verbSpans;
   const spellings = mode === 'hybrid' ? kanjiVerbSpellings(norm) : null;
   const inVerb = (t: Token) => spans.some((v) => t.start < v.end && t.end > v.start);
-  const tails = mode === 'hybrid' ? suruTails(norm) : [];
   const tailOf = new Map<Unit, QueryNode[]>();
   const inTail = (t: Token) => tails.some((v) => t.start >= v.start && t.end <= v.end);
   // Placed among the words in the order typed.
   const verbs = [...spans];
+  // A number's unit (万 of 400万) and a unit written after it (円 of 400万円) ride on the number.
+  const riders = new Set(
+    tokens.filter(
+      (t) =>
+        t.kind === 'word' &&
+        KANJI.test(t.term) &&
+        covered.some(
+          (n) => (t.start >= n.start && t.end <= n.end) || (t.start === n.end && t.end - t.start === 1),
+        ),
+    ),
+  );
   const words = tokens.filter(
     (t) =>
       t.kind !== 'gram' &&
@@ -489,12 +681,15 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
         ]) as QueryNode,
         needle: surface,
         ...(kanji.length === 1 && t.term === kanji && spellings?.get(t.start)?.light ? { light: true } : {}),
-        ...(inflected ? { form: surfaceKana } : {}),
+        ...(inflected
+          ? { form: surfaceKana }
+          : t.term === kanji && kanji.length === 1 && spellings?.get(t.start)?.form
+            ? { form: spellings.get(t.start)?.form as string }
+            : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
       });
     }
   };
-  const copulas = mode === 'hybrid' ? copulaTails(norm) : [];
   // A kana piece of an inflection or of a copula (see continuesInflection): grammar, not a word.
   const isGrammar = (t: Token): boolean => {
     if (mode !== 'hybrid' || t.kind !== 'word' || inTail(t)) return false;
@@ -510,6 +705,11 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     if (inVerb(t) || isGrammar(t)) continue;
     const before = units.length;
     pushWord(t, last);
+    if (riders.has(t) && units.length === before + 1) {
+      // Scored, never marked (万 is in every amount), and no word of its own: see Unit.rider.
+      const u = units[before] as Unit;
+      units[before] = { node: unreported(u.node), needle: null, rider: true };
+    }
     const noun = units[before - 1];
     if (noun && inTail(t) && units.length > before) {
       // The tail's words ride on the noun before it (see SURU_TAIL): the noun's own score, and
@@ -647,7 +847,12 @@ function slotsOf(
 
 /** A chunk's words as typed: its slots and the する tails they carry (see {@link SURU_TAIL}). */
 function typedCount(c: { units: Unit[]; slots: QueryNode[] } | undefined): number {
-  return c ? c.slots.length + c.units.reduce((n, u) => n + (u.tail ?? 0), 0) : 0;
+  return c ? c.slots.length - ridersOf(c) + c.units.reduce((n, u) => n + (u.tail ?? 0), 0) : 0;
+}
+
+/** The {@link Unit.rider}s among a chunk's slots (none when its variants made it one slot). */
+function ridersOf(c: { units: Unit[]; slots: QueryNode[] }): number {
+  return c.slots.length === c.units.length ? c.units.filter((u) => u.rider).length : 0;
 }
 
 /**
@@ -743,7 +948,9 @@ export function compileQuery(
       slotNodes.push(...slots);
       for (const [i] of slots.entries()) {
         const u = perUnit ? only.units[i] : undefined;
-        slotLight.push(!!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle)));
+        slotLight.push(
+          u?.rider === true || (!!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle))),
+        );
       }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
       // letter the segmenter split off (司会者 → 者 alone would match anything).
@@ -792,7 +999,9 @@ export function compileQuery(
   // A する tail counts as typed words (わんこそばを体験したい reads as a sentence, ranked by a share
   // of its words); one word with its tail (緊張しました) is one word all the same.
   const tails = allUnits.reduce((n, u) => n + (u.tail ?? 0), 0);
-  const everyWord = terms === 'all' || words + tails <= SHORT_QUERY_WORDS || typedWords || words === 1;
+  const riding = perGroup.reduce((n, g) => n + (g.length === 1 && g[0] ? ridersOf(g[0]) : 0), 0);
+  const everyWord =
+    terms === 'all' || words - riding + tails <= SHORT_QUERY_WORDS || typedWords || words - riding === 1;
   // Beside a content word, a light verb is optional (ranks, does not filter); `terms=all` keeps it.
   const light = (i: number) =>
     terms !== 'all' && slotLight[i] === true && slotLight.some((l) => !l) && everyWord;

@@ -213,6 +213,8 @@ export function isStopword(term: string): boolean {
 
 interface Sink {
   push(term: string, kind: TokenKind, normStart: number, normEnd: number): void;
+  /** Told each run of one-kana pieces glued back ({@link AnalyzeOptions.onKanaRun}). */
+  kanaRun?(pieces: ReadonlyArray<[string, number]>): void;
 }
 
 // A word inflected after a one-kanji stem: 安く, 泳げる, 迎え, 作っ.
@@ -257,6 +259,7 @@ function apart(norm: string, i: number): boolean {
  * only by typing them (see README "Search").
  */
 function emitKanaRun(norm: string, pieces: ReadonlyArray<[string, number]>, sink: Sink): void {
+  sink.kanaRun?.(pieces);
   const k = pieces.length;
   const from = (pieces[0] as [string, number])[1];
   const last = pieces[k - 1] as [string, number];
@@ -406,6 +409,12 @@ export interface AnalyzeOptions {
    * stretches in one call, see `wordsOfStretches`); the reference a test compares with.
    */
   segmentEach?: boolean;
+  /**
+   * Told each run of one-kana pieces glued back into `kana`/`kanapart` terms (は|や|ぶ|さ|の),
+   * as its pieces with their offsets in the normalised text: the query reads the word a run holds
+   * between its particles (lib/search/query.ts), which the pieces' boundaries show.
+   */
+  onKanaRun?: (pieces: ReadonlyArray<[string, number]>) => void;
 }
 
 /** The last run of the kanji/hiragana stretch that run `r` starts (the segmenter's unit). */
@@ -427,6 +436,7 @@ export function analyzeNormalized(
   const tokens: Token[] = [];
   const sink: Sink = {
     push: (term, kind, start, end) => tokens.push({ term, kind, start, end }),
+    ...(options.onKanaRun ? { kanaRun: options.onKanaRun } : {}),
   };
   const runs = scriptRuns(norm);
   if (mode === 'hybrid') emitNumbers(norm, sink);

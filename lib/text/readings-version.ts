@@ -9,11 +9,11 @@
  * 3: each with the form the text writes it in, which highlighting marks; 4: verbs and adjectives
  * written in kana too, with the kanji spellings of their reading; 5: nouns written with kana
  * beside their kanji, 好き, お金, 気持ち, and one-kanji nouns, 夢, 体, read as written in their
- * context).
+ * context; 6: the adjective a verb's stem makes with っぽい, 惚れっぽい ホレッポイ, beside the verb).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 5;
+export const READINGS_VERSION = 6;
 
 /**
  * Characters of the text on each side of a word written with kana (好き, お金) that its noun

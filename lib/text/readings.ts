@@ -218,13 +218,18 @@ export function readingAnalyzer(
   const screen = options.screenWindows !== false ? verbEntries(tokenizer) : null;
   const readWindow = cached((w) => {
     const out: string[] = [];
-    if (!screen || screen.mayRead(w))
-      for (const t of tokenize(w)) {
+    if (!screen || screen.mayRead(w)) {
+      const tokens = tokenize(w);
+      for (const [i, t] of tokens.entries()) {
         if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
         if (!KANJI.test(t.surface_form)) continue;
         const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading);
-        if (r) out.push(inflectedEntry(r, t.basic_form));
+        if (!r) continue;
+        out.push(inflectedEntry(r, t.basic_form));
+        const adjective = stemAdjective(t, t.reading, tokens[i + 1]);
+        if (adjective) out.push(adjective);
       }
+    }
     return out.length === 0 ? NONE : out;
   });
   // Verbs and adjectives written in kana (がんばって → ガンバル and がんばる): a quote that writes
@@ -232,15 +237,17 @@ export function readingAnalyzer(
   let spellings: Map<string, string[]> | null = null;
   const readKana = cached((w) => {
     const out: string[] = [];
-    if (!screen || screen.mayReadKana(w))
-      for (const t of tokenize(w)) {
-        if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
-        const r = keptKanaReading(t.surface_form, t.conjugated_form, t.basic_form);
-        if (!r) continue;
-        out.push(inflectedEntry(r, t.basic_form));
-        spellings ??= kanjiSpellings(tokenizer);
-        for (const w of spellings.get(r) ?? []) out.push(spellingEntry(w, t.basic_form));
-      }
+    const tokens = !screen || screen.mayReadKana(w) ? tokenize(w) : [];
+    for (const [i, t] of tokens.entries()) {
+      if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
+      const r = keptKanaReading(t.surface_form, t.conjugated_form, t.basic_form);
+      if (!r) continue;
+      out.push(inflectedEntry(r, t.basic_form));
+      const adjective = stemAdjective(t, hiraganaToKatakana(t.surface_form), tokens[i + 1]);
+      if (adjective) out.push(adjective);
+      spellings ??= kanjiSpellings(tokenizer);
+      for (const w of spellings.get(r) ?? []) out.push(spellingEntry(w, t.basic_form));
+    }
     return out.length === 0 ? NONE : out;
   });
   const inflected = (text: string): readonly string[] => {
@@ -252,6 +259,27 @@ export function readingAnalyzer(
   };
   return Object.assign(read, { dictionary: dicPath, inflected, written });
 }
+
+/**
+ * The adjective a verb's stem makes with the suffix っぽい (惚れ|っぽい, kuromoji's 連用形 and
+ * 形容詞・接尾), as an {@link inflectedEntry}: its reading (`stemReading`, the stem as read: ホレ
+ * → ホレッポイ) and its dictionary form as written (惚れっぽい), so that ほれっぽい typed finds it
+ * and the word is marked whole; null for any other pair of tokens. Only after a verb whose own
+ * reading is kept, so the windows screened out ({@link verbEntries}) read nothing more.
+ */
+function stemAdjective(
+  verb: kuromoji.IpadicFeatures,
+  stemReading: string | undefined,
+  next: kuromoji.IpadicFeatures | undefined,
+): string | null {
+  if (next?.pos !== '形容詞' || next.pos_detail_1 !== '接尾' || next.basic_form !== SUFFIX) return null;
+  if (verb.pos !== '動詞' || verb.conjugated_form !== '連用形' || !stemReading) return null;
+  if (!KATAKANA_ONLY.test(stemReading)) return null;
+  return inflectedEntry(`${stemReading}${hiraganaToKatakana(SUFFIX)}`, `${verb.surface_form}${SUFFIX}`);
+}
+
+/** The adjective suffix {@link stemAdjective} reads. */
+const SUFFIX = 'っぽい';
 
 /**
  * The reading of a noun token worth reading (two or more characters with a kanji; not a number,

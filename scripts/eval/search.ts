@@ -67,7 +67,16 @@ const OutsideFile = z.object({
   queries: z.array(
     z.object({
       q: z.string().min(1),
-      kind: z.enum(['kana-verb', 'sentence', 'question', 'paraphrase', 'keyword-wrong']),
+      kind: z.enum([
+        'kana-verb',
+        'sentence',
+        'question',
+        'paraphrase',
+        'keyword-wrong',
+        'kana-word',
+        'number',
+        'grammar-run',
+      ]),
       split: z.enum(['dev', 'held']),
       relevant: z.array(Ref).min(1),
       wrong: z.array(Ref).optional(),
@@ -623,7 +632,15 @@ export async function searchEval(options: { held?: boolean } = {}): Promise<void
         ...s.map((x) => `${x.wrongShown} / ${x.wrong}`),
         '',
       ]);
-      for (const kind of ['kana-verb', 'sentence', 'question', 'paraphrase'] as const) {
+      for (const kind of [
+        'kana-verb',
+        'sentence',
+        'question',
+        'paraphrase',
+        'kana-word',
+        'number',
+        'grammar-run',
+      ] as const) {
         const some = part.queries.filter((q) => q.kind === kind);
         if (some.length === 0) continue;
         const k = [];
