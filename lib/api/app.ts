@@ -323,6 +323,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       facets: page.facets,
       nextCursor: page.nextCursor,
       ...resolvedField(resolved),
+      ...(page.people ? { people: page.people } : {}),
     });
   });
 

@@ -220,7 +220,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/search',
     summary:
-      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`). A merged-away `tag` filters by its target (`resolved` names it); a `tag` that is no tag is a 400 with `details.candidates`',
+      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`). A merged-away `tag` filters by its target (`resolved` names it); a `tag` that is no tag is a 400 with `details.candidates`. An `interviewee` name is looked up among interviewees and the people it stood for are listed in `people`; a name that fits people of different names is a 400 with `details.candidates` (id, name, role, interviews)',
     access: 'read',
     query: SearchQuery,
     responses: {

@@ -240,6 +240,27 @@ export const SearchResponse = z.object({
   }),
   nextCursor,
   resolved: resolvedTags,
+  /**
+   * Each `interviewee` given as a name → the people it stood for (a name is looked up among
+   * interviewees first; an id is exact and not listed); absent when every value was an id.
+   */
+  people: z
+    .record(
+      z.string(),
+      z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          role: RoleSchema,
+          /** Interviews where the person speaks (ids, at most 5). */
+          interviews: z.array(z.string()),
+        }),
+      ),
+    )
+    .optional()
+    .describe(
+      'each `interviewee` given as a name → the people it stood for (interviewees first: an interviewer of that name is not joined to them); absent when only ids were given',
+    ),
 });
 
 /** One quote of an export, with what a citation needs (lib/export.ts). */

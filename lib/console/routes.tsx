@@ -15,6 +15,7 @@ import type { IndexProvider } from '../indexer.ts';
 import { IdSchema } from '../model.ts';
 import type { SearchHit, SearchParams } from '../search/index.ts';
 import { SearchParamsSchema } from '../search/index.ts';
+import type { NamedPerson } from '../search/people.ts';
 import type { Kikigaki } from '../service.ts';
 import type { TopicTagger } from '../tagger.ts';
 import { assertKnownTags, resolveTags } from '../tagging/directory.ts';
@@ -121,6 +122,20 @@ function cardOfHit(hit: SearchHit): CardQuote {
     question: hit.question,
     tags: hit.tags,
   };
+}
+
+/**
+ * The filter chip of a name typed for a person: the name, and whom it stood for when that is
+ * someone else's name or someone who is no interviewee (`たけし（山本武司）`, `ななみ（ななみ・聞き手）`),
+ * so a reader sees whose quotes they are reading.
+ */
+function meantLabel(typed: string, people: readonly NamedPerson[], roles: Record<string, string>): string {
+  const names = [
+    ...new Set(
+      people.map((p) => (p.role === 'interviewee' ? p.name : `${p.name}・${roles[p.role] ?? p.role}`)),
+    ),
+  ].join('、');
+  return names === typed ? typed : `${typed}（${names}）`;
 }
 
 /**
@@ -258,6 +273,8 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         !!state.to;
       let result: SearchResult | null = null;
       let landing = null;
+      /** The people the interviewee filter's name stood for (none for an id). */
+      let meant: NamedPerson[] | undefined;
       if (filtered) {
         const params: SearchParams = {
           q: state.q,
@@ -290,6 +307,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           );
         }
         const found = numbered.page;
+        meant = state.interviewee ? found.people?.[state.interviewee] : undefined;
         // A misspelt tag in a typed or old link: a 400 page naming the tags meant, not "no quotes".
         if (found.total === 0) await assertKnownTags(service.tagging, state.tag);
         state.page = numbered.pageNo;
@@ -322,9 +340,11 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           })),
         };
       }
-      const personName = state.interviewee
-        ? (personNames(index, [state.interviewee]).get(state.interviewee) ?? null)
-        : null;
+      const personName = !state.interviewee
+        ? null
+        : meant
+          ? meantLabel(state.interviewee, meant, v.t.roles)
+          : (personNames(index, [state.interviewee]).get(state.interviewee) ?? null);
       return (
         <SearchPage
           v={v}

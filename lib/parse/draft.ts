@@ -23,6 +23,7 @@ import {
   roleOfLabel,
   splitJoint,
 } from './people.ts';
+import { questionLinks } from './questions.ts';
 import { hasAny, isSpace, skipSpaces } from './scan.ts';
 
 /** A line of the source with its offsets; `no` is 1-based. */
@@ -88,7 +89,8 @@ export interface Draft {
   aliases?: Map<string, string>;
   /**
    * A talk session: several named speakers talk with each other and with a moderator. Nobody is
-   * made the interviewer for asking the most questions, and each turn answers the turn before it.
+   * made the interviewer for asking the most questions; each turn still answers the moderator's
+   * (or the writer's) last question, as in any interview (lib/parse/questions.ts).
    */
   talk?: boolean;
   sections: string[];
@@ -568,24 +570,11 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     return person;
   };
 
-  let lastQuestion: string | null = null;
-  let askedByInterviewer = false;
+  const questions = questionLinks(turns.map((t, i) => ({ id: quoteId(id, i + 1), role: t.role })));
   const roleByPerson = new Map<ResolvedName, Role>();
   const finalTurns = turns.map((t, i) => {
     const tid = quoteId(id, i + 1);
-    let questionId = t.role === 'interviewer' ? null : lastQuestion;
-    if (t.role === 'interviewer') {
-      lastQuestion = tid;
-      askedByInterviewer = asks(t.text);
-    }
-    if (draft.talk && t.role !== 'interviewer') {
-      const link = talkLink(turns[i - 1], t, askedByInterviewer);
-      if (link === 'previous') {
-        lastQuestion = quoteId(id, i);
-        askedByInterviewer = false;
-      }
-      questionId = lastQuestion;
-    }
+    const questionId = questions[i] ?? null;
     // The interviewer joining a joint answer stays the interviewer.
     for (const p of t.people)
       if (!roleByPerson.has(p))
@@ -642,29 +631,6 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     );
   }
   return result.data;
-}
-
-/** True when a turn asks something (a question mark anywhere in it). */
-export function asks(text: string): boolean {
-  return text.includes('？') || text.includes('?');
-}
-
-/**
- * What a speaker's turn in a talk session answers: the question still open (`'same'`) or the turn
- * before it (`'previous'`). A question the moderator or the writer puts (`——感想は？`) is put to
- * every speaker, so the answers that follow it one after another all answer it, until a speaker
- * asks something in turn; otherwise (after a speaker's question, or after the moderator's words
- * that ask nothing) a speaker answers the turn before theirs. A turn that goes on from the
- * speaker's own (after a heading) keeps its question. `askedByInterviewer`: the open question is
- * an interviewer's turn that asks. lib/people/edits.ts links an edited interview the same way.
- */
-export function talkLink(
-  prev: { role: Role; name: string; text: string } | undefined,
-  turn: { name: string },
-  askedByInterviewer: boolean,
-): 'same' | 'previous' {
-  if (!prev || prev.name === turn.name || prev.role === 'interviewer') return 'same';
-  return askedByInterviewer && !asks(prev.text) ? 'same' : 'previous';
 }
 
 function firstWords(text: string): string {

@@ -391,7 +391,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   // `Q.` or `---` lines cost ~0.1 s).
   if (!anyText) throw noTurns();
   // Two or more speakers introduced with `（以下、略称）`: a talk session, where the named speakers
-  // talk with each other and with a moderator (MC), and each answers the turn before it.
+  // talk with each other and with a moderator (MC); nobody is made the interviewer for asking most,
+  // and every answer is under the moderator's or the writer's last question (lib/parse/questions.ts).
   const talk = new Set(aliases.values()).size >= 2;
   const declared = new Set([meta.interviewer, meta.interviewee].filter((x): x is string => !!x));
   // `桜井、松村：はい。` speaks when each of them speaks on their own, never on its own count.

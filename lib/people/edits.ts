@@ -15,7 +15,7 @@
 import { ValidationError } from '../errors.ts';
 import { digest } from '../ids.ts';
 import { type Interview, InterviewSchema, type Person, type Role } from '../model.ts';
-import { asks, talkLink } from '../parse/draft.ts';
+import { questionLinks } from '../parse/questions.ts';
 import type { PeopleEdits, PersonProfile, TurnOverride } from '../store/port.ts';
 
 /** The digest a turn override keeps of the text it was made for. */
@@ -151,30 +151,13 @@ export function applyPeopleEdits(interview: Interview, overlay: Overlay): Interv
 
   // 4. The people lists and question links, derived from the turns as the parser derives them.
   const roleByPerson = new Map<string, Role>();
-  let lastQuestion: string | null = null;
-  // A talk session (the parser linked an answer to a speaker's turn, not the interviewer's):
-  // its turns are linked as lib/parse/draft.ts links them (talkLink).
-  const roleOfId = new Map(interview.turns.map((t) => [t.id, t.role]));
-  const talk = interview.turns.some(
-    (t) => t.questionId !== null && roleOfId.get(t.questionId) !== 'interviewer',
-  );
-  let askedByInterviewer = false;
-  turns.forEach((t, i) => {
+  for (const t of turns)
     for (const id of [t.speakerId, ...t.coSpeakerIds])
       if (id && !roleByPerson.has(id)) roleByPerson.set(id, t.role);
-    t.questionId = t.role === 'interviewer' ? null : lastQuestion;
-    if (t.role === 'interviewer') {
-      lastQuestion = t.id;
-      askedByInterviewer = asks(t.text);
-    } else if (talk) {
-      const prev = turns[i - 1];
-      const before = prev && { role: prev.role, name: prev.speaker, text: prev.text };
-      if (prev && talkLink(before, { name: t.speaker }, askedByInterviewer) === 'previous') {
-        lastQuestion = prev.id;
-        askedByInterviewer = false;
-      }
-      t.questionId = lastQuestion;
-    }
+  // The parser's rule, the same function: an edited role re-links exactly as a re-ingest would.
+  const questions = questionLinks(turns);
+  turns.forEach((t, i) => {
+    t.questionId = questions[i] ?? null;
   });
   const byRole = (role: Role) =>
     [...roleByPerson].filter(([, r]) => r === role).map(([id]) => personOf.get(id) as Person);

@@ -56,6 +56,8 @@ import {
   coSpeakersOf,
   type IndexedPerson,
   matchPeople,
+  type NamedPerson,
+  type PeopleResolution,
   type PersonMatch,
   peopleOfInterview,
   peopleOfMeta,
@@ -143,7 +145,7 @@ export const SearchParamsSchema = z.object({
     .pipe(z.array(z.string().max(128)).max(20, 'at most 20 interviewees'))
     .optional()
     .describe(
-      'Quotes said by these people (one or several: repeated, or comma-separated). Each is a person id, or a name or reading (さん/先生 and kanji variants such as 澤/沢 do not matter): a name stands for every person of that name; a part of a name (山田) for the people it starts or is found in when they share one name; otherwise 400 with `details.candidates`.',
+      'Quotes said by these people (one or several: repeated, or comma-separated). Each is a person id (exact, any role), or a name or reading (さん/先生 and kanji variants such as 澤/沢 do not matter), looked up among interviewees (an interviewer or other speaker of that name only when no interviewee has it): a name stands for every person of that name or its short form (沖 / 沖玲奈); a part of a name (山田) for the people it starts or is found in when they are one name; otherwise 400 with `details.candidates` (ids, names, roles). The people each name stood for are listed in the response’s `people`.',
     ),
   speaker: z.enum(['interviewee', 'interviewer', 'other', 'any']).default('any'),
   interview: z.string().min(1).max(128).optional(),
@@ -199,6 +201,11 @@ export interface SearchPage {
    * against the quote texts ({@link PHRASE_CHECK_LIMIT}).
    */
   totalIsEstimate: boolean;
+  /**
+   * Each `interviewee=` value given as a name → the people it stood for (present only when a
+   * name was given): a name never silently stands for people the reader did not mean.
+   */
+  people?: Record<string, NamedPerson[]>;
 }
 
 /** A snapshot part opened by {@link QuoteIndex.openPart}: its header, its segment, its segmentation mode. */
@@ -1412,13 +1419,19 @@ export class QuoteIndex {
     );
   }
 
-  /** A doc filter for the non-text parameters, with per-interview decisions cached. */
-  private filterFor(params: z.output<typeof SearchParamsSchema>): (doc: number) => boolean {
+  /**
+   * A doc filter for the non-text parameters, with per-interview decisions cached; `people`: what
+   * `interviewee=` resolved to ({@link resolveSpeakers}).
+   */
+  private filterFor(
+    params: z.output<typeof SearchParamsSchema>,
+    people: PeopleResolution | null,
+  ): (doc: number) => boolean {
     const from = toMs(params.from, false);
     const to = toMs(params.to, true);
     const role = params.speaker === 'any' ? -1 : ROLES.indexOf(params.speaker);
     const tagIds = params.tags.map((t) => this.engine.tagIdOf(t));
-    const bySpeaker = params.interviewee?.length ? this.speakerFilter(params.interviewee) : null;
+    const bySpeaker = people ? this.speakerFilter(people.ids) : null;
     const byInterview = params.interview || from !== null || to !== null;
     if (role < 0 && tagIds.length === 0 && !byInterview && !bySpeaker) return KEEP_ALL;
     const decided = new Map<string, boolean>();
@@ -1509,18 +1522,24 @@ export class QuoteIndex {
   }
 
   /**
-   * A doc filter keeping quotes said by the people `values` name (ids or names, resolved by
-   * lib/search/people.ts: a name that fits several people is a 400 naming them) — the quote's
-   * speaker, or one of the people saying it together.
+   * The people `values` of `interviewee=` name (ids or names, resolved by lib/search/people.ts: a
+   * name is looked up among interviewees first, and a name that fits several people is a 400
+   * naming them).
    */
-  private speakerFilter(values: readonly string[]): (doc: number) => boolean {
-    const ids = new Set(
-      resolvePeople(
-        values,
-        () => this.people(),
-        (id) => this.isPersonId(id),
-      ),
+  private resolveSpeakers(values: readonly string[]): PeopleResolution {
+    return resolvePeople(
+      values,
+      () => this.people(),
+      (id) => this.isPersonId(id),
     );
+  }
+
+  /**
+   * A doc filter keeping quotes said by these people — the quote's speaker, or one of the people
+   * saying it together.
+   */
+  private speakerFilter(people: readonly string[]): (doc: number) => boolean {
+    const ids = new Set(people);
     const codes = new Set([...ids].map((id) => this.engine.speakerCode(id)).filter((c) => c > 0));
     // Interviews where one of them speaks together with others, and in which turns.
     const together = new Map<string, Set<number>>();
@@ -1622,7 +1641,9 @@ export class QuoteIndex {
     const fingerprint = this.fingerprintOf(params);
     const offset = params.cursor ? decodeCursor(params.cursor, fingerprint) : 0;
     const compiled = this.compile(params.q, params.terms);
-    const filter = this.filterFor(params);
+    const people = params.interviewee?.length ? this.resolveSpeakers(params.interviewee) : null;
+    const filter = this.filterFor(params, people);
+    const named = people && Object.keys(people.names).length > 0 ? { people: people.names } : {};
     const terms = new Set<string>();
     let matched: SearchPage['matched'] = compiled.everyWord ? 'all' : 'any';
     let found = emptyCandidates(0);
@@ -1786,6 +1807,7 @@ export class QuoteIndex {
           nextCursor: end < total ? encodeCursor(end, fingerprint) : null,
           matched,
           totalIsEstimate,
+          ...named,
         };
       },
     };

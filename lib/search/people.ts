@@ -5,12 +5,18 @@
  * finds people by name or reading. Pure: no I/O.
  *
  * How a value of `interviewee=` resolves (see {@link resolvePeople}):
- * 1. a person id that speaks somewhere: that person;
- * 2. else a name: every person whose name, alias or reading is that name — people are per
- *    interview, so one name may stand for several ids, and all of them are meant;
- * 3. else the people whose name, alias or reading starts with or contains it (山田 → 山田太郎), when
- *    they all have one name;
- * 4. else a 400 naming the candidates (several names) or saying nobody of that name speaks.
+ * 1. a person id that speaks somewhere: that person, whatever their role (exact);
+ * 2. else a name, looked up among interviewees: an interviewer or another speaker of that name is
+ *    never joined to them (たけし the interviewer and 山本武司, read やまもと たけし, are two people);
+ *    only when no interviewee has it, among the others who speak;
+ * 3. of those, the people whose name, alias or reading is that name, else those whose name, alias
+ *    or reading starts with or contains it (山田 → 山田太郎);
+ * 4. they are meant together when they are one name in its printed forms — the same name in
+ *    several interviews (people are per interview), or a short form and the one full name it
+ *    starts or ends (沖 / 沖玲奈, as lib/parse/people.ts unifies names within an interview);
+ * 5. else a 400 naming the candidates (ids, names, roles, where they speak), or saying nobody of
+ *    that name speaks. A name that resolves is answered with the people it stood for
+ *    ({@link PeopleResolution}), so a reader sees whose quotes they got.
  */
 import { ValidationError } from '../errors.ts';
 import type { Interview, Person, Role } from '../model.ts';
@@ -155,27 +161,62 @@ export function matchPeople(
   );
 }
 
+/** One person a name in `interviewee=` stood for, as the search response lists them. */
+export interface NamedPerson {
+  id: string;
+  name: string;
+  role: Role;
+  /** Interviews (ids) where they speak, at most 5. */
+  interviews: string[];
+}
+
+/** What `interviewee=` values resolved to: the person ids, and each name's people. */
+export interface PeopleResolution {
+  ids: string[];
+  /** Each value given as a name (not an id) → the people it stands for. */
+  names: Record<string, NamedPerson[]>;
+}
+
 /**
- * The person ids `values` (ids or names) stand for; see the module comment for the rules.
- * `isPersonId`: whether an id speaks somewhere in the index.
+ * True when the people are one name in its printed forms: each name (folded) is the longest one
+ * or its start or end (沖 of 沖玲奈, 悠子 of 中村悠子; one character only at the start, a surname).
+ */
+function oneName(people: readonly PersonMatch[]): boolean {
+  const keys = [...new Set(people.map((m) => nameKey(m.name)))];
+  const longest = keys.reduce((a, b) => (b.length > a.length ? b : a), '');
+  return keys.every((k) => k === longest || longest.startsWith(k) || (k.length >= 2 && longest.endsWith(k)));
+}
+
+/**
+ * The person ids `values` (ids or names) stand for, and whom each name stood for; see the module
+ * comment for the rules. `isPersonId`: whether an id speaks somewhere in the index.
  */
 export function resolvePeople(
   values: readonly string[],
   interviews: () => Iterable<{ id: string; title?: string; people: readonly IndexedPerson[] }>,
   isPersonId: (id: string) => boolean,
-): string[] {
+): PeopleResolution {
   const out = new Set<string>();
+  const names: Record<string, NamedPerson[]> = Object.create(null);
   for (const value of values) {
     if (isPersonId(value)) {
       out.add(value);
       continue;
     }
     const matches = matchPeople(interviews(), value);
-    const exact = matches.filter((m) => m.rank >= 2);
-    const chosen =
-      exact.length > 0 ? exact : new Set(matches.map((m) => nameKey(m.name))).size === 1 ? matches : null;
-    if (chosen) {
+    // Interviewees first: a name is never joined across roles (the interviewer たけし is not 山本武司).
+    const interviewees = matches.filter((m) => m.role === 'interviewee');
+    const pool = interviewees.length > 0 ? interviewees : matches;
+    const exact = pool.filter((m) => m.rank >= 2);
+    const chosen = exact.length > 0 ? exact : pool;
+    if (chosen.length > 0 && oneName(chosen)) {
       for (const m of chosen) out.add(m.id);
+      names[value] = chosen.map((m) => ({
+        id: m.id,
+        name: m.name,
+        role: m.role,
+        interviews: m.interviewIds.slice(0, 5),
+      }));
       continue;
     }
     const candidates = matches.slice(0, MAX_CANDIDATES).map((m) => ({
@@ -193,5 +234,5 @@ export function resolvePeople(
       { interviewee: value, candidates },
     );
   }
-  return [...out];
+  return { ids: [...out], names };
 }

@@ -654,4 +654,61 @@ describe('an interviewee filter that names nobody or several people', () => {
       new Set((both as { hits: Array<{ interviewId: string }> }).hits.map((h) => h.interviewId)),
     ).toEqual(new Set(['kimura-1', 'kimura-2']));
   });
+
+  it('says whom a name stood for, and never joins the interviewer of that name to an interviewee', async () => {
+    // This runtime indexes no readings: the interviewee is printed 山本たけし (with readings,
+    // 山本武司 is found by たけし the same way: tests/unit/search-people.test.ts).
+    for (const [id, body] of [
+      [
+        'takeshi-asks',
+        [
+          '---',
+          'title: たけしが聞く介護',
+          'interviewer: たけし',
+          '---',
+          'たけし：介護の話を聞かせてください。',
+          '川口：介護は母のためです。',
+          'たけし：介護と仕事は？',
+          '川口：介護休暇を使います。',
+        ],
+      ],
+      [
+        'yamamoto-says',
+        [
+          '---',
+          'title: 山本たけしさんの介護',
+          '---',
+          '聞き手：介護はどうですか？',
+          '山本たけし：介護は大変です。',
+          '聞き手：仕事は？',
+          '山本たけし：介護と両立しています。',
+        ],
+      ],
+    ] as const) {
+      const res = await app.request(`/interviews?id=${id}&format=prefixed`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        body: body.join('\n'),
+      });
+      expect(res.status).toBe(201);
+    }
+    const api = (await (
+      await app.request(`/search?q=%E4%BB%8B%E8%AD%B7&interviewee=${encodeURIComponent('たけし')}`)
+    ).json()) as {
+      hits: Array<{ speaker: { name: string; role: string } }>;
+      people: Record<string, Array<{ name: string; role: string }>>;
+    };
+    expect(new Set(api.hits.map((h) => `${h.speaker.name}/${h.speaker.role}`))).toEqual(
+      new Set(['山本たけし/interviewee']),
+    );
+    expect(api.people.たけし?.map((p) => p.name)).toEqual(['山本たけし']);
+    const html = await (
+      await page(`/?q=%E4%BB%8B%E8%AD%B7&interviewee=${encodeURIComponent('たけし')}`)
+    ).text();
+    expect(html).toContain('たけし（山本たけし）');
+    expect(html).not.toContain('介護の話を聞かせてください');
+    // The response field is documented.
+    const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(JSON.stringify(doc.paths['/search'])).toContain('"people"');
+  });
 });

@@ -86,6 +86,17 @@ describe.skipIf(!have)('a real round table', () => {
     expect((await search(`interviewee=${okuzawa},${idOf('沖玲奈')}`)).body.total).toBe(byId + oki);
   });
 
+  it('lists the people a name stood for in `people`; an id is exact and lists none', async () => {
+    const okuzawa = idOf('奥澤穂菜美');
+    const byName = await get<Page & { people?: unknown }>(
+      `/search?limit=1&interviewee=${encodeURIComponent('奥沢')}`,
+    );
+    expect(byName.body.people).toEqual({
+      奥沢: [{ id: okuzawa, name: '奥澤穂菜美', role: 'interviewee', interviews: ['kumo'] }],
+    });
+    expect((await search(`interviewee=${okuzawa}`)).body).not.toHaveProperty('people');
+  });
+
   it('an unknown name answers 400 JSON saying so (ambiguous names: tests/unit/search-people.test.ts)', async () => {
     const unknown = await search(`interviewee=${encodeURIComponent('山田太郎')}`);
     expect(unknown.status).toBe(400);

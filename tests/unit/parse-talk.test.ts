@@ -3,7 +3,8 @@
  * as `村上龍（以下、村上）：` and labelled `村上：` afterwards, a moderator (`MC：`, `MC・内田恭子：`),
  * profiles under the speakers' names before the turns, pull quotes between sections and page
  * numbers at the end. Every named speaker is an interviewee, the moderator the interviewer, and
- * each turn answers the turn before it.
+ * every answer is under the moderator's (or the writer's) last question, also a reply to a
+ * co-speaker's question (lib/parse/questions.ts).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,9 +59,9 @@ describe('talk sessions with speaker prefixes', () => {
       // The moderator's question is put to both: each answers it.
       ['interviewee', '山田太郎', 1],
       ['interviewee', '佐藤花子', 1],
-      // A speaker's question to another: the answer's question is that turn.
+      // A speaker's question to another is no interviewer's: its answer stays under the MC's.
       ['interviewee', '山田太郎', 1],
-      ['interviewee', '佐藤花子', 4],
+      ['interviewee', '佐藤花子', 1],
       ['interviewer', null, null],
       ['interviewee', '山田太郎', 6],
     ]);
@@ -122,9 +123,9 @@ describe('talk sessions with speaker prefixes', () => {
       ['interviewer', null, null],
       ['interviewee', '山田太郎', 1],
       ['interviewee', '佐藤花子', 1],
-      // 佐藤 asked 山田: his answer is to her question, and her reply to his answer.
-      ['interviewee', '山田太郎', 3],
-      ['interviewee', '佐藤花子', 4],
+      // 佐藤 asked 山田: his answer and her reply stay under the writer's question.
+      ['interviewee', '山田太郎', 1],
+      ['interviewee', '佐藤花子', 1],
     ]);
   });
 
@@ -164,10 +165,11 @@ describe.runIf(haveCorpora)('talk sessions in the livedoor news corpus', () => {
       ['interviewee', '村上龍', 3],
       ['interviewer', null, null],
       ['interviewee', '村上龍', 5],
-      ['interviewee', '新浪剛史', 6],
-      ['interviewee', '村上龍', 7],
-      ['interviewee', '秋元康', 8],
-      ['interviewee', '村上龍', 9],
+      // The three talk on under the MC's third question, replying to each other.
+      ['interviewee', '新浪剛史', 5],
+      ['interviewee', '村上龍', 5],
+      ['interviewee', '秋元康', 5],
+      ['interviewee', '村上龍', 5],
     ]);
     expect(iv.interviewees.map((p) => p.name).sort()).toEqual(['新浪剛史', '村上龍', '秋元康']);
     expect(iv.turns[0]?.speaker).toBe('MC');
@@ -198,18 +200,23 @@ describe.runIf(haveCorpora)('talk sessions in the livedoor news corpus', () => {
     expect(r.slice(0, 5)).toEqual([
       ['interviewer', '内田恭子', null],
       ['interviewee', '村上龍', 1],
-      ['interviewee', '星野佳路', 2],
-      ['interviewee', '村上龍', 3],
+      ['interviewee', '星野佳路', 1],
+      ['interviewee', '村上龍', 1],
       ['interviewer', '内田恭子', null],
     ]);
-    // 村上's questions to 三木谷 are answered by 三木谷: each answer's question is 村上's turn.
+    // 三木谷 answers 村上's question, a co-speaker's: the answer stays under the MC's question.
+    const moderator = iv.turns.find((t) => t.text.startsWith('では、三木谷さんの印象'));
     const asked = iv.turns.find((t) => t.text.startsWith('そのような“判断”'));
     const answer = iv.turns.find((t) => t.text.startsWith('直感である程度'));
-    expect([asked?.speaker, answer?.speaker, answer?.questionId]).toEqual([
+    expect([moderator?.role, asked?.speaker, answer?.speaker, answer?.questionId]).toEqual([
+      'interviewer',
       '村上龍',
       '三木谷浩史',
-      asked?.id,
+      moderator?.id,
     ]);
+    // No answer of the talk points at anything but an interviewer turn.
+    const roleOf = new Map(iv.turns.map((t) => [t.id, t.role]));
+    expect(iv.turns.filter((t) => t.questionId && roleOf.get(t.questionId) !== 'interviewer')).toEqual([]);
     expect(r.filter(([role]) => role === 'interviewer')).toHaveLength(4);
     // The pull quote `——大事なのは…（三木谷）` is a heading, not an unnamed question.
     expect(iv.sections.some((s) => s.heading.includes('大事なのは仕事に対する夢'))).toBe(true);

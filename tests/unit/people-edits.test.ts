@@ -161,9 +161,10 @@ describe('talk sessions', () => {
     { id: 'k' },
   );
 
-  it("keep each turn's question (the moderator's for the round of answers, a speaker's for the answer to it) after an edit and after the same edit again", () => {
-    // Both speakers answer the moderator's question, and so does 山田's follow-up; 佐藤 answers 山田's.
-    expect(talk.turns.map((t) => t.questionId)).toEqual([null, 'k-t001', 'k-t001', 'k-t001', 'k-t004']);
+  it("keep every answer under the moderator's question, re-link to a turn an editor makes the interviewer's, and do it again the same way", () => {
+    // Both speakers answer the moderator's question; 山田's question to 佐藤 is a co-speaker's, so
+    // her reply stays under the moderator's too.
+    expect(talk.turns.map((t) => t.questionId)).toEqual([null, 'k-t001', 'k-t001', 'k-t001', 'k-t001']);
     const overlay = {
       edits: {
         turns: [

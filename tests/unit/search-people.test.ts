@@ -169,3 +169,102 @@ describe('finding people by name or reading', () => {
     expect(index.findPeople('おきのぶ')).toEqual([]);
   });
 });
+
+/**
+ * A name is never joined across people the reader did not mean: たけし, the interviewer of one
+ * interview, is not 山本武司 (read やまもと たけし), an interviewee of another; やまもと is two
+ * interviewees of two names. Each interview is written here after the samples' shapes.
+ */
+describe('a name that fits people of different roles or names', () => {
+  const ASKED_BY_TAKESHI = parseInterview(
+    [
+      '---',
+      'title: たけしが聞く商店街',
+      'interviewer: たけし',
+      '---',
+      'たけし：お店は長いのですか？',
+      '川口：祖父の代からの団子屋です。',
+      'たけし：団子は毎朝作るのですか？',
+      '川口：毎朝四時からです。',
+    ].join('\n'),
+    { id: 'asked' },
+  );
+  const YAMAMOTO = parseInterview(
+    [
+      '山本武司さんの話',
+      '聞き手：お店は？',
+      '山本武司：団子屋の隣で酒屋をしています。',
+      '聞き手：長いのですか？',
+      '山本武司：三十年です。',
+    ].join('\n'),
+    { id: 'yamamoto' },
+  );
+  const HANAKO = parseInterview(
+    ['山本花子さんの話', '聞き手：お店は？', '山本花子：酒屋の向かいで花屋です。'].join('\n'),
+    { id: 'hanako' },
+  );
+  let people: QuoteIndex;
+  const takeshi = () => ASKED_BY_TAKESHI.interviewer?.id as string;
+  const candidatesOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      return (
+        (e as ValidationError).details as { candidates: Array<{ id: string; name: string; role: string }> }
+      ).candidates;
+    }
+    throw new Error('no 400');
+  };
+
+  beforeAll(async () => {
+    people = new QuoteIndex({ readings: await loadReadings() });
+    for (const iv of [ASKED_BY_TAKESHI, YAMAMOTO, HANAKO]) people.upsertInterview(iv);
+  }, 60_000);
+
+  it('looks a name up among interviewees: たけし is 山本武司 only, and the response says so', () => {
+    expect(ASKED_BY_TAKESHI.interviewer?.name).toBe('たけし');
+    const page = people.search({ interviewee: 'たけし', limit: 100 });
+    expect(page.hits.map((h) => [h.speaker.name, h.speaker.role])).toEqual([
+      ['山本武司', 'interviewee'],
+      ['山本武司', 'interviewee'],
+    ]);
+    expect(page.people).toEqual({
+      たけし: [
+        { id: idOf(YAMAMOTO, '山本武司'), name: '山本武司', role: 'interviewee', interviews: ['yamamoto'] },
+      ],
+    });
+  });
+
+  it('keeps an id exact, the interviewer’s too, and lists no people for it', () => {
+    const page = people.search({ interviewee: takeshi(), limit: 100 });
+    expect(page.hits.map((h) => h.text)).toEqual(['お店は長いのですか？', '団子は毎朝作るのですか？']);
+    expect(page.people).toBeUndefined();
+  });
+
+  it('finds someone who only asks by their name when no interviewee has it, listed with their role', () => {
+    const alone = new QuoteIndex();
+    alone.upsertInterview(ASKED_BY_TAKESHI);
+    const page = alone.search({ interviewee: 'たけし', limit: 100 });
+    expect(page.hits.map((h) => h.speaker.role)).toEqual(['interviewer', 'interviewer']);
+    expect(page.people?.たけし?.map((p) => [p.id, p.role])).toEqual([[takeshi(), 'interviewer']]);
+  });
+
+  it('answers 400 with the candidates when a name fits interviewees of different names (やまもと)', () => {
+    const candidates = candidatesOf(() => people.search({ interviewee: 'やまもと' }));
+    expect(candidates.map((c) => [c.id, c.name, c.role]).sort()).toEqual(
+      [
+        [idOf(YAMAMOTO, '山本武司'), '山本武司', 'interviewee'],
+        [idOf(HANAKO, '山本花子'), '山本花子', 'interviewee'],
+      ].sort(),
+    );
+    // Each of them is one click away: their id filters exactly.
+    expect(people.search({ interviewee: idOf(HANAKO, '山本花子') }).total).toBe(1);
+  });
+
+  it('still takes a short form and its full name together, and lists both', () => {
+    // In the round table above 沖 is 沖玲奈's printed short form; the solo interview's 沖 is that name.
+    const page = index.search({ interviewee: '沖', limit: 100 });
+    expect(page.people?.沖?.map((p) => p.name).sort()).toEqual(['沖', '沖玲奈']);
+  });
+});

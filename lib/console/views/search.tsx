@@ -50,7 +50,14 @@ export interface SearchResult {
  */
 export interface PersonProblem {
   value: string;
-  candidates: Array<{ id: string; name: string; interviews: string[]; interviewTitles?: string[] }>;
+  candidates: Array<{
+    id: string;
+    name: string;
+    /** interviewer or other: said beside the name (an interviewee is the default). */
+    role?: string;
+    interviews: string[];
+    interviewTitles?: string[];
+  }>;
 }
 
 /** What the start page shows. */
@@ -208,6 +215,7 @@ export function SearchPage(props: {
               <li>
                 <a href={link({ interviewee: c.id })}>{c.name}</a>{' '}
                 <span class="muted">
+                  {c.role && c.role !== 'interviewee' ? `${t.roles[c.role] ?? c.role} · ` : ''}
                   {c.interviewTitles?.[0] ? `「${c.interviewTitles[0]}」 · ` : ''}
                   {t.personInterviews(c.interviews.length)} · {c.id}
                 </span>
