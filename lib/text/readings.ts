@@ -152,17 +152,20 @@ export interface AnalyzerOptions {
 }
 
 /**
- * `compute` with its results kept for the last CACHE_WORDS inputs or more (words and windows repeat
- * across quotes: indexing pays for the dictionary once per distinct one). Two generations of
- * CACHE_WORDS / 2: when the newer is full it becomes the older and the older is dropped; an input
- * found in the older moves to the newer. Evicting one entry at a time, the oldest first
- * (`cache.delete(cache.keys().next().value)`), cost ~60 µs per eviction in a full 200,000-entry
- * Map (the iterator walks the deleted entries before the first live one until the table is
- * rehashed): once a cache filled, ~60k quotes into a process's ingest for the verb windows, every
- * miss paid that.
+ * `compute` with its results kept for the last `size` / 2 distinct inputs or more, `size` at most
+ * (CACHE_WORDS: words and windows repeat across quotes, so indexing pays for the dictionary once
+ * per distinct one). Two generations of `size` / 2: when the newer is full it becomes the older
+ * and the older is dropped; an input found in the older moves to the newer. Evicting one entry at
+ * a time, the oldest first (`cache.delete(cache.keys().next().value)`), cost ~60 µs per eviction
+ * in a full 200,000-entry Map (the iterator walks the deleted entries before the first live one
+ * until the table is rehashed): once a cache filled, ~60k quotes into a process's ingest for the
+ * verb windows, every miss paid that.
  */
-export function cached(compute: (key: string) => readonly string[]): (key: string) => readonly string[] {
-  const generation = CACHE_WORDS / 2;
+export function cached(
+  compute: (key: string) => readonly string[],
+  size: number = CACHE_WORDS,
+): (key: string) => readonly string[] {
+  const generation = Math.max(1, Math.floor(size / 2));
   let cache = new Map<string, readonly string[]>();
   let older = new Map<string, readonly string[]>();
   return (key) => {
