@@ -72,7 +72,7 @@ const Label = z.object({
    * fresh11: labelled 2026-12-06 (by 04:07 UTC) before that session's tagger round (helper tags4) changed
    * anything: every turn of the next 10 files of fresh10's pool in the same sha256 order, frozen by sha256,
    * scored once at that round's end (`--fresh11`).
-   * fresh12: labelled 2026-12-06 (20:00–20:15 UTC) before that session's tagger round (helper tags12) changed
+   * fresh12: labelled 2026-12-06 (19:45–19:56 UTC) before that session's tagger round (helper tags12) changed
    * anything: every paragraph of 21 untouched livedoor news files drawn by cue words and sha256 order (work life,
    * job changes, freelance talk), frozen by sha256, scored once at that round's end (`--fresh12`).
    */
@@ -446,7 +446,7 @@ export interface TagQualityOptions {
   fresh10?: boolean;
   /** Also score the fresh11 split (the same rule, for the round of 2026-12-06 from 04:07 UTC). */
   fresh11?: boolean;
-  /** Also score the fresh12 split (the same rule, for the round of 2026-12-06 from 20:15 UTC). */
+  /** Also score the fresh12 split (the same rule, for the round of 2026-12-06 from 19:57 UTC). */
   fresh12?: boolean;
 }
 
@@ -510,7 +510,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   );
   if (fresh12.length > 0 && options.fresh12) {
     printByDomain(
-      '### Fresh12 split (news paragraphs of 21 untouched livedoor news files, labelled 2026-12-06 20:00–20:15 UTC before that round changed anything, scored once at its end)',
+      '### Fresh12 split (news paragraphs of 21 untouched livedoor news files, labelled 2026-12-06 19:45–19:56 UTC before that round changed anything, scored once at its end)',
       fresh12,
       runs,
       topics,
