@@ -876,9 +876,14 @@ export function pooledCrossValidation(
   topics: readonly string[],
   rules: TopicTagger,
   rulesPredict: Predict,
+  /**
+   * The tagger a fold's model tags with (default: the product's). An experiment whose model reads more
+   * features passes a tagger that computes them; its `sequenceFeatures` also gives the training features.
+   */
+  taggerWith?: (model: ClassifierModel | null) => TopicTagger,
 ): { predict: Predict; rows: RuleRow[]; folds: number[] } {
   const k = 5;
-  const features = judgedFeatures(judged, rules, SHIPPED_NEIGHBOURS);
+  const features = judgedFeatures(judged, taggerWith ? taggerWith(null) : rules, SHIPPED_NEIGHBOURS);
   const folds = judged.map((j) => foldOf(j.file, k));
   const rows: RuleRow[] = judged.map((j) => ({
     gold: j.tags,
@@ -914,7 +919,8 @@ export function pooledCrossValidation(
       folds.filter((g) => g !== f),
     );
     const held = judged.filter((_, i) => folds[i] === f);
-    const tagger = new TopicTagger({ model: { ...(models[f] as ClassifierModel), rules: chosen } });
+    const model = { ...(models[f] as ClassifierModel), rules: chosen };
+    const tagger = taggerWith ? taggerWith(model) : new TopicTagger({ model });
     const predict = taggerPredictions(tagger, held);
     for (const j of held) out.set(j, predict(j));
   }
