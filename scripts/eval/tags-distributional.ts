@@ -71,6 +71,23 @@ console.log(
   `term space: ${space.terms.length} terms × ${space.dims} dims from ${paragraphs.length} unlabelled paragraphs`,
 );
 
+// `--cost`: CPU µs per quote of the distributional features alone (what ingest would add to the shipped
+// model's tagging), over every judged quote, best of 3 passes after a warm-up.
+if (process.argv.includes('--cost')) {
+  const texts = loaded.judged.map((j) => j.quote);
+  let best = Number.POSITIVE_INFINITY;
+  for (let pass = 0; pass < 4; pass++) {
+    const t0 = process.cpuUsage();
+    let n = 0;
+    for (const text of texts) n += distributionalFeatures(dist, text, 'both').length;
+    const us = (process.cpuUsage(t0).user + process.cpuUsage(t0).system) / texts.length;
+    if (pass > 0) best = Math.min(best, us);
+    if (n < 0) console.log(n);
+  }
+  console.log(`distributional features: ${best.toFixed(1)} µs CPU per quote over ${texts.length} quotes`);
+  process.exit(0);
+}
+
 const title = `Cross-validated by file over the ${pool.length} labels the shipped model learns from`;
 function printCv(runs: ReadonlyArray<readonly [string, Predict]>): void {
   printComparison(title, pool, runs, topics);
