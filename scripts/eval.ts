@@ -95,7 +95,7 @@ function corpora(): Interview[] {
   return out;
 }
 
-// `npm run eval -- --only tags` runs one section; `--fresh` … `--fresh11` also score the fresh … fresh11 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
+// `npm run eval -- --only tags` runs one section; `--fresh` … `--fresh12` also score the fresh … fresh12 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
 // (`dev-new`: only the dev labels added after the phrases were written).
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -120,6 +120,7 @@ if (!only || only === 'tags')
     fresh9: process.argv.includes('--fresh9'),
     fresh10: process.argv.includes('--fresh10'),
     fresh11: process.argv.includes('--fresh11'),
+    fresh12: process.argv.includes('--fresh12'),
   });
 if (!only || only === 'index') indexSize(corpora());
 if (!only || only === 'attribution') attributionReport();

@@ -72,6 +72,9 @@ const Label = z.object({
    * fresh11: labelled 2026-12-06 (by 04:07 UTC) before that session's tagger round (helper tags4) changed
    * anything: every turn of the next 10 files of fresh10's pool in the same sha256 order, frozen by sha256,
    * scored once at that round's end (`--fresh11`).
+   * fresh12: labelled 2026-12-06 (19:45–19:56 UTC) before that session's tagger round (helper tags12) changed
+   * anything: every paragraph of 21 untouched livedoor news files drawn by cue words and sha256 order (work life,
+   * job changes, freelance talk), frozen by sha256, scored once at that round's end (`--fresh12`).
    */
   split: z.enum([
     'dev',
@@ -89,6 +92,7 @@ const Label = z.object({
     'fresh9',
     'fresh10',
     'fresh11',
+    'fresh12',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -442,6 +446,8 @@ export interface TagQualityOptions {
   fresh10?: boolean;
   /** Also score the fresh11 split (the same rule, for the round of 2026-12-06 from 04:07 UTC). */
   fresh11?: boolean;
+  /** Also score the fresh12 split (the same rule, for the round of 2026-12-06 from 19:57 UTC). */
+  fresh12?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -471,6 +477,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh9 = judged.filter((j) => j.split === 'fresh9');
   const fresh10 = judged.filter((j) => j.split === 'fresh10');
   const fresh11 = judged.filter((j) => j.split === 'fresh11');
+  const fresh12 = judged.filter((j) => j.split === 'fresh12');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -499,8 +506,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh11.length} fresh11, ${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh12.length} fresh12, ${fresh11.length} fresh11, ${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh12.length > 0 && options.fresh12) {
+    printByDomain(
+      '### Fresh12 split (news paragraphs of 21 untouched livedoor news files, labelled 2026-12-06 19:45–19:56 UTC before that round changed anything, scored once at its end)',
+      fresh12,
+      runs,
+      topics,
+    );
+    printHardCases(fresh12, runs);
+  } else if (fresh12.length > 0)
+    console.log('\n(fresh12 split not scored: `--fresh12` scores it; see eval/README.md)');
   if (fresh11.length > 0 && options.fresh11) {
     printByDomain(
       '### Fresh11 split (interview turns of livedoor news Q&A articles, labelled 2026-12-06 by 04:07 UTC before that round changed anything, scored once at its end)',
@@ -859,9 +876,14 @@ export function pooledCrossValidation(
   topics: readonly string[],
   rules: TopicTagger,
   rulesPredict: Predict,
+  /**
+   * The tagger a fold's model tags with (default: the product's). An experiment whose model reads more
+   * features passes a tagger that computes them; its `sequenceFeatures` also gives the training features.
+   */
+  taggerWith?: (model: ClassifierModel | null) => TopicTagger,
 ): { predict: Predict; rows: RuleRow[]; folds: number[] } {
   const k = 5;
-  const features = judgedFeatures(judged, rules, SHIPPED_NEIGHBOURS);
+  const features = judgedFeatures(judged, taggerWith ? taggerWith(null) : rules, SHIPPED_NEIGHBOURS);
   const folds = judged.map((j) => foldOf(j.file, k));
   const rows: RuleRow[] = judged.map((j) => ({
     gold: j.tags,
@@ -897,7 +919,8 @@ export function pooledCrossValidation(
       folds.filter((g) => g !== f),
     );
     const held = judged.filter((_, i) => folds[i] === f);
-    const tagger = new TopicTagger({ model: { ...(models[f] as ClassifierModel), rules: chosen } });
+    const model = { ...(models[f] as ClassifierModel), rules: chosen };
+    const tagger = taggerWith ? taggerWith(model) : new TopicTagger({ model });
     const predict = taggerPredictions(tagger, held);
     for (const j of held) out.set(j, predict(j));
   }

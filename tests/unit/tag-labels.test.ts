@@ -130,6 +130,16 @@ describe('the judged tag set', () => {
     expect(fresh11.filter((l) => domainOf(l) !== 'interview').map((l) => l.text)).toEqual([]);
   });
 
+  // fresh12 (2026-12-06, helper tags12) is news paragraphs of files no label touched, drawn by cue words of
+  // working life and sha256 order of `fresh12:` + path (eval/README.md).
+  it('keeps the fresh12 split in files no other split has a label in, all of it news paragraphs', () => {
+    const fresh12 = labels.filter((l) => l.split === 'fresh12');
+    expect(fresh12.length).toBeGreaterThanOrEqual(200);
+    const files = new Set(fresh12.map((l) => l.file));
+    expect(labels.filter((l) => l.split !== 'fresh12' && files.has(l.file)).map((l) => l.file)).toEqual([]);
+    expect(fresh12.filter((l) => domainOf(l) !== 'news').map((l) => l.text)).toEqual([]);
+  });
+
   // The eval reports interview talk and news apart: every label is one of the three kinds, by its role and source.
   it('sorts every label into interview talk, news paragraphs or the booking dialogs', () => {
     const kinds = new Map<string, number>();
@@ -163,6 +173,7 @@ describe('the judged tag set', () => {
     ['fresh9', '4b9cdd04a13dd141faf60f8affe13024e9f1422bf0c85d2fe2bf03a7b0582746'],
     ['fresh10', '3f29837341772c3c583622f17ff270c3e9be14fbc11beff71bf35902f17beb5d'],
     ['fresh11', 'ce12dbd255c306acf77008faed00cd9c601ee5566d217c3d4607777af9e5a059'],
+    ['fresh12', '45ed316a5a964973d012186b9b345e0bced153381ffdc217f312b3323391bf8e'],
   ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
     const frozen = JSON.stringify(labels.filter((l) => l.split === split));
     expect(createHash('sha256').update(frozen).digest('hex')).toBe(sha256);
