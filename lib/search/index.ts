@@ -4,45 +4,27 @@
  * of `engine.ts`. Quote texts are not part of the index: hits are rendered from the interviews
  * (kept in memory when built here, fetched from the store by the API). Pure: no I/O.
  */
-import * as z from 'zod';
+import type * as z from 'zod';
 import { SnapshotVersionError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote, quoteId } from '../ids.ts';
 import type { Interview, Role } from '../model.ts';
 import { type DuplicateGroup, possibleDuplicates } from '../people/duplicates.ts';
-import {
-  ANALYZER_VERSION,
-  analyzeNormalized,
-  INDEX_ONLY_KINDS,
-  type SegmentationMode,
-  type Token,
-  type TokenKind,
-} from '../text/analyze.ts';
+import { ANALYZER_VERSION, analyzeNormalized, type SegmentationMode } from '../text/analyze.ts';
 import {
   DICTIONARY_FORM_MARK,
-  dictionaryFormTerm,
   KANJI_SPELLING_MARK,
-  kanaFormTerm,
   kanjiSpellingPrefix,
-  kanjiSpellingTerm,
   nounSpellingPrefix,
-  nounSpellingTerm,
-  splitInflected,
-  splitSpelling,
   writtenFormPrefix,
-  writtenFormTerm,
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import type { ReadingAnalyzer } from '../text/readings.ts';
-import { READING_CONTEXT, READINGS_VERSION } from '../text/readings-version.ts';
+import { READINGS_VERSION } from '../text/readings-version.ts';
 import {
   type CountedDoc,
-  type CountedField,
-  type CountedTerms,
   Engine,
   FIELD_BITS,
   FIELD_BOOSTS,
-  FLAG_KANA,
-  FLAG_SUGGEST,
   type Matches,
   type MergePolicy,
   openSegment,
@@ -50,50 +32,82 @@ import {
   type Segment,
   type SegmentSize,
 } from './engine/index.ts';
-import { type Highlight, highlight, matchRanges, type Range } from './highlight.ts';
+import {
+  counts,
+  emptyFacets,
+  FACET_SPEAKERS,
+  FACET_TAGGED,
+  FACET_WORDS_FROM,
+  FACET_YEARS,
+  plannedFacets,
+} from './facets.ts';
+import { highlight, matchRanges } from './highlight.ts';
 import { InterviewMetas, type MetaColumns, metaColumns } from './metas.ts';
+import { decodeCursor, encodeCursor, type SearchParams, SearchParamsSchema, toMs } from './params.ts';
 import {
   coSpeakersOf,
   type IndexedPerson,
   matchPeople,
-  type NamedPerson,
   type PeopleResolution,
   type PersonMatch,
   peopleOfInterview,
   peopleOfMeta,
   resolvePeople,
 } from './people.ts';
+import { type CompiledQuery, compileQuery, type TermsMode, type VariantLookup } from './query.ts';
 import {
-  type CompiledQuery,
-  compileQuery,
-  MAX_QUERY_CHARS,
-  type TermsMode,
-  type VariantLookup,
-} from './query.ts';
+  type FieldTokens,
+  type IndexTokens,
+  type InterviewTokens,
+  inflectedReadings,
+  type PackedTokens,
+  PREBUILD_QUOTE_CHARS,
+  type PrebuiltSegment,
+  packedFor,
+  packedSurfaces,
+  packTokens,
+  quoteChars,
+  readingsKey,
+  TermCounter,
+  termsOfTokens,
+  tokenizeInterview,
+  unpackTokens,
+} from './tokens.ts';
+import {
+  type Candidates,
+  emptyCandidates,
+  KEEP_ALL,
+  ownMatches,
+  pushCandidate,
+  topOrder,
+  trimCandidates,
+} from './top-k.ts';
+import type { DocumentLookup, InterviewMeta, Planned, SearchHit, SearchPage, SearchPlan } from './types.ts';
 
 /** Version of the snapshot layout; loading any other version fails loudly. */
 export const INDEX_SCHEMA_VERSION = 3;
 
-export { FIELD_BOOSTS };
-
-/** Per-interview facts shared by its quotes (kept once, not per quote). */
-export interface InterviewMeta {
-  id: string;
-  title: string;
-  publishedAt: string | null;
-  publishedAtMs: number | null;
-  interviewees: Array<{ id: string; name: string }>;
-  /**
-   * Everyone who speaks in it by name, with the keys they are looked up by (lib/search/people.ts).
-   * Absent in snapshots written before it: their interviewees stand in, found by name only.
-   */
-  people?: IndexedPerson[];
-  /** Turns spoken by several people together: ordinal → co-speaker ids (only such turns). */
-  coSpeakers?: Record<string, string[]>;
-  quotes: number;
-  /** Digest of what search depends on (title, quote ids, texts, tags), to compare with the store. */
-  fingerprint: string;
-}
+// Split into modules of one job each; every name stays importable from here.
+export type { DocumentLookup, InterviewMeta, SearchHit, SearchPage, SearchPlan };
+export {
+  FIELD_BOOSTS,
+  type FieldTokens,
+  type IndexTokens,
+  type InterviewTokens,
+  inflectedReadings,
+  type PackedTokens,
+  PREBUILD_QUOTE_CHARS,
+  type PrebuiltSegment,
+  packedSurfaces,
+  packTokens,
+  quoteChars,
+  type SearchParams,
+  SearchParamsSchema,
+  TermCounter,
+  termsOfTokens,
+  tokenizeInterview,
+  unpackTokens,
+};
 
 /** Digest of an interview's indexed content: the consistency check compares it with the store's. */
 export function indexFingerprint(
@@ -108,106 +122,6 @@ export function indexFingerprint(
   return digest(JSON.stringify([interview.title, parts]), 16);
 }
 
-/** A date filter: a day or a date-time with its offset; the 400 says which (not "Invalid input"). */
-const DateParam = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error:
-    'expected a date such as 2025-01-31, or a date-time with its offset such as 2025-01-31T09:00:00+09:00',
-});
-
-/** Search request, validated (the HTTP layer reuses this schema). */
-export const SearchParamsSchema = z.object({
-  q: z
-    .string()
-    .max(MAX_QUERY_CHARS, `q is limited to ${MAX_QUERY_CHARS} characters`)
-    .default('')
-    .describe(
-      'Words, a sentence or a question. Quotes rank by how much of it they match (text, the question they answer, the interview title); a one- or two-word query needs every word, and when no quote has them all, quotes with any one of them are returned with `matched: any`. 「…」 or "…" is an exact phrase, -word excludes quotes containing it (alone, -介護 lists every quote but those, as filters list), a OR b accepts either. Hiragana finds katakana and kanji words (らんさーず, けっこん → 結婚); the last word of a short query is completed as a prefix (not two hiragana alone: すき is a word, not スキル).',
-    ),
-  tags: z.array(z.string().min(1).max(100)).max(20).default([]),
-  match: z.enum(['all', 'any']).default('all'),
-  /**
-   * How the query's words must match: `ranked` (default) ranks quotes by how much of the query
-   * they match (every word of a one- or two-word query, a share of a longer one); `all` keeps
-   * only quotes matching every word.
-   */
-  terms: z
-    .enum(['ranked', 'all'])
-    .default('ranked')
-    .describe('ranked: quotes matching more of the query rank higher; all: only quotes matching every word'),
-  interviewee: z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) =>
-      (Array.isArray(v) ? v : [v])
-        .flatMap((x) => x.split(/[,，、]/))
-        .map((x) => x.trim())
-        .filter((x) => x.length > 0),
-    )
-    .pipe(z.array(z.string().max(128)).max(20, 'at most 20 interviewees'))
-    .optional()
-    .describe(
-      'Quotes said by these people (one or several: repeated, or comma-separated). Each is a person id (exact, any role), or a name or reading (さん/先生 and kanji variants such as 澤/沢 do not matter), looked up among interviewees (an interviewer or other speaker of that name only when no interviewee has it): a name stands for every person of that name or its short form (沖 / 沖玲奈); a part of a name (山田) for the people it starts or is found in when they are one name; otherwise 400 with `details.candidates` (ids, names, roles). The people each name stood for are listed in the response’s `people`.',
-    ),
-  speaker: z.enum(['interviewee', 'interviewer', 'other', 'any']).default('any'),
-  interview: z.string().min(1).max(128).optional(),
-  from: DateParam.optional(),
-  to: DateParam.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
-  cursor: z.string().max(200).optional(),
-});
-export type SearchParams = z.input<typeof SearchParamsSchema>;
-
-/** One search hit. */
-export interface SearchHit {
-  quoteId: string;
-  interviewId: string;
-  interviewTitle: string;
-  publishedAt: string | null;
-  ordinal: number;
-  text: string;
-  highlight: Highlight;
-  speaker: { id: string | null; name: string; role: Role };
-  section: string | null;
-  /**
-   * The question the quote answers; `ranges`: where the query's words are in its text (offsets
-   * into `text`), so a hit found through its question shows why (`matchedIn` has `question`).
-   */
-  question: { quoteId: string; text: string; ranges: Range[] } | null;
-  tags: string[];
-  score: number;
-  /** Fields the query matched in (text, question, section, title, speaker). */
-  matchedIn: string[];
-}
-
-/** A page of results with facet counts over the whole filtered result set. */
-export interface SearchPage {
-  total: number;
-  hits: SearchHit[];
-  facets: {
-    tags: Record<string, number>;
-    /** Quotes said by each interviewee (by person id). */
-    interviewees: Record<string, number>;
-    /** The name of each person in `interviewees`. */
-    intervieweeNames: Record<string, string>;
-    /** Quotes per speaker role. */
-    roles: Record<string, number>;
-    /** Quotes per publication year of their interview (as written in `publishedAt`). */
-    years: Record<string, number>;
-  };
-  nextCursor: string | null;
-  /** How the query was matched: all terms, any term (fallback), or filters only. */
-  matched: 'all' | 'any' | 'filter';
-  /**
-   * True when `total` is an upper bound: a phrase query with more candidates than are checked
-   * against the quote texts ({@link PHRASE_CHECK_LIMIT}).
-   */
-  totalIsEstimate: boolean;
-  /**
-   * Each `interviewee=` value given as a name → the people it stood for (present only when a
-   * name was given): a name never silently stands for people the reader did not mean.
-   */
-  people?: Record<string, NamedPerson[]>;
-}
-
 /** A snapshot part opened by {@link QuoteIndex.openPart}: its header, its segment, its segmentation mode. */
 export interface OpenedPart {
   header: Record<string, unknown>;
@@ -220,9 +134,6 @@ export interface Suggestion {
   text: string;
   quotes: number;
 }
-
-/** Looks up an interview's content to render hits (in memory, or fetched from the store). */
-export type DocumentLookup = (interviewId: string) => Interview | undefined;
 
 /** Options of {@link QuoteIndex}. */
 export interface QuoteIndexOptions {
@@ -302,27 +213,6 @@ const MATCHED_IN = (Object.keys(FIELD_BITS) as Array<keyof typeof FIELD_BITS>).s
 const ROLES: readonly Role[] = ['interviewee', 'interviewer', 'other'];
 const MAGIC_HEADER = 'kikigaki-index';
 
-function encodeCursor(offset: number, fingerprint: string): string {
-  return Buffer.from(JSON.stringify({ o: offset, f: fingerprint })).toString('base64url');
-}
-
-function decodeCursor(cursor: string, fingerprint: string): number {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown; f?: unknown };
-    if (typeof v.o === 'number' && Number.isInteger(v.o) && v.o >= 0 && v.f === fingerprint) return v.o;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('cursor is invalid or belongs to a different query; start again without it');
-}
-
-function toMs(s: string | undefined, endOfDay: boolean): number | null {
-  if (!s) return null;
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T${endOfDay ? '23:59:59.999' : '00:00:00'}+09:00` : s;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-}
-
 const KATAKANA_CHAR = /[\u30A1-\u30FA]/;
 const KANA_ONLY = /^[\u3041-\u3096\u30A1-\u30FAー]+$/;
 const HIRAGANA_CHAR = /[\u3041-\u3096]/;
@@ -336,742 +226,12 @@ function sameScript(text: string, q: string): number {
   return 1;
 }
 
-/** Kinds of tokens as {@link FieldTokens} carries them (one byte each). */
-const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart'];
-const KIND_WORD = 0;
-const KIND_RUN = 1;
-const KIND_GRAM = 2;
-/** A run of kana glued back inside a longer one (analyzer's `kanapart`): searched, never completed. */
-const KIND_KANA_PART = 6;
-/** The kinds' codes the tagger does not read (INDEX_ONLY_KINDS), nor a field's length counts. */
-const TAGGER_SKIPS = new Uint8Array(KIND_CODES.map((k) => (INDEX_ONLY_KINDS.has(k) ? 1 : 0)));
-
-/**
- * The tokens of one field as the index counts them: the terms in text order, their kinds (indices
- * into KIND_CODES), and for the quote text the source each non-bigram term was read from (null
- * when it is the term itself). The expensive half of indexing (normalisation, segmentation) ends
- * here, so a worker thread can do it and the index only counts (see {@link tokenizeInterview}).
- */
-export interface FieldTokens {
-  terms: string[];
-  kinds: Uint8Array;
-  surfaces?: Array<string | null>;
-}
-
-/** Normalises and segments a field; `surfaces`: also keep where each term was read from. */
-function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: boolean): FieldTokens | null {
-  if (!text) return null;
-  const n = normalize(text);
-  const tokens = analyzeNormalized(n.text, mode);
-  const terms = new Array<string>(tokens.length);
-  const kinds = new Uint8Array(tokens.length);
-  const read: Array<string | null> | undefined = surfaces ? new Array(tokens.length) : undefined;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    terms[i] = t.term;
-    kinds[i] = KIND_CODES.indexOf(t.kind);
-    if (!read) continue;
-    if (t.kind === 'gram' || t.kind === 'kanapart') read[i] = null;
-    else {
-      const surface = text.slice(n.starts[t.start] ?? 0, n.ends[t.end - 1] ?? 0);
-      read[i] = surface === t.term ? null : surface;
-    }
-  }
-  return read ? { terms, kinds, surfaces: read } : { terms, kinds };
-}
-
-const HIRAGANA_ANY = /[\u3041-\u3096]/;
 /** A character other than the long-vowel mark (see {@link QuoteIndex.suggest}). */
 const NOT_LONG_VOWEL = /[^ー]/;
 /** Matched terms whose other spellings a search looks up, at most (see spellingsOf). */
 const SPELLING_LOOKUPS = 64;
 /** A term of katakana alone: the form a reading is indexed in (スキ, ハナ). */
 const READING_TERM = /^[\u30A1-\u30FAー]+$/;
-const ONE_KANJI = /^[\p{Script=Han}]$/u;
-
-/**
- * An interview's index tokens with each distinct term once and every token a number into them
- * ({@link packTokens}): what a parse worker sends the API thread. Cloned as strings, every
- * occurrence of a term was a string of its own, which the API thread then hashed and looked up
- * in each map it counts with; numbered, it looks each distinct term up once per interview
- * ({@link TermCounter}, Engine.addCounted). Carries what {@link InterviewTokens} does.
- */
-export interface PackedTokens {
-  mode: SegmentationMode;
-  analyzer: number;
-  /** The interview's distinct terms, in the order first met. */
-  terms: string[];
-  /** Every field's tokens as numbers into `terms`, one field after another. */
-  ids: Uint32Array;
-  /** Their kinds (indices into KIND_CODES). */
-  kinds: Uint8Array;
-  /** Field f's tokens are at [fields[f], fields[f + 1]) of `ids` (a field shared by turns once). */
-  fields: Uint32Array;
-  /** The title's field, or -1 when it has none. */
-  title: number;
-  /** Three per turn: its text's, speaker's and section's field, or -1. */
-  turns: Int32Array;
-  /** The tokens read from another text than their term (positions in `ids`, ascending)… */
-  surfaceAt: Uint32Array;
-  /** …and those texts ({@link FieldTokens.surfaces}). */
-  surfaceOf: string[];
-  inflected?: InterviewTokens['inflected'];
-}
-
-/** Tokens as a worker gives them: as tokenized, or packed for the trip ({@link packTokens}). */
-export type IndexTokens = InterviewTokens | PackedTokens;
-
-/** Packs an interview's tokens ({@link PackedTokens}); {@link unpackTokens} gives them back. */
-export function packTokens(tokens: InterviewTokens): PackedTokens {
-  const index = new Map<string, number>();
-  const terms: string[] = [];
-  const ids: number[] = [];
-  const kinds: number[] = [];
-  const fields: number[] = [0];
-  const surfaceAt: number[] = [];
-  const surfaceOf: string[] = [];
-  // Speakers and sections are shared by their turns (tokenizeInterview): each is packed once.
-  const packed = new Map<FieldTokens, number>();
-  const put = (f: FieldTokens | null): number => {
-    if (!f) return -1;
-    let at = packed.get(f);
-    if (at !== undefined) return at;
-    for (let i = 0; i < f.terms.length; i++) {
-      const term = f.terms[i] as string;
-      let id = index.get(term);
-      if (id === undefined) {
-        id = terms.length;
-        terms.push(term);
-        index.set(term, id);
-      }
-      const surface = f.surfaces?.[i];
-      if (surface !== null && surface !== undefined) {
-        surfaceAt.push(ids.length);
-        surfaceOf.push(surface);
-      }
-      ids.push(id);
-      kinds.push(f.kinds[i] as number);
-    }
-    fields.push(ids.length);
-    at = fields.length - 2;
-    packed.set(f, at);
-    return at;
-  };
-  const title = put(tokens.title);
-  const turns = new Int32Array(tokens.turns.length * 3);
-  tokens.turns.forEach((t, i) => {
-    turns[3 * i] = put(t.text);
-    turns[3 * i + 1] = put(t.speaker);
-    turns[3 * i + 2] = put(t.section);
-  });
-  return {
-    mode: tokens.mode,
-    analyzer: tokens.analyzer,
-    terms,
-    ids: Uint32Array.from(ids),
-    kinds: Uint8Array.from(kinds),
-    fields: Uint32Array.from(fields),
-    title,
-    turns,
-    surfaceAt: Uint32Array.from(surfaceAt),
-    surfaceOf,
-    ...(tokens.inflected ? { inflected: tokens.inflected } : {}),
-  };
-}
-
-/**
- * The tokens {@link packTokens} packed (fields shared by turns shared again; the turns' texts with
- * their surfaces, as tokenizeInterview makes them).
- */
-export function unpackTokens(p: PackedTokens): InterviewTokens {
-  const surf = packedSurfaces(p);
-  const fields: Array<FieldTokens | null> = [];
-  const texts = new Set<number>();
-  for (let i = 0; i < p.turns.length; i += 3) texts.add(p.turns[i] as number);
-  const field = (f: number): FieldTokens | null => {
-    if (f < 0) return null;
-    let out = fields[f];
-    if (out) return out;
-    const from = p.fields[f] as number;
-    const to = p.fields[f + 1] as number;
-    const terms: string[] = [];
-    const read: Array<string | null> = [];
-    for (let i = from; i < to; i++) {
-      terms.push(p.terms[p.ids[i] as number] as string);
-      read.push(surf[i] ?? null);
-    }
-    const kinds = p.kinds.slice(from, to);
-    out = texts.has(f) || read.some((r) => r !== null) ? { terms, kinds, surfaces: read } : { terms, kinds };
-    fields[f] = out;
-    return out;
-  };
-  const turns: InterviewTokens['turns'] = [];
-  for (let i = 0; i < p.turns.length; i += 3)
-    turns.push({
-      text: field(p.turns[i] as number),
-      speaker: field(p.turns[i + 1] as number),
-      section: field(p.turns[i + 2] as number),
-    });
-  return {
-    mode: p.mode,
-    analyzer: p.analyzer,
-    title: field(p.title),
-    turns,
-    ...(p.inflected ? { inflected: p.inflected } : {}),
-  };
-}
-
-/** Each token's surface ({@link FieldTokens.surfaces}) by its position in `ids`; null: its term. */
-export function packedSurfaces(p: PackedTokens): Array<string | null> {
-  const surf: Array<string | null> = new Array(p.ids.length).fill(null);
-  for (let k = 0; k < p.surfaceAt.length; k++) surf[p.surfaceAt[k] as number] = p.surfaceOf[k] as string;
-  return surf;
-}
-
-/** Readings of a word token: its term's own, and those of the word as written in its context. */
-type WordReadings = { own: readonly string[]; written?: { word: string; readings: readonly string[] } };
-
-/**
- * Counts an interview's fields by term number, into the columns Engine.addCounted takes
- * ({@link CountedTerms}): the same counts, flags, surfaces and reading terms as counting each
- * field's terms in maps did, with one number per distinct term of the interview. Terms the
- * readings add (not tokens) are numbered after the tokens' ones.
- */
-export class TermCounter implements CountedTerms {
-  readonly terms: string[];
-  readonly ids: number[] = [];
-  readonly tfs: number[] = [];
-  readonly flags: number[] = [];
-  /** Term number by term, made when a reading needs one. */
-  private index: Map<string, number> | null = null;
-  /** Each term's place in the columns of the field being counted (-1: not in it yet). */
-  private at: Int32Array;
-  /** The noun readings of each term ({@link ReadingAnalyzer} called once per term). */
-  private own: Array<readonly string[] | undefined> = [];
-
-  constructor(terms: readonly string[]) {
-    this.terms = terms.slice();
-    this.at = new Int32Array(Math.max(16, this.terms.length * 2)).fill(-1);
-  }
-
-  /** The number of a term (numbered now when the interview's tokens do not have it). */
-  idOf(term: string): number {
-    if (!this.index) this.index = new Map(this.terms.map((t, i) => [t, i]));
-    let id = this.index.get(term);
-    if (id === undefined) {
-      id = this.terms.length;
-      this.terms.push(term);
-      this.index.set(term, id);
-      if (id >= this.at.length) {
-        const at = new Int32Array(this.at.length * 2).fill(-1);
-        at.set(this.at);
-        this.at = at;
-      }
-    }
-    return id;
-  }
-
-  /** The column of term `id` in the field being counted (added with tf 0 and no flags). */
-  private place(id: number): number {
-    let k = this.at[id] as number;
-    if (k < 0) {
-      k = this.ids.length;
-      this.at[id] = k;
-      this.ids.push(id);
-      this.tfs.push(0);
-      this.flags.push(0);
-    }
-    return k;
-  }
-
-  /**
-   * Counts field `f` of `p` (-1: none) as its own run of the columns. `surf`: the tokens'
-   * surfaces ({@link packedSurfaces}). With `surfaces` (the quote text): its terms' flags and
-   * written forms; with `readings`, the kana readings of its words read in `text`, the verb
-   * readings `inflected` (or those of `text`), and the spellings of readings (each once per
-   * interview: `spellings`).
-   */
-  count(
-    p: PackedTokens,
-    f: number,
-    surf: ReadonlyArray<string | null>,
-    mode: SegmentationMode,
-    surfaces?: Map<string, string>,
-    readings?: ReadingAnalyzer,
-    text?: string,
-    inflected?: readonly string[],
-    spellings?: Set<string>,
-  ): CountedField {
-    const start = this.ids.length;
-    if (f < 0) return { start, end: start, length: 0, flagged: false };
-    const from = p.fields[f] as number;
-    const to = p.fields[f + 1] as number;
-    const { terms, tfs, flags } = this;
-    // Glued kana runs (index-only) are not counted in the field's length: they repeat kana the
-    // text has (ハヤブサ and its parts), and counted, they reordered every ranked list a little.
-    let length = to - from;
-    for (let i = from; i < to; i++) {
-      const id = p.ids[i] as number;
-      const kind = p.kinds[i] as number;
-      const k = this.place(id);
-      tfs[k] = (tfs[k] as number) + 1;
-      if (TAGGER_SKIPS[kind] === 1) length--;
-      if (!surfaces || kind === KIND_GRAM || kind === KIND_KANA_PART) continue;
-      flags[k] = (flags[k] as number) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0);
-      const term = terms[id] as string;
-      const surface = surf[i] ?? term;
-      if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
-    }
-    if (readings && mode === 'hybrid') {
-      const read = this.wordReadings(readings, p, from, to, surf, text);
-      for (let i = from; i < to; i++) {
-        const rs = read[i - from];
-        if (!rs) continue;
-        for (const r of rs.written ? [...rs.own, ...rs.written.readings] : rs.own) {
-          const k = this.place(this.idOf(r));
-          tfs[k] = (tfs[k] as number) + 1;
-          if (!surfaces) continue;
-          flags[k] = (flags[k] as number) | FLAG_SUGGEST;
-          if (!surfaces.has(r)) surfaces.set(r, surf[i] ?? (terms[p.ids[i] as number] as string));
-        }
-        // Each spelling of a reading read as written, once per interview (for the highlighter).
-        if (rs.written && spellings)
-          for (const r of rs.written.readings) {
-            const key = nounSpellingTerm(r, rs.written.word);
-            if (spellings.has(key)) continue;
-            spellings.add(key);
-            tfs[this.place(this.idOf(key))] = 1;
-          }
-      }
-    }
-    // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
-    // text, since the segmenter's pieces (貯|め|て) have none. They are not completions: a
-    // reading's written form would be one inflection of many.
-    // Each is kept with the form the text writes it in (\u0002タメル\u0002貯める, counted once per
-    // quote), which the highlighter looks up to mark 貯めて for a hit found by タメル.
-    if (readings?.inflected && text && mode === 'hybrid')
-      for (const entry of inflected ?? readings.inflected(text)) {
-        // A kanji spelling of a verb written in kana (\u0003頑張る for がんばって), linked to that
-        // kana form (\u0003頑張る\u0003がんばる) for the highlighter.
-        const spelling = splitSpelling(entry);
-        if (spelling) {
-          const k = this.place(this.idOf(kanjiSpellingTerm(spelling[0])));
-          tfs[k] = (tfs[k] as number) + 1;
-          tfs[this.place(this.idOf(kanaFormTerm(spelling[0], spelling[1])))] = 1;
-          continue;
-        }
-        const [r, written] = splitInflected(entry);
-        const k = this.place(this.idOf(dictionaryFormTerm(r)));
-        tfs[k] = (tfs[k] as number) + 1;
-        if (written) tfs[this.place(this.idOf(writtenFormTerm(r, written)))] = 1;
-      }
-    const end = this.ids.length;
-    for (let k = start; k < end; k++) this.at[this.ids[k] as number] = -1;
-    return { start, end, length, flagged: surfaces !== undefined };
-  }
-
-  /**
-   * The readings of a field's segmenter words, word by word: those of each term (結婚 → ケッコン),
-   * and, for a word the text writes with hiragana the term folds (好き → 好キ, お金 → オ金: terms
-   * kuromoji reads as nothing) or a word of one kanji (夢), those of the word as written, read in
-   * its context in `text` (`ReadingAnalyzer.written`: スキ, オカネ, キモチ, ユメ; 試し of 試したわ, a
-   * verb, and 人 of 3人, a counter, read nothing).
-   */
-  private wordReadings(
-    readings: ReadingAnalyzer,
-    p: PackedTokens,
-    from: number,
-    to: number,
-    surf: ReadonlyArray<string | null>,
-    text: string | undefined,
-  ): Array<WordReadings | null> {
-    const out: Array<WordReadings | null> = new Array(to - from).fill(null);
-    let cursor = 0;
-    for (let i = from; i < to; i++) {
-      if (p.kinds[i] !== KIND_WORD) continue;
-      const id = p.ids[i] as number;
-      const term = this.terms[id] as string;
-      let own = this.own[id];
-      if (own === undefined) {
-        own = readings(term);
-        this.own[id] = own;
-      }
-      out[i - from] = { own };
-      if (!text || !readings.written) continue;
-      const surface = surf[i] ?? term;
-      // Words come in text order and do not overlap: each is found after the one before.
-      const at = text.indexOf(surface, cursor);
-      if (at < 0) continue;
-      cursor = at + surface.length;
-      if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
-      const word = surface.normalize('NFKC');
-      const found = readings.written(
-        word,
-        text.slice(Math.max(0, at - READING_CONTEXT), at),
-        text.slice(cursor, cursor + READING_CONTEXT),
-      );
-      // Most words read nothing in context: no list to filter then.
-      if (found.length === 0) continue;
-      const more = found.filter((r) => !own.includes(r));
-      if (more.length > 0) out[i - from] = { own, written: { word, readings: more } };
-    }
-    return out;
-  }
-}
-
-/** The tokens to count an interview with: `tokens` packed when they fit it, else its own. */
-function packedFor(
-  tokens: IndexTokens | undefined,
-  interview: Interview,
-  mode: SegmentationMode,
-): PackedTokens {
-  if (tokens && tokens.mode === mode && tokens.analyzer === ANALYZER_VERSION) {
-    if ('ids' in tokens) {
-      if (tokens.turns.length === 3 * interview.turns.length) return tokens;
-    } else if (tokens.turns.length === interview.turns.length) return packTokens(tokens);
-  }
-  return packTokens(tokenizeInterview(interview, mode));
-}
-
-/**
- * The tokens of every field of an interview the index reads (title; each turn's text, speaker and
- * section), in turn order. Pure and independent of the index's state: the local server computes
- * it on the worker that parses and tags the transcript, and {@link QuoteIndex.upsertInterview}
- * then only counts. Readings are not part of it: they are looked up where the dictionary is.
- */
-export interface InterviewTokens {
-  mode: SegmentationMode;
-  /** The analyzer that produced them (a worker of another version is not trusted). */
-  analyzer: number;
-  title: FieldTokens | null;
-  turns: Array<{ text: FieldTokens | null; speaker: FieldTokens | null; section: FieldTokens | null }>;
-  /**
-   * The dictionary-form readings of each turn's inflected verbs and adjectives, each with its
-   * dictionary form as written (`inflectedEntry` in lib/text/deinflect.ts: タメル\u0002貯める;
-   * {@link inflectedReadings}), read where the dictionary named by `readings` is loaded: kuromoji
-   * costs ~0.25 ms per quote, which the local server's parse worker pays instead of the API thread.
-   * Used only by an index that reads with the same dictionary.
-   */
-  inflected?: { readings: string; turns: Array<readonly string[]> };
-}
-
-/** Tokenizes an interview's indexed fields (see {@link InterviewTokens}). */
-export function tokenizeInterview(interview: Interview, mode: SegmentationMode = 'hybrid'): InterviewTokens {
-  // An interview names a few speakers and sections over and over: each is tokenized once, its
-  // tokens shared by its turns (read only). A segmenter call costs ~15 µs however short the text
-  // (ICU's iterator set-up): for 聞き手 on every other turn, as much as a quote's own text.
-  const fields = new Map<string, FieldTokens | null>();
-  const field = (text: string | null) => {
-    if (!text) return null;
-    let tokens = fields.get(text);
-    if (tokens === undefined) {
-      tokens = tokenizeField(text, mode, false);
-      fields.set(text, tokens);
-    }
-    return tokens;
-  };
-  return {
-    mode,
-    analyzer: ANALYZER_VERSION,
-    title: tokenizeField(interview.title, mode, false),
-    turns: interview.turns.map((t) => ({
-      text: tokenizeField(t.text, mode, true),
-      speaker: field(t.speaker),
-      section: field(t.section),
-    })),
-  };
-}
-
-/**
- * The tagger's terms of an interview's turns (its classifier's `TermsOf`) read from their index
- * tokens, so the parse worker analyses each turn once for both: the classifier reads
- * `indexTerms`, which is exactly a text field's `terms` in hybrid mode but for the index-only
- * kinds (`INDEX_ONLY_KINDS`). A text the tokens do not
- * hold (or every text, for tokens of another mode) is analysed by `fallback`.
- */
-export function termsOfTokens(
-  interview: Interview,
-  tokens: InterviewTokens,
-  fallback: (text: string) => readonly string[],
-): (text: string) => readonly string[] {
-  if (tokens.mode !== 'hybrid' || tokens.analyzer !== ANALYZER_VERSION) return fallback;
-  const byText = new Map<string, readonly string[]>();
-  interview.turns.forEach((t, i) => {
-    const field = tokens.turns[i]?.text;
-    if (!field) return;
-    // Glued kana runs are index-only (INDEX_ONLY_KINDS): the tagger reads the rest, as indexTerms.
-    const skip = field.kinds.some((k) => TAGGER_SKIPS[k] === 1);
-    byText.set(
-      t.text,
-      skip ? field.terms.filter((_, j) => TAGGER_SKIPS[field.kinds[j] as number] !== 1) : field.terms,
-    );
-  });
-  return (text) => byText.get(text) ?? fallback(text);
-}
-
-/**
- * Each turn's dictionary-form readings of inflected verbs and adjectives, as
- * {@link InterviewTokens.inflected} carries them; null when the analyzer reads no inflections.
- */
-export function inflectedReadings(
-  interview: Interview,
-  readings: ReadingAnalyzer,
-): InterviewTokens['inflected'] | null {
-  const read = readings.inflected;
-  const key = readingsKey(readings);
-  if (!read || key === null) return null;
-  return { readings: key, turns: interview.turns.map((t) => (t.text ? read(t.text) : [])) };
-}
-
-/**
- * Quote characters from which the local server builds an interview's index part on the worker
- * that parsed it ({@link QuoteIndex.prebuild}) and the event loop only attaches it
- * ({@link QuoteIndex.attachInterview}): counting a 5 MB interview's terms into the index took
- * seconds of the event loop. Smaller interviews are counted in place (cheaper than a part each).
- */
-export const PREBUILD_QUOTE_CHARS = 20_000;
-
-/** Characters of quote text of an interview. */
-export function quoteChars(interview: Interview): number {
-  let n = 0;
-  for (const t of interview.turns) n += t.text.length;
-  return n;
-}
-
-/**
- * One interview's index part built away from the index (a worker thread): its segment with no
- * tags (the effective tags are known only once it is stored) and the written form of every term
- * it has; what it was built with, so an index of another mode, analyzer or reading dictionary
- * refuses it.
- */
-export interface PrebuiltSegment {
-  id: string;
-  mode: SegmentationMode;
-  analyzer: number;
-  /** The reading dictionary's directory (`ReadingAnalyzer.dictionary`), null without readings. */
-  readings: string | null;
-  segment: Segment;
-}
-
-/** The reading dictionary an index reads with, as {@link PrebuiltSegment.readings} names it. */
-function readingsKey(readings: ReadingAnalyzer | undefined): string | null {
-  // An analyzer of unknown origin matches nothing another thread could load.
-  return readings ? (readings.dictionary ?? '\u0000unknown') : null;
-}
-
-/**
- * Indices 0..n-1 ordered by `key` descending (ties: lower index first), only as many as the first
- * `k` need: for a page (small k), the k best kept in a heap in one pass over the keys; otherwise
- * a threshold found by selection, then a sort of what passes it.
- */
-function topOrder(key: Float64Array, n: number, k: number): number[] {
-  const byKey = (a: number, b: number) => (key[b] ?? 0) - (key[a] ?? 0) || a - b;
-  if (n <= Math.max(256, k * 2))
-    return Array.from({ length: n }, (_, i) => i)
-      .sort(byKey)
-      .slice(0, k);
-  if (k <= TOP_HEAP_MAX) return topByHeap(key, n, k).sort(byKey);
-  const values = key.slice(0, n);
-  // Quickselect the k-th largest value.
-  let lo = 0;
-  let hi = n - 1;
-  const want = k - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1] ?? 0;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((values[i] ?? 0) > pivot) i++;
-      while ((values[j] ?? 0) < pivot) j--;
-      if (i <= j) {
-        const t = values[i] ?? 0;
-        values[i] = values[j] ?? 0;
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (want <= j) hi = j;
-    else if (want >= i) lo = i;
-    else break;
-  }
-  const threshold = values[want] ?? 0;
-  const picked: number[] = [];
-  for (let i = 0; i < n; i++) if ((key[i] ?? 0) >= threshold) picked.push(i);
-  return picked.sort(byKey).slice(0, k);
-}
-
-/** The filter of a search without filters (candidates() then decides by the fields alone). */
-const KEEP_ALL = (_doc: number) => true;
-
-/**
- * Candidates of an unfiltered result: title-only matches only when nothing else matched. Most
- * results keep every doc, and they are found without a per-doc decision array (one pass over
- * the field bits, in order); the result's own arrays are then the candidates.
- */
-function ownMatches(m: Matches): Candidates {
-  let own = 0;
-  for (let i = 0; i < m.n; i++) if (((m.fields[i] ?? 0) & ~FIELD_BITS.title) !== 0) own++;
-  if (own === m.n || own === 0)
-    return {
-      n: m.n,
-      docs: m.docs.subarray(0, m.n),
-      scores: m.scores.subarray(0, m.n),
-      fields: m.fields.subarray(0, m.n),
-    };
-  const out = emptyCandidates(own);
-  for (let i = 0; i < m.n; i++) {
-    const f = m.fields[i] ?? 0;
-    if ((f & ~FIELD_BITS.title) !== 0) pushCandidate(out, m.docs[i] ?? 0, m.scores[i] ?? 0, f);
-  }
-  return out;
-}
-
-/** Up to this many results, {@link topOrder} keeps them in a heap (no copy of the keys). */
-const TOP_HEAP_MAX = 64;
-
-/**
- * The `k` best of indices 0..n-1 (k < n) by `key` descending, ties to the lower index, unordered:
- * a min-heap whose root is the worst kept. Indices come in ascending order, so one whose key
- * only ties the root's ranks after it and is not kept. At 30,000 matches this reads the keys once
- * where selection copied them and partitioned them twice or more.
- */
-function topByHeap(key: Float64Array, n: number, k: number): number[] {
-  if (k <= 0) return [];
-  const heap: number[] = [];
-  // a ranks below b: a lower key, or the same key and a higher index.
-  const worse = (a: number, b: number) => {
-    const x = key[a] ?? 0;
-    const y = key[b] ?? 0;
-    return x < y || (x === y && a > b);
-  };
-  const down = () => {
-    let i = 0;
-    const p = heap[0] as number;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= k) break;
-      if (c + 1 < k && worse(heap[c + 1] as number, heap[c] as number)) c++;
-      if (!worse(heap[c] as number, p)) break;
-      heap[i] = heap[c] as number;
-      i = c;
-    }
-    heap[i] = p;
-  };
-  for (let i = 0; i < k; i++) {
-    // Sift up.
-    let j = i;
-    while (j > 0) {
-      const parent = (j - 1) >>> 1;
-      if (!worse(i, heap[parent] as number)) break;
-      heap[j] = heap[parent] as number;
-      j = parent;
-    }
-    heap[j] = i;
-  }
-  let floor = key[heap[0] as number] ?? 0;
-  for (let i = k; i < n; i++) {
-    if ((key[i] ?? 0) <= floor) continue;
-    heap[0] = i;
-    down();
-    floor = key[heap[0] as number] ?? 0;
-  }
-  return heap;
-}
-
-/** Matching docs with scores and matched-field bits, in doc order. */
-interface Candidates {
-  n: number;
-  docs: Int32Array;
-  scores: Float64Array;
-  fields: Uint8Array;
-}
-
-function emptyCandidates(size: number): Candidates {
-  return { n: 0, docs: new Int32Array(size), scores: new Float64Array(size), fields: new Uint8Array(size) };
-}
-
-function pushCandidate(c: Candidates, doc: number, score: number, fields: number): void {
-  c.docs[c.n] = doc;
-  c.scores[c.n] = score;
-  c.fields[c.n++] = fields;
-}
-
-function trimCandidates(c: Candidates): Candidates {
-  return {
-    n: c.n,
-    docs: c.docs.subarray(0, c.n),
-    scores: c.scores.subarray(0, c.n),
-    fields: c.fields.subarray(0, c.n),
-  };
-}
-
-/** One candidate of a plan, named by stable ids (doc numbers change when the engine folds). */
-interface Planned {
-  interview: string;
-  ordinal: number;
-  score: number;
-  fields: number;
-  tags: string[];
-  role: Role;
-  /** Who said it: the speaker's and co-speakers' person ids. */
-  speakers: string[];
-}
-
-/**
- * A search evaluated against the index: which interviews its page needs, and how to render the
- * page from them. Holds no reference into the engine, so writes (and folds) that happen while
- * the caller fetches the interviews cannot change what it renders.
- */
-export interface SearchPlan {
-  /** Interviews whose content {@link SearchPlan.render} needs (its page, and phrase checks). */
-  readonly documentIds: readonly string[];
-  /** Renders the page; hits whose interview the lookup lacks (or that changed) are skipped. */
-  render(lookup?: DocumentLookup): SearchPage;
-}
-
-/**
- * A record counted by names users choose (tags, person handles): without a prototype, since
- * `counts['constructor'] ?? 0` on `{}` reads Object's own function (a tag named constructor was
- * counted as "function Object() { [native code] }1").
- */
-function counts<T>(): Record<string, T> {
-  return Object.create(null) as Record<string, T>;
-}
-
-/** Facets with nothing counted yet. */
-function emptyFacets(): SearchPage['facets'] {
-  return {
-    tags: counts(),
-    interviewees: counts(),
-    intervieweeNames: counts(),
-    roles: counts(),
-    years: counts(),
-  };
-}
-
-/** Facet counts over planned candidates (phrase queries: the candidates whose text was checked). */
-function plannedFacets(
-  shown: readonly Planned[],
-  interviewees: ReadonlyMap<string, ReadonlyMap<string, string>>,
-  years: ReadonlyMap<string, string | undefined>,
-): SearchPage['facets'] {
-  const facets = emptyFacets();
-  for (const p of shown) {
-    for (const t of p.tags) facets.tags[t] = (facets.tags[t] ?? 0) + 1;
-    const names = interviewees.get(p.interview);
-    for (const id of p.speakers) {
-      const name = names?.get(id);
-      if (name === undefined) continue;
-      facets.interviewees[id] = (facets.interviewees[id] ?? 0) + 1;
-      facets.intervieweeNames[id] = name;
-    }
-    facets.roles[p.role] = (facets.roles[p.role] ?? 0) + 1;
-    const year = years.get(p.interview);
-    if (year) facets.years[year] = (facets.years[year] ?? 0) + 1;
-  }
-  return facets;
-}
 
 /** What the index knows about its interviews as a whole (see QuoteIndex.directory). */
 interface Directory {
@@ -1097,16 +257,6 @@ interface Directory {
    */
   appearances: Map<string, string[]> | null | undefined;
 }
-
-/**
- * Bits of a facet word: role (2), said together (1), year + 1 (8, 0: none), tagged (1), speaker
- * code (20).
- */
-const FACET_YEARS = 255;
-const FACET_TAGGED = 1 << 11;
-const FACET_SPEAKERS = 1 << 20;
-/** Results from this size on count facets from the packed words (building them costs a pass over every doc). */
-const FACET_WORDS_FROM = 2_000;
 
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
 export class QuoteIndex {

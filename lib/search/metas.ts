@@ -5,7 +5,7 @@
  * at 1M quotes a cold start parses a few flat arrays instead of 50,000 objects (their JSON was
  * most of the header, and parsing it a third of the load).
  */
-import type { InterviewMeta } from './index.ts';
+import type { InterviewMeta } from './types.ts';
 
 /** Fields of a meta that are not at their default (null: absent, as in metas of older snapshots). */
 interface MetaMore {
