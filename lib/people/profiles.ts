@@ -81,15 +81,18 @@ export async function personAnywhere(ctx: People, personId: string): Promise<Per
   return null;
 }
 
+/** What an editor changes of a person ({@link renamePerson}): each field optional. */
+export interface PersonChange {
+  name?: string | undefined;
+  title?: string | null | undefined;
+  reading?: string | null | undefined;
+}
+
 /** Renames a person (name, title, reading) everywhere they speak; kept across re-ingests. */
 export async function renamePerson(
   ctx: People,
   personId: string,
-  change: {
-    name?: string | undefined;
-    title?: string | null | undefined;
-    reading?: string | null | undefined;
-  },
+  change: PersonChange,
   who: string,
   expectedVersion?: number,
 ): Promise<PersonView> {

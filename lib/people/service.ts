@@ -24,13 +24,13 @@
  * - profiles.ts: a person's view, a rename
  * - merge.ts: one person merged into another; split.ts: quotes split off a person
  */
-import type { Interview, Role } from '../model.ts';
+import type { Interview } from '../model.ts';
 import { createPeople, type People, type PeopleDeps } from './deps.ts';
 import { mergePeople } from './merge.ts';
 import { overlay, type Proposed } from './overlay.ts';
-import { type PersonView, person, renamePerson } from './profiles.ts';
+import { type PersonChange, type PersonView, person, renamePerson } from './profiles.ts';
 import { checkInterviews } from './rewrite.ts';
-import { reassignTurn, type SpeakerView } from './speakers.ts';
+import { reassignTurn, type SpeakerView, type TurnChange } from './speakers.ts';
 import { splitPerson } from './split.ts';
 
 export { MAX_EDITED_PEOPLE, MAX_TURN_OVERRIDES, type PeopleDeps } from './deps.ts';
@@ -62,12 +62,7 @@ export class PeopleService {
   /** See {@link reassignTurn}. */
   reassignTurn(
     quoteId: string,
-    change: {
-      personId?: string | null | undefined;
-      name?: string | undefined;
-      role?: Role | undefined;
-      label?: string | undefined;
-    },
+    change: TurnChange,
     who: string,
     expectedVersion?: number,
   ): Promise<SpeakerView> {
@@ -77,11 +72,7 @@ export class PeopleService {
   /** See {@link renamePerson}. */
   renamePerson(
     personId: string,
-    change: {
-      name?: string | undefined;
-      title?: string | null | undefined;
-      reading?: string | null | undefined;
-    },
+    change: PersonChange,
     who: string,
     expectedVersion?: number,
   ): Promise<PersonView> {

@@ -86,6 +86,14 @@ export async function editInterview(
   }
 }
 
+/** What an editor changes of a turn's speaker ({@link reassignTurn}): each field optional. */
+export interface TurnChange {
+  personId?: string | null | undefined;
+  name?: string | undefined;
+  role?: Role | undefined;
+  label?: string | undefined;
+}
+
 /**
  * Who speaks one turn: an existing person (of this interview or another one), a new person of
  * this interview by name, or nobody in particular (`personId: null`, a role label); and/or its
@@ -94,12 +102,7 @@ export async function editInterview(
 export async function reassignTurn(
   ctx: People,
   quoteId: string,
-  change: {
-    personId?: string | null | undefined;
-    name?: string | undefined;
-    role?: Role | undefined;
-    label?: string | undefined;
-  },
+  change: TurnChange,
   who: string,
   expectedVersion?: number,
 ): Promise<SpeakerView> {
