@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rng } from '../../bench/corpus.ts';
 import type { Taxonomy } from '../../lib/taxonomy/index.ts';
 import { indexTerms } from '../../lib/text/analyze.ts';
 
@@ -74,18 +75,6 @@ export function unlabelledParagraphs(shared: string): string[][] {
         if (l.trim().length > 0) out.push(indexTerms(l));
     }
   return out;
-}
-
-/** A deterministic pseudo-random generator (mulberry32), so the vectors are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Orthonormalises the columns of a (n × m, row-major) in place (modified Gram–Schmidt). */
