@@ -1175,7 +1175,11 @@ export class SortedEvaluator {
 
     // Text, and the question field of the answers (derived from the question's text postings).
     let out = EMPTY;
-    let n = postings.fetchAt(ref, F_TEXT);
+    // The text postings are decoded into the shared buffers, not kept decoded (decoded.ts): what
+    // this path keeps of a term is its scored list (term-lists.ts), whole from its second
+    // restricted request on, so a decoded copy was read again only by the first restricted
+    // requests, and cost fresh memory on a first search (a page fault per 4 KiB).
+    let n = postings.fetchAt(ref, F_TEXT, false);
     if (n > 0 && masked && n >= rn * AMONG_RATIO) {
       // Not many more candidates than postings: each candidate is looked up among the postings.
       this.open(rn);
