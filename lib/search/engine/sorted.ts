@@ -1086,8 +1086,14 @@ export class SortedEvaluator {
       out.n = kept.n;
       const from = keyBase >= 0 ? kept.keys : null;
       if (from !== null) {
+        // emit's key, rebuilt from the doc and its distance back to where it was touched.
         const keys = keyRoom(out);
-        for (let i = 0; i < kept.n; i++) keys[i] = keyBase + (from[i] ?? 0);
+        const step = this.words.reach + 1;
+        const docs = kept.docs;
+        for (let i = 0; i < kept.n; i++) {
+          const back = from[i] ?? 0;
+          keys[i] = keyBase + (((docs[i] ?? 0) - back) * step + back);
+        }
       }
       this.keyedByWalk = from !== null;
       return out;
@@ -1104,11 +1110,13 @@ export class SortedEvaluator {
     const base = Math.max(keyBase, 0);
     const out = this.walkFrequencies(t, null, base);
     if (out.n >= this.kept.minEntries) {
-      let keys: Float64Array | null = null;
+      let keys: Int32Array | null = null;
       if (this.keyedByWalk) {
-        keys = new Float64Array(out.n);
-        // The walk's keys are base + an integer below 2^53: less the base, exactly that integer.
-        for (let i = 0; i < out.n; i++) keys[i] = (out.keys[i] ?? 0) - base;
+        keys = new Int32Array(out.n);
+        // The walk's keys are base + an integer below 2^53, (at × step + back) with back ≤ reach
+        // < step (emit): less the base, modulo step, exactly back.
+        const step = this.words.reach + 1;
+        for (let i = 0; i < out.n; i++) keys[i] = ((out.keys[i] ?? 0) - base) % step;
       }
       this.kept.put(t, {
         n: out.n,

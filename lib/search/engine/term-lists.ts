@@ -16,17 +16,23 @@
  */
 import { BytesLru } from './lru.ts';
 
-/** A term's list as the walk wrote it; `keys` (less the key base) when the walk wrote them. */
+/**
+ * A term's list as the walk wrote it. `keys`, when the walk wrote them: per entry how far its doc
+ * is after the doc it was touched at (its question, or itself: 0), from which the key is
+ * rebuilt exactly (key base + (doc − back) × (reach + 1) + back, sorted.ts `emit`). Kept as that
+ * distance (4 bytes) rather than the key less its base (8): a list is fresh memory when first
+ * kept, which a first search pays for by the page (see sorted.ts walkAndKeep).
+ */
 export interface KeptList {
   n: number;
   docs: Int32Array;
   scores: Float64Array;
   fields: Uint8Array;
-  keys: Float64Array | null;
+  keys: Int32Array | null;
 }
 
 /**
- * Budget of one evaluator's kept lists (13 bytes per entry, 21 with keys), and the shortest
+ * Budget of one evaluator's kept lists (13 bytes per entry, 17 with keys), and the shortest
  * list kept (shorter ones are walked each time). Read when an evaluator is made: tests lower
  * `minEntries` to reach kept lists on corpora of a few hundred docs. 1,024 since 2026-12-06
  * (was 4,096): the open words of split queries are often just under 4,096 entries (万人 3,876,
@@ -52,7 +58,7 @@ export class TermLists {
     readonly budget: number = TERM_LISTS.budget,
     readonly minEntries: number = TERM_LISTS.minEntries,
   ) {
-    this.lists = new BytesLru(budget, (l) => l.n * (l.keys ? 21 : 13));
+    this.lists = new BytesLru(budget, (l) => l.n * (l.keys ? 17 : 13));
   }
 
   /** Bytes held. */
