@@ -8,6 +8,12 @@
  * a list costs a map lookup instead. Only lists of at least `minPostings` are kept: a short
  * list decodes in less time than its entry costs in memory and map churn.
  *
+ * Since 2026-12-06 the sorted path (sorted.ts) asks for its text postings without keeping them
+ * (Postings.fetchAt, keep false): it keeps each common term's scored list instead
+ * (term-lists.ts), so a decoded copy was read again only by a term's first restricted request,
+ * and was fresh memory on a first search. The general evaluator and the other fields still
+ * keep theirs here.
+ *
  * Keys are the caller's (see Postings: segment, term, field); a list is 8 bytes per posting
  * (an id and a tf).
  */
