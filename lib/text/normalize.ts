@@ -149,6 +149,9 @@ function normalizeWith(source: string, kana: boolean, offsets: boolean): Normali
   // Where the previous cluster's output begins in `text`, and its source start.
   let prevOut = 0;
   let prevSrc = 0;
+  // Source units from `run` to `i` (-1: none) are output as they are and not in `text` yet:
+  // appended as one slice, not one concatenation (one string object) per unit.
+  let run = -1;
   let i = 0;
   while (i < source.length) {
     const start = i;
@@ -160,19 +163,22 @@ function normalizeWith(source: string, kana: boolean, offsets: boolean): Normali
       const next = i + 1 < source.length ? source.charCodeAt(i + 1) : -1;
       if (next < 0 || (!isHighSurrogate(next) && (unitInfo(next) & MARK) === 0)) {
         i++;
-        prevOut = text.length;
+        prevOut = run < 0 ? text.length : text.length + (start - run);
         prevSrc = start;
         if (offsets) {
           starts.push(start);
           ends.push(i);
         }
-        text +=
-          kana && ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e)
-            ? String.fromCharCode(c + 0x60)
-            : source.charAt(start);
+        if (kana && ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e)) {
+          if (run >= 0) text += source.slice(run, start);
+          run = -1;
+          text += String.fromCharCode(c + 0x60);
+        } else if (run < 0) run = start;
         continue;
       }
     }
+    if (run >= 0) text += source.slice(run, start);
+    run = -1;
     i += codePointLength(source, i);
     while (i < source.length) {
       const len = codePointLength(source, i);
@@ -205,6 +211,7 @@ function normalizeWith(source: string, kana: boolean, offsets: boolean): Normali
       }
     text += folded;
   }
+  if (run >= 0) text += source.slice(run, i);
   return { text, starts, ends };
 }
 
