@@ -290,6 +290,38 @@ function emitKanaRun(norm: string, pieces: ReadonlyArray<[string, number]>, sink
 }
 
 /**
+ * Particles the segmenter reads together with the kana before them (だが, だって, さも): after a
+ * run of one-kana pieces, that kana is the run's last piece (まえだまえだ|が, not まえだまえ|だが).
+ */
+const PARTICLE_ENDS = new Set([
+  'が',
+  'の',
+  'は',
+  'を',
+  'に',
+  'で',
+  'と',
+  'も',
+  'へ',
+  'や',
+  'って',
+  'から',
+  'けど',
+]);
+
+/**
+ * A word of two or three kana that is one kana and a particle (だ|が of まえだまえだが, だ|って):
+ * that kana and the particle, or null.
+ */
+function gluedEnd(word: string): [string, string] | null {
+  if (word.length < 2 || word.length > 3 || !HIRAGANA_ONLY_WORD.test(word)) return null;
+  const first = word.charAt(0);
+  const rest = word.slice(1);
+  return PARTICLE_ENDS.has(rest) && !NO_WORD_START.includes(first) ? [first, rest] : null;
+}
+const HIRAGANA_ONLY_WORD = /^[\u3041-\u3096]+$/;
+
+/**
  * Emits the segmenter's words of a stretch, in order, each with its offset in the normalised text
  * (see {@link emitWord}), and the words of runs of one-kana pieces glued back ({@link emitKanaRun}).
  */
@@ -298,7 +330,15 @@ function emitWordList(norm: string, words: Iterable<[string, number]>, sink: Sin
   let runEnd = -1;
   for (const w of words) {
     emitWord(w[0], w[1], sink);
-    if (ONE_KANA_PIECE.test(w[0])) {
+    const glued = run.length >= KANA_RUN_PIECES - 1 && w[1] === runEnd ? gluedEnd(w[0]) : null;
+    if (glued) {
+      // The run's last kana, which the segmenter read with the particle after it (ま|え|だ|ま|え|だが):
+      // a piece of the run, and the particle one too when it is a single kana (まえだまえだ|が).
+      run.push([glued[0], w[1]]);
+      if (glued[1].length === 1) run.push([glued[1], w[1] + 1]);
+      if (run.length >= KANA_RUN_PIECES) emitKanaRun(norm, run, sink);
+      run = [];
+    } else if (ONE_KANA_PIECE.test(w[0])) {
       if (w[1] !== runEnd && run.length > 0) {
         if (run.length >= KANA_RUN_PIECES) emitKanaRun(norm, run, sink);
         run = [];
