@@ -17,6 +17,7 @@ import {
   analyzeNormalized,
   bigrams,
   classify,
+  FRAGMENT_MARK,
   foldKatakanaRun,
   isStopword,
   type SegmentationMode,
@@ -337,9 +338,18 @@ function kanaSuffixAdjective(hiragana: string): QueryNode[] {
  * word ({@link Unit.extra}).
  */
 function activeFormNodes(hiragana: string): QueryNode[] {
-  return activeDictionaryForms(hiragana).map((f) =>
-    term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.active),
-  );
+  // The voice as a quote writing the verb's kanji says it (選|ばれた: バレ…), which ranks first.
+  const voice = /[わかがさたなばまら](?:され|させ|られ|せられ|れ|せ)[\u3041-\u3096]*$/u.exec(hiragana)?.[0];
+  const shared = voice ? PASSIVE_OR_CAUSATIVE.exec(voice)?.[0] : undefined;
+  return activeDictionaryForms(hiragana).map((f) => {
+    const verb = term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.active);
+    return shared
+      ? (max([
+          verb,
+          and([verb, voiceNode(shared, INFLECTION_WITHOUT_PARTICLE)], QUERY_WEIGHTS.active) as QueryNode,
+        ]) as QueryNode)
+      : verb;
+  });
 }
 
 /** A kanji stem with its kana (頑張って, 分かった): where a verb typed with its kanji may stand. */
@@ -749,6 +759,8 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       return;
     }
     if (t.kind === 'num') units.push({ node: term(t.term), needle: surface });
+    // Cut off an adjective as the text's is (おい|しく): only that cut finds it (see FRAGMENT_MARK).
+    else if (t.kind === 'frag') units.push({ node: term(`${FRAGMENT_MARK}${t.term}`), needle: surface });
     else if (t.kind === 'latin')
       units.push({ node: term(t.term, { prefix: last, fuzzy: latinFuzz(t.term) }), needle: null });
     else if (t.kind === 'run' && partial && t.start > 0 && norm[t.start - 1] === LONG_VOWEL) {
@@ -859,6 +871,29 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   return merged.some((u) => !asked(u)) ? merged.filter((u) => !asked(u)) : merged;
 }
 
+/**
+ * How a passive or causative inflection starts after its stem (ば|れ of 選ばれた, られ, され, させ,
+ * か|せ): the part every form of that voice shares.
+ */
+const PASSIVE_OR_CAUSATIVE = /^(?:[わかがさたなばまら]?(?:され|させ|られ|せられ|れ|せ))/u;
+
+/** Kana a passive's or causative's forms go on with (られ|た, られ|て, られ|ない, られ|ます, られ|ず). */
+const VOICE_NEXT = 'たてなまず';
+
+/**
+ * The glued runs (`kanapart`, three kana each at least) a quote has where it says a passive or
+ * causative in any form (ラレタ, ラレテ, ラレナ … for られ): the index has no prefix of them (they
+ * are no completions), so each is a term.
+ */
+function voiceNode(voice: string, weight: number): QueryNode {
+  const kana = hiraganaToKatakana(voice);
+  const runs =
+    kana.length >= KANA_WORD_PIECES
+      ? [kana.slice(0, KANA_WORD_PIECES)]
+      : [...hiraganaToKatakana(VOICE_NEXT)].map((k) => `${kana}${k}`);
+  return max(runs.map((r) => term(r, { gram: true }, weight))) as QueryNode;
+}
+
 /** Weight of a typed inflection without the particle before it (サレタ of 映画に|された). */
 const INFLECTION_WITHOUT_PARTICLE = 0.8;
 
@@ -881,7 +916,8 @@ function rankTypedInflections(
     if (NO_WORD_START.includes(norm.charAt(at)) || pieces.length < KANA_WORD_PIECES) continue;
     const typed = piecesText(pieces, 0, pieces.length);
     const said = [term(foldKatakanaRun(hiraganaToKatakana(typed)), { gram: true })];
-    if (isParticle(pieces, 0, LEADING_PARTICLES) && pieces.length > KANA_WORD_PIECES)
+    const particle = isParticle(pieces, 0, LEADING_PARTICLES);
+    if (particle && pieces.length > KANA_WORD_PIECES)
       said.push(
         term(
           foldKatakanaRun(hiraganaToKatakana(typed.slice(1))),
@@ -889,6 +925,13 @@ function rankTypedInflections(
           INFLECTION_WITHOUT_PARTICLE,
         ),
       );
+    // A passive or causative in another form (怒られた → 怒られて, 怒られる): ラレ… after it.
+    const voice = PASSIVE_OR_CAUSATIVE.exec(particle ? typed.slice(1) : typed)?.[0];
+    if (voice && voice.length >= 2) said.push(voiceNode(voice, INFLECTION_WITHOUT_PARTICLE));
+    // A noun made into something (映画に|された) is what its kanji with 化 says (映画化された): 画化.
+    const noun = norm.charAt(at - 1);
+    if (particle && pieces[0]?.[0] === 'に' && SURU_TAIL.test(typed.slice(1)))
+      said.push(term(`${noun}化`, { gram: true }, INFLECTION_WITHOUT_PARTICLE));
     unit.inflection = max(said) as QueryNode;
   }
 }
