@@ -298,34 +298,20 @@ function emitKanaRun(norm: string, pieces: ReadonlyArray<[string, number]>, sink
 }
 
 /**
- * Particles the segmenter reads together with the kana before them (だが, だって, さも): after a
- * run of one-kana pieces, that kana is the run's last piece (まえだまえだ|が, not まえだまえ|だが).
+ * Particles the segmenter reads together with a だ before them, as the copula (だが, だって, だと):
+ * after a run of one-kana pieces, that だ is the run's last piece (まえだまえだ|が, not まえだまえ|だが).
  */
-const PARTICLE_ENDS = new Set([
-  'が',
-  'の',
-  'は',
-  'を',
-  'に',
-  'で',
-  'と',
-  'も',
-  'へ',
-  'や',
-  'って',
-  'から',
-  'けど',
-]);
+const PARTICLE_ENDS = new Set(['が', 'の', 'は', 'を', 'に', 'と', 'も', 'へ', 'や', 'って', 'から', 'けど']);
 
 /**
- * A word of two or three kana that is one kana and a particle (だ|が of まえだまえだが, だ|って):
- * that kana and the particle, or null.
+ * A word of two or three kana that is だ and a particle (だ|が of まえだまえだが, だ|って): だ and the
+ * particle, or null. Only だ: another kana with a particle after it is mostly a word (もの of
+ * だった|もの, かも), whose first kana is no piece of the run.
  */
 function gluedEnd(word: string): [string, string] | null {
-  if (word.length < 2 || word.length > 3 || !HIRAGANA_ONLY_WORD.test(word)) return null;
-  const first = word.charAt(0);
+  if (word.length < 2 || word.length > 3 || !word.startsWith('だ')) return null;
   const rest = word.slice(1);
-  return PARTICLE_ENDS.has(rest) && !NO_WORD_START.includes(first) ? [first, rest] : null;
+  return PARTICLE_ENDS.has(rest) ? ['だ', rest] : null;
 }
 const HIRAGANA_ONLY_WORD = /^[\u3041-\u3096]+$/;
 
