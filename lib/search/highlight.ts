@@ -31,6 +31,10 @@ const SNIPPET_CHARS = 120;
 const KANA_CHAR = /[\u30A1-\u30FAー]/;
 const KANA_WORD = /^[\u30A1-\u30FAー]+$/;
 const CONTEXT_BEFORE = 30;
+/** Kana needles this short are marked in hiragana only as a word of the text (see matchRanges). */
+const SHORT_KANA = 2;
+/** A span as one number (start, end): texts are far shorter than this. */
+const SPAN_KEY = 2 ** 26;
 /** A number with a unit of magnitude (400万, 3億), as a query's number is a needle. */
 const AMOUNT = /^[\d.,]*\d[万億兆千]$/u;
 const YEN = '円';
@@ -145,12 +149,21 @@ export function matchRanges(
   const length = n.text.length;
   const startOf = (i: number) => (n.starts ? (n.starts[i] ?? 0) : i >= 0 && i < length ? i : 0);
   const endOf = (i: number) => (n.ends ? (n.ends[i] ?? 0) : i >= 0 && i < length ? i + 1 : 0);
+  // A short kana needle (おい) is marked in hiragana only where the text has it as a word of its
+  // own: not inside another (おいしい), nor where the segmenter cut it off one (おい|しく).
+  const short = needles.some((x) => x.length <= SHORT_KANA && KANA_WORD.test(x));
+  const tokens = terms.size > 0 || short ? analyzeNormalized(n.text) : [];
   if (terms.size > 0) {
-    for (const t of analyzeNormalized(n.text)) {
-      if (t.kind !== 'gram' && terms.has(t.term))
+    for (const t of tokens) {
+      if (t.kind !== 'gram' && t.kind !== 'frag' && terms.has(t.term))
         ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
     }
   }
+  const words = short
+    ? new Set(
+        tokens.filter((t) => t.kind === 'word' || t.kind === 'kana').map((t) => t.start * SPAN_KEY + t.end),
+      )
+    : null;
   if (needles.length > 0) {
     // Needles are sought in the text with its hiragana folded (one unit for one, so at the
     // offsets of `written`), folding as it compares rather than in a copy of every hit's text.
@@ -166,6 +179,16 @@ export function matchRanges(
         // A match written in hiragana (わかる) is a word as written: the katakana beside it is
         // another word (ゲームわかる), and a ー before it the end of an interjection (あーわかる).
         let next = at + needle.length;
+        if (
+          words &&
+          needle.length <= SHORT_KANA &&
+          kana &&
+          hasHiragana(written, at, at + needle.length) &&
+          !words.has(at * SPAN_KEY + at + needle.length)
+        ) {
+          at = foldedIndexOf(written, needle, next);
+          continue;
+        }
         if (kana && !hasHiragana(written, at, at + needle.length)) {
           while (start > 0 && KANA_CHAR.test(written.charAt(start - 1))) start--;
           while (start < at && written.charAt(start) === 'ー') start++;

@@ -17,6 +17,7 @@ import {
   analyzeNormalized,
   bigrams,
   classify,
+  FRAGMENT_MARK,
   foldKatakanaRun,
   isStopword,
   type SegmentationMode,
@@ -24,6 +25,7 @@ import {
   type Token,
 } from '../text/analyze.ts';
 import {
+  activeDictionaryForms,
   candidateForms,
   dictionaryForms,
   dictionaryFormTerm,
@@ -107,6 +109,8 @@ export const QUERY_WEIGHTS = {
   variant: 0.8,
   stem: 0.6,
   base: 0.9,
+  /** Of the active verb guessed for a passive or causative one (えらばれた → えらぶ). */
+  active: 0.5,
   spelling: 0.6,
 };
 /** A one-kanji stem in more than this share of quotes (思, 行, 見) is not worth its scan. */
@@ -137,6 +141,18 @@ interface Unit {
    * before (10分以内 finds 5分 too).
    */
   rider?: boolean;
+  /**
+   * The inflection typed after the word (バレタ of 選ばれた): ranks the quotes that say it first in
+   * a query that needs every word (see rankTypedInflections). Not in a longer query: a rare glued
+   * run raised the share of weight a quote must match (大変だった: ダッタ), and lost answers.
+   */
+  inflection?: QueryNode;
+  /**
+   * Alternatives of the word only in a query that needs every word: the active verb of a passive
+   * typed (おこられた → おこる). In a sentence they let more quotes reach the share of words it
+   * needs, ahead of those that say the verb as typed (仕事をつづけられた理由: 仕事を続けて).
+   */
+  extra?: QueryNode[];
 }
 
 /**
@@ -260,7 +276,9 @@ function suruTails(norm: string): Array<{ start: number; end: number }> {
   for (const r of scriptRuns(norm)) {
     if (r.cls !== 'hiragana' || r.start === 0 || !NOUN_END.test(norm.charAt(r.start - 1))) continue;
     const run = norm.slice(r.start, r.end);
-    if (SURU_TAIL.test(run)) out.push({ start: r.start, end: r.end });
+    // 映画にされた, 映画にした: the noun made into something (する after に), not a verb of its own.
+    if (SURU_TAIL.test(run) || (run.startsWith('に') && SURU_TAIL.test(run.slice(1))))
+      out.push({ start: r.start, end: r.end });
     else {
       const wo = run.indexOf('を');
       if (wo >= 0 && wo <= OKURIGANA_BEFORE_WO && SURU_TAIL.test(run.slice(wo + 1)))
@@ -287,13 +305,51 @@ function gramPath(word: string): QueryNode | null {
  * guess. Exact terms only, never a prefix: ため is no verb.
  */
 function dictionaryFormNodes(hiragana: string): QueryNode[] {
+  const active = new Set(activeDictionaryForms(hiragana));
   const own = isSearchableForm(hiragana) ? [term(dictionaryFormTerm(hiraganaToKatakana(hiragana)))] : [];
   return [
     ...own,
-    ...dictionaryForms(hiragana).map((f) =>
-      term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base),
-    ),
+    ...kanaSuffixAdjective(hiragana),
+    ...dictionaryForms(hiragana)
+      .filter((f) => !active.has(f))
+      .map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
   ];
+}
+
+/** An adjective with っぽい typed in kana, in any of its forms (おこりっぽく): group 1 is its stem. */
+const KANA_SUFFIX_ADJECTIVE = /^([\u3041-\u3096]+?)っぽ(?:い|く|くて|かった|さ)$/u;
+
+/**
+ * An adjective with っぽい typed in kana in another form than its dictionary form (おこりっぽく,
+ * あきっぽさ): its reading, which the index keeps for the adjective in either script
+ * (lib/text/readings.ts), as for its dictionary form typed (see {@link suffixAdjectives}).
+ */
+function kanaSuffixAdjective(hiragana: string): QueryNode[] {
+  const stem = KANA_SUFFIX_ADJECTIVE.exec(hiragana)?.[1];
+  if (!stem) return [];
+  const adjective = hiraganaToKatakana(`${stem}${SUFFIX}`);
+  // The adjective alone: the verb it is made of (惚れる of ほれっぽい) found 一目惚れ and 見惚れて.
+  return adjective === hiraganaToKatakana(hiragana) ? [] : [term(dictionaryFormTerm(adjective))];
+}
+
+/**
+ * The active verbs of a passive or causative typed in kana (えらばれた → えらぶ; おこられた →
+ * おこる), as the index reads 選ばれた (選ぶ): alternatives of the word in a query that needs every
+ * word ({@link Unit.extra}).
+ */
+function activeFormNodes(hiragana: string): QueryNode[] {
+  // The voice as a quote writing the verb's kanji says it (選|ばれた: バレ…), which ranks first.
+  const voice = /[わかがさたなばまら](?:され|させ|られ|せられ|れ|せ)[\u3041-\u3096]*$/u.exec(hiragana)?.[0];
+  const shared = voice ? PASSIVE_OR_CAUSATIVE.exec(voice)?.[0] : undefined;
+  return activeDictionaryForms(hiragana).map((f) => {
+    const verb = term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.active);
+    return shared
+      ? (max([
+          verb,
+          and([verb, voiceNode(shared, INFLECTION_WITHOUT_PARTICLE)], QUERY_WEIGHTS.active) as QueryNode,
+        ]) as QueryNode)
+      : verb;
+  });
 }
 
 /** A kanji stem with its kana (頑張って, 分かった): where a verb typed with its kanji may stand. */
@@ -333,6 +389,36 @@ function kanjiVerbSpellings(
  * marked; as a form (see {@link CompiledQuery.forms}) it is marked whole where a quote says it.
  */
 const SUFFIX_ADJECTIVE = /^[\p{Script=Han}\u3005][\u3041-\u3096]+っぽい$/u;
+
+/**
+ * An adjective made with っぽい after a kanji word, typed with its kanji, in any of its forms
+ * (飽きっぽい, 怒りっぽく, 大人っぽさ, 惚れっぽかった): group 1 is the word before っぽ.
+ */
+const TYPED_SUFFIX_ADJECTIVE = /([\p{Script=Han}\u3005]+[\u3041-\u3096]{0,2}?)っぽ(?:い|く|か|け|さ)/gu;
+
+/**
+ * The っぽい adjectives typed with their kanji (飽きっぽい): one word, the adjective's written
+ * dictionary form, which the index keeps for every quote that says it in any form
+ * (\u0003飽きっぽい: `suffixAdjective` in lib/text/readings.ts). The segmenter cuts it into the
+ * word before っぽい and grammar (飽き|っぽい, 惚|れ|っぽい), and as that word the query found every
+ * quote saying 飽き (飽きずに, 飽きてくる), 怒り (anger) or 惚 (一目惚れ, 見惚れて), none of them
+ * the adjective; now a quote must say the adjective, and the adjective is what is marked.
+ */
+function suffixAdjectives(norm: string): KanaVerb[] {
+  const out: KanaVerb[] = [];
+  for (const m of norm.matchAll(TYPED_SUFFIX_ADJECTIVE)) {
+    const written = `${m[1]}${SUFFIX}`;
+    const start = m.index ?? 0;
+    const node = term(kanjiSpellingTerm(written));
+    out.push({
+      start,
+      end: start + m[0].length,
+      unit: { node, needle: normalizeForMatch(written), form: written },
+    });
+  }
+  return out;
+}
+const SUFFIX = 'っぽい';
 
 /**
  * Hiragana as one katakana word (the way it is indexed), and the segmenter's split of it as a
@@ -382,7 +468,8 @@ function kanaVerbs(norm: string): KanaVerb[] {
     // the verb written in kana (仕事をつづけられた: ツヅ|ケラ, as the text つづけられた is cut).
     const { run, split } = kanaRun(kana, 'hybrid');
     const node = max([term(run), ...(split ? [split] : []), ...dictionaryFormNodes(kana)]) as QueryNode;
-    out.push({ start, end: r.end, unit: { node, needle: run } });
+    const extra = activeFormNodes(kana);
+    out.push({ start, end: r.end, unit: { node, needle: run, ...(extra.length > 0 ? { extra } : {}) } });
   }
   return out;
 }
@@ -559,6 +646,26 @@ function kanaWords(
 }
 
 /**
+ * A chunk of hiragana alone that the segmenter cuts into single kana, ending in particles
+ * (は|や|ぶ|さ|の): the word before them, as if typed alone (はやぶさ), an alternative of the
+ * chunk as typed and what is marked. As typed, ハヤブサノ found only the quotes that say the word
+ * with that particle (none: they say 「はやぶさ」の, はやぶさも). Null when the chunk is no such
+ * run, or its word is grammar or keeps its particles (see {@link kanaWordOf}).
+ */
+function kanaWordBeforeParticles(norm: string, partial: boolean): { node: QueryNode; needle: string } | null {
+  const runs: Array<ReadonlyArray<[string, number]>> = [];
+  analyzeNormalized(norm, 'hybrid', { onKanaRun: (pieces) => runs.push(pieces) });
+  const [pieces] = runs;
+  if (runs.length !== 1 || !pieces || (pieces[0] as [string, number])[1] !== 0) return null;
+  const [lastPiece, lastAt] = pieces[pieces.length - 1] as [string, number];
+  if (lastAt + lastPiece.length !== norm.length) return null;
+  const word = kanaWordOf(norm, pieces, 0, norm.length);
+  if (!word || word.word === word.withParticles) return null;
+  const [unit] = unitsOf(word.word, 'hybrid', false, partial);
+  return unit ? { node: unit.node, needle: foldKatakanaRun(hiraganaToKatakana(word.word)) } : null;
+}
+
+/**
  * Hiragana typed alone in this many kana is taken as a whole word, not completed as a prefix: two
  * kana are a word of their own (すき 好き, ゆめ 夢, ため), and what they complete to is mostly
  * another word (ため → ためし, read from 試し of お試し; すき → スキル, スキー). One kana is no
@@ -580,6 +687,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     const { run, split } = kanaRun(norm, mode);
     const forms = dictionaryFormNodes(norm);
     const phrase = kanaPhrase(norm, mode);
+    const word = kanaWordBeforeParticles(norm, partial);
     return [
       {
         node: max([
@@ -590,8 +698,10 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
           ...(split ? [split] : []),
           ...forms,
           ...(phrase ? [phrase] : []),
+          ...(word ? [word.node] : []),
         ]) as QueryNode,
-        needle: run,
+        needle: word?.needle ?? run,
+        ...(activeFormNodes(norm).length > 0 ? { extra: activeFormNodes(norm) } : {}),
       },
     ];
   }
@@ -601,7 +711,14 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   const units: Unit[] = [];
   const tails = mode === 'hybrid' ? suruTails(norm) : [];
   const copulas = mode === 'hybrid' ? copulaTails(norm) : [];
-  const verbSpans = mode === 'hybrid' ? kanaVerbs(norm) : [];
+  // A する tail is no verb of its own (映画に|された: された was a required word, found in any passive).
+  const verbSpans =
+    mode === 'hybrid'
+      ? [
+          ...kanaVerbs(norm).filter((v) => !tails.some((x) => v.start < x.end && v.end > x.start)),
+          ...suffixAdjectives(norm),
+        ]
+      : [];
   // The kana words glued runs hold (はやぶさ of 映画の|はやぶさ), where no verb, tail or copula is.
   const spans =
     mode === 'hybrid' && runs.length > 0
@@ -613,6 +730,8 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   const spellings = mode === 'hybrid' ? kanjiVerbSpellings(norm) : null;
   const inVerb = (t: Token) => spans.some((v) => t.start < v.end && t.end > v.start);
   const tailOf = new Map<Unit, QueryNode[]>();
+  // Each word's unit by where the word ends (see rankTypedInflections).
+  const endsAt = new Map<number, Unit>();
   const inTail = (t: Token) => tails.some((v) => t.start >= v.start && t.end <= v.end);
   // Placed among the words in the order typed.
   const verbs = [...spans];
@@ -640,6 +759,8 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       return;
     }
     if (t.kind === 'num') units.push({ node: term(t.term), needle: surface });
+    // Cut off an adjective as the text's is (おい|しく): only that cut finds it (see FRAGMENT_MARK).
+    else if (t.kind === 'frag') units.push({ node: term(`${FRAGMENT_MARK}${t.term}`), needle: surface });
     else if (t.kind === 'latin')
       units.push({ node: term(t.term, { prefix: last, fuzzy: latinFuzz(t.term) }), needle: null });
     else if (t.kind === 'run' && partial && t.start > 0 && norm[t.start - 1] === LONG_VOWEL) {
@@ -705,6 +826,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     if (inVerb(t) || isGrammar(t)) continue;
     const before = units.length;
     pushWord(t, last);
+    if (units.length === before + 1) endsAt.set(t.end, units[before] as Unit);
     if (riders.has(t) && units.length === before + 1) {
       // Scored, never marked (万 is in every amount), and no word of its own: see Unit.rider.
       const u = units[before] as Unit;
@@ -722,6 +844,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   }
   for (const [noun, said] of tailOf)
     noun.node = max([noun.node, and([noun.node, or(said) as QueryNode]) as QueryNode]) as QueryNode;
+  if (mode === 'hybrid') rankTypedInflections(norm, runs, endsAt);
   for (const v of verbs) units.push(v.unit);
   // The segmenter may split an unknown kanji compound into single characters (婚|活): one
   // word for the run, found whole or by its bigrams.
@@ -746,6 +869,71 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   }
   if (mode !== 'hybrid') return merged;
   return merged.some((u) => !asked(u)) ? merged.filter((u) => !asked(u)) : merged;
+}
+
+/**
+ * How a passive or causative inflection starts after its stem (ば|れ of 選ばれた, られ, され, させ,
+ * か|せ): the part every form of that voice shares.
+ */
+const PASSIVE_OR_CAUSATIVE = /^(?:[わかがさたなばまら]?(?:され|させ|られ|せられ|れ|せ))/u;
+
+/** Kana a passive's or causative's forms go on with (られ|た, られ|て, られ|ない, られ|ます, られ|ず). */
+const VOICE_NEXT = 'たてなまず';
+
+/**
+ * The glued runs (`kanapart`, three kana each at least) a quote has where it says a passive or
+ * causative in any form (ラレタ, ラレテ, ラレナ … for られ): the index has no prefix of them (they
+ * are no completions), so each is a term.
+ */
+function voiceNode(voice: string, weight: number): QueryNode {
+  const kana = hiraganaToKatakana(voice);
+  const runs =
+    kana.length >= KANA_WORD_PIECES
+      ? [kana.slice(0, KANA_WORD_PIECES)]
+      : [...hiraganaToKatakana(VOICE_NEXT)].map((k) => `${kana}${k}`);
+  return max(runs.map((r) => term(r, { gram: true }, weight))) as QueryNode;
+}
+
+/** Weight of a typed inflection without the particle before it (サレタ of 映画に|された). */
+const INFLECTION_WITHOUT_PARTICLE = 0.8;
+
+/**
+ * The inflection typed after a kanji word (選ばれた, 怒られた, 抜擢された, 映画にされた) ranks the
+ * quotes that say it so first, without being needed: the word finds every form of it (選 finds
+ * 選んだ and 選ぶ; 映画 finds 映画にした and 映画化), and the index keeps the kana of an inflection
+ * after a kanji as a glued run (バレタ, ラレタ, ニサレタ: `kanapart` in lib/text/analyze.ts), which
+ * no query asked for: 選ばれた ranked 選ぶ quotes above 選ばれた ones. Scored, never marked.
+ */
+function rankTypedInflections(
+  norm: string,
+  runs: ReadonlyArray<ReadonlyArray<[string, number]>>,
+  endsAt: ReadonlyMap<number, Unit>,
+): void {
+  for (const pieces of runs) {
+    const at = (pieces[0] as [string, number])[1];
+    const unit = endsAt.get(at);
+    if (!unit || at === 0 || !KANJI.test(norm.charAt(at - 1))) continue;
+    if (NO_WORD_START.includes(norm.charAt(at)) || pieces.length < KANA_WORD_PIECES) continue;
+    const typed = piecesText(pieces, 0, pieces.length);
+    const said = [term(foldKatakanaRun(hiraganaToKatakana(typed)), { gram: true })];
+    const particle = isParticle(pieces, 0, LEADING_PARTICLES);
+    if (particle && pieces.length > KANA_WORD_PIECES)
+      said.push(
+        term(
+          foldKatakanaRun(hiraganaToKatakana(typed.slice(1))),
+          { gram: true },
+          INFLECTION_WITHOUT_PARTICLE,
+        ),
+      );
+    // A passive or causative in another form (怒られた → 怒られて, 怒られる): ラレ… after it.
+    const voice = PASSIVE_OR_CAUSATIVE.exec(particle ? typed.slice(1) : typed)?.[0];
+    if (voice && voice.length >= 2) said.push(voiceNode(voice, INFLECTION_WITHOUT_PARTICLE));
+    // A noun made into something (映画に|された) is what its kanji with 化 says (映画化された): 画化.
+    const noun = norm.charAt(at - 1);
+    if (particle && pieces[0]?.[0] === 'に' && SURU_TAIL.test(typed.slice(1)))
+      said.push(term(`${noun}化`, { gram: true }, INFLECTION_WITHOUT_PARTICLE));
+    unit.inflection = max(said) as QueryNode;
+  }
 }
 
 /** A question word (see {@link QUESTION_WORDS}). */
@@ -910,6 +1098,8 @@ export function compileQuery(
   });
   const allUnits: Unit[] = [];
   const slotNodes: QueryNode[] = [];
+  // Per slot: its unit when the slot is one unit's (for its typed inflection, see Unit.inflection).
+  const slotUnits: Array<Unit | undefined> = [];
   // Per slot: a light verb typed in its dictionary form (思う), not required beside other words.
   const slotLight: boolean[] = [];
   // Each typed word (or OR group) as one node, for the relaxed query.
@@ -948,6 +1138,7 @@ export function compileQuery(
       slotNodes.push(...slots);
       for (const [i] of slots.entries()) {
         const u = perUnit ? only.units[i] : undefined;
+        slotUnits.push(u);
         slotLight.push(
           u?.rider === true || (!!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle))),
         );
@@ -969,6 +1160,7 @@ export function compileQuery(
       const node = max(alternatives);
       if (node) {
         slotNodes.push(node);
+        slotUnits.push(undefined);
         slotLight.push(false);
         wordNodes.push(node);
       }
@@ -1002,6 +1194,14 @@ export function compileQuery(
   const riding = perGroup.reduce((n, g) => n + (g.length === 1 && g[0] ? ridersOf(g[0]) : 0), 0);
   const everyWord =
     terms === 'all' || words - riding + tails <= SHORT_QUERY_WORDS || typedWords || words - riding === 1;
+  if (everyWord)
+    slotNodes.forEach((node, i) => {
+      const u = slotUnits[i];
+      const wider = u?.extra ? (max([node, ...u.extra]) as QueryNode) : node;
+      slotNodes[i] = u?.inflection
+        ? (max([wider, and([wider, u.inflection]) as QueryNode]) as QueryNode)
+        : wider;
+    });
   // Beside a content word, a light verb is optional (ranks, does not filter); `terms=all` keeps it.
   const light = (i: number) =>
     terms !== 'all' && slotLight[i] === true && slotLight.some((l) => !l) && everyWord;

@@ -7,6 +7,7 @@ import type { Interview } from '../model.ts';
 import {
   ANALYZER_VERSION,
   analyzeNormalized,
+  FRAGMENT_MARK,
   INDEX_ONLY_KINDS,
   type SegmentationMode,
   type Token,
@@ -33,12 +34,14 @@ import {
 } from './engine/index.ts';
 
 /** Kinds of tokens as {@link FieldTokens} carries them (one byte each). */
-const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart'];
+const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart', 'frag'];
 const KIND_WORD = 0;
 const KIND_RUN = 1;
 const KIND_GRAM = 2;
 /** A run of kana glued back inside a longer one (analyzer's `kanapart`): searched, never completed. */
 const KIND_KANA_PART = 6;
+/** A piece the segmenter cut off a hiragana adjective (analyzer's `frag`): indexed behind FRAGMENT_MARK. */
+const KIND_FRAGMENT = 7;
 /** The kinds' codes the tagger does not read (INDEX_ONLY_KINDS), nor a field's length counts. */
 const TAGGER_SKIPS = new Uint8Array(KIND_CODES.map((k) => (INDEX_ONLY_KINDS.has(k) ? 1 : 0)));
 
@@ -301,11 +304,16 @@ export class TermCounter implements CountedTerms {
     // text has (ハヤブサ and its parts), and counted, they reordered every ranked list a little.
     let length = to - from;
     for (let i = from; i < to; i++) {
-      const id = p.ids[i] as number;
       const kind = p.kinds[i] as number;
+      // The tagger reads a fragment's term as it is (おい); the index keeps it apart from the word.
+      const id =
+        kind === KIND_FRAGMENT
+          ? this.idOf(`${FRAGMENT_MARK}${terms[p.ids[i] as number] as string}`)
+          : (p.ids[i] as number);
       const k = this.place(id);
       tfs[k] = (tfs[k] as number) + 1;
       if (TAGGER_SKIPS[kind] === 1) length--;
+      if (kind === KIND_FRAGMENT) continue;
       if (!surfaces || kind === KIND_GRAM || kind === KIND_KANA_PART) continue;
       flags[k] = (flags[k] as number) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0);
       const term = terms[id] as string;

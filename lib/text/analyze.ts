@@ -19,7 +19,7 @@ import { hiraganaToKatakana, type Normalized, normalize } from './normalize.ts';
  * How a token was produced: a segmenter word, a whole katakana run, a character bigram (of a
  * kanji run, or of anything in `bigrams` mode), a Latin word, or a number with its unit (`3億`).
  */
-export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num' | 'kana' | 'kanapart';
+export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num' | 'kana' | 'kanapart' | 'frag';
 
 /**
  * Kinds of the terms a text is searched by but not tagged by: a hiragana word the segmenter cut
@@ -29,6 +29,14 @@ export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num' | 'kana' | 'ka
  * The topic tagger's features leave them out ({@link indexTerms}), so its model is unchanged.
  */
 export const INDEX_ONLY_KINDS: ReadonlySet<TokenKind> = new Set<TokenKind>(['kana', 'kanapart']);
+
+/**
+ * What the index keeps a `frag` term under: the kana the segmenter cut off a hiragana adjective
+ * (おい of おい|しく, さび of さび|しく) is no word, and as one it matched the word typed alone
+ * (おい found おいしく). The tagger reads the term as it always did; the index and the query read
+ * it behind this mark, so only the same cut (a query おいしくケーキ) finds it.
+ */
+export const FRAGMENT_MARK = '\u0005';
 
 /** A term with the range of source text it came from. */
 export interface Token {
@@ -221,10 +229,10 @@ interface Sink {
 const ONE_KANJI_STEM = /^([\p{Script=Han}\u3005])[\u3041-\u3096]+$/u;
 
 /** Emits a segmenter word found at `at` of the normalised text (and its one-kanji stem). */
-function emitWord(word: string, at: number, sink: Sink): void {
+function emitWord(word: string, at: number, sink: Sink, fragment = false): void {
   const term = hiraganaToKatakana(word);
   if (isStopword(term)) return;
-  sink.push(term, 'word', at, at + word.length);
+  sink.push(term, fragment ? 'frag' : 'word', at, at + word.length);
   // Its stem too, so 安い finds 安く and 安ければ (longer stems are kanji-run bigrams already).
   const stem = ONE_KANJI_STEM.exec(word)?.[1];
   if (stem) sink.push(stem, 'gram', at, at + stem.length);
@@ -290,15 +298,63 @@ function emitKanaRun(norm: string, pieces: ReadonlyArray<[string, number]>, sink
 }
 
 /**
+ * Particles the segmenter reads together with a だ before them, as the copula (だが, だって, だと):
+ * after a run of one-kana pieces, that だ is the run's last piece (まえだまえだ|が, not まえだまえ|だが).
+ */
+const PARTICLE_ENDS = new Set(['が', 'の', 'は', 'を', 'に', 'と', 'も', 'へ', 'や', 'って', 'から', 'けど']);
+
+/**
+ * A word of two or three kana that is だ and a particle (だ|が of まえだまえだが, だ|って): だ and the
+ * particle, or null. Only だ: another kana with a particle after it is mostly a word (もの of
+ * だった|もの, かも), whose first kana is no piece of the run.
+ */
+function gluedEnd(word: string): [string, string] | null {
+  if (word.length < 2 || word.length > 3 || !word.startsWith('だ')) return null;
+  const rest = word.slice(1);
+  return PARTICLE_ENDS.has(rest) ? ['だ', rest] : null;
+}
+const HIRAGANA_ONLY_WORD = /^[\u3041-\u3096]+$/;
+
+/** Particles no hiragana adjective starts with (は|しか is the particle しか, not おい|しか|った). */
+const NOT_ADJECTIVE_START = new Set(['は', 'が', 'を', 'に', 'で', 'と', 'も', 'へ', 'の', 'や']);
+
+/**
+ * True when word `i` is the start the segmenter cut off a hiragana adjective in an inflected form
+ * (おい|しく, おい|しか|っ|た, おい|しけ|れ|ば, おい|し|さ, さび|しく, はず|かしく): hiragana, right
+ * before the adjective's inflected ending. Not before しか alone (これ|しか, the particle).
+ */
+function cutAdjective(words: ReadonlyArray<[string, number]>, i: number): boolean {
+  const [w, at] = words[i] as [string, number];
+  const next = words[i + 1];
+  if (!next || next[1] !== at + w.length || w.length > 4 || !HIRAGANA_ONLY_WORD.test(w)) return false;
+  if (NOT_ADJECTIVE_START.has(w)) return false;
+  const after = words[i + 2];
+  const then = after && after[1] === next[1] + next[0].length ? after[0] : '';
+  const tail = next[0].startsWith('かし') ? next[0].slice(1) : next[0];
+  if (/^し(?:く|け|そう|すぎ)/u.test(tail)) return true;
+  if (tail === 'しか') return then.startsWith('っ');
+  return tail === 'し' && then.startsWith('さ');
+}
+
+/**
  * Emits the segmenter's words of a stretch, in order, each with its offset in the normalised text
  * (see {@link emitWord}), and the words of runs of one-kana pieces glued back ({@link emitKanaRun}).
  */
 function emitWordList(norm: string, words: Iterable<[string, number]>, sink: Sink): void {
   let run: Array<[string, number]> = [];
   let runEnd = -1;
-  for (const w of words) {
-    emitWord(w[0], w[1], sink);
-    if (ONE_KANA_PIECE.test(w[0])) {
+  const list = Array.isArray(words) ? (words as Array<[string, number]>) : [...words];
+  for (const [i, w] of list.entries()) {
+    emitWord(w[0], w[1], sink, cutAdjective(list, i));
+    const glued = run.length >= KANA_RUN_PIECES - 1 && w[1] === runEnd ? gluedEnd(w[0]) : null;
+    if (glued) {
+      // The run's last kana, which the segmenter read with the particle after it (ま|え|だ|ま|え|だが):
+      // a piece of the run, and the particle one too when it is a single kana (まえだまえだ|が).
+      run.push([glued[0], w[1]]);
+      if (glued[1].length === 1) run.push([glued[1], w[1] + 1]);
+      if (run.length >= KANA_RUN_PIECES) emitKanaRun(norm, run, sink);
+      run = [];
+    } else if (ONE_KANA_PIECE.test(w[0])) {
       if (w[1] !== runEnd && run.length > 0) {
         if (run.length >= KANA_RUN_PIECES) emitKanaRun(norm, run, sink);
         run = [];

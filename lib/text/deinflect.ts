@@ -199,11 +199,20 @@ export function dictionaryForms(word: string): string[] {
 }
 
 /**
+ * The {@link dictionaryForms} a passive or causative adds (えらばれた → えらぶ, not えらばれる):
+ * one step further from what was typed, so a query weights them below the others.
+ */
+export function activeDictionaryForms(word: string): string[] {
+  const direct = new Set(candidateForms(word, false));
+  return dictionaryForms(word).filter((f) => !direct.has(f));
+}
+
+/**
  * Every dictionary-form candidate of an inflected word, short and light ones too. The rules look
  * at the word's end only, so a word with a kanji stem works alike (稼いで → 稼ぐ; 貯めて → 貯める):
  * the highlighter uses them to find where a verb's written form is inflected in a text.
  */
-export function candidateForms(word: string): string[] {
+export function candidateForms(word: string, active = true): string[] {
   const out = new Set<string>();
   const w = word.replace(TE_AUX, '');
   // Adjectives: たのしかった, たのしくて, たのしくない → たのしい.
@@ -238,6 +247,49 @@ export function candidateForms(word: string): string[] {
     if (u) out.add(ba.slice(0, -1) + u);
     if (last === 'れ') out.add(`${ba.slice(0, -1)}る`);
   }
+  // Passive and causative verbs (えらばれた → えらばれる above) are one more step from the verb:
+  // えらばれる → えらぶ, おこられる → おこる, たべさせる → たべる, される → する. The index reads
+  // 選ばれた as 選ぶ (kuromoji: 選ば + れる), so only the active form finds it.
+  if (active) for (const c of [w, ...out]) for (const a of activeForms(c)) out.add(a);
   out.delete(word);
   return [...out];
 }
+
+/**
+ * The active dictionary forms of a passive or causative verb in its dictionary form (えらばれる →
+ * えらぶ; かかせる → かく; たべられる, たべさせる → たべる; かかされる, かかせられる → かく; される,
+ * させる → する); [] for any other word. A godan verb's passive and causative add れる and せる to
+ * its a-row stem (えらば|れる), an ichidan verb's add られる and させる to its stem (たべ|られる).
+ */
+function activeForms(word: string): string[] {
+  const out = new Set<string>();
+  const stem = before(word, /(?:させられる|させる|られる|せられる|される|れる|せる)$/u);
+  if (stem === null) {
+    if (/^(?:さ(?:せ(?:られ)?|れ)る)$/u.test(word)) out.add('する');
+    return [...out];
+  }
+  const suffix = word.slice(stem.length);
+  // An ichidan stem ends in the e or i row (たべ, み): after it, られる and させる.
+  if (
+    (suffix === 'られる' || suffix === 'させる' || suffix === 'させられる') &&
+    (shift(stem.at(-1) ?? '', 'e', 'u') || shift(stem.at(-1) ?? '', 'i', 'u'))
+  )
+    out.add(`${stem}る`);
+  // A noun's する: 映画化される, 勉強させる (a kanji stem; the kana of する is all there is).
+  if ((suffix === 'される' || suffix === 'させる' || suffix === 'させられる') && KANJI_END_RE.test(stem))
+    out.add(`${stem}する`);
+  // A godan a-row stem: えらば|れる, かか|せる, かか|される, かか|せられる.
+  const godan = suffix === 'られる' || suffix === 'させる' ? null : stem;
+  if (godan !== null) {
+    const u = shift(godan.at(-1) ?? '', 'a', 'u');
+    if (u) out.add(godan.slice(0, -1) + u);
+  }
+  // られる after an a-row kana is the godan passive too (おこら|れる reads as おこ|られる).
+  if (suffix === 'られる' || suffix === 'させる') {
+    const last = suffix.charAt(0);
+    const u = shift(last, 'a', 'u');
+    if (u) out.add(stem + u);
+  }
+  return [...out];
+}
+const KANJI_END_RE = /[\p{Script=Han}\u3005]$/u;

@@ -9,11 +9,13 @@
  * 3: each with the form the text writes it in, which highlighting marks; 4: verbs and adjectives
  * written in kana too, with the kanji spellings of their reading; 5: nouns written with kana
  * beside their kanji, 好き, お金, 気持ち, and one-kanji nouns, 夢, 体, read as written in their
- * context; 6: the adjective a verb's stem makes with っぽい, 惚れっぽい ホレッポイ, beside the verb).
+ * context; 6: the adjective a verb's stem makes with っぽい, 惚れっぽい ホレッポイ, beside the verb; 7: every adjective made with っぽい after a kanji word, 飽きっぽい, 大人っぽい, as
+ * its written form, \u0003飽きっぽい, and its readings, the verb's too for a noun that is a verb's stem: 怒り
+ * オコリッポイ).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 6;
+export const READINGS_VERSION = 7;
 
 /**
  * Characters of the text on each side of a word written with kana (好き, お金) that its noun

@@ -230,18 +230,25 @@ export function readingAnalyzer(
   };
   // Windows (a kanji run and its kana) repeat across quotes: cached like words.
   const screen = options.screenWindows !== false ? verbEntries(tokenizer) : null;
+  // The verb reading of a stem kuromoji reads as a noun (怒り イカリ; 怒ります: オコリ).
+  const verbStemReading = (stem: string): string | null => {
+    const [t] = tokenize(`${stem}ます`);
+    return t?.pos === '動詞' && t.conjugated_form === '連用形' && t.surface_form === stem && t.reading
+      ? t.reading
+      : null;
+  };
   const readWindow = cached((w) => {
     const out: string[] = [];
-    if (!screen || screen.mayRead(w)) {
+    // A window with っぽ may hold a noun's or a verb's adjective (大人っぽい, 飽きっぽい) and no verb.
+    if (!screen || w.includes(SUFFIX_STEM) || screen.mayRead(w)) {
       const tokens = tokenize(w);
       for (const [i, t] of tokens.entries()) {
+        if (KANJI.test(t.surface_form)) out.push(...suffixAdjective(t, tokens[i + 1], verbStemReading));
         if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
         if (!KANJI.test(t.surface_form)) continue;
         const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading);
         if (!r) continue;
         out.push(inflectedEntry(r, t.basic_form));
-        const adjective = stemAdjective(t, t.reading, tokens[i + 1]);
-        if (adjective) out.push(adjective);
       }
     }
     return out.length === 0 ? NONE : out;
@@ -251,14 +258,17 @@ export function readingAnalyzer(
   let spellings: Map<string, string[]> | null = null;
   const readKana = cached((w) => {
     const out: string[] = [];
-    const tokens = !screen || screen.mayReadKana(w) ? tokenize(w) : [];
+    const tokens = !screen || w.includes(SUFFIX_STEM) || screen.mayReadKana(w) ? tokenize(w) : [];
     for (const [i, t] of tokens.entries()) {
       if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
+      // Whether or not the verb's own reading is kept (あき of あきっぽい is あく, two kana).
+      const adjective = HIRAGANA_ONLY.test(t.surface_form)
+        ? stemAdjective(t, hiraganaToKatakana(t.surface_form), tokens[i + 1])
+        : null;
+      if (adjective) out.push(adjective);
       const r = keptKanaReading(t.surface_form, t.conjugated_form, t.basic_form);
       if (!r) continue;
       out.push(inflectedEntry(r, t.basic_form));
-      const adjective = stemAdjective(t, hiraganaToKatakana(t.surface_form), tokens[i + 1]);
-      if (adjective) out.push(adjective);
       spellings ??= kanjiSpellings(tokenizer);
       for (const w of spellings.get(r) ?? []) out.push(spellingEntry(w, t.basic_form));
     }
@@ -275,11 +285,53 @@ export function readingAnalyzer(
 }
 
 /**
+ * The entries of an adjective made with っぽい after a kanji word (惚れっぽい, 飽きっぽい,
+ * 怒りっぽく, 大人っぽい: kuromoji reads the word, a verb's stem or a noun, then っぽい as
+ * 形容詞・接尾; 色っぽい, 忘れっぽい it knows as one adjective): the adjective's written dictionary
+ * form as a kanji spelling of itself ({@link spellingEntry}: \u0003飽きっぽい, which the query
+ * typed with its kanji asks for, and the highlighter marks), and its readings (アキッポイ; for a
+ * noun that is a verb's stem, 怒り イカリ, the verb's too: オコリッポイ), which the query typed in
+ * kana asks for. Before, 飽きっぽい and 怒りっぽい were their noun (飽き, 怒り) and found every
+ * quote saying it. Empty for any other token.
+ */
+function suffixAdjective(
+  t: kuromoji.IpadicFeatures,
+  next: kuromoji.IpadicFeatures | undefined,
+  verbStemReading: (stem: string) => string | null,
+): string[] {
+  if (
+    t.pos === '形容詞' &&
+    t.pos_detail_1 === '自立' &&
+    t.basic_form.endsWith(SUFFIX) &&
+    KANJI.test(t.basic_form)
+  )
+    return [spellingEntry(t.basic_form, t.basic_form)];
+  if (next?.pos !== '形容詞' || next.pos_detail_1 !== '接尾' || next.basic_form !== SUFFIX) return [];
+  const noun = t.pos === '名詞' && !SKIP_DETAIL.has(t.pos_detail_1);
+  if (!noun && !(t.pos === '動詞' && t.conjugated_form === '連用形')) return [];
+  const written = `${t.surface_form}${SUFFIX}`;
+  const readings = new Set<string>();
+  if (t.reading && KATAKANA_ONLY.test(t.reading)) readings.add(t.reading);
+  if (noun && /[\u3041-\u3096]$/u.test(t.surface_form)) {
+    const verb = verbStemReading(t.surface_form);
+    if (verb && KATAKANA_ONLY.test(verb)) readings.add(verb);
+  }
+  return [
+    spellingEntry(written, written),
+    ...[...readings].map((r) => inflectedEntry(`${r}${hiraganaToKatakana(SUFFIX)}`, written)),
+  ];
+}
+
+/** What every form of the suffix っぽい starts with (っぽい, っぽく, っぽさ). */
+const SUFFIX_STEM = 'っぽ';
+
+/**
  * The adjective a verb's stem makes with the suffix っぽい (惚れ|っぽい, kuromoji's 連用形 and
  * 形容詞・接尾), as an {@link inflectedEntry}: its reading (`stemReading`, the stem as read: ホレ
  * → ホレッポイ) and its dictionary form as written (惚れっぽい), so that ほれっぽい typed finds it
  * and the word is marked whole; null for any other pair of tokens. Only after a verb whose own
- * reading is kept, so the windows screened out ({@link verbEntries}) read nothing more.
+ * reading is kept, so the windows screened out ({@link verbEntries}) read nothing more. Kana
+ * runs only (あきっぽい): a kanji word's adjective is read by {@link suffixAdjective}.
  */
 function stemAdjective(
   verb: kuromoji.IpadicFeatures,

@@ -76,6 +76,9 @@ const OutsideFile = z.object({
         'kana-word',
         'number',
         'grammar-run',
+        'suffix-adjective',
+        'passive',
+        'short-kana',
       ]),
       split: z.enum(['dev', 'held']),
       relevant: z.array(Ref).min(1),
@@ -640,6 +643,9 @@ export async function searchEval(options: { held?: boolean } = {}): Promise<void
         'kana-word',
         'number',
         'grammar-run',
+        'suffix-adjective',
+        'passive',
+        'short-kana',
       ] as const) {
         const some = part.queries.filter((q) => q.kind === kind);
         if (some.length === 0) continue;

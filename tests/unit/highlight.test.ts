@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchRanges, mergeRanges, type Range } from '../../lib/search/highlight.ts';
+import { analyzeNormalized } from '../../lib/text/analyze.ts';
 
 const NO_TERMS: ReadonlySet<string> = new Set();
 const marked = (text: string, ranges: ReturnType<typeof matchRanges>) =>
@@ -77,9 +78,17 @@ describe('matchRanges: kana needles', () => {
     const everyMatch = (text: string, needle: string): Range[] => {
       const out: Range[] = [];
       const folded = text.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+      // Two kana or fewer matched in hiragana are marked only where the text has them as a word.
+      const words = new Set(
+        analyzeNormalized(text)
+          .filter((t) => t.kind === 'word' || t.kind === 'kana')
+          .map((t) => `${t.start}:${t.end}`),
+      );
       for (let at = folded.indexOf(needle); at >= 0; at = folded.indexOf(needle, at + needle.length)) {
         let start = at;
         let end = at + needle.length;
+        const hiragana = /[\u3041-\u3096]/.test(text.slice(at, end));
+        if (hiragana && needle.length <= 2 && !words.has(`${at}:${end}`)) continue;
         if (!/[\u3041-\u3096]/.test(text.slice(at, end))) {
           while (start > 0 && /[\u30A1-\u30FAー]/.test(text.charAt(start - 1))) start--;
           while (start < at && text.charAt(start) === 'ー') start++;
