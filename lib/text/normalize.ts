@@ -58,21 +58,30 @@ let foldBuffer = new Uint16Array(256);
 /** Units per String.fromCharCode call (far below any engine's argument limit). */
 const FROM_CHAR_CODE_CHUNK = 4096;
 
+/**
+ * Whether hiragana unit `c` (followed by unit `next`) folds to katakana. わ ゐ ゑ を before a
+ * combining voiced mark stay: hiragana has no composed form for them and katakana has (ヷ ヸ ヹ
+ * ヺ), so ワ + ゙ would compose on the next normalisation and the text would change again.
+ */
+function foldsToKatakana(c: number, next: number): boolean {
+  if (!((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e)) return false;
+  return !(c >= 0x308f && c <= 0x3092 && next === 0x3099);
+}
+
 /** Fold hiragana to katakana, one UTF-16 unit for one. */
 export function hiraganaToKatakana(s: string): string {
   // Written into one buffer and made a string once: appending unit by unit left a chain of
   // intermediate strings per text for the collector (highlighting folds every hit's text).
   let first = -1;
   for (let i = 0; i < s.length && first < 0; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e) first = i;
+    if (foldsToKatakana(s.charCodeAt(i), s.charCodeAt(i + 1))) first = i;
   }
   if (first < 0) return s;
   if (foldBuffer.length < s.length) foldBuffer = new Uint16Array(s.length * 2);
   const buf = foldBuffer;
   for (let i = first; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    buf[i] = (c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e ? c + 0x60 : c;
+    buf[i] = foldsToKatakana(c, s.charCodeAt(i + 1)) ? c + 0x60 : c;
   }
   let out = s.slice(0, first);
   for (let i = first; i < s.length; i += FROM_CHAR_CODE_CHUNK)

@@ -218,6 +218,14 @@ describe('normalize', () => {
     );
   });
 
+  it('is idempotent on わ ゐ ゑ を with a voiced mark (katakana composes them, hiragana cannot)', () => {
+    for (const s of ['わﾞ', 'ゐ\u3099', 'ゑﾞ', 'をﾞ', 'ワﾞ']) {
+      const once = normalize(s, { kana: true }).text;
+      expect(normalize(once, { kana: true }).text).toBe(once);
+      expect(hiraganaToKatakana(normalize(s).text)).toBe(once);
+    }
+  });
+
   it('folds kana as a one-to-one step after normalising (highlights rely on it)', () => {
     fc.assert(
       fc.property(jaText, (s) => {
