@@ -8,6 +8,7 @@ import { ParseError } from '../errors.ts';
 import { fullNameIn, intervieweeFromArticle, subjectOfTitle } from './article.ts';
 import {
   isBracketHeading,
+  isBracketNote,
   isCaptionLine,
   isDash,
   isHeadingLine,
@@ -46,6 +47,7 @@ import {
   isPromo,
   stripPageNumbers,
 } from './furniture.ts';
+import { narrationOf } from './narration.ts';
 import {
   isEveryoneLabel,
   isRoleLabel,
@@ -467,6 +469,8 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     i++;
   }
 
+  // Where the body starts (after the header or title): narration is read from here.
+  const bodyFrom = i;
   // First pass: speaker labels that occur as answer prefixes, so a stray "見出し：" is not a speaker;
   // the lead and the questions, which name the interviewee. Its own function, as each pass is:
   // a hot loop is compiled with its function, and this one was compiled (several times, on a
@@ -572,6 +576,10 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     const nm = credited === null ? speakerAt(j) : matchSpeaker(credited.rest);
     return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
   });
+
+  // The last question or named answer: paragraphs after it are the article's close.
+  let lastMarker = -1;
+  for (let j = lines.length - 1; j >= i && lastMarker < 0; j--) if (layout.marker(j)) lastMarker = j;
 
   const turns: DraftTurn[] = [];
   const sections: string[] = [];
@@ -730,7 +738,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     t: string,
     prev: { turn: DraftTurn; indented: boolean | null },
   ): boolean => {
-    if (notProse(t)) return true;
+    if (notProse(t) || isCaptionPhrase(t)) return true;
     const indented = isIndented(t);
     if (prev.indented !== null && indented !== prev.indented) return true;
     // The writer reports in the plain past or copula (`…一目瞭然だ。`, `…声があがっていた。`);
@@ -745,11 +753,14 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     // indent would: the indent says nothing, where it follows the answer does).
     // At the end of a page, the paragraph must read as speech as well (a closing paragraph of the
     // writer's stands there too: `…まずは彼女たちの話に乗ってみることにしましょう。`).
+    // A box, a price line or a section heading inside the interview (a question or a name comes
+    // later) ends a run too: there, as at a page's end, a paragraph of someone talking is more of
+    // the answer (`雨の日ならば、ラバーソールがいいでしょう。` between two price captions). After the
+    // last question and answer the writer closes the article, politely too (`…予定だそうです。`):
+    // only words plainly spoken (`…いいですよね。`, `（笑）`) go on with the answer there.
     const end = stripPageNumbers(t) !== t ? RUN_PAGE : runEnd(at + 1);
-    if (
-      (layout.prefixed || (prev.indented === null && indented)) &&
-      (end === RUN_OTHER || (end === RUN_PAGE && !readsAsSpeech(t)))
-    )
+    const spoken = end === RUN_OTHER && at > lastMarker ? readsAsTalk(t) : readsAsSpeech(t);
+    if ((layout.prefixed || (prev.indented === null && indented)) && end !== RUN_MARKER && !spoken)
       return true;
     // Indented after a named answer, where the lead and the writer's paragraphs are indented too:
     // only words of someone talking go on with the answer, not the writer reporting what was
@@ -840,6 +851,9 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     if (marked && isInfoBlockLine(t)) {
       close();
       inInfoBlock = true;
+      // A box (a profile, related links, a shop) ends the answer before it: nothing after the box
+      // continues it (a list of other articles' titles under `■関連記事` was glued to it).
+      resumable = null;
       furnish(lineAt(i), 'info');
       return;
     }
@@ -909,7 +923,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       openQuote = nm.quoted && !nm.rest.includes('」');
       return;
     }
-    if (inInfoBlock || (marked && (isCaptionLine(t) || isNoteLine(t)))) {
+    if (inInfoBlock || (marked && (isCaptionLine(t) || isNoteLine(t) || isBracketNote(t)))) {
       close();
       lastWasQuestion = false;
       furnish(lineAt(i), inInfoBlock ? 'info' : isCaptionLine(t) ? 'caption' : 'note');
@@ -1020,6 +1034,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     sections,
     captions,
     furniture,
+    narration: narrationOf(lines, bodyFrom, turns, furniture, captions),
     turns,
   };
 }
@@ -1051,9 +1066,32 @@ function notProse(t: string): boolean {
   return /^『[^』]{1,60}』/.test(s) || /[¥￥][0-9０-９]|[0-9０-９]円/.test(s);
 }
 
+/**
+ * A photo caption printed as a plain line after an answer: a noun phrase with no sentence end
+ * (`都内２箇所で運営されている「…」の施設`). Someone talking ends a paragraph (。！？」…, laughter); a
+ * numbered point (`2.それを改善する`) is prose, as in notProse.
+ */
+function isCaptionPhrase(t: string): boolean {
+  const s = t.trim();
+  if (/[。．！？!?」』…‥〜～ー）)ｗw笑♪]$/.test(s) || /^[0-9０-９]{1,2}[.．、)）]/.test(s)) return false;
+  return !/[、，,]$/.test(s);
+}
+
 /** Words of someone talking: the first person, laughter, the spoken endings of polite talk. */
 const SPEECH =
   /私|僕|俺|自分|わたし|ボク|オレ|弊社|（笑）|\(笑\)|んです|けど|(?:です|ます|でしょう)[ねよ]|(?:です|ます|でしょう|ました)。|かな[。、]/;
+/**
+ * Sentence ends only talk has (`…ですよね。`, `…いいですね！`, laughter): the writer's closing lines
+ * are polite (`…予定です。`) but do not chat.
+ */
+const TALK = /(?:です|ます|でした|ました|でしょう|だ)(?:ね|よ|よね)[。！!]|よね[。！!]|（笑）|\(笑\)/;
+
+/** A paragraph that reads as someone chatting (quoted words aside), not the writer addressing readers. */
+function readsAsTalk(t: string): boolean {
+  const own = unquoted(t);
+  return TALK.test(own) && !READER_ADDRESS.test(own);
+}
+
 /** The writer turning to the reader: `…してみましょう。`, `…いかがですか？`. */
 const READER_ADDRESS = /ましょう[。！!]|いかが/;
 
