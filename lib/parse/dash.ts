@@ -718,8 +718,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       }
       // A short question on its own between paragraphs (`学生時代は弁護士志望だった!?`) is a
       // heading, as the loop below takes it before a question.
-      const aside =
-        lines.blank(j - 1) && lines.blank(j + 1) && t.trim().length <= 20 && /[？?]$/.test(t.trim());
+      const aside = lines.blank(j - 1) && lines.blank(j + 1) && isAsideQuestion(t.trim());
       if (kind & K_MARKED || dataRows.has(j) || isPromo(t) || notProse(t) || aside) {
         end = NEXT_PAGE.test(t) ? RUN_PAGE : RUN_OTHER;
         break;
@@ -982,7 +981,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     } else if (
       lines.blank(i - 1) &&
       lines.blank(i + 1) &&
-      (looksLikeHeading(body) || (body.length <= 20 && /[？?]$/.test(body))) &&
+      (looksLikeHeading(body) || isAsideQuestion(body)) &&
       isQuestionLine(lines.text(nextNonBlank(lines, i + 1)) ?? '')
     ) {
       // A short line on its own between paragraphs, before a question: a section heading.
@@ -1002,7 +1001,9 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       // "…なんですけど" after a paragraph break continues the previous answer.
       const prev = turns.at(-1) as DraftTurn;
       reopen(prev, lineAt(i), body);
-    } else if (resumable) {
+    } else if (resumable && !notProse(t) && !isCaptionPhrase(t)) {
+      // The writer's narration runs to the next question or name; a caption or a price line
+      // (`靴¥36,750（SHIPS）`) between an answer's paragraphs is no narration and ends nothing.
       narrating = true;
     }
     lastWasQuestion = false;
@@ -1064,6 +1065,15 @@ function notProse(t: string): boolean {
   const s = t.trim();
   if (s.length > 80 || /[。．！？!?」』]$/.test(s)) return false;
   return /^『[^』]{1,60}』/.test(s) || /[¥￥][0-9０-９]|[0-9０-９]円/.test(s);
+}
+
+/**
+ * A short question standing alone between paragraphs, as a heading (`学生時代は弁護士志望だった!?`,
+ * `便利なだけがスマートフォンじゃない、注意も必要？！`): at most 30 characters, ending in ？ (and
+ * maybe ！).
+ */
+function isAsideQuestion(s: string): boolean {
+  return s.length <= 30 && /[？?][！!]?$/.test(s);
 }
 
 /**
