@@ -1001,10 +1001,13 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       // "…なんですけど" after a paragraph break continues the previous answer.
       const prev = turns.at(-1) as DraftTurn;
       reopen(prev, lineAt(i), body);
-    } else if (resumable && !notProse(t) && !isCaptionPhrase(t)) {
+    } else if (resumable) {
       // The writer's narration runs to the next question or name; a caption or a price line
       // (`靴¥36,750（SHIPS）`) between an answer's paragraphs is no narration and ends nothing.
-      narrating = true;
+      if (notProse(t) || isCaptionPhrase(t)) {
+        caption(body);
+        furnish(lineAt(i), 'caption');
+      } else narrating = true;
     }
     lastWasQuestion = false;
   };
