@@ -952,7 +952,11 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       if (isPromo(body)) {
         // A short title line just before a promotion (`映画『アジョシ』`) belongs to it.
         const last = cur.parts.at(-1) ?? '';
-        if (cur.parts.length > 1 && looksLikeHeading(last)) {
+        // (A title ends in 』, which looksLikeHeading takes for a quote's end.)
+        if (
+          cur.parts.length > 1 &&
+          (looksLikeHeading(last) || /^[^「」。！？!?]{1,40}』$/.test(last.trim()))
+        ) {
           cur.parts.pop();
           caption(last);
           furnish(cur.lastLine, 'caption');

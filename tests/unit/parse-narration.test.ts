@@ -168,6 +168,20 @@ describe('narration in the dash layout', () => {
     expect(kinds.get('街の本屋を続ける理由（２）')).toBe('info');
   });
 
+  it('takes a film’s title line right before its promotion out of the answer', () => {
+    const iv = parse(
+      '——見どころは？',
+      '森川：最後の五分です。',
+      '',
+      '——ありがとうございました。',
+      '森川：劇場でお待ちしています。',
+      '映画『森の本屋』',
+      '『森の本屋』は5月1日より全国ロードショー。',
+    );
+    expect(answers(iv)).toEqual(['最後の五分です。', '劇場でお待ちしています。']);
+    expect(iv.captions).toContain('映画『森の本屋』');
+  });
+
   it('takes a caption phrase after an answer for a caption, not more of the answer', () => {
     const iv = parse(
       '——お店の自慢は？',
