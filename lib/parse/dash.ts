@@ -768,6 +768,19 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     return spokenNames.some((n) => t.includes(n));
   };
 
+  /**
+   * `・○○行ってみたいなぁ〜` bullets printed inside an answer: no blank line before the list, and the
+   * answer's words go on right after it (`などの語尾が…`). A list after an answer's last line, or
+   * before a blank line, is a box's (`・公式サイト`). Reads the list once more: bounded by its length.
+   */
+  const listInAnswer = (at: number): boolean => {
+    if (current === null || current.role !== undefined || lines.blank(at - 1)) return false;
+    let j = at;
+    while (j < lines.length && !lines.blank(j) && lines.firstCode(j) === 0x30fb /* ・ */) j++;
+    if (j === at || j >= lines.length || lines.blank(j)) return false;
+    const kind = kinds[j] as number;
+    return (kind & (K_QUESTION | K_NAMED | K_MARKED)) === 0 && !isPromo(lines.text(j) as string);
+  };
   // A line as an object (offsets, number) only when a turn or the furniture list takes it: most
   // lines of a hostile body are neither.
   let cachedLine: Line | null = null;
@@ -922,7 +935,10 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       openQuote = nm.quoted && !nm.rest.includes('」');
       return;
     }
-    if (inInfoBlock || (marked && (isCaptionLine(t) || isNoteLine(t) || isBracketNote(t)))) {
+    if (
+      inInfoBlock ||
+      (marked && (isCaptionLine(t) || isNoteLine(t) || isBracketNote(t)) && !listInAnswer(i))
+    ) {
       close();
       lastWasQuestion = false;
       furnish(lineAt(i), inInfoBlock ? 'info' : isCaptionLine(t) ? 'caption' : 'note');

@@ -168,6 +168,25 @@ describe('narration in the dash layout', () => {
     expect(kinds.get('街の本屋を続ける理由（２）')).toBe('info');
   });
 
+  it('keeps a bullet list printed inside an answer, but not a link list after it', () => {
+    const iv = parse(
+      '——初デートのコツは？',
+      '森川：お願いの形で話すといいですよ。',
+      '・あの店に行ってみたいな',
+      '・一緒に選んでほしいな',
+      'みたいに言われると、男性はうれしいものです。',
+      '',
+      '——ありがとうございました。',
+      '森川：どういたしまして。',
+      '・森川書店の公式サイト',
+      '・森川書店のブログ',
+    );
+    expect(answers(iv)[0]).toBe(
+      'お願いの形で話すといいですよ。\n・あの店に行ってみたいな\n・一緒に選んでほしいな\nみたいに言われると、男性はうれしいものです。',
+    );
+    expect(answers(iv)[1]).toBe('どういたしまして。');
+  });
+
   it('takes a film’s title line right before its promotion out of the answer', () => {
     const iv = parse(
       '——見どころは？',
