@@ -773,13 +773,24 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
    * answer's words go on right after it (`などの語尾が…`). A list after an answer's last line, or
    * before a blank line, is a box's (`・公式サイト`). Reads the list once more: bounded by its length.
    */
+  // The verdict on the list being read, remembered up to its end: each bullet of a long list asks
+  // again, and a list is read once, not once per bullet.
+  let listUntil = -1;
+  let listVerdict = false;
   const listInAnswer = (at: number): boolean => {
     if (current === null || current.role !== undefined || lines.blank(at - 1)) return false;
+    if (at < listUntil) return listVerdict;
     let j = at;
     while (j < lines.length && !lines.blank(j) && lines.firstCode(j) === 0x30fb /* ・ */) j++;
-    if (j === at || j >= lines.length || lines.blank(j)) return false;
     const kind = kinds[j] as number;
-    return (kind & (K_QUESTION | K_NAMED | K_MARKED)) === 0 && !isPromo(lines.text(j) as string);
+    listUntil = j;
+    listVerdict =
+      j > at &&
+      j < lines.length &&
+      !lines.blank(j) &&
+      (kind & (K_QUESTION | K_NAMED | K_MARKED)) === 0 &&
+      !isPromo(lines.text(j) as string);
+    return listVerdict;
   };
   // A line as an object (offsets, number) only when a turn or the furniture list takes it: most
   // lines of a hostile body are neither.
