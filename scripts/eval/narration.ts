@@ -6,6 +6,11 @@
  * longer matches is reported, never scored. Counts what a parse credits wrongly: narration inside
  * an answer, answers (or questions) not in a turn of theirs, and narration the interview does not
  * keep (in `narration`, `captions` or `sections`).
+ *
+ * The set (judged 2026-12-06, 1,740 lines of 122 articles: 578 answers, 856 questions, 306 the
+ * writer's): every question line and every answer paragraph printed without a name of the articles
+ * that print such answers, and every line after the first question that the parser of that day left
+ * out of all turns. A few entries carry a note, in our words, on why the line is a hard case.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
