@@ -363,7 +363,7 @@ describe('export', () => {
       total: number;
       people?: Record<string, Named[]>;
     };
-    expect(searched.people?.['小林']?.map((p) => p.name)).toEqual(['小林由紀']);
+    expect(searched.people?.小林?.map((p) => p.name)).toEqual(['小林由紀']);
     const exported = await app.request(`/search?interviewee=${name}&format=json`);
     expect(exported.status).toBe(200);
     const body = (await exported.json()) as {
@@ -373,7 +373,7 @@ describe('export', () => {
     };
     expect(body.people).toEqual(searched.people);
     expect(body.rows).toBe(searched.total);
-    const id = searched.people?.['小林']?.[0]?.id;
+    const id = searched.people?.小林?.[0]?.id;
     expect(new Set(body.quotes.map((q) => q.speakerId))).toEqual(new Set([id]));
     // An id is exact and stands for nobody else: no `people`, in the export as in the search.
     const byId = (await (await app.request(`/search?interviewee=${id}&format=json`)).json()) as object;
