@@ -152,10 +152,13 @@ export async function exportStream(req: ExportRequest): Promise<ExportStart> {
       if (stage === 'head') {
         stage = 'rows';
         if (json) {
+          // `people` as the search page gives it (whom each `interviewee` name stood for; absent
+          // when only ids were given): an export filtered by a name says whom it was taken for.
           const head = {
             query: { ...req.params, limit: undefined, cursor: undefined },
             total: first.page.total,
             totalIsEstimate: first.page.totalIsEstimate,
+            ...(first.page.people ? { people: first.page.people } : {}),
           };
           emit(`${JSON.stringify(head).slice(0, -1)},"quotes":[`);
         } else emit(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);

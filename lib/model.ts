@@ -100,6 +100,24 @@ export const SeriesSchema = z.object({
 /** Series as validated. */
 export type Series = z.infer<typeof SeriesSchema>;
 
+/**
+ * A paragraph of the writer's between the turns (the lead, a scene, 「…」と語る framing, a closing
+ * line): printed in the article, never a quote, never credited to a speaker. Kept so that what
+ * the parser took for narration can be read and checked instead of vanishing.
+ */
+export const NarrationSchema = z.object({
+  /** Ordinal of the turn it follows; 0 when it comes before the first turn. */
+  after: z.number().int().min(0),
+  text: z.string().min(1).max(MAX_TURN_CHARS),
+  /** Character offsets (UTF-16) in the source transcript; null when unknown. */
+  start: z.number().int().min(0).nullable().default(null),
+  end: z.number().int().min(0).nullable().default(null),
+});
+/** Narration as validated. */
+export type Narration = z.infer<typeof NarrationSchema>;
+/** Most narration paragraphs kept for one interview (a hostile body stops adding there). */
+export const MAX_NARRATION = 2_000;
+
 /** Input formats a transcript can be parsed from. */
 export const FormatSchema = z.enum([
   'auto',
@@ -132,6 +150,8 @@ export const InterviewSchema = z.object({
   sections: z.array(SectionSchema).max(500).default([]),
   /** Photo captions and profile-box lines printed in the article (never quotes). */
   captions: z.array(shortText(300)).max(500).default([]),
+  /** The writer's paragraphs between the turns, in order (never quotes; see NarrationSchema). */
+  narration: z.array(NarrationSchema).max(MAX_NARRATION).default([]),
   turns: z.array(TurnSchema).min(1).max(MAX_TURNS),
 });
 /** Interview as validated. */

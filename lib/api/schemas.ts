@@ -194,6 +194,28 @@ const range = z.object({ start: z.number(), end: z.number() });
 const questionRef = z.object({ quoteId: z.string(), text: z.string() }).nullable();
 const speaker = z.object({ id: z.string().nullable(), name: z.string(), role: RoleSchema });
 
+/**
+ * Each `interviewee` given as a name → the people it stood for: the same field in a search page
+ * and in its export, so a script reading either learns whom a name was taken for.
+ */
+const peopleField = z
+  .record(
+    z.string(),
+    z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        role: RoleSchema,
+        /** Interviews where the person speaks (ids, at most 5). */
+        interviews: z.array(z.string()),
+      }),
+    ),
+  )
+  .optional()
+  .describe(
+    'each `interviewee` given as a name → the people it stood for (interviewees first: an interviewer of that name is not joined to them); absent when only ids were given',
+  );
+
 /** GET /search. */
 export const SearchResponse = z.object({
   total: z.number(),
@@ -244,23 +266,7 @@ export const SearchResponse = z.object({
    * Each `interviewee` given as a name → the people it stood for (a name is looked up among
    * interviewees first; an id is exact and not listed); absent when every value was an id.
    */
-  people: z
-    .record(
-      z.string(),
-      z.array(
-        z.object({
-          id: z.string(),
-          name: z.string(),
-          role: RoleSchema,
-          /** Interviews where the person speaks (ids, at most 5). */
-          interviews: z.array(z.string()),
-        }),
-      ),
-    )
-    .optional()
-    .describe(
-      'each `interviewee` given as a name → the people it stood for (interviewees first: an interviewer of that name is not joined to them); absent when only ids were given',
-    ),
+  people: peopleField,
 });
 
 /** One quote of an export, with what a citation needs (lib/export.ts). */
@@ -285,6 +291,8 @@ export const SearchExportResponse = z.object({
   query: z.record(z.string(), z.unknown()),
   total: z.number(),
   totalIsEstimate: z.boolean(),
+  /** As in the search page: whom each `interviewee` name stood for; absent when only ids were given. */
+  people: peopleField,
   quotes: z.array(CitationSchema),
   rows: z.number(),
   truncated: z.boolean(),

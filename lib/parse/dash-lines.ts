@@ -48,6 +48,8 @@ const INFO_WORDS = [
   '作品情報',
   '公演情報',
   '関連リンク',
+  // `■関連記事` and the titles listed under it: links to other articles, never an answer's words.
+  '関連記事',
   '問い合わせ',
   'お問い合わせ',
 ];
@@ -108,6 +110,21 @@ export function isNoteLine(t: string): boolean {
   const at = skipSpaces(t);
   return NOTE_FIRST.has(t.charCodeAt(at)) && wordAt(t, at, NOTE_STARTS) !== null;
 }
+
+/**
+ * A note wholly in brackets that points elsewhere or says the series goes on: `（参考：http://…）`,
+ * `（出典：…）`, `（注1）…`, `（つづく）`, `(続く)`, `（次回に続く）`. Anchored at the bracket: one
+ * pattern on the few characters after it.
+ */
+export function isBracketNote(t: string): boolean {
+  const start = skipSpaces(t);
+  const end = trimEndIndex(t, t.length, start);
+  if (end - start < 3 || !hasCode('（(', t.charCodeAt(start)) || !hasCode('）)', t.charCodeAt(end - 1)))
+    return false;
+  return BRACKET_NOTE.test(t.slice(start + 1, Math.min(end - 1, start + 16)));
+}
+const BRACKET_NOTE =
+  /^(?:参考|出典|引用元|注[0-9０-９]*[）)：:]|(?:次回|次号)?(?:へ|に)?(?:つづく|続く)[。!！]?$)/;
 
 /** A photo caption: a whole line in brackets that says 写真, 撮影, 提供, 左, 右… */
 export function isCaptionLine(t: string): boolean {

@@ -8,6 +8,7 @@ import { ParseError } from '../errors.ts';
 import { fullNameIn, intervieweeFromArticle, subjectOfTitle } from './article.ts';
 import {
   isBracketHeading,
+  isBracketNote,
   isCaptionLine,
   isDash,
   isHeadingLine,
@@ -46,6 +47,7 @@ import {
   isPromo,
   stripPageNumbers,
 } from './furniture.ts';
+import { narrationOf } from './narration.ts';
 import {
   isEveryoneLabel,
   isRoleLabel,
@@ -467,6 +469,8 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     i++;
   }
 
+  // Where the body starts (after the header or title): narration is read from here.
+  const bodyFrom = i;
   // First pass: speaker labels that occur as answer prefixes, so a stray "見出し：" is not a speaker;
   // the lead and the questions, which name the interviewee. Its own function, as each pass is:
   // a hot loop is compiled with its function, and this one was compiled (several times, on a
@@ -572,6 +576,10 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     const nm = credited === null ? speakerAt(j) : matchSpeaker(credited.rest);
     return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
   });
+
+  // The last question or named answer: paragraphs after it are the article's close.
+  let lastMarker = -1;
+  for (let j = lines.length - 1; j >= i && lastMarker < 0; j--) if (layout.marker(j)) lastMarker = j;
 
   const turns: DraftTurn[] = [];
   const sections: string[] = [];
@@ -710,8 +718,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       }
       // A short question on its own between paragraphs (`学生時代は弁護士志望だった!?`) is a
       // heading, as the loop below takes it before a question.
-      const aside =
-        lines.blank(j - 1) && lines.blank(j + 1) && t.trim().length <= 20 && /[？?]$/.test(t.trim());
+      const aside = lines.blank(j - 1) && lines.blank(j + 1) && isAsideQuestion(t.trim());
       if (kind & K_MARKED || dataRows.has(j) || isPromo(t) || notProse(t) || aside) {
         end = NEXT_PAGE.test(t) ? RUN_PAGE : RUN_OTHER;
         break;
@@ -730,7 +737,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     t: string,
     prev: { turn: DraftTurn; indented: boolean | null },
   ): boolean => {
-    if (notProse(t)) return true;
+    if (notProse(t) || isCaptionPhrase(t)) return true;
     const indented = isIndented(t);
     if (prev.indented !== null && indented !== prev.indented) return true;
     // The writer reports in the plain past or copula (`…一目瞭然だ。`, `…声があがっていた。`);
@@ -745,11 +752,14 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     // indent would: the indent says nothing, where it follows the answer does).
     // At the end of a page, the paragraph must read as speech as well (a closing paragraph of the
     // writer's stands there too: `…まずは彼女たちの話に乗ってみることにしましょう。`).
+    // A box, a price line or a section heading inside the interview (a question or a name comes
+    // later) ends a run too: there, as at a page's end, a paragraph of someone talking is more of
+    // the answer (`雨の日ならば、ラバーソールがいいでしょう。` between two price captions). After the
+    // last question and answer the writer closes the article, politely too (`…予定だそうです。`):
+    // only words plainly spoken (`…いいですよね。`, `（笑）`) go on with the answer there.
     const end = stripPageNumbers(t) !== t ? RUN_PAGE : runEnd(at + 1);
-    if (
-      (layout.prefixed || (prev.indented === null && indented)) &&
-      (end === RUN_OTHER || (end === RUN_PAGE && !readsAsSpeech(t)))
-    )
+    const spoken = end === RUN_OTHER && at > lastMarker ? readsAsTalk(t) : readsAsSpeech(t);
+    if ((layout.prefixed || (prev.indented === null && indented)) && end !== RUN_MARKER && !spoken)
       return true;
     // Indented after a named answer, where the lead and the writer's paragraphs are indented too:
     // only words of someone talking go on with the answer, not the writer reporting what was
@@ -758,6 +768,30 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     return spokenNames.some((n) => t.includes(n));
   };
 
+  /**
+   * `・○○行ってみたいなぁ〜` bullets printed inside an answer: no blank line before the list, and the
+   * answer's words go on right after it (`などの語尾が…`). A list after an answer's last line, or
+   * before a blank line, is a box's (`・公式サイト`). Reads the list once more: bounded by its length.
+   */
+  // The verdict on the list being read, remembered up to its end: each bullet of a long list asks
+  // again, and a list is read once, not once per bullet.
+  let listUntil = -1;
+  let listVerdict = false;
+  const listInAnswer = (at: number): boolean => {
+    if (current === null || current.role !== undefined || lines.blank(at - 1)) return false;
+    if (at < listUntil) return listVerdict;
+    let j = at;
+    while (j < lines.length && !lines.blank(j) && lines.firstCode(j) === 0x30fb /* ・ */) j++;
+    const kind = kinds[j] as number;
+    listUntil = j;
+    listVerdict =
+      j > at &&
+      j < lines.length &&
+      !lines.blank(j) &&
+      (kind & (K_QUESTION | K_NAMED | K_MARKED)) === 0 &&
+      !isPromo(lines.text(j) as string);
+    return listVerdict;
+  };
   // A line as an object (offsets, number) only when a turn or the furniture list takes it: most
   // lines of a hostile body are neither.
   let cachedLine: Line | null = null;
@@ -840,6 +874,9 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     if (marked && isInfoBlockLine(t)) {
       close();
       inInfoBlock = true;
+      // A box (a profile, related links, a shop) ends the answer before it: nothing after the box
+      // continues it (a list of other articles' titles under `■関連記事` was glued to it).
+      resumable = null;
       furnish(lineAt(i), 'info');
       return;
     }
@@ -909,7 +946,10 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       openQuote = nm.quoted && !nm.rest.includes('」');
       return;
     }
-    if (inInfoBlock || (marked && (isCaptionLine(t) || isNoteLine(t)))) {
+    if (
+      inInfoBlock ||
+      (marked && (isCaptionLine(t) || isNoteLine(t) || isBracketNote(t)) && !listInAnswer(i))
+    ) {
       close();
       lastWasQuestion = false;
       furnish(lineAt(i), inInfoBlock ? 'info' : isCaptionLine(t) ? 'caption' : 'note');
@@ -939,7 +979,11 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       if (isPromo(body)) {
         // A short title line just before a promotion (`映画『アジョシ』`) belongs to it.
         const last = cur.parts.at(-1) ?? '';
-        if (cur.parts.length > 1 && looksLikeHeading(last)) {
+        // (A title ends in 』, which looksLikeHeading takes for a quote's end.)
+        if (
+          cur.parts.length > 1 &&
+          (looksLikeHeading(last) || /^[^「」。！？!?]{1,40}』$/.test(last.trim()))
+        ) {
           cur.parts.pop();
           caption(last);
           furnish(cur.lastLine, 'caption');
@@ -968,7 +1012,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     } else if (
       lines.blank(i - 1) &&
       lines.blank(i + 1) &&
-      (looksLikeHeading(body) || (body.length <= 20 && /[？?]$/.test(body))) &&
+      (looksLikeHeading(body) || isAsideQuestion(body)) &&
       isQuestionLine(lines.text(nextNonBlank(lines, i + 1)) ?? '')
     ) {
       // A short line on its own between paragraphs, before a question: a section heading.
@@ -989,7 +1033,12 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
       const prev = turns.at(-1) as DraftTurn;
       reopen(prev, lineAt(i), body);
     } else if (resumable) {
-      narrating = true;
+      // The writer's narration runs to the next question or name; a caption or a price line
+      // (`靴¥36,750（SHIPS）`) between an answer's paragraphs is no narration and ends nothing.
+      if (notProse(t) || isCaptionPhrase(t)) {
+        caption(body);
+        furnish(lineAt(i), 'caption');
+      } else narrating = true;
     }
     lastWasQuestion = false;
   };
@@ -1020,6 +1069,7 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     sections,
     captions,
     furniture,
+    narration: narrationOf(lines, bodyFrom, turns, furniture, captions),
     turns,
   };
 }
@@ -1051,9 +1101,41 @@ function notProse(t: string): boolean {
   return /^『[^』]{1,60}』/.test(s) || /[¥￥][0-9０-９]|[0-9０-９]円/.test(s);
 }
 
+/**
+ * A short question standing alone between paragraphs, as a heading (`学生時代は弁護士志望だった!?`,
+ * `便利なだけがスマートフォンじゃない、注意も必要？！`): at most 30 characters, ending in ？ (and
+ * maybe ！).
+ */
+function isAsideQuestion(s: string): boolean {
+  return s.length <= 30 && /[？?][！!]?$/.test(s);
+}
+
+/**
+ * A photo caption printed as a plain line after an answer: a noun phrase with no sentence end
+ * (`都内２箇所で運営されている「…」の施設`). Someone talking ends a paragraph (。！？」…, laughter); a
+ * numbered point (`2.それを改善する`) is prose, as in notProse.
+ */
+function isCaptionPhrase(t: string): boolean {
+  const s = t.trim();
+  if (/[。．！？!?」』…‥〜～ー）)ｗw笑♪]$/.test(s) || /^[0-9０-９]{1,2}[.．、)）]/.test(s)) return false;
+  return !/[、，,]$/.test(s);
+}
+
 /** Words of someone talking: the first person, laughter, the spoken endings of polite talk. */
 const SPEECH =
   /私|僕|俺|自分|わたし|ボク|オレ|弊社|（笑）|\(笑\)|んです|けど|(?:です|ます|でしょう)[ねよ]|(?:です|ます|でしょう|ました)。|かな[。、]/;
+/**
+ * Sentence ends only talk has (`…ですよね。`, `…いいですね！`, laughter): the writer's closing lines
+ * are polite (`…予定です。`) but do not chat.
+ */
+const TALK = /(?:です|ます|でした|ました|でしょう|だ)(?:ね|よ|よね)[。！!]|よね[。！!]|（笑）|\(笑\)/;
+
+/** A paragraph that reads as someone chatting (quoted words aside), not the writer addressing readers. */
+function readsAsTalk(t: string): boolean {
+  const own = unquoted(t);
+  return TALK.test(own) && !READER_ADDRESS.test(own);
+}
+
 /** The writer turning to the reader: `…してみましょう。`, `…いかがですか？`. */
 const READER_ADDRESS = /ましょう[。！!]|いかが/;
 

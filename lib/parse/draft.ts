@@ -45,6 +45,15 @@ export interface DraftTurn {
   section: string | null;
 }
 
+/** A paragraph of the writer's: its text, where it is, and how many turns come before it. */
+export interface DraftNarration {
+  text: string;
+  start: number;
+  end: number;
+  /** Turns before it (0: before the first turn). */
+  after: number;
+}
+
 /** Facts about a person that a parser found in the text. */
 export interface DraftPerson {
   name: string;
@@ -98,6 +107,8 @@ export interface Draft {
   captions?: string[];
   /** Every line the parser classified as furniture (reported, never stored). */
   furniture?: Furniture[];
+  /** The writer's paragraphs between the turns (lib/parse/narration.ts). */
+  narration?: DraftNarration[];
   related?: Related[];
   turns: DraftTurn[];
 }
@@ -214,6 +225,16 @@ export class Lines implements Iterable<Line> {
       start: this.base + start,
       end: this.base + end,
     };
+  }
+
+  /** Where line `i` starts in the source (as {@link at}'s `start`), without building the line. */
+  startOf(i: number): number {
+    return this.base + (this.starts[this.from + i] as number);
+  }
+
+  /** Where line `i` ends in the source (as {@link at}'s `end`). */
+  endOf(i: number): number {
+    return this.base + (this.ends[this.from + i] as number);
   }
 
   /** The text of line `i`, or undefined past either end. */
@@ -617,6 +638,7 @@ export function finalize(draft: Draft, options: FinalizeOptions = {}): Interview
     others,
     sections: draft.sections.map((heading, ordinal) => ({ ordinal, heading })),
     captions: draft.captions ?? [],
+    narration: draft.narration ?? [],
     turns: finalTurns,
   });
   if (!result.success) {

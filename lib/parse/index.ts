@@ -101,6 +101,11 @@ export function withInterviewId(interview: Interview, id: string): Interview {
     id,
     interviewees: uniquePeople(interview.interviewees),
     others: uniquePeople(interview.others),
+    // Narration follows a turn by position: past the last turn it follows the last turn.
+    narration: (interview.narration ?? []).map((n) => ({
+      ...n,
+      after: Math.min(n.after, interview.turns.length),
+    })),
     turns: interview.turns.map((t, i) => ({
       ...t,
       ordinal: i + 1,

@@ -356,6 +356,33 @@ describe('export', () => {
     expect(body.quotes.map((q) => q.text)).toEqual(hits.map((h) => h.text));
   });
 
+  it('a JSON export says whom an interviewee name stood for, as the search page does', async () => {
+    type Named = { id: string; name: string; role: string; interviews: string[] };
+    const name = encodeURIComponent('小林');
+    const searched = (await (await app.request(`/search?interviewee=${name}`)).json()) as {
+      total: number;
+      people?: Record<string, Named[]>;
+    };
+    expect(searched.people?.小林?.map((p) => p.name)).toEqual(['小林由紀']);
+    const exported = await app.request(`/search?interviewee=${name}&format=json`);
+    expect(exported.status).toBe(200);
+    const body = (await exported.json()) as {
+      rows: number;
+      people?: Record<string, Named[]>;
+      quotes: Array<{ speakerId: string | null }>;
+    };
+    expect(body.people).toEqual(searched.people);
+    expect(body.rows).toBe(searched.total);
+    const id = searched.people?.小林?.[0]?.id;
+    expect(new Set(body.quotes.map((q) => q.speakerId))).toEqual(new Set([id]));
+    // An id is exact and stands for nobody else: no `people`, in the export as in the search.
+    const byId = (await (await app.request(`/search?interviewee=${id}&format=json`)).json()) as object;
+    expect(byId).not.toHaveProperty('people');
+    expect(
+      (await (await app.request(`/search?tag=care-anxiety&format=json`)).json()) as object,
+    ).not.toHaveProperty('people');
+  });
+
   it('neutralises spreadsheet formulas in untrusted cells and quotes what needs quoting', () => {
     expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");

@@ -162,7 +162,10 @@ describe('the judged tag set', () => {
   // Each fresh split was frozen before the round it judges; its labels (a compact JSON array, in file
   // order) must still hash to what eval/README.md recorded, or its one score means nothing.
   it.each([
-    ['fresh', '977d697ea5a59de3b51445a28352779ea429356c2b4bd4504de661fdae362ebd'],
+    // 2026-12-06: one label dropped (kaden-channel-6883140's related-article titles, which the dash
+    // parser had glued to an answer and now keeps as furniture; it was an untagged negative).
+    // Before: 977d697ea5a59de3b51445a28352779ea429356c2b4bd4504de661fdae362ebd (208 labels).
+    ['fresh', 'dd279d85d3fd0bdc189649cd4370d1f152b18cce9c6d83153a149ea2d2b69300'],
     ['fresh2', 'ebce36723f1fa6fc00895ff97815cceb785373492591f1137109d6dcb8fd1a75'],
     ['fresh3', '35b422fba9742df65ea10ea7975bdb8b30725847cb793a662cec385fac1a19cb'],
     ['fresh4', '1eb07fea7f0021e85731d0c15ef5ea16d0d1485851326c3e9317566e44daf6db'],
