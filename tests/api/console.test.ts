@@ -143,6 +143,43 @@ describe('content negotiation', () => {
     expect(post.headers.get('content-type')).toMatch(/json/);
   });
 
+  it("shows the writer's narration in the reader where the article has it, set apart from the quotes", async () => {
+    const body = [
+      'https://example.com/a/2',
+      '2024-05-01T10:00:00+0900',
+      '街の本屋を続ける理由',
+      '　駅前で四十年続く小さな書店。店主の森川さんに話を聞いた。',
+      '',
+      '——お店を継いだきっかけは？',
+      '父が倒れたときに、誰かがやらなきゃと思ったんです。',
+      '',
+      '——これからの目標は？',
+      '子ども向けの読み聞かせを毎週続けたいですね。',
+      '',
+      '取材の帰り道、店先の灯りがいつまでも見えていた。',
+    ].join('\n');
+    const res = await app.request('/interviews?id=shop&format=dash', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body,
+    });
+    expect(res.status).toBe(201);
+    const html = await (await page('/interviews/shop')).text();
+    const lead = html.indexOf('駅前で四十年続く小さな書店');
+    const close = html.indexOf('取材の帰り道');
+    const firstTurn = html.indexOf('父が倒れたときに');
+    const lastTurn = html.indexOf('読み聞かせを毎週');
+    // In the article's order: the lead before the first turn, the close after the last.
+    expect(lead).toBeGreaterThan(0);
+    expect(lead).toBeLessThan(firstTurn);
+    expect(close).toBeGreaterThan(lastTurn);
+    // Inside narration blocks, never a turn (no speaker, no quote id, no tags).
+    for (const at of [lead, close]) {
+      expect(html.lastIndexOf('class="narration"', at)).toBeGreaterThan(html.lastIndexOf('class="turn ', at));
+    }
+    expect(html.match(/data-quote-id=/g)?.length).toBe(4);
+  });
+
   it('says so on a profile whose person has no tags, instead of an empty list', async () => {
     const res = await app.request('/interviews?id=plain', {
       method: 'POST',

@@ -44,6 +44,24 @@ export function ReaderPage(props: { v: View; data: ReaderData; switchHref: strin
     else groups.push({ heading: turn.section, turns: [turn] });
   }
   const intervieweeIds = new Set(iv.interviewees.map((p) => p.id));
+  // The writer's paragraphs, printed where the article has them (after the turn of ordinal
+  // `after`; 0: before the first turn), set apart from the quotes and credited to nobody.
+  const narrationAfter = new Map<number, string[]>();
+  for (const n of iv.narration) {
+    const list = narrationAfter.get(n.after);
+    if (list) list.push(n.text);
+    else narrationAfter.set(n.after, [n.text]);
+  }
+  const Narration = (p: { after: number }) => {
+    const texts = narrationAfter.get(p.after);
+    return texts ? (
+      <div class="narration" role="note" aria-label={t.narration}>
+        {texts.map((text) => (
+          <p>{text}</p>
+        ))}
+      </div>
+    ) : null;
+  };
   return (
     <Layout v={v} title={iv.title} switchHref={props.switchHref}>
       <article class="reader" aria-labelledby="reader-title">
@@ -147,12 +165,13 @@ export function ReaderPage(props: { v: View; data: ReaderData; switchHref: strin
             </nav>
           ) : null}
         </header>
+        <Narration after={0} />
         {groups.map((g) => (
           <section class="reader-section">
             {g.heading ? <h2>{g.heading}</h2> : null}
             {g.turns.map((turn) => {
               const current = turn.id === data.turn;
-              return (
+              return [
                 <div
                   class={`turn turn-${turn.role}${current ? ' current' : ''}`}
                   id={turn.id}
@@ -178,8 +197,9 @@ export function ReaderPage(props: { v: View; data: ReaderData; switchHref: strin
                   <div class="card-tags" data-edit="quote" data-id={turn.id}>
                     <TagList v={v} tags={data.tags[turn.id] ?? []} />
                   </div>
-                </div>
-              );
+                </div>,
+                <Narration after={turn.ordinal} />,
+              ];
             })}
           </section>
         ))}
