@@ -112,6 +112,8 @@ export interface ExportRequest {
   format: ExportFormat;
   /** Scheme and host of the console, for each citation's link. */
   origin: string;
+  /** Each merged-away tag the request named → the tag it became (the search used that one). */
+  resolved?: Record<string, string>;
   maxRows?: number;
   maxBytes?: number;
 }
@@ -152,12 +154,13 @@ export async function exportStream(req: ExportRequest): Promise<ExportStart> {
       if (stage === 'head') {
         stage = 'rows';
         if (json) {
-          // `people` as the search page gives it (whom each `interviewee` name stood for; absent
-          // when only ids were given): an export filtered by a name says whom it was taken for.
+          // `resolved` and `people` as the search page gives them (the merge a named tag went
+          // through; whom each `interviewee` name stood for): an export says what it was taken for.
           const head = {
             query: { ...req.params, limit: undefined, cursor: undefined },
             total: first.page.total,
             totalIsEstimate: first.page.totalIsEstimate,
+            ...(req.resolved && Object.keys(req.resolved).length > 0 ? { resolved: req.resolved } : {}),
             ...(first.page.people ? { people: first.page.people } : {}),
           };
           emit(`${JSON.stringify(head).slice(0, -1)},"quotes":[`);

@@ -312,7 +312,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const params = { ...rest, tags };
     const as = exportFormatOf(format, c.req.header('accept'));
     if (as)
-      return exportResponse(c, { service, index, params, format: as, origin: new URL(c.req.url).origin });
+      return exportResponse(c, {
+        service,
+        index,
+        params,
+        format: as,
+        origin: new URL(c.req.url).origin,
+        resolved,
+      });
     const page = await service.search(index, params);
     if (page.total === 0) await assertKnownTags(service.tagging, tags);
     return reply(c, SearchResponse, {

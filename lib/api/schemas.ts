@@ -291,6 +291,8 @@ export const SearchExportResponse = z.object({
   query: z.record(z.string(), z.unknown()),
   total: z.number(),
   totalIsEstimate: z.boolean(),
+  /** As in the search page: each merged-away tag named → its target; absent when none was. */
+  resolved: resolvedTags,
   /** As in the search page: whom each `interviewee` name stood for; absent when only ids were given. */
   people: peopleField,
   quotes: z.array(CitationSchema),

@@ -1035,6 +1035,19 @@ describe('POST /tags/{tag}/merge', () => {
       tag: 'newtag',
       resolved: { oldtag: 'newtag' },
     });
+    // The export of a search by the old name says which tag it used, as the search page does.
+    expect(await getJson<SearchPage & Resolved>(m.app, url('/search', [['tag', 'oldtag']]))).toMatchObject({
+      resolved: { oldtag: 'newtag' },
+    });
+    const exported = await getJson<Resolved & { quotes: Array<{ quoteId: string }> }>(
+      m.app,
+      url('/search', [
+        ['tag', 'oldtag'],
+        ['format', 'json'],
+      ]),
+    );
+    expect(exported.resolved).toEqual({ oldtag: 'newtag' });
+    expect(exported.quotes.map((q) => q.quoteId)).toEqual(['kenji-t005']);
   });
 
   it('keeps the merge when a tagged interview is ingested again', async () => {
