@@ -12,6 +12,7 @@ import { CSV_COLUMNS, csvField, exportStream } from '../../lib/export.ts';
 import type { SearchPage } from '../../lib/search/index.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { BOOKSHOP_BODY, BOOKSHOP_HEAD } from '../helpers/narration.ts';
 import { read, samplesDir } from '../helpers/shared.ts';
 
 type App = LocalRuntime['app'];
@@ -144,20 +145,7 @@ describe('content negotiation', () => {
   });
 
   it("shows the writer's narration in the reader where the article has it, set apart from the quotes", async () => {
-    const body = [
-      'https://example.com/a/2',
-      '2024-05-01T10:00:00+0900',
-      '街の本屋を続ける理由',
-      '　駅前で四十年続く小さな書店。店主の森川さんに話を聞いた。',
-      '',
-      '——お店を継いだきっかけは？',
-      '父が倒れたときに、誰かがやらなきゃと思ったんです。',
-      '',
-      '——これからの目標は？',
-      '子ども向けの読み聞かせを毎週続けたいですね。',
-      '',
-      '取材の帰り道、店先の灯りがいつまでも見えていた。',
-    ].join('\n');
+    const body = [...BOOKSHOP_HEAD, ...BOOKSHOP_BODY].join('\n');
     const res = await app.request('/interviews?id=shop&format=dash', {
       method: 'POST',
       headers: { ...AUTH, 'content-type': 'text/plain' },

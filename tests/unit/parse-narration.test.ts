@@ -8,8 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview, parseWithReport, withInterviewId } from '../../lib/parse/index.ts';
+import { BOOKSHOP_BODY, BOOKSHOP_HEAD } from '../helpers/narration.ts';
 
-const HEAD = ['https://example.com/a/1', '2024-05-01T10:00:00+0900', '街の本屋を続ける理由'];
+const HEAD = BOOKSHOP_HEAD;
 const parse = (...body: string[]) => parseInterview([...HEAD, ...body].join('\n'), { format: 'dash' });
 const answers = (iv: Interview) => iv.turns.filter((t) => t.role === 'interviewee').map((t) => t.text);
 const questions = (iv: Interview) => iv.turns.filter((t) => t.role === 'interviewer').map((t) => t.text);
@@ -25,17 +26,7 @@ const everywhere = (iv: Interview) =>
 
 describe('narration in the dash layout', () => {
   it('keeps the lead and the writer’s closing paragraph as narration, after the turn they follow', () => {
-    const iv = parse(
-      '　駅前で四十年続く小さな書店。店主の森川さんに話を聞いた。',
-      '',
-      '——お店を継いだきっかけは？',
-      '父が倒れたときに、誰かがやらなきゃと思ったんです。',
-      '',
-      '——これからの目標は？',
-      '子ども向けの読み聞かせを毎週続けたいですね。',
-      '',
-      '取材の帰り道、店先の灯りがいつまでも見えていた。',
-    );
+    const iv = parse(...BOOKSHOP_BODY);
     expect(answers(iv)).toEqual([
       '父が倒れたときに、誰かがやらなきゃと思ったんです。',
       '子ども向けの読み聞かせを毎週続けたいですね。',
