@@ -93,6 +93,32 @@ export interface JobRunnerDeps {
   maxAttempts?: number;
 }
 
+/** A job as it is recorded when submitted: queued at `at`, at its kind's first phase, nothing done. */
+export function queuedJob(spec: JobSpec, id: string, at: string): Job {
+  return {
+    id,
+    kind: spec.kind,
+    reason: spec.reason ?? null,
+    params: 'mergeId' in spec ? { mergeId: spec.mergeId } : {},
+    state: 'queued',
+    phase: FIRST_PHASE[spec.kind],
+    step: 0,
+    pages: 0,
+    cursor: null,
+    attempts: 0,
+    done: 0,
+    total: null,
+    result: {},
+    ids: {},
+    errors: [],
+    error: null,
+    createdAt: at,
+    startedAt: null,
+    updatedAt: at,
+    finishedAt: null,
+  };
+}
+
 /** Creates jobs, and runs their steps as they are delivered. */
 export class JobRunner implements Jobs {
   private readonly store: JobStore;
@@ -110,29 +136,7 @@ export class JobRunner implements Jobs {
   /** Records a new job (queued) and sends its first step. */
   async submit(spec: JobSpec): Promise<Job> {
     const now = this.now();
-    const at = now.toISOString();
-    const job: Job = {
-      id: newJobId(now),
-      kind: spec.kind,
-      reason: spec.reason ?? null,
-      params: 'mergeId' in spec ? { mergeId: spec.mergeId } : {},
-      state: 'queued',
-      phase: FIRST_PHASE[spec.kind],
-      step: 0,
-      pages: 0,
-      cursor: null,
-      attempts: 0,
-      done: 0,
-      total: null,
-      result: {},
-      ids: {},
-      errors: [],
-      error: null,
-      createdAt: at,
-      startedAt: null,
-      updatedAt: at,
-      finishedAt: null,
-    };
+    const job = queuedJob(spec, newJobId(now), now.toISOString());
     if (!(await this.store.putJob(job, null))) throw new Error(`job ${job.id} exists already`);
     await this.dispatch({ id: job.id, step: 0, attempt: 0 });
     return job;

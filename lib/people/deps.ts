@@ -68,6 +68,24 @@ export function personName(typed: string): { name: string; title: string | null 
   return parts;
 }
 
+/** A person an editor named (from {@link personName}): nothing known of them but the name. */
+export function namedPerson(
+  id: string,
+  parts: { name: string; title: string | null },
+  aliases: string[] = [],
+): Person {
+  return {
+    id,
+    name: parts.name,
+    title: parts.title,
+    reading: null,
+    handle: null,
+    location: null,
+    occupation: null,
+    aliases,
+  };
+}
+
 /** Everyone listed in an interview (interviewer, interviewees, others). */
 export function peopleIn(iv: Interview): Person[] {
   return [iv.interviewer, ...iv.interviewees, ...iv.others].filter((p): p is Person => p !== null);

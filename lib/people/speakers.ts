@@ -10,6 +10,7 @@ import type { PeopleEdits, TurnOverride } from '../store/port.ts';
 import {
   MAX_EDITED_PEOPLE,
   MAX_TURN_OVERRIDES,
+  namedPerson,
   type People,
   peopleIn,
   personName,
@@ -118,16 +119,9 @@ export async function reassignTurn(
   if (change.name !== undefined) {
     const parts = personName(change.name);
     const id = personIdOf(parts.name, null, interviewId);
-    target = peopleIn(iv).find((p) => p.id === id) ?? {
-      id,
-      name: parts.name,
-      title: parts.title,
-      reading: null,
-      handle: null,
-      location: null,
-      occupation: null,
-      aliases: parts.name === change.name.trim() ? [] : [change.name.trim()],
-    };
+    target =
+      peopleIn(iv).find((p) => p.id === id) ??
+      namedPerson(id, parts, parts.name === change.name.trim() ? [] : [change.name.trim()]);
   } else if (change.personId === null) target = null;
   else if (change.personId !== undefined) {
     const id = change.personId;

@@ -4,9 +4,8 @@
  */
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { digest, interviewIdOfQuote } from '../ids.ts';
-import type { Person } from '../model.ts';
 import type { PeopleEdits, TurnOverride } from '../store/port.ts';
-import { checkPersonVersion, type People, personName } from './deps.ts';
+import { checkPersonVersion, namedPerson, type People, personName } from './deps.ts';
 import { textDigest } from './edits.ts';
 import { bumpPerson, type PersonView, person } from './profiles.ts';
 import { editInterview, plannedEdits } from './speakers.ts';
@@ -38,16 +37,7 @@ export async function splitPerson(
   const parts = personName(split.name);
   // One new person for all the quotes, named by the split: the same split gives the same id.
   const newId = `p-${digest(`split\n${personId}\n${parts.name}\n${[...quoteIds].sort().join(',')}`, 10)}`;
-  const created: Person = {
-    id: newId,
-    name: parts.name,
-    title: parts.title,
-    reading: null,
-    handle: null,
-    location: null,
-    occupation: null,
-    aliases: [],
-  };
+  const created = namedPerson(newId, parts);
   const stored = await ctx.store.getInterviews([...byInterview.keys()]);
   const plan = [...byInterview].map(([ivId, ids]) => {
     const iv = stored.get(ivId)?.interview;

@@ -62,24 +62,27 @@ const ShortFile = z.object({
   ),
 });
 
+/** Kinds of the outside set's queries, in the order their rows are reported. */
+const OUTSIDE_KINDS = [
+  'kana-verb',
+  'sentence',
+  'question',
+  'paraphrase',
+  'keyword-wrong',
+  'kana-word',
+  'number',
+  'grammar-run',
+  'suffix-adjective',
+  'passive',
+  'short-kana',
+] as const;
+
 const OutsideFile = z.object({
   version: z.literal(1),
   queries: z.array(
     z.object({
       q: z.string().min(1),
-      kind: z.enum([
-        'kana-verb',
-        'sentence',
-        'question',
-        'paraphrase',
-        'keyword-wrong',
-        'kana-word',
-        'number',
-        'grammar-run',
-        'suffix-adjective',
-        'passive',
-        'short-kana',
-      ]),
+      kind: z.enum(OUTSIDE_KINDS),
       split: z.enum(['dev', 'held']),
       relevant: z.array(Ref).min(1),
       wrong: z.array(Ref).optional(),
@@ -635,18 +638,8 @@ export async function searchEval(options: { held?: boolean } = {}): Promise<void
         ...s.map((x) => `${x.wrongShown} / ${x.wrong}`),
         '',
       ]);
-      for (const kind of [
-        'kana-verb',
-        'sentence',
-        'question',
-        'paraphrase',
-        'kana-word',
-        'number',
-        'grammar-run',
-        'suffix-adjective',
-        'passive',
-        'short-kana',
-      ] as const) {
+      // keyword-wrong queries are reported above, as the wrong quotes shown.
+      for (const kind of OUTSIDE_KINDS.filter((k) => k !== 'keyword-wrong')) {
         const some = part.queries.filter((q) => q.kind === kind);
         if (some.length === 0) continue;
         const k = [];

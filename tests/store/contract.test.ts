@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { DeleteItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../lib/errors.ts';
+import { queuedJob } from '../../lib/jobs/runner.ts';
 import type { Interview, Person } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { encodeCursor } from '../../lib/store/cursor.ts';
 import type { DynamoJsonTransport } from '../../lib/store/direct.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
-import type { Job } from '../../lib/store/items.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { recordOf } from '../../lib/tagging/record.ts';
 import { localClient } from '../../local/embedded.ts';
@@ -370,28 +370,7 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
 
   it('lists a job while it is queued or running, never once it is done', async () => {
     const at = '2026-12-06T10:00:00.000Z';
-    const base: Job = {
-      id: 'job-contract',
-      kind: 'check',
-      reason: null,
-      params: {},
-      state: 'queued',
-      phase: 'compare',
-      step: 0,
-      pages: 0,
-      cursor: null,
-      attempts: 0,
-      done: 0,
-      total: null,
-      result: {},
-      ids: {},
-      errors: [],
-      error: null,
-      createdAt: at,
-      startedAt: null,
-      updatedAt: at,
-      finishedAt: null,
-    };
+    const base = queuedJob({ kind: 'check' }, 'job-contract', at);
     const name = tableName('jobs');
     await ensureTable(client, name);
     const jobs = storeOf(name);
