@@ -153,6 +153,8 @@ interface Unit {
    * needs, ahead of those that say the verb as typed (仕事をつづけられた理由: 仕事を続けて).
    */
   extra?: QueryNode[];
+  /** The verb a kanji stem is typed with (選 of 選ばれた): its forms to mark, its voice to rank. */
+  verb?: KanjiVerb;
 }
 
 /**
@@ -163,7 +165,7 @@ interface Unit {
  * belongs to its noun: it ranks the quotes that say it, and never matches without the noun.
  */
 const SURU_TAIL =
-  /^(?:する|すれば|しよう|できる|でき(?:ます|ました|ません|た|ない|なかった|て|れば)|し(?:ます|ました|ません|ませんでした|ましょう|た|たい|たく|たかった|たら|ながら|ない|なかった|なく|て(?:いる|います|いた|いました|る|た|ます|ました|いない|いません|しまった|しまう|みたい|みる|みた|おく|おいた)?)|さ(?:れる|れた|れて|れます|れました|せる|せた|せて|せます|せました))(?:(?:ん|の)(?:です|でしょう|だ)?)?(?:か|ね|よ|よね|けど|から|ので)?$/u;
+  /^(?:する|すれば|しよう|できる|でき(?:ます|ました|ません|た|ない|なかった|て|れば)|し(?:ます|ました|ません|ませんでした|ましょう|た|たい|たく|たかった|たら|ながら|ない|なかった|なく|て(?:いる|います|いた|いました|る|た|ます|ました|いない|いません|しまった|しまう|みたい|みる|みた|おく|おいた)?)|さ(?:れる|れた|れて|れます|れました|せる|せた|せて|せます|せました))(?:(?:ん|の)(?:です|でしょう|だ)?|です|でしょう)?(?:か|ね|よ|よね|けど|から|ので)?$/u;
 const NOUN_END = /[\p{Script=Han}\p{Script=Katakana}\u3005ー]/u;
 
 /**
@@ -235,6 +237,9 @@ function continuesInflection(norm: string, start: number): boolean {
   const prior = gap.length >= 2 ? gap.charAt(gap.length - 2) : '';
   if (last === 'で' && first === 'す') return true;
   if (PARTICLE_KANA.includes(last)) return false;
+  // ちゃう, じゃう after a verb's te stem (泣い|ちゃった, 読ん|じゃう): てしまう said short. As a
+  // word, ちゃ was needed beside 泣 and marked in 麻痺しちゃって.
+  if ((first === 'ち' || first === 'じ') && norm.charAt(start + 1) === 'ゃ') return true;
   if (last === 'な') return PARTICLE_KANA.includes(prior);
   if (last === 'お' || last === 'ご') return start - 1 > p + 1 && continuesInflection(norm, start - 1);
   return !ADNOMINAL_END.includes(last);
@@ -365,22 +370,64 @@ const DICTIONARY_END = /[うくぐすつぬぶむるい]$/u;
  * (lib/text/readings.ts), looked up by the dictionary forms of what was typed, weighted as the
  * kanji word's bigram path is (the quote says the word, not the kanji).
  */
-function kanjiVerbSpellings(
-  norm: string,
-): Map<number, { nodes: QueryNode[]; light: boolean; form: string | null }> {
-  const out = new Map<number, { nodes: QueryNode[]; light: boolean; form: string | null }>();
+function kanjiVerbSpellings(norm: string): Map<number, KanjiVerb> {
+  const out = new Map<number, KanjiVerb>();
   for (const m of norm.matchAll(KANJI_WITH_KANA)) {
-    // The verb without what a question adds after it (思った|んですか, 続けたい|ですか).
-    const typed = m[0].replace(QUESTION_END, '');
-    const forms = [typed, ...candidateForms(typed)].filter((f) => DICTIONARY_END.test(f));
+    // The verb without what a question adds after it (思った|んですか, 続けたい|ですか), or as
+    // typed when that leaves none (悩んだ is no 悩 with んだ).
+    const readAs = (w: string) => [w, ...candidateForms(w)].filter((f) => DICTIONARY_END.test(f));
+    const bare = m[0].replace(QUESTION_END, '');
+    const typed = readAs(bare).length > 0 ? bare : m[0];
+    const forms = [...new Set(readAs(typed))];
     if (forms.length === 0) continue;
     out.set(m.index ?? 0, {
-      nodes: [...new Set(forms)].map((f) => term(kanjiSpellingTerm(f), {}, QUERY_WEIGHTS.spelling)),
+      start: m.index ?? 0,
+      cut: typed !== m[0],
+      nodes: forms.map((f) => term(kanjiSpellingTerm(f), {}, QUERY_WEIGHTS.spelling)),
       light: forms.some((f) => isLightVerb(f)),
       form: SUFFIX_ADJECTIVE.test(typed) ? typed : null,
+      forms,
+      typed,
+      voice: forms.filter((f) => VOICED.test(f.slice(kanjiEnd(f)))),
     });
   }
   return out;
+}
+
+/** A verb typed with its kanji and kana (選ばれた): what {@link kanjiVerbSpellings} reads of it. */
+interface KanjiVerb {
+  /** Where it starts in the chunk. */
+  start: number;
+  /** True when a sentence's end was typed after it (んです of 選ばれたんです). */
+  cut: boolean;
+  /** Its kanji spellings (the index's terms for the verb written in kana), weighted down. */
+  nodes: QueryNode[];
+  /** True when one of its dictionary forms is a light verb (思う). */
+  light: boolean;
+  /** A っぽい adjective as typed (see {@link SUFFIX_ADJECTIVE}). */
+  form: string | null;
+  /** Its dictionary forms as written (選ばれる, 選ぶ): marked where a quote inflects them. */
+  forms: string[];
+  /** What was typed, without the sentence's end (選ばれた of 選ばれたんです). */
+  typed: string;
+  /** Its dictionary forms in the passive or causative voice (選ばれる, 食べさせる): see VOICED. */
+  voice: string[];
+}
+
+/**
+ * The kana after a kanji stem of a passive or causative in its dictionary form: a godan verb's
+ * a-row kana then れる or せる (選|ばれる, 書|かせる, 書|かされる), an ichidan verb's られる or させる
+ * (食べ|られる, 見|られる, 食べ|させられる). The index keeps these forms as written for every quote
+ * that says them in any form (lib/text/readings.ts `voiceForm`).
+ */
+const VOICED =
+  /^[\u3041-\u3096]?(?:[わかがさたなばまら](?:れる|せる|される|せられる)|(?:られる|させる|させられる))$/u;
+
+/** Where the last kanji of a written form ends (選ばれる: 1). */
+function kanjiEnd(written: string): number {
+  let i = written.length;
+  while (i > 0 && !KANJI.test(written.charAt(i - 1))) i--;
+  return i;
 }
 
 /**
@@ -793,6 +840,13 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       const surfaceKana = norm.slice(t.start, t.end);
       const forms = HIRAGANA_ONLY.test(surfaceKana) ? dictionaryFormNodes(surfaceKana) : [];
       const inflected = kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji);
+      // A kanji stem the segmenter cut off its inflection (選|ばれた, 悩|んだ): the verb is marked
+      // whole where a quote says it in any form, as when it is typed in kana (えらばれた), not 選 alone.
+      // A noun with a する tail (結婚|したい) is no verb of its own.
+      const verb =
+        t.term === kanji && HIRAGANA_ONLY.test(norm.charAt(t.end)) && !tails.some((x) => x.start === t.end)
+          ? spellings?.get(t.start)
+          : undefined;
       units.push({
         node: max([
           term(t.term, { prefix: last && !KANJI.test(t.term) }),
@@ -808,6 +862,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
             ? { form: spellings.get(t.start)?.form as string }
             : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
+        ...(verb ? { verb } : {}),
       });
     }
   };
@@ -844,7 +899,10 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   }
   for (const [noun, said] of tailOf)
     noun.node = max([noun.node, and([noun.node, or(said) as QueryNode]) as QueryNode]) as QueryNode;
-  if (mode === 'hybrid') rankTypedInflections(norm, runs, endsAt);
+  if (mode === 'hybrid') {
+    rankTypedInflections(norm, runs, endsAt);
+    for (const [end, unit] of endsAt) if (unit.verb) rankTypedVoice(norm, end, unit, unit.verb);
+  }
   for (const v of verbs) units.push(v.unit);
   // The segmenter may split an unknown kanji compound into single characters (婚|活): one
   // word for the run, found whole or by its bigrams.
@@ -934,6 +992,29 @@ function rankTypedInflections(
       said.push(term(`${noun}化`, { gram: true }, INFLECTION_WITHOUT_PARTICLE));
     unit.inflection = max(said) as QueryNode;
   }
+}
+
+/**
+ * The inflection of a verb typed with its kanji and a sentence's end (選ばれた|んです, 怒られる|よ)
+ * ranks as it does typed alone: the glued run of what is left (バレタ; the segmenter cut
+ * ば|れ|たん|です into no run) and the voice, a passive or causative as the index keeps it for
+ * every quote that says it (\u0003怒られる: lib/text/readings.ts `voiceForm`; 怒|られる is one piece,
+ * no run at all). Before, 怒られるよ ranked 喜怒哀楽 and 怒る above the quotes saying 怒られて.
+ * Scored, never marked, never needed (see {@link Unit.inflection}).
+ */
+function rankTypedVoice(norm: string, end: number, unit: Unit, verb: KanjiVerb): void {
+  if (!unit.inflection && verb.cut) {
+    const runs: Array<ReadonlyArray<[string, number]>> = [];
+    analyzeNormalized(verb.typed, 'hybrid', {
+      onKanaRun: (pieces) => runs.push(pieces.map(([p, at]) => [p, at + verb.start] as [string, number])),
+    });
+    if (runs.length > 0) rankTypedInflections(norm, runs, new Map([[end, unit]]));
+  }
+  if (verb.voice.length === 0) return;
+  const voice = verb.voice.map((v) =>
+    term(kanjiSpellingTerm(v), { gram: true }, INFLECTION_WITHOUT_PARTICLE),
+  );
+  unit.inflection = max(unit.inflection ? [unit.inflection, ...voice] : voice) as QueryNode;
 }
 
 /** A question word (see {@link QUESTION_WORDS}). */
@@ -1236,7 +1317,9 @@ export function compileQuery(
     ...[...allUnits, ...phraseUnits].map((u) => u.needle).filter((n): n is string => !!n),
     ...foldedPhrases,
   ];
-  const forms = [...new Set(allUnits.map((u) => u.form).filter((f): f is string => !!f))];
+  const forms = [
+    ...new Set(allUnits.flatMap((u) => [...(u.form ? [u.form] : []), ...(u.verb?.forms ?? [])])),
+  ];
   return {
     query,
     phrases: foldedPhrases,

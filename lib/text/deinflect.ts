@@ -177,6 +177,10 @@ function shift(ch: string, from: keyof typeof ROWS, to: keyof typeof ROWS): stri
 const TE_AUX =
   /(?<=[てで])(?:いる|いた|います|いました|いない|る|た|ます|ました|ない|しまう|しまった|ちゃう|ちゃった)$/u;
 
+/** てしまう and でしまう contracted, in the forms a sentence ends a verb with (ちゃう, ちゃった, じゃって). */
+const CONTRACTED_SHIMAU =
+  /(?<=[いっんしきちにびみりえけげせてねべめれ])[ちじ]ゃ(?:う|った|って|います|いました)$/u;
+
 /** Godan and ichidan candidates for a stem that ends in the row `row` (the masu stem, the nai stem). */
 function fromStem(stem: string, row: 'i' | 'a', out: Set<string>): void {
   const last = stem.at(-1);
@@ -214,7 +218,8 @@ export function activeDictionaryForms(word: string): string[] {
  */
 export function candidateForms(word: string, active = true): string[] {
   const out = new Set<string>();
-  const w = word.replace(TE_AUX, '');
+  // ちゃう, じゃう are てしまう, でしまう said short (泣いちゃった → 泣いて; 読んじゃう → 読んで).
+  const w = word.replace(CONTRACTED_SHIMAU, (m) => (m.startsWith('ち') ? 'て' : 'で')).replace(TE_AUX, '');
   // Adjectives: たのしかった, たのしくて, たのしくない → たのしい.
   const adjective = before(w, /(?:かった|くて|くない|くなかった)$/u);
   if (adjective) out.add(`${adjective}い`);

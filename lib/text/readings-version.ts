@@ -11,11 +11,13 @@
  * beside their kanji, 好き, お金, 気持ち, and one-kanji nouns, 夢, 体, read as written in their
  * context; 6: the adjective a verb's stem makes with っぽい, 惚れっぽい ホレッポイ, beside the verb; 7: every adjective made with っぽい after a kanji word, 飽きっぽい, 大人っぽい, as
  * its written form, \u0003飽きっぽい, and its readings, the verb's too for a noun that is a verb's stem: 怒り
- * オコリッポイ).
+ * オコリッポイ; 8: passives and causatives of verbs written with a kanji as written, \u0003怒られる for
+ * 怒られて, and a noun's っぽい adjective no more read by the kana that read as a verb's, 秋っぽい
+ * not アキッポイ, which is 飽きっぽい typed in kana).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 7;
+export const READINGS_VERSION = 8;
 
 /**
  * Characters of the text on each side of a word written with kana (好き, お金) that its noun

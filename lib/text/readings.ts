@@ -237,15 +237,24 @@ export function readingAnalyzer(
       ? t.reading
       : null;
   };
+  // Whether kuromoji reads a っぽい adjective typed in kana as a verb's (あき|っぽい: 飽く).
+  const kanaReadsAsVerbStem = (kana: string): boolean => {
+    const [t, next] = tokenize(`${kana}${SUFFIX}`);
+    return t?.pos === '動詞' && t.surface_form === kana && next?.basic_form === SUFFIX;
+  };
   const readWindow = cached((w) => {
     const out: string[] = [];
-    // A window with っぽ may hold a noun's or a verb's adjective (大人っぽい, 飽きっぽい) and no verb.
-    if (!screen || w.includes(SUFFIX_STEM) || screen.mayRead(w)) {
+    // A window with っぽ may hold a noun's or a verb's adjective (大人っぽい, 飽きっぽい) and no verb;
+    // one with a voice's kana a passive of a verb whose reading is not kept (言われた, 見られる).
+    if (!screen || w.includes(SUFFIX_STEM) || VOICE_KANA.test(w) || screen.mayRead(w)) {
       const tokens = tokenize(w);
       for (const [i, t] of tokens.entries()) {
-        if (KANJI.test(t.surface_form)) out.push(...suffixAdjective(t, tokens[i + 1], verbStemReading));
+        if (KANJI.test(t.surface_form))
+          out.push(...suffixAdjective(t, tokens[i + 1], verbStemReading, kanaReadsAsVerbStem));
         if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
         if (!KANJI.test(t.surface_form)) continue;
+        const voiced = voiceForm(t, tokens, i);
+        if (voiced) out.push(spellingEntry(voiced, voiced));
         const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading);
         if (!r) continue;
         out.push(inflectedEntry(r, t.basic_form));
@@ -298,6 +307,7 @@ function suffixAdjective(
   t: kuromoji.IpadicFeatures,
   next: kuromoji.IpadicFeatures | undefined,
   verbStemReading: (stem: string) => string | null,
+  kanaReadsAsVerbStem: (kana: string) => boolean,
 ): string[] {
   if (
     t.pos === '形容詞' &&
@@ -311,15 +321,66 @@ function suffixAdjective(
   if (!noun && !(t.pos === '動詞' && t.conjugated_form === '連用形')) return [];
   const written = `${t.surface_form}${SUFFIX}`;
   const readings = new Set<string>();
-  if (t.reading && KATAKANA_ONLY.test(t.reading)) readings.add(t.reading);
+  // A noun's reading that the same kana typed read as a verb's stem (秋 アキ: あきっぽい is 飽きっぽい,
+  // あき|っぽい of 飽く) is left to the kanji: あきっぽい found 「秋っぽく紺で」. A noun that is a verb's
+  // stem (飽き, 怒り) keeps it: it is that adjective.
+  const verbStem = noun ? verbStemReading(t.surface_form) : null;
+  if (
+    t.reading &&
+    KATAKANA_ONLY.test(t.reading) &&
+    !(noun && verbStem === null && kanaReadsAsVerbStem(katakanaToHiragana(t.reading)))
+  )
+    readings.add(t.reading);
   if (noun && /[\u3041-\u3096]$/u.test(t.surface_form)) {
-    const verb = verbStemReading(t.surface_form);
-    if (verb && KATAKANA_ONLY.test(verb)) readings.add(verb);
+    if (verbStem && KATAKANA_ONLY.test(verbStem)) readings.add(verbStem);
   }
   return [
     spellingEntry(written, written),
     ...[...readings].map((r) => inflectedEntry(`${r}${hiraganaToKatakana(SUFFIX)}`, written)),
   ];
+}
+
+/** Katakana as hiragana (a reading as the kana a user types). */
+function katakanaToHiragana(s: string): string {
+  return s.replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+}
+
+/**
+ * Kana a passive's or causative's window holds after its verb's stem (言|われ, 見|られ, 書|かせ,
+ * 食べ|させ): such windows are read even when no verb in them has a reading kept ({@link voiceForm}).
+ */
+const VOICE_KANA = /[わかがさたなばまら][れせ]|られ|させ/u;
+
+/** What kuromoji calls the passive and causative suffixes (動詞・接尾), by dictionary form. */
+const VOICE_SUFFIXES = new Set(['れる', 'られる', 'せる', 'させる']);
+
+/**
+ * The passive or causative in its dictionary form as written (怒られる of 怒られてます, 選ばれる of
+ * 選ばれた, 食べさせられる of 食べさせられた), for an independent verb with a kanji followed by
+ * kuromoji's voice suffixes (怒ら + れ: 動詞・接尾 れる); null for any other token. Kept as a kanji
+ * spelling of itself (\u0003怒られる), which the query typed with its kanji asks for to rank the
+ * quotes that say the verb in that voice first (怒られるよ: 怒られて before 怒る and 喜怒哀楽; the
+ * segmenter cuts 怒|られる into no glued run), and the highlighter marks. The verb's own reading
+ * need not be kept: 言われた is 言われる though 言う (two kana) reads nothing.
+ */
+function voiceForm(
+  t: kuromoji.IpadicFeatures,
+  tokens: readonly kuromoji.IpadicFeatures[],
+  i: number,
+): string | null {
+  if (t.pos !== '動詞' || !KANJI.test(t.surface_form)) return null;
+  let written = t.surface_form;
+  let k = i + 1;
+  for (; ; k++) {
+    const s = tokens[k];
+    if (s?.pos !== '動詞' || s.pos_detail_1 !== '接尾' || !VOICE_SUFFIXES.has(s.basic_form)) break;
+    const more = tokens[k + 1];
+    const chained =
+      more?.pos === '動詞' && more.pos_detail_1 === '接尾' && VOICE_SUFFIXES.has(more.basic_form);
+    written += chained ? s.surface_form : s.basic_form;
+    if (!chained) return written;
+  }
+  return null;
 }
 
 /** What every form of the suffix っぽい starts with (っぽい, っぽく, っぽさ). */

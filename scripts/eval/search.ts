@@ -75,6 +75,7 @@ const OUTSIDE_KINDS = [
   'suffix-adjective',
   'passive',
   'short-kana',
+  'inflected',
 ] as const;
 
 const OutsideFile = z.object({
