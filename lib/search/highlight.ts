@@ -93,6 +93,8 @@ function hasHiragana(text: string, start: number, end: number): boolean {
 }
 const KANJI_END = /[\p{Script=Han}\u3005]$/u;
 const KANJI_START = /^[\p{Script=Han}\u3005]/u;
+/** Particles, which no okurigana is: 怒る's stem in 喜怒哀楽's “怒と哀” is marked 怒, not 怒と. */
+const PARTICLE = 'とはがをにでのもへや';
 /** Kana after a verb's stem that an inflection can take (貯め|てしまいました is the longest we read). */
 const INFLECTION_KANA = 8;
 
@@ -126,7 +128,7 @@ function inflectedRanges(t: string, written: string, out: Array<{ start: number;
       !(at > 0 && KANJI_END.test(t.slice(0, at))) &&
       !KANJI_START.test(t.slice(from))
     )
-      end = KANJI_END.test(stem) && to > from ? from + 1 : from;
+      end = KANJI_END.test(stem) && to > from && !PARTICLE.includes(t.charAt(from)) ? from + 1 : from;
     if (end > at) out.push({ start: at, end });
   }
 }
