@@ -350,6 +350,8 @@ function katakanaToHiragana(s: string): string {
  * 食べ|させ): such windows are read even when no verb in them has a reading kept ({@link voiceForm}).
  */
 const VOICE_KANA = /[わかがさたなばまら][れせ]|られ|させ/u;
+/** The a-row kana a godan verb's stem ends in before れる and せる. */
+const A_ROW = 'わかがさたなばまら';
 
 /** What kuromoji calls the passive and causative suffixes (動詞・接尾), by dictionary form. */
 const VOICE_SUFFIXES = new Set(['れる', 'られる', 'せる', 'させる']);
@@ -369,6 +371,15 @@ function voiceForm(
   i: number,
 ): string | null {
   if (t.pos !== '動詞' || !KANJI.test(t.surface_form)) return null;
+  // れる and せる after a godan verb's a-row stem only (怒ら|れる, 書か|せる): after an ichidan stem
+  // kuromoji's れる is the potential without ら (出れる, 上げれる), no voice. So the voice's kana are
+  // always VOICE_KANA, which the window screen lets through.
+  const first = tokens[i + 1];
+  if (
+    (first?.basic_form === 'れる' || first?.basic_form === 'せる') &&
+    !A_ROW.includes(t.surface_form.charAt(t.surface_form.length - 1))
+  )
+    return null;
   let written = t.surface_form;
   let k = i + 1;
   for (; ; k++) {
