@@ -48,8 +48,9 @@ export interface CompiledQuery {
   /** Normalised, kana-folded strings to highlight as substrings (words, phrases). */
   readonly needles: readonly string[];
   /**
-   * Verbs and adjectives typed with a kanji stem, in their typed form (稼ぐ, 安い): highlighted
-   * where a quote inflects them (稼いで, 安く), which the stem path finds.
+   * Verbs and adjectives typed with a kanji stem, in their typed form (稼ぐ, 安い), or, typed
+   * inflected, in the dictionary forms the rules read (選ばれた → 選ばれる, 選ぶ): highlighted where a
+   * quote inflects them (稼いで, 安く, 選んだ), which the stem path finds.
    */
   readonly forms: readonly string[];
   /** True when the user typed nothing searchable. */
