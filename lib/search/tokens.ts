@@ -221,9 +221,6 @@ export function packedSurfaces(p: PackedTokens): Array<string | null> {
   return surf;
 }
 
-/** Readings of a word token: its term's own, and those of the word as written in its context. */
-type WordReadings = { own: readonly string[]; written?: { word: string; readings: readonly string[] } };
-
 /**
  * Counts an interview's fields by term number, into the columns Engine.addCounted takes
  * ({@link CountedTerms}): the same counts, flags, surfaces and reading terms as counting each
@@ -321,25 +318,52 @@ export class TermCounter implements CountedTerms {
       if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);
     }
     if (readings && mode === 'hybrid') {
-      const read = this.wordReadings(readings, p, from, to, surf, text);
+      // Each word's readings counted as they are read, in token order: its term's own, then
+      // those of the word as written in its context, then their spellings (an object and an
+      // array per word, and two spread per word read in context, were a fifth of what the API
+      // thread allocated per ingested quote).
+      let cursor = 0;
       for (let i = from; i < to; i++) {
-        const rs = read[i - from];
-        if (!rs) continue;
-        for (const r of rs.written ? [...rs.own, ...rs.written.readings] : rs.own) {
-          const k = this.place(this.idOf(r));
-          tfs[k] = (tfs[k] as number) + 1;
-          if (!surfaces) continue;
-          flags[k] = (flags[k] as number) | FLAG_SUGGEST;
-          if (!surfaces.has(r)) surfaces.set(r, surf[i] ?? (terms[p.ids[i] as number] as string));
+        if (p.kinds[i] !== KIND_WORD) continue;
+        const id = p.ids[i] as number;
+        const term = terms[id] as string;
+        let own = this.own[id];
+        if (own === undefined) {
+          own = readings(term);
+          this.own[id] = own;
+        }
+        const surface = surf[i] ?? term;
+        for (let j = 0; j < own.length; j++) this.countReading(own[j] as string, surface, surfaces);
+        if (!text || !readings.written) continue;
+        // Words come in text order and do not overlap: each is found after the one before.
+        const at = text.indexOf(surface, cursor);
+        if (at < 0) continue;
+        cursor = at + surface.length;
+        if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
+        const word = surface.normalize('NFKC');
+        const found = readings.written(
+          word,
+          text.slice(Math.max(0, at - READING_CONTEXT), at),
+          text.slice(cursor, cursor + READING_CONTEXT),
+        );
+        // Most words read nothing in context; the rest add what their term does not read.
+        let added = false;
+        for (let j = 0; j < found.length; j++) {
+          const r = found[j] as string;
+          if (own.includes(r)) continue;
+          this.countReading(r, surface, surfaces);
+          added = true;
         }
         // Each spelling of a reading read as written, once per interview (for the highlighter).
-        if (rs.written && spellings)
-          for (const r of rs.written.readings) {
-            const key = nounSpellingTerm(r, rs.written.word);
-            if (spellings.has(key)) continue;
-            spellings.add(key);
-            tfs[this.place(this.idOf(key))] = 1;
-          }
+        if (!added || !spellings) continue;
+        for (let j = 0; j < found.length; j++) {
+          const r = found[j] as string;
+          if (own.includes(r)) continue;
+          const key = nounSpellingTerm(r, word);
+          if (spellings.has(key)) continue;
+          spellings.add(key);
+          tfs[this.place(this.idOf(key))] = 1;
+        }
       }
     }
     // Dictionary-form readings of inflected verbs and adjectives (貯めて → タメル) come from the
@@ -369,51 +393,19 @@ export class TermCounter implements CountedTerms {
   }
 
   /**
-   * The readings of a field's segmenter words, word by word: those of each term (結婚 → ケッコン),
-   * and, for a word the text writes with hiragana the term folds (好き → 好キ, お金 → オ金: terms
-   * kuromoji reads as nothing) or a word of one kanji (夢), those of the word as written, read in
-   * its context in `text` (`ReadingAnalyzer.written`: スキ, オカネ, キモチ, ユメ; 試し of 試したわ, a
-   * verb, and 人 of 3人, a counter, read nothing).
+   * Counts reading `r` of a word read from `surface` in the field being counted: the readings of
+   * a field's segmenter words are those of each term (結婚 → ケッコン), and, for a word the text
+   * writes with hiragana the term folds (好き → 好キ, お金 → オ金: terms kuromoji reads as nothing)
+   * or a word of one kanji (夢), those of the word as written, read in its context in the text
+   * (`ReadingAnalyzer.written`: スキ, オカネ, キモチ, ユメ; 試し of 試したわ, a verb, and 人 of 3人, a
+   * counter, read nothing). With `surfaces` (the quote text): a completion, written as the word.
    */
-  private wordReadings(
-    readings: ReadingAnalyzer,
-    p: PackedTokens,
-    from: number,
-    to: number,
-    surf: ReadonlyArray<string | null>,
-    text: string | undefined,
-  ): Array<WordReadings | null> {
-    const out: Array<WordReadings | null> = new Array(to - from).fill(null);
-    let cursor = 0;
-    for (let i = from; i < to; i++) {
-      if (p.kinds[i] !== KIND_WORD) continue;
-      const id = p.ids[i] as number;
-      const term = this.terms[id] as string;
-      let own = this.own[id];
-      if (own === undefined) {
-        own = readings(term);
-        this.own[id] = own;
-      }
-      out[i - from] = { own };
-      if (!text || !readings.written) continue;
-      const surface = surf[i] ?? term;
-      // Words come in text order and do not overlap: each is found after the one before.
-      const at = text.indexOf(surface, cursor);
-      if (at < 0) continue;
-      cursor = at + surface.length;
-      if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
-      const word = surface.normalize('NFKC');
-      const found = readings.written(
-        word,
-        text.slice(Math.max(0, at - READING_CONTEXT), at),
-        text.slice(cursor, cursor + READING_CONTEXT),
-      );
-      // Most words read nothing in context: no list to filter then.
-      if (found.length === 0) continue;
-      const more = found.filter((r) => !own.includes(r));
-      if (more.length > 0) out[i - from] = { own, written: { word, readings: more } };
-    }
-    return out;
+  private countReading(r: string, surface: string, surfaces: Map<string, string> | undefined): void {
+    const k = this.place(this.idOf(r));
+    this.tfs[k] = (this.tfs[k] as number) + 1;
+    if (!surfaces) return;
+    this.flags[k] = (this.flags[k] as number) | FLAG_SUGGEST;
+    if (!surfaces.has(r)) surfaces.set(r, surface);
   }
 }
 

@@ -56,6 +56,14 @@ const EOS = 3;
 /** Decoded features kept per dictionary entry (a line is ~60 bytes; entries repeat a lot). */
 const FEATURE_CACHE = 100_000;
 
+/** A character class's unknown-word entries: ids, and their records' cost and connection ids. */
+interface UnknownEntries {
+  ids: Int32Array;
+  cost: Int16Array;
+  left: Int16Array;
+  right: Int16Array;
+}
+
 /** A tokenizer equal to `tokenizer.tokenize` on the texts it takes (null: ask kuromoji). */
 export type FastTokenize = (text: string) => kuromoji.IpadicFeatures[] | null;
 
@@ -156,6 +164,48 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
     slotOfEntry[e] = ringNext;
     ringNext = (ringNext + 1) % FEATURE_CACHE;
     return out;
+  };
+  // Each character class's unknown-word entries with the connection ids and cost their records
+  // start with, read once (three reads of the unknown dictionary's bytes per entry appended, at
+  // nearly every position of a short text, were a tenth of a lattice).
+  const unknownEntries: Array<UnknownEntries | null | undefined> = [];
+  const unknownOf = (classId: number): UnknownEntries | null => {
+    let u = unknownEntries[classId];
+    if (u === undefined) {
+      const ids = unknown.target_map[classId];
+      u = ids
+        ? {
+            ids: Int32Array.from(ids),
+            cost: Int16Array.from(ids, (id) => short(unknownBytes, id + 4)),
+            left: Int16Array.from(ids, (id) => short(unknownBytes, id)),
+            right: Int16Array.from(ids, (id) => short(unknownBytes, id + 2)),
+          }
+        : null;
+      unknownEntries[classId] = u;
+    }
+    return u;
+  };
+  // Tokens are made as kuromoji's IpadicFormatter makes them (the same keys in the same order),
+  // as one literal each: the formatter adds thirteen properties one by one to an empty object.
+  const ipadic = (formatter as { constructor?: { name?: string } }).constructor?.name === 'IpadicFormatter';
+  const knownToken = (e: number, position: number): kuromoji.IpadicFeatures => {
+    const f = knownFeatures(e);
+    if (!ipadic) return formatter.formatEntry(entryId[e] as number, position, 'KNOWN', f);
+    return {
+      word_id: entryId[e] as number,
+      word_type: 'KNOWN',
+      word_position: position,
+      surface_form: f[0] as string,
+      pos: f[1] as string,
+      pos_detail_1: f[2] as string,
+      pos_detail_2: f[3] as string,
+      pos_detail_3: f[4] as string,
+      conjugated_type: f[5] as string,
+      conjugated_form: f[6] as string,
+      basic_form: f[7] as string,
+      reading: f[8] as string,
+      pronunciation: f[9] as string,
+    };
   };
   const unknownFeatures = new Map<number, string[]>();
   const unknownFeaturesOf = (id: number): string[] => {
@@ -303,22 +353,20 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
         let end = pos + 1;
         if (head.is_grouping === 1)
           while (end < L && classOf(text.charCodeAt(end)).class_name === head.class_name) end++;
-        const ids = unknown.target_map[head.class_id];
-        if (!ids) return null;
+        const u = unknownOf(head.class_id);
+        if (!u) return null;
         const surface = text.slice(pos, end);
-        for (let j = 0; j < ids.length; j++) {
-          const id = ids[j] as number;
+        for (let j = 0; j < u.ids.length; j++)
           append(
             UNKNOWN,
-            id,
-            short(unknownBytes, id + 4),
+            u.ids[j] as number,
+            u.cost[j] as number,
             pos + 1,
             end - pos,
-            short(unknownBytes, id),
-            short(unknownBytes, id + 2),
+            u.left[j] as number,
+            u.right[j] as number,
             surface,
           );
-        }
       }
       const c = text.charCodeAt(pos);
       charStartByte += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
@@ -364,7 +412,7 @@ export function fastTokenizer(tokenizer: Tokenizer): FastTokenize {
       const id = nId[m] as number;
       tokens[t] =
         type === KNOWN
-          ? formatter.formatEntry(entryId[id] as number, nStart[m] as number, 'KNOWN', knownFeatures(id))
+          ? knownToken(id, nStart[m] as number)
           : formatter.formatUnknownEntry(
               id,
               nStart[m] as number,

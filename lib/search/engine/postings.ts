@@ -5,9 +5,9 @@
  * lookups), read through one decoder into shared buffers: a term's postings come out in
  * engine numbers, ascending, segment after segment, then the delta's.
  */
-import SearchableMap from 'minisearch/SearchableMap';
 import { boundedDistance, lowerBound } from './columns.ts';
 import { type DecodedList, DecodedLists } from './decoded.ts';
+import { TermRadix } from './radix.ts';
 
 /** Fields with postings: per doc (text, speaker, section) or per slot (title). */
 export const F_TEXT = 0;
@@ -220,8 +220,11 @@ function decode(
 export class Postings {
   /** Packed segments, oldest first, in engine doc order. */
   segs: PlacedSegment[] = [];
-  /** The delta's terms in a radix tree, for prefix and typo lookups (written through {@link add}). */
-  readonly delta = new SearchableMap<DeltaList>();
+  /**
+   * The delta's terms in a radix tree, for prefix and typo lookups (written through {@link add}):
+   * minisearch's, inserted without scanning wide nodes (./radix.ts).
+   */
+  readonly delta = new TermRadix<DeltaList>();
   /**
    * The same lists by term in a hash map, which every posting added and every term resolved
    * looks up: the radix tree's walk cost a fifth of indexing an interview. Both are cleared
