@@ -756,9 +756,14 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     // later) ends a run too: there, as at a page's end, a paragraph of someone talking is more of
     // the answer (`雨の日ならば、ラバーソールがいいでしょう。` between two price captions). After the
     // last question and answer the writer closes the article, politely too (`…予定だそうです。`):
-    // only words plainly spoken (`…いいですよね。`, `（笑）`) go on with the answer there.
+    // only words plainly spoken (`…いいですよね。`, `（笑）`) go on with the answer there, and the
+    // speaker's own advice to readers right after the answer, nothing between them
+    // (`…実践してみてはいかがでしょうか。`; the writer's close reports instead: `…だそうです。`).
     const end = stripPageNumbers(t) !== t ? RUN_PAGE : runEnd(at + 1);
-    const spoken = end === RUN_OTHER && at > lastMarker ? readsAsTalk(t) : readsAsSpeech(t);
+    const spoken =
+      end === RUN_OTHER && at > lastMarker
+        ? readsAsTalk(t) || (followsAnswer(lines, at, prev.turn) && advises(t))
+        : readsAsSpeech(t);
     if ((layout.prefixed || (prev.indented === null && indented)) && end !== RUN_MARKER && !spoken)
       return true;
     // Indented after a named answer, where the lead and the writer's paragraphs are indented too:
@@ -1138,6 +1143,25 @@ function readsAsTalk(t: string): boolean {
 
 /** The writer turning to the reader: `…してみましょう。`, `…いかがですか？`. */
 const READER_ADDRESS = /ましょう[。！!]|いかが/;
+
+/** Hearsay and the writer's plain guesses: `…だそうです。`, `…ようです。`, `…とのこと。`, `…だろう`. */
+const HEARSAY = /(?:そう|よう)(?:です|だ)|とのこと|だろう/;
+
+/**
+ * A speaker's polite advice to whoever reads (`…実践してみてはいかがでしょうか。`, `…してください。`):
+ * speech that turns to the reader, with no hearsay (the writer's close reports: `…だそうです。`).
+ */
+function advises(t: string): boolean {
+  const own = unquoted(t);
+  return SPEECH.test(own) && (READER_ADDRESS.test(own) || /ください[。！!]/.test(own)) && !HEARSAY.test(own);
+}
+
+/** The line before `at` (blank lines aside) is the last line of `turn`: nothing stands between. */
+function followsAnswer(lines: Lines, at: number, turn: DraftTurn): boolean {
+  let j = at - 1;
+  while (j >= 0 && lines.blank(j)) j--;
+  return j >= 0 && lines.endOf(j) === turn.end;
+}
 
 /** A paragraph that reads as speech (quoted words in it aside: narration quotes speech). */
 function readsAsSpeech(t: string): boolean {
