@@ -157,11 +157,15 @@ describe('narration in the dash layout', () => {
     ]);
     // Hearsay is the writer reporting, however politely it turns to the reader.
     const reported = '音読用の文庫は店頭でも買えるそうです。試してみてはいかがでしょうか。';
-    expect(answers(advice(reported)).slice(1)).toEqual(['寝る前に十分だけ、好きな本を音読することをおすすめします。']);
+    expect(answers(advice(reported)).slice(1)).toEqual([
+      '寝る前に十分だけ、好きな本を音読することをおすすめします。',
+    ]);
     expect(narration(advice(reported))).toContain(reported);
     // Polite facts without advice after the last answer stay the writer's close.
     const facts = '音読会は毎月第一土曜に開かれています。';
-    expect(answers(advice(facts)).slice(1)).toEqual(['寝る前に十分だけ、好きな本を音読することをおすすめします。']);
+    expect(answers(advice(facts)).slice(1)).toEqual([
+      '寝る前に十分だけ、好きな本を音読することをおすすめします。',
+    ]);
     expect(narration(advice(facts))).toContain(facts);
   });
 
