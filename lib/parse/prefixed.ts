@@ -28,8 +28,10 @@ import {
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCitationLabel, isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
+import { narrationOf } from './narration.ts';
 import { listedNames } from './people.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+import { readsAsOwnWords } from './speech.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
 const QA_SEPARATORS = '.．:：)）';
@@ -433,6 +435,14 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     answererForms.some((f) => t.includes(`${f}氏`) || t.includes(`${f}さん`)) ||
     /[\p{Script=Han}\p{Script=Katakana}]氏/u.test(t) ||
     addressed(t.slice(0, 2000)).some((n) => answererForms.includes(n));
+  // The last line a speaker's turn starts at: paragraphs after it are the article's close, where
+  // the writer sums up (`今回は…お話を聴いてきましたが…`) in the paragraphs after the last answer.
+  let lastMarker = -1;
+  for (let j = lines.length - 1; j >= bodyStart && lastMarker < 0; j--) {
+    if (lines.blank(j) || dataRows.has(j)) continue;
+    const p = prefixOrField(lines.text(j) as string, meta);
+    if (p !== null && !isField(p) && p.rest && isSpeaker(p)) lastMarker = j;
+  }
   // Between a writer's paragraph (or a credit) and the next question, nothing is an answer.
   let narrating = false;
   const turns: DraftTurn[] = [];
@@ -609,7 +619,17 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       if (role) current.role = role;
       return;
     }
-    if (current) {
+    if (
+      current &&
+      current.role !== 'interviewer' &&
+      lines.blank(i - 1) &&
+      i > lastMarker &&
+      !readsAsOwnWords(t)
+    ) {
+      // A paragraph after the last answer that does not read as someone talking: the writer's
+      // close (kept as narration), not more of the answer.
+      close();
+    } else if (current) {
       current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
       current.end = (lines.at(i) as Line).end;
     } else if (title === null && turns.length === 0) {
@@ -642,6 +662,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     ...(talk ? { talk } : {}),
     sections,
     furniture,
+    // The lead, the writer's close and what else no turn holds; a title read off the body is none.
+    narration: narrationOf(lines, bodyStart, turns, furniture, title === null ? [] : [title]),
     turns,
   };
 }
