@@ -34,6 +34,8 @@ import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from '
 import { readsAsOwnWords } from './speech.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
+/** One dash, then the question's words (no more dashes): `—…ますか？`. */
+const SINGLE_DASH_QUESTION = /^[\s\u3000]*[—―](?![—―─－ー-])\S/;
 const QA_SEPARATORS = '.．:：)）';
 /** Characters a `名前：` label cannot contain (besides white space). */
 const NAME_EXCLUDED = '：:「」『』。、！？!?[]［］#*■【';
@@ -435,6 +437,18 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     answererForms.some((f) => t.includes(`${f}氏`) || t.includes(`${f}さん`)) ||
     /[\p{Script=Han}\p{Script=Katakana}]氏/u.test(t) ||
     addressed(t.slice(0, 2000)).some((n) => answererForms.includes(n));
+  /**
+   * `—お客さん自体の変化は感じたりしますか？` under a single dash, as a new paragraph, right before a
+   * speaker's line: the writer's question (two dashes are a question anywhere; one dash also
+   * prints a quote's attribution, `—松下幸之助—`, which no speaker's line follows).
+   */
+  const asksBeforeSpeaker = (i: number, t: string): boolean => {
+    if (!SINGLE_DASH_QUESTION.test(t) || !(i === bodyStart || lines.blank(i - 1))) return false;
+    const next = nextNonBlank(lines, i + 1);
+    if (next >= lines.length || dataRows.has(next)) return false;
+    const p = prefixOrField(lines.text(next) as string, meta);
+    return p !== null && !isField(p) && !!p.rest && isSpeaker(p);
+  };
   // The last line a speaker's turn starts at: paragraphs after it are the article's close, where
   // the writer sums up (`今回は…お話を聴いてきましたが…`) in the paragraphs after the last answer.
   let lastMarker = -1;
@@ -558,7 +572,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const p = prefix as Prefix | null;
-    if (talk && !p && isQuestionLine(t) && !isPullQuote(t)) {
+    if (!p && ((talk && isQuestionLine(t) && !isPullQuote(t)) || asksBeforeSpeaker(i, t))) {
       // `——感想は？` with no name: the writer's question to the speakers, which the turns after
       // it answer (it may come before the first named turn, right after the lead).
       close();

@@ -85,3 +85,43 @@ describe('narration in the Q/A layout', () => {
     ]);
   });
 });
+
+describe('questions under a single dash in the name-colon layout', () => {
+  it('takes `—…？` right before a speaker’s line for the writer’s question, not more of an answer', () => {
+    const iv = parse(
+      '—継ごうと思ったのはいつですか？',
+      '',
+      '春香：母が入院した年です。',
+      '',
+      '夏美：私はその翌年です。',
+      '',
+      '—これからは？',
+      '',
+      '夏美：配達を増やしたいですね。',
+      '',
+      '春香：私は教室を開きたいです。',
+    );
+    expect(iv.turns.map((t) => [t.role, t.speaker])).toEqual([
+      ['interviewer', '聞き手'],
+      ['interviewee', '春香'],
+      ['interviewee', '夏美'],
+      ['interviewer', '聞き手'],
+      ['interviewee', '夏美'],
+      ['interviewee', '春香'],
+    ]);
+    expect(iv.turns[4]?.questionId).toBe(iv.turns[3]?.id);
+  });
+
+  it('leaves a quote’s attribution under one dash (`—名前—`, no speaker after it) alone', () => {
+    const iv = parse(
+      '聞き手：好きな言葉は？',
+      '春香：この言葉です。',
+      '',
+      '「商いは飽きない」',
+      '—祖母—',
+      '',
+      '最後に、店先で二人の写真を撮らせてもらった。',
+    );
+    expect(iv.turns.filter((t) => t.role === 'interviewer')).toHaveLength(1);
+  });
+});
