@@ -34,6 +34,8 @@ import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from '
 import { readsAsOwnWords } from './speech.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
+/** `画像：…`, `写真1：…`: a photo's caption under a label, never a speaker's line. */
+const PHOTO_LABEL = /^[\s\u3000]*(?:画像|写真)[0-9０-９]{0,2}[\s\u3000]*[：:]/;
 /** One dash, then the question's words (no more dashes): `—…ますか？`. */
 const SINGLE_DASH_QUESTION = /^[\s\u3000]*[—―](?![—―─－ー-])\S/;
 const QA_SEPARATORS = '.．:：)）';
@@ -357,6 +359,11 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const t = lines.text(i) as string;
+    // `画像：…` captions a photo: its label is nobody's (lines of the main pass skip it too).
+    if (PHOTO_LABEL.test(t)) {
+      tables.other();
+      return;
+    }
     const qa = matchQa(t);
     if (qa) {
       if (isQuestionLetter(qa.letter)) {
@@ -538,7 +545,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
     // A photo caption between the paragraphs of an answer is page furniture: the answer goes on
     // after it. A credit (`（取材・文：…）`) ends the turn before it: what follows is the page's.
-    if (isPhotoCaption(t)) {
+    if (isPhotoCaption(t) || PHOTO_LABEL.test(t)) {
       furniture.push({ line: lines.at(i) as Line, kind: 'caption' });
       return;
     }

@@ -125,3 +125,35 @@ describe('questions under a single dash in the name-colon layout', () => {
     expect(iv.turns.filter((t) => t.role === 'interviewer')).toHaveLength(1);
   });
 });
+
+describe('photo captions under a label in the name-colon layout', () => {
+  it('takes `画像：…` for a caption, never a speaker, and the answer goes on after it', () => {
+    const iv = parse(
+      '店の歴史を紹介する。',
+      '',
+      '画像：創業当時の店先',
+      '',
+      '昭和三十年に祖母が開いた店は、駅前の再開発を二度乗り越えた。',
+      '',
+      '聞き手：継ごうと思ったのはいつですか？',
+      '春香：母が入院した年です。',
+      '',
+      '画像：店頭に並ぶ季節の花',
+      '',
+      '毎朝、市場に通うのは私の役目です。',
+      '',
+      '聞き手：これからは？',
+      '春香：配達を増やしたいですね。',
+    );
+    expect(iv.interviewees.map((p) => p.name)).toEqual(['春香']);
+    expect(answers(iv)).toEqual([
+      '母が入院した年です。\n\n毎朝、市場に通うのは私の役目です。',
+      '配達を増やしたいですね。',
+    ]);
+    expect(narration(iv).map(([, text]) => text)).toEqual([
+      '店の歴史を紹介する。',
+      '昭和三十年に祖母が開いた店は、駅前の再開発を二度乗り越えた。',
+    ]);
+    expect(iv.turns.some((t) => t.text.includes('店先'))).toBe(false);
+  });
+});
