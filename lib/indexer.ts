@@ -59,6 +59,11 @@ export interface Comparison {
   stale: string[];
   /** Not in the store. */
   absent: string[];
+  /**
+   * Stored before interviews kept the writer's paragraphs (`narration`): the store keeps no source
+   * text to parse again, so only ingesting the source again gives them narration.
+   */
+  reingest: string[];
 }
 
 /** Gives the API the index to search. */
@@ -193,10 +198,12 @@ export class Indexer {
 
   private async compareUnlocked(ids: readonly string[]): Promise<Comparison> {
     const found = await this.readMany(ids);
-    const out: Comparison = { missing: [], stale: [], absent: [] };
+    const out: Comparison = { missing: [], stale: [], absent: [], reingest: [] };
     for (const id of ids) {
       const s = found.get(id);
       const meta = this.index.interview(id);
+      // A record written before the field existed lacks it (every parse since writes one, [] too).
+      if (s && !('narration' in s.stored.interview)) out.reingest.push(id);
       if (!s) out.absent.push(id);
       else if (!meta) out.missing.push(id);
       else if (indexFingerprint(s.stored.interview, s.tags) !== meta.fingerprint) out.stale.push(id);

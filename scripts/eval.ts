@@ -11,6 +11,7 @@ import type { Interview } from '../lib/model.ts';
 import { QUESTION } from '../lib/parse/dash.ts';
 import { parseInterview } from '../lib/parse/index.ts';
 import { attributionReport } from './eval/attribution.ts';
+import { loadNarration, scoreNarration } from './eval/narration.ts';
 import { indexSize, searchEval } from './eval/search.ts';
 import { table } from './eval/table.ts';
 import { MISSES_SPLITS, type MissesSplit, tagQuality } from './eval/tags.ts';
@@ -124,3 +125,40 @@ if (!only || only === 'tags')
   });
 if (!only || only === 'index') indexSize(corpora());
 if (!only || only === 'attribution') attributionReport();
+if (!only || only === 'narration') narrationReport();
+
+/** The writer's paragraphs against eval/narration.json (dash) and eval/narration-layouts.json (prefixed). */
+function narrationReport(): void {
+  console.log('\n## Narration (the writer’s paragraphs, never quotes)\n');
+  const rows: (string | number)[][] = [];
+  for (const set of ['narration.json', 'narration-layouts.json']) {
+    const s = scoreNarration((text) => parseInterview(text), loadNarration(join(root, 'eval', set)));
+    if (s === null) {
+      console.log(`(skipped: ${join(shared, 'corpora')} not found)`);
+      return;
+    }
+    rows.push([
+      set,
+      s.judged,
+      s.stale.length,
+      s.narrationInAnswers.length,
+      s.answersLost.length,
+      s.questionsLost.length,
+      s.narrationDropped.length,
+    ]);
+  }
+  console.log(
+    table(
+      [
+        'set',
+        'judged lines',
+        'stale',
+        'narration in answers',
+        'answers lost',
+        'questions lost',
+        'narration not kept',
+      ],
+      rows,
+    ),
+  );
+}

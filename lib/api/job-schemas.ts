@@ -22,7 +22,7 @@ export const JobSchema = z.object({
   /** Interviews done in the current phase, and about how many there are (null: not known). */
   done: z.number(),
   total: z.number().nullable(),
-  /** Counts: `indexed`, `removed`, `checked`, `missing`, `stale`, `extra`, `tags`, `changed`, `repaired`, `failed`, … */
+  /** Counts: `indexed`, `removed`, `checked`, `missing`, `stale`, `extra`, `tags`, `reingest`, `changed`, `repaired`, `failed`, … */
   result: z.record(z.string(), z.number()),
   /** The first ids (up to 100) behind some counts, e.g. the interviews a check found `missing`. */
   ids: z.record(z.string(), z.array(z.string())),

@@ -497,7 +497,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/admin/consistency',
     summary:
-      'Compare the index with the store as a background job: counts (and the first ids) of interviews missing, extra or stale in the index, and of drifted tag memberships and person appearances (every person of an interview appears in it), and `people`: interviews not yet written as their people edits and profiles say (a rename, merge or split cut short by a store fault)',
+      'Compare the index with the store as a background job: counts (and the first ids) of interviews missing, extra or stale in the index, and of drifted tag memberships and person appearances (every person of an interview appears in it), `people`: interviews not yet written as their people edits and profiles say (a rename, merge or split cut short by a store fault), and `reingest`: interviews stored before the writer’s paragraphs were kept (`narration`), which only ingesting their source again gives them (the store keeps no source text)',
     access: 'write',
     responses: {
       202: { description: 'the job started; its result is the report', json: JobAcceptedResponse },
@@ -507,7 +507,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post',
     path: '/admin/consistency/repair',
-    summary: 'Compare the index with the store and repair what differs, as a background job',
+    summary:
+      'Compare the index with the store and repair what differs, as a background job (`reingest` is reported, not repaired: ingest those sources again)',
     access: 'write',
     responses: {
       202: {

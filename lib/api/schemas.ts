@@ -181,6 +181,12 @@ export const InterviewListResponse = z.object({
 
 /** GET /interviews/{id}: the canonical interview, its version and dates, each turn's tags. */
 export const InterviewResponse = InterviewSchema.extend({
+  /**
+   * Absent for an interview stored before the writer's paragraphs were kept: the store keeps no
+   * source text to parse again, so only ingesting the source again gives it (POST
+   * /admin/consistency lists such interviews as `reingest`). `[]`: the parse found none.
+   */
+  narration: InterviewSchema.shape.narration.unwrap().optional(),
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -216,6 +216,9 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           note(job, 'missing', c.missing);
           note(job, 'stale', c.stale);
           note(job, 'tags', tags);
+          // Reported, never repaired: the store keeps no source to parse again (re-ingest it).
+          count(job, 'reingest', c.reingest.length);
+          note(job, 'reingest', c.reingest);
           if (repair) {
             await apply([...c.missing, ...c.stale]);
             await refreshInterviews(tagging, tags);

@@ -58,6 +58,7 @@ import {
   splitName,
 } from './people.ts';
 import { hasCode, isSpace, skipSpaces } from './scan.ts';
+import { advises, readsAsSpeech, readsAsTalk } from './speech.ts';
 
 export { QUESTION } from './dash-lines.ts';
 
@@ -756,9 +757,14 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     // later) ends a run too: there, as at a page's end, a paragraph of someone talking is more of
     // the answer (`雨の日ならば、ラバーソールがいいでしょう。` between two price captions). After the
     // last question and answer the writer closes the article, politely too (`…予定だそうです。`):
-    // only words plainly spoken (`…いいですよね。`, `（笑）`) go on with the answer there.
+    // only words plainly spoken (`…いいですよね。`, `（笑）`) go on with the answer there, and the
+    // speaker's own advice to readers right after the answer, nothing between them
+    // (`…実践してみてはいかがでしょうか。`; the writer's close reports instead: `…だそうです。`).
     const end = stripPageNumbers(t) !== t ? RUN_PAGE : runEnd(at + 1);
-    const spoken = end === RUN_OTHER && at > lastMarker ? readsAsTalk(t) : readsAsSpeech(t);
+    const spoken =
+      end === RUN_OTHER && at > lastMarker
+        ? readsAsTalk(t) || (followsAnswer(lines, at, prev.turn) && advises(t))
+        : readsAsSpeech(t);
     if ((layout.prefixed || (prev.indented === null && indented)) && end !== RUN_MARKER && !spoken)
       return true;
     // Indented after a named answer, where the lead and the writer's paragraphs are indented too:
@@ -1121,42 +1127,11 @@ function isCaptionPhrase(t: string): boolean {
   return !/[、，,]$/.test(s);
 }
 
-/** Words of someone talking: the first person, laughter, the spoken endings of polite talk. */
-const SPEECH =
-  /私|僕|俺|自分|わたし|ボク|オレ|弊社|（笑）|\(笑\)|んです|けど|(?:です|ます|でしょう)[ねよ]|(?:です|ます|でしょう|ました)。|かな[。、]/;
-/**
- * Sentence ends only talk has (`…ですよね。`, `…いいですね！`, laughter): the writer's closing lines
- * are polite (`…予定です。`) but do not chat.
- */
-const TALK = /(?:です|ます|でした|ました|でしょう|だ)(?:ね|よ|よね)[。！!]|よね[。！!]|（笑）|\(笑\)/;
-
-/** A paragraph that reads as someone chatting (quoted words aside), not the writer addressing readers. */
-function readsAsTalk(t: string): boolean {
-  const own = unquoted(t);
-  return TALK.test(own) && !READER_ADDRESS.test(own);
-}
-
-/** The writer turning to the reader: `…してみましょう。`, `…いかがですか？`. */
-const READER_ADDRESS = /ましょう[。！!]|いかが/;
-
-/** A paragraph that reads as speech (quoted words in it aside: narration quotes speech). */
-function readsAsSpeech(t: string): boolean {
-  const own = unquoted(t);
-  return SPEECH.test(own) && !READER_ADDRESS.test(own);
-}
-
-/** The text outside 「…」 (an unclosed 「 quotes nothing). A scan: each character is read once. */
-function unquoted(t: string): string {
-  let out = '';
-  let i = 0;
-  while (i < t.length) {
-    const open = t.indexOf('「', i);
-    const close = open < 0 ? -1 : t.indexOf('」', open + 1);
-    if (close < 0) return out + t.slice(i);
-    out += t.slice(i, open);
-    i = close + 1;
-  }
-  return out;
+/** The line before `at` (blank lines aside) is the last line of `turn`: nothing stands between. */
+function followsAnswer(lines: Lines, at: number, turn: DraftTurn): boolean {
+  let j = at - 1;
+  while (j >= 0 && lines.blank(j)) j--;
+  return j >= 0 && lines.endOf(j) === turn.end;
 }
 
 /** A label made of name characters only (no digits, marks or brackets): who may interrupt. */

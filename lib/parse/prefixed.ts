@@ -28,10 +28,16 @@ import {
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCitationLabel, isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
+import { narrationOf } from './narration.ts';
 import { listedNames } from './people.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
+import { readsAsOwnWords } from './speech.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
+/** `画像：…`, `写真1：…`: a photo's caption under a label, never a speaker's line. */
+const PHOTO_LABEL = /^[\s\u3000]*(?:画像|写真)[0-9０-９]{0,2}[\s\u3000]*[：:]/;
+/** One dash, then the question's words (no more dashes): `—…ますか？`. */
+const SINGLE_DASH_QUESTION = /^[\s\u3000]*[—―](?![—―─－ー-])\S/;
 const QA_SEPARATORS = '.．:：)）';
 /** Characters a `名前：` label cannot contain (besides white space). */
 const NAME_EXCLUDED = '：:「」『』。、！？!?[]［］#*■【';
@@ -353,6 +359,11 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const t = lines.text(i) as string;
+    // `画像：…` captions a photo: its label is nobody's (lines of the main pass skip it too).
+    if (PHOTO_LABEL.test(t)) {
+      tables.other();
+      return;
+    }
     const qa = matchQa(t);
     if (qa) {
       if (isQuestionLetter(qa.letter)) {
@@ -433,6 +444,26 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     answererForms.some((f) => t.includes(`${f}氏`) || t.includes(`${f}さん`)) ||
     /[\p{Script=Han}\p{Script=Katakana}]氏/u.test(t) ||
     addressed(t.slice(0, 2000)).some((n) => answererForms.includes(n));
+  /**
+   * `—お客さん自体の変化は感じたりしますか？` under a single dash, as a new paragraph, right before a
+   * speaker's line: the writer's question (two dashes are a question anywhere; one dash also
+   * prints a quote's attribution, `—松下幸之助—`, which no speaker's line follows).
+   */
+  const asksBeforeSpeaker = (i: number, t: string): boolean => {
+    if (!SINGLE_DASH_QUESTION.test(t) || !(i === bodyStart || lines.blank(i - 1))) return false;
+    const next = nextNonBlank(lines, i + 1);
+    if (next >= lines.length || dataRows.has(next)) return false;
+    const p = prefixOrField(lines.text(next) as string, meta);
+    return p !== null && !isField(p) && !!p.rest && isSpeaker(p);
+  };
+  // The last line a speaker's turn starts at: paragraphs after it are the article's close, where
+  // the writer sums up (`今回は…お話を聴いてきましたが…`) in the paragraphs after the last answer.
+  let lastMarker = -1;
+  for (let j = lines.length - 1; j >= bodyStart && lastMarker < 0; j--) {
+    if (lines.blank(j) || dataRows.has(j)) continue;
+    const p = prefixOrField(lines.text(j) as string, meta);
+    if (p !== null && !isField(p) && p.rest && isSpeaker(p)) lastMarker = j;
+  }
   // Between a writer's paragraph (or a credit) and the next question, nothing is an answer.
   let narrating = false;
   const turns: DraftTurn[] = [];
@@ -514,7 +545,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     }
     // A photo caption between the paragraphs of an answer is page furniture: the answer goes on
     // after it. A credit (`（取材・文：…）`) ends the turn before it: what follows is the page's.
-    if (isPhotoCaption(t)) {
+    if (isPhotoCaption(t) || PHOTO_LABEL.test(t)) {
       furniture.push({ line: lines.at(i) as Line, kind: 'caption' });
       return;
     }
@@ -548,7 +579,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     const p = prefix as Prefix | null;
-    if (talk && !p && isQuestionLine(t) && !isPullQuote(t)) {
+    if (!p && ((talk && isQuestionLine(t) && !isPullQuote(t)) || asksBeforeSpeaker(i, t))) {
       // `——感想は？` with no name: the writer's question to the speakers, which the turns after
       // it answer (it may come before the first named turn, right after the lead).
       close();
@@ -609,7 +640,17 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       if (role) current.role = role;
       return;
     }
-    if (current) {
+    if (
+      current &&
+      current.role !== 'interviewer' &&
+      lines.blank(i - 1) &&
+      i > lastMarker &&
+      !readsAsOwnWords(t)
+    ) {
+      // A paragraph after the last answer that does not read as someone talking: the writer's
+      // close (kept as narration), not more of the answer.
+      close();
+    } else if (current) {
       current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
       current.end = (lines.at(i) as Line).end;
     } else if (title === null && turns.length === 0) {
@@ -642,6 +683,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     ...(talk ? { talk } : {}),
     sections,
     furniture,
+    // The lead, the writer's close and what else no turn holds; a title read off the body is none.
+    narration: narrationOf(lines, bodyStart, turns, furniture, title === null ? [] : [title]),
     turns,
   };
 }

@@ -11,6 +11,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultIndexOptions, Indexer } from '../../lib/indexer.ts';
 import { type Job, JobRunner, type JobStep } from '../../lib/jobs/runner.ts';
+import type { Interview } from '../../lib/model.ts';
 import type { SearchPage } from '../../lib/search/index.ts';
 import { DynamoStore } from '../../lib/store/dynamo.ts';
 import { JOB_RETENTION_DAYS } from '../../lib/store/items.ts';
@@ -18,6 +19,7 @@ import { keys } from '../../lib/store/keys.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime, tableName } from '../helpers/dynamo.ts';
 import { consistency, jobOf, runJob } from '../helpers/jobs.ts';
+import { BOOKSHOP_BODY, BOOKSHOP_HEAD } from '../helpers/narration.ts';
 import { read, samplesDir } from '../helpers/shared.ts';
 
 type App = LocalRuntime['app'];
@@ -126,6 +128,47 @@ describe('rebuild, check and repair in steps of two interviews', () => {
     const repaired = await consistency(rt, true);
     expect(repaired).toMatchObject({ missing: ['s0'], extra: ['s6'], repaired: true });
     expect(await consistency(rt)).toMatchObject({ missing: [], extra: [], stale: [], repaired: false });
+  });
+
+  it('reports interviews stored before narration existed for re-ingest; ingesting the source again clears them', async () => {
+    const text = [...BOOKSHOP_HEAD, ...BOOKSHOP_BODY].join('\n');
+    const post = () =>
+      rt.app.request('/interviews?id=old-shape', {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        body: text,
+      });
+    expect((await post()).status).toBe(201);
+    // The record as an earlier version wrote it: the same interview without the field.
+    const stored = await rt.store.getInterview('old-shape');
+    if (!stored) throw new Error('old-shape was not stored');
+    const { narration, ...older } = stored.interview;
+    expect(narration.length).toBeGreaterThan(0);
+    await rt.store.putInterview({
+      interview: older as Interview,
+      autoTags: stored.autoTags,
+      people: stored.people,
+    });
+    expect(
+      (await getJson<Record<string, unknown>>(rt.app, '/interviews/old-shape')).narration,
+    ).toBeUndefined();
+    // The console's reader shows its turns (it read `narration` as always there, and failed).
+    const page = await rt.app.request('/interviews/old-shape', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('父が倒れたときに');
+    expect(await consistency(rt)).toMatchObject({ reingest: ['old-shape'], missing: [], stale: [] });
+    // A repair cannot parse what the store does not keep: it reports it again and changes nothing.
+    expect(await consistency(rt, true)).toMatchObject({ reingest: ['old-shape'] });
+    expect(
+      (await getJson<Record<string, unknown>>(rt.app, '/interviews/old-shape')).narration,
+    ).toBeUndefined();
+    // Ingesting the source again (what `kikigaki ingest <folder>` does) gives it its narration.
+    expect((await post()).status).toBe(200);
+    const again = await getJson<Interview>(rt.app, '/interviews/old-shape');
+    expect(again.narration.map((n) => n.text)).toEqual(narration.map((n) => n.text));
+    expect(await consistency(rt)).toMatchObject({ reingest: [] });
+    await rt.store.deleteInterview('old-shape');
+    await rt.indexer.apply('old-shape');
   });
 
   it('answers 401 without the token and 404 for an unknown job', async () => {

@@ -36,6 +36,8 @@ export async function consistency(rt: LocalRuntime, repair = false) {
     tags: job.ids.tags ?? [],
     /** Interviews whose stored record is not what their people edits and profiles make of it. */
     people: job.ids.people ?? [],
+    /** Interviews stored before `narration` existed: only ingesting their source again gives it. */
+    reingest: job.ids.reingest ?? [],
     repaired: job.result.repaired === 1,
   };
 }

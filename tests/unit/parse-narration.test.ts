@@ -134,6 +134,41 @@ describe('narration in the dash layout', () => {
     ]);
   });
 
+  it('after the last answer, keeps the speaker’s advice to readers right after it; the writer’s is narration', () => {
+    const advice = (close: string) =>
+      parse(
+        '——音読を始めたきっかけは？',
+        '森川：店で読み聞かせをしたのが最初です。',
+        '',
+        '——忙しい人におすすめの練習は？',
+        '森川：寝る前に十分だけ、好きな本を音読することをおすすめします。',
+        '',
+        close,
+        '',
+        '店頭に並ぶ朗読用の文庫',
+        '',
+        '■関連リンク',
+        '・森川書店',
+      );
+    // Nothing stands between the answer and the paragraph, which speaks to the reader politely.
+    const spoken = '声に出すと、内容もすっと頭に入ります。まずは一冊、試してみてはいかがでしょうか。';
+    expect(answers(advice(spoken)).slice(1)).toEqual([
+      `寝る前に十分だけ、好きな本を音読することをおすすめします。\n\n${spoken}`,
+    ]);
+    // Hearsay is the writer reporting, however politely it turns to the reader.
+    const reported = '音読用の文庫は店頭でも買えるそうです。試してみてはいかがでしょうか。';
+    expect(answers(advice(reported)).slice(1)).toEqual([
+      '寝る前に十分だけ、好きな本を音読することをおすすめします。',
+    ]);
+    expect(narration(advice(reported))).toContain(reported);
+    // Polite facts without advice after the last answer stay the writer's close.
+    const facts = '音読会は毎月第一土曜に開かれています。';
+    expect(answers(advice(facts)).slice(1)).toEqual([
+      '寝る前に十分だけ、好きな本を音読することをおすすめします。',
+    ]);
+    expect(narration(advice(facts))).toContain(facts);
+  });
+
   it('never glues （つづく）, a reference note or the titles under ■関連記事 to an answer', () => {
     const text = [
       ...HEAD,

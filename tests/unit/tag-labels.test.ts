@@ -175,7 +175,10 @@ describe('the judged tag set', () => {
     ['fresh8', '7cf35285707753355c578975718706372d0b9129580b65785b61c1e9c071bf92'],
     ['fresh9', '4b9cdd04a13dd141faf60f8affe13024e9f1422bf0c85d2fe2bf03a7b0582746'],
     ['fresh10', '3f29837341772c3c583622f17ff270c3e9be14fbc11beff71bf35902f17beb5d'],
-    ['fresh11', 'ce12dbd255c306acf77008faed00cd9c601ee5566d217c3d4607777af9e5a059'],
+    // 2026-12-07: one label dropped (livedoor-homme-5661913's `……。` with the car's spec header the
+    // prefixed parser had glued to it, now the writer's narration; it was an untagged negative).
+    // Before: ce12dbd255c306acf77008faed00cd9c601ee5566d217c3d4607777af9e5a059 (153 labels).
+    ['fresh11', 'a2599f0b6fe0fcc1e61e4420313dbd359566422e37499d44e55b32a0fe8498f4'],
     ['fresh12', '45ed316a5a964973d012186b9b345e0bced153381ffdc217f312b3323391bf8e'],
   ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
     const frozen = JSON.stringify(labels.filter((l) => l.split === split));

@@ -47,7 +47,8 @@ export function ReaderPage(props: { v: View; data: ReaderData; switchHref: strin
   // The writer's paragraphs, printed where the article has them (after the turn of ordinal
   // `after`; 0: before the first turn), set apart from the quotes and credited to nobody.
   const narrationAfter = new Map<number, string[]>();
-  for (const n of iv.narration) {
+  // An interview stored before narration was kept has none in its record (not even []).
+  for (const n of (iv as { narration?: Interview['narration'] }).narration ?? []) {
     const list = narrationAfter.get(n.after);
     if (list) list.push(n.text);
     else narrationAfter.set(n.after, [n.text]);
