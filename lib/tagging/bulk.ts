@@ -4,10 +4,13 @@
  */
 import { ValidationError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
-import { autoTagsOf, effectiveTags, resolveAlias } from '../tags.ts';
+import { assertManualTagCount, autoTagsOf, effectiveTags, resolveAlias } from '../tags.ts';
 import { sorted, type Tagging } from './deps.ts';
 import { mergedAway, register } from './directory.ts';
 import { refreshInterviews } from './refresh.ts';
+
+/** A quote's next corrections. */
+type ManualChange = { add: string[]; remove: string[] };
 
 /** A search a bulk edit applies to (the index resolves it to quote ids). */
 export interface BulkSearch {
@@ -51,8 +54,9 @@ export async function bulkEdit(
     const iv = interviewIdOfQuote(q);
     if (iv) byInterview.set(iv, [...(byInterview.get(iv) ?? []), q]);
   }
-  let changed = 0;
-  const touched = new Set<string>();
+  // Every quote's next corrections are worked out before any is written: a quote the edit
+  // would take past the bound of hand-added tags refuses the whole edit, nothing written.
+  const writes: Array<{ quoteId: string; interviewId: string; next: ManualChange; version: number }> = [];
   for (const [interviewId, quoteIds] of byInterview) {
     const stored = await ctx.store.getInterview(interviewId);
     if (!stored) continue;
@@ -79,12 +83,17 @@ export async function bulkEdit(
       const before = effectiveTags([...auto], m, aliases).join('\u0000');
       const next = { add: sorted(nextAdd), remove: sorted(nextRemove) };
       if (effectiveTags([...auto], next, aliases).join('\u0000') === before) continue;
-      changed++;
-      if (options.dryRun) continue;
-      await ctx.store.putQuoteTags(quoteId, next, m.version, who, { audit: false, refresh: false });
-      touched.add(interviewId);
+      if (next.add.length > m.add.length) assertManualTagCount(next.add, { quoteId });
+      writes.push({ quoteId, interviewId, next, version: m.version });
     }
   }
+  const changed = writes.length;
+  const touched = new Set<string>();
+  if (!options.dryRun)
+    for (const w of writes) {
+      await ctx.store.putQuoteTags(w.quoteId, w.next, w.version, who, { audit: false, refresh: false });
+      touched.add(w.interviewId);
+    }
   const result: BulkResult = {
     dryRun: options.dryRun === true,
     quotes: ids.length,

@@ -6,7 +6,7 @@
 import { ConflictError, NotFoundError, personNotFound } from '../errors.ts';
 import type { Interview } from '../model.ts';
 import type { InterviewSummary, ManualTags, Page, StoredInterview } from '../store/port.ts';
-import { personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
+import { assertManualTagCount, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
 import { sorted, type Tagging } from './deps.ts';
 import { mergedAway, peopleWith, register } from './directory.ts';
 import { type QuoteView, quoteViewOf } from './quotes.ts';
@@ -235,6 +235,7 @@ export async function editIntervieweeTags(
   }
   for (const t of remove) add.delete(t);
   const next = { add: sorted(add), remove: sorted(remove) };
+  if (next.add.length > manual.add.length) assertManualTagCount(next.add, { personId });
   const same =
     next.add.join('\u0000') === sorted(manual.add).join('\u0000') &&
     next.remove.join('\u0000') === sorted(manual.remove).join('\u0000');

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import type { Interview } from '../model.ts';
 import type { ManualTags, Page, StoredInterview } from '../store/port.ts';
-import { autoTagsOf, effectiveTags, quoteTagsOf, resolveAlias } from '../tags.ts';
+import { assertManualTagCount, autoTagsOf, effectiveTags, quoteTagsOf, resolveAlias } from '../tags.ts';
 import { sorted, type Tagging } from './deps.ts';
 import { mergedAway, register } from './directory.ts';
 import type { TopicMatch } from './tagger.ts';
@@ -134,6 +134,7 @@ export async function editQuoteTags(
     added.push(t);
   }
   const next = { add: sorted(add), remove: sorted(remove) };
+  if (next.add.length > manual.add.length) assertManualTagCount(next.add, { quoteId });
   const same =
     next.add.join('\u0000') === sorted(manual.add).join('\u0000') &&
     next.remove.join('\u0000') === sorted(manual.remove).join('\u0000');
