@@ -6,7 +6,7 @@ import { ValidationError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import { assertManualTagCount, autoTagsOf, effectiveTags, resolveAlias } from '../tags.ts';
 import { sorted, type Tagging } from './deps.ts';
-import { mergedAway, register } from './directory.ts';
+import { assertKnownTags, mergedAway, register } from './directory.ts';
 import { refreshInterviews } from './refresh.ts';
 
 /** A quote's next corrections. */
@@ -46,6 +46,9 @@ export async function bulkEdit(
   if (change.add.length + change.remove.length === 0) throw new ValidationError('name tags to add or remove');
   const aliases = await ctx.store.aliases();
   for (const t of change.remove) if (aliases.has(t)) throw mergedAway(t, aliases);
+  // Untagging by a tag that is no tag at all (`crowdsource`) answered "changed": 0, read as
+  // "nothing carries it": a 400 with the tags meant, as a filter by it is.
+  await assertKnownTags(ctx, change.remove);
   const add = sorted(change.add.map((t) => resolveAlias(t, aliases)));
   const remove = sorted(change.remove);
   const ids = [...new Set(search.quoteIds)];
