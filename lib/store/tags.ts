@@ -6,7 +6,7 @@
  */
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { ConflictError } from '../errors.ts';
+import { ConflictError, VersionConflictError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import type { RevisionReader } from './interviews.ts';
 import {
@@ -131,16 +131,22 @@ export class DynamoTags implements TagStore, TagContextSource {
     return out;
   }
 
-  /** Writes manual tags if their version is still `expectedVersion` (0: none yet), else ConflictError. */
+  /**
+   * Writes manual tags if their version is still `expectedVersion` (0: none yet), else
+   * VersionConflictError.
+   */
   private async putManual(item: RawItem, expectedVersion: number): Promise<void> {
     const ok = await this.table.put(
       item,
       expectedVersion === 0 ? { absent: true } : { attribute: 'version', equals: expectedVersion },
     );
     if (!ok)
-      throw new ConflictError('the tags were changed by someone else meanwhile; reload and try again', {
-        expectedVersion,
-      });
+      throw new VersionConflictError(
+        'the tags were changed by someone else meanwhile; reload and try again',
+        {
+          expectedVersion,
+        },
+      );
   }
 
   async writeAudit(entry: {
