@@ -4,7 +4,8 @@
  * land. Before, every one but the first answered 409 "changed by someone else" — naming an
  * expectedVersion the client never sent — and a bulk edit meeting an editor's edit stopped half
  * way (the quotes before written, no audit entry). With `expectedVersion` a lost race is still
- * the client's 409.
+ * the client's 409. The taxonomy likewise: of three topic edits at once, one answered 200 and
+ * was lost (another's content stored under its version) while one answered 409 and was kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntervieweeProfile, QuoteDetail } from '../../lib/service.ts';
@@ -20,6 +21,11 @@ let rt: LocalRuntime;
 
 async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const res = await rt.app.request(path, { method: 'POST', headers: JSON_WRITE, body: JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
+
+async function put(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await rt.app.request(path, { method: 'PUT', headers: JSON_WRITE, body: JSON.stringify(body) });
   return { status: res.status, json: await res.json() };
 }
 
@@ -92,5 +98,40 @@ describe('concurrent tag edits', () => {
     const hits = await get<{ total: number }>('/search?tag=bulk-mark&interview=kenji');
     const all = await get<{ total: number }>('/search?interview=kenji');
     expect(hits.total).toBe(all.total);
+  });
+});
+
+describe('concurrent taxonomy edits', () => {
+  type Topics = { version: number; topics: Array<{ id: string; description: string }> };
+  const TOPICS = ['health-rest', 'money-income', 'skills-learning'];
+  const descriptionOf = (t: Topics, id: string) => t.topics.find((x) => x.id === id)?.description;
+
+  it('edits of different topics at once, without expectedVersion, all land', async () => {
+    const answers = await Promise.all(
+      TOPICS.map((id) => put(`/topics/${id}`, { description: `unversioned edit of ${id}` })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(TOPICS.map(() => 200));
+    const now = await get<Topics>('/topics');
+    for (const id of TOPICS) expect(descriptionOf(now, id)).toBe(`unversioned edit of ${id}`);
+    const versions = await get<{ versions: Array<{ version: number; change: string }> }>('/topics/versions');
+    expect(versions.versions.map((v) => v.change).sort()).toEqual(TOPICS.map((id) => `update ${id}`).sort());
+  });
+
+  it('with one expectedVersion, the edit answered 200 is the one stored, and the 409s are not', async () => {
+    const { version } = await get<Topics>('/topics');
+    const answers = await Promise.all(
+      TOPICS.map((id) =>
+        put(`/topics/${id}`, { description: `versioned edit of ${id}`, expectedVersion: version }),
+      ),
+    );
+    const won = TOPICS.filter((_, i) => answers[i]?.status === 200);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(TOPICS.length - 1);
+    const now = await get<Topics>('/topics');
+    expect(now.version).toBe(version + 1);
+    for (const id of TOPICS)
+      expect(descriptionOf(now, id)).toBe(
+        won.includes(id) ? `versioned edit of ${id}` : `unversioned edit of ${id}`,
+      );
   });
 });
