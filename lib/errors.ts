@@ -100,6 +100,14 @@ export class ConflictError extends KikigakiError {
 }
 
 /**
+ * A conditional write found another version stored than the one it was computed from (another
+ * writer came between the read and the write). Still a 409 (`conflict`); the use cases tell it
+ * from the deterministic conflicts (a merged-away tag, an id taken) because an edit the client
+ * sent without `expectedVersion` is read again and re-applied instead.
+ */
+export class VersionConflictError extends ConflictError {}
+
+/**
  * The store (or another dependency) cannot serve now: unreachable, restarting, out of space,
  * or throttling past retries. Answered 503 with Retry-After; `cause` keeps the SDK's error.
  */

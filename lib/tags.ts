@@ -3,6 +3,7 @@
  * (renamed through aliases) plus manual additions minus manual removals.
  */
 import * as z from 'zod';
+import { ValidationError } from './errors.ts';
 
 /**
  * Tag ids: lower-case kebab (ASCII) or short Japanese labels; no separators used in keys.
@@ -24,6 +25,29 @@ export const TagSchema = z
         'tags are letters, digits, _ and - (no spaces or punctuation)',
       ),
   );
+
+/**
+ * Tags an editor may add by hand to one quote or one person. Twenty a request used to add up
+ * without end (6,380 on one quote: an item near DynamoDB's 400 KB, and GET /tags, which counts
+ * the people of every tag, took minutes); a quote has a handful of tags, so 50 is room enough.
+ */
+export const MAX_MANUAL_TAGS = 50;
+
+/**
+ * A 400 when a quote's or a person's additions would pass {@link MAX_MANUAL_TAGS}; called before
+ * anything is written, so the edit changes nothing.
+ */
+export function assertManualTagCount(
+  add: readonly string[],
+  subject: { quoteId: string } | { personId: string },
+): void {
+  if (add.length <= MAX_MANUAL_TAGS) return;
+  const whose = 'quoteId' in subject ? `quote ${subject.quoteId}` : `person ${subject.personId}`;
+  throw new ValidationError(
+    `${whose} would have ${add.length} tags added by hand; at most ${MAX_MANUAL_TAGS} (remove some first)`,
+    { ...subject, limit: MAX_MANUAL_TAGS, count: add.length },
+  );
+}
 
 /** Follows aliases (merges) to the final tag; guards against cycles. */
 export function resolveAlias(tag: string, aliases: ReadonlyMap<string, string>): string {

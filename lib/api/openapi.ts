@@ -282,7 +282,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post',
     path: '/bulk/tags',
-    summary: 'Add or remove tags on every quote a search matches (`dryRun`: count only); one audit entry',
+    summary:
+      'Add or remove tags on every quote a search matches (`dryRun`: count only); one audit entry. 400 when a tag to remove is no tag at all (`details.candidates`) or a quote would pass 50 tags added by hand (nothing written); a quote an editor changes meanwhile gets the change on top of theirs',
     access: 'write',
     body: { json: BulkTagsBody },
     responses: { 200: { description: 'what changed (or would)', json: BulkTagsResponse } },
@@ -314,7 +315,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/topics',
     summary:
-      'Create a topic (409 when `expectedVersion` is not the current taxonomy); quotes are re-scored in the background',
+      'Create a topic (409 when `expectedVersion` is not the current taxonomy; without it the topic is added to whatever is current); quotes are re-scored in the background',
     access: 'write',
     body: { json: CreateTopicBody },
     responses: { 201: { description: 'the new taxonomy and the re-score job', json: TaxonomyEditResponse } },
@@ -323,7 +324,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'put',
     path: '/topics/{id}',
     summary:
-      'Change a topic: the fields sent (labels, description, threshold, evidence phrases, senses) replace its own, the others stay; quotes are re-scored in the background',
+      'Change a topic: the fields sent (labels, description, threshold, evidence phrases, senses) replace its own, the others stay (409 when `expectedVersion` is not the current taxonomy; without it the change goes on top of whatever is current); quotes are re-scored in the background',
     access: 'write',
     params: TopicParams,
     body: { json: UpdateTopicBody },
@@ -386,7 +387,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post',
     path: '/interviewees/{id}/tags',
-    summary: 'Add (or confirm) tags of an interviewee',
+    summary:
+      'Add (or confirm) tags of an interviewee (400 past 50 tags added by hand; 409 when `expectedVersion` is not the profile’s `version`; without it the tags are added on top of a concurrent edit)',
     access: 'write',
     params: Params.id,
     body: { json: PersonAddTagsBody },
@@ -463,7 +465,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/quotes/{quoteId}/tags',
     summary:
-      'Add or confirm tags of a quote; a merged-away tag adds its target (`resolved`); 409 when someone changed them meanwhile',
+      'Add or confirm tags of a quote; a merged-away tag adds its target (`resolved`); 400 past 50 tags added by hand (nothing written); 409 when `expectedVersion` is not the quote’s `version` (without it the tags are added on top of a concurrent edit)',
     access: 'write',
     params: Params.quote,
     body: { json: AddTagsBody },

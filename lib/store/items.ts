@@ -545,6 +545,13 @@ export interface TaxonomyHead {
   version: number;
   updatedAt: string;
   updatedBy: string;
+  /**
+   * The current version's content (gzipped JSON): the head switch is the one conditional write
+   * that commits an edit, so what it names and what it holds cannot come from two writers.
+   */
+  data?: Uint8Array;
+  /** The change that made the current version (with `data`). */
+  change?: string;
 }
 
 export const TaxonomyHeadEntity: Entity<'taxonomyHead', TaxonomyHead> = {
@@ -552,7 +559,13 @@ export const TaxonomyHeadEntity: Entity<'taxonomyHead', TaxonomyHead> = {
   toItem: (h) => ({ ...keys.taxonomyHead(), ...h }),
   fromItem: (it) => {
     keyAs(it, 'taxonomyHead');
-    return { version: num(it, 'version'), updatedAt: str(it, 'updatedAt'), updatedBy: str(it, 'updatedBy') };
+    return {
+      version: num(it, 'version'),
+      updatedAt: str(it, 'updatedAt'),
+      updatedBy: str(it, 'updatedBy'),
+      // Heads written before the head carried the content have none (read the version item).
+      ...(it.data === undefined ? {} : { data: bytes(it, 'data'), change: str(it, 'change') }),
+    };
   },
 };
 

@@ -6,7 +6,7 @@
  */
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { ConflictError } from '../errors.ts';
+import { VersionConflictError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import type { RevisionReader } from './interviews.ts';
 import {
@@ -131,16 +131,22 @@ export class DynamoTags implements TagStore, TagContextSource {
     return out;
   }
 
-  /** Writes manual tags if their version is still `expectedVersion` (0: none yet), else ConflictError. */
+  /**
+   * Writes manual tags if their version is still `expectedVersion` (0: none yet), else
+   * VersionConflictError.
+   */
   private async putManual(item: RawItem, expectedVersion: number): Promise<void> {
     const ok = await this.table.put(
       item,
       expectedVersion === 0 ? { absent: true } : { attribute: 'version', equals: expectedVersion },
     );
     if (!ok)
-      throw new ConflictError('the tags were changed by someone else meanwhile; reload and try again', {
-        expectedVersion,
-      });
+      throw new VersionConflictError(
+        'the tags were changed by someone else meanwhile; reload and try again',
+        {
+          expectedVersion,
+        },
+      );
   }
 
   async writeAudit(entry: {
@@ -608,6 +614,14 @@ export class DynamoTags implements TagStore, TagContextSource {
     const head = await this.table.get(keys.taxonomyHead());
     if (!head) return null;
     const h = TaxonomyHeadEntity.fromItem(head);
+    if (h.data)
+      return {
+        version: h.version,
+        json: JSON.parse((await gunzipAsync(h.data)).toString('utf8')) as unknown,
+        at: h.updatedAt,
+        who: h.updatedBy,
+        change: h.change ?? '',
+      };
     const it = await this.table.get(keys.taxonomyVersion(h.version));
     if (!it) return null;
     const v = TaxonomyVersionEntity.fromItem(it);
@@ -631,23 +645,29 @@ export class DynamoTags implements TagStore, TagContextSource {
 
   /**
    * Writes the next version of the taxonomy and makes it current, only if the current version is
-   * still `expectedVersion` (0: none stored yet), else ConflictError.
+   * still `expectedVersion` (0: none stored yet), else VersionConflictError.
    */
   async putTaxonomy(json: unknown, expectedVersion: number, who: string, change: string): Promise<number> {
     const version = expectedVersion + 1;
     const at = this.options.now().toISOString();
     const data = await gzipAsync(Buffer.from(JSON.stringify(json), 'utf8'));
-    // The version item is written under its own number first; a writer that lost the race
-    // wrote the same number, and the head switch below tells which one counts.
-    await this.table.put(TaxonomyVersionEntity.toItem({ version, data, at, who, change }));
+    // The head, holding the content, is the one conditional write that commits. The version item
+    // used to be written first under the shared number: a writer that then lost the head switch
+    // had overwritten the winner's content (the winner's 200 lost, the 409's edit in use).
     const ok = await this.table.put(
-      TaxonomyHeadEntity.toItem({ version, updatedAt: at, updatedBy: who }),
+      TaxonomyHeadEntity.toItem({ version, updatedAt: at, updatedBy: who, data, change }),
       expectedVersion === 0 ? { absent: true } : { attribute: 'version', equals: expectedVersion },
     );
     if (!ok)
-      throw new ConflictError('the taxonomy was changed by someone else meanwhile; reload and try again', {
-        expectedVersion,
-      });
+      throw new VersionConflictError(
+        'the taxonomy was changed by someone else meanwhile; reload and try again',
+        {
+          expectedVersion,
+        },
+      );
+    // The history, written by the one writer that moved the head (a fault here leaves the
+    // current version right and its history entry missing).
+    await this.table.put(TaxonomyVersionEntity.toItem({ version, data, at, who, change }));
     return version;
   }
 

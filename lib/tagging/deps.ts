@@ -21,6 +21,7 @@
  * - retrain.ts: the model retrained from editors' corrections
  * - refresh.ts: memberships re-computed for the interviews an edit touched, and checked
  */
+import { VersionConflictError } from '../errors.ts';
 import type { Jobs } from '../jobs/runner.ts';
 import type { Change } from '../service.ts';
 import type { Store } from '../store/port.ts';
@@ -71,3 +72,23 @@ export function createTagging(deps: TaggingDeps): Tagging {
 
 /** Distinct and sorted (tag lists are kept so, and compared joined). */
 export const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+/** Times an edit without `expectedVersion` is read again and re-applied after losing a race. */
+export const LATEST_ATTEMPTS = 8;
+
+/**
+ * Runs a read-compute-write edit of a quote's or a person's tags. With the client's
+ * `expectedVersion`, a lost race is the client's 409 (it said which state it edits). Without one,
+ * the client asked for its change on top of whatever is there: two editors adding different tags
+ * at once both answered 409 but one, so the edit is read again and re-applied.
+ */
+export async function onLatest<T>(expectedVersion: number | undefined, edit: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await edit();
+    } catch (e) {
+      if (expectedVersion !== undefined || !(e instanceof VersionConflictError) || attempt >= LATEST_ATTEMPTS)
+        throw e;
+    }
+  }
+}

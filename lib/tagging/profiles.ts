@@ -6,8 +6,8 @@
 import { ConflictError, NotFoundError, personNotFound } from '../errors.ts';
 import type { Interview } from '../model.ts';
 import type { InterviewSummary, ManualTags, Page, StoredInterview } from '../store/port.ts';
-import { personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
-import { sorted, type Tagging } from './deps.ts';
+import { assertManualTagCount, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
+import { onLatest, sorted, type Tagging } from './deps.ts';
 import { mergedAway, peopleWith, register } from './directory.ts';
 import { type QuoteView, quoteViewOf } from './quotes.ts';
 
@@ -202,7 +202,20 @@ function profileOf(
  * carry stays on the quotes, not on the person), `set` replaces the person's corrections
  * (additions). Optimistic locking as for quotes.
  */
-export async function editIntervieweeTags(
+export function editIntervieweeTags(
+  ctx: Tagging,
+  personId: string,
+  change: { add?: string[]; remove?: string[]; set?: { add: string[]; remove: string[] } },
+  who: string,
+  expectedVersion?: number,
+): Promise<IntervieweeProfile> {
+  return onLatest(expectedVersion, () =>
+    editIntervieweeTagsOnce(ctx, personId, change, who, expectedVersion),
+  );
+}
+
+/** One attempt of {@link editIntervieweeTags}: read, compute, write under the version read. */
+async function editIntervieweeTagsOnce(
   ctx: Tagging,
   personId: string,
   change: { add?: string[]; remove?: string[]; set?: { add: string[]; remove: string[] } },
@@ -235,6 +248,7 @@ export async function editIntervieweeTags(
   }
   for (const t of remove) add.delete(t);
   const next = { add: sorted(add), remove: sorted(remove) };
+  if (next.add.length > manual.add.length) assertManualTagCount(next.add, { personId });
   const same =
     next.add.join('\u0000') === sorted(manual.add).join('\u0000') &&
     next.remove.join('\u0000') === sorted(manual.remove).join('\u0000');

@@ -6,8 +6,8 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import type { Interview } from '../model.ts';
 import type { ManualTags, Page, StoredInterview } from '../store/port.ts';
-import { autoTagsOf, effectiveTags, quoteTagsOf, resolveAlias } from '../tags.ts';
-import { sorted, type Tagging } from './deps.ts';
+import { assertManualTagCount, autoTagsOf, effectiveTags, quoteTagsOf, resolveAlias } from '../tags.ts';
+import { onLatest, sorted, type Tagging } from './deps.ts';
 import { mergedAway, register } from './directory.ts';
 import type { TopicMatch } from './tagger.ts';
 
@@ -100,7 +100,18 @@ export async function getQuote(ctx: Tagging, quoteId: string): Promise<QuoteDeta
  * `resolved`); removing a tag the quote does not have is a 404, a merged-away one a 409. With
  * `expectedVersion` the edit applies only if nobody changed the quote's tags since (else 409).
  */
-export async function editQuoteTags(
+export function editQuoteTags(
+  ctx: Tagging,
+  quoteId: string,
+  change: { add?: string[]; remove?: string[] },
+  who: string,
+  expectedVersion?: number,
+): Promise<QuoteDetail> {
+  return onLatest(expectedVersion, () => editQuoteTagsOnce(ctx, quoteId, change, who, expectedVersion));
+}
+
+/** One attempt of {@link editQuoteTags}: read, compute, write under the version read. */
+async function editQuoteTagsOnce(
   ctx: Tagging,
   quoteId: string,
   change: { add?: string[]; remove?: string[] },
@@ -134,6 +145,7 @@ export async function editQuoteTags(
     added.push(t);
   }
   const next = { add: sorted(add), remove: sorted(remove) };
+  if (next.add.length > manual.add.length) assertManualTagCount(next.add, { quoteId });
   const same =
     next.add.join('\u0000') === sorted(manual.add).join('\u0000') &&
     next.remove.join('\u0000') === sorted(manual.remove).join('\u0000');

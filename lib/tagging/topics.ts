@@ -5,7 +5,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Job } from '../jobs/runner.ts';
 import { type Taxonomy, TaxonomySchema, type TopicInput, TopicSchema } from '../taxonomy/index.ts';
-import type { Tagging } from './deps.ts';
+import { onLatest, type Tagging } from './deps.ts';
 import { rescore, rescoreNow } from './rescore.ts';
 
 /** The taxonomy as the API shows it. */
@@ -51,17 +51,23 @@ async function changeTaxonomy(
   description: string,
   edit: (topics: Taxonomy['topics']) => Taxonomy['topics'],
 ): Promise<TaxonomyEdit> {
-  ctx.taggers.invalidate();
-  const current = await taxonomy(ctx);
-  if (expectedVersion !== undefined && expectedVersion !== current.version)
-    throw new ConflictError('the taxonomy was changed by someone else meanwhile; reload and try again', {
-      expectedVersion,
-      version: current.version,
-    });
-  const next = TaxonomySchema.safeParse({ version: 2, topics: edit(current.topics) });
-  if (!next.success)
-    throw new ValidationError(`the taxonomy would be invalid: ${next.error.issues[0]?.message ?? 'invalid'}`);
-  const version = await ctx.store.putTaxonomy(next.data, current.version, who, description);
+  // Without expectedVersion the change goes on top of whatever is current: an edit of another
+  // topic committed meanwhile is read again (onLatest), not answered 409.
+  const { version, next } = await onLatest(expectedVersion, async () => {
+    ctx.taggers.invalidate();
+    const current = await taxonomy(ctx);
+    if (expectedVersion !== undefined && expectedVersion !== current.version)
+      throw new ConflictError('the taxonomy was changed by someone else meanwhile; reload and try again', {
+        expectedVersion,
+        version: current.version,
+      });
+    const next = TaxonomySchema.safeParse({ version: 2, topics: edit(current.topics) });
+    if (!next.success)
+      throw new ValidationError(
+        `the taxonomy would be invalid: ${next.error.issues[0]?.message ?? 'invalid'}`,
+      );
+    return { version: await ctx.store.putTaxonomy(next.data, current.version, who, description), next };
+  });
   ctx.taggers.invalidate();
   const [kind, topic] = description.split(' ') as [string, string];
   await ctx.store.writeAudit({
