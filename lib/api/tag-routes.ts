@@ -158,7 +158,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     if (quoteIds.length === 0) await assertKnownTags(tagging, body.search.tags ?? []);
     const result = await bulkEdit(
       tagging,
-      { quoteIds, description: JSON.stringify(body.search) },
+      { quoteIds, search: body.search },
       { add: body.add, remove: body.remove },
       { dryRun: body.dryRun },
       actor(c),
