@@ -1,5 +1,6 @@
 /** Small HTTP helpers shared by the route groups: validation, auth, the actor, error mapping. */
 import { timingSafeEqual } from 'node:crypto';
+import { distance } from 'fastest-levenshtein';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type * as z from 'zod';
@@ -20,22 +21,6 @@ export function check<S extends z.ZodType>(schema: S, value: unknown, where: str
   const r = schema.safeParse(value);
   if (!r.success) throw new ValidationError(`invalid ${where}: ${describe(r.error)}`);
   return r.data;
-}
-
-/** Edit distance of two short strings (parameter names), for a "did you mean". */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(
-        (prev[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    prev = row;
-  }
-  return prev[b.length] as number;
 }
 
 /**

@@ -106,7 +106,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   tags.get('/', readGuard, async (c) => {
     query(c, NoQuery);
     const index = await deps.index.get();
-    return reply(c, TagsResponse, { tags: await listTags(tagging, index.tagCounts()) });
+    return reply(c, TagsResponse, { tags: await listTags(tagging, index) });
   });
   tags.get('/:tag/quotes', readGuard, async (c) => {
     const { tag: named } = check(Params.tag, c.req.param(), 'path');
