@@ -27,7 +27,7 @@ import type {
 } from './store/port.ts';
 import { TopicTagger } from './tagger.ts';
 import { createTagging, type Tagging } from './tagging/deps.ts';
-import { listTags, type TagSummary } from './tagging/directory.ts';
+import { type HeldTagCounts, listTags, type TagSummary } from './tagging/directory.ts';
 import { type IntervieweeProfile, interviewee, interviewees } from './tagging/profiles.ts';
 import {
   editQuoteTags,
@@ -452,8 +452,8 @@ export class Kikigaki {
   }
 
   /** Every tag in use with quote and interviewee counts. */
-  tags(quoteCounts: Record<string, number>): Promise<TagSummary[]> {
-    return listTags(this.tagging, quoteCounts);
+  tags(index: HeldTagCounts): Promise<TagSummary[]> {
+    return listTags(this.tagging, index);
   }
 }
 

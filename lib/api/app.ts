@@ -30,6 +30,7 @@ import {
   InterviewListResponse,
   InterviewResponse,
   ListInterviewsQuery,
+  NoQuery,
   OpenApiResponse,
   Params,
   SearchQuery,
@@ -232,7 +233,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const interviews = new Hono<AppEnv>();
   /** The transcript of an ingest request (canonical JSON or text) and its options. */
   const ingestInput = async (c: Context<AppEnv>, forcedId?: string) => {
-    const q = check(IngestQuery, c.req.query(), 'query');
+    const q = query(c, IngestQuery);
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const id = forcedId ?? q.id;
     // An id the caller named may replace; a derived one replaces only the same source (409).
@@ -284,6 +285,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   interviews.get('/:id', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     const stored = await service.getInterview(id);
     const iv = stored.interview;
     return reply(c, InterviewResponse, {

@@ -1,5 +1,6 @@
 /** Small HTTP helpers shared by the route groups: validation, auth, the actor, error mapping. */
 import { timingSafeEqual } from 'node:crypto';
+import { distance } from 'fastest-levenshtein';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type * as z from 'zod';
@@ -22,12 +23,37 @@ export function check<S extends z.ZodType>(schema: S, value: unknown, where: str
   return r.data;
 }
 
-/** Query parameters, with repeated keys (`?tag=a&tag=b`) as arrays where the schema wants them. */
-export function query<S extends z.ZodType>(
+/**
+ * Refuses query parameters a route does not take: a misspelt filter (`?actr=hanako`) ignored
+ * would answer everything as if it had filtered, so it is a 400 naming the parameter, what the
+ * route accepts and the nearest accepted name.
+ */
+export function rejectUnknownParameters(c: Context, accepted: readonly string[]): void {
+  const unknown = Object.keys(c.req.query()).filter((k) => !accepted.includes(k));
+  const first = unknown[0];
+  if (first === undefined) return;
+  const near = accepted.filter((a) => distance(first.toLowerCase(), a.toLowerCase()) <= 2);
+  const hint = near.length > 0 ? ` (did you mean '${near[0]}'?)` : '';
+  throw new ValidationError(
+    `unknown query parameter '${first}'${hint}; ${
+      accepted.length > 0
+        ? `this route accepts ${accepted.join(', ')}`
+        : 'this route takes no query parameters'
+    }`,
+    { parameter: first, unknown, accepted: [...accepted], ...(near.length > 0 ? { candidates: near } : {}) },
+  );
+}
+
+/**
+ * Query parameters, with repeated keys (`?tag=a&tag=b`) as arrays where the schema wants them;
+ * a parameter the schema does not name is a 400 ({@link rejectUnknownParameters}).
+ */
+export function query<S extends z.ZodObject>(
   c: Context,
   schema: S,
   arrays: readonly string[] = [],
 ): z.output<S> {
+  rejectUnknownParameters(c, Object.keys(schema.shape));
   const raw: Record<string, unknown> = { ...c.req.query() };
   for (const k of arrays) {
     const all = c.req.queries(k);

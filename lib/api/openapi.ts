@@ -41,6 +41,7 @@ import {
   ListInterviewsQuery,
   MergeBody,
   MergeResponse,
+  NoQuery,
   OpenApiResponse,
   PagedQuery,
   Params,
@@ -145,6 +146,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/topics',
     summary: 'The topic taxonomy',
     access: 'read',
+    query: NoQuery,
     responses: { 200: { description: 'topics', json: TopicsResponse } },
   },
   {
@@ -206,6 +208,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'One interview with its turns and their tags',
     access: 'read',
     params: Params.id,
+    query: NoQuery,
     responses: { 200: { description: 'the interview', json: InterviewResponse } },
   },
   {
@@ -240,6 +243,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/tags',
     summary: 'Tags in use with quote and interviewee counts',
     access: 'read',
+    query: NoQuery,
     responses: { 200: { description: 'tags', json: TagsResponse } },
   },
   {
@@ -301,6 +305,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/topics/versions',
     summary: 'The taxonomy’s stored versions, newest first',
     access: 'read',
+    query: NoQuery,
     responses: { 200: { description: 'versions', json: TaxonomyVersionsResponse } },
   },
   {
@@ -309,6 +314,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'One topic of the taxonomy',
     access: 'read',
     params: TopicParams,
+    query: NoQuery,
     responses: { 200: { description: 'the topic', json: TopicResponse } },
   },
   {
@@ -333,7 +339,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'delete',
     path: '/topics/{id}',
-    summary: 'Delete a topic (its automatic tags go at the re-score; tags editors added stay)',
+    summary:
+      'Delete a topic (its automatic tags go at the re-score; tags editors added stay); work-balance, crowdsourcing and future-demand keep their ids (409)',
     access: 'write',
     params: TopicParams,
     query: ExpectedVersionQuery,
@@ -372,6 +379,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'One interviewee profile (404 naming `mergedInto` when merged away)',
     access: 'read',
     params: Params.id,
+    query: NoQuery,
     responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
   },
   {
@@ -459,6 +467,7 @@ export const ROUTES: RouteSpec[] = [
       'One quote with its tags, why it has its automatic ones (score, phrases), its corrections and their version',
     access: 'read',
     params: Params.quote,
+    query: NoQuery,
     responses: { 200: { description: 'the quote', json: QuoteResponse } },
   },
   {

@@ -80,6 +80,11 @@ export const SearchQuery = SearchParamsSchema.extend({
       'export every page of the result set as citation records (also Accept: text/csv); limit and cursor are ignored',
     ),
 }).omit({ tags: true });
+/**
+ * The query of a read that takes no parameters: declared so that a stray or misspelt one
+ * (`/tags?kind=manual`) is a 400 like on the routes that take some, not silently ignored.
+ */
+export const NoQuery = z.object({});
 /** Plain paging query. */
 export const PagedQuery = z.object({ limit, cursor });
 /** GET /interviewees query. */

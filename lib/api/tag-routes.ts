@@ -33,6 +33,7 @@ import {
   IntervieweeListResponse,
   IntervieweeResponse,
   IntervieweesQuery,
+  NoQuery,
   PagedQuery,
   Params,
   QuoteResponse,
@@ -103,8 +104,9 @@ export function tagRoutes(deps: TagRouteDeps) {
   // ---------------------------------------------------------------- /tags
   const tags = new Hono<AppEnv>();
   tags.get('/', readGuard, async (c) => {
+    query(c, NoQuery);
     const index = await deps.index.get();
-    return reply(c, TagsResponse, { tags: await listTags(tagging, index.tagCounts()) });
+    return reply(c, TagsResponse, { tags: await listTags(tagging, index) });
   });
   tags.get('/:tag/quotes', readGuard, async (c) => {
     const { tag: named } = check(Params.tag, c.req.param(), 'path');
@@ -156,7 +158,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     if (quoteIds.length === 0) await assertKnownTags(tagging, body.search.tags ?? []);
     const result = await bulkEdit(
       tagging,
-      { quoteIds, description: JSON.stringify(body.search) },
+      { quoteIds, search: body.search },
       { add: body.add, remove: body.remove },
       { dryRun: body.dryRun },
       actor(c),
@@ -226,6 +228,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   people.get('/:id', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     return reply(c, IntervieweeResponse, await interviewee(tagging, id));
   });
   people.put('/:id/tags', auth, async (c) => {
@@ -263,6 +266,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   const quotes = new Hono<AppEnv>();
   quotes.get('/:quoteId', readGuard, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
+    query(c, NoQuery);
     return reply(c, QuoteResponse, await getQuote(tagging, quoteId));
   });
   quotes.post('/:quoteId/tags', auth, async (c) => {
@@ -286,13 +290,18 @@ export function tagRoutes(deps: TagRouteDeps) {
 
   // ---------------------------------------------------------------- /topics
   const topics = new Hono<AppEnv>();
-  topics.get('/', readGuard, async (c) => reply(c, TopicsResponse, await taxonomy(tagging)));
+  topics.get('/', readGuard, async (c) => {
+    query(c, NoQuery);
+    return reply(c, TopicsResponse, await taxonomy(tagging));
+  });
   topics.get('/versions', readGuard, async (c) => {
+    query(c, NoQuery);
     const [current, versions] = await Promise.all([taxonomy(tagging), taxonomyVersions(tagging)]);
     return reply(c, TaxonomyVersionsResponse, { version: current.version, versions });
   });
   topics.get('/:id', readGuard, async (c) => {
     const { id } = check(TopicParams, c.req.param(), 'path');
+    query(c, NoQuery);
     return reply(c, TopicResponse, await topic(tagging, id));
   });
   topics.post('/', auth, async (c) => {

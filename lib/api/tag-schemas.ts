@@ -126,6 +126,10 @@ const AuditEntrySchema = z.object({
   added: z.array(z.string()).optional(),
   removed: z.array(z.string()).optional(),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  search: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('a bulk edit: the search it applied to, as the request gave it'),
 });
 
 /** GET /audit. */

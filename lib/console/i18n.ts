@@ -94,6 +94,9 @@ const ja = {
   quotesCount: (n: number) => `${n}発言`,
   manualTag: '手動',
   topicTag: 'トピック',
+  // A profile's tag by where it comes from (not whether it is a topic: an editor's tag on a quote is no topic).
+  fromQuotes: '発言から',
+  addedToPerson: '人物に追加',
   tagsTitle: 'タグ一覧',
   tagsHelp: 'トピック（自動付与）と編集者が付けたタグ。数は発言数とインタビュイー数です。',
   tagId: 'ID',
@@ -223,6 +226,8 @@ const en: Messages = {
   quotesCount: (n: number) => `${n} quote${n === 1 ? '' : 's'}`,
   manualTag: 'manual',
   topicTag: 'topic',
+  fromQuotes: 'from quotes',
+  addedToPerson: 'added to the person',
   tagsTitle: 'Tags',
   tagsHelp: 'Topics (tagged automatically) and tags editors added, with quote and interviewee counts.',
   tagId: 'ID',

@@ -439,7 +439,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
     '/tags',
     page(async (c, v) => {
       const index = await deps.index.get();
-      const tags = await service.tags(index.tagCounts());
+      const tags = await service.tags(index);
       tags.sort((a, b) => b.quotes - a.quotes || a.id.localeCompare(b.id));
       return <TagsPage v={v} tags={tags} switchHref={switchHref(c, v)} />;
     }),

@@ -538,6 +538,41 @@ export class QuoteIndex {
     return byTag;
   }
 
+  /**
+   * For each tag, the interviewees whose own quotes carry it, in one pass over the quotes: the
+   * rule the store's person memberships follow (lib/tags.ts `personTagsOf`: turns spoken as an
+   * interviewee by one of the interview's interviewees), so GET /tags counts people without one
+   * store query per tag. People's own corrections are not applied here.
+   */
+  peopleByTag(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (let d = 0; d < this.engine.docCount; d++) {
+      if (!this.engine.alive(d) || ROLES[this.engine.roleOf(d)] !== 'interviewee') continue;
+      const speaker = this.engine.speakerOf(d);
+      if (!speaker) continue;
+      const meta = this.interviews.get(this.engine.keyOf(d));
+      if (!meta?.interviewees.some((p) => p.id === speaker)) continue;
+      for (const t of this.engine.tagIdsOf(d)) {
+        const name = this.engine.tagName(t);
+        const set = out.get(name);
+        if (set) set.add(speaker);
+        else out.set(name, new Set([speaker]));
+      }
+    }
+    return out;
+  }
+
+  /** Everyone who appears in the indexed interviews (any role), when the index knows them all; else null. */
+  peopleIds(): string[] | null {
+    const ids = new Set<string>();
+    for (const meta of this.interviews.values()) {
+      // A snapshot written before `people`: interviewers and guests unknown.
+      if (!meta.people) return null;
+      for (const p of meta.people) ids.add(p.id);
+    }
+    return [...ids].sort();
+  }
+
   /** Compiles a query string with this index's analyzer and synonym expansion. */
   compile(q: string, terms: TermsMode = 'ranked'): CompiledQuery {
     return compileQuery(q, this.mode, this.variants, terms);

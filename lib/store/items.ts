@@ -370,8 +370,38 @@ export interface Audit {
   tags: string[];
   added?: string[] | undefined;
   removed?: string[] | undefined;
-  /** Short facts about the edit (merge id, counts, the search a bulk edit applied to). */
+  /** Short facts about the edit (merge id, counts). */
   detail?: Record<string, string | number | boolean> | undefined;
+  /** The search a bulk edit applied to, as the request gave it. */
+  search?: Record<string, unknown> | undefined;
+}
+
+/**
+ * The search of a bulk entry: a map since qa2; entries written before kept it as JSON text in
+ * `detail.search`, read here as the same object (and dropped from `detail`), so old and new
+ * entries read alike.
+ */
+function searchOf(item: RawItem, detail: Audit['detail']): Pick<Audit, 'search' | 'detail'> {
+  const v = item.search;
+  if (v !== undefined && v !== null) {
+    if (typeof v !== 'object' || Array.isArray(v)) throw new CorruptItemError(item, 'search is not a map');
+    return { search: v as Record<string, unknown>, ...(detail ? { detail } : {}) };
+  }
+  const legacy = detail?.search;
+  if (typeof legacy !== 'string') return detail ? { detail } : {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(legacy);
+  } catch {
+    // Cut at 500 characters when written: a long search is kept as the text it was.
+    return { detail };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { detail };
+  const { search: _, ...rest } = detail as Record<string, string | number | boolean>;
+  return {
+    search: parsed as Record<string, unknown>,
+    ...(Object.keys(rest).length > 0 ? { detail: rest } : {}),
+  };
 }
 
 function detailOf(item: RawItem): Audit['detail'] {
@@ -390,13 +420,14 @@ function detailOf(item: RawItem): Audit['detail'] {
 export const AuditEntity: Entity<'audit', Audit> = {
   kind: 'audit',
   toItem: (a) => {
-    const { added, removed, detail, ...rest } = a;
+    const { added, removed, detail, search, ...rest } = a;
     return {
       ...keys.audit(a.subject, a.at, a.nonce),
       ...rest,
       ...(added ? { added } : {}),
       ...(removed ? { removed } : {}),
       ...(detail ? { detail } : {}),
+      ...(search ? { search } : {}),
     };
   },
   fromItem: (it) => {
@@ -410,7 +441,7 @@ export const AuditEntity: Entity<'audit', Audit> = {
       tags: strings(it, 'tags'),
       ...(it.added === undefined ? {} : { added: strings(it, 'added') }),
       ...(it.removed === undefined ? {} : { removed: strings(it, 'removed') }),
-      ...(it.detail === undefined ? {} : { detail: detailOf(it) }),
+      ...searchOf(it, it.detail === undefined ? undefined : detailOf(it)),
     };
   },
 };

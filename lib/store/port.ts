@@ -63,6 +63,8 @@ export interface AuditEntry {
   added?: string[];
   removed?: string[];
   detail?: Record<string, string | number | boolean>;
+  /** The search a bulk edit applied to (an object, as the request gave it). */
+  search?: Record<string, unknown>;
 }
 
 /** What GET /audit narrows the trail to (all given conditions hold). */
@@ -188,6 +190,7 @@ export interface TagStore {
     added?: string[] | undefined;
     removed?: string[] | undefined;
     detail?: Record<string, string | number | boolean> | undefined;
+    search?: Record<string, unknown> | undefined;
   }): Promise<void>;
   audit(subject: string): Promise<AuditEntry[]>;
   listAudit(

@@ -157,6 +157,7 @@ export class DynamoTags implements TagStore, TagContextSource {
     added?: string[] | undefined;
     removed?: string[] | undefined;
     detail?: Audit['detail'];
+    search?: Audit['search'];
   }): Promise<void> {
     const at = this.options.now().toISOString();
     await this.table.put(
@@ -170,6 +171,7 @@ export class DynamoTags implements TagStore, TagContextSource {
         added: entry.added,
         removed: entry.removed,
         detail: entry.detail,
+        search: entry.search,
       }),
     );
   }
@@ -725,6 +727,7 @@ function entryOf(a: Audit): AuditEntry {
     ...(a.added ? { added: a.added } : {}),
     ...(a.removed ? { removed: a.removed } : {}),
     ...(a.detail ? { detail: a.detail } : {}),
+    ...(a.search ? { search: a.search } : {}),
   };
 }
 

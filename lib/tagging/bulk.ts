@@ -44,8 +44,8 @@ function nextCorrections(
 export interface BulkSearch {
   /** All quote ids the search matches. */
   quoteIds: readonly string[];
-  /** The search as the request gave it (kept in the audit entry). */
-  description: string;
+  /** The search as the request gave it (kept in the audit entry as an object). */
+  search: Record<string, unknown>;
 }
 
 /** What a bulk edit did, or would do. */
@@ -148,8 +148,9 @@ export async function bulkEdit(
     tags: sorted([...add, ...remove]),
     added: add,
     removed: remove,
+    // JSON round trip: no undefined members (the store's marshaller refuses them).
+    search: JSON.parse(JSON.stringify(search.search)) as Record<string, unknown>,
     detail: {
-      search: search.description.slice(0, 500),
       quotes: ids.length,
       changed,
       interviews: touched.size,

@@ -116,13 +116,26 @@ export function updateTopic(
   });
 }
 
-/** Deletes a topic: its automatic tags go at the re-score; tags editors added stay. */
-export function deleteTopic(
+/**
+ * Topics whose ids stay: the three the project is asked to tag (issue 14; the tagger's tuning, the
+ * eval sets and clients' saved filters name them). They can be edited (label, evidence,
+ * threshold) but not deleted: a deleted one could only be restored by hand from the shipped file.
+ */
+export const KEPT_TOPICS: readonly string[] = ['work-balance', 'crowdsourcing', 'future-demand'];
+
+/** Deletes a topic: its automatic tags go at the re-score; tags editors added stay. The {@link KEPT_TOPICS} are a 409. */
+export async function deleteTopic(
   ctx: Tagging,
   id: string,
   who: string,
   expectedVersion?: number,
 ): Promise<TaxonomyEdit> {
+  // Deterministic, so a 409 that re-reading cannot change (not a VersionConflictError).
+  if (KEPT_TOPICS.includes(id))
+    throw new ConflictError(
+      `topic '${id}' keeps its id and cannot be deleted; change its label, evidence or threshold with PUT /topics/${id}`,
+      { topic: id, kept: [...KEPT_TOPICS] },
+    );
   return changeTaxonomy(ctx, expectedVersion, who, `delete ${id}`, (topics) => {
     if (!topics.some((x) => x.id === id)) throw new NotFoundError('topic', id);
     if (topics.length === 1) throw new ValidationError('the taxonomy keeps at least one topic');

@@ -263,7 +263,7 @@ export function PersonPage(props: {
                   {v.tagLabel(tag.id)}
                 </a>{' '}
                 <span class="count">{t.quotesCount(tag.quotes)}</span>{' '}
-                <span class="muted">{tag.source === 'manual' ? t.manualTag : t.topicTag}</span>
+                <span class="muted">{tag.source === 'manual' ? t.addedToPerson : t.fromQuotes}</span>
               </li>
             ))}
           </ul>

@@ -1,0 +1,108 @@
+/**
+ * A read ignored query parameters it does not take: `/audit?actr=hanako` (a misspelt `actor`)
+ * listed every entry, as if it had filtered. Every API read with a query (and the reads that take
+ * none) answers a parameter it does not know with a 400 naming it, what the route accepts and
+ * the nearest accepted name; the documented parameters keep working.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../lib/api/openapi.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { read, samplesDir } from '../helpers/shared.ts';
+
+type Err = {
+  error: {
+    code: string;
+    message: string;
+    details?: { parameter?: string; accepted?: string[]; candidates?: string[] };
+  };
+};
+
+let db: Awaited<ReturnType<typeof embedded>>;
+let rt: LocalRuntime;
+
+async function get(path: string): Promise<{ status: number; json: unknown }> {
+  const res = await rt.app.request(path, { headers: AUTH });
+  return { status: res.status, json: await res.json() };
+}
+
+beforeAll(async () => {
+  db = await embedded();
+  rt = await runtime(db.client);
+  const res = await rt.app.request('/interviews?id=kenji', {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'text/plain' },
+    body: read(`${samplesDir}/03-blog-kenji.txt`),
+  });
+  expect(res.status).toBe(201);
+  const q = (await (await rt.app.request('/search?interview=kenji&limit=1')).json()) as {
+    hits: { quoteId: string }[];
+  };
+  const quoteId = q.hits[0]?.quoteId as string;
+  const tagged = await rt.app.request(`/quotes/${quoteId}/tags`, {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'application/json', 'x-actor': 'hanako' },
+    body: JSON.stringify({ tags: ['mentor'] }),
+  });
+  expect(tagged.status).toBe(200);
+});
+afterAll(async () => {
+  await rt.flush();
+  await db.close();
+});
+
+describe('unknown query parameters', () => {
+  it('/audit?actr= is a 400 naming actr and suggesting actor, not every entry', async () => {
+    const r = await get('/audit?actr=hanako');
+    expect(r.status, JSON.stringify(r.json)).toBe(400);
+    const e = r.json as Err;
+    expect(e.error.code).toBe('validation_error');
+    expect(e.error.message).toContain("'actr'");
+    expect(e.error.details?.parameter).toBe('actr');
+    expect(e.error.details?.candidates).toEqual(['actor']);
+    expect(e.error.details?.accepted).toEqual(expect.arrayContaining(['actor', 'tag', 'quote', 'person']));
+    // The documented filter still filters.
+    const ok = await get('/audit?actor=hanako');
+    expect(ok.status).toBe(200);
+    expect((ok.json as { entries: unknown[] }).entries.length).toBe(1);
+  });
+
+  it.each([
+    ['/search?q=仕事&tags=mentor', 'tags'],
+    ['/interviewees?tags=mentor', 'tags'],
+    ['/interviews?limt=5', 'limt'],
+    ['/tags?kind=manual', 'kind'],
+    ['/tags/mentor/quotes?limit=5&page=2', 'page'],
+    ['/merges?offset=3', 'offset'],
+    ['/topics?lang=en', 'lang'],
+    ['/topics/versions?limit=1', 'limit'],
+    ['/suggest?q=仕&n=3', 'n'],
+    ['/interviewees/duplicates?limt=3', 'limt'],
+    ['/interviews/kenji?turns=1', 'turns'],
+  ])('%s → 400 naming %s', async (path, parameter) => {
+    const r = await get(path);
+    expect(r.status, JSON.stringify(r.json)).toBe(400);
+    expect((r.json as Err).error.details?.parameter).toBe(parameter);
+  });
+
+  it('the documented parameters of every API read are accepted (as the OpenAPI lists them)', async () => {
+    const samples: Record<string, string> = {
+      '/search': '/search?q=仕事&tag=mentor&tag=work-balance&interview=kenji&limit=5&format=json',
+      '/interviewees': '/interviewees?q=けんじ&tag=mentor&match=any&limit=5',
+      '/interviews': '/interviews?limit=5&tag=mentor',
+      '/tags/{tag}/quotes': '/tags/mentor/quotes?limit=5',
+      '/merges': '/merges?limit=5',
+      '/suggest': '/suggest?q=仕&limit=3',
+      '/interviewees/duplicates': '/interviewees/duplicates?limit=3',
+      '/audit': '/audit?tag=mentor&actor=hanako&limit=5',
+    };
+    for (const [route, path] of Object.entries(samples)) {
+      const spec = ROUTES.find((r) => r.method === 'get' && r.path === route);
+      // Each sample uses only parameters the document lists for its route.
+      const listed = Object.keys(spec?.query?.shape ?? {});
+      for (const k of new URL(path, 'http://x').searchParams.keys()) expect(listed, route).toContain(k);
+      const r = await rt.app.request(path, { headers: AUTH });
+      expect(r.status, `${path}: ${await r.clone().text()}`).toBe(200);
+    }
+  });
+});
