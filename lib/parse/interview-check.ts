@@ -21,15 +21,19 @@ function hasLetter(label: string): boolean {
   return /[\p{L}\p{N}]/u.test(label.replace(/ー/g, ''));
 }
 
-/** Honorifics and titles a page names a person with. */
-const NAMED = /^(?:さん|氏|さま|様|先生|選手|監督|君|くん|ちゃん)/;
+/**
+ * An honorific or title a page names a person with, right after the label or after the rest of a
+ * name in kanji or katakana (`山本` in `山本花子さん`; kana of a sentence, `受賞者の皆さん`, is none).
+ */
+const NAMED =
+  /^[\p{Script=Han}\p{Script=Katakana}・]{0,6}?(?:さん|氏|さま|様|先生|選手|監督|君|くん|ちゃん)/u;
 
 /** The label carries an honorific, or the page names it with one (`浅井友衣さん`): a person. */
 function namedOnPage(label: string, text: string): boolean {
   const name = stripHonorific(label);
   if (name !== label.trim()) return true;
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
-    if (NAMED.test(text.slice(at + name.length, at + name.length + 2))) return true;
+    if (NAMED.test(text.slice(at + name.length, at + name.length + 12))) return true;
   return false;
 }
 
