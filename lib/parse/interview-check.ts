@@ -11,14 +11,40 @@ import { ParseError } from '../errors.ts';
 import { type DraftTurn, isInterviewerLabel, stripHonorific } from './draft.ts';
 import { readsAsSpeech, readsAsTalk } from './speech.ts';
 
-/** A turn that reads as someone talking: spoken endings, chat, the first person, or a question. */
+/**
+ * A turn that reads as someone talking: spoken endings, chat, the first person, a question or an
+ * exclamation, or a short line that ends in kana (`うん`, `そうだね`, `まじか`: casual talk ends in
+ * a particle or a verb). A list's rows end in a noun, a price, a count or a bracket (`…円`, `（38歳）`).
+ */
 function readsAsSpoken(text: string): boolean {
-  return readsAsSpeech(text) || readsAsTalk(text) || /[？?]/.test(text);
+  if (readsAsSpeech(text) || readsAsTalk(text) || /[？?！!]/.test(text)) return true;
+  const end = text.trim().replace(/[。．.、，,…〜～ー\s]+$/u, '');
+  // Short replies only: a long line ending in a verb is as often a description (`…住んでいる。`).
+  return end.length <= 20 && /\p{Script=Hiragana}$/u.test(end);
 }
 
 /** A label with no letter of any script (`┏━━━`, `===`, `ーーー`): a ruled line, never a name. */
 function hasLetter(label: string): boolean {
   return /[\p{L}\p{N}]/u.test(label.replace(/ー/g, ''));
+}
+
+/**
+ * A sentence of prose (20 characters or more, with a `。`) on a line no turn holds: the lead or the
+ * body of a web page around its rows. A bare transcript (labelled lines and little else) has none.
+ * One pass over the lines; turns are in text order.
+ */
+function hasProseOutside(turns: readonly DraftTurn[], text: string): boolean {
+  let k = 0;
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    while (k < turns.length && (turns[k] as DraftTurn).end <= start) k++;
+    const inTurn = k < turns.length && (turns[k] as DraftTurn).start < end;
+    const line = text.slice(start, end).trim();
+    if (!inTurn && line.length >= 20 && line.includes('。')) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 /**
@@ -48,6 +74,7 @@ export function notAnInterview(turns: readonly DraftTurn[], text: string, declar
   if (declared || turns.length === 0) return null;
   const asks = (t: DraftTurn) => t.role === 'interviewer' || isInterviewerLabel(t.speaker);
   if (turns.some(asks)) return null;
+
   const labels = new Set(turns.map((t) => t.speaker.trim()));
   if (![...labels].some(hasLetter))
     return 'every label is a ruled line or symbols (`┏━━`, `===`), no name: page boxes, not an interview';
@@ -55,6 +82,9 @@ export function notAnInterview(turns: readonly DraftTurn[], text: string, declar
   // person the page names (`村上さん：`, `浅井友衣：` in a page that calls her 浅井友衣さん) is
   // someone speaking: an interview printed as answers only, or a person's remarks.
   const [only] = labels;
+  // A bare transcript (`山田：…` lines, no page around them) is the writer's own: its labels are the
+  // speakers they typed, however they talk. List pages have a lead in prose around their rows.
+  if (!hasProseOutside(turns, text)) return null;
   if (labels.size < 2 && only !== undefined && !namedOnPage(only, text))
     return `one label (\`${[...labels][0]}：\`) and nobody asking: a list or quoted remarks, not an interview`;
   // Two or more labels where most lines read as no one talking (`右：…円`, `○：ボビー・オロゴン`,

@@ -23,6 +23,8 @@ describe('pages that are not interviews', () => {
     const page = [
       '春の新作コーデ',
       '',
+      'この春に出る服を、写真の左右に分けて紹介する。',
+      '',
       '左：丸襟のジャケット。12,000円',
       '',
       '右：花柄のスカート。8,900円',
@@ -36,11 +38,14 @@ describe('pages that are not interviews', () => {
 
   it('refuses a results table of win/loss rows', () => {
     const rows = ['○：山田太郎（31歳）', '×：佐藤次郎（28歳）', '○：鈴木一郎（40歳）', '×：高橋三郎（35歳）'];
-    expect(refusal(`大会結果\n\n${rows.join('\n\n')}\n`)).toMatch(/^line \d+: not an interview/);
+    expect(refusal(`大会結果\n\n第3回の勝敗を、出場した順にまとめた。\n\n${rows.join('\n\n')}\n`)).toMatch(
+      /^line \d+: not an interview/,
+    );
   });
 
   it('refuses a list under one heading word that the page names nobody with', () => {
-    const page = '新型ルーターの紹介\n\n品番：AB-100／AB-200\n\n品番：CD-300\n\n品番：EF-400／EF-500\n';
+    const page =
+      '新型ルーターの紹介\n\n秋に出る新しいルーターを、型ごとにまとめて紹介する。\n\n品番：AB-100／AB-200\n\n品番：CD-300\n\n品番：EF-400／EF-500\n';
     expect(refusal(page)).toMatch(/one label \(`品番：`\) and nobody asking/);
   });
 
