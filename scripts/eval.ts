@@ -12,6 +12,7 @@ import { QUESTION } from '../lib/parse/dash.ts';
 import { parseInterview } from '../lib/parse/index.ts';
 import { attributionReport } from './eval/attribution.ts';
 import { loadNarration, scoreNarration } from './eval/narration.ts';
+import { loadPages, scorePages } from './eval/pages.ts';
 import { indexSize, searchEval } from './eval/search.ts';
 import { table } from './eval/table.ts';
 import { MISSES_SPLITS, type MissesSplit, tagQuality } from './eval/tags.ts';
@@ -126,6 +127,41 @@ if (!only || only === 'tags')
 if (!only || only === 'index') indexSize(corpora());
 if (!only || only === 'attribution') attributionReport();
 if (!only || only === 'narration') narrationReport();
+if (!only || only === 'pages') pagesReport();
+
+/** Interviews kept and list pages refused, against eval/interview-pages.json. */
+function pagesReport(): void {
+  console.log('\n## Pages that are interviews (list and comparison pages make no people)\n');
+  const s = scorePages((text) => parseInterview(text));
+  if (s === null) {
+    console.log(`(skipped: ${join(shared, 'corpora')} not found)`);
+    return;
+  }
+  const files = loadPages().files;
+  const n = (kind: string) => files.filter((f) => f[2] === kind).length;
+  console.log(
+    table(
+      [
+        'judged pages',
+        'stale',
+        'interviews lost',
+        'non-interviews read as interviews',
+        'remarks read / refused',
+      ],
+      [
+        [
+          s.judged,
+          s.stale.length,
+          `${s.interviewsLost.length} of ${n('interview')}`,
+          `${s.nonInterviewsRead.length} of ${n('not-interview')}`,
+          `${s.remarksRead} / ${s.remarksRefused}`,
+        ],
+      ],
+    ),
+  );
+  for (const f of s.interviewsLost) console.log(`- interview lost: ${f}`);
+  for (const f of s.nonInterviewsRead) console.log(`- non-interview read: ${f}`);
+}
 
 /** The writer's paragraphs against eval/narration.json (dash) and eval/narration-layouts.json (prefixed). */
 function narrationReport(): void {

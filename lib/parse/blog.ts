@@ -22,6 +22,7 @@ import {
   stripHonorific,
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
+import { assertInterview } from './interview-check.ts';
 import { isSpace, trimEndIndex } from './scan.ts';
 
 const CHROME = new Set([
@@ -359,6 +360,9 @@ export function parseBlog(text: string, lines: Lines = splitLines(text)): Draft 
       'no speaker blocks (a name on two consecutive lines, or a name printed alone before each utterance) found',
       'blog',
     );
+
+  // Before the opener is made the interviewer by position: only who the page marks as asking counts.
+  assertInterview(turns, text, !!(meta.interviewer || meta.interviewee), 'blog');
 
   // The writer's `Q:` turns speak for the interviewer: a role, no person of the page.
   const speakers = [...new Set(turns.filter((t) => t.role === undefined).map((t) => t.speaker))];

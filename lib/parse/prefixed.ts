@@ -28,6 +28,7 @@ import {
 } from './draft.ts';
 import { frontMatter, livedoorHeader } from './frontmatter.ts';
 import { isCitationLabel, isCredit, isPhotoCaption, isPromo, stripPageNumbers } from './furniture.ts';
+import { assertInterview } from './interview-check.ts';
 import { narrationOf } from './narration.ts';
 import { listedNames } from './people.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
@@ -665,6 +666,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       'not an interview: `Q.` questions that nothing answers (no `A.` and no answer on the line after a question)',
       'prefixed',
     );
+  // Labels that recur on a list or comparison page (`右：`/`左：`, `品番：`) are no speakers.
+  assertInterview(turns, text, declared.size > 0, 'prefixed');
   const interviewer: DraftPerson | null = meta.interviewer
     ? { name: stripHonorific(meta.interviewer) }
     : null;

@@ -224,6 +224,16 @@ describe('POST /interviews: content types, parse errors and JSON errors', () => 
     expect((await app.request('/interviews/ranking')).status).toBe(404);
   });
 
+  it('returns 422 parse_error saying `not an interview` for a comparison page, and stores no people', async () => {
+    // Labels that alternate like speakers over rows nobody says: a list, not two people talking.
+    const page =
+      '新作コーデ\n\nこの春に出る服を、写真の左右に分けて紹介する。\n\n左：丸襟のジャケット。12,000円\n\n右：花柄のスカート。8,900円\n\n左：麻のシャツ。6,500円\n\n右：デニムのパンツ。9,800円\n';
+    const res = await app.request('/interviews?id=left-right', { method: 'POST', headers: TEXT, body: page });
+    const error = await expectError(res, 422, 'parse_error');
+    expect(error.message).toMatch(/line \d+: not an interview/);
+    expect((await app.request('/interviews/left-right')).status).toBe(404);
+  });
+
   it('returns 422 parse_error when ?format= names a layout the transcript does not have', async () => {
     const res = await app.request(
       url('/interviews', [

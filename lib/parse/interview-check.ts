@@ -1,0 +1,108 @@
+/**
+ * Whether a page the label layouts (prefixed, blog) read is an interview at all. News pages print
+ * `label：value` rows and labelled boxes that look like speakers' lines: a product list under one
+ * label (`品番：…`, `受賞者：…`), a comparison under two (`左：…`/`右：…`, `○：…`/`×：…`,
+ * `採点：…`/`評価：…`), boxes headed by ruled lines (`┏━━`). Turned into an interview, their labels
+ * become people. What an interview has and they lack: someone who asks, or at least two speakers
+ * whose lines read as people talking. A page without either is refused the way a page with no
+ * layout is (a ParseError: the API answers 422 `parse_error`), so no label becomes a person.
+ */
+import { ParseError } from '../errors.ts';
+import { type DraftTurn, isInterviewerLabel, stripHonorific } from './draft.ts';
+import { readsAsSpeech, readsAsTalk } from './speech.ts';
+
+/**
+ * A turn that reads as someone talking: spoken endings, chat, the first person, a question or an
+ * exclamation, or a short line that ends in kana (`うん`, `そうだね`, `まじか`: casual talk ends in
+ * a particle or a verb). A list's rows end in a noun, a price, a count or a bracket (`…円`, `（38歳）`).
+ */
+function readsAsSpoken(text: string): boolean {
+  if (readsAsSpeech(text) || readsAsTalk(text) || /[？?！!]/.test(text)) return true;
+  const end = text.trim().replace(/[。．.、，,…〜～ー\s]+$/u, '');
+  // Short replies only: a long line ending in a verb is as often a description (`…住んでいる。`).
+  return end.length <= 20 && /\p{Script=Hiragana}$/u.test(end);
+}
+
+/** A label with no letter of any script (`┏━━━`, `===`, `ーーー`): a ruled line, never a name. */
+function hasLetter(label: string): boolean {
+  return /[\p{L}\p{N}]/u.test(label.replace(/ー/g, ''));
+}
+
+/**
+ * A sentence of prose (20 characters or more, with a `。`) on a line no turn holds: the lead or the
+ * body of a web page around its rows. A bare transcript (labelled lines and little else) has none.
+ * One pass over the lines; turns are in text order.
+ */
+function hasProseOutside(turns: readonly DraftTurn[], text: string): boolean {
+  let k = 0;
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    while (k < turns.length && (turns[k] as DraftTurn).end <= start) k++;
+    const inTurn = k < turns.length && (turns[k] as DraftTurn).start < end;
+    const line = text.slice(start, end).trim();
+    if (!inTurn && line.length >= 20 && line.includes('。')) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/**
+ * An honorific or title a page names a person with, right after the label or after the rest of a
+ * name in kanji or katakana (`山本` in `山本花子さん`; kana of a sentence, `受賞者の皆さん`, is none).
+ */
+const NAMED =
+  /^[\p{Script=Han}\p{Script=Katakana}・]{0,6}?(?:さん|氏|さま|様|先生|選手|監督|君|くん|ちゃん)/u;
+
+/** The label carries an honorific, or the page names it with one (`浅井友衣さん`): a person. */
+function namedOnPage(label: string, text: string): boolean {
+  const name = stripHonorific(label);
+  if (name !== label.trim()) return true;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
+    if (NAMED.test(text.slice(at + name.length, at + name.length + 12))) return true;
+  return false;
+}
+
+/**
+ * Why the turns are no interview, or null when they may be one. `text`: the page (where a lone
+ * label may be named as a person). `declared`: front matter named the
+ * interviewer or interviewee (the writer says it is an interview: never second-guessed). A turn
+ * asks when its parser marked it so (`Q.`, `聞き手：`, `MC・…`, `——…？`) or its label means the
+ * interviewer.
+ */
+export function notAnInterview(turns: readonly DraftTurn[], text: string, declared: boolean): string | null {
+  if (declared || turns.length === 0) return null;
+  const asks = (t: DraftTurn) => t.role === 'interviewer' || isInterviewerLabel(t.speaker);
+  if (turns.some(asks)) return null;
+
+  const labels = new Set(turns.map((t) => t.speaker.trim()));
+  if (![...labels].some(hasLetter))
+    return 'every label is a ruled line or symbols (`┏━━`, `===`), no name: page boxes, not an interview';
+  // One label and nobody asking: a list or a box under a heading word (`品番：`, `受賞者：`). One
+  // person the page names (`村上さん：`, `浅井友衣：` in a page that calls her 浅井友衣さん) is
+  // someone speaking: an interview printed as answers only, or a person's remarks.
+  const [only] = labels;
+  // A bare transcript (`山田：…` lines, no page around them) is the writer's own: its labels are the
+  // speakers they typed, however they talk. List pages have a lead in prose around their rows.
+  if (!hasProseOutside(turns, text)) return null;
+  if (labels.size < 2 && only !== undefined && !namedOnPage(only, text))
+    return `one label (\`${[...labels][0]}：\`) and nobody asking: a list or quoted remarks, not an interview`;
+  // Two or more labels where most lines read as no one talking (`右：…円`, `○：ボビー・オロゴン`,
+  // `採点：90点`): a comparison or a list. Real talks between two or more people read as talk in
+  // more than half of their lines (the lowest in the corpora: 5 of 9, a football talk).
+  const spoken = turns.filter((t) => readsAsSpoken(t.text)).length;
+  if (spoken * 2 < turns.length)
+    return `${turns.length - spoken} of ${turns.length} lines under labels (${[...labels].slice(0, 3).join('、')}) read as nobody talking and nobody asks: a list or a comparison, not an interview`;
+  return null;
+}
+
+/** Throws the ParseError of {@link notAnInterview} (naming the first turn's line) when there is one. */
+export function assertInterview(
+  turns: readonly DraftTurn[],
+  text: string,
+  declared: boolean,
+  format: string,
+): void {
+  const why = notAnInterview(turns, text, declared);
+  if (why !== null) throw new ParseError(turns[0]?.line ?? 1, `not an interview: ${why}`, format);
+}
