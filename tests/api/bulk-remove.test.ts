@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
-import { read, samplesDir } from '../helpers/shared.ts';
+import { AUTH, closeRuntime, type embedded, runtimeWithKenji } from '../helpers/dynamo.ts';
 
 const JSON_WRITE = { ...AUTH, 'content-type': 'application/json' };
 type Err = { error: { code: string; details?: { tag?: string; candidates?: string[] } } };
@@ -24,19 +23,9 @@ async function bulk(body: unknown): Promise<{ status: number; json: unknown }> {
 }
 
 beforeAll(async () => {
-  db = await embedded();
-  rt = await runtime(db.client);
-  const res = await rt.app.request('/interviews?id=kenji', {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'text/plain' },
-    body: read(`${samplesDir}/03-blog-kenji.txt`),
-  });
-  expect(res.status).toBe(201);
+  ({ db, rt } = await runtimeWithKenji());
 });
-afterAll(async () => {
-  await rt.flush();
-  await db.close();
-});
+afterAll(() => closeRuntime(db, rt));
 
 describe('bulk untag', () => {
   it('refuses a tag that is no tag, naming the tags meant; nothing changes', async () => {

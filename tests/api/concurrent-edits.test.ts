@@ -10,8 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntervieweeProfile, QuoteDetail } from '../../lib/service.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
-import { read, samplesDir } from '../helpers/shared.ts';
+import { AUTH, closeRuntime, type embedded, runtimeWithKenji } from '../helpers/dynamo.ts';
 
 const JSON_WRITE = { ...AUTH, 'content-type': 'application/json' };
 const RACERS = 5;
@@ -38,19 +37,9 @@ async function get<T>(path: string): Promise<T> {
 const racers = (prefix: string) => Array.from({ length: RACERS }, (_, i) => `${prefix}-${i}`);
 
 beforeAll(async () => {
-  db = await embedded();
-  rt = await runtime(db.client);
-  const res = await rt.app.request('/interviews?id=kenji', {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'text/plain' },
-    body: read(`${samplesDir}/03-blog-kenji.txt`),
-  });
-  expect(res.status).toBe(201);
+  ({ db, rt } = await runtimeWithKenji());
 });
-afterAll(async () => {
-  await rt.flush();
-  await db.close();
-});
+afterAll(() => closeRuntime(db, rt));
 
 describe('concurrent tag edits', () => {
   it('editors adding different tags to one quote at once, without expectedVersion, all land', async () => {

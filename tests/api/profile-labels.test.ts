@@ -5,22 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
-import { read, samplesDir } from '../helpers/shared.ts';
+import { AUTH, closeRuntime, type embedded, runtimeWithKenji } from '../helpers/dynamo.ts';
 
 const JSON_WRITE = { ...AUTH, 'content-type': 'application/json' };
 let db: Awaited<ReturnType<typeof embedded>>;
 let rt: LocalRuntime;
 
 beforeAll(async () => {
-  db = await embedded();
-  rt = await runtime(db.client);
-  const res = await rt.app.request('/interviews?id=kenji', {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'text/plain' },
-    body: read(`${samplesDir}/03-blog-kenji.txt`),
-  });
-  expect(res.status).toBe(201);
+  ({ db, rt } = await runtimeWithKenji());
   // kenji-t005 is spoken by the interviewee kenji_camp.
   const quote = await rt.app.request('/quotes/kenji-t005/tags', {
     method: 'POST',
@@ -35,10 +27,7 @@ beforeAll(async () => {
   });
   expect(person.status).toBe(200);
 });
-afterAll(async () => {
-  await rt.flush();
-  await db.close();
-});
+afterAll(() => closeRuntime(db, rt));
 
 /** The label printed beside each tag of the profile page, by tag id. */
 async function labels(lang: string): Promise<Record<string, string>> {

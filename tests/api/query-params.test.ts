@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lib/api/openapi.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
-import { read, samplesDir } from '../helpers/shared.ts';
+import { AUTH, closeRuntime, type embedded, runtimeWithKenji } from '../helpers/dynamo.ts';
 
 type Err = {
   error: {
@@ -27,14 +26,7 @@ async function get(path: string): Promise<{ status: number; json: unknown }> {
 }
 
 beforeAll(async () => {
-  db = await embedded();
-  rt = await runtime(db.client);
-  const res = await rt.app.request('/interviews?id=kenji', {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'text/plain' },
-    body: read(`${samplesDir}/03-blog-kenji.txt`),
-  });
-  expect(res.status).toBe(201);
+  ({ db, rt } = await runtimeWithKenji());
   const q = (await (await rt.app.request('/search?interview=kenji&limit=1')).json()) as {
     hits: { quoteId: string }[];
   };
@@ -46,10 +38,7 @@ beforeAll(async () => {
   });
   expect(tagged.status).toBe(200);
 });
-afterAll(async () => {
-  await rt.flush();
-  await db.close();
-});
+afterAll(() => closeRuntime(db, rt));
 
 describe('unknown query parameters', () => {
   it('/audit?actr= is a 400 naming actr and suggesting actor, not every entry', async () => {

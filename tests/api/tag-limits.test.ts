@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntervieweeProfile, QuoteDetail } from '../../lib/service.ts';
 import { MAX_MANUAL_TAGS } from '../../lib/tags.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
-import { read, samplesDir } from '../helpers/shared.ts';
+import { AUTH, closeRuntime, type embedded, runtimeWithKenji } from '../helpers/dynamo.ts';
 
 type App = LocalRuntime['app'];
 type Err = { error: { code: string; message: string; details?: Record<string, unknown> } };
@@ -41,19 +40,9 @@ let db: Awaited<ReturnType<typeof embedded>>;
 let rt: LocalRuntime;
 
 beforeAll(async () => {
-  db = await embedded();
-  rt = await runtime(db.client);
-  const res = await rt.app.request('/interviews?id=kenji', {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'text/plain' },
-    body: read(`${samplesDir}/03-blog-kenji.txt`),
-  });
-  expect(res.status).toBe(201);
+  ({ db, rt } = await runtimeWithKenji());
 });
-afterAll(async () => {
-  await rt.flush();
-  await db.close();
-});
+afterAll(() => closeRuntime(db, rt));
 
 describe('manual tags are bounded', () => {
   it('a quote takes tags up to the bound; one more is a 400 naming it, and nothing changes', async () => {

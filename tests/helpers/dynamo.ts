@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { type Embedded, localClient, startEmbeddedDynamo } from '../../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
 import { enforceContract } from './contract.ts';
+import { read, samplesDir } from './shared.ts';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -43,4 +44,29 @@ export async function runtime(
   });
   enforceContract(rt.app);
   return rt;
+}
+
+/**
+ * An embedded store and a runtime with the kenji sample ingested as `kenji` (201 checked): the
+ * starting point of the editor tests that need one small real interview.
+ */
+export async function runtimeWithKenji(): Promise<{
+  db: Awaited<ReturnType<typeof embedded>>;
+  rt: LocalRuntime;
+}> {
+  const db = await embedded();
+  const rt = await runtime(db.client);
+  const res = await rt.app.request('/interviews?id=kenji', {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'text/plain' },
+    body: read(`${samplesDir}/03-blog-kenji.txt`),
+  });
+  if (res.status !== 201) throw new Error(`ingesting the kenji sample answered ${res.status}`);
+  return { db, rt };
+}
+
+/** Waits for the runtime's last publish, then stops the store. */
+export async function closeRuntime(db: { close(): Promise<void> }, rt: LocalRuntime): Promise<void> {
+  await rt.flush();
+  await db.close();
 }
