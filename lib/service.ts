@@ -38,7 +38,7 @@ import {
 } from './tagging/quotes.ts';
 import { recordOf, type TagStep } from './tagging/record.ts';
 import { StaticTaggers, type TaggerSource } from './tagging/source.ts';
-import { quoteTagsOf } from './tags.ts';
+import { quoteTagsOf, type TagChange } from './tags.ts';
 
 export type { IntervieweeProfile, QuoteDetail, QuoteView, TagSummary };
 
@@ -393,7 +393,7 @@ export class Kikigaki {
   /** Adds and removes tags of a quote (see lib/tagging/quotes.ts). */
   editQuoteTags(
     quoteId: string,
-    change: { add?: string[]; remove?: string[] },
+    change: TagChange,
     who: string,
     expectedVersion?: number,
   ): Promise<QuoteDetail> {

@@ -74,6 +74,17 @@ export interface Corrections {
   remove: readonly string[];
 }
 
+/** An editor's change to a quote's tags: tags to add (or confirm) and tags to remove. */
+export interface TagChange {
+  add?: string[];
+  remove?: string[];
+}
+
+/** An editor's change to a person's tags; `set` replaces the person's corrections. */
+export interface PersonTagChange extends TagChange {
+  set?: { add: string[]; remove: string[] };
+}
+
 /** What effective quote tags are computed from: an interview's turns and its automatic topics. */
 export interface TaggedRecord {
   interview: {

@@ -6,7 +6,13 @@
 import { ConflictError, NotFoundError, personNotFound } from '../errors.ts';
 import type { Interview } from '../model.ts';
 import type { InterviewSummary, ManualTags, Page, StoredInterview } from '../store/port.ts';
-import { assertManualTagCount, personTagsOf, quoteTagsOf, resolveAlias } from '../tags.ts';
+import {
+  assertManualTagCount,
+  type PersonTagChange,
+  personTagsOf,
+  quoteTagsOf,
+  resolveAlias,
+} from '../tags.ts';
 import { onLatest, sorted, type Tagging } from './deps.ts';
 import { mergedAway, peopleWith, register } from './directory.ts';
 import { type QuoteView, quoteViewOf } from './quotes.ts';
@@ -205,7 +211,7 @@ function profileOf(
 export function editIntervieweeTags(
   ctx: Tagging,
   personId: string,
-  change: { add?: string[]; remove?: string[]; set?: { add: string[]; remove: string[] } },
+  change: PersonTagChange,
   who: string,
   expectedVersion?: number,
 ): Promise<IntervieweeProfile> {
@@ -218,7 +224,7 @@ export function editIntervieweeTags(
 async function editIntervieweeTagsOnce(
   ctx: Tagging,
   personId: string,
-  change: { add?: string[]; remove?: string[]; set?: { add: string[]; remove: string[] } },
+  change: PersonTagChange,
   who: string,
   expectedVersion?: number,
 ): Promise<IntervieweeProfile> {

@@ -6,7 +6,14 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import { interviewIdOfQuote } from '../ids.ts';
 import type { Interview } from '../model.ts';
 import type { ManualTags, Page, StoredInterview } from '../store/port.ts';
-import { assertManualTagCount, autoTagsOf, effectiveTags, quoteTagsOf, resolveAlias } from '../tags.ts';
+import {
+  assertManualTagCount,
+  autoTagsOf,
+  effectiveTags,
+  quoteTagsOf,
+  resolveAlias,
+  type TagChange,
+} from '../tags.ts';
 import { onLatest, sorted, type Tagging } from './deps.ts';
 import { mergedAway, register } from './directory.ts';
 import type { TopicMatch } from './tagger.ts';
@@ -103,7 +110,7 @@ export async function getQuote(ctx: Tagging, quoteId: string): Promise<QuoteDeta
 export function editQuoteTags(
   ctx: Tagging,
   quoteId: string,
-  change: { add?: string[]; remove?: string[] },
+  change: TagChange,
   who: string,
   expectedVersion?: number,
 ): Promise<QuoteDetail> {
@@ -114,7 +121,7 @@ export function editQuoteTags(
 async function editQuoteTagsOnce(
   ctx: Tagging,
   quoteId: string,
-  change: { add?: string[]; remove?: string[] },
+  change: TagChange,
   who: string,
   expectedVersion?: number,
 ): Promise<QuoteDetail> {
