@@ -66,6 +66,8 @@ import {
   MergesResponse,
   PersonAddTagsBody,
   TaxonomyEditResponse,
+  TaxonomyVersionParams,
+  TaxonomyVersionResponse,
   TaxonomyVersionsResponse,
   TopicParams,
   TopicResponse,
@@ -260,7 +262,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/tags/{tag}/merge',
     summary:
-      'Merge a tag into another (404: unknown tag, or unknown target without `create: true`; 409: merged away already); `dryRun` reports what would move',
+      'Merge a tag into another (404: unknown tag, or unknown target without `create: true`; 409: merged away already, or a topic that keeps its id — work-balance, crowdsourcing, future-demand — as the source, dry run too; merging into one is allowed); `dryRun` reports what would move',
     access: 'write',
     params: Params.tag,
     body: { json: MergeBody },
@@ -310,8 +312,19 @@ export const ROUTES: RouteSpec[] = [
   },
   {
     method: 'get',
+    path: '/topics/versions/{version}',
+    summary:
+      'One version of the taxonomy: its topics as GET /topics shows them (a deleted topic’s labels, description and evidence, to create it again with POST /topics) and the edit that made it; 0 is the shipped file; 404 for a version not stored',
+    access: 'read',
+    params: TaxonomyVersionParams,
+    query: NoQuery,
+    responses: { 200: { description: 'the taxonomy at that version', json: TaxonomyVersionResponse } },
+  },
+  {
+    method: 'get',
     path: '/topics/{id}',
-    summary: 'One topic of the taxonomy',
+    summary:
+      'One topic of the taxonomy; 404 for a topic it lacks, and for a deleted one `details.lastVersion` (the version that still had it, GET /topics/versions/{version}) and `details.deletedIn`',
     access: 'read',
     params: TopicParams,
     query: NoQuery,

@@ -22,6 +22,7 @@ import {
   createTopic,
   deleteTopic,
   taxonomy,
+  taxonomyAt,
   taxonomyVersions,
   topic,
   updateTopic,
@@ -53,6 +54,8 @@ import {
   MergesResponse,
   PersonAddTagsBody,
   TaxonomyEditResponse,
+  TaxonomyVersionParams,
+  TaxonomyVersionResponse,
   TaxonomyVersionsResponse,
   TopicParams,
   TopicResponse,
@@ -298,6 +301,11 @@ export function tagRoutes(deps: TagRouteDeps) {
     query(c, NoQuery);
     const [current, versions] = await Promise.all([taxonomy(tagging), taxonomyVersions(tagging)]);
     return reply(c, TaxonomyVersionsResponse, { version: current.version, versions });
+  });
+  topics.get('/versions/:version', readGuard, async (c) => {
+    const { version } = check(TaxonomyVersionParams, c.req.param(), 'path');
+    query(c, NoQuery);
+    return reply(c, TaxonomyVersionResponse, await taxonomyAt(tagging, version));
   });
   topics.get('/:id', readGuard, async (c) => {
     const { id } = check(TopicParams, c.req.param(), 'path');

@@ -175,3 +175,20 @@ export const TaxonomyVersionsResponse = z.object({
   version: z.number(),
   versions: z.array(z.object({ version: z.number(), at: z.string(), who: z.string(), change: z.string() })),
 });
+
+/** Path of one taxonomy version: a whole number, 0 (the shipped file) and up. */
+export const TaxonomyVersionParams = z.object({
+  version: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,8})$/, 'a taxonomy version is a whole number: 0, 1, 2, …')
+    .transform(Number),
+});
+
+/** GET /topics/versions/{version}: that version's topics (as GET /topics) and the edit that made it. */
+export const TaxonomyVersionResponse = TopicsResponse.extend({
+  /** When and by whom; null for version 0 (the shipped file). */
+  at: z.string().nullable(),
+  who: z.string().nullable(),
+  /** The edit that made it (`delete camping`), `shipped` for version 0. */
+  change: z.string(),
+});

@@ -231,6 +231,9 @@ export class DynamoStore implements Store {
   readTaxonomy(): Promise<TaxonomyRecord | null> {
     return this.tags.readTaxonomy();
   }
+  readTaxonomyVersion(version: number): Promise<TaxonomyRecord | null> {
+    return this.tags.readTaxonomyVersion(version);
+  }
   taxonomyVersions(): Promise<Array<Omit<TaxonomyRecord, 'json'>>> {
     return this.tags.taxonomyVersions();
   }

@@ -198,6 +198,7 @@ export interface TagStore {
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<AuditEntry>>;
   readTaxonomy(): Promise<TaxonomyRecord | null>;
+  readTaxonomyVersion(version: number): Promise<TaxonomyRecord | null>;
   taxonomyVersions(): Promise<Array<Omit<TaxonomyRecord, 'json'>>>;
   putTaxonomy(json: unknown, expectedVersion: number, who: string, change: string): Promise<number>;
   readModel(): Promise<{ json: unknown; trainedAt: string; examples: number } | null>;

@@ -29,6 +29,7 @@ import {
   TagEntryEntity,
   TagModelEntity,
   TaxonomyHeadEntity,
+  type TaxonomyVersion,
   TaxonomyVersionEntity,
 } from './items.ts';
 import { type AuditSubject, type Key, keys, type MergeTarget, parseKey, TABLE } from './keys.ts';
@@ -625,15 +626,19 @@ export class DynamoTags implements TagStore, TagContextSource {
         change: h.change ?? '',
       };
     const it = await this.table.get(keys.taxonomyVersion(h.version));
-    if (!it) return null;
-    const v = TaxonomyVersionEntity.fromItem(it);
-    return {
-      version: v.version,
-      json: JSON.parse((await gunzipAsync(v.data)).toString('utf8')) as unknown,
-      at: v.at,
-      who: v.who,
-      change: v.change,
-    };
+    return it ? taxonomyRecord(TaxonomyVersionEntity.fromItem(it)) : null;
+  }
+
+  /**
+   * One stored version of the taxonomy with its content; null when none is stored under that
+   * number. The current version is read from the head when its history item is missing (the
+   * head commits first; a fault before the history write leaves only the head).
+   */
+  async readTaxonomyVersion(version: number): Promise<TaxonomyRecord | null> {
+    const it = await this.table.get(keys.taxonomyVersion(version));
+    if (it) return taxonomyRecord(TaxonomyVersionEntity.fromItem(it));
+    const head = await this.readTaxonomy();
+    return head?.version === version ? head : null;
   }
 
   /** Earlier versions of the taxonomy, newest first (without their content). */
@@ -696,6 +701,17 @@ export class DynamoTags implements TagStore, TagContextSource {
  * the scope names the filters, so a cursor of another filter is rejected. `pk` fixes the
  * partition of a subject's trail; `indexed` keys carry the GSI1 attributes too.
  */
+/** A stored taxonomy version as the port gives it (its content unpacked). */
+async function taxonomyRecord(v: TaxonomyVersion): Promise<TaxonomyRecord> {
+  return {
+    version: v.version,
+    json: JSON.parse((await gunzipAsync(v.data)).toString('utf8')) as unknown,
+    at: v.at,
+    who: v.who,
+    change: v.change,
+  };
+}
+
 function auditCodec(scope: string, pk: string | null, indexed: boolean): CursorCodec {
   return {
     scope,

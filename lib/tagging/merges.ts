@@ -11,6 +11,7 @@ import type { ManualTags, Page } from '../store/port.ts';
 import { sorted, type Tagging } from './deps.ts';
 import { isLive, mergedAway, register } from './directory.ts';
 import { refreshInterviews } from './refresh.ts';
+import { assertNotKept } from './topics.ts';
 
 /** What a merge did, or would do (dry run). */
 export interface MergeResult {
@@ -50,8 +51,9 @@ export interface UndoResult {
 /**
  * Merges `from` into `into` everywhere: quotes and people that carry `from` carry `into`, the
  * tagger's `from` becomes `into`, corrections naming `from` are rewritten (their earlier state
- * kept for an undo). `from` must exist (404); `into` must exist unless `create` (404), and
- * must not itself be merged away (409). A dry run reports what would move and changes nothing.
+ * kept for an undo). `from` must exist (404) and not be a kept topic (409, see
+ * {@link assertNotKept}); `into` must exist unless `create` (404), and must not itself be merged
+ * away (409). A dry run reports what would move and changes nothing.
  * Only the interviews that carry `from` are re-indexed.
  */
 export async function merge(
@@ -62,6 +64,8 @@ export async function merge(
   who: string,
 ): Promise<MergeResult> {
   if (from === into) throw new ValidationError('a tag cannot be merged into itself');
+  // A kept topic may take other tags in, never go into one (as DELETE /topics refuses it).
+  assertNotKept(from, 'merged into another tag');
   const aliases = await ctx.store.aliases();
   if (aliases.has(from)) throw mergedAway(from, aliases);
   if (!(await isLive(ctx, from, aliases))) throw new NotFoundError('tag', from);

@@ -15,6 +15,8 @@ export interface TaggerSource {
   current(): Promise<TopicTagger>;
   /** Version of the taxonomy in use (0: the shipped file). */
   version(): Promise<number>;
+  /** The taxonomy before any edit: version 0 (the shipped file), never stored. */
+  base(): Taxonomy;
   /** Forget what is cached (after this process changed the taxonomy or the model). */
   invalidate(): void;
 }
@@ -27,6 +29,9 @@ export class StaticTaggers implements TaggerSource {
   }
   async version(): Promise<number> {
     return 0;
+  }
+  base(): Taxonomy {
+    return this.tagger.taxonomy;
   }
   invalidate(): void {}
 }
@@ -46,7 +51,7 @@ export class StoredTaggers implements TaggerSource {
   private loading: Promise<{ tagger: TopicTagger; version: number; at: number }> | null = null;
   private readonly refreshMs: number;
   private readonly now: () => number;
-  private readonly base: Taxonomy;
+  private readonly shipped: Taxonomy;
 
   constructor(
     private readonly store: Pick<TagStore, 'readTaxonomy' | 'readModel'>,
@@ -54,12 +59,12 @@ export class StoredTaggers implements TaggerSource {
   ) {
     this.refreshMs = options.refreshMs ?? 5000;
     this.now = options.now ?? Date.now;
-    this.base = options.base ?? defaultTaxonomy;
+    this.shipped = options.base ?? defaultTaxonomy;
   }
 
   private async load() {
     const [stored, model] = await Promise.all([this.store.readTaxonomy(), this.store.readModel()]);
-    const taxonomy = stored ? TaxonomySchema.parse(stored.json) : this.base;
+    const taxonomy = stored ? TaxonomySchema.parse(stored.json) : this.shipped;
     const parsedModel = model ? ClassifierModelSchema.safeParse(model.json) : null;
     return {
       // Editors' own model once they have trained one from corrections; until then the shipped one.
@@ -84,6 +89,10 @@ export class StoredTaggers implements TaggerSource {
 
   async version(): Promise<number> {
     return (await this.fresh()).version;
+  }
+
+  base(): Taxonomy {
+    return this.shipped;
   }
 
   invalidate(): void {

@@ -65,6 +65,7 @@ describe('unknown query parameters', () => {
     ['/merges?offset=3', 'offset'],
     ['/topics?lang=en', 'lang'],
     ['/topics/versions?limit=1', 'limit'],
+    ['/topics/versions/0?limit=1', 'limit'],
     ['/suggest?q=仕&n=3', 'n'],
     ['/interviewees/duplicates?limt=3', 'limt'],
     ['/interviews/kenji?turns=1', 'turns'],
@@ -84,6 +85,7 @@ describe('unknown query parameters', () => {
       '/suggest': '/suggest?q=仕&limit=3',
       '/interviewees/duplicates': '/interviewees/duplicates?limit=3',
       '/audit': '/audit?tag=mentor&actor=hanako&limit=5',
+      '/topics/versions/{version}': '/topics/versions/0',
     };
     for (const [route, path] of Object.entries(samples)) {
       const spec = ROUTES.find((r) => r.method === 'get' && r.path === route);
