@@ -133,6 +133,19 @@ function inflectedRanges(t: string, written: string, out: Array<{ start: number;
   }
 }
 
+/** A written form's kanji before its kana (怒 of 怒られる, 頑張 of 頑張る); null if it is no such form. */
+const KANJI_STEM = /^([\p{Script=Han}\u3005]+)[\u3041-\u3096]+$/u;
+
+/** The kanji stems of `forms` ({@link KANJI_STEM}). */
+function kanjiStems(forms: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of forms) {
+    const stem = KANJI_STEM.exec(f)?.[1];
+    if (stem) out.add(stem);
+  }
+  return out;
+}
+
 /**
  * Ranges of `text` matching index terms (whole tokens), needles (substrings after folding) or
  * `forms`: dictionary forms as written, marked where the text inflects them ({@link inflectedRanges}).
@@ -166,12 +179,15 @@ export function matchRanges(
         tokens.filter((t) => t.kind === 'word' || t.kind === 'kana').map((t) => t.start * SPAN_KEY + t.end),
       )
     : null;
+  // A verb's kanji stem is marked where a form of the verb is (inflectedRanges), not as a needle of
+  // its own: 怒 of 怒られる is no verb inside 喜怒哀楽 or 怒鳴られた, nor 悩 of 悩んだ inside 苦悩.
+  const stems = forms.length > 0 ? kanjiStems(forms) : null;
   if (needles.length > 0) {
     // Needles are sought in the text with its hiragana folded (one unit for one, so at the
     // offsets of `written`), folding as it compares rather than in a copy of every hit's text.
     const written = n.text;
     for (const needle of needles) {
-      if (!needle) continue;
+      if (!needle || stems?.has(needle)) continue;
       const kana = KANA_WORD.test(needle);
       for (let at = foldedIndexOf(written, needle); at >= 0; ) {
         let start = at;

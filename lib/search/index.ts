@@ -1439,5 +1439,5 @@ export class QuoteIndex {
 
 /** A query of one word (one slot, whatever its spellings and readings): see ONE_WORD_QUESTION_FIELD. */
 function isOneWord(q: QueryNode): boolean {
-  return q.kind === 'match' && q.slots.length === 1;
+  return q.kind === 'match' && q.slots.filter((s) => !s.rank).length === 1;
 }

@@ -32,6 +32,7 @@ import {
   isLightVerb,
   isSearchableForm,
   kanjiSpellingTerm,
+  writtenVerbTerm,
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { and, max, or, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
@@ -156,6 +157,8 @@ interface Unit {
   extra?: QueryNode[];
   /** The verb a kanji stem is typed with (選 of 選ばれた): its forms to mark, its voice to rank. */
   verb?: KanjiVerb;
+  /** The verb a noun makes with its する tail typed in a voice (反対された): its voice ranks. */
+  suru?: KanjiVerb;
 }
 
 /**
@@ -844,10 +847,13 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
       // A kanji stem the segmenter cut off its inflection (選|ばれた, 悩|んだ): the verb is marked
       // whole where a quote says it in any form, as when it is typed in kana (えらばれた), not 選 alone.
       // A noun with a する tail (結婚|したい) is no verb of its own.
+      const tailed = tails.some((x) => x.start === t.end);
       const verb =
-        t.term === kanji && HIRAGANA_ONLY.test(norm.charAt(t.end)) && !tails.some((x) => x.start === t.end)
+        t.term === kanji && HIRAGANA_ONLY.test(norm.charAt(t.end)) && !tailed
           ? spellings?.get(t.start)
           : undefined;
+      // A noun typed with a する tail in a voice (反対|された): that voice ranks (see verbRanks).
+      const suru = t.term === kanji && tailed ? spellings?.get(t.start) : undefined;
       units.push({
         node: max([
           term(t.term, { prefix: last && !KANJI.test(t.term) }),
@@ -864,6 +870,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
             : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
         ...(verb ? { verb } : {}),
+        ...(suru && suru.voice.length > 0 ? { suru } : {}),
       });
     }
   };
@@ -1016,6 +1023,26 @@ function rankTypedVoice(norm: string, end: number, unit: Unit, verb: KanjiVerb):
     term(kanjiSpellingTerm(v), { gram: true }, INFLECTION_WITHOUT_PARTICLE),
   );
   unit.inflection = max(unit.inflection ? [unit.inflection, ...voice] : voice) as QueryNode;
+}
+
+/**
+ * The ranks of a verb typed with its kanji and kana (悩|んだ, 怒|られるよ): its dictionary forms as
+ * the index keeps a verb written with its kanji (\u0006悩む for 悩んで, 悩みました, 悩まれて:
+ * lib/text/deinflect.ts `writtenVerbTerm`), read by kuromoji at index time, so a noun sharing the
+ * kanji (悩み, 怒り) or a compound holding it (喜怒哀楽) is no such quote. A slot of its own (a
+ * `rank`, never required): a quote saying the verb matches more of the query's weight than one
+ * that only has its kanji, which the word's own slot finds (悩み is still found, lower). Before,
+ * 悩んだ ranked eight quotes saying 悩み above the first saying 悩んだ. A second rank for the voice
+ * typed (怒られる of 怒られるよ, \u0003怒られる: `voiceForm` there), so a quote saying the passive comes
+ * before one saying 怒る however long it is (お母さんに怒られるよ, in a long quote, ranked below
+ * 喜怒哀楽 and 怒る人). `voiceOnly`: a noun with a する tail in a voice (反対|された), whose noun
+ * finds the rest. None for a light verb (思う), whose written form the index does not keep.
+ */
+function verbRanks(verb: KanjiVerb, voiceOnly = false): QueryNode[] {
+  if (verb.light) return [];
+  const node = voiceOnly ? null : max(verb.forms.map((f) => term(writtenVerbTerm(f), { gram: true })));
+  const voice = max(verb.voice.map((f) => term(kanjiSpellingTerm(f), { gram: true })));
+  return [node, voice].filter((n): n is QueryNode => n !== null);
 }
 
 /** A question word (see {@link QUESTION_WORDS}). */
@@ -1288,11 +1315,17 @@ export function compileQuery(
   const light = (i: number) =>
     terms !== 'all' && slotLight[i] === true && slotLight.some((l) => !l) && everyWord;
   const optional = slotNodes.some((_, i) => light(i));
+  // A verb typed with its kanji ranks the quotes saying the verb first (see verbRanks).
+  const ranks =
+    everyWord && terms !== 'all'
+      ? slotUnits.flatMap((u) => (u?.verb ? verbRanks(u.verb) : u?.suru ? verbRanks(u.suru, true) : []))
+      : [];
   const slots: Slot[] = [
     ...slotNodes.map((node, i) => ({ node, required: everyWord && !light(i) })),
     ...phraseSlots.map((node) => ({ node, required: true })),
+    ...ranks.map((node) => ({ node, required: false, rank: true as const })),
   ];
-  const minShould = optional ? 0 : everyWord ? 1 : QUERY_WEIGHTS.minShould;
+  const minShould = optional || ranks.length > 0 ? 0 : everyWord ? 1 : QUERY_WEIGHTS.minShould;
   const query: QueryNode | null =
     slots.length === 0 ? null : { kind: 'match', slots, exclude, minShould, weight: 1 };
   // Relaxed: any one word (phrases stay required: quotation marks are the user's own demand).
@@ -1307,6 +1340,7 @@ export function compileQuery(
           slots: [
             ...wordNodes.map((node) => ({ node, required: false })),
             ...phraseSlots.map((node) => ({ node, required: true })),
+            ...ranks.map((node) => ({ node, required: false, rank: true as const })),
           ],
           exclude,
           minShould: RELAXED_MIN_SHOULD,

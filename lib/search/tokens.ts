@@ -20,6 +20,7 @@ import {
   nounSpellingTerm,
   splitInflected,
   splitSpelling,
+  WRITTEN_VERB_MARK,
   writtenFormTerm,
 } from '../text/deinflect.ts';
 import { normalize } from '../text/normalize.ts';
@@ -373,6 +374,12 @@ export class TermCounter implements CountedTerms {
     // quote), which the highlighter looks up to mark 貯めて for a hit found by タメル.
     if (readings?.inflected && text && mode === 'hybrid')
       for (const entry of inflected ?? readings.inflected(text)) {
+        // A verb written with its kanji, as written (\u0006悩む): the entry is its term.
+        if (entry.startsWith(WRITTEN_VERB_MARK)) {
+          const k = this.place(this.idOf(entry));
+          tfs[k] = (tfs[k] as number) + 1;
+          continue;
+        }
         // A kanji spelling of a verb written in kana (\u0003頑張る for がんばって), linked to that
         // kana form (\u0003頑張る\u0003がんばる) for the highlighter.
         const spelling = splitSpelling(entry);

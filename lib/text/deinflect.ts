@@ -108,6 +108,22 @@ export function splitSpelling(entry: string): [string, string] | null {
   return at < 0 ? null : [entry.slice(1, at), entry.slice(at + 1)];
 }
 
+/**
+ * What a verb or adjective a quote writes with its kanji adds as written (\u0006悩む for 悩んで,
+ * 悩みました, 悩まれて, read by kuromoji at index time): the term a verb typed with its kanji ranks
+ * by (悩|んだ: the segmenter cuts the kanji off, and 悩 alone is also the noun 悩み's), so the
+ * quotes that say the verb come before those that only share its kanji. A mark of its own, apart
+ * from {@link KANJI_SPELLING_MARK}: that term finds a verb written in kana, and found here too it
+ * made quotes match a query they did not before (定年 働く: 働き過ぎる, which 働く never found).
+ * No typed text produces the mark; the term is its own entry of {@link ReadingAnalyzer.inflected}.
+ */
+export const WRITTEN_VERB_MARK = '\u0006';
+
+/** The index term of a verb or adjective as a quote writes it with its kanji (see {@link WRITTEN_VERB_MARK}). */
+export function writtenVerbTerm(written: string): string {
+  return `${WRITTEN_VERB_MARK}${written}`;
+}
+
 /** Candidates shorter than this are not returned: the index keeps no shorter verb reading. */
 export const MIN_FORM = 3;
 

@@ -13,11 +13,13 @@
  * its written form, \u0003飽きっぽい, and its readings, the verb's too for a noun that is a verb's stem: 怒り
  * オコリッポイ; 8: passives and causatives of verbs written with a kanji as written, \u0003怒られる for
  * 怒られて, and a noun's っぽい adjective no more read by the kana that read as a verb's, 秋っぽい
- * not アキッポイ, which is 飽きっぽい typed in kana).
+ * not アキッポイ, which is 飽きっぽい typed in kana; 9: every verb and adjective written with a kanji
+ * also as written, \u0006悩む for 悩んで, which ranks a verb typed with its kanji above the nouns
+ * sharing it, and adverbs written with a kanji read as nouns are, 初めて ハジメテ).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 8;
+export const READINGS_VERSION = 9;
 
 /**
  * Characters of the text on each side of a word written with kana (好き, お金) that its noun

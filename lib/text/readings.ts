@@ -32,7 +32,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import { foldKatakanaRun } from './analyze.ts';
-import { inflectedEntry, isSearchableForm, spellingEntry } from './deinflect.ts';
+import { inflectedEntry, isSearchableForm, spellingEntry, writtenVerbTerm } from './deinflect.ts';
 import { fastTokenizer, type LeafScan, leafScanner } from './lattice.ts';
 import { hiraganaToKatakana } from './normalize.ts';
 import { READING_CONTEXT } from './readings-version.ts';
@@ -252,12 +252,26 @@ export function readingAnalyzer(
         if (KANJI.test(t.surface_form))
           out.push(...suffixAdjective(t, tokens[i + 1], verbStemReading, kanaReadsAsVerbStem));
         if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
+        // A する noun's passive or causative (反対|さ|れ|た: 反対される), kept as a verb's is.
+        const noun = tokens[i - 1];
+        if (
+          t.basic_form === 'する' &&
+          noun?.pos === '名詞' &&
+          noun.pos_detail_1 === 'サ変接続' &&
+          KANJI.test(noun.surface_form)
+        ) {
+          const voiced = voiceForm(t, tokens, i, noun.surface_form);
+          if (voiced) out.push(spellingEntry(voiced, voiced));
+          continue;
+        }
         if (!KANJI.test(t.surface_form)) continue;
         const voiced = voiceForm(t, tokens, i);
         if (voiced) out.push(spellingEntry(voiced, voiced));
         const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading);
         if (!r) continue;
         out.push(inflectedEntry(r, t.basic_form));
+        // The verb as written too, which a query typed with its kanji ranks by (writtenVerbTerm).
+        if (KANJI.test(t.basic_form)) out.push(writtenVerbTerm(t.basic_form));
       }
     }
     return out.length === 0 ? NONE : out;
@@ -363,14 +377,16 @@ const VOICE_SUFFIXES = new Set(['れる', 'られる', 'せる', 'させる']);
  * spelling of itself (\u0003怒られる), which the query typed with its kanji asks for to rank the
  * quotes that say the verb in that voice first (怒られるよ: 怒られて before 怒る and 喜怒哀楽; the
  * segmenter cuts 怒|られる into no glued run), and the highlighter marks. The verb's own reading
- * need not be kept: 言われた is 言われる though 言う (two kana) reads nothing.
+ * need not be kept: 言われた is 言われる though 言う (two kana) reads nothing. `noun`: the する noun
+ * before a する token (反対 of 反対|さ|れ|た: 反対される), which starts the form written.
  */
 function voiceForm(
   t: kuromoji.IpadicFeatures,
   tokens: readonly kuromoji.IpadicFeatures[],
   i: number,
+  noun?: string,
 ): string | null {
-  if (t.pos !== '動詞' || !KANJI.test(t.surface_form)) return null;
+  if (t.pos !== '動詞' || (noun === undefined && !KANJI.test(t.surface_form))) return null;
   // れる and せる after a godan verb's a-row stem only (怒ら|れる, 書か|せる): after an ichidan stem
   // kuromoji's れる is the potential without ら (出れる, 上げれる), no voice. So the voice's kana are
   // always VOICE_KANA, which the window screen lets through.
@@ -380,7 +396,7 @@ function voiceForm(
     !A_ROW.includes(t.surface_form.charAt(t.surface_form.length - 1))
   )
     return null;
-  let written = t.surface_form;
+  let written = `${noun ?? ''}${t.surface_form}`;
   let k = i + 1;
   for (; ; k++) {
     const s = tokens[k];
@@ -421,10 +437,13 @@ const SUFFIX = 'っぽい';
 
 /**
  * The reading of a noun token worth reading (two or more characters with a kanji; not a number,
- * pronoun, suffix or dependent noun), folded like katakana runs; null otherwise.
+ * pronoun, suffix or dependent noun), folded like katakana runs; null otherwise. An adverb written
+ * with a kanji (初めて, 必ず, 全く) is read as a noun is: はじめて typed found only the verb はじめる
+ * (加圧をはじめて), never the 初めて a user means by it (はじめての主演).
  */
 function nounReading(t: kuromoji.IpadicFeatures): string | null {
-  if (t.pos !== '名詞' || SKIP_DETAIL.has(t.pos_detail_1)) return null;
+  if (t.pos !== '名詞' && t.pos !== '副詞') return null;
+  if (SKIP_DETAIL.has(t.pos_detail_1)) return null;
   if (t.surface_form.length < 2 || !KANJI.test(t.surface_form)) return null;
   const reading = t.reading;
   if (!reading || !KATAKANA_ONLY.test(reading)) return null;

@@ -10,7 +10,7 @@ import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { inflectedReadings, QuoteIndex, tokenizeInterview } from '../../lib/search/index.ts';
 import { compileQuery } from '../../lib/search/query.ts';
-import { dictionaryForms, isSearchableForm } from '../../lib/text/deinflect.ts';
+import { dictionaryForms, isSearchableForm, writtenVerbTerm } from '../../lib/text/deinflect.ts';
 import { dictionaryReading, loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
 import { available, corporaDir, read } from '../helpers/shared.ts';
 
@@ -312,7 +312,11 @@ describe('verbs written in kana are read as verbs (issue: がんばっている 
 
   it('reads no light verb (できる) and no okurigana of a kanji verb (見|つけられた is no つける)', () => {
     const read = readings.inflected?.('英語ができるようになった。やっと見つけられた。') ?? [];
-    expect(read.filter((e) => !e.startsWith('\u0003'))).toEqual(['ミツケル\u0002見つける']);
+    // The kanji verb's reading and its form as written (no つける, no できる).
+    expect(read.filter((e) => !e.startsWith('\u0003'))).toEqual([
+      'ミツケル\u0002見つける',
+      writtenVerbTerm('見つける'),
+    ]);
     expect(found('できる')).toEqual(['k-t010']);
     expect(found('つける')).toEqual([]);
   });

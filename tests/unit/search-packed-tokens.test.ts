@@ -35,6 +35,7 @@ import {
   nounSpellingTerm,
   splitInflected,
   splitSpelling,
+  WRITTEN_VERB_MARK,
   writtenFormTerm,
 } from '../../lib/text/deinflect.ts';
 import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
@@ -126,6 +127,10 @@ function referenceCount(
   }
   if (readings?.inflected && text)
     for (const entry of inflected ?? readings.inflected(text)) {
+      if (entry.startsWith(WRITTEN_VERB_MARK)) {
+        terms.set(entry, (terms.get(entry) ?? 0) + 1);
+        continue;
+      }
       const spelling = splitSpelling(entry);
       if (spelling) {
         const key = kanjiSpellingTerm(spelling[0]);

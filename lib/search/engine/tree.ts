@@ -27,6 +27,11 @@ export interface TermOptions {
 export interface Slot {
   node: QueryNode;
   required: boolean;
+  /**
+   * A rank of a word, no word of its own (the verb a kanji typed with its kana stands for: 悩|んだ):
+   * never required, it raises the share of the query's weight the quotes saying it match.
+   */
+  rank?: true;
 }
 
 export type QueryNode =
