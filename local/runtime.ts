@@ -50,6 +50,12 @@ export interface LocalRuntimeOptions {
   parseInWorkers?: boolean;
   /** The parse workers' bound and size (default: 5 s, one or two workers). */
   parsePool?: ParsePoolOptions;
+  /**
+   * Start the parse workers now and have each do a small job in the background (see
+   * {@link ParsePool.warm}), instead of on the first transcript sent (npm start; default false:
+   * tests and tools that never ingest do not pay for it).
+   */
+  warmWorkers?: boolean;
   /** The embedded store's own state (down while it restarts), reported by /health with a probe. */
   storeState?: () => { state: 'up' } | { state: 'down'; reason: string };
   /** How much one step of a background job does (default {@link LOCAL_JOB_BUDGET}). */
@@ -243,6 +249,24 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   );
   // Jobs a previous process left open (killed mid-rebuild) carry on where their records stopped.
   await jobs.resume();
+  // In the background: the server answers meanwhile, and a transcript sent meanwhile waits behind it.
+  const warmed =
+    pool && options.warmWorkers
+      ? (async () => {
+          const t0 = performance.now();
+          await pool.warm(await taggers.current(), indexer.index.mode, prebuild);
+          // This thread's first reading lays out the dictionary's tables for its lattices (about a
+          // second): now, not inside the first write. A word read here is read as it would be then.
+          options.readings?.written?.('仕事', '在宅で', 'を続けて');
+          options.logger?.({
+            level: 'info',
+            msg: 'parse workers ready',
+            ms: Math.round(performance.now() - t0),
+          });
+        })().catch((e: unknown) =>
+          options.logger?.({ level: 'warn', msg: 'parse workers not warmed', error: String(e) }),
+        )
+      : Promise.resolve();
   const flush = async () => {
     if (timer) {
       clearTimeout(timer);
@@ -261,6 +285,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
       await flush();
       await jobs.idle();
       await pool?.close();
+      await warmed;
     },
     flush,
   };

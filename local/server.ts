@@ -66,6 +66,9 @@ async function main(): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
     logger: jsonLogger,
     soleWriter: embedded !== null,
+    // The parse workers start (code, tagger, reading dictionary) while the server waits for its
+    // first transcript, not when it comes.
+    warmWorkers: true,
     // Items go to the embedded store by message without the SDK's client (lib/store/direct.ts).
     ...(embedded ? { storeState: embedded.state, direct: embedded.portTransport() } : {}),
     // Hiragana typed for kanji words (けっこん → 結婚): readings are indexed with each write.

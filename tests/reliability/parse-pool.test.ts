@@ -197,4 +197,34 @@ describe('the parse pool', () => {
       await pool.close();
     }
   });
+
+  it('warms every worker with one prepare job before any transcript comes, and works as before after', async () => {
+    const events: PoolEvent[] = [];
+    const pool = createParsePool({ size: 2, observer: (e) => events.push(e) });
+    const tagger = new TopicTagger();
+    try {
+      await pool.warm(tagger, 'hybrid');
+      const done = events.filter((e) => e.type === 'done');
+      expect(done).toEqual([
+        expect.objectContaining({ kind: 'prepare', ok: true }),
+        expect.objectContaining({ kind: 'prepare', ok: true }),
+      ]);
+      // Two workers, each started once: the two jobs were not queued on one of them.
+      expect(new Set(events.filter((e) => e.type === 'start').map((e) => e.id)).size).toBe(2);
+      const text = '聞き手：副業の時間配分は？\n山田：クラウドソーシングで週末だけ働いています。';
+      const prepared = await pool.prepare(text, { id: 'after-warm' }, tagger, 'hybrid');
+      const here = parseInterview(text, { id: 'after-warm' });
+      expect(prepared.record.interview).toEqual(here);
+      expect(prepared.record.autoTags).toEqual(recordOf(tagger, here).autoTags);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a warm-up cut short by closing the pool resolves (nothing left running)', async () => {
+    const pool = createParsePool({ size: 1 });
+    const warming = pool.warm(new TopicTagger(), 'hybrid');
+    await pool.close();
+    await expect(warming).resolves.toBeUndefined();
+  });
 });
