@@ -82,6 +82,17 @@ function hasProseOutside(turns: readonly DraftTurn[], text: string): boolean {
   return false;
 }
 
+/** A sentence of prose (20 characters or more, with a `。`) on any line. One pass over the lines. */
+function hasProse(text: string): boolean {
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end - start >= 20 && text.slice(start, end).includes('。')) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 /**
  * An honorific or title a page names a person with, right after the label or after the rest of a
  * name in kanji or katakana (`山本` in `山本花子さん`; kana of a sentence, `受賞者の皆さん`, is none).
@@ -121,12 +132,15 @@ export function notAnInterview(turns: readonly DraftTurn[], text: string, declar
   const labels = new Set(named.length > 0 ? named : all);
   const [only] = labels;
   // One label the page names nobody with, whose every line starts with a bare value (`ダウンロード：
-  // iPhone版`, `品番：AB-100`): no sentence, nothing said. Refused even where the writer's prose
-  // is glued into the rows (no line outside them): a row's value is no one's words.
+  // iPhone版`, `品番：AB-100`): no sentence, nothing said. Refused on a page that has prose
+  // somewhere, even glued into the rows (no line outside them): a row's value is no one's words,
+  // the prose is the writer's. A bare transcript of short words (`山田：kw001`, no sentence on the
+  // page at all) stays the writer's own.
   if (
     labels.size < 2 &&
     only !== undefined &&
     turns.every((t) => isValue(t.text)) &&
+    hasProse(text) &&
     !namedOnPage(only, text)
   )
     return `one label (\`${only}：\`) over bare values and nobody asking: a list, not an interview`;

@@ -88,7 +88,7 @@ describe('pages that are not interviews', () => {
       '女子におすすめのアプリ',
       'ダウンロード：iPhone版',
       '',
-      'いかがでしたか？自分に合ったアプリを探して、スマホ生活を楽しんでください！',
+      'いかがでしたか？自分に合ったアプリを探して、スマホ生活を楽しんでください。',
       '',
       'ダウンロード：Android版',
       'ダウンロード：タブレット版',
@@ -172,6 +172,11 @@ describe('interviews in the same layouts stay interviews', () => {
       '週末の話\n\n二人が週末の予定を話していた時のことを書き留めておく。記録のための文章である。\n\nケン：明日どうする\n\nユミ：海に行こうよ\n\nケン：いいね\n\nユミ：じゃあ朝早く出よう\n',
     );
     expect(iv.turns).toHaveLength(4);
+  });
+
+  it('keeps a one-speaker transcript of bare words when the page has no sentence at all', () => {
+    const iv = parseInterview('山田：kw001\n山田：kw002\n山田：kw003\n');
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['山田', '山田', '山田']);
   });
 
   it('never second-guesses front matter that declares the interviewee', () => {
