@@ -113,7 +113,7 @@ export function isNoteLine(t: string): boolean {
 
 /**
  * A note wholly in brackets that points elsewhere or says the series goes on: `（参考：http://…）`,
- * `（出典：…）`, `（注1）…`, `（つづく）`, `(続く)`, `（次回に続く）`. Anchored at the bracket: one
+ * `（出典：…）`, `（注1）…`, `（つづく）`, `(続く)`, `（次回に続く……）`. Anchored at the bracket: one
  * pattern on the few characters after it.
  */
 export function isBracketNote(t: string): boolean {
@@ -124,7 +124,7 @@ export function isBracketNote(t: string): boolean {
   return BRACKET_NOTE.test(t.slice(start + 1, Math.min(end - 1, start + 16)));
 }
 const BRACKET_NOTE =
-  /^(?:参考|出典|引用元|注[0-9０-９]*[）)：:]|(?:次回|次号)?(?:へ|に)?(?:つづく|続く)[。!！]?$)/;
+  /^(?:参考|出典|引用元|注[0-9０-９]*[）)：:]|(?:次回|次号)?(?:へ|に)?(?:つづく|続く)[。!！…‥・.]{0,3}$)/;
 
 /** A photo caption: a whole line in brackets that says 写真, 撮影, 提供, 左, 右… */
 export function isCaptionLine(t: string): boolean {

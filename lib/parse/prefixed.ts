@@ -11,7 +11,7 @@
  */
 import { ParseError } from '../errors.ts';
 import { addressed, intervieweeFromArticle } from './article.ts';
-import { isQuestionLine, nameForms, QUESTION } from './dash-lines.ts';
+import { isBracketNote, isQuestionLine, nameForms, QUESTION } from './dash-lines.ts';
 import { DataRowFinder } from './data-rows.ts';
 import {
   type Draft,
@@ -32,13 +32,15 @@ import { assertInterview } from './interview-check.ts';
 import { narrationOf } from './narration.ts';
 import { listedNames } from './people.ts';
 import { hasAny, hasCode, indexOfAny, isSpace, skipSpaces, trimEndIndex } from './scan.ts';
-import { readsAsOwnWords } from './speech.ts';
+import { readsAsOwnWords, readsAsSpeech, readsAsTalk, unquoted } from './speech.ts';
 
 const QA_LETTERS = 'QqAaＱＡ';
 /** `画像：…`, `写真1：…`: a photo's caption under a label, never a speaker's line. */
 const PHOTO_LABEL = /^[\s\u3000]*(?:画像|写真)[0-9０-９]{0,2}[\s\u3000]*[：:]/;
 /** One dash, then the question's words (no more dashes): `—…ますか？`. */
 const SINGLE_DASH_QUESTION = /^[\s\u3000]*[—―](?![—―─－ー-])\S/;
+/** The single dash itself, dropped from the question's text. */
+const SINGLE_DASH_MARK = /^[\s\u3000]*[—―](?![—―─－ー-])/;
 const QA_SEPARATORS = '.．:：)）';
 /** Characters a `名前：` label cannot contain (besides white space). */
 const NAME_EXCLUDED = '：:「」『』。、！？!?[]［］#*■【';
@@ -306,6 +308,24 @@ function answererHeading(t: string): string | null {
   return m?.[1] ?? null;
 }
 
+/**
+ * `音漏れが気になりません!Q：…ですか?`: a photo's caption printed on the question's line, with no
+ * break before the `Q：` (the page lost the line break between the photo and the text). Where the
+ * `Q` starts within the line's first 40 characters, after no Latin letter or digit (`FAQ：`,
+ * `BBQ：`, `No.1Q`), the index of the `Q`; else -1. Bounded: reads 48 characters at most.
+ */
+function gluedQuestionAt(t: string): number {
+  const m = /^(.{1,40}?[^A-Za-z0-9Ａ-Ｚａ-ｚ０-９\s\u3000])[QＱ][0-9０-９]{0,3}[\s\u3000]*[：:．.]/u.exec(
+    t.slice(0, 48),
+  );
+  return m ? (m[1] as string).length : -1;
+}
+
+/** A name as a profile box prints it: 2–12 characters of kanji and katakana (`金子智美`, `ジョン・スミス`). */
+const BOX_NAME = /^[\p{Script=Han}\p{Script=Katakana}ー・\s\u3000]{2,12}$/u;
+/** Rows that make a box a person's profile (`年齢：26歳`, `職業：大学生`). */
+const PROFILE_ROW = /^[\s\u3000]*(?:年齢|職業|年代|肩書き?|所属|出身|プロフィール)[\s\u3000]*[：:]/;
+
 function nextNonBlank(lines: Lines, from: number): number {
   let j = from;
   while (j < lines.length && lines.blank(j)) j++;
@@ -457,6 +477,19 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     const p = prefixOrField(lines.text(next) as string, meta);
     return p !== null && !isField(p) && !!p.rest && isSpeaker(p);
   };
+  /**
+   * A line that speaks of one of the page's speakers as `名前さん` (`絵里子さんは…らしい。`, `久美さん
+   * (29歳)の母親の…`) and does not talk (no first person, spoken ending, chat or question): the
+   * writer reporting on the exchange above it. Each `さん` is looked up by the few characters before
+   * it (a label is at most 20 characters; names before さん are short): linear in the line.
+   */
+  const writerNamesSpeaker = (t: string): boolean => {
+    const own = unquoted(t);
+    if (readsAsSpeech(own) || readsAsTalk(own) || /[？?]/.test(own)) return false;
+    for (let at = own.indexOf('さん'); at > 0; at = own.indexOf('さん', at + 2))
+      for (let k = 1; k <= 8 && k <= at; k++) if (counts.has(own.slice(at - k, at))) return true;
+    return false;
+  };
   // The last line a speaker's turn starts at: paragraphs after it are the article's close, where
   // the writer sums up (`今回は…お話を聴いてきましたが…`) in the paragraphs after the last answer.
   let lastMarker = -1;
@@ -473,6 +506,11 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   let section: string | null = null;
   // The answerer a heading named for the next `A：` (answererHeading).
   let answeredBy: string | null = null;
+  // The person a profile box names (`CASE1：金子智美` over `年齢：…`, `職業：…`): every `A：` up to
+  // the next such box is theirs. Pages that interview several people in turn print one box each.
+  let boxedAnswerer: string | null = null;
+  // Captions printed on a question's line (gluedQuestionAt).
+  const captions: string[] = [];
   let current: (DraftTurn & { parts: string[] }) | null = null;
   const close = () => {
     if (current) {
@@ -528,9 +566,20 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     close();
     if (turns.length > 0) narrating = true;
   };
+  // Questions and answers marked with letters: a caption may be glued before a question's `Q：`.
+  const lettered = questionLines > 0 && answerLines > 0;
   eachLine(bodyStart, lines.length, (i) => {
     if (lines.blank(i)) return;
-    const t = lines.text(i) as string;
+    let t = lines.text(i) as string;
+    if (lettered && matchQa(t) === null) {
+      // The caption is the page's; the question starts at its `Q` (only when an `A：` answers it).
+      const q = gluedQuestionAt(t);
+      const next = q > 0 ? matchQa(lines.text(nextNonBlank(lines, i + 1)) ?? '') : null;
+      if (next !== null && !isQuestionLetter(next.letter) && !isPhotoCaption(t)) {
+        if (captions.length < 500) captions.push(t.slice(0, q).trim());
+        t = t.slice(q);
+      }
+    }
     const h = matchHeading(t);
     if (h) {
       const heading = h.text.trim();
@@ -566,6 +615,16 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
         return;
       }
     }
+    if (
+      prefix !== null &&
+      !isField(prefix) &&
+      boxedAnswerer !== null &&
+      answeredBy === null &&
+      prefix.role === 'interviewee' &&
+      !meta.interviewee &&
+      matchQa(t) !== null
+    )
+      prefix = { ...prefix, speaker: boxedAnswerer };
     if (prefix !== null && !isField(prefix) && answeredBy !== null) {
       // The `A：` after such a heading is that person's (unless front matter names the interviewee).
       if (prefix.role === 'interviewee' && !meta.interviewee && matchQa(t) !== null)
@@ -577,6 +636,12 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     if (isField(prefix) || dataRows.has(i)) {
       close();
       furniture.push({ line: lines.at(i) as Line, kind: 'info' });
+      // The box's first row names a person and a profile row follows: that person answers next.
+      if (prefix !== null && !isField(prefix) && (i === bodyStart || !dataRows.has(i - 1))) {
+        const name = prefix.rest.trim();
+        const profiled = [i + 1, i + 2, i + 3].some((k) => PROFILE_ROW.test(lines.text(k) ?? ''));
+        if (profiled && BOX_NAME.test(name)) boxedAnswerer = name;
+      }
       return;
     }
     const p = prefix as Prefix | null;
@@ -593,7 +658,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
         end: line.end,
         line: line.no,
         section,
-        parts: [t.replace(QUESTION, '').trim()],
+        // Two dashes (QUESTION) or the single dash of asksBeforeSpeaker: the mark is no word of it.
+        parts: [t.replace(QUESTION, '').replace(SINGLE_DASH_MARK, '').trim()],
       };
       return;
     }
@@ -641,7 +707,11 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       if (role) current.role = role;
       return;
     }
-    if (
+    if (current && current.role !== 'interviewer' && (isBracketNote(t) || writerNamesSpeaker(t))) {
+      // `（次回に続く……）` or `絵里子さんは…と思ったらしい。` under a speaker's line, with no blank
+      // line between: the writer's, which ends the turn (what follows up to the next speaker too).
+      close();
+    } else if (
       current &&
       current.role !== 'interviewer' &&
       lines.blank(i - 1) &&
@@ -688,6 +758,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     furniture,
     // The lead, the writer's close and what else no turn holds; a title read off the body is none.
     narration: narrationOf(lines, bodyStart, turns, furniture, title === null ? [] : [title]),
+    ...(captions.length > 0 ? { captions } : {}),
     turns,
   };
 }

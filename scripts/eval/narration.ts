@@ -109,7 +109,8 @@ export function scoreFile(
     // A turn holds the words without the speaker's label (`名前：`, `(名前)`, `名前「…」`).
     const forms = [
       words,
-      ...[/^[^：:]{1,40}[：:]/, /^[（(][^）)]{1,14}[）)]/, /^[^「]{1,30}(?=「)/].map((re) =>
+      // … and a question's single dash (`—…？`, which the prefixed parser drops as it does `——`).
+      ...[/^[^：:]{1,40}[：:]/, /^[（(][^）)]{1,14}[）)]/, /^[^「]{1,30}(?=「)/, /^[—―]/].map((re) =>
         words.replace(re, ''),
       ),
     ].filter((w) => w !== '');

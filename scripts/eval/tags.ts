@@ -167,6 +167,11 @@ export function loadJudged(root: string): { judged: Judged[]; problems: string[]
       const hits = source.turns.filter((t) => t.text.startsWith(l.text));
       const turn = hits[0];
       if (hits.length !== 1 || !turn) problems.push(`${l.file}: "${l.text}" starts ${hits.length} quotes`);
+      // The scores read the label's role (a question is scored apart from an answer): a role the
+      // parser no longer gives the turn (labelled from an older parse) would score a question as
+      // an answer, or an answer as a question, without a word.
+      else if (turn.role !== l.role)
+        problems.push(`${l.file}: "${l.text}" is labelled ${l.role}, the parser reads it as ${turn.role}`);
       else judged.push({ ...l, quote: turn.text, interview: source, turnId: turn.id });
     }
   }

@@ -46,7 +46,54 @@ describe('pages that are not interviews', () => {
   it('refuses a list under one heading word that the page names nobody with', () => {
     const page =
       '新型ルーターの紹介\n\n秋に出る新しいルーターを、型ごとにまとめて紹介する。\n\n品番：AB-100／AB-200\n\n品番：CD-300\n\n品番：EF-400／EF-500\n';
-    expect(refusal(page)).toMatch(/one label \(`品番：`\) and nobody asking/);
+    expect(refusal(page)).toMatch(/one label \(`品番：`\)/);
+  });
+
+  it("refuses rows in the writer's polite prose under labels the page names nobody with (sides of a device)", () => {
+    const page = [
+      '新しいルーターを写真で見る',
+      '',
+      '今回はこの秋に発売される小型ルーターの外観を、写真とともに紹介していきます。',
+      '',
+      '天面：天面には電源ボタンと表示ランプが配置されています。',
+      '',
+      '側面：側面にはカードスロットがあり、ファイルの共有が可能となっています。',
+      '',
+      '側面：反対の側面は充電用の端子となっています。',
+      '',
+      '天面：ランプの色で電池の残りが分かるようになっています。',
+    ].join('\n');
+    expect(refusal(page)).toMatch(/4 of 4 lines under labels nobody on the page is named .* polite prose/);
+  });
+
+  it('weighs no price as a speaker: synopsis rows plus a `…円/発売元` row are one unnamed label', () => {
+    const page = [
+      '秋に観たい旅の映画',
+      '',
+      '旅に出たくなる映画を、あらすじとともに選んで紹介します。',
+      '',
+      'STORY：4人の少女が、初めて別々の夏を過ごすことに。それぞれの成長を描く青春物語です。',
+      '',
+      '3,990円/発売元：映画社',
+      '',
+      'STORY：指揮者の男が故郷の村へ戻り、合唱隊を教えることに。彼は少しずつ変わっていきます。',
+      '',
+      '3,990円/発売元：映画社',
+    ].join('\n');
+    expect(refusal(page)).toMatch(/one label \(`STORY：`\) and nobody asking/);
+  });
+
+  it("refuses one label over bare values even when the writer's prose is glued into its rows", () => {
+    const page = [
+      '女子におすすめのアプリ',
+      'ダウンロード：iPhone版',
+      '',
+      'いかがでしたか？自分に合ったアプリを探して、スマホ生活を楽しんでください。',
+      '',
+      'ダウンロード：Android版',
+      'ダウンロード：タブレット版',
+    ].join('\n');
+    expect(refusal(page)).toMatch(/one label \(`ダウンロード：`\) over bare values/);
   });
 
   it('refuses boxes headed by ruled lines, whatever the text under them says', () => {
@@ -100,6 +147,36 @@ describe('interviews in the same layouts stay interviews', () => {
     ].join('\n');
     const iv = parseInterview(page);
     expect(iv.interviewees.map((p) => p.name)).toEqual(['山本花子']);
+  });
+
+  it('keeps named people speaking politely without chat (shop staff presenting items)', () => {
+    const page = [
+      '店員さんおすすめの秋アイテム',
+      '',
+      '人気店のスタッフ、田村さんと森さんに今年のおすすめを聞いてきました。',
+      '',
+      '田村：こちらのニットは今年の新作です。軽くて暖かい素材を使っています。',
+      '',
+      '森：このバッグは通勤にも使えるサイズになっています。',
+      '',
+      '田村：ストールは三色からお選びいただけます。',
+      '',
+      '森：こちらのブーツは雨の日にも履ける素材です。',
+    ].join('\n');
+    const iv = parseInterview(page);
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['田村', '森', '田村', '森']);
+  });
+
+  it('keeps a short chat under names the page never introduces', () => {
+    const iv = parseInterview(
+      '週末の話\n\n二人が週末の予定を話していた時のことを書き留めておく。記録のための文章である。\n\nケン：明日どうする\n\nユミ：海に行こうよ\n\nケン：いいね\n\nユミ：じゃあ朝早く出よう\n',
+    );
+    expect(iv.turns).toHaveLength(4);
+  });
+
+  it('keeps a one-speaker transcript of bare words when the page has no sentence at all', () => {
+    const iv = parseInterview('山田：kw001\n山田：kw002\n山田：kw003\n');
+    expect(iv.turns.map((t) => t.speaker)).toEqual(['山田', '山田', '山田']);
   });
 
   it('never second-guesses front matter that declares the interviewee', () => {
