@@ -91,6 +91,37 @@ pool.forEach((j, i) => {
 });
 console.log(`${pool.length} pooled labels; evidence rows disagreeing with the tagger: ${disagree}`);
 
+// `--evidence-curve`: the evidence's own operating points (its bar raised, no model), pooled and per kind of text;
+// nothing is fitted, so no cross-validation is needed, and no cache.
+if (process.argv.includes('--evidence-curve')) {
+  for (const t of (process.env.CURVE ?? 'work-balance').split(',')) {
+    const rows: Array<Array<string | number>> = [];
+    for (const bar of [1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4]) {
+      const e = {
+        all: { tp: 0, fp: 0, fn: 0 },
+        interview: { tp: 0, fp: 0, fn: 0 },
+        news: { tp: 0, fp: 0, fn: 0 },
+      };
+      pool.forEach((j, i) => {
+        const got = ((ratios[i] as Record<string, number>)[t] ?? 0) >= bar;
+        const gold = j.tags.includes(t);
+        const d = domainOf(j);
+        for (const k of ['all', ...(d === 'dialog' ? [] : [d])] as const) {
+          const c = e[k];
+          if (got && gold) c.tp++;
+          else if (got) c.fp++;
+          else if (gold) c.fn++;
+        }
+      });
+      const f = (c: { tp: number; fp: number; fn: number }) =>
+        `${show(c.tp / (c.tp + c.fp))} / ${show(c.tp / (c.tp + c.fn))} (${c.tp}/${c.tp + c.fp})`;
+      rows.push([`${bar}×`, f(e.all), f(e.interview), f(e.news)]);
+    }
+    console.log(`\n${t}: the evidence alone at raised bars (P / R (right / tags)):\n`);
+    console.log(table(['bar', 'pooled', 'interview talk', 'news'], rows));
+  }
+  process.exit(0);
+}
 const cachePath = process.env.TAGS_CV_CACHE;
 if (!cachePath) throw new Error('TAGS_CV_CACHE=<file written by npm run eval -- --only tags> needed');
 const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as Cache;
