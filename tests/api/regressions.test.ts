@@ -40,9 +40,7 @@ describe('regressions', () => {
     type Page = { interviews: Array<{ id: string }>; nextCursor: string | null };
     // money-income: a topic the shipped tagger finds in every sample ingested here (family-partner, used before,
     // is tagged precision first since 2026-12-07 and now in two of them).
-    const all = (await json<Page>('/interviews?tag=money-income&limit=100')).body.interviews.map(
-      (i) => i.id,
-    );
+    const all = (await json<Page>('/interviews?tag=money-income&limit=100')).body.interviews.map((i) => i.id);
     expect(all.length).toBeGreaterThan(2);
     const paged: string[] = [];
     let cursor: string | null = null;
