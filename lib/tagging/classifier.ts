@@ -39,13 +39,18 @@ const TopicModelSchema = z.object({
 
 /**
  * How a topic is decided when a model carries its own rules (the shipped model, lib/tagging/shipped.ts):
- * tagged when the evidence (and the question) reach the topic's bar and the model's probability is at
- * least `veto`, or, for a quote that is not an interviewer's question, when the probability alone is at
- * least `alone` (null: never). `veto` 0 and `alone` null is the evidence alone.
+ * tagged when the evidence (and the question) reach `bar` × the topic's bar and the model's probability
+ * is at least `veto`, or, for a quote that is not an interviewer's question, when the probability alone
+ * is at least `alone` (null: never). `veto` 0, `alone` null and no `bar` is the evidence alone.
  */
 const ModelRuleSchema = z.object({
   veto: z.number().min(0).max(1),
   alone: z.number().min(0).max(1).nullable(),
+  /**
+   * A higher bar for the evidence (a multiple of the topic's, ≥ 1; absent: 1): a topic whose evidence
+   * alone misses its precision goal is tagged only where the evidence is stronger (tags6, 2026-12-07).
+   */
+  bar: z.number().min(1).max(10).optional(),
 });
 export type ModelRule = z.infer<typeof ModelRuleSchema>;
 
@@ -577,8 +582,22 @@ export function ruleAssigns(
 export interface RuleRow {
   gold: readonly string[];
   evidence: readonly string[];
+  /**
+   * Per topic, the evidence's score over the topic's bar (≥ 1 exactly for the topics in `evidence`; 0
+   * without a signal). Needed only by rules with a `bar`: without it a raised bar assigns nothing.
+   */
+  ratio?: Readonly<Record<string, number>>;
   probability: Readonly<Record<string, number>>;
   asked: boolean;
+}
+
+/** Whether a rule assigns a topic to a row (the row's evidence measured against the rule's bar). */
+export function rowAssigns(rule: ModelRule, row: RuleRow, topic: string): boolean {
+  const evidence =
+    rule.bar === undefined || rule.bar === 1
+      ? row.evidence.includes(topic)
+      : (row.ratio?.[topic] ?? 0) >= rule.bar;
+  return ruleAssigns(rule, evidence, row.probability[topic] ?? 0, row.asked);
 }
 
 /** The precision each topic must reach (issue 14): 0.85 for the three the product is named for, else 0.8. */
@@ -676,4 +695,70 @@ function ruleKeys(
     const reaches = p >= goalOf(topic) && !(r < 0.5 * evidenceRecall);
     return reaches ? 10 + r : p + r === 0 ? 0 : (1.25 * p * r) / (0.25 * p + r);
   });
+}
+
+/** The lower end of a precision's one-standard-error Wilson interval (tp of n tags; 0 for none). */
+export function wilsonLow(tp: number, n: number): number {
+  if (n === 0) return 0;
+  const z = 1;
+  const p = tp / n;
+  const centre = p + (z * z) / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return (centre - spread) / (1 + (z * z) / n);
+}
+
+const BARS = [1, 1.25, 1.5, 2, 2.5, 3];
+const FIRST_VETO = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+/** The operating points the precision-first choice walks: raised bars, firmer vetoes, the model alone. */
+const PRECISION_CANDIDATES: ModelRule[] = BARS.flatMap((bar) =>
+  FIRST_VETO.flatMap((veto) =>
+    [null, ...ALONE]
+      .filter((alone) => alone === null || veto < alone)
+      .map((alone) => (bar === 1 ? { veto, alone } : { veto, alone, bar })),
+  ),
+);
+
+/**
+ * Precision first (issue 14; tags6, 2026-12-07): each topic keeps the rule {@link chooseRules} gives it
+ * when that rule reaches the topic's goal precision on these rows with one standard error to spare (the
+ * lower end of its Wilson interval); a topic whose rule does not gets the operating point — a raised bar
+ * for the evidence, a firmer veto, the model alone — with the most recall among those that do, else the one
+ * whose precision is surest (the highest lower end). The margin is the standard error and nothing tuned:
+ * a point chosen on the rows it is scored on looks better than it is, the more so the fewer tags it makes.
+ * The rows must carry `ratio` for the raised bars (train-tags and the eval's cross-validation give it).
+ */
+export function chooseRulesPrecisionFirst(
+  rows: readonly RuleRow[],
+  topics: readonly string[],
+  groups?: readonly number[],
+): Record<string, ModelRule> {
+  const out = chooseRules(rows, topics, undefined, groups);
+  for (const topic of topics) {
+    const gold = rows.map((r) => r.gold.includes(topic));
+    const positives = gold.filter(Boolean).length;
+    const count = (rule: ModelRule) => {
+      let tp = 0;
+      let n = 0;
+      rows.forEach((row, i) => {
+        if (!rowAssigns(rule, row, topic)) return;
+        n++;
+        if (gold[i]) tp++;
+      });
+      return { low: wilsonLow(tp, n), recall: positives === 0 ? 0 : tp / positives, p: n === 0 ? 0 : tp / n };
+    };
+    const goal = goalOf(topic);
+    if (count(out[topic] as ModelRule).low >= goal) continue;
+    let best: { rule: ModelRule; low: number; recall: number; p: number } | null = null;
+    let surest: { rule: ModelRule; low: number } | null = null;
+    for (const rule of PRECISION_CANDIDATES) {
+      const c = count(rule);
+      if (!surest || c.low > surest.low) surest = { rule, low: c.low };
+      if (c.low < goal) continue;
+      if (!best || c.recall > best.recall || (c.recall === best.recall && c.p > best.p))
+        best = { rule, ...c };
+    }
+    const pick = best?.rule ?? surest?.rule;
+    if (pick) out[topic] = pick;
+  }
+  return out;
 }

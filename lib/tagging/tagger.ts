@@ -344,6 +344,21 @@ export class TopicTagger {
   }
 
   /**
+   * Per text of a sequence and per topic, the evidence's score (its own and the question's) over the
+   * topic's bar for that text, 0 without a signal: what a model rule's raised `bar` is compared with.
+   * `npm run train:tags` and the eval choose those bars on it; ≥ 1 exactly where the evidence alone tags.
+   */
+  evidenceRatios(items: readonly SequenceItem[]): Array<Record<string, number>> {
+    const memo = new EvidenceMemo(this.evidence);
+    return items.map((it) => {
+      const out: Record<string, number> = {};
+      for (const c of this.candidates(it.text, it.question, it.asked ?? false, [], memo))
+        if (c.signal && c.base > 0) out[c.topic.id] = c.unaided / c.base;
+      return out;
+    });
+  }
+
+  /**
    * Topics of a quote, strongest first. `question` is the question it answers (for answers);
    * `asked` marks the quote as an interviewer's turn. A text alone has no neighbours, so the
    * discourse context of {@link tagSequence} does not apply.
@@ -585,9 +600,11 @@ export class TopicTagger {
     factor: number,
   ): TopicMatch | null {
     const probability = 1 / (1 + Math.exp(-v.logit));
-    const evidence = c.signal && c.unaided >= base;
+    // A rule's raised bar (precision first) applies to the evidence only; the model alone keeps its own.
+    const bar = base * (rule.bar ?? 1);
+    const evidence = c.signal && c.unaided >= bar;
     if (!ruleAssigns(rule, evidence, probability, asked)) return null;
-    if (!evidence || (rule.alone !== null && probability >= rule.alone && c.unaided < base)) {
+    if (!evidence || (rule.alone !== null && probability >= rule.alone && c.unaided < bar)) {
       const alone = rule.alone ?? 1;
       return { topic: c.topic.id, score: round((c.base * probability) / alone), terms: [], model: v.terms };
     }

@@ -14,7 +14,7 @@
  * labelled after it as shipped.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { idFromPath } from '../../cli/load.ts';
@@ -23,8 +23,9 @@ import { parseInterview } from '../../lib/parse/index.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import {
   type ClassifierModel,
-  chooseRules,
+  chooseRulesPrecisionFirst,
   DEFAULT_TRAINING,
+  type ModelRule,
   POOLED_TRAINING,
   type RuleRow,
   TopicClassifier,
@@ -690,7 +691,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   );
   if (shipped && pooled)
     printByDomain(
-      `### Cross-validated by file over every split the shipped model was trained on (${[...trainedOn].join(', ')}: 5 folds by source file; each fold tagged by a model trained on the other four, its per-topic rules chosen on their out-of-fold scores)`,
+      `### Cross-validated by file over every split the shipped model was trained on (${[...trainedOn].join(', ')}: 5 folds by source file; each fold tagged by a model trained on the other four, its per-topic operating points chosen precision first on those four alone, nested: their probabilities from inner models trained on three)`,
       pool,
       [
         ['evidence + question', rulesPredict],
@@ -871,10 +872,45 @@ export function trainPooled(
 /** The fold of a judged quote's file (5 folds by SHA-1 of the path: never one article on both sides). */
 export const foldOf = (file: string, k = 5) => (createHash('sha1').update(file).digest()[0] as number) % k;
 
+/** How a topic's rules are chosen on out-of-fold rows (`groups`: each row's fold). */
+export type RuleChooser = (
+  rows: readonly RuleRow[],
+  topics: readonly string[],
+  groups: readonly number[],
+) => Record<string, ModelRule>;
+
+/** The shipped choice (`npm run train:tags`): precision first over the every-fold rule (eval/README.md, tags6). */
+export const shippedChooser: RuleChooser = (rows, topics, groups) =>
+  chooseRulesPrecisionFirst(rows, topics, groups);
+
+/**
+ * Each judged quote's evidence over its topics' bars (see {@link TopicTagger.evidenceRatios}), computed over
+ * its whole interview or article as the product tags it.
+ */
+export function judgedRatios(judged: readonly Judged[], tagger: TopicTagger): Array<Record<string, number>> {
+  const bySource = new Map<Interview | readonly string[], Map<string, Record<string, number>>>();
+  return judged.map((j) => {
+    const source = j.interview ?? j.article;
+    if (!source) return {};
+    let m = bySource.get(source);
+    if (!m) {
+      const items = j.interview ? interviewItems(j.interview) : articleItems(j.article ?? []);
+      const r = tagger.evidenceRatios(items);
+      m = new Map(items.map((it, i) => [it.id, r[i] ?? {}]));
+      bySource.set(source, m);
+    }
+    return m.get(j.turnId ?? String(j.line)) ?? {};
+  });
+}
+
 /**
  * Cross-validation by file of the shipped model's training: for each of 5 folds a model trained on
- * the other four; its probabilities on the fold (out-of-fold rows); the fold's per-topic rules chosen
- * on the other folds' out-of-fold rows; the fold tagged by the tagger with that model and those rules.
+ * the other four; its probabilities on the fold (out-of-fold rows, what `npm run train:tags` chooses the
+ * shipped rules on); the fold tagged by the tagger with that model and per-topic rules chosen on the
+ * other four folds only. `nested` (the default): the rows those rules are chosen on carry probabilities of
+ * inner models trained on three of the four folds, so the held-out fold's labels reach neither the model
+ * nor the choice of its operating point (20 more trainings); without it, the other folds' out-of-fold rows
+ * (whose models saw the held-out fold; enough for train-tags, which needs only `rows`).
  */
 export function pooledCrossValidation(
   judged: readonly Judged[],
@@ -886,16 +922,34 @@ export function pooledCrossValidation(
    * features passes a tagger that computes them; its `sequenceFeatures` also gives the training features.
    */
   taggerWith?: (model: ClassifierModel | null) => TopicTagger,
+  options: { nested?: boolean; choose?: RuleChooser; tag?: boolean } = {},
 ): { predict: Predict; rows: RuleRow[]; folds: number[] } {
   const k = 5;
+  const { nested = true, choose = shippedChooser, tag = true } = options;
   const features = judgedFeatures(judged, taggerWith ? taggerWith(null) : rules, SHIPPED_NEIGHBOURS);
   const folds = judged.map((j) => foldOf(j.file, k));
-  const rows: RuleRow[] = judged.map((j) => ({
+  const ratios = judgedRatios(judged, rules);
+  const rows: RuleRow[] = judged.map((j, i) => ({
     gold: j.tags,
     evidence: [...rulesPredict(j)],
+    ratio: ratios[i] ?? {},
     probability: {},
     asked: j.role === 'interviewer',
   }));
+  /** Probabilities of a model trained where `train` holds, on the quotes where `on` holds. */
+  const probabilities = (model: ClassifierModel, on: (i: number) => boolean) => {
+    const c = new TopicClassifier(model);
+    const out = new Map<number, Record<string, number>>();
+    judged.forEach((j, i) => {
+      if (!on(i)) return;
+      const question = j.role === 'interviewer' ? null : questionOf(j);
+      const p: Record<string, number> = {};
+      for (const [t, v] of c.predict(j.quote, question, features.get(j) ?? []))
+        p[t] = 1 / (1 + Math.exp(-v.logit));
+      out.set(i, p);
+    });
+    return out;
+  };
   const models: ClassifierModel[] = [];
   for (let f = 0; f < k; f++) {
     const model = trainPooled(
@@ -904,24 +958,34 @@ export function pooledCrossValidation(
       features,
     );
     models.push(model);
-    const c = new TopicClassifier(model);
-    judged.forEach((j, i) => {
-      if (folds[i] !== f) return;
-      const question = j.role === 'interviewer' ? null : questionOf(j);
-      const p: Record<string, number> = {};
-      for (const [t, v] of c.predict(j.quote, question, features.get(j) ?? []))
-        p[t] = 1 / (1 + Math.exp(-v.logit));
-      (rows[i] as RuleRow).probability = p;
-    });
+    for (const [i, p] of probabilities(model, (i) => folds[i] === f)) (rows[i] as RuleRow).probability = p;
   }
   const out = new Map<Judged, ReadonlySet<string>>();
+  if (!tag) return { predict: () => new Set(), rows, folds };
+  // `TAGS_CV_CACHE=<file>`: the probabilities are written there for scripts/eval/tags-precision.ts, which
+  // compares choosers and draws operating-point curves on them without training the 25 models again.
+  const inners: Array<Array<Record<string, number> | null>> = [];
   for (let f = 0; f < k; f++) {
-    // The rules are chosen as train-tags chooses them: a model rule must win on each of the other folds.
-    const chosen = chooseRules(
-      rows.filter((_, i) => folds[i] !== f),
+    const idx = judged.map((_, i) => i).filter((i) => folds[i] !== f);
+    let chooseOn = idx.map((i) => rows[i] as RuleRow);
+    if (nested) {
+      const inner = new Map<number, Record<string, number>>();
+      for (let g = 0; g < k; g++) {
+        if (g === f) continue;
+        const model = trainPooled(
+          judged.filter((_, i) => folds[i] !== f && folds[i] !== g),
+          topics,
+          features,
+        );
+        for (const [i, p] of probabilities(model, (i) => folds[i] === g)) inner.set(i, p);
+      }
+      chooseOn = idx.map((i) => ({ ...(rows[i] as RuleRow), probability: inner.get(i) ?? {} }));
+      inners.push(judged.map((_, i) => inner.get(i) ?? null));
+    }
+    const chosen = choose(
+      chooseOn,
       topics,
-      undefined,
-      folds.filter((g) => g !== f),
+      idx.map((i) => folds[i] as number),
     );
     const held = judged.filter((_, i) => folds[i] === f);
     const model = { ...(models[f] as ClassifierModel), rules: chosen };
@@ -929,5 +993,8 @@ export function pooledCrossValidation(
     const predict = taggerPredictions(tagger, held);
     for (const j of held) out.set(j, predict(j));
   }
+  const cache = process.env.TAGS_CV_CACHE;
+  if (cache && nested && !taggerWith)
+    writeFileSync(cache, JSON.stringify({ outer: rows.map((r) => r.probability), inner: inners }));
   return { predict: (j) => out.get(j) ?? new Set(), rows, folds };
 }

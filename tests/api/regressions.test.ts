@@ -38,15 +38,15 @@ async function json<T>(path: string, init?: RequestInit): Promise<{ status: numb
 describe('regressions', () => {
   it('pages the tag-filtered interview list without skipping matches', async () => {
     type Page = { interviews: Array<{ id: string }>; nextCursor: string | null };
-    const all = (await json<Page>('/interviews?tag=family-partner&limit=100')).body.interviews.map(
-      (i) => i.id,
-    );
+    // money-income: a topic the shipped tagger finds in every sample ingested here (family-partner, used before,
+    // is tagged precision first since 2026-12-07 and now in two of them).
+    const all = (await json<Page>('/interviews?tag=money-income&limit=100')).body.interviews.map((i) => i.id);
     expect(all.length).toBeGreaterThan(2);
     const paged: string[] = [];
     let cursor: string | null = null;
     do {
       const page: { body: Page } = await json<Page>(
-        `/interviews?tag=family-partner&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        `/interviews?tag=money-income&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
       );
       paged.push(...page.body.interviews.map((i) => i.id));
       cursor = page.body.nextCursor;

@@ -7,9 +7,11 @@ import {
   ClassifierModelSchema,
   charGrams,
   chooseRules,
+  chooseRulesPrecisionFirst,
   type ModelRule,
   RICH_TRAINING,
   type RuleRow,
+  rowAssigns,
   ruleAssigns,
   TopicClassifier,
   type TrainingExample,
@@ -813,6 +815,24 @@ describe('TopicTagger with a model that carries its own rules (the shipped model
     expect(m?.terms).toContain('クラウドワークス');
   });
 
+  it('tags on the evidence only above a rule’s raised bar, keeping its score and explanation', () => {
+    const text = 'クラウドワークスで案件を受注しています。';
+    const at = (bar: number) =>
+      new TopicTagger({
+        model: { ...model, rules: { ...model.rules, crowdsourcing: { veto: 0, alone: null, bar } } },
+      });
+    const [plain] = new TopicTagger().scoreText(text);
+    const ratio = new TopicTagger().evidenceRatios([{ id: 'a', text }])[0]?.crowdsourcing ?? 0;
+    expect(ratio).toBeGreaterThanOrEqual(1);
+    // Just under the quote's own evidence: still tagged, with the evidence's score and phrases.
+    const [kept] = at(ratio * 0.99).scoreText(text);
+    expect(kept?.topic).toBe('crowdsourcing');
+    expect(kept?.score).toBe(plain?.score);
+    expect(kept?.terms).toEqual(plain?.terms);
+    // Above it: the evidence is not enough, and the model alone is off for this topic.
+    expect(at(ratio * 1.01).scoreText(text)).toEqual([]);
+  });
+
   it('gives a model that reads neighbours the topics whose evidence reaches the bar next to a text', () => {
     const items = [
       { id: 'a', text: 'クラウドワークスで案件を受注しています。' },
@@ -899,5 +919,64 @@ describe('chooseRules', () => {
       both.map(([, g]) => g),
     )['skills-learning'];
     expect(kept?.alone).not.toBeNull();
+  });
+});
+
+describe('chooseRulesPrecisionFirst', () => {
+  const topic = 'family-partner';
+  const row = (gold: boolean, ratio: number, p: number, asked = false): RuleRow => ({
+    gold: gold ? [topic] : [],
+    evidence: ratio >= 1 ? [topic] : [],
+    ratio: ratio > 0 ? { [topic]: ratio } : {},
+    probability: { [topic]: p },
+    asked,
+  });
+  const many = (n: number, r: () => RuleRow) => Array.from({ length: n }, r);
+
+  it('keeps the every-fold rule where it reaches the goal with a standard error to spare', () => {
+    const rows = [
+      ...many(90, () => row(true, 1.2, 0.5)),
+      ...many(5, () => row(false, 1.2, 0.5)),
+      ...many(50, () => row(false, 0, 0.1)),
+    ];
+    expect(chooseRulesPrecisionFirst(rows, [topic])[topic]).toEqual(chooseRules(rows, [topic])[topic]);
+  });
+
+  it('raises the evidence’s bar where the evidence alone misses the goal and the stronger evidence does not', () => {
+    // Weak evidence (just over the bar) is right half the time, strong evidence (twice the bar) nearly always;
+    // the model says nothing (0.5 everywhere), so no veto or model rule can separate them.
+    const rows = [
+      ...many(40, () => row(true, 2.2, 0.5)),
+      ...many(2, () => row(false, 2.2, 0.5)),
+      ...many(20, () => row(true, 1.1, 0.5)),
+      ...many(20, () => row(false, 1.1, 0.5)),
+      ...many(50, () => row(false, 0, 0.5)),
+    ];
+    expect(chooseRules(rows, [topic])[topic]).toEqual({ veto: 0, alone: null });
+    const rule = chooseRulesPrecisionFirst(rows, [topic])[topic] as ModelRule;
+    expect(rule.bar).toBeGreaterThan(1.1);
+    expect(rule.bar).toBeLessThanOrEqual(2.2);
+    expect(rowAssigns(rule, row(true, 2.2, 0.5), topic)).toBe(true);
+    expect(rowAssigns(rule, row(false, 1.1, 0.5), topic)).toBe(false);
+  });
+
+  it('vetoes with the model where it separates the evidence’s wrong tags, before raising the bar', () => {
+    const rows = [
+      ...many(40, () => row(true, 1.1, 0.8)),
+      ...many(30, () => row(false, 1.1, 0.05)),
+      ...many(50, () => row(false, 0, 0.05)),
+    ];
+    const rule = chooseRulesPrecisionFirst(rows, [topic])[topic] as ModelRule;
+    expect(rule.bar ?? 1).toBe(1);
+    expect(rule.veto).toBeGreaterThan(0.05);
+    expect(rowAssigns(rule, row(true, 1.1, 0.8), topic)).toBe(true);
+  });
+
+  it('a rule without a bar reads the row’s evidence; a raised bar needs the ratio', () => {
+    const r = row(true, 1.5, 0.5);
+    expect(rowAssigns({ veto: 0, alone: null }, r, topic)).toBe(true);
+    expect(rowAssigns({ veto: 0, alone: null, bar: 1.4 }, r, topic)).toBe(true);
+    expect(rowAssigns({ veto: 0, alone: null, bar: 1.6 }, r, topic)).toBe(false);
+    expect(rowAssigns({ veto: 0, alone: null, bar: 1.4 }, { ...r, ratio: undefined }, topic)).toBe(false);
   });
 });
