@@ -405,6 +405,11 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       expect(
         (await http('DELETE', '/topics/camping', { query: { expectedVersion: String(v + 2) } })).status,
       ).toBe(200);
+      // A deleted topic is read back from the version that had it.
+      const had = await http('GET', `/topics/versions/${v + 2}`);
+      expect(had.status).toBe(200);
+      expect((had.json.topics as unknown as Array<{ id: string }>).map((t) => t.id)).toContain('camping');
+      expect((await http('GET', '/topics/camping')).status).toBe(404);
       await index();
 
       // Admin routes must reach a function that holds the write token; their work runs as jobs
