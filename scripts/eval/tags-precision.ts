@@ -6,7 +6,8 @@
  * pool, on the probabilities `npm run eval`'s cross-validation writes: for each outer fold, the rows of the
  * four training folds carry probabilities of inner models trained on three of them, the operating point is
  * chosen on those rows only, and the outer fold is scored with the model trained on all four. Compares the
- * every-fold rule (main before this round) with precision first, pooled and per kind of text, and prints each
+ * every-fold rule (main before this round) with precision first, pooled and per kind of text (and, tags7, with
+ * precision first chosen on interview-talk rows only: the product tags nothing else), and prints each
  * CURVE topic's operating points under cross-validation (fixed points, nothing chosen). Fresh splits: never read.
  *
  *   TAGS_CV_CACHE=/tmp/cv.json npm run eval -- --only tags     # once: writes the probabilities
@@ -136,13 +137,44 @@ const rowOf = (i: number, probability: Record<string, number>): RuleRow => {
     asked: (pool[i] as Judged).role === 'interviewer',
   };
 };
+/** Whether each pool row is interview talk (a turn of an interview): the only text the product tags. */
+const talkAt = pool.map((j) => domainOf(j) === 'interview');
 
-type Chooser = (rows: RuleRow[], groups: number[]) => Record<string, ModelRule>;
+/** `idx`: each row's index in the pool. */
+type Chooser = (rows: RuleRow[], groups: number[], idx: number[]) => Record<string, ModelRule>;
 const choosers: Array<[string, Chooser]> = [
   ['every-fold rule (main)', (rows, groups) => chooseRules(rows, topics, undefined, groups)],
   ['precision first (ships)', (rows, groups) => chooseRulesPrecisionFirst(rows, topics, groups)],
   ['precision first, moving main’s rule only', (rows, groups) => fromMain(rows, groups)],
+  ['precision first on interview talk', (rows, groups, idx) => onTalk(rows, groups, idx)],
 ];
+
+/** Fewest interview-talk positives a topic needs for its operating point to be chosen on interview talk alone. */
+const TALK_MIN_POSITIVES = 15;
+
+/**
+ * Precision first, checked on interview talk (tags7, 2026-12-07; not shipped): the product only ever tags
+ * interview talk, so each topic's operating point is chosen by chooseRulesPrecisionFirst — the same
+ * Wilson-bound rule as the shipped choice — on the training folds' interview-talk rows alone (the
+ * probabilities still come from models trained on the whole pool). A topic with fewer than
+ * TALK_MIN_POSITIVES interview-talk positives among them keeps the pooled choice (fixed before any result).
+ */
+function onTalk(rows: RuleRow[], groups: number[], idx: number[]): Record<string, ModelRule> {
+  const pooled = chooseRulesPrecisionFirst(rows, topics, groups);
+  const at = idx.map((_, k) => k).filter((k) => talkAt[idx[k] as number]);
+  const talk = at.map((k) => rows[k] as RuleRow);
+  const chosen = chooseRulesPrecisionFirst(
+    talk,
+    topics,
+    at.map((k) => groups[k] as number),
+  );
+  const out: Record<string, ModelRule> = {};
+  for (const t of topics) {
+    const positives = talk.filter((x) => x.gold.includes(t)).length;
+    out[t] = (positives >= TALK_MIN_POSITIVES ? chosen[t] : pooled[t]) as ModelRule;
+  }
+  return out;
+}
 
 /**
  * A narrower variant, for comparison (not shipped): a topic whose every-fold rule misses its goal keeps that
@@ -199,6 +231,7 @@ function nested(choose: Chooser) {
     const rule = choose(
       rows,
       idx.map((i) => folds[i] as number),
+      idx,
     );
     chosen.push(rule);
     pool.forEach((j, i) => {
@@ -250,6 +283,30 @@ for (const key of ['all', 'interview', 'news'] as const) {
       ],
     ),
   );
+}
+// Interview talk in counts (right / tags, positives): a held-out fold holds few interview tags, so a precision
+// there moves a lot with one tag.
+console.log('\nNested 5-fold CV by file, interview only, in counts (right / tags of positives):\n');
+console.log(
+  table(
+    ['topic', ...results.map((x) => x.name)],
+    topics.map((t) => [
+      t,
+      ...results.map((x) => {
+        const e = (x.per.get(t) as Record<string, Tally>).interview as Tally;
+        return `${e.tp} / ${e.tp + e.fp} of ${e.tp + e.fn}`;
+      }),
+    ]),
+  ),
+);
+// Interview-talk positives in each outer fold's training rows: below TALK_MIN_POSITIVES the talk chooser keeps
+// the pooled choice for that fold.
+console.log(`\nInterview-talk positives in the training folds (talk choice needs ≥ ${TALK_MIN_POSITIVES}):`);
+for (const t of topics) {
+  const n = [...Array(K).keys()].map(
+    (f) => pool.filter((j, i) => folds[i] !== f && domainOf(j) === 'interview' && j.tags.includes(t)).length,
+  );
+  console.log(`  ${t}: ${n.join('  ')}`);
 }
 for (const x of results) {
   console.log(`\nRules chosen per outer fold (${x.name}):`);
