@@ -136,12 +136,15 @@ function inflectedRanges(t: string, written: string, out: Array<{ start: number;
 /** A written form's kanji before its kana (怒 of 怒られる, 頑張 of 頑張る); null if it is no such form. */
 const KANJI_STEM = /^([\p{Script=Han}\u3005]+)[\u3041-\u3096]+$/u;
 
-/** The kanji stems of `forms` ({@link KANJI_STEM}). */
+/**
+ * The kanji stems of `forms` ({@link KANJI_STEM}). A kanji word a particle follows is no stem: the
+ * query's 部屋がいい is the noun 部屋 and an adjective, and 部屋 stays a needle of its own.
+ */
 function kanjiStems(forms: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const f of forms) {
     const stem = KANJI_STEM.exec(f)?.[1];
-    if (stem) out.add(stem);
+    if (stem && !PARTICLE.includes(f.charAt(stem.length))) out.add(stem);
   }
   return out;
 }
@@ -182,12 +185,43 @@ export function matchRanges(
   // A verb's kanji stem is marked where a form of the verb is (inflectedRanges), not as a needle of
   // its own: 怒 of 怒られる is no verb inside 喜怒哀楽 or 怒鳴られた, nor 悩 of 悩んだ inside 苦悩.
   const stems = forms.length > 0 ? kanjiStems(forms) : null;
+  markNeedles(n.text, needles, stems, words, ranges, startOf, endOf);
+  if (forms.length > 0) {
+    const spans: Array<{ start: number; end: number }> = [];
+    for (const form of forms) inflectedRanges(n.text, form, spans);
+    for (const r of spans) ranges.push({ start: startOf(r.start), end: endOf(r.end - 1) });
+  }
+  // A hit is never shown without a mark: where the text holds a verb's kanji stem only inside another
+  // word (怒 of 怒られた in 怒鳴られたり), the search found it by that kanji, so the kanji is marked —
+  // a weaker mark than a form of the verb, and better than none.
+  if (ranges.length === 0 && stems && stems.size > 0)
+    markNeedles(
+      n.text,
+      needles.filter((x) => stems.has(x)),
+      null,
+      words,
+      ranges,
+      startOf,
+      endOf,
+    );
+  return mergeRanges(ranges);
+}
+
+/** Marks where `needles` (but `skip`) occur in `written`, the normalised text (see {@link matchRanges}). */
+function markNeedles(
+  written: string,
+  needles: readonly string[],
+  skip: ReadonlySet<string> | null,
+  words: ReadonlySet<number> | null,
+  ranges: Range[],
+  startOf: (i: number) => number,
+  endOf: (i: number) => number,
+): void {
   if (needles.length > 0) {
     // Needles are sought in the text with its hiragana folded (one unit for one, so at the
     // offsets of `written`), folding as it compares rather than in a copy of every hit's text.
-    const written = n.text;
     for (const needle of needles) {
-      if (!needle || stems?.has(needle)) continue;
+      if (!needle || skip?.has(needle)) continue;
       const kana = KANA_WORD.test(needle);
       for (let at = foldedIndexOf(written, needle); at >= 0; ) {
         let start = at;
@@ -227,12 +261,6 @@ export function matchRanges(
       }
     }
   }
-  if (forms.length > 0) {
-    const spans: Array<{ start: number; end: number }> = [];
-    for (const form of forms) inflectedRanges(n.text, form, spans);
-    for (const r of spans) ranges.push({ start: startOf(r.start), end: endOf(r.end - 1) });
-  }
-  return mergeRanges(ranges);
 }
 
 function safeCut(text: string, i: number): number {
