@@ -158,6 +158,7 @@ export function matchRanges(
   terms: ReadonlySet<string>,
   needles: readonly string[],
   forms: readonly string[] = [],
+  readingsOf?: (term: string) => readonly string[],
 ): Range[] {
   const ranges: Range[] = [];
   // One normalisation serves the terms and the needles: rendering a page of hits spent a fifth
@@ -204,6 +205,16 @@ export function matchRanges(
       startOf,
       endOf,
     );
+  // Kana typed for a kanji word whose reading others share (じしん: 地震, 自身, 自信) finds it by the
+  // reading, whose one written form may be another word: a text still bare has its words marked
+  // whose reading a needle is (地震 for ジシン). Only bare texts pay for the segmenting.
+  if (ranges.length === 0 && readingsOf) {
+    const wanted = new Set(needles.filter((x) => x.length >= 2 && KANA_WORD.test(x)));
+    if (wanted.size > 0)
+      for (const t of tokens.length > 0 ? tokens : analyzeNormalized(n.text))
+        if (t.kind === 'word' && readingsOf(t.term).some((r) => wanted.has(r)))
+          ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+  }
   return mergeRanges(ranges);
 }
 

@@ -1195,7 +1195,7 @@ export class QuoteIndex {
     if (!turn) return null;
     const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit.
-    const ranges = matchRanges(turn.text, NO_TERMS, needles, forms);
+    const ranges = matchRanges(turn.text, NO_TERMS, needles, forms, this.readings);
     const matchedIn = MATCHED_IN.filter((f) => p.fields & FIELD_BITS[f]);
     return {
       quoteId: turn.id,
@@ -1211,7 +1211,7 @@ export class QuoteIndex {
         ? {
             quoteId: question.id,
             text: question.text,
-            ranges: matchRanges(question.text, NO_TERMS, needles, forms),
+            ranges: matchRanges(question.text, NO_TERMS, needles, forms, this.readings),
           }
         : null,
       tags: p.tags,
