@@ -326,6 +326,14 @@ const BOX_NAME = /^[\p{Script=Han}\p{Script=Katakana}ー・\s\u3000]{2,12}$/u;
 /** Rows that make a box a person's profile (`年齢：26歳`, `職業：大学生`). */
 const PROFILE_ROW = /^[\s\u3000]*(?:年齢|職業|年代|肩書き?|所属|出身|プロフィール)[\s\u3000]*[：:]/;
 
+/**
+ * Where an advice column's answer ends: a box heading standing alone (`今回の説教`), with no sentence
+ * mark anywhere in it (`どうもチリだよ。今日も…♪` is the columnist's greeting, not a heading).
+ */
+function isColumnEnd(lines: Lines, i: number, t: string): boolean {
+  return isBoxHeading(t) && !/[。．！？!?♪]/.test(t) && (i + 1 >= lines.length || lines.blank(i + 1));
+}
+
 function nextNonBlank(lines: Lines, from: number): number {
   let j = from;
   while (j < lines.length && lines.blank(j)) j++;
@@ -506,6 +514,11 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   let section: string | null = null;
   // The answerer a heading named for the next `A：` (answererHeading).
   let answeredBy: string | null = null;
+  // The current turn is an answer such a heading named (`チリちゃんからの甘辛アドバイス` over `A：休みだけが
+  // 彼女との時間じゃない！`): an advice column, whose `A：` line is the answer's headline and whose body
+  // follows in paragraphs of the columnist's own (`えーと。彼女との時間って休日だけなの？…`), up to the
+  // page's next box heading (`今回の説教`) or credit, however little they chat.
+  let column = false;
   // The person a profile box names (`CASE1：金子智美` over `年齢：…`, `職業：…`): every `A：` up to
   // the next such box is theirs. Pages that interview several people in turn print one box each.
   let boxedAnswerer: string | null = null;
@@ -513,6 +526,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const captions: string[] = [];
   let current: (DraftTurn & { parts: string[] }) | null = null;
   const close = () => {
+    column = false;
     if (current) {
       const { parts, ...turn } = current;
       pushTurn(turns, { ...turn, text: parts.join('\n').trim() }, 'prefixed');
@@ -625,10 +639,13 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       matchQa(t) !== null
     )
       prefix = { ...prefix, speaker: boxedAnswerer };
+    let columnAnswer = false;
     if (prefix !== null && !isField(prefix) && answeredBy !== null) {
       // The `A：` after such a heading is that person's (unless front matter names the interviewee).
-      if (prefix.role === 'interviewee' && !meta.interviewee && matchQa(t) !== null)
+      if (prefix.role === 'interviewee' && !meta.interviewee && matchQa(t) !== null) {
         prefix = { ...prefix, speaker: answeredBy };
+        columnAnswer = true;
+      }
       if (prefix.role !== undefined) answeredBy = null;
     }
     // A data row (`住所：…`, `価格：…`, a table's row): a shop or product box, which ends the turn
@@ -705,6 +722,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       };
       const role = p.role ?? declaredRoles.get(keyOf(p.speaker));
       if (role) current.role = role;
+      column = columnAnswer;
       return;
     }
     if (current && current.role !== 'interviewer' && (isBracketNote(t) || writerNamesSpeaker(t))) {
@@ -716,10 +734,11 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       current.role !== 'interviewer' &&
       lines.blank(i - 1) &&
       i > lastMarker &&
-      !readsAsOwnWords(t)
+      (column ? isColumnEnd(lines, i, t) : !readsAsOwnWords(t))
     ) {
       // A paragraph after the last answer that does not read as someone talking: the writer's
-      // close (kept as narration), not more of the answer.
+      // close (kept as narration), not more of the answer. A column's answer goes on up to the
+      // page's next box heading (a short line standing alone with no sentence end).
       close();
     } else if (current) {
       current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
