@@ -334,6 +334,21 @@ function isColumnEnd(lines: Lines, i: number, t: string): boolean {
   return isBoxHeading(t) && !/[。．！？!?♪]/.test(t) && (i + 1 >= lines.length || lines.blank(i + 1));
 }
 
+/**
+ * What follows a name the writer speaks of: a particle, an honorific, a suffix, punctuation or a
+ * space (`小沢は`, `小沢さん`, `小沢自身`, `小沢（43）`), never a speaker's first word.
+ */
+const NOT_AFTER_NAME =
+  /^(?:[はがのもにとをへでやかよ、。・，．,.（(「『…ー—―‐\-：:\s\u3000]|さん|さま|様|氏|君|くん|ちゃん|たち|達|ら|自身|本人|側|家|流|派|邸|一家|夫妻|監督|選手|先生)/;
+
+/** A line that reads as talk: speech, chat, a question or an exclamation, or a short line ending in kana. */
+function readsAsSpoken(t: string): boolean {
+  const own = unquoted(t);
+  if (readsAsSpeech(t) || readsAsTalk(t) || /[？?！!]/.test(own)) return true;
+  const end = t.trim().replace(/[。．.、，,…〜～ー\s]+$/u, '');
+  return end.length <= 20 && /\p{Script=Hiragana}$/u.test(end);
+}
+
 function nextNonBlank(lines: Lines, from: number): number {
   let j = from;
   while (j < lines.length && lines.blank(j)) j++;
@@ -452,6 +467,28 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     questionLines > 0 &&
     answerLines === 0 &&
     ![...counts].some(([speaker, n]) => n >= 2 && speaker !== (meta.interviewer ?? '聞き手'));
+
+  // Labels that speak on this page (twice or more, or declared with `（以下、略称）`), longest first:
+  // a paragraph may start with one printed without its colon (colonless).
+  const speakerLabels = [
+    ...new Set([...aliases.keys(), ...[...counts].filter(([, n]) => n >= 2).map(([k]) => k)]),
+  ]
+    .filter((l) => l.length >= 2 && !isInterviewerLabel(l))
+    .sort((a, b) => b.length - a.length);
+  /**
+   * `小沢そこですよ、そこ……問題は！`: a paragraph that starts with a speaker's label printed without its
+   * colon, then words that talk (speech, chat, a question or an exclamation, a short casual line), where
+   * someone else holds the turn: that speaker's line. A name the writer speaks of is followed by a
+   * particle, an honorific or a suffix (`小沢は`, `小沢さん`, `小沢自身`), never by the words at once.
+   */
+  const colonless = (t: string, holder: string): Prefix | null => {
+    const s = t.trimStart();
+    const label = speakerLabels.find((l) => s.startsWith(l));
+    if (label === undefined || keyOf(label) === keyOf(holder)) return null;
+    const rest = s.slice(label.length).trim();
+    if (!rest || NOT_AFTER_NAME.test(rest)) return null;
+    return readsAsSpoken(rest) ? { speaker: label, rest } : null;
+  };
 
   let title = meta.title ?? header?.title ?? null;
   // Who answers an unmarked answer: the declared interviewee, else the person the article names.
@@ -619,6 +656,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     let prefix = prefixOrField(t, meta);
+    if (prefix === null && !questionsOnly && current !== null && lines.blank(i - 1))
+      prefix = colonless(t, (current as DraftTurn).speaker);
     if (prefix === null && !questionsOnly) {
       // `タバス子さんからの中辛アドバイス` right before `A：…`: who gives the answer, a heading.
       const by = answererHeading(t);
