@@ -331,7 +331,7 @@ const PROFILE_ROW = /^[\s\u3000]*(?:年齢|職業|年代|肩書き?|所属|出�
  * mark anywhere in it (`どうもチリだよ。今日も…♪` is the columnist's greeting, not a heading).
  */
 function isColumnEnd(lines: Lines, i: number, t: string): boolean {
-  return isBoxHeading(t) && !/[。．！？!?♪]/.test(t) && (i + 1 >= lines.length || lines.blank(i + 1));
+  return isHeadingLine(t) && standsAlone(lines, i);
 }
 
 /**
@@ -347,6 +347,21 @@ function readsAsSpoken(t: string): boolean {
   if (readsAsSpeech(t) || readsAsTalk(t) || /[？?！!]/.test(own)) return true;
   const end = t.trim().replace(/[。．.、，,…〜～ー\s]+$/u, '');
   return end.length <= 20 && /\p{Script=Hiragana}$/u.test(end);
+}
+
+/** A line with blank lines (or the text's edge) before and after it. */
+function standsAlone(lines: Lines, i: number): boolean {
+  return lines.blank(i - 1) && (i + 1 >= lines.length || lines.blank(i + 1));
+}
+
+/** A box heading (isBoxHeading) with no sentence mark anywhere in it. */
+function isHeadingLine(t: string): boolean {
+  return isBoxHeading(t) && !/[。．！？!?♪]/.test(t);
+}
+
+/** `26歳　男性 <悩める相談者 No.031>`: an age and a sex on a short line with no sentence end. */
+function isAgeProfile(t: string): boolean {
+  return isBoxHeading(t) && /[\d０-９]{1,3}歳[\s\u3000]*(?:男性|女性)/.test(t);
 }
 
 function nextNonBlank(lines: Lines, from: number): number {
@@ -534,6 +549,13 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     for (let at = own.indexOf('さん'); at > 0; at = own.indexOf('さん', at + 2))
       for (let k = 1; k <= 8 && k <= at; k++) if (counts.has(own.slice(at - k, at))) return true;
     return false;
+  };
+  /** The next non-blank line is a speaker's line with words. */
+  const speakerNext = (i: number): boolean => {
+    const next = nextNonBlank(lines, i + 1);
+    if (next >= lines.length || dataRows.has(next)) return false;
+    const p = prefixOrField(lines.text(next) as string, meta);
+    return p !== null && !isField(p) && !!p.rest && isSpeaker(p);
   };
   // The last line a speaker's turn starts at: paragraphs after it are the article's close, where
   // the writer sums up (`今回は…お話を聴いてきましたが…`) in the paragraphs after the last answer.
@@ -779,6 +801,21 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       // close (kept as narration), not more of the answer. A column's answer goes on up to the
       // page's next box heading (a short line standing alone with no sentence end).
       close();
+    } else if (current && isAgeProfile(t)) {
+      // `26歳　男性 <悩める相談者 No.031>` under `電気メーカー・営業`: the profile box of a letter's
+      // writer printed inside the letter, no one's words (the job line right above it goes too).
+      const prev = current.parts.at(-1);
+      if (prev !== undefined && current.parts.length > 1 && !lines.blank(i - 1) && isBoxHeading(prev)) {
+        current.parts.pop();
+        furniture.push({ line: lines.at(i - 1) as Line, kind: 'info' });
+      }
+      furniture.push({ line: lines.at(i) as Line, kind: 'info' });
+    } else if (current && standsAlone(lines, i) && isHeadingLine(t) && speakerNext(i)) {
+      // `荷室の広さは結構スゴい`, `（中略）`, a photo's caption: a short line alone between two speakers'
+      // lines, with no sentence mark, is the page's, not the end of the turn above it. Kept as
+      // furniture, not as a section: a heading and a caption look alike here.
+      close();
+      furniture.push({ line: lines.at(i) as Line, kind: 'caption' });
     } else if (current) {
       current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
       current.end = (lines.at(i) as Line).end;

@@ -22,7 +22,8 @@ const COLUMN = [
   '',
   'Q：恋人と休みが合わない。',
   '',
-  '26歳　男性',
+  '会社員・営業',
+  '26歳　男性 <悩める相談者 No.001>',
   '付き合って1年になる彼女と休みが合いません。どうしたらいいのでしょうか。',
   '',
   'チリちゃんからの甘辛アドバイス',
@@ -52,6 +53,15 @@ describe('an advice column', () => {
     expect(iv.turns.some((t) => t.text.includes('左右されない'))).toBe(false);
   });
 
+  it('leaves the letter writer’s profile box (job, age and sex) out of the question', () => {
+    const iv = parseInterview(text(...COLUMN), { format: 'prefixed' });
+    const question = iv.turns.find((t) => t.role === 'interviewer');
+    expect(question?.text).toContain('恋人と休みが合わない。');
+    expect(question?.text).toContain('どうしたらいいのでしょうか。');
+    expect(question?.text).not.toContain('26歳');
+    expect(question?.text).not.toContain('会社員・営業');
+  });
+
   it('without the heading that names the columnist, a polite paragraph after the last answer is the writer’s close', () => {
     const iv = parseInterview(text(...COLUMN.filter((l) => !l.includes('アドバイス'))), {
       format: 'prefixed',
@@ -73,6 +83,8 @@ const TALK = [
   '',
   '佐藤そうなんですよ、なかなか取れません！',
   '',
+  '（中略）',
+  '',
   '山田：身体を大事にね。',
   '',
   '佐藤は笑ってうなずいた。',
@@ -88,6 +100,14 @@ describe('a speaker’s label printed without its colon', () => {
     expect(iv.turns.find((t) => t.text.startsWith('それは大変だね'))?.text).not.toContain(
       '佐藤そうなんですよ',
     );
+  });
+
+  it('a short line alone between two speakers’ lines, with no sentence mark, is the page’s', () => {
+    const iv = parseInterview(text(...TALK), { format: 'prefixed' });
+    expect(iv.turns.find((t) => t.text.startsWith('そうなんですよ'))?.text).toBe(
+      'そうなんですよ、なかなか取れません！',
+    );
+    expect(iv.turns.some((t) => t.text.includes('中略'))).toBe(false);
   });
 
   it('does not when a particle follows the name (the writer speaking of them)', () => {
