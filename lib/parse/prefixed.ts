@@ -767,7 +767,12 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     // A one-off label still counts when it answers the interviewer's question.
-    const answersQuestion = (current?.role ?? turns.at(-1)?.role) === 'interviewer';
+    // … or a speaker's question to them (`今回のレポートは、いかがでしたでしょうか。` before `謎の経済アナリスト：…`),
+    // the question ending its turn's last paragraph, on a line of its own right before this one.
+    const asked = current?.parts.at(-1) ?? '';
+    const answersQuestion =
+      (current?.role ?? turns.at(-1)?.role) === 'interviewer' ||
+      (current !== null && lines.blank(i - 1) && /(?:[？?]|でしょうか。?|ですか。?)$/.test(asked.trim()));
     if (p?.rest && (isSpeaker(p) || (answersQuestion && listedSpeak(p) === null))) {
       narrating = false;
       close();

@@ -121,6 +121,36 @@ describe('a speaker’s label printed without its colon', () => {
   });
 });
 
+describe('a label used once, answering a participant’s question', () => {
+  const TABLE = [
+    '三人が家計簿アプリを試して語り合った。',
+    '',
+    '花子：このアプリ、入力が楽だね。',
+    '',
+    '春香：うん。グラフも見やすいよね。',
+    '',
+    '花子：私はもう少し使ってみようかな。',
+    '',
+    '春香：私のまとめ、いかがでしたでしょうか。',
+    '',
+    '謎の専門家：よくまとまっていると思います。固定費から見直すといいですね。',
+  ];
+  it('is the answerer’s own turn after a question on a line of its own', () => {
+    const iv = parseInterview(text(...TABLE), { format: 'prefixed' });
+    expect(iv.turns.at(-2)?.text).toBe('私のまとめ、いかがでしたでしょうか。');
+    expect(iv.turns.at(-1)?.speaker).toBe('謎の専門家');
+  });
+  it('stays in the turn above after a line that asks nothing', () => {
+    const iv = parseInterview(
+      text(...TABLE.map((l) => l.replace('いかがでしたでしょうか。', 'これで全部です。'))),
+      {
+        format: 'prefixed',
+      },
+    );
+    expect(iv.turns.at(-1)?.text).toContain('謎の専門家：よくまとまっている');
+  });
+});
+
 describe('labels the page quotes as words', () => {
   const COMPARISON = [
     'ある歌手のブログの翻訳が話題になった。原文の意味を確かめるため、「直訳」「意訳」と並べてみたので見比べてみてほしい。',
