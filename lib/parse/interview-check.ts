@@ -160,6 +160,10 @@ export function notAnInterview(turns: readonly DraftTurn[], text: string, declar
   // `野村` of 野村克也氏), the lines must chat to count: the first person, `ね`/`よ`, laughter, a
   // question. Named people speaking politely (a shop assistant's remarks) keep the count above.
   if (![...labels].some((l) => namedOnPage(l, text))) {
+    // Every label quoted in the writer's prose as a word (`「原文」「プロの訳」「違訳」と並べてみた`): the
+    // columns of a comparison the page sets side by side, not people talking, however the rows chat.
+    if ([...labels].every((l) => text.includes(`「${l.trim()}」`)))
+      return `every label (${[...labels].slice(0, 3).join('、')}) is a word the page quotes (\`「${[...labels][0]?.trim()}」\`) and nobody is named or asks: the columns of a comparison, not speakers`;
     const chat = turns.filter((t) => readsAsChat(t.text)).length;
     if (chat * 2 < turns.length)
       return `${turns.length - chat} of ${turns.length} lines under labels nobody on the page is named by (${[...labels].slice(0, 3).join('、')}) read as the writer's polite prose and nobody asks: a list, not an interview`;

@@ -326,6 +326,44 @@ const BOX_NAME = /^[\p{Script=Han}\p{Script=Katakana}ー・\s\u3000]{2,12}$/u;
 /** Rows that make a box a person's profile (`年齢：26歳`, `職業：大学生`). */
 const PROFILE_ROW = /^[\s\u3000]*(?:年齢|職業|年代|肩書き?|所属|出身|プロフィール)[\s\u3000]*[：:]/;
 
+/**
+ * Where an advice column's answer ends: a box heading standing alone (`今回の説教`), with no sentence
+ * mark anywhere in it (`どうもチリだよ。今日も…♪` is the columnist's greeting, not a heading).
+ */
+function isColumnEnd(lines: Lines, i: number, t: string): boolean {
+  return isHeadingLine(t) && standsAlone(lines, i);
+}
+
+/**
+ * What follows a name the writer speaks of: a particle, an honorific, a suffix, punctuation or a
+ * space (`小沢は`, `小沢さん`, `小沢自身`, `小沢（43）`), never a speaker's first word.
+ */
+const NOT_AFTER_NAME =
+  /^(?:[はがのもにとをへでやかよ、。・，．,.（(「『…ー—―‐\-：:\s\u3000]|さん|さま|様|氏|君|くん|ちゃん|たち|達|ら|自身|本人|側|家|流|派|邸|一家|夫妻|監督|選手|先生)/;
+
+/** A line that reads as talk: speech, chat, a question or an exclamation, or a short line ending in kana. */
+function readsAsSpoken(t: string): boolean {
+  const own = unquoted(t);
+  if (readsAsSpeech(t) || readsAsTalk(t) || /[？?！!]/.test(own)) return true;
+  const end = t.trim().replace(/[。．.、，,…〜～ー\s]+$/u, '');
+  return end.length <= 20 && /\p{Script=Hiragana}$/u.test(end);
+}
+
+/** A line with blank lines (or the text's edge) before and after it. */
+function standsAlone(lines: Lines, i: number): boolean {
+  return lines.blank(i - 1) && (i + 1 >= lines.length || lines.blank(i + 1));
+}
+
+/** A box heading (isBoxHeading) with no sentence mark anywhere in it. */
+function isHeadingLine(t: string): boolean {
+  return isBoxHeading(t) && !/[。．！？!?♪]/.test(t);
+}
+
+/** `26歳　男性 <悩める相談者 No.031>`: an age and a sex on a short line with no sentence end. */
+function isAgeProfile(t: string): boolean {
+  return isBoxHeading(t) && /[\d０-９]{1,3}歳[\s\u3000]*(?:男性|女性)/.test(t);
+}
+
 function nextNonBlank(lines: Lines, from: number): number {
   let j = from;
   while (j < lines.length && lines.blank(j)) j++;
@@ -445,6 +483,28 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
     answerLines === 0 &&
     ![...counts].some(([speaker, n]) => n >= 2 && speaker !== (meta.interviewer ?? '聞き手'));
 
+  // Labels that speak on this page (twice or more, or declared with `（以下、略称）`), longest first:
+  // a paragraph may start with one printed without its colon (colonless).
+  const speakerLabels = [
+    ...new Set([...aliases.keys(), ...[...counts].filter(([, n]) => n >= 2).map(([k]) => k)]),
+  ]
+    .filter((l) => l.length >= 2 && !isInterviewerLabel(l))
+    .sort((a, b) => b.length - a.length);
+  /**
+   * `小沢そこですよ、そこ……問題は！`: a paragraph that starts with a speaker's label printed without its
+   * colon, then words that talk (speech, chat, a question or an exclamation, a short casual line), where
+   * someone else holds the turn: that speaker's line. A name the writer speaks of is followed by a
+   * particle, an honorific or a suffix (`小沢は`, `小沢さん`, `小沢自身`), never by the words at once.
+   */
+  const colonless = (t: string, holder: string): Prefix | null => {
+    const s = t.trimStart();
+    const label = speakerLabels.find((l) => s.startsWith(l));
+    if (label === undefined || keyOf(label) === keyOf(holder)) return null;
+    const rest = s.slice(label.length).trim();
+    if (!rest || NOT_AFTER_NAME.test(rest)) return null;
+    return readsAsSpoken(rest) ? { speaker: label, rest } : null;
+  };
+
   let title = meta.title ?? header?.title ?? null;
   // Who answers an unmarked answer: the declared interviewee, else the person the article names.
   const answerer = questionsOnly
@@ -490,6 +550,13 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       for (let k = 1; k <= 8 && k <= at; k++) if (counts.has(own.slice(at - k, at))) return true;
     return false;
   };
+  /** The next non-blank line is a speaker's line with words. */
+  const speakerNext = (i: number): boolean => {
+    const next = nextNonBlank(lines, i + 1);
+    if (next >= lines.length || dataRows.has(next)) return false;
+    const p = prefixOrField(lines.text(next) as string, meta);
+    return p !== null && !isField(p) && !!p.rest && isSpeaker(p);
+  };
   // The last line a speaker's turn starts at: paragraphs after it are the article's close, where
   // the writer sums up (`今回は…お話を聴いてきましたが…`) in the paragraphs after the last answer.
   let lastMarker = -1;
@@ -506,6 +573,11 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   let section: string | null = null;
   // The answerer a heading named for the next `A：` (answererHeading).
   let answeredBy: string | null = null;
+  // The current turn is an answer such a heading named (`チリちゃんからの甘辛アドバイス` over `A：休みだけが
+  // 彼女との時間じゃない！`): an advice column, whose `A：` line is the answer's headline and whose body
+  // follows in paragraphs of the columnist's own (`えーと。彼女との時間って休日だけなの？…`), up to the
+  // page's next box heading (`今回の説教`) or credit, however little they chat.
+  let column = false;
   // The person a profile box names (`CASE1：金子智美` over `年齢：…`, `職業：…`): every `A：` up to
   // the next such box is theirs. Pages that interview several people in turn print one box each.
   let boxedAnswerer: string | null = null;
@@ -513,6 +585,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
   const captions: string[] = [];
   let current: (DraftTurn & { parts: string[] }) | null = null;
   const close = () => {
+    column = false;
     if (current) {
       const { parts, ...turn } = current;
       pushTurn(turns, { ...turn, text: parts.join('\n').trim() }, 'prefixed');
@@ -605,6 +678,8 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     let prefix = prefixOrField(t, meta);
+    if (prefix === null && !questionsOnly && current !== null && lines.blank(i - 1))
+      prefix = colonless(t, (current as DraftTurn).speaker);
     if (prefix === null && !questionsOnly) {
       // `タバス子さんからの中辛アドバイス` right before `A：…`: who gives the answer, a heading.
       const by = answererHeading(t);
@@ -625,10 +700,13 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       matchQa(t) !== null
     )
       prefix = { ...prefix, speaker: boxedAnswerer };
+    let columnAnswer = false;
     if (prefix !== null && !isField(prefix) && answeredBy !== null) {
       // The `A：` after such a heading is that person's (unless front matter names the interviewee).
-      if (prefix.role === 'interviewee' && !meta.interviewee && matchQa(t) !== null)
+      if (prefix.role === 'interviewee' && !meta.interviewee && matchQa(t) !== null) {
         prefix = { ...prefix, speaker: answeredBy };
+        columnAnswer = true;
+      }
       if (prefix.role !== undefined) answeredBy = null;
     }
     // A data row (`住所：…`, `価格：…`, a table's row): a shop or product box, which ends the turn
@@ -689,7 +767,12 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       return;
     }
     // A one-off label still counts when it answers the interviewer's question.
-    const answersQuestion = (current?.role ?? turns.at(-1)?.role) === 'interviewer';
+    // … or a speaker's question to them (`今回のレポートは、いかがでしたでしょうか。` before `謎の経済アナリスト：…`),
+    // the question ending its turn's last paragraph, on a line of its own right before this one.
+    const asked = current?.parts.at(-1) ?? '';
+    const answersQuestion =
+      (current?.role ?? turns.at(-1)?.role) === 'interviewer' ||
+      (current !== null && lines.blank(i - 1) && /(?:[？?]|でしょうか。?|ですか。?)$/.test(asked.trim()));
     if (p?.rest && (isSpeaker(p) || (answersQuestion && listedSpeak(p) === null))) {
       narrating = false;
       close();
@@ -705,6 +788,7 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       };
       const role = p.role ?? declaredRoles.get(keyOf(p.speaker));
       if (role) current.role = role;
+      column = columnAnswer;
       return;
     }
     if (current && current.role !== 'interviewer' && (isBracketNote(t) || writerNamesSpeaker(t))) {
@@ -716,11 +800,27 @@ export function parsePrefixed(text: string, lines: Lines = splitLines(text)): Dr
       current.role !== 'interviewer' &&
       lines.blank(i - 1) &&
       i > lastMarker &&
-      !readsAsOwnWords(t)
+      (column ? isColumnEnd(lines, i, t) : !readsAsOwnWords(t))
     ) {
       // A paragraph after the last answer that does not read as someone talking: the writer's
-      // close (kept as narration), not more of the answer.
+      // close (kept as narration), not more of the answer. A column's answer goes on up to the
+      // page's next box heading (a short line standing alone with no sentence end).
       close();
+    } else if (current && isAgeProfile(t)) {
+      // `26歳　男性 <悩める相談者 No.031>` under `電気メーカー・営業`: the profile box of a letter's
+      // writer printed inside the letter, no one's words (the job line right above it goes too).
+      const prev = current.parts.at(-1);
+      if (prev !== undefined && current.parts.length > 1 && !lines.blank(i - 1) && isBoxHeading(prev)) {
+        current.parts.pop();
+        furniture.push({ line: lines.at(i - 1) as Line, kind: 'info' });
+      }
+      furniture.push({ line: lines.at(i) as Line, kind: 'info' });
+    } else if (current && standsAlone(lines, i) && isHeadingLine(t) && speakerNext(i)) {
+      // `荷室の広さは結構スゴい`, `（中略）`, a photo's caption: a short line alone between two speakers'
+      // lines, with no sentence mark, is the page's, not the end of the turn above it. Kept as
+      // furniture, not as a section: a heading and a caption look alike here.
+      close();
+      furniture.push({ line: lines.at(i) as Line, kind: 'caption' });
     } else if (current) {
       current.parts.push(lines.blank(i - 1) ? `\n${t.trim()}` : t.trim());
       current.end = (lines.at(i) as Line).end;

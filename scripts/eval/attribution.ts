@@ -38,6 +38,11 @@ const AttributionFile = z.object({
        * scored apart (never read for tuning); the rest is the working set.
        */
       split: z.enum(['dev', 'heldout']).default('dev'),
+      /**
+       * The round a page was judged in when it joined after the first set (`2026-12-07 people7`): such
+       * pages are scored apart, so the headline stays comparable with earlier rounds.
+       */
+      added: z.string().min(1).optional(),
       turns: z.array(JudgedTurn).min(1),
       /** Lines of page furniture (captions, credits, page numbers, footers) that are no quote. */
       furniture: z.array(z.string().min(1)).default([]),
@@ -143,7 +148,7 @@ export function attributionReport(): Record<string, number> | null {
     const r = scoreInterview(iv, j);
     outcomes.push(...r.turns);
     furniture.push(...r.furnitureInQuotes.map((f) => `${j.file}: ${f}`));
-    const kind = `${j.file.split('/')[0] ?? ''}${j.split === 'heldout' ? ' (held out)' : ''}`;
+    const kind = `${j.file.split('/')[0] ?? ''}${j.split === 'heldout' ? ' (held out)' : ''}${j.added ? ` (added ${j.added})` : ''}`;
     const k = byKind.get(kind) ?? { n: 0, role: 0, name: 0, files: 0 };
     k.files++;
     k.n += r.turns.length;
@@ -155,13 +160,19 @@ export function attributionReport(): Record<string, number> | null {
     ([kind, k]) => `| ${kind} | ${k.files} | ${k.n} | ${pct(k.role, k.n)} | ${pct(k.name, k.n)} |`,
   );
   const heldOut = new Set(judged.interviews.filter((j) => j.split === 'heldout').map((j) => j.file));
-  const dev = outcomes.filter((o) => !heldOut.has(o.file));
+  const added = new Set(judged.interviews.filter((j) => j.added !== undefined).map((j) => j.file));
+  const dev = outcomes.filter((o) => !heldOut.has(o.file) && !added.has(o.file));
   const n = dev.length;
   const role = dev.filter((o) => o.roleOk).length;
   const name = dev.filter((o) => o.nameOk).length;
   rows.push(
-    `| all but held out | ${judged.interviews.length - heldOut.size} | ${n} | ${pct(role, n)} | ${pct(name, n)} |`,
+    `| all but held out and added | ${judged.interviews.length - heldOut.size - added.size} | ${n} | ${pct(role, n)} | ${pct(name, n)} |`,
   );
+  const late = outcomes.filter((o) => added.has(o.file));
+  if (late.length > 0)
+    rows.push(
+      `| all added | ${added.size} | ${late.length} | ${pct(late.filter((o) => o.roleOk).length, late.length)} | ${pct(late.filter((o) => o.nameOk).length, late.length)} |`,
+    );
   console.log(
     [
       '| corpus | interviews | judged turns | role accuracy | name accuracy |',

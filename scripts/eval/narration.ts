@@ -120,7 +120,7 @@ export function scoreFile(
         t.end !== null &&
         t.start <= start &&
         start < t.end &&
-        forms.some((w) => squash(t.text).includes(w)),
+        (forms.some((w) => squash(t.text).includes(w)) || colonlessIn(words, t.speaker, squash(t.text))),
     );
     const got: Landed =
       turn === undefined ? 'narration' : turn.role === 'interviewer' ? 'question' : 'answer';
@@ -134,6 +134,17 @@ export function scoreFile(
     });
   }
   return { outcomes, stale };
+}
+
+/**
+ * A line that starts with its speaker's label printed without a colon (`小沢そこですよ…` for 小沢コージ):
+ * the turn holds the words after the label (2 characters or more, a start of the speaker's name).
+ */
+function colonlessIn(words: string, speaker: string, text: string): boolean {
+  for (let k = Math.min(speaker.length, 20); k >= 2; k--)
+    if (words.startsWith(speaker.slice(0, k)) && words.length > k && text.includes(words.slice(k)))
+      return true;
+  return false;
 }
 
 /** Scores every judged file with `parse` (the parser under test); null without ../shared. */

@@ -124,7 +124,8 @@ describe('the judged tag set', () => {
   // turn of them, interview talk from files no other split touched.
   it('keeps the fresh11 split in files no other split has a label in, all of it interview talk', () => {
     const fresh11 = labels.filter((l) => l.split === 'fresh11');
-    expect(fresh11.length).toBeGreaterThanOrEqual(150);
+    // 134 since 2026-12-07 (people7): it-life-hack-6605921's 18 labels went with the page (below).
+    expect(fresh11.length).toBeGreaterThanOrEqual(130);
     const files = new Set(fresh11.map((l) => l.file));
     expect(labels.filter((l) => l.split !== 'fresh11' && files.has(l.file)).map((l) => l.file)).toEqual([]);
     expect(fresh11.filter((l) => domainOf(l) !== 'interview').map((l) => l.text)).toEqual([]);
@@ -182,7 +183,11 @@ describe('the judged tag set', () => {
     // 2026-12-07: one label dropped (livedoor-homme-5661913's `……。` with the car's spec header the
     // prefixed parser had glued to it, now the writer's narration; it was an untagged negative).
     // Before: ce12dbd255c306acf77008faed00cd9c601ee5566d217c3d4607777af9e5a059 (153 labels).
-    ['fresh11', 'a2599f0b6fe0fcc1e61e4420313dbd359566422e37499d44e55b32a0fe8498f4'],
+    // 2026-12-07 (people7): the 18 labels of it-life-hack-6605921 dropped, a translation comparison whose
+    // `プロの訳`/`違訳` rows the blog parser had read as two speakers; the page check now refuses it (the
+    // page quotes both labels as words), so no quote is left; all 18 were untagged negatives.
+    // Before: a2599f0b6fe0fcc1e61e4420313dbd359566422e37499d44e55b32a0fe8498f4 (152 labels).
+    ['fresh11', 'cd455b137725a0f4136f36c7d4d19c93088c28178faccd7cec970d6c8683639c'],
     ['fresh12', '45ed316a5a964973d012186b9b345e0bced153381ffdc217f312b3323391bf8e'],
   ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
     const frozen = JSON.stringify(labels.filter((l) => l.split === split));
