@@ -76,6 +76,10 @@ const Label = z.object({
    * fresh12: labelled 2026-12-06 (19:45–19:56 UTC) before that session's tagger round (helper tags12) changed
    * anything: every paragraph of 21 untouched livedoor news files drawn by cue words and sha256 order (work life,
    * job changes, freelance talk), frozen by sha256, scored once at that round's end (`--fresh12`).
+   * fresh13: labelled 2026-12-07 (12:50–13:10 UTC) before that session's tagger round (helper tags8) changed
+   * anything: the unlabelled turns of livedoor interviews (every interview file had some labels) and every
+   * paragraph of untouched livedoor news files drawn by cue words and sha256 order, frozen by sha256, scored once
+   * at that round's end (`--fresh13`).
    */
   split: z.enum([
     'dev',
@@ -94,6 +98,7 @@ const Label = z.object({
     'fresh10',
     'fresh11',
     'fresh12',
+    'fresh13',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -454,6 +459,8 @@ export interface TagQualityOptions {
   fresh11?: boolean;
   /** Also score the fresh12 split (the same rule, for the round of 2026-12-06 from 19:57 UTC). */
   fresh12?: boolean;
+  /** Also score the fresh13 split (the same rule, for the round of 2026-12-07 from 13:10 UTC). */
+  fresh13?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -484,6 +491,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh10 = judged.filter((j) => j.split === 'fresh10');
   const fresh11 = judged.filter((j) => j.split === 'fresh11');
   const fresh12 = judged.filter((j) => j.split === 'fresh12');
+  const fresh13 = judged.filter((j) => j.split === 'fresh13');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -512,8 +520,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh12.length} fresh12, ${fresh11.length} fresh11, ${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh13.length} fresh13, ${fresh12.length} fresh12, ${fresh11.length} fresh11, ${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh13.length > 0 && options.fresh13) {
+    printByDomain(
+      '### Fresh13 split (unlabelled livedoor interview turns and paragraphs of untouched livedoor news files, labelled 2026-12-07 12:50–13:10 UTC before that round changed anything, scored once at its end)',
+      fresh13,
+      runs,
+      topics,
+    );
+    printHardCases(fresh13, runs);
+  } else if (fresh13.length > 0)
+    console.log('\n(fresh13 split not scored: `--fresh13` scores it; see eval/README.md)');
   if (fresh12.length > 0 && options.fresh12) {
     printByDomain(
       '### Fresh12 split (news paragraphs of 21 untouched livedoor news files, labelled 2026-12-06 19:45–19:56 UTC before that round changed anything, scored once at its end)',
