@@ -76,7 +76,7 @@ const Label = z.object({
    * fresh12: labelled 2026-12-06 (19:45–19:56 UTC) before that session's tagger round (helper tags12) changed
    * anything: every paragraph of 21 untouched livedoor news files drawn by cue words and sha256 order (work life,
    * job changes, freelance talk), frozen by sha256, scored once at that round's end (`--fresh12`).
-   * fresh13: labelled 2026-12-07 (12:50–13:10 UTC) before that session's tagger round (helper tags8) changed
+   * fresh13: labelled 2026-12-07 (12:44–12:50 UTC) before that session's tagger round (helper tags8) changed
    * anything: the unlabelled turns of livedoor interviews (every interview file had some labels) and every
    * paragraph of untouched livedoor news files drawn by cue words and sha256 order, frozen by sha256, scored once
    * at that round's end (`--fresh13`).
@@ -459,7 +459,7 @@ export interface TagQualityOptions {
   fresh11?: boolean;
   /** Also score the fresh12 split (the same rule, for the round of 2026-12-06 from 19:57 UTC). */
   fresh12?: boolean;
-  /** Also score the fresh13 split (the same rule, for the round of 2026-12-07 from 13:10 UTC). */
+  /** Also score the fresh13 split (the same rule, for the round of 2026-12-07 from 12:51 UTC). */
   fresh13?: boolean;
 }
 
@@ -524,7 +524,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   );
   if (fresh13.length > 0 && options.fresh13) {
     printByDomain(
-      '### Fresh13 split (unlabelled livedoor interview turns and paragraphs of untouched livedoor news files, labelled 2026-12-07 12:50–13:10 UTC before that round changed anything, scored once at its end)',
+      '### Fresh13 split (unlabelled livedoor interview turns and paragraphs of untouched livedoor news files, labelled 2026-12-07 12:44–12:50 UTC before that round changed anything, scored once at its end)',
       fresh13,
       runs,
       topics,
