@@ -27,6 +27,7 @@ import {
   chooseRulesPrecisionFirst,
   GOAL_PRECISION,
   type ModelRule,
+  nearMainCandidates,
   type RuleRow,
   rowAssigns,
   wilsonLow,
@@ -142,12 +143,47 @@ const talkAt = pool.map((j) => domainOf(j) === 'interview');
 
 /** `idx`: each row's index in the pool. */
 type Chooser = (rows: RuleRow[], groups: number[], idx: number[]) => Record<string, ModelRule>;
-const choosers: Array<[string, Chooser]> = [
+const allChoosers: Array<[string, Chooser]> = [
   ['every-fold rule (main)', (rows, groups) => chooseRules(rows, topics, undefined, groups)],
   ['precision first (ships)', (rows, groups) => chooseRulesPrecisionFirst(rows, topics, groups)],
   ['precision first, moving main’s rule only', (rows, groups) => fromMain(rows, groups)],
   ['precision first on interview talk', (rows, groups, idx) => onTalk(rows, groups, idx)],
+  // tags8 (2026-12-07; the rule fixed before any run, /work/notes/tags8/rule.md and eval/README.md):
+  [
+    'A: margin grows with candidates',
+    (rows, groups) => chooseRulesPrecisionFirst(rows, topics, groups, { z: 'grow' }),
+  ],
+  [
+    'B: near main, margin grows',
+    (rows, groups) =>
+      chooseRulesPrecisionFirst(rows, topics, groups, { candidates: nearMainCandidates, z: 'grow' }),
+  ],
+  [
+    'C: near main, z = 1',
+    (rows, groups) => chooseRulesPrecisionFirst(rows, topics, groups, { candidates: nearMainCandidates }),
+  ],
+  [
+    'D: talk rows × 2',
+    (rows, groups, idx) => chooseRulesPrecisionFirst(rows, topics, groups, { weights: talkWeights(idx) }),
+  ],
+  [
+    'E: near main, grows, talk × 2',
+    (rows, groups, idx) =>
+      chooseRulesPrecisionFirst(rows, topics, groups, {
+        candidates: nearMainCandidates,
+        z: 'grow',
+        weights: talkWeights(idx),
+      }),
+  ],
 ];
+// `CHOOSERS=precision,A,B` runs only the choosers whose names start so.
+const choosers = allChoosers.filter(
+  ([name]) => !process.env.CHOOSERS || process.env.CHOOSERS.split(',').some((c) => name.startsWith(c)),
+);
+
+/** tags8: interview-talk rows weigh TALK_WEIGHT in the pooled choice (fixed before any run). */
+const TALK_WEIGHT = 2;
+const talkWeights = (idx: number[]) => idx.map((i) => (talkAt[i] ? TALK_WEIGHT : 1));
 
 /** Fewest interview-talk positives a topic needs for its operating point to be chosen on interview talk alone. */
 const TALK_MIN_POSITIVES = 15;
@@ -219,7 +255,11 @@ interface Tally {
 const tally = (): Tally => ({ tp: 0, fp: 0, fn: 0 });
 const assigns = (rule: ModelRule, row: RuleRow, t: string) => rowAssigns(rule, row, t);
 
-function nested(choose: Chooser) {
+/** `FP=topic,…`: the held-out wrong tags of the shipped chooser on dev rows (the split read for tuning), printed. */
+const fpTopics = (process.env.FP ?? '').split(',').filter(Boolean);
+const wrong: string[] = [];
+
+function nested(choose: Chooser, name = '') {
   const per = new Map<string, Record<'all' | 'interview' | 'news', Tally>>(
     topics.map((t) => [t, { all: tally(), interview: tally(), news: tally() }]),
   );
@@ -241,6 +281,10 @@ function nested(choose: Chooser) {
       for (const t of topics) {
         const got = assigns(rule[t] as ModelRule, row, t);
         const gold = j.tags.includes(t);
+        if (got && !gold && name === 'precision first (ships)' && fpTopics.includes(t) && j.split === 'dev')
+          wrong.push(
+            `${t} [${d}${j.role === 'interviewer' ? ' Q' : ''}${row.evidence.includes(t) ? '' : ' model alone'} p=${(row.probability[t] ?? 0).toFixed(2)} ratio=${(row.ratio?.[t] ?? 0).toFixed(2)}] gold=${j.tags.join(',') || '–'} | ${j.quote.slice(0, 140)}`,
+          );
         for (const key of ['all', ...(d === 'dialog' ? [] : [d])] as const) {
           const e = (per.get(t) as Record<string, Tally>)[key] as Tally;
           if (got && gold) e.tp++;
@@ -257,7 +301,9 @@ const p = (e: Tally) => (e.tp + e.fp === 0 ? Number.NaN : e.tp / (e.tp + e.fp));
 const r = (e: Tally) => (e.tp + e.fn === 0 ? Number.NaN : e.tp / (e.tp + e.fn));
 const pr = (e: Tally) => `${show(p(e))} / ${show(r(e))}`;
 const goal = (t: string) => GOAL_PRECISION[t] ?? 0.8;
-const results = choosers.map(([name, c]) => ({ name, ...nested(c) }));
+const results = choosers.map(([name, c]) => ({ name, ...nested(c, name) }));
+if (wrong.length > 0)
+  console.log(`\nHeld-out wrong tags on dev rows (precision first, ships):\n${wrong.sort().join('\n')}`);
 for (const key of ['all', 'interview', 'news'] as const) {
   console.log(
     `\nNested 5-fold CV by file, ${key === 'all' ? 'pooled' : `${key} only`} (P / R; ✗ below the goal):\n`,
