@@ -14,7 +14,7 @@
  *   TAGS_CV_CACHE=/tmp/cv.json npx tsx scripts/eval/tags-precision.ts
  *   npx tsx scripts/eval/tags-precision.ts --unseen <main's shipped-model.json>   # once, at the round's end
  *
- * `--unseen` scores the splits the shipped model never learned from (fresh8 … fresh12) and the livedoor
+ * `--unseen` scores the splits the shipped model never learned from (fresh8 … fresh13; `UNSEEN=fresh13` one) and the livedoor
  * interviews' question share with main's shipped model (`git show main:lib/tagging/shipped-model.json`) and
  * with this branch's, nothing chosen or trained: the fresh splits are scored once, after the rule is fixed.
  */
@@ -37,6 +37,7 @@ import { table } from './table.ts';
 import {
   domainOf,
   foldOf,
+  growOthersChooser,
   type Judged,
   judgedRatios,
   loadJudged,
@@ -55,12 +56,18 @@ if (unseenAt >= 0) {
   const path = process.argv[unseenAt + 1];
   if (!path) throw new Error('--unseen <main shipped-model.json>');
   const main = ClassifierModelSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  // A second file (tags8): that model in place of this branch's shipped one.
+  const other = process.argv[unseenAt + 2];
+  const second = other ? ClassifierModelSchema.parse(JSON.parse(readFileSync(other, 'utf8'))) : shippedModel;
   const taggers: Array<readonly [string, TopicTagger]> = [
     ['main (+ shipped model)', new TopicTagger({ model: main })],
-    ['precision first (+ shipped model)', new TopicTagger({ model: shippedModel })],
+    [
+      other ? `+ ${other.split('/').pop()}` : 'precision first (+ shipped model)',
+      new TopicTagger({ model: second }),
+    ],
   ];
   const ids = new TopicTagger().taxonomy.topics.map((t) => t.id);
-  for (const split of ['fresh8', 'fresh9', 'fresh10', 'fresh11', 'fresh12']) {
+  for (const split of (process.env.UNSEEN ?? 'fresh8,fresh9,fresh10,fresh11,fresh12,fresh13').split(',')) {
     const held = loaded.judged.filter((j) => j.split === split);
     const runs = taggers.map(([n, t]) => [n, taggerPredictions(t, held)] as const);
     printByDomain(`${split} (never learned from; scored once)`, held, runs, ids);
@@ -149,6 +156,11 @@ const allChoosers: Array<[string, Chooser]> = [
   ['precision first, moving main’s rule only', (rows, groups) => fromMain(rows, groups)],
   ['precision first on interview talk', (rows, groups, idx) => onTalk(rows, groups, idx)],
   // tags8 (2026-12-07; the rule fixed before any run, /work/notes/tags8/rule.md and eval/README.md):
+  // Composed after the run of A–E (post hoc): per topic it is A's or the shipped choice, so its figures are theirs.
+  [
+    'F: core as shipped, A for the nine (post hoc)',
+    (rows, groups) => growOthersChooser(rows, topics, groups),
+  ],
   [
     'A: margin grows with candidates',
     (rows, groups) => chooseRulesPrecisionFirst(rows, topics, groups, { z: 'grow' }),
