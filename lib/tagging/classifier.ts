@@ -697,10 +697,12 @@ function ruleKeys(
   });
 }
 
-/** The lower end of a precision's one-standard-error Wilson interval (tp of n tags; 0 for none). */
-export function wilsonLow(tp: number, n: number): number {
+/**
+ * The lower end of a precision's Wilson interval (tp of n tags; 0 for none), one standard error wide unless `z`
+ * says otherwise. `tp` and `n` may be weighted counts: pass `n` as the effective sample size and `tp` scaled to it.
+ */
+export function wilsonLow(tp: number, n: number, z = 1): number {
   if (n === 0) return 0;
-  const z = 1;
   const p = tp / n;
   const centre = p + (z * z) / (2 * n);
   const spread = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
@@ -719,6 +721,52 @@ const PRECISION_CANDIDATES: ModelRule[] = BARS.flatMap((bar) =>
 );
 
 /**
+ * The z a choice among `m` candidates needs for the one-sided level one standard error gives a single one
+ * (Bonferroni: Φ⁻¹(1 − 0.1587 / m)); 1 for m = 1. The best of many candidates looks better than it is: the
+ * margin grows with how many were looked at (tags8, 2026-12-07).
+ */
+export function zForCandidates(m: number): number {
+  const tail = 0.158655 / Math.max(1, m);
+  // Φ⁻¹ by bisection on the complementary error function (erfc via Abramowitz–Stegun 7.1.26 is too coarse in
+  // the far tail; this series is exact enough for z ≤ 6).
+  const upper = (z: number) => 0.5 * erfc(z / Math.SQRT2);
+  let lo = 0;
+  let hi = 8;
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2;
+    if (upper(mid) > tail) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** erfc by its continued fraction (x ≥ 2) or its series (x < 2). */
+function erfc(x: number): number {
+  if (x < 2) {
+    let sum = x;
+    let term = x;
+    for (let n = 1; n < 60; n++) {
+      term *= (-x * x) / n;
+      sum += term / (2 * n + 1);
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  let f = 0;
+  for (let n = 60; n >= 1; n--) f = n / 2 / (x + f);
+  return Math.exp(-x * x) / Math.sqrt(Math.PI) / (x + f);
+}
+
+/** How {@link chooseRulesPrecisionFirst} walks (absent: tags6's, as shipped until 2026-12-07 13:00 UTC). */
+export interface PrecisionFirstOptions {
+  /** The operating points a topic whose rule misses its goal may take, given that rule (default: all of tags6's). */
+  candidates?: (main: ModelRule) => readonly ModelRule[];
+  /** `'grow'`: the Wilson bound's z is {@link zForCandidates} of the candidates walked (+1 for the main rule). */
+  z?: number | 'grow';
+  /** Each row's weight in the counts (precision, recall and the bound's effective n, Kish's (Σw)²/Σw²). */
+  weights?: readonly number[];
+}
+
+/**
  * Precision first (issue 14; tags6, 2026-12-07): each topic keeps the rule {@link chooseRules} gives it
  * when that rule reaches the topic's goal precision on these rows with one standard error to spare (the
  * lower end of its Wilson interval); a topic whose rule does not gets the operating point — a raised bar
@@ -726,31 +774,47 @@ const PRECISION_CANDIDATES: ModelRule[] = BARS.flatMap((bar) =>
  * whose precision is surest (the highest lower end). The margin is the standard error and nothing tuned:
  * a point chosen on the rows it is scored on looks better than it is, the more so the fewer tags it makes.
  * The rows must carry `ratio` for the raised bars (train-tags and the eval's cross-validation give it).
+ * `options` (tags8): fewer candidates, a margin that grows with their number, weighted rows.
  */
 export function chooseRulesPrecisionFirst(
   rows: readonly RuleRow[],
   topics: readonly string[],
   groups?: readonly number[],
+  options: PrecisionFirstOptions = {},
 ): Record<string, ModelRule> {
   const out = chooseRules(rows, topics, undefined, groups);
+  const w = options.weights ?? rows.map(() => 1);
   for (const topic of topics) {
+    const main = out[topic] as ModelRule;
+    const candidates = options.candidates ? options.candidates(main) : PRECISION_CANDIDATES;
+    const z = options.z === 'grow' ? zForCandidates(candidates.length + 1) : (options.z ?? 1);
     const gold = rows.map((r) => r.gold.includes(topic));
-    const positives = gold.filter(Boolean).length;
+    let positives = 0;
+    gold.forEach((g, i) => {
+      if (g) positives += w[i] as number;
+    });
     const count = (rule: ModelRule) => {
       let tp = 0;
       let n = 0;
+      let n2 = 0;
       rows.forEach((row, i) => {
         if (!rowAssigns(rule, row, topic)) return;
-        n++;
-        if (gold[i]) tp++;
+        const wi = w[i] as number;
+        n += wi;
+        n2 += wi * wi;
+        if (gold[i]) tp += wi;
       });
-      return { low: wilsonLow(tp, n), recall: positives === 0 ? 0 : tp / positives, p: n === 0 ? 0 : tp / n };
+      const p = n === 0 ? 0 : tp / n;
+      const effective = n === 0 ? 0 : (n * n) / n2;
+      // Unweighted, the counts as they are (tags6's arithmetic exactly).
+      const low = options.weights ? wilsonLow(p * effective, effective, z) : wilsonLow(tp, n, z);
+      return { low, recall: positives === 0 ? 0 : tp / positives, p };
     };
     const goal = goalOf(topic);
-    if (count(out[topic] as ModelRule).low >= goal) continue;
+    if (count(main).low >= goal) continue;
     let best: { rule: ModelRule; low: number; recall: number; p: number } | null = null;
     let surest: { rule: ModelRule; low: number } | null = null;
-    for (const rule of PRECISION_CANDIDATES) {
+    for (const rule of candidates) {
       const c = count(rule);
       if (!surest || c.low > surest.low) surest = { rule, low: c.low };
       if (c.low < goal) continue;
@@ -760,5 +824,25 @@ export function chooseRulesPrecisionFirst(
     const pick = best?.rule ?? surest?.rule;
     if (pick) out[topic] = pick;
   }
+  return out;
+}
+
+/**
+ * tags8's small candidate set (2026-12-07): around the every-fold rule only — its bar raised (1 … 3), its veto
+ * kept or firmed to 0.3 or 0.5, the model alone kept or off: at most 36 points instead of ~700.
+ */
+export function nearMainCandidates(main: ModelRule): ModelRule[] {
+  const seen = new Set<string>();
+  const out: ModelRule[] = [];
+  for (const bar of BARS)
+    for (const veto of [main.veto, 0.3, 0.5])
+      for (const alone of [main.alone, null]) {
+        if (alone !== null && veto >= alone) continue;
+        const rule: ModelRule = bar === 1 ? { veto, alone } : { veto, alone, bar };
+        const key = `${bar}/${veto}/${alone}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(rule);
+      }
   return out;
 }

@@ -14,7 +14,7 @@
  *   TAGS_CV_CACHE=/tmp/cv.json npx tsx scripts/eval/tags-precision.ts
  *   npx tsx scripts/eval/tags-precision.ts --unseen <main's shipped-model.json>   # once, at the round's end
  *
- * `--unseen` scores the splits the shipped model never learned from (fresh8 … fresh12) and the livedoor
+ * `--unseen` scores the splits the shipped model never learned from (fresh8 … fresh13; `UNSEEN=fresh13` one) and the livedoor
  * interviews' question share with main's shipped model (`git show main:lib/tagging/shipped-model.json`) and
  * with this branch's, nothing chosen or trained: the fresh splits are scored once, after the rule is fixed.
  */
@@ -27,6 +27,7 @@ import {
   chooseRulesPrecisionFirst,
   GOAL_PRECISION,
   type ModelRule,
+  nearMainCandidates,
   type RuleRow,
   rowAssigns,
   wilsonLow,
@@ -36,6 +37,7 @@ import { table } from './table.ts';
 import {
   domainOf,
   foldOf,
+  growOthersChooser,
   type Judged,
   judgedRatios,
   loadJudged,
@@ -54,12 +56,18 @@ if (unseenAt >= 0) {
   const path = process.argv[unseenAt + 1];
   if (!path) throw new Error('--unseen <main shipped-model.json>');
   const main = ClassifierModelSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  // A second file (tags8): that model in place of this branch's shipped one.
+  const other = process.argv[unseenAt + 2];
+  const second = other ? ClassifierModelSchema.parse(JSON.parse(readFileSync(other, 'utf8'))) : shippedModel;
   const taggers: Array<readonly [string, TopicTagger]> = [
     ['main (+ shipped model)', new TopicTagger({ model: main })],
-    ['precision first (+ shipped model)', new TopicTagger({ model: shippedModel })],
+    [
+      other ? `+ ${other.split('/').pop()}` : 'precision first (+ shipped model)',
+      new TopicTagger({ model: second }),
+    ],
   ];
   const ids = new TopicTagger().taxonomy.topics.map((t) => t.id);
-  for (const split of ['fresh8', 'fresh9', 'fresh10', 'fresh11', 'fresh12']) {
+  for (const split of (process.env.UNSEEN ?? 'fresh8,fresh9,fresh10,fresh11,fresh12,fresh13').split(',')) {
     const held = loaded.judged.filter((j) => j.split === split);
     const runs = taggers.map(([n, t]) => [n, taggerPredictions(t, held)] as const);
     printByDomain(`${split} (never learned from; scored once)`, held, runs, ids);
@@ -142,12 +150,52 @@ const talkAt = pool.map((j) => domainOf(j) === 'interview');
 
 /** `idx`: each row's index in the pool. */
 type Chooser = (rows: RuleRow[], groups: number[], idx: number[]) => Record<string, ModelRule>;
-const choosers: Array<[string, Chooser]> = [
+const allChoosers: Array<[string, Chooser]> = [
   ['every-fold rule (main)', (rows, groups) => chooseRules(rows, topics, undefined, groups)],
   ['precision first (ships)', (rows, groups) => chooseRulesPrecisionFirst(rows, topics, groups)],
   ['precision first, moving main’s rule only', (rows, groups) => fromMain(rows, groups)],
   ['precision first on interview talk', (rows, groups, idx) => onTalk(rows, groups, idx)],
+  // tags8 (2026-12-07; the rule fixed before any run, /work/notes/tags8/rule.md and eval/README.md):
+  // Composed after the run of A–E (post hoc): per topic it is A's or the shipped choice, so its figures are theirs.
+  [
+    'F: core as shipped, A for the nine (post hoc)',
+    (rows, groups) => growOthersChooser(rows, topics, groups),
+  ],
+  [
+    'A: margin grows with candidates',
+    (rows, groups) => chooseRulesPrecisionFirst(rows, topics, groups, { z: 'grow' }),
+  ],
+  [
+    'B: near main, margin grows',
+    (rows, groups) =>
+      chooseRulesPrecisionFirst(rows, topics, groups, { candidates: nearMainCandidates, z: 'grow' }),
+  ],
+  [
+    'C: near main, z = 1',
+    (rows, groups) => chooseRulesPrecisionFirst(rows, topics, groups, { candidates: nearMainCandidates }),
+  ],
+  [
+    'D: talk rows × 2',
+    (rows, groups, idx) => chooseRulesPrecisionFirst(rows, topics, groups, { weights: talkWeights(idx) }),
+  ],
+  [
+    'E: near main, grows, talk × 2',
+    (rows, groups, idx) =>
+      chooseRulesPrecisionFirst(rows, topics, groups, {
+        candidates: nearMainCandidates,
+        z: 'grow',
+        weights: talkWeights(idx),
+      }),
+  ],
 ];
+// `CHOOSERS=precision,A,B` runs only the choosers whose names start so.
+const choosers = allChoosers.filter(
+  ([name]) => !process.env.CHOOSERS || process.env.CHOOSERS.split(',').some((c) => name.startsWith(c)),
+);
+
+/** tags8: interview-talk rows weigh TALK_WEIGHT in the pooled choice (fixed before any run). */
+const TALK_WEIGHT = 2;
+const talkWeights = (idx: number[]) => idx.map((i) => (talkAt[i] ? TALK_WEIGHT : 1));
 
 /** Fewest interview-talk positives a topic needs for its operating point to be chosen on interview talk alone. */
 const TALK_MIN_POSITIVES = 15;
@@ -219,7 +267,11 @@ interface Tally {
 const tally = (): Tally => ({ tp: 0, fp: 0, fn: 0 });
 const assigns = (rule: ModelRule, row: RuleRow, t: string) => rowAssigns(rule, row, t);
 
-function nested(choose: Chooser) {
+/** `FP=topic,…`: the held-out wrong tags of the shipped chooser on dev rows (the split read for tuning), printed. */
+const fpTopics = (process.env.FP ?? '').split(',').filter(Boolean);
+const wrong: string[] = [];
+
+function nested(choose: Chooser, name = '') {
   const per = new Map<string, Record<'all' | 'interview' | 'news', Tally>>(
     topics.map((t) => [t, { all: tally(), interview: tally(), news: tally() }]),
   );
@@ -241,6 +293,10 @@ function nested(choose: Chooser) {
       for (const t of topics) {
         const got = assigns(rule[t] as ModelRule, row, t);
         const gold = j.tags.includes(t);
+        if (got && !gold && name === 'precision first (ships)' && fpTopics.includes(t) && j.split === 'dev')
+          wrong.push(
+            `${t} [${d}${j.role === 'interviewer' ? ' Q' : ''}${row.evidence.includes(t) ? '' : ' model alone'} p=${(row.probability[t] ?? 0).toFixed(2)} ratio=${(row.ratio?.[t] ?? 0).toFixed(2)}] gold=${j.tags.join(',') || '–'} | ${j.quote.slice(0, 140)}`,
+          );
         for (const key of ['all', ...(d === 'dialog' ? [] : [d])] as const) {
           const e = (per.get(t) as Record<string, Tally>)[key] as Tally;
           if (got && gold) e.tp++;
@@ -257,7 +313,9 @@ const p = (e: Tally) => (e.tp + e.fp === 0 ? Number.NaN : e.tp / (e.tp + e.fp));
 const r = (e: Tally) => (e.tp + e.fn === 0 ? Number.NaN : e.tp / (e.tp + e.fn));
 const pr = (e: Tally) => `${show(p(e))} / ${show(r(e))}`;
 const goal = (t: string) => GOAL_PRECISION[t] ?? 0.8;
-const results = choosers.map(([name, c]) => ({ name, ...nested(c) }));
+const results = choosers.map(([name, c]) => ({ name, ...nested(c, name) }));
+if (wrong.length > 0)
+  console.log(`\nHeld-out wrong tags on dev rows (precision first, ships):\n${wrong.sort().join('\n')}`);
 for (const key of ['all', 'interview', 'news'] as const) {
   console.log(
     `\nNested 5-fold CV by file, ${key === 'all' ? 'pooled' : `${key} only`} (P / R; ✗ below the goal):\n`,

@@ -141,6 +141,23 @@ describe('the judged tag set', () => {
     expect(fresh12.filter((l) => domainOf(l) !== 'news').map((l) => l.text)).toEqual([]);
   });
 
+  // fresh13 (2026-12-07, helper tags8) is the turns of livedoor interviews no label had read (every interview file
+  // had some) and paragraphs of news files no label touched, drawn by sha256 order of `fresh13:` + path and cue
+  // words (eval/README.md): no quote of it is labelled in another split, and its news files are its own.
+  it('keeps the fresh13 split apart: its turns unread before, its news files untouched', () => {
+    const fresh13 = labels.filter((l) => l.split === 'fresh13');
+    expect(fresh13.length).toBeGreaterThanOrEqual(150);
+    const others = labels.filter((l) => l.split !== 'fresh13');
+    const news = new Set(fresh13.filter((l) => domainOf(l) === 'news').map((l) => l.file));
+    expect(others.filter((l) => news.has(l.file)).map((l) => l.file)).toEqual([]);
+    for (const l of fresh13.filter((x) => domainOf(x) === 'interview'))
+      expect(
+        others.filter((o) => o.file === l.file && (o.text.startsWith(l.text) || l.text.startsWith(o.text))),
+        l.text,
+      ).toEqual([]);
+    expect(fresh13.filter((l) => domainOf(l) === 'interview').length).toBeGreaterThanOrEqual(100);
+  });
+
   // The eval reports interview talk and news apart: every label is one of the three kinds, by its role and source.
   it('sorts every label into interview talk, news paragraphs or the booking dialogs', () => {
     const kinds = new Map<string, number>();
@@ -189,6 +206,7 @@ describe('the judged tag set', () => {
     // Before: a2599f0b6fe0fcc1e61e4420313dbd359566422e37499d44e55b32a0fe8498f4 (152 labels).
     ['fresh11', 'cd455b137725a0f4136f36c7d4d19c93088c28178faccd7cec970d6c8683639c'],
     ['fresh12', '45ed316a5a964973d012186b9b345e0bced153381ffdc217f312b3323391bf8e'],
+    ['fresh13', 'f6c09aa0ff2bf56a2478a637b28d7b392c6c6f6846e0e89a652ab191a07c6db2'],
   ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
     const frozen = JSON.stringify(labels.filter((l) => l.split === split));
     expect(createHash('sha256').update(frozen).digest('hex')).toBe(sha256);

@@ -9,6 +9,7 @@ import {
   chooseRules,
   chooseRulesPrecisionFirst,
   type ModelRule,
+  nearMainCandidates,
   RICH_TRAINING,
   type RuleRow,
   rowAssigns,
@@ -16,6 +17,8 @@ import {
   TopicClassifier,
   type TrainingExample,
   trainClassifier,
+  wilsonLow,
+  zForCandidates,
 } from '../../lib/tagging/classifier.ts';
 import { EvidenceScorer } from '../../lib/tagging/evidence.ts';
 import { compilePattern, GAP, matches, sentences } from '../../lib/tagging/match.ts';
@@ -978,5 +981,61 @@ describe('chooseRulesPrecisionFirst', () => {
     expect(rowAssigns({ veto: 0, alone: null, bar: 1.4 }, r, topic)).toBe(true);
     expect(rowAssigns({ veto: 0, alone: null, bar: 1.6 }, r, topic)).toBe(false);
     expect(rowAssigns({ veto: 0, alone: null, bar: 1.4 }, { ...r, ratio: undefined }, topic)).toBe(false);
+  });
+
+  // tags8: a margin that grows with the number of candidates looked at, a small candidate set, weighted rows.
+  it('asks a choice among more candidates for a wider margin (Bonferroni at one standard error’s level)', () => {
+    expect(zForCandidates(1)).toBeCloseTo(1, 3);
+    expect(zForCandidates(10)).toBeCloseTo(2.148, 2);
+    expect(zForCandidates(700)).toBeGreaterThan(3.4);
+    expect(zForCandidates(700)).toBeLessThan(3.6);
+    expect(wilsonLow(80, 100, 3)).toBeLessThan(wilsonLow(80, 100));
+  });
+
+  it('near the every-fold rule: its bar raised, its veto kept or firmed, the model alone kept or off', () => {
+    const c = nearMainCandidates({ veto: 0.1, alone: 0.9 });
+    expect(c.length).toBe(36);
+    expect(c[0]).toEqual({ veto: 0.1, alone: 0.9 });
+    expect(c).toContainEqual({ veto: 0.5, alone: null, bar: 3 });
+    expect(new Set(c.map((r) => JSON.stringify(r))).size).toBe(c.length);
+    // A main rule of veto 0.3 and no model alone gives fewer distinct points.
+    expect(nearMainCandidates({ veto: 0.3, alone: null }).length).toBe(12);
+  });
+
+  it('a grown margin refuses a point that only one standard error would take', () => {
+    // Very strong evidence (3.2 × the bar) always right; with the strong (2.2 ×) 160 of 190 (0.84: its
+    // one-standard-error bound ≈ 0.82, under 0.8 at the z of ~700 candidates); weak evidence mostly wrong.
+    const rows = [
+      ...many(100, () => row(true, 3.2, 0.5)),
+      ...many(60, () => row(true, 2.2, 0.5)),
+      ...many(30, () => row(false, 2.2, 0.5)),
+      ...many(20, () => row(true, 1.1, 0.5)),
+      ...many(60, () => row(false, 1.1, 0.5)),
+      ...many(50, () => row(false, 0, 0.5)),
+    ];
+    expect(wilsonLow(160, 190)).toBeGreaterThan(0.8);
+    expect(wilsonLow(160, 190, zForCandidates(700))).toBeLessThan(0.8);
+    const loose = chooseRulesPrecisionFirst(rows, [topic])[topic] as ModelRule;
+    expect(rowAssigns(loose, row(true, 2.2, 0.5), topic)).toBe(true);
+    const strict = chooseRulesPrecisionFirst(rows, [topic], undefined, { z: 'grow' })[topic] as ModelRule;
+    expect(rowAssigns(strict, row(true, 3.2, 0.5), topic)).toBe(true);
+    expect(rowAssigns(strict, row(true, 2.2, 0.5), topic)).toBe(false);
+  });
+
+  it('weighs rows: wrong tags that weigh more lower the precision the choice sees', () => {
+    const rows = [
+      ...many(40, () => row(true, 2.2, 0.5)),
+      ...many(2, () => row(false, 2.2, 0.5)),
+      ...many(30, () => row(true, 1.1, 0.5)),
+      ...many(6, () => row(false, 1.1, 0.5)),
+      ...many(50, () => row(false, 0, 0.5)),
+    ];
+    // 70 of 78 right (0.90) reaches 0.8 with a standard error to spare, so the evidence stands …
+    expect(chooseRulesPrecisionFirst(rows, [topic])[topic]).toEqual({ veto: 0, alone: null });
+    // … but with the weak evidence's wrong tags weighing 3 (70 of 90) it does not, and the bar rises.
+    const weights = rows.map((r) => (r.gold.length === 0 && r.ratio?.[topic] === 1.1 ? 3 : 1));
+    const rule = chooseRulesPrecisionFirst(rows, [topic], undefined, { weights })[topic] as ModelRule;
+    expect(rule.bar).toBeGreaterThan(1.1);
+    expect(rowAssigns(rule, row(true, 2.2, 0.5), topic)).toBe(true);
   });
 });
