@@ -92,7 +92,7 @@ export function decodeText(bytes: Uint8Array, charset?: string | null): string {
   throw new EncodingError(
     `the transcript is not UTF-8 text${guess ? ` (it reads as ${guess})` : ''}: save it as UTF-8${
       guess ? ` (iconv -f ${guess} -t utf-8)` : ''
-    } or name its encoding`,
+    }`,
     { charset: null, guess },
   );
 }
