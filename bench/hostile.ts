@@ -1,5 +1,5 @@
 /**
- * `npm run bench:hostile [-- --quick] [--seconds N] [--formats auto,dash] [--parse-only]
+ * `npm run bench:hostile [-- --quick] [--seconds N] [--port N] [--formats auto,dash] [--parse-only]
  * [--indexing-only]`: hostile bodies against the parsers and the server (issue 11 goal).
  * `--formats`, `--parse-only` (no server phases) and `--indexing-only` (phase 3 alone) are for
  * working on one part; the record is a full run.
@@ -44,7 +44,8 @@ const quick = args.includes('--quick');
 const seconds = Number(args[args.indexOf('--seconds') + 1]) || (quick ? 8 : 30);
 const BYTES = quick ? 256_000 : 1_000_000;
 const PARSE_BOUND_MS = 10_000;
-const PORT = 3210;
+// `--port N` where 3210 is taken (agents sharing a machine each keep to their own ports).
+const PORT = Number(args[args.indexOf('--port') + 1]) || 3210;
 const ALL_FORMATS = ['auto', 'blog', 'dash', 'prefixed', 'tsv', 'markdown', 'json'] as const;
 const only = args.includes('--formats') ? (args[args.indexOf('--formats') + 1] ?? '').split(',') : null;
 const FORMATS = only ? ALL_FORMATS.filter((f) => only.includes(f)) : ALL_FORMATS;
@@ -267,6 +268,8 @@ interface Blocking {
   body: string;
   mb: number;
   status: number;
+  /** The error code of a refused body (`parse_timeout` is a wall-clock bound: a loaded machine hits it). */
+  code?: string;
   postMs: number;
   /** From the answer until /health showed the snapshot with the body (null: nothing to publish). */
   publishMs: number | null;
@@ -375,7 +378,8 @@ async function blockingWhileIndexing(): Promise<Blocking[]> {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
         body,
       });
-      await res.arrayBuffer();
+      // A refusal's code (parse_error, parse_timeout) is reported with its status.
+      const answer = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
       const postMs = performance.now() - t0;
       let publishMs: number | null = null;
       if (res.ok) {
@@ -394,6 +398,7 @@ async function blockingWhileIndexing(): Promise<Blocking[]> {
         body: name,
         mb: Math.round(mb(body) * 10) / 10,
         status: res.status,
+        ...(answer?.error?.code ? { code: answer.error.code } : {}),
         postMs: round(postMs),
         publishMs: publishMs === null ? null : round(publishMs),
         health: {
@@ -410,7 +415,7 @@ async function blockingWhileIndexing(): Promise<Blocking[]> {
         },
       });
       process.stderr.write(
-        `  ${name}: ${res.status} in ${Math.round(postMs)} ms, published ${publishMs === null ? '-' : `${Math.round(publishMs)} ms`} after; /health max ${Math.round(Math.max(...times))} ms, p99 ${Math.round(pct(times, 99))} ms; 404 max ${Math.round(Math.max(...loopTimes))} ms, p99 ${Math.round(pct(loopTimes, 99))} ms\n`,
+        `  ${name}: ${res.status}${answer?.error?.code ? ` ${answer.error.code}` : ''} in ${Math.round(postMs)} ms, published ${publishMs === null ? '-' : `${Math.round(publishMs)} ms`} after; /health max ${Math.round(Math.max(...times))} ms, p99 ${Math.round(pct(times, 99))} ms; 404 max ${Math.round(Math.max(...loopTimes))} ms, p99 ${Math.round(pct(loopTimes, 99))} ms\n`,
       );
     }
   } finally {
@@ -464,7 +469,7 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
       ...blocking.map(
         (b) =>
-          `| ${b.body} | ${b.mb} | ${b.status} | ${b.postMs} | ${b.publishMs ?? '–'} | ${b.health.n} | ${b.health.p50} | ${b.health.p99} | ${b.health.max} | ${b.loop.p99} / ${b.loop.max} | ${b.health.p99 <= 100 ? 'met' : 'missed'} |`,
+          `| ${b.body} | ${b.mb} | ${b.status}${b.code ? ` ${b.code}` : ''} | ${b.postMs} | ${b.publishMs ?? '–'} | ${b.health.n} | ${b.health.p50} | ${b.health.p99} | ${b.health.max} | ${b.loop.p99} / ${b.loop.max} | ${b.health.p99 <= 100 ? 'met' : 'missed'} |`,
       ),
     );
   const missed = parse.filter((r) => r.over200.length > 0);

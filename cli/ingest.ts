@@ -12,6 +12,8 @@ export interface IngestOutcome {
   id?: string;
   quotes?: number;
   reason?: string;
+  /** On a failure that stopped the run (a refused token, an unreachable API): what to check. */
+  stop?: string;
 }
 
 /** Options of {@link ingestFiles}. */
@@ -153,17 +155,25 @@ export async function ingestFiles(
           quotes: json.quotes ?? 0,
         };
       }
-      stopped ??= stopReason(base, res.status, null);
+      const stop = stopReason(base, res.status, null);
+      stopped ??= stop;
       return {
         path,
         status: 'failed',
         reason: `${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`.trim(),
+        ...(stop ? { stop } : {}),
       };
     } catch (e) {
-      stopped ??= stopReason(base, null, e);
+      const stop = stopReason(base, null, e);
+      stopped ??= stop;
       const cause = (e as { cause?: { code?: string } }).cause?.code;
       const message = e instanceof Error ? e.message : String(e);
-      return { path, status: 'failed', reason: cause ? `${message} (${cause})` : message };
+      return {
+        path,
+        status: 'failed',
+        reason: cause ? `${message} (${cause})` : message,
+        ...(stop ? { stop } : {}),
+      };
     }
   };
   // A few uploads in flight keep the server busy while each waits on its store writes.
@@ -197,6 +207,8 @@ export function summarize(outcomes: readonly IngestOutcome[]): string {
   ];
   for (const o of outcomes.filter((x) => x.status === 'failed'))
     lines.push(`  failed ${o.path}: ${o.reason}`);
-  if (skipped[0]) lines.push(`stopped: ${skipped[0].reason}`);
+  // Said whenever a failure stopped the run, also when every file was already sent (none skipped).
+  const stop = skipped[0]?.reason ?? outcomes.find((o) => o.stop)?.stop;
+  if (stop) lines.push(`stopped: ${stop}`);
   return `${lines.join('\n')}\n`;
 }

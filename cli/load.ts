@@ -4,6 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { isSafeId } from '../lib/ids.ts';
 import type { Format, Interview } from '../lib/model.ts';
 import { parseBytes, parseInterview } from '../lib/parse/index.ts';
+import { decodeText } from '../lib/text/encoding.ts';
 
 /** Text transcripts found in directories. */
 const TEXT_EXTENSIONS = ['.txt', '.md', '.markdown', '.tsv', '.json', '.vtt', '.srt'];
@@ -52,7 +53,7 @@ export type Loaded = { path: string; interview: Interview } | { path: string; er
 export function loadInterviews(paths: readonly string[], format?: Format): Loaded[] {
   return expandPaths(paths, new Set(TEXT_EXTENSIONS)).map((path) => {
     try {
-      const text = readFileSync(path, 'utf8');
+      const text = decodeText(readFileSync(path));
       return { path, interview: parseInterview(text, { format, id: idFromPath(path) }) };
     } catch (e) {
       return { path, error: e instanceof Error ? e.message : String(e) };

@@ -193,6 +193,13 @@ type Job =
   | {
       kind: 'prepare';
       request: Omit<PrepareRequest, 'tagger'>;
+      /**
+       * false for the warm-up's own transcript (trusted, fixed): not stopped at the parse bound.
+       * A cold worker's first parse loads its dictionary; on a loaded machine that passed 5 s, the
+       * warm-up was stopped, its worker replaced by a cold one, and the next transcript (a sample
+       * at start-up: `npm start` exited) paid the loading inside its own bound.
+       */
+      bounded?: false;
       tagger: TopicTagger;
       resolve: (prepared: Prepared) => void;
       reject: (error: unknown) => void;
@@ -344,6 +351,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   const arm = (index: number, slot: Slot) => {
     const job = slot.jobs[0];
     if (!job || job.kind === 'tag' || slot.parsed || slot.timed === job || !sent.has(job)) return;
+    if (job.kind === 'prepare' && job.bounded === false) return;
     disarm(slot);
     slot.timed = job;
     slot.timer = setTimeout(() => {
@@ -525,6 +533,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
                 analyze,
                 ...(prebuild ? { prebuild } : {}),
               },
+              bounded: false,
               tagger,
               resolve,
               reject,

@@ -14,6 +14,7 @@ import { jsonLogger } from '../lib/api/app.ts';
 import { ConfigError, readLocalConfig } from '../lib/config.ts';
 import { KikigakiError, UnavailableError } from '../lib/errors.ts';
 import { loadReadings } from '../lib/text/readings.ts';
+import { answerClientErrors } from './client-errors.ts';
 import { type Embedded, EmbeddedStartError, localClient, startEmbeddedDynamo } from './embedded.ts';
 import { createLocalRuntime } from './runtime.ts';
 
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   });
+
+  answerClientErrors(server);
 
   let closing = false;
   const shutdown = async () => {

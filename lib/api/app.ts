@@ -17,7 +17,16 @@ import { DOCX_CONTENT_TYPE, isZip, requireDocx } from '../parse/docx.ts';
 import type { Kikigaki } from '../service.ts';
 import { TopicTagger } from '../tagger.ts';
 import { assertKnownTags, resolveTags } from '../tagging/directory.ts';
-import { type AppEnv, check, query, readJson, reply, requireToken, toErrorResponse } from './http.ts';
+import {
+  type AppEnv,
+  bodyText,
+  check,
+  query,
+  readJson,
+  reply,
+  requireToken,
+  toErrorResponse,
+} from './http.ts';
 import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
 import { BINARY_TRANSCRIPT_TYPES, openApiDocument, TRANSCRIPT_TYPES } from './openapi.ts';
 import { peopleRoutes } from './people-routes.ts';
@@ -252,9 +261,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       // A .docx is a zip whatever it is labelled; anything else is UTF-8 text.
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (type === DOCX_CONTENT_TYPE) requireDocx(bytes);
-      return isZip(bytes)
-        ? { input: { bytes }, options }
-        : { input: { text: new TextDecoder().decode(bytes) }, options };
+      return isZip(bytes) ? { input: { bytes }, options } : { input: { text: bodyText(c, bytes) }, options };
     }
     throw new KikigakiError(
       'unsupported_media_type',

@@ -5,6 +5,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type * as z from 'zod';
 import { type ErrorCode, KikigakiError, UnavailableError, ValidationError } from '../errors.ts';
+import { decodeText, EncodingError } from '../text/encoding.ts';
 
 /** Hono environment of the app. */
 export type AppEnv = { Variables: { requestId: string } };
@@ -54,12 +55,45 @@ export function query<S extends z.ZodObject>(
   arrays: readonly string[] = [],
 ): z.output<S> {
   rejectUnknownParameters(c, Object.keys(schema.shape));
+  rejectMalformedQuery(c);
   const raw: Record<string, unknown> = { ...c.req.query() };
-  for (const k of arrays) {
-    const all = c.req.queries(k);
-    if (all) raw[k] = all;
+  for (const k of Object.keys(raw)) {
+    const all = c.req.queries(k) ?? [];
+    if (arrays.includes(k)) raw[k] = all;
+    else if (all.length > 1)
+      // `?q=a&q=b` searched one of them and dropped the other without a word.
+      throw new ValidationError(`query parameter '${k}' is given ${all.length} times; it takes one value`, {
+        parameter: k,
+      });
   }
   return check(schema, raw, 'query');
+}
+
+/**
+ * Refuses a query string that is not percent-encoded UTF-8 (`?q=%E3%81`, a character cut in
+ * half; `?q=%FF`): it was searched as the raw text, `%E3%81`, and answered an empty 200.
+ */
+export function rejectMalformedQuery(c: Context): void {
+  const at = c.req.url.indexOf('?');
+  if (at < 0) return;
+  for (const part of c.req.url
+    .slice(at + 1)
+    .split('#')[0]
+    ?.split('&') ?? []) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      const key = part.split('=')[0] ?? '';
+      let name = key;
+      try {
+        name = decodeURIComponent(key);
+      } catch {}
+      throw new ValidationError(
+        `query parameter '${name}' is not percent-encoded UTF-8 ('${part.slice(0, 80)}'): encode its value as UTF-8 (curl -G --data-urlencode 'q=…')`,
+        { parameter: name },
+      );
+    }
+  }
 }
 
 /**
@@ -90,9 +124,38 @@ export function jsonTooDeepAt(text: string, max = MAX_JSON_DEPTH): number {
   return -1;
 }
 
+/** The `charset` parameter of the request's Content-Type, or null. */
+export function requestCharset(c: Context): string | null {
+  const header = c.req.header('content-type') ?? '';
+  const m = /;\s*charset\s*=\s*("[^"]*"|[^;\s]*)/i.exec(header);
+  return m?.[1] ? m[1] : null;
+}
+
+/**
+ * The request body as text: UTF-8, UTF-16 by its byte-order mark, or the Content-Type's charset.
+ * Bytes not valid in it are a 415 naming the likely encoding (never replaced by U+FFFD and stored).
+ */
+export function bodyText(c: Context, bytes: Uint8Array): string {
+  const charset = requestCharset(c);
+  try {
+    return decodeText(bytes, charset);
+  } catch (e) {
+    if (!(e instanceof EncodingError)) throw e;
+    const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]?.trim() || 'text/plain';
+    throw new KikigakiError(
+      'unsupported_media_type',
+      e.guess
+        ? `${e.message}; or send it as it is with Content-Type: ${type}; charset=${e.guess}`
+        : e.message,
+      e.details,
+      { cause: e },
+    );
+  }
+}
+
 /** Parses a JSON request body: 400 `invalid_json` when malformed, 400 when nested too deep. */
 export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  const text = bodyText(c, new Uint8Array(await c.req.arrayBuffer()));
   const at = jsonTooDeepAt(text);
   if (at >= 0)
     throw new ValidationError(

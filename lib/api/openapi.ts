@@ -89,7 +89,7 @@ export const TRANSCRIPT_TYPES = [
 /**
  * Binary bodies a transcript may be sent as: a Word document (.docx). A body of any transcript
  * type that starts with the zip signature is read as a .docx too; `application/octet-stream`
- * is read as a .docx when it is a zip, else as UTF-8 text.
+ * is read as a .docx when it is a zip, else as text (UTF-8 unless the Content-Type's charset says).
  */
 export const BINARY_TRANSCRIPT_TYPES = [DOCX_CONTENT_TYPE, 'application/octet-stream'] as const;
 
@@ -557,7 +557,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'no such resource (`not_found`)',
   409: 'a concurrent change, or an id another source holds (`conflict`, with `details`)',
   413: 'body larger than the limit (`payload_too_large`)',
-  415: 'unsupported Content-Type (`unsupported_media_type`)',
+  415: 'unsupported Content-Type, or a body not valid in its encoding (`unsupported_media_type`: a Shift_JIS transcript sent without `; charset=shift_jis`)',
   422: 'a transcript that cannot be parsed (`parse_error`, naming the line) or takes too long (`parse_timeout`)',
   500: 'a bug (`internal_error`); details are in the log under the request id',
   503: 'the store is unavailable (`unavailable`); retry after the Retry-After header’s seconds',
@@ -619,7 +619,13 @@ function requestBody(route: RouteSpec): Record<string, unknown> | undefined {
   const content: Record<string, unknown> = {};
   if (route.body.json) content['application/json'] = { schema: schema(route.body.json, 'input') };
   for (const type of route.body.text ?? [])
-    content[type] = { schema: { type: 'string', description: 'a transcript in any supported layout' } };
+    content[type] = {
+      schema: {
+        type: 'string',
+        description:
+          'a transcript in any supported layout: UTF-8, UTF-16 with its byte-order mark, or the encoding the Content-Type names (`; charset=shift_jis`, `euc-jp`, …); bytes not valid in it are a 415',
+      },
+    };
   for (const type of route.body.binary ?? [])
     content[type] = {
       schema: {

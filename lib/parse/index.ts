@@ -5,6 +5,7 @@
 import { ParseError, ValidationError } from '../errors.ts';
 import { isSafeId, quoteId } from '../ids.ts';
 import { type Format, FormatSchema, type Interview } from '../model.ts';
+import { decodeText } from '../text/encoding.ts';
 import { fullNameIn } from './article.ts';
 import { countNameLineBlocks, countSpeakerBlocks, parseBlog } from './blog.ts';
 import { countQuestions, parseDash } from './dash.ts';
@@ -172,7 +173,7 @@ export function parseWithReport(text: string, options: ParseOptions = {}): Parse
  */
 export async function parseBytes(bytes: Uint8Array, options: ParseOptions = {}): Promise<Interview> {
   if (isZip(bytes)) return parseInterview(await docxText(bytes), options);
-  return parseInterview(new TextDecoder().decode(bytes), options);
+  return parseInterview(decodeText(bytes), options);
 }
 
 /** A transcript as text, or as the bytes of a file (a .docx). */

@@ -621,6 +621,19 @@ export const TaxonomyVersionEntity: Entity<'taxonomyVersion', TaxonomyVersion> =
   }),
 };
 
+/** The attributes of a taxonomy version besides its keys that list it (not its content, `data`). */
+export const TAXONOMY_VERSION_META_ATTRIBUTES = ['at', 'who', 'change'] as const;
+
+/** A taxonomy version's metadata, from an item read with TAXONOMY_VERSION_META_ATTRIBUTES. */
+export function taxonomyVersionMeta(it: RawItem): Omit<TaxonomyVersion, 'data'> {
+  return {
+    version: keyAs(it, 'taxonomyVersion').version,
+    at: str(it, 'at'),
+    who: str(it, 'who'),
+    change: str(it, 'change'),
+  };
+}
+
 /** The model the tagger learned from editors (gzipped JSON). */
 export interface TagModel {
   data: Uint8Array;

@@ -229,13 +229,24 @@ export class Table {
     return out;
   }
 
-  /** Items of a partition whose sort key starts with `prefix` (strongly consistent). */
-  async queryPrefix(pk: string, prefix: string): Promise<RawItem[]> {
+  /**
+   * Items of a partition whose sort key starts with `prefix` (strongly consistent); with
+   * `attributes`, only those attributes (and the keys) are read, not the whole items.
+   */
+  async queryPrefix(pk: string, prefix: string, attributes?: readonly string[]): Promise<RawItem[]> {
+    const projected = attributes ?? [];
+    const names: Record<string, string> = { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey };
+    projected.forEach((a, i) => {
+      names[`#p${i}`] = a;
+    });
     return this.queryAll({
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
       ConsistentRead: true,
+      ...(attributes
+        ? { ProjectionExpression: ['#pk', '#sk', ...projected.map((_, i) => `#p${i}`)].join(', ') }
+        : {}),
     });
   }
 

@@ -25,12 +25,14 @@ import {
   QuoteManualTagEntity,
   QuoteTagEntity,
   type RawItem,
+  TAXONOMY_VERSION_META_ATTRIBUTES,
   type TagEntry,
   TagEntryEntity,
   TagModelEntity,
   TaxonomyHeadEntity,
   type TaxonomyVersion,
   TaxonomyVersionEntity,
+  taxonomyVersionMeta,
 } from './items.ts';
 import { type AuditSubject, type Key, keys, type MergeTarget, parseKey, TABLE } from './keys.ts';
 import { membershipsOf, type TagContext, type TagContextSource } from './memberships.ts';
@@ -641,13 +643,17 @@ export class DynamoTags implements TagStore, TagContextSource {
     return head?.version === version ? head : null;
   }
 
-  /** Earlier versions of the taxonomy, newest first (without their content). */
+  /**
+   * Earlier versions of the taxonomy, newest first, from their metadata only: the query projects
+   * away each version's content, so listing costs the same however large the taxonomy has grown.
+   */
   async taxonomyVersions(): Promise<Array<Omit<TaxonomyRecord, 'json'>>> {
-    const items = await this.table.queryPrefix(keys.taxonomyPk, keys.taxonomyVersionPrefix);
-    return items
-      .map((it) => TaxonomyVersionEntity.fromItem(it))
-      .map(({ version, at, who, change }) => ({ version, at, who, change }))
-      .reverse();
+    const items = await this.table.queryPrefix(
+      keys.taxonomyPk,
+      keys.taxonomyVersionPrefix,
+      TAXONOMY_VERSION_META_ATTRIBUTES,
+    );
+    return items.map((it) => taxonomyVersionMeta(it)).reverse();
   }
 
   /**

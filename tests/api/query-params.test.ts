@@ -96,4 +96,38 @@ describe('unknown query parameters', () => {
       expect(r.status, `${path}: ${await r.clone().text()}`).toBe(200);
     }
   });
+
+  it('a query string not percent-encoded as UTF-8 is a 400 naming the parameter, not an empty search of its raw text', async () => {
+    // Found trying the API as a client (2026-12-07): `q=%E3%81` (a character cut in half) and
+    // `q=%FF` searched the raw text `%E3%81` and answered 200 with nothing, as if no quote matched.
+    for (const path of [
+      '/search?q=%E3%81',
+      '/search?q=%FF%FE',
+      '/search?q=%',
+      '/suggest?q=%E3',
+      '/interviewees?q=%C3',
+    ]) {
+      const r = await get(path);
+      expect(r.status, `${path}: ${JSON.stringify(r.json)}`).toBe(400);
+      const e = (r.json as Err).error;
+      expect(e.code).toBe('validation_error');
+      expect(e.message).toMatch(/^query parameter 'q' is not percent-encoded UTF-8/);
+      expect(e.details?.parameter).toBe('q');
+    }
+    // Encoded right, the same words search (and `+` is a space).
+    expect((await get('/search?q=%E4%BB%95%E4%BA%8B')).status).toBe(200);
+    expect((await get('/search?q=%E4%BB%95%E4%BA%8B+%E5%AE%B6')).status).toBe(200);
+  });
+
+  it('a one-value parameter given twice is a 400, not one of the two dropped', async () => {
+    // `?q=a&q=b` searched one of them; `?limit=5&limit=50` used one limit.
+    for (const path of ['/search?q=仕事&q=家族', '/search?limit=5&limit=50', '/audit?actor=a&actor=b']) {
+      const r = await get(path);
+      expect(r.status, `${path}: ${JSON.stringify(r.json)}`).toBe(400);
+      expect((r.json as Err).error.message).toMatch(/is given 2 times; it takes one value/);
+    }
+    // Repeatable ones stay repeatable.
+    expect((await get('/search?tag=mentor&tag=work-balance')).status).toBe(200);
+    expect((await get('/interviewees?tag=mentor&tag=work-balance&match=any')).status).toBe(200);
+  });
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../lib/export.ts';
 import type { SearchHit, SearchPage } from '../../lib/search/index.ts';
 import { makeDocx } from '../helpers/docx.ts';
+import { encodeJapanese } from '../helpers/encodings.ts';
 import { available, corporaDir, filesIn, read, samplesDir } from '../helpers/shared.ts';
 import {
   axeViolations,
@@ -456,6 +457,46 @@ describe.runIf(run)('console in Chromium', () => {
     await page.locator('#upload-saved-link').waitFor({ state: 'visible' });
     const stored: { title: string; turns: { speaker: string }[] } = await api('/interviews/docx-in-browser');
     expect(stored.turns.map((t) => t.speaker)).toEqual(['聞き手', '佐藤', '聞き手', '佐藤']);
+    await page.close();
+  }, 60_000);
+
+  it('reads a dropped Shift_JIS transcript in its encoding and says so before saving', async () => {
+    // A Windows 文字起こし in Shift_JIS was stored as U+FFFD for every Japanese character; the API
+    // now answers 415 naming the encoding, and the page asks again in it.
+    const text = [
+      '聞き手：副業を始めたきっかけは？',
+      '田村：会社の収入だけでは不安だったからです。',
+      '聞き手：時間はどう作っていますか？',
+      '田村：朝の一時間を副業にあてています。',
+      '',
+    ].join('\n');
+    const sjis = encodeJapanese(text, 'shift_jis');
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/upload`);
+    await enterToken(page);
+    await page.locator('#upload-form').waitFor({ state: 'visible' });
+    await page.evaluate(
+      ({ name, bytes }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/plain' }));
+        document
+          .getElementById('drop-zone')
+          ?.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      { name: 'sjis.txt', bytes: [...sjis] },
+    );
+    await page.fill('#upload-id', 'sjis-in-browser');
+    await page.click('#upload-preview');
+    await page.locator('#upload-preview-area').waitFor({ state: 'visible' });
+    expect(await page.textContent('#upload-charset')).toContain('shift_jis');
+    expect(await page.locator('.preview-table tbody tr').count()).toBe(4);
+    expect(await page.textContent('.preview-table tbody')).toContain('朝の一時間を副業にあてています。');
+    expect(await axeViolations(page), 'the upload preview with its encoding notice').toEqual([]);
+    await page.click('#upload-save');
+    await page.locator('#upload-saved-link').waitFor({ state: 'visible' });
+    const stored: { turns: { speaker: string; text: string }[] } = await api('/interviews/sjis-in-browser');
+    expect(stored.turns.map((t) => t.speaker)).toEqual(['聞き手', '田村', '聞き手', '田村']);
+    expect(stored.turns[1]?.text).toBe('会社の収入だけでは不安だったからです。');
     await page.close();
   }, 60_000);
 

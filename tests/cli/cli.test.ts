@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeDocx } from '../helpers/docx.ts';
+import { encodeJapanese } from '../helpers/encodings.ts';
 import { repoRoot, samplesDir } from '../helpers/shared.ts';
 
 const bin = join(repoRoot, 'bin', 'kikigaki.mjs');
@@ -20,6 +21,22 @@ describe('kikigaki CLI', () => {
     expect(iv.id).toBe('04-dash-yuki');
     expect(iv.format).toBe('dash');
     expect(iv.turns[0].id).toBe('04-dash-yuki-t001');
+  });
+
+  it('parse and search say a Shift_JIS file is not UTF-8 and how to convert it, never parse it as U+FFFD', () => {
+    // Read as UTF-8 with every invalid byte replaced, a Shift_JIS TSV parsed into turns of U+FFFD.
+    const dir = mkdtempSync(join(tmpdir(), 'kk-cli-sjis-'));
+    const file = join(dir, 'sjis.tsv');
+    writeFileSync(file, encodeJapanese('聞き手\t副業はいつから？\n山田\t去年からです。\n', 'shift_jis'));
+    const r = run('parse', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      'not UTF-8 text (it reads as shift_jis): save it as UTF-8 (iconv -f shift_jis -t utf-8)',
+    );
+    const s = run('search', '副業', '--no-readings', dir);
+    expect(s.stdout).not.toContain('\uFFFD');
+    expect(s.stderr).toContain('it reads as shift_jis');
   });
 
   it('search prints highlighted quotes with speaker, question and tags', () => {

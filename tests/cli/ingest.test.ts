@@ -134,6 +134,10 @@ describe('kikigaki ingest', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/401 unauthorized/);
+    // What to check is said however few files there were: a run whose every file was already in
+    // flight when the token was refused used to print the 401s and no hint.
+    expect(r.stdout).toMatch(/stopped: the API refused the token \(401\): check --token/);
+    expect(r.stdout).not.toMatch(/not sent/);
   });
 
   it('stops at a refused token instead of sending every file to fail the same way', async () => {
@@ -169,6 +173,19 @@ describe('kikigaki ingest', () => {
       /stopped: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is the server running/,
     );
     const noScheme = await cli('ingest', samplesDir, '--api', api.replace('http://', ''), '--token', TOKEN);
+    // Two files against four uploads in flight: both fail, and the hint is still printed.
+    const two = await cli(
+      'ingest',
+      join(samplesDir, '04-dash-yuki.txt'),
+      join(samplesDir, '03-blog-kenji.txt'),
+      '--api',
+      `http://127.0.0.1:${closed}`,
+      '--token',
+      TOKEN,
+    );
+    expect(two.code).toBe(1);
+    expect(two.stdout).toMatch(/^ingested 0, replaced 0, failed 2 \(0 quotes\)/);
+    expect(two.stdout).toMatch(/stopped: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     expect(noScheme.code).toBe(2);
     expect(noScheme.stderr).toMatch(
       /--api must be a(n http:\/\/ or https:\/\/)? URL such as http:\/\/localhost:3000/,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,22 @@ function freePort(): Promise<number> {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as { port: number };
       s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Sends `request` as raw bytes (no client encodes its URL) and reads the whole answer. */
+function rawRequest(url: string, request: string): Promise<{ head: string; body: string }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(Buffer.from(request, 'utf8')));
+    socket.on('data', (d) => chunks.push(d));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const at = text.indexOf('\r\n\r\n');
+      resolve({ head: text.slice(0, at), body: text.slice(at + 4) });
     });
   });
 }
@@ -75,6 +91,19 @@ describe('npm start (local/server.ts)', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(del.status).toBe(200);
+    // A search typed into curl as it reads, kanji unencoded (Node's parser refuses it): a JSON 400
+    // saying to percent-encode, not Node's bare 400 with no body.
+    const raw = await rawRequest(url, 'GET /search?q=介護 HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    expect(raw.head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw.head.toLowerCase()).toContain('content-type: application/json');
+    const err = JSON.parse(raw.body) as { error: { code: string; message: string; requestId: string } };
+    expect(err.error.code).toBe('validation_error');
+    expect(err.error.message).toMatch(
+      /not percent-encoded \(\/search\?q=介護\): encode them, e\.g\. curl -G/,
+    );
+    expect(err.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // The server goes on answering.
+    expect((await fetch(`${url}/health`)).status).toBe(200);
     // Start-up loads kuromoji and ten samples: ~15 s alone, past 30 s at load 12 (2 cores).
   }, 120_000);
 

@@ -221,6 +221,26 @@ describe('the parse pool', () => {
     }
   });
 
+  it('a warm-up is not stopped at the parse bound: a loaded machine still gets a warm worker', async () => {
+    // At load ~20 the warm-up (a cold worker loading its dictionary) passed 5 s and was stopped;
+    // its replacement was cold, and `npm start` exited when a sample then timed out. A bound of
+    // 1 ms stops any parse: the warm-up must finish anyway, and the bound still holds for others.
+    const events: PoolEvent[] = [];
+    const pool = createParsePool({ size: 1, timeoutMs: 1, observer: (e) => events.push(e) });
+    try {
+      await pool.warm(new TopicTagger(), 'hybrid');
+      expect(events.filter((e) => e.type === 'done')).toEqual([
+        expect.objectContaining({ kind: 'prepare', ok: true }),
+      ]);
+      const text = '聞き手：副業の時間配分は？\n山田：'.concat(
+        'クラウドソーシングで週末だけ働いています。'.repeat(2000),
+      );
+      await expect(pool.parse(text, { id: 'bounded' })).rejects.toMatchObject({ code: 'parse_timeout' });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a warm-up cut short by closing the pool resolves (nothing left running)', async () => {
     const pool = createParsePool({ size: 1 });
     const warming = pool.warm(new TopicTagger(), 'hybrid');

@@ -60,3 +60,39 @@ describe('readTaxonomyVersion', () => {
     expect(await s.readTaxonomyVersion(1)).toMatchObject({ version: 1, json: { topics: ['a'] } });
   });
 });
+
+describe('taxonomyVersions', () => {
+  it('lists versions from their metadata: no version content crosses the wire, whatever its size', async () => {
+    const { client, store: s } = await store();
+    // A taxonomy of ~200 KB (gzip keeps random text large), edited three times.
+    const big = Array.from({ length: 3000 }, (_, i) => `${i}-${Math.random().toString(36)}`);
+    await s.putTaxonomy({ topics: big }, 0, 'hanako', 'create a');
+    await s.putTaxonomy({ topics: [...big, 'b'] }, 1, 'taro', 'create b');
+    await s.putTaxonomy({ topics: [...big, 'c'] }, 2, 'hanako', 'delete b');
+    // What each Query answers, as the SDK parsed it.
+    const seen: Array<Record<string, unknown>> = [];
+    const name = 'observe-query-items';
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'QueryCommand')
+          for (const it of (out.output as { Items?: Array<Record<string, unknown>> }).Items ?? []) seen.push(it);
+        return out;
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      expect(await s.taxonomyVersions()).toEqual([
+        { version: 3, at: expect.any(String), who: 'hanako', change: 'delete b' },
+        { version: 2, at: expect.any(String), who: 'taro', change: 'create b' },
+        { version: 1, at: expect.any(String), who: 'hanako', change: 'create a' },
+      ]);
+    } finally {
+      client.middlewareStack.remove(name);
+    }
+    expect(seen).toHaveLength(3);
+    for (const it of seen) expect(Object.keys(it).sort()).toEqual(['at', 'change', 'pk', 'sk', 'who']);
+    // The content is still there for the version route.
+    expect((await s.readTaxonomyVersion(1))?.json).toEqual({ topics: big });
+  });
+});

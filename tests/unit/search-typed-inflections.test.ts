@@ -5,20 +5,13 @@
  * verb's kanji (選ぶ, 喜怒哀楽) above those saying the passive; あきっぽい found 秋っぽく; 泣いちゃった
  * needed ちゃ as a word and marked it in 麻痺しちゃって; 結婚したいですか needed した.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Interview } from '../../lib/model.ts';
-import { parseInterview } from '../../lib/parse/index.ts';
+import { describe, expect, it } from 'vitest';
 import { matchRanges } from '../../lib/search/highlight.ts';
-import { QuoteIndex } from '../../lib/search/index.ts';
 import { compileQuery } from '../../lib/search/query.ts';
 import { candidateForms } from '../../lib/text/deinflect.ts';
-import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
+import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
 
-function iv(id: string, lines: string[]): Interview {
-  return parseInterview(lines.join('\n'), { id, format: 'prefixed' });
-}
-
-const talk = iv('v', [
+const talk = prefixedInterview('v', [
   '聞き手：オーディションは？',
   '山田：多くの中から選ばれたみたいで、嬉しかったです。', // t002
   '聞き手：衣装は？',
@@ -45,16 +38,7 @@ const talk = iv('v', [
   '山田：いつか結婚したいと思います。プレーしたり忙しいですけど。', // t024
 ]);
 
-let readings: ReadingAnalyzer;
-let index: QuoteIndex;
-beforeAll(async () => {
-  readings = await loadReadings();
-  index = new QuoteIndex({ readings });
-  index.upsertInterview(talk);
-}, 60_000);
-const search = (q: string) => index.search({ q, limit: 10 }, () => talk).hits;
-const ids = (q: string) => search(q).map((h) => h.quoteId);
-const marked = (q: string, id: string) => search(q).find((h) => h.quoteId === id)?.highlight.html;
+const { readings, ids, marked } = readingsIndex(talk);
 
 describe('a verb typed with its kanji and an inflection', () => {
   it('is marked whole where a quote says it in any form, not its kanji alone (選ばれた, 悩んだ)', () => {
@@ -86,11 +70,15 @@ describe('a verb typed with its kanji and an inflection', () => {
 
 describe('a passive typed with its kanji and a sentence end', () => {
   it('is kept as written at index time, whatever the verb (言われる: 言う reads nothing)', () => {
-    expect(readings.inflected?.('母にはよく怒られてました')).toContain('\u0003怒られる\u0002怒られる');
-    expect(readings.inflected?.('って言われました')).toContain('\u0003言われる\u0002言われる');
-    expect(readings.inflected?.('食べさせられた')).toContain('\u0003食べさせられる\u0002食べさせられる');
+    expect(readings().inflected?.('母にはよく怒られてました')).toContain('\u0003怒られる\u0002怒られる');
+    expect(readings().inflected?.('って言われました')).toContain('\u0003言われる\u0002言われる');
+    expect(readings().inflected?.('食べさせられた')).toContain('\u0003食べさせられる\u0002食べさせられる');
     // An active verb has no voice: 選んだ is 選ぶ only.
-    expect(readings.inflected?.('自分で選んだ').some((e) => e.startsWith('\u0003'))).toBe(false);
+    expect(
+      readings()
+        .inflected?.('自分で選んだ')
+        .some((e) => e.startsWith('\u0003')),
+    ).toBe(false);
   });
 
   it('ranks the quotes saying the passive above those sharing its kanji (怒られるよ, 言われた)', () => {

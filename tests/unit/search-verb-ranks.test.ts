@@ -5,23 +5,16 @@
  * 怒られる, and marked 怒 inside 喜怒哀楽; はじめての主演 found 加圧をはじめて (the verb) and never
  * 初めて (the adverb a user means); 家族に反対された had no way to rank 反対された first.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Interview } from '../../lib/model.ts';
-import { parseInterview } from '../../lib/parse/index.ts';
+import { describe, expect, it } from 'vitest';
 import { matchRanges } from '../../lib/search/highlight.ts';
-import { QuoteIndex } from '../../lib/search/index.ts';
 import { compileQuery } from '../../lib/search/query.ts';
 import { splitSpelling, WRITTEN_VERB_MARK, writtenVerbTerm } from '../../lib/text/deinflect.ts';
-import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
-
-function iv(id: string, lines: string[]): Interview {
-  return parseInterview(lines.join('\n'), { id, format: 'prefixed' });
-}
+import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
 
 const long =
   '撮影のあとはみんなで食事に行って、台本の読み合わせをして、衣装の相談もして、移動の車でも話して、';
 
-const talk = iv('r', [
+const talk = prefixedInterview('r', [
   '聞き手：肌は？',
   '山田：お肌の悩みは毛穴です。', // t002
   '聞き手：体は？',
@@ -48,30 +41,21 @@ const talk = iv('r', [
   '山田：その案には反対です。', // t024
 ]);
 
-let readings: ReadingAnalyzer;
-let index: QuoteIndex;
-beforeAll(async () => {
-  readings = await loadReadings();
-  index = new QuoteIndex({ readings });
-  index.upsertInterview(talk);
-}, 60_000);
-const search = (q: string) => index.search({ q, limit: 10 }, () => talk).hits;
-const ids = (q: string) => search(q).map((h) => h.quoteId);
-const marked = (q: string, id: string) => search(q).find((h) => h.quoteId === id)?.highlight.html;
+const { readings, ids, marked } = readingsIndex(talk);
 
 describe('the index keeps a verb written with its kanji as written', () => {
   it('reads 悩む in 悩んでいました and 悩みました, no verb in the noun 悩み', () => {
     const written = (text: string) =>
-      (readings.inflected?.(text) ?? []).filter((e) => e.startsWith(WRITTEN_VERB_MARK));
+      (readings().inflected?.(text) ?? []).filter((e) => e.startsWith(WRITTEN_VERB_MARK));
     expect(written('ずっと悩んでいました')).toEqual([writtenVerbTerm('悩む')]);
     expect(written('本当に悩みました')).toEqual([writtenVerbTerm('悩む')]);
     expect(written('お肌の悩みは毛穴')).toEqual([]);
   });
 
   it('keeps a する noun in a voice as written (反対されました: 反対される)', () => {
-    const spelled = (readings.inflected?.('家族に反対されました') ?? []).map((e) => splitSpelling(e)?.[0]);
+    const spelled = (readings().inflected?.('家族に反対されました') ?? []).map((e) => splitSpelling(e)?.[0]);
     expect(spelled).toContain('反対される');
-    expect(readings.inflected?.('性格なんて正反対ですよ') ?? []).toEqual([]);
+    expect(readings().inflected?.('性格なんて正反対ですよ') ?? []).toEqual([]);
   });
 });
 

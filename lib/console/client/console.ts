@@ -38,6 +38,8 @@ const WORDS = {
     severalTags: (s: string, names: string) => `「${s}」に合うタグが複数あります: ${names}`,
     // A preview stores nothing: its failure is about reading the file, not saving it.
     notRead: (s: string) => `読み取れませんでした: ${s}`,
+    readAs: (c: string) =>
+      `このファイルは UTF-8 ではないため ${c} として読みました。文字化けしていないか確かめてから保存してください。`,
     loadFailed: (s: string) => `読み込めませんでした: ${s}`,
     checkFailed: (s: string) => `トークンを確かめられませんでした: ${s}`,
     loading: '読み込んでいます…',
@@ -86,6 +88,8 @@ const WORDS = {
       `No tag is called “${s}”. Pick one from the list, or give a new tag an id of lower-case letters, digits and hyphens (e.g. mentor).`,
     severalTags: (s: string, names: string) => `“${s}” fits several tags: ${names}`,
     notRead: (s: string) => `Could not read it: ${s}`,
+    readAs: (c: string) =>
+      `This file is not UTF-8: it was read as ${c}. Check the text reads right before saving.`,
     loadFailed: (s: string) => `Could not load: ${s}`,
     checkFailed: (s: string) => `Could not check the token: ${s}`,
     loading: 'Loading…',
@@ -599,7 +603,19 @@ function setupUpload(): void {
     if (idInput.value.trim()) params.set('id', idInput.value.trim());
     const qs = params.toString();
     // The file's bytes as they are: a Word document is a zip, which decoding as text destroyed.
-    return api('POST', `${path}${qs ? `?${qs}` : ''}`, file, CONTENT_TYPES[ext] ?? 'text/plain');
+    const type = CONTENT_TYPES[ext] ?? 'text/plain';
+    return api('POST', `${path}${qs ? `?${qs}` : ''}`, file, charset ? `${type}; charset=${charset}` : type);
+  };
+  // A file not in UTF-8 (a Shift_JIS 文字起こし from Windows) is a 415 naming the encoding it reads
+  // as: the preview asks again in that encoding and says so, and saving sends the same.
+  let charset: string | null = null;
+  const preview = async () => {
+    charset = null;
+    const r = await request('/interviews/preview');
+    const guess = (r.json?.error as { details?: { guess?: unknown } } | undefined)?.details?.guess;
+    if (r.status !== 415 || typeof guess !== 'string') return r;
+    charset = guess;
+    return request('/interviews/preview');
   };
 
   form.addEventListener('submit', async (ev) => {
@@ -608,7 +624,7 @@ function setupUpload(): void {
     status.textContent = WORDS.loading;
     let r: Awaited<ReturnType<typeof api>>;
     try {
-      r = await request('/interviews/preview');
+      r = await preview();
     } catch (e) {
       status.className = 'status error';
       status.textContent = (e as Error).message;
@@ -668,6 +684,7 @@ function setupUpload(): void {
         `${WORDS.format}: ${iv.format} · ${WORDS.interviewees}: ${iv.interviewees.map((x) => x.name).join('、') || WORDS.none}`,
         iv.publishedAt ? ` · ${WORDS.published}: ${iv.publishedAt.slice(0, 10)}` : '',
       ),
+      charset ? el('p', { class: 'notice', id: 'upload-charset' }, WORDS.readAs(charset)) : '',
       el(
         'div',
         { class: 'table-wrap' },
