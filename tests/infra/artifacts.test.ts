@@ -136,7 +136,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     expect(started).toBeGreaterThanOrEqual(6);
   }, 90_000);
 
-  it("bundles carry zod's English messages only: `import * as z` lets esbuild drop its other locales (~264 KB)", () => {
+  it("bundles carry zod's English messages only (`import * as z` lets esbuild drop its other locales, ~264 KB) and source maps without sources", () => {
     const api = deployments.main.function(deployments.main.route('GET', '/search').functionId);
     const code = (fn: { taskRoot: string }) => readFileSync(join(fn.taskRoot, 'index.mjs'), 'utf8');
     expect(code(api).includes('Invalid input: expected')).toBe(true);
@@ -146,6 +146,18 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
       .filter((fn) => ['Eingabe: erwartet', 'Entrada inv'].some((m) => code(fn).includes(m))) // de, es
       .map((fn) => fn.id);
     expect(localized, 'bundles with zod locales (a value `import { z } from "zod"` somewhere)').toEqual([]);
+    // Source maps name files and lines only: the sources themselves would double each asset.
+    const withSources = deployments.main
+      .functions()
+      .filter((fn) => {
+        const map = JSON.parse(readFileSync(join(fn.taskRoot, 'index.mjs.map'), 'utf8')) as {
+          sources: string[];
+          sourcesContent?: unknown[];
+        };
+        return map.sources.length === 0 || (map.sourcesContent ?? []).some((x) => x !== null);
+      })
+      .map((fn) => fn.id);
+    expect(withSources, 'bundles whose source map carries the sources').toEqual([]);
   });
 
   describe('default settings: the README, route by route, through the deployed shape', () => {
