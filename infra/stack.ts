@@ -273,19 +273,18 @@ export class KikigakiStack extends Stack {
     // The write function starts jobs (their first step); the indexer sends each next step.
     this.indexQueue.grantSendMessages(this.writeFunction);
     this.indexQueue.grantSendMessages(this.indexerFunction);
-    // Snapshots: the read function loads them; the writers (the indexer, and the write function's
-    // admin rebuild and repair) also publish them and tag the ones they supersede.
+    // Snapshots: the API functions load them; only the indexer publishes (index batches and the
+    // jobs' steps: the write function starts a rebuild or repair, the indexer runs it), tags the
+    // parts it supersedes and deletes what a publish that lost its conflict had uploaded.
     const snapshotObjects = this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIX}*`);
-    this.readFunction.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:GetObject'], resources: [snapshotObjects] }),
+    for (const fn of [this.readFunction, this.writeFunction])
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [snapshotObjects] }));
+    this.indexerFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
+        resources: [snapshotObjects],
+      }),
     );
-    for (const fn of [this.writeFunction, this.indexerFunction])
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
-          resources: [snapshotObjects],
-        }),
-      );
     this.tokenSecret.grantRead(this.writeFunction);
     this.readTokenSecret?.grantRead(this.readFunction);
 

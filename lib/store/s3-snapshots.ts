@@ -28,6 +28,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, KikigakiError } from '../errors.ts';
+import { ChunkEntity, type Manifest, ManifestEntity } from './items.ts';
 import { keys, objectKeys, TABLE } from './keys.ts';
 import type { PartToPublish, SnapshotManifest, SnapshotPart, SnapshotStore } from './port.ts';
 
@@ -69,14 +70,17 @@ function unavailable(message: string, cause: unknown): KikigakiError {
   return e;
 }
 
-/** The S3 parts a manifest lists; null for a manifest the table-chunk store wrote (its parts are table items). */
-function partsOf(item: Item): SnapshotPart[] | null {
-  if (item.format !== 's3' || !Array.isArray(item.parts)) return null;
-  return (item.parts as Item[]).map((p) => ({
-    key: String(p.key),
-    bytes: Number(p.bytes),
-    kind: p.kind === 'segment' ? 'segment' : 'base',
-  }));
+/** How this store marks the manifests it writes (their parts are S3 objects, not table items). */
+const S3_FORMAT = 's3';
+
+/**
+ * The manifest item read as its entity (items.ts: a malformed one is a CorruptItemError, never a
+ * manifest of `"undefined"` and NaN), with its S3 parts; `s3Parts` is null for a manifest the
+ * table-chunk store wrote (its parts are table items).
+ */
+function manifestOf(item: Item): { manifest: Manifest; s3Parts: SnapshotPart[] | null } {
+  const manifest = ManifestEntity.fromItem(item);
+  return { manifest, s3Parts: item.format === S3_FORMAT ? (manifest.parts ?? []) : null };
 }
 
 /** Snapshots as S3 objects, switched by a conditional write of the manifest item. */
@@ -153,7 +157,8 @@ export class S3SnapshotStore implements SnapshotStore {
         ),
       ),
     );
-    const previous = await this.manifestItem();
+    const previousItem = await this.manifestItem();
+    const previous = previousItem ? manifestOf(previousItem) : null;
     const manifest: S3SnapshotManifest = {
       snapshotId,
       chunks: listed.length,
@@ -164,7 +169,7 @@ export class S3SnapshotStore implements SnapshotStore {
       parts: listed,
     };
     // A part kept from a manifest that is no longer current may be expiring already.
-    const current = new Set((previous ? (partsOf(previous) ?? []) : []).map((p) => p.key));
+    const current = new Set((previous?.s3Parts ?? []).map((p) => p.key));
     const stale = parts.filter((p): p is SnapshotPart => 'key' in p && !current.has(p.key));
     if (stale.length > 0) {
       await this.deleteUploads(uploads.map((u) => u.part.key));
@@ -190,10 +195,8 @@ export class S3SnapshotStore implements SnapshotStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...keys.indexManifest(),
-            ...manifest,
-            format: 's3',
-            previous: previous?.snapshotId ?? null,
+            ...ManifestEntity.toItem({ ...manifest, previous: previous?.manifest.snapshotId ?? null }),
+            format: S3_FORMAT,
           },
           ...condition,
         }),
@@ -205,9 +208,7 @@ export class S3SnapshotStore implements SnapshotStore {
       throw new ConflictError('another indexer published a snapshot meanwhile', { expectedPrevious });
     }
     const kept = new Set(manifest.parts.map((p) => p.key));
-    const superseded = (previous ? (partsOf(previous) ?? []) : [])
-      .map((p) => p.key)
-      .filter((k) => !kept.has(k));
+    const superseded = (previous?.s3Parts ?? []).map((p) => p.key).filter((k) => !kept.has(k));
     await this.tagSuperseded(superseded);
     return manifest;
   }
@@ -247,16 +248,16 @@ export class S3SnapshotStore implements SnapshotStore {
   async readManifest(): Promise<S3SnapshotManifest | null> {
     const it = await this.manifestItem();
     if (!it) return null;
-    const parts = partsOf(it);
+    const { manifest: m, s3Parts } = manifestOf(it);
     return {
-      snapshotId: String(it.snapshotId),
-      chunks: parts ? parts.length : Number(it.chunks),
-      bytes: Number(it.bytes),
-      quotes: Number(it.quotes),
-      interviews: Number(it.interviews),
-      createdAt: String(it.createdAt),
+      snapshotId: m.snapshotId,
+      chunks: s3Parts ? s3Parts.length : m.chunks,
+      bytes: m.bytes,
+      quotes: m.quotes,
+      interviews: m.interviews,
+      createdAt: m.createdAt,
       // A manifest of the table-chunk store has no parts (read from its chunks below).
-      parts: parts ?? [],
+      parts: s3Parts ?? [],
     };
   }
 
@@ -296,7 +297,7 @@ export class S3SnapshotStore implements SnapshotStore {
     );
     if (manifest.chunks === 0 || parts.some((p) => !p))
       throw new KikigakiError('unavailable', `snapshot ${manifest.snapshotId} is incomplete`);
-    return Buffer.concat(parts.map((p) => Buffer.from((p as Item).data as Uint8Array)));
+    return Buffer.concat(parts.map((p) => ChunkEntity.fromItem(p as Item).data));
   }
 }
 

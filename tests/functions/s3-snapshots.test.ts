@@ -11,11 +11,14 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../lib/errors.ts';
 import { defaultIndexOptions, Indexer, openLatestIndex, SnapshotIndexProvider } from '../../lib/indexer.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
+import { CorruptItemError } from '../../lib/store/items.ts';
+import { keys } from '../../lib/store/keys.ts';
 import { S3SnapshotStore, SUPERSEDED_TAG, withSnapshotStore } from '../../lib/store/s3-snapshots.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { embedded, tableName } from '../helpers/dynamo.ts';
@@ -95,6 +98,23 @@ describe('S3SnapshotStore', () => {
       (await client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }))).TagSet ?? [];
     expect(await tags(a.parts[0]?.key)).toEqual([{ Key: SUPERSEDED_TAG.key, Value: SUPERSEDED_TAG.value }]);
     expect(await tags(b.parts[0]?.key)).toEqual([]);
+  });
+
+  it('reads the manifest as its typed item: a malformed one is refused as corrupt, not served as NaN bytes', async () => {
+    const { snapshots, table } = await fresh();
+    const a = await snapshots.publishSnapshot(Buffer.from('a'), { quotes: 1, interviews: 1 }, null);
+    const doc = DynamoDBDocumentClient.from(db.client);
+    const item = (await doc.send(new GetCommand({ TableName: table, Key: keys.indexManifest() }))).Item ?? {};
+    // What the store wrote: the manifest entity's item, marked as S3's.
+    expect(item).toMatchObject({
+      ...keys.indexManifest(),
+      snapshotId: a.snapshotId,
+      format: 's3',
+      previous: null,
+    });
+    const { bytes: _dropped, ...withoutBytes } = item;
+    await doc.send(new PutCommand({ TableName: table, Item: withoutBytes }));
+    await expect(snapshots.readManifest()).rejects.toBeInstanceOf(CorruptItemError);
   });
 
   it('still reads a snapshot an earlier version published into the table, then publishes to S3 over it', async () => {

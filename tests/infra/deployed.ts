@@ -29,6 +29,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3_CREDENTIALS } from '../helpers/s3.ts';
+import { type GatedService, type IamGate, startGate } from './iam-gate.ts';
 import type { SecretsStandIn } from './secrets-manager.ts';
 import type { SqsStandIn } from './sqs.ts';
 
@@ -171,6 +172,8 @@ export class LocalDeployment {
   private readonly provisioned = new Map<string, Provisioned>();
   private readonly containers: Container[] = [];
   private readonly warm = new Map<string, Container>();
+  /** Per function: its DynamoDB and S3 requests pass its execution role's actions (iam-gate.ts). */
+  private readonly gates = new Map<string, Promise<Record<GatedService, IamGate>>>();
   private readonly dynamo;
 
   readonly template: CfnTemplate;
@@ -361,8 +364,41 @@ export class LocalDeployment {
     return f;
   }
 
+  /** The actions the inline policies on a function's execution role allow (as written, e.g. `s3:GetObject`). */
+  grantedActions(id: string): string[] {
+    const role = (this.resource(id).Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+      'Fn::GetAtt'
+    ]?.[0];
+    if (!role) throw new Error(`${id} has no execution role in the template`);
+    return this.resourcesOf('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties?.Roles ?? []).includes(`{"Ref":"${role}"}`))
+      .flatMap(
+        ([, p]) => (p.Properties?.PolicyDocument as { Statement?: Json[] } | undefined)?.Statement ?? [],
+      )
+      .filter((st) => st.Effect === 'Allow')
+      .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]).map(String));
+  }
+
+  /** The gates of a function (started on its first container; one pair shared by its containers). */
+  gatesOf(id: string): Promise<Record<GatedService, IamGate>> {
+    let g = this.gates.get(id);
+    if (!g) {
+      const allowed = this.grantedActions(id);
+      const s3 = this.endpoints.s3;
+      g = Promise.all([
+        startGate('dynamodb', this.endpoints.dynamodb, allowed),
+        s3 ? startGate('s3', s3, allowed) : null,
+      ]).then(([dynamodb, s3gate]) => ({ dynamodb, s3: s3gate as IamGate }));
+      this.gates.set(id, g);
+    }
+    return g;
+  }
+
   /** The environment a container of `spec` runs with: the template's plus the runtime's. */
-  runtimeEnvironment(spec: FunctionSpec): Record<string, string> {
+  runtimeEnvironment(
+    spec: FunctionSpec,
+    endpoints: { dynamodb: string; s3?: string | undefined } = this.endpoints,
+  ): Record<string, string> {
     const creds = {
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
@@ -389,9 +425,10 @@ export class LocalDeployment {
       ...creds,
       // The only additions: where the local stand-ins of the AWS services listen (the SDK reads
       // these service-specific endpoint variables), and this machine's Node 20 (Lambda runs 24).
-      AWS_ENDPOINT_URL_DYNAMODB: this.endpoints.dynamodb,
+      // DynamoDB and S3 through the function's IAM gate: only the actions its role allows pass.
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.endpoints.secrets.endpoint,
-      ...(this.endpoints.s3 ? { AWS_ENDPOINT_URL_S3: this.endpoints.s3 } : {}),
+      ...(endpoints.s3 ? { AWS_ENDPOINT_URL_S3: endpoints.s3 } : {}),
       ...(this.endpoints.sqs ? { AWS_ENDPOINT_URL_SQS: this.endpoints.sqs.endpoint } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...spec.environment,
@@ -401,7 +438,11 @@ export class LocalDeployment {
   /** Starts a new container (a cold start) of a function. */
   async start(id: string): Promise<Container> {
     const spec = this.function(id);
-    const c = await Container.start(spec, this.runtimeEnvironment(spec));
+    const gates = await this.gatesOf(id);
+    const c = await Container.start(
+      spec,
+      this.runtimeEnvironment(spec, { dynamodb: gates.dynamodb.endpoint, s3: gates.s3?.endpoint }),
+    );
     this.containers.push(c);
     this.warm.set(id, c);
     return c;
@@ -598,8 +639,23 @@ export class LocalDeployment {
     }
   }
 
+  /** Every DynamoDB and S3 action each function sent so far, and those its role refused. */
+  async actionsUsed(): Promise<Record<string, { used: string[]; denied: string[] }>> {
+    const out: Record<string, { used: string[]; denied: string[] }> = {};
+    for (const [id, g] of this.gates) {
+      const { dynamodb, s3 } = await g;
+      out[id] = {
+        used: [...dynamodb.used, ...(s3?.used ?? [])].sort(),
+        denied: [...dynamodb.denied, ...(s3?.denied ?? [])],
+      };
+    }
+    return out;
+  }
+
   stop(): void {
     for (const c of this.containers) c.stop();
+    for (const g of this.gates.values())
+      void g.then(({ dynamodb, s3 }) => Promise.all([dynamodb.close(), s3?.close()]));
   }
 }
 

@@ -147,18 +147,19 @@ describe('snapshot bucket', () => {
     });
   });
 
-  it('the read function may only get snapshot objects; the publishers put, tag and delete them', () => {
+  it('the API functions may only get snapshot objects; the indexer, the one publisher, puts, tags and deletes them', () => {
     const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, `/${SNAPSHOT_PREFIX}*`]] };
     const s3 = (fn: string) =>
       roleStatements(t, fn).filter((s) => actions(s).some((a) => a.startsWith('s3:')));
-    expect(s3(ids.read)).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: objects })]);
-    for (const fn of [ids.write, ids.indexer])
-      expect(s3(fn)).toEqual([
-        expect.objectContaining({
-          Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
-          Resource: objects,
-        }),
-      ]);
+    // Jobs (rebuild, repair) run on the indexer: the write function only starts them.
+    for (const fn of [ids.read, ids.write])
+      expect(s3(fn)).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: objects })]);
+    expect(s3(ids.indexer)).toEqual([
+      expect.objectContaining({
+        Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
+        Resource: objects,
+      }),
+    ]);
   });
 });
 
