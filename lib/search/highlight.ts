@@ -2,9 +2,10 @@
  * Highlighting: which characters of a quote matched, as offsets into the original text, and a
  * snippet around them with the matches marked (HTML-escaped, so it is safe to render).
  */
-import { analyzeNormalized, FRAGMENT_MARK } from '../text/analyze.ts';
+import { analyzeNormalized, FRAGMENT_MARK, innerGrams } from '../text/analyze.ts';
 import { candidateForms } from '../text/deinflect.ts';
 import { foldedIndexOf, normalizeLean } from '../text/normalize.ts';
+import { INNER_MARK } from './engine/tree.ts';
 
 /** A half-open range [start, end) of UTF-16 offsets. */
 export interface Range {
@@ -220,10 +221,15 @@ export function matchRanges(
   // A hit found only by pieces of words (a kanji stem, 助 of 助かる in 助ける; a bigram; the kana
   // run シタ) shows those pieces: the tokens of the text the index read those terms from, so a
   // mark is always where the term really is, never a chance substring.
-  if (ranges.length === 0 && weak.size > 0)
-    for (const t of tokens.length > 0 ? tokens : analyzeNormalized(n.text))
-      if (weak.has(t.kind === 'frag' ? `${FRAGMENT_MARK}${t.term}` : t.term))
-        ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+  if (ranges.length === 0 && weak.size > 0) {
+    const all = tokens.length > 0 ? tokens : analyzeNormalized(n.text);
+    const inner = innerGrams(all);
+    all.forEach((t, i) => {
+      const term =
+        t.kind === 'frag' ? `${FRAGMENT_MARK}${t.term}` : inner[i] === 1 ? `${INNER_MARK}${t.term}` : t.term;
+      if (weak.has(term)) ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+    });
+  }
   return mergeRanges(ranges);
 }
 

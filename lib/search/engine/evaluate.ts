@@ -15,7 +15,7 @@ import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings
 import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
 import { questionAt, rankedApplies, type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
 import type { DocTable, SlotTable } from './tables.ts';
-import type { QueryNode } from './tree.ts';
+import { INNER_MARK, type QueryNode } from './tree.ts';
 
 /**
  * Ranking weights (tunable as a whole, e.g. by an evaluation; not per query):
@@ -36,6 +36,9 @@ export function shareOf(fields: number): number {
   if (fields & FIELD_BITS.question) return RANKING.question;
   return RANKING.context;
 }
+
+/** A term of two kanji (see termIdf). */
+const KANJI_PAIR = /^[\p{Script=Han}\u3005]{2}$/u;
 
 /** Terms whose decoded live counts are kept between evaluations (see Evaluator.liveDf). */
 const DECODED_DF_TERMS = 20_000;
@@ -310,7 +313,8 @@ export class Evaluator implements Shared {
             m = {
               term: t,
               slot,
-              gram: q.gram === true,
+              // A pair of kanji inside a longer word (INNER_MARK) is a piece of that word.
+              gram: q.gram === true || t.startsWith(INNER_MARK),
               expanded: w !== 1 || t !== q.term,
               fields: 0,
             };
@@ -536,7 +540,12 @@ export class Evaluator implements Shared {
 
   termIdf(term: string): number {
     const nDocs = Math.max(1, this.c.liveDocs);
-    return idf(Math.min(Math.max(this.docFrequency(term), 1), nDocs), nDocs);
+    // A pair of kanji is one term whether a quote says it alone or inside a longer word, which
+    // the index keeps apart (INNER_MARK) only to weigh the two apart: its rarity is that of both.
+    let df = this.docFrequency(term);
+    if (term.startsWith(INNER_MARK)) df += this.docFrequency(term.slice(INNER_MARK.length));
+    else if (KANJI_PAIR.test(term)) df += this.docFrequency(`${INNER_MARK}${term}`);
+    return idf(Math.min(Math.max(df, 1), nDocs), nDocs);
   }
 
   /** A term and what it expands to (prefix, katakana words containing it, typos), with weights. */
@@ -550,6 +559,7 @@ export class Evaluator implements Shared {
       return [];
     }
     const out: Array<[string, number]> = [[term, 1]];
+    if (q.inner) out.push([`${INNER_MARK}${term}`, q.inner]);
     if (q.prefix)
       for (const t of postings.expandPrefix(term)) {
         out.push([t, (RANKING.prefix * term.length) / (term.length + 0.3 * (t.length - term.length))]);

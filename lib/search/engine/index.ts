@@ -68,7 +68,7 @@ export {
   PACKED_LAYOUT,
   readSnapshot as readSegment,
 } from './snapshot.ts';
-export type { QueryNode } from './tree.ts';
+export { INNER_MARK, type QueryNode } from './tree.ts';
 
 /** Counted terms of one field of one quote. */
 export interface FieldTerms {
