@@ -96,7 +96,10 @@ export interface ScriptRun {
 /** Bump when tokenisation changes: saved indexes built with another version must be rebuilt. */
 // Not bumped for the glued kana runs (INDEX_ONLY_KINDS): every other token and a field's length are
 // as before, so an index built before is a valid index without those terms; its interviews find
-// the glued words once indexed again (POST /admin/reindex), as with new readings.
+// the glued words once indexed again (POST /admin/reindex), as with new readings. Nor for the
+// bigrams inside a longer word kept apart by the index (innerGrams): the tokens are the same, and
+// an index built before answers as before (a query's pair finds them as the pair itself, of the
+// same rarity) until its interviews are indexed again.
 export const ANALYZER_VERSION = 3;
 
 const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
