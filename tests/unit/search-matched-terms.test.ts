@@ -141,6 +141,6 @@ describe('a search marks what each hit matched', () => {
     // 夫婦, with no 私, shows neither (another hit's match is not its own).
     const html = index.search({ q: 'パートナー 心配', limit: 10 }).hits.map((h) => h.highlight.html);
     expect(html).toContain('<mark>私</mark>の<mark>夫</mark>はよく<mark>心配</mark>します。');
-    expect(html).toContain('<mark>主人</mark>公の夫婦が子どもを亡くす話で、<mark>心配</mark>になりました。');
+    for (const h of html) expect(h).not.toContain('<mark>夫</mark>婦');
   });
 });
