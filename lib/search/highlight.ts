@@ -2,9 +2,10 @@
  * Highlighting: which characters of a quote matched, as offsets into the original text, and a
  * snippet around them with the matches marked (HTML-escaped, so it is safe to render).
  */
-import { analyzeNormalized } from '../text/analyze.ts';
+import { analyzeNormalized, FRAGMENT_MARK, innerGrams } from '../text/analyze.ts';
 import { candidateForms } from '../text/deinflect.ts';
 import { foldedIndexOf, normalizeLean } from '../text/normalize.ts';
+import { INNER_MARK } from './engine/tree.ts';
 
 /** A half-open range [start, end) of UTF-16 offsets. */
 export interface Range {
@@ -82,6 +83,7 @@ export function mergeRanges(ranges: Range[]): Range[] {
 }
 
 const HIRAGANA = /[\u3041-\u3096]/;
+const NO_WEAK: ReadonlySet<string> = new Set();
 
 /** Whether `text[start, end)` holds a hiragana unit (HIRAGANA on a slice, without the slice). */
 function hasHiragana(text: string, start: number, end: number): boolean {
@@ -159,6 +161,7 @@ export function matchRanges(
   needles: readonly string[],
   forms: readonly string[] = [],
   readingsOf?: (term: string) => readonly string[],
+  weak: ReadonlySet<string> = NO_WEAK,
 ): Range[] {
   const ranges: Range[] = [];
   // One normalisation serves the terms and the needles: rendering a page of hits spent a fifth
@@ -214,6 +217,18 @@ export function matchRanges(
       for (const t of tokens.length > 0 ? tokens : analyzeNormalized(n.text))
         if (t.kind === 'word' && readingsOf(t.term).some((r) => wanted.has(r)))
           ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+  }
+  // A hit found only by pieces of words (a kanji stem, 助 of 助かる in 助ける; a bigram; the kana
+  // run シタ) shows those pieces: the tokens of the text the index read those terms from, so a
+  // mark is always where the term really is, never a chance substring.
+  if (ranges.length === 0 && weak.size > 0) {
+    const all = tokens.length > 0 ? tokens : analyzeNormalized(n.text);
+    const inner = innerGrams(all);
+    all.forEach((t, i) => {
+      const term =
+        t.kind === 'frag' ? `${FRAGMENT_MARK}${t.term}` : inner[i] === 1 ? `${INNER_MARK}${t.term}` : t.term;
+      if (weak.has(term)) ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+    });
   }
   return mergeRanges(ranges);
 }

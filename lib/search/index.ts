@@ -258,6 +258,21 @@ interface Directory {
   appearances: Map<string, string[]> | null | undefined;
 }
 
+/** What {@link QuoteIndex.toHit} marks in a hit (see QuoteIndex.marksOf). */
+interface HitMarks {
+  /** Needles of its text: the query's words and the written forms of what the text matched. */
+  text: readonly string[];
+  /** The same for the question it answers. */
+  question: readonly string[];
+  /** Dictionary forms as written, marked where the text inflects them. */
+  forms: readonly string[];
+  /** Index terms of word pieces the text matched (a bigram, a kanji stem): marked when nothing else is. */
+  weak: ReadonlySet<string>;
+  questionWeak: ReadonlySet<string>;
+}
+
+const NO_WEAK: ReadonlySet<string> = new Set();
+
 /** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
 export class QuoteIndex {
   readonly mode: SegmentationMode;
@@ -834,6 +849,7 @@ export class QuoteIndex {
     let found = emptyCandidates(0);
     let byRecency = false;
     let pruned = false;
+    let evaluated: QueryNode | null = null;
     if (compiled.empty) {
       if (
         params.q.trim() === '' ||
@@ -870,11 +886,13 @@ export class QuoteIndex {
         transient: true,
       };
       let m = this.engine.evaluate(compiled.query, terms, options);
+      evaluated = compiled.query;
       found = this.candidates(m, filter);
       if (found.n === 0 && compiled.relaxed) {
         // No quote has every word of a short query: quotes with any of them, said so by `matched`.
         matched = 'any';
         m = this.engine.evaluate(compiled.relaxed, terms, options);
+        evaluated = compiled.relaxed;
         found = this.candidates(m, filter);
       }
       pruned = m.pruned === true;
@@ -915,37 +933,10 @@ export class QuoteIndex {
     // reuse the buffers behind `found`: it keeps the count, never the lists.
     const count = found.n;
     const meta = new Map(planned.map((p) => [p.interview, this.interviews.get(p.interview)]));
-    // Highlight what matched as written: the query's words, and the written form of matched
-    // index terms (the kanji word a reading matched, the whole katakana word a part matched).
-    const needles = [
-      ...new Set(
-        [
-          ...compiled.needles,
-          ...terms,
-          // Bounded: a one-kana prefix can match thousands of terms, each a lookup.
-          ...[...terms].flatMap((t, i) =>
-            i < SPELLING_LOOKUPS ? this.spellingsOf(t) : [this.engine.surfaceOf(t)],
-          ),
-        ]
-          .filter((x): x is string => !!x)
-          .map((x) => normalizeForMatch(x)),
-      ),
-    ];
-    // A dictionary-form reading (\u0001タメル) has no place in the text: the forms the quotes write
-    // it in (貯める, 溜める) are marked where the text inflects them (貯めて), and so is a verb
-    // typed with its kanji (稼ぐ → 稼いで).
-    const forms = new Set(compiled.forms);
-    for (const t of terms) {
-      // A kanji spelling matched in a quote that writes the verb in kana (頑張る → がんばって).
-      const prefix = t.startsWith(DICTIONARY_FORM_MARK)
-        ? writtenFormPrefix(t.slice(DICTIONARY_FORM_MARK.length))
-        : t.startsWith(KANJI_SPELLING_MARK)
-          ? kanjiSpellingPrefix(t.slice(KANJI_SPELLING_MARK.length))
-          : null;
-      if (prefix === null) continue;
-      for (const w of this.engine.termsWithPrefix(prefix)) forms.add(w.slice(prefix.length));
-    }
-    const formList = [...forms];
+    // Highlight what each hit matched, as written: the query's words, and the written form of the
+    // index terms the engine says the hit has (the kanji word a reading matched, the whole
+    // katakana word a part matched), in its text and in the question it answers.
+    const marks = this.marksOf(compiled, evaluated, planned, phrases.length > 0 ? 0 : offset, end);
     return {
       documentIds: [...new Set(planned.map((p) => p.interview))],
       render: (lookup) => {
@@ -976,7 +967,7 @@ export class QuoteIndex {
         }
         const hits: SearchHit[] = [];
         for (const p of shown.slice(offset, end)) {
-          const hit = this.toHit(p, needles, formList, meta.get(p.interview), turnsOf(p.interview));
+          const hit = this.toHit(p, marks.get(p) ?? marks.none, meta.get(p.interview), turnsOf(p.interview));
           if (hit) hits.push(hit);
         }
         return {
@@ -996,6 +987,97 @@ export class QuoteIndex {
         };
       },
     };
+  }
+
+  /**
+   * What to mark in each hit of the page (`planned[from, end)`): the query's words, and what the
+   * engine says the hit matched ({@link Engine.matchedTerms}) — in its text, and in the question
+   * it answers — as written: a term's surface and spellings, a verb reading's written forms; and
+   * the pieces of words it matched (bigrams, kanji stems), marked only where nothing else is.
+   * Strings only: rendering reads nothing of the engine.
+   */
+  private marksOf(
+    compiled: CompiledQuery,
+    evaluated: QueryNode | null,
+    planned: readonly Planned[],
+    from: number,
+    end: number,
+  ): Map<Planned, HitMarks> & { none: HitMarks } {
+    const base = compiled.needles.map((x) => normalizeForMatch(x)).filter((x) => !!x);
+    const none: HitMarks = {
+      text: [...new Set(base)],
+      question: [...new Set(base)],
+      forms: compiled.forms,
+      weak: NO_WEAK,
+      questionWeak: NO_WEAK,
+    };
+    const out = Object.assign(new Map<Planned, HitMarks>(), { none });
+    const page = planned.slice(from, end);
+    if (!evaluated || page.length === 0) return out;
+    const matched = this.engine.matchedTerms(
+      evaluated,
+      page.map((p) => this.engine.docOf(p.interview, p.ordinal)),
+    );
+    const written = new Map<string, string[]>();
+    // Bounded: a one-kana prefix can match thousands of terms, each a lookup.
+    const writtenOf = (t: string): string[] => {
+      let w = written.get(t);
+      if (!w) {
+        w = [t, ...(written.size < SPELLING_LOOKUPS ? this.spellingsOf(t) : [this.engine.surfaceOf(t) ?? ''])]
+          .filter((x) => !!x)
+          .map((x) => normalizeForMatch(x));
+        written.set(t, w);
+      }
+      return w;
+    };
+    const formsOf = new Map<string, string[]>();
+    // A dictionary-form reading (\u0001タメル) has no place in the text: the forms the quotes write
+    // it in (貯める, 溜める) are marked where the text inflects them (貯めて), and so is a verb
+    // typed with its kanji (稼ぐ → 稼いで), and a kanji spelling matched in a quote that writes
+    // the verb in kana (頑張る → がんばって).
+    const verbForms = (t: string): string[] => {
+      let f = formsOf.get(t);
+      if (!f) {
+        const prefix = t.startsWith(DICTIONARY_FORM_MARK)
+          ? writtenFormPrefix(t.slice(DICTIONARY_FORM_MARK.length))
+          : t.startsWith(KANJI_SPELLING_MARK)
+            ? kanjiSpellingPrefix(t.slice(KANJI_SPELLING_MARK.length))
+            : null;
+        f = prefix === null ? [] : this.engine.termsWithPrefix(prefix).map((w) => w.slice(prefix.length));
+        formsOf.set(t, f);
+      }
+      return f;
+    };
+    page.forEach((p, i) => {
+      const text = new Set(base);
+      const question = new Set(base);
+      const forms = new Set(compiled.forms);
+      const weak: string[] = [];
+      const questionWeak: string[] = [];
+      for (const m of matched[i] ?? []) {
+        const inText = (m.fields & FIELD_BITS.text) !== 0;
+        const inQuestion = (m.fields & FIELD_BITS.question) !== 0;
+        if (!inText && !inQuestion) continue;
+        if (m.gram) {
+          if (inText) weak.push(m.term);
+          if (inQuestion) questionWeak.push(m.term);
+          continue;
+        }
+        for (const w of writtenOf(m.term)) {
+          if (inText) text.add(w);
+          if (inQuestion) question.add(w);
+        }
+        for (const f of verbForms(m.term)) forms.add(f);
+      }
+      out.set(p, {
+        text: [...text],
+        question: [...question],
+        forms: [...forms],
+        weak: weak.length > 0 ? new Set(weak) : NO_WEAK,
+        questionWeak: questionWeak.length > 0 ? new Set(questionWeak) : NO_WEAK,
+      });
+    });
+    return out;
   }
 
   /**
@@ -1185,8 +1267,7 @@ export class QuoteIndex {
 
   private toHit(
     p: Planned,
-    needles: readonly string[],
-    forms: readonly string[],
+    marks: HitMarks,
     meta: InterviewMeta | undefined,
     turns: Interview['turns'] | null,
   ): SearchHit | null {
@@ -1194,8 +1275,9 @@ export class QuoteIndex {
     // The interview changed or went away since this index was written: skip the stale hit.
     if (!turn) return null;
     const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
-    // Matched terms are found as substrings of the normalised text: no segmentation per hit.
-    const ranges = matchRanges(turn.text, NO_TERMS, needles, forms, this.readings);
+    // Matched terms are found as substrings of the normalised text: no segmentation per hit
+    // (but for a text nothing else marks, whose weak terms are looked for among its tokens).
+    const ranges = matchRanges(turn.text, NO_TERMS, marks.text, marks.forms, this.readings, marks.weak);
     const matchedIn = MATCHED_IN.filter((f) => p.fields & FIELD_BITS[f]);
     return {
       quoteId: turn.id,
@@ -1211,7 +1293,14 @@ export class QuoteIndex {
         ? {
             quoteId: question.id,
             text: question.text,
-            ranges: matchRanges(question.text, NO_TERMS, needles, forms, this.readings),
+            ranges: matchRanges(
+              question.text,
+              NO_TERMS,
+              marks.question,
+              marks.forms,
+              this.readings,
+              marks.questionWeak,
+            ),
           }
         : null,
       tags: p.tags,

@@ -114,7 +114,40 @@ export const QUERY_WEIGHTS = {
   /** Of the active verb guessed for a passive or causative one (えらばれた → えらぶ). */
   active: 0.5,
   spelling: 0.6,
+  /**
+   * Of a word of two kanji where the quote has it inside a longer word (反対 in 正反対, see
+   * INNER_MARK), relative to the word said alone; a bigram of the bigram path counts the same
+   * either way (it is a piece of a word already).
+   */
+  inner: 0.6,
 };
+
+const KANJI_PAIR = /^[\p{Script=Han}\u3005]{2}$/u;
+
+/**
+ * The tree with every term of two kanji also finding that pair inside a longer word of a quote
+ * (TermOptions.inner): a word weighted down there, a bigram as it is.
+ */
+function withInner(node: QueryNode): QueryNode {
+  switch (node.kind) {
+    case 'term':
+      return KANJI_PAIR.test(node.term) ? { ...node, inner: node.gram ? 1 : QUERY_WEIGHTS.inner } : node;
+    case 'and':
+    case 'or':
+    case 'max':
+      return { ...node, children: node.children.map(withInner) };
+    case 'match':
+      return {
+        ...node,
+        slots: node.slots.map((s) => ({ ...s, node: withInner(s.node) })),
+        exclude: node.exclude.map(withInner),
+      };
+    case 'not':
+      return { ...node, child: withInner(node.child) };
+    case 'phrase':
+      return { ...node, child: withInner(node.child) };
+  }
+}
 /** A one-kanji stem in more than this share of quotes (思, 行, 見) is not worth its scan. */
 const STEM_MAX_SHARE = 0.05;
 
@@ -1356,14 +1389,14 @@ export function compileQuery(
     ...new Set(allUnits.flatMap((u) => [...(u.form ? [u.form] : []), ...(u.verb?.forms ?? [])])),
   ];
   return {
-    query,
+    query: query && mode === 'hybrid' ? withInner(query) : query,
     phrases: foldedPhrases,
     needles,
     forms,
     empty: query === null,
-    excludeOnly: query === null ? exclude : [],
+    excludeOnly: query === null ? (mode === 'hybrid' ? exclude.map(withInner) : exclude) : [],
     words,
     everyWord,
-    relaxed,
+    relaxed: relaxed && mode === 'hybrid' ? withInner(relaxed) : relaxed,
   };
 }

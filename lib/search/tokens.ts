@@ -9,6 +9,7 @@ import {
   analyzeNormalized,
   FRAGMENT_MARK,
   INDEX_ONLY_KINDS,
+  innerGrams,
   type SegmentationMode,
   type Token,
   type TokenKind,
@@ -31,11 +32,18 @@ import {
   type CountedTerms,
   FLAG_KANA,
   FLAG_SUGGEST,
+  INNER_MARK,
   type Segment,
 } from './engine/index.ts';
 
 /** Kinds of tokens as {@link FieldTokens} carries them (one byte each). */
 const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart', 'frag'];
+/**
+ * A kanji bigram inside a longer word (analyzer's `gram`, see innerGrams): the tagger reads its
+ * term as it always did, the index keeps it behind INNER_MARK. A code of the index's own, after
+ * the analyzer's kinds.
+ */
+const KIND_INNER = KIND_CODES.length;
 const KIND_WORD = 0;
 const KIND_RUN = 1;
 const KIND_GRAM = 2;
@@ -44,7 +52,7 @@ const KIND_KANA_PART = 6;
 /** A piece the segmenter cut off a hiragana adjective (analyzer's `frag`): indexed behind FRAGMENT_MARK. */
 const KIND_FRAGMENT = 7;
 /** The kinds' codes the tagger does not read (INDEX_ONLY_KINDS), nor a field's length counts. */
-const TAGGER_SKIPS = new Uint8Array(KIND_CODES.map((k) => (INDEX_ONLY_KINDS.has(k) ? 1 : 0)));
+const TAGGER_SKIPS = new Uint8Array([...KIND_CODES.map((k) => (INDEX_ONLY_KINDS.has(k) ? 1 : 0)), 0]);
 
 /**
  * The tokens of one field as the index counts them: the terms in text order, their kinds (indices
@@ -65,11 +73,12 @@ function tokenizeField(text: string | null, mode: SegmentationMode, surfaces: bo
   const tokens = analyzeNormalized(n.text, mode);
   const terms = new Array<string>(tokens.length);
   const kinds = new Uint8Array(tokens.length);
+  const inner = mode === 'hybrid' ? innerGrams(tokens) : null;
   const read: Array<string | null> | undefined = surfaces ? new Array(tokens.length) : undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     terms[i] = t.term;
-    kinds[i] = KIND_CODES.indexOf(t.kind);
+    kinds[i] = inner?.[i] === 1 ? KIND_INNER : KIND_CODES.indexOf(t.kind);
     if (!read) continue;
     if (t.kind === 'gram' || t.kind === 'kanapart') read[i] = null;
     else {
@@ -307,11 +316,13 @@ export class TermCounter implements CountedTerms {
       const id =
         kind === KIND_FRAGMENT
           ? this.idOf(`${FRAGMENT_MARK}${terms[p.ids[i] as number] as string}`)
-          : (p.ids[i] as number);
+          : kind === KIND_INNER
+            ? this.idOf(`${INNER_MARK}${terms[p.ids[i] as number] as string}`)
+            : (p.ids[i] as number);
       const k = this.place(id);
       tfs[k] = (tfs[k] as number) + 1;
       if (TAGGER_SKIPS[kind] === 1) length--;
-      if (kind === KIND_FRAGMENT) continue;
+      if (kind === KIND_FRAGMENT || kind === KIND_INNER) continue;
       if (!surfaces || kind === KIND_GRAM || kind === KIND_KANA_PART) continue;
       flags[k] = (flags[k] as number) | FLAG_SUGGEST | (kind === KIND_RUN ? FLAG_KANA : 0);
       const term = terms[id] as string;

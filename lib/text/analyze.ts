@@ -38,6 +38,39 @@ export const INDEX_ONLY_KINDS: ReadonlySet<TokenKind> = new Set<TokenKind>(['kan
  */
 export const FRAGMENT_MARK = '\u0005';
 
+/**
+ * Which tokens of a text (analyzeNormalized's, in order) are kanji bigrams inside a longer word of
+ * it: 反対 of 正反対, 子育 of 子育て, not 反対 of 反対 said alone nor a bigram across two words
+ * (業時 of 副業|時間). The index keeps those apart (lib/search/engine/tree.ts INNER_MARK), so a
+ * query word of two kanji ranks the quotes saying it above those where it is part of another.
+ */
+export function innerGrams(tokens: readonly Token[]): Uint8Array {
+  const out = new Uint8Array(tokens.length);
+  // Words do not overlap and come in text order: the last word starting at or before a bigram
+  // is the one that can hold it.
+  let word: Token | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind === 'word') {
+      if (!word || t.start >= word.start) word = t;
+      continue;
+    }
+    if (
+      t.kind === 'gram' &&
+      t.end - t.start === 2 &&
+      word !== undefined &&
+      word.start <= t.start &&
+      t.end <= word.end &&
+      word.end - word.start > 2 &&
+      KANJI_PAIR.test(t.term)
+    )
+      out[i] = 1;
+  }
+  return out;
+}
+
+const KANJI_PAIR = /^[\p{Script=Han}\u3005]{2}$/u;
+
 /** A term with the range of source text it came from. */
 export interface Token {
   readonly term: string;
@@ -63,7 +96,10 @@ export interface ScriptRun {
 /** Bump when tokenisation changes: saved indexes built with another version must be rebuilt. */
 // Not bumped for the glued kana runs (INDEX_ONLY_KINDS): every other token and a field's length are
 // as before, so an index built before is a valid index without those terms; its interviews find
-// the glued words once indexed again (POST /admin/reindex), as with new readings.
+// the glued words once indexed again (POST /admin/reindex), as with new readings. Nor for the
+// bigrams inside a longer word kept apart by the index (innerGrams): the tokens are the same, and
+// an index built before answers as before (a query's pair finds them as the pair itself, of the
+// same rarity) until its interviews are indexed again.
 export const ANALYZER_VERSION = 3;
 
 const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });

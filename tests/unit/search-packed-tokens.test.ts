@@ -14,6 +14,7 @@ import {
   type FieldTerms,
   FLAG_KANA,
   FLAG_SUGGEST,
+  INNER_MARK,
 } from '../../lib/search/engine/index.ts';
 import {
   type FieldTokens,
@@ -59,7 +60,7 @@ function interviews(): Interview[] {
   return [parseInterview(TRANSCRIPT, { id: 'packed-1' }), ...sampleInterviews()];
 }
 
-const KIND_CODES = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart'];
+const KIND_CODES = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart', 'frag', 'inner'];
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
@@ -80,10 +81,11 @@ function referenceCount(
   const flags = surfaces ? new Map<string, number>() : undefined;
   const n = tokens.terms.length;
   for (let i = 0; i < n; i++) {
-    const term = tokens.terms[i] as string;
     const kind = KIND_CODES[tokens.kinds[i] as number];
+    // A bigram inside a longer word is counted apart (INNER_MARK), as a bigram.
+    const term = `${kind === 'inner' ? INNER_MARK : ''}${tokens.terms[i] as string}`;
     terms.set(term, (terms.get(term) ?? 0) + 1);
-    if (!flags || !surfaces || kind === 'gram' || kind === 'kanapart') continue;
+    if (!flags || !surfaces || kind === 'gram' || kind === 'kanapart' || kind === 'inner') continue;
     flags.set(term, (flags.get(term) ?? 0) | FLAG_SUGGEST | (kind === 'run' ? FLAG_KANA : 0));
     const surface = tokens.surfaces?.[i] ?? term;
     if (surface !== term && !surfaces.has(term)) surfaces.set(term, surface);

@@ -15,7 +15,7 @@ import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings
 import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
 import { questionAt, rankedApplies, type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
 import type { DocTable, SlotTable } from './tables.ts';
-import type { QueryNode } from './tree.ts';
+import { INNER_MARK, type QueryNode } from './tree.ts';
 
 /**
  * Ranking weights (tunable as a whole, e.g. by an evaluation; not per query):
@@ -37,11 +37,28 @@ export function shareOf(fields: number): number {
   return RANKING.context;
 }
 
+/** A term of two kanji (see termIdf). */
+const KANJI_PAIR = /^[\p{Script=Han}\u3005]{2}$/u;
+
 /** Terms whose decoded live counts are kept between evaluations (see Evaluator.liveDf). */
 const DECODED_DF_TERMS = 20_000;
 
 /** Per stored field: its boost and b (title per slot; the question field is derived from text). */
 const FIELD_PARAMS = [FIELDS.text, FIELDS.speaker, FIELDS.section, FIELDS.title];
+
+/** A term a doc matched (see {@link Evaluator.matchedTerms}). */
+export interface MatchedTerm {
+  /** The index term. */
+  term: string;
+  /** The word of the query it stands for: a ranked query's slot, else the root's child. */
+  slot: number;
+  /** A piece of a longer word (a character bigram, a kanji stem): scored, a weak match. */
+  gram: boolean;
+  /** A prefix, substring or fuzzy expansion of the query's term, not the term itself. */
+  expanded: boolean;
+  /** Where the doc has it ({@link FIELD_BITS}). */
+  fields: number;
+}
 
 /** Matching docs in doc order, with scores and matched-field bits ({@link FIELD_BITS}). */
 export interface Matches {
@@ -253,6 +270,126 @@ export class Evaluator implements Shared {
     return this.node(query, 1, terms, null);
   }
 
+  /**
+   * What each of `docs` matched of a query tree: every term of its leaves (expansions included,
+   * as evaluation expands them; exclusions left out) that the doc has, with the fields it has it
+   * in ({@link FIELD_BITS}; `question` when the question the doc answers has it in its text) and
+   * the word of the query it stands for (`slot`: a ranked query's slot, else the root's child).
+   * Read from the postings after ranking, for the hits of a page: ranking is untouched.
+   */
+  matchedTerms(query: QueryNode, docs: readonly number[]): MatchedTerm[][] {
+    if (docs.length === 0) return [];
+    this.expanded = new WeakMap();
+    this.dfs = new Map();
+    const { postings, docs: table } = this.c;
+    // Where each doc (its slot, the question it answers) is among the page's: a posting list is
+    // read once for the page, each of its ids looked up here.
+    const own = new Map<number, number[]>();
+    const slots = new Map<number, number[]>();
+    const asked = new Map<number, number[]>();
+    const push = (m: Map<number, number[]>, key: number, i: number) => {
+      const at = m.get(key);
+      if (at) at.push(i);
+      else m.set(key, [i]);
+    };
+    docs.forEach((d, i) => {
+      push(own, d, i);
+      push(slots, table.slotOf.at(d), i);
+      const question = table.questionOf.at(d);
+      if (question >= 0) push(asked, question, i);
+    });
+    const fieldBits = [FIELD_BITS.text, FIELD_BITS.speaker, FIELD_BITS.section, FIELD_BITS.title];
+    /** A term node's matches per page doc: each of its expansions the doc has, in which fields. */
+    const leaf = (
+      q: Extract<QueryNode, { kind: 'term' }>,
+      slot: number,
+    ): Array<MatchedTerm[] | undefined> => {
+      const found: Array<MatchedTerm[] | undefined> = new Array(docs.length);
+      for (const [t, w] of this.expansions(q)) {
+        const at = new Map<number, MatchedTerm>();
+        const mark = (i: number, bit: number) => {
+          let m = at.get(i);
+          if (!m) {
+            m = {
+              term: t,
+              slot,
+              // A pair of kanji inside a longer word (INNER_MARK) is a piece of that word.
+              gram: q.gram === true || t.startsWith(INNER_MARK),
+              expanded: w !== 1 || t !== q.term,
+              fields: 0,
+            };
+            at.set(i, m);
+            let list = found[i];
+            if (!list) {
+              list = [];
+              found[i] = list;
+            }
+            list.push(m);
+          }
+          m.fields |= bit;
+        };
+        for (let f = F_TEXT; f <= F_TITLE; f++) {
+          if (postings.df(t, f) === 0) continue;
+          const n = postings.fetch(t, f);
+          const ids = postings.ids;
+          const bit = fieldBits[f] ?? 0;
+          for (let k = 0; k < n; k++) {
+            const id = ids[k] ?? -1;
+            if (f === F_TITLE) {
+              for (const i of slots.get(id) ?? []) mark(i, bit);
+              continue;
+            }
+            for (const i of own.get(id) ?? []) mark(i, bit);
+            if (f === F_TEXT) for (const i of asked.get(id) ?? []) mark(i, FIELD_BITS.question);
+          }
+        }
+      }
+      return found;
+    };
+    /**
+     * A node's matches per page doc, undefined where it does not match: an `and` matches where
+     * every part does (a variant of several words, 親 and ケア for 介護, shows none of them
+     * alone), alternatives where any does, each bringing its terms.
+     */
+    const node = (q: QueryNode, slot: number): Array<MatchedTerm[] | undefined> => {
+      switch (q.kind) {
+        case 'term':
+          return leaf(q, slot);
+        case 'phrase':
+          return node(q.child, slot);
+        case 'not':
+          return new Array(docs.length);
+        case 'and': {
+          const parts = q.children.filter((c) => c.kind !== 'not').map((c) => node(c, slot));
+          return docs.map((_, i) =>
+            parts.length > 0 && parts.every((p) => p[i] !== undefined)
+              ? parts.flatMap((p) => p[i] ?? [])
+              : undefined,
+          );
+        }
+        case 'or':
+        case 'max': {
+          const parts = q.children.map((c) => node(c, slot));
+          return docs.map((_, i) =>
+            parts.some((p) => p[i] !== undefined) ? parts.flatMap((p) => p[i] ?? []) : undefined,
+          );
+        }
+        case 'match': {
+          const parts = q.slots.map((s, k) => node(s.node, k));
+          return docs.map((_, i) => parts.flatMap((p) => p[i] ?? []));
+        }
+      }
+    };
+    const top =
+      query.kind === 'and' || query.kind === 'or'
+        ? (() => {
+            const parts = query.children.map((c, k) => (c.kind === 'not' ? [] : node(c, k)));
+            return docs.map((_, i) => parts.flatMap((p) => p[i] ?? []));
+          })()
+        : node(query, 0);
+    return docs.map((_, i) => top[i] ?? []);
+  }
+
   /** How the question field counts in the current evaluation (EvaluateOptions.questionField). */
   questionField(): QuestionField {
     return this.options.questionField ?? DEFAULT_QUESTION_FIELD;
@@ -403,7 +540,12 @@ export class Evaluator implements Shared {
 
   termIdf(term: string): number {
     const nDocs = Math.max(1, this.c.liveDocs);
-    return idf(Math.min(Math.max(this.docFrequency(term), 1), nDocs), nDocs);
+    // A pair of kanji is one term whether a quote says it alone or inside a longer word, which
+    // the index keeps apart (INNER_MARK) only to weigh the two apart: its rarity is that of both.
+    let df = this.docFrequency(term);
+    if (term.startsWith(INNER_MARK)) df += this.docFrequency(term.slice(INNER_MARK.length));
+    else if (KANJI_PAIR.test(term)) df += this.docFrequency(`${INNER_MARK}${term}`);
+    return idf(Math.min(Math.max(df, 1), nDocs), nDocs);
   }
 
   /** A term and what it expands to (prefix, katakana words containing it, typos), with weights. */
@@ -417,6 +559,7 @@ export class Evaluator implements Shared {
       return [];
     }
     const out: Array<[string, number]> = [[term, 1]];
+    if (q.inner) out.push([`${INNER_MARK}${term}`, q.inner]);
     if (q.prefix)
       for (const t of postings.expandPrefix(term)) {
         out.push([t, (RANKING.prefix * term.length) / (term.length + 0.3 * (t.length - term.length))]);

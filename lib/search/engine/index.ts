@@ -43,7 +43,7 @@
  * snapshot.ts (the part format).
  */
 
-import { type EvaluateOptions, Evaluator, type Matches } from './evaluate.ts';
+import { type EvaluateOptions, Evaluator, type MatchedTerm, type Matches } from './evaluate.ts';
 import { F_TEXT, F_TITLE, FLAG_SUGGEST, Postings, termAt } from './postings.ts';
 import {
   MERGE_POLICY,
@@ -57,7 +57,7 @@ import { readHeader, readSnapshot, type SnapshotHeader, warmSnapshot, writeSnaps
 import { DocTable, Names, SlotTable, TagTable } from './tables.ts';
 import type { QueryNode } from './tree.ts';
 
-export type { EvaluateOptions, Matches } from './evaluate.ts';
+export type { EvaluateOptions, MatchedTerm, Matches } from './evaluate.ts';
 export { FLAG_KANA, FLAG_SUGGEST, PREFIX_EXPANSIONS } from './postings.ts';
 export { FIELD_BITS, FIELD_BOOSTS } from './scoring.ts';
 export { MERGE_POLICY, type MergePolicy, planMerge, type Segment, type SegmentSize } from './segment.ts';
@@ -68,7 +68,7 @@ export {
   PACKED_LAYOUT,
   readSnapshot as readSegment,
 } from './snapshot.ts';
-export type { QueryNode } from './tree.ts';
+export { INNER_MARK, type QueryNode } from './tree.ts';
 
 /** Counted terms of one field of one quote. */
 export interface FieldTerms {
@@ -476,6 +476,11 @@ export class Engine {
   /** Evaluates a query tree; `terms` collects the index terms it matched (for highlighting). */
   evaluate(query: QueryNode, terms: Set<string> = new Set(), options: EvaluateOptions = {}): Matches {
     return this.evaluator.evaluate(query, terms, options);
+  }
+
+  /** What each doc matched of a query tree, for the hits of a page (see {@link Evaluator.matchedTerms}). */
+  matchedTerms(query: QueryNode, docs: readonly number[]): MatchedTerm[][] {
+    return this.evaluator.matchedTerms(query, docs);
   }
 
   /** Docs whose own text matches a query tree (see {@link Evaluator.textMatches}). */

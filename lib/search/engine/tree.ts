@@ -21,7 +21,19 @@ export interface TermOptions {
    * common (the stem 思 of 思う) costs a scan of most postings and tells nothing.
    */
   maxShare?: number;
+  /**
+   * Also the term as the index keeps it inside a longer word ({@link INNER_MARK}: 反対 of 正反対),
+   * at this weight relative to the term itself.
+   */
+  inner?: number;
 }
+
+/**
+ * What the index keeps a kanji bigram under when it lies inside a longer word of the text (反対
+ * of 正反対, 子育 of 子育て): a piece of another word, which a query word of those two kanji finds
+ * weighted down (TermOptions.inner), below the quotes that say the word itself.
+ */
+export const INNER_MARK = '\u0007';
 
 /** One word of a ranked query: its alternatives (a `max` node, usually) and whether it must match. */
 export interface Slot {
