@@ -174,7 +174,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         {
           error: {
             code: 'not_found',
-            message: `no route for ${c.req.method} ${c.req.path}`,
+            // The root is the console's page for a browser; a client asking it for JSON is
+            // told where the API's routes are listed rather than left with a bare miss.
+            message:
+              c.req.path === '/'
+                ? `no route for ${c.req.method} /: the API's routes are listed at /openapi.json (a browser gets the console's search page here)`
+                : `no route for ${c.req.method} ${c.req.path}`,
             requestId: c.get('requestId'),
           },
         },

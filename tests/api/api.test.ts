@@ -138,6 +138,18 @@ describe('GET /health', () => {
   });
 });
 
+describe('GET / as JSON', () => {
+  it('answers 404 JSON pointing a client at /openapi.json (the root is the console page for browsers)', async () => {
+    const res = await app.request('/', { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('not_found');
+    expect(body.error.message).toContain('/openapi.json');
+    const other = (await (await app.request('/nowhere')).json()) as { error: { message: string } };
+    expect(other.error.message).toBe('no route for GET /nowhere');
+  });
+});
+
 describe('POST /interviews and PUT /interviews/{id}', () => {
   let w: LocalRuntime;
   beforeAll(async () => {
