@@ -76,7 +76,8 @@ describe('taxonomyVersions', () => {
       (next, context) => async (args) => {
         const out = await next(args);
         if (context.commandName === 'QueryCommand')
-          for (const it of (out.output as { Items?: Array<Record<string, unknown>> }).Items ?? []) seen.push(it);
+          for (const it of (out.output as { Items?: Array<Record<string, unknown>> }).Items ?? [])
+            seen.push(it);
         return out;
       },
       { step: 'initialize', name },
