@@ -5,7 +5,8 @@
  */
 import type { Context } from 'hono';
 import { searchQuotes } from './console/search.ts';
-import type { QuoteIndex, SearchHit, SearchParams } from './search/index.ts';
+import type { QuoteSearch } from './search/backend.ts';
+import type { SearchHit, SearchParams } from './search/index.ts';
 import type { Kikigaki } from './service.ts';
 
 /** Export formats. */
@@ -106,7 +107,7 @@ export function csvRow(c: Citation): string {
 /** What {@link exportStream} needs. */
 export interface ExportRequest {
   service: Kikigaki;
-  index: QuoteIndex;
+  index: QuoteSearch;
   /** The search (its `limit` and `cursor` are ignored: the export reads every page). */
   params: SearchParams;
   format: ExportFormat;

@@ -13,6 +13,7 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { Interview } from './model.ts';
+import type { IndexProvider } from './search/backend.ts';
 import { compressSegment } from './search/engine/index.ts';
 import {
   type IndexTokens,
@@ -66,12 +67,8 @@ export interface Comparison {
   reingest: string[];
 }
 
-/** Gives the API the index to search. */
-export interface IndexProvider {
-  get(): Promise<QuoteIndex>;
-  /** Version of what is loaded, for /health. */
-  describe(): { snapshotId: string | null; quotes: number; interviews: number };
-}
+/** Gives the API the index to search (the port lives with the others, in lib/search/backend.ts). */
+export type { IndexProvider };
 
 /**
  * Serialises an index to a snapshot as stored: one part, its sections compressed (see

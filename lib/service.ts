@@ -8,11 +8,11 @@ import type { Jobs } from './jobs/runner.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
 import { PeopleService } from './people/service.ts';
+import type { PeopleDirectory, QuoteSearch } from './search/backend.ts';
 import type {
   DocumentLookup,
   IndexTokens,
   PrebuiltSegment,
-  QuoteIndex,
   SearchPage,
   SearchParams,
 } from './search/index.ts';
@@ -185,9 +185,11 @@ export class Kikigaki {
    * Entries are keyed by the index's fingerprint of each interview, so a re-ingest or tag edit
    * the index has seen is never rendered from an older copy.
    */
-  async documents(index: QuoteIndex, ids: readonly string[]): Promise<DocumentLookup> {
+  async documents(index: Pick<QuoteSearch, 'interview'>, ids: readonly string[]): Promise<DocumentLookup> {
     const out = new Map<string, Interview>();
-    const keyOf = (id: string) => `${id}\u0000${index.interview(id)?.fingerprint ?? ''}`;
+    const metas = await Promise.all(ids.map((id) => index.interview(id)));
+    const fingerprints = new Map(ids.map((id, i) => [id, metas[i]?.fingerprint ?? '']));
+    const keyOf = (id: string) => `${id}\u0000${fingerprints.get(id) ?? ''}`;
     const missing: string[] = [];
     for (const id of ids) {
       const hit = this.documentCache.get(keyOf(id));
@@ -216,8 +218,8 @@ export class Kikigaki {
    * Searches quotes: the index plans the page, the store (through the cache) supplies the
    * interviews it shows, the plan renders them. The plan is immune to writes meanwhile.
    */
-  async search(index: QuoteIndex, params: SearchParams): Promise<SearchPage> {
-    const plan = index.plan(params);
+  async search(index: Pick<QuoteSearch, 'plan' | 'interview'>, params: SearchParams): Promise<SearchPage> {
+    const plan = await index.plan(params);
     return plan.render(await this.documents(index, plan.documentIds));
   }
 
@@ -412,7 +414,7 @@ export class Kikigaki {
   }
 
   /** Interviewees with all/any of the tags, paged by id. */
-  interviewees(options: {
+  async interviewees(options: {
     tags: string[];
     match: 'all' | 'any';
     limit: number;
@@ -423,14 +425,14 @@ export class Kikigaki {
      * Finds people by name; without a name or tag, lists every interviewee from memory, so a page
      * costs the profiles it shows, not a listing of every interview in the store.
      */
-    index?: Pick<QuoteIndex, 'findPeople' | 'intervieweeIds' | 'interviewsOfPeople'>;
+    index?: Pick<PeopleDirectory, 'findPeople' | 'intervieweeIds' | 'interviewsOfPeople'>;
   }): Promise<Page<IntervieweeProfile>> {
     const scope = `interviewees?match=${options.match}&tag=${options.tags.join(',')}&q=${options.q ?? ''}`;
     const among =
       options.q !== undefined && options.index
-        ? options.index.findPeople(options.q, { role: 'interviewee' }).map((p) => p.id)
+        ? (await options.index.findPeople(options.q, { role: 'interviewee' })).map((p) => p.id)
         : options.index && options.tags.length === 0
-          ? options.index.intervieweeIds()
+          ? await options.index.intervieweeIds()
           : undefined;
     const index = options.index;
     return interviewees(
@@ -438,7 +440,7 @@ export class Kikigaki {
       {
         ...options,
         ...(among ? { among } : {}),
-        // Where each person of the page speaks, from memory: the page's interviews are read in
+        // Where each person of the page speaks, from the index: the page's interviews are read in
         // one batch instead of a query per person (100 people: ~200 store requests, ~0.5 s).
         ...(index ? { candidates: (ids: readonly string[]) => index.interviewsOfPeople(ids) } : {}),
       },

@@ -11,9 +11,9 @@ import type * as z from 'zod';
 import { consoleRoutes } from '../console/routes.tsx';
 import { KikigakiError, NotFoundError } from '../errors.ts';
 import { exportFormatOf, exportResponse } from '../export.ts';
-import type { IndexProvider } from '../indexer.ts';
 import { type JobSpec, type Jobs, jobView } from '../jobs/runner.ts';
 import { DOCX_CONTENT_TYPE, isZip, requireDocx } from '../parse/docx.ts';
+import type { IndexProvider } from '../search/backend.ts';
 import type { Kikigaki } from '../service.ts';
 import { TopicTagger } from '../tagger.ts';
 import { assertKnownTags, resolveTags } from '../tagging/directory.ts';
@@ -212,7 +212,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   meta.get('/suggest', readGuard, async (c) => {
     const q = query(c, SuggestQuery);
     const index = await deps.index.get();
-    const words = index.suggest(q.q, q.limit);
+    const words = await index.suggest(q.q, q.limit);
     const folded = q.q.normalize('NFKC').toLowerCase();
     const tagger = await service.tagging.taggers.current();
     // Long-vowel marks alone (ー) are in many labels and begin none: no tag for them.

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import type { IndexProvider } from '../indexer.ts';
+import type { IndexProvider } from '../search/backend.ts';
 import type { Kikigaki } from '../service.ts';
 import { type AppEnv, actor, check, jsonBody, query, reply } from './http.ts';
 import {
@@ -36,7 +36,7 @@ export function peopleRoutes(deps: PeopleRouteDeps) {
   // Mounted before /interviewees/{id}, which would take `duplicates` for an id.
   interviewees.get('/duplicates', readGuard, async (c) => {
     const q = query(c, DuplicatesQuery);
-    const groups = (await deps.index.get()).duplicatePeople();
+    const groups = await (await deps.index.get()).duplicatePeople();
     return reply(c, DuplicatesResponse, { total: groups.length, groups: groups.slice(0, q.limit) });
   });
   interviewees.get('/:id/person', readGuard, async (c) => {

@@ -7,9 +7,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { ValidationError } from '../errors.ts';
-import type { IndexProvider } from '../indexer.ts';
 import { type Job, jobView } from '../jobs/runner.ts';
-import type { QuoteIndex, SearchParams } from '../search/index.ts';
+import type { IndexProvider, QuoteSearch } from '../search/backend.ts';
+import type { SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 import { parseAuditSubject } from '../store/keys.ts';
 import { readAudit } from '../tagging/audit.ts';
@@ -76,7 +76,11 @@ export interface TagRouteDeps {
 }
 
 /** Every quote id a search matches (paging through it; its hits are rendered from the store). */
-async function searchQuoteIds(service: Kikigaki, index: QuoteIndex, search: SearchParams): Promise<string[]> {
+async function searchQuoteIds(
+  service: Kikigaki,
+  index: QuoteSearch,
+  search: SearchParams,
+): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
   do {

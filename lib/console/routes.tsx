@@ -11,8 +11,8 @@ import type { JSX } from 'hono/jsx/jsx-runtime';
 import * as z from 'zod';
 import { type AppEnv, toErrorResponse } from '../api/http.ts';
 import { KikigakiError, ValidationError } from '../errors.ts';
-import type { IndexProvider } from '../indexer.ts';
 import { IdSchema } from '../model.ts';
+import type { IndexProvider } from '../search/backend.ts';
 import type { SearchHit, SearchParams } from '../search/index.ts';
 import { SearchParamsSchema } from '../search/index.ts';
 import type { NamedPerson } from '../search/people.ts';
@@ -329,7 +329,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       } else {
         const recent = await service.listInterviews({ limit: 8 });
         landing = {
-          tags: byCount(index.tagCounts(), 16).map(([id, quotes]) => ({ id, quotes })),
+          tags: byCount(await index.tagCounts(), 16).map(([id, quotes]) => ({ id, quotes })),
           // Newest first by publication date, else by when it was stored: an undated interview
           // says so, or it reads as misplaced above dated ones.
           interviews: recent.items.map((s) => ({
@@ -344,7 +344,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         ? null
         : meant
           ? meantLabel(state.interviewee, meant, v.t.roles)
-          : (personNames(index, [state.interviewee]).get(state.interviewee) ?? null);
+          : ((await personNames(index, [state.interviewee])).get(state.interviewee) ?? null);
       return (
         <SearchPage
           v={v}
@@ -412,8 +412,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       const index = await deps.index.get();
       // Others printed with the same full name elsewhere: maybe this person (lib/people/duplicates.ts).
       const sameName =
-        index
-          .duplicatePeople()
+        (await index.duplicatePeople())
           .find((g) => g.people.some((p) => p.id === id.data))
           ?.people.filter((p) => p.id !== id.data) ?? [];
       const dates = new Map(person.interviews.map((iv) => [iv.id, iv.publishedAt]));

@@ -4,7 +4,8 @@
  * source URL), so they are returned with the page.
  */
 
-import type { DocumentLookup, QuoteIndex, SearchPage, SearchParams } from '../search/index.ts';
+import type { PeopleDirectory, QuoteSearch } from '../search/backend.ts';
+import type { DocumentLookup, SearchPage, SearchParams } from '../search/index.ts';
 import type { Kikigaki } from '../service.ts';
 
 /** A page of hits and the interviews it was rendered from. */
@@ -16,10 +17,10 @@ export interface RenderedPage {
 /** Searches and renders one page (GET /search's use case, keeping the interviews it read). */
 export async function searchQuotes(
   service: Kikigaki,
-  index: QuoteIndex,
+  index: QuoteSearch,
   params: SearchParams,
 ): Promise<RenderedPage> {
-  const plan = index.plan(params);
+  const plan = await index.plan(params);
   const documents = await service.documents(index, plan.documentIds);
   return { page: plan.render(documents), documents };
 }
@@ -30,16 +31,16 @@ export async function searchQuotes(
  */
 export async function numberedPage(
   service: Kikigaki,
-  index: QuoteIndex,
+  index: QuoteSearch,
   params: SearchParams,
   pageNo: number,
   pageSize: number,
 ): Promise<{ page: SearchPage; pageNo: number }> {
-  const at = (n: number) =>
+  const at = async (n: number) =>
     searchQuotes(service, index, {
       ...params,
       limit: pageSize,
-      cursor: index.cursorAt(params, (n - 1) * pageSize),
+      cursor: await index.cursorAt(params, (n - 1) * pageSize),
     });
   const { page } = await at(pageNo);
   const last = Math.max(1, Math.ceil(page.total / pageSize));
@@ -47,16 +48,10 @@ export async function numberedPage(
   return { page: (await at(last)).page, pageNo: last };
 }
 
-/** Names of people by id, from the index's interview metadata (for facet labels). */
-export function personNames(index: QuoteIndex, ids: Iterable<string>): Map<string, string> {
-  const wanted = new Set(ids);
-  const names = new Map<string, string>();
-  if (wanted.size === 0) return names;
-  for (const id of index.interviewIds()) {
-    for (const p of index.interview(id)?.interviewees ?? []) {
-      if (wanted.has(p.id) && !names.has(p.id)) names.set(p.id, p.name);
-    }
-    if (names.size === wanted.size) break;
-  }
-  return names;
+/** Names of people by id, from the index's people (for facet labels). */
+export async function personNames(
+  index: Pick<PeopleDirectory, 'personNames'>,
+  ids: Iterable<string>,
+): Promise<Map<string, string>> {
+  return index.personNames(ids);
 }

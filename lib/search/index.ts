@@ -20,6 +20,7 @@ import {
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import type { ReadingAnalyzer } from '../text/readings.ts';
 import { READINGS_VERSION } from '../text/readings-version.ts';
+import type { SearchBackend } from './backend.ts';
 import {
   type CountedDoc,
   Engine,
@@ -273,8 +274,11 @@ interface HitMarks {
 
 const NO_WEAK: ReadonlySet<string> = new Set();
 
-/** The quote index (one per deployment; rebuilt or loaded from a snapshot). */
-export class QuoteIndex {
+/**
+ * The quote index (one per deployment; rebuilt or loaded from a snapshot): the search backend the
+ * use cases reach through the ports of ./backend.ts.
+ */
+export class QuoteIndex implements SearchBackend {
   readonly mode: SegmentationMode;
   private engine = new Engine();
   private readonly interviews = new InterviewMetas();
@@ -694,6 +698,18 @@ export class QuoteIndex {
     const all = directory.appearances;
     if (!all) return null;
     return new Map(personIds.map((id) => [id, [...(all.get(id) ?? [])]]));
+  }
+
+  /** Names of interviewees by id, from the interviews' metadata (labels for ids a reader typed). */
+  personNames(personIds: Iterable<string>): Map<string, string> {
+    const wanted = new Set(personIds);
+    const names = new Map<string, string>();
+    if (wanted.size === 0) return names;
+    for (const meta of this.interviews.values()) {
+      for (const p of meta.interviewees) if (wanted.has(p.id) && !names.has(p.id)) names.set(p.id, p.name);
+      if (names.size === wanted.size) break;
+    }
+    return names;
   }
 
   /** People of one full name in different interviews, for editors to review (lib/people/duplicates.ts). */

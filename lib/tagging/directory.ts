@@ -4,6 +4,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import { ConflictError, ValidationError } from '../errors.ts';
+import type { PeopleDirectory, QuoteSearch } from '../search/backend.ts';
 import { resolveAlias } from '../tags.ts';
 import type { Tagging } from './deps.ts';
 
@@ -118,14 +119,9 @@ export async function peopleWith(ctx: Tagging, tag: string): Promise<Set<string>
   return new Set(ids.filter((id) => !manual.get(id)?.remove.includes(tag)));
 }
 
-/** What the search index already holds for GET /tags (lib/search/index.ts). */
-export interface HeldTagCounts {
-  tagCounts(): Record<string, number>;
-  /** Per tag, the interviewees whose own quotes carry it. */
-  peopleByTag(): Map<string, Set<string>>;
-  /** Everyone in the indexed interviews, or null when an old snapshot does not know them all. */
-  peopleIds(): string[] | null;
-}
+/** What the search index already holds for GET /tags (the ports of lib/search/backend.ts). */
+export type HeldTagCounts = Pick<QuoteSearch, 'tagCounts'> &
+  Pick<PeopleDirectory, 'peopleByTag' | 'peopleIds'>;
 
 /**
  * People per tag from what the index holds and every person's own corrections (one batched read
@@ -133,9 +129,10 @@ export interface HeldTagCounts {
  * not know everyone (a snapshot from before `people`): then the store is asked tag by tag.
  */
 async function peopleCounts(ctx: Tagging, index: HeldTagCounts): Promise<Map<string, number> | null> {
-  const everyone = index.peopleIds();
+  const everyone = await index.peopleIds();
   if (everyone === null) return null;
-  const byTag = index.peopleByTag();
+  // A fresh map (the port says so): people's own corrections are folded into it below.
+  const byTag = await index.peopleByTag();
   const manual = await ctx.store.manualPersonTags(everyone);
   for (const [personId, m] of manual) {
     for (const tag of m.add) {
@@ -150,7 +147,7 @@ async function peopleCounts(ctx: Tagging, index: HeldTagCounts): Promise<Map<str
 
 /** Every live tag (topics, tags editors made, tags in the index) with quote and people counts. */
 export async function listTags(ctx: Tagging, index: HeldTagCounts): Promise<TagSummary[]> {
-  const quoteCounts = index.tagCounts();
+  const quoteCounts = await index.tagCounts();
   const [tagger, aliases, entries] = await Promise.all([
     ctx.taggers.current(),
     ctx.store.aliases(),

@@ -276,7 +276,12 @@ export async function interviewees(
     /** Only these people, in this order (people found by name, best first). */
     among?: readonly string[];
     /** The interviews each person of a page speaks in, if known (else the store is queried per person). */
-    candidates?: (personIds: readonly string[]) => ReadonlyMap<string, readonly string[]> | null;
+    candidates?: (
+      personIds: readonly string[],
+    ) =>
+      | ReadonlyMap<string, readonly string[]>
+      | null
+      | Promise<ReadonlyMap<string, readonly string[]> | null>;
   },
   page: <T>(all: readonly T[], limit: number, cursor?: string) => Page<T>,
 ): Promise<Page<IntervieweeProfile>> {
@@ -302,7 +307,7 @@ export async function interviewees(
     ids = options.among.filter((id) => options.tags.length === 0 || tagged.has(id));
   } else ids.sort();
   const p = page(ids, options.limit, options.cursor);
-  const found = await profiles(ctx, p.items, options.candidates?.(p.items));
+  const found = await profiles(ctx, p.items, await options.candidates?.(p.items));
   const items = p.items.flatMap((id) => found.get(id) ?? []);
   return { items, nextCursor: p.nextCursor };
 }
