@@ -55,12 +55,16 @@ describe('the search ports are enforced by biome', () => {
     'lib/console/probe.tsx',
     'lib/tagging/probe.ts',
     'lib/people/probe.ts',
-  ])('%s may not import QuoteIndex, the engine or the indexer', (path) => {
-    const { status, out } = lint({ [path]: FORBIDDEN });
-    expect(status).not.toBe(0);
-    expect(out.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(3);
-    expect(out).toContain('lib/search/backend.ts');
-  }, 30_000);
+  ])(
+    '%s may not import QuoteIndex, the engine or the indexer',
+    (path) => {
+      const { status, out } = lint({ [path]: FORBIDDEN });
+      expect(status).not.toBe(0);
+      expect(out.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(3);
+      expect(out).toContain('lib/search/backend.ts');
+    },
+    30_000,
+  );
 
   it('the ports themselves are allowed there, and the composition roots may name the engine', () => {
     const { status, out } = lint({
