@@ -355,6 +355,14 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     disarm(slot);
     slot.timed = job;
     slot.timer = setTimeout(() => {
+      // Stopped only after the replies already waiting are read: the timers run before the
+      // event loop reads the workers' messages, so an event loop blocked past the bound (a busy
+      // request, a loaded machine) stopped parses that had answered in time, as 422s.
+      setImmediate(() => {
+        if (slot.timed === job) stop();
+      });
+    }, timeoutMs);
+    const stop = () => {
       const source = job.request.text;
       const size = source.length;
       const unit = typeof source === 'string' ? 'characters' : 'bytes';
@@ -367,7 +375,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
           { timeoutMs, [unit]: size },
         ),
       );
-    }, timeoutMs);
+    };
   };
 
   /** The first job is answered: the worker goes on with the next one it holds. */
