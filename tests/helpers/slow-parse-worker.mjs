@@ -3,7 +3,8 @@
  * transcript starting with `SLOW <ms>` holds its thread that long first (as a parser that
  * backtracks would), one starting with `HOLD <path>` holds it until that file exists (the test
  * says when, instead of guessing how long its other requests take on a loaded machine), the
- * pool's warm-up holds it 400 ms (as a cold worker loading its dictionary), and `CRASH` kills the
+ * pool's warm-up holds it 400 ms (as a cold worker loading its dictionary), `BUILD <ms>` holds it
+ * before it says the parse begins (as building the tagger a job carries), and `CRASH` kills the
  * thread. Tag jobs, and the tagging of prepare jobs, go to the real worker's code.
  */
 import { existsSync } from 'node:fs';
@@ -38,6 +39,13 @@ parentPort?.on('message', (m) => {
 
 async function job(m) {
   if (m.kind === 'tag') return (await realWorker()).answer(m, (reply) => parentPort?.postMessage(reply));
+  // `BUILD <ms>`: work before the parse begins, as building the tagger a fresh worker's first job carries.
+  const build = /^BUILD (\d+)/.exec(m.text);
+  if (build) {
+    const built = Date.now() + Number(build[1]);
+    hold(() => Date.now() >= built);
+  }
+  parentPort?.postMessage({ id: m.id, started: true });
   const slow = /^SLOW (\d+)/.exec(m.text);
   const gate = /^HOLD (\S+)/.exec(m.text);
   const ms = slow ? Number(slow[1]) : m.kind === 'prepare' && m.options.id === 'warm-up' ? 400 : 0;

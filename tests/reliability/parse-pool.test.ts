@@ -215,6 +215,21 @@ describe('the parse pool', () => {
     }
   });
 
+  it('times a parse from when the worker begins it: building the tagger a job carries does not count', async () => {
+    // A fresh worker's first job builds the tagger from the spec it carries before parsing; at
+    // load ~18 that passed 1.5 s, and the quick transcript sent after a stopped one was stopped
+    // too (the worker says when its parse begins; BUILD stands for the building here).
+    const pool = createParsePool({ size: 1, timeoutMs: 200, workerUrl: slowWorker });
+    try {
+      await expect(pool.parse('BUILD 1000\nx', { id: 'built' })).resolves.toMatchObject({ id: 'built' });
+      await expect(pool.parse('SLOW 60000\nx', { id: 'bomb' })).rejects.toMatchObject({
+        code: 'parse_timeout',
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('parses real transcripts with the real worker, with the same errors as in-thread', async () => {
     // Not a test of the bound: a cold worker on a loaded machine must not meet it.
     const pool = createParsePool({ size: 1, timeoutMs: 120_000 });
