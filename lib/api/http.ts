@@ -176,10 +176,10 @@ export function requestCharset(c: Context): string | null {
  * The request body as text: UTF-8, UTF-16 by its byte-order mark, or the Content-Type's charset.
  * Bytes not valid in it are a 415 naming the likely encoding (never replaced by U+FFFD and stored).
  */
-export function bodyText(c: Context, bytes: Uint8Array): string {
+export function bodyText(c: Context, bytes: Uint8Array, what?: string): string {
   const charset = requestCharset(c);
   try {
-    return decodeText(bytes, charset);
+    return decodeText(bytes, charset, what);
   } catch (e) {
     if (!(e instanceof EncodingError)) throw e;
     const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]?.trim() || 'text/plain';
@@ -196,7 +196,7 @@ export function bodyText(c: Context, bytes: Uint8Array): string {
 
 /** Parses a JSON request body: 400 `invalid_json` when malformed, 400 when nested too deep. */
 export async function readJson(c: Context): Promise<unknown> {
-  const text = bodyText(c, new Uint8Array(await c.req.arrayBuffer()));
+  const text = bodyText(c, new Uint8Array(await c.req.arrayBuffer()), 'the JSON body');
   const at = jsonTooDeepAt(text);
   if (at >= 0)
     throw new ValidationError(

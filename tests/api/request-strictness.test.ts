@@ -70,9 +70,8 @@ describe('a filter naming nothing that exists', () => {
     const r = await call('/interviews?interviewee=nobody_here');
     expect(r.status, JSON.stringify(r.json)).toBe(400);
     expect((r.json as Err).error.details).toEqual({ interviewee: 'nobody_here' });
-    const person = (
-      (await call('/interviews/kenji')).json as { interviewees: Array<{ id: string }> }
-    ).interviewees[0]?.id as string;
+    const person = ((await call('/interviews/kenji')).json as { interviewees: Array<{ id: string }> })
+      .interviewees[0]?.id as string;
     const ok = await call(`/interviews?interviewee=${person}`);
     expect(ok.status).toBe(200);
     expect((ok.json as { interviews: Array<{ id: string }> }).interviews.map((i) => i.id)).toEqual(['kenji']);
@@ -143,8 +142,27 @@ describe('JSON bodies need a JSON Content-Type', () => {
     },
   );
 
+  it('a JSON body not valid UTF-8 is a 415 about the JSON body, not about a transcript', async () => {
+    const r = await call('/quotes/kenji-t001/tags', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Uint8Array([
+        ...new TextEncoder().encode('{"tags":["'),
+        0xff,
+        0xfe,
+        ...new TextEncoder().encode('"]}'),
+      ]),
+    });
+    expect(r.status).toBe(415);
+    expect((r.json as Err).error.message).toMatch(/^the JSON body is not UTF-8 text/);
+  });
+
   it('application/json with a charset, and +json types, are read as before', async () => {
-    for (const type of ['application/json; charset=utf-8', 'Application/JSON', 'application/merge-patch+json']) {
+    for (const type of [
+      'application/json; charset=utf-8',
+      'Application/JSON',
+      'application/merge-patch+json',
+    ]) {
       const r = await call('/quotes/kenji-t001/tags', {
         method: 'POST',
         headers: { 'content-type': type },
@@ -164,7 +182,9 @@ describe('errors refused before the app (local/client-errors.ts)', () => {
     expect(ErrorSchema.strict().parse(overflow.body)).toEqual(overflow.body);
     expect(overflow.body.error.code).toBe('headers_too_large');
     const requestId = overflow.body.error.requestId;
-    expect(overflow.body).toEqual(errorResponse('headers_too_large', 'request headers are too large', requestId).body);
+    expect(overflow.body).toEqual(
+      errorResponse('headers_too_large', 'request headers are too large', requestId).body,
+    );
 
     const raw = Buffer.from('GET /search?q=介護 HTTP/1.1\r\nHost: x\r\n\r\n');
     const url = clientErrorResponse({ code: 'HPE_INVALID_URL', rawPacket: raw });
