@@ -317,7 +317,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         disarm(slot);
         return;
       }
-      finish(index, slot);
+      finish(slot);
       observe({ type: 'done', id: m.id, kind: job.kind, ok: !('error' in m) });
       if ('error' in m) job.reject(rebuild(m.error));
       else if (job.kind === 'parse' && 'interview' in m) job.resolve(m.interview);
@@ -385,7 +385,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   };
 
   /** The first job is answered: the worker goes on with the next one it holds. */
-  const finish = (index: number, slot: Slot) => {
+  const finish = (slot: Slot) => {
     disarm(slot);
     slot.jobs.shift();
     slot.parsed = false;

@@ -88,7 +88,9 @@ export function decodeText(bytes: Uint8Array, charset?: string | null, what = 't
   const text = strict(bytes, 'utf-8');
   // ISO-2022-JP is 7-bit, so valid UTF-8: known by its escape to JIS X 0208 (ESC $ B or ESC $ @).
   if (text !== null)
-    return text.includes(`${ESC}$B`) || text.includes(`${ESC}$@`) ? decodeNamed(bytes, 'iso-2022-jp') : text;
+    return text.includes(`${ESC}$B`) || text.includes(`${ESC}$@`)
+      ? decodeNamed(bytes, 'iso-2022-jp', what)
+      : text;
   const guess = guessEncoding(bytes);
   throw new EncodingError(
     `${what} is not UTF-8 text${guess ? ` (it reads as ${guess})` : ''}: save it as UTF-8${
