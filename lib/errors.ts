@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'parse_timeout'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'headers_too_large'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'

@@ -2,6 +2,7 @@
  * The application's use cases, on top of the ports: ingest, read, delete, tag edits and merges,
  * interviewee profiles. HTTP-free; the Hono app in lib/api/ is a thin layer over this.
  */
+import { distance } from 'fastest-levenshtein';
 import { ConflictError, NotFoundError, ParseError, ValidationError } from './errors.ts';
 import { canonicalUrl } from './ids.ts';
 import type { Jobs } from './jobs/runner.ts';
@@ -140,6 +141,30 @@ export interface IngestResult {
   tags: string[];
 }
 
+/** Ids offered for a misspelt one, at most. */
+const MAX_ID_CANDIDATES = 5;
+
+/**
+ * Ids spelt nearly as `id`: containing it, or of its first three characters and a few edits
+ * away. One linear pass of cheap tests over every id, and an edit distance only for those of
+ * the same start, so a miss costs little even with many interviews.
+ */
+function nearIds(ids: Iterable<string>, id: string): string[] {
+  const start = id.slice(0, 3);
+  const near: Array<{ id: string; d: number }> = [];
+  for (const other of ids) {
+    if (id.length >= 3 && other.includes(id)) near.push({ id: other, d: other.length - id.length });
+    else if (other.startsWith(start)) {
+      const d = distance(id, other);
+      if (d <= Math.max(2, Math.floor(id.length / 3))) near.push({ id: other, d });
+    }
+  }
+  return near
+    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
+    .slice(0, MAX_ID_CANDIDATES)
+    .map((n) => n.id);
+}
+
 /** kikigaki's use cases. */
 export class Kikigaki {
   private readonly store: Store;
@@ -221,6 +246,39 @@ export class Kikigaki {
   async search(index: Pick<QuoteSearch, 'plan' | 'interview'>, params: SearchParams): Promise<SearchPage> {
     const plan = await index.plan(params);
     return plan.render(await this.documents(index, plan.documentIds));
+  }
+
+  /**
+   * Throws a 400 naming `id` when no interview of that id is indexed or stored, with indexed ids
+   * spelt nearly alike as `details.candidates`: `/search?interview=<unknown id>` answered an empty
+   * 200 that read as "nothing in it matches", where an unknown tag or interviewee is a 400. One
+   * stored but not indexed yet (an ingest a moment ago) is known. Readers call it when a filtered
+   * result is empty, so a search that finds something reads nothing more.
+   */
+  async assertKnownInterview(index: QuoteIndex, id: string | undefined): Promise<void> {
+    if (id === undefined || index.has(id) || (await this.store.getInterview(id)) !== null) return;
+    const candidates = nearIds(index.interviewIds(), id);
+    throw new ValidationError(
+      `interview '${id}' is no interview${candidates.length > 0 ? ` (did you mean ${candidates.join(', ')}?)` : ''}; GET /interviews lists them`,
+      { interview: id, candidates },
+    );
+  }
+
+  /**
+   * Throws a 400 naming `personId` when nobody of that id speaks in a stored interview (a person
+   * merged away names whom they became, `details.mergedInto`): `/interviews?interviewee=<unknown
+   * id>` answered an empty 200. Readers call it when the filtered list is empty.
+   */
+  async assertKnownPerson(personId: string | undefined): Promise<void> {
+    if (personId === undefined) return;
+    if ((await this.store.interviewsOfPerson(personId)).length > 0) return;
+    const into = (await this.store.personProfiles([personId])).get(personId)?.mergedInto;
+    throw new ValidationError(
+      into
+        ? `interviewee '${personId}' was merged into '${into}': filter by that id`
+        : `interviewee '${personId}' is no person who speaks in a stored interview; GET /interviewees?q=<name> finds ids`,
+      { interviewee: personId, ...(into ? { mergedInto: into } : {}) },
+    );
   }
 
   /** Parses (text, or a .docx's bytes) or validates (canonical JSON) an interview, with the caller's id if given. */

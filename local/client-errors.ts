@@ -1,53 +1,40 @@
 /**
  * Requests Node's HTTP parser refuses before the app sees them, answered as the API answers
- * errors (JSON with a code and a message) instead of Node's bare `400 Bad Request` with no body.
+ * errors (JSON with a code and a message, shaped and given its status by the API's one error
+ * helper, `errorResponse` in lib/api/http.ts) instead of Node's bare `400 Bad Request` with no body.
  * The one a user meets first: `curl "http://localhost:3000/search?q=介護"` sends the kanji
  * unencoded, which HTTP does not allow in a URL.
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { type ErrorBody, errorResponse } from '../lib/api/http.ts';
 
 /** The status, reason phrase and JSON error body for a request the parser refused. */
 export function clientErrorResponse(err: { code?: string; message?: string; rawPacket?: unknown }): {
   status: number;
   reason: string;
-  body: { error: { code: string; message: string; requestId: string } };
+  body: ErrorBody;
 } {
   const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : Buffer.alloc(0);
   const line = raw.subarray(0, Math.max(0, raw.indexOf('\r\n'))).toString('utf8');
   const requestId = randomUUID();
-  if (err.code === 'HPE_HEADER_OVERFLOW')
-    return {
-      status: 431,
-      reason: 'Request Header Fields Too Large',
-      body: { error: { code: 'validation_error', message: 'request headers are too large', requestId } },
-    };
-  if (err.code === 'HPE_INVALID_URL' && /[^\x20-\x7e]/.test(line)) {
-    // The query (or path) as typed, for the message: the characters to encode.
-    const target = line.split(' ')[1] ?? '';
-    return {
-      status: 400,
-      reason: 'Bad Request',
-      body: {
-        error: {
-          code: 'validation_error',
-          message: `the URL has characters that are not percent-encoded (${target.slice(0, 80)}): encode them, e.g. curl -G '<api>/search' --data-urlencode 'q=介護', or let a browser or an HTTP library build the URL`,
-          requestId,
-        },
-      },
-    };
-  }
-  return {
-    status: 400,
-    reason: 'Bad Request',
-    body: {
-      error: {
-        code: 'validation_error',
-        message: `not a valid HTTP request (${err.code ?? 'parse error'}: ${err.message ?? ''})`.trim(),
-        requestId,
-      },
-    },
-  };
+  const { status, body } =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? errorResponse('headers_too_large', 'request headers are too large', requestId)
+      : err.code === 'HPE_INVALID_URL' && /[^\x20-\x7e]/.test(line)
+        ? errorResponse(
+            'validation_error',
+            // The query (or path) as typed, for the message: the characters to encode.
+            `the URL has characters that are not percent-encoded (${(line.split(' ')[1] ?? '').slice(0, 80)}): encode them, e.g. curl -G '<api>/search' --data-urlencode 'q=介護', or let a browser or an HTTP library build the URL`,
+            requestId,
+          )
+        : errorResponse(
+            'validation_error',
+            `not a valid HTTP request (${err.code ?? 'parse error'}: ${err.message ?? ''})`.trim(),
+            requestId,
+          );
+  return { status, reason: STATUS_CODES[status] ?? 'Error', body };
 }
 
 /** Answers parser-refused requests on `server` with {@link clientErrorResponse}. */

@@ -79,6 +79,8 @@ export type WorkerReply =
   | { id: number; interview: Interview }
   | { id: number; tags: Pick<InterviewRecord, 'autoTags' | 'people'> }
   | { id: number; progress: { done: number; total: number } }
+  /** The parse begins now (a prepare job's tagger is built): the pool's bound counts from here. */
+  | { id: number; started: true }
   | { id: number; parsed: true }
   | {
       id: number;
@@ -219,7 +221,7 @@ interface Slot {
    */
   jobs: Job[];
   timer: NodeJS.Timeout | null;
-  /** The job the parse timer counts (the first, from when the worker starts it until it is parsed). */
+  /** The job the parse timer counts (the first, from when the worker starts parsing it until it is parsed). */
   timed: Job | null;
   /** The first job has reported that it is parsed (its timer is off). */
   parsed: boolean;
@@ -305,13 +307,17 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         observe({ type: 'progress', id: m.id, kind: 'tag', ...m.progress });
         return;
       }
+      if ('started' in m) {
+        arm(index, slot);
+        return;
+      }
       if ('parsed' in m) {
         // Parsed in time: tagging and tokenizing are linear in the (bounded) body, not bounded.
         slot.parsed = true;
         disarm(slot);
         return;
       }
-      finish(index, slot);
+      finish(slot);
       observe({ type: 'done', id: m.id, kind: job.kind, ok: !('error' in m) });
       if ('error' in m) job.reject(rebuild(m.error));
       else if (job.kind === 'parse' && 'interview' in m) job.resolve(m.interview);
@@ -335,9 +341,6 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     return slot;
   };
 
-  // Jobs whose message has been posted to their worker.
-  const sent = new WeakSet<Job>();
-
   const disarm = (slot: Slot) => {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
@@ -345,16 +348,27 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   };
 
   /**
-   * Starts the parse bound of the job the worker works on now (the first), once it is sent: the
-   * bound counts parsing time, not time spent waiting for a worker or behind another job.
+   * Starts the parse bound of the job the worker works on now (the first), when the worker says
+   * its parse begins: the bound counts parsing, not time spent waiting for a worker, behind
+   * another job, reading the job's message or building the tagger it carries (a fresh worker's
+   * first job; at load ~18 that passed 1.5 s, and a quick transcript after a stopped one was
+   * stopped too).
    */
   const arm = (index: number, slot: Slot) => {
     const job = slot.jobs[0];
-    if (!job || job.kind === 'tag' || slot.parsed || slot.timed === job || !sent.has(job)) return;
+    if (!job || job.kind === 'tag' || slot.parsed || slot.timed === job) return;
     if (job.kind === 'prepare' && job.bounded === false) return;
     disarm(slot);
     slot.timed = job;
     slot.timer = setTimeout(() => {
+      // Stopped only after the replies already waiting are read: the timers run before the
+      // event loop reads the workers' messages, so an event loop blocked past the bound (a busy
+      // request, a loaded machine) stopped parses that had answered in time, as 422s.
+      setImmediate(() => {
+        if (slot.timed === job) stop();
+      });
+    }, timeoutMs);
+    const stop = () => {
       const source = job.request.text;
       const size = source.length;
       const unit = typeof source === 'string' ? 'characters' : 'bytes';
@@ -367,16 +381,15 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
           { timeoutMs, [unit]: size },
         ),
       );
-    }, timeoutMs);
+    };
   };
 
   /** The first job is answered: the worker goes on with the next one it holds. */
-  const finish = (index: number, slot: Slot) => {
+  const finish = (slot: Slot) => {
     disarm(slot);
     slot.jobs.shift();
     slot.parsed = false;
     if (slot.jobs.length === 0) slot.worker.unref();
-    arm(index, slot);
     fill();
   };
 
@@ -389,7 +402,6 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     disarm(slot);
     if (slots[index] === slot) slots[index] = null;
     void slot.worker.terminate();
-    for (const w of waiting) sent.delete(w);
     queue.unshift(...waiting);
     job?.reject(error);
     fill();
@@ -404,7 +416,6 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       () => {
         if (!slot.jobs.includes(job)) return;
         observe({ type: 'start', id: jobId(job), kind: job.kind });
-        sent.add(job);
         if (job.kind === 'tag') {
           const key = keyOf(job.tagger);
           const known = slot.taggerKey === key;
@@ -426,7 +437,6 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
           };
           slot.worker.postMessage(request);
         } else slot.worker.postMessage(job.request);
-        arm(index, slot);
       },
       (e: unknown) => fail(index, slot, new Error('parse worker did not start', { cause: e })),
     );

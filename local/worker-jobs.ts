@@ -110,6 +110,8 @@ export async function answer(
       // The tagger first: the pool counts it as built here once the job is sent, whether or not
       // the transcript parses (a later job brings no spec).
       const tagger = taggerFor(m.tagger);
+      // The pool's parse bound counts from here: building the tagger is not parsing.
+      post({ id: m.id, started: true });
       const interview = await parseSource(m.text, m.options as ParseOptions);
       post({ id: m.id, parsed: true });
       let tokens = m.analyze ? tokenizeInterview(interview, m.analyze) : null;
@@ -148,6 +150,7 @@ export async function answer(
       );
       reply = { id: m.id, tags: { autoTags, people } };
     } else {
+      post({ id: m.id, started: true });
       // Text parses synchronously; a .docx is read (unzipped, its XML parsed) first.
       reply = { id: m.id, interview: await parseSource(m.text, m.options as ParseOptions) };
     }

@@ -21,6 +21,7 @@ import {
   type AppEnv,
   bodyText,
   check,
+  errorResponse,
   query,
   readJson,
   reply,
@@ -167,25 +168,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       });
     return c.json(body, status as 400, headers);
   });
-  app.notFound(
-    (c) =>
-      pages.notFoundPage(c) ??
-      c.json(
-        {
-          error: {
-            code: 'not_found',
-            // The root is the console's page for a browser; a client asking it for JSON is
-            // told where the API's routes are listed rather than left with a bare miss.
-            message:
-              c.req.path === '/'
-                ? `no route for ${c.req.method} /: the API's routes are listed at /openapi.json (a browser gets the console's search page here)`
-                : `no route for ${c.req.method} ${c.req.path}`,
-            requestId: c.get('requestId'),
-          },
-        },
-        404,
-      ),
-  );
+  app.notFound((c) => {
+    const page = pages.notFoundPage(c);
+    if (page) return page;
+    const { status, body } = errorResponse(
+      'not_found',
+      // The root is the console's page for a browser; a client asking it for JSON is told
+      // where the API's routes are listed rather than left with a bare miss.
+      c.req.path === '/'
+        ? `no route for ${c.req.method} /: the API's routes are listed at /openapi.json (a browser gets the console's search page here)`
+        : `no route for ${c.req.method} ${c.req.path}`,
+      c.get('requestId'),
+    );
+    return c.json(body, status as 404);
+  });
 
   // ---------------------------------------------------------------- health, topics, openapi
   const meta = new Hono<AppEnv>();
@@ -288,7 +284,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const q = query(c, ListInterviewsQuery);
     const { tags, resolved } = await resolveTags(service.tagging, q.tag ? [q.tag] : []);
     const page = await service.listInterviews({ ...q, tag: tags[0] });
-    if (page.items.length === 0) await assertKnownTags(service.tagging, tags);
+    if (page.items.length === 0) {
+      await assertKnownTags(service.tagging, tags);
+      await service.assertKnownPerson(q.interviewee);
+    }
     return reply(c, InterviewListResponse, {
       interviews: page.items,
       nextCursor: page.nextCursor,
@@ -325,7 +324,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ]);
     const params = { ...rest, tags };
     const as = exportFormatOf(format, c.req.header('accept'));
-    if (as)
+    if (as) {
+      // An export of a filter naming no tag or interview is a 400 as a search is (not an empty file).
+      await assertKnownTags(service.tagging, tags);
+      await service.assertKnownInterview(index, rest.interview);
       return exportResponse(c, {
         service,
         index,
@@ -334,8 +336,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         origin: new URL(c.req.url).origin,
         resolved,
       });
+    }
     const page = await service.search(index, params);
-    if (page.total === 0) await assertKnownTags(service.tagging, tags);
+    if (page.total === 0) {
+      await assertKnownTags(service.tagging, tags);
+      await service.assertKnownInterview(index, rest.interview);
+    }
     return reply(c, SearchResponse, {
       total: page.total,
       totalIsEstimate: page.totalIsEstimate,

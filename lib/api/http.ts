@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { type ErrorCode, KikigakiError, UnavailableError, ValidationError } from '../errors.ts';
 import { decodeText, EncodingError } from '../text/encoding.ts';
 
@@ -45,9 +45,49 @@ export function rejectUnknownParameters(c: Context, accepted: readonly string[])
   );
 }
 
+/** A whole number as a query string writes it: decimal digits, no sign, no leading zero. */
+const PLAIN_INTEGER = /^(0|[1-9][0-9]*)$/;
+
+/** The integer parameters of each query schema (as the OpenAPI document types them), computed once. */
+const integerParameters = new WeakMap<z.ZodObject, ReadonlySet<string>>();
+
+function integersOf(schema: z.ZodObject): ReadonlySet<string> {
+  let keys = integerParameters.get(schema);
+  if (!keys) {
+    const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+      properties?: Record<string, { type?: unknown }>;
+    };
+    keys = new Set(
+      Object.entries(js.properties ?? {})
+        .filter(([, s]) => s.type === 'integer' || s.type === 'number')
+        .map(([k]) => k),
+    );
+    integerParameters.set(schema, keys);
+  }
+  return keys;
+}
+
+/**
+ * Refuses an integer parameter not written as plain decimal digits: the schemas' number coercion
+ * read `limit=1e2` as 100, `0x10` as 16, `+5`, ` 5` and `5.0` as 5 (and `limit=` as 0), so a
+ * client's typo or a float formatter passed unnoticed. The OpenAPI document types these
+ * parameters `integer`, which a query string writes as digits only.
+ */
+function rejectNonDecimal(schema: z.ZodObject, raw: Record<string, unknown>): void {
+  for (const k of integersOf(schema)) {
+    const v = raw[k];
+    if (typeof v === 'string' && !PLAIN_INTEGER.test(v))
+      throw new ValidationError(
+        `query parameter '${k}' must be a whole number written in decimal digits (such as 20), not '${v.slice(0, 40)}'`,
+        { parameter: k },
+      );
+  }
+}
+
 /**
  * Query parameters, with repeated keys (`?tag=a&tag=b`) as arrays where the schema wants them;
- * a parameter the schema does not name is a 400 ({@link rejectUnknownParameters}).
+ * a parameter the schema does not name is a 400 ({@link rejectUnknownParameters}), and so is an
+ * integer parameter not written as decimal digits ({@link rejectNonDecimal}).
  */
 export function query<S extends z.ZodObject>(
   c: Context,
@@ -66,6 +106,7 @@ export function query<S extends z.ZodObject>(
         parameter: k,
       });
   }
+  rejectNonDecimal(schema, raw);
   return check(schema, raw, 'query');
 }
 
@@ -135,10 +176,10 @@ export function requestCharset(c: Context): string | null {
  * The request body as text: UTF-8, UTF-16 by its byte-order mark, or the Content-Type's charset.
  * Bytes not valid in it are a 415 naming the likely encoding (never replaced by U+FFFD and stored).
  */
-export function bodyText(c: Context, bytes: Uint8Array): string {
+export function bodyText(c: Context, bytes: Uint8Array, what?: string): string {
   const charset = requestCharset(c);
   try {
-    return decodeText(bytes, charset);
+    return decodeText(bytes, charset, what);
   } catch (e) {
     if (!(e instanceof EncodingError)) throw e;
     const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]?.trim() || 'text/plain';
@@ -155,7 +196,7 @@ export function bodyText(c: Context, bytes: Uint8Array): string {
 
 /** Parses a JSON request body: 400 `invalid_json` when malformed, 400 when nested too deep. */
 export async function readJson(c: Context): Promise<unknown> {
-  const text = bodyText(c, new Uint8Array(await c.req.arrayBuffer()));
+  const text = bodyText(c, new Uint8Array(await c.req.arrayBuffer()), 'the JSON body');
   const at = jsonTooDeepAt(text);
   if (at >= 0)
     throw new ValidationError(
@@ -168,8 +209,30 @@ export async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-/** Parses and validates a JSON body. */
+/** The media type of the request's Content-Type, lower-cased without parameters ('' when none). */
+export function mediaType(c: Context): string {
+  return (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Requires a JSON body's Content-Type to be JSON (`application/json`, or a `+json` type): a tag
+ * edit sent as `text/plain` or with none (curl -d sends application/x-www-form-urlencoded) was
+ * read as JSON all the same, so a client learnt nothing of its wrong header until a server that
+ * honours it refused. 415 naming the type expected and the one sent.
+ */
+export function requireJsonType(c: Context): void {
+  const type = mediaType(c);
+  if (type === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type)) return;
+  throw new KikigakiError(
+    'unsupported_media_type',
+    `send this body as JSON with Content-Type: application/json, not '${type || 'no content type'}' (curl: -H 'content-type: application/json')`,
+    { expected: 'application/json', received: type || null },
+  );
+}
+
+/** Parses and validates a JSON body (Content-Type: application/json, else 415). */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  requireJsonType(c);
   return check(schema, await readJson(c), 'body');
 }
 
@@ -227,6 +290,8 @@ export const STATUS: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  // Refused by the HTTP server before any route (local/client-errors.ts); the app never throws it.
+  headers_too_large: 431,
   unsupported_media_type: 415,
   parse_error: 422,
   parse_timeout: 422,
@@ -262,40 +327,42 @@ export interface ErrorResponse {
   headers: Record<string, string>;
 }
 
+/**
+ * The one place an error body is shaped: its status from {@link STATUS}; the message and details
+ * only for the client's errors and 503 (other 5xx are bugs or configuration, their messages stay
+ * in the log); Retry-After on 503. Every error the API or the local server answers is made here.
+ */
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  options: { details?: Record<string, unknown> | undefined; retryAfterSeconds?: number } = {},
+): ErrorResponse {
+  const status = STATUS[code];
+  const shown = status >= 500 && code !== 'unavailable' ? 'internal error' : message;
+  // Details (the line of a parse error, the existing id of a conflict) only for the client's errors.
+  const details = status < 500 && options.details ? { details: options.details } : {};
+  return {
+    status,
+    body: { error: { code, message: shown, requestId, ...details } },
+    headers: status === 503 ? { 'retry-after': String(options.retryAfterSeconds ?? 5) } : {},
+  };
+}
+
 /** Maps any thrown value to a status, the JSON error body and headers. */
 export function toErrorResponse(err: unknown, requestId: string): ErrorResponse {
-  if (err instanceof KikigakiError) {
-    const status = STATUS[err.code];
-    // 5xx other than 503 are bugs or configuration: their messages stay in the log.
-    const message = status >= 500 && err.code !== 'unavailable' ? 'internal error' : err.message;
-    const headers: Record<string, string> =
-      status === 503
-        ? { 'retry-after': String(err instanceof UnavailableError ? err.retryAfterSeconds : 5) }
-        : {};
-    // Details (the line of a parse error, the existing id of a conflict) only for the client's errors.
-    const details = status < 500 && err.details ? { details: err.details } : {};
-    return { status, body: { error: { code: err.code, message, requestId, ...details } }, headers };
-  }
-  if (err instanceof HTTPException) {
-    const code = HTTP_EXCEPTION_CODES[err.status] ?? 'internal_error';
-    const status = STATUS[code];
-    return {
-      status,
-      body: {
-        error: {
-          code,
-          message: status < 500 ? err.message || 'request failed' : 'internal error',
-          requestId,
-        },
-      },
-      headers: status === 503 ? { 'retry-after': '5' } : {},
-    };
-  }
-  return {
-    status: 500,
-    body: { error: { code: 'internal_error', message: 'internal error', requestId } },
-    headers: {},
-  };
+  if (err instanceof KikigakiError)
+    return errorResponse(err.code, err.message, requestId, {
+      details: err.details,
+      ...(err instanceof UnavailableError ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
+    });
+  if (err instanceof HTTPException)
+    return errorResponse(
+      HTTP_EXCEPTION_CODES[err.status] ?? 'internal_error',
+      err.message || 'request failed',
+      requestId,
+    );
+  return errorResponse('internal_error', 'internal error', requestId);
 }
 
 /**

@@ -199,7 +199,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/interviews',
     summary:
-      'Interviews, newest first; a merged-away `tag` filters by its target (`resolved` names it); a `tag` that is no tag is a 400 with `details.candidates`',
+      'Interviews, newest first; a merged-away `tag` filters by its target (`resolved` names it); a `tag` that is no tag is a 400 with `details.candidates`, an `interviewee` id nobody has a 400 (`details.mergedInto` for a person merged away)',
     access: 'read',
     query: ListInterviewsQuery,
     responses: { 200: { description: 'a page of interviews', json: InterviewListResponse } },
@@ -225,7 +225,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/search',
     summary:
-      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`). A merged-away `tag` filters by its target (`resolved` names it); a `tag` that is no tag is a 400 with `details.candidates`. An `interviewee` name is looked up among interviewees and the people it stood for are listed in `people`; a name that fits people of different names is a 400 with `details.candidates` (id, name, role, interviews)',
+      'Search quotes: highlighted hits, facets (tags, interviewees, speaker roles, publication years), cursor; or export the whole result set (`format=csv|json`). A merged-away `tag` filters by its target (`resolved` names it); a `tag` that is no tag, or an `interview` id no interview has, is a 400 with `details.candidates` (export too). An `interviewee` name is looked up among interviewees and the people it stood for are listed in `people`; a name that fits people of different names is a 400 with `details.candidates` (id, name, role, interviews)',
     access: 'read',
     query: SearchQuery,
     responses: {
@@ -289,7 +289,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/bulk/tags',
     summary:
-      'Add or remove tags on every quote a search matches (`dryRun`: count only); one audit entry. 400 when a tag to remove is no tag at all (`details.candidates`) or a quote would pass 50 tags added by hand (nothing written); a quote an editor changes meanwhile gets the change on top of theirs',
+      'Add or remove tags on every quote a search matches (`dryRun`: count only); one audit entry. 400 when a tag to remove, or the search’s tag or interview, is none at all (`details.candidates`) or a quote would pass 50 tags added by hand (nothing written); a quote an editor changes meanwhile gets the change on top of theirs',
     access: 'write',
     body: { json: BulkTagsBody },
     responses: { 200: { description: 'what changed (or would)', json: BulkTagsResponse } },

@@ -17,6 +17,7 @@ const ERROR_CODES = [
   'parse_timeout',
   'unsupported_media_type',
   'payload_too_large',
+  'headers_too_large',
   'unauthorized',
   'forbidden',
   'not_found',

@@ -162,7 +162,10 @@ export function tagRoutes(deps: TagRouteDeps) {
     const body = await jsonBody(c, BulkTagsBody);
     const index = await deps.index.get();
     const quoteIds = await searchQuoteIds(service, index, body.search);
-    if (quoteIds.length === 0) await assertKnownTags(tagging, body.search.tags ?? []);
+    if (quoteIds.length === 0) {
+      await assertKnownTags(tagging, body.search.tags ?? []);
+      await service.assertKnownInterview(index, body.search.interview);
+    }
     const result = await bulkEdit(
       tagging,
       { quoteIds, search: body.search },

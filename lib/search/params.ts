@@ -46,7 +46,14 @@ export const SearchParamsSchema = z.object({
       'Quotes said by these people (one or several: repeated, or comma-separated). Each is a person id (exact, any role), or a name or reading (さん/先生 and kanji variants such as 澤/沢 do not matter), looked up among interviewees (an interviewer or other speaker of that name only when no interviewee has it): a name stands for every person of that name or its short form (沖 / 沖玲奈); a part of a name (山田) for the people it starts or is found in when they are one name; otherwise 400 with `details.candidates` (ids, names, roles). The people each name stood for are listed in the response’s `people`.',
     ),
   speaker: z.enum(['interviewee', 'interviewer', 'other', 'any']).default('any'),
-  interview: z.string().min(1).max(128).optional(),
+  interview: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe(
+      'Quotes of this interview only (its id); an id no interview has is a 400 with `details.candidates` (ids spelt nearly alike)',
+    ),
   from: DateParam.optional(),
   to: DateParam.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(10),

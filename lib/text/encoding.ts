@@ -56,9 +56,10 @@ export function guessEncoding(bytes: Uint8Array): string | null {
  * The text of `bytes`: in `charset` when one is named (any label the WHATWG Encoding standard
  * knows: utf-8, shift_jis, euc-jp, iso-2022-jp, utf-16le, …), else UTF-16 when the bytes start
  * with its byte-order mark, else UTF-8 (a BOM dropped). Throws EncodingError for an unknown
- * charset or bytes not valid in the encoding, naming the likely one.
+ * charset or bytes not valid in the encoding, naming the likely one; `what` names the bytes in
+ * its message (a JSON tag edit is no transcript).
  */
-export function decodeText(bytes: Uint8Array, charset?: string | null): string {
+export function decodeText(bytes: Uint8Array, charset?: string | null, what = 'the transcript'): string {
   const named =
     charset
       ?.trim()
@@ -78,33 +79,32 @@ export function decodeText(bytes: Uint8Array, charset?: string | null): string {
     if (text !== null) return text;
     const guess = encoding === 'utf-8' ? guessEncoding(bytes) : null;
     throw new EncodingError(
-      `the transcript is not valid ${encoding} text${guess ? ` (it reads as ${guess})` : ''}`,
+      `${what} is not valid ${encoding} text${guess ? ` (it reads as ${guess})` : ''}`,
       { charset: named, guess },
     );
   }
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeNamed(bytes, 'utf-16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeNamed(bytes, 'utf-16be');
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeNamed(bytes, 'utf-16le', what);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeNamed(bytes, 'utf-16be', what);
   const text = strict(bytes, 'utf-8');
   // ISO-2022-JP is 7-bit, so valid UTF-8: known by its escape to JIS X 0208 (ESC $ B or ESC $ @).
   if (text !== null)
-    return text.includes(`${ESC}$B`) || text.includes(`${ESC}$@`) ? decodeNamed(bytes, 'iso-2022-jp') : text;
+    return text.includes(`${ESC}$B`) || text.includes(`${ESC}$@`)
+      ? decodeNamed(bytes, 'iso-2022-jp', what)
+      : text;
   const guess = guessEncoding(bytes);
   throw new EncodingError(
-    `the transcript is not UTF-8 text${guess ? ` (it reads as ${guess})` : ''}: save it as UTF-8${
+    `${what} is not UTF-8 text${guess ? ` (it reads as ${guess})` : ''}: save it as UTF-8${
       guess ? ` (iconv -f ${guess} -t utf-8)` : ''
     }`,
     { charset: null, guess },
   );
 }
 
-function decodeNamed(bytes: Uint8Array, encoding: string): string {
+function decodeNamed(bytes: Uint8Array, encoding: string, what: string): string {
   const text = strict(bytes, encoding);
   if (text !== null) return text;
-  throw new EncodingError(
-    `the transcript starts with a ${encoding} byte-order mark but is not valid ${encoding}`,
-    {
-      charset: null,
-      guess: null,
-    },
-  );
+  throw new EncodingError(`${what} starts with a ${encoding} byte-order mark but is not valid ${encoding}`, {
+    charset: null,
+    guess: null,
+  });
 }
