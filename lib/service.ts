@@ -255,9 +255,13 @@ export class Kikigaki {
    * stored but not indexed yet (an ingest a moment ago) is known. Readers call it when a filtered
    * result is empty, so a search that finds something reads nothing more.
    */
-  async assertKnownInterview(index: QuoteIndex, id: string | undefined): Promise<void> {
-    if (id === undefined || index.has(id) || (await this.store.getInterview(id)) !== null) return;
-    const candidates = nearIds(index.interviewIds(), id);
+  async assertKnownInterview(
+    index: Pick<QuoteSearch, 'interview' | 'interviewIds'>,
+    id: string | undefined,
+  ): Promise<void> {
+    if (id === undefined || (await index.interview(id)) !== undefined) return;
+    if ((await this.store.getInterview(id)) !== null) return;
+    const candidates = nearIds(await index.interviewIds(), id);
     throw new ValidationError(
       `interview '${id}' is no interview${candidates.length > 0 ? ` (did you mean ${candidates.join(', ')}?)` : ''}; GET /interviews lists them`,
       { interview: id, candidates },
