@@ -181,6 +181,7 @@ const ROWS = {
   i: 'いきぎしちにびみり',
   u: 'うくぐすつぬぶむる',
   e: 'えけげせてねべめれ',
+  o: 'おこごそとのぼもろ',
 } as const;
 
 /** The same consonant in another vowel row (か → く); null when `ch` is not in `from`. */
@@ -268,6 +269,23 @@ export function candidateForms(word: string, active = true): string[] {
     if (u) out.add(ba.slice(0, -1) + u);
     if (last === 'れ') out.add(`${ba.slice(0, -1)}る`);
   }
+  // The volitional (やめよう, がんばろう): an ichidan stem with よう (やめ|よう → やめる; ため|よう),
+  // a godan verb's o-row kana with う (がんばろ|う → がんばる; かせご|う → かせぐ). Its polite form,
+  // ましょう, is read with the masu stem above. Only the whole word: よう alone is a stopword, and a
+  // candidate no quote has (ありがとう → ありがつ) costs one term lookup.
+  // (Tested by its last kana first: candidateForms runs for every kana word a query has.)
+  if (w.length > 2 && w.endsWith('う')) {
+    const o = shift(w.charAt(w.length - 2), 'o', 'u');
+    if (o) out.add(w.slice(0, -2) + o);
+    const yo = w.endsWith('よう') ? w.slice(0, -2) : '';
+    if (yo && (shift(yo.at(-1) ?? '', 'e', 'u') || shift(yo.at(-1) ?? '', 'i', 'u') || KANJI_END_RE.test(yo)))
+      out.add(`${yo}る`);
+  }
+  // The bare stem of an ichidan verb after its kanji (辞め, 溜め of 寝溜め, 貯め): the verb's
+  // continuative, which is also its noun (a quote's 寝溜め is 溜める). Kanji stems only: a kana
+  // word of this shape is mostly another word (ため is 為, not 貯め), and a godan i-row stem
+  // (休み, 悩み, 思い) is mostly the noun.
+  if (ROWS.e.includes(w.charAt(w.length - 1)) && KANJI_BARE_STEM.test(w)) out.add(`${w}る`);
   // Passive and causative verbs (えらばれた → えらばれる above) are one more step from the verb:
   // えらばれる → えらぶ, おこられる → おこる, たべさせる → たべる, される → する. The index reads
   // 選ばれた as 選ぶ (kuromoji: 選ば + れる), so only the active form finds it.
@@ -314,3 +332,5 @@ function activeForms(word: string): string[] {
   return [...out];
 }
 const KANJI_END_RE = /[\p{Script=Han}\u3005]$/u;
+/** A kanji stem and one e-row kana: an ichidan verb's bare stem (辞め, 溜め, 貯め, 決め). */
+const KANJI_BARE_STEM = /^[\p{Script=Han}\u3005]+[えけげせてねべめれ]$/u;
