@@ -174,17 +174,30 @@ export function matchRanges(
   // A short kana needle (おい) is marked in hiragana only where the text has it as a word of its
   // own: not inside another (おいしい), nor where the segmenter cut it off one (おい|しく).
   const short = needles.some((x) => x.length <= SHORT_KANA && KANA_WORD.test(x));
-  const tokens = terms.size > 0 || short ? analyzeNormalized(n.text) : [];
+  // The text is segmented only when something asks for its tokens, once: most hits of a query
+  // with a short kana needle never meet it in hiragana, and segmenting every hit's text (and its
+  // question's) was most of a page's highlighting.
+  let tokens: ReturnType<typeof analyzeNormalized> | null = null;
+  const tokensOf = () => {
+    tokens ??= analyzeNormalized(n.text);
+    return tokens;
+  };
   if (terms.size > 0) {
-    for (const t of tokens) {
+    for (const t of tokensOf()) {
       if (t.kind !== 'gram' && t.kind !== 'frag' && terms.has(t.term))
         ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
     }
   }
+  let wordSpans: Set<number> | null = null;
   const words = short
-    ? new Set(
-        tokens.filter((t) => t.kind === 'word' || t.kind === 'kana').map((t) => t.start * SPAN_KEY + t.end),
-      )
+    ? () => {
+        wordSpans ??= new Set(
+          tokensOf()
+            .filter((t) => t.kind === 'word' || t.kind === 'kana')
+            .map((t) => t.start * SPAN_KEY + t.end),
+        );
+        return wordSpans;
+      }
     : null;
   // A verb's kanji stem is marked where a form of the verb is (inflectedRanges), not as a needle of
   // its own: 怒 of 怒られる is no verb inside 喜怒哀楽 or 怒鳴られた, nor 悩 of 悩んだ inside 苦悩.
@@ -214,7 +227,7 @@ export function matchRanges(
   if (ranges.length === 0 && readingsOf) {
     const wanted = new Set(needles.filter((x) => x.length >= 2 && KANA_WORD.test(x)));
     if (wanted.size > 0)
-      for (const t of tokens.length > 0 ? tokens : analyzeNormalized(n.text))
+      for (const t of tokensOf())
         if (t.kind === 'word' && readingsOf(t.term).some((r) => wanted.has(r)))
           ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
   }
@@ -222,7 +235,7 @@ export function matchRanges(
   // run シタ) shows those pieces: the tokens of the text the index read those terms from, so a
   // mark is always where the term really is, never a chance substring.
   if (ranges.length === 0 && weak.size > 0) {
-    const all = tokens.length > 0 ? tokens : analyzeNormalized(n.text);
+    const all = tokensOf();
     const inner = innerGrams(all);
     all.forEach((t, i) => {
       const term =
@@ -238,7 +251,7 @@ function markNeedles(
   written: string,
   needles: readonly string[],
   skip: ReadonlySet<string> | null,
-  words: ReadonlySet<number> | null,
+  words: (() => ReadonlySet<number>) | null,
   ranges: Range[],
   startOf: (i: number) => number,
   endOf: (i: number) => number,
@@ -262,7 +275,7 @@ function markNeedles(
           needle.length <= SHORT_KANA &&
           kana &&
           hasHiragana(written, at, at + needle.length) &&
-          !words.has(at * SPAN_KEY + at + needle.length)
+          !words().has(at * SPAN_KEY + at + needle.length)
         ) {
           at = foldedIndexOf(written, needle, next);
           continue;

@@ -304,6 +304,37 @@ describe('decoded lists kept for reuse', () => {
     expect([...p.tfs.subarray(0, 3)]).toEqual([1, 2, 3]);
   });
 
+  it('probe ids as fetch lists them, from kept lists or walked, and keep nothing', () => {
+    // Ids wanted across every part: repeated, absent, before, between and after the postings.
+    const wanted = [0, 1, 1, 2, 28, 29, 31, 40, 40, 41, 42, 60, 89, 93, 94, 100, 101, 102, 500];
+    const probed = (p: Postings, term: string, field: number) => {
+      const found = new Uint8Array(wanted.length);
+      p.probe(p.resolve(term), field, Int32Array.from(wanted), wanted.length, found);
+      return wanted.filter((_, j) => found[j] === 1);
+    };
+    const walked = withDelta(sealedInto(new Postings(new DecodedLists(0, 1)), ...batches));
+    const kept = withDelta(sealedInto(new Postings(new DecodedLists(1 << 20, 5)), ...batches));
+    for (const [term, field] of [
+      ['副業', F_TEXT],
+      ['介護', F_TEXT],
+      ['介護', F_TITLE],
+      ['ない', F_TEXT],
+    ] as const) {
+      const listed = new Set(read(walked, term, field).ids);
+      const expected = wanted.filter((id) => listed.has(id));
+      expect(probed(walked, term, field), `${term}/${field} walked`).toEqual(expected);
+      expect(walked.decoded.size).toBe(0);
+      // Kept by a fetch first, then searched: the same answer.
+      read(kept, term, field);
+      expect(probed(kept, term, field), `${term}/${field} kept`).toEqual(expected);
+    }
+    expect(probed(walked, '副業', F_TEXT)).toEqual([0, 1, 1, 2, 28, 29, 40, 40, 42, 60, 93, 101]);
+    // A probe never keeps a list: the kept lists are those the fetches kept.
+    const held = kept.decoded.size;
+    probed(kept, '副業', F_TEXT);
+    expect(kept.decoded.size).toBe(held);
+  });
+
   it('size the decode buffers at placing for every packed doc', () => {
     const p = sealedInto(new Postings(), [3000, (d, first) => d.add('副業', F_TEXT, first, 1, 0)]);
     expect(p.ids.length).toBeGreaterThanOrEqual(3000);

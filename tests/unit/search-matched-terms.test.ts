@@ -33,17 +33,13 @@ function doc(ordinal: number, text: string[], extra: Partial<EngineDoc> = {}): E
 }
 
 describe('Engine.matchedTerms', () => {
+  const quotes = [
+    doc(1, ['親', 'ケア', '介護'], { role: 1 }),
+    doc(2, ['親', '元気'], { question: 0 }),
+    doc(3, ['助', 'ける']),
+  ];
   const e = new Engine();
-  e.add(
-    'iv',
-    field('題', 'ケア'),
-    [
-      doc(1, ['親', 'ケア', '介護'], { role: 1 }),
-      doc(2, ['親', '元気'], { question: 0 }),
-      doc(3, ['助', 'ける']),
-    ],
-    new Map(),
-  );
+  e.add('iv', field('題', 'ケア'), quotes, new Map());
   const tree = {
     kind: 'match',
     slots: [
@@ -83,6 +79,25 @@ describe('Engine.matchedTerms', () => {
 
   it('reports a piece of a word as such', () => {
     expect(found[2]?.map((m) => [m.term, m.slot, m.gram])).toEqual([['助', 1, true]]);
+  });
+
+  it('reports the same from packed segments and the delta as from the delta alone', () => {
+    // The first interview sealed into a segment, a second one written after it (still in the
+    // delta): each doc's matches are read from whichever part holds it, by the same terms.
+    const sealed = new Engine();
+    sealed.add('iv', field('題', 'ケア'), quotes, new Map());
+    sealed.seal(() => ({}));
+    sealed.add('iv2', field('題'), [doc(1, ['介護', '助']), doc(2, ['ケア'], { question: 0 })], new Map());
+    expect(sealed.segmentCount).toBe(1);
+    const all = [...docs, sealed.docOf('iv2', 1), sealed.docOf('iv2', 2)];
+    const again = sealed.matchedTerms(tree, all);
+    expect(again.slice(0, 3)).toEqual(found);
+    expect(again[3]?.map((m) => m.term)).toEqual(['介護', '助']);
+    // The second quote has ケア, not 親: no variant; its question has 介護 (slot 0) and 助.
+    expect(again[4]?.map((m) => [m.term, m.fields])).toEqual([
+      ['介護', FIELD_BITS.question],
+      ['助', FIELD_BITS.question],
+    ]);
   });
 });
 

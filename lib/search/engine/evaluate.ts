@@ -211,6 +211,74 @@ class Scratch {
   }
 }
 
+/** The field bit of each stored field (text, speaker, section, title). */
+const MATCH_FIELD_BITS = [FIELD_BITS.text, FIELD_BITS.speaker, FIELD_BITS.section, FIELD_BITS.title];
+const NO_LISTS: MatchedTerm[][] = [];
+
+/**
+ * Inserts `id` (with its hit's ordinal `i`) into the first `count` entries of `ids`/`at`, kept
+ * ascending by id (after equal ids); returns the new count. A page is at most 100 hits.
+ */
+function sortedInsert(ids: Int32Array, at: Int32Array, count: number, id: number, i: number): number {
+  let k = count;
+  while (k > 0 && (ids[k - 1] ?? 0) > id) {
+    ids[k] = ids[k - 1] ?? 0;
+    at[k] = at[k - 1] ?? 0;
+    k--;
+  }
+  ids[k] = id;
+  at[k] = i;
+  return count + 1;
+}
+
+/**
+ * Buffers of Evaluator.matchedTerms, reused across pages: the ids a term's lists are probed for
+ * (ascending) and the hit each stands for, what a probe found, each hit's field bits for the
+ * current term, and per tree depth each node's matches and each list's length before an `and`.
+ */
+class Matching {
+  ownIds = new Int32Array(0);
+  ownAt = new Int32Array(0);
+  textIds = new Int32Array(0);
+  textAt = new Int32Array(0);
+  slotIds = new Int32Array(0);
+  slotAt = new Int32Array(0);
+  /** Questions among the text's ids (after the page's own docs). */
+  questions = 0;
+  found = new Uint8Array(0);
+  bits = new Uint8Array(0);
+  hit = new Uint8Array(0);
+  start = new Int32Array(0);
+  /** The page's lists being filled (the result of the call). */
+  lists: MatchedTerm[][] = NO_LISTS;
+
+  /** Room for a page of `n` hits. */
+  grow(n: number): this {
+    if (this.ownIds.length >= n) return this;
+    this.ownIds = new Int32Array(n);
+    this.ownAt = new Int32Array(n);
+    this.textIds = new Int32Array(2 * n);
+    this.textAt = new Int32Array(2 * n);
+    this.slotIds = new Int32Array(n);
+    this.slotAt = new Int32Array(n);
+    this.found = new Uint8Array(2 * n);
+    this.bits = new Uint8Array(n);
+    return this;
+  }
+
+  /** Room for `levels` tree depths of a page of `n` hits (what is written is kept). */
+  depth(levels: number, n: number): void {
+    if (this.hit.length >= levels * n) return;
+    const size = Math.max(levels * n, this.hit.length * 2);
+    const hit = new Uint8Array(size);
+    hit.set(this.hit);
+    this.hit = hit;
+    const start = new Int32Array(size);
+    start.set(this.start);
+    this.start = start;
+  }
+}
+
 /** Evaluates query trees over one {@link Corpus}; holds the scratch arrays between queries. */
 export class Evaluator implements Shared {
   /** Per-node results (unions, leaves). */
@@ -247,6 +315,7 @@ export class Evaluator implements Shared {
     this.options = options;
     this.expanded = new WeakMap();
     this.dfs = new Map();
+    this.expandedVersion = this.c.statsVersion;
     this.grow();
     if (!options.general && sortedApplies(query)) {
       const m = this.sorted.match(query, 1 * query.weight, terms, options);
@@ -278,116 +347,142 @@ export class Evaluator implements Shared {
    * Read from the postings after ranking, for the hits of a page: ranking is untouched.
    */
   matchedTerms(query: QueryNode, docs: readonly number[]): MatchedTerm[][] {
-    if (docs.length === 0) return [];
-    this.expanded = new WeakMap();
-    this.dfs = new Map();
-    const { postings, docs: table } = this.c;
-    // Where each doc (its slot, the question it answers) is among the page's: a posting list is
-    // read once for the page, each of its ids looked up here.
-    const own = new Map<number, number[]>();
-    const slots = new Map<number, number[]>();
-    const asked = new Map<number, number[]>();
-    const push = (m: Map<number, number[]>, key: number, i: number) => {
-      const at = m.get(key);
-      if (at) at.push(i);
-      else m.set(key, [i]);
-    };
-    docs.forEach((d, i) => {
-      push(own, d, i);
-      push(slots, table.slotOf.at(d), i);
+    const n = docs.length;
+    if (n === 0) return [];
+    // The expansions of the evaluation just done serve when nothing changed since (the search
+    // asks for its page right after ranking): recomputing them read the dictionary again.
+    if (this.expandedVersion !== this.c.statsVersion) {
+      this.expanded = new WeakMap();
+      this.dfs = new Map();
+      this.expandedVersion = this.c.statsVersion;
+    }
+    const m = this.matching.grow(n);
+    const { docs: table } = this.c;
+    // What a term's lists are probed for, ids ascending: the page's docs (and, for the text,
+    // the questions they answer) and their slots (for the title), each with its hit's ordinal.
+    let nText = 0;
+    let nOwn = 0;
+    for (let i = 0; i < n; i++) {
+      const d = docs[i] ?? 0;
+      nOwn = sortedInsert(m.ownIds, m.ownAt, nOwn, d, i);
+      nText = sortedInsert(m.textIds, m.textAt, nText, d, i);
       const question = table.questionOf.at(d);
-      if (question >= 0) push(asked, question, i);
-    });
-    const fieldBits = [FIELD_BITS.text, FIELD_BITS.speaker, FIELD_BITS.section, FIELD_BITS.title];
-    /** A term node's matches per page doc: each of its expansions the doc has, in which fields. */
-    const leaf = (
-      q: Extract<QueryNode, { kind: 'term' }>,
-      slot: number,
-    ): Array<MatchedTerm[] | undefined> => {
-      const found: Array<MatchedTerm[] | undefined> = new Array(docs.length);
-      for (const [t, w] of this.expansions(q)) {
-        const at = new Map<number, MatchedTerm>();
-        const mark = (i: number, bit: number) => {
-          let m = at.get(i);
-          if (!m) {
-            m = {
-              term: t,
-              slot,
-              // A pair of kanji inside a longer word (INNER_MARK) is a piece of that word.
-              gram: q.gram === true || t.startsWith(INNER_MARK),
-              expanded: w !== 1 || t !== q.term,
-              fields: 0,
-            };
-            at.set(i, m);
-            let list = found[i];
-            if (!list) {
-              list = [];
-              found[i] = list;
-            }
-            list.push(m);
+      // A question is marked apart from the doc's own text: its hit's ordinal is stored as −1 − i.
+      if (question >= 0) nText = sortedInsert(m.textIds, m.textAt, nText, question, -1 - i);
+      sortedInsert(m.slotIds, m.slotAt, i, table.slotOf.at(d), i);
+    }
+    m.questions = nText - nOwn;
+    const lists: MatchedTerm[][] = [];
+    for (let i = 0; i < n; i++) lists.push([]);
+    m.lists = lists;
+    const top = query.kind === 'and' || query.kind === 'or' ? query.children : null;
+    if (top === null) this.matchNode(query, 0, 0, n);
+    else
+      top.forEach((c, k) => {
+        if (c.kind !== 'not') this.matchNode(c, k, 0, n);
+      });
+    m.lists = NO_LISTS;
+    return lists;
+  }
+
+  /** Buffers of {@link matchedTerms}, kept across calls (a page is at most 100 hits). */
+  private matching = new Matching();
+  /** The statistics {@link expanded} and {@link dfs} were computed under. */
+  private expandedVersion = -1;
+
+  /**
+   * A node's matches of the page's docs: appends to each doc's list the terms it matched and
+   * sets `hit` at depth × n + i where the node matches doc i. An `and` matches where every part
+   * does (a variant of several words, 親 and ケア for 介護, shows none of them alone: their terms
+   * are taken back off the list), alternatives where any does, each bringing its terms.
+   */
+  private matchNode(q: QueryNode, slot: number, depth: number, n: number): void {
+    const m = this.matching;
+    const at = depth * n;
+    m.depth(depth + 2, n);
+    const hit = m.hit;
+    switch (q.kind) {
+      case 'term':
+        this.matchLeaf(q, slot, at, n);
+        return;
+      case 'phrase':
+        this.matchNode(q.child, slot, depth, n);
+        return;
+      case 'not':
+        hit.fill(0, at, at + n);
+        return;
+      case 'and': {
+        const lists = m.lists;
+        for (let i = 0; i < n; i++) m.start[at + i] = lists[i]?.length ?? 0;
+        let parts = 0;
+        hit.fill(1, at, at + n);
+        for (const c of q.children) {
+          if (c.kind === 'not') continue;
+          parts++;
+          this.matchNode(c, slot, depth + 1, n);
+          for (let i = 0; i < n; i++) if (m.hit[at + n + i] === 0) m.hit[at + i] = 0;
+        }
+        for (let i = 0; i < n; i++)
+          if (parts === 0 || m.hit[at + i] === 0) {
+            m.hit[at + i] = 0;
+            (lists[i] as MatchedTerm[]).length = m.start[at + i] ?? 0;
           }
-          m.fields |= bit;
-        };
-        for (let f = F_TEXT; f <= F_TITLE; f++) {
-          if (postings.df(t, f) === 0) continue;
-          const n = postings.fetch(t, f);
-          const ids = postings.ids;
-          const bit = fieldBits[f] ?? 0;
-          for (let k = 0; k < n; k++) {
-            const id = ids[k] ?? -1;
-            if (f === F_TITLE) {
-              for (const i of slots.get(id) ?? []) mark(i, bit);
-              continue;
-            }
-            for (const i of own.get(id) ?? []) mark(i, bit);
-            if (f === F_TEXT) for (const i of asked.get(id) ?? []) mark(i, FIELD_BITS.question);
-          }
+        return;
+      }
+      case 'or':
+      case 'max':
+        hit.fill(0, at, at + n);
+        for (const c of q.children) {
+          this.matchNode(c, slot, depth + 1, n);
+          for (let i = 0; i < n; i++) if (m.hit[at + n + i] === 1) m.hit[at + i] = 1;
+        }
+        return;
+      case 'match':
+        q.slots.forEach((s, k) => {
+          this.matchNode(s.node, k, depth + 1, n);
+        });
+        // Every doc matches a ranked node (what its words matched, possibly nothing).
+        m.hit.fill(1, at, at + n);
+        return;
+    }
+  }
+
+  /** A term node's matches: each of its expansions a page doc has, in which fields. */
+  private matchLeaf(q: Extract<QueryNode, { kind: 'term' }>, slot: number, at: number, n: number): void {
+    const m = this.matching;
+    const { postings } = this.c;
+    const { hit, bits, found, lists } = m;
+    hit.fill(0, at, at + n);
+    for (const [t, w] of this.expansions(q)) {
+      const ref = postings.resolve(t);
+      bits.fill(0, 0, n);
+      for (let f = F_TEXT; f <= F_TITLE; f++) {
+        const title = f === F_TITLE;
+        // The text is probed for the page's docs and their questions, the title for their
+        // slots, the others for the docs alone (the first entries of nothing but own docs).
+        const ids = f === F_TEXT ? m.textIds : title ? m.slotIds : m.ownIds;
+        const of = f === F_TEXT ? m.textAt : title ? m.slotAt : m.ownAt;
+        const len = f === F_TEXT ? n + m.questions : n;
+        found.fill(0, 0, len);
+        postings.probe(ref, f, ids, len, found);
+        const bit = MATCH_FIELD_BITS[f] ?? 0;
+        for (let j = 0; j < len; j++) {
+          if (found[j] === 0) continue;
+          const i = of[j] ?? 0;
+          if (i >= 0) bits[i] = (bits[i] ?? 0) | bit;
+          else bits[-1 - i] = (bits[-1 - i] ?? 0) | FIELD_BITS.question;
         }
       }
-      return found;
-    };
-    /**
-     * A node's matches per page doc, undefined where it does not match: an `and` matches where
-     * every part does (a variant of several words, 親 and ケア for 介護, shows none of them
-     * alone), alternatives where any does, each bringing its terms.
-     */
-    const node = (q: QueryNode, slot: number): Array<MatchedTerm[] | undefined> => {
-      switch (q.kind) {
-        case 'term':
-          return leaf(q, slot);
-        case 'phrase':
-          return node(q.child, slot);
-        case 'not':
-          return new Array(docs.length);
-        case 'and': {
-          const parts = q.children.filter((c) => c.kind !== 'not').map((c) => node(c, slot));
-          return docs.map((_, i) =>
-            parts.length > 0 && parts.every((p) => p[i] !== undefined)
-              ? parts.flatMap((p) => p[i] ?? [])
-              : undefined,
-          );
-        }
-        case 'or':
-        case 'max': {
-          const parts = q.children.map((c) => node(c, slot));
-          return docs.map((_, i) =>
-            parts.some((p) => p[i] !== undefined) ? parts.flatMap((p) => p[i] ?? []) : undefined,
-          );
-        }
-        case 'match': {
-          const parts = q.slots.map((s, k) => node(s.node, k));
-          return docs.map((_, i) => parts.flatMap((p) => p[i] ?? []));
-        }
+      // A pair of kanji inside a longer word (INNER_MARK) is a piece of that word.
+      const gram = q.gram === true || t.startsWith(INNER_MARK);
+      const expanded = w !== 1 || t !== q.term;
+      for (let i = 0; i < n; i++) {
+        const fields = bits[i] ?? 0;
+        if (fields === 0) continue;
+        (lists[i] as MatchedTerm[]).push({ term: t, slot, gram, expanded, fields });
+        hit[at + i] = 1;
       }
-    };
-    const top =
-      query.kind === 'and' || query.kind === 'or'
-        ? (() => {
-            const parts = query.children.map((c, k) => (c.kind === 'not' ? [] : node(c, k)));
-            return docs.map((_, i) => parts.flatMap((p) => p[i] ?? []));
-          })()
-        : node(query, 0);
-    return docs.map((_, i) => top[i] ?? []);
+    }
   }
 
   /** How the question field counts in the current evaluation (EvaluateOptions.questionField). */
@@ -400,6 +495,7 @@ export class Evaluator implements Shared {
     this.options = {};
     this.expanded = new WeakMap();
     this.dfs = new Map();
+    this.expandedVersion = this.c.statsVersion;
     this.grow();
     this.root = x;
     this.textOnly = true;

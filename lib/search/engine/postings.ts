@@ -216,6 +216,14 @@ function decode(
   return n;
 }
 
+/**
+ * The key of segment s's decoded list of term ti in one field (see {@link DecodedLists}).
+ * Segment indices never change within a Postings (a merge builds new Postings).
+ */
+function decodedKey(s: number, ti: number, field: number): number {
+  return s * 2 ** 32 + ti * STORED_FIELDS + field;
+}
+
 /** Packed segments + delta postings, and the written forms of completable terms. */
 export class Postings {
   /** Packed segments, oldest first, in engine doc order. */
@@ -644,6 +652,80 @@ export class Postings {
   }
 
   /**
+   * Which of `wanted` (`n` ids ascending, repeats allowed: docs, or slots for the title) have a
+   * posting of a resolved term in one field (dead included, as {@link fetchAt}): `found[j]` is
+   * set to 1 for each that has, left as it is for the others. For the few docs of a page
+   * (Evaluator.matchedTerms), after ranking: a list kept decoded is searched; any other is
+   * walked without writing, and only up to the last id wanted. Nothing is decoded into a list of
+   * its own or kept: a page's lookups read the lists of every term of the query in every field,
+   * and keeping them (as fetchAt does) was fresh memory per search, each first touch a page
+   * fault, and churned the lists ranking keeps.
+   */
+  probe(ref: TermRef, field: number, wanted: Int32Array, n: number, found: Uint8Array): void {
+    const title = field === F_TITLE;
+    const segs = this.segs;
+    // The first wanted id not passed yet: segments and the delta number ids in ascending ranges.
+    let j = 0;
+    for (let s = 0; s < segs.length && j < n; s++) {
+      const ti = ref.at[s] ?? -1;
+      if (ti < 0) continue;
+      const seg = segs[s] as PlacedSegment;
+      const base = title ? seg.slotBase : seg.docBase;
+      const end = base + (title ? seg.packed.slots : seg.packed.docs);
+      while (j < n && (wanted[j] ?? 0) < base) j++;
+      if (j === n || (wanted[j] ?? 0) >= end) continue;
+      const { p: start, count } = fieldAt(seg.packed, ti, field);
+      const held =
+        count > 0 && this.decoded.keeps(count) ? this.decoded.get(decodedKey(s, ti, field)) : undefined;
+      if (held !== undefined) {
+        // Each wanted id's lower bound, from the last one's (both ascend).
+        const ids = held.ids;
+        let lo = 0;
+        for (; j < n; j++) {
+          const w = wanted[j] ?? 0;
+          if (w >= end) break;
+          let hi = count;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if ((ids[mid] ?? 0) < w) lo = mid + 1;
+            else hi = mid;
+          }
+          if (lo < count && ids[lo] === w) found[j] = 1;
+        }
+        continue;
+      }
+      const bytes = seg.packed.bytes;
+      let p = start;
+      let id = base;
+      for (let i = 0; i < count && j < n; i++) {
+        let b = bytes[p++] ?? 0;
+        let v = b & 0x7f;
+        let mul = 128;
+        while (b >= 0x80) {
+          b = bytes[p++] ?? 0;
+          v += (b & 0x7f) * mul;
+          mul *= 128;
+        }
+        id += v >>> 1;
+        if (v & 1) while ((bytes[p++] ?? 0) >= 0x80);
+        while (j < n && (wanted[j] ?? 0) < id) j++;
+        while (j < n && wanted[j] === id) found[j++] = 1;
+      }
+      while (j < n && (wanted[j] ?? 0) < end) j++;
+    }
+    if (ref.delta === undefined || j === n) return;
+    const k = ref.delta * STORED_FIELDS + field;
+    const len = this.chainLen[k] ?? 0;
+    const at = this.chainAt[k] ?? 0;
+    const arena = this.arena;
+    for (let i = 0; i < len && j < n; i += 2) {
+      const id = arena[at + i] ?? 0;
+      while (j < n && (wanted[j] ?? 0) < id) j++;
+      while (j < n && wanted[j] === id) found[j++] = 1;
+    }
+  }
+
+  /**
    * Segment s's decoded list of term ti in one field (`count` postings): the one kept, else
    * decoded now into arrays of its own and kept when `keep`; undefined when neither (the caller
    * decodes into the shared buffers). Why not arrays of its own anyway: a fresh list is fresh
@@ -659,8 +741,7 @@ export class Postings {
     count: number,
     keep: boolean,
   ): DecodedList | undefined {
-    // Segment indices never change within a Postings (a merge builds new Postings).
-    const key = s * 2 ** 32 + ti * STORED_FIELDS + field;
+    const key = decodedKey(s, ti, field);
     const held = this.decoded.get(key);
     if (held !== undefined || !keep) return held;
     const seg = this.segs[s] as PlacedSegment;
