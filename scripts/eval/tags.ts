@@ -895,7 +895,8 @@ export function trainPooled(
  */
 export const foldOf = (file: string, k = 5) => {
   const salt = process.env.TAGS_FOLD_SALT;
-  return (createHash('sha1').update(salt ? `${salt}:${file}` : file).digest()[0] as number) % k;
+  const key = salt ? `${salt}:${file}` : file;
+  return (createHash('sha1').update(key).digest()[0] as number) % k;
 };
 
 /** How a topic's rules are chosen on out-of-fold rows (`groups`: each row's fold). */
