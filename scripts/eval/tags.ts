@@ -888,8 +888,16 @@ export function trainPooled(
   };
 }
 
-/** The fold of a judged quote's file (5 folds by SHA-1 of the path: never one article on both sides). */
-export const foldOf = (file: string, k = 5) => (createHash('sha1').update(file).digest()[0] as number) % k;
+/**
+ * The fold of a judged quote's file (5 folds by SHA-1 of the path: never one article on both sides).
+ * `TAGS_FOLD_SALT=<s>` (tags9): SHA-1 of `<s>:` + path, a second draw of the same scheme on which no chooser was
+ * looked at; unset, the draw behind every shipped number.
+ */
+export const foldOf = (file: string, k = 5) => {
+  const salt = process.env.TAGS_FOLD_SALT;
+  const key = salt ? `${salt}:${file}` : file;
+  return (createHash('sha1').update(key).digest()[0] as number) % k;
+};
 
 /** How a topic's rules are chosen on out-of-fold rows (`groups`: each row's fold). */
 export type RuleChooser = (
