@@ -113,7 +113,7 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     observer: deps.observer ?? {
       // Cold-start cost users feel, and every later swap.
       loaded: (info) => log({ level: 'info', msg: 'index loaded', ...info, ms: Math.round(info.ms) }),
-      refreshFailed: ({ error, snapshotId, stalenessMs, stage }) =>
+      refreshFailed: ({ error, snapshotId, stalenessMs, stage, lagMs }) =>
         log({
           level: 'warn',
           msg:
@@ -123,8 +123,13 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
           stage,
           snapshotId,
           stalenessMs: Math.round(stalenessMs),
+          ...(lagMs === undefined ? {} : { lagMs: Math.round(lagMs) }),
           error: String(error),
         }),
+      refreshed: ({ snapshotId, lagMs, outcome }) => {
+        if (outcome === 'loaded')
+          log({ level: 'info', msg: 'index refreshed', snapshotId, lagMs: Math.round(lagMs) });
+      },
     },
   });
   // The taxonomy and model in use: the store's current version (re-read at most every 5 s).
