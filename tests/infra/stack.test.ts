@@ -592,11 +592,12 @@ describe('alarms', () => {
     });
     // The metric the read function's Powertools Metrics writes (namespace and service dimension
     // as lib/config.ts gives that function), or the alarm would watch a metric nobody records.
-    const readEnv = (
-      Object.values(t.findResources('AWS::Lambda::Function')).find(
-        (f) => (f.Properties as Json).Description === 'kikigaki API, read routes (GET/HEAD)',
-      )?.Properties as { Environment: { Variables: Record<string, string> } }
-    ).Environment.Variables;
+    const readFn = Object.values(t.findResources('AWS::Lambda::Function')).find(
+      (f) => (f.Properties as Json).Description === 'kikigaki API, read routes (GET/HEAD)',
+    );
+    if (!readFn) throw new Error('no read function in the template');
+    const readEnv = (readFn.Properties as { Environment: { Variables: Record<string, string> } }).Environment
+      .Variables;
     expect(alarms.find((a) => a.MetricName === 'IndexLagMs')).toMatchObject({
       Namespace: readEnv.POWERTOOLS_METRICS_NAMESPACE,
       Dimensions: [{ Name: 'service', Value: readEnv.POWERTOOLS_SERVICE_NAME }],
