@@ -37,10 +37,7 @@ interface Fn {
 
 const template = JSON.parse(
   readFileSync(
-    join(
-      out,
-      readdirSync(out).find((f) => f.endsWith('.template.json')) ?? 'missing.template.json',
-    ),
+    join(out, readdirSync(out).find((f) => f.endsWith('.template.json')) ?? 'missing.template.json'),
     'utf8',
   ),
 ) as { Resources: Record<string, { Type: string; Properties: Fn }> };
