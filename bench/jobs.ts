@@ -1,6 +1,8 @@
 /**
- * `npm run bench:jobs [-- --quotes N[,M…]] [--runs check]`: a rebuild job (POST /admin/reindex)
- * over a store of N real quotes, run the way the deployed indexer runs it: the job's steps travel
+ * `npm run bench:jobs [-- --quotes N[,M…]]`: the background jobs over a store of N real quotes —
+ * a rebuild (POST /admin/reindex), a repair after 10 interviews were deleted behind the index's
+ * back (POST /admin/consistency/repair), a merge of the most frequent mergeable topic into the
+ * second and its undo — each run the way the deployed indexer runs it: the job's steps travel
  * on a FIFO queue (in memory here, one message group, batches of 10) to `queueIndexer` (the
  * indexer Lambda's handler), which applies each step's pages to its index and publishes a
  * snapshot per step through the S3 snapshot store (s3rver on loopback, the manifest and the
@@ -12,9 +14,12 @@
  * rebuild starts from an empty published index (the worst case: a fresh build), with the Lambda
  * step budget (pages of 100 interviews, at most 20 pages or 60 s a step).
  *
- * Reports total time, steps, pages and pages per second (wall and per CPU second), the time spent
- * publishing, and memory (the main thread's heap + ArrayBuffers, sampled each 250 ms; RSS of the
- * whole process, which includes dynalite's thread). Timings are reported, never asserted.
+ * Reports per job: the API call's ms (what the request does before answering), total wall and CPU
+ * time, steps, invocations and pages, the longest step (against the indexer's 300 s), the time
+ * spent publishing, memory (the main thread's heap + ArrayBuffers, sampled each 250 ms; RSS of
+ * the whole process, which includes dynalite's thread) and the load. Each step's time is printed
+ * as it ends (stderr), so a run stopped early still says what a step costs. Timings are
+ * reported, never asserted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg as osLoad, tmpdir } from 'node:os';
