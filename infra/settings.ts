@@ -39,6 +39,11 @@ export interface KikigakiSettings {
   latencyP99AlarmMs: number;
   /** Indexer duration (max over 5 minutes) above which the alarm fires, in ms. Context `indexerDurationAlarmMs`; default 120000. */
   indexerDurationAlarmMs: number;
+  /**
+   * How far behind the published snapshot a read container may serve (IndexLagMs, max over 5
+   * minutes, three periods running) before the alarm fires, in ms. Context `indexLagAlarmMs`; default 60000.
+   */
+  indexLagAlarmMs: number;
   /** Request body limit (MAX_BODY_BYTES); unset leaves the app's default (2 MiB). Context `maxBodyBytes`. */
   maxBodyBytes: number | undefined;
 }
@@ -59,6 +64,7 @@ export const DEFAULT_SETTINGS: Readonly<KikigakiSettings> = {
   alarmEmail: undefined,
   latencyP99AlarmMs: 3000,
   indexerDurationAlarmMs: 120_000,
+  indexLagAlarmMs: 60_000,
   maxBodyBytes: undefined,
 };
 
@@ -147,6 +153,7 @@ export function resolveSettings(node: Node, overrides: Partial<KikigakiSettings>
     alarmEmail: pick('alarmEmail', email),
     latencyP99AlarmMs: pick('latencyP99AlarmMs', (k, v) => int(k, v, 10, 30_000)),
     indexerDurationAlarmMs: pick('indexerDurationAlarmMs', (k, v) => int(k, v, 1000, 900_000)),
+    indexLagAlarmMs: pick('indexLagAlarmMs', (k, v) => int(k, v, 1000, 24 * 3600_000)),
     // Same bounds as lib/config.ts (the Lambda payload limit is 6 MB).
     maxBodyBytes: pick('maxBodyBytes', (k, v) => int(k, v, 1024, 6 * 1024 * 1024)),
   };

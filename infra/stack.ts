@@ -57,7 +57,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_MAX_BODY_BYTES, lambdaEnvironment } from '../lib/config.ts';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  lambdaEnvironment,
+  METRICS_NAMESPACE,
+  serviceNameOf,
+} from '../lib/config.ts';
 import { type KeyPattern, keyPatterns, TABLE } from '../lib/store/keys.ts';
 import { SNAPSHOT_PREFIX, SUPERSEDED_TAG } from '../lib/store/s3-snapshots.ts';
 import { type KikigakiSettings, resolveSettings } from './settings.ts';
@@ -504,6 +509,22 @@ export class KikigakiStack extends Stack {
       this.indexerFunction.metricDuration({ period: Duration.minutes(5), statistic: 'Maximum' }),
       s.indexerDurationAlarmMs,
       `An indexer batch took more than ${s.indexerDurationAlarmMs} ms (the function times out at ${this.indexerFunction.timeout?.toSeconds()} s)`,
+    );
+    // The read containers' lag behind the published snapshot, recorded at every background
+    // refresh (lib/telemetry.ts snapshotMetrics: IndexLagMs, 0 when current): refreshes that fail,
+    // or succeed too slowly, leave searches answering from an old index without any error.
+    alarmOver(
+      'IndexLagAlarm',
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'IndexLagMs',
+        dimensionsMap: { service: serviceNameOf('read') },
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      s.indexLagAlarmMs,
+      `A read container served an index more than ${s.indexLagAlarmMs} ms behind the published snapshot for 15 minutes`,
+      3,
     );
     const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
     alarmOver(

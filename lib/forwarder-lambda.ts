@@ -4,6 +4,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { clientSettings } from './aws-clients.ts';
 import { readLambdaConfigFor, readTelemetryConfig } from './config.ts';
 import { indexQueueSender, streamForwarder } from './index-queue.ts';
 import { instrument, lambdaTelemetry } from './telemetry.ts';
@@ -12,9 +13,7 @@ import { instrument, lambdaTelemetry } from './telemetry.ts';
 export function forwarderFromEnv(env: Record<string, string | undefined> = process.env) {
   const config = readLambdaConfigFor('forwarder', env);
   const t = lambdaTelemetry(readTelemetryConfig('forwarder', env));
-  const sqs = t.tracer.captureAWSv3Client(
-    new SQSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } }),
-  );
+  const sqs = t.tracer.captureAWSv3Client(new SQSClient(clientSettings('sqs')));
   const handler = streamForwarder({
     logger: t.log,
     // A retried batch within 5 minutes is sent once (content-based deduplication).

@@ -518,6 +518,21 @@ export interface SnapshotObserver {
     snapshotId: string | null;
     stalenessMs: number;
     stage: 'refresh' | 'warm';
+    /** How far behind the published manifest the served index is (see {@link SnapshotObserver.refreshed}). */
+    lagMs?: number;
+  }): void;
+  /**
+   * Every background refresh, when it ends, with how far the index served is behind the
+   * published one (`lagMs`): 0 when the manifest names what is served; when it named a newer
+   * snapshot, the time from that snapshot's publication (its `createdAt`) to when it was served
+   * (`outcome: 'loaded'`), or to now when it could not be loaded (`'failed'`); when the manifest
+   * itself could not be read, the time since the index was last confirmed current. A refresh that
+   * succeeds but slowly, or a container that serves an old index, shows here; failures alone do not.
+   */
+  refreshed?(info: {
+    snapshotId: string | null;
+    lagMs: number;
+    outcome: 'current' | 'loaded' | 'failed';
   }): void;
 }
 
@@ -544,6 +559,8 @@ export class SnapshotIndexProvider implements IndexProvider {
   private readonly refreshMs: number;
   private readonly options: Omit<QuoteIndexOptions, 'mode'>;
   private readonly now: () => number;
+  /** Wall-clock ms, compared with a manifest's `createdAt` (the lag); `now` may be any clock. */
+  private readonly wallClock: () => number;
   private readonly observer: SnapshotObserver;
   /** Milliseconds the last snapshot load took. */
   lastLoadMs = 0;
@@ -555,6 +572,8 @@ export class SnapshotIndexProvider implements IndexProvider {
       refreshMs?: number;
       indexOptions?: Omit<QuoteIndexOptions, 'mode'>;
       now?: () => number;
+      /** Wall-clock ms for the lag behind a published snapshot (default Date.now). */
+      wallClock?: () => number;
       observer?: SnapshotObserver;
     } = {},
   ) {
@@ -562,6 +581,7 @@ export class SnapshotIndexProvider implements IndexProvider {
     this.refreshMs = options.refreshMs ?? 5000;
     this.options = options.indexOptions ?? defaultIndexOptions();
     this.now = options.now ?? (() => Date.now());
+    this.wallClock = options.wallClock ?? (() => Date.now());
     this.observer = options.observer ?? {};
   }
 
@@ -632,10 +652,12 @@ export class SnapshotIndexProvider implements IndexProvider {
   private async refresh(): Promise<void> {
     const started = this.now();
     this.attemptedAt = started;
+    let manifest: SnapshotManifest | null = null;
     try {
-      const manifest = await this.store.readManifest();
+      manifest = await this.store.readManifest();
       if (!manifest || manifest.snapshotId === this.snapshotId) {
         this.confirmedAt = started;
+        this.observer.refreshed?.({ snapshotId: this.snapshotId, lagMs: 0, outcome: 'current' });
         return;
       }
       // Published again with the same parts (a publish that changed nothing): same index.
@@ -643,19 +665,41 @@ export class SnapshotIndexProvider implements IndexProvider {
       if (parts !== null && parts === this.loadedParts) {
         this.snapshotId = manifest.snapshotId;
         this.confirmedAt = started;
+        this.observer.refreshed?.({ snapshotId: this.snapshotId, lagMs: 0, outcome: 'current' });
         return;
       }
       // A new index over the parts (the ones already read come from the cache): requests keep
       // the index they started with.
       this.swap(await openLatestIndex(this.store, this.options, manifest, this.cache), started, false);
+      this.observer.refreshed?.({
+        snapshotId: this.snapshotId,
+        lagMs: this.lagBehind(manifest),
+        outcome: 'loaded',
+      });
     } catch (error) {
+      const stalenessMs = this.now() - this.confirmedAt;
+      // The manifest was read: the newer snapshot it names has waited since it was published.
+      // Not read: at least as long as since the index was last confirmed current.
+      const lagMs = manifest ? this.lagBehind(manifest) : stalenessMs;
       this.observer.refreshFailed?.({
         error,
         snapshotId: this.snapshotId,
-        stalenessMs: this.now() - this.confirmedAt,
+        stalenessMs,
         stage: 'refresh',
+        lagMs,
       });
+      this.observer.refreshed?.({ snapshotId: this.snapshotId, lagMs, outcome: 'failed' });
     }
+  }
+
+  /**
+   * Milliseconds from the publication of `manifest` (its `createdAt`, the indexer's clock) to now:
+   * how long it has gone, or went, unserved here. Never negative (clocks differ a little), and 0
+   * for a manifest without a readable time.
+   */
+  private lagBehind(manifest: SnapshotManifest): number {
+    const published = Date.parse(manifest.createdAt);
+    return Number.isFinite(published) ? Math.max(0, this.wallClock() - published) : 0;
   }
 
   describe() {

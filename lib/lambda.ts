@@ -10,6 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp, jsonLogger, type Logger } from './api/app.ts';
+import { clientSettings } from './aws-clients.ts';
 import { type ApiLambdaConfig, ConfigError, readLambdaConfig, readTelemetryConfig } from './config.ts';
 import { indexQueueSender, jobStepBody } from './index-queue.ts';
 import { defaultIndexOptions, SnapshotIndexProvider, type SnapshotObserver } from './indexer.ts';
@@ -48,18 +49,14 @@ export interface AwsClients {
   sqs: SQSClient;
 }
 
-/**
- * Timeouts: a hung connection must fail well inside the API's 29 s, leaving time for the
- * SDK's retries; S3 reads of a large snapshot get longer per request.
- */
+/** The function's clients, with the timeouts and retries of lib/aws-clients.ts, traced when `tracer` is given. */
 export function awsClients(tracer?: Telemetry['tracer']): AwsClients {
-  const handler = (requestTimeout: number) => ({ connectionTimeout: 1000, requestTimeout });
   const traced = <C>(client: C): C => (tracer ? tracer.captureAWSv3Client(client) : client);
   return {
-    dynamo: traced(new DynamoDBClient({ maxAttempts: 3, requestHandler: handler(5000) })),
-    s3: traced(new S3Client({ maxAttempts: 3, requestHandler: handler(15_000) })),
-    secrets: traced(new SecretsManagerClient({ maxAttempts: 3, requestHandler: handler(3000) })),
-    sqs: traced(new SQSClient({ maxAttempts: 3, requestHandler: handler(5000) })),
+    dynamo: traced(new DynamoDBClient(clientSettings('dynamo'))),
+    s3: traced(new S3Client(clientSettings('s3'))),
+    secrets: traced(new SecretsManagerClient(clientSettings('secrets'))),
+    sqs: traced(new SQSClient(clientSettings('sqs'))),
   };
 }
 
@@ -116,7 +113,7 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
     observer: deps.observer ?? {
       // Cold-start cost users feel, and every later swap.
       loaded: (info) => log({ level: 'info', msg: 'index loaded', ...info, ms: Math.round(info.ms) }),
-      refreshFailed: ({ error, snapshotId, stalenessMs, stage }) =>
+      refreshFailed: ({ error, snapshotId, stalenessMs, stage, lagMs }) =>
         log({
           level: 'warn',
           msg:
@@ -126,8 +123,13 @@ export function lambdaApiApp(deps: LambdaApiDeps) {
           stage,
           snapshotId,
           stalenessMs: Math.round(stalenessMs),
+          ...(lagMs === undefined ? {} : { lagMs: Math.round(lagMs) }),
           error: String(error),
         }),
+      refreshed: ({ snapshotId, lagMs, outcome }) => {
+        if (outcome === 'loaded')
+          log({ level: 'info', msg: 'index refreshed', snapshotId, lagMs: Math.round(lagMs) });
+      },
     },
   });
   // The taxonomy and model in use: the store's current version (re-read at most every 5 s).

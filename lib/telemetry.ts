@@ -38,7 +38,7 @@ export function lambdaTelemetry({ serviceName, namespace }: TelemetryConfig): Te
   return { logger, metrics, tracer, log };
 }
 
-/** Metrics of the snapshot provider: load time and size, refresh failures and staleness. */
+/** Metrics of the snapshot provider: load time and size, refresh failures, staleness and lag. */
 export function snapshotMetrics(t: Pick<Telemetry, 'metrics' | 'log'>): SnapshotObserver {
   return {
     loaded: (info) => {
@@ -47,7 +47,7 @@ export function snapshotMetrics(t: Pick<Telemetry, 'metrics' | 'log'>): Snapshot
       t.metrics.addMetric('SnapshotLoadBytes', MetricUnit.Bytes, info.bytes);
       t.metrics.addMetric('IndexStalenessMs', MetricUnit.Milliseconds, 0);
     },
-    refreshFailed: ({ error, snapshotId, stalenessMs, stage }) => {
+    refreshFailed: ({ error, snapshotId, stalenessMs, stage, lagMs }) => {
       t.log({
         level: 'warn',
         msg:
@@ -57,10 +57,18 @@ export function snapshotMetrics(t: Pick<Telemetry, 'metrics' | 'log'>): Snapshot
         stage,
         snapshotId,
         stalenessMs: Math.round(stalenessMs),
+        ...(lagMs === undefined ? {} : { lagMs: Math.round(lagMs) }),
         error: String(error),
       });
       t.metrics.addMetric('IndexRefreshFailures', MetricUnit.Count, 1);
       t.metrics.addMetric('IndexStalenessMs', MetricUnit.Milliseconds, stalenessMs);
+    },
+    // Every refresh attempt: how far behind the published snapshot this container serves (0 when
+    // current), so an alarm on its maximum catches refreshes that succeed too slowly or not at all.
+    refreshed: ({ snapshotId, lagMs, outcome }) => {
+      t.metrics.addMetric('IndexLagMs', MetricUnit.Milliseconds, lagMs);
+      if (outcome === 'loaded')
+        t.log({ level: 'info', msg: 'index refreshed', snapshotId, lagMs: Math.round(lagMs) });
     },
   };
 }

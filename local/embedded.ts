@@ -16,6 +16,7 @@
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { clientSettings } from '../lib/aws-clients.ts';
 import type { DynamoJsonTransport } from '../lib/store/direct.ts';
 
 /** The embedded store's state. */
@@ -359,6 +360,30 @@ function unsigned<R extends { headers: Record<string, string> }>(request: R): R 
   request.headers.authorization = FIXED_AUTHORIZATION;
   request.headers['x-amz-date'] = `${new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')}`;
   return request;
+}
+
+/**
+ * The DynamoDB client `npm start` uses for DYNAMODB_ENDPOINT: a loopback endpoint (DynamoDB Local,
+ * dynalite) gets {@link localClient}; any other (AWS, a DynamoDB-compatible service) the
+ * credentials and region of the environment and the Lambda clients' timeouts and retries
+ * (lib/aws-clients.ts), so an endpoint that accepts connections and never answers fails the call
+ * after its attempts instead of hanging the server.
+ */
+export function endpointClient(endpoint: string): DynamoDBClient {
+  return isLoopback(endpoint)
+    ? localClient(endpoint)
+    : new DynamoDBClient({ endpoint, ...clientSettings('dynamo') });
+}
+
+/** True when `endpoint` names this machine (localhost, 127.x, ::1). */
+export function isLoopback(endpoint: string): boolean {
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }
 
 /** A DynamoDB client for a local endpoint (dynalite or DynamoDB Local need no real credentials). */

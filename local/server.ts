@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { loadInterviews } from '../cli/load.ts';
 import { jsonLogger } from '../lib/api/app.ts';
@@ -15,7 +15,7 @@ import { ConfigError, readLocalConfig } from '../lib/config.ts';
 import { KikigakiError, UnavailableError } from '../lib/errors.ts';
 import { loadReadings } from '../lib/text/readings.ts';
 import { answerClientErrors } from './client-errors.ts';
-import { type Embedded, EmbeddedStartError, localClient, startEmbeddedDynamo } from './embedded.ts';
+import { type Embedded, EmbeddedStartError, endpointClient, startEmbeddedDynamo } from './embedded.ts';
 import { createLocalRuntime } from './runtime.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,9 +46,7 @@ async function main(): Promise<void> {
   let embedded: Embedded | null = null;
   let client: DynamoDBClient;
   if (config.dynamoEndpoint) {
-    client = /^https?:\/\/(localhost|127\.|\[::1\])/.test(config.dynamoEndpoint)
-      ? localClient(config.dynamoEndpoint)
-      : new DynamoDBClient({ endpoint: config.dynamoEndpoint });
+    client = endpointClient(config.dynamoEndpoint);
   } else {
     embedded = await startEmbeddedDynamo({ path: join(dataDir, 'dynalite') });
     storePath = join(dataDir, 'dynalite');
@@ -74,6 +72,18 @@ async function main(): Promise<void> {
     ...(embedded ? { storeState: embedded.state, direct: embedded.portTransport() } : {}),
     // Hiragana typed for kanji words (けっこん → 結婚): readings are indexed with each write.
     readings: await loadReadings(),
+  }).catch((e: unknown) => {
+    // A remote endpoint that never answers fails every attempt (lib/aws-clients.ts): say which
+    // endpoint, after how many attempts, instead of an SDK stack.
+    const unanswer = config.dynamoEndpoint ? unanswered(e) : null;
+    if (config.dynamoEndpoint && unanswer)
+      throw new StartError(
+        `the DynamoDB endpoint did not answer after ${unanswer.$metadata?.attempts ?? 1} attempts`,
+        config.dynamoEndpoint,
+        'check DYNAMODB_ENDPOINT (scheme, host and port), that the service behind it is up and reachable from here, and AWS_REGION',
+        unanswer,
+      );
+    throw e;
   });
 
   const first = await runtime.store.listInterviews({ limit: 1 });
@@ -148,6 +158,24 @@ class StartError extends Error {
   ) {
     super(`${what} (${path})${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause });
   }
+}
+
+type SdkError = { name?: string; code?: string; $metadata?: { attempts?: number }; cause?: unknown };
+
+/**
+ * The error in `e`'s chain (the store wraps some in StoreUnavailableError, keeping the cause)
+ * that says the endpoint did not answer in time or could not be reached; null if none does.
+ */
+function unanswered(e: unknown): SdkError | null {
+  for (let err = e as SdkError | null, depth = 0; err && depth < 5; err = err.cause as SdkError, depth++)
+    if (
+      err.name === 'TimeoutError' ||
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(
+        err.code ?? '',
+      )
+    )
+      return err;
+  return null;
 }
 
 /** What to do about a file-system error, by its code. */

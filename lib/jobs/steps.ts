@@ -280,6 +280,11 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       const merge = await store.getMerge(mergeId);
       if (!merge) throw new Error(`merge ${mergeId} not found`);
       const tag = job.kind === 'merge' ? merge.from : merge.into;
+      // The people who carry the tag and the quotes whose corrections the merge rewrote: as many
+      // interviews as the tag is common (an interviewee carries what their quotes say), so they
+      // are refreshed in pages like the quotes, in id order from the cursor (the last id done).
+      // The list is read again at each step: a merge's list shrinks as people are refreshed
+      // (they carry `into` then), which an id cursor, unlike an offset, does not mind.
       const ids = new Set<string>();
       for (const p of await store.peopleWithTag(tag)) if (p.interviewId) ids.add(p.interviewId);
       for (const c of await store.mergeChanges(mergeId))
@@ -287,9 +292,25 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           const id = interviewIdOfQuote(c.target.quoteId);
           if (id) ids.add(id);
         }
-      await refreshInterviews(tagging, ids);
-      count(job, 'interviews', ids.size);
-      job.pages++;
+      const ordered = [...ids].sort();
+      const ended = await paged(
+        job,
+        budget,
+        async (cursor) => {
+          const from = cursor === undefined ? 0 : ordered.findIndex((id) => id > cursor);
+          const page = from < 0 ? [] : ordered.slice(from, from + budget.pageSize);
+          const last = page.at(-1);
+          return { ids: page, next: last !== undefined && from + page.length < ordered.length ? last : null };
+        },
+        async (page) => {
+          await refreshInterviews(tagging, page);
+          count(job, 'interviews', page.length);
+        },
+      );
+      if (!ended) {
+        next = job;
+        break;
+      }
       if (job.kind === 'merge') await completeMerge(tagging, mergeId);
       else await completeUndo(tagging, mergeId);
       next = finish();

@@ -273,6 +273,41 @@ describe('a merge of more interviews than a request re-indexes runs as a job', (
     expect(after.tags.map((t) => t.id)).not.toContain('merged-topic');
     expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
   });
+
+  it('an undo into a tag that existed refreshes its interviewees in steps of the budget, not all at once', async () => {
+    const tags = await getJson<{ tags: Array<{ id: string; kind: string }> }>(rt.app, '/tags');
+    const spread: Array<[string, number]> = [];
+    for (const t of tags.tags.filter((x) => x.kind === 'topic'))
+      spread.push([t.id, (await rt.store.peopleWithTag(t.id)).length]);
+    // Two topics that editors may merge (not kept), the target carried by the most interviewees.
+    const [into, from] = spread
+      .filter(([t]) => !['work-balance', 'crowdsourcing', 'future-demand'].includes(t))
+      .sort((a, b) => b[1] - a[1])
+      .map(([t]) => t);
+    const res = await rt.app.request(`/tags/${from}/merge`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ into }),
+    });
+    expect(res.status).toBe(200);
+    const merge = (await res.json()) as { id: string; job: Job | null };
+    await rt.jobs.idle();
+    expect(await jobOf(rt, merge.job?.id ?? '')).toMatchObject({ state: 'done' });
+    // The people who carry the target keep carrying it after the undo (their own quotes say it):
+    // the undo's second phase refreshes each of their interviews.
+    const people = new Set((await rt.store.peopleWithTag(into as string)).map((p) => p.interviewId));
+    expect(people.size).toBeGreaterThanOrEqual(4);
+    const undo = await rt.app.request(`/merges/${merge.id}/undo`, { method: 'POST', headers: AUTH });
+    expect(undo.status).toBe(200);
+    const undone = (await undo.json()) as { job: Job | null };
+    await rt.jobs.idle();
+    const job = await jobOf(rt, undone.job?.id ?? '');
+    expect(job).toMatchObject({ state: 'done', error: null });
+    // Steps of one page of 2 interviews: at least one step per two of them (it was one step).
+    expect(job.steps).toBeGreaterThanOrEqual(1 + Math.ceil(people.size / 2));
+    expect(job.result.interviews).toBeGreaterThanOrEqual(people.size);
+    expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
+  });
 });
 
 describe('a job left open by a process that stopped (npm start killed mid-job)', () => {

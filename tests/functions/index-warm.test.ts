@@ -87,4 +87,27 @@ describe('snapshotMetrics (the read function observer)', () => {
       ['IndexStalenessMs', 'Milliseconds', 1234],
     ]);
   });
+
+  it('records IndexLagMs at every refresh, and logs the lag when a newer snapshot is served', () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const metrics: Array<[string, string, number]> = [];
+    const t = {
+      log: (line: Record<string, unknown>) => void logged.push(line),
+      metrics: {
+        addMetric: (name: string, unit: string, value: number) => void metrics.push([name, unit, value]),
+      } as unknown as Metrics,
+    };
+    const observer = snapshotMetrics(t);
+    observer.refreshed?.({ snapshotId: 'snap-1', lagMs: 0, outcome: 'current' });
+    observer.refreshed?.({ snapshotId: 'snap-2', lagMs: 6500.4, outcome: 'loaded' });
+    observer.refreshed?.({ snapshotId: 'snap-2', lagMs: 90_000, outcome: 'failed' });
+    expect(metrics).toEqual([
+      ['IndexLagMs', 'Milliseconds', 0],
+      ['IndexLagMs', 'Milliseconds', 6500.4],
+      ['IndexLagMs', 'Milliseconds', 90_000],
+    ]);
+    // One line per newer snapshot served; a current index is not logged every few seconds, and a
+    // failure has its own warning (refreshFailed, with the same lag).
+    expect(logged).toEqual([{ level: 'info', msg: 'index refreshed', snapshotId: 'snap-2', lagMs: 6500 }]);
+  });
 });

@@ -234,6 +234,62 @@ describe('SnapshotIndexProvider (the API functions)', () => {
     expect((await provider.get()).search({ q: 'ココナラ' }).total).toBe(1);
   });
 
+  it('every refresh reports how far behind the published snapshot it serves', async () => {
+    const client = s3.client();
+    const f = await fresh(client);
+    const service = new Kikigaki({ store: f.store, tagger: new TopicTagger() });
+    const indexer = new Indexer(f.store, undefined, defaultIndexOptions());
+    const publish = async (id: string, answer: string) => {
+      await service.ingest({ text: transcript(answer) }, { id });
+      await indexer.apply(id);
+      const m = await indexer.publish();
+      return { snapshotId: m.snapshotId, at: Date.parse(m.createdAt) };
+    };
+    const first = await publish('a', 'ランサーズで仕事を探しました。');
+    let clock = 0;
+    let wall = first.at;
+    const refreshes: Array<{ snapshotId: string | null; lagMs: number; outcome: string }> = [];
+    const failures: Array<{ lagMs?: number | undefined }> = [];
+    const provider = new SnapshotIndexProvider(f.store, {
+      refreshMs: 1000,
+      now: () => clock,
+      wallClock: () => wall,
+      observer: { refreshed: (r) => refreshes.push(r), refreshFailed: (x) => failures.push(x) },
+    });
+    await provider.get();
+    // Nothing newer published: current, whatever the served snapshot's age.
+    clock = 1500;
+    wall = first.at + 3_600_000;
+    await provider.get();
+    await provider.settled();
+    expect(refreshes).toEqual([{ snapshotId: first.snapshotId, lagMs: 0, outcome: 'current' }]);
+    // A newer snapshot served 7 s after it was published (the refresh came late or loaded slowly).
+    const second = await publish('b', 'ココナラで受注しています。');
+    clock = 3000;
+    wall = second.at + 7000;
+    await provider.get();
+    await provider.settled();
+    expect(refreshes[1]).toEqual({ snapshotId: second.snapshotId, lagMs: 7000, outcome: 'loaded' });
+    // A newer one that cannot be loaded: the lag keeps growing with each attempt, the old index serves.
+    const third = await publish('c', 'クラウドワークスで探しました。');
+    const disarm = failGets(client);
+    clock = 5000;
+    wall = third.at + 12_000;
+    await provider.get();
+    await provider.settled();
+    clock = 7000;
+    wall = third.at + 14_000;
+    await provider.get();
+    await provider.settled();
+    disarm();
+    expect(refreshes.slice(2)).toEqual([
+      { snapshotId: second.snapshotId, lagMs: 12_000, outcome: 'failed' },
+      { snapshotId: second.snapshotId, lagMs: 14_000, outcome: 'failed' },
+    ]);
+    expect(failures.map((x) => x.lagMs)).toEqual([12_000, 14_000]);
+    expect(provider.describe().snapshotId).toBe(second.snapshotId);
+  });
+
   it('a cold start that cannot load fails the request with the unavailable code, and the next one retries', async () => {
     const client = s3.client();
     const p = await published();

@@ -544,9 +544,9 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
-  it('API 5xx and p99 latency, errors and throttles of each function, DLQ depth, iterator age, indexer duration', () => {
+  it('API 5xx and p99 latency, errors and throttles of each function, DLQ depth, iterator age, indexer duration, index lag', () => {
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
-    expect(alarms).toHaveLength(15);
+    expect(alarms).toHaveLength(16);
     expect(alarms.map((a) => a.MetricName).sort()).toEqual(
       [
         '5xx',
@@ -560,6 +560,7 @@ describe('alarms', () => {
         'Errors',
         'Errors',
         'IteratorAge',
+        'IndexLagMs',
         'Throttles',
         'Throttles',
         'Throttles',
@@ -588,6 +589,23 @@ describe('alarms', () => {
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.indexer } }],
       Statistic: 'Maximum',
       Threshold: 120_000,
+    });
+    // The metric the read function's Powertools Metrics writes (namespace and service dimension
+    // as lib/config.ts gives that function), or the alarm would watch a metric nobody records.
+    const readFn = Object.values(t.findResources('AWS::Lambda::Function')).find(
+      (f) => (f.Properties as Json).Description === 'kikigaki API, read routes (GET/HEAD)',
+    );
+    if (!readFn) throw new Error('no read function in the template');
+    const readEnv = (readFn.Properties as { Environment: { Variables: Record<string, string> } }).Environment
+      .Variables;
+    expect(alarms.find((a) => a.MetricName === 'IndexLagMs')).toMatchObject({
+      Namespace: readEnv.POWERTOOLS_METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: readEnv.POWERTOOLS_SERVICE_NAME }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      Threshold: 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
     });
   });
 
@@ -672,6 +690,7 @@ describe('context values', () => {
       apiMemoryMb: '512',
       logRetentionDays: '7',
       iteratorAgeAlarmMs: '120000',
+      indexLagAlarmMs: '30000',
     });
     const read = logicalId(stack, stack.readFunction);
     const readSecret = logicalId(stack, stack.readTokenSecret as never);
@@ -709,6 +728,7 @@ describe('context values', () => {
       MetricName: 'IteratorAge',
       Threshold: 120_000,
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IndexLagMs', Threshold: 30_000 });
   });
 
   it('rejects malformed values by name', () => {
