@@ -233,7 +233,7 @@ export function activeDictionaryForms(word: string): string[] {
  * at the word's end only, so a word with a kanji stem works alike (稼いで → 稼ぐ; 貯めて → 貯める):
  * the highlighter uses them to find where a verb's written form is inflected in a text.
  */
-export function candidateForms(word: string, active = true): string[] {
+export function candidateForms(word: string, active = true, nested = false): string[] {
   const out = new Set<string>();
   // ちゃう, じゃう are てしまう, でしまう said short (泣いちゃった → 泣いて; 読んじゃう → 読んで).
   const w = word.replace(CONTRACTED_SHIMAU, (m) => (m.startsWith('ち') ? 'て' : 'で')).replace(TE_AUX, '');
@@ -280,6 +280,24 @@ export function candidateForms(word: string, active = true): string[] {
     const yo = w.endsWith('よう') ? w.slice(0, -2) : '';
     if (yo && (shift(yo.at(-1) ?? '', 'e', 'u') || shift(yo.at(-1) ?? '', 'i', 'u') || KANJI_END_RE.test(yo)))
       out.add(`${yo}る`);
+  }
+  // そう after a verb: its stem says how it looks (なき|そう → なく; こわれ|そう → こわれる;
+  // 泣き|そうになった), its dictionary form what was heard (なく|そうだ → なく; ないた|そうだ →
+  // なく, read one level down). Both lead to the verb, which is what the quotes say. A kana stem of
+  // one kana is mostly another word (りそう 理想, きそう 競う), and a kana stem ending in い without
+  // a tail mostly a kanji word's reading (かいそう 回想, めいそう 瞑想), so neither guesses.
+  // (Tested by そう first: candidateForms runs for every kana word of a query.)
+  const sou = nested || !w.includes('そう') ? null : SOU.exec(w);
+  const stem = sou ? w.slice(0, sou.index) : '';
+  if (sou && stem.length > 1) {
+    const kanji = KANJI_END_RE.test(stem.slice(0, -1));
+    if (kanji || sou[0] !== 'そう' || !stem.endsWith('い')) fromStem(stem, 'i', out);
+    if (sou[1]) {
+      // Hearsay: the dictionary form of a verb (なく) or an adjective (たのしい), or a form the
+      // rules read (ないた → なく; やめない → やめる).
+      if (ROWS.u.includes(stem.charAt(stem.length - 1)) || stem.endsWith('い')) out.add(stem);
+      for (const f of candidateForms(stem, false, true)) out.add(f);
+    }
   }
   // The bare stem of an ichidan verb after its kanji (辞め, 溜め of 寝溜め, 貯め): the verb's
   // continuative, which is also its noun (a quote's 寝溜め is 溜める). Kanji stems only: a kana
@@ -332,5 +350,10 @@ function activeForms(word: string): string[] {
   return [...out];
 }
 const KANJI_END_RE = /[\p{Script=Han}\u3005]$/u;
+/**
+ * そう and what may follow it at a word's end (そうだ, そうです, そうになった): group 1 is a tail
+ * that hearsay takes (そうだ, そうです), which a verb's dictionary form or past comes before.
+ */
+const SOU = /そう(?:(だ|だった|です|でした)|で|な|に(?:なる|なった|なって|なり(?:ます|ました)))?$/u;
 /** A kanji stem and one e-row kana: an ichidan verb's bare stem (辞め, 溜め, 貯め, 決め). */
 const KANJI_BARE_STEM = /^[\p{Script=Han}\u3005]+[えけげせてねべめれ]$/u;
