@@ -7,7 +7,6 @@
 import type { TagStore } from '../store/port.ts';
 import { defaultTaxonomy, type Taxonomy, TaxonomySchema } from '../taxonomy/index.ts';
 import { ClassifierModelSchema } from './classifier.ts';
-import { shippedModel } from './shipped.ts';
 import { TopicTagger } from './tagger.ts';
 
 /** The current tagger, and the taxonomy version it was built from. */
@@ -66,9 +65,13 @@ export class StoredTaggers implements TaggerSource {
     const [stored, model] = await Promise.all([this.store.readTaxonomy(), this.store.readModel()]);
     const taxonomy = stored ? TaxonomySchema.parse(stored.json) : this.shipped;
     const parsedModel = model ? ClassifierModelSchema.safeParse(model.json) : null;
+    // Editors' own model once they have trained one from corrections; until then the shipped one,
+    // imported here, not at the top: its ~430 KB of JSON is built and validated (~25 ms) the first
+    // time a tagger is needed, not at every Lambda cold start (most read requests never tag).
+    // esbuild keeps it in the one bundle, wrapped to run on this import (docs/performance.md).
+    const trained = parsedModel?.success ? parsedModel.data : (await import('./shipped.ts')).shippedModel;
     return {
-      // Editors' own model once they have trained one from corrections; until then the shipped one.
-      tagger: new TopicTagger({ taxonomy, model: parsedModel?.success ? parsedModel.data : shippedModel }),
+      tagger: new TopicTagger({ taxonomy, model: trained }),
       version: stored?.version ?? 0,
       at: this.now(),
     };

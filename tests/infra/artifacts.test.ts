@@ -160,6 +160,27 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
     expect(withSources, 'bundles whose source map carries the sources').toEqual([]);
   });
 
+  it('bundles keep Japanese literals as UTF-8 (esbuild `--charset=utf8`), not as \\uXXXX escapes twice their size', () => {
+    const code = (fn: { taskRoot: string }) => readFileSync(join(fn.taskRoot, 'index.mjs'), 'utf8');
+    // Counts per function, not the bundle: a failure names the function without printing megabytes.
+    // With esbuild's default (ascii) the API bundle had ~66k escaped kana/kanji and ~2k written out
+    // (template literals); with utf8, ~67k written out and ~500 escaped (regex literals, kept verbatim).
+    const counts = deployments.main.functions().map((fn) => {
+      const s = code(fn);
+      return {
+        id: fn.id,
+        escaped: (s.match(/\\u(?:30[4-9a-f]|[4-9][0-9a-f]{2})[0-9a-f]/gi) ?? []).length,
+        written: (s.match(/[\u3040-\u30ff\u4e00-\u9fff]/g) ?? []).length,
+      };
+    });
+    expect(
+      counts.filter((c) => c.escaped > 5_000).map((c) => c.id),
+      'bundles with more than 5,000 escaped kana/kanji',
+    ).toEqual([]);
+    const api = deployments.main.route('GET', '/search').functionId;
+    expect(counts.find((c) => c.id === api)?.written ?? 0).toBeGreaterThan(20_000);
+  });
+
   describe('default settings: the README, route by route, through the deployed shape', () => {
     const driven: Driven[] = [];
     let d: LocalDeployment;
