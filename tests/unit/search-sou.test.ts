@@ -7,16 +7,11 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import { candidateForms, dictionaryForms } from '../../lib/text/deinflect.ts';
-import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
+import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
 import { available, corporaDir, read } from '../helpers/shared.ts';
-
-function iv(id: string, lines: string[]): Interview {
-  return parseInterview(lines.join('\n'), { id, format: 'prefixed' });
-}
 
 describe('a verb with そう by rule', () => {
   it.each([
@@ -67,7 +62,7 @@ describe('a verb with そう by rule', () => {
 });
 
 const fixtures = [
-  iv('s', [
+  prefixedInterview('s', [
     '聞き手：修業は？',
     '田中：何度もくじけそうになりました。',
     '聞き手：最初の店は？',
@@ -79,17 +74,7 @@ const fixtures = [
   ]),
 ];
 
-let readings: ReadingAnalyzer;
-let index: QuoteIndex;
-
-beforeAll(async () => {
-  readings = await loadReadings();
-  index = new QuoteIndex({ readings });
-  for (const i of fixtures) index.upsertInterview(i);
-}, 60_000);
-
-const search = (q: string, from: QuoteIndex = index) =>
-  from.search({ q, limit: 20 }, (id) => fixtures.find((f) => f.id === id)).hits;
+const { readings, index, search } = readingsIndex(fixtures, 20);
 const ids = (q: string) => search(q).map((h) => h.quoteId);
 
 describe('そう queries find and mark the verb', () => {
@@ -107,7 +92,7 @@ describe('そう queries find and mark the verb', () => {
   });
 
   it('keeps finding them through a snapshot', () => {
-    const loaded = QuoteIndex.fromSnapshot(index.toSnapshot());
+    const loaded = QuoteIndex.fromSnapshot(index().toSnapshot());
     expect(search('やめそう', loaded).map((h) => h.quoteId)).toEqual(['s-t004']);
   });
 });
@@ -119,7 +104,7 @@ describe.runIf(haveCorpus)('そう queries on the real livedoor interviews', () 
   let real: QuoteIndex;
   const texts = new Map<string, string>();
   beforeAll(() => {
-    real = new QuoteIndex({ readings });
+    real = new QuoteIndex({ readings: readings() });
     // 「もう自分が壊れてしまいそうでした」 and 「自分を見失いそうになってました」.
     for (const f of ['peachy/peachy-4705803.txt', 'movie-enter/movie-enter-5914880.txt']) {
       const interview = parseInterview(read(join(livedoor, f)));

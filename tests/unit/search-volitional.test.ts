@@ -6,16 +6,11 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import { candidateForms, dictionaryForms } from '../../lib/text/deinflect.ts';
-import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
+import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
 import { available, corporaDir, read } from '../helpers/shared.ts';
-
-function iv(id: string, lines: string[]): Interview {
-  return parseInterview(lines.join('\n'), { id, format: 'prefixed' });
-}
 
 describe('the volitional and the bare stem by rule', () => {
   it.each([
@@ -55,7 +50,7 @@ describe('the volitional and the bare stem by rule', () => {
 });
 
 const fixtures = [
-  iv('v', [
+  prefixedInterview('v', [
     '聞き手：売れなかったら？',
     '田中：五年で駄目ならやめようと思っていました。',
     '聞き手：休日は？',
@@ -67,17 +62,7 @@ const fixtures = [
   ]),
 ];
 
-let readings: ReadingAnalyzer;
-let index: QuoteIndex;
-
-beforeAll(async () => {
-  readings = await loadReadings();
-  index = new QuoteIndex({ readings });
-  for (const i of fixtures) index.upsertInterview(i);
-}, 60_000);
-
-const search = (q: string, from: QuoteIndex = index) =>
-  from.search({ q, limit: 20 }, (id) => fixtures.find((f) => f.id === id)).hits;
+const { readings, index, search } = readingsIndex(fixtures, 20);
 const html = (q: string, id: string) => search(q).find((h) => h.quoteId === id)?.highlight.html;
 
 describe('volitional and bare-stem queries find and mark the verb', () => {
@@ -106,7 +91,7 @@ describe('volitional and bare-stem queries find and mark the verb', () => {
   });
 
   it('keeps finding them through a snapshot', () => {
-    const loaded = QuoteIndex.fromSnapshot(index.toSnapshot());
+    const loaded = QuoteIndex.fromSnapshot(index().toSnapshot());
     expect(search('やめよう', loaded).map((h) => h.quoteId)).toContain('v-t002');
   });
 });
@@ -118,7 +103,7 @@ describe.runIf(haveCorpus)('volitional queries on the real livedoor interviews',
   let real: QuoteIndex;
   const texts = new Map<string, string>();
   beforeAll(() => {
-    real = new QuoteIndex({ readings });
+    real = new QuoteIndex({ readings: readings() });
     // キングコング's 「5年で無理やったらやめよう」 and the chef's 「泣いて辞めようと思った」.
     for (const f of [
       'livedoor-homme/livedoor-homme-4907971.txt',
