@@ -1,28 +1,10 @@
 /** Evaluation of the engine's query tree, and BM25 written once. */
 import { describe, expect, it } from 'vitest';
 import type { Matches } from '../../lib/search/engine/evaluate.ts';
-import { Engine, type EngineDoc, type FieldTerms } from '../../lib/search/engine/index.ts';
+import { Engine } from '../../lib/search/engine/index.ts';
 import { bm25f, bm25fBound, D, idf, K1, lengthNorm } from '../../lib/search/engine/scoring.ts';
 import { and, or, type QueryNode, term, weighted } from '../../lib/search/engine/tree.ts';
-
-function field(...terms: string[]): FieldTerms {
-  const m = new Map<string, number>();
-  for (const t of terms) m.set(t, (m.get(t) ?? 0) + 1);
-  return { terms: m, length: terms.length };
-}
-
-function doc(ordinal: number, text: string[], extra: Partial<EngineDoc> = {}): EngineDoc {
-  return {
-    ordinal,
-    role: 0,
-    question: -1,
-    tags: [],
-    text: field(...text),
-    speaker: field(),
-    section: field(),
-    ...extra,
-  };
-}
+import { doc, field } from '../helpers/engine-docs.ts';
 
 /** Docs (as ordinals) a tree matches in an engine of one interview. */
 function engineOf(...texts: string[][]): Engine {

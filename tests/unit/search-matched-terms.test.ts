@@ -6,31 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInterview } from '../../lib/parse/index.ts';
-import { Engine, type EngineDoc, FIELD_BITS, type FieldTerms } from '../../lib/search/engine/index.ts';
+import { Engine, FIELD_BITS } from '../../lib/search/engine/index.ts';
 import { and, max, type QueryNode, term } from '../../lib/search/engine/tree.ts';
 import { matchRanges } from '../../lib/search/highlight.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import { VariantDictionary } from '../../lib/taxonomy/index.ts';
 import { loadReadings } from '../../lib/text/readings.ts';
-
-function field(...terms: string[]): FieldTerms {
-  const m = new Map<string, number>();
-  for (const t of terms) m.set(t, (m.get(t) ?? 0) + 1);
-  return { terms: m, length: terms.length };
-}
-
-function doc(ordinal: number, text: string[], extra: Partial<EngineDoc> = {}): EngineDoc {
-  return {
-    ordinal,
-    role: 0,
-    question: -1,
-    tags: [],
-    text: field(...text),
-    speaker: field(),
-    section: field(),
-    ...extra,
-  };
-}
+import { doc, field } from '../helpers/engine-docs.ts';
 
 describe('Engine.matchedTerms', () => {
   const quotes = [
