@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
+import { compileQuery } from '../../lib/search/query.ts';
 import { loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
 
 function iv(id: string, lines: string[]): Interview {
@@ -203,6 +204,19 @@ describe('a noun typed with its する tail (緊張しました)', () => {
     expect(html('練習しました', 't-t006')).toBe('前の晩にしっかり<mark>練習</mark>しました。');
     expect(html('緊張しました', 't-t004')).toBe('今でも<mark>緊張</mark>するんですよ。');
     expect(html('緊張した', 't-t002')).toBe('すごく<mark>緊張</mark>しました。');
+  });
+
+  it('keeps a nominaliser after the tail with it (緊張したこと, 緊張したことはありますか)', () => {
+    // Before: した of したこと was a required word, so 緊張する was missed, and した was marked in
+    // every quote (found trying the product on the livedoor interviews: 感動したこと, 苦労したこと).
+    for (const q of ['緊張したこと', '緊張したときは', '緊張したことはありますか', '緊張したことがある']) {
+      expect(compileQuery(q).needles, q).toEqual(['緊張']);
+      expect(found(q).sort(), q).toEqual(['t-t002', 't-t004']);
+    }
+    expect(found('練習したこと')).toEqual(['t-t006']);
+    expect(
+      tails.search({ q: '練習したこと', limit: 20 }).hits.find((h) => h.quoteId === 't-t006')?.highlight.html,
+    ).toBe('前の晩にしっかり<mark>練習</mark>しました。');
   });
 });
 
