@@ -271,6 +271,11 @@ const assigns = (rule: ModelRule, row: RuleRow, t: string) => rowAssigns(rule, r
 
 /** `FP=topic,…`: the held-out wrong tags of the shipped chooser on dev rows (the split read for tuning), printed. */
 const fpTopics = (process.env.FP ?? '').split(',').filter(Boolean);
+/**
+ * `SCORE_SPLITS=dev,test,…` (tags10): tally only the held-out rows of these splits — the choice of operating point
+ * still sees every training row — so a pool grown by a split is compared like for like with the old pool's run.
+ */
+const scoreSplits = process.env.SCORE_SPLITS ? new Set(process.env.SCORE_SPLITS.split(',')) : null;
 const wrong: string[] = [];
 
 function nested(choose: Chooser, name = '') {
@@ -289,7 +294,7 @@ function nested(choose: Chooser, name = '') {
     );
     chosen.push(rule);
     pool.forEach((j, i) => {
-      if (folds[i] !== f) return;
+      if (folds[i] !== f || (scoreSplits && !scoreSplits.has(j.split))) return;
       const row = rowOf(i, cache.outer[i] ?? {});
       const d = domainOf(j);
       for (const t of topics) {
