@@ -25,8 +25,6 @@ import {
  * The splits the shipped model learns from: every split scored before 2026-12-05 (fresh7 was scored once on
  * 2026-12-04 18:47 UTC and joined on 2026-12-05: on the earlier pool's out-of-fold quotes it lifted
  * future-demand from 0.84 / 0.59 to 0.88 / 0.61; eval/README.md). fresh8 stays out until it is scored.
- * fresh14 (tags10, round 17): labelled for the weak core topics (work-balance paraphrases, future-demand), scored once
- * with main's model, then joins as the round's candidate (docs/tagger-rounds.md, round 17).
  */
 export const TRAINED_ON = [
   'dev',
@@ -40,7 +38,6 @@ export const TRAINED_ON = [
   'fresh5',
   'fresh6',
   'fresh7',
-  'fresh14',
 ];
 
 const root = join(import.meta.dirname, '..');
