@@ -97,7 +97,7 @@ function corpora(): Interview[] {
   return out;
 }
 
-// `npm run eval -- --only tags` runs one section; `--fresh` … `--fresh13` also score the fresh … fresh13 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
+// `npm run eval -- --only tags` runs one section; `--fresh` … `--fresh14` also score the fresh … fresh14 tag splits; `--held` the held-out part of eval/outside-queries.json; `--misses dev` lists the tagger's misses on a split
 // (`dev-new`: only the dev labels added after the phrases were written).
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -124,6 +124,7 @@ if (!only || only === 'tags')
     fresh11: process.argv.includes('--fresh11'),
     fresh12: process.argv.includes('--fresh12'),
     fresh13: process.argv.includes('--fresh13'),
+    fresh14: process.argv.includes('--fresh14'),
   });
 if (!only || only === 'index') indexSize(corpora());
 if (!only || only === 'attribution') attributionReport();

@@ -81,6 +81,9 @@ const Label = z.object({
    * anything: the unlabelled turns of livedoor interviews (every interview file had some labels) and every
    * paragraph of untouched livedoor news files drawn by cue words and sha256 order, frozen by sha256, scored once
    * at that round's end (`--fresh13`).
+   * fresh14: labelled 2026-12-07 (18:45–19:20 UTC, helper tags10) before that session's tagger round changed anything:
+   * paragraphs of untouched livedoor news files, drawn by cue words (whole files and single paragraphs) and picked by
+   * reading for work-balance paraphrases and future-demand (eval/README.md), frozen by sha256, scored once (`--fresh14`).
    */
   split: z.enum([
     'dev',
@@ -100,6 +103,7 @@ const Label = z.object({
     'fresh11',
     'fresh12',
     'fresh13',
+    'fresh14',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -462,6 +466,8 @@ export interface TagQualityOptions {
   fresh12?: boolean;
   /** Also score the fresh13 split (the same rule, for the round of 2026-12-07 from 12:51 UTC). */
   fresh13?: boolean;
+  /** Also score the fresh14 split (the same rule, for the round of 2026-12-07 from 19:20 UTC). */
+  fresh14?: boolean;
 }
 
 /** The tag section of `npm run eval`. */
@@ -493,6 +499,7 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
   const fresh11 = judged.filter((j) => j.split === 'fresh11');
   const fresh12 = judged.filter((j) => j.split === 'fresh12');
   const fresh13 = judged.filter((j) => j.split === 'fresh13');
+  const fresh14 = judged.filter((j) => j.split === 'fresh14');
   const test = judged.filter((j) => j.split === 'test');
   const dev = judged.filter((j) => j.split === 'dev');
   const rulesPredict = taggerPredictions(rules, judged);
@@ -521,8 +528,18 @@ export function tagQuality(root: string, shared: string, options: TagQualityOpti
     ...(shipped ? [['+ shipped model (CV by file on the splits it learned)', shippedPredict] as const] : []),
   ];
   console.log(
-    `\n## Topic tags: ${judged.length} judged quotes (${fresh13.length} fresh13, ${fresh12.length} fresh12, ${fresh11.length} fresh11, ${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
+    `\n## Topic tags: ${judged.length} judged quotes (${fresh14.length} fresh14, ${fresh13.length} fresh13, ${fresh12.length} fresh12, ${fresh11.length} fresh11, ${fresh10.length} fresh10, ${fresh9.length} fresh9, ${fresh8.length} fresh8, ${fresh7.length} fresh7, ${fresh6.length} fresh6, ${fresh5.length} fresh5, ${fresh4.length} fresh4, ${fresh3.length} fresh3, ${fresh2.length} fresh2, ${fresh.length} fresh, ${blind.length} blind, ${blind2.length} blind2, ${test.length} test, ${dev.length} dev; ✗ = misses the issue's goal)`,
   );
+  if (fresh14.length > 0 && options.fresh14) {
+    printByDomain(
+      '### Fresh14 split (paragraphs of untouched livedoor news files, drawn by cue words and picked by reading, labelled 2026-12-07 18:45–19:20 UTC before that round changed anything, scored once at its end)',
+      fresh14,
+      runs,
+      topics,
+    );
+    printHardCases(fresh14, runs);
+  } else if (fresh14.length > 0)
+    console.log('\n(fresh14 split not scored: `--fresh14` scores it; see eval/README.md)');
   if (fresh13.length > 0 && options.fresh13) {
     printByDomain(
       '### Fresh13 split (unlabelled livedoor interview turns and paragraphs of untouched livedoor news files, labelled 2026-12-07 12:44–12:50 UTC before that round changed anything, scored once at its end)',

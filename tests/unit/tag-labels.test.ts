@@ -158,6 +158,18 @@ describe('the judged tag set', () => {
     expect(fresh13.filter((l) => domainOf(l) === 'interview').length).toBeGreaterThanOrEqual(100);
   });
 
+  // fresh14 (2026-12-07, helper tags10) is news paragraphs of files no label touched (whole files and single
+  // paragraphs drawn by cue words, and paragraphs picked by reading for the core topics; eval/README.md).
+  it('keeps the fresh14 split in files no other split has a label in, all of it news paragraphs', () => {
+    const fresh14 = labels.filter((l) => l.split === 'fresh14');
+    expect(fresh14.length).toBeGreaterThanOrEqual(200);
+    const files = new Set(fresh14.map((l) => l.file));
+    expect(labels.filter((l) => l.split !== 'fresh14' && files.has(l.file)).map((l) => l.file)).toEqual([]);
+    expect(fresh14.filter((l) => domainOf(l) !== 'news').map((l) => l.text)).toEqual([]);
+    // The round it was drawn for needs positives of the core topics, not only negatives.
+    expect(fresh14.filter((l) => l.tags.includes('work-balance')).length).toBeGreaterThanOrEqual(15);
+  });
+
   // The eval reports interview talk and news apart: every label is one of the three kinds, by its role and source.
   it('sorts every label into interview talk, news paragraphs or the booking dialogs', () => {
     const kinds = new Map<string, number>();
@@ -186,11 +198,18 @@ describe('the judged tag set', () => {
     ['fresh', 'dd279d85d3fd0bdc189649cd4370d1f152b18cce9c6d83153a149ea2d2b69300'],
     ['fresh2', 'ebce36723f1fa6fc00895ff97815cceb785373492591f1137109d6dcb8fd1a75'],
     ['fresh3', '35b422fba9742df65ea10ea7975bdb8b30725847cb793a662cec385fac1a19cb'],
-    ['fresh4', '1eb07fea7f0021e85731d0c15ef5ea16d0d1485851326c3e9317566e44daf6db'],
-    ['fresh5', '405f40675c3ef98d9d4473f4ed28b42291f6b7d5d021a454ccfddb285dee3cfd'],
+    // 2026-12-07 (tags10): skills-learning added to one label by the career-change guideline (the 転職 relabel,
+    // eval/README.md: a person's own career change or job-change advice is skills-learning; a passing mention is not).
+    // Before: 1eb07fea7f0021e85731d0c15ef5ea16d0d1485851326c3e9317566e44daf6db.
+    ['fresh4', '4e9467eb757ca013913e7c3f8acb57af9e4955679d7426247c4ba6fee481bbec'],
+    // 2026-12-07 (tags10): skills-learning added to five labels by the same relabel.
+    // Before: 405f40675c3ef98d9d4473f4ed28b42291f6b7d5d021a454ccfddb285dee3cfd.
+    ['fresh5', '77986af959deaf7cbcdb389fb9910dc1458c0c00f060803642b65412b3ab11bb'],
     ['fresh6', '43222508435921dc4f59b27d5bb5408a5c367f770a80e40fb02bd1ab6ffb5e19'],
     ['fresh7', 'b09b419004983d0a5ae5b9b8a283938dedfb4396f6761c24ae543de32acf051b'],
-    ['fresh8', '7cf35285707753355c578975718706372d0b9129580b65785b61c1e9c071bf92'],
+    // 2026-12-07 (tags10): skills-learning added to one label by the same relabel.
+    // Before: 7cf35285707753355c578975718706372d0b9129580b65785b61c1e9c071bf92.
+    ['fresh8', '403b0e7e278b35487429e8fd89a4a70af7fa3840776f9ade87aab9c6c66a1a20'],
     ['fresh9', '4b9cdd04a13dd141faf60f8affe13024e9f1422bf0c85d2fe2bf03a7b0582746'],
     // 2026-12-07: three labels dropped (smax-6682299, a software update notice whose `改善される事象：`
     // and `ご注意：` boxes the blog parser had read as two speakers; the page check now refuses it, so
@@ -207,6 +226,7 @@ describe('the judged tag set', () => {
     ['fresh11', 'cd455b137725a0f4136f36c7d4d19c93088c28178faccd7cec970d6c8683639c'],
     ['fresh12', '45ed316a5a964973d012186b9b345e0bced153381ffdc217f312b3323391bf8e'],
     ['fresh13', 'f6c09aa0ff2bf56a2478a637b28d7b392c6c6f6846e0e89a652ab191a07c6db2'],
+    ['fresh14', '41da7470d667694250a40b4c9524974a63fb73788f6af8cbbe3ff998f0a47268'],
   ])('keeps the %s split frozen (sha256 of its labels)', (split, sha256) => {
     const frozen = JSON.stringify(labels.filter((l) => l.split === split));
     expect(createHash('sha256').update(frozen).digest('hex')).toBe(sha256);
