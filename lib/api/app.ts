@@ -43,6 +43,7 @@ import {
   NoQuery,
   OpenApiResponse,
   Params,
+  ReplaceQuery,
   SearchQuery,
   SearchResponse,
   SuggestQuery,
@@ -186,6 +187,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // ---------------------------------------------------------------- health, topics, openapi
   const meta = new Hono<AppEnv>();
   meta.get('/health', async (c) => {
+    query(c, NoQuery);
     const store = (await deps.storeHealth?.()) ?? { state: 'up' };
     if (store.state === 'up') await deps.index.get();
     const d = deps.index.describe();
@@ -202,9 +204,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       up ? 200 : 503,
     );
   });
-  meta.get('/openapi.json', (c) =>
-    reply(c, OpenApiResponse, openApiDocument() as z.input<typeof OpenApiResponse>),
-  );
+  meta.get('/openapi.json', (c) => {
+    query(c, NoQuery);
+    return reply(c, OpenApiResponse, openApiDocument() as z.input<typeof OpenApiResponse>);
+  });
   meta.get('/suggest', readGuard, async (c) => {
     const q = query(c, SuggestQuery);
     const index = await deps.index.get();
@@ -224,6 +227,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   // Work that grows with the store runs as a job: 202 with the job, followed at its Location.
   const startJob = async (c: Context<AppEnv>, spec: JobSpec) => {
+    query(c, NoQuery);
     if (!deps.jobs) throw new KikigakiError('not_found', 'background jobs are not available here');
     const job = await deps.jobs.submit(spec);
     c.header('location', `/admin/jobs/${job.id}`);
@@ -234,6 +238,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   meta.post('/admin/consistency/repair', auth, (c) => startJob(c, { kind: 'repair' }));
   meta.get('/admin/jobs/:id', auth, async (c) => {
     const { id } = check(JobParams, c.req.param(), 'path');
+    query(c, NoQuery);
     const job = (await deps.jobs?.get(id)) ?? null;
     if (!job) throw new NotFoundError('job', id);
     return reply(c, JobSchema, jobView(job));
@@ -243,7 +248,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const interviews = new Hono<AppEnv>();
   /** The transcript of an ingest request (canonical JSON or text) and its options. */
   const ingestInput = async (c: Context<AppEnv>, forcedId?: string) => {
-    const q = query(c, IngestQuery);
+    // PUT names the id in its path: a `?id=` beside it is refused, not silently outranked.
+    const q: z.output<typeof IngestQuery> = query(c, forcedId === undefined ? IngestQuery : ReplaceQuery);
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const id = forcedId ?? q.id;
     // An id the caller named may replace; a derived one replaces only the same source (409).
@@ -309,6 +315,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   interviews.delete('/:id', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     await service.deleteInterview(id);
     return reply(c, DeletedResponse, { id, deleted: true });
   });
