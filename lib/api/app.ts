@@ -26,6 +26,7 @@ import {
   readJson,
   reply,
   requireToken,
+  routeMethods,
   toErrorResponse,
 } from './http.ts';
 import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
@@ -169,7 +170,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       });
     return c.json(body, status as 400, headers);
   });
+  const methodsAt = routeMethods(() => app.routes);
   app.notFound((c) => {
+    // A path the app has, asked with a method it lacks: 405 naming the methods it takes.
+    const allowed = methodsAt(c.req.path);
+    if (allowed.length > 0) {
+      const { status, body } = errorResponse(
+        'method_not_allowed',
+        `${c.req.method} is not a method of ${c.req.path}: it takes ${allowed.join(', ')}`,
+        c.get('requestId'),
+        { details: { method: c.req.method, allowed } },
+      );
+      return c.json(body, status as 405, { allow: allowed.join(', ') });
+    }
     const page = pages.notFoundPage(c);
     if (page) return page;
     const { status, body } = errorResponse(
