@@ -172,9 +172,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   const methodsAt = routeMethods(() => app.routes);
   app.notFound((c) => {
-    // A path the app has, asked with a method it lacks: 405 naming the methods it takes.
+    // A path the app has, asked with a method it lacks: 405 naming the methods it takes. A route
+    // of this very method that passed on the request (the console's `/` to a JSON client) is a 404.
     const allowed = methodsAt(c.req.path);
-    if (allowed.length > 0) {
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
       const { status, body } = errorResponse(
         'method_not_allowed',
         `${c.req.method} is not a method of ${c.req.path}: it takes ${allowed.join(', ')}`,
