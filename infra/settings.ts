@@ -25,7 +25,7 @@ export interface KikigakiSettings {
   throttleRateLimit: number;
   /** Default-stage burst limit. Context `throttleBurstLimit`; default 100. */
   throttleBurstLimit: number;
-  /** Steady-state rate limit of the write routes (POST/PUT/DELETE). Context `writeRateLimit`; default 5. */
+  /** Steady-state rate limit of the write routes (POST/PUT/PATCH/DELETE). Context `writeRateLimit`; default 5. */
   writeRateLimit: number;
   /** Burst limit of the write routes. Context `writeBurstLimit`; default 10. */
   writeBurstLimit: number;

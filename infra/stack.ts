@@ -418,9 +418,12 @@ export class KikigakiStack extends Stack {
       }),
     ];
     const writeRoutes = [
+      // PATCH is no method of the API, but clients send it by habit (PATCH /interviews/{id}): routed,
+      // it gets the app's 405 with `Allow` and the JSON error body, as under npm start, instead of
+      // API Gateway's own 404 `{"message":"Not Found"}` (which reads as "no such interview").
       ...this.httpApi.addRoutes({
         path: '/{proxy+}',
-        methods: [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE],
+        methods: [HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE],
         integration: writeIntegration,
       }),
       // Admin reads (GET /admin/consistency) need the write token: the read function never
@@ -442,13 +445,18 @@ export class KikigakiStack extends Stack {
     // flood of them (even rejected ones) from starving reads or running up the table's bill.
     const cfnStage = stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = Object.fromEntries(
-      ['POST /{proxy+}', 'PUT /{proxy+}', 'DELETE /{proxy+}', 'GET /admin/{proxy+}', 'GET /audit'].map(
-        (routeKey) => [
-          routeKey,
-          // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
-          { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
-        ],
-      ),
+      [
+        'POST /{proxy+}',
+        'PUT /{proxy+}',
+        'PATCH /{proxy+}',
+        'DELETE /{proxy+}',
+        'GET /admin/{proxy+}',
+        'GET /audit',
+      ].map((routeKey) => [
+        routeKey,
+        // RouteSettings is untyped JSON in the L1: CDK passes it through, so CloudFormation's names.
+        { ThrottlingRateLimit: s.writeRateLimit, ThrottlingBurstLimit: s.writeBurstLimit },
+      ]),
     );
     // Route settings name routes by key: the routes must exist before the stage refers to them.
     for (const route of writeRoutes) cfnStage.node.addDependency(route);

@@ -26,6 +26,7 @@ import {
   readJson,
   reply,
   requireToken,
+  routeMethods,
   toErrorResponse,
 } from './http.ts';
 import { JobAcceptedResponse, JobParams, JobSchema } from './job-schemas.ts';
@@ -43,6 +44,7 @@ import {
   NoQuery,
   OpenApiResponse,
   Params,
+  ReplaceQuery,
   SearchQuery,
   SearchResponse,
   SuggestQuery,
@@ -168,7 +170,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       });
     return c.json(body, status as 400, headers);
   });
+  const methodsAt = routeMethods(() => app.routes);
   app.notFound((c) => {
+    // A path the app has, asked with a method it lacks: 405 naming the methods it takes. A route
+    // of this very method that passed on the request (the console's `/` to a JSON client) is a 404.
+    const allowed = methodsAt(c.req.path);
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+      const { status, body } = errorResponse(
+        'method_not_allowed',
+        `${c.req.method} is not a method of ${c.req.path}: it takes ${allowed.join(', ')}`,
+        c.get('requestId'),
+        { details: { method: c.req.method, allowed } },
+      );
+      return c.json(body, status as 405, { allow: allowed.join(', ') });
+    }
     const page = pages.notFoundPage(c);
     if (page) return page;
     const { status, body } = errorResponse(
@@ -186,6 +201,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // ---------------------------------------------------------------- health, topics, openapi
   const meta = new Hono<AppEnv>();
   meta.get('/health', async (c) => {
+    query(c, NoQuery);
     const store = (await deps.storeHealth?.()) ?? { state: 'up' };
     if (store.state === 'up') await deps.index.get();
     const d = deps.index.describe();
@@ -202,9 +218,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       up ? 200 : 503,
     );
   });
-  meta.get('/openapi.json', (c) =>
-    reply(c, OpenApiResponse, openApiDocument() as z.input<typeof OpenApiResponse>),
-  );
+  meta.get('/openapi.json', (c) => {
+    query(c, NoQuery);
+    return reply(c, OpenApiResponse, openApiDocument() as z.input<typeof OpenApiResponse>);
+  });
   meta.get('/suggest', readGuard, async (c) => {
     const q = query(c, SuggestQuery);
     const index = await deps.index.get();
@@ -224,6 +241,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   // Work that grows with the store runs as a job: 202 with the job, followed at its Location.
   const startJob = async (c: Context<AppEnv>, spec: JobSpec) => {
+    query(c, NoQuery);
     if (!deps.jobs) throw new KikigakiError('not_found', 'background jobs are not available here');
     const job = await deps.jobs.submit(spec);
     c.header('location', `/admin/jobs/${job.id}`);
@@ -234,6 +252,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   meta.post('/admin/consistency/repair', auth, (c) => startJob(c, { kind: 'repair' }));
   meta.get('/admin/jobs/:id', auth, async (c) => {
     const { id } = check(JobParams, c.req.param(), 'path');
+    query(c, NoQuery);
     const job = (await deps.jobs?.get(id)) ?? null;
     if (!job) throw new NotFoundError('job', id);
     return reply(c, JobSchema, jobView(job));
@@ -243,7 +262,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const interviews = new Hono<AppEnv>();
   /** The transcript of an ingest request (canonical JSON or text) and its options. */
   const ingestInput = async (c: Context<AppEnv>, forcedId?: string) => {
-    const q = query(c, IngestQuery);
+    // PUT names the id in its path: a `?id=` beside it is refused, not silently outranked.
+    const q: z.output<typeof IngestQuery> = query(c, forcedId === undefined ? IngestQuery : ReplaceQuery);
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const id = forcedId ?? q.id;
     // An id the caller named may replace; a derived one replaces only the same source (409).
@@ -309,6 +329,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   interviews.delete('/:id', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     await service.deleteInterview(id);
     return reply(c, DeletedResponse, { id, deleted: true });
   });

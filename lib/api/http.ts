@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { TrieRouter } from 'hono/router/trie-router';
 import * as z from 'zod';
 import { type ErrorCode, KikigakiError, UnavailableError, ValidationError } from '../errors.ts';
 import { decodeText, EncodingError } from '../text/encoding.ts';
@@ -277,6 +278,34 @@ export function requireToken(
     for (const expected of accepted) ok = tokenMatches(given, await expected()) || ok;
     if (!ok) throw new KikigakiError('unauthorized', 'invalid token');
     await next();
+  };
+}
+
+/** The order an `Allow` header lists methods in. */
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The methods an app's routes answer at a path (none: no route has the path), to tell a path
+ * the app lacks (404) from a method the path lacks (405 with `Allow`, RFC 9110 §15.5.6):
+ * `PATCH /interviews/{id}` answered 404, as if the interview did not exist. Read from the app's
+ * own routes with Hono's router, so a path matches here exactly when a route of some method
+ * matches it (the same parameters, no trailing slash); built at the first call, when every
+ * route is mounted. HEAD wherever GET is (Hono answers HEAD with the GET route). OPTIONS is not
+ * listed: the CORS middleware answers it on every path, and on AWS API Gateway does.
+ */
+export function routeMethods(
+  routes: () => readonly { method: string; path: string }[],
+): (path: string) => string[] {
+  let router: TrieRouter<string> | undefined;
+  return (path) => {
+    if (!router) {
+      router = new TrieRouter<string>();
+      // Middleware is registered for ALL methods: it is no route.
+      for (const r of routes()) if (r.method !== 'ALL') router.add('ALL', r.path, r.method);
+    }
+    const found = new Set(router.match('GET', path)[0].map(([method]) => method));
+    if (found.has('GET')) found.add('HEAD');
+    return METHOD_ORDER.filter((m) => found.has(m));
   };
 }
 

@@ -46,6 +46,7 @@ import {
   PagedQuery,
   Params,
   QuoteResponse,
+  ReplaceQuery,
   SearchExportResponse,
   SearchQuery,
   SearchResponse,
@@ -115,7 +116,11 @@ export interface RouteSpec {
    */
   access: 'public' | 'read' | 'write';
   params?: z.ZodObject;
-  query?: z.ZodObject;
+  /**
+   * The query parameters it takes (`NoQuery` for none): every route names them, and the app
+   * answers any other with a 400 (`query()` in ./http.ts), so this list is the whole truth.
+   */
+  query: z.ZodObject;
   /** Request body: canonical JSON, transcript text types and/or binary documents. */
   body?: { json?: z.ZodType; text?: readonly string[]; binary?: readonly string[] };
   /** Responses other than the derived errors, by status (2xx; a 503 here replaces the error body). */
@@ -131,6 +136,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/health',
     summary: 'Liveness, the store’s state, index version and quote count (503 while the store is down)',
     access: 'public',
+    query: NoQuery,
     responses: {
       200: { description: 'the store answers', json: HealthResponse },
       503: { description: 'the store is down (restarting, out of space, unreachable)', json: HealthResponse },
@@ -141,6 +147,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/openapi.json',
     summary: 'This document',
     access: 'public',
+    query: NoQuery,
     responses: { 200: { description: 'OpenAPI 3.1', json: OpenApiResponse } },
   },
   {
@@ -178,7 +185,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Create or replace the interview with this id',
     access: 'write',
     params: Params.id,
-    query: IngestQuery.omit({ id: true }),
+    query: ReplaceQuery,
     body: { json: InterviewSchema, text: TRANSCRIPT_TYPES, binary: BINARY_TRANSCRIPT_TYPES },
     responses: {
       200: { description: 'replaced', json: IngestResponse },
@@ -219,6 +226,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Delete an interview; its quotes leave the index',
     access: 'write',
     params: Params.id,
+    query: NoQuery,
     responses: { 200: { description: 'deleted', json: DeletedResponse } },
   },
   {
@@ -265,6 +273,7 @@ export const ROUTES: RouteSpec[] = [
       'Merge a tag into another (404: unknown tag, or unknown target without `create: true`; 409: merged away already, or a topic that keeps its id — work-balance, crowdsourcing, future-demand — as the source, dry run too; merging into one is allowed); `dryRun` reports what would move',
     access: 'write',
     params: Params.tag,
+    query: NoQuery,
     body: { json: MergeBody },
     responses: { 200: { description: 'what merged (or would)', json: MergeResponse } },
   },
@@ -283,6 +292,7 @@ export const ROUTES: RouteSpec[] = [
       'Undo a merge: the alias goes and the corrections it rewrote get their earlier state back (those edited since are kept and listed)',
     access: 'write',
     params: MergeParams,
+    query: NoQuery,
     responses: { 200: { description: 'what was restored', json: UndoResponse } },
   },
   {
@@ -291,6 +301,7 @@ export const ROUTES: RouteSpec[] = [
     summary:
       'Add or remove tags on every quote a search matches (`dryRun`: count only); one audit entry. 400 when a tag to remove, or the search’s tag or interview, is none at all (`details.candidates`) or a quote would pass 50 tags added by hand (nothing written); a quote an editor changes meanwhile gets the change on top of theirs',
     access: 'write',
+    query: NoQuery,
     body: { json: BulkTagsBody },
     responses: { 200: { description: 'what changed (or would)', json: BulkTagsResponse } },
   },
@@ -336,6 +347,7 @@ export const ROUTES: RouteSpec[] = [
     summary:
       'Create a topic (409 when `expectedVersion` is not the current taxonomy; without it the topic is added to whatever is current); quotes are re-scored in the background',
     access: 'write',
+    query: NoQuery,
     body: { json: CreateTopicBody },
     responses: { 201: { description: 'the new taxonomy and the re-score job', json: TaxonomyEditResponse } },
   },
@@ -346,6 +358,7 @@ export const ROUTES: RouteSpec[] = [
       'Change a topic: the fields sent (labels, description, threshold, evidence phrases, senses) replace its own, the others stay (409 when `expectedVersion` is not the current taxonomy; without it the change goes on top of whatever is current); quotes are re-scored in the background',
     access: 'write',
     params: TopicParams,
+    query: NoQuery,
     body: { json: UpdateTopicBody },
     responses: { 200: { description: 'the new taxonomy and the re-score job', json: TaxonomyEditResponse } },
   },
@@ -366,6 +379,7 @@ export const ROUTES: RouteSpec[] = [
       'A background job (rebuild, consistency check or repair, taxonomy re-score, large merge or undo): state, phase, steps and pages done, counts, errors, timestamps; on AWS a finished job is kept 30 days (404 after)',
     access: 'write',
     params: JobParams,
+    query: NoQuery,
     responses: { 200: { description: 'the job', json: JobSchema } },
   },
   {
@@ -402,6 +416,7 @@ export const ROUTES: RouteSpec[] = [
       'Replace an interviewee’s corrections: `tags` added, `remove` removed (409 when `expectedVersion` is not the profile’s `version`)',
     access: 'write',
     params: Params.id,
+    query: NoQuery,
     body: { json: SetTagsBody },
     responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
   },
@@ -412,6 +427,7 @@ export const ROUTES: RouteSpec[] = [
       'Add (or confirm) tags of an interviewee (400 past 50 tags added by hand; 409 when `expectedVersion` is not the profile’s `version`; without it the tags are added on top of a concurrent edit)',
     access: 'write',
     params: Params.id,
+    query: NoQuery,
     body: { json: PersonAddTagsBody },
     responses: { 200: { description: 'the profile', json: IntervieweeResponse } },
   },
@@ -431,6 +447,7 @@ export const ROUTES: RouteSpec[] = [
       'A person as editors see them: name, title, reading, aliases, the interviews they speak in, their quote count, and the `version` rename, merge and split take as `expectedVersion` (404 naming `mergedInto` when merged away)',
     access: 'read',
     params: Params.id,
+    query: NoQuery,
     responses: { 200: { description: 'the person', json: PersonResponse } },
   },
   {
@@ -440,6 +457,7 @@ export const ROUTES: RouteSpec[] = [
       'Rename a person (name, title, reading) wherever they speak, audited; kept across re-ingests (409 when `expectedVersion` is not the person’s `version`)',
     access: 'write',
     params: Params.id,
+    query: NoQuery,
     body: { json: RenamePersonBody },
     responses: { 200: { description: 'the person', json: PersonResponse } },
   },
@@ -450,6 +468,7 @@ export const ROUTES: RouteSpec[] = [
       'Merge a person into another (`into`), possibly of another interview: wherever they speak, now and after re-ingests, they are that person; their manual tags join; audited (409 when `expectedVersion` is not the merged-away person’s `version`)',
     access: 'write',
     params: Params.id,
+    query: NoQuery,
     body: { json: MergePeopleBody },
     responses: { 200: { description: 'the person merged into', json: PersonResponse } },
   },
@@ -460,6 +479,7 @@ export const ROUTES: RouteSpec[] = [
       'Split quotes the person speaks off to a new person of that `name` (kept across re-ingests while the texts are the same); audited; every quote is checked before anything changes (409 when `expectedVersion` is not the person’s `version`)',
     access: 'write',
     params: Params.id,
+    query: NoQuery,
     body: { json: SplitPersonBody },
     responses: { 201: { description: 'the new person', json: PersonResponse } },
   },
@@ -470,6 +490,7 @@ export const ROUTES: RouteSpec[] = [
       'Who speaks a quote: an existing person (`personId`, of any interview), a new person of this interview (`name`), nobody in particular (`personId: null`, with a `label`), and/or its `role`; audited; kept across re-ingests while the text is the same (409 when `expectedVersion` is stale)',
     access: 'write',
     params: Params.quote,
+    query: NoQuery,
     body: { json: ReassignSpeakerBody },
     responses: { 200: { description: 'the quote’s speaker now', json: SpeakerResponse } },
   },
@@ -490,6 +511,7 @@ export const ROUTES: RouteSpec[] = [
       'Add or confirm tags of a quote; a merged-away tag adds its target (`resolved`); 400 past 50 tags added by hand (nothing written); 409 when `expectedVersion` is not the quote’s `version` (without it the tags are added on top of a concurrent edit)',
     access: 'write',
     params: Params.quote,
+    query: NoQuery,
     body: { json: AddTagsBody },
     responses: { 200: { description: 'the quote', json: QuoteResponse } },
   },
@@ -509,6 +531,7 @@ export const ROUTES: RouteSpec[] = [
     summary:
       'Rebuild the search index from the store (retraining the tag model first) as a background job: every interview re-read into the index page by page, then what the store no longer has removed',
     access: 'write',
+    query: NoQuery,
     responses: {
       202: {
         description: 'the job started; follow it at its Location (GET /admin/jobs/{id})',
@@ -523,6 +546,7 @@ export const ROUTES: RouteSpec[] = [
     summary:
       'Compare the index with the store as a background job: counts (and the first ids) of interviews missing, extra or stale in the index, and of drifted tag memberships and person appearances (every person of an interview appears in it), `people`: interviews not yet written as their people edits and profiles say (a rename, merge or split cut short by a store fault), and `reingest`: interviews stored before the writer’s paragraphs were kept (`narration`), which only ingesting their source again gives them (the store keeps no source text)',
     access: 'write',
+    query: NoQuery,
     responses: {
       202: { description: 'the job started; its result is the report', json: JobAcceptedResponse },
     },
@@ -534,6 +558,7 @@ export const ROUTES: RouteSpec[] = [
     summary:
       'Compare the index with the store and repair what differs, as a background job (`reingest` is reported, not repaired: ingest those sources again)',
     access: 'write',
+    query: NoQuery,
     responses: {
       202: {
         description: 'the job started; its result counts what it found, `repaired: 1` when anything changed',
@@ -551,7 +576,7 @@ export const ROUTES: RouteSpec[] = [
 export const PAGES: readonly string[] = CONSOLE_PAGES;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'invalid path, query or body (`validation_error`, `invalid_json`)',
+  400: 'invalid path, query or body, or a query parameter the operation does not list (`validation_error`, `invalid_json`; `details.parameter` names it)',
   401: 'missing or wrong bearer token (`unauthorized`)',
   403: 'a write sent to the read-only function (`forbidden`)',
   404: 'no such resource (`not_found`)',
@@ -565,8 +590,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 /** The error statuses a route can answer, derived from its declaration. */
 export function errorStatuses(r: RouteSpec): number[] {
-  const s = new Set<number>([500, 503, ...(r.errors ?? [])]);
-  if (r.params || r.query || r.body) s.add(400);
+  // 400 on every route: each refuses a query parameter it does not list.
+  const s = new Set<number>([400, 500, 503, ...(r.errors ?? [])]);
   if (r.access !== 'public') s.add(401);
   if (r.access === 'write') s.add(403);
   if (r.params) s.add(404);
@@ -677,7 +702,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'kikigaki',
       version: '0.1.0',
       description:
-        'Search and topic tagging for Japanese interview transcripts. Reads are public unless the deployment protects them (then a read-only or write bearer token); writes need the write token. Errors are `{ "error": { "code", "message", "requestId", "details"? } }`.',
+        'Search and topic tagging for Japanese interview transcripts. Reads are public unless the deployment protects them (then a read-only or write bearer token); writes need the write token. Errors are `{ "error": { "code", "message", "requestId", "details"? } }`. A query parameter an operation does not list is a 400 naming it; a method a path does not have is a 405 with an `Allow` header.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,

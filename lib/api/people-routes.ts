@@ -18,7 +18,7 @@ import {
   SpeakerResponse,
   SplitPersonBody,
 } from './people-schemas.ts';
-import { Params } from './schemas.ts';
+import { NoQuery, Params } from './schemas.ts';
 
 /** What the people routes need. */
 export interface PeopleRouteDeps {
@@ -41,10 +41,12 @@ export function peopleRoutes(deps: PeopleRouteDeps) {
   });
   interviewees.get('/:id/person', readGuard, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     return reply(c, PersonResponse, await people.person(id));
   });
   interviewees.post('/:id/rename', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     const body = await jsonBody(c, RenamePersonBody);
     const view = await people.renamePerson(
       id,
@@ -56,11 +58,13 @@ export function peopleRoutes(deps: PeopleRouteDeps) {
   });
   interviewees.post('/:id/merge', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     const body = await jsonBody(c, MergePeopleBody);
     return reply(c, PersonResponse, await people.mergePeople(id, body.into, actor(c), body.expectedVersion));
   });
   interviewees.post('/:id/split', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     const body = await jsonBody(c, SplitPersonBody);
     const view = await people.splitPerson(
       id,
@@ -74,6 +78,7 @@ export function peopleRoutes(deps: PeopleRouteDeps) {
   const quotes = new Hono<AppEnv>();
   quotes.put('/:quoteId/speaker', auth, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
+    query(c, NoQuery);
     const body = await jsonBody(c, ReassignSpeakerBody);
     const view = await people.reassignTurn(
       quoteId,

@@ -71,6 +71,8 @@ export const IngestQuery = z.object({
   title: z.string().trim().min(1).max(300).optional(),
   url: z.string().url().max(2000).optional(),
 });
+/** PUT /interviews/{id} query: as POST's, but the path names the id (`?id=` is refused, not ignored). */
+export const ReplaceQuery = IngestQuery.omit({ id: true });
 /** GET /search query (`tag` may repeat; `format` exports the whole result set). */
 export const SearchQuery = SearchParamsSchema.extend({
   tag: z.array(TagSchema).max(20).optional(),

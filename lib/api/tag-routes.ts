@@ -133,6 +133,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   tags.post('/:tag/merge', auth, async (c) => {
     const { tag } = check(Params.tag, c.req.param(), 'path');
+    query(c, NoQuery);
     const body = await jsonBody(c, MergeBody);
     const result = await merge(
       tagging,
@@ -153,12 +154,14 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   merges.post('/:id/undo', auth, async (c) => {
     const { id } = check(MergeParams, c.req.param(), 'path');
+    query(c, NoQuery);
     return reply(c, UndoResponse, withJobView(await undoMerge(tagging, id, actor(c))));
   });
 
   // ---------------------------------------------------------------- /bulk
   const bulk = new Hono<AppEnv>();
   bulk.post('/tags', auth, async (c) => {
+    query(c, NoQuery);
     const body = await jsonBody(c, BulkTagsBody);
     const index = await deps.index.get();
     const quoteIds = await searchQuoteIds(service, index, body.search);
@@ -243,6 +246,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   people.put('/:id/tags', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     const body = await jsonBody(c, SetTagsBody);
     const profile = await editIntervieweeTags(
       tagging,
@@ -255,6 +259,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   people.post('/:id/tags', auth, async (c) => {
     const { id } = check(Params.id, c.req.param(), 'path');
+    query(c, NoQuery);
     const body = await jsonBody(c, PersonAddTagsBody);
     return reply(
       c,
@@ -281,6 +286,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   quotes.post('/:quoteId/tags', auth, async (c) => {
     const { quoteId } = check(Params.quote, c.req.param(), 'path');
+    query(c, NoQuery);
     const body = await jsonBody(c, AddTagsBody);
     return reply(
       c,
@@ -320,6 +326,7 @@ export function tagRoutes(deps: TagRouteDeps) {
     return reply(c, TopicResponse, await topic(tagging, id));
   });
   topics.post('/', auth, async (c) => {
+    query(c, NoQuery);
     const body = await jsonBody(c, CreateTopicBody);
     return reply(
       c,
@@ -330,6 +337,7 @@ export function tagRoutes(deps: TagRouteDeps) {
   });
   topics.put('/:id', auth, async (c) => {
     const { id } = check(TopicParams, c.req.param(), 'path');
+    query(c, NoQuery);
     const { expectedVersion, id: named, ...patch } = await jsonBody(c, UpdateTopicBody);
     if (named !== undefined && named !== id)
       throw new ValidationError(`a topic's id stays '${id}': to rename it, create '${named}' and merge`);

@@ -216,13 +216,20 @@ describe('POST /interviews and PUT /interviews/{id}', () => {
     expect(await again.json()).toMatchObject({ id: 'sora-json', created: false, version: 2 });
   });
 
-  it('upserts with PUT /interviews/{id}: 201 first, 200 after, and the path id wins over ?id=', async () => {
-    const put = () =>
-      w.app.request(url('/interviews/put-me', [['id', 'ignored-id']]), {
+  it('upserts with PUT /interviews/{id}: 201 first, 200 after; a ?id= beside the path id is a 400, nothing stored', async () => {
+    const put = (params: Array<[string, string]> = []) =>
+      w.app.request(url('/interviews/put-me', params), {
         method: 'PUT',
         headers: TEXT,
         body: sample('03-blog-kenji.txt'),
       });
+    // It was silently outranked by the path; the document never listed `id` for PUT.
+    const both = await put([['id', 'ignored-id']]);
+    expect(both.status).toBe(400);
+    expect(((await both.json()) as { error: { details: unknown } }).error.details).toMatchObject({
+      parameter: 'id',
+    });
+    expect((await w.app.request('/interviews/put-me')).status).toBe(404);
     const created = await put();
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ id: 'put-me', created: true, version: 1, quotes: 24 });

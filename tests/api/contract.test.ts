@@ -142,6 +142,29 @@ describe('the response check', () => {
     expect(await violation('PATCH', '/interviews/x', json({}, 200))).toContain('no PATCH');
   });
 
+  it('wants a method a path lacks answered 405 method_not_allowed with the Allow the document implies', async () => {
+    const allow = { allow: 'GET, HEAD, PUT, DELETE' };
+    await checkResponse('PATCH', '/interviews/x', json(errorBody('method_not_allowed'), 405, allow));
+    // What the app answered before: a 404, as if the interview did not exist.
+    expect(await violation('PATCH', '/interviews/x', json(errorBody('not_found'), 404))).toContain(
+      'no PATCH',
+    );
+    expect(
+      await violation(
+        'PATCH',
+        '/interviews/x',
+        json(errorBody('method_not_allowed'), 405, { allow: 'GET, PUT' }),
+      ),
+    ).toContain("Allow is 'GET, PUT'");
+    expect(await violation('PATCH', '/interviews/x', json(errorBody('not_found'), 405, allow))).toContain(
+      "error code 'not_found' on a 405",
+    );
+    // A path no operation has stays a 404.
+    expect(await violation('PATCH', '/nowhere', json(errorBody('method_not_allowed'), 405, allow))).toContain(
+      'no such path',
+    );
+  });
+
   it('leaves HTML pages and CORS preflights alone, by rule', async () => {
     const page = new Response('<!doctype html>', { status: 200, headers: { 'content-type': 'text/html' } });
     await checkResponse('GET', '/console/search', page);

@@ -14,7 +14,9 @@ import { failNthWrite, throttleAll } from '../helpers/faults.ts';
 import { read, samplesDir } from '../helpers/shared.ts';
 
 type App = LocalRuntime['app'];
-type ErrorBody = { error: { code: string; message: string; requestId?: string } };
+type ErrorBody = {
+  error: { code: string; message: string; requestId?: string; details?: Record<string, unknown> };
+};
 type QuoteDetail = { quoteId: string; tags: string[]; version: number };
 
 const TEXT = { ...AUTH, 'content-type': 'text/plain' };
@@ -725,14 +727,45 @@ describe('store failures', () => {
 });
 
 describe('routing, headers, CORS and logging', () => {
-  it('answers 404 not_found JSON for an unknown route and an unknown method', async () => {
+  it('answers 404 not_found JSON for an unknown route', async () => {
     const unknown = await expectError(await app.request('/no/such/route'), 404, 'not_found');
     expect(unknown.message).toContain('/no/such/route');
+    // A method on a path no route has is still a 404, and so is a known path with a trailing slash.
     await expectError(
-      await app.request('/interviews/04-dash-yuki', { method: 'PATCH', headers: AUTH }),
+      await app.request('/no/such/route', { method: 'PATCH', headers: AUTH }),
       404,
       'not_found',
     );
+    await expectError(await app.request('/health/'), 404, 'not_found');
+  });
+
+  it('answers 405 method_not_allowed JSON with Allow for a method a known path lacks (it answered 404, as if the interview did not exist)', async () => {
+    const res = await app.request('/interviews/04-dash-yuki', { method: 'PATCH', headers: AUTH });
+    expect(res.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE');
+    const error = await expectError(res, 405, 'method_not_allowed');
+    expect(error.message).toBe(
+      'PATCH is not a method of /interviews/04-dash-yuki: it takes GET, HEAD, PUT, DELETE',
+    );
+    expect(error.details).toEqual({ method: 'PATCH', allowed: ['GET', 'HEAD', 'PUT', 'DELETE'] });
+    // The interview is untouched and still there.
+    expect((await app.request('/interviews/04-dash-yuki')).status).toBe(200);
+    for (const [method, path, allow] of [
+      ['POST', '/health', 'GET, HEAD'],
+      ['DELETE', '/search', 'GET, HEAD'],
+      ['GET', '/bulk/tags', 'POST'],
+      ['PUT', '/admin/reindex', 'POST'],
+      ['PATCH', '/topics/work-balance', 'GET, HEAD, PUT, DELETE'],
+      // Without a token too: which methods a path takes is public (GET /openapi.json lists them).
+      ['DELETE', '/tags', 'GET, HEAD'],
+    ] as const) {
+      const r = await app.request(path, { method });
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers.get('allow'), `${method} ${path}`).toBe(allow);
+    }
+    // HEAD is a GET without its body: where there is no GET, no HEAD either.
+    const head = await app.request('/bulk/tags', { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('POST');
   });
 
   it('sets secure headers on successful and on error responses', async () => {

@@ -1,8 +1,8 @@
 /**
  * A read ignored query parameters it does not take: `/audit?actr=hanako` (a misspelt `actor`)
- * listed every entry, as if it had filtered. Every API read with a query (and the reads that take
- * none) answers a parameter it does not know with a 400 naming it, what the route accepts and
- * the nearest accepted name; the documented parameters keep working.
+ * listed every entry, as if it had filtered. Every route of the API (reads, writes, admin) answers
+ * a parameter it does not know with a 400 naming it, what the route accepts and the nearest
+ * accepted name; the documented parameters keep working.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lib/api/openapi.ts';
@@ -19,6 +19,8 @@ type Err = {
 
 let db: Awaited<ReturnType<typeof embedded>>;
 let rt: LocalRuntime;
+let firstQuote = '';
+const quoteId = () => firstQuote;
 
 async function get(path: string): Promise<{ status: number; json: unknown }> {
   const res = await rt.app.request(path, { headers: AUTH });
@@ -30,8 +32,8 @@ beforeAll(async () => {
   const q = (await (await rt.app.request('/search?interview=kenji&limit=1')).json()) as {
     hits: { quoteId: string }[];
   };
-  const quoteId = q.hits[0]?.quoteId as string;
-  const tagged = await rt.app.request(`/quotes/${quoteId}/tags`, {
+  firstQuote = q.hits[0]?.quoteId as string;
+  const tagged = await rt.app.request(`/quotes/${firstQuote}/tags`, {
     method: 'POST',
     headers: { ...AUTH, 'content-type': 'application/json', 'x-actor': 'hanako' },
     body: JSON.stringify({ tags: ['mentor'] }),
@@ -73,6 +75,53 @@ describe('unknown query parameters', () => {
     const r = await get(path);
     expect(r.status, JSON.stringify(r.json)).toBe(400);
     expect((r.json as Err).error.details?.parameter).toBe(parameter);
+  });
+
+  it('every route of the document refuses one, listing exactly the parameters the document gives it', async () => {
+    // DELETE /interviews/{id}, the person view, the JSON-body writes and the admin routes read
+    // no query at all, so `?force=true` or a misspelt `expectedVersion` was dropped without a word.
+    // Valid-looking path values: the parameter is refused before anything is looked up or written.
+    const values: Record<string, string> = {
+      id: 'kenji',
+      tag: 'mentor',
+      quoteId: quoteId(),
+      version: '0',
+    };
+    const checked: string[] = [];
+    for (const route of ROUTES) {
+      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? 'x');
+      const res = await rt.app.request(`${path}?zzkeep=1`, {
+        method: route.method.toUpperCase(),
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        ...(route.method === 'get' ? {} : { body: '{}' }),
+      });
+      const what = `${route.method.toUpperCase()} ${route.path}`;
+      const json = (await res.json()) as Err;
+      expect(res.status, `${what}: ${JSON.stringify(json)}`).toBe(400);
+      expect(json.error.details?.parameter, what).toBe('zzkeep');
+      // The route's own list is the document's: neither names a parameter the other lacks.
+      expect(json.error.details?.accepted, what).toEqual(Object.keys(route.query.shape));
+      checked.push(what);
+    }
+    expect(checked).toContain('DELETE /interviews/{id}');
+    expect(checked).toContain('GET /interviewees/{id}/person');
+    expect(checked).toContain('POST /admin/reindex');
+    // Refused before anything was written: the interview the DELETE named is still there.
+    expect((await get('/interviews/kenji')).status).toBe(200);
+  });
+
+  it('PUT /interviews/{id} refuses `?id=` (its path names the id) where POST takes it', async () => {
+    const put = await rt.app.request('/interviews/kenji?id=other', {
+      method: 'PUT',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: '聞き手：何か？\n田中：はい。',
+    });
+    expect(put.status).toBe(400);
+    expect(((await put.json()) as Err).error.details).toMatchObject({
+      parameter: 'id',
+      accepted: ['format', 'title', 'url'],
+    });
+    expect((await get('/interviews/other')).status).toBe(404);
   });
 
   it('the documented parameters of every API read are accepted (as the OpenAPI lists them)', async () => {

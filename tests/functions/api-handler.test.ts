@@ -56,6 +56,22 @@ describe('functions/api handler', () => {
     expect(JSON.parse(String(res.body)).error.code).toBe('unauthorized');
   });
 
+  it('answers a method a known path lacks with 405 and Allow from v2 and REST (v1) events, as npm start does', async () => {
+    for (const event of [
+      httpApiEvent({ method: 'PATCH', path: '/interviews/yuki', query: { title: 'x' } }),
+      restApiEvent({ method: 'PATCH', path: '/interviews/yuki' }),
+    ]) {
+      const res = (await handler(event, context)) as V2 & { multiValueHeaders?: Record<string, string[]> };
+      expect(res.statusCode).toBe(405);
+      // v2 answers single headers; v1 (REST) multi-value ones.
+      expect(res.headers?.allow ?? res.multiValueHeaders?.allow?.join(', ')).toBe('GET, HEAD, PUT, DELETE');
+      expect(JSON.parse(String(res.body)).error).toMatchObject({
+        code: 'method_not_allowed',
+        details: { method: 'PATCH', allowed: ['GET', 'HEAD', 'PUT', 'DELETE'] },
+      });
+    }
+  });
+
   it('the read-only function (no write token) refuses writes with 403 and reads with its read token', async () => {
     const config = readLambdaConfigFor('read', {
       FUNCTION_ROLE: 'read',

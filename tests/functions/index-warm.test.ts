@@ -58,16 +58,22 @@ describe('a failed warm-up of a loaded snapshot', () => {
   });
 });
 
+/** The telemetry snapshotMetrics writes to, recording each log line and metric it is given. */
+function recorded() {
+  const logged: Array<Record<string, unknown>> = [];
+  const metrics: Array<[string, string, number]> = [];
+  const t = {
+    log: (line: Record<string, unknown>) => void logged.push(line),
+    metrics: {
+      addMetric: (name: string, unit: string, value: number) => void metrics.push([name, unit, value]),
+    } as unknown as Metrics,
+  };
+  return { logged, metrics, t };
+}
+
 describe('snapshotMetrics (the read function observer)', () => {
   it('logs a failed warm-up and counts it as IndexRefreshFailures with IndexStalenessMs', () => {
-    const logged: Array<Record<string, unknown>> = [];
-    const metrics: Array<[string, string, number]> = [];
-    const t = {
-      log: (line: Record<string, unknown>) => void logged.push(line),
-      metrics: {
-        addMetric: (name: string, unit: string, value: number) => void metrics.push([name, unit, value]),
-      } as unknown as Metrics,
-    };
+    const { logged, metrics, t } = recorded();
     snapshotMetrics(t).refreshFailed?.({
       error: new Error('block 3 does not inflate'),
       snapshotId: 'snap-1',
@@ -89,14 +95,7 @@ describe('snapshotMetrics (the read function observer)', () => {
   });
 
   it('records IndexLagMs at every refresh, and logs the lag when a newer snapshot is served', () => {
-    const logged: Array<Record<string, unknown>> = [];
-    const metrics: Array<[string, string, number]> = [];
-    const t = {
-      log: (line: Record<string, unknown>) => void logged.push(line),
-      metrics: {
-        addMetric: (name: string, unit: string, value: number) => void metrics.push([name, unit, value]),
-      } as unknown as Metrics,
-    };
+    const { logged, metrics, t } = recorded();
     const observer = snapshotMetrics(t);
     observer.refreshed?.({ snapshotId: 'snap-1', lagMs: 0, outcome: 'current' });
     observer.refreshed?.({ snapshotId: 'snap-2', lagMs: 6500.4, outcome: 'loaded' });

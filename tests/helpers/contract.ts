@@ -10,8 +10,10 @@
  *   not checked against the JSON document;
  * - requests to the console's own routes (`PAGES`: pages, scripts, stylesheets) are not checked;
  * - `OPTIONS` (CORS preflight, answered by middleware for any path) is not checked;
- * - a path no operation matches, or a method a path does not declare, must answer the app's
- *   404 `not_found` error (there is no operation to declare it on).
+ * - a path no operation matches must answer the app's 404 `not_found` error, and a method a
+ *   path does not declare its 405 `method_not_allowed` error with an `Allow` header listing
+ *   exactly the methods the document declares on that path (HEAD with GET): there is no
+ *   operation to declare either on.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -78,6 +80,15 @@ export function operationFor(
   return any ? { template: any.template, operation: null } : null;
 }
 
+/** The methods the document declares on every template a path matches, as an Allow header lists them. */
+function methodsAt(path: string): string[] {
+  const found = new Set<string>();
+  for (const t of templates)
+    if (t.re.test(path)) for (const m of Object.keys(doc.paths[t.template] ?? {})) found.add(m.toUpperCase());
+  if (found.has('GET')) found.add('HEAD');
+  return ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => found.has(m));
+}
+
 function describeErrors(v: ValidateFunction): string {
   return (v.errors ?? [])
     .slice(0, 5)
@@ -100,12 +111,21 @@ export async function checkResponse(method: string, url: string, res: Response):
   const body = upper === 'HEAD' ? '' : await res.clone().text();
   const found = operationFor(upper, path);
   if (!found?.operation) {
-    // No operation to declare it on: only the app's not-found error is allowed.
-    if (res.status !== 404)
+    // No operation to declare it on: only the app's not-found or method-not-allowed error.
+    const status = found ? 405 : 404;
+    if (res.status !== status)
       fail(found ? `the document has no ${upper} on ${found.template}` : 'no such path');
+    if (found) {
+      const allow = res.headers.get('allow');
+      const declared = methodsAt(path).join(', ');
+      if (allow !== declared) fail(`Allow is '${allow}', the document declares ${declared}`);
+    }
     const v = validatorFor('#error', errorSchema);
-    if (type !== 'application/json' || !v(JSON.parse(body)))
-      fail(`not the 404 error body: ${body.slice(0, 200)}`);
+    const parsed = upper === 'HEAD' ? null : (JSON.parse(body) as { error?: { code?: string } });
+    if (type !== 'application/json' || (parsed && !v(parsed)))
+      fail(`not the ${status} error body: ${body.slice(0, 200)}`);
+    if (parsed && parsed.error?.code !== (found ? 'method_not_allowed' : 'not_found'))
+      fail(`error code '${parsed.error?.code}' on a ${status}`);
     return;
   }
   const key = `${upper} ${found.template} ${res.status}`;

@@ -233,6 +233,7 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         status,
         json: JSON.parse(text) as Record<string, unknown> & { [k: string]: never },
         functionId: r.functionId,
+        headers: (res.headers ?? {}) as Record<string, unknown>,
       };
     }
 
@@ -305,6 +306,12 @@ describe.runIf(endpoint)('the synthesized, bundled stack on loopback', () => {
         text: read(join(samplesDir, '01-blog-haruka-1.txt')),
       });
       expect(put.status).toBe(200);
+      // A method no route takes reaches the app (API Gateway routes PATCH to the write function):
+      // the 405 with Allow that npm start answers, not API Gateway's bare 404.
+      const patch = await http('PATCH', '/interviews/kao-2', { body: { title: 'x' } });
+      expect(patch.status).toBe(405);
+      expect(patch.headers.allow).toBe('GET, HEAD, PUT, DELETE');
+      expect(patch.json.error).toMatchObject({ code: 'method_not_allowed' });
       expect(
         (
           await http('POST', '/interviews', {

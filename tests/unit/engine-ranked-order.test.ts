@@ -12,6 +12,7 @@ import type { Matches } from '../../lib/search/engine/evaluate.ts';
 import { Engine, type EngineDoc, type FieldTerms } from '../../lib/search/engine/index.ts';
 import { TERM_LISTS } from '../../lib/search/engine/term-lists.ts';
 import type { QueryNode } from '../../lib/search/engine/tree.ts';
+import { field } from '../helpers/engine-docs.ts';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -22,12 +23,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function field(terms: string[]): FieldTerms {
-  const m = new Map<string, number>();
-  for (const t of terms) m.set(t, (m.get(t) ?? 0) + 1);
-  return { terms: m, length: terms.length };
 }
 
 const VOCAB = [
@@ -63,16 +58,16 @@ function corpus(seed: number, textOnly = false): { engine: Engine; random: () =>
         role: question >= 0 ? 0 : random() < 0.7 ? 1 : 2,
         question,
         tags: [],
-        text: field(words(4)),
-        speaker: field(random() < 0.15 && !textOnly ? [pick()] : []),
-        section: field(random() < 0.15 && !textOnly ? [pick()] : []),
+        text: field(...words(4)),
+        speaker: field(...(random() < 0.15 && !textOnly ? [pick()] : [])),
+        section: field(...(random() < 0.15 && !textOnly ? [pick()] : [])),
       });
     }
     return docs.map((d) => ({ ...d, ordinal: d.ordinal + n * 100 }));
   };
   const all: Array<[string, FieldTerms, EngineDoc[]]> = [];
   for (let n = 0; n < interviews; n++)
-    all.push([`iv${n}`, field(random() < 0.3 && !textOnly ? [pick()] : []), make(n)]);
+    all.push([`iv${n}`, field(...(random() < 0.3 && !textOnly ? [pick()] : [])), make(n)]);
   // Each interview twice (equal scores everywhere, as at 1M), in turn.
   for (const [key, title, docs] of all) {
     engine.add(key, title, docs, new Map());

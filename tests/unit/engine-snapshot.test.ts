@@ -1,25 +1,13 @@
 /** The snapshot format: what goes in comes out, aligned, versioned; folding keeps the answers. */
 import { describe, expect, it } from 'vitest';
 import { SnapshotVersionError } from '../../lib/errors.ts';
-import { Engine, type EngineDoc, type FieldTerms, PACKED_LAYOUT } from '../../lib/search/engine/index.ts';
+import { Engine, type EngineDoc, PACKED_LAYOUT } from '../../lib/search/engine/index.ts';
 import { term } from '../../lib/search/engine/tree.ts';
+import { doc as engineDoc, field } from '../helpers/engine-docs.ts';
 
-function field(...terms: string[]): FieldTerms {
-  return { terms: new Map(terms.map((t) => [t, 1])), length: terms.length };
-}
-
-function doc(ordinal: number, text: string[], speakerId: string | null, tags: string[] = []): EngineDoc {
-  return {
-    ordinal,
-    role: 0,
-    question: -1,
-    speakerId,
-    tags,
-    text: field(...text),
-    speaker: field(),
-    section: field(),
-  };
-}
+/** A doc of these words, spoken by `speakerId` (null: nobody in particular), with these tags. */
+const doc = (ordinal: number, text: string[], speakerId: string | null, tags: string[] = []): EngineDoc =>
+  engineDoc(ordinal, text, { speakerId, tags });
 
 function sample(): Engine {
   const e = new Engine();

@@ -9,9 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadInterviews } from '../../cli/load.ts';
 import type { Matches } from '../../lib/search/engine/evaluate.ts';
-import { Engine, type FieldTerms } from '../../lib/search/engine/index.ts';
+import { Engine } from '../../lib/search/engine/index.ts';
 import { max, type QueryNode, term } from '../../lib/search/engine/tree.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
+import { field } from '../helpers/engine-docs.ts';
 import { samplesDir } from '../helpers/shared.ts';
 
 /** Deterministic PRNG (mulberry32). */
@@ -24,12 +25,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function field(terms: readonly string[]): FieldTerms {
-  const m = new Map<string, number>();
-  for (const t of terms) m.set(t, (m.get(t) ?? 0) + 1);
-  return { terms: m, length: terms.length };
 }
 
 /** Common words (lists of thousands: several size classes) and rare ones, with shared prefixes. */
@@ -52,11 +47,11 @@ function engineOf(random: () => number, interviews: number): Engine {
       role: k % 2 === 0 ? 1 : 0,
       question: k % 2 === 1 ? k - 1 : -1,
       tags: [],
-      text: field(Array.from({ length: 1 + Math.floor(random() * 8) }, pick)),
-      speaker: field(random() < 0.05 ? [pick()] : []),
-      section: field(random() < 0.05 ? [pick()] : []),
+      text: field(...Array.from({ length: 1 + Math.floor(random() * 8) }, pick)),
+      speaker: field(...(random() < 0.05 ? [pick()] : [])),
+      section: field(...(random() < 0.05 ? [pick()] : [])),
     }));
-    e.add(`iv${n}`, field(random() < 0.1 ? [pick()] : ['題']), docs, new Map());
+    e.add(`iv${n}`, field(...(random() < 0.1 ? [pick()] : ['題'])), docs, new Map());
   }
   return e;
 }

@@ -4,19 +4,13 @@
  * query side guesses by rule; ため alone (為) still finds nothing. Small interviews written for it,
  * then the real livedoor interviews when ../shared is beside the checkout.
  */
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Interview } from '../../lib/model.ts';
-import { parseInterview } from '../../lib/parse/index.ts';
 import { inflectedReadings, QuoteIndex, tokenizeInterview } from '../../lib/search/index.ts';
 import { compileQuery } from '../../lib/search/query.ts';
 import { dictionaryForms, isSearchableForm, writtenVerbTerm } from '../../lib/text/deinflect.ts';
 import { dictionaryReading, loadReadings, type ReadingAnalyzer } from '../../lib/text/readings.ts';
-import { available, corporaDir, read } from '../helpers/shared.ts';
-
-function iv(id: string, lines: string[]): Interview {
-  return parseInterview(lines.join('\n'), { id, format: 'prefixed' });
-}
+import { prefixedInterview as iv, livedoorDir, livedoorIndex } from '../helpers/readings-index.ts';
+import { available } from '../helpers/shared.ts';
 
 describe('dictionary forms of kana typed for a verb or adjective (no dictionary)', () => {
   it.each([
@@ -332,39 +326,32 @@ describe('verbs written in kana are read as verbs (issue: がんばっている 
   });
 });
 
-const livedoor = join(corporaDir, 'livedoor-interviews');
-const haveCorpus = available(livedoor, 'kana verbs on the livedoor interviews');
+const haveCorpus = available(livedoorDir, 'kana verbs on the livedoor interviews');
 
 describe.runIf(haveCorpus)('kana verbs on the real livedoor interviews', () => {
-  const files = [
-    // The FP money column: 「緊急資金は家計で200万円を目安に貯めましょう」, and ため (為) three times.
-    'livedoor-homme/livedoor-homme-5713973.txt',
-    // The office girls' round table: 「あとお金を稼いでいるひと！」.
-    'livedoor-homme/livedoor-homme-6828491.txt',
-  ];
-  let real: QuoteIndex;
-  const texts = new Map<string, string>();
-  beforeAll(() => {
-    real = new QuoteIndex({ readings });
-    for (const f of files) {
-      const interview = parseInterview(read(join(livedoor, f)));
-      real.upsertInterview(interview);
-      for (const t of interview.turns) texts.set(t.id, t.text);
-    }
-  });
-  const hitTexts = (q: string) => real.search({ q, limit: 20 }).hits.map((h) => texts.get(h.quoteId) ?? '');
+  const real = livedoorIndex(
+    [
+      // The FP money column: 「緊急資金は家計で200万円を目安に貯めましょう」, and ため (為) three times.
+      'livedoor-homme/livedoor-homme-5713973.txt',
+      // The office girls' round table: 「あとお金を稼いでいるひと！」.
+      'livedoor-homme/livedoor-homme-6828491.txt',
+    ],
+    () => readings,
+    20,
+  );
+  const hitTexts = real.said;
 
   it.each(['ためる', 'ためて', 'ためましょう'])('%s finds 目安に貯めましょう', (q) => {
     expect(hitTexts(q).some((t) => t.includes('目安に貯めましょう'))).toBe(true);
   });
 
   it.each(['かせぐ', 'かせいで', '稼ぐ'])('%s marks 稼いでいる as the quote writes it', (q) => {
-    const html = real.search({ q, limit: 20 }).hits.map((h) => h.highlight.html);
+    const html = real.hits(q).map((h) => h.highlight.html);
     expect(html).toContain('実績のある人！あとお金を<mark>稼いでいる</mark>ひと！');
   });
 
   it('お金をかせいで finds お金を稼いでいるひと first, both words marked', () => {
-    const hit = real.search({ q: 'お金をかせいで', limit: 20 }).hits[0];
+    const hit = real.hits('お金をかせいで')[0];
     expect(hit?.highlight.html).toBe('実績のある人！あと<mark>お金</mark>を<mark>稼いでいる</mark>ひと！');
   });
 
@@ -373,7 +360,7 @@ describe.runIf(haveCorpus)('kana verbs on the real livedoor interviews', () => {
   });
 
   it('ため finds none of the quotes that only say ため (為)', () => {
-    const withTame = [...texts.values()].filter((t) => t.includes('ため') && !/[貯溜]め/.test(t));
+    const withTame = [...real.texts().values()].filter((t) => t.includes('ため') && !/[貯溜]め/.test(t));
     expect(withTame.length).toBeGreaterThan(0);
     expect(hitTexts('ため').filter((t) => withTame.includes(t))).toEqual([]);
   });

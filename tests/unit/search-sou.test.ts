@@ -5,13 +5,11 @@
  * as こわれる. Small interviews written for it, then the real livedoor interviews when ../shared is
  * beside the checkout.
  */
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parseInterview } from '../../lib/parse/index.ts';
+import { describe, expect, it } from 'vitest';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import { candidateForms, dictionaryForms } from '../../lib/text/deinflect.ts';
-import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
-import { available, corporaDir, read } from '../helpers/shared.ts';
+import { livedoorDir, livedoorIndex, prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
+import { available } from '../helpers/shared.ts';
 
 describe('a verb with そう by rule', () => {
   it.each([
@@ -97,23 +95,14 @@ describe('そう queries find and mark the verb', () => {
   });
 });
 
-const livedoor = join(corporaDir, 'livedoor-interviews');
-const haveCorpus = available(livedoor, 'そう queries on the livedoor interviews');
+const haveCorpus = available(livedoorDir, 'そう queries on the livedoor interviews');
 
 describe.runIf(haveCorpus)('そう queries on the real livedoor interviews', () => {
-  let real: QuoteIndex;
-  const texts = new Map<string, string>();
-  beforeAll(() => {
-    real = new QuoteIndex({ readings: readings() });
+  const { said } = livedoorIndex(
     // 「もう自分が壊れてしまいそうでした」 and 「自分を見失いそうになってました」.
-    for (const f of ['peachy/peachy-4705803.txt', 'movie-enter/movie-enter-5914880.txt']) {
-      const interview = parseInterview(read(join(livedoor, f)));
-      real.upsertInterview(interview);
-      for (const t of interview.turns) texts.set(t.id, t.text);
-    }
-  });
-
-  const said = (q: string) => real.search({ q, limit: 10 }).hits.map((h) => texts.get(h.quoteId) ?? '');
+    ['peachy/peachy-4705803.txt', 'movie-enter/movie-enter-5914880.txt'],
+    readings,
+  );
 
   it('こわれそう finds 「壊れてしまいそうでした」 first', () => {
     expect(said('こわれそう')[0]).toContain('自分が壊れてしまいそうでした');

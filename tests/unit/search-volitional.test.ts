@@ -4,13 +4,11 @@
  * 「やめようと思って」 as やめる, and the quotes a query found by such a form showed no mark. Small
  * interviews written for it, then the real livedoor interviews when ../shared is beside the checkout.
  */
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parseInterview } from '../../lib/parse/index.ts';
+import { describe, expect, it } from 'vitest';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import { candidateForms, dictionaryForms } from '../../lib/text/deinflect.ts';
-import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
-import { available, corporaDir, read } from '../helpers/shared.ts';
+import { livedoorDir, livedoorIndex, prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
+import { available } from '../helpers/shared.ts';
 
 describe('the volitional and the bare stem by rule', () => {
   it.each([
@@ -96,28 +94,18 @@ describe('volitional and bare-stem queries find and mark the verb', () => {
   });
 });
 
-const livedoor = join(corporaDir, 'livedoor-interviews');
-const haveCorpus = available(livedoor, 'volitional queries on the livedoor interviews');
+const haveCorpus = available(livedoorDir, 'volitional queries on the livedoor interviews');
 
 describe.runIf(haveCorpus)('volitional queries on the real livedoor interviews', () => {
-  let real: QuoteIndex;
-  const texts = new Map<string, string>();
-  beforeAll(() => {
-    real = new QuoteIndex({ readings: readings() });
+  const real = livedoorIndex(
     // キングコング's 「5年で無理やったらやめよう」 and the chef's 「泣いて辞めようと思った」.
-    for (const f of [
-      'livedoor-homme/livedoor-homme-4907971.txt',
-      'livedoor-homme/livedoor-homme-6011299.txt',
-    ]) {
-      const interview = parseInterview(read(join(livedoor, f)));
-      real.upsertInterview(interview);
-      for (const t of interview.turns) texts.set(t.id, t.text);
-    }
-  });
+    ['livedoor-homme/livedoor-homme-4907971.txt', 'livedoor-homme/livedoor-homme-6011299.txt'],
+    readings,
+  );
 
   it('やめよう finds both, the kana one marked', () => {
-    const hits = real.search({ q: 'やめよう', limit: 10 }).hits;
-    const said = hits.map((h) => texts.get(h.quoteId) ?? '');
+    const hits = real.hits('やめよう');
+    const said = real.said('やめよう');
     expect(said.some((t) => t.includes('5年で無理やったらやめよう'))).toBe(true);
     expect(said.some((t) => t.includes('泣いて辞めようと思った'))).toBe(true);
     expect(hits.map((h) => h.highlight.html).join('\n')).toContain('<mark>やめよう</mark>とは思ってました');
