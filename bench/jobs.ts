@@ -268,7 +268,7 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
         ...(await timed(`merge ${from} → ${into}`, async () => {
           const r = await merge(tagging, from, into, {}, 'bench');
           mergeId = r.id ?? '';
-          mergeQuotes = r.quotes;
+          mergeQuotes = r.quotes ?? 0;
           if (!r.job) throw new Error(`merge ran inline (${r.interviews} interviews)`);
           return r.job.id;
         })),
