@@ -322,10 +322,15 @@ describe('a merge of more interviews than a request re-indexes runs as a job', (
     // Requests the runtime sends to the table (through the SDK client's middleware, so each
     // command once, whatever it is), counted only while an API call is in progress: the job's
     // steps start after it has answered (the in-process queue runs them on a later turn).
+    // Not counted: the taxonomy's and the model's version checks, made at most every 5 s by
+    // whichever call comes (either of two calls may make them).
+    const cached = new Set([keys.taxonomyHead().pk, keys.tagModel().pk]);
     const counter = { on: false, n: 0 };
     db.client.middlewareStack.add(
       (next) => async (args) => {
-        if (counter.on) counter.n++;
+        const pk = (args.input as { Key?: { pk?: unknown } }).Key?.pk;
+        const key = typeof pk === 'string' ? pk : (pk as { S?: string } | undefined)?.S;
+        if (counter.on && !(key !== undefined && cached.has(key))) counter.n++;
         return next(args);
       },
       { step: 'initialize', name: 'countTableRequests' },
@@ -366,9 +371,7 @@ describe('a merge of more interviews than a request re-indexes runs as a job', (
       };
       await correct(quoteIds.slice(0, 4));
       const few = await call(`/tags/${from}/merge`, { into: 'bounded-a', create: true });
-      expect(few.job.result.corrections).toBe(4);
       const fewUndo = await call(`/merges/${few.id}/undo`);
-      expect(fewUndo.job.result.restored).toBe(4);
 
       // Ten times the corrections, and a person's.
       await correct(quoteIds.slice(4, 44));
@@ -390,6 +393,8 @@ describe('a merge of more interviews than a request re-indexes runs as a job', (
       const many = await call(`/tags/${from}/merge`, { into: 'bounded-b', create: true });
       // Old code: ~3 more requests per correction (read, write, its index by tag) before answering.
       expect(many.requests).toBeLessThanOrEqual(few.requests);
+      expect(few.job.result.corrections).toBe(4);
+      expect(fewUndo.job.result.restored).toBe(4);
       expect(many.job.result.corrections).toBe(45);
       for (const q of quoteIds.slice(0, 44)) {
         const m = await rt.store.getQuoteTags(q);
@@ -433,7 +438,7 @@ describe('a merge of more interviews than a request re-indexes runs as a job', (
     } finally {
       db.client.middlewareStack.remove('countTableRequests');
     }
-  });
+  }, 600_000);
 });
 
 describe('a job left open by a process that stopped (npm start killed mid-job)', () => {
