@@ -1,5 +1,7 @@
 /**
- * `npm run bench:jobs [-- --quotes N[,M…]]`: the background jobs over a store of N real quotes —
+ * `npm run bench:jobs [-- --quotes N[,M…]] [--jobs rebuild,repair,merge,undo]`: the background
+ * jobs over a store of N real quotes (`--jobs` runs a subset, in this order: `--jobs merge,undo`
+ * times a merge and its undo at 1M without re-timing the rebuild and repair; an undo needs its merge) —
  * a rebuild (POST /admin/reindex), a repair after 10 interviews were deleted behind the index's
  * back (POST /admin/consistency/repair), a merge of the most frequent mergeable topic into the
  * second and its undo — each run the way the deployed indexer runs it: the job's steps travel
@@ -11,7 +13,9 @@
  * The store holds real quotes from ../shared (livedoor interviews, ASDC dialogs, livedoor news
  * paragraphs: 101,880 distinct), 20 to an interview, tagged by the topic tagger; past that the
  * same interviews are copied under distinct ids (so texts repeat: say so with the numbers). The
- * rebuild starts from an empty published index (the worst case: a fresh build), with the Lambda
+ * rebuild starts from an empty published index (the worst case: a fresh build; without it, as
+ * with `--jobs merge,undo`, the indexer's index stays empty: a merge's steps refresh tag memberships
+ * in the store and do not read it, but the heap then lacks the index's ~500 MB), with the Lambda
  * step budget (pages of 100 interviews, at most 20 pages or 60 s a step).
  *
  * Reports per job: the API call's ms (what the request does before answering), total wall and CPU
@@ -57,6 +61,18 @@ if ('reason' in real) {
 const corpus = real.quotes;
 const distinct = Math.floor(corpus.length / PER_INTERVIEW) * PER_INTERVIEW;
 const sizes = (arg('quotes') ?? String(distinct)).split(',').map(Number);
+const KINDS = ['rebuild', 'repair', 'merge', 'undo'] as const;
+const selected = new Set((arg('jobs') ?? KINDS.join(',')).split(',').map((k) => k.trim()));
+for (const k of selected)
+  if (!(KINDS as readonly string[]).includes(k)) {
+    console.error(`--jobs: unknown job '${k}' (one or more of ${KINDS.join(',')})`);
+    process.exit(2);
+  }
+if (selected.has('undo') && !selected.has('merge')) {
+  console.error('--jobs: undo undoes the merge the bench makes: name merge too');
+  process.exit(2);
+}
+const runs = (kind: (typeof KINDS)[number]) => selected.has(kind);
 
 /** The distinct interviews of real quotes, parsed and tagged once. */
 function baseRecords(): InterviewRecord[] {
@@ -190,6 +206,12 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
         });
         if (out.batchItemFailures.length > 0)
           throw new Error(`failed: ${JSON.stringify(out.batchItemFailures)}`);
+        // Where the job is after the invocation (a run stopped early still says how far it got).
+        const at = await runner.get(id);
+        if (at)
+          process.stderr.write(
+            `    ${at.state} ${at.phase}: ${at.done} done, ${at.pages} pages, ${JSON.stringify(at.result)} (load ${loadavg()})\n`,
+          );
       }
       const totalS = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
@@ -217,13 +239,16 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
     const jobs = [];
 
     // A fresh build: every interview read into an empty published index.
-    jobs.push(await timed('rebuild', async () => (await runner.submit({ kind: 'rebuild' })).id));
+    if (runs('rebuild'))
+      jobs.push(await timed('rebuild', async () => (await runner.submit({ kind: 'rebuild' })).id));
 
     // Repair over drift: interviews deleted from the store behind the index's back (no stream
     // here), which the sweep must find and remove; the compare pass reads every interview.
-    const drift = Math.min(10, interviews);
-    for (let n = 0; n < drift; n++) await store.deleteInterview(`iv-${n * 7}`);
-    jobs.push(await timed('repair', async () => (await runner.submit({ kind: 'repair' })).id));
+    if (runs('repair')) {
+      const drift = Math.min(10, interviews);
+      for (let n = 0; n < drift; n++) await store.deleteInterview(`iv-${n * 7}`);
+      jobs.push(await timed('repair', async () => (await runner.submit({ kind: 'repair' })).id));
+    }
 
     // A merge of the most frequent mergeable topic into the second (the most quotes a merge
     // can move), then its undo (which re-indexes everything under the target).
@@ -237,24 +262,24 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
       .map(([t]) => t);
     if (!from || !into) throw new Error('no two mergeable topics in the corpus');
     let mergeId = '';
-    let mergeQuotes = 0;
-    jobs.push({
-      ...(await timed(`merge ${from} → ${into}`, async () => {
-        const r = await merge(tagging, from, into, {}, 'bench');
-        mergeId = r.id ?? '';
-        mergeQuotes = r.quotes;
-        if (!r.job) throw new Error(`merge ran inline (${r.interviews} interviews)`);
-        return r.job.id;
-      })),
-      quotesMoved: mergeQuotes,
-    });
-    jobs.push(
-      await timed('undo', async () => {
-        const r = await undoMerge(tagging, mergeId, 'bench');
-        if (!r.job) throw new Error(`undo ran inline (${r.interviews} interviews)`);
-        return r.job.id;
-      }),
-    );
+    // The quotes it moved are the job's `result.quotes` (the API call answers before counting).
+    if (runs('merge'))
+      jobs.push(
+        await timed(`merge ${from} → ${into}`, async () => {
+          const r = await merge(tagging, from, into, {}, 'bench');
+          mergeId = r.id ?? '';
+          if (!r.job) throw new Error(`merge ran inline (${r.interviews} interviews)`);
+          return r.job.id;
+        }),
+      );
+    if (runs('undo'))
+      jobs.push(
+        await timed('undo', async () => {
+          const r = await undoMerge(tagging, mergeId, 'bench');
+          if (!r.job) throw new Error(`undo ran inline (${r.interviews} interviews)`);
+          return r.job.id;
+        }),
+      );
     clearInterval(sampler);
     (globalThis as { gc?: () => void }).gc?.();
     const after = memory();

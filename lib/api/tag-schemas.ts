@@ -39,10 +39,11 @@ export const MergeResponse = z.object({
   into: z.string(),
   dryRun: z.boolean(),
   createdTarget: z.boolean(),
-  quotes: z.number(),
-  people: z.number(),
-  interviews: z.number(),
-  corrections: z.number(),
+  /** These four are null when a job does the work (it counts them: its result, the merge's record). */
+  quotes: z.number().nullable(),
+  people: z.number().nullable(),
+  interviews: z.number().nullable(),
+  corrections: z.number().nullable(),
   /** The job re-indexing the interviews when there are many (the merge is `applying` until it ends). */
   job: JobSchema.nullable(),
 });
@@ -71,9 +72,10 @@ export const UndoResponse = z.object({
   id: z.string(),
   from: z.string(),
   into: z.string(),
-  restored: z.number(),
-  kept: z.array(z.string()),
-  interviews: z.number(),
+  /** These three are null when a job restores and re-indexes (its result; `ids.kept`). */
+  restored: z.number().nullable(),
+  kept: z.array(z.string()).nullable(),
+  interviews: z.number().nullable(),
   /** The job re-indexing the interviews when there are many. */
   job: JobSchema.nullable(),
 });

@@ -80,8 +80,9 @@ const FIRST_PHASE: Record<JobKind, string> = {
   check: 'compare',
   repair: 'compare',
   rescore: 'rescore',
-  merge: 'quotes',
-  undo: 'quotes',
+  // A merge's corrections are rewritten, an undo's restored, before their interviews are re-indexed.
+  merge: 'corrections',
+  undo: 'restore',
 };
 
 /** Dependencies of {@link JobRunner}. */

@@ -24,7 +24,13 @@ import type { PeopleService } from '../people/service.ts';
 import type { Job } from '../store/items.ts';
 import type { Store } from '../store/port.ts';
 import type { Tagging } from '../tagging/deps.ts';
-import { completeMerge, completeUndo } from '../tagging/merges.ts';
+import {
+  completeMerge,
+  completeUndo,
+  restoreChanges,
+  rewritePersonCorrections,
+  rewriteQuoteCorrections,
+} from '../tagging/merges.ts';
 import { checkMemberships, refreshInterviews } from '../tagging/refresh.ts';
 import { rescoreOne } from '../tagging/rescore.ts';
 import { retrain } from '../tagging/retrain.ts';
@@ -60,9 +66,9 @@ export interface StepContext {
   budget: StepBudget;
 }
 
-/** A page of work: ids, and where the next page starts (null: the phase is over). */
-interface Page {
-  ids: string[];
+/** A page of work: ids (or items), and where the next page starts (null: the phase is over). */
+interface Page<T = string> {
+  ids: T[];
   next: string | null;
 }
 
@@ -89,11 +95,11 @@ function enter(job: Job, phase: string, total: number | null = null): Job {
 }
 
 /** Pages from the job's cursor, within the budget; true when the phase has no pages left. */
-async function paged(
+async function paged<T = string>(
   job: Job,
   budget: StepBudget,
-  fetch: (cursor: string | undefined) => Promise<Page>,
-  each: (ids: string[]) => Promise<void>,
+  fetch: (cursor: string | undefined) => Promise<Page<T>>,
+  each: (ids: T[]) => Promise<void>,
 ): Promise<boolean> {
   const t0 = performance.now();
   let pages = 0;
@@ -138,6 +144,16 @@ async function eachOrAlone(
         count(job, 'failed');
       }
   }
+}
+
+/** Pages of a sorted id list, the cursor being the last id done (ids may go or come between steps). */
+function idPages(ordered: readonly string[], pageSize: number) {
+  return async (cursor: string | undefined): Promise<Page> => {
+    const from = cursor === undefined ? 0 : ordered.findIndex((id) => id > cursor);
+    const page = from < 0 ? [] : ordered.slice(from, from + pageSize);
+    const last = page.at(-1);
+    return { ids: page, next: last !== undefined && from + page.length < ordered.length ? last : null };
+  };
 }
 
 /** Every interview id in the store (a sweep: ~50,000 ids at 1M quotes, read in pages). */
@@ -253,6 +269,67 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       break;
     }
     // ------------------------------------------------------------------ merge, undo
+    case 'merge:corrections': {
+      // The corrections naming `from`, rewritten a page at a time (each leaves the tag's list as
+      // it is rewritten; the cursor is a key, so the next page starts after it all the same).
+      const merge = await store.getMerge(job.params.mergeId ?? '');
+      if (!merge) throw new Error(`merge ${job.params.mergeId} not found`);
+      // Undone meanwhile: nothing more is rewritten (the undo's job, whose steps come after
+      // this one's, restores what was).
+      if (merge.state !== 'applying') {
+        next = finish();
+        break;
+      }
+      const ended = await paged(
+        job,
+        budget,
+        async (cursor) => {
+          const page = await store.quotesCorrectedWithTagPage(merge.from, { limit: budget.pageSize, cursor });
+          return { ids: [...new Set(page.items.map((c) => c.quoteId))], next: page.nextCursor };
+        },
+        async (ids) => count(job, 'corrections', await rewriteQuoteCorrections(tagging, merge, ids)),
+      );
+      next = ended ? enter(job, 'people') : job;
+      break;
+    }
+    case 'merge:people': {
+      // The people who carry `from` (counted once, at the phase's start), their corrections
+      // rewritten in pages by id from the cursor (the last id done), as the `rest` phase pages.
+      const merge = await store.getMerge(job.params.mergeId ?? '');
+      if (!merge) throw new Error(`merge ${job.params.mergeId} not found`);
+      if (merge.state !== 'applying') {
+        next = finish();
+        break;
+      }
+      const people = [...new Set((await store.peopleWithTag(merge.from)).map((p) => p.personId))].sort();
+      if (job.cursor === null) job.result.people = people.length;
+      const ended = await paged(job, budget, idPages(people, budget.pageSize), async (ids) =>
+        count(job, 'corrections', await rewritePersonCorrections(tagging, merge, ids)),
+      );
+      next = ended ? enter(job, 'quotes') : job;
+      break;
+    }
+    case 'undo:restore': {
+      // What the merge rewrote, restored a page at a time (unless edited since: kept, listed).
+      const merge = await store.getMerge(job.params.mergeId ?? '');
+      if (!merge) throw new Error(`merge ${job.params.mergeId} not found`);
+      const ended = await paged(
+        job,
+        budget,
+        async (cursor) => {
+          const page = await store.mergeChangesPage(merge.id, { limit: budget.pageSize, cursor });
+          return { ids: page.items, next: page.nextCursor };
+        },
+        async (changes) => {
+          const r = await restoreChanges(tagging, changes, merge.undoneBy ?? merge.who);
+          count(job, 'restored', r.restored);
+          count(job, 'kept', r.kept.length);
+          note(job, 'kept', r.kept);
+        },
+      );
+      next = ended ? enter(job, 'quotes') : job;
+      break;
+    }
     case 'merge:quotes':
     case 'undo:quotes': {
       const merge = await store.getMerge(job.params.mergeId ?? '');
@@ -264,6 +341,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
         budget,
         async (cursor) => {
           const page = await store.quotesWithTag(tag, { limit: budget.pageSize * 10, cursor });
+          count(job, 'quotes', page.items.length);
           return { ids: [...new Set(page.items.map((q) => q.interviewId))], next: page.nextCursor };
         },
         async (ids) => {
@@ -293,26 +371,29 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           if (id) ids.add(id);
         }
       const ordered = [...ids].sort();
-      const ended = await paged(
-        job,
-        budget,
-        async (cursor) => {
-          const from = cursor === undefined ? 0 : ordered.findIndex((id) => id > cursor);
-          const page = from < 0 ? [] : ordered.slice(from, from + budget.pageSize);
-          const last = page.at(-1);
-          return { ids: page, next: last !== undefined && from + page.length < ordered.length ? last : null };
-        },
-        async (page) => {
-          await refreshInterviews(tagging, page);
-          count(job, 'interviews', page.length);
-        },
-      );
+      const ended = await paged(job, budget, idPages(ordered, budget.pageSize), async (page) => {
+        await refreshInterviews(tagging, page);
+        count(job, 'interviews', page.length);
+      });
       if (!ended) {
         next = job;
         break;
       }
-      if (job.kind === 'merge') await completeMerge(tagging, mergeId);
-      else await completeUndo(tagging, mergeId);
+      // What the job counted, for the merge's record and the undo's audit entry (a merge or undo
+      // done before answering recorded its own).
+      const counted = (name: string) => job.result[name] ?? 0;
+      if (job.kind === 'merge')
+        await completeMerge(tagging, mergeId, {
+          quotes: counted('quotes'),
+          people: counted('people'),
+          interviews: counted('interviews'),
+        });
+      else
+        await completeUndo(tagging, mergeId, {
+          restored: counted('restored'),
+          kept: counted('kept'),
+          interviews: counted('interviews'),
+        });
       next = finish();
       break;
     }

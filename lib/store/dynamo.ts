@@ -156,6 +156,12 @@ export class DynamoStore implements Store {
   quotesCorrectedWithTag(tag: string): Promise<Array<{ quoteId: string; op: 'add' | 'remove' }>> {
     return this.tags.quotesCorrectedWithTag(tag);
   }
+  quotesCorrectedWithTagPage(
+    tag: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<{ quoteId: string; op: 'add' | 'remove' }>> {
+    return this.tags.quotesCorrectedWithTagPage(tag, options);
+  }
   getPersonTags(personId: string): Promise<ManualTags> {
     return this.tags.getPersonTags(personId);
   }
@@ -182,6 +188,12 @@ export class DynamoStore implements Store {
   }
   peopleWithTag(tag: string): Promise<Array<{ personId: string; interviewId: string | null }>> {
     return this.tags.peopleWithTag(tag);
+  }
+  peopleWithTagUpTo(
+    tag: string,
+    limit: number,
+  ): Promise<{ people: Array<{ personId: string; interviewId: string | null }>; more: boolean }> {
+    return this.tags.peopleWithTagUpTo(tag, limit);
   }
   aliases(): Promise<Map<string, string>> {
     return this.tags.aliases();
@@ -215,6 +227,12 @@ export class DynamoStore implements Store {
   }
   mergeChanges(mergeId: string): Promise<MergeChange[]> {
     return this.tags.mergeChanges(mergeId);
+  }
+  mergeChangesPage(
+    mergeId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<MergeChange>> {
+    return this.tags.mergeChangesPage(mergeId, options);
   }
   writeAudit(entry: Parameters<DynamoTags['writeAudit']>[0]): Promise<void> {
     return this.tags.writeAudit(entry);

@@ -156,6 +156,11 @@ export interface TagStore {
   ): Promise<ManualTags>;
   /** Quotes whose corrections add or remove a tag. */
   quotesCorrectedWithTag(tag: string): Promise<Array<{ quoteId: string; op: 'add' | 'remove' }>>;
+  /** The same a page at a time, by quote id (a merge's steps rewrite them page by page). */
+  quotesCorrectedWithTagPage(
+    tag: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<{ quoteId: string; op: 'add' | 'remove' }>>;
   getPersonTags(personId: string): Promise<ManualTags>;
   manualPersonTags(personIds: readonly string[]): Promise<Map<string, ManualTags>>;
   putPersonTags(
@@ -171,6 +176,11 @@ export interface TagStore {
   ): Promise<Page<{ quoteId: string; interviewId: string }>>;
   allQuotesWithTag(tag: string): Promise<Array<{ quoteId: string; interviewId: string }>>;
   peopleWithTag(tag: string): Promise<Array<{ personId: string; interviewId: string | null }>>;
+  /** The first people with a tag (at most `limit` items read), and whether there are more. */
+  peopleWithTagUpTo(
+    tag: string,
+    limit: number,
+  ): Promise<{ people: Array<{ personId: string; interviewId: string | null }>; more: boolean }>;
   aliases(): Promise<Map<string, string>>;
   putAlias(from: string, into: string, who: string, mergeId?: string): Promise<void>;
   deleteAlias(from: string, into: string): Promise<boolean>;
@@ -182,6 +192,11 @@ export interface TagStore {
   listMerges(options: { limit: number; cursor?: string | undefined }): Promise<Page<Merge>>;
   putMergeChanges(changes: readonly MergeChange[]): Promise<void>;
   mergeChanges(mergeId: string): Promise<MergeChange[]>;
+  /** What a merge rewrote, a page at a time (an undo's steps restore it page by page). */
+  mergeChangesPage(
+    mergeId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<MergeChange>>;
   writeAudit(entry: {
     subject: AuditSubject;
     who: string;

@@ -250,6 +250,35 @@ export class Table {
     });
   }
 
+  /**
+   * The first `limit` items a query matches (a few requests at most), and whether there are more:
+   * for a request that must stay bounded whatever the partition's size.
+   */
+  async queryUpTo(input: QueryInput, limit: number): Promise<{ items: RawItem[]; more: boolean }> {
+    const items: RawItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.send(() =>
+        this.doc.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.name,
+            Limit: limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const it of r.Items ?? []) items.push(it);
+      start = r.LastEvaluatedKey;
+    } while (start && items.length < limit);
+    // A LastEvaluatedKey after exactly `limit` items may end the partition: ask for one more.
+    if (!start) return { items, more: false };
+    const one = await this.send(() =>
+      this.doc.send(new QueryCommand({ ...input, TableName: this.name, Limit: 1, ExclusiveStartKey: start })),
+    );
+    return { items, more: (one.Items ?? []).length > 0 };
+  }
+
   /** Every item of a GSI1 partition. */
   async queryIndex(gsi1pk: string): Promise<RawItem[]> {
     return this.queryAll(Table.indexQuery(gsi1pk));

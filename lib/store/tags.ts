@@ -234,6 +234,47 @@ export class DynamoTags implements TagStore, TagContextSource {
     });
   }
 
+  /**
+   * A page of the quotes whose corrections name a tag, by quote id. A merge rewrites them a page
+   * at a time (each leaves the partition as it is rewritten: the cursor is a key, not an offset,
+   * so the next page starts after it all the same), and its API call reads one page to decide
+   * whether to answer at once.
+   */
+  async quotesCorrectedWithTagPage(
+    tag: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<{ quoteId: string; op: 'add' | 'remove' }>> {
+    const partition = keys.quotesCorrectedWithTagPk(tag);
+    const codec: CursorCodec = {
+      scope: partition,
+      encode: (last) => {
+        const parsed = parseKey({ pk: last.pk as string, sk: last.sk as string });
+        if (parsed?.kind !== 'quoteManualTag')
+          throw new Error('corrections by tag ended at an item that is not a correction');
+        return [parsed.quoteId];
+      },
+      decode: (parts) => {
+        const [quoteId = ''] = parts;
+        if (parts.length !== 1) return null;
+        const key = keys.quoteManualTag(quoteId, tag);
+        const parsed = parseKey(key);
+        return parsed?.kind === 'quoteManualTag' && parsed.quoteId === quoteId && parsed.tag === tag
+          ? { ...key }
+          : null;
+      },
+    };
+    return this.table.fillPage(
+      Table.indexQuery(partition),
+      options,
+      async (items) =>
+        items.map((it) => {
+          const m = QuoteManualTagEntity.fromItem(it);
+          return { quoteId: m.quoteId, op: m.op };
+        }),
+      codec,
+    );
+  }
+
   /** Makes the current revision's membership items match the record, manual tags and aliases. */
   async refreshTags(interviewId: string): Promise<void> {
     const head = await this.interviews.head(interviewId);
@@ -401,6 +442,71 @@ export class DynamoTags implements TagStore, TagContextSource {
     return memberships
       .filter((m) => heads.get(m.interviewId)?.rev === m.rev)
       .map((m) => ({ quoteId: m.quoteId, interviewId: m.interviewId }));
+  }
+
+  /**
+   * Whether anyone carries a tag, and the first few who do (at most `limit` items read, current
+   * or not): what a request may read to decide whether a tag's people are few, whatever their number.
+   */
+  async peopleWithTagUpTo(
+    tag: string,
+    limit: number,
+  ): Promise<{ people: Array<{ personId: string; interviewId: string | null }>; more: boolean }> {
+    const r = await this.table.queryUpTo(Table.indexQuery(keys.peopleWithTagPk(tag)), limit);
+    const found = r.items.map((it) =>
+      parseKey({ pk: it.pk as string, sk: it.sk as string })?.kind === 'personTag'
+        ? PersonTagEntity.fromItem(it)
+        : { ...PersonManualTagEntity.fromItem(it), interviewId: null, rev: null },
+    );
+    const heads = await this.interviews.heads(found.flatMap((f) => (f.interviewId ? [f.interviewId] : [])));
+    const people = found
+      .filter((f) => f.interviewId === null || heads.get(f.interviewId)?.rev === f.rev)
+      .map((f) => ({ personId: f.personId, interviewId: f.interviewId }));
+    return { people, more: r.more };
+  }
+
+  /** A page of what a merge rewrote (by target: quotes, then people), for an undo's steps. */
+  async mergeChangesPage(
+    mergeId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<MergeChange>> {
+    const partition = keys.mergePk(mergeId);
+    const codec: CursorCodec = {
+      scope: partition,
+      encode: (last) => {
+        const parsed = parseKey({ pk: last.pk as string, sk: last.sk as string });
+        if (parsed?.kind === 'mergeChange')
+          return parsed.target.kind === 'quote'
+            ? ['q', parsed.target.quoteId]
+            : ['p', parsed.target.personId];
+        if (parsed?.kind === 'merge') return ['head'];
+        throw new Error('merge changes ended at an item that is not one');
+      },
+      decode: (parts) => {
+        const [kind = '', id = ''] = parts;
+        if (kind === 'head' && parts.length === 1) return { ...keys.mergeHead(mergeId) };
+        if (parts.length !== 2 || (kind !== 'q' && kind !== 'p')) return null;
+        const target: MergeTarget =
+          kind === 'q' ? { kind: 'quote', quoteId: id } : { kind: 'person', personId: id };
+        const key = keys.mergeChange(mergeId, target);
+        const parsed = parseKey(key);
+        return parsed?.kind === 'mergeChange' && parsed.mergeId === mergeId ? { ...key } : null;
+      },
+    };
+    return this.table.fillPage(
+      {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':pk': partition },
+        ConsistentRead: true,
+      },
+      options,
+      async (items) =>
+        items
+          .filter((it) => parseKey({ pk: it.pk as string, sk: it.sk as string })?.kind === 'mergeChange')
+          .map((it) => MergeChangeEntity.fromItem(it)),
+      codec,
+    );
   }
 
   /**

@@ -42,7 +42,8 @@ export async function isLive(
   if ((await topicIds(ctx)).has(tag)) return true;
   if ((await ctx.store.tagEntries()).some((e) => e.tag === tag)) return true;
   if ((await ctx.store.quotesWithTag(tag, { limit: 1 })).items.length > 0) return true;
-  return (await ctx.store.peopleWithTag(tag)).length > 0;
+  // One person is enough to say so: a merge's checks stay bounded whoever carries the tag.
+  return (await ctx.store.peopleWithTagUpTo(tag, 1)).people.length > 0;
 }
 
 /** Known tags offered for a misspelt one, at most. */

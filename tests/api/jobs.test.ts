@@ -219,18 +219,27 @@ describe('a merge of more interviews than a request re-indexes runs as a job', (
       body: JSON.stringify({ into: 'merged-topic', create: true }),
     });
     expect(res.status).toBe(200);
-    const merge = (await res.json()) as { id: string; interviews: number; job: Job | null };
-    expect(merge.interviews).toBe(spread);
+    const merge = (await res.json()) as { id: string; interviews: number | null; job: Job | null };
+    // The call answered before counting (the job counts): what it read was bounded.
+    expect(merge).toMatchObject({ quotes: null, people: null, interviews: null, corrections: null });
     expect(merge.job).toMatchObject({ kind: 'merge', params: { mergeId: merge.id }, state: 'queued' });
     const listed = async () =>
-      (await getJson<{ merges: Array<{ id: string; state: string }> }>(rt.app, '/merges')).merges[0];
+      (
+        await getJson<{ merges: Array<{ id: string; state: string; quotes: number; interviews: number }> }>(
+          rt.app,
+          '/merges',
+        )
+      ).merges[0];
     expect(await listed()).toMatchObject({ id: merge.id, state: 'applying' });
     await rt.jobs.idle();
     const job = await jobOf(rt, merge.job?.id ?? '');
     expect(job).toMatchObject({ state: 'done', error: null });
     expect(job.result.interviews).toBeGreaterThanOrEqual(spread);
+    expect(job.result.quotes).toBe(quotes.length);
     expect(job.steps).toBeGreaterThanOrEqual(2);
-    expect(await listed()).toMatchObject({ id: merge.id, state: 'applied' });
+    // The record has what the job counted once applied.
+    expect(await listed()).toMatchObject({ id: merge.id, state: 'applied', quotes: quotes.length });
+    expect((await listed())?.interviews).toBeGreaterThanOrEqual(spread);
     // Memberships and the index followed.
     const moved = await getJson<{ quotes: Array<{ quoteId: string }> }>(
       rt.app,
@@ -308,6 +317,128 @@ describe('a merge of more interviews than a request re-indexes runs as a job', (
     expect(job.result.interviews).toBeGreaterThanOrEqual(people.size);
     expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
   });
+
+  it("a merge's and an undo's API calls make as many store requests with 44 corrections as with 4; the undo restores each exactly", async () => {
+    // Requests the runtime sends to the table (through the SDK client's middleware, so each
+    // command once, whatever it is), counted only while an API call is in progress: the job's
+    // steps start after it has answered (the in-process queue runs them on a later turn).
+    // Not counted: the taxonomy's and the model's version checks, made at most every 5 s by
+    // whichever call comes (either of two calls may make them).
+    const cached = new Set([keys.taxonomyHead().pk, keys.tagModel().pk]);
+    const counter = { on: false, n: 0 };
+    db.client.middlewareStack.add(
+      (next) => async (args) => {
+        const pk = (args.input as { Key?: { pk?: unknown } }).Key?.pk;
+        const key = typeof pk === 'string' ? pk : (pk as { S?: string } | undefined)?.S;
+        if (counter.on && !(key !== undefined && cached.has(key))) counter.n++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countTableRequests' },
+    );
+    const call = async (path: string, body?: unknown) => {
+      await rt.jobs.idle();
+      await rt.flush();
+      counter.n = 0;
+      counter.on = true;
+      const res = await rt.app.request(path, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      counter.on = false;
+      expect(res.status, path).toBe(200);
+      const json = (await res.json()) as { id: string; job: Job | null };
+      expect(json.job, `${path} hands its work to a job`).not.toBeNull();
+      await rt.jobs.idle();
+      const job = await jobOf(rt, json.job?.id ?? '');
+      expect(job).toMatchObject({ state: 'done', error: null });
+      return { requests: counter.n, id: json.id, job };
+    };
+    try {
+      const tags = await getJson<{ tags: Array<{ id: string; kind: string }> }>(rt.app, '/tags');
+      const from = tags.tags.find(
+        (t) => t.kind === 'topic' && !['work-balance', 'crowdsourcing', 'future-demand'].includes(t.id),
+      )?.id as string;
+      const quoteIds = (await getJson<SearchPage>(rt.app, '/search?limit=100')).hits.map((h) => h.quoteId);
+      expect(quoteIds.length).toBeGreaterThanOrEqual(44);
+      // Corrections naming `from`, adding it or removing it, some with another tag besides.
+      const correct = async (ids: readonly string[]) => {
+        for (const [i, q] of ids.entries()) {
+          const now = await rt.store.getQuoteTags(q);
+          const next = i % 2 === 0 ? { add: [from], remove: [] } : { add: ['hand-made'], remove: [from] };
+          await rt.store.putQuoteTags(q, next, now.version, 'editor');
+        }
+      };
+      await correct(quoteIds.slice(0, 4));
+      const few = await call(`/tags/${from}/merge`, { into: 'bounded-a', create: true });
+      const fewUndo = await call(`/merges/${few.id}/undo`);
+
+      // Ten times the corrections, and a person's.
+      await correct(quoteIds.slice(4, 44));
+      const [person] = await rt.store.peopleWithTag(from);
+      const personBefore = await rt.store.getPersonTags(person?.personId as string);
+      await rt.store.putPersonTags(
+        person?.personId as string,
+        { add: [from, 'hand-made'], remove: [] },
+        personBefore.version,
+        'editor',
+      );
+      const before = new Map<string, { add: string[]; remove: string[] }>();
+      for (const q of quoteIds.slice(0, 44)) {
+        const m = await rt.store.getQuoteTags(q);
+        before.set(q, { add: m.add, remove: m.remove });
+      }
+      const personTags = await rt.store.getPersonTags(person?.personId as string);
+
+      const many = await call(`/tags/${from}/merge`, { into: 'bounded-b', create: true });
+      // Old code: ~3 more requests per correction (read, write, its index by tag) before answering.
+      expect(many.requests).toBeLessThanOrEqual(few.requests);
+      expect(few.job.result.corrections).toBe(4);
+      expect(fewUndo.job.result.restored).toBe(4);
+      expect(many.job.result.corrections).toBe(45);
+      for (const q of quoteIds.slice(0, 44)) {
+        const m = await rt.store.getQuoteTags(q);
+        expect([...m.add, ...m.remove], q).toContain('bounded-b');
+        expect([...m.add, ...m.remove], q).not.toContain(from);
+      }
+      // An editor changes one rewritten correction after the merge: the undo keeps theirs.
+      const edited = quoteIds[7] as string;
+      const now = await rt.store.getQuoteTags(edited);
+      await rt.store.putQuoteTags(
+        edited,
+        { add: [...now.add, 'after-merge'], remove: now.remove },
+        now.version,
+        'editor',
+      );
+
+      const manyUndo = await call(`/merges/${many.id}/undo`);
+      expect(manyUndo.requests).toBeLessThanOrEqual(fewUndo.requests);
+      expect(manyUndo.job.result).toMatchObject({ restored: 44, kept: 1 });
+      expect(manyUndo.job.ids.kept).toEqual([edited]);
+      for (const q of quoteIds.slice(0, 44)) {
+        const m = await rt.store.getQuoteTags(q);
+        if (q === edited) expect(m.add, q).toContain('after-merge');
+        else expect({ add: m.add, remove: m.remove }, q).toEqual(before.get(q));
+      }
+      const personAfter = await rt.store.getPersonTags(person?.personId as string);
+      expect({ add: personAfter.add, remove: personAfter.remove }).toEqual({
+        add: personTags.add,
+        remove: personTags.remove,
+      });
+      const audit = await getJson<{ entries: Array<{ action: string; detail?: Record<string, unknown> }> }>(
+        rt.app,
+        `/audit?tag=${from}`,
+      );
+      expect(audit.entries.find((e) => e.action === 'merge-undo')?.detail).toMatchObject({
+        mergeId: many.id,
+        restored: 44,
+        kept: 1,
+      });
+      expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
+    } finally {
+      db.client.middlewareStack.remove('countTableRequests');
+    }
+  }, 600_000);
 });
 
 describe('a job left open by a process that stopped (npm start killed mid-job)', () => {

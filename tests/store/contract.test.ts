@@ -384,6 +384,71 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect((await jobs.getJob('job-contract'))?.state).toBe('done');
   });
 
+  it('pages the corrections naming a tag from a key cursor while each page leaves the list (as a merge rewrites them), a merge’s changes, and says whether more people carry a tag', async () => {
+    for (let i = 0; i < 5; i++)
+      await store.putQuoteTags(`iv-pg-t00${i}`, { add: ['pg-from'], remove: [] }, 0, 'ed');
+    const ids = (p: { items: Array<{ quoteId: string }> }) => p.items.map((c) => c.quoteId);
+    const first = await store.quotesCorrectedWithTagPage('pg-from', { limit: 2 });
+    expect(ids(first)).toEqual(['iv-pg-t000', 'iv-pg-t001']);
+    for (const c of first.items)
+      await store.putQuoteTags(c.quoteId, { add: ['pg-into'], remove: [] }, 1, 'merge');
+    const second = await store.quotesCorrectedWithTagPage('pg-from', {
+      limit: 2,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(ids(second)).toEqual(['iv-pg-t002', 'iv-pg-t003']);
+    const third = await store.quotesCorrectedWithTagPage('pg-from', {
+      limit: 2,
+      cursor: second.nextCursor ?? undefined,
+    });
+    expect(ids(third)).toEqual(['iv-pg-t004']);
+    expect(third.nextCursor).toBeNull();
+
+    const before = {
+      add: ['pg-from'],
+      remove: [],
+      version: 1,
+      updatedAt: '2026-12-07T00:00:00.000Z',
+      updatedBy: 'ed',
+    };
+    await store.putMerge({
+      id: 'pg-merge',
+      from: 'pg-from',
+      into: 'pg-into',
+      createdTarget: false,
+      at: '2026-12-07T00:00:00.000Z',
+      who: 'ed',
+      state: 'applying',
+      quotes: 0,
+      people: 0,
+      interviews: 0,
+    });
+    await store.putMergeChanges([
+      { mergeId: 'pg-merge', target: { kind: 'quote', quoteId: 'iv-pg-t000' }, before, afterVersion: 2 },
+      { mergeId: 'pg-merge', target: { kind: 'quote', quoteId: 'iv-pg-t001' }, before, afterVersion: 2 },
+      { mergeId: 'pg-merge', target: { kind: 'person', personId: 'person-pg' }, before, afterVersion: 2 },
+    ]);
+    const targets: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.mergeChangesPage('pg-merge', { limit: 2, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      targets.push(...page.items.map((c) => c.target));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    // The merge's own record (in the same partition) is no change.
+    expect(targets).toHaveLength(3);
+    expect(targets).toEqual(expect.arrayContaining([{ kind: 'person', personId: 'person-pg' }]));
+
+    for (let i = 0; i < 3; i++)
+      await store.putPersonTags(`person-pg-${i}`, { add: ['pg-coach'], remove: [] }, 0, 'ed');
+    const two = await store.peopleWithTagUpTo('pg-coach', 2);
+    expect(two.people).toHaveLength(2);
+    expect(two.more).toBe(true);
+    expect(await store.peopleWithTagUpTo('pg-coach', 3)).toMatchObject({ more: false });
+    expect(await store.peopleWithTagUpTo('pg-nobody', 1)).toEqual({ people: [], more: false });
+  });
+
   it('stores tag aliases', async () => {
     await store.putAlias('old-tag', 'new-tag', 'ed');
     expect((await store.aliases()).get('old-tag')).toBe('new-tag');
