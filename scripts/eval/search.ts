@@ -76,6 +76,7 @@ const OUTSIDE_KINDS = [
   'passive',
   'short-kana',
   'inflected',
+  'suru-verb',
 ] as const;
 
 const OutsideFile = z.object({
