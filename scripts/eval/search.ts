@@ -76,6 +76,7 @@ const OUTSIDE_KINDS = [
   'passive',
   'short-kana',
   'inflected',
+  'adjective-sou',
 ] as const;
 
 const OutsideFile = z.object({
