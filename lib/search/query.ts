@@ -350,7 +350,8 @@ function gramPath(word: string): QueryNode | null {
 function dictionaryFormNodes(hiragana: string, whole = false): QueryNode[] {
   const active = new Set(activeDictionaryForms(hiragana));
   const own = isSearchableForm(hiragana) ? [term(dictionaryFormTerm(hiraganaToKatakana(hiragana)))] : [];
-  // A verb of two kana (ないた → なく, ねる) only for a word typed whole (see shortForms).
+  // A verb of two kana (ないた → なく, ねる) only for a word typed whole (see shortForms), weighted as
+  // a guess even when typed in its dictionary form: はる is 春 before 張る, where a noun reads so.
   const short = whole ? shortForms(hiragana) : [];
   return [
     ...own,
@@ -358,9 +359,7 @@ function dictionaryFormNodes(hiragana: string, whole = false): QueryNode[] {
     ...dictionaryForms(hiragana)
       .filter((f) => !active.has(f))
       .map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
-    ...short.map((f) =>
-      term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, f === hiragana ? 1 : QUERY_WEIGHTS.base),
-    ),
+    ...short.map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
   ];
 }
 

@@ -188,7 +188,7 @@ export function isSearchableForm(form: string): boolean {
  * whole kana word typed (ないた, ねる, なきそうになった) or a kana verb after a particle (くつを|はく,
  * テレビを|みていた), never for a piece the segmenter cut out of a longer word: {@link shortForms}.
  */
-const SHORT_VERBS = new Set(
+export const SHORT_VERBS: ReadonlySet<string> = new Set(
   (
     'あう あく あむ うく うつ うむ おう おす かう かく かぐ かす かつ かむ かる きく ' +
     'きる くう くむ けす ける こぐ こす こむ こる さく さす さる しく しぬ しむ しる ' +
@@ -200,11 +200,17 @@ const SHORT_VERBS = new Set(
 );
 
 /** The two-kana verbs grammar says in kana (see {@link SHORT_VERBS}): a word that may be one is grammar. */
-const SHORT_GRAMMAR = new Set(
+export const SHORT_GRAMMAR: ReadonlySet<string> = new Set(
   'ある いる おる なる する くる いく ゆく いう ゆう おく やる える うる そう ます よう こう よる せる てる'.split(
     ' ',
   ),
 );
+
+/**
+ * Forms of する and くる in kana (したい, しない, します, して; きて, きた, きます), which the rules would
+ * read as the ichidan しる and きる (知る, 着る, 切る): grammar, no verb to look for.
+ */
+const SURU_OR_KURU = /^(?:し(?:て|た|ま|な|よ|ろ|ちゃ|ず)|き(?:て|た|ま|ちゃ))/u;
 
 /** True when a dictionary form (hiragana or katakana) is a two-kana verb reading the index keeps. */
 export function isShortForm(form: string): boolean {
@@ -216,11 +222,12 @@ export function isShortForm(form: string): boolean {
  * The two-kana verbs a whole kana word may be, the word itself included (ないた → なく; ねる;
  * なきそうになった → なく; みていた → みる): [] when one of its readings is grammar (あって may be
  * ある, なった なる, いった いう/いく/いる: the others, あう and なう, would be guesses on a word that
- * is mostly grammar), or when it is a form of くる (きて, きた, きます: 来 in kana, not 着る or 切る).
+ * is mostly grammar), or when it is a form of する or くる (したい, しない: no 知る; きて: 来 in kana, not
+ * 着る or 切る).
  * Only for a word typed whole: a piece of a longer word (み of やってみる) is no verb of its own.
  */
 export function shortForms(word: string): string[] {
-  if (/^き(?:て|た|ま)/u.test(word)) return [];
+  if (SURU_OR_KURU.test(word)) return [];
   const all = [word, ...candidateForms(word)];
   if (all.some((f) => SHORT_GRAMMAR.has(f))) return [];
   return [...new Set(all.filter(isShortForm))];
