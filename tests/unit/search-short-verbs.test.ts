@@ -62,9 +62,13 @@ describe('the two-kana verbs', () => {
     expect(shortForms(typed)).toEqual(forms);
   });
 
-  it('reads none from a word one of whose readings is grammar, or a form of くる', () => {
-    // あって is ある as often as 会う; なった is なる; いった is いう, いく or いる.
+  it('reads none from a word one of whose readings is grammar, or a form of する or くる', () => {
+    // あって is ある as often as 会う; なった is なる; いった is いう, いく or いる; したい and
+    // しない are する, not 知る; きて is 来る, not 着る.
     for (const w of [
+      'したい',
+      'しない',
+      'して',
       'あって',
       'なった',
       'いった',
