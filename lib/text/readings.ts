@@ -89,6 +89,7 @@ const SKIP_DETAIL = new Set(['数', '代名詞', '接尾', '非自立', '特殊'
  */
 const KANJI_WITH_OKURIGANA = /[\p{Script=Han}\u3005]+[\u3041-\u3096]{1,6}/gu;
 const HIRAGANA_TAIL = /[\u3041-\u3096]*$/u;
+const KANJI_START = /^[\p{Script=Han}\u3005]/u;
 /**
  * A run of hiragana, with the kanji before it when there is one: where a verb or adjective
  * written in kana is read (がんばって, わかりました). The kanji lets kuromoji tell okurigana from
@@ -291,6 +292,14 @@ export function readingAnalyzer(
         if (voiced) out.push(spellingEntry(voiced, voiced));
         const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading, t.conjugated_type);
         if (!r) continue;
+        // An ichidan stem of kanji alone before another kanji is a compound's (寝|溜め 寝溜め, a
+        // noun), not the verb said: no 寝る there, nor a mark the highlighter could place.
+        if (
+          t.conjugated_form !== '基本形' &&
+          !HIRAGANA_TAIL.exec(t.surface_form)?.[0] &&
+          KANJI_START.test(tokens[i + 1]?.surface_form ?? '')
+        )
+          continue;
         out.push(inflectedEntry(r, t.basic_form));
         // The verb as written too, which a query typed with its kanji ranks by (writtenVerbTerm).
         if (KANJI.test(t.basic_form)) out.push(writtenVerbTerm(t.basic_form));
