@@ -32,6 +32,7 @@ import {
   isLightVerb,
   isSearchableForm,
   kanjiSpellingTerm,
+  shortForms,
   writtenVerbTerm,
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
@@ -349,16 +350,32 @@ function gramPath(word: string): QueryNode | null {
  * dictionary form (ためる), and the forms guessed for it (ためて → ためる), weighted down as a
  * guess. Exact terms only, never a prefix: ため is no verb.
  */
-function dictionaryFormNodes(hiragana: string): QueryNode[] {
+function dictionaryFormNodes(hiragana: string, whole = false): QueryNode[] {
   const active = new Set(activeDictionaryForms(hiragana));
   const own = isSearchableForm(hiragana) ? [term(dictionaryFormTerm(hiraganaToKatakana(hiragana)))] : [];
+  // A verb of two kana (ないた → なく, ねる) only for a word typed whole (see shortForms), weighted as
+  // a guess even when typed in its dictionary form: はる is 春 before 張る, where a noun reads so.
+  const short = whole ? shortForms(hiragana) : [];
   return [
     ...own,
     ...kanaSuffixAdjective(hiragana),
     ...dictionaryForms(hiragana)
       .filter((f) => !active.has(f))
       .map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
+    ...short.map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
   ];
+}
+
+/**
+ * Kana after に that make a compound particle with it, no verb (に|とって, に|つき, に|かけて,
+ * に|あたって; {@link COMPOUND_PARTICLE} takes the commonest out before): their two-kana
+ * readings (とる, つく) would find 取る and 付く.
+ */
+const PARTICLE_VERB = /^(?:とっ|つい|つき|よっ|より|おい|おけ|わた|たい|かけ|あた)/u;
+
+/** The two-kana verbs a kana verb after a particle may be ({@link shortForms}); none in a compound particle. */
+function shortVerbForms(kana: string, afterParticle: string): string[] {
+  return afterParticle === 'に' && PARTICLE_VERB.test(kana) ? [] : shortForms(kana);
 }
 
 /** An adjective with っぽい typed in kana, in any of its forms (おこりっぽく): group 1 is its stem. */
@@ -514,10 +531,18 @@ const SUFFIX = 'っぽい';
 function kanaRun(kana: string, mode: SegmentationMode): { run: string; split: QueryNode | null } {
   const run = foldKatakanaRun(hiraganaToKatakana(kana));
   const words = analyzeNormalized(kana, mode).filter((t) => t.kind === 'word' && t.term !== run);
+  // A noun with the honorific お or ご (おこづかい: お|こづかい, お a stopword), which the index keeps
+  // as the noun alone, in kana (コヅカイ) and as a kanji word's reading (お|小遣い): only the noun
+  // finds it. Three kana at least after the prefix (ご|はん is no ハン).
+  const honorific =
+    words.length === 1 &&
+    kana.length >= 4 &&
+    HONORIFIC.test(kana) &&
+    words[0]?.term === foldKatakanaRun(hiraganaToKatakana(kana.slice(1)));
   return {
     run,
     split:
-      words.length > 1
+      words.length > 1 || honorific
         ? and(
             words.map((t) => term(t.term)),
             0.5,
@@ -525,6 +550,9 @@ function kanaRun(kana: string, mode: SegmentationMode): { run: string; split: Qu
         : null,
   };
 }
+
+/** The honorific prefixes of a noun typed in kana (お|こづかい, ご|しゅっしん). */
+const HONORIFIC = /^[おご]/u;
 
 /** Particles a kana verb of a longer chunk may follow (お金を|かせいで, 自宅で|かせいで). */
 const PARTICLES = 'をがにはでともへや';
@@ -550,11 +578,16 @@ function kanaVerbs(norm: string): KanaVerb[] {
     const start = r.start === 0 ? 0 : PARTICLES.includes(norm.charAt(r.start)) ? r.start + 1 : -1;
     if (start < 0) continue;
     const kana = norm.slice(start, r.end);
-    if (!HIRAGANA_ONLY.test(kana) || dictionaryForms(kana).length === 0) continue;
+    const short = start > r.start ? shortVerbForms(kana, norm.charAt(r.start)) : shortForms(kana);
+    if (!HIRAGANA_ONLY.test(kana) || (dictionaryForms(kana).length === 0 && short.length === 0)) continue;
     // As for a chunk of kana alone: the segmenter's split of the kana is the fallback, which finds
     // the verb written in kana (仕事をつづけられた: ツヅ|ケラ, as the text つづけられた is cut).
     const { run, split } = kanaRun(kana, 'hybrid');
-    const node = max([term(run), ...(split ? [split] : []), ...dictionaryFormNodes(kana)]) as QueryNode;
+    const node = max([
+      term(run),
+      ...(split ? [split] : []),
+      ...dictionaryFormNodes(kana, short.length > 0),
+    ]) as QueryNode;
     const extra = activeFormNodes(kana);
     out.push({ start, end: r.end, unit: { node, needle: run, ...(extra.length > 0 ? { extra } : {}) } });
   }
@@ -567,10 +600,11 @@ function kanaVerbs(norm: string): KanaVerb[] {
  * reading, 辞めた by the verb's). Null when no particle leaves a verb the rules read after it.
  */
 function kanaPhrase(norm: string, mode: SegmentationMode): QueryNode | null {
-  for (let p = norm.length - 4; p >= 2; p--) {
+  // A verb of two kana at least (くつを|はく: see shortForms), of three for the others.
+  for (let p = norm.length - 3; p >= 2; p--) {
     if (!PARTICLES.includes(norm.charAt(p))) continue;
     const verb = norm.slice(p + 1);
-    if (dictionaryForms(verb).length === 0) continue;
+    if (dictionaryForms(verb).length === 0 && shortVerbForms(verb, norm.charAt(p)).length === 0) continue;
     const head = unitsOf(norm.slice(0, p), mode, false);
     const [tail] = kanaVerbs(verb);
     if (head.length === 0 || !tail) return null;
@@ -772,7 +806,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
     // of the hiragana is the fallback.
     const { run, split } = kanaRun(norm, mode);
-    const forms = dictionaryFormNodes(norm);
+    const forms = dictionaryFormNodes(norm, true);
     const phrase = kanaPhrase(norm, mode);
     const word = kanaWordBeforeParticles(norm, partial);
     return [

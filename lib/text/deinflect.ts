@@ -176,6 +176,63 @@ export function isSearchableForm(form: string): boolean {
   return hira.length >= MIN_FORM && !LIGHT.has(hira);
 }
 
+/**
+ * Readings of two kana that IPADIC gives verbs written with a kanji (泣く ナク, 履く/吐く ハク, 見る/観る
+ * ミル, 寝る ネル; `tests/unit/search-short-verbs.test.ts` checks each against the dictionary): 90 of its
+ * 145, without the ones grammar says in kana (ある, いる/おる, なる, する, くる, いく/ゆく, いう/ゆう, おく,
+ * やる, える/うる, そう, ます, よう, こう, よる, せる, てる: ている, になった, という, ておく, によって,
+ * させる), which a query would find in every quote writing 居る, 成る, 言う or 行く with its kanji, and
+ * without rare or classical verbs whose kana is mostly another word (りす of りそう 理想, とう, のく).
+ * A reading of this list is indexed only for a verb a quote writes with its kanji (lib/text/readings.ts),
+ * never for kana (the auxiliaries てみる, ている, てくる are kana), and a query asks for it only for a
+ * whole kana word typed (ないた, ねる, なきそうになった) or a kana verb after a particle (くつを|はく,
+ * テレビを|みていた), never for a piece the segmenter cut out of a longer word: {@link shortForms}.
+ */
+export const SHORT_VERBS: ReadonlySet<string> = new Set(
+  (
+    'あう あく あむ うく うつ うむ おう おす かう かく かぐ かす かつ かむ かる きく ' +
+    'きる くう くむ けす ける こぐ こす こむ こる さく さす さる しく しぬ しむ しる ' +
+    'すう すく すむ そる たく たす たつ たる だく だす ちる つく つぐ つむ つる でる ' +
+    'とく とぐ とぶ とむ とる なく なぐ なす にる ぬう ぬく ぬぐ ぬる ねる のむ のる ' +
+    'はく はぐ はる ひく ふく ふす ふむ ふる へる ほす ほる まう まく まつ みる むく ' +
+    'むす もつ もむ もる やく やむ よぶ よむ わく わる'
+  ).split(' '),
+);
+
+/** The two-kana verbs grammar says in kana (see {@link SHORT_VERBS}): a word that may be one is grammar. */
+export const SHORT_GRAMMAR: ReadonlySet<string> = new Set(
+  'ある いる おる なる する くる いく ゆく いう ゆう おく やる える うる そう ます よう こう よる せる てる'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Forms of する and くる in kana (したい, しない, します, して; きて, きた, きます), which the rules would
+ * read as the ichidan しる and きる (知る, 着る, 切る): grammar, no verb to look for.
+ */
+const SURU_OR_KURU = /^(?:し(?:て|た|ま|な|よ|ろ|ちゃ|ず)|き(?:て|た|ま|ちゃ))/u;
+
+/** True when a dictionary form (hiragana or katakana) is a two-kana verb reading the index keeps. */
+export function isShortForm(form: string): boolean {
+  const hira = form.replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+  return hira.length === 2 && SHORT_VERBS.has(hira);
+}
+
+/**
+ * The two-kana verbs a whole kana word may be, the word itself included (ないた → なく; ねる;
+ * なきそうになった → なく; みていた → みる): [] when one of its readings is grammar (あって may be
+ * ある, なった なる, いった いう/いく/いる: the others, あう and なう, would be guesses on a word that
+ * is mostly grammar), or when it is a form of する or くる (したい, しない: no 知る; きて: 来 in kana, not
+ * 着る or 切る).
+ * Only for a word typed whole: a piece of a longer word (み of やってみる) is no verb of its own.
+ */
+export function shortForms(word: string): string[] {
+  if (SURU_OR_KURU.test(word)) return [];
+  const all = [word, ...candidateForms(word)];
+  if (all.some((f) => SHORT_GRAMMAR.has(f))) return [];
+  return [...new Set(all.filter(isShortForm))];
+}
+
 const ROWS = {
   a: 'わかがさたなばまら',
   i: 'いきぎしちにびみり',
@@ -292,6 +349,10 @@ export function candidateForms(word: string, active = true, nested = false): str
   if (sou && stem.length > 1) {
     const kanji = KANJI_END_RE.test(stem.slice(0, -1));
     if (kanji || sou[0] !== 'そう' || !stem.endsWith('い')) fromStem(stem, 'i', out);
+    // An adjective's stem says how it looks too (たのし|そう → たのしい; つよ|そうだ; 難し|そうに;
+    // つまらな|さ|そう → つまらない). Not after い (かわい|そう is 可哀想, not かわいい).
+    if (/[なよ]さ$/u.test(stem)) out.add(`${stem.slice(0, -1)}い`);
+    else if (!stem.endsWith('い')) out.add(`${stem}い`);
     if (sou[1]) {
       // Hearsay: the dictionary form of a verb (なく) or an adjective (たのしい), or a form the
       // rules read (ないた → なく; やめない → やめる).
@@ -351,9 +412,9 @@ function activeForms(word: string): string[] {
 }
 const KANJI_END_RE = /[\p{Script=Han}\u3005]$/u;
 /**
- * そう and what may follow it at a word's end (そうだ, そうです, そうになった): group 1 is a tail
+ * そう and what may follow it at a word's end (そうだ, そうです, そうに, そうになった): group 1 is a tail
  * that hearsay takes (そうだ, そうです), which a verb's dictionary form or past comes before.
  */
-const SOU = /そう(?:(だ|だった|です|でした)|で|な|に(?:なる|なった|なって|なり(?:ます|ました)))?$/u;
+const SOU = /そう(?:(だ|だった|です|でした)|で|な|に(?:なる|なった|なって|なり(?:ます|ました))?)?$/u;
 /** A kanji stem and one e-row kana: an ichidan verb's bare stem (辞め, 溜め, 貯め, 決め). */
 const KANJI_BARE_STEM = /^[\p{Script=Han}\u3005]+[えけげせてねべめれ]$/u;

@@ -15,11 +15,14 @@
  * 怒られて, and a noun's っぽい adjective no more read by the kana that read as a verb's, 秋っぽい
  * not アキッポイ, which is 飽きっぽい typed in kana; 9: every verb and adjective written with a kanji
  * also as written, \u0006悩む for 悩んで, which ranks a verb typed with its kanji above the nouns
- * sharing it, and adverbs written with a kanji read as nouns are, 初めて ハジメテ).
+ * sharing it, and adverbs written with a kanji read as nouns are, 初めて ハジメテ; 10: verbs written with a
+ * kanji whose reading has two kana, of a list, 泣く ナク, 履く ハク, 見る ミル, 寝る ネル, an ichidan stem of
+ * one kanji too, 見|て, with the verb as written, \u0006泣く: `isShortForm` in ./deinflect.ts; and an
+ * adjective's stem with そう as written and read, 楽しそう タノシソウ, 可愛そう カワイソウ).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 9;
+export const READINGS_VERSION = 10;
 
 /**
  * Characters of the text on each side of a word written with kana (好き, お金) that its noun

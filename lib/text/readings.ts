@@ -20,8 +20,10 @@
  * タメル; 稼いで → カセグ; 楽しかった → タノシイ), so `ためる` finds 貯めて. The segmenter cuts
  * them into pieces (貯|め|て) that carry no reading, so they are read from the text around each
  * kanji with the kana after it ({@link ReadingAnalyzer.inflected}), not word by word. Readings of
- * two kana (見る ミル, 言う イウ, 買う カウ: shared by too many words) and of light verbs (出来る,
- * 思う) are not kept (`isSearchableForm` in ./deinflect.ts, which the query side shares).
+ * light verbs (出来る, 思う) are not kept, nor readings of two kana but those of a list of verbs
+ * (泣く ナク, 履く ハク, 見る ミル, 寝る ネル; not 言う イウ, 居る イル, 成る ナル, which grammar says in
+ * kana): `isSearchableForm` and `isShortForm` in ./deinflect.ts, which the query side shares. An
+ * ichidan verb's stem of one kanji (見|て, 寝|ないで) reads as its dictionary form (ミル, ネル).
  *
  * Verbs and adjectives written in kana (がんばって, わかりました) are read the same way, from each
  * run of hiragana (with the kanji before it, so okurigana is not taken for a word): their
@@ -32,7 +34,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import { foldKatakanaRun } from './analyze.ts';
-import { inflectedEntry, isSearchableForm, spellingEntry, writtenVerbTerm } from './deinflect.ts';
+import {
+  inflectedEntry,
+  isSearchableForm,
+  isShortForm,
+  spellingEntry,
+  writtenVerbTerm,
+} from './deinflect.ts';
 import { fastTokenizer, type LeafScan, leafScanner } from './lattice.ts';
 import { hiraganaToKatakana } from './normalize.ts';
 import { READING_CONTEXT } from './readings-version.ts';
@@ -81,6 +89,7 @@ const SKIP_DETAIL = new Set(['数', '代名詞', '接尾', '非自立', '特殊'
  */
 const KANJI_WITH_OKURIGANA = /[\p{Script=Han}\u3005]+[\u3041-\u3096]{1,6}/gu;
 const HIRAGANA_TAIL = /[\u3041-\u3096]*$/u;
+const KANJI_START = /^[\p{Script=Han}\u3005]/u;
 /**
  * A run of hiragana, with the kanji before it when there is one: where a verb or adjective
  * written in kana is read (がんばって, わかりました). The kanji lets kuromoji tell okurigana from
@@ -96,7 +105,16 @@ const KATAKANA_ONLY = /^[\u30A1-\u30FAー]+$/;
  * dictionary form's kana after it (る: タメル). Null when the surface ends in no kana or its kana
  * do not end its reading (irregular 来 キ/来る), or the rest is not kana.
  */
-export function dictionaryReading(surface: string, basic: string, reading: string): string | null {
+export function dictionaryReading(
+  surface: string,
+  basic: string,
+  reading: string,
+  ichidan = false,
+): string | null {
+  // An ichidan verb's stem of kanji alone (見 of 見て, 寝 of 寝ないで): its reading with る is the
+  // dictionary form's (ミ → ミル). Not カ変 来 (キ, コ: `ichidan` is false for it).
+  if (ichidan && basic === `${surface}る` && !/[\u3041-\u3096]/u.test(surface))
+    return KATAKANA_ONLY.test(reading) ? `${reading}ル` : null;
   let p = 0;
   while (p < surface.length && p < basic.length && surface[p] === basic[p]) p++;
   const rest = surface.slice(p);
@@ -246,11 +264,16 @@ export function readingAnalyzer(
     const out: string[] = [];
     // A window with っぽ may hold a noun's or a verb's adjective (大人っぽい, 飽きっぽい) and no verb;
     // one with a voice's kana a passive of a verb whose reading is not kept (言われた, 見られる).
-    if (!screen || w.includes(SUFFIX_STEM) || VOICE_KANA.test(w) || screen.mayRead(w)) {
+    // One with そう an adjective's stem before it (楽し|そう, 強|そう, 可愛|そう: the stem alone may be
+    // kanji, which no kept entry is).
+    if (!screen || w.includes(SUFFIX_STEM) || w.includes(SOU) || VOICE_KANA.test(w) || screen.mayRead(w)) {
       const tokens = tokenize(w);
       for (const [i, t] of tokens.entries()) {
-        if (KANJI.test(t.surface_form))
+        if (KANJI.test(t.surface_form)) {
           out.push(...suffixAdjective(t, tokens[i + 1], verbStemReading, kanaReadsAsVerbStem));
+          const looks = souAdjective(t, tokens[i + 1]);
+          if (looks) out.push(looks);
+        }
         if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
         // A する noun's passive or causative (反対|さ|れ|た: 反対される), kept as a verb's is.
         const noun = tokens[i - 1];
@@ -267,8 +290,16 @@ export function readingAnalyzer(
         if (!KANJI.test(t.surface_form)) continue;
         const voiced = voiceForm(t, tokens, i);
         if (voiced) out.push(spellingEntry(voiced, voiced));
-        const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading);
+        const r = keptReading(t.surface_form, t.conjugated_form, t.basic_form, t.reading, t.conjugated_type);
         if (!r) continue;
+        // An ichidan stem of kanji alone before another kanji is a compound's (寝|溜め 寝溜め, a
+        // noun), not the verb said: no 寝る there, nor a mark the highlighter could place.
+        if (
+          t.conjugated_form !== '基本形' &&
+          !HIRAGANA_TAIL.exec(t.surface_form)?.[0] &&
+          KANJI_START.test(tokens[i + 1]?.surface_form ?? '')
+        )
+          continue;
         out.push(inflectedEntry(r, t.basic_form));
         // The verb as written too, which a query typed with its kanji ranks by (writtenVerbTerm).
         if (KANJI.test(t.basic_form)) out.push(writtenVerbTerm(t.basic_form));
@@ -435,6 +466,23 @@ function stemAdjective(
 /** The adjective suffix {@link stemAdjective} reads. */
 const SUFFIX = 'っぽい';
 
+/** What an adjective's stem takes to say how something looks (楽し|そう). */
+const SOU = 'そう';
+
+/**
+ * An adjective's stem with そう (楽し|そう, kuromoji's ガル接続 and the suffix そう), as an
+ * {@link inflectedEntry}: the stem's reading with ソウ (タノシソウ) and the form as written (楽しそう),
+ * so that たのしそう typed (a dictionary form's term: its own word) finds the quotes saying it, where
+ * the adjective by rule (たのしい) found every 楽しい first; and 可愛|そう is カワイソウ (可哀想), not
+ * 可愛い. Null for any other pair of tokens.
+ */
+function souAdjective(t: kuromoji.IpadicFeatures, next: kuromoji.IpadicFeatures | undefined): string | null {
+  if (t.pos !== '形容詞' || t.pos_detail_1 !== '自立' || t.conjugated_form !== 'ガル接続') return null;
+  if (next?.surface_form !== SOU || next.pos !== '名詞' || next.pos_detail_1 !== '接尾') return null;
+  if (!t.reading || !KATAKANA_ONLY.test(t.reading)) return null;
+  return inflectedEntry(`${t.reading}${hiraganaToKatakana(SOU)}`, `${t.surface_form}${SOU}`);
+}
+
 /**
  * The reading of a noun token worth reading (two or more characters with a kanji; not a number,
  * pronoun, suffix or dependent noun), folded like katakana runs; null otherwise. An adverb written
@@ -513,10 +561,15 @@ function keptReading(
   form: string | undefined,
   basic: string,
   reading: string | undefined,
+  type: string | undefined,
 ): string | null {
   if (!reading) return null;
-  const r = form === '基本形' && surface === basic ? reading : dictionaryReading(surface, basic, reading);
-  return r && isSearchableForm(r) ? r : null;
+  const r =
+    form === '基本形' && surface === basic
+      ? reading
+      : dictionaryReading(surface, basic, reading, type?.startsWith('一段') === true);
+  // Two kana only for the verbs of a list (泣く ナク, 見る ミル; not 言う, 居る: isShortForm).
+  return r && (isSearchableForm(r) || isShortForm(r)) ? r : null;
 }
 
 /**
@@ -576,10 +629,10 @@ interface TokenizerInternals {
  * a dictionary entry whose surface occurs in the window (what `commonPrefixSearch` finds at each
  * position) or an unknown word, whose part of speech is never a verb or adjective in IPADIC
  * (checked below: the screen is off otherwise). `readWindow` keeps a token only when it is an
- * independent verb or adjective with a kanji whose surface ends in kana (`dictionaryReading` is
- * null otherwise) or is its own dictionary form, and whose reading is kept (`keptReading`: not a
- * light verb such as 思う, not two kana such as 言う — the commonest verbs of interviews, which
- * alone had a quarter of the windows tokenised); so a window in which no such entry's surface
+ * independent verb or adjective with a kanji whose surface ends in kana, is an ichidan stem
+ * (見 of 見て) or is its own dictionary form (`dictionaryReading` is null otherwise), and whose
+ * reading is kept (`keptReading`: not a light verb such as 思う, not two kana off the list such as
+ * 言う — the commonest verbs of interviews, which alone had a quarter of the windows tokenised); so a window in which no such entry's surface
  * occurs reads nothing, and is not tokenised. The surfaces are collected from the dictionary
  * once, on the first window (~75,000 surfaces of ~390,000 entries before the kept-reading test, fewer now; ~1–2 s).
  */
@@ -633,7 +686,7 @@ export function verbEntries(
     for (const [key, ids] of Object.entries(dict.target_map))
       for (const id of ids) {
         const f = dict.getFeatures(String(id)).split(',');
-        const [surface = '', pos, detail, , , , form, basic = '', reading] = f;
+        const [surface = '', pos, detail, , , type, form, basic = '', reading] = f;
         if ((pos !== '動詞' && pos !== '形容詞') || detail !== '自立') continue;
         if (keptKanaReading(surface, form, basic) !== null) {
           kana.add(surface);
@@ -641,9 +694,9 @@ export function verbEntries(
           if (surface.length > longestKana) longestKana = surface.length;
         }
         if (!KANJI.test(surface)) continue;
-        if (!/[\u3041-\u3096]$/u.test(surface) && !(form === '基本形' && surface === basic)) continue;
-        // An entry whose reading is never kept (light verbs, two-kana readings) reads nothing.
-        if (keptReading(surface, form, basic, reading) === null) continue;
+        // An entry whose reading is never kept (light verbs, two-kana readings off the list, a
+        // kanji-only surface but an ichidan stem's or a dictionary form's) reads nothing.
+        if (keptReading(surface, form, basic, reading, type) === null) continue;
         out.add(surface);
         flag(key, KANJI_ENTRY);
         if (surface.length > longest) longest = surface.length;

@@ -77,6 +77,7 @@ const OUTSIDE_KINDS = [
   'short-kana',
   'inflected',
   'suru-verb',
+  'adjective-sou',
 ] as const;
 
 const OutsideFile = z.object({
