@@ -76,6 +76,7 @@ const OUTSIDE_KINDS = [
   'passive',
   'short-kana',
   'inflected',
+  'kana-run',
 ] as const;
 
 const OutsideFile = z.object({
