@@ -117,6 +117,12 @@ const GRAMMAR = new Set([
   'ありました',
 ]);
 
+/**
+ * The fewest kana of a verb piece: the index keeps no dictionary form shorter than three kana
+ * (MIN_FORM in lib/text/deinflect.ts), and two kana inflected (みた, いた) read only to such forms.
+ */
+const MIN_VERB = 3;
+
 /** Kana no word starts with (the small kana, っ, ん, ー). */
 const NO_WORD_START = 'んっゃゅょぁぃぅぇぉゎー';
 
@@ -129,9 +135,12 @@ function termOf(hiragana: string): string {
  * True for a piece that is grammar. One kana only when it is a particle: any other kana alone is a
  * piece of a word the index lacks (a name), and taking it for grammar would drop that word.
  */
-function isGrammar(piece: string): boolean {
-  return GRAMMAR.has(piece) || (piece.length >= 2 && isStopword(hiraganaToKatakana(piece)));
+function isGrammar(piece: string, katakana: string): boolean {
+  return GRAMMAR.has(piece) || (piece.length >= 2 && isStopword(katakana));
 }
+
+/** The longest grammar piece tried (なりました; the stopwords are shorter). */
+const GRAMMAR_MAX = 5;
 
 /** True when a piece is a verb or adjective the index keeps (as typed, or read by the rules). */
 function isKnownVerb(piece: string, lookup: TermLookup): boolean {
@@ -154,11 +163,25 @@ export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | nul
   const from = new Int32Array(n + 1).fill(-1);
   const kinds: Array<'word' | 'verb' | 'grammar' | undefined> = new Array(n + 1);
   cost[0] = 0;
-  // Grammar after position j (for a verb piece ending at j): filled lazily, right to left needs
-  // none — a verb ending mid-run is checked against the grammar pieces starting where it ends.
-  const grammarFrom = (j: number): boolean => {
-    for (let k = j + 1; k <= Math.min(n, j + MAX_PIECE); k++) if (isGrammar(run.slice(j, k))) return true;
-    return false;
+  // Where a grammar piece starts (a verb piece must end the run or come before grammar): one pass
+  // of MAX_PIECE set lookups per position, not one per verb piece tried.
+  // The run in katakana once (one kana for one kana), its pieces sliced from it.
+  const kata = hiraganaToKatakana(run);
+  const grammarAt = new Uint8Array(n + 1);
+  for (let j = 0; j < n; j++)
+    for (let k = j + 1; k <= Math.min(n, j + GRAMMAR_MAX); k++)
+      if (isGrammar(run.slice(j, k), kata.slice(j, k))) {
+        grammarAt[j] = 1;
+        break;
+      }
+  // A word of two kana stands between grammar or the run's edges (じぶんの|ゆめ), or ends the run
+  // right after a longer word as its suffix (しょうらい|せい): two kana glued to other kana are
+  // mostly pieces of a compound the index lacks (こん|かつ of 婚活, てい|ねん of 定年: コン, ネン).
+  const shortWordFits = (i: number, j: number): boolean => {
+    if (j - i > 2) return true;
+    const before = i === 0 || kinds[i] === 'grammar';
+    const suffix = j === n && kinds[i] === 'word' && i - (from[i] as number) >= 3;
+    return (before && (j === n || grammarAt[j] === 1)) || suffix;
   };
   for (let i = 0; i < n; i++) {
     const here = cost[i] as number;
@@ -167,10 +190,11 @@ export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | nul
       const piece = run.slice(i, j);
       if (here + 1 >= (cost[j] as number)) continue;
       let kind: 'word' | 'verb' | 'grammar' | null = null;
-      if (isGrammar(piece)) kind = 'grammar';
+      if (j - i <= GRAMMAR_MAX && isGrammar(piece, kata.slice(i, j))) kind = 'grammar';
       else if (piece.length >= 2 && !NO_WORD_START.includes(piece.charAt(0))) {
-        if (lookup(termOf(piece)) & TERM_WORD) kind = 'word';
-        else if ((j === n || grammarFrom(j)) && isKnownVerb(piece, lookup)) kind = 'verb';
+        if (shortWordFits(i, j) && lookup(foldKatakanaRun(kata.slice(i, j))) & TERM_WORD) kind = 'word';
+        else if (piece.length >= MIN_VERB && (j === n || grammarAt[j] === 1) && isKnownVerb(piece, lookup))
+          kind = 'verb';
       }
       if (kind === null) continue;
       cost[j] = here + 1;
