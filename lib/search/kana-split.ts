@@ -163,10 +163,10 @@ export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | nul
   const from = new Int32Array(n + 1).fill(-1);
   const kinds: Array<'word' | 'verb' | 'grammar' | undefined> = new Array(n + 1);
   cost[0] = 0;
-  // Where a grammar piece starts (a verb piece must end the run or come before grammar): one pass
-  // of MAX_PIECE set lookups per position, not one per verb piece tried.
   // The run in katakana once (one kana for one kana), its pieces sliced from it.
   const kata = hiraganaToKatakana(run);
+  // Where a grammar piece starts (a verb piece must end the run or come before grammar): up to
+  // GRAMMAR_MAX set lookups per position, once, not once per verb piece tried.
   const grammarAt = new Uint8Array(n + 1);
   for (let j = 0; j < n; j++)
     for (let k = j + 1; k <= Math.min(n, j + GRAMMAR_MAX); k++)
