@@ -285,6 +285,8 @@ export class QuoteIndex implements SearchBackend {
   private readonly variants: VariantLookup | undefined;
   private readonly readings: ReadingAnalyzer | undefined;
   private readonly questionWeight: number;
+  /** The index's vocabulary for splitting a run of hiragana into its words (lib/search/kana-split.ts). */
+  private readonly knownTerm = (term: string): number => this.engine.termKnown(term);
   private readonly retained: Map<string, Interview> | null;
   /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */
   general: boolean;
@@ -594,7 +596,7 @@ export class QuoteIndex implements SearchBackend {
 
   /** Compiles a query string with this index's analyzer and synonym expansion. */
   compile(q: string, terms: TermsMode = 'ranked'): CompiledQuery {
-    return compileQuery(q, this.mode, this.variants, terms);
+    return compileQuery(q, this.mode, this.variants, terms, this.knownTerm);
   }
 
   private parse(input: SearchParams): z.output<typeof SearchParamsSchema> {

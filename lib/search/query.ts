@@ -37,6 +37,7 @@ import {
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { and, max, or, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
+import { type KanaPiece, splitKanaRun, type TermLookup } from './kana-split.ts';
 
 /** Expands a folded chunk into its spelling variants (synonym dictionary), excluding itself. */
 export type VariantLookup = (folded: string) => readonly string[];
@@ -795,6 +796,29 @@ function kanaWordBeforeParticles(norm: string, partial: boolean): { node: QueryN
  */
 const WHOLE_KANA_WORD = 2;
 
+/**
+ * The index's vocabulary while {@link compileQuery} runs (null without one: a query compiled
+ * alone, or another mode). Set for the one synchronous call rather than passed down: every kana
+ * path of the compiler reaches {@link unitsOf}, which is where a run is split.
+ */
+let vocabulary: TermLookup | null = null;
+
+/**
+ * The units of a hiragana run split into its words ({@link splitKanaRun}): each word or verb as if
+ * typed alone (its reading, its dictionary forms), in the order typed; grammar (に, なった) is no
+ * word. The last piece is a prefix only when it ends the run (しごとが: が ends it, シゴト is whole).
+ */
+function splitUnits(pieces: readonly KanaPiece[], prefixLast: boolean, partial: boolean): Unit[] {
+  const units: Unit[] = [];
+  pieces.forEach((p, i) => {
+    if (p.kind === 'grammar') return;
+    const [unit] = unitsOf(p.text, 'hybrid', prefixLast && i === pieces.length - 1, partial);
+    // A compound's suffix ranks beside the word it follows (see KanaPiece.kind), as a light verb does.
+    if (unit) units.push(p.kind === 'suffix' ? { ...unit, light: true } : unit);
+  });
+  return units;
+}
+
 /** The units of one chunk of normalised text. */
 function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
@@ -802,6 +826,9 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   // a filter everything, while あ finds the words starting with it.
   if (mode === 'hybrid' && SINGLE_KATAKANA.test(norm)) norm = String.fromCharCode(norm.charCodeAt(0) - 0x60);
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
+    // にんげんかんけい, ふあんになった: a run the index knows only as several words is those words.
+    const pieces = vocabulary ? splitKanaRun(norm, vocabulary) : null;
+    if (pieces) return splitUnits(pieces, prefixLast, partial);
     // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
     // of the hiragana is the fallback.
@@ -1237,12 +1264,31 @@ function withoutCompoundParticles(input: string): string {
   return out.trim() === '' ? input : out;
 }
 
-/** Compiles user input into a ranked query plus phrase constraints. */
+/**
+ * Compiles user input into a ranked query plus phrase constraints. `lookup`: the index's
+ * vocabulary, which splits a run of hiragana into the words the index has ({@link splitKanaRun});
+ * without it such a run is searched as typed.
+ */
 export function compileQuery(
   input: string,
   mode: SegmentationMode = 'hybrid',
   variants?: VariantLookup,
   terms: TermsMode = 'ranked',
+  lookup?: TermLookup,
+): CompiledQuery {
+  vocabulary = mode === 'hybrid' ? (lookup ?? null) : null;
+  try {
+    return compile(input, mode, variants, terms);
+  } finally {
+    vocabulary = null;
+  }
+}
+
+function compile(
+  input: string,
+  mode: SegmentationMode,
+  variants: VariantLookup | undefined,
+  terms: TermsMode,
 ): CompiledQuery {
   const text = input.slice(0, MAX_QUERY_CHARS).normalize('NFKC');
   const phrases: string[] = [];

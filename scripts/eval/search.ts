@@ -78,6 +78,7 @@ const OUTSIDE_KINDS = [
   'inflected',
   'suru-verb',
   'adjective-sou',
+  'kana-run',
 ] as const;
 
 const OutsideFile = z.object({

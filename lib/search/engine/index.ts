@@ -43,6 +43,7 @@
  * snapshot.ts (the part format).
  */
 
+import { TERM_PRESENT, TERM_WORD } from '../kana-split.ts';
 import { type EvaluateOptions, Evaluator, type MatchedTerm, type Matches } from './evaluate.ts';
 import { F_TEXT, F_TITLE, FLAG_SUGGEST, Postings, termAt } from './postings.ts';
 import {
@@ -521,6 +522,17 @@ export class Engine {
    */
   termsWithPrefix(prefix: string): string[] {
     return this.postings.withPrefix(prefix, 0);
+  }
+
+  /**
+   * What the quote texts hold of a term, for splitting a run of kana into the index's words
+   * (lib/search/kana-split.ts): TERM_PRESENT when some quote's text has it (dead ones too),
+   * TERM_WORD too when it is a word as written or a reading (FLAG_SUGGEST), not a glued run of
+   * grammar kana. Two dictionary lookups, no postings decoded.
+   */
+  termKnown(term: string): number {
+    if (this.postings.df(term, F_TEXT) === 0) return 0;
+    return this.postings.flags(term) & FLAG_SUGGEST ? TERM_PRESENT | TERM_WORD : TERM_PRESENT;
   }
 
   /** Up to `limit` completions of `prefix` among indexed words, most frequent first. */

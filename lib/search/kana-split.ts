@@ -1,0 +1,220 @@
+/**
+ * A run typed all in hiragana with several words in it (にんげんかんけい, ふあんになった,
+ * しごとがたのしい) split into the words the index knows, as if typed with spaces. The index holds
+ * the kana readings of kanji words (ニンゲン of 人間, フアン of 不安) and the dictionary forms of
+ * verbs and adjectives (タノシイ of 楽しい), but a run as typed (ニンゲンカンケイ) is no term: it found
+ * nothing, while `にんげん かんけい` found the 人間関係 quotes. The dictionary (kuromoji) is never on
+ * the query path, so the run is segmented over the index's own vocabulary instead.
+ *
+ * A dynamic programme over the run's positions covers it with pieces of three kinds, fewest pieces
+ * first (a longer known word beats two shorter ones):
+ * - a word: a reading or a word the index has in some quote's text as a word (a term marked
+ *   FLAG_SUGGEST: readings and words as written, not the glued grammar runs like ニナッタ of
+ *   に|な|っ|た, which are index-only), two kana at least;
+ * - a verb or adjective: a piece the deinflection rules read (かなえた → かなえる, lib/text/deinflect.ts)
+ *   to a dictionary form the index keeps, or such a form typed (たのしい), ending the run or
+ *   followed by grammar;
+ * - grammar: particles and auxiliaries (に, を, が, の, から, なった, たい …) and stopwords, which
+ *   are no words to look for.
+ * Grammar wins over a word for the same piece (から is a particle, not 空). Each piece is at most
+ * {@link MAX_PIECE} kana and runs longer than {@link MAX_RUN} are not split, so the lookups are
+ * bounded: at most MAX_RUN × MAX_PIECE of them.
+ *
+ * Only a run that is no term as typed and no inflected form of a known verb is split: はやぶさ and
+ * おぐねー (kept whole by the index) and いっしょうけんめい (a reading) stay as they are.
+ */
+import { foldKatakanaRun, isStopword } from '../text/analyze.ts';
+import { dictionaryForms, dictionaryFormTerm, isSearchableForm } from '../text/deinflect.ts';
+import { hiraganaToKatakana } from '../text/normalize.ts';
+
+/**
+ * What the index knows of a term: {@link TERM_PRESENT} when some quote's text has it,
+ * {@link TERM_WORD} too when it is a word of a quote as written or a reading (not a glued run of
+ * grammar kana). 0 when the index lacks it.
+ */
+export type TermLookup = (term: string) => number;
+export const TERM_PRESENT = 1;
+export const TERM_WORD = 2;
+
+/** The longest piece looked up, in kana (ショウガクキン, イッショウケンメイ fit). */
+export const MAX_PIECE = 10;
+/** The longest run split: a longer run of kana alone is a sentence, searched as before. */
+export const MAX_RUN = 24;
+
+/** One piece of a split run. */
+export interface KanaPiece {
+  /** The hiragana of the piece, as typed. */
+  text: string;
+  /**
+   * `word` and `verb` are looked for; `suffix` (two kana right after a word) ranks without being
+   * needed; `grammar` is not looked for.
+   */
+  kind: 'word' | 'verb' | 'suffix' | 'grammar';
+}
+
+/**
+ * Particles and auxiliaries a run may hold between its words. Whole pieces only (に of ふあんに,
+ * なった after it): a word of the index that starts with one (ニンゲン) is still that word.
+ */
+const GRAMMAR = new Set([
+  ...'のをがにはでともへやかねよな',
+  'から',
+  'まで',
+  'より',
+  'けど',
+  'ので',
+  'のに',
+  'って',
+  'など',
+  'だけ',
+  'しか',
+  'でも',
+  'とか',
+  'には',
+  'では',
+  'とは',
+  'にも',
+  'への',
+  'での',
+  'との',
+  'だ',
+  'です',
+  'でした',
+  'だった',
+  'じゃない',
+  'ではない',
+  'なる',
+  'なった',
+  'なって',
+  'なり',
+  'なります',
+  'なりました',
+  'なれ',
+  'なれる',
+  'ない',
+  'なかった',
+  'たい',
+  'たかった',
+  'ます',
+  'ました',
+  'する',
+  'した',
+  'して',
+  'します',
+  'しました',
+  'したい',
+  'される',
+  'された',
+  'させる',
+  'させた',
+  'いる',
+  'いた',
+  'います',
+  'いました',
+  'ある',
+  'あった',
+  'あります',
+  'ありました',
+]);
+
+/**
+ * The fewest kana of a verb piece: the index keeps no dictionary form shorter than three kana
+ * (MIN_FORM in lib/text/deinflect.ts), and two kana inflected (みた, いた) read only to such forms.
+ */
+const MIN_VERB = 3;
+
+/** Kana no word starts with (the small kana, っ, ん, ー). */
+const NO_WORD_START = 'んっゃゅょぁぃぅぇぉゎー';
+
+/** The katakana term a hiragana piece is indexed as (ゆめ → ユメ; らんさーず → ランサーズ folded). */
+function termOf(hiragana: string): string {
+  return foldKatakanaRun(hiraganaToKatakana(hiragana));
+}
+
+/**
+ * True for a piece that is grammar. One kana only when it is a particle: any other kana alone is a
+ * piece of a word the index lacks (a name), and taking it for grammar would drop that word.
+ */
+function isGrammar(piece: string, katakana: string): boolean {
+  return GRAMMAR.has(piece) || (piece.length >= 2 && isStopword(katakana));
+}
+
+/** The longest grammar piece tried (なりました; the stopwords are shorter). */
+const GRAMMAR_MAX = 5;
+
+/** True when a piece is a verb or adjective the index keeps (as typed, or read by the rules). */
+function isKnownVerb(piece: string, lookup: TermLookup): boolean {
+  if (isSearchableForm(piece) && lookup(dictionaryFormTerm(hiraganaToKatakana(piece))) & TERM_PRESENT)
+    return true;
+  return dictionaryForms(piece).some((f) => lookup(dictionaryFormTerm(hiraganaToKatakana(f))) & TERM_PRESENT);
+}
+
+/**
+ * The words of a hiragana run, or null when the run is to be searched as it is: a term of the
+ * index as typed, an inflection of a known verb, longer than {@link MAX_RUN}, or not covered by
+ * known pieces, or covered by one piece only.
+ */
+export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | null {
+  const n = run.length;
+  if (n < 3 || n > MAX_RUN) return null;
+  if (lookup(termOf(run)) & TERM_PRESENT || isKnownVerb(run, lookup)) return null;
+  // cost[i]: fewest pieces covering run[0, i); from[i], kind[i]: the last piece of that cover.
+  const cost = new Array<number>(n + 1).fill(Number.POSITIVE_INFINITY);
+  const from = new Int32Array(n + 1).fill(-1);
+  const kinds: Array<'word' | 'verb' | 'grammar' | undefined> = new Array(n + 1);
+  cost[0] = 0;
+  // The run in katakana once (one kana for one kana), its pieces sliced from it.
+  const kata = hiraganaToKatakana(run);
+  // Where a grammar piece starts (a verb piece must end the run or come before grammar): up to
+  // GRAMMAR_MAX set lookups per position, once, not once per verb piece tried.
+  const grammarAt = new Uint8Array(n + 1);
+  for (let j = 0; j < n; j++)
+    for (let k = j + 1; k <= Math.min(n, j + GRAMMAR_MAX); k++)
+      if (isGrammar(run.slice(j, k), kata.slice(j, k))) {
+        grammarAt[j] = 1;
+        break;
+      }
+  // A word of two kana stands between grammar or the run's edges (じぶんの|ゆめ), or ends the run
+  // right after a longer word as its suffix (しょうらい|せい): two kana glued to other kana are
+  // mostly pieces of a compound the index lacks (こん|かつ of 婚活, てい|ねん of 定年: コン, ネン).
+  const shortWordFits = (i: number, j: number): boolean => {
+    if (j - i > 2) return true;
+    const before = i === 0 || kinds[i] === 'grammar';
+    const suffix = j === n && kinds[i] === 'word' && i - (from[i] as number) >= 3;
+    return (before && (j === n || grammarAt[j] === 1)) || suffix;
+  };
+  for (let i = 0; i < n; i++) {
+    const here = cost[i] as number;
+    if (!Number.isFinite(here)) continue;
+    for (let j = i + 1; j <= Math.min(n, i + MAX_PIECE); j++) {
+      const piece = run.slice(i, j);
+      if (here + 1 >= (cost[j] as number)) continue;
+      let kind: 'word' | 'verb' | 'grammar' | null = null;
+      if (j - i <= GRAMMAR_MAX && isGrammar(piece, kata.slice(i, j))) kind = 'grammar';
+      else if (piece.length >= 2 && !NO_WORD_START.includes(piece.charAt(0))) {
+        if (shortWordFits(i, j) && lookup(foldKatakanaRun(kata.slice(i, j))) & TERM_WORD) kind = 'word';
+        else if (piece.length >= MIN_VERB && (j === n || grammarAt[j] === 1) && isKnownVerb(piece, lookup))
+          kind = 'verb';
+      }
+      if (kind === null) continue;
+      cost[j] = here + 1;
+      from[j] = i;
+      kinds[j] = kind;
+    }
+  }
+  if (!Number.isFinite(cost[n] as number) || (cost[n] as number) < 2) return null;
+  const pieces: KanaPiece[] = [];
+  for (let j = n; j > 0; j = from[j] as number)
+    pieces.push({ text: run.slice(from[j] as number, j), kind: kinds[j] as KanaPiece['kind'] });
+  pieces.reverse();
+  // A query starts with a word, not a particle: は|きそう|になった is a verb the rules cannot read
+  // (吐きそう), not は + キソウ.
+  if (pieces[0]?.kind === 'grammar') return null;
+  // Two kana right after a word are mostly the suffix of a compound (しょうらい|せい, 将来性: せい is
+  // 性 there, not the せい of 怪我したせい): they rank, the word before them is what is needed.
+  for (let k = 1; k < pieces.length; k++) {
+    const p = pieces[k] as KanaPiece;
+    if (p.kind === 'word' && p.text.length <= 2 && pieces[k - 1]?.kind === 'word') p.kind = 'suffix';
+  }
+  return pieces.some((p) => p.kind === 'word' || p.kind === 'verb') ? pieces : null;
+}
