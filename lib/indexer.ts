@@ -51,9 +51,6 @@ export interface Comparison {
   reingest: string[];
 }
 
-/** Gives the API the index to search (the port lives with the others, in lib/search/backend.ts). */
-export type { IndexProvider };
-
 /**
  * Applies store changes to a search backend and publishes them. `B` and `P` are the backend's
  * own types (the packed engine's QuoteIndex and SnapshotManifest) for callers that hold it; the

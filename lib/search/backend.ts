@@ -10,7 +10,7 @@
  * snapshot modules (lib/search/snapshots.ts for readers, lib/search/snapshot-target.ts for the
  * indexer).
  *
- * Two ports, because they are two concerns a deployment may serve from different places:
+ * Two read ports, because they are two concerns a deployment may serve from different places:
  * - {@link QuoteSearch}: quotes found by words and filters, facets, completions, per-tag counts;
  * - {@link PeopleDirectory}: who speaks where, found by name or reading (GET /interviewees?q=,
  *   the people facet's names, the duplicate-name review, people counted per tag for GET /tags).
@@ -20,7 +20,12 @@
  * rendered from interviews the caller fetched from the store ({@link SearchPlan}): backends need
  * not keep quote texts, and what a hit shows is always the store's current text.
  *
- * What every backend must do is stated as tests in tests/helpers/search-backend-contract.ts; ranking
+ * Writes go through {@link SearchWriter}; how they become visible to readers elsewhere and stay
+ * durable is the write side's {@link SearchTarget} (the packed engine publishes snapshot parts, a
+ * cluster refreshes), which the single indexer opens through {@link SearchTargets}.
+ *
+ * What every backend must do is stated as tests in tests/helpers/search-backend-contract.ts (reads
+ * and writes) and tests/helpers/search-target-contract.ts (the indexer over a target); ranking
  * (scores, which of two matching quotes comes first) is the backend's own and is tested on
  * QuoteIndex alone (tests/unit/search-backend.test.ts and the search-*.test.ts files).
  */
