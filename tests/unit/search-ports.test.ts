@@ -90,7 +90,7 @@ describe('the search ports are enforced by biome', () => {
     30_000,
   );
 
-  it('the use cases may not import the packed engine\'s snapshot code either', () => {
+  it("the use cases may not import the packed engine's snapshot code either", () => {
     const { status, out } = lint({
       'lib/api/snapshots-probe.ts': [
         "import type { SnapshotIndexProvider } from '../search/snapshots.ts';",
