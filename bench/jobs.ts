@@ -35,6 +35,7 @@ import { queueJobs } from '../lib/lambda.ts';
 import type { Interview } from '../lib/model.ts';
 import { parseInterview, withInterviewId } from '../lib/parse/index.ts';
 import { PeopleService } from '../lib/people/service.ts';
+import { snapshotTargets } from '../lib/search/snapshot-target.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import type { InterviewRecord } from '../lib/store/port.ts';
 import { S3SnapshotStore, withSnapshotStore } from '../lib/store/s3-snapshots.ts';
@@ -161,6 +162,7 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
     let stepMs: number[] = [];
     const handler = queueIndexer({
       store,
+      targets: snapshotTargets(store),
       logger: (e) => {
         if (e.msg === 'job step') {
           stepMs.push(Number(e.ms));

@@ -35,8 +35,9 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import S3rver from 's3rver';
-import { Indexer, packIndex, SnapshotIndexProvider } from '../lib/indexer.ts';
 import { QuoteIndex } from '../lib/search/index.ts';
+import { snapshotIndexer } from '../lib/search/snapshot-target.ts';
+import { packIndex, SnapshotIndexProvider } from '../lib/search/snapshots.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
 import { S3SnapshotStore, withSnapshotStore } from '../lib/store/s3-snapshots.ts';
 import { VariantDictionary } from '../lib/taxonomy/index.ts';
@@ -396,9 +397,10 @@ async function scaleRun(
       // After: the same batch through the indexer (Indexer.applyCommitted + publish, the code the
       // Lambda runs) over the S3 snapshot it loaded: one new segment, the manifest switched. Then
       // more batches, each followed by the one background merge step the Lambda takes.
-      const s3Indexer = new Indexer(withSnapshotStore(store, s3store), fromS3, indexOptions).loadedFrom(
-        s3manifest,
-      );
+      const s3Indexer = snapshotIndexer(withSnapshotStore(store, s3store), indexOptions, {
+        index: fromS3,
+        manifest: s3manifest,
+      });
       const reader = new SnapshotIndexProvider(s3store, { refreshMs: 0, indexOptions });
       await reader.get();
       const partRuns: Array<{
@@ -428,7 +430,7 @@ async function scaleRun(
           ...(step
             ? {
                 mergeMs: a3 - a2,
-                merged: `[${step.from}, ${step.to}) ${step.live} docs → ${step.manifest.parts?.length} parts`,
+                merged: `[${step.from}, ${step.to}) ${step.live} docs → ${step.published.parts?.length} parts`,
               }
             : {}),
         });
@@ -470,7 +472,7 @@ async function scaleRun(
         `${coldIndex.stats.quotes} quotes in ${nParts} parts through S3: cold = manifest, parallel GETs, gunzip, place in order; refresh = the new parts only, the base from the reader's cache`,
       ]);
       // The table store's path (local npm start, the fallback): the same kind of batch as a part.
-      const tableIndexer = new Indexer(store, loaded, indexOptions).loadedFrom(full);
+      const tableIndexer = snapshotIndexer(store, indexOptions, { index: loaded, manifest: full });
       const t0b = performance.now();
       for (const { interview, quoteTags } of batch(count + 100))
         await tableIndexer.applyCommitted(interview, quoteTags, 1);

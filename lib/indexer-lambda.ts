@@ -14,6 +14,7 @@ import { indexQueueSender } from './index-queue.ts';
 import { queueIndexer } from './indexing.ts';
 import { awsClients, lambdaStore, queueJobs } from './lambda.ts';
 import { PeopleService } from './people/service.ts';
+import { snapshotTargets } from './search/snapshot-target.ts';
 import { createTagging } from './tagging/deps.ts';
 import { StoredTaggers } from './tagging/source.ts';
 import { instrument, lambdaTelemetry } from './telemetry.ts';
@@ -78,7 +79,8 @@ export function queueIndexerFromEnv(env: Record<string, string | undefined> = pr
   const people = new PeopleService({ store, taggers, afterCommit: async () => {} });
   const handler = queueIndexer({
     store,
-    readings,
+    // The packed engine's snapshots, indexing kana readings as `npm start` does.
+    targets: snapshotTargets(store, { readings }),
     logger: t.log,
     metric: (name, unit, value) => t.metrics.addMetric(name, unit as never, value),
     jobs: { runner, tagging, people },

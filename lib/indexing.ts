@@ -2,7 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSE
 import { jsonLogger, type Logger } from './api/app.ts';
 import { ConflictError } from './errors.ts';
 import { failed, type JobStepMessage, parseQueueMessage, type Work, workOf } from './index-queue.ts';
-import { defaultIndexOptions, Indexer, openLatestIndex } from './indexer.ts';
+import { Indexer } from './indexer.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import {
   advance,
@@ -11,9 +11,9 @@ import {
   type StepBudget,
   type StepContext,
 } from './jobs/steps.ts';
+import type { SearchTargets } from './search/backend.ts';
 import type { Store } from './store/port.ts';
 import type { Tagging } from './tagging/deps.ts';
-import type { ReadingAnalyzer } from './text/readings.ts';
 
 export {
   INDEX_MESSAGE_GROUP,
@@ -35,10 +35,11 @@ export interface StreamHandlerDeps {
   /** Publish and merge time, conflicts (SnapshotPublishMs, SnapshotMergeMs, SnapshotPublishConflicts). */
   metric?: MetricSink;
   /**
-   * Kana readings to index with every interview (lib/text/readings.ts), as `npm start` does;
-   * awaited before the first index is opened (the dictionary loads in a second or two).
+   * Where the index written comes from and how it is published: the packed engine's snapshots
+   * (snapshotTargets in lib/search/snapshot-target.ts, with the readings it indexes) or another
+   * backend's. This module knows only the port.
    */
-  readings?: () => Promise<ReadingAnalyzer>;
+  targets: SearchTargets;
 }
 
 /** The index of a worker, kept between invocations and synced to the latest snapshot. */
@@ -54,21 +55,17 @@ interface IndexWorker {
 
 function indexWorker(deps: StreamHandlerDeps): IndexWorker {
   const log = deps.logger ?? jsonLogger;
-  const baseOptions = defaultIndexOptions();
-  const options = async () =>
-    deps.readings ? { ...baseOptions, readings: await deps.readings() } : baseOptions;
   let indexer: Indexer | null = null;
 
   const syncToLatest = async (): Promise<Indexer> => {
-    const manifest = await deps.store.readManifest();
-    if (indexer && (manifest?.snapshotId ?? null) === indexer.snapshotId) return indexer;
-    const opts = await options();
-    const opened = await openLatestIndex(deps.store, opts, manifest);
-    indexer = new Indexer(deps.store, opened.index, opts).loadedFrom(manifest);
+    const latest = await deps.targets.latest();
+    if (indexer && (latest?.snapshotId ?? null) === indexer.snapshotId) return indexer;
+    const opened = await deps.targets.open(latest);
+    indexer = new Indexer(deps.store, opened.target);
     log({
       level: 'info',
       msg: 'indexer loaded snapshot',
-      snapshotId: manifest?.snapshotId ?? null,
+      snapshotId: latest?.snapshotId ?? null,
       bytes: opened.bytes,
       ms: Math.round(opened.ms),
     });
@@ -99,12 +96,12 @@ function indexWorker(deps: StreamHandlerDeps): IndexWorker {
       log({
         level: 'info',
         msg: 'snapshot parts merged',
-        snapshotId: step.manifest.snapshotId,
+        snapshotId: step.published.snapshotId,
         from: step.from,
         to: step.to,
         docs: step.docs,
         live: step.live,
-        parts: step.manifest.parts?.length ?? 1,
+        parts: step.published.parts?.length ?? 1,
         ms: Math.round(ms),
       });
     } catch (e) {
@@ -149,13 +146,13 @@ function indexWorker(deps: StreamHandlerDeps): IndexWorker {
         }
       }
       try {
-        const manifest = await publish(current, base, rebuild);
+        const published = await publish(current, base, rebuild);
         for (const s of failedNow) failures.add(s);
         log({
           level: 'info',
           msg: 'snapshot published',
-          snapshotId: manifest.snapshotId,
-          parts: manifest.parts?.length ?? 1,
+          snapshotId: published.snapshotId,
+          parts: published.parts?.length ?? 1,
           items,
           failed: failures.size,
         });
@@ -185,12 +182,12 @@ function indexWorker(deps: StreamHandlerDeps): IndexWorker {
         return await task({
           indexer: current,
           commit: async () => {
-            const manifest = await publish(current, base, false);
+            const published = await publish(current, base, false);
             log({
               level: 'info',
               msg: 'snapshot published',
-              snapshotId: manifest.snapshotId,
-              parts: manifest.parts?.length ?? 1,
+              snapshotId: published.snapshotId,
+              parts: published.parts?.length ?? 1,
               job: true,
             });
             await compactOnce(current);

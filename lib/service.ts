@@ -9,14 +9,8 @@ import type { Jobs } from './jobs/runner.ts';
 import type { Interview, InterviewInput } from './model.ts';
 import { type ParseOptions, parseSource, type TranscriptSource, withInterviewId } from './parse/index.ts';
 import { PeopleService } from './people/service.ts';
-import type { PeopleDirectory, QuoteSearch } from './search/backend.ts';
-import type {
-  DocumentLookup,
-  IndexTokens,
-  PrebuiltSegment,
-  SearchPage,
-  SearchParams,
-} from './search/index.ts';
+import type { PeopleDirectory, PreparedIndexing, QuoteSearch } from './search/backend.ts';
+import type { DocumentLookup, SearchPage, SearchParams } from './search/index.ts';
 import { pageOf } from './store/cursor.ts';
 import type {
   InterviewRecord,
@@ -56,10 +50,11 @@ export type Change =
         interview: Interview;
         quoteTags: Record<string, string[]>;
         version: number;
-        /** The interview's index tokens when a worker made them with the rest of its text work. */
-        tokens?: IndexTokens;
-        /** Its whole index part when a worker built it (a large interview; see QuoteIndex.prebuild). */
-        prebuilt?: PrebuiltSegment;
+        /**
+         * Index work a worker did with the rest of its text work, for the backend the indexer
+         * writes to (opaque here: the packed engine's tokens or whole part).
+         */
+        prepared?: PreparedIndexing;
       };
     }
   | { kind: 'all' };
@@ -99,12 +94,11 @@ export interface KikigakiDeps {
   prepare?: PrepareStep;
 }
 
-/** What {@link KikigakiDeps.prepare} gives: the record to store and the index tokens (or null). */
+/** What {@link KikigakiDeps.prepare} gives: the record to store and the backend's index work (if any). */
 export interface PreparedIngest {
   record: InterviewRecord;
-  tokens: IndexTokens | null;
-  /** The interview's index part, built with its text work (large interviews; instead of tokens). */
-  prebuilt?: PrebuiltSegment | null;
+  /** Passed on to the indexer with the committed interview (see {@link Change}). */
+  indexing?: PreparedIndexing | undefined;
 }
 
 /** Parse, tag and tokenize one source (see {@link KikigakiDeps.prepare}). */
@@ -386,8 +380,7 @@ export class Kikigaki {
     }
     const record = prepared?.record ?? (await this.tag(await this.taggers.current(), interview));
     const put = await this.store.putInterview(record, reads ? { reads: await reads } : {});
-    const tokens = prepared?.tokens;
-    const prebuilt = prepared?.prebuilt;
+    const indexing = prepared?.indexing;
     await this.afterCommit({
       kind: 'interview',
       id: interview.id,
@@ -395,8 +388,7 @@ export class Kikigaki {
         interview,
         quoteTags: put.quoteTags,
         version: put.version,
-        ...(tokens ? { tokens } : {}),
-        ...(prebuilt ? { prebuilt } : {}),
+        ...(indexing ? { prepared: indexing } : {}),
       },
     });
     const main = interview.interviewees[0];

@@ -12,7 +12,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import type { Logger as AppLogger } from './api/app.ts';
 import type { TelemetryConfig } from './config.ts';
-import type { SnapshotObserver } from './indexer.ts';
+import type { SnapshotObserver } from './search/snapshots.ts';
 
 /** The Powertools utilities of one function, created once per container. */
 export interface Telemetry {

@@ -6,13 +6,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AppDeps, createApp, type Logger, type StoreHealth } from '../lib/api/app.ts';
 import { ConflictError } from '../lib/errors.ts';
-import { defaultIndexOptions, Indexer, openLatestIndex } from '../lib/indexer.ts';
+import type { Indexer } from '../lib/indexer.ts';
 import { LocalJobs } from '../lib/jobs/local.ts';
 import { advance, type StepBudget } from '../lib/jobs/steps.ts';
-import { PREBUILD_QUOTE_CHARS } from '../lib/search/index.ts';
+import { PREBUILD_QUOTE_CHARS, type QuoteIndex } from '../lib/search/index.ts';
+import { packedPreparation, snapshotIndexer } from '../lib/search/snapshot-target.ts';
+import { defaultIndexOptions, openLatestIndex } from '../lib/search/snapshots.ts';
 import { Kikigaki } from '../lib/service.ts';
 import type { DynamoJsonTransport } from '../lib/store/direct.ts';
 import { DynamoStore, ensureTable } from '../lib/store/dynamo.ts';
+import type { SnapshotManifest } from '../lib/store/port.ts';
 import { StoredTaggers } from '../lib/tagging/source.ts';
 import type { ReadingAnalyzer } from '../lib/text/readings.ts';
 import { createParsePool, type ParsePoolOptions } from './parse-pool.ts';
@@ -75,7 +78,8 @@ export interface LocalRuntime {
   app: ReturnType<typeof createApp>;
   service: Kikigaki;
   store: DynamoStore;
-  indexer: Indexer;
+  /** The packed engine, published as snapshot parts (this process serves from it too). */
+  indexer: Indexer<QuoteIndex, SnapshotManifest>;
   /** Background jobs (rebuilds, checks and repairs, re-scores, large merges), run in this process. */
   jobs: LocalJobs;
   /** Waits for pending snapshot publication. */
@@ -97,14 +101,13 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     ...defaultIndexOptions(),
     ...(options.readings ? { readings: options.readings } : {}),
   };
-  let indexer: Indexer;
+  let indexer: Indexer<QuoteIndex, SnapshotManifest>;
   let rebuilt = false;
   try {
-    const opened = await openLatestIndex(store, indexOptions);
-    indexer = new Indexer(store, opened.index, indexOptions).loadedFrom(opened.manifest);
+    indexer = snapshotIndexer(store, indexOptions, await openLatestIndex(store, indexOptions));
   } catch {
     // A snapshot from another analyzer version or a damaged one: rebuild from the store.
-    indexer = new Indexer(store, undefined, indexOptions);
+    indexer = snapshotIndexer(store, indexOptions);
     await indexer.rebuild();
     rebuilt = true;
   }
@@ -193,15 +196,18 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
       ? {
           parse: pool.parse,
           tag: pool.tag,
-          prepare: (source, parseOptions, tagger) =>
-            pool.prepare(source, parseOptions, tagger, indexer.index.mode, prebuild),
+          // The workers' tokens or prebuilt part travel to the indexer opaque (PreparedIndexing).
+          prepare: async (source, parseOptions, tagger) => {
+            const made = await pool.prepare(source, parseOptions, tagger, indexer.index.mode, prebuild);
+            return { record: made.record, indexing: packedPreparation(made) };
+          },
         }
       : {}),
     afterCommit: async (change) => {
       if (change.kind === 'all') await indexer.rebuild();
       else {
         const c = change.committed;
-        if (c) await indexer.applyCommitted(c.interview, c.quoteTags, c.version, c.tokens, c.prebuilt);
+        if (c) await indexer.applyCommitted(c.interview, c.quoteTags, c.version, c.prepared);
         else await indexer.apply(change.id);
         schedulePublish();
       }

@@ -251,7 +251,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       // Interviews the index holds that the store does not: re-read before anything is removed
       // (one may have been written since the listing).
       const inStore = await storeIds(store);
-      const candidates = indexer.interviewIds().filter((id) => !inStore.has(id));
+      const candidates = (await indexer.interviewIds()).filter((id) => !inStore.has(id));
       const extra: string[] = [];
       for (let i = 0; i < candidates.length; i += budget.pageSize) {
         const c = await indexer.compare(candidates.slice(i, i + budget.pageSize));

@@ -1,14 +1,16 @@
 /**
  * The search ports: everything the use cases (lib/service.ts, lib/api/, lib/console/,
- * lib/export.ts, lib/tagging/) ask of a search engine, so that the packed engine of this package
- * ({@link QuoteIndex}) can be replaced by another one — a managed cluster such as Amazon
- * OpenSearch with a Japanese analyzer (docs/scaling.md) — without touching them. Those modules
- * import only this file (biome.json's noRestrictedImports keeps them off QuoteIndex, the engine and
- * lib/indexer.ts); the concrete class is named only where an engine is built or loaded: the
- * composition roots (lib/lambda.ts, local/runtime.ts, local/server.ts) and the indexer's snapshot
- * code (lib/indexer.ts, lib/indexing.ts, lib/jobs).
+ * lib/export.ts, lib/tagging/) and the single indexer (lib/indexer.ts, lib/indexing.ts, lib/jobs)
+ * ask of a search engine, so that the packed engine of this package ({@link QuoteIndex}) can be
+ * replaced by another one — a managed cluster such as Amazon OpenSearch with a Japanese analyzer
+ * (docs/scaling.md) — for reading and for writing without touching them. Those modules import
+ * only this file (biome.json's noRestrictedImports keeps them off QuoteIndex, the engine and its
+ * snapshot code); the concrete engine is named only where it is built or loaded: the composition
+ * roots (lib/lambda.ts, lib/indexer-lambda.ts, local/runtime.ts) and the packed engine's own
+ * snapshot modules (lib/search/snapshots.ts for readers, lib/search/snapshot-target.ts for the
+ * indexer).
  *
- * Two ports, because they are two concerns a deployment may serve from different places:
+ * Two read ports, because they are two concerns a deployment may serve from different places:
  * - {@link QuoteSearch}: quotes found by words and filters, facets, completions, per-tag counts;
  * - {@link PeopleDirectory}: who speaks where, found by name or reading (GET /interviewees?q=,
  *   the people facet's names, the duplicate-name review, people counted per tag for GET /tags).
@@ -18,7 +20,12 @@
  * rendered from interviews the caller fetched from the store ({@link SearchPlan}): backends need
  * not keep quote texts, and what a hit shows is always the store's current text.
  *
- * What every backend must do is stated as tests in tests/helpers/search-backend-contract.ts; ranking
+ * Writes go through {@link SearchWriter}; how they become visible to readers elsewhere and stay
+ * durable is the write side's {@link SearchTarget} (the packed engine publishes snapshot parts, a
+ * cluster refreshes), which the single indexer opens through {@link SearchTargets}.
+ *
+ * What every backend must do is stated as tests in tests/helpers/search-backend-contract.ts (reads
+ * and writes) and tests/helpers/search-target-contract.ts (the indexer over a target); ranking
  * (scores, which of two matching quotes comes first) is the backend's own and is tested on
  * QuoteIndex alone (tests/unit/search-backend.test.ts and the search-*.test.ts files).
  */
@@ -89,9 +96,9 @@ export type SearchIndex = QuoteSearch & PeopleDirectory;
 
 /**
  * Writes: one interview, or one quote's tags, at a time. A write is visible to the next search
- * once it resolves (a backend that indexes asynchronously refreshes before resolving, or its
- * contract factory's `settle` waits). Durability is the backend's own: the packed engine's
- * snapshots are published by lib/indexer.ts, a cluster keeps its own.
+ * in this process once it resolves (a backend that indexes asynchronously refreshes before
+ * resolving, or its contract factory's `settle` waits). Visibility to readers elsewhere is the
+ * {@link SearchTarget}'s publish: the packed engine's snapshots, a cluster's refresh.
  */
 export interface SearchWriter {
   /** Adds or replaces an interview's quotes with their effective tags. */
@@ -113,4 +120,98 @@ export interface IndexProvider {
   get(): Promise<SearchIndex>;
   /** Version of what is loaded, for /health. */
   describe(): { snapshotId: string | null; quotes: number; interviews: number };
+}
+
+// ---------------------------------------------------------------------------- the write side
+
+/**
+ * What a publish made visible to readers in other processes. The id is what readers report
+ * (GET /health's snapshotId) and what the indexer passes back as `expectedPrevious`; `parts`
+ * are the pieces readers open (the packed engine's base and segments), absent for a backend
+ * that has none. The packed engine's SnapshotManifest is one.
+ */
+export interface Publication {
+  readonly snapshotId: string;
+  readonly parts?: readonly unknown[] | undefined;
+}
+
+/**
+ * Index work a backend did for one interview beside its text work (on the local server's worker
+ * threads: the packed engine's tokens, or its whole part for a large interview). Opaque to the
+ * use cases, which carry it from the parse step to the indexer ({@link SearchTarget.upsertPrepared}):
+ * each backend makes its own and uses only its own, so a use case never names an engine's types.
+ */
+export interface PreparedIndexing {
+  /** Which backend made it (a backend ignores another's and indexes the interview itself). */
+  readonly backend: string;
+}
+
+/** What one background merge did (see {@link SearchTarget.compact}). */
+export interface Compaction<P extends Publication = Publication> {
+  /** The parts [from, to) of the previous publication merged into one. */
+  from: number;
+  to: number;
+  /** Documents (deleted ones included) the merged parts held, and live documents written. */
+  docs: number;
+  live: number;
+  /** What the merge published. */
+  published: P;
+}
+
+/**
+ * The single indexer's hold on a backend (lib/indexer.ts): the index it writes and reads back
+ * (the consistency compare), and how its writes become visible to readers elsewhere and stay
+ * durable. The packed engine publishes snapshots through the store's manifest switch
+ * (lib/search/snapshot-target.ts); a cluster would refresh its index and, for a rebuild, switch
+ * an alias. Calls are serialised by the indexer: an implementation need not be re-entrant.
+ */
+export interface SearchTarget<B extends SearchBackend = SearchBackend, P extends Publication = Publication> {
+  /** The index written to (in-process readers read it too: `npm start`). */
+  readonly index: B;
+  /** What the index was opened from or last published; null before anything was. */
+  readonly published: P | null;
+  /**
+   * {@link SearchWriter.upsertInterview} with work prepared for this backend beside the text work
+   * (a foreign or absent preparation: the interview is indexed from its text).
+   */
+  upsertPrepared(
+    interview: Interview,
+    tagsByQuote: ReadonlyMap<string, readonly string[]>,
+    prepared: PreparedIndexing,
+  ): Awaitable<void>;
+  /**
+   * Makes the writes so far visible to readers elsewhere. With `expectedPrevious` (an id, or null
+   * for "nothing published yet") only over that publication, else ConflictError: two indexers
+   * never overwrite each other's updates unknowingly. Its cost should follow what changed.
+   */
+  publish(expectedPrevious?: string | null): Promise<P>;
+  /**
+   * A new, empty index of this backend for a rebuild, based on what this one is based on: filled
+   * from the store, its first publish replaces what readers see whole.
+   */
+  empty(): SearchTarget<B, P>;
+  /**
+   * One step of background maintenance (merging small parts), published over the last
+   * publication; null when nothing needs it, or when writes are not published yet.
+   */
+  compact(): Promise<Compaction<P> | null>;
+}
+
+/** A target opened at what is published now, and what opening it cost (logged by the indexer). */
+export interface OpenedTarget<B extends SearchBackend = SearchBackend, P extends Publication = Publication> {
+  target: SearchTarget<B, P>;
+  /** Bytes read (0 for a backend that loads nothing). */
+  bytes: number;
+  ms: number;
+}
+
+/**
+ * Where the indexer's target comes from (lib/indexing.ts): what is published now (cheap: the
+ * indexer compares it with what it holds before every batch) and a target opened at it (after a
+ * conflict, or when another writer published).
+ */
+export interface SearchTargets<B extends SearchBackend = SearchBackend, P extends Publication = Publication> {
+  latest(): Promise<P | null>;
+  /** Opens at `published` (read with {@link latest}), or at what is published now when omitted. */
+  open(published?: P | null): Promise<OpenedTarget<B, P>>;
 }

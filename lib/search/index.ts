@@ -42,6 +42,7 @@ import {
   FACET_YEARS,
   plannedFacets,
 } from './facets.ts';
+import { indexFingerprint } from './fingerprint.ts';
 import { highlight, matchRanges } from './highlight.ts';
 import { InterviewMetas, type MetaColumns, metaColumns } from './metas.ts';
 import { decodeCursor, encodeCursor, type SearchParams, SearchParamsSchema, toMs } from './params.ts';
@@ -90,11 +91,13 @@ export const INDEX_SCHEMA_VERSION = 3;
 
 // Split into modules of one job each; every name stays importable from here.
 export type { DocumentLookup, InterviewMeta, SearchHit, SearchPage, SearchPlan };
+/** Part of the ports' contract (every backend stores it): defined beside them, kept here for callers. */
 export {
   FIELD_BOOSTS,
   type FieldTokens,
   type IndexTokens,
   type InterviewTokens,
+  indexFingerprint,
   inflectedReadings,
   type PackedTokens,
   PREBUILD_QUOTE_CHARS,
@@ -109,19 +112,6 @@ export {
   tokenizeInterview,
   unpackTokens,
 };
-
-/** Digest of an interview's indexed content: the consistency check compares it with the store's. */
-export function indexFingerprint(
-  interview: Pick<Interview, 'title' | 'turns'>,
-  tagsByQuote: ReadonlyMap<string, readonly string[]>,
-): string {
-  const parts = interview.turns.map((t) => [
-    t.id,
-    t.text,
-    [...(tagsByQuote.get(t.id) ?? [])].sort().join(','),
-  ]);
-  return digest(JSON.stringify([interview.title, parts]), 16);
-}
 
 /** A snapshot part opened by {@link QuoteIndex.openPart}: its header, its segment, its segmentation mode. */
 export interface OpenedPart {

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultIndexOptions, Indexer } from '../../lib/indexer.ts';
 import { type Job, JobRunner, type JobStep } from '../../lib/jobs/runner.ts';
 import type { Interview } from '../../lib/model.ts';
 import type { SearchPage } from '../../lib/search/index.ts';
+import { snapshotIndexer } from '../../lib/search/snapshot-target.ts';
+import { defaultIndexOptions } from '../../lib/search/snapshots.ts';
 import { DynamoStore } from '../../lib/store/dynamo.ts';
 import { JOB_RETENTION_DAYS } from '../../lib/store/items.ts';
 import { keys } from '../../lib/store/keys.ts';
@@ -57,9 +58,9 @@ async function getJson<T>(app: App, path: string): Promise<T> {
 }
 
 /** Fingerprint of every interview the index holds. */
-function fingerprints(indexer: Indexer): Record<string, string> {
+async function fingerprints(indexer: LocalRuntime['indexer']): Promise<Record<string, string>> {
   return Object.fromEntries(
-    indexer.interviewIds().map((id) => [id, indexer.index.interview(id)?.fingerprint ?? '']),
+    (await indexer.interviewIds()).map((id) => [id, indexer.index.interview(id)?.fingerprint ?? '']),
   );
 }
 
@@ -108,9 +109,9 @@ describe('rebuild, check and repair in steps of two interviews', () => {
     expect(Date.parse(done.finishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
     expect(done.startedAt).not.toBeNull();
     // The same as building from nothing.
-    const fresh = new Indexer(rt.store, undefined, defaultIndexOptions());
+    const fresh = snapshotIndexer(rt.store, defaultIndexOptions());
     await fresh.rebuild();
-    expect(fingerprints(rt.indexer)).toEqual(fingerprints(fresh));
+    expect(await fingerprints(rt.indexer)).toEqual(await fingerprints(fresh));
     expect(rt.indexer.index.stats).toEqual(fresh.index.stats);
     expect(rt.indexer.index.search({ q: '', tags: ['behind-the-back'] }).total).toBe(1);
   });

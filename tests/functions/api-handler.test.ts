@@ -6,6 +6,7 @@ import { handle } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLambdaConfigFor } from '../../lib/config.ts';
 import { lambdaApiApp, streamHandler } from '../../lib/lambda.ts';
+import { snapshotTargets } from '../../lib/search/snapshot-target.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { embedded, TOKEN, tableName } from '../helpers/dynamo.ts';
 import { httpApiEvent, restApiEvent, streamRecord } from '../helpers/events.ts';
@@ -124,7 +125,7 @@ describe('functions/api handler', () => {
       context,
     )) as V2;
     expect(JSON.parse(String(before.body)).total).toBe(0);
-    const indexer = streamHandler({ store, logger: () => {} });
+    const indexer = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
     const out = await indexer({ Records: [streamRecord('INSERT', { pk: 'IV#yuki', sk: 'HEAD' })] });
     expect(out.batchItemFailures).toEqual([]);
     const after = (await handler(

@@ -17,6 +17,7 @@ import { handle } from 'hono/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLambdaConfigFor } from '../../lib/config.ts';
 import { lambdaApiApp, streamHandler } from '../../lib/lambda.ts';
+import { snapshotTargets } from '../../lib/search/snapshot-target.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { localClient } from '../../local/embedded.ts';
 import { dynamoLocalEndpoint, TOKEN, tableName } from '../helpers/dynamo.ts';
@@ -54,7 +55,7 @@ describe.runIf(endpoint)('API → DynamoDB Local Streams → indexer → API', (
         logger: () => {},
       }),
     );
-    indexer = streamHandler({ store, logger: () => {} });
+    indexer = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
     streams = new DynamoDBStreamsClient({
       endpoint: endpoint as string,
       region: 'local',

@@ -6,8 +6,9 @@
 
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Indexer, SnapshotIndexProvider } from '../../lib/indexer.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
+import { snapshotIndexer } from '../../lib/search/snapshot-target.ts';
+import { SnapshotIndexProvider } from '../../lib/search/snapshots.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
@@ -32,7 +33,7 @@ describe('a failed warm-up of a loaded snapshot', () => {
     const table = tableName('warm');
     await ensureTable(client, table);
     const store = new DynamoStore({ tableName: table, client });
-    const indexer = new Indexer(store);
+    const indexer = snapshotIndexer(store);
     const service = new Kikigaki({
       store,
       tagger: new TopicTagger(),

@@ -1,9 +1,10 @@
 /** The Streams indexer Lambda with real DynamoDB Streams record shapes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnapshotIndexProvider } from '../../lib/indexer.ts';
 import { queueIndexer } from '../../lib/indexing.ts';
 import { queueJobs, streamHandler, targetOf } from '../../lib/lambda.ts';
 import { PeopleService } from '../../lib/people/service.ts';
+import { snapshotTargets } from '../../lib/search/snapshot-target.ts';
+import { SnapshotIndexProvider } from '../../lib/search/snapshots.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
@@ -51,7 +52,7 @@ describe('functions/indexer handler', () => {
   it('indexes committed interviews and reports a poison record without losing the others', async () => {
     await service.ingest({ text: transcript('ランサーズで受注しています。') }, { id: 'one' });
     await service.ingest({ text: transcript('ココナラで出品しています。') }, { id: 'two' });
-    const handler = streamHandler({ store, logger: () => {} });
+    const handler = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
     const poison = streamRecord('INSERT', null);
     const out = await handler({
       Records: [
@@ -66,7 +67,7 @@ describe('functions/indexer handler', () => {
   });
 
   it('is idempotent under redelivery and out-of-order records', async () => {
-    const handler = streamHandler({ store, logger: () => {} });
+    const handler = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
     await service.ingest({ text: transcript('ランサーズとクラウドワークスを使います。') }, { id: 'one' });
     const newer = streamRecord('MODIFY', { pk: 'IV#one', sk: 'HEAD' });
     const older = streamRecord('INSERT', { pk: 'IV#one', sk: 'HEAD' });
@@ -79,7 +80,7 @@ describe('functions/indexer handler', () => {
   });
 
   it('removes a deleted interview’s quotes', async () => {
-    const handler = streamHandler({ store, logger: () => {} });
+    const handler = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
     await service.deleteInterview('two');
     const out = await handler({ Records: [streamRecord('REMOVE', { pk: 'IV#two', sk: 'HEAD' })] });
     expect(out.batchItemFailures).toEqual([]);
@@ -87,7 +88,7 @@ describe('functions/indexer handler', () => {
   });
 
   it('follows manual quote tag edits', async () => {
-    const handler = streamHandler({ store, logger: () => {} });
+    const handler = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
     await service.editQuoteTags('one-t002', { add: ['tools'] }, 'editor');
     await handler({ Records: [streamRecord('MODIFY', { pk: 'QUOTE#one-t002', sk: 'TAGS' })] });
     const reader = new SnapshotIndexProvider(store, { refreshMs: 0 });
@@ -97,8 +98,8 @@ describe('functions/indexer handler', () => {
   });
 
   it('two indexers publishing concurrently lose no update', async () => {
-    const a = streamHandler({ store, logger: () => {} });
-    const b = streamHandler({ store, logger: () => {} });
+    const a = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
+    const b = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
     await service.ingest({ text: transcript('ストアカで講座を開いています。') }, { id: 'three' });
     await service.ingest({ text: transcript('メルカリで販売しています。') }, { id: 'four' });
     const [ra, rb] = await Promise.all([
@@ -112,7 +113,7 @@ describe('functions/indexer handler', () => {
   });
 
   it('applies a tag merge through the heads it rewrote (the TAGALIAS record alone rebuilds nothing)', async () => {
-    const handler = streamHandler({ store, logger: () => {} });
+    const handler = streamHandler({ store, targets: snapshotTargets(store), logger: () => {} });
     // care-anxiety (介護 in every interview here): crowdsourcing keeps its id and cannot be merged away.
     await merge(service.tagging, 'care-anxiety', 'caregiving', { create: true }, 'editor');
     // A merge re-computes the memberships and heads of the interviews it moves: Streams deliver
@@ -141,6 +142,7 @@ describe('functions/indexer handler', () => {
     const tagging = createTagging({ store, taggers: new StaticTaggers(new TopicTagger()), jobs: runner });
     const handler = queueIndexer({
       store,
+      targets: snapshotTargets(store),
       logger: () => {},
       jobs: {
         runner,

@@ -14,7 +14,8 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../lib/errors.ts';
-import { defaultIndexOptions, Indexer, openLatestIndex, SnapshotIndexProvider } from '../../lib/indexer.ts';
+import { snapshotIndexer } from '../../lib/search/snapshot-target.ts';
+import { defaultIndexOptions, openLatestIndex, SnapshotIndexProvider } from '../../lib/search/snapshots.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { CorruptItemError } from '../../lib/store/items.ts';
@@ -149,7 +150,7 @@ describe('S3SnapshotStore', () => {
     await service.ingest({ text: transcript('クラウドソーシングで受注しています。') }, { id: 'iv1' });
     expect((await store.getInterview('iv1'))?.version).toBe(1);
     expect(store.tableName).toBe(dynamo.tableName);
-    const indexer = new Indexer(store, undefined, defaultIndexOptions());
+    const indexer = snapshotIndexer(store, defaultIndexOptions());
     await indexer.apply('iv1');
     const m = await indexer.publish(null);
     // Published to S3, not to the table's chunks.
@@ -164,7 +165,7 @@ describe('SnapshotIndexProvider (the API functions)', () => {
   async function published() {
     const f = await fresh();
     const service = new Kikigaki({ store: f.store, tagger: new TopicTagger() });
-    const indexer = new Indexer(f.store, undefined, defaultIndexOptions());
+    const indexer = snapshotIndexer(f.store, defaultIndexOptions());
     const publish = async (id: string, answer: string) => {
       await service.ingest({ text: transcript(answer) }, { id });
       await indexer.apply(id);
@@ -202,7 +203,7 @@ describe('SnapshotIndexProvider (the API functions)', () => {
     const client = s3.client();
     const f = await fresh(client);
     const service = new Kikigaki({ store: f.store, tagger: new TopicTagger() });
-    const indexer = new Indexer(f.store, undefined, defaultIndexOptions());
+    const indexer = snapshotIndexer(f.store, defaultIndexOptions());
     await service.ingest({ text: transcript('ランサーズで仕事を探しました。') }, { id: 'a' });
     await indexer.apply('a');
     await indexer.publish();
@@ -238,7 +239,7 @@ describe('SnapshotIndexProvider (the API functions)', () => {
     const client = s3.client();
     const f = await fresh(client);
     const service = new Kikigaki({ store: f.store, tagger: new TopicTagger() });
-    const indexer = new Indexer(f.store, undefined, defaultIndexOptions());
+    const indexer = snapshotIndexer(f.store, defaultIndexOptions());
     const publish = async (id: string, answer: string) => {
       await service.ingest({ text: transcript(answer) }, { id });
       await indexer.apply(id);

@@ -18,6 +18,9 @@
  * - Every method answers through a Promise, as a remote engine does: a use case that forgot to
  *   `await` the port fails with this backend behind it.
  * - Its durable form is JSON of what it keeps; reopening re-indexes it (a cluster's is its own).
+ * - Removed quotes stay in MiniSearch's term index as "dirt" until {@link MiniSearchBackend.vacuum}
+ *   (automatic vacuuming off): the indexer's background maintenance does it, as a cluster merges
+ *   away deleted documents (tests/helpers/minisearch-target.ts).
  */
 import MiniSearch from 'minisearch';
 import { ValidationError } from '../../lib/errors.ts';
@@ -142,6 +145,8 @@ export class MiniSearchBackend implements SearchBackend {
       tokenize: indexGrams,
       processTerm: (t) => t,
       searchOptions: { tokenize: grams, processTerm: (t) => t },
+      // Vacuumed by the indexer's compaction (see vacuum), not behind its back.
+      autoVacuum: false,
     });
   }
 
@@ -159,6 +164,18 @@ export class MiniSearchBackend implements SearchBackend {
   toJSON(): string {
     const stored: Stored = { docs: [...this.docs.values()], interviews: [...this.interviews.values()] };
     return JSON.stringify(stored);
+  }
+
+  /** Removed quotes still held by the term index (searches skip them; vacuum drops them). */
+  get dirt(): number {
+    return this.mini.dirtCount;
+  }
+
+  /** Drops removed quotes from the term index: documents held before, and live ones after. */
+  async vacuum(): Promise<{ docs: number; live: number }> {
+    const docs = this.mini.documentCount + this.mini.dirtCount;
+    await this.mini.vacuum();
+    return { docs, live: this.mini.documentCount };
   }
 
   get stats(): { quotes: number; interviews: number } {

@@ -6,7 +6,6 @@
  * parts must too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultIndexOptions, openLatestIndex } from '../../lib/indexer.ts';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import {
@@ -16,6 +15,7 @@ import {
   quoteChars,
   type SearchPage,
 } from '../../lib/search/index.ts';
+import { defaultIndexOptions, openLatestIndex } from '../../lib/search/snapshots.ts';
 import { TopicTagger } from '../../lib/tagging/tagger.ts';
 import { defaultDictionaryPath, loadReadings } from '../../lib/text/readings.ts';
 import { createParsePool } from '../../local/parse-pool.ts';

@@ -1,6 +1,7 @@
 /** Two writers racing, and the index/store consistency check that reports and repairs drift. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultIndexOptions, Indexer, openLatestIndex } from '../../lib/indexer.ts';
+import { snapshotIndexer } from '../../lib/search/snapshot-target.ts';
+import { defaultIndexOptions, openLatestIndex } from '../../lib/search/snapshots.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
 import { consistency } from '../helpers/jobs.ts';
@@ -78,7 +79,7 @@ describe('a second snapshot writer', () => {
     await post('/interviews?id=w1', transcript('丁', 4));
     await rt.flush();
     // Another writer on the same table (a rebuild by hand, a second process) switches the manifest.
-    const other = new Indexer(rt.store, undefined, defaultIndexOptions());
+    const other = snapshotIndexer(rt.store, defaultIndexOptions());
     await other.rebuild();
     const theirs = (await rt.store.readManifest())?.snapshotId;
     await post('/interviews?id=w2', transcript('戊', 4));

@@ -4,7 +4,7 @@
  */
 import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Indexer } from '../../lib/indexer.ts';
+import { snapshotIndexer } from '../../lib/search/snapshot-target.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
@@ -65,7 +65,7 @@ describe('ingest under injected write failures', () => {
     for (let step = 1; step <= steps; step++) {
       const { client, store, table } = await fresh();
       const tagger = new TopicTagger();
-      const indexer = new Indexer(store);
+      const indexer = snapshotIndexer(store);
       const service = new Kikigaki({
         store,
         tagger,

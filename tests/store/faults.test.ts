@@ -4,7 +4,8 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Indexer, SnapshotIndexProvider } from '../../lib/indexer.ts';
+import { snapshotIndexer } from '../../lib/search/snapshot-target.ts';
+import { SnapshotIndexProvider } from '../../lib/search/snapshots.ts';
 import { Kikigaki } from '../../lib/service.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
@@ -27,13 +28,13 @@ async function setup(): Promise<{
   client: DynamoDBClient;
   store: DynamoStore;
   service: Kikigaki;
-  indexer: Indexer;
+  indexer: ReturnType<typeof snapshotIndexer>;
 }> {
   const client = localClient(server.endpoint);
   const table = tableName('faults');
   await ensureTable(client, table);
   const store = new DynamoStore({ tableName: table, client });
-  const indexer = new Indexer(store);
+  const indexer = snapshotIndexer(store);
   const service = new Kikigaki({
     store,
     tagger: new TopicTagger(),

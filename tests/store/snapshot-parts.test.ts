@@ -13,11 +13,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectTaggingCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../lib/errors.ts';
-import { defaultIndexOptions, Indexer, openLatestIndex, SnapshotIndexProvider } from '../../lib/indexer.ts';
 import { batchIndexer } from '../../lib/indexing.ts';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import type { QuoteIndex } from '../../lib/search/index.ts';
+import { snapshotIndexer, snapshotTargets } from '../../lib/search/snapshot-target.ts';
+import { defaultIndexOptions, openLatestIndex, SnapshotIndexProvider } from '../../lib/search/snapshots.ts';
 import { DynamoStore, ensureTable } from '../../lib/store/dynamo.ts';
 import type { SnapshotPart, Store } from '../../lib/store/port.ts';
 import { S3SnapshotStore, SUPERSEDED_TAG, withSnapshotStore } from '../../lib/store/s3-snapshots.ts';
@@ -79,7 +80,7 @@ function answers(index: QuoteIndex) {
 
 /** An index built from scratch over what the store holds now. */
 async function fullBuild(store: Store): Promise<QuoteIndex> {
-  const ref = new Indexer(store, undefined, opts);
+  const ref = snapshotIndexer(store, opts);
   for await (const id of store.interviewIds()) await ref.apply(id);
   return ref.index;
 }
@@ -168,7 +169,7 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
 
   it('each batch publishes one new part over the parts before it; a fresh reader answers as a full build', async () => {
     const { store } = await setup();
-    const writer = new Indexer(store, undefined, opts);
+    const writer = snapshotIndexer(store, opts);
     for (let n = 0; n < 6; n++) {
       await put(store, n);
       await writer.apply(`iv-${n}`);
@@ -201,7 +202,7 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
 
   it('a background merge replaces a run of parts and keeps the answers; merged-away parts are retired', async () => {
     const { store, gone } = await setup();
-    const writer = new Indexer(store, undefined, opts);
+    const writer = snapshotIndexer(store, opts);
     let steps = 0;
     let lastParts: SnapshotPart[] = [];
     const retired: SnapshotPart[] = [];
@@ -215,12 +216,12 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
       if (step) {
         steps++;
         expect(step.to - step.from).toBeGreaterThan(1);
-        const kept = new Set(step.manifest.parts?.map((p) => p.key));
+        const kept = new Set(step.published.parts?.map((p) => p.key));
         retired.push(...(published.parts ?? []).filter((p) => !kept.has(p.key)));
         // Merging publishes fewer parts, over the snapshot just published.
-        expect(step.manifest.parts?.length).toBe((published.parts?.length ?? 0) - (step.to - step.from) + 1);
-        expect((await store.readManifest())?.snapshotId).toBe(step.manifest.snapshotId);
-        lastParts = step.manifest.parts ?? [];
+        expect(step.published.parts?.length).toBe((published.parts?.length ?? 0) - (step.to - step.from) + 1);
+        expect((await store.readManifest())?.snapshotId).toBe(step.published.snapshotId);
+        lastParts = step.published.parts ?? [];
       } else lastParts = published.parts ?? [];
       // At every point, a fresh reader answers as a full build does.
       if (n === 7 || n === 13) {
@@ -243,13 +244,13 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
 
   it('a conflicting publish leaves the previous manifest and none of its parts', async () => {
     const { store, objects } = await setup();
-    const a = new Indexer(store, undefined, opts);
+    const a = snapshotIndexer(store, opts);
     await put(store, 0);
     await a.apply('iv-0');
     const base = await a.publish(null);
     // Two indexers loaded from the same snapshot; the second to publish loses.
     const opened = await openLatestIndex(store, opts);
-    const b = new Indexer(store, opened.index, opts).loadedFrom(opened.manifest);
+    const b = snapshotIndexer(store, opts, opened);
     await put(store, 1);
     await a.apply('iv-1');
     const won = await a.publish(base.snapshotId);
@@ -271,7 +272,7 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
     if (objects) expect(await objects()).toEqual(before);
     // The loser reloads: a fresh indexer over the winner publishes its batch as a segment.
     const reopened = await openLatestIndex(store, opts);
-    const c = new Indexer(store, reopened.index, opts).loadedFrom(reopened.manifest);
+    const c = snapshotIndexer(store, opts, reopened);
     await c.apply('iv-2');
     const m = await c.publish(won.snapshotId);
     expect(m.parts?.length).toBe(3);
@@ -280,7 +281,7 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
 
   it('a publish that fails midway leaves the previous manifest; the next publish recovers in full', async () => {
     const { store, dynamo, switchWrite } = await setup();
-    const writer = new Indexer(store, undefined, opts);
+    const writer = snapshotIndexer(store, opts);
     for (let n = 0; n < 3; n++) {
       await put(store, n);
       await writer.apply(`iv-${n}`);
@@ -303,7 +304,7 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
 
   it('a reader refreshing in the background reads only the new parts and keeps serving the old index meanwhile', async () => {
     const { store } = await setup();
-    const writer = new Indexer(store, undefined, opts);
+    const writer = snapshotIndexer(store, opts);
     for (let n = 0; n < 4; n++) {
       await put(store, n);
       await writer.apply(`iv-${n}`);
@@ -339,7 +340,11 @@ describe.each(setups)('snapshot parts: %s', (_name, setup) => {
   it('the indexing Lambda step publishes each invocation as a part and merges at most once per invocation', async () => {
     const { store } = await setup();
     const logs: Array<Record<string, unknown>> = [];
-    const index = batchIndexer({ store, logger: (l) => logs.push(l as Record<string, unknown>) });
+    const index = batchIndexer({
+      store,
+      targets: snapshotTargets(store),
+      logger: (l) => logs.push(l as Record<string, unknown>),
+    });
     const invocations = 20;
     for (let i = 0; i < invocations; i++) {
       const ids = [`iv-${i % 10}`, `iv-${(i + 3) % 10}`];

@@ -7,10 +7,10 @@
  * it alone: its ranking, its readings and question matches, its snapshot bytes.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultIndexOptions } from '../../lib/indexer.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
 import type { SearchBackend } from '../../lib/search/backend.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
+import { defaultIndexOptions } from '../../lib/search/snapshots.ts';
 import { MiniSearchBackend } from '../helpers/minisearch-backend.ts';
 import { searchBackendContract } from '../helpers/search-backend-contract.ts';
 

@@ -1,10 +1,12 @@
 /**
- * The use cases reach search only through the ports of lib/search/backend.ts: biome.json's
- * noRestrictedImports (an override on lib/service.ts, lib/export.ts, lib/api, lib/console,
- * lib/tagging, lib/people) refuses QuoteIndex, the engine and the indexer's snapshot code there,
- * and `npm run lint` runs it on the real files. This proves the rule is live — that it fires on
- * such an import where it must and nowhere else — by linting probe files with the repository's
- * own biome.json in a scratch directory (biome reads no diagnostics from stdin).
+ * The use cases and the single indexer reach search only through the ports of
+ * lib/search/backend.ts: biome.json's noRestrictedImports refuses QuoteIndex, the engine and its
+ * snapshot code in the use cases (lib/service.ts, lib/export.ts, lib/api, lib/console,
+ * lib/tagging, lib/people; the indexer too) and the engine, its tokens and its snapshot code on
+ * the write side (lib/indexer.ts, lib/indexing.ts, lib/jobs), and `npm run lint` runs it on the
+ * real files. This proves the rules are live — that they fire on such an import where they must
+ * and nowhere else — by linting probe files with the repository's own biome.json in a scratch
+ * directory (biome reads no diagnostics from stdin).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,28 @@ const FORBIDDEN = [
   'export type Reached = QuoteIndex | Indexer | Engine;',
   '',
 ].join('\n');
+/** What the write side must not name: the engine, its tokens, its snapshot packing (reader and writer). */
+const WRITE_FORBIDDEN = (up: string) =>
+  [
+    `import type { QuoteIndex } from '${up}search/index.ts';`,
+    `import type { IndexTokens } from '${up}search/tokens.ts';`,
+    `import type { Engine } from '${up}search/engine/index.ts';`,
+    `import type { SnapshotIndexProvider } from '${up}search/snapshots.ts';`,
+    `import type { SnapshotTarget } from '${up}search/snapshot-target.ts';`,
+    '',
+    'export type Reached = QuoteIndex | IndexTokens | Engine | SnapshotIndexProvider | SnapshotTarget;',
+    '',
+  ].join('\n');
+/** What it may: the ports, the fingerprint of the contract, the store. */
+const WRITE_ALLOWED = (up: string) =>
+  [
+    `import type { SearchTarget, SearchTargets } from '${up}search/backend.ts';`,
+    `import type { indexFingerprint } from '${up}search/fingerprint.ts';`,
+    `import type { Store } from '${up}store/port.ts';`,
+    '',
+    'export type Reached = SearchTarget | SearchTargets | Store | typeof indexFingerprint;',
+    '',
+  ].join('\n');
 const ALLOWED = [
   "import type { IndexProvider, QuoteSearch } from '../search/backend.ts';",
   "import type { SearchParams } from '../search/index.ts';",
@@ -66,11 +90,50 @@ describe('the search ports are enforced by biome', () => {
     30_000,
   );
 
+  it("the use cases may not import the packed engine's snapshot code either", () => {
+    const { status, out } = lint({
+      'lib/api/snapshots-probe.ts': [
+        "import type { SnapshotIndexProvider } from '../search/snapshots.ts';",
+        "import type { SnapshotTarget } from '../search/snapshot-target.ts';",
+        '',
+        'export type Reached = SnapshotIndexProvider | SnapshotTarget;',
+        '',
+      ].join('\n'),
+    });
+    expect(status).not.toBe(0);
+    expect(out.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(2);
+  }, 30_000);
+
+  it.each([
+    ['lib/indexer.ts', './'],
+    ['lib/indexing.ts', './'],
+    ['lib/jobs/probe.ts', '../'],
+  ])(
+    'the write side (%s) may not import the engine, its tokens or its snapshot code',
+    (path, up) => {
+      const { status, out } = lint({ [path]: WRITE_FORBIDDEN(up) });
+      expect(status).not.toBe(0);
+      expect(out.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(5);
+      expect(out).toContain('SearchTarget');
+    },
+    30_000,
+  );
+
+  it('the write side may import the ports, the fingerprint and the store', () => {
+    const { status, out } = lint({
+      'lib/indexer.ts': WRITE_ALLOWED('./'),
+      'lib/jobs/allowed.ts': WRITE_ALLOWED('../'),
+    });
+    expect(out).not.toContain('noRestrictedImports');
+    expect(status).toBe(0);
+  }, 30_000);
+
   it('the ports themselves are allowed there, and the composition roots may name the engine', () => {
     const { status, out } = lint({
       'lib/api/allowed.ts': ALLOWED,
       'lib/lambda-probe.ts': FORBIDDEN,
       'local/probe.ts': FORBIDDEN,
+      'lib/search/writer-probe.ts': WRITE_FORBIDDEN('./').replaceAll("'./search/", "'./"),
     });
     expect(out).not.toContain('noRestrictedImports');
     expect(status).toBe(0);

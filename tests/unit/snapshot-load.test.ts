@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quoteId } from '../../lib/ids.ts';
-import { decodePart, defaultIndexOptions } from '../../lib/indexer.ts';
 import type { Interview } from '../../lib/model.ts';
 import { buildTaggedIndex } from '../../lib/search/build.ts';
 import { Engine, PACKED_LAYOUT, readSegment } from '../../lib/search/engine/index.ts';
@@ -16,6 +15,7 @@ import { compressSnapshot, warmSnapshot } from '../../lib/search/engine/snapshot
 import { term } from '../../lib/search/engine/tree.ts';
 import type { QuoteIndex, SearchPage } from '../../lib/search/index.ts';
 import { QuoteIndex as Index } from '../../lib/search/index.ts';
+import { decodePart, defaultIndexOptions } from '../../lib/search/snapshots.ts';
 import { sampleInterviews } from '../helpers/samples.ts';
 
 const QUERIES = ['仕事', '介護', 'ライター', 'デザ', '子育て 仕事', 'upwork', '時間', '「副業」', 'サイト'];
