@@ -154,17 +154,23 @@ describe('sorted-list evaluation gives the general evaluator’s pages', () => {
   });
 
   const real = available(corporaDir, 'the real-corpus comparison of the sorted path');
-  it.runIf(real)('on real interviews and dialogs, each indexed twice: 700 queries', () => {
-    const interviews = interviewsIn([`${corporaDir}/livedoor-interviews`, `${corporaDir}/asdc-dialogs`]);
-    expect(interviews.length).toBeGreaterThan(100);
-    const queries = queriesFrom(texts(interviews), 700, 2);
-    expect(queries.length).toBe(700);
-    const built = indexOf(interviews, true);
-    const a = compare(built, queries.slice(0, 500));
-    const b = compare(reloaded(built, interviews), queries.slice(500));
-    expect(a.pages + b.pages).toBeGreaterThan(1000);
-    expect(a.large + b.large).toBeGreaterThan(10);
-  });
+  it.runIf(real)(
+    'on real interviews and dialogs, each indexed twice: 700 queries',
+    () => {
+      const interviews = interviewsIn([`${corporaDir}/livedoor-interviews`, `${corporaDir}/asdc-dialogs`]);
+      expect(interviews.length).toBeGreaterThan(100);
+      const queries = queriesFrom(texts(interviews), 700, 2);
+      expect(queries.length).toBe(700);
+      const built = indexOf(interviews, true);
+      const a = compare(built, queries.slice(0, 500));
+      const b = compare(reloaded(built, interviews), queries.slice(500));
+      expect(a.pages + b.pages).toBeGreaterThan(1000);
+      expect(a.large + b.large).toBeGreaterThan(10);
+      // Indexing two corpora twice and 700 comparisons take ~10 s on a quiet machine; the bound is
+      // for a loaded one (it timed out at 30 s at load 25). Correctness is asserted, not speed.
+    },
+    180_000,
+  );
 });
 
 describe('facets of large results (the packed per-doc words) count tags as the general path does', () => {
