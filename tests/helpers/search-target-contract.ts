@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../lib/errors.ts';
 import { Indexer } from '../../lib/indexer.ts';
 import { batchIndexer } from '../../lib/indexing.ts';
+import { queuedJob } from '../../lib/jobs/runner.ts';
 import { advance, type StepContext } from '../../lib/jobs/steps.ts';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
@@ -275,27 +276,12 @@ export function searchTargetContract<B extends SearchBackend, P extends Publicat
         budget: { pageSize: 2, maxPages: 10, ms: 60_000 },
       };
       const now = new Date().toISOString();
+      // The record the runner writes when the job is submitted, then taken up as a step would.
       let job: Job = {
-        id: 'job-1',
-        kind: 'repair',
-        reason: null,
-        params: {},
+        ...queuedJob({ kind: 'repair' }, 'job-1', now),
         state: 'running',
-        phase: 'compare',
         step: 1,
-        pages: 0,
-        cursor: null,
-        attempts: 0,
-        done: 0,
-        total: null,
-        result: {},
-        ids: {},
-        errors: [],
-        error: null,
-        createdAt: now,
         startedAt: now,
-        updatedAt: now,
-        finishedAt: null,
       };
       for (let i = 0; i < 10 && job.state !== 'done'; i++) job = await advance(job, ctx);
       expect(job.state).toBe('done');
