@@ -255,22 +255,7 @@ export class Table {
    * for a request that must stay bounded whatever the partition's size.
    */
   async queryUpTo(input: QueryInput, limit: number): Promise<{ items: RawItem[]; more: boolean }> {
-    const items: RawItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.send(() =>
-        this.doc.send(
-          new QueryCommand({
-            ...input,
-            TableName: this.name,
-            Limit: limit - items.length,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const it of r.Items ?? []) items.push(it);
-      start = r.LastEvaluatedKey;
-    } while (start && items.length < limit);
+    const { items, start } = await this.readUpTo(input, limit, undefined, async (page) => page);
     // A LastEvaluatedKey after exactly `limit` items may end the partition: ask for one more.
     if (!start) return { items, more: false };
     const one = await this.send(() =>
@@ -380,10 +365,9 @@ export class Table {
   }
 
   /**
-   * Reads query pages until `limit` items are kept or the query ends. Invariant: Limit is always
-   * what is still missing, so no kept item is ever read past and skipped by the returned cursor
-   * (a FilterExpression, or `keep` dropping stale items, makes pages short). Cursors are spelled
-   * and checked by the query's {@link CursorCodec}.
+   * One page of a query for a client: up to `limit` kept items from the cursor on, and the cursor
+   * after them (see {@link readUpTo} for why none is skipped). Cursors are spelled and checked by
+   * the query's {@link CursorCodec}.
    */
   async fillPage<T>(
     input: QueryInput,
@@ -391,27 +375,44 @@ export class Table {
     keep: (items: RawItem[]) => Promise<T[]>,
     codec: CursorCodec,
   ): Promise<Page<T>> {
-    const items: T[] = [];
-    let start: Record<string, unknown> | undefined;
+    let from: Record<string, unknown> | undefined;
     if (options.cursor) {
-      start = codec.decode(decodeCursor(options.cursor, codec.scope)) ?? undefined;
-      if (!start) throw new ValidationError('cursor is invalid for this request; start again without it');
+      from = codec.decode(decodeCursor(options.cursor, codec.scope)) ?? undefined;
+      if (!from) throw new ValidationError('cursor is invalid for this request; start again without it');
     }
+    const { items, start } = await this.readUpTo(input, options.limit, from, keep);
+    return { items, nextCursor: start ? encodeCursor(codec.scope, codec.encode(start)) : null };
+  }
+
+  /**
+   * Reads query pages from `start` until `limit` items are kept or the query ends, and answers the
+   * key to go on from. Invariant: Limit is always what is still missing, so no kept item is ever
+   * read past and skipped by the returned key (a FilterExpression, or `keep` dropping stale items,
+   * makes pages short).
+   */
+  private async readUpTo<T>(
+    input: QueryInput,
+    limit: number,
+    from: Record<string, unknown> | undefined,
+    keep: (items: RawItem[]) => Promise<T[]>,
+  ): Promise<{ items: T[]; start: Record<string, unknown> | undefined }> {
+    const items: T[] = [];
+    let start = from;
     do {
       const r = await this.send(() =>
         this.doc.send(
           new QueryCommand({
             ...input,
             TableName: this.name,
-            Limit: options.limit - items.length,
+            Limit: limit - items.length,
             ExclusiveStartKey: start,
           }),
         ),
       );
       for (const kept of await keep(r.Items ?? [])) items.push(kept);
       start = r.LastEvaluatedKey;
-    } while (start && items.length < options.limit);
-    return { items, nextCursor: start ? encodeCursor(codec.scope, codec.encode(start)) : null };
+    } while (start && items.length < limit);
+    return { items, start };
   }
 }
 
