@@ -423,33 +423,13 @@ export async function rewriteQuoteCorrections(
   merge: Merge,
   quoteIds: readonly string[],
 ): Promise<number> {
-  let n = 0;
-  let manual = await ctx.store.manualQuoteTags(quoteIds);
-  for (let attempt = 0; manual.size > 0; attempt++) {
-    const todo = [...manual].filter(([, m]) => m.add.includes(merge.from) || m.remove.includes(merge.from));
-    await ctx.store.putMergeChanges(
-      todo.map(([quoteId, m]) => ({
-        mergeId: merge.id,
-        target: { kind: 'quote', quoteId },
-        before: m,
-        afterVersion: m.version + 1,
-      })),
-    );
-    const conflicted: string[] = [];
-    for (const [quoteId, m] of todo)
-      try {
-        await ctx.store.putQuoteTags(quoteId, swapped(m, merge.from, merge.into), m.version, merge.who, {
-          audit: false,
-          refresh: false,
-        });
-        n++;
-      } catch (e) {
-        if (!(e instanceof VersionConflictError) || attempt >= 2) throw e;
-        conflicted.push(quoteId);
-      }
-    manual = conflicted.length > 0 ? await ctx.store.manualQuoteTags(conflicted) : new Map();
-  }
-  return n;
+  return rewriteCorrections(merge, quoteIds, {
+    read: (ids) => ctx.store.manualQuoteTags(ids),
+    target: (quoteId) => ({ kind: 'quote', quoteId }),
+    put: (quoteId, tags, version) =>
+      ctx.store.putQuoteTags(quoteId, tags, version, merge.who, { audit: false, refresh: false }),
+    record: (changes) => ctx.store.putMergeChanges(changes),
+  });
 }
 
 /** The same for people's corrections (a page of people who carry `from`). */
@@ -458,30 +438,51 @@ export async function rewritePersonCorrections(
   merge: Merge,
   personIds: readonly string[],
 ): Promise<number> {
+  return rewriteCorrections(merge, personIds, {
+    read: (ids) => ctx.store.manualPersonTags(ids),
+    target: (personId) => ({ kind: 'person', personId }),
+    put: (personId, tags, version) =>
+      ctx.store.putPersonTags(personId, tags, version, merge.who, { audit: false }),
+    record: (changes) => ctx.store.putMergeChanges(changes),
+  });
+}
+
+/** How one kind of correction (a quote's, a person's) is read, named in a merge change and written. */
+interface Corrections {
+  read(ids: readonly string[]): Promise<Map<string, ManualTags>>;
+  target(id: string): MergeChange['target'];
+  put(id: string, next: { add: string[]; remove: string[] }, version: number): Promise<ManualTags>;
+  record(changes: MergeChange[]): Promise<void>;
+}
+
+/**
+ * Records each correction naming `from` as a merge change, then rewrites it to `into` at the
+ * version read; one an editor changed meanwhile (a version conflict) is read and tried again, at
+ * most twice more.
+ */
+async function rewriteCorrections(merge: Merge, ids: readonly string[], kind: Corrections): Promise<number> {
   let n = 0;
-  let manual = await ctx.store.manualPersonTags(personIds);
+  let manual = await kind.read(ids);
   for (let attempt = 0; manual.size > 0; attempt++) {
     const todo = [...manual].filter(([, m]) => m.add.includes(merge.from) || m.remove.includes(merge.from));
-    await ctx.store.putMergeChanges(
-      todo.map(([personId, m]) => ({
+    await kind.record(
+      todo.map(([id, m]) => ({
         mergeId: merge.id,
-        target: { kind: 'person', personId },
+        target: kind.target(id),
         before: m,
         afterVersion: m.version + 1,
       })),
     );
     const conflicted: string[] = [];
-    for (const [personId, m] of todo)
+    for (const [id, m] of todo)
       try {
-        await ctx.store.putPersonTags(personId, swapped(m, merge.from, merge.into), m.version, merge.who, {
-          audit: false,
-        });
+        await kind.put(id, swapped(m, merge.from, merge.into), m.version);
         n++;
       } catch (e) {
         if (!(e instanceof VersionConflictError) || attempt >= 2) throw e;
-        conflicted.push(personId);
+        conflicted.push(id);
       }
-    manual = conflicted.length > 0 ? await ctx.store.manualPersonTags(conflicted) : new Map();
+    manual = conflicted.length > 0 ? await kind.read(conflicted) : new Map();
   }
   return n;
 }
