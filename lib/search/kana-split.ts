@@ -175,12 +175,14 @@ export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | nul
         break;
       }
   // A word of two kana stands between grammar or the run's edges (じぶんの|ゆめ), or ends the run
-  // right after a longer word as its suffix (しょうらい|せい): two kana glued to other kana are
-  // mostly pieces of a compound the index lacks (こん|かつ of 婚活, てい|ねん of 定年: コン, ネン).
+  // right after a word of four kana or more as its suffix (しょうらい|せい): two kana glued to other
+  // kana are mostly pieces of a compound the index lacks (こん|かつ of 婚活, てい|ねん of 定年: コン,
+  // ネン), and so is a word of three before them (しょう|らい in an index without 将来's reading
+  // found the しょう of でしょう).
   const shortWordFits = (i: number, j: number): boolean => {
     if (j - i > 2) return true;
     const before = i === 0 || kinds[i] === 'grammar';
-    const suffix = j === n && kinds[i] === 'word' && i - (from[i] as number) >= 3;
+    const suffix = j === n && kinds[i] === 'word' && i - (from[i] as number) >= 4;
     return (before && (j === n || grammarAt[j] === 1)) || suffix;
   };
   for (let i = 0; i < n; i++) {

@@ -69,6 +69,14 @@ describe('splitting a hiragana run over the index vocabulary', () => {
     expect(show('しょうらいせい', v)).toEqual(['しょうらい:word', 'せい:suffix']);
   });
 
+  it('takes no suffix after a word of three kana: しょう|らい is no split of しょうらい', () => {
+    // An index without 将来's reading (the CLI's --no-readings) has しょう (of でしょう) and らい as
+    // words: the split searched しょう and listed every quote with でしょう.
+    const bare = vocabulary(['ショウ', 'ライ', 'フアン', 'セイ']);
+    expect(show('しょうらい', bare)).toBeNull();
+    expect(show('ふあんせい', bare)).toBeNull();
+  });
+
   it('keeps a run the index has as typed whole (はやぶさ), and a known verb form (たのしかった)', () => {
     expect(splitKanaRun('はやぶさ', v)).toBeNull();
     expect(splitKanaRun('たのしかった', v)).toBeNull();
