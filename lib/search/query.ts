@@ -351,12 +351,12 @@ function gramPath(word: string): QueryNode | null {
  * dictionary form (ためる), and the forms guessed for it (ためて → ためる), weighted down as a
  * guess. Exact terms only, never a prefix: ため is no verb.
  */
-function dictionaryFormNodes(hiragana: string, whole = false): QueryNode[] {
+function dictionaryFormNodes(hiragana: string, short: readonly string[] = []): QueryNode[] {
   const active = new Set(activeDictionaryForms(hiragana));
   const own = isSearchableForm(hiragana) ? [term(dictionaryFormTerm(hiraganaToKatakana(hiragana)))] : [];
-  // A verb of two kana (ないた → なく, ねる) only for a word typed whole (see shortForms), weighted as
-  // a guess even when typed in its dictionary form: はる is 春 before 張る, where a noun reads so.
-  const short = whole ? shortForms(hiragana) : [];
+  // `short`: the verbs of two kana it may be (ないた → なく, ねる), given only for a word typed whole
+  // (see shortForms), weighted as a guess even when typed in its dictionary form: はる is 春 before
+  // 張る, where a noun reads so.
   return [
     ...own,
     ...kanaSuffixAdjective(hiragana),
@@ -587,7 +587,7 @@ function kanaVerbs(norm: string): KanaVerb[] {
     const node = max([
       term(run),
       ...(split ? [split] : []),
-      ...dictionaryFormNodes(kana, short.length > 0),
+      ...dictionaryFormNodes(kana, short),
     ]) as QueryNode;
     const extra = activeFormNodes(kana);
     out.push({ start, end: r.end, unit: { node, needle: run, ...(extra.length > 0 ? { extra } : {}) } });
@@ -833,7 +833,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
     // of the hiragana is the fallback.
     const { run, split } = kanaRun(norm, mode);
-    const forms = dictionaryFormNodes(norm, true);
+    const forms = dictionaryFormNodes(norm, shortForms(norm));
     const phrase = kanaPhrase(norm, mode);
     const word = kanaWordBeforeParticles(norm, partial);
     return [
