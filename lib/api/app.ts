@@ -367,6 +367,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       total: page.total,
       totalIsEstimate: page.totalIsEstimate,
       matched: page.matched,
+      relaxed: page.relaxed,
       hits: page.hits,
       facets: page.facets,
       nextCursor: page.nextCursor,

@@ -234,7 +234,16 @@ const peopleField = z
 export const SearchResponse = z.object({
   total: z.number(),
   totalIsEstimate: z.boolean(),
-  matched: z.enum(['all', 'any', 'filter']),
+  matched: z
+    .enum(['all', 'any', 'filter'])
+    .describe(
+      '`all`: every hit has every word; `any`: hits have part of the words (a sentence, ranked by the share it matches, or a short query relaxed); `filter`: no words, listed by recency',
+    ),
+  relaxed: z
+    .boolean()
+    .describe(
+      'true when every word was required, no quote had them all, and the hits are quotes with any one of them; false for a sentence, which never required every word',
+    ),
   hits: z.array(
     z.object({
       quoteId: z.string(),

@@ -315,6 +315,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           total: found.total,
           totalIsEstimate: found.totalIsEstimate,
           matched: found.matched,
+          relaxed: found.relaxed,
           hits: found.hits.map(cardOfHit),
           pageSize: PAGE_SIZE,
           facets: {

@@ -854,6 +854,7 @@ export class QuoteIndex implements SearchBackend {
     const named = people && Object.keys(people.names).length > 0 ? { people: people.names } : {};
     const terms = new Set<string>();
     let matched: SearchPage['matched'] = compiled.everyWord ? 'all' : 'any';
+    let relaxed = false;
     let found = emptyCandidates(0);
     let byRecency = false;
     let pruned = false;
@@ -899,6 +900,7 @@ export class QuoteIndex implements SearchBackend {
       if (found.n === 0 && compiled.relaxed) {
         // No quote has every word of a short query: quotes with any of them, said so by `matched`.
         matched = 'any';
+        relaxed = true;
         m = this.engine.evaluate(compiled.relaxed, terms, options);
         evaluated = compiled.relaxed;
         found = this.candidates(m, filter);
@@ -990,6 +992,7 @@ export class QuoteIndex implements SearchBackend {
             ),
           nextCursor: end < total ? encodeCursor(end, fingerprint) : null,
           matched,
+          relaxed,
           totalIsEstimate,
           ...named,
         };

@@ -63,8 +63,17 @@ export interface SearchPage {
     years: Record<string, number>;
   };
   nextCursor: string | null;
-  /** How the query was matched: all terms, any term (fallback), or filters only. */
+  /**
+   * How the query was matched: every word (`all`), part of its words (`any`: a sentence ranked by
+   * the share it matches, or a short query relaxed, see `relaxed`), or filters only.
+   */
   matched: 'all' | 'any' | 'filter';
+  /**
+   * True when every word was required, no quote had them all, and the hits are quotes with any one
+   * of them instead. False for a sentence, which never required every word: its first hits may
+   * well have them all, so "no quote has every word" would be untrue there.
+   */
+  relaxed: boolean;
   /**
    * True when `total` is an upper bound: a phrase query with more candidates than are checked
    * against the quote texts ({@link PHRASE_CHECK_LIMIT}).

@@ -308,6 +308,25 @@ describe('search page', () => {
     expect(en).toMatch(/added [^<]*\(no publication date\)/);
   });
 
+  it('says "no quote has every word" only when the search relaxed, not for a sentence', async () => {
+    // A sentence ranks by the share of its words a quote has: its best hit has them all here.
+    const sentence = encodeURIComponent('カフェを始めるときに介護の仕事を辞めるつもりだった');
+    const ranked = (await (await app.request(`/search?q=${sentence}`)).json()) as SearchPage;
+    expect(ranked.matched).toBe('any');
+    expect(ranked.relaxed).toBe(false);
+    expect(ranked.hits[0]?.text).toMatch(/カフェ.*介護.*辞める/);
+    const html = await (await page(`/?q=${sentence}`)).text();
+    expect(html).not.toContain('すべての語を含む発言はありませんでした');
+    expect(html).toContain('文として探しました');
+    // Two words no quote has together: every word was required, so the relaxed page says so.
+    const words = encodeURIComponent('介護 量子コンピュータ');
+    const relaxed = (await (await app.request(`/search?q=${words}`)).json()) as SearchPage;
+    expect(relaxed).toMatchObject({ matched: 'any', relaxed: true });
+    expect(await (await page(`/?q=${words}`)).text()).toContain('すべての語を含む発言はありませんでした');
+    const both = (await (await app.request('/search?q=%E4%BB%8B%E8%AD%B7')).json()) as SearchPage;
+    expect(both).toMatchObject({ matched: 'all', relaxed: false });
+  });
+
   it('has a clear empty state and an English version', async () => {
     const empty = await (await page('/?q=xyzzyqwvk')).text();
     expect(empty).toContain('該当する発言はありません');

@@ -311,6 +311,7 @@ export class MiniSearchBackend implements SearchBackend {
     const excludedBy = (d: QuoteDoc) => q.excluded.some((w) => d.norm.includes(w));
     const needles = [...q.words, ...q.phrases];
     let matched: SearchPage['matched'] = 'all';
+    let relaxed = false;
     let found: Array<{ doc: QuoteDoc; score: number }>;
     if (needles.length === 0) {
       matched = 'filter';
@@ -338,6 +339,7 @@ export class MiniSearchBackend implements SearchBackend {
       else if (docs.length === 0 && params.terms === 'ranked' && q.words.length > 1) {
         docs = candidates.filter(some);
         matched = 'any';
+        relaxed = true;
       }
       found = docs.map((doc) => ({ doc, score: scored.get(doc.id) ?? 0 }));
     }
@@ -409,7 +411,7 @@ export class MiniSearchBackend implements SearchBackend {
             matchedIn: ranges.length > 0 ? ['text'] : [],
           });
         }
-        return { total, hits, facets, nextCursor, matched, totalIsEstimate: false, ...named };
+        return { total, hits, facets, nextCursor, matched, relaxed, totalIsEstimate: false, ...named };
       },
     };
   }

@@ -34,6 +34,7 @@ export interface SearchResult {
   total: number;
   totalIsEstimate: boolean;
   matched: 'all' | 'any' | 'filter';
+  relaxed: boolean;
   hits: CardQuote[];
   pageSize: number;
   facets: {
@@ -260,7 +261,12 @@ export function SearchPage(props: {
                 </p>
               ) : null}
             </div>
-            {result.matched === 'any' ? <p class="notice">{t.matchedAny}</p> : null}
+            {/* "No quote has every word" only when that is so: a sentence never asked for every word. */}
+            {result.relaxed ? (
+              <p class="notice">{t.matchedAny}</p>
+            ) : result.matched === 'any' && result.hits.length > 0 ? (
+              <p class="help">{t.matchedShare}</p>
+            ) : null}
             {result.hits.length === 0 ? (
               <div class="empty">
                 <h2>{t.emptyTitle}</h2>
