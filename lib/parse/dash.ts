@@ -577,6 +577,14 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     const nm = credited === null ? speakerAt(j) : matchSpeaker(credited.rest);
     return nm?.rest !== undefined && nm.rest !== '' && isSpeaker(nm);
   });
+  // What a roster says of each person (`Wさん：Webディレクター30代前半`), by label key (`W` speaks).
+  const roster = rosterOf(
+    i,
+    lines.length,
+    (j) => ((kinds[j] as number) & K_ROSTER) !== 0 || dataRows.has(j),
+    speakerAt,
+    (label) => ((labelCounts.get(keyOf(label)) ?? 0) > 0 ? keyOf(label) : null),
+  );
 
   // The last question or named answer: paragraphs after it are the article's close.
   let lastMarker = -1;
@@ -1058,6 +1066,8 @@ export function parseDash(text: string, lines: Lines = splitLines(text)): Draft 
     const p: DraftPerson = {
       name: label,
       aliases: [...aliases].filter(([, full]) => full === label).map(([a]) => a),
+      // What the roster says of them (`Webディレクター30代前半/彼女あり`).
+      occupation: roster.get(keyOf(label)) ?? null,
     };
     interviewees.push(p);
   }
@@ -1162,6 +1172,30 @@ interface AnswerLayout {
   prefixed: boolean;
   /** True for the index of a question or named line. */
   marker: (index: number) => boolean;
+}
+
+/**
+ * The roster before the first question (`Wさん：Webディレクター30代前半`: lines marked K_ROSTER,
+ * or rows of a table, which a roster of three reads as): what it says of each person who then
+ * speaks, by the key of their label (`Wさん` and `W` are one key), kept as their occupation, the
+ * only profile a round table prints. One pass over the lines, at most 50 entries.
+ */
+function rosterOf(
+  from: number,
+  to: number,
+  listed: (j: number) => boolean,
+  speakerAt: (j: number) => SpeakerMatch | null,
+  speakerKey: (label: string) => string | null,
+): Map<string, string> {
+  const notes = new Map<string, string>();
+  for (let j = from; j < to && notes.size < 50; j++) {
+    if (!listed(j)) continue;
+    const m = speakerAt(j);
+    const note = m?.rest.trim().slice(0, 200);
+    const key = m && note ? speakerKey(m.label) : null;
+    if (key !== null && note && !notes.has(key)) notes.set(key, note);
+  }
+  return notes;
 }
 
 /**

@@ -188,6 +188,39 @@ describe('boxes and rosters in dash round tables (found reading unseen articles)
     expect(iv.interviewees.map((p) => p.name).sort()).toEqual(['良子', '麻里'].sort());
   });
 
+  it('keeps what the roster says of each speaker as their profile (occupation), and nothing for others', () => {
+    const iv = parseInterview(text);
+    const of = (name: string) => iv.interviewees.find((p) => p.name === name)?.occupation;
+    expect(of('麻里')).toBe('お料理大好きな乙女キャラ。ちょっぴりミーハー。');
+    expect(of('良子')).toBe('海外ドラマフリーク。');
+    // A roster of pseudonyms printed with an honorific (`Wさん：`) whose talk uses them bare (`W：`).
+    const round = parseInterview(
+      [
+        '参加してくれたのは',
+        '',
+        'Wさん：Webディレクター30代前半/彼女あり',
+        'Sさん：Webプログラマー20代前半/彼女なし',
+        'Oさん：コンサルト営業20代後半/彼女あり',
+        '',
+        '——好きなタイプは？',
+        'S：ナチュラルな感じの人が好きですね。',
+        'O：自分は一本筋の通った人かな。',
+        'W：キリっとした人が好きです。',
+        '',
+        '——趣味が合わなくても？',
+        'O：別にかまいませんよ。',
+        'W：僕もです。',
+        'S：合ったほうがいいです。',
+      ].join('\n'),
+    );
+    expect(Object.fromEntries(round.interviewees.map((p) => [p.name, p.occupation]))).toEqual({
+      W: 'Webディレクター30代前半/彼女あり',
+      S: 'Webプログラマー20代前半/彼女なし',
+      O: 'コンサルト営業20代後半/彼女あり',
+    });
+    expect(round.turns.some((t) => t.text.includes('彼女あり'))).toBe(false);
+  });
+
   it('a one-off row under a heading (`高層階：1泊の料金 5万円〜`) is the box’s, not a speaker interrupting', () => {
     const iv = parseInterview(text);
     expect(iv.turns.some((t) => t.text.includes('5万円'))).toBe(false);
