@@ -79,6 +79,9 @@ const OUTSIDE_KINDS = [
   'suru-verb',
   'adjective-sou',
   'kana-run',
+  'loanword',
+  'kana-suffix',
+  'mixed-chunk',
 ] as const;
 
 const OutsideFile = z.object({
