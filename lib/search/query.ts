@@ -600,13 +600,13 @@ function kanaVerbs(norm: string): KanaVerb[] {
  * the words before the particle and the verb, all needed, as if typed with a space (仕事 by its
  * reading, 辞めた by the verb's). Null when no particle leaves a verb the rules read after it.
  */
-function kanaPhrase(norm: string, mode: SegmentationMode): QueryNode | null {
+function kanaPhrase(norm: string, ctx: CompileContext): QueryNode | null {
   // A verb of two kana at least (くつを|はく: see shortForms), of three for the others.
   for (let p = norm.length - 3; p >= 2; p--) {
     if (!PARTICLES.includes(norm.charAt(p))) continue;
     const verb = norm.slice(p + 1);
     if (dictionaryForms(verb).length === 0 && shortVerbForms(verb, norm.charAt(p)).length === 0) continue;
-    const head = unitsOf(norm.slice(0, p), mode, false);
+    const head = unitsOf(norm.slice(0, p), ctx, false);
     const [tail] = kanaVerbs(verb);
     if (head.length === 0 || !tail) return null;
     return and([...head.map((u) => u.node), tail.unit.node]);
@@ -725,6 +725,7 @@ function kanaWords(
   taken: ReadonlyArray<{ start: number; end: number }>,
   prefixLast: boolean,
   partial: boolean,
+  ctx: CompileContext,
 ): KanaVerb[] {
   const out: KanaVerb[] = [];
   for (const pieces of runs) {
@@ -749,7 +750,7 @@ function kanaWords(
     if (after) alternatives.unshift(after);
     const nodes: QueryNode[] = [];
     for (const w of alternatives) {
-      const [unit] = unitsOf(w.word, 'hybrid', prefixLast && whole === norm.length, partial);
+      const [unit] = unitsOf(w.word, ctx, prefixLast && whole === norm.length, partial);
       if (unit) nodes.push(unit.node);
       // Scored, never marked: the particle is not what was looked for (はやぶさ|の映画).
       if (w.withParticles !== w.word)
@@ -774,7 +775,11 @@ function kanaWords(
  * with that particle (none: they say 「はやぶさ」の, はやぶさも). Null when the chunk is no such
  * run, or its word is grammar or keeps its particles (see {@link kanaWordOf}).
  */
-function kanaWordBeforeParticles(norm: string, partial: boolean): { node: QueryNode; needle: string } | null {
+function kanaWordBeforeParticles(
+  norm: string,
+  partial: boolean,
+  ctx: CompileContext,
+): { node: QueryNode; needle: string } | null {
   const runs: Array<ReadonlyArray<[string, number]>> = [];
   analyzeNormalized(norm, 'hybrid', { onKanaRun: (pieces) => runs.push(pieces) });
   const [pieces] = runs;
@@ -783,7 +788,7 @@ function kanaWordBeforeParticles(norm: string, partial: boolean): { node: QueryN
   if (lastAt + lastPiece.length !== norm.length) return null;
   const word = kanaWordOf(norm, pieces, 0, norm.length);
   if (!word || word.word === word.withParticles) return null;
-  const [unit] = unitsOf(word.word, 'hybrid', false, partial);
+  const [unit] = unitsOf(word.word, ctx, false, partial);
   return unit ? { node: unit.node, needle: foldKatakanaRun(hiraganaToKatakana(word.word)) } : null;
 }
 
@@ -797,22 +802,33 @@ function kanaWordBeforeParticles(norm: string, partial: boolean): { node: QueryN
 const WHOLE_KANA_WORD = 2;
 
 /**
- * The index's vocabulary while {@link compileQuery} runs (null without one: a query compiled
- * alone, or another mode). Set for the one synchronous call rather than passed down: every kana
- * path of the compiler reaches {@link unitsOf}, which is where a run is split.
+ * What compiling one query reads besides its text, passed down explicitly from {@link compileQuery}
+ * to every function that compiles a word (no state kept between calls, as MiniSearch's search()
+ * takes its options): the analyzer's mode, the spelling variants, and the index's vocabulary, which
+ * splits a run of hiragana into the words the index has (null without one: a query compiled alone,
+ * or another mode than hybrid).
  */
-let vocabulary: TermLookup | null = null;
+interface CompileContext {
+  readonly mode: SegmentationMode;
+  readonly variants: VariantLookup | undefined;
+  readonly vocabulary: TermLookup | null;
+}
 
 /**
  * The units of a hiragana run split into its words ({@link splitKanaRun}): each word or verb as if
  * typed alone (its reading, its dictionary forms), in the order typed; grammar (に, なった) is no
  * word. The last piece is a prefix only when it ends the run (しごとが: が ends it, シゴト is whole).
  */
-function splitUnits(pieces: readonly KanaPiece[], prefixLast: boolean, partial: boolean): Unit[] {
+function splitUnits(
+  pieces: readonly KanaPiece[],
+  prefixLast: boolean,
+  partial: boolean,
+  ctx: CompileContext,
+): Unit[] {
   const units: Unit[] = [];
   pieces.forEach((p, i) => {
     if (p.kind === 'grammar') return;
-    const [unit] = unitsOf(p.text, 'hybrid', prefixLast && i === pieces.length - 1, partial);
+    const [unit] = unitsOf(p.text, ctx, prefixLast && i === pieces.length - 1, partial);
     // A compound's suffix ranks beside the word it follows (see KanaPiece.kind), as a light verb does.
     if (unit) units.push(p.kind === 'suffix' ? { ...unit, light: true } : unit);
   });
@@ -820,7 +836,8 @@ function splitUnits(pieces: readonly KanaPiece[], prefixLast: boolean, partial: 
 }
 
 /** The units of one chunk of normalised text. */
-function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
+function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial = false): Unit[] {
+  const { mode, vocabulary } = ctx;
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
   // hiragana: the analyzer keeps no one-letter katakana word, so ア alone found nothing, and with
   // a filter everything, while あ finds the words starting with it.
@@ -828,14 +845,14 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
     // にんげんかんけい, ふあんになった: a run the index knows only as several words is those words.
     const pieces = vocabulary ? splitKanaRun(norm, vocabulary) : null;
-    if (pieces) return splitUnits(pieces, prefixLast, partial);
+    if (pieces) return splitUnits(pieces, prefixLast, partial, ctx);
     // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
     // of the hiragana is the fallback.
     const { run, split } = kanaRun(norm, mode);
     const forms = dictionaryFormNodes(norm, shortForms(norm));
-    const phrase = kanaPhrase(norm, mode);
-    const word = kanaWordBeforeParticles(norm, partial);
+    const phrase = kanaPhrase(norm, ctx);
+    const word = kanaWordBeforeParticles(norm, partial, ctx);
     return [
       {
         node: max([
@@ -872,7 +889,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     mode === 'hybrid' && runs.length > 0
       ? [
           ...verbSpans,
-          ...kanaWords(norm, runs, [...verbSpans, ...tails, ...copulas], prefixLast, partial),
+          ...kanaWords(norm, runs, [...verbSpans, ...tails, ...copulas], prefixLast, partial, ctx),
         ].sort((a, b) => a.start - b.start)
       : verbSpans;
   const spellings = mode === 'hybrid' ? kanjiVerbSpellings(norm) : null;
@@ -1190,27 +1207,27 @@ function keepsMost(variant: string, mode: SegmentationMode): boolean {
 }
 
 /** The words of a spelling variant as one node (null when it says less than it drops). */
-function variantNode(variant: string, mode: SegmentationMode): QueryNode | null {
+function variantNode(variant: string, ctx: CompileContext): QueryNode | null {
   const norm = normalize(variant).text.trim();
-  return keepsMost(norm, mode) ? and(unitsOf(norm, mode, false).map((u) => u.node)) : null;
+  return keepsMost(norm, ctx.mode) ? and(unitsOf(norm, ctx, false).map((u) => u.node)) : null;
 }
 
 /** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
 function slotsOf(
   raw: string,
-  mode: SegmentationMode,
+  ctx: CompileContext,
   prefixLast: boolean,
-  variants?: VariantLookup,
   partial = false,
 ): { units: Unit[]; slots: QueryNode[] } {
+  const { mode, variants } = ctx;
   const norm = normalize(raw).text.trim();
   if (!norm) return { units: [], slots: [] };
-  const units = unitsOf(norm, mode, prefixLast, partial);
+  const units = unitsOf(norm, ctx, prefixLast, partial);
   if (units.length === 0) return { units, slots: [] };
   let others =
     mode === 'hybrid' && variants
       ? variants(normalizeForMatch(norm))
-          .map((v) => variantNode(v, mode))
+          .map((v) => variantNode(v, ctx))
           .filter((q): q is QueryNode => q !== null)
       : [];
   const self = and(units.map((u) => u.node)) as QueryNode;
@@ -1228,7 +1245,7 @@ function slotsOf(
       slots: units.map((u) => {
         const vs = u.needle
           ? variants(u.needle)
-              .map((v) => variantNode(v, mode))
+              .map((v) => variantNode(v, ctx))
               .filter((q): q is QueryNode => q !== null && !redundant(u.node, q))
           : [];
         return vs.length > 0
@@ -1276,20 +1293,11 @@ export function compileQuery(
   terms: TermsMode = 'ranked',
   lookup?: TermLookup,
 ): CompiledQuery {
-  vocabulary = mode === 'hybrid' ? (lookup ?? null) : null;
-  try {
-    return compile(input, mode, variants, terms);
-  } finally {
-    vocabulary = null;
-  }
+  return compile(input, { mode, variants, vocabulary: mode === 'hybrid' ? (lookup ?? null) : null }, terms);
 }
 
-function compile(
-  input: string,
-  mode: SegmentationMode,
-  variants: VariantLookup | undefined,
-  terms: TermsMode,
-): CompiledQuery {
+function compile(input: string, ctx: CompileContext, terms: TermsMode): CompiledQuery {
+  const { mode } = ctx;
   const text = input.slice(0, MAX_QUERY_CHARS).normalize('NFKC');
   const phrases: string[] = [];
   const excludedPhrases: string[] = [];
@@ -1330,7 +1338,7 @@ function compile(
   // Each typed word (or OR group) as one node, for the relaxed query.
   const wordNodes: QueryNode[] = [];
   // Short input is compiled again once its words are counted (see below).
-  let perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
+  let perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, ctx, false, true)));
   // A chunk of question words beside others is furniture, as it is inside a chunk (see unitsOf).
   const asking = perGroup.map((g) => !g.every((c) => c.units.length > 0 && c.units.every(asked)));
   if (asking.includes(true) && asking.includes(false)) {
@@ -1344,7 +1352,7 @@ function compile(
     // differently; the others are what the first pass made of them (compiling a chunk again
     // was a fifth of what a search allocates).
     const last = perGroup[groups.length - 1] as ReturnType<typeof slotsOf>[];
-    last[last.length - 1] = slotsOf(lastGroup.chunks.at(-1) as string, mode, true, variants, true);
+    last[last.length - 1] = slotsOf(lastGroup.chunks.at(-1) as string, ctx, true, true);
   }
   // Two typed words are two words even when the segmenter splits them (関係 司会者 is three
   // segments): each needs all its segments, as it does typed alone (司会者 needs 司会 and 者),
@@ -1395,7 +1403,7 @@ function compile(
   const phraseUnits: Unit[] = [];
   for (const p of phrases) {
     const norm = normalize(p).text.trim();
-    const units = unitsOf(norm, mode, false);
+    const units = unitsOf(norm, ctx, false);
     // Every bigram of the phrase's kanji runs, across word boundaries too (陶芸教室 needs 芸教):
     // the postings have no positions, and this keeps most quotes lacking the phrase out.
     const runs =
@@ -1410,7 +1418,7 @@ function compile(
     if (child) phraseSlots.push({ kind: 'phrase', text: normalizeForMatch(p), child, weight: 1 });
   }
   const exclude = excluded
-    .map((e) => and(unitsOf(normalize(e).text.trim(), mode, false).map((u) => u.node)))
+    .map((e) => and(unitsOf(normalize(e).text.trim(), ctx, false).map((u) => u.node)))
     .filter((q): q is QueryNode => q !== null);
   const words = slotNodes.length + phraseSlots.length;
   // A する tail counts as typed words (わんこそばを体験したい reads as a sentence, ranked by a share
