@@ -37,7 +37,7 @@ import {
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { and, max, or, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
-import { type KanaPiece, splitKanaRun, type TermLookup } from './kana-split.ts';
+import { isKanaWord, type KanaPiece, splitKanaRun, type Vocabulary } from './kana-split.ts';
 
 /** Expands a folded chunk into its spelling variants (synonym dictionary), excluding itself. */
 export type VariantLookup = (folded: string) => readonly string[];
@@ -167,6 +167,12 @@ interface Unit {
   form?: string;
   /** A single kanji the segmenter split off, with its place in the chunk (see unitsOf). */
   kanji?: { start: number; end: number };
+  /**
+   * A single kanji typed as a word of its own, no kanji before it and a particle after it (親|に of
+   * 親に反対された), not one the segmenter split off a compound (者 of 司会者): a word the relaxed
+   * query keeps (see {@link CompiledQuery.relaxed}).
+   */
+  alone?: boolean;
   /** How many words of a する tail (緊張|しま|した) this word carries: see {@link SURU_TAIL}. */
   tail?: number;
   /** The stem of a light verb typed with its okurigana (思|ったんですか): ranks, does not filter. */
@@ -811,7 +817,7 @@ const WHOLE_KANA_WORD = 2;
 interface CompileContext {
   readonly mode: SegmentationMode;
   readonly variants: VariantLookup | undefined;
-  readonly vocabulary: TermLookup | null;
+  readonly vocabulary: Vocabulary | null;
 }
 
 /**
@@ -829,22 +835,45 @@ function splitUnits(
   pieces.forEach((p, i) => {
     if (p.kind === 'grammar') return;
     const [unit] = unitsOf(p.text, ctx, prefixLast && i === pieces.length - 1, partial);
-    // A compound's suffix ranks beside the word it follows (see KanaPiece.kind), as a light verb does.
-    if (unit) units.push(p.kind === 'suffix' ? { ...unit, light: true } : unit);
+    if (!unit) return;
+    if (p.kind !== 'suffix') units.push(unit);
+    else if (!p.compound) units.push({ ...unit, light: true });
+    else {
+      // The compound as the quotes write it (将来性 of しょうらい|せい: its kanji's bigrams, 将来 来性,
+      // as a kanji word typed is found, not 存在 and 感 apart) ranks first, and is what is marked:
+      // セイ alone is any せい.
+      const written = gramPath(p.compound);
+      units.push({
+        node: written ? (max([unit.node, term(p.compound), written]) as QueryNode) : unit.node,
+        needle: normalizeForMatch(p.compound),
+        light: true,
+      });
+    }
   });
   return units;
 }
 
+/** A kanji word of two kanji or more, then three kana or more (see {@link unitsOf}). */
+const KANJI_THEN_KANA = /^([\p{Script=Han}\u3005]{2,})([\u3041-\u3096ー]{3,})$/u;
+
 /** The units of one chunk of normalised text. */
 function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial = false): Unit[] {
   const { mode, vocabulary } = ctx;
+  // 人間かんけい, 結婚せいかつ: a kanji word and a word typed in kana (a conversion left half done)
+  // are those two words, as if typed with a space; the segmenter cut the kana into others (かん|けい).
+  const mixed = vocabulary ? KANJI_THEN_KANA.exec(norm) : null;
+  if (mixed && vocabulary && isKanaWord(mixed[2] as string, vocabulary.known))
+    return [
+      ...unitsOf(mixed[1] as string, ctx, false, partial),
+      ...unitsOf(mixed[2] as string, ctx, prefixLast, partial),
+    ];
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
   // hiragana: the analyzer keeps no one-letter katakana word, so ア alone found nothing, and with
   // a filter everything, while あ finds the words starting with it.
   if (mode === 'hybrid' && SINGLE_KATAKANA.test(norm)) norm = String.fromCharCode(norm.charCodeAt(0) - 0x60);
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
     // にんげんかんけい, ふあんになった: a run the index knows only as several words is those words.
-    const pieces = vocabulary ? splitKanaRun(norm, vocabulary) : null;
+    const pieces = vocabulary ? splitKanaRun(norm, vocabulary.known, vocabulary.written) : null;
     if (pieces) return splitUnits(pieces, prefixLast, partial, ctx);
     // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
@@ -983,6 +1012,12 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
             ? { form: spellings.get(t.start)?.form as string }
             : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
+        ...(t.term.length === 1 &&
+        KANJI.test(t.term) &&
+        !KANJI.test(norm.charAt(t.start - 1)) &&
+        PARTICLE_KANA.includes(norm.charAt(t.end) || '\u0000')
+          ? { alone: true }
+          : {}),
         ...(verb ? { verb } : {}),
         ...(suru && suru.voice.length > 0 ? { suru } : {}),
       });
@@ -1282,18 +1317,22 @@ function withoutCompoundParticles(input: string): string {
 }
 
 /**
- * Compiles user input into a ranked query plus phrase constraints. `lookup`: the index's
- * vocabulary, which splits a run of hiragana into the words the index has ({@link splitKanaRun});
- * without it such a run is searched as typed.
+ * Compiles user input into a ranked query plus phrase constraints. `vocabulary`: the index's,
+ * which splits a run of hiragana into the words the index has ({@link splitKanaRun}); without it
+ * such a run is searched as typed.
  */
 export function compileQuery(
   input: string,
   mode: SegmentationMode = 'hybrid',
   variants?: VariantLookup,
   terms: TermsMode = 'ranked',
-  lookup?: TermLookup,
+  vocabulary?: Vocabulary,
 ): CompiledQuery {
-  return compile(input, { mode, variants, vocabulary: mode === 'hybrid' ? (lookup ?? null) : null }, terms);
+  return compile(
+    input,
+    { mode, variants, vocabulary: mode === 'hybrid' ? (vocabulary ?? null) : null },
+    terms,
+  );
 }
 
 function compile(input: string, ctx: CompileContext, terms: TermsMode): CompiledQuery {
@@ -1377,11 +1416,12 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
         );
       }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
-      // letter the segmenter split off (司会者 → 者 alone would match anything).
+      // letter the segmenter split off (司会者 → 者 alone would match anything); a kanji typed
+      // alone before a particle is a word (親に反対された: no quote says both, 反対 ones do).
       if (groups.length === 1 && perUnit)
         only.units.forEach((u, i) => {
           const node = only.slots[i];
-          if (node && !u.kanji && (u.needle?.length ?? 0) >= 2) wordNodes.push(node);
+          if (node && ((!u.kanji && (u.needle?.length ?? 0) >= 2) || u.alone)) wordNodes.push(node);
         });
       else {
         const node = and(slots);
