@@ -178,6 +178,8 @@ function isKnownVerb(piece: string, lookup: TermLookup): boolean {
  * cuts into kana that find other words (かん|けい).
  */
 export function isKanaWord(run: string, lookup: TermLookup): boolean {
+  // っぽい of 大人っぽい is the suffix of an adjective (its own path in lib/search/query.ts), not a word.
+  if (NO_WORD_START.includes(run.charAt(0))) return false;
   const kata = hiraganaToKatakana(run);
   return (
     (lookup(foldKatakanaRun(kata)) & TERM_WORD) !== 0 && !isGrammar(run, kata) && !isKnownVerb(run, lookup)

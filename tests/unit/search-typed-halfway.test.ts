@@ -55,7 +55,7 @@ describe('a suffix typed in kana after a word the index writes in kanji', () => 
 });
 
 describe('a kana word after a kanji word (人間かんけい)', () => {
-  const v = vocabulary(['カンケイ', 'セイカツ', 'ツケル'], ['ダッタ'], ['ツケル']);
+  const v = vocabulary(['カンケイ', 'セイカツ', 'ツケル', 'ッポイ'], ['ダッタ'], ['ツケル']);
 
   it('is a word of the index as typed, not a verb nor grammar', () => {
     expect(isKanaWord('かんけい', v)).toBe(true);
@@ -63,6 +63,8 @@ describe('a kana word after a kanji word (人間かんけい)', () => {
     // 見つける is the verb 付ける, 大変だった its copula: no word typed apart.
     expect(isKanaWord('つける', v)).toBe(false);
     expect(isKanaWord('だった', v)).toBe(false);
+    // っぽい of 大人っぽい is an adjective's suffix, which no word starts like.
+    expect(isKanaWord('っぽい', v)).toBe(false);
   });
 });
 
