@@ -44,6 +44,7 @@ import {
 } from './facets.ts';
 import { indexFingerprint } from './fingerprint.ts';
 import { highlight, matchRanges } from './highlight.ts';
+import type { Vocabulary } from './kana-split.ts';
 import { InterviewMetas, type MetaColumns, metaColumns } from './metas.ts';
 import { decodeCursor, encodeCursor, type SearchParams, SearchParamsSchema, toMs } from './params.ts';
 import {
@@ -276,7 +277,10 @@ export class QuoteIndex implements SearchBackend {
   private readonly readings: ReadingAnalyzer | undefined;
   private readonly questionWeight: number;
   /** The index's vocabulary for splitting a run of hiragana into its words (lib/search/kana-split.ts). */
-  private readonly knownTerm = (term: string): number => this.engine.termKnown(term);
+  private readonly vocabulary: Vocabulary = {
+    known: (term) => this.engine.termKnown(term),
+    written: (term) => this.engine.surfaceOf(term),
+  };
   private readonly retained: Map<string, Interview> | null;
   /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */
   general: boolean;
@@ -586,7 +590,7 @@ export class QuoteIndex implements SearchBackend {
 
   /** Compiles a query string with this index's analyzer and synonym expansion. */
   compile(q: string, terms: TermsMode = 'ranked'): CompiledQuery {
-    return compileQuery(q, this.mode, this.variants, terms, this.knownTerm);
+    return compileQuery(q, this.mode, this.variants, terms, this.vocabulary);
   }
 
   private parse(input: SearchParams): z.output<typeof SearchParamsSchema> {

@@ -36,6 +36,23 @@ export type TermLookup = (term: string) => number;
 export const TERM_PRESENT = 1;
 export const TERM_WORD = 2;
 
+/**
+ * The index's vocabulary as the query compiler reads it: what it knows of a term
+ * ({@link TermLookup}), and the written form of a reading term (将来 for ショウライ: the term's
+ * surface), which joins a word typed in kana to the kanji of a suffix typed after it.
+ */
+export interface Vocabulary {
+  readonly known: TermLookup;
+  readonly written?: (term: string) => string | undefined;
+}
+
+/**
+ * The kanji of the suffixes that make a noun of a kanji word (将来性, 距離感, 印象的: the suffixes of
+ * two kana said most often after a word of two kanji), by the kana a query types for them. The index has no reading of the suffix inside the compound (将来|性: 性
+ * is read alone), only the compound's bigram (来性).
+ */
+export const SUFFIX_KANJI: Readonly<Record<string, string>> = { せい: '性', てき: '的', かん: '感' };
+
 /** The longest piece looked up, in kana (ショウガクキン, イッショウケンメイ fit). */
 export const MAX_PIECE = 10;
 /** The longest run split: a longer run of kana alone is a sentence, searched as before. */
@@ -50,6 +67,11 @@ export interface KanaPiece {
    * needed; `grammar` is not looked for.
    */
   kind: 'word' | 'verb' | 'suffix' | 'grammar';
+  /**
+   * Of a suffix in {@link SUFFIX_KANJI} after a word the index writes in kanji: the compound as
+   * the quotes write it (しょうらい|せい → 将来性), when the index has its last two kanji (来性).
+   */
+  compound?: string;
 }
 
 /**
@@ -150,11 +172,49 @@ function isKnownVerb(piece: string, lookup: TermLookup): boolean {
 }
 
 /**
+ * True when a run of kana is a word of the index as typed (かんけい: カンケイ, the reading of 関係)
+ * and no verb or adjective the index keeps (つける of 見つける is the verb 付ける, not a word typed
+ * apart), nor grammar: a word typed in kana after a kanji word (人間かんけい), which the segmenter
+ * cuts into kana that find other words (かん|けい).
+ */
+export function isKanaWord(run: string, lookup: TermLookup): boolean {
+  // っぽい of 大人っぽい is the suffix of an adjective (its own path in lib/search/query.ts), not a word.
+  if (NO_WORD_START.includes(run.charAt(0))) return false;
+  const kata = hiraganaToKatakana(run);
+  return (
+    (lookup(foldKatakanaRun(kata)) & TERM_WORD) !== 0 && !isGrammar(run, kata) && !isKnownVerb(run, lookup)
+  );
+}
+
+const KANJI_ONLY = /^[\p{Script=Han}\u3005]+$/u;
+
+/**
+ * The compound a word typed in kana makes with a suffix of {@link SUFFIX_KANJI} (しょうらい + せい →
+ * 将来性), when the index writes the word in kanji (its reading's surface) and has the compound's
+ * last two kanji (来性, the bigram a quote saying 将来性 is indexed with); undefined otherwise.
+ */
+function compoundOf(
+  word: string,
+  suffix: string,
+  lookup: TermLookup,
+  written: ((term: string) => string | undefined) | undefined,
+): string | undefined {
+  const kanji = SUFFIX_KANJI[suffix];
+  const w = kanji && written ? written(termOf(word)) : undefined;
+  if (!kanji || !w || !KANJI_ONLY.test(w)) return undefined;
+  return lookup(`${w.slice(-1)}${kanji}`) & TERM_PRESENT ? `${w}${kanji}` : undefined;
+}
+
+/**
  * The words of a hiragana run, or null when the run is to be searched as it is: a term of the
  * index as typed, an inflection of a known verb, longer than {@link MAX_RUN}, or not covered by
  * known pieces, or covered by one piece only.
  */
-export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | null {
+export function splitKanaRun(
+  run: string,
+  lookup: TermLookup,
+  written?: (term: string) => string | undefined,
+): KanaPiece[] | null {
   const n = run.length;
   if (n < 3 || n > MAX_RUN) return null;
   if (lookup(termOf(run)) & TERM_PRESENT || isKnownVerb(run, lookup)) return null;
@@ -179,10 +239,16 @@ export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | nul
   // kana are mostly pieces of a compound the index lacks (こん|かつ of 婚活, てい|ねん of 定年: コン,
   // ネン), and so is a word of three before them (しょう|らい in an index without 将来's reading
   // found the しょう of でしょう).
+  // A suffix of SUFFIX_KANJI after a word of any length when the index has the compound (きょり|かん:
+  // 距離感 said in some quote), however short the word.
+  const compoundAt = (i: number, j: number): string | undefined =>
+    j === n && kinds[i] === 'word'
+      ? compoundOf(run.slice(from[i] as number, i), run.slice(i, j), lookup, written)
+      : undefined;
   const shortWordFits = (i: number, j: number): boolean => {
     if (j - i > 2) return true;
     const before = i === 0 || kinds[i] === 'grammar';
-    const suffix = j === n && kinds[i] === 'word' && i - (from[i] as number) >= 4;
+    const suffix = j === n && kinds[i] === 'word' && (i - (from[i] as number) >= 4 || !!compoundAt(i, j));
     return (before && (j === n || grammarAt[j] === 1)) || suffix;
   };
   for (let i = 0; i < n; i++) {
@@ -195,6 +261,8 @@ export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | nul
       if (j - i <= GRAMMAR_MAX && isGrammar(piece, kata.slice(i, j))) kind = 'grammar';
       else if (piece.length >= 2 && !NO_WORD_START.includes(piece.charAt(0))) {
         if (shortWordFits(i, j) && lookup(foldKatakanaRun(kata.slice(i, j))) & TERM_WORD) kind = 'word';
+        // A suffix the index has only inside the compound (性 of 将来性: no quote says せい alone).
+        else if (compoundAt(i, j)) kind = 'word';
         else if (piece.length >= MIN_VERB && (j === n || grammarAt[j] === 1) && isKnownVerb(piece, lookup))
           kind = 'verb';
       }
@@ -216,7 +284,12 @@ export function splitKanaRun(run: string, lookup: TermLookup): KanaPiece[] | nul
   // 性 there, not the せい of 怪我したせい): they rank, the word before them is what is needed.
   for (let k = 1; k < pieces.length; k++) {
     const p = pieces[k] as KanaPiece;
-    if (p.kind === 'word' && p.text.length <= 2 && pieces[k - 1]?.kind === 'word') p.kind = 'suffix';
+    const before = pieces[k - 1] as KanaPiece;
+    if (p.kind === 'word' && p.text.length <= 2 && before.kind === 'word') {
+      p.kind = 'suffix';
+      const compound = k === pieces.length - 1 ? compoundOf(before.text, p.text, lookup, written) : undefined;
+      if (compound) p.compound = compound;
+    }
   }
   return pieces.some((p) => p.kind === 'word' || p.kind === 'verb') ? pieces : null;
 }

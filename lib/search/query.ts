@@ -37,7 +37,7 @@ import {
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { and, max, or, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
-import { type KanaPiece, splitKanaRun, type TermLookup } from './kana-split.ts';
+import { isKanaWord, type KanaPiece, splitKanaRun, type Vocabulary } from './kana-split.ts';
 
 /** Expands a folded chunk into its spelling variants (synonym dictionary), excluding itself. */
 export type VariantLookup = (folded: string) => readonly string[];
@@ -167,6 +167,12 @@ interface Unit {
   form?: string;
   /** A single kanji the segmenter split off, with its place in the chunk (see unitsOf). */
   kanji?: { start: number; end: number };
+  /**
+   * A single kanji typed as a word of its own, no kanji before it and a particle after it (親|に of
+   * 親に反対された), not one the segmenter split off a compound (者 of 司会者): a word the relaxed
+   * query keeps (see {@link CompiledQuery.relaxed}).
+   */
+  alone?: boolean;
   /** How many words of a する tail (緊張|しま|した) this word carries: see {@link SURU_TAIL}. */
   tail?: number;
   /** The stem of a light verb typed with its okurigana (思|ったんですか): ranks, does not filter. */
@@ -600,13 +606,13 @@ function kanaVerbs(norm: string): KanaVerb[] {
  * the words before the particle and the verb, all needed, as if typed with a space (仕事 by its
  * reading, 辞めた by the verb's). Null when no particle leaves a verb the rules read after it.
  */
-function kanaPhrase(norm: string, mode: SegmentationMode): QueryNode | null {
+function kanaPhrase(norm: string, ctx: CompileContext): QueryNode | null {
   // A verb of two kana at least (くつを|はく: see shortForms), of three for the others.
   for (let p = norm.length - 3; p >= 2; p--) {
     if (!PARTICLES.includes(norm.charAt(p))) continue;
     const verb = norm.slice(p + 1);
     if (dictionaryForms(verb).length === 0 && shortVerbForms(verb, norm.charAt(p)).length === 0) continue;
-    const head = unitsOf(norm.slice(0, p), mode, false);
+    const head = unitsOf(norm.slice(0, p), ctx, false);
     const [tail] = kanaVerbs(verb);
     if (head.length === 0 || !tail) return null;
     return and([...head.map((u) => u.node), tail.unit.node]);
@@ -725,6 +731,7 @@ function kanaWords(
   taken: ReadonlyArray<{ start: number; end: number }>,
   prefixLast: boolean,
   partial: boolean,
+  ctx: CompileContext,
 ): KanaVerb[] {
   const out: KanaVerb[] = [];
   for (const pieces of runs) {
@@ -749,7 +756,7 @@ function kanaWords(
     if (after) alternatives.unshift(after);
     const nodes: QueryNode[] = [];
     for (const w of alternatives) {
-      const [unit] = unitsOf(w.word, 'hybrid', prefixLast && whole === norm.length, partial);
+      const [unit] = unitsOf(w.word, ctx, prefixLast && whole === norm.length, partial);
       if (unit) nodes.push(unit.node);
       // Scored, never marked: the particle is not what was looked for (はやぶさ|の映画).
       if (w.withParticles !== w.word)
@@ -774,7 +781,11 @@ function kanaWords(
  * with that particle (none: they say 「はやぶさ」の, はやぶさも). Null when the chunk is no such
  * run, or its word is grammar or keeps its particles (see {@link kanaWordOf}).
  */
-function kanaWordBeforeParticles(norm: string, partial: boolean): { node: QueryNode; needle: string } | null {
+function kanaWordBeforeParticles(
+  norm: string,
+  partial: boolean,
+  ctx: CompileContext,
+): { node: QueryNode; needle: string } | null {
   const runs: Array<ReadonlyArray<[string, number]>> = [];
   analyzeNormalized(norm, 'hybrid', { onKanaRun: (pieces) => runs.push(pieces) });
   const [pieces] = runs;
@@ -783,7 +794,7 @@ function kanaWordBeforeParticles(norm: string, partial: boolean): { node: QueryN
   if (lastAt + lastPiece.length !== norm.length) return null;
   const word = kanaWordOf(norm, pieces, 0, norm.length);
   if (!word || word.word === word.withParticles) return null;
-  const [unit] = unitsOf(word.word, 'hybrid', false, partial);
+  const [unit] = unitsOf(word.word, ctx, false, partial);
   return unit ? { node: unit.node, needle: foldKatakanaRun(hiraganaToKatakana(word.word)) } : null;
 }
 
@@ -797,45 +808,80 @@ function kanaWordBeforeParticles(norm: string, partial: boolean): { node: QueryN
 const WHOLE_KANA_WORD = 2;
 
 /**
- * The index's vocabulary while {@link compileQuery} runs (null without one: a query compiled
- * alone, or another mode). Set for the one synchronous call rather than passed down: every kana
- * path of the compiler reaches {@link unitsOf}, which is where a run is split.
+ * What compiling one query reads besides its text, passed down explicitly from {@link compileQuery}
+ * to every function that compiles a word (no state kept between calls, as MiniSearch's search()
+ * takes its options): the analyzer's mode, the spelling variants, and the index's vocabulary, which
+ * splits a run of hiragana into the words the index has (null without one: a query compiled alone,
+ * or another mode than hybrid).
  */
-let vocabulary: TermLookup | null = null;
+interface CompileContext {
+  readonly mode: SegmentationMode;
+  readonly variants: VariantLookup | undefined;
+  readonly vocabulary: Vocabulary | null;
+}
 
 /**
  * The units of a hiragana run split into its words ({@link splitKanaRun}): each word or verb as if
  * typed alone (its reading, its dictionary forms), in the order typed; grammar (に, なった) is no
  * word. The last piece is a prefix only when it ends the run (しごとが: が ends it, シゴト is whole).
  */
-function splitUnits(pieces: readonly KanaPiece[], prefixLast: boolean, partial: boolean): Unit[] {
+function splitUnits(
+  pieces: readonly KanaPiece[],
+  prefixLast: boolean,
+  partial: boolean,
+  ctx: CompileContext,
+): Unit[] {
   const units: Unit[] = [];
   pieces.forEach((p, i) => {
     if (p.kind === 'grammar') return;
-    const [unit] = unitsOf(p.text, 'hybrid', prefixLast && i === pieces.length - 1, partial);
-    // A compound's suffix ranks beside the word it follows (see KanaPiece.kind), as a light verb does.
-    if (unit) units.push(p.kind === 'suffix' ? { ...unit, light: true } : unit);
+    const [unit] = unitsOf(p.text, ctx, prefixLast && i === pieces.length - 1, partial);
+    if (!unit) return;
+    if (p.kind !== 'suffix') units.push(unit);
+    else if (!p.compound) units.push({ ...unit, light: true });
+    else {
+      // The compound as the quotes write it (将来性 of しょうらい|せい: its kanji's bigrams, 将来 来性,
+      // as a kanji word typed is found, not 存在 and 感 apart) ranks first, and is what is marked:
+      // セイ alone is any せい.
+      const written = gramPath(p.compound);
+      units.push({
+        node: written ? (max([unit.node, term(p.compound), written]) as QueryNode) : unit.node,
+        needle: normalizeForMatch(p.compound),
+        light: true,
+      });
+    }
   });
   return units;
 }
 
+/** A kanji word of two kanji or more, then three kana or more (see {@link unitsOf}). */
+const KANJI_THEN_KANA = /^([\p{Script=Han}\u3005]{2,})([\u3041-\u3096ー]{3,})$/u;
+
 /** The units of one chunk of normalised text. */
-function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, partial = false): Unit[] {
+function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial = false): Unit[] {
+  const { mode, vocabulary } = ctx;
+  // 人間かんけい, 結婚せいかつ: a kanji word and a word typed in kana (a conversion left half done)
+  // are those two words, as if typed with a space; the segmenter cut the kana into others (かん|けい).
+  const mixed = vocabulary ? KANJI_THEN_KANA.exec(norm) : null;
+  if (mixed && vocabulary && isKanaWord(mixed[2] as string, vocabulary.known))
+    return [
+      ...unitsOf(mixed[1] as string, ctx, false, partial),
+      ...unitsOf(mixed[2] as string, ctx, prefixLast, partial),
+    ];
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
   // hiragana: the analyzer keeps no one-letter katakana word, so ア alone found nothing, and with
   // a filter everything, while あ finds the words starting with it.
   if (mode === 'hybrid' && SINGLE_KATAKANA.test(norm)) norm = String.fromCharCode(norm.charCodeAt(0) - 0x60);
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
     // にんげんかんけい, ふあんになった: a run the index knows only as several words is those words.
-    const pieces = vocabulary ? splitKanaRun(norm, vocabulary) : null;
-    if (pieces) return splitUnits(pieces, prefixLast, partial);
+    const pieces = vocabulary ? splitKanaRun(norm, vocabulary.known, vocabulary.written) : null;
+    if (pieces) return splitUnits(pieces, prefixLast, partial, ctx);
     // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
     // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
     // of the hiragana is the fallback.
     const { run, split } = kanaRun(norm, mode);
     const forms = dictionaryFormNodes(norm, shortForms(norm));
-    const phrase = kanaPhrase(norm, mode);
-    const word = kanaWordBeforeParticles(norm, partial);
+    const phrase = kanaPhrase(norm, ctx);
+    const word = kanaWordBeforeParticles(norm, partial, ctx);
     return [
       {
         node: max([
@@ -872,7 +918,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
     mode === 'hybrid' && runs.length > 0
       ? [
           ...verbSpans,
-          ...kanaWords(norm, runs, [...verbSpans, ...tails, ...copulas], prefixLast, partial),
+          ...kanaWords(norm, runs, [...verbSpans, ...tails, ...copulas], prefixLast, partial, ctx),
         ].sort((a, b) => a.start - b.start)
       : verbSpans;
   const spellings = mode === 'hybrid' ? kanjiVerbSpellings(norm) : null;
@@ -966,6 +1012,12 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
             ? { form: spellings.get(t.start)?.form as string }
             : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
+        ...(t.term.length === 1 &&
+        KANJI.test(t.term) &&
+        !KANJI.test(norm.charAt(t.start - 1)) &&
+        PARTICLE_KANA.includes(norm.charAt(t.end) || '\u0000')
+          ? { alone: true }
+          : {}),
         ...(verb ? { verb } : {}),
         ...(suru && suru.voice.length > 0 ? { suru } : {}),
       });
@@ -1190,27 +1242,27 @@ function keepsMost(variant: string, mode: SegmentationMode): boolean {
 }
 
 /** The words of a spelling variant as one node (null when it says less than it drops). */
-function variantNode(variant: string, mode: SegmentationMode): QueryNode | null {
+function variantNode(variant: string, ctx: CompileContext): QueryNode | null {
   const norm = normalize(variant).text.trim();
-  return keepsMost(norm, mode) ? and(unitsOf(norm, mode, false).map((u) => u.node)) : null;
+  return keepsMost(norm, ctx.mode) ? and(unitsOf(norm, ctx, false).map((u) => u.node)) : null;
 }
 
 /** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
 function slotsOf(
   raw: string,
-  mode: SegmentationMode,
+  ctx: CompileContext,
   prefixLast: boolean,
-  variants?: VariantLookup,
   partial = false,
 ): { units: Unit[]; slots: QueryNode[] } {
+  const { mode, variants } = ctx;
   const norm = normalize(raw).text.trim();
   if (!norm) return { units: [], slots: [] };
-  const units = unitsOf(norm, mode, prefixLast, partial);
+  const units = unitsOf(norm, ctx, prefixLast, partial);
   if (units.length === 0) return { units, slots: [] };
   let others =
     mode === 'hybrid' && variants
       ? variants(normalizeForMatch(norm))
-          .map((v) => variantNode(v, mode))
+          .map((v) => variantNode(v, ctx))
           .filter((q): q is QueryNode => q !== null)
       : [];
   const self = and(units.map((u) => u.node)) as QueryNode;
@@ -1228,7 +1280,7 @@ function slotsOf(
       slots: units.map((u) => {
         const vs = u.needle
           ? variants(u.needle)
-              .map((v) => variantNode(v, mode))
+              .map((v) => variantNode(v, ctx))
               .filter((q): q is QueryNode => q !== null && !redundant(u.node, q))
           : [];
         return vs.length > 0
@@ -1265,31 +1317,26 @@ function withoutCompoundParticles(input: string): string {
 }
 
 /**
- * Compiles user input into a ranked query plus phrase constraints. `lookup`: the index's
- * vocabulary, which splits a run of hiragana into the words the index has ({@link splitKanaRun});
- * without it such a run is searched as typed.
+ * Compiles user input into a ranked query plus phrase constraints. `vocabulary`: the index's,
+ * which splits a run of hiragana into the words the index has ({@link splitKanaRun}); without it
+ * such a run is searched as typed.
  */
 export function compileQuery(
   input: string,
   mode: SegmentationMode = 'hybrid',
   variants?: VariantLookup,
   terms: TermsMode = 'ranked',
-  lookup?: TermLookup,
+  vocabulary?: Vocabulary,
 ): CompiledQuery {
-  vocabulary = mode === 'hybrid' ? (lookup ?? null) : null;
-  try {
-    return compile(input, mode, variants, terms);
-  } finally {
-    vocabulary = null;
-  }
+  return compile(
+    input,
+    { mode, variants, vocabulary: mode === 'hybrid' ? (vocabulary ?? null) : null },
+    terms,
+  );
 }
 
-function compile(
-  input: string,
-  mode: SegmentationMode,
-  variants: VariantLookup | undefined,
-  terms: TermsMode,
-): CompiledQuery {
+function compile(input: string, ctx: CompileContext, terms: TermsMode): CompiledQuery {
+  const { mode } = ctx;
   const text = input.slice(0, MAX_QUERY_CHARS).normalize('NFKC');
   const phrases: string[] = [];
   const excludedPhrases: string[] = [];
@@ -1330,7 +1377,7 @@ function compile(
   // Each typed word (or OR group) as one node, for the relaxed query.
   const wordNodes: QueryNode[] = [];
   // Short input is compiled again once its words are counted (see below).
-  let perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, mode, false, variants, true)));
+  let perGroup = groups.map((g) => g.chunks.map((c) => slotsOf(c, ctx, false, true)));
   // A chunk of question words beside others is furniture, as it is inside a chunk (see unitsOf).
   const asking = perGroup.map((g) => !g.every((c) => c.units.length > 0 && c.units.every(asked)));
   if (asking.includes(true) && asking.includes(false)) {
@@ -1344,7 +1391,7 @@ function compile(
     // differently; the others are what the first pass made of them (compiling a chunk again
     // was a fifth of what a search allocates).
     const last = perGroup[groups.length - 1] as ReturnType<typeof slotsOf>[];
-    last[last.length - 1] = slotsOf(lastGroup.chunks.at(-1) as string, mode, true, variants, true);
+    last[last.length - 1] = slotsOf(lastGroup.chunks.at(-1) as string, ctx, true, true);
   }
   // Two typed words are two words even when the segmenter splits them (関係 司会者 is three
   // segments): each needs all its segments, as it does typed alone (司会者 needs 司会 and 者),
@@ -1369,11 +1416,12 @@ function compile(
         );
       }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
-      // letter the segmenter split off (司会者 → 者 alone would match anything).
+      // letter the segmenter split off (司会者 → 者 alone would match anything); a kanji typed
+      // alone before a particle is a word (親に反対された: no quote says both, 反対 ones do).
       if (groups.length === 1 && perUnit)
         only.units.forEach((u, i) => {
           const node = only.slots[i];
-          if (node && !u.kanji && (u.needle?.length ?? 0) >= 2) wordNodes.push(node);
+          if (node && ((!u.kanji && (u.needle?.length ?? 0) >= 2) || u.alone)) wordNodes.push(node);
         });
       else {
         const node = and(slots);
@@ -1395,7 +1443,7 @@ function compile(
   const phraseUnits: Unit[] = [];
   for (const p of phrases) {
     const norm = normalize(p).text.trim();
-    const units = unitsOf(norm, mode, false);
+    const units = unitsOf(norm, ctx, false);
     // Every bigram of the phrase's kanji runs, across word boundaries too (陶芸教室 needs 芸教):
     // the postings have no positions, and this keeps most quotes lacking the phrase out.
     const runs =
@@ -1410,7 +1458,7 @@ function compile(
     if (child) phraseSlots.push({ kind: 'phrase', text: normalizeForMatch(p), child, weight: 1 });
   }
   const exclude = excluded
-    .map((e) => and(unitsOf(normalize(e).text.trim(), mode, false).map((u) => u.node)))
+    .map((e) => and(unitsOf(normalize(e).text.trim(), ctx, false).map((u) => u.node)))
     .filter((q): q is QueryNode => q !== null);
   const words = slotNodes.length + phraseSlots.length;
   // A する tail counts as typed words (わんこそばを体験したい reads as a sentence, ranked by a share

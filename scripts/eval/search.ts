@@ -13,7 +13,7 @@
  *
  * Reads ../shared when present and says what it skips when it is not.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -79,6 +79,9 @@ const OUTSIDE_KINDS = [
   'suru-verb',
   'adjective-sou',
   'kana-run',
+  'loanword',
+  'kana-suffix',
+  'mixed-chunk',
 ] as const;
 
 const OutsideFile = z.object({
@@ -211,7 +214,13 @@ function kikigaki(mode: SegmentationMode = 'hybrid', synonyms = true, name = 'ki
         ...(synonyms ? { variants: (f: string) => dict.variantsOf(f) } : {}),
       });
       for (const iv of interviews) index.upsertInterview(iv);
-      return (q) => index.search({ q, limit: 10 }).hits.map((h) => h.quoteId);
+      return (q) => {
+        const ids = index.search({ q, limit: 10 }).hits.map((h) => h.quoteId);
+        // EVAL_DUMP=<file>: every query's top 10 (corpus size, query, ids), to compare two trees per query.
+        if (process.env.EVAL_DUMP && name === 'kikigaki')
+          appendFileSync(process.env.EVAL_DUMP, `${interviews.length}\t${q}\t${ids.join(' ')}\n`);
+        return ids;
+      };
     },
   };
 }
