@@ -79,6 +79,7 @@ const OUTSIDE_KINDS = [
   'suru-verb',
   'adjective-sou',
   'kana-run',
+  'compound',
 ] as const;
 
 const OutsideFile = z.object({
