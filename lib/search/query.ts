@@ -75,7 +75,39 @@ export interface CompiledQuery {
    * its words.
    */
   readonly relaxed: QueryNode | null;
+  /**
+   * The query without the adjacency its compounds require (see {@link Compound}): run when no quote
+   * has a compound's parts side by side, before {@link relaxed}. Null when the query has none.
+   */
+  readonly loose: QueryNode | null;
+  /**
+   * The compounds typed (役作り: 役 + 作リ), normalised as needles: where a text says the compound,
+   * it is marked whole and its parts elsewhere are not (役 of 役者, 作リ of 作り上げ).
+   */
+  readonly compounds: readonly Compound[];
 }
+
+/**
+ * Words typed side by side that the segmenter split at a kanji it keeps on either side (役|作り,
+ * 人間|関係, 世界|観, 自己|管理): one written word, which the user means as written, contiguous.
+ * The postings have no positions, but the index keeps every pair of kanji next to each other in a
+ * text (the bigram path, 役作 of 役作り): the pairs across each cut (`grams`) prove the parts
+ * adjacent. Before, 役作り was 役 and 作り anywhere in the quote (役者 … 雰囲気作り).
+ */
+export interface Compound {
+  /** The compound as typed, normalised for matching (役作リ). */
+  readonly whole: string;
+  /** Its parts' needles (役, 作リ). */
+  readonly parts: readonly string[];
+  /** The kanji pairs across its cuts (役作). */
+  readonly grams: readonly string[];
+}
+
+/** A part of a compound that is one kanji or a kanji with its kana (観 of 世界観, 作リ of 役作り). */
+function isAffix(part: string): boolean {
+  return part.length === 1 || !KANJI_ONLY.test(part);
+}
+const KANJI_ONLY = /^[\p{Script=Han}\u3005]+$/u;
 
 /** How the words of a query must match. */
 export type TermsMode = 'ranked' | 'all';
@@ -167,6 +199,10 @@ interface Unit {
   form?: string;
   /** A single kanji the segmenter split off, with its place in the chunk (see unitsOf). */
   kanji?: { start: number; end: number };
+  /** Where a word with a kanji stands in the chunk (see {@link compoundsOf}). */
+  span?: { start: number; end: number };
+  /** The compound this word is a part of, shared by its parts (see {@link Compound}). */
+  joined?: Compound;
   /** How many words of a する tail (緊張|しま|した) this word carries: see {@link SURU_TAIL}. */
   tail?: number;
   /** The stem of a light verb typed with its okurigana (思|ったんですか): ranks, does not filter. */
@@ -966,6 +1002,7 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
             ? { form: spellings.get(t.start)?.form as string }
             : {}),
         ...(t.term.length === 1 && KANJI.test(t.term) ? { kanji: { start: t.start, end: t.end } } : {}),
+        ...(kanji.length >= 1 ? { span: { start: t.start, end: t.end } } : {}),
         ...(verb ? { verb } : {}),
         ...(suru && suru.voice.length > 0 ? { suru } : {}),
       });
@@ -1025,13 +1062,57 @@ function unitsOf(norm: string, mode: SegmentationMode, prefixLast: boolean, part
         ]) as QueryNode,
         needle: normalizeForMatch(text),
         kanji: span,
+        span,
       };
       continue;
     }
     merged.push(u);
   }
   if (mode !== 'hybrid') return merged;
-  return merged.some((u) => !asked(u)) ? merged.filter((u) => !asked(u)) : merged;
+  const out = merged.some((u) => !asked(u)) ? merged.filter((u) => !asked(u)) : merged;
+  compoundsOf(norm, out);
+  return out;
+}
+
+/**
+ * Marks the runs of words typed side by side with a kanji on both sides of each cut (役|作り,
+ * 人間|関係) as one {@link Compound}. A number's unit (分 of 10分以内) is no such part: it rides on the
+ * number.
+ */
+function compoundsOf(norm: string, units: Unit[]): void {
+  let chain: Unit[] = [];
+  const close = () => {
+    if (chain.length >= 2) {
+      const first = chain[0]?.span as { start: number };
+      const last = chain[chain.length - 1]?.span as { end: number };
+      const grams = chain.slice(1).map((u) => norm.slice((u.span?.start ?? 0) - 1, (u.span?.start ?? 0) + 1));
+      const compound: Compound = {
+        whole: normalizeForMatch(norm.slice(first.start, last.end)),
+        parts: chain.map((u) => u.needle).filter((n): n is string => !!n),
+        grams,
+      };
+      for (const u of chain) u.joined = compound;
+    }
+    chain = [];
+  };
+  for (const u of units) {
+    const prev = chain.at(-1);
+    const at = u.span?.start ?? -1;
+    if (
+      prev?.span &&
+      u.span &&
+      !u.rider &&
+      prev.span.end === at &&
+      KANJI.test(norm.charAt(at - 1)) &&
+      KANJI.test(norm.charAt(at))
+    )
+      chain.push(u);
+    else {
+      close();
+      if (u.span && !u.rider) chain.push(u);
+    }
+  }
+  close();
 }
 
 /**
@@ -1442,8 +1523,26 @@ function compile(
     ...ranks.map((node) => ({ node, required: false, rank: true as const })),
   ];
   const minShould = optional || ranks.length > 0 ? 0 : everyWord ? 1 : QUERY_WEIGHTS.minShould;
+  const compounds = [...new Set(allUnits.flatMap((u) => (u.joined ? [u.joined] : [])))];
+  // A compound's parts side by side (see Compound): required where every word is, the quotes
+  // holding them apart being found only when no quote says the compound (`loose`). In a sentence,
+  // whose words rank by a share, they rank the quotes saying it first, and only for a compound with
+  // an affix (役|作り, 世界|観): two words of two kanji each side by side in a sentence are as often
+  // two words (一番|大変 of 撮影で一番大変だったことは何ですか, whose answers say 大変 alone).
+  const adjacency = compounds
+    .filter((c) => everyWord || c.parts.some(isAffix))
+    .map((c) => and(c.grams.map((g) => term(g, { gram: true }))) as QueryNode);
+  const strict: Slot[] = adjacency.map((node) =>
+    everyWord ? { node, required: true } : { node, required: false, rank: true as const },
+  );
+  const loose: QueryNode | null =
+    slots.length === 0 || !everyWord || strict.length === 0
+      ? null
+      : { kind: 'match', slots, exclude, minShould, weight: 1 };
   const query: QueryNode | null =
-    slots.length === 0 ? null : { kind: 'match', slots, exclude, minShould, weight: 1 };
+    slots.length === 0
+      ? null
+      : { kind: 'match', slots: [...slots, ...strict], exclude, minShould, weight: 1 };
   // Relaxed: any one word (phrases stay required: quotation marks are the user's own demand).
   const relaxed: QueryNode | null =
     query !== null &&
@@ -1466,6 +1565,7 @@ function compile(
   const foldedPhrases = phrases.map((p) => normalizeForMatch(p)).filter((p) => p.trim() !== '');
   const needles = [
     ...[...allUnits, ...phraseUnits].map((u) => u.needle).filter((n): n is string => !!n),
+    ...compounds.map((c) => c.whole),
     ...foldedPhrases,
   ];
   const forms = [
@@ -1481,5 +1581,7 @@ function compile(
     words,
     everyWord,
     relaxed: relaxed && mode === 'hybrid' ? withInner(relaxed) : relaxed,
+    loose: loose && withInner(loose),
+    compounds,
   };
 }
