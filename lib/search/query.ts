@@ -154,6 +154,12 @@ export const QUERY_WEIGHTS = {
    * either way (it is a piece of a word already).
    */
   inner: 0.6,
+  /**
+   * Of a compound's kanji pair across its cut in a sentence (役作 of 役作りで苦労したこと), where it
+   * ranks beside the words: at the weight of a word it put the quotes saying 一人旅 or 安心 ahead of
+   * answers to the rest of a conversational request (dev recall@10 0.778 → 0.773; 0.777 at 0.5).
+   */
+  adjacent: 0.5,
 };
 
 const KANJI_PAIR = /^[\p{Script=Han}\u3005]{2}$/u;
@@ -1283,7 +1289,7 @@ function slotsOf(
   prefixLast: boolean,
   variants?: VariantLookup,
   partial = false,
-): { units: Unit[]; slots: QueryNode[] } {
+): Chunk {
   const norm = normalize(raw).text.trim();
   if (!norm) return { units: [], slots: [] };
   const units = unitsOf(norm, mode, prefixLast, partial);
@@ -1298,10 +1304,8 @@ function slotsOf(
   others = others.filter((o) => !redundant(self, o));
   if (others.length > 0) {
     // 打合せ → ミーティング: the variants are alternatives of the whole chunk.
-    return {
-      units,
-      slots: [max([self, ...others.map((o) => weighted(o, QUERY_WEIGHTS.variant))]) as QueryNode],
-    };
+    const variantsOf = others.map((o) => weighted(o, QUERY_WEIGHTS.variant));
+    return { units, slots: [max([self, ...variantsOf]) as QueryNode], whole: { self, others: variantsOf } };
   }
   if (mode === 'hybrid' && variants)
     return {
@@ -1318,6 +1322,17 @@ function slotsOf(
       }),
     };
   return { units, slots: units.map((u) => u.node) };
+}
+
+/** One chunk as slots (see {@link slotsOf}). */
+interface Chunk {
+  units: Unit[];
+  slots: QueryNode[];
+  /**
+   * The chunk as typed and its spelling variants, when they are alternatives of the whole chunk
+   * (在宅勤務 → テレワーク): a compound's adjacency is asked of the chunk as typed only.
+   */
+  whole?: { self: QueryNode; others: QueryNode[] };
 }
 
 /** A chunk's words as typed: its slots and the する tails they carry (see {@link SURU_TAIL}). */
@@ -1408,6 +1423,8 @@ function compile(
   const slotUnits: Array<Unit | undefined> = [];
   // Per slot: a light verb typed in its dictionary form (思う), not required beside other words.
   const slotLight: boolean[] = [];
+  // Per slot: the chunk it is, when its spelling variants made it one slot (see Chunk.whole).
+  const slotWhole: Array<Chunk | undefined> = [];
   // Each typed word (or OR group) as one node, for the relaxed query.
   const wordNodes: QueryNode[] = [];
   // Short input is compiled again once its words are counted (see below).
@@ -1445,6 +1462,7 @@ function compile(
       for (const [i] of slots.entries()) {
         const u = perUnit ? only.units[i] : undefined;
         slotUnits.push(u);
+        slotWhole.push(perUnit ? undefined : only);
         slotLight.push(
           u?.rider === true || (!!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle))),
         );
@@ -1467,6 +1485,7 @@ function compile(
       if (node) {
         slotNodes.push(node);
         slotUnits.push(undefined);
+        slotWhole.push(undefined);
         slotLight.push(false);
         wordNodes.push(node);
       }
@@ -1529,20 +1548,34 @@ function compile(
   // whose words rank by a share, they rank the quotes saying it first, and only for a compound with
   // an affix (役|作り, 世界|観): two words of two kanji each side by side in a sentence are as often
   // two words (一番|大変 of 撮影で一番大変だったことは何ですか, whose answers say 大変 alone).
-  const adjacency = compounds
-    .filter((c) => everyWord || c.parts.some(isAffix))
-    .map((c) => and(c.grams.map((g) => term(g, { gram: true }))) as QueryNode);
-  const strict: Slot[] = adjacency.map((node) =>
-    everyWord ? { node, required: true } : { node, required: false, rank: true as const },
-  );
+  const adjacent = (c: Compound) => and(c.grams.map((g) => term(g, { gram: true }))) as QueryNode;
+  // A chunk whose spelling variants are alternatives of it asks the adjacency of itself, not of
+  // them: 在宅勤務 needs 宅勤, テレワーク nothing more.
+  const within = new Set<Compound>();
+  const tight = slots.map((slot, i) => {
+    const chunk = slotWhole[i];
+    if (!everyWord || !chunk?.whole) return slot;
+    const own = [...new Set(chunk.units.flatMap((u) => (u.joined ? [u.joined] : [])))];
+    if (own.length === 0) return slot;
+    for (const c of own) within.add(c);
+    const self = and([chunk.whole.self, ...own.map(adjacent)]) as QueryNode;
+    return { ...slot, node: max([self, ...chunk.whole.others]) as QueryNode };
+  });
+  const strict: Slot[] = compounds
+    .filter((c) => (everyWord ? !within.has(c) : c.parts.some(isAffix)))
+    .map((c) =>
+      everyWord
+        ? { node: adjacent(c), required: true }
+        : { node: weighted(adjacent(c), QUERY_WEIGHTS.adjacent), required: false, rank: true as const },
+    );
   const loose: QueryNode | null =
-    slots.length === 0 || !everyWord || strict.length === 0
+    slots.length === 0 || !everyWord || compounds.length === 0
       ? null
       : { kind: 'match', slots, exclude, minShould, weight: 1 };
   const query: QueryNode | null =
     slots.length === 0
       ? null
-      : { kind: 'match', slots: [...slots, ...strict], exclude, minShould, weight: 1 };
+      : { kind: 'match', slots: [...tight, ...strict], exclude, minShould, weight: 1 };
   // Relaxed: any one word (phrases stay required: quotation marks are the user's own demand).
   const relaxed: QueryNode | null =
     query !== null &&

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseInterview } from '../../lib/parse/index.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import { compileQuery } from '../../lib/search/query.ts';
+import { VariantDictionary } from '../../lib/taxonomy/index.ts';
 
 // Quotes of the livedoor interviews (detail-6419379 t004, detail-4761664 t013, detail-5878782 t016,
 // detail-4757036 t006), shortened; one written for the test (役 and 体作り: the parts apart, 役 a
@@ -78,6 +79,24 @@ describe('a compound the segmenter splits is searched as written', () => {
     const page = index.search({ q: '性格人間', limit: 10 });
     expect(page.matched).toBe('all');
     expect(page.hits.length).toBeGreaterThan(0);
+  });
+
+  it('asks the adjacency of the compound as typed, not of its spelling variants', () => {
+    const dict = new VariantDictionary();
+    const withVariants = new QuoteIndex({ variants: (f) => dict.variantsOf(f) });
+    withVariants.upsertInterview(
+      parseInterview(
+        [
+          '聞き手：働き方は？',
+          '山田：週に三日はテレワークで、家から仕事をしています。',
+          '聞き手：会社では？',
+          '山田：在宅の日も勤務時間は同じです。',
+        ].join('\n'),
+        { id: 'v', format: 'prefixed' },
+      ),
+    );
+    const found = withVariants.search({ q: '在宅勤務', limit: 10 }).hits.map((h) => h.text);
+    expect(found).toEqual(['週に三日はテレワークで、家から仕事をしています。']);
   });
 
   it('ranks the quote saying the compound first in a sentence, and keeps those matching its other words', () => {
