@@ -4,8 +4,15 @@
  */
 import { analyzeNormalized, FRAGMENT_MARK, innerGrams } from '../text/analyze.ts';
 import { candidateForms } from '../text/deinflect.ts';
-import { foldedIndexOf, normalizeLean } from '../text/normalize.ts';
+import { foldedIndexOf, normalizeForMatch, normalizeLean } from '../text/normalize.ts';
 import { INNER_MARK } from './engine/tree.ts';
+
+/** A compound typed (役作リ) and its parts' needles (役, 作リ): see lib/search/query.ts `Compound`. */
+export interface CompoundNeedle {
+  readonly whole: string;
+  readonly parts: readonly string[];
+}
+const NO_COMPOUNDS: readonly CompoundNeedle[] = [];
 
 /** A half-open range [start, end) of UTF-16 offsets. */
 export interface Range {
@@ -162,6 +169,7 @@ export function matchRanges(
   forms: readonly string[] = [],
   readingsOf?: (term: string) => readonly string[],
   weak: ReadonlySet<string> = NO_WEAK,
+  compounds: readonly CompoundNeedle[] = NO_COMPOUNDS,
 ): Range[] {
   const ranges: Range[] = [];
   // One normalisation serves the terms and the needles: rendering a page of hits spent a fifth
@@ -202,10 +210,18 @@ export function matchRanges(
   // A verb's kanji stem is marked where a form of the verb is (inflectedRanges), not as a needle of
   // its own: 怒 of 怒られる is no verb inside 喜怒哀楽 or 怒鳴られた, nor 悩 of 悩んだ inside 苦悩.
   const stems = forms.length > 0 ? kanjiStems(forms) : null;
-  markNeedles(n.text, needles, stems, words, ranges, startOf, endOf);
+  // A text saying a compound typed (役作り) has it marked whole, and its parts nowhere else: 役 of
+  // 役者 and 作り of 作り上げ are not what was looked for there.
+  let parts: Set<string> | null = null;
+  for (const c of compounds) {
+    if (foldedIndexOf(n.text, c.whole) < 0) continue;
+    parts ??= new Set(stems);
+    for (const p of c.parts) parts.add(p);
+  }
+  markNeedles(n.text, needles, parts ?? stems, words, ranges, startOf, endOf);
   if (forms.length > 0) {
     const spans: Array<{ start: number; end: number }> = [];
-    for (const form of forms) inflectedRanges(n.text, form, spans);
+    for (const form of forms) if (!parts?.has(normalizeForMatch(form))) inflectedRanges(n.text, form, spans);
     for (const r of spans) ranges.push({ start: startOf(r.start), end: endOf(r.end - 1) });
   }
   // A hit is never shown without a mark: where the text holds a verb's kanji stem only inside another

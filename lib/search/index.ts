@@ -57,7 +57,13 @@ import {
   peopleOfMeta,
   resolvePeople,
 } from './people.ts';
-import { type CompiledQuery, compileQuery, type TermsMode, type VariantLookup } from './query.ts';
+import {
+  type CompiledQuery,
+  type Compound,
+  compileQuery,
+  type TermsMode,
+  type VariantLookup,
+} from './query.ts';
 import {
   type FieldTokens,
   type IndexTokens,
@@ -261,6 +267,8 @@ interface HitMarks {
   /** Index terms of word pieces the text matched (a bigram, a kanji stem): marked when nothing else is. */
   weak: ReadonlySet<string>;
   questionWeak: ReadonlySet<string>;
+  /** The compounds typed: marked whole where a text says them, their parts then not apart. */
+  compounds: readonly Compound[];
 }
 
 const NO_WEAK: ReadonlySet<string> = new Set();
@@ -901,6 +909,12 @@ export class QuoteIndex implements SearchBackend {
       let m = this.engine.evaluate(compiled.query, terms, options);
       evaluated = compiled.query;
       found = this.candidates(m, filter);
+      if (found.n === 0 && compiled.loose) {
+        // No quote says a compound typed (役作り) as written: its parts anywhere, as every word.
+        m = this.engine.evaluate(compiled.loose, terms, options);
+        evaluated = compiled.loose;
+        found = this.candidates(m, filter);
+      }
       if (found.n === 0 && compiled.relaxed) {
         // No quote has every word of a short query: quotes with any of them, said so by `matched`.
         matched = 'any';
@@ -1025,6 +1039,7 @@ export class QuoteIndex implements SearchBackend {
       forms: compiled.forms,
       weak: NO_WEAK,
       questionWeak: NO_WEAK,
+      compounds: compiled.compounds,
     };
     const out = Object.assign(new Map<Planned, HitMarks>(), { none });
     const page = planned.slice(from, end);
@@ -1090,6 +1105,7 @@ export class QuoteIndex implements SearchBackend {
         forms: [...forms],
         weak: weak.length > 0 ? new Set(weak) : NO_WEAK,
         questionWeak: questionWeak.length > 0 ? new Set(questionWeak) : NO_WEAK,
+        compounds: compiled.compounds,
       });
     });
     return out;
@@ -1292,7 +1308,15 @@ export class QuoteIndex implements SearchBackend {
     const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit
     // (but for a text nothing else marks, whose weak terms are looked for among its tokens).
-    const ranges = matchRanges(turn.text, NO_TERMS, marks.text, marks.forms, this.readings, marks.weak);
+    const ranges = matchRanges(
+      turn.text,
+      NO_TERMS,
+      marks.text,
+      marks.forms,
+      this.readings,
+      marks.weak,
+      marks.compounds,
+    );
     const matchedIn = MATCHED_IN.filter((f) => p.fields & FIELD_BITS[f]);
     return {
       quoteId: turn.id,
@@ -1315,6 +1339,7 @@ export class QuoteIndex implements SearchBackend {
               marks.forms,
               this.readings,
               marks.questionWeak,
+              marks.compounds,
             ),
           }
         : null,

@@ -82,6 +82,7 @@ const OUTSIDE_KINDS = [
   'loanword',
   'kana-suffix',
   'mixed-chunk',
+  'compound',
 ] as const;
 
 const OutsideFile = z.object({

@@ -259,7 +259,9 @@ class Exhaustive {
         const total = bounds.reduce((s, b) => s + b, 0);
         if (total <= 0) return null;
         const requiredWeight = q.slots.reduce((s, x, k) => s + (x.required ? (bounds[k] ?? 0) : 0), 0);
-        const minWeight = Math.max(requiredWeight, q.minShould * total);
+        // A rank (Slot.rank) is no word a doc must match a share of: the share is of the others.
+        const words = q.slots.reduce((s, x, k) => s + (x.rank ? 0 : (bounds[k] ?? 0)), 0);
+        const minWeight = Math.max(requiredWeight, q.minShould * words);
         let score = 0;
         let fields = 0;
         let matched = 0;
@@ -323,6 +325,9 @@ function randomQuery(random: () => number): QueryNode {
     node: node(),
     required: everyWord || (k === 0 && random() < 0.3),
   }));
+  // A rank now and then (a compound's kanji pair in a sentence, a verb's written form): scored,
+  // never required, left out of the share of weight a doc must match.
+  if (random() < 0.3) slots.push({ node: node(), required: false, rank: true });
   return {
     kind: 'match',
     slots,

@@ -15,7 +15,8 @@ describe('a question typed as a query', () => {
   it('drops the pieces the segmenter cuts from an inflection (な|ろうと, 思|っ|たん, 続|けたい)', () => {
     expect(needles('どうして役者になろうと思ったんですか')).toEqual(['役者', '思']);
     expect(needles('結婚しても仕事を続けたいですか')).toEqual(['結婚', '仕事', '続']);
-    expect(needles('朴葉味噌を食べたい')).toEqual(['朴葉', '味噌', '食']);
+    // 朴葉|味噌 typed side by side is one compound, marked whole where a quote says it.
+    expect(needles('朴葉味噌を食べたい')).toEqual(['朴葉', '味噌', '食', '朴葉味噌']);
   });
 
   it('reads a copula or an explained する after a noun as grammar (大変でしたか, 起業したんですか)', () => {

@@ -15,7 +15,7 @@ import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, STORED_FIELDS } from './postings
 import { bm25f, bm25fBound, FIELD_BITS, FIELDS, idf, lengthNorms } from './scoring.ts';
 import { questionAt, rankedApplies, type Shared, SortedEvaluator, sortedApplies } from './sorted.ts';
 import type { DocTable, SlotTable } from './tables.ts';
-import { INNER_MARK, type QueryNode } from './tree.ts';
+import { INNER_MARK, type QueryNode, shareBase } from './tree.ts';
 
 /**
  * Ranking weights (tunable as a whole, e.g. by an evaluation; not per query):
@@ -1094,7 +1094,7 @@ export class Evaluator implements Shared {
       .map((x) => x.s);
     const optional = slots.filter((s) => !s.required).sort((a, b) => b.bound - a.bound);
     const requiredWeight = required.reduce((s, x) => s + x.bound, 0);
-    const minWeight = Math.max(requiredWeight, q.minShould * total);
+    const minWeight = Math.max(requiredWeight, q.minShould * shareBase(slots));
     // Accumulators: score and fields in `m`, matched weight in `this.weight`.
     let m = this.matchScratch;
     m.grow(this.c.docs.count);

@@ -41,7 +41,7 @@ import { offerKBest } from './kbest.ts';
 import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE } from './postings.ts';
 import { bm25f, FIELD_BITS, FIELDS } from './scoring.ts';
 import { TermLists } from './term-lists.ts';
-import type { QueryNode } from './tree.ts';
+import { type QueryNode, shareBase } from './tree.ts';
 
 /** A result in doc order (the shape of evaluate.ts's Matches). */
 export interface List {
@@ -650,7 +650,7 @@ export class SortedEvaluator {
       .map((x) => x.s);
     const optional = slots.filter((s) => !s.required).sort((x, y) => y.bound - x.bound);
     const requiredWeight = required.reduce((s, x) => s + x.bound, 0);
-    const minWeight = Math.max(requiredWeight, q.minShould * total);
+    const minWeight = Math.max(requiredWeight, q.minShould * shareBase(slots));
     let acc: List | null = null;
     for (const s of required) {
       const part = this.slot(s.node, weight, terms, acc);
@@ -734,7 +734,7 @@ export class SortedEvaluator {
     const total = slots.reduce((s, x) => s + x.bound, 0);
     if (total <= 0) return { list: EMPTY, pruned: false };
     const optional = slots.filter((s) => !s.required).sort((a, b) => b.bound - a.bound);
-    const minWeight = Math.max(0, q.minShould * total);
+    const minWeight = Math.max(0, q.minShould * shareBase(slots));
     const topK = options.topK ?? Number.POSITIVE_INFINITY;
     const roleFloor = Math.min(1, ...(options.roleWeights ?? [1]));
     let remaining = optional.reduce((s, x) => s + x.bound, 0);

@@ -109,3 +109,15 @@ export function phrasesOf(node: QueryNode | null): string[] {
   if (node.kind === 'match') return node.slots.filter((s) => s.required).flatMap((s) => phrasesOf(s.node));
   return [];
 }
+
+/**
+ * The weight a ranked query's `minShould` is a share of: its slots' bounds but the {@link Slot.rank}s,
+ * which rank the quotes saying them first and are no word a quote must match a share of (a compound's
+ * kanji pair across its cut in a sentence, 役作 of 役作りで苦労したこと, would otherwise have dropped the
+ * quotes saying the other words only).
+ */
+export function shareBase(slots: ReadonlyArray<{ bound: number; rank?: true }>): number {
+  let base = 0;
+  for (const s of slots) if (!s.rank) base += s.bound;
+  return base;
+}
