@@ -47,7 +47,7 @@ import { localClient, startEmbeddedDynamo } from '../local/embedded.ts';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { type BenchQuote, drawQueries, realQuotes, root, shared } from './corpus.ts';
 import { QUOTES_PER_INTERVIEW, scaleCorpus, transcripts } from './scale-corpus.ts';
-import { perUnit, threadCpu } from './threads.ts';
+import { fixedWorkMs, perUnit, threadCpu } from './threads.ts';
 
 /**
  * Ingests with a few requests in flight, as the CLI does; returns quotes/s and what failed. The
@@ -581,15 +581,19 @@ async function main(): Promise<void> {
       // The window in CLOCK_MONOTONIC µs, the clock of --cpu-prof's timestamps (to cut a profile to it).
       const mark = (what: string) =>
         process.stderr.write(`${what} at ${process.hrtime.bigint() / 1000n} µs\n`);
+      // The machine's speed just before and after the window (outside it): fixed work's CPU.
+      const calibration = real.quotes.slice(0, 6000).map((q) => q.text);
+      const machineBefore = fixedWorkMs(calibration);
       mark('ingest start');
       const ingest = await ingestAll(rt, items, 'dynalite', concurrency);
       mark('ingest end');
+      const machineAfter = fixedWorkMs(calibration);
       rows.push([
         'ingest into the embedded server (dynalite), stored and searchable',
         `${Math.round(ingest.quotesPerSecond)} quotes/s`,
-        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed${warm.length > 0 ? ` (after ${warm.length} transcripts of warm-up)` : ''}; parse + tag + write + index${withReadings ? ' (with kana readings, as npm start)' : ' (without kana readings)'}, the clock stopped when search found the last one; ${ingest.cpuMsPerQuote.toFixed(2)} ms CPU per quote across all threads (${ingest.threads}); load average ${ingest.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`,
+        `${ingest.quotes} quotes in ${ingest.seconds.toFixed(1)} s, ${concurrency} in flight, ${ingest.failed} failed${warm.length > 0 ? ` (after ${warm.length} transcripts of warm-up)` : ''}; parse + tag + write + index${withReadings ? ' (with kana readings, as npm start)' : ' (without kana readings)'}, the clock stopped when search found the last one; ${ingest.cpuMsPerQuote.toFixed(2)} ms CPU per quote across all threads (${ingest.threads}); load average ${ingest.loadAverage.map((l) => l.toFixed(1)).join(' → ')}; fixed work ${machineBefore.toFixed(0)} / ${machineAfter.toFixed(0)} ms CPU before / after (the machine's speed: bench/threads.ts)`,
       ]);
-      json.ingestDynalite = ingest;
+      json.ingestDynalite = { ...ingest, fixedWorkMs: [machineBefore, machineAfter] };
       // `--only ingest-embedded`: this row alone (A/B runs of the ingest path).
       if (arg('--only') === 'ingest-embedded') {
         await rt.close();

@@ -6,6 +6,8 @@
  * async work) and LevelDB's compaction thread.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { analyzeNormalized } from '../lib/text/analyze.ts';
+import { normalizeForMatch } from '../lib/text/normalize.ts';
 
 /** CPU ms by thread group: `main`, `kk-store`, `kk-parse`, `other`. */
 export type ThreadCpu = Record<string, number>;
@@ -58,4 +60,24 @@ export function perUnit(cpu: ThreadCpu, units: number): string {
     ...groups.map((g) => `${g} ${((cpu[g] ?? 0) / units).toFixed(2)}`),
     `total ${(total / units).toFixed(2)}`,
   ].join(', ');
+}
+
+/**
+ * The machine's speed at this moment: CPU ms of a fixed piece of single-threaded work (the
+ * analyzer over `texts`, the median of 5 rounds after one). The same code costs more CPU per unit
+ * when the shared machine is slower (its caches and memory shared with other work, in this VM or
+ * on the host; steal time does not show it): on 2026-12-07 this work cost 158–164 ms in the window
+ * of a 20k ingest at 0.80 ms CPU per quote and 183–189 ms around ones at 0.90–0.91 (same code). A
+ * bench prints it beside a CPU figure so that a dear run can be told from a dear change.
+ */
+export function fixedWorkMs(texts: readonly string[]): number {
+  const rounds: number[] = [];
+  for (let r = 0; r < 6; r++) {
+    const c = process.cpuUsage();
+    for (const t of texts) analyzeNormalized(normalizeForMatch(t));
+    const d = process.cpuUsage(c);
+    if (r > 0) rounds.push((d.user + d.system) / 1000);
+  }
+  rounds.sort((a, b) => a - b);
+  return rounds[Math.floor(rounds.length / 2)] as number;
 }

@@ -291,6 +291,27 @@ export function activeDictionaryForms(word: string): string[] {
  * the highlighter uses them to find where a verb's written form is inflected in a text.
  */
 export function candidateForms(word: string, active = true, nested = false): string[] {
+  // One compile asks for the same word's forms up to eight times (its short forms, its dictionary
+  // forms, its active forms, each in two places), and a results page's highlighter for every word
+  // of every hit: the rules' regular expressions are read once a word. Frozen: callers share it.
+  const memo = nested ? null : active ? ACTIVE_FORMS : DIRECT_FORMS;
+  const known = memo?.get(word);
+  if (known) return known;
+  const forms = Object.freeze(formsOf(word, active, nested)) as string[];
+  if (memo) {
+    // Bounded: a query's words and a page's are few; a long-running server starts over past this.
+    if (memo.size >= FORMS_MEMO) memo.clear();
+    memo.set(word, forms);
+  }
+  return forms;
+}
+
+/** How many words' forms {@link candidateForms} keeps, per kind (with and without the active forms). */
+const FORMS_MEMO = 4096;
+const ACTIVE_FORMS = new Map<string, string[]>();
+const DIRECT_FORMS = new Map<string, string[]>();
+
+function formsOf(word: string, active: boolean, nested: boolean): string[] {
   const out = new Set<string>();
   // ちゃう, じゃう are てしまう, でしまう said short (泣いちゃった → 泣いて; 読んじゃう → 読んで).
   const w = word.replace(CONTRACTED_SHIMAU, (m) => (m.startsWith('ち') ? 'て' : 'で')).replace(TE_AUX, '');
