@@ -1076,7 +1076,7 @@ describe('construction rules (within)', () => {
   });
 
   it('work-balance: a work word and a study or home word on the two sides of 〜ながら', () => {
-    for (const tags of both('昼間は会社で働きながら、夜は専門学校に通っています。'))
+    for (const tags of both('夜間の大学に通いながら、昼間は工場の仕事をしていた。'))
       expect(tags).toContain('work-balance');
     // ながら in a set phrase, and the words far from it: not the construction.
     expect(topicsOf('残念ながら、仕事の都合で子供の運動会には行けませんでした。')).not.toContain(
