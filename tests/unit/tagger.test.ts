@@ -22,7 +22,6 @@ import {
 } from '../../lib/tagging/classifier.ts';
 import { EvidenceScorer } from '../../lib/tagging/evidence.ts';
 import { compilePattern, GAP, matches, sentences } from '../../lib/tagging/match.ts';
-import { shippedModel } from '../../lib/tagging/shipped.ts';
 import { DEFAULT_PARAMS } from '../../lib/tagging/tagger.ts';
 import {
   defaultSynonyms,
@@ -1041,13 +1040,9 @@ describe('chooseRulesPrecisionFirst', () => {
   });
 });
 
-// Round 18 (tags18): evidence read from a construction, not a word. Each family: a paraphrase without the
-// topic's phrases that main's taxonomy left untagged, tagged now (evidence alone and with the shipped model,
-// whose raised work-balance bar a rule must clear on its own), and a keyword-but-wrong case that stays untagged.
+// Round 18 (tags18): evidence read from a construction, not a word (`within`). The round's rule families did not
+// ship (docs/tagger-rounds.md); their tests are at commit f2c811b with the rules.
 describe('construction rules (within)', () => {
-  const product = new TopicTagger({ model: shippedModel });
-  const both = (text: string) => [topicsOf(text), product.scoreText(text).map((m) => m.topic)];
-
   it('counts near and also words only within the stretch either side of the phrase', () => {
     const scorer = new EvidenceScorer({
       version: 2,
@@ -1069,46 +1064,7 @@ describe('construction rules (within)', () => {
     expect(
       scorer.score('子育てしながら音楽を聴いて過ごした長い一日の終わりに仕事。').has('work-balance'),
     ).toBe(false);
-    // Every occurrence is tried: the first ながら has no work word beside it, the second has.
-    expect(
-      scorer.score('歌いながら歩いた道で、ずっと昔のことを思った。子育てしながら仕事。').has('work-balance'),
-    ).toBe(true);
-  });
-
-  it('work-balance: a work word and a study or home word on the two sides of 〜ながら', () => {
-    for (const tags of both('夜間の大学に通いながら、昼間は工場の仕事をしていた。'))
-      expect(tags).toContain('work-balance');
-    // ながら in a set phrase, and the words far from it: not the construction.
-    expect(topicsOf('残念ながら、仕事の都合で子供の運動会には行けませんでした。')).not.toContain(
-      'work-balance',
-    );
-    expect(
-      topicsOf('ソファでくつろぎながら雑誌をめくる。仕事のことも子供のことも忘れていた。'),
-    ).not.toContain('work-balance');
-  });
-
-  it('work-balance: rest days that depend on the work schedule', () => {
-    for (const tags of both('シフト制なので、休日は前の週にならないと決まらない。'))
-      expect(tags).toContain('work-balance');
-    expect(topicsOf('休日は家族とキャンプに出かけるのが楽しみです。')).not.toContain('work-balance');
-  });
-
-  it('work-balance: 両立 of school and club alone, or of sport and politics, is not; of work and study is', () => {
-    expect(topicsOf('部活と勉強の両立に悩む高校生も多い。')).not.toContain('work-balance');
-    expect(topicsOf('選手として競技と政治の両立を目指す。')).not.toContain('work-balance');
-    expect(topicsOf('仕事と大学院の両立は大変でした。')).toContain('work-balance');
-  });
-
-  it('future-demand: prospects of a market or of work, and an era of work', () => {
-    for (const tags of both('介護の市場はこれから先、さらに大きく伸びていくでしょう。'))
-      expect(tags).toContain('future-demand');
-    for (const tags of both('会社に頼らず、個人がスキルで稼ぐ時代になった。'))
-      expect(tags).toContain('future-demand');
-    // Growth without a market, an era without work, demand in past sales.
-    expect(topicsOf('これから子供の身長がぐんぐん伸びる時期です。')).not.toContain('future-demand');
-    expect(topicsOf('スマホで何でも買える時代になった。')).not.toContain('future-demand');
-    expect(topicsOf('今後も前年比で売上が伸びる見込みで、需要は拡大している。')).not.toContain(
-      'future-demand',
-    );
+    // Every occurrence in a sentence is tried: the first ながら has no work word beside it, the second has.
+    expect(scorer.score('歌いながら歩いた長い長い道、子育てしながら仕事。').has('work-balance')).toBe(true);
   });
 });
