@@ -22,6 +22,10 @@ interface Rule {
   /** A third concept the sentence must also hold (empty: none). */
   also: Pattern[];
   unless: Pattern[];
+  /** When set, `near` and `also` must occur within this many characters of the phrase (a construction). */
+  within: number;
+  /** The phrase's regex with the global flag, to walk its occurrences (construction rules only). */
+  each: RegExp | null;
 }
 
 interface CompiledTopic {
@@ -69,32 +73,48 @@ export class EvidenceScorer {
     this.topics = taxonomy.topics.map((t) => {
       const rules: Rule[] = [];
       const seen = new Set<string>();
-      const add = (source: string, weight: number, near: Pattern[], also: Pattern[], unless: Pattern[]) => {
+      const add = (
+        source: string,
+        weight: number,
+        near: Pattern[],
+        also: Pattern[],
+        unless: Pattern[],
+        within = 0,
+      ) => {
         const pattern = compilePattern(source);
         if (!pattern) return;
         // A phrase counts once per topic (a variant equal to a listed phrase adds nothing); concept
         // rules share their first word (仕事 with home words, 仕事 with leisure words), so theirs
         // are told apart by the other two concepts.
         const key =
-          also.length === 0
+          also.length === 0 && within === 0
             ? pattern.regex.source
             : [
                 pattern.regex.source,
                 ...near.map((p) => p.regex.source),
                 '&',
                 ...also.map((p) => p.regex.source),
+                `~${within}`,
               ].join('\u0000');
         if (seen.has(key)) return;
         seen.add(key);
-        rules.push({ n: this.literal(pattern), pattern, weight, near, also, unless });
+        const each = within > 0 ? new RegExp(pattern.regex.source, 'g') : null;
+        rules.push({ n: this.literal(pattern), pattern, weight, near, also, unless, within, each });
       };
       for (const e of t.evidence)
-        add(e.phrase, e.weight, compileAll(e.near), compileAll(e.also), compileAll(e.unless));
+        add(e.phrase, e.weight, compileAll(e.near), compileAll(e.also), compileAll(e.unless), e.within);
       for (const e of t.evidence) {
         if (e.weight <= 0 || /[*#]/.test(e.phrase)) continue;
         const folded = normalizeForMatch(e.phrase.trim());
         for (const v of variants.variantsOf(folded))
-          add(v, e.weight * VARIANT_SHARE, compileAll(e.near), compileAll(e.also), compileAll(e.unless));
+          add(
+            v,
+            e.weight * VARIANT_SHARE,
+            compileAll(e.near),
+            compileAll(e.also),
+            compileAll(e.unless),
+            e.within,
+          );
       }
       const unless = compileAll(t.unless);
       return { id: t.id, threshold: t.threshold, rules, unless, unlessN: unless.map((p) => this.literal(p)) };
@@ -191,8 +211,10 @@ export class EvidenceScorer {
         for (const s of ss) {
           if (
             matches(rule.pattern, s) &&
-            (rule.near.length === 0 || someMatch(rule.near, s)) &&
-            (rule.also.length === 0 || someMatch(rule.also, s)) &&
+            (rule.within > 0
+              ? constructionAt(rule, s)
+              : (rule.near.length === 0 || someMatch(rule.near, s)) &&
+                (rule.also.length === 0 || someMatch(rule.also, s))) &&
             !someMatch(rule.unless, s) &&
             !someMatch(topic.unless, s)
           ) {
@@ -256,14 +278,35 @@ export class EvidenceMemo {
 }
 
 /**
- * How a found rule is shown: its phrase, or for a concept rule (`also`) the three words that met in
- * the sentence (`仕事+家事+疲れ`): the phrase alone (`仕事`) would not say why.
+ * How a found rule is shown: its phrase, or for a concept rule (`also`) or a construction (`within`)
+ * the words that met in the sentence (`仕事+家事+疲れ`, `休日+わからな`): the phrase alone would not say why.
  */
 function explain(rule: Rule, sentence: string): string {
-  if (rule.also.length === 0) return rule.pattern.source;
+  if (rule.also.length === 0 && rule.within === 0) return rule.pattern.source;
   const near = rule.near.find((p) => matches(p, sentence));
   const also = rule.also.find((p) => matches(p, sentence));
   return [rule.pattern.source, near?.source, also?.source].filter((x) => x !== undefined).join('+');
+}
+
+/**
+ * A construction rule's test: some occurrence of its phrase in the sentence has a `near` and (when
+ * given) an `also` pattern inside the stretch of `within` characters either side of it. Each
+ * occurrence is tried (a sentence may say 残念ながら before 働きながら); the stretches are bounded,
+ * so the test stays linear in the sentence.
+ */
+function constructionAt(rule: Rule, s: string): boolean {
+  const re = rule.each as RegExp;
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    const around = s.slice(Math.max(0, m.index - rule.within), m.index + m[0].length + rule.within);
+    if (
+      (rule.near.length === 0 || someMatch(rule.near, around)) &&
+      (rule.also.length === 0 || someMatch(rule.also, around))
+    )
+      return true;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return false;
 }
 
 /** {@link anyMatches} without a closure per call (the scorer's inner loop calls it per sentence and rule). */

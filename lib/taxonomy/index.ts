@@ -41,6 +41,12 @@ export const EvidenceSchema = z.object({
   also: z.array(PatternSchema).max(50).optional(),
   /** The phrase does not count when one of these occurs in the same sentence. */
   unless: z.array(PatternSchema).max(50).optional(),
+  /**
+   * A construction rather than a co-occurrence: `near` and `also` count only within this many
+   * characters either side of the phrase (仕事をしながら子育て: the two sides of a 〜ながら), not
+   * anywhere in its sentence.
+   */
+  within: z.number().int().min(1).max(40).optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 

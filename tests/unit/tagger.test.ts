@@ -1039,3 +1039,32 @@ describe('chooseRulesPrecisionFirst', () => {
     expect(rowAssigns(rule, row(true, 2.2, 0.5), topic)).toBe(true);
   });
 });
+
+// Round 18 (tags18): evidence read from a construction, not a word (`within`). The round's rule families did not
+// ship (docs/tagger-rounds.md); their tests are at commit f2c811b with the rules.
+describe('construction rules (within)', () => {
+  it('counts near and also words only within the stretch either side of the phrase', () => {
+    const scorer = new EvidenceScorer({
+      version: 2,
+      topics: [
+        {
+          id: 'work-balance',
+          label: 'x',
+          labelEn: 'x',
+          description: '',
+          threshold: 1,
+          evidence: [{ phrase: 'ながら', weight: 1, near: ['仕事'], also: ['子育て'], within: 6 }],
+        },
+      ],
+    });
+    expect(scorer.score('子育てしながら仕事を続ける。').get('work-balance')?.phrases).toEqual([
+      'ながら+仕事+子育て',
+    ]);
+    // The same three words in one sentence, but the work word far from the 〜ながら: no construction.
+    expect(
+      scorer.score('子育てしながら音楽を聴いて過ごした長い一日の終わりに仕事。').has('work-balance'),
+    ).toBe(false);
+    // Every occurrence in a sentence is tried: the first ながら has no work word beside it, the second has.
+    expect(scorer.score('歌いながら歩いた長い長い道、子育てしながら仕事。').has('work-balance')).toBe(true);
+  });
+});
