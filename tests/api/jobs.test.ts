@@ -103,9 +103,11 @@ describe('rebuild, check and repair in steps of two interviews', () => {
     expect(done.result).toMatchObject({ indexed: stored, removed: 1, extra: 1 });
     // Finished, it still says how far it went (it read done 0, total null after the sweep).
     expect(done).toMatchObject({ done: stored, total: stored });
-    // train, then one step per page of two (the last page ends the phase), then the sweep.
+    // train, then one step per page of up to two (the phase's first page is of one: it measures
+    // the pace; a last page that is full leaves an empty one to find the end), then the sweep.
     expect(done.pages).toBeGreaterThanOrEqual(Math.ceil(stored / 2) + 1);
-    expect(done.steps).toBe(1 + Math.ceil(stored / 2) + 1);
+    expect(done.steps).toBeGreaterThanOrEqual(1 + Math.ceil(stored / 2) + 1);
+    expect(done.steps).toBeLessThanOrEqual(1 + 1 + Math.ceil((stored - 1) / 2) + 1 + 1);
     expect(Date.parse(done.finishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
     expect(done.startedAt).not.toBeNull();
     // The same as building from nothing.
