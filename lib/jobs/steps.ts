@@ -13,6 +13,7 @@
  * | rescore | rescore                                                                  |
  * | merge   | quotes (of the merged tag) → rest (people, corrections), then applied    |
  * | undo    | quotes (of the target tag) → rest, then the created target cleaned up   |
+ * | preview | quotes → people → corrections: a large merge's dry run, counted only      |
  *
  * `apply` re-reads every interview into the published index page by page and `sweep` removes
  * what the store no longer has, which leaves the index equal to a fresh build (an upsert
@@ -479,6 +480,71 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           interviews: counted('interviews'),
         });
       next = finish();
+      break;
+    }
+    // ------------------------------------------------------------------ preview (a dry run)
+    case 'preview:quotes': {
+      // The quotes of `from` and their interviews (a tag's quotes are listed by quote id, so an
+      // interview's are together: one that a page ends inside is counted once, by job.lastId).
+      const from = job.params.from ?? '';
+      const ended = await paged(
+        job,
+        budget,
+        started,
+        size * 10,
+        async (cursor, limit) => {
+          const page = await store.quotesWithTag(from, { limit, cursor });
+          count(job, 'quotes', page.items.length);
+          return {
+            ids: [...new Set(page.items.map((q) => q.interviewId))],
+            next: page.nextCursor,
+            read: page.items.length,
+          };
+        },
+        async (ids) => {
+          const fresh = ids[0] !== undefined && ids[0] === job.lastId ? ids.slice(1) : ids;
+          job.lastId = ids.at(-1) ?? job.lastId ?? null;
+          count(job, 'interviews', fresh.length);
+        },
+      );
+      if (ended) job.result.quotes ??= 0;
+      next = ended ? enter(job, 'people') : job;
+      break;
+    }
+    case 'preview:people': {
+      // As the merge's `people` phase reads them: who carries `from`, and whose own corrections
+      // name it (what the merge would rewrite).
+      const from = job.params.from ?? '';
+      const people = [...new Set((await store.peopleWithTag(from)).map((p) => p.personId))].sort();
+      if (job.cursor === null) job.result.people = people.length;
+      const ended = await paged(job, budget, started, size, idPages(people), async (ids) => {
+        const manual = await store.manualPersonTags(ids);
+        let n = 0;
+        for (const m of manual.values()) if (m.add.includes(from) || m.remove.includes(from)) n++;
+        count(job, 'corrections', n);
+      });
+      next = ended ? enter(job, 'corrections') : job;
+      break;
+    }
+    case 'preview:corrections': {
+      const from = job.params.from ?? '';
+      const ended = await paged(
+        job,
+        budget,
+        started,
+        size,
+        async (cursor, limit) => {
+          const page = await store.quotesCorrectedWithTagPage(from, { limit, cursor });
+          return {
+            ids: [...new Set(page.items.map((c) => c.quoteId))],
+            next: page.nextCursor,
+            read: page.items.length,
+          };
+        },
+        async (ids) => count(job, 'corrections', (await store.manualQuoteTags(ids)).size),
+      );
+      if (ended) job.result.corrections ??= 0;
+      next = ended ? finish() : job;
       break;
     }
     default:

@@ -714,9 +714,10 @@ export const ChunkEntity: Entity<'indexChunk', SnapshotChunk> = {
 // ------------------------------------------------------------------------------ jobs
 
 /** What a background job does (lib/jobs/steps.ts runs each kind). */
-export type JobKind = 'rebuild' | 'check' | 'repair' | 'rescore' | 'merge' | 'undo';
+/** `preview`: a dry run of a merge too large to count before answering (counts only). */
+export type JobKind = 'rebuild' | 'check' | 'repair' | 'rescore' | 'merge' | 'undo' | 'preview';
 
-const JOB_KINDS: readonly JobKind[] = ['rebuild', 'check', 'repair', 'rescore', 'merge', 'undo'];
+const JOB_KINDS: readonly JobKind[] = ['rebuild', 'check', 'repair', 'rescore', 'merge', 'undo', 'preview'];
 const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
 
 /** A background job: what it does, where it is, and what it found so far. */
