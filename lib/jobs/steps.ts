@@ -155,16 +155,22 @@ async function paged<T = string>(
 ): Promise<boolean> {
   const margin = budget.marginMs ?? budget.ms / 10;
   let pages = 0;
+  /** Items of the step's last page (0: none yet). */
+  let last = 0;
   let cursor = job.cursor ?? undefined;
   do {
     // The first page of a step is always taken, so that a job advances at every step.
     const left = budget.ms - margin - (performance.now() - started);
-    const limit = pages === 0 ? Math.max(1, pageLimit(job.pace, left, max)) : pageLimit(job.pace, left, max);
+    // A page at most twice the last one: a pace measured on a few items can be far off (a page of
+    // quotes that ends inside its only interview leaves it, and its cost, to the next page).
+    const cap = last > 0 ? Math.min(max, 2 * last) : max;
+    const limit = pages === 0 ? Math.max(1, pageLimit(job.pace, left, cap)) : pageLimit(job.pace, left, cap);
     if (limit === 0) break;
     const t0 = performance.now();
     const page = await fetch(cursor, limit);
     await each(page.ids, page.next !== null);
-    job.pace = nextPace(job.pace, performance.now() - t0, page.read ?? page.ids.length);
+    last = page.read ?? page.ids.length;
+    job.pace = nextPace(job.pace, performance.now() - t0, last);
     job.pages++;
     job.done += page.ids.length;
     pages++;

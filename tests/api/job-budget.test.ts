@@ -26,8 +26,8 @@ const SAMPLES = [
   '09-markdown-mei.md',
 ];
 /** The step budget, and the delay of every command while a job runs. */
-const BUDGET_MS = 2000;
-const DELAY_MS = 25;
+const BUDGET_MS = 3000;
+const DELAY_MS = 40;
 
 let db: Awaited<ReturnType<typeof embedded>>;
 let rt: LocalRuntime;
@@ -42,7 +42,7 @@ beforeAll(async () => {
   // Pages of up to 10 interviews or 100 quotes, as many as the time allows: a page that large
   // takes longer than a step's budget with every command delayed.
   rt = await runtime(db.client, {
-    // The margin is a few interviews' refresh here (each ~0.2 s with the delay), as on Lambda
+    // The margin is a few interviews' refresh here (each ~0.3 s with the delay), as on Lambda
     // (10 s of 60: a few hundred interviews).
     jobBudget: { pageSize: 10, maxPages: 100, ms: BUDGET_MS, marginMs: BUDGET_MS / 4 },
     inlineInterviews: 1,
