@@ -114,6 +114,8 @@ export function queuedJob(spec: JobSpec, id: string, at: string): Job {
     step: 0,
     pages: 0,
     cursor: null,
+    pace: null,
+    lastId: null,
     attempts: 0,
     done: 0,
     total: null,
