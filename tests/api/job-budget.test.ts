@@ -44,7 +44,7 @@ beforeAll(async () => {
   rt = await runtime(db.client, {
     // The margin is a few interviews' refresh here (each ~0.3 s with the delay), as on Lambda
     // (10 s of 60: a few hundred interviews).
-    jobBudget: { pageSize: 10, maxPages: 100, ms: BUDGET_MS, marginMs: BUDGET_MS / 4 },
+    jobBudget: { pageSize: 10, maxPages: 100, ms: BUDGET_MS, marginMs: BUDGET_MS / 3 },
     inlineInterviews: 1,
   });
   for (const [i, file] of SAMPLES.entries()) {
