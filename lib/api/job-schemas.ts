@@ -7,10 +7,11 @@ import * as z from 'zod';
 /** A background job's record (lib/jobs/runner.ts `jobView`). */
 export const JobSchema = z.object({
   id: z.string(),
-  kind: z.enum(['rebuild', 'check', 'repair', 'rescore', 'merge', 'undo']),
+  /** `preview`: a merge's dry run too large to count before answering (its `result` has the counts). */
+  kind: z.enum(['rebuild', 'check', 'repair', 'rescore', 'merge', 'undo', 'preview']),
   /** Why it runs (e.g. `taxonomy v3`). */
   reason: z.string().nullable(),
-  /** Kind-specific parameters (a merge's id). */
+  /** Kind-specific parameters (a merge's id; a preview's `from` and `into`). */
   params: z.record(z.string(), z.string()),
   state: z.enum(['queued', 'running', 'done', 'failed']),
   /** The part running now (`train`, `rescore`, `apply`, `compare`, `sweep`, `quotes`, `rest`), `done` at the end. */

@@ -270,7 +270,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/tags/{tag}/merge',
     summary:
-      'Merge a tag into another (404: unknown tag, or unknown target without `create: true`; 409: merged away already, or a topic that keeps its id — work-balance, crowdsourcing, future-demand — as the source, dry run too; merging into one is allowed); `dryRun` reports what would move',
+      'Merge a tag into another (404: unknown tag, or unknown target without `create: true`; 409: merged away already, or a topic that keeps its id — work-balance, crowdsourcing, future-demand — as the source, dry run too; merging into one is allowed); `dryRun` reports what would move, reading what the merge itself reads before answering (a page of 200 of the tag’s quotes, people and corrections): exact counts when they fit, else null counts and a `preview` job that counts them (`result`: quotes, interviews, people, corrections)',
     access: 'write',
     params: Params.tag,
     query: NoQuery,

@@ -27,7 +27,12 @@ export const MergeBody = z
     into: TagSchema,
     /** Merge into a tag that does not exist yet (else 404). */
     create: z.boolean().optional(),
-    /** Report what would move; change nothing. */
+    /**
+     * Report what would move; change nothing. Reads at most a page (200) of the tag's quotes,
+     * people and corrections, like the merge itself: when they fit, the counts are exact in the
+     * answer; when not, a `preview` job counts them (the answer's counts are null, its `job` has
+     * them in `result` once done).
+     */
     dryRun: z.boolean().optional(),
   })
   .strict();
@@ -39,12 +44,18 @@ export const MergeResponse = z.object({
   into: z.string(),
   dryRun: z.boolean(),
   createdTarget: z.boolean(),
-  /** These four are null when a job does the work (it counts them: its result, the merge's record). */
+  /**
+   * These four are null when a job does the work or the counting (its result; for a merge, also
+   * the merge's record once applied).
+   */
   quotes: z.number().nullable(),
   people: z.number().nullable(),
   interviews: z.number().nullable(),
   corrections: z.number().nullable(),
-  /** The job re-indexing the interviews when there are many (the merge is `applying` until it ends). */
+  /**
+   * The job re-indexing the interviews when there are many (the merge is `applying` until it ends);
+   * for a large dry run, the `preview` job counting what would move.
+   */
   job: JobSchema.nullable(),
 });
 

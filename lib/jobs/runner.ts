@@ -19,7 +19,8 @@ export type { Job, JobKind };
 export type JobSpec =
   | { kind: 'rebuild' | 'check' | 'repair'; reason?: string }
   | { kind: 'rescore'; reason: string }
-  | { kind: 'merge' | 'undo'; reason?: string; mergeId: string };
+  | { kind: 'merge' | 'undo'; reason?: string; mergeId: string }
+  | { kind: 'preview'; reason?: string; from: string; into: string };
 
 /** Starts jobs and reads their records (the API and the use cases see only this). */
 export interface Jobs {
@@ -83,6 +84,8 @@ const FIRST_PHASE: Record<JobKind, string> = {
   // A merge's corrections are rewritten, an undo's restored, before their interviews are re-indexed.
   merge: 'corrections',
   undo: 'restore',
+  // A merge's dry run counts the quotes (and their interviews), then the people, then the corrections.
+  preview: 'quotes',
 };
 
 /** Dependencies of {@link JobRunner}. */
@@ -100,12 +103,19 @@ export function queuedJob(spec: JobSpec, id: string, at: string): Job {
     id,
     kind: spec.kind,
     reason: spec.reason ?? null,
-    params: 'mergeId' in spec ? { mergeId: spec.mergeId } : {},
+    params:
+      'mergeId' in spec
+        ? { mergeId: spec.mergeId }
+        : spec.kind === 'preview'
+          ? { from: spec.from, into: spec.into }
+          : {},
     state: 'queued',
     phase: FIRST_PHASE[spec.kind],
     step: 0,
     pages: 0,
     cursor: null,
+    pace: null,
+    lastId: null,
     attempts: 0,
     done: 0,
     total: null,

@@ -13,6 +13,7 @@
  * | rescore | rescore                                                                  |
  * | merge   | quotes (of the merged tag) → rest (people, corrections), then applied    |
  * | undo    | quotes (of the target tag) → rest, then the created target cleaned up   |
+ * | preview | quotes → people → corrections: a large merge's dry run, counted only      |
  *
  * `apply` re-reads every interview into the published index page by page and `sweep` removes
  * what the store no longer has, which leaves the index equal to a fresh build (an upsert
@@ -45,16 +46,28 @@ export interface IndexSession {
 
 /** How much one step may do. */
 export interface StepBudget {
-  /** Interviews (or quotes of a tag) per page. */
+  /** Interviews (or quotes of a tag) per page at most. */
   pageSize: number;
   /** Pages per step at most. */
   maxPages: number;
-  /** No new page starts after this many ms of the step. */
+  /**
+   * The step's time: no page is started that the measured pace says would end later than this
+   * many ms after the step began, less {@link StepBudget.marginMs}.
+   */
   ms: number;
+  /**
+   * Kept free at the end of the step for what follows its pages (publishing the index, saving the
+   * record), and for a page slower than the last ones (default a tenth of `ms`).
+   */
+  marginMs?: number;
 }
 
-/** On Lambda: steps of up to ~2,000 interviews or a minute, well inside the indexer's 5 minutes. */
-export const LAMBDA_BUDGET: StepBudget = { pageSize: 100, maxPages: 20, ms: 60_000 };
+/**
+ * On Lambda: steps of up to ~2,000 interviews or a minute, well inside the indexer's 5 minutes
+ * (and its 120 s duration alarm); the last 10 s are for publishing the step's snapshot and for a
+ * page slower than the pace said (a page of 1,000 quotes took 20–35 s at 1M quotes under load).
+ */
+export const LAMBDA_BUDGET: StepBudget = { pageSize: 100, maxPages: 20, ms: 60_000, marginMs: 10_000 };
 
 /** What a step needs. */
 export interface StepContext {
@@ -70,6 +83,8 @@ export interface StepContext {
 interface Page<T = string> {
   ids: T[];
   next: string | null;
+  /** Items read against the page's limit, when not `ids` (a page of quotes gives their interviews). */
+  read?: number;
 }
 
 function count(job: Job, name: string, n = 1): void {
@@ -91,35 +106,84 @@ function sweepAfter(job: Job): Job {
 }
 
 function enter(job: Job, phase: string, total: number | null = null): Job {
-  return { ...job, phase, cursor: null, done: 0, total };
+  // The pace is per item of the phase (interviews, quotes, corrections): measured anew.
+  return { ...job, phase, cursor: null, done: 0, total, pace: null, lastId: null };
 }
 
-/** Pages from the job's cursor, within the budget; true when the phase has no pages left. */
+/**
+ * How many items (of what a phase pages: interviews, quotes, corrections) the next page may take
+ * when `leftMs` of the step remain: as many as the measured pace says fit before the margin, at
+ * most `max`; 0 when not even a page of `min` fits (the step yields). Without a pace yet (a
+ * phase's first page, the pace being the phase's), a twentieth of `max`: the first page measures,
+ * and a full page of an unknown pace could take longer than the step has (1,000 quotes of a tag
+ * took up to 35 s at 1M quotes, on a loaded host).
+ */
+export function pageLimit(pace: number | null | undefined, leftMs: number, max: number, min = 1): number {
+  if (leftMs <= 0) return 0;
+  if (pace === null || pace === undefined || pace <= 0) return Math.max(min, Math.ceil(max / 20));
+  const fits = Math.floor(leftMs / pace);
+  return fits < min ? 0 : Math.min(max, fits);
+}
+
+/**
+ * The pace after a page that took `ms` for `items`: a slower page counts whole (the next page is
+ * sized for it at once), a faster one a quarter (one quick page does not make the next one large:
+ * the cost of a page of quotes lands with the interviews it completes, so it comes in lumps).
+ */
+export function nextPace(pace: number | null | undefined, ms: number, items: number): number | null {
+  if (items <= 0) return pace ?? null;
+  const measured = ms / items;
+  if (pace === null || pace === undefined || measured >= pace) return measured;
+  return pace * 0.75 + measured * 0.25;
+}
+
+/**
+ * Pages from the job's cursor, each sized by time: the step began at `started`, and a page is
+ * taken only as large as the job's pace (ms per item, measured on the pages so far in this phase,
+ * carried from step to step on the record) says fits in the time left less the margin. A step
+ * therefore ends inside its budget however slow the store is, as long as one item takes less
+ * than the budget. `max` is the largest page (items of what `fetch` reads); true when the phase
+ * has no pages left.
+ */
 async function paged<T = string>(
   job: Job,
   budget: StepBudget,
-  fetch: (cursor: string | undefined) => Promise<Page<T>>,
-  each: (ids: T[]) => Promise<void>,
+  started: number,
+  max: number,
+  fetch: (cursor: string | undefined, limit: number) => Promise<Page<T>>,
+  each: (ids: T[], more: boolean) => Promise<void>,
 ): Promise<boolean> {
-  const t0 = performance.now();
+  const margin = budget.marginMs ?? budget.ms / 10;
   let pages = 0;
+  /** Items of the step's last page (0: none yet). */
+  let last = 0;
   let cursor = job.cursor ?? undefined;
   do {
-    const page = await fetch(cursor);
-    await each(page.ids);
+    // The first page of a step is always taken, so that a job advances at every step.
+    const left = budget.ms - margin - (performance.now() - started);
+    // A page at most twice the last one: a pace measured on a few items can be far off (a page of
+    // quotes that ends inside its only interview leaves it, and its cost, to the next page).
+    const cap = last > 0 ? Math.min(max, 2 * last) : max;
+    const limit = pages === 0 ? Math.max(1, pageLimit(job.pace, left, cap)) : pageLimit(job.pace, left, cap);
+    if (limit === 0) break;
+    const t0 = performance.now();
+    const page = await fetch(cursor, limit);
+    await each(page.ids, page.next !== null);
+    last = page.read ?? page.ids.length;
+    job.pace = nextPace(job.pace, performance.now() - t0, last);
     job.pages++;
     job.done += page.ids.length;
     pages++;
     cursor = page.next ?? undefined;
-  } while (cursor && pages < budget.maxPages && performance.now() - t0 < budget.ms);
+  } while (cursor && pages < budget.maxPages);
   job.cursor = cursor ?? null;
   return cursor === undefined;
 }
 
 /** A page of interview ids, newest first (the store's list). */
-function interviewPage(store: Store, pageSize: number) {
-  return async (cursor: string | undefined): Promise<Page> => {
-    const page = await store.listInterviews({ limit: pageSize, cursor });
+function interviewPage(store: Store) {
+  return async (cursor: string | undefined, limit: number): Promise<Page> => {
+    const page = await store.listInterviews({ limit, cursor });
     return { ids: page.items.map((s) => s.id), next: page.nextCursor };
   };
 }
@@ -147,10 +211,10 @@ async function eachOrAlone(
 }
 
 /** Pages of a sorted id list, the cursor being the last id done (ids may go or come between steps). */
-function idPages(ordered: readonly string[], pageSize: number) {
-  return async (cursor: string | undefined): Promise<Page> => {
+function idPages(ordered: readonly string[]) {
+  return async (cursor: string | undefined, limit: number): Promise<Page> => {
     const from = cursor === undefined ? 0 : ordered.findIndex((id) => id > cursor);
-    const page = from < 0 ? [] : ordered.slice(from, from + pageSize);
+    const page = from < 0 ? [] : ordered.slice(from, from + limit);
     const last = page.at(-1);
     return { ids: page, next: last !== undefined && from + page.length < ordered.length ? last : null };
   };
@@ -168,7 +232,10 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
   const job: Job = structuredClone(input);
   const { store, tagging, session, budget } = ctx;
   const indexer = session.indexer;
-  const interviews = interviewPage(store, budget.pageSize);
+  // The step's clock: pages are sized to what is left of its budget after everything before them.
+  const started = performance.now();
+  const interviews = interviewPage(store);
+  const size = budget.pageSize;
   const approxTotal = () => indexer.index.stats.interviews;
   let touched = false;
   const apply = async (ids: readonly string[]) => {
@@ -193,7 +260,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
     case 'rebuild:rescore':
     case 'rescore:rescore': {
       if (job.total === null) job.total = approxTotal();
-      const ended = await paged(job, budget, interviews, async (ids) => {
+      const ended = await paged(job, budget, started, size, interviews, async (ids) => {
         for (const id of ids)
           try {
             if (await rescoreOne(tagging, id)) count(job, 'changed');
@@ -206,7 +273,9 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       break;
     }
     case 'rebuild:apply': {
-      const ended = await paged(job, budget, interviews, (ids) => eachOrAlone(job, ids, apply));
+      const ended = await paged(job, budget, started, size, interviews, (ids) =>
+        eachOrAlone(job, ids, apply),
+      );
       next = ended ? sweepAfter(job) : job;
       break;
     }
@@ -215,7 +284,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
     case 'repair:compare': {
       const repair = job.kind === 'repair';
       if (job.total === null) job.total = approxTotal();
-      const ended = await paged(job, budget, interviews, (ids) =>
+      const ended = await paged(job, budget, started, size, interviews, (ids) =>
         eachOrAlone(job, ids, async (page) => {
           const c = await indexer.compare(page);
           const present = page.filter((id) => !c.absent.includes(id));
@@ -283,9 +352,15 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       const ended = await paged(
         job,
         budget,
-        async (cursor) => {
-          const page = await store.quotesCorrectedWithTagPage(merge.from, { limit: budget.pageSize, cursor });
-          return { ids: [...new Set(page.items.map((c) => c.quoteId))], next: page.nextCursor };
+        started,
+        size,
+        async (cursor, limit) => {
+          const page = await store.quotesCorrectedWithTagPage(merge.from, { limit, cursor });
+          return {
+            ids: [...new Set(page.items.map((c) => c.quoteId))],
+            next: page.nextCursor,
+            read: page.items.length,
+          };
         },
         async (ids) => count(job, 'corrections', await rewriteQuoteCorrections(tagging, merge, ids)),
       );
@@ -303,7 +378,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       }
       const people = [...new Set((await store.peopleWithTag(merge.from)).map((p) => p.personId))].sort();
       if (job.cursor === null) job.result.people = people.length;
-      const ended = await paged(job, budget, idPages(people, budget.pageSize), async (ids) =>
+      const ended = await paged(job, budget, started, size, idPages(people), async (ids) =>
         count(job, 'corrections', await rewritePersonCorrections(tagging, merge, ids)),
       );
       next = ended ? enter(job, 'quotes') : job;
@@ -316,8 +391,10 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       const ended = await paged(
         job,
         budget,
-        async (cursor) => {
-          const page = await store.mergeChangesPage(merge.id, { limit: budget.pageSize, cursor });
+        started,
+        size,
+        async (cursor, limit) => {
+          const page = await store.mergeChangesPage(merge.id, { limit, cursor });
           return { ids: page.items, next: page.nextCursor };
         },
         async (changes) => {
@@ -339,14 +416,28 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       const ended = await paged(
         job,
         budget,
-        async (cursor) => {
-          const page = await store.quotesWithTag(tag, { limit: budget.pageSize * 10, cursor });
+        started,
+        size * 10,
+        async (cursor, limit) => {
+          const page = await store.quotesWithTag(tag, { limit, cursor });
           count(job, 'quotes', page.items.length);
-          return { ids: [...new Set(page.items.map((q) => q.interviewId))], next: page.nextCursor };
+          return {
+            ids: [...new Set(page.items.map((q) => q.interviewId))],
+            next: page.nextCursor,
+            read: page.items.length,
+          };
         },
-        async (ids) => {
-          await refreshInterviews(tagging, ids);
-          count(job, 'interviews', ids.length);
+        async (ids, more) => {
+          // A page of quotes may end inside an interview (its quotes are listed together, by
+          // quote id). Its last interview waits for the next page (job.lastId, kept across steps):
+          // refreshed now, a merge's would take its quotes still to be read out of the list
+          // (they would go uncounted), an undo's would be refreshed again with the rest.
+          const pending = job.lastId;
+          const todo = pending && pending !== ids[0] ? [pending, ...ids] : ids;
+          job.lastId = more ? (todo.at(-1) ?? null) : null;
+          const now = more ? todo.slice(0, -1) : todo;
+          await refreshInterviews(tagging, now);
+          count(job, 'interviews', now.length);
         },
       );
       next = ended ? enter(job, 'rest') : job;
@@ -371,7 +462,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           if (id) ids.add(id);
         }
       const ordered = [...ids].sort();
-      const ended = await paged(job, budget, idPages(ordered, budget.pageSize), async (page) => {
+      const ended = await paged(job, budget, started, size, idPages(ordered), async (page) => {
         await refreshInterviews(tagging, page);
         count(job, 'interviews', page.length);
       });
@@ -395,6 +486,71 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           interviews: counted('interviews'),
         });
       next = finish();
+      break;
+    }
+    // ------------------------------------------------------------------ preview (a dry run)
+    case 'preview:quotes': {
+      // The quotes of `from` and their interviews (a tag's quotes are listed by quote id, so an
+      // interview's are together: one that a page ends inside is counted once, by job.lastId).
+      const from = job.params.from ?? '';
+      const ended = await paged(
+        job,
+        budget,
+        started,
+        size * 10,
+        async (cursor, limit) => {
+          const page = await store.quotesWithTag(from, { limit, cursor });
+          count(job, 'quotes', page.items.length);
+          return {
+            ids: [...new Set(page.items.map((q) => q.interviewId))],
+            next: page.nextCursor,
+            read: page.items.length,
+          };
+        },
+        async (ids) => {
+          const fresh = ids[0] !== undefined && ids[0] === job.lastId ? ids.slice(1) : ids;
+          job.lastId = ids.at(-1) ?? job.lastId ?? null;
+          count(job, 'interviews', fresh.length);
+        },
+      );
+      if (ended) job.result.quotes ??= 0;
+      next = ended ? enter(job, 'people') : job;
+      break;
+    }
+    case 'preview:people': {
+      // As the merge's `people` phase reads them: who carries `from`, and whose own corrections
+      // name it (what the merge would rewrite).
+      const from = job.params.from ?? '';
+      const people = [...new Set((await store.peopleWithTag(from)).map((p) => p.personId))].sort();
+      if (job.cursor === null) job.result.people = people.length;
+      const ended = await paged(job, budget, started, size, idPages(people), async (ids) => {
+        const manual = await store.manualPersonTags(ids);
+        let n = 0;
+        for (const m of manual.values()) if (m.add.includes(from) || m.remove.includes(from)) n++;
+        count(job, 'corrections', n);
+      });
+      next = ended ? enter(job, 'corrections') : job;
+      break;
+    }
+    case 'preview:corrections': {
+      const from = job.params.from ?? '';
+      const ended = await paged(
+        job,
+        budget,
+        started,
+        size,
+        async (cursor, limit) => {
+          const page = await store.quotesCorrectedWithTagPage(from, { limit, cursor });
+          return {
+            ids: [...new Set(page.items.map((c) => c.quoteId))],
+            next: page.nextCursor,
+            read: page.items.length,
+          };
+        },
+        async (ids) => count(job, 'corrections', (await store.manualQuoteTags(ids)).size),
+      );
+      if (ended) job.result.corrections ??= 0;
+      next = ended ? finish() : job;
       break;
     }
     default:

@@ -714,9 +714,10 @@ export const ChunkEntity: Entity<'indexChunk', SnapshotChunk> = {
 // ------------------------------------------------------------------------------ jobs
 
 /** What a background job does (lib/jobs/steps.ts runs each kind). */
-export type JobKind = 'rebuild' | 'check' | 'repair' | 'rescore' | 'merge' | 'undo';
+/** `preview`: a dry run of a merge too large to count before answering (counts only). */
+export type JobKind = 'rebuild' | 'check' | 'repair' | 'rescore' | 'merge' | 'undo' | 'preview';
 
-const JOB_KINDS: readonly JobKind[] = ['rebuild', 'check', 'repair', 'rescore', 'merge', 'undo'];
+const JOB_KINDS: readonly JobKind[] = ['rebuild', 'check', 'repair', 'rescore', 'merge', 'undo', 'preview'];
 const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
 
 /** A background job: what it does, where it is, and what it found so far. */
@@ -738,6 +739,16 @@ export interface Job {
   cursor: string | null;
   /** Failed attempts at the current step. */
   attempts: number;
+  /**
+   * The phase's measured pace, ms per item of its pages (lib/jobs/steps.ts sizes each page by it
+   * to end the step inside its budget); absent or null before its first page. Internal.
+   */
+  pace?: number | null;
+  /**
+   * The interview the phase's last page ended with, not done yet, when a page may end inside an
+   * interview (a page of a tag's quotes): the next page does it with the rest of its items. Internal.
+   */
+  lastId?: string | null;
   /** Units (interviews) done in the current phase, and about how many there are. */
   done: number;
   total: number | null;
@@ -801,6 +812,9 @@ export const JobEntity: Entity<'job', Job> = {
     const total = it.total;
     if (total !== null && total !== undefined && !isNumber(total))
       throw new CorruptItemError(it, 'total is not a number or null');
+    const pace = it.pace;
+    if (pace !== null && pace !== undefined && !isNumber(pace))
+      throw new CorruptItemError(it, 'pace is not a number or null');
     return {
       id: jobId,
       kind,
@@ -811,6 +825,8 @@ export const JobEntity: Entity<'job', Job> = {
       step: num(it, 'step'),
       pages: num(it, 'pages'),
       cursor: strOrNull(it, 'cursor'),
+      pace: pace ?? null,
+      lastId: strOrNull(it, 'lastId'),
       attempts: num(it, 'attempts'),
       done: num(it, 'done'),
       total: total ?? null,

@@ -104,7 +104,30 @@ export async function merge(
         id: into,
       },
     );
-  if (!options.dryRun && !(await fitsInline(ctx, from, (limit) => quoteIdsCorrected(ctx, from, limit)))) {
+  const inline = await fitsInline(ctx, from, (limit) => quoteIdsCorrected(ctx, from, limit));
+  if (options.dryRun && !inline) {
+    // Too many to count before answering (the preview read every quote, person and correction of
+    // the tag: it grew with it): a job counts them in pages, the answer says which.
+    const job = await (ctx.jobs as Jobs).submit({
+      kind: 'preview',
+      from,
+      into,
+      reason: `merge ${from} → ${into} (dry run)`,
+    });
+    return {
+      id: null,
+      from,
+      into,
+      dryRun: true,
+      createdTarget: !targetExists,
+      quotes: null,
+      people: null,
+      interviews: null,
+      corrections: null,
+      job,
+    };
+  }
+  if (!options.dryRun && !inline) {
     // Many: the record, the target and the alias now (edits naming `from` from here on name
     // `into`); the corrections are rewritten and the interviews re-indexed by the job's steps.
     const id = newMergeId(ctx);
@@ -142,7 +165,7 @@ export async function merge(
       job,
     };
   }
-  // Few (the probe read them all), or a dry run (a preview reads what it reports).
+  // Few: the probe read them all (a dry run too, which then counts them exactly).
   const quotes = await ctx.store.allQuotesWithTag(from);
   const people = await ctx.store.peopleWithTag(from);
   const corrected = await ctx.store.quotesCorrectedWithTag(from);

@@ -123,3 +123,26 @@ export const transportFaults = {
     return { transport: wrapped, calls: () => calls };
   },
 };
+
+/**
+ * Makes every command wait `ms` before it is sent, as a distant or throttled table would, and
+ * calls `seen` with each command's name and input as it leaves (the moment a job's record is
+ * saved, say). Returns what removes it.
+ */
+export function slowCommands(
+  client: DynamoDBClient,
+  ms: () => number,
+  seen: (command: string, input: Record<string, unknown>) => void = () => {},
+): () => void {
+  const name = `slow-${Math.random()}`;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const wait = ms();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      seen(String(context.commandName), args.input as Record<string, unknown>);
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return () => client.middlewareStack.remove(name);
+}

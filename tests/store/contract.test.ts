@@ -376,7 +376,8 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     const jobs = storeOf(name);
     expect(await jobs.putJob(base, null)).toBe(true);
     expect((await jobs.listOpenJobs()).map((j) => j.id)).toEqual(['job-contract']);
-    const running = { ...base, state: 'running' as const, step: 1 };
+    // A step's pace and the interview its last page left pending are kept for the next step.
+    const running = { ...base, state: 'running' as const, step: 1, pace: 12.5, lastId: 'iv-1' };
     expect(await jobs.putJob(running, 0)).toBe(true);
     expect(await jobs.listOpenJobs()).toEqual([running]);
     expect(await jobs.putJob({ ...running, state: 'done', step: 2, finishedAt: at }, 1)).toBe(true);

@@ -1,0 +1,167 @@
+/**
+ * A job step ends inside its time budget on a slow store: every command to the table (dynalite,
+ * through the real SDK client) is delayed by middleware, so that a page of the usual size takes
+ * longer than a whole step may. The step sizes its pages by the pace it measures and yields; the
+ * steps that follow carry on from its cursor, and what the job did is exactly the work once.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../lib/jobs/runner.ts';
+import { snapshotIndexer } from '../../lib/search/snapshot-target.ts';
+import { defaultIndexOptions } from '../../lib/search/snapshots.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { AUTH, embedded, runtime } from '../helpers/dynamo.ts';
+import { slowCommands } from '../helpers/faults.ts';
+import { consistency, jobOf } from '../helpers/jobs.ts';
+import { read, samplesDir } from '../helpers/shared.ts';
+
+const SAMPLES = [
+  '01-blog-haruka-1.txt',
+  '02-blog-haruka-2.txt',
+  '03-blog-kenji.txt',
+  '04-dash-yuki.txt',
+  '05-dash-sora.txt',
+  '06-prefixed-qa.txt',
+  '07-prefixed-names.txt',
+  '09-markdown-mei.md',
+];
+/** The step budget, and the delay of every command while a job runs. */
+const BUDGET_MS = 3000;
+const DELAY_MS = 40;
+
+let db: Awaited<ReturnType<typeof embedded>>;
+let rt: LocalRuntime;
+/** Set while a job runs: commands wait, and the job record's saves are timed. */
+let slow = false;
+let saves: Array<{ step: number; at: number }> = [];
+/** When the runner last read a job's record: where a delivered step starts. */
+let reads: number[] = [];
+
+beforeAll(async () => {
+  db = await embedded();
+  // Pages of up to 10 interviews or 100 quotes, as many as the time allows: a page that large
+  // takes longer than a step's budget with every command delayed.
+  rt = await runtime(db.client, {
+    // The margin is a few interviews' refresh here (each ~0.3 s with the delay), as on Lambda
+    // (10 s of 60: a few hundred interviews).
+    jobBudget: { pageSize: 10, maxPages: 100, ms: BUDGET_MS, marginMs: BUDGET_MS / 3 },
+    inlineInterviews: 1,
+  });
+  for (const [i, file] of SAMPLES.entries()) {
+    const res = await rt.app.request(`/interviews?id=s${i}`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      body: read(join(samplesDir, file)),
+    });
+    expect(res.status).toBe(201);
+  }
+  slowCommands(
+    db.client,
+    () => (slow ? DELAY_MS : 0),
+    (command, input) => {
+      // A step ends when the runner saves the job's record (a conditional put of JOB#…; the
+      // store's document client sends its items unmarshalled).
+      const item = (input as { Item?: { pk?: unknown; step?: unknown } }).Item;
+      const key = (input as { Key?: { pk?: unknown } }).Key;
+      if (slow && command.startsWith('Get') && String(key?.pk).startsWith('JOB#'))
+        reads.push(performance.now());
+      if (slow && command.startsWith('Put') && String(item?.pk).startsWith('JOB#'))
+        saves.push({ step: Number(item?.step), at: performance.now() });
+    },
+  );
+});
+afterAll(async () => {
+  slow = false;
+  await rt.flush();
+  await db.close();
+});
+
+/** Runs what `start` submits with the store slow; returns the finished job and each step's ms. */
+async function slowJob(
+  start: () => Promise<string>,
+): Promise<{ job: Awaited<ReturnType<typeof jobOf>>; steps: number[] }> {
+  saves = [];
+  reads = [];
+  slow = true;
+  const id = await start();
+  await rt.jobs.idle();
+  slow = false;
+  // A step: from the runner's read of the record to its save of the step's end (the last read
+  // before that save; the first step also saves that it started).
+  const ends = saves.filter((s, i) => s.step > 0 && saves[i - 1]?.step !== s.step).map((s) => s.at);
+  const steps = ends.map(
+    (at) => at - Math.max(...reads.filter((r) => r < at && !ends.some((e) => e > r && e < at))),
+  );
+  return { job: await jobOf(rt, id), steps };
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const res = await rt.app.request(path, { headers: AUTH });
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as T;
+}
+
+describe('a job step on a slow store', () => {
+  it('a merge and its undo yield inside the budget and move every quote exactly once', async () => {
+    // The topic with the most quotes (not one that keeps its id), merged into a new tag.
+    const tags = await getJson<{ tags: Array<{ id: string; quotes: number; kind: string }> }>('/tags');
+    const from = tags.tags
+      .filter((t) => t.kind === 'topic' && !['work-balance', 'crowdsourcing', 'future-demand'].includes(t.id))
+      .sort((a, b) => b.quotes - a.quotes)[0];
+    if (!from) throw new Error('no topic to merge');
+    const quotes = (
+      await getJson<{ quotes: Array<{ quoteId: string }> }>(`/tags/${from.id}/quotes?limit=100`)
+    ).quotes
+      .map((q) => q.quoteId)
+      .sort();
+    expect(quotes.length).toBeGreaterThanOrEqual(10);
+
+    let mergeId = '';
+    const merged = await slowJob(async () => {
+      const res = await rt.app.request(`/tags/${from.id}/merge`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ into: 'slow-target', create: true }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { id: string; job: Job | null };
+      mergeId = body.id;
+      return body.job?.id ?? '';
+    });
+    expect(merged.job).toMatchObject({ state: 'done', error: null, errors: [] });
+    // It took more than one step's budget in all, so it had to yield; no step ran over.
+    expect(merged.steps.reduce((a, b) => a + b, 0)).toBeGreaterThan(BUDGET_MS);
+    expect(merged.steps.length).toBeGreaterThanOrEqual(3);
+    for (const ms of merged.steps) expect(ms, `steps ${merged.steps}`).toBeLessThanOrEqual(BUDGET_MS);
+    // Every quote read once (a page read twice counts more, one skipped fewer) and moved.
+    expect(merged.job.result.quotes).toBe(quotes.length);
+    const moved = await getJson<{ quotes: Array<{ quoteId: string }> }>('/tags/slow-target/quotes?limit=100');
+    expect(moved.quotes.map((q) => q.quoteId).sort()).toEqual(quotes);
+
+    const undone = await slowJob(async () => {
+      const res = await rt.app.request(`/merges/${mergeId}/undo`, { method: 'POST', headers: AUTH });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { job: Job | null }).job?.id ?? '';
+    });
+    expect(undone.job).toMatchObject({ state: 'done', error: null, errors: [] });
+    for (const ms of undone.steps) expect(ms, `steps ${undone.steps}`).toBeLessThanOrEqual(BUDGET_MS);
+    expect(undone.job.result.quotes).toBe(quotes.length);
+    const back = await getJson<{ quotes: Array<{ quoteId: string }> }>(`/tags/${from.id}/quotes?limit=100`);
+    expect(back.quotes.map((q) => q.quoteId).sort()).toEqual(quotes);
+    expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
+  });
+
+  it('a rebuild stays inside the budget and indexes each interview once, as a fresh build', async () => {
+    const rebuilt = await slowJob(async () => {
+      const res = await rt.app.request('/admin/reindex', { method: 'POST', headers: AUTH });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { job: Job }).job.id;
+    });
+    expect(rebuilt.job).toMatchObject({ state: 'done', error: null, errors: [] });
+    for (const ms of rebuilt.steps) expect(ms, `steps ${rebuilt.steps}`).toBeLessThanOrEqual(BUDGET_MS);
+    expect(rebuilt.job.result.indexed).toBe(SAMPLES.length);
+    const fresh = snapshotIndexer(rt.store, defaultIndexOptions());
+    await fresh.rebuild();
+    expect(rt.indexer.index.stats).toEqual(fresh.index.stats);
+  });
+});
