@@ -5,7 +5,7 @@
  * typed. Before, やってみたい found nothing: the segmenter cuts や|って|みたい, and no piece is a term.
  */
 import { describe, expect, it } from 'vitest';
-import { dictionaryFormTerm, inflectedEntry } from '../../lib/text/deinflect.ts';
+import { inflectedEntry } from '../../lib/text/deinflect.ts';
 import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
 
 const talk = prefixedInterview('t', [
