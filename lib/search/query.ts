@@ -36,6 +36,7 @@ import {
   writtenVerbTerm,
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
+import { pairedVerb } from '../text/verb-pairs.ts';
 import { and, max, or, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
 import { isKanaWord, type KanaPiece, splitKanaRun, type Vocabulary } from './kana-split.ts';
 
@@ -147,6 +148,11 @@ export const QUERY_WEIGHTS = {
   base: 0.9,
   /** Of the active verb guessed for a passive or causative one (えらばれた → えらぶ). */
   active: 0.5,
+  /**
+   * Of the other verb of a transitive/intransitive pair (かなった → 叶える: lib/text/verb-pairs.ts):
+   * a quote saying the verb typed ranks first.
+   */
+  pair: 0.5,
   spelling: 0.6,
   /**
    * Of a word of two kanji where the quote has it inside a longer word (反対 in 正反対, see
@@ -412,7 +418,29 @@ function dictionaryFormNodes(hiragana: string, short: readonly string[] = []): Q
       .filter((f) => !active.has(f))
       .map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
     ...short.map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
+    ...pairNodes([
+      ...(own.length > 0 ? [hiragana] : []),
+      ...dictionaryForms(hiragana).filter((f) => !active.has(f)),
+    ]),
   ];
+}
+
+/**
+ * The other verb of each transitive/intransitive pair among a kana verb's dictionary forms
+ * (かなった → かなう → 叶える, かなえる), weighted down: as its kanji written (\u0006叶える, which
+ * no homophone shares) and as its reading (カナエル, a quote writing it in kana) unless another
+ * verb reads the same (かえる: 帰る).
+ */
+function pairNodes(forms: readonly string[]): QueryNode[] {
+  const out: QueryNode[] = [];
+  for (const f of new Set(forms)) {
+    const other = pairedVerb(f);
+    if (!other) continue;
+    out.push(term(writtenVerbTerm(other.written), {}, QUERY_WEIGHTS.pair));
+    if (!other.homophone)
+      out.push(term(dictionaryFormTerm(hiraganaToKatakana(other.kana)), {}, QUERY_WEIGHTS.pair));
+  }
+  return out;
 }
 
 /**

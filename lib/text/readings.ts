@@ -266,10 +266,19 @@ export function readingAnalyzer(
     // one with a voice's kana a passive of a verb whose reading is not kept (言われた, 見られる).
     // One with そう an adjective's stem before it (楽し|そう, 強|そう, 可愛|そう: the stem alone may be
     // kanji, which no kept entry is).
-    if (!screen || w.includes(SUFFIX_STEM) || w.includes(SOU) || VOICE_KANA.test(w) || screen.mayRead(w)) {
+    if (
+      !screen ||
+      w.includes(SUFFIX_STEM) ||
+      w.includes(SOU) ||
+      VOICE_KANA.test(w) ||
+      TRIED.test(w) ||
+      screen.mayRead(w)
+    ) {
       const tokens = tokenize(w);
       for (const [i, t] of tokens.entries()) {
         if (KANJI.test(t.surface_form)) {
+          const tried = triedForm(tokens, i);
+          if (tried) out.push(tried);
           out.push(...suffixAdjective(t, tokens[i + 1], verbStemReading, kanaReadsAsVerbStem));
           const looks = souAdjective(t, tokens[i + 1]);
           if (looks) out.push(looks);
@@ -312,8 +321,11 @@ export function readingAnalyzer(
   let spellings: Map<string, string[]> | null = null;
   const readKana = cached((w) => {
     const out: string[] = [];
-    const tokens = !screen || w.includes(SUFFIX_STEM) || screen.mayReadKana(w) ? tokenize(w) : [];
+    const tokens =
+      !screen || w.includes(SUFFIX_STEM) || TRIED.test(w) || screen.mayReadKana(w) ? tokenize(w) : [];
     for (const [i, t] of tokens.entries()) {
+      const tried = HIRAGANA_ONLY.test(t.surface_form) ? triedForm(tokens, i) : null;
+      if (tried) out.push(tried);
       if ((t.pos !== '動詞' && t.pos !== '形容詞') || t.pos_detail_1 !== '自立') continue;
       // Whether or not the verb's own reading is kept (あき of あきっぽい is あく, two kana).
       const adjective = HIRAGANA_ONLY.test(t.surface_form)
@@ -388,6 +400,32 @@ function suffixAdjective(
 /** Katakana as hiragana (a reading as the kana a user types). */
 function katakanaToHiragana(s: string): string {
   return s.replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+}
+
+/** A window where a verb may have てみる after it ({@link triedForm}): read even when its verb's reading is not kept. */
+const TRIED = /[てで]み/u;
+
+/**
+ * A verb with てみる after it ("try doing": やってみたい, 行ってみた, 読んでみないと) as one dictionary form,
+ * read and written (ヤッテミル + やってみる; イッテミル + 行ってみる), for the independent verb at `i`
+ * followed by kuromoji's て or で and the dependent みる. The verbs tried are mostly ones whose own
+ * reading is not kept (やる, 行く, する: grammar in kana) and the segmenter cuts them as や|って|みたい,
+ * so the index had no term for them at all: やってみたい found nothing, though the query asks for
+ * this form (lib/text/deinflect.ts reads やってみたい as やってみる). Null for any other token.
+ */
+function triedForm(tokens: readonly kuromoji.IpadicFeatures[], i: number): string | null {
+  const [t, te, mi] = [tokens[i], tokens[i + 1], tokens[i + 2]];
+  if (t?.pos !== '動詞' || t.pos_detail_1 !== '自立') return null;
+  if (te?.pos !== '助詞' || (te.surface_form !== 'て' && te.surface_form !== 'で')) return null;
+  if (!mi?.surface_form.startsWith('み')) return null;
+  // In a window cut short kuromoji may read the みる of てみたいで as the noun みたい ("like"), of
+  // てみなくち as みな ("all"): after a verb's て neither is that word.
+  const dependent = mi.pos === '動詞' && mi.pos_detail_1 === '非自立' && mi.basic_form === 'みる';
+  if (!dependent && !/^み(?:たい|な)$/u.test(mi.surface_form)) return null;
+  const reading = HIRAGANA_ONLY.test(t.surface_form) ? hiraganaToKatakana(t.surface_form) : t.reading;
+  if (!reading || !KATAKANA_ONLY.test(reading)) return null;
+  const ending = `${te.surface_form}みる`;
+  return inflectedEntry(`${reading}${hiraganaToKatakana(ending)}`, `${t.surface_form}${ending}`);
 }
 
 /**

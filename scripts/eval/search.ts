@@ -83,6 +83,7 @@ const OUTSIDE_KINDS = [
   'kana-suffix',
   'mixed-chunk',
   'compound',
+  'verb-pair',
 ] as const;
 
 const OutsideFile = z.object({
