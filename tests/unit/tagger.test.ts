@@ -1068,6 +1068,32 @@ describe('construction rules (within)', () => {
     // Every occurrence in a sentence is tried: the first ながら has no work word beside it, the second has.
     expect(scorer.score('歌いながら歩いた長い長い道、子育てしながら仕事。').has('work-balance')).toBe(true);
   });
+
+  it('with sides, wants near and also on opposite sides of the phrase, either way round', () => {
+    const scorerOf = (sides: boolean) =>
+      new EvidenceScorer({
+        version: 2,
+        topics: [
+          {
+            id: 'work-balance',
+            label: 'x',
+            labelEn: 'x',
+            description: '',
+            threshold: 1,
+            evidence: [
+              { phrase: 'ながら', weight: 1, near: ['仕事'], also: ['大学', '子供'], within: 12, sides },
+            ],
+          },
+        ],
+      });
+    const sided = scorerOf(true);
+    expect(sided.score('夜間の大学に通いながら、昼間は工場の仕事。').has('work-balance')).toBe(true);
+    expect(sided.score('仕事を続けながら、子供を育てた。').has('work-balance')).toBe(true);
+    // Leisure, with the work and the child only talked about after it: both words on one side.
+    const leisure = '週末はカフェでくつろぎながら、同僚の仕事ぶりや子供の話をする。';
+    expect(sided.score(leisure).has('work-balance')).toBe(false);
+    expect(scorerOf(false).score(leisure).has('work-balance')).toBe(true);
+  });
 });
 
 // Round 19 (tags19): round 18's future-demand constructions on their own, with a person's way of working excluded.
