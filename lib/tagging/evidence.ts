@@ -24,6 +24,8 @@ interface Rule {
   unless: Pattern[];
   /** When set, `near` and `also` must occur within this many characters of the phrase (a construction). */
   within: number;
+  /** With `within`: `near` and `also` on opposite sides of the phrase (one before it, the other after). */
+  sides: boolean;
   /** The phrase's regex with the global flag, to walk its occurrences (construction rules only). */
   each: RegExp | null;
 }
@@ -80,6 +82,7 @@ export class EvidenceScorer {
         also: Pattern[],
         unless: Pattern[],
         within = 0,
+        sides = false,
       ) => {
         const pattern = compilePattern(source);
         if (!pattern) return;
@@ -94,15 +97,33 @@ export class EvidenceScorer {
                 ...near.map((p) => p.regex.source),
                 '&',
                 ...also.map((p) => p.regex.source),
-                `~${within}`,
+                `~${within}${sides ? '<>' : ''}`,
               ].join('\u0000');
         if (seen.has(key)) return;
         seen.add(key);
         const each = within > 0 ? new RegExp(pattern.regex.source, 'g') : null;
-        rules.push({ n: this.literal(pattern), pattern, weight, near, also, unless, within, each });
+        rules.push({
+          n: this.literal(pattern),
+          pattern,
+          weight,
+          near,
+          also,
+          unless,
+          within,
+          sides: within > 0 && sides,
+          each,
+        });
       };
       for (const e of t.evidence)
-        add(e.phrase, e.weight, compileAll(e.near), compileAll(e.also), compileAll(e.unless), e.within);
+        add(
+          e.phrase,
+          e.weight,
+          compileAll(e.near),
+          compileAll(e.also),
+          compileAll(e.unless),
+          e.within,
+          e.sides,
+        );
       for (const e of t.evidence) {
         if (e.weight <= 0 || /[*#]/.test(e.phrase)) continue;
         const folded = normalizeForMatch(e.phrase.trim());
@@ -114,6 +135,7 @@ export class EvidenceScorer {
             compileAll(e.also),
             compileAll(e.unless),
             e.within,
+            e.sides,
           );
       }
       const unless = compileAll(t.unless);
@@ -292,18 +314,34 @@ function explain(rule: Rule, sentence: string): string {
  * A construction rule's test: some occurrence of its phrase in the sentence has a `near` and (when
  * given) an `also` pattern inside the stretch of `within` characters either side of it. Each
  * occurrence is tried (a sentence may say 残念ながら before 働きながら); the stretches are bounded,
- * so the test stays linear in the sentence.
+ * so the test stays linear in the sentence. With `sides`, one of the two stands before the phrase and
+ * the other after it.
  */
 function constructionAt(rule: Rule, s: string): boolean {
   const re = rule.each as RegExp;
   re.lastIndex = 0;
   for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-    const around = s.slice(Math.max(0, m.index - rule.within), m.index + m[0].length + rule.within);
-    if (
-      (rule.near.length === 0 || someMatch(rule.near, around)) &&
-      (rule.also.length === 0 || someMatch(rule.also, around))
-    )
-      return true;
+    const from = Math.max(0, m.index - rule.within);
+    const end = m.index + m[0].length;
+    if (rule.sides) {
+      // One concept before the phrase and the other after it, either way round.
+      const before = s.slice(from, m.index);
+      const after = s.slice(end, end + rule.within);
+      const near = rule.near.length === 0;
+      const also = rule.also.length === 0;
+      if (
+        ((near || someMatch(rule.near, before)) && (also || someMatch(rule.also, after))) ||
+        ((also || someMatch(rule.also, before)) && (near || someMatch(rule.near, after)))
+      )
+        return true;
+    } else {
+      const around = s.slice(from, end + rule.within);
+      if (
+        (rule.near.length === 0 || someMatch(rule.near, around)) &&
+        (rule.also.length === 0 || someMatch(rule.also, around))
+      )
+        return true;
+    }
     if (m[0].length === 0) re.lastIndex++;
   }
   return false;

@@ -47,6 +47,12 @@ export const EvidenceSchema = z.object({
    * anywhere in its sentence.
    */
   within: z.number().int().min(1).max(40).optional(),
+  /**
+   * With `within`: `near` and `also` must stand on opposite sides of the phrase (夜間の大学に通いながら、
+   * 昼間は仕事), not both after it (くつろぎながら、同僚の仕事ぶりや子供の話: leisure, with the work and
+   * the child only talked about). Ignored without `within`.
+   */
+  sides: z.boolean().optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 

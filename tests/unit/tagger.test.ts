@@ -22,6 +22,7 @@ import {
 } from '../../lib/tagging/classifier.ts';
 import { EvidenceScorer } from '../../lib/tagging/evidence.ts';
 import { compilePattern, GAP, matches, sentences } from '../../lib/tagging/match.ts';
+import { shippedModel } from '../../lib/tagging/shipped.ts';
 import { DEFAULT_PARAMS } from '../../lib/tagging/tagger.ts';
 import {
   defaultSynonyms,
@@ -1066,5 +1067,66 @@ describe('construction rules (within)', () => {
     ).toBe(false);
     // Every occurrence in a sentence is tried: the first ながら has no work word beside it, the second has.
     expect(scorer.score('歌いながら歩いた長い長い道、子育てしながら仕事。').has('work-balance')).toBe(true);
+  });
+
+  it('with sides, wants near and also on opposite sides of the phrase, either way round', () => {
+    const scorerOf = (sides: boolean) =>
+      new EvidenceScorer({
+        version: 2,
+        topics: [
+          {
+            id: 'work-balance',
+            label: 'x',
+            labelEn: 'x',
+            description: '',
+            threshold: 1,
+            evidence: [
+              { phrase: 'ながら', weight: 1, near: ['仕事'], also: ['大学', '子供'], within: 12, sides },
+            ],
+          },
+        ],
+      });
+    const sided = scorerOf(true);
+    expect(sided.score('夜間の大学に通いながら、昼間は工場の仕事。').has('work-balance')).toBe(true);
+    expect(sided.score('仕事を続けながら、子供を育てた。').has('work-balance')).toBe(true);
+    // Leisure, with the work and the child only talked about after it: both words on one side.
+    const leisure = '週末はカフェでくつろぎながら、同僚の仕事ぶりや子供の話をする。';
+    expect(sided.score(leisure).has('work-balance')).toBe(false);
+    expect(scorerOf(false).score(leisure).has('work-balance')).toBe(true);
+  });
+});
+
+// Round 19 (tags19): round 18's future-demand constructions on their own, with a person's way of working excluded.
+// Each paraphrase has none of the topic's phrases strong enough alone: main leaves it untagged; here it is tagged,
+// by the evidence alone and with the shipped model. The keyword-but-wrong cases stay untagged.
+describe('future-demand constructions (round 19)', () => {
+  const product = new TopicTagger({ model: shippedModel });
+  const both = (text: string) => [topicsOf(text), product.scoreText(text).map((m) => m.topic)];
+
+  it('a prospect: 今後 / これから with a growth word and a market or work word beside it', () => {
+    for (const tags of both('介護の市場はこれから先、さらに大きく伸びていくでしょう。'))
+      expect(tags).toContain('future-demand');
+    // Growth without a market; demand in past sales.
+    expect(topicsOf('これから子供の身長がぐんぐん伸びる時期です。')).not.toContain('future-demand');
+    expect(topicsOf('今後も前年比で売上が伸びる見込みで、需要は拡大している。')).not.toContain(
+      'future-demand',
+    );
+  });
+
+  it("a prospect: a person's way of working beside 今後 or これから is not the prospect of work", () => {
+    // Round 18's rule took these (仕事 read as the market word): a person's work and a firm's expansion.
+    expect(
+      topicsOf('その仕事への情熱があれば、これから海外事業を拡大していく会社でもきっと活躍できる。'),
+    ).not.toContain('future-demand');
+    expect(topicsOf('何はともあれ、彼の今後の仕事ぶりと成長に期待したい。')).not.toContain('future-demand');
+    // 仕事 as the work whose demand grows still counts (main misses this one).
+    for (const tags of both('保育の仕事は、この先もまだまだ増えていくはずです。'))
+      expect(tags).toContain('future-demand');
+  });
+
+  it('an era: 〜時代になった / 時代が来る with a work word beside it', () => {
+    for (const tags of both('会社に頼らず、個人がスキルで稼ぐ時代になった。'))
+      expect(tags).toContain('future-demand');
+    expect(topicsOf('スマホで何でも買える時代になった。')).not.toContain('future-demand');
   });
 });
