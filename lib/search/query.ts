@@ -167,35 +167,40 @@ const KANJI_PAIR = /^[\p{Script=Han}\u3005]{2}$/u;
 /**
  * The tree with every term of two kanji also finding that pair inside a longer word of a quote
  * (TermOptions.inner): a word weighted down there, a bigram as it is. `done`: the nodes already
- * rewritten in this compile, as the query, its relaxed and loose forms share their slots.
+ * rewritten in this compile, as the query, its relaxed and loose forms share their slots. A node
+ * with no such term is its own rewrite (nothing changes a compiled tree).
  */
 function withInner(node: QueryNode, done: Map<QueryNode, QueryNode>): QueryNode {
   const known = done.get(node);
   if (known) return known;
-  const inner = (n: QueryNode) => withInner(n, done);
-  let out: QueryNode;
+  let out: QueryNode = node;
   switch (node.kind) {
     case 'term':
-      out = KANJI_PAIR.test(node.term) ? { ...node, inner: node.gram ? 1 : QUERY_WEIGHTS.inner } : node;
+      if (KANJI_PAIR.test(node.term)) out = { ...node, inner: node.gram ? 1 : QUERY_WEIGHTS.inner };
       break;
     case 'and':
     case 'or':
-    case 'max':
-      out = { ...node, children: node.children.map(inner) };
+    case 'max': {
+      const children = node.children.map((c) => withInner(c, done));
+      if (children.some((c, i) => c !== node.children[i])) out = { ...node, children };
       break;
-    case 'match':
-      out = {
-        ...node,
-        slots: node.slots.map((s) => ({ ...s, node: inner(s.node) })),
-        exclude: node.exclude.map(inner),
-      };
+    }
+    case 'match': {
+      const slots = node.slots.map((s) => {
+        const n = withInner(s.node, done);
+        return n === s.node ? s : { ...s, node: n };
+      });
+      const exclude = node.exclude.map((e) => withInner(e, done));
+      if (slots.some((s, i) => s !== node.slots[i]) || exclude.some((e, i) => e !== node.exclude[i]))
+        out = { ...node, slots, exclude };
       break;
+    }
     case 'not':
-      out = { ...node, child: inner(node.child) };
+    case 'phrase': {
+      const child = withInner(node.child, done);
+      if (child !== node.child) out = { ...node, child };
       break;
-    case 'phrase':
-      out = { ...node, child: inner(node.child) };
-      break;
+    }
   }
   done.set(node, out);
   return out;
