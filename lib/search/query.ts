@@ -172,27 +172,44 @@ const KANJI_PAIR = /^[\p{Script=Han}\u3005]{2}$/u;
 
 /**
  * The tree with every term of two kanji also finding that pair inside a longer word of a quote
- * (TermOptions.inner): a word weighted down there, a bigram as it is.
+ * (TermOptions.inner): a word weighted down there, a bigram as it is. `done`: the nodes already
+ * rewritten in this compile, as the query, its relaxed and loose forms share their slots. A node
+ * with no such term is its own rewrite (nothing changes a compiled tree).
  */
-function withInner(node: QueryNode): QueryNode {
+function withInner(node: QueryNode, done: Map<QueryNode, QueryNode>): QueryNode {
+  const known = done.get(node);
+  if (known) return known;
+  let out: QueryNode = node;
   switch (node.kind) {
     case 'term':
-      return KANJI_PAIR.test(node.term) ? { ...node, inner: node.gram ? 1 : QUERY_WEIGHTS.inner } : node;
+      if (KANJI_PAIR.test(node.term)) out = { ...node, inner: node.gram ? 1 : QUERY_WEIGHTS.inner };
+      break;
     case 'and':
     case 'or':
-    case 'max':
-      return { ...node, children: node.children.map(withInner) };
-    case 'match':
-      return {
-        ...node,
-        slots: node.slots.map((s) => ({ ...s, node: withInner(s.node) })),
-        exclude: node.exclude.map(withInner),
-      };
+    case 'max': {
+      const children = node.children.map((c) => withInner(c, done));
+      if (children.some((c, i) => c !== node.children[i])) out = { ...node, children };
+      break;
+    }
+    case 'match': {
+      const slots = node.slots.map((s) => {
+        const n = withInner(s.node, done);
+        return n === s.node ? s : { ...s, node: n };
+      });
+      const exclude = node.exclude.map((e) => withInner(e, done));
+      if (slots.some((s, i) => s !== node.slots[i]) || exclude.some((e, i) => e !== node.exclude[i]))
+        out = { ...node, slots, exclude };
+      break;
+    }
     case 'not':
-      return { ...node, child: withInner(node.child) };
-    case 'phrase':
-      return { ...node, child: withInner(node.child) };
+    case 'phrase': {
+      const child = withInner(node.child, done);
+      if (child !== node.child) out = { ...node, child };
+      break;
+    }
   }
+  done.set(node, out);
+  return out;
 }
 /** A one-kanji stem in more than this share of quotes (思, 行, 見) is not worth its scan. */
 const STEM_MAX_SHARE = 0.05;
@@ -605,9 +622,13 @@ const SUFFIX = 'っぽい';
  * Hiragana as one katakana word (the way it is indexed), and the segmenter's split of it as a
  * fallback when that split gives several words (null otherwise).
  */
-function kanaRun(kana: string, mode: SegmentationMode): { run: string; split: QueryNode | null } {
+function kanaRun(
+  kana: string,
+  mode: SegmentationMode,
+  ctx: CompileContext,
+): { run: string; split: QueryNode | null } {
   const run = foldKatakanaRun(hiraganaToKatakana(kana));
-  const words = analyzeNormalized(kana, mode).filter((t) => t.kind === 'word' && t.term !== run);
+  const words = analysisOf(kana, mode, ctx).tokens.filter((t) => t.kind === 'word' && t.term !== run);
   // A noun with the honorific お or ご (おこづかい: お|こづかい, お a stopword), which the index keeps
   // as the noun alone, in kana (コヅカイ) and as a kanji word's reading (お|小遣い): only the noun
   // finds it. Three kana at least after the prefix (ご|はん is no ハン).
@@ -648,7 +669,7 @@ interface KanaVerb {
  * word instead, found as the kana verb alone would be. A run right after a kanji is its
  * okurigana (子育て|しながら) and stays with the segmenter.
  */
-function kanaVerbs(norm: string): KanaVerb[] {
+function kanaVerbs(norm: string, ctx: CompileContext): KanaVerb[] {
   const out: KanaVerb[] = [];
   for (const r of scriptRuns(norm)) {
     if (r.cls !== 'hiragana') continue;
@@ -659,7 +680,7 @@ function kanaVerbs(norm: string): KanaVerb[] {
     if (!HIRAGANA_ONLY.test(kana) || (dictionaryForms(kana).length === 0 && short.length === 0)) continue;
     // As for a chunk of kana alone: the segmenter's split of the kana is the fallback, which finds
     // the verb written in kana (仕事をつづけられた: ツヅ|ケラ, as the text つづけられた is cut).
-    const { run, split } = kanaRun(kana, 'hybrid');
+    const { run, split } = kanaRun(kana, 'hybrid', ctx);
     const node = max([
       term(run),
       ...(split ? [split] : []),
@@ -683,7 +704,7 @@ function kanaPhrase(norm: string, ctx: CompileContext): QueryNode | null {
     const verb = norm.slice(p + 1);
     if (dictionaryForms(verb).length === 0 && shortVerbForms(verb, norm.charAt(p)).length === 0) continue;
     const head = unitsOf(norm.slice(0, p), ctx, false);
-    const [tail] = kanaVerbs(verb);
+    const [tail] = kanaVerbs(verb, ctx);
     if (head.length === 0 || !tail) return null;
     return and([...head.map((u) => u.node), tail.unit.node]);
   }
@@ -856,8 +877,7 @@ function kanaWordBeforeParticles(
   partial: boolean,
   ctx: CompileContext,
 ): { node: QueryNode; needle: string } | null {
-  const runs: Array<ReadonlyArray<[string, number]>> = [];
-  analyzeNormalized(norm, 'hybrid', { onKanaRun: (pieces) => runs.push(pieces) });
+  const { runs } = analysisOf(norm, 'hybrid', ctx);
   const [pieces] = runs;
   if (runs.length !== 1 || !pieces || (pieces[0] as [string, number])[1] !== 0) return null;
   const [lastPiece, lastAt] = pieces[pieces.length - 1] as [string, number];
@@ -888,6 +908,78 @@ interface CompileContext {
   readonly mode: SegmentationMode;
   readonly variants: VariantLookup | undefined;
   readonly vocabulary: Vocabulary | null;
+  readonly memo: CompileMemo;
+}
+
+/**
+ * What one compile worked out, by its input, made anew for each compile (it holds nothing between
+ * calls): one query analyses the same text and compiles the same word several times — a chunk of
+ * hiragana for its katakana run and for its word before particles, a short query's last chunk again
+ * as a prefix, a spelling variant to weigh it (keepsMost) and for its words, a chunk's variants
+ * again for its word. The segmenter was a sixth of a compile's CPU.
+ */
+interface CompileMemo {
+  /** The analyzer's output by mode and text (see {@link analysisOf}). */
+  readonly analyses: Map<string, Analysis>;
+  /** {@link variantNode} by variant. */
+  readonly variants: Map<string, QueryNode | null>;
+  /** {@link kanaAlternatives} by text and `partial`. */
+  readonly kana: Map<string, KanaAlternatives>;
+}
+
+/** A text's tokens and its runs of one-kana pieces (see AnalyzeOptions.onKanaRun); read, never changed. */
+interface Analysis {
+  readonly tokens: readonly Token[];
+  readonly runs: ReadonlyArray<ReadonlyArray<[string, number]>>;
+}
+
+/** The analyzer's tokens and kana runs of normalised text, once a compile (see {@link CompileMemo}). */
+function analysisOf(text: string, mode: SegmentationMode, ctx: CompileContext): Analysis {
+  const key = `${mode}\u0000${text}`;
+  const known = ctx.memo.analyses.get(key);
+  if (known) return known;
+  const runs: Array<ReadonlyArray<[string, number]>> = [];
+  const tokens = analyzeNormalized(text, mode, { onKanaRun: (pieces) => runs.push(pieces) });
+  const out = { tokens, runs };
+  ctx.memo.analyses.set(key, out);
+  return out;
+}
+
+/** What a chunk of hiragana alone finds beside its katakana run as typed: see {@link kanaAlternatives}. */
+interface KanaAlternatives {
+  /** The katakana run (the word as the index keeps it). */
+  readonly run: string;
+  /** Its other alternatives: the segmenter's split, dictionary forms, a phrase, its word before particles. */
+  readonly others: readonly QueryNode[];
+  readonly needle: string;
+  /** The active verbs of a passive or causative ({@link Unit.extra}). */
+  readonly extra: QueryNode[];
+}
+
+/**
+ * A chunk of hiragana alone as {@link unitsOf} compiles it, but for the run's own term, the one part
+ * that depends on whether the chunk is a prefix: once a compile, as a short query's last chunk is
+ * compiled again as a prefix.
+ */
+function kanaAlternatives(norm: string, partial: boolean, ctx: CompileContext): KanaAlternatives {
+  const key = `${partial ? 1 : 0}${norm}`;
+  const known = ctx.memo.kana.get(key);
+  if (known) return known;
+  // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
+  // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
+  // of the hiragana is the fallback.
+  const { run, split } = kanaRun(norm, 'hybrid', ctx);
+  const forms = dictionaryFormNodes(norm, shortForms(norm));
+  const phrase = kanaPhrase(norm, ctx);
+  const word = kanaWordBeforeParticles(norm, partial, ctx);
+  const out = {
+    run,
+    others: [...(split ? [split] : []), ...forms, ...(phrase ? [phrase] : []), ...(word ? [word.node] : [])],
+    needle: word?.needle ?? run,
+    extra: activeFormNodes(norm),
+  };
+  ctx.memo.kana.set(key, out);
+  return out;
 }
 
 /**
@@ -945,13 +1037,7 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
     // にんげんかんけい, ふあんになった: a run the index knows only as several words is those words.
     const pieces = vocabulary ? splitKanaRun(norm, vocabulary.known, vocabulary.written) : null;
     if (pieces) return splitUnits(pieces, prefixLast, partial, ctx);
-    // けっこん, らんさーず: the katakana form is one word, found as written in katakana, as
-    // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
-    // of the hiragana is the fallback.
-    const { run, split } = kanaRun(norm, mode);
-    const forms = dictionaryFormNodes(norm, shortForms(norm));
-    const phrase = kanaPhrase(norm, ctx);
-    const word = kanaWordBeforeParticles(norm, partial, ctx);
+    const { run, others, needle, extra } = kanaAlternatives(norm, partial, ctx);
     return [
       {
         node: max([
@@ -959,18 +1045,14 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
             prefix: prefixLast && run.length !== WHOLE_KANA_WORD,
             substr: partial && run.length >= 3,
           }),
-          ...(split ? [split] : []),
-          ...forms,
-          ...(phrase ? [phrase] : []),
-          ...(word ? [word.node] : []),
+          ...others,
         ]) as QueryNode,
-        needle: word?.needle ?? run,
-        ...(activeFormNodes(norm).length > 0 ? { extra: activeFormNodes(norm) } : {}),
+        needle,
+        ...(extra.length > 0 ? { extra } : {}),
       },
     ];
   }
-  const runs: Array<ReadonlyArray<[string, number]>> = [];
-  const tokens = analyzeNormalized(norm, mode, { onKanaRun: (pieces) => runs.push(pieces) });
+  const { tokens, runs } = analysisOf(norm, mode, ctx);
   const covered = tokens.filter((t) => t.kind === 'num');
   const units: Unit[] = [];
   const tails = mode === 'hybrid' ? suruTails(norm) : [];
@@ -979,7 +1061,7 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
   const verbSpans =
     mode === 'hybrid'
       ? [
-          ...kanaVerbs(norm).filter((v) => !tails.some((x) => v.start < x.end && v.end > x.start)),
+          ...kanaVerbs(norm, ctx).filter((v) => !tails.some((x) => v.start < x.end && v.end > x.start)),
           ...suffixAdjectives(norm),
         ]
       : [];
@@ -1343,9 +1425,10 @@ const LETTER = /[\p{L}\p{N}]/u;
  * that word, but やり甲斐 by 甲斐 alone is another (甲斐駒ヶ岳, a mountain, matched やりがい), and so
  * are 下さい by 下 and いただいて by タダ. Such a variant says less than the word typed: left out.
  */
-function keepsMost(variant: string, mode: SegmentationMode): boolean {
+function keepsMost(variant: string, ctx: CompileContext): boolean {
   const kept = new Uint8Array(variant.length);
-  for (const t of analyzeNormalized(variant, mode)) if (t.kind !== 'gram') kept.fill(1, t.start, t.end);
+  for (const t of analysisOf(variant, ctx.mode, ctx).tokens)
+    if (t.kind !== 'gram') kept.fill(1, t.start, t.end);
   let searched = 0;
   let dropped = 0;
   for (let i = 0; i < variant.length; i++) {
@@ -1356,10 +1439,18 @@ function keepsMost(variant: string, mode: SegmentationMode): boolean {
   return searched > dropped;
 }
 
-/** The words of a spelling variant as one node (null when it says less than it drops). */
+/**
+ * The words of a spelling variant as one node (null when it says less than it drops), once a
+ * compile: a chunk of one word asks its variants as a chunk and as a word, a short query's last
+ * chunk again as a prefix.
+ */
 function variantNode(variant: string, ctx: CompileContext): QueryNode | null {
+  const known = ctx.memo.variants.get(variant);
+  if (known !== undefined) return known;
   const norm = normalize(variant).text.trim();
-  return keepsMost(norm, ctx.mode) ? and(unitsOf(norm, ctx, false).map((u) => u.node)) : null;
+  const node = keepsMost(norm, ctx) ? and(unitsOf(norm, ctx, false).map((u) => u.node)) : null;
+  ctx.memo.variants.set(variant, node);
+  return node;
 }
 
 /** One chunk as slots: its words, or one slot with the chunk's spelling variants. */
@@ -1449,7 +1540,12 @@ export function compileQuery(
 ): CompiledQuery {
   return compile(
     input,
-    { mode, variants, vocabulary: mode === 'hybrid' ? (vocabulary ?? null) : null },
+    {
+      mode,
+      variants,
+      vocabulary: mode === 'hybrid' ? (vocabulary ?? null) : null,
+      memo: { analyses: new Map(), variants: new Map(), kana: new Map() },
+    },
     terms,
   );
 }
@@ -1675,17 +1771,20 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
   const forms = [
     ...new Set(allUnits.flatMap((u) => [...(u.form ? [u.form] : []), ...(u.verb?.forms ?? [])])),
   ];
+  // The query, its relaxed and loose forms share their slots and exclusions: each rewritten once.
+  const inner = new Map<QueryNode, QueryNode>();
   return {
-    query: query && mode === 'hybrid' ? withInner(query) : query,
+    query: query && mode === 'hybrid' ? withInner(query, inner) : query,
     phrases: foldedPhrases,
     needles,
     forms,
     empty: query === null,
-    excludeOnly: query === null ? (mode === 'hybrid' ? exclude.map(withInner) : exclude) : [],
+    excludeOnly:
+      query === null ? (mode === 'hybrid' ? exclude.map((e) => withInner(e, inner)) : exclude) : [],
     words,
     everyWord,
-    relaxed: relaxed && mode === 'hybrid' ? withInner(relaxed) : relaxed,
-    loose: loose && withInner(loose),
+    relaxed: relaxed && mode === 'hybrid' ? withInner(relaxed, inner) : relaxed,
+    loose: loose && withInner(loose, inner),
     compounds,
   };
 }
