@@ -210,6 +210,22 @@ async function eachOrAlone(
   }
 }
 
+/**
+ * Pages of a tag's quotes, counted as `quotes`, given as their interviews (a page's limit is in
+ * quotes: `read`). Quotes are listed by quote id, so an interview's quotes are together.
+ */
+function tagQuotePages(store: Store, job: Job, tag: string) {
+  return async (cursor: string | undefined, limit: number): Promise<Page> => {
+    const page = await store.quotesWithTag(tag, { limit, cursor });
+    count(job, 'quotes', page.items.length);
+    return {
+      ids: [...new Set(page.items.map((q) => q.interviewId))],
+      next: page.nextCursor,
+      read: page.items.length,
+    };
+  };
+}
+
 /** Pages of a sorted id list, the cursor being the last id done (ids may go or come between steps). */
 function idPages(ordered: readonly string[]) {
   return async (cursor: string | undefined, limit: number): Promise<Page> => {
@@ -418,15 +434,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
         budget,
         started,
         size * 10,
-        async (cursor, limit) => {
-          const page = await store.quotesWithTag(tag, { limit, cursor });
-          count(job, 'quotes', page.items.length);
-          return {
-            ids: [...new Set(page.items.map((q) => q.interviewId))],
-            next: page.nextCursor,
-            read: page.items.length,
-          };
-        },
+        tagQuotePages(store, job, tag),
         async (ids, more) => {
           // A page of quotes may end inside an interview (its quotes are listed together, by
           // quote id). Its last interview waits for the next page (job.lastId, kept across steps):
@@ -498,15 +506,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
         budget,
         started,
         size * 10,
-        async (cursor, limit) => {
-          const page = await store.quotesWithTag(from, { limit, cursor });
-          count(job, 'quotes', page.items.length);
-          return {
-            ids: [...new Set(page.items.map((q) => q.interviewId))],
-            next: page.nextCursor,
-            read: page.items.length,
-          };
-        },
+        tagQuotePages(store, job, from),
         async (ids) => {
           const fresh = ids[0] !== undefined && ids[0] === job.lastId ? ids.slice(1) : ids;
           job.lastId = ids.at(-1) ?? job.lastId ?? null;

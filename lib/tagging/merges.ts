@@ -105,6 +105,19 @@ export async function merge(
       },
     );
   const inline = await fitsInline(ctx, from, (limit) => quoteIdsCorrected(ctx, from, limit));
+  // The answer when a job does the counting: the counts are the job's `result` once it is done.
+  const byJob = (id: string | null, dryRun: boolean, job: Job) => ({
+    id,
+    from,
+    into,
+    dryRun,
+    createdTarget: !targetExists,
+    quotes: null,
+    people: null,
+    interviews: null,
+    corrections: null,
+    job,
+  });
   if (options.dryRun && !inline) {
     // Too many to count before answering (the preview read every quote, person and correction of
     // the tag: it grew with it): a job counts them in pages, the answer says which.
@@ -114,18 +127,7 @@ export async function merge(
       into,
       reason: `merge ${from} → ${into} (dry run)`,
     });
-    return {
-      id: null,
-      from,
-      into,
-      dryRun: true,
-      createdTarget: !targetExists,
-      quotes: null,
-      people: null,
-      interviews: null,
-      corrections: null,
-      job,
-    };
+    return byJob(null, true, job);
   }
   if (!options.dryRun && !inline) {
     // Many: the record, the target and the alias now (edits naming `from` from here on name
@@ -152,18 +154,7 @@ export async function merge(
       mergeId: id,
       reason: `merge ${from} → ${into}`,
     });
-    return {
-      id,
-      from,
-      into,
-      dryRun: false,
-      createdTarget: !targetExists,
-      quotes: null,
-      people: null,
-      interviews: null,
-      corrections: null,
-      job,
-    };
+    return byJob(id, false, job);
   }
   // Few: the probe read them all (a dry run too, which then counts them exactly).
   const quotes = await ctx.store.allQuotesWithTag(from);
