@@ -104,7 +104,7 @@ const KanaKanjiFile = z.object({
   queries: z.array(
     z.object({
       q: z.string().min(1),
-      kind: z.enum(['single-kanji', 'okurigana', 'ambiguous', 'one-kana', 'negative']),
+      kind: z.enum(['single-kanji', 'okurigana', 'ambiguous', 'one-kana', 'negative', 'pronoun']),
       split: z.enum(['dev', 'held']),
       words: z.array(z.string().min(1)).min(1),
       also: z.array(z.string().min(1)).optional(),
