@@ -20,11 +20,12 @@
  * one kanji too, 見|て, with the verb as written, \u0006泣く: `isShortForm` in ./deinflect.ts; and an
  * adjective's stem with そう as written and read, 楽しそう タノシソウ, 可愛そう カワイソウ; 11: a verb with
  * てみる after it as one dictionary form, read and written, やってみたい ヤッテミル + やってみる, 行ってみた
- * イッテミル + 行ってみる, which やってみたい typed asks for).
+ * イッテミル + 行ってみる, which やってみたい typed asks for; 12: the personal pronouns written with a kanji,
+ * 僕 ボク, 俺 オレ, 私 ワタシ, 彼女 カノジョ, which ぼく, かのじょ typed ask for: lib/text/readings.ts PERSONAL_PRONOUNS).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 11;
+export const READINGS_VERSION = 12;
 
 /**
  * Characters of the text on each side of a word written with kana (好き, お金) that its noun

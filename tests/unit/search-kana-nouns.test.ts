@@ -198,3 +198,46 @@ describe('a word of one kanji that is a noun of its own in its sentence', () => 
     }
   });
 });
+
+const pronouns = iv('p', [
+  '聞き手：休日は？',
+  '田中：僕はずっと寝ています。',
+  '聞き手：恋人は？',
+  '田中：彼女とは三年目です。',
+  '聞き手：相手は？',
+  '田中：俺にはもったいない人です。',
+  '聞き手：好きな食べ物は？',
+  '田中：何が好きかと言われると困ります。',
+]);
+
+describe('a personal pronoun written with a kanji', () => {
+  let local: QuoteIndex;
+  beforeAll(() => {
+    local = new QuoteIndex({ readings });
+    local.upsertInterview(pronouns);
+  });
+  const found = (q: string) => local.search({ q, limit: 20 }, () => pronouns).hits.map((h) => h.quoteId);
+
+  it('is read (僕 ボク, 俺 オレ, 彼女 カノジョ) where other pronouns are not (何)', () => {
+    expect(readings.written?.('僕', '', 'はずっ')).toEqual(['ボク']);
+    expect(readings.written?.('俺', '', 'には')).toEqual(['オレ']);
+    expect(readings('彼女')).toEqual(['カノジョ']);
+    expect(readings.written?.('何', '', 'が好き')).toEqual([]);
+  });
+
+  it.each([
+    ['ぼく', ['p-t002']],
+    ['おれ', ['p-t006']],
+    ['かのじょ', ['p-t004']],
+    ['なに', []],
+  ])('%s finds %j', (q, want) => {
+    expect(found(q)).toEqual(want);
+  });
+
+  it('marks the kanji the reading found (ぼく: 僕), after a snapshot too', () => {
+    for (const from of [local, QuoteIndex.fromSnapshot(local.toSnapshot())]) {
+      const hit = from.search({ q: 'ぼく' }, () => pronouns).hits[0];
+      expect(hit?.highlight.html).toBe('<mark>僕</mark>はずっと寝ています。');
+    }
+  });
+});
