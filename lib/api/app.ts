@@ -368,6 +368,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       totalIsEstimate: page.totalIsEstimate,
       matched: page.matched,
       relaxed: page.relaxed,
+      ...(page.everyWord === undefined ? {} : { everyWord: page.everyWord }),
       hits: page.hits,
       facets: page.facets,
       nextCursor: page.nextCursor,

@@ -242,8 +242,14 @@ export const SearchResponse = z.object({
   relaxed: z
     .boolean()
     .describe(
-      'true when every word was required, no quote had them all, and the hits are quotes with any one of them; false for a sentence, which never required every word',
+      'true when every word was required, no quote had them all (or, for words typed as one phrase with kana such as しごとをやめた, fewer than 3 did), and the hits are quotes with any one of them, those with every word first; false for a sentence, which never required every word',
     ),
+  everyWord: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('on a relaxed page only: how many quotes have every word (listed first); 0 when none has'),
   hits: z.array(
     z.object({
       quoteId: z.string(),

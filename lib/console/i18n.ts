@@ -39,6 +39,8 @@ const ja = {
   resultsFor: (q: string) => `「${q}」の検索結果`,
   resultsAll: '発言の一覧',
   matchedAny: 'すべての語を含む発言はありませんでした。いずれかの語を含む発言を表示しています。',
+  matchedFew: (n: number) =>
+    `すべての語を含む発言は${n}件でした。その後に、いずれかの語を含む発言を続けて表示しています。`,
   matchedShare: '文として探しました。語を多く含む発言から順に表示しています（すべてを含むとは限りません）。',
   personSeveral: (name: string) => `「${name}」に当たる人が複数います。どの人の発言を探しますか？`,
   personNone: (name: string) => `「${name}」という名前の話者は、登録されたインタビューにいません。`,
@@ -171,6 +173,8 @@ const en: Messages = {
   resultsFor: (q: string) => `Results for “${q}”`,
   resultsAll: 'Quotes',
   matchedAny: 'No quote has every word; showing quotes with any of them.',
+  matchedFew: (n: number) =>
+    `Only ${n} quote${n === 1 ? ' has' : 's have'} every word; quotes with any of them follow.`,
   matchedShare: 'Searched as a sentence: quotes with more of its words first (not every quote has them all).',
   personSeveral: (name: string) => `“${name}” fits several people. Whose quotes do you mean?`,
   personNone: (name: string) => `Nobody called “${name}” speaks in the indexed interviews.`,

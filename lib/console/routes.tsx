@@ -316,6 +316,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           totalIsEstimate: found.totalIsEstimate,
           matched: found.matched,
           relaxed: found.relaxed,
+          everyWord: found.everyWord ?? 0,
           hits: found.hits.map(cardOfHit),
           pageSize: PAGE_SIZE,
           facets: {

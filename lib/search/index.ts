@@ -165,6 +165,17 @@ export interface QuoteIndexOptions {
 
 /** Candidates beyond the page kept by top-k pruning (title-only matches are dropped after it). */
 const TOP_K_MARGIN = 20;
+/**
+ * A phrase typed with kana (しごとをやめた) that fewer quotes than this have every word of is
+ * relaxed all the same, those quotes first: one or two hits told a user who typed a sentence
+ * nothing about the quotes saying its main words apart (しごとをやめた found 1, missing 辞めたいっ
+ * ていう私に …). Words typed apart (介護 不安) or a compound keep every word required: they were
+ * chosen one by one, and quotes with only one of them were noise (eval/README.md, 2026-12-08:
+ * relaxing every query below 3 hits raised the short-query noise 1.9% → 6.5%; phrases only, 3.5%).
+ */
+export const RELAX_BELOW = 3;
+/** Added to the sort key of a quote with every word on a relaxed page (scores are far below it). */
+const LEADING_BONUS = 1e6;
 
 /**
  * The turn of an interview with this ordinal (the last one, should two share it, as a map by
@@ -867,6 +878,8 @@ export class QuoteIndex implements SearchBackend {
     const terms = new Set<string>();
     let matched: SearchPage['matched'] = compiled.everyWord ? 'all' : 'any';
     let relaxed = false;
+    let everyWord: number | null = null;
+    let leading: Float64Array | null = null;
     let found = emptyCandidates(0);
     let byRecency = false;
     let pruned = false;
@@ -915,17 +928,28 @@ export class QuoteIndex implements SearchBackend {
         evaluated = compiled.loose;
         found = this.candidates(m, filter);
       }
-      if (found.n === 0 && compiled.relaxed) {
-        // No quote has every word of a short query: quotes with any of them, said so by `matched`.
+      if (compiled.relaxed && (found.n === 0 || (compiled.typedAsPhrase && found.n < RELAX_BELOW))) {
+        // No quote has every word of a short query, or a phrase typed with kana has fewer than
+        // RELAX_BELOW: quotes with any of them, said so by `matched` and `relaxed`, those with
+        // every word first (copied: the next evaluation may reuse the buffers behind `found`).
+        const full = new Set(found.docs.subarray(0, found.n));
         matched = 'any';
         relaxed = true;
+        everyWord = full.size;
         m = this.engine.evaluate(compiled.relaxed, terms, options);
         evaluated = compiled.relaxed;
         found = this.candidates(m, filter);
+        if (full.size > 0) {
+          // Ranked by score as any relaxed page, but a quote with every word before the others
+          // (the share of words a relaxed score counts nearly always puts them there already).
+          leading = Float64Array.from(found.scores);
+          for (let i = 0; i < found.n; i++)
+            if (full.has(found.docs[i] ?? -1)) leading[i] = (leading[i] ?? 0) + LEADING_BONUS;
+        }
       }
       pruned = m.pruned === true;
     }
-    let keys = found.scores;
+    let keys = leading ?? found.scores;
     if (byRecency) {
       const rank = this.recency();
       keys = Float64Array.from(found.docs, (d) => rank[d] ?? 0);
@@ -1011,6 +1035,7 @@ export class QuoteIndex implements SearchBackend {
           nextCursor: end < total ? encodeCursor(end, fingerprint) : null,
           matched,
           relaxed,
+          ...(everyWord === null ? {} : { everyWord }),
           totalIsEstimate,
           ...named,
         };

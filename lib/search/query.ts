@@ -77,6 +77,13 @@ export interface CompiledQuery {
    */
   readonly relaxed: QueryNode | null;
   /**
+   * True when the words were typed as one run with kana between them (しごとをやめた, 家族に心配
+   * された, お金をためる): a phrase of the user's own, whose words they did not choose one by one
+   * as they do typing words apart (介護 不安) or a compound (介護福祉). When few quotes have all
+   * its words, the quotes with some of them follow (see `relaxed` in the search page).
+   */
+  readonly typedAsPhrase: boolean;
+  /**
    * The query without the adjacency its compounds require (see {@link Compound}): run when no quote
    * has a compound's parts side by side, before {@link relaxed}. Null when the query has none.
    */
@@ -137,6 +144,9 @@ export const WORD_SPLITS = 2;
  * variants and of the kanji stem of an inflected word, `base`: of the dictionary form guessed for
  * a kana verb or adjective (ためて → ためる), relative to the word itself.
  */
+/** A hiragana character: words typed with kana between them (see {@link CompiledQuery.typedAsPhrase}). */
+const HIRAGANA = /[\u3041-\u3096]/u;
+
 /** A relaxed query's share of weight: any one of its words is enough (see {@link CompiledQuery.relaxed}). */
 const RELAXED_MIN_SHOULD = 1e-6;
 
@@ -1635,11 +1645,13 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
       }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
       // letter the segmenter split off (司会者 → 者 alone would match anything); a kanji typed
-      // alone before a particle is a word (親に反対された: no quote says both, 反対 ones do).
+      // alone before a particle is a word (親に反対された: no quote says both, 反対 ones do), and
+      // so is a verb typed with its kanji (辞 of 仕事を辞めたい: 辞める, which 辞めたいっていう私に says).
       if (groups.length === 1 && perUnit)
         only.units.forEach((u, i) => {
           const node = only.slots[i];
-          if (node && ((!u.kanji && (u.needle?.length ?? 0) >= 2) || u.alone)) wordNodes.push(node);
+          const word = (!u.kanji && (u.needle?.length ?? 0) >= 2) || u.alone || (!!u.kanji && !!u.verb);
+          if (node && word) wordNodes.push(node);
         });
       else {
         const node = and(slots);
@@ -1784,6 +1796,8 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
     words,
     everyWord,
     relaxed: relaxed && mode === 'hybrid' ? withInner(relaxed, inner) : relaxed,
+    typedAsPhrase:
+      groups.length === 1 && phrases.length === 0 && HIRAGANA.test(groups[0]?.chunks.join('') ?? ''),
     loose: loose && withInner(loose, inner),
     compounds,
   };

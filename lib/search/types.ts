@@ -69,11 +69,17 @@ export interface SearchPage {
    */
   matched: 'all' | 'any' | 'filter';
   /**
-   * True when every word was required, no quote had them all, and the hits are quotes with any one
+   * True when every word was required, no quote had them all (or, for a phrase typed with kana,
+   * fewer than RELAX_BELOW did: those first, see `everyWord`), and the hits are quotes with any one
    * of them instead. False for a sentence, which never required every word: its first hits may
    * well have them all, so "no quote has every word" would be untrue there.
    */
   relaxed: boolean;
+  /**
+   * On a relaxed page: how many quotes have every word (0, or fewer than RELAX_BELOW for a
+   * phrase typed with kana); they come first. Absent on a page that was not relaxed.
+   */
+  everyWord?: number;
   /**
    * True when `total` is an upper bound: a phrase query with more candidates than are checked
    * against the quote texts ({@link PHRASE_CHECK_LIMIT}).

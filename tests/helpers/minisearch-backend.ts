@@ -411,7 +411,20 @@ export class MiniSearchBackend implements SearchBackend {
             matchedIn: ranges.length > 0 ? ['text'] : [],
           });
         }
-        return { total, hits, facets, nextCursor, matched, relaxed, totalIsEstimate: false, ...named };
+        // Relaxed only when no quote has every word (the engine's fill below RELAX_BELOW for a phrase
+        // typed with kana is its own): so every relaxed page here says none has them all.
+        const every = relaxed ? { everyWord: 0 } : {};
+        return {
+          total,
+          hits,
+          facets,
+          nextCursor,
+          matched,
+          relaxed,
+          ...every,
+          totalIsEstimate: false,
+          ...named,
+        };
       },
     };
   }

@@ -35,6 +35,8 @@ export interface SearchResult {
   totalIsEstimate: boolean;
   matched: 'all' | 'any' | 'filter';
   relaxed: boolean;
+  /** On a relaxed page, how many quotes have every word (listed first). */
+  everyWord: number;
   hits: CardQuote[];
   pageSize: number;
   facets: {
@@ -263,7 +265,7 @@ export function SearchPage(props: {
             </div>
             {/* "No quote has every word" only when that is so: a sentence never asked for every word. */}
             {result.relaxed ? (
-              <p class="notice">{t.matchedAny}</p>
+              <p class="notice">{result.everyWord > 0 ? t.matchedFew(result.everyWord) : t.matchedAny}</p>
             ) : result.matched === 'any' && result.hits.length > 0 ? (
               <p class="help">{t.matchedShare}</p>
             ) : null}

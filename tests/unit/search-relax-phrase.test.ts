@@ -1,0 +1,59 @@
+/**
+ * A phrase typed with kana between its words (しごとをやめた, 仕事を辞めたい) that fewer than
+ * RELAX_BELOW quotes say every word of is relaxed: those quotes first, then the quotes with any of
+ * its words, said so by `relaxed` and `everyWord`. Words typed apart (仕事 辞める) stay required.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Interview } from '../../lib/model.ts';
+import { parseInterview } from '../../lib/parse/index.ts';
+import { QuoteIndex, RELAX_BELOW } from '../../lib/search/index.ts';
+import { loadReadings } from '../../lib/text/readings.ts';
+
+const talk: Interview = parseInterview(
+  [
+    '聞き手：会社員時代は？',
+    '田中：満員電車が合わなくて、半年で辞めてしまいました。',
+    '聞き手：修業時代は？',
+    '田中：辞めたいっていう私に、料理長が声をかけてくれたんです。',
+    '聞き手：転機は？',
+    '田中：仕事をやめて、旅に出ました。',
+    '聞き手：今は？',
+    '田中：仕事はとても楽しいです。',
+  ].join('\n'),
+  { id: 'r', format: 'prefixed' },
+);
+
+let index: QuoteIndex;
+beforeAll(async () => {
+  index = new QuoteIndex({ readings: await loadReadings() });
+  index.upsertInterview(talk);
+}, 60_000);
+
+const page = (q: string) => index.search({ q, limit: 10 }, () => talk);
+
+describe('a phrase typed with kana that few quotes say whole', () => {
+  it('is relaxed below RELAX_BELOW: the quote with every word first, then those with some', () => {
+    expect(RELAX_BELOW).toBe(3);
+    for (const q of ['しごとをやめた', '仕事を辞めたい']) {
+      const p = page(q);
+      expect(p, q).toMatchObject({ matched: 'any', relaxed: true, everyWord: 1 });
+      const ids = p.hits.map((h) => h.quoteId);
+      expect(ids[0], q).toBe('r-t006');
+      // The quotes about quitting that do not say 仕事 follow it.
+      expect(ids, q).toEqual(expect.arrayContaining(['r-t002', 'r-t004']));
+    }
+  });
+
+  it('keeps every word required when the words were typed apart', () => {
+    const p = page('仕事 辞める');
+    expect(p).toMatchObject({ matched: 'all', relaxed: false });
+    expect(p.everyWord).toBeUndefined();
+    expect(p.hits.map((h) => h.quoteId)).toEqual(['r-t006']);
+  });
+
+  it('says none has every word (everyWord 0) when none does', () => {
+    const p = page('ピアノを辞めた');
+    expect(p).toMatchObject({ matched: 'any', relaxed: true });
+    expect(p.everyWord).toBe(0);
+  });
+});
