@@ -151,7 +151,8 @@ async function paged<T = string>(
   started: number,
   max: number,
   fetch: (cursor: string | undefined, limit: number) => Promise<Page<T>>,
-  each: (ids: T[], more: boolean) => Promise<void | number>,
+  /** Does a page; may answer how many units of cost it did (see the pace below). */
+  each: (ids: T[], more: boolean) => Promise<unknown>,
 ): Promise<boolean> {
   const margin = budget.marginMs ?? budget.ms / 10;
   let pages = 0;
