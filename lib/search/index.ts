@@ -288,6 +288,7 @@ export class QuoteIndex implements SearchBackend {
   private readonly vocabulary: Vocabulary = {
     known: (term) => this.engine.termKnown(term),
     written: (term) => this.engine.surfaceOf(term),
+    spellings: (term) => this.spellingsOf(term),
   };
   private readonly retained: Map<string, Interview> | null;
   /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */

@@ -1005,8 +1005,10 @@ function splitUnits(
       // as a kanji word typed is found, not 存在 and 感 apart) ranks first, and is what is marked:
       // セイ alone is any せい.
       const written = gramPath(p.compound);
+      // A tail of one kana (び of たんじょうび) alone is any word starting with it: only the compound.
+      const tail = p.text.length > 1 ? [unit.node] : [];
       units.push({
-        node: written ? (max([unit.node, term(p.compound), written]) as QueryNode) : unit.node,
+        node: written ? (max([...tail, term(p.compound), written]) as QueryNode) : unit.node,
         needle: normalizeForMatch(p.compound),
         light: true,
       });
@@ -1035,7 +1037,9 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
   if (mode === 'hybrid' && SINGLE_KATAKANA.test(norm)) norm = String.fromCharCode(norm.charCodeAt(0) - 0x60);
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
     // にんげんかんけい, ふあんになった: a run the index knows only as several words is those words.
-    const pieces = vocabulary ? splitKanaRun(norm, vocabulary.known, vocabulary.written) : null;
+    const pieces = vocabulary
+      ? splitKanaRun(norm, vocabulary.known, vocabulary.written, vocabulary.spellings)
+      : null;
     if (pieces) return splitUnits(pieces, prefixLast, partial, ctx);
     const { run, others, needle, extra } = kanaAlternatives(norm, partial, ctx);
     return [
