@@ -1079,7 +1079,8 @@ export class QuoteIndex implements SearchBackend {
             const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
             return saysCompounds(turn.text, checks) || (!!question && saysCompounds(question.text, checks));
           });
-          const passed = kept.length - (shown.length - toCheck.size);
+          let passed = 0;
+          for (const p of kept) if (toCheck.has(p)) passed++;
           if (count > 0 || passed > 0) {
             shown = kept;
             totalIsEstimate = pruned || checkedCount > checkWindow;
