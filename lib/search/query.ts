@@ -102,6 +102,17 @@ export interface Compound {
   readonly parts: readonly string[];
   /** The kanji pairs across its cuts (役作). */
   readonly grams: readonly string[];
+  /**
+   * A cut no kanji pair spans (飲|み|会, ママ|友, 合|コン): the index cannot prove the parts side by
+   * side, so a quote is one saying the compound only where its text (or its question) does.
+   */
+  readonly checked: boolean;
+  /**
+   * Where the compound may be said with a particle between its parts (感情を表現, 監督の作品, 役を作る),
+   * which means it as well: a pattern over kana-folded text (see {@link nearPattern}); null when no
+   * cut may take one (世界|観, 人間|性: a one-kanji suffix; a checked compound).
+   */
+  readonly near: string | null;
 }
 
 /** A part of a compound that is one kanji or a kanji with its kana (観 of 世界観, 作リ of 役作り). */
@@ -234,7 +245,7 @@ interface Unit {
    * query keeps (see {@link CompiledQuery.relaxed}).
    */
   alone?: boolean;
-  /** Where a word with a kanji stands in the chunk (see {@link compoundsOf}). */
+  /** Where a word with a kanji, or a katakana run, stands in the chunk (see {@link compoundsOf}). */
   span?: { start: number; end: number };
   /** The compound this word is a part of, shared by its parts (see {@link Compound}). */
   joined?: Compound;
@@ -1123,6 +1134,7 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
       units.push({
         node: term(t.term, { prefix: last, substr: partial && t.term.length >= 3 }),
         needle: t.term,
+        span: { start: t.start, end: t.end },
       });
     else if (t.kind === 'word') {
       const kanji = [...t.term].filter((c) => KANJI.test(c)).join('');
@@ -1249,42 +1261,109 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
 /**
  * Marks the runs of words typed side by side with a kanji on both sides of each cut (役|作り,
  * 人間|関係) as one {@link Compound}. A number's unit (分 of 10分以内) is no such part: it rides on the
- * number.
+ * number. So are words joined by okurigana (飲|み|会, 作り|方) or across katakana and kanji (ママ|友,
+ * 合|コン): one written word the segmenter cut where no kanji pair spans the cut, so `checked`.
  */
 function compoundsOf(norm: string, units: Unit[]): void {
   let chain: Unit[] = [];
+  let checked = false;
   const close = () => {
     if (chain.length >= 2) {
       const first = chain[0]?.span as { start: number };
       const last = chain[chain.length - 1]?.span as { end: number };
-      const grams = chain.slice(1).map((u) => norm.slice((u.span?.start ?? 0) - 1, (u.span?.start ?? 0) + 1));
+      const grams = chain
+        .slice(1)
+        .map((u) => norm.slice((u.span?.start ?? 0) - 1, (u.span?.start ?? 0) + 1))
+        .filter((g) => KANJI_PAIR.test(g));
       const compound: Compound = {
         whole: normalizeForMatch(norm.slice(first.start, last.end)),
         parts: chain.map((u) => u.needle).filter((n): n is string => !!n),
         grams,
+        checked,
+        near: checked
+          ? null
+          : nearPattern(chain.map((u) => norm.slice(u.span?.start ?? 0, u.span?.end ?? 0))),
       };
       for (const u of chain) u.joined = compound;
     }
     chain = [];
+    checked = false;
   };
   for (const u of units) {
     const prev = chain.at(-1);
-    const at = u.span?.start ?? -1;
-    if (
-      prev?.span &&
-      u.span &&
-      !u.rider &&
-      prev.span.end === at &&
-      KANJI.test(norm.charAt(at - 1)) &&
-      KANJI.test(norm.charAt(at))
-    )
+    const joint = prev?.span && u.span && !u.rider ? jointOf(norm, prev.span.end, u.span.start) : null;
+    if (joint) {
       chain.push(u);
-    else {
+      if (joint === 'text') checked = true;
+    } else {
       close();
       if (u.span && !u.rider) chain.push(u);
     }
   }
   close();
+}
+
+/**
+ * Okurigana a verb's stem ends in before a noun in a written compound (飲み会, 作り方, 子育て支援,
+ * 食べ物): the i- and e-row kana of its continuative form. Not い (an adjective: 高い山 is two
+ * words), u-row kana (作る人), nor a particle (好き|な|食べ物, 親|に).
+ */
+const OKURIGANA = /^[きしちひみりぎじびぴえけせてねめれげぜべぺ]$/u;
+const KATAKANA_CHAR = /[\u30A1-\u30FA\u30FC]/u;
+
+/**
+ * How two words typed in one chunk are one written word: `kanji` where a kanji pair spans the
+ * cut (役|作り), `text` where a kanji's okurigana joins a kanji (飲|み|会, 作り|方) or katakana meets
+ * kanji (ママ|友, 合|コン); null for two words.
+ */
+function jointOf(norm: string, end: number, start: number): 'kanji' | 'text' | null {
+  const before = norm.charAt(end - 1);
+  const after = norm.charAt(start);
+  if (start === end && KANJI.test(before) && KANJI.test(after)) return 'kanji';
+  if (
+    start === end &&
+    KATAKANA_CHAR.test(before) !== KATAKANA_CHAR.test(after) &&
+    (KANJI.test(before) || KANJI.test(after))
+  )
+    return 'text';
+  // One okurigana kana, between the words (飲|み|会) or ending the first (作り|方).
+  const kana = start === end + 1 ? norm.charAt(end) : start === end ? before : '';
+  const stem = norm.charAt(start - 2);
+  return KANJI.test(after) && OKURIGANA.test(kana) && KANJI.test(stem) ? 'text' : null;
+}
+
+/** Particles that may stand between a compound's parts and keep its meaning (感情を表現, 人間との関係). */
+const NEAR_GAP = '(?:[ヲノガニトヘデナ][ノモ]?)?';
+const KANA_AHEAD = '(?=[\\u30A1-\\u30FA])';
+
+/**
+ * The pattern of a compound said as written or with a particle between two of its parts (感情を表現,
+ * 監督の作品, 役を作る), over kana-folded text; null when no cut may take one. No particle before a
+ * one-kanji part (世界|観, 人間|性: a suffix; 世界を観る is another thing), and a part written with
+ * okurigana is its kanji then kana (作り: 役を作る, not 役の作品). Literals and optional groups only:
+ * linear in the text.
+ */
+export function nearPattern(parts: readonly string[]): string | null {
+  let out = '';
+  let gaps = 0;
+  parts.forEach((raw, i) => {
+    const part = normalizeForMatch(raw);
+    const stem = /^[\p{Script=Han}\u3005]+/u.exec(part)?.[0] ?? '';
+    const piece =
+      stem !== '' && stem !== part && i === parts.length - 1
+        ? `${escapeRegExp(stem)}${KANA_AHEAD}`
+        : escapeRegExp(part);
+    if (i > 0 && !(KANJI_ONLY.test(part) && part.length === 1)) {
+      out += NEAR_GAP;
+      gaps++;
+    }
+    out += piece;
+  });
+  return gaps > 0 ? out : null;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -1726,14 +1805,17 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
   const tight = slots.map((slot, i) => {
     const chunk = slotWhole[i];
     if (!everyWord || !chunk?.whole) return slot;
-    const own = [...new Set(chunk.units.flatMap((u) => (u.joined ? [u.joined] : [])))];
+    // A checked compound's adjacency is asked of the texts (see Compound.checked), not the index.
+    const own = [
+      ...new Set(chunk.units.flatMap((u) => (u.joined && u.joined.grams.length > 0 ? [u.joined] : []))),
+    ];
     if (own.length === 0) return slot;
     for (const c of own) within.add(c);
     const self = and([chunk.whole.self, ...own.map(adjacent)]) as QueryNode;
     return { ...slot, node: max([self, ...chunk.whole.others]) as QueryNode };
   });
   const strict: Slot[] = compounds
-    .filter((c) => (everyWord ? !within.has(c) : c.parts.some(isAffix)))
+    .filter((c) => c.grams.length > 0 && (everyWord ? !within.has(c) : c.parts.some(isAffix)))
     .map((c) =>
       everyWord
         ? { node: adjacent(c), required: true }
