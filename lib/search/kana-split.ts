@@ -44,6 +44,11 @@ export const TERM_WORD = 2;
 export interface Vocabulary {
   readonly known: TermLookup;
   readonly written?: (term: string) => string | undefined;
+  /**
+   * The forms the quotes write a dictionary-form reading in (\u0002イッテミル\u0002行ってみる), each
+   * with how many quotes write it so (lib/search/query.ts triedVerbNodes).
+   */
+  readonly writtenForms?: (reading: string) => ReadonlyArray<{ written: string; quotes: number }>;
 }
 
 /**
