@@ -50,6 +50,11 @@ export interface Vocabulary {
    * first): the word before a suffix may be any of them (駐車 of 駐車場, not the surface 注射).
    */
   readonly spellings?: (term: string) => readonly string[];
+  /**
+   * The forms the quotes write a dictionary-form reading in (\u0002イッテミル\u0002行ってみる), each
+   * with how many quotes write it so (lib/search/query.ts triedVerbNodes).
+   */
+  readonly writtenForms?: (reading: string) => ReadonlyArray<{ written: string; quotes: number }>;
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   isSearchableForm,
   kanjiSpellingTerm,
   shortForms,
+  writtenFormTerm,
   writtenVerbTerm,
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
@@ -164,6 +165,8 @@ export const QUERY_WEIGHTS = {
    * a quote saying the verb typed ranks first.
    */
   pair: 0.5,
+  /** Of the other verbs a verb with てみる typed in kana may be (いってみたい: 言ってみれば; triedVerbNodes). */
+  homophone: 0.5,
   spelling: 0.6,
   /**
    * Of a word of two kanji where the quote has it inside a longer word (反対 in 正反対, see
@@ -433,9 +436,13 @@ function gramPath(word: string): QueryNode | null {
  * dictionary form (ためる), and the forms guessed for it (ためて → ためる), weighted down as a
  * guess. Exact terms only, never a prefix: ため is no verb.
  */
-function dictionaryFormNodes(hiragana: string, short: readonly string[] = []): QueryNode[] {
+function dictionaryFormNodes(
+  hiragana: string,
+  short: readonly string[] = [],
+  vocabulary: Vocabulary | null = null,
+): QueryNode[] {
   const active = new Set(activeDictionaryForms(hiragana));
-  const own = isSearchableForm(hiragana) ? [term(dictionaryFormTerm(hiraganaToKatakana(hiragana)))] : [];
+  const own = isSearchableForm(hiragana) ? triedVerbNodes(hiragana, 1, vocabulary) : [];
   // `short`: the verbs of two kana it may be (ないた → なく, ねる), given only for a word typed whole
   // (see shortForms), weighted as a guess even when typed in its dictionary form: はる is 春 before
   // 張る, where a noun reads so.
@@ -444,12 +451,38 @@ function dictionaryFormNodes(hiragana: string, short: readonly string[] = []): Q
     ...kanaSuffixAdjective(hiragana),
     ...dictionaryForms(hiragana)
       .filter((f) => !active.has(f))
-      .map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
+      .flatMap((f) => triedVerbNodes(f, QUERY_WEIGHTS.base, vocabulary)),
     ...short.map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
     ...pairNodes([
       ...(own.length > 0 ? [hiragana] : []),
       ...dictionaryForms(hiragana).filter((f) => !active.has(f)),
     ]),
+  ];
+}
+
+/** A verb with てみる keyed by its て form's reading (イッテミル: lib/text/readings.ts triedForm). */
+const TRIED_READING = /[テデ]ミル$/u;
+
+/**
+ * A kana dictionary form's reading term at `weight` — and, for a verb with てみる, the verb the
+ * quotes write most under that reading. Its key is the て form's reading, which verbs share
+ * (行って, 言って: イッテミル), unlike a dictionary form's (イク, イウ), whose kanji spellings are
+ * one verb's (見る, 観る): the quotes that write the commonest verb (行ってみる, 4 of 5 in the
+ * livedoor interviews) or the kana typed (いってみる) keep the weight; the other verbs' (言ってみれば,
+ * so to speak) rank below at {@link QUERY_WEIGHTS.homophone}, as an input method lists a reading's
+ * commonest word first. A reading written with one verb, or two equally often, is left as it is.
+ */
+function triedVerbNodes(hiragana: string, weight: number, vocabulary: Vocabulary | null): QueryNode[] {
+  const reading = hiraganaToKatakana(hiragana);
+  const bare = term(dictionaryFormTerm(reading), {}, weight);
+  const forms = TRIED_READING.test(reading) ? (vocabulary?.writtenForms?.(reading) ?? []) : [];
+  const verbs = forms.filter((f) => !HIRAGANA_ONLY.test(f.written)).sort((a, b) => b.quotes - a.quotes);
+  const [first, second] = verbs;
+  if (!first || !second || first.quotes === second.quotes) return [bare];
+  const kept = [first, ...forms.filter((f) => HIRAGANA_ONLY.test(f.written))];
+  return [
+    ...kept.map((f) => term(writtenFormTerm(reading, f.written), {}, weight)),
+    term(dictionaryFormTerm(reading), {}, weight * QUERY_WEIGHTS.homophone),
   ];
 }
 
@@ -695,7 +728,7 @@ function kanaVerbs(norm: string, ctx: CompileContext): KanaVerb[] {
     const node = max([
       term(run),
       ...(split ? [split] : []),
-      ...dictionaryFormNodes(kana, short),
+      ...dictionaryFormNodes(kana, short, ctx.vocabulary),
     ]) as QueryNode;
     const extra = activeFormNodes(kana);
     out.push({ start, end: r.end, unit: { node, needle: run, ...(extra.length > 0 ? { extra } : {}) } });
@@ -980,7 +1013,7 @@ function kanaAlternatives(norm: string, partial: boolean, ctx: CompileContext): 
   // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
   // of the hiragana is the fallback.
   const { run, split } = kanaRun(norm, 'hybrid', ctx);
-  const forms = dictionaryFormNodes(norm, shortForms(norm));
+  const forms = dictionaryFormNodes(norm, shortForms(norm), ctx.vocabulary);
   const phrase = kanaPhrase(norm, ctx);
   const word = kanaWordBeforeParticles(norm, partial, ctx);
   const out = {
@@ -1153,7 +1186,9 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
             : null;
       // お金をためる: a kana word of a longer chunk may be a verb written in kanji in the text.
       const surfaceKana = norm.slice(t.start, t.end);
-      const forms = HIRAGANA_ONLY.test(surfaceKana) ? dictionaryFormNodes(surfaceKana) : [];
+      const forms = HIRAGANA_ONLY.test(surfaceKana)
+        ? dictionaryFormNodes(surfaceKana, [], ctx.vocabulary)
+        : [];
       const inflected = kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji);
       // A kanji stem the segmenter cut off its inflection (選|ばれた, 悩|んだ): the verb is marked
       // whole where a quote says it in any form, as when it is typed in kana (えらばれた), not 選 alone.
