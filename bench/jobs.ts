@@ -275,6 +275,14 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
       .map(([t]) => t);
     if (!from || !into) throw new Error('no two mergeable topics in the corpus');
     let mergeId = '';
+    // The tags' quote sets before the merge, after it and after the undo: a merge moves every quote of
+    // `from` under `into` (their union), an undo gives each tag its own set back (`check` in the output).
+    const tagSet = async (t: string) => new Set((await store.allQuotesWithTag(t)).map((q) => q.quoteId));
+    const sets0 = runs('merge') ? [await tagSet(from), await tagSet(into)] : [];
+    const setEq = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+    const check: Record<string, unknown> = {};
+    if (sets0.length)
+      process.stderr.write(`jobs: before merge ${from} ${sets0[0]?.size} ${into} ${sets0[1]?.size}\n`);
     // The quotes it moved are the job's `result.quotes` (the API call answers before counting).
     if (runs('merge'))
       jobs.push(
@@ -285,6 +293,17 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
           return r.job.id;
         }),
       );
+    if (runs('merge') && sets0.length) {
+      const [a, b] = [await tagSet(from), await tagSet(into)];
+      const union = new Set([...(sets0[0] ?? []), ...(sets0[1] ?? [])]);
+      check.afterMerge = {
+        from: a.size,
+        into: b.size,
+        union: union.size,
+        ok: a.size === 0 && setEq(b, union),
+      };
+      process.stderr.write(`jobs: after merge ${JSON.stringify(check.afterMerge)}\n`);
+    }
     if (runs('undo'))
       jobs.push(
         await timed('undo', async () => {
@@ -293,6 +312,15 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
           return r.job.id;
         }),
       );
+    if (runs('undo') && sets0.length) {
+      const [a, b] = [await tagSet(from), await tagSet(into)];
+      check.afterUndo = {
+        from: a.size,
+        into: b.size,
+        ok: setEq(a, sets0[0] as Set<string>) && setEq(b, sets0[1] as Set<string>),
+      };
+      process.stderr.write(`jobs: after undo ${JSON.stringify(check.afterUndo)}\n`);
+    }
     clearInterval(sampler);
     (globalThis as { gc?: () => void }).gc?.();
     const after = memory();
@@ -304,6 +332,7 @@ async function run(quotes: number, base: readonly InterviewRecord[]) {
       heapBeforeMB: Math.round(before.heap),
       heapAfterMB: Math.round(after.heap),
       jobs,
+      check,
     };
   } finally {
     await db.close();

@@ -11,8 +11,8 @@
  * | check   | compare → sweep (report only)                                            |
  * | repair  | compare → sweep, applying what differs                                   |
  * | rescore | rescore                                                                  |
- * | merge   | quotes (of the merged tag) → rest (people, corrections), then applied    |
- * | undo    | quotes (of the target tag) → rest, then the created target cleaned up   |
+ * | merge   | corrections → people → quotes (of the merged tag) → changed → carriers   |
+ * | undo    | restore → quotes (of the target tag) → changed → carriers               |
  * | preview | quotes → people → corrections: a large merge's dry run, counted only      |
  *
  * `apply` re-reads every interview into the published index page by page and `sweep` removes
@@ -151,7 +151,8 @@ async function paged<T = string>(
   started: number,
   max: number,
   fetch: (cursor: string | undefined, limit: number) => Promise<Page<T>>,
-  each: (ids: T[], more: boolean) => Promise<void>,
+  /** Does a page; may answer how many units of cost it did (see the pace below). */
+  each: (ids: T[], more: boolean) => Promise<unknown>,
 ): Promise<boolean> {
   const margin = budget.marginMs ?? budget.ms / 10;
   let pages = 0;
@@ -168,9 +169,14 @@ async function paged<T = string>(
     if (limit === 0) break;
     const t0 = performance.now();
     const page = await fetch(cursor, limit);
-    await each(page.ids, page.next !== null);
+    const work = await each(page.ids, page.next !== null);
     last = page.read ?? page.ids.length;
-    job.pace = nextPace(job.pace, performance.now() - t0, last);
+    // The pace is per item of the page's limit, unless `each` says how many units of its cost
+    // the page did: the interviews it refreshed, when the limit is in quotes or changes. There
+    // are never more of those than items read, so a limit of n items costs at most n units; per
+    // item read, a page of quotes of one interview looked 20 times cheaper than one of twenty
+    // (a step ran 3.1–3.8 s of 3 in tests/api/job-budget.test.ts).
+    job.pace = nextPace(job.pace, performance.now() - t0, typeof work === 'number' ? work : last);
     job.pages++;
     job.done += page.ids.length;
     pages++;
@@ -226,13 +232,56 @@ function tagQuotePages(store: Store, job: Job, tag: string) {
   };
 }
 
-/** Pages of a sorted id list, the cursor being the last id done (ids may go or come between steps). */
-function idPages(ordered: readonly string[]) {
+/**
+ * Pages of the people who carry a tag, as person ids, each counted once as `people` (a page's
+ * limit is in entries, one per interview a person is in: `read`). The store lists them by person
+ * id, so a person's entries are together: one that a page ends inside is not given again by the
+ * next (job.lastId, kept across steps). The cursor is a key: people who leave the tag as their
+ * corrections are rewritten do not move the next page.
+ */
+function tagPeoplePages(store: Store, job: Job, tag: string) {
   return async (cursor: string | undefined, limit: number): Promise<Page> => {
-    const from = cursor === undefined ? 0 : ordered.findIndex((id) => id > cursor);
-    const page = from < 0 ? [] : ordered.slice(from, from + limit);
-    const last = page.at(-1);
-    return { ids: page, next: last !== undefined && from + page.length < ordered.length ? last : null };
+    const page = await store.peopleWithTagPage(tag, { limit, cursor });
+    const people = [...new Set(page.items.map((p) => p.personId))];
+    const ids = people[0] !== undefined && people[0] === job.lastId ? people.slice(1) : people;
+    job.lastId = people.at(-1) ?? job.lastId ?? null;
+    count(job, 'people', ids.length);
+    return { ids, next: page.nextCursor, read: page.items.length };
+  };
+}
+
+/**
+ * Pages of the interviews of the quotes whose corrections a merge rewrote (its changes, listed
+ * by target: people first, skipped here, then quotes by quote id, so an interview's are together:
+ * one that a page ends inside is not given again, by job.lastId).
+ */
+function changedQuotePages(store: Store, job: Job, mergeId: string) {
+  return async (cursor: string | undefined, limit: number): Promise<Page> => {
+    const page = await store.mergeChangesPage(mergeId, { limit, cursor });
+    const interviews = [
+      ...new Set(
+        page.items.flatMap((c) => {
+          const id = c.target.kind === 'quote' ? interviewIdOfQuote(c.target.quoteId) : null;
+          return id ? [id] : [];
+        }),
+      ),
+    ];
+    const ids =
+      interviews[0] !== undefined && interviews[0] === job.lastId ? interviews.slice(1) : interviews;
+    job.lastId = interviews.at(-1) ?? job.lastId ?? null;
+    return { ids, next: page.nextCursor, read: page.items.length };
+  };
+}
+
+/**
+ * Pages of the interviews where someone carries a tag (the people's entries with an interview;
+ * those added by hand have none), each page's interviews once.
+ */
+function carrierPages(store: Store, tag: string) {
+  return async (cursor: string | undefined, limit: number): Promise<Page> => {
+    const page = await store.peopleWithTagPage(tag, { limit, cursor });
+    const ids = [...new Set(page.items.flatMap((p) => (p.interviewId ? [p.interviewId] : [])))];
+    return { ids, next: page.nextCursor, read: page.items.length };
   };
 }
 
@@ -384,18 +433,23 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       break;
     }
     case 'merge:people': {
-      // The people who carry `from` (counted once, at the phase's start), their corrections
-      // rewritten in pages by id from the cursor (the last id done), as the `rest` phase pages.
+      // The people who carry `from` (each counted once), their corrections rewritten a page at a
+      // time (a page read, never the whole list: a common tag is carried by as many people as
+      // it has interviews).
       const merge = await store.getMerge(job.params.mergeId ?? '');
       if (!merge) throw new Error(`merge ${job.params.mergeId} not found`);
       if (merge.state !== 'applying') {
         next = finish();
         break;
       }
-      const people = [...new Set((await store.peopleWithTag(merge.from)).map((p) => p.personId))].sort();
-      if (job.cursor === null) job.result.people = people.length;
-      const ended = await paged(job, budget, started, size, idPages(people), async (ids) =>
-        count(job, 'corrections', await rewritePersonCorrections(tagging, merge, ids)),
+      job.result.people ??= 0;
+      const ended = await paged(
+        job,
+        budget,
+        started,
+        size,
+        tagPeoplePages(store, job, merge.from),
+        async (ids) => count(job, 'corrections', await rewritePersonCorrections(tagging, merge, ids)),
       );
       next = ended ? enter(job, 'quotes') : job;
       break;
@@ -446,36 +500,51 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           const now = more ? todo.slice(0, -1) : todo;
           await refreshInterviews(tagging, now);
           count(job, 'interviews', now.length);
+          return now.length;
         },
       );
-      next = ended ? enter(job, 'rest') : job;
+      next = ended ? enter(job, 'changed') : job;
       break;
     }
     case 'merge:rest':
-    case 'undo:rest': {
+    case 'undo:rest':
+      // A record left at the phase that read both lists whole (older code; its cursor was an
+      // interview id): the two phases that page them start over (refreshing is idempotent).
+      next = enter(job, 'changed');
+      break;
+    case 'merge:changed':
+    case 'undo:changed':
+    case 'merge:carriers':
+    case 'undo:carriers': {
+      // What the quotes phase did not reach: the interviews of the quotes whose corrections the
+      // merge rewrote (`changed`), then those where someone carries the tag (`carriers`: as many
+      // as the tag is common, an interviewee carrying what their quotes say). Each list is paged
+      // from a key cursor, never read whole; a merge's lists shrink as they are refreshed (people
+      // then carry `into`), which a key cursor, unlike an offset, does not mind. An interview on
+      // both lists (or two carriers' in one) is refreshed once per list page that names it.
       const mergeId = job.params.mergeId ?? '';
       const merge = await store.getMerge(mergeId);
       if (!merge) throw new Error(`merge ${mergeId} not found`);
       const tag = job.kind === 'merge' ? merge.from : merge.into;
-      // The people who carry the tag and the quotes whose corrections the merge rewrote: as many
-      // interviews as the tag is common (an interviewee carries what their quotes say), so they
-      // are refreshed in pages like the quotes, in id order from the cursor (the last id done).
-      // The list is read again at each step: a merge's list shrinks as people are refreshed
-      // (they carry `into` then), which an id cursor, unlike an offset, does not mind.
-      const ids = new Set<string>();
-      for (const p of await store.peopleWithTag(tag)) if (p.interviewId) ids.add(p.interviewId);
-      for (const c of await store.mergeChanges(mergeId))
-        if (c.target.kind === 'quote') {
-          const id = interviewIdOfQuote(c.target.quoteId);
-          if (id) ids.add(id);
-        }
-      const ordered = [...ids].sort();
-      const ended = await paged(job, budget, started, size, idPages(ordered), async (page) => {
-        await refreshInterviews(tagging, page);
-        count(job, 'interviews', page.length);
-      });
+      const changed = job.phase === 'changed';
+      const ended = await paged(
+        job,
+        budget,
+        started,
+        size,
+        changed ? changedQuotePages(store, job, mergeId) : carrierPages(store, tag),
+        async (page) => {
+          await refreshInterviews(tagging, page);
+          count(job, 'interviews', page.length);
+          return page.length;
+        },
+      );
       if (!ended) {
         next = job;
+        break;
+      }
+      if (changed) {
+        next = enter(job, 'carriers');
         break;
       }
       // What the job counted, for the merge's record and the undo's audit entry (a merge or undo
@@ -521,9 +590,8 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       // As the merge's `people` phase reads them: who carries `from`, and whose own corrections
       // name it (what the merge would rewrite).
       const from = job.params.from ?? '';
-      const people = [...new Set((await store.peopleWithTag(from)).map((p) => p.personId))].sort();
-      if (job.cursor === null) job.result.people = people.length;
-      const ended = await paged(job, budget, started, size, idPages(people), async (ids) => {
+      job.result.people ??= 0;
+      const ended = await paged(job, budget, started, size, tagPeoplePages(store, job, from), async (ids) => {
         const manual = await store.manualPersonTags(ids);
         let n = 0;
         for (const m of manual.values()) if (m.add.includes(from) || m.remove.includes(from)) n++;

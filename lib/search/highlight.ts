@@ -4,15 +4,28 @@
  */
 import { analyzeNormalized, FRAGMENT_MARK, innerGrams } from '../text/analyze.ts';
 import { candidateForms } from '../text/deinflect.ts';
-import { foldedIndexOf, normalizeForMatch, normalizeLean } from '../text/normalize.ts';
+import { foldedIndexOf, hiraganaToKatakana, normalizeForMatch, normalizeLean } from '../text/normalize.ts';
 import { INNER_MARK } from './engine/tree.ts';
 
 /** A compound typed (役作リ) and its parts' needles (役, 作リ): see lib/search/query.ts `Compound`. */
 export interface CompoundNeedle {
   readonly whole: string;
   readonly parts: readonly string[];
+  /** The compound said with a particle between its parts (感情を表現): a pattern over kana-folded text. */
+  readonly near?: string | null;
 }
 const NO_COMPOUNDS: readonly CompoundNeedle[] = [];
+/** Each compound's near pattern compiled once (a page renders it for every hit). */
+const nearPatterns = new WeakMap<CompoundNeedle, RegExp>();
+function nearOf(c: CompoundNeedle): RegExp | null {
+  if (!c.near) return null;
+  let re = nearPatterns.get(c);
+  if (!re) {
+    re = new RegExp(c.near, 'gu');
+    nearPatterns.set(c, re);
+  }
+  return re;
+}
 
 /** A half-open range [start, end) of UTF-16 offsets. */
 export interface Range {
@@ -212,9 +225,26 @@ export function matchRanges(
   const stems = forms.length > 0 ? kanjiStems(forms) : null;
   // A text saying a compound typed (役作り) has it marked whole, and its parts nowhere else: 役 of
   // 役者 and 作り of 作り上げ are not what was looked for there.
+  // So does a text saying it with a particle between its parts (感情を表現, 監督の作品): that span is
+  // marked whole.
   let parts: Set<string> | null = null;
+  let folded: string | null = null;
   for (const c of compounds) {
-    if (foldedIndexOf(n.text, c.whole) < 0) continue;
+    if (foldedIndexOf(n.text, c.whole) < 0) {
+      const near = nearOf(c);
+      if (!near) continue;
+      folded ??= hiraganaToKatakana(n.text);
+      near.lastIndex = 0;
+      let said = false;
+      for (let m = near.exec(folded); m; m = near.exec(folded)) {
+        if (m[0].length === 0) near.lastIndex++;
+        else {
+          ranges.push({ start: startOf(m.index), end: endOf(m.index + m[0].length - 1) });
+          said = true;
+        }
+      }
+      if (!said) continue;
+    }
     parts ??= new Set(stems);
     for (const p of c.parts) parts.add(p);
   }

@@ -155,6 +155,11 @@ export interface QuoteIndexOptions {
    */
   questionWeight?: number;
   /**
+   * The least length norm of an interviewer turn's own text, so that a short question weighs no
+   * more than an average quote saying its word. 0 turns it off. Default {@link INTERVIEWER_MIN_NORM}.
+   */
+  interviewerMinNorm?: number;
+  /**
    * Search as before the sorted-list work: every query through the engine's general evaluator,
    * never its sorted-list path (lib/search/engine/sorted.ts: ranked queries without exclusions),
    * and facets counted without the packed per-doc words. The results are the same, which tests
@@ -181,6 +186,42 @@ const LEADING_BONUS = 1e6;
  * The turn of an interview with this ordinal (the last one, should two share it, as a map by
  * ordinal would give): a scan, cheaper than building that map for the few hits of a page.
  */
+/** The compounds of a query whose quotes the texts decide, with their patterns; null when none. */
+interface CompoundChecks {
+  /** True when the strict query's hits say every compound (its kanji pairs prove it). */
+  proven: boolean;
+  /** Per compound, what a text must match (kana-folded): as typed, or with a particle between. */
+  patterns: Array<{ whole: string; near: RegExp | null }>;
+}
+
+/**
+ * The compounds to check against the texts: those the index cannot prove adjacent (飲み会: no kanji
+ * pair spans み), and those a particle may split with the same meaning (感情を表現), whose strict
+ * hits are proven and whose other candidates are checked.
+ */
+function checkedCompounds(compounds: readonly Compound[]): CompoundChecks | null {
+  if (!compounds.some((c) => c.checked || c.near)) return null;
+  return {
+    proven: !compounds.some((c) => c.checked),
+    patterns: compounds.map((c) => ({ whole: c.whole, near: c.near ? new RegExp(c.near, 'u') : null })),
+  };
+}
+
+/** True when `text` says every compound checked, as typed or with a particle between its parts. */
+function saysCompounds(text: string, checks: CompoundChecks): boolean {
+  const folded = normalizeForMatch(text);
+  return checks.patterns.every((c) => folded.includes(c.whole) || (c.near?.test(folded) ?? false));
+}
+
+function copyCandidates(c: Candidates): Candidates {
+  return {
+    n: c.n,
+    docs: c.docs.slice(0, c.n),
+    scores: c.scores.slice(0, c.n),
+    fields: c.fields.slice(0, c.n),
+  };
+}
+
 function turnAt(
   turns: Interview['turns'] | null | undefined,
   ordinal: number,
@@ -192,6 +233,19 @@ function turnAt(
 
 /** Default score multiplier of interviewer turns (answers first). */
 export const QUESTION_WEIGHT = 0.6;
+
+/**
+ * The least length norm of an interviewer turn's own text: 0.45 is a turn's of about 30% of the
+ * average quote's length (1 − b + b·len/avg, b 0.8). BM25 favours short texts, and a question is
+ * short because it only asks: 「やってみたい？」 (7 characters, norm 0.25) outscored, at ×
+ * QUESTION_WEIGHT, the answers saying やってみたい. On the livedoor interviews, 116 common queries:
+ * a short question (≤ 40 characters) above an answer saying the word in 29 → 19 of them, first in
+ * 5 → 1. A floor of 1 (no short question weighs more than an average quote) made that 3 and 0,
+ * but pushed questions that say the word below weak matches (a question saying 頭 under 坊主頭 for
+ * あたま, the interviewer's 「少し不安になる時があります」 judged relevant for ふあんになった):
+ * from 0.47 up a judged row loses, so the largest floor that costs none.
+ */
+export const INTERVIEWER_MIN_NORM = 0.45;
 
 /**
  * How the question field counts when the query is one word (FIELDS.question otherwise). A word
@@ -299,6 +353,13 @@ export class QuoteIndex implements SearchBackend {
   private readonly vocabulary: Vocabulary = {
     known: (term) => this.engine.termKnown(term),
     written: (term) => this.engine.surfaceOf(term),
+    spellings: (term) => this.spellingsOf(term),
+    writtenForms: (reading) => {
+      const prefix = writtenFormPrefix(reading);
+      return this.engine
+        .termsWithPrefix(prefix)
+        .map((t) => ({ written: t.slice(prefix.length), quotes: this.engine.textDf(t) }));
+    },
   };
   private readonly retained: Map<string, Interview> | null;
   /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */
@@ -319,6 +380,7 @@ export class QuoteIndex implements SearchBackend {
     this.variants = options.variants;
     this.readings = options.readings;
     this.questionWeight = options.questionWeight ?? QUESTION_WEIGHT;
+    this.engine.setRoleMinNorms([0, options.interviewerMinNorm ?? INTERVIEWER_MIN_NORM, 0]);
     this.retained = options.retain === false ? null : new Map();
     this.general = options.general ?? false;
   }
@@ -884,6 +946,10 @@ export class QuoteIndex implements SearchBackend {
     let byRecency = false;
     let pruned = false;
     let evaluated: QueryNode | null = null;
+    // Compounds whose quotes the texts decide (see checkedCompounds): the loose query's candidates
+    // beyond the strict ones, checked at render.
+    const checks = compiled.everyWord && compiled.loose ? checkedCompounds(compiled.compounds) : null;
+    let checked: Candidates | null = null;
     if (compiled.empty) {
       if (
         params.q.trim() === '' ||
@@ -909,7 +975,7 @@ export class QuoteIndex implements SearchBackend {
     } else if (compiled.query) {
       // Only the best of the page are needed when nothing filters them afterwards (filters and
       // phrase checks need every candidate); a margin covers title-only matches dropped below.
-      const unfiltered = !this.filters(params) && compiled.phrases.length === 0;
+      const unfiltered = !this.filters(params) && compiled.phrases.length === 0 && !checks;
       const options = {
         ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
         roleWeights: [1, this.questionWeight, 1],
@@ -922,16 +988,38 @@ export class QuoteIndex implements SearchBackend {
       let m = this.engine.evaluate(compiled.query, terms, options);
       evaluated = compiled.query;
       found = this.candidates(m, filter);
-      if (found.n === 0 && compiled.loose) {
+      if (checks && compiled.loose) {
+        // The strict hits say each compound as typed, proven by the index (役作, 情表); the loose
+        // query's other candidates are checked against their texts at render (感情を表現, 飲み会).
+        // Copied first: the next evaluation may reuse the engine's buffers.
+        const strict = checks.proven ? copyCandidates(found) : emptyCandidates(0);
+        const said = new Set(strict.docs);
+        m = this.engine.evaluate(compiled.loose, terms, options);
+        evaluated = compiled.loose;
+        const all = this.candidates(m, filter);
+        checked = emptyCandidates(all.n);
+        for (let i = 0; i < all.n; i++) {
+          const d = all.docs[i] ?? 0;
+          if (!said.has(d)) pushCandidate(checked, d, all.scores[i] ?? 0, all.fields[i] ?? 0);
+        }
+        checked = trimCandidates(checked);
+        found = strict;
+      } else if (found.n === 0 && compiled.loose) {
         // No quote says a compound typed (役作り) as written: its parts anywhere, as every word.
         m = this.engine.evaluate(compiled.loose, terms, options);
         evaluated = compiled.loose;
         found = this.candidates(m, filter);
       }
-      if (compiled.relaxed && (found.n === 0 || (compiled.typedAsPhrase && found.n < RELAX_BELOW))) {
+      if (
+        compiled.relaxed &&
+        !checked?.n &&
+        (found.n === 0 || (compiled.typedAsPhrase && found.n < RELAX_BELOW))
+      ) {
         // No quote has every word of a short query, or a phrase typed with kana has fewer than
         // RELAX_BELOW: quotes with any of them, said so by `matched` and `relaxed`, those with
         // every word first (copied: the next evaluation may reuse the buffers behind `found`).
+        // Not when a compound's quotes are still to be checked against their texts (checked):
+        // how many say it whole is known only at render, so those stay the page.
         const full = new Set(found.docs.subarray(0, found.n));
         matched = 'any';
         relaxed = true;
@@ -962,25 +1050,42 @@ export class QuoteIndex implements SearchBackend {
       phrases.length === 0
         ? Math.min(found.n, end)
         : Math.min(found.n, Math.max(PHRASE_EXACT_BELOW, end * PHRASE_CHECKS_PER_HIT), PHRASE_CHECK_LIMIT);
-    const planned: Planned[] = topOrder(keys, found.n, window).map((i) => {
-      const doc = found.docs[i] ?? 0;
+    const plannedOf = (c: Candidates, i: number): Planned => {
+      const doc = c.docs[i] ?? 0;
       return {
         interview: this.engine.keyOf(doc),
         ordinal: this.engine.ordinalOf(doc),
-        score: matched === 'filter' ? 0 : (found.scores[i] ?? 0),
-        fields: found.fields[i] ?? 0,
+        score: matched === 'filter' ? 0 : (c.scores[i] ?? 0),
+        fields: c.fields[i] ?? 0,
         tags: this.engine.tagsOf(doc),
         role: ROLES[this.engine.roleOf(doc)] ?? 'other',
         speakers: this.speakersOf(doc),
       };
-    });
+    };
+    const planned: Planned[] = topOrder(keys, found.n, window).map((i) => plannedOf(found, i));
+    // After the strict hits, the checked candidates, as many as a phrase query checks: their texts
+    // decide which are shown (three per hit shown, all of them below a bound).
+    const toCheck = new Set<Planned>();
+    const checkWindow = checked
+      ? Math.min(checked.n, Math.max(PHRASE_EXACT_BELOW, end * PHRASE_CHECKS_PER_HIT), PHRASE_CHECK_LIMIT)
+      : 0;
+    if (checked) {
+      const c = checked;
+      for (const i of topOrder(c.scores, c.n, checkWindow)) {
+        const p = plannedOf(c, i);
+        toCheck.add(p);
+        planned.push(p);
+      }
+    }
     const interviewees = new Map<string, ReadonlyMap<string, string>>();
     for (const p of planned)
       interviewees.set(
         p.interview,
         new Map((this.interviews.get(p.interview)?.interviewees ?? []).map((x) => [x.id, x.name])),
       );
-    const facets = phrases.length === 0 ? this.facets(found.docs) : null;
+    // With checked candidates, the strict hits' facets (those of the near ones are not known before
+    // render); none strict, those of the page's hits, as for phrases.
+    const facets = phrases.length === 0 && (!checked || found.n > 0) ? this.facets(found.docs) : null;
     // Render may run after another search's plan (documents are fetched in between), which can
     // reuse the buffers behind `found`: it keeps the count, never the lists.
     const count = found.n;
@@ -988,7 +1093,8 @@ export class QuoteIndex implements SearchBackend {
     // Highlight what each hit matched, as written: the query's words, and the written form of the
     // index terms the engine says the hit has (the kanji word a reading matched, the whole
     // katakana word a part matched), in its text and in the question it answers.
-    const marks = this.marksOf(compiled, evaluated, planned, phrases.length > 0 ? 0 : offset, end);
+    const marks = this.marksOf(compiled, evaluated, planned, phrases.length > 0 || checked ? 0 : offset, end);
+    const checkedCount = checked?.n ?? 0;
     return {
       documentIds: [...new Set(planned.map((p) => p.interview))],
       render: (lookup) => {
@@ -1016,6 +1122,26 @@ export class QuoteIndex implements SearchBackend {
           });
           totalIsEstimate = pruned || planned.length < count;
           total = totalIsEstimate ? count - (planned.length - shown.length) : shown.length;
+        }
+        if (checks && toCheck.size > 0) {
+          // A checked candidate is shown where its text or its question says each compound (as
+          // typed, or with a particle between its parts); none saying it, and nothing strict: the
+          // parts anywhere, as every word (the loose fallback).
+          const kept = shown.filter((p) => {
+            if (!toCheck.has(p)) return true;
+            const turns = turnsOf(p.interview);
+            const turn = turnAt(turns, p.ordinal);
+            if (!turn) return false;
+            const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
+            return saysCompounds(turn.text, checks) || (!!question && saysCompounds(question.text, checks));
+          });
+          let passed = 0;
+          for (const p of kept) if (toCheck.has(p)) passed++;
+          if (count > 0 || passed > 0) {
+            shown = kept;
+            totalIsEstimate = pruned || checkedCount > checkWindow;
+            total = count + passed + (checkedCount - checkWindow);
+          } else total = checkedCount;
         }
         const hits: SearchHit[] = [];
         for (const p of shown.slice(offset, end)) {

@@ -26,6 +26,7 @@
 import { foldKatakanaRun, isStopword } from '../text/analyze.ts';
 import { dictionaryForms, dictionaryFormTerm, isSearchableForm } from '../text/deinflect.ts';
 import { hiraganaToKatakana } from '../text/normalize.ts';
+import { KANA_SUFFIXES } from './kana-suffixes.ts';
 
 /**
  * What the index knows of a term: {@link TERM_PRESENT} when some quote's text has it,
@@ -44,14 +45,28 @@ export const TERM_WORD = 2;
 export interface Vocabulary {
   readonly known: TermLookup;
   readonly written?: (term: string) => string | undefined;
+  /**
+   * Every written form of a reading term the index has (チュウシャ: 注射 and 駐車; its surface
+   * first): the word before a suffix may be any of them (駐車 of 駐車場, not the surface 注射).
+   */
+  readonly spellings?: (term: string) => readonly string[];
+  /**
+   * The forms the quotes write a dictionary-form reading in (\u0002イッテミル\u0002行ってみる), each
+   * with how many quotes write it so (lib/search/query.ts triedVerbNodes).
+   */
+  readonly writtenForms?: (reading: string) => ReadonlyArray<{ written: string; quotes: number }>;
 }
 
 /**
- * The kanji of the suffixes that make a noun of a kanji word (将来性, 距離感, 印象的: the suffixes of
- * two kana said most often after a word of two kanji), by the kana a query types for them. The index has no reading of the suffix inside the compound (将来|性: 性
- * is read alone), only the compound's bigram (来性).
+ * The kanji a suffix typed in kana may be after a word the index writes in kanji (せい: 性 of
+ * 将来性; び: 日 of 誕生日; じょう: 場 of 駐車場), from the corpora by scripts/kana-suffixes.ts
+ * (kuromoji's readings of the compounds the segmenter cuts before the suffix). The index has no
+ * reading of the suffix inside the compound (誕生|日: 日 is read alone, a kanji alone has none),
+ * only the compound's bigram across the cut (生日).
  */
-export const SUFFIX_KANJI: Readonly<Record<string, string>> = { せい: '性', てき: '的', かん: '感' };
+export function suffixKanji(kana: string): readonly string[] {
+  return Object.hasOwn(KANA_SUFFIXES, kana) ? (KANA_SUFFIXES[kana] as readonly string[]) : [];
+}
 
 /** The longest piece looked up, in kana (ショウガクキン, イッショウケンメイ fit). */
 export const MAX_PIECE = 10;
@@ -68,8 +83,9 @@ export interface KanaPiece {
    */
   kind: 'word' | 'verb' | 'suffix' | 'grammar';
   /**
-   * Of a suffix in {@link SUFFIX_KANJI} after a word the index writes in kanji: the compound as
-   * the quotes write it (しょうらい|せい → 将来性), when the index has its last two kanji (来性).
+   * Of a suffix of {@link suffixKanji} after a word the index writes in kanji: the compound as
+   * the quotes write it (しょうらい|せい → 将来性, たんじょう|び → 誕生日), when the index has it as
+   * a word or its two kanji across the cut (来性, 生日).
    */
   compound?: string;
 }
@@ -153,6 +169,11 @@ function termOf(hiragana: string): string {
   return foldKatakanaRun(hiraganaToKatakana(hiragana));
 }
 
+/** True for a hiragana piece a split takes for grammar (に, から, なった; see {@link isGrammar}). */
+export function isGrammarPiece(hiragana: string): boolean {
+  return isGrammar(hiragana, hiraganaToKatakana(hiragana));
+}
+
 /**
  * True for a piece that is grammar. One kana only when it is a particle: any other kana alone is a
  * piece of a word the index lacks (a name), and taking it for grammar would drop that word.
@@ -189,20 +210,53 @@ export function isKanaWord(run: string, lookup: TermLookup): boolean {
 const KANJI_ONLY = /^[\p{Script=Han}\u3005]+$/u;
 
 /**
- * The compound a word typed in kana makes with a suffix of {@link SUFFIX_KANJI} (しょうらい + せい →
- * 将来性), when the index writes the word in kanji (its reading's surface) and has the compound's
- * last two kanji (来性, the bigram a quote saying 将来性 is indexed with); undefined otherwise.
+ * The fewest kana of a word before a suffix of one kana (たんじょう|び, こうつう|ひ, きねん|び): a
+ * word of two kana and one kana more are mostly a longer word the index lacks, or typed halfway.
+ */
+const ONE_KANA_SUFFIX_AFTER = 3;
+
+/**
+ * The compound a word typed in kana makes with a suffix of {@link suffixKanji} (しょうらい + せい →
+ * 将来性, たんじょう + び → 誕生日), when the index writes the word in kanji (its reading's surface)
+ * and has the compound: as a word of some quote (映画館, kept whole by the segmenter), else by the
+ * two kanji across the cut (来性, 生日: the bigram a quote saying 将来性 is indexed with), each
+ * kanji the suffix may be tried in the table's order. Undefined otherwise.
  */
 function compoundOf(
   word: string,
   suffix: string,
   lookup: TermLookup,
-  written: ((term: string) => string | undefined) | undefined,
+  written: Written | undefined,
 ): string | undefined {
-  const kanji = SUFFIX_KANJI[suffix];
-  const w = kanji && written ? written(termOf(word)) : undefined;
-  if (!kanji || !w || !KANJI_ONLY.test(w)) return undefined;
-  return lookup(`${w.slice(-1)}${kanji}`) & TERM_PRESENT ? `${w}${kanji}` : undefined;
+  const kanji = suffixKanji(suffix);
+  if (kanji.length === 0 || !written) return undefined;
+  if (suffix.length === 1 && word.length < ONE_KANA_SUFFIX_AFTER) return undefined;
+  const forms = written(termOf(word)).filter((w) => KANJI_ONLY.test(w));
+  for (const w of forms) for (const k of kanji) if (lookup(`${w}${k}`) & TERM_WORD) return `${w}${k}`;
+  for (const w of forms)
+    for (const k of kanji) if (lookup(`${w.slice(-1)}${k}`) & TERM_PRESENT) return `${w}${k}`;
+  return undefined;
+}
+
+/** The written forms of a reading term (see {@link Vocabulary.spellings}), its surface first. */
+type Written = (term: string) => readonly string[];
+
+/** The written forms of the reading terms of a vocabulary, each term's once per split. */
+function writtenForms(
+  written: ((term: string) => string | undefined) | undefined,
+  spellings: ((term: string) => readonly string[]) | undefined,
+): Written | undefined {
+  if (!written && !spellings) return undefined;
+  const seen = new Map<string, readonly string[]>();
+  return (term) => {
+    let forms = seen.get(term);
+    if (!forms) {
+      const surface = written?.(term);
+      forms = spellings ? spellings(term) : surface ? [surface] : [];
+      seen.set(term, forms);
+    }
+    return forms;
+  };
 }
 
 /**
@@ -213,11 +267,13 @@ function compoundOf(
 export function splitKanaRun(
   run: string,
   lookup: TermLookup,
-  written?: (term: string) => string | undefined,
+  surface?: (term: string) => string | undefined,
+  spellings?: (term: string) => readonly string[],
 ): KanaPiece[] | null {
   const n = run.length;
   if (n < 3 || n > MAX_RUN) return null;
   if (lookup(termOf(run)) & TERM_PRESENT || isKnownVerb(run, lookup)) return null;
+  const written = writtenForms(surface, spellings);
   // cost[i]: fewest pieces covering run[0, i); from[i], kind[i]: the last piece of that cover.
   const cost = new Array<number>(n + 1).fill(Number.POSITIVE_INFINITY);
   const from = new Int32Array(n + 1).fill(-1);
@@ -239,8 +295,8 @@ export function splitKanaRun(
   // kana are mostly pieces of a compound the index lacks (こん|かつ of 婚活, てい|ねん of 定年: コン,
   // ネン), and so is a word of three before them (しょう|らい in an index without 将来's reading
   // found the しょう of でしょう).
-  // A suffix of SUFFIX_KANJI after a word of any length when the index has the compound (きょり|かん:
-  // 距離感 said in some quote), however short the word.
+  // A suffix of suffixKanji after a word of any length when the index has the compound (きょり|かん:
+  // 距離感 said in some quote), however short the word (one kana only after three: たんじょう|び).
   const compoundAt = (i: number, j: number): string | undefined =>
     j === n && kinds[i] === 'word'
       ? compoundOf(run.slice(from[i] as number, i), run.slice(i, j), lookup, written)
@@ -259,9 +315,11 @@ export function splitKanaRun(
       if (here + 1 >= (cost[j] as number)) continue;
       let kind: 'word' | 'verb' | 'grammar' | null = null;
       if (j - i <= GRAMMAR_MAX && isGrammar(piece, kata.slice(i, j))) kind = 'grammar';
-      else if (piece.length >= 2 && !NO_WORD_START.includes(piece.charAt(0))) {
-        if (shortWordFits(i, j) && lookup(foldKatakanaRun(kata.slice(i, j))) & TERM_WORD) kind = 'word';
-        // A suffix the index has only inside the compound (性 of 将来性: no quote says せい alone).
+      else if (!NO_WORD_START.includes(piece.charAt(0))) {
+        if (piece.length >= 2 && shortWordFits(i, j) && lookup(foldKatakanaRun(kata.slice(i, j))) & TERM_WORD)
+          kind = 'word';
+        // A suffix the index has only inside the compound (性 of 将来性: no quote says せい alone;
+        // 日 of 誕生日, one kana: び is no word of its own anywhere).
         else if (compoundAt(i, j)) kind = 'word';
         else if (piece.length >= MIN_VERB && (j === n || grammarAt[j] === 1) && isKnownVerb(piece, lookup))
           kind = 'verb';
@@ -282,14 +340,15 @@ export function splitKanaRun(
   if (pieces[0]?.kind === 'grammar') return null;
   // Two kana right after a word are mostly the suffix of a compound (しょうらい|せい, 将来性: せい is
   // 性 there, not the せい of 怪我したせい): they rank, the word before them is what is needed.
+  // A tail of any length that makes a compound the index has (ちゅうしゃ|じょう → 駐車場) is its
+  // suffix too.
   for (let k = 1; k < pieces.length; k++) {
     const p = pieces[k] as KanaPiece;
     const before = pieces[k - 1] as KanaPiece;
-    if (p.kind === 'word' && p.text.length <= 2 && before.kind === 'word') {
-      p.kind = 'suffix';
-      const compound = k === pieces.length - 1 ? compoundOf(before.text, p.text, lookup, written) : undefined;
-      if (compound) p.compound = compound;
-    }
+    if (p.kind !== 'word' || before.kind !== 'word') continue;
+    const compound = k === pieces.length - 1 ? compoundOf(before.text, p.text, lookup, written) : undefined;
+    if (compound) p.compound = compound;
+    if (compound || p.text.length <= 2) p.kind = 'suffix';
   }
   return pieces.some((p) => p.kind === 'word' || p.kind === 'verb') ? pieces : null;
 }

@@ -33,6 +33,7 @@ import {
   isSearchableForm,
   kanjiSpellingTerm,
   shortForms,
+  writtenFormTerm,
   writtenVerbTerm,
 } from '../text/deinflect.ts';
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
@@ -109,6 +110,17 @@ export interface Compound {
   readonly parts: readonly string[];
   /** The kanji pairs across its cuts (役作). */
   readonly grams: readonly string[];
+  /**
+   * A cut no kanji pair spans (飲|み|会, ママ|友, 合|コン): the index cannot prove the parts side by
+   * side, so a quote is one saying the compound only where its text (or its question) does.
+   */
+  readonly checked: boolean;
+  /**
+   * Where the compound may be said with a particle between its parts (感情を表現, 監督の作品, 役を作る),
+   * which means it as well: a pattern over kana-folded text (see {@link nearPattern}); null when no
+   * cut may take one (世界|観, 人間|性: a one-kanji suffix; a checked compound).
+   */
+  readonly near: string | null;
 }
 
 /** A part of a compound that is one kanji or a kanji with its kana (観 of 世界観, 作リ of 役作り). */
@@ -138,15 +150,15 @@ export const SHORT_QUERY_WORDS = 2;
  * (`子育てしながら副業の時間を…`): a query holding one is ranked by the share it matches.
  */
 export const WORD_SPLITS = 2;
+/** A hiragana character: words typed with kana between them (see {@link CompiledQuery.typedAsPhrase}). */
+const HIRAGANA = /[\u3041-\u3096]/u;
+
 /**
  * Query weights (tunable as a whole): `minShould`, the share of a longer query's weight a quote
  * must match; `gram`, `variant`, `stem`: weights of a kanji word's bigram path, of spelling
  * variants and of the kanji stem of an inflected word, `base`: of the dictionary form guessed for
  * a kana verb or adjective (ためて → ためる), relative to the word itself.
  */
-/** A hiragana character: words typed with kana between them (see {@link CompiledQuery.typedAsPhrase}). */
-const HIRAGANA = /[\u3041-\u3096]/u;
-
 /** A relaxed query's share of weight: any one of its words is enough (see {@link CompiledQuery.relaxed}). */
 const RELAXED_MIN_SHOULD = 1e-6;
 
@@ -163,6 +175,8 @@ export const QUERY_WEIGHTS = {
    * a quote saying the verb typed ranks first.
    */
   pair: 0.5,
+  /** Of the other verbs a verb with てみる typed in kana may be (いってみたい: 言ってみれば; triedVerbNodes). */
+  homophone: 0.5,
   spelling: 0.6,
   /**
    * Of a word of two kanji where the quote has it inside a longer word (反対 in 正反対, see
@@ -244,7 +258,7 @@ interface Unit {
    * query keeps (see {@link CompiledQuery.relaxed}).
    */
   alone?: boolean;
-  /** Where a word with a kanji stands in the chunk (see {@link compoundsOf}). */
+  /** Where a word with a kanji, or a katakana run, stands in the chunk (see {@link compoundsOf}). */
   span?: { start: number; end: number };
   /** The compound this word is a part of, shared by its parts (see {@link Compound}). */
   joined?: Compound;
@@ -432,9 +446,13 @@ function gramPath(word: string): QueryNode | null {
  * dictionary form (ためる), and the forms guessed for it (ためて → ためる), weighted down as a
  * guess. Exact terms only, never a prefix: ため is no verb.
  */
-function dictionaryFormNodes(hiragana: string, short: readonly string[] = []): QueryNode[] {
+function dictionaryFormNodes(
+  hiragana: string,
+  short: readonly string[] = [],
+  vocabulary: Vocabulary | null = null,
+): QueryNode[] {
   const active = new Set(activeDictionaryForms(hiragana));
-  const own = isSearchableForm(hiragana) ? [term(dictionaryFormTerm(hiraganaToKatakana(hiragana)))] : [];
+  const own = isSearchableForm(hiragana) ? triedVerbNodes(hiragana, 1, vocabulary) : [];
   // `short`: the verbs of two kana it may be (ないた → なく, ねる), given only for a word typed whole
   // (see shortForms), weighted as a guess even when typed in its dictionary form: はる is 春 before
   // 張る, where a noun reads so.
@@ -443,12 +461,38 @@ function dictionaryFormNodes(hiragana: string, short: readonly string[] = []): Q
     ...kanaSuffixAdjective(hiragana),
     ...dictionaryForms(hiragana)
       .filter((f) => !active.has(f))
-      .map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
+      .flatMap((f) => triedVerbNodes(f, QUERY_WEIGHTS.base, vocabulary)),
     ...short.map((f) => term(dictionaryFormTerm(hiraganaToKatakana(f)), {}, QUERY_WEIGHTS.base)),
     ...pairNodes([
       ...(own.length > 0 ? [hiragana] : []),
       ...dictionaryForms(hiragana).filter((f) => !active.has(f)),
     ]),
+  ];
+}
+
+/** A verb with てみる keyed by its て form's reading (イッテミル: lib/text/readings.ts triedForm). */
+const TRIED_READING = /[テデ]ミル$/u;
+
+/**
+ * A kana dictionary form's reading term at `weight` — and, for a verb with てみる, the verb the
+ * quotes write most under that reading. Its key is the て form's reading, which verbs share
+ * (行って, 言って: イッテミル), unlike a dictionary form's (イク, イウ), whose kanji spellings are
+ * one verb's (見る, 観る): the quotes that write the commonest verb (行ってみる, 4 of 5 in the
+ * livedoor interviews) or the kana typed (いってみる) keep the weight; the other verbs' (言ってみれば,
+ * so to speak) rank below at {@link QUERY_WEIGHTS.homophone}, as an input method lists a reading's
+ * commonest word first. A reading written with one verb, or two equally often, is left as it is.
+ */
+function triedVerbNodes(hiragana: string, weight: number, vocabulary: Vocabulary | null): QueryNode[] {
+  const reading = hiraganaToKatakana(hiragana);
+  const bare = term(dictionaryFormTerm(reading), {}, weight);
+  const forms = TRIED_READING.test(reading) ? (vocabulary?.writtenForms?.(reading) ?? []) : [];
+  const verbs = forms.filter((f) => !HIRAGANA_ONLY.test(f.written)).sort((a, b) => b.quotes - a.quotes);
+  const [first, second] = verbs;
+  if (!first || !second || first.quotes === second.quotes) return [bare];
+  const kept = [first, ...forms.filter((f) => HIRAGANA_ONLY.test(f.written))];
+  return [
+    ...kept.map((f) => term(writtenFormTerm(reading, f.written), {}, weight)),
+    term(dictionaryFormTerm(reading), {}, weight * QUERY_WEIGHTS.homophone),
   ];
 }
 
@@ -694,7 +738,7 @@ function kanaVerbs(norm: string, ctx: CompileContext): KanaVerb[] {
     const node = max([
       term(run),
       ...(split ? [split] : []),
-      ...dictionaryFormNodes(kana, short),
+      ...dictionaryFormNodes(kana, short, ctx.vocabulary),
     ]) as QueryNode;
     const extra = activeFormNodes(kana);
     out.push({ start, end: r.end, unit: { node, needle: run, ...(extra.length > 0 ? { extra } : {}) } });
@@ -979,7 +1023,7 @@ function kanaAlternatives(norm: string, partial: boolean, ctx: CompileContext): 
   // the reading of a kanji word, or inside a longer katakana word; the segmenter's split
   // of the hiragana is the fallback.
   const { run, split } = kanaRun(norm, 'hybrid', ctx);
-  const forms = dictionaryFormNodes(norm, shortForms(norm));
+  const forms = dictionaryFormNodes(norm, shortForms(norm), ctx.vocabulary);
   const phrase = kanaPhrase(norm, ctx);
   const word = kanaWordBeforeParticles(norm, partial, ctx);
   const out = {
@@ -1015,8 +1059,10 @@ function splitUnits(
       // as a kanji word typed is found, not 存在 and 感 apart) ranks first, and is what is marked:
       // セイ alone is any せい.
       const written = gramPath(p.compound);
+      // A tail of one kana (び of たんじょうび) alone is any word starting with it: only the compound.
+      const tail = p.text.length > 1 ? [unit.node] : [];
       units.push({
-        node: written ? (max([unit.node, term(p.compound), written]) as QueryNode) : unit.node,
+        node: written ? (max([...tail, term(p.compound), written]) as QueryNode) : unit.node,
         needle: normalizeForMatch(p.compound),
         light: true,
       });
@@ -1045,7 +1091,9 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
   if (mode === 'hybrid' && SINGLE_KATAKANA.test(norm)) norm = String.fromCharCode(norm.charCodeAt(0) - 0x60);
   if (mode === 'hybrid' && HIRAGANA_ONLY.test(norm)) {
     // にんげんかんけい, ふあんになった: a run the index knows only as several words is those words.
-    const pieces = vocabulary ? splitKanaRun(norm, vocabulary.known, vocabulary.written) : null;
+    const pieces = vocabulary
+      ? splitKanaRun(norm, vocabulary.known, vocabulary.written, vocabulary.spellings)
+      : null;
     if (pieces) return splitUnits(pieces, prefixLast, partial, ctx);
     const { run, others, needle, extra } = kanaAlternatives(norm, partial, ctx);
     return [
@@ -1129,6 +1177,7 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
       units.push({
         node: term(t.term, { prefix: last, substr: partial && t.term.length >= 3 }),
         needle: t.term,
+        span: { start: t.start, end: t.end },
       });
     else if (t.kind === 'word') {
       const kanji = [...t.term].filter((c) => KANJI.test(c)).join('');
@@ -1147,7 +1196,9 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
             : null;
       // お金をためる: a kana word of a longer chunk may be a verb written in kanji in the text.
       const surfaceKana = norm.slice(t.start, t.end);
-      const forms = HIRAGANA_ONLY.test(surfaceKana) ? dictionaryFormNodes(surfaceKana) : [];
+      const forms = HIRAGANA_ONLY.test(surfaceKana)
+        ? dictionaryFormNodes(surfaceKana, [], ctx.vocabulary)
+        : [];
       const inflected = kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji);
       // A kanji stem the segmenter cut off its inflection (選|ばれた, 悩|んだ): the verb is marked
       // whole where a quote says it in any form, as when it is typed in kana (えらばれた), not 選 alone.
@@ -1255,42 +1306,109 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
 /**
  * Marks the runs of words typed side by side with a kanji on both sides of each cut (役|作り,
  * 人間|関係) as one {@link Compound}. A number's unit (分 of 10分以内) is no such part: it rides on the
- * number.
+ * number. So are words joined by okurigana (飲|み|会, 作り|方) or across katakana and kanji (ママ|友,
+ * 合|コン): one written word the segmenter cut where no kanji pair spans the cut, so `checked`.
  */
 function compoundsOf(norm: string, units: Unit[]): void {
   let chain: Unit[] = [];
+  let checked = false;
   const close = () => {
     if (chain.length >= 2) {
       const first = chain[0]?.span as { start: number };
       const last = chain[chain.length - 1]?.span as { end: number };
-      const grams = chain.slice(1).map((u) => norm.slice((u.span?.start ?? 0) - 1, (u.span?.start ?? 0) + 1));
+      const grams = chain
+        .slice(1)
+        .map((u) => norm.slice((u.span?.start ?? 0) - 1, (u.span?.start ?? 0) + 1))
+        .filter((g) => KANJI_PAIR.test(g));
       const compound: Compound = {
         whole: normalizeForMatch(norm.slice(first.start, last.end)),
         parts: chain.map((u) => u.needle).filter((n): n is string => !!n),
         grams,
+        checked,
+        near: checked
+          ? null
+          : nearPattern(chain.map((u) => norm.slice(u.span?.start ?? 0, u.span?.end ?? 0))),
       };
       for (const u of chain) u.joined = compound;
     }
     chain = [];
+    checked = false;
   };
   for (const u of units) {
     const prev = chain.at(-1);
-    const at = u.span?.start ?? -1;
-    if (
-      prev?.span &&
-      u.span &&
-      !u.rider &&
-      prev.span.end === at &&
-      KANJI.test(norm.charAt(at - 1)) &&
-      KANJI.test(norm.charAt(at))
-    )
+    const joint = prev?.span && u.span && !u.rider ? jointOf(norm, prev.span.end, u.span.start) : null;
+    if (joint) {
       chain.push(u);
-    else {
+      if (joint === 'text') checked = true;
+    } else {
       close();
       if (u.span && !u.rider) chain.push(u);
     }
   }
   close();
+}
+
+/**
+ * Okurigana a verb's stem ends in before a noun in a written compound (飲み会, 作り方, 子育て支援,
+ * 食べ物): the i- and e-row kana of its continuative form. Not い (an adjective: 高い山 is two
+ * words), u-row kana (作る人), nor a particle (好き|な|食べ物, 親|に).
+ */
+const OKURIGANA = /^[きしちひみりぎじびぴえけせてねめれげぜべぺ]$/u;
+const KATAKANA_CHAR = /[\u30A1-\u30FA\u30FC]/u;
+
+/**
+ * How two words typed in one chunk are one written word: `kanji` where a kanji pair spans the
+ * cut (役|作り), `text` where a kanji's okurigana joins a kanji (飲|み|会, 作り|方) or katakana meets
+ * kanji (ママ|友, 合|コン); null for two words.
+ */
+function jointOf(norm: string, end: number, start: number): 'kanji' | 'text' | null {
+  const before = norm.charAt(end - 1);
+  const after = norm.charAt(start);
+  if (start === end && KANJI.test(before) && KANJI.test(after)) return 'kanji';
+  if (
+    start === end &&
+    KATAKANA_CHAR.test(before) !== KATAKANA_CHAR.test(after) &&
+    (KANJI.test(before) || KANJI.test(after))
+  )
+    return 'text';
+  // One okurigana kana, between the words (飲|み|会) or ending the first (作り|方).
+  const kana = start === end + 1 ? norm.charAt(end) : start === end ? before : '';
+  const stem = norm.charAt(start - 2);
+  return KANJI.test(after) && OKURIGANA.test(kana) && KANJI.test(stem) ? 'text' : null;
+}
+
+/** Particles that may stand between a compound's parts and keep its meaning (感情を表現, 人間との関係). */
+const NEAR_GAP = '(?:[ヲノガニトヘデナ][ノモ]?)?';
+const KANA_AHEAD = '(?=[\\u30A1-\\u30FA])';
+
+/**
+ * The pattern of a compound said as written or with a particle between two of its parts (感情を表現,
+ * 監督の作品, 役を作る), over kana-folded text; null when no cut may take one. No particle before a
+ * one-kanji part (世界|観, 人間|性: a suffix; 世界を観る is another thing), and a part written with
+ * okurigana is its kanji then kana (作り: 役を作る, not 役の作品). Literals and optional groups only:
+ * linear in the text.
+ */
+export function nearPattern(parts: readonly string[]): string | null {
+  let out = '';
+  let gaps = 0;
+  parts.forEach((raw, i) => {
+    const part = normalizeForMatch(raw);
+    const stem = /^[\p{Script=Han}\u3005]+/u.exec(part)?.[0] ?? '';
+    const piece =
+      stem !== '' && stem !== part && i === parts.length - 1
+        ? `${escapeRegExp(stem)}${KANA_AHEAD}`
+        : escapeRegExp(part);
+    if (i > 0 && !(KANJI_ONLY.test(part) && part.length === 1)) {
+      out += NEAR_GAP;
+      gaps++;
+    }
+    out += piece;
+  });
+  return gaps > 0 ? out : null;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -1734,14 +1852,17 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
   const tight = slots.map((slot, i) => {
     const chunk = slotWhole[i];
     if (!everyWord || !chunk?.whole) return slot;
-    const own = [...new Set(chunk.units.flatMap((u) => (u.joined ? [u.joined] : [])))];
+    // A checked compound's adjacency is asked of the texts (see Compound.checked), not the index.
+    const own = [
+      ...new Set(chunk.units.flatMap((u) => (u.joined && u.joined.grams.length > 0 ? [u.joined] : []))),
+    ];
     if (own.length === 0) return slot;
     for (const c of own) within.add(c);
     const self = and([chunk.whole.self, ...own.map(adjacent)]) as QueryNode;
     return { ...slot, node: max([self, ...chunk.whole.others]) as QueryNode };
   });
   const strict: Slot[] = compounds
-    .filter((c) => (everyWord ? !within.has(c) : c.parts.some(isAffix)))
+    .filter((c) => c.grams.length > 0 && (everyWord ? !within.has(c) : c.parts.some(isAffix)))
     .map((c) =>
       everyWord
         ? { node: adjacent(c), required: true }

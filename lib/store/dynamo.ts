@@ -189,6 +189,12 @@ export class DynamoStore implements Store {
   peopleWithTag(tag: string): Promise<Array<{ personId: string; interviewId: string | null }>> {
     return this.tags.peopleWithTag(tag);
   }
+  peopleWithTagPage(
+    tag: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<{ personId: string; interviewId: string | null }>> {
+    return this.tags.peopleWithTagPage(tag, options);
+  }
   peopleWithTagUpTo(
     tag: string,
     limit: number,

@@ -176,6 +176,11 @@ export interface TagStore {
   ): Promise<Page<{ quoteId: string; interviewId: string }>>;
   allQuotesWithTag(tag: string): Promise<Array<{ quoteId: string; interviewId: string }>>;
   peopleWithTag(tag: string): Promise<Array<{ personId: string; interviewId: string | null }>>;
+  /** The same a page at a time, by person id (a merge's steps page them). */
+  peopleWithTagPage(
+    tag: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<{ personId: string; interviewId: string | null }>>;
   /** The first people with a tag (at most `limit` items read), and whether there are more. */
   peopleWithTagUpTo(
     tag: string,

@@ -465,6 +465,57 @@ export class DynamoTags implements TagStore, TagContextSource {
     return { people, more: r.more };
   }
 
+  /**
+   * A page of the people with a tag (as {@link TagStore.peopleWithTag}: current revisions, one entry
+   * per interview, or added by hand), by person id, so a person's entries are together. The cursor
+   * is a key: an entry that leaves the tag (rewritten, refreshed) does not move the next page.
+   */
+  async peopleWithTagPage(
+    tag: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<{ personId: string; interviewId: string | null }>> {
+    const partition = keys.peopleWithTagPk(tag);
+    const codec: CursorCodec = {
+      scope: partition,
+      encode: (last) => {
+        const parsed = parseKey({ pk: last.pk as string, sk: last.sk as string });
+        if (parsed?.kind === 'personTag') return ['t', parsed.interviewId, parsed.rev, parsed.personId];
+        if (parsed?.kind === 'personManualTag') return ['m', parsed.personId];
+        throw new Error("a tag's people ended at an item that is not a person's tag");
+      },
+      decode: (parts) => {
+        const [kind = '', a = '', b = '', c = ''] = parts;
+        const key =
+          kind === 't' && parts.length === 4
+            ? keys.personTag(a, b, c, tag)
+            : kind === 'm' && parts.length === 2
+              ? keys.personManualTag(a, tag)
+              : null;
+        if (!key) return null;
+        const parsed = parseKey(key);
+        return parsed?.kind === 'personTag' || parsed?.kind === 'personManualTag' ? { ...key } : null;
+      },
+    };
+    return this.table.fillPage(
+      Table.indexQuery(partition),
+      options,
+      async (items) => {
+        const found = items.map((it) =>
+          parseKey({ pk: it.pk as string, sk: it.sk as string })?.kind === 'personTag'
+            ? PersonTagEntity.fromItem(it)
+            : { ...PersonManualTagEntity.fromItem(it), interviewId: null, rev: null },
+        );
+        const heads = await this.interviews.heads(
+          found.flatMap((f) => (f.interviewId ? [f.interviewId] : [])),
+        );
+        return found
+          .filter((f) => f.interviewId === null || heads.get(f.interviewId)?.rev === f.rev)
+          .map((f) => ({ personId: f.personId, interviewId: f.interviewId }));
+      },
+      codec,
+    );
+  }
+
   /** A page of what a merge rewrote (by target: quotes, then people), for an undo's steps. */
   async mergeChangesPage(
     mergeId: string,

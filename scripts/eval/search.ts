@@ -84,6 +84,7 @@ const OUTSIDE_KINDS = [
   'mixed-chunk',
   'compound',
   'verb-pair',
+  'kana-compound',
 ] as const;
 
 const OutsideFile = z.object({

@@ -27,15 +27,19 @@ const SAMPLES = [
 ];
 /** The step budget, and the delay of every command while a job runs. */
 const BUDGET_MS = 3000;
+/** Interviews (or people, corrections, changes) per page at most; quotes ten times as many. */
+const PAGE = 10;
 const DELAY_MS = 40;
 
 let db: Awaited<ReturnType<typeof embedded>>;
 let rt: LocalRuntime;
 /** Set while a job runs: commands wait, and the job record's saves are timed. */
 let slow = false;
-let saves: Array<{ step: number; at: number }> = [];
+let saves: Array<{ step: number; at: number; phase: string; pages: number }> = [];
 /** When the runner last read a job's record: where a delivered step starts. */
 let reads: number[] = [];
+/** Items each Query of a watched partition returned while a job ran (partition → counts). */
+let watched = new Map<string, number[]>();
 
 beforeAll(async () => {
   db = await embedded();
@@ -44,7 +48,7 @@ beforeAll(async () => {
   rt = await runtime(db.client, {
     // The margin is a few interviews' refresh here (each ~0.3 s with the delay), as on Lambda
     // (10 s of 60: a few hundred interviews).
-    jobBudget: { pageSize: 10, maxPages: 100, ms: BUDGET_MS, marginMs: BUDGET_MS / 3 },
+    jobBudget: { pageSize: PAGE, maxPages: 100, ms: BUDGET_MS, marginMs: BUDGET_MS / 3 },
     inlineInterviews: 1,
   });
   for (const [i, file] of SAMPLES.entries()) {
@@ -66,8 +70,30 @@ beforeAll(async () => {
       if (slow && command.startsWith('Get') && String(key?.pk).startsWith('JOB#'))
         reads.push(performance.now());
       if (slow && command.startsWith('Put') && String(item?.pk).startsWith('JOB#'))
-        saves.push({ step: Number(item?.step), at: performance.now() });
+        saves.push({
+          step: Number(item?.step),
+          at: performance.now(),
+          phase: String((item as { phase?: unknown })?.phase),
+          pages: Number((item as { pages?: unknown })?.pages),
+        });
     },
+  );
+  // What each Query returned, by partition (a tag's people, its corrections, a merge's changes):
+  // a list read whole comes back in one answer, a page no larger than its limit.
+  db.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (slow && String(context.commandName) === 'QueryCommand') {
+        const values = (args.input as { ExpressionAttributeValues?: Record<string, unknown> })
+          .ExpressionAttributeValues;
+        const v = (values?.[':gpk'] ?? values?.[':pk']) as string | { S?: string } | undefined;
+        const partition = typeof v === 'string' ? v : (v?.S ?? '');
+        const n = ((out.output as { Items?: unknown[] }).Items ?? []).length;
+        watched.set(partition, [...(watched.get(partition) ?? []), n]);
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'watch-queries' },
   );
 });
 afterAll(async () => {
@@ -82,6 +108,7 @@ async function slowJob(
 ): Promise<{ job: Awaited<ReturnType<typeof jobOf>>; steps: number[] }> {
   saves = [];
   reads = [];
+  watched = new Map();
   slow = true;
   const id = await start();
   await rt.jobs.idle();
@@ -92,6 +119,12 @@ async function slowJob(
   const steps = ends.map(
     (at) => at - Math.max(...reads.filter((r) => r < at && !ends.some((e) => e > r && e < at))),
   );
+  if (process.env.JOB_BUDGET_DEBUG)
+    console.log(
+      saves
+        .filter((s, i) => s.step > 0 && saves[i - 1]?.step !== s.step)
+        .map((s, i) => [s.phase, s.pages, steps[i]]),
+    );
   return { job: await jobOf(rt, id), steps };
 }
 
@@ -99,6 +132,29 @@ async function getJson<T>(path: string): Promise<T> {
   const res = await rt.app.request(path, { headers: AUTH });
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
+}
+
+async function postJson(path: string, body: unknown): Promise<void> {
+  const res = await rt.app.request(path, {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `${path} ${await res.clone().text()}`).toBe(200);
+}
+
+/** Interviewees carrying a tag, or all of them (every page of GET /interviewees). */
+async function carriers(tag?: string): Promise<Array<{ id: string; manual: { add: string[] } }>> {
+  const out: Array<{ id: string; manual: { add: string[] } }> = [];
+  let cursor: string | null = null;
+  do {
+    const page: { interviewees: typeof out; nextCursor: string | null } = await getJson(
+      `/interviewees?limit=100${tag ? `&tag=${tag}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    out.push(...page.interviewees);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
 }
 
 describe('a job step on a slow store', () => {
@@ -149,7 +205,99 @@ describe('a job step on a slow store', () => {
     const back = await getJson<{ quotes: Array<{ quoteId: string }> }>(`/tags/${from.id}/quotes?limit=100`);
     expect(back.quotes.map((q) => q.quoteId).sort()).toEqual(quotes);
     expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
-  });
+  }, 120_000);
+
+  it("a merge's and an undo's people and corrections are read a page at a time, each counted once", async () => {
+    // A topic carried by every interviewee by hand and named by corrections on many quotes: its
+    // lists (people, corrections, then the merge's changes) are longer than a page, so a phase
+    // that read one whole (as the people and rest phases did, at every step) shows as a Query
+    // answering more than a page.
+    const tags = await getJson<{ tags: Array<{ id: string; quotes: number; kind: string }> }>('/tags');
+    const from = tags.tags
+      .filter((t) => t.kind === 'topic' && !['work-balance', 'crowdsourcing', 'future-demand'].includes(t.id))
+      .sort((a, b) => b.quotes - a.quotes)[1];
+    if (!from) throw new Error('no topic to merge');
+    const people = await carriers();
+    for (const p of people) await postJson(`/interviewees/${p.id}/tags`, { tags: [from.id] });
+    // Three quotes of each interview: spread, so that no one interview's refresh (whose cost a
+    // page of quotes cannot foresee: a page's limit is in quotes) is most of a step.
+    const corrected: Array<{ id: string }> = [];
+    for (const i of SAMPLES.keys()) {
+      const iv = await getJson<{ turns: Array<{ id: string; tags: string[] }> }>(`/interviews/s${i}`);
+      corrected.push(...iv.turns.filter((t) => !t.tags.includes(from.id)).slice(0, 3));
+    }
+    for (const t of corrected) await postJson(`/quotes/${t.id}/tags`, { tags: [from.id] });
+    const carrying = (await carriers(from.id)).map((p) => p.id).sort();
+    const quotes = (
+      await getJson<{ quotes: Array<{ quoteId: string }> }>(`/tags/${from.id}/quotes?limit=100`)
+    ).quotes
+      .map((q) => q.quoteId)
+      .sort();
+    // Longer than a page (10) each, or the test shows nothing: the people's list has an entry per
+    // interview a person carries the tag in, and one for the tag added by hand.
+    expect(carrying.length).toBeGreaterThan(3);
+    expect((await rt.store.peopleWithTag(from.id)).length).toBeGreaterThan(PAGE);
+    expect(corrected.length).toBeGreaterThan(PAGE);
+    expect(quotes.length).toBeLessThan(100);
+
+    let mergeId = '';
+    const merged = await slowJob(async () => {
+      const res = await rt.app.request(`/tags/${from.id}/merge`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ into: 'slow-lists', create: true }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { id: string; job: Job | null };
+      mergeId = body.id;
+      return body.job?.id ?? '';
+    });
+    expect(merged.job).toMatchObject({ state: 'done', error: null, errors: [] });
+    // Each person and correction once (a page read twice counts more, one skipped fewer).
+    expect(merged.job.result).toMatchObject({
+      people: carrying.length,
+      corrections: carrying.length + corrected.length,
+      quotes: quotes.length,
+    });
+    const lists = [`PTAG#${from.id}`, `MQTAG#${from.id}`, `MERGE#${mergeId}`];
+    for (const list of lists) {
+      expect(watched.get(list)?.length ?? 0, list).toBeGreaterThan(0);
+      expect(Math.max(...(watched.get(list) ?? [])), `${list}: ${watched.get(list)}`).toBeLessThanOrEqual(
+        PAGE,
+      );
+    }
+    for (const ms of merged.steps) expect(ms, `steps ${merged.steps}`).toBeLessThanOrEqual(BUDGET_MS);
+    // (GET /interviewees?tag= resolves a merged-away tag to its target: the store says who has it.)
+    expect(await rt.store.peopleWithTag(from.id)).toEqual([]);
+    expect((await carriers('slow-lists')).map((p) => p.id).sort()).toEqual(carrying);
+
+    const undone = await slowJob(async () => {
+      const res = await rt.app.request(`/merges/${mergeId}/undo`, { method: 'POST', headers: AUTH });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { job: Job | null }).job?.id ?? '';
+    });
+    expect(undone.job).toMatchObject({ state: 'done', error: null, errors: [] });
+    for (const ms of undone.steps) expect(ms, `steps ${undone.steps}`).toBeLessThanOrEqual(BUDGET_MS);
+    expect(undone.job.result).toMatchObject({
+      restored: carrying.length + corrected.length,
+      kept: 0,
+      quotes: quotes.length,
+    });
+    for (const list of [`PTAG#slow-lists`, `MERGE#${mergeId}`]) {
+      expect(watched.get(list)?.length ?? 0, list).toBeGreaterThan(0);
+      expect(Math.max(...(watched.get(list) ?? [])), `${list}: ${watched.get(list)}`).toBeLessThanOrEqual(
+        PAGE,
+      );
+    }
+    const back = await carriers(from.id);
+    expect(back.map((p) => p.id).sort()).toEqual(carrying);
+    for (const p of back) expect(p.manual.add).toContain(from.id);
+    const quotesBack = await getJson<{ quotes: Array<{ quoteId: string }> }>(
+      `/tags/${from.id}/quotes?limit=100`,
+    );
+    expect(quotesBack.quotes.map((q) => q.quoteId).sort()).toEqual(quotes);
+    expect(await consistency(rt)).toMatchObject({ missing: [], stale: [], tags: [] });
+  }, 120_000);
 
   it('a rebuild stays inside the budget and indexes each interview once, as a fresh build', async () => {
     const rebuilt = await slowJob(async () => {

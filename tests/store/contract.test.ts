@@ -385,7 +385,7 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect((await jobs.getJob('job-contract'))?.state).toBe('done');
   });
 
-  it('pages the corrections naming a tag from a key cursor while each page leaves the list (as a merge rewrites them), a merge’s changes, and says whether more people carry a tag', async () => {
+  it('pages the corrections naming a tag from a key cursor while each page leaves the list (as a merge rewrites them), a merge’s changes, and the people who carry a tag (and whether more do)', async () => {
     for (let i = 0; i < 5; i++)
       await store.putQuoteTags(`iv-pg-t00${i}`, { add: ['pg-from'], remove: [] }, 0, 'ed');
     const ids = (p: { items: Array<{ quoteId: string }> }) => p.items.map((c) => c.quoteId);
@@ -448,6 +448,20 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect(two.more).toBe(true);
     expect(await store.peopleWithTagUpTo('pg-coach', 3)).toMatchObject({ more: false });
     expect(await store.peopleWithTagUpTo('pg-nobody', 1)).toEqual({ people: [], more: false });
+
+    // Paged by a key cursor: someone who leaves the tag between pages moves nothing.
+    const onePage = await store.peopleWithTagPage('pg-coach', { limit: 1 });
+    expect(onePage.items).toEqual([{ personId: 'person-pg-0', interviewId: null }]);
+    await store.putPersonTags('person-pg-1', { add: [], remove: [] }, 1, 'ed');
+    const rest: unknown[] = [];
+    let after = onePage.nextCursor ?? undefined;
+    while (after) {
+      const page = await store.peopleWithTagPage('pg-coach', { limit: 1, cursor: after });
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      rest.push(...page.items);
+      after = page.nextCursor ?? undefined;
+    }
+    expect(rest).toEqual([{ personId: 'person-pg-2', interviewId: null }]);
   });
 
   it('stores tag aliases', async () => {

@@ -111,9 +111,13 @@ function engineOf(ivs: GenInterview[]): Engine {
 class Exhaustive {
   readonly docs: Array<{ d: GenDoc; iv: GenInterview; q: GenDoc | null }> = [];
   private readonly live: GenInterview[];
+  /** Docs whose text norm a role's floor raised (see roleMinNorms): the floor was exercised. */
+  floored = 0;
   constructor(
     ivs: GenInterview[],
     private readonly roleWeights: readonly number[],
+    /** The least text norm per role code, as Engine.setRoleMinNorms sets it. */
+    private readonly roleMinNorms: readonly number[] = [],
   ) {
     for (const iv of ivs)
       for (const d of iv.docs) {
@@ -198,7 +202,10 @@ class Exhaustive {
       ptf += (boost * tf) / norm;
       fields |= bit;
     };
-    add(d.text.get(t), FIELDS.text.boost, lengthNorm(length(d.text), this.avg('text'), FIELDS.text.b), 1);
+    const textNorm = lengthNorm(length(d.text), this.avg('text'), FIELDS.text.b);
+    const floor = this.roleMinNorms[d.role] ?? 0;
+    if (d.text.get(t) && floor > textNorm) this.floored++;
+    add(d.text.get(t), FIELDS.text.boost, Math.max(textNorm, floor), 1);
     if (q?.alive !== false && q)
       add(
         q.text.get(t),
@@ -354,7 +361,12 @@ describe('evaluation against an exhaustive scorer', () => {
   const roleWeights = [1, 0.6, 1];
 
   /** Compares the engine with the exhaustive scorer on the corpora of seeds [from, to]. */
-  function compareSeeds(from: number, to: number): { compared: number; nonEmpty: number; pruned: number } {
+  function compareSeeds(
+    from: number,
+    to: number,
+    roleMinNorms: readonly number[] = [],
+  ): { compared: number; nonEmpty: number; pruned: number; floored: number } {
+    let floored = 0;
     let compared = 0;
     let nonEmpty = 0;
     let pruned = 0;
@@ -364,7 +376,8 @@ describe('evaluation against an exhaustive scorer', () => {
       // Some interviews removed (dead docs in the engine's tables).
       for (const iv of ivs) if (random() < 0.15) iv.alive = false;
       const engine = engineOf(ivs);
-      const exhaustive = new Exhaustive(ivs, roleWeights);
+      if (roleMinNorms.length > 0) engine.setRoleMinNorms(roleMinNorms);
+      const exhaustive = new Exhaustive(ivs, roleWeights, roleMinNorms);
       for (let k = 0; k < 25; k++) {
         const q = randomQuery(random);
         const expected = new Map<number, [number, number]>();
@@ -389,8 +402,9 @@ describe('evaluation against an exhaustive scorer', () => {
         compared++;
         if (expected.size > 0) nonEmpty++;
       }
+      floored += exhaustive.floored;
     }
-    return { compared, nonEmpty, pruned };
+    return { compared, nonEmpty, pruned, floored };
   }
 
   it('finds the same docs, fields and scores for random corpora and ranked queries, and the same top k when pruning', () => {
@@ -415,6 +429,16 @@ describe('evaluation against an exhaustive scorer', () => {
     } finally {
       question.b = b;
     }
+  }, 120_000);
+
+  it('floors the text norm of one role (interviewer turns) and scores its short turns as average ones', () => {
+    // The packed entries number a text norm by its length; a floor gives the short turns of one
+    // role another norm for the same length (a second bank, sorted.ts DocWords), which the
+    // general and sorted evaluators and pruning must read alike.
+    const { compared, nonEmpty, floored } = compareSeeds(73, 90, [0, 1, 0]);
+    expect(compared).toBe(450);
+    expect(nonEmpty).toBeGreaterThan(180);
+    expect(floored).toBeGreaterThan(100);
   }, 120_000);
 
   it('reaches answers as far from their question as an interview allows, and further', () => {

@@ -41,7 +41,13 @@ function indexOf(quotes: readonly string[]): QuoteIndex {
 describe('compileQuery', () => {
   it('reads kanji words typed side by side as one compound, with the pairs across each cut', () => {
     expect(compileQuery('役作り').compounds).toEqual([
-      { whole: '役作リ', parts: ['役', '作リ'], grams: ['役作'] },
+      {
+        whole: '役作リ',
+        parts: ['役', '作リ'],
+        grams: ['役作'],
+        checked: false,
+        near: '役(?:[ヲノガニトヘデナ][ノモ]?)?作(?=[\\u30A1-\\u30FA])',
+      },
     ]);
     expect(compileQuery('人間関係の悩み').compounds.map((c) => c.grams)).toEqual([['間関']]);
   });

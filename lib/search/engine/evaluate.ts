@@ -295,6 +295,8 @@ export class Evaluator implements Shared {
   private maskOf: Matches | null = null;
   private normCache: { docs: number; stats: number; arrays: Float64Array[] } | null = null;
   private options: EvaluateOptions = {};
+  /** The least text length norm per role code (see {@link setRoleMinNorms}); none by default. */
+  private roleMinNorms: readonly number[] = [];
 
   constructor(private readonly c: Corpus) {
     this.sorted = new SortedEvaluator(c, this);
@@ -754,6 +756,16 @@ export class Evaluator implements Shared {
     this.maskOf = restrict;
   }
 
+  /**
+   * The least length norm a doc's own text gets, per role code (interviewee, interviewer, other):
+   * 1 for a role makes its turns shorter than average weigh as an average one. Only lowers
+   * scores, so every bound stays an upper bound; kept across folds (see {@link reset}).
+   */
+  setRoleMinNorms(floors: readonly number[]): void {
+    this.roleMinNorms = floors;
+    this.normCache = null;
+  }
+
   /** Per-entry length norms of each stored field (title per slot), recomputed after writes. */
   norms(): Float64Array[] {
     const { docs, slots } = this.c;
@@ -767,6 +779,16 @@ export class Evaluator implements Shared {
         ? lengthNorms(slots.titleLen.a, slots.count, avg, b)
         : lengthNorms((docs.lens[f] as { a: Uint32Array }).a, docs.count, avg, b);
     });
+    // A role's floor on its own text's norm (setRoleMinNorms). Not on the question field below:
+    // a question's text there is its answers' context, which EvaluateOptions.questionField weighs.
+    if (this.roleMinNorms.some((f) => f > 0)) {
+      const text = arrays[0] as Float64Array;
+      const role = docs.role.a;
+      for (let d = 0; d < docs.count; d++) {
+        const floor = this.roleMinNorms[role[d] ?? 0] ?? 0;
+        if ((text[d] ?? 0) < floor) text[d] = floor;
+      }
+    }
     // The question field: the question's text, normalised with the question field's b.
     const avgText = (this.c.lenSum[F_TEXT] ?? 0) / Math.max(1, this.c.liveDocs) || 1;
     arrays.push(lengthNorms(docs.lens[0].a, docs.count, avgText, FIELDS.question.b));

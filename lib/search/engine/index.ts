@@ -475,6 +475,14 @@ export class Engine {
   }
 
   /** Evaluates a query tree; `terms` collects the index terms it matched (for highlighting). */
+  /**
+   * The least text length norm per role code (interviewee, interviewer, other) for every
+   * evaluation from now on (none by default): see Evaluator.setRoleMinNorms.
+   */
+  setRoleMinNorms(floors: readonly number[]): void {
+    this.evaluator.setRoleMinNorms(floors);
+  }
+
   evaluate(query: QueryNode, terms: Set<string> = new Set(), options: EvaluateOptions = {}): Matches {
     return this.evaluator.evaluate(query, terms, options);
   }
@@ -533,6 +541,11 @@ export class Engine {
   termKnown(term: string): number {
     if (this.postings.df(term, F_TEXT) === 0) return 0;
     return this.postings.flags(term) & FLAG_SUGGEST ? TERM_PRESENT | TERM_WORD : TERM_PRESENT;
+  }
+
+  /** How many quotes' texts have `term` (dead ones too, as {@link termKnown} counts). */
+  textDf(term: string): number {
+    return this.postings.df(term, F_TEXT);
   }
 
   /** Up to `limit` completions of `prefix` among indexed words, most frequent first. */

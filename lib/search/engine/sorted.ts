@@ -113,8 +113,9 @@ const DIRECT_LENGTHS = 1 << 16;
  * none, or a question after it, which no walk reaches: they look forward from a question);
  * `ints[2d + 1]` numbers its text length, `norm[that number]` is its text norm and
  * `questionNorm[…]` its norm as the question of its answers. A length norm depends on the length
- * alone (1 − b + b·len/avg), so a few hundred doubles in cache stand for a million, and they are
- * the same doubles (the tables are filled from the per-doc norms). Entries of 32 bytes, both
+ * alone (1 − b + b·len/avg; a role's floor, Evaluator.setRoleMinNorms, gives the short turns of
+ * that role a second number per length), so a few hundred doubles in cache stand for a million,
+ * and they are the same doubles (the tables are filled from the per-doc norms). Entries of 32 bytes, both
  * norms inline, made the array 32 MB at 1M, this machine's whole L3; at 16 bytes (the text norm
  * inline) the 1M per-query p99 went 6.0–7.6 → 4.5–5.7 ms; at 8 bytes (8 MB) see performance.md.
  * A span past 14 bits (an interview of more than 16,383 turns, which the API refuses) makes
@@ -164,6 +165,9 @@ class DocWords {
     const size = direct ? longest + 1 : 0;
     const normTable: number[] = new Array(size).fill(1);
     const questionTable: number[] = new Array(size).fill(1);
+    // A length's number is set once its norm is written: a doc of that length whose text norm a
+    // role's floor raised (Evaluator.setRoleMinNorms) takes the next bank (length + size × bank).
+    const set: boolean[] = new Array(size).fill(false);
     let same = true;
     for (let d = 0; d < n; d++) {
       if (dead[d] !== 0) {
@@ -172,12 +176,18 @@ class DocWords {
         continue;
       }
       const len = lens[d] ?? 0;
-      let k = len;
-      if (numbered) {
-        k = numbered.get(len) ?? numbered.size;
-        if (k === numbered.size) numbered.set(len, k);
-      }
       const t = text[d] ?? 1;
+      let k = len;
+      for (let bank = 0; ; bank++) {
+        if (numbered) {
+          // Lengths are below 2^32: one key per length and bank.
+          const key = len + bank * 2 ** 32;
+          k = numbered.get(key) ?? numbered.size;
+          if (k === numbered.size) numbered.set(key, k);
+        } else k = len + bank * size;
+        if (!set[k] || normTable[k] === t) break;
+      }
+      set[k] = true;
       const q = question[d] ?? 1;
       normTable[k] = t;
       questionTable[k] = q;
@@ -189,6 +199,11 @@ class DocWords {
       const back = answered >= 0 && answered < d ? d - answered : 0;
       ints[2 * d] = wide ? s * 4 + r : r + s * 4 + (back < 1 << SPAN_BITS ? back : 0) * (1 << QUESTION_SHIFT);
       ints[2 * d + 1] = k;
+    }
+    // Banks past the first are written sparsely: their unwritten numbers are no doc's.
+    for (let k = 0; k < normTable.length; k++) {
+      normTable[k] ??= 1;
+      questionTable[k] ??= 1;
     }
     if (this.norm.length < normTable.length) this.norm = new Float64Array(normTable.length);
     this.norm.set(normTable);
