@@ -1655,6 +1655,29 @@ function withoutCompoundParticles(input: string): string {
 }
 
 /**
+ * Whether two words of a chunk stand apart, something typed between them (the を of しごとをやめた,
+ * the に of 家族に心配された): a phrase. Words side by side (にんげん|かんけい, 人間|かんけい) or
+ * parts of one compound (飲|み|会) are a compound typed without spaces, which keeps every word
+ * required: 人間 alone was noise for にんげんかんけい. Each word's needle is looked for in the
+ * chunk in the order typed; one not found (a needle the chunk does not spell) leaves the chunk a
+ * phrase, as any run with kana was before.
+ */
+function wordsApart(chunk: string, units: readonly Unit[]): boolean {
+  const folded = normalizeForMatch(chunk);
+  let at = -1;
+  let prev: Unit | null = null;
+  for (const u of units) {
+    if (!u.needle || u.rider) continue;
+    const i = folded.indexOf(u.needle, Math.max(at, 0));
+    if (i < 0) return true;
+    if (prev && i > at && !(prev.joined && prev.joined === u.joined)) return true;
+    at = i + u.needle.length;
+    prev = u;
+  }
+  return false;
+}
+
+/**
  * Compiles user input into a ranked query plus phrase constraints. `vocabulary`: the index's,
  * which splits a run of hiragana into the words the index has ({@link splitKanaRun}); without it
  * such a run is searched as typed.
@@ -1918,7 +1941,10 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
     everyWord,
     relaxed: relaxed && mode === 'hybrid' ? withInner(relaxed, inner) : relaxed,
     typedAsPhrase:
-      groups.length === 1 && phrases.length === 0 && HIRAGANA.test(groups[0]?.chunks.join('') ?? ''),
+      groups.length === 1 &&
+      phrases.length === 0 &&
+      HIRAGANA.test(groups[0]?.chunks.join('') ?? '') &&
+      wordsApart(groups[0]?.chunks[0] ?? '', perGroup[0]?.[0]?.units ?? []),
     loose: loose && withInner(loose, inner),
     compounds,
   };
