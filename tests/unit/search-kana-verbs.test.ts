@@ -110,7 +110,11 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
   it('finds a kana verb inside a longer chunk (お金をためる needs お金 and ためる)', () => {
     const local = new QuoteIndex({ readings });
     local.upsertInterview(savings);
-    expect(ids('お金をためる', local)).toEqual(['n-t002']);
+    // Only n-t002 says both: counted by everyWord and first; お金 alone (n-t004) follows it, as the
+    // relaxed page of a phrase typed with kana that fewer than RELAX_BELOW quotes say whole.
+    const page = local.search({ q: 'お金をためる', limit: 20 }, () => savings);
+    expect(page).toMatchObject({ relaxed: true, everyWord: 1 });
+    expect(page.hits.map((h) => h.quoteId)).toEqual(['n-t002', 'n-t004']);
   });
 
   it.each([
@@ -126,8 +130,11 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
   it('finds and marks the verb of お金をためて (ため|て were stopwords: it found お金 alone)', () => {
     const local = new QuoteIndex({ readings });
     local.upsertInterview(savings);
-    const hits = local.search({ q: 'お金をためて' }, () => savings).hits;
-    expect(hits.map((h) => h.quoteId)).toEqual(['n-t002']);
+    const page = local.search({ q: 'お金をためて' }, () => savings);
+    // With the verb lost, お金 alone would be every word and both quotes would count (everyWord 2).
+    expect(page).toMatchObject({ relaxed: true, everyWord: 1 });
+    const hits = page.hits;
+    expect(hits.map((h) => h.quoteId)).toEqual(['n-t002', 'n-t004']);
     expect(hits[0]?.highlight.html).toBe('<mark>お金</mark>を<mark>貯めて</mark>店を開きたい。');
   });
 
@@ -140,8 +147,11 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
     ]);
     const local = new QuoteIndex({ readings });
     local.upsertInterview(job);
-    const hits = local.search({ q: 'しごとをやめて' }, () => job).hits;
-    expect(hits.map((h) => h.quoteId)).toEqual(['j-t002']);
+    const page = local.search({ q: 'しごとをやめて' }, () => job);
+    // One quote says 仕事 and 辞めて: counted and first; 仕事 alone (j-t004) only after it.
+    expect(page).toMatchObject({ relaxed: true, everyWord: 1 });
+    const hits = page.hits;
+    expect(hits.map((h) => h.quoteId)).toEqual(['j-t002', 'j-t004']);
     expect(hits[0]?.highlight.html).toBe('三年前に<mark>仕事</mark>を<mark>辞めて</mark>店を開きました。');
   });
 

@@ -162,9 +162,19 @@ describe('a light verb typed beside a content word', () => {
     // No quote says 思う: the ハリウッド quotes are found anyway, matched by every required word.
     for (const q of ['ハリウッド 思う', 'ハリウッドってどう思う']) {
       const page = index.search({ q, limit: 20 });
-      expect(page.matched, q).toBe('all');
       expect(page.hits.map((h) => h.quoteId).sort(), q).toEqual(['c-t001', 'c-t002']);
     }
+    expect(index.search({ q: 'ハリウッド 思う', limit: 20 })).toMatchObject({
+      matched: 'all',
+      relaxed: false,
+    });
+    // Typed as one phrase with kana, two hits (fewer than RELAX_BELOW) relax it: both count as
+    // having every word, 思う being no required one (were it required, everyWord would be 0).
+    expect(index.search({ q: 'ハリウッドってどう思う', limit: 20 })).toMatchObject({
+      matched: 'any',
+      relaxed: true,
+      everyWord: 2,
+    });
     // Alone, or with terms=all, it is what was asked for.
     expect(index.search({ q: '思う' }).total).toBe(0);
     expect(index.search({ q: 'ハリウッド 思う', terms: 'all' }).total).toBe(0);

@@ -51,6 +51,15 @@ describe('a phrase typed with kana that few quotes say whole', () => {
     expect(p.hits.map((h) => h.quoteId)).toEqual(['r-t006']);
   });
 
+  it('takes a compound typed with kana for no phrase: its words stand side by side or joined', () => {
+    // にんげん|かんけい, 人間|かんけい, 飲|み|会: nothing typed between the words, so 人間 alone is no
+    // fill; a particle or the rest of a sentence between them (を, に, って) makes the phrase.
+    for (const q of ['にんげんかんけい', '人間かんけい', '飲み会', '介護福祉'])
+      expect(index.compile(q).typedAsPhrase, q).toBe(false);
+    for (const q of ['しごとをやめた', '仕事を辞めたい', '家族に心配された', '飲み会に行った'])
+      expect(index.compile(q).typedAsPhrase, q).toBe(true);
+  });
+
   it('says none has every word (everyWord 0) when none does', () => {
     const p = page('ピアノを辞めた');
     expect(p).toMatchObject({ matched: 'any', relaxed: true });
