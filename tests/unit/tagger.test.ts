@@ -1130,3 +1130,26 @@ describe('future-demand constructions (round 19)', () => {
     expect(topicsOf('スマホで何でも買える時代になった。')).not.toContain('future-demand');
   });
 });
+
+// Round 19, not registered (a next round's candidate; at one commit of branch tags19 only): round 18's work-balance
+// constructions with their two known false positives fixed. Each fails on main (the paraphrase untagged) and on
+// round 18's rules (the keyword-but-wrong case tagged).
+describe('work-balance constructions (round 19 candidate)', () => {
+  const product = new TopicTagger({ model: shippedModel });
+  const both = (text: string) => [topicsOf(text), product.scoreText(text).map((m) => m.topic)];
+
+  it('〜ながら: a work word and a study or home word on opposite sides of it', () => {
+    for (const tags of both('夜間の大学に通いながら、昼間は工場の仕事をしていた。'))
+      expect(tags).toContain('work-balance');
+    // Leisure while, with work and a child only talked about after it.
+    expect(topicsOf('週末はカフェでくつろぎながら、同僚の仕事ぶりや子供の話をして過ごす。')).not.toContain(
+      'work-balance',
+    );
+  });
+
+  it('rest days set by the work schedule, not the tiredness of a rest day', () => {
+    for (const tags of both('シフト制なので、休日は前の週にならないと決まらない。'))
+      expect(tags).toContain('work-balance');
+    expect(topicsOf('最近は休日の疲れが取れないまま月曜を迎える。')).not.toContain('work-balance');
+  });
+});
