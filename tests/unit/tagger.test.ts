@@ -1153,3 +1153,66 @@ describe('work-balance constructions (round 19 candidate)', () => {
     expect(topicsOf('最近は休日の疲れが取れないまま月曜を迎える。')).not.toContain('work-balance');
   });
 });
+
+// Round 20 (helper tags20): work-balance constructions from dev misses read by meaning, each checked on unlabelled
+// livedoor text for wrong senses. Texts are over 50 characters (shorter ones need only one clear cue). Each paraphrase
+// is untagged on main's taxonomy; each keyword-but-wrong case carries a second cue, so it would be tagged if the rule
+// ignored its condition.
+describe('work-balance constructions (round 20)', () => {
+  it('working hours told as a span with a work word, not opening hours', () => {
+    expect(
+      topicsOf(
+        'WEB制作の会社に勤めています。会社の業務は、朝の6時から夜の7時までで、帰ってからは何もする気が起きません。',
+      ),
+    ).toContain('work-balance');
+    expect(
+      topicsOf(
+        '店舗営業時間は午前10時から午後9時まで。駅から近いので、残業で遅くなった日の帰りにも立ち寄れるのがうれしい。',
+      ),
+    ).not.toContain('work-balance');
+  });
+
+  it('rest days that fall on weekdays add to another cue; two kinds of day compared do not', () => {
+    expect(
+      topicsOf(
+        '残業はほとんどないけれど、休日も平日なので、土日が休みの友達とはなかなか遊びに行くことができません。',
+      ),
+    ).toContain('work-balance');
+    expect(
+      topicsOf(
+        '残業で遅くなった日の帰りに寄るなら、休日と平日の両方に足を運んで、街の様子を確かめておきたいところだ。',
+      ),
+    ).not.toContain('work-balance');
+  });
+
+  it('work done on rest days and evenings, not leisure then', () => {
+    expect(
+      topicsOf(
+        '知り合いのベンチャーの社長に頼まれて、彼の会社の仕事を休日や夜に手伝うようになったのが、そもそものきっかけです。',
+      ),
+    ).toContain('work-balance');
+    expect(
+      topicsOf(
+        '休日や夜には、近所の公園をゆっくり散歩したり、好きな音楽を聴いたりして、のんびり過ごすようにしています。',
+      ),
+    ).not.toContain('work-balance');
+  });
+
+  it('worn out by work with the work word beside it, and 家庭と仕事 as its sibling phrases', () => {
+    expect(
+      topicsOf(
+        '実家にいたころは、母に「私も働いていて、ヘトヘトなのよ！」と、毎日のようによく文句を言われていたものです。',
+      ),
+    ).toContain('work-balance');
+    expect(
+      topicsOf(
+        '久しぶりに山登りに出かけて、頂上に着いたころにはもうヘトヘトになっていましたが、景色は最高でした。',
+      ),
+    ).not.toContain('work-balance');
+    expect(
+      topicsOf(
+        '今どきのアラサー女子にとっては、家庭と仕事、どっちも大切なものだというのが、どうやら本音のようです。',
+      ),
+    ).toContain('work-balance');
+  });
+});
