@@ -128,6 +128,32 @@ async function slowJob(
   return { job: await jobOf(rt, id), steps };
 }
 
+/** Merges tag `from` into a new tag `into` with the store slow (see slowJob); the merge's id too. */
+async function mergeSlowly(from: string, into: string) {
+  let mergeId = '';
+  const merged = await slowJob(async () => {
+    const res = await rt.app.request(`/tags/${from}/merge`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ into, create: true }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { id: string; job: Job | null };
+    mergeId = body.id;
+    return body.job?.id ?? '';
+  });
+  return { merged, mergeId };
+}
+
+/** Undoes merge `mergeId` with the store slow (see slowJob). */
+function undoSlowly(mergeId: string) {
+  return slowJob(async () => {
+    const res = await rt.app.request(`/merges/${mergeId}/undo`, { method: 'POST', headers: AUTH });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { job: Job | null }).job?.id ?? '';
+  });
+}
+
 async function getJson<T>(path: string): Promise<T> {
   const res = await rt.app.request(path, { headers: AUTH });
   expect(res.status, path).toBe(200);
@@ -172,18 +198,7 @@ describe('a job step on a slow store', () => {
       .sort();
     expect(quotes.length).toBeGreaterThanOrEqual(10);
 
-    let mergeId = '';
-    const merged = await slowJob(async () => {
-      const res = await rt.app.request(`/tags/${from.id}/merge`, {
-        method: 'POST',
-        headers: { ...AUTH, 'content-type': 'application/json' },
-        body: JSON.stringify({ into: 'slow-target', create: true }),
-      });
-      expect(res.status).toBe(200);
-      const body = (await res.json()) as { id: string; job: Job | null };
-      mergeId = body.id;
-      return body.job?.id ?? '';
-    });
+    const { merged, mergeId } = await mergeSlowly(from.id, 'slow-target');
     expect(merged.job).toMatchObject({ state: 'done', error: null, errors: [] });
     // It took more than one step's budget in all, so it had to yield; no step ran over.
     expect(merged.steps.reduce((a, b) => a + b, 0)).toBeGreaterThan(BUDGET_MS);
@@ -194,11 +209,7 @@ describe('a job step on a slow store', () => {
     const moved = await getJson<{ quotes: Array<{ quoteId: string }> }>('/tags/slow-target/quotes?limit=100');
     expect(moved.quotes.map((q) => q.quoteId).sort()).toEqual(quotes);
 
-    const undone = await slowJob(async () => {
-      const res = await rt.app.request(`/merges/${mergeId}/undo`, { method: 'POST', headers: AUTH });
-      expect(res.status).toBe(200);
-      return ((await res.json()) as { job: Job | null }).job?.id ?? '';
-    });
+    const undone = await undoSlowly(mergeId);
     expect(undone.job).toMatchObject({ state: 'done', error: null, errors: [] });
     for (const ms of undone.steps) expect(ms, `steps ${undone.steps}`).toBeLessThanOrEqual(BUDGET_MS);
     expect(undone.job.result.quotes).toBe(quotes.length);
@@ -240,18 +251,7 @@ describe('a job step on a slow store', () => {
     expect(corrected.length).toBeGreaterThan(PAGE);
     expect(quotes.length).toBeLessThan(100);
 
-    let mergeId = '';
-    const merged = await slowJob(async () => {
-      const res = await rt.app.request(`/tags/${from.id}/merge`, {
-        method: 'POST',
-        headers: { ...AUTH, 'content-type': 'application/json' },
-        body: JSON.stringify({ into: 'slow-lists', create: true }),
-      });
-      expect(res.status).toBe(200);
-      const body = (await res.json()) as { id: string; job: Job | null };
-      mergeId = body.id;
-      return body.job?.id ?? '';
-    });
+    const { merged, mergeId } = await mergeSlowly(from.id, 'slow-lists');
     expect(merged.job).toMatchObject({ state: 'done', error: null, errors: [] });
     // Each person and correction once (a page read twice counts more, one skipped fewer).
     expect(merged.job.result).toMatchObject({
@@ -271,11 +271,7 @@ describe('a job step on a slow store', () => {
     expect(await rt.store.peopleWithTag(from.id)).toEqual([]);
     expect((await carriers('slow-lists')).map((p) => p.id).sort()).toEqual(carrying);
 
-    const undone = await slowJob(async () => {
-      const res = await rt.app.request(`/merges/${mergeId}/undo`, { method: 'POST', headers: AUTH });
-      expect(res.status).toBe(200);
-      return ((await res.json()) as { job: Job | null }).job?.id ?? '';
-    });
+    const undone = await undoSlowly(mergeId);
     expect(undone.job).toMatchObject({ state: 'done', error: null, errors: [] });
     for (const ms of undone.steps) expect(ms, `steps ${undone.steps}`).toBeLessThanOrEqual(BUDGET_MS);
     expect(undone.job.result).toMatchObject({
