@@ -327,6 +327,30 @@ describe('search page', () => {
     expect(both).toMatchObject({ matched: 'all', relaxed: false });
   });
 
+  it('says how many quotes have every word when a phrase typed with kana is relaxed below 3', async () => {
+    // 会社を辞めたい: few sample quotes say 会社 with 辞める (会社を辞めずに), so they come first,
+    // counted, and the quotes with one of the words follow; the notice says that, not "none".
+    const q = encodeURIComponent('会社を辞めたい');
+    const found = (await (await app.request(`/search?q=${q}&limit=20`)).json()) as SearchPage;
+    expect(found).toMatchObject({ matched: 'any', relaxed: true });
+    const n = found.everyWord ?? 0;
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(3);
+    for (const h of found.hits.slice(0, n)) {
+      expect(h.text).toContain('会社');
+      expect(h.text).toContain('辞め');
+    }
+    expect(found.hits.length).toBeGreaterThan(n);
+    const html = await (await page(`/?q=${q}`)).text();
+    expect(html).toContain(
+      `すべての語を含む発言は${n}件でした。その後に、いずれかの語を含む発言を続けて表示しています。`,
+    );
+    expect(html).not.toContain('すべての語を含む発言はありませんでした');
+    expect(await (await page(`/?q=${q}&lang=en`)).text()).toContain(
+      `Only ${n} quote${n === 1 ? ' has' : 's have'} every word; quotes with any of them follow.`,
+    );
+  });
+
   it('has a clear empty state and an English version', async () => {
     const empty = await (await page('/?q=xyzzyqwvk')).text();
     expect(empty).toContain('該当する発言はありません');
