@@ -158,9 +158,12 @@ describe('normalize', () => {
     expect(hiraganaToKatakana('漢字ABC')).toBe('漢字ABC');
     fc.assert(
       fc.property(jaText, (s) => {
-        const expected = [...s]
-          .map((ch) =>
-            ch.length === 1 && /[\u3041-\u3096\u309d\u309e]/.test(ch)
+        // Unit by unit; わ ゐ ゑ を before a combining voiced mark stay (katakana would compose them).
+        const units = s.split('');
+        const expected = units
+          .map((ch, i) =>
+            /[\u3041-\u3096\u309d\u309e]/.test(ch) &&
+            !(/[\u308f-\u3092]/.test(ch) && units[i + 1] === '\u3099')
               ? String.fromCharCode(ch.charCodeAt(0) + 0x60)
               : ch,
           )
@@ -169,6 +172,8 @@ describe('normalize', () => {
       }),
       { numRuns: 1000 },
     );
+    // The case the random texts reach rarely (the property failed at random in CI on it).
+    expect(hiraganaToKatakana('わ\u3099を\u3099わ')).toBe('わ\u3099を\u3099ワ');
   });
 
   it('gives normalize with kana folded as normalizeForMatch, which builds no offset map', () => {
