@@ -78,7 +78,9 @@ describe('a reading two kanji words share, the other one indexed first', () => {
     for (const t of talks) old.upsertInterview(t);
     const loaded = QuoteIndex.fromSnapshot(old.toSnapshot());
     // The reading still finds every quote saying it; only the compound needs the new link.
-    expect(said('ちゅうしゃ', loaded)).toEqual(expect.arrayContaining(['注射が苦手なんです。', '駐車は無料ですか。']));
+    expect(said('ちゅうしゃ', loaded)).toEqual(
+      expect.arrayContaining(['注射が苦手なんです。', '駐車は無料ですか。']),
+    );
     expect(said('ちゅうしゃじょう', loaded)).toEqual([]);
   });
 });
