@@ -248,6 +248,8 @@ export class TermCounter implements CountedTerms {
   private at: Int32Array;
   /** The noun readings of each term ({@link ReadingAnalyzer} called once per term). */
   private own: Array<readonly string[] | undefined> = [];
+  /** The written form of each of those readings ({@link ReadingAnalyzer.spelled}), likewise. */
+  private ownSpelled: Array<readonly string[] | undefined> = [];
 
   constructor(terms: readonly string[]) {
     this.terms = terms.slice();
@@ -346,6 +348,24 @@ export class TermCounter implements CountedTerms {
         }
         const surface = surf[i] ?? term;
         for (let j = 0; j < own.length; j++) this.countReading(own[j] as string, surface, surfaces);
+        // Each written form of the term's readings, once per interview: a reading term keeps one
+        // surface in the whole index (チュウシャ: 注射, the first seen), so 駐車, which shares it,
+        // is reachable from the kana (ちゅうしゃじょう → 駐車場) only through this link.
+        if (spellings && own.length > 0 && readings.spelled) {
+          let spelled = this.ownSpelled[id];
+          if (spelled === undefined) {
+            spelled = readings.spelled(term);
+            this.ownSpelled[id] = spelled;
+          }
+          for (let j = 0; j < own.length; j++) {
+            const written = spelled[j];
+            if (!written) continue;
+            const key = nounSpellingTerm(own[j] as string, written);
+            if (spellings.has(key)) continue;
+            spellings.add(key);
+            tfs[this.place(this.idOf(key))] = 1;
+          }
+        }
         if (!text || !readings.written) continue;
         // Words come in text order and do not overlap: each is found after the one before.
         const at = text.indexOf(surface, cursor);

@@ -21,11 +21,15 @@
  * adjective's stem with そう as written and read, 楽しそう タノシソウ, 可愛そう カワイソウ; 11: a verb with
  * てみる after it as one dictionary form, read and written, やってみたい ヤッテミル + やってみる, 行ってみた
  * イッテミル + 行ってみる, which やってみたい typed asks for; 12: the personal pronouns written with a kanji,
- * 僕 ボク, 俺 オレ, 私 ワタシ, 彼女 カノジョ, which ぼく, かのじょ typed ask for: lib/text/readings.ts PERSONAL_PRONOUNS).
+ * 僕 ボク, 俺 オレ, 私 ワタシ, 彼女 カノジョ, which ぼく, かのじょ typed ask for: lib/text/readings.ts PERSONAL_PRONOUNS;
+ * 13: every written form of a noun reading linked to it, \u0004チュウシャ\u0004駐車 beside 注射, once per
+ * interview, not only the words read in context: a reading term keeps one surface in the whole index,
+ * the first seen, so ちゅうしゃじょう (駐車場) and こうつうひ (交通費) found nothing where 注射 or 交通事故
+ * came first: `ReadingAnalyzer.spelled`).
  * Snapshots record it; an index built with older readings still loads and answers, and gains the
  * new readings for an interview when it is indexed again (`POST /admin/reindex`).
  */
-export const READINGS_VERSION = 12;
+export const READINGS_VERSION = 13;
 
 /**
  * Characters of the text on each side of a word written with kana (好き, お金) that its noun

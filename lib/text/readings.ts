@@ -73,6 +73,14 @@ export type ReadingAnalyzer = ((word: string) => readonly string[]) & {
    * Optional: an analyzer without it reads terms only.
    */
   readonly written?: (word: string, before: string, after: string) => readonly string[];
+  /**
+   * The written form of each reading the analyzer gives a word, in the same order (交通事故 →
+   * 交通, 事故 beside コウツウ, ジコ), or '' where the dictionary's word is not all kanji (a folded
+   * term's オ金): the index links every written form to its reading (nounSpellingTerm, ./deinflect.ts),
+   * since a reading term keeps one surface and two words may share a reading (注射, 駐車).
+   * Optional: an analyzer without it links only the words read in context.
+   */
+  readonly spelled?: (word: string) => readonly string[];
 };
 
 export { READING_CONTEXT, READINGS_VERSION } from './readings-version.ts';
@@ -222,16 +230,28 @@ export function readingAnalyzer(
   const NONE: readonly string[] = [];
   const fast = options.fastLattice !== false ? fastTokenizer(tokenizer) : null;
   const tokenize = (text: string) => fast?.(text) ?? tokenizer.tokenize(text);
-  const readNouns = cached((word) => {
+  // Each noun's reading and its written form, one pair after the other (コウツウ, 交通, ジコ, 事故):
+  // one tokenization per distinct word serves both readNouns and spelled.
+  const readPairs = cached((word) => {
     const out: string[] = [];
     for (const t of tokenize(word)) {
       const r = nounReading(t);
-      if (r) out.push(r);
+      if (r) out.push(r, ALL_KANJI.test(t.surface_form) ? t.surface_form : '');
     }
     return out.length === 0 ? NONE : out;
   });
+  const everyOther = (pairs: readonly string[], from: number): readonly string[] => {
+    if (pairs.length === 0) return NONE;
+    const out: string[] = [];
+    for (let i = from; i < pairs.length; i += 2) out.push(pairs[i] as string);
+    return out;
+  };
+  const readNouns = cached((word) => everyOther(readPairs(word), 0));
+  const spelledNouns = cached((word) => everyOther(readPairs(word), 1));
   const read = (word: string): readonly string[] =>
     word.length < 2 || !KANJI.test(word) ? NONE : readNouns(word);
+  const spelled = (word: string): readonly string[] =>
+    word.length < 2 || !KANJI.test(word) ? NONE : spelledNouns(word);
   // Nouns written with kana (好き, お金) in their context: only tokens within the word count.
   const readInContext = cached((key) => {
     const [before = '', word = ''] = key.split('\u0000');
@@ -361,7 +381,7 @@ export function readingAnalyzer(
     for (const m of norm.matchAll(KANA_RUN)) out.push(...readKana(m[0]));
     return out;
   };
-  return Object.assign(read, { dictionary: dicPath, inflected, written });
+  return Object.assign(read, { dictionary: dicPath, inflected, written, spelled });
 }
 
 /**
@@ -565,6 +585,8 @@ function oneKanjiReading(t: kuromoji.IpadicFeatures): string | null {
 }
 
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
+/** A word of kanji alone (駐車, 交通; 々 repeats one): a written form of a reading as the text writes it. */
+const ALL_KANJI = /^[\p{Script=Han}\u3005]+$/u;
 /** Where a word's context ends: a clause's or sentence's end, a bracket, a space. */
 const CONTEXT_END = /^[\s、。，．,.!?！？「」『』（）()]$/u;
 

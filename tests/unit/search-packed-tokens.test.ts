@@ -112,12 +112,23 @@ function referenceCount(
           if (more.length > 0) written = { word, readings: more };
         }
       }
-      for (const r of written ? [...own, ...written.readings] : own) {
+      const count = (r: string) => {
         terms.set(r, (terms.get(r) ?? 0) + 1);
-        if (!flags || !surfaces) continue;
+        if (!flags || !surfaces) return;
         flags.set(r, (flags.get(r) ?? 0) | FLAG_SUGGEST);
         if (!surfaces.has(r)) surfaces.set(r, tokens.surfaces?.[i] ?? term);
-      }
+      };
+      for (const r of own) count(r);
+      // Each written form of the term's readings (readings 13), once per interview.
+      const spelled = readings.spelled?.(term) ?? [];
+      if (spellings)
+        own.forEach((r, j) => {
+          const key = spelled[j] ? nounSpellingTerm(r, spelled[j]) : null;
+          if (!key || spellings.has(key)) return;
+          spellings.add(key);
+          terms.set(key, 1);
+        });
+      for (const r of written?.readings ?? []) count(r);
       if (written && spellings)
         for (const r of written.readings) {
           const key = nounSpellingTerm(r, written.word);
@@ -261,6 +272,8 @@ describe('packed index tokens', () => {
       // The reference did read something for the transcript (a comparison of nothing proves nothing).
       expect(maps.delta).toContain('ユメ');
       expect(maps.delta).toContain('\\u0002');
+      // …and linked each written form to its reading, a kanji word's too (将来, read as a term).
+      expect(maps.delta).toContain('\\u0004ショウライ\\u0004将来');
     });
 
     it('index through QuoteIndex alike given as tokens, packed tokens or none', () => {
