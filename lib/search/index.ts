@@ -978,9 +978,16 @@ export class QuoteIndex implements SearchBackend {
       };
       const options =
         unfiltered && (!checks || proven) ? { ...every, topK: offset + params.limit + TOP_K_MARGIN } : every;
-      let m = this.engine.evaluate(compiled.query, terms, options);
+      // A compound the index cannot prove (飲み会, 合コン) has no strict hits to list: every candidate
+      // is the loose query's, checked at render, so the strict query is not evaluated at all.
+      const unproven = checks !== null && !checks.proven && compiled.loose !== null;
+      let m = this.engine.evaluate(
+        unproven && compiled.loose ? compiled.loose : compiled.query,
+        terms,
+        options,
+      );
       evaluated = compiled.query;
-      found = this.candidates(m, filter);
+      found = unproven ? emptyCandidates(0) : this.candidates(m, filter);
       if (checks && proven && found.n >= offset + params.limit) {
         // The strict hits fill the page and every near candidate ranks after all of them: the page
         // is the strict one (as before near candidates were listed), and the loose query — at 1M
@@ -988,7 +995,7 @@ export class QuoteIndex implements SearchBackend {
         // total then counts the strict hits only: an estimate (the near ones are not counted).
         nearSkipped = true;
       } else if (checks && compiled.loose) {
-        if (m.pruned === true) {
+        if (m.pruned === true && !unproven) {
           // Evaluated for a page it does not fill: every strict hit, as the checked path needs.
           m = this.engine.evaluate(compiled.query, terms, every);
           found = this.candidates(m, filter);
@@ -998,7 +1005,7 @@ export class QuoteIndex implements SearchBackend {
         // Copied first: the next evaluation may reuse the engine's buffers.
         const strict = checks.proven ? copyCandidates(found) : emptyCandidates(0);
         const said = new Set(strict.docs);
-        m = this.engine.evaluate(compiled.loose, terms, every);
+        if (!unproven) m = this.engine.evaluate(compiled.loose, terms, every);
         evaluated = compiled.loose;
         const all = this.candidates(m, filter);
         checked = emptyCandidates(all.n);

@@ -78,6 +78,24 @@ describe('search: a proven compound whose strict hits fill the page', () => {
     expect(second.hits[1]?.highlight.html).toContain('<mark>感情を表現</mark>');
   });
 
+  it('evaluates a compound the index cannot prove (飲み会) once: its loose query, every candidate checked', () => {
+    const index = new QuoteIndex();
+    index.upsertInterview(
+      parseInterview(
+        ['昨日の飲み会は楽しかったです。', 'お茶を飲んでから会議に出ました。', '飲み会の幹事をしました。']
+          .flatMap((q, i) => [`聞き手：${i + 1}つ目の質問です。`, `山田：${q}`])
+          .join('\n'),
+        { id: 'n', format: 'prefixed' },
+      ),
+    );
+    expect(evaluations(index, () => index.search({ q: '飲み会', limit: 10 }))).toBe(1);
+    const page = index.search({ q: '飲み会', limit: 10 });
+    expect(page.hits.map((h) => h.text).sort()).toEqual(
+      ['昨日の飲み会は楽しかったです。', '飲み会の幹事をしました。'].sort(),
+    );
+    expect(page.total).toBe(2);
+  });
+
   it('answers a query without such a compound with one evaluation and an exact total, as before', () => {
     const index = indexOf();
     expect(evaluations(index, () => index.search({ q: '海', limit: 2 }))).toBe(1);
