@@ -950,6 +950,7 @@ export class QuoteIndex implements SearchBackend {
     // beyond the strict ones, checked at render.
     const checks = compiled.everyWord && compiled.loose ? checkedCompounds(compiled.compounds) : null;
     let checked: Candidates | null = null;
+    let nearSkipped = false;
     if (compiled.empty) {
       if (
         params.q.trim() === '' ||
@@ -975,9 +976,12 @@ export class QuoteIndex implements SearchBackend {
     } else if (compiled.query) {
       // Only the best of the page are needed when nothing filters them afterwards (filters and
       // phrase checks need every candidate); a margin covers title-only matches dropped below.
-      const unfiltered = !this.filters(params) && compiled.phrases.length === 0 && !checks;
-      const options = {
-        ...(unfiltered ? { topK: offset + params.limit + TOP_K_MARGIN } : {}),
+      const unfiltered = !this.filters(params) && compiled.phrases.length === 0;
+      // A compound the index proves (人間関係) is evaluated for the page alone, as any query: when its
+      // strict hits fill the page, the near candidates (人間との関係), listed after them, are not
+      // needed for it (see below).
+      const proven = checks?.proven === true && compiled.phrases.length === 0;
+      const every = {
         roleWeights: [1, this.questionWeight, 1],
         ...(isOneWord(compiled.query) ? { questionField: ONE_WORD_QUESTION_FIELD } : {}),
         general: this.general,
@@ -985,16 +989,36 @@ export class QuoteIndex implements SearchBackend {
         // engine may reuse the result's buffers for the next evaluation.
         transient: true,
       };
-      let m = this.engine.evaluate(compiled.query, terms, options);
+      const options =
+        unfiltered && (!checks || proven) ? { ...every, topK: offset + params.limit + TOP_K_MARGIN } : every;
+      // A compound the index cannot prove (飲み会, 合コン) has no strict hits to list: every candidate
+      // is the loose query's, checked at render, so the strict query is not evaluated at all.
+      const unproven = checks !== null && !checks.proven && compiled.loose !== null;
+      let m = this.engine.evaluate(
+        unproven && compiled.loose ? compiled.loose : compiled.query,
+        terms,
+        options,
+      );
       evaluated = compiled.query;
-      found = this.candidates(m, filter);
-      if (checks && compiled.loose) {
+      found = unproven ? emptyCandidates(0) : this.candidates(m, filter);
+      if (checks && proven && found.n >= offset + params.limit) {
+        // The strict hits fill the page and every near candidate ranks after all of them: the page
+        // is the strict one (as before near candidates were listed), and the loose query — at 1M
+        // quotes a second evaluation of a common compound's parts (人間 AND 関係) — is not run. The
+        // total then counts the strict hits only: an estimate (the near ones are not counted).
+        nearSkipped = true;
+      } else if (checks && compiled.loose) {
+        if (m.pruned === true && !unproven) {
+          // Evaluated for a page it does not fill: every strict hit, as the checked path needs.
+          m = this.engine.evaluate(compiled.query, terms, every);
+          found = this.candidates(m, filter);
+        }
         // The strict hits say each compound as typed, proven by the index (役作, 情表); the loose
         // query's other candidates are checked against their texts at render (感情を表現, 飲み会).
         // Copied first: the next evaluation may reuse the engine's buffers.
         const strict = checks.proven ? copyCandidates(found) : emptyCandidates(0);
         const said = new Set(strict.docs);
-        m = this.engine.evaluate(compiled.loose, terms, options);
+        if (!unproven) m = this.engine.evaluate(compiled.loose, terms, every);
         evaluated = compiled.loose;
         const all = this.candidates(m, filter);
         checked = emptyCandidates(all.n);
@@ -1024,7 +1048,7 @@ export class QuoteIndex implements SearchBackend {
         matched = 'any';
         relaxed = true;
         everyWord = full.size;
-        m = this.engine.evaluate(compiled.relaxed, terms, options);
+        m = this.engine.evaluate(compiled.relaxed, terms, checks ? every : options);
         evaluated = compiled.relaxed;
         found = this.candidates(m, filter);
         if (full.size > 0) {
@@ -1112,7 +1136,8 @@ export class QuoteIndex implements SearchBackend {
         };
         let shown = planned;
         let total = count;
-        let totalIsEstimate = pruned;
+        // Near candidates not evaluated (their strict hits filled the page): more may say the compound.
+        let totalIsEstimate = pruned || nearSkipped;
         if (phrases.length > 0) {
           // The index has no positions: check phrases against the texts of the leading candidates.
           shown = planned.filter((p) => {
