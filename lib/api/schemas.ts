@@ -233,7 +233,11 @@ const peopleField = z
 /** GET /search. */
 export const SearchResponse = z.object({
   total: z.number(),
-  totalIsEstimate: z.boolean(),
+  totalIsEstimate: z
+    .boolean()
+    .describe(
+      'true when `total` is not exact: a phrase query with more candidates than are checked against the texts (an upper bound), or a compound typed whole whose quotes saying it fill the page (counted without those saying its parts a particle apart)',
+    ),
   matched: z
     .enum(['all', 'any', 'filter'])
     .describe(

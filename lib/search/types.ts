@@ -81,8 +81,10 @@ export interface SearchPage {
    */
   everyWord?: number;
   /**
-   * True when `total` is an upper bound: a phrase query with more candidates than are checked
-   * against the quote texts ({@link PHRASE_CHECK_LIMIT}).
+   * True when `total` is not exact: an upper bound for a phrase query with more candidates than
+   * are checked against the quote texts ({@link PHRASE_CHECK_LIMIT}); a lower bound for a compound
+   * typed whole (人間関係) whose quotes saying it fill the page, counted without the quotes saying its
+   * parts a particle apart (人間との関係), which are looked for only past them.
    */
   totalIsEstimate: boolean;
   /**
