@@ -120,7 +120,9 @@ describe('reassigning a quote', () => {
     const after = await interview('round');
     expect(turnOf(after, '若い人に安く')).toMatchObject({ speakerId: mayu.id, speaker: '真由' });
     expect(after.interviewees.map((p) => p.name)).toEqual(['健太', '真由', '亜紀']);
-    expect(await searchSpeakers('安く貸します')).toEqual([
+    // Quoted: the one quote saying it (typed bare, a phrase with kana that one quote says whole is
+    // relaxed, and quotes with any of its words follow).
+    expect(await searchSpeakers('「安く貸します」')).toEqual([
       { id: mayu.id, name: '真由', role: 'interviewee' },
     ]);
     const audit = await get<{
