@@ -30,7 +30,9 @@ index.upsertInterview(
 
 const texts = (q: string) => index.search({ q }).hits.map((h) => h.text);
 const marks = (q: string) =>
-  index.search({ q }).hits.flatMap((h) => [...h.highlight.html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]));
+  index
+    .search({ q })
+    .hits.flatMap((h) => [...h.highlight.html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]));
 
 describe('a number counted with か', () => {
   it('finds six months for 6か月 typed, not June', () => {
@@ -57,7 +59,10 @@ describe('a number counted with か', () => {
   });
 
   it('does not read 何か (something) before a word as a count', () => {
-    const kinds = (s: string) => analyze(s).filter((t) => t.kind === 'count').map((t) => t.term);
+    const kinds = (s: string) =>
+      analyze(s)
+        .filter((t) => t.kind === 'count')
+        .map((t) => t.term);
     expect(kinds('何か所属している団体は')).toEqual([]);
     expect(kinds('何か国際的な仕事')).toEqual([]);
     expect(kinds('何ヶ所か回った')).toEqual(['何ヶ所']);
