@@ -1288,8 +1288,14 @@ export class QuoteIndex implements SearchBackend {
         const inQuestion = (m.fields & FIELD_BITS.question) !== 0;
         if (!inText && !inQuestion) continue;
         if (m.gram) {
-          if (inText) (weak ??= []).push(m.term);
-          if (inQuestion) (questionWeak ??= []).push(m.term);
+          if (inText) {
+            weak ??= [];
+            weak.push(m.term);
+          }
+          if (inQuestion) {
+            questionWeak ??= [];
+            questionWeak.push(m.term);
+          }
           continue;
         }
         for (const w of writtenOf(m.term)) {
