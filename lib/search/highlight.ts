@@ -61,9 +61,13 @@ const AMOUNT = /^[\d.,]*\d[万億兆千]$/u;
 const YEN = '円';
 const DIGIT = /\d/u;
 
-/** Escapes text for safe inclusion in HTML. */
+const HTML_SPECIAL = /[&<>"']/;
+const HTML_SPECIALS = /[&<>"']/g;
+const htmlEntity = (c: string) => `&#${c.charCodeAt(0)};`;
+
+/** Escapes text for safe inclusion in HTML (the text itself when nothing in it needs it). */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return HTML_SPECIAL.test(s) ? s.replace(HTML_SPECIALS, htmlEntity) : s;
 }
 
 /** Ranges of a hit this many or fewer are sorted by insertion (see {@link mergeRanges}). */
@@ -172,6 +176,47 @@ function kanjiStems(forms: readonly string[]): Set<string> {
 }
 
 /**
+ * One text being marked: its normalised form and offset map, and its tokens and word spans, each
+ * computed on first use. A plain object with module functions rather than closures made per call:
+ * matchRanges runs twice per hit, and its four closures (named ones, where the code is loaded
+ * through tsx with keepNames, redefine each function's name) were most of what it allocated.
+ */
+interface Marking {
+  readonly text: string;
+  readonly length: number;
+  readonly starts: number[] | null;
+  readonly ends: number[] | null;
+  tokens: ReturnType<typeof analyzeNormalized> | null;
+  wordSpans: Set<number> | null;
+}
+
+/** The source offset where normalised unit `i` starts. */
+function startOf(m: Marking, i: number): number {
+  return m.starts ? (m.starts[i] ?? 0) : i >= 0 && i < m.length ? i : 0;
+}
+/** The source offset after normalised unit `i`. */
+function endOf(m: Marking, i: number): number {
+  return m.ends ? (m.ends[i] ?? 0) : i >= 0 && i < m.length ? i + 1 : 0;
+}
+function tokensOf(m: Marking): ReturnType<typeof analyzeNormalized> {
+  m.tokens ??= analyzeNormalized(m.text);
+  return m.tokens;
+}
+/** Spans (start × SPAN_KEY + end) of the text's words and kana words. */
+function wordSpansOf(m: Marking): ReadonlySet<number> {
+  if (m.wordSpans === null) {
+    const spans = new Set<number>();
+    for (const t of tokensOf(m))
+      if (t.kind === 'word' || t.kind === 'kana') spans.add(t.start * SPAN_KEY + t.end);
+    m.wordSpans = spans;
+  }
+  return m.wordSpans;
+}
+function rangeOf(m: Marking, start: number, endExclusive: number): Range {
+  return { start: startOf(m, start), end: endOf(m, endExclusive - 1) };
+}
+
+/**
  * Ranges of `text` matching index terms (whole tokens), needles (substrings after folding) or
  * `forms`: dictionary forms as written, marked where the text inflects them ({@link inflectedRanges}).
  */
@@ -188,38 +233,28 @@ export function matchRanges(
   // One normalisation serves the terms and the needles: rendering a page of hits spent a fifth
   // of a sentence query's time normalising each text three times. Its offset map is left out
   // when it is the identity (most texts), and so is the garbage of building one per hit.
-  const n = normalizeLean(text);
-  const length = n.text.length;
-  const startOf = (i: number) => (n.starts ? (n.starts[i] ?? 0) : i >= 0 && i < length ? i : 0);
-  const endOf = (i: number) => (n.ends ? (n.ends[i] ?? 0) : i >= 0 && i < length ? i + 1 : 0);
-  // A short kana needle (おい) is marked in hiragana only where the text has it as a word of its
-  // own: not inside another (おいしい), nor where the segmenter cut it off one (おい|しく).
-  const short = needles.some((x) => x.length <= SHORT_KANA && KANA_WORD.test(x));
+  const lean = normalizeLean(text);
   // The text is segmented only when something asks for its tokens, once: most hits of a query
   // with a short kana needle never meet it in hiragana, and segmenting every hit's text (and its
   // question's) was most of a page's highlighting.
-  let tokens: ReturnType<typeof analyzeNormalized> | null = null;
-  const tokensOf = () => {
-    tokens ??= analyzeNormalized(n.text);
-    return tokens;
+  const n: Marking = {
+    text: lean.text,
+    length: lean.text.length,
+    starts: lean.starts,
+    ends: lean.ends,
+    tokens: null,
+    wordSpans: null,
   };
+  // A short kana needle (おい) is marked in hiragana only where the text has it as a word of its
+  // own: not inside another (おいしい), nor where the segmenter cut it off one (おい|しく).
+  let short = false;
+  for (const x of needles) if (x.length <= SHORT_KANA && KANA_WORD.test(x)) short = true;
   if (terms.size > 0) {
-    for (const t of tokensOf()) {
+    for (const t of tokensOf(n)) {
       if (t.kind !== 'gram' && t.kind !== 'frag' && terms.has(t.term))
-        ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+        ranges.push(rangeOf(n, t.start, t.end));
     }
   }
-  let wordSpans: Set<number> | null = null;
-  const words = short
-    ? () => {
-        wordSpans ??= new Set(
-          tokensOf()
-            .filter((t) => t.kind === 'word' || t.kind === 'kana')
-            .map((t) => t.start * SPAN_KEY + t.end),
-        );
-        return wordSpans;
-      }
-    : null;
   // A verb's kanji stem is marked where a form of the verb is (inflectedRanges), not as a needle of
   // its own: 怒 of 怒られる is no verb inside 喜怒哀楽 or 怒鳴られた, nor 悩 of 悩んだ inside 苦悩.
   const stems = forms.length > 0 ? kanjiStems(forms) : null;
@@ -239,7 +274,7 @@ export function matchRanges(
       for (let m = near.exec(folded); m; m = near.exec(folded)) {
         if (m[0].length === 0) near.lastIndex++;
         else {
-          ranges.push({ start: startOf(m.index), end: endOf(m.index + m[0].length - 1) });
+          ranges.push(rangeOf(n, m.index, m.index + m[0].length));
           said = true;
         }
       }
@@ -248,24 +283,22 @@ export function matchRanges(
     parts ??= new Set(stems);
     for (const p of c.parts) parts.add(p);
   }
-  markNeedles(n.text, needles, parts ?? stems, words, ranges, startOf, endOf);
+  markNeedles(n, needles, parts ?? stems, short, ranges);
   if (forms.length > 0) {
     const spans: Array<{ start: number; end: number }> = [];
     for (const form of forms) if (!parts?.has(normalizeForMatch(form))) inflectedRanges(n.text, form, spans);
-    for (const r of spans) ranges.push({ start: startOf(r.start), end: endOf(r.end - 1) });
+    for (const r of spans) ranges.push(rangeOf(n, r.start, r.end));
   }
   // A hit is never shown without a mark: where the text holds a verb's kanji stem only inside another
   // word (怒 of 怒られた in 怒鳴られたり), the search found it by that kanji, so the kanji is marked —
   // a weaker mark than a form of the verb, and better than none.
   if (ranges.length === 0 && stems && stems.size > 0)
     markNeedles(
-      n.text,
+      n,
       needles.filter((x) => stems.has(x)),
       null,
-      words,
+      short,
       ranges,
-      startOf,
-      endOf,
     );
   // Kana typed for a kanji word whose reading others share (じしん: 地震, 自身, 自信) finds it by the
   // reading, whose one written form may be another word: a text still bare has its words marked
@@ -273,20 +306,20 @@ export function matchRanges(
   if (ranges.length === 0 && readingsOf) {
     const wanted = new Set(needles.filter((x) => x.length >= 2 && KANA_WORD.test(x)));
     if (wanted.size > 0)
-      for (const t of tokensOf())
+      for (const t of tokensOf(n))
         if (t.kind === 'word' && readingsOf(t.term).some((r) => wanted.has(r)))
-          ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+          ranges.push(rangeOf(n, t.start, t.end));
   }
   // A hit found only by pieces of words (a kanji stem, 助 of 助かる in 助ける; a bigram; the kana
   // run シタ) shows those pieces: the tokens of the text the index read those terms from, so a
   // mark is always where the term really is, never a chance substring.
   if (ranges.length === 0 && weak.size > 0) {
-    const all = tokensOf();
+    const all = tokensOf(n);
     const inner = innerGrams(all);
     all.forEach((t, i) => {
       const term =
         t.kind === 'frag' ? `${FRAGMENT_MARK}${t.term}` : inner[i] === 1 ? `${INNER_MARK}${t.term}` : t.term;
-      if (weak.has(term)) ranges.push({ start: startOf(t.start), end: endOf(t.end - 1) });
+      if (weak.has(term)) ranges.push(rangeOf(n, t.start, t.end));
     });
   }
   return mergeRanges(ranges);
@@ -294,14 +327,13 @@ export function matchRanges(
 
 /** Marks where `needles` (but `skip`) occur in `written`, the normalised text (see {@link matchRanges}). */
 function markNeedles(
-  written: string,
+  n: Marking,
   needles: readonly string[],
   skip: ReadonlySet<string> | null,
-  words: (() => ReadonlySet<number>) | null,
+  short: boolean,
   ranges: Range[],
-  startOf: (i: number) => number,
-  endOf: (i: number) => number,
 ): void {
+  const written = n.text;
   if (needles.length > 0) {
     // Needles are sought in the text with its hiragana folded (one unit for one, so at the
     // offsets of `written`), folding as it compares rather than in a copy of every hit's text.
@@ -317,11 +349,11 @@ function markNeedles(
         // another word (ゲームわかる), and a ー before it the end of an interjection (あーわかる).
         let next = at + needle.length;
         if (
-          words &&
+          short &&
           needle.length <= SHORT_KANA &&
           kana &&
           hasHiragana(written, at, at + needle.length) &&
-          !words().has(at * SPAN_KEY + at + needle.length)
+          !wordSpansOf(n).has(at * SPAN_KEY + at + needle.length)
         ) {
           at = foldedIndexOf(written, needle, next);
           continue;
@@ -341,7 +373,7 @@ function markNeedles(
           if (AMOUNT.test(needle) && written.charAt(end) === YEN && !DIGIT.test(written.charAt(at - 1)))
             end++;
         }
-        ranges.push({ start: startOf(start), end: endOf(end - 1) });
+        ranges.push(rangeOf(n, start, end));
         at = foldedIndexOf(written, needle, next);
       }
     }

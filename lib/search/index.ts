@@ -222,6 +222,16 @@ function copyCandidates(c: Candidates): Candidates {
   };
 }
 
+/** The turn with id `id` (a hit's question), without a closure per hit as `find` needs. */
+function turnById(
+  turns: Interview['turns'] | null | undefined,
+  id: string,
+): Interview['turns'][number] | undefined {
+  if (!turns) return undefined;
+  for (const t of turns) if (t.id === id) return t;
+  return undefined;
+}
+
 function turnAt(
   turns: Interview['turns'] | null | undefined,
   ordinal: number,
@@ -1254,36 +1264,55 @@ export class QuoteIndex implements SearchBackend {
       }
       return f;
     };
-    page.forEach((p, i) => {
-      const text = new Set(base);
-      const question = new Set(base);
-      const forms = new Set(compiled.forms);
-      const weak: string[] = [];
-      const questionWeak: string[] = [];
+    // Per hit, lists that start as the query's needles and are copied only when the hit adds to
+    // them (most add a form or two, or nothing): three Sets and three spreads per hit were a
+    // tenth of a page's garbage. Lists stay short (the query's words and their written forms),
+    // so `includes` costs less than hashing.
+    const unique = none.text;
+    const uniqueForms = [...new Set(compiled.forms)];
+    const added = (list: readonly string[], w: string, shared: readonly string[]): readonly string[] => {
+      if (list.includes(w)) return list;
+      const out = list === shared ? list.slice() : (list as string[]);
+      out.push(w);
+      return out;
+    };
+    for (let i = 0; i < page.length; i++) {
+      const p = page[i] as Planned;
+      let text: readonly string[] = unique;
+      let question: readonly string[] = unique;
+      let forms: readonly string[] = uniqueForms;
+      let weak: string[] | null = null;
+      let questionWeak: string[] | null = null;
       for (const m of matched[i] ?? []) {
         const inText = (m.fields & FIELD_BITS.text) !== 0;
         const inQuestion = (m.fields & FIELD_BITS.question) !== 0;
         if (!inText && !inQuestion) continue;
         if (m.gram) {
-          if (inText) weak.push(m.term);
-          if (inQuestion) questionWeak.push(m.term);
+          if (inText) {
+            weak ??= [];
+            weak.push(m.term);
+          }
+          if (inQuestion) {
+            questionWeak ??= [];
+            questionWeak.push(m.term);
+          }
           continue;
         }
         for (const w of writtenOf(m.term)) {
-          if (inText) text.add(w);
-          if (inQuestion) question.add(w);
+          if (inText) text = added(text, w, unique);
+          if (inQuestion) question = added(question, w, unique);
         }
-        for (const f of verbForms(m.term)) forms.add(f);
+        for (const f of verbForms(m.term)) forms = added(forms, f, uniqueForms);
       }
       out.set(p, {
-        text: [...text],
-        question: [...question],
-        forms: [...forms],
-        weak: weak.length > 0 ? new Set(weak) : NO_WEAK,
-        questionWeak: questionWeak.length > 0 ? new Set(questionWeak) : NO_WEAK,
+        text,
+        question,
+        forms,
+        weak: weak ? new Set(weak) : NO_WEAK,
+        questionWeak: questionWeak ? new Set(questionWeak) : NO_WEAK,
         compounds: compiled.compounds,
       });
-    });
+    }
     return out;
   }
 
@@ -1481,7 +1510,7 @@ export class QuoteIndex implements SearchBackend {
     const turn = turnAt(turns, p.ordinal);
     // The interview changed or went away since this index was written: skip the stale hit.
     if (!turn) return null;
-    const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
+    const question = turn.questionId ? turnById(turns, turn.questionId) : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit
     // (but for a text nothing else marks, whose weak terms are looked for among its tokens).
     const ranges = matchRanges(
@@ -1493,7 +1522,9 @@ export class QuoteIndex implements SearchBackend {
       marks.weak,
       marks.compounds,
     );
-    const matchedIn = MATCHED_IN.filter((f) => p.fields & FIELD_BITS[f]);
+    // A loop, not filter with a closure: this runs for every hit of every page.
+    const matchedIn: Array<keyof typeof FIELD_BITS> = [];
+    for (const f of MATCHED_IN) if (p.fields & FIELD_BITS[f]) matchedIn.push(f);
     return {
       quoteId: turn.id,
       interviewId: p.interview,

@@ -224,6 +224,16 @@ function normalizeWith(source: string, kana: boolean, offsets: boolean): Normali
   return { text, starts, ends };
 }
 
+/** The identity offset map of `length` units (normalizeLean's, once a fold breaks it). */
+function identityMap(length: number): { starts: number[]; ends: number[] } {
+  const m = { starts: [] as number[], ends: [] as number[] };
+  for (let k = 0; k < length; k++) {
+    m.starts.push(k);
+    m.ends.push(k + 1);
+  }
+  return m;
+}
+
 /**
  * {@link normalize} (kana not folded) for a text read once, as highlighting reads each hit: the
  * same text and offsets, with the offset map left out (null) when it is the identity (every
@@ -242,14 +252,6 @@ export function normalizeLean(source: string): {
   let outLen = 0;
   // Null while the offset map is the identity.
   let map: { starts: number[]; ends: number[] } | null = null;
-  const identity = (length: number) => {
-    const m = { starts: [] as number[], ends: [] as number[] };
-    for (let k = 0; k < length; k++) {
-      m.starts.push(k);
-      m.ends.push(k + 1);
-    }
-    return m;
-  };
   let prevOut = 0;
   let prevSrc = 0;
   let i = 0;
@@ -281,12 +283,12 @@ export function normalizeLean(source: string): {
     run = i;
     let folded = foldCluster(source.slice(start, i));
     if (folded === '') {
-      map ??= identity(outLen);
+      map ??= identityMap(outLen);
       continue;
     }
     let from = start;
     if (text.length > 0 && text.length - prevOut < 64 && COMBINING.test(folded.charAt(0))) {
-      map ??= identity(outLen);
+      map ??= identityMap(outLen);
       folded = foldCluster(text.slice(prevOut) + folded);
       text = text.slice(0, prevOut);
       outLen = prevOut;
@@ -296,7 +298,7 @@ export function normalizeLean(source: string): {
     }
     prevOut = outLen;
     prevSrc = from;
-    if (map === null && (folded.length !== 1 || i !== from + 1 || from !== outLen)) map = identity(outLen);
+    if (map === null && (folded.length !== 1 || i !== from + 1 || from !== outLen)) map = identityMap(outLen);
     if (map !== null)
       for (let k = 0; k < folded.length; k++) {
         map.starts.push(from);

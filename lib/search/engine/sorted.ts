@@ -424,11 +424,28 @@ function unionKeyed(pool: ListPool, a: List, b: List, best: boolean): List {
 function maxAll(pool: ListPool, parts: List[], merge: typeof union = union): List {
   const live = parts.filter((p) => p.n > 0);
   if (live.length === 0) return EMPTY;
+  // The two shortest found by a scan, not a sort per merge: Array.prototype.sort copies the
+  // array each time, garbage of every query with many expansions.
   while (live.length > 1) {
-    live.sort((x, y) => y.n - x.n);
-    const a = live.pop() as List;
-    const b = live.pop() as List;
-    live.push(merge(pool, a, b, true));
+    let lo = 0;
+    let next = 1;
+    if ((live[1] as List).n < (live[0] as List).n) {
+      lo = 1;
+      next = 0;
+    }
+    for (let i = 2; i < live.length; i++) {
+      const n = (live[i] as List).n;
+      if (n < (live[lo] as List).n) {
+        next = lo;
+        lo = i;
+      } else if (n < (live[next] as List).n) next = i;
+    }
+    const merged = merge(pool, live[lo] as List, live[next] as List, true);
+    const first = Math.min(lo, next);
+    const second = Math.max(lo, next);
+    live[first] = merged;
+    live[second] = live[live.length - 1] as List;
+    live.pop();
   }
   return live[0] as List;
 }
