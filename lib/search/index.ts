@@ -213,6 +213,40 @@ function saysCompounds(text: string, checks: CompoundChecks): boolean {
   return checks.patterns.every((c) => folded.includes(c.whole) || (c.near?.test(folded) ?? false));
 }
 
+/** Each compound's match patterns, built once per compiled query (a page asks them of every hit). */
+const compoundPatterns = new WeakMap<Compound, CompoundChecks>();
+function saysCompound(text: string, c: Compound): boolean {
+  let checks = compoundPatterns.get(c);
+  if (!checks) {
+    checks = {
+      proven: !c.checked,
+      patterns: [{ whole: c.whole, near: c.near ? new RegExp(c.near, 'u') : null }],
+    };
+    compoundPatterns.set(c, checks);
+  }
+  return saysCompounds(text, checks);
+}
+
+/**
+ * The parts of the compounds a quote's question says and the quote does not (as typed or with a
+ * particle between): needles not to mark in the quote, which was found through its question. Null
+ * when none (a page of the loose fallback has no quote saying a compound: its parts are marked).
+ */
+function partsAskedOnly(text: string, question: string, compounds: readonly Compound[]): Set<string> | null {
+  let out: Set<string> | null = null;
+  for (const c of compounds) {
+    if (saysCompound(text, c) || !saysCompound(question, c)) continue;
+    out ??= new Set();
+    for (const p of c.parts) out.add(normalizeForMatch(p));
+  }
+  return out;
+}
+
+/** The kanji a dictionary form as written starts with (飲 of 飲む), normalised as a needle. */
+function kanjiStemOf(form: string): string {
+  return normalizeForMatch(/^[\p{Script=Han}\u3005]+/u.exec(form)?.[0] ?? form);
+}
+
 function copyCandidates(c: Candidates): Candidates {
   return {
     n: c.n,
@@ -1484,13 +1518,17 @@ export class QuoteIndex implements SearchBackend {
     const question = turn.questionId ? turns?.find((t) => t.id === turn.questionId) : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit
     // (but for a text nothing else marks, whose weak terms are looked for among its tokens).
+    // A quote found through its question saying a compound typed (飲み会 asked, 「静かに飲んでて」
+    // answered) shows the compound in the question; its parts in the answer (飲 of 飲んで) are not
+    // what was looked for there.
+    const askedOnly = question ? partsAskedOnly(turn.text, question.text, marks.compounds) : null;
     const ranges = matchRanges(
       turn.text,
       NO_TERMS,
-      marks.text,
-      marks.forms,
+      askedOnly ? marks.text.filter((x) => !askedOnly.has(x)) : marks.text,
+      askedOnly ? marks.forms.filter((f) => !askedOnly.has(kanjiStemOf(f))) : marks.forms,
       this.readings,
-      marks.weak,
+      askedOnly ? NO_WEAK : marks.weak,
       marks.compounds,
     );
     const matchedIn = MATCHED_IN.filter((f) => p.fields & FIELD_BITS[f]);
