@@ -389,9 +389,13 @@ const OKURIGANA_TAIL_MIN = 2;
 export function okuriganaCompound(run: string, vocabulary: Vocabulary): string | null {
   const { known, writtenForms, spellings } = vocabulary;
   if (!writtenForms || run.length < 2 + OKURIGANA_TAIL_MIN || run.length > MAX_PIECE + 2) return null;
+  // An inflected verb (やめよう, こわれそう, いってみたい) is the verb: its kana after the stem are
+  // grammar (よう, そう), never a noun (用, 層).
+  if (isKnownVerb(run, known)) return null;
   for (let i = 2; i <= run.length - OKURIGANA_TAIL_MIN; i++) {
     const head = run.slice(0, i);
     const tail = run.slice(i);
+    if (isGrammarPiece(tail)) continue;
     const last = head.charAt(i - 1);
     const godan = GODAN_DICTIONARY[last];
     const forms = [
