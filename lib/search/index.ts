@@ -368,6 +368,12 @@ interface HitMarks {
   questionWeak: ReadonlySet<string>;
   /** The compounds typed: marked whole where a text says them, their parts then not apart. */
   compounds: readonly Compound[];
+  /**
+   * The compounds are what the query asks (every word needed: 飲み会, 役作り), not words of a
+   * sentence ranked by a share, where a part said alone is a match of its own (母親 of
+   * 女優と母親業の両立は…): see partsAskedOnly.
+   */
+  whole: boolean;
 }
 
 const NO_WEAK: ReadonlySet<string> = new Set();
@@ -1250,6 +1256,7 @@ export class QuoteIndex implements SearchBackend {
       weak: NO_WEAK,
       questionWeak: NO_WEAK,
       compounds: compiled.compounds,
+      whole: compiled.everyWord,
     };
     const out = Object.assign(new Map<Planned, HitMarks>(), { none });
     const page = planned.slice(from, end);
@@ -1316,6 +1323,7 @@ export class QuoteIndex implements SearchBackend {
         weak: weak.length > 0 ? new Set(weak) : NO_WEAK,
         questionWeak: questionWeak.length > 0 ? new Set(questionWeak) : NO_WEAK,
         compounds: compiled.compounds,
+        whole: compiled.everyWord,
       });
     });
     return out;
@@ -1521,7 +1529,8 @@ export class QuoteIndex implements SearchBackend {
     // A quote found through its question saying a compound typed (飲み会 asked, 「静かに飲んでて」
     // answered) shows the compound in the question; its parts in the answer (飲 of 飲んで) are not
     // what was looked for there.
-    const askedOnly = question ? partsAskedOnly(turn.text, question.text, marks.compounds) : null;
+    const askedOnly =
+      question && marks.whole ? partsAskedOnly(turn.text, question.text, marks.compounds) : null;
     const ranges = matchRanges(
       turn.text,
       NO_TERMS,
