@@ -17,6 +17,7 @@ import {
   analyzeNormalized,
   bigrams,
   classify,
+  countedSpellings,
   FRAGMENT_MARK,
   foldKatakanaRun,
   isStopword,
@@ -292,6 +293,8 @@ interface Unit {
    * needs, ahead of those that say the verb as typed (仕事をつづけられた理由: 仕事を続けて).
    */
   extra?: QueryNode[];
+  /** More strings to mark than the needle: the other spellings of a counted number (3ヶ月, 3カ月). */
+  marks?: readonly string[];
   /** The verb a kanji stem is typed with (選 of 選ばれた): its forms to mark, its voice to rank. */
   verb?: KanjiVerb;
   /** The verb a noun makes with its する tail typed in a voice (反対された): its voice ranks. */
@@ -1204,8 +1207,20 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
       },
     ];
   }
-  const { tokens, runs } = analysisOf(norm, mode, ctx);
-  const covered = tokens.filter((t) => t.kind === 'num');
+  const analysed = analysisOf(norm, mode, ctx);
+  const runs = analysed.runs;
+  // A counted number (3か月, 3ヶ月: one term, see COUNTED in lib/text/analyze.ts) replaces the number
+  // read with its counter as written (3ヶ), unless the index has no such term: one built before
+  // counts were indexed answers as it did, until its interviews are indexed again.
+  const counted = analysed.tokens.filter(
+    (t) => t.kind === 'count' && (!ctx.vocabulary || ctx.vocabulary.known(t.term) > 0),
+  );
+  const tokens = analysed.tokens.filter((t) =>
+    t.kind === 'count'
+      ? counted.includes(t)
+      : !(t.kind === 'num' && counted.some((c) => c.start === t.start)),
+  );
+  const covered = tokens.filter((t) => t.kind === 'num' || t.kind === 'count');
   const units: Unit[] = [];
   const tails = mode === 'hybrid' ? suruTails(norm) : [];
   const copulas = mode === 'hybrid' ? copulaTails(norm) : [];
@@ -1247,8 +1262,13 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
   const words = tokens.filter(
     (t) =>
       t.kind !== 'gram' &&
-      // Digits belong to the number token with their unit (3億), not a word of their own.
-      !(t.kind === 'latin' && /^[\d.,]+$/.test(t.term) && covered.some((n) => n.start === t.start)),
+      // Digits belong to the number token with their unit (3億), not a word of their own; so do the
+      // digits after a thousands separator (000 of 1,000円).
+      !(
+        t.kind === 'latin' &&
+        /^[\d.,]+$/.test(t.term) &&
+        covered.some((n) => t.start >= n.start && t.end <= n.end)
+      ),
   );
   const pushWord = (t: Token, last: boolean): void => {
     const surface = normalizeForMatch(norm.slice(t.start, t.end));
@@ -1257,6 +1277,9 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
       return;
     }
     if (t.kind === 'num') units.push({ node: term(t.term), needle: surface });
+    // Marked in any spelling the term stands for (3か月 typed marks 3ヶ月 and 3カ月).
+    else if (t.kind === 'count')
+      units.push({ node: term(t.term), needle: surface, marks: countedSpellings(t.term) });
     // Cut off an adjective as the text's is (おい|しく): only that cut finds it (see FRAGMENT_MARK).
     else if (t.kind === 'frag') units.push({ node: term(`${FRAGMENT_MARK}${t.term}`), needle: surface });
     else if (t.kind === 'latin')
@@ -2015,6 +2038,7 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
   const foldedPhrases = phrases.map((p) => normalizeForMatch(p)).filter((p) => p.trim() !== '');
   const needles = [
     ...[...allUnits, ...phraseUnits].map((u) => u.needle).filter((n): n is string => !!n),
+    ...allUnits.flatMap((u) => u.marks ?? []),
     ...compounds.map((c) => c.whole),
     ...foldedPhrases,
   ];

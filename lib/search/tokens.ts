@@ -37,13 +37,26 @@ import {
 } from './engine/index.ts';
 
 /** Kinds of tokens as {@link FieldTokens} carries them (one byte each). */
-const KIND_CODES: readonly TokenKind[] = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart', 'frag'];
+const KIND_CODES: ReadonlyArray<TokenKind | null> = [
+  'word',
+  'run',
+  'gram',
+  'latin',
+  'num',
+  'kana',
+  'kanapart',
+  'frag',
+  // KIND_INNER's code: the index's own, not the analyzer's. Codes are kept as they were when a
+  // kind is added (a new one goes at the end), so packed tokens of an interview keep their meaning.
+  null,
+  'count',
+];
 /**
  * A kanji bigram inside a longer word (analyzer's `gram`, see innerGrams): the tagger reads its
- * term as it always did, the index keeps it behind INNER_MARK. A code of the index's own, after
+ * term as it always did, the index keeps it behind INNER_MARK. A code of the index's own, among
  * the analyzer's kinds.
  */
-const KIND_INNER = KIND_CODES.length;
+const KIND_INNER = 8;
 const KIND_WORD = 0;
 const KIND_RUN = 1;
 const KIND_GRAM = 2;
@@ -52,7 +65,7 @@ const KIND_KANA_PART = 6;
 /** A piece the segmenter cut off a hiragana adjective (analyzer's `frag`): indexed behind FRAGMENT_MARK. */
 const KIND_FRAGMENT = 7;
 /** The kinds' codes the tagger does not read (INDEX_ONLY_KINDS), nor a field's length counts. */
-const TAGGER_SKIPS = new Uint8Array([...KIND_CODES.map((k) => (INDEX_ONLY_KINDS.has(k) ? 1 : 0)), 0]);
+const TAGGER_SKIPS = new Uint8Array(KIND_CODES.map((k) => (k !== null && INDEX_ONLY_KINDS.has(k) ? 1 : 0)));
 
 /**
  * The tokens of one field as the index counts them: the terms in text order, their kinds (indices

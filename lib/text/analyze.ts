@@ -19,7 +19,7 @@ import { hiraganaToKatakana, type Normalized, normalize } from './normalize.ts';
  * How a token was produced: a segmenter word, a whole katakana run, a character bigram (of a
  * kanji run, or of anything in `bigrams` mode), a Latin word, or a number with its unit (`3億`).
  */
-export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num' | 'kana' | 'kanapart' | 'frag';
+export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num' | 'kana' | 'kanapart' | 'frag' | 'count';
 
 /**
  * Kinds of the terms a text is searched by but not tagged by: a hiragana word the segmenter cut
@@ -28,7 +28,7 @@ export type TokenKind = 'word' | 'run' | 'gram' | 'latin' | 'num' | 'kana' | 'ka
  * more inside one (ハヤブサ of くれたはやぶさ, ダッタ of 大変だった; see `emitKanaRun`).
  * The topic tagger's features leave them out ({@link indexTerms}), so its model is unchanged.
  */
-export const INDEX_ONLY_KINDS: ReadonlySet<TokenKind> = new Set<TokenKind>(['kana', 'kanapart']);
+export const INDEX_ONLY_KINDS: ReadonlySet<TokenKind> = new Set<TokenKind>(['kana', 'kanapart', 'count']);
 
 /**
  * What the index keeps a `frag` term under: the kana the segmenter cut off a hiragana adjective
@@ -494,6 +494,62 @@ function emitNumbers(norm: string, sink: Sink): void {
   }
 }
 
+/**
+ * A number counted with the counter か (months, places, countries, articles, years), which writers
+ * spell six ways: ヶ, カ, ヵ, ケ, か, 箇 (3ヶ月, 3カ月, 3か月, 3ヵ月; the livedoor interviews and dialogs
+ * have each of the first five). Without one term for them 3か月 was 3 and 月 (か a particle), so
+ * `6か月` found June (6月), and 3ヶ月 never found 3カ月. A one-digit kanji numeral stands for its
+ * digit (一ヶ月 is 1ヶ月); other kanji numerals (数, 何, 十) are kept as written (数ヶ月).
+ */
+const COUNTED =
+  /(?<![a-z0-9.,])(\d+(?:,\d{3})*|[一二三四五六七八九十百千数何]{1,4})([かカヵヶケ箇])([月所国条年])(\p{Script=Han})?/gu;
+/** Kanji after a counted 月/所/国 that continue the count (3か月後, 5カ国語), not another word. */
+const AFTER_COUNT = '間後前目分内語以半余来';
+const KANJI_DIGITS = '〇一二三四五六七八九';
+
+/**
+ * The term of a counted number (see {@link COUNTED}): its digits, ヶ, the counted kanji (3ヶ月).
+ * Null where か after a kanji numeral starts a word instead: 何か所属, 何か国際, 何か月曜 are
+ * 何か (something) and a word; the count in digits (3か所) or with ヶ (何ヶ所) is never that.
+ */
+export function countedTerm(
+  numeral: string,
+  counter: string,
+  counted: string,
+  next: string | undefined,
+): string | null {
+  const digits = /^\d/.test(numeral);
+  if (!digits && counter === 'か' && next !== undefined && !AFTER_COUNT.includes(next)) return null;
+  const n = digits
+    ? numeral.replace(/,/g, '')
+    : numeral.length === 1 && KANJI_DIGITS.includes(numeral)
+      ? String(KANJI_DIGITS.indexOf(numeral))
+      : numeral;
+  return `${n}ヶ${counted}`;
+}
+
+/**
+ * Every way a text may write the count a {@link countedTerm} stands for, folded as matching folds
+ * (か is カ): 3ヶ月 → 3ヶ月, 3カ月, 3ヵ月, 3ケ月, 3箇月; 1ヶ月 also as 一ヶ月 and the rest.
+ */
+export function countedSpellings(term: string): string[] {
+  const numeral = term.slice(0, -2);
+  const counted = term.slice(-1);
+  const numerals = /^\d$/.test(numeral) ? [numeral, KANJI_DIGITS.charAt(Number(numeral))] : [numeral];
+  return numerals.flatMap((n) => [...COUNTERS].map((c) => `${n}${c}${counted}`));
+}
+/** The counter か as each is written, か folded (see {@link COUNTED}). */
+const COUNTERS = 'ヶカヵケ箇';
+
+function emitCounts(norm: string, sink: Sink): void {
+  for (const m of norm.matchAll(COUNTED)) {
+    const term = countedTerm(m[1] as string, m[2] as string, m[3] as string, m[4]);
+    const at = m.index ?? 0;
+    // The match ends at the counted kanji; the kanji after it was only looked at.
+    if (term) sink.push(term, 'count', at, at + m[0].length - (m[4]?.length ?? 0));
+  }
+}
+
 function emitKanjiGrams(norm: string, start: number, end: number, sink: Sink): void {
   const chars = Array.from(norm.slice(start, end));
   let pos = start;
@@ -544,7 +600,10 @@ export function analyzeNormalized(
   const sink = new TokenSink(options.onKanaRun);
   const tokens = sink.tokens;
   const runs = scriptRuns(norm);
-  if (mode === 'hybrid') emitNumbers(norm, sink);
+  if (mode === 'hybrid') {
+    emitNumbers(norm, sink);
+    emitCounts(norm, sink);
+  }
   if (mode === 'words') {
     // Baseline: the segmenter over every CJK stretch, katakana included.
     for (let r = 0; r < runs.length; r++) {

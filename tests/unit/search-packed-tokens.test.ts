@@ -60,7 +60,7 @@ function interviews(): Interview[] {
   return [parseInterview(TRANSCRIPT, { id: 'packed-1' }), ...sampleInterviews()];
 }
 
-const KIND_CODES = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart', 'frag', 'inner'];
+const KIND_CODES = ['word', 'run', 'gram', 'latin', 'num', 'kana', 'kanapart', 'frag', 'inner', 'count'];
 const HIRAGANA_ANY = /[\u3041-\u3096]/;
 const ONE_KANJI = /^[\p{Script=Han}]$/u;
 
