@@ -213,6 +213,40 @@ function saysCompounds(text: string, checks: CompoundChecks): boolean {
   return checks.patterns.every((c) => folded.includes(c.whole) || (c.near?.test(folded) ?? false));
 }
 
+/** Each compound's match patterns, built once per compiled query (a page asks them of every hit). */
+const compoundPatterns = new WeakMap<Compound, CompoundChecks>();
+function saysCompound(text: string, c: Compound): boolean {
+  let checks = compoundPatterns.get(c);
+  if (!checks) {
+    checks = {
+      proven: !c.checked,
+      patterns: [{ whole: c.whole, near: c.near ? new RegExp(c.near, 'u') : null }],
+    };
+    compoundPatterns.set(c, checks);
+  }
+  return saysCompounds(text, checks);
+}
+
+/**
+ * The parts of the compounds a quote's question says and the quote does not (as typed or with a
+ * particle between): needles not to mark in the quote, which was found through its question. Null
+ * when none (a page of the loose fallback has no quote saying a compound: its parts are marked).
+ */
+function partsAskedOnly(text: string, question: string, compounds: readonly Compound[]): Set<string> | null {
+  let out: Set<string> | null = null;
+  for (const c of compounds) {
+    if (saysCompound(text, c) || !saysCompound(question, c)) continue;
+    out ??= new Set();
+    for (const p of c.parts) out.add(normalizeForMatch(p));
+  }
+  return out;
+}
+
+/** The kanji a dictionary form as written starts with (飲 of 飲む), normalised as a needle. */
+function kanjiStemOf(form: string): string {
+  return normalizeForMatch(/^[\p{Script=Han}\u3005]+/u.exec(form)?.[0] ?? form);
+}
+
 function copyCandidates(c: Candidates): Candidates {
   return {
     n: c.n,
@@ -344,6 +378,12 @@ interface HitMarks {
   questionWeak: ReadonlySet<string>;
   /** The compounds typed: marked whole where a text says them, their parts then not apart. */
   compounds: readonly Compound[];
+  /**
+   * The compounds are what the query asks (every word needed: 飲み会, 役作り), not words of a
+   * sentence ranked by a share, where a part said alone is a match of its own (母親 of
+   * 女優と母親業の両立は…): see partsAskedOnly.
+   */
+  whole: boolean;
 }
 
 const NO_WEAK: ReadonlySet<string> = new Set();
@@ -1226,6 +1266,7 @@ export class QuoteIndex implements SearchBackend {
       weak: NO_WEAK,
       questionWeak: NO_WEAK,
       compounds: compiled.compounds,
+      whole: compiled.everyWord,
     };
     const out = Object.assign(new Map<Planned, HitMarks>(), { none });
     const page = planned.slice(from, end);
@@ -1311,6 +1352,7 @@ export class QuoteIndex implements SearchBackend {
         weak: weak ? new Set(weak) : NO_WEAK,
         questionWeak: questionWeak ? new Set(questionWeak) : NO_WEAK,
         compounds: compiled.compounds,
+        whole: compiled.everyWord,
       });
     }
     return out;
@@ -1513,13 +1555,18 @@ export class QuoteIndex implements SearchBackend {
     const question = turn.questionId ? turnById(turns, turn.questionId) : undefined;
     // Matched terms are found as substrings of the normalised text: no segmentation per hit
     // (but for a text nothing else marks, whose weak terms are looked for among its tokens).
+    // A quote found through its question saying a compound typed (飲み会 asked, 「静かに飲んでて」
+    // answered) shows the compound in the question; its parts in the answer (飲 of 飲んで) are not
+    // what was looked for there.
+    const askedOnly =
+      question && marks.whole ? partsAskedOnly(turn.text, question.text, marks.compounds) : null;
     const ranges = matchRanges(
       turn.text,
       NO_TERMS,
-      marks.text,
-      marks.forms,
+      askedOnly ? marks.text.filter((x) => !askedOnly.has(x)) : marks.text,
+      askedOnly ? marks.forms.filter((f) => !askedOnly.has(kanjiStemOf(f))) : marks.forms,
       this.readings,
-      marks.weak,
+      askedOnly ? NO_WEAK : marks.weak,
       marks.compounds,
     );
     // A loop, not filter with a closure: this runs for every hit of every page.

@@ -352,3 +352,78 @@ export function splitKanaRun(
   }
   return pieces.some((p) => p.kind === 'word' || p.kind === 'verb') ? pieces : null;
 }
+
+/**
+ * The u-row kana of a godan verb's dictionary form after the i-row kana of its continuative
+ * (のみ → のむ, かき → かく): the stem a compound is written with (飲み会, 書き方).
+ */
+const GODAN_DICTIONARY: Readonly<Record<string, string>> = {
+  き: 'く',
+  ぎ: 'ぐ',
+  し: 'す',
+  ち: 'つ',
+  に: 'ぬ',
+  び: 'ぶ',
+  み: 'む',
+  り: 'る',
+};
+/** Kana an ichidan verb's stem ends in (たべ|る, かんがえ|る, おち|る): its continuative is the stem. */
+const ICHIDAN_STEM_END = 'えけげせぜてでねべめれいきぎしじちにひびみり';
+/** A verb written with its kanji, then its okurigana (飲む, 食べる, 考える). */
+const KANJI_THEN_OKURIGANA = /^([\p{Script=Han}\u3005]+)([\u3041-\u3096]+)$/u;
+/** The fewest kana of the noun after a verb's stem (かい of のみかい): one kana is mostly grammar (か, し). */
+const OKURIGANA_TAIL_MIN = 2;
+
+/**
+ * A compound of a verb's continuative and a noun typed in kana (のみかい 飲み会, たべほうだい 食べ放題),
+ * as the quotes write it, or null. The segmenter cuts such a compound at its okurigana (飲|会: み
+ * dropped; 食|放題), so the index has no term of the whole nor its reading and the run found
+ * nothing, while 飲み会 typed in kanji finds the quotes saying it (a checked compound,
+ * lib/search/query.ts). So the run is written as the quotes write it: the verb's kanji from the
+ * forms the quotes write its dictionary form in ({@link Vocabulary.writtenForms}: ノム → 飲む), its
+ * okurigana as typed, then the noun's kanji — a suffix of the table (会 of かい) or a spelling of a
+ * reading the index has (放題 of ホウダイ) — when the index has the verb's kanji and the noun's as
+ * words (or the compound whole). Asked only of a run the split cannot cover, so it turns nothing
+ * found into what the kanji typed finds.
+ */
+export function okuriganaCompound(run: string, vocabulary: Vocabulary): string | null {
+  const { known, writtenForms, spellings } = vocabulary;
+  if (!writtenForms || run.length < 2 + OKURIGANA_TAIL_MIN || run.length > MAX_PIECE + 2) return null;
+  // An inflected verb (やめよう, こわれそう, いってみたい) is the verb: its kana after the stem are
+  // grammar (よう, そう), never a noun (用, 層).
+  if (isKnownVerb(run, known)) return null;
+  for (let i = 2; i <= run.length - OKURIGANA_TAIL_MIN; i++) {
+    const head = run.slice(0, i);
+    const tail = run.slice(i);
+    if (isGrammarPiece(tail)) continue;
+    const last = head.charAt(i - 1);
+    const godan = GODAN_DICTIONARY[last];
+    const forms = [
+      ...(godan ? [{ dictionary: `${head.slice(0, -1)}${godan}`, ichidan: false }] : []),
+      ...(ICHIDAN_STEM_END.includes(last) ? [{ dictionary: `${head}る`, ichidan: true }] : []),
+    ];
+    if (forms.length === 0) continue;
+    const nouns = [
+      ...suffixKanji(tail),
+      ...(spellings?.(termOf(tail)) ?? []).filter((w) => KANJI_ONLY.test(w)),
+    ];
+    if (nouns.length === 0) continue;
+    for (const { dictionary, ichidan } of forms)
+      for (const { written } of writtenForms(hiraganaToKatakana(dictionary))) {
+        const m = KANJI_THEN_OKURIGANA.exec(written);
+        if (!m) continue;
+        const kanji = m[1] as string;
+        const kana = m[2] as string;
+        // 飲|む → 飲|み, 食|べる → 食|べ: the okurigana typed must be the continuative's.
+        const okurigana = ichidan ? kana.slice(0, -1) : `${kana.slice(0, -1)}${last}`;
+        if (!head.endsWith(okurigana) || okurigana === '') continue;
+        const stem = `${kanji}${okurigana}`;
+        for (const noun of nouns) {
+          const whole = `${stem}${noun}`;
+          if (known(foldKatakanaRun(hiraganaToKatakana(whole))) & TERM_WORD) return whole;
+          if (known(kanji) & TERM_WORD && known(noun) & TERM_WORD) return whole;
+        }
+      }
+  }
+  return null;
+}

@@ -40,7 +40,14 @@ import {
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { pairedVerb } from '../text/verb-pairs.ts';
 import { and, max, or, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
-import { isKanaWord, type KanaPiece, splitKanaRun, type Vocabulary } from './kana-split.ts';
+import {
+  isKanaWord,
+  type KanaPiece,
+  okuriganaCompound,
+  splitKanaRun,
+  TERM_PRESENT,
+  type Vocabulary,
+} from './kana-split.ts';
 
 /** Expands a folded chunk into its spelling variants (synonym dictionary), excluding itself. */
 export type VariantLookup = (folded: string) => readonly string[];
@@ -1051,10 +1058,16 @@ function splitUnits(
   ctx: CompileContext,
 ): Unit[] {
   const units: Unit[] = [];
+  // Words typed side by side (no grammar between) whose kanji the index has side by side.
+  const words: Array<{ text: string; unit: Unit } | null> = [];
   pieces.forEach((p, i) => {
-    if (p.kind === 'grammar') return;
+    if (p.kind === 'grammar') {
+      words.push(null);
+      return;
+    }
     const [unit] = unitsOf(p.text, ctx, prefixLast && i === pieces.length - 1, partial);
     if (!unit) return;
+    words.push(p.kind === 'word' ? { text: p.text, unit } : null);
     if (p.kind !== 'suffix') units.push(unit);
     else if (!p.compound) units.push({ ...unit, light: true });
     else {
@@ -1071,7 +1084,75 @@ function splitUnits(
       });
     }
   });
+  if (ctx.vocabulary) joinKanaWords(words, ctx.vocabulary);
   return units;
+}
+
+/**
+ * Words of a split run typed side by side (にんげん|かんけい) whose written forms the index has side
+ * by side — the kanji pair across the cut (間関 of 人間関係), which the bigram path indexes — are one
+ * {@link Compound}, as 人間関係 typed in kanji is: the quotes saying it whole first (required where
+ * every word is), those with the parts apart only when none does. Before, the words were asked apart
+ * and a quote saying 人間 and 関係 anywhere (人間性 … 関係) ranked among the 人間関係 ones.
+ */
+function joinKanaWords(
+  words: ReadonlyArray<{ text: string; unit: Unit } | null>,
+  vocabulary: Vocabulary,
+): void {
+  // A word typed in kanji is written so; one typed in kana, as the index writes its reading.
+  const kanjiOf = (typed: string): string[] => {
+    if (KANJI_ONLY.test(typed)) return [typed];
+    const term = foldKatakanaRun(hiraganaToKatakana(typed));
+    const forms = vocabulary.spellings?.(term) ?? [];
+    const surface = vocabulary.written?.(term);
+    return [...new Set([...forms, ...(surface ? [surface] : [])])].filter((w) => KANJI_ONLY.test(w));
+  };
+  let chain: Array<{ unit: Unit; written: string; forms: readonly string[] }> = [];
+  const close = () => {
+    if (chain.length >= 2) {
+      const written = chain.map((c) => c.written);
+      const compound: Compound = {
+        whole: normalizeForMatch(written.join('')),
+        // The kana typed and the kanji the quotes write: the marks of either are the parts'.
+        parts: chain.flatMap((c) => [
+          ...(c.unit.needle ? [c.unit.needle] : []),
+          normalizeForMatch(c.written),
+        ]),
+        grams: written.slice(1).map((w, k) => `${(written[k] as string).slice(-1)}${w.charAt(0)}`),
+        checked: false,
+        near: nearPattern(written),
+      };
+      for (const c of chain) c.unit.joined = compound;
+    }
+    chain = [];
+  };
+  for (const w of words) {
+    if (!w || w.unit.joined) {
+      close();
+      continue;
+    }
+    const forms = kanjiOf(w.text);
+    const prev = chain.at(-1);
+    // The word before may be any of its written forms while it is the chain's first (チュウシャ:
+    // 注射 or 駐車); later ones are fixed by the pair before them.
+    const before = prev ? (chain.length === 1 ? prev.forms : [prev.written]) : [];
+    let pair: [string, string] | undefined;
+    for (const a of before) {
+      const b = forms.find((f) => vocabulary.known(`${a.slice(-1)}${f.charAt(0)}`) & TERM_PRESENT);
+      if (b) {
+        pair = [a, b];
+        break;
+      }
+    }
+    if (prev && pair) {
+      prev.written = pair[0];
+      chain.push({ unit: w.unit, written: pair[1], forms });
+    } else {
+      close();
+      if (forms.length > 0) chain.push({ unit: w.unit, written: forms[0] as string, forms });
+    }
+  }
+  close();
 }
 
 /** A kanji word of two kanji or more, then three kana or more (see {@link unitsOf}). */
@@ -1083,11 +1164,20 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
   // 人間かんけい, 結婚せいかつ: a kanji word and a word typed in kana (a conversion left half done)
   // are those two words, as if typed with a space; the segmenter cut the kana into others (かん|けい).
   const mixed = vocabulary ? KANJI_THEN_KANA.exec(norm) : null;
-  if (mixed && vocabulary && isKanaWord(mixed[2] as string, vocabulary.known))
-    return [
-      ...unitsOf(mixed[1] as string, ctx, false, partial),
-      ...unitsOf(mixed[2] as string, ctx, prefixLast, partial),
-    ];
+  if (mixed && vocabulary && isKanaWord(mixed[2] as string, vocabulary.known)) {
+    const head = unitsOf(mixed[1] as string, ctx, false, partial);
+    const tail = unitsOf(mixed[2] as string, ctx, prefixLast, partial);
+    // 人間|かんけい: one compound when the index has 人間 and 関係 side by side, as 人間関係 typed.
+    if (head.length === 1 && tail.length === 1)
+      joinKanaWords(
+        [
+          { text: mixed[1] as string, unit: head[0] as Unit },
+          { text: mixed[2] as string, unit: tail[0] as Unit },
+        ],
+        vocabulary,
+      );
+    return [...head, ...tail];
+  }
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
   // hiragana: the analyzer keeps no one-letter katakana word, so ア alone found nothing, and with
   // a filter everything, while あ finds the words starting with it.
@@ -1098,6 +1188,10 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
       ? splitKanaRun(norm, vocabulary.known, vocabulary.written, vocabulary.spellings)
       : null;
     if (pieces) return splitUnits(pieces, prefixLast, partial, ctx);
+    // のみかい, たべほうだい: a compound the segmenter cuts at its okurigana, searched as written
+    // (飲み会): as the kanji typed, a compound whose quotes are those saying it.
+    const written = vocabulary ? okuriganaCompound(norm, vocabulary) : null;
+    if (written) return unitsOf(written, ctx, false, partial);
     const { run, others, needle, extra } = kanaAlternatives(norm, partial, ctx);
     return [
       {

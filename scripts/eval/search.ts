@@ -85,6 +85,7 @@ const OUTSIDE_KINDS = [
   'compound',
   'verb-pair',
   'kana-compound',
+  'kana-okurigana',
 ] as const;
 
 const OutsideFile = z.object({
