@@ -687,7 +687,7 @@ describe('the rich model (character grams and the evidence as features)', () => 
     expect(rareBias(1)).toBeGreaterThan(rareBias(0));
   });
 
-  it('isolated, a topic reads only its own evidence features: another topic\'s evidence list cannot move it', () => {
+  it("isolated, a topic reads only its own evidence features: another topic's evidence list cannot move it", () => {
     // Family talk that happens to carry work-balance evidence on its positives: without isolation
     // family-partner learns E:work-balance as a cue, so a change to work-balance's phrases would move it.
     const both = (extra: (label: boolean) => string[]): TrainingExample[] =>
