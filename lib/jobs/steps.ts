@@ -416,24 +416,17 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       // in one step): a page is as large as the step's time allows, and the sweep counts `done`
       // of `total` (the index's interviews when it began) like the phases before it.
       if (job.total === null) job.total = approxTotal();
-      const ended = await paged(
-        job,
-        budget,
-        started,
-        size * 10,
-        indexIdPages(indexer),
-        async (ids) => {
-          const found = await store.interviewSummaries(ids);
-          const extra = ids.filter((id) => !found.has(id));
-          count(job, 'extra', extra.length);
-          note(job, 'extra', extra);
-          // applyMany reads each again: one written since the look-up is upserted, not removed.
-          if (job.kind !== 'check') {
-            await apply(extra);
-            if (job.kind === 'repair' && extra.length > 0) job.result.repaired = 1;
-          }
-        },
-      );
+      const ended = await paged(job, budget, started, size * 10, indexIdPages(indexer), async (ids) => {
+        const found = await store.interviewSummaries(ids);
+        const extra = ids.filter((id) => !found.has(id));
+        count(job, 'extra', extra.length);
+        note(job, 'extra', extra);
+        // applyMany reads each again: one written since the look-up is upserted, not removed.
+        if (job.kind !== 'check') {
+          await apply(extra);
+          if (job.kind === 'repair' && extra.length > 0) job.result.repaired = 1;
+        }
+      });
       if (!ended) {
         next = job;
         break;

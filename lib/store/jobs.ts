@@ -42,7 +42,8 @@ export class DynamoJobs implements JobStore {
     const before = new Set<string>();
     for (const it of seen) {
       const key = parseKey({ pk: it.pk as string, sk: it.sk as string });
-      if (key?.kind === 'jobVisit' && typeof it.step === 'number' && it.step < step) before.add(key.interviewId);
+      if (key?.kind === 'jobVisit' && typeof it.step === 'number' && it.step < step)
+        before.add(key.interviewId);
     }
     const first = ids.filter((id) => !before.has(id));
     // Kept as long as a finished job's record at least (the job may run for a while yet).

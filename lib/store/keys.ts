@@ -433,7 +433,9 @@ export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
     if (!NONCE.test(jobId)) return null;
     if (sk === S.head) return { kind: 'job', jobId };
     const interviewId = sk.slice(S.jobVisit.length);
-    return sk.startsWith(S.jobVisit) && ID.test(interviewId) ? { kind: 'jobVisit', jobId, interviewId } : null;
+    return sk.startsWith(S.jobVisit) && ID.test(interviewId)
+      ? { kind: 'jobVisit', jobId, interviewId }
+      : null;
   }
   if (pk.startsWith(S.snapshot)) {
     const snapshotId = pk.slice(S.snapshot.length);
