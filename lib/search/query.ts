@@ -39,7 +39,7 @@ import {
 import { hiraganaToKatakana, normalize, normalizeForMatch } from '../text/normalize.ts';
 import { pairedVerb } from '../text/verb-pairs.ts';
 import { and, max, or, type QueryNode, type Slot, term, weighted } from './engine/tree.ts';
-import { isKanaWord, type KanaPiece, splitKanaRun, type Vocabulary } from './kana-split.ts';
+import { isKanaWord, type KanaPiece, splitKanaRun, TERM_WORD, type Vocabulary } from './kana-split.ts';
 
 /** Expands a folded chunk into its spelling variants (synonym dictionary), excluding itself. */
 export type VariantLookup = (folded: string) => readonly string[];
@@ -94,6 +94,22 @@ export interface CompiledQuery {
    * it is marked whole and its parts elsewhere are not (役 of 役者, 作リ of 作り上げ).
    */
   readonly compounds: readonly Compound[];
+  /**
+   * The words typed, one per slot of the query (numbers' units and quoted phrases apart), as the
+   * search page tells which of them no quote says (see `missing` in the search page).
+   */
+  readonly typed: readonly TypedWord[];
+}
+
+/**
+ * A word of the query as typed: its node, its text to show, and whether it is a predicate (a
+ * verb, a light verb or an adjective: 食べ of 食べてみたい, 思う, 好き). Beside a noun no quote
+ * says (ホヤってどう思う), a predicate alone is no topic: its quotes (188 saying 思う) are noise.
+ */
+export interface TypedWord {
+  readonly node: QueryNode;
+  readonly text: string;
+  readonly predicate: boolean;
 }
 
 /**
@@ -289,6 +305,13 @@ interface Unit {
   verb?: KanjiVerb;
   /** The verb a noun makes with its する tail typed in a voice (反対された): its voice ranks. */
   suru?: KanjiVerb;
+  /** The word as typed (ホヤ, 食べ, 将棋), when it is one token of the chunk: see {@link TypedWord}. */
+  typed?: string;
+  /**
+   * A verb or adjective: typed with its kanji and kana (食べ, 好き, 美味しい) or in kana read as a
+   * verb's forms (たべたい). See {@link TypedWord.predicate}.
+   */
+  predicate?: boolean;
 }
 
 /**
@@ -1178,6 +1201,7 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         node: term(t.term, { prefix: last, substr: partial && t.term.length >= 3 }),
         needle: t.term,
         span: { start: t.start, end: t.end },
+        typed: norm.slice(t.start, t.end),
       });
     else if (t.kind === 'word') {
       const kanji = [...t.term].filter((c) => KANJI.test(c)).join('');
@@ -1200,6 +1224,10 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         ? dictionaryFormNodes(surfaceKana, [], ctx.vocabulary)
         : [];
       const inflected = kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji);
+      // A kana word the quotes write as a word of its own (きっかけ) is a noun, whatever verb forms
+      // its kana could also be read as (きっかける).
+      const kanaNoun =
+        forms.length > 0 && !!ctx.vocabulary && (ctx.vocabulary.known(t.term) & TERM_WORD) !== 0;
       // A kanji stem the segmenter cut off its inflection (選|ばれた, 悩|んだ): the verb is marked
       // whole where a quote says it in any form, as when it is typed in kana (えらばれた), not 選 alone.
       // A noun with a する tail (結婚|したい) is no verb of its own.
@@ -1234,6 +1262,10 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         ...(kanji.length >= 1 ? { span: { start: t.start, end: t.end } } : {}),
         ...(verb ? { verb } : {}),
         ...(suru && suru.voice.length > 0 ? { suru } : {}),
+        typed: surfaceKana,
+        ...(inflected || verb || spellings?.get(t.start)?.form || (forms.length > 0 && !kanaNoun)
+          ? { predicate: true }
+          : {}),
       });
     }
   };
@@ -1742,6 +1774,8 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
   const slotLight: boolean[] = [];
   // Per slot: the chunk it is, when its spelling variants made it one slot (see Chunk.whole).
   const slotWhole: Array<Chunk | undefined> = [];
+  // Per slot: the word as typed (see TypedWord).
+  const slotTyped: Array<{ text: string; predicate: boolean }> = [];
   // Each typed word (or OR group) as one node, for the relaxed query.
   const wordNodes: QueryNode[] = [];
   // Short input is compiled again once its words are counted (see below).
@@ -1780,8 +1814,15 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
         const u = perUnit ? only.units[i] : undefined;
         slotUnits.push(u);
         slotWhole.push(perUnit ? undefined : only);
-        slotLight.push(
-          u?.rider === true || (!!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle))),
+        const lightVerb = !!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle));
+        slotLight.push(u?.rider === true || lightVerb);
+        slotTyped.push(
+          u
+            ? { text: u.typed ?? u.needle ?? g.chunks[0] ?? '', predicate: u.predicate === true || lightVerb }
+            : {
+                text: g.chunks[0] ?? '',
+                predicate: !!only && only.units.length > 0 && only.units.every((x) => x.predicate === true),
+              },
         );
       }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
@@ -1807,6 +1848,7 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
         slotUnits.push(undefined);
         slotWhole.push(undefined);
         slotLight.push(false);
+        slotTyped.push({ text: g.chunks.join(' OR '), predicate: false });
         wordNodes.push(node);
       }
     }
@@ -1927,6 +1969,11 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
   const forms = [
     ...new Set(allUnits.flatMap((u) => [...(u.form ? [u.form] : []), ...(u.verb?.forms ?? [])])),
   ];
+  // The words as typed, before the rewrites above (a node's alternatives are what it matches):
+  // not a number's unit, which is no word of its own (see Unit.rider).
+  const typed: TypedWord[] = slotNodes.flatMap((node, i) =>
+    slotUnits[i]?.rider === true ? [] : [{ node, ...(slotTyped[i] as { text: string; predicate: boolean }) }],
+  );
   // The query, its relaxed and loose forms share their slots and exclusions: each rewritten once.
   const inner = new Map<QueryNode, QueryNode>();
   return {
@@ -1947,5 +1994,6 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
       wordsApart(groups[0]?.chunks[0] ?? '', perGroup[0]?.[0]?.units ?? []),
     loose: loose && withInner(loose, inner),
     compounds,
+    typed: mode === 'hybrid' ? typed.map((w) => ({ ...w, node: withInner(w.node, inner) })) : typed,
   };
 }
