@@ -113,6 +113,48 @@ export interface TypedWord {
 }
 
 /**
+ * In a chain of nouns joined by の (子供の頃の夢, 映画の撮影の現場), the last is what is asked of, the
+ * others narrow it: a quote about childhood that says nothing of a dream is no answer, one about
+ * a dream that does not say 子供の頃 may well be. In a sentence, whose words rank by the share of
+ * their weight a quote matches, the head weighs this many words: an answer matched through a short
+ * question's 子供の頃 (films watched as a child) no longer outranks one saying 夢 and 小さい頃.
+ */
+const HEAD_WEIGHT = 2;
+/**
+ * The kana a kanji word typed as a predicate ends with: an adjective's い or the き of 好き (美味しい,
+ * 好き), the e-row stem of a verb the segmenter kept whole (始め of 始めた, 食べ).
+ */
+const PREDICATE_END = /[いきえけげせてねべめれ]$/u;
+/** A noun of a の chain: kanji or katakana, no kana that could inflect it. */
+const CHAIN_NOUN = /^[\p{Script=Han}\p{Script=Katakana}\u3005\u30FC]+$/u;
+/** How many nouns a の chain has, at least, for its head to weigh more (see {@link HEAD_WEIGHT}). */
+const CHAIN_NOUNS = 3;
+
+/**
+ * The slots of the head of a chain of nouns joined by の typed as one chunk (see {@link
+ * HEAD_WEIGHT}): the last noun's units, or none when the chunk is not such a chain.
+ */
+function nounChainHead(chunks: readonly string[], slotUnits: ReadonlyArray<Unit | undefined>): Set<number> {
+  const none = new Set<number>();
+  if (chunks.length !== 1) return none;
+  const parts = normalize(chunks[0] ?? '')
+    .text.trim()
+    .split('の');
+  if (parts.length < CHAIN_NOUNS || !parts.every((p) => CHAIN_NOUN.test(p))) return none;
+  // The last units, whose typed text makes up the last noun (夢; 撮影|現場 would be two).
+  const last = parts.at(-1) as string;
+  let text = '';
+  const head = new Set<number>();
+  for (let i = slotUnits.length - 1; i >= 0 && text.length < last.length; i--) {
+    const u = slotUnits[i];
+    if (!u?.typed) return none;
+    text = u.typed + text;
+    head.add(i);
+  }
+  return text === last ? head : none;
+}
+
+/**
  * Words typed side by side that the segmenter split at a kanji it keeps on either side (役|作り,
  * 人間|関係, 世界|観, 自己|管理): one written word, which the user means as written, contiguous.
  * The postings have no positions, but the index keeps every pair of kanji next to each other in a
@@ -1263,7 +1305,13 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         ...(verb ? { verb } : {}),
         ...(suru && suru.voice.length > 0 ? { suru } : {}),
         typed: surfaceKana,
-        ...(inflected || verb || spellings?.get(t.start)?.form || (forms.length > 0 && !kanaNoun)
+        // A verb: a kanji stem with its kana (食|べてみたい, 始|めた), or kana read as a verb; an
+        // adjective: a kanji word ending in い or the き of 好き (美味しい, 好き). Not a noun with kana
+        // (子ども, 気持ち), nor two kanji with their kana, nearly always a noun with する (用意|して
+        // ほしい, 相談|する).
+        ...((!!verb && kanji.length === 1) ||
+        (inflected && PREDICATE_END.test(surfaceKana)) ||
+        (forms.length > 0 && !kanaNoun)
           ? { predicate: true }
           : {}),
       });
@@ -1898,8 +1946,14 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
     everyWord && terms !== 'all'
       ? slotUnits.flatMap((u) => (u?.verb ? verbRanks(u.verb) : u?.suru ? verbRanks(u.suru, true) : []))
       : [];
+  // The head of a chain of nouns joined by の (子供の頃の夢: 夢), weighted up in a sentence.
+  const head =
+    everyWord || groups.length !== 1 ? new Set<number>() : nounChainHead(groups[0]?.chunks ?? [], slotUnits);
   const slots: Slot[] = [
-    ...slotNodes.map((node, i) => ({ node, required: everyWord && !light(i) })),
+    ...slotNodes.map((node, i) => ({
+      node: head.has(i) ? weighted(node, HEAD_WEIGHT) : node,
+      required: everyWord && !light(i),
+    })),
     ...phraseSlots.map((node) => ({ node, required: true })),
     ...ranks.map((node) => ({ node, required: false, rank: true as const })),
   ];
