@@ -1304,7 +1304,8 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         ...(kanji.length >= 1 ? { span: { start: t.start, end: t.end } } : {}),
         ...(verb ? { verb } : {}),
         ...(suru && suru.voice.length > 0 ? { suru } : {}),
-        typed: surfaceKana,
+        // A verb as typed (辞めた), not its kanji stem alone (辞).
+        typed: verb?.typed ?? surfaceKana,
         // A verb: a kanji stem with its kana (食|べてみたい, 始|めた), or kana read as a verb; an
         // adjective: a kanji word ending in い or the き of 好き (美味しい, 好き). Not a noun with kana
         // (子ども, 気持ち), nor two kanji with their kana, nearly always a noun with する (用意|して
