@@ -73,12 +73,17 @@ describe('a chain of nouns joined by の typed as a sentence', () => {
     const query = index.compile('子供の頃の夢').query;
     expect(query?.kind).toBe('match');
     const weights =
-      query?.kind === 'match' ? query.slots.filter((s) => !s.rank).map((s) => s.node.weight) : [];
+      query?.kind === 'match'
+        ? query.slots.filter((s) => !s.rank).map((s) => ('weight' in s.node ? s.node.weight : 0))
+        : [];
     expect(weights).toEqual([1, 1, 2]);
     // Not a chain: a verb between the nouns, or two nouns only (every word required).
     for (const q of ['子供の頃に見た夢', 'はやぶさの映画']) {
       const c = index.compile(q).query;
-      const w = c?.kind === 'match' ? c.slots.filter((s) => !s.rank).map((s) => s.node.weight) : [];
+      const w =
+        c?.kind === 'match'
+          ? c.slots.filter((s) => !s.rank).map((s) => ('weight' in s.node ? s.node.weight : 0))
+          : [];
       expect(
         w.every((x) => x === 1),
         q,
