@@ -1828,6 +1828,17 @@ interface Chunk {
   whole?: { self: QueryNode; others: QueryNode[] };
 }
 
+/**
+ * A needle (folded: ホヤヲタベタイ) as the chunk typed it (ほやをたべたい), to name it back to the user;
+ * null when the chunk does not fold unit for unit, or the needle is not in it.
+ */
+function asTyped(chunk: string, needle: string | null): string | null {
+  if (!needle) return null;
+  const folded = normalizeForMatch(chunk);
+  const at = folded.indexOf(needle);
+  return at >= 0 && folded.length === chunk.length ? chunk.slice(at, at + needle.length) : null;
+}
+
 /** A chunk's words as typed: its slots and the する tails they carry (see {@link SURU_TAIL}). */
 function typedCount(c: { units: Unit[]; slots: QueryNode[] } | undefined): number {
   return c ? c.slots.length - ridersOf(c) + c.units.reduce((n, u) => n + (u.tail ?? 0), 0) : 0;
@@ -1985,7 +1996,10 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
         slotLight.push(u?.rider === true || lightVerb);
         slotTyped.push(
           u
-            ? { text: u.typed ?? u.needle ?? g.chunks[0] ?? '', predicate: u.predicate === true || lightVerb }
+            ? {
+                text: u.typed ?? asTyped(g.chunks[0] ?? '', u.needle) ?? g.chunks[0] ?? '',
+                predicate: u.predicate === true || lightVerb,
+              }
             : {
                 text: g.chunks[0] ?? '',
                 predicate: !!only && only.units.length > 0 && only.units.every((x) => x.predicate === true),

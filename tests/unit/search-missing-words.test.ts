@@ -62,6 +62,11 @@ describe('a typed word no quote says', () => {
     expect(sentence.hits[0]?.quoteId).toBe('m-t010');
   });
 
+  it('names the word as the user typed it, not as the index folds it', () => {
+    expect(page('ほやをたべたい').missing).toEqual(['ほやをたべたい']);
+    expect(page('ほや').missing).toEqual(['ほや']);
+  });
+
   it('is absent when every word is said somewhere', () => {
     for (const q of ['料理が好き', 'ご飯を食べる', 'ゴルフを始めたきっかけ', '思う'])
       expect(page(q).missing, q).toBeUndefined();
