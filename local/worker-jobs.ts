@@ -134,14 +134,10 @@ export async function answer(
         tokens = null;
         transfer = transferables(prebuilt);
       }
-      // A small interview is counted on the API thread; the verb readings of its kanji runs
-      // (kuromoji, the costliest part of counting it) are read here, with the dictionary the
-      // index names, and those of its kana runs there: with all of them here this thread was the
-      // busier one (0.34–0.37 ms CPU per quote against the API thread's 0.25–0.28; busy 87% of
-      // bench:store's window against 53%), with none the API thread was (docs/performance.md,
-      // 2026-12-08).
+      // A small interview is counted on the API thread; its verb readings (kuromoji, the
+      // costliest part of counting it) are read here, with the dictionary the index names.
       if (tokens && m.prebuild?.readings) {
-        const inflected = inflectedReadings(interview, await readingsAt(m.prebuild.readings), 'windows');
+        const inflected = inflectedReadings(interview, await readingsAt(m.prebuild.readings));
         if (inflected) tokens.inflected = inflected;
       }
       // Packed: each distinct term once, the tokens as numbers in arrays that move, not copy.

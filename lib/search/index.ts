@@ -448,16 +448,12 @@ export class QuoteIndex implements SearchBackend {
     const mode = this.mode;
     const p = packedFor(tokens, interview, mode);
     // Readings from another dictionary (or none) would index other terms than this index reads.
-    const kana = this.readings?.inflectedParts?.kana;
     const inflected =
       p.inflected &&
       p.inflected.readings === readingsKey(this.readings) &&
-      p.inflected.turns.length === interview.turns.length &&
-      (!p.inflected.part || kana)
+      p.inflected.turns.length === interview.turns.length
         ? p.inflected.turns
         : undefined;
-    // The kanji runs' entries read by the worker: the kana runs' are read here, after them.
-    const kanaToo = p.inflected?.part === 'windows' ? kana : undefined;
     const counter = new TermCounter(p.terms);
     const surf = packedSurfaces(p);
     const spellings = new Set<string>();
@@ -475,7 +471,7 @@ export class QuoteIndex implements SearchBackend {
         surfaces,
         this.readings,
         t.text,
-        inflected && kanaToo && t.text ? [...(inflected[i] ?? []), ...kanaToo(t.text)] : inflected?.[i],
+        inflected?.[i],
         spellings,
       ),
       speaker: counter.count(p, p.turns[3 * i + 1] as number, surf, mode),

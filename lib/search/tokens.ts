@@ -478,11 +478,9 @@ export interface InterviewTokens {
    * dictionary form as written (`inflectedEntry` in lib/text/deinflect.ts: タメル\u0002貯める;
    * {@link inflectedReadings}), read where the dictionary named by `readings` is loaded: kuromoji
    * costs ~0.25 ms per quote, which the local server's parse worker pays instead of the API thread.
-   * Used only by an index that reads with the same dictionary. `part: 'windows'`: only the kanji
-   * runs' entries (`ReadingAnalyzer.inflectedParts`); the index reads the kana runs' itself and
-   * counts them after these, as one whole reading would have listed them.
+   * Used only by an index that reads with the same dictionary.
    */
-  inflected?: { readings: string; turns: Array<readonly string[]>; part?: 'windows' };
+  inflected?: { readings: string; turns: Array<readonly string[]> };
 }
 
 /** Tokenizes an interview's indexed fields (see {@link InterviewTokens}). */
@@ -541,19 +539,16 @@ export function termsOfTokens(
 
 /**
  * Each turn's dictionary-form readings of inflected verbs and adjectives, as
- * {@link InterviewTokens.inflected} carries them (`part`: those of the kanji runs only); null
- * when the analyzer reads no inflections (or not in parts).
+ * {@link InterviewTokens.inflected} carries them; null when the analyzer reads no inflections.
  */
 export function inflectedReadings(
   interview: Interview,
   readings: ReadingAnalyzer,
-  part?: 'windows',
 ): InterviewTokens['inflected'] | null {
-  const read = part === 'windows' ? readings.inflectedParts?.windows : readings.inflected;
+  const read = readings.inflected;
   const key = readingsKey(readings);
   if (!read || key === null) return null;
-  const turns = interview.turns.map((t) => (t.text ? read(t.text) : []));
-  return part ? { readings: key, turns, part } : { readings: key, turns };
+  return { readings: key, turns: interview.turns.map((t) => (t.text ? read(t.text) : [])) };
 }
 
 /**

@@ -64,15 +64,6 @@ export type ReadingAnalyzer = ((word: string) => readonly string[]) & {
    */
   readonly inflected?: (text: string) => readonly string[];
   /**
-   * {@link inflected}'s entries in two parts, the first part's then the second's: those of the
-   * kanji runs with their kana (`windows`: 貯めて) and those of the kana runs (`kana`: がんばって).
-   * Two threads can each read one part of a text (local/worker-jobs.ts).
-   */
-  readonly inflectedParts?: {
-    windows: (text: string) => readonly string[];
-    kana: (text: string) => readonly string[];
-  };
-  /**
    * Readings of the kanji nouns in a word as the text writes it, read with up to READING_CONTEXT
    * characters of the text on each side (NFKC, within its clause), so that a noun is read only
    * where kuromoji sees one in the sentence: a word written with kana the term folds (好き, お金,
@@ -390,19 +381,7 @@ export function readingAnalyzer(
     for (const m of norm.matchAll(KANA_RUN)) out.push(...readKana(m[0]));
     return out;
   };
-  const inflectedParts = {
-    windows: (text: string): readonly string[] => {
-      const out: string[] = [];
-      for (const m of text.normalize('NFKC').matchAll(KANJI_WITH_OKURIGANA)) out.push(...readWindow(m[0]));
-      return out;
-    },
-    kana: (text: string): readonly string[] => {
-      const out: string[] = [];
-      for (const m of text.normalize('NFKC').matchAll(KANA_RUN)) out.push(...readKana(m[0]));
-      return out;
-    },
-  };
-  return Object.assign(read, { dictionary: dicPath, inflected, inflectedParts, written, spelled });
+  return Object.assign(read, { dictionary: dicPath, inflected, written, spelled });
 }
 
 /**

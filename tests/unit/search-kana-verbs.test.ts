@@ -201,56 +201,6 @@ describe('kana verbs and adjectives find their kanji spellings', () => {
     expect(ids('ためる', other)).toEqual(['n-t002']);
   });
 
-  it("counts a worker's kanji-run readings with the kana runs' read here as if all were read in place: the same snapshot, byte for byte", () => {
-    // And verbs typed in kana (がんばって → ガンバル, 頑張る), which the index reads itself.
-    const all = [
-      ...fixtures,
-      savings,
-      iv('k', [
-        '聞き手：毎日は？',
-        '田中：毎日がんばっています。',
-        '聞き手：夢は？',
-        '田中：あきらめないでほしい。',
-      ]),
-    ];
-    // What the split rests on: a text's entries are its kanji runs' and then its kana runs'.
-    let kanaEntries = 0;
-    for (const i of all)
-      for (const t of i.turns) {
-        const windows = readings.inflectedParts?.windows(t.text) ?? [];
-        const kana = readings.inflectedParts?.kana(t.text) ?? [];
-        kanaEntries += kana.length;
-        expect([...windows, ...kana], t.text).toEqual(readings.inflected?.(t.text));
-      }
-    // The part left to the index is not empty.
-    expect(kanaEntries).toBeGreaterThan(0);
-    const snapshot = (index: QuoteIndex) =>
-      Buffer.from(index.toSnapshot())
-        .toString('latin1')
-        .replace(/"createdAt":"[^"]*"/, '');
-    const split = new QuoteIndex({ readings });
-    const inPlace = new QuoteIndex({ readings });
-    // An analyzer that reads a text only whole: it reads the kana runs of a windows part again.
-    const whole: ReadingAnalyzer = Object.assign((word: string) => readings(word), {
-      dictionary: readings.dictionary,
-      inflected: readings.inflected,
-      written: readings.written,
-      spelled: readings.spelled,
-    });
-    const wholeOnly = new QuoteIndex({ readings: whole });
-    for (const i of all) {
-      const read = inflectedReadings(i, readings, 'windows');
-      expect(read?.part).toBe('windows');
-      const tokens = { ...tokenizeInterview(i), ...(read ? { inflected: read } : {}) };
-      split.upsertInterview(i, new Map(), tokens);
-      wholeOnly.upsertInterview(i, new Map(), tokens);
-      inPlace.upsertInterview(i);
-    }
-    expect(snapshot(split)).toEqual(snapshot(inPlace));
-    expect(snapshot(wholeOnly)).toEqual(snapshot(inPlace));
-    expect(ids('かせぐ', split)).toContain('m-t004');
-  });
-
   it('keeps the dictionary-form readings through a snapshot', () => {
     const loaded = QuoteIndex.fromSnapshot(index.toSnapshot());
     expect(ids('ためて', loaded)).toContain('m-t002');
