@@ -410,6 +410,12 @@ export class QuoteIndex implements SearchBackend {
         .termsWithPrefix(prefix)
         .map((t) => ({ written: t.slice(prefix.length), quotes: this.engine.textDf(t) }));
     },
+    quotes: (term) => this.engine.textDf(term),
+    readingsWithPrefix: (prefix) =>
+      this.engine.termsWithPrefix(prefix).flatMap((term) => {
+        const written = READING_TERM.test(term) ? this.engine.surfaceOf(term) : undefined;
+        return written ? [{ term, written }] : [];
+      }),
   };
   private readonly retained: Map<string, Interview> | null;
   /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */

@@ -43,6 +43,7 @@ import { and, max, or, type QueryNode, type Slot, term, weighted } from './engin
 import {
   isKanaWord,
   type KanaPiece,
+  mixedCompound,
   okuriganaCompound,
   splitKanaRun,
   TERM_PRESENT,
@@ -1055,6 +1056,11 @@ interface CompileMemo {
   readonly variants: Map<string, QueryNode | null>;
   /** {@link kanaAlternatives} by text and `partial`. */
   readonly kana: Map<string, KanaAlternatives>;
+  /**
+   * Chunks typed half converted (けっこん式) by the compound searched for them (結婚式, see
+   * {@link mixedCompound}): a phrase or not as that compound typed is (see `typedAsPhrase`).
+   */
+  readonly converted: Map<string, string>;
 }
 
 /** A text's tokens and its runs of one-kana pieces (see AnalyzeOptions.onKanaRun); read, never changed. */
@@ -1243,6 +1249,14 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         vocabulary,
       );
     return [...head, ...tail];
+  }
+  // けっこん式, 映画かん: a chunk typed half converted, searched as the compound the quotes write
+  // (結婚式, 映画館) when the index has it, as the kanji typed; before, the kana found nothing or
+  // other words (かん as any カン).
+  const converted = vocabulary && mode === 'hybrid' ? mixedCompound(norm, vocabulary) : null;
+  if (converted) {
+    ctx.memo.converted.set(norm, converted);
+    return unitsOf(converted, ctx, false, partial);
   }
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
   // hiragana: the analyzer keeps no one-letter katakana word, so ア alone found nothing, and with
@@ -1865,6 +1879,16 @@ function withoutCompoundParticles(input: string): string {
 }
 
 /**
+ * Whether one group's chunks are a phrase typed with kana (see {@link CompiledQuery.typedAsPhrase}),
+ * a chunk typed half converted read as the compound searched for it (せんもん学校 as 専門学校: a
+ * compound, not a phrase relaxed into 学校 quotes when one quote says it).
+ */
+function typedWithKana(chunks: readonly string[], ctx: CompileContext, units: readonly Unit[]): boolean {
+  const written = chunks.map((c) => ctx.memo.converted.get(normalize(c).text.trim()) ?? c);
+  return HIRAGANA.test(written.join('')) && wordsApart(written[0] ?? '', units);
+}
+
+/**
  * Whether two words of a chunk stand apart, something typed between them (the を of しごとをやめた,
  * the に of 家族に心配された): a phrase. Words side by side (にんげん|かんけい, 人間|かんけい) or
  * parts of one compound (飲|み|会) are a compound typed without spaces, which keeps every word
@@ -1905,7 +1929,7 @@ export function compileQuery(
       mode,
       variants,
       vocabulary: mode === 'hybrid' ? (vocabulary ?? null) : null,
-      memo: { analyses: new Map(), variants: new Map(), kana: new Map() },
+      memo: { analyses: new Map(), variants: new Map(), kana: new Map(), converted: new Map() },
     },
     terms,
   );
@@ -2178,8 +2202,7 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
     typedAsPhrase:
       groups.length === 1 &&
       phrases.length === 0 &&
-      HIRAGANA.test(groups[0]?.chunks.join('') ?? '') &&
-      wordsApart(groups[0]?.chunks[0] ?? '', perGroup[0]?.[0]?.units ?? []),
+      typedWithKana(groups[0]?.chunks ?? [], ctx, perGroup[0]?.[0]?.units ?? []),
     loose: loose && withInner(loose, inner),
     compounds,
     typed: mode === 'hybrid' ? typed.map((w) => ({ ...w, node: withInner(w.node, inner) })) : typed,
