@@ -97,6 +97,7 @@ const SearchStateSchema = z.object({
   tag: z.array(TagSchema).max(20).default([]),
   // One person per page (a facet link); the API's interviewee= takes several.
   interviewee: z.string().min(1).max(128).optional(),
+  interview: SearchParamsSchema.shape.interview,
   speaker: z.enum(['interviewee', 'interviewer', 'other']).optional(),
   from: SearchParamsSchema.shape.from,
   to: SearchParamsSchema.shape.to,
@@ -268,6 +269,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         state.q.trim() !== '' ||
         state.tag.length > 0 ||
         !!state.interviewee ||
+        !!state.interview ||
         !!state.speaker ||
         !!state.from ||
         !!state.to;
@@ -280,6 +282,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           q: state.q,
           tags: state.tag,
           interviewee: state.interviewee,
+          interview: state.interview,
           speaker,
           from: state.from,
           to: state.to,
@@ -354,6 +357,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           result={result}
           landing={landing}
           personName={personName}
+          interviewTitle={state.interview ? ((await index.interview(state.interview))?.title ?? null) : null}
           switchHref={switchHref(c, v)}
         />
       );
