@@ -22,6 +22,7 @@ const WORDS = {
     addLabel: '追加するタグ',
     remove: (t: string) => `タグ「${t}」を外す`,
     saved: '保存しました',
+    saving: '保存しています…',
     badToken: 'トークンが正しくありません',
     tokenOk: '編集できます。このタブを閉じるとトークンは消えます。',
     tokenCleared: '編集をやめました',
@@ -73,6 +74,7 @@ const WORDS = {
     addLabel: 'Tag to add',
     remove: (t: string) => `Remove tag “${t}”`,
     saved: 'Saved',
+    saving: 'Saving…',
     badToken: 'That token is not valid',
     tokenOk: 'You can edit. The token is forgotten when this tab closes.',
     tokenCleared: 'Editing stopped',
@@ -392,6 +394,10 @@ async function openEditor(box: HTMLElement, editable: Editable): Promise<void> {
     );
     conflictBox.hidden = true;
     addButton.disabled = true;
+    // Whatever the status said (an earlier refusal, "saved") is about an earlier change: while
+    // this one is sent, say so, or an old error reads as this change's answer.
+    status.className = 'edit-status status';
+    status.textContent = WORDS.saving;
     const r = await editable.apply(change, before.version, before.tags);
     addButton.disabled = false;
     if (r.status === 200 && r.json) {
