@@ -32,6 +32,7 @@ const ja = {
   /** A remark in brackets: full-width in Japanese text, ASCII with a space in English. */
   paren: (s: string) => `（${s}）`,
   listSeparator: '、',
+  nameWithRole: (name: string, role: string) => `${name}・${role}`,
   facetTags: 'タグ',
   facetPeople: 'インタビュイー',
   facetInterview: 'インタビュー',
@@ -169,6 +170,7 @@ const en: Messages = {
   removeFilter: 'Remove this filter',
   paren: (s: string) => ` (${s})`,
   listSeparator: ', ',
+  nameWithRole: (name: string, role: string) => `${name}, ${role}`,
   facetTags: 'Tags',
   facetPeople: 'Interviewees',
   facetInterview: 'Interview',

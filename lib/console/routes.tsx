@@ -21,7 +21,7 @@ import type { TopicTagger } from '../tagger.ts';
 import { assertKnownTags, resolveTags } from '../tagging/directory.ts';
 import { TagSchema } from '../tags.ts';
 import { assetRoutes, assetUrls } from './assets.ts';
-import { langOf } from './i18n.ts';
+import { langOf, type Messages } from './i18n.ts';
 import { numberedPage, personNames, searchQuotes } from './search.ts';
 import { makeView, type View } from './view.ts';
 import { ErrorPage, PersonPage, ReaderPage, TagPage, TagsPage, UploadPage } from './views/pages.tsx';
@@ -130,13 +130,15 @@ function cardOfHit(hit: SearchHit): CardQuote {
  * someone else's name or someone who is no interviewee (`たけし（山本武司）`, `ななみ（ななみ・聞き手）`),
  * so a reader sees whose quotes they are reading.
  */
-function meantLabel(typed: string, people: readonly NamedPerson[], roles: Record<string, string>): string {
+function meantLabel(typed: string, people: readonly NamedPerson[], t: Messages): string {
   const names = [
     ...new Set(
-      people.map((p) => (p.role === 'interviewee' ? p.name : `${p.name}・${roles[p.role] ?? p.role}`)),
+      people.map((p) =>
+        p.role === 'interviewee' ? p.name : t.nameWithRole(p.name, t.roles[p.role] ?? p.role),
+      ),
     ),
-  ].join('、');
-  return names === typed ? typed : `${typed}（${names}）`;
+  ].join(t.listSeparator);
+  return names === typed ? typed : `${typed}${t.paren(names)}`;
 }
 
 /**
@@ -348,7 +350,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       const personName = !state.interviewee
         ? null
         : meant
-          ? meantLabel(state.interviewee, meant, v.t.roles)
+          ? meantLabel(state.interviewee, meant, v.t)
           : ((await personNames(index, [state.interviewee])).get(state.interviewee) ?? null);
       return (
         <SearchPage

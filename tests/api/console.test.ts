@@ -396,7 +396,9 @@ describe("the reader's search box", () => {
     expect(reader).toContain('<input type="hidden" name="interview" value="haruka-1"/>');
     expect(reader).not.toMatch(/<input type="hidden" name="interviewee"/);
     // The person's quotes with these words are in both parts; the box must find the first part's only.
-    const everywhere: SearchPage = await (await page('/search?q=%E4%BB%95%E4%BA%8B&limit=100', '*/*')).json();
+    const everywhere = (await (
+      await page('/search?q=%E4%BB%95%E4%BA%8B&limit=100', '*/*')
+    ).json()) as SearchPage;
     const inBoth = new Set(everywhere.hits.map((h) => h.interviewId));
     expect(inBoth.has('haruka-1') && inBoth.has('haruka-2')).toBe(true);
     const own = everywhere.hits.filter((h) => h.interviewId === 'haruka-1');
@@ -420,6 +422,11 @@ describe("the reader's search box", () => {
     expect(en).not.toMatch(/（all|（Remove/);
     const ja = await (await page('/?q=%E4%BB%8B%E8%AD%B7&tag=care-anxiety')).text();
     expect(ja).toContain('<span class="help">（全ページ・最大10,000件）</span>');
+    // A topic's keywords are listed with the language's separator.
+    const keywords = (html: string) => /<span class="label">[^<]*:<\/span> ([^<]*)</.exec(html)?.[1] ?? '';
+    const enKeywords = keywords(await (await page('/tags/work-balance?lang=en')).text());
+    expect(enKeywords).toContain('時間配分, 両立');
+    expect(keywords(await (await page('/tags/work-balance')).text())).toContain('時間配分、両立');
   });
 });
 

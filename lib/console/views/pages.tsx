@@ -385,7 +385,8 @@ export function TagPage(props: {
         {topic ? <p class="help">{topic.description}</p> : null}
         {topic ? (
           <p class="keywords">
-            <span class="label">{t.keywords}:</span> {topic.evidence.map((e) => e.phrase).join('、')}
+            <span class="label">{t.keywords}:</span>{' '}
+            {topic.evidence.map((e) => e.phrase).join(t.listSeparator)}
           </p>
         ) : null}
         <p>
