@@ -85,10 +85,11 @@ export function prefersHtml(accept: string | undefined): boolean {
  * A numbered page: at most 500 (the deepest page the console will seek to), and a larger number is
  * clamped rather than refused, so that any number past the end shows the last page (README).
  */
+const PAGE_NUMBER = 'a page number is a whole number from 1 (page=2)';
 const PageNumberSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
+  .number({ error: PAGE_NUMBER })
+  .int({ error: PAGE_NUMBER })
+  .min(1, { error: PAGE_NUMBER })
   .transform((n) => Math.min(n, 500))
   .default(1);
 
@@ -104,9 +105,10 @@ const SearchStateSchema = z.object({
   page: PageNumberSchema,
 });
 
-function invalid(error: z.ZodError): KikigakiError {
+/** `name`: the parameter a lone value was parsed from (its issues have no path). */
+function invalid(error: z.ZodError, name = 'query'): KikigakiError {
   const issue = error.issues[0];
-  return new KikigakiError('validation_error', `${issue?.path.join('.') || 'query'}: ${issue?.message}`);
+  return new KikigakiError('validation_error', `${issue?.path.join('.') || name}: ${issue?.message}`);
 }
 
 /** A hit as a card (the snippet with its marks). */
@@ -463,7 +465,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       // A merged-away tag's page (a saved link) is its target's; temporary, as merges can be undone.
       if (into !== tag.data) return c.redirect(`/tags/${encodeURIComponent(into)}`, 302);
       const pageNo = PageNumberSchema.safeParse(c.req.query('page'));
-      if (!pageNo.success) throw invalid(pageNo.error);
+      if (!pageNo.success) throw invalid(pageNo.error, 'page');
       const index = await deps.index.get();
       const params: SearchParams = { q: '', tags: [tag.data], limit: PAGE_SIZE };
       const { page: found, pageNo: shown } = await numberedPage(

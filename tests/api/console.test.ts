@@ -288,6 +288,20 @@ describe('search page', () => {
     expect((await page('/?q=%E4%BB%8B%E8%AD%B7&page=0')).status).toBe(400);
   });
 
+  it("says what a page number is when page= is none, instead of a validator's words", async () => {
+    for (const path of [
+      '/?q=%E4%BB%8B%E8%AD%B7&page=abc',
+      '/?q=%E4%BB%8B%E8%AD%B7&page=0',
+      '/tags/care-anxiety?page=1.5',
+    ]) {
+      const res = await page(path);
+      expect(res.status, path).toBe(400);
+      const html = await res.text();
+      expect(html, path).toContain('page: a page number is a whole number from 1 (page=2)');
+      expect(html, path).not.toContain('NaN');
+    }
+  });
+
   it('lists recent interviews on the start page, an undated one saying when it was added', async () => {
     const html = await (await page('/')).text();
     const listed = (await (await app.request('/interviews?limit=8')).json()) as {
