@@ -316,7 +316,11 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         const found = numbered.page;
         meant = state.interviewee ? found.people?.[state.interviewee] : undefined;
         // A misspelt tag in a typed or old link: a 400 page naming the tags meant, not "no quotes".
-        if (found.total === 0) await assertKnownTags(service.tagging, state.tag);
+        if (found.total === 0) {
+          await assertKnownTags(service.tagging, state.tag);
+          // A mistyped interview id (an edited link) is a 400 naming the ids meant, as in the API.
+          await service.assertKnownInterview(index, state.interview);
+        }
         state.page = numbered.pageNo;
         result = {
           total: found.total,

@@ -429,6 +429,13 @@ describe("the reader's search box", () => {
     expect(html).toContain('interview=haruka-1&amp;format=csv');
   });
 
+  it('answers a mistyped interview id with a 400 naming the one meant, not an empty result', async () => {
+    const res = await page('/?q=%E4%BB%95%E4%BA%8B&interview=haruka-3');
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('interview &#39;haruka-3&#39; is no interview (did you mean haruka-1, haruka-2?)');
+  });
+
   it('writes remarks in brackets the way the page language does', async () => {
     const en = await (await page('/?q=%E4%BB%8B%E8%AD%B7&tag=care-anxiety&lang=en')).text();
     expect(en).toContain('<span class="help"> (all pages, at most 10,000 quotes)</span>');
