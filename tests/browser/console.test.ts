@@ -331,6 +331,23 @@ describe.runIf(run)('console in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('lists the tags a name fits by their English labels and with commas on an English page', async () => {
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/?q=%E4%BB%8B%E8%AD%B7&lang=en`);
+    await enterToken(page);
+    const card = page.locator('.card').first();
+    await card.locator('.edit-start').click();
+    // Part of three English labels (Money and income, Family and partner, Side-job policy and
+    // society); the space keeps it from reading as a new tag's id.
+    await card.locator('.tag-add input').fill('y and');
+    await card.locator('.tag-add button').click();
+    await expect.poll(() => card.locator('.edit-status.error').textContent()).toContain('fits several tags');
+    const text = (await card.locator('.edit-status.error').textContent()) ?? '';
+    expect(text).toMatch(/Money and income, |, Money and income/);
+    expect(text).not.toContain('、');
+    await page.close();
+  }, 60_000);
+
   it('adds and removes an interviewee’s tag on the profile', async () => {
     const page = await newTab(context, errors);
     await page.goto(`${server.url}/people/kenji_camp`);
