@@ -369,6 +369,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       matched: page.matched,
       relaxed: page.relaxed,
       ...(page.everyWord === undefined ? {} : { everyWord: page.everyWord }),
+      ...(page.missing === undefined ? {} : { missing: page.missing }),
       hits: page.hits,
       facets: page.facets,
       nextCursor: page.nextCursor,

@@ -254,6 +254,12 @@ export const SearchResponse = z.object({
     .min(0)
     .optional()
     .describe('on a relaxed page only: how many quotes have every word (listed first); 0 when none has'),
+  missing: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'the words typed that no quote says, as typed (ホヤ of ホヤってどう思う); absent when every word is said somewhere. When the words left are verbs and adjectives alone (食べてみたい, 思う, 好き), the page is empty: their quotes say nothing of the missing word',
+    ),
   hits: z.array(
     z.object({
       quoteId: z.string(),

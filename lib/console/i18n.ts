@@ -47,6 +47,8 @@ const ja = {
   matchedFew: (n: number) =>
     `すべての語を含む発言は${n}件でした。その後に、いずれかの語を含む発言を続けて表示しています。`,
   matchedShare: '文として探しました。語を多く含む発言から順に表示しています（すべてを含むとは限りません）。',
+  missingWords: (words: readonly string[]) =>
+    `${words.map((w) => `「${w}」`).join('')}を含む発言はありません。`,
   personSeveral: (name: string) => `「${name}」に当たる人が複数います。どの人の発言を探しますか？`,
   personNone: (name: string) => `「${name}」という名前の話者は、登録されたインタビューにいません。`,
   personInterviews: (n: number) => `インタビュー${n}件`,
@@ -185,6 +187,7 @@ const en: Messages = {
   matchedFew: (n: number) =>
     `Only ${n} quote${n === 1 ? ' has' : 's have'} every word; quotes with any of them follow.`,
   matchedShare: 'Searched as a sentence: quotes with more of its words first (not every quote has them all).',
+  missingWords: (words: readonly string[]) => `No quote says ${words.map((w) => `“${w}”`).join(', ')}.`,
   personSeveral: (name: string) => `“${name}” fits several people. Whose quotes do you mean?`,
   personNone: (name: string) => `Nobody called “${name}” speaks in the indexed interviews.`,
   personInterviews: (n: number) => `${n} interview${n === 1 ? '' : 's'}`,

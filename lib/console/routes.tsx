@@ -328,6 +328,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           matched: found.matched,
           relaxed: found.relaxed,
           everyWord: found.everyWord ?? 0,
+          missing: found.missing ?? [],
           hits: found.hits.map(cardOfHit),
           pageSize: PAGE_SIZE,
           facets: {

@@ -97,14 +97,6 @@ function note(job: Job, name: string, ids: readonly string[]): void {
   job.ids[name] = [...kept, ...ids].slice(0, MAX_IDS);
 }
 
-/**
- * The sweep after a paged phase: it keeps that phase's progress (done, total), so the finished job
- * still says how far it went (a rebuild read `"done":0,"total":null` once done).
- */
-function sweepAfter(job: Job): Job {
-  return { ...job, phase: 'sweep', cursor: null };
-}
-
 function enter(job: Job, phase: string, total: number | null = null): Job {
   // The pace is per item of the phase (interviews, quotes, corrections): measured anew.
   return { ...job, phase, cursor: null, done: 0, total, pace: null, lastId: null };
@@ -285,11 +277,47 @@ function carrierPages(store: Store, tag: string) {
   };
 }
 
-/** Every interview id in the store (a sweep: ~50,000 ids at 1M quotes, read in pages). */
-async function storeIds(store: Store): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for await (const id of store.interviewIds()) ids.add(id);
-  return ids;
+/**
+ * Pages of the index's interview ids in id order, after a key cursor (the last id of the page
+ * before): an id indexed meanwhile is swept if it sorts after the cursor, and needs no sweep
+ * anyway (it was indexed from the store). The ids are the index's, in memory; sorted once per
+ * step, on its first page.
+ */
+function indexIdPages(indexer: Indexer) {
+  let sorted: string[] | null = null;
+  return async (cursor: string | undefined, limit: number): Promise<Page> => {
+    sorted ??= (await indexer.interviewIds()).sort();
+    const all = sorted;
+    // The first id after the cursor (binary search: the cursor itself may be gone from the index).
+    let lo = 0;
+    let hi = all.length;
+    while (cursor !== undefined && lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((all[mid] as string) <= cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    const ids = all.slice(lo, lo + limit);
+    const more = lo + limit < all.length;
+    return { ids, next: more ? (ids.at(-1) ?? null) : null };
+  };
+}
+
+/**
+ * Refreshes the interviews of a merge's or an undo's page that no earlier step of the job
+ * refreshed, and counts them as `interviews`; answers how many (the page's units of cost). An
+ * interview is on several of the job's lists (the tag's quotes, the quotes whose corrections
+ * changed, the tag's carriers; an undo's lists do not shrink as they are refreshed), or named by
+ * two carriers on different pages: once refreshed, after every correction of the merge was
+ * rewritten or restored (the phases before), it is what the merge leaves, so it is refreshed and
+ * counted once, as a merge done before answering counts a set. The job's visits are kept in the
+ * store beside its record (a set in the record would grow with the tag: ~8,000 interviews at 1M
+ * quotes); a retried step's own visits count again, its counts having never been saved.
+ */
+async function refreshOnce(ctx: StepContext, job: Job, ids: readonly string[]): Promise<number> {
+  const first = await ctx.store.firstVisits(job.id, job.step, ids);
+  await refreshInterviews(ctx.tagging, first);
+  count(job, 'interviews', first.length);
+  return first.length;
 }
 
 /** Runs one step of `job`; returns the record as the step leaves it (state `done` at the end). */
@@ -341,7 +369,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       const ended = await paged(job, budget, started, size, interviews, (ids) =>
         eachOrAlone(job, ids, apply),
       );
-      next = ended ? sweepAfter(job) : job;
+      next = ended ? enter(job, 'sweep', approxTotal()) : job;
       break;
     }
     // ------------------------------------------------------------------ check, repair
@@ -376,29 +404,35 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           }
         }),
       );
-      next = ended ? sweepAfter(job) : job;
+      next = ended ? enter(job, 'sweep', approxTotal()) : job;
       break;
     }
     case 'rebuild:sweep':
     case 'check:sweep':
     case 'repair:sweep': {
-      // Interviews the index holds that the store does not: re-read before anything is removed
-      // (one may have been written since the listing).
-      const inStore = await storeIds(store);
-      const candidates = (await indexer.interviewIds()).filter((id) => !inStore.has(id));
-      const extra: string[] = [];
-      for (let i = 0; i < candidates.length; i += budget.pageSize) {
-        const c = await indexer.compare(candidates.slice(i, i + budget.pageSize));
-        extra.push(...c.absent);
+      // Interviews the index holds that the store does not: the index's ids a page at a time, in
+      // id order from the job's key cursor (the last id swept), each page looked up in the store
+      // (its heads, batched). Never the store's whole list of ids (~50,000 at 1M quotes, once read
+      // in one step): a page is as large as the step's time allows, and the sweep counts `done`
+      // of `total` (the index's interviews when it began) like the phases before it.
+      if (job.total === null) job.total = approxTotal();
+      const ended = await paged(job, budget, started, size * 10, indexIdPages(indexer), async (ids) => {
+        const found = await store.interviewSummaries(ids);
+        const extra = ids.filter((id) => !found.has(id));
+        count(job, 'extra', extra.length);
+        note(job, 'extra', extra);
+        // applyMany reads each again: one written since the look-up is upserted, not removed.
+        if (job.kind !== 'check') {
+          await apply(extra);
+          if (job.kind === 'repair' && extra.length > 0) job.result.repaired = 1;
+        }
+      });
+      if (!ended) {
+        next = job;
+        break;
       }
-      count(job, 'extra', extra.length);
-      note(job, 'extra', extra);
-      if (job.kind !== 'check') {
-        await apply(extra);
-        if (job.kind === 'repair' && extra.length > 0) job.result.repaired = 1;
-      }
+      job.result.extra ??= 0;
       if (job.kind === 'repair') job.result.repaired ??= 0;
-      job.pages++;
       next = finish();
       break;
     }
@@ -498,9 +532,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
           const todo = pending && pending !== ids[0] ? [pending, ...ids] : ids;
           job.lastId = more ? (todo.at(-1) ?? null) : null;
           const now = more ? todo.slice(0, -1) : todo;
-          await refreshInterviews(tagging, now);
-          count(job, 'interviews', now.length);
-          return now.length;
+          return refreshOnce(ctx, job, now);
         },
       );
       next = ended ? enter(job, 'changed') : job;
@@ -521,7 +553,8 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
       // as the tag is common, an interviewee carrying what their quotes say). Each list is paged
       // from a key cursor, never read whole; a merge's lists shrink as they are refreshed (people
       // then carry `into`), which a key cursor, unlike an offset, does not mind. An interview on
-      // both lists (or two carriers' in one) is refreshed once per list page that names it.
+      // several lists (or two carriers' in one, on different pages) is refreshed and counted once
+      // (refreshOnce).
       const mergeId = job.params.mergeId ?? '';
       const merge = await store.getMerge(mergeId);
       if (!merge) throw new Error(`merge ${mergeId} not found`);
@@ -533,11 +566,7 @@ export async function advance(input: Job, ctx: StepContext): Promise<Job> {
         started,
         size,
         changed ? changedQuotePages(store, job, mergeId) : carrierPages(store, tag),
-        async (page) => {
-          await refreshInterviews(tagging, page);
-          count(job, 'interviews', page.length);
-          return page.length;
-        },
+        (page) => refreshOnce(ctx, job, page),
       );
       if (!ended) {
         next = job;

@@ -410,6 +410,12 @@ export class QuoteIndex implements SearchBackend {
         .termsWithPrefix(prefix)
         .map((t) => ({ written: t.slice(prefix.length), quotes: this.engine.textDf(t) }));
     },
+    quotes: (term) => this.engine.textDf(term),
+    readingsWithPrefix: (prefix) =>
+      this.engine.termsWithPrefix(prefix).flatMap((term) => {
+        const written = READING_TERM.test(term) ? this.engine.surfaceOf(term) : undefined;
+        return written ? [{ term, written }] : [];
+      }),
   };
   private readonly retained: Map<string, Interview> | null;
   /** See {@link QuoteIndexOptions.general}; may be switched between searches (A/B benchmarks). */
@@ -1001,7 +1007,18 @@ export class QuoteIndex implements SearchBackend {
     const checks = compiled.everyWord && compiled.loose ? checkedCompounds(compiled.compounds) : null;
     let checked: Candidates | null = null;
     let nearSkipped = false;
-    if (compiled.empty) {
+    // The words typed that no quote says (ホヤ of ホヤってどう思う): told, not silently dropped.
+    // Looked up before any evaluation (the engine reuses its buffers from one to the next).
+    const missing = compiled.empty ? [] : this.missingWords(compiled.typed);
+    if (
+      missing.length > 0 &&
+      compiled.typed.every((w) => w.predicate || missing.includes(w.text)) &&
+      !compiled.empty
+    ) {
+      // What remains of the query is verbs and adjectives alone (食べ of ホヤを食べてみたい, 思う,
+      // 好き): their quotes are no answer to a query about a thing no quote says (a relaxed page
+      // of 188 quotes saying 思う, 111 saying 好き). The page is empty and `missing` says why.
+    } else if (compiled.empty) {
       if (
         params.q.trim() === '' ||
         compiled.excludeOnly.length > 0 ||
@@ -1237,11 +1254,55 @@ export class QuoteIndex implements SearchBackend {
           matched,
           relaxed,
           ...(everyWord === null ? {} : { everyWord }),
+          ...(missing.length > 0 ? { missing } : {}),
           totalIsEstimate,
           ...named,
         };
       },
     };
+  }
+
+  /**
+   * The typed words no quote says, as typed (a word in several slots once): in no field a search
+   * reads (text, speaker, section, title). A node whose terms are in the dictionary is said (a few
+   * lookups, no postings read); one whose terms are not, but which finds longer words (a prefix, a
+   * typo, a pair inside a word), is evaluated: cheap, as its terms are rare or absent.
+   */
+  private missingWords(typed: CompiledQuery['typed']): string[] {
+    const out: string[] = [];
+    for (const w of typed) {
+      if (out.includes(w.text)) continue;
+      const known = this.said(w.node);
+      if (known === 'no' || (known === 'maybe' && !this.anyAlive(this.engine.evaluate(w.node))))
+        out.push(w.text);
+    }
+    return out;
+  }
+
+  /** Whether some quote has a node's terms: yes, no, or maybe (its expansions may). */
+  private said(node: QueryNode): 'yes' | 'no' | 'maybe' {
+    switch (node.kind) {
+      case 'term':
+        if (this.engine.termAnywhere(node.term)) return 'yes';
+        return node.prefix || node.substr || node.fuzzy || node.inner ? 'maybe' : 'no';
+      case 'and': {
+        // Each child said does not make them said together.
+        const parts = node.children.filter((c) => c.kind !== 'not').map((c) => this.said(c));
+        return parts.includes('no') ? 'no' : 'maybe';
+      }
+      case 'or':
+      case 'max': {
+        const parts = node.children.map((c) => this.said(c));
+        return parts.includes('yes') ? 'yes' : parts.includes('maybe') ? 'maybe' : 'no';
+      }
+      default:
+        return 'maybe';
+    }
+  }
+
+  private anyAlive(m: { docs: ArrayLike<number>; n: number }): boolean {
+    for (let i = 0; i < m.n; i++) if (this.engine.alive(m.docs[i] as number)) return true;
+    return false;
   }
 
   /**

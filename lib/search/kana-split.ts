@@ -55,6 +55,13 @@ export interface Vocabulary {
    * with how many quotes write it so (lib/search/query.ts triedVerbNodes).
    */
   readonly writtenForms?: (reading: string) => ReadonlyArray<{ written: string; quotes: number }>;
+  /** How many quotes' texts have a term (the kanji pair across a cut: 能界 of 芸能界). */
+  readonly quotes?: (term: string) => number;
+  /**
+   * The reading terms starting with a prefix that have a written form, with it (ヒトリグラシ: 一人暮らし):
+   * the compound a word typed in kana starts (ひとり of ひとり暮らし, whose spellings are ひとり and 独り).
+   */
+  readonly readingsWithPrefix?: (prefix: string) => ReadonlyArray<{ term: string; written: string }>;
 }
 
 /**
@@ -426,4 +433,75 @@ export function okuriganaCompound(run: string, vocabulary: Vocabulary): string |
       }
   }
   return null;
+}
+
+/** A word typed in kana, then the kanji of the rest (けっこん式, ひとり暮らし: a conversion left half done). */
+const KANA_THEN_KANJI = /^([\u3041-\u3096ー]{2,})([\p{Script=Han}\u3005]+[\u3041-\u3096]*)$/u;
+/** A kanji word, then a suffix of {@link suffixKanji} typed in kana (映画かん, 芸能かい). */
+const KANJI_THEN_SUFFIX = /^([\p{Script=Han}\u3005]{2,})([\u3041-\u3096]{2,3})$/u;
+/** The fewest kana of a word typed before kanji looked up by its reading's start (ひとり of ひとり暮らし). */
+const READING_HEAD_MIN = 3;
+
+/**
+ * A chunk typed half converted — a word in kana then kanji (けっこん式, えいが館, せんもん学校,
+ * ひとり暮らし), or a kanji word then a suffix in kana (映画かん, 芸能かい) — as the quotes write the
+ * compound (結婚式, 映画館, 専門学校, 一人暮らし, 芸能界), or null. The segmenter cuts such a chunk
+ * at the script change into words no quote has as typed (ケッコン then 式, 映画 then かん read as
+ * any カン), so it found nothing or the parts apart, while the compound typed in kanji finds the
+ * quotes saying it. Written only on the index's evidence, as a compound typed in kana is
+ * ({@link compoundOf}): the compound as a word of some quote, else the kanji pair across the cut
+ * (門学 of 専門学校; of several suffix kanji, the pair most quotes have: 能界, not 能会), else — for
+ * a kana word whose spellings lack the compound's (ひとり: ひとり, 独り; 一人暮らし) — a reading the
+ * index has that starts with the word and is written ending with the kanji typed (ヒトリグラシ).
+ * Never for a chunk the index has as typed, nor kana that are grammar or a verb or adjective
+ * (たのしい時間 is two words), nor a tail the split reads as grammar.
+ */
+export function mixedCompound(chunk: string, vocabulary: Vocabulary): string | null {
+  const { known, quotes, readingsWithPrefix } = vocabulary;
+  if (known(foldKatakanaRun(hiraganaToKatakana(chunk))) & TERM_WORD) return null;
+  const kanaFirst = KANA_THEN_KANJI.exec(chunk);
+  if (kanaFirst) {
+    const head = kanaFirst[1] as string;
+    const rest = kanaFirst[2] as string;
+    if (!isKanaWord(head, known)) return null;
+    const forms = writtenForms(vocabulary.written, vocabulary.spellings)?.(termOf(head)) ?? [];
+    // A word the quotes also write with kana (子ども beside 子供 for こども): the kana typed already
+    // finds every spelling by its reading (こども時代 lists 子供時代 and 子ども時代), one kanji
+    // spelling would lose the others.
+    const kanji = forms.every((w) => KANJI_ONLY.test(w)) ? forms : [];
+    for (const w of kanji)
+      if (known(foldKatakanaRun(hiraganaToKatakana(`${w}${rest}`))) & TERM_WORD) return `${w}${rest}`;
+    for (const w of kanji) if (known(`${w.slice(-1)}${rest.charAt(0)}`) & TERM_PRESENT) return `${w}${rest}`;
+    if (head.length < READING_HEAD_MIN || !readingsWithPrefix) return null;
+    const reading = termOf(head);
+    for (const { term, written } of readingsWithPrefix(reading))
+      if (
+        term.length > reading.length &&
+        written.length > rest.length &&
+        written.endsWith(rest) &&
+        KANJI_ONLY.test(written.slice(0, written.length - rest.length))
+      )
+        return written;
+    return null;
+  }
+  const kanjiFirst = KANJI_THEN_SUFFIX.exec(chunk);
+  if (!kanjiFirst) return null;
+  const head = kanjiFirst[1] as string;
+  const tail = kanjiFirst[2] as string;
+  if (isGrammarPiece(tail)) return null;
+  const kanji = suffixKanji(tail);
+  for (const k of kanji) if (known(`${head}${k}`) & TERM_WORD) return `${head}${k}`;
+  let best: string | null = null;
+  let most = 0;
+  for (const k of kanji) {
+    const pair = `${head.slice(-1)}${k}`;
+    if (!(known(pair) & TERM_PRESENT)) continue;
+    // Without counts, the table's order (the suffix most words take first).
+    const n = quotes ? quotes(pair) : 1;
+    if (n > most) {
+      most = n;
+      best = `${head}${k}`;
+    }
+  }
+  return best;
 }

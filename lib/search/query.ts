@@ -43,9 +43,11 @@ import { and, max, or, type QueryNode, type Slot, term, weighted } from './engin
 import {
   isKanaWord,
   type KanaPiece,
+  mixedCompound,
   okuriganaCompound,
   splitKanaRun,
   TERM_PRESENT,
+  TERM_WORD,
   type Vocabulary,
 } from './kana-split.ts';
 
@@ -102,6 +104,64 @@ export interface CompiledQuery {
    * it is marked whole and its parts elsewhere are not (役 of 役者, 作リ of 作り上げ).
    */
   readonly compounds: readonly Compound[];
+  /**
+   * The words typed, one per slot of the query (numbers' units and quoted phrases apart), as the
+   * search page tells which of them no quote says (see `missing` in the search page).
+   */
+  readonly typed: readonly TypedWord[];
+}
+
+/**
+ * A word of the query as typed: its node, its text to show, and whether it is a predicate (a
+ * verb, a light verb or an adjective: 食べ of 食べてみたい, 思う, 好き). Beside a noun no quote
+ * says (ホヤってどう思う), a predicate alone is no topic: its quotes (188 saying 思う) are noise.
+ */
+export interface TypedWord {
+  readonly node: QueryNode;
+  readonly text: string;
+  readonly predicate: boolean;
+}
+
+/**
+ * In a chain of nouns joined by の (子供の頃の夢, 映画の撮影の現場), the last is what is asked of, the
+ * others narrow it: a quote about childhood that says nothing of a dream is no answer, one about
+ * a dream that does not say 子供の頃 may well be. In a sentence, whose words rank by the share of
+ * their weight a quote matches, the head weighs this many words: an answer matched through a short
+ * question's 子供の頃 (films watched as a child) no longer outranks one saying 夢 and 小さい頃.
+ */
+const HEAD_WEIGHT = 2;
+/**
+ * The kana a kanji word typed as a predicate ends with: an adjective's い or the き of 好き (美味しい,
+ * 好き), the e-row stem of a verb the segmenter kept whole (始め of 始めた, 食べ).
+ */
+const PREDICATE_END = /[いきえけげせてねべめれ]$/u;
+/** A noun of a の chain: kanji or katakana, no kana that could inflect it. */
+const CHAIN_NOUN = /^[\p{Script=Han}\p{Script=Katakana}\u3005\u30FC]+$/u;
+/** How many nouns a の chain has, at least, for its head to weigh more (see {@link HEAD_WEIGHT}). */
+const CHAIN_NOUNS = 3;
+
+/**
+ * The slots of the head of a chain of nouns joined by の typed as one chunk (see {@link
+ * HEAD_WEIGHT}): the last noun's units, or none when the chunk is not such a chain.
+ */
+function nounChainHead(chunks: readonly string[], slotUnits: ReadonlyArray<Unit | undefined>): Set<number> {
+  const none = new Set<number>();
+  if (chunks.length !== 1) return none;
+  const parts = normalize(chunks[0] ?? '')
+    .text.trim()
+    .split('の');
+  if (parts.length < CHAIN_NOUNS || !parts.every((p) => CHAIN_NOUN.test(p))) return none;
+  // The last units, whose typed text makes up the last noun (夢; 撮影|現場 would be two).
+  const last = parts.at(-1) as string;
+  let text = '';
+  const head = new Set<number>();
+  for (let i = slotUnits.length - 1; i >= 0 && text.length < last.length; i--) {
+    const u = slotUnits[i];
+    if (!u?.typed) return none;
+    text = u.typed + text;
+    head.add(i);
+  }
+  return text === last ? head : none;
 }
 
 /**
@@ -299,6 +359,13 @@ interface Unit {
   verb?: KanjiVerb;
   /** The verb a noun makes with its する tail typed in a voice (反対された): its voice ranks. */
   suru?: KanjiVerb;
+  /** The word as typed (ホヤ, 食べ, 将棋), when it is one token of the chunk: see {@link TypedWord}. */
+  typed?: string;
+  /**
+   * A verb or adjective: typed with its kanji and kana (食べ, 好き, 美味しい) or in kana read as a
+   * verb's forms (たべたい). See {@link TypedWord.predicate}.
+   */
+  predicate?: boolean;
 }
 
 /**
@@ -989,6 +1056,11 @@ interface CompileMemo {
   readonly variants: Map<string, QueryNode | null>;
   /** {@link kanaAlternatives} by text and `partial`. */
   readonly kana: Map<string, KanaAlternatives>;
+  /**
+   * Chunks typed half converted (けっこん式) by the compound searched for them (結婚式, see
+   * {@link mixedCompound}): a phrase or not as that compound typed is (see `typedAsPhrase`).
+   */
+  readonly converted: Map<string, string>;
 }
 
 /** A text's tokens and its runs of one-kana pieces (see AnalyzeOptions.onKanaRun); read, never changed. */
@@ -1178,6 +1250,14 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
       );
     return [...head, ...tail];
   }
+  // けっこん式, 映画かん: a chunk typed half converted, searched as the compound the quotes write
+  // (結婚式, 映画館) when the index has it, as the kanji typed; before, the kana found nothing or
+  // other words (かん as any カン).
+  const converted = vocabulary && mode === 'hybrid' ? mixedCompound(norm, vocabulary) : null;
+  if (converted) {
+    ctx.memo.converted.set(norm, converted);
+    return unitsOf(converted, ctx, false, partial);
+  }
   // A single katakana letter (ア; a half-width ｱ is ア after NFKC) is the same sound as its
   // hiragana: the analyzer keeps no one-letter katakana word, so ア alone found nothing, and with
   // a filter everything, while あ finds the words starting with it.
@@ -1295,6 +1375,7 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         node: term(t.term, { prefix: last, substr: partial && t.term.length >= 3 }),
         needle: t.term,
         span: { start: t.start, end: t.end },
+        typed: norm.slice(t.start, t.end),
       });
     else if (t.kind === 'word') {
       const kanji = [...t.term].filter((c) => KANJI.test(c)).join('');
@@ -1317,6 +1398,10 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         ? dictionaryFormNodes(surfaceKana, [], ctx.vocabulary)
         : [];
       const inflected = kanji.length >= 1 && kanji !== t.term && t.term.startsWith(kanji);
+      // A kana word the quotes write as a word of its own (きっかけ) is a noun, whatever verb forms
+      // its kana could also be read as (きっかける).
+      const kanaNoun =
+        forms.length > 0 && !!ctx.vocabulary && (ctx.vocabulary.known(t.term) & TERM_WORD) !== 0;
       // A kanji stem the segmenter cut off its inflection (選|ばれた, 悩|んだ): the verb is marked
       // whole where a quote says it in any form, as when it is typed in kana (えらばれた), not 選 alone.
       // A noun with a する tail (結婚|したい) is no verb of its own.
@@ -1351,6 +1436,17 @@ function unitsOf(norm: string, ctx: CompileContext, prefixLast: boolean, partial
         ...(kanji.length >= 1 ? { span: { start: t.start, end: t.end } } : {}),
         ...(verb ? { verb } : {}),
         ...(suru && suru.voice.length > 0 ? { suru } : {}),
+        // A verb as typed (辞めた), not its kanji stem alone (辞).
+        typed: verb?.typed ?? surfaceKana,
+        // A verb: a kanji stem with its kana (食|べてみたい, 始|めた), or kana read as a verb; an
+        // adjective: a kanji word ending in い or the き of 好き (美味しい, 好き). Not a noun with kana
+        // (子ども, 気持ち), nor two kanji with their kana, nearly always a noun with する (用意|して
+        // ほしい, 相談|する).
+        ...((!!verb && kanji.length === 1) ||
+        (inflected && PREDICATE_END.test(surfaceKana)) ||
+        (forms.length > 0 && !kanaNoun)
+          ? { predicate: true }
+          : {}),
       });
     }
   };
@@ -1746,6 +1842,17 @@ interface Chunk {
   whole?: { self: QueryNode; others: QueryNode[] };
 }
 
+/**
+ * A needle (folded: ホヤヲタベタイ) as the chunk typed it (ほやをたべたい), to name it back to the user;
+ * null when the chunk does not fold unit for unit, or the needle is not in it.
+ */
+function asTyped(chunk: string, needle: string | null): string | null {
+  if (!needle) return null;
+  const folded = normalizeForMatch(chunk);
+  const at = folded.indexOf(needle);
+  return at >= 0 && folded.length === chunk.length ? chunk.slice(at, at + needle.length) : null;
+}
+
 /** A chunk's words as typed: its slots and the する tails they carry (see {@link SURU_TAIL}). */
 function typedCount(c: { units: Unit[]; slots: QueryNode[] } | undefined): number {
   return c ? c.slots.length - ridersOf(c) + c.units.reduce((n, u) => n + (u.tail ?? 0), 0) : 0;
@@ -1769,6 +1876,16 @@ const COMPOUND_PARTICLE =
 function withoutCompoundParticles(input: string): string {
   const out = input.replace(COMPOUND_PARTICLE, ' ');
   return out.trim() === '' ? input : out;
+}
+
+/**
+ * Whether one group's chunks are a phrase typed with kana (see {@link CompiledQuery.typedAsPhrase}),
+ * a chunk typed half converted read as the compound searched for it (せんもん学校 as 専門学校: a
+ * compound, not a phrase relaxed into 学校 quotes when one quote says it).
+ */
+function typedWithKana(chunks: readonly string[], ctx: CompileContext, units: readonly Unit[]): boolean {
+  const written = chunks.map((c) => ctx.memo.converted.get(normalize(c).text.trim()) ?? c);
+  return HIRAGANA.test(written.join('')) && wordsApart(written[0] ?? '', units);
 }
 
 /**
@@ -1812,7 +1929,7 @@ export function compileQuery(
       mode,
       variants,
       vocabulary: mode === 'hybrid' ? (vocabulary ?? null) : null,
-      memo: { analyses: new Map(), variants: new Map(), kana: new Map() },
+      memo: { analyses: new Map(), variants: new Map(), kana: new Map(), converted: new Map() },
     },
     terms,
   );
@@ -1859,6 +1976,8 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
   const slotLight: boolean[] = [];
   // Per slot: the chunk it is, when its spelling variants made it one slot (see Chunk.whole).
   const slotWhole: Array<Chunk | undefined> = [];
+  // Per slot: the word as typed (see TypedWord).
+  const slotTyped: Array<{ text: string; predicate: boolean }> = [];
   // Each typed word (or OR group) as one node, for the relaxed query.
   const wordNodes: QueryNode[] = [];
   // Short input is compiled again once its words are counted (see below).
@@ -1897,8 +2016,18 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
         const u = perUnit ? only.units[i] : undefined;
         slotUnits.push(u);
         slotWhole.push(perUnit ? undefined : only);
-        slotLight.push(
-          u?.rider === true || (!!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle))),
+        const lightVerb = !!u?.needle && (u.light === true || isLightVerb(u.form ?? u.needle));
+        slotLight.push(u?.rider === true || lightVerb);
+        slotTyped.push(
+          u
+            ? {
+                text: u.typed ?? asTyped(g.chunks[0] ?? '', u.needle) ?? g.chunks[0] ?? '',
+                predicate: u.predicate === true || lightVerb,
+              }
+            : {
+                text: g.chunks[0] ?? '',
+                predicate: !!only && only.units.length > 0 && only.units.every((x) => x.predicate === true),
+              },
         );
       }
       // One word typed without spaces (好きな食べ物) relaxes into its words, but not into a
@@ -1924,6 +2053,7 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
         slotUnits.push(undefined);
         slotWhole.push(undefined);
         slotLight.push(false);
+        slotTyped.push({ text: g.chunks.join(' OR '), predicate: false });
         wordNodes.push(node);
       }
     }
@@ -1973,8 +2103,14 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
     everyWord && terms !== 'all'
       ? slotUnits.flatMap((u) => (u?.verb ? verbRanks(u.verb) : u?.suru ? verbRanks(u.suru, true) : []))
       : [];
+  // The head of a chain of nouns joined by の (子供の頃の夢: 夢), weighted up in a sentence.
+  const head =
+    everyWord || groups.length !== 1 ? new Set<number>() : nounChainHead(groups[0]?.chunks ?? [], slotUnits);
   const slots: Slot[] = [
-    ...slotNodes.map((node, i) => ({ node, required: everyWord && !light(i) })),
+    ...slotNodes.map((node, i) => ({
+      node: head.has(i) ? weighted(node, HEAD_WEIGHT) : node,
+      required: everyWord && !light(i),
+    })),
     ...phraseSlots.map((node) => ({ node, required: true })),
     ...ranks.map((node) => ({ node, required: false, rank: true as const })),
   ];
@@ -2045,6 +2181,11 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
   const forms = [
     ...new Set(allUnits.flatMap((u) => [...(u.form ? [u.form] : []), ...(u.verb?.forms ?? [])])),
   ];
+  // The words as typed, before the rewrites above (a node's alternatives are what it matches):
+  // not a number's unit, which is no word of its own (see Unit.rider).
+  const typed: TypedWord[] = slotNodes.flatMap((node, i) =>
+    slotUnits[i]?.rider === true ? [] : [{ node, ...(slotTyped[i] as { text: string; predicate: boolean }) }],
+  );
   // The query, its relaxed and loose forms share their slots and exclusions: each rewritten once.
   const inner = new Map<QueryNode, QueryNode>();
   return {
@@ -2061,9 +2202,9 @@ function compile(input: string, ctx: CompileContext, terms: TermsMode): Compiled
     typedAsPhrase:
       groups.length === 1 &&
       phrases.length === 0 &&
-      HIRAGANA.test(groups[0]?.chunks.join('') ?? '') &&
-      wordsApart(groups[0]?.chunks[0] ?? '', perGroup[0]?.[0]?.units ?? []),
+      typedWithKana(groups[0]?.chunks ?? [], ctx, perGroup[0]?.[0]?.units ?? []),
     loose: loose && withInner(loose, inner),
     compounds,
+    typed: mode === 'hybrid' ? typed.map((w) => ({ ...w, node: withInner(w.node, inner) })) : typed,
   };
 }

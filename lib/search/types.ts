@@ -81,6 +81,12 @@ export interface SearchPage {
    */
   everyWord?: number;
   /**
+   * The words typed that no quote says (ホヤ of ホヤってどう思う), as typed; absent when every
+   * word is said somewhere. When what remains is verbs and adjectives alone (食べてみたい, 思う,
+   * 好き), the page is empty: their quotes answer nothing about the missing word.
+   */
+  missing?: string[];
+  /**
    * True when `total` is not exact: an upper bound for a phrase query with more candidates than
    * are checked against the quote texts ({@link PHRASE_CHECK_LIMIT}); a lower bound for a compound
    * typed whole (人間関係) whose quotes saying it fill the page, counted without the quotes saying its

@@ -306,6 +306,9 @@ export class DynamoStore implements Store {
   listOpenJobs(): Promise<Job[]> {
     return this.jobs.listOpenJobs();
   }
+  firstVisits(jobId: string, step: number, interviewIds: readonly string[]): Promise<string[]> {
+    return this.jobs.firstVisits(jobId, step, interviewIds);
+  }
 
   // PeopleStore (lib/store/people.ts)
   getPeopleEdits(interviewId: string): Promise<PeopleEdits> {

@@ -27,11 +27,13 @@
  * | indexManifest   | search snapshot manifest           | INDEX              | MANIFEST                        |                   |                    |
  * | indexChunk      | search snapshot chunk              | INDEX#<partId>     | CHUNK#<n>                       |                   |                    |
  * | job             | a background job and its progress  | JOB#<jobId>        | HEAD                            | JOBS#OPEN (open)  | <created>#<jobId>  |
+ * | jobVisit        | an interview a job's step refreshed | JOB#<jobId>        | SEEN#<interviewId>              |                   |                    |
  *
  * A job is on GSI1 only while it is open (queued or running), so a starting process finds the
  * jobs it must carry on ({@link keys.openJob}); a finished job expires ({@link TABLE.expiresAt},
- * items.ts JOB_RETENTION_DAYS after it finished); every other item is kept until something
- * deletes it.
+ * items.ts JOB_RETENTION_DAYS after it finished), and so does what a job visited
+ * ({@link keys.jobVisit}, JOB_RETENTION_DAYS after it was written); every other item is kept
+ * until something deletes it.
  *
  * A snapshot is made of parts (a base and segments over it, see lib/search/engine); a part's id
  * is {@link keys.snapshotPartId}: the snapshot id that wrote it, `_<n>` for its n-th new part
@@ -118,6 +120,7 @@ const S = {
   model: 'TAGMODEL',
   job: 'JOB#',
   openJobs: 'JOBS#OPEN',
+  jobVisit: 'SEEN#',
   people: 'PEOPLE',
   profile: 'PROFILE',
 } as const;
@@ -268,6 +271,14 @@ export const keys = {
   }),
   /** GSI1 partition of the open jobs. */
   openJobsPk: S.openJobs,
+  /**
+   * An interview a job refreshed (a merge's or an undo's), beside the job's record: what makes the
+   * job count each interview once across its lists.
+   */
+  jobVisit: (jobId: string, interviewId: string): Key => ({
+    pk: `${S.job}${jobId}`,
+    sk: `${S.jobVisit}${interviewId}`,
+  }),
 } as const;
 
 const SNAPSHOT_OBJECTS = 'index/';
@@ -303,7 +314,8 @@ export type ParsedKey =
   | { kind: 'tagModel' }
   | { kind: 'indexManifest' }
   | { kind: 'indexChunk'; snapshotId: string; n: number }
-  | { kind: 'job'; jobId: string };
+  | { kind: 'job'; jobId: string }
+  | { kind: 'jobVisit'; jobId: string; interviewId: string };
 
 /** The kinds of item in the table. */
 export type KeyKind = ParsedKey['kind'];
@@ -418,7 +430,12 @@ export function parseKey(key: { pk: string; sk: string }): ParsedKey | null {
   if (pk === S.index) return sk === S.manifest ? { kind: 'indexManifest' } : null;
   if (pk.startsWith(S.job)) {
     const jobId = pk.slice(S.job.length);
-    return NONCE.test(jobId) && sk === S.head ? { kind: 'job', jobId } : null;
+    if (!NONCE.test(jobId)) return null;
+    if (sk === S.head) return { kind: 'job', jobId };
+    const interviewId = sk.slice(S.jobVisit.length);
+    return sk.startsWith(S.jobVisit) && ID.test(interviewId)
+      ? { kind: 'jobVisit', jobId, interviewId }
+      : null;
   }
   if (pk.startsWith(S.snapshot)) {
     const snapshotId = pk.slice(S.snapshot.length);
@@ -476,6 +493,8 @@ export function keyOf(parsed: ParsedKey): Key {
       return keys.indexChunk(parsed.snapshotId, parsed.n);
     case 'job':
       return keys.job(parsed.jobId);
+    case 'jobVisit':
+      return keys.jobVisit(parsed.jobId, parsed.interviewId);
   }
 }
 

@@ -349,6 +349,13 @@ export interface JobStore {
   getJob(id: string): Promise<Job | null>;
   /** Jobs queued or running, oldest first (what a starting process carries on). */
   listOpenJobs(): Promise<Job[]>;
+  /**
+   * Of these interviews, those that no earlier step of job `jobId` visited, each recorded as
+   * visited by `step`. What the step before a retry visited counts as not visited (that step's
+   * record, with its counts, was never saved). One batched read and write per page; the steps of
+   * a job run one after another, so no condition is needed.
+   */
+  firstVisits(jobId: string, step: number, interviewIds: readonly string[]): Promise<string[]>;
 }
 
 /** Everything the app needs from persistence. */

@@ -104,7 +104,19 @@ export interface TrainOptions {
   balanceCap?: number;
   /** Keep only this many of each topic's strongest weights (default: every weight ≥ 0.01). */
   maxWeights?: number;
+  /**
+   * Each topic's model reads only its own evidence features (`e:`, `E:`, `n:`, `qe:`, `N:` of that topic)
+   * beside the shared ones (terms, grams, `asked`): another topic's evidence list then cannot move it
+   * (round 21, docs/tagger-rounds.md: round 20's work-balance rules moved family-partner's model).
+   */
+  isolate?: boolean;
   now?: () => Date;
+}
+
+/** The topic an evidence feature (`e:`, `E:`, `n:`, `qe:`, `N:` + topic id) belongs to, else undefined. */
+export function evidenceTopicOf(feature: string, topics: ReadonlySet<string>): string | undefined {
+  const m = /^(?:e|E|n|qe|N):(.+)$/.exec(feature);
+  return m && topics.has(m[1] as string) ? m[1] : undefined;
 }
 
 /**
@@ -133,6 +145,8 @@ export const DEFAULT_TRAINING: TrainOptions = {};
  * How the shipped model is trained on the pooled judged labels (`npm run train:tags`, and each fold of
  * the eval's cross-validation): the rich features with the evidence's and the neighbours' (the
  * tagger's `sequenceFeatures`), balanced classes, each topic's 2,000 strongest weights (about 320 KB).
+ * Not isolated: round 21's `isolate` (each topic weighing only its own evidence features) is measured but not
+ * adopted yet (docs/tagger-rounds.md), so the shipped model stays the one trained this way.
  */
 export const POOLED_TRAINING: TrainOptions = { ...RICH_TRAINING };
 
@@ -226,6 +240,15 @@ export function trainClassifier(
 
   const byTopic = new Map<string, TrainingExample[]>();
   for (const e of examples) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+  // Isolated: the vocabulary ids of evidence features, by the topic they speak for.
+  const ownerOf = new Map<number, string>();
+  if (options.isolate) {
+    const ids = new Set(byTopic.keys());
+    for (const [t, i] of vocab) {
+      const owner = evidenceTopicOf(t, ids);
+      if (owner !== undefined) ownerOf.set(i, owner);
+    }
+  }
   const topics: ClassifierModel['topics'] = {};
   for (const [topic, list] of [...byTopic].sort((a, b) => a[0].localeCompare(b[0]))) {
     const positives = list.filter((e) => e.label).length;
@@ -238,7 +261,7 @@ export function trainClassifier(
       x: Int32Array.from(
         featsOf(e)
           .map((t) => vocab.get(t))
-          .filter((i): i is number => i !== undefined),
+          .filter((i): i is number => i !== undefined && (ownerOf.get(i) ?? topic) === topic),
       ),
       y: e.label ? 1 : 0,
       w: (e.weight ?? 1) * (e.label ? posUp : 1),

@@ -95,7 +95,9 @@ const OutsideFile = z.object({
       q: z.string().min(1),
       kind: z.enum(OUTSIDE_KINDS),
       split: z.enum(['dev', 'held']),
-      relevant: z.array(Ref).min(1),
+      // Empty when no quote answers it (ホヤってどう思う: no quote says ホヤ): the right page is
+      // empty, and every hit shown counts against precision (see outsideScore).
+      relevant: z.array(Ref),
       wrong: z.array(Ref).optional(),
     }),
   ),
@@ -392,6 +394,9 @@ interface OutsideScore extends RankScore {
   /** Quotes judged keyword-but-wrong shown in the top 10, of those judged so. */
   wrongShown: number;
   wrong: number;
+  /** Hits shown in the top 10 of the queries no quote answers, and how many such queries. */
+  unanswered: number;
+  unansweredShown: number;
 }
 
 /** recall@10, MRR, precision@10 and the keyword-but-wrong quotes shown, over judged queries. */
@@ -400,7 +405,15 @@ async function outsideScore(
   queries: ReadonlyArray<Judged & { wrong: Set<string> }>,
   label: string,
 ): Promise<OutsideScore> {
-  const rank = await rankScore(search, queries, 10, label);
+  // Recall and MRR are over the queries some quote answers.
+  const rank = await rankScore(
+    search,
+    queries.filter((j) => j.relevant.size > 0),
+    10,
+    label,
+  );
+  let unanswered = 0;
+  let unansweredShown = 0;
   let shown = 0;
   let relevantShown = 0;
   let wrongShown = 0;
@@ -412,10 +425,21 @@ async function outsideScore(
     wrong += j.wrong.size;
     const bad = top.filter((id) => j.wrong.has(id));
     wrongShown += bad.length;
+    if (j.relevant.size === 0) {
+      unanswered++;
+      unansweredShown += top.length;
+    }
     if (process.env.EVAL_DEBUG === label && bad.length > 0)
       console.log(`  ${label} wrong ${j.q}: ${bad.join(' ')}`);
   }
-  return { ...rank, precision: shown === 0 ? 0 : relevantShown / shown, wrongShown, wrong };
+  return {
+    ...rank,
+    precision: shown === 0 ? 0 : relevantShown / shown,
+    wrongShown,
+    wrong,
+    unanswered,
+    unansweredShown,
+  };
 }
 
 type KanaKanjiQuery = z.infer<typeof KanaKanjiFile>['queries'][number];
@@ -645,7 +669,7 @@ export async function searchEval(options: { held?: boolean } = {}): Promise<void
       const s = [];
       for (const [i, e] of engines.entries())
         s.push(await outsideScore(searchers[i] as Searcher, part.queries, `outside-${part.split}:${e.name}`));
-      const n = part.queries.length;
+      const n = part.queries.filter((q) => q.relevant.size > 0).length;
       const name = part.split === 'dev' ? 'outside set' : 'outside set, held out';
       rows.push([`${name}: recall@10 (${n} queries)`, ...s.map((x) => x.recall), '']);
       rows.push([`${name}: precision@10`, ...s.map((x) => x.precision), '']);
@@ -655,9 +679,14 @@ export async function searchEval(options: { held?: boolean } = {}): Promise<void
         ...s.map((x) => `${x.wrongShown} / ${x.wrong}`),
         '',
       ]);
+      rows.push([
+        `${name}: hits shown for the queries no quote answers (${s[0]?.unanswered ?? 0})`,
+        ...s.map((x) => x.unansweredShown),
+        '',
+      ]);
       // keyword-wrong queries are reported above, as the wrong quotes shown.
       for (const kind of OUTSIDE_KINDS.filter((k) => k !== 'keyword-wrong')) {
-        const some = part.queries.filter((q) => q.kind === kind);
+        const some = part.queries.filter((q) => q.kind === kind && q.relevant.size > 0);
         if (some.length === 0) continue;
         const k = [];
         for (const [i, e] of engines.entries())

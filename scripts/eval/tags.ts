@@ -84,6 +84,10 @@ const Label = z.object({
    * fresh14: labelled 2026-12-07 (18:45–19:20 UTC, helper tags10) before that session's tagger round changed anything:
    * paragraphs of untouched livedoor news files, drawn by cue words (whole files and single paragraphs) and picked by
    * reading for work-balance paraphrases and future-demand (eval/README.md), frozen by sha256, scored once (`--fresh14`).
+   * fresh15: labelled 2026-12-08 (04:30–04:50 UTC, helper tags22) as groundwork for the next round, before any tagger
+   * ran on it: unlabelled news paragraphs (of untouched files and of files other splits touched) picked by reading
+   * for work-balance and future-demand paraphrases and their keyword-but-wrong senses, each with a `note`; frozen
+   * by sha256, scored once with the shipped model (`UNSEEN=fresh15`; eval/README.md). Not in TRAINED_ON.
    */
   split: z.enum([
     'dev',
@@ -104,6 +108,7 @@ const Label = z.object({
     'fresh12',
     'fresh13',
     'fresh14',
+    'fresh15',
   ]),
   /**
    * Date a dev label was added after the tagger's phrases were written (absent: the first dev
@@ -114,6 +119,8 @@ const Label = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}[a-z]?$/)
     .optional(),
+  /** Why the label is what it is, in one line (fresh15 on): the sense read, or the guideline call it follows. */
+  note: z.string().min(1).max(200).optional(),
 });
 export type Label = z.infer<typeof Label>;
 const LabelsFile = z.object({ version: z.literal(2), labels: z.array(Label).min(1) });

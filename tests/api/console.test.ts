@@ -341,6 +341,19 @@ describe('search page', () => {
     expect(both).toMatchObject({ matched: 'all', relaxed: false });
   });
 
+  it('names a word no quote says, and lists no quote of a verb left alone beside it', async () => {
+    // ホヤってどう思う: no sample says ホヤ; 思う alone is no answer (every quote saying 思う was).
+    const q = encodeURIComponent('ホヤってどう思う');
+    const found = (await (await app.request(`/search?q=${q}`)).json()) as SearchPage;
+    expect(found).toMatchObject({ total: 0, hits: [], missing: ['ホヤ'] });
+    expect(await (await page(`/?q=${q}`)).text()).toContain('「ホヤ」を含む発言はありません。');
+    expect(await (await page(`/?q=${q}&lang=en`)).text()).toContain('No quote says “ホヤ”.');
+    // Every word said somewhere: no such notice.
+    const said = encodeURIComponent('介護');
+    expect(((await (await app.request(`/search?q=${said}`)).json()) as SearchPage).missing).toBeUndefined();
+    expect(await (await page(`/?q=${said}`)).text()).not.toContain('を含む発言はありません。');
+  });
+
   it('says how many quotes have every word when a phrase typed with kana is relaxed below 3', async () => {
     // 会社を辞めたい: few sample quotes say 会社 with 辞める (会社を辞めずに), so they come first,
     // counted, and the quotes with one of the words follow; the notice says that, not "none".

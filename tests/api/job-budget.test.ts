@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interviewIdOfQuote } from '../../lib/ids.ts';
 import type { Job } from '../../lib/jobs/runner.ts';
 import { snapshotIndexer } from '../../lib/search/snapshot-target.ts';
 import { defaultIndexOptions } from '../../lib/search/snapshots.ts';
@@ -250,6 +251,15 @@ describe('a job step on a slow store', () => {
     expect((await rt.store.peopleWithTag(from.id)).length).toBeGreaterThan(PAGE);
     expect(corrected.length).toBeGreaterThan(PAGE);
     expect(quotes.length).toBeLessThan(100);
+    // The interviews the merge re-indexes, each once: those of the tag's quotes, of the corrected
+    // quotes, and where someone carries it (a merge done before answering counts this set). Every
+    // corrected interview is also on the quotes' list, and the undo's lists (under the new tag,
+    // which does not shrink as it is refreshed) name each interview on all three.
+    const touched = new Set([
+      ...[...quotes, ...corrected.map((t) => t.id)].map((q) => interviewIdOfQuote(q) ?? `? ${q}`),
+      ...(await rt.store.peopleWithTag(from.id)).flatMap((p) => (p.interviewId ? [p.interviewId] : [])),
+    ]);
+    expect([...touched].filter((id) => id.startsWith('?'))).toEqual([]);
 
     const { merged, mergeId } = await mergeSlowly(from.id, 'slow-lists');
     expect(merged.job).toMatchObject({ state: 'done', error: null, errors: [] });
@@ -258,6 +268,7 @@ describe('a job step on a slow store', () => {
       people: carrying.length,
       corrections: carrying.length + corrected.length,
       quotes: quotes.length,
+      interviews: touched.size,
     });
     const lists = [`PTAG#${from.id}`, `MQTAG#${from.id}`, `MERGE#${mergeId}`];
     for (const list of lists) {
@@ -278,6 +289,7 @@ describe('a job step on a slow store', () => {
       restored: carrying.length + corrected.length,
       kept: 0,
       quotes: quotes.length,
+      interviews: touched.size,
     });
     for (const list of [`PTAG#slow-lists`, `MERGE#${mergeId}`]) {
       expect(watched.get(list)?.length ?? 0, list).toBeGreaterThan(0);
@@ -308,4 +320,58 @@ describe('a job step on a slow store', () => {
     await fresh.rebuild();
     expect(rt.indexer.index.stats).toEqual(fresh.index.stats);
   });
+
+  it("a sweep reads the index's interviews a page at a time, never the store's whole list, and counts them", async () => {
+    // More interviews than a page (the samples again under other ids), two of them then deleted
+    // from the store behind the index's back: the sweep finds them, a page at a time.
+    for (const [i, file] of SAMPLES.entries()) {
+      const res = await rt.app.request(`/interviews?id=x${i}`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        body: read(join(samplesDir, file)),
+      });
+      expect(res.status).toBe(201);
+    }
+    await rt.flush();
+    const indexed = rt.indexer.index.stats.interviews;
+    expect(indexed).toBe(2 * SAMPLES.length);
+    expect(indexed).toBeGreaterThan(PAGE);
+    const gone = ['x2', 's5'];
+    for (const id of gone) expect(await rt.store.deleteInterview(id)).toBe(true);
+    expect(rt.indexer.index.interview('x2')).toBeDefined();
+
+    const checked = await slowJob(async () => {
+      const res = await rt.app.request('/admin/consistency', { method: 'POST', headers: AUTH });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { job: Job }).job.id;
+    });
+    expect(checked.job).toMatchObject({ state: 'done', error: null, errors: [] });
+    expect(checked.job.result).toMatchObject({ checked: indexed - gone.length, extra: gone.length });
+    expect([...(checked.job.ids.extra ?? [])].sort()).toEqual([...gone].sort());
+    // The store's list of interviews (GSI INTERVIEWS) was read a page at a time: the sweep read it
+    // whole, in one answer of every interview.
+    const listed = watched.get('INTERVIEWS') ?? [];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(Math.max(...listed), `INTERVIEWS: ${listed}`).toBeLessThanOrEqual(PAGE);
+    // Its last phase's progress: every interview the index held, swept once.
+    expect(checked.job).toMatchObject({ done: indexed, total: indexed });
+    for (const ms of checked.steps) expect(ms, `steps ${checked.steps}`).toBeLessThanOrEqual(BUDGET_MS);
+    // A check changes nothing.
+    expect(rt.indexer.index.interview('x2')).toBeDefined();
+
+    const repaired = await slowJob(async () => {
+      const res = await rt.app.request('/admin/consistency/repair', { method: 'POST', headers: AUTH });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { job: Job }).job.id;
+    });
+    expect(repaired.job).toMatchObject({ state: 'done', error: null, errors: [] });
+    expect(repaired.job.result).toMatchObject({ extra: gone.length, repaired: 1 });
+    expect(repaired.job).toMatchObject({ done: indexed, total: indexed });
+    for (const ms of repaired.steps) expect(ms, `steps ${repaired.steps}`).toBeLessThanOrEqual(BUDGET_MS);
+    const relisted = watched.get('INTERVIEWS') ?? [];
+    expect(Math.max(...relisted), `INTERVIEWS: ${relisted}`).toBeLessThanOrEqual(PAGE);
+    for (const id of gone) expect(rt.indexer.index.interview(id)).toBeUndefined();
+    expect(rt.indexer.index.stats.interviews).toBe(indexed - gone.length);
+    expect(await consistency(rt)).toMatchObject({ missing: [], extra: [], stale: [], tags: [] });
+  }, 120_000);
 });

@@ -13,6 +13,7 @@ import { parseInterview } from '../../lib/parse/index.ts';
 import { encodeCursor } from '../../lib/store/cursor.ts';
 import type { DynamoJsonTransport } from '../../lib/store/direct.ts';
 import { DynamoStore, ensureTable, StoreUnavailableError } from '../../lib/store/dynamo.ts';
+import { keys } from '../../lib/store/keys.ts';
 import { TopicTagger } from '../../lib/tagger.ts';
 import { recordOf } from '../../lib/tagging/record.ts';
 import { localClient } from '../../local/embedded.ts';
@@ -383,6 +384,25 @@ describe.each(backends)('DynamoStore on %s', (_name, start) => {
     expect(await jobs.putJob({ ...running, state: 'done', step: 2, finishedAt: at }, 1)).toBe(true);
     expect(await jobs.listOpenJobs()).toEqual([]);
     expect((await jobs.getJob('job-contract'))?.state).toBe('done');
+  });
+
+  it("answers which interviews no earlier step of a job visited, a retried step's own visits again, other jobs' apart", async () => {
+    const name = tableName('visits');
+    await ensureTable(client, name);
+    const jobs = storeOf(name);
+    expect(await jobs.firstVisits('job-v1', 3, [])).toEqual([]);
+    expect(await jobs.firstVisits('job-v1', 3, ['iv-a', 'iv-b', 'iv-a'])).toEqual(['iv-a', 'iv-b']);
+    // The same step again (a retry: its record, with its counts, was never saved) counts them again.
+    expect(await jobs.firstVisits('job-v1', 3, ['iv-b', 'iv-c'])).toEqual(['iv-b', 'iv-c']);
+    // A later step: only what no step before it visited.
+    expect(await jobs.firstVisits('job-v1', 4, ['iv-c', 'iv-d', 'iv-a'])).toEqual(['iv-d']);
+    expect(await jobs.firstVisits('job-v1', 9, ['iv-d'])).toEqual([]);
+    // Another job's visits are its own.
+    expect(await jobs.firstVisits('job-v2', 1, ['iv-a', 'iv-d'])).toEqual(['iv-a', 'iv-d']);
+    // Beside the job's record (its partition).
+    expect(await rawItems(client, name, keys.job('job-v1').pk)).toEqual(
+      ['iv-a', 'iv-b', 'iv-c', 'iv-d'].map((id) => keys.jobVisit('job-v1', id).sk),
+    );
   });
 
   it('pages the corrections naming a tag from a key cursor while each page leaves the list (as a merge rewrites them), a merge’s changes, and the people who carry a tag (and whether more do)', async () => {

@@ -67,6 +67,7 @@ const parsedKey: fc.Arbitrary<ParsedKey> = fc.oneof(
   fc.constant({ kind: 'indexManifest' as const }),
   fc.record({ kind: fc.constant('indexChunk' as const), snapshotId: id, n }),
   id.map((jobId) => ({ kind: 'job' as const, jobId })),
+  fc.record({ kind: fc.constant('jobVisit' as const), jobId: id, interviewId: id }),
 );
 
 describe('keys', () => {

@@ -7,26 +7,8 @@
  * When no quote says a compound either way, its parts anywhere are listed (the loose fallback).
  */
 import { describe, expect, it } from 'vitest';
-import { parseInterview } from '../../lib/parse/index.ts';
-import { QuoteIndex } from '../../lib/search/index.ts';
 import { compileQuery, nearPattern } from '../../lib/search/query.ts';
-
-function indexOf(quotes: readonly string[]): QuoteIndex {
-  const index = new QuoteIndex();
-  index.upsertInterview(
-    parseInterview(
-      [
-        ...quotes.flatMap((q, i) => [`聞き手：${i + 1}つ目の質問です。`, `山田：${q}`]),
-        ...Array.from(
-          { length: 20 },
-          (_, i) => `聞き手：${i + 1}日目は？\n山田：${i + 1}日目は海で泳ぎました。`,
-        ),
-      ].join('\n'),
-      { id: 'c', format: 'prefixed' },
-    ),
-  );
-  return index;
-}
+import { answersIndex } from '../helpers/answers-index.ts';
 
 const near = (parts: string[], text: string) => {
   const p = nearPattern(parts);
@@ -69,7 +51,7 @@ describe('a compound said with a particle between its parts', () => {
     '重要な感情を表現が求められるシーンの前には、親しさが出るようにしました。',
     'つい感情が出てしまうことが多かったのですが、表現の仕方は色々あると知りました。',
   ];
-  const index = indexOf(QUOTES);
+  const index = answersIndex(QUOTES);
 
   it('is listed after the quotes saying it as typed; parts far apart are not', () => {
     const page = index.search({ q: '感情表現', limit: 10 });
@@ -84,7 +66,7 @@ describe('a compound said with a particle between its parts', () => {
   });
 
   it('is listed alone when no quote says it as typed', () => {
-    const other = indexOf([QUOTES[1] as string, QUOTES[2] as string]);
+    const other = answersIndex([QUOTES[1] as string, QUOTES[2] as string]);
     expect(other.search({ q: '感情表現', limit: 10 }).hits.map((h) => h.text)).toEqual([QUOTES[1]]);
   });
 });
@@ -97,7 +79,7 @@ describe('a compound with kana at a cut', () => {
     '合コンってチームプレーなので、チームが巧く機能していると盛り上げやすいんです。',
     '場合によってはコンサートに行くこともあります。',
   ];
-  const index = indexOf(QUOTES);
+  const index = answersIndex(QUOTES);
   const texts = (q: string) => index.search({ q, limit: 10 }).hits.map((h) => h.text);
 
   it('lists the quotes saying it, not its parts apart (飲 … 会, 場合 … コンサート)', () => {
@@ -110,7 +92,7 @@ describe('a compound with kana at a cut', () => {
   });
 
   it('lists its parts anywhere when no quote says it', () => {
-    const other = indexOf([QUOTES[1] as string]);
+    const other = answersIndex([QUOTES[1] as string]);
     const page = other.search({ q: '飲み会', limit: 10 });
     expect(page.hits.map((h) => h.text)).toEqual([QUOTES[1]]);
     expect(page.matched).toBe('all');

@@ -9,6 +9,7 @@ import { parseInterview } from '../../lib/parse/index.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import { compileQuery } from '../../lib/search/query.ts';
 import { VariantDictionary } from '../../lib/taxonomy/index.ts';
+import { answersIndex } from '../helpers/answers-index.ts';
 
 // Quotes of the livedoor interviews (detail-6419379 t004, detail-4761664 t013, detail-5878782 t016,
 // detail-4757036 t006), shortened; one written for the test (役 and 体作り: the parts apart, 役 a
@@ -20,23 +21,6 @@ const QUOTES = [
   '普通ではあり得ない人間関係について描かれていて、彼らの関係性がどう変わるかも見どころです。',
   'メイク一つとっても長い時間をかけて作り上げていくし、やってみないと分からない苦労がありました。',
 ];
-
-function indexOf(quotes: readonly string[]): QuoteIndex {
-  const index = new QuoteIndex();
-  index.upsertInterview(
-    parseInterview(
-      [
-        ...quotes.flatMap((q, i) => [`聞き手：${i + 1}つ目の質問です。`, `山田：${q}`]),
-        ...Array.from(
-          { length: 20 },
-          (_, i) => `聞き手：${i + 1}日目は？\n山田：${i + 1}日目は海で泳ぎました。`,
-        ),
-      ].join('\n'),
-      { id: 'c', format: 'prefixed' },
-    ),
-  );
-  return index;
-}
 
 describe('compileQuery', () => {
   it('reads kanji words typed side by side as one compound, with the pairs across each cut', () => {
@@ -60,7 +44,7 @@ describe('compileQuery', () => {
 });
 
 describe('a compound the segmenter splits is searched as written', () => {
-  const index = indexOf(QUOTES);
+  const index = answersIndex(QUOTES);
   const texts = (q: string) => index.search({ q, limit: 10 }).hits.map((h) => h.text);
 
   it('lists the quote saying 役作り, not the one saying 役 … 体作り', () => {
@@ -74,7 +58,7 @@ describe('a compound the segmenter splits is searched as written', () => {
   it('marks the compound whole, and its parts nowhere else in that quote', () => {
     const page = index.search({ q: '役作り', limit: 10 });
     expect(page.hits[0]?.highlight.html).toContain('<mark>役作り</mark>');
-    const other = indexOf(['役作りの前に、役者として雰囲気作りを大事にしました。']);
+    const other = answersIndex(['役作りの前に、役者として雰囲気作りを大事にしました。']);
     const html = other.search({ q: '役作り', limit: 10 }).hits[0]?.highlight.html ?? '';
     expect(html).toContain('<mark>役作り</mark>');
     expect(html).not.toContain('<mark>役</mark>');

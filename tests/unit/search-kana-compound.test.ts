@@ -1,14 +1,4 @@
-/**
- * A compound of a kanji word and a one-kanji suffix typed in hiragana (たんじょうび, えいがかん,
- * こうつうひ): the segmenter cuts it before the suffix (誕生|日) and the index reads the word alone
- * (タンジョウ), so the run was no term and no split — it found nothing while 誕生日 found the
- * quotes. The suffix's kanji come from a table derived from the corpora
- * (lib/search/kana-suffixes.ts); the compound is taken only when the index has it.
- */
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parseInterview } from '../../lib/parse/index.ts';
-import { QuoteIndex } from '../../lib/search/index.ts';
+import { describe, expect, it } from 'vitest';
 import {
   splitKanaRun,
   suffixKanji,
@@ -16,8 +6,8 @@ import {
   TERM_WORD,
   type TermLookup,
 } from '../../lib/search/kana-split.ts';
-import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
-import { available, corporaDir, read } from '../helpers/shared.ts';
+import { livedoorDir, livedoorIndex, prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
+import { available } from '../helpers/shared.ts';
 
 /** Words (readings, or kanji words as written) and bigrams the index has. */
 function vocabulary(words: string[], present: string[] = []): TermLookup {
@@ -122,32 +112,24 @@ describe('searching an index read by kuromoji', () => {
   });
 });
 
-const livedoor = join(corporaDir, 'livedoor-interviews');
-const haveCorpus = available(livedoor, 'kana compounds on the livedoor interviews');
+const haveCorpus = available(livedoorDir, 'kana compounds on the livedoor interviews');
 
 describe.runIf(haveCorpus)('on the real livedoor interviews', () => {
-  let real: QuoteIndex;
-  const texts = new Map<string, string>();
   const { readings } = readingsIndex([], 10);
-  beforeAll(() => {
-    real = new QuoteIndex({ readings: readings() });
-    for (const f of ['livedoor-homme/livedoor-homme-5394587.txt', 'movie-enter/movie-enter-6278407.txt']) {
-      const interview = parseInterview(read(join(livedoor, f)));
-      real.upsertInterview(interview);
-      for (const t of interview.turns) texts.set(t.id, t.text);
-    }
-  });
-  const hits = (q: string) => real.search({ q, limit: 10 }).hits;
+  const { hits, said } = livedoorIndex(
+    ['livedoor-homme/livedoor-homme-5394587.txt', 'movie-enter/movie-enter-6278407.txt'],
+    readings,
+  );
 
   it('たんじょうび lists the four quotes saying 誕生日 first', () => {
-    const said = hits('たんじょうび').map((h) => texts.get(h.quoteId) ?? '');
-    expect(said.length).toBeGreaterThanOrEqual(4);
-    expect(said.slice(0, 4).every((t) => t.includes('誕生日'))).toBe(true);
+    const found = said('たんじょうび');
+    expect(found.length).toBeGreaterThanOrEqual(4);
+    expect(found.slice(0, 4).every((t) => t.includes('誕生日'))).toBe(true);
   });
 
   it('えいがかん lists the quotes saying 映画館 first, 映画館 marked whole', () => {
     const found = hits('えいがかん');
-    expect(texts.get(found[0]?.quoteId ?? '')).toContain('映画館');
+    expect(said('えいがかん')[0]).toContain('映画館');
     expect(found[0]?.highlight.html).toContain('<mark>映画館</mark>');
   });
 });

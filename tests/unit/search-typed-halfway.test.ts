@@ -1,14 +1,4 @@
-/**
- * Words typed the way a conversion leaves them, which found nothing: a loanword in katakana where
- * the quotes write it in latin letters (アイフォン for iPhone), a kanji word's suffix typed in kana
- * after the word (しょうらいせい, きょりかん: 将来性, 距離感), a kanji word followed by a word still in
- * kana (人間かんけい), and a short query whose words no one quote has together (親に反対された: a
- * kanji typed alone before a particle is a word the relaxed query keeps). And the compiler's
- * context: nothing of one compile is left for the next.
- */
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseInterview } from '../../lib/parse/index.ts';
 import { QuoteIndex } from '../../lib/search/index.ts';
 import {
   isKanaWord,
@@ -20,8 +10,8 @@ import {
 import { compileQuery } from '../../lib/search/query.ts';
 import { VariantDictionary } from '../../lib/taxonomy/index.ts';
 import { dictionaryFormTerm } from '../../lib/text/deinflect.ts';
-import { prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
-import { available, corporaDir, read } from '../helpers/shared.ts';
+import { livedoorDir, livedoorIndex, prefixedInterview, readingsIndex } from '../helpers/readings-index.ts';
+import { available } from '../helpers/shared.ts';
 
 /** Words (readings), bigrams and verbs the index has, and the written form of some readings. */
 function vocabulary(words: string[], present: string[] = [], verbs: string[] = []): TermLookup {
@@ -157,22 +147,14 @@ describe('the compiler keeps nothing between calls', () => {
   });
 });
 
-const livedoor = join(corporaDir, 'livedoor-interviews');
-const haveCorpus = available(livedoor, 'typed-halfway queries on the livedoor interviews');
+const haveCorpus = available(livedoorDir, 'typed-halfway queries on the livedoor interviews');
 
 describe.runIf(haveCorpus)('on the real livedoor interviews', () => {
-  let real: QuoteIndex;
-  const texts = new Map<string, string>();
   const { readings } = readingsIndex([], 10);
-  beforeAll(() => {
-    real = new QuoteIndex({ readings: readings() });
-    for (const f of ['livedoor-homme/livedoor-homme-5274674.txt', 'movie-enter/movie-enter-6245687.txt']) {
-      const interview = parseInterview(read(join(livedoor, f)));
-      real.upsertInterview(interview);
-      for (const t of interview.turns) texts.set(t.id, t.text);
-    }
-  });
-  const said = (q: string) => real.search({ q, limit: 10 }).hits.map((h) => texts.get(h.quoteId) ?? '');
+  const { said } = livedoorIndex(
+    ['livedoor-homme/livedoor-homme-5274674.txt', 'movie-enter/movie-enter-6245687.txt'],
+    readings,
+  );
 
   it('しょうらいせい lists 「将来性のある男性はココが違う」 first', () => {
     expect(said('しょうらいせい')[0]).toContain('将来性のある男性');

@@ -687,6 +687,33 @@ describe('the rich model (character grams and the evidence as features)', () => 
     expect(rareBias(1)).toBeGreaterThan(rareBias(0));
   });
 
+  it("isolated, a topic reads only its own evidence features: another topic's evidence list cannot move it", () => {
+    // Family talk that happens to carry work-balance evidence on its positives: without isolation
+    // family-partner learns E:work-balance as a cue, so a change to work-balance's phrases would move it.
+    const both = (extra: (label: boolean) => string[]): TrainingExample[] =>
+      examples(extra).flatMap((e) => [e, { ...e, topic: 'family-partner' }]);
+    const withEvidence = both((label) =>
+      label ? ['E:work-balance', 'e:work-balance', 'E:family-partner', 'asked'] : ['asked'],
+    );
+    const weightsOf = (isolate: boolean) =>
+      trainClassifier(withEvidence, { ...RICH_TRAINING, minDocs: 1, isolate }).topics;
+    const shared = weightsOf(false);
+    expect(shared['family-partner']?.weights['E:work-balance']).toBeGreaterThan(0);
+    const own = weightsOf(true);
+    const family = Object.keys(own['family-partner']?.weights ?? {});
+    expect(family).toContain('E:family-partner');
+    expect(family.filter((f) => /^(e|E|n|qe|N):work-balance$/.test(f))).toEqual([]);
+    expect(own['work-balance']?.weights['E:work-balance']).toBeGreaterThan(0);
+    expect(own['work-balance']?.weights['E:family-partner']).toBeUndefined();
+    // Shared features (grams, terms) stay for both.
+    expect(family.some((f) => f.startsWith('c:'))).toBe(true);
+    // The same model whatever the other topic's evidence says: drop work-balance's features entirely.
+    const without = both((label) => (label ? ['E:family-partner', 'asked'] : ['asked']));
+    expect(
+      trainClassifier(without, { ...RICH_TRAINING, minDocs: 1, isolate: true }).topics['family-partner'],
+    ).toEqual(own['family-partner']);
+  });
+
   it('keeps only the strongest weights of a topic when bounded', () => {
     const m = trainClassifier(examples(), { ...RICH_TRAINING, minDocs: 1, maxWeights: 5 });
     expect(Object.keys(m.topics['work-balance']?.weights ?? {}).length).toBe(5);

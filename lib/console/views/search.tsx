@@ -40,6 +40,8 @@ export interface SearchResult {
   relaxed: boolean;
   /** On a relaxed page, how many quotes have every word (listed first). */
   everyWord: number;
+  /** The words typed that no quote says (ホヤ of ホヤってどう思う): named above the page. */
+  missing: string[];
   hits: CardQuote[];
   pageSize: number;
   facets: {
@@ -277,6 +279,10 @@ export function SearchPage(props: {
                 </p>
               ) : null}
             </div>
+            {/* A word no quote says is named, whether or not the rest of the query found quotes. */}
+            {result.missing.length > 0 ? (
+              <p class="notice missing">{t.missingWords(result.missing)}</p>
+            ) : null}
             {/* "No quote has every word" only when that is so: a sentence never asked for every word. */}
             {result.relaxed ? (
               <p class="notice">{result.everyWord > 0 ? t.matchedFew(result.everyWord) : t.matchedAny}</p>

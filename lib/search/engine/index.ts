@@ -45,7 +45,7 @@
 
 import { TERM_PRESENT, TERM_WORD } from '../kana-split.ts';
 import { type EvaluateOptions, Evaluator, type MatchedTerm, type Matches } from './evaluate.ts';
-import { F_TEXT, F_TITLE, FLAG_SUGGEST, Postings, termAt } from './postings.ts';
+import { F_SECTION, F_SPEAKER, F_TEXT, F_TITLE, FLAG_SUGGEST, Postings, termAt } from './postings.ts';
 import {
   MERGE_POLICY,
   type MergePolicy,
@@ -546,6 +546,15 @@ export class Engine {
   /** How many quotes' texts have `term` (dead ones too, as {@link termKnown} counts). */
   textDf(term: string): number {
     return this.postings.df(term, F_TEXT);
+  }
+
+  /**
+   * Whether any field of a quote (its text, speaker, section or title) has `term`, dead quotes
+   * too: a word a search can find, as the evaluator's document frequency counts it.
+   */
+  termAnywhere(term: string): boolean {
+    const p = this.postings;
+    return p.df(term, F_TEXT) + p.df(term, F_SPEAKER) + p.df(term, F_SECTION) + p.df(term, F_TITLE) > 0;
   }
 
   /** Up to `limit` completions of `prefix` among indexed words, most frequent first. */
