@@ -21,7 +21,7 @@ import type { TopicTagger } from '../tagger.ts';
 import { assertKnownTags, resolveTags } from '../tagging/directory.ts';
 import { TagSchema } from '../tags.ts';
 import { assetRoutes, assetUrls } from './assets.ts';
-import { langOf } from './i18n.ts';
+import { langOf, type Messages } from './i18n.ts';
 import { numberedPage, personNames, searchQuotes } from './search.ts';
 import { makeView, type View } from './view.ts';
 import { ErrorPage, PersonPage, ReaderPage, TagPage, TagsPage, UploadPage } from './views/pages.tsx';
@@ -85,10 +85,11 @@ export function prefersHtml(accept: string | undefined): boolean {
  * A numbered page: at most 500 (the deepest page the console will seek to), and a larger number is
  * clamped rather than refused, so that any number past the end shows the last page (README).
  */
+const PAGE_NUMBER = 'a page number is a whole number from 1 (page=2)';
 const PageNumberSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
+  .number({ error: PAGE_NUMBER })
+  .int({ error: PAGE_NUMBER })
+  .min(1, { error: PAGE_NUMBER })
   .transform((n) => Math.min(n, 500))
   .default(1);
 
@@ -97,15 +98,17 @@ const SearchStateSchema = z.object({
   tag: z.array(TagSchema).max(20).default([]),
   // One person per page (a facet link); the API's interviewee= takes several.
   interviewee: z.string().min(1).max(128).optional(),
+  interview: SearchParamsSchema.shape.interview,
   speaker: z.enum(['interviewee', 'interviewer', 'other']).optional(),
   from: SearchParamsSchema.shape.from,
   to: SearchParamsSchema.shape.to,
   page: PageNumberSchema,
 });
 
-function invalid(error: z.ZodError): KikigakiError {
+/** `name`: the parameter a lone value was parsed from (its issues have no path). */
+function invalid(error: z.ZodError, name = 'query'): KikigakiError {
   const issue = error.issues[0];
-  return new KikigakiError('validation_error', `${issue?.path.join('.') || 'query'}: ${issue?.message}`);
+  return new KikigakiError('validation_error', `${issue?.path.join('.') || name}: ${issue?.message}`);
 }
 
 /** A hit as a card (the snippet with its marks). */
@@ -129,13 +132,15 @@ function cardOfHit(hit: SearchHit): CardQuote {
  * someone else's name or someone who is no interviewee (`たけし（山本武司）`, `ななみ（ななみ・聞き手）`),
  * so a reader sees whose quotes they are reading.
  */
-function meantLabel(typed: string, people: readonly NamedPerson[], roles: Record<string, string>): string {
+function meantLabel(typed: string, people: readonly NamedPerson[], t: Messages): string {
   const names = [
     ...new Set(
-      people.map((p) => (p.role === 'interviewee' ? p.name : `${p.name}・${roles[p.role] ?? p.role}`)),
+      people.map((p) =>
+        p.role === 'interviewee' ? p.name : t.nameWithRole(p.name, t.roles[p.role] ?? p.role),
+      ),
     ),
-  ].join('、');
-  return names === typed ? typed : `${typed}（${names}）`;
+  ].join(t.listSeparator);
+  return names === typed ? typed : `${typed}${t.paren(names)}`;
 }
 
 /**
@@ -268,6 +273,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         state.q.trim() !== '' ||
         state.tag.length > 0 ||
         !!state.interviewee ||
+        !!state.interview ||
         !!state.speaker ||
         !!state.from ||
         !!state.to;
@@ -280,6 +286,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           q: state.q,
           tags: state.tag,
           interviewee: state.interviewee,
+          interview: state.interview,
           speaker,
           from: state.from,
           to: state.to,
@@ -309,7 +316,11 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
         const found = numbered.page;
         meant = state.interviewee ? found.people?.[state.interviewee] : undefined;
         // A misspelt tag in a typed or old link: a 400 page naming the tags meant, not "no quotes".
-        if (found.total === 0) await assertKnownTags(service.tagging, state.tag);
+        if (found.total === 0) {
+          await assertKnownTags(service.tagging, state.tag);
+          // A mistyped interview id (an edited link) is a 400 naming the ids meant, as in the API.
+          await service.assertKnownInterview(index, state.interview);
+        }
         state.page = numbered.pageNo;
         result = {
           total: found.total,
@@ -346,7 +357,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       const personName = !state.interviewee
         ? null
         : meant
-          ? meantLabel(state.interviewee, meant, v.t.roles)
+          ? meantLabel(state.interviewee, meant, v.t)
           : ((await personNames(index, [state.interviewee])).get(state.interviewee) ?? null);
       return (
         <SearchPage
@@ -355,6 +366,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
           result={result}
           landing={landing}
           personName={personName}
+          interviewTitle={state.interview ? ((await index.interview(state.interview))?.title ?? null) : null}
           switchHref={switchHref(c, v)}
         />
       );
@@ -458,7 +470,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> & {
       // A merged-away tag's page (a saved link) is its target's; temporary, as merges can be undone.
       if (into !== tag.data) return c.redirect(`/tags/${encodeURIComponent(into)}`, 302);
       const pageNo = PageNumberSchema.safeParse(c.req.query('page'));
-      if (!pageNo.success) throw invalid(pageNo.error);
+      if (!pageNo.success) throw invalid(pageNo.error, 'page');
       const index = await deps.index.get();
       const params: SearchParams = { q: '', tags: [tag.data], limit: PAGE_SIZE };
       const { page: found, pageNo: shown } = await numberedPage(

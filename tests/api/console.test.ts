@@ -288,6 +288,20 @@ describe('search page', () => {
     expect((await page('/?q=%E4%BB%8B%E8%AD%B7&page=0')).status).toBe(400);
   });
 
+  it("says what a page number is when page= is none, instead of a validator's words", async () => {
+    for (const path of [
+      '/?q=%E4%BB%8B%E8%AD%B7&page=abc',
+      '/?q=%E4%BB%8B%E8%AD%B7&page=0',
+      '/tags/care-anxiety?page=1.5',
+    ]) {
+      const res = await page(path);
+      expect(res.status, path).toBe(400);
+      const html = await res.text();
+      expect(html, path).toContain('page: a page number is a whole number from 1 (page=2)');
+      expect(html, path).not.toContain('NaN');
+    }
+  });
+
   it('lists recent interviews on the start page, an undated one saying when it was added', async () => {
     const html = await (await page('/')).text();
     const listed = (await (await app.request('/interviews?limit=8')).json()) as {
@@ -385,6 +399,68 @@ describe('search page', () => {
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Filters');
     expect(en).toMatch(/href="\/interviews\/[^"]*lang=en/);
+  });
+});
+
+describe("the reader's search box", () => {
+  beforeAll(async () => {
+    // One interviewee in two interviews (前編 and 後編): "this interview" must not mean "this person".
+    for (const [id, file] of [
+      ['haruka-1', '01-blog-haruka-1.txt'],
+      ['haruka-2', '02-blog-haruka-2.txt'],
+    ] as const) {
+      const res = await app.request(`/interviews?id=${id}`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        body: read(join(samplesDir, file)),
+      });
+      expect(res.status).toBe(201);
+    }
+  });
+
+  it('searches that interview only, every speaker in it, with a chip naming it', async () => {
+    const reader = await (await page('/interviews/haruka-1')).text();
+    expect(reader).toContain('<input type="hidden" name="interview" value="haruka-1"/>');
+    expect(reader).not.toMatch(/<input type="hidden" name="interviewee"/);
+    // The person's quotes with these words are in both parts; the box must find the first part's only.
+    const everywhere = (await (
+      await page('/search?q=%E4%BB%95%E4%BA%8B&limit=100', '*/*')
+    ).json()) as SearchPage;
+    const inBoth = new Set(everywhere.hits.map((h) => h.interviewId));
+    expect(inBoth.has('haruka-1') && inBoth.has('haruka-2')).toBe(true);
+    const own = everywhere.hits.filter((h) => h.interviewId === 'haruka-1');
+    const res = await page('/?q=%E4%BB%95%E4%BA%8B&interview=haruka-1');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const linked = [...html.matchAll(/href="\/interviews\/([^"?]+)\?q=[^"]*turn=/g)].map((m) => m[1]);
+    expect(linked.length).toBe(Math.min(own.length, 20));
+    expect(new Set(linked)).toEqual(new Set(['haruka-1']));
+    // The interviewer's questions in it are found too.
+    expect(html).toContain('role-interviewer');
+    expect(html).toMatch(/class="chip"[^>]*>インタビュー: Parallel Workers/);
+    // Facets, pages and the export keep the filter.
+    expect(html).toContain('interview=haruka-1&amp;format=csv');
+  });
+
+  it('answers a mistyped interview id with a 400 naming the one meant, not an empty result', async () => {
+    const res = await page('/?q=%E4%BB%95%E4%BA%8B&interview=haruka-3');
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('interview &#39;haruka-3&#39; is no interview (did you mean haruka-1, haruka-2?)');
+  });
+
+  it('writes remarks in brackets the way the page language does', async () => {
+    const en = await (await page('/?q=%E4%BB%8B%E8%AD%B7&tag=care-anxiety&lang=en')).text();
+    expect(en).toContain('<span class="help"> (all pages, at most 10,000 quotes)</span>');
+    expect(en).toContain('<span class="sr-only"> (Remove this filter)</span>');
+    expect(en).not.toMatch(/（all|（Remove/);
+    const ja = await (await page('/?q=%E4%BB%8B%E8%AD%B7&tag=care-anxiety')).text();
+    expect(ja).toContain('<span class="help">（全ページ・最大10,000件）</span>');
+    // A topic's keywords are listed with the language's separator.
+    const keywords = (html: string) => /<span class="label">[^<]*:<\/span> ([^<]*)</.exec(html)?.[1] ?? '';
+    const enKeywords = keywords(await (await page('/tags/work-balance?lang=en')).text());
+    expect(enKeywords).toContain('時間配分, 両立');
+    expect(keywords(await (await page('/tags/work-balance')).text())).toContain('時間配分、両立');
   });
 });
 

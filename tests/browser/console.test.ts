@@ -293,6 +293,61 @@ describe.runIf(run)('console in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('says a change is being saved instead of leaving an earlier refusal up while it is sent', async () => {
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/?q=%E4%BB%8B%E8%AD%B7`);
+    await enterToken(page);
+    const card = page.locator('.card').nth(2);
+    const quoteId = (await card.getAttribute('data-quote-id')) as string;
+    await card.locator('.edit-start').click();
+    await card.locator('.tag-add input').fill('存在しないタグ名');
+    await card.locator('.tag-add button').click();
+    await expect.poll(() => card.locator('.edit-status.error').textContent()).toContain('存在しないタグ名');
+    // Hold the save on the wire, as a slow network or a busy server would, and read the status then.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route(`**/quotes/${quoteId}/tags`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await card.locator('.tag-add input').fill('status-check');
+    await card.locator('.tag-add button').click();
+    await expect.poll(() => card.locator('.edit-status').textContent()).toBe('保存しています…');
+    expect(await card.locator('.edit-status.error').count()).toBe(0);
+    release();
+    await card.locator('.edit-status.ok').waitFor();
+    expect(await card.locator('.edit-status').textContent()).toBe('保存しました');
+    await page.unroute(`**/quotes/${quoteId}/tags`);
+    // Put the quote back as it was for the tests after this one.
+    await card
+      .locator('li.tag-edit', { has: page.locator('[data-tag="status-check"]') })
+      .locator('.tag-remove')
+      .click();
+    await expect
+      .poll(async () => ((await api(`/quotes/${quoteId}`)) as { tags: string[] }).tags)
+      .not.toContain('status-check');
+    await page.close();
+  }, 60_000);
+
+  it('lists the tags a name fits by their English labels and with commas on an English page', async () => {
+    const page = await newTab(context, errors);
+    await page.goto(`${server.url}/?q=%E4%BB%8B%E8%AD%B7&lang=en`);
+    await enterToken(page);
+    const card = page.locator('.card').first();
+    await card.locator('.edit-start').click();
+    // Part of three English labels (Money and income, Family and partner, Side-job policy and
+    // society); the space keeps it from reading as a new tag's id.
+    await card.locator('.tag-add input').fill('y and');
+    await card.locator('.tag-add button').click();
+    await expect.poll(() => card.locator('.edit-status.error').textContent()).toContain('fits several tags');
+    const text = (await card.locator('.edit-status.error').textContent()) ?? '';
+    expect(text).toMatch(/Money and income, |, Money and income/);
+    expect(text).not.toContain('、');
+    await page.close();
+  }, 60_000);
+
   it('adds and removes an interviewee’s tag on the profile', async () => {
     const page = await newTab(context, errors);
     await page.goto(`${server.url}/people/kenji_camp`);

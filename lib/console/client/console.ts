@@ -22,6 +22,8 @@ const WORDS = {
     addLabel: '追加するタグ',
     remove: (t: string) => `タグ「${t}」を外す`,
     saved: '保存しました',
+    saving: '保存しています…',
+    sep: '、',
     badToken: 'トークンが正しくありません',
     tokenOk: '編集できます。このタブを閉じるとトークンは消えます。',
     tokenCleared: '編集をやめました',
@@ -73,6 +75,8 @@ const WORDS = {
     addLabel: 'Tag to add',
     remove: (t: string) => `Remove tag “${t}”`,
     saved: 'Saved',
+    saving: 'Saving…',
+    sep: ', ',
     badToken: 'That token is not valid',
     tokenOk: 'You can edit. The token is forgotten when this tab closes.',
     tokenCleared: 'Editing stopped',
@@ -380,7 +384,18 @@ async function openEditor(box: HTMLElement, editable: Editable): Promise<void> {
     }
     status.className = 'edit-status status error';
     status.textContent =
-      found.error === 'several' ? WORDS.severalTags(typed, found.labels.join('、')) : WORDS.unknownTag(typed);
+      found.error === 'several'
+        ? WORDS.severalTags(
+            typed,
+            // The labels come in Japanese; an English page names them as it shows them.
+            found.labels
+              .map((l) => {
+                const tag = known.find((k) => k.label === l);
+                return tag ? labelOf(tag.id, known) : l;
+              })
+              .join(WORDS.sep),
+          )
+        : WORDS.unknownTag(typed);
   });
   const run = async (change: Change) => {
     const before = state;
@@ -392,6 +407,10 @@ async function openEditor(box: HTMLElement, editable: Editable): Promise<void> {
     );
     conflictBox.hidden = true;
     addButton.disabled = true;
+    // Whatever the status said (an earlier refusal, "saved") is about an earlier change: while
+    // this one is sent, say so, or an old error reads as this change's answer.
+    status.className = 'edit-status status';
+    status.textContent = WORDS.saving;
     const r = await editable.apply(change, before.version, before.tags);
     addButton.disabled = false;
     if (r.status === 200 && r.json) {
@@ -432,7 +451,7 @@ async function openEditor(box: HTMLElement, editable: Editable): Promise<void> {
       el(
         'p',
         {},
-        `${WORDS.added}: ${added.join('、') || WORDS.none} / ${WORDS.removed}: ${removed.join('、') || WORDS.none}`,
+        `${WORDS.added}: ${added.join(WORDS.sep) || WORDS.none} / ${WORDS.removed}: ${removed.join(WORDS.sep) || WORDS.none}`,
       ),
       el('div', { class: 'buttons' }, retry, discard),
     );
@@ -681,7 +700,7 @@ function setupUpload(): void {
       el(
         'p',
         { class: 'preview-meta' },
-        `${WORDS.format}: ${iv.format} · ${WORDS.interviewees}: ${iv.interviewees.map((x) => x.name).join('、') || WORDS.none}`,
+        `${WORDS.format}: ${iv.format} · ${WORDS.interviewees}: ${iv.interviewees.map((x) => x.name).join(WORDS.sep) || WORDS.none}`,
         iv.publishedAt ? ` · ${WORDS.published}: ${iv.publishedAt.slice(0, 10)}` : '',
       ),
       charset ? el('p', { class: 'notice', id: 'upload-charset' }, WORDS.readAs(charset)) : '',

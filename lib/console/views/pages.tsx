@@ -99,9 +99,9 @@ export function ReaderPage(props: { v: View; data: ReaderData; switchHref: strin
                 <dd>
                   {iv.interviewees.map((p, i) => (
                     <>
-                      {i > 0 ? '、' : ''}
+                      {i > 0 ? t.listSeparator : ''}
                       {personLink(p)}
-                      {p.occupation ? <span class="muted">（{p.occupation}）</span> : null}
+                      {p.occupation ? <span class="muted">{t.paren(p.occupation)}</span> : null}
                     </>
                   ))}
                 </dd>
@@ -144,9 +144,9 @@ export function ReaderPage(props: { v: View; data: ReaderData; switchHref: strin
                 {t.searchThis}
               </label>
               <input id="q-reader" name="q" type="search" value={data.q} placeholder={t.searchThis} />
-              {iv.interviewees[0] ? (
-                <input type="hidden" name="interviewee" value={iv.interviewees[0].id} />
-              ) : null}
+              {/* This interview's quotes, every speaker's: an interviewee filter would also search
+                  their other interviews and leave out everyone else in this one. */}
+              <input type="hidden" name="interview" value={iv.id} />
               {v.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
               <button type="submit">{t.searchButton}</button>
             </form>
@@ -188,7 +188,11 @@ export function ReaderPage(props: { v: View; data: ReaderData; switchHref: strin
                     </span>
                     <RoleBadge v={v} role={turn.role} />
                     {current ? <span class="searched">{t.searchedTurn}</span> : null}
-                    <a class="permalink" href={`#${turn.id}`} aria-label={`${t.permalink}（${turn.id}）`}>
+                    <a
+                      class="permalink"
+                      href={`#${turn.id}`}
+                      aria-label={`${t.permalink}${t.paren(turn.id)}`}
+                    >
                       #
                     </a>
                   </div>
@@ -381,7 +385,8 @@ export function TagPage(props: {
         {topic ? <p class="help">{topic.description}</p> : null}
         {topic ? (
           <p class="keywords">
-            <span class="label">{t.keywords}:</span> {topic.evidence.map((e) => e.phrase).join('、')}
+            <span class="label">{t.keywords}:</span>{' '}
+            {topic.evidence.map((e) => e.phrase).join(t.listSeparator)}
           </p>
         ) : null}
         <p>

@@ -10,6 +10,8 @@ export interface SearchState {
   q: string;
   tag: string[];
   interviewee?: string | undefined;
+  /** One interview's quotes only (the reader's "search this interview" box). */
+  interview?: string | undefined;
   speaker?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
@@ -22,6 +24,7 @@ export function stateParams(s: SearchState): LinkParams {
     q: s.q,
     tag: s.tag,
     interviewee: s.interviewee,
+    interview: s.interview,
     speaker: s.speaker,
     from: s.from,
     to: s.to,
@@ -107,6 +110,8 @@ export function SearchPage(props: {
   result: SearchResult | null;
   landing: Landing | null;
   personName: string | null;
+  /** The title of the interview the `interview` filter names (its id when unknown). */
+  interviewTitle?: string | null;
   personProblem?: PersonProblem | null;
   switchHref: string;
 }) {
@@ -126,6 +131,14 @@ export function SearchPage(props: {
           {
             label: `${t.facetPeople}: ${props.personName ?? state.interviewee}`,
             href: link({ interviewee: undefined }),
+          },
+        ]
+      : []),
+    ...(state.interview
+      ? [
+          {
+            label: `${t.facetInterview}: ${props.interviewTitle ?? state.interview}`,
+            href: link({ interview: undefined }),
           },
         ]
       : []),
@@ -180,6 +193,7 @@ export function SearchPage(props: {
             <input type="hidden" name="tag" value={id} />
           ))}
           {state.interviewee ? <input type="hidden" name="interviewee" value={state.interviewee} /> : null}
+          {state.interview ? <input type="hidden" name="interview" value={state.interview} /> : null}
           {state.speaker ? <input type="hidden" name="speaker" value={state.speaker} /> : null}
           {state.from ? <input type="hidden" name="from" value={state.from} /> : null}
           {state.to ? <input type="hidden" name="to" value={state.to} /> : null}
@@ -197,7 +211,7 @@ export function SearchPage(props: {
                   <span class="x" aria-hidden="true">
                     ×
                   </span>
-                  <span class="sr-only">（{t.removeFilter}）</span>
+                  <span class="sr-only">{t.paren(t.removeFilter)}</span>
                 </a>
               </li>
             ))}
@@ -261,7 +275,7 @@ export function SearchPage(props: {
                   >
                     {t.exportJson}
                   </a>{' '}
-                  <span class="help">（{t.exportNote(EXPORT_MAX_ROWS)}）</span>
+                  <span class="help">{t.paren(t.exportNote(EXPORT_MAX_ROWS))}</span>
                 </p>
               ) : null}
             </div>
