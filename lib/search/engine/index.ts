@@ -549,12 +549,28 @@ export class Engine {
   }
 
   /**
-   * Whether any field of a quote (its text, speaker, section or title) has `term`, dead quotes
-   * too: a word a search can find, as the evaluator's document frequency counts it.
+   * Whether any field of a live quote (its text, speaker, section or its interview's title) has
+   * `term`. Not dead quotes: a word only removed interviews said is a word no quote says, as an
+   * index built again without them tells (the search page's `missing`). A list longer than the
+   * dead docs (slots, for titles) has a live one, so postings are read only for rarer terms.
    */
   termAnywhere(term: string): boolean {
     const p = this.postings;
-    return p.df(term, F_TEXT) + p.df(term, F_SPEAKER) + p.df(term, F_SECTION) + p.df(term, F_TITLE) > 0;
+    const deadDocs = this.docs.count - this.liveDocs;
+    const deadSlots = this.slots.count - this.liveSlots;
+    for (const f of [F_TEXT, F_SPEAKER, F_SECTION, F_TITLE]) {
+      const df = p.df(term, f);
+      if (df === 0) continue;
+      const title = f === F_TITLE;
+      if (df > (title ? deadSlots : deadDocs)) return true;
+      const n = p.fetch(term, f);
+      for (let i = 0; i < n; i++) {
+        const id = p.ids[i] ?? -1;
+        if (title ? id >= 0 && id < this.slots.count && this.slots.dead.at(id) === 0 : this.docs.alive(id))
+          return true;
+      }
+    }
+    return false;
   }
 
   /** Up to `limit` completions of `prefix` among indexed words, most frequent first. */
