@@ -27,7 +27,6 @@ import {
   TermCounter,
   tokenizeInterview,
   unpackTokens,
-  writtenNounsOf,
 } from '../../lib/search/index.ts';
 import { INDEX_ONLY_KINDS, type TokenKind } from '../../lib/text/analyze.ts';
 import {
@@ -193,21 +192,13 @@ function byMaps(ivs: readonly Interview[], readings?: ReadingAnalyzer): Engine {
   return engine;
 }
 
-/**
- * An engine fed by packed tokens counted by number (Engine.addCounted), after a structured clone.
- * `worker`: with the nouns' readings in context read before the clone, as the parse worker sends
- * them (writtenNounsOf), and counted by an analyzer that cannot read them.
- */
-function byNumbers(ivs: readonly Interview[], readings?: ReadingAnalyzer, worker = false): Engine {
+/** An engine fed by packed tokens counted by number (Engine.addCounted), after a structured clone. */
+function byNumbers(ivs: readonly Interview[], readings?: ReadingAnalyzer): Engine {
   const engine = new Engine();
   for (const iv of ivs) {
     const tokens = tokenizeInterview(iv);
     const inflected = readings ? inflectedReadings(iv, readings) : null;
-    const sent = packTokens(tokens);
-    const nouns = worker && readings?.written ? writtenNounsOf(sent, iv, readings.written) : undefined;
-    const p: PackedTokens = structuredClone(sent);
-    const sentNouns = nouns ? structuredClone(nouns) : undefined;
-    const counting = readings && worker ? withoutWritten(readings) : readings;
+    const p: PackedTokens = structuredClone(packTokens(tokens));
     const counter = new TermCounter(p.terms);
     const surf = packedSurfaces(p);
     const surfaces = new Map<string, string>();
@@ -220,11 +211,10 @@ function byNumbers(ivs: readonly Interview[], readings?: ReadingAnalyzer, worker
         surf,
         'hybrid',
         surfaces,
-        counting,
+        readings,
         t.text,
         inflected?.turns[i],
         spellings,
-        sentNouns?.[i],
       ),
       speaker: counter.count(p, p.turns[3 * i + 1] as number, surf, 'hybrid'),
       section: counter.count(p, p.turns[3 * i + 2] as number, surf, 'hybrid'),
@@ -232,16 +222,6 @@ function byNumbers(ivs: readonly Interview[], readings?: ReadingAnalyzer, worker
     engine.addCounted(iv.id, counter, counter.count(p, p.title, surf, 'hybrid'), docs, surfaces);
   }
   return engine;
-}
-
-/** `readings` whose `written` fails the test when called: what was sent must be all that is read. */
-function withoutWritten(readings: ReadingAnalyzer): ReadingAnalyzer {
-  return Object.assign((word: string) => readings(word), {
-    ...readings,
-    written: (): readonly string[] => {
-      throw new Error('read in context on the API thread, not sent by the worker');
-    },
-  });
 }
 
 /** The delta as the engine holds it (terms in the order numbered, their postings) and its packed form. */
@@ -296,18 +276,6 @@ describe('packed index tokens', () => {
       expect(maps.delta).toContain('\\u0004ショウライ\\u0004将来');
     });
 
-    it('count the readings in context the parse worker sent as those read on the API thread', () => {
-      const ivs = interviews();
-      const maps = contents(byMaps(ivs, readings));
-      expect(contents(byNumbers(ivs, readings, true))).toEqual(maps);
-      // What was sent is sparse and holds the readings that only context gives (夢 ユメ, お金 オカネ).
-      const sent = ivs.flatMap((iv) =>
-        writtenNounsOf(packTokens(tokenizeInterview(iv)), iv, readings.written as never).flat(2),
-      );
-      expect(sent).toContain('ユメ');
-      expect(sent).toContain('オカネ');
-    });
-
     it('index through QuoteIndex alike given as tokens, packed tokens or none', () => {
       const build = (tokens: (iv: Interview) => InterviewTokens | PackedTokens | undefined) => {
         const index = new QuoteIndex({ readings });
@@ -321,14 +289,7 @@ describe('packed index tokens', () => {
         const inflected = inflectedReadings(iv, readings);
         return inflected ? { ...t, inflected } : t;
       };
-      // As the parse worker sends them: packed, with the nouns' readings in context read there.
-      const asWorker = (iv: Interview): PackedTokens => {
-        const p = packTokens(withVerbs(iv));
-        if (p.inflected && readings.written) p.inflected.nouns = writtenNounsOf(p, iv, readings.written);
-        return structuredClone(p);
-      };
       const none = build(() => undefined);
-      expect(build(asWorker) === none).toBe(true);
       expect(build((iv) => structuredClone(packTokens(withVerbs(iv)))) === none).toBe(true);
       expect(build((iv) => withVerbs(iv)) === none).toBe(true);
       // Packed tokens of another mode are not used.
