@@ -14,7 +14,6 @@ import {
   quoteChars,
   termsOfTokens,
   tokenizeInterview,
-  writtenNounsOf,
 } from '../lib/search/index.ts';
 import { termsOf } from '../lib/tagging/classifier.ts';
 import { recordOf } from '../lib/tagging/record.ts';
@@ -135,18 +134,14 @@ export async function answer(
         tokens = null;
         transfer = transferables(prebuilt);
       }
-      // A small interview is counted on the API thread; its verb readings and its nouns' readings
-      // in context (kuromoji, the costliest part of counting it) are read here, with the
-      // dictionary the index names.
-      const readings = tokens && m.prebuild?.readings ? await readingsAt(m.prebuild.readings) : undefined;
-      if (tokens && readings) {
-        const inflected = inflectedReadings(interview, readings);
+      // A small interview is counted on the API thread; its verb readings (kuromoji, the
+      // costliest part of counting it) are read here, with the dictionary the index names.
+      if (tokens && m.prebuild?.readings) {
+        const inflected = inflectedReadings(interview, await readingsAt(m.prebuild.readings));
         if (inflected) tokens.inflected = inflected;
       }
       // Packed: each distinct term once, the tokens as numbers in arrays that move, not copy.
       const packed = tokens ? packTokens(tokens) : null;
-      if (packed?.inflected && readings?.written && packed.mode === 'hybrid')
-        packed.inflected.nouns = writtenNounsOf(packed, interview, readings.written);
       if (packed) transfer.push(...tokenBuffers(packed));
       reply = { id: m.id, prepared: { interview, tags: { autoTags, people }, tokens: packed, prebuilt } };
     } else if (m.kind === 'tag') {

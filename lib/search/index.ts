@@ -81,7 +81,6 @@ import {
   termsOfTokens,
   tokenizeInterview,
   unpackTokens,
-  writtenNounsOf,
 } from './tokens.ts';
 import {
   type Candidates,
@@ -119,7 +118,6 @@ export {
   termsOfTokens,
   tokenizeInterview,
   unpackTokens,
-  writtenNounsOf,
 };
 
 /** A snapshot part opened by {@link QuoteIndex.openPart}: its header, its segment, its segmentation mode. */
@@ -506,8 +504,6 @@ export class QuoteIndex implements SearchBackend {
       p.inflected.turns.length === interview.turns.length
         ? p.inflected.turns
         : undefined;
-    const nouns =
-      inflected && p.inflected?.nouns?.length === interview.turns.length ? p.inflected.nouns : undefined;
     const counter = new TermCounter(p.terms);
     const surf = packedSurfaces(p);
     const spellings = new Set<string>();
@@ -527,7 +523,6 @@ export class QuoteIndex implements SearchBackend {
         t.text,
         inflected?.[i],
         spellings,
-        nouns?.[i],
       ),
       speaker: counter.count(p, p.turns[3 * i + 1] as number, surf, mode),
       section: counter.count(p, p.turns[3 * i + 2] as number, surf, mode),

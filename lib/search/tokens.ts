@@ -304,8 +304,7 @@ export class TermCounter implements CountedTerms {
    * surfaces ({@link packedSurfaces}). With `surfaces` (the quote text): its terms' flags and
    * written forms; with `readings`, the kana readings of its words read in `text`, the verb
    * readings `inflected` (or those of `text`), and the spellings of readings (each once per
-   * interview: `spellings`). `inContext`: the words' readings in context as the parse worker read
-   * them ({@link writtenNouns}; else read here).
+   * interview: `spellings`).
    */
   count(
     p: PackedTokens,
@@ -317,7 +316,6 @@ export class TermCounter implements CountedTerms {
     text?: string,
     inflected?: readonly string[],
     spellings?: Set<string>,
-    inContext?: WrittenNouns,
   ): CountedField {
     const start = this.ids.length;
     if (f < 0) return { start, end: start, length: 0, flagged: false };
@@ -351,12 +349,7 @@ export class TermCounter implements CountedTerms {
       // those of the word as written in its context, then their spellings (an object and an
       // array per word, and two spread per word read in context, were a fifth of what the API
       // thread allocated per ingested quote).
-      // Read on the parse worker when it sent them (`inContext`), else here.
-      const nouns =
-        inContext ??
-        (text && readings.written ? writtenNouns(p, f, surf, text, readings.written) : undefined);
-      let n = 0;
-      let next = nouns && nouns.length > 0 ? (nouns[0] as number) : -1;
+      let cursor = 0;
       for (let i = from; i < to; i++) {
         if (p.kinds[i] !== KIND_WORD) continue;
         const id = p.ids[i] as number;
@@ -386,11 +379,18 @@ export class TermCounter implements CountedTerms {
             tfs[this.place(this.idOf(key))] = 1;
           }
         }
-        // The readings of the word as written in its context (sparse, in token order).
-        if (next !== i - from) continue;
-        const found = nouns?.[n + 1] as readonly string[];
-        n += 2;
-        next = n < (nouns?.length ?? 0) ? (nouns?.[n] as number) : -1;
+        if (!text || !readings.written) continue;
+        // Words come in text order and do not overlap: each is found after the one before.
+        const at = text.indexOf(surface, cursor);
+        if (at < 0) continue;
+        cursor = at + surface.length;
+        if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
+        const word = surface.normalize('NFKC');
+        const found = readings.written(
+          word,
+          text.slice(Math.max(0, at - READING_CONTEXT), at),
+          text.slice(cursor, cursor + READING_CONTEXT),
+        );
         // Most words read nothing in context; the rest add what their term does not read.
         let added = false;
         for (let j = 0; j < found.length; j++) {
@@ -401,7 +401,6 @@ export class TermCounter implements CountedTerms {
         }
         // Each spelling of a reading read as written, once per interview (for the highlighter).
         if (!added || !spellings) continue;
-        const word = surface.normalize('NFKC');
         for (let j = 0; j < found.length; j++) {
           const r = found[j] as string;
           if (own.includes(r)) continue;
@@ -494,69 +493,7 @@ export interface InterviewTokens {
    * costs ~0.25 ms per quote, which the local server's parse worker pays instead of the API thread.
    * Used only by an index that reads with the same dictionary.
    */
-  inflected?: { readings: string; turns: Array<readonly string[]>; nouns?: WrittenNouns[] };
-}
-
-/**
- * The readings of a text field's words read as written in their context
- * (`ReadingAnalyzer.written`: お金 オカネ, 夢 ユメ), sparse: for each word that reads something, its
- * token's offset in the field, then what it reads. kuromoji's lattice for them was ~17% of the
- * API thread's ingest CPU; the parse worker, which has the dictionary loaded for the verb
- * readings, reads them too and sends them with the packed tokens ({@link InterviewTokens.inflected}).
- */
-export type WrittenNouns = ReadonlyArray<number | readonly string[]>;
-
-const NO_NOUNS: WrittenNouns = [];
-
-/**
- * {@link WrittenNouns} of field `f` of `p`, the turn text `text`: the same words, contexts and
- * order wherever it runs (the parse worker or {@link TermCounter.count}), so the index is the same.
- */
-export function writtenNouns(
-  p: PackedTokens,
-  f: number,
-  surf: ReadonlyArray<string | null>,
-  text: string,
-  written: NonNullable<ReadingAnalyzer['written']>,
-): WrittenNouns {
-  if (f < 0) return NO_NOUNS;
-  const from = p.fields[f] as number;
-  const to = p.fields[f + 1] as number;
-  let out: Array<number | readonly string[]> | null = null;
-  let cursor = 0;
-  for (let i = from; i < to; i++) {
-    if (p.kinds[i] !== KIND_WORD) continue;
-    const term = p.terms[p.ids[i] as number] as string;
-    const surface = surf[i] ?? term;
-    // Words come in text order and do not overlap: each is found after the one before.
-    const at = text.indexOf(surface, cursor);
-    if (at < 0) continue;
-    cursor = at + surface.length;
-    if (!HIRAGANA_ANY.test(surface) && !ONE_KANJI.test(term)) continue;
-    const found = written(
-      surface.normalize('NFKC'),
-      text.slice(Math.max(0, at - READING_CONTEXT), at),
-      text.slice(cursor, cursor + READING_CONTEXT),
-    );
-    if (found.length === 0) continue;
-    out ??= [];
-    out.push(i - from, found);
-  }
-  return out ?? NO_NOUNS;
-}
-
-/**
- * Each turn's {@link WrittenNouns} of packed tokens `p` of `interview` (on the parse worker).
- */
-export function writtenNounsOf(
-  p: PackedTokens,
-  interview: Interview,
-  written: NonNullable<ReadingAnalyzer['written']>,
-): WrittenNouns[] {
-  const surf = packedSurfaces(p);
-  return interview.turns.map((t, i) =>
-    t.text ? writtenNouns(p, p.turns[3 * i] as number, surf, t.text, written) : NO_NOUNS,
-  );
+  inflected?: { readings: string; turns: Array<readonly string[]> };
 }
 
 /** Tokenizes an interview's indexed fields (see {@link InterviewTokens}). */
