@@ -29,15 +29,9 @@ let db: Awaited<ReturnType<typeof embedded>>;
 let rt: LocalRuntime;
 let app: App;
 
-beforeAll(async () => {
-  db = await embedded();
-  rt = await runtime(db.client);
-  app = rt.app;
-  for (const [id, file] of [
-    ['yuki', '04-dash-yuki.txt'],
-    ['kenji', '03-blog-kenji.txt'],
-    ['sora', '05-dash-sora.txt'],
-  ] as const) {
+/** Ingests sample transcripts under the ids given, each answering 201. */
+async function ingestSamples(files: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  for (const [id, file] of files) {
     const res = await app.request(`/interviews?id=${id}`, {
       method: 'POST',
       headers: { ...AUTH, 'content-type': 'text/plain' },
@@ -45,6 +39,17 @@ beforeAll(async () => {
     });
     expect(res.status).toBe(201);
   }
+}
+
+beforeAll(async () => {
+  db = await embedded();
+  rt = await runtime(db.client);
+  app = rt.app;
+  await ingestSamples([
+    ['yuki', '04-dash-yuki.txt'],
+    ['kenji', '03-blog-kenji.txt'],
+    ['sora', '05-dash-sora.txt'],
+  ]);
   const bad = await app.request('/interviews?id=hostile&format=prefixed', {
     method: 'POST',
     headers: { ...AUTH, 'content-type': 'text/plain' },
@@ -405,17 +410,10 @@ describe('search page', () => {
 describe("the reader's search box", () => {
   beforeAll(async () => {
     // One interviewee in two interviews (前編 and 後編): "this interview" must not mean "this person".
-    for (const [id, file] of [
+    await ingestSamples([
       ['haruka-1', '01-blog-haruka-1.txt'],
       ['haruka-2', '02-blog-haruka-2.txt'],
-    ] as const) {
-      const res = await app.request(`/interviews?id=${id}`, {
-        method: 'POST',
-        headers: { ...AUTH, 'content-type': 'text/plain' },
-        body: read(join(samplesDir, file)),
-      });
-      expect(res.status).toBe(201);
-    }
+    ]);
   });
 
   it('searches that interview only, every speaker in it, with a chip naming it', async () => {

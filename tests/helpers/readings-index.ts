@@ -44,10 +44,13 @@ export function readingsIndex(talk: Interview | Interview[], limit = 10) {
   }, 60_000);
   // A loaded index keeps no texts: hits are rendered from the interviews.
   const lookup = (id: string) => talks.find((t) => t.id === id);
-  const search = (q: string, from?: QuoteIndex) => (from ?? loaded(index)).search({ q, limit }, lookup).hits;
+  const page = (q: string, from?: QuoteIndex) => (from ?? loaded(index)).search({ q, limit }, lookup);
+  const search = (q: string, from?: QuoteIndex) => page(q, from).hits;
   return {
     readings: () => loaded(readings),
     index: () => loaded(index),
+    /** The whole first page (hits, total, matched, relaxed, missing …). */
+    page,
     search,
     /** The quote ids of the first page, in rank order. */
     ids: (q: string) => search(q).map((h) => h.quoteId),

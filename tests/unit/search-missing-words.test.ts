@@ -5,11 +5,10 @@
  * last noun is what is asked of: an answer saying it outranks one matched through a short
  * question's other nouns.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Interview } from '../../lib/model.ts';
 import { parseInterview } from '../../lib/parse/index.ts';
-import { QuoteIndex } from '../../lib/search/index.ts';
-import { loadReadings } from '../../lib/text/readings.ts';
+import { readingsIndex } from '../helpers/readings-index.ts';
 
 const talk: Interview = parseInterview(
   [
@@ -29,14 +28,7 @@ const talk: Interview = parseInterview(
   { id: 'm', format: 'prefixed' },
 );
 
-let index: QuoteIndex;
-beforeAll(async () => {
-  index = new QuoteIndex({ readings: await loadReadings() });
-  index.upsertInterview(talk);
-}, 60_000);
-
-const page = (q: string) => index.search({ q, limit: 10 }, () => talk);
-const ids = (q: string) => page(q).hits.map((h) => h.quoteId);
+const { index, page, ids } = readingsIndex(talk);
 
 describe('a typed word no quote says', () => {
   it('empties the page when only verbs and adjectives remain, and names the word', () => {
@@ -75,7 +67,7 @@ describe('a typed word no quote says', () => {
 
 describe('a chain of nouns joined by の typed as a sentence', () => {
   it('weighs its last noun as two words', () => {
-    const query = index.compile('子供の頃の夢').query;
+    const query = index().compile('子供の頃の夢').query;
     expect(query?.kind).toBe('match');
     const weights =
       query?.kind === 'match'
@@ -84,7 +76,7 @@ describe('a chain of nouns joined by の typed as a sentence', () => {
     expect(weights).toEqual([1, 1, 2]);
     // Not a chain: a verb between the nouns, or two nouns only (every word required).
     for (const q of ['子供の頃に見た夢', 'はやぶさの映画']) {
-      const c = index.compile(q).query;
+      const c = index().compile(q).query;
       const w =
         c?.kind === 'match'
           ? c.slots.filter((s) => !s.rank).map((s) => ('weight' in s.node ? s.node.weight : 0))
